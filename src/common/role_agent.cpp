@@ -1,0 +1,134 @@
+#include "common/role_agent.h"
+
+#include <boost/asio/signal_set.hpp>
+
+#include "common/logging.h"
+#include "common/system_info.h"
+
+namespace spe {
+
+void readRoleConfig(JsonReader& r, RoleConfig& c) {
+  r.str("serverName", c.server_name);
+  r.str("dataDirectory", c.data_directory);
+  r.str("listenAddress", c.listen_address);
+  r.port("port", c.port);
+  std::int64_t hb = c.heartbeat_seconds;
+  r.integer("heartbeatSeconds", hb, false, 1, 3600);
+  c.heartbeat_seconds = static_cast<int>(hb);
+  r.str("logLevel", c.log_level);
+  if (JsonReader* m = r.object("managementServer", true)) {
+    m->str("serverName", c.management.server_name, true);
+    m->port("port", c.management.port);
+    std::string tp;
+    m->str("thumbprint", tp, true);
+    c.management.thumbprint = normalizeThumbprint(tp);
+    if (c.management.thumbprint.empty()) m->fail("thumbprint", "must be a SHA-256 thumbprint (64 hex digits)");
+  }
+  if (c.data_directory.empty()) r.fail("dataDirectory", "must not be empty");
+}
+
+RoleAgent::RoleAgent(RoleConfig config, RpcHandler handler, std::function<Json()> extra_ping)
+    : config_(std::move(config)), handler_(std::move(handler)), extra_ping_(std::move(extra_ping)) {}
+
+RoleAgent::~RoleAgent() {
+  stop();
+  if (heartbeat_.joinable()) heartbeat_.join();
+  pool_.join();
+}
+
+Status RoleAgent::init() {
+  auto id = loadOrCreateIdentity(config_.data_directory + "/tls", config_.server_name);
+  if (!id) return id.error();
+  identity_ = *id;
+  return okStatus();
+}
+
+Result<Json> RoleAgent::handle(const RpcRequest& request) {
+  if (request.method == "ping") {
+    Json out{{"serverType", config_.server_type},
+             {"serverName", config_.server_name},
+             {"version", kProductVersion},
+             {"systemProperties", systemProperties()}};
+    if (extra_ping_) {
+      for (auto& [k, v] : extra_ping_().items()) out[k] = v;
+    }
+    return out;
+  }
+  return handler_(request);
+}
+
+Status RoleAgent::start() {
+  auto pins = std::make_shared<ThumbprintPins>();
+  pins->add(config_.management.thumbprint);
+  auto ctx = makeServerContext(identity_, pins);
+  if (!ctx) return ctx.error();
+  server_ = std::make_unique<RpcServer>(io_, pool_, *ctx, [this](const RpcRequest& r) { return handle(r); },
+                                        config_.server_type + " port");
+  auto port = server_->listen(config_.listen_address, config_.port);
+  if (!port) return port.error();
+  port_ = *port;
+  heartbeat_ = std::thread([this] { heartbeatLoop(); });
+  logger("main")->info("{} '{}' ready on port {} (thumbprint {}), Management Server {}:{}", config_.server_type,
+                       config_.server_name, port_, identity_.thumbprint, config_.management.server_name,
+                       config_.management.port);
+  return okStatus();
+}
+
+void RoleAgent::heartbeatLoop() {
+  auto pins = std::make_shared<ThumbprintPins>();
+  pins->add(config_.management.thumbprint);
+  auto ctx = makeClientContext(&identity_, pins);
+  if (!ctx) {
+    logger("heartbeat")->error("cannot build the TLS context: {}", ctx.error().message);
+    return;
+  }
+  RpcClient client(*ctx, config_.management.server_name, config_.management.port);
+  bool was_ok = true;
+  for (;;) {
+    Json hb{{"serverType", config_.server_type},
+            {"serverName", config_.server_name},
+            {"port", port_},
+            {"thumbprint", identity_.thumbprint}};
+    if (extra_ping_) {
+      for (auto& [k, v] : extra_ping_().items()) hb[k] = v;
+    }
+    auto r = client.call("heartbeat", hb, std::chrono::seconds(5));
+    if (r) {
+      last_ok_ = std::chrono::steady_clock::now().time_since_epoch().count();
+      if (!was_ok) logger("heartbeat")->info("Management Server reachable again");
+      was_ok = true;
+    } else if (was_ok) {
+      logger("heartbeat")->warn("Management Server {}:{} not reachable: {} {}", config_.management.server_name,
+                                config_.management.port, r.error().message, r.error().details);
+      was_ok = false;
+    }
+    std::unique_lock lock(mutex_);
+    if (cv_.wait_for(lock, std::chrono::seconds(config_.heartbeat_seconds), [this] { return stopping_; })) return;
+  }
+}
+
+std::chrono::steady_clock::time_point RoleAgent::lastHeartbeatOk() const {
+  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_ok_.load()));
+}
+
+void RoleAgent::run() {
+  asio::signal_set signals(io_, SIGINT, SIGTERM);
+  signals.async_wait([this](const ErrorCodeT& ec, int) {
+    if (!ec) {
+      logger("main")->info("Stopping");
+      stop();
+    }
+  });
+  io_.run();
+}
+
+void RoleAgent::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  io_.stop();
+}
+
+}  // namespace spe

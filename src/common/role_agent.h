@@ -1,0 +1,85 @@
+// RoleAgent: what an Instance Host and a Client Access Server share.
+//
+// - its TLS identity (<data>/tls), generated at first start;
+// - the role port (8472 / 8473): mutual TLS accepting only the paired
+//   Management Server's thumbprint; "ping" is answered here, every other
+//   method goes to the role's handler;
+// - heartbeats to the Management Server's role port (8471) every few seconds,
+//   so the Management Server sees the role as live.
+// Thread safety: start()/run() from one thread, stop() from any.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "common/asio.h"
+#include "common/json_reader.h"
+#include "common/rpc.h"
+#include "common/tls.h"
+
+namespace spe {
+
+struct ManagementPeerConfig {
+  std::string server_name = "localhost";
+  std::uint16_t port = 8471;
+  std::string thumbprint;  // pinned; required to serve
+};
+
+struct RoleConfig {
+  std::string server_type;  // "instanceHost" or "clientAccessServer"
+  std::string server_name = "localhost";
+  std::string data_directory;
+  std::string listen_address = "0.0.0.0";
+  std::uint16_t port = 0;
+  ManagementPeerConfig management;
+  int heartbeat_seconds = 5;
+  std::string log_level = "info";
+};
+
+// Reads the keys every role config has; the caller reads its own extra keys
+// from the same reader before finish().
+void readRoleConfig(JsonReader& r, RoleConfig& c);
+
+class RoleAgent {
+ public:
+  // `extra_ping` adds role-specific fields to the ping answer.
+  RoleAgent(RoleConfig config, RpcHandler handler, std::function<Json()> extra_ping);
+  ~RoleAgent();
+
+  // Loads or creates the identity (also used by --show-thumbprint).
+  Status init();
+  const std::string& thumbprint() const { return identity_.thumbprint; }
+
+  Status start();
+  std::uint16_t port() const { return port_; }
+  void run();  // until stop() or SIGINT/SIGTERM
+  void stop();
+
+  // When the last heartbeat was answered (steady clock), or 0.
+  std::chrono::steady_clock::time_point lastHeartbeatOk() const;
+
+ private:
+  Result<Json> handle(const RpcRequest& request);
+  void heartbeatLoop();
+
+  RoleConfig config_;
+  RpcHandler handler_;
+  std::function<Json()> extra_ping_;
+  TlsIdentity identity_;
+  asio::io_context io_;
+  asio::thread_pool pool_{2};
+  std::unique_ptr<RpcServer> server_;
+  std::uint16_t port_ = 0;
+  std::thread heartbeat_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::atomic<std::int64_t> last_ok_{0};
+};
+
+}  // namespace spe

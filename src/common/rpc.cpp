@@ -1,0 +1,283 @@
+#include "common/rpc.h"
+
+#include <boost/asio/write.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <deque>
+
+#include "common/frame_parser.h"
+#include "common/logging.h"
+
+namespace spe {
+namespace {
+
+// One accepted connection: a read loop, a handler per request (offloaded),
+// and a write queue so responses and progress events never interleave.
+class RpcSession : public std::enable_shared_from_this<RpcSession> {
+ public:
+  RpcSession(tcp::socket socket, asio::ssl::context& ctx, asio::thread_pool& pool,
+             const RpcHandler& handler, const std::string& name, const RpcLimits& limits)
+      : stream_(std::move(socket), ctx), pool_(pool), handler_(handler), name_(name), limits_(limits) {}
+
+  asio::awaitable<void> run() {
+    auto self = shared_from_this();
+    ErrorCodeT ec;
+    beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
+    co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      logger("rpc")->warn("{}: TLS handshake with {} refused: {}", name_, remote(), ec.message());
+      co_return;
+    }
+    peer_ = peerThumbprint(stream_.native_handle());
+    FrameParser parser(limits_.max_frame);
+    std::array<char, 16384> buf{};
+    for (;;) {
+      beast::get_lowest_layer(stream_).expires_after(limits_.idle_timeout);
+      const std::size_t n =
+          co_await stream_.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;
+      std::string_view data(buf.data(), n);
+      while (!data.empty()) {
+        auto step = parser.feed(data);
+        data.remove_prefix(step.consumed);
+        if (step.state == FrameParser::State::kError) {
+          logger("rpc")->warn("{}: closing connection from {}: {}", name_, remote(), parser.errorMessage());
+          closed_ = true;
+          beast::get_lowest_layer(stream_).close();
+          co_return;
+        }
+        if (step.state == FrameParser::State::kDone) dispatch(parser.take());
+      }
+    }
+    closed_ = true;
+  }
+
+ private:
+  std::string remote() {
+    ErrorCodeT ec;
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  void dispatch(std::string payload) {
+    auto parsed = parseJson(payload, "RPC frame");
+    if (!parsed || !parsed->is_object() || !parsed->contains("method") ||
+        !(*parsed)["method"].is_string()) {
+      Json id = parsed && parsed->is_object() && parsed->contains("id") ? (*parsed)["id"] : Json();
+      send(Json{{"id", id},
+                {"error", rpcErrorToJson(makeError(ErrorCode::kProtocol, "Malformed RPC request."))}});
+      return;
+    }
+    auto req = std::make_shared<RpcRequest>();
+    req->method = (*parsed)["method"].get<std::string>();
+    req->params = parsed->value("params", Json::object());
+    req->peer_thumbprint = peer_;
+    Json id = parsed->value("id", Json());
+    std::weak_ptr<RpcSession> weak = shared_from_this();
+    auto ex = stream_.get_executor();
+    req->progress = [weak, ex, id](int percent, const std::string& text) {
+      Json frame{{"id", id}, {"progress", {{"percent", percent}, {"text", text}}}};
+      asio::post(ex, [weak, frame = std::move(frame)] {
+        if (auto s = weak.lock()) s->send(frame);
+      });
+    };
+    auto self = shared_from_this();
+    asio::post(pool_, [self, req, id, ex] {
+      Result<Json> result = self->handler_(*req);
+      Json reply{{"id", id}};
+      if (result) reply["result"] = std::move(result.value());
+      else reply["error"] = rpcErrorToJson(result.error());
+      asio::post(ex, [self, reply = std::move(reply)] { self->send(reply); });
+    });
+  }
+
+  void send(const Json& frame) {
+    if (closed_) return;
+    outbox_.push_back(encodeFrame(frame.dump()));
+    if (!writing_) {
+      writing_ = true;
+      asio::co_spawn(stream_.get_executor(), writeLoop(shared_from_this()), asio::detached);
+    }
+  }
+
+  static asio::awaitable<void> writeLoop(std::shared_ptr<RpcSession> self) {
+    ErrorCodeT ec;
+    while (!self->outbox_.empty()) {
+      std::string out = std::move(self->outbox_.front());
+      self->outbox_.pop_front();
+      co_await asio::async_write(self->stream_, asio::buffer(out),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        self->outbox_.clear();
+        self->closed_ = true;
+        break;
+      }
+    }
+    self->writing_ = false;
+  }
+
+  TlsStream stream_;
+  asio::thread_pool& pool_;
+  const RpcHandler& handler_;
+  const std::string& name_;
+  const RpcLimits& limits_;
+  std::string peer_;
+  std::deque<std::string> outbox_;
+  bool writing_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace
+
+Json rpcErrorToJson(const Error& error) {
+  return Json{{"code", errorCodeName(error.code)}, {"message", error.message}, {"details", error.details}};
+}
+
+Error rpcErrorFromJson(const Json& error) {
+  static const ErrorCode kAll[] = {
+      ErrorCode::kInvalidArgument, ErrorCode::kNotFound,   ErrorCode::kAlreadyExists,
+      ErrorCode::kPermissionDenied, ErrorCode::kUnauthenticated, ErrorCode::kNotSupported,
+      ErrorCode::kUnavailable,     ErrorCode::kTimeout,    ErrorCode::kCancelled,
+      ErrorCode::kIo,              ErrorCode::kDatabase,   ErrorCode::kProtocol,
+      ErrorCode::kInternal};
+  Error e{ErrorCode::kInternal, "The peer reported an error.", {}};
+  if (!error.is_object()) return e;
+  const std::string code = error.value("code", "");
+  for (ErrorCode c : kAll) {
+    if (code == errorCodeName(c)) e.code = c;
+  }
+  if (error.contains("message") && error["message"].is_string()) e.message = error["message"];
+  if (error.contains("details") && error["details"].is_string()) e.details = error["details"];
+  return e;
+}
+
+RpcServer::RpcServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx,
+                     RpcHandler handler, std::string name, RpcLimits limits)
+    : io_(io), pool_(pool), ctx_(std::move(ctx)), handler_(std::move(handler)), name_(std::move(name)),
+      limits_(limits), acceptor_(io) {}
+
+RpcServer::~RpcServer() = default;
+
+Result<std::uint16_t> RpcServer::listen(const std::string& address, std::uint16_t port) {
+  ErrorCodeT ec;
+  auto addr = asio::ip::make_address(address, ec);
+  if (ec) return makeError(ErrorCode::kInvalidArgument, "'" + address + "' is not an IP address.");
+  tcp::endpoint ep(addr, port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return makeError(ErrorCode::kIo, name_ + ": cannot listen on " + address + ":" + std::to_string(port) +
+                                         ": " + ec.message());
+  }
+  asio::co_spawn(io_, acceptLoop(), asio::detached);
+  return acceptor_.local_endpoint().port();
+}
+
+void RpcServer::stop() {
+  asio::post(io_, [this] {
+    ErrorCodeT ec;
+    acceptor_.close(ec);
+  });
+}
+
+asio::awaitable<void> RpcServer::acceptLoop() {
+  for (;;) {
+    ErrorCodeT ec;
+    tcp::socket socket(asio::make_strand(io_));
+    co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+    if (ec) continue;
+    auto ex = socket.get_executor();
+    auto session = std::make_shared<RpcSession>(std::move(socket), *ctx_, pool_, handler_, name_, limits_);
+    asio::co_spawn(ex, [session]() -> asio::awaitable<void> { co_await session->run(); }, asio::detached);
+  }
+}
+
+RpcClient::RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port)
+    : ctx_(std::move(ctx)), host_(std::move(host)), port_(port) {}
+
+namespace {
+
+asio::awaitable<Result<Json>> callOnce(asio::ssl::context& ctx, std::string host, std::uint16_t port,
+                                       Json request, std::chrono::milliseconds timeout,
+                                       const RpcClient::ProgressFn& progress) {
+  auto ex = co_await asio::this_coro::executor;
+  const std::string where = host + ":" + std::to_string(port);
+  ErrorCodeT ec;
+  tcp::resolver resolver(ex);
+  auto endpoints = co_await resolver.async_resolve(host, std::to_string(port),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot resolve '" + host + "': " + ec.message());
+  TlsStream stream(ex, ctx);
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
+                        "Cannot connect to " + where + ": " + ec.message());
+  }
+  co_await stream.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) {
+    co_return makeError(ErrorCode::kUnavailable,
+                        "TLS handshake with " + where + " failed (is its certificate thumbprint the paired one?)",
+                        ec.message());
+  }
+  const std::string out = encodeFrame(request.dump());
+  co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot send to " + where + ": " + ec.message());
+  FrameParser parser;
+  std::array<char, 16384> buf{};
+  for (;;) {
+    const std::size_t n =
+        co_await stream.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
+                          "No answer from " + where + ": " + ec.message());
+    }
+    std::string_view data(buf.data(), n);
+    while (!data.empty()) {
+      auto step = parser.feed(data);
+      data.remove_prefix(step.consumed);
+      if (step.state == FrameParser::State::kError) {
+        co_return makeError(ErrorCode::kProtocol, where + " sent a bad frame: " + parser.errorMessage());
+      }
+      if (step.state != FrameParser::State::kDone) continue;
+      auto frame = parseJson(parser.take(), "RPC frame from " + where);
+      if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, where + " sent malformed JSON.");
+      if (frame->contains("progress")) {
+        const Json& p = (*frame)["progress"];
+        if (progress && p.is_object()) progress(p.value("percent", 0), p.value("text", ""));
+        continue;
+      }
+      ErrorCodeT ignored;
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+      if (frame->contains("error")) {
+        co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
+        co_return rpcErrorFromJson((*frame)["error"]);
+      }
+      Json result = frame->value("result", Json());
+      co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
+      co_return result;
+    }
+  }
+}
+
+}  // namespace
+
+Result<Json> RpcClient::call(const std::string& method, const Json& params,
+                             std::chrono::milliseconds timeout, const ProgressFn& progress) {
+  asio::io_context io;
+  std::optional<Result<Json>> out;
+  Json request{{"id", 1}, {"method", method}, {"params", params}};
+  asio::co_spawn(io, callOnce(*ctx_, host_, port_, std::move(request), timeout, progress),
+                 [&out](std::exception_ptr e, Result<Json> r) {
+                   if (e) out = makeError(ErrorCode::kInternal, "RPC client failed unexpectedly.");
+                   else out = std::move(r);
+                 });
+  io.run();
+  if (!out) return makeError(ErrorCode::kInternal, "RPC call ended without a result.");
+  return std::move(*out);
+}
+
+}  // namespace spe

@@ -1,0 +1,86 @@
+// Internal RPC between the daemons: length-prefixed JSON frames (FrameParser)
+// over mutual TLS with pinned thumbprints.
+//
+// Frames: request {id, method, params}; response {id, result} or
+// {id, error:{code, message}}; progress {id, progress:{percent, text}} sent
+// any number of times before the response of a long request. A connection may
+// carry several requests at once; responses carry the request's id.
+//
+// RpcServer: accepts on one endpoint; each request's handler runs on a thread
+// pool so a slow handler never stalls other connections. Handshake, idle and
+// write timeouts and the frame limit close misbehaving peers.
+// RpcClient: one call = one connection with an overall deadline; blocking,
+// safe to use from any thread (it runs its own io_context).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/asio.h"
+#include "common/json_reader.h"
+#include "common/result.h"
+#include "common/tls.h"
+
+namespace spe {
+
+struct RpcRequest {
+  std::string method;
+  Json params;
+  std::string peer_thumbprint;
+  // Sends a progress event to the caller; callable from the handler's thread.
+  std::function<void(int percent, const std::string& text)> progress;
+};
+
+using RpcHandler = std::function<Result<Json>(const RpcRequest&)>;
+
+struct RpcLimits {
+  std::size_t max_frame = 16 * 1024 * 1024;
+  std::chrono::seconds handshake_timeout{10};
+  std::chrono::seconds idle_timeout{300};
+  std::chrono::seconds write_timeout{30};
+};
+
+class RpcServer {
+ public:
+  RpcServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx, RpcHandler handler,
+            std::string name, RpcLimits limits = {});
+  ~RpcServer();
+
+  // Binds and starts accepting; returns the bound port (useful with port 0).
+  Result<std::uint16_t> listen(const std::string& address, std::uint16_t port);
+  void stop();
+
+ private:
+  asio::awaitable<void> acceptLoop();
+
+  asio::io_context& io_;
+  asio::thread_pool& pool_;
+  SslContextPtr ctx_;
+  RpcHandler handler_;
+  std::string name_;
+  RpcLimits limits_;
+  tcp::acceptor acceptor_;
+};
+
+// Converts an error from a response frame into an Error.
+Error rpcErrorFromJson(const Json& error);
+Json rpcErrorToJson(const Error& error);
+
+class RpcClient {
+ public:
+  RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port);
+
+  using ProgressFn = std::function<void(int percent, const std::string& text)>;
+  Result<Json> call(const std::string& method, const Json& params,
+                    std::chrono::milliseconds timeout, const ProgressFn& progress = {});
+
+ private:
+  SslContextPtr ctx_;
+  std::string host_;
+  std::uint16_t port_;
+};
+
+}  // namespace spe

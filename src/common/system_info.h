@@ -1,0 +1,11 @@
+// Facts about this machine for GetEnvironmentInfo / GetServiceStatus:
+// {processors:[model per logical CPU], totalPhysicalMemory (bytes), operatingSystem}.
+#pragma once
+
+#include "common/json_reader.h"
+
+namespace spe {
+Json systemProperties();
+std::string hostName();
+constexpr const char* kProductVersion = "26.1.0.1";
+}  // namespace spe

@@ -1,0 +1,93 @@
+// FunctionRegistry: the Management API's functions, their declared
+// arguments and handlers, and strict argument checking.
+//
+// A function is listed by get-metadata only when it is registered here with
+// a working handler. Names of the product's other functions are known (so
+// they answer "not supported" instead of "unknown"), see known_functions.cpp.
+// Thread safety: register everything before serving; lookups are then
+// read-only and may run on any thread.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json_reader.h"
+#include "common/result.h"
+
+namespace spe::management {
+
+enum class ArgType { kString, kNumber, kBool, kJson };
+const char* argTypeName(ArgType t);
+
+struct ArgSpec {
+  std::string name;
+  ArgType type = ArgType::kString;
+  bool nullable = false;
+};
+
+// The caller of a function, as authenticated by the API front end.
+struct Caller {
+  std::string user_name;
+};
+
+// Typed, validated arguments. Absent nullable arguments are simply missing.
+class Args {
+ public:
+  explicit Args(std::map<std::string, Json> values) : values_(std::move(values)) {}
+  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  std::string str(const std::string& name, const std::string& fallback = {}) const;
+  std::int64_t num(const std::string& name, std::int64_t fallback = 0) const;
+  bool flag(const std::string& name, bool fallback = false) const;
+  const Json& json(const std::string& name) const;
+
+ private:
+  std::map<std::string, Json> values_;
+};
+
+// Lets a long-running handler report progress and see cancellation.
+class Progress {
+ public:
+  virtual ~Progress() = default;
+  virtual void update(std::optional<int> percent, const std::string& text) = 0;
+  virtual void log(const std::string& line) = 0;
+  virtual bool cancelled() const = 0;
+};
+
+struct CallContext {
+  const Caller& caller;
+  const Args& args;
+  Progress& progress;
+};
+
+using Handler = std::function<Result<Json>(CallContext&)>;
+
+struct FunctionSpec {
+  std::string name;
+  std::vector<ArgSpec> args;
+  Handler handler;
+  bool long_running = false;  // runs as a task with a status token
+};
+
+class FunctionRegistry {
+ public:
+  void add(FunctionSpec spec);
+  const FunctionSpec* find(const std::string& name) const;
+  // True for functions of the product that this server does not implement.
+  static bool isKnownUnsupported(const std::string& name);
+  // get-metadata: [{name, args:[{name,type,nullable}]}] sorted by name.
+  Json metadata() const;
+
+  // Checks raw form fields against the spec: unknown, missing, wrongly
+  // typed or malformed JSON arguments are errors naming the argument.
+  static Result<Args> validate(const FunctionSpec& spec, const std::map<std::string, std::string>& form);
+
+ private:
+  std::map<std::string, FunctionSpec> functions_;
+};
+
+}  // namespace spe::management

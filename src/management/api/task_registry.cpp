@@ -1,0 +1,164 @@
+#include "management/api/task_registry.h"
+
+#include "common/password.h"
+
+namespace spe::management {
+
+Task::Task(std::string token, std::string owner) : owner_(std::move(owner)) { status_.token = std::move(token); }
+
+TaskStatus Task::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return status_;
+}
+
+void Task::bumpLocked(std::vector<std::function<void()>>& to_wake) {
+  ++status_.status_version;
+  for (auto& [id, fn] : waiters_) to_wake.push_back(std::move(fn));
+  waiters_.clear();
+}
+
+void Task::update(std::optional<int> percent, const std::string& text) {
+  std::vector<std::function<void()>> wake;
+  {
+    std::lock_guard lock(mutex_);
+    if (status_.status_code != "running") return;
+    if (percent) status_.percent = std::clamp(*percent, 0, 100);
+    status_.status_text = text;
+    bumpLocked(wake);
+  }
+  for (auto& fn : wake) fn();
+}
+
+void Task::log(const std::string& line) {
+  std::lock_guard lock(mutex_);
+  status_.log_output += line;
+  status_.log_output += "\n";
+}
+
+bool Task::cancelled() const {
+  std::lock_guard lock(mutex_);
+  return cancel_;
+}
+
+void Task::requestCancel() {
+  std::vector<std::function<void()>> wake;
+  {
+    std::lock_guard lock(mutex_);
+    if (cancel_ || status_.status_code != "running") return;
+    cancel_ = true;
+    status_.status_text = "Cancellation requested.";
+    bumpLocked(wake);
+  }
+  for (auto& fn : wake) fn();
+}
+
+void Task::finish(Result<Json> result) {
+  std::vector<std::function<void()>> wake;
+  {
+    std::lock_guard lock(mutex_);
+    if (result) {
+      status_.status_code = "succeeded";
+      status_.result = std::move(result.value());
+      if (status_.percent) status_.percent = 100;
+    } else {
+      status_.status_code = "failed";
+      status_.error = result.error();
+    }
+    finished_at_ = std::chrono::steady_clock::now();
+    bumpLocked(wake);
+  }
+  for (auto& fn : wake) fn();
+}
+
+bool Task::finished() const {
+  std::lock_guard lock(mutex_);
+  return status_.status_code != "running";
+}
+
+std::chrono::steady_clock::time_point Task::finishedAt() const {
+  std::lock_guard lock(mutex_);
+  return finished_at_;
+}
+
+std::uint64_t Task::addWaiter(std::int64_t known, std::function<void()> wake) {
+  {
+    std::lock_guard lock(mutex_);
+    if (status_.status_version == known) {
+      const std::uint64_t id = next_waiter_++;
+      waiters_[id] = std::move(wake);
+      return id;
+    }
+  }
+  wake();
+  return 0;
+}
+
+void Task::removeWaiter(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  waiters_.erase(id);
+}
+
+std::shared_ptr<Task> TaskRegistry::create(const std::string& owner) {
+  std::lock_guard lock(mutex_);
+  expireLocked();
+  auto task = std::make_shared<Task>(randomHex(16), owner);
+  tasks_[task->snapshot().token] = task;
+  return task;
+}
+
+std::shared_ptr<Task> TaskRegistry::find(const std::string& token) {
+  std::lock_guard lock(mutex_);
+  expireLocked();
+  auto it = tasks_.find(token);
+  return it == tasks_.end() ? nullptr : it->second;
+}
+
+std::size_t TaskRegistry::size() const {
+  std::lock_guard lock(mutex_);
+  return tasks_.size();
+}
+
+void TaskRegistry::expireLocked() {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = tasks_.begin(); it != tasks_.end();) {
+    if (it->second->finished() && now - it->second->finishedAt() > kRetention) it = tasks_.erase(it);
+    else ++it;
+  }
+}
+
+Json envelopeFor(const TaskStatus& s, bool with_token) {
+  Json env;
+  env["error"] = s.error ? Json{{"message", s.error->message}, {"details", s.error->details.empty()
+                                                                             ? Json() : Json(s.error->details)}}
+                         : Json();
+  env["token"] = with_token ? Json(s.token) : Json();
+  env["statusVersion"] = s.status_version;
+  env["statusCode"] = s.status_code;
+  env["percentProgress"] = s.percent ? Json(*s.percent) : Json();
+  env["statusText"] = s.status_text ? Json(*s.status_text) : Json();
+  env["result"] = s.result;
+  env["logOutput"] = s.log_output.empty() ? Json() : Json(s.log_output);
+  return env;
+}
+
+Json succeededEnvelope(Json result) {
+  TaskStatus s;
+  s.status_version = 2;
+  s.status_code = "succeeded";
+  s.result = std::move(result);
+  return envelopeFor(s, false);
+}
+
+Json failedEnvelope(const Error& error) {
+  TaskStatus s;
+  s.status_version = 2;
+  s.status_code = "failed";
+  s.error = error;
+  return envelopeFor(s, false);
+}
+
+std::string envelopeBody(const Json& envelope) {
+  return "\xEF\xBB\xBF" + envelope.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+}  // namespace spe::management

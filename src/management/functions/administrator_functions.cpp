@@ -1,0 +1,131 @@
+// System administrators: Create/Delete/Get, configuration, passwords and the
+// per-administrator API password.
+#include "common/password.h"
+#include "management/api/function_registry.h"
+#include "management/management_context.h"
+
+namespace spe::management {
+namespace {
+
+Status checkUserName(const std::string& name) {
+  if (name.empty() || name.size() > 128) {
+    return makeError(ErrorCode::kInvalidArgument, "'config.userName' must have 1 to 128 characters.");
+  }
+  for (unsigned char c : name) {
+    if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '@')) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "'config.userName' may contain only letters, digits and . - _ @ (found '" +
+                           std::string(1, static_cast<char>(c)) + "').");
+    }
+  }
+  return okStatus();
+}
+
+struct AdminConfig {
+  std::string user_name, full_name, email;
+};
+
+Result<AdminConfig> readAdminConfig(const Json& json) {
+  AdminConfig c;
+  JsonReader r(json, "config");
+  r.str("userName", c.user_name, true);
+  r.str("fullName", c.full_name);
+  r.str("emailAddress", c.email);
+  SPE_TRY(r.finish());
+  SPE_TRY(checkUserName(c.user_name));
+  if (!c.email.empty() && c.email.find('@') == std::string::npos) {
+    return makeError(ErrorCode::kInvalidArgument, "'config.emailAddress' is not an email address.");
+  }
+  return c;
+}
+
+Result<AdminRecord> requireAdmin(ManagementDb& db, const std::string& user) {
+  auto a = db.admin(user);
+  if (!a) return a.error();
+  if (!a->has_value()) return makeError(ErrorCode::kNotFound, "There is no system administrator '" + user + "'.");
+  return **a;
+}
+
+}  // namespace
+
+void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+  registry.add({"GetSystemAdministrators", {}, [&ctx](CallContext&) -> Result<Json> {
+                  auto admins = ctx.db.admins();
+                  if (!admins) return admins.error();
+                  Json out = Json::array();
+                  for (const auto& a : *admins) {
+                    out.push_back({{"userName", a.user_name}, {"fullName", a.full_name},
+                                   {"emailAddress", a.email_address}, {"mfaStatus", a.mfa_status}});
+                  }
+                  return out;
+                }});
+
+  registry.add({"CreateSystemAdministrator",
+                {{"config", ArgType::kJson}, {"password", ArgType::kString}},
+                [&ctx](CallContext& c) -> Result<Json> {
+                  auto cfg = readAdminConfig(c.args.json("config"));
+                  if (!cfg) return cfg.error();
+                  SPE_TRY(checkPasswordStrength(c.args.str("password"), cfg->user_name));
+                  auto existing = ctx.db.admin(cfg->user_name);
+                  if (!existing) return existing.error();
+                  if (existing->has_value()) {
+                    return makeError(ErrorCode::kAlreadyExists,
+                                     "A system administrator '" + cfg->user_name + "' exists already.");
+                  }
+                  auto hash = hashPassword(c.args.str("password"));
+                  if (!hash) return hash.error();
+                  SPE_TRY(ctx.db.insertAdmin({cfg->user_name, cfg->full_name, cfg->email, *hash, "", "Disabled"}));
+                  return Json();
+                }});
+
+  registry.add({"DeleteSystemAdministrator", {{"userName", ArgType::kString}},
+                [&ctx](CallContext& c) -> Result<Json> {
+                  const std::string user = c.args.str("userName");
+                  auto a = requireAdmin(ctx.db, user);
+                  if (!a) return a.error();
+                  if (a->user_name == c.caller.user_name) {
+                    return makeError(ErrorCode::kInvalidArgument, "You cannot delete your own administrator account.");
+                  }
+                  auto all = ctx.db.admins();
+                  if (!all) return all.error();
+                  if (all->size() <= 1) {
+                    return makeError(ErrorCode::kInvalidArgument, "The last system administrator cannot be deleted.");
+                  }
+                  SPE_TRY(ctx.db.deleteAdmin(user));
+                  ctx.auth.invalidate();
+                  return Json();
+                }});
+
+  registry.add({"SetSystemAdministratorConfiguration", {{"config", ArgType::kJson}},
+                [&ctx](CallContext& c) -> Result<Json> {
+                  auto cfg = readAdminConfig(c.args.json("config"));
+                  if (!cfg) return cfg.error();
+                  auto a = requireAdmin(ctx.db, cfg->user_name);
+                  if (!a) return a.error();
+                  SPE_TRY(ctx.db.updateAdminProfile(cfg->user_name, cfg->full_name, cfg->email));
+                  return Json();
+                }});
+
+  registry.add({"SetSystemAdministratorPassword", {{"userName", ArgType::kString}, {"password", ArgType::kString}},
+                [&ctx](CallContext& c) -> Result<Json> {
+                  auto a = requireAdmin(ctx.db, c.args.str("userName"));
+                  if (!a) return a.error();
+                  SPE_TRY(checkPasswordStrength(c.args.str("password"), a->user_name));
+                  auto hash = hashPassword(c.args.str("password"));
+                  if (!hash) return hash.error();
+                  SPE_TRY(ctx.db.setAdminPassword(a->user_name, *hash));
+                  ctx.auth.invalidate();
+                  return Json();
+                }});
+
+  registry.add({"CreateSystemAdministratorAPIPassword", {}, [&ctx](CallContext& c) -> Result<Json> {
+                  const std::string api_password = generatePassword(32);
+                  auto hash = hashPassword(api_password);
+                  if (!hash) return hash.error();
+                  SPE_TRY(ctx.db.setAdminApiPassword(c.caller.user_name, *hash));
+                  ctx.auth.invalidate();
+                  return Json(api_password);
+                }});
+}
+
+}  // namespace spe::management

@@ -1,0 +1,94 @@
+// Ping, GetEnvironmentInfo, GetServiceStatus.
+#include <future>
+
+#include "common/system_info.h"
+#include "management/api/function_registry.h"
+#include "management/management_context.h"
+
+namespace spe::management {
+namespace {
+
+Json environmentInfo(const ManagementContext& ctx, const std::string& user) {
+  return Json{{"version", kProductVersion},
+              {"webClientVersion", kProductVersion},
+              {"copyright", "Copyright (c) 2026 the SPE authors. Open source."},
+              {"licenseeName", ctx.config.licensee_name},
+              {"licenseeID", 0},
+              {"serverName", ctx.config.server_name},
+              {"userName", user},
+              {"systemProperties", systemProperties()}};
+}
+
+Json serviceStatus(ManagementContext& ctx, const std::string& user) {
+  Json infos = Json::array();
+  Json messages = Json::array();
+  infos.push_back({{"serverName", ctx.config.server_name},
+                   {"port", ctx.config.role_port},
+                   {"serverCertificate", {{"thumbprint", ctx.identity.thumbprint}}},
+                   {"serverType", "managementServer"},
+                   {"active", true},
+                   {"systemProperties", systemProperties()},
+                   {"numberOfInstances", nullptr},
+                   {"numberOfRunningInstances", nullptr}});
+  auto servers = ctx.db.servers();
+  if (servers) {
+    // Probe every role in parallel so one dead host does not delay the rest.
+    std::vector<std::future<Result<Json>>> probes;
+    for (const auto& s : *servers) {
+      probes.push_back(std::async(std::launch::async, [&ctx, s] {
+        return ctx.peers.call(s, "ping", Json::object(), std::chrono::milliseconds(3000));
+      }));
+    }
+    for (std::size_t i = 0; i < servers->size(); ++i) {
+      const ServerRecord& s = (*servers)[i];
+      Result<Json> pong = probes[i].get();
+      const bool host = s.type == ServerType::kInstanceHost;
+      Json info{{"serverName", s.server_name},
+                {"port", s.port},
+                {"serverCertificate", {{"thumbprint", s.thumbprint}}},
+                {"serverType", serverTypeName(s.type)},
+                {"active", pong.ok()},
+                {"systemProperties", pong ? pong->value("systemProperties", Json()) : Json()},
+                {"numberOfInstances", host && pong ? Json(pong->value("numberOfInstances", 0)) : Json()},
+                {"numberOfRunningInstances", host && pong ? Json(pong->value("numberOfRunningInstances", 0)) : Json()}};
+      infos.push_back(std::move(info));
+      if (!pong) {
+        messages.push_back({{"type", "error"},
+                            {"text", pong.error().message},
+                            {"isSubItem", false},
+                            {"tag", std::string(serverTypeName(s.type)) + ":" + s.server_name},
+                            {"flags", 0}});
+      }
+    }
+  } else {
+    messages.push_back({{"type", "error"}, {"text", servers.error().message}, {"isSubItem", false},
+                        {"tag", "database"}, {"flags", 0}});
+  }
+  if (auto smtp = ctx.db.setting("systemSmtp"); smtp && smtp->has_value()) {
+    const Json& s = **smtp;
+    if (s.value("protocol", "") == "SMTP") {
+      messages.push_back({{"type", "warning"}, {"text", "The system SMTP settings send email unencrypted."},
+                          {"isSubItem", false}, {"tag", "smtp"}, {"flags", 0}});
+    }
+    if (s.value("ignoreSslPolicyErrors", false)) {
+      messages.push_back({{"type", "warning"},
+                          {"text", "The system SMTP settings accept all certificates (\"Accept all certificates\")."},
+                          {"isSubItem", false}, {"tag", "smtp"}, {"flags", 0}});
+    }
+  }
+  return Json{{"environmentInfo", environmentInfo(ctx, user)}, {"serverInfos", infos}, {"messages", messages}};
+}
+
+}  // namespace
+
+void registerEnvironmentFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+  registry.add({"Ping", {}, [](CallContext&) -> Result<Json> { return Json(); }});
+  registry.add({"GetEnvironmentInfo", {}, [&ctx](CallContext& c) -> Result<Json> {
+                  return environmentInfo(ctx, c.caller.user_name);
+                }});
+  registry.add({"GetServiceStatus", {}, [&ctx](CallContext& c) -> Result<Json> {
+                  return serviceStatus(ctx, c.caller.user_name);
+                }});
+}
+
+}  // namespace spe::management

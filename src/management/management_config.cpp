@@ -1,0 +1,32 @@
+#include "management/management_config.h"
+
+#include "common/json_reader.h"
+
+namespace spe::management {
+
+Result<ManagementConfig> loadManagementConfig(const std::string& path) {
+  auto doc = loadJsonFile(path);
+  if (!doc) return doc.error();
+  ManagementConfig c;
+  JsonReader r(*doc, path);
+  r.str("serverName", c.server_name);
+  r.str("dataDirectory", c.data_directory);
+  r.str("listenAddress", c.listen_address);
+  r.port("apiPort", c.api_port);
+  r.port("rolePort", c.role_port);
+  r.boolean("apiEnabled", c.api_enabled);
+  r.str("logLevel", c.log_level);
+  r.str("licenseeName", c.licensee_name);
+  std::int64_t threads = c.api_threads;
+  r.integer("apiThreads", threads, false, 1, 64);
+  c.api_threads = static_cast<int>(threads);
+  if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
+      c.log_level != "error") {
+    r.fail("logLevel", "must be one of trace, debug, info, warn, error");
+  }
+  if (c.data_directory.empty()) r.fail("dataDirectory", "must not be empty");
+  SPE_TRY(r.finish());
+  return c;
+}
+
+}  // namespace spe::management

@@ -1,0 +1,26 @@
+// Configuration of spe-management (management.json). Strict: unknown keys
+// are errors. Every field has a default; see config/management.json.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace spe::management {
+
+struct ManagementConfig {
+  std::string server_name = "localhost";   // name the other roles use to reach us
+  std::string data_directory = "data/management";
+  std::string listen_address = "0.0.0.0";  // for the API and the role port
+  std::uint16_t api_port = 8474;           // Management API (HTTPS)
+  std::uint16_t role_port = 8471;          // Instance Hosts and CASes connect here (mutual TLS)
+  bool api_enabled = true;
+  std::string log_level = "info";
+  std::string licensee_name = "Open Edition";
+  int api_threads = 4;                     // threads running API functions
+};
+
+Result<ManagementConfig> loadManagementConfig(const std::string& path);
+
+}  // namespace spe::management

@@ -1,0 +1,29 @@
+// What the API function groups share: configuration, database, the
+// authenticator and the role peers. Owned by ManagementServer.
+#pragma once
+
+#include "common/tls.h"
+#include "management/authenticator.h"
+#include "management/management_config.h"
+#include "management/management_db.h"
+#include "management/role_peers.h"
+
+namespace spe::management {
+
+struct ManagementContext {
+  const ManagementConfig& config;
+  const TlsIdentity& identity;
+  ManagementDb& db;
+  Authenticator& auth;
+  RolePeers& peers;
+};
+
+class FunctionRegistry;
+
+// Each group registers its functions (functions/*.cpp).
+void registerEnvironmentFunctions(FunctionRegistry& registry, ManagementContext& ctx);
+void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContext& ctx);
+void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx);
+void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx);
+
+}  // namespace spe::management

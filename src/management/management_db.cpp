@@ -1,0 +1,204 @@
+#include "management/management_db.h"
+
+namespace spe::management {
+namespace {
+
+// Migration N brings the schema from version N-1 to N. Append only.
+const std::vector<std::vector<std::string>> kMigrations = {
+    {
+        "CREATE TABLE SYSTEM_ADMINISTRATORS ("
+        " USER_NAME VARCHAR(256) NOT NULL,"
+        " USER_KEY VARCHAR(256) NOT NULL PRIMARY KEY,"
+        " FULL_NAME VARCHAR(256),"
+        " EMAIL_ADDRESS VARCHAR(256),"
+        " PASSWORD_HASH VARCHAR(256) NOT NULL,"
+        " API_PASSWORD_HASH VARCHAR(256),"
+        " MFA_STATUS VARCHAR(32) DEFAULT 'Disabled' NOT NULL,"
+        " CREATED_AT TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
+        "CREATE TABLE SERVERS ("
+        " SERVER_TYPE VARCHAR(32) NOT NULL,"
+        " SERVER_NAME VARCHAR(255) NOT NULL,"
+        " SERVER_KEY VARCHAR(255) NOT NULL,"
+        " PORT INTEGER NOT NULL,"
+        " THUMBPRINT VARCHAR(64) NOT NULL,"
+        " BASE_DIRECTORY VARCHAR(1024),"
+        " PRIMARY KEY (SERVER_TYPE, SERVER_KEY))",
+        "CREATE TABLE SETTINGS (NAME VARCHAR(64) NOT NULL PRIMARY KEY, SETTING_VALUE VARCHAR(8000))",
+    },
+};
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+AdminRecord adminFromRow(const DbRow& r) {
+  AdminRecord a;
+  a.user_name = dbStr(r[0]);
+  a.full_name = dbStr(r[1]);
+  a.email_address = dbStr(r[2]);
+  a.password_hash = dbStr(r[3]);
+  a.api_password_hash = dbStr(r[4]);
+  a.mfa_status = dbStr(r[5]);
+  return a;
+}
+
+ServerRecord serverFromRow(const DbRow& r) {
+  ServerRecord s;
+  s.type = parseServerType(dbStr(r[0])).value_or(ServerType::kInstanceHost);
+  s.server_name = dbStr(r[1]);
+  s.port = dbInt(r[2]);
+  s.thumbprint = dbStr(r[3]);
+  if (!dbIsNull(r[4])) s.base_directory = dbStr(r[4]);
+  return s;
+}
+
+constexpr const char* kAdminCols =
+    "USER_NAME, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, API_PASSWORD_HASH, MFA_STATUS";
+constexpr const char* kServerCols = "SERVER_TYPE, SERVER_NAME, PORT, THUMBPRINT, BASE_DIRECTORY";
+
+}  // namespace
+
+const char* serverTypeName(ServerType t) {
+  return t == ServerType::kInstanceHost ? "instanceHost" : "clientAccessServer";
+}
+
+std::optional<ServerType> parseServerType(const std::string& s) {
+  if (s == "instanceHost") return ServerType::kInstanceHost;
+  if (s == "clientAccessServer") return ServerType::kClientAccessServer;
+  return std::nullopt;
+}
+
+Result<std::unique_ptr<ManagementDb>> ManagementDb::open(const std::string& path) {
+  auto db = FirebirdDb::openOrCreate(path);
+  if (!db) return db.error();
+  std::unique_ptr<ManagementDb> out(new ManagementDb(std::move(db.value())));
+  SPE_TRY(out->migrate());
+  return out;
+}
+
+Status ManagementDb::migrate() {
+  auto exists = db_->query("SELECT COUNT(*) FROM RDB$RELATIONS WHERE RDB$RELATION_NAME = 'SCHEMA_VERSION'");
+  if (!exists) return exists.error();
+  if (dbInt(exists->at(0)[0]) == 0) {
+    SPE_TRY(db_->exec("CREATE TABLE SCHEMA_VERSION (VERSION INTEGER NOT NULL)"));
+    SPE_TRY(db_->exec("INSERT INTO SCHEMA_VERSION (VERSION) VALUES (0)"));
+  }
+  auto version = db_->query("SELECT VERSION FROM SCHEMA_VERSION");
+  if (!version) return version.error();
+  schema_version_ = static_cast<int>(dbInt(version->at(0)[0]));
+  if (schema_version_ > kSchemaVersion) {
+    return makeError(ErrorCode::kDatabase, "The management database has schema version " +
+                                               std::to_string(schema_version_) +
+                                               ", newer than this program supports (" +
+                                               std::to_string(kSchemaVersion) + "). Install the newer version.");
+  }
+  while (schema_version_ < kSchemaVersion) {
+    // DDL must be committed before later statements can use the objects.
+    for (const auto& sql : kMigrations[static_cast<std::size_t>(schema_version_)]) SPE_TRY(db_->exec(sql));
+    ++schema_version_;
+    SPE_TRY(db_->exec("UPDATE SCHEMA_VERSION SET VERSION = ?", {std::int64_t{schema_version_}}));
+  }
+  return okStatus();
+}
+
+Result<std::vector<AdminRecord>> ManagementDb::admins() {
+  auto rows = db_->query(std::string("SELECT ") + kAdminCols + " FROM SYSTEM_ADMINISTRATORS ORDER BY USER_KEY");
+  if (!rows) return rows.error();
+  std::vector<AdminRecord> out;
+  for (const auto& r : *rows) out.push_back(adminFromRow(r));
+  return out;
+}
+
+Result<std::optional<AdminRecord>> ManagementDb::admin(const std::string& user_name) {
+  auto rows = db_->query(std::string("SELECT ") + kAdminCols + " FROM SYSTEM_ADMINISTRATORS WHERE USER_KEY = ?",
+                         {lower(user_name)});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<AdminRecord>();
+  return std::optional<AdminRecord>(adminFromRow(rows->front()));
+}
+
+Status ManagementDb::insertAdmin(const AdminRecord& a) {
+  return db_->exec(
+      "INSERT INTO SYSTEM_ADMINISTRATORS (USER_NAME, USER_KEY, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, MFA_STATUS) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {a.user_name, lower(a.user_name), a.full_name, a.email_address, a.password_hash, a.mfa_status});
+}
+
+Status ManagementDb::updateAdminProfile(const std::string& user_name, const std::string& full_name,
+                                        const std::string& email) {
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET FULL_NAME = ?, EMAIL_ADDRESS = ? WHERE USER_KEY = ?",
+                   {full_name, email, lower(user_name)});
+}
+
+Status ManagementDb::setAdminPassword(const std::string& user_name, const std::string& hash) {
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET PASSWORD_HASH = ? WHERE USER_KEY = ?", {hash, lower(user_name)});
+}
+
+Status ManagementDb::setAdminApiPassword(const std::string& user_name, const std::string& hash) {
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET API_PASSWORD_HASH = ? WHERE USER_KEY = ?",
+                   {hash, lower(user_name)});
+}
+
+Status ManagementDb::deleteAdmin(const std::string& user_name) {
+  return db_->exec("DELETE FROM SYSTEM_ADMINISTRATORS WHERE USER_KEY = ?", {lower(user_name)});
+}
+
+Result<std::vector<ServerRecord>> ManagementDb::servers(std::optional<ServerType> type) {
+  std::string sql = std::string("SELECT ") + kServerCols + " FROM SERVERS";
+  std::vector<DbValue> params;
+  if (type) {
+    sql += " WHERE SERVER_TYPE = ?";
+    params.emplace_back(std::string(serverTypeName(*type)));
+  }
+  sql += " ORDER BY SERVER_TYPE, SERVER_KEY";
+  auto rows = db_->query(sql, params);
+  if (!rows) return rows.error();
+  std::vector<ServerRecord> out;
+  for (const auto& r : *rows) out.push_back(serverFromRow(r));
+  return out;
+}
+
+Result<std::optional<ServerRecord>> ManagementDb::server(ServerType type, const std::string& name) {
+  auto rows = db_->query(std::string("SELECT ") + kServerCols + " FROM SERVERS WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
+                         {std::string(serverTypeName(type)), lower(name)});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<ServerRecord>();
+  return std::optional<ServerRecord>(serverFromRow(rows->front()));
+}
+
+Status ManagementDb::insertServer(const ServerRecord& s) {
+  return db_->exec(
+      "INSERT INTO SERVERS (SERVER_TYPE, SERVER_NAME, SERVER_KEY, PORT, THUMBPRINT, BASE_DIRECTORY) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {std::string(serverTypeName(s.type)), s.server_name, lower(s.server_name), s.port, s.thumbprint,
+       s.base_directory ? DbValue(*s.base_directory) : DbValue()});
+}
+
+Status ManagementDb::updateServer(const ServerRecord& s) {
+  return db_->exec(
+      "UPDATE SERVERS SET PORT = ?, THUMBPRINT = ?, BASE_DIRECTORY = ? WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
+      {s.port, s.thumbprint, s.base_directory ? DbValue(*s.base_directory) : DbValue(),
+       std::string(serverTypeName(s.type)), lower(s.server_name)});
+}
+
+Status ManagementDb::deleteServer(ServerType type, const std::string& name) {
+  return db_->exec("DELETE FROM SERVERS WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
+                   {std::string(serverTypeName(type)), lower(name)});
+}
+
+Result<std::optional<Json>> ManagementDb::setting(const std::string& name) {
+  auto rows = db_->query("SELECT SETTING_VALUE FROM SETTINGS WHERE NAME = ?", {name});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<Json>();
+  auto parsed = parseJson(dbStr(rows->front()[0]), "setting " + name);
+  if (!parsed) return parsed.error();
+  return std::optional<Json>(std::move(parsed.value()));
+}
+
+Status ManagementDb::setSetting(const std::string& name, const Json& value) {
+  return db_->exec("UPDATE OR INSERT INTO SETTINGS (NAME, SETTING_VALUE) VALUES (?, ?) MATCHING (NAME)",
+                   {name, value.dump()});
+}
+
+}  // namespace spe::management

@@ -1,0 +1,74 @@
+// ManagementDb: the platform's master database (management.fdb, embedded
+// Firebird): system administrators, paired servers (Instance Hosts and
+// Client Access Servers) and system settings. The schema is versioned;
+// migrate() applies the missing steps at start.
+// Thread safety: safe from any thread (FirebirdDb serialises).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/firebird_db.h"
+#include "common/json_reader.h"
+#include "common/result.h"
+
+namespace spe::management {
+
+struct AdminRecord {
+  std::string user_name;
+  std::string full_name;
+  std::string email_address;
+  std::string password_hash;
+  std::string api_password_hash;  // empty when none was created
+  std::string mfa_status = "Disabled";
+};
+
+enum class ServerType { kInstanceHost, kClientAccessServer };
+const char* serverTypeName(ServerType t);
+std::optional<ServerType> parseServerType(const std::string& s);
+
+struct ServerRecord {
+  ServerType type = ServerType::kInstanceHost;
+  std::string server_name;
+  std::int64_t port = 0;
+  std::string thumbprint;
+  std::optional<std::string> base_directory;  // Instance Hosts only
+};
+
+class ManagementDb {
+ public:
+  static constexpr int kSchemaVersion = 1;
+
+  // Opens (creating) `path` and applies migrations.
+  static Result<std::unique_ptr<ManagementDb>> open(const std::string& path);
+
+  int schemaVersion() const { return schema_version_; }
+
+  Result<std::vector<AdminRecord>> admins();
+  Result<std::optional<AdminRecord>> admin(const std::string& user_name);
+  Status insertAdmin(const AdminRecord& admin);
+  Status updateAdminProfile(const std::string& user_name, const std::string& full_name, const std::string& email);
+  Status setAdminPassword(const std::string& user_name, const std::string& hash);
+  Status setAdminApiPassword(const std::string& user_name, const std::string& hash);
+  Status deleteAdmin(const std::string& user_name);
+
+  Result<std::vector<ServerRecord>> servers(std::optional<ServerType> type = std::nullopt);
+  Result<std::optional<ServerRecord>> server(ServerType type, const std::string& name);
+  Status insertServer(const ServerRecord& server);
+  Status updateServer(const ServerRecord& server);
+  Status deleteServer(ServerType type, const std::string& name);
+
+  Result<std::optional<Json>> setting(const std::string& name);
+  Status setSetting(const std::string& name, const Json& value);
+
+ private:
+  explicit ManagementDb(std::unique_ptr<FirebirdDb> db) : db_(std::move(db)) {}
+  Status migrate();
+
+  std::unique_ptr<FirebirdDb> db_;
+  int schema_version_ = 0;
+};
+
+}  // namespace spe::management

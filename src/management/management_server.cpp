@@ -1,0 +1,164 @@
+#include "management/management_server.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "common/asio.h"
+#include "common/firebird_db.h"
+#include "common/logging.h"
+#include "common/password.h"
+#include "common/rpc.h"
+#include "common/tls.h"
+#include "management/api/api_server.h"
+#include "management/api/task_registry.h"
+#include "management/authenticator.h"
+#include "management/management_context.h"
+#include "management/role_peers.h"
+
+namespace spe::management {
+namespace fs = std::filesystem;
+
+struct ManagementServer::Impl {
+  ManagementConfig config;
+  TlsIdentity identity;
+  std::unique_ptr<ManagementDb> db;
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<RolePeers> peers;
+  std::unique_ptr<ManagementContext> ctx;
+  FunctionRegistry registry;
+  TaskRegistry tasks;
+  asio::io_context io;
+  asio::thread_pool pool;
+  asio::thread_pool rpc_pool{2};
+  std::unique_ptr<ApiServer> api;
+  std::unique_ptr<RpcServer> role_server;
+  std::uint16_t api_port = 0, role_port = 0;
+
+  explicit Impl(const ManagementConfig& c) : config(c), pool(static_cast<std::size_t>(c.api_threads)) {}
+};
+
+namespace {
+
+Status createInitialAdmin(ManagementDb& db, const std::string& data_dir, std::optional<std::string> password) {
+  auto admins = db.admins();
+  if (!admins) return admins.error();
+  if (!admins->empty()) return okStatus();
+  std::string pw;
+  if (password && !password->empty()) {
+    SPE_TRY(checkPasswordStrength(*password, "admin"));
+    pw = *password;
+  } else {
+    pw = generatePassword(20);
+    const std::string path = data_dir + "/initial-admin-password";
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0) return makeError(ErrorCode::kIo, "Cannot write '" + path + "'.");
+    const std::string line = pw + "\n";
+    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ::close(fd);
+    if (!ok) return makeError(ErrorCode::kIo, "Cannot write '" + path + "'.");
+    logger("main")->warn("Created the administrator 'admin'; its generated password is in {}", path);
+  }
+  auto hash = hashPassword(pw);
+  if (!hash) return hash.error();
+  return db.insertAdmin({"admin", "Administrator", "", *hash, "", "Disabled"});
+}
+
+}  // namespace
+
+Status pairOffline(ManagementDb& db, const ServerRecord& server) {
+  auto existing = db.server(server.type, server.server_name);
+  if (!existing) return existing.error();
+  if (existing->has_value()) {
+    ServerRecord merged = server;
+    if (!merged.base_directory) merged.base_directory = (*existing)->base_directory;
+    return db.updateServer(merged);
+  }
+  return db.insertServer(server);
+}
+
+ManagementServer::ManagementServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ManagementServer::~ManagementServer() {
+  stop();
+  impl_->pool.join();
+  impl_->rpc_pool.join();
+}
+
+Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const ManagementConfig& config,
+                                                                   std::optional<std::string> initial_admin_password) {
+  auto impl = std::make_unique<Impl>(config);
+  std::error_code ec;
+  fs::create_directories(config.data_directory, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot create '" + config.data_directory + "': " + ec.message());
+  ::chmod(config.data_directory.c_str(), 0700);
+  auto identity = loadOrCreateIdentity(config.data_directory + "/tls", config.server_name);
+  if (!identity) return identity.error();
+  impl->identity = *identity;
+  SPE_TRY(setFirebirdLockDirectory(config.data_directory + "/.fblock"));
+  auto db = ManagementDb::open(config.data_directory + "/management.fdb");
+  if (!db) return db.error();
+  impl->db = std::move(db.value());
+  SPE_TRY(createInitialAdmin(*impl->db, config.data_directory, std::move(initial_admin_password)));
+  impl->auth = std::make_unique<Authenticator>(*impl->db);
+  impl->peers = std::make_unique<RolePeers>(impl->identity, *impl->db);
+  SPE_TRY(impl->peers->refreshPins());
+  impl->ctx = std::make_unique<ManagementContext>(
+      ManagementContext{impl->config, impl->identity, *impl->db, *impl->auth, *impl->peers});
+  registerEnvironmentFunctions(impl->registry, *impl->ctx);
+  registerAdministratorFunctions(impl->registry, *impl->ctx);
+  registerServerFunctions(impl->registry, *impl->ctx);
+  registerSmtpFunctions(impl->registry, *impl->ctx);
+  return std::unique_ptr<ManagementServer>(new ManagementServer(std::move(impl)));
+}
+
+FunctionRegistry& ManagementServer::registry() { return impl_->registry; }
+ManagementDb& ManagementServer::db() { return *impl_->db; }
+const std::string& ManagementServer::thumbprint() const { return impl_->identity.thumbprint; }
+std::uint16_t ManagementServer::apiPort() const { return impl_->api_port; }
+std::uint16_t ManagementServer::rolePort() const { return impl_->role_port; }
+
+Status ManagementServer::start() {
+  auto& m = *impl_;
+  auto role_ctx = makeServerContext(m.identity, m.peers->pins());
+  if (!role_ctx) return role_ctx.error();
+  m.role_server = std::make_unique<RpcServer>(
+      m.io, m.rpc_pool, *role_ctx, [peers = m.peers.get()](const RpcRequest& r) { return peers->handleRoleRequest(r); },
+      "role port");
+  auto rp = m.role_server->listen(m.config.listen_address, m.config.role_port);
+  if (!rp) return rp.error();
+  m.role_port = *rp;
+  if (m.config.api_enabled) {
+    auto api_ctx = makeServerContext(m.identity, nullptr);
+    if (!api_ctx) return api_ctx.error();
+    m.api = std::make_unique<ApiServer>(m.io, m.pool, *api_ctx, m.registry, m.tasks, *m.auth);
+    auto ap = m.api->listen(m.config.listen_address, m.config.api_port);
+    if (!ap) return ap.error();
+    m.api_port = *ap;
+  }
+  logger("main")->info("Management Server ready: API https://{}:{}/api/ role port {} thumbprint {}",
+                       m.config.listen_address, m.api_port, m.role_port, m.identity.thumbprint);
+  return okStatus();
+}
+
+void ManagementServer::run() {
+  asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
+  signals.async_wait([this](const ErrorCodeT& ec, int) {
+    if (!ec) {
+      logger("main")->info("Stopping");
+      impl_->io.stop();
+    }
+  });
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 1; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  impl_->io.run();
+  for (auto& t : threads) t.join();
+}
+
+void ManagementServer::stop() { impl_->io.stop(); }
+
+}  // namespace spe::management

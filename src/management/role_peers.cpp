@@ -1,0 +1,57 @@
+#include "management/role_peers.h"
+
+#include "common/logging.h"
+#include "common/system_info.h"
+
+namespace spe::management {
+
+RolePeers::RolePeers(const TlsIdentity& identity, ManagementDb& db) : identity_(identity), db_(db) {}
+
+Status RolePeers::refreshPins() {
+  auto servers = db_.servers();
+  if (!servers) return servers.error();
+  std::set<std::string> pins;
+  for (const auto& s : *servers) pins.insert(s.thumbprint);
+  pins_->replace(std::move(pins));
+  return okStatus();
+}
+
+Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
+  if (request.method == "heartbeat") {
+    {
+      std::lock_guard lock(mutex_);
+      heartbeats_[request.peer_thumbprint] = Heartbeat{std::chrono::steady_clock::now(), request.params};
+    }
+    logger("roles")->debug("heartbeat from {}", request.params.value("serverName", "?"));
+    return Json{{"serverType", "managementServer"}, {"version", kProductVersion}};
+  }
+  if (request.method == "ping") return Json{{"serverType", "managementServer"}, {"version", kProductVersion}};
+  return makeError(ErrorCode::kNotSupported, "The Management Server has no role method '" + request.method + "'.");
+}
+
+std::optional<RolePeers::Heartbeat> RolePeers::lastHeartbeat(const std::string& thumbprint) const {
+  std::lock_guard lock(mutex_);
+  auto it = heartbeats_.find(thumbprint);
+  if (it == heartbeats_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<Json> RolePeers::call(const ServerRecord& server, const std::string& method, const Json& params,
+                             std::chrono::milliseconds timeout) {
+  auto pins = std::make_shared<ThumbprintPins>();
+  pins->add(server.thumbprint);
+  auto ctx = makeClientContext(&identity_, pins);
+  if (!ctx) return ctx.error();
+  RpcClient client(*ctx, server.server_name, static_cast<std::uint16_t>(server.port));
+  auto result = client.call(method, params, timeout);
+  if (!result && (result.error().code == ErrorCode::kUnavailable || result.error().code == ErrorCode::kTimeout)) {
+    const char* what = server.type == ServerType::kInstanceHost ? "Instance Host" : "Client Access Server";
+    Error e = result.error();
+    e.message = std::string("The ") + what + " '" + server.server_name + "' (port " + std::to_string(server.port) +
+                ") is not reachable: " + e.message;
+    return e;
+  }
+  return result;
+}
+
+}  // namespace spe::management

@@ -1,0 +1,51 @@
+// RolePeers: what the Management Server knows about the paired Instance
+// Hosts and Client Access Servers at run time.
+//
+// - pins(): thumbprints accepted on the role port (8471), refreshed from the
+//   database whenever a role is paired, changed or deleted;
+// - heartbeats received from roles (last time seen, what they reported);
+// - call(): a command to a role on its own port (8472/8473), mutual TLS with
+//   our identity, accepting only that role's paired thumbprint.
+// Thread safety: internally locked.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "common/rpc.h"
+#include "common/tls.h"
+#include "management/management_db.h"
+
+namespace spe::management {
+
+class RolePeers {
+ public:
+  RolePeers(const TlsIdentity& identity, ManagementDb& db);
+
+  Status refreshPins();
+  std::shared_ptr<ThumbprintPins> pins() const { return pins_; }
+
+  // Handles an RPC arriving on the role port.
+  Result<Json> handleRoleRequest(const RpcRequest& request);
+
+  Result<Json> call(const ServerRecord& server, const std::string& method, const Json& params,
+                    std::chrono::milliseconds timeout);
+
+  struct Heartbeat {
+    std::chrono::steady_clock::time_point at;
+    Json info;
+  };
+  std::optional<Heartbeat> lastHeartbeat(const std::string& thumbprint) const;
+
+ private:
+  const TlsIdentity& identity_;
+  ManagementDb& db_;
+  std::shared_ptr<ThumbprintPins> pins_ = std::make_shared<ThumbprintPins>();
+  mutable std::mutex mutex_;
+  std::map<std::string, Heartbeat> heartbeats_;
+};
+
+}  // namespace spe::management

@@ -1,0 +1,188 @@
+"""Starts the real daemons of a single-server platform on free loopback ports
+in a temporary directory, pairs them the way `./spe up` does, and offers a
+small Management API client built on the Python standard library.
+
+Used by the e2e tests and the benchmarks. Binaries come from $SPE_BIN.
+"""
+import base64
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+BIN = os.environ.get("SPE_BIN") or os.path.join(
+    os.path.dirname(__file__), "..", "..", "build", "release", "bin")
+ADMIN_PASSWORD = "E2e-Admin-Pass1"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=30.0, proc=None):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError("process exited with %s" % proc.returncode)
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("port %d did not open" % port)
+
+
+def insecure_context():
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+def make_cert(directory, name):
+    """A throw-away self-signed certificate made with the openssl CLI."""
+    cert, key = os.path.join(directory, name + ".pem"), os.path.join(directory, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=" + name],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+class Platform:
+    """Management Server, Instance Host and CAS, paired, on free ports."""
+
+    def __init__(self, with_roles=True):
+        self.dir = tempfile.mkdtemp(prefix="spe-e2e-")
+        self.procs = {}
+        self.ports = {"api": free_port(), "role": free_port(), "host": free_port(), "cas": free_port()}
+        self.conf = {}
+        self._write("management", {
+            "serverName": "127.0.0.1", "dataDirectory": self.path("management"),
+            "listenAddress": "127.0.0.1", "apiPort": self.ports["api"], "rolePort": self.ports["role"],
+            "logLevel": "debug"})
+        self.mgmt_thumbprint = self._thumbprint("spe-management", "management")
+        self.base_directory = self.path("instances")
+        os.makedirs(self.base_directory)
+        mgmt = {"serverName": "127.0.0.1", "port": self.ports["role"], "thumbprint": self.mgmt_thumbprint}
+        self._write("instancehost", {
+            "serverName": "127.0.0.1", "dataDirectory": self.path("instancehost"), "listenAddress": "127.0.0.1",
+            "port": self.ports["host"], "baseDirectory": self.base_directory, "managementServer": mgmt,
+            "heartbeatSeconds": 1})
+        self._write("cas", {
+            "serverName": "127.0.0.1", "dataDirectory": self.path("cas"), "listenAddress": "127.0.0.1",
+            "port": self.ports["cas"], "managementServer": mgmt, "heartbeatSeconds": 1})
+        self.host_thumbprint = self._thumbprint("spe-instancehost", "instancehost")
+        self.cas_thumbprint = self._thumbprint("spe-cas", "cas")
+        if with_roles:
+            self._pair("instanceHost", self.ports["host"], self.host_thumbprint, self.base_directory)
+            self._pair("clientAccessServer", self.ports["cas"], self.cas_thumbprint)
+        self.start("management")
+        if with_roles:
+            self.start("instancehost")
+            self.start("cas")
+
+    def path(self, *parts):
+        return os.path.join(self.dir, *parts)
+
+    def _write(self, name, config):
+        self.conf[name] = self.path(name + ".json")
+        with open(self.conf[name], "w") as f:
+            json.dump(config, f)
+
+    def _thumbprint(self, binary, name):
+        out = subprocess.run([os.path.join(BIN, binary), "--config", self.conf[name], "--show-thumbprint"],
+                             check=True, capture_output=True, text=True)
+        return out.stdout.strip()
+
+    def _pair(self, server_type, port, thumbprint, base=None):
+        cmd = [os.path.join(BIN, "spe-management"), "--config", self.conf["management"], "pair",
+               "--server-type", server_type, "--server-name", "127.0.0.1", "--port", str(port),
+               "--thumbprint", thumbprint]
+        if base:
+            cmd += ["--base-directory", base]
+        subprocess.run(cmd, check=True, capture_output=True, env=dict(os.environ, SPE_ADMIN_PASSWORD=ADMIN_PASSWORD))
+
+    BINARIES = {"management": ("spe-management", "api"), "instancehost": ("spe-instancehost", "host"),
+                "cas": ("spe-cas", "cas")}
+
+    def start(self, name):
+        binary, port = self.BINARIES[name]
+        log = open(self.path(name + ".log"), "ab")
+        env = dict(os.environ, SPE_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        with log:
+            proc = subprocess.Popen([os.path.join(BIN, binary), "--config", self.conf[name]],
+                                    stdout=log, stderr=subprocess.STDOUT, env=env)
+        self.procs[name] = proc
+        wait_port(self.ports[port], proc=proc)
+        return proc
+
+    def kill(self, name, sig=signal.SIGKILL):
+        proc = self.procs.pop(name)
+        proc.send_signal(sig)
+        proc.wait(timeout=20)
+        return proc.returncode
+
+    def log(self, name):
+        with open(self.path(name + ".log"), errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        for name in list(self.procs):
+            try:
+                self.kill(name, signal.SIGTERM)
+            except Exception:
+                pass
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    # ------------------------------------------------------------ API access
+    @property
+    def api_url(self):
+        return "https://127.0.0.1:%d" % self.ports["api"]
+
+    def request(self, path, fields=None, user="admin", password=ADMIN_PASSWORD, method="POST", headers=None):
+        """One raw request; returns (status, headers, body bytes)."""
+        data = urllib.parse.urlencode(fields or {}).encode() if method == "POST" else None
+        req = urllib.request.Request(self.api_url + path, data=data, method=method)
+        if user is not None:
+            token = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+            req.add_header("Authorization", "Basic " + token)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, context=insecure_context(), timeout=60) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def invoke(self, function, _user="admin", _password=ADMIN_PASSWORD, **args):
+        """Invokes a function and returns the decoded envelope (HTTP 200 expected)."""
+        args = {k: (json.dumps(v) if isinstance(v, (dict, list)) else
+                    ("true" if v is True else "false" if v is False else str(v))) for k, v in args.items()}
+        status, _, body = self.request("/api/invoke/" + function, args, _user, _password)
+        if status != 200:
+            raise AssertionError("HTTP %d for %s: %r" % (status, function, body[:300]))
+        return json.loads(body.decode("utf-8-sig"))
+
+    def ok(self, function, **args):
+        env = self.invoke(function, **args)
+        if env["statusCode"] != "succeeded":
+            raise AssertionError("%s failed: %s" % (function, env["error"]))
+        return env["result"]
+
+
+def server_thumbprint(port):
+    """SHA-256 of the DER certificate the server at `port` presents."""
+    with socket.create_connection(("127.0.0.1", port)) as raw:
+        with insecure_context().wrap_socket(raw) as s:
+            return hashlib.sha256(s.getpeercert(binary_form=True)).hexdigest()

@@ -1,0 +1,57 @@
+#include "management/api/task_registry.h"
+
+#include <gtest/gtest.h>
+
+namespace spe::management {
+namespace {
+
+TEST(Task, VersionsAndWaiters) {
+  TaskRegistry reg;
+  auto t = reg.create("admin");
+  EXPECT_EQ(t->snapshot().status_version, 1);
+  int woken = 0;
+  t->addWaiter(1, [&] { ++woken; });
+  t->update(40, "working");
+  EXPECT_EQ(woken, 1);
+  EXPECT_EQ(t->snapshot().status_version, 2);
+  EXPECT_EQ(t->snapshot().percent, 40);
+  // A waiter with an old version is woken at once.
+  t->addWaiter(1, [&] { ++woken; });
+  EXPECT_EQ(woken, 2);
+  t->finish(Json{{"x", 1}});
+  auto s = t->snapshot();
+  EXPECT_EQ(s.status_code, "succeeded");
+  EXPECT_EQ(s.percent, 100);
+  EXPECT_EQ(reg.find(s.token), t);
+  EXPECT_EQ(reg.find("nope"), nullptr);
+}
+
+TEST(Task, CancelIsCooperative) {
+  TaskRegistry reg;
+  auto t = reg.create("admin");
+  EXPECT_FALSE(t->cancelled());
+  t->requestCancel();
+  EXPECT_TRUE(t->cancelled());
+  EXPECT_EQ(t->snapshot().status_code, "running");
+  t->finish(makeError(ErrorCode::kCancelled, "Cancelled by the user."));
+  EXPECT_EQ(t->snapshot().status_code, "failed");
+}
+
+TEST(Envelope, HasEightFieldsInOrderAndBom) {
+  Json env = succeededEnvelope(Json{{"a", 1}});
+  std::vector<std::string> keys;
+  for (auto& [k, v] : env.items()) keys.push_back(k);
+  EXPECT_EQ(keys, (std::vector<std::string>{"error", "token", "statusVersion", "statusCode", "percentProgress",
+                                            "statusText", "result", "logOutput"}));
+  EXPECT_EQ(env["statusVersion"], 2);
+  EXPECT_TRUE(env["percentProgress"].is_null());
+  const std::string body = envelopeBody(env);
+  EXPECT_EQ(body.substr(0, 3), "\xEF\xBB\xBF");
+  Json failed = failedEnvelope(makeError(ErrorCode::kInvalidArgument, "bad", "why"));
+  EXPECT_EQ(failed["statusCode"], "failed");
+  EXPECT_EQ(failed["error"]["message"], "bad");
+  EXPECT_EQ(failed["error"]["details"], "why");
+}
+
+}  // namespace
+}  // namespace spe::management
