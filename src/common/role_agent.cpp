@@ -50,7 +50,8 @@ Result<Json> RoleAgent::handle(const RpcRequest& request) {
              {"version", kProductVersion},
              {"systemProperties", systemProperties()}};
     if (extra_ping_) {
-      for (auto& [k, v] : extra_ping_().items()) out[k] = v;
+      const Json extra = extra_ping_();
+      for (const auto& [k, v] : extra.items()) out[k] = v;
     }
     return out;
   }
@@ -90,7 +91,8 @@ void RoleAgent::heartbeatLoop() {
             {"port", port_},
             {"thumbprint", identity_.thumbprint}};
     if (extra_ping_) {
-      for (auto& [k, v] : extra_ping_().items()) hb[k] = v;
+      const Json extra = extra_ping_();
+      for (const auto& [k, v] : extra.items()) hb[k] = v;
     }
     auto r = client.call("heartbeat", hb, std::chrono::seconds(5));
     if (r) {

@@ -62,7 +62,8 @@ def make_cert(directory, name):
 class Platform:
     """Management Server, Instance Host and CAS, paired, on free ports."""
 
-    def __init__(self, with_roles=True):
+    def __init__(self, with_roles=True, management_binary="spe-management"):
+        self.BINARIES = dict(self.BINARIES, management=(management_binary, "api"))
         self.dir = tempfile.mkdtemp(prefix="spe-e2e-")
         self.procs = {}
         self.ports = {"api": free_port(), "role": free_port(), "host": free_port(), "cas": free_port()}
