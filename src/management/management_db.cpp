@@ -140,6 +140,10 @@ Status ManagementDb::setAdminApiPassword(const std::string& user_name, const std
                    {hash, lower(user_name)});
 }
 
+Status ManagementDb::setAdminMfaStatus(const std::string& user_name, const std::string& status) {
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET MFA_STATUS = ? WHERE USER_KEY = ?", {status, lower(user_name)});
+}
+
 Status ManagementDb::deleteAdmin(const std::string& user_name) {
   return db_->exec("DELETE FROM SYSTEM_ADMINISTRATORS WHERE USER_KEY = ?", {lower(user_name)});
 }

@@ -52,6 +52,8 @@ class ManagementDb {
   Status updateAdminProfile(const std::string& user_name, const std::string& full_name, const std::string& email);
   Status setAdminPassword(const std::string& user_name, const std::string& hash);
   Status setAdminApiPassword(const std::string& user_name, const std::string& hash);
+  // "Disabled" or "Enabled" (multi-factor login; its functions come later).
+  Status setAdminMfaStatus(const std::string& user_name, const std::string& status);
   Status deleteAdmin(const std::string& user_name);
 
   Result<std::vector<ServerRecord>> servers(std::optional<ServerType> type = std::nullopt);

@@ -177,6 +177,17 @@ TEST_F(ApiServerTest, ApiPasswordWorksAndOldOneIsReplaced) {
   EXPECT_EQ(client("admin", kPassword).post("/api/invoke/Ping", {})->status, 200);
 }
 
+TEST_F(ApiServerTest, MfaEnabledAdministratorMayUseOnlyTheApiPassword) {
+  auto created = client().invoke("CreateSystemAdministratorAPIPassword", {});
+  ASSERT_TRUE(created.ok());
+  const std::string api_password = (*created)["result"];
+  ASSERT_TRUE(server_->db().setAdminMfaStatus("admin", "Enabled").ok());
+  EXPECT_EQ(client("admin", kPassword).post("/api/invoke/Ping", {})->status, 401);
+  EXPECT_EQ(client("admin", api_password).post("/api/invoke/Ping", {})->status, 200);
+  auto admins = client("admin", api_password).invoke("GetSystemAdministrators", {});
+  EXPECT_EQ((*admins)["result"][0]["mfaStatus"], "Enabled");
+}
+
 TEST_F(ApiServerTest, MetadataListsTheRegisteredTestFunction) {
   auto r = client().post("/api/get-metadata", {});
   ASSERT_TRUE(r.ok());
