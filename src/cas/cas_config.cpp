@@ -3,16 +3,13 @@
 namespace spe::cas {
 
 Result<CasConfig> loadCasConfig(const std::string& path) {
-  auto doc = loadJsonFile(path);
-  if (!doc) return doc.error();
-  CasConfig c;
-  c.role.server_type = "clientAccessServer";
-  c.role.port = 8473;
-  c.role.data_directory = "data/cas";
-  JsonReader r(*doc, path);
-  readRoleConfig(r, c.role);
-  SPE_TRY(r.finish());
-  return c;
+  RoleConfig defaults;
+  defaults.server_type = "clientAccessServer";
+  defaults.port = 8473;
+  defaults.data_directory = "data/cas";
+  auto role = loadRoleConfig(path, defaults, {});
+  if (!role) return role.error();
+  return CasConfig{*role};
 }
 
 }  // namespace spe::cas

@@ -15,6 +15,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <string>
+
+#include "common/result.h"
 
 namespace spe {
 
@@ -23,6 +26,11 @@ namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 using ErrorCodeT = boost::system::error_code;
+
+// Opens, binds and listens `acceptor` on address:port (port 0 = any free
+// port); returns the bound port. `what` names the listener in errors.
+Result<std::uint16_t> bindAcceptor(tcp::acceptor& acceptor, const std::string& address, std::uint16_t port,
+                                   const std::string& what);
 
 // Runs `fn` (which may block: database, file system) on `pool` and resumes
 // the awaiting coroutine on its own executor with fn's result:

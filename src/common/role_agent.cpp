@@ -27,6 +27,17 @@ void readRoleConfig(JsonReader& r, RoleConfig& c) {
   if (c.data_directory.empty()) r.fail("dataDirectory", "must not be empty");
 }
 
+Result<RoleConfig> loadRoleConfig(const std::string& path, RoleConfig defaults,
+                                  const std::function<void(JsonReader&)>& extra) {
+  auto doc = loadJsonFile(path);
+  if (!doc) return doc.error();
+  JsonReader r(*doc, path);
+  readRoleConfig(r, defaults);
+  if (extra) extra(r);
+  SPE_TRY(r.finish());
+  return defaults;
+}
+
 RoleAgent::RoleAgent(RoleConfig config, RpcHandler handler, std::function<Json()> extra_ping)
     : config_(std::move(config)), handler_(std::move(handler)), extra_ping_(std::move(extra_ping)) {}
 

@@ -45,6 +45,11 @@ struct RoleConfig {
 // from the same reader before finish().
 void readRoleConfig(JsonReader& r, RoleConfig& c);
 
+// Loads a role's config file: `defaults` supplies type, port and data
+// directory; `extra` (may be empty) reads the role's own keys.
+Result<RoleConfig> loadRoleConfig(const std::string& path, RoleConfig defaults,
+                                  const std::function<void(JsonReader&)>& extra);
+
 class RoleAgent {
  public:
   // `extra_ping` adds role-specific fields to the ping answer.

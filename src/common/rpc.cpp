@@ -129,6 +129,23 @@ class RpcSession : public std::enable_shared_from_this<RpcSession> {
 
 }  // namespace
 
+Result<std::uint16_t> bindAcceptor(tcp::acceptor& acceptor, const std::string& address, std::uint16_t port,
+                                   const std::string& what) {
+  ErrorCodeT ec;
+  auto addr = asio::ip::make_address(address, ec);
+  if (ec) return makeError(ErrorCode::kInvalidArgument, what + ": '" + address + "' is not an IP address.");
+  tcp::endpoint ep(addr, port);
+  acceptor.open(ep.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(ep, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return makeError(ErrorCode::kIo,
+                     what + ": cannot listen on " + address + ":" + std::to_string(port) + ": " + ec.message());
+  }
+  return acceptor.local_endpoint().port();
+}
+
 Json rpcErrorToJson(const Error& error) {
   return Json{{"code", errorCodeName(error.code)}, {"message", error.message}, {"details", error.details}};
 }
@@ -159,20 +176,9 @@ RpcServer::RpcServer(asio::io_context& io, asio::thread_pool& pool, SslContextPt
 RpcServer::~RpcServer() = default;
 
 Result<std::uint16_t> RpcServer::listen(const std::string& address, std::uint16_t port) {
-  ErrorCodeT ec;
-  auto addr = asio::ip::make_address(address, ec);
-  if (ec) return makeError(ErrorCode::kInvalidArgument, "'" + address + "' is not an IP address.");
-  tcp::endpoint ep(addr, port);
-  acceptor_.open(ep.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(ep, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return makeError(ErrorCode::kIo, name_ + ": cannot listen on " + address + ":" + std::to_string(port) +
-                                         ": " + ec.message());
-  }
-  asio::co_spawn(io_, acceptLoop(), asio::detached);
-  return acceptor_.local_endpoint().port();
+  auto bound = bindAcceptor(acceptor_, address, port, name_);
+  if (bound) asio::co_spawn(io_, acceptLoop(), asio::detached);
+  return bound;
 }
 
 void RpcServer::stop() {

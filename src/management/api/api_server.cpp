@@ -267,21 +267,9 @@ ApiServer::ApiServer(asio::io_context& io, asio::thread_pool& pool, SslContextPt
 ApiServer::~ApiServer() = default;
 
 Result<std::uint16_t> ApiServer::listen(const std::string& address, std::uint16_t port) {
-  ErrorCodeT ec;
-  auto addr = asio::ip::make_address(address, ec);
-  if (ec) return makeError(ErrorCode::kInvalidArgument, "'" + address + "' is not an IP address.");
-  tcp::endpoint ep(addr, port);
-  auto& a = impl_->acceptor;
-  a.open(ep.protocol(), ec);
-  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) a.bind(ep, ec);
-  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return makeError(ErrorCode::kIo, "Cannot listen for the Management API on " + address + ":" +
-                                         std::to_string(port) + ": " + ec.message());
-  }
-  asio::co_spawn(impl_->io, impl_->acceptLoop(), asio::detached);
-  return a.local_endpoint().port();
+  auto bound = bindAcceptor(impl_->acceptor, address, port, "Management API");
+  if (bound) asio::co_spawn(impl_->io, impl_->acceptLoop(), asio::detached);
+  return bound;
 }
 
 void ApiServer::stop() {
