@@ -2,7 +2,12 @@
 
 #include <boost/asio/write.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/local/stream_protocol.hpp>
 #include <deque>
+#include <optional>
 
 #include "common/frame_parser.h"
 #include "common/logging.h"
@@ -10,25 +15,34 @@
 namespace spe {
 namespace {
 
+using LocalStream = beast::basic_stream<asio::local::stream_protocol>;
+
 // One accepted connection: a read loop, a handler per request (offloaded),
 // and a write queue so responses and progress events never interleave.
-class RpcSession : public std::enable_shared_from_this<RpcSession> {
+// Stream is TlsStream (role ports, mutual TLS first) or LocalStream (the
+// Unix socket between an Instance Host and its instance processes).
+template <typename Stream>
+class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
  public:
-  RpcSession(tcp::socket socket, asio::ssl::context& ctx, asio::thread_pool& pool,
-             const RpcHandler& handler, const std::string& name, const RpcLimits& limits)
-      : stream_(std::move(socket), ctx), pool_(pool), handler_(handler), name_(name), limits_(limits) {}
+  RpcSession(Stream stream, asio::thread_pool& pool, const RpcHandler& handler, const std::string& name,
+             const RpcLimits& limits)
+      : stream_(std::move(stream)), pool_(pool), handler_(handler), name_(name), limits_(limits) {}
 
   asio::awaitable<void> run() {
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     ErrorCodeT ec;
-    beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
-    co_await stream_.async_handshake(asio::ssl::stream_base::server,
-                                     asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      logger("rpc")->warn("{}: TLS handshake with {} refused: {}", name_, remote(), ec.message());
-      co_return;
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
+      co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) {
+        logger("rpc")->warn("{}: TLS handshake with {} refused: {}", name_, remote(), ec.message());
+        co_return;
+      }
+      peer_ = peerThumbprint(stream_.native_handle());
+    } else {
+      peer_ = "local";
     }
-    peer_ = peerThumbprint(stream_.native_handle());
     FrameParser parser(limits_.max_frame);
     std::array<char, 16384> buf{};
     for (;;) {
@@ -54,9 +68,13 @@ class RpcSession : public std::enable_shared_from_this<RpcSession> {
 
  private:
   std::string remote() {
-    ErrorCodeT ec;
-    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+    if constexpr (std::is_same_v<Stream, TlsStream>) {
+      ErrorCodeT ec;
+      auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+      return ec ? std::string("?") : ep.address().to_string() + ":" + std::to_string(ep.port());
+    } else {
+      return "local socket";
+    }
   }
 
   void dispatch(std::string payload) {
@@ -73,7 +91,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession> {
     req->params = parsed->value("params", Json::object());
     req->peer_thumbprint = peer_;
     Json id = parsed->value("id", Json());
-    std::weak_ptr<RpcSession> weak = shared_from_this();
+    std::weak_ptr<RpcSession> weak = this->shared_from_this();
     auto ex = stream_.get_executor();
     req->progress = [weak, ex, id](int percent, const std::string& text) {
       Json frame{{"id", id}, {"progress", {{"percent", percent}, {"text", text}}}};
@@ -81,7 +99,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession> {
         if (auto s = weak.lock()) s->send(frame);
       });
     };
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     asio::post(pool_, [self, req, id, ex] {
       Result<Json> result = self->handler_(*req);
       Json reply{{"id", id}};
@@ -96,7 +114,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession> {
     outbox_.push_back(encodeFrame(frame.dump()));
     if (!writing_) {
       writing_ = true;
-      asio::co_spawn(stream_.get_executor(), writeLoop(shared_from_this()), asio::detached);
+      asio::co_spawn(stream_.get_executor(), writeLoop(this->shared_from_this()), asio::detached);
     }
   }
 
@@ -105,6 +123,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession> {
     while (!self->outbox_.empty()) {
       std::string out = std::move(self->outbox_.front());
       self->outbox_.pop_front();
+      beast::get_lowest_layer(self->stream_).expires_after(self->limits_.write_timeout);
       co_await asio::async_write(self->stream_, asio::buffer(out),
                                  asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
@@ -116,7 +135,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession> {
     self->writing_ = false;
   }
 
-  TlsStream stream_;
+  Stream stream_;
   asio::thread_pool& pool_;
   const RpcHandler& handler_;
   const std::string& name_;
@@ -126,6 +145,59 @@ class RpcSession : public std::enable_shared_from_this<RpcSession> {
   bool writing_ = false;
   bool closed_ = false;
 };
+
+// Sends one request on a connected stream and reads frames until its
+// response, passing progress events on.
+template <typename Stream>
+asio::awaitable<Result<Json>> exchange(Stream& stream, const std::string& where, const Json& request,
+                                       const RpcClient::ProgressFn& progress) {
+  ErrorCodeT ec;
+  const std::string out = encodeFrame(request.dump());
+  co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot send to " + where + ": " + ec.message());
+  FrameParser parser;
+  std::array<char, 16384> buf{};
+  for (;;) {
+    const std::size_t n =
+        co_await stream.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
+                          "No answer from " + where + ": " + ec.message());
+    }
+    std::string_view data(buf.data(), n);
+    while (!data.empty()) {
+      auto step = parser.feed(data);
+      data.remove_prefix(step.consumed);
+      if (step.state == FrameParser::State::kError) {
+        co_return makeError(ErrorCode::kProtocol, where + " sent a bad frame: " + parser.errorMessage());
+      }
+      if (step.state != FrameParser::State::kDone) continue;
+      auto frame = parseJson(parser.take(), "RPC frame from " + where);
+      if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, where + " sent malformed JSON.");
+      if (frame->contains("progress")) {
+        const Json& p = (*frame)["progress"];
+        if (progress && p.is_object()) progress(p.value("percent", 0), p.value("text", ""));
+        continue;
+      }
+      if (frame->contains("error")) co_return rpcErrorFromJson((*frame)["error"]);
+      co_return frame->value("result", Json());
+    }
+  }
+}
+
+// Runs one client coroutine to completion on a private io_context.
+template <typename Coro>
+Result<Json> runCall(Coro make) {
+  asio::io_context io;
+  std::optional<Result<Json>> out;
+  asio::co_spawn(io, make(io), [&out](std::exception_ptr e, Result<Json> r) {
+    if (e) out = makeError(ErrorCode::kInternal, "RPC client failed unexpectedly.");
+    else out = std::move(r);
+  });
+  io.run();
+  if (!out) return makeError(ErrorCode::kInternal, "RPC call ended without a result.");
+  return std::move(*out);
+}
 
 }  // namespace
 
@@ -196,7 +268,8 @@ asio::awaitable<void> RpcServer::acceptLoop() {
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) continue;
     auto ex = socket.get_executor();
-    auto session = std::make_shared<RpcSession>(std::move(socket), *ctx_, pool_, handler_, name_, limits_);
+    auto session = std::make_shared<RpcSession<TlsStream>>(TlsStream(std::move(socket), *ctx_), pool_, handler_,
+                                                           name_, limits_);
     asio::co_spawn(ex, [session]() -> asio::awaitable<void> { co_await session->run(); }, asio::detached);
   }
 }
@@ -206,9 +279,8 @@ RpcClient::RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port)
 
 namespace {
 
-asio::awaitable<Result<Json>> callOnce(asio::ssl::context& ctx, std::string host, std::uint16_t port,
-                                       Json request, std::chrono::milliseconds timeout,
-                                       const RpcClient::ProgressFn& progress) {
+asio::awaitable<Result<Json>> tlsCall(asio::ssl::context& ctx, std::string host, std::uint16_t port, Json request,
+                                      std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress) {
   auto ex = co_await asio::this_coro::executor;
   const std::string where = host + ":" + std::to_string(port);
   ErrorCodeT ec;
@@ -229,61 +301,85 @@ asio::awaitable<Result<Json>> callOnce(asio::ssl::context& ctx, std::string host
                         "TLS handshake with " + where + " failed (is its certificate thumbprint the paired one?)",
                         ec.message());
   }
-  const std::string out = encodeFrame(request.dump());
-  co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot send to " + where + ": " + ec.message());
-  FrameParser parser;
-  std::array<char, 16384> buf{};
-  for (;;) {
-    const std::size_t n =
-        co_await stream.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
-                          "No answer from " + where + ": " + ec.message());
-    }
-    std::string_view data(buf.data(), n);
-    while (!data.empty()) {
-      auto step = parser.feed(data);
-      data.remove_prefix(step.consumed);
-      if (step.state == FrameParser::State::kError) {
-        co_return makeError(ErrorCode::kProtocol, where + " sent a bad frame: " + parser.errorMessage());
-      }
-      if (step.state != FrameParser::State::kDone) continue;
-      auto frame = parseJson(parser.take(), "RPC frame from " + where);
-      if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, where + " sent malformed JSON.");
-      if (frame->contains("progress")) {
-        const Json& p = (*frame)["progress"];
-        if (progress && p.is_object()) progress(p.value("percent", 0), p.value("text", ""));
-        continue;
-      }
-      ErrorCodeT ignored;
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
-      if (frame->contains("error")) {
-        co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
-        co_return rpcErrorFromJson((*frame)["error"]);
-      }
-      Json result = frame->value("result", Json());
-      co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
-      co_return result;
-    }
+  Result<Json> result = co_await exchange(stream, where, request, progress);
+  ErrorCodeT ignored;
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  if (result.ok() || result.error().code != ErrorCode::kTimeout) {
+    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
   }
+  co_return result;
+}
+
+asio::awaitable<Result<Json>> localCall(std::string path, Json request, std::chrono::milliseconds timeout,
+                                        const RpcClient::ProgressFn& progress) {
+  auto ex = co_await asio::this_coro::executor;
+  ErrorCodeT ec;
+  LocalStream stream(ex);
+  stream.expires_after(timeout);
+  co_await stream.async_connect(asio::local::stream_protocol::endpoint(path),
+                                asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot connect to '" + path + "': " + ec.message());
+  co_return co_await exchange(stream, "'" + path + "'", request, progress);
 }
 
 }  // namespace
 
-Result<Json> RpcClient::call(const std::string& method, const Json& params,
-                             std::chrono::milliseconds timeout, const ProgressFn& progress) {
-  asio::io_context io;
-  std::optional<Result<Json>> out;
+Result<Json> RpcClient::call(const std::string& method, const Json& params, std::chrono::milliseconds timeout,
+                             const ProgressFn& progress) {
   Json request{{"id", 1}, {"method", method}, {"params", params}};
-  asio::co_spawn(io, callOnce(*ctx_, host_, port_, std::move(request), timeout, progress),
-                 [&out](std::exception_ptr e, Result<Json> r) {
-                   if (e) out = makeError(ErrorCode::kInternal, "RPC client failed unexpectedly.");
-                   else out = std::move(r);
-                 });
-  io.run();
-  if (!out) return makeError(ErrorCode::kInternal, "RPC call ended without a result.");
-  return std::move(*out);
+  return runCall([&](asio::io_context& io) {
+    (void)io;
+    return tlsCall(*ctx_, host_, port_, std::move(request), timeout, progress);
+  });
+}
+
+LocalRpcServer::LocalRpcServer(asio::io_context& io, asio::thread_pool& pool, RpcHandler handler, std::string name,
+                               RpcLimits limits)
+    : io_(io), pool_(pool), handler_(std::move(handler)), name_(std::move(name)), limits_(limits), acceptor_(io) {}
+
+LocalRpcServer::~LocalRpcServer() = default;
+
+Status LocalRpcServer::listen(const std::string& path) {
+  ErrorCodeT ec;
+  ::unlink(path.c_str());
+  asio::local::stream_protocol::endpoint ep(path);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return makeError(ErrorCode::kIo, name_ + ": cannot listen on '" + path + "': " + ec.message());
+  ::chmod(path.c_str(), 0600);
+  asio::co_spawn(io_, acceptLoop(), asio::detached);
+  return okStatus();
+}
+
+void LocalRpcServer::stop() {
+  asio::post(io_, [this] {
+    ErrorCodeT ec;
+    acceptor_.close(ec);
+  });
+}
+
+asio::awaitable<void> LocalRpcServer::acceptLoop() {
+  for (;;) {
+    ErrorCodeT ec;
+    asio::local::stream_protocol::socket socket(asio::make_strand(io_));
+    co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+    if (ec) continue;
+    auto ex = socket.get_executor();
+    auto session =
+        std::make_shared<RpcSession<LocalStream>>(LocalStream(std::move(socket)), pool_, handler_, name_, limits_);
+    asio::co_spawn(ex, [session]() -> asio::awaitable<void> { co_await session->run(); }, asio::detached);
+  }
+}
+
+Result<Json> LocalRpcClient::call(const std::string& method, const Json& params, std::chrono::milliseconds timeout,
+                                  const RpcClient::ProgressFn& progress) const {
+  Json request{{"id", 1}, {"method", method}, {"params", params}};
+  return runCall([&](asio::io_context& io) {
+    (void)io;
+    return localCall(path_, std::move(request), timeout, progress);
+  });
 }
 
 }  // namespace spe

@@ -19,6 +19,8 @@
 #include <memory>
 #include <string>
 
+#include <boost/asio/local/stream_protocol.hpp>
+
 #include "common/asio.h"
 #include "common/json_reader.h"
 #include "common/result.h"
@@ -81,6 +83,38 @@ class RpcClient {
   SslContextPtr ctx_;
   std::string host_;
   std::uint16_t port_;
+};
+
+// The same protocol over a Unix domain socket (no TLS: the socket file is
+// mode 600 in a private directory). Used between an Instance Host and its
+// instance processes.
+class LocalRpcServer {
+ public:
+  LocalRpcServer(asio::io_context& io, asio::thread_pool& pool, RpcHandler handler, std::string name,
+                 RpcLimits limits = {});
+  ~LocalRpcServer();
+  Status listen(const std::string& path);
+  void stop();
+
+ private:
+  asio::awaitable<void> acceptLoop();
+
+  asio::io_context& io_;
+  asio::thread_pool& pool_;
+  RpcHandler handler_;
+  std::string name_;
+  RpcLimits limits_;
+  asio::local::stream_protocol::acceptor acceptor_;
+};
+
+class LocalRpcClient {
+ public:
+  explicit LocalRpcClient(std::string path) : path_(std::move(path)) {}
+  Result<Json> call(const std::string& method, const Json& params, std::chrono::milliseconds timeout,
+                    const RpcClient::ProgressFn& progress = {}) const;
+
+ private:
+  std::string path_;
 };
 
 }  // namespace spe
