@@ -107,6 +107,7 @@ void RoleAgent::heartbeatLoop() {
     }
     auto r = client.call("heartbeat", hb, std::chrono::seconds(5));
     if (r) {
+      if (on_reply_) on_reply_(*r);
       last_ok_ = std::chrono::steady_clock::now().time_since_epoch().count();
       if (!was_ok) logger("heartbeat")->info("Management Server reachable again");
       was_ok = true;
@@ -133,6 +134,7 @@ void RoleAgent::run() {
     }
   });
   io_.run();
+  if (on_shutdown_) on_shutdown_();
 }
 
 void RoleAgent::stop() {

@@ -65,6 +65,12 @@ class RoleAgent {
   void run();  // until stop() or SIGINT/SIGTERM
   void stop();
 
+  asio::io_context& io() { return io_; }
+  // Called (on the heartbeat thread) with every answer to a heartbeat.
+  void setHeartbeatReplyHandler(std::function<void(const Json&)> fn) { on_reply_ = std::move(fn); }
+  // Called once when the daemon shuts down, after the network has stopped.
+  void setShutdownHook(std::function<void()> fn) { on_shutdown_ = std::move(fn); }
+
   // When the last heartbeat was answered (steady clock), or 0.
   std::chrono::steady_clock::time_point lastHeartbeatOk() const;
 
@@ -77,7 +83,9 @@ class RoleAgent {
   std::function<Json()> extra_ping_;
   TlsIdentity identity_;
   asio::io_context io_;
-  asio::thread_pool pool_{2};
+  asio::thread_pool pool_{8};
+  std::function<void(const Json&)> on_reply_;
+  std::function<void()> on_shutdown_;
   std::unique_ptr<RpcServer> server_;
   std::uint16_t port_ = 0;
   std::thread heartbeat_;

@@ -13,11 +13,19 @@ Result<InstanceHostConfig> loadInstanceHostConfig(const std::string& path) {
   auto role = loadRoleConfig(path, defaults, [&c](JsonReader& r) {
     r.str("baseDirectory", c.base_directory);
     if (c.base_directory.empty()) r.fail("baseDirectory", "must not be empty");
+    r.str("instanceBinary", c.instance_binary);
+    r.integer("stopTimeoutSeconds", c.stop_timeout_seconds, false, 1, 3600);
+    r.integer("readyTimeoutSeconds", c.ready_timeout_seconds, false, 1, 3600);
   });
   if (!role) return role.error();
   c.role = *role;
   c.base_directory = std::filesystem::absolute(c.base_directory).lexically_normal().string();
   while (c.base_directory.size() > 1 && c.base_directory.back() == '/') c.base_directory.pop_back();
+  if (c.instance_binary.empty()) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    c.instance_binary = (ec ? std::filesystem::path(".") : self.parent_path()) / "spe-instance";
+  }
   return c;
 }
 

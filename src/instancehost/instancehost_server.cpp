@@ -1,5 +1,7 @@
 #include "instancehost/instancehost_server.h"
 
+#include "common/logging.h"
+
 namespace spe::instancehost {
 
 InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
@@ -8,21 +10,92 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
       agent_(config.role, [this](const RpcRequest& r) { return handle(r); },
              [this] {
                return Json{{"baseDirectory", config_.base_directory},
-                           {"numberOfInstances", 0},
-                           {"numberOfRunningInstances", 0}};
-             }) {}
+                           {"numberOfInstances", supervisor_->knownCount()},
+                           {"numberOfRunningInstances", supervisor_->runningCount()}};
+             }) {
+  SupervisorOptions o;
+  o.instance_binary = config_.instance_binary;
+  o.runtime_directory = config_.role.data_directory + "/run";
+  o.state_file = config_.role.data_directory + "/instances.json";
+  o.stop_timeout = std::chrono::seconds(config_.stop_timeout_seconds);
+  o.ready_timeout = std::chrono::seconds(config_.ready_timeout_seconds);
+  supervisor_ = std::make_unique<InstanceSupervisor>(agent_.io(), o);
+  supervisor_->begin();
+  agent_.setHeartbeatReplyHandler([this](const Json& reply) {
+    if (reply.is_object() && reply.contains("instances")) syncFrom(reply["instances"]);
+  });
+  agent_.setShutdownHook([this] { supervisor_->stopAll(); });
+}
+
+InstanceHostServer::~InstanceHostServer() = default;
+
+void InstanceHostServer::syncFrom(const Json& list) {
+  if (!list.is_array()) return;
+  std::vector<InstanceSpec> specs;
+  for (const auto& j : list) {
+    if (!j.is_object()) continue;
+    specs.push_back({j.value("instanceID", ""), j.value("baseDirectory", ""), j.value("startMode", "manual"),
+                     j.value("debugLogEnabled", false)});
+  }
+  supervisor_->sync(specs);
+}
+
+Result<Json> InstanceHostServer::forEachInstance(const Json& params,
+                                                 const std::function<Status(const std::string&)>& op) {
+  std::vector<std::string> ids;
+  if (params.contains("instanceIDs") && params["instanceIDs"].is_array()) {
+    for (const auto& id : params["instanceIDs"]) {
+      if (id.is_string()) ids.push_back(id.get<std::string>());
+    }
+  }
+  Json out = Json::object();
+  for (const auto& [id, st] : supervisor_->forEach(ids, op)) {
+    out[id] = st.ok() ? Json{{"ok", true}} : Json{{"ok", false}, {"error", st.error().message}};
+  }
+  return out;
+}
 
 Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
-  const std::string path = request.params.is_object() && request.params.contains("path") &&
-                                   request.params["path"].is_string()
-                               ? request.params["path"].get<std::string>()
-                               : std::string();
-  if (request.method == "listDirectories") return directories_.list(path);
-  if (request.method == "createDirectory") {
+  const Json& p = request.params;
+  const std::string path = p.is_object() && p.contains("path") && p["path"].is_string() ? p["path"].get<std::string>()
+                                                                                        : std::string();
+  const std::string& m = request.method;
+  if (m == "listDirectories") return directories_.list(path);
+  if (m == "createDirectory") {
     SPE_TRY(directories_.create(path));
     return Json();
   }
-  return makeError(ErrorCode::kNotSupported, "The Instance Host has no method '" + request.method + "'.");
+  if (m == "resolvePath") {
+    auto resolved = directories_.resolve(path);
+    if (!resolved) return resolved.error();
+    return Json{{"path", *resolved}};
+  }
+  if (m == "instances.sync") {
+    syncFrom(p.value("instances", Json::array()));
+    return Json();
+  }
+  if (m == "instances.status") return supervisor_->status();
+  const bool safe = p.value("safeMode", false);
+  if (m == "instances.start") {
+    return forEachInstance(p, [this, safe](const std::string& id) { return supervisor_->start(id, safe); });
+  }
+  if (m == "instances.stop") {
+    return forEachInstance(p, [this](const std::string& id) { return supervisor_->stop(id); });
+  }
+  if (m == "instances.restart") {
+    return forEachInstance(p, [this, safe](const std::string& id) { return supervisor_->restart(id, safe); });
+  }
+  if (m == "instances.freeze") {
+    return forEachInstance(p, [this](const std::string& id) { return supervisor_->freeze(id); });
+  }
+  if (m == "instances.thaw") {
+    return forEachInstance(p, [this](const std::string& id) { return supervisor_->thaw(id); });
+  }
+  if (m == "instance.call") {
+    return supervisor_->call(p.value("instanceID", ""), p.value("method", ""), p.value("params", Json::object()),
+                             std::chrono::milliseconds(p.value("timeoutMilliseconds", 60000)));
+  }
+  return makeError(ErrorCode::kNotSupported, "The Instance Host has no method '" + m + "'.");
 }
 
 }  // namespace spe::instancehost

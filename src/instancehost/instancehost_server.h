@@ -1,12 +1,14 @@
 // InstanceHostServer: the spe-instancehost role. Answers the Management
-// Server's commands on 8472 (directory functions now; instance control in
-// the instances issue) and sends heartbeats to 8471.
+// Server's commands on 8472 (directories, instance control, calls forwarded
+// to instance processes), sends heartbeats to 8471 and takes the list of its
+// instances from their answers.
 #pragma once
 
 #include <memory>
 
 #include "common/role_agent.h"
 #include "instancehost/directory_service.h"
+#include "instancehost/instance_supervisor.h"
 #include "instancehost/instancehost_config.h"
 
 namespace spe::instancehost {
@@ -14,13 +16,19 @@ namespace spe::instancehost {
 class InstanceHostServer {
  public:
   explicit InstanceHostServer(InstanceHostConfig config);
+  ~InstanceHostServer();
   RoleAgent& agent() { return agent_; }
+  InstanceSupervisor& supervisor() { return *supervisor_; }
   Result<Json> handle(const RpcRequest& request);
 
  private:
+  void syncFrom(const Json& list);
+  Result<Json> forEachInstance(const Json& params, const std::function<Status(const std::string&)>& op);
+
   InstanceHostConfig config_;
   DirectoryService directories_;
   RoleAgent agent_;
+  std::unique_ptr<InstanceSupervisor> supervisor_;
 };
 
 }  // namespace spe::instancehost

@@ -25,5 +25,6 @@ void registerEnvironmentFunctions(FunctionRegistry& registry, ManagementContext&
 void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx);
+void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 
 }  // namespace spe::management

@@ -25,6 +25,21 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " PRIMARY KEY (SERVER_TYPE, SERVER_KEY))",
         "CREATE TABLE SETTINGS (NAME VARCHAR(64) NOT NULL PRIMARY KEY, SETTING_VALUE VARCHAR(8000))",
     },
+    {
+        "CREATE TABLE INSTANCES ("
+        " INSTANCE_ID VARCHAR(32) NOT NULL PRIMARY KEY,"
+        " ALIAS VARCHAR(64) UNIQUE,"
+        " DISPLAY_NAME VARCHAR(256),"
+        " INSTANCE_HOST VARCHAR(255) NOT NULL,"
+        " START_MODE VARCHAR(16) NOT NULL,"
+        " BASE_DIRECTORY VARCHAR(1024) NOT NULL,"
+        " DEBUG_LOG SMALLINT DEFAULT 0 NOT NULL,"
+        " IMAP_CONNECTION_LOG SMALLINT DEFAULT 0 NOT NULL,"
+        " VSS_WRITER SMALLINT DEFAULT 0 NOT NULL,"
+        " VSS_EXCLUDE_INDEXES SMALLINT DEFAULT 0 NOT NULL,"
+        " ARCHIVE_ADMIN SMALLINT DEFAULT 1 NOT NULL,"
+        " CREATED_AT TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
+    },
 };
 
 std::string lower(std::string s) {
@@ -55,6 +70,33 @@ ServerRecord serverFromRow(const DbRow& r) {
 
 constexpr const char* kAdminCols =
     "USER_NAME, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, API_PASSWORD_HASH, MFA_STATUS";
+constexpr const char* kInstanceCols =
+    "INSTANCE_ID, ALIAS, DISPLAY_NAME, INSTANCE_HOST, START_MODE, BASE_DIRECTORY, DEBUG_LOG, IMAP_CONNECTION_LOG, "
+    "VSS_WRITER, VSS_EXCLUDE_INDEXES, ARCHIVE_ADMIN";
+
+InstanceRecord instanceFromRow(const DbRow& r) {
+  InstanceRecord i;
+  i.instance_id = dbStr(r[0]);
+  i.alias = dbStr(r[1]);
+  i.display_name = dbStr(r[2]);
+  i.instance_host = dbStr(r[3]);
+  i.start_mode = dbStr(r[4]);
+  i.base_directory = dbStr(r[5]);
+  i.debug_log_enabled = dbInt(r[6]) != 0;
+  i.imap_server_connection_log_enabled = dbInt(r[7]) != 0;
+  i.vss_writer_enabled = dbInt(r[8]) != 0;
+  i.vss_writer_exclude_indexes = dbInt(r[9]) != 0;
+  i.archive_admin_enabled = dbInt(r[10]) != 0;
+  return i;
+}
+
+std::vector<DbValue> instanceValues(const InstanceRecord& i) {
+  return {i.alias.empty() ? DbValue() : DbValue(i.alias), i.display_name, i.instance_host, i.start_mode,
+          i.base_directory, std::int64_t{i.debug_log_enabled}, std::int64_t{i.imap_server_connection_log_enabled},
+          std::int64_t{i.vss_writer_enabled}, std::int64_t{i.vss_writer_exclude_indexes},
+          std::int64_t{i.archive_admin_enabled}, i.instance_id};
+}
+
 constexpr const char* kServerCols = "SERVER_TYPE, SERVER_NAME, PORT, THUMBPRINT, BASE_DIRECTORY";
 
 }  // namespace
@@ -189,6 +231,43 @@ Status ManagementDb::updateServer(const ServerRecord& s) {
 Status ManagementDb::deleteServer(ServerType type, const std::string& name) {
   return db_->exec("DELETE FROM SERVERS WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
                    {std::string(serverTypeName(type)), lower(name)});
+}
+
+Result<std::vector<InstanceRecord>> ManagementDb::instances() {
+  auto rows = db_->query(std::string("SELECT ") + kInstanceCols + " FROM INSTANCES ORDER BY INSTANCE_ID");
+  if (!rows) return rows.error();
+  std::vector<InstanceRecord> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back(instanceFromRow(r));
+  return out;
+}
+
+Result<std::optional<InstanceRecord>> ManagementDb::instance(const std::string& instance_id) {
+  auto rows = db_->query(std::string("SELECT ") + kInstanceCols + " FROM INSTANCES WHERE INSTANCE_ID = ?",
+                         {instance_id});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<InstanceRecord>();
+  return std::optional<InstanceRecord>(instanceFromRow(rows->front()));
+}
+
+Status ManagementDb::insertInstance(const InstanceRecord& i) {
+  return db_->exec(
+      "INSERT INTO INSTANCES (ALIAS, DISPLAY_NAME, INSTANCE_HOST, START_MODE, BASE_DIRECTORY, DEBUG_LOG, "
+      "IMAP_CONNECTION_LOG, VSS_WRITER, VSS_EXCLUDE_INDEXES, ARCHIVE_ADMIN, INSTANCE_ID) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      instanceValues(i));
+}
+
+Status ManagementDb::updateInstance(const InstanceRecord& i) {
+  return db_->exec(
+      "UPDATE INSTANCES SET ALIAS = ?, DISPLAY_NAME = ?, INSTANCE_HOST = ?, START_MODE = ?, BASE_DIRECTORY = ?, "
+      "DEBUG_LOG = ?, IMAP_CONNECTION_LOG = ?, VSS_WRITER = ?, VSS_EXCLUDE_INDEXES = ?, ARCHIVE_ADMIN = ? "
+      "WHERE INSTANCE_ID = ?",
+      instanceValues(i));
+}
+
+Status ManagementDb::deleteInstance(const std::string& instance_id) {
+  return db_->exec("DELETE FROM INSTANCES WHERE INSTANCE_ID = ?", {instance_id});
 }
 
 Result<std::optional<Json>> ManagementDb::setting(const std::string& name) {

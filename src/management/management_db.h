@@ -37,9 +37,23 @@ struct ServerRecord {
   std::optional<std::string> base_directory;  // Instance Hosts only
 };
 
+struct InstanceRecord {
+  std::string instance_id;
+  std::string alias;  // empty when none
+  std::string display_name;
+  std::string instance_host;
+  std::string start_mode = "manual";
+  std::string base_directory;
+  bool debug_log_enabled = false;
+  bool imap_server_connection_log_enabled = false;
+  bool vss_writer_enabled = false;
+  bool vss_writer_exclude_indexes = false;
+  bool archive_admin_enabled = true;
+};
+
 class ManagementDb {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens (creating) `path` and applies migrations.
   static Result<std::unique_ptr<ManagementDb>> open(const std::string& path);
@@ -61,6 +75,12 @@ class ManagementDb {
   Status insertServer(const ServerRecord& server);
   Status updateServer(const ServerRecord& server);
   Status deleteServer(ServerType type, const std::string& name);
+
+  Result<std::vector<InstanceRecord>> instances();
+  Result<std::optional<InstanceRecord>> instance(const std::string& instance_id);
+  Status insertInstance(const InstanceRecord& instance);
+  Status updateInstance(const InstanceRecord& instance);
+  Status deleteInstance(const std::string& instance_id);
 
   Result<std::optional<Json>> setting(const std::string& name);
   Status setSetting(const std::string& name, const Json& value);

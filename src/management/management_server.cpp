@@ -18,6 +18,7 @@
 #include "management/api/api_server.h"
 #include "management/api/task_registry.h"
 #include "management/authenticator.h"
+#include "management/instance_control.h"
 #include "management/management_context.h"
 #include "management/role_peers.h"
 
@@ -113,6 +114,26 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   registerAdministratorFunctions(impl->registry, *impl->ctx);
   registerServerFunctions(impl->registry, *impl->ctx);
   registerSmtpFunctions(impl->registry, *impl->ctx);
+  registerInstanceFunctions(impl->registry, *impl->ctx);
+  {
+    auto control = std::make_shared<InstanceControl>(*impl->db, *impl->peers);
+    impl->peers->setHeartbeatAnswer(
+        [control](const std::string& thumbprint) { return control->instancesForHostThumbprint(thumbprint); });
+    ManagementDb* mdb = impl->db.get();
+    impl->registry.setAccessCheck([mdb](const FunctionSpec& spec, const Args& args) -> Status {
+      if (spec.scope != Scope::kInstance) return okStatus();
+      const std::string id = args.str("instanceID");
+      auto r = mdb->instance(id);
+      if (!r) return r.error();
+      if (!r->has_value()) return makeError(ErrorCode::kNotFound, "There is no instance '" + id + "'.");
+      if (!(*r)->archive_admin_enabled) {
+        return makeError(ErrorCode::kPermissionDenied,
+                         "Service provider access (archive admin access) is disabled for the instance '" + id +
+                             "'. Enable it with SetArchiveAdminEnabled, or ask the customer to.");
+      }
+      return okStatus();
+    });
+  }
   return std::unique_ptr<ManagementServer>(new ManagementServer(std::move(impl)));
 }
 

@@ -23,7 +23,11 @@ Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
       heartbeats_[request.peer_thumbprint] = Heartbeat{std::chrono::steady_clock::now(), request.params};
     }
     logger("roles")->debug("heartbeat from {}", request.params.value("serverName", "?"));
-    return Json{{"serverType", "managementServer"}, {"version", kProductVersion}};
+    Json out{{"serverType", "managementServer"}, {"version", kProductVersion}};
+    if (answer_ && request.params.value("serverType", "") == "instanceHost") {
+      out["instances"] = answer_(request.peer_thumbprint);
+    }
+    return out;
   }
   if (request.method == "ping") return Json{{"serverType", "managementServer"}, {"version", kProductVersion}};
   return makeError(ErrorCode::kNotSupported, "The Management Server has no role method '" + request.method + "'.");

@@ -30,6 +30,8 @@ class RolePeers {
 
   // Handles an RPC arriving on the role port.
   Result<Json> handleRoleRequest(const RpcRequest& request);
+  // Adds the instance list of a host to its heartbeat answers.
+  void setHeartbeatAnswer(std::function<Json(const std::string& thumbprint)> fn) { answer_ = std::move(fn); }
 
   Result<Json> call(const ServerRecord& server, const std::string& method, const Json& params,
                     std::chrono::milliseconds timeout);
@@ -46,6 +48,7 @@ class RolePeers {
   std::shared_ptr<ThumbprintPins> pins_ = std::make_shared<ThumbprintPins>();
   mutable std::mutex mutex_;
   std::map<std::string, Heartbeat> heartbeats_;
+  std::function<Json(const std::string&)> answer_;
 };
 
 }  // namespace spe::management

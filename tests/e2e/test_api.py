@@ -17,6 +17,10 @@ IMPLEMENTED = {
     "DeleteClientAccessServer", "GetClientAccessServers", "SetClientAccessServerConfiguration",
     "CreateDirectoryOnInstanceHost", "GetDirectoriesOnInstanceHost", "GetSystemSmtpConfiguration",
     "SetSystemSmtpConfiguration",
+    # instances (issue 3)
+    "CreateInstance", "GetInstances", "GetInstanceConfiguration", "SetInstanceConfiguration", "StartInstances",
+    "StopInstances", "RestartInstances", "FreezeInstances", "ThawInstances", "DeleteInstances",
+    "GetInstanceStatistics", "GetInstanceProcessLiveStatistics", "GetArchiveAdminEnabled", "SetArchiveAdminEnabled",
 }
 
 
@@ -154,7 +158,7 @@ class ApiProtocolTest(unittest.TestCase):
                          {"name": "port", "type": "number", "nullable": False})
 
     def test_unsupported_and_unknown_functions(self):
-        env = self.p.invoke("CreateInstance", config="{}")
+        env = self.p.invoke("CreateUser", instanceID="x", userName="u")
         self.assertEqual(env["statusCode"], "failed")
         self.assertIn("not supported", env["error"]["message"])
         status, _, body = self.p.request("/api/invoke/NoSuchFunction")

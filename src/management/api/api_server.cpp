@@ -183,6 +183,11 @@ struct ApiServer::Impl {
     }
     auto args = FunctionRegistry::validate(*spec, form);
     if (!args) co_return jsonResponse(req, http::status::ok, failedEnvelope(args.error()));
+    if (spec->scope == Scope::kInstance) {
+      auto check = [this, spec, a = args.value()]() { return registry.checkAccess(*spec, a); };
+      Status access = co_await offload<Status>(pool, std::move(check));
+      if (!access) co_return jsonResponse(req, http::status::ok, failedEnvelope(access.error()));
+    }
     auto task = spec->long_running ? tasks.create(caller.user_name)
                                    : std::make_shared<Task>(std::string(), caller.user_name);
     logger("api")->info("{} invokes {}", caller.user_name, name);

@@ -66,16 +66,29 @@ struct CallContext {
 
 using Handler = std::function<Result<Json>(CallContext&)>;
 
+// Which access a function needs (PRODUCT-SPEC §1.3): instance-scoped
+// functions need service-provider (archive admin) access to the instance,
+// except those on archive stores and search indexes.
+enum class Scope { kSystem, kInstance, kInstanceStoreOrIndex };
+
 struct FunctionSpec {
   std::string name;
   std::vector<ArgSpec> args;
   Handler handler;
   bool long_running = false;  // runs as a task with a status token
+  Scope scope = Scope::kSystem;
 };
+
+using AccessCheck = std::function<Status(const FunctionSpec&, const Args&)>;
 
 class FunctionRegistry {
  public:
   void add(FunctionSpec spec);
+  // Checked before every call (archive admin access for instance functions).
+  void setAccessCheck(AccessCheck check) { access_check_ = std::move(check); }
+  Status checkAccess(const FunctionSpec& spec, const Args& args) const {
+    return access_check_ ? access_check_(spec, args) : okStatus();
+  }
   const FunctionSpec* find(const std::string& name) const;
   // True for functions of the product that this server does not implement.
   static bool isKnownUnsupported(const std::string& name);
@@ -88,6 +101,7 @@ class FunctionRegistry {
 
  private:
   std::map<std::string, FunctionSpec> functions_;
+  AccessCheck access_check_;
 };
 
 }  // namespace spe::management

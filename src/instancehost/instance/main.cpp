@@ -1,0 +1,48 @@
+// spe-instance: one customer instance, started and supervised by
+// spe-instancehost (never by hand):
+//   spe-instance --id ID --base-directory DIR --socket PATH [--safe-mode] [--log-level L]
+// Prints "READY <pid>" on stdout once its databases are open and the socket
+// listens; logs go to stderr, which the host prefixes with [I<id>].
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "common/logging.h"
+#include "instancehost/instance/instance_server.h"
+
+int main(int argc, char** argv) {
+  spe::instance::InstanceOptions o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--safe-mode") o.safe_mode = true;
+    else if (i + 1 < argc && a == "--id") o.instance_id = argv[++i];
+    else if (i + 1 < argc && a == "--base-directory") o.base_directory = argv[++i];
+    else if (i + 1 < argc && a == "--socket") o.socket_path = argv[++i];
+    else if (i + 1 < argc && a == "--log-level") o.log_level = argv[++i];
+    else {
+      std::cerr << "spe-instance: unknown argument '" << a << "'\n";
+      return 2;
+    }
+  }
+  if (o.instance_id.empty() || o.base_directory.empty() || o.socket_path.empty()) {
+    std::cerr << "usage: spe-instance --id ID --base-directory DIR --socket PATH [--safe-mode]\n";
+    return 2;
+  }
+  spe::initLogging("instance", o.log_level);
+  auto server = spe::instance::InstanceServer::open(o);
+  if (!server) {
+    std::cerr << "spe-instance: " << server.error().message
+              << (server.error().details.empty() ? "" : " (" + server.error().details + ")") << "\n";
+    return 1;
+  }
+  if (auto st = (*server)->listen(); !st) {
+    std::cerr << "spe-instance: " << st.error().message << "\n";
+    return 1;
+  }
+  std::printf("READY %d\n", static_cast<int>(::getpid()));
+  std::fflush(stdout);
+  spe::logger("instance")->info("ready{}", o.safe_mode ? " (safe mode)" : "");
+  (*server)->run();
+  return 0;
+}

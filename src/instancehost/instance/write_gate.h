@@ -1,0 +1,52 @@
+// WriteGate: lets an instance be frozen for a consistent backup.
+//
+// Every write (to the master database, stores, indexes) holds a
+// WriteGate::Permit while it runs. freeze() waits until the writes under way
+// have finished, then holds every new permit until thaw(); reads do not take
+// permits and go on. Thread safety: all members are internally locked.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
+namespace spe::instance {
+
+class WriteGate {
+ public:
+  class Permit {
+   public:
+    explicit Permit(WriteGate& gate) : gate_(&gate) {}
+    Permit(Permit&& other) noexcept : gate_(other.gate_) { other.gate_ = nullptr; }
+    Permit(const Permit&) = delete;
+    Permit& operator=(const Permit&) = delete;
+    Permit& operator=(Permit&&) = delete;
+    ~Permit() {
+      if (gate_) gate_->release();
+    }
+
+   private:
+    WriteGate* gate_;
+  };
+
+  // Blocks while frozen.
+  Permit acquire();
+
+  // Waits up to `timeout` for running writes to finish; false on timeout
+  // (the gate is then not frozen).
+  bool freeze(std::chrono::milliseconds timeout);
+  void thaw();
+  bool frozen() const;
+  int writesInProgress() const;
+
+ private:
+  void release();
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  int active_ = 0;
+  bool frozen_ = false;
+  bool freezing_ = false;
+};
+
+}  // namespace spe::instance

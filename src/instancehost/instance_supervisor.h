@@ -1,0 +1,108 @@
+// InstanceSupervisor: the Instance Host's instance processes, supervised as
+// Dovecot's master supervises its children.
+//
+// - start(): spawns spe-instance in its own session with stdout/stderr pipes,
+//   waits for its "READY" line (ready timeout), logs its stderr as [I<id>];
+// - a SIGCHLD handler reaps exits; an automatic instance that exits without
+//   being asked is restarted after a backoff (2 s doubling to 60 s, reset
+//   after 60 s of healthy running); a manual one goes to "error";
+// - stop(): SIGTERM, then SIGKILL after the stop deadline;
+// - freeze/thaw and any other call are forwarded over the instance's Unix
+//   socket in the runtime directory.
+// Statuses: stopped, starting, running, stopping, error (+ startStopError).
+// Thread safety: every public function may be called from any thread; the
+// blocking ones (start, stop, restart) must not run on the io_context.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/asio/signal_set.hpp>
+
+#include "common/asio.h"
+#include "common/json_reader.h"
+#include "common/result.h"
+
+namespace spe::instancehost {
+
+struct InstanceSpec {
+  std::string id;
+  std::string base_directory;
+  std::string start_mode = "manual";  // automatic | manual | disabled
+  bool debug_log = false;
+};
+
+struct SupervisorOptions {
+  std::string instance_binary;
+  std::string runtime_directory;
+  std::string state_file;  // last known instance list, for starting without the Management Server
+  std::chrono::milliseconds ready_timeout{30000};
+  std::chrono::milliseconds stop_timeout{10000};
+  std::chrono::milliseconds backoff_initial{2000};
+  std::chrono::milliseconds backoff_max{60000};
+  std::chrono::milliseconds healthy_after{60000};
+};
+
+class InstanceSupervisor {
+ public:
+  InstanceSupervisor(asio::io_context& io, SupervisorOptions options);
+  ~InstanceSupervisor();
+
+  // Installs the SIGCHLD handler and loads the cached instance list (starting
+  // its automatic instances). Call once, before the io_context runs.
+  void begin();
+
+  // Replaces the known instances with the Management Server's list.
+  void sync(const std::vector<InstanceSpec>& specs);
+
+  Status start(const std::string& id, bool safe_mode);
+  // Runs `op` for each id on the start workers (several at once) and returns
+  // the outcome per id.
+  std::map<std::string, Status> forEach(const std::vector<std::string>& ids,
+                                        const std::function<Status(const std::string&)>& op);
+  Status stop(const std::string& id);
+  Status restart(const std::string& id, bool safe_mode);
+  Status freeze(const std::string& id);
+  Status thaw(const std::string& id);
+  Result<Json> call(const std::string& id, const std::string& method, const Json& params,
+                    std::chrono::milliseconds timeout);
+
+  // [{instanceID, processID, status, startStopError, safeMode, frozen}]
+  Json status() const;
+  int runningCount() const;
+  int knownCount() const;
+
+  // Stops every instance (host shutdown).
+  void stopAll();
+
+  struct Managed;
+
+ private:
+  void onChildExit(int pid, int wait_status);
+  void reap();
+  void scheduleRestart(const std::string& id, std::chrono::milliseconds delay);
+  void readLogs(const std::string& id, int fd);
+  void autostart();
+  void saveState();
+  std::string socketPath(const std::string& id) const;
+  Managed* find(const std::string& id);
+
+  asio::io_context& io_;
+  asio::thread_pool pool_{4};  // blocking starts and restarts
+  SupervisorOptions options_;
+  std::unique_ptr<asio::signal_set> sigchld_;
+  mutable std::mutex mutex_;
+  std::condition_variable exited_;
+  std::map<std::string, std::unique_ptr<Managed>> instances_;
+  std::map<int, int> orphan_exits_;  // pid -> status of children reaped before registration
+  bool autostarted_ = false;
+  bool shutting_down_ = false;
+};
+
+}  // namespace spe::instancehost

@@ -1,0 +1,340 @@
+// Instances: CreateInstance, GetInstances, Get/SetInstanceConfiguration,
+// Start/Stop/Restart/Freeze/Thaw/DeleteInstances, statistics and archive
+// admin access.
+#include <filesystem>
+#include <future>
+
+#include "common/logging.h"
+#include "management/api/function_registry.h"
+#include "management/instance_control.h"
+#include "management/instance_filter.h"
+#include "management/management_context.h"
+
+namespace spe::management {
+namespace {
+
+Status checkAlias(const std::string& alias) {
+  if (alias.empty()) return okStatus();
+  if (alias.size() > 64) return makeError(ErrorCode::kInvalidArgument, "'config.alias' may have at most 64 characters.");
+  for (char c : alias) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_')) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "'config.alias' may contain only lower-case letters, digits, '-', '.' and '_'.");
+    }
+  }
+  return okStatus();
+}
+
+// Reads the instance config object; `existing` supplies values for absent keys.
+Result<InstanceRecord> readInstanceConfig(const Json& json, const InstanceRecord* existing, bool create) {
+  InstanceRecord r = existing ? *existing : InstanceRecord{};
+  JsonReader rd(json, "config");
+  rd.str("instanceID", r.instance_id, true);
+  rd.str("alias", r.alias);
+  rd.str("displayName", r.display_name);
+  rd.str("instanceHost", r.instance_host, create);
+  rd.str("startMode", r.start_mode);
+  std::string base = existing ? existing->base_directory : std::string();
+  rd.str("baseDirectory", base);
+  rd.boolean("debugLogEnabled", r.debug_log_enabled);
+  rd.boolean("imapServerConnectionLogEnabled", r.imap_server_connection_log_enabled);
+  rd.boolean("vssWriterEnabled", r.vss_writer_enabled);
+  rd.boolean("vssWriterExcludeIndexes", r.vss_writer_exclude_indexes);
+  SPE_TRY(rd.finish());
+  r.base_directory = base;
+  if (!isValidInstanceId(r.instance_id)) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'config.instanceID' '" + r.instance_id +
+                         "' is not valid: use 3 to 32 characters a-z, 0-9 and '-', starting with a letter.");
+  }
+  if (r.start_mode != "automatic" && r.start_mode != "manual" && r.start_mode != "disabled") {
+    return makeError(ErrorCode::kInvalidArgument, "'config.startMode' must be automatic, manual or disabled.");
+  }
+  SPE_TRY(checkAlias(r.alias));
+  if (r.display_name.size() > 256) {
+    return makeError(ErrorCode::kInvalidArgument, "'config.displayName' may have at most 256 characters.");
+  }
+  return r;
+}
+
+// Aliases are unique and never equal another instance's ID (or an ID equal another's alias).
+Status checkNames(ManagementDb& db, const InstanceRecord& r) {
+  auto all = db.instances();
+  if (!all) return all.error();
+  for (const auto& o : *all) {
+    if (o.instance_id == r.instance_id) continue;
+    if (!r.alias.empty() && (o.alias == r.alias || o.instance_id == r.alias)) {
+      return makeError(ErrorCode::kAlreadyExists,
+                       "The alias '" + r.alias + "' is already used by the instance '" + o.instance_id + "'.");
+    }
+    if (!o.alias.empty() && o.alias == r.instance_id) {
+      return makeError(ErrorCode::kAlreadyExists,
+                       "'" + r.instance_id + "' is already the alias of the instance '" + o.instance_id + "'.");
+    }
+  }
+  return okStatus();
+}
+
+// Resolves the base directory on the host: empty = <host base>/<id>, "~" =
+// relative to the host base; the host refuses paths outside its root.
+Result<std::string> resolveBaseDirectory(ManagementContext& ctx, InstanceControl& control, const ServerRecord& host,
+                                         const InstanceRecord& r) {
+  std::string host_base = host.base_directory.value_or("");
+  if (host_base.empty()) {
+    auto pong = ctx.peers.call(host, "ping", Json::object(), std::chrono::seconds(5));
+    if (!pong) return pong.error();
+    host_base = pong->value("baseDirectory", "");
+  }
+  std::string wanted = r.base_directory;
+  if (wanted.empty()) {
+    wanted = host_base + "/" + r.instance_id;
+  } else if (wanted[0] == '~') {
+    wanted = host_base + "/" + wanted.substr(wanted.size() > 1 && wanted[1] == '/' ? 2 : 1);
+  } else if (wanted[0] != '/') {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'config.baseDirectory' must be absolute or start with '~' (the host's base directory).");
+  }
+  auto resolved = control.hostCall(host.server_name, "resolvePath", Json{{"path", wanted}}, std::chrono::seconds(10));
+  if (!resolved) {
+    Error e = resolved.error();
+    e.message = "'config.baseDirectory': " + e.message;
+    return e;
+  }
+  const std::string path = resolved->value("path", "");
+  if (path == std::filesystem::path(host_base).lexically_normal().string()) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'config.baseDirectory' must be a directory of its own below the host's base directory.");
+  }
+  auto all = ctx.db.instances();
+  if (!all) return all.error();
+  for (const auto& o : *all) {
+    if (o.instance_id == r.instance_id || o.instance_host != host.server_name) continue;
+    const auto a = std::filesystem::path(o.base_directory), b = std::filesystem::path(path);
+    auto [ai, bi] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
+    if (ai == a.end() || bi == b.end()) {
+      return makeError(ErrorCode::kAlreadyExists, "'config.baseDirectory' overlaps the base directory of the instance '" +
+                                                      o.instance_id + "' (" + o.base_directory + ").");
+    }
+  }
+  return path;
+}
+
+Result<ServerRecord> requireHost(ManagementDb& db, const std::string& name) {
+  auto h = db.server(ServerType::kInstanceHost, name);
+  if (!h) return h.error();
+  if (!h->has_value()) {
+    return makeError(ErrorCode::kNotFound, "'config.instanceHost' names the unknown Instance Host '" + name + "'.");
+  }
+  return **h;
+}
+
+Result<InstanceRecord> requireInstance(ManagementDb& db, const std::string& id) {
+  auto r = db.instance(id);
+  if (!r) return r.error();
+  if (!r->has_value()) return makeError(ErrorCode::kNotFound, "There is no instance '" + id + "'.");
+  return **r;
+}
+
+bool isStopped(const Json& status) {
+  const std::string s = status.value("status", "stopped");
+  return s == "stopped" || (s == "error" && status.value("processID", Json()).is_null());
+}
+
+// Runs a host operation on every selected instance (4 at a time), with
+// progress; fails naming every instance that failed.
+Result<Json> runOnInstances(InstanceControl& control, CallContext& c, const std::string& verb,
+                            const std::string& method, Json extra = Json::object()) {
+  auto selected = control.select(c.args.str("instanceFilter"));
+  if (!selected) return selected.error();
+  const std::size_t total = selected->size();
+  std::vector<std::string> failures;
+  std::size_t done = 0;
+  for (std::size_t i = 0; i < total; i += 4) {
+    if (c.progress.cancelled()) return makeError(ErrorCode::kCancelled, "Cancelled after " + std::to_string(done) +
+                                                                            " of " + std::to_string(total) + " instances.");
+    std::vector<std::pair<std::string, std::future<Result<Json>>>> batch;
+    for (std::size_t k = i; k < std::min(total, i + 4); ++k) {
+      const InstanceRecord& r = (*selected)[k].record;
+      Json params = extra;
+      params["instanceIDs"] = Json::array({r.instance_id});
+      batch.emplace_back(r.instance_id, std::async(std::launch::async, [&control, r, method, params] {
+                           return control.hostCall(r.instance_host, method, params, std::chrono::seconds(90));
+                         }));
+    }
+    for (auto& [id, fut] : batch) {
+      Result<Json> res = fut.get();
+      std::string error;
+      if (!res) error = res.error().message;
+      else if (!res->value(id, Json::object()).value("ok", false)) error = (*res)[id].value("error", "failed");
+      if (!error.empty()) failures.push_back(id + ": " + error);
+      c.progress.log(id + ": " + (error.empty() ? verb : "failed: " + error));
+      ++done;
+      c.progress.update(static_cast<int>(done * 100 / std::max<std::size_t>(total, 1)),
+                        verb + " " + std::to_string(done) + " of " + std::to_string(total) + " instances");
+    }
+  }
+  if (!failures.empty()) {
+    std::string msg = "Not every instance could be " + verb + ": ";
+    for (std::size_t i = 0; i < failures.size(); ++i) msg += (i ? "; " : "") + failures[i];
+    return makeError(ErrorCode::kUnavailable, msg);
+  }
+  return Json();
+}
+
+}  // namespace
+
+void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+  auto control = std::make_shared<InstanceControl>(ctx.db, ctx.peers);
+
+  registry.add({"CreateInstance", {{"config", ArgType::kJson}}, [&ctx, control](CallContext& c) -> Result<Json> {
+                  auto r = readInstanceConfig(c.args.json("config"), nullptr, true);
+                  if (!r) return r.error();
+                  auto existing = ctx.db.instance(r->instance_id);
+                  if (!existing) return existing.error();
+                  if (existing->has_value()) {
+                    return makeError(ErrorCode::kAlreadyExists, "The instance '" + r->instance_id + "' exists already.");
+                  }
+                  SPE_TRY(checkNames(ctx.db, *r));
+                  auto host = requireHost(ctx.db, r->instance_host);
+                  if (!host) return host.error();
+                  r->instance_host = host->server_name;
+                  auto base = resolveBaseDirectory(ctx, *control, *host, *r);
+                  if (!base) return base.error();
+                  r->base_directory = *base;
+                  SPE_TRY(ctx.db.insertInstance(*r));
+                  if (auto st = control->pushToHost(r->instance_host); !st) {
+                    logger("instances")->warn("instance {} created; host {} not updated yet: {}", r->instance_id,
+                                              r->instance_host, st.error().message);
+                  }
+                  return Json();
+                }});
+
+  registry.add({"GetInstances", {{"instanceFilter", ArgType::kString}}, [control](CallContext& c) -> Result<Json> {
+                  auto selected = control->select(c.args.str("instanceFilter"));
+                  if (!selected) return selected.error();
+                  Json out = Json::array();
+                  for (const auto& s : *selected) out.push_back(InstanceControl::statusJson(s));
+                  return out;
+                }});
+
+  registry.add({"GetInstanceConfiguration", {{"instanceID", ArgType::kString}},
+                [&ctx](CallContext& c) -> Result<Json> {
+                  auto r = requireInstance(ctx.db, c.args.str("instanceID"));
+                  if (!r) return r.error();
+                  return InstanceControl::configurationJson(*r);
+                }});
+
+  registry.add({"SetInstanceConfiguration", {{"config", ArgType::kJson}},
+                [&ctx, control](CallContext& c) -> Result<Json> {
+                  const Json& cfg = c.args.json("config");
+                  if (!cfg.is_object() || !cfg.contains("instanceID") || !cfg["instanceID"].is_string()) {
+                    return makeError(ErrorCode::kInvalidArgument, "'config.instanceID' is required.");
+                  }
+                  auto current = requireInstance(ctx.db, cfg["instanceID"].get<std::string>());
+                  if (!current) return current.error();
+                  auto r = readInstanceConfig(cfg, &*current, false);
+                  if (!r) return r.error();
+                  SPE_TRY(checkNames(ctx.db, *r));
+                  const bool moves = r->instance_host != current->instance_host ||
+                                     r->base_directory != current->base_directory;
+                  if (moves) {
+                    auto live = control->one(r->instance_id);
+                    if (!live) return live.error();
+                    if (!isStopped(live->status)) {
+                      return makeError(ErrorCode::kInvalidArgument,
+                                       "The instance host and base directory can only be changed while the instance "
+                                       "is stopped (it is " + live->status.value("status", "?") + ").");
+                    }
+                    auto host = requireHost(ctx.db, r->instance_host);
+                    if (!host) return host.error();
+                    r->instance_host = host->server_name;
+                    auto base = resolveBaseDirectory(ctx, *control, *host, *r);
+                    if (!base) return base.error();
+                    r->base_directory = *base;
+                  }
+                  SPE_TRY(ctx.db.updateInstance(*r));
+                  (void)control->pushToHost(r->instance_host);
+                  if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);
+                  return Json();
+                }});
+
+  registry.add({"StartInstances", {{"instanceFilter", ArgType::kString}, {"safeMode", ArgType::kBool, true}},
+                [control](CallContext& c) {
+                  return runOnInstances(*control, c, "started", "instances.start",
+                                        Json{{"safeMode", c.args.flag("safeMode")}});
+                },
+                true});
+  registry.add({"StopInstances", {{"instanceFilter", ArgType::kString}},
+                [control](CallContext& c) { return runOnInstances(*control, c, "stopped", "instances.stop"); }, true});
+  registry.add({"RestartInstances", {{"instanceFilter", ArgType::kString}},
+                [control](CallContext& c) { return runOnInstances(*control, c, "restarted", "instances.restart"); },
+                true});
+  registry.add({"FreezeInstances", {{"instanceFilter", ArgType::kString}},
+                [control](CallContext& c) { return runOnInstances(*control, c, "frozen", "instances.freeze"); }, true});
+  registry.add({"ThawInstances", {{"instanceFilter", ArgType::kString}},
+                [control](CallContext& c) { return runOnInstances(*control, c, "thawed", "instances.thaw"); }, true});
+
+  registry.add({"DeleteInstances", {{"instanceFilter", ArgType::kString}},
+                [&ctx, control](CallContext& c) -> Result<Json> {
+                  auto selected = control->select(c.args.str("instanceFilter"));
+                  if (!selected) return selected.error();
+                  for (const auto& s : *selected) {
+                    if (!isStopped(s.status)) {
+                      return makeError(ErrorCode::kInvalidArgument,
+                                       "The instance '" + s.record.instance_id + "' is " +
+                                           s.status.value("status", "?") + ": stop it before deleting it.");
+                    }
+                  }
+                  Json out = Json::array();
+                  std::set<std::string> hosts;
+                  for (const auto& s : *selected) {
+                    SPE_TRY(ctx.db.deleteInstance(s.record.instance_id));
+                    hosts.insert(s.record.instance_host);
+                    out.push_back({{"instanceID", s.record.instance_id},
+                                   {"instanceHost", s.record.instance_host},
+                                   {"baseDirectory", s.record.base_directory},
+                                   {"message", "The registration was removed; the instance's data stays in " +
+                                                   s.record.base_directory + " on " + s.record.instance_host + "."}});
+                  }
+                  for (const auto& h : hosts) (void)control->pushToHost(h);
+                  return out;
+                }});
+
+  auto fromInstance = [&ctx, control](const std::string& method) {
+    return [&ctx, control, method](CallContext& c) -> Result<Json> {
+      auto r = requireInstance(ctx.db, c.args.str("instanceID"));
+      if (!r) return r.error();
+      return control->instanceCall(*r, method, Json::object(), std::chrono::seconds(30));
+    };
+  };
+  registry.add({"GetInstanceStatistics", {{"instanceID", ArgType::kString}}, fromInstance("statistics")});
+  registry.add({"GetInstanceProcessLiveStatistics", {{"instanceID", ArgType::kString}}, fromInstance("liveStatistics")});
+
+  registry.add({"GetArchiveAdminEnabled", {{"instanceID", ArgType::kString}}, [&ctx](CallContext& c) -> Result<Json> {
+                  auto r = requireInstance(ctx.db, c.args.str("instanceID"));
+                  if (!r) return r.error();
+                  return Json(r->archive_admin_enabled);
+                }});
+  registry.add({"SetArchiveAdminEnabled", {{"instanceID", ArgType::kString}, {"enabled", ArgType::kBool}},
+                [&ctx, control](CallContext& c) -> Result<Json> {
+                  auto r = requireInstance(ctx.db, c.args.str("instanceID"));
+                  if (!r) return r.error();
+                  r->archive_admin_enabled = c.args.flag("enabled");
+                  SPE_TRY(ctx.db.updateInstance(*r));
+                  // Written to the instance's audit log when it runs.
+                  auto audited = control->instanceCall(
+                      *r, "audit",
+                      Json{{"userName", c.caller.user_name},
+                           {"event", "UserSetArchiveAdminSetEnabled"},
+                           {"details", std::string("enabled=") + (r->archive_admin_enabled ? "true" : "false")}},
+                      std::chrono::minutes(10));
+                  if (!audited) {
+                    logger("instances")->info("{} set archive admin access of {} to {} (not audited in the instance: {})",
+                                              c.caller.user_name, r->instance_id, r->archive_admin_enabled,
+                                              audited.error().message);
+                  }
+                  return Json();
+                }});
+}
+
+}  // namespace spe::management

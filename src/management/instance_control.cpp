@@ -1,0 +1,164 @@
+#include "management/instance_control.h"
+
+#include <future>
+
+#include "management/instance_filter.h"
+
+namespace spe::management {
+
+Json InstanceControl::specJson(const InstanceRecord& r) {
+  return Json{{"instanceID", r.instance_id}, {"baseDirectory", r.base_directory}, {"startMode", r.start_mode},
+              {"debugLogEnabled", r.debug_log_enabled}};
+}
+
+Json InstanceControl::configurationJson(const InstanceRecord& r) {
+  return Json{{"instanceID", r.instance_id},
+              {"alias", r.alias},
+              {"displayName", r.display_name},
+              {"instanceHost", r.instance_host},
+              {"startMode", r.start_mode},
+              {"baseDirectory", r.base_directory},
+              {"debugLogEnabled", r.debug_log_enabled},
+              {"imapServerConnectionLogEnabled", r.imap_server_connection_log_enabled},
+              {"vssWriterEnabled", r.vss_writer_enabled},
+              {"vssWriterExcludeIndexes", r.vss_writer_exclude_indexes}};
+}
+
+Json InstanceControl::statusJson(const SelectedInstance& s) {
+  const InstanceRecord& r = s.record;
+  return Json{{"instanceID", r.instance_id},
+              {"alias", r.alias},
+              {"displayName", r.display_name},
+              {"instanceHost", r.instance_host},
+              {"startMode", r.start_mode},
+              {"processID", s.status.value("processID", Json())},
+              {"status", s.status.value("status", "stopped")},
+              {"startStopError", s.status.value("startStopError", Json())},
+              {"safeMode", s.status.value("safeMode", false)},
+              {"frozen", s.status.value("frozen", false)}};
+}
+
+Result<Json> InstanceControl::hostCall(const std::string& host_name, const std::string& method, const Json& params,
+                                       std::chrono::milliseconds timeout) {
+  auto host = db_.server(ServerType::kInstanceHost, host_name);
+  if (!host) return host.error();
+  if (!host->has_value()) {
+    return makeError(ErrorCode::kNotFound, "There is no Instance Host '" + host_name + "'.");
+  }
+  return peers_.call(**host, method, params, timeout);
+}
+
+Result<Json> InstanceControl::instanceCall(const InstanceRecord& instance, const std::string& method,
+                                           const Json& params, std::chrono::milliseconds timeout) {
+  return hostCall(instance.instance_host, "instance.call",
+                  Json{{"instanceID", instance.instance_id}, {"method", method}, {"params", params},
+                       {"timeoutMilliseconds", timeout.count()}},
+                  timeout + std::chrono::seconds(5));
+}
+
+std::map<std::string, Json> InstanceControl::statuses(const std::vector<InstanceRecord>& records) {
+  std::map<std::string, std::vector<std::string>> by_host;
+  for (const auto& r : records) by_host[r.instance_host].push_back(r.instance_id);
+  std::map<std::string, std::future<Result<Json>>> calls;
+  for (const auto& [host, ids] : by_host) {
+    calls[host] = std::async(std::launch::async, [this, h = host] {
+      return hostCall(h, "instances.status", Json::object(), std::chrono::seconds(5));
+    });
+  }
+  std::map<std::string, Json> out;
+  for (auto& [host, fut] : calls) {
+    Result<Json> st = fut.get();
+    std::map<std::string, Json> known;
+    if (st && st->is_array()) {
+      for (const auto& s : *st) known[s.value("instanceID", "")] = s;
+    }
+    for (const auto& id : by_host[host]) {
+      if (!st) {
+        out[id] = Json{{"processID", nullptr}, {"status", "error"}, {"startStopError", st.error().message}};
+      } else if (known.count(id)) {
+        out[id] = known[id];
+      } else {
+        out[id] = Json{{"processID", nullptr}, {"status", "stopped"}, {"startStopError", nullptr}};
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<SelectedInstance>> InstanceControl::select(const std::string& filter_text) {
+  auto filter = parseInstanceFilter(filter_text);
+  if (!filter) return filter.error();
+  auto all = db_.instances();
+  if (!all) return all.error();
+  for (const auto& host : filter->hosts) {
+    auto h = db_.server(ServerType::kInstanceHost, host);
+    if (!h) return h.error();
+    if (!h->has_value()) {
+      return makeError(ErrorCode::kNotFound, "'instanceFilter' names the unknown Instance Host '" + host + "'.");
+    }
+  }
+  std::set<std::string> found;
+  std::vector<InstanceRecord> chosen;
+  for (const auto& r : *all) {
+    const bool by_id = filter->ids.count(r.instance_id) || (!r.alias.empty() && filter->ids.count(r.alias));
+    if (filter->ids.count(r.instance_id)) found.insert(r.instance_id);
+    if (!r.alias.empty() && filter->ids.count(r.alias)) found.insert(r.alias);
+    bool by_host = false;
+    for (const auto& h : filter->hosts) by_host = by_host || h == r.instance_host;
+    if (filter->all || by_id || by_host) chosen.push_back(r);
+  }
+  for (const auto& id : filter->ids) {
+    if (!found.count(id)) {
+      return makeError(ErrorCode::kNotFound, "'instanceFilter' names the unknown instance '" + id + "'.");
+    }
+  }
+  auto live = statuses(chosen);
+  std::vector<SelectedInstance> out;
+  for (const auto& r : chosen) {
+    SelectedInstance s{r, live[r.instance_id]};
+    const std::string status = s.status.value("status", "stopped");
+    if (filter->state == "running" && status != "running") continue;
+    if (filter->state == "stopped" && status != "stopped" && status != "error") continue;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+Result<SelectedInstance> InstanceControl::one(const std::string& instance_id) {
+  auto r = db_.instance(instance_id);
+  if (!r) return r.error();
+  if (!r->has_value()) return makeError(ErrorCode::kNotFound, "There is no instance '" + instance_id + "'.");
+  auto live = statuses({**r});
+  return SelectedInstance{**r, live[instance_id]};
+}
+
+Status InstanceControl::pushToHost(const std::string& host_name) {
+  auto all = db_.instances();
+  if (!all) return all.error();
+  Json list = Json::array();
+  for (const auto& r : *all) {
+    if (r.instance_host == host_name) list.push_back(specJson(r));
+  }
+  auto res = hostCall(host_name, "instances.sync", Json{{"instances", list}}, std::chrono::seconds(10));
+  if (!res) return res.error();
+  return okStatus();
+}
+
+Json InstanceControl::instancesForHostThumbprint(const std::string& thumbprint) {
+  Json list = Json::array();
+  auto hosts = db_.servers(ServerType::kInstanceHost);
+  if (!hosts) return list;
+  std::string host_name;
+  for (const auto& h : *hosts) {
+    if (h.thumbprint == thumbprint) host_name = h.server_name;
+  }
+  if (host_name.empty()) return list;
+  auto all = db_.instances();
+  if (!all) return list;
+  for (const auto& r : *all) {
+    if (r.instance_host == host_name) list.push_back(specJson(r));
+  }
+  return list;
+}
+
+}  // namespace spe::management
