@@ -22,15 +22,25 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   supervisor_ = std::make_unique<InstanceSupervisor>(agent_.io(), o);
   supervisor_->begin();
   agent_.setHeartbeatReplyHandler([this](const Json& reply) {
-    if (reply.is_object() && reply.contains("instances")) syncFrom(reply["instances"]);
+    if (reply.is_object() && reply.contains("instances")) {
+      syncFrom(reply["instances"], reply.value("instancesVersion", Json()));
+    }
   });
   agent_.setShutdownHook([this] { supervisor_->stopAll(); });
 }
 
 InstanceHostServer::~InstanceHostServer() = default;
 
-void InstanceHostServer::syncFrom(const Json& list) {
+void InstanceHostServer::syncFrom(const Json& list, const Json& version) {
   if (!list.is_array()) return;
+  std::lock_guard lock(sync_mutex_);
+  if (version.is_object()) {
+    const std::int64_t epoch = version.value("epoch", std::int64_t{0});
+    const std::int64_t seq = version.value("seq", std::int64_t{0});
+    if (epoch == sync_epoch_ && seq < sync_seq_) return;  // stale
+    sync_epoch_ = epoch;
+    sync_seq_ = seq;
+  }
   std::vector<InstanceSpec> specs;
   for (const auto& j : list) {
     if (!j.is_object()) continue;
@@ -71,7 +81,7 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
     return Json{{"path", *resolved}};
   }
   if (m == "instances.sync") {
-    syncFrom(p.value("instances", Json::array()));
+    syncFrom(p.value("instances", Json::array()), p.value("instancesVersion", Json()));
     return Json();
   }
   if (m == "instances.status") return supervisor_->status();

@@ -22,13 +22,18 @@ class InstanceHostServer {
   Result<Json> handle(const RpcRequest& request);
 
  private:
-  void syncFrom(const Json& list);
+  // Applies the Management Server's instance list unless it is older than
+  // the last one applied (same epoch, lower sequence number).
+  void syncFrom(const Json& list, const Json& version);
   Result<Json> forEachInstance(const Json& params, const std::function<Status(const std::string&)>& op);
 
   InstanceHostConfig config_;
   DirectoryService directories_;
   RoleAgent agent_;
   std::unique_ptr<InstanceSupervisor> supervisor_;
+  std::mutex sync_mutex_;
+  std::int64_t sync_epoch_ = -1;
+  std::int64_t sync_seq_ = -1;
 };
 
 }  // namespace spe::instancehost

@@ -6,6 +6,15 @@
 
 namespace spe::management {
 
+InstanceControl::InstanceControl(ManagementDb& db, RolePeers& peers)
+    : db_(db),
+      peers_(peers),
+      epoch_(std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count()) {}
+
+Json InstanceControl::listVersion() const { return Json{{"epoch", epoch_}, {"seq", seq_.load()}}; }
+
 Json InstanceControl::specJson(const InstanceRecord& r) {
   return Json{{"instanceID", r.instance_id}, {"baseDirectory", r.base_directory}, {"startMode", r.start_mode},
               {"debugLogEnabled", r.debug_log_enabled}};
@@ -133,32 +142,35 @@ Result<SelectedInstance> InstanceControl::one(const std::string& instance_id) {
 }
 
 Status InstanceControl::pushToHost(const std::string& host_name) {
+  const Json version = listVersion();  // read before the list
   auto all = db_.instances();
   if (!all) return all.error();
   Json list = Json::array();
   for (const auto& r : *all) {
     if (r.instance_host == host_name) list.push_back(specJson(r));
   }
-  auto res = hostCall(host_name, "instances.sync", Json{{"instances", list}}, std::chrono::seconds(10));
+  auto res = hostCall(host_name, "instances.sync", Json{{"instances", list}, {"instancesVersion", version}},
+                      std::chrono::seconds(10));
   if (!res) return res.error();
   return okStatus();
 }
 
 Json InstanceControl::instancesForHostThumbprint(const std::string& thumbprint) {
+  const Json version = listVersion();  // read before the list
   Json list = Json::array();
   auto hosts = db_.servers(ServerType::kInstanceHost);
-  if (!hosts) return list;
+  if (!hosts) return Json::object();
   std::string host_name;
   for (const auto& h : *hosts) {
     if (h.thumbprint == thumbprint) host_name = h.server_name;
   }
-  if (host_name.empty()) return list;
+  if (host_name.empty()) return Json::object();
   auto all = db_.instances();
-  if (!all) return list;
+  if (!all) return Json::object();
   for (const auto& r : *all) {
     if (r.instance_host == host_name) list.push_back(specJson(r));
   }
-  return list;
+  return Json{{"instances", list}, {"instancesVersion", version}};
 }
 
 }  // namespace spe::management

@@ -5,6 +5,7 @@
 // Thread safety: stateless apart from the references; safe from any thread.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <string>
@@ -23,7 +24,13 @@ struct SelectedInstance {
 
 class InstanceControl {
  public:
-  InstanceControl(ManagementDb& db, RolePeers& peers) : db_(db), peers_(peers) {}
+  InstanceControl(ManagementDb& db, RolePeers& peers);
+
+  // Every change to the instance table bumps the list version; hosts ignore
+  // a list older than one they already applied (a heartbeat answer computed
+  // before a change can arrive after the push that announced it).
+  void bumpVersion() { ++seq_; }
+  Json listVersion() const;
 
   // Instances matching the filter, with live status. Unknown IDs or hosts
   // are errors naming them.
@@ -35,7 +42,7 @@ class InstanceControl {
   // Sends the host its full instance list (best effort: returns the error).
   Status pushToHost(const std::string& host_name);
 
-  // The instance list of the host with this thumbprint (heartbeat answers).
+  // {instances, instancesVersion} for the host with this thumbprint (heartbeat answers).
   Json instancesForHostThumbprint(const std::string& thumbprint);
 
   Result<Json> hostCall(const std::string& host_name, const std::string& method, const Json& params,
@@ -52,6 +59,8 @@ class InstanceControl {
 
   ManagementDb& db_;
   RolePeers& peers_;
+  const std::int64_t epoch_;
+  std::atomic<std::int64_t> seq_{0};
 };
 
 }  // namespace spe::management

@@ -4,6 +4,7 @@
 
 #include "common/tls.h"
 #include "management/authenticator.h"
+#include "management/instance_control.h"
 #include "management/management_config.h"
 #include "management/management_db.h"
 #include "management/role_peers.h"
@@ -16,6 +17,7 @@ struct ManagementContext {
   ManagementDb& db;
   Authenticator& auth;
   RolePeers& peers;
+  InstanceControl& instances;
 };
 
 class FunctionRegistry;

@@ -31,6 +31,7 @@ struct ManagementServer::Impl {
   std::unique_ptr<ManagementDb> db;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RolePeers> peers;
+  std::unique_ptr<InstanceControl> instances;
   std::unique_ptr<ManagementContext> ctx;
   FunctionRegistry registry;
   TaskRegistry tasks;
@@ -108,15 +109,16 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   impl->auth = std::make_unique<Authenticator>(*impl->db);
   impl->peers = std::make_unique<RolePeers>(impl->identity, *impl->db);
   SPE_TRY(impl->peers->refreshPins());
+  impl->instances = std::make_unique<InstanceControl>(*impl->db, *impl->peers);
   impl->ctx = std::make_unique<ManagementContext>(
-      ManagementContext{impl->config, impl->identity, *impl->db, *impl->auth, *impl->peers});
+      ManagementContext{impl->config, impl->identity, *impl->db, *impl->auth, *impl->peers, *impl->instances});
   registerEnvironmentFunctions(impl->registry, *impl->ctx);
   registerAdministratorFunctions(impl->registry, *impl->ctx);
   registerServerFunctions(impl->registry, *impl->ctx);
   registerSmtpFunctions(impl->registry, *impl->ctx);
   registerInstanceFunctions(impl->registry, *impl->ctx);
   {
-    auto control = std::make_shared<InstanceControl>(*impl->db, *impl->peers);
+    InstanceControl* control = impl->instances.get();
     impl->peers->setHeartbeatAnswer(
         [control](const std::string& thumbprint) { return control->instancesForHostThumbprint(thumbprint); });
     ManagementDb* mdb = impl->db.get();

@@ -25,7 +25,8 @@ Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
     logger("roles")->debug("heartbeat from {}", request.params.value("serverName", "?"));
     Json out{{"serverType", "managementServer"}, {"version", kProductVersion}};
     if (answer_ && request.params.value("serverType", "") == "instanceHost") {
-      out["instances"] = answer_(request.peer_thumbprint);
+      const Json extra = answer_(request.peer_thumbprint);
+      for (const auto& [k, v] : extra.items()) out[k] = v;
     }
     return out;
   }

@@ -188,6 +188,32 @@ TEST_F(ApiServerTest, MfaEnabledAdministratorMayUseOnlyTheApiPassword) {
   EXPECT_EQ((*admins)["result"][0]["mfaStatus"], "Enabled");
 }
 
+TEST_F(ApiServerTest, InstanceScopedFunctionsNeedArchiveAdminAccess) {
+  auto handler = [](CallContext&) -> Result<Json> { return Json("done"); };
+  server_->registry().add({"TestInstanceFunction", {{"instanceID", ArgType::kString}}, handler, false,
+                           Scope::kInstance});
+  server_->registry().add({"TestStoreFunction", {{"instanceID", ArgType::kString}}, handler, false,
+                           Scope::kInstanceStoreOrIndex});
+  InstanceRecord r;
+  r.instance_id = "cust1";
+  r.instance_host = "h";
+  r.base_directory = "/x";
+  r.archive_admin_enabled = true;
+  ASSERT_TRUE(server_->db().insertInstance(r).ok());
+  auto c = client();
+  EXPECT_EQ(c.invoke("TestInstanceFunction", {{"instanceID", "cust1"}})->value("statusCode", ""), "succeeded");
+  r.archive_admin_enabled = false;
+  ASSERT_TRUE(server_->db().updateInstance(r).ok());
+  auto denied = c.invoke("TestInstanceFunction", {{"instanceID", "cust1"}});
+  EXPECT_EQ(denied->value("statusCode", ""), "failed");
+  EXPECT_NE((*denied)["error"]["message"].get<std::string>().find("archive admin access) is disabled"),
+            std::string::npos);
+  // store and index functions stay available
+  EXPECT_EQ(c.invoke("TestStoreFunction", {{"instanceID", "cust1"}})->value("statusCode", ""), "succeeded");
+  auto unknown = c.invoke("TestInstanceFunction", {{"instanceID", "nope"}});
+  EXPECT_NE((*unknown)["error"]["message"].get<std::string>().find("no instance 'nope'"), std::string::npos);
+}
+
 TEST_F(ApiServerTest, MetadataListsTheRegisteredTestFunction) {
   auto r = client().post("/api/get-metadata", {});
   ASSERT_TRUE(r.ok());

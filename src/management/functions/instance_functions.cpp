@@ -184,7 +184,7 @@ Result<Json> runOnInstances(InstanceControl& control, CallContext& c, const std:
 }  // namespace
 
 void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
-  auto control = std::make_shared<InstanceControl>(ctx.db, ctx.peers);
+  InstanceControl* control = &ctx.instances;
 
   registry.add({"CreateInstance", {{"config", ArgType::kJson}}, [&ctx, control](CallContext& c) -> Result<Json> {
                   auto r = readInstanceConfig(c.args.json("config"), nullptr, true);
@@ -202,6 +202,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   if (!base) return base.error();
                   r->base_directory = *base;
                   SPE_TRY(ctx.db.insertInstance(*r));
+                  control->bumpVersion();
                   if (auto st = control->pushToHost(r->instance_host); !st) {
                     logger("instances")->warn("instance {} created; host {} not updated yet: {}", r->instance_id,
                                               r->instance_host, st.error().message);
@@ -253,6 +254,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                     r->base_directory = *base;
                   }
                   SPE_TRY(ctx.db.updateInstance(*r));
+                  control->bumpVersion();
                   (void)control->pushToHost(r->instance_host);
                   if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);
                   return Json();
@@ -289,6 +291,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   std::set<std::string> hosts;
                   for (const auto& s : *selected) {
                     SPE_TRY(ctx.db.deleteInstance(s.record.instance_id));
+                    control->bumpVersion();
                     hosts.insert(s.record.instance_host);
                     out.push_back({{"instanceID", s.record.instance_id},
                                    {"instanceHost", s.record.instance_host},
@@ -321,6 +324,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   if (!r) return r.error();
                   r->archive_admin_enabled = c.args.flag("enabled");
                   SPE_TRY(ctx.db.updateInstance(*r));
+                  control->bumpVersion();
                   // Written to the instance's audit log when it runs.
                   auto audited = control->instanceCall(
                       *r, "audit",

@@ -1,0 +1,91 @@
+"""./spe bench instances [--start N] [--registered M] [--calls K]
+
+Starts a real single-server platform on free loopback ports, then
+  1. creates N instances (default 200) and starts them one by one:
+     time to start one (StartInstances of one instance, API to ready), p50/p95;
+  2. resident and private memory of an idle running instance (median, max);
+  3. registers instances up to M (default 1000) and measures K (default 200)
+     GetInstances("*") calls: p50/p99.
+Goals (issue 3): start <= 300 ms, idle RSS <= 25 MB, GetInstances p99 <= 10 ms.
+Progress goes to stderr; the last line is one JSON object."""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
+from harness import Platform  # noqa: E402
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p * (len(values) - 1))))]
+
+
+def mem_kb(pid, field):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="./spe bench instances")
+    ap.add_argument("--start", type=int, default=200)
+    ap.add_argument("--registered", type=int, default=1000)
+    ap.add_argument("--calls", type=int, default=200)
+    args = ap.parse_args()
+    p = Platform()
+    try:
+        create_ms, start_ms = [], []
+        for n in range(args.start):
+            iid = "bench-%04d" % n
+            t0 = time.perf_counter()
+            p.ok("CreateInstance", config={"instanceID": iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
+            t1 = time.perf_counter()
+            env = p.ok("StartInstances", instanceFilter=iid)
+            t2 = time.perf_counter()
+            create_ms.append((t1 - t0) * 1000)
+            start_ms.append((t2 - t1) * 1000)
+            if (n + 1) % 20 == 0:
+                print("started %d of %d instances" % (n + 1, args.start), file=sys.stderr)
+        running = p.ok("GetInstances", instanceFilter="* .running")
+        time.sleep(2)  # let them settle idle
+        rss = [mem_kb(i["processID"], "VmRSS") / 1024 for i in running]
+        anon = [mem_kb(i["processID"], "RssAnon") / 1024 for i in running]
+        for n in range(args.start, args.registered):
+            p.ok("CreateInstance", config={"instanceID": "bench-%04d" % n, "instanceHost": "127.0.0.1",
+                                           "startMode": "manual"})
+            if (n + 1) % 100 == 0:
+                print("registered %d of %d instances" % (n + 1, args.registered), file=sys.stderr)
+        lat = []
+        for _ in range(args.calls):
+            t0 = time.perf_counter()
+            got = p.ok("GetInstances", instanceFilter="*")
+            lat.append((time.perf_counter() - t0) * 1000)
+        assert len(got) == args.registered, len(got)
+        print("stopping %d instances" % len(running), file=sys.stderr)
+        p.ok("StopInstances", instanceFilter="* .running")
+        result = {
+            "benchmark": "instances",
+            "instances_started": len(running),
+            "start_one_ms": {"p50": round(pct(start_ms, 0.5), 1), "p95": round(pct(start_ms, 0.95), 1),
+                             "max": round(max(start_ms), 1), "goal": 300},
+            "create_one_ms": {"p50": round(pct(create_ms, 0.5), 1), "p95": round(pct(create_ms, 0.95), 1)},
+            "idle_instance_rss_mb": {"median": round(statistics.median(rss), 1), "max": round(max(rss), 1),
+                                     "goal": 25},
+            "idle_instance_private_mb": {"median": round(statistics.median(anon), 1), "max": round(max(anon), 1)},
+            "get_instances_ms": {"registered": args.registered, "calls": args.calls, "p50": round(pct(lat, 0.5), 2),
+                                 "p99": round(pct(lat, 0.99), 2), "goal_p99": 10},
+            "client": "Python urllib, one TLS connection per call (includes handshake)",
+        }
+        print(json.dumps(result))
+    finally:
+        p.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,160 @@
+// InstanceSupervisor with real spe-instance processes (embedded Firebird,
+// Unix sockets): ready handshake, crash restart with backoff, manual crash
+// to error, stop deadline, freeze/thaw, a broken instance reported clearly.
+#include "instancehost/instance_supervisor.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "test_dir.h"
+
+namespace spe::instancehost {
+namespace {
+
+using namespace std::chrono_literals;
+
+class SupervisorTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    SupervisorOptions o;
+    o.instance_binary = SPE_INSTANCE_BINARY;
+    o.runtime_directory = dir_ / "run";
+    o.state_file = dir_ / "instances.json";
+    o.backoff_initial = 300ms;
+    o.backoff_max = 2s;
+    o.stop_timeout = 5s;
+    o.ready_timeout = 20s;
+    sup_ = std::make_unique<InstanceSupervisor>(io_, o);
+    sup_->begin();
+    work_ = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(io_.get_executor());
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    sup_->stopAll();
+    work_.reset();
+    io_.stop();
+    thread_.join();
+    sup_.reset();
+  }
+  Json statusOf(const std::string& id) {
+    for (const auto& s : sup_->status()) {
+      if (s["instanceID"] == id) return s;
+    }
+    return Json();
+  }
+  Json waitFor(const std::string& id, const std::string& status, std::chrono::milliseconds timeout = 15s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      Json s = statusOf(id);
+      if (s["status"] == status) return s;
+      std::this_thread::sleep_for(50ms);
+    }
+    ADD_FAILURE() << id << " never reached " << status << ": " << statusOf(id).dump();
+    return statusOf(id);
+  }
+  InstanceSpec spec(const std::string& id, const std::string& mode = "manual") {
+    return {id, dir_ / ("inst/" + id), mode, false};
+  }
+
+  testing::TempDir dir_;
+  asio::io_context io_;
+  std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::unique_ptr<InstanceSupervisor> sup_;
+  std::thread thread_;
+};
+
+TEST_F(SupervisorTest, StartsStopsAndForwardsCalls) {
+  sup_->sync({spec("one")});
+  ASSERT_TRUE(sup_->start("one", false).ok());
+  Json s = statusOf("one");
+  EXPECT_EQ(s["status"], "running");
+  const int pid = s["processID"];
+  EXPECT_EQ(::kill(pid, 0), 0);
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "inst/one/MailStoreMaster.fdb"));
+  auto ping = sup_->call("one", "ping", Json::object(), 5s);
+  ASSERT_TRUE(ping.ok()) << ping.error().message;
+  EXPECT_EQ((*ping)["instanceID"], "one");
+  EXPECT_EQ((*ping)["processID"], pid);
+  EXPECT_TRUE(sup_->start("one", false).ok());  // already running: no second process
+  EXPECT_EQ(statusOf("one")["processID"], pid);
+  ASSERT_TRUE(sup_->stop("one").ok());
+  EXPECT_EQ(statusOf("one")["status"], "stopped");
+  EXPECT_TRUE(statusOf("one")["processID"].is_null());
+  EXPECT_FALSE(sup_->call("one", "ping", Json::object(), 2s).ok());
+}
+
+TEST_F(SupervisorTest, CrashedAutomaticInstanceRestartsWithBackoff) {
+  sup_->sync({spec("auto", "automatic")});
+  Json s = waitFor("auto", "running");  // the first sync starts automatic instances
+  const int pid = s["processID"];
+  ::kill(pid, SIGKILL);
+  Json restarting = waitFor("auto", "starting", 5s);
+  EXPECT_NE(restarting["startStopError"].get<std::string>().find("signal 9"), std::string::npos);
+  Json again = waitFor("auto", "running");
+  EXPECT_NE(again["processID"], pid);
+  // A second crash soon after waits twice as long.
+  const int pid2 = again["processID"];
+  ::kill(pid2, SIGKILL);
+  Json r2 = waitFor("auto", "starting", 5s);
+  EXPECT_NE(r2["startStopError"].get<std::string>().find("Restarting in 1 s"), std::string::npos) << r2.dump();
+  waitFor("auto", "running");
+}
+
+TEST_F(SupervisorTest, CrashedManualInstanceGoesToError) {
+  sup_->sync({spec("man")});
+  ASSERT_TRUE(sup_->start("man", false).ok());
+  ::kill(statusOf("man")["processID"].get<int>(), SIGKILL);
+  Json s = waitFor("man", "error");
+  EXPECT_NE(s["startStopError"].get<std::string>().find("exited unexpectedly"), std::string::npos);
+  std::this_thread::sleep_for(700ms);
+  EXPECT_EQ(statusOf("man")["status"], "error");  // not restarted
+}
+
+TEST_F(SupervisorTest, DisabledInstanceCannotStart) {
+  sup_->sync({spec("off", "disabled")});
+  auto st = sup_->start("off", false);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("disabled"), std::string::npos);
+}
+
+TEST_F(SupervisorTest, BrokenDatabaseIsReportedAtStart) {
+  std::filesystem::create_directories(dir_ / "inst/broken");
+  {
+    std::ofstream f(dir_ / "inst/broken/MailStoreMaster.fdb");
+    f << std::string(50000, 'x');
+  }
+  sup_->sync({spec("broken")});
+  auto st = sup_->start("broken", false);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("exited during start-up"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("MailStoreMaster.fdb"), std::string::npos) << st.error().message;
+  EXPECT_EQ(statusOf("broken")["status"], "error");
+}
+
+TEST_F(SupervisorTest, FreezeThawAndSafeMode) {
+  sup_->sync({spec("fr")});
+  ASSERT_TRUE(sup_->start("fr", true).ok());
+  EXPECT_EQ(statusOf("fr")["safeMode"], true);
+  ASSERT_TRUE(sup_->freeze("fr").ok());
+  EXPECT_EQ(statusOf("fr")["frozen"], true);
+  EXPECT_EQ((*sup_->call("fr", "ping", Json::object(), 5s))["frozen"], true);
+  ASSERT_TRUE(sup_->thaw("fr").ok());
+  EXPECT_EQ(statusOf("fr")["frozen"], false);
+}
+
+TEST_F(SupervisorTest, UnknownInstanceAndStateFile) {
+  EXPECT_EQ(sup_->start("nope", false).error().code, ErrorCode::kNotFound);
+  sup_->sync({spec("a"), spec("b", "automatic")});
+  auto saved = loadJsonFile(dir_ / "instances.json");
+  ASSERT_TRUE(saved.ok());
+  EXPECT_EQ(saved->size(), 2u);
+  sup_->sync({spec("a")});
+  EXPECT_EQ(sup_->knownCount(), 1 + (statusOf("b").is_null() ? 0 : 1));
+}
+
+}  // namespace
+}  // namespace spe::instancehost
