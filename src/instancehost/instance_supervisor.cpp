@@ -387,7 +387,8 @@ Status InstanceSupervisor::restart(const std::string& id, bool safe_mode) {
 }
 
 Result<Json> InstanceSupervisor::call(const std::string& id, const std::string& method, const Json& params,
-                                      std::chrono::milliseconds timeout) {
+                                      std::chrono::milliseconds timeout,
+                                      const std::function<void(int, const std::string&)>& progress) {
   {
     std::lock_guard lock(mutex_);
     Managed* m = find(id);
@@ -396,7 +397,7 @@ Result<Json> InstanceSupervisor::call(const std::string& id, const std::string& 
       return makeError(ErrorCode::kUnavailable, "The instance '" + id + "' is not running (status: " + m->status + ").");
     }
   }
-  return LocalRpcClient(socketPath(id)).call(method, params, timeout);
+  return LocalRpcClient(socketPath(id)).call(method, params, timeout, progress);
 }
 
 Status InstanceSupervisor::freeze(const std::string& id) {

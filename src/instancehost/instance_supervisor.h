@@ -70,8 +70,10 @@ class InstanceSupervisor {
   Status restart(const std::string& id, bool safe_mode);
   Status freeze(const std::string& id);
   Status thaw(const std::string& id);
+  // Forwards a call to the instance; its progress events reach `progress`.
   Result<Json> call(const std::string& id, const std::string& method, const Json& params,
-                    std::chrono::milliseconds timeout);
+                    std::chrono::milliseconds timeout,
+                    const std::function<void(int, const std::string&)>& progress = {});
 
   // [{instanceID, processID, status, startStopError, safeMode, frozen}]
   Json status() const;

@@ -103,7 +103,7 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
   }
   if (m == "instance.call") {
     return supervisor_->call(p.value("instanceID", ""), p.value("method", ""), p.value("params", Json::object()),
-                             std::chrono::milliseconds(p.value("timeoutMilliseconds", 60000)));
+                             std::chrono::milliseconds(p.value("timeoutMilliseconds", 60000)), request.progress);
   }
   return makeError(ErrorCode::kNotSupported, "The Instance Host has no method '" + m + "'.");
 }

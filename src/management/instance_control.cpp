@@ -48,21 +48,22 @@ Json InstanceControl::statusJson(const SelectedInstance& s) {
 }
 
 Result<Json> InstanceControl::hostCall(const std::string& host_name, const std::string& method, const Json& params,
-                                       std::chrono::milliseconds timeout) {
+                                       std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress) {
   auto host = db_.server(ServerType::kInstanceHost, host_name);
   if (!host) return host.error();
   if (!host->has_value()) {
     return makeError(ErrorCode::kNotFound, "There is no Instance Host '" + host_name + "'.");
   }
-  return peers_.call(**host, method, params, timeout);
+  return peers_.call(**host, method, params, timeout, progress);
 }
 
 Result<Json> InstanceControl::instanceCall(const InstanceRecord& instance, const std::string& method,
-                                           const Json& params, std::chrono::milliseconds timeout) {
+                                           const Json& params, std::chrono::milliseconds timeout,
+                                           const RpcClient::ProgressFn& progress) {
   return hostCall(instance.instance_host, "instance.call",
                   Json{{"instanceID", instance.instance_id}, {"method", method}, {"params", params},
                        {"timeoutMilliseconds", timeout.count()}},
-                  timeout + std::chrono::seconds(5));
+                  timeout + std::chrono::seconds(5), progress);
 }
 
 std::map<std::string, Json> InstanceControl::statuses(const std::vector<InstanceRecord>& records) {

@@ -46,9 +46,12 @@ class InstanceControl {
   Json instancesForHostThumbprint(const std::string& thumbprint);
 
   Result<Json> hostCall(const std::string& host_name, const std::string& method, const Json& params,
-                        std::chrono::milliseconds timeout);
+                        std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress = {});
+  // Management Server -> Instance Host -> instance; the instance's progress
+  // events reach `progress` (a long-running API call passes its task's).
   Result<Json> instanceCall(const InstanceRecord& instance, const std::string& method, const Json& params,
-                            std::chrono::milliseconds timeout = std::chrono::seconds(60));
+                            std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                            const RpcClient::ProgressFn& progress = {});
 
   static Json statusJson(const SelectedInstance& s);
   static Json configurationJson(const InstanceRecord& r);

@@ -42,13 +42,13 @@ std::optional<RolePeers::Heartbeat> RolePeers::lastHeartbeat(const std::string& 
 }
 
 Result<Json> RolePeers::call(const ServerRecord& server, const std::string& method, const Json& params,
-                             std::chrono::milliseconds timeout) {
+                             std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress) {
   auto pins = std::make_shared<ThumbprintPins>();
   pins->add(server.thumbprint);
   auto ctx = makeClientContext(&identity_, pins);
   if (!ctx) return ctx.error();
   RpcClient client(*ctx, server.server_name, static_cast<std::uint16_t>(server.port));
-  auto result = client.call(method, params, timeout);
+  auto result = client.call(method, params, timeout, progress);
   if (!result && (result.error().code == ErrorCode::kUnavailable || result.error().code == ErrorCode::kTimeout)) {
     const char* what = server.type == ServerType::kInstanceHost ? "Instance Host" : "Client Access Server";
     Error e = result.error();

@@ -34,7 +34,7 @@ class RolePeers {
   void setHeartbeatAnswer(std::function<Json(const std::string& thumbprint)> fn) { answer_ = std::move(fn); }
 
   Result<Json> call(const ServerRecord& server, const std::string& method, const Json& params,
-                    std::chrono::milliseconds timeout);
+                    std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress = {});
 
   struct Heartbeat {
     std::chrono::steady_clock::time_point at;

@@ -173,7 +173,15 @@ class Platform:
         status, _, body = self.request("/api/invoke/" + function, args, _user, _password)
         if status != 200:
             raise AssertionError("HTTP %d for %s: %r" % (status, function, body[:300]))
-        return json.loads(body.decode("utf-8-sig"))
+        env = json.loads(body.decode("utf-8-sig"))
+        while env["statusCode"] == "running":  # follow long-running calls
+            status, _, body = self.request("/api/get-status", {
+                "token": env["token"], "lastKnownStatusVersion": env["statusVersion"],
+                "millisecondsTimeout": 5000}, _user, _password)
+            if status != 200:
+                raise AssertionError("HTTP %d polling %s" % (status, function))
+            env = json.loads(body.decode("utf-8-sig"))
+        return env
 
     def ok(self, function, **args):
         env = self.invoke(function, **args)

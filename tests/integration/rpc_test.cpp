@@ -133,3 +133,42 @@ TEST(Tls, IdentityIsStableAndThumbprintIsSha256OfDer) {
 
 }  // namespace
 }  // namespace spe
+
+namespace spe {
+namespace {
+
+TEST(LocalRpc, CallsAndProgressOverUnixSocket) {
+  testing::TempDir dir;
+  asio::io_context io;
+  asio::thread_pool pool(2);
+  LocalRpcServer server(
+      io, pool,
+      [](const RpcRequest& r) -> Result<Json> {
+        if (r.method == "work") {
+          for (int p = 25; p < 100; p += 25) r.progress(p, "step");
+          return Json{{"echo", r.params}};
+        }
+        return makeError(ErrorCode::kNotSupported, "no " + r.method);
+      },
+      "local");
+  ASSERT_TRUE(server.listen(dir / "s.sock").ok());
+  EXPECT_EQ(std::filesystem::status(dir / "s.sock").permissions() & std::filesystem::perms::others_all,
+            std::filesystem::perms::none);
+  std::thread t([&] { io.run(); });
+  std::vector<int> seen;
+  auto r = LocalRpcClient(dir / "s.sock").call("work", Json{{"a", 1}}, std::chrono::seconds(5),
+                                                [&](int p, const std::string&) { seen.push_back(p); });
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["echo"]["a"], 1);
+  EXPECT_EQ(seen, (std::vector<int>{25, 50, 75}));
+  auto bad = LocalRpcClient(dir / "s.sock").call("nope", Json::object(), std::chrono::seconds(5));
+  EXPECT_EQ(bad.error().code, ErrorCode::kNotSupported);
+  auto missing = LocalRpcClient(dir / "missing.sock").call("work", Json::object(), std::chrono::seconds(2));
+  EXPECT_EQ(missing.error().code, ErrorCode::kUnavailable);
+  io.stop();
+  t.join();
+  pool.join();
+}
+
+}  // namespace
+}  // namespace spe
