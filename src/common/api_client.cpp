@@ -30,6 +30,7 @@ struct ApiClient::Impl {
              const_cast<char*>(opt.host.c_str()));
     beast::get_lowest_layer(*stream).expires_after(opt.timeout);
     co_await beast::get_lowest_layer(*stream).async_connect(eps, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true), ec);
     if (ec) {
       co_return makeError(ErrorCode::kUnavailable,
                           "Cannot connect to " + opt.host + ":" + std::to_string(opt.port) + ": " + ec.message());

@@ -7,7 +7,10 @@
 
 #include <boost/asio/local/stream_protocol.hpp>
 #include <deque>
+#include <future>
+#include <map>
 #include <optional>
+#include <thread>
 
 #include "common/frame_parser.h"
 #include "common/logging.h"
@@ -267,6 +270,7 @@ asio::awaitable<void> RpcServer::acceptLoop() {
     co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
     if (ec) continue;
+    socket.set_option(tcp::no_delay(true), ec);  // small frames must not wait for delayed ACKs
     auto ex = socket.get_executor();
     auto session = std::make_shared<RpcSession<TlsStream>>(TlsStream(std::move(socket), *ctx_), pool_, handler_,
                                                            name_, limits_);
@@ -274,13 +278,15 @@ asio::awaitable<void> RpcServer::acceptLoop() {
   }
 }
 
-RpcClient::RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port)
-    : ctx_(std::move(ctx)), host_(std::move(host)), port_(port) {}
+RpcClient::RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port, std::string pool_key)
+    : ctx_(std::move(ctx)), host_(std::move(host)), port_(port), pool_key_(std::move(pool_key)) {}
 
 namespace {
 
-asio::awaitable<Result<Json>> tlsCall(asio::ssl::context& ctx, std::string host, std::uint16_t port, Json request,
-                                      std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress) {
+using TlsStreamPtr = std::unique_ptr<TlsStream>;
+
+asio::awaitable<Result<TlsStreamPtr>> tlsConnect(asio::ssl::context& ctx, std::string host, std::uint16_t port,
+                                                 std::chrono::milliseconds timeout) {
   auto ex = co_await asio::this_coro::executor;
   const std::string where = host + ":" + std::to_string(port);
   ErrorCodeT ec;
@@ -288,27 +294,158 @@ asio::awaitable<Result<Json>> tlsCall(asio::ssl::context& ctx, std::string host,
   auto endpoints = co_await resolver.async_resolve(host, std::to_string(port),
                                                    asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot resolve '" + host + "': " + ec.message());
-  TlsStream stream(ex, ctx);
-  beast::get_lowest_layer(stream).expires_after(timeout);
-  co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  auto stream = std::make_unique<TlsStream>(ex, ctx);
+  beast::get_lowest_layer(*stream).expires_after(timeout);
+  co_await beast::get_lowest_layer(*stream).async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec) beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true), ec);
   if (ec) {
     co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
                         "Cannot connect to " + where + ": " + ec.message());
   }
-  co_await stream.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  co_await stream->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     co_return makeError(ErrorCode::kUnavailable,
                         "TLS handshake with " + where + " failed (is its certificate thumbprint the paired one?)",
                         ec.message());
   }
-  Result<Json> result = co_await exchange(stream, where, request, progress);
-  ErrorCodeT ignored;
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
-  if (result.ok() || result.error().code != ErrorCode::kTimeout) {
-    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
-  }
-  co_return result;
+  co_return stream;
 }
+
+// One call on `stream` (connecting first when it is null). On success the
+// stream comes back for reuse.
+struct CallOutcome {
+  Result<Json> result;
+  TlsStreamPtr stream;
+  bool reused = false;
+};
+
+asio::awaitable<CallOutcome> tlsCall(asio::ssl::context& ctx, std::string host, std::uint16_t port,
+                                     TlsStreamPtr stream, Json request, std::chrono::milliseconds timeout,
+                                     const RpcClient::ProgressFn& progress) {
+  CallOutcome out{makeError(ErrorCode::kInternal, "unset"), nullptr, stream != nullptr};
+  if (!stream) {
+    auto connected = co_await tlsConnect(ctx, host, port, timeout);
+    if (!connected) {
+      out.result = connected.error();
+      co_return out;
+    }
+    stream = std::move(connected.value());
+  }
+  beast::get_lowest_layer(*stream).expires_after(timeout);
+  out.result = co_await exchange(*stream, host + ":" + std::to_string(port), request, progress);
+  // The peer answered (a result or an error frame): the connection is sound.
+  const bool answered = out.result.ok() || (out.result.error().code != ErrorCode::kUnavailable &&
+                                            out.result.error().code != ErrorCode::kTimeout &&
+                                            out.result.error().code != ErrorCode::kProtocol);
+  if (answered) {
+    beast::get_lowest_layer(*stream).expires_never();
+    out.stream = std::move(stream);
+  }
+  co_return out;
+}
+
+// One call on a new connection, closed cleanly afterwards.
+asio::awaitable<Result<Json>> tlsCallAndClose(asio::ssl::context& ctx, std::string host, std::uint16_t port,
+                                              Json request, std::chrono::milliseconds timeout,
+                                              const RpcClient::ProgressFn& progress) {
+  CallOutcome o = co_await tlsCall(ctx, host, port, nullptr, std::move(request), timeout, progress);
+  if (o.stream) {
+    ErrorCodeT ignored;
+    beast::get_lowest_layer(*o.stream).expires_after(std::chrono::seconds(2));
+    co_await o.stream->async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
+  }
+  co_return std::move(o.result);
+}
+
+// Process-wide pool of idle TLS connections, with its own I/O thread.
+class TlsConnectionPool {
+ public:
+  static TlsConnectionPool& shared() {
+    static auto* pool = new TlsConnectionPool();  // never destroyed: used until exit
+    return *pool;
+  }
+
+  Result<Json> call(asio::ssl::context& ctx, const std::string& key, const std::string& host, std::uint16_t port,
+                    const Json& request, std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress) {
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      TlsStreamPtr idle = attempt == 0 ? take(key) : nullptr;
+      std::promise<CallOutcome> done;
+      auto fut = done.get_future();
+      asio::co_spawn(io_, tlsCall(ctx, host, port, std::move(idle), request, timeout, progress),
+                     [&done](std::exception_ptr e, CallOutcome o) {
+                       if (e) o.result = makeError(ErrorCode::kInternal, "RPC client failed unexpectedly.");
+                       done.set_value(std::move(o));
+                     });
+      CallOutcome o = fut.get();
+      if (o.stream) give(key, std::move(o.stream));
+      // A kept connection the peer had closed (e.g. it restarted) fails
+      // without an answer: try once more on a fresh one.
+      if (!o.result.ok() && o.reused && !o.stream) continue;
+      return std::move(o.result);
+    }
+    return makeError(ErrorCode::kUnavailable, "No answer from " + host + ":" + std::to_string(port) + ".");
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  static constexpr auto kIdleLifetime = std::chrono::seconds(30);
+  static constexpr std::size_t kMaxIdlePerKey = 8;
+
+  TlsConnectionPool() : work_(io_.get_executor()), thread_([this] { io_.run(); }) {}
+
+  TlsStreamPtr take(const std::string& key) {
+    std::vector<TlsStreamPtr> stale;
+    TlsStreamPtr found;
+    {
+      std::lock_guard lock(mutex_);
+      const auto now = Clock::now();
+      for (auto it = idle_.begin(); it != idle_.end();) {
+        if (now - it->second.since > kIdleLifetime) {
+          stale.push_back(std::move(it->second.stream));
+          it = idle_.erase(it);
+        } else {
+          ++it;
+        }
+      }
+      auto it = idle_.find(key);
+      if (it != idle_.end()) {
+        found = std::move(it->second.stream);
+        idle_.erase(it);
+      }
+    }
+    for (auto& s : stale) closeLater(std::move(s));
+    return found;
+  }
+
+  void give(const std::string& key, TlsStreamPtr stream) {
+    {
+      std::lock_guard lock(mutex_);
+      if (idle_.count(key) < kMaxIdlePerKey) {
+        idle_.emplace(key, Idle{std::move(stream), Clock::now()});
+        return;
+      }
+    }
+    closeLater(std::move(stream));
+  }
+
+  void closeLater(TlsStreamPtr stream) {
+    asio::post(io_, [s = std::shared_ptr<TlsStream>(std::move(stream))] {
+      ErrorCodeT ec;
+      beast::get_lowest_layer(*s).socket().shutdown(tcp::socket::shutdown_both, ec);
+      beast::get_lowest_layer(*s).close();
+    });
+  }
+
+  struct Idle {
+    TlsStreamPtr stream;
+    Clock::time_point since;
+  };
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::multimap<std::string, Idle> idle_;
+};
 
 asio::awaitable<Result<Json>> localCall(std::string path, Json request, std::chrono::milliseconds timeout,
                                         const RpcClient::ProgressFn& progress) {
@@ -327,9 +464,13 @@ asio::awaitable<Result<Json>> localCall(std::string path, Json request, std::chr
 Result<Json> RpcClient::call(const std::string& method, const Json& params, std::chrono::milliseconds timeout,
                              const ProgressFn& progress) {
   Json request{{"id", 1}, {"method", method}, {"params", params}};
+  if (!pool_key_.empty()) {
+    const std::string key = pool_key_ + "@" + host_ + ":" + std::to_string(port_);
+    return TlsConnectionPool::shared().call(*ctx_, key, host_, port_, request, timeout, progress);
+  }
   return runCall([&](asio::io_context& io) {
     (void)io;
-    return tlsCall(*ctx_, host_, port_, std::move(request), timeout, progress);
+    return tlsCallAndClose(*ctx_, host_, port_, std::move(request), timeout, progress);
   });
 }
 

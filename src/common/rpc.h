@@ -73,7 +73,10 @@ Json rpcErrorToJson(const Error& error);
 
 class RpcClient {
  public:
-  RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port);
+  // With a non-empty `pool_key` (it must identify the pinned thumbprints),
+  // connections are kept open and reused by later calls with the same key,
+  // host and port (a process-wide pool; idle connections close after 30 s).
+  RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port, std::string pool_key = {});
 
   using ProgressFn = std::function<void(int percent, const std::string& text)>;
   Result<Json> call(const std::string& method, const Json& params,
@@ -83,6 +86,7 @@ class RpcClient {
   SslContextPtr ctx_;
   std::string host_;
   std::uint16_t port_;
+  std::string pool_key_;
 };
 
 // The same protocol over a Unix domain socket (no TLS: the socket file is

@@ -420,12 +420,16 @@ Json InstanceSupervisor::status() const {
   std::lock_guard lock(mutex_);
   Json out = Json::array();
   for (const auto& [id, m] : instances_) {
-    out.push_back({{"instanceID", id},
-                   {"processID", m->pid ? Json(m->pid) : Json()},
-                   {"status", m->status},
-                   {"startStopError", m->error.empty() ? Json() : Json(m->error)},
-                   {"safeMode", m->pid ? m->safe_mode : false},
-                   {"frozen", m->frozen}});
+    // Plainly stopped instances are left out: "stopped" is the default.
+    if (m->status == "stopped" && m->error.empty() && m->pid == 0) continue;
+    Json s = Json::object();
+    s["instanceID"] = id;
+    s["processID"] = m->pid ? Json(m->pid) : Json();
+    s["status"] = m->status;
+    s["startStopError"] = m->error.empty() ? Json() : Json(m->error);
+    s["safeMode"] = m->pid ? m->safe_mode : false;
+    s["frozen"] = m->frozen;
+    out.push_back(std::move(s));
   }
   return out;
 }

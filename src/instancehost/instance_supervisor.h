@@ -75,7 +75,8 @@ class InstanceSupervisor {
                     std::chrono::milliseconds timeout,
                     const std::function<void(int, const std::string&)>& progress = {});
 
-  // [{instanceID, processID, status, startStopError, safeMode, frozen}]
+  // [{instanceID, processID, status, startStopError, safeMode, frozen}] of
+  // every instance that is not plainly stopped (a missing one is stopped).
   Json status() const;
   int runningCount() const;
   int knownCount() const;

@@ -9,9 +9,11 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
       directories_(config.base_directory),
       agent_(config.role, [this](const RpcRequest& r) { return handle(r); },
              [this] {
+               std::lock_guard lock(sync_mutex_);
                return Json{{"baseDirectory", config_.base_directory},
                            {"numberOfInstances", supervisor_->knownCount()},
-                           {"numberOfRunningInstances", supervisor_->runningCount()}};
+                           {"numberOfRunningInstances", supervisor_->runningCount()},
+                           {"instancesVersion", Json{{"epoch", sync_epoch_}, {"seq", sync_seq_}}}};
              }) {
   SupervisorOptions o;
   o.instance_binary = config_.instance_binary;

@@ -13,6 +13,18 @@ InstanceControl::InstanceControl(ManagementDb& db, RolePeers& peers)
                  std::chrono::system_clock::now().time_since_epoch())
                  .count()) {}
 
+Result<std::shared_ptr<const std::vector<InstanceRecord>>> InstanceControl::all() {
+  std::lock_guard lock(cache_mutex_);
+  const std::int64_t seq = seq_.load();
+  if (!cache_ || cache_seq_ != seq) {
+    auto rows = db_.instances();
+    if (!rows) return rows.error();
+    cache_ = std::make_shared<const std::vector<InstanceRecord>>(std::move(rows.value()));
+    cache_seq_ = seq;
+  }
+  return cache_;
+}
+
 Json InstanceControl::listVersion() const { return Json{{"epoch", epoch_}, {"seq", seq_.load()}}; }
 
 Json InstanceControl::specJson(const InstanceRecord& r) {
@@ -35,16 +47,22 @@ Json InstanceControl::configurationJson(const InstanceRecord& r) {
 
 Json InstanceControl::statusJson(const SelectedInstance& s) {
   const InstanceRecord& r = s.record;
-  return Json{{"instanceID", r.instance_id},
-              {"alias", r.alias},
-              {"displayName", r.display_name},
-              {"instanceHost", r.instance_host},
-              {"startMode", r.start_mode},
-              {"processID", s.status.value("processID", Json())},
-              {"status", s.status.value("status", "stopped")},
-              {"startStopError", s.status.value("startStopError", Json())},
-              {"safeMode", s.status.value("safeMode", false)},
-              {"frozen", s.status.value("frozen", false)}};
+  auto field = [&s](const char* key, Json fallback) {
+    auto it = s.status.find(key);
+    return it == s.status.end() ? fallback : *it;
+  };
+  Json j = Json::object();
+  j["instanceID"] = r.instance_id;
+  j["alias"] = r.alias;
+  j["displayName"] = r.display_name;
+  j["instanceHost"] = r.instance_host;
+  j["startMode"] = r.start_mode;
+  j["processID"] = field("processID", Json());
+  j["status"] = field("status", "stopped");
+  j["startStopError"] = field("startStopError", Json());
+  j["safeMode"] = field("safeMode", false);
+  j["frozen"] = field("frozen", false);
+  return j;
 }
 
 Result<Json> InstanceControl::hostCall(const std::string& host_name, const std::string& method, const Json& params,
@@ -80,13 +98,17 @@ std::map<std::string, Json> InstanceControl::statuses(const std::vector<Instance
     Result<Json> st = fut.get();
     std::map<std::string, Json> known;
     if (st && st->is_array()) {
-      for (const auto& s : *st) known[s.value("instanceID", "")] = s;
+      for (auto& s : *st) {
+        std::string id = s.value("instanceID", "");
+        known.emplace(std::move(id), std::move(s));
+      }
     }
     for (const auto& id : by_host[host]) {
+      auto k = known.find(id);
       if (!st) {
         out[id] = Json{{"processID", nullptr}, {"status", "error"}, {"startStopError", st.error().message}};
-      } else if (known.count(id)) {
-        out[id] = known[id];
+      } else if (k != known.end()) {
+        out[id] = std::move(k->second);
       } else {
         out[id] = Json{{"processID", nullptr}, {"status", "stopped"}, {"startStopError", nullptr}};
       }
@@ -98,8 +120,9 @@ std::map<std::string, Json> InstanceControl::statuses(const std::vector<Instance
 Result<std::vector<SelectedInstance>> InstanceControl::select(const std::string& filter_text) {
   auto filter = parseInstanceFilter(filter_text);
   if (!filter) return filter.error();
-  auto all = db_.instances();
-  if (!all) return all.error();
+  auto cached = this->all();
+  if (!cached) return cached.error();
+  const auto& all = *cached;
   for (const auto& host : filter->hosts) {
     auto h = db_.server(ServerType::kInstanceHost, host);
     if (!h) return h.error();
@@ -124,8 +147,10 @@ Result<std::vector<SelectedInstance>> InstanceControl::select(const std::string&
   }
   auto live = statuses(chosen);
   std::vector<SelectedInstance> out;
-  for (const auto& r : chosen) {
-    SelectedInstance s{r, live[r.instance_id]};
+  out.reserve(chosen.size());
+  for (auto& r : chosen) {
+    Json live_status = std::move(live[r.instance_id]);
+    SelectedInstance s{std::move(r), std::move(live_status)};
     const std::string status = s.status.value("status", "stopped");
     if (filter->state == "running" && status != "running") continue;
     if (filter->state == "stopped" && status != "stopped" && status != "error") continue;
@@ -144,10 +169,10 @@ Result<SelectedInstance> InstanceControl::one(const std::string& instance_id) {
 
 Status InstanceControl::pushToHost(const std::string& host_name) {
   const Json version = listVersion();  // read before the list
-  auto all = db_.instances();
+  auto all = this->all();
   if (!all) return all.error();
   Json list = Json::array();
-  for (const auto& r : *all) {
+  for (const auto& r : **all) {
     if (r.instance_host == host_name) list.push_back(specJson(r));
   }
   auto res = hostCall(host_name, "instances.sync", Json{{"instances", list}, {"instancesVersion", version}},
@@ -166,9 +191,9 @@ Json InstanceControl::instancesForHostThumbprint(const std::string& thumbprint) 
     if (h.thumbprint == thumbprint) host_name = h.server_name;
   }
   if (host_name.empty()) return Json::object();
-  auto all = db_.instances();
+  auto all = this->all();
   if (!all) return Json::object();
-  for (const auto& r : *all) {
+  for (const auto& r : **all) {
     if (r.instance_host == host_name) list.push_back(specJson(r));
   }
   return Json{{"instances", list}, {"instancesVersion", version}};

@@ -8,6 +8,8 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,10 @@ class InstanceControl {
   // a list older than one they already applied (a heartbeat answer computed
   // before a change can arrive after the push that announced it).
   void bumpVersion() { ++seq_; }
+
+  // Every instance, from a copy of the table kept in memory and reloaded
+  // after each change (bumpVersion); the database stays authoritative.
+  Result<std::shared_ptr<const std::vector<InstanceRecord>>> all();
   Json listVersion() const;
 
   // Instances matching the filter, with live status. Unknown IDs or hosts
@@ -64,6 +70,9 @@ class InstanceControl {
   RolePeers& peers_;
   const std::int64_t epoch_;
   std::atomic<std::int64_t> seq_{0};
+  std::mutex cache_mutex_;
+  std::int64_t cache_seq_ = -1;
+  std::shared_ptr<const std::vector<InstanceRecord>> cache_;
 };
 
 }  // namespace spe::management

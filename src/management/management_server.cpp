@@ -119,8 +119,11 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   registerInstanceFunctions(impl->registry, *impl->ctx);
   {
     InstanceControl* control = impl->instances.get();
-    impl->peers->setHeartbeatAnswer(
-        [control](const std::string& thumbprint) { return control->instancesForHostThumbprint(thumbprint); });
+    // The list goes out only when the host does not have the current version.
+    impl->peers->setHeartbeatAnswer([control](const std::string& thumbprint, const Json& heartbeat) {
+      if (heartbeat.value("instancesVersion", Json()) == control->listVersion()) return Json::object();
+      return control->instancesForHostThumbprint(thumbprint);
+    });
     ManagementDb* mdb = impl->db.get();
     impl->registry.setAccessCheck([mdb](const FunctionSpec& spec, const Args& args) -> Status {
       if (spec.scope != Scope::kInstance) return okStatus();

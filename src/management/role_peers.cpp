@@ -25,13 +25,25 @@ Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
     logger("roles")->debug("heartbeat from {}", request.params.value("serverName", "?"));
     Json out{{"serverType", "managementServer"}, {"version", kProductVersion}};
     if (answer_ && request.params.value("serverType", "") == "instanceHost") {
-      const Json extra = answer_(request.peer_thumbprint);
+      const Json extra = answer_(request.peer_thumbprint, request.params);
       for (const auto& [k, v] : extra.items()) out[k] = v;
     }
     return out;
   }
   if (request.method == "ping") return Json{{"serverType", "managementServer"}, {"version", kProductVersion}};
   return makeError(ErrorCode::kNotSupported, "The Management Server has no role method '" + request.method + "'.");
+}
+
+Result<SslContextPtr> RolePeers::contextFor(const std::string& thumbprint) {
+  std::lock_guard lock(mutex_);
+  auto it = contexts_.find(thumbprint);
+  if (it != contexts_.end()) return it->second;
+  auto pins = std::make_shared<ThumbprintPins>();
+  pins->add(thumbprint);
+  auto ctx = makeClientContext(&identity_, pins);
+  if (!ctx) return ctx.error();
+  contexts_[thumbprint] = *ctx;
+  return *ctx;
 }
 
 std::optional<RolePeers::Heartbeat> RolePeers::lastHeartbeat(const std::string& thumbprint) const {
@@ -43,11 +55,9 @@ std::optional<RolePeers::Heartbeat> RolePeers::lastHeartbeat(const std::string& 
 
 Result<Json> RolePeers::call(const ServerRecord& server, const std::string& method, const Json& params,
                              std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress) {
-  auto pins = std::make_shared<ThumbprintPins>();
-  pins->add(server.thumbprint);
-  auto ctx = makeClientContext(&identity_, pins);
+  auto ctx = contextFor(server.thumbprint);
   if (!ctx) return ctx.error();
-  RpcClient client(*ctx, server.server_name, static_cast<std::uint16_t>(server.port));
+  RpcClient client(*ctx, server.server_name, static_cast<std::uint16_t>(server.port), server.thumbprint);
   auto result = client.call(method, params, timeout, progress);
   if (!result && (result.error().code == ErrorCode::kUnavailable || result.error().code == ErrorCode::kTimeout)) {
     const char* what = server.type == ServerType::kInstanceHost ? "Instance Host" : "Client Access Server";

@@ -31,7 +31,9 @@ class RolePeers {
   // Handles an RPC arriving on the role port.
   Result<Json> handleRoleRequest(const RpcRequest& request);
   // Adds the instance list of a host to its heartbeat answers.
-  void setHeartbeatAnswer(std::function<Json(const std::string& thumbprint)> fn) { answer_ = std::move(fn); }
+  void setHeartbeatAnswer(std::function<Json(const std::string& thumbprint, const Json& heartbeat)> fn) {
+    answer_ = std::move(fn);
+  }
 
   Result<Json> call(const ServerRecord& server, const std::string& method, const Json& params,
                     std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress = {});
@@ -43,12 +45,16 @@ class RolePeers {
   std::optional<Heartbeat> lastHeartbeat(const std::string& thumbprint) const;
 
  private:
+  Result<SslContextPtr> contextFor(const std::string& thumbprint);
+
   const TlsIdentity& identity_;
   ManagementDb& db_;
   std::shared_ptr<ThumbprintPins> pins_ = std::make_shared<ThumbprintPins>();
   mutable std::mutex mutex_;
   std::map<std::string, Heartbeat> heartbeats_;
-  std::function<Json(const std::string&)> answer_;
+  std::function<Json(const std::string&, const Json&)> answer_;
+  // One client context per pinned thumbprint (their connections are pooled).
+  std::map<std::string, SslContextPtr> contexts_;
 };
 
 }  // namespace spe::management

@@ -74,6 +74,7 @@ struct ApiServer::Impl {
       co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
       if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
       if (ec) continue;
+      socket.set_option(tcp::no_delay(true), ec);
       auto ex = socket.get_executor();
       asio::co_spawn(ex, session(std::move(socket)), asio::detached);
     }
@@ -212,12 +213,12 @@ struct ApiServer::Impl {
       if (now.status_code != "running" || left.count() <= 0) break;
       co_await waitForChange(task, now.status_version, left);
     }
-    TaskStatus s = task->snapshot();
+    TaskStatus s = spec->long_running ? task->snapshot() : task->release();
     if (s.status_code != "running") {
       if (!spec->long_running) s.status_version = 2;
-      co_return jsonResponse(req, http::status::ok, envelopeFor(s, spec->long_running));
+      co_return jsonResponse(req, http::status::ok, envelopeFor(std::move(s), spec->long_running));
     }
-    co_return jsonResponse(req, http::status::ok, envelopeFor(s, true));
+    co_return jsonResponse(req, http::status::ok, envelopeFor(std::move(s), true));
   }
 
   // Suspends until the task's version differs from `known` or `timeout` passes.

@@ -11,6 +11,11 @@ TaskStatus Task::snapshot() const {
   return status_;
 }
 
+TaskStatus Task::release() {
+  std::lock_guard lock(mutex_);
+  return std::move(status_);
+}
+
 void Task::bumpLocked(std::vector<std::function<void()>>& to_wake) {
   ++status_.status_version;
   for (auto& [id, fn] : waiters_) to_wake.push_back(std::move(fn));
@@ -127,6 +132,11 @@ void TaskRegistry::expireLocked() {
 }
 
 Json envelopeFor(const TaskStatus& s, bool with_token) {
+  TaskStatus copy = s;
+  return envelopeFor(std::move(copy), with_token);
+}
+
+Json envelopeFor(TaskStatus&& s, bool with_token) {
   Json env;
   env["error"] = s.error ? Json{{"message", s.error->message}, {"details", s.error->details.empty()
                                                                              ? Json() : Json(s.error->details)}}
@@ -136,7 +146,7 @@ Json envelopeFor(const TaskStatus& s, bool with_token) {
   env["statusCode"] = s.status_code;
   env["percentProgress"] = s.percent ? Json(*s.percent) : Json();
   env["statusText"] = s.status_text ? Json(*s.status_text) : Json();
-  env["result"] = s.result;
+  env["result"] = std::move(s.result);
   env["logOutput"] = s.log_output.empty() ? Json() : Json(s.log_output);
   return env;
 }

@@ -39,6 +39,9 @@ class Task : public Progress, public std::enable_shared_from_this<Task> {
   explicit Task(std::string token, std::string owner);
 
   TaskStatus snapshot() const;
+  // Moves the status out (for a synchronous call's private task: no copy of
+  // a large result).
+  TaskStatus release();
   const std::string& owner() const { return owner_; }
 
   // Progress
@@ -85,6 +88,7 @@ class TaskRegistry {
 
 // The eight-field envelope (PRODUCT-SPEC §1.4).
 Json envelopeFor(const TaskStatus& status, bool with_token);
+Json envelopeFor(TaskStatus&& status, bool with_token);
 Json succeededEnvelope(Json result);
 Json failedEnvelope(const Error& error);
 
