@@ -34,6 +34,14 @@ def mem_kb(pid, field):
     return 0
 
 
+def pss_kb(pid):
+    with open("/proc/%d/smaps_rollup" % pid) as f:
+        for line in f:
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(prog="./spe bench instances")
     ap.add_argument("--start", type=int, default=200)
@@ -58,6 +66,7 @@ def main():
         time.sleep(2)  # let them settle idle
         rss = [mem_kb(i["processID"], "VmRSS") / 1024 for i in running]
         anon = [mem_kb(i["processID"], "RssAnon") / 1024 for i in running]
+        pss = [pss_kb(i["processID"]) / 1024 for i in running]
         for n in range(args.start, args.registered):
             p.ok("CreateInstance", config={"instanceID": "bench-%04d" % n, "instanceHost": "127.0.0.1",
                                            "startMode": "manual"})
@@ -86,6 +95,8 @@ def main():
             "idle_instance_rss_mb": {"median": round(statistics.median(rss), 1), "max": round(max(rss), 1),
                                      "goal": 25},
             "idle_instance_private_mb": {"median": round(statistics.median(anon), 1), "max": round(max(anon), 1)},
+            "idle_instance_pss_mb": {"median": round(statistics.median(pss), 1), "max": round(max(pss), 1),
+                                     "note": "proportional share: shared libraries divided among the instances"},
             "get_instances_ms": {"registered": args.registered, "calls": args.calls, "p50": round(pct(lat, 0.5), 2),
                                  "p99": round(pct(lat, 0.99), 2), "goal_p99": 10},
             "client": "Python http.client, one keep-alive TLS connection (request and response, not JSON parsing)",
