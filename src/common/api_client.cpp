@@ -75,8 +75,10 @@ struct ApiClient::Impl {
     out.body = std::move(res.body());
     std::string_view text = out.body;
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    out.json = Json::parse(text, nullptr, false);
-    if (out.json.is_discarded()) out.json = Json();
+    if (opt.parse_json) {
+      out.json = Json::parse(text, nullptr, false);
+      if (out.json.is_discarded()) out.json = Json();
+    }
     co_return out;
   }
 };

@@ -26,6 +26,7 @@ struct ApiClientOptions {
   std::string password;
   std::string thumbprint = "*";
   std::chrono::milliseconds timeout{120000};
+  bool parse_json = true;  // false leaves ApiResponse::json null (benchmarks)
 };
 
 struct ApiResponse {
