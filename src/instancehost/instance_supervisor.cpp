@@ -528,9 +528,12 @@ void InstanceSupervisor::stopAll() {
   auto reapSome = [&] {
     for (auto it = pids.begin(); it != pids.end();) {
       int st = 0;
-      if (::waitpid(*it, &st, WNOHANG) == *it) {
+      const int r = ::waitpid(*it, &st, WNOHANG);
+      if (r == *it) {
         onChildExit(*it, st);
         it = pids.erase(it);
+      } else if (r < 0 && errno == ECHILD) {
+        it = pids.erase(it);  // already reaped by the SIGCHLD handler
       } else {
         ++it;
       }
