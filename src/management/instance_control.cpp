@@ -51,17 +51,20 @@ Json InstanceControl::statusJson(const SelectedInstance& s) {
     auto it = s.status.find(key);
     return it == s.status.end() ? fallback : *it;
   };
+  // Built in place (reserved, emplaced): GetInstances makes one per instance.
   Json j = Json::object();
-  j["instanceID"] = r.instance_id;
-  j["alias"] = r.alias;
-  j["displayName"] = r.display_name;
-  j["instanceHost"] = r.instance_host;
-  j["startMode"] = r.start_mode;
-  j["processID"] = field("processID", Json());
-  j["status"] = field("status", "stopped");
-  j["startStopError"] = field("startStopError", Json());
-  j["safeMode"] = field("safeMode", false);
-  j["frozen"] = field("frozen", false);
+  auto& o = j.get_ref<Json::object_t&>();
+  o.reserve(10);
+  o.emplace_back("instanceID", r.instance_id);
+  o.emplace_back("alias", r.alias);
+  o.emplace_back("displayName", r.display_name);
+  o.emplace_back("instanceHost", r.instance_host);
+  o.emplace_back("startMode", r.start_mode);
+  o.emplace_back("processID", field("processID", Json()));
+  o.emplace_back("status", field("status", "stopped"));
+  o.emplace_back("startStopError", field("startStopError", Json()));
+  o.emplace_back("safeMode", field("safeMode", false));
+  o.emplace_back("frozen", field("frozen", false));
   return j;
 }
 

@@ -214,6 +214,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   auto selected = control->select(c.args.str("instanceFilter"));
                   if (!selected) return selected.error();
                   Json out = Json::array();
+                  out.get_ref<Json::array_t&>().reserve(selected->size());
                   for (const auto& s : *selected) out.push_back(InstanceControl::statusJson(s));
                   return out;
                 }});
