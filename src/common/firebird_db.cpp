@@ -151,6 +151,30 @@ std::string dbStr(const DbValue& v) {
 
 bool dbIsNull(const DbValue& v) { return std::holds_alternative<std::monostate>(v); }
 
+Result<int> applyMigrations(FirebirdDb& db, const std::vector<std::vector<std::string>>& migrations,
+                            const std::string& what) {
+  auto exists = db.query("SELECT COUNT(*) FROM RDB$RELATIONS WHERE RDB$RELATION_NAME = 'SCHEMA_VERSION'");
+  if (!exists) return exists.error();
+  if (dbInt(exists->at(0)[0]) == 0) {
+    SPE_TRY(db.exec("CREATE TABLE SCHEMA_VERSION (VERSION INTEGER NOT NULL)"));
+    SPE_TRY(db.exec("INSERT INTO SCHEMA_VERSION (VERSION) VALUES (0)"));
+  }
+  auto version = db.query("SELECT VERSION FROM SCHEMA_VERSION");
+  if (!version) return version.error();
+  int v = static_cast<int>(dbInt(version->at(0)[0]));
+  const int latest = static_cast<int>(migrations.size());
+  if (v > latest) {
+    return makeError(ErrorCode::kDatabase, what + " has schema version " + std::to_string(v) +
+                                               ", newer than this program supports (" + std::to_string(latest) +
+                                               "). Install the newer version.");
+  }
+  for (; v < latest; ++v) {
+    for (const auto& sql : migrations[static_cast<std::size_t>(v)]) SPE_TRY(db.exec(sql));
+    SPE_TRY(db.exec("UPDATE SCHEMA_VERSION SET VERSION = ?", {std::int64_t{v + 1}}));
+  }
+  return v;
+}
+
 Status setFirebirdLockDirectory(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

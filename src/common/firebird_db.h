@@ -78,4 +78,12 @@ class FirebirdDb::Transaction {
   std::unique_ptr<State> state_;
 };
 
+// Schema migrations: migrations[N] brings a database from version N to
+// N+1 (append only). Creates the SCHEMA_VERSION table on first use, applies
+// the missing steps (each statement committed, so later ones may use what
+// earlier ones created) and returns the version now in force. A database
+// newer than this program is an error naming `what`.
+Result<int> applyMigrations(FirebirdDb& db, const std::vector<std::vector<std::string>>& migrations,
+                            const std::string& what);
+
 }  // namespace spe

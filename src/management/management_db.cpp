@@ -120,27 +120,9 @@ Result<std::unique_ptr<ManagementDb>> ManagementDb::open(const std::string& path
 }
 
 Status ManagementDb::migrate() {
-  auto exists = db_->query("SELECT COUNT(*) FROM RDB$RELATIONS WHERE RDB$RELATION_NAME = 'SCHEMA_VERSION'");
-  if (!exists) return exists.error();
-  if (dbInt(exists->at(0)[0]) == 0) {
-    SPE_TRY(db_->exec("CREATE TABLE SCHEMA_VERSION (VERSION INTEGER NOT NULL)"));
-    SPE_TRY(db_->exec("INSERT INTO SCHEMA_VERSION (VERSION) VALUES (0)"));
-  }
-  auto version = db_->query("SELECT VERSION FROM SCHEMA_VERSION");
+  auto version = applyMigrations(*db_, kMigrations, "The management database");
   if (!version) return version.error();
-  schema_version_ = static_cast<int>(dbInt(version->at(0)[0]));
-  if (schema_version_ > kSchemaVersion) {
-    return makeError(ErrorCode::kDatabase, "The management database has schema version " +
-                                               std::to_string(schema_version_) +
-                                               ", newer than this program supports (" +
-                                               std::to_string(kSchemaVersion) + "). Install the newer version.");
-  }
-  while (schema_version_ < kSchemaVersion) {
-    // DDL must be committed before later statements can use the objects.
-    for (const auto& sql : kMigrations[static_cast<std::size_t>(schema_version_)]) SPE_TRY(db_->exec(sql));
-    ++schema_version_;
-    SPE_TRY(db_->exec("UPDATE SCHEMA_VERSION SET VERSION = ?", {std::int64_t{schema_version_}}));
-  }
+  schema_version_ = *version;
   return okStatus();
 }
 

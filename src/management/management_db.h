@@ -53,7 +53,7 @@ struct InstanceRecord {
 
 class ManagementDb {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 2;  // = the number of migrations
 
   // Opens (creating) `path` and applies migrations.
   static Result<std::unique_ptr<ManagementDb>> open(const std::string& path);

@@ -22,24 +22,8 @@ const std::vector<std::vector<std::string>> kMigrations = {
 Result<std::unique_ptr<InstanceMasterDb>> InstanceMasterDb::open(const std::string& path) {
   auto db = FirebirdDb::openOrCreate(path);
   if (!db) return db.error();
-  auto& fdb = **db;
-  auto exists = fdb.query("SELECT COUNT(*) FROM RDB$RELATIONS WHERE RDB$RELATION_NAME = 'SCHEMA_VERSION'");
-  if (!exists) return exists.error();
-  if (dbInt(exists->at(0)[0]) == 0) {
-    SPE_TRY(fdb.exec("CREATE TABLE SCHEMA_VERSION (VERSION INTEGER NOT NULL)"));
-    SPE_TRY(fdb.exec("INSERT INTO SCHEMA_VERSION (VERSION) VALUES (0)"));
-  }
-  auto version = fdb.query("SELECT VERSION FROM SCHEMA_VERSION");
+  auto version = applyMigrations(**db, kMigrations, "'" + path + "'");
   if (!version) return version.error();
-  int v = static_cast<int>(dbInt(version->at(0)[0]));
-  if (v > kSchemaVersion) {
-    return makeError(ErrorCode::kDatabase, "'" + path + "' has schema version " + std::to_string(v) +
-                                               ", newer than this program supports.");
-  }
-  for (; v < kSchemaVersion; ++v) {
-    for (const auto& sql : kMigrations[static_cast<std::size_t>(v)]) SPE_TRY(fdb.exec(sql));
-    SPE_TRY(fdb.exec("UPDATE SCHEMA_VERSION SET VERSION = ?", {std::int64_t{v + 1}}));
-  }
   return std::unique_ptr<InstanceMasterDb>(new InstanceMasterDb(std::move(db.value())));
 }
 

@@ -15,7 +15,6 @@ namespace spe::instance {
 
 class InstanceMasterDb {
  public:
-  static constexpr int kSchemaVersion = 1;
   static Result<std::unique_ptr<InstanceMasterDb>> open(const std::string& path);
 
   Status audit(const std::string& user, const std::string& event, const std::string& details);

@@ -119,13 +119,20 @@ Result<std::string> resolveBaseDirectory(ManagementContext& ctx, InstanceControl
   return path;
 }
 
-Result<ServerRecord> requireHost(ManagementDb& db, const std::string& name) {
-  auto h = db.server(ServerType::kInstanceHost, name);
+// Puts the instance on its host: the host's canonical name and the resolved
+// base directory.
+Status placeOnHost(ManagementContext& ctx, InstanceControl& control, InstanceRecord& r) {
+  auto h = ctx.db.server(ServerType::kInstanceHost, r.instance_host);
   if (!h) return h.error();
   if (!h->has_value()) {
-    return makeError(ErrorCode::kNotFound, "'config.instanceHost' names the unknown Instance Host '" + name + "'.");
+    return makeError(ErrorCode::kNotFound,
+                     "'config.instanceHost' names the unknown Instance Host '" + r.instance_host + "'.");
   }
-  return **h;
+  r.instance_host = (*h)->server_name;
+  auto base = resolveBaseDirectory(ctx, control, **h, r);
+  if (!base) return base.error();
+  r.base_directory = *base;
+  return okStatus();
 }
 
 Result<InstanceRecord> requireInstance(ManagementDb& db, const std::string& id) {
@@ -195,12 +202,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                     return makeError(ErrorCode::kAlreadyExists, "The instance '" + r->instance_id + "' exists already.");
                   }
                   SPE_TRY(checkNames(ctx.db, *r));
-                  auto host = requireHost(ctx.db, r->instance_host);
-                  if (!host) return host.error();
-                  r->instance_host = host->server_name;
-                  auto base = resolveBaseDirectory(ctx, *control, *host, *r);
-                  if (!base) return base.error();
-                  r->base_directory = *base;
+                  SPE_TRY(placeOnHost(ctx, *control, *r));
                   SPE_TRY(ctx.db.insertInstance(*r));
                   control->bumpVersion();
                   if (auto st = control->pushToHost(r->instance_host); !st) {
@@ -247,12 +249,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                                        "The instance host and base directory can only be changed while the instance "
                                        "is stopped (it is " + live->status.value("status", "?") + ").");
                     }
-                    auto host = requireHost(ctx.db, r->instance_host);
-                    if (!host) return host.error();
-                    r->instance_host = host->server_name;
-                    auto base = resolveBaseDirectory(ctx, *control, *host, *r);
-                    if (!base) return base.error();
-                    r->base_directory = *base;
+                    SPE_TRY(placeOnHost(ctx, *control, *r));
                   }
                   SPE_TRY(ctx.db.updateInstance(*r));
                   control->bumpVersion();
