@@ -68,6 +68,16 @@ ServerRecord serverFromRow(const DbRow& r) {
   return s;
 }
 
+// The first row of a query mapped by `fromRow`, or nullopt when there is none.
+template <typename T>
+Result<std::optional<T>> queryOne(FirebirdDb& db, const std::string& sql, const std::vector<DbValue>& params,
+                                  T (*fromRow)(const DbRow&)) {
+  auto rows = db.query(sql, params);
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<T>();
+  return std::optional<T>(fromRow(rows->front()));
+}
+
 constexpr const char* kAdminCols =
     "USER_NAME, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, API_PASSWORD_HASH, MFA_STATUS";
 constexpr const char* kInstanceCols =
@@ -135,11 +145,8 @@ Result<std::vector<AdminRecord>> ManagementDb::admins() {
 }
 
 Result<std::optional<AdminRecord>> ManagementDb::admin(const std::string& user_name) {
-  auto rows = db_->query(std::string("SELECT ") + kAdminCols + " FROM SYSTEM_ADMINISTRATORS WHERE USER_KEY = ?",
-                         {lower(user_name)});
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<AdminRecord>();
-  return std::optional<AdminRecord>(adminFromRow(rows->front()));
+  return queryOne(*db_, std::string("SELECT ") + kAdminCols + " FROM SYSTEM_ADMINISTRATORS WHERE USER_KEY = ?",
+                  {lower(user_name)}, adminFromRow);
 }
 
 Status ManagementDb::insertAdmin(const AdminRecord& a) {
@@ -188,11 +195,8 @@ Result<std::vector<ServerRecord>> ManagementDb::servers(std::optional<ServerType
 }
 
 Result<std::optional<ServerRecord>> ManagementDb::server(ServerType type, const std::string& name) {
-  auto rows = db_->query(std::string("SELECT ") + kServerCols + " FROM SERVERS WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
-                         {std::string(serverTypeName(type)), lower(name)});
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<ServerRecord>();
-  return std::optional<ServerRecord>(serverFromRow(rows->front()));
+  return queryOne(*db_, std::string("SELECT ") + kServerCols + " FROM SERVERS WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
+                  {std::string(serverTypeName(type)), lower(name)}, serverFromRow);
 }
 
 Status ManagementDb::insertServer(const ServerRecord& s) {
@@ -225,11 +229,8 @@ Result<std::vector<InstanceRecord>> ManagementDb::instances() {
 }
 
 Result<std::optional<InstanceRecord>> ManagementDb::instance(const std::string& instance_id) {
-  auto rows = db_->query(std::string("SELECT ") + kInstanceCols + " FROM INSTANCES WHERE INSTANCE_ID = ?",
-                         {instance_id});
-  if (!rows) return rows.error();
-  if (rows->empty()) return std::optional<InstanceRecord>();
-  return std::optional<InstanceRecord>(instanceFromRow(rows->front()));
+  return queryOne(*db_, std::string("SELECT ") + kInstanceCols + " FROM INSTANCES WHERE INSTANCE_ID = ?",
+                  {instance_id}, instanceFromRow);
 }
 
 Status ManagementDb::insertInstance(const InstanceRecord& i) {
