@@ -290,6 +290,22 @@ class ApiProtocolTest(unittest.TestCase):
         self.assertTrue(any("unencrypted" in t for t in texts), texts)
         p.ok("SetSystemSmtpConfiguration", config=cfg)
 
+    def test_zz_repeated_failed_logins_are_slowed_down(self):
+        # Runs last in this class: earlier tests used some of the free failures of 127.0.0.1.
+        import time
+        times = []
+        for _ in range(7):
+            t0 = time.time()
+            self.assertEqual(self.p.request("/api/invoke/Ping", password="guess")[0], 401)
+            times.append(time.time() - t0)
+        self.assertGreaterEqual(times[-1], 0.9)
+        # a client without credentials (waiting for the challenge) is not slowed
+        t0 = time.time()
+        self.assertEqual(self.p.request("/api/invoke/Ping", user=None)[0], 401)
+        self.assertLess(time.time() - t0, 0.5)
+        self.assertEqual(self.p.invoke("Ping")["statusCode"], "succeeded")
+        self.assertIn("repeated failed logins from 127.0.0.1", self.p.log("management"))
+
     def test_no_password_in_logs(self):
         self.p.request("/api/invoke/Ping", password="Leaky-Password-99")
         log = self.p.log("management")

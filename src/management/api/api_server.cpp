@@ -1,5 +1,7 @@
 #include "management/api/api_server.h"
 
+#include "management/api/login_throttle.h"
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
@@ -62,6 +64,7 @@ struct ApiServer::Impl {
   Authenticator& auth;
   ApiLimits limits;
   tcp::acceptor acceptor;
+  LoginThrottle throttle;
 
   Impl(asio::io_context& i, asio::thread_pool& p, SslContextPtr c, FunctionRegistry& r, TaskRegistry& t,
        Authenticator& a, ApiLimits l)
@@ -81,8 +84,10 @@ struct ApiServer::Impl {
   }
 
   asio::awaitable<void> session(tcp::socket socket) {
-    TlsStream stream(std::move(socket), *ctx);
     ErrorCodeT ec;
+    const auto peer = socket.remote_endpoint(ec);
+    const std::string address = ec ? std::string("?") : peer.address().to_string();
+    TlsStream stream(std::move(socket), *ctx);
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(15));
     co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
@@ -116,7 +121,7 @@ struct ApiServer::Impl {
       if (ec) break;
       Request req = parser.release();
       beast::get_lowest_layer(stream).expires_never();
-      Response res = co_await handle(req);
+      Response res = co_await handle(req, address);
       beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
       co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       if (ec || !res.keep_alive()) break;
@@ -125,7 +130,7 @@ struct ApiServer::Impl {
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
   }
 
-  asio::awaitable<Response> handle(const Request& req) {
+  asio::awaitable<Response> handle(const Request& req, const std::string& address) {
     const std::string path = collapseSlashes(req.target());
     const bool is_metadata = path == "/api/get-metadata";
     if (req.method() != http::verb::post && !(is_metadata && req.method() == http::verb::get)) {
@@ -134,6 +139,7 @@ struct ApiServer::Impl {
       co_return res;
     }
     // Authenticate every request (Argon2id runs on the pool).
+    ErrorCodeT ec_ignored;
     auto auth_header = req.find(http::field::authorization);
     Result<Caller> caller = makeError(ErrorCode::kUnauthenticated, "Authentication required.");
     if (auth_header != req.end()) {
@@ -147,6 +153,14 @@ struct ApiServer::Impl {
       if (caller.error().code != ErrorCode::kUnauthenticated) {
         logger("api")->error("authentication failed: {} {}", caller.error().message, caller.error().details);
         co_return jsonResponse(req, http::status::internal_server_error, failedEnvelope(caller.error()));
+      }
+      if (auth_header != req.end()) {
+        const auto delay = throttle.failure(address);
+        if (delay.count() > 0) {
+          logger("api")->warn("repeated failed logins from {}; answering after {} ms", address, delay.count());
+          asio::steady_timer timer(co_await asio::this_coro::executor, delay);
+          co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec_ignored));
+        }
       }
       Response res = textResponse(req, http::status::unauthorized, "401 Unauthorized: " + caller.error().message);
       res.set(http::field::www_authenticate, "Basic realm=\"SPE Management API\", charset=\"UTF-8\"");
