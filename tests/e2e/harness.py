@@ -144,7 +144,8 @@ class Platform:
                 self.kill(name, signal.SIGTERM)
             except Exception:
                 pass
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if not os.environ.get("SPE_KEEP_TEST_DIRS"):  # set it to look at the daemons' logs afterwards
+            shutil.rmtree(self.dir, ignore_errors=True)
 
     # ------------------------------------------------------------ API access
     @property
