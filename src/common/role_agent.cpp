@@ -108,7 +108,6 @@ void RoleAgent::heartbeatLoop() {
     auto r = client.call("heartbeat", hb, std::chrono::seconds(5));
     if (r) {
       if (on_reply_) on_reply_(*r);
-      last_ok_ = std::chrono::steady_clock::now().time_since_epoch().count();
       if (!was_ok) logger("heartbeat")->info("Management Server reachable again");
       was_ok = true;
     } else if (was_ok) {
@@ -119,10 +118,6 @@ void RoleAgent::heartbeatLoop() {
     std::unique_lock lock(mutex_);
     if (cv_.wait_for(lock, std::chrono::seconds(config_.heartbeat_seconds), [this] { return stopping_; })) return;
   }
-}
-
-std::chrono::steady_clock::time_point RoleAgent::lastHeartbeatOk() const {
-  return std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(last_ok_.load()));
 }
 
 void RoleAgent::run() {

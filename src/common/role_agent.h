@@ -71,9 +71,6 @@ class RoleAgent {
   // Called once when the daemon shuts down, after the network has stopped.
   void setShutdownHook(std::function<void()> fn) { on_shutdown_ = std::move(fn); }
 
-  // When the last heartbeat was answered (steady clock), or 0.
-  std::chrono::steady_clock::time_point lastHeartbeatOk() const;
-
  private:
   Result<Json> handle(const RpcRequest& request);
   void heartbeatLoop();
@@ -92,7 +89,6 @@ class RoleAgent {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
-  std::atomic<std::int64_t> last_ok_{0};
 };
 
 }  // namespace spe

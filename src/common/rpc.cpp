@@ -149,6 +149,22 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
   bool closed_ = false;
 };
 
+// Accepts connections until the acceptor closes; `make` turns each socket
+// into a session whose run() is spawned on the socket's strand.
+template <typename Acceptor, typename MakeSession>
+asio::awaitable<void> acceptSessions(asio::io_context& io, Acceptor& acceptor, MakeSession make) {
+  for (;;) {
+    ErrorCodeT ec;
+    typename Acceptor::protocol_type::socket socket(asio::make_strand(io));
+    co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) continue;
+    auto ex = socket.get_executor();
+    auto session = make(std::move(socket));
+    asio::co_spawn(ex, [session]() -> asio::awaitable<void> { co_await session->run(); }, asio::detached);
+  }
+}
+
 // Sends one request on a connected stream and reads frames until its
 // response, passing progress events on.
 template <typename Stream>
@@ -264,18 +280,12 @@ void RpcServer::stop() {
 }
 
 asio::awaitable<void> RpcServer::acceptLoop() {
-  for (;;) {
+  return acceptSessions(io_, acceptor_, [this](tcp::socket socket) {
     ErrorCodeT ec;
-    tcp::socket socket(asio::make_strand(io_));
-    co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) continue;
     socket.set_option(tcp::no_delay(true), ec);  // small frames must not wait for delayed ACKs
-    auto ex = socket.get_executor();
-    auto session = std::make_shared<RpcSession<TlsStream>>(TlsStream(std::move(socket), *ctx_), pool_, handler_,
-                                                           name_, limits_);
-    asio::co_spawn(ex, [session]() -> asio::awaitable<void> { co_await session->run(); }, asio::detached);
-  }
+    return std::make_shared<RpcSession<TlsStream>>(TlsStream(std::move(socket), *ctx_), pool_, handler_, name_,
+                                                   limits_);
+  });
 }
 
 RpcClient::RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port, std::string pool_key)
@@ -501,17 +511,10 @@ void LocalRpcServer::stop() {
 }
 
 asio::awaitable<void> LocalRpcServer::acceptLoop() {
-  for (;;) {
-    ErrorCodeT ec;
-    asio::local::stream_protocol::socket socket(asio::make_strand(io_));
-    co_await acceptor_.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-    if (ec) continue;
-    auto ex = socket.get_executor();
-    auto session =
-        std::make_shared<RpcSession<LocalStream>>(LocalStream(std::move(socket)), pool_, handler_, name_, limits_);
-    asio::co_spawn(ex, [session]() -> asio::awaitable<void> { co_await session->run(); }, asio::detached);
-  }
+  return acceptSessions(io_, acceptor_, [this](asio::local::stream_protocol::socket socket) {
+    return std::make_shared<RpcSession<LocalStream>>(LocalStream(std::move(socket)), pool_, handler_, name_,
+                                                     limits_);
+  });
 }
 
 Result<Json> LocalRpcClient::call(const std::string& method, const Json& params, std::chrono::milliseconds timeout,

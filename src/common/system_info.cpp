@@ -34,10 +34,4 @@ Json systemProperties() {
   return Json{{"processors", processors}, {"totalPhysicalMemory", memory}, {"operatingSystem", os}};
 }
 
-std::string hostName() {
-  char buf[256] = {};
-  if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-  return buf;
-}
-
 }  // namespace spe

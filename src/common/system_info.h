@@ -6,6 +6,5 @@
 
 namespace spe {
 Json systemProperties();
-std::string hostName();
 constexpr const char* kProductVersion = "26.1.0.1";
 }  // namespace spe

@@ -179,10 +179,10 @@ void ManagementServer::run() {
       impl_->io.stop();
     }
   });
-  std::vector<std::thread> threads;
-  for (int i = 0; i < 1; ++i) threads.emplace_back([this] { impl_->io.run(); });
+  // Two network threads: this one and a helper (functions run on the pool).
+  std::thread helper([this] { impl_->io.run(); });
   impl_->io.run();
-  for (auto& t : threads) t.join();
+  helper.join();
 }
 
 void ManagementServer::stop() { impl_->io.stop(); }

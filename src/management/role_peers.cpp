@@ -18,10 +18,6 @@ Status RolePeers::refreshPins() {
 
 Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
   if (request.method == "heartbeat") {
-    {
-      std::lock_guard lock(mutex_);
-      heartbeats_[request.peer_thumbprint] = Heartbeat{std::chrono::steady_clock::now(), request.params};
-    }
     logger("roles")->debug("heartbeat from {}", request.params.value("serverName", "?"));
     Json out{{"serverType", "managementServer"}, {"version", kProductVersion}};
     if (answer_ && request.params.value("serverType", "") == "instanceHost") {
@@ -46,12 +42,6 @@ Result<SslContextPtr> RolePeers::contextFor(const std::string& thumbprint) {
   return *ctx;
 }
 
-std::optional<RolePeers::Heartbeat> RolePeers::lastHeartbeat(const std::string& thumbprint) const {
-  std::lock_guard lock(mutex_);
-  auto it = heartbeats_.find(thumbprint);
-  if (it == heartbeats_.end()) return std::nullopt;
-  return it->second;
-}
 
 Result<Json> RolePeers::call(const ServerRecord& server, const std::string& method, const Json& params,
                              std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress) {

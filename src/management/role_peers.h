@@ -3,7 +3,7 @@
 //
 // - pins(): thumbprints accepted on the role port (8471), refreshed from the
 //   database whenever a role is paired, changed or deleted;
-// - heartbeats received from roles (last time seen, what they reported);
+// - heartbeats received from roles (answered with their instance list);
 // - call(): a command to a role on its own port (8472/8473), mutual TLS with
 //   our identity, accepting only that role's paired thumbprint.
 // Thread safety: internally locked.
@@ -38,12 +38,6 @@ class RolePeers {
   Result<Json> call(const ServerRecord& server, const std::string& method, const Json& params,
                     std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress = {});
 
-  struct Heartbeat {
-    std::chrono::steady_clock::time_point at;
-    Json info;
-  };
-  std::optional<Heartbeat> lastHeartbeat(const std::string& thumbprint) const;
-
  private:
   Result<SslContextPtr> contextFor(const std::string& thumbprint);
 
@@ -51,7 +45,6 @@ class RolePeers {
   ManagementDb& db_;
   std::shared_ptr<ThumbprintPins> pins_ = std::make_shared<ThumbprintPins>();
   mutable std::mutex mutex_;
-  std::map<std::string, Heartbeat> heartbeats_;
   std::function<Json(const std::string&, const Json&)> answer_;
   // One client context per pinned thumbprint (their connections are pooled).
   std::map<std::string, SslContextPtr> contexts_;

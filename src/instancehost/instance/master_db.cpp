@@ -1,6 +1,5 @@
 #include "instancehost/instance/master_db.h"
 
-#include <filesystem>
 
 namespace spe::instance {
 namespace {
@@ -41,12 +40,6 @@ Result<Json> InstanceMasterDb::auditLog(int limit) {
                    {"details", dbStr(r[4])}});
   }
   return out;
-}
-
-std::int64_t InstanceMasterDb::fileSize() const {
-  std::error_code ec;
-  const auto n = std::filesystem::file_size(db_->path(), ec);
-  return ec ? 0 : static_cast<std::int64_t>(n);
 }
 
 }  // namespace spe::instance

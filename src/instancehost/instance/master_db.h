@@ -19,7 +19,6 @@ class InstanceMasterDb {
 
   Status audit(const std::string& user, const std::string& event, const std::string& details);
   Result<Json> auditLog(int limit);
-  std::int64_t fileSize() const;
 
  private:
   explicit InstanceMasterDb(std::unique_ptr<FirebirdDb> db) : db_(std::move(db)) {}

@@ -118,11 +118,6 @@ std::shared_ptr<Task> TaskRegistry::find(const std::string& token) {
   return it == tasks_.end() ? nullptr : it->second;
 }
 
-std::size_t TaskRegistry::size() const {
-  std::lock_guard lock(mutex_);
-  return tasks_.size();
-}
-
 void TaskRegistry::expireLocked() {
   const auto now = std::chrono::steady_clock::now();
   for (auto it = tasks_.begin(); it != tasks_.end();) {

@@ -78,7 +78,6 @@ class TaskRegistry {
   std::shared_ptr<Task> create(const std::string& owner);
   // nullptr for unknown or expired tokens.
   std::shared_ptr<Task> find(const std::string& token);
-  std::size_t size() const;
 
  private:
   void expireLocked();
