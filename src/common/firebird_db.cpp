@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 namespace spe {
 
@@ -26,17 +27,51 @@ Error dbError(const std::string& what, const fb::FbException& e) {
 
 constexpr unsigned kUtf8 = 4;
 
-// Runs one statement inside `tra`, binding params, collecting rows.
-DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITransaction* tra,
-                    const std::string& sql, const std::vector<DbValue>& params) {
-  fb::IStatement* stmt = att->prepare(&st, tra, 0, sql.c_str(), SQL_DIALECT_V6,
-                                      fb::IStatement::PREPARE_PREFETCH_METADATA);
-  struct StmtGuard {
-    fb::IStatement*& s;
-    ~StmtGuard() {
-      if (s) s->release();
+// Prepared statements kept per attachment: data statements are prepared
+// once and reused; schema statements (CREATE, ALTER, ...) never are.
+struct StatementCache {
+  std::map<std::string, fb::IStatement*> statements;
+
+  static bool cacheable(const std::string& sql) {
+    static const char* const kData[] = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "UPDATE OR INSERT"};
+    for (const char* k : kData) {
+      if (sql.compare(0, std::strlen(k), k) == 0) return true;
     }
-  } guard{stmt};
+    return false;
+  }
+  void clear() {
+    for (auto& [sql, stmt] : statements) {
+      fb::ThrowStatusWrapper st(master()->getStatus());
+      try {
+        stmt->free(&st);
+      } catch (const fb::FbException&) {
+        stmt->release();
+      }
+      st.dispose();
+    }
+    statements.clear();
+  }
+};
+
+// Runs one statement inside `tra`, binding params, collecting rows.
+DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITransaction* tra, StatementCache& cache,
+                    const std::string& sql, const std::vector<DbValue>& params) {
+  fb::IStatement* stmt = nullptr;
+  const bool cacheable = StatementCache::cacheable(sql);
+  if (cacheable) {
+    if (auto it = cache.statements.find(sql); it != cache.statements.end()) stmt = it->second;
+  }
+  if (!stmt) {
+    stmt = att->prepare(&st, tra, 0, sql.c_str(), SQL_DIALECT_V6, fb::IStatement::PREPARE_PREFETCH_METADATA);
+    if (cacheable) cache.statements.emplace(sql, stmt);
+  }
+  struct StmtGuard {
+    fb::IStatement* s;
+    bool keep;
+    ~StmtGuard() {
+      if (!keep) s->release();
+    }
+  } guard{stmt, cacheable};
 
   // Input message: each parameter as BIGINT or VARCHAR, always nullable.
   fb::IMessageMetadata* in_meta = stmt->getInputMetadata(&st);
@@ -104,6 +139,13 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
   if (stmt->getType(&st) == isc_info_sql_stmt_select) {
     std::vector<unsigned char> out_buf(out->getMessageLength(&st));
     fb::IResultSet* rs = stmt->openCursor(&st, tra, in, in_buf.data(), out, 0);
+    // A cursor left open would make the cached statement unusable.
+    struct CursorGuard {
+      fb::IResultSet*& r;
+      ~CursorGuard() {
+        if (r) r->release();
+      }
+    } cursor_guard{rs};
     while (rs->fetchNext(&st, out_buf.data()) == fb::IStatus::RESULT_OK) {
       DbRow row;
       for (unsigned i = 0; i < out_count; ++i) {
@@ -124,6 +166,7 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
       rows.push_back(std::move(row));
     }
     rs->close(&st);
+    rs = nullptr;
   } else if (out) {
     std::vector<unsigned char> out_buf(out->getMessageLength(&st));
     stmt->execute(&st, tra, in, in_buf.data(), out, out_buf.data());
@@ -185,10 +228,12 @@ Status setFirebirdLockDirectory(const std::string& dir) {
 
 struct FirebirdDb::Impl {
   fb::IAttachment* att = nullptr;
+  StatementCache cache;
 };
 
 struct FirebirdDb::Transaction::State {
   fb::IAttachment* att = nullptr;
+  StatementCache* cache = nullptr;
   fb::ITransaction* tra = nullptr;
 };
 
@@ -197,6 +242,7 @@ FirebirdDb::FirebirdDb(std::string path, std::unique_ptr<Impl> impl)
 
 FirebirdDb::~FirebirdDb() {
   if (impl_ && impl_->att) {
+    impl_->cache.clear();
     fb::ThrowStatusWrapper st(master()->getStatus());
     try {
       impl_->att->detach(&st);
@@ -244,6 +290,7 @@ Result<std::unique_ptr<FirebirdDb::Transaction>> FirebirdDb::begin() {
   fb::ThrowStatusWrapper st(master()->getStatus());
   auto state = std::make_unique<Transaction::State>();
   state->att = impl_->att;
+  state->cache = &impl_->cache;
   try {
     state->tra = impl_->att->startTransaction(&st, 0, nullptr);
   } catch (const fb::FbException& e) {
@@ -290,7 +337,7 @@ Result<DbRows> FirebirdDb::Transaction::query(const std::string& sql, const std:
   if (!state_->tra) return makeError(ErrorCode::kInternal, "The transaction has already ended.");
   fb::ThrowStatusWrapper st(master()->getStatus());
   try {
-    DbRows rows = runStatement(st, state_->att, state_->tra, sql, params);
+    DbRows rows = runStatement(st, state_->att, state_->tra, *state_->cache, sql, params);
     st.dispose();
     return rows;
   } catch (const fb::FbException& e) {

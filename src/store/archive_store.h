@@ -1,0 +1,229 @@
+// ArchiveStore: one archive store directory.
+//
+//   MailStoreFileGroup.fdb  metadata (embedded Firebird): folders, contents
+//                           (one row per unique raw message: SHA-256, place
+//                           in the container, listing headers), messages
+//                           (a content in a folder), the indexing queue and
+//                           the committed ends of the append-only files
+//   MailStoreFileGroup.key  format version, GUID, wrapped data key
+//   Content/NNNNNNNN.dat    content records (records.h)
+//   Recovery/NNNNNNNN.rec   recovery records: every metadata change
+//   Index/                  full-text indexes (src/index)
+//
+// Writes go through one writer thread that group-commits: it takes a batch
+// of submitted messages (up to batch_max, or what arrives within
+// batch_delay), appends their content and recovery records, fdatasyncs both
+// files, then commits one metadata transaction that also records the new
+// file ends. Only then are the submitters told "archived". On open, bytes
+// past the recorded ends (a crash between the appends and the commit) are
+// cut off, so no partial message is ever visible.
+// Thread safety: all public members may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/firebird_db.h"
+#include "common/result.h"
+#include "store/append_file.h"
+#include "store/message_headers.h"
+#include "store/records.h"
+#include "store/store_keys.h"
+
+namespace spe::store {
+
+constexpr int kStoreFormatVersion = 1;
+
+struct StoreOptions {
+  int compression_level = 3;
+  std::size_t batch_max = 512;
+  std::size_t batch_bytes = 32u << 20;
+  std::chrono::milliseconds batch_delay{5};
+  std::uint64_t container_max = 16u << 20;
+  std::uint64_t recovery_segment_max = 32u << 20;
+};
+
+// One message handed to the store, already sealed (see ArchiveStore::prepare).
+struct IngestItem {
+  std::string folder;  // normalised path, first component = user archive
+  SealedContent content;
+  MessageHeaders headers;
+  std::int64_t archived_at = 0;  // epoch seconds; 0 = now
+};
+
+enum class IngestOutcome { kArchived, kDuplicate, kFailed };
+
+struct IngestResult {
+  IngestOutcome outcome = IngestOutcome::kFailed;
+  std::int64_t message_id = 0;
+  Error error;
+};
+
+struct FolderInfo {
+  std::string path;
+  std::int64_t messages = 0;
+  std::int64_t size = 0;  // raw bytes
+};
+
+struct MessageInfo {
+  std::int64_t id = 0;
+  std::string folder;
+  std::string sha256_hex;
+  std::int64_t size = 0;
+  std::int64_t date = 0;
+  std::int64_t archived_at = 0;
+  std::string subject, from, recipients, message_id;
+  bool has_attachments = false;
+};
+
+struct StoreStatistics {
+  std::int64_t messages = 0;
+  std::int64_t raw_bytes = 0;
+};
+
+struct StoreSizes {
+  std::int64_t database = 0, content = 0, index = 0, recovery = 0;
+};
+
+// Progress of a long store operation: percent (0-100) and text; return
+// false from `cancelled` ... true to stop.
+struct OperationControl {
+  std::function<void(int percent, const std::string& text)> progress;
+  std::function<bool()> cancelled;
+  void report(int percent, const std::string& text) const {
+    if (progress) progress(percent, text);
+  }
+  bool stop() const { return cancelled && cancelled(); }
+};
+
+struct VerifyReport {
+  std::int64_t messages_checked = 0;
+  std::int64_t recovery_records = 0;
+  std::vector<std::string> problems;  // each names the message or file
+  Json toJson() const;
+};
+
+class ArchiveStore {
+ public:
+  // Creates a new, empty store in `directory` (which must not hold one).
+  static Result<std::unique_ptr<ArchiveStore>> create(const std::string& directory, const InstanceKeys& keys,
+                                                       StoreOptions options = {});
+  // Opens an existing store; `write_protected` refuses every change.
+  static Result<std::unique_ptr<ArchiveStore>> open(const std::string& directory, const InstanceKeys& keys,
+                                                     bool write_protected, StoreOptions options = {});
+  ~ArchiveStore();
+  ArchiveStore(const ArchiveStore&) = delete;
+  ArchiveStore& operator=(const ArchiveStore&) = delete;
+
+  const std::string& directory() const { return directory_; }
+  const std::string& guid() const { return guid_; }
+  int format() const { return format_; }
+  bool writeProtected() const { return write_protected_; }
+
+  // Hashes, compresses and seals a raw message (any thread, no store lock).
+  SealedContent prepare(std::string_view raw) const;
+  // True when the content (raw SHA-256) is already in `folder`.
+  Result<bool> contains(const std::string& folder, const std::string& sha256) const;
+  // Queues a message for the writer; the future resolves once it is durable
+  // (or a duplicate, or failed).
+  std::future<IngestResult> submit(IngestItem item);
+  // Archives synchronously.
+  IngestResult archive(const std::string& folder, std::string_view raw);
+
+  Result<std::string> readMessage(std::int64_t message_id) const;
+  Result<std::vector<MessageInfo>> messagesIn(const std::string& folder, bool with_subfolders = false) const;
+  Result<std::vector<FolderInfo>> folders() const;
+  Result<StoreStatistics> statistics() const;
+  StoreSizes sizes() const;
+
+  // Folder changes (refused when write protected).
+  Status renameFolder(const std::string& from, const std::string& to);
+  // Removes folders below `under` ("" = all) that hold no message and have
+  // no subfolder that does; returns how many were removed.
+  Result<int> deleteEmptyFolders(const std::string& under);
+  Status createFolder(const std::string& path);
+
+  Result<VerifyReport> verify(const OperationControl& control);
+  // Rewrites Recovery/ from the metadata database.
+  Status recreateRecoveryRecords(const OperationControl& control);
+  // Re-wraps the data key so `keys` opens it (UnlockStore).
+  Status rewrapKey(const InstanceKeys& keys);
+
+  // Rebuilds MailStoreFileGroup.fdb from Recovery/ and Content/. The store
+  // must not be open. With recover_deleted, deleted messages come back.
+  static Status recover(const std::string& directory, const InstanceKeys& keys,
+                        const std::optional<std::string>& recovery_key_hex, bool recover_deleted,
+                        const OperationControl& control, StoreOptions options = {});
+  // Unwraps the data key of a (possibly foreign) store with a recovery key
+  // and re-wraps it for `keys`.
+  static Status unlock(const std::string& directory, const InstanceKeys& keys, const std::string& recovery_key_hex);
+
+  // Waits until every submitted message has been committed or failed.
+  void flush();
+  // Stops the writer (pending submissions fail) and closes the files.
+  void close();
+
+  // Normalises a folder path: '/'-separated, no empty parts, no control
+  // characters, at most 1000 bytes. An error names what is wrong.
+  static Result<std::string> normaliseFolder(const std::string& path);
+
+ private:
+  ArchiveStore(std::string directory, StoreOptions options);
+  Status load(const InstanceKeys& keys, bool write_protected);
+  Status openFiles();
+  void writerLoop();
+  struct Pending {
+    IngestItem item;
+    std::promise<IngestResult> promise;
+  };
+  void commitBatch(std::vector<Pending>& batch);
+  Status writeRecovery(const std::vector<Json>& bodies);
+  Result<std::int64_t> folderId(FirebirdDb::Transaction& tx, const std::string& path, bool create);
+  Status refuseIfProtected() const;
+  std::string containerPath(std::int64_t n) const;
+  std::string recoveryPath(std::int64_t n) const;
+  Status rollFilesIfFull();
+  Status saveFileState(FirebirdDb::Transaction& tx);
+
+  std::string directory_;
+  StoreOptions options_;
+  std::string guid_;
+  int format_ = kStoreFormatVersion;
+  bool write_protected_ = false;
+  Key256 data_key_{};
+  std::unique_ptr<FirebirdDb> db_;
+
+  // Writer state (writer thread, or callers holding write_mutex_).
+  std::mutex write_mutex_;
+  AppendFile container_;
+  std::int64_t container_no_ = 1;
+  AppendFile recovery_;
+  std::int64_t recovery_no_ = 1;
+  std::uint64_t next_sequence_ = 1;
+  std::int64_t next_content_id_ = 1;
+  std::int64_t next_message_id_ = 1;
+  std::int64_t next_folder_id_ = 1;
+
+  std::mutex queue_mutex_;
+  std::condition_variable queue_cv_;
+  std::condition_variable idle_cv_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  int in_flight_ = 0;
+  std::thread writer_;
+};
+
+}  // namespace spe::store

@@ -1,0 +1,89 @@
+#include "store/message_headers.h"
+
+#include <gmime/gmime.h>
+
+#include <mutex>
+
+namespace spe::store {
+namespace {
+
+void initGMime() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+std::string takeString(char* s) {
+  std::string out = s ? s : "";
+  g_free(s);
+  return out;
+}
+
+std::string addressList(InternetAddressList* list) {
+  if (!list || internet_address_list_length(list) == 0) return {};
+  return takeString(internet_address_list_to_string(list, nullptr, FALSE));
+}
+
+void findAttachment(GMimeObject*, GMimeObject* part, gpointer data) {
+  if (GMIME_IS_PART(part) && g_mime_part_is_attachment(GMIME_PART(part))) *static_cast<bool*>(data) = true;
+}
+
+bool looksLikeHeader(std::string_view raw) {
+  const auto eol = raw.find('\n');
+  const std::string_view line = raw.substr(0, eol);
+  if (line.rfind("From ", 0) == 0) return true;  // mbox separator left in place
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  for (char c : line.substr(0, colon)) {
+    if (c <= 32 || c >= 127) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string clampUtf8(std::string_view s, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes));
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool valid = len > 0 && i + len <= s.size();
+    for (std::size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (valid && len == 1 && c < 32 && c != '\t') valid = false;  // control characters
+    const std::string_view piece = valid ? s.substr(i, len) : std::string_view("\xEF\xBF\xBD");
+    if (out.size() + piece.size() > max_bytes) break;
+    out.append(piece);
+    i += valid ? len : 1;
+  }
+  return out;
+}
+
+MessageHeaders parseMessageHeaders(std::string_view raw) {
+  initGMime();
+  MessageHeaders h;
+  if (!looksLikeHeader(raw)) h.warning = "The message does not start with a header; it was archived as it is.";
+  GMimeStream* stream = g_mime_stream_mem_new_with_buffer(raw.data(), raw.size());
+  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
+  g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+  GMimeMessage* msg = g_mime_parser_construct_message(parser, nullptr);
+  g_object_unref(parser);
+  g_object_unref(stream);
+  if (!msg) {
+    if (h.warning.empty()) h.warning = "The message could not be parsed; it was archived as it is.";
+    return h;
+  }
+  if (const char* subject = g_mime_message_get_subject(msg)) h.subject = subject;
+  h.from = addressList(g_mime_message_get_from(msg));
+  std::string to = addressList(g_mime_message_get_to(msg));
+  const std::string cc = addressList(g_mime_message_get_cc(msg));
+  if (!cc.empty()) to += (to.empty() ? "" : ", ") + cc;
+  h.recipients = to;
+  if (const char* id = g_mime_message_get_message_id(msg)) h.message_id = id;
+  if (GDateTime* date = g_mime_message_get_date(msg)) h.date = g_date_time_to_unix(date);
+  g_mime_message_foreach(msg, findAttachment, &h.has_attachments);
+  g_object_unref(msg);
+  return h;
+}
+
+}  // namespace spe::store

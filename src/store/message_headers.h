@@ -1,0 +1,29 @@
+// The header fields a store keeps for listing and the folder view, parsed
+// with GMime. Parsing never fails: a message GMime cannot make sense of is
+// still archived as it is, with `warning` saying why.
+// Thread safety: parseMessageHeaders() is safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace spe::store {
+
+struct MessageHeaders {
+  std::int64_t date = 0;  // Date header as UTC epoch seconds; 0 when missing or unparsable
+  std::string subject;    // decoded (RFC 2047) to UTF-8
+  std::string from;
+  std::string recipients;  // To and Cc, decoded
+  std::string message_id;
+  bool has_attachments = false;
+  std::string warning;  // empty when the message parsed cleanly
+};
+
+MessageHeaders parseMessageHeaders(std::string_view raw);
+
+// Cuts `s` to at most `max_bytes` bytes without splitting a UTF-8 sequence,
+// and replaces invalid UTF-8 with U+FFFD so the database accepts it.
+std::string clampUtf8(std::string_view s, std::size_t max_bytes);
+
+}  // namespace spe::store

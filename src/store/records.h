@@ -1,0 +1,57 @@
+// The two on-disk record kinds of a store, both sealed with the store's data
+// key (AES-256-GCM, common/crypto.h).
+//
+// Content record (Content/NNNNNNNN.dat), one per unique raw message:
+//   "SPEC" | u32 box length | u32 raw size | u8 codec | 3 reserved | box
+//   box = seal(zstd(raw)), associated data = store GUID | SHA-256(raw)
+// so a record only opens as the message the metadata database expects.
+//
+// Recovery record (Recovery/NNNNNNNN.rec), one per metadata change:
+//   "SPER" | u32 box length | u64 sequence | box
+//   box = seal(JSON), associated data = store GUID | sequence
+// All integers little-endian.
+// Thread safety: stateless functions; safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "common/crypto.h"
+#include "common/json_reader.h"
+#include "common/result.h"
+
+namespace spe::store {
+
+constexpr std::size_t kContentHeaderSize = 16;
+constexpr std::size_t kRecoveryHeaderSize = 16;
+constexpr std::uint8_t kCodecZstd = 1;
+
+// Compressed and sealed content of one message, ready to append.
+struct SealedContent {
+  std::string sha256;  // raw 32 bytes
+  std::uint32_t raw_size = 0;
+  std::string record;  // header + box
+};
+
+SealedContent sealContent(const Key256& key, const std::string& store_guid, std::string_view raw, int level);
+// Opens a whole record read from a container and checks its SHA-256.
+Result<std::string> openContent(const Key256& key, const std::string& store_guid, std::string_view record,
+                                std::string_view expected_sha256);
+// The total record length from its header (an error for a bad header).
+Result<std::size_t> contentRecordLength(std::string_view header);
+
+std::string sealRecovery(const Key256& key, const std::string& store_guid, std::uint64_t sequence, const Json& body);
+
+struct RecoveryScan {
+  std::uint64_t valid_length = 0;  // bytes up to the end of the last good record
+  std::uint64_t records = 0;
+  std::uint64_t bad_records = 0;  // a record that failed to open (stops the scan)
+  std::string error;
+};
+// Walks a recovery segment, calling `each` for every record that opens.
+RecoveryScan scanRecovery(const Key256& key, const std::string& store_guid, std::string_view segment,
+                          const std::function<void(std::uint64_t sequence, const Json& body)>& each);
+
+}  // namespace spe::store

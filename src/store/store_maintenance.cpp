@@ -1,0 +1,377 @@
+// ArchiveStore maintenance: verification, recovery records, recovery of a
+// lost metadata database, keys.
+#include <algorithm>
+#include <ctime>
+#include <filesystem>
+
+#include "common/logging.h"
+#include "store/archive_store.h"
+#include "store/store_schema.h"
+
+namespace spe::store {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kMaxProblems = 1000;
+
+int percentOf(std::int64_t done, std::int64_t total) {
+  return total <= 0 ? 100 : static_cast<int>(std::min<std::int64_t>(100, done * 100 / total));
+}
+
+std::vector<fs::path> segmentFiles(const std::string& directory) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (fs::directory_iterator it(directory + "/Recovery", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".rec") out.push_back(it->path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The metadata a store's recovery records describe.
+struct RecoveredState {
+  struct Content {
+    std::string sha;
+    std::int64_t container = 0, offset = 0, length = 0, size = 0;
+  };
+  struct Message {
+    std::int64_t content = 0;
+    std::string folder;
+    std::int64_t archived_at = 0;
+  };
+  std::set<std::string> folders;
+  std::map<std::int64_t, Content> contents;
+  std::map<std::int64_t, Message> messages;
+  std::uint64_t last_sequence = 0;
+  std::int64_t last_segment = 1;
+  std::uint64_t last_segment_length = 0;
+  std::vector<std::string> problems;
+
+  static std::string renamed(const std::string& path, const std::string& from, const std::string& to) {
+    if (path == from) return to;
+    if (path.rfind(from + "/", 0) == 0) return to + path.substr(from.size());
+    return path;
+  }
+
+  void apply(const Json& b, bool recover_deleted) {
+    const std::string t = b.value("t", "");
+    if (t == "f") {
+      folders.insert(b.value("p", ""));
+    } else if (t == "c") {
+      contents[b.value("id", std::int64_t{0})] = {b.value("sha", ""), b.value("n", std::int64_t{0}),
+                                                  b.value("o", std::int64_t{0}), b.value("l", std::int64_t{0}),
+                                                  b.value("s", std::int64_t{0})};
+    } else if (t == "m") {
+      messages[b.value("id", std::int64_t{0})] = {b.value("c", std::int64_t{0}), b.value("f", ""),
+                                                  b.value("a", std::int64_t{0})};
+      folders.insert(b.value("f", ""));
+    } else if (t == "r") {
+      const std::string from = b.value("from", ""), to = b.value("to", "");
+      std::set<std::string> moved;
+      for (const auto& f : folders) moved.insert(renamed(f, from, to));
+      folders = std::move(moved);
+      for (auto& [id, m] : messages) m.folder = renamed(m.folder, from, to);
+    } else if (t == "df") {
+      if (!recover_deleted) folders.erase(b.value("p", ""));
+    } else if (t == "dm") {
+      if (!recover_deleted) messages.erase(b.value("id", std::int64_t{0}));
+    }
+  }
+};
+
+Result<RecoveredState> readRecoveryRecords(const std::string& directory, const Key256& key, const std::string& guid,
+                                           bool recover_deleted, const OperationControl& control) {
+  RecoveredState state;
+  const auto files = segmentFiles(directory);
+  std::size_t n = 0;
+  for (const auto& f : files) {
+    if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
+    control.report(percentOf(static_cast<std::int64_t>(n), static_cast<std::int64_t>(files.size())) / 4,
+                   "Reading recovery records (" + f.filename().string() + ")");
+    auto data = readFile(f.string());
+    if (!data) return data.error();
+    const auto scan = scanRecovery(key, guid, *data, [&](std::uint64_t seq, const Json& body) {
+      state.last_sequence = std::max(state.last_sequence, seq);
+      state.apply(body, recover_deleted);
+    });
+    if (!scan.error.empty()) state.problems.push_back(f.filename().string() + ": " + scan.error);
+    state.last_segment = std::stoll(f.stem().string());
+    state.last_segment_length = scan.valid_length;
+    ++n;
+  }
+  return state;
+}
+
+}  // namespace
+
+Result<VerifyReport> ArchiveStore::verify(const OperationControl& control) {
+  VerifyReport report;
+  auto add = [&](std::string p) {
+    if (report.problems.size() < kMaxProblems) report.problems.push_back(std::move(p));
+  };
+  auto rows = db_->query(
+      "SELECT C.ID, C.SHA256, C.CONTAINER_NO, C.CONTAINER_OFFSET, C.RECORD_LENGTH, "
+      "(SELECT FIRST 1 M.ID FROM MESSAGES M WHERE M.CONTENT_ID = C.ID), "
+      "(SELECT FIRST 1 F.PATH FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID WHERE M.CONTENT_ID = C.ID) "
+      "FROM CONTENTS C ORDER BY C.CONTAINER_NO, C.CONTAINER_OFFSET");
+  if (!rows) return rows.error();
+  const auto total = static_cast<std::int64_t>(rows->size());
+  std::int64_t loaded_no = -1;
+  std::string container;
+  std::int64_t done = 0;
+  for (const auto& r : *rows) {
+    if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
+    if (done % 500 == 0) {
+      control.report(percentOf(done, total) * 8 / 10,
+                     "Verifying messages (" + std::to_string(done) + " of " + std::to_string(total) + ")");
+    }
+    ++done;
+    const std::int64_t no = dbInt(r[2]);
+    if (no != loaded_no) {
+      auto data = readFile(containerPath(no));
+      container = data ? std::move(*data) : std::string();
+      loaded_no = no;
+    }
+    const std::string where = "message " + (dbIsNull(r[5]) ? std::string("(unreferenced content " +
+                                                                         std::to_string(dbInt(r[0])) + ")")
+                                                            : std::to_string(dbInt(r[5]))) +
+                              (dbIsNull(r[6]) ? "" : " in folder '" + dbStr(r[6]) + "'") + " (container " +
+                              std::to_string(no) + ", offset " + std::to_string(dbInt(r[3])) + ")";
+    const auto offset = static_cast<std::size_t>(dbInt(r[3]));
+    const auto length = static_cast<std::size_t>(dbInt(r[4]));
+    if (offset + length > container.size()) {
+      add(where + ": the content record is missing (the container file is too short)");
+      continue;
+    }
+    auto sha = fromHex(dbStr(r[1]));
+    auto raw = sha ? openContent(data_key_, guid_, std::string_view(container).substr(offset, length), *sha)
+                   : Result<std::string>(sha.error());
+    if (!raw) add(where + ": " + raw.error().message);
+    ++report.messages_checked;
+  }
+  control.report(80, "Checking messages against the database");
+  auto orphans = db_->query(
+      "SELECT M.ID, (SELECT PATH FROM FOLDERS F WHERE F.ID = M.FOLDER_ID), "
+      "(SELECT COUNT(*) FROM CONTENTS C WHERE C.ID = M.CONTENT_ID) FROM MESSAGES M WHERE "
+      "NOT EXISTS (SELECT 1 FROM CONTENTS C WHERE C.ID = M.CONTENT_ID) OR "
+      "NOT EXISTS (SELECT 1 FROM FOLDERS F WHERE F.ID = M.FOLDER_ID)");
+  if (!orphans) return orphans.error();
+  for (const auto& r : *orphans) {
+    add("message " + std::to_string(dbInt(r[0])) +
+        (dbIsNull(r[1]) ? ": its folder is missing" : " in folder '" + dbStr(r[1]) + "': its content is missing"));
+  }
+  control.report(85, "Checking recovery records");
+  auto recovered = readRecoveryRecords(directory_, data_key_, guid_, false, {});
+  if (!recovered) return recovered.error();
+  for (const auto& p : recovered->problems) add("recovery records: " + p);
+  auto ids = db_->query("SELECT ID FROM MESSAGES");
+  if (!ids) return ids.error();
+  std::int64_t missing = 0;
+  for (const auto& r : *ids) {
+    if (!recovered->messages.count(dbInt(r[0]))) ++missing;
+  }
+  if (missing > 0) {
+    add(std::to_string(missing) + " messages have no recovery record; RecreateRecoveryRecords writes them anew");
+  }
+  report.recovery_records = static_cast<std::int64_t>(recovered->messages.size());
+  control.report(100, "Verification finished");
+  return report;
+}
+
+Status ArchiveStore::recreateRecoveryRecords(const OperationControl& control) {
+  SPE_TRY(refuseIfProtected());
+  std::lock_guard wl(write_mutex_);
+  const std::string fresh = directory_ + "/Recovery.new";
+  std::error_code ec;
+  fs::remove_all(fresh, ec);
+  fs::create_directories(fresh, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot create '" + fresh + "': " + ec.message() + ".");
+  auto folders = db_->query("SELECT PATH FROM FOLDERS ORDER BY ID");
+  if (!folders) return folders.error();
+  auto contents = db_->query(
+      "SELECT ID, SHA256, CONTAINER_NO, CONTAINER_OFFSET, RECORD_LENGTH, RAW_SIZE FROM CONTENTS ORDER BY ID");
+  if (!contents) return contents.error();
+  auto messages = db_->query(
+      "SELECT M.ID, M.CONTENT_ID, F.PATH, M.ARCHIVED_AT FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID "
+      "ORDER BY M.ID");
+  if (!messages) return messages.error();
+  std::vector<Json> bodies;
+  for (const auto& r : *folders) bodies.push_back({{"t", "f"}, {"p", dbStr(r[0])}});
+  for (const auto& r : *contents) {
+    bodies.push_back({{"t", "c"}, {"id", dbInt(r[0])}, {"sha", dbStr(r[1])}, {"n", dbInt(r[2])},
+                      {"o", dbInt(r[3])}, {"l", dbInt(r[4])}, {"s", dbInt(r[5])}});
+  }
+  for (const auto& r : *messages) {
+    bodies.push_back({{"t", "m"}, {"id", dbInt(r[0])}, {"c", dbInt(r[1])}, {"f", dbStr(r[2])}, {"a", dbInt(r[3])}});
+  }
+  std::int64_t segment = 1;
+  std::uint64_t sequence = 1;
+  std::string buf;
+  auto flushSegment = [&]() -> Status {
+    char name[32];
+    std::snprintf(name, sizeof name, "/%08lld.rec", static_cast<long long>(segment));
+    SPE_TRY(writeFileAtomic(fresh + name, buf));
+    return okStatus();
+  };
+  std::size_t n = 0;
+  for (const auto& b : bodies) {
+    if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
+    if (++n % 1000 == 0) {
+      control.report(percentOf(static_cast<std::int64_t>(n), static_cast<std::int64_t>(bodies.size())),
+                     "Writing recovery records (" + std::to_string(n) + " of " + std::to_string(bodies.size()) + ")");
+    }
+    buf += sealRecovery(data_key_, guid_, sequence++, b);
+    if (buf.size() >= options_.recovery_segment_max) {
+      SPE_TRY(flushSegment());
+      buf.clear();
+      ++segment;
+    }
+  }
+  SPE_TRY(flushSegment());
+  // Swap the directories, then point the database at the new files.
+  recovery_ = AppendFile();
+  const std::string old = directory_ + "/Recovery.old";
+  fs::remove_all(old, ec);
+  fs::rename(directory_ + "/Recovery", old, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot replace '" + directory_ + "/Recovery': " + ec.message() + ".");
+  fs::rename(fresh, directory_ + "/Recovery", ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot replace '" + directory_ + "/Recovery': " + ec.message() + ".");
+  SPE_TRY(syncDirectory(directory_));
+  recovery_no_ = segment;
+  next_sequence_ = sequence;
+  auto file = AppendFile::open(recoveryPath(segment), buf.size());
+  if (!file) return file.error();
+  recovery_ = std::move(*file);
+  auto tx = db_->begin();
+  if (!tx) return tx.error();
+  SPE_TRY(saveFileState(**tx));
+  SPE_TRY((*tx)->commit());
+  fs::remove_all(old, ec);
+  control.report(100, "Recovery records recreated");
+  return okStatus();
+}
+
+Status ArchiveStore::rewrapKey(const InstanceKeys& keys) {
+  auto file = readKeyFile(directory_ + "/" + kKeyFile);
+  if (!file) return file.error();
+  rewrap(*file, data_key_, keys);
+  return writeKeyFile(directory_ + "/" + kKeyFile, *file);
+}
+
+Status ArchiveStore::unlock(const std::string& directory, const InstanceKeys& keys,
+                            const std::string& recovery_key_hex) {
+  auto file = readKeyFile(directory + "/" + kKeyFile);
+  if (!file) return file.error();
+  auto key = unwrapWithRecoveryKey(*file, recovery_key_hex);
+  if (!key) return key.error();
+  rewrap(*file, *key, keys);
+  return writeKeyFile(directory + "/" + kKeyFile, *file);
+}
+
+Status ArchiveStore::recover(const std::string& directory, const InstanceKeys& keys,
+                             const std::optional<std::string>& recovery_key_hex, bool recover_deleted,
+                             const OperationControl& control, StoreOptions options) {
+  auto file = readKeyFile(directory + "/" + kKeyFile);
+  if (!file) return file.error();
+  SPE_TRY(checkFormat(directory, file->format));
+  auto key = recovery_key_hex ? unwrapWithRecoveryKey(*file, *recovery_key_hex)
+                              : unwrapWithInstanceKey(*file, keys.instance_key);
+  if (!key) return key.error();
+  auto state = readRecoveryRecords(directory, *key, file->store_guid, recover_deleted, control);
+  if (!state) return state.error();
+
+  const std::string db_path = directory + "/" + kDatabaseFile;
+  const std::string building = db_path + ".recovering";
+  std::error_code ec;
+  fs::remove(building, ec);
+  auto db = FirebirdDb::openOrCreate(building);
+  if (!db) return db.error();
+  SPE_TRY(initialiseStoreDatabase(**db, file->store_guid, file->format));
+  ArchiveStore reader(directory, options);  // for container paths only
+  std::map<std::string, std::int64_t> folder_ids;
+  std::int64_t next_folder = 1;
+  auto tx = (*db)->begin();
+  if (!tx) return tx.error();
+  auto folderFor = [&](const std::string& path) -> Result<std::int64_t> {
+    if (auto it = folder_ids.find(path); it != folder_ids.end()) return it->second;
+    const std::int64_t id = next_folder++;
+    SPE_TRY((*tx)->exec("INSERT INTO FOLDERS (ID, PATH, PATH_HASH) VALUES (?, ?, ?)", {id, path, sha256Hex(path)}));
+    folder_ids[path] = id;
+    return id;
+  };
+  for (const auto& f : state->folders) {
+    if (!f.empty()) SPE_TRY(folderFor(f));
+  }
+  std::set<std::int64_t> used;
+  for (const auto& [id, m] : state->messages) used.insert(m.content);
+  std::int64_t done = 0, max_container = 1;
+  std::int64_t lost = 0;
+  const auto total = static_cast<std::int64_t>(state->contents.size());
+  std::set<std::int64_t> written;
+  for (const auto& [cid, c] : state->contents) {
+    if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
+    if (++done % 500 == 0) {
+      control.report(25 + percentOf(done, total) * 70 / 100,
+                     "Rebuilding the database (" + std::to_string(done) + " of " + std::to_string(total) + ")");
+    }
+    max_container = std::max(max_container, c.container);
+    if (!used.count(cid)) continue;
+    auto sha = fromHex(c.sha);
+    auto record = readAt(reader.containerPath(c.container), static_cast<std::uint64_t>(c.offset),
+                         static_cast<std::size_t>(c.length));
+    auto raw = (sha && record) ? openContent(*key, file->store_guid, *record, *sha)
+                               : Result<std::string>(makeError(ErrorCode::kIo, "unreadable"));
+    if (!raw) {
+      ++lost;
+      continue;
+    }
+    const MessageHeaders h = parseMessageHeaders(*raw);
+    SPE_TRY((*tx)->exec(
+        "INSERT INTO CONTENTS (ID, SHA256, CONTAINER_NO, CONTAINER_OFFSET, RECORD_LENGTH, RAW_SIZE, MESSAGE_DATE, "
+        "SUBJECT, SENDER, RECIPIENTS, MESSAGE_ID, HAS_ATTACHMENTS, PARSE_WARNING) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {cid, c.sha, c.container, c.offset, c.length, c.size, h.date, clampUtf8(h.subject, 1000),
+         clampUtf8(h.from, 1000), clampUtf8(h.recipients, 2000), clampUtf8(h.message_id, 1000),
+         std::int64_t{h.has_attachments ? 1 : 0}, h.warning.empty() ? DbValue{} : DbValue{clampUtf8(h.warning, 200)}}));
+    written.insert(cid);
+  }
+  for (const auto& [mid, m] : state->messages) {
+    if (!written.count(m.content)) continue;
+    auto fid = folderFor(m.folder);
+    if (!fid) return fid.error();
+    SPE_TRY((*tx)->exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
+                        {mid, *fid, m.content, m.archived_at}));
+    SPE_TRY((*tx)->exec("INSERT INTO INDEX_QUEUE (MESSAGE_ID) VALUES (?)", {mid}));
+  }
+  // The committed ends: the last container as far as its records reach, the
+  // last recovery segment up to its last good record.
+  std::int64_t container_end = 0;
+  for (const auto& [cid, c] : state->contents) {
+    if (c.container == max_container) container_end = std::max(container_end, c.offset + c.length);
+  }
+  SPE_TRY((*tx)->exec("UPDATE FILE_STATE SET CONTAINER_NO = ?, CONTAINER_END = ?, RECOVERY_NO = ?, RECOVERY_END = ?, "
+                      "NEXT_SEQUENCE = ? WHERE ID = 1",
+                      {max_container, container_end, state->last_segment,
+                       static_cast<std::int64_t>(state->last_segment_length),
+                       static_cast<std::int64_t>(state->last_sequence + 1)}));
+  SPE_TRY((*tx)->commit());
+  tx->reset();
+  db->reset();
+  if (fs::exists(db_path)) {
+    fs::rename(db_path, db_path + ".broken-" + std::to_string(std::time(nullptr)), ec);
+    if (ec) return makeError(ErrorCode::kIo, "Cannot move the old database aside: " + ec.message() + ".");
+  }
+  fs::rename(building, db_path, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot put the rebuilt database in place: " + ec.message() + ".");
+  SPE_TRY(syncDirectory(directory));
+  if (lost > 0) {
+    logger("store")->warn("{}: {} messages could not be read back during recovery", directory, lost);
+  }
+  if (recovery_key_hex) SPE_TRY(unlock(directory, keys, *recovery_key_hex));
+  control.report(100, "Recovered " + std::to_string(written.size()) + " messages" +
+                          (lost ? " (" + std::to_string(lost) + " unreadable)" : ""));
+  return okStatus();
+}
+
+}  // namespace spe::store

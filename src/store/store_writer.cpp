@@ -1,0 +1,319 @@
+// ArchiveStore's writer: group commit of submitted messages, and the folder
+// changes that share its lock.
+#include <ctime>
+
+#include "common/logging.h"
+#include "store/archive_store.h"
+
+namespace spe::store {
+namespace {
+
+std::int64_t nowSeconds() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+IngestResult failed(const Error& e) { return IngestResult{IngestOutcome::kFailed, 0, e}; }
+
+}  // namespace
+
+std::future<IngestResult> ArchiveStore::submit(IngestItem item) {
+  Pending p{std::move(item), {}};
+  auto future = p.promise.get_future();
+  auto folder = normaliseFolder(p.item.folder);
+  if (!folder) {
+    p.promise.set_value(failed(folder.error()));
+    return future;
+  }
+  p.item.folder = *folder;
+  if (auto st = refuseIfProtected(); !st) {
+    p.promise.set_value(failed(st.error()));
+    return future;
+  }
+  std::lock_guard lock(queue_mutex_);
+  if (stopping_) {
+    p.promise.set_value(failed(makeError(ErrorCode::kUnavailable, "The archive store is closing.")));
+    return future;
+  }
+  queue_.push_back(std::move(p));
+  ++in_flight_;
+  queue_cv_.notify_one();
+  return future;
+}
+
+void ArchiveStore::flush() {
+  std::unique_lock lock(queue_mutex_);
+  idle_cv_.wait(lock, [this] { return in_flight_ == 0; });
+}
+
+void ArchiveStore::close() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  if (writer_.joinable()) writer_.join();
+  std::lock_guard lock(write_mutex_);
+  container_ = AppendFile();
+  recovery_ = AppendFile();
+  db_.reset();
+}
+
+void ArchiveStore::writerLoop() {
+  for (;;) {
+    std::vector<Pending> batch;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping
+      // Group commit: give more messages a moment to arrive.
+      const auto deadline = std::chrono::steady_clock::now() + options_.batch_delay;
+      while (!stopping_ && queue_.size() < options_.batch_max &&
+             queue_cv_.wait_until(lock, deadline) != std::cv_status::timeout) {
+      }
+      std::size_t bytes = 0;
+      while (!queue_.empty() && batch.size() < options_.batch_max && bytes < options_.batch_bytes) {
+        bytes += queue_.front().item.content.record.size();
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commitBatch(batch);
+    {
+      std::lock_guard lock(queue_mutex_);
+      in_flight_ -= static_cast<int>(batch.size());
+    }
+    idle_cv_.notify_all();
+  }
+}
+
+Result<std::int64_t> ArchiveStore::folderId(FirebirdDb::Transaction& tx, const std::string& path, bool create) {
+  auto rows = tx.query("SELECT ID FROM FOLDERS WHERE PATH_HASH = ?", {sha256Hex(path)});
+  if (!rows) return rows.error();
+  if (!rows->empty()) return dbInt((*rows)[0][0]);
+  if (!create) return makeError(ErrorCode::kNotFound, "There is no folder '" + path + "'.");
+  const std::int64_t id = next_folder_id_++;
+  SPE_TRY(tx.exec("INSERT INTO FOLDERS (ID, PATH, PATH_HASH) VALUES (?, ?, ?)", {id, path, sha256Hex(path)}));
+  return id;
+}
+
+Status ArchiveStore::rollFilesIfFull() {
+  if (container_.size() >= options_.container_max) {
+    SPE_TRY(container_.sync());
+    auto next = AppendFile::open(containerPath(container_no_ + 1), 0);
+    if (!next) return next.error();
+    container_ = std::move(*next);
+    ++container_no_;
+  }
+  if (recovery_.size() >= options_.recovery_segment_max) {
+    SPE_TRY(recovery_.sync());
+    auto next = AppendFile::open(recoveryPath(recovery_no_ + 1), 0);
+    if (!next) return next.error();
+    recovery_ = std::move(*next);
+    ++recovery_no_;
+  }
+  return okStatus();
+}
+
+Status ArchiveStore::saveFileState(FirebirdDb::Transaction& tx) {
+  return tx.exec(
+      "UPDATE FILE_STATE SET CONTAINER_NO = ?, CONTAINER_END = ?, RECOVERY_NO = ?, RECOVERY_END = ?, "
+      "NEXT_SEQUENCE = ? WHERE ID = 1",
+      {container_no_, static_cast<std::int64_t>(container_.size()), recovery_no_,
+       static_cast<std::int64_t>(recovery_.size()), static_cast<std::int64_t>(next_sequence_)});
+}
+
+Status ArchiveStore::writeRecovery(const std::vector<Json>& bodies) {
+  std::string buf;
+  for (const auto& b : bodies) buf += sealRecovery(data_key_, guid_, next_sequence_++, b);
+  SPE_TRY(recovery_.append(buf));
+  return recovery_.sync();
+}
+
+void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
+  std::lock_guard wl(write_mutex_);
+  std::vector<IngestResult> results(batch.size());
+  const auto saved = std::make_tuple(next_content_id_, next_message_id_, next_folder_id_, next_sequence_);
+  auto restore = [&] {
+    std::tie(next_content_id_, next_message_id_, next_folder_id_, next_sequence_) = saved;
+  };
+  auto run = [&]() -> Status {
+    SPE_TRY(rollFilesIfFull());
+    const std::uint64_t c_start = container_.size(), r_start = recovery_.size();
+    auto tx = db_->begin();
+    if (!tx) return tx.error();
+    std::string content_buf;
+    std::vector<Json> recovery;
+    std::map<std::string, std::int64_t> batch_contents;
+    std::set<std::pair<std::int64_t, std::int64_t>> batch_messages;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const IngestItem& item = batch[i].item;
+      const std::int64_t folders_before = next_folder_id_;
+      auto fid = folderId(**tx, item.folder, true);
+      if (!fid) return fid.error();
+      if (next_folder_id_ != folders_before) recovery.push_back({{"t", "f"}, {"p", item.folder}});
+      const std::string sha_hex = toHex(item.content.sha256);
+      std::int64_t cid = 0;
+      bool existing = false;
+      if (auto it = batch_contents.find(sha_hex); it != batch_contents.end()) {
+        cid = it->second;
+        existing = true;
+      } else {
+        auto rows = (*tx)->query("SELECT ID FROM CONTENTS WHERE SHA256 = ?", {sha_hex});
+        if (!rows) return rows.error();
+        if (!rows->empty()) {
+          cid = dbInt((*rows)[0][0]);
+          existing = true;
+        }
+      }
+      if (existing) {
+        bool dup = batch_messages.count({*fid, cid}) > 0;
+        if (!dup) {
+          auto rows = (*tx)->query("SELECT 1 FROM MESSAGES WHERE FOLDER_ID = ? AND CONTENT_ID = ?", {*fid, cid});
+          if (!rows) return rows.error();
+          dup = !rows->empty();
+        }
+        if (dup) {
+          results[i] = IngestResult{IngestOutcome::kDuplicate, 0, {}};
+          continue;
+        }
+      } else {
+        cid = next_content_id_++;
+        batch_contents[sha_hex] = cid;
+        const std::int64_t offset = static_cast<std::int64_t>(c_start + content_buf.size());
+        const auto length = static_cast<std::int64_t>(item.content.record.size());
+        content_buf += item.content.record;
+        const MessageHeaders& h = item.headers;
+        SPE_TRY((*tx)->exec(
+            "INSERT INTO CONTENTS (ID, SHA256, CONTAINER_NO, CONTAINER_OFFSET, RECORD_LENGTH, RAW_SIZE, "
+            "MESSAGE_DATE, SUBJECT, SENDER, RECIPIENTS, MESSAGE_ID, HAS_ATTACHMENTS, PARSE_WARNING) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {cid, sha_hex, container_no_, offset, length, static_cast<std::int64_t>(item.content.raw_size), h.date,
+             clampUtf8(h.subject, 1000), clampUtf8(h.from, 1000), clampUtf8(h.recipients, 2000),
+             clampUtf8(h.message_id, 1000), std::int64_t{h.has_attachments ? 1 : 0},
+             h.warning.empty() ? DbValue{} : DbValue{clampUtf8(h.warning, 200)}}));
+        recovery.push_back({{"t", "c"},
+                            {"id", cid},
+                            {"sha", sha_hex},
+                            {"n", container_no_},
+                            {"o", offset},
+                            {"l", length},
+                            {"s", item.content.raw_size}});
+      }
+      batch_messages.insert({*fid, cid});
+      const std::int64_t mid = next_message_id_++;
+      const std::int64_t at = item.archived_at ? item.archived_at : nowSeconds();
+      SPE_TRY((*tx)->exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
+                          {mid, *fid, cid, at}));
+      SPE_TRY((*tx)->exec("INSERT INTO INDEX_QUEUE (MESSAGE_ID) VALUES (?)", {mid}));
+      recovery.push_back({{"t", "m"}, {"id", mid}, {"c", cid}, {"f", item.folder}, {"a", at}});
+      results[i] = IngestResult{IngestOutcome::kArchived, mid, {}};
+    }
+    // Durable files first, then the metadata that points into them.
+    auto cut = [&] {
+      (void)container_.truncate(c_start);
+      (void)recovery_.truncate(r_start);
+    };
+    if (!content_buf.empty()) {
+      if (auto st = container_.append(content_buf); !st) return cut(), st;
+      if (auto st = container_.sync(); !st) return cut(), st;
+    }
+    if (!recovery.empty()) {
+      if (auto st = writeRecovery(recovery); !st) return cut(), st;
+    }
+    if (auto st = saveFileState(**tx); !st) return cut(), st;
+    if (auto st = (*tx)->commit(); !st) return cut(), st;
+    return okStatus();
+  };
+  if (auto st = run(); !st) {
+    restore();
+    logger("store")->error("{}: a batch of {} messages failed: {}", directory_, batch.size(), st.error().message);
+    for (auto& r : results) r = failed(st.error());
+  }
+  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_value(std::move(results[i]));
+}
+
+Status ArchiveStore::createFolder(const std::string& path) {
+  SPE_TRY(refuseIfProtected());
+  auto norm = normaliseFolder(path);
+  if (!norm) return norm.error();
+  std::lock_guard wl(write_mutex_);
+  const std::int64_t before = next_folder_id_;
+  auto tx = db_->begin();
+  if (!tx) return tx.error();
+  auto id = folderId(**tx, *norm, true);
+  if (!id) return next_folder_id_ = before, id.error();
+  if (next_folder_id_ == before) return okStatus();
+  const auto seq = next_sequence_;
+  const auto r_start = recovery_.size();
+  if (auto st = writeRecovery({Json{{"t", "f"}, {"p", *norm}}}); !st) {
+    (void)recovery_.truncate(r_start);
+    next_sequence_ = seq, next_folder_id_ = before;
+    return st;
+  }
+  SPE_TRY(saveFileState(**tx));
+  return (*tx)->commit();
+}
+
+Status ArchiveStore::renameFolder(const std::string& from, const std::string& to) {
+  SPE_TRY(refuseIfProtected());
+  std::lock_guard wl(write_mutex_);
+  auto tx = db_->begin();
+  if (!tx) return tx.error();
+  auto rows = (*tx)->query("SELECT ID, PATH FROM FOLDERS WHERE PATH = ? OR PATH STARTING WITH ?", {from, from + "/"});
+  if (!rows) return rows.error();
+  if (rows->empty()) return okStatus();  // nothing of that folder in this store
+  for (const auto& r : *rows) {
+    const std::string path = to + dbStr(r[1]).substr(from.size());
+    auto clash = (*tx)->query("SELECT ID FROM FOLDERS WHERE PATH_HASH = ?", {sha256Hex(path)});
+    if (!clash) return clash.error();
+    if (!clash->empty() && dbInt((*clash)[0][0]) != dbInt(r[0])) {
+      // Merge into the existing folder: move its messages (skipping copies already there).
+      const std::int64_t target = dbInt((*clash)[0][0]);
+      SPE_TRY((*tx)->exec("DELETE FROM MESSAGES M WHERE M.FOLDER_ID = ? AND EXISTS (SELECT 1 FROM MESSAGES T "
+                          "WHERE T.FOLDER_ID = ? AND T.CONTENT_ID = M.CONTENT_ID)",
+                          {dbInt(r[0]), target}));
+      SPE_TRY((*tx)->exec("UPDATE MESSAGES SET FOLDER_ID = ? WHERE FOLDER_ID = ?", {target, dbInt(r[0])}));
+      SPE_TRY((*tx)->exec("DELETE FROM FOLDERS WHERE ID = ?", {dbInt(r[0])}));
+    } else {
+      SPE_TRY((*tx)->exec("UPDATE FOLDERS SET PATH = ?, PATH_HASH = ? WHERE ID = ?", {path, sha256Hex(path), dbInt(r[0])}));
+    }
+  }
+  const auto seq = next_sequence_;
+  const auto r_start = recovery_.size();
+  if (auto st = writeRecovery({Json{{"t", "r"}, {"from", from}, {"to", to}}}); !st) {
+    (void)recovery_.truncate(r_start);
+    next_sequence_ = seq;
+    return st;
+  }
+  SPE_TRY(saveFileState(**tx));
+  return (*tx)->commit();
+}
+
+Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under) {
+  SPE_TRY(refuseIfProtected());
+  std::lock_guard wl(write_mutex_);
+  auto tx = db_->begin();
+  if (!tx) return tx.error();
+  auto rows = (*tx)->query("SELECT F.ID, F.PATH FROM FOLDERS F WHERE NOT EXISTS (SELECT 1 FROM MESSAGES M JOIN "
+                           "FOLDERS G ON G.ID = M.FOLDER_ID WHERE G.PATH = F.PATH OR G.PATH STARTING WITH F.PATH || '/')");
+  if (!rows) return rows.error();
+  std::vector<Json> recovery;
+  for (const auto& r : *rows) {
+    const std::string path = dbStr(r[1]);
+    if (!under.empty() && path != under && path.rfind(under + "/", 0) != 0) continue;
+    if (path.find('/') == std::string::npos) continue;  // user archives stay
+    SPE_TRY((*tx)->exec("DELETE FROM FOLDERS WHERE ID = ?", {dbInt(r[0])}));
+    recovery.push_back({{"t", "df"}, {"p", path}});
+  }
+  if (recovery.empty()) return 0;
+  const auto seq = next_sequence_;
+  const auto r_start = recovery_.size();
+  if (auto st = writeRecovery(recovery); !st) {
+    (void)recovery_.truncate(r_start);
+    next_sequence_ = seq;
+    return st.error();
+  }
+  SPE_TRY(saveFileState(**tx));
+  SPE_TRY((*tx)->commit());
+  return static_cast<int>(recovery.size());
+}
+
+}  // namespace spe::store

@@ -1,0 +1,355 @@
+// The store engine against real files and embedded Firebird: round trips,
+// deduplication, encryption at rest, crash safety, recovery, verification.
+#include "store/archive_store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "common/crypto.h"
+#include "store/store_schema.h"
+#include "test_dir.h"
+#include "test_messages.h"
+
+namespace spe::store {
+namespace {
+namespace fs = std::filesystem;
+using spe::testing::testMessage;
+
+struct Keys {
+  KeyPair recovery = newKeyPair();
+  InstanceKeys instance{randomKey(), recovery.public_key};
+};
+
+class ArchiveStoreTest : public ::testing::Test {
+ protected:
+  // The engine fixes its lock directory at first use: one per process.
+  void SetUp() override {
+    ASSERT_TRUE(setFirebirdLockDirectory("/tmp/spe-fblock-" + std::to_string(::getpid())).ok());
+  }
+  std::unique_ptr<ArchiveStore> create() {
+    auto s = ArchiveStore::create(dir / "store", keys.instance);
+    EXPECT_TRUE(s.ok()) << s.error().message << " " << s.error().details;
+    return s ? std::move(*s) : nullptr;
+  }
+  std::unique_ptr<ArchiveStore> reopen(bool write_protected = false) {
+    auto s = ArchiveStore::open(dir / "store", keys.instance, write_protected);
+    EXPECT_TRUE(s.ok()) << s.error().message << " " << s.error().details;
+    return s ? std::move(*s) : nullptr;
+  }
+  spe::testing::TempDir dir;
+  Keys keys;
+};
+
+TEST_F(ArchiveStoreTest, ArchiveReadBackAndReopen) {
+  std::vector<std::int64_t> ids;
+  {
+    auto s = create();
+    ASSERT_TRUE(s);
+    for (int i = 0; i < 50; ++i) {
+      auto r = s->archive(i % 2 ? "alice/Inbox" : "alice/Sent", testMessage(i));
+      ASSERT_EQ(r.outcome, IngestOutcome::kArchived) << r.error.message;
+      ids.push_back(r.message_id);
+    }
+    auto m = s->messagesIn("alice/Inbox");
+    ASSERT_TRUE(m.ok());
+    ASSERT_EQ(m->size(), 25u);
+    EXPECT_EQ((*m)[0].subject, "Test message 1 \xC3\xA4\xC3\xB6\xC3\xBC");
+    EXPECT_EQ((*m)[0].from, "Sender 1 <sender1@example.com>");
+    EXPECT_EQ((*m)[0].message_id, "msg1@test.example");
+    EXPECT_EQ((*m)[0].date, 1704103860);  // 2024-01-01 10:11:00 UTC
+  }
+  auto s = reopen();
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 50; ++i) {
+    auto raw = s->readMessage(ids[static_cast<std::size_t>(i)]);
+    ASSERT_TRUE(raw.ok()) << raw.error().message;
+    EXPECT_EQ(*raw, testMessage(i));
+  }
+  auto stats = s->statistics();
+  ASSERT_TRUE(stats.ok());
+  EXPECT_EQ(stats->messages, 50);
+  auto folders = s->folders();
+  ASSERT_TRUE(folders.ok());
+  ASSERT_EQ(folders->size(), 2u);
+  EXPECT_EQ((*folders)[0].path, "alice/Inbox");
+  EXPECT_EQ((*folders)[0].messages, 25);
+}
+
+TEST_F(ArchiveStoreTest, DuplicatesInTheSameFolderAreSkippedContentStoredOnce) {
+  auto s = create();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->archive("bob/Inbox", testMessage(1)).outcome, IngestOutcome::kArchived);
+  EXPECT_EQ(s->archive("bob/Inbox", testMessage(1)).outcome, IngestOutcome::kDuplicate);
+  const auto content_before = s->sizes().content;
+  EXPECT_EQ(s->archive("bob/Other", testMessage(1)).outcome, IngestOutcome::kArchived);
+  EXPECT_EQ(s->sizes().content, content_before) << "the same raw message is stored once per store";
+  // Duplicates inside one batch.
+  std::vector<std::future<IngestResult>> f;
+  for (int i = 0; i < 2; ++i) {
+    IngestItem item;
+    item.folder = "bob/Batch";
+    item.content = s->prepare(testMessage(7));
+    f.push_back(s->submit(std::move(item)));
+  }
+  EXPECT_EQ(f[0].get().outcome, IngestOutcome::kArchived);
+  EXPECT_EQ(f[1].get().outcome, IngestOutcome::kDuplicate);
+  auto stats = s->statistics();
+  EXPECT_EQ(stats->messages, 3);
+}
+
+TEST_F(ArchiveStoreTest, NoPlaintextInContentOrRecovery) {
+  {
+    auto s = create();
+    ASSERT_TRUE(s);
+    for (int i = 0; i < 20; ++i) ASSERT_EQ(s->archive("carol/Secret", testMessage(i)).outcome, IngestOutcome::kArchived);
+  }
+  for (const char* sub : {"Content", "Recovery"}) {
+    for (const auto& f : fs::directory_iterator(dir / ("store/" + std::string(sub)))) {
+      std::ifstream in(f.path(), std::ios::binary);
+      const std::string data((std::istreambuf_iterator<char>(in)), {});
+      EXPECT_EQ(data.find("Test message"), std::string::npos) << f.path();
+      EXPECT_EQ(data.find("sender1@example.com"), std::string::npos) << f.path();
+      EXPECT_EQ(data.find("carol/Secret"), std::string::npos) << f.path();
+    }
+  }
+}
+
+TEST_F(ArchiveStoreTest, WriteProtectedRefusesChanges) {
+  { ASSERT_TRUE(create()); }
+  auto s = reopen(true);
+  ASSERT_TRUE(s);
+  auto r = s->archive("dave/Inbox", testMessage(1));
+  EXPECT_EQ(r.outcome, IngestOutcome::kFailed);
+  EXPECT_NE(r.error.message.find("write-protected"), std::string::npos);
+  EXPECT_FALSE(s->renameFolder("dave", "eve").ok());
+}
+
+TEST_F(ArchiveStoreTest, FoldersRenameMergeAndDeleteEmpty) {
+  auto s = create();
+  ASSERT_TRUE(s);
+  ASSERT_EQ(s->archive("frank/A/B", testMessage(1)).outcome, IngestOutcome::kArchived);
+  ASSERT_EQ(s->archive("frank/C", testMessage(2)).outcome, IngestOutcome::kArchived);
+  ASSERT_TRUE(s->createFolder("frank/Empty/Deeper").ok());
+  ASSERT_TRUE(s->renameFolder("frank/A", "frank/C/A").ok());
+  auto m = s->messagesIn("frank/C/A/B");
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->size(), 1u);
+  auto removed = s->deleteEmptyFolders("frank");
+  ASSERT_TRUE(removed.ok());
+  EXPECT_EQ(*removed, 1);  // frank/Empty/Deeper; frank/C/A/B holds mail
+}
+
+TEST_F(ArchiveStoreTest, BadFolderNamesAreRefused) {
+  EXPECT_FALSE(ArchiveStore::normaliseFolder("").ok());
+  EXPECT_FALSE(ArchiveStore::normaliseFolder("///").ok());
+  EXPECT_FALSE(ArchiveStore::normaliseFolder("a/b\x01").ok());
+  EXPECT_FALSE(ArchiveStore::normaliseFolder("a/\xff").ok());
+  EXPECT_EQ(*ArchiveStore::normaliseFolder("/a//b/ c /"), "a/b/c");
+}
+
+TEST_F(ArchiveStoreTest, CorruptRecordIsNamedByVerifyOthersStayReadable) {
+  std::vector<std::int64_t> ids;
+  {
+    auto s = create();
+    ASSERT_TRUE(s);
+    for (int i = 0; i < 10; ++i) ids.push_back(s->archive("gina/Inbox", testMessage(i)).message_id);
+  }
+  {
+    // Flip a byte inside the fifth record's ciphertext.
+    std::fstream f(dir / "store/Content/00000001.dat", std::ios::in | std::ios::out | std::ios::binary);
+    const std::string data((std::istreambuf_iterator<char>(f)), {});
+    std::size_t at = 0;
+    for (int i = 0; i < 4; ++i) at = data.find("SPEC", at + 1);
+    f.seekp(static_cast<std::streamoff>(at + 40));
+    f.put(static_cast<char>(data[at + 40] ^ 0x55));
+  }
+  auto s = reopen();
+  ASSERT_TRUE(s);
+  auto report = s->verify({});
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->problems.size(), 1u);
+  EXPECT_NE(report->problems[0].find("message " + std::to_string(ids[4])), std::string::npos) << report->problems[0];
+  EXPECT_NE(report->problems[0].find("gina/Inbox"), std::string::npos);
+  EXPECT_FALSE(s->readMessage(ids[4]).ok());
+  for (int i : {0, 3, 5, 9}) EXPECT_TRUE(s->readMessage(ids[static_cast<std::size_t>(i)]).ok());
+}
+
+TEST_F(ArchiveStoreTest, RecoverRebuildsTheDatabaseFromRecoveryRecords) {
+  std::vector<std::int64_t> ids;
+  {
+    auto s = create();
+    ASSERT_TRUE(s);
+    for (int i = 0; i < 30; ++i) ids.push_back(s->archive(i < 15 ? "hank/Old" : "hank/New", testMessage(i)).message_id);
+    ASSERT_TRUE(s->renameFolder("hank/Old", "hank/Archive/Old").ok());
+    ASSERT_TRUE(s->createFolder("hank/Empty").ok());
+  }
+  fs::remove(dir / "store/MailStoreFileGroup.fdb");
+  EXPECT_FALSE(ArchiveStore::open(dir / "store", keys.instance, false).ok());
+  ASSERT_TRUE(ArchiveStore::recover(dir / "store", keys.instance, std::nullopt, false, {}).ok());
+  auto s = reopen();
+  ASSERT_TRUE(s);
+  auto old = s->messagesIn("hank/Archive/Old");
+  ASSERT_TRUE(old.ok());
+  EXPECT_EQ(old->size(), 15u);
+  EXPECT_EQ((*old)[0].subject.substr(0, 14), "Test message 0");
+  for (int i = 0; i < 30; ++i) EXPECT_EQ(*s->readMessage(ids[static_cast<std::size_t>(i)]), testMessage(i));
+  auto folders = s->folders();
+  bool has_empty = false;
+  for (const auto& f : *folders) has_empty |= f.path == "hank/Empty";
+  EXPECT_TRUE(has_empty);
+  // The store keeps working after recovery.
+  EXPECT_EQ(s->archive("hank/New", testMessage(100)).outcome, IngestOutcome::kArchived);
+  EXPECT_EQ(s->archive("hank/New", testMessage(3)).outcome, IngestOutcome::kArchived);
+  EXPECT_EQ(s->archive("hank/New", testMessage(20)).outcome, IngestOutcome::kDuplicate);
+}
+
+TEST_F(ArchiveStoreTest, RecreatedRecoveryRecordsRecoverToo) {
+  {
+    auto s = create();
+    ASSERT_TRUE(s);
+    for (int i = 0; i < 12; ++i) ASSERT_EQ(s->archive("ian/X", testMessage(i)).outcome, IngestOutcome::kArchived);
+    ASSERT_TRUE(s->recreateRecoveryRecords({}).ok());
+    ASSERT_EQ(s->archive("ian/Y", testMessage(50)).outcome, IngestOutcome::kArchived);
+  }
+  fs::remove(dir / "store/MailStoreFileGroup.fdb");
+  ASSERT_TRUE(ArchiveStore::recover(dir / "store", keys.instance, std::nullopt, false, {}).ok());
+  auto s = reopen();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->statistics()->messages, 13);
+  EXPECT_TRUE(s->verify({})->problems.empty());
+}
+
+TEST_F(ArchiveStoreTest, MissingCommittedRecoveryDataIsAnErrorNotASilentLoss) {
+  {
+    auto s = create();
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->archive("ian/X", testMessage(1)).outcome, IngestOutcome::kArchived);
+  }
+  fs::resize_file(dir / "store/Recovery/00000001.rec", 10);
+  auto s = ArchiveStore::open(dir / "store", keys.instance, false);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("committed data is missing"), std::string::npos) << s.error().message;
+}
+
+TEST_F(ArchiveStoreTest, UnlockWithRecoveryKeyMovesAStoreToAnotherInstance) {
+  {
+    auto s = create();
+    ASSERT_TRUE(s);
+    ASSERT_EQ(s->archive("jo/Inbox", testMessage(1)).outcome, IngestOutcome::kArchived);
+  }
+  Keys other;
+  auto refused = ArchiveStore::open(dir / "store", other.instance, false);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("Unable to unlock archive store (Identifier: " +
+                                         keyId(keys.instance.recovery_public_key) + ")"),
+            std::string::npos)
+      << refused.error().message;
+  EXPECT_FALSE(ArchiveStore::unlock(dir / "store", other.instance, toHex(std::string(32, 'x'))).ok());
+  const std::string secret(reinterpret_cast<const char*>(keys.recovery.secret_key.data()), 32);
+  ASSERT_TRUE(ArchiveStore::unlock(dir / "store", other.instance, toHex(secret)).ok());
+  auto s = ArchiveStore::open(dir / "store", other.instance, false);
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto m = (*s)->messagesIn("jo/Inbox");
+  EXPECT_EQ(*(*s)->readMessage((*m)[0].id), testMessage(1));
+}
+
+TEST_F(ArchiveStoreTest, NewerFormatAndOldFirebirdFilesAreRefused) {
+  { ASSERT_TRUE(create()); }
+  {
+    auto kf = readKeyFile(dir / "store/MailStoreFileGroup.key");
+    kf->format = kStoreFormatVersion + 1;
+    ASSERT_TRUE(writeKeyFile(dir / "store/MailStoreFileGroup.key", *kf).ok());
+    auto s = ArchiveStore::open(dir / "store", keys.instance, false);
+    ASSERT_FALSE(s.ok());
+    EXPECT_NE(s.error().message.find("newer than this version supports"), std::string::npos) << s.error().message;
+    kf->format = kStoreFormatVersion;
+    ASSERT_TRUE(writeKeyFile(dir / "store/MailStoreFileGroup.key", *kf).ok());
+  }
+  {
+    // Mark the database header as ODS 11 (Firebird 2.x).
+    std::fstream f(dir / "store/MailStoreFileGroup.fdb", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(18);
+    const unsigned char ods11[2] = {0x0B, 0x80};
+    f.write(reinterpret_cast<const char*>(ods11), 2);
+  }
+  auto s = ArchiveStore::open(dir / "store", keys.instance, false);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("Unsupported Firebird Database file detected"), std::string::npos)
+      << s.error().message << " / " << s.error().details;
+}
+
+// A child process archives as fast as it can and reports each acknowledged
+// message on a pipe; the parent kills it with SIGKILL at a random moment,
+// then reopens the store and checks every acknowledged message.
+TEST_F(ArchiveStoreTest, KillDuringArchivingLosesNothingAcknowledged) {
+  { ASSERT_TRUE(create()); }
+  std::mt19937 rng(12345);
+  std::map<std::int64_t, int> acknowledged;  // message id -> generator number
+  int next = 0;
+  for (int round = 0; round < 20; ++round) {
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    const int first = next;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      ::close(fds[0]);
+      auto s = ArchiveStore::open(dir / "store", keys.instance, false);
+      if (!s) ::_exit(3);
+      for (int n = first;; ++n) {
+        // Several writers at once so batches hold many messages.
+        std::vector<std::future<IngestResult>> f;
+        for (int k = 0; k < 8; ++k) {
+          IngestItem item;
+          item.folder = "kim/Inbox";
+          item.content = (*s)->prepare(testMessage(n * 8 + k));
+          f.push_back((*s)->submit(std::move(item)));
+        }
+        for (int k = 0; k < 8; ++k) {
+          auto r = f[static_cast<std::size_t>(k)].get();
+          if (r.outcome != IngestOutcome::kArchived) continue;
+          std::int64_t rec[2] = {r.message_id, n * 8 + k};
+          if (::write(fds[1], rec, sizeof rec) != sizeof rec) ::_exit(4);
+        }
+      }
+    }
+    ::close(fds[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    std::int64_t rec[2];
+    while (::read(fds[0], rec, sizeof rec) == sizeof rec) {
+      acknowledged[rec[0]] = static_cast<int>(rec[1]);
+      next = std::max(next, static_cast<int>(rec[1] / 8) + 1);
+    }
+    ::close(fds[0]);
+    next += 1000;  // fresh numbers for the next round
+  }
+  ASSERT_GT(acknowledged.size(), 100u);
+  auto s = reopen();
+  ASSERT_TRUE(s);
+  for (const auto& [id, n] : acknowledged) {
+    auto raw = s->readMessage(id);
+    ASSERT_TRUE(raw.ok()) << "acknowledged message " << id << ": " << raw.error().message;
+    ASSERT_EQ(*raw, testMessage(n));
+  }
+  auto report = s->verify({});
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems[0];
+  // Re-archiving acknowledged messages adds no duplicate.
+  int dups = 0;
+  for (const auto& [id, n] : acknowledged) {
+    if (dups >= 50) break;
+    EXPECT_EQ(s->archive("kim/Inbox", testMessage(n)).outcome, IngestOutcome::kDuplicate);
+    ++dups;
+  }
+}
+
+}  // namespace
+}  // namespace spe::store
