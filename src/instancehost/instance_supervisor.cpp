@@ -16,6 +16,8 @@
 #include <cstring>
 #include <fstream>
 #include <set>
+
+#include "common/password.h"
 #include <thread>
 
 #include "common/logging.h"
@@ -95,10 +97,42 @@ InstanceSupervisor::Managed* InstanceSupervisor::find(const std::string& id) {
   return it == instances_.end() ? nullptr : it->second.get();
 }
 
+// Reads the host key, creating it (mode 600) on first use. Empty on failure.
+static std::string loadOrCreateHostKey(const std::string& path) {
+  std::error_code ec;
+  fs::create_directories(fs::path(path).parent_path(), ec);
+  if (!fs::exists(path)) {
+    const std::string hex = randomHex(32);
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+      logger("instances")->error("cannot create the host key '{}': {}", path, std::strerror(errno));
+      return {};
+    }
+    const std::string line = hex + "\n";
+    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) {
+      logger("instances")->error("cannot write the host key '{}'", path);
+      return {};
+    }
+    logger("instances")->info("created the host key {}", path);
+  }
+  std::ifstream in(path);
+  std::string hex;
+  std::getline(in, hex);
+  if (hex.size() != 64) {
+    logger("instances")->error("the host key '{}' is damaged", path);
+    return {};
+  }
+  return hex;
+}
+
 void InstanceSupervisor::begin() {
   std::error_code ec;
   fs::create_directories(options_.runtime_directory, ec);
   ::chmod(options_.runtime_directory.c_str(), 0700);
+  host_key_hex_ = loadOrCreateHostKey(options_.host_key_file.empty() ? options_.runtime_directory + "/host.key"
+                                                                     : options_.host_key_file);
   sigchld_ = std::make_unique<asio::signal_set>(io_, SIGCHLD);
   reap();
   if (!options_.state_file.empty() && fs::exists(options_.state_file)) {
@@ -244,15 +278,29 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
   const std::string socket = socketPath(id);
   if (socket.size() >= 100) return fail("The runtime socket path '" + socket + "' is too long.");
 
-  int out[2], err[2];
+  if (host_key_hex_.empty()) return fail("The host key is not available (see the host's log).");
+  int out[2], err[2], key[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return fail("Cannot create a pipe.");
   if (::pipe2(err, O_CLOEXEC) != 0) {
     ::close(out[0]);
     ::close(out[1]);
     return fail("Cannot create a pipe.");
   }
+  if (::pipe2(key, O_CLOEXEC) != 0) {
+    for (int fd : {out[0], out[1], err[0], err[1]}) ::close(fd);
+    return fail("Cannot create a pipe.");
+  }
+  // The key fits in the pipe's buffer: write it now, the instance reads it at start.
+  const std::string key_line = host_key_hex_ + "\n";
+  const bool key_written = ::write(key[1], key_line.data(), key_line.size()) == static_cast<ssize_t>(key_line.size());
+  ::close(key[1]);
+  if (!key_written) {
+    for (int fd : {out[0], out[1], err[0], err[1], key[0]}) ::close(fd);
+    return fail("Cannot hand the host key to the instance.");
+  }
   std::vector<std::string> args = {options_.instance_binary, "--id", id, "--base-directory", spec.base_directory,
-                                   "--socket", socket, "--log-level", spec.debug_log ? "debug" : "info"};
+                                   "--socket", socket, "--log-level", spec.debug_log ? "debug" : "info",
+                                   "--key-fd", "3"};
   if (safe_mode) args.emplace_back("--safe-mode");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -263,7 +311,8 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  posix_spawn_file_actions_adddup2(&fa, key[0], 3);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 4);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
@@ -278,6 +327,7 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
   posix_spawnattr_destroy(&attr);
   ::close(out[1]);
   ::close(err[1]);
+  ::close(key[0]);
   if (rc != 0) {
     ::close(out[0]);
     ::close(err[0]);

@@ -42,6 +42,10 @@ struct SupervisorOptions {
   std::string instance_binary;
   std::string runtime_directory;
   std::string state_file;  // last known instance list, for starting without the Management Server
+  // The host key (64 hex characters, mode 600) that protects every
+  // instance's key file; handed to each instance on a pipe. Created on
+  // first use. Empty = <runtime_directory>/host.key.
+  std::string host_key_file;
   std::chrono::milliseconds ready_timeout{30000};
   std::chrono::milliseconds stop_timeout{10000};
   std::chrono::milliseconds backoff_initial{2000};
@@ -99,6 +103,7 @@ class InstanceSupervisor {
   asio::io_context& io_;
   asio::thread_pool pool_{4};  // blocking starts and restarts
   SupervisorOptions options_;
+  std::string host_key_hex_;
   std::unique_ptr<asio::signal_set> sigchld_;
   mutable std::mutex mutex_;
   std::condition_variable exited_;

@@ -19,6 +19,7 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   o.instance_binary = config_.instance_binary;
   o.runtime_directory = config_.role.data_directory + "/run";
   o.state_file = config_.role.data_directory + "/instances.json";
+  o.host_key_file = config_.role.data_directory + "/keys/host.key";
   o.stop_timeout = std::chrono::seconds(config_.stop_timeout_seconds);
   o.ready_timeout = std::chrono::seconds(config_.ready_timeout_seconds);
   supervisor_ = std::make_unique<InstanceSupervisor>(agent_.io(), o);

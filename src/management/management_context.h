@@ -28,5 +28,6 @@ void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContex
 void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ctx);
+void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 
 }  // namespace spe::management

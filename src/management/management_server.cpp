@@ -117,6 +117,7 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   registerServerFunctions(impl->registry, *impl->ctx);
   registerSmtpFunctions(impl->registry, *impl->ctx);
   registerInstanceFunctions(impl->registry, *impl->ctx);
+  registerArchiveFunctions(impl->registry, *impl->ctx);
   {
     InstanceControl* control = impl->instances.get();
     // The list goes out only when the host does not have the current version.

@@ -152,8 +152,9 @@ class ArchiveStore {
   // Folder changes (refused when write protected).
   Status renameFolder(const std::string& from, const std::string& to);
   // Removes folders below `under` ("" = all) that hold no message and have
-  // no subfolder that does; returns how many were removed.
-  Result<int> deleteEmptyFolders(const std::string& under);
+  // no subfolder that does, except those in `keep` (folders that hold mail
+  // in other stores) and top-level archives; returns how many were removed.
+  Result<int> deleteEmptyFolders(const std::string& under, const std::set<std::string>& keep = {});
   Status createFolder(const std::string& path);
 
   Result<VerifyReport> verify(const OperationControl& control);

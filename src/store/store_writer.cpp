@@ -287,7 +287,7 @@ Status ArchiveStore::renameFolder(const std::string& from, const std::string& to
   return (*tx)->commit();
 }
 
-Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under) {
+Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under, const std::set<std::string>& keep) {
   SPE_TRY(refuseIfProtected());
   std::lock_guard wl(write_mutex_);
   auto tx = db_->begin();
@@ -299,7 +299,7 @@ Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under) {
   for (const auto& r : *rows) {
     const std::string path = dbStr(r[1]);
     if (!under.empty() && path != under && path.rfind(under + "/", 0) != 0) continue;
-    if (path.find('/') == std::string::npos) continue;  // user archives stay
+    if (path.find('/') == std::string::npos || keep.count(path)) continue;  // user archives stay
     SPE_TRY((*tx)->exec("DELETE FROM FOLDERS WHERE ID = ?", {dbInt(r[0])}));
     recovery.push_back({{"t", "df"}, {"p", path}});
   }

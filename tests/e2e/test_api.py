@@ -21,6 +21,16 @@ IMPLEMENTED = {
     "CreateInstance", "GetInstances", "GetInstanceConfiguration", "SetInstanceConfiguration", "StartInstances",
     "StopInstances", "RestartInstances", "FreezeInstances", "ThawInstances", "DeleteInstances",
     "GetInstanceStatistics", "GetInstanceProcessLiveStatistics", "GetArchiveAdminEnabled", "SetArchiveAdminEnabled",
+    # the archive (issue 4)
+    "CreateUser", "DeleteUser", "GetUsers", "GetUserInfo", "RenameUser", "SetUserPassword", "SetUserFullName",
+    "SetUserEmailAddresses", "SetUserPop3UserNames", "SetUserPrivileges", "SetUserLoginPrivileges",
+    "SetUserAuthentication", "SetUserDistinguishedName", "SetUserPrivilegesOnFolder", "ClearUserPrivilegesOnFolders",
+    "GetChildFolders", "MoveFolder", "DeleteEmptyFolders", "GetFolderStatistics",
+    "CreateStore", "AttachStore", "DetachStore", "RenameStore", "SetStorePath", "SetStoreRequestedState", "GetStores",
+    "RetryOpenStores", "UnlockStore", "GetStoreAutoCreateConfiguration", "SetStoreAutoCreateConfiguration",
+    "VerifyStore", "VerifyStores", "RecoverStore", "RecreateRecoveryRecords", "RefreshAllStoreStatistics",
+    "CreateProfile", "GetProfiles", "DeleteProfile", "RunProfile", "RunTemporaryProfile", "GetWorkerResults",
+    "GetWorkerResultReport", "GetTimeZones",
 }
 
 
@@ -158,7 +168,7 @@ class ApiProtocolTest(unittest.TestCase):
                          {"name": "port", "type": "number", "nullable": False})
 
     def test_unsupported_and_unknown_functions(self):
-        env = self.p.invoke("CreateUser", instanceID="x", userName="u")
+        env = self.p.invoke("CompactStore", instanceID="x", id="1")
         self.assertEqual(env["statusCode"], "failed")
         self.assertIn("not supported", env["error"]["message"])
         status, _, body = self.p.request("/api/invoke/NoSuchFunction")

@@ -74,8 +74,14 @@ class InstancesTest(unittest.TestCase):
         self.assertIn("[Iacme]", p.log("instancehost"))
         # statistics from the instance process
         stats = p.ok("GetInstanceStatistics", instanceID="acme")
-        self.assertEqual(stats, {"totalSizeMB": 0, "databaseFileSizeMB": 0, "contentFileSizeMB": 0,
-                                 "indexFileSizeMB": 0, "numberOfMessages": 0})
+        self.assertEqual(list(stats), ["totalSizeMB", "databaseFileSizeMB", "contentFileSizeMB", "indexFileSizeMB",
+                                       "numberOfMessages"])
+        self.assertEqual(stats["numberOfMessages"], 0)
+        self.assertGreater(stats["databaseFileSizeMB"], 0)  # master database and the first store's database
+        # a new instance has its recovery key file and one current store
+        self.assertEqual(os.stat(os.path.join(base, "RecoveryKey.txt")).st_mode & 0o777, 0o600)
+        stores = p.ok("GetStores", instanceID="acme")
+        self.assertEqual([(s["name"], s["requestedState"]) for s in stores], [("DefaultFileGroup", "current")])
         live = p.ok("GetInstanceProcessLiveStatistics", instanceID="acme")
         for k in ["processUniqueID", "timestamp", "totalProcessorMilliseconds", "totalIOReadBytes",
                   "totalIOWriteBytes", "totalIOOtherBytes", "totalRemoteProcedureCalls", "totalMessagesArchived",

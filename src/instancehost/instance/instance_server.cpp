@@ -7,6 +7,7 @@
 #include "common/firebird_db.h"
 #include "common/logging.h"
 #include "common/password.h"
+#include "instancehost/instance/instance_keys.h"
 #include "instancehost/instance/process_stats.h"
 
 namespace spe::instance {
@@ -38,7 +39,10 @@ double mb(std::int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 10
 InstanceServer::InstanceServer(const InstanceOptions& options)
     : options_(options), process_unique_id_(newGuid()) {}
 
-InstanceServer::~InstanceServer() { pool_.join(); }
+InstanceServer::~InstanceServer() {
+  pool_.join();
+  if (stores_) stores_->closeAll();
+}
 
 Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptions& options) {
   std::unique_ptr<InstanceServer> s(new InstanceServer(options));
@@ -51,6 +55,24 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   auto db = InstanceMasterDb::open(options.base_directory + "/MailStoreMaster.fdb");
   if (!db) return db.error();
   s->db_ = std::move(db.value());
+  if (options.key_fd < 0) {
+    return makeError(ErrorCode::kInvalidArgument, "No host key: spe-instance is started by spe-instancehost (--key-fd).");
+  }
+  auto host_key = readHostKey(options.key_fd);
+  if (!host_key) return host_key.error();
+  auto keys = loadOrCreateInstanceKeys(options.base_directory, options.instance_id, *host_key);
+  if (!keys) return keys.error();
+  s->users_ = std::make_unique<UserDirectory>(*s->db_);
+  s->stores_ = std::make_unique<StoreManager>(*s->db_, options.base_directory, *keys);
+  SPE_TRY(s->stores_->openAll());
+  s->profiles_ = std::make_unique<ProfileStore>(*s->db_, keys->instance_key);
+  s->results_ = std::make_unique<WorkerResults>(*s->db_);
+  SPE_TRY(s->results_->markAbandoned());
+  s->importer_ = std::make_unique<Importer>(*s->stores_, *s->users_, s->gate_);
+  s->context_ = std::make_unique<InstanceContext>(InstanceContext{options.instance_id, options.base_directory, *s->db_,
+                                                                  *s->users_, *s->stores_, *s->profiles_,
+                                                                  *s->results_, *s->importer_, s->gate_});
+  s->api_ = std::make_unique<InstanceApi>(*s->context_);
   return s;
 }
 
@@ -78,21 +100,55 @@ void InstanceServer::stop() {
   io_.stop();
 }
 
-Json InstanceServer::statistics() const {
-  const fs::path data = fs::path(options_.base_directory) / "Data";
-  std::int64_t db = 0, content = 0, index = 0;
-  std::error_code ec;
-  for (fs::directory_iterator it(data, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_directory()) continue;
-    db += sizeOf(it->path() / "MailStoreFileGroup.fdb");
-    content += sizeOf(it->path() / "Content");
-    index += sizeOf(it->path() / "Index");
+Result<Json> InstanceServer::statistics() {
+  // The master database counts as a database file; recovery records as content.
+  std::int64_t db = sizeOf(fs::path(options_.base_directory) / "MailStoreMaster.fdb"), content = 0, index = 0;
+  std::int64_t messages = 0;
+  for (const auto& [id, s] : stores_->loaded()) {
+    const auto sizes = s->sizes();
+    db += sizes.database;
+    content += sizes.content + sizes.recovery;
+    index += sizes.index;
+    auto st = s->statistics();
+    if (!st) return st.error();
+    messages += st->messages;
   }
   return Json{{"totalSizeMB", mb(db + content + index)},
               {"databaseFileSizeMB", mb(db)},
               {"contentFileSizeMB", mb(content)},
               {"indexFileSizeMB", mb(index)},
-              {"numberOfMessages", 0}};
+              {"numberOfMessages", messages}};
+}
+
+Result<Json> InstanceServer::callApi(const RpcRequest& r) {
+  const std::string function = r.params.value("function", "");
+  const std::string operation = r.params.value("operationId", "");
+  const Json args = r.params.value("args", Json::object());
+  auto cancelled = std::make_shared<std::atomic<bool>>(false);
+  if (!operation.empty()) {
+    std::lock_guard lock(operations_mutex_);
+    operations_[operation] = cancelled;
+  }
+  ApiCall call{args, r.params.value("caller", ""), {}, {}};
+  // Progress goes out at most every 250 ms (and always at 100 %).
+  auto last = std::make_shared<std::chrono::steady_clock::time_point>();
+  call.control.progress = [&r, last](int percent, const std::string& text) {
+    const auto now = std::chrono::steady_clock::now();
+    if (percent < 100 && now - *last < std::chrono::milliseconds(250)) return;
+    *last = now;
+    if (r.progress) r.progress(percent, text);
+  };
+  call.control.cancelled = [cancelled] { return cancelled->load(); };
+  call.log = [](const std::string& line) { logger("instance")->info("{}", line); };
+  Result<Json> result = api_->call(function, call);
+  if (!operation.empty()) {
+    std::lock_guard lock(operations_mutex_);
+    operations_.erase(operation);
+  }
+  if (result && function.rfind("Run", 0) == 0 && result->is_object()) {
+    messages_archived_ += result->value("itemsArchived", std::int64_t{0});
+  }
+  return result;
 }
 
 Json InstanceServer::liveStatistics() const {
@@ -107,7 +163,7 @@ Json InstanceServer::liveStatistics() const {
               {"totalIOWriteBytes", p.io_write_bytes},
               {"totalIOOtherBytes", p.io_other_bytes},
               {"totalRemoteProcedureCalls", rpc_calls_.load()},
-              {"totalMessagesArchived", 0},
+              {"totalMessagesArchived", messages_archived_.load()},
               {"totalMessagesChecked", 0},
               {"currentPrivateMemoryBytes", p.private_memory_bytes}};
 }
@@ -120,6 +176,14 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
                 {"frozen", gate_.frozen()}, {"processUniqueID", process_unique_id_}};
   }
   if (r.method == "statistics") return statistics();
+  if (r.method == "api") return callApi(r);
+  if (r.method == "cancel") {
+    std::lock_guard lock(operations_mutex_);
+    auto it = operations_.find(p.value("operationId", ""));
+    if (it == operations_.end()) return Json{{"cancelled", false}};
+    it->second->store(true);
+    return Json{{"cancelled", true}};
+  }
   if (r.method == "liveStatistics") return liveStatistics();
   if (r.method == "freeze") {
     const auto timeout = std::chrono::milliseconds(p.value("timeoutMilliseconds", 60000));

@@ -8,11 +8,14 @@
 #pragma once
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 
 #include "common/asio.h"
 #include "common/rpc.h"
+#include "instancehost/instance/instance_api.h"
 #include "instancehost/instance/master_db.h"
 #include "instancehost/instance/write_gate.h"
 
@@ -25,6 +28,7 @@ struct InstanceOptions {
   std::string log_level = "info";
   bool safe_mode = false;
   std::chrono::milliseconds drain_timeout{8000};
+  int key_fd = -1;  // the host key arrives on this descriptor
 };
 
 class InstanceServer {
@@ -41,16 +45,27 @@ class InstanceServer {
 
  private:
   explicit InstanceServer(const InstanceOptions& options);
-  Json statistics() const;
+  Result<Json> statistics();
   Json liveStatistics() const;
+  Result<Json> callApi(const RpcRequest& request);
 
   InstanceOptions options_;
   std::unique_ptr<InstanceMasterDb> db_;
   WriteGate gate_;
+  std::unique_ptr<UserDirectory> users_;
+  std::unique_ptr<StoreManager> stores_;
+  std::unique_ptr<ProfileStore> profiles_;
+  std::unique_ptr<WorkerResults> results_;
+  std::unique_ptr<Importer> importer_;
+  std::unique_ptr<InstanceContext> context_;
+  std::unique_ptr<InstanceApi> api_;
+  std::mutex operations_mutex_;
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> operations_;  // running calls by operation id
   std::string process_unique_id_;
   std::atomic<std::int64_t> rpc_calls_{0};
+  std::atomic<std::int64_t> messages_archived_{0};
   asio::io_context io_;
-  asio::thread_pool pool_{2};
+  asio::thread_pool pool_{8};
   std::unique_ptr<LocalRpcServer> server_;
 };
 

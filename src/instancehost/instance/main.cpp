@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "common/logging.h"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     else if (i + 1 < argc && a == "--base-directory") o.base_directory = argv[++i];
     else if (i + 1 < argc && a == "--socket") o.socket_path = argv[++i];
     else if (i + 1 < argc && a == "--log-level") o.log_level = argv[++i];
+    else if (i + 1 < argc && a == "--key-fd") o.key_fd = std::atoi(argv[++i]);
     else {
       std::cerr << "spe-instance: unknown argument '" << a << "'\n";
       return 2;

@@ -14,6 +14,25 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " EVENT VARCHAR(64) NOT NULL,"
         " DETAILS VARCHAR(4000))",
     },
+    {
+        // Users: USER_KEY is the lower-cased name (names are case-insensitive).
+        "CREATE TABLE USERS (USER_KEY VARCHAR(255) NOT NULL PRIMARY KEY, USER_NAME VARCHAR(255) NOT NULL,"
+        " FULL_NAME VARCHAR(255), DISTINGUISHED_NAME VARCHAR(1000), AUTHENTICATION VARCHAR(32) NOT NULL,"
+        " PASSWORD_HASH VARCHAR(256), PRIVILEGES VARCHAR(500) NOT NULL, LOGIN_PRIVILEGES VARCHAR(500) NOT NULL,"
+        " EMAIL_ADDRESSES VARCHAR(8000), POP3_USER_NAMES VARCHAR(4000), MFA_STATUS VARCHAR(32) NOT NULL)",
+        "CREATE TABLE FOLDER_GRANTS (USER_KEY VARCHAR(255) NOT NULL, FOLDER VARCHAR(1000) NOT NULL,"
+        " FOLDER_HASH CHAR(64) NOT NULL, PRIVILEGES VARCHAR(100) NOT NULL, PRIMARY KEY (USER_KEY, FOLDER_HASH))",
+        "CREATE TABLE STORES (ID BIGINT NOT NULL PRIMARY KEY, NAME VARCHAR(255) NOT NULL,"
+        " REQUESTED_STATE VARCHAR(32) NOT NULL, DATABASE_PATH VARCHAR(1000) NOT NULL,"
+        " STATISTICS_COUNT BIGINT DEFAULT 0 NOT NULL, STATISTICS_SIZE BIGINT DEFAULT 0 NOT NULL)",
+        "CREATE TABLE PROFILES (ID BIGINT NOT NULL PRIMARY KEY, NAME VARCHAR(255) NOT NULL,"
+        " OWNER VARCHAR(255) NOT NULL, CONNECTOR VARCHAR(64) NOT NULL, PROFILE_JSON VARCHAR(8000) NOT NULL,"
+        " SECRETS VARCHAR(4000))",
+        "CREATE TABLE WORKER_RESULTS (ID BIGINT NOT NULL PRIMARY KEY, PROFILE_ID BIGINT, PROFILE_NAME VARCHAR(255),"
+        " USER_NAME VARCHAR(255), RESULT VARCHAR(32) NOT NULL, ITEMS_ARCHIVED BIGINT DEFAULT 0 NOT NULL,"
+        " START_TIME BIGINT NOT NULL, COMPLETE_TIME BIGINT, MACHINE_NAME VARCHAR(255), REPORT VARCHAR(8000))",
+        "CREATE INDEX WORKER_RESULTS_START ON WORKER_RESULTS (START_TIME)",
+    },
 };
 
 }  // namespace
@@ -24,6 +43,19 @@ Result<std::unique_ptr<InstanceMasterDb>> InstanceMasterDb::open(const std::stri
   auto version = applyMigrations(**db, kMigrations, "'" + path + "'");
   if (!version) return version.error();
   return std::unique_ptr<InstanceMasterDb>(new InstanceMasterDb(std::move(db.value())));
+}
+
+Result<Json> InstanceMasterDb::setting(const std::string& name, const Json& fallback) {
+  auto rows = db_->query("SELECT SETTING_VALUE FROM SETTINGS WHERE NAME = ?", {name});
+  if (!rows) return rows.error();
+  if (rows->empty()) return fallback;
+  Json j = Json::parse(dbStr((*rows)[0][0]), nullptr, false);
+  return j.is_discarded() ? fallback : j;
+}
+
+Status InstanceMasterDb::setSetting(const std::string& name, const Json& value) {
+  return db_->exec("UPDATE OR INSERT INTO SETTINGS (NAME, SETTING_VALUE) VALUES (?, ?) MATCHING (NAME)",
+                   {name, value.dump()});
 }
 
 Status InstanceMasterDb::audit(const std::string& user, const std::string& event, const std::string& details) {

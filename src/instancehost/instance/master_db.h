@@ -1,6 +1,7 @@
 // InstanceMasterDb: the instance's MailStoreMaster.fdb (embedded Firebird):
-// settings and the audit log now; users, folders, profiles and jobs come with
-// the archive issue. Schema versioned by migrations applied at open.
+// settings, the audit log, users and folder grants, the store registry,
+// profiles and worker results. Schema versioned by migrations applied at
+// open; the repositories (users.h, store_manager.h, profiles.h) use db().
 // Thread safety: safe from any thread (FirebirdDb serialises).
 #pragma once
 
@@ -19,6 +20,12 @@ class InstanceMasterDb {
 
   Status audit(const std::string& user, const std::string& event, const std::string& details);
   Result<Json> auditLog(int limit);
+
+  // SETTINGS: small JSON values by name.
+  Result<Json> setting(const std::string& name, const Json& fallback);
+  Status setSetting(const std::string& name, const Json& value);
+
+  FirebirdDb& db() { return *db_; }
 
  private:
   explicit InstanceMasterDb(std::unique_ptr<FirebirdDb> db) : db_(std::move(db)) {}

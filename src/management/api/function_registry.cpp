@@ -35,6 +35,12 @@ bool Args::flag(const std::string& name, bool fallback) const {
   return it != values_.end() && it->second.is_boolean() ? it->second.get<bool>() : fallback;
 }
 
+Json Args::toJson() const {
+  Json out = Json::object();
+  for (const auto& [name, value] : values_) out[name] = value;
+  return out;
+}
+
 const Json& Args::json(const std::string& name) const {
   static const Json kNull;
   auto it = values_.find(name);

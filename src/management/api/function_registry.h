@@ -44,6 +44,8 @@ class Args {
   std::int64_t num(const std::string& name, std::int64_t fallback = 0) const;
   bool flag(const std::string& name, bool fallback = false) const;
   const Json& json(const std::string& name) const;
+  // Every present argument as one JSON object (forwarded to instances).
+  Json toJson() const;
 
  private:
   std::map<std::string, Json> values_;

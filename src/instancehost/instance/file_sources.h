@@ -1,0 +1,51 @@
+// Message sources that read files on the instance's host, for the file
+// import connectors:
+//   emlDirectory  one message per file; subdirectories become folders
+//   mbox          a file, or a directory of mbox files (each a folder)
+//   maildir       a Maildir++ tree (cur/ and new/; ".Sub.Folder" and
+//                 nested maildirs become folders; the root is "Inbox")
+// A source first lists its units of work (files, with the folder each goes
+// to) so progress can be shown, then yields raw messages one by one.
+// Thread safety: a source is used by one thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace spe::instance {
+
+constexpr std::size_t kMaxMessageBytes = 100u << 20;
+
+struct SourceMessage {
+  std::string folder;  // relative folder below the target ("" = the target itself)
+  std::string origin;  // file (and position) for reports
+  std::string raw;
+  std::string error;  // when the message could not be read
+};
+
+class MessageSource {
+ public:
+  virtual ~MessageSource() = default;
+  // Estimated number of messages (for progress); may be approximate.
+  virtual std::int64_t estimate() const = 0;
+  // Calls `each` for every message; stops early when it returns false.
+  virtual Status forEach(const std::function<bool(SourceMessage&&)>& each) = 0;
+};
+
+struct FileSourceOptions {
+  std::string connector;  // emlDirectory, mbox, maildir
+  std::string path;
+  bool include_subfolders = true;
+};
+
+Result<std::unique_ptr<MessageSource>> openFileSource(const FileSourceOptions& options);
+
+// Splits mbox text into messages (mboxrd: ">From " lines lose one '>').
+std::vector<std::string> splitMbox(const std::string& text);
+
+}  // namespace spe::instance

@@ -1,0 +1,227 @@
+#include "instancehost/instance/importer.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "common/logging.h"
+#include "instancehost/instance/file_sources.h"
+
+namespace spe::instance {
+namespace {
+
+constexpr std::size_t kMaxListed = 200;  // warnings and errors kept in a report
+constexpr std::size_t kQueueLimit = 256;
+
+// A bounded queue closed by the producer.
+template <typename T>
+class Channel {
+ public:
+  explicit Channel(std::size_t limit) : limit_(limit) {}
+  bool push(T item) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return queue_.size() < limit_ || closed_; });
+    if (closed_) return false;
+    queue_.push_back(std::move(item));
+    not_empty_.notify_one();
+    return true;
+  }
+  std::optional<T> pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return std::nullopt;
+    T item = std::move(queue_.front());
+    queue_.pop_front();
+    not_full_.notify_one();
+    return item;
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    not_empty_.notify_all();
+    not_full_.notify_all();
+  }
+
+ private:
+  std::size_t limit_;
+  std::mutex mutex_;
+  std::condition_variable not_empty_, not_full_;
+  std::deque<T> queue_;
+  bool closed_ = false;
+};
+
+struct InFlight {
+  std::string folder;
+  std::string origin;
+  std::string warning;
+  std::string error;  // failed before reaching the store
+  std::future<store::IngestResult> result;
+  std::optional<WriteGate::Permit> permit;
+};
+
+}  // namespace
+
+ImportOutcome Importer::run(const Profile& profile, const store::OperationControl& control) {
+  ImportOutcome out;
+  auto fail = [&](const std::string& why) {
+    out.result = "failed";
+    out.error = why;
+    out.report["error"] = why;
+    return out;
+  };
+  auto target = store::ArchiveStore::normaliseFolder(profile.details.value("targetUserFolder", ""));
+  if (!target) return fail("'details.targetUserFolder': " + target.error().message);
+  const std::string archive = target->substr(0, target->find('/'));
+  auto user = users_.find(archive);
+  if (!user) return fail(user.error().message);
+  if (!user->has_value() || (*user)->name == kArchiveAdmin) {
+    return fail("'details.targetUserFolder' must start with the name of a user archive; there is no user '" + archive +
+                "'.");
+  }
+  const std::string base = (*user)->name + target->substr(archive.size());
+  FileSourceOptions so;
+  so.connector = profile.connector;
+  so.path = profile.details.value("path", "");
+  auto sub = detailFlag(profile.details, "includeSubfolders", true);
+  so.include_subfolders = sub ? *sub : true;
+  auto source = openFileSource(so);
+  if (!source) return fail(source.error().message);
+  if (auto cur = stores_.current(); !cur) return fail(cur.error().message);
+
+  const std::int64_t estimate = (*source)->estimate();
+  const auto started = std::chrono::steady_clock::now();
+  Channel<SourceMessage> inbox(kQueueLimit);
+  Channel<InFlight> pending(kQueueLimit * 4);
+  std::atomic<bool> abort{false};
+  std::string abort_reason;
+  std::mutex abort_mutex;
+  Json folders = Json::object();
+  Json warnings = Json::array(), errors = Json::array();
+
+  auto workers = std::vector<std::thread>();
+  for (int w = 0; w < 2; ++w) {
+    workers.emplace_back([&] {
+      while (auto m = inbox.pop()) {
+        InFlight f;
+        f.folder = m->folder.empty() ? base : base + "/" + m->folder;
+        f.origin = m->origin;
+        if (!m->error.empty()) {
+          f.error = m->error;
+          pending.push(std::move(f));
+          continue;
+        }
+        store::IngestItem item;
+        item.headers = store::parseMessageHeaders(m->raw);
+        f.warning = item.headers.warning;
+        item.folder = f.folder;
+        f.permit.emplace(gate_.acquire());
+        auto cur = stores_.current();
+        if (!cur) {
+          f.error = cur.error().message;
+          f.permit.reset();
+          pending.push(std::move(f));
+          continue;
+        }
+        item.content = (*cur)->prepare(m->raw);
+        f.result = (*cur)->submit(std::move(item));
+        pending.push(std::move(f));
+      }
+    });
+  }
+  std::thread collector([&] {
+    std::int64_t seen = 0;
+    auto tally = [&](const std::string& folder, const char* what) {
+      Json& f = folders[folder];
+      if (f.is_null()) f = Json{{"archived", 0}, {"duplicates", 0}, {"failed", 0}};
+      f[what] = f[what].get<std::int64_t>() + 1;
+    };
+    while (auto f = pending.pop()) {
+      ++seen;
+      if (!f->error.empty()) {
+        ++out.failed;
+        tally(f->folder, "failed");
+        if (errors.size() < kMaxListed) errors.push_back(f->origin + ": " + f->error);
+      } else {
+        const store::IngestResult r = f->result.get();
+        f->permit.reset();
+        if (r.outcome == store::IngestOutcome::kArchived) {
+          ++out.archived;
+          tally(f->folder, "archived");
+          if (!f->warning.empty()) {
+            ++out.warnings;
+            if (warnings.size() < kMaxListed) warnings.push_back(f->origin + ": " + f->warning);
+          }
+        } else if (r.outcome == store::IngestOutcome::kDuplicate) {
+          ++out.duplicates;
+          tally(f->folder, "duplicates");
+        } else {
+          ++out.failed;
+          tally(f->folder, "failed");
+          if (errors.size() < kMaxListed) errors.push_back(f->origin + ": " + r.error.message);
+          if (r.error.code == ErrorCode::kIo || r.error.code == ErrorCode::kDatabase) {
+            std::lock_guard lock(abort_mutex);
+            if (!abort.exchange(true)) abort_reason = r.error.message;
+          }
+        }
+      }
+      if (seen % 200 == 0) {
+        control.report(static_cast<int>(std::min<std::int64_t>(99, seen * 100 / std::max<std::int64_t>(estimate, 1))),
+                       "Archived " + std::to_string(out.archived) + ", duplicates " + std::to_string(out.duplicates) +
+                           ", failed " + std::to_string(out.failed) + " (" + std::to_string(seen) + " of about " +
+                           std::to_string(std::max(estimate, seen)) + ")");
+      }
+      if (seen % 5000 == 0) {
+        if (auto st = stores_.autoCreateIfFull(); !st) {
+          logger("import")->error("creating a new archive store failed: {}", st.error().message);
+        }
+      }
+    }
+  });
+
+  bool cancelled = false;
+  const Status read = (*source)->forEach([&](SourceMessage&& m) {
+    if (abort.load()) return false;
+    if (control.stop()) {
+      cancelled = true;
+      return false;
+    }
+    return inbox.push(std::move(m));
+  });
+  inbox.close();
+  for (auto& w : workers) w.join();
+  pending.close();
+  collector.join();
+  if (auto st = stores_.autoCreateIfFull(); !st) {
+    logger("import")->error("creating a new archive store failed: {}", st.error().message);
+  }
+
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  out.report = Json{{"archived", out.archived},
+                    {"duplicates", out.duplicates},
+                    {"failed", out.failed},
+                    {"warnings", warnings},
+                    {"errors", errors},
+                    {"folders", folders},
+                    {"seconds", seconds}};
+  if (!read) return fail(read.error().message);
+  if (abort.load()) {
+    return fail("The archive store refused messages: " + abort_reason +
+                " Messages acknowledged before are archived; run the profile again once the problem is fixed.");
+  }
+  if (cancelled) {
+    out.result = "cancelled";
+  } else if (out.failed > 0) {
+    out.result = "completedWithErrors";
+  } else if (out.warnings > 0) {
+    out.result = "completedWithWarnings";
+  } else {
+    out.result = "succeeded";
+  }
+  control.report(100, "Archived " + std::to_string(out.archived) + ", duplicates " + std::to_string(out.duplicates) +
+                          ", failed " + std::to_string(out.failed));
+  return out;
+}
+
+}  // namespace spe::instance

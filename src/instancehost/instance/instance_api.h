@@ -1,0 +1,74 @@
+// InstanceApi: the Management API functions carried out inside an instance
+// (users, folders, archive stores, profiles), dispatched by name.
+//
+// The Management Server has already checked argument names and types and
+// the caller's access; handlers check values. Functions that change data
+// hold a write permit (they wait while the instance is frozen).
+// Thread safety: call() may run on several threads at once.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "common/json_reader.h"
+#include "instancehost/instance/importer.h"
+#include "instancehost/instance/master_db.h"
+#include "instancehost/instance/profiles.h"
+#include "instancehost/instance/store_manager.h"
+#include "instancehost/instance/users.h"
+#include "instancehost/instance/write_gate.h"
+
+namespace spe::instance {
+
+struct InstanceContext {
+  std::string instance_id;
+  std::string base_directory;
+  InstanceMasterDb& db;
+  UserDirectory& users;
+  StoreManager& stores;
+  ProfileStore& profiles;
+  WorkerResults& results;
+  Importer& importer;
+  WriteGate& gate;
+};
+
+struct ApiCall {
+  const Json& args;
+  std::string caller;
+  store::OperationControl control;
+  std::function<void(const std::string&)> log;  // a line of log output for the caller
+
+  std::string str(const std::string& name, const std::string& fallback = {}) const;
+  bool has(const std::string& name) const;
+  std::int64_t num(const std::string& name, std::int64_t fallback = 0) const;
+  bool flag(const std::string& name, bool fallback = false) const;
+};
+
+using ApiHandler = std::function<Result<Json>(ApiCall&)>;
+
+class InstanceApi {
+ public:
+  explicit InstanceApi(InstanceContext& ctx);
+  Result<Json> call(const std::string& function, ApiCall& call);
+
+  // Used by the function groups (api_*.cpp) to register themselves.
+  void add(const std::string& name, ApiHandler handler, bool writes);
+  InstanceContext& context() { return ctx_; }
+  void audit(const ApiCall& call, const std::string& event, const std::string& details);
+
+ private:
+  struct Entry {
+    ApiHandler handler;
+    bool writes;
+  };
+  InstanceContext& ctx_;
+  std::map<std::string, Entry> functions_;
+};
+
+void registerUserFunctions(InstanceApi& api);
+void registerFolderFunctions(InstanceApi& api);
+void registerStoreFunctions(InstanceApi& api);
+void registerProfileFunctions(InstanceApi& api);
+
+}  // namespace spe::instance

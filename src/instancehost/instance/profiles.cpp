@@ -1,0 +1,266 @@
+#include "instancehost/instance/profiles.h"
+
+#include <unistd.h>
+
+#include <ctime>
+
+namespace spe::instance {
+namespace {
+
+const char* const kFileConnectors[] = {"emlDirectory", "mbox", "maildir"};
+const char* const kLaterConnectors[] = {"imap", "pop3", "imapMultidrop", "pop3Multidrop"};
+
+std::string sealSecrets(const Key256& key, const Json& secrets) {
+  if (secrets.empty()) return {};
+  std::string box;
+  seal(key, secrets.dump(), "spe-profile-secrets", box);
+  return toHex(box);
+}
+
+Json openSecrets(const Key256& key, const std::string& hex) {
+  if (hex.empty()) return Json::object();
+  auto box = fromHex(hex);
+  if (!box) return Json::object();
+  auto plain = open(key, *box, "spe-profile-secrets");
+  if (!plain) return Json::object();
+  Json j = Json::parse(*plain, nullptr, false);
+  return j.is_object() ? j : Json::object();
+}
+
+WorkerResult resultFromRow(const DbRow& r) {
+  WorkerResult w;
+  w.id = dbInt(r[0]);
+  w.profile_id = dbInt(r[1]);
+  w.profile_name = dbStr(r[2]);
+  w.user_name = dbStr(r[3]);
+  w.result = dbStr(r[4]);
+  w.items_archived = dbInt(r[5]);
+  w.start_time = dbInt(r[6]);
+  w.complete_time = dbInt(r[7]);
+  w.machine_name = dbStr(r[8]);
+  w.report = Json::parse(dbStr(r[9]), nullptr, false);
+  if (w.report.is_discarded()) w.report = Json::object();
+  return w;
+}
+
+constexpr const char* kResultColumns =
+    "SELECT ID, PROFILE_ID, PROFILE_NAME, USER_NAME, RESULT, ITEMS_ARCHIVED, START_TIME, COMPLETE_TIME, MACHINE_NAME, "
+    "REPORT FROM WORKER_RESULTS ";
+
+}  // namespace
+
+Json Profile::toJson() const {
+  return Json{{"id", id},         {"name", name},       {"type", "archive"},
+              {"owner", owner},   {"connector", connector}, {"details", details},
+              {"serverSideExecution", server_side}};
+}
+
+Result<bool> detailFlag(const Json& details, const std::string& key, bool fallback) {
+  if (!details.contains(key) || details[key].is_null()) return fallback;
+  const Json& v = details[key];
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    if (s == "1" || s == "true" || s == "True") return true;
+    if (s == "0" || s == "false" || s == "False" || s.empty()) return false;
+  }
+  if (v.is_number_integer()) return v.get<std::int64_t>() != 0;
+  return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be true or false.");
+}
+
+Result<std::string> detailString(const Json& details, const std::string& key, bool required) {
+  if (!details.contains(key) || details[key].is_null() ||
+      (details[key].is_string() && details[key].get<std::string>().empty())) {
+    if (required) return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' is required.");
+    return std::string();
+  }
+  if (!details[key].is_string()) return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be a string.");
+  return details[key].get<std::string>();
+}
+
+Result<Profile> parseProfile(const Json& p) {
+  if (!p.is_object()) return makeError(ErrorCode::kInvalidArgument, "'properties' must be a JSON object.");
+  for (const char* k : {"id", "version"}) {
+    if (p.contains(k)) {
+      return makeError(ErrorCode::kInvalidArgument, std::string("'properties.") + k + "' must be omitted.");
+    }
+  }
+  for (const auto& [key, value] : p.items()) {
+    if (key != "name" && key != "type" && key != "owner" && key != "connector" && key != "details" &&
+        key != "serverSideExecution") {
+      return makeError(ErrorCode::kInvalidArgument, "'properties' has the unknown key '" + key + "'.");
+    }
+  }
+  Profile r;
+  if (!p.contains("name") || !p["name"].is_string() || p["name"].get<std::string>().empty() ||
+      p["name"].get<std::string>().size() > 255) {
+    return makeError(ErrorCode::kInvalidArgument, "'properties.name' must be a string of 1 to 255 characters.");
+  }
+  r.name = p["name"].get<std::string>();
+  const std::string type = p.value("type", "archive");
+  if (type != "archive" && type != "I") {
+    return makeError(ErrorCode::kNotSupported, "'properties.type' '" + type +
+                                                   "' is not supported: only archiving profiles ('archive') are.");
+  }
+  if (p.contains("owner") && !p["owner"].is_string()) {
+    return makeError(ErrorCode::kInvalidArgument, "'properties.owner' must be a string.");
+  }
+  r.owner = p.value("owner", "$archiveadmin");
+  if (!p.contains("connector") || !p["connector"].is_string()) {
+    return makeError(ErrorCode::kInvalidArgument, "'properties.connector' is required.");
+  }
+  r.connector = p["connector"].get<std::string>();
+  bool known = false;
+  for (const char* c : kFileConnectors) known |= r.connector == c;
+  if (!known) {
+    for (const char* c : kLaterConnectors) {
+      if (r.connector == c) {
+        return makeError(ErrorCode::kNotSupported,
+                         "The connector '" + r.connector + "' is not supported by this server yet.");
+      }
+    }
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'properties.connector' '" + r.connector + "' is unknown; supported are emlDirectory, mbox and maildir.");
+  }
+  if (!p.contains("details") || !p["details"].is_object()) {
+    return makeError(ErrorCode::kInvalidArgument, "'properties.details' must be a JSON object.");
+  }
+  r.details = p["details"];
+  if (r.details.contains("password")) {
+    r.secrets["password"] = r.details["password"];
+    r.details.erase("password");
+  }
+  auto path = detailString(r.details, "path", true);
+  if (!path) return path.error();
+  auto target = detailString(r.details, "targetUserFolder", true);
+  if (!target) return target.error();
+  auto sub = detailFlag(r.details, "includeSubfolders", true);
+  if (!sub) return sub.error();
+  for (const auto& [key, value] : r.details.items()) {
+    if (key != "path" && key != "targetUserFolder" && key != "includeSubfolders") {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "'properties.details' has the unknown key '" + key + "' for the " + r.connector + " connector.");
+    }
+  }
+  if (p.contains("serverSideExecution")) {
+    const Json& s = p["serverSideExecution"];
+    if (!s.is_object()) return makeError(ErrorCode::kInvalidArgument, "'properties.serverSideExecution' must be an object.");
+    auto automatic = detailFlag(s, "automatic", false);
+    if (!automatic) {
+      return makeError(ErrorCode::kInvalidArgument, "'properties.serverSideExecution.automatic' must be true or false.");
+    }
+    if (*automatic) {
+      return makeError(ErrorCode::kNotSupported,
+                       "Automatic server-side execution is not supported by this server yet; run the profile with "
+                       "RunProfile.");
+    }
+    r.server_side = Json{{"automatic", false}};
+  } else {
+    r.server_side = Json{{"automatic", false}};
+  }
+  return r;
+}
+
+Result<std::int64_t> ProfileStore::create(Profile profile) {
+  auto rows = db_.db().query("SELECT MAX(ID) FROM PROFILES");
+  if (!rows) return rows.error();
+  profile.id = dbInt((*rows)[0][0]) + 1;
+  SPE_TRY(db_.db().exec(
+      "INSERT INTO PROFILES (ID, NAME, OWNER, CONNECTOR, PROFILE_JSON, SECRETS) VALUES (?, ?, ?, ?, ?, ?)",
+      {profile.id, profile.name, profile.owner, profile.connector, profile.toJson().dump(),
+       sealSecrets(key_, profile.secrets)}));
+  return profile.id;
+}
+
+Result<std::vector<Profile>> ProfileStore::list() {
+  auto rows = db_.db().query("SELECT ID, PROFILE_JSON, SECRETS FROM PROFILES ORDER BY ID");
+  if (!rows) return rows.error();
+  std::vector<Profile> out;
+  for (const auto& r : *rows) {
+    const Json j = Json::parse(dbStr(r[1]), nullptr, false);
+    if (j.is_discarded()) continue;
+    Profile p;
+    p.id = dbInt(r[0]);
+    p.name = j.value("name", "");
+    p.owner = j.value("owner", "");
+    p.connector = j.value("connector", "");
+    p.details = j.value("details", Json::object());
+    p.server_side = j.value("serverSideExecution", Json::object());
+    p.secrets = openSecrets(key_, dbStr(r[2]));
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<Profile> ProfileStore::get(std::int64_t id) {
+  auto all = list();
+  if (!all) return all.error();
+  for (auto& p : *all) {
+    if (p.id == id) return p;
+  }
+  return makeError(ErrorCode::kNotFound, "There is no profile with the id " + std::to_string(id) + ".");
+}
+
+Status ProfileStore::remove(std::int64_t id) {
+  SPE_TRY(get(id));
+  return db_.db().exec("DELETE FROM PROFILES WHERE ID = ?", {id});
+}
+
+Result<std::int64_t> WorkerResults::start(const WorkerResult& r) {
+  auto rows = db_.db().query("SELECT MAX(ID) FROM WORKER_RESULTS");
+  if (!rows) return rows.error();
+  const std::int64_t id = dbInt((*rows)[0][0]) + 1;
+  SPE_TRY(db_.db().exec(
+      "INSERT INTO WORKER_RESULTS (ID, PROFILE_ID, PROFILE_NAME, USER_NAME, RESULT, ITEMS_ARCHIVED, START_TIME, "
+      "MACHINE_NAME, REPORT) VALUES (?, ?, ?, ?, 'running', 0, ?, ?, '{}')",
+      {id, r.profile_id ? DbValue{r.profile_id} : DbValue{}, r.profile_name, r.user_name, r.start_time,
+       r.machine_name}));
+  return id;
+}
+
+Status WorkerResults::finish(const WorkerResult& r) {
+  std::string report = r.report.dump();
+  if (report.size() > 8000) {
+    Json cut = r.report;
+    cut["warnings"] = Json::array({"(the list was too long to keep)"});
+    cut["errors"] = Json::array();
+    report = cut.dump().substr(0, 8000);
+  }
+  return db_.db().exec(
+      "UPDATE WORKER_RESULTS SET RESULT = ?, ITEMS_ARCHIVED = ?, COMPLETE_TIME = ?, REPORT = ? WHERE ID = ?",
+      {r.result, r.items_archived, r.complete_time, report, r.id});
+}
+
+Result<std::vector<WorkerResult>> WorkerResults::range(std::int64_t from, std::int64_t to,
+                                                       std::optional<std::int64_t> profile_id,
+                                                       const std::string& user_name) {
+  std::string sql = std::string(kResultColumns) + "WHERE START_TIME >= ? AND START_TIME < ?";
+  std::vector<DbValue> params{from, to};
+  if (profile_id) {
+    sql += " AND PROFILE_ID = ?";
+    params.emplace_back(*profile_id);
+  }
+  if (!user_name.empty()) {
+    sql += " AND LOWER(USER_NAME) = LOWER(?)";
+    params.emplace_back(user_name);
+  }
+  auto rows = db_.db().query(sql + " ORDER BY ID", params);
+  if (!rows) return rows.error();
+  std::vector<WorkerResult> out;
+  for (const auto& r : *rows) out.push_back(resultFromRow(r));
+  return out;
+}
+
+Result<WorkerResult> WorkerResults::get(std::int64_t id) {
+  auto rows = db_.db().query(std::string(kResultColumns) + "WHERE ID = ?", {id});
+  if (!rows) return rows.error();
+  if (rows->empty()) return makeError(ErrorCode::kNotFound, "There is no worker result with the id " + std::to_string(id) + ".");
+  return resultFromRow((*rows)[0]);
+}
+
+Status WorkerResults::markAbandoned() {
+  return db_.db().exec("UPDATE WORKER_RESULTS SET RESULT = 'threadAbort', COMPLETE_TIME = ? WHERE RESULT = 'running'",
+                       {static_cast<std::int64_t>(std::time(nullptr))});
+}
+
+}  // namespace spe::instance

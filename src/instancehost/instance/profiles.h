@@ -1,0 +1,84 @@
+// Archiving profiles (PROFILES) and worker results (WORKER_RESULTS).
+//
+// A profile is kept as its raw JSON:
+//   {"name", "type": "archive", "owner", "connector", "details": {...},
+//    "serverSideExecution": {"automatic", "automaticPauseBetweenExecutions",
+//                            "automaticMaintenanceWindows"}}
+// Values in `details` may be strings (as MailStore's clients send them) or
+// JSON types. Secrets (details.password) are sealed with the instance key
+// and never returned.
+// Thread safety: safe from any thread.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/crypto.h"
+#include "common/json_reader.h"
+#include "common/result.h"
+#include "instancehost/instance/master_db.h"
+
+namespace spe::instance {
+
+struct Profile {
+  std::int64_t id = 0;  // 0 = temporary
+  std::string name;
+  std::string owner;
+  std::string connector;
+  Json details = Json::object();  // without secrets
+  Json secrets = Json::object();  // e.g. {"password": "..."}
+  Json server_side = Json::object();
+  Json toJson() const;  // as GetProfiles shows it
+};
+
+// Reads and checks raw profile properties; `user_exists` tells whether an
+// owner or target archive names a user.
+Result<Profile> parseProfile(const Json& properties);
+
+// Details helpers: a boolean given as true/false/"1"/"0"/"true"/"false".
+Result<bool> detailFlag(const Json& details, const std::string& key, bool fallback);
+Result<std::string> detailString(const Json& details, const std::string& key, bool required);
+
+class ProfileStore {
+ public:
+  ProfileStore(InstanceMasterDb& db, Key256 instance_key) : db_(db), key_(instance_key) {}
+  Result<std::int64_t> create(Profile profile);
+  Result<std::vector<Profile>> list();
+  Result<Profile> get(std::int64_t id);
+  Status remove(std::int64_t id);
+
+ private:
+  InstanceMasterDb& db_;
+  Key256 key_;
+};
+
+struct WorkerResult {
+  std::int64_t id = 0;
+  std::int64_t profile_id = 0;
+  std::string profile_name;
+  std::string user_name;
+  std::string result = "running";
+  std::int64_t items_archived = 0;
+  std::int64_t start_time = 0;
+  std::int64_t complete_time = 0;
+  std::string machine_name;
+  Json report = Json::object();
+};
+
+class WorkerResults {
+ public:
+  explicit WorkerResults(InstanceMasterDb& db) : db_(db) {}
+  Result<std::int64_t> start(const WorkerResult& r);
+  Status finish(const WorkerResult& r);
+  Result<std::vector<WorkerResult>> range(std::int64_t from, std::int64_t to, std::optional<std::int64_t> profile_id,
+                                          const std::string& user_name);
+  Result<WorkerResult> get(std::int64_t id);
+  // Results left "running" by a crash become "threadAbort".
+  Status markAbandoned();
+
+ private:
+  InstanceMasterDb& db_;
+};
+
+}  // namespace spe::instance

@@ -1,0 +1,134 @@
+// Functions carried out inside an instance (users, folders, archive stores,
+// profiles): the Management Server checks the arguments and access, then
+// forwards the call through the instance's host to the instance process
+// ("api" method), relaying progress and cancellation.
+#include <atomic>
+#include <thread>
+
+#include "common/password.h"
+#include "management/api/function_registry.h"
+#include "management/instance_control.h"
+#include "management/management_context.h"
+
+namespace spe::management {
+namespace {
+
+struct Forwarded {
+  const char* name;
+  std::vector<ArgSpec> args;
+  Scope scope;
+  bool long_running;
+};
+
+constexpr auto S = ArgType::kString;
+constexpr auto N = ArgType::kNumber;
+constexpr auto B = ArgType::kBool;
+constexpr auto J = ArgType::kJson;
+constexpr auto kUser = Scope::kInstance;
+constexpr auto kStore = Scope::kInstanceStoreOrIndex;
+
+std::vector<Forwarded> forwardedFunctions() {
+  const ArgSpec id{"instanceID", S};
+  const ArgSpec store{"id", N};
+  const ArgSpec user{"userName", S};
+  auto opt = [](const char* name, ArgType t) { return ArgSpec{name, t, true}; };
+  return {
+      // Users and folders.
+      {"CreateUser", {id, user, {"privileges", S}, opt("fullName", S), opt("distinguishedName", S),
+                      opt("authentication", S), opt("password", S), opt("loginPrivileges", S)}, kUser, false},
+      {"DeleteUser", {id, user}, kUser, false},
+      {"GetUsers", {id}, kUser, false},
+      {"GetUserInfo", {id, user}, kUser, false},
+      {"RenameUser", {id, {"oldUserName", S}, {"newUserName", S}}, kUser, false},
+      {"SetUserPassword", {id, user, {"password", S}}, kUser, false},
+      {"SetUserFullName", {id, user, opt("fullName", S)}, kUser, false},
+      {"SetUserEmailAddresses", {id, user, opt("emailAddresses", S)}, kUser, false},
+      {"SetUserPop3UserNames", {id, user, opt("pop3UserNames", S)}, kUser, false},
+      {"SetUserPrivileges", {id, user, {"privileges", S}}, kUser, false},
+      {"SetUserLoginPrivileges", {id, user, {"loginPrivileges", S}}, kUser, false},
+      {"SetUserAuthentication", {id, user, {"authentication", S}}, kUser, false},
+      {"SetUserDistinguishedName", {id, user, opt("distinguishedName", S)}, kUser, false},
+      {"SetUserPrivilegesOnFolder", {id, user, {"folder", S}, {"privileges", S}}, kUser, false},
+      {"ClearUserPrivilegesOnFolders", {id, user}, kUser, false},
+      {"GetChildFolders", {id, opt("folder", S), opt("maxLevels", N)}, kUser, false},
+      {"MoveFolder", {id, {"fromFolder", S}, {"toFolder", S}}, kUser, false},
+      {"DeleteEmptyFolders", {id, opt("folder", S)}, kUser, false},
+      {"GetFolderStatistics", {id}, kUser, false},
+      // Archive stores.
+      {"CreateStore", {id, {"name", S}, {"databasePath", S}, opt("contentPath", S), opt("indexPath", S),
+                       opt("requestedState", S)}, kStore, false},
+      {"AttachStore", {id, {"name", S}, {"databasePath", S}, opt("contentPath", S), opt("indexPath", S),
+                       opt("requestedState", S)}, kStore, false},
+      {"DetachStore", {id, store}, kStore, false},
+      {"RenameStore", {id, store, {"name", S}}, kStore, false},
+      {"SetStorePath", {id, store, {"databasePath", S}, opt("contentPath", S), opt("indexPath", S)}, kStore, false},
+      {"SetStoreRequestedState", {id, store, {"requestedState", S}}, kStore, false},
+      {"GetStores", {id, opt("includeSize", B)}, kStore, false},
+      {"RetryOpenStores", {id}, kStore, false},
+      {"UnlockStore", {id, store, {"passphrase", S}}, kStore, false},
+      {"GetStoreAutoCreateConfiguration", {id}, kStore, false},
+      {"SetStoreAutoCreateConfiguration", {id, {"config", J}}, kStore, false},
+      {"VerifyStore", {id, store, opt("includeIndexes", B)}, kStore, true},
+      {"VerifyStores", {id, opt("includeIndexes", B)}, kStore, true},
+      {"RecoverStore", {id, store, opt("encryptionKey", S), opt("recoverDeletedMessages", B)}, kStore, true},
+      {"RecreateRecoveryRecords", {id, store}, kStore, true},
+      {"RefreshAllStoreStatistics", {id}, kStore, true},
+      // Profiles and worker results.
+      {"CreateProfile", {id, {"properties", J}, {"raw", B}}, kUser, false},
+      {"GetProfiles", {id, {"raw", B}}, kUser, false},
+      {"DeleteProfile", {id, {"id", N}}, kUser, false},
+      {"RunProfile", {id, {"id", N}}, kUser, true},
+      {"RunTemporaryProfile", {id, {"properties", J}, {"raw", B}}, kUser, true},
+      {"GetWorkerResults", {id, {"fromIncluding", S}, {"toExcluding", S}, {"timeZoneID", S}, opt("profileID", N),
+                            opt("userName", S)}, kUser, false},
+      {"GetWorkerResultReport", {id, {"id", N}}, kUser, false},
+      {"GetTimeZones", {id}, kUser, false},
+  };
+}
+
+}  // namespace
+
+void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+  InstanceControl* control = &ctx.instances;
+  for (auto& f : forwardedFunctions()) {
+    const std::string name = f.name;
+    const bool long_running = f.long_running;
+    FunctionSpec spec;
+    spec.name = name;
+    spec.args = f.args;
+    spec.scope = f.scope;
+    spec.long_running = long_running;
+    spec.handler = [&ctx, control, name, long_running](CallContext& c) -> Result<Json> {
+      const std::string instance_id = c.args.str("instanceID");
+      auto r = ctx.db.instance(instance_id);
+      if (!r) return r.error();
+      if (!r->has_value()) return makeError(ErrorCode::kNotFound, "There is no instance '" + instance_id + "'.");
+      const std::string operation = randomHex(8);
+      Json params{{"function", name}, {"args", c.args.toJson()}, {"operationId", operation},
+                  {"caller", c.caller.user_name}};
+      // Cancellation is noticed with the next progress event and passed on.
+      std::atomic<bool> cancel_sent{false};
+      InstanceRecord instance = **r;
+      auto progress = [&](int percent, const std::string& text) {
+        c.progress.update(percent, text);
+        if (c.progress.cancelled() && !cancel_sent.exchange(true)) {
+          std::thread([control, instance, operation] {
+            (void)control->instanceCall(instance, "cancel", Json{{"operationId", operation}}, std::chrono::seconds(10));
+          }).detach();
+        }
+      };
+      const auto timeout = long_running ? std::chrono::milliseconds(std::chrono::hours(72))
+                                        : std::chrono::milliseconds(std::chrono::minutes(5));
+      auto res = control->instanceCall(instance, "api", params, timeout, progress);
+      if (!res && res.error().code == ErrorCode::kUnavailable) {
+        Error e = res.error();
+        e.message = "The instance '" + instance_id + "' is not running or not reachable: " + e.message;
+        return e;
+      }
+      return res;
+    };
+    registry.add(std::move(spec));
+  }
+}
+
+}  // namespace spe::management
