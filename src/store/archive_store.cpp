@@ -128,11 +128,18 @@ Result<std::unique_ptr<ArchiveStore>> ArchiveStore::create(const std::string& di
 Result<std::unique_ptr<ArchiveStore>> ArchiveStore::open(const std::string& directory, const InstanceKeys& keys,
                                                          bool write_protected, StoreOptions options) {
   std::unique_ptr<ArchiveStore> s(new ArchiveStore(directory, options));
-  SPE_TRY(s->load(keys, write_protected));
+  SPE_TRY(s->load(&keys, nullptr, write_protected));
   return s;
 }
 
-Status ArchiveStore::load(const InstanceKeys& keys, bool write_protected) {
+Result<std::unique_ptr<ArchiveStore>> ArchiveStore::openWithRecoveryKey(const std::string& directory,
+                                                                        const std::string& recovery_key_hex) {
+  std::unique_ptr<ArchiveStore> s(new ArchiveStore(directory, StoreOptions{}));
+  SPE_TRY(s->load(nullptr, &recovery_key_hex, true));
+  return s;
+}
+
+Status ArchiveStore::load(const InstanceKeys* keys, const std::string* recovery_key_hex, bool write_protected) {
   std::error_code ec;
   if (!fs::is_directory(directory_, ec)) {
     return makeError(ErrorCode::kNotFound, "The archive store directory '" + directory_ + "' does not exist.");
@@ -142,7 +149,8 @@ Status ArchiveStore::load(const InstanceKeys& keys, bool write_protected) {
   SPE_TRY(checkFormat(directory_, key_file->format));
   format_ = key_file->format;
   guid_ = key_file->store_guid;
-  auto key = unwrapWithInstanceKey(*key_file, keys.instance_key);
+  auto key = keys ? unwrapWithInstanceKey(*key_file, keys->instance_key)
+                  : unwrapWithRecoveryKey(*key_file, *recovery_key_hex);
   if (!key) return key.error();
   data_key_ = *key;
   auto db = openStoreDatabase(directory_, guid_);

@@ -124,6 +124,10 @@ class ArchiveStore {
   // Opens an existing store; `write_protected` refuses every change.
   static Result<std::unique_ptr<ArchiveStore>> open(const std::string& directory, const InstanceKeys& keys,
                                                      bool write_protected, StoreOptions options = {});
+  // Opens a store read-only with its recovery key (64 hex characters), for
+  // operator tools working without the instance (spe-store).
+  static Result<std::unique_ptr<ArchiveStore>> openWithRecoveryKey(const std::string& directory,
+                                                                   const std::string& recovery_key_hex);
   ~ArchiveStore();
   ArchiveStore(const ArchiveStore&) = delete;
   ArchiveStore& operator=(const ArchiveStore&) = delete;
@@ -183,7 +187,7 @@ class ArchiveStore {
 
  private:
   ArchiveStore(std::string directory, StoreOptions options);
-  Status load(const InstanceKeys& keys, bool write_protected);
+  Status load(const InstanceKeys* keys, const std::string* recovery_key_hex, bool write_protected);
   Status openFiles();
   void writerLoop();
   struct Pending {

@@ -121,6 +121,15 @@ void collectMaildir(const fs::path& dir, const std::string& folder, std::vector<
 std::vector<std::string> splitMbox(const std::string& text) {
   std::vector<std::string> out;
   std::string current;
+  // The blank line before the next "From " (or the end) belongs to the separator.
+  auto finish = [&] {
+    if (current.size() >= 4 && current.compare(current.size() - 4, 4, "\r\n\r\n") == 0) {
+      current.resize(current.size() - 2);
+    } else if (current.size() >= 2 && current.compare(current.size() - 2, 2, "\n\n") == 0) {
+      current.pop_back();
+    }
+    out.push_back(std::move(current));
+  };
   bool in_message = false;
   bool previous_blank = true;
   std::size_t pos = 0;
@@ -130,15 +139,7 @@ std::vector<std::string> splitMbox(const std::string& text) {
     std::string_view line(text.data() + pos, next - pos);
     if (previous_blank && line.rfind("From ", 0) == 0) {
       if (in_message) {
-        // The blank line before "From " belongs to the separator.
-        if (current.size() >= 2 && current.compare(current.size() - 2, 2, "\r\n") == 0 &&
-            current.size() >= 4 && current.compare(current.size() - 4, 4, "\r\n\r\n") == 0) {
-          current.resize(current.size() - 2);
-        } else if (!current.empty() && current.back() == '\n' && current.size() >= 2 &&
-                   current[current.size() - 2] == '\n') {
-          current.pop_back();
-        }
-        out.push_back(std::move(current));
+        finish();
         current.clear();
       }
       in_message = true;
@@ -155,7 +156,7 @@ std::vector<std::string> splitMbox(const std::string& text) {
     previous_blank = line == "\n" || line == "\r\n";
     pos = next;
   }
-  if (in_message) out.push_back(std::move(current));
+  if (in_message) finish();
   return out;
 }
 
