@@ -4,11 +4,13 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <cstring>
 #include <random>
 
 #include "common/crypto.h"
@@ -282,6 +284,52 @@ TEST_F(ArchiveStoreTest, NewerFormatAndOldFirebirdFilesAreRefused) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("Unsupported Firebird Database file detected"), std::string::npos)
       << s.error().message << " / " << s.error().details;
+}
+
+// A full disk during archiving: a clear error, every acknowledged message
+// intact, and the store usable again once there is space. Needs a small
+// tmpfs (root); skipped where mounting is not allowed.
+TEST_F(ArchiveStoreTest, FullDiskFailsCleanlyAndTheStoreRecovers) {
+  const std::string small = dir / "small";
+  fs::create_directories(small);
+  if (::mount("tmpfs", small.c_str(), "tmpfs", 0, "size=6m") != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (" << std::strerror(errno) << ")";
+  }
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{small};
+  {
+    std::ofstream filler(small + "/filler", std::ios::binary);
+    filler << std::string(1 << 20, 'x');
+  }
+  auto created = ArchiveStore::create(small + "/store", keys.instance);
+  ASSERT_TRUE(created.ok()) << created.error().message << " " << created.error().details;
+  auto& s = **created;
+  std::map<std::int64_t, std::string> acknowledged;
+  std::mt19937 rng(7);
+  std::string error;
+  for (int i = 0; i < 400 && error.empty(); ++i) {
+    std::string raw = testMessage(10000 + i, 2) + "\r\n";
+    for (int k = 0; k < 2000; ++k) raw += std::to_string(rng()) + (k % 8 == 7 ? "\r\n" : " ");
+    auto r = s.archive("full/Inbox", raw);
+    if (r.outcome == IngestOutcome::kArchived) acknowledged[r.message_id] = raw;
+    else error = r.error.message + " " + r.error.details;
+  }
+  ASSERT_FALSE(error.empty()) << "the disk never filled up";
+  EXPECT_TRUE(error.find("disk is full") != std::string::npos || error.find("space") != std::string::npos) << error;
+  ASSERT_GT(acknowledged.size(), 10u);
+  for (const auto& [id, raw] : acknowledged) ASSERT_EQ(*s.readMessage(id), raw);
+  fs::remove(small + "/filler");
+  auto after = s.archive("full/Inbox", testMessage(99999));
+  EXPECT_EQ(after.outcome, IngestOutcome::kArchived) << after.error.message;
+  s.close();
+  auto reopened = ArchiveStore::open(small + "/store", keys.instance, false);
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  for (const auto& [id, raw] : acknowledged) ASSERT_EQ(*(*reopened)->readMessage(id), raw);
+  auto report = (*reopened)->verify({});
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->problems.empty()) << report->problems[0];
 }
 
 // A child process archives as fast as it can and reports each acknowledged
