@@ -253,7 +253,7 @@ FirebirdDb::~FirebirdDb() {
   }
 }
 
-Result<std::unique_ptr<FirebirdDb>> FirebirdDb::openOrCreate(const std::string& path) {
+Result<std::unique_ptr<FirebirdDb>> FirebirdDb::openOrCreate(const std::string& path, const CreateOptions& options) {
   fb::ThrowStatusWrapper st(master()->getStatus());
   auto impl = std::make_unique<Impl>();
   fb::IXpbBuilder* dpb = nullptr;
@@ -269,6 +269,7 @@ Result<std::unique_ptr<FirebirdDb>> FirebirdDb::openOrCreate(const std::string& 
     } else {
       dpb->insertInt(&st, isc_dpb_page_size, 16384);
       dpb->insertString(&st, isc_dpb_set_db_charset, "UTF8");
+      if (options.no_reserve) dpb->insertInt(&st, isc_dpb_no_reserve, 1);
       impl->att = prov->createDatabase(&st, path.c_str(), dpb->getBufferLength(&st), dpb->getBuffer(&st));
     }
     prov->release();

@@ -39,8 +39,16 @@ class FirebirdDb {
  public:
   class Transaction;
 
+  struct CreateOptions {
+    // Fill data pages completely instead of keeping room for record
+    // versions: right for tables that are mostly appended to.
+    bool no_reserve = false;
+  };
   // Opens the file, creating it (page size 16 KiB, UTF8) when it does not exist.
-  static Result<std::unique_ptr<FirebirdDb>> openOrCreate(const std::string& path);
+  static Result<std::unique_ptr<FirebirdDb>> openOrCreate(const std::string& path) {
+    return openOrCreate(path, CreateOptions{});
+  }
+  static Result<std::unique_ptr<FirebirdDb>> openOrCreate(const std::string& path, const CreateOptions& options);
   ~FirebirdDb();
   FirebirdDb(const FirebirdDb&) = delete;
   FirebirdDb& operator=(const FirebirdDb&) = delete;

@@ -45,14 +45,13 @@ MessageInfo messageFromRow(const DbRow& r) {
   m.subject = dbStr(r[6]);
   m.from = dbStr(r[7]);
   m.recipients = dbStr(r[8]);
-  m.message_id = dbStr(r[9]);
-  m.has_attachments = dbInt(r[10]) != 0;
+  m.has_attachments = dbInt(r[9]) != 0;
   return m;
 }
 
 constexpr const char* kMessageColumns =
     "SELECT M.ID, F.PATH, C.SHA256, C.RAW_SIZE, C.MESSAGE_DATE, M.ARCHIVED_AT, C.SUBJECT, C.SENDER, C.RECIPIENTS, "
-    "C.MESSAGE_ID, C.HAS_ATTACHMENTS FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID "
+    "C.HAS_ATTACHMENTS FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID "
     "JOIN CONTENTS C ON C.ID = M.CONTENT_ID ";
 
 }  // namespace
@@ -118,7 +117,7 @@ Result<std::unique_ptr<ArchiveStore>> ArchiveStore::create(const std::string& di
   }
   const std::string guid = newGuid();
   SPE_TRY(writeKeyFile(directory + "/" + kKeyFile, newKeyFile(kStoreFormatVersion, guid, randomKey(), keys)));
-  auto db = FirebirdDb::openOrCreate(directory + "/" + kDatabaseFile);
+  auto db = FirebirdDb::openOrCreate(directory + "/" + kDatabaseFile, FirebirdDb::CreateOptions{true});
   if (!db) return db.error();
   SPE_TRY(initialiseStoreDatabase(**db, guid, kStoreFormatVersion));
   db->reset();
@@ -153,6 +152,8 @@ Status ArchiveStore::load(const InstanceKeys* keys, const std::string* recovery_
                   : unwrapWithRecoveryKey(*key_file, *recovery_key_hex);
   if (!key) return key.error();
   data_key_ = *key;
+  dictionaries_ = std::make_unique<DictionarySet>(directory_ + "/Content", data_key_, guid_, options_.compression_level);
+  SPE_TRY(dictionaries_->load());
   auto db = openStoreDatabase(directory_, guid_);
   if (!db) return db.error();
   db_ = std::move(*db);
@@ -199,14 +200,16 @@ Status ArchiveStore::refuseIfProtected() const {
 }
 
 SealedContent ArchiveStore::prepare(std::string_view raw) const {
-  return sealContent(data_key_, guid_, raw, options_.compression_level);
+  auto dictionary = dictionaries_->current();
+  if (!dictionary && !write_protected_) dictionaries_->offerSample(raw);
+  return sealContent(data_key_, guid_, raw, options_.compression_level, dictionary.get());
 }
 
 Result<bool> ArchiveStore::contains(const std::string& folder, const std::string& sha) const {
   auto rows = db_->query(
       "SELECT 1 FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID JOIN CONTENTS C ON C.ID = M.CONTENT_ID "
-      "WHERE F.PATH_HASH = ? AND C.SHA256 = ?",
-      {sha256Hex(folder), toHex(sha)});
+      "WHERE F.PATH_HASH = ? AND C.SHA_PREFIX = ? AND C.SHA256 = ?",
+      {sha256Hex(folder), shaPrefix(toHex(sha)), toHex(sha)});
   if (!rows) return rows.error();
   return !rows->empty();
 }
@@ -232,7 +235,7 @@ Result<std::string> ArchiveStore::readMessage(std::int64_t message_id) const {
   auto record = readAt(containerPath(dbInt(r[1])), static_cast<std::uint64_t>(dbInt(r[2])),
                        static_cast<std::size_t>(dbInt(r[3])));
   if (!record) return record.error();
-  auto raw = openContent(data_key_, guid_, *record, *sha);
+  auto raw = openContent(data_key_, guid_, *record, *sha, dictionaries_.get());
   if (!raw) {
     Error e = raw.error();
     e.message = "Message " + std::to_string(message_id) + " in '" + directory_ + "': " + e.message;

@@ -39,6 +39,7 @@
 #include "common/firebird_db.h"
 #include "common/result.h"
 #include "store/append_file.h"
+#include "store/dictionaries.h"
 #include "store/message_headers.h"
 #include "store/records.h"
 #include "store/store_keys.h"
@@ -85,7 +86,7 @@ struct MessageInfo {
   std::int64_t size = 0;
   std::int64_t date = 0;
   std::int64_t archived_at = 0;
-  std::string subject, from, recipients, message_id;
+  std::string subject, from, recipients;  // the start of each, for listings
   bool has_attachments = false;
 };
 
@@ -209,6 +210,7 @@ class ArchiveStore {
   int format_ = kStoreFormatVersion;
   bool write_protected_ = false;
   Key256 data_key_{};
+  std::unique_ptr<DictionarySet> dictionaries_;
   std::unique_ptr<FirebirdDb> db_;
 
   // Writer state (writer thread, or callers holding write_mutex_).

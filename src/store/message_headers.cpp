@@ -79,7 +79,6 @@ MessageHeaders parseMessageHeaders(std::string_view raw) {
   const std::string cc = addressList(g_mime_message_get_cc(msg));
   if (!cc.empty()) to += (to.empty() ? "" : ", ") + cc;
   h.recipients = to;
-  if (const char* id = g_mime_message_get_message_id(msg)) h.message_id = id;
   if (GDateTime* date = g_mime_message_get_date(msg)) h.date = g_date_time_to_unix(date);
   g_mime_message_foreach(msg, findAttachment, &h.has_attachments);
   g_object_unref(msg);

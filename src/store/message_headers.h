@@ -15,7 +15,6 @@ struct MessageHeaders {
   std::string subject;    // decoded (RFC 2047) to UTF-8
   std::string from;
   std::string recipients;  // To and Cc, decoded
-  std::string message_id;
   bool has_attachments = false;
   std::string warning;  // empty when the message parsed cleanly
 };

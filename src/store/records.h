@@ -2,13 +2,14 @@
 // key (AES-256-GCM, common/crypto.h).
 //
 // Content record (Content/NNNNNNNN.dat), one per unique raw message:
-//   "SPEC" | u32 box length | u32 raw size | u8 codec | 3 reserved | box
-//   box = seal(zstd(raw)), associated data = store GUID | SHA-256(raw)
+//   "SPEC" | u32 box length | u32 raw size | u8 codec | u24 dictionary | box
+//   box = seal(zstd(raw [, dictionary])), associated data = store GUID | SHA-256(raw)
 // so a record only opens as the message the metadata database expects.
 //
-// Recovery record (Recovery/NNNNNNNN.rec), one per metadata change:
-//   "SPER" | u32 box length | u64 sequence | box
-//   box = seal(JSON), associated data = store GUID | sequence
+// Recovery record (Recovery/NNNNNNNN.rec), one per committed batch of
+// metadata changes:
+//   "SPEZ" | u32 box length | u64 sequence | box
+//   box = seal(zstd(JSON array of changes)), associated data = store GUID | sequence
 // All integers little-endian.
 // Thread safety: stateless functions; safe from any thread.
 #pragma once
@@ -21,12 +22,14 @@
 #include "common/crypto.h"
 #include "common/json_reader.h"
 #include "common/result.h"
+#include "store/dictionaries.h"
 
 namespace spe::store {
 
 constexpr std::size_t kContentHeaderSize = 16;
 constexpr std::size_t kRecoveryHeaderSize = 16;
 constexpr std::uint8_t kCodecZstd = 1;
+constexpr std::uint8_t kCodecZstdDictionary = 2;
 
 // Compressed and sealed content of one message, ready to append.
 struct SealedContent {
@@ -35,14 +38,18 @@ struct SealedContent {
   std::string record;  // header + box
 };
 
-SealedContent sealContent(const Key256& key, const std::string& store_guid, std::string_view raw, int level);
+// With a dictionary, the record names it and needs it to open.
+SealedContent sealContent(const Key256& key, const std::string& store_guid, std::string_view raw, int level,
+                          const Dictionary* dictionary = nullptr);
 // Opens a whole record read from a container and checks its SHA-256.
 Result<std::string> openContent(const Key256& key, const std::string& store_guid, std::string_view record,
-                                std::string_view expected_sha256);
+                                std::string_view expected_sha256, const DictionarySet* dictionaries);
 // The total record length from its header (an error for a bad header).
 Result<std::size_t> contentRecordLength(std::string_view header);
 
-std::string sealRecovery(const Key256& key, const std::string& store_guid, std::uint64_t sequence, const Json& body);
+// `changes` is a JSON array; each element is one change ({"t": ...}).
+std::string sealRecovery(const Key256& key, const std::string& store_guid, std::uint64_t sequence,
+                         const Json& changes);
 
 struct RecoveryScan {
   std::uint64_t valid_length = 0;  // bytes up to the end of the last good record
@@ -50,7 +57,8 @@ struct RecoveryScan {
   std::uint64_t bad_records = 0;  // a record that failed to open (stops the scan)
   std::string error;
 };
-// Walks a recovery segment, calling `each` for every record that opens.
+// Walks a recovery segment, calling `each` for every change of every record
+// that opens.
 RecoveryScan scanRecovery(const Key256& key, const std::string& store_guid, std::string_view segment,
                           const std::function<void(std::uint64_t sequence, const Json& body)>& each);
 

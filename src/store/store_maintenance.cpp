@@ -62,6 +62,13 @@ struct RecoveredState {
       contents[b.value("id", std::int64_t{0})] = {b.value("sha", ""), b.value("n", std::int64_t{0}),
                                                   b.value("o", std::int64_t{0}), b.value("l", std::int64_t{0}),
                                                   b.value("s", std::int64_t{0})};
+    } else if (t == "cm") {
+      contents[b.value("c", std::int64_t{0})] = {b.value("sha", ""), b.value("n", std::int64_t{0}),
+                                                 b.value("o", std::int64_t{0}), b.value("l", std::int64_t{0}),
+                                                 b.value("s", std::int64_t{0})};
+      messages[b.value("id", std::int64_t{0})] = {b.value("c", std::int64_t{0}), b.value("f", ""),
+                                                  b.value("a", std::int64_t{0})};
+      folders.insert(b.value("f", ""));
     } else if (t == "m") {
       messages[b.value("id", std::int64_t{0})] = {b.value("c", std::int64_t{0}), b.value("f", ""),
                                                   b.value("a", std::int64_t{0})};
@@ -145,7 +152,8 @@ Result<VerifyReport> ArchiveStore::verify(const OperationControl& control) {
       continue;
     }
     auto sha = fromHex(dbStr(r[1]));
-    auto raw = sha ? openContent(data_key_, guid_, std::string_view(container).substr(offset, length), *sha)
+    auto raw = sha ? openContent(data_key_, guid_, std::string_view(container).substr(offset, length), *sha,
+                                 dictionaries_.get())
                    : Result<std::string>(sha.error());
     if (!raw) add(where + ": " + raw.error().message);
     ++report.messages_checked;
@@ -214,14 +222,14 @@ Status ArchiveStore::recreateRecoveryRecords(const OperationControl& control) {
     SPE_TRY(writeFileAtomic(fresh + name, buf));
     return okStatus();
   };
-  std::size_t n = 0;
-  for (const auto& b : bodies) {
+  // Records of 1,000 changes each.
+  for (std::size_t i = 0; i < bodies.size(); i += 1000) {
     if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
-    if (++n % 1000 == 0) {
-      control.report(percentOf(static_cast<std::int64_t>(n), static_cast<std::int64_t>(bodies.size())),
-                     "Writing recovery records (" + std::to_string(n) + " of " + std::to_string(bodies.size()) + ")");
-    }
-    buf += sealRecovery(data_key_, guid_, sequence++, b);
+    control.report(percentOf(static_cast<std::int64_t>(i), static_cast<std::int64_t>(bodies.size())),
+                   "Writing recovery records (" + std::to_string(i) + " of " + std::to_string(bodies.size()) + ")");
+    const auto end = std::min(bodies.size(), i + 1000);
+    buf += sealRecovery(data_key_, guid_, sequence++, Json(std::vector<Json>(bodies.begin() + static_cast<std::ptrdiff_t>(i),
+                                                                          bodies.begin() + static_cast<std::ptrdiff_t>(end))));
     if (buf.size() >= options_.recovery_segment_max) {
       SPE_TRY(flushSegment());
       buf.clear();
@@ -285,10 +293,12 @@ Status ArchiveStore::recover(const std::string& directory, const InstanceKeys& k
   const std::string building = db_path + ".recovering";
   std::error_code ec;
   fs::remove(building, ec);
-  auto db = FirebirdDb::openOrCreate(building);
+  auto db = FirebirdDb::openOrCreate(building, FirebirdDb::CreateOptions{true});
   if (!db) return db.error();
   SPE_TRY(initialiseStoreDatabase(**db, file->store_guid, file->format));
   ArchiveStore reader(directory, options);  // for container paths only
+  DictionarySet dictionaries(directory + "/Content", *key, file->store_guid, options.compression_level);
+  SPE_TRY(dictionaries.load());
   std::map<std::string, std::int64_t> folder_ids;
   std::int64_t next_folder = 1;
   auto tx = (*db)->begin();
@@ -320,20 +330,14 @@ Status ArchiveStore::recover(const std::string& directory, const InstanceKeys& k
     auto sha = fromHex(c.sha);
     auto record = readAt(reader.containerPath(c.container), static_cast<std::uint64_t>(c.offset),
                          static_cast<std::size_t>(c.length));
-    auto raw = (sha && record) ? openContent(*key, file->store_guid, *record, *sha)
+    auto raw = (sha && record) ? openContent(*key, file->store_guid, *record, *sha, &dictionaries)
                                : Result<std::string>(makeError(ErrorCode::kIo, "unreadable"));
     if (!raw) {
       ++lost;
       continue;
     }
     const MessageHeaders h = parseMessageHeaders(*raw);
-    SPE_TRY((*tx)->exec(
-        "INSERT INTO CONTENTS (ID, SHA256, CONTAINER_NO, CONTAINER_OFFSET, RECORD_LENGTH, RAW_SIZE, MESSAGE_DATE, "
-        "SUBJECT, SENDER, RECIPIENTS, MESSAGE_ID, HAS_ATTACHMENTS, PARSE_WARNING) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        {cid, c.sha, c.container, c.offset, c.length, c.size, h.date, clampUtf8(h.subject, 1000),
-         clampUtf8(h.from, 1000), clampUtf8(h.recipients, 2000), clampUtf8(h.message_id, 1000),
-         std::int64_t{h.has_attachments ? 1 : 0}, h.warning.empty() ? DbValue{} : DbValue{clampUtf8(h.warning, 200)}}));
+    SPE_TRY(insertContent(**tx, ContentRow{cid, c.sha, c.container, c.offset, c.length, c.size}, h));
     written.insert(cid);
   }
   for (const auto& [mid, m] : state->messages) {
@@ -342,7 +346,6 @@ Status ArchiveStore::recover(const std::string& directory, const InstanceKeys& k
     if (!fid) return fid.error();
     SPE_TRY((*tx)->exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
                         {mid, *fid, m.content, m.archived_at}));
-    SPE_TRY((*tx)->exec("INSERT INTO INDEX_QUEUE (MESSAGE_ID) VALUES (?)", {mid}));
   }
   // The committed ends: the last container as far as its records reach, the
   // last recovery segment up to its last good record.

@@ -5,7 +5,10 @@
 #include <memory>
 #include <string>
 
+#include <optional>
+
 #include "common/firebird_db.h"
+#include "store/message_headers.h"
 
 namespace spe::store {
 
@@ -20,5 +23,16 @@ Status initialiseStoreDatabase(FirebirdDb& db, const std::string& guid, int form
 // "Unsupported Firebird Database file detected"; a database of another
 // store (GUID mismatch) is refused.
 Result<std::unique_ptr<FirebirdDb>> openStoreDatabase(const std::string& directory, const std::string& guid);
+
+// A row of CONTENTS: one unique raw message and its place in a container.
+struct ContentRow {
+  std::int64_t id = 0;
+  std::string sha_hex;
+  std::int64_t container = 0, offset = 0, length = 0, size = 0;
+};
+// The first 64 bits of a SHA-256 (hex), the indexed lookup key.
+std::int64_t shaPrefix(const std::string& sha_hex);
+Status insertContent(FirebirdDb::Transaction& tx, const ContentRow& row, const MessageHeaders& headers);
+Result<std::optional<std::int64_t>> findContent(FirebirdDb::Transaction& tx, const std::string& sha_hex);
 
 }  // namespace spe::store

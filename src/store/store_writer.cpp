@@ -4,6 +4,7 @@
 
 #include "common/logging.h"
 #include "store/archive_store.h"
+#include "store/store_schema.h"
 
 namespace spe::store {
 namespace {
@@ -120,10 +121,8 @@ Status ArchiveStore::saveFileState(FirebirdDb::Transaction& tx) {
        static_cast<std::int64_t>(recovery_.size()), static_cast<std::int64_t>(next_sequence_)});
 }
 
-Status ArchiveStore::writeRecovery(const std::vector<Json>& bodies) {
-  std::string buf;
-  for (const auto& b : bodies) buf += sealRecovery(data_key_, guid_, next_sequence_++, b);
-  SPE_TRY(recovery_.append(buf));
+Status ArchiveStore::writeRecovery(const std::vector<Json>& changes) {
+  SPE_TRY(recovery_.append(sealRecovery(data_key_, guid_, next_sequence_++, Json(changes))));
   return recovery_.sync();
 }
 
@@ -150,16 +149,17 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
       if (!fid) return fid.error();
       if (next_folder_id_ != folders_before) recovery.push_back({{"t", "f"}, {"p", item.folder}});
       const std::string sha_hex = toHex(item.content.sha256);
+      Json new_content;  // set when this message brings new content
       std::int64_t cid = 0;
       bool existing = false;
       if (auto it = batch_contents.find(sha_hex); it != batch_contents.end()) {
         cid = it->second;
         existing = true;
       } else {
-        auto rows = (*tx)->query("SELECT ID FROM CONTENTS WHERE SHA256 = ?", {sha_hex});
-        if (!rows) return rows.error();
-        if (!rows->empty()) {
-          cid = dbInt((*rows)[0][0]);
+        auto found = findContent(**tx, sha_hex);
+        if (!found) return found.error();
+        if (found->has_value()) {
+          cid = **found;
           existing = true;
         }
       }
@@ -180,30 +180,21 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
         const std::int64_t offset = static_cast<std::int64_t>(c_start + content_buf.size());
         const auto length = static_cast<std::int64_t>(item.content.record.size());
         content_buf += item.content.record;
-        const MessageHeaders& h = item.headers;
-        SPE_TRY((*tx)->exec(
-            "INSERT INTO CONTENTS (ID, SHA256, CONTAINER_NO, CONTAINER_OFFSET, RECORD_LENGTH, RAW_SIZE, "
-            "MESSAGE_DATE, SUBJECT, SENDER, RECIPIENTS, MESSAGE_ID, HAS_ATTACHMENTS, PARSE_WARNING) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            {cid, sha_hex, container_no_, offset, length, static_cast<std::int64_t>(item.content.raw_size), h.date,
-             clampUtf8(h.subject, 1000), clampUtf8(h.from, 1000), clampUtf8(h.recipients, 2000),
-             clampUtf8(h.message_id, 1000), std::int64_t{h.has_attachments ? 1 : 0},
-             h.warning.empty() ? DbValue{} : DbValue{clampUtf8(h.warning, 200)}}));
-        recovery.push_back({{"t", "c"},
-                            {"id", cid},
-                            {"sha", sha_hex},
-                            {"n", container_no_},
-                            {"o", offset},
-                            {"l", length},
-                            {"s", item.content.raw_size}});
+        SPE_TRY(insertContent(**tx, ContentRow{cid, sha_hex, container_no_, offset, length,
+                                                static_cast<std::int64_t>(item.content.raw_size)},
+                              item.headers));
+        new_content = Json{{"sha", sha_hex}, {"n", container_no_}, {"o", offset}, {"l", length},
+                           {"s", item.content.raw_size}};
       }
       batch_messages.insert({*fid, cid});
       const std::int64_t mid = next_message_id_++;
       const std::int64_t at = item.archived_at ? item.archived_at : nowSeconds();
       SPE_TRY((*tx)->exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
                           {mid, *fid, cid, at}));
-      SPE_TRY((*tx)->exec("INSERT INTO INDEX_QUEUE (MESSAGE_ID) VALUES (?)", {mid}));
-      recovery.push_back({{"t", "m"}, {"id", mid}, {"c", cid}, {"f", item.folder}, {"a", at}});
+      // One record for a message and, when it is new, its content.
+      Json record{{"t", new_content.is_null() ? "m" : "cm"}, {"id", mid}, {"c", cid}, {"f", item.folder}, {"a", at}};
+      if (!new_content.is_null()) record.update(new_content);
+      recovery.push_back(std::move(record));
       results[i] = IngestResult{IngestOutcome::kArchived, mid, {}};
     }
     // Durable files first, then the metadata that points into them.

@@ -1,0 +1,86 @@
+"""./spe bench ingest [--messages N]
+
+Imports N messages (default 50,000) derived from the SpamAssassin corpus
+(tests/tools/corpus.py: unique Message-IDs, shifted dates) from a maildir
+into a fresh instance of a real single-server platform with RunProfile,
+and reports: messages per second, MB per second (raw), stored bytes / raw
+bytes (the whole store directory: database, content, recovery records;
+goal <= 0.45), and the instance process's peak resident memory.
+Progress goes to stderr; the last line is one JSON object."""
+import argparse
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(__file__)
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+import corpus  # noqa: E402
+from harness import Platform  # noqa: E402
+
+
+def tree_bytes(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        for f in files:
+            total += os.path.getsize(os.path.join(root, f))
+    return total
+
+
+def peak_rss_kb(pid):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="./spe bench ingest")
+    ap.add_argument("--messages", type=int, default=50000)
+    args = ap.parse_args()
+    p = Platform()
+    try:
+        print("ingest: deriving %d messages ..." % args.messages, file=sys.stderr)
+        raw = corpus.write_maildir(p.path("maildir"), args.messages)
+        p.ok("CreateInstance", config={"instanceID": "ingest", "instanceHost": "127.0.0.1", "startMode": "manual"})
+        p.ok("StartInstances", instanceFilter="ingest")
+        p.ok("CreateUser", instanceID="ingest", userName="bench", privileges="none")
+        pid = p.ok("CreateProfile", instanceID="ingest", raw=True, properties={
+            "name": "bench", "connector": "maildir", "details": {"path": p.path("maildir"),
+                                                                 "targetUserFolder": "bench"}})["id"]
+        print("ingest: importing ...", file=sys.stderr)
+        t0 = time.perf_counter()
+        r = p.ok("RunProfile", instanceID="ingest", id=pid)
+        seconds = time.perf_counter() - t0
+        proc = {i["instanceID"]: i for i in p.ok("GetInstances", instanceFilter="ingest")}["ingest"]["processID"]
+        peak = peak_rss_kb(proc)
+        store = os.path.join(p.base_directory, "ingest", "Data", "DefaultFileGroup")
+        stored = tree_bytes(store)
+        sizes = {sub: tree_bytes(os.path.join(store, sub)) for sub in ("Content", "Recovery")}
+        sizes["database"] = os.path.getsize(os.path.join(store, "MailStoreFileGroup.fdb"))
+        out = {
+            "benchmark": "ingest",
+            "messages": args.messages,
+            "archived": r["itemsArchived"],
+            "duplicates": r["duplicates"],
+            "seconds": round(seconds, 2),
+            "messages_per_second": round(r["itemsArchived"] / seconds, 1),
+            "raw_mb": round(raw / 1e6, 1),
+            "mb_per_second": round(raw / 1e6 / seconds, 2),
+            "stored_bytes": stored,
+            "stored_over_raw": round(stored / raw, 3),
+            "goal_stored_over_raw": 0.45,
+            "content_over_raw": round(sizes["Content"] / raw, 3),
+            "recovery_over_raw": round(sizes["Recovery"] / raw, 3),
+            "database_over_raw": round(sizes["database"] / raw, 3),
+            "instance_peak_rss_mb": round(peak / 1024, 1),
+        }
+        print(json.dumps(out))
+    finally:
+        p.stop()
+
+
+if __name__ == "__main__":
+    main()
