@@ -44,18 +44,21 @@ bool isBelow(const std::string& path, const std::string& parent) {
   return parent.empty() || path.rfind(parent + "/", 0) == 0;
 }
 
+// The optional `folder` argument, normalised ("" when absent).
+Result<std::string> optionalFolder(const ApiCall& c) {
+  if (!c.has("folder") || c.str("folder").empty()) return std::string();
+  return store::ArchiveStore::normaliseFolder(c.str("folder"));
+}
+
 }  // namespace
 
 void registerFolderFunctions(InstanceApi& api) {
   InstanceContext& ctx = api.context();
 
   api.add("GetChildFolders", [&ctx](ApiCall& c) -> Result<Json> {
-            std::string parent;
-            if (c.has("folder") && !c.str("folder").empty()) {
-              auto norm = store::ArchiveStore::normaliseFolder(c.str("folder"));
-              if (!norm) return norm.error();
-              parent = *norm;
-            }
+            auto parent_arg = optionalFolder(c);
+            if (!parent_arg) return parent_arg.error();
+            const std::string parent = *parent_arg;
             const std::int64_t max_levels = c.num("maxLevels", 0);
             if (c.has("maxLevels") && max_levels < 1) {
               return makeError(ErrorCode::kInvalidArgument, "'maxLevels' must be at least 1 (or left out for all levels).");
@@ -132,12 +135,9 @@ void registerFolderFunctions(InstanceApi& api) {
           }, true);
 
   api.add("DeleteEmptyFolders", [&ctx](ApiCall& c) -> Result<Json> {
-            std::string under;
-            if (c.has("folder") && !c.str("folder").empty()) {
-              auto norm = store::ArchiveStore::normaliseFolder(c.str("folder"));
-              if (!norm) return norm.error();
-              under = *norm;
-            }
+            auto under_arg = optionalFolder(c);
+            if (!under_arg) return under_arg.error();
+            const std::string under = *under_arg;
             // A folder stays when it, or a folder below it, holds mail in any store.
             std::set<std::string> keep;
             auto stores = ctx.stores.loaded();

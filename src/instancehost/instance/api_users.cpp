@@ -6,21 +6,6 @@
 namespace spe::instance {
 namespace {
 
-std::vector<std::string> splitComma(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    std::string part = s.substr(start, end - start);
-    part.erase(0, part.find_first_not_of(" \t"));
-    part.erase(part.find_last_not_of(" \t") + 1);
-    if (!part.empty()) out.push_back(part);
-    start = end + 1;
-  }
-  return out;
-}
-
 Status checkAuthentication(const std::string& a) {
   if (a == "integrated" || a == "directoryServices") return okStatus();
   return makeError(ErrorCode::kInvalidArgument, "'authentication' must be integrated or directoryServices.");
@@ -34,7 +19,7 @@ Result<std::string> hashUserPassword(const std::string& password) {
 
 Result<std::vector<std::string>> emailList(const std::string& text) {
   std::vector<std::string> out;
-  for (const auto& a : splitComma(text)) {
+  for (const auto& a : splitList(text)) {
     const auto at = a.find('@');
     if (at == std::string::npos || at == 0 || at + 1 >= a.size() || a.find_first_of(" <>\"") != std::string::npos ||
         a.size() > 254) {
@@ -188,7 +173,7 @@ void registerUserFunctions(InstanceApi& api) {
             }, "UserUpdate");
           }, true);
   api.add("SetUserPop3UserNames", [&api](ApiCall& c) -> Result<Json> {
-            const auto list = splitComma(c.str("pop3UserNames"));
+            const auto list = splitList(c.str("pop3UserNames"));
             return modify(api, c, [&](User& u) {
               u.pop3_user_names = list;
               return okStatus();

@@ -18,21 +18,6 @@ std::string joinList(const std::vector<std::string>& v) {
   return out;
 }
 
-std::vector<std::string> splitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    std::string part = s.substr(start, end - start);
-    part.erase(0, part.find_first_not_of(" \t"));
-    part.erase(part.find_last_not_of(" \t") + 1);
-    if (!part.empty()) out.push_back(part);
-    start = end + 1;
-  }
-  return out;
-}
-
 constexpr const char* kColumns =
     "SELECT USER_NAME, FULL_NAME, DISTINGUISHED_NAME, AUTHENTICATION, PASSWORD_HASH, PRIVILEGES, LOGIN_PRIVILEGES, "
     "EMAIL_ADDRESSES, POP3_USER_NAMES, MFA_STATUS FROM USERS ";
@@ -59,6 +44,21 @@ std::vector<DbValue> params(const User& u) {
 }
 
 }  // namespace
+
+std::vector<std::string> splitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    std::string part = s.substr(start, end - start);
+    part.erase(0, part.find_first_not_of(" \t"));
+    part.erase(part.find_last_not_of(" \t") + 1);
+    if (!part.empty()) out.push_back(part);
+    start = end + 1;
+  }
+  return out;
+}
 
 const std::vector<std::string> kUserPrivileges = {"none",   "admin",  "login",  "changePassword", "archive",
                                                   "modifyArchiveProfiles", "export", "modifyExportProfiles",
