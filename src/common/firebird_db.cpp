@@ -2,6 +2,7 @@
 
 #include <firebird/Interface.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -194,8 +195,17 @@ std::string dbStr(const DbValue& v) {
 
 bool dbIsNull(const DbValue& v) { return std::holds_alternative<std::monostate>(v); }
 
+Result<int> schemaVersion(FirebirdDb& db) {
+  auto exists = db.query("SELECT COUNT(*) FROM RDB$RELATIONS WHERE RDB$RELATION_NAME = 'SCHEMA_VERSION'");
+  if (!exists) return exists.error();
+  if (dbInt(exists->at(0)[0]) == 0) return 0;
+  auto version = db.query("SELECT VERSION FROM SCHEMA_VERSION");
+  if (!version) return version.error();
+  return version->empty() ? 0 : static_cast<int>(dbInt(version->at(0)[0]));
+}
+
 Result<int> applyMigrations(FirebirdDb& db, const std::vector<std::vector<std::string>>& migrations,
-                            const std::string& what) {
+                            const std::string& what, int up_to) {
   auto exists = db.query("SELECT COUNT(*) FROM RDB$RELATIONS WHERE RDB$RELATION_NAME = 'SCHEMA_VERSION'");
   if (!exists) return exists.error();
   if (dbInt(exists->at(0)[0]) == 0) {
@@ -205,10 +215,11 @@ Result<int> applyMigrations(FirebirdDb& db, const std::vector<std::vector<std::s
   auto version = db.query("SELECT VERSION FROM SCHEMA_VERSION");
   if (!version) return version.error();
   int v = static_cast<int>(dbInt(version->at(0)[0]));
-  const int latest = static_cast<int>(migrations.size());
-  if (v > latest) {
+  const int latest = up_to >= 0 ? std::min(up_to, static_cast<int>(migrations.size()))
+                                : static_cast<int>(migrations.size());
+  if (v > static_cast<int>(migrations.size())) {
     return makeError(ErrorCode::kDatabase, what + " has schema version " + std::to_string(v) +
-                                               ", newer than this program supports (" + std::to_string(latest) +
+                                               ", newer than this program supports (" + std::to_string(migrations.size()) +
                                                "). Install the newer version.");
   }
   for (; v < latest; ++v) {
@@ -284,6 +295,11 @@ Result<std::unique_ptr<FirebirdDb>> FirebirdDb::openOrCreate(const std::string& 
   }
   st.dispose();
   return std::unique_ptr<FirebirdDb>(new FirebirdDb(path, std::move(impl)));
+}
+
+void FirebirdDb::clearStatementCache() {
+  std::lock_guard lock(mutex_);
+  impl_->cache.clear();
 }
 
 Result<std::unique_ptr<FirebirdDb::Transaction>> FirebirdDb::begin() {

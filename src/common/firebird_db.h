@@ -61,6 +61,9 @@ class FirebirdDb {
   Result<std::unique_ptr<Transaction>> begin();
 
   const std::string& path() const { return path_; }
+  // Frees the cached prepared statements (before changing indexes or tables
+  // they use).
+  void clearStatementCache();
 
   struct Impl;
 
@@ -91,7 +94,10 @@ class FirebirdDb::Transaction {
 // the missing steps (each statement committed, so later ones may use what
 // earlier ones created) and returns the version now in force. A database
 // newer than this program is an error naming `what`.
+// With `up_to` >= 0, stops at that version (tests make old databases so).
 Result<int> applyMigrations(FirebirdDb& db, const std::vector<std::vector<std::string>>& migrations,
-                            const std::string& what);
+                            const std::string& what, int up_to = -1);
+// The version applyMigrations() left (0 for a database without one).
+Result<int> schemaVersion(FirebirdDb& db);
 
 }  // namespace spe

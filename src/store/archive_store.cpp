@@ -119,7 +119,7 @@ Result<std::unique_ptr<ArchiveStore>> ArchiveStore::create(const std::string& di
   SPE_TRY(writeKeyFile(directory + "/" + kKeyFile, newKeyFile(kStoreFormatVersion, guid, randomKey(), keys)));
   auto db = FirebirdDb::openOrCreate(directory + "/" + kDatabaseFile, FirebirdDb::CreateOptions{true});
   if (!db) return db.error();
-  SPE_TRY(initialiseStoreDatabase(**db, guid, kStoreFormatVersion));
+  SPE_TRY(initialiseStoreDatabase(**db, guid, kStoreFormatVersion, options.schema_version_for_tests));
   db->reset();
   return open(directory, keys, false, options);
 }
@@ -157,6 +157,9 @@ Status ArchiveStore::load(const InstanceKeys* keys, const std::string* recovery_
   auto db = openStoreDatabase(directory_, guid_);
   if (!db) return db.error();
   db_ = std::move(*db);
+  auto schema = schemaVersion(*db_);
+  if (!schema) return schema.error();
+  schema_version_ = *schema;
   write_protected_ = write_protected;
   SPE_TRY(openFiles());
   auto ids = db_->query(
@@ -189,6 +192,10 @@ Status ArchiveStore::openFiles() {
   if (!rec) return rec.error();
   recovery_ = std::move(*rec);
   return okStatus();
+}
+
+bool ArchiveStore::needsUpgrade() const {
+  return format_ < kStoreFormatVersion || schema_version_.load() < latestStoreSchema();
 }
 
 Status ArchiveStore::refuseIfProtected() const {

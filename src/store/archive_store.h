@@ -55,6 +55,8 @@ struct StoreOptions {
   std::chrono::milliseconds batch_delay{5};
   std::uint64_t container_max = 16u << 20;
   std::uint64_t recovery_segment_max = 32u << 20;
+  // Tests only: create stores with this older schema version (-1 = latest).
+  int schema_version_for_tests = -1;
 };
 
 // One message handed to the store, already sealed (see ArchiveStore::prepare).
@@ -137,6 +139,9 @@ class ArchiveStore {
   const std::string& guid() const { return guid_; }
   int format() const { return format_; }
   bool writeProtected() const { return write_protected_; }
+  // True when the store's format or database schema is older than this
+  // program writes (UpgradeStore brings it up to date).
+  bool needsUpgrade() const;
 
   // Hashes, compresses and seals a raw message (any thread, no store lock).
   SealedContent prepare(std::string_view raw) const;
@@ -165,6 +170,10 @@ class ArchiveStore {
   Result<VerifyReport> verify(const OperationControl& control);
   // Rewrites Recovery/ from the metadata database.
   Status recreateRecoveryRecords(const OperationControl& control);
+  // Brings an older store up to date (database schema and format).
+  Status upgrade(const OperationControl& control);
+  // Rebuilds every index of the metadata database and its statistics.
+  Status repairDatabase(const OperationControl& control);
   // Re-wraps the data key so `keys` opens it (UnlockStore).
   Status rewrapKey(const InstanceKeys& keys);
 
@@ -208,6 +217,7 @@ class ArchiveStore {
   StoreOptions options_;
   std::string guid_;
   int format_ = kStoreFormatVersion;
+  std::atomic<int> schema_version_{0};
   bool write_protected_ = false;
   Key256 data_key_{};
   std::unique_ptr<DictionarySet> dictionaries_;

@@ -260,6 +260,51 @@ Status ArchiveStore::recreateRecoveryRecords(const OperationControl& control) {
   return okStatus();
 }
 
+Status ArchiveStore::upgrade(const OperationControl& control) {
+  SPE_TRY(refuseIfProtected());
+  if (!needsUpgrade()) {
+    control.report(100, "The archive store is up to date");
+    return okStatus();
+  }
+  std::lock_guard wl(write_mutex_);
+  control.report(10, "Upgrading the database schema from version " + std::to_string(schema_version_.load()));
+  SPE_TRY(upgradeStoreDatabase(*db_));
+  auto v = schemaVersion(*db_);
+  if (!v) return v.error();
+  schema_version_ = *v;
+  if (format_ < kStoreFormatVersion) {
+    control.report(80, "Writing the new format version");
+    auto file = readKeyFile(directory_ + "/" + kKeyFile);
+    if (!file) return file.error();
+    file->format = kStoreFormatVersion;
+    SPE_TRY(writeKeyFile(directory_ + "/" + kKeyFile, *file));
+    format_ = kStoreFormatVersion;
+  }
+  control.report(100, "The archive store was upgraded");
+  return okStatus();
+}
+
+Status ArchiveStore::repairDatabase(const OperationControl& control) {
+  SPE_TRY(refuseIfProtected());
+  std::lock_guard wl(write_mutex_);
+  db_->clearStatementCache();
+  auto indexes = db_->query(
+      "SELECT TRIM(RDB$INDEX_NAME) FROM RDB$INDICES WHERE COALESCE(RDB$SYSTEM_FLAG, 0) = 0 ORDER BY 1");
+  if (!indexes) return indexes.error();
+  std::size_t n = 0;
+  for (const auto& r : *indexes) {
+    if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
+    const std::string name = dbStr(r[0]);
+    control.report(percentOf(static_cast<std::int64_t>(n++), static_cast<std::int64_t>(indexes->size())),
+                   "Rebuilding the index " + name);
+    // ALTER INDEX ... ACTIVE on an active index rebuilds it.
+    SPE_TRY(db_->exec("ALTER INDEX \"" + name + "\" ACTIVE"));
+    SPE_TRY(db_->exec("SET STATISTICS INDEX \"" + name + "\""));
+  }
+  control.report(100, "Rebuilt " + std::to_string(indexes->size()) + " indexes");
+  return okStatus();
+}
+
 Status ArchiveStore::rewrapKey(const InstanceKeys& keys) {
   auto file = readKeyFile(directory_ + "/" + kKeyFile);
   if (!file) return file.error();

@@ -30,6 +30,10 @@ const std::vector<std::vector<std::string>> kMigrations = {
         "CREATE UNIQUE INDEX MESSAGES_FOLDER_CONTENT ON MESSAGES (FOLDER_ID, CONTENT_ID)",
         "CREATE INDEX MESSAGES_CONTENT ON MESSAGES (CONTENT_ID)",
     },
+    {
+        // Version 2: listings and date searches sorted by the message date.
+        "CREATE INDEX CONTENTS_DATE ON CONTENTS (MESSAGE_DATE)",
+    },
 };
 
 }  // namespace
@@ -49,8 +53,17 @@ Status checkFormat(const std::string& directory, int format) {
   return okStatus();
 }
 
-Status initialiseStoreDatabase(FirebirdDb& db, const std::string& guid, int format) {
-  auto v = applyMigrations(db, kMigrations, "The store database");
+int latestStoreSchema() { return static_cast<int>(kMigrations.size()); }
+
+Status upgradeStoreDatabase(FirebirdDb& db) {
+  db.clearStatementCache();
+  auto v = applyMigrations(db, kMigrations, "The store database '" + db.path() + "'");
+  if (!v) return v.error();
+  return okStatus();
+}
+
+Status initialiseStoreDatabase(FirebirdDb& db, const std::string& guid, int format, int schema_version) {
+  auto v = applyMigrations(db, kMigrations, "The store database", schema_version);
   if (!v) return v.error();
   SPE_TRY(db.exec("INSERT INTO STORE_INFO (NAME, VAL) VALUES ('guid', ?)", {guid}));
   SPE_TRY(db.exec("INSERT INTO STORE_INFO (NAME, VAL) VALUES ('format', ?)", {std::to_string(format)}));
@@ -78,8 +91,16 @@ Result<std::unique_ptr<FirebirdDb>> openStoreDatabase(const std::string& directo
     }
     return db.error();
   }
-  auto v = applyMigrations(**db, kMigrations, "The store database '" + path + "'");
+  // Older schemas are upgraded only by UpgradeStore (the store says it
+  // needs one); newer ones are refused.
+  auto v = schemaVersion(**db);
   if (!v) return v.error();
+  if (*v > latestStoreSchema()) {
+    return makeError(ErrorCode::kNotSupported, "Unable to open the archive store '" + directory +
+                                                   "': its database has schema version " + std::to_string(*v) +
+                                                   ", newer than this version supports (" +
+                                                   std::to_string(latestStoreSchema()) + ").");
+  }
   auto rows = (*db)->query("SELECT VAL FROM STORE_INFO WHERE NAME = 'guid'");
   if (!rows) return rows.error();
   if (rows->empty() || dbStr((*rows)[0][0]) != guid) {

@@ -18,7 +18,11 @@ inline constexpr const char* kKeyFile = "MailStoreFileGroup.key";
 // Refuses a store format newer than this program, or an unknown one.
 Status checkFormat(const std::string& directory, int format);
 // Schema plus the store's identity and initial file state, on a new file.
-Status initialiseStoreDatabase(FirebirdDb& db, const std::string& guid, int format);
+// `schema_version` < 0 = the latest (tests make older stores with it).
+Status initialiseStoreDatabase(FirebirdDb& db, const std::string& guid, int format, int schema_version = -1);
+int latestStoreSchema();
+// Applies the missing schema steps (UpgradeStore).
+Status upgradeStoreDatabase(FirebirdDb& db);
 // Opens an existing MailStoreFileGroup.fdb; an older on-disk structure reads
 // "Unsupported Firebird Database file detected"; a database of another
 // store (GUID mismatch) is refused.

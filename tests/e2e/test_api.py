@@ -29,6 +29,7 @@ IMPLEMENTED = {
     "CreateStore", "AttachStore", "DetachStore", "RenameStore", "SetStorePath", "SetStoreRequestedState", "GetStores",
     "RetryOpenStores", "UnlockStore", "GetStoreAutoCreateConfiguration", "SetStoreAutoCreateConfiguration",
     "VerifyStore", "VerifyStores", "RecoverStore", "RecreateRecoveryRecords", "RefreshAllStoreStatistics",
+    "UpgradeStore", "UpgradeStores", "RepairStoreDatabase", "MergeStore",
     "CreateProfile", "GetProfiles", "DeleteProfile", "RunProfile", "RunTemporaryProfile", "GetWorkerResults",
     "GetWorkerResultReport", "GetTimeZones",
 }

@@ -282,9 +282,9 @@ class ArchiveTest(unittest.TestCase):
         self.assertEqual(self.ok("GetStoreAutoCreateConfiguration")["sizeThreshold"], "1")
         big = os.path.join(self.src, "big")
         os.makedirs(big)
-        for i in range(30):  # 30 × 70 KB of random hex: hardly compresses, passes 1 MB
+        for i in range(30):  # 30 × 140 KB of random hex: about 2 MB compressed, past the 1 MB threshold
             with open(os.path.join(big, "%d.eml" % i), "wb") as f:
-                f.write(("Subject: big %d\r\n\r\n" % i).encode() + os.urandom(35000).hex().encode())
+                f.write(("Subject: big %d\r\n\r\n" % i).encode() + os.urandom(70000).hex().encode())
         self.ok("RunTemporaryProfile", raw=True, properties={
             "name": "big", "connector": "emlDirectory", "details": {"path": big, "targetUserFolder": "jdoe/Big"}})
         stores = self.ok("GetStores")
@@ -331,7 +331,26 @@ class ArchiveTest(unittest.TestCase):
             self.assertNotIn(b"quick brown fox", data, path)
             self.assertNotIn(b"jdoe", data, path)
 
-    def test_09_requires_running_instance_and_archive_admin(self):
+    def test_09_merge_upgrade_repair(self):
+        stores = self.ok("GetStores", includeSize=True)
+        self.assertEqual([s["needsUpgrade"] for s in stores], [False] * len(stores))
+        self.assertEqual(self.ok("UpgradeStores"), {"upgradedStores": 0})
+        current = [s for s in stores if s["requestedState"] == "current"][0]
+        others = [s for s in stores if s["requestedState"] != "current"]
+        before = self.ok("GetInstanceStatistics")["numberOfMessages"]
+        folders_before = {f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}
+        self.failed("MergeStore", "current store", id=others[0]["id"], sourceId=current["id"])
+        self.failed("MergeStore", "the same store", id=current["id"], sourceId=current["id"])
+        merged = self.ok("MergeStore", id=current["id"], sourceId=others[0]["id"])
+        self.assertEqual(merged["mergedMessages"] + merged["duplicates"], others[0]["statisticsCount"])
+        self.assertNotIn(others[0]["id"], [s["id"] for s in self.ok("GetStores")])
+        self.assertEqual(self.ok("GetInstanceStatistics")["numberOfMessages"], before - merged["duplicates"])
+        after = {f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}
+        self.assertEqual(after, folders_before)
+        self.ok("RepairStoreDatabase", id=current["id"])
+        self.assertEqual(self.ok("VerifyStore", id=current["id"], includeIndexes=False)["problems"], [])
+
+    def test_10_requires_running_instance_and_archive_admin(self):
         self.p.ok("SetArchiveAdminEnabled", instanceID=IID, enabled=False)
         self.failed("GetUsers", "archive admin access")
         self.assertIsInstance(self.ok("GetStores"), list)  # store functions stay available

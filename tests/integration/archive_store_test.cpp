@@ -285,6 +285,32 @@ TEST_F(ArchiveStoreTest, NewerFormatAndOldFirebirdFilesAreRefused) {
       << s.error().message << " / " << s.error().details;
 }
 
+TEST_F(ArchiveStoreTest, OlderSchemaNeedsUpgradeAndUpgrades) {
+  StoreOptions old;
+  old.schema_version_for_tests = 1;
+  {
+    auto s = ArchiveStore::create(dir / "store", keys.instance, old);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_TRUE((*s)->needsUpgrade());
+    EXPECT_EQ((*s)->archive("up/Inbox", testMessage(1)).outcome, IngestOutcome::kArchived);
+  }
+  auto s = reopen();
+  ASSERT_TRUE(s);
+  EXPECT_TRUE(s->needsUpgrade());
+  std::vector<int> progress;
+  OperationControl control;
+  control.progress = [&](int p, const std::string&) { progress.push_back(p); };
+  ASSERT_TRUE(s->upgrade(control).ok());
+  EXPECT_FALSE(s->needsUpgrade());
+  EXPECT_EQ(progress.back(), 100);
+  EXPECT_EQ(s->archive("up/Inbox", testMessage(2)).outcome, IngestOutcome::kArchived);
+  ASSERT_TRUE(s->repairDatabase({}).ok());
+  EXPECT_EQ(s->archive("up/Inbox", testMessage(2)).outcome, IngestOutcome::kDuplicate);
+  EXPECT_EQ(s->statistics()->messages, 2);
+  s.reset();
+  EXPECT_FALSE(reopen()->needsUpgrade());
+}
+
 // A full disk during archiving: a clear error, every acknowledged message
 // intact, and the store usable again once there is space. Needs a small
 // tmpfs (root); skipped where mounting is not allowed.

@@ -2,6 +2,9 @@
 // SetStorePath, SetStoreRequestedState, GetStores, RetryOpenStores,
 // UnlockStore, auto-create configuration, VerifyStore(s), RecoverStore,
 // RecreateRecoveryRecords, RefreshAllStoreStatistics.
+#include <deque>
+#include <future>
+
 #include "instancehost/instance/instance_api.h"
 
 namespace spe::instance {
@@ -45,6 +48,54 @@ Status rejectIndexes(const ApiCall& c) {
                      "Verifying search indexes is not supported by this server yet; call with includeIndexes=false.");
   }
   return okStatus();
+}
+
+// Copies every message of `source` into `target` (same folders, the same
+// archive time; duplicates skipped), 64 in flight.
+Result<Json> mergeInto(store::ArchiveStore& source, store::ArchiveStore& target, const store::OperationControl& control) {
+  auto folders = source.folders();
+  if (!folders) return folders.error();
+  std::int64_t total = 0, done = 0, merged = 0, duplicates = 0;
+  for (const auto& f : *folders) total += f.messages;
+  std::deque<std::future<store::IngestResult>> inflight;
+  auto settle = [&](std::size_t keep) -> Status {
+    while (inflight.size() > keep) {
+      const store::IngestResult r = inflight.front().get();
+      inflight.pop_front();
+      if (r.outcome == store::IngestOutcome::kFailed) return r.error;
+      ++(r.outcome == store::IngestOutcome::kArchived ? merged : duplicates);
+    }
+    return okStatus();
+  };
+  for (const auto& f : *folders) {
+    if (f.messages == 0) SPE_TRY(target.createFolder(f.path));
+    auto messages = source.messagesIn(f.path);
+    if (!messages) return messages.error();
+    for (const auto& m : *messages) {
+      if (control.stop()) {
+        SPE_TRY(settle(0));
+        return makeError(ErrorCode::kCancelled, "Cancelled after copying " + std::to_string(done) + " of " +
+                                                    std::to_string(total) + " messages; the source store is unchanged.");
+      }
+      auto raw = source.readMessage(m.id);
+      if (!raw) return raw.error();
+      store::IngestItem item;
+      item.folder = m.folder;
+      item.archived_at = m.archived_at;
+      item.headers = store::parseMessageHeaders(*raw);
+      item.content = target.prepare(*raw);
+      inflight.push_back(target.submit(std::move(item)));
+      SPE_TRY(settle(64));
+      if (++done % 200 == 0) {
+        control.report(static_cast<int>(done * 100 / std::max<std::int64_t>(total, 1)),
+                       "Copied " + std::to_string(done) + " of " + std::to_string(total) + " messages");
+      }
+    }
+  }
+  SPE_TRY(settle(0));
+  control.report(100, "Merged " + std::to_string(merged) + " messages (" + std::to_string(duplicates) +
+                          " already in the target)");
+  return Json{{"mergedMessages", merged}, {"duplicates", duplicates}};
 }
 
 }  // namespace
@@ -160,6 +211,57 @@ void registerStoreFunctions(InstanceApi& api) {
             if (!s) return s.error();
             SPE_TRY((*s)->recreateRecoveryRecords(c.control));
             return Json();
+          }, true);
+
+  api.add("UpgradeStore", [&ctx](ApiCall& c) -> Result<Json> {
+            auto s = ctx.stores.loadedStore(c.num("id"));
+            if (!s) return s.error();
+            SPE_TRY((*s)->upgrade(c.control));
+            return Json();
+          }, true);
+
+  api.add("UpgradeStores", [&ctx](ApiCall& c) -> Result<Json> {
+            auto stores = ctx.stores.loaded();
+            int upgraded = 0;
+            for (const auto& [id, s] : stores) {
+              if (!s->needsUpgrade() || s->writeProtected()) continue;
+              c.control.report(0, "Upgrading store " + std::to_string(id));
+              SPE_TRY(s->upgrade(c.control));
+              c.log("Store " + std::to_string(id) + " upgraded");
+              ++upgraded;
+            }
+            return Json{{"upgradedStores", upgraded}};
+          }, true);
+
+  api.add("RepairStoreDatabase", [&ctx](ApiCall& c) -> Result<Json> {
+            auto s = ctx.stores.loadedStore(c.num("id"));
+            if (!s) return s.error();
+            SPE_TRY((*s)->repairDatabase(c.control));
+            return Json();
+          }, true);
+
+  api.add("MergeStore", [&api, &ctx](ApiCall& c) -> Result<Json> {
+            const std::int64_t id = c.num("id"), source_id = c.num("sourceId");
+            if (id == source_id) return makeError(ErrorCode::kInvalidArgument, "'id' and 'sourceId' are the same store.");
+            auto target = ctx.stores.loadedStore(id);
+            if (!target) return target.error();
+            if ((*target)->writeProtected()) {
+              return makeError(ErrorCode::kPermissionDenied,
+                               "The target store " + std::to_string(id) + " is write-protected.");
+            }
+            if (ctx.stores.currentId() == source_id) {
+              return makeError(ErrorCode::kInvalidArgument, "The source store " + std::to_string(source_id) +
+                                                                " is the current store; make another store current first.");
+            }
+            auto source = ctx.stores.loadedStore(source_id);
+            if (!source) return source.error();
+            auto merged = mergeInto(**source, **target, c.control);
+            if (!merged) return merged.error();
+            auto directory = ctx.stores.directoryOf(source_id);
+            SPE_TRY(ctx.stores.detach(source_id));
+            api.audit(c, "FileGroupDetach", "id=" + std::to_string(source_id) + " merged into " + std::to_string(id));
+            (*merged)["sourceDirectory"] = directory ? *directory : "";
+            return *merged;
           }, true);
 
   api.add("RefreshAllStoreStatistics", [&ctx](ApiCall& c) -> Result<Json> {

@@ -130,7 +130,7 @@ Result<Json> StoreManager::list(bool include_size) {
         e.statistics_size = st->raw_bytes;
       }
     }
-    const bool needs_upgrade = e.store && e.store->format() < store::kStoreFormatVersion;
+    const bool needs_upgrade = e.store && e.store->needsUpgrade();
     out.push_back({{"id", e.id},
                    {"name", e.name},
                    {"requestedState", e.requested_state},
@@ -465,7 +465,9 @@ Status StoreManager::autoCreateIfFull() {
   auto cur = current();
   if (!cur) return okStatus();
   const auto sizes = (*cur)->sizes();
-  if (sizes.content + sizes.database < threshold) return okStatus();
+  // The threshold is about the archived mail (the containers), not the
+  // database's fixed overhead.
+  if (sizes.content < threshold) return okStatus();
   const std::string dir =
       (config->base_directory.empty() ? base_ + "/Data" : config->base_directory) + "/" + stampName();
   std::lock_guard lock(mutex_);

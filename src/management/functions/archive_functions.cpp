@@ -73,6 +73,10 @@ std::vector<Forwarded> forwardedFunctions() {
       {"RecoverStore", {id, store, opt("encryptionKey", S), opt("recoverDeletedMessages", B)}, kStore, true},
       {"RecreateRecoveryRecords", {id, store}, kStore, true},
       {"RefreshAllStoreStatistics", {id}, kStore, true},
+      {"UpgradeStore", {id, store}, kStore, true},
+      {"UpgradeStores", {id}, kStore, true},
+      {"RepairStoreDatabase", {id, store}, kStore, true},
+      {"MergeStore", {id, store, {"sourceId", N}}, kStore, true},
       // Profiles and worker results.
       {"CreateProfile", {id, {"properties", J}, {"raw", B}}, kUser, false},
       {"GetProfiles", {id, {"raw", B}}, kUser, false},
