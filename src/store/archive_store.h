@@ -167,6 +167,14 @@ class ArchiveStore {
   Result<int> deleteEmptyFolders(const std::string& under, const std::set<std::string>& keep = {});
   Status createFolder(const std::string& path);
 
+  // Deletes messages (refused when write protected); content no folder
+  // references any more stays in its container until compact().
+  Result<int> deleteMessages(const std::vector<std::int64_t>& ids);
+  // Rewrites containers that hold content no message references (moving
+  // the rest to the current container), removes containers nothing
+  // references, and rewrites the recovery records. Returns bytes reclaimed.
+  Result<std::int64_t> compact(const OperationControl& control);
+
   Result<VerifyReport> verify(const OperationControl& control);
   // Rewrites Recovery/ from the metadata database.
   Status recreateRecoveryRecords(const OperationControl& control);

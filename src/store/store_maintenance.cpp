@@ -79,6 +79,12 @@ struct RecoveredState {
       for (const auto& f : folders) moved.insert(renamed(f, from, to));
       folders = std::move(moved);
       for (auto& [id, m] : messages) m.folder = renamed(m.folder, from, to);
+    } else if (t == "mv") {  // content moved by compaction
+      auto it = contents.find(b.value("c", std::int64_t{0}));
+      if (it != contents.end()) {
+        it->second.container = b.value("n", std::int64_t{0});
+        it->second.offset = b.value("o", std::int64_t{0});
+      }
     } else if (t == "df") {
       if (!recover_deleted) folders.erase(b.value("p", ""));
     } else if (t == "dm") {
@@ -303,6 +309,81 @@ Status ArchiveStore::repairDatabase(const OperationControl& control) {
   }
   control.report(100, "Rebuilt " + std::to_string(indexes->size()) + " indexes");
   return okStatus();
+}
+
+Result<std::int64_t> ArchiveStore::compact(const OperationControl& control) {
+  SPE_TRY(refuseIfProtected());
+  auto usage = db_->query("SELECT CONTAINER_NO, SUM(RECORD_LENGTH) FROM CONTENTS GROUP BY CONTAINER_NO");
+  if (!usage) return usage.error();
+  std::map<std::int64_t, std::int64_t> referenced;
+  for (const auto& r : *usage) referenced[dbInt(r[0])] = dbInt(r[1]);
+  std::int64_t current = 0;
+  {
+    std::lock_guard wl(write_mutex_);
+    current = container_no_;
+  }
+  std::int64_t reclaimed = 0;
+  for (std::int64_t n = 1; n < current; ++n) {
+    if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
+    control.report(static_cast<int>(n * 80 / std::max<std::int64_t>(current, 1)),
+                   "Compacting container " + std::to_string(n) + " of " + std::to_string(current));
+    std::error_code ec;
+    const auto size = static_cast<std::int64_t>(std::filesystem::file_size(containerPath(n), ec));
+    if (ec) continue;
+    if (!referenced.count(n)) {  // nothing in it is referenced
+      std::filesystem::remove(containerPath(n), ec);
+      reclaimed += size;
+      continue;
+    }
+    if (referenced[n] >= size) continue;
+    // Move what is still referenced to the current container, one durable batch.
+    std::lock_guard wl(write_mutex_);
+    auto rows = db_->query(
+        "SELECT ID, CONTAINER_OFFSET, RECORD_LENGTH FROM CONTENTS WHERE CONTAINER_NO = ? ORDER BY CONTAINER_OFFSET", {n});
+    if (!rows) return rows.error();
+    auto data = readFile(containerPath(n));
+    if (!data) return data.error();
+    SPE_TRY(rollFilesIfFull());
+    const std::uint64_t c_start = container_.size(), r_start = recovery_.size();
+    const auto seq = next_sequence_;
+    std::string buf;
+    std::vector<Json> changes;
+    auto tx = db_->begin();
+    if (!tx) return tx.error();
+    for (const auto& r : *rows) {
+      const auto offset = static_cast<std::size_t>(dbInt(r[1]));
+      const auto length = static_cast<std::size_t>(dbInt(r[2]));
+      if (offset + length > data->size()) {
+        return makeError(ErrorCode::kIo, "Container " + std::to_string(n) + " is shorter than its records; run "
+                                                                               "VerifyStore before compacting.");
+      }
+      const auto moved_to = static_cast<std::int64_t>(c_start + buf.size());
+      buf.append(*data, offset, length);
+      SPE_TRY((*tx)->exec("UPDATE CONTENTS SET CONTAINER_NO = ?, CONTAINER_OFFSET = ? WHERE ID = ?",
+                          {container_no_, moved_to, dbInt(r[0])}));
+      changes.push_back({{"t", "mv"}, {"c", dbInt(r[0])}, {"n", container_no_}, {"o", moved_to}});
+    }
+    Status st = container_.append(buf);
+    if (st) st = container_.sync();
+    if (st) st = writeRecovery(changes);
+    if (st) st = saveFileState(**tx);
+    if (st) st = (*tx)->commit();
+    if (!st) {
+      (void)container_.truncate(c_start);
+      (void)recovery_.truncate(r_start);
+      next_sequence_ = seq;
+      return st.error();
+    }
+    std::filesystem::remove(containerPath(n), ec);
+    reclaimed += size - static_cast<std::int64_t>(buf.size());
+  }
+  const auto before = sizes().recovery;
+  OperationControl rest = control;
+  rest.progress = [&control](int p, const std::string& text) { control.report(80 + p / 5, text); };
+  SPE_TRY(recreateRecoveryRecords(rest));
+  reclaimed += std::max<std::int64_t>(0, before - sizes().recovery);
+  control.report(100, "Reclaimed " + std::to_string(reclaimed) + " bytes");
+  return reclaimed;
 }
 
 Status ArchiveStore::rewrapKey(const InstanceKeys& keys) {

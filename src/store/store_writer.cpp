@@ -221,6 +221,36 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].promise.set_value(std::move(results[i]));
 }
 
+Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
+  SPE_TRY(refuseIfProtected());
+  std::lock_guard wl(write_mutex_);
+  auto tx = db_->begin();
+  if (!tx) return tx.error();
+  std::vector<Json> changes;
+  for (const std::int64_t id : ids) {
+    auto rows = (*tx)->query("SELECT CONTENT_ID FROM MESSAGES WHERE ID = ?", {id});
+    if (!rows) return rows.error();
+    if (rows->empty()) continue;
+    const std::int64_t cid = dbInt((*rows)[0][0]);
+    SPE_TRY((*tx)->exec("DELETE FROM MESSAGES WHERE ID = ?", {id}));
+    SPE_TRY((*tx)->exec("DELETE FROM CONTENTS C WHERE C.ID = ? AND NOT EXISTS "
+                        "(SELECT 1 FROM MESSAGES M WHERE M.CONTENT_ID = C.ID)",
+                        {cid}));
+    changes.push_back({{"t", "dm"}, {"id", id}});
+  }
+  if (changes.empty()) return 0;
+  const auto seq = next_sequence_;
+  const auto r_start = recovery_.size();
+  if (auto st = writeRecovery(changes); !st) {
+    (void)recovery_.truncate(r_start);
+    next_sequence_ = seq;
+    return st.error();
+  }
+  SPE_TRY(saveFileState(**tx));
+  SPE_TRY((*tx)->commit());
+  return static_cast<int>(changes.size());
+}
+
 Status ArchiveStore::createFolder(const std::string& path) {
   SPE_TRY(refuseIfProtected());
   auto norm = normaliseFolder(path);

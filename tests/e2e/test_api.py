@@ -29,7 +29,7 @@ IMPLEMENTED = {
     "CreateStore", "AttachStore", "DetachStore", "RenameStore", "SetStorePath", "SetStoreRequestedState", "GetStores",
     "RetryOpenStores", "UnlockStore", "GetStoreAutoCreateConfiguration", "SetStoreAutoCreateConfiguration",
     "VerifyStore", "VerifyStores", "RecoverStore", "RecreateRecoveryRecords", "RefreshAllStoreStatistics",
-    "UpgradeStore", "UpgradeStores", "RepairStoreDatabase", "MergeStore",
+    "UpgradeStore", "UpgradeStores", "RepairStoreDatabase", "MergeStore", "CompactStore",
     "CreateProfile", "GetProfiles", "DeleteProfile", "RunProfile", "RunTemporaryProfile", "GetWorkerResults",
     "GetWorkerResultReport", "GetTimeZones",
 }
@@ -169,7 +169,7 @@ class ApiProtocolTest(unittest.TestCase):
                          {"name": "port", "type": "number", "nullable": False})
 
     def test_unsupported_and_unknown_functions(self):
-        env = self.p.invoke("CompactStore", instanceID="x", id="1")
+        env = self.p.invoke("MaintainFileSystemDatabases", instanceID="x")
         self.assertEqual(env["statusCode"], "failed")
         self.assertIn("not supported", env["error"]["message"])
         status, _, body = self.p.request("/api/invoke/NoSuchFunction")

@@ -348,6 +348,9 @@ class ArchiveTest(unittest.TestCase):
         after = {f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}
         self.assertEqual(after, folders_before)
         self.ok("RepairStoreDatabase", id=current["id"])
+        # nothing was deleted: compaction only rewrites the recovery records
+        self.assertGreaterEqual(self.ok("CompactStore", id=current["id"])["reclaimedBytes"], 0)
+        self.assertEqual({f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}, after)
         self.assertEqual(self.ok("VerifyStore", id=current["id"], includeIndexes=False)["problems"], [])
 
     def test_10_requires_running_instance_and_archive_admin(self):

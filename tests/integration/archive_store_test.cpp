@@ -285,6 +285,47 @@ TEST_F(ArchiveStoreTest, NewerFormatAndOldFirebirdFilesAreRefused) {
       << s.error().message << " / " << s.error().details;
 }
 
+TEST_F(ArchiveStoreTest, DeletedMessagesComeBackOnlyWhenAskedAndCompactionReclaimsThem) {
+  StoreOptions small;
+  small.container_max = 20000;  // several containers
+  std::vector<std::int64_t> ids;
+  {
+    auto s = ArchiveStore::create(dir / "store", keys.instance, small);
+    ASSERT_TRUE(s.ok());
+    for (int i = 0; i < 60; ++i) ids.push_back((*s)->archive("lee/Inbox", testMessage(i, 200)).message_id);
+    std::vector<std::int64_t> doomed(ids.begin(), ids.begin() + 40);
+    ASSERT_EQ(*(*s)->deleteMessages(doomed), 40);
+  }
+  // Before compaction the content is still there: recoverDeletedMessages brings it back.
+  fs::copy(dir / "store", dir / "copy", fs::copy_options::recursive);
+  fs::remove(dir / "copy/MailStoreFileGroup.fdb");
+  ASSERT_TRUE(ArchiveStore::recover(dir / "copy", keys.instance, std::nullopt, true, {}).ok());
+  {
+    auto c = ArchiveStore::open(dir / "copy", keys.instance, false, small);
+    ASSERT_TRUE(c.ok());
+    EXPECT_EQ((*c)->statistics()->messages, 60);
+    EXPECT_EQ(*(*c)->readMessage(ids[3]), testMessage(3, 200));
+  }
+  auto s = ArchiveStore::open(dir / "store", keys.instance, false, small);
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ((*s)->statistics()->messages, 20);
+  const auto before = (*s)->sizes().content;
+  auto reclaimed = (*s)->compact({});
+  ASSERT_TRUE(reclaimed.ok()) << reclaimed.error().message;
+  EXPECT_GT(*reclaimed, 0);
+  EXPECT_LT((*s)->sizes().content, before * 6 / 10);
+  for (int i = 40; i < 60; ++i) EXPECT_EQ(*(*s)->readMessage(ids[static_cast<std::size_t>(i)]), testMessage(i, 200));
+  EXPECT_TRUE((*s)->verify({})->problems.empty());
+  s->reset();
+  // After compaction the recovery records know where everything moved.
+  fs::remove(dir / "store/MailStoreFileGroup.fdb");
+  ASSERT_TRUE(ArchiveStore::recover(dir / "store", keys.instance, std::nullopt, true, {}).ok());
+  auto r = ArchiveStore::open(dir / "store", keys.instance, false, small);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->statistics()->messages, 20);
+  for (int i = 40; i < 60; ++i) EXPECT_EQ(*(*r)->readMessage(ids[static_cast<std::size_t>(i)]), testMessage(i, 200));
+}
+
 TEST_F(ArchiveStoreTest, OlderSchemaNeedsUpgradeAndUpgrades) {
   StoreOptions old;
   old.schema_version_for_tests = 1;

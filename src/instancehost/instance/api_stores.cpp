@@ -233,6 +233,14 @@ void registerStoreFunctions(InstanceApi& api) {
             return Json{{"upgradedStores", upgraded}};
           }, true);
 
+  api.add("CompactStore", [&ctx](ApiCall& c) -> Result<Json> {
+            auto s = ctx.stores.loadedStore(c.num("id"));
+            if (!s) return s.error();
+            auto reclaimed = (*s)->compact(c.control);
+            if (!reclaimed) return reclaimed.error();
+            return Json{{"reclaimedBytes", *reclaimed}};
+          }, true);
+
   api.add("RepairStoreDatabase", [&ctx](ApiCall& c) -> Result<Json> {
             auto s = ctx.stores.loadedStore(c.num("id"));
             if (!s) return s.error();

@@ -76,6 +76,7 @@ std::vector<Forwarded> forwardedFunctions() {
       {"UpgradeStore", {id, store}, kStore, true},
       {"UpgradeStores", {id}, kStore, true},
       {"RepairStoreDatabase", {id, store}, kStore, true},
+      {"CompactStore", {id, store}, kStore, true},
       {"MergeStore", {id, store, {"sourceId", N}}, kStore, true},
       // Profiles and worker results.
       {"CreateProfile", {id, {"properties", J}, {"raw", B}}, kUser, false},
