@@ -1,6 +1,7 @@
 #include "common/firebird_db.h"
 
 #include <firebird/Interface.h>
+#include <ibase.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -179,6 +180,44 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
   return rows;
 }
 
+// Runs one service action (backup or restore) and reads its output to the end.
+void runService(fb::ThrowStatusWrapper& st, fb::IUtil* util, const std::vector<std::pair<unsigned char, std::string>>& strings,
+                unsigned char action, int options) {
+  fb::IXpbBuilder* attach = util->getXpbBuilder(&st, fb::IXpbBuilder::SPB_ATTACH, nullptr, 0);
+  attach->insertString(&st, isc_spb_user_name, "SYSDBA");
+  fb::IProvider* prov = master()->getDispatcher();
+  fb::IService* svc = nullptr;
+  fb::IXpbBuilder* start = nullptr;
+  struct Cleanup {
+    fb::IXpbBuilder*& a;
+    fb::IXpbBuilder*& s;
+    fb::IService*& svc;
+    fb::IProvider* prov;
+    ~Cleanup() {
+      if (a) a->dispose();
+      if (s) s->dispose();
+      if (svc) svc->release();
+      prov->release();
+    }
+  } cleanup{attach, start, svc, prov};
+  svc = prov->attachServiceManager(&st, "service_mgr", attach->getBufferLength(&st), attach->getBuffer(&st));
+  start = util->getXpbBuilder(&st, fb::IXpbBuilder::SPB_START, nullptr, 0);
+  start->insertTag(&st, action);
+  for (const auto& [tag, value] : strings) start->insertString(&st, tag, value.c_str());
+  start->insertInt(&st, isc_spb_options, options);
+  svc->start(&st, start->getBufferLength(&st), start->getBuffer(&st));
+  const unsigned char items[] = {isc_info_svc_line};
+  std::vector<unsigned char> buf(16384);
+  for (;;) {
+    svc->query(&st, 0, nullptr, sizeof items, items, static_cast<unsigned>(buf.size()), buf.data());
+    if (buf[0] != isc_info_svc_line) break;
+    const unsigned len = static_cast<unsigned>(buf[1]) | (static_cast<unsigned>(buf[2]) << 8);
+    if (len == 0) break;  // the service has finished
+  }
+  svc->detach(&st);
+  svc = nullptr;
+}
+
 }  // namespace
 
 std::int64_t dbInt(const DbValue& v) {
@@ -295,6 +334,74 @@ Result<std::unique_ptr<FirebirdDb>> FirebirdDb::openOrCreate(const std::string& 
   }
   st.dispose();
   return std::unique_ptr<FirebirdDb>(new FirebirdDb(path, std::move(impl)));
+}
+
+Status FirebirdDb::backupAndRestore() {
+  std::lock_guard lock(mutex_);
+  namespace fs = std::filesystem;
+  const std::string backup = path_ + ".fbk", restored = path_ + ".restored", old = path_ + ".old";
+  std::error_code ec;
+  fs::remove(backup, ec);
+  fs::remove(restored, ec);
+  fb::ThrowStatusWrapper st(master()->getStatus());
+  struct Dispose {
+    fb::ThrowStatusWrapper& st;
+    ~Dispose() { st.dispose(); }
+  } dispose{st};
+  fb::IUtil* util = master()->getUtilInterface();
+  try {
+    runService(st, util, {{isc_spb_dbname, path_}, {isc_spb_bkp_file, backup}}, isc_action_svc_backup, 0);
+    runService(st, util, {{isc_spb_dbname, restored}, {isc_spb_bkp_file, backup}}, isc_action_svc_restore,
+               isc_spb_res_create);
+  } catch (const fb::FbException& e) {
+    fs::remove(backup, ec);
+    fs::remove(restored, ec);
+    return dbError("The backup and restore of '" + path_ + "' failed; the database is unchanged.", e);
+  }
+  fs::remove(backup, ec);
+  if (!fs::exists(restored)) {
+    return makeError(ErrorCode::kDatabase, "The restore of '" + path_ + "' produced no file; the database is unchanged.");
+  }
+  // Swap: detach, rename, attach the restored file.
+  impl_->cache.clear();
+  try {
+    impl_->att->detach(&st);
+  } catch (const fb::FbException& e) {
+    fs::remove(restored, ec);
+    return dbError("Cannot detach '" + path_ + "' to swap in the restored file; the database is unchanged.", e);
+  }
+  impl_->att = nullptr;
+  bool swapped = false;
+  fs::rename(path_, old, ec);
+  if (!ec) {
+    fs::rename(restored, path_, ec);
+    if (ec) {
+      std::error_code back;
+      fs::rename(old, path_, back);
+    } else {
+      swapped = true;
+    }
+  }
+  const std::string swap_error = ec ? ec.message() : std::string();
+  fb::IXpbBuilder* dpb = util->getXpbBuilder(&st, fb::IXpbBuilder::DPB, nullptr, 0);
+  try {
+    dpb->insertString(&st, isc_dpb_user_name, "SYSDBA");
+    dpb->insertString(&st, isc_dpb_lc_ctype, "UTF8");
+    fb::IProvider* prov = master()->getDispatcher();
+    impl_->att = prov->attachDatabase(&st, path_.c_str(), dpb->getBufferLength(&st), dpb->getBuffer(&st));
+    prov->release();
+    dpb->dispose();
+  } catch (const fb::FbException& e) {
+    dpb->dispose();
+    return dbError("Cannot attach '" + path_ + "' after the restore (the previous file is '" + old + "').", e);
+  }
+  if (!swapped) {
+    fs::remove(restored, ec);
+    return makeError(ErrorCode::kIo, "Cannot swap in the restored copy of '" + path_ + "': " + swap_error +
+                                         "; the database is unchanged.");
+  }
+  fs::remove(old, ec);
+  return okStatus();
 }
 
 void FirebirdDb::clearStatementCache() {

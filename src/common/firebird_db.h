@@ -64,6 +64,13 @@ class FirebirdDb {
   // Frees the cached prepared statements (before changing indexes or tables
   // they use).
   void clearStatementCache();
+  // A backup and restore cycle through Firebird's services API (gbak's
+  // engine): backs the file up to <path>.fbk, restores it to a new file,
+  // swaps it in and reattaches. Every other use of this database waits
+  // meanwhile, so no change can fall between backup and swap. The old file
+  // is removed only after the new one is attached; on any failure the old
+  // file stays in use.
+  Status backupAndRestore();
 
   struct Impl;
 

@@ -180,6 +180,8 @@ class ArchiveStore {
   Status recreateRecoveryRecords(const OperationControl& control);
   // Brings an older store up to date (database schema and format).
   Status upgrade(const OperationControl& control);
+  // A backup and restore cycle of the metadata database (Firebird services).
+  Status maintainDatabase() { return db_->backupAndRestore(); }
   // Rebuilds every index of the metadata database and its statistics.
   Status repairDatabase(const OperationControl& control);
   // Re-wraps the data key so `keys` opens it (UnlockStore).

@@ -30,6 +30,7 @@ IMPLEMENTED = {
     "RetryOpenStores", "UnlockStore", "GetStoreAutoCreateConfiguration", "SetStoreAutoCreateConfiguration",
     "VerifyStore", "VerifyStores", "RecoverStore", "RecreateRecoveryRecords", "RefreshAllStoreStatistics",
     "UpgradeStore", "UpgradeStores", "RepairStoreDatabase", "MergeStore", "CompactStore",
+    "MaintainFileSystemDatabases",
     "CreateProfile", "GetProfiles", "DeleteProfile", "RunProfile", "RunTemporaryProfile", "GetWorkerResults",
     "GetWorkerResultReport", "GetTimeZones",
 }
@@ -169,7 +170,7 @@ class ApiProtocolTest(unittest.TestCase):
                          {"name": "port", "type": "number", "nullable": False})
 
     def test_unsupported_and_unknown_functions(self):
-        env = self.p.invoke("MaintainFileSystemDatabases", instanceID="x")
+        env = self.p.invoke("GetJobs", instanceID="x")
         self.assertEqual(env["statusCode"], "failed")
         self.assertIn("not supported", env["error"]["message"])
         status, _, body = self.p.request("/api/invoke/NoSuchFunction")

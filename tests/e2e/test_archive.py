@@ -348,6 +348,9 @@ class ArchiveTest(unittest.TestCase):
         after = {f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}
         self.assertEqual(after, folders_before)
         self.ok("RepairStoreDatabase", id=current["id"])
+        self.assertEqual(self.ok("MaintainFileSystemDatabases"), {"databases": 1 + len(self.ok("GetStores"))})
+        self.assertEqual({f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}, after)
+        self.assertEqual(self.ok("GetUserInfo", userName="jdoe")["fullName"], "John Q. Doe")
         # nothing was deleted: compaction only rewrites the recovery records
         self.assertGreaterEqual(self.ok("CompactStore", id=current["id"])["reclaimedBytes"], 0)
         self.assertEqual({f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}, after)

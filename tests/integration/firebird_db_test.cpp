@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "management/management_db.h"
@@ -35,6 +36,26 @@ TEST(FirebirdDb, CreateInsertQueryReopen) {
   EXPECT_EQ(dbStr((*rows)[0][1]), "J\xC3\xBCrgen");
   EXPECT_EQ(dbInt((*rows)[0][2]), 7);
   EXPECT_TRUE(dbIsNull((*rows)[1][1]));
+}
+
+TEST(FirebirdDb, BackupAndRestoreCycleKeepsEverything) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  auto db = FirebirdDb::openOrCreate(dir / "m.fdb");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec("CREATE TABLE T (ID BIGINT NOT NULL PRIMARY KEY, NAME VARCHAR(100))").ok());
+  for (std::int64_t i = 0; i < 500; ++i) {
+    ASSERT_TRUE((*db)->exec("INSERT INTO T VALUES (?, ?)", {i, "row " + std::to_string(i)}).ok());
+  }
+  ASSERT_TRUE((*db)->exec("DELETE FROM T WHERE ID >= 250").ok());
+  auto st = (*db)->backupAndRestore();
+  ASSERT_TRUE(st.ok()) << st.error().message << " " << st.error().details;
+  auto rows = (*db)->query("SELECT COUNT(*), MAX(NAME) FROM T");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(dbInt((*rows)[0][0]), 250);
+  EXPECT_TRUE((*db)->exec("INSERT INTO T VALUES (?, ?)", {std::int64_t{1000}, std::string("after")}).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir / "m.fdb.old"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "m.fdb.fbk"));
 }
 
 TEST(FirebirdDb, UncommittedTransactionRollsBack) {

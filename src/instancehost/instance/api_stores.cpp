@@ -233,6 +233,27 @@ void registerStoreFunctions(InstanceApi& api) {
             return Json{{"upgradedStores", upgraded}};
           }, true);
 
+  api.add("MaintainFileSystemDatabases", [&ctx](ApiCall& c) -> Result<Json> {
+            auto stores = ctx.stores.loaded();
+            const int total = static_cast<int>(stores.size()) + 1;
+            c.control.report(0, "Backup and restore of MailStoreMaster.fdb");
+            SPE_TRY(ctx.db.db().backupAndRestore());
+            c.log("MailStoreMaster.fdb: backed up and restored");
+            int done = 1;
+            for (const auto& [id, s] : stores) {
+              if (c.control.stop()) {
+                return makeError(ErrorCode::kCancelled, "Cancelled after " + std::to_string(done) + " of " +
+                                                            std::to_string(total) + " databases.");
+              }
+              c.control.report(done * 100 / total, "Backup and restore of the database of store " + std::to_string(id));
+              SPE_TRY(s->maintainDatabase());
+              c.log("Store " + std::to_string(id) + ": backed up and restored");
+              ++done;
+            }
+            c.control.report(100, "Maintained " + std::to_string(total) + " databases");
+            return Json{{"databases", total}};
+          }, true);
+
   api.add("CompactStore", [&ctx](ApiCall& c) -> Result<Json> {
             auto s = ctx.stores.loadedStore(c.num("id"));
             if (!s) return s.error();

@@ -77,6 +77,7 @@ std::vector<Forwarded> forwardedFunctions() {
       {"UpgradeStores", {id}, kStore, true},
       {"RepairStoreDatabase", {id, store}, kStore, true},
       {"CompactStore", {id, store}, kStore, true},
+      {"MaintainFileSystemDatabases", {id}, kStore, true},
       {"MergeStore", {id, store, {"sourceId", N}}, kStore, true},
       // Profiles and worker results.
       {"CreateProfile", {id, {"properties", J}, {"raw", B}}, kUser, false},
