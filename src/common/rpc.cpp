@@ -387,10 +387,13 @@ class TlsConnectionPool {
                        done.set_value(std::move(o));
                      });
       CallOutcome o = fut.get();
-      if (o.stream) give(key, std::move(o.stream));
+      // The peer answered (a result or an error) exactly when the stream came back.
+      const bool answered = o.stream != nullptr;
+      if (answered) give(key, std::move(o.stream));
       // A kept connection the peer had closed (e.g. it restarted) fails
-      // without an answer: try once more on a fresh one.
-      if (!o.result.ok() && o.reused && !o.stream) continue;
+      // without an answer: try once more on a fresh one. An answer, even an
+      // error, is never retried: the request may not be idempotent.
+      if (!answered && o.reused) continue;
       return std::move(o.result);
     }
     return makeError(ErrorCode::kUnavailable, "No answer from " + host + ":" + std::to_string(port) + ".");

@@ -222,6 +222,10 @@ class ArchiveStore {
   std::string recoveryPath(std::int64_t n) const;
   Status rollFilesIfFull();
   Status saveFileState(FirebirdDb::Transaction& tx);
+  // Rewrites the recovery records once they grew by a segment's size since
+  // the last rewrite and hold changes later ones superseded (deletions,
+  // renames, moves). Call without write_mutex_.
+  void compactRecoveryIfDue();
 
   std::string directory_;
   StoreOptions options_;
@@ -240,6 +244,8 @@ class ArchiveStore {
   AppendFile recovery_;
   std::int64_t recovery_no_ = 1;
   std::uint64_t next_sequence_ = 1;
+  std::uint64_t recovery_growth_ = 0;     // bytes written since the last rewrite
+  std::uint64_t superseded_changes_ = 0;  // deletions, renames, moves since then
   std::int64_t next_content_id_ = 1;
   std::int64_t next_message_id_ = 1;
   std::int64_t next_folder_id_ = 1;

@@ -254,6 +254,8 @@ Status ArchiveStore::recreateRecoveryRecords(const OperationControl& control) {
   SPE_TRY(syncDirectory(directory_));
   recovery_no_ = segment;
   next_sequence_ = sequence;
+  recovery_growth_ = 0;
+  superseded_changes_ = 0;
   auto file = AppendFile::open(recoveryPath(segment), buf.size());
   if (!file) return file.error();
   recovery_ = std::move(*file);

@@ -82,6 +82,17 @@ void ArchiveStore::writerLoop() {
       in_flight_ -= static_cast<int>(batch.size());
     }
     idle_cv_.notify_all();
+    compactRecoveryIfDue();
+  }
+}
+
+void ArchiveStore::compactRecoveryIfDue() {
+  {
+    std::lock_guard wl(write_mutex_);
+    if (recovery_growth_ < options_.recovery_segment_max || superseded_changes_ == 0) return;
+  }
+  if (auto st = recreateRecoveryRecords({}); !st) {
+    logger("store")->warn("{}: compacting the recovery records failed: {}", directory_, st.error().message);
   }
 }
 
@@ -122,8 +133,15 @@ Status ArchiveStore::saveFileState(FirebirdDb::Transaction& tx) {
 }
 
 Status ArchiveStore::writeRecovery(const std::vector<Json>& changes) {
-  SPE_TRY(recovery_.append(sealRecovery(data_key_, guid_, next_sequence_++, Json(changes))));
-  return recovery_.sync();
+  const std::string record = sealRecovery(data_key_, guid_, next_sequence_++, Json(changes));
+  SPE_TRY(recovery_.append(record));
+  SPE_TRY(recovery_.sync());
+  recovery_growth_ += record.size();
+  for (const auto& c : changes) {
+    const std::string t = c.value("t", "");
+    if (t == "dm" || t == "df" || t == "r" || t == "mv") ++superseded_changes_;
+  }
+  return okStatus();
 }
 
 void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
@@ -223,6 +241,10 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
 
 Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
   SPE_TRY(refuseIfProtected());
+  struct CompactAfter {
+    ArchiveStore* s;
+    ~CompactAfter() { s->compactRecoveryIfDue(); }
+  } compact_after{this};
   std::lock_guard wl(write_mutex_);
   auto tx = db_->begin();
   if (!tx) return tx.error();

@@ -188,8 +188,14 @@ class ArchiveTest(unittest.TestCase):
         nouser = self.import_profile("nouser", "emlDirectory", self.src, "nobody/x")
         self.failed("RunProfile", "no user 'nobody'", id=nouser)
         self.failed("RunProfile", "no profile", id=999)
+        secret = self.ok("CreateProfile", raw=True, properties={
+            "name": "with secret", "connector": "emlDirectory",
+            "details": {"path": self.src, "targetUserFolder": "amy", "password": "TopSecret-42"}})["id"]
         profiles = self.ok("GetProfiles", raw=True)
         self.assertIn("missing", [p["name"] for p in profiles])
+        self.assertNotIn("TopSecret-42", json.dumps(profiles))
+        self.assertNotIn("password", [p for p in profiles if p["id"] == secret][0]["details"])
+        self.ok("DeleteProfile", id=secret)
         self.assertEqual(set(profiles[0]), {"id", "name", "type", "owner", "connector", "details",
                                             "serverSideExecution"})
         self.ok("DeleteProfile", id=bad)
@@ -356,7 +362,36 @@ class ArchiveTest(unittest.TestCase):
         self.assertEqual({f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}, after)
         self.assertEqual(self.ok("VerifyStore", id=current["id"], includeIndexes=False)["problems"], [])
 
-    def test_10_requires_running_instance_and_archive_admin(self):
+    def test_10_cancel_a_running_import(self):
+        many = os.path.join(self.src, "many")
+        mailgen.write_eml_tree(many, 8000, folders=("A", "B"))
+        self.ok("CreateUser", userName="cancel", privileges="none")
+        pid = self.import_profile("many", "emlDirectory", many, "cancel")
+        status, _, body = self.p.request("/api/invoke/RunProfile", {"instanceID": IID, "id": pid})
+        env = json.loads(body.decode("utf-8-sig"))
+        self.assertEqual(env["statusCode"], "running", env)
+        while env["statusCode"] == "running" and (env["percentProgress"] or 0) < 5:
+            status, _, body = self.p.request("/api/get-status", {"token": env["token"], "millisecondsTimeout": 2000,
+                                                                 "lastKnownStatusVersion": env["statusVersion"]})
+            env = json.loads(body.decode("utf-8-sig"))
+        self.assertEqual(env["statusCode"], "running", "the import ended before it could be cancelled")
+        self.assertRegex(env["statusText"], r"Archived \d+, duplicates \d+, failed \d+")
+        self.p.request("/api/cancel-async", {"token": env["token"]})
+        while env["statusCode"] == "running":
+            status, _, body = self.p.request("/api/get-status", {"token": env["token"], "millisecondsTimeout": 5000,
+                                                                 "lastKnownStatusVersion": env["statusVersion"]})
+            env = json.loads(body.decode("utf-8-sig"))
+        self.assertEqual(env["statusCode"], "failed")
+        self.assertIn("ancel", env["error"]["message"])
+        results = self.ok("GetWorkerResults", fromIncluding="2000-01-01", toExcluding="2100-01-01", timeZoneID="UTC",
+                          profileID=pid)
+        self.assertEqual(results[-1]["result"], "cancelled")
+        archived = results[-1]["itemsArchived"]
+        self.assertTrue(0 < archived < 8000, archived)
+        counts = {f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}
+        self.assertEqual(counts.get("cancel/A", 0) + counts.get("cancel/B", 0), archived)
+
+    def test_11_requires_running_instance_and_archive_admin(self):
         self.p.ok("SetArchiveAdminEnabled", instanceID=IID, enabled=False)
         self.failed("GetUsers", "archive admin access")
         self.assertIsInstance(self.ok("GetStores"), list)  # store functions stay available

@@ -326,6 +326,28 @@ TEST_F(ArchiveStoreTest, DeletedMessagesComeBackOnlyWhenAskedAndCompactionReclai
   for (int i = 40; i < 60; ++i) EXPECT_EQ(*(*r)->readMessage(ids[static_cast<std::size_t>(i)]), testMessage(i, 200));
 }
 
+TEST_F(ArchiveStoreTest, RecoveryRecordsAreCompactedAutomatically) {
+  StoreOptions small;
+  small.recovery_segment_max = 8192;  // stands for 32 MiB
+  std::vector<std::int64_t> ids;
+  auto s = ArchiveStore::create(dir / "store", keys.instance, small);
+  ASSERT_TRUE(s.ok());
+  for (int i = 0; i < 80; ++i) ids.push_back((*s)->archive("max/Inbox", testMessage(i)).message_id);
+  const auto grown = (*s)->sizes().recovery;
+  ASSERT_EQ(*(*s)->deleteMessages(std::vector<std::int64_t>(ids.begin(), ids.begin() + 60)), 60);
+  // The deletion pushed the records past the threshold with superseded
+  // changes: they were rewritten from the database, without the deleted.
+  EXPECT_LT((*s)->sizes().recovery, grown);
+  EXPECT_EQ((*s)->archive("max/Inbox", testMessage(500)).outcome, IngestOutcome::kArchived);
+  s->reset();
+  fs::remove(dir / "store/MailStoreFileGroup.fdb");
+  ASSERT_TRUE(ArchiveStore::recover(dir / "store", keys.instance, std::nullopt, true, {}).ok());
+  auto r = reopen();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->statistics()->messages, 21);
+  EXPECT_TRUE(r->verify({})->problems.empty());
+}
+
 TEST_F(ArchiveStoreTest, OlderSchemaNeedsUpgradeAndUpgrades) {
   StoreOptions old;
   old.schema_version_for_tests = 1;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "test_dir.h"
@@ -19,9 +20,13 @@ class RpcTest : public ::testing::Test {
     pins->add(client_id_.thumbprint);
     server_ = std::make_unique<RpcServer>(
         io_, pool_, makeServerContext(server_id_, pins).value(),
-        [](const RpcRequest& r) -> Result<Json> {
+        [this](const RpcRequest& r) -> Result<Json> {
           if (r.method == "echo") return r.params;
           if (r.method == "peer") return Json(r.peer_thumbprint);
+          if (r.method == "count") {
+            ++counted_;
+            return makeError(ErrorCode::kCancelled, "counted");
+          }
           if (r.method == "slow") {
             r.progress(50, "half");
             r.progress(90, "almost");
@@ -52,6 +57,7 @@ class RpcTest : public ::testing::Test {
   std::unique_ptr<RpcServer> server_;
   std::uint16_t port_ = 0;
   std::thread thread_;
+  std::atomic<int> counted_{0};
 };
 
 TEST_F(RpcTest, PinnedPeersTalk) {
@@ -68,6 +74,20 @@ TEST_F(RpcTest, ErrorsTravelAsErrors) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kNotSupported);
   EXPECT_EQ(r.error().message, "no nope");
+}
+
+// An error answer on a kept-alive connection is an answer: the request
+// is never sent again (it may not be idempotent).
+TEST_F(RpcTest, PooledCallsAnsweredWithAnErrorAreNotRepeated) {
+  auto pins = std::make_shared<ThumbprintPins>();
+  pins->add(server_id_.thumbprint);
+  RpcClient pooled(makeClientContext(&client_id_, pins).value(), "127.0.0.1", port_, "pool-test");
+  for (int i = 0; i < 3; ++i) {
+    auto r = pooled.call("count", Json::object(), std::chrono::seconds(5));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
+  }
+  EXPECT_EQ(counted_.load(), 3);
 }
 
 TEST_F(RpcTest, ProgressEventsArriveBeforeTheResult) {

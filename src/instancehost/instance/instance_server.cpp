@@ -140,7 +140,9 @@ Result<Json> InstanceServer::callApi(const RpcRequest& r) {
   };
   call.control.cancelled = [cancelled] { return cancelled->load(); };
   call.log = [](const std::string& line) { logger("instance")->info("{}", line); };
+  logger("instance")->info("{} calls {}", call.caller.empty() ? "$system" : call.caller, function);
   Result<Json> result = api_->call(function, call);
+  if (!result) logger("instance")->info("{} failed: {}", function, result.error().message);
   if (!operation.empty()) {
     std::lock_guard lock(operations_mutex_);
     operations_.erase(operation);

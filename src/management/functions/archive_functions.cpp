@@ -112,20 +112,27 @@ void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx
       const std::string operation = randomHex(8);
       Json params{{"function", name}, {"args", c.args.toJson()}, {"operationId", operation},
                   {"caller", c.caller.user_name}};
-      // Cancellation is noticed with the next progress event and passed on.
-      std::atomic<bool> cancel_sent{false};
       InstanceRecord instance = **r;
-      auto progress = [&](int percent, const std::string& text) {
-        c.progress.update(percent, text);
-        if (c.progress.cancelled() && !cancel_sent.exchange(true)) {
-          std::thread([control, instance, operation] {
-            (void)control->instanceCall(instance, "cancel", Json{{"operationId", operation}}, std::chrono::seconds(10));
-          }).detach();
-        }
-      };
+      auto progress = [&c](int percent, const std::string& text) { c.progress.update(percent, text); };
+      // A cancellation request is passed on to the instance within 100 ms.
+      std::atomic<bool> done{false};
+      std::thread watcher;
+      if (long_running) {
+        watcher = std::thread([&c, &done, control, instance, operation] {
+          while (!done.load()) {
+            if (c.progress.cancelled()) {
+              (void)control->instanceCall(instance, "cancel", Json{{"operationId", operation}}, std::chrono::seconds(10));
+              return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          }
+        });
+      }
       const auto timeout = long_running ? std::chrono::milliseconds(std::chrono::hours(72))
                                         : std::chrono::milliseconds(std::chrono::minutes(5));
       auto res = control->instanceCall(instance, "api", params, timeout, progress);
+      done = true;
+      if (watcher.joinable()) watcher.join();
       if (!res && res.error().code == ErrorCode::kUnavailable) {
         Error e = res.error();
         e.message = "The instance '" + instance_id + "' is not running or not reachable: " + e.message;
