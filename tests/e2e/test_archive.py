@@ -391,7 +391,30 @@ class ArchiveTest(unittest.TestCase):
         counts = {f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")}
         self.assertEqual(counts.get("cancel/A", 0) + counts.get("cancel/B", 0), archived)
 
-    def test_11_requires_running_instance_and_archive_admin(self):
+    def test_11_corrupt_record_is_named_and_the_rest_stays_readable(self):
+        store = [s for s in self.ok("GetStores") if s["requestedState"] == "current"][0]
+        self.p.ok("StopInstances", instanceFilter=IID)
+        container = sorted(glob.glob(os.path.join(store["databasePath"], "Content", "*.dat")))[0]
+        with open(container, "r+b") as f:
+            data = f.read()
+            at = data.find(b"SPEC", data.find(b"SPEC") + 1)  # the second record
+            f.seek(at + 40)
+            f.write(bytes([data[at + 40] ^ 0x5A]))
+        self.p.ok("StartInstances", instanceFilter=IID)
+        report = self.ok("VerifyStore", id=store["id"], includeIndexes=False)
+        self.assertEqual(len(report["problems"]), 1, report)
+        self.assertRegex(report["problems"][0], r"^message \d+ in folder '[^']+' \(container 1, offset \d+\): ")
+        self.assertIn("failed authentication", report["problems"][0])
+        # everything else is still there and readable
+        self.p.ok("StopInstances", instanceFilter=IID)
+        out = subprocess.run([os.path.join(BIN, "spe-store"), "verify", "--store", store["databasePath"],
+                              "--recovery-key-file", os.path.join(self.base, "RecoveryKey.txt")],
+                             capture_output=True, text=True)
+        self.assertEqual(out.returncode, 1)
+        self.assertEqual(len(json.loads(out.stdout)["problems"]), 1)
+        self.p.ok("StartInstances", instanceFilter=IID)
+
+    def test_12_requires_running_instance_and_archive_admin(self):
         self.p.ok("SetArchiveAdminEnabled", instanceID=IID, enabled=False)
         self.failed("GetUsers", "archive admin access")
         self.assertIsInstance(self.ok("GetStores"), list)  # store functions stay available
