@@ -10,12 +10,14 @@
 // file, and the store is checked for messages archived twice.
 // Prints one JSON object: acknowledged, found, lost, duplicated, ...
 #include <signal.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <future>
@@ -126,20 +128,42 @@ int main(int argc, char** argv) {
       archiveAll(store_dir, keys, files, fds[1]);
     }
     ::close(fds[1]);
+    // Read acknowledgements while the child runs (a full pipe would stop it),
+    // until the kill deadline or, in the last run, until it ends.
+    std::string pending;
+    auto readAvailable = [&](int timeout_ms) -> bool {  // false at end of file
+      pollfd pfd{fds[0], POLLIN, 0};
+      if (::poll(&pfd, 1, timeout_ms) <= 0) return true;
+      char buf[65536];
+      const ssize_t n = ::read(fds[0], buf, sizeof buf);
+      if (n <= 0) return false;
+      pending.append(buf, static_cast<std::size_t>(n));
+      std::size_t used = 0;
+      for (; pending.size() - used >= 16; used += 16) {
+        std::int64_t rec[2];
+        std::memcpy(rec, pending.data() + used, 16);
+        acknowledged[rec[0]] = rec[1];
+      }
+      pending.erase(0, used);
+      return true;
+    };
     int status = 0;
     if (k < kills) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(30 + rng() % 370));
-      if (::waitpid(pid, &status, WNOHANG) == pid) {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(30 + rng() % 370);
+      bool open = true;
+      while (open && std::chrono::steady_clock::now() < deadline) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        open = readAvailable(static_cast<int>(std::max<std::int64_t>(1, left.count())));
+      }
+      if (!open) {
         ++completed_early;
       } else {
         ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
       }
-    } else {
-      ::waitpid(pid, &status, 0);  // the last run finishes the import
     }
-    std::int64_t rec[2];
-    while (::read(fds[0], rec, sizeof rec) == sizeof rec) acknowledged[rec[0]] = rec[1];
+    while (readAvailable(1000)) {
+    }
+    ::waitpid(pid, &status, 0);
     ::close(fds[0]);
     std::fprintf(stderr, "\rcrash_bench: %d of %d kills, %zu acknowledged", std::min(k + 1, kills), kills,
                  acknowledged.size());

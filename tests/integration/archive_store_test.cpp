@@ -455,14 +455,20 @@ TEST_F(ArchiveStoreTest, KillDuringArchivingLosesNothingAcknowledged) {
       }
     }
     ::close(fds[1]);
+    // Acknowledgements are read while the child runs: a full pipe would stop it.
+    std::vector<std::pair<std::int64_t, std::int64_t>> acks;
+    std::thread reader([&] {
+      std::int64_t rec[2];
+      while (::read(fds[0], rec, sizeof rec) == sizeof rec) acks.emplace_back(rec[0], rec[1]);
+    });
     std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
-    std::int64_t rec[2];
-    while (::read(fds[0], rec, sizeof rec) == sizeof rec) {
-      acknowledged[rec[0]] = static_cast<int>(rec[1]);
-      next = std::max(next, static_cast<int>(rec[1] / 8) + 1);
+    reader.join();
+    for (const auto& [id, n] : acks) {
+      acknowledged[id] = static_cast<int>(n);
+      next = std::max(next, static_cast<int>(n / 8) + 1);
     }
     ::close(fds[0]);
     next += 1000;  // fresh numbers for the next round
