@@ -216,6 +216,9 @@ class ArchiveStore {
   };
   void commitBatch(std::vector<Pending>& batch);
   Status writeRecovery(const std::vector<Json>& bodies);
+  // Writes the recovery record, the file ends and commits `tx`; on any
+  // failure the record is cut off again. Caller holds write_mutex_.
+  Status commitWithRecovery(FirebirdDb::Transaction& tx, const std::vector<Json>& changes);
   Result<std::int64_t> folderId(FirebirdDb::Transaction& tx, const std::string& path, bool create);
   Status refuseIfProtected() const;
   std::string containerPath(std::int64_t n) const;

@@ -132,6 +132,19 @@ Status ArchiveStore::saveFileState(FirebirdDb::Transaction& tx) {
        static_cast<std::int64_t>(recovery_.size()), static_cast<std::int64_t>(next_sequence_)});
 }
 
+Status ArchiveStore::commitWithRecovery(FirebirdDb::Transaction& tx, const std::vector<Json>& changes) {
+  const auto seq = next_sequence_;
+  const auto start = recovery_.size();
+  Status st = writeRecovery(changes);
+  if (st) st = saveFileState(tx);
+  if (st) st = tx.commit();
+  if (!st) {  // the record describes a change that did not happen: cut it off
+    (void)recovery_.truncate(start);
+    next_sequence_ = seq;
+  }
+  return st;
+}
+
 Status ArchiveStore::writeRecovery(const std::vector<Json>& changes) {
   const std::string record = sealRecovery(data_key_, guid_, next_sequence_++, Json(changes));
   SPE_TRY(recovery_.append(record));
@@ -261,15 +274,7 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
     changes.push_back({{"t", "dm"}, {"id", id}});
   }
   if (changes.empty()) return 0;
-  const auto seq = next_sequence_;
-  const auto r_start = recovery_.size();
-  if (auto st = writeRecovery(changes); !st) {
-    (void)recovery_.truncate(r_start);
-    next_sequence_ = seq;
-    return st.error();
-  }
-  SPE_TRY(saveFileState(**tx));
-  SPE_TRY((*tx)->commit());
+  SPE_TRY(commitWithRecovery(**tx, changes));
   return static_cast<int>(changes.size());
 }
 
@@ -284,15 +289,11 @@ Status ArchiveStore::createFolder(const std::string& path) {
   auto id = folderId(**tx, *norm, true);
   if (!id) return next_folder_id_ = before, id.error();
   if (next_folder_id_ == before) return okStatus();
-  const auto seq = next_sequence_;
-  const auto r_start = recovery_.size();
-  if (auto st = writeRecovery({Json{{"t", "f"}, {"p", *norm}}}); !st) {
-    (void)recovery_.truncate(r_start);
-    next_sequence_ = seq, next_folder_id_ = before;
+  if (auto st = commitWithRecovery(**tx, {Json{{"t", "f"}, {"p", *norm}}}); !st) {
+    next_folder_id_ = before;
     return st;
   }
-  SPE_TRY(saveFileState(**tx));
-  return (*tx)->commit();
+  return okStatus();
 }
 
 Status ArchiveStore::renameFolder(const std::string& from, const std::string& to) {
@@ -319,15 +320,7 @@ Status ArchiveStore::renameFolder(const std::string& from, const std::string& to
       SPE_TRY((*tx)->exec("UPDATE FOLDERS SET PATH = ?, PATH_HASH = ? WHERE ID = ?", {path, sha256Hex(path), dbInt(r[0])}));
     }
   }
-  const auto seq = next_sequence_;
-  const auto r_start = recovery_.size();
-  if (auto st = writeRecovery({Json{{"t", "r"}, {"from", from}, {"to", to}}}); !st) {
-    (void)recovery_.truncate(r_start);
-    next_sequence_ = seq;
-    return st;
-  }
-  SPE_TRY(saveFileState(**tx));
-  return (*tx)->commit();
+  return commitWithRecovery(**tx, {Json{{"t", "r"}, {"from", from}, {"to", to}}});
 }
 
 Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under, const std::set<std::string>& keep) {
@@ -347,15 +340,7 @@ Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under, const std
     recovery.push_back({{"t", "df"}, {"p", path}});
   }
   if (recovery.empty()) return 0;
-  const auto seq = next_sequence_;
-  const auto r_start = recovery_.size();
-  if (auto st = writeRecovery(recovery); !st) {
-    (void)recovery_.truncate(r_start);
-    next_sequence_ = seq;
-    return st.error();
-  }
-  SPE_TRY(saveFileState(**tx));
-  SPE_TRY((*tx)->commit());
+  SPE_TRY(commitWithRecovery(**tx, recovery));
   return static_cast<int>(recovery.size());
 }
 
