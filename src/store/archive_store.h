@@ -157,6 +157,9 @@ class ArchiveStore {
   Result<std::vector<MessageInfo>> messagesIn(const std::string& folder, bool with_subfolders = false) const;
   Result<std::vector<FolderInfo>> folders() const;
   Result<StoreStatistics> statistics() const;
+  // Messages and raw bytes added (archived minus deleted) since this store
+  // was opened: cheap, for counts kept between exact recounts.
+  StoreStatistics changesSinceOpen() const { return {added_messages_.load(), added_bytes_.load()}; }
   StoreSizes sizes() const;
 
   // Folder changes (refused when write protected).
@@ -235,6 +238,8 @@ class ArchiveStore {
   std::string guid_;
   int format_ = kStoreFormatVersion;
   std::atomic<int> schema_version_{0};
+  std::atomic<std::int64_t> added_messages_{0};
+  std::atomic<std::int64_t> added_bytes_{0};
   bool write_protected_ = false;
   Key256 data_key_{};
   std::unique_ptr<DictionarySet> dictionaries_;

@@ -244,7 +244,13 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
     if (auto st = (*tx)->commit(); !st) return cut(), st;
     return okStatus();
   };
-  if (auto st = run(); !st) {
+  if (auto st = run(); st) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].outcome != IngestOutcome::kArchived) continue;
+      ++added_messages_;
+      added_bytes_ += batch[i].item.content.raw_size;
+    }
+  } else {
     restore();
     logger("store")->error("{}: a batch of {} messages failed: {}", directory_, batch.size(), st.error().message);
     for (auto& r : results) r = failed(st.error());
@@ -262,11 +268,15 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
   auto tx = db_->begin();
   if (!tx) return tx.error();
   std::vector<Json> changes;
+  std::int64_t removed_bytes = 0;
   for (const std::int64_t id : ids) {
     auto rows = (*tx)->query("SELECT CONTENT_ID FROM MESSAGES WHERE ID = ?", {id});
     if (!rows) return rows.error();
     if (rows->empty()) continue;
     const std::int64_t cid = dbInt((*rows)[0][0]);
+    auto size = (*tx)->query("SELECT RAW_SIZE FROM CONTENTS WHERE ID = ?", {cid});
+    if (!size) return size.error();
+    removed_bytes += size->empty() ? 0 : dbInt((*size)[0][0]);
     SPE_TRY((*tx)->exec("DELETE FROM MESSAGES WHERE ID = ?", {id}));
     SPE_TRY((*tx)->exec("DELETE FROM CONTENTS C WHERE C.ID = ? AND NOT EXISTS "
                         "(SELECT 1 FROM MESSAGES M WHERE M.CONTENT_ID = C.ID)",
@@ -275,6 +285,8 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
   }
   if (changes.empty()) return 0;
   SPE_TRY(commitWithRecovery(**tx, changes));
+  added_messages_ -= static_cast<std::int64_t>(changes.size());
+  added_bytes_ -= removed_bytes;
   return static_cast<int>(changes.size());
 }
 

@@ -243,6 +243,8 @@ class ArchiveTest(unittest.TestCase):
             "name": "t", "connector": "emlDirectory", "details": {"path": os.path.join(self.src, "eml3"),
                                                                   "targetUserFolder": "jdoe/Imported/Inbox"}})
         self.assertEqual(r["itemsArchived"], 5)
+        counts = {s["id"]: s["statisticsCount"] for s in self.ok("GetStores")}  # kept without a recount
+        self.assertEqual(counts[new], 5)
         counts = {s["id"]: s["statisticsCount"] for s in self.ok("GetStores", includeSize=True)}
         self.assertEqual(counts[new], 5)
         # write-protected stores refuse changes to folders holding mail there

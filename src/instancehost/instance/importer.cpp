@@ -197,6 +197,9 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
     logger("import")->error("creating a new archive store failed: {}", st.error().message);
   }
 
+  if (auto st = stores_.saveStatistics(); !st) {
+    logger("import")->warn("cannot keep the store statistics: {}", st.error().message);
+  }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   out.report = Json{{"archived", out.archived},
                     {"duplicates", out.duplicates},

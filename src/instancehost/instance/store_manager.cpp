@@ -36,7 +36,28 @@ StoreManager::StoreManager(InstanceMasterDb& db, std::string base_directory, sto
 
 StoreManager::~StoreManager() { closeAll(); }
 
+std::int64_t StoreManager::Entry::shownCount() const {
+  return statistics_count + (store ? store->changesSinceOpen().messages - counted_changes.messages : 0);
+}
+
+std::int64_t StoreManager::Entry::shownSize() const {
+  return statistics_size + (store ? store->changesSinceOpen().raw_bytes - counted_changes.raw_bytes : 0);
+}
+
+Status StoreManager::saveStatistics() {
+  std::lock_guard lock(mutex_);
+  for (auto& e : entries_) {
+    if (!e.store) continue;
+    e.statistics_count = e.shownCount();
+    e.statistics_size = e.shownSize();
+    e.counted_changes = e.store->changesSinceOpen();
+    SPE_TRY(persist(e));
+  }
+  return okStatus();
+}
+
 void StoreManager::closeAll() {
+  (void)saveStatistics();
   std::lock_guard lock(mutex_);
   for (auto& e : entries_) {
     if (e.store) e.store->flush();
@@ -83,6 +104,11 @@ Result<StoreManager::Entry*> StoreManager::require(std::int64_t id) {
 }
 
 Status StoreManager::load(Entry& e) {
+  if (e.store) {  // keep what the closing store added
+    e.statistics_count = e.shownCount();
+    e.statistics_size = e.shownSize();
+  }
+  e.counted_changes = {};
   e.store.reset();
   e.error.clear();
   if (e.requested_state == "disabled") return okStatus();
@@ -109,7 +135,7 @@ Status StoreManager::openAll() {
       "SELECT ID, NAME, REQUESTED_STATE, DATABASE_PATH, STATISTICS_COUNT, STATISTICS_SIZE FROM STORES ORDER BY ID");
   if (!rows) return rows.error();
   for (const auto& r : *rows) {
-    Entry e{dbInt(r[0]), dbStr(r[1]), dbStr(r[2]), dbStr(r[3]), nullptr, {}, dbInt(r[4]), dbInt(r[5])};
+    Entry e{dbInt(r[0]), dbStr(r[1]), dbStr(r[2]), dbStr(r[3]), nullptr, {}, dbInt(r[4]), dbInt(r[5]), {}};
     (void)load(e);  // an error leaves this store in error; the instance runs
     entries_.push_back(std::move(e));
   }
@@ -125,9 +151,11 @@ Result<Json> StoreManager::list(bool include_size) {
   Json out = Json::array();
   for (auto& e : entries_) {
     if (include_size && e.store) {
+      const auto changes = e.store->changesSinceOpen();
       if (auto st = e.store->statistics(); st) {
         e.statistics_count = st->messages;
         e.statistics_size = st->raw_bytes;
+        e.counted_changes = changes;
       }
     }
     const bool needs_upgrade = e.store && e.store->needsUpgrade();
@@ -135,8 +163,8 @@ Result<Json> StoreManager::list(bool include_size) {
                    {"name", e.name},
                    {"requestedState", e.requested_state},
                    {"error", e.error.empty() ? Json() : Json(e.error)},
-                   {"statisticsCount", e.statistics_count},
-                   {"statisticsSize", e.statistics_size},
+                   {"statisticsCount", e.shownCount()},
+                   {"statisticsSize", e.shownSize()},
                    {"needsUpgrade", needs_upgrade},
                    {"searchIndexesNeedRebuild", false},
                    {"databasePath", e.path},
@@ -386,12 +414,14 @@ Status StoreManager::refreshStatistics(const store::OperationControl& control) {
     if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
     control.report(static_cast<int>(n++ * 100 / std::max<std::size_t>(stores.size(), 1)),
                    "Counting messages in store " + std::to_string(id));
+    const auto changes = s->changesSinceOpen();
     auto st = s->statistics();
     if (!st) return st.error();
     std::lock_guard lock(mutex_);
     if (Entry* e = find(id)) {
       e->statistics_count = st->messages;
       e->statistics_size = st->raw_bytes;
+      e->counted_changes = changes;
       SPE_TRY(persist(*e));
     }
   }

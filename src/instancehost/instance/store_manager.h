@@ -60,6 +60,8 @@ class StoreManager {
   Status recover(std::int64_t id, const std::optional<std::string>& key, bool recover_deleted,
                  const store::OperationControl& control);
   Status refreshStatistics(const store::OperationControl& control);
+  // Keeps the counts GetStores shows (after imports and at shutdown).
+  Status saveStatistics();
 
   Result<AutoCreateConfig> autoCreateConfig();
   Status setAutoCreateConfig(const Json& config);
@@ -79,8 +81,12 @@ class StoreManager {
     std::string path;
     std::shared_ptr<store::ArchiveStore> store;
     std::string error;
+    // Exact at the last count; what the open store added since comes on top.
     std::int64_t statistics_count = 0;
     std::int64_t statistics_size = 0;
+    store::StoreStatistics counted_changes;  // the store's changes at that count
+    std::int64_t shownCount() const;
+    std::int64_t shownSize() const;
   };
   Status load(Entry& e);
   Entry* find(std::int64_t id);
