@@ -116,6 +116,21 @@ void collectMaildir(const fs::path& dir, const std::string& folder, std::vector<
   }
 }
 
+// A "From " separator line: "From <sender> <date with hh:mm>", so a body
+// line that merely starts with "From " (a writer that did not escape it)
+// does not split a message.
+bool isFromLine(std::string_view line) {
+  if (line.rfind("From ", 0) != 0) return false;
+  const auto sender_end = line.find(' ', 5);
+  if (sender_end == std::string_view::npos || sender_end == 5) return false;
+  const std::string_view rest = line.substr(sender_end);
+  for (std::size_t i = 0; i + 4 < rest.size(); ++i) {
+    auto digit = [&](std::size_t k) { return rest[k] >= '0' && rest[k] <= '9'; };
+    if (digit(i) && digit(i + 1) && rest[i + 2] == ':' && digit(i + 3) && digit(i + 4)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::string> splitMbox(const std::string& text) {
@@ -137,7 +152,7 @@ std::vector<std::string> splitMbox(const std::string& text) {
     std::size_t eol = text.find('\n', pos);
     const std::size_t next = eol == std::string::npos ? text.size() : eol + 1;
     std::string_view line(text.data() + pos, next - pos);
-    if (previous_blank && line.rfind("From ", 0) == 0) {
+    if ((previous_blank || !in_message) && isFromLine(line)) {
       if (in_message) {
         finish();
         current.clear();

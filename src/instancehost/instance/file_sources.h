@@ -45,7 +45,8 @@ struct FileSourceOptions {
 
 Result<std::unique_ptr<MessageSource>> openFileSource(const FileSourceOptions& options);
 
-// Splits mbox text into messages (mboxrd: ">From " lines lose one '>').
+// Splits mbox text into messages at "From <sender> <date>" lines that
+// follow a blank line (mboxrd: ">From " lines lose one '>').
 std::vector<std::string> splitMbox(const std::string& text);
 
 }  // namespace spe::instance
