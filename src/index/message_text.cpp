@@ -1,0 +1,170 @@
+#include "index/message_text.h"
+
+#include <gmime/gmime.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "store/message_headers.h"
+
+namespace spe::index {
+namespace {
+
+void initGMime() {
+  static std::once_flag once;
+  std::call_once(once, [] { g_mime_init(); });
+}
+
+std::string take(char* s) {
+  std::string out = s ? s : "";
+  g_free(s);
+  return out;
+}
+
+std::string addresses(InternetAddressList* list) {
+  if (!list || internet_address_list_length(list) == 0) return {};
+  return take(internet_address_list_to_string(list, nullptr, FALSE));
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+// The decoded bytes of a leaf part.
+std::string partBytes(GMimePart* part) {
+  GMimeDataWrapper* content = g_mime_part_get_content(part);
+  if (!content) return {};
+  GMimeStream* mem = g_mime_stream_mem_new();
+  g_mime_data_wrapper_write_to_stream(content, mem);
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+  std::string out(reinterpret_cast<const char*>(bytes->data), bytes->len);
+  g_object_unref(mem);
+  return out;
+}
+
+struct Walker {
+  const ExtractOptions& options;
+  MessageText& out;
+  int depth;
+
+  void append(std::string& to, std::string_view text) {
+    if (text.empty()) return;
+    const std::size_t room = options.max_text_bytes > to.size() ? options.max_text_bytes - to.size() : 0;
+    if (!to.empty()) to += '\n';
+    to += store::clampUtf8(text, room);
+  }
+
+  void textPart(GMimeTextPart* part, bool html, std::string& to) {
+    std::string text = take(g_mime_text_part_get_text(part));  // converted from the part's charset
+    append(to, html ? htmlToText(text) : text);
+  }
+
+  void attachment(GMimeObject* object) {
+    AttachmentText a;
+    GMimeContentType* type = g_mime_object_get_content_type(object);
+    a.content_type = lower(take(g_mime_content_type_get_mime_type(type)));
+    if (GMIME_IS_PART(object)) {
+      if (const char* name = g_mime_part_get_filename(GMIME_PART(object))) a.name = name;
+    }
+    const auto dot = a.name.rfind('.');
+    if (dot != std::string::npos) a.extension = lower(a.name.substr(dot + 1));
+    if (GMIME_IS_MESSAGE_PART(object)) {
+      GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
+      if (inner && depth < options.max_depth) {
+        MessageText nested;
+        Walker w{options, nested, depth + 1};
+        w.message(inner);
+        a.text = nested.subject + "\n" + nested.from + "\n" + nested.to + "\n" + nested.body;
+        for (auto& n : nested.attachments) {
+          if (!n.name.empty()) a.text += "\n" + n.name;
+          if (!n.text.empty()) a.text += "\n" + n.text;
+        }
+      }
+      out.attachments.push_back(std::move(a));
+      return;
+    }
+    if (!GMIME_IS_PART(object)) return;
+    GMimePart* part = GMIME_PART(object);
+    const std::string bytes = partBytes(part);
+    if (bytes.size() > options.max_attachment_bytes) {
+      a.note = "larger than " + std::to_string(options.max_attachment_bytes >> 20) + " MB; not read";
+    } else if (GMIME_IS_TEXT_PART(object) && (a.content_type == "text/html" || a.extension == "html" ||
+                                              a.extension == "htm")) {
+      a.text = htmlToText(take(g_mime_text_part_get_text(GMIME_TEXT_PART(object))));
+    } else if (GMIME_IS_TEXT_PART(object) && (a.content_type == "text/plain" || a.extension == "txt")) {
+      a.text = take(g_mime_text_part_get_text(GMIME_TEXT_PART(object)));
+    } else if (a.content_type == "application/pdf" || a.extension == "pdf") {
+      if (options.pdf_text) a.text = pdfToText(bytes, &a.note);
+    } else {
+      a.data = bytes;  // for an extractor program, if one is configured
+    }
+    a.text = store::clampUtf8(a.text, options.max_text_bytes);
+    if (!a.note.empty()) out.notes.push_back((a.name.empty() ? a.content_type : a.name) + ": " + a.note);
+    out.attachments.push_back(std::move(a));
+  }
+
+  void walk(GMimeObject* object) {
+    if (GMIME_IS_MULTIPART(object)) {
+      GMimeMultipart* mp = GMIME_MULTIPART(object);
+      const std::string subtype = lower(g_mime_content_type_get_media_subtype(g_mime_object_get_content_type(object)));
+      const int n = g_mime_multipart_get_count(mp);
+      if (subtype == "alternative" && n > 0) {
+        // One rendering is enough: the plain one when there is one.
+        GMimeObject* chosen = nullptr;
+        for (int i = 0; i < n && !chosen; ++i) {
+          GMimeObject* sub = g_mime_multipart_get_part(mp, i);
+          if (GMIME_IS_TEXT_PART(sub) && g_mime_content_type_is_type(g_mime_object_get_content_type(sub), "text", "plain")) {
+            chosen = sub;
+          }
+        }
+        walk(chosen ? chosen : g_mime_multipart_get_part(mp, n - 1));
+        return;
+      }
+      for (int i = 0; i < n; ++i) walk(g_mime_multipart_get_part(mp, i));
+      return;
+    }
+    const bool is_attachment = GMIME_IS_MESSAGE_PART(object) ||
+                               (GMIME_IS_PART(object) && (g_mime_part_is_attachment(GMIME_PART(object)) ||
+                                                          g_mime_part_get_filename(GMIME_PART(object))));
+    if (!is_attachment && GMIME_IS_TEXT_PART(object)) {
+      GMimeContentType* type = g_mime_object_get_content_type(object);
+      if (g_mime_content_type_is_type(type, "text", "html")) return textPart(GMIME_TEXT_PART(object), true, out.body);
+      if (g_mime_content_type_is_type(type, "text", "plain") || g_mime_content_type_is_type(type, "text", "*")) {
+        return textPart(GMIME_TEXT_PART(object), false, out.body);
+      }
+    }
+    attachment(object);
+  }
+
+  void message(GMimeMessage* msg) {
+    if (const char* subject = g_mime_message_get_subject(msg)) out.subject = subject;
+    out.from = addresses(g_mime_message_get_from(msg));
+    out.to = addresses(g_mime_message_get_to(msg));
+    out.cc = addresses(g_mime_message_get_cc(msg));
+    out.bcc = addresses(g_mime_message_get_bcc(msg));
+    if (GMimeObject* body = g_mime_message_get_mime_part(msg)) walk(body);
+  }
+};
+
+}  // namespace
+
+MessageText extractText(std::string_view raw, const ExtractOptions& options) {
+  initGMime();
+  MessageText out;
+  GMimeStream* stream = g_mime_stream_mem_new_with_buffer(raw.data(), raw.size());
+  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
+  GMimeMessage* msg = g_mime_parser_construct_message(parser, nullptr);
+  g_object_unref(parser);
+  g_object_unref(stream);
+  if (!msg) {
+    out.notes.push_back("the message could not be parsed; its raw text is indexed");
+    out.body = store::clampUtf8(raw, options.max_text_bytes);
+    return out;
+  }
+  Walker{options, out, 0}.message(msg);
+  g_object_unref(msg);
+  return out;
+}
+
+}  // namespace spe::index

@@ -1,0 +1,48 @@
+// The text of a message for the full-text index, read with GMime: decoded
+// headers, the text of its body parts (HTML turned into text without
+// scripts and styles), attachment names, and the text of attachments this
+// library reads itself (plain text, HTML, PDF through poppler). Other
+// attachment types are listed with their name and type so an extractor
+// program can be run for them.
+// Thread safety: extractText() is safe from any thread.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace spe::index {
+
+struct AttachmentText {
+  std::string name;          // decoded file name ("" when the part has none)
+  std::string content_type;  // "application/pdf"
+  std::string extension;     // "pdf" (lower case, from the name)
+  std::string data;          // the decoded bytes (kept only when text is empty and the type is unknown)
+  std::string text;          // extracted text, UTF-8
+  std::string note;          // why there is no text, if there is none
+};
+
+struct MessageText {
+  std::string subject, from, to, cc, bcc;  // decoded to UTF-8
+  std::string body;                         // inline text and HTML parts as text
+  std::vector<AttachmentText> attachments;
+  std::vector<std::string> notes;  // parts that could not be read, and why
+};
+
+struct ExtractOptions {
+  std::size_t max_text_bytes = 4u << 20;      // per part
+  std::size_t max_attachment_bytes = 64u << 20;  // larger attachments are listed, not read
+  bool pdf_text = true;
+  int max_depth = 3;  // attached messages inside attached messages
+};
+
+MessageText extractText(std::string_view raw, const ExtractOptions& options = {});
+
+// HTML to text: block elements become line breaks, script/style/head
+// content is dropped, entities are decoded.
+std::string htmlToText(std::string_view html);
+// The text of a PDF document (empty with a note when it cannot be read).
+std::string pdfToText(std::string_view pdf, std::string* note = nullptr);
+
+}  // namespace spe::index
