@@ -1,0 +1,69 @@
+// ArchiveIndex: the Xapian full-text index of one user archive in one
+// store (<store>/Index/<archive>/).
+//
+// Terms (prefix: field): F from, T to, C cc, B bcc, S subject, A attachment
+// name, N attachment text, body without a prefix (and every field's words
+// are also indexed unprefixed, so a bare word finds them all); P folder
+// (boolean), Q message id (unique). Addresses are indexed whole, by local
+// part and by domain (and each parent domain), so `*@example.com` and
+// `example.com` match. Text is indexed unstemmed with positions (exact
+// words and phrases) plus English and German stems (STEM_ALL_Z, "Z"
+// terms), so "Verbindung" finds "Verbindungen".
+// Values: 0 message date, 1 size (sortable_serialise).
+// Thread safety: one writer per index; searching from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "index/message_text.h"
+
+namespace Xapian {
+class WritableDatabase;
+class Query;
+}  // namespace Xapian
+
+namespace spe::index {
+
+struct IndexedMessage {
+  std::int64_t message_id = 0;
+  std::string folder;  // full path, e.g. "jdoe/Inbox"
+  std::int64_t date = 0;
+  std::int64_t size = 0;
+  MessageText text;
+};
+
+struct SearchHit {
+  std::int64_t message_id = 0;
+  double relevance = 0;
+};
+
+class ArchiveIndex {
+ public:
+  static Result<std::unique_ptr<ArchiveIndex>> open(const std::string& directory);
+  ~ArchiveIndex();
+  ArchiveIndex(const ArchiveIndex&) = delete;
+  ArchiveIndex& operator=(const ArchiveIndex&) = delete;
+
+  Status add(const IndexedMessage& message);
+  Status remove(std::int64_t message_id);
+  Status commit();
+  std::int64_t documentCount() const;
+
+  // Runs a Xapian query; newest first (by_date) or by relevance.
+  Result<std::vector<SearchHit>> search(const Xapian::Query& query, std::size_t offset, std::size_t limit,
+                                        bool by_date, std::int64_t* total = nullptr) const;
+
+  // The terms an address contributes under `prefix` (whole, local part,
+  // domain and parent domains), lower case.
+  static std::vector<std::string> addressTerms(const std::string& prefix, const std::string& address_list);
+
+ private:
+  explicit ArchiveIndex(std::unique_ptr<Xapian::WritableDatabase> db);
+  std::unique_ptr<Xapian::WritableDatabase> db_;
+};
+
+}  // namespace spe::index
