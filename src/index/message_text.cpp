@@ -1,30 +1,15 @@
 #include "index/message_text.h"
 
-#include <gmime/gmime.h>
-
 #include <algorithm>
-#include <mutex>
 
+#include "store/gmime_support.h"
 #include "store/message_headers.h"
 
 namespace spe::index {
 namespace {
 
-void initGMime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-std::string take(char* s) {
-  std::string out = s ? s : "";
-  g_free(s);
-  return out;
-}
-
-std::string addresses(InternetAddressList* list) {
-  if (!list || internet_address_list_length(list) == 0) return {};
-  return take(internet_address_list_to_string(list, nullptr, FALSE));
-}
+using store::addressListText;
+std::string take(char* s) { return store::takeGString(s); }
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -139,10 +124,10 @@ struct Walker {
 
   void message(GMimeMessage* msg) {
     if (const char* subject = g_mime_message_get_subject(msg)) out.subject = subject;
-    out.from = addresses(g_mime_message_get_from(msg));
-    out.to = addresses(g_mime_message_get_to(msg));
-    out.cc = addresses(g_mime_message_get_cc(msg));
-    out.bcc = addresses(g_mime_message_get_bcc(msg));
+    out.from = addressListText(g_mime_message_get_from(msg));
+    out.to = addressListText(g_mime_message_get_to(msg));
+    out.cc = addressListText(g_mime_message_get_cc(msg));
+    out.bcc = addressListText(g_mime_message_get_bcc(msg));
     if (GMimeObject* body = g_mime_message_get_mime_part(msg)) walk(body);
   }
 };
@@ -150,13 +135,8 @@ struct Walker {
 }  // namespace
 
 MessageText extractText(std::string_view raw, const ExtractOptions& options) {
-  initGMime();
   MessageText out;
-  GMimeStream* stream = g_mime_stream_mem_new_with_buffer(raw.data(), raw.size());
-  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
-  GMimeMessage* msg = g_mime_parser_construct_message(parser, nullptr);
-  g_object_unref(parser);
-  g_object_unref(stream);
+  GMimeMessage* msg = store::parseMessage(raw);
   if (!msg) {
     out.notes.push_back("the message could not be parsed; its raw text is indexed");
     out.body = store::clampUtf8(raw, options.max_text_bytes);

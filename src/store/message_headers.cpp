@@ -1,27 +1,9 @@
 #include "store/message_headers.h"
 
-#include <gmime/gmime.h>
-
-#include <mutex>
+#include "store/gmime_support.h"
 
 namespace spe::store {
 namespace {
-
-void initGMime() {
-  static std::once_flag once;
-  std::call_once(once, [] { g_mime_init(); });
-}
-
-std::string takeString(char* s) {
-  std::string out = s ? s : "";
-  g_free(s);
-  return out;
-}
-
-std::string addressList(InternetAddressList* list) {
-  if (!list || internet_address_list_length(list) == 0) return {};
-  return takeString(internet_address_list_to_string(list, nullptr, FALSE));
-}
 
 void findAttachment(GMimeObject*, GMimeObject* part, gpointer data) {
   if (GMIME_IS_PART(part) && g_mime_part_is_attachment(GMIME_PART(part))) *static_cast<bool*>(data) = true;
@@ -60,23 +42,17 @@ std::string clampUtf8(std::string_view s, std::size_t max_bytes) {
 }
 
 MessageHeaders parseMessageHeaders(std::string_view raw) {
-  initGMime();
   MessageHeaders h;
   if (!looksLikeHeader(raw)) h.warning = "The message does not start with a header; it was archived as it is.";
-  GMimeStream* stream = g_mime_stream_mem_new_with_buffer(raw.data(), raw.size());
-  GMimeParser* parser = g_mime_parser_new_with_stream(stream);
-  g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
-  GMimeMessage* msg = g_mime_parser_construct_message(parser, nullptr);
-  g_object_unref(parser);
-  g_object_unref(stream);
+  GMimeMessage* msg = parseMessage(raw);
   if (!msg) {
     if (h.warning.empty()) h.warning = "The message could not be parsed; it was archived as it is.";
     return h;
   }
   if (const char* subject = g_mime_message_get_subject(msg)) h.subject = subject;
-  h.from = addressList(g_mime_message_get_from(msg));
-  std::string to = addressList(g_mime_message_get_to(msg));
-  const std::string cc = addressList(g_mime_message_get_cc(msg));
+  h.from = addressListText(g_mime_message_get_from(msg));
+  std::string to = addressListText(g_mime_message_get_to(msg));
+  const std::string cc = addressListText(g_mime_message_get_cc(msg));
   if (!cc.empty()) to += (to.empty() ? "" : ", ") + cc;
   h.recipients = to;
   if (GDateTime* date = g_mime_message_get_date(msg)) h.date = g_date_time_to_unix(date);
