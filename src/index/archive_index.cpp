@@ -30,6 +30,7 @@ void indexText(Xapian::Document& doc, const std::string& text, const std::string
     stemmed.set_stemmer(Xapian::Stem(language));
     stemmed.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     stemmed.index_text_without_positions(text, 1, prefix);
+    if (!prefix.empty()) stemmed.index_text_without_positions(text);  // stems of bare words too
   }
   doc = plain.get_document();
 }
@@ -123,6 +124,14 @@ Status ArchiveIndex::commit() {
   } catch (const Xapian::Error& e) {
     return makeError(ErrorCode::kIo, "Cannot commit the search index.", e.get_description());
   }
+}
+
+std::vector<std::string> ArchiveIndex::termsStartingWith(const std::string& prefix, std::size_t limit) const {
+  std::vector<std::string> out;
+  for (auto it = db_->allterms_begin(prefix); it != db_->allterms_end(prefix) && out.size() < limit; ++it) {
+    out.push_back(*it);
+  }
+  return out;
 }
 
 std::int64_t ArchiveIndex::documentCount() const { return static_cast<std::int64_t>(db_->get_doccount()); }

@@ -57,6 +57,9 @@ class ArchiveIndex {
   Result<std::vector<SearchHit>> search(const Xapian::Query& query, std::size_t offset, std::size_t limit,
                                         bool by_date, std::int64_t* total = nullptr) const;
 
+  // Terms of the index that start with `prefix` (at most `limit`).
+  std::vector<std::string> termsStartingWith(const std::string& prefix, std::size_t limit = 10000) const;
+
   // The terms an address contributes under `prefix` (whole, local part,
   // domain and parent domains), lower case.
   static std::vector<std::string> addressTerms(const std::string& prefix, const std::string& address_list);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "index/query_language.h"
 #include "test_dir.h"
 
 namespace spe::index {
@@ -102,6 +103,47 @@ TEST_F(ArchiveIndexTest, ReindexReplacesAndRemoveDeletes) {
   EXPECT_EQ(index->documentCount(), 1);
   EXPECT_EQ(ids(*index, Xapian::Query("Pjdoe/moved")), (std::vector<std::int64_t>{1}));
   EXPECT_TRUE(ids(*index, Xapian::Query("Pjdoe/inbox")).empty());
+}
+
+// The query language against the same two messages.
+std::vector<std::int64_t> find(const ArchiveIndex& index, const std::string& text) {
+  auto q = compileQuery(text, [&](const std::string& p) { return index.termsStartingWith(p); });
+  EXPECT_TRUE(q.ok()) << text << ": " << (q ? "" : q.error().message);
+  return q ? ids(index, *q) : std::vector<std::int64_t>{};
+}
+
+TEST_F(ArchiveIndexTest, QueryLanguage) {
+  using V = std::vector<std::int64_t>;
+  EXPECT_EQ(find(*index, "fox"), (V{2, 1}));
+  EXPECT_EQ(find(*index, "fox lazy"), (V{1}));
+  EXPECT_EQ(find(*index, "lazy OR partner"), (V{2, 1}));
+  EXPECT_EQ(find(*index, "fox -lazy"), (V{2}));
+  EXPECT_EQ(find(*index, "\"quick brown\""), (V{1}));
+  EXPECT_EQ(find(*index, "\"brown quick\""), (V{2}));
+  EXPECT_EQ(find(*index, "Verbindung"), (V{1})) << "German stem";
+  EXPECT_EQ(find(*index, "invoice"), (V{2, 1})) << "English stem, attachment text";
+  EXPECT_EQ(find(*index, "subject:invoice"), (V{2}));
+  EXPECT_EQ(find(*index, "from:example.com"), (V{1}));
+  EXPECT_EQ(find(*index, "from:*@example.com"), (V{1}));
+  EXPECT_EQ(find(*index, "from:juergen"), (V{1}));
+  EXPECT_EQ(find(*index, "cc:boss@example.com"), (V{2}));
+  EXPECT_EQ(find(*index, "attachment:rechnung"), (V{1}));
+  EXPECT_EQ(find(*index, "attachment:4711"), (V{1}));
+  EXPECT_EQ(find(*index, "has:attachment"), (V{1}));
+  EXPECT_EQ(find(*index, "folder:jdoe/sent"), (V{2}));
+  EXPECT_EQ(find(*index, "verbind*"), (V{1}));
+  EXPECT_EQ(find(*index, "l?zy"), (V{1}));
+  EXPECT_EQ(find(*index, "fox date:2023-11-14..2023-11-15"), (V{1}));
+  EXPECT_EQ(find(*index, "fox after:2024-01-01"), (V{2}));
+  EXPECT_EQ(find(*index, "fox before:2024-01-01"), (V{1}));
+  for (const char* bad : {"", "\"open", "-", "from:", "OR fox", "fox OR", "*fox", "fo*x", "fox?", "date:2024-13-01",
+                          "size:big", "colour:red", "-fox", "has:wings", "date:2024-02-01..2024-01-01"}) {
+    auto q = compileQuery(bad, [](const std::string&) { return std::vector<std::string>{}; });
+    EXPECT_FALSE(q.ok()) << "'" << bad << "' should be refused";
+    if (!q.ok()) {
+      EXPECT_NE(q.error().message.find("The query is not valid"), std::string::npos);
+    }
+  }
 }
 
 TEST(ArchiveIndexAddresses, TermsOfAnAddressList) {

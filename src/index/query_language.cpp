@@ -1,0 +1,323 @@
+#include "index/query_language.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cctype>
+#include <ctime>
+#include <map>
+#include <optional>
+
+namespace spe::index {
+namespace {
+
+struct Token {
+  enum Kind { kWord, kPhrase, kOr } kind = kWord;
+  std::string field;  // "" or from, to, ...
+  std::string text;
+  bool negated = false;
+};
+
+std::string lower(std::string s) {
+  // ASCII lower-casing; Xapian's TermGenerator lower-cases Unicode, so
+  // non-ASCII letters go through Xapian::Unicode below.
+  std::string out;
+  for (Xapian::Utf8Iterator it(s); it != Xapian::Utf8Iterator(); ++it) {
+    Xapian::Unicode::append_utf8(out, Xapian::Unicode::tolower(*it));
+  }
+  return out;
+}
+
+Error bad(const std::string& what) { return makeError(ErrorCode::kInvalidArgument, "The query is not valid: " + what); }
+
+const std::map<std::string, std::string>& fieldPrefixes() {
+  static const std::map<std::string, std::string> m{{"from", "F"}, {"to", "T"},   {"cc", "C"},         {"bcc", "B"},
+                                                    {"subject", "S"}, {"body", ""}, {"attachment", "A"}};
+  return m;
+}
+
+Result<std::vector<Token>> tokenize(const std::string& q) {
+  std::vector<Token> out;
+  std::size_t i = 0;
+  while (i < q.size()) {
+    if (std::isspace(static_cast<unsigned char>(q[i]))) {
+      ++i;
+      continue;
+    }
+    Token t;
+    if (q[i] == '-') {
+      t.negated = true;
+      ++i;
+      if (i >= q.size() || std::isspace(static_cast<unsigned char>(q[i]))) return bad("'-' must stand before a word.");
+    }
+    // field:
+    std::size_t j = i;
+    while (j < q.size() && (std::isalpha(static_cast<unsigned char>(q[j])))) ++j;
+    if (j < q.size() && q[j] == ':' && j > i) {
+      t.field = lower(q.substr(i, j - i));
+      i = j + 1;
+      if (i >= q.size() || std::isspace(static_cast<unsigned char>(q[i]))) {
+        return bad("'" + t.field + ":' needs a value.");
+      }
+    }
+    if (q[i] == '"') {
+      const std::size_t end = q.find('"', i + 1);
+      if (end == std::string::npos) return bad("a quotation mark is not closed.");
+      t.kind = Token::kPhrase;
+      t.text = q.substr(i + 1, end - i - 1);
+      i = end + 1;
+    } else {
+      std::size_t end = i;
+      while (end < q.size() && !std::isspace(static_cast<unsigned char>(q[end])) && q[end] != '"') ++end;
+      t.text = q.substr(i, end - i);
+      i = end;
+      if (t.field.empty() && !t.negated && t.text == "OR") t.kind = Token::kOr;
+    }
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// Plain words of a piece of text, as the TermGenerator splits them.
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+    const unsigned ch = *it;
+    if (Xapian::Unicode::is_wordchar(ch)) {
+      Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(ch));
+    } else if (!cur.empty()) {
+      out.push_back(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) out.push_back(cur);
+  return out;
+}
+
+// One word in the fields with the given prefixes: exact, or one of its stems.
+Xapian::Query wordQuery(const std::string& word, const std::vector<std::string>& prefixes) {
+  std::vector<Xapian::Query> alternatives;
+  for (const auto& p : prefixes) {
+    alternatives.emplace_back(p + word);
+    for (const char* language : {"english", "german"}) alternatives.emplace_back("Z" + p + Xapian::Stem(language)(word));
+  }
+  return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+}
+
+Result<Xapian::Query> wildcardQuery(const std::string& pattern, const std::string& prefix, const TermLister& terms) {
+  if (pattern.empty() || pattern[0] == '*' || pattern[0] == '?') {
+    return bad("a word may not start with '*' or '?' ('" + pattern + "').");
+  }
+  const std::string p = lower(pattern);
+  const auto q = p.find('?');
+  const auto star = p.find('*');
+  if (star != std::string::npos && star != p.size() - 1) return bad("'*' may only end a word ('" + pattern + "').");
+  if (q == std::string::npos) {
+    return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + p.substr(0, star), 1000,
+                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+  }
+  if (q == p.size() - 1 && star == std::string::npos) return bad("'?' may not end a word ('" + pattern + "').");
+  // '?': list the terms sharing the part before the first '?', keep the matches.
+  const std::string head = prefix + p.substr(0, q);
+  const std::string tail_pattern = p.substr(q);
+  auto matches = [&](const std::string& term) {
+    const std::string rest = term.substr(head.size());
+    std::size_t ti = 0, pi = 0;
+    for (; pi < tail_pattern.size(); ++pi) {
+      const char c = tail_pattern[pi];
+      if (c == '*') return true;
+      if (ti >= rest.size()) return false;
+      if (c == '?') {
+        // one character (a whole UTF-8 sequence)
+        ++ti;
+        while (ti < rest.size() && (static_cast<unsigned char>(rest[ti]) & 0xC0) == 0x80) ++ti;
+      } else if (rest[ti++] != c) {
+        return false;
+      }
+    }
+    return ti == rest.size();
+  };
+  std::vector<Xapian::Query> found;
+  for (const auto& term : terms(head)) {
+    if (matches(term)) found.emplace_back(term);
+  }
+  if (found.empty()) return Xapian::Query("\x01nothing");
+  return Xapian::Query(Xapian::Query::OP_OR, found.begin(), found.end());
+}
+
+Result<std::int64_t> parseDate(const std::string& s, long offset, bool end_of_day, const std::string& field) {
+  int y = 0, m = 0, d = 0, n = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || static_cast<std::size_t>(n) != s.size() ||
+      m < 1 || m > 12 || d < 1 || d > 31) {
+    return bad("'" + field + ":' needs a date like 2024-01-31 (got '" + s + "').");
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = m - 1;
+  tm.tm_mday = d;
+  const std::int64_t day = static_cast<std::int64_t>(timegm(&tm)) - offset;
+  return end_of_day ? day + 86400 - 1 : day;
+}
+
+Result<std::int64_t> parseSize(std::string s, const std::string& field) {
+  double factor = 1;
+  if (!s.empty()) {
+    const char unit = static_cast<char>(std::tolower(static_cast<unsigned char>(s.back())));
+    if (unit == 'k' || unit == 'm' || unit == 'g') {
+      factor = unit == 'k' ? 1024.0 : unit == 'm' ? 1048576.0 : 1073741824.0;
+      s.pop_back();
+    }
+  }
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end != '\0' || v < 0) return bad("'" + field + ":' needs a size like 100k, 2M or 500.");
+  return static_cast<std::int64_t>(v * factor);
+}
+
+Xapian::Query valueRange(unsigned slot, std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
+  if (from && to) {
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(static_cast<double>(*from)),
+                         Xapian::sortable_serialise(static_cast<double>(*to)));
+  }
+  if (from) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(static_cast<double>(*from)));
+  return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(static_cast<double>(*to)));
+}
+
+Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset) {
+  if (t.field == "has") {
+    if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.");
+    return Xapian::Query("Khasattachment");
+  }
+  if (t.field == "folder") return Xapian::Query(Xapian::Query::OP_WILDCARD, "P" + lower(t.text));
+  if (t.field == "date" || t.field == "after" || t.field == "before") {
+    if (t.field == "after") {
+      auto d = parseDate(t.text, offset, false, "after");
+      if (!d) return d.error();
+      return valueRange(0, *d, std::nullopt);
+    }
+    if (t.field == "before") {
+      auto d = parseDate(t.text, offset, false, "before");
+      if (!d) return d.error();
+      return valueRange(0, std::nullopt, *d - 1);
+    }
+    const auto dots = t.text.find("..");
+    auto from = parseDate(dots == std::string::npos ? t.text : t.text.substr(0, dots), offset, false, "date");
+    if (!from) return from.error();
+    auto to = parseDate(dots == std::string::npos ? t.text : t.text.substr(dots + 2), offset, true, "date");
+    if (!to) return to.error();
+    if (*to < *from) return bad("the date range ends before it starts.");
+    return valueRange(0, *from, *to);
+  }
+  if (t.field == "size") {
+    const std::string v = t.text;
+    if (v[0] == '>' || v[0] == '<') {
+      auto n = parseSize(v.substr(1), "size");
+      if (!n) return n.error();
+      return v[0] == '>' ? valueRange(1, *n + 1, std::nullopt) : valueRange(1, std::nullopt, *n - 1);
+    }
+    const auto dots = v.find("..");
+    if (dots == std::string::npos) return bad("'size:' needs >N, <N or N..M.");
+    auto from = parseSize(v.substr(0, dots), "size");
+    if (!from) return from.error();
+    auto to = parseSize(v.substr(dots + 2), "size");
+    if (!to) return to.error();
+    return valueRange(1, *from, *to);
+  }
+  std::vector<std::string> prefixes;
+  if (t.field.empty()) {
+    prefixes = {""};
+  } else if (t.field == "attachment") {
+    prefixes = {"A", "N"};
+  } else if (auto it = fieldPrefixes().find(t.field); it != fieldPrefixes().end()) {
+    prefixes = {it->second};
+  } else {
+    return bad("unknown field '" + t.field + ":' (known: from, to, cc, bcc, subject, body, attachment, folder, date, "
+               "after, before, size, has).");
+  }
+  const bool address = t.field == "from" || t.field == "to" || t.field == "cc" || t.field == "bcc";
+  if (t.kind == Token::kPhrase) {
+    const auto w = words(t.text);
+    if (w.empty()) return bad("an empty phrase.");
+    std::vector<Xapian::Query> per_prefix;
+    for (const auto& p : (t.field.empty() ? std::vector<std::string>{"", "S", "A", "N"} : prefixes)) {
+      std::vector<Xapian::Query> parts;
+      for (const auto& x : w) parts.emplace_back(p + x);
+      per_prefix.emplace_back(Xapian::Query::OP_PHRASE, parts.begin(), parts.end());
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, per_prefix.begin(), per_prefix.end());
+  }
+  std::string text = t.text;
+  if (address) {
+    // from:*@example.com and from:example.com both mean the domain.
+    if (text.rfind("*@", 0) == 0) text = text.substr(2);
+    if (text.find('@') != std::string::npos || text.find('.') != std::string::npos) {
+      if (text.find_first_of("*?") != std::string::npos) return wildcardQuery(text, prefixes[0], terms);
+      return Xapian::Query(prefixes[0] + lower(text));
+    }
+  }
+  if (text.find_first_of("*?") != std::string::npos) {
+    std::vector<Xapian::Query> any;
+    for (const auto& p : prefixes) {
+      auto w = wildcardQuery(text, p, terms);
+      if (!w) return w.error();
+      any.push_back(*w);
+    }
+    return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
+  }
+  const auto w = words(text);
+  if (w.empty()) return bad("'" + t.text + "' has no word to search for.");
+  std::vector<Xapian::Query> all;
+  for (const auto& x : w) all.push_back(wordQuery(x, prefixes));
+  return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+}
+
+}  // namespace
+
+Result<Xapian::Query> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds) {
+  auto tokens = tokenize(text);
+  if (!tokens) return tokens.error();
+  if (tokens->empty()) return bad("it is empty.");
+  // Groups joined by OR; the groups' positive parts AND-ed, negatives subtracted.
+  std::vector<Xapian::Query> positives, negatives;
+  std::vector<Xapian::Query> or_group;
+  bool pending_or = false;
+  for (std::size_t i = 0; i < tokens->size(); ++i) {
+    const Token& t = (*tokens)[i];
+    if (t.kind == Token::kOr) {
+      if (or_group.empty() || i + 1 == tokens->size() || (*tokens)[i + 1].kind == Token::kOr ||
+          (*tokens)[i + 1].negated) {
+        return bad("'OR' must stand between two words.");
+      }
+      pending_or = true;
+      continue;
+    }
+    auto q = tokenQuery(t, terms, zone_offset_seconds);
+    if (!q) return q.error();
+    if (t.negated) {
+      if (pending_or) return bad("'OR' must stand between two words.");
+      negatives.push_back(*q);
+      continue;
+    }
+    if (pending_or) {
+      or_group.push_back(*q);
+      pending_or = false;
+      continue;
+    }
+    if (!or_group.empty()) {
+      positives.emplace_back(Xapian::Query::OP_OR, or_group.begin(), or_group.end());
+      or_group.clear();
+    }
+    or_group.push_back(*q);
+  }
+  if (!or_group.empty()) positives.emplace_back(Xapian::Query::OP_OR, or_group.begin(), or_group.end());
+  if (positives.empty()) return bad("it only excludes; say what to look for too.");
+  Xapian::Query q(Xapian::Query::OP_AND, positives.begin(), positives.end());
+  if (!negatives.empty()) {
+    q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                      Xapian::Query(Xapian::Query::OP_OR, negatives.begin(), negatives.end()));
+  }
+  return q;
+}
+
+}  // namespace spe::index

@@ -1,0 +1,35 @@
+// The search query language (docs/search.md), compiled to a Xapian query:
+//   words                 all must match (any field), stems included
+//   "a phrase"            the words in this order
+//   a OR b                either
+//   -word, -"phrase"      must not match
+//   auto*  Me?er          trailing * (any ending) and ? (one character)
+//   from: to: cc: bcc: subject: body: attachment: folder:
+//                         field prefixes (addresses also by domain:
+//                         from:example.com, from:*@example.com)
+//   date:2024-01-01..2024-06-30  after:2024-01-01  before:2024-07-01
+//   size:>1M  size:<100k  size:10k..2M
+//   has:attachment
+// A malformed query is an error naming what is wrong.
+// Thread safety: stateless.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace Xapian {
+class Query;
+}
+
+namespace spe::index {
+
+// Lists the index's terms starting with a prefix (to expand '?').
+using TermLister = std::function<std::vector<std::string>(const std::string& prefix)>;
+
+// `zone_offset_seconds` turns dates into UTC (the searcher's time zone).
+Result<Xapian::Query> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds = 0);
+
+}  // namespace spe::index
