@@ -3,17 +3,14 @@
 #include <xapian.h>
 
 #include <algorithm>
+
+#include "common/text.h"
 #include <cctype>
 
 namespace spe::index {
 namespace {
 
 std::string idTerm(std::int64_t id) { return "Q" + std::to_string(id); }
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Every piece of text goes in three times: unstemmed with positions, and
 // as English and German stems.
@@ -43,7 +40,7 @@ std::vector<std::string> ArchiveIndex::addressTerms(const std::string& prefix, c
   auto flush = [&] {
     const auto at = token.find('@');
     if (at != std::string::npos && at > 0 && at + 1 < token.size()) {
-      const std::string addr = lower(token);
+      const std::string addr = asciiLower(token);
       out.push_back(prefix + addr);
       out.push_back(prefix + addr.substr(0, at));
       for (std::string domain = addr.substr(at + 1); !domain.empty();) {
@@ -94,7 +91,7 @@ Status ArchiveIndex::add(const IndexedMessage& m) {
       indexText(doc, a.text, "N");
     }
     if (!t.attachments.empty()) doc.add_boolean_term("Khasattachment");
-    doc.add_boolean_term("P" + lower(m.folder));
+    doc.add_boolean_term("P" + asciiLower(m.folder));
     doc.add_value(0, Xapian::sortable_serialise(static_cast<double>(m.date)));
     doc.add_value(1, Xapian::sortable_serialise(static_cast<double>(m.size)));
     doc.set_data(std::to_string(m.message_id));

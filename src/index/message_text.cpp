@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/text.h"
+
 #include "store/gmime_support.h"
 #include "store/message_headers.h"
 
@@ -10,11 +12,6 @@ namespace {
 
 using store::addressListText;
 std::string take(char* s) { return store::takeGString(s); }
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // The decoded bytes of a leaf part.
 std::string partBytes(GMimePart* part) {
@@ -48,12 +45,12 @@ struct Walker {
   void attachment(GMimeObject* object) {
     AttachmentText a;
     GMimeContentType* type = g_mime_object_get_content_type(object);
-    a.content_type = lower(take(g_mime_content_type_get_mime_type(type)));
+    a.content_type = asciiLower(take(g_mime_content_type_get_mime_type(type)));
     if (GMIME_IS_PART(object)) {
       if (const char* name = g_mime_part_get_filename(GMIME_PART(object))) a.name = name;
     }
     const auto dot = a.name.rfind('.');
-    if (dot != std::string::npos) a.extension = lower(a.name.substr(dot + 1));
+    if (dot != std::string::npos) a.extension = asciiLower(a.name.substr(dot + 1));
     if (GMIME_IS_MESSAGE_PART(object)) {
       GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
       if (inner && depth < options.max_depth) {
@@ -92,7 +89,7 @@ struct Walker {
   void walk(GMimeObject* object) {
     if (GMIME_IS_MULTIPART(object)) {
       GMimeMultipart* mp = GMIME_MULTIPART(object);
-      const std::string subtype = lower(g_mime_content_type_get_media_subtype(g_mime_object_get_content_type(object)));
+      const std::string subtype = asciiLower(g_mime_content_type_get_media_subtype(g_mime_object_get_content_type(object)));
       const int n = g_mime_multipart_get_count(mp);
       if (subtype == "alternative" && n > 0) {
         // One rendering is enough: the plain one when there is one.

@@ -1,5 +1,7 @@
 #include "management/management_db.h"
 
+#include "common/text.h"
+
 namespace spe::management {
 namespace {
 
@@ -41,11 +43,6 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " CREATED_AT TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
     },
 };
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 AdminRecord adminFromRow(const DbRow& r) {
   AdminRecord a;
@@ -146,37 +143,37 @@ Result<std::vector<AdminRecord>> ManagementDb::admins() {
 
 Result<std::optional<AdminRecord>> ManagementDb::admin(const std::string& user_name) {
   return queryOne(*db_, std::string("SELECT ") + kAdminCols + " FROM SYSTEM_ADMINISTRATORS WHERE USER_KEY = ?",
-                  {lower(user_name)}, adminFromRow);
+                  {asciiLower(user_name)}, adminFromRow);
 }
 
 Status ManagementDb::insertAdmin(const AdminRecord& a) {
   return db_->exec(
       "INSERT INTO SYSTEM_ADMINISTRATORS (USER_NAME, USER_KEY, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, MFA_STATUS) "
       "VALUES (?, ?, ?, ?, ?, ?)",
-      {a.user_name, lower(a.user_name), a.full_name, a.email_address, a.password_hash, a.mfa_status});
+      {a.user_name, asciiLower(a.user_name), a.full_name, a.email_address, a.password_hash, a.mfa_status});
 }
 
 Status ManagementDb::updateAdminProfile(const std::string& user_name, const std::string& full_name,
                                         const std::string& email) {
   return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET FULL_NAME = ?, EMAIL_ADDRESS = ? WHERE USER_KEY = ?",
-                   {full_name, email, lower(user_name)});
+                   {full_name, email, asciiLower(user_name)});
 }
 
 Status ManagementDb::setAdminPassword(const std::string& user_name, const std::string& hash) {
-  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET PASSWORD_HASH = ? WHERE USER_KEY = ?", {hash, lower(user_name)});
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET PASSWORD_HASH = ? WHERE USER_KEY = ?", {hash, asciiLower(user_name)});
 }
 
 Status ManagementDb::setAdminApiPassword(const std::string& user_name, const std::string& hash) {
   return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET API_PASSWORD_HASH = ? WHERE USER_KEY = ?",
-                   {hash, lower(user_name)});
+                   {hash, asciiLower(user_name)});
 }
 
 Status ManagementDb::setAdminMfaStatus(const std::string& user_name, const std::string& status) {
-  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET MFA_STATUS = ? WHERE USER_KEY = ?", {status, lower(user_name)});
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET MFA_STATUS = ? WHERE USER_KEY = ?", {status, asciiLower(user_name)});
 }
 
 Status ManagementDb::deleteAdmin(const std::string& user_name) {
-  return db_->exec("DELETE FROM SYSTEM_ADMINISTRATORS WHERE USER_KEY = ?", {lower(user_name)});
+  return db_->exec("DELETE FROM SYSTEM_ADMINISTRATORS WHERE USER_KEY = ?", {asciiLower(user_name)});
 }
 
 Result<std::vector<ServerRecord>> ManagementDb::servers(std::optional<ServerType> type) {
@@ -196,14 +193,14 @@ Result<std::vector<ServerRecord>> ManagementDb::servers(std::optional<ServerType
 
 Result<std::optional<ServerRecord>> ManagementDb::server(ServerType type, const std::string& name) {
   return queryOne(*db_, std::string("SELECT ") + kServerCols + " FROM SERVERS WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
-                  {std::string(serverTypeName(type)), lower(name)}, serverFromRow);
+                  {std::string(serverTypeName(type)), asciiLower(name)}, serverFromRow);
 }
 
 Status ManagementDb::insertServer(const ServerRecord& s) {
   return db_->exec(
       "INSERT INTO SERVERS (SERVER_TYPE, SERVER_NAME, SERVER_KEY, PORT, THUMBPRINT, BASE_DIRECTORY) "
       "VALUES (?, ?, ?, ?, ?, ?)",
-      {std::string(serverTypeName(s.type)), s.server_name, lower(s.server_name), s.port, s.thumbprint,
+      {std::string(serverTypeName(s.type)), s.server_name, asciiLower(s.server_name), s.port, s.thumbprint,
        s.base_directory ? DbValue(*s.base_directory) : DbValue()});
 }
 
@@ -211,12 +208,12 @@ Status ManagementDb::updateServer(const ServerRecord& s) {
   return db_->exec(
       "UPDATE SERVERS SET PORT = ?, THUMBPRINT = ?, BASE_DIRECTORY = ? WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
       {s.port, s.thumbprint, s.base_directory ? DbValue(*s.base_directory) : DbValue(),
-       std::string(serverTypeName(s.type)), lower(s.server_name)});
+       std::string(serverTypeName(s.type)), asciiLower(s.server_name)});
 }
 
 Status ManagementDb::deleteServer(ServerType type, const std::string& name) {
   return db_->exec("DELETE FROM SERVERS WHERE SERVER_TYPE = ? AND SERVER_KEY = ?",
-                   {std::string(serverTypeName(type)), lower(name)});
+                   {std::string(serverTypeName(type)), asciiLower(name)});
 }
 
 Result<std::vector<InstanceRecord>> ManagementDb::instances() {

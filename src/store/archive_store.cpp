@@ -5,18 +5,13 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "common/password.h"
+#include "common/text.h"
 #include "store/store_schema.h"
 
 namespace spe::store {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string newGuid() {
-  const std::string h = randomHex(16);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
-}
 
 std::int64_t fileSize(const fs::path& p) {
   std::error_code ec;

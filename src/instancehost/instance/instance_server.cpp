@@ -6,7 +6,7 @@
 
 #include "common/firebird_db.h"
 #include "common/logging.h"
-#include "common/password.h"
+#include "common/text.h"
 #include "instancehost/instance/instance_keys.h"
 #include "instancehost/instance/process_stats.h"
 
@@ -14,23 +14,6 @@ namespace spe::instance {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string newGuid() {
-  std::string h = randomHex(16);
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
-}
-
-std::int64_t sizeOf(const fs::path& p) {
-  std::error_code ec;
-  if (fs::is_regular_file(p, ec)) return static_cast<std::int64_t>(fs::file_size(p, ec));
-  std::int64_t total = 0;
-  if (!fs::is_directory(p, ec)) return 0;
-  for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code fec;
-    if (it->is_regular_file(fec)) total += static_cast<std::int64_t>(it->file_size(fec));
-  }
-  return total;
-}
 
 double mb(std::int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
 
@@ -102,7 +85,9 @@ void InstanceServer::stop() {
 
 Result<Json> InstanceServer::statistics() {
   // The master database counts as a database file; recovery records as content.
-  std::int64_t db = sizeOf(fs::path(options_.base_directory) / "MailStoreMaster.fdb"), content = 0, index = 0;
+  std::error_code ec;
+  const auto master = fs::file_size(fs::path(options_.base_directory) / "MailStoreMaster.fdb", ec);
+  std::int64_t db = ec ? 0 : static_cast<std::int64_t>(master), content = 0, index = 0;
   std::int64_t messages = 0;
   for (const auto& [id, s] : stores_->loaded()) {
     const auto sizes = s->sizes();

@@ -3,14 +3,10 @@
 #include <algorithm>
 
 #include "common/crypto.h"
+#include "common/text.h"
 
 namespace spe::instance {
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 std::string joinList(const std::vector<std::string>& v) {
   std::string out;
@@ -45,21 +41,6 @@ std::vector<DbValue> params(const User& u) {
 
 }  // namespace
 
-std::vector<std::string> splitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    std::size_t end = s.find(',', start);
-    if (end == std::string::npos) end = s.size();
-    std::string part = s.substr(start, end - start);
-    part.erase(0, part.find_first_not_of(" \t"));
-    part.erase(part.find_last_not_of(" \t") + 1);
-    if (!part.empty()) out.push_back(part);
-    start = end + 1;
-  }
-  return out;
-}
-
 const std::vector<std::string> kUserPrivileges = {"none",   "admin",  "login",  "changePassword", "archive",
                                                   "modifyArchiveProfiles", "export", "modifyExportProfiles",
                                                   "delete"};
@@ -71,7 +52,7 @@ Result<std::vector<std::string>> parsePrivilegeList(const std::string& text, con
                                                     const std::string& argument) {
   std::vector<std::string> out;
   for (const auto& p : splitList(text)) {
-    auto it = std::find_if(allowed.begin(), allowed.end(), [&](const std::string& a) { return lower(a) == lower(p); });
+    auto it = std::find_if(allowed.begin(), allowed.end(), [&](const std::string& a) { return asciiLower(a) == asciiLower(p); });
     if (it == allowed.end()) {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -140,8 +121,8 @@ Result<std::vector<User>> UserDirectory::list() {
 }
 
 Result<std::optional<User>> UserDirectory::find(const std::string& name) {
-  if (lower(name) == kArchiveAdmin) return std::optional<User>(archiveAdmin());
-  auto rows = db_.db().query(std::string(kColumns) + "WHERE USER_KEY = ?", {lower(name)});
+  if (asciiLower(name) == kArchiveAdmin) return std::optional<User>(archiveAdmin());
+  auto rows = db_.db().query(std::string(kColumns) + "WHERE USER_KEY = ?", {asciiLower(name)});
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<User>();
   return std::optional<User>(fromRow((*rows)[0]));
@@ -162,7 +143,7 @@ Status UserDirectory::create(const User& user) {
     return makeError(ErrorCode::kAlreadyExists, "The user '" + (*existing)->name + "' already exists.");
   }
   std::vector<DbValue> p = params(user);
-  p.insert(p.begin(), lower(user.name));
+  p.insert(p.begin(), asciiLower(user.name));
   return db_.db().exec(
       "INSERT INTO USERS (USER_KEY, USER_NAME, FULL_NAME, DISTINGUISHED_NAME, AUTHENTICATION, PASSWORD_HASH, "
       "PRIVILEGES, LOGIN_PRIVILEGES, EMAIL_ADDRESSES, POP3_USER_NAMES, MFA_STATUS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -170,11 +151,11 @@ Status UserDirectory::create(const User& user) {
 }
 
 Status UserDirectory::update(const std::string& name, const User& user) {
-  if (lower(name) == kArchiveAdmin || lower(user.name) == kArchiveAdmin) {
+  if (asciiLower(name) == kArchiveAdmin || asciiLower(user.name) == kArchiveAdmin) {
     return makeError(ErrorCode::kPermissionDenied, "The built-in user '$archiveadmin' cannot be changed.");
   }
   SPE_TRY(checkUserName(user.name));
-  if (lower(name) != lower(user.name)) {
+  if (asciiLower(name) != asciiLower(user.name)) {
     auto clash = find(user.name);
     if (!clash) return clash.error();
     if (clash->has_value()) {
@@ -184,32 +165,32 @@ Status UserDirectory::update(const std::string& name, const User& user) {
   auto tx = db_.db().begin();
   if (!tx) return tx.error();
   std::vector<DbValue> p = params(user);
-  p.insert(p.begin(), lower(user.name));
-  p.push_back(lower(name));
+  p.insert(p.begin(), asciiLower(user.name));
+  p.push_back(asciiLower(name));
   SPE_TRY((*tx)->exec("UPDATE USERS SET USER_KEY = ?, USER_NAME = ?, FULL_NAME = ?, DISTINGUISHED_NAME = ?, "
                       "AUTHENTICATION = ?, PASSWORD_HASH = ?, PRIVILEGES = ?, LOGIN_PRIVILEGES = ?, "
                       "EMAIL_ADDRESSES = ?, POP3_USER_NAMES = ?, MFA_STATUS = ? WHERE USER_KEY = ?",
                       p));
-  SPE_TRY((*tx)->exec("UPDATE FOLDER_GRANTS SET USER_KEY = ? WHERE USER_KEY = ?", {lower(user.name), lower(name)}));
+  SPE_TRY((*tx)->exec("UPDATE FOLDER_GRANTS SET USER_KEY = ? WHERE USER_KEY = ?", {asciiLower(user.name), asciiLower(name)}));
   return (*tx)->commit();
 }
 
 Status UserDirectory::remove(const std::string& name) {
-  if (lower(name) == kArchiveAdmin) {
+  if (asciiLower(name) == kArchiveAdmin) {
     return makeError(ErrorCode::kPermissionDenied, "The built-in user '$archiveadmin' cannot be deleted.");
   }
   auto u = get(name);
   if (!u) return u.error();
   auto tx = db_.db().begin();
   if (!tx) return tx.error();
-  SPE_TRY((*tx)->exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ?", {lower(name)}));
-  SPE_TRY((*tx)->exec("DELETE FROM USERS WHERE USER_KEY = ?", {lower(name)}));
+  SPE_TRY((*tx)->exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ?", {asciiLower(name)}));
+  SPE_TRY((*tx)->exec("DELETE FROM USERS WHERE USER_KEY = ?", {asciiLower(name)}));
   return (*tx)->commit();
 }
 
 Result<std::vector<FolderGrant>> UserDirectory::grants(const std::string& name) {
   auto rows = db_.db().query("SELECT FOLDER, PRIVILEGES FROM FOLDER_GRANTS WHERE USER_KEY = ? ORDER BY FOLDER",
-                             {lower(name)});
+                             {asciiLower(name)});
   if (!rows) return rows.error();
   std::vector<FolderGrant> out;
   for (const auto& r : *rows) out.push_back({dbStr(r[0]), splitList(dbStr(r[1]))});
@@ -219,19 +200,19 @@ Result<std::vector<FolderGrant>> UserDirectory::grants(const std::string& name) 
 Status UserDirectory::setGrant(const std::string& name, const std::string& folder,
                                const std::vector<std::string>& privileges) {
   SPE_TRY(db_.db().exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ? AND FOLDER_HASH = ?",
-                        {lower(name), sha256Hex(lower(folder))}));
+                        {asciiLower(name), sha256Hex(asciiLower(folder))}));
   if (privileges.empty() || privileges[0] == "none") return okStatus();
   return db_.db().exec("INSERT INTO FOLDER_GRANTS (USER_KEY, FOLDER, FOLDER_HASH, PRIVILEGES) VALUES (?, ?, ?, ?)",
-                       {lower(name), folder, sha256Hex(lower(folder)), joinList(privileges)});
+                       {asciiLower(name), folder, sha256Hex(asciiLower(folder)), joinList(privileges)});
 }
 
 Status UserDirectory::clearGrants(const std::string& name) {
-  return db_.db().exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ?", {lower(name)});
+  return db_.db().exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ?", {asciiLower(name)});
 }
 
 Status UserDirectory::renameGrantedFolder(const std::string& from, const std::string& to) {
   return db_.db().exec("UPDATE FOLDER_GRANTS SET FOLDER = ?, FOLDER_HASH = ? WHERE FOLDER_HASH = ?",
-                       {to, sha256Hex(lower(to)), sha256Hex(lower(from))});
+                       {to, sha256Hex(asciiLower(to)), sha256Hex(asciiLower(from))});
 }
 
 }  // namespace spe::instance

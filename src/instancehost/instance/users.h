@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/json_reader.h"
+#include "common/text.h"
 #include "common/result.h"
 #include "instancehost/instance/master_db.h"
 
@@ -43,8 +44,6 @@ struct FolderGrant {
 Result<std::vector<std::string>> parsePrivilegeList(const std::string& text, const std::vector<std::string>& allowed,
                                                     const std::vector<std::string>& exclusive,
                                                     const std::string& argument);
-// "a, b,,c" -> {"a", "b", "c"}.
-std::vector<std::string> splitList(const std::string& text);
 extern const std::vector<std::string> kUserPrivileges;
 extern const std::vector<std::string> kLoginPrivileges;
 extern const std::vector<std::string> kFolderPrivileges;
