@@ -270,6 +270,23 @@ Result<std::vector<FolderInfo>> ArchiveStore::folders() const {
   return out;
 }
 
+Result<std::vector<std::string>> ArchiveStore::folderPaths() const {
+  auto rows = db_->query("SELECT PATH FROM FOLDERS ORDER BY PATH");
+  if (!rows) return rows.error();
+  std::vector<std::string> out;
+  for (const auto& r : *rows) out.push_back(dbStr(r[0]));
+  return out;
+}
+
+Result<bool> ArchiveStore::hasMessagesUnder(const std::string& folder) const {
+  auto rows = db_->query(
+      "SELECT FIRST 1 1 FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID "
+      "WHERE F.PATH = ? OR F.PATH STARTING WITH ?",
+      {folder, folder + "/"});
+  if (!rows) return rows.error();
+  return !rows->empty();
+}
+
 Result<StoreStatistics> ArchiveStore::statistics() const {
   auto rows = db_->query(
       "SELECT COUNT(*), COALESCE(SUM(C.RAW_SIZE), 0) FROM MESSAGES M JOIN CONTENTS C ON C.ID = M.CONTENT_ID");

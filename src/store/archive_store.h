@@ -155,7 +155,12 @@ class ArchiveStore {
 
   Result<std::string> readMessage(std::int64_t message_id) const;
   Result<std::vector<MessageInfo>> messagesIn(const std::string& folder, bool with_subfolders = false) const;
+  // Folders with their message counts and sizes (one pass over the messages).
   Result<std::vector<FolderInfo>> folders() const;
+  // Just the folder paths (no counting).
+  Result<std::vector<std::string>> folderPaths() const;
+  // True when `folder` or a folder below it holds a message.
+  Result<bool> hasMessagesUnder(const std::string& folder) const;
   Result<StoreStatistics> statistics() const;
   // Messages and raw bytes added (archived minus deleted) since this store
   // was opened: cheap, for counts kept between exact recounts.

@@ -107,21 +107,18 @@ Result<std::int64_t> ArchiveStore::folderId(FirebirdDb::Transaction& tx, const s
 }
 
 Status ArchiveStore::rollFilesIfFull() {
-  if (container_.size() >= options_.container_max) {
-    SPE_TRY(container_.sync());
-    auto next = AppendFile::open(containerPath(container_no_ + 1), 0);
+  auto roll = [](AppendFile& file, std::int64_t& number, std::uint64_t max,
+                 const std::string& next_path) -> Status {
+    if (file.size() < max) return okStatus();
+    SPE_TRY(file.sync());
+    auto next = AppendFile::open(next_path, 0);
     if (!next) return next.error();
-    container_ = std::move(*next);
-    ++container_no_;
-  }
-  if (recovery_.size() >= options_.recovery_segment_max) {
-    SPE_TRY(recovery_.sync());
-    auto next = AppendFile::open(recoveryPath(recovery_no_ + 1), 0);
-    if (!next) return next.error();
-    recovery_ = std::move(*next);
-    ++recovery_no_;
-  }
-  return okStatus();
+    file = std::move(*next);
+    ++number;
+    return okStatus();
+  };
+  SPE_TRY(roll(container_, container_no_, options_.container_max, containerPath(container_no_ + 1)));
+  return roll(recovery_, recovery_no_, options_.recovery_segment_max, recoveryPath(recovery_no_ + 1));
 }
 
 Status ArchiveStore::saveFileState(FirebirdDb::Transaction& tx) {

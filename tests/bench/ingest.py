@@ -18,22 +18,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import corpus  # noqa: E402
 from harness import Platform  # noqa: E402
-
-
-def tree_bytes(path):
-    total = 0
-    for root, _, files in os.walk(path):
-        for f in files:
-            total += os.path.getsize(os.path.join(root, f))
-    return total
-
-
-def peak_rss_kb(pid):
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
+from procstat import mem_kb, tree_bytes  # noqa: E402
 
 
 def main():
@@ -55,7 +40,7 @@ def main():
         r = p.ok("RunProfile", instanceID="ingest", id=pid)
         seconds = time.perf_counter() - t0
         proc = {i["instanceID"]: i for i in p.ok("GetInstances", instanceFilter="ingest")}["ingest"]["processID"]
-        peak = peak_rss_kb(proc)
+        peak = mem_kb(proc, "VmHWM")
         store = os.path.join(p.base_directory, "ingest", "Data", "DefaultFileGroup")
         stored = tree_bytes(store)
         sizes = {sub: tree_bytes(os.path.join(store, sub)) for sub in ("Content", "Recovery")}

@@ -15,21 +15,29 @@ struct FolderStats {
 };
 
 // Every folder (with implicit parents) and the mail it holds directly.
-Result<std::map<std::string, FolderStats>> folderTree(InstanceContext& ctx) {
+void addWithParents(std::map<std::string, FolderStats>& tree, const std::string& path, const FolderStats& add) {
+  FolderStats& st = tree[path];
+  st.count += add.count;
+  st.size += add.size;
+  for (std::size_t p = path.find('/'); p != std::string::npos; p = path.find('/', p + 1)) tree[path.substr(0, p)];
+}
+
+// Every folder (with implicit parents); with `counts`, the mail each holds
+// directly (a pass over every store's messages, so only when asked).
+Result<std::map<std::string, FolderStats>> folderTree(InstanceContext& ctx, bool counts) {
   std::map<std::string, FolderStats> tree;
   auto users = ctx.users.list();
   if (!users) return users.error();
   for (const auto& u : *users) tree[u.name];
   for (const auto& [id, s] : ctx.stores.loaded()) {
-    auto folders = s->folders();
-    if (!folders) return folders.error();
-    for (const auto& f : *folders) {
-      FolderStats& st = tree[f.path];
-      st.count += f.messages;
-      st.size += f.size;
-      for (std::size_t p = f.path.find('/'); p != std::string::npos; p = f.path.find('/', p + 1)) {
-        tree[f.path.substr(0, p)];
-      }
+    if (counts) {
+      auto folders = s->folders();
+      if (!folders) return folders.error();
+      for (const auto& f : *folders) addWithParents(tree, f.path, {f.messages, f.size});
+    } else {
+      auto paths = s->folderPaths();
+      if (!paths) return paths.error();
+      for (const auto& p : *paths) addWithParents(tree, p, {});
     }
   }
   return tree;
@@ -52,6 +60,19 @@ Result<std::string> optionalFolder(const ApiCall& c) {
 
 }  // namespace
 
+Status refuseIfWriteProtectedMail(InstanceContext& ctx, const std::string& folder, const std::string& what) {
+  for (const auto& [id, s] : ctx.stores.loaded()) {
+    if (!s->writeProtected()) continue;
+    auto held = s->hasMessagesUnder(folder);
+    if (!held) return held.error();
+    if (*held) {
+      return makeError(ErrorCode::kPermissionDenied, "'" + folder + "' has messages in the write-protected archive "
+                                                         "store " + std::to_string(id) + "; " + what);
+    }
+  }
+  return okStatus();
+}
+
 void registerFolderFunctions(InstanceApi& api) {
   InstanceContext& ctx = api.context();
 
@@ -63,7 +84,7 @@ void registerFolderFunctions(InstanceApi& api) {
             if (c.has("maxLevels") && max_levels < 1) {
               return makeError(ErrorCode::kInvalidArgument, "'maxLevels' must be at least 1 (or left out for all levels).");
             }
-            auto tree = folderTree(ctx);
+            auto tree = folderTree(ctx, false);
             if (!tree) return tree.error();
             if (!parent.empty() && !tree->count(parent)) {
               return makeError(ErrorCode::kNotFound, "There is no folder '" + parent + "'.");
@@ -83,7 +104,7 @@ void registerFolderFunctions(InstanceApi& api) {
           }, false);
 
   api.add("GetFolderStatistics", [&ctx](ApiCall&) -> Result<Json> {
-            auto tree = folderTree(ctx);
+            auto tree = folderTree(ctx, true);
             if (!tree) return tree.error();
             Json out = Json::array();
             for (const auto& [path, st] : *tree) {
@@ -114,19 +135,11 @@ void registerFolderFunctions(InstanceApi& api) {
                                                          to->substr(0, to->find('/')) + "'.");
             }
             const std::string target = (*owner)->name + to->substr(to->find('/'));
-            auto tree = folderTree(ctx);
+            auto tree = folderTree(ctx, false);
             if (!tree) return tree.error();
             if (!tree->count(*from)) return makeError(ErrorCode::kNotFound, "There is no folder '" + *from + "'.");
+            SPE_TRY(refuseIfWriteProtectedMail(ctx, *from, "it cannot be moved."));
             auto stores = ctx.stores.loaded();
-            for (const auto& [id, s] : stores) {
-              if (!s->writeProtected()) continue;
-              auto held = s->messagesIn(*from, true);
-              if (held && !held->empty()) {
-                return makeError(ErrorCode::kPermissionDenied, "'" + *from + "' has messages in the write-protected "
-                                                                   "archive store " + std::to_string(id) +
-                                                                   "; it cannot be moved.");
-              }
-            }
             for (const auto& [id, s] : stores) {
               if (!s->writeProtected()) SPE_TRY(s->renameFolder(*from, target));
             }

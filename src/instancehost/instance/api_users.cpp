@@ -117,16 +117,7 @@ void registerUserFunctions(InstanceApi& api) {
             if (!u) return u.error();
             SPE_TRY(UserDirectory::checkUserName(to));
             // The user's archive (top-level folder) follows the user.
-            for (const auto& [id, s] : ctx.stores.loaded()) {
-              if (s->writeProtected()) {
-                auto mine = s->messagesIn(u->name, true);
-                if (mine && !mine->empty()) {
-                  return makeError(ErrorCode::kPermissionDenied,
-                                   "The archive of '" + u->name + "' has messages in the write-protected store " +
-                                       std::to_string(id) + "; it cannot be renamed.");
-                }
-              }
-            }
+            SPE_TRY(refuseIfWriteProtectedMail(ctx, u->name, "the user cannot be renamed."));
             const std::string old_name = u->name;
             u->name = to;
             SPE_TRY(ctx.users.update(old_name, *u));

@@ -66,6 +66,10 @@ class InstanceApi {
   std::map<std::string, Entry> functions_;
 };
 
+// Refuses (naming the store) when `folder` or a folder below it holds mail
+// in a write-protected store; `what` ends the message ("it cannot be moved.").
+Status refuseIfWriteProtectedMail(InstanceContext& ctx, const std::string& folder, const std::string& what);
+
 void registerUserFunctions(InstanceApi& api);
 void registerFolderFunctions(InstanceApi& api);
 void registerStoreFunctions(InstanceApi& api);

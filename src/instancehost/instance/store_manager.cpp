@@ -261,19 +261,20 @@ Result<std::int64_t> StoreManager::add(const std::string& name, const std::strin
 }
 
 Result<std::int64_t> StoreManager::create(const std::string& name, const std::string& path, const std::string& state) {
-  SPE_TRY(checkState(state, "requestedState"));
-  auto resolved = resolvePath(path, "databasePath");
-  if (!resolved) return resolved.error();
-  std::lock_guard lock(mutex_);
-  return add(name, *resolved, state, true);
+  return addChecked(name, path, state, true);
 }
 
 Result<std::int64_t> StoreManager::attach(const std::string& name, const std::string& path, const std::string& state) {
+  return addChecked(name, path, state, false);
+}
+
+Result<std::int64_t> StoreManager::addChecked(const std::string& name, const std::string& path,
+                                              const std::string& state, bool create) {
   SPE_TRY(checkState(state, "requestedState"));
   auto resolved = resolvePath(path, "databasePath");
   if (!resolved) return resolved.error();
   std::lock_guard lock(mutex_);
-  return add(name, *resolved, state, false);
+  return add(name, *resolved, state, create);
 }
 
 Status StoreManager::makeCurrent(std::int64_t id) {

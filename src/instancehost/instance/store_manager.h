@@ -94,6 +94,9 @@ class StoreManager {
   Status persist(const Entry& e);
   Status makeCurrent(std::int64_t id);
   Result<std::int64_t> add(const std::string& name, const std::string& path, const std::string& state, bool create);
+  // add() after checking the state and resolving the path (CreateStore, AttachStore).
+  Result<std::int64_t> addChecked(const std::string& name, const std::string& path, const std::string& state,
+                                  bool create);
 
   InstanceMasterDb& db_;
   std::string base_;
