@@ -16,6 +16,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::kIo: return "io";
     case ErrorCode::kDatabase: return "database";
     case ErrorCode::kProtocol: return "protocol";
+    case ErrorCode::kCorrupt: return "corrupt";
     case ErrorCode::kInternal: return "internal";
   }
   return "internal";

@@ -25,6 +25,7 @@ enum class ErrorCode {
   kIo,                // file system or network failure
   kDatabase,          // the database engine reported an error
   kProtocol,          // a peer violated the wire protocol
+  kCorrupt,           // stored data is damaged (it must be repaired or rebuilt)
   kInternal,          // a bug: something that should not happen
 };
 

@@ -12,6 +12,15 @@ namespace {
 
 std::string idTerm(std::int64_t id) { return "Q" + std::to_string(id); }
 
+// Damaged or unreadable index files are kCorrupt (the index must be
+// rebuilt); anything else (a full disk, a lock) is kIo and may pass.
+Error xapianError(const std::string& message, const Xapian::Error& e) {
+  const std::string type = e.get_type();
+  const bool corrupt = type == "DatabaseCorruptError" || type == "DatabaseOpeningError" ||
+                       type == "DatabaseVersionError";
+  return makeError(corrupt ? ErrorCode::kCorrupt : ErrorCode::kIo, message, e.get_description());
+}
+
 // Every piece of text goes in three times: unstemmed with positions, and
 // as English and German stems.
 void indexText(Xapian::Document& doc, const std::string& text, const std::string& prefix) {
@@ -71,7 +80,7 @@ Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& dire
     auto db = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN);
     return std::unique_ptr<ArchiveIndex>(new ArchiveIndex(std::move(db)));
   } catch (const Xapian::Error& e) {
-    return makeError(ErrorCode::kIo, "Cannot open the search index '" + directory + "'.", e.get_description());
+    return xapianError("Cannot open the search index '" + directory + "'.", e);
   }
 }
 
@@ -99,8 +108,7 @@ Status ArchiveIndex::add(const IndexedMessage& m) {
     db_->replace_document(idTerm(m.message_id), doc);
     return okStatus();
   } catch (const Xapian::Error& e) {
-    return makeError(ErrorCode::kIo, "Cannot index message " + std::to_string(m.message_id) + ".",
-                     e.get_description());
+    return xapianError("Cannot index message " + std::to_string(m.message_id) + ".", e);
   }
 }
 
@@ -109,8 +117,42 @@ Status ArchiveIndex::remove(std::int64_t message_id) {
     db_->delete_document(idTerm(message_id));
     return okStatus();
   } catch (const Xapian::Error& e) {
-    return makeError(ErrorCode::kIo, "Cannot remove message " + std::to_string(message_id) + " from the index.",
-                     e.get_description());
+    return xapianError("Cannot remove message " + std::to_string(message_id) + " from the index.", e);
+  }
+}
+
+bool ArchiveIndex::contains(std::int64_t message_id) const {
+  try {
+    return db_->term_exists(idTerm(message_id));
+  } catch (const Xapian::Error&) {
+    return false;  // the next write reports the problem
+  }
+}
+
+Status ArchiveIndex::moveTo(std::int64_t message_id, ArchiveIndex& target, const std::string& folder) {
+  try {
+    Xapian::PostingIterator p = db_->postlist_begin(idTerm(message_id));
+    if (p == db_->postlist_end(idTerm(message_id))) return okStatus();
+    Xapian::Document doc = db_->get_document(*p);
+    std::vector<std::string> old_folders;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      if (!(*t).empty() && (*t)[0] == 'P') old_folders.push_back(*t);
+    }
+    for (const auto& t : old_folders) doc.remove_term(t);
+    doc.add_boolean_term("P" + asciiLower(folder));
+    // A copy with its terms, positions, values and data.
+    Xapian::Document copy;
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      for (auto pos = t.positionlist_begin(); pos != t.positionlist_end(); ++pos) copy.add_posting(*t, *pos, 0);
+      copy.add_term(*t, t.get_wdf());
+    }
+    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) copy.add_value(v.get_valueno(), *v);
+    copy.set_data(doc.get_data());
+    if (&target != this) db_->delete_document(idTerm(message_id));
+    target.db_->replace_document(idTerm(message_id), copy);
+    return okStatus();
+  } catch (const Xapian::Error& e) {
+    return xapianError("Cannot move message " + std::to_string(message_id) + " in the index.", e);
   }
 }
 
@@ -119,7 +161,7 @@ Status ArchiveIndex::commit() {
     db_->commit();
     return okStatus();
   } catch (const Xapian::Error& e) {
-    return makeError(ErrorCode::kIo, "Cannot commit the search index.", e.get_description());
+    return xapianError("Cannot commit the search index.", e);
   }
 }
 
@@ -148,7 +190,7 @@ Result<std::vector<SearchHit>> ArchiveIndex::search(const Xapian::Query& query, 
     }
     return hits;
   } catch (const Xapian::Error& e) {
-    return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
+    return xapianError("The search failed.", e);
   }
 }
 

@@ -50,6 +50,10 @@ class ArchiveIndex {
 
   Status add(const IndexedMessage& message);
   Status remove(std::int64_t message_id);
+  bool contains(std::int64_t message_id) const;
+  // Moves a document into `target` (which may be this index) under a new
+  // folder, without extracting the message again.
+  Status moveTo(std::int64_t message_id, ArchiveIndex& target, const std::string& folder);
   Status commit();
   std::int64_t documentCount() const;
 
@@ -66,6 +70,7 @@ class ArchiveIndex {
 
  private:
   explicit ArchiveIndex(std::unique_ptr<Xapian::WritableDatabase> db);
+  friend class IndexReader;
   std::unique_ptr<Xapian::WritableDatabase> db_;
 };
 

@@ -67,23 +67,54 @@ struct Walker {
       return;
     }
     if (!GMIME_IS_PART(object)) return;
-    GMimePart* part = GMIME_PART(object);
-    const std::string bytes = partBytes(part);
-    if (bytes.size() > options.max_attachment_bytes) {
-      a.note = "larger than " + std::to_string(options.max_attachment_bytes >> 20) + " MB; not read";
-    } else if (GMIME_IS_TEXT_PART(object) && (a.content_type == "text/html" || a.extension == "html" ||
-                                              a.extension == "htm")) {
-      a.text = htmlToText(take(g_mime_text_part_get_text(GMIME_TEXT_PART(object))));
-    } else if (GMIME_IS_TEXT_PART(object) && (a.content_type == "text/plain" || a.extension == "txt")) {
-      a.text = take(g_mime_text_part_get_text(GMIME_TEXT_PART(object)));
-    } else if (a.content_type == "application/pdf" || a.extension == "pdf") {
-      if (options.pdf_text) a.text = pdfToText(bytes, &a.note);
-    } else {
-      a.data = bytes;  // for an extractor program, if one is configured
-    }
-    a.text = store::clampUtf8(a.text, options.max_text_bytes);
+    if (a.extension.empty()) a.extension = extensionOfType(a.content_type);
+    // Text parts come converted from their charset; other bytes as they are.
+    const bool text_part = GMIME_IS_TEXT_PART(object) && (a.extension == "txt" || a.extension == "html" ||
+                                                          a.extension == "htm");
+    const std::string bytes =
+        text_part ? take(g_mime_text_part_get_text(GMIME_TEXT_PART(object))) : partBytes(GMIME_PART(object));
+    a.text = fileText(a.extension, bytes, a.note, 0);
     if (!a.note.empty()) out.notes.push_back((a.name.empty() ? a.content_type : a.name) + ": " + a.note);
     out.attachments.push_back(std::move(a));
+  }
+
+  static std::string extensionOfType(const std::string& type) {
+    if (type == "text/plain") return "txt";
+    if (type == "text/html") return "html";
+    if (type == "application/pdf") return "pdf";
+    return {};
+  }
+
+  // The text of an attached file by its extension: built-in readers for
+  // text, HTML and PDF (and the files inside a PDF), else the external
+  // extractor. Types not wanted give no text and no note.
+  std::string fileText(const std::string& ext, const std::string& bytes, std::string& note, int pdf_depth) {
+    if (bytes.size() > options.max_attachment_bytes) {
+      note = "larger than " + std::to_string(options.max_attachment_bytes >> 20) + " MB; not read";
+      return {};
+    }
+    if (options.wanted && !options.wanted(ext)) return {};
+    std::string text;
+    if (ext == "txt" || ext == "text" || ext == "csv" || ext == "log") {
+      text = textToUtf8(bytes);
+    } else if (ext == "html" || ext == "htm") {
+      text = htmlToText(textToUtf8(bytes));
+    } else if (ext == "pdf") {
+      text = pdfToText(bytes, &note);
+      if (options.pdf_embedded_files && pdf_depth < 2) {
+        for (const auto& [name, data] : pdfEmbeddedFiles(bytes)) {
+          const auto dot = name.rfind('.');
+          std::string inner_note;
+          const std::string inner = fileText(dot == std::string::npos ? "" : asciiLower(name.substr(dot + 1)), data,
+                                             inner_note, pdf_depth + 1);
+          text += "\n" + name + "\n" + inner;
+          if (!inner_note.empty()) out.notes.push_back(name + " (in a PDF): " + inner_note);
+        }
+      }
+    } else if (options.external && !ext.empty()) {
+      text = options.external(ext, bytes, note);
+    }
+    return store::clampUtf8(text, options.max_text_bytes);
   }
 
   void walk(GMimeObject* object) {
@@ -130,6 +161,17 @@ struct Walker {
 };
 
 }  // namespace
+
+std::string textToUtf8(const std::string& bytes) {
+  if (g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), nullptr)) return bytes;
+  gsize written = 0;
+  char* converted = g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8", "WINDOWS-1252", nullptr,
+                              &written, nullptr);
+  if (!converted) return {};
+  std::string out(converted, written);
+  g_free(converted);
+  return out;
+}
 
 MessageText extractText(std::string_view raw, const ExtractOptions& options) {
   MessageText out;

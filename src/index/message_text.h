@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <utility>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +19,7 @@ namespace spe::index {
 struct AttachmentText {
   std::string name;          // decoded file name ("" when the part has none)
   std::string content_type;  // "application/pdf"
-  std::string extension;     // "pdf" (lower case, from the name)
-  std::string data;          // the decoded bytes (kept only when text is empty and the type is unknown)
+  std::string extension;     // "pdf" (lower case, from the name, else from the type)
   std::string text;          // extracted text, UTF-8
   std::string note;          // why there is no text, if there is none
 };
@@ -30,19 +31,32 @@ struct MessageText {
   std::vector<std::string> notes;  // parts that could not be read, and why
 };
 
+// Reads the text of an attachment type this library does not read itself
+// (an extractor program); sets `note` when it cannot.
+using ExternalExtractor =
+    std::function<std::string(const std::string& extension, std::string_view bytes, std::string& note)>;
+
 struct ExtractOptions {
   std::size_t max_text_bytes = 4u << 20;      // per part
   std::size_t max_attachment_bytes = 64u << 20;  // larger attachments are listed, not read
-  bool pdf_text = true;
+  // Which attachment types have their text indexed (by extension); none =
+  // every type there is a reader for. Attachment names are always indexed.
+  std::function<bool(const std::string& extension)> wanted;
+  ExternalExtractor external;
+  bool pdf_embedded_files = false;  // the files attached inside PDF documents too
   int max_depth = 3;  // attached messages inside attached messages
 };
 
 MessageText extractText(std::string_view raw, const ExtractOptions& options = {});
 
+// Text in UTF-8: as it is when valid UTF-8, else read as Windows-1252.
+std::string textToUtf8(const std::string& bytes);
 // HTML to text: block elements become line breaks, script/style/head
 // content is dropped, entities are decoded.
 std::string htmlToText(std::string_view html);
 // The text of a PDF document (empty with a note when it cannot be read).
 std::string pdfToText(std::string_view pdf, std::string* note = nullptr);
+// The files attached inside a PDF document (name, bytes).
+std::vector<std::pair<std::string, std::string>> pdfEmbeddedFiles(std::string_view pdf);
 
 }  // namespace spe::index

@@ -1,4 +1,5 @@
 #include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-embedded-file.h>
 #include <poppler/cpp/poppler-page.h>
 
 #include <memory>
@@ -26,6 +27,19 @@ std::string pdfToText(std::string_view pdf, std::string* note) {
     const auto bytes = page->text().to_utf8();
     out.append(bytes.begin(), bytes.end());
     out += '\n';
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> pdfEmbeddedFiles(std::string_view pdf) {
+  std::vector<char> data(pdf.begin(), pdf.end());
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_data(&data));
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!doc || doc->is_locked() || !doc->has_embedded_files()) return out;
+  for (poppler::embedded_file* f : doc->embedded_files()) {
+    if (!f || !f->is_valid()) continue;
+    const poppler::byte_array bytes = f->data();
+    out.emplace_back(f->name(), std::string(bytes.begin(), bytes.end()));
   }
   return out;
 }

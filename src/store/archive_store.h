@@ -92,6 +92,25 @@ struct MessageInfo {
   bool has_attachments = false;
 };
 
+// A message for the indexer (store/index_feed.cpp).
+struct IndexFeedMessage {
+  std::int64_t id = 0;
+  std::string folder;
+  std::int64_t date = 0, size = 0;
+};
+
+// A change the indexes must follow: the message left `old_archive`'s index
+// (deleted, or moved); `folder` is where it is now, if it still exists.
+struct IndexQueueEntry {
+  std::int64_t queue_id = 0;
+  std::int64_t message_id = 0;
+  std::string old_archive;
+  std::optional<std::string> folder;
+};
+
+// The user archive a folder path belongs to (its first component).
+std::string archiveOf(const std::string& folder);
+
 struct StoreStatistics {
   std::int64_t messages = 0;
   std::int64_t raw_bytes = 0;
@@ -204,6 +223,25 @@ class ArchiveStore {
   // and re-wraps it for `keys`.
   static Status unlock(const std::string& directory, const InstanceKeys& keys, const std::string& recovery_key_hex);
 
+  // The indexer's feed (store/index_feed.cpp). Index bookkeeping is
+  // allowed in write-protected stores: indexes are derived data.
+  std::string indexDirectory() const { return directory_ + "/Index"; }
+  Result<std::vector<IndexFeedMessage>> messagesAfter(std::int64_t after_id, std::size_t limit) const;
+  Result<std::vector<IndexQueueEntry>> indexQueue(std::size_t limit) const;
+  Result<std::int64_t> indexedThrough() const;
+  // Messages through `indexed_through` are indexed; queue entries through
+  // `queue_through` are handled (and removed).
+  Status saveIndexProgress(std::int64_t indexed_through, std::int64_t queue_through);
+  // The highest queue entry id (0 when empty).
+  Result<std::int64_t> lastQueueEntry() const;
+  Result<std::int64_t> lastMessageId() const;
+  Result<bool> indexNeedsRebuild() const;
+  Status setIndexNeedsRebuild(bool value);
+  // Messages per user archive with ids through `through`.
+  Result<std::map<std::string, std::int64_t>> messageCountsByArchive(std::int64_t through) const;
+  // Listing rows of these messages (those that still exist), any order.
+  Result<std::vector<MessageInfo>> messagesById(const std::vector<std::int64_t>& ids) const;
+
   // Waits until every submitted message has been committed or failed.
   void flush();
   // Stops the writer (pending submissions fail) and closes the files.
@@ -229,6 +267,10 @@ class ArchiveStore {
   Status commitWithRecovery(FirebirdDb::Transaction& tx, const std::vector<Json>& changes);
   Result<std::int64_t> folderId(FirebirdDb::Transaction& tx, const std::string& path, bool create);
   Status refuseIfProtected() const;
+  // Records that `message_id` left `archive`'s index (schema 3 and later).
+  Status queueForIndex(FirebirdDb::Transaction& tx, std::int64_t message_id, const std::string& archive);
+  Result<std::string> info(const std::string& name) const;
+  Status setInfo(const std::string& name, const std::string& value);
   std::string containerPath(std::int64_t n) const;
   std::string recoveryPath(std::int64_t n) const;
   Status rollFilesIfFull();

@@ -495,6 +495,10 @@ Status ArchiveStore::recover(const std::string& directory, const InstanceKeys& k
   }
   fs::rename(building, db_path, ec);
   if (ec) return makeError(ErrorCode::kIo, "Cannot put the rebuilt database in place: " + ec.message() + ".");
+  // The rebuilt database starts indexing from the first message again;
+  // the old indexes could hold messages that did not come back.
+  fs::remove_all(fs::path(directory) / "Index", ec);
+  fs::create_directories(fs::path(directory) / "Index", ec);
   SPE_TRY(syncDirectory(directory));
   if (lost > 0) {
     logger("store")->warn("{}: {} messages could not be read back during recovery", directory, lost);

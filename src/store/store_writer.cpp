@@ -267,10 +267,12 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
   std::vector<Json> changes;
   std::int64_t removed_bytes = 0;
   for (const std::int64_t id : ids) {
-    auto rows = (*tx)->query("SELECT CONTENT_ID FROM MESSAGES WHERE ID = ?", {id});
+    auto rows = (*tx)->query(
+        "SELECT M.CONTENT_ID, F.PATH FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID WHERE M.ID = ?", {id});
     if (!rows) return rows.error();
     if (rows->empty()) continue;
     const std::int64_t cid = dbInt((*rows)[0][0]);
+    SPE_TRY(queueForIndex(**tx, id, archiveOf(dbStr((*rows)[0][1]))));
     auto size = (*tx)->query("SELECT RAW_SIZE FROM CONTENTS WHERE ID = ?", {cid});
     if (!size) return size.error();
     removed_bytes += size->empty() ? 0 : dbInt((*size)[0][0]);
@@ -313,6 +315,14 @@ Status ArchiveStore::renameFolder(const std::string& from, const std::string& to
   auto rows = (*tx)->query("SELECT ID, PATH FROM FOLDERS WHERE PATH = ? OR PATH STARTING WITH ?", {from, from + "/"});
   if (!rows) return rows.error();
   if (rows->empty()) return okStatus();  // nothing of that folder in this store
+  if (schema_version_.load() >= 3) {
+    // Every message below `from` changes folder (or is dropped as a copy):
+    // the indexer moves or removes its document.
+    SPE_TRY((*tx)->exec("INSERT INTO INDEX_QUEUE (MESSAGE_ID, ARCHIVE) SELECT M.ID, CAST(? AS VARCHAR(1000) "
+                        "CHARACTER SET OCTETS) FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID "
+                        "WHERE F.PATH = ? OR F.PATH STARTING WITH ?",
+                        {archiveOf(from), from, from + "/"}));
+  }
   for (const auto& r : *rows) {
     const std::string path = to + dbStr(r[1]).substr(from.size());
     auto clash = (*tx)->query("SELECT ID FROM FOLDERS WHERE PATH_HASH = ?", {sha256Hex(path)});

@@ -33,6 +33,8 @@ IMPLEMENTED = {
     "MaintainFileSystemDatabases",
     "CreateProfile", "GetProfiles", "DeleteProfile", "RunProfile", "RunTemporaryProfile", "GetWorkerResults",
     "GetWorkerResultReport", "GetTimeZones",
+    # search indexes (issue 5)
+    "GetIndexConfiguration", "SetIndexConfiguration", "SelectAllStoreIndexesForRebuild", "RebuildSelectedStoreIndexes",
 }
 
 

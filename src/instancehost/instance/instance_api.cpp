@@ -30,6 +30,7 @@ InstanceApi::InstanceApi(InstanceContext& ctx) : ctx_(ctx) {
   registerFolderFunctions(*this);
   registerStoreFunctions(*this);
   registerProfileFunctions(*this);
+  registerIndexFunctions(*this);
 }
 
 void InstanceApi::add(const std::string& name, ApiHandler handler, bool writes) {

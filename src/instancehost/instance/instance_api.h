@@ -31,6 +31,7 @@ struct InstanceContext {
   WorkerResults& results;
   Importer& importer;
   WriteGate& gate;
+  index::IndexSettings& index_settings;
 };
 
 struct ApiCall {
@@ -74,5 +75,14 @@ void registerUserFunctions(InstanceApi& api);
 void registerFolderFunctions(InstanceApi& api);
 void registerStoreFunctions(InstanceApi& api);
 void registerProfileFunctions(InstanceApi& api);
+void registerIndexFunctions(InstanceApi& api);
+
+// Applies the stored index configuration (at start).
+Status loadIndexConfiguration(InstanceMasterDb& db, index::IndexSettings& settings);
+// The archives `user_name` may read (all of them for archive admins).
+Result<std::vector<std::string>> readableArchives(InstanceContext& ctx, const std::string& user_name);
+// The instance's search (RPC method "search"): {userName, query, sort
+// (date|relevance), offset, limit, zoneOffsetSeconds} → {total, hits, …}.
+Result<Json> searchArchives(InstanceContext& ctx, const Json& params);
 
 }  // namespace spe::instance

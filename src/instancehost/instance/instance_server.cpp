@@ -46,7 +46,10 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   auto keys = loadOrCreateInstanceKeys(options.base_directory, options.instance_id, *host_key);
   if (!keys) return keys.error();
   s->users_ = std::make_unique<UserDirectory>(*s->db_);
+  s->index_settings_ = std::make_shared<index::IndexSettings>(options.base_directory + "/Temp/Extract");
+  SPE_TRY(loadIndexConfiguration(*s->db_, *s->index_settings_));
   s->stores_ = std::make_unique<StoreManager>(*s->db_, options.base_directory, *keys);
+  s->stores_->setIndexSettings(s->index_settings_);
   SPE_TRY(s->stores_->openAll());
   s->profiles_ = std::make_unique<ProfileStore>(*s->db_, keys->instance_key);
   s->results_ = std::make_unique<WorkerResults>(*s->db_);
@@ -54,7 +57,8 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   s->importer_ = std::make_unique<Importer>(*s->stores_, *s->users_, s->gate_);
   s->context_ = std::make_unique<InstanceContext>(InstanceContext{options.instance_id, options.base_directory, *s->db_,
                                                                   *s->users_, *s->stores_, *s->profiles_,
-                                                                  *s->results_, *s->importer_, s->gate_});
+                                                                  *s->results_, *s->importer_, s->gate_,
+                                                                  *s->index_settings_});
   s->api_ = std::make_unique<InstanceApi>(*s->context_);
   return s;
 }
@@ -164,6 +168,7 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
   }
   if (r.method == "statistics") return statistics();
   if (r.method == "api") return callApi(r);
+  if (r.method == "search") return searchArchives(*context_, p);
   if (r.method == "cancel") {
     std::lock_guard lock(operations_mutex_);
     auto it = operations_.find(p.value("operationId", ""));

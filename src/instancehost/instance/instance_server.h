@@ -53,6 +53,7 @@ class InstanceServer {
   std::unique_ptr<InstanceMasterDb> db_;
   WriteGate gate_;
   std::unique_ptr<UserDirectory> users_;
+  std::shared_ptr<index::IndexSettings> index_settings_;
   std::unique_ptr<StoreManager> stores_;
   std::unique_ptr<ProfileStore> profiles_;
   std::unique_ptr<WorkerResults> results_;

@@ -61,8 +61,47 @@ void StoreManager::closeAll() {
   std::lock_guard lock(mutex_);
   for (auto& e : entries_) {
     if (e.store) e.store->flush();
-    e.store.reset();
+    unload(e);
   }
+}
+
+void StoreManager::unload(Entry& e) {
+  if (e.indexer) e.indexer->stop();
+  e.indexer.reset();
+  e.store.reset();
+}
+
+void StoreManager::setIndexSettings(std::shared_ptr<index::IndexSettings> settings) {
+  std::lock_guard lock(mutex_);
+  index_settings_ = std::move(settings);
+}
+
+std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> StoreManager::indexers() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> out;
+  for (auto& e : entries_) {
+    if (e.indexer) out.emplace_back(e.id, e.indexer);
+  }
+  return out;
+}
+
+Result<std::shared_ptr<index::StoreIndexer>> StoreManager::indexerOf(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  auto e = require(id);
+  if (!e) return e.error();
+  if (!(*e)->indexer) {
+    return makeError(ErrorCode::kUnavailable, "The archive store '" + (*e)->name + "' is " +
+                                                  ((*e)->error.empty() ? "disabled." : "in error: " + (*e)->error));
+  }
+  return (*e)->indexer;
+}
+
+std::vector<std::string> StoreManager::storesNeedingIndexRebuild() {
+  std::vector<std::string> out;
+  for (const auto& [id, indexer] : indexers()) {
+    if (indexer->state().needs_rebuild) out.push_back(indexer->store()->directory());
+  }
+  return out;
 }
 
 Status StoreManager::checkState(const std::string& state, const std::string& argument) {
@@ -109,7 +148,7 @@ Status StoreManager::load(Entry& e) {
     e.statistics_size = e.shownSize();
   }
   e.counted_changes = {};
-  e.store.reset();
+  unload(e);
   e.error.clear();
   if (e.requested_state == "disabled") return okStatus();
   auto s = store::ArchiveStore::open(e.path, keys_, e.requested_state == "writeProtected", options_);
@@ -119,6 +158,10 @@ Status StoreManager::load(Entry& e) {
     return s.error();
   }
   e.store = std::move(*s);
+  if (index_settings_) {
+    e.indexer = std::make_shared<index::StoreIndexer>(e.store, index_settings_);
+    e.indexer->start();
+  }
   return okStatus();
 }
 
@@ -135,7 +178,7 @@ Status StoreManager::openAll() {
       "SELECT ID, NAME, REQUESTED_STATE, DATABASE_PATH, STATISTICS_COUNT, STATISTICS_SIZE FROM STORES ORDER BY ID");
   if (!rows) return rows.error();
   for (const auto& r : *rows) {
-    Entry e{dbInt(r[0]), dbStr(r[1]), dbStr(r[2]), dbStr(r[3]), nullptr, {}, dbInt(r[4]), dbInt(r[5]), {}};
+    Entry e{dbInt(r[0]), dbStr(r[1]), dbStr(r[2]), dbStr(r[3]), nullptr, nullptr, {}, dbInt(r[4]), dbInt(r[5]), {}};
     (void)load(e);  // an error leaves this store in error; the instance runs
     entries_.push_back(std::move(e));
   }
@@ -166,7 +209,7 @@ Result<Json> StoreManager::list(bool include_size) {
                    {"statisticsCount", e.shownCount()},
                    {"statisticsSize", e.shownSize()},
                    {"needsUpgrade", needs_upgrade},
-                   {"searchIndexesNeedRebuild", false},
+                   {"searchIndexesNeedRebuild", e.indexer && e.indexer->state().needs_rebuild},
                    {"databasePath", e.path},
                    {"contentPath", e.path + "/Content"},
                    {"indexPath", e.path + "/Index"}});
@@ -304,6 +347,7 @@ Status StoreManager::detach(std::int64_t id) {
                      "The archive store '" + (*e)->name + "' is the current store; make another store current first.");
   }
   if ((*e)->store) (*e)->store->flush();
+  unload(**e);
   SPE_TRY(db_.db().exec("DELETE FROM STORES WHERE ID = ?", {id}));
   entries_.erase(entries_.begin() + (*e - entries_.data()));
   return okStatus();

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/json_reader.h"
+#include "index/store_indexer.h"
 #include "instancehost/instance/master_db.h"
 #include "store/archive_store.h"
 
@@ -47,6 +48,14 @@ class StoreManager {
   // Every loaded store (current, normal, write-protected) with its id.
   std::vector<std::pair<std::int64_t, std::shared_ptr<store::ArchiveStore>>> loaded();
   Result<std::shared_ptr<store::ArchiveStore>> loadedStore(std::int64_t id);
+
+  // Full-text indexing: with settings, every loaded store gets an indexer
+  // (started at once); without, stores are not indexed (tools, tests).
+  void setIndexSettings(std::shared_ptr<index::IndexSettings> settings);
+  std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> indexers();
+  Result<std::shared_ptr<index::StoreIndexer>> indexerOf(std::int64_t id);
+  // Names of stores in error or whose indexes need a rebuild (GetServiceStatus).
+  std::vector<std::string> storesNeedingIndexRebuild();
 
   Result<std::int64_t> create(const std::string& name, const std::string& path, const std::string& state);
   Result<std::int64_t> attach(const std::string& name, const std::string& path, const std::string& state);
@@ -80,6 +89,7 @@ class StoreManager {
     std::string requested_state;
     std::string path;
     std::shared_ptr<store::ArchiveStore> store;
+    std::shared_ptr<index::StoreIndexer> indexer;
     std::string error;
     // Exact at the last count; what the open store added since comes on top.
     std::int64_t statistics_count = 0;
@@ -89,6 +99,8 @@ class StoreManager {
     std::int64_t shownSize() const;
   };
   Status load(Entry& e);
+  // Stops the indexer and closes the store.
+  static void unload(Entry& e);
   Entry* find(std::int64_t id);
   Result<Entry*> require(std::int64_t id);
   Status persist(const Entry& e);
@@ -102,6 +114,7 @@ class StoreManager {
   std::string base_;
   store::InstanceKeys keys_;
   store::StoreOptions options_;
+  std::shared_ptr<index::IndexSettings> index_settings_;
   std::recursive_mutex mutex_;
   std::vector<Entry> entries_;
 };

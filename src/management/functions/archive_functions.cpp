@@ -79,6 +79,10 @@ std::vector<Forwarded> forwardedFunctions() {
       {"CompactStore", {id, store}, kStore, true},
       {"MaintainFileSystemDatabases", {id}, kStore, true},
       {"MergeStore", {id, store, {"sourceId", N}}, kStore, true},
+      {"GetIndexConfiguration", {id}, kStore, false},
+      {"SetIndexConfiguration", {id, {"config", J}}, kStore, false},
+      {"SelectAllStoreIndexesForRebuild", {id}, kStore, false},
+      {"RebuildSelectedStoreIndexes", {id}, kStore, true},
       // Profiles and worker results.
       {"CreateProfile", {id, {"properties", J}, {"raw", B}}, kUser, false},
       {"GetProfiles", {id, {"raw", B}}, kUser, false},

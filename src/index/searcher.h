@@ -1,0 +1,49 @@
+// Searching an instance's archives: one query over the indexes of every
+// given archive in every given store, sorted by date (newest first) or by
+// relevance, paged, with a total. Hits are checked against the stores'
+// metadata (a message deleted or moved since it was indexed is not shown
+// where it no longer is). An index that cannot be read is skipped with a
+// warning naming it. Web Access and IMAP SEARCH use this.
+// Thread safety: search() is safe from any thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "index/store_indexer.h"
+
+namespace spe::index {
+
+struct SearchRequest {
+  std::string query;
+  std::vector<std::string> archives;  // the archives the caller may read
+  bool by_date = true;                // else by relevance
+  std::size_t offset = 0;
+  std::size_t limit = 50;
+  long zone_offset_seconds = 0;  // the searcher's time zone, for dates
+};
+
+struct SearchHitInfo {
+  std::int64_t store_id = 0;
+  store::MessageInfo message;
+  int relevance = 0;  // percent
+};
+
+struct SearchResults {
+  std::int64_t total = 0;
+  bool total_is_estimate = false;
+  std::vector<SearchHitInfo> hits;
+  std::vector<std::string> warnings;
+};
+
+struct SearchSource {
+  std::int64_t store_id = 0;
+  std::shared_ptr<StoreIndexer> indexer;
+};
+
+Result<SearchResults> search(const std::vector<SearchSource>& sources, const SearchRequest& request);
+
+}  // namespace spe::index

@@ -1,0 +1,440 @@
+#include "index/store_indexer.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cctype>
+#include <sstream>
+#include <filesystem>
+
+#include "common/logging.h"
+
+namespace spe::index {
+namespace fs = std::filesystem;
+
+IndexSettings::IndexSettings(std::string temp_directory, ExtractorLimits limits)
+    : programs_(std::move(temp_directory), limits) {}
+
+IndexConfig IndexSettings::config() const {
+  std::lock_guard lock(mutex_);
+  return config_;
+}
+
+void IndexSettings::setConfig(IndexConfig config) {
+  std::lock_guard lock(mutex_);
+  config_ = std::move(config);
+}
+
+ExtractOptions IndexSettings::extractOptions() const {
+  const IndexConfig c = config();
+  ExtractOptions o;
+  o.wanted = [c](const std::string& ext) { return c.wants(ext); };
+  o.external = [this](const std::string& ext, std::string_view bytes, std::string& note) {
+    return programs_.run(ext, bytes, note);
+  };
+  o.pdf_embedded_files = c.include_attachments_of_pdfs;
+  return o;
+}
+
+StoreIndexer::StoreIndexer(std::shared_ptr<store::ArchiveStore> store, std::shared_ptr<IndexSettings> settings,
+                           IndexerOptions options)
+    : store_(std::move(store)), settings_(std::move(settings)), options_(options) {}
+
+StoreIndexer::~StoreIndexer() { stop(); }
+
+std::string StoreIndexer::directoryName(const std::string& archive) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : archive) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '@' || (c == '.' && !out.empty())) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out.empty() ? "%" : out;
+}
+
+void StoreIndexer::start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  auto through = store_->indexedThrough();
+  indexed_through_ = through ? *through : 0;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void StoreIndexer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  progress_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  live_.clear();
+}
+
+void StoreIndexer::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  cv_.notify_all();
+}
+
+IndexerState StoreIndexer::state() {
+  IndexerState s;
+  auto last = store_->lastMessageId();
+  auto selected = store_->indexNeedsRebuild();
+  std::lock_guard lock(mutex_);
+  s.running = thread_.joinable() && !stopping_;
+  s.broken = broken_;
+  s.error = error_;
+  s.indexed_through = indexed_through_;
+  s.last_message = last ? *last : 0;
+  s.needs_rebuild = broken_ || (selected && *selected);
+  return s;
+}
+
+void StoreIndexer::loop() {
+  int failures = 0;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (pause_requests_ > 0 || broken_) {
+      live_.clear();
+      paused_ = true;
+      progress_.notify_all();
+      cv_.wait(lock, [&] { return stopping_ || (pause_requests_ == 0 && !broken_); });
+      paused_ = false;
+      continue;
+    }
+    lock.unlock();
+    auto worked = round();
+    lock.lock();
+    if (!worked) {
+      live_.clear();  // uncommitted changes are dropped; the round repeats
+      if (worked.error().code == ErrorCode::kCorrupt) {
+        lock.unlock();
+        markBroken(worked.error());
+        lock.lock();
+        continue;
+      }
+      ++failures;
+      logger("index")->warn("{}: indexing failed ({}), retrying: {}", store_->directory(), failures,
+                            worked.error().message + " " + worked.error().details);
+      cv_.wait_for(lock, std::chrono::seconds(std::min(30, failures * 2)), [&] { return stopping_; });
+      continue;
+    }
+    failures = 0;
+    progress_.notify_all();
+    if (!*worked) {
+      live_.clear();  // idle: let go of the index files
+      cv_.wait_for(lock, options_.idle_poll, [&] { return stopping_ || woken_ || pause_requests_ > 0; });
+      woken_ = false;
+    }
+  }
+  live_.clear();
+  paused_ = true;
+  progress_.notify_all();
+}
+
+Result<bool> StoreIndexer::round() {
+  auto queue = store_->indexQueue(options_.batch);
+  if (!queue) return queue.error();
+  std::int64_t queue_through = 0;
+  for (const auto& e : *queue) queue_through = std::max(queue_through, e.queue_id);
+  std::int64_t through = 0;
+  {
+    std::lock_guard lock(mutex_);
+    through = indexed_through_;
+  }
+  SPE_TRY(handleQueue(live_, *queue, through));
+  auto last = indexMessages(live_, store_->indexDirectory(), through, options_.batch);
+  if (!last) return last.error();
+  if (queue->empty() && *last == through) return false;
+  SPE_TRY(commitAll(live_));
+  SPE_TRY(store_->saveIndexProgress(*last, queue_through));
+  std::lock_guard lock(mutex_);
+  indexed_through_ = *last;
+  return true;
+}
+
+Result<ArchiveIndex*> StoreIndexer::indexFor(IndexMap& indexes, const std::string& base, const std::string& archive) {
+  auto it = indexes.find(archive);
+  if (it != indexes.end()) return it->second.get();
+  std::error_code ec;
+  fs::create_directories(base, ec);
+  auto index = ArchiveIndex::open(base + "/" + directoryName(archive));
+  if (!index) return index.error();
+  return indexes.emplace(archive, std::move(*index)).first->second.get();
+}
+
+Status StoreIndexer::indexOne(IndexMap& indexes, const std::string& base, const store::IndexFeedMessage& m,
+                              const ExtractOptions& options) {
+  IndexedMessage doc;
+  doc.message_id = m.id;
+  doc.folder = m.folder;
+  doc.date = m.date;
+  doc.size = m.size;
+  auto raw = store_->readMessage(m.id);
+  if (raw) {
+    doc.text = extractText(*raw, options);
+    for (auto& n : doc.text.notes) addNote(m.id, std::move(n));
+  } else {
+    // Indexed by folder, date and size only: the content is unreadable
+    // (VerifyStore names it).
+    addNote(m.id, "the message could not be read for indexing: " + raw.error().message);
+  }
+  auto index = indexFor(indexes, base, store::archiveOf(m.folder));
+  if (!index) return index.error();
+  return (*index)->add(doc);
+}
+
+Result<std::int64_t> StoreIndexer::indexMessages(IndexMap& indexes, const std::string& base, std::int64_t after,
+                                                 std::size_t limit) {
+  auto batch = store_->messagesAfter(after, limit);
+  if (!batch) return batch.error();
+  const ExtractOptions options = settings_->extractOptions();
+  std::int64_t last = after;
+  for (const auto& m : *batch) {
+    SPE_TRY(indexOne(indexes, base, m, options));
+    last = m.id;
+  }
+  return last;
+}
+
+Status StoreIndexer::handleQueue(IndexMap& indexes, const std::vector<store::IndexQueueEntry>& queue,
+                                 std::int64_t through) {
+  const std::string base = store_->indexDirectory();
+  for (const auto& e : queue) {
+    auto old_index = indexFor(indexes, base, e.old_archive);
+    if (!old_index) return old_index.error();
+    if (!e.folder) {  // deleted
+      SPE_TRY((*old_index)->remove(e.message_id));
+      continue;
+    }
+    auto target = indexFor(indexes, base, store::archiveOf(*e.folder));
+    if (!target) return target.error();
+    if ((*old_index)->contains(e.message_id)) {
+      SPE_TRY((*old_index)->moveTo(e.message_id, **target, *e.folder));
+    } else if ((*target)->contains(e.message_id)) {
+      SPE_TRY((*target)->moveTo(e.message_id, **target, *e.folder));
+    } else if (e.message_id <= through) {
+      // Indexed nowhere although its turn has passed: index it again.
+      auto fresh = store_->messagesAfter(e.message_id - 1, 1);
+      if (!fresh) return fresh.error();
+      if (!fresh->empty() && (*fresh)[0].id == e.message_id) {
+        SPE_TRY(indexOne(indexes, base, (*fresh)[0], settings_->extractOptions()));
+      }
+    }
+  }
+  return okStatus();
+}
+
+Status StoreIndexer::commitAll(IndexMap& indexes) {
+  for (auto& [archive, index] : indexes) SPE_TRY(index->commit());
+  return okStatus();
+}
+
+void StoreIndexer::markBroken(const Error& error) {
+  logger("index")->error("{}: the search index is broken and must be rebuilt: {} {}", store_->directory(),
+                         error.message, error.details);
+  (void)store_->setIndexNeedsRebuild(true);
+  {
+    std::lock_guard lock(mutex_);
+    broken_ = true;
+    error_ = error.message;
+  }
+  progress_.notify_all();
+}
+
+void StoreIndexer::addNote(std::int64_t id, std::string text) {
+  std::lock_guard lock(mutex_);
+  notes_.push_back({id, std::move(text)});
+  while (notes_.size() > options_.max_notes) notes_.pop_front();
+}
+
+std::vector<IndexNote> StoreIndexer::notesBetween(std::int64_t from, std::int64_t to) {
+  std::lock_guard lock(mutex_);
+  std::vector<IndexNote> out;
+  for (const auto& n : notes_) {
+    if (n.message_id >= from && n.message_id <= to) out.push_back(n);
+  }
+  return out;
+}
+
+bool StoreIndexer::waitIndexed(std::int64_t message_id, const std::function<bool()>& cancelled,
+                               const std::function<void(std::int64_t)>& progress) {
+  wake();
+  std::unique_lock lock(mutex_);
+  while (indexed_through_ < message_id) {
+    if (stopping_ || broken_ || !thread_.joinable() || (cancelled && cancelled())) return false;
+    if (progress) {
+      const std::int64_t at = indexed_through_;
+      lock.unlock();
+      progress(at);
+      lock.lock();
+    }
+    progress_.wait_for(lock, std::chrono::milliseconds(100));
+  }
+  return true;
+}
+
+void StoreIndexer::pause() {
+  std::unique_lock lock(mutex_);
+  ++pause_requests_;
+  cv_.notify_all();
+  progress_.wait(lock, [&] { return paused_ || !thread_.joinable(); });
+}
+
+void StoreIndexer::resume() {
+  {
+    std::lock_guard lock(mutex_);
+    --pause_requests_;
+  }
+  cv_.notify_all();
+}
+
+Status StoreIndexer::select() { return store_->setIndexNeedsRebuild(true); }
+
+std::vector<std::string> StoreIndexer::indexDirectories(const std::vector<std::string>& archives) const {
+  std::vector<std::string> out;
+  for (const auto& a : archives) {
+    const std::string dir = store_->indexDirectory() + "/" + directoryName(a);
+    std::error_code ec;
+    if (fs::exists(dir + "/iamglass", ec)) out.push_back(dir);
+  }
+  return out;
+}
+
+Status StoreIndexer::rebuild(const store::OperationControl& control) {
+  std::lock_guard one(rebuild_mutex_);
+  pause();
+  struct Resume {
+    StoreIndexer* s;
+    ~Resume() { s->resume(); }
+  } resume_after{this};
+  const std::string live = store_->indexDirectory();
+  const std::string building = live + ".rebuild";
+  std::error_code ec;
+  fs::remove_all(building, ec);
+  auto queue_start = store_->lastQueueEntry();
+  if (!queue_start) return queue_start.error();
+  auto last = store_->lastMessageId();
+  if (!last) return last.error();
+  IndexMap indexes;
+  std::int64_t at = 0;
+  for (;;) {
+    if (control.stop()) {
+      indexes.clear();
+      fs::remove_all(building, ec);
+      return makeError(ErrorCode::kCancelled, "The rebuild of the search indexes of '" + store_->directory() +
+                                                  "' was cancelled; the old indexes stay in use.");
+    }
+    auto next = indexMessages(indexes, building, at, options_.batch);
+    if (!next) {
+      indexes.clear();
+      fs::remove_all(building, ec);
+      return next.error();
+    }
+    if (*next == at) break;
+    at = *next;
+    SPE_TRY(commitAll(indexes));
+    const std::int64_t total = std::max<std::int64_t>(*last, at);
+    control.report(static_cast<int>(at * 99 / std::max<std::int64_t>(total, 1)),
+                   "Indexing message " + std::to_string(at) + " of " + std::to_string(total));
+  }
+  SPE_TRY(commitAll(indexes));
+  indexes.clear();
+  fs::create_directories(building, ec);
+  // Swap: the old indexes move aside, the new ones take their place.
+  const std::string old = live + ".old";
+  fs::remove_all(old, ec);
+  if (fs::exists(live)) {
+    fs::rename(live, old, ec);
+    if (ec) return makeError(ErrorCode::kIo, "Cannot move the old search indexes aside: " + ec.message() + ".");
+  }
+  fs::rename(building, live, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot put the rebuilt search indexes in place: " + ec.message() + ".");
+  fs::remove_all(old, ec);
+  SPE_TRY(store_->saveIndexProgress(at, *queue_start));
+  SPE_TRY(store_->setIndexNeedsRebuild(false));
+  {
+    std::lock_guard lock(mutex_);
+    indexed_through_ = at;
+    broken_ = false;
+    error_.clear();
+  }
+  control.report(100, "Rebuilt the search indexes of " + std::to_string(at) + " messages");
+  return okStatus();
+}
+
+Result<std::vector<std::string>> StoreIndexer::verify(const store::OperationControl& control) {
+  std::vector<std::string> problems;
+  // Catch up first, so documents and messages can be compared.
+  for (int i = 0; i < 1000; ++i) {
+    auto last = store_->lastMessageId();
+    if (!last) return last.error();
+    if (!waitIndexed(*last, control.cancelled)) break;
+    auto q = store_->lastQueueEntry();
+    if (!q || *q == 0) break;
+    std::this_thread::sleep_for(options_.idle_poll);
+  }
+  pause();
+  struct Resume {
+    StoreIndexer* s;
+    ~Resume() { s->resume(); }
+  } resume_after{this};
+  auto through = store_->indexedThrough();
+  if (!through) return through.error();
+  auto counts = store_->messageCountsByArchive(*through);
+  if (!counts) return counts.error();
+  std::map<std::string, std::int64_t> expected = *counts;
+  const std::string base = store_->indexDirectory();
+  std::error_code ec;
+  for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_directory()) continue;
+    const std::string name = it->path().filename().string();
+    std::string archive;
+    for (const auto& [a, n] : *counts) {
+      if (directoryName(a) == name) archive = a;
+    }
+    try {
+      std::ostringstream out;
+      const auto errors = Xapian::Database::check(it->path().string(), Xapian::DBCHECK_SHOW_STATS, &out);
+      if (errors > 0) {
+        problems.push_back("The search index '" + it->path().string() + "' has " + std::to_string(errors) +
+                           " errors.");
+        continue;
+      }
+      Xapian::Database db(it->path().string());
+      const auto docs = static_cast<std::int64_t>(db.get_doccount());
+      const std::int64_t want = archive.empty() ? 0 : expected[archive];
+      expected.erase(archive);
+      if (docs != want) {
+        problems.push_back("The search index '" + it->path().string() + "' holds " + std::to_string(docs) +
+                           " messages, the archive " + std::to_string(want) + ".");
+      }
+    } catch (const Xapian::Error& e) {
+      problems.push_back("The search index '" + it->path().string() + "' cannot be read: " + e.get_description());
+    }
+  }
+  for (const auto& [archive, n] : expected) {
+    if (n > 0) {
+      problems.push_back("The search index of archive '" + archive + "' is missing (" + std::to_string(n) +
+                         " messages).");
+    }
+  }
+  if (!problems.empty()) {
+    (void)store_->setIndexNeedsRebuild(true);
+    std::lock_guard lock(mutex_);
+    broken_ = true;
+    error_ = problems.front();
+  }
+  return problems;
+}
+
+}  // namespace spe::index

@@ -1,0 +1,152 @@
+// StoreIndexer: keeps the full-text indexes of one archive store up to date
+// (<store>/Index/<archive>/, one Xapian index per user archive).
+//
+// The durable queue is the store itself: every message with an id above
+// the store's 'indexedThrough' is still to be indexed, and INDEX_QUEUE
+// lists messages that left an archive's index (deleted, moved, renamed).
+// A round handles the queue, indexes the next messages, commits the Xapian
+// indexes and only then moves the store's position, so a crash at any
+// point repeats work (idempotently: documents are keyed by message id)
+// and never loses it. On start the indexer simply continues from there.
+//
+// An index that cannot be opened or written is broken: the store is marked
+// (`indexNeedsRebuild`, GetStores' searchIndexesNeedRebuild), indexing of
+// that store stops and searches skip it until rebuild() replaces it.
+// rebuild() builds new indexes next to the old ones (searches keep using
+// those) and swaps them in when done.
+// Thread safety: all public members may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "common/result.h"
+#include "index/archive_index.h"
+#include "index/extractor_programs.h"
+#include "index/index_config.h"
+#include "index/message_text.h"
+#include "store/archive_store.h"
+
+namespace spe::index {
+
+// The index configuration and extractor programs shared by an instance's
+// indexers.
+class IndexSettings {
+ public:
+  explicit IndexSettings(std::string temp_directory, ExtractorLimits limits = {});
+  IndexConfig config() const;
+  void setConfig(IndexConfig config);
+  // Extraction options for the current configuration.
+  ExtractOptions extractOptions() const;
+
+ private:
+  mutable std::mutex mutex_;
+  IndexConfig config_;
+  ExtractorPrograms programs_;
+};
+
+struct IndexerOptions {
+  std::size_t batch = 500;                       // messages per commit
+  std::chrono::milliseconds idle_poll{250};      // how often an idle indexer looks for work
+  std::size_t max_notes = 10000;                 // notes kept for worker results
+};
+
+struct IndexerState {
+  bool running = false;
+  bool broken = false;           // indexing stopped: the index needs a rebuild
+  bool needs_rebuild = false;    // broken or selected for rebuild
+  std::string error;             // why it is broken
+  std::int64_t indexed_through = 0;
+  std::int64_t last_message = 0;
+};
+
+struct IndexNote {
+  std::int64_t message_id = 0;
+  std::string text;
+};
+
+class StoreIndexer {
+ public:
+  StoreIndexer(std::shared_ptr<store::ArchiveStore> store, std::shared_ptr<IndexSettings> settings,
+               IndexerOptions options = {});
+  ~StoreIndexer();
+  StoreIndexer(const StoreIndexer&) = delete;
+  StoreIndexer& operator=(const StoreIndexer&) = delete;
+
+  void start();
+  void stop();
+  // New messages were archived (saves waiting for the next poll).
+  void wake();
+
+  const std::shared_ptr<store::ArchiveStore>& store() const { return store_; }
+  IndexerState state();
+  // Waits until every message through `message_id` is indexed; false when
+  // the index is broken or the indexer stopped first, or `cancelled`.
+  bool waitIndexed(std::int64_t message_id, const std::function<bool()>& cancelled,
+                   const std::function<void(std::int64_t indexed_through)>& progress = {});
+  // Parts of messages in [from, to] that could not be indexed, and why.
+  std::vector<IndexNote> notesBetween(std::int64_t from, std::int64_t to);
+
+  // Marks the store's indexes for RebuildSelectedStoreIndexes.
+  Status select();
+  // Rebuilds every index of the store (see the file comment).
+  Status rebuild(const store::OperationControl& control);
+  // Checks every index (Xapian's consistency check, and documents against
+  // the messages they should hold); problems found mark it broken.
+  Result<std::vector<std::string>> verify(const store::OperationControl& control);
+
+  // The directories of the indexes of these archives that exist.
+  std::vector<std::string> indexDirectories(const std::vector<std::string>& archives) const;
+  // Directory name of an archive's index (names are escaped).
+  static std::string directoryName(const std::string& archive);
+
+ private:
+  using IndexMap = std::map<std::string, std::unique_ptr<ArchiveIndex>>;
+  void loop();
+  // One round on the live indexes; returns true when there was work.
+  Result<bool> round();
+  Result<ArchiveIndex*> indexFor(IndexMap& indexes, const std::string& base, const std::string& archive);
+  // Indexes messages after `after` (at most `limit`) into `indexes`;
+  // returns the last id handled.
+  Result<std::int64_t> indexMessages(IndexMap& indexes, const std::string& base, std::int64_t after,
+                                     std::size_t limit);
+  Status indexOne(IndexMap& indexes, const std::string& base, const store::IndexFeedMessage& m,
+                  const ExtractOptions& options);
+  Status handleQueue(IndexMap& indexes, const std::vector<store::IndexQueueEntry>& queue, std::int64_t through);
+  static Status commitAll(IndexMap& indexes);
+  void markBroken(const Error& error);
+  void addNote(std::int64_t id, std::string text);
+  // Stops the loop between rounds (and closes its indexes) / lets it go on.
+  void pause();
+  void resume();
+
+  std::shared_ptr<store::ArchiveStore> store_;
+  std::shared_ptr<IndexSettings> settings_;
+  IndexerOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable cv_;        // wakes the loop
+  std::condition_variable progress_;  // wakes waiters
+  bool stopping_ = false;
+  bool woken_ = false;
+  int pause_requests_ = 0;
+  bool paused_ = false;
+  bool broken_ = false;
+  std::string error_;
+  std::int64_t indexed_through_ = 0;
+  std::deque<IndexNote> notes_;
+  std::thread thread_;
+
+  IndexMap live_;  // the loop's open indexes (loop thread, or a pauser)
+  std::mutex rebuild_mutex_;
+};
+
+}  // namespace spe::index

@@ -1,0 +1,145 @@
+// Search indexes: GetIndexConfiguration, SetIndexConfiguration,
+// SelectAllStoreIndexesForRebuild, RebuildSelectedStoreIndexes; and the
+// instance's search over the archives a user may read (searchArchives),
+// used by the end-user access paths.
+#include <algorithm>
+#include <set>
+
+#include "index/searcher.h"
+#include "instancehost/instance/instance_api.h"
+
+namespace spe::instance {
+namespace {
+
+constexpr const char* kIndexSetting = "indexConfiguration";
+
+// Every user archive that has mail in a loaded store, or a user.
+Result<std::vector<std::string>> allArchives(InstanceContext& ctx) {
+  std::set<std::string> names;
+  auto users = ctx.users.list();
+  if (!users) return users.error();
+  for (const auto& u : *users) names.insert(u.name);
+  for (const auto& [id, s] : ctx.stores.loaded()) {
+    auto paths = s->folderPaths();
+    if (!paths) return paths.error();
+    for (const auto& p : *paths) names.insert(store::archiveOf(p));
+  }
+  return std::vector<std::string>(names.begin(), names.end());
+}
+
+}  // namespace
+
+Status loadIndexConfiguration(InstanceMasterDb& db, index::IndexSettings& settings) {
+  auto stored = db.setting(kIndexSetting, Json());
+  if (!stored) return stored.error();
+  if (stored->is_null()) return okStatus();
+  auto config = index::IndexConfig::fromJson(*stored, kIndexSetting);
+  if (!config) return config.error();
+  settings.setConfig(*config);
+  return okStatus();
+}
+
+Result<std::vector<std::string>> readableArchives(InstanceContext& ctx, const std::string& user_name) {
+  if (user_name == UserDirectory::archiveAdmin().name) return allArchives(ctx);
+  auto user = ctx.users.get(user_name);
+  if (!user) return user.error();
+  if (std::find(user->privileges.begin(), user->privileges.end(), "admin") != user->privileges.end()) {
+    return allArchives(ctx);
+  }
+  std::vector<std::string> out{user->name};
+  auto grants = ctx.users.grants(user->name);
+  if (!grants) return grants.error();
+  for (const auto& g : *grants) {
+    if (std::find(g.privileges.begin(), g.privileges.end(), "read") != g.privileges.end()) out.push_back(g.folder);
+  }
+  return out;
+}
+
+Result<Json> searchArchives(InstanceContext& ctx, const Json& params) {
+  index::SearchRequest request;
+  request.query = params.value("query", "");
+  const std::string user = params.value("userName", "");
+  if (user.empty()) return makeError(ErrorCode::kInvalidArgument, "'userName' is missing.");
+  auto archives = readableArchives(ctx, user);
+  if (!archives) return archives.error();
+  request.archives = *archives;
+  const std::string sort = params.value("sort", "date");
+  if (sort != "date" && sort != "relevance") {
+    return makeError(ErrorCode::kInvalidArgument, "'sort' must be date or relevance (not '" + sort + "').");
+  }
+  request.by_date = sort == "date";
+  const auto offset = params.value("offset", std::int64_t{0});
+  const auto limit = params.value("limit", std::int64_t{50});
+  if (offset < 0) return makeError(ErrorCode::kInvalidArgument, "'offset' must not be negative.");
+  if (limit < 1 || limit > 1000) return makeError(ErrorCode::kInvalidArgument, "'limit' must be 1 to 1000.");
+  request.offset = static_cast<std::size_t>(offset);
+  request.limit = static_cast<std::size_t>(limit);
+  request.zone_offset_seconds = params.value("zoneOffsetSeconds", 0L);
+  std::vector<index::SearchSource> sources;
+  for (const auto& [id, indexer] : ctx.stores.indexers()) sources.push_back({id, indexer});
+  auto results = index::search(sources, request);
+  if (!results) return results.error();
+  Json hits = Json::array();
+  for (const auto& h : results->hits) {
+    hits.push_back({{"storeID", h.store_id},
+                    {"messageID", h.message.id},
+                    {"folder", h.message.folder},
+                    {"date", h.message.date},
+                    {"size", h.message.size},
+                    {"subject", h.message.subject},
+                    {"from", h.message.from},
+                    {"to", h.message.recipients},
+                    {"hasAttachments", h.message.has_attachments},
+                    {"relevance", h.relevance}});
+  }
+  return Json{{"total", results->total},
+              {"totalIsEstimate", results->total_is_estimate},
+              {"hits", hits},
+              {"warnings", results->warnings}};
+}
+
+void registerIndexFunctions(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
+
+  api.add("GetIndexConfiguration", [&ctx](ApiCall&) -> Result<Json> { return ctx.index_settings.config().toJson(); },
+          false);
+
+  api.add("SetIndexConfiguration", [&api, &ctx](ApiCall& c) -> Result<Json> {
+            if (!c.has("config")) return makeError(ErrorCode::kInvalidArgument, "'config' is missing.");
+            auto config = index::IndexConfig::fromJson(c.args["config"]);
+            if (!config) return config.error();
+            SPE_TRY(ctx.db.setSetting(kIndexSetting, config->toJson()));
+            ctx.index_settings.setConfig(*config);
+            api.audit(c, "SetIndexConfiguration", config->toJson().dump());
+            return Json();
+          }, true);
+
+  api.add("SelectAllStoreIndexesForRebuild", [&ctx](ApiCall&) -> Result<Json> {
+            for (const auto& [id, indexer] : ctx.stores.indexers()) SPE_TRY(indexer->select());
+            return Json();
+          }, true);
+
+  api.add("RebuildSelectedStoreIndexes", [&api, &ctx](ApiCall& c) -> Result<Json> {
+            std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> selected;
+            for (const auto& entry : ctx.stores.indexers()) {
+              if (entry.second->state().needs_rebuild) selected.push_back(entry);
+            }
+            api.audit(c, "RebuildSelectedStoreIndexes", std::to_string(selected.size()) + " stores");
+            Json rebuilt = Json::array();
+            const int n = static_cast<int>(selected.size());
+            for (int i = 0; i < n; ++i) {
+              const auto& [id, indexer] = selected[static_cast<std::size_t>(i)];
+              store::OperationControl control = c.control;
+              const std::int64_t store_id = id;
+              control.progress = [&c, i, n, store_id](int p, const std::string& text) {
+                c.control.report((i * 100 + p) / n, "Store " + std::to_string(store_id) + ": " + text);
+              };
+              SPE_TRY(indexer->rebuild(control));
+              rebuilt.push_back(id);
+            }
+            c.control.report(100, "Rebuilt the search indexes of " + std::to_string(n) + " archive stores");
+            return Json{{"rebuiltStores", rebuilt}};
+          }, false);
+}
+
+}  // namespace spe::instance
