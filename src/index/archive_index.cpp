@@ -22,23 +22,23 @@ Error xapianError(const std::string& message, const Xapian::Error& e) {
 }
 
 // Every piece of text goes in three times: unstemmed with positions, and
-// as English and German stems.
+// as English and German stems. Each field has its prefix (the body none);
+// a bare word in a query looks in every field.
 void indexText(Xapian::Document& doc, const std::string& text, const std::string& prefix) {
   if (text.empty()) return;
   Xapian::TermGenerator plain;
   plain.set_document(doc);
   plain.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
   plain.index_text(text, 1, prefix);
-  if (!prefix.empty()) plain.index_text_without_positions(text);  // bare words find every field
+  doc = plain.get_document();
   for (const char* language : {"english", "german"}) {
     Xapian::TermGenerator stemmed;
     stemmed.set_document(doc);
     stemmed.set_stemmer(Xapian::Stem(language));
     stemmed.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
     stemmed.index_text_without_positions(text, 1, prefix);
-    if (!prefix.empty()) stemmed.index_text_without_positions(text);  // stems of bare words too
+    doc = stemmed.get_document();
   }
-  doc = plain.get_document();
 }
 
 }  // namespace

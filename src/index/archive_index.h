@@ -2,9 +2,9 @@
 // store (<store>/Index/<archive>/).
 //
 // Terms (prefix: field): F from, T to, C cc, B bcc, S subject, A attachment
-// name, N attachment text, body without a prefix (and every field's words
-// are also indexed unprefixed, so a bare word finds them all); P folder
-// (boolean), Q message id (unique). Addresses are indexed whole, by local
+// name, N attachment text, body without a prefix (a bare word in a query
+// looks in every field); P folder path, lower case (boolean), Q message id
+// (unique). Addresses are indexed whole, by local
 // part and by domain (and each parent domain), so `*@example.com` and
 // `example.com` match. Text is indexed unstemmed with positions (exact
 // words and phrases) plus English and German stems (STEM_ALL_Z, "Z"

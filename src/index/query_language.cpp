@@ -189,7 +189,12 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
     if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.");
     return Xapian::Query("Khasattachment");
   }
-  if (t.field == "folder") return Xapian::Query(Xapian::Query::OP_WILDCARD, "P" + lower(t.text));
+  if (t.field == "folder") {  // the folder itself or a folder below it
+    std::string folder = lower(t.text);
+    while (!folder.empty() && folder.back() == '/') folder.pop_back();
+    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("P" + folder),
+                         Xapian::Query(Xapian::Query::OP_WILDCARD, "P" + folder + "/"));
+  }
   if (t.field == "date" || t.field == "after" || t.field == "before") {
     if (t.field == "after") {
       auto d = parseDate(t.text, offset, false, "after");
@@ -226,7 +231,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
   }
   std::vector<std::string> prefixes;
   if (t.field.empty()) {
-    prefixes = {""};
+    prefixes = {"", "S", "F", "T", "C", "B", "A", "N"};  // every field
   } else if (t.field == "attachment") {
     prefixes = {"A", "N"};
   } else if (auto it = fieldPrefixes().find(t.field); it != fieldPrefixes().end()) {
