@@ -177,7 +177,7 @@ MessageText extractText(std::string_view raw, const ExtractOptions& options) {
   MessageText out;
   GMimeMessage* msg = store::parseMessage(raw);
   if (!msg) {
-    out.notes.push_back("the message could not be parsed; its raw text is indexed");
+    out.unparsed = true;  // archiving warned already
     out.body = store::clampUtf8(raw, options.max_text_bytes);
     return out;
   }

@@ -29,6 +29,7 @@ struct MessageText {
   std::string body;                         // inline text and HTML parts as text
   std::vector<AttachmentText> attachments;
   std::vector<std::string> notes;  // parts that could not be read, and why
+  bool unparsed = false;           // not MIME: the raw text is the body
 };
 
 // Reads the text of an attachment type this library does not read itself

@@ -120,8 +120,15 @@ class ArchiveTest(unittest.TestCase):
             f.write(mailgen.HEADERLESS)
         pid = self.import_profile("EML jdoe", "emlDirectory", os.path.join(self.src, "eml"), "jdoe/Imported")
         r = self.ok("RunProfile", id=pid)
+        # Warnings: the message without headers, and each unreadable PDF the
+        # index could not read (the run waits until its mail is indexed).
+        report = self.ok("GetWorkerResultReport", id=self.ok("GetWorkerResults", fromIncluding="2000-01-01",
+                         toExcluding="2100-01-01", timeZoneID="$Local")[0]["id"])["report"]
+        broken_pdfs = len([n for n in range(90) if n % 5 == 3])
+        self.assertEqual(len([w for w in report["warnings"] if "not fully indexed: r" in w and
+                              w.endswith(".pdf: the PDF document cannot be read")]), broken_pdfs)
         self.assertEqual((r["result"], r["itemsArchived"], r["duplicates"], r["warnings"]),
-                         ("completedWithWarnings", 91, 0, 1))
+                         ("completedWithWarnings", 91, 0, 1 + broken_pdfs))
         again = self.ok("RunProfile", id=pid)
         self.assertEqual((again["itemsArchived"], again["duplicates"]), (0, 91))
         folders = {f["folder"]: f for f in self.ok("GetChildFolders", folder="jdoe")}
@@ -159,7 +166,8 @@ class ArchiveTest(unittest.TestCase):
         mailgen.write_mbox(os.path.join(self.src, "archive.mbox"), msgs)
         pid = self.import_profile("mbox", "mbox", os.path.join(self.src, "archive.mbox"), "amy")
         r = self.ok("RunProfile", id=pid)
-        self.assertEqual((r["result"], r["itemsArchived"]), ("succeeded", 13))
+        # two of the messages carry a PDF the index cannot read (a warning each)
+        self.assertEqual((r["result"], r["itemsArchived"], r["warnings"]), ("completedWithWarnings", 13, 2))
         mailgen.write_maildir(os.path.join(self.src, "maildir"),
                               {"": msgs[:4], "Sent": msgs[4:6], "Lists/Debian": msgs[6:9]})
         r = self.ok("RunTemporaryProfile", raw=True, properties={

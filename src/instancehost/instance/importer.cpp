@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -59,7 +60,15 @@ struct InFlight {
   std::string error;  // failed before reaching the store
   std::future<store::IngestResult> result;
   std::optional<WriteGate::Permit> permit;
+  std::shared_ptr<store::ArchiveStore> store;
 };
+
+// What a run archived into one store: for waiting until it is searchable.
+struct Archived {
+  std::int64_t first = 0, last = 0;
+  std::map<std::int64_t, std::string> origins;  // message id → source name (for notes)
+};
+constexpr std::size_t kMaxOrigins = 100000;
 
 }  // namespace
 
@@ -99,6 +108,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
   std::mutex abort_mutex;
   Json folders = Json::object();
   Json warnings = Json::array(), errors = Json::array();
+  std::map<std::shared_ptr<store::ArchiveStore>, Archived> archived_into;
 
   auto workers = std::vector<std::thread>();
   for (int w = 0; w < 2; ++w) {
@@ -126,6 +136,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
         }
         item.content = (*cur)->prepare(m->raw);
         f.result = (*cur)->submit(std::move(item));
+        f.store = *cur;
         pending.push(std::move(f));
       }
     });
@@ -148,6 +159,10 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
         f->permit.reset();
         if (r.outcome == store::IngestOutcome::kArchived) {
           ++out.archived;
+          Archived& a = archived_into[f->store];
+          if (a.first == 0) a.first = r.message_id;
+          a.last = std::max(a.last, r.message_id);
+          if (a.origins.size() < kMaxOrigins) a.origins[r.message_id] = f->origin;
           tally(f->folder, "archived");
           if (!f->warning.empty()) {
             ++out.warnings;
@@ -199,6 +214,35 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
 
   if (auto st = stores_.saveStatistics(); !st) {
     logger("import")->warn("cannot keep the store statistics: {}", st.error().message);
+  }
+  // The run ends when what it archived is searchable; parts the indexer
+  // could not read are warnings of this run.
+  if (!abort.load() && !cancelled) {
+    for (const auto& [store, a] : archived_into) {
+      for (const auto& [id, indexer] : stores_.indexers()) {
+        if (indexer->store() != store) continue;
+        const bool done = indexer->waitIndexed(a.last, control.cancelled, [&](std::int64_t at) {
+          const std::int64_t n = std::max<std::int64_t>(0, std::min(at, a.last) - a.first + 1);
+          control.report(99, "Indexing: " + std::to_string(n) + " of about " + std::to_string(a.last - a.first + 1) +
+                                 " messages");
+        });
+        if (!done) {
+          ++out.warnings;
+          const auto state = indexer->state();
+          warnings.push_back(state.broken ? "The search index of archive store " + std::to_string(id) +
+                                                " needs a rebuild (" + state.error +
+                                                "); the new messages become searchable after it."
+                                          : "Indexing of the new messages continues after this run.");
+          continue;
+        }
+        for (const auto& note : indexer->notesBetween(a.first, a.last)) {
+          auto origin = a.origins.find(note.message_id);
+          if (origin == a.origins.end()) continue;  // another run's message
+          ++out.warnings;
+          if (warnings.size() < kMaxListed) warnings.push_back(origin->second + ": not fully indexed: " + note.text);
+        }
+      }
+    }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   out.report = Json{{"archived", out.archived},

@@ -169,6 +169,7 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
   if (r.method == "statistics") return statistics();
   if (r.method == "api") return callApi(r);
   if (r.method == "search") return searchArchives(*context_, p);
+  if (r.method == "indexStatus") return Json{{"storesNeedingRebuild", stores_->storesNeedingIndexRebuild()}};
   if (r.method == "cancel") {
     std::lock_guard lock(operations_mutex_);
     auto it = operations_.find(p.value("operationId", ""));

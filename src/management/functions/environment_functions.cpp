@@ -64,6 +64,26 @@ Json serviceStatus(ManagementContext& ctx, const std::string& user) {
     messages.push_back({{"type", "error"}, {"text", servers.error().message}, {"isSubItem", false},
                         {"tag", "database"}, {"flags", 0}});
   }
+  // Running instances with search indexes to rebuild (asked in parallel).
+  if (auto instances = ctx.db.instances(); instances) {
+    std::vector<std::future<Result<Json>>> asks;
+    for (const auto& r : *instances) {
+      asks.push_back(std::async(std::launch::async, [&ctx, r] {
+        return ctx.instances.instanceCall(r, "indexStatus", Json::object(), std::chrono::milliseconds(3000));
+      }));
+    }
+    for (std::size_t i = 0; i < instances->size(); ++i) {
+      Result<Json> status = asks[i].get();  // stopped instances do not answer: nothing to say
+      if (!status || status->value("storesNeedingRebuild", Json::array()).empty()) continue;
+      const InstanceRecord& r = (*instances)[i];
+      messages.push_back({{"type", "warning"},
+                          {"text", "Instance " + r.instance_id + " on " + r.instance_host +
+                                       ": One or more search indexes have to be rebuilt."},
+                          {"isSubItem", false},
+                          {"tag", "instance:" + r.instance_id},
+                          {"flags", 0}});
+    }
+  }
   if (auto smtp = ctx.db.setting("systemSmtp"); smtp && smtp->has_value()) {
     const Json& s = **smtp;
     if (s.value("protocol", "") == "SMTP") {
