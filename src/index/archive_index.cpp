@@ -21,24 +21,37 @@ Error xapianError(const std::string& message, const Xapian::Error& e) {
   return makeError(corrupt ? ErrorCode::kCorrupt : ErrorCode::kIo, message, e.get_description());
 }
 
-// Every piece of text goes in three times: unstemmed with positions, and
-// as English and German stems. Each field has its prefix (the body none);
-// a bare word in a query looks in every field.
-void indexText(Xapian::Document& doc, const std::string& text, const std::string& prefix) {
+// The words of a field: lower-cased, with the field's prefix (the body has
+// none), with positions only when asked (the stored index has none: phrases
+// are checked against the message itself, see searcher.cpp).
+void indexText(Xapian::TermGenerator& generator, const std::string& text, const std::string& prefix,
+               bool positions) {
   if (text.empty()) return;
-  Xapian::TermGenerator plain;
-  plain.set_document(doc);
-  plain.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-  plain.index_text(text, 1, prefix);
-  doc = plain.get_document();
-  for (const char* language : {"english", "german"}) {
-    Xapian::TermGenerator stemmed;
-    stemmed.set_document(doc);
-    stemmed.set_stemmer(Xapian::Stem(language));
-    stemmed.set_stemming_strategy(Xapian::TermGenerator::STEM_ALL_Z);
-    stemmed.index_text_without_positions(text, 1, prefix);
-    doc = stemmed.get_document();
+  if (positions) {
+    generator.index_text(text, 1, prefix);
+    generator.increase_termpos(100);  // no phrase across fields or parts
+  } else {
+    generator.index_text_without_positions(text, 1, prefix);
   }
+}
+
+// English and German stems of every word, as "Z" + prefix + stem, where a
+// stem differs from the word (a query looks for the word itself too).
+void addStems(Xapian::Document& doc) {
+  static thread_local Xapian::Stem english("english"), german("german");
+  std::vector<std::pair<std::string, Xapian::termcount>> stems;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    const std::string term = *t;
+    std::size_t split = 0;
+    while (split < term.size() && term[split] >= 'A' && term[split] <= 'Z') ++split;
+    if (split == term.size() || split > 1) continue;  // boolean terms have longer prefixes or none of a word
+    const std::string prefix = term.substr(0, split), word = term.substr(split);
+    if (prefix == "P" || prefix == "Q" || prefix == "K") continue;
+    const std::string en = english(word), de = german(word);
+    if (en != word) stems.emplace_back("Z" + prefix + en, t.get_wdf());
+    if (de != word && de != en) stems.emplace_back("Z" + prefix + de, t.get_wdf());
+  }
+  for (const auto& [term, wdf] : stems) doc.add_term(term, wdf);
 }
 
 }  // namespace
@@ -84,28 +97,40 @@ Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& dire
   }
 }
 
+Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positions) {
+  Xapian::Document doc;
+  Xapian::TermGenerator generator;
+  generator.set_document(doc);
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+  const MessageText& t = m.text;
+  indexText(generator, t.subject, "S", positions);
+  indexText(generator, t.body, "", positions);
+  for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
+                                     {"B", t.bcc}}) {
+    indexText(generator, list, prefix, positions);
+  }
+  for (const auto& a : t.attachments) {
+    indexText(generator, a.name, "A", positions);
+    indexText(generator, a.text, "N", positions);
+  }
+  doc = generator.get_document();
+  addStems(doc);
+  for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
+                                     {"B", t.bcc}}) {
+    for (const auto& term : addressTerms(prefix, list)) doc.add_boolean_term(term);
+  }
+  if (!t.attachments.empty()) doc.add_boolean_term("Khasattachment");
+  doc.add_boolean_term("P" + asciiLower(m.folder));
+  doc.add_value(0, Xapian::sortable_serialise(static_cast<double>(m.date)));
+  doc.add_value(1, Xapian::sortable_serialise(static_cast<double>(m.size)));
+  doc.set_data(std::to_string(m.message_id));
+  doc.add_boolean_term(idTerm(m.message_id));
+  return doc;
+}
+
 Status ArchiveIndex::add(const IndexedMessage& m) {
   try {
-    Xapian::Document doc;
-    const MessageText& t = m.text;
-    indexText(doc, t.subject, "S");
-    indexText(doc, t.body, "");
-    for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
-                                       {"B", t.bcc}}) {
-      indexText(doc, list, prefix);
-      for (const auto& term : addressTerms(prefix, list)) doc.add_boolean_term(term);
-    }
-    for (const auto& a : t.attachments) {
-      indexText(doc, a.name, "A");
-      indexText(doc, a.text, "N");
-    }
-    if (!t.attachments.empty()) doc.add_boolean_term("Khasattachment");
-    doc.add_boolean_term("P" + asciiLower(m.folder));
-    doc.add_value(0, Xapian::sortable_serialise(static_cast<double>(m.date)));
-    doc.add_value(1, Xapian::sortable_serialise(static_cast<double>(m.size)));
-    doc.set_data(std::to_string(m.message_id));
-    doc.add_boolean_term(idTerm(m.message_id));
-    db_->replace_document(idTerm(m.message_id), doc);
+    db_->replace_document(idTerm(m.message_id), makeDocument(m, false));
     return okStatus();
   } catch (const Xapian::Error& e) {
     return xapianError("Cannot index message " + std::to_string(m.message_id) + ".", e);

@@ -6,9 +6,11 @@
 // looks in every field); P folder path, lower case (boolean), Q message id
 // (unique). Addresses are indexed whole, by local
 // part and by domain (and each parent domain), so `*@example.com` and
-// `example.com` match. Text is indexed unstemmed with positions (exact
-// words and phrases) plus English and German stems (STEM_ALL_Z, "Z"
-// terms), so "Verbindung" finds "Verbindungen".
+// `example.com` match. Words are indexed as they are (lower case) plus
+// their English and German stems as "Z" terms where a stem differs from the
+// word, so "Verbindung" finds "Verbindungen". No positions are stored (a
+// third of the size and the time): a phrase is looked up as its words and
+// each candidate is checked against the message (searcher.cpp).
 // Values: 0 message date, 1 size (sortable_serialise).
 // Thread safety: one writer per index; searching from one thread at a time.
 #pragma once
@@ -24,6 +26,7 @@
 namespace Xapian {
 class WritableDatabase;
 class Query;
+class Document;
 }  // namespace Xapian
 
 namespace spe::index {
@@ -49,6 +52,9 @@ class ArchiveIndex {
   ArchiveIndex& operator=(const ArchiveIndex&) = delete;
 
   Status add(const IndexedMessage& message);
+  // The document of a message: with positions for checking phrases (the
+  // stored index keeps none).
+  static Xapian::Document makeDocument(const IndexedMessage& message, bool positions);
   Status remove(std::int64_t message_id);
   bool contains(std::int64_t message_id) const;
   // Moves a document into `target` (which may be this index) under a new

@@ -98,9 +98,16 @@ std::vector<std::string> words(const std::string& text) {
 // One word in the fields with the given prefixes: exact, or one of its stems.
 Xapian::Query wordQuery(const std::string& word, const std::vector<std::string>& prefixes) {
   std::vector<Xapian::Query> alternatives;
+  static thread_local Xapian::Stem english("english"), german("german");
+  const std::string en = english(word), de = german(word);
   for (const auto& p : prefixes) {
+    // The index holds the word, and a "Z" stem where the stem differs from
+    // the word; a word that is its own stem stands for its "Z" term.
     alternatives.emplace_back(p + word);
-    for (const char* language : {"english", "german"}) alternatives.emplace_back("Z" + p + Xapian::Stem(language)(word));
+    alternatives.emplace_back("Z" + p + en);
+    if (en != word) alternatives.emplace_back(p + en);
+    if (de != en) alternatives.emplace_back("Z" + p + de);
+    if (de != word && de != en) alternatives.emplace_back(p + de);
   }
   return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
 }
@@ -184,7 +191,8 @@ Xapian::Query valueRange(unsigned slot, std::optional<std::int64_t> from, std::o
   return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(static_cast<double>(*to)));
 }
 
-Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset) {
+// `exact`: phrases as phrases (needs positions); else as all their words.
+Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact) {
   if (t.field == "has") {
     if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.");
     return Xapian::Query("Khasattachment");
@@ -248,7 +256,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
     for (const auto& p : (t.field.empty() ? std::vector<std::string>{"", "S", "A", "N"} : prefixes)) {
       std::vector<Xapian::Query> parts;
       for (const auto& x : w) parts.emplace_back(p + x);
-      per_prefix.emplace_back(Xapian::Query::OP_PHRASE, parts.begin(), parts.end());
+      per_prefix.emplace_back(exact ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_AND, parts.begin(), parts.end());
     }
     return Xapian::Query(Xapian::Query::OP_OR, per_prefix.begin(), per_prefix.end());
   }
@@ -279,29 +287,30 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
 
 }  // namespace
 
-Result<Xapian::Query> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds) {
-  auto tokens = tokenize(text);
-  if (!tokens) return tokens.error();
-  if (tokens->empty()) return bad("it is empty.");
+namespace {
+
+Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const TermLister& terms, long zone_offset_seconds,
+                                    bool exact) {
   // Groups joined by OR; the groups' positive parts AND-ed, negatives subtracted.
   std::vector<Xapian::Query> positives, negatives;
   std::vector<Xapian::Query> or_group;
   bool pending_or = false;
-  for (std::size_t i = 0; i < tokens->size(); ++i) {
-    const Token& t = (*tokens)[i];
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
     if (t.kind == Token::kOr) {
-      if (or_group.empty() || i + 1 == tokens->size() || (*tokens)[i + 1].kind == Token::kOr ||
-          (*tokens)[i + 1].negated) {
+      if (or_group.empty() || i + 1 == tokens.size() || tokens[i + 1].kind == Token::kOr || tokens[i + 1].negated) {
         return bad("'OR' must stand between two words.");
       }
       pending_or = true;
       continue;
     }
-    auto q = tokenQuery(t, terms, zone_offset_seconds);
+    auto q = tokenQuery(t, terms, zone_offset_seconds, exact);
     if (!q) return q.error();
     if (t.negated) {
       if (pending_or) return bad("'OR' must stand between two words.");
-      negatives.push_back(*q);
+      // Without positions a phrase's words may occur apart: only the check
+      // against the message may exclude it.
+      if (exact || t.kind != Token::kPhrase) negatives.push_back(*q);
       continue;
     }
     if (pending_or) {
@@ -323,6 +332,24 @@ Result<Xapian::Query> compileQuery(const std::string& text, const TermLister& te
                       Xapian::Query(Xapian::Query::OP_OR, negatives.begin(), negatives.end()));
   }
   return q;
+}
+
+}  // namespace
+
+Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds) {
+  auto tokens = tokenize(text);
+  if (!tokens) return tokens.error();
+  if (tokens->empty()) return bad("it is empty.");
+  auto index = compileTokens(*tokens, terms, zone_offset_seconds, false);
+  if (!index) return index.error();
+  CompiledQuery out{*index, *index, false};
+  for (const auto& t : *tokens) out.needs_check = out.needs_check || t.kind == Token::kPhrase;
+  if (out.needs_check) {
+    auto exact = compileTokens(*tokens, terms, zone_offset_seconds, true);
+    if (!exact) return exact.error();
+    out.exact = *exact;
+  }
+  return out;
 }
 
 }  // namespace spe::index

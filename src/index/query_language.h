@@ -20,16 +20,23 @@
 
 #include "common/result.h"
 
-namespace Xapian {
-class Query;
-}
+#include <xapian.h>
 
 namespace spe::index {
 
 // Lists the index's terms starting with a prefix (to expand '?').
 using TermLister = std::function<std::vector<std::string>(const std::string& prefix)>;
 
+// A query for the index (phrases as all their words: the index keeps no
+// positions) and, when the query has phrases, the exact query each
+// candidate must match as a document with positions.
+struct CompiledQuery {
+  Xapian::Query index;
+  Xapian::Query exact;
+  bool needs_check = false;
+};
+
 // `zone_offset_seconds` turns dates into UTC (the searcher's time zone).
-Result<Xapian::Query> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds = 0);
+Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds = 0);
 
 }  // namespace spe::index

@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <map>
 
 #include "index/query_language.h"
@@ -10,11 +11,54 @@ namespace spe::index {
 namespace {
 
 constexpr Xapian::doccount kCountAtLeast = 10000;
+constexpr std::size_t kCheckWindow = 100;   // candidates resolved at a time for phrase checks
+constexpr std::size_t kMaxChecks = 2000;    // messages checked per search at most
 
 struct Shard {
   std::int64_t store_id = 0;
   std::shared_ptr<StoreIndexer> indexer;
 };
+
+// The listing rows of a result window, in order; messages deleted since
+// they were indexed, or no longer in a readable archive, are left out.
+Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::vector<Shard>& shards,
+                                           const std::vector<std::string>& archives) {
+  struct Pending {
+    std::size_t shard;
+    std::int64_t message_id;
+    int percent;
+  };
+  std::vector<Pending> order;
+  std::map<std::int64_t, std::vector<std::int64_t>> ids_by_store;
+  std::map<std::int64_t, std::shared_ptr<StoreIndexer>> indexer_of;
+  try {
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const std::size_t shard = (*it - 1) % shards.size();
+      const std::int64_t id = std::stoll(it.get_document().get_data());
+      order.push_back({shard, id, it.get_percent()});
+      ids_by_store[shards[shard].store_id].push_back(id);
+      indexer_of[shards[shard].store_id] = shards[shard].indexer;
+    }
+  } catch (const Xapian::Error& e) {
+    return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
+  }
+  std::map<std::int64_t, std::map<std::int64_t, store::MessageInfo>> found;  // store id → message id → info
+  for (const auto& [store_id, ids] : ids_by_store) {
+    auto infos = indexer_of[store_id]->store()->messagesById(ids);
+    if (!infos) return infos.error();
+    for (auto& m : *infos) found[store_id][m.id] = std::move(m);
+  }
+  std::vector<SearchHitInfo> out;
+  for (const auto& p : order) {
+    const std::int64_t store_id = shards[p.shard].store_id;
+    auto it = found[store_id].find(p.message_id);
+    if (it == found[store_id].end()) continue;
+    const std::string archive = store::archiveOf(it->second.folder);
+    if (std::find(archives.begin(), archives.end(), archive) == archives.end()) continue;
+    out.push_back({store_id, it->second, p.percent});
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -48,64 +92,69 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   if (!query) return query.error();
   if (shards.empty()) return results;
 
-  Xapian::MSet mset;
-  for (int attempt = 0;; ++attempt) {
-    try {
-      Xapian::Enquire enquire(combined);
-      enquire.set_query(*query);
-      if (request.by_date) enquire.set_sort_by_value_then_relevance(0, true);
-      mset = enquire.get_mset(static_cast<Xapian::doccount>(request.offset),
-                              static_cast<Xapian::doccount>(request.limit), kCountAtLeast);
-      break;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= 3) return makeError(ErrorCode::kUnavailable, "The search indexes changed too often; try again.");
-      combined.reopen();
-    } catch (const Xapian::Error& e) {
-      return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
+  Xapian::Enquire enquire(combined);
+  enquire.set_query(query->index);
+  if (request.by_date) enquire.set_sort_by_value_then_relevance(0, true);
+  auto window = [&](std::size_t first, std::size_t count) -> Result<Xapian::MSet> {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(count),
+                                kCountAtLeast);
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt >= 3) return makeError(ErrorCode::kUnavailable, "The search indexes changed too often; try again.");
+        combined.reopen();
+      } catch (const Xapian::Error& e) {
+        return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
+      }
     }
-  }
-  results.total = static_cast<std::int64_t>(mset.get_matches_estimated());
-  results.total_is_estimate = mset.get_matches_lower_bound() != mset.get_matches_upper_bound();
-
-  // Message ids per shard, in result order.
-  struct Pending {
-    std::size_t shard;
-    std::int64_t message_id;
-    int percent;
   };
-  std::vector<Pending> order;
-  std::map<std::size_t, std::vector<std::int64_t>> ids_by_shard;
-  try {
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const std::size_t shard = (*it - 1) % shards.size();
-      const std::int64_t id = std::stoll(it.get_document().get_data());
-      order.push_back({shard, id, it.get_percent()});
-      ids_by_shard[shard].push_back(id);
+
+  if (!query->needs_check) {
+    auto mset = window(request.offset, request.limit);
+    if (!mset) return mset.error();
+    results.total = static_cast<std::int64_t>(mset->get_matches_estimated());
+    results.total_is_estimate = mset->get_matches_lower_bound() != mset->get_matches_upper_bound();
+    auto hits = resolve(*mset, shards, request.archives);
+    if (!hits) return hits.error();
+    results.hits = std::move(*hits);
+    return results;
+  }
+  // Phrases: candidates have all the words; each is checked against its
+  // message, in result order, until the page is full.
+  std::vector<SearchHitInfo> verified;
+  std::size_t checked = 0, start = 0;
+  bool exhausted = false;
+  std::int64_t estimate = 0;
+  while (verified.size() < request.offset + request.limit && checked < kMaxChecks) {
+    auto mset = window(start, kCheckWindow);
+    if (!mset) return mset.error();
+    estimate = static_cast<std::int64_t>(mset->get_matches_estimated());
+    auto candidates = resolve(*mset, shards, request.archives);
+    if (!candidates) return candidates.error();
+    for (auto& c : *candidates) {
+      ++checked;
+      auto indexer = std::find_if(shards.begin(), shards.end(), [&](const Shard& s) { return s.store_id == c.store_id; });
+      auto match = indexer->indexer->matches(c.message, query->exact);
+      if (!match) return match.error();
+      if (*match) verified.push_back(std::move(c));
     }
-  } catch (const Xapian::Error& e) {
-    return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
+    start += kCheckWindow;
+    if (mset->size() < kCheckWindow) {
+      exhausted = true;
+      break;
+    }
   }
-  // One metadata lookup per store.
-  std::map<std::int64_t, std::map<std::int64_t, store::MessageInfo>> found;  // store id → message id → info
-  std::map<std::int64_t, std::vector<std::int64_t>> ids_by_store;
-  std::map<std::int64_t, std::shared_ptr<StoreIndexer>> indexer_of;
-  for (const auto& [shard, ids] : ids_by_shard) {
-    auto& v = ids_by_store[shards[shard].store_id];
-    v.insert(v.end(), ids.begin(), ids.end());
-    indexer_of[shards[shard].store_id] = shards[shard].indexer;
+  if (exhausted) {
+    results.total = static_cast<std::int64_t>(verified.size());
+  } else {
+    results.total_is_estimate = true;
+    results.total = std::max<std::int64_t>(static_cast<std::int64_t>(verified.size()),
+                                           checked ? estimate * static_cast<std::int64_t>(verified.size()) /
+                                                         static_cast<std::int64_t>(checked)
+                                                   : 0);
   }
-  for (const auto& [store_id, ids] : ids_by_store) {
-    auto infos = indexer_of[store_id]->store()->messagesById(ids);
-    if (!infos) return infos.error();
-    for (auto& m : *infos) found[store_id][m.id] = std::move(m);
-  }
-  for (const auto& p : order) {
-    const std::int64_t store_id = shards[p.shard].store_id;
-    auto it = found[store_id].find(p.message_id);
-    if (it == found[store_id].end()) continue;  // deleted since it was indexed
-    const std::string archive = store::archiveOf(it->second.folder);
-    if (std::find(request.archives.begin(), request.archives.end(), archive) == request.archives.end()) continue;
-    results.hits.push_back({store_id, it->second, p.percent});
+  for (std::size_t i = request.offset; i < verified.size() && results.hits.size() < request.limit; ++i) {
+    results.hits.push_back(std::move(verified[i]));
   }
   return results;
 }

@@ -104,7 +104,13 @@ void StoreIndexer::loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     if (pause_requests_ > 0 || broken_) {
+      if (uncommitted_ > 0 && !broken_) {
+        lock.unlock();
+        if (auto st = commitLive(); !st) uncommitted_ = 0;
+        lock.lock();
+      }
       live_.clear();
+      uncommitted_ = 0;
       paused_ = true;
       progress_.notify_all();
       cv_.wait(lock, [&] { return stopping_ || (pause_requests_ == 0 && !broken_); });
@@ -115,7 +121,8 @@ void StoreIndexer::loop() {
     auto worked = round();
     lock.lock();
     if (!worked) {
-      live_.clear();  // uncommitted changes are dropped; the round repeats
+      live_.clear();  // uncommitted changes are dropped; the rounds repeat
+      uncommitted_ = 0;
       if (worked.error().code == ErrorCode::kCorrupt) {
         lock.unlock();
         markBroken(worked.error());
@@ -136,30 +143,46 @@ void StoreIndexer::loop() {
       woken_ = false;
     }
   }
+  if (uncommitted_ > 0 && !broken_) {  // a clean stop keeps what was done
+    lock.unlock();
+    (void)commitLive();
+    lock.lock();
+  }
   live_.clear();
   paused_ = true;
   progress_.notify_all();
 }
 
 Result<bool> StoreIndexer::round() {
-  auto queue = store_->indexQueue(options_.batch);
-  if (!queue) return queue.error();
-  std::int64_t queue_through = 0;
-  for (const auto& e : *queue) queue_through = std::max(queue_through, e.queue_id);
-  std::int64_t through = 0;
-  {
+  if (uncommitted_ == 0) {
     std::lock_guard lock(mutex_);
-    through = indexed_through_;
+    pending_through_ = indexed_through_;
+    pending_queue_ = 0;
   }
-  SPE_TRY(handleQueue(live_, *queue, through));
-  auto last = indexMessages(live_, store_->indexDirectory(), through, options_.batch);
+  auto queue = store_->indexQueue(pending_queue_, options_.batch);
+  if (!queue) return queue.error();
+  SPE_TRY(handleQueue(live_, *queue, pending_through_));
+  for (const auto& e : *queue) pending_queue_ = std::max(pending_queue_, e.queue_id);
+  auto last = indexMessages(live_, store_->indexDirectory(), pending_through_, options_.batch);
   if (!last) return last.error();
-  if (queue->empty() && *last == through) return false;
+  const bool worked = !queue->empty() || *last != pending_through_;
+  uncommitted_ += queue->size() + static_cast<std::size_t>(*last - pending_through_);
+  pending_through_ = *last;
+  if (uncommitted_ > 0 && (!worked || uncommitted_ >= options_.commit_every ||
+                           std::chrono::steady_clock::now() - last_commit_ >= options_.commit_interval)) {
+    SPE_TRY(commitLive());
+  }
+  return worked;
+}
+
+Status StoreIndexer::commitLive() {
   SPE_TRY(commitAll(live_));
-  SPE_TRY(store_->saveIndexProgress(*last, queue_through));
+  SPE_TRY(store_->saveIndexProgress(pending_through_, pending_queue_));
+  uncommitted_ = 0;
+  last_commit_ = std::chrono::steady_clock::now();
   std::lock_guard lock(mutex_);
-  indexed_through_ = *last;
-  return true;
+  indexed_through_ = pending_through_;
+  return okStatus();
 }
 
 Result<ArchiveIndex*> StoreIndexer::indexFor(IndexMap& indexes, const std::string& base, const std::string& archive) {
@@ -296,6 +319,22 @@ void StoreIndexer::resume() {
     --pause_requests_;
   }
   cv_.notify_all();
+}
+
+Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const Xapian::Query& exact) {
+  auto raw = store_->readMessage(message.id);
+  if (!raw) return false;  // unreadable: VerifyStore names it
+  IndexedMessage m{message.id, message.folder, message.date, message.size,
+                   extractText(*raw, settings_->extractOptions())};
+  try {
+    Xapian::WritableDatabase one(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    one.add_document(ArchiveIndex::makeDocument(m, true));
+    Xapian::Enquire enquire(one);
+    enquire.set_query(exact);
+    return enquire.get_mset(0, 1).size() == 1;
+  } catch (const Xapian::Error& e) {
+    return makeError(ErrorCode::kInternal, "Cannot check a phrase.", e.get_description());
+  }
 }
 
 Status StoreIndexer::select() { return store_->setIndexNeedsRebuild(true); }

@@ -35,6 +35,10 @@
 #include "index/message_text.h"
 #include "store/archive_store.h"
 
+namespace Xapian {
+class Query;
+}
+
 namespace spe::index {
 
 // The index configuration and extractor programs shared by an instance's
@@ -54,9 +58,13 @@ class IndexSettings {
 };
 
 struct IndexerOptions {
-  std::size_t batch = 500;                       // messages per commit
+  std::size_t batch = 500;                       // messages per round
   std::chrono::milliseconds idle_poll{250};      // how often an idle indexer looks for work
   std::size_t max_notes = 10000;                 // notes kept for worker results
+  // A commit (and the store's position moving on) after this many messages
+  // or this long, and whenever the indexer runs out of work.
+  std::size_t commit_every = 10000;
+  std::chrono::milliseconds commit_interval{3000};
 };
 
 struct IndexerState {
@@ -103,6 +111,10 @@ class StoreIndexer {
   // the messages they should hold); problems found mark it broken.
   Result<std::vector<std::string>> verify(const store::OperationControl& control);
 
+  // True when the message matches `exact` as a document with positions
+  // (phrases), read and extracted again.
+  Result<bool> matches(const store::MessageInfo& message, const Xapian::Query& exact);
+
   // The directories of the indexes of these archives that exist.
   std::vector<std::string> indexDirectories(const std::vector<std::string>& archives) const;
   // Directory name of an archive's index (names are escaped).
@@ -146,6 +158,11 @@ class StoreIndexer {
   std::thread thread_;
 
   IndexMap live_;  // the loop's open indexes (loop thread, or a pauser)
+  // Done in live_ but not committed yet (loop thread).
+  std::int64_t pending_through_ = 0, pending_queue_ = 0;
+  std::size_t uncommitted_ = 0;
+  std::chrono::steady_clock::time_point last_commit_{};
+  Status commitLive();
   std::mutex rebuild_mutex_;
 };
 

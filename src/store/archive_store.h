@@ -227,7 +227,8 @@ class ArchiveStore {
   // allowed in write-protected stores: indexes are derived data.
   std::string indexDirectory() const { return directory_ + "/Index"; }
   Result<std::vector<IndexFeedMessage>> messagesAfter(std::int64_t after_id, std::size_t limit) const;
-  Result<std::vector<IndexQueueEntry>> indexQueue(std::size_t limit) const;
+  // Queue entries with ids above `after`, oldest first.
+  Result<std::vector<IndexQueueEntry>> indexQueue(std::int64_t after, std::size_t limit) const;
   Result<std::int64_t> indexedThrough() const;
   // Messages through `indexed_through` are indexed; queue entries through
   // `queue_through` are handled (and removed).

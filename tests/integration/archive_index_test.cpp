@@ -12,9 +12,6 @@
 namespace spe::index {
 namespace {
 
-Xapian::Query phrase(std::vector<std::string> words) {
-  return Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end());
-}
 
 std::vector<std::int64_t> ids(const ArchiveIndex& index, const Xapian::Query& q, bool by_date = true) {
   auto hits = index.search(q, 0, 100, by_date);
@@ -53,10 +50,12 @@ class ArchiveIndexTest : public ::testing::Test {
     b.text.body = "brown quick fox, in the other order";
     ASSERT_TRUE(index->add(a).ok());
     ASSERT_TRUE(index->add(b).ok());
+    messages = {a, b};
     ASSERT_TRUE(index->commit().ok());
   }
   spe::testing::TempDir dir;
   std::unique_ptr<ArchiveIndex> index;
+  std::vector<IndexedMessage> messages;
 };
 
 TEST_F(ArchiveIndexTest, AddressesByWholeLocalPartAndDomain) {
@@ -84,9 +83,7 @@ TEST_F(ArchiveIndexTest, StemsInEnglishAndGermanAndExactWords) {
 }
 
 TEST_F(ArchiveIndexTest, PhrasesAttachmentsFoldersAndOrder) {
-  EXPECT_EQ(ids(*index, phrase({"quick", "brown"})), (std::vector<std::int64_t>{1}));
-  EXPECT_EQ(ids(*index, phrase({"brown", "quick"})), (std::vector<std::int64_t>{2})) << "positions keep word order";
-  EXPECT_EQ(ids(*index, phrase({"brown", "fox"})), (std::vector<std::int64_t>{1}));
+  EXPECT_FALSE(index->documentCount() == 0);
   EXPECT_EQ(ids(*index, Xapian::Query("Arechnung")), (std::vector<std::int64_t>{1}));
   EXPECT_EQ(ids(*index, Xapian::Query("N4711")), (std::vector<std::int64_t>{1}));
   EXPECT_EQ(ids(*index, Xapian::Query("Khasattachment")), (std::vector<std::int64_t>{1}));
@@ -111,7 +108,23 @@ TEST_F(ArchiveIndexTest, ReindexReplacesAndRemoveDeletes) {
 std::vector<std::int64_t> find(const ArchiveIndex& index, const std::string& text) {
   auto q = compileQuery(text, [&](const std::string& p) { return index.termsStartingWith(p); });
   EXPECT_TRUE(q.ok()) << text << ": " << (q ? "" : q.error().message);
-  return q ? ids(index, *q) : std::vector<std::int64_t>{};
+  return q ? ids(index, q->index) : std::vector<std::int64_t>{};
+}
+
+// The messages matching a query exactly (phrases checked with positions).
+std::vector<std::int64_t> exact(const ArchiveIndex& index, const std::vector<IndexedMessage>& messages,
+                                const std::string& text) {
+  auto q = compileQuery(text, [&](const std::string& p) { return index.termsStartingWith(p); });
+  EXPECT_TRUE(q.ok()) << text;
+  std::vector<std::int64_t> out;
+  for (const auto& m : messages) {
+    Xapian::WritableDatabase one(std::string(), Xapian::DB_BACKEND_INMEMORY);
+    one.add_document(ArchiveIndex::makeDocument(m, true));
+    Xapian::Enquire e(one);
+    e.set_query(q->exact);
+    if (e.get_mset(0, 1).size() == 1) out.push_back(m.message_id);
+  }
+  return out;
 }
 
 TEST_F(ArchiveIndexTest, QueryLanguage) {
@@ -120,8 +133,13 @@ TEST_F(ArchiveIndexTest, QueryLanguage) {
   EXPECT_EQ(find(*index, "fox lazy"), (V{1}));
   EXPECT_EQ(find(*index, "lazy OR partner"), (V{2, 1}));
   EXPECT_EQ(find(*index, "fox -lazy"), (V{2}));
-  EXPECT_EQ(find(*index, "\"quick brown\""), (V{1}));
-  EXPECT_EQ(find(*index, "\"brown quick\""), (V{2}));
+  // The index has no positions: a phrase finds the messages with its
+  // words; the exact query (checked per candidate) keeps the order.
+  EXPECT_EQ(find(*index, "\"quick brown\""), (V{2, 1}));
+  EXPECT_EQ(exact(*index, messages, "\"quick brown\""), (V{1}));
+  EXPECT_EQ(exact(*index, messages, "\"brown quick\""), (V{2}));
+  EXPECT_EQ(exact(*index, messages, "fox -\"quick brown\""), (V{2}));
+  EXPECT_EQ(find(*index, "fox -\"quick brown\""), (V{2, 1})) << "a negated phrase only excludes after the check";
   EXPECT_EQ(find(*index, "Verbindung"), (V{1})) << "German stem";
   EXPECT_EQ(find(*index, "invoice"), (V{2, 1})) << "English stem, attachment text";
   EXPECT_EQ(find(*index, "subject:invoice"), (V{2}));
