@@ -128,12 +128,14 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
   return doc;
 }
 
-Status ArchiveIndex::add(const IndexedMessage& m) {
+Status ArchiveIndex::add(const IndexedMessage& m) { return addDocument(m.message_id, makeDocument(m, false)); }
+
+Status ArchiveIndex::addDocument(std::int64_t message_id, const Xapian::Document& document) {
   try {
-    db_->replace_document(idTerm(m.message_id), makeDocument(m, false));
+    db_->replace_document(idTerm(message_id), document);
     return okStatus();
   } catch (const Xapian::Error& e) {
-    return xapianError("Cannot index message " + std::to_string(m.message_id) + ".", e);
+    return xapianError("Cannot index message " + std::to_string(message_id) + ".", e);
   }
 }
 

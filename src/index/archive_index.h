@@ -52,6 +52,8 @@ class ArchiveIndex {
   ArchiveIndex& operator=(const ArchiveIndex&) = delete;
 
   Status add(const IndexedMessage& message);
+  // Adds (or replaces) a message's document made by makeDocument().
+  Status addDocument(std::int64_t message_id, const Xapian::Document& document);
   // The document of a message: with positions for checking phrases (the
   // stored index keeps none).
   static Xapian::Document makeDocument(const IndexedMessage& message, bool positions);

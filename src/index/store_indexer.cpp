@@ -6,6 +6,7 @@
 #include <cctype>
 #include <sstream>
 #include <filesystem>
+#include <future>
 
 #include "common/logging.h"
 
@@ -195,35 +196,83 @@ Result<ArchiveIndex*> StoreIndexer::indexFor(IndexMap& indexes, const std::strin
   return indexes.emplace(archive, std::move(*index)).first->second.get();
 }
 
-Status StoreIndexer::indexOne(IndexMap& indexes, const std::string& base, const store::IndexFeedMessage& m,
-                              const ExtractOptions& options) {
-  IndexedMessage doc;
-  doc.message_id = m.id;
-  doc.folder = m.folder;
-  doc.date = m.date;
-  doc.size = m.size;
-  auto raw = store_->readMessage(m.id);
+namespace {
+
+// A message made ready for its index: the document and what could not be read.
+struct Prepared {
+  Xapian::Document doc;
+  std::vector<std::string> notes;
+};
+
+Prepared prepare(const store::ArchiveStore& store, const store::IndexFeedMessage& m, const ExtractOptions& options) {
+  Prepared p;
+  IndexedMessage doc{m.id, m.folder, m.date, m.size, {}};
+  auto raw = store.readContent(m.content, m.id);
   if (raw) {
     doc.text = extractText(*raw, options);
-    for (auto& n : doc.text.notes) addNote(m.id, std::move(n));
+    p.notes = std::move(doc.text.notes);
   } else {
     // Indexed by folder, date and size only: the content is unreadable
     // (VerifyStore names it).
-    addNote(m.id, "the message could not be read for indexing: " + raw.error().message);
+    p.notes.push_back("the message could not be read for indexing: " + raw.error().message);
   }
+  p.doc = ArchiveIndex::makeDocument(doc, false);
+  return p;
+}
+
+// Threads that read and extract messages while the caller writes the
+// index (Xapian itself takes one writer).
+constexpr int kPreparers = 2;
+
+}  // namespace
+
+Status StoreIndexer::indexOne(IndexMap& indexes, const std::string& base, const store::IndexFeedMessage& m,
+                              const ExtractOptions& options) {
+  Prepared p = prepare(*store_, m, options);
+  for (auto& n : p.notes) addNote(m.id, std::move(n));
   auto index = indexFor(indexes, base, store::archiveOf(m.folder));
   if (!index) return index.error();
-  return (*index)->add(doc);
+  return (*index)->addDocument(m.id, p.doc);
 }
 
 Result<std::int64_t> StoreIndexer::indexMessages(IndexMap& indexes, const std::string& base, std::int64_t after,
                                                  std::size_t limit) {
   auto batch = store_->messagesAfter(after, limit);
   if (!batch) return batch.error();
+  if (batch->empty()) return after;
   const ExtractOptions options = settings_->extractOptions();
+  const std::size_t n = batch->size();
+  std::vector<std::promise<Prepared>> promises(n);
+  std::vector<std::future<Prepared>> ready;
+  ready.reserve(n);
+  for (auto& p : promises) ready.push_back(p.get_future());
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kPreparers; ++w) {
+    workers.emplace_back([&] {
+      for (std::size_t i; !stop.load() && (i = next.fetch_add(1)) < n;) {
+        promises[i].set_value(prepare(*store_, (*batch)[i], options));
+      }
+    });
+  }
+  struct Join {
+    std::vector<std::thread>& threads;
+    std::atomic<bool>& stop;
+    std::vector<std::promise<Prepared>>& promises;
+    ~Join() {
+      stop = true;
+      for (auto& t : threads) t.join();
+    }
+  } join{workers, stop, promises};
   std::int64_t last = after;
-  for (const auto& m : *batch) {
-    SPE_TRY(indexOne(indexes, base, m, options));
+  for (std::size_t i = 0; i < n; ++i) {
+    Prepared p = ready[i].get();
+    const auto& m = (*batch)[i];
+    for (auto& note : p.notes) addNote(m.id, std::move(note));
+    auto index = indexFor(indexes, base, store::archiveOf(m.folder));
+    if (!index) return index.error();
+    SPE_TRY((*index)->addDocument(m.id, p.doc));
     last = m.id;
   }
   return last;

@@ -213,10 +213,14 @@ Result<std::string> ArchiveStore::readMessage(std::int64_t message_id) const {
   if (!rows) return rows.error();
   if (rows->empty()) return makeError(ErrorCode::kNotFound, "There is no message " + std::to_string(message_id) + ".");
   const DbRow& r = (*rows)[0];
-  auto sha = fromHex(dbStr(r[0]));
+  return readContent(ContentRef{dbStr(r[0]), dbInt(r[1]), dbInt(r[2]), dbInt(r[3])}, message_id);
+}
+
+Result<std::string> ArchiveStore::readContent(const ContentRef& ref, std::int64_t message_id) const {
+  auto sha = fromHex(ref.sha256_hex);
   if (!sha) return sha.error();
-  auto record = readAt(containerPath(dbInt(r[1])), static_cast<std::uint64_t>(dbInt(r[2])),
-                       static_cast<std::size_t>(dbInt(r[3])));
+  auto record = readAt(containerPath(ref.container), static_cast<std::uint64_t>(ref.offset),
+                       static_cast<std::size_t>(ref.length));
   if (!record) return record.error();
   auto raw = openContent(data_key_, guid_, *record, *sha, dictionaries_.get());
   if (!raw) {

@@ -93,10 +93,17 @@ struct MessageInfo {
 };
 
 // A message for the indexer (store/index_feed.cpp).
+// Where a message's content record is.
+struct ContentRef {
+  std::string sha256_hex;
+  std::int64_t container = 0, offset = 0, length = 0;
+};
+
 struct IndexFeedMessage {
   std::int64_t id = 0;
   std::string folder;
   std::int64_t date = 0, size = 0;
+  ContentRef content;
 };
 
 // A change the indexes must follow: the message left `old_archive`'s index
@@ -173,6 +180,8 @@ class ArchiveStore {
   IngestResult archive(const std::string& folder, std::string_view raw);
 
   Result<std::string> readMessage(std::int64_t message_id) const;
+  // Reads a content record found by a listing (no database lookup).
+  Result<std::string> readContent(const ContentRef& ref, std::int64_t message_id) const;
   Result<std::vector<MessageInfo>> messagesIn(const std::string& folder, bool with_subfolders = false) const;
   // Folders with their message counts and sizes (one pass over the messages).
   Result<std::vector<FolderInfo>> folders() const;

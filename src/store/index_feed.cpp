@@ -27,13 +27,17 @@ Status ArchiveStore::setInfo(const std::string& name, const std::string& value) 
 
 Result<std::vector<IndexFeedMessage>> ArchiveStore::messagesAfter(std::int64_t after_id, std::size_t limit) const {
   auto rows = db_->query("SELECT FIRST " + std::to_string(limit) +
-                             " M.ID, F.PATH, C.MESSAGE_DATE, C.RAW_SIZE FROM MESSAGES M JOIN FOLDERS F ON F.ID = "
+                             " M.ID, F.PATH, C.MESSAGE_DATE, C.RAW_SIZE, C.SHA256, C.CONTAINER_NO, C.CONTAINER_OFFSET, "
+                             "C.RECORD_LENGTH FROM MESSAGES M JOIN FOLDERS F ON F.ID = "
                              "M.FOLDER_ID JOIN CONTENTS C ON C.ID = M.CONTENT_ID WHERE M.ID > ? ORDER BY M.ID",
                          {after_id});
   if (!rows) return rows.error();
   std::vector<IndexFeedMessage> out;
   out.reserve(rows->size());
-  for (const auto& r : *rows) out.push_back({dbInt(r[0]), dbStr(r[1]), dbInt(r[2]), dbInt(r[3])});
+  for (const auto& r : *rows) {
+    out.push_back({dbInt(r[0]), dbStr(r[1]), dbInt(r[2]), dbInt(r[3]),
+                   ContentRef{dbStr(r[4]), dbInt(r[5]), dbInt(r[6]), dbInt(r[7])}});
+  }
   return out;
 }
 
