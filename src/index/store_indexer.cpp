@@ -6,6 +6,7 @@
 #include <cctype>
 #include <sstream>
 #include <filesystem>
+#include <fstream>
 #include <future>
 
 #include "common/logging.h"
@@ -140,6 +141,9 @@ void StoreIndexer::loop() {
     progress_.notify_all();
     if (!*worked) {
       live_.clear();  // idle: let go of the index files
+      lock.unlock();
+      compactGrown();
+      lock.lock();
       cv_.wait_for(lock, options_.idle_poll, [&] { return stopping_ || woken_ || pause_requests_ > 0; });
       woken_ = false;
     }
@@ -386,6 +390,65 @@ Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const Xapi
   }
 }
 
+Status StoreIndexer::compactIndex(const std::string& directory) {
+  const std::string fresh = directory + ".compact", old = directory + ".old";
+  std::error_code ec;
+  fs::remove_all(fresh, ec);
+  fs::remove_all(old, ec);
+  try {
+    Xapian::Database(directory).compact(fresh, Xapian::DBCOMPACT_NO_RENUMBER);
+  } catch (const Xapian::Error& e) {
+    fs::remove_all(fresh, ec);
+    return makeError(ErrorCode::kIo, "Cannot compact the search index '" + directory + "'.", e.get_description());
+  }
+  fs::rename(directory, old, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot replace the search index '" + directory + "': " + ec.message());
+  fs::rename(fresh, directory, ec);
+  if (ec) {
+    fs::rename(old, directory, ec);
+    return makeError(ErrorCode::kIo, "Cannot replace the search index '" + directory + "'.");
+  }
+  fs::remove_all(old, ec);
+  return okStatus();
+}
+
+void StoreIndexer::compactGrown() {
+  constexpr std::int64_t kMinimum = 8 << 20;
+  std::error_code ec;
+  for (fs::directory_iterator it(store_->indexDirectory(), ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_directory() || !fs::exists(it->path() / "iamglass")) continue;
+    std::int64_t size = 0;
+    for (fs::directory_iterator f(it->path(), ec), fend; !ec && f != fend; f.increment(ec)) {
+      if (f->is_regular_file()) size += static_cast<std::int64_t>(f->file_size());
+    }
+    // The size after the last compaction is kept next to the index.
+    const fs::path mark = it->path() / "spe-compacted-size";
+    auto& last = compact_sizes_[it->path().string()];
+    if (last == 0) {
+      std::ifstream in(mark);
+      if (!(in >> last)) last = 0;
+      last = std::max(last, kMinimum);
+    }
+    if (size < 2 * last) continue;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_ || pause_requests_ > 0) return;
+    }
+    if (auto st = compactIndex(it->path().string()); !st) {
+      logger("index")->warn("{}", st.error().message + " " + st.error().details);
+      last = size;
+      continue;
+    }
+    std::int64_t after = 0;
+    for (fs::directory_iterator f(it->path(), ec), fend; !ec && f != fend; f.increment(ec)) {
+      if (f->is_regular_file()) after += static_cast<std::int64_t>(f->file_size());
+    }
+    logger("index")->info("compacted {} from {} to {} bytes", it->path().string(), size, after);
+    last = std::max(after, kMinimum);
+    std::ofstream(mark) << after;
+  }
+}
+
 Status StoreIndexer::select() { return store_->setIndexNeedsRebuild(true); }
 
 std::vector<std::string> StoreIndexer::indexDirectories(const std::vector<std::string>& archives) const {
@@ -438,6 +501,10 @@ Status StoreIndexer::rebuild(const store::OperationControl& control) {
   SPE_TRY(commitAll(indexes));
   indexes.clear();
   fs::create_directories(building, ec);
+  control.report(99, "Compacting the new search indexes");
+  for (fs::directory_iterator it(building, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory()) SPE_TRY(compactIndex(it->path().string()));
+  }
   // Swap: the old indexes move aside, the new ones take their place.
   const std::string old = live + ".old";
   fs::remove_all(old, ec);

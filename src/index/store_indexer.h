@@ -119,6 +119,9 @@ class StoreIndexer {
   std::vector<std::string> indexDirectories(const std::vector<std::string>& archives) const;
   // Directory name of an archive's index (names are escaped).
   static std::string directoryName(const std::string& archive);
+  // Rewrites an index compactly (Xapian compaction) and swaps it in; the
+  // index must not be open for writing.
+  static Status compactIndex(const std::string& directory);
 
  private:
   using IndexMap = std::map<std::string, std::unique_ptr<ArchiveIndex>>;
@@ -163,6 +166,9 @@ class StoreIndexer {
   std::size_t uncommitted_ = 0;
   std::chrono::steady_clock::time_point last_commit_{};
   Status commitLive();
+  // When idle: compacts indexes that doubled since they were last compact.
+  void compactGrown();
+  std::map<std::string, std::int64_t> compact_sizes_;  // loop thread
   std::mutex rebuild_mutex_;
 };
 

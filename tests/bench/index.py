@@ -55,7 +55,13 @@ def main():
         proc = {i["instanceID"]: i for i in p.ok("GetInstances", instanceFilter="index")}["index"]["processID"]
         peak = mem_kb(proc, "VmHWM")
         store = os.path.join(p.base_directory, "index", "Data", "DefaultFileGroup")
-        index_bytes = tree_bytes(os.path.join(store, "Index"))
+        # The indexer compacts an index that grew much once it is idle.
+        index_bytes, settled_for = tree_bytes(os.path.join(store, "Index")), 0
+        while settled_for < 3:
+            time.sleep(1)
+            now = tree_bytes(os.path.join(store, "Index"))
+            settled_for = settled_for + 1 if now == index_bytes else 0
+            index_bytes = now
         tables = {}
         for root, _, files in os.walk(os.path.join(store, "Index")):
             for name in files:
@@ -80,6 +86,7 @@ def main():
             "ratio_vs_notmuch": round(ours_rate / theirs_rate, 2),
             "goal_ratio_vs_notmuch": 2.0,
             "index_over_raw": round(index_bytes / raw, 3),
+            "goal_index_over_raw": 0.15,
             "index_tables_mb": {k: round(v / 1e6, 1) for k, v in sorted(tables.items()) if v > 100000},
             "notmuch_index_over_raw": round(notmuch_bytes / raw, 3),
             "instance_peak_rss_mb": round(peak / 1024, 1),
