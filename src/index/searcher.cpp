@@ -11,8 +11,8 @@ namespace spe::index {
 namespace {
 
 constexpr Xapian::doccount kCountAtLeast = 10000;
-constexpr std::size_t kCheckWindow = 100;   // candidates resolved at a time for phrase checks
-constexpr std::size_t kMaxChecks = 2000;    // messages checked per search at most
+constexpr std::size_t kCheckWindow = 64;    // candidates resolved at a time for phrase checks
+constexpr std::size_t kMaxChecks = 640;     // messages checked per search at most (then the total is an estimate)
 
 struct Shard {
   std::int64_t store_id = 0;
