@@ -20,17 +20,8 @@ sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import corpus  # noqa: E402
 from harness import Platform  # noqa: E402
+from bench_archive import maildir_instance, notmuch_new, settled_size, store_directory  # noqa: E402
 from procstat import mem_kb, tree_bytes  # noqa: E402
-
-
-def notmuch_new(path, config):
-    with open(config, "w") as f:
-        f.write("[database]\npath=%s\n[user]\nname=Bench\nprimary_email=bench@example.com\n[new]\ntags=\n"
-                "[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n" % path)
-    env = dict(os.environ, NOTMUCH_CONFIG=config)
-    t0 = time.perf_counter()
-    subprocess.run(["notmuch", "new", "--quiet"], env=env, check=True)
-    return time.perf_counter() - t0
 
 
 def main():
@@ -42,26 +33,15 @@ def main():
         print("index: deriving %d messages ..." % args.messages, file=sys.stderr)
         raw = corpus.write_maildir(p.path("maildir"), args.messages)
         subprocess.run(["cp", "-al", p.path("maildir"), p.path("notmuch-mail")], check=True)
-        p.ok("CreateInstance", config={"instanceID": "index", "instanceHost": "127.0.0.1", "startMode": "manual"})
-        p.ok("StartInstances", instanceFilter="index")
-        p.ok("CreateUser", instanceID="index", userName="bench", privileges="none")
-        pid = p.ok("CreateProfile", instanceID="index", raw=True, properties={
-            "name": "bench", "connector": "maildir", "details": {"path": p.path("maildir"),
-                                                                 "targetUserFolder": "bench"}})["id"]
+        pid = maildir_instance(p, "index", p.path("maildir"))
         print("index: archiving and indexing ...", file=sys.stderr)
         t0 = time.perf_counter()
         r = p.ok("RunProfile", instanceID="index", id=pid)
         ours = time.perf_counter() - t0
         proc = {i["instanceID"]: i for i in p.ok("GetInstances", instanceFilter="index")}["index"]["processID"]
         peak = mem_kb(proc, "VmHWM")
-        store = os.path.join(p.base_directory, "index", "Data", "DefaultFileGroup")
-        # The indexer compacts an index that grew much once it is idle.
-        index_bytes, settled_for = tree_bytes(os.path.join(store, "Index")), 0
-        while settled_for < 3:
-            time.sleep(1)
-            now = tree_bytes(os.path.join(store, "Index"))
-            settled_for = settled_for + 1 if now == index_bytes else 0
-            index_bytes = now
+        store = store_directory(p, "index")
+        index_bytes = settled_size(os.path.join(store, "Index"))
         tables = {}
         for root, _, files in os.walk(os.path.join(store, "Index")):
             for name in files:

@@ -18,6 +18,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import corpus  # noqa: E402
 from harness import Platform  # noqa: E402
+from bench_archive import maildir_instance, store_directory  # noqa: E402
 from procstat import mem_kb, tree_bytes  # noqa: E402
 
 
@@ -29,19 +30,14 @@ def main():
     try:
         print("ingest: deriving %d messages ..." % args.messages, file=sys.stderr)
         raw = corpus.write_maildir(p.path("maildir"), args.messages)
-        p.ok("CreateInstance", config={"instanceID": "ingest", "instanceHost": "127.0.0.1", "startMode": "manual"})
-        p.ok("StartInstances", instanceFilter="ingest")
-        p.ok("CreateUser", instanceID="ingest", userName="bench", privileges="none")
-        pid = p.ok("CreateProfile", instanceID="ingest", raw=True, properties={
-            "name": "bench", "connector": "maildir", "details": {"path": p.path("maildir"),
-                                                                 "targetUserFolder": "bench"}})["id"]
+        pid = maildir_instance(p, "ingest", p.path("maildir"))
         print("ingest: importing ...", file=sys.stderr)
         t0 = time.perf_counter()
         r = p.ok("RunProfile", instanceID="ingest", id=pid)
         seconds = time.perf_counter() - t0
         proc = {i["instanceID"]: i for i in p.ok("GetInstances", instanceFilter="ingest")}["ingest"]["processID"]
         peak = mem_kb(proc, "VmHWM")
-        store = os.path.join(p.base_directory, "ingest", "Data", "DefaultFileGroup")
+        store = store_directory(p, "ingest")
         stored = tree_bytes(store)
         sizes = {sub: tree_bytes(os.path.join(store, sub)) for sub in ("Content", "Recovery")}
         sizes["database"] = os.path.getsize(os.path.join(store, "MailStoreFileGroup.fdb"))

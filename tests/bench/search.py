@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import corpus  # noqa: E402
 from harness import Platform  # noqa: E402
+from bench_archive import maildir_instance, notmuch_new, settled_size, store_directory  # noqa: E402
 from procstat import tree_bytes  # noqa: E402
 from test_index import instance_rpc  # noqa: E402
 
@@ -122,24 +123,13 @@ def main():
         raw = corpus.write_maildir(p.path("maildir"), args.messages)
         subprocess.run(["cp", "-al", p.path("maildir"), p.path("notmuch-mail")], check=True)
         qs = queries(corpus.base_messages(), args.queries)
-        p.ok("CreateInstance", config={"instanceID": "search", "instanceHost": "127.0.0.1", "startMode": "manual"})
-        p.ok("StartInstances", instanceFilter="search")
-        p.ok("CreateUser", instanceID="search", userName="bench", privileges="none")
-        pid = p.ok("CreateProfile", instanceID="search", raw=True, properties={
-            "name": "bench", "connector": "maildir", "details": {"path": p.path("maildir"),
-                                                                 "targetUserFolder": "bench"}})["id"]
+        pid = maildir_instance(p, "search", p.path("maildir"))
         say("archiving and indexing ...")
         t0 = time.perf_counter()
         r = p.ok("RunProfile", instanceID="search", id=pid)
         ingest = time.perf_counter() - t0
         say("archived %d in %.0f s; waiting for the index to settle ..." % (r["itemsArchived"], ingest))
-        index_dir = os.path.join(p.base_directory, "search", "Data", "DefaultFileGroup", "Index")
-        index_bytes, settled = tree_bytes(index_dir), 0
-        while settled < 5:
-            time.sleep(1)
-            now = tree_bytes(index_dir)
-            settled = settled + 1 if now == index_bytes else 0
-            index_bytes = now
+        index_bytes = settled_size(os.path.join(store_directory(p, "search"), "Index"), 5)
         sock = p.path("instancehost", "run", "search.sock")
         ours, totals = [], []
         for q, _ in qs[:20]:  # warm up
@@ -173,14 +163,8 @@ def main():
         p.ok("StopInstances", instanceFilter="search")
         if not args.skip_notmuch:
             import notmuch2
-            config = p.path("notmuch-config")
-            with open(config, "w") as f:
-                f.write("[database]\npath=%s\n[user]\nname=Bench\nprimary_email=bench@example.com\n[new]\ntags=\n"
-                        "[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n" % p.path("notmuch-mail"))
             say("notmuch new ...")
-            t0 = time.perf_counter()
-            subprocess.run(["notmuch", "new", "--quiet"], env=dict(os.environ, NOTMUCH_CONFIG=config), check=True)
-            notmuch_new = time.perf_counter() - t0
+            new_seconds = notmuch_new(p.path("notmuch-mail"), p.path("notmuch-config"))
             db = notmuch2.Database(p.path("notmuch-mail"), config=notmuch2.Database.CONFIG.EMPTY)
             theirs = []
 
@@ -194,7 +178,7 @@ def main():
                 run(q)
                 theirs.append((time.perf_counter() - t) * 1000)
             out["notmuch"] = percentiles(theirs)
-            out["notmuch_new_seconds"] = round(notmuch_new, 1)
+            out["notmuch_new_seconds"] = round(new_seconds, 1)
             out["notmuch_index_over_raw"] = round(tree_bytes(os.path.join(p.path("notmuch-mail"), ".notmuch")) / raw, 3)
             out["p95_ratio_notmuch_over_ours"] = round(out["notmuch"]["p95_ms"] / max(out["ours"]["p95_ms"], 0.01), 2)
         print(json.dumps(out))

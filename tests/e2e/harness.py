@@ -191,6 +191,20 @@ class Platform:
         return env["result"]
 
 
+class InstanceCalls:
+    """ok() and failed() for a test case about one instance: the class sets
+    `p` (a Platform) and `iid` (the instance ID)."""
+
+    def ok(self, function, **args):
+        return self.p.ok(function, instanceID=self.iid, **args)
+
+    def failed(self, function, word, **args):
+        env = self.p.invoke(function, instanceID=self.iid, **args)
+        self.assertEqual(env["statusCode"], "failed", env)
+        self.assertIn(word, env["error"]["message"])
+        return env["error"]["message"]
+
+
 def server_thumbprint(port):
     """SHA-256 of the DER certificate the server at `port` presents."""
     with socket.create_connection(("127.0.0.1", port)) as raw:

@@ -11,12 +11,14 @@ import subprocess
 import unittest
 
 import mailgen
-from harness import BIN, Platform
+from harness import BIN, InstanceCalls, Platform
 
 IID = "arch"
 
 
-class ArchiveTest(unittest.TestCase):
+class ArchiveTest(InstanceCalls, unittest.TestCase):
+    iid = IID
+
     @classmethod
     def setUpClass(cls):
         cls.p = Platform()
@@ -31,14 +33,6 @@ class ArchiveTest(unittest.TestCase):
         cls.p.stop()
 
     # ------------------------------------------------------------ helpers
-    def ok(self, function, **args):
-        return self.p.ok(function, instanceID=IID, **args)
-
-    def failed(self, function, word, **args):
-        env = self.p.invoke(function, instanceID=IID, **args)
-        self.assertEqual(env["statusCode"], "failed", env)
-        self.assertIn(word, env["error"]["message"])
-        return env["error"]["message"]
 
     def import_profile(self, name, connector, path, target, **details):
         d = {"path": path, "targetUserFolder": target}

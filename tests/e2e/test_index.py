@@ -11,7 +11,7 @@ import struct
 import unittest
 
 import mailgen
-from harness import Platform
+from harness import InstanceCalls, Platform
 
 IID = "idx"
 
@@ -37,7 +37,9 @@ def instance_rpc(sock_path, method, params):
         return frame
 
 
-class IndexTest(unittest.TestCase):
+class IndexTest(InstanceCalls, unittest.TestCase):
+    iid = IID
+
     @classmethod
     def setUpClass(cls):
         cls.p = Platform()
@@ -59,14 +61,6 @@ class IndexTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.p.stop()
 
-    def ok(self, function, **args):
-        return self.p.ok(function, instanceID=IID, **args)
-
-    def failed(self, function, word, **args):
-        env = self.p.invoke(function, instanceID=IID, **args)
-        self.assertEqual(env["statusCode"], "failed", env)
-        self.assertIn(word, env["error"]["message"])
-        return env["error"]["message"]
 
     def search(self, user, query, **extra):
         params = {"userName": user, "query": query}

@@ -4,43 +4,15 @@
 
 #include <gtest/gtest.h>
 
+#include "test_mime.h"
+
 namespace spe::index {
 namespace {
 
 // A one-page PDF showing "Quarterly invoice 4711" (poppler repairs the
 // missing cross-reference table).
-std::string tinyPdf() {
-  const std::string stream = "BT /F1 12 Tf 20 50 Td (Quarterly invoice 4711) Tj ET";
-  return "%PDF-1.4\n"
-         "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-         "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
-         "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 100] /Contents 4 0 R "
-         "/Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
-         "4 0 obj << /Length " +
-         std::to_string(stream.size()) + " >> stream\n" + stream +
-         "\nendstream endobj\n"
-         "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n"
-         "trailer << /Root 1 0 R >>\n%%EOF\n";
-}
-
-std::string base64(const std::string& in) {
-  static const char* const k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) |
-                       static_cast<unsigned char>(in[i + 2]);
-    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], k[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    const unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += {k[v >> 18], k[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += {k[v >> 18], k[(v >> 12) & 63], k[(v >> 6) & 63], '='};
-  }
-  return out;
-}
+std::string tinyPdf() { return spe::testing::pdf("Quarterly invoice 4711"); }
+using spe::testing::base64;
 
 TEST(MessageText, HeadersAndLatin1QuotedPrintableBody) {
   const auto t = extractText(
