@@ -128,6 +128,10 @@ class IndexTest(InstanceCalls, unittest.TestCase):
         status = self.p.ok("GetServiceStatus")
         texts = [m["text"] for m in status["messages"]]
         self.assertIn("Instance idx on 127.0.0.1: One or more search indexes have to be rebuilt.", texts)
+        sub = [m for m in status["messages"] if m["isSubItem"] and m["tag"] == "instance:idx"]
+        self.assertEqual(len(sub), 1, status["messages"])
+        self.assertIn("Archive store 'DefaultFileGroup' (id %d): broken: " % store["id"], sub[0]["text"])
+        self.assertIn("jdoe", sub[0]["text"])
         # amy's index still answers.
         self.assertEqual(self.hits("amy", "from:example.com")["total"], 10)
         env = self.p.invoke("RebuildSelectedStoreIndexes", instanceID=IID)

@@ -96,10 +96,17 @@ Result<std::shared_ptr<index::StoreIndexer>> StoreManager::indexerOf(std::int64_
   return (*e)->indexer;
 }
 
-std::vector<std::string> StoreManager::storesNeedingIndexRebuild() {
-  std::vector<std::string> out;
+Json StoreManager::storesNeedingIndexRebuild() {
+  Json out = Json::array();
   for (const auto& [id, indexer] : indexers()) {
-    if (indexer->state().needs_rebuild) out.push_back(indexer->store()->directory());
+    const auto state = indexer->state();
+    if (!state.needs_rebuild) continue;
+    std::string name;
+    {
+      std::lock_guard lock(mutex_);
+      if (Entry* e = find(id)) name = e->name;
+    }
+    out.push_back({{"id", id}, {"name", name}, {"broken", state.broken}, {"error", state.error}});
   }
   return out;
 }

@@ -54,8 +54,9 @@ class StoreManager {
   void setIndexSettings(std::shared_ptr<index::IndexSettings> settings);
   std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> indexers();
   Result<std::shared_ptr<index::StoreIndexer>> indexerOf(std::int64_t id);
-  // Names of stores in error or whose indexes need a rebuild (GetServiceStatus).
-  std::vector<std::string> storesNeedingIndexRebuild();
+  // [{id, name, broken, error}] of the stores whose indexes are broken or
+  // selected for a rebuild (GetServiceStatus).
+  Json storesNeedingIndexRebuild();
 
   Result<std::int64_t> create(const std::string& name, const std::string& path, const std::string& state);
   Result<std::int64_t> attach(const std::string& name, const std::string& path, const std::string& state);

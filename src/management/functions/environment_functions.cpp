@@ -74,14 +74,23 @@ Json serviceStatus(ManagementContext& ctx, const std::string& user) {
     }
     for (std::size_t i = 0; i < instances->size(); ++i) {
       Result<Json> status = asks[i].get();  // stopped instances do not answer: nothing to say
-      if (!status || status->value("storesNeedingRebuild", Json::array()).empty()) continue;
+      if (!status) continue;
+      const Json stores = status->value("storesNeedingRebuild", Json::array());
+      if (!stores.is_array() || stores.empty()) continue;
       const InstanceRecord& r = (*instances)[i];
+      const std::string tag = "instance:" + r.instance_id;
       messages.push_back({{"type", "warning"},
                           {"text", "Instance " + r.instance_id + " on " + r.instance_host +
                                        ": One or more search indexes have to be rebuilt."},
                           {"isSubItem", false},
-                          {"tag", "instance:" + r.instance_id},
+                          {"tag", tag},
                           {"flags", 0}});
+      for (const auto& s : stores) {  // one sub-item per store
+        std::string text = "Archive store '" + s.value("name", "") + "' (id " +
+                           std::to_string(s.value("id", std::int64_t{0})) + "): ";
+        text += s.value("broken", false) ? "broken: " + s.value("error", std::string()) : "selected for a rebuild";
+        messages.push_back({{"type", "warning"}, {"text", text}, {"isSubItem", true}, {"tag", tag}, {"flags", 0}});
+      }
     }
   }
   if (auto smtp = ctx.db.setting("systemSmtp"); smtp && smtp->has_value()) {
