@@ -38,6 +38,33 @@ ExtractOptions IndexSettings::extractOptions() const {
   return o;
 }
 
+void IndexSettings::setWritePermits(std::function<std::optional<WritePermit>()> acquire) {
+  std::lock_guard lock(mutex_);
+  acquire_ = std::move(acquire);
+}
+
+std::optional<IndexSettings::WritePermit> IndexSettings::writePermit() const {
+  std::function<std::optional<WritePermit>()> acquire;
+  {
+    std::lock_guard lock(mutex_);
+    acquire = acquire_;
+  }
+  return acquire ? acquire() : WritePermit();
+}
+
+namespace {
+
+// Waits for a write permit until it comes or `stop` says to give up.
+std::optional<IndexSettings::WritePermit> permitUnless(const IndexSettings& settings,
+                                                       const std::function<bool()>& stop) {
+  for (;;) {
+    auto permit = settings.writePermit();
+    if (permit || (stop && stop())) return permit;
+  }
+}
+
+}  // namespace
+
 StoreIndexer::StoreIndexer(std::shared_ptr<store::ArchiveStore> store, std::shared_ptr<IndexSettings> settings,
                            IndexerOptions options)
     : store_(std::move(store)), settings_(std::move(settings)), options_(options) {}
@@ -108,7 +135,7 @@ void StoreIndexer::loop() {
     if (pause_requests_ > 0 || broken_) {
       if (uncommitted_ > 0 && !broken_) {
         lock.unlock();
-        if (auto st = commitLive(); !st) uncommitted_ = 0;
+        if (const auto permit = settings_->writePermit()) (void)commitLive();  // else it is done again later
         lock.lock();
       }
       live_.clear();
@@ -120,7 +147,10 @@ void StoreIndexer::loop() {
       continue;
     }
     lock.unlock();
-    auto worked = round();
+    Result<bool> worked = false;
+    if (const auto permit = settings_->writePermit()) {
+      worked = round();
+    }  // else frozen: try again after the idle wait
     lock.lock();
     if (!worked) {
       live_.clear();  // uncommitted changes are dropped; the rounds repeat
@@ -148,9 +178,9 @@ void StoreIndexer::loop() {
       woken_ = false;
     }
   }
-  if (uncommitted_ > 0 && !broken_) {  // a clean stop keeps what was done
+  if (uncommitted_ > 0 && !broken_) {  // a clean stop keeps what was done (unless frozen)
     lock.unlock();
-    (void)commitLive();
+    if (const auto permit = settings_->writePermit()) (void)commitLive();
     lock.lock();
   }
   live_.clear();
@@ -434,6 +464,8 @@ void StoreIndexer::compactGrown() {
       std::lock_guard lock(mutex_);
       if (stopping_ || pause_requests_ > 0) return;
     }
+    const auto permit = settings_->writePermit();
+    if (!permit) return;  // frozen: another time
     if (auto st = compactIndex(it->path().string()); !st) {
       logger("index")->warn("{}", st.error().message + " " + st.error().details);
       last = size;
@@ -485,6 +517,8 @@ Status StoreIndexer::rebuild(const store::OperationControl& control) {
       return makeError(ErrorCode::kCancelled, "The rebuild of the search indexes of '" + store_->directory() +
                                                   "' was cancelled; the old indexes stay in use.");
     }
+    const auto permit = permitUnless(*settings_, control.cancelled);
+    if (!permit) continue;  // cancelled while frozen: handled above
     auto next = indexMessages(indexes, building, at, options_.batch);
     if (!next) {
       indexes.clear();
@@ -497,6 +531,12 @@ Status StoreIndexer::rebuild(const store::OperationControl& control) {
     const std::int64_t total = std::max<std::int64_t>(*last, at);
     control.report(static_cast<int>(at * 99 / std::max<std::int64_t>(total, 1)),
                    "Indexing message " + std::to_string(at) + " of " + std::to_string(total));
+  }
+  const auto permit = permitUnless(*settings_, control.cancelled);
+  if (!permit) {
+    indexes.clear();
+    fs::remove_all(building, ec);
+    return makeError(ErrorCode::kCancelled, "The rebuild of the search indexes was cancelled.");
   }
   SPE_TRY(commitAll(indexes));
   indexes.clear();

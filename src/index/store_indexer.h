@@ -21,9 +21,11 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -51,7 +53,16 @@ class IndexSettings {
   // Extraction options for the current configuration.
   ExtractOptions extractOptions() const;
 
+  // Held while an indexer changes files: the instance's write gate. The
+  // function waits a little while the instance is frozen for a backup and
+  // gives nothing when it still is (the indexer tries again later, so it
+  // stays stoppable). Without one, writes always go ahead.
+  using WritePermit = std::shared_ptr<void>;
+  void setWritePermits(std::function<std::optional<WritePermit>()> acquire);
+  std::optional<WritePermit> writePermit() const;
+
  private:
+  std::function<std::optional<WritePermit>()> acquire_;
   mutable std::mutex mutex_;
   IndexConfig config_;
   ExtractorPrograms programs_;

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -451,6 +452,36 @@ TEST_F(StoreIndexerTest, CancelledRebuildKeepsTheOldIndexes) {
   EXPECT_EQ(st.error().code, ErrorCode::kCancelled);
   EXPECT_FALSE(fs::exists(fs::path(dir / "store") / "Index.rebuild"));
   EXPECT_EQ(found("münchen"), Names({"latin1"}));
+}
+
+}  // namespace
+}  // namespace spe::index
+
+namespace spe::index {
+namespace {
+
+TEST_F(StoreIndexerTest, FrozenInstanceIndexesNothingUntilThawed) {
+  std::atomic<bool> frozen{true};
+  settings->setWritePermits([&]() -> std::optional<IndexSettings::WritePermit> {
+    if (frozen.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      return std::nullopt;
+    }
+    return IndexSettings::WritePermit();
+  });
+  add("jdoe/Inbox", header("x@example.com", "jdoe@example.org", "frozenword", 1) + "\r\nbody\r\n", "m");
+  startIndexer();
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(*store->indexedThrough(), 0);
+  EXPECT_FALSE(fs::exists(fs::path(dir / "store") / "Index" / "jdoe"));
+  frozen = false;
+  waitCaughtUp();
+  EXPECT_EQ(found("frozenword"), Names({"m"}));
+  // Stopping while frozen does not hang.
+  frozen = true;
+  const auto start = std::chrono::steady_clock::now();
+  indexer->stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
 }
 
 }  // namespace

@@ -48,6 +48,12 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   s->users_ = std::make_unique<UserDirectory>(*s->db_);
   s->index_settings_ = std::make_shared<index::IndexSettings>(options.base_directory + "/Temp/Extract");
   SPE_TRY(loadIndexConfiguration(*s->db_, *s->index_settings_));
+  // Indexes wait while the instance is frozen (and stay stoppable).
+  s->index_settings_->setWritePermits([gate = &s->gate_]() -> std::optional<index::IndexSettings::WritePermit> {
+    auto permit = gate->tryAcquire(std::chrono::milliseconds(200));
+    if (!permit) return std::nullopt;
+    return std::shared_ptr<void>(std::make_shared<WriteGate::Permit>(std::move(*permit)));
+  });
   s->stores_ = std::make_unique<StoreManager>(*s->db_, options.base_directory, *keys);
   s->stores_->setIndexSettings(s->index_settings_);
   SPE_TRY(s->stores_->openAll());

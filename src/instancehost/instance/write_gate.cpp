@@ -9,6 +9,13 @@ WriteGate::Permit WriteGate::acquire() {
   return Permit(*this);
 }
 
+std::optional<WriteGate::Permit> WriteGate::tryAcquire(std::chrono::milliseconds wait) {
+  std::unique_lock lock(mutex_);
+  if (!cv_.wait_for(lock, wait, [this] { return !frozen_ && !freezing_; })) return std::nullopt;
+  ++active_;
+  return Permit(*this);
+}
+
 void WriteGate::release() {
   std::lock_guard lock(mutex_);
   --active_;

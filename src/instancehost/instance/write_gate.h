@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <optional>
 
 namespace spe::instance {
 
@@ -31,6 +32,9 @@ class WriteGate {
 
   // Blocks while frozen.
   Permit acquire();
+  // Waits at most `wait` while frozen; nothing when still frozen then
+  // (for background work that must stay stoppable).
+  std::optional<Permit> tryAcquire(std::chrono::milliseconds wait);
 
   // Waits up to `timeout` for running writes to finish; false on timeout
   // (the gate is then not frozen).
