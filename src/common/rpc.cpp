@@ -49,7 +49,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
     FrameParser parser(limits_.max_frame);
     std::array<char, 16384> buf{};
     for (;;) {
-      beast::get_lowest_layer(stream_).expires_after(limits_.idle_timeout);
+      armTimer();
       const std::size_t n =
           co_await stream_.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
@@ -103,13 +103,31 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
       });
     };
     auto self = this->shared_from_this();
+    ++in_flight_;  // no idle timeout while a call runs, however long
+    armTimer();
     asio::post(pool_, [self, req, id, ex] {
       Result<Json> result = self->handler_(*req);
       Json reply{{"id", id}};
       if (result) reply["result"] = std::move(result.value());
       else reply["error"] = rpcErrorToJson(result.error());
-      asio::post(ex, [self, reply = std::move(reply)] { self->send(reply); });
+      asio::post(ex, [self, reply = std::move(reply)] {
+        --self->in_flight_;
+        self->send(reply);
+      });
     });
+  }
+
+  // The connection's deadline: none while a call is in flight (it may run
+  // for hours and send nothing), the idle timeout otherwise. Writes have
+  // their own deadline while they are under way.
+  void armTimer() {
+    auto& socket = beast::get_lowest_layer(stream_);
+    if (writing_) return;
+    if (in_flight_ > 0) {
+      socket.expires_never();
+    } else {
+      socket.expires_after(limits_.idle_timeout);
+    }
   }
 
   void send(const Json& frame) {
@@ -136,6 +154,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
       }
     }
     self->writing_ = false;
+    if (!self->closed_) self->armTimer();
   }
 
   Stream stream_;
@@ -147,6 +166,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
   std::deque<std::string> outbox_;
   bool writing_ = false;
   bool closed_ = false;
+  int in_flight_ = 0;  // calls dispatched and not answered yet
 };
 
 // Accepts connections until the acceptor closes; `make` turns each socket

@@ -190,5 +190,36 @@ TEST(LocalRpc, CallsAndProgressOverUnixSocket) {
   pool.join();
 }
 
+// A call that runs longer than the idle timeout, sending nothing, is
+// answered (the idle timeout only closes connections without a call); an
+// idle connection still closes. Regression: a 30-minute import failed with
+// "End of file" when the connection timed out under it.
+TEST(LocalRpc, LongSilentCallOutlivesTheIdleTimeout) {
+  testing::TempDir dir;
+  asio::io_context io;
+  asio::thread_pool pool(2);
+  RpcLimits limits;
+  limits.idle_timeout = std::chrono::seconds(1);
+  limits.write_timeout = std::chrono::seconds(1);
+  LocalRpcServer server(
+      io, pool,
+      [](const RpcRequest& r) -> Result<Json> {
+        if (r.method == "slow") {
+          r.progress(1, "started");
+          std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+        }
+        return Json{{"done", true}};
+      },
+      "local", limits);
+  ASSERT_TRUE(server.listen(dir / "s.sock").ok());
+  std::thread t([&] { io.run(); });
+  auto r = LocalRpcClient(dir / "s.sock").call("slow", Json::object(), std::chrono::seconds(10));
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)["done"], true);
+  io.stop();
+  t.join();
+  pool.join();
+}
+
 }  // namespace
 }  // namespace spe
