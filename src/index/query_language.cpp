@@ -343,7 +343,10 @@ Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& te
   auto index = compileTokens(*tokens, terms, zone_offset_seconds, false);
   if (!index) return index.error();
   CompiledQuery out{*index, *index, false};
-  for (const auto& t : *tokens) out.needs_check = out.needs_check || t.kind == Token::kPhrase;
+  for (const auto& t : *tokens) {
+    out.needs_check = out.needs_check || t.kind == Token::kPhrase;
+    out.has_negated_phrase = out.has_negated_phrase || (t.kind == Token::kPhrase && t.negated);
+  }
   if (out.needs_check) {
     auto exact = compileTokens(*tokens, terms, zone_offset_seconds, true);
     if (!exact) return exact.error();

@@ -34,6 +34,7 @@ struct CompiledQuery {
   Xapian::Query index;
   Xapian::Query exact;
   bool needs_check = false;
+  bool has_negated_phrase = false;  // a check must see all of a message's text
 };
 
 // `zone_offset_seconds` turns dates into UTC (the searcher's time zone).

@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 
 #include "index/query_language.h"
@@ -22,7 +23,8 @@ struct Shard {
 // The listing rows of a result window, in order; messages deleted since
 // they were indexed, or no longer in a readable archive, are left out.
 Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::vector<Shard>& shards,
-                                           const std::vector<std::string>& archives) {
+                                           const std::vector<std::string>& archives, std::size_t first = 0,
+                                           std::size_t count = SIZE_MAX) {
   struct Pending {
     std::size_t shard;
     std::int64_t message_id;
@@ -32,7 +34,9 @@ Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::
   std::map<std::int64_t, std::vector<std::int64_t>> ids_by_store;
   std::map<std::int64_t, std::shared_ptr<StoreIndexer>> indexer_of;
   try {
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const std::size_t end = std::min<std::size_t>(mset.size(), first + std::min(count, SIZE_MAX - first));
+    for (std::size_t i = first; i < end; ++i) {
+      const Xapian::MSetIterator it = mset[static_cast<Xapian::doccount>(i)];
       const std::size_t shard = (*it - 1) % shards.size();
       const std::int64_t id = std::stoll(it.get_document().get_data());
       order.push_back({shard, id, it.get_percent()});
@@ -94,7 +98,12 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
 
   Xapian::Enquire enquire(combined);
   enquire.set_query(query->index);
-  if (request.by_date) enquire.set_sort_by_value_then_relevance(0, true);
+  if (request.by_date) {
+    // Newest first needs no relevance: the boolean weight saves scoring
+    // every match.
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    enquire.set_sort_by_value(0, true);
+  }
   auto window = [&](std::size_t first, std::size_t count) -> Result<Xapian::MSet> {
     for (int attempt = 0;; ++attempt) {
       try {
@@ -120,32 +129,29 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     return results;
   }
   // Phrases: candidates have all the words; each is checked against its
-  // message, in result order, until the page is full.
+  // message, in result order, until the page is full. The index query is
+  // evaluated once for every candidate that may be checked.
+  const std::size_t wanted = request.offset + request.limit;
+  auto mset = window(0, wanted + kMaxChecks);
+  if (!mset) return mset.error();
   std::vector<SearchHitInfo> verified;
-  std::size_t checked = 0, start = 0;
-  bool exhausted = false;
-  std::int64_t estimate = 0;
-  while (verified.size() < request.offset + request.limit && checked < kMaxChecks) {
-    auto mset = window(start, kCheckWindow);
-    if (!mset) return mset.error();
-    estimate = static_cast<std::int64_t>(mset->get_matches_estimated());
-    auto candidates = resolve(*mset, shards, request.archives);
+  std::size_t checked = 0, next = 0;
+  while (verified.size() < wanted && next < mset->size() && checked < wanted + kMaxChecks) {
+    auto candidates = resolve(*mset, shards, request.archives, next, kCheckWindow);
     if (!candidates) return candidates.error();
+    next += kCheckWindow;
     for (auto& c : *candidates) {
+      if (verified.size() >= wanted) break;
       ++checked;
       auto indexer = std::find_if(shards.begin(), shards.end(), [&](const Shard& s) { return s.store_id == c.store_id; });
-      auto match = indexer->indexer->matches(c.message, query->exact);
+      auto match = indexer->indexer->matches(c.message, query->exact, query->has_negated_phrase);
       if (!match) return match.error();
       if (*match) verified.push_back(std::move(c));
     }
-    start += kCheckWindow;
-    if (mset->size() < kCheckWindow) {
-      exhausted = true;
-      break;
-    }
   }
-  if (exhausted) {
-    results.total = static_cast<std::int64_t>(verified.size());
+  const auto estimate = static_cast<std::int64_t>(mset->get_matches_estimated());
+  if (next >= mset->size() && mset->size() < wanted + kMaxChecks) {
+    results.total = static_cast<std::int64_t>(verified.size());  // every candidate was checked
   } else {
     results.total_is_estimate = true;
     results.total = std::max<std::int64_t>(static_cast<std::int64_t>(verified.size()),

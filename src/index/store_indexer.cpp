@@ -404,20 +404,29 @@ void StoreIndexer::resume() {
   cv_.notify_all();
 }
 
-Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const Xapian::Query& exact) {
-  auto raw = store_->readMessage(message.id);
+Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const Xapian::Query& exact, bool all_text) {
+  auto raw = store_->readContent(message.content, message.id);
   if (!raw) return false;  // unreadable: VerifyStore names it
-  IndexedMessage m{message.id, message.folder, message.date, message.size,
-                   extractText(*raw, settings_->extractOptions())};
-  try {
-    Xapian::WritableDatabase one(std::string(), Xapian::DB_BACKEND_INMEMORY);
-    one.add_document(ArchiveIndex::makeDocument(m, true));
-    Xapian::Enquire enquire(one);
-    enquire.set_query(exact);
-    return enquire.get_mset(0, 1).size() == 1;
-  } catch (const Xapian::Error& e) {
-    return makeError(ErrorCode::kInternal, "Cannot check a phrase.", e.get_description());
-  }
+  const ExtractOptions full = settings_->extractOptions();
+  ExtractOptions quick = full;
+  quick.wanted = [](const std::string&) { return false; };  // attachment names only
+  quick.external = nullptr;
+  auto test = [&](const ExtractOptions& options) -> Result<bool> {
+    IndexedMessage m{message.id, message.folder, message.date, message.size, extractText(*raw, options)};
+    try {
+      Xapian::WritableDatabase one(std::string(), Xapian::DB_BACKEND_INMEMORY);
+      one.add_document(ArchiveIndex::makeDocument(m, true));
+      Xapian::Enquire enquire(one);
+      enquire.set_query(exact);
+      return enquire.get_mset(0, 1).size() == 1;
+    } catch (const Xapian::Error& e) {
+      return makeError(ErrorCode::kInternal, "Cannot check a phrase.", e.get_description());
+    }
+  };
+  if (all_text || !message.has_attachments) return test(full);
+  auto cheap = test(quick);
+  if (!cheap || *cheap) return cheap;
+  return test(full);
 }
 
 Status StoreIndexer::compactIndex(const std::string& directory) {

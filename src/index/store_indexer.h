@@ -123,8 +123,10 @@ class StoreIndexer {
   Result<std::vector<std::string>> verify(const store::OperationControl& control);
 
   // True when the message matches `exact` as a document with positions
-  // (phrases), read and extracted again.
-  Result<bool> matches(const store::MessageInfo& message, const Xapian::Query& exact);
+  // (phrases), read and extracted again. Unless `all_text`, a message with
+  // attachments is first matched without their text (cheap) and read whole
+  // only when that does not match.
+  Result<bool> matches(const store::MessageInfo& message, const Xapian::Query& exact, bool all_text = true);
 
   // The directories of the indexes of these archives that exist.
   std::vector<std::string> indexDirectories(const std::vector<std::string>& archives) const;

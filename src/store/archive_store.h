@@ -81,6 +81,12 @@ struct FolderInfo {
   std::int64_t size = 0;  // raw bytes
 };
 
+// Where a message's content record is.
+struct ContentRef {
+  std::string sha256_hex;
+  std::int64_t container = 0, offset = 0, length = 0;
+};
+
 struct MessageInfo {
   std::int64_t id = 0;
   std::string folder;
@@ -90,15 +96,10 @@ struct MessageInfo {
   std::int64_t archived_at = 0;
   std::string subject, from, recipients;  // the start of each, for listings
   bool has_attachments = false;
+  ContentRef content;  // where to read it without another lookup
 };
 
 // A message for the indexer (store/index_feed.cpp).
-// Where a message's content record is.
-struct ContentRef {
-  std::string sha256_hex;
-  std::int64_t container = 0, offset = 0, length = 0;
-};
-
 struct IndexFeedMessage {
   std::int64_t id = 0;
   std::string folder;

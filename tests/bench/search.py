@@ -62,7 +62,7 @@ def vocabulary(base):
 
 
 def queries(base, n, seed=5):
-    """n mixed queries as (ours, notmuch's) pairs."""
+    """n mixed queries as (ours, notmuch's, kind)."""
     rng = random.Random(seed)
     ranked, pairs, domains = vocabulary(base)
     common, middle, rare = ranked[:200], ranked[200:3000], ranked[3000:]
@@ -73,35 +73,35 @@ def queries(base, n, seed=5):
         kind = kinds[i % len(kinds)]
         if kind == "word":
             w = rng.choice(middle)
-            out.append((w, w))
+            out.append((w, w, kind))
         elif kind == "rare":
             w = rng.choice(rare)
-            out.append((w, w))
+            out.append((w, w, kind))
         elif kind == "and":
             a, b = rng.choice(common), rng.choice(middle)
-            out.append(("%s %s" % (a, b), "%s and %s" % (a, b)))
+            out.append(("%s %s" % (a, b), "%s and %s" % (a, b), kind))
         elif kind == "or":
             a, b = rng.choice(middle), rng.choice(rare)
-            out.append(("%s OR %s" % (a, b), "%s or %s" % (a, b)))
+            out.append(("%s OR %s" % (a, b), "%s or %s" % (a, b), kind))
         elif kind == "phrase":
             a, b = rng.choice(pairs)
-            out.append(('"%s %s"' % (a, b), '"%s %s"' % (a, b)))
+            out.append(('"%s %s"' % (a, b), '"%s %s"' % (a, b), kind))
         elif kind == "from":
             d = rng.choice(domains)
-            out.append(("from:" + d, "from:" + d))
+            out.append(("from:" + d, "from:" + d, kind))
         elif kind == "subject":
             a, _ = rng.choice(pairs)
-            out.append(("subject:" + a, "subject:" + a))
+            out.append(("subject:" + a, "subject:" + a, kind))
         elif kind == "date":
             w = rng.choice(middle)
             y = 2002 + rng.randrange(20)
-            out.append(("%s date:%d-01-01..%d-06-30" % (w, y, y), "%s date:%d-01-01..%d-06-30" % (w, y, y)))
+            out.append(("%s date:%d-01-01..%d-06-30" % (w, y, y), "%s date:%d-01-01..%d-06-30" % (w, y, y), kind))
         elif kind == "wild":
             w = rng.choice(middle)[:4]
-            out.append((w + "*", w + "*"))
+            out.append((w + "*", w + "*", kind))
         else:
             a, b = rng.choice(common), rng.choice(common)
-            out.append(("%s -%s" % (a, b), "%s and not %s" % (a, b)))
+            out.append(("%s -%s" % (a, b), "%s and not %s" % (a, b), kind))
     return out
 
 
@@ -132,13 +132,15 @@ def main():
         index_bytes = settled_size(os.path.join(store_directory(p, "search"), "Index"), 5)
         sock = p.path("instancehost", "run", "search.sock")
         ours, totals = [], []
-        for q, _ in qs[:20]:  # warm up
+        for q, _, _ in qs[:20]:  # warm up
             instance_rpc(sock, "search", {"userName": "bench", "query": q, "limit": 50})
         errors = []
-        for q, _ in qs:
+        by_kind = {}
+        for q, _, kind in qs:
             t = time.perf_counter()
             frame = instance_rpc(sock, "search", {"userName": "bench", "query": q, "limit": 50})
             ours.append((time.perf_counter() - t) * 1000)
+            by_kind.setdefault(kind, []).append(ours[-1])
             if "error" in frame:
                 errors.append("%s: %s" % (q, frame["error"]["message"]))
             else:
@@ -153,6 +155,7 @@ def main():
             "ingest_messages_per_second": round(r["itemsArchived"] / ingest, 1),
             "queries": len(qs),
             "ours": percentiles(ours),
+            "ours_by_kind_p95_ms": {k: percentiles(v)["p95_ms"] for k, v in sorted(by_kind.items())},
             "goal_p95_ms": 50,
             "ours_query_errors": errors,
             "median_total": statistics.median(totals) if totals else None,
@@ -171,12 +174,15 @@ def main():
             def run(q):
                 first = [m.messageid for _, m in zip(range(50), db.messages(q, sort=notmuch2.Database.SORT.NEWEST_FIRST))]
                 return first, db.count_messages(q)
-            for _, q in qs[:20]:
+            for _, q, _ in qs[:20]:
                 run(q)
-            for _, q in qs:
+            theirs_by_kind = {}
+            for _, q, kind in qs:
                 t = time.perf_counter()
                 run(q)
                 theirs.append((time.perf_counter() - t) * 1000)
+                theirs_by_kind.setdefault(kind, []).append(theirs[-1])
+            out["notmuch_by_kind_p95_ms"] = {k: percentiles(v)["p95_ms"] for k, v in sorted(theirs_by_kind.items())}
             out["notmuch"] = percentiles(theirs)
             out["notmuch_new_seconds"] = round(new_seconds, 1)
             out["notmuch_index_over_raw"] = round(tree_bytes(os.path.join(p.path("notmuch-mail"), ".notmuch")) / raw, 3)
