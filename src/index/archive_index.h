@@ -78,7 +78,6 @@ class ArchiveIndex {
 
  private:
   explicit ArchiveIndex(std::unique_ptr<Xapian::WritableDatabase> db);
-  friend class IndexReader;
   std::unique_ptr<Xapian::WritableDatabase> db_;
 };
 

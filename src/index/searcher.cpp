@@ -3,7 +3,6 @@
 #include <xapian.h>
 
 #include <algorithm>
-#include <cstdint>
 #include <map>
 
 #include "index/query_language.h"
@@ -19,12 +18,14 @@ struct Shard {
   std::int64_t store_id = 0;
   std::shared_ptr<StoreIndexer> indexer;
 };
+using Indexers = std::map<std::int64_t, std::shared_ptr<StoreIndexer>>;  // by store id
 
 // The listing rows of a result window, in order; messages deleted since
 // they were indexed, or no longer in a readable archive, are left out.
 Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::vector<Shard>& shards,
-                                           const std::vector<std::string>& archives, std::size_t first = 0,
-                                           std::size_t count = SIZE_MAX) {
+                                           const Indexers& indexers,
+                                           const std::optional<std::vector<std::string>>& archives,
+                                           std::size_t first, std::size_t count) {
   struct Pending {
     std::size_t shard;
     std::int64_t message_id;
@@ -32,23 +33,21 @@ Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::
   };
   std::vector<Pending> order;
   std::map<std::int64_t, std::vector<std::int64_t>> ids_by_store;
-  std::map<std::int64_t, std::shared_ptr<StoreIndexer>> indexer_of;
   try {
-    const std::size_t end = std::min<std::size_t>(mset.size(), first + std::min(count, SIZE_MAX - first));
+    const std::size_t end = std::min<std::size_t>(mset.size(), first + count);
     for (std::size_t i = first; i < end; ++i) {
       const Xapian::MSetIterator it = mset[static_cast<Xapian::doccount>(i)];
       const std::size_t shard = (*it - 1) % shards.size();
       const std::int64_t id = std::stoll(it.get_document().get_data());
       order.push_back({shard, id, it.get_percent()});
       ids_by_store[shards[shard].store_id].push_back(id);
-      indexer_of[shards[shard].store_id] = shards[shard].indexer;
     }
   } catch (const Xapian::Error& e) {
     return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
   }
   std::map<std::int64_t, std::map<std::int64_t, store::MessageInfo>> found;  // store id → message id → info
   for (const auto& [store_id, ids] : ids_by_store) {
-    auto infos = indexer_of[store_id]->store()->messagesById(ids);
+    auto infos = indexers.at(store_id)->store()->messagesById(ids);
     if (!infos) return infos.error();
     for (auto& m : *infos) found[store_id][m.id] = std::move(m);
   }
@@ -57,8 +56,10 @@ Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::
     const std::int64_t store_id = shards[p.shard].store_id;
     auto it = found[store_id].find(p.message_id);
     if (it == found[store_id].end()) continue;
-    const std::string archive = store::archiveOf(it->second.folder);
-    if (std::find(archives.begin(), archives.end(), archive) == archives.end()) continue;
+    if (archives) {
+      const std::string archive = store::archiveOf(it->second.folder);
+      if (std::find(archives->begin(), archives->end(), archive) == archives->end()) continue;
+    }
     out.push_back({store_id, it->second, p.percent});
   }
   return out;
@@ -73,7 +74,9 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   SearchResults results;
   Xapian::Database combined;
   std::vector<Shard> shards;
+  Indexers indexers;
   for (const auto& source : sources) {
+    indexers[source.store_id] = source.indexer;
     for (const auto& dir : source.indexer->indexDirectories(request.archives)) {
       try {
         combined.add_database(Xapian::Database(dir));
@@ -123,7 +126,7 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     if (!mset) return mset.error();
     results.total = static_cast<std::int64_t>(mset->get_matches_estimated());
     results.total_is_estimate = mset->get_matches_lower_bound() != mset->get_matches_upper_bound();
-    auto hits = resolve(*mset, shards, request.archives);
+    auto hits = resolve(*mset, shards, indexers, request.archives, 0, mset->size());
     if (!hits) return hits.error();
     results.hits = std::move(*hits);
     return results;
@@ -137,14 +140,13 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   std::vector<SearchHitInfo> verified;
   std::size_t checked = 0, next = 0;
   while (verified.size() < wanted && next < mset->size() && checked < wanted + kMaxChecks) {
-    auto candidates = resolve(*mset, shards, request.archives, next, kCheckWindow);
+    auto candidates = resolve(*mset, shards, indexers, request.archives, next, kCheckWindow);
     if (!candidates) return candidates.error();
     next += kCheckWindow;
     for (auto& c : *candidates) {
       if (verified.size() >= wanted) break;
       ++checked;
-      auto indexer = std::find_if(shards.begin(), shards.end(), [&](const Shard& s) { return s.store_id == c.store_id; });
-      auto match = indexer->indexer->matches(c.message, query->exact, query->has_negated_phrase);
+      auto match = indexers.at(c.store_id)->matches(c.message, query->exact, query->has_negated_phrase);
       if (!match) return match.error();
       if (*match) verified.push_back(std::move(c));
     }

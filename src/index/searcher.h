@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,8 @@ namespace spe::index {
 
 struct SearchRequest {
   std::string query;
-  std::vector<std::string> archives;  // the archives the caller may read
+  // The archives the caller may read; none = every archive (archive admins).
+  std::optional<std::vector<std::string>> archives;
   bool by_date = true;                // else by relevance
   std::size_t offset = 0;
   std::size_t limit = 50;

@@ -10,6 +10,7 @@
 #include <future>
 
 #include "common/logging.h"
+#include "store/append_file.h"
 
 namespace spe::index {
 namespace fs = std::filesystem;
@@ -92,6 +93,8 @@ void StoreIndexer::start() {
   stopping_ = false;
   auto through = store_->indexedThrough();
   indexed_through_ = through ? *through : 0;
+  auto selected = store_->indexNeedsRebuild();
+  selected_ = selected && *selected;
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -115,17 +118,8 @@ void StoreIndexer::wake() {
 }
 
 IndexerState StoreIndexer::state() {
-  IndexerState s;
-  auto last = store_->lastMessageId();
-  auto selected = store_->indexNeedsRebuild();
   std::lock_guard lock(mutex_);
-  s.running = thread_.joinable() && !stopping_;
-  s.broken = broken_;
-  s.error = error_;
-  s.indexed_through = indexed_through_;
-  s.last_message = last ? *last : 0;
-  s.needs_rebuild = broken_ || (selected && *selected);
-  return s;
+  return IndexerState{broken_, broken_ || selected_, error_};
 }
 
 void StoreIndexer::loop() {
@@ -133,11 +127,9 @@ void StoreIndexer::loop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     if (pause_requests_ > 0 || broken_) {
-      if (uncommitted_ > 0 && !broken_) {
-        lock.unlock();
-        if (const auto permit = settings_->writePermit()) (void)commitLive();  // else it is done again later
-        lock.lock();
-      }
+      lock.unlock();
+      commitIfPermitted();
+      lock.lock();
       live_.clear();
       uncommitted_ = 0;
       paused_ = true;
@@ -178,11 +170,9 @@ void StoreIndexer::loop() {
       woken_ = false;
     }
   }
-  if (uncommitted_ > 0 && !broken_) {  // a clean stop keeps what was done (unless frozen)
-    lock.unlock();
-    if (const auto permit = settings_->writePermit()) (void)commitLive();
-    lock.lock();
-  }
+  lock.unlock();
+  commitIfPermitted();  // a clean stop keeps what was done
+  lock.lock();
   live_.clear();
   paused_ = true;
   progress_.notify_all();
@@ -208,6 +198,16 @@ Result<bool> StoreIndexer::round() {
     SPE_TRY(commitLive());
   }
   return worked;
+}
+
+void StoreIndexer::commitIfPermitted() {
+  bool broken = false;
+  {
+    std::lock_guard lock(mutex_);
+    broken = broken_;
+  }
+  if (uncommitted_ == 0 || broken) return;
+  if (const auto permit = settings_->writePermit()) (void)commitLive();  // frozen: the work is done again later
 }
 
 Status StoreIndexer::commitLive() {
@@ -293,12 +293,11 @@ Result<std::int64_t> StoreIndexer::indexMessages(IndexMap& indexes, const std::s
   struct Join {
     std::vector<std::thread>& threads;
     std::atomic<bool>& stop;
-    std::vector<std::promise<Prepared>>& promises;
     ~Join() {
       stop = true;
       for (auto& t : threads) t.join();
     }
-  } join{workers, stop, promises};
+  } join{workers, stop};
   std::int64_t last = after;
   for (std::size_t i = 0; i < n; ++i) {
     Prepared p = ready[i].get();
@@ -352,6 +351,7 @@ void StoreIndexer::markBroken(const Error& error) {
   {
     std::lock_guard lock(mutex_);
     broken_ = true;
+    selected_ = true;
     error_ = error.message;
   }
   progress_.notify_all();
@@ -455,11 +455,9 @@ void StoreIndexer::compactGrown() {
   constexpr std::int64_t kMinimum = 8 << 20;
   std::error_code ec;
   for (fs::directory_iterator it(store_->indexDirectory(), ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_directory() || !fs::exists(it->path() / "iamglass")) continue;
-    std::int64_t size = 0;
-    for (fs::directory_iterator f(it->path(), ec), fend; !ec && f != fend; f.increment(ec)) {
-      if (f->is_regular_file()) size += static_cast<std::int64_t>(f->file_size());
-    }
+    std::error_code dec;
+    if (!it->is_directory(dec) || !fs::exists(it->path() / "iamglass", dec)) continue;
+    const std::int64_t size = store::treeBytes(it->path());
     // The size after the last compaction is kept next to the index.
     const fs::path mark = it->path() / "spe-compacted-size";
     auto& last = compact_sizes_[it->path().string()];
@@ -480,23 +478,32 @@ void StoreIndexer::compactGrown() {
       last = size;
       continue;
     }
-    std::int64_t after = 0;
-    for (fs::directory_iterator f(it->path(), ec), fend; !ec && f != fend; f.increment(ec)) {
-      if (f->is_regular_file()) after += static_cast<std::int64_t>(f->file_size());
-    }
+    const std::int64_t after = store::treeBytes(it->path());
     logger("index")->info("compacted {} from {} to {} bytes", it->path().string(), size, after);
     last = std::max(after, kMinimum);
     std::ofstream(mark) << after;
   }
 }
 
-Status StoreIndexer::select() { return store_->setIndexNeedsRebuild(true); }
+Status StoreIndexer::select() {
+  SPE_TRY(store_->setIndexNeedsRebuild(true));
+  std::lock_guard lock(mutex_);
+  selected_ = true;
+  return okStatus();
+}
 
-std::vector<std::string> StoreIndexer::indexDirectories(const std::vector<std::string>& archives) const {
+std::vector<std::string> StoreIndexer::indexDirectories(const std::optional<std::vector<std::string>>& archives) const {
   std::vector<std::string> out;
-  for (const auto& a : archives) {
+  std::error_code ec;
+  if (!archives) {
+    for (fs::directory_iterator it(store_->indexDirectory(), ec), end; !ec && it != end; it.increment(ec)) {
+      std::error_code fec;
+      if (fs::exists(it->path() / "iamglass", fec)) out.push_back(it->path().string());
+    }
+    return out;
+  }
+  for (const auto& a : *archives) {
     const std::string dir = store_->indexDirectory() + "/" + directoryName(a);
-    std::error_code ec;
     if (fs::exists(dir + "/iamglass", ec)) out.push_back(dir);
   }
   return out;
@@ -504,36 +511,37 @@ std::vector<std::string> StoreIndexer::indexDirectories(const std::vector<std::s
 
 Status StoreIndexer::rebuild(const store::OperationControl& control) {
   std::lock_guard one(rebuild_mutex_);
-  pause();
-  struct Resume {
-    StoreIndexer* s;
-    ~Resume() { s->resume(); }
-  } resume_after{this};
+  const Paused paused(*this);
   const std::string live = store_->indexDirectory();
   const std::string building = live + ".rebuild";
   std::error_code ec;
   fs::remove_all(building, ec);
+  IndexMap indexes;
+  struct Discard {  // every way out before the swap drops the half-built indexes
+    IndexMap& indexes;
+    const std::string& building;
+    bool keep = false;
+    ~Discard() {
+      if (keep) return;
+      indexes.clear();
+      std::error_code e;
+      fs::remove_all(building, e);
+    }
+  } discard{indexes, building};
   auto queue_start = store_->lastQueueEntry();
   if (!queue_start) return queue_start.error();
   auto last = store_->lastMessageId();
   if (!last) return last.error();
-  IndexMap indexes;
+  const Error cancelled = makeError(ErrorCode::kCancelled, "The rebuild of the search indexes of '" +
+                                                               store_->directory() +
+                                                               "' was cancelled; the old indexes stay in use.");
   std::int64_t at = 0;
   for (;;) {
-    if (control.stop()) {
-      indexes.clear();
-      fs::remove_all(building, ec);
-      return makeError(ErrorCode::kCancelled, "The rebuild of the search indexes of '" + store_->directory() +
-                                                  "' was cancelled; the old indexes stay in use.");
-    }
+    if (control.stop()) return cancelled;
     const auto permit = permitUnless(*settings_, control.cancelled);
-    if (!permit) continue;  // cancelled while frozen: handled above
+    if (!permit) return cancelled;
     auto next = indexMessages(indexes, building, at, options_.batch);
-    if (!next) {
-      indexes.clear();
-      fs::remove_all(building, ec);
-      return next.error();
-    }
+    if (!next) return next.error();
     if (*next == at) break;
     at = *next;
     SPE_TRY(commitAll(indexes));
@@ -542,11 +550,7 @@ Status StoreIndexer::rebuild(const store::OperationControl& control) {
                    "Indexing message " + std::to_string(at) + " of " + std::to_string(total));
   }
   const auto permit = permitUnless(*settings_, control.cancelled);
-  if (!permit) {
-    indexes.clear();
-    fs::remove_all(building, ec);
-    return makeError(ErrorCode::kCancelled, "The rebuild of the search indexes was cancelled.");
-  }
+  if (!permit) return cancelled;
   SPE_TRY(commitAll(indexes));
   indexes.clear();
   fs::create_directories(building, ec);
@@ -563,6 +567,7 @@ Status StoreIndexer::rebuild(const store::OperationControl& control) {
   }
   fs::rename(building, live, ec);
   if (ec) return makeError(ErrorCode::kIo, "Cannot put the rebuilt search indexes in place: " + ec.message() + ".");
+  discard.keep = true;
   fs::remove_all(old, ec);
   SPE_TRY(store_->saveIndexProgress(at, *queue_start));
   SPE_TRY(store_->setIndexNeedsRebuild(false));
@@ -570,6 +575,7 @@ Status StoreIndexer::rebuild(const store::OperationControl& control) {
     std::lock_guard lock(mutex_);
     indexed_through_ = at;
     broken_ = false;
+    selected_ = false;
     error_.clear();
   }
   control.report(100, "Rebuilt the search indexes of " + std::to_string(at) + " messages");
@@ -587,11 +593,7 @@ Result<std::vector<std::string>> StoreIndexer::verify(const store::OperationCont
     if (!q || *q == 0) break;
     std::this_thread::sleep_for(options_.idle_poll);
   }
-  pause();
-  struct Resume {
-    StoreIndexer* s;
-    ~Resume() { s->resume(); }
-  } resume_after{this};
+  const Paused paused(*this);
   auto through = store_->indexedThrough();
   if (!through) return through.error();
   auto counts = store_->messageCountsByArchive(*through);
@@ -636,6 +638,7 @@ Result<std::vector<std::string>> StoreIndexer::verify(const store::OperationCont
     (void)store_->setIndexNeedsRebuild(true);
     std::lock_guard lock(mutex_);
     broken_ = true;
+    selected_ = true;
     error_ = problems.front();
   }
   return problems;

@@ -79,12 +79,9 @@ struct IndexerOptions {
 };
 
 struct IndexerState {
-  bool running = false;
-  bool broken = false;           // indexing stopped: the index needs a rebuild
-  bool needs_rebuild = false;    // broken or selected for rebuild
-  std::string error;             // why it is broken
-  std::int64_t indexed_through = 0;
-  std::int64_t last_message = 0;
+  bool broken = false;         // indexing stopped: the index needs a rebuild
+  bool needs_rebuild = false;  // broken or selected for rebuild
+  std::string error;           // why it is broken
 };
 
 struct IndexNote {
@@ -128,8 +125,9 @@ class StoreIndexer {
   // only when that does not match.
   Result<bool> matches(const store::MessageInfo& message, const Xapian::Query& exact, bool all_text = true);
 
-  // The directories of the indexes of these archives that exist.
-  std::vector<std::string> indexDirectories(const std::vector<std::string>& archives) const;
+  // The directories of the indexes of these archives that exist (none =
+  // every index of the store).
+  std::vector<std::string> indexDirectories(const std::optional<std::vector<std::string>>& archives) const;
   // Directory name of an archive's index (names are escaped).
   static std::string directoryName(const std::string& archive);
   // Rewrites an index compactly (Xapian compaction) and swaps it in; the
@@ -155,6 +153,16 @@ class StoreIndexer {
   // Stops the loop between rounds (and closes its indexes) / lets it go on.
   void pause();
   void resume();
+  struct Paused {  // pauses the loop for its lifetime
+    explicit Paused(StoreIndexer& s) : indexer(s) { indexer.pause(); }
+    ~Paused() { indexer.resume(); }
+    Paused(const Paused&) = delete;
+    Paused& operator=(const Paused&) = delete;
+    StoreIndexer& indexer;
+  };
+  // Commits the live indexes unless nothing is pending, the index is
+  // broken or the instance is frozen (loop thread).
+  void commitIfPermitted();
 
   std::shared_ptr<store::ArchiveStore> store_;
   std::shared_ptr<IndexSettings> settings_;
@@ -168,6 +176,7 @@ class StoreIndexer {
   int pause_requests_ = 0;
   bool paused_ = false;
   bool broken_ = false;
+  bool selected_ = false;  // the store's indexNeedsRebuild, kept here
   std::string error_;
   std::int64_t indexed_through_ = 0;
   std::deque<IndexNote> notes_;

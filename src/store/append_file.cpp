@@ -151,4 +151,14 @@ Status writeFileAtomic(const std::string& path, std::string_view data, unsigned 
   return syncDirectory(std::filesystem::path(path).parent_path().string());
 }
 
+std::int64_t treeBytes(const std::string& dir) {
+  std::int64_t total = 0;
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code fec;
+    if (it->is_regular_file(fec)) total += static_cast<std::int64_t>(it->file_size(fec));
+  }
+  return total;
+}
+
 }  // namespace spe::store

@@ -20,15 +20,6 @@ std::int64_t fileSize(const fs::path& p) {
   return ec ? 0 : static_cast<std::int64_t>(n);
 }
 
-std::int64_t treeSize(const fs::path& p) {
-  std::int64_t total = 0;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code fec;
-    if (it->is_regular_file(fec)) total += static_cast<std::int64_t>(it->file_size(fec));
-  }
-  return total;
-}
 
 }  // namespace
 
@@ -281,8 +272,8 @@ Result<StoreStatistics> ArchiveStore::statistics() const {
 
 StoreSizes ArchiveStore::sizes() const {
   const fs::path d(directory_);
-  return StoreSizes{fileSize(d / kDatabaseFile), treeSize(d / "Content"), treeSize(d / "Index"),
-                    treeSize(d / "Recovery")};
+  return StoreSizes{fileSize(d / kDatabaseFile), treeBytes(d / "Content"), treeBytes(d / "Index"),
+                    treeBytes(d / "Recovery")};
 }
 
 }  // namespace spe::store

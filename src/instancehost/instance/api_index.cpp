@@ -3,7 +3,6 @@
 // instance's search over the archives a user may read (searchArchives),
 // used by the end-user access paths.
 #include <algorithm>
-#include <set>
 
 #include "index/searcher.h"
 #include "instancehost/instance/instance_api.h"
@@ -12,20 +11,6 @@ namespace spe::instance {
 namespace {
 
 constexpr const char* kIndexSetting = "indexConfiguration";
-
-// Every user archive that has mail in a loaded store, or a user.
-Result<std::vector<std::string>> allArchives(InstanceContext& ctx) {
-  std::set<std::string> names;
-  auto users = ctx.users.list();
-  if (!users) return users.error();
-  for (const auto& u : *users) names.insert(u.name);
-  for (const auto& [id, s] : ctx.stores.loaded()) {
-    auto paths = s->folderPaths();
-    if (!paths) return paths.error();
-    for (const auto& p : *paths) names.insert(store::archiveOf(p));
-  }
-  return std::vector<std::string>(names.begin(), names.end());
-}
 
 }  // namespace
 
@@ -39,12 +24,13 @@ Status loadIndexConfiguration(InstanceMasterDb& db, index::IndexSettings& settin
   return okStatus();
 }
 
-Result<std::vector<std::string>> readableArchives(InstanceContext& ctx, const std::string& user_name) {
-  if (user_name == UserDirectory::archiveAdmin().name) return allArchives(ctx);
+Result<std::optional<std::vector<std::string>>> readableArchives(InstanceContext& ctx, const std::string& user_name) {
+  using Archives = std::optional<std::vector<std::string>>;
+  if (user_name == UserDirectory::archiveAdmin().name) return Archives();  // every archive
   auto user = ctx.users.get(user_name);
   if (!user) return user.error();
   if (std::find(user->privileges.begin(), user->privileges.end(), "admin") != user->privileges.end()) {
-    return allArchives(ctx);
+    return Archives();
   }
   std::vector<std::string> out{user->name};
   auto grants = ctx.users.grants(user->name);
@@ -52,7 +38,7 @@ Result<std::vector<std::string>> readableArchives(InstanceContext& ctx, const st
   for (const auto& g : *grants) {
     if (std::find(g.privileges.begin(), g.privileges.end(), "read") != g.privileges.end()) out.push_back(g.folder);
   }
-  return out;
+  return Archives(std::move(out));
 }
 
 Result<Json> searchArchives(InstanceContext& ctx, const Json& params) {

@@ -79,8 +79,8 @@ void registerIndexFunctions(InstanceApi& api);
 
 // Applies the stored index configuration (at start).
 Status loadIndexConfiguration(InstanceMasterDb& db, index::IndexSettings& settings);
-// The archives `user_name` may read (all of them for archive admins).
-Result<std::vector<std::string>> readableArchives(InstanceContext& ctx, const std::string& user_name);
+// The archives `user_name` may read; none = every archive (archive admins).
+Result<std::optional<std::vector<std::string>>> readableArchives(InstanceContext& ctx, const std::string& user_name);
 // The instance's search (RPC method "search"): {userName, query, sort
 // (date|relevance), offset, limit, zoneOffsetSeconds} → {total, hits, …}.
 Result<Json> searchArchives(InstanceContext& ctx, const Json& params);
