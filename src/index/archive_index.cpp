@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "common/text.h"
+#include "index/dead_documents.h"
 #include <cctype>
 
 namespace spe::index {
@@ -85,12 +86,14 @@ std::vector<std::string> ArchiveIndex::addressTerms(const std::string& prefix, c
   return out;
 }
 
-ArchiveIndex::ArchiveIndex(std::unique_ptr<Xapian::WritableDatabase> db) : db_(std::move(db)) {}
+ArchiveIndex::ArchiveIndex(std::unique_ptr<Xapian::WritableDatabase> db) : db_(std::move(db)) {
+  for (Xapian::docid d : deadDocuments(*db_)) dead_.insert(d);
+}
 ArchiveIndex::~ArchiveIndex() = default;
 
 Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& directory) {
   try {
-    auto db = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN);
+    auto db = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_TERMLIST);
     return std::unique_ptr<ArchiveIndex>(new ArchiveIndex(std::move(db)));
   } catch (const Xapian::Error& e) {
     return xapianError("Cannot open the search index '" + directory + "'.", e);
@@ -128,11 +131,30 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
   return doc;
 }
 
-Status ArchiveIndex::add(const IndexedMessage& m) { return addDocument(m.message_id, makeDocument(m, false)); }
+Status ArchiveIndex::add(const IndexedMessage& m) {
+  return addDocument(m.message_id, m.folder, makeDocument(m, false));
+}
 
-Status ArchiveIndex::addDocument(std::int64_t message_id, const Xapian::Document& document) {
+std::vector<unsigned> ArchiveIndex::liveDocuments(std::int64_t message_id) const {
+  std::vector<unsigned> out;
+  const std::string term = idTerm(message_id);
+  for (auto p = db_->postlist_begin(term); p != db_->postlist_end(term); ++p) {
+    if (!dead_.count(*p)) out.push_back(*p);
+  }
+  return out;
+}
+
+Status ArchiveIndex::addDocument(std::int64_t message_id, const std::string& folder, const Xapian::Document& document) {
   try {
-    db_->replace_document(idTerm(message_id), document);
+    const std::string folder_term = "P" + asciiLower(folder);
+    for (Xapian::docid d : liveDocuments(message_id)) {
+      auto in_folder = db_->postlist_begin(folder_term);
+      in_folder.skip_to(d);
+      if (in_folder != db_->postlist_end(folder_term) && *in_folder == d) return okStatus();  // already there
+      dead_.insert(d);
+      dead_changed_ = true;
+    }
+    db_->add_document(document);
     return okStatus();
   } catch (const Xapian::Error& e) {
     return xapianError("Cannot index message " + std::to_string(message_id) + ".", e);
@@ -141,7 +163,10 @@ Status ArchiveIndex::addDocument(std::int64_t message_id, const Xapian::Document
 
 Status ArchiveIndex::remove(std::int64_t message_id) {
   try {
-    db_->delete_document(idTerm(message_id));
+    for (Xapian::docid d : liveDocuments(message_id)) {
+      dead_.insert(d);
+      dead_changed_ = true;
+    }
     return okStatus();
   } catch (const Xapian::Error& e) {
     return xapianError("Cannot remove message " + std::to_string(message_id) + " from the index.", e);
@@ -150,46 +175,27 @@ Status ArchiveIndex::remove(std::int64_t message_id) {
 
 bool ArchiveIndex::contains(std::int64_t message_id) const {
   try {
-    return db_->term_exists(idTerm(message_id));
+    return !liveDocuments(message_id).empty();
   } catch (const Xapian::Error&) {
     return false;  // the next write reports the problem
   }
 }
 
-Status ArchiveIndex::moveTo(std::int64_t message_id, ArchiveIndex& target, const std::string& folder) {
-  try {
-    Xapian::PostingIterator p = db_->postlist_begin(idTerm(message_id));
-    if (p == db_->postlist_end(idTerm(message_id))) return okStatus();
-    Xapian::Document doc = db_->get_document(*p);
-    std::vector<std::string> old_folders;
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-      if (!(*t).empty() && (*t)[0] == 'P') old_folders.push_back(*t);
-    }
-    for (const auto& t : old_folders) doc.remove_term(t);
-    doc.add_boolean_term("P" + asciiLower(folder));
-    // A copy with its terms, positions, values and data.
-    Xapian::Document copy;
-    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-      for (auto pos = t.positionlist_begin(); pos != t.positionlist_end(); ++pos) copy.add_posting(*t, *pos, 0);
-      copy.add_term(*t, t.get_wdf());
-    }
-    for (auto v = doc.values_begin(); v != doc.values_end(); ++v) copy.add_value(v.get_valueno(), *v);
-    copy.set_data(doc.get_data());
-    if (&target != this) db_->delete_document(idTerm(message_id));
-    target.db_->replace_document(idTerm(message_id), copy);
-    return okStatus();
-  } catch (const Xapian::Error& e) {
-    return xapianError("Cannot move message " + std::to_string(message_id) + " in the index.", e);
-  }
-}
-
 Status ArchiveIndex::commit() {
   try {
+    if (dead_changed_) {
+      db_->set_metadata(kDeadDocumentsKey, encodeDeadDocuments(std::vector<Xapian::docid>(dead_.begin(), dead_.end())));
+    }
     db_->commit();
+    dead_changed_ = false;
     return okStatus();
   } catch (const Xapian::Error& e) {
     return xapianError("Cannot commit the search index.", e);
   }
+}
+
+bool ArchiveIndex::needsPurge() const {
+  return dead_.size() >= kPurgeMinimum && dead_.size() * 4 >= db_->get_doccount();
 }
 
 std::vector<std::string> ArchiveIndex::termsStartingWith(const std::string& prefix, std::size_t limit) const {
@@ -200,16 +206,18 @@ std::vector<std::string> ArchiveIndex::termsStartingWith(const std::string& pref
   return out;
 }
 
-std::int64_t ArchiveIndex::documentCount() const { return static_cast<std::int64_t>(db_->get_doccount()); }
+std::int64_t ArchiveIndex::documentCount() const {
+  return static_cast<std::int64_t>(db_->get_doccount()) - static_cast<std::int64_t>(dead_.size());
+}
 
 Result<std::vector<SearchHit>> ArchiveIndex::search(const Xapian::Query& query, std::size_t offset, std::size_t limit,
                                                     bool by_date, std::int64_t* total) const {
   try {
     Xapian::Enquire enquire(*db_);
-    enquire.set_query(query);
+    enquire.set_query(withoutDeadDocuments(query));
     if (by_date) enquire.set_sort_by_value_then_relevance(0, true);
-    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(offset),
-                                         static_cast<Xapian::doccount>(limit), 10000);
+    Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(offset), static_cast<Xapian::doccount>(limit),
+                                         10000);
     if (total) *total = static_cast<std::int64_t>(mset.get_matches_estimated());
     std::vector<SearchHit> hits;
     for (auto it = mset.begin(); it != mset.end(); ++it) {

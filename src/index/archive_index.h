@@ -10,13 +10,17 @@
 // their English and German stems as "Z" terms where a stem differs from the
 // word, so "Verbindung" finds "Verbindungen". No positions are stored (a
 // third of the size and the time): a phrase is looked up as its words and
-// each candidate is checked against the message (searcher.cpp).
+// each candidate is checked against the message (searcher.cpp). No
+// termlist is stored either (more than half of what is left): documents
+// that leave the index are marked dead instead of deleted
+// (dead_documents.h).
 // Values: 0 message date, 1 size (sortable_serialise).
 // Thread safety: one writer per index; searching from one thread at a time.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,18 +56,24 @@ class ArchiveIndex {
   ArchiveIndex& operator=(const ArchiveIndex&) = delete;
 
   Status add(const IndexedMessage& message);
-  // Adds (or replaces) a message's document made by makeDocument().
-  Status addDocument(std::int64_t message_id, const Xapian::Document& document);
+  // Adds a message's document made by makeDocument(); a document the
+  // message had before is marked dead, unless it is in the same folder
+  // (then it is the same document: messages never change).
+  Status addDocument(std::int64_t message_id, const std::string& folder, const Xapian::Document& document);
   // The document of a message: with positions for checking phrases (the
   // stored index keeps none).
   static Xapian::Document makeDocument(const IndexedMessage& message, bool positions);
+  // Marks the message's document dead.
   Status remove(std::int64_t message_id);
   bool contains(std::int64_t message_id) const;
-  // Moves a document into `target` (which may be this index) under a new
-  // folder, without extracting the message again.
-  Status moveTo(std::int64_t message_id, ArchiveIndex& target, const std::string& folder);
+  // Commits the documents and the dead set together.
   Status commit();
+  // Live documents.
   std::int64_t documentCount() const;
+  // True when so many documents are dead (a quarter, and at least
+  // kPurgeMinimum) that the index should be rebuilt without them.
+  bool needsPurge() const;
+  static constexpr std::size_t kPurgeMinimum = 1000;
 
   // Runs a Xapian query; newest first (by_date) or by relevance.
   Result<std::vector<SearchHit>> search(const Xapian::Query& query, std::size_t offset, std::size_t limit,
@@ -78,7 +88,11 @@ class ArchiveIndex {
 
  private:
   explicit ArchiveIndex(std::unique_ptr<Xapian::WritableDatabase> db);
+  // The live documents of a message (normally one, or none).
+  std::vector<unsigned> liveDocuments(std::int64_t message_id) const;
   std::unique_ptr<Xapian::WritableDatabase> db_;
+  std::set<unsigned> dead_;  // committed and pending
+  bool dead_changed_ = false;
 };
 
 }  // namespace spe::index

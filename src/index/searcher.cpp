@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "index/dead_documents.h"
 #include "index/query_language.h"
 
 namespace spe::index {
@@ -100,7 +101,7 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   if (shards.empty()) return results;
 
   Xapian::Enquire enquire(combined);
-  enquire.set_query(query->index);
+  enquire.set_query(withoutDeadDocuments(query->index));
   if (request.by_date) {
     // Newest first needs no relevance: the boolean weight saves scoring
     // every match.

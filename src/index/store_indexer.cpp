@@ -10,6 +10,7 @@
 #include <future>
 
 #include "common/logging.h"
+#include "index/dead_documents.h"
 #include "store/append_file.h"
 
 namespace spe::index {
@@ -212,6 +213,20 @@ void StoreIndexer::commitIfPermitted() {
 
 Status StoreIndexer::commitLive() {
   SPE_TRY(commitAll(live_));
+  for (const auto& [archive, index] : live_) {
+    bool selected = false;
+    {
+      std::lock_guard lock(mutex_);
+      selected = selected_;
+    }
+    if (!selected && index->needsPurge()) {
+      // Dead documents take space and time until a rebuild drops them; the
+      // store is selected for RebuildSelectedStoreIndexes.
+      logger("index")->warn("{}: the search index of archive '{}' holds many dead documents (deleted or moved "
+                            "messages); selected for a rebuild", store_->directory(), archive);
+      SPE_TRY(select());
+    }
+  }
   SPE_TRY(store_->saveIndexProgress(pending_through_, pending_queue_));
   uncommitted_ = 0;
   last_commit_ = std::chrono::steady_clock::now();
@@ -260,22 +275,19 @@ constexpr int kPreparers = 2;
 
 }  // namespace
 
-Status StoreIndexer::indexOne(IndexMap& indexes, const std::string& base, const store::IndexFeedMessage& m,
-                              const ExtractOptions& options) {
-  Prepared p = prepare(*store_, m, options);
-  for (auto& n : p.notes) addNote(m.id, std::move(n));
-  auto index = indexFor(indexes, base, store::archiveOf(m.folder));
-  if (!index) return index.error();
-  return (*index)->addDocument(m.id, p.doc);
-}
-
 Result<std::int64_t> StoreIndexer::indexMessages(IndexMap& indexes, const std::string& base, std::int64_t after,
                                                  std::size_t limit) {
   auto batch = store_->messagesAfter(after, limit);
   if (!batch) return batch.error();
-  if (batch->empty()) return after;
+  SPE_TRY(indexBatch(indexes, base, *batch));
+  return batch->empty() ? after : batch->back().id;
+}
+
+Status StoreIndexer::indexBatch(IndexMap& indexes, const std::string& base,
+                                const std::vector<store::IndexFeedMessage>& batch) {
+  if (batch.empty()) return okStatus();
   const ExtractOptions options = settings_->extractOptions();
-  const std::size_t n = batch->size();
+  const std::size_t n = batch.size();
   std::vector<std::promise<Prepared>> promises(n);
   std::vector<std::future<Prepared>> ready;
   ready.reserve(n);
@@ -286,7 +298,7 @@ Result<std::int64_t> StoreIndexer::indexMessages(IndexMap& indexes, const std::s
   for (int w = 0; w < kPreparers; ++w) {
     workers.emplace_back([&] {
       for (std::size_t i; !stop.load() && (i = next.fetch_add(1)) < n;) {
-        promises[i].set_value(prepare(*store_, (*batch)[i], options));
+        promises[i].set_value(prepare(*store_, batch[i], options));
       }
     });
   }
@@ -298,45 +310,39 @@ Result<std::int64_t> StoreIndexer::indexMessages(IndexMap& indexes, const std::s
       for (auto& t : threads) t.join();
     }
   } join{workers, stop};
-  std::int64_t last = after;
   for (std::size_t i = 0; i < n; ++i) {
     Prepared p = ready[i].get();
-    const auto& m = (*batch)[i];
+    const auto& m = batch[i];
     for (auto& note : p.notes) addNote(m.id, std::move(note));
     auto index = indexFor(indexes, base, store::archiveOf(m.folder));
     if (!index) return index.error();
-    SPE_TRY((*index)->addDocument(m.id, p.doc));
-    last = m.id;
+    SPE_TRY((*index)->addDocument(m.id, m.folder, p.doc));
   }
-  return last;
+  return okStatus();
 }
 
 Status StoreIndexer::handleQueue(IndexMap& indexes, const std::vector<store::IndexQueueEntry>& queue,
                                  std::int64_t through) {
+  // Every change takes the message out of the index it was in; messages
+  // that still exist (moved, renamed) and whose turn has passed are
+  // indexed again where they are now (without a termlist there is no
+  // document to copy: the text is extracted again).
   const std::string base = store_->indexDirectory();
+  std::vector<std::int64_t> again;
   for (const auto& e : queue) {
     auto old_index = indexFor(indexes, base, e.old_archive);
     if (!old_index) return old_index.error();
-    if (!e.folder) {  // deleted
-      SPE_TRY((*old_index)->remove(e.message_id));
-      continue;
-    }
-    auto target = indexFor(indexes, base, store::archiveOf(*e.folder));
-    if (!target) return target.error();
-    if ((*old_index)->contains(e.message_id)) {
-      SPE_TRY((*old_index)->moveTo(e.message_id, **target, *e.folder));
-    } else if ((*target)->contains(e.message_id)) {
-      SPE_TRY((*target)->moveTo(e.message_id, **target, *e.folder));
-    } else if (e.message_id <= through) {
-      // Indexed nowhere although its turn has passed: index it again.
-      auto fresh = store_->messagesAfter(e.message_id - 1, 1);
-      if (!fresh) return fresh.error();
-      if (!fresh->empty() && (*fresh)[0].id == e.message_id) {
-        SPE_TRY(indexOne(indexes, base, (*fresh)[0], settings_->extractOptions()));
-      }
-    }
+    SPE_TRY((*old_index)->remove(e.message_id));
+    if (e.folder && e.message_id <= through) again.push_back(e.message_id);
   }
-  return okStatus();
+  std::sort(again.begin(), again.end());
+  again.erase(std::unique(again.begin(), again.end()), again.end());
+  if (again.empty()) return okStatus();
+  auto infos = store_->messagesById(again);
+  if (!infos) return infos.error();
+  std::vector<store::IndexFeedMessage> batch;
+  for (const auto& m : *infos) batch.push_back({m.id, m.folder, m.date, m.size, m.content});
+  return indexBatch(indexes, base, batch);
 }
 
 Status StoreIndexer::commitAll(IndexMap& indexes) {
@@ -617,7 +623,8 @@ Result<std::vector<std::string>> StoreIndexer::verify(const store::OperationCont
         continue;
       }
       Xapian::Database db(it->path().string());
-      const auto docs = static_cast<std::int64_t>(db.get_doccount());
+      const auto docs = static_cast<std::int64_t>(db.get_doccount()) -
+                        static_cast<std::int64_t>(deadDocuments(db).size());
       const std::int64_t want = archive.empty() ? 0 : expected[archive];
       expected.erase(archive);
       if (docs != want) {

@@ -144,8 +144,9 @@ class StoreIndexer {
   // returns the last id handled.
   Result<std::int64_t> indexMessages(IndexMap& indexes, const std::string& base, std::int64_t after,
                                      std::size_t limit);
-  Status indexOne(IndexMap& indexes, const std::string& base, const store::IndexFeedMessage& m,
-                  const ExtractOptions& options);
+  // Reads, extracts and indexes these messages (two threads prepare while
+  // this one writes).
+  Status indexBatch(IndexMap& indexes, const std::string& base, const std::vector<store::IndexFeedMessage>& batch);
   Status handleQueue(IndexMap& indexes, const std::vector<store::IndexQueueEntry>& queue, std::int64_t through);
   static Status commitAll(IndexMap& indexes);
   void markBroken(const Error& error);

@@ -116,6 +116,7 @@ def main():
     ap.add_argument("--messages", type=int, default=1000000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--skip-notmuch", action="store_true")
+    ap.add_argument("--kinds", help="only these query kinds, comma-separated (e.g. phrase,not)")
     args = ap.parse_args()
     p = Platform()
     try:
@@ -123,6 +124,8 @@ def main():
         raw = corpus.write_maildir(p.path("maildir"), args.messages)
         subprocess.run(["cp", "-al", p.path("maildir"), p.path("notmuch-mail")], check=True)
         qs = queries(corpus.base_messages(), args.queries)
+        if args.kinds:
+            qs = [q for q in qs if q[2] in args.kinds.split(",")]
         pid = maildir_instance(p, "search", p.path("maildir"))
         say("archiving and indexing ...")
         t0 = time.perf_counter()

@@ -6,7 +6,11 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include "index/dead_documents.h"
 #include "index/query_language.h"
+#include "index/store_indexer.h"
+
+#include <filesystem>
 #include "test_dir.h"
 
 namespace spe::index {
@@ -96,12 +100,40 @@ TEST_F(ArchiveIndexTest, ReindexReplacesAndRemoveDeletes) {
   again.message_id = 1;
   again.folder = "jdoe/Moved";
   again.text.subject = "Neue Verbindungen";
-  ASSERT_TRUE(index->add(again).ok());
+  ASSERT_TRUE(index->add(again).ok());  // the old document is dead, the new one found
   ASSERT_TRUE(index->remove(2).ok());
   ASSERT_TRUE(index->commit().ok());
   EXPECT_EQ(index->documentCount(), 1);
   EXPECT_EQ(ids(*index, Xapian::Query("Pjdoe/moved")), (std::vector<std::int64_t>{1}));
   EXPECT_TRUE(ids(*index, Xapian::Query("Pjdoe/inbox")).empty());
+}
+
+TEST_F(ArchiveIndexTest, NoTermlistAndDeadDocumentsStayDeadAcrossReopenAndCompaction) {
+  EXPECT_FALSE(std::filesystem::exists(dir / "idx/termlist.glass")) << "the index keeps no termlist";
+  ASSERT_TRUE(index->remove(1).ok());
+  EXPECT_FALSE(index->contains(1));
+  ASSERT_TRUE(index->commit().ok());
+  index.reset();
+  ASSERT_TRUE(StoreIndexer::compactIndex(dir / "idx").ok());
+  auto reopened = ArchiveIndex::open(dir / "idx");
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ((*reopened)->documentCount(), 1);
+  EXPECT_FALSE((*reopened)->contains(1));
+  EXPECT_TRUE(ids(**reopened, Xapian::Query("fox")) == std::vector<std::int64_t>{2});
+  // Indexed again (moved back): found once, under its new folder.
+  messages[0].folder = "jdoe/Back";
+  ASSERT_TRUE((*reopened)->add(messages[0]).ok());
+  ASSERT_TRUE((*reopened)->add(messages[0]).ok());  // the same again changes nothing
+  ASSERT_TRUE((*reopened)->commit().ok());
+  EXPECT_EQ(ids(**reopened, Xapian::Query("fox")), (std::vector<std::int64_t>{2, 1}));
+  EXPECT_EQ((*reopened)->documentCount(), 2);
+  EXPECT_EQ(deadDocuments(Xapian::Database(dir / "idx")).size(), 1u);
+}
+
+TEST(DeadDocuments, EncodeDecodeRoundTrip) {
+  const std::vector<Xapian::docid> ids = {1, 2, 127, 128, 300, 70000, 4000000000u};
+  EXPECT_EQ(decodeDeadDocuments(encodeDeadDocuments(ids)), ids);
+  EXPECT_TRUE(decodeDeadDocuments("").empty());
 }
 
 // The query language against the same two messages.
