@@ -100,12 +100,11 @@ Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& dire
   }
 }
 
-Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positions) {
+Xapian::Document ArchiveIndex::textDocument(const MessageText& t, bool positions) {
   Xapian::Document doc;
   Xapian::TermGenerator generator;
   generator.set_document(doc);
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-  const MessageText& t = m.text;
   indexText(generator, t.subject, "S", positions);
   indexText(generator, t.body, "", positions);
   for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
@@ -116,7 +115,12 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
     indexText(generator, a.name, "A", positions);
     indexText(generator, a.text, "N", positions);
   }
-  doc = generator.get_document();
+  return generator.get_document();
+}
+
+Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positions) {
+  const MessageText& t = m.text;
+  Xapian::Document doc = textDocument(t, positions);
   addStems(doc);
   for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
                                      {"B", t.bcc}}) {

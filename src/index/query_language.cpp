@@ -191,6 +191,19 @@ Xapian::Query valueRange(unsigned slot, std::optional<std::int64_t> from, std::o
   return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(static_cast<double>(*to)));
 }
 
+// A quoted value of a text field (a quoted folder is just a value).
+bool isTextPhrase(const Token& t) {
+  return t.kind == Token::kPhrase && (t.field.empty() || t.field == "attachment" || fieldPrefixes().count(t.field) > 0);
+}
+
+// The fields a phrase is looked for in (a known field: tokenQuery checks).
+std::vector<std::string> phrasePrefixes(const std::string& field) {
+  if (field.empty()) return {"", "S", "A", "N"};  // the text fields
+  if (field == "attachment") return {"A", "N"};
+  const auto it = fieldPrefixes().find(field);
+  return it == fieldPrefixes().end() ? std::vector<std::string>{} : std::vector<std::string>{it->second};
+}
+
 // `exact`: phrases as phrases (needs positions); else as all their words.
 Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact) {
   if (t.field == "has") {
@@ -253,7 +266,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
     const auto w = words(t.text);
     if (w.empty()) return bad("an empty phrase.");
     std::vector<Xapian::Query> per_prefix;
-    for (const auto& p : (t.field.empty() ? std::vector<std::string>{"", "S", "A", "N"} : prefixes)) {
+    for (const auto& p : phrasePrefixes(t.field)) {
       std::vector<Xapian::Query> parts;
       for (const auto& x : w) parts.emplace_back(p + x);
       per_prefix.emplace_back(exact ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_AND, parts.begin(), parts.end());
@@ -310,7 +323,7 @@ Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const Term
       if (pending_or) return bad("'OR' must stand between two words.");
       // Without positions a phrase's words may occur apart: only the check
       // against the message may exclude it.
-      if (exact || t.kind != Token::kPhrase) negatives.push_back(*q);
+      if (exact || !isTextPhrase(t)) negatives.push_back(*q);
       continue;
     }
     if (pending_or) {
@@ -342,15 +355,27 @@ Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& te
   if (tokens->empty()) return bad("it is empty.");
   auto index = compileTokens(*tokens, terms, zone_offset_seconds, false);
   if (!index) return index.error();
-  CompiledQuery out{*index, *index, false};
+  CompiledQuery out;
+  out.index = *index;
+  out.exact = *index;
   for (const auto& t : *tokens) {
-    out.needs_check = out.needs_check || t.kind == Token::kPhrase;
-    out.has_negated_phrase = out.has_negated_phrase || (t.kind == Token::kPhrase && t.negated);
+    out.needs_check = out.needs_check || isTextPhrase(t);
+    out.has_negated_phrase = out.has_negated_phrase || (isTextPhrase(t) && t.negated);
   }
   if (out.needs_check) {
     auto exact = compileTokens(*tokens, terms, zone_offset_seconds, true);
     if (!exact) return exact.error();
     out.exact = *exact;
+    out.phrases_suffice = true;
+    const auto& ts = *tokens;
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      const Token& t = ts[i];
+      if (!isTextPhrase(t)) continue;
+      const bool in_or = (i > 0 && ts[i - 1].kind == Token::kOr) || (i + 1 < ts.size() && ts[i + 1].kind == Token::kOr);
+      if (t.negated || in_or) out.phrases_suffice = false;
+      out.phrases.push_back({phrasePrefixes(t.field), words(t.text)});
+    }
+    if (!out.phrases_suffice) out.phrases.clear();
   }
   return out;
 }

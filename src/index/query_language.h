@@ -30,11 +30,23 @@ using TermLister = std::function<std::vector<std::string>(const std::string& pre
 // A query for the index (phrases as all their words: the index keeps no
 // positions) and, when the query has phrases, the exact query each
 // candidate must match as a document with positions.
+// A phrase a candidate must hold: its words in order in one of the fields
+// with these prefixes ("" is the body).
+struct PhraseCheck {
+  std::vector<std::string> prefixes;
+  std::vector<std::string> words;
+};
+
 struct CompiledQuery {
   Xapian::Query index;
   Xapian::Query exact;
   bool needs_check = false;
   bool has_negated_phrase = false;  // a check must see all of a message's text
+  // When every phrase must hold (none negated or in an OR group), a
+  // candidate, which matched everything else in the index, matches when
+  // all of `phrases` hold: checked without evaluating `exact`.
+  bool phrases_suffice = false;
+  std::vector<PhraseCheck> phrases;
 };
 
 // `zone_offset_seconds` turns dates into UTC (the searcher's time zone).

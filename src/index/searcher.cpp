@@ -3,7 +3,12 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #include "index/dead_documents.h"
 #include "index/query_language.h"
@@ -14,6 +19,7 @@ namespace {
 constexpr Xapian::doccount kCountAtLeast = 10000;
 constexpr std::size_t kCheckWindow = 64;    // candidates resolved at a time for phrase checks
 constexpr std::size_t kMaxChecks = 640;     // messages checked per search at most (then the total is an estimate)
+constexpr unsigned kCheckThreads = 4;       // threads checking candidates of one search at most
 
 struct Shard {
   std::int64_t store_id = 0;
@@ -62,6 +68,43 @@ Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::
       if (std::find(archives->begin(), archives->end(), archive) == archives->end()) continue;
     }
     out.push_back({store_id, it->second, p.percent});
+  }
+  return out;
+}
+
+// Checks candidates in order on a few threads until `needed` matched;
+// returns the outcome of each candidate checked (a prefix of them).
+Result<std::vector<bool>> checkInOrder(const std::vector<SearchHitInfo>& candidates, std::size_t needed,
+                                       const std::function<Result<bool>(const SearchHitInfo&)>& check) {
+  const std::size_t n = candidates.size();
+  std::vector<char> outcome(n, 0);
+  std::atomic<std::size_t> next{0}, matched{0};
+  std::mutex error_mutex;
+  std::optional<Error> error;
+  auto work = [&] {
+    for (std::size_t i; matched.load() < needed && (i = next.fetch_add(1)) < n;) {
+      auto r = check(candidates[i]);
+      if (!r) {
+        std::lock_guard lock(error_mutex);
+        if (!error) error = r.error();
+        matched = needed;  // stop
+        return;
+      }
+      outcome[i] = *r ? 1 : 0;
+      if (*r) ++matched;
+    }
+  };
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, kCheckThreads);
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
+  work();
+  for (auto& h : helpers) h.join();
+  if (error) return *error;
+  // Every candidate below `next` was checked; the page needs them in order.
+  std::vector<bool> out;
+  for (std::size_t i = 0, matches = 0; i < std::min(next.load(), n) && matches < needed; ++i) {
+    out.push_back(outcome[i] != 0);
+    matches += outcome[i];
   }
   return out;
 }
@@ -140,20 +183,23 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   if (!mset) return mset.error();
   std::vector<SearchHitInfo> verified;
   std::size_t checked = 0, next = 0;
+  bool stopped_early = false;
   while (verified.size() < wanted && next < mset->size() && checked < wanted + kMaxChecks) {
     auto candidates = resolve(*mset, shards, indexers, request.archives, next, kCheckWindow);
     if (!candidates) return candidates.error();
     next += kCheckWindow;
-    for (auto& c : *candidates) {
-      if (verified.size() >= wanted) break;
-      ++checked;
-      auto match = indexers.at(c.store_id)->matches(c.message, query->exact, query->has_negated_phrase);
-      if (!match) return match.error();
-      if (*match) verified.push_back(std::move(c));
+    auto outcome = checkInOrder(*candidates, wanted - verified.size(), [&](const SearchHitInfo& c) {
+      return indexers.at(c.store_id)->matches(c.message, *query);
+    });
+    if (!outcome) return outcome.error();
+    checked += outcome->size();
+    stopped_early = outcome->size() < candidates->size();
+    for (std::size_t i = 0; i < outcome->size(); ++i) {
+      if ((*outcome)[i]) verified.push_back(std::move((*candidates)[i]));
     }
   }
   const auto estimate = static_cast<std::int64_t>(mset->get_matches_estimated());
-  if (next >= mset->size() && mset->size() < wanted + kMaxChecks) {
+  if (!stopped_early && next >= mset->size() && mset->size() < wanted + kMaxChecks) {
     results.total = static_cast<std::int64_t>(verified.size());  // every candidate was checked
   } else {
     results.total_is_estimate = true;

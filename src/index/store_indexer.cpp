@@ -11,6 +11,7 @@
 
 #include "common/logging.h"
 #include "index/dead_documents.h"
+#include "index/phrase_check.h"
 #include "store/append_file.h"
 
 namespace spe::index {
@@ -410,7 +411,7 @@ void StoreIndexer::resume() {
   cv_.notify_all();
 }
 
-Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const Xapian::Query& exact, bool all_text) {
+Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const CompiledQuery& query) {
   auto raw = store_->readContent(message.content, message.id);
   if (!raw) return false;  // unreadable: VerifyStore names it
   const ExtractOptions full = settings_->extractOptions();
@@ -418,20 +419,30 @@ Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const Xapi
   quick.wanted = [](const std::string&) { return false; };  // attachment names only
   quick.external = nullptr;
   auto test = [&](const ExtractOptions& options) -> Result<bool> {
-    IndexedMessage m{message.id, message.folder, message.date, message.size, extractText(*raw, options)};
+    MessageText text = extractText(*raw, options);
     try {
+      // Usually only phrases are left to check: their words' positions
+      // are enough (no stems, no one-document index).
+      if (query.phrases_suffice) return holdsPhrases(ArchiveIndex::textDocument(text, true), query.phrases);
+      IndexedMessage m{message.id, message.folder, message.date, message.size, std::move(text)};
       Xapian::WritableDatabase one(std::string(), Xapian::DB_BACKEND_INMEMORY);
       one.add_document(ArchiveIndex::makeDocument(m, true));
       Xapian::Enquire enquire(one);
-      enquire.set_query(exact);
+      enquire.set_query(query.exact);
       return enquire.get_mset(0, 1).size() == 1;
     } catch (const Xapian::Error& e) {
       return makeError(ErrorCode::kInternal, "Cannot check a phrase.", e.get_description());
     }
   };
-  if (all_text || !message.has_attachments) return test(full);
+  // Attachment text matters only to a phrase that may be in it, and a
+  // negated phrase must see everything.
+  bool attachment_text = !query.phrases_suffice;
+  for (const auto& p : query.phrases) {
+    attachment_text = attachment_text || std::count(p.prefixes.begin(), p.prefixes.end(), "N") > 0;
+  }
+  if (query.has_negated_phrase || !message.has_attachments) return test(full);
   auto cheap = test(quick);
-  if (!cheap || *cheap) return cheap;
+  if (!cheap || *cheap || !attachment_text) return cheap;
   return test(full);
 }
 

@@ -35,6 +35,7 @@
 #include "index/extractor_programs.h"
 #include "index/index_config.h"
 #include "index/message_text.h"
+#include "index/query_language.h"
 #include "store/archive_store.h"
 
 namespace Xapian {
@@ -119,11 +120,11 @@ class StoreIndexer {
   // the messages they should hold); problems found mark it broken.
   Result<std::vector<std::string>> verify(const store::OperationControl& control);
 
-  // True when the message matches `exact` as a document with positions
-  // (phrases), read and extracted again. Unless `all_text`, a message with
-  // attachments is first matched without their text (cheap) and read whole
-  // only when that does not match.
-  Result<bool> matches(const store::MessageInfo& message, const Xapian::Query& exact, bool all_text = true);
+  // True when the message matches the query exactly (its phrases), read
+  // and extracted again. A message with attachments is first matched
+  // without their text (cheap) and read whole only when that does not
+  // match and the text may matter.
+  Result<bool> matches(const store::MessageInfo& message, const CompiledQuery& query);
 
   // The directories of the indexes of these archives that exist (none =
   // every index of the store).

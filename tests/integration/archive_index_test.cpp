@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include "index/dead_documents.h"
+#include "index/phrase_check.h"
 #include "index/query_language.h"
 #include "index/store_indexer.h"
 
@@ -159,6 +160,31 @@ std::vector<std::int64_t> exact(const ArchiveIndex& index, const std::vector<Ind
   return out;
 }
 
+// Phrases that must all hold are checked on word positions alone; the
+// answer equals the exact query's on a one-document index.
+TEST_F(ArchiveIndexTest, PhraseCheckOnPositionsEqualsTheExactQuery) {
+  auto none = [](const std::string&) { return std::vector<std::string>{}; };
+  for (const char* text : {"\"quick brown\"", "\"brown quick\"", "\"the lazy dog\"", "\"lazy the\"",
+                           "subject:\"neue verbindungen\"", "\"neue verbindungen\"", "\"verbindungen nach köln\"",
+                           "attachment:\"quarterly invoice\"", "\"quarterly invoice\"", "body:\"quarterly invoice\"",
+                           "\"invoice 4711\" fox", "\"quick brown\" \"lazy dog\"", "\"quick brown\" \"other order\"",
+                           "\"dog neue\"", "from:\"juergen mail\""}) {
+    auto q = compileQuery(text, none);
+    ASSERT_TRUE(q.ok()) << text;
+    ASSERT_TRUE(q->phrases_suffice) << text;
+    std::vector<std::int64_t> checked;
+    for (const auto& m : messages) {
+      if (holdsPhrases(ArchiveIndex::textDocument(m.text, true), q->phrases)) checked.push_back(m.message_id);
+    }
+    EXPECT_EQ(checked, exact(*index, messages, text)) << text;
+  }
+  for (const char* text : {"fox -\"quick brown\"", "\"quick brown\" OR partner", "lazy OR \"brown quick\""}) {
+    auto q = compileQuery(text, none);
+    ASSERT_TRUE(q.ok()) << text;
+    EXPECT_FALSE(q->phrases_suffice) << text << ": negated or alternative phrases need the exact query";
+  }
+}
+
 TEST_F(ArchiveIndexTest, QueryLanguage) {
   using V = std::vector<std::int64_t>;
   EXPECT_EQ(find(*index, "fox"), (V{2, 1}));
@@ -183,6 +209,7 @@ TEST_F(ArchiveIndexTest, QueryLanguage) {
   EXPECT_EQ(find(*index, "attachment:4711"), (V{1}));
   EXPECT_EQ(find(*index, "has:attachment"), (V{1}));
   EXPECT_EQ(find(*index, "folder:jdoe/sent"), (V{2}));
+  EXPECT_EQ(find(*index, "fox -folder:\"jdoe/sent\""), (V{1})) << "a quoted folder is a value, not a phrase";
   EXPECT_EQ(find(*index, "verbind*"), (V{1}));
   EXPECT_EQ(find(*index, "l?zy"), (V{1}));
   EXPECT_EQ(find(*index, "fox date:2023-11-14..2023-11-15"), (V{1}));
