@@ -55,6 +55,25 @@ void addStems(Xapian::Document& doc) {
   for (const auto& [term, wdf] : stems) doc.add_term(term, wdf);
 }
 
+// The words of each field (no stems, addresses, folder or values).
+Xapian::Document textDocument(const MessageText& t, bool positions) {
+  Xapian::Document doc;
+  Xapian::TermGenerator generator;
+  generator.set_document(doc);
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+  indexText(generator, t.subject, "S", positions);
+  indexText(generator, t.body, "", positions);
+  for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
+                                     {"B", t.bcc}}) {
+    indexText(generator, list, prefix, positions);
+  }
+  for (const auto& a : t.attachments) {
+    indexText(generator, a.name, "A", positions);
+    indexText(generator, a.text, "N", positions);
+  }
+  return generator.get_document();
+}
+
 }  // namespace
 
 std::vector<std::string> ArchiveIndex::addressTerms(const std::string& prefix, const std::string& list) {
@@ -98,24 +117,6 @@ Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& dire
   } catch (const Xapian::Error& e) {
     return xapianError("Cannot open the search index '" + directory + "'.", e);
   }
-}
-
-Xapian::Document ArchiveIndex::textDocument(const MessageText& t, bool positions) {
-  Xapian::Document doc;
-  Xapian::TermGenerator generator;
-  generator.set_document(doc);
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-  indexText(generator, t.subject, "S", positions);
-  indexText(generator, t.body, "", positions);
-  for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
-                                     {"B", t.bcc}}) {
-    indexText(generator, list, prefix, positions);
-  }
-  for (const auto& a : t.attachments) {
-    indexText(generator, a.name, "A", positions);
-    indexText(generator, a.text, "N", positions);
-  }
-  return generator.get_document();
 }
 
 Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positions) {

@@ -63,8 +63,6 @@ class ArchiveIndex {
   // The document of a message: with positions for checking phrases (the
   // stored index keeps none).
   static Xapian::Document makeDocument(const IndexedMessage& message, bool positions);
-  // Only the words of each field (no stems, addresses, folder or values).
-  static Xapian::Document textDocument(const MessageText& text, bool positions);
   // Marks the message's document dead.
   Status remove(std::int64_t message_id);
   bool contains(std::int64_t message_id) const;

@@ -1,41 +1,98 @@
 #include "index/phrase_check.h"
 
+#include <xapian.h>
+
 #include <algorithm>
+#include <map>
 
 namespace spe::index {
 namespace {
 
-// Positions of a term in the document (empty when it is not there).
-std::vector<Xapian::termpos> positionsOf(const Xapian::Document& doc, const std::string& term) {
-  auto t = doc.termlist_begin();
-  t.skip_to(term);
-  if (t == doc.termlist_end() || *t != term) return {};
-  return std::vector<Xapian::termpos>(t.positionlist_begin(), t.positionlist_end());
+// Calls `word(w)` for every word of `text`, lower-cased.
+template <typename F>
+void forEachWord(std::string_view text, F&& word) {
+  std::string cur;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {  // ASCII without decoding
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_') {
+        cur += static_cast<char>(c);
+      } else if (c >= 'A' && c <= 'Z') {
+        cur += static_cast<char>(c - 'A' + 'a');
+      } else if (!cur.empty()) {
+        word(cur);
+        cur.clear();
+      }
+      ++i;
+      continue;
+    }
+    Xapian::Utf8Iterator it(text.data() + i, text.size() - i);
+    const unsigned ch = *it;
+    const std::size_t before = it.left();
+    ++it;
+    i += before - it.left();
+    if (Xapian::Unicode::is_wordchar(ch)) {
+      Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(ch));
+    } else if (!cur.empty()) {
+      word(cur);
+      cur.clear();
+    }
+  }
+  if (!cur.empty()) word(cur);
 }
 
-bool phraseIn(const Xapian::Document& doc, const std::string& prefix, const std::vector<std::string>& words) {
-  std::vector<std::vector<Xapian::termpos>> positions;
-  for (const auto& w : words) {
-    positions.push_back(positionsOf(doc, prefix + w));
-    if (positions.back().empty()) return false;
-  }
-  for (Xapian::termpos first : positions[0]) {
-    bool all = true;
-    for (std::size_t i = 1; i < positions.size() && all; ++i) {
-      all = std::binary_search(positions[i].begin(), positions[i].end(), first + static_cast<Xapian::termpos>(i));
-    }
-    if (all) return true;
-  }
-  return false;
+std::string phraseSequence(const std::vector<std::string>& words) {
+  std::string out = " ";
+  for (const auto& w : words) out += w + " ";
+  return out;
 }
 
 }  // namespace
 
-bool holdsPhrases(const Xapian::Document& doc, const std::vector<PhraseCheck>& phrases) {
+std::vector<std::string> splitWords(std::string_view text) {
+  std::vector<std::string> out;
+  forEachWord(text, [&](const std::string& w) { out.push_back(w); });
+  return out;
+}
+
+std::string wordSequence(std::string_view text) {
+  std::string out = " ";
+  out.reserve(text.size() + 2);
+  forEachWord(text, [&](const std::string& w) {
+    out += w;
+    out += ' ';
+  });
+  return out;
+}
+
+bool holdsPhrases(const MessageText& text, const std::vector<PhraseCheck>& phrases) {
+  // The texts of a field, each made into a word sequence once.
+  std::map<std::string, std::vector<std::string>> fields;
+  auto field = [&](const std::string& prefix) -> const std::vector<std::string>& {
+    auto it = fields.find(prefix);
+    if (it != fields.end()) return it->second;
+    std::vector<std::string> texts;
+    if (prefix.empty()) texts.push_back(wordSequence(text.body));
+    if (prefix == "S") texts.push_back(wordSequence(text.subject));
+    if (prefix == "F") texts.push_back(wordSequence(text.from));
+    if (prefix == "T") texts.push_back(wordSequence(text.to));
+    if (prefix == "C") texts.push_back(wordSequence(text.cc));
+    if (prefix == "B") texts.push_back(wordSequence(text.bcc));
+    for (const auto& a : text.attachments) {
+      if (prefix == "A") texts.push_back(wordSequence(a.name));
+      if (prefix == "N") texts.push_back(wordSequence(a.text));
+    }
+    return fields.emplace(prefix, std::move(texts)).first->second;
+  };
   for (const auto& p : phrases) {
     if (p.words.empty()) continue;
-    const bool found = std::any_of(p.prefixes.begin(), p.prefixes.end(),
-                                   [&](const std::string& prefix) { return phraseIn(doc, prefix, p.words); });
+    const std::string wanted = phraseSequence(p.words);
+    bool found = false;
+    for (const auto& prefix : p.prefixes) {
+      for (const auto& t : field(prefix)) found = found || t.find(wanted) != std::string::npos;
+      if (found) break;
+    }
     if (!found) return false;
   }
   return true;

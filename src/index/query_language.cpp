@@ -78,22 +78,8 @@ Result<std::vector<Token>> tokenize(const std::string& q) {
   return out;
 }
 
-// Plain words of a piece of text, as the TermGenerator splits them.
-std::vector<std::string> words(const std::string& text) {
-  std::vector<std::string> out;
-  std::string cur;
-  for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
-    const unsigned ch = *it;
-    if (Xapian::Unicode::is_wordchar(ch)) {
-      Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(ch));
-    } else if (!cur.empty()) {
-      out.push_back(cur);
-      cur.clear();
-    }
-  }
-  if (!cur.empty()) out.push_back(cur);
-  return out;
-}
+// Plain words of a piece of text (lower case).
+std::vector<std::string> words(const std::string& text) { return splitWords(text); }
 
 // One word in the fields with the given prefixes: exact, or one of its stems.
 Xapian::Query wordQuery(const std::string& word, const std::vector<std::string>& prefixes) {

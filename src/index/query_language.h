@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "index/phrase_check.h"
 
 #include <xapian.h>
 
@@ -30,13 +31,6 @@ using TermLister = std::function<std::vector<std::string>(const std::string& pre
 // A query for the index (phrases as all their words: the index keeps no
 // positions) and, when the query has phrases, the exact query each
 // candidate must match as a document with positions.
-// A phrase a candidate must hold: its words in order in one of the fields
-// with these prefixes ("" is the body).
-struct PhraseCheck {
-  std::vector<std::string> prefixes;
-  std::vector<std::string> words;
-};
-
 struct CompiledQuery {
   Xapian::Query index;
   Xapian::Query exact;

@@ -421,9 +421,9 @@ Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const Comp
   auto test = [&](const ExtractOptions& options) -> Result<bool> {
     MessageText text = extractText(*raw, options);
     try {
-      // Usually only phrases are left to check: their words' positions
-      // are enough (no stems, no one-document index).
-      if (query.phrases_suffice) return holdsPhrases(ArchiveIndex::textDocument(text, true), query.phrases);
+      // Usually only phrases are left to check: the words of the fields
+      // are enough (no terms, stems or one-document index).
+      if (query.phrases_suffice) return holdsPhrases(text, query.phrases);
       IndexedMessage m{message.id, message.folder, message.date, message.size, std::move(text)};
       Xapian::WritableDatabase one(std::string(), Xapian::DB_BACKEND_INMEMORY);
       one.add_document(ArchiveIndex::makeDocument(m, true));

@@ -26,18 +26,25 @@ bool looksLikeHeader(std::string_view raw) {
 std::string clampUtf8(std::string_view s, std::size_t max_bytes) {
   std::string out;
   out.reserve(std::min(s.size(), max_bytes));
-  std::size_t i = 0;
+  std::size_t i = 0, run = 0;  // s[run, i) is valid and not appended yet
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
     bool valid = len > 0 && i + len <= s.size();
     for (std::size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
     if (valid && len == 1 && c < 32 && c != '\t') valid = false;  // control characters
-    const std::string_view piece = valid ? s.substr(i, len) : std::string_view("\xEF\xBF\xBD");
-    if (out.size() + piece.size() > max_bytes) break;
-    out.append(piece);
-    i += valid ? len : 1;
+    if (valid) {
+      if (out.size() + (i - run) + len > max_bytes) break;
+      i += len;
+      continue;
+    }
+    out.append(s.substr(run, i - run));
+    run = i;
+    if (out.size() + 3 > max_bytes) break;
+    out.append("\xEF\xBF\xBD");  // U+FFFD for what is not UTF-8
+    run = ++i;
   }
+  out.append(s.substr(run, i - run));
   return out;
 }
 

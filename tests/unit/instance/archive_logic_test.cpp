@@ -58,6 +58,11 @@ TEST(ClampUtf8, CutsAtCharacterBoundariesAndReplacesInvalidBytes) {
   EXPECT_EQ(store::clampUtf8("h\xC3\xA4llo", 3), "h\xC3\xA4");
   EXPECT_EQ(store::clampUtf8("a\xFF" "b", 10), "a\xEF\xBF\xBD" "b");
   EXPECT_EQ(store::clampUtf8("a\x01" "b", 10), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(store::clampUtf8("ab\xFF", 4), "ab") << "no room for the replacement";
+  EXPECT_EQ(store::clampUtf8("\xFF\xFE", 6), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(store::clampUtf8("abc\xE2\x82", 10), "abc\xEF\xBF\xBD\xEF\xBF\xBD") << "a cut-off sequence";
+  EXPECT_EQ(store::clampUtf8("", 5), "");
+  EXPECT_EQ(store::clampUtf8("tab\there", 100), "tab\there");
 }
 
 TEST(Records, ContentOpensOnlyWithItsKeyStoreAndHash) {
