@@ -240,6 +240,7 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
     std::lock_guard lock(mutex_);
     Managed* m = find(id);
     if (!m) return makeError(ErrorCode::kNotFound, "The Instance Host does not know the instance '" + id + "'.");
+    if (shutting_down_) return makeError(ErrorCode::kUnavailable, "The Instance Host is shutting down.");
     if (m->spec.start_mode == "disabled") {
       return makeError(ErrorCode::kInvalidArgument,
                        "The instance '" + id + "' has the start mode 'disabled' and cannot be started.");
@@ -337,6 +338,13 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
     std::lock_guard lock(mutex_);
     Managed* m = find(id);
     m->pid = pid;
+    if (shutting_down_) {
+      // stopAll() ran while this process was being started and did not
+      // know it: it must not outlive the host.
+      m->stop_requested = true;
+      m->status = "stopping";
+      ::kill(pid, SIGTERM);
+    }
     auto orphan = orphan_exits_.find(pid);
     if (orphan != orphan_exits_.end()) {
       m->pid = 0;
