@@ -1,0 +1,406 @@
+#include "instancehost/instance/imap_client.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/write.hpp>
+
+#include <algorithm>
+#include <optional>
+
+#include "common/asio.h"
+#include "common/imap_utf7.h"
+
+namespace spe::instance {
+namespace {
+
+Error unavailable(const std::string& message, const std::string& details = {}) {
+  return makeError(ErrorCode::kUnavailable, message, details);
+}
+
+std::string upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A mailbox name or other string argument: quoted, or a literal.
+struct Argument {
+  std::string text;
+  bool literal = false;
+};
+
+Argument argument(const std::string& s) {
+  if (auto q = imapQuoted(s)) return {*q, false};
+  return {s, true};
+}
+
+}  // namespace
+
+struct ImapClient::Connection {
+  explicit Connection(std::chrono::seconds t) : timeout(t) {}
+  asio::io_context io;
+  asio::ssl::context ssl{asio::ssl::context::tls_client};
+  std::optional<beast::tcp_stream> plain;
+  std::optional<TlsStream> tls;
+  std::chrono::seconds timeout;
+  ImapResponseParser parser;
+  std::string buffer;  // received, not parsed yet
+  std::size_t next_tag = 0;
+  bool broken = false;
+  std::string bye;  // the server's goodbye text
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+
+  // Runs one asynchronous step to its end (or the deadline).
+  template <typename Start>
+  ErrorCodeT run(Start start, std::size_t* bytes = nullptr) {
+    ErrorCodeT result;
+    bool done = false;
+    lowest().expires_after(timeout);
+    start([&](ErrorCodeT ec, std::size_t n) {
+      result = ec;
+      if (bytes) *bytes = n;
+      done = true;
+    });
+    io.restart();
+    while (!done && io.run_one() > 0) {
+    }
+    if (result) broken = true;
+    return result;
+  }
+
+  Error networkError(const std::string& what, const ErrorCodeT& ec) {
+    if (ec == beast::error::timeout) {
+      return unavailable("The mail server did not answer within " + std::to_string(timeout.count()) + " seconds (" +
+                         what + ").");
+    }
+    if (!bye.empty()) return unavailable("The mail server closed the connection: " + bye);
+    return unavailable("The connection to the mail server failed (" + what + "): " + ec.message() + ".");
+  }
+
+  Status write(const std::string& bytes) {
+    const auto ec = run([&](auto handler) {
+      if (tls) {
+        asio::async_write(*tls, asio::buffer(bytes), handler);
+      } else {
+        asio::async_write(*plain, asio::buffer(bytes), handler);
+      }
+    });
+    if (ec) return networkError("sending", ec);
+    return okStatus();
+  }
+
+  Result<ImapResponse> read() {
+    if (broken) return unavailable("The connection to the mail server is closed.");
+    for (;;) {
+      if (!buffer.empty()) {
+        const auto step = parser.feed(buffer);
+        buffer.erase(0, step.consumed);
+        if (step.state == ImapResponseParser::State::kError) {
+          broken = true;
+          return unavailable(parser.errorMessage());
+        }
+        if (step.state == ImapResponseParser::State::kDone) {
+          ImapResponse r = parser.take();
+          if (r.kind == ImapResponse::Kind::kUntagged && r.status == "BYE") bye = r.text;
+          return r;
+        }
+      }
+      char chunk[64 * 1024];
+      std::size_t got = 0;
+      const auto ec = run(
+          [&](auto handler) {
+            if (tls) {
+              tls->async_read_some(asio::buffer(chunk), handler);
+            } else {
+              plain->async_read_some(asio::buffer(chunk), handler);
+            }
+          },
+          &got);
+      if (ec) return networkError("receiving", ec);
+      buffer.append(chunk, got);
+    }
+  }
+
+  std::string tag() { return "s" + std::to_string(++next_tag); }
+
+  // Sends a command whose arguments may include literals (waiting for the
+  // server's go-ahead unless it takes LITERAL+).
+  Status send(const std::string& tag, const std::vector<Argument>& parts, bool literal_plus) {
+    std::string line = tag;
+    for (const auto& p : parts) {
+      line += ' ';
+      if (!p.literal) {
+        line += p.text;
+        continue;
+      }
+      line += "{" + std::to_string(p.text.size()) + (literal_plus ? "+" : "") + "}\r\n";
+      if (!literal_plus) {
+        SPE_TRY(write(line));
+        line.clear();
+        auto go = read();
+        if (!go) return go.error();
+        if (go->kind != ImapResponse::Kind::kContinuation) {
+          return unavailable("The mail server refused a command: " + go->text);
+        }
+      }
+      line += p.text;
+    }
+    return write(line + "\r\n");
+  }
+
+  // Reads until the tagged answer to `tag`; untagged responses go to
+  // `untagged`. NO and BAD are errors with the server's text.
+  Status complete(const std::string& tag, const std::string& what,
+                  const std::function<void(ImapResponse&)>& untagged) {
+    for (;;) {
+      auto r = read();
+      if (!r) return r.error();
+      if (r->kind == ImapResponse::Kind::kTagged && r->tag == tag) {
+        if (r->status == "OK") return okStatus();
+        return makeError(r->status == "NO" ? ErrorCode::kUnavailable : ErrorCode::kInternal,
+                         "The mail server refused " + what + ": " + r->text);
+      }
+      if (r->kind == ImapResponse::Kind::kUntagged && untagged) untagged(*r);
+    }
+  }
+};
+
+ImapClient::ImapClient(std::unique_ptr<Connection> c, Options options) : c_(std::move(c)), options_(std::move(options)) {}
+ImapClient::~ImapClient() = default;
+
+Result<std::unique_ptr<ImapClient>> ImapClient::connect(const Options& options) {
+  auto c = std::make_unique<Connection>(options.timeout);
+  ImapResponseParser::Limits limits;
+  limits.max_literal = options.max_message_bytes;
+  limits.max_total = options.max_message_bytes + (16u << 20);
+  c->parser = ImapResponseParser(limits);
+  const std::string where = options.host + ":" + std::to_string(options.port);
+  // Name resolution and connection.
+  tcp::resolver resolver(c->io);
+  ErrorCodeT ec;
+  const auto endpoints = resolver.resolve(options.host, std::to_string(options.port), ec);
+  if (ec) return unavailable("Cannot resolve the mail server's name '" + options.host + "': " + ec.message() + ".");
+  c->plain.emplace(c->io);
+  ec = c->run([&](auto handler) {
+    c->plain->async_connect(endpoints, [handler](ErrorCodeT e, const tcp::endpoint&) mutable { handler(e, 0); });
+  });
+  if (ec) return c->networkError("connecting to " + where, ec);
+
+  c->ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+  if (options.ignore_certificate_errors) {
+    c->ssl.set_verify_mode(asio::ssl::verify_none);
+  } else {
+    c->ssl.set_default_verify_paths();
+    c->ssl.set_verify_mode(asio::ssl::verify_peer);
+  }
+  auto handshake = [&]() -> Status {
+    c->tls.emplace(std::move(*c->plain), c->ssl);
+    c->plain.reset();
+    if (!options.ignore_certificate_errors) c->tls->set_verify_callback(asio::ssl::host_name_verification(options.host));
+    // SNI (the macro SSL_set_tlsext_host_name casts in C style).
+    SSL_ctrl(c->tls->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(options.host.c_str()));
+    const auto hec = c->run([&](auto handler) {
+      c->tls->async_handshake(asio::ssl::stream_base::client, [handler](ErrorCodeT e) mutable { handler(e, 0); });
+    });
+    if (!hec) return okStatus();
+    const long verify = SSL_get_verify_result(c->tls->native_handle());
+    if (verify != X509_V_OK) {
+      return unavailable("The mail server's certificate is not trusted: " +
+                         std::string(X509_verify_cert_error_string(verify)) +
+                         ". Set 'ignoreSSLPolicyErrors' to archive from this server anyway.");
+    }
+    return c->networkError("TLS handshake with " + where, hec);
+  };
+  if (options.security == Security::kTls) SPE_TRY(handshake());
+
+  auto greeting = c->read();
+  if (!greeting) return greeting.error();
+  if (greeting->status == "BYE") return unavailable("The mail server refused the connection: " + greeting->text);
+  if (greeting->status != "OK" && greeting->status != "PREAUTH") {
+    return unavailable("The server at " + where + " does not greet like an IMAP server.");
+  }
+  std::vector<std::string> caps;
+  auto capabilities = [&]() -> Status {
+    caps.clear();
+    const std::string tag = c->tag();
+    SPE_TRY(c->write(tag + " CAPABILITY\r\n"));
+    return c->complete(tag, "CAPABILITY", [&](ImapResponse& r) {
+      if (!r.data.empty() && r.data[0].isAtom("CAPABILITY")) {
+        for (std::size_t i = 1; i < r.data.size(); ++i) caps.push_back(upper(r.data[i].str()));
+      }
+    });
+  };
+  SPE_TRY(capabilities());
+  auto has = [&](const std::string& cap) { return std::find(caps.begin(), caps.end(), cap) != caps.end(); };
+  if (options.security == Security::kStartTls) {
+    if (!has("STARTTLS")) {
+      return unavailable("The mail server at " + where + " does not offer STARTTLS; choose IMAP-SSL or IMAP.");
+    }
+    const std::string tag = c->tag();
+    SPE_TRY(c->write(tag + " STARTTLS\r\n"));
+    SPE_TRY(c->complete(tag, "STARTTLS", nullptr));
+    if (!c->buffer.empty()) return unavailable("The mail server sent data before the TLS handshake.");
+    SPE_TRY(handshake());
+    SPE_TRY(capabilities());  // they may differ after TLS
+  }
+  if (greeting->status != "PREAUTH") {
+    if (has("LOGINDISABLED")) {
+      return unavailable("The mail server does not allow logging in on this connection (LOGINDISABLED); use TLS.");
+    }
+    const std::string tag = c->tag();
+    SPE_TRY(c->send(tag, {{"LOGIN", false}, argument(options.user), argument(options.password)}, has("LITERAL+")));
+    auto login = c->complete(tag, "the login", nullptr);
+    if (!login) {
+      return makeError(ErrorCode::kPermissionDenied,
+                       "The mail server refused the login of '" + options.user + "': " + login.error().message);
+    }
+    SPE_TRY(capabilities());
+  }
+  std::unique_ptr<ImapClient> client(new ImapClient(std::move(c), options));
+  client->capabilities_ = std::move(caps);
+  return client;
+}
+
+Result<std::vector<ImapFolder>> ImapClient::list() {
+  std::vector<ImapFolder> out;
+  const std::string tag = c_->tag();
+  SPE_TRY(c_->write(tag + " LIST \"\" \"*\"\r\n"));
+  SPE_TRY(c_->complete(tag, "the folder list", [&](ImapResponse& r) {
+    if (r.data.size() < 4 || !r.data[0].isAtom("LIST") || !r.data[1].isList()) return;
+    ImapFolder f;
+    for (const auto& flag : r.data[1].items) {
+      if (flag.isAtom("\\Noselect") || flag.isAtom("\\NonExistent")) f.selectable = false;
+    }
+    f.separator = r.data[2].kind == ImapValue::Kind::kNil || r.data[2].str().empty() ? '\0' : r.data[2].str()[0];
+    f.wire_name = r.data[3].str();
+    auto decoded = imapUtf7Decode(f.wire_name);
+    f.name = decoded ? *decoded : f.wire_name;
+    out.push_back(std::move(f));
+  }));
+  return out;
+}
+
+Result<ImapFolderState> ImapClient::open(const ImapFolder& folder, bool writable) {
+  ImapFolderState state;
+  const std::string tag = c_->tag();
+  SPE_TRY(c_->send(tag, {{writable ? "SELECT" : "EXAMINE", false}, argument(folder.wire_name)},
+                   std::count(capabilities_.begin(), capabilities_.end(), "LITERAL+") > 0));
+  SPE_TRY(c_->complete(tag, "opening the folder '" + folder.name + "'", [&](ImapResponse& r) {
+    if (r.status == "OK" && r.code.size() >= 2) {
+      const auto n = r.code[1].number();
+      if (r.code[0].isAtom("UIDVALIDITY") && n) state.uid_validity = static_cast<std::uint32_t>(*n);
+      if (r.code[0].isAtom("UIDNEXT") && n) state.uid_next = static_cast<std::uint32_t>(*n);
+    }
+    if (r.data.size() == 2 && r.data[1].isAtom("EXISTS")) {
+      if (const auto n = r.data[0].number()) state.exists = static_cast<std::uint32_t>(*n);
+    }
+  }));
+  selected_ = folder.wire_name;
+  return state;
+}
+
+Result<std::vector<std::uint32_t>> ImapClient::uidsAfter(std::uint32_t after) {
+  std::vector<std::uint32_t> out;
+  const std::string tag = c_->tag();
+  SPE_TRY(c_->write(tag + " UID SEARCH UID " + std::to_string(after + 1) + ":*\r\n"));
+  SPE_TRY(c_->complete(tag, "the message list", [&](ImapResponse& r) {
+    if (r.data.empty() || !r.data[0].isAtom("SEARCH")) return;
+    for (std::size_t i = 1; i < r.data.size(); ++i) {
+      const auto n = r.data[i].number();
+      if (n && *n > after && *n <= 0xFFFFFFFF) out.push_back(static_cast<std::uint32_t>(*n));
+    }
+  }));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+Status ImapClient::fetch(const std::vector<std::uint32_t>& uids, std::size_t batch,
+                         const std::function<bool(ImapMessage&&)>& each) {
+  batch = std::max<std::size_t>(batch, 1);
+  std::vector<std::vector<std::uint32_t>> batches;
+  for (std::size_t i = 0; i < uids.size(); i += batch) {
+    batches.emplace_back(uids.begin() + static_cast<std::ptrdiff_t>(i),
+                         uids.begin() + static_cast<std::ptrdiff_t>(std::min(uids.size(), i + batch)));
+  }
+  std::vector<std::string> tags;
+  auto sendBatch = [&](std::size_t k) -> Status {
+    tags.push_back(c_->tag());
+    return c_->write(tags.back() + " UID FETCH " + imapSequenceSet(batches[k]) +
+                     " (UID FLAGS INTERNALDATE BODY.PEEK[])\r\n");
+  };
+  bool stopped = false;
+  Status failure = okStatus();
+  auto onFetch = [&](ImapResponse& r) {
+    if (stopped || r.data.size() < 3 || !r.data[1].isAtom("FETCH") || !r.data[2].isList()) return;
+    ImapMessage m;
+    bool has_body = false;
+    const auto& items = r.data[2].items;
+    for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+      const auto& key = items[i];
+      const auto& value = items[i + 1];
+      if (key.isAtom("UID")) {
+        if (const auto n = value.number()) m.uid = static_cast<std::uint32_t>(*n);
+      } else if (key.isAtom("FLAGS")) {
+        for (const auto& f : value.items) m.flags.push_back(f.str());
+      } else if (key.isAtom("INTERNALDATE")) {
+        m.internal_date = value.str();
+      } else if (key.isAtom("BODY[]")) {
+        m.raw = value.str();
+        has_body = true;
+      }
+    }
+    if (!has_body || m.uid == 0) return;  // a flag update, not our message
+    if (!each(std::move(m))) stopped = true;
+  };
+  std::size_t sent = 0;
+  for (; sent < batches.size() && sent < 2; ++sent) SPE_TRY(sendBatch(sent));
+  for (std::size_t k = 0; k < batches.size(); ++k) {
+    auto st = c_->complete(tags[k], "fetching messages", onFetch);
+    if (!st) return st;
+    if (!stopped && sent < batches.size()) SPE_TRY(sendBatch(sent++));
+    if (stopped && k + 1 >= sent) break;  // every command sent was answered
+  }
+  return failure;
+}
+
+Status ImapClient::remove(const std::vector<std::uint32_t>& uids) {
+  if (uids.empty()) return okStatus();
+  const std::string set = imapSequenceSet(uids);
+  std::string tag = c_->tag();
+  SPE_TRY(c_->write(tag + " UID STORE " + set + " +FLAGS.SILENT (\\Deleted)\r\n"));
+  SPE_TRY(c_->complete(tag, "deleting archived messages", nullptr));
+  const bool uidplus = std::count(capabilities_.begin(), capabilities_.end(), "UIDPLUS") > 0;
+  tag = c_->tag();
+  SPE_TRY(c_->write(tag + (uidplus ? " UID EXPUNGE " + set : std::string(" EXPUNGE")) + "\r\n"));
+  return c_->complete(tag, "expunging archived messages", nullptr);
+}
+
+Status ImapClient::logout() {
+  if (c_->broken) return okStatus();
+  const std::string tag = c_->tag();
+  SPE_TRY(c_->write(tag + " LOGOUT\r\n"));
+  auto st = c_->complete(tag, "LOGOUT", nullptr);
+  c_->broken = true;
+  return st;
+}
+
+std::string imapSequenceSet(const std::vector<std::uint32_t>& sorted) {
+  std::string out;
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i;
+    while (j + 1 < sorted.size() && sorted[j + 1] == sorted[j] + 1) ++j;
+    if (!out.empty()) out += ',';
+    out += std::to_string(sorted[i]);
+    if (j > i) out += ":" + std::to_string(sorted[j]);
+    i = j + 1;
+  }
+  return out;
+}
+
+}  // namespace spe::instance
