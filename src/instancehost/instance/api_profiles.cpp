@@ -38,7 +38,8 @@ Result<Json> runProfile(InstanceContext& ctx, ApiCall& c, const Profile& profile
   w.complete_time = static_cast<std::int64_t>(std::time(nullptr));
   w.report = o.report;
   SPE_TRY(ctx.results.finish(w));
-  if (o.result == "failed") return makeError(ErrorCode::kUnavailable, o.error + " (worker result " + std::to_string(w.id) + ")");
+  // Not kUnavailable: that would read as "the instance is not reachable".
+  if (o.result == "failed") return makeError(ErrorCode::kIo, o.error + " (worker result " + std::to_string(w.id) + ")");
   if (o.result == "cancelled") {
     return makeError(ErrorCode::kCancelled, "Cancelled after archiving " + std::to_string(o.archived) +
                                                 " messages (worker result " + std::to_string(w.id) + ").");

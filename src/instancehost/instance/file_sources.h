@@ -26,6 +26,9 @@ struct SourceMessage {
   std::string origin;  // file (and position) for reports
   std::string raw;
   std::string error;  // when the message could not be read
+  // Called (from another thread) once the message is durable in the
+  // archive, or was there already; never for a message that failed.
+  std::function<void()> durable;
 };
 
 class MessageSource {
@@ -35,6 +38,13 @@ class MessageSource {
   virtual std::int64_t estimate() const = 0;
   // Calls `each` for every message; stops early when it returns false.
   virtual Status forEach(const std::function<bool(SourceMessage&&)>& each) = 0;
+  // After every message handed out was archived or failed: keeps where the
+  // source stands and deletes archived messages at the source when asked
+  // to. Problems that cost nothing archived are `warnings`.
+  virtual Status finish(std::vector<std::string>& warnings) {
+    (void)warnings;
+    return okStatus();
+  }
 };
 
 struct FileSourceOptions {

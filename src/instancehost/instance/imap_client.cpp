@@ -304,10 +304,11 @@ Result<ImapFolderState> ImapClient::open(const ImapFolder& folder, bool writable
   return state;
 }
 
-Result<std::vector<std::uint32_t>> ImapClient::uidsAfter(std::uint32_t after) {
+Result<std::vector<std::uint32_t>> ImapClient::uidsAfter(std::uint32_t after, const std::string& criteria) {
   std::vector<std::uint32_t> out;
   const std::string tag = c_->tag();
-  SPE_TRY(c_->write(tag + " UID SEARCH UID " + std::to_string(after + 1) + ":*\r\n"));
+  SPE_TRY(c_->write(tag + " UID SEARCH UID " + std::to_string(after + 1) + ":*" +
+                    (criteria.empty() ? std::string() : " " + criteria) + "\r\n"));
   SPE_TRY(c_->complete(tag, "the message list", [&](ImapResponse& r) {
     if (r.data.empty() || !r.data[0].isAtom("SEARCH")) return;
     for (std::size_t i = 1; i < r.data.size(); ++i) {

@@ -69,8 +69,9 @@ class ImapClient {
   Result<std::vector<ImapFolder>> list();
   // Opens a folder read-only (EXAMINE) or read-write (SELECT).
   Result<ImapFolderState> open(const ImapFolder& folder, bool writable);
-  // UIDs of the open folder above `after`, ascending.
-  Result<std::vector<std::uint32_t>> uidsAfter(std::uint32_t after);
+  // UIDs of the open folder above `after`, ascending; `criteria` adds
+  // search keys (e.g. "SEEN", "SINCE 1-Jan-2024").
+  Result<std::vector<std::uint32_t>> uidsAfter(std::uint32_t after, const std::string& criteria = {});
   // Fetches whole messages (BODY.PEEK[]: nothing is marked read) of the
   // open folder, `batch` UIDs per command; `each` may stop early by
   // returning false.

@@ -9,6 +9,7 @@
 
 #include "common/logging.h"
 #include "instancehost/instance/file_sources.h"
+#include "instancehost/instance/imap_source.h"
 
 namespace spe::instance {
 namespace {
@@ -61,6 +62,7 @@ struct InFlight {
   std::future<store::IngestResult> result;
   std::optional<WriteGate::Permit> permit;
   std::shared_ptr<store::ArchiveStore> store;
+  std::function<void()> durable;  // tells the source
 };
 
 // What a run archived into one store: for waiting until it is searchable.
@@ -90,12 +92,20 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
                 "'.");
   }
   const std::string base = (*user)->name + target->substr(archive.size());
-  FileSourceOptions so;
-  so.connector = profile.connector;
-  so.path = profile.details.value("path", "");
-  auto sub = detailFlag(profile.details, "includeSubfolders", true);
-  so.include_subfolders = sub ? *sub : true;
-  auto source = openFileSource(so);
+  Result<std::unique_ptr<MessageSource>> source = makeError(ErrorCode::kInternal, "no source");
+  if (profile.connector == "imap") {
+    auto settings = imapSettings(profile.details, profile.secrets);
+    if (!settings) return fail(settings.error().message);
+    control.report(0, "Connecting to " + settings->connection.host);
+    source = openImapSource(*settings, profile.id, state_);
+  } else {
+    FileSourceOptions so;
+    so.connector = profile.connector;
+    so.path = profile.details.value("path", "");
+    auto sub = detailFlag(profile.details, "includeSubfolders", true);
+    so.include_subfolders = sub ? *sub : true;
+    source = openFileSource(so);
+  }
   if (!source) return fail(source.error().message);
   if (auto cur = stores_.current(); !cur) return fail(cur.error().message);
 
@@ -117,6 +127,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
         InFlight f;
         f.folder = m->folder.empty() ? base : base + "/" + m->folder;
         f.origin = m->origin;
+        f.durable = std::move(m->durable);
         if (!m->error.empty()) {
           f.error = m->error;
           pending.push(std::move(f));
@@ -157,6 +168,10 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
       } else {
         const store::IngestResult r = f->result.get();
         f->permit.reset();
+        if ((r.outcome == store::IngestOutcome::kArchived || r.outcome == store::IngestOutcome::kDuplicate) &&
+            f->durable) {
+          f->durable();
+        }
         if (r.outcome == store::IngestOutcome::kArchived) {
           ++out.archived;
           Archived& a = archived_into[f->store];
@@ -208,6 +223,14 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
   for (auto& w : workers) w.join();
   pending.close();
   collector.join();
+  // Every message is durable or failed: the source keeps its position and
+  // deletes what it may.
+  std::vector<std::string> source_warnings;
+  const Status finished = (*source)->finish(source_warnings);
+  for (auto& w : source_warnings) {
+    ++out.warnings;
+    if (warnings.size() < kMaxListed) warnings.push_back(std::move(w));
+  }
   if (auto st = stores_.autoCreateIfFull(); !st) {
     logger("import")->error("creating a new archive store failed: {}", st.error().message);
   }
@@ -253,6 +276,8 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
                     {"folders", folders},
                     {"seconds", seconds}};
   if (!read) return fail(read.error().message);
+  if (!finished) return fail("Where the run stands could not be kept (the next run repeats it): " +
+                             finished.error().message);
   if (abort.load()) {
     return fail("The archive store refused messages: " + abort_reason +
                 " Messages acknowledged before are archived; run the profile again once the problem is fixed.");

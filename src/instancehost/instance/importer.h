@@ -1,5 +1,5 @@
-// Importer: runs a file import (emlDirectory, mbox, maildir) into the
-// current archive store.
+// Importer: runs an archiving profile (file imports: emlDirectory, mbox,
+// maildir; mail servers: imap) into the current archive store.
 //
 // Pipeline: the calling thread reads messages from the source; two workers
 // parse the headers (GMime), hash, compress and seal each message and hand
@@ -30,13 +30,15 @@ struct ImportOutcome {
 
 class Importer {
  public:
-  Importer(StoreManager& stores, UserDirectory& users, WriteGate& gate) : stores_(stores), users_(users), gate_(gate) {}
+  Importer(StoreManager& stores, UserDirectory& users, WriteGate& gate, SourceState& state)
+      : stores_(stores), users_(users), gate_(gate), state_(state) {}
   ImportOutcome run(const Profile& profile, const store::OperationControl& control);
 
  private:
   StoreManager& stores_;
   UserDirectory& users_;
   WriteGate& gate_;
+  SourceState& state_;
 };
 
 }  // namespace spe::instance

@@ -60,7 +60,8 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   s->profiles_ = std::make_unique<ProfileStore>(*s->db_, keys->instance_key);
   s->results_ = std::make_unique<WorkerResults>(*s->db_);
   SPE_TRY(s->results_->markAbandoned());
-  s->importer_ = std::make_unique<Importer>(*s->stores_, *s->users_, s->gate_);
+  s->source_state_ = std::make_unique<SourceState>(*s->db_);
+  s->importer_ = std::make_unique<Importer>(*s->stores_, *s->users_, s->gate_, *s->source_state_);
   s->context_ = std::make_unique<InstanceContext>(InstanceContext{options.instance_id, options.base_directory, *s->db_,
                                                                   *s->users_, *s->stores_, *s->profiles_,
                                                                   *s->results_, *s->importer_, s->gate_,

@@ -57,6 +57,7 @@ class InstanceServer {
   std::unique_ptr<StoreManager> stores_;
   std::unique_ptr<ProfileStore> profiles_;
   std::unique_ptr<WorkerResults> results_;
+  std::unique_ptr<SourceState> source_state_;
   std::unique_ptr<Importer> importer_;
   std::unique_ptr<InstanceContext> context_;
   std::unique_ptr<InstanceApi> api_;

@@ -33,6 +33,13 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " START_TIME BIGINT NOT NULL, COMPLETE_TIME BIGINT, MACHINE_NAME VARCHAR(255), REPORT VARCHAR(8000))",
         "CREATE INDEX WORKER_RESULTS_START ON WORKER_RESULTS (START_TIME)",
     },
+    {
+        // Where archiving from a mail server stands, per profile and source
+        // folder (IMAP: UIDVALIDITY and the last UID archived).
+        "CREATE TABLE SOURCE_STATE (PROFILE_ID BIGINT NOT NULL, FOLDER_HASH CHAR(64) NOT NULL,"
+        " FOLDER VARCHAR(1000) NOT NULL, VALIDITY BIGINT NOT NULL, LAST_ID BIGINT NOT NULL,"
+        " PRIMARY KEY (PROFILE_ID, FOLDER_HASH))",
+    },
 };
 
 }  // namespace

@@ -1,14 +1,18 @@
 #include "instancehost/instance/profiles.h"
 
+#include "instancehost/instance/imap_source.h"
+
 #include <unistd.h>
 
+#include <algorithm>
 #include <ctime>
 
 namespace spe::instance {
 namespace {
 
 const char* const kFileConnectors[] = {"emlDirectory", "mbox", "maildir"};
-const char* const kLaterConnectors[] = {"imap", "pop3", "imapMultidrop", "pop3Multidrop"};
+const char* const kServerConnectors[] = {"imap"};
+const char* const kLaterConnectors[] = {"pop3", "imapMultidrop", "pop3Multidrop"};
 
 std::string sealSecrets(const Key256& key, const Json& secrets) {
   if (secrets.empty()) return {};
@@ -112,6 +116,7 @@ Result<Profile> parseProfile(const Json& p) {
   r.connector = p["connector"].get<std::string>();
   bool known = false;
   for (const char* c : kFileConnectors) known |= r.connector == c;
+  for (const char* c : kServerConnectors) known |= r.connector == c;
   if (!known) {
     for (const char* c : kLaterConnectors) {
       if (r.connector == c) {
@@ -130,16 +135,28 @@ Result<Profile> parseProfile(const Json& p) {
     r.secrets["password"] = r.details["password"];
     r.details.erase("password");
   }
-  auto path = detailString(r.details, "path", true);
-  if (!path) return path.error();
-  auto target = detailString(r.details, "targetUserFolder", true);
-  if (!target) return target.error();
-  auto sub = detailFlag(r.details, "includeSubfolders", true);
-  if (!sub) return sub.error();
-  for (const auto& [key, value] : r.details.items()) {
-    if (key != "path" && key != "targetUserFolder" && key != "includeSubfolders") {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "'properties.details' has the unknown key '" + key + "' for the " + r.connector + " connector.");
+  if (r.connector == "imap") {
+    auto settings = imapSettings(r.details, r.secrets);
+    if (!settings) return settings.error();
+    const auto& keys = imapDetailKeys();
+    for (const auto& [key, value] : r.details.items()) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+        return makeError(ErrorCode::kInvalidArgument,
+                         "'properties.details' has the unknown key '" + key + "' for the imap connector.");
+      }
+    }
+  } else {
+    auto path = detailString(r.details, "path", true);
+    if (!path) return path.error();
+    auto target = detailString(r.details, "targetUserFolder", true);
+    if (!target) return target.error();
+    auto sub = detailFlag(r.details, "includeSubfolders", true);
+    if (!sub) return sub.error();
+    for (const auto& [key, value] : r.details.items()) {
+      if (key != "path" && key != "targetUserFolder" && key != "includeSubfolders") {
+        return makeError(ErrorCode::kInvalidArgument, "'properties.details' has the unknown key '" + key +
+                                                          "' for the " + r.connector + " connector.");
+      }
     }
   }
   if (p.contains("serverSideExecution")) {
@@ -203,7 +220,23 @@ Result<Profile> ProfileStore::get(std::int64_t id) {
 
 Status ProfileStore::remove(std::int64_t id) {
   SPE_TRY(get(id));
+  SPE_TRY(db_.db().exec("DELETE FROM SOURCE_STATE WHERE PROFILE_ID = ?", {id}));
   return db_.db().exec("DELETE FROM PROFILES WHERE ID = ?", {id});
+}
+
+Result<std::optional<SourcePosition>> SourceState::get(std::int64_t profile_id, const std::string& folder) {
+  auto rows = db_.db().query("SELECT VALIDITY, LAST_ID FROM SOURCE_STATE WHERE PROFILE_ID = ? AND FOLDER_HASH = ?",
+                             {profile_id, sha256Hex(folder)});
+  if (!rows) return rows.error();
+  if (rows->empty()) return std::optional<SourcePosition>();
+  return std::optional<SourcePosition>(SourcePosition{dbInt((*rows)[0][0]), dbInt((*rows)[0][1])});
+}
+
+Status SourceState::save(std::int64_t profile_id, const std::string& folder, const SourcePosition& position) {
+  return db_.db().exec(
+      "UPDATE OR INSERT INTO SOURCE_STATE (PROFILE_ID, FOLDER_HASH, FOLDER, VALIDITY, LAST_ID) VALUES (?, ?, ?, ?, ?) "
+      "MATCHING (PROFILE_ID, FOLDER_HASH)",
+      {profile_id, sha256Hex(folder), folder, position.validity, position.last});
 }
 
 Result<std::int64_t> WorkerResults::start(const WorkerResult& r) {

@@ -53,6 +53,23 @@ class ProfileStore {
   Key256 key_;
 };
 
+// Where archiving from a mail server folder stands (IMAP: UIDVALIDITY and
+// the highest UID up to which everything is durable in the archive).
+struct SourcePosition {
+  std::int64_t validity = 0;
+  std::int64_t last = 0;
+};
+
+class SourceState {
+ public:
+  explicit SourceState(InstanceMasterDb& db) : db_(db) {}
+  Result<std::optional<SourcePosition>> get(std::int64_t profile_id, const std::string& folder);
+  Status save(std::int64_t profile_id, const std::string& folder, const SourcePosition& position);
+
+ private:
+  InstanceMasterDb& db_;
+};
+
 struct WorkerResult {
   std::int64_t id = 0;
   std::int64_t profile_id = 0;

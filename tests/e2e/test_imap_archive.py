@@ -1,0 +1,149 @@
+"""Archiving from a real Dovecot over IMAP through the Management API:
+1,000 messages in several folders (counts and sizes per folder, byte for
+byte), incremental runs (only new mail), folder names in modified UTF-7,
+unread mail left for later, deleting at the source only what is archived,
+implicit TLS, and errors a provider can act on (wrong password, an
+untrusted certificate, bad profile details). The password is never shown."""
+import imaplib
+import json
+import os
+import ssl
+import unittest
+
+import mailgen
+from dovecot import Dovecot
+from harness import InstanceCalls, Platform
+
+IID = "imapsrc"
+PASSWORD = 'Pw with "quotes" and spaces'
+
+
+class ImapArchiveTest(InstanceCalls, unittest.TestCase):
+    iid = IID
+
+    @classmethod
+    def setUpClass(cls):
+        cls.p = Platform()
+        cls.p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
+        cls.p.ok("StartInstances", instanceFilter=IID)
+        for user in ("alice", "bob", "carol"):
+            cls.p.ok("CreateUser", instanceID=IID, userName=user, privileges="none")
+        cls.dovecot = Dovecot(cls.p.path("dovecot"))
+        for user in ("alice", "bob", "carol"):
+            cls.dovecot.add_user(user, PASSWORD)
+        cls.sent = {}
+        n = 0
+        for folder, count in (("INBOX", 400), ("Sent", 300), ("Projects/2024", 300)):
+            for _ in range(count):
+                raw = mailgen.message(n)
+                n += 1
+                cls.dovecot.add_message("alice", folder, raw)
+                cls.sent.setdefault(folder, []).append(raw)
+        cls.dovecot.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.dovecot.stop()
+        cls.p.stop()
+
+    def profile(self, name, user, target, **details):
+        d = {"host": "localhost", "port": str(self.dovecot.ports["imap"]), "protocol": "IMAP-TLS", "userName": user,
+             "password": PASSWORD, "ignoreSSLPolicyErrors": "1", "targetUserFolder": target}
+        d.update(details)
+        return self.ok("CreateProfile", raw=True, properties={"name": name, "type": "archive", "connector": "imap",
+                                                              "details": d})["id"]
+
+    def stats(self, prefix):
+        return {f["folder"]: f for f in self.ok("GetFolderStatistics") if f["folder"].startswith(prefix)}
+
+    def imap(self, user):
+        c = imaplib.IMAP4("127.0.0.1", self.dovecot.ports["imap"])
+        c.login(user, PASSWORD)
+        return c
+
+    def test_01_whole_mailbox_then_only_new_mail(self):
+        pid = self.profile("alice via IMAP", "alice", "alice/Mailbox")
+        r = self.ok("RunProfile", id=pid)
+        # mailgen makes every fifth message with an unreadable PDF: the
+        # only warnings are the index's.
+        self.assertEqual((r["result"], r["itemsArchived"], r["duplicates"], r["warnings"]),
+                         ("completedWithWarnings", 1000, 0, 200), r)
+        stats = self.stats("alice/Mailbox/")
+        for folder, target in (("INBOX", "Inbox"), ("Sent", "Sent"), ("Projects/2024", "Projects/2024")):
+            f = stats["alice/Mailbox/" + target]
+            self.assertEqual(f["count"], len(self.sent[folder]), folder)
+            self.assertEqual(f["size"], sum(len(m) for m in self.sent[folder]), folder)
+        report = self.ok("GetWorkerResultReport", id=r["workerResultId"])["report"]
+        self.assertEqual(report["folders"]["alice/Mailbox/Sent"]["archived"], 300)
+        # Incremental: only what is new is fetched (no duplicates), also in
+        # a new folder with a non-ASCII name (modified UTF-7 on the wire).
+        for i in range(10):
+            self.dovecot.add_message("alice", "INBOX", mailgen.message(5000 + i))
+        for i in range(5):
+            self.dovecot.add_message("alice", "Entw&APw-rfe", mailgen.message(6000 + i))
+        again = self.ok("RunProfile", id=pid)
+        self.assertEqual((again["itemsArchived"], again["duplicates"]), (15, 0), again)
+        self.assertEqual(self.stats("alice/Mailbox/")["alice/Mailbox/Entwürfe"]["count"], 5)
+        nothing = self.ok("RunProfile", id=pid)
+        self.assertEqual((nothing["itemsArchived"], nothing["duplicates"]), (0, 0))
+        # Nothing was marked read or deleted at the source.
+        c = self.imap("alice")
+        c.select("INBOX", readonly=True)
+        self.assertEqual(len(c.search(None, "ALL")[1][0].split()), 410)
+        self.assertEqual(c.search(None, "UNSEEN")[1][0], b"")
+        c.logout()
+        profiles = self.ok("GetProfiles", raw=True)
+        self.assertNotIn("quotes", json.dumps(profiles), "the password is never shown")
+
+    def test_02_delete_after_archive_over_implicit_tls(self):
+        for i in range(6):
+            self.dovecot.add_message("bob", "INBOX", mailgen.message(7000 + i))
+        self.dovecot.add_message("bob", "INBOX", mailgen.message(7100), seen=False)
+        pid = self.profile("bob", "bob", "bob", protocol="IMAP-SSL", port=str(self.dovecot.ports["imaps"]),
+                           deleteAfterArchive="true", archiveUnread="0")
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual((r["itemsArchived"], r["failed"], r["warnings"]), (6, 0, 1), r)
+        report = self.ok("GetWorkerResultReport", id=r["workerResultId"])["report"]
+        self.assertRegex(report["warnings"][0], r"^INBOX UID \d+: not fully indexed: ")
+        c = self.imap("bob")
+        c.select("INBOX")
+        left = c.search(None, "ALL")[1][0].split()
+        self.assertEqual(len(left), 1, "only the archived messages were deleted; the unread one waits")
+        c.store(left[0], "+FLAGS", "\\Seen")
+        c.logout()
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual(r["itemsArchived"], 1, "archived once read")
+        c = self.imap("bob")
+        c.select("INBOX", readonly=True)
+        self.assertEqual(c.search(None, "ALL")[1][0], b"")
+        c.logout()
+        self.assertEqual(self.stats("bob/")["bob/Inbox"]["count"], 7)
+
+    def test_03_errors_a_provider_can_act_on(self):
+        self.dovecot.add_message("carol", "INBOX", mailgen.message(8000))
+        wrong = self.profile("wrong password", "carol", "carol", password="nope")
+        self.failed("RunProfile", "refused the login of 'carol'", id=wrong)
+        strict = self.profile("strict", "carol", "carol", ignoreSSLPolicyErrors="0")
+        message = self.failed("RunProfile", "certificate is not trusted", id=strict)
+        self.assertIn("ignoreSSLPolicyErrors", message)
+        closed = self.profile("closed", "carol", "carol", protocol="IMAP", port="1")
+        self.failed("RunProfile", "connecting to localhost:1", id=closed)
+        results = self.ok("GetWorkerResults", fromIncluding="2000-01-01", toExcluding="2100-01-01",
+                          timeZoneID="$Local", profileID=wrong)
+        self.assertEqual(results[0]["result"], "failed")
+        for details, word in (({"protocol": "IMAPS"}, "'details.protocol' must be IMAP, IMAP-TLS"),
+                              ({"deleteAfterArchive": "sometimes"}, "'details.deleteAfterArchive'"),
+                              ({"deleteAfterArchive": "afterDays"}, "'details.deleteAfterDays' is required"),
+                              ({"port": "99999"}, "'details.port' must be between 1 and 65535"),
+                              ({"since": "last week"}, "'details.since' must be a date"),
+                              ({"host": ""}, "'details.host' is required"),
+                              ({"colour": "red"}, "unknown key 'colour'")):
+            d = {"host": "localhost", "userName": "carol", "password": "x", "targetUserFolder": "carol"}
+            d.update(details)
+            self.failed("CreateProfile", word, raw=True, properties={"name": "bad", "connector": "imap", "details": d})
+        ok = self.profile("carol", "carol", "carol", since="2000-01-01", includeFolders="INBOX")
+        self.assertEqual(self.ok("RunProfile", id=ok)["itemsArchived"], 1)
+
+
+if __name__ == "__main__":
+    unittest.main()
