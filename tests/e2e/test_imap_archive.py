@@ -7,7 +7,9 @@ untrusted certificate, bad profile details). The password is never shown."""
 import imaplib
 import json
 import os
-import ssl
+import random
+import signal
+import time
 import unittest
 
 import mailgen
@@ -26,10 +28,10 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         cls.p = Platform()
         cls.p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
         cls.p.ok("StartInstances", instanceFilter=IID)
-        for user in ("alice", "bob", "carol"):
+        for user in ("alice", "bob", "carol", "dave"):
             cls.p.ok("CreateUser", instanceID=IID, userName=user, privileges="none")
         cls.dovecot = Dovecot(cls.p.path("dovecot"))
-        for user in ("alice", "bob", "carol"):
+        for user in ("alice", "bob", "carol", "dave"):
             cls.dovecot.add_user(user, PASSWORD)
         cls.sent = {}
         n = 0
@@ -143,6 +145,38 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
             self.failed("CreateProfile", word, raw=True, properties={"name": "bad", "connector": "imap", "details": d})
         ok = self.profile("carol", "carol", "carol", since="2000-01-01", includeFolders="INBOX")
         self.assertEqual(self.ok("RunProfile", id=ok)["itemsArchived"], 1)
+
+    def test_04_instance_killed_mid_run_then_run_again(self):
+        sent = {"INBOX": [], "Archive/2023": []}
+        for i in range(4000):
+            folder = "INBOX" if i % 2 else "Archive/2023"
+            raw = mailgen.message(20000 + i, size_lines=200)
+            sent[folder].append(raw)
+            self.dovecot.add_message("dave", folder, raw)
+        pid = self.profile("dave", "dave", "dave")
+        rng = random.Random(6)
+        for _ in range(3):
+            status, _, _ = self.p.request("/api/invoke/RunProfile", {"instanceID": IID, "id": pid})
+            self.assertEqual(status, 200)
+            time.sleep(rng.uniform(0.3, 0.9))
+            victim = {i["instanceID"]: i for i in self.p.ok("GetInstances", instanceFilter=IID)}[IID]["processID"]
+            os.kill(victim, signal.SIGKILL)
+            deadline = time.time() + 20
+            while {i["instanceID"]: i for i in self.p.ok("GetInstances", instanceFilter=IID)}[IID]["status"] == "running":
+                self.assertLess(time.time(), deadline)
+                time.sleep(0.1)
+            self.p.ok("StartInstances", instanceFilter=IID)
+        aborted = [w for w in self.ok("GetWorkerResults", fromIncluding="2000-01-01", toExcluding="2100-01-01",
+                                      timeZoneID="$Local", profileID=pid) if w["result"] == "threadAbort"]
+        self.assertGreaterEqual(len(aborted), 1, "a run was killed in the middle")
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual(r["failed"], 0, r)
+        stats = self.stats("dave/")
+        for folder, target in (("INBOX", "dave/Inbox"), ("Archive/2023", "dave/Archive/2023")):
+            self.assertEqual(stats[target]["count"], len(sent[folder]), "nothing lost, nothing twice: " + folder)
+            self.assertEqual(stats[target]["size"], sum(len(m) for m in sent[folder]))
+        again = self.ok("RunProfile", id=pid)
+        self.assertEqual((again["itemsArchived"], again["duplicates"]), (0, 0), "the position was kept")
 
 
 if __name__ == "__main__":
