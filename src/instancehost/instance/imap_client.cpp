@@ -1,17 +1,10 @@
 #include "instancehost/instance/imap_client.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/write.hpp>
-
 #include <algorithm>
 #include <optional>
 
-#include "common/asio.h"
 #include "common/imap_utf7.h"
+#include "instancehost/instance/mail_connection.h"
 
 namespace spe::instance {
 namespace {
@@ -39,88 +32,29 @@ Argument argument(const std::string& s) {
 }  // namespace
 
 struct ImapClient::Connection {
-  explicit Connection(std::chrono::seconds t) : timeout(t) {}
-  asio::io_context io;
-  asio::ssl::context ssl{asio::ssl::context::tls_client};
-  std::optional<beast::tcp_stream> plain;
-  std::optional<TlsStream> tls;
-  std::chrono::seconds timeout;
+  std::unique_ptr<MailConnection> net;
   ImapResponseParser parser;
-  std::string buffer;  // received, not parsed yet
   std::size_t next_tag = 0;
-  bool broken = false;
-  std::string bye;  // the server's goodbye text
+  bool broken() const { return net->broken(); }
 
-  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
-
-  // Runs one asynchronous step to its end (or the deadline).
-  template <typename Start>
-  ErrorCodeT run(Start start, std::size_t* bytes = nullptr) {
-    ErrorCodeT result;
-    bool done = false;
-    lowest().expires_after(timeout);
-    start([&](ErrorCodeT ec, std::size_t n) {
-      result = ec;
-      if (bytes) *bytes = n;
-      done = true;
-    });
-    io.restart();
-    while (!done && io.run_one() > 0) {
-    }
-    if (result) broken = true;
-    return result;
-  }
-
-  Error networkError(const std::string& what, const ErrorCodeT& ec) {
-    if (ec == beast::error::timeout) {
-      return unavailable("The mail server did not answer within " + std::to_string(timeout.count()) + " seconds (" +
-                         what + ").");
-    }
-    if (!bye.empty()) return unavailable("The mail server closed the connection: " + bye);
-    return unavailable("The connection to the mail server failed (" + what + "): " + ec.message() + ".");
-  }
-
-  Status write(const std::string& bytes) {
-    const auto ec = run([&](auto handler) {
-      if (tls) {
-        asio::async_write(*tls, asio::buffer(bytes), handler);
-      } else {
-        asio::async_write(*plain, asio::buffer(bytes), handler);
-      }
-    });
-    if (ec) return networkError("sending", ec);
-    return okStatus();
-  }
+  Status write(const std::string& bytes) { return net->write(bytes); }
 
   Result<ImapResponse> read() {
-    if (broken) return unavailable("The connection to the mail server is closed.");
     for (;;) {
-      if (!buffer.empty()) {
-        const auto step = parser.feed(buffer);
-        buffer.erase(0, step.consumed);
+      if (!net->buffer.empty()) {
+        const auto step = parser.feed(net->buffer);
+        net->buffer.erase(0, step.consumed);
         if (step.state == ImapResponseParser::State::kError) {
-          broken = true;
+          net->markBroken();
           return unavailable(parser.errorMessage());
         }
         if (step.state == ImapResponseParser::State::kDone) {
           ImapResponse r = parser.take();
-          if (r.kind == ImapResponse::Kind::kUntagged && r.status == "BYE") bye = r.text;
+          if (r.kind == ImapResponse::Kind::kUntagged && r.status == "BYE") net->setGoodbye(r.text);
           return r;
         }
       }
-      char chunk[64 * 1024];
-      std::size_t got = 0;
-      const auto ec = run(
-          [&](auto handler) {
-            if (tls) {
-              tls->async_read_some(asio::buffer(chunk), handler);
-            } else {
-              plain->async_read_some(asio::buffer(chunk), handler);
-            }
-          },
-          &got);
-      if (ec) return networkError("receiving", ec);
-      buffer.append(chunk, got);
+      SPE_TRY(net->readMore());
     }
   }
 
@@ -172,51 +106,16 @@ ImapClient::ImapClient(std::unique_ptr<Connection> c, Options options) : c_(std:
 ImapClient::~ImapClient() = default;
 
 Result<std::unique_ptr<ImapClient>> ImapClient::connect(const Options& options) {
-  auto c = std::make_unique<Connection>(options.timeout);
+  auto c = std::make_unique<Connection>();
   ImapResponseParser::Limits limits;
   limits.max_literal = options.max_message_bytes;
   limits.max_total = options.max_message_bytes + (16u << 20);
   c->parser = ImapResponseParser(limits);
   const std::string where = options.host + ":" + std::to_string(options.port);
-  // Name resolution and connection.
-  tcp::resolver resolver(c->io);
-  ErrorCodeT ec;
-  const auto endpoints = resolver.resolve(options.host, std::to_string(options.port), ec);
-  if (ec) return unavailable("Cannot resolve the mail server's name '" + options.host + "': " + ec.message() + ".");
-  c->plain.emplace(c->io);
-  ec = c->run([&](auto handler) {
-    c->plain->async_connect(endpoints, [handler](ErrorCodeT e, const tcp::endpoint&) mutable { handler(e, 0); });
-  });
-  if (ec) return c->networkError("connecting to " + where, ec);
-
-  c->ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
-  if (options.ignore_certificate_errors) {
-    c->ssl.set_verify_mode(asio::ssl::verify_none);
-  } else {
-    c->ssl.set_default_verify_paths();
-    c->ssl.set_verify_mode(asio::ssl::verify_peer);
-  }
-  auto handshake = [&]() -> Status {
-    c->tls.emplace(std::move(*c->plain), c->ssl);
-    c->plain.reset();
-    if (!options.ignore_certificate_errors) c->tls->set_verify_callback(asio::ssl::host_name_verification(options.host));
-    // SNI (the macro SSL_set_tlsext_host_name casts in C style).
-    SSL_ctrl(c->tls->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
-             const_cast<char*>(options.host.c_str()));
-    const auto hec = c->run([&](auto handler) {
-      c->tls->async_handshake(asio::ssl::stream_base::client, [handler](ErrorCodeT e) mutable { handler(e, 0); });
-    });
-    if (!hec) return okStatus();
-    const long verify = SSL_get_verify_result(c->tls->native_handle());
-    if (verify != X509_V_OK) {
-      return unavailable("The mail server's certificate is not trusted: " +
-                         std::string(X509_verify_cert_error_string(verify)) +
-                         ". Set 'ignoreSSLPolicyErrors' to archive from this server anyway.");
-    }
-    return c->networkError("TLS handshake with " + where, hec);
-  };
-  if (options.security == Security::kTls) SPE_TRY(handshake());
+  auto net = MailConnection::open({options.host, options.port, options.ignore_certificate_errors, options.timeout},
+                                  options.security == Security::kTls);
+  if (!net) return net.error();
+  c->net = std::move(*net);
 
   auto greeting = c->read();
   if (!greeting) return greeting.error();
@@ -244,8 +143,7 @@ Result<std::unique_ptr<ImapClient>> ImapClient::connect(const Options& options) 
     const std::string tag = c->tag();
     SPE_TRY(c->write(tag + " STARTTLS\r\n"));
     SPE_TRY(c->complete(tag, "STARTTLS", nullptr));
-    if (!c->buffer.empty()) return unavailable("The mail server sent data before the TLS handshake.");
-    SPE_TRY(handshake());
+    SPE_TRY(c->net->startTls());
     SPE_TRY(capabilities());  // they may differ after TLS
   }
   if (greeting->status != "PREAUTH") {
@@ -383,11 +281,11 @@ Status ImapClient::remove(const std::vector<std::uint32_t>& uids) {
 }
 
 Status ImapClient::logout() {
-  if (c_->broken) return okStatus();
+  if (c_->broken()) return okStatus();
   const std::string tag = c_->tag();
   SPE_TRY(c_->write(tag + " LOGOUT\r\n"));
   auto st = c_->complete(tag, "LOGOUT", nullptr);
-  c_->broken = true;
+  c_->net->markBroken();
   return st;
 }
 
