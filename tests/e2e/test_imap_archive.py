@@ -1,4 +1,4 @@
-"""Archiving from a real Dovecot over IMAP through the Management API:
+"""Archiving from a real Dovecot over IMAP and POP3 through the Management API:
 1,000 messages in several folders (counts and sizes per folder, byte for
 byte), incremental runs (only new mail), folder names in modified UTF-7,
 unread mail left for later, deleting at the source only what is archived,
@@ -28,10 +28,10 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         cls.p = Platform()
         cls.p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
         cls.p.ok("StartInstances", instanceFilter=IID)
-        for user in ("alice", "bob", "carol", "dave"):
+        for user in ("alice", "bob", "carol", "dave", "erin"):
             cls.p.ok("CreateUser", instanceID=IID, userName=user, privileges="none")
         cls.dovecot = Dovecot(cls.p.path("dovecot"))
-        for user in ("alice", "bob", "carol", "dave"):
+        for user in ("alice", "bob", "carol", "dave", "erin"):
             cls.dovecot.add_user(user, PASSWORD)
         cls.sent = {}
         n = 0
@@ -177,6 +177,45 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
             self.assertEqual(stats[target]["size"], sum(len(m) for m in sent[folder]))
         again = self.ok("RunProfile", id=pid)
         self.assertEqual((again["itemsArchived"], again["duplicates"]), (0, 0), "the position was kept")
+
+    def test_05_pop3_incremental_by_uidl_then_delete(self):
+        sent = [mailgen.message(30000 + i) for i in range(12)]
+        sent.append(b"From: dots@example.com\r\nSubject: dots\r\n\r\n.leading dot\r\n..two\r\n.\r\nend\r\n")
+        for raw in sent:
+            self.dovecot.add_message("erin", "INBOX", raw)
+        details = {"host": "localhost", "port": str(self.dovecot.ports["pop3"]), "protocol": "POP3-TLS",
+                   "userName": "erin", "password": PASSWORD, "ignoreSSLPolicyErrors": "true",
+                   "targetUserFolder": "erin"}
+        pid = self.ok("CreateProfile", raw=True, properties={"name": "erin pop3", "connector": "pop3",
+                                                             "details": details})["id"]
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual((r["itemsArchived"], r["duplicates"], r["failed"]), (13, 0, 0), r)
+        inbox = self.stats("erin/")["erin/Inbox"]
+        self.assertEqual((inbox["count"], inbox["size"]), (13, sum(len(m) for m in sent)),
+                         "byte for byte (dot-stuffing removed)")
+        for i in range(3):
+            self.dovecot.add_message("erin", "INBOX", mailgen.message(31000 + i))
+        again = self.ok("RunProfile", id=pid)
+        self.assertEqual((again["itemsArchived"], again["duplicates"]), (3, 0), "only new mail, by UIDL")
+        # Delete after archive over implicit TLS: the server is empty after,
+        # including what earlier runs archived.
+        d = dict(details, protocol="POP3-SSL", port=str(self.dovecot.ports["pop3s"]), deleteAfterArchive="1")
+        self.ok("DeleteProfile", id=pid)
+        pid = self.ok("CreateProfile", raw=True, properties={"name": "erin pop3 delete", "connector": "pop3",
+                                                             "details": d})["id"]
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual((r["itemsArchived"], r["duplicates"]), (0, 16), "a new profile: all duplicates")
+        c = self.imap("erin")
+        c.select("INBOX", readonly=True)
+        self.assertEqual(c.search(None, "ALL")[1][0], b"", "deleted at the source once durable")
+        c.logout()
+        self.assertEqual(self.stats("erin/")["erin/Inbox"]["count"], 16)
+        bad = dict(details, password="wrong")
+        wrong = self.ok("CreateProfile", raw=True, properties={"name": "erin wrong", "connector": "pop3",
+                                                               "details": bad})["id"]
+        self.failed("RunProfile", "refused the login of 'erin'", id=wrong)
+        self.failed("CreateProfile", "'details.protocol' must be POP3, POP3-TLS", raw=True,
+                    properties={"name": "x", "connector": "pop3", "details": dict(details, protocol="POP4")})
 
 
 if __name__ == "__main__":

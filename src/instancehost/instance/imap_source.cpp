@@ -47,31 +47,6 @@ Result<std::vector<std::string>> folderList(const Json& details, const std::stri
   return out;
 }
 
-Result<std::int64_t> detailNumber(const Json& details, const std::string& key, std::int64_t fallback,
-                                  std::int64_t min, std::int64_t max) {
-  if (!details.contains(key) || details[key].is_null() ||
-      (details[key].is_string() && details[key].get<std::string>().empty())) {
-    return fallback;
-  }
-  const Json& v = details[key];
-  std::int64_t n = 0;
-  if (v.is_number_integer()) {
-    n = v.get<std::int64_t>();
-  } else if (v.is_string()) {
-    const std::string s = v.get<std::string>();
-    if (s.empty() || s.size() > 12 || s.find_first_not_of("0123456789") != std::string::npos) {
-      return bad("'details." + key + "' must be a number.");
-    }
-    n = std::stoll(s);
-  } else {
-    return bad("'details." + key + "' must be a number.");
-  }
-  if (n < min || n > max) {
-    return bad("'details." + key + "' must be between " + std::to_string(min) + " and " + std::to_string(max) + ".");
-  }
-  return n;
-}
-
 // "2024-03-01" as an IMAP date ("1-Mar-2024").
 Result<std::string> imapDate(const std::string& iso, const std::string& key) {
   std::tm tm{};

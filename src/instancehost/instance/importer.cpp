@@ -10,6 +10,7 @@
 #include "common/logging.h"
 #include "instancehost/instance/file_sources.h"
 #include "instancehost/instance/imap_source.h"
+#include "instancehost/instance/pop3_source.h"
 
 namespace spe::instance {
 namespace {
@@ -98,6 +99,11 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
     if (!settings) return fail(settings.error().message);
     control.report(0, "Connecting to " + settings->connection.host);
     source = openImapSource(*settings, profile.id, state_);
+  } else if (profile.connector == "pop3") {
+    auto settings = pop3Settings(profile.details, profile.secrets);
+    if (!settings) return fail(settings.error().message);
+    control.report(0, "Connecting to " + settings->connection.host);
+    source = openPop3Source(*settings, profile.id, state_);
   } else {
     FileSourceOptions so;
     so.connector = profile.connector;

@@ -40,6 +40,11 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " FOLDER VARCHAR(1000) NOT NULL, VALIDITY BIGINT NOT NULL, LAST_ID BIGINT NOT NULL,"
         " PRIMARY KEY (PROFILE_ID, FOLDER_HASH))",
     },
+    {
+        // POP3: the unique ids (UIDL) of messages durable in the archive.
+        "CREATE TABLE SOURCE_UIDS (PROFILE_ID BIGINT NOT NULL, UID_HASH CHAR(64) NOT NULL,"
+        " PRIMARY KEY (PROFILE_ID, UID_HASH))",
+    },
 };
 
 }  // namespace

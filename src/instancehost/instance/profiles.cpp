@@ -1,6 +1,7 @@
 #include "instancehost/instance/profiles.h"
 
 #include "instancehost/instance/imap_source.h"
+#include "instancehost/instance/pop3_source.h"
 
 #include <unistd.h>
 
@@ -11,8 +12,8 @@ namespace spe::instance {
 namespace {
 
 const char* const kFileConnectors[] = {"emlDirectory", "mbox", "maildir"};
-const char* const kServerConnectors[] = {"imap"};
-const char* const kLaterConnectors[] = {"pop3", "imapMultidrop", "pop3Multidrop"};
+const char* const kServerConnectors[] = {"imap", "pop3"};
+const char* const kLaterConnectors[] = {"imapMultidrop", "pop3Multidrop"};
 
 std::string sealSecrets(const Key256& key, const Json& secrets) {
   if (secrets.empty()) return {};
@@ -82,6 +83,31 @@ Result<std::string> detailString(const Json& details, const std::string& key, bo
   return details[key].get<std::string>();
 }
 
+Result<std::int64_t> detailNumber(const Json& details, const std::string& key, std::int64_t fallback,
+                                  std::int64_t min, std::int64_t max) {
+  if (!details.contains(key) || details[key].is_null() ||
+      (details[key].is_string() && details[key].get<std::string>().empty())) {
+    return fallback;
+  }
+  const Json& v = details[key];
+  std::int64_t n = 0;
+  if (v.is_number_integer()) {
+    n = v.get<std::int64_t>();
+  } else if (v.is_string()) {
+    const std::string s = v.get<std::string>();
+    if (s.empty() || s.size() > 12 || s.find_first_not_of("0123456789") != std::string::npos) {
+      return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be a number.");
+    }
+    n = std::stoll(s);
+  } else {
+    return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be a number.");
+  }
+  if (n < min || n > max) {
+    return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be between " + std::to_string(min) + " and " + std::to_string(max) + ".");
+  }
+  return n;
+}
+
 Result<Profile> parseProfile(const Json& p) {
   if (!p.is_object()) return makeError(ErrorCode::kInvalidArgument, "'properties' must be a JSON object.");
   for (const char* k : {"id", "version"}) {
@@ -135,14 +161,20 @@ Result<Profile> parseProfile(const Json& p) {
     r.secrets["password"] = r.details["password"];
     r.details.erase("password");
   }
-  if (r.connector == "imap") {
-    auto settings = imapSettings(r.details, r.secrets);
-    if (!settings) return settings.error();
-    const auto& keys = imapDetailKeys();
+  if (r.connector == "imap" || r.connector == "pop3") {
+    const bool imap = r.connector == "imap";
+    if (imap) {
+      auto settings = imapSettings(r.details, r.secrets);
+      if (!settings) return settings.error();
+    } else {
+      auto settings = pop3Settings(r.details, r.secrets);
+      if (!settings) return settings.error();
+    }
+    const auto& keys = imap ? imapDetailKeys() : pop3DetailKeys();
     for (const auto& [key, value] : r.details.items()) {
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-        return makeError(ErrorCode::kInvalidArgument,
-                         "'properties.details' has the unknown key '" + key + "' for the imap connector.");
+        return makeError(ErrorCode::kInvalidArgument, "'properties.details' has the unknown key '" + key +
+                                                          "' for the " + r.connector + " connector.");
       }
     }
   } else {
@@ -221,6 +253,7 @@ Result<Profile> ProfileStore::get(std::int64_t id) {
 Status ProfileStore::remove(std::int64_t id) {
   SPE_TRY(get(id));
   SPE_TRY(db_.db().exec("DELETE FROM SOURCE_STATE WHERE PROFILE_ID = ?", {id}));
+  SPE_TRY(db_.db().exec("DELETE FROM SOURCE_UIDS WHERE PROFILE_ID = ?", {id}));
   return db_.db().exec("DELETE FROM PROFILES WHERE ID = ?", {id});
 }
 
@@ -237,6 +270,40 @@ Status SourceState::save(std::int64_t profile_id, const std::string& folder, con
       "UPDATE OR INSERT INTO SOURCE_STATE (PROFILE_ID, FOLDER_HASH, FOLDER, VALIDITY, LAST_ID) VALUES (?, ?, ?, ?, ?) "
       "MATCHING (PROFILE_ID, FOLDER_HASH)",
       {profile_id, sha256Hex(folder), folder, position.validity, position.last});
+}
+
+std::string SourceState::uidHash(const std::string& uid) { return sha256Hex(uid); }
+
+Result<std::set<std::string>> SourceState::archivedUids(std::int64_t profile_id) {
+  auto rows = db_.db().query("SELECT UID_HASH FROM SOURCE_UIDS WHERE PROFILE_ID = ?", {profile_id});
+  if (!rows) return rows.error();
+  std::set<std::string> out;
+  for (const auto& r : *rows) out.insert(dbStr(r[0]));
+  return out;
+}
+
+Status SourceState::addArchivedUids(std::int64_t profile_id, const std::vector<std::string>& uids) {
+  auto tx = db_.db().begin();
+  if (!tx) return tx.error();
+  for (const auto& uid : uids) {
+    SPE_TRY((*tx)->exec("UPDATE OR INSERT INTO SOURCE_UIDS (PROFILE_ID, UID_HASH) VALUES (?, ?) "
+                        "MATCHING (PROFILE_ID, UID_HASH)",
+                        {profile_id, uidHash(uid)}));
+  }
+  return (*tx)->commit();
+}
+
+Status SourceState::keepArchivedUids(std::int64_t profile_id, const std::set<std::string>& on_server) {
+  auto known = archivedUids(profile_id);
+  if (!known) return known.error();
+  auto tx = db_.db().begin();
+  if (!tx) return tx.error();
+  for (const auto& h : *known) {
+    if (!on_server.count(h)) {
+      SPE_TRY((*tx)->exec("DELETE FROM SOURCE_UIDS WHERE PROFILE_ID = ? AND UID_HASH = ?", {profile_id, h}));
+    }
+  }
+  return (*tx)->commit();
 }
 
 Result<std::int64_t> WorkerResults::start(const WorkerResult& r) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ Result<Profile> parseProfile(const Json& properties);
 // Details helpers: a boolean given as true/false/"1"/"0"/"true"/"false".
 Result<bool> detailFlag(const Json& details, const std::string& key, bool fallback);
 Result<std::string> detailString(const Json& details, const std::string& key, bool required);
+// A whole number (JSON or string) in [min, max]; `fallback` when absent or "".
+Result<std::int64_t> detailNumber(const Json& details, const std::string& key, std::int64_t fallback,
+                                  std::int64_t min, std::int64_t max);
 
 class ProfileStore {
  public:
@@ -65,6 +69,12 @@ class SourceState {
   explicit SourceState(InstanceMasterDb& db) : db_(db) {}
   Result<std::optional<SourcePosition>> get(std::int64_t profile_id, const std::string& folder);
   Status save(std::int64_t profile_id, const std::string& folder, const SourcePosition& position);
+  // POP3: which unique ids (UIDL) are archived, kept as hashes.
+  Result<std::set<std::string>> archivedUids(std::int64_t profile_id);
+  Status addArchivedUids(std::int64_t profile_id, const std::vector<std::string>& uids);
+  // Forgets ids the server no longer has.
+  Status keepArchivedUids(std::int64_t profile_id, const std::set<std::string>& hashes_on_server);
+  static std::string uidHash(const std::string& uid);
 
  private:
   InstanceMasterDb& db_;

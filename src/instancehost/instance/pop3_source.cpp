@@ -1,0 +1,158 @@
+#include "instancehost/instance/pop3_source.h"
+
+#include <mutex>
+#include <set>
+
+namespace spe::instance {
+namespace {
+
+Error bad(const std::string& what) { return makeError(ErrorCode::kInvalidArgument, what); }
+
+class Pop3Source : public MessageSource {
+ public:
+  Pop3Source(Pop3Settings settings, std::int64_t profile_id, SourceState& state)
+      : settings_(std::move(settings)), profile_id_(profile_id), state_(state) {}
+
+  Status prepare() {
+    auto c = Pop3Client::connect(settings_.connection);
+    if (!c) return c.error();
+    client_ = std::move(*c);
+    auto listed = client_->list();
+    if (!listed) return listed.error();
+    listed_ = std::move(*listed);
+    std::set<std::string> known;
+    if (profile_id_ != 0) {
+      auto k = state_.archivedUids(profile_id_);
+      if (!k) return k.error();
+      known = std::move(*k);
+    }
+    for (const auto& e : listed_) {
+      if (!known.count(SourceState::uidHash(e.uid))) {
+        wanted_.push_back(e);
+      } else if (settings_.delete_after_archive) {
+        archived_before_.push_back(e);  // archived by an earlier run, not deleted then
+      }
+    }
+    return okStatus();
+  }
+
+  std::int64_t estimate() const override { return static_cast<std::int64_t>(wanted_.size()); }
+
+  Status forEach(const std::function<bool(SourceMessage&&)>& each) override {
+    return client_->retrieve(wanted_, [&](const Pop3Entry& e, std::string&& raw) {
+      SourceMessage m;
+      m.folder = "Inbox";
+      m.origin = "message " + std::to_string(e.number) + " (UIDL " + e.uid + ")";
+      m.raw = std::move(raw);
+      m.durable = [this, e] {
+        std::lock_guard lock(mutex_);
+        durable_.push_back(e);
+      };
+      return each(std::move(m));
+    });
+  }
+
+  Status finish(std::vector<std::string>& warnings) override {
+    std::vector<Pop3Entry> durable;
+    {
+      std::lock_guard lock(mutex_);
+      durable = durable_;
+    }
+    if (profile_id_ != 0) {
+      std::vector<std::string> uids;
+      for (const auto& e : durable) uids.push_back(e.uid);
+      SPE_TRY(state_.addArchivedUids(profile_id_, uids));
+      std::set<std::string> on_server;
+      for (const auto& e : listed_) on_server.insert(SourceState::uidHash(e.uid));
+      SPE_TRY(state_.keepArchivedUids(profile_id_, on_server));
+    }
+    if (settings_.delete_after_archive) {
+      durable.insert(durable.end(), archived_before_.begin(), archived_before_.end());
+      Status st = okStatus();
+      for (const auto& e : durable) {
+        st = client_->remove(e.number);
+        if (!st) break;
+      }
+      if (st) st = client_->quit();  // deletions take effect here
+      if (!st) {
+        warnings.push_back("Archived messages could not be deleted at the source (the next run tries again): " +
+                           st.error().message);
+      }
+      return okStatus();
+    }
+    (void)client_->quit();
+    return okStatus();
+  }
+
+ private:
+  Pop3Settings settings_;
+  std::int64_t profile_id_;
+  SourceState& state_;
+  std::unique_ptr<Pop3Client> client_;
+  std::vector<Pop3Entry> listed_, wanted_, archived_before_;
+  std::mutex mutex_;
+  std::vector<Pop3Entry> durable_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& pop3DetailKeys() {
+  static const std::vector<std::string> keys = {"host", "port", "protocol", "userName", "password",
+                                                "ignoreSSLPolicyErrors", "targetUserFolder", "deleteAfterArchive",
+                                                "timeout", "emailAddress"};
+  return keys;
+}
+
+Result<Pop3Settings> pop3Settings(const Json& details, const Json& secrets) {
+  Pop3Settings s;
+  auto& c = s.connection;
+  auto host = detailString(details, "host", true);
+  if (!host) return host.error();
+  c.host = *host;
+  auto protocol = detailString(details, "protocol", false);
+  if (!protocol) return protocol.error();
+  const std::string p = protocol->empty() ? "POP3-SSL" : *protocol;
+  if (p == "POP3") {
+    c.security = Pop3Client::Security::kNone;
+  } else if (p == "POP3-TLS") {
+    c.security = Pop3Client::Security::kStls;
+  } else if (p == "POP3-SSL") {
+    c.security = Pop3Client::Security::kTls;
+  } else {
+    return bad("'details.protocol' must be POP3, POP3-TLS (STLS) or POP3-SSL, not '" + p + "'.");
+  }
+  auto port = detailNumber(details, "port", c.security == Pop3Client::Security::kTls ? 995 : 110, 1, 65535);
+  if (!port) return port.error();
+  c.port = static_cast<std::uint16_t>(*port);
+  auto user = detailString(details, "userName", true);
+  if (!user) return user.error();
+  c.user = *user;
+  if (c.user.find_first_of("\r\n") != std::string::npos) return bad("'details.userName' may not contain line breaks.");
+  if (!secrets.contains("password") || !secrets["password"].is_string() ||
+      secrets["password"].get<std::string>().empty()) {
+    return bad("'details.password' is required.");
+  }
+  c.password = secrets["password"].get<std::string>();
+  if (c.password.find_first_of("\r\n") != std::string::npos) return bad("'details.password' may not contain line breaks.");
+  auto ignore = detailFlag(details, "ignoreSSLPolicyErrors", false);
+  if (!ignore) return ignore.error();
+  c.ignore_certificate_errors = *ignore;
+  auto timeout = detailNumber(details, "timeout", 0, 0, 3600);
+  if (!timeout) return timeout.error();
+  c.timeout = std::chrono::seconds(*timeout == 0 ? 60 : *timeout);
+  auto target = detailString(details, "targetUserFolder", true);
+  if (!target) return target.error();
+  auto del = detailFlag(details, "deleteAfterArchive", false);
+  if (!del) return bad("'details.deleteAfterArchive' must be true or false.");
+  s.delete_after_archive = *del;
+  return s;
+}
+
+Result<std::unique_ptr<MessageSource>> openPop3Source(const Pop3Settings& settings, std::int64_t profile_id,
+                                                      SourceState& state) {
+  auto source = std::make_unique<Pop3Source>(settings, profile_id, state);
+  SPE_TRY(source->prepare());
+  return std::unique_ptr<MessageSource>(std::move(source));
+}
+
+}  // namespace spe::instance
