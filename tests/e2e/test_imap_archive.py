@@ -28,10 +28,10 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         cls.p = Platform()
         cls.p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
         cls.p.ok("StartInstances", instanceFilter=IID)
-        for user in ("alice", "bob", "carol", "dave", "erin"):
+        for user in ("alice", "bob", "carol", "dave", "erin", "frank"):
             cls.p.ok("CreateUser", instanceID=IID, userName=user, privileges="none")
         cls.dovecot = Dovecot(cls.p.path("dovecot"))
-        for user in ("alice", "bob", "carol", "dave", "erin"):
+        for user in ("alice", "bob", "carol", "dave", "erin", "frank"):
             cls.dovecot.add_user(user, PASSWORD)
         cls.sent = {}
         n = 0
@@ -216,6 +216,49 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         self.failed("RunProfile", "refused the login of 'erin'", id=wrong)
         self.failed("CreateProfile", "'details.protocol' must be POP3, POP3-TLS", raw=True,
                     properties={"name": "x", "connector": "pop3", "details": dict(details, protocol="POP4")})
+
+    def runs(self, pid):
+        return self.ok("GetWorkerResults", fromIncluding="2000-01-01", toExcluding="2100-01-01", timeZoneID="$Local",
+                       profileID=pid)
+
+    def wait_for(self, what, predicate, seconds=30):
+        deadline = time.time() + seconds
+        while not predicate():
+            self.assertLess(time.time(), deadline, what)
+            time.sleep(0.2)
+
+    def test_06_automatic_server_side_execution(self):
+        for i in range(5):
+            self.dovecot.add_message("frank", "INBOX", mailgen.message(40000 + i))
+        pid = self.profile("frank auto", "frank", "frank")
+        self.failed("SetProfileServerSideExecution", "'automaticPauseBetweenExecutions' is required", id=pid,
+                    automatic=True)
+        self.failed("SetProfileServerSideExecution", "'automaticMaintenanceWindows' must be time spans", id=pid,
+                    automatic=True, automaticPauseBetweenExecutions=1, automaticMaintenanceWindows="late evening")
+        self.failed("SetProfileServerSideExecution", "no profile", id=999, automatic=False)
+        # A maintenance window around the whole day: nothing runs.
+        self.ok("SetProfileServerSideExecution", id=pid, automatic=True, automaticPauseBetweenExecutions=1,
+                automaticMaintenanceWindows="00:00-12:00, 12:00-00:00")
+        time.sleep(3)
+        self.assertEqual(self.runs(pid), [])
+        self.ok("SetProfileServerSideExecution", id=pid, automatic=True, automaticPauseBetweenExecutions=1)
+        shown = [p for p in self.ok("GetProfiles", raw=True) if p["id"] == pid][0]["serverSideExecution"]
+        self.assertEqual(shown, {"automatic": True, "automaticPauseBetweenExecutions": 1,
+                                 "automaticMaintenanceWindows": ""})
+        self.wait_for("the first automatic run", lambda: self.stats("frank/").get("frank/Inbox", {}).get("count") == 5)
+        # New mail is archived by the next runs, without RunProfile.
+        for i in range(3):
+            self.dovecot.add_message("frank", "INBOX", mailgen.message(41000 + i))
+        self.wait_for("new mail archived automatically",
+                      lambda: self.stats("frank/").get("frank/Inbox", {}).get("count") == 8)
+        self.assertGreaterEqual(len(self.runs(pid)), 2)
+        # A manual run while automatic: never two at once; off again stops it.
+        self.ok("SetProfileServerSideExecution", id=pid, automatic=False)
+        time.sleep(1.5)  # a run under way ends
+        count = len(self.runs(pid))
+        time.sleep(2.5)
+        self.assertEqual(len(self.runs(pid)), count, "no more automatic runs")
+        self.assertTrue(all(r["result"] in ("succeeded", "completedWithWarnings") for r in self.runs(pid)))
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 // Profiles and worker results: CreateProfile, GetProfiles, DeleteProfile,
-// RunProfile, RunTemporaryProfile, GetWorkerResults, GetWorkerResultReport,
+// SetProfileServerSideExecution, RunProfile, RunTemporaryProfile, GetWorkerResults, GetWorkerResultReport,
 // GetTimeZones.
 #include <unistd.h>
 
@@ -14,38 +14,6 @@ namespace {
 Status requireRaw(const ApiCall& c) {
   if (!c.flag("raw")) return makeError(ErrorCode::kNotSupported, "Only raw=true is supported.");
   return okStatus();
-}
-
-std::string machineName() {
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  return host;
-}
-
-Result<Json> runProfile(InstanceContext& ctx, ApiCall& c, const Profile& profile) {
-  WorkerResult w;
-  w.profile_id = profile.id;
-  w.profile_name = profile.name;
-  w.user_name = profile.owner;
-  w.start_time = static_cast<std::int64_t>(std::time(nullptr));
-  w.machine_name = machineName();
-  auto id = ctx.results.start(w);
-  if (!id) return id.error();
-  w.id = *id;
-  const ImportOutcome o = ctx.importer.run(profile, c.control);
-  w.result = o.result;
-  w.items_archived = o.archived;
-  w.complete_time = static_cast<std::int64_t>(std::time(nullptr));
-  w.report = o.report;
-  SPE_TRY(ctx.results.finish(w));
-  // Not kUnavailable: that would read as "the instance is not reachable".
-  if (o.result == "failed") return makeError(ErrorCode::kIo, o.error + " (worker result " + std::to_string(w.id) + ")");
-  if (o.result == "cancelled") {
-    return makeError(ErrorCode::kCancelled, "Cancelled after archiving " + std::to_string(o.archived) +
-                                                " messages (worker result " + std::to_string(w.id) + ").");
-  }
-  return Json{{"workerResultId", w.id}, {"result", o.result},     {"itemsArchived", o.archived},
-              {"duplicates", o.duplicates}, {"failed", o.failed}, {"warnings", o.warnings}};
 }
 
 Json resultJson(const WorkerResult& w, const std::string& zone) {
@@ -91,6 +59,21 @@ void registerProfileFunctions(InstanceApi& api) {
             return out;
           }, false);
 
+  api.add("SetProfileServerSideExecution", [&ctx](ApiCall& c) -> Result<Json> {
+            auto p = ctx.profiles.get(c.num("id"));
+            if (!p) return p.error();
+            Json s{{"automatic", c.flag("automatic")}};
+            for (const char* k : {"automaticPauseBetweenExecutions", "automaticMaintenanceWindows"}) {
+              if (c.has(k)) s[k] = c.args[k];
+            }
+            auto server_side = parseServerSideExecution(s, true);
+            if (!server_side) return server_side.error();
+            p->server_side = *server_side;
+            SPE_TRY(ctx.profiles.update(*p));
+            ctx.scheduler.restart(p->id);
+            return Json();
+          }, true);
+
   api.add("DeleteProfile", [&ctx](ApiCall& c) -> Result<Json> {
             SPE_TRY(ctx.profiles.remove(c.num("id")));
             return Json();
@@ -99,7 +82,7 @@ void registerProfileFunctions(InstanceApi& api) {
   api.add("RunProfile", [&ctx](ApiCall& c) -> Result<Json> {
             auto p = ctx.profiles.get(c.num("id"));
             if (!p) return p.error();
-            return runProfile(ctx, c, *p);
+            return ctx.runner.run(*p, c.control);
           }, false);
 
   api.add("RunTemporaryProfile", [&ctx](ApiCall& c) -> Result<Json> {
@@ -107,7 +90,7 @@ void registerProfileFunctions(InstanceApi& api) {
             auto p = parseProfile(c.args.value("properties", Json()));
             if (!p) return p.error();
             p->id = 0;
-            return runProfile(ctx, c, *p);
+            return ctx.runner.run(*p, c.control);
           }, false);
 
   api.add("GetWorkerResults", [&ctx](ApiCall& c) -> Result<Json> {

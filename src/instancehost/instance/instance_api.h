@@ -14,6 +14,7 @@
 #include "common/json_reader.h"
 #include "instancehost/instance/importer.h"
 #include "instancehost/instance/master_db.h"
+#include "instancehost/instance/profile_scheduler.h"
 #include "instancehost/instance/profiles.h"
 #include "instancehost/instance/store_manager.h"
 #include "instancehost/instance/users.h"
@@ -32,6 +33,8 @@ struct InstanceContext {
   Importer& importer;
   WriteGate& gate;
   index::IndexSettings& index_settings;
+  ProfileRunner& runner;
+  ProfileScheduler& scheduler;
 };
 
 struct ApiCall {

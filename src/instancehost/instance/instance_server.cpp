@@ -62,10 +62,13 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   SPE_TRY(s->results_->markAbandoned());
   s->source_state_ = std::make_unique<SourceState>(*s->db_);
   s->importer_ = std::make_unique<Importer>(*s->stores_, *s->users_, s->gate_, *s->source_state_);
-  s->context_ = std::make_unique<InstanceContext>(InstanceContext{options.instance_id, options.base_directory, *s->db_,
-                                                                  *s->users_, *s->stores_, *s->profiles_,
-                                                                  *s->results_, *s->importer_, s->gate_,
-                                                                  *s->index_settings_});
+  s->runner_ = std::make_unique<ProfileRunner>(*s->importer_, *s->results_);
+  s->scheduler_ = std::make_unique<ProfileScheduler>(*s->profiles_, *s->runner_, s->gate_);
+  // Safe mode runs nothing by itself.
+  if (!options.safe_mode) s->scheduler_->start();
+  s->context_ = std::make_unique<InstanceContext>(InstanceContext{
+      options.instance_id, options.base_directory, *s->db_, *s->users_, *s->stores_, *s->profiles_, *s->results_,
+      *s->importer_, s->gate_, *s->index_settings_, *s->runner_, *s->scheduler_});
   s->api_ = std::make_unique<InstanceApi>(*s->context_);
   return s;
 }
@@ -82,6 +85,7 @@ void InstanceServer::run() {
     if (!ec) stop();
   });
   io_.run();
+  scheduler_->stop();  // cancels automatic runs under way
   // Let writes under way finish before the process ends.
   if (!gate_.freeze(options_.drain_timeout)) {
     logger("instance")->warn("{} writes still running after the drain deadline", gate_.writesInProgress());

@@ -16,6 +16,7 @@
 #include "common/asio.h"
 #include "common/rpc.h"
 #include "instancehost/instance/instance_api.h"
+#include "instancehost/instance/profile_scheduler.h"
 #include "instancehost/instance/master_db.h"
 #include "instancehost/instance/write_gate.h"
 
@@ -59,6 +60,8 @@ class InstanceServer {
   std::unique_ptr<WorkerResults> results_;
   std::unique_ptr<SourceState> source_state_;
   std::unique_ptr<Importer> importer_;
+  std::unique_ptr<ProfileRunner> runner_;
+  std::unique_ptr<ProfileScheduler> scheduler_;
   std::unique_ptr<InstanceContext> context_;
   std::unique_ptr<InstanceApi> api_;
   std::mutex operations_mutex_;

@@ -2,6 +2,7 @@
 
 #include "instancehost/instance/imap_source.h"
 #include "instancehost/instance/pop3_source.h"
+#include "instancehost/instance/profile_scheduler.h"
 
 #include <unistd.h>
 
@@ -192,18 +193,11 @@ Result<Profile> parseProfile(const Json& p) {
     }
   }
   if (p.contains("serverSideExecution")) {
-    const Json& s = p["serverSideExecution"];
-    if (!s.is_object()) return makeError(ErrorCode::kInvalidArgument, "'properties.serverSideExecution' must be an object.");
-    auto automatic = detailFlag(s, "automatic", false);
-    if (!automatic) {
-      return makeError(ErrorCode::kInvalidArgument, "'properties.serverSideExecution.automatic' must be true or false.");
+    auto server_side = parseServerSideExecution(p["serverSideExecution"], false);
+    if (!server_side) {
+      return makeError(ErrorCode::kInvalidArgument, "'properties.serverSideExecution': " + server_side.error().message);
     }
-    if (*automatic) {
-      return makeError(ErrorCode::kNotSupported,
-                       "Automatic server-side execution is not supported by this server yet; run the profile with "
-                       "RunProfile.");
-    }
-    r.server_side = Json{{"automatic", false}};
+    r.server_side = *server_side;
   } else {
     r.server_side = Json{{"automatic", false}};
   }
@@ -248,6 +242,11 @@ Result<Profile> ProfileStore::get(std::int64_t id) {
     if (p.id == id) return p;
   }
   return makeError(ErrorCode::kNotFound, "There is no profile with the id " + std::to_string(id) + ".");
+}
+
+Status ProfileStore::update(const Profile& profile) {
+  SPE_TRY(get(profile.id));
+  return db_.db().exec("UPDATE PROFILES SET PROFILE_JSON = ? WHERE ID = ?", {profile.toJson().dump(), profile.id});
 }
 
 Status ProfileStore::remove(std::int64_t id) {

@@ -50,6 +50,8 @@ class ProfileStore {
   Result<std::int64_t> create(Profile profile);
   Result<std::vector<Profile>> list();
   Result<Profile> get(std::int64_t id);
+  // Saves a changed profile (not its secrets).
+  Status update(const Profile& profile);
   Status remove(std::int64_t id);
 
  private:
