@@ -2,6 +2,9 @@
 
 #include "store/gmime_support.h"
 
+#include <cctype>
+#include <set>
+
 namespace spe::store {
 namespace {
 
@@ -66,6 +69,87 @@ MessageHeaders parseMessageHeaders(std::string_view raw) {
   g_mime_message_foreach(msg, findAttachment, &h.has_attachments);
   g_object_unref(msg);
   return h;
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+void addAddresses(std::set<std::string>& out, const char* header_value) {
+  if (!header_value) return;
+  InternetAddressList* list = internet_address_list_parse(nullptr, header_value);
+  if (!list) return;
+  const int n = internet_address_list_length(list);
+  for (int i = 0; i < n; ++i) {
+    InternetAddress* a = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
+      const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+      if (addr && std::string_view(addr).find('@') != std::string_view::npos) out.insert(lower(addr));
+    } else if (INTERNET_ADDRESS_IS_GROUP(a)) {
+      InternetAddressList* members = internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a));
+      const int m = members ? internet_address_list_length(members) : 0;
+      for (int k = 0; k < m; ++k) {
+        InternetAddress* b = internet_address_list_get_address(members, k);
+        if (INTERNET_ADDRESS_IS_MAILBOX(b)) {
+          const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(b));
+          if (addr) out.insert(lower(addr));
+        }
+      }
+    }
+  }
+  g_object_unref(list);
+}
+
+// Envelope lines of a journal report: "Recipient: a@b" / "To: a@b" /
+// "Bcc: a@b" (one address each, maybe followed by ", Expanded: ...").
+void addJournalEnvelope(std::set<std::string>& out, const std::string& text) {
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(start, end - start);
+    start = end + 1;
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string key = lower(line.substr(0, colon));
+    if (key != "recipient" && key != "to" && key != "cc" && key != "bcc") continue;
+    std::string value = line.substr(colon + 1);
+    if (const auto comma = value.find(','); comma != std::string::npos) value = value.substr(0, comma);
+    addAddresses(out, value.c_str());
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> messageRecipients(std::string_view raw) {
+  std::set<std::string> out;
+  GMimeMessage* msg = parseMessage(raw);
+  if (!msg) return {};
+  GMimeHeaderList* headers = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+  bool journal = false;
+  const int n = g_mime_header_list_get_count(headers);
+  for (int i = 0; i < n; ++i) {
+    GMimeHeader* h = g_mime_header_list_get_header_at(headers, i);
+    const std::string name = lower(g_mime_header_get_name(h));
+    if (name == "to" || name == "cc" || name == "bcc" || name == "delivered-to" || name == "envelope-to" ||
+        name == "x-envelope-to" || name == "x-original-to" || name == "resent-to" || name == "resent-cc") {
+      addAddresses(out, g_mime_header_get_value(h));
+    }
+    journal = journal || name == "x-ms-journal-report";
+  }
+  // A journal report: the envelope is in its first text part.
+  GMimeObject* body = g_mime_message_get_mime_part(msg);
+  if (journal && GMIME_IS_MULTIPART(body) && g_mime_multipart_get_count(GMIME_MULTIPART(body)) > 0) {
+    GMimeObject* first = g_mime_multipart_get_part(GMIME_MULTIPART(body), 0);
+    if (GMIME_IS_TEXT_PART(first)) {
+      addJournalEnvelope(out, takeGString(g_mime_text_part_get_text(GMIME_TEXT_PART(first))));
+    }
+  }
+  g_object_unref(msg);
+  return {out.begin(), out.end()};
 }
 
 }  // namespace spe::store

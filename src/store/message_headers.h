@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace spe::store {
 
@@ -24,5 +25,12 @@ MessageHeaders parseMessageHeaders(std::string_view raw);
 // Cuts `s` to at most `max_bytes` bytes without splitting a UTF-8 sequence,
 // and replaces invalid UTF-8 with U+FFFD so the database accepts it.
 std::string clampUtf8(std::string_view s, std::size_t max_bytes);
+
+// The recipient addresses of a message, lower case, each once: To, Cc,
+// Bcc, Delivered-To, Envelope-To, X-Envelope-To, X-Original-To, Resent-To,
+// Resent-Cc, and the envelope lines of a journal report ("Recipient: a@b",
+// "To: a@b" in the first text part of a message with X-MS-Journal-Report,
+// as Exchange writes them). For multidrop archiving.
+std::vector<std::string> messageRecipients(std::string_view raw);
 
 }  // namespace spe::store

@@ -177,8 +177,6 @@ class ArchiveTest(InstanceCalls, unittest.TestCase):
         self.failed("CreateProfile", "Only raw=true", raw=False, properties={"name": "x"})
         self.failed("CreateProfile", "'properties.connector' 'pst' is unknown", raw=True,
                     properties={"name": "x", "connector": "pst", "details": {}})
-        self.failed("CreateProfile", "not supported by this server yet", raw=True,
-                    properties={"name": "x", "connector": "imapMultidrop", "details": {}})
         self.failed("CreateProfile", "'details.path' is required", raw=True,
                     properties={"name": "x", "connector": "mbox", "details": {"targetUserFolder": "amy"}})
         self.failed("CreateProfile", "must be omitted", raw=True,

@@ -31,7 +31,7 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         for user in ("alice", "bob", "carol", "dave", "erin", "frank"):
             cls.p.ok("CreateUser", instanceID=IID, userName=user, privileges="none")
         cls.dovecot = Dovecot(cls.p.path("dovecot"))
-        for user in ("alice", "bob", "carol", "dave", "erin", "frank"):
+        for user in ("alice", "bob", "carol", "dave", "erin", "frank", "journal"):
             cls.dovecot.add_user(user, PASSWORD)
         cls.sent = {}
         n = 0
@@ -259,6 +259,54 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         time.sleep(2.5)
         self.assertEqual(len(self.runs(pid)), count, "no more automatic runs")
         self.assertTrue(all(r["result"] in ("succeeded", "completedWithWarnings") for r in self.runs(pid)))
+
+    def test_07_multidrop_by_recipient_and_journal_reports(self):
+        for user, addresses in (("alice", "alice@example.org,Alice.Alias@Example.org"), ("bob", "bob@example.org"),
+                                ("carol", "carol@example.org"), ("dave", "dave@example.org")):
+            self.ok("SetUserEmailAddresses", userName=user, emailAddresses=addresses)
+        head = "From: boss@example.com\r\nSubject: %s\r\nMessage-ID: <%s@md>\r\n"
+        to_two = (head % ("to two", "a") + "To: alice.alias@example.org\r\nCc: Bob <BOB@example.org>\r\n\r\nhi\r\n").encode()
+        envelope = (head % ("envelope", "b") + "To: list@lists.example.net\r\nX-Original-To: carol@example.org\r\n"
+                    "\r\nhi\r\n").encode()
+        journal = (head % ("journal report", "c") + "To: journal@example.org\r\nX-MS-Journal-Report:\r\n"
+                   "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=J\r\n\r\n--J\r\n"
+                   "Content-Type: text/plain\r\n\r\nSender: boss@example.com\r\nSubject: secret\r\n"
+                   "Message-Id: <orig@md>\r\nRecipient: dave@example.org\r\n\r\n--J\r\n"
+                   "Content-Type: message/rfc822\r\n\r\nFrom: boss@example.com\r\nTo: undisclosed-recipients:;\r\n"
+                   "Subject: secret\r\n\r\nthe original\r\n--J--\r\n").encode()
+        stranger = (head % ("stranger", "d") + "To: nobody@elsewhere.example\r\n\r\nhi\r\n").encode()
+        for raw in (to_two, envelope, journal, stranger):
+            self.dovecot.add_message("journal", "INBOX", raw)
+        details = {"host": "localhost", "port": str(self.dovecot.ports["imap"]), "protocol": "IMAP-TLS",
+                   "userName": "journal", "password": PASSWORD, "ignoreSSLPolicyErrors": "1"}
+        pid = self.ok("CreateProfile", raw=True, properties={"name": "journal", "connector": "imapMultidrop",
+                                                             "details": details})["id"]
+        inboxes = ("alice/Inbox", "bob/Inbox", "carol/Inbox", "dave/Inbox")
+        before = {k: v["count"] for k, v in self.stats("").items() if k in inboxes}
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual((r["itemsArchived"], r["failed"]), (4, 0), r)
+        report = self.ok("GetWorkerResultReport", id=r["workerResultId"])["report"]
+        self.assertEqual(report["skipped"], 1, "the stranger is skipped and counted")
+        after = {k: v["count"] for k, v in self.stats("").items() if k in inboxes}
+        self.assertEqual({k: after[k] - before.get(k, 0) for k in inboxes}, {k: 1 for k in inboxes},
+                         "to and cc, the original recipient of a list, the journal envelope")
+        # Unknown recipients to a folder (POP3 multidrop this time).
+        self.dovecot.add_message("journal", "INBOX", (head % ("stranger 2", "e") +
+                                                      "To: who@elsewhere.example\r\n\r\nhi\r\n").encode())
+        pop = dict(details, protocol="POP3-TLS", port=str(self.dovecot.ports["pop3"]),
+                   unknownRecipientsFolder="frank/Unknown recipients")
+        pid = self.ok("CreateProfile", raw=True, properties={"name": "journal pop", "connector": "pop3Multidrop",
+                                                             "details": pop})["id"]
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual(self.stats("frank/Unknown")["frank/Unknown recipients"]["count"], 2)
+        self.assertEqual(r["duplicates"], 4, "the known ones are in their archives already")
+        self.failed("CreateProfile", "belongs to the multidrop connectors", raw=True, properties={
+            "name": "x", "connector": "imap", "details": dict(details, targetUserFolder="frank",
+                                                              unknownRecipientsFolder="frank/x")})
+        bad = dict(pop, unknownRecipientsFolder="ghost/x")
+        pid = self.ok("CreateProfile", raw=True, properties={"name": "ghost", "connector": "pop3Multidrop",
+                                                             "details": bad})["id"]
+        self.failed("RunProfile", "there is no user 'ghost'", id=pid)
 
 
 if __name__ == "__main__":

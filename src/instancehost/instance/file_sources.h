@@ -29,6 +29,10 @@ struct SourceMessage {
   // Called (from another thread) once the message is durable in the
   // archive, or was there already; never for a message that failed.
   std::function<void()> durable;
+  // Multidrop: the whole folders (user/...) the message goes to, instead of
+  // `folder` below the profile's target; or why it is skipped.
+  std::vector<std::string> destinations;
+  std::string skip_reason;
 };
 
 class MessageSource {

@@ -276,11 +276,11 @@ const std::vector<std::string>& imapDetailKeys() {
   static const std::vector<std::string> keys = {
       "host",         "port",           "protocol",          "userName",       "password",  "ignoreSSLPolicyErrors",
       "targetUserFolder", "includeFolders", "excludeFolders", "archiveUnread", "since", "deleteAfterArchive",
-      "deleteAfterDays", "timeout",     "emailAddress"};
+      "deleteAfterDays", "timeout",     "emailAddress", "unknownRecipientsFolder"};
   return keys;
 }
 
-Result<ImapSettings> imapSettings(const Json& details, const Json& secrets) {
+Result<ImapSettings> imapSettings(const Json& details, const Json& secrets, bool multidrop) {
   ImapSettings s;
   auto& c = s.connection;
   auto host = detailString(details, "host", true);
@@ -315,7 +315,7 @@ Result<ImapSettings> imapSettings(const Json& details, const Json& secrets) {
   auto timeout = detailNumber(details, "timeout", 0, 0, 3600);
   if (!timeout) return timeout.error();
   c.timeout = std::chrono::seconds(*timeout == 0 ? 60 : *timeout);
-  auto target = detailString(details, "targetUserFolder", true);
+  auto target = detailString(details, "targetUserFolder", !multidrop);
   if (!target) return target.error();
   auto include = folderList(details, "includeFolders");
   if (!include) return include.error();

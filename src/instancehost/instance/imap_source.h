@@ -34,7 +34,8 @@ struct ImapSettings {
 
 // Checks and reads the details (and the stored password) of an imap
 // profile; errors name the detail.
-Result<ImapSettings> imapSettings(const Json& details, const Json& secrets);
+// `multidrop`: no targetUserFolder (each message goes to its recipients).
+Result<ImapSettings> imapSettings(const Json& details, const Json& secrets, bool multidrop = false);
 // The keys an imap profile's details may have.
 const std::vector<std::string>& imapDetailKeys();
 

@@ -9,8 +9,7 @@
 
 #include "common/logging.h"
 #include "instancehost/instance/file_sources.h"
-#include "instancehost/instance/imap_source.h"
-#include "instancehost/instance/pop3_source.h"
+#include "instancehost/instance/profile_sources.h"
 
 namespace spe::instance {
 namespace {
@@ -83,35 +82,13 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
     out.report["error"] = why;
     return out;
   };
-  auto target = store::ArchiveStore::normaliseFolder(profile.details.value("targetUserFolder", ""));
-  if (!target) return fail("'details.targetUserFolder': " + target.error().message);
-  const std::string archive = target->substr(0, target->find('/'));
-  auto user = users_.find(archive);
-  if (!user) return fail(user.error().message);
-  if (!user->has_value() || (*user)->name == kArchiveAdmin) {
-    return fail("'details.targetUserFolder' must start with the name of a user archive; there is no user '" + archive +
-                "'.");
+  std::string base;  // where the source's folders go (multidrop: per message)
+  if (!isMultidrop(profile)) {
+    auto target = userFolder(profile.details.value("targetUserFolder", ""), users_, "targetUserFolder");
+    if (!target) return fail(target.error().message);
+    base = *target;
   }
-  const std::string base = (*user)->name + target->substr(archive.size());
-  Result<std::unique_ptr<MessageSource>> source = makeError(ErrorCode::kInternal, "no source");
-  if (profile.connector == "imap") {
-    auto settings = imapSettings(profile.details, profile.secrets);
-    if (!settings) return fail(settings.error().message);
-    control.report(0, "Connecting to " + settings->connection.host);
-    source = openImapSource(*settings, profile.id, state_);
-  } else if (profile.connector == "pop3") {
-    auto settings = pop3Settings(profile.details, profile.secrets);
-    if (!settings) return fail(settings.error().message);
-    control.report(0, "Connecting to " + settings->connection.host);
-    source = openPop3Source(*settings, profile.id, state_);
-  } else {
-    FileSourceOptions so;
-    so.connector = profile.connector;
-    so.path = profile.details.value("path", "");
-    auto sub = detailFlag(profile.details, "includeSubfolders", true);
-    so.include_subfolders = sub ? *sub : true;
-    source = openFileSource(so);
-  }
+  auto source = openProfileSource(profile, users_, state_, control);
   if (!source) return fail(source.error().message);
   if (auto cur = stores_.current(); !cur) return fail(cur.error().message);
 
@@ -131,7 +108,8 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
     workers.emplace_back([&] {
       while (auto m = inbox.pop()) {
         InFlight f;
-        f.folder = m->folder.empty() ? base : base + "/" + m->folder;
+        f.folder = !m->destinations.empty() ? m->destinations.front()
+                                            : m->folder.empty() ? base : base + "/" + m->folder;
         f.origin = m->origin;
         f.durable = std::move(m->durable);
         if (!m->error.empty()) {
@@ -217,11 +195,32 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
   });
 
   bool cancelled = false;
+  std::int64_t skipped = 0;
   const Status read = (*source)->forEach([&](SourceMessage&& m) {
     if (abort.load()) return false;
     if (control.stop()) {
       cancelled = true;
       return false;
+    }
+    if (!m.skip_reason.empty()) {  // handled: the source may move on
+      ++skipped;
+      if (m.durable) m.durable();
+      return true;
+    }
+    if (m.destinations.size() > 1) {  // multidrop: a copy per archive, durable when all are
+      auto left = std::make_shared<std::atomic<std::size_t>>(m.destinations.size());
+      auto durable = std::move(m.durable);
+      for (const auto& d : m.destinations) {
+        SourceMessage copy;
+        copy.origin = m.origin;
+        copy.raw = m.raw;
+        copy.destinations = {d};
+        copy.durable = [left, durable] {
+          if (--*left == 0 && durable) durable();
+        };
+        if (!inbox.push(std::move(copy))) return false;
+      }
+      return true;
     }
     return inbox.push(std::move(m));
   });
@@ -276,6 +275,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   out.report = Json{{"archived", out.archived},
                     {"duplicates", out.duplicates},
+                    {"skipped", skipped},
                     {"failed", out.failed},
                     {"warnings", warnings},
                     {"errors", errors},

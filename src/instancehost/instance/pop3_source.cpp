@@ -99,11 +99,11 @@ class Pop3Source : public MessageSource {
 const std::vector<std::string>& pop3DetailKeys() {
   static const std::vector<std::string> keys = {"host", "port", "protocol", "userName", "password",
                                                 "ignoreSSLPolicyErrors", "targetUserFolder", "deleteAfterArchive",
-                                                "timeout", "emailAddress"};
+                                                "timeout", "emailAddress", "unknownRecipientsFolder"};
   return keys;
 }
 
-Result<Pop3Settings> pop3Settings(const Json& details, const Json& secrets) {
+Result<Pop3Settings> pop3Settings(const Json& details, const Json& secrets, bool multidrop) {
   Pop3Settings s;
   auto& c = s.connection;
   auto host = detailString(details, "host", true);
@@ -140,7 +140,7 @@ Result<Pop3Settings> pop3Settings(const Json& details, const Json& secrets) {
   auto timeout = detailNumber(details, "timeout", 0, 0, 3600);
   if (!timeout) return timeout.error();
   c.timeout = std::chrono::seconds(*timeout == 0 ? 60 : *timeout);
-  auto target = detailString(details, "targetUserFolder", true);
+  auto target = detailString(details, "targetUserFolder", !multidrop);
   if (!target) return target.error();
   auto del = detailFlag(details, "deleteAfterArchive", false);
   if (!del) return bad("'details.deleteAfterArchive' must be true or false.");

@@ -20,7 +20,8 @@ struct Pop3Settings {
   bool delete_after_archive = false;
 };
 
-Result<Pop3Settings> pop3Settings(const Json& details, const Json& secrets);
+// `multidrop`: no targetUserFolder (each message goes to its recipients).
+Result<Pop3Settings> pop3Settings(const Json& details, const Json& secrets, bool multidrop = false);
 const std::vector<std::string>& pop3DetailKeys();
 Result<std::unique_ptr<MessageSource>> openPop3Source(const Pop3Settings& settings, std::int64_t profile_id,
                                                       SourceState& state);

@@ -13,8 +13,7 @@ namespace spe::instance {
 namespace {
 
 const char* const kFileConnectors[] = {"emlDirectory", "mbox", "maildir"};
-const char* const kServerConnectors[] = {"imap", "pop3"};
-const char* const kLaterConnectors[] = {"imapMultidrop", "pop3Multidrop"};
+const char* const kServerConnectors[] = {"imap", "pop3", "imapMultidrop", "pop3Multidrop"};
 
 std::string sealSecrets(const Key256& key, const Json& secrets) {
   if (secrets.empty()) return {};
@@ -145,14 +144,10 @@ Result<Profile> parseProfile(const Json& p) {
   for (const char* c : kFileConnectors) known |= r.connector == c;
   for (const char* c : kServerConnectors) known |= r.connector == c;
   if (!known) {
-    for (const char* c : kLaterConnectors) {
-      if (r.connector == c) {
-        return makeError(ErrorCode::kNotSupported,
-                         "The connector '" + r.connector + "' is not supported by this server yet.");
-      }
-    }
     return makeError(ErrorCode::kInvalidArgument,
-                     "'properties.connector' '" + r.connector + "' is unknown; supported are emlDirectory, mbox and maildir.");
+                     "'properties.connector' '" + r.connector +
+                         "' is unknown; supported are emlDirectory, mbox, maildir, imap, pop3, imapMultidrop and "
+                         "pop3Multidrop.");
   }
   if (!p.contains("details") || !p["details"].is_object()) {
     return makeError(ErrorCode::kInvalidArgument, "'properties.details' must be a JSON object.");
@@ -162,14 +157,20 @@ Result<Profile> parseProfile(const Json& p) {
     r.secrets["password"] = r.details["password"];
     r.details.erase("password");
   }
-  if (r.connector == "imap" || r.connector == "pop3") {
-    const bool imap = r.connector == "imap";
+  if (r.connector == "imap" || r.connector == "pop3" || r.connector == "imapMultidrop" ||
+      r.connector == "pop3Multidrop") {
+    const bool imap = r.connector.rfind("imap", 0) == 0;
+    const bool multidrop = r.connector.find("Multidrop") != std::string::npos;
     if (imap) {
-      auto settings = imapSettings(r.details, r.secrets);
+      auto settings = imapSettings(r.details, r.secrets, multidrop);
       if (!settings) return settings.error();
     } else {
-      auto settings = pop3Settings(r.details, r.secrets);
+      auto settings = pop3Settings(r.details, r.secrets, multidrop);
       if (!settings) return settings.error();
+    }
+    if (!multidrop && r.details.contains("unknownRecipientsFolder")) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "'details.unknownRecipientsFolder' belongs to the multidrop connectors.");
     }
     const auto& keys = imap ? imapDetailKeys() : pop3DetailKeys();
     for (const auto& [key, value] : r.details.items()) {
