@@ -9,6 +9,8 @@ import json
 import os
 import random
 import signal
+import subprocess
+import threading
 import time
 import unittest
 
@@ -28,10 +30,10 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         cls.p = Platform()
         cls.p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
         cls.p.ok("StartInstances", instanceFilter=IID)
-        for user in ("alice", "bob", "carol", "dave", "erin", "frank"):
+        for user in ("alice", "bob", "carol", "dave", "erin", "frank", "gina"):
             cls.p.ok("CreateUser", instanceID=IID, userName=user, privileges="none")
         cls.dovecot = Dovecot(cls.p.path("dovecot"))
-        for user in ("alice", "bob", "carol", "dave", "erin", "frank", "journal"):
+        for user in ("alice", "bob", "carol", "dave", "erin", "frank", "journal", "gina"):
             cls.dovecot.add_user(user, PASSWORD)
         cls.sent = {}
         n = 0
@@ -307,6 +309,33 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         pid = self.ok("CreateProfile", raw=True, properties={"name": "ghost", "connector": "pop3Multidrop",
                                                              "details": bad})["id"]
         self.failed("RunProfile", "there is no user 'ghost'", id=pid)
+
+    def test_08_dropped_connection_large_and_malformed_messages(self):
+        sent = []
+        for i in range(3000):
+            sent.append(("From: s%d@example.com\r\nTo: gina@example.org\r\nSubject: gina %d\r\n"
+                         "Message-ID: <gina%d@test>\r\n\r\n" % (i, i, i)).encode() + b"a line of text\r\n" * 100)
+            self.dovecot.add_message("gina", "INBOX", sent[-1])
+        big = b"From: big@example.com\r\nSubject: 50 MB\r\n\r\n" + (b"x" * 998 + b"\r\n") * 50000
+        malformed = b"this is not a mail header\r\n\x00\xff binary junk\r\n"
+        for raw in (big, malformed):
+            sent.append(raw)
+            self.dovecot.add_message("gina", "Odd", raw)
+        pid = self.profile("gina", "gina", "gina")
+        result = {}
+        run = threading.Thread(target=lambda: result.update(self.ok("RunProfile", id=pid)))
+        run.start()
+        time.sleep(0.4)
+        subprocess.run(["pkill", "-9", "-x", "imap"])  # Dovecot's process serving the run
+        run.join(300)
+        # Each message archived once; the messages of the batch under way
+        # when the connection broke may come again (duplicates, skipped).
+        self.assertEqual((result["failed"], result["itemsArchived"]), (0, len(sent)), result)
+        stats = self.stats("gina/")
+        self.assertEqual(stats["gina/Inbox"]["count"] + stats["gina/Odd"]["count"], len(sent), "nothing twice")
+        self.assertEqual(stats["gina/Odd"]["size"], len(big) + len(malformed), "archived as they are")
+        report = self.ok("GetWorkerResultReport", id=result["workerResultId"])["report"]
+        self.assertTrue(any("connected again" in w for w in report["warnings"]), report["warnings"][:5])
 
 
 if __name__ == "__main__":

@@ -147,6 +147,8 @@ class ImapSource : public MessageSource {
         ++reconnects_;
         logger("import")->warn("IMAP connection lost in '{}' ({}); reconnecting", run->folder.name,
                                st.error().message);
+        notes_.push_back("The connection to the server was lost in '" + run->folder.name + "' (" +
+                         st.error().message + "); the run connected again and went on.");
         if (auto c = connect(); !c) {
           st = c;
           continue;
@@ -160,6 +162,7 @@ class ImapSource : public MessageSource {
   }
 
   Status finish(std::vector<std::string>& warnings) override {
+    warnings.insert(warnings.end(), notes_.begin(), notes_.end());
     for (auto& run : runs_) {
       std::int64_t last = run->before.validity == run->validity ? run->before.last : 0;
       std::vector<std::uint32_t> durable;
@@ -268,6 +271,7 @@ class ImapSource : public MessageSource {
   std::int64_t estimate_ = 0;
   int reconnects_ = 0;
   bool stopped_ = false;
+  std::vector<std::string> notes_;  // for the run's warnings
 };
 
 }  // namespace
