@@ -261,6 +261,26 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         time.sleep(2.5)
         self.assertEqual(len(self.runs(pid)), count, "no more automatic runs")
         self.assertTrue(all(r["result"] in ("succeeded", "completedWithWarnings") for r in self.runs(pid)))
+        # Frozen for a backup, or started in safe mode: nothing runs by itself.
+        self.dovecot.add_message("frank", "INBOX", mailgen.message(42000))
+        self.ok("SetProfileServerSideExecution", id=pid, automatic=True, automaticPauseBetweenExecutions=1)
+        self.p.ok("FreezeInstances", instanceFilter=IID)  # a run under way waits, no new one starts
+        count = len(self.runs(pid))
+        time.sleep(3)
+        self.assertEqual(len(self.runs(pid)), count, "no run starts while frozen")
+        self.p.ok("ThawInstances", instanceFilter=IID)
+        self.wait_for("a run after thawing", lambda: self.stats("frank/")["frank/Inbox"]["count"] == 9)
+        self.assertGreater(len(self.runs(pid)), count)
+        self.p.ok("StopInstances", instanceFilter=IID)
+        self.p.ok("StartInstances", instanceFilter=IID, safeMode=True)
+        self.dovecot.add_message("frank", "INBOX", mailgen.message(42001))
+        count = len(self.runs(pid))
+        time.sleep(3)
+        self.assertEqual(len(self.runs(pid)), count, "safe mode runs nothing by itself")
+        self.assertEqual(self.ok("RunProfile", id=pid)["itemsArchived"], 1, "RunProfile still works")
+        self.p.ok("StopInstances", instanceFilter=IID)
+        self.p.ok("StartInstances", instanceFilter=IID)
+        self.ok("SetProfileServerSideExecution", id=pid, automatic=False)
 
     def test_07_multidrop_by_recipient_and_journal_reports(self):
         for user, addresses in (("alice", "alice@example.org,Alice.Alias@Example.org"), ("bob", "bob@example.org"),
