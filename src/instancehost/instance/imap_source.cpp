@@ -1,6 +1,7 @@
 #include "instancehost/instance/imap_source.h"
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -286,41 +287,10 @@ const std::vector<std::string>& imapDetailKeys() {
 
 Result<ImapSettings> imapSettings(const Json& details, const Json& secrets, bool multidrop) {
   ImapSettings s;
-  auto& c = s.connection;
-  auto host = detailString(details, "host", true);
-  if (!host) return host.error();
-  c.host = *host;
-  auto protocol = detailString(details, "protocol", false);
-  if (!protocol) return protocol.error();
-  const std::string p = protocol->empty() ? "IMAP-SSL" : *protocol;
-  if (p == "IMAP") {
-    c.security = ImapClient::Security::kNone;
-  } else if (p == "IMAP-TLS") {
-    c.security = ImapClient::Security::kStartTls;
-  } else if (p == "IMAP-SSL") {
-    c.security = ImapClient::Security::kTls;
-  } else {
-    return bad("'details.protocol' must be IMAP, IMAP-TLS (STARTTLS) or IMAP-SSL, not '" + p + "'.");
-  }
-  auto port = detailNumber(details, "port", c.security == ImapClient::Security::kTls ? 993 : 143, 1, 65535);
-  if (!port) return port.error();
-  c.port = static_cast<std::uint16_t>(*port);
-  auto user = detailString(details, "userName", true);
-  if (!user) return user.error();
-  c.user = *user;
-  if (!secrets.contains("password") || !secrets["password"].is_string() ||
-      secrets["password"].get<std::string>().empty()) {
-    return bad("'details.password' is required.");
-  }
-  c.password = secrets["password"].get<std::string>();
-  auto ignore = detailFlag(details, "ignoreSSLPolicyErrors", false);
-  if (!ignore) return ignore.error();
-  c.ignore_certificate_errors = *ignore;
-  auto timeout = detailNumber(details, "timeout", 0, 0, 3600);
-  if (!timeout) return timeout.error();
-  c.timeout = std::chrono::seconds(*timeout == 0 ? 60 : *timeout);
-  auto target = detailString(details, "targetUserFolder", !multidrop);
-  if (!target) return target.error();
+  auto d = serverDetails(details, secrets, {"IMAP", "IMAP-TLS", "IMAP-SSL"}, 143, 993, multidrop);
+  if (!d) return d.error();
+  using S = ImapClient::Security;
+  applyServerDetails(s.connection, *d, std::array{S::kNone, S::kStartTls, S::kTls});
   auto include = folderList(details, "includeFolders");
   if (!include) return include.error();
   s.include_folders = *include;
@@ -333,9 +303,9 @@ Result<ImapSettings> imapSettings(const Json& details, const Json& secrets, bool
   auto since = detailString(details, "since", false);
   if (!since) return since.error();
   if (!since->empty()) {
-    auto d = imapDate(*since, "since");
-    if (!d) return d.error();
-    s.since = *d;
+    auto date = imapDate(*since, "since");
+    if (!date) return date.error();
+    s.since = *date;
   }
   std::string mode = "false";
   if (details.contains("deleteAfterArchive") && details["deleteAfterArchive"].is_boolean()) {

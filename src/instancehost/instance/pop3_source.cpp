@@ -1,5 +1,6 @@
 #include "instancehost/instance/pop3_source.h"
 
+#include <array>
 #include <mutex>
 #include <set>
 
@@ -105,43 +106,10 @@ const std::vector<std::string>& pop3DetailKeys() {
 
 Result<Pop3Settings> pop3Settings(const Json& details, const Json& secrets, bool multidrop) {
   Pop3Settings s;
-  auto& c = s.connection;
-  auto host = detailString(details, "host", true);
-  if (!host) return host.error();
-  c.host = *host;
-  auto protocol = detailString(details, "protocol", false);
-  if (!protocol) return protocol.error();
-  const std::string p = protocol->empty() ? "POP3-SSL" : *protocol;
-  if (p == "POP3") {
-    c.security = Pop3Client::Security::kNone;
-  } else if (p == "POP3-TLS") {
-    c.security = Pop3Client::Security::kStls;
-  } else if (p == "POP3-SSL") {
-    c.security = Pop3Client::Security::kTls;
-  } else {
-    return bad("'details.protocol' must be POP3, POP3-TLS (STLS) or POP3-SSL, not '" + p + "'.");
-  }
-  auto port = detailNumber(details, "port", c.security == Pop3Client::Security::kTls ? 995 : 110, 1, 65535);
-  if (!port) return port.error();
-  c.port = static_cast<std::uint16_t>(*port);
-  auto user = detailString(details, "userName", true);
-  if (!user) return user.error();
-  c.user = *user;
-  if (c.user.find_first_of("\r\n") != std::string::npos) return bad("'details.userName' may not contain line breaks.");
-  if (!secrets.contains("password") || !secrets["password"].is_string() ||
-      secrets["password"].get<std::string>().empty()) {
-    return bad("'details.password' is required.");
-  }
-  c.password = secrets["password"].get<std::string>();
-  if (c.password.find_first_of("\r\n") != std::string::npos) return bad("'details.password' may not contain line breaks.");
-  auto ignore = detailFlag(details, "ignoreSSLPolicyErrors", false);
-  if (!ignore) return ignore.error();
-  c.ignore_certificate_errors = *ignore;
-  auto timeout = detailNumber(details, "timeout", 0, 0, 3600);
-  if (!timeout) return timeout.error();
-  c.timeout = std::chrono::seconds(*timeout == 0 ? 60 : *timeout);
-  auto target = detailString(details, "targetUserFolder", !multidrop);
-  if (!target) return target.error();
+  auto d = serverDetails(details, secrets, {"POP3", "POP3-TLS", "POP3-SSL"}, 110, 995, multidrop);
+  if (!d) return d.error();
+  using S = Pop3Client::Security;
+  applyServerDetails(s.connection, *d, std::array{S::kNone, S::kStls, S::kTls});
   auto del = detailFlag(details, "deleteAfterArchive", false);
   if (!del) return bad("'details.deleteAfterArchive' must be true or false.");
   s.delete_after_archive = *del;

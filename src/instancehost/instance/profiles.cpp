@@ -108,6 +108,47 @@ Result<std::int64_t> detailNumber(const Json& details, const std::string& key, s
   return n;
 }
 
+Result<ServerDetails> serverDetails(const Json& details, const Json& secrets, const std::vector<std::string>& protocols,
+                                    std::uint16_t plain_port, std::uint16_t tls_port, bool multidrop) {
+  auto bad = [](const std::string& what) { return makeError(ErrorCode::kInvalidArgument, what); };
+  ServerDetails d;
+  auto host = detailString(details, "host", true);
+  if (!host) return host.error();
+  d.host = *host;
+  auto protocol = detailString(details, "protocol", false);
+  if (!protocol) return protocol.error();
+  const std::string p = protocol->empty() ? protocols.back() : *protocol;
+  const auto it = std::find(protocols.begin(), protocols.end(), p);
+  if (it == protocols.end()) {
+    return bad("'details.protocol' must be " + protocols[0] + ", " + protocols[1] + " (upgraded to TLS) or " +
+               protocols[2] + ", not '" + p + "'.");
+  }
+  d.security = static_cast<int>(it - protocols.begin());
+  auto port = detailNumber(details, "port", d.security == 2 ? tls_port : plain_port, 1, 65535);
+  if (!port) return port.error();
+  d.port = static_cast<std::uint16_t>(*port);
+  auto user = detailString(details, "userName", true);
+  if (!user) return user.error();
+  d.user = *user;
+  if (!secrets.contains("password") || !secrets["password"].is_string() ||
+      secrets["password"].get<std::string>().empty()) {
+    return bad("'details.password' is required.");
+  }
+  d.password = secrets["password"].get<std::string>();
+  if (d.user.find_first_of("\r\n") != std::string::npos || d.password.find_first_of("\r\n") != std::string::npos) {
+    return bad("'details.userName' and 'details.password' may not contain line breaks.");
+  }
+  auto ignore = detailFlag(details, "ignoreSSLPolicyErrors", false);
+  if (!ignore) return ignore.error();
+  d.ignore_certificate_errors = *ignore;
+  auto timeout = detailNumber(details, "timeout", 0, 0, 3600);
+  if (!timeout) return timeout.error();
+  d.timeout = std::chrono::seconds(*timeout == 0 ? 60 : *timeout);
+  auto target = detailString(details, "targetUserFolder", !multidrop);
+  if (!target) return target.error();
+  return d;
+}
+
 Result<Profile> parseProfile(const Json& p) {
   if (!p.is_object()) return makeError(ErrorCode::kInvalidArgument, "'properties' must be a JSON object.");
   for (const char* k : {"id", "version"}) {

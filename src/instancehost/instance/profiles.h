@@ -10,6 +10,8 @@
 // Thread safety: safe from any thread.
 #pragma once
 
+#include <array>
+#include <chrono>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,6 +45,33 @@ Result<std::string> detailString(const Json& details, const std::string& key, bo
 // A whole number (JSON or string) in [min, max]; `fallback` when absent or "".
 Result<std::int64_t> detailNumber(const Json& details, const std::string& key, std::int64_t fallback,
                                   std::int64_t min, std::int64_t max);
+
+// The connection details every mail server connector has: host, port,
+// protocol, userName, password (from the sealed secrets),
+// ignoreSSLPolicyErrors, timeout (seconds, 0 = 60) and, unless multidrop,
+// targetUserFolder. `protocols` are the protocol names in the order plain,
+// upgraded (STARTTLS/STLS), implicit TLS; the last is the default.
+struct ServerDetails {
+  std::string host;
+  std::uint16_t port = 0;
+  int security = 2;  // index into `protocols`
+  std::string user, password;
+  bool ignore_certificate_errors = false;
+  std::chrono::seconds timeout{60};
+};
+Result<ServerDetails> serverDetails(const Json& details, const Json& secrets, const std::vector<std::string>& protocols,
+                                    std::uint16_t plain_port, std::uint16_t tls_port, bool multidrop);
+// Copies them into a client's options; `security` maps the protocol index.
+template <typename Options, typename Security>
+void applyServerDetails(Options& o, const ServerDetails& d, const std::array<Security, 3>& security) {
+  o.host = d.host;
+  o.port = d.port;
+  o.security = security[static_cast<std::size_t>(d.security)];
+  o.user = d.user;
+  o.password = d.password;
+  o.ignore_certificate_errors = d.ignore_certificate_errors;
+  o.timeout = d.timeout;
+}
 
 class ProfileStore {
  public:
