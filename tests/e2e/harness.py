@@ -193,7 +193,14 @@ class Platform:
 
 class InstanceCalls:
     """ok() and failed() for a test case about one instance: the class sets
-    `p` (a Platform) and `iid` (the instance ID)."""
+    `p` (a Platform) and `iid` (the instance ID), e.g. with start_platform()."""
+
+    @classmethod
+    def start_platform(cls):
+        """A fresh platform with the class's instance created and running."""
+        cls.p = Platform()
+        cls.p.ok("CreateInstance", config={"instanceID": cls.iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
+        cls.p.ok("StartInstances", instanceFilter=cls.iid)
 
     def ok(self, function, **args):
         return self.p.ok(function, instanceID=self.iid, **args)

@@ -11,7 +11,7 @@ import subprocess
 import unittest
 
 import mailgen
-from harness import BIN, InstanceCalls, Platform
+from harness import BIN, InstanceCalls
 
 IID = "arch"
 
@@ -21,9 +21,7 @@ class ArchiveTest(InstanceCalls, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.p = Platform()
-        cls.p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
-        cls.p.ok("StartInstances", instanceFilter=IID)
+        cls.start_platform()
         cls.base = os.path.join(cls.p.base_directory, IID)
         cls.src = cls.p.path("source")
         os.makedirs(cls.src)

@@ -16,7 +16,7 @@ import unittest
 
 import mailgen
 from dovecot import Dovecot
-from harness import InstanceCalls, Platform
+from harness import InstanceCalls
 
 IID = "imapsrc"
 PASSWORD = 'Pw with "quotes" and spaces'
@@ -27,9 +27,7 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.p = Platform()
-        cls.p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
-        cls.p.ok("StartInstances", instanceFilter=IID)
+        cls.start_platform()
         for user in ("alice", "bob", "carol", "dave", "erin", "frank", "gina"):
             cls.p.ok("CreateUser", instanceID=IID, userName=user, privileges="none")
         cls.dovecot = Dovecot(cls.p.path("dovecot"))

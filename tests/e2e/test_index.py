@@ -11,7 +11,7 @@ import struct
 import unittest
 
 import mailgen
-from harness import InstanceCalls, Platform
+from harness import InstanceCalls
 
 IID = "idx"
 
@@ -42,9 +42,7 @@ class IndexTest(InstanceCalls, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.p = Platform()
-        cls.p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
-        cls.p.ok("StartInstances", instanceFilter=IID)
+        cls.start_platform()
         cls.sock = cls.p.path("instancehost", "run", IID + ".sock")
         src = cls.p.path("source")
         mailgen.write_eml_tree(os.path.join(src, "jdoe"), 40)
