@@ -210,6 +210,16 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         self.assertEqual(c.search(None, "ALL")[1][0], b"", "deleted at the source once durable")
         c.logout()
         self.assertEqual(self.stats("erin/")["erin/Inbox"]["count"], 16)
+        # Too large for the archive: reported once, then passed over and
+        # never deleted at the source.
+        self.dovecot.add_message("erin", "INBOX", b"Subject: huge\r\n\r\n" + (b"y" * 1022 + b"\r\n") * 101 * 1024)
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual((r["failed"], r["itemsArchived"]), (1, 0), r)
+        self.assertEqual(self.ok("RunProfile", id=pid)["failed"], 0)
+        c = self.imap("erin")
+        c.select("INBOX", readonly=True)
+        self.assertEqual(len(c.search(None, "ALL")[1][0].split()), 1, "the large message stays at the source")
+        c.logout()
         bad = dict(details, password="wrong")
         wrong = self.ok("CreateProfile", raw=True, properties={"name": "erin wrong", "connector": "pop3",
                                                                "details": bad})["id"]
@@ -354,6 +364,14 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         self.assertEqual(stats["gina/Odd"]["size"], len(big) + len(malformed), "archived as they are")
         report = self.ok("GetWorkerResultReport", id=result["workerResultId"])["report"]
         self.assertTrue(any("connected again" in w for w in report["warnings"]), report["warnings"][:5])
+        # Larger than the archive takes (100 MB): an error once, then passed over.
+        self.dovecot.add_message("gina", "Huge", b"Subject: huge\r\n\r\n" + (b"y" * 1022 + b"\r\n") * 101 * 1024)
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual((r["result"], r["failed"], r["itemsArchived"]), ("completedWithErrors", 1, 0), r)
+        errors = self.ok("GetWorkerResultReport", id=r["workerResultId"])["report"]["errors"]
+        self.assertRegex(errors[0], r"^Huge UID \d+: the message is larger than 100 MB \(101 MB\)")
+        r = self.ok("RunProfile", id=pid)
+        self.assertEqual((r["failed"], r["itemsArchived"], r["duplicates"]), (0, 0, 0), r)
 
 
 if __name__ == "__main__":

@@ -268,6 +268,24 @@ Status ImapClient::fetch(const std::vector<std::uint32_t>& uids, std::size_t bat
   return failure;
 }
 
+Result<std::map<std::uint32_t, std::int64_t>> ImapClient::sizes(const std::vector<std::uint32_t>& uids) {
+  std::map<std::uint32_t, std::int64_t> out;
+  if (uids.empty()) return out;
+  const std::string tag = c_->tag();
+  SPE_TRY(c_->write(tag + " UID FETCH " + imapSequenceSet(uids) + " (UID RFC822.SIZE)\r\n"));
+  SPE_TRY(c_->complete(tag, "the message sizes", [&](ImapResponse& r) {
+    if (r.data.size() < 3 || !r.data[1].isAtom("FETCH") || !r.data[2].isList()) return;
+    std::optional<std::int64_t> uid, size;
+    const auto& items = r.data[2].items;
+    for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+      if (items[i].isAtom("UID")) uid = items[i + 1].number();
+      if (items[i].isAtom("RFC822.SIZE")) size = items[i + 1].number();
+    }
+    if (uid && size) out[static_cast<std::uint32_t>(*uid)] = *size;
+  }));
+  return out;
+}
+
 Status ImapClient::remove(const std::vector<std::uint32_t>& uids) {
   if (uids.empty()) return okStatus();
   const std::string set = imapSequenceSet(uids);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,6 +78,8 @@ class ImapClient {
   // returning false.
   Status fetch(const std::vector<std::uint32_t>& uids, std::size_t batch,
                const std::function<bool(ImapMessage&&)>& each);
+  // The sizes (RFC822.SIZE) of messages of the open folder, by UID.
+  Result<std::map<std::uint32_t, std::int64_t>> sizes(const std::vector<std::uint32_t>& uids);
   // Marks messages of the open (writable) folder \Deleted and expunges
   // them (UID EXPUNGE when the server has UIDPLUS: only these).
   Status remove(const std::vector<std::uint32_t>& uids);

@@ -86,7 +86,7 @@ struct FolderRun {
   SourcePosition before;
   std::int64_t validity = 0;
   std::int64_t limit = 0;  // the position may not pass this (an unread message waits)
-  std::vector<std::uint32_t> handed;  // ascending
+  std::vector<std::uint32_t> handed;  // UIDs handed out (or passed over)
   std::mutex mutex;
   std::set<std::uint32_t> durable;
 };
@@ -169,6 +169,7 @@ class ImapSource : public MessageSource {
       std::vector<std::uint32_t> durable;
       {
         std::lock_guard lock(run->mutex);
+        std::sort(run->handed.begin(), run->handed.end());
         for (std::uint32_t uid : run->handed) {
           if (!run->durable.count(uid) || uid > run->limit) break;
           last = uid;
@@ -203,7 +204,9 @@ class ImapSource : public MessageSource {
     }
     run.validity = st->uid_validity;
     std::uint32_t after = run.before.validity == run.validity ? static_cast<std::uint32_t>(run.before.last) : 0;
-    if (!run.handed.empty()) after = std::max(after, run.handed.back());  // resuming after a reconnect
+    if (!run.handed.empty()) {  // resuming after a reconnect
+      after = std::max(after, *std::max_element(run.handed.begin(), run.handed.end()));
+    }
     const std::string since = settings_.since.empty() ? std::string() : "SINCE " + settings_.since;
     auto uids = client_->uidsAfter(after, since);
     if (!uids) return uids.error();
@@ -219,7 +222,21 @@ class ImapSource : public MessageSource {
       }
       wanted = *seen;
     }
-    return client_->fetch(wanted, kFetchBatch, [&](ImapMessage&& m) {
+    // Messages larger than the archive takes are reported after the others,
+    // and passed over (they would fail on every run).
+    auto sizes = client_->sizes(wanted);
+    if (!sizes) return sizes.error();
+    std::vector<std::uint32_t> fitting;
+    std::vector<std::pair<std::uint32_t, std::int64_t>> too_big;
+    for (std::uint32_t uid : wanted) {
+      const auto size = sizes->find(uid);
+      if (size == sizes->end() || size->second <= static_cast<std::int64_t>(kMaxMessageBytes)) {
+        fitting.push_back(uid);
+      } else {
+        too_big.emplace_back(uid, size->second);
+      }
+    }
+    auto fetched = client_->fetch(fitting, kFetchBatch, [&](ImapMessage&& m) {
       SourceMessage sm;
       sm.folder = run.path;
       sm.origin = run.folder.name + " UID " + std::to_string(m.uid);
@@ -240,6 +257,24 @@ class ImapSource : public MessageSource {
       }
       return true;
     });
+    if (!fetched || stopped_) return fetched;
+    for (const auto& [uid, size] : too_big) {
+      SourceMessage big;
+      big.folder = run.path;
+      big.origin = run.folder.name + " UID " + std::to_string(uid);
+      big.error = "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB (" +
+                  std::to_string(size >> 20) + " MB); it was not archived";
+      {
+        std::lock_guard lock(run.mutex);
+        run.handed.push_back(uid);
+        run.durable.insert(uid);  // handled: the position may pass it
+      }
+      if (!each(std::move(big))) {
+        stopped_ = true;
+        break;
+      }
+    }
+    return okStatus();
   }
 
   Status deleteArchived(FolderRun& run, const std::vector<std::uint32_t>& durable, std::int64_t last) {

@@ -1,6 +1,8 @@
 #include "instancehost/instance/pop3_client.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <map>
 
 namespace spe::instance {
 namespace {
@@ -159,6 +161,23 @@ Result<std::vector<Pop3Entry>> Pop3Client::list() {
     }
     e.uid = l.substr(space + 1, 70);
     if (e.number > 0 && !e.uid.empty()) out.push_back(std::move(e));
+  }
+  SPE_TRY(command("LIST"));
+  SPE_TRY(status("LIST"));
+  auto sizes = multiline();
+  if (!sizes) return sizes.error();
+  std::map<int, std::int64_t> by_number;
+  for (std::size_t pos = 0; pos < sizes->size();) {
+    auto end = sizes->find("\r\n", pos);
+    if (end == std::string::npos) end = sizes->size();
+    const std::string l = sizes->substr(pos, end - pos);
+    pos = end + 2;
+    int number = 0;
+    long long size = 0;
+    if (std::sscanf(l.c_str(), "%d %lld", &number, &size) == 2) by_number[number] = size;
+  }
+  for (auto& e : out) {
+    if (auto it = by_number.find(e.number); it != by_number.end()) e.size = it->second;
   }
   return out;
 }

@@ -21,6 +21,7 @@ namespace spe::instance {
 struct Pop3Entry {
   int number = 0;
   std::string uid;  // UIDL
+  std::int64_t size = -1;  // LIST (octets), -1 when not given
 };
 
 class Pop3Client {
@@ -41,6 +42,7 @@ class Pop3Client {
   Pop3Client(const Pop3Client&) = delete;
   Pop3Client& operator=(const Pop3Client&) = delete;
 
+  // Every message with its unique id (UIDL) and size (LIST).
   Result<std::vector<Pop3Entry>> list();
   // Retrieves messages in order; `each` may stop early by returning false.
   Status retrieve(const std::vector<Pop3Entry>& entries,

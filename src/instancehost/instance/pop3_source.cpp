@@ -28,10 +28,12 @@ class Pop3Source : public MessageSource {
       known = std::move(*k);
     }
     for (const auto& e : listed_) {
-      if (!known.count(SourceState::uidHash(e.uid))) {
+      if (known.count(SourceState::uidHash(e.uid)) == 0 && e.size > static_cast<std::int64_t>(kMaxMessageBytes)) {
+        too_big_.push_back(e);  // reported, and passed over from now on (not deleted)
+      } else if (!known.count(SourceState::uidHash(e.uid))) {
         wanted_.push_back(e);
-      } else if (settings_.delete_after_archive) {
-        archived_before_.push_back(e);  // archived by an earlier run, not deleted then
+      } else if (settings_.delete_after_archive && e.size <= static_cast<std::int64_t>(kMaxMessageBytes)) {
+        archived_before_.push_back(e);  // archived by an earlier run, not deleted then (never one too large)
       }
     }
     return okStatus();
@@ -40,6 +42,14 @@ class Pop3Source : public MessageSource {
   std::int64_t estimate() const override { return static_cast<std::int64_t>(wanted_.size()); }
 
   Status forEach(const std::function<bool(SourceMessage&&)>& each) override {
+    for (const auto& e : too_big_) {
+      SourceMessage m;
+      m.folder = "Inbox";
+      m.origin = "message " + std::to_string(e.number) + " (UIDL " + e.uid + ")";
+      m.error = "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB (" +
+                std::to_string(e.size >> 20) + " MB); it was not archived";
+      if (!each(std::move(m))) return okStatus();
+    }
     return client_->retrieve(wanted_, [&](const Pop3Entry& e, std::string&& raw) {
       SourceMessage m;
       m.folder = "Inbox";
@@ -62,6 +72,7 @@ class Pop3Source : public MessageSource {
     if (profile_id_ != 0) {
       std::vector<std::string> uids;
       for (const auto& e : durable) uids.push_back(e.uid);
+      for (const auto& e : too_big_) uids.push_back(e.uid);
       SPE_TRY(state_.addArchivedUids(profile_id_, uids));
       std::set<std::string> on_server;
       for (const auto& e : listed_) on_server.insert(SourceState::uidHash(e.uid));
@@ -90,7 +101,7 @@ class Pop3Source : public MessageSource {
   std::int64_t profile_id_;
   SourceState& state_;
   std::unique_ptr<Pop3Client> client_;
-  std::vector<Pop3Entry> listed_, wanted_, archived_before_;
+  std::vector<Pop3Entry> listed_, wanted_, archived_before_, too_big_;
   std::mutex mutex_;
   std::vector<Pop3Entry> durable_;
 };
