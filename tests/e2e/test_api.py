@@ -31,7 +31,8 @@ IMPLEMENTED = {
     "VerifyStore", "VerifyStores", "RecoverStore", "RecreateRecoveryRecords", "RefreshAllStoreStatistics",
     "UpgradeStore", "UpgradeStores", "RepairStoreDatabase", "MergeStore", "CompactStore",
     "MaintainFileSystemDatabases",
-    "CreateProfile", "GetProfiles", "DeleteProfile", "SetProfileServerSideExecution", "RunProfile",
+    "CreateProfile", "GetProfiles", "DeleteProfile", "SetProfileServerSideExecution", "CanRunArchiveProfiles",
+    "RunProfile",
     "RunTemporaryProfile", "GetWorkerResults",
     "GetWorkerResultReport", "GetTimeZones",
     # search indexes (issue 5)

@@ -272,7 +272,9 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         # Frozen for a backup, or started in safe mode: nothing runs by itself.
         self.dovecot.add_message("frank", "INBOX", mailgen.message(42000))
         self.ok("SetProfileServerSideExecution", id=pid, automatic=True, automaticPauseBetweenExecutions=1)
+        self.assertIs(self.ok("CanRunArchiveProfiles"), True)
         self.p.ok("FreezeInstances", instanceFilter=IID)  # a run under way waits, no new one starts
+        self.assertIs(self.ok("CanRunArchiveProfiles"), False)
         count = len(self.runs(pid))
         time.sleep(3)
         self.assertEqual(len(self.runs(pid)), count, "no run starts while frozen")

@@ -87,6 +87,7 @@ std::vector<Forwarded> forwardedFunctions() {
       {"CreateProfile", {id, {"properties", J}, {"raw", B}}, kUser, false},
       {"GetProfiles", {id, {"raw", B}}, kUser, false},
       {"DeleteProfile", {id, {"id", N}}, kUser, false},
+      {"CanRunArchiveProfiles", {id}, kUser, false},
       {"SetProfileServerSideExecution", {id, {"id", N}, {"automatic", B}, opt("automaticPauseBetweenExecutions", N),
                                          opt("automaticMaintenanceWindows", S)}, kUser, false},
       {"RunProfile", {id, {"id", N}}, kUser, true},
