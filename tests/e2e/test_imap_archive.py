@@ -374,6 +374,14 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         self.assertRegex(errors[0], r"^Huge UID \d+: the message is larger than 100 MB \(101 MB\)")
         r = self.ok("RunProfile", id=pid)
         self.assertEqual((r["failed"], r["itemsArchived"], r["duplicates"]), (0, 0, 0), r)
+        # Deleting after archive never deletes what was too large to archive.
+        delete = self.profile("gina delete", "gina", "gina", deleteAfterArchive="true", includeFolders="Huge")
+        r = self.ok("RunProfile", id=delete)
+        self.assertEqual(r["failed"], 1)
+        c = self.imap("gina")
+        c.select("Huge", readonly=True)
+        self.assertEqual(len(c.search(None, "ALL")[1][0].split()), 1)
+        c.logout()
 
 
 if __name__ == "__main__":

@@ -88,7 +88,8 @@ struct FolderRun {
   std::int64_t limit = 0;  // the position may not pass this (an unread message waits)
   std::vector<std::uint32_t> handed;  // UIDs handed out (or passed over)
   std::mutex mutex;
-  std::set<std::uint32_t> durable;
+  std::set<std::uint32_t> durable;  // in the archive
+  std::set<std::uint32_t> passed;   // too large for it
 };
 
 class ImapSource : public MessageSource {
@@ -171,7 +172,7 @@ class ImapSource : public MessageSource {
         std::lock_guard lock(run->mutex);
         std::sort(run->handed.begin(), run->handed.end());
         for (std::uint32_t uid : run->handed) {
-          if (!run->durable.count(uid) || uid > run->limit) break;
+          if ((!run->durable.count(uid) && !run->passed.count(uid)) || uid > run->limit) break;
           last = uid;
         }
         durable.assign(run->durable.begin(), run->durable.end());
@@ -267,7 +268,7 @@ class ImapSource : public MessageSource {
       {
         std::lock_guard lock(run.mutex);
         run.handed.push_back(uid);
-        run.durable.insert(uid);  // handled: the position may pass it
+        run.passed.insert(uid);  // handled: the position may pass it (never deleted)
       }
       if (!each(std::move(big))) {
         stopped_ = true;
