@@ -79,13 +79,16 @@ bool within(const std::string& folder, const std::string& entry) {
   return folder.size() > entry.size() && folder[entry.size()] == '/' && folder.compare(0, entry.size(), entry) == 0;
 }
 
-// One folder's run: what was handed out and what became durable.
+// One folder's run: what is to be fetched, what was handed out and what
+// became durable.
 struct FolderRun {
   ImapFolder folder;
   std::string path;  // archive folder
   SourcePosition before;
-  std::int64_t validity = 0;
-  std::int64_t limit = 0;  // the position may not pass this (an unread message waits)
+  std::int64_t validity = 0;  // 0 until the folder was opened
+  std::int64_t limit = 0xFFFFFFFFll;  // the position may not pass this (an unread message waits)
+  std::vector<std::uint32_t> fitting;  // to fetch, ascending
+  std::vector<std::pair<std::uint32_t, std::int64_t>> too_big;  // UID, size: reported, passed over
   std::vector<std::uint32_t> handed;  // UIDs handed out (or passed over)
   std::mutex mutex;
   std::set<std::uint32_t> durable;  // in the archive
@@ -128,16 +131,11 @@ class ImapSource : public MessageSource {
       run->path = path;
       runs_.push_back(std::move(run));
     }
-    // How many messages are new, for progress (the runs search again).
+    // What each folder has to fetch (and so how many messages are new).
     for (auto& run : runs_) {
-      auto pos = profile_id_ != 0 ? state_.get(profile_id_, run->folder.name) : Result<std::optional<SourcePosition>>();
-      if (!pos) return pos.error();
-      auto st = client_->open(run->folder, false);
-      if (!st) return st.error();
-      const bool same = *pos && (*pos)->validity == static_cast<std::int64_t>(st->uid_validity);
-      auto uids = client_->uidsAfter(same ? static_cast<std::uint32_t>((*pos)->last) : 0);
-      if (!uids) return uids.error();
-      estimate_ += static_cast<std::int64_t>(uids->size());
+      SPE_TRY(openFolder(*run));
+      SPE_TRY(plan(*run, static_cast<std::uint32_t>(startPosition(*run))));
+      estimate_ += static_cast<std::int64_t>(run->fitting.size() + run->too_big.size());
     }
     return okStatus();
   }
@@ -166,7 +164,7 @@ class ImapSource : public MessageSource {
   Status finish(std::vector<std::string>& warnings) override {
     warnings.insert(warnings.end(), notes_.begin(), notes_.end());
     for (auto& run : runs_) {
-      std::int64_t last = run->before.validity == run->validity ? run->before.last : 0;
+      std::int64_t last = startPosition(*run);
       std::vector<std::uint32_t> durable;
       {
         std::lock_guard lock(run->mutex);
@@ -192,7 +190,12 @@ class ImapSource : public MessageSource {
   }
 
  private:
-  Status archiveFolder(FolderRun& run, const std::function<bool(SourceMessage&&)>& each) {
+  static std::int64_t startPosition(const FolderRun& run) {
+    return run.before.validity == run.validity ? run.before.last : 0;
+  }
+
+  // Selects the folder read-only; the first time, reads its position.
+  Status openFolder(FolderRun& run) {
     if (run.validity == 0 && profile_id_ != 0) {
       auto pos = state_.get(profile_id_, run.folder.name);
       if (!pos) return pos.error();
@@ -204,14 +207,16 @@ class ImapSource : public MessageSource {
       return makeError(ErrorCode::kUnavailable, "The folder '" + run.folder.name + "' was recreated during the run.");
     }
     run.validity = st->uid_validity;
-    std::uint32_t after = run.before.validity == run.validity ? static_cast<std::uint32_t>(run.before.last) : 0;
-    if (!run.handed.empty()) {  // resuming after a reconnect
-      after = std::max(after, *std::max_element(run.handed.begin(), run.handed.end()));
-    }
+    return okStatus();
+  }
+
+  // What to fetch above `after` in the open folder: the messages matching
+  // `since` (only read ones unless archiveUnread; the first unread one caps
+  // the position), split by size.
+  Status plan(FolderRun& run, std::uint32_t after) {
     const std::string since = settings_.since.empty() ? std::string() : "SINCE " + settings_.since;
     auto uids = client_->uidsAfter(after, since);
     if (!uids) return uids.error();
-    run.limit = 0xFFFFFFFFll;
     std::vector<std::uint32_t> wanted = *uids;
     if (!settings_.archive_unread) {
       auto seen = client_->uidsAfter(after, since.empty() ? "SEEN" : since + " SEEN");
@@ -227,17 +232,25 @@ class ImapSource : public MessageSource {
     // and passed over (they would fail on every run).
     auto sizes = client_->sizes(wanted);
     if (!sizes) return sizes.error();
-    std::vector<std::uint32_t> fitting;
-    std::vector<std::pair<std::uint32_t, std::int64_t>> too_big;
+    run.fitting.clear();
+    run.too_big.clear();
     for (std::uint32_t uid : wanted) {
       const auto size = sizes->find(uid);
       if (size == sizes->end() || size->second <= static_cast<std::int64_t>(kMaxMessageBytes)) {
-        fitting.push_back(uid);
+        run.fitting.push_back(uid);
       } else {
-        too_big.emplace_back(uid, size->second);
+        run.too_big.emplace_back(uid, size->second);
       }
     }
-    auto fetched = client_->fetch(fitting, kFetchBatch, [&](ImapMessage&& m) {
+    return okStatus();
+  }
+
+  Status archiveFolder(FolderRun& run, const std::function<bool(SourceMessage&&)>& each) {
+    SPE_TRY(openFolder(run));
+    if (!run.handed.empty()) {  // resuming after a reconnect: what is left
+      SPE_TRY(plan(run, *std::max_element(run.handed.begin(), run.handed.end())));
+    }
+    auto fetched = client_->fetch(run.fitting, kFetchBatch, [&](ImapMessage&& m) {
       SourceMessage sm;
       sm.folder = run.path;
       sm.origin = run.folder.name + " UID " + std::to_string(m.uid);
@@ -259,7 +272,7 @@ class ImapSource : public MessageSource {
       return true;
     });
     if (!fetched || stopped_) return fetched;
-    for (const auto& [uid, size] : too_big) {
+    for (const auto& [uid, size] : run.too_big) {
       SourceMessage big;
       big.folder = run.path;
       big.origin = run.folder.name + " UID " + std::to_string(uid);
