@@ -1,5 +1,6 @@
 #include "instancehost/instance/profile_sources.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "instancehost/instance/imap_source.h"
@@ -22,18 +23,81 @@ Result<std::string> userFolder(const std::string& path, UserDirectory& users, co
   return (*user)->name + target->substr(archive.size());
 }
 
-bool isMultidrop(const Profile& profile) { return profile.connector.find("Multidrop") != std::string::npos; }
+namespace {
+
+constexpr Connector kConnectors[] = {
+    {Connector::Source::kFiles, "emlDirectory", false}, {Connector::Source::kFiles, "mbox", false},
+    {Connector::Source::kFiles, "maildir", false},      {Connector::Source::kImap, "imap", false},
+    {Connector::Source::kPop3, "pop3", false},          {Connector::Source::kImap, "imapMultidrop", true},
+    {Connector::Source::kPop3, "pop3Multidrop", true},
+};
+
+Status onlyKeys(const Profile& profile, const std::vector<std::string>& keys) {
+  for (const auto& [key, value] : profile.details.items()) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      return makeError(ErrorCode::kInvalidArgument, "'properties.details' has the unknown key '" + key +
+                                                        "' for the " + profile.connector + " connector.");
+    }
+  }
+  return okStatus();
+}
+
+}  // namespace
+
+const Connector* findConnector(const std::string& name) {
+  for (const auto& c : kConnectors) {
+    if (name == c.name) return &c;
+  }
+  return nullptr;
+}
+
+std::string connectorNames() {
+  std::string out;
+  for (const auto& c : kConnectors) out += (out.empty() ? "" : ", ") + std::string(c.name);
+  return out;
+}
+
+bool isMultidrop(const Profile& profile) {
+  const Connector* c = findConnector(profile.connector);
+  return c && c->multidrop;
+}
+
+Status checkSourceDetails(const Profile& profile) {
+  const Connector* c = findConnector(profile.connector);
+  if (!c) return makeError(ErrorCode::kInvalidArgument, "unknown connector '" + profile.connector + "'");
+  const Json& d = profile.details;
+  switch (c->source) {
+    case Connector::Source::kFiles: {
+      SPE_TRY(detailString(d, "path", true));
+      SPE_TRY(detailString(d, "targetUserFolder", true));
+      SPE_TRY(detailFlag(d, "includeSubfolders", true));
+      return onlyKeys(profile, {"path", "targetUserFolder", "includeSubfolders"});
+    }
+    case Connector::Source::kImap:
+      SPE_TRY(imapSettings(d, profile.secrets, c->multidrop));
+      break;
+    case Connector::Source::kPop3:
+      SPE_TRY(pop3Settings(d, profile.secrets, c->multidrop));
+      break;
+  }
+  if (!c->multidrop && d.contains("unknownRecipientsFolder")) {
+    return makeError(ErrorCode::kInvalidArgument, "'details.unknownRecipientsFolder' belongs to the multidrop connectors.");
+  }
+  return onlyKeys(profile, c->source == Connector::Source::kImap ? imapDetailKeys() : pop3DetailKeys());
+}
 
 Result<std::unique_ptr<MessageSource>> openProfileSource(const Profile& profile, UserDirectory& users,
                                                          SourceState& state, const store::OperationControl& control) {
-  const bool multidrop = isMultidrop(profile);
+  const Connector* c = findConnector(profile.connector);
+  if (!c) return makeError(ErrorCode::kInvalidArgument, "The connector '" + profile.connector + "' is unknown.");
+  const bool multidrop = c->multidrop;
   Result<std::unique_ptr<MessageSource>> source = makeError(ErrorCode::kInternal, "no source");
-  if (profile.connector == "imap" || profile.connector == "imapMultidrop") {
+  if (c->source == Connector::Source::kImap) {
     auto settings = imapSettings(profile.details, profile.secrets, multidrop);
     if (!settings) return settings.error();
     control.report(0, "Connecting to " + settings->connection.host);
     source = openImapSource(*settings, profile.id, state);
-  } else if (profile.connector == "pop3" || profile.connector == "pop3Multidrop") {
+  } else if (c->source == Connector::Source::kPop3) {
     auto settings = pop3Settings(profile.details, profile.secrets, multidrop);
     if (!settings) return settings.error();
     control.report(0, "Connecting to " + settings->connection.host);
@@ -53,7 +117,7 @@ Result<std::unique_ptr<MessageSource>> openProfileSource(const Profile& profile,
   std::map<std::string, std::vector<std::string>> by_address;
   for (const auto& u : *all) {
     for (std::string a : u.email_addresses) {
-      for (auto& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (auto& ch : a) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       by_address[a].push_back(u.name);
     }
   }

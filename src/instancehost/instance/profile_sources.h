@@ -18,7 +18,21 @@ namespace spe::instance {
 // ("jdoe/Imported"); `what` names the detail in errors.
 Result<std::string> userFolder(const std::string& path, UserDirectory& users, const std::string& what);
 
+// The connectors: where their messages come from.
+struct Connector {
+  enum class Source { kFiles, kImap, kPop3 } source;
+  const char* name;
+  bool multidrop;  // each message to its recipients' archives (no targetUserFolder)
+};
+// nullptr for an unknown name.
+const Connector* findConnector(const std::string& name);
+// "emlDirectory, mbox, ..." for messages.
+std::string connectorNames();
 bool isMultidrop(const Profile& profile);
+
+// Checks a profile's details for its connector; unknown keys are refused
+// by name.
+Status checkSourceDetails(const Profile& profile);
 
 Result<std::unique_ptr<MessageSource>> openProfileSource(const Profile& profile, UserDirectory& users,
                                                          SourceState& state, const store::OperationControl& control);

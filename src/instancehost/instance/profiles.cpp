@@ -1,8 +1,7 @@
 #include "instancehost/instance/profiles.h"
 
-#include "instancehost/instance/imap_source.h"
-#include "instancehost/instance/pop3_source.h"
 #include "instancehost/instance/profile_scheduler.h"
+#include "instancehost/instance/profile_sources.h"
 
 #include <unistd.h>
 
@@ -12,8 +11,6 @@
 namespace spe::instance {
 namespace {
 
-const char* const kFileConnectors[] = {"emlDirectory", "mbox", "maildir"};
-const char* const kServerConnectors[] = {"imap", "pop3", "imapMultidrop", "pop3Multidrop"};
 
 std::string sealSecrets(const Key256& key, const Json& secrets) {
   if (secrets.empty()) return {};
@@ -181,14 +178,9 @@ Result<Profile> parseProfile(const Json& p) {
     return makeError(ErrorCode::kInvalidArgument, "'properties.connector' is required.");
   }
   r.connector = p["connector"].get<std::string>();
-  bool known = false;
-  for (const char* c : kFileConnectors) known |= r.connector == c;
-  for (const char* c : kServerConnectors) known |= r.connector == c;
-  if (!known) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "'properties.connector' '" + r.connector +
-                         "' is unknown; supported are emlDirectory, mbox, maildir, imap, pop3, imapMultidrop and "
-                         "pop3Multidrop.");
+  if (!findConnector(r.connector)) {
+    return makeError(ErrorCode::kInvalidArgument, "'properties.connector' '" + r.connector +
+                                                      "' is unknown; supported are " + connectorNames() + ".");
   }
   if (!p.contains("details") || !p["details"].is_object()) {
     return makeError(ErrorCode::kInvalidArgument, "'properties.details' must be a JSON object.");
@@ -198,42 +190,7 @@ Result<Profile> parseProfile(const Json& p) {
     r.secrets["password"] = r.details["password"];
     r.details.erase("password");
   }
-  if (r.connector == "imap" || r.connector == "pop3" || r.connector == "imapMultidrop" ||
-      r.connector == "pop3Multidrop") {
-    const bool imap = r.connector.rfind("imap", 0) == 0;
-    const bool multidrop = r.connector.find("Multidrop") != std::string::npos;
-    if (imap) {
-      auto settings = imapSettings(r.details, r.secrets, multidrop);
-      if (!settings) return settings.error();
-    } else {
-      auto settings = pop3Settings(r.details, r.secrets, multidrop);
-      if (!settings) return settings.error();
-    }
-    if (!multidrop && r.details.contains("unknownRecipientsFolder")) {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "'details.unknownRecipientsFolder' belongs to the multidrop connectors.");
-    }
-    const auto& keys = imap ? imapDetailKeys() : pop3DetailKeys();
-    for (const auto& [key, value] : r.details.items()) {
-      if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-        return makeError(ErrorCode::kInvalidArgument, "'properties.details' has the unknown key '" + key +
-                                                          "' for the " + r.connector + " connector.");
-      }
-    }
-  } else {
-    auto path = detailString(r.details, "path", true);
-    if (!path) return path.error();
-    auto target = detailString(r.details, "targetUserFolder", true);
-    if (!target) return target.error();
-    auto sub = detailFlag(r.details, "includeSubfolders", true);
-    if (!sub) return sub.error();
-    for (const auto& [key, value] : r.details.items()) {
-      if (key != "path" && key != "targetUserFolder" && key != "includeSubfolders") {
-        return makeError(ErrorCode::kInvalidArgument, "'properties.details' has the unknown key '" + key +
-                                                          "' for the " + r.connector + " connector.");
-      }
-    }
-  }
+  SPE_TRY(checkSourceDetails(r));
   if (p.contains("serverSideExecution")) {
     auto server_side = parseServerSideExecution(p["serverSideExecution"], false);
     if (!server_side) {
