@@ -128,17 +128,25 @@ void ProfileScheduler::loop() {
     cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
     if (stopping_) break;
     reap(false);
-    lock.unlock();
-    auto profiles = profiles_.list();
-    lock.lock();
-    if (!profiles || gate_.frozen()) continue;
+    if (const auto generation = profiles_.generation(); generation != seen_generation_) {
+      lock.unlock();
+      auto all = profiles_.list();  // only when profiles changed
+      lock.lock();
+      if (!all) continue;
+      automatic_.clear();
+      for (auto& p : *all) {
+        if (p.server_side.value("automatic", false)) automatic_.push_back(std::move(p));
+      }
+      seen_generation_ = generation;
+    }
+    if (gate_.frozen()) continue;
     const std::time_t t = std::time(nullptr);
     std::tm local{};
     localtime_r(&t, &local);
     const int minute = local.tm_hour * 60 + local.tm_min;
     const auto now = std::chrono::steady_clock::now();
-    for (const auto& p : *profiles) {
-      if (!p.server_side.value("automatic", false) || runner_.running(p.id)) continue;
+    for (const auto& p : automatic_) {
+      if (runner_.running(p.id)) continue;
       if (inMaintenanceWindow(p.server_side.value("automaticMaintenanceWindows", ""), minute)) continue;
       auto next = next_.find(p.id);
       if (next != next_.end() && now < next->second) continue;

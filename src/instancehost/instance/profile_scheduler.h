@@ -53,6 +53,8 @@ class ProfileScheduler {
   std::atomic<bool> cancel_{false};
   std::thread thread_;
   std::map<std::int64_t, std::chrono::steady_clock::time_point> next_;  // earliest next start
+  std::vector<Profile> automatic_;      // the automatic profiles, read again when they change
+  std::uint64_t seen_generation_ = 0;
   struct Run {
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;

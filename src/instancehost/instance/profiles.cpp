@@ -211,6 +211,7 @@ Result<std::int64_t> ProfileStore::create(Profile profile) {
       "INSERT INTO PROFILES (ID, NAME, OWNER, CONNECTOR, PROFILE_JSON, SECRETS) VALUES (?, ?, ?, ?, ?, ?)",
       {profile.id, profile.name, profile.owner, profile.connector, profile.toJson().dump(),
        sealSecrets(key_, profile.secrets)}));
+  ++generation_;
   return profile.id;
 }
 
@@ -245,14 +246,18 @@ Result<Profile> ProfileStore::get(std::int64_t id) {
 
 Status ProfileStore::update(const Profile& profile) {
   SPE_TRY(get(profile.id));
-  return db_.db().exec("UPDATE PROFILES SET PROFILE_JSON = ? WHERE ID = ?", {profile.toJson().dump(), profile.id});
+  SPE_TRY(db_.db().exec("UPDATE PROFILES SET PROFILE_JSON = ? WHERE ID = ?", {profile.toJson().dump(), profile.id}));
+  ++generation_;
+  return okStatus();
 }
 
 Status ProfileStore::remove(std::int64_t id) {
   SPE_TRY(get(id));
   SPE_TRY(db_.db().exec("DELETE FROM SOURCE_STATE WHERE PROFILE_ID = ?", {id}));
   SPE_TRY(db_.db().exec("DELETE FROM SOURCE_UIDS WHERE PROFILE_ID = ?", {id}));
-  return db_.db().exec("DELETE FROM PROFILES WHERE ID = ?", {id});
+  SPE_TRY(db_.db().exec("DELETE FROM PROFILES WHERE ID = ?", {id}));
+  ++generation_;
+  return okStatus();
 }
 
 Result<std::optional<SourcePosition>> SourceState::get(std::int64_t profile_id, const std::string& folder) {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <set>
@@ -82,10 +83,14 @@ class ProfileStore {
   // Saves a changed profile (not its secrets).
   Status update(const Profile& profile);
   Status remove(std::int64_t id);
+  // Changes with every create, update and remove (readers may keep a list
+  // until it changes).
+  std::uint64_t generation() const { return generation_.load(); }
 
  private:
   InstanceMasterDb& db_;
   Key256 key_;
+  std::atomic<std::uint64_t> generation_{1};
 };
 
 // Where archiving from a mail server folder stands (IMAP: UIDVALIDITY and
