@@ -55,24 +55,6 @@ void addStems(Xapian::Document& doc) {
   for (const auto& [term, wdf] : stems) doc.add_term(term, wdf);
 }
 
-// The words of each field (no stems, addresses, folder or values).
-Xapian::Document textDocument(const MessageText& t, bool positions) {
-  Xapian::Document doc;
-  Xapian::TermGenerator generator;
-  generator.set_document(doc);
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
-  indexText(generator, t.subject, "S", positions);
-  indexText(generator, t.body, "", positions);
-  for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
-                                     {"B", t.bcc}}) {
-    indexText(generator, list, prefix, positions);
-  }
-  for (const auto& a : t.attachments) {
-    indexText(generator, a.name, "A", positions);
-    indexText(generator, a.text, "N", positions);
-  }
-  return generator.get_document();
-}
 
 }  // namespace
 
@@ -120,8 +102,22 @@ Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& dire
 }
 
 Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positions) {
+  Xapian::Document doc;
   const MessageText& t = m.text;
-  Xapian::Document doc = textDocument(t, positions);
+  Xapian::TermGenerator generator;
+  generator.set_document(doc);
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+  indexText(generator, t.subject, "S", positions);
+  indexText(generator, t.body, "", positions);
+  for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
+                                     {"B", t.bcc}}) {
+    indexText(generator, list, prefix, positions);
+  }
+  for (const auto& a : t.attachments) {
+    indexText(generator, a.name, "A", positions);
+    indexText(generator, a.text, "N", positions);
+  }
+  doc = generator.get_document();
   addStems(doc);
   for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
                                      {"B", t.bcc}}) {

@@ -78,9 +78,6 @@ Result<std::vector<Token>> tokenize(const std::string& q) {
   return out;
 }
 
-// Plain words of a piece of text (lower case).
-std::vector<std::string> words(const std::string& text) { return splitWords(text); }
-
 // One word in the fields with the given prefixes: exact, or one of its stems.
 Xapian::Query wordQuery(const std::string& word, const std::vector<std::string>& prefixes) {
   std::vector<Xapian::Query> alternatives;
@@ -179,7 +176,7 @@ Xapian::Query valueRange(unsigned slot, std::optional<std::int64_t> from, std::o
 
 // A quoted value of a text field (a quoted folder is just a value).
 bool isTextPhrase(const Token& t) {
-  return t.kind == Token::kPhrase && (t.field.empty() || t.field == "attachment" || fieldPrefixes().count(t.field) > 0);
+  return t.kind == Token::kPhrase && (t.field.empty() || fieldPrefixes().count(t.field) > 0);
 }
 
 // The fields a phrase is looked for in (a known field: tokenQuery checks).
@@ -249,7 +246,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
   }
   const bool address = t.field == "from" || t.field == "to" || t.field == "cc" || t.field == "bcc";
   if (t.kind == Token::kPhrase) {
-    const auto w = words(t.text);
+    const auto w = splitWords(t.text);
     if (w.empty()) return bad("an empty phrase.");
     std::vector<Xapian::Query> per_prefix;
     for (const auto& p : phrasePrefixes(t.field)) {
@@ -277,7 +274,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
     }
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
   }
-  const auto w = words(text);
+  const auto w = splitWords(text);
   if (w.empty()) return bad("'" + t.text + "' has no word to search for.");
   std::vector<Xapian::Query> all;
   for (const auto& x : w) all.push_back(wordQuery(x, prefixes));
@@ -359,7 +356,7 @@ Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& te
       if (!isTextPhrase(t)) continue;
       const bool in_or = (i > 0 && ts[i - 1].kind == Token::kOr) || (i + 1 < ts.size() && ts[i + 1].kind == Token::kOr);
       if (t.negated || in_or) out.phrases_suffice = false;
-      out.phrases.push_back({phrasePrefixes(t.field), words(t.text)});
+      out.phrases.push_back({phrasePrefixes(t.field), splitWords(t.text)});
     }
     if (!out.phrases_suffice) out.phrases.clear();
   }

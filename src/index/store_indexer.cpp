@@ -214,19 +214,19 @@ void StoreIndexer::commitIfPermitted() {
 
 Status StoreIndexer::commitLive() {
   SPE_TRY(commitAll(live_));
+  bool selected = false;
+  {
+    std::lock_guard lock(mutex_);
+    selected = selected_;
+  }
   for (const auto& [archive, index] : live_) {
-    bool selected = false;
-    {
-      std::lock_guard lock(mutex_);
-      selected = selected_;
-    }
-    if (!selected && index->needsPurge()) {
-      // Dead documents take space and time until a rebuild drops them; the
-      // store is selected for RebuildSelectedStoreIndexes.
-      logger("index")->warn("{}: the search index of archive '{}' holds many dead documents (deleted or moved "
-                            "messages); selected for a rebuild", store_->directory(), archive);
-      SPE_TRY(select());
-    }
+    if (selected || !index->needsPurge()) continue;
+    // Dead documents take space and time until a rebuild drops them; the
+    // store is selected for RebuildSelectedStoreIndexes.
+    logger("index")->warn("{}: the search index of archive '{}' holds many dead documents (deleted or moved "
+                          "messages); selected for a rebuild", store_->directory(), archive);
+    SPE_TRY(select());
+    selected = true;
   }
   SPE_TRY(store_->saveIndexProgress(pending_through_, pending_queue_));
   uncommitted_ = 0;
