@@ -24,6 +24,10 @@ struct Argument {
   bool literal = false;
 };
 
+bool hasCapability(const std::vector<std::string>& capabilities, const std::string& cap) {
+  return std::find(capabilities.begin(), capabilities.end(), cap) != capabilities.end();
+}
+
 Argument argument(const std::string& s) {
   if (auto q = imapQuoted(s)) return {*q, false};
   return {s, true};
@@ -135,7 +139,7 @@ Result<std::unique_ptr<ImapClient>> ImapClient::connect(const Options& options) 
     });
   };
   SPE_TRY(capabilities());
-  auto has = [&](const std::string& cap) { return std::find(caps.begin(), caps.end(), cap) != caps.end(); };
+  auto has = [&](const std::string& cap) { return hasCapability(caps, cap); };
   if (options.security == Security::kStartTls) {
     if (!has("STARTTLS")) {
       return unavailable("The mail server at " + where + " does not offer STARTTLS; choose IMAP-SSL or IMAP.");
@@ -187,7 +191,7 @@ Result<ImapFolderState> ImapClient::open(const ImapFolder& folder, bool writable
   ImapFolderState state;
   const std::string tag = c_->tag();
   SPE_TRY(c_->send(tag, {{writable ? "SELECT" : "EXAMINE", false}, argument(folder.wire_name)},
-                   std::count(capabilities_.begin(), capabilities_.end(), "LITERAL+") > 0));
+                   hasCapability(capabilities_, "LITERAL+")));
   SPE_TRY(c_->complete(tag, "opening the folder '" + folder.name + "'", [&](ImapResponse& r) {
     if (r.status == "OK" && r.code.size() >= 2) {
       const auto n = r.code[1].number();
@@ -292,7 +296,7 @@ Status ImapClient::remove(const std::vector<std::uint32_t>& uids) {
   std::string tag = c_->tag();
   SPE_TRY(c_->write(tag + " UID STORE " + set + " +FLAGS.SILENT (\\Deleted)\r\n"));
   SPE_TRY(c_->complete(tag, "deleting archived messages", nullptr));
-  const bool uidplus = std::count(capabilities_.begin(), capabilities_.end(), "UIDPLUS") > 0;
+  const bool uidplus = hasCapability(capabilities_, "UIDPLUS");
   tag = c_->tag();
   SPE_TRY(c_->write(tag + (uidplus ? " UID EXPUNGE " + set : std::string(" EXPUNGE")) + "\r\n"));
   return c_->complete(tag, "expunging archived messages", nullptr);
