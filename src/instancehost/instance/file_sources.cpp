@@ -6,6 +6,11 @@
 #include "store/append_file.h"
 
 namespace spe::instance {
+
+std::string tooLargeError(std::int64_t size) {
+  return "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB (" +
+         std::to_string(size >> 20) + " MB); it was not archived";
+}
 namespace fs = std::filesystem;
 
 namespace {
@@ -21,7 +26,7 @@ SourceMessage readMessageFile(const fs::path& file, std::string folder) {
   if (ec) {
     m.error = "cannot read: " + ec.message();
   } else if (size > kMaxMessageBytes) {
-    m.error = "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB";
+    m.error = tooLargeError(static_cast<std::int64_t>(size));
   } else if (auto data = store::readFile(file.string()); data) {
     m.raw = std::move(*data);
   } else {
@@ -77,7 +82,7 @@ class MboxSource : public MessageSource {
         m.folder = f.folder;
         m.origin = f.file.string() + " #" + std::to_string(++n);
         if (raw.size() > kMaxMessageBytes) {
-          m.error = "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB";
+          m.error = tooLargeError(static_cast<std::int64_t>(raw.size()));
         } else {
           m.raw = std::move(raw);
         }

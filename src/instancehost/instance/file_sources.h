@@ -20,6 +20,8 @@
 namespace spe::instance {
 
 constexpr std::size_t kMaxMessageBytes = 100u << 20;
+// The error of a message above kMaxMessageBytes (it is not archived).
+std::string tooLargeError(std::int64_t size);
 
 struct SourceMessage {
   std::string folder;  // relative folder below the target ("" = the target itself)

@@ -95,6 +95,8 @@ struct FolderRun {
   std::set<std::uint32_t> passed;   // too large for it
 };
 
+std::string origin(const FolderRun& run, std::uint32_t uid) { return run.folder.name + " UID " + std::to_string(uid); }
+
 class ImapSource : public MessageSource {
  public:
   ImapSource(ImapSettings settings, std::int64_t profile_id, SourceState& state)
@@ -253,7 +255,7 @@ class ImapSource : public MessageSource {
     auto fetched = client_->fetch(run.fitting, kFetchBatch, [&](ImapMessage&& m) {
       SourceMessage sm;
       sm.folder = run.path;
-      sm.origin = run.folder.name + " UID " + std::to_string(m.uid);
+      sm.origin = origin(run, m.uid);
       sm.raw = std::move(m.raw);
       const std::uint32_t uid = m.uid;
       {
@@ -275,9 +277,8 @@ class ImapSource : public MessageSource {
     for (const auto& [uid, size] : run.too_big) {
       SourceMessage big;
       big.folder = run.path;
-      big.origin = run.folder.name + " UID " + std::to_string(uid);
-      big.error = "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB (" +
-                  std::to_string(size >> 20) + " MB); it was not archived";
+      big.origin = origin(run, uid);
+      big.error = tooLargeError(size);
       {
         std::lock_guard lock(run.mutex);
         run.handed.push_back(uid);

@@ -9,6 +9,8 @@ namespace {
 
 Error bad(const std::string& what) { return makeError(ErrorCode::kInvalidArgument, what); }
 
+std::string origin(const Pop3Entry& e) { return "message " + std::to_string(e.number) + " (UIDL " + e.uid + ")"; }
+
 class Pop3Source : public MessageSource {
  public:
   Pop3Source(Pop3Settings settings, std::int64_t profile_id, SourceState& state)
@@ -28,12 +30,11 @@ class Pop3Source : public MessageSource {
       known = std::move(*k);
     }
     for (const auto& e : listed_) {
-      if (known.count(SourceState::uidHash(e.uid)) == 0 && e.size > static_cast<std::int64_t>(kMaxMessageBytes)) {
-        too_big_.push_back(e);  // reported, and passed over from now on (not deleted)
-      } else if (!known.count(SourceState::uidHash(e.uid))) {
-        wanted_.push_back(e);
-      } else if (settings_.delete_after_archive && e.size <= static_cast<std::int64_t>(kMaxMessageBytes)) {
-        archived_before_.push_back(e);  // archived by an earlier run, not deleted then (never one too large)
+      const bool fits = e.size <= static_cast<std::int64_t>(kMaxMessageBytes);
+      if (known.count(SourceState::uidHash(e.uid)) == 0) {
+        (fits ? wanted_ : too_big_).push_back(e);  // one too large is reported, then passed over (never deleted)
+      } else if (settings_.delete_after_archive && fits) {
+        archived_before_.push_back(e);  // archived by an earlier run, not deleted then
       }
     }
     return okStatus();
@@ -45,15 +46,14 @@ class Pop3Source : public MessageSource {
     for (const auto& e : too_big_) {
       SourceMessage m;
       m.folder = "Inbox";
-      m.origin = "message " + std::to_string(e.number) + " (UIDL " + e.uid + ")";
-      m.error = "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB (" +
-                std::to_string(e.size >> 20) + " MB); it was not archived";
+      m.origin = origin(e);
+      m.error = tooLargeError(e.size);
       if (!each(std::move(m))) return okStatus();
     }
     return client_->retrieve(wanted_, [&](const Pop3Entry& e, std::string&& raw) {
       SourceMessage m;
       m.folder = "Inbox";
-      m.origin = "message " + std::to_string(e.number) + " (UIDL " + e.uid + ")";
+      m.origin = origin(e);
       m.raw = std::move(raw);
       m.durable = [this, e] {
         std::lock_guard lock(mutex_);
