@@ -1,5 +1,6 @@
 #include "store/message_headers.h"
 
+#include "common/text.h"
 #include "store/gmime_support.h"
 
 #include <cctype>
@@ -73,33 +74,25 @@ MessageHeaders parseMessageHeaders(std::string_view raw) {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
+// The addresses of a list (and of its groups), lower case.
+void addAddresses(std::set<std::string>& out, InternetAddressList* list) {
+  const int n = list ? internet_address_list_length(list) : 0;
+  for (int i = 0; i < n; ++i) {
+    InternetAddress* a = internet_address_list_get_address(list, i);
+    if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
+      const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+      if (addr && std::string_view(addr).find('@') != std::string_view::npos) out.insert(asciiLower(addr));
+    } else if (INTERNET_ADDRESS_IS_GROUP(a)) {
+      addAddresses(out, internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)));
+    }
+  }
 }
 
 void addAddresses(std::set<std::string>& out, const char* header_value) {
   if (!header_value) return;
   InternetAddressList* list = internet_address_list_parse(nullptr, header_value);
   if (!list) return;
-  const int n = internet_address_list_length(list);
-  for (int i = 0; i < n; ++i) {
-    InternetAddress* a = internet_address_list_get_address(list, i);
-    if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
-      const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
-      if (addr && std::string_view(addr).find('@') != std::string_view::npos) out.insert(lower(addr));
-    } else if (INTERNET_ADDRESS_IS_GROUP(a)) {
-      InternetAddressList* members = internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a));
-      const int m = members ? internet_address_list_length(members) : 0;
-      for (int k = 0; k < m; ++k) {
-        InternetAddress* b = internet_address_list_get_address(members, k);
-        if (INTERNET_ADDRESS_IS_MAILBOX(b)) {
-          const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(b));
-          if (addr) out.insert(lower(addr));
-        }
-      }
-    }
-  }
+  addAddresses(out, list);
   g_object_unref(list);
 }
 
@@ -114,7 +107,7 @@ void addJournalEnvelope(std::set<std::string>& out, const std::string& text) {
     start = end + 1;
     const auto colon = line.find(':');
     if (colon == std::string::npos) continue;
-    const std::string key = lower(line.substr(0, colon));
+    const std::string key = asciiLower(line.substr(0, colon));
     if (key != "recipient" && key != "to" && key != "cc" && key != "bcc") continue;
     std::string value = line.substr(colon + 1);
     if (const auto comma = value.find(','); comma != std::string::npos) value = value.substr(0, comma);
@@ -133,7 +126,7 @@ std::vector<std::string> messageRecipients(std::string_view raw) {
   const int n = g_mime_header_list_get_count(headers);
   for (int i = 0; i < n; ++i) {
     GMimeHeader* h = g_mime_header_list_get_header_at(headers, i);
-    const std::string name = lower(g_mime_header_get_name(h));
+    const std::string name = asciiLower(g_mime_header_get_name(h));
     if (name == "to" || name == "cc" || name == "bcc" || name == "delivered-to" || name == "envelope-to" ||
         name == "x-envelope-to" || name == "x-original-to" || name == "resent-to" || name == "resent-cc") {
       addAddresses(out, g_mime_header_get_value(h));
