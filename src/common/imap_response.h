@@ -19,21 +19,9 @@
 #include <string_view>
 #include <vector>
 
+#include "common/imap_syntax.h"
+
 namespace spe {
-
-struct ImapValue {
-  enum class Kind { kAtom, kString, kNil, kList };
-  Kind kind = Kind::kAtom;
-  std::string text;              // atom or string
-  std::vector<ImapValue> items;  // list
-
-  bool isAtom(std::string_view upper) const;  // case-insensitive
-  bool isList() const { return kind == Kind::kList; }
-  // An atom that is a number (digits only, fits 63 bits).
-  std::optional<std::int64_t> number() const;
-  // atom or string text; empty for NIL and lists.
-  const std::string& str() const { return text; }
-};
 
 struct ImapResponse {
   enum class Kind { kUntagged, kTagged, kContinuation };
@@ -63,7 +51,7 @@ class ImapResponseParser {
   };
 
   ImapResponseParser() = default;
-  explicit ImapResponseParser(Limits limits) : limits_(limits) {}
+  explicit ImapResponseParser(Limits limits) : framer_({limits.max_line, limits.max_literal, limits.max_total}) {}
 
   Step feed(std::string_view in);
   // The response completed by feed(); resets for the next one.
@@ -74,15 +62,7 @@ class ImapResponseParser {
   Step fail(std::size_t consumed, std::string why);
   bool parse();
 
-  Limits limits_;
-  // The response so far: line segments, each but the last ending with a
-  // literal announcement {n}, and the literals between them.
-  std::vector<std::string> segments_{std::string()};
-  std::vector<std::string> literals_;
-  std::size_t literal_left_ = 0;
-  bool in_literal_ = false;
-  std::size_t line_bytes_ = 0;
-  std::size_t total_bytes_ = 0;
+  ImapFramer framer_;
   bool done_ = false;
   ImapResponse response_;
   std::string error_;
