@@ -1,5 +1,5 @@
-// Configuration of spe-cas (cas.json). Strict. The public listeners (443,
-// 143, 993) belong to the end-user access issue and are configured here then.
+// Configuration of spe-cas (cas.json). Strict. Besides the role keys
+// (role_agent.h): the public end-user listeners and their certificate.
 #pragma once
 
 #include "common/role_agent.h"
@@ -8,6 +8,13 @@ namespace spe::cas {
 
 struct CasConfig {
   RoleConfig role;
+  std::string public_address = "0.0.0.0";  // "publicListenAddress"
+  std::int64_t imap_port = 143;             // "imapPort": STARTTLS; 0 = any free port, -1 = off
+  std::int64_t imaps_port = 993;            // "imapsPort": implicit TLS; 0 = any free port, -1 = off
+  // "certificateFile"/"keyFile" (PEM): the certificate end users see. Empty
+  // = a self-signed one made at first start in <data>/public-tls.
+  std::string certificate_file;
+  std::string key_file;
 };
 
 Result<CasConfig> loadCasConfig(const std::string& path);

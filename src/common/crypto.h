@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,8 @@ std::string sha256(std::string_view data);
 std::string sha256Hex(std::string_view data);
 
 std::string toHex(std::string_view bytes);
+// Standard base64 (RFC 4648, padded); nullopt for invalid input.
+std::optional<std::string> base64Decode(std::string_view text);
 // Accepts upper and lower case; an error for odd length or a non-hex character.
 Result<std::string> fromHex(std::string_view hex);
 

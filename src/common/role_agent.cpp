@@ -66,19 +66,29 @@ Result<Json> RoleAgent::handle(const RpcRequest& request) {
     }
     return out;
   }
+  if (request.peer_thumbprint != config_.management.thumbprint) {
+    return makeError(ErrorCode::kPermissionDenied, "Only the Management Server may call '" + request.method + "'.");
+  }
   return handler_(request);
 }
 
+void RoleAgent::setPeerThumbprints(const std::set<std::string>& thumbprints) {
+  std::set<std::string> all = thumbprints;
+  all.insert(config_.management.thumbprint);
+  pins_->replace(std::move(all));
+}
+
 Status RoleAgent::start() {
-  auto pins = std::make_shared<ThumbprintPins>();
-  pins->add(config_.management.thumbprint);
-  auto ctx = makeServerContext(identity_, pins);
+  pins_->add(config_.management.thumbprint);
+  auto ctx = makeServerContext(identity_, pins_);
   if (!ctx) return ctx.error();
   server_ = std::make_unique<RpcServer>(io_, pool_, *ctx, [this](const RpcRequest& r) { return handle(r); },
                                         config_.server_type + " port");
+  if (stream_handler_) server_->setStreamHandler(stream_handler_);
   auto port = server_->listen(config_.listen_address, config_.port);
   if (!port) return port.error();
   port_ = *port;
+  if (on_start_) SPE_TRY(on_start_());
   heartbeat_ = std::thread([this] { heartbeatLoop(); });
   logger("main")->info("{} '{}' ready on port {} (thumbprint {}), Management Server {}:{}", config_.server_type,
                        config_.server_name, port_, identity_.thumbprint, config_.management.server_name,

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -66,8 +67,17 @@ class RoleAgent {
   void stop();
 
   asio::io_context& io() { return io_; }
+  const TlsIdentity& identity() const { return identity_; }
+  // Role peers the Management Server paired (the CASes, for an Instance
+  // Host) may also connect to the role port; they can only open streams
+  // (and ping): every other method is for the Management Server alone.
+  void setPeerThumbprints(const std::set<std::string>& thumbprints);
+  // Before start(): the handler of stream.open requests (rpc.h).
+  void setStreamHandler(StreamHandler handler) { stream_handler_ = std::move(handler); }
   // Called (on the heartbeat thread) with every answer to a heartbeat.
   void setHeartbeatReplyHandler(std::function<void(const Json&)> fn) { on_reply_ = std::move(fn); }
+  // Called at the end of start() (the role's own listeners); its error fails start().
+  void setStartHook(std::function<Status()> fn) { on_start_ = std::move(fn); }
   // Called once when the daemon shuts down, after the network has stopped.
   void setShutdownHook(std::function<void()> fn) { on_shutdown_ = std::move(fn); }
 
@@ -77,12 +87,15 @@ class RoleAgent {
 
   RoleConfig config_;
   RpcHandler handler_;
+  StreamHandler stream_handler_;
+  std::shared_ptr<ThumbprintPins> pins_ = std::make_shared<ThumbprintPins>();
   std::function<Json()> extra_ping_;
   TlsIdentity identity_;
   asio::io_context io_;
   asio::thread_pool pool_{8};
   std::function<void(const Json&)> on_reply_;
   std::function<void()> on_shutdown_;
+  std::function<Status()> on_start_;
   std::unique_ptr<RpcServer> server_;
   std::uint16_t port_ = 0;
   std::thread heartbeat_;

@@ -18,8 +18,6 @@
 namespace spe {
 namespace {
 
-using LocalStream = beast::basic_stream<asio::local::stream_protocol>;
-
 // One accepted connection: a read loop, a handler per request (offloaded),
 // and a write queue so responses and progress events never interleave.
 // Stream is TlsStream (role ports, mutual TLS first) or LocalStream (the
@@ -27,9 +25,14 @@ using LocalStream = beast::basic_stream<asio::local::stream_protocol>;
 template <typename Stream>
 class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
  public:
-  RpcSession(Stream stream, asio::thread_pool& pool, const RpcHandler& handler, const std::string& name,
-             const RpcLimits& limits)
-      : stream_(std::move(stream)), pool_(pool), handler_(handler), name_(name), limits_(limits) {}
+  RpcSession(Stream stream, asio::thread_pool& pool, const RpcHandler& handler, const StreamHandler& stream_handler,
+             const std::string& name, const RpcLimits& limits)
+      : stream_(std::move(stream)),
+        pool_(pool),
+        handler_(handler),
+        stream_handler_(stream_handler),
+        name_(name),
+        limits_(limits) {}
 
   asio::awaitable<void> run() {
     auto self = this->shared_from_this();
@@ -64,6 +67,10 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
           co_return;
         }
         if (step.state == FrameParser::State::kDone) dispatch(parser.take());
+        if (takeover_) {
+          co_await handOver(data);
+          co_return;
+        }
       }
     }
     closed_ = true;
@@ -94,6 +101,17 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
     req->params = parsed->value("params", Json::object());
     req->peer_thumbprint = peer_;
     Json id = parsed->value("id", Json());
+    if (req->method == kStreamOpen && stream_handler_) {
+      if (in_flight_ > 0 || writing_) {
+        send(Json{{"id", id},
+                  {"error", rpcErrorToJson(makeError(ErrorCode::kProtocol,
+                                                     "stream.open must be the first request on a connection."))}});
+        return;
+      }
+      takeover_ = req;
+      takeover_id_ = id;
+      return;
+    }
     std::weak_ptr<RpcSession> weak = this->shared_from_this();
     auto ex = stream_.get_executor();
     req->progress = [weak, ex, id](int percent, const std::string& text) {
@@ -115,6 +133,15 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
         self->send(reply);
       });
     });
+  }
+
+  // The connection leaves the RPC protocol: bytes after the request go
+  // with it to the stream handler.
+  asio::awaitable<void> handOver(std::string_view rest) {
+    closed_ = true;  // nothing more is sent as frames
+    auto stream = std::make_shared<ByteStreamOf<Stream>>(std::move(stream_), std::string(rest));
+    stream_handler_(std::move(stream), std::move(*takeover_), std::move(takeover_id_));
+    co_return;
   }
 
   // The connection's deadline: none while a call is in flight (it may run
@@ -160,6 +187,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
   Stream stream_;
   asio::thread_pool& pool_;
   const RpcHandler& handler_;
+  const StreamHandler& stream_handler_;
   const std::string& name_;
   const RpcLimits& limits_;
   std::string peer_;
@@ -167,6 +195,8 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
   bool writing_ = false;
   bool closed_ = false;
   int in_flight_ = 0;  // calls dispatched and not answered yet
+  std::shared_ptr<RpcRequest> takeover_;  // a stream.open request
+  Json takeover_id_;
 };
 
 // Accepts connections until the acceptor closes; `make` turns each socket
@@ -303,8 +333,8 @@ asio::awaitable<void> RpcServer::acceptLoop() {
   return acceptSessions(io_, acceptor_, [this](tcp::socket socket) {
     ErrorCodeT ec;
     socket.set_option(tcp::no_delay(true), ec);  // small frames must not wait for delayed ACKs
-    return std::make_shared<RpcSession<TlsStream>>(TlsStream(std::move(socket), *ctx_), pool_, handler_, name_,
-                                                   limits_);
+    return std::make_shared<RpcSession<TlsStream>>(TlsStream(std::move(socket), *ctx_), pool_, handler_,
+                                                   stream_handler_, name_, limits_);
   });
 }
 
@@ -492,7 +522,64 @@ asio::awaitable<Result<Json>> localCall(std::string path, Json request, std::chr
   co_return co_await exchange(stream, "'" + path + "'", request, progress);
 }
 
+// Sends stream.open on a connected stream and waits for its answer.
+template <typename Stream>
+asio::awaitable<Result<std::shared_ptr<ByteStream>>> streamHandshake(Stream stream, std::string where, Json params,
+                                                                     std::chrono::milliseconds timeout) {
+  ErrorCodeT ec;
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  const std::string out = encodeFrame(Json{{"id", 1}, {"method", kStreamOpen}, {"params", std::move(params)}}.dump());
+  co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot send to " + where + ": " + ec.message());
+  FrameParser parser(1 << 20);
+  std::array<char, 4096> buf{};
+  for (;;) {
+    const std::size_t n =
+        co_await stream.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) {
+      co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
+                          "No answer from " + where + ": " + ec.message());
+    }
+    std::string_view data(buf.data(), n);
+    while (!data.empty()) {
+      const auto step = parser.feed(data);
+      data.remove_prefix(step.consumed);
+      if (step.state == FrameParser::State::kError) {
+        co_return makeError(ErrorCode::kProtocol, where + " sent a bad frame: " + parser.errorMessage());
+      }
+      if (step.state != FrameParser::State::kDone) continue;
+      auto frame = parseJson(parser.take(), "RPC frame from " + where);
+      if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, where + " sent malformed JSON.");
+      if (frame->contains("progress")) continue;
+      if (frame->contains("error")) co_return rpcErrorFromJson((*frame)["error"]);
+      std::shared_ptr<ByteStream> opened = std::make_shared<ByteStreamOf<Stream>>(std::move(stream), std::string(data));
+      co_return opened;
+    }
+  }
+}
+
 }  // namespace
+
+asio::awaitable<Result<std::shared_ptr<ByteStream>>> openTlsStream(asio::ssl::context& ctx, std::string host,
+                                                                   std::uint16_t port, Json params,
+                                                                   std::chrono::milliseconds timeout) {
+  auto connected = co_await tlsConnect(ctx, host, port, timeout);
+  if (!connected) co_return connected.error();
+  co_return co_await streamHandshake(std::move(*connected.value()), host + ":" + std::to_string(port),
+                                     std::move(params), timeout);
+}
+
+asio::awaitable<Result<std::shared_ptr<ByteStream>>> openLocalStream(std::string path, Json params,
+                                                                     std::chrono::milliseconds timeout) {
+  auto ex = co_await asio::this_coro::executor;
+  ErrorCodeT ec;
+  LocalStream stream(ex);
+  stream.expires_after(timeout);
+  co_await stream.async_connect(asio::local::stream_protocol::endpoint(path),
+                                asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot connect to '" + path + "': " + ec.message());
+  co_return co_await streamHandshake(std::move(stream), "'" + path + "'", std::move(params), timeout);
+}
 
 Result<Json> RpcClient::call(const std::string& method, const Json& params, std::chrono::milliseconds timeout,
                              const ProgressFn& progress) {
@@ -535,8 +622,8 @@ void LocalRpcServer::stop() {
 
 asio::awaitable<void> LocalRpcServer::acceptLoop() {
   return acceptSessions(io_, acceptor_, [this](asio::local::stream_protocol::socket socket) {
-    return std::make_shared<RpcSession<LocalStream>>(LocalStream(std::move(socket)), pool_, handler_, name_,
-                                                     limits_);
+    return std::make_shared<RpcSession<LocalStream>>(LocalStream(std::move(socket)), pool_, handler_,
+                                                     stream_handler_, name_, limits_);
   });
 }
 

@@ -22,6 +22,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 
 #include "common/asio.h"
+#include "common/byte_stream.h"
 #include "common/json_reader.h"
 #include "common/result.h"
 #include "common/tls.h"
@@ -37,6 +38,15 @@ struct RpcRequest {
 };
 
 using RpcHandler = std::function<Result<Json>(const RpcRequest&)>;
+
+// A request "stream.open" on a fresh connection turns it into a byte stream
+// (an end user's session): the server stops reading frames and hands the
+// connection to its stream handler, which must answer the request's `id`
+// with a frame (writeFrame) and then owns the bytes. `request` carries the
+// params and the peer's thumbprint. Servers without a stream handler
+// answer stream.open with an error like any unknown method.
+inline constexpr const char* kStreamOpen = "stream.open";
+using StreamHandler = std::function<void(std::shared_ptr<ByteStream> stream, RpcRequest request, Json id)>;
 
 struct RpcLimits {
   std::size_t max_frame = 16 * 1024 * 1024;
@@ -54,6 +64,8 @@ class RpcServer {
   // Binds and starts accepting; returns the bound port (useful with port 0).
   Result<std::uint16_t> listen(const std::string& address, std::uint16_t port);
   void stop();
+  // Before listen().
+  void setStreamHandler(StreamHandler handler) { stream_handler_ = std::move(handler); }
 
  private:
   asio::awaitable<void> acceptLoop();
@@ -62,6 +74,7 @@ class RpcServer {
   asio::thread_pool& pool_;
   SslContextPtr ctx_;
   RpcHandler handler_;
+  StreamHandler stream_handler_;
   std::string name_;
   RpcLimits limits_;
   tcp::acceptor acceptor_;
@@ -99,6 +112,8 @@ class LocalRpcServer {
   ~LocalRpcServer();
   Status listen(const std::string& path);
   void stop();
+  // Before listen().
+  void setStreamHandler(StreamHandler handler) { stream_handler_ = std::move(handler); }
 
  private:
   asio::awaitable<void> acceptLoop();
@@ -106,6 +121,7 @@ class LocalRpcServer {
   asio::io_context& io_;
   asio::thread_pool& pool_;
   RpcHandler handler_;
+  StreamHandler stream_handler_;
   std::string name_;
   RpcLimits limits_;
   asio::local::stream_protocol::acceptor acceptor_;
@@ -120,5 +136,15 @@ class LocalRpcClient {
  private:
   std::string path_;
 };
+
+// Opens a byte stream: connects (on the calling coroutine's executor, so
+// the stream shares its strand), sends stream.open with `params` and waits
+// for the answer: the stream, or the peer's error (or why it could not be
+// reached). `timeout` covers connecting and the answer.
+asio::awaitable<Result<std::shared_ptr<ByteStream>>> openTlsStream(asio::ssl::context& ctx, std::string host,
+                                                                   std::uint16_t port, Json params,
+                                                                   std::chrono::milliseconds timeout);
+asio::awaitable<Result<std::shared_ptr<ByteStream>>> openLocalStream(std::string path, Json params,
+                                                                     std::chrono::milliseconds timeout);
 
 }  // namespace spe

@@ -192,9 +192,15 @@ Result<TlsIdentity> loadOrCreateIdentity(const std::string& dir, const std::stri
     SPE_TRY(writeFile(key_path, created->key_pem, 0600));
     SPE_TRY(writeFile(cert_path, created->cert_pem, 0644));
   }
+  return loadIdentityFiles(cert_path, key_path);
+}
+
+Result<TlsIdentity> loadIdentityFiles(const std::string& cert_path, const std::string& key_path) {
   TlsIdentity id;
   id.cert_path = cert_path;
   id.key_path = key_path;
+  if (!fs::exists(cert_path)) return makeError(ErrorCode::kNotFound, "The certificate file '" + cert_path + "' does not exist.");
+  if (!fs::exists(key_path)) return makeError(ErrorCode::kNotFound, "The key file '" + key_path + "' does not exist.");
   id.cert_pem = readFile(cert_path);
   id.key_pem = readFile(key_path);
   auto tp = thumbprintOfPem(id.cert_pem, cert_path);

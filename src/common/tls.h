@@ -35,6 +35,9 @@ struct TlsIdentity {
 // neither exists. `common_name` goes into the subject and SAN.
 Result<TlsIdentity> loadOrCreateIdentity(const std::string& dir, const std::string& common_name);
 
+// Loads a certificate (PEM, may hold a chain) and its key from the given files.
+Result<TlsIdentity> loadIdentityFiles(const std::string& cert_path, const std::string& key_path);
+
 // SHA-256 of DER bytes as lower-case hex.
 std::string thumbprintOfDer(const unsigned char* der, std::size_t size);
 

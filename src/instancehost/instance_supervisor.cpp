@@ -444,18 +444,22 @@ Status InstanceSupervisor::restart(const std::string& id, bool safe_mode) {
   return start(id, safe_mode);
 }
 
+Result<std::string> InstanceSupervisor::socketOfRunning(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  Managed* m = find(id);
+  if (!m) return makeError(ErrorCode::kNotFound, "The Instance Host does not know the instance '" + id + "'.");
+  if (m->status != "running" && m->status != "stopping") {
+    return makeError(ErrorCode::kUnavailable, "The instance '" + id + "' is not running (status: " + m->status + ").");
+  }
+  return socketPath(id);
+}
+
 Result<Json> InstanceSupervisor::call(const std::string& id, const std::string& method, const Json& params,
                                       std::chrono::milliseconds timeout,
                                       const std::function<void(int, const std::string&)>& progress) {
-  {
-    std::lock_guard lock(mutex_);
-    Managed* m = find(id);
-    if (!m) return makeError(ErrorCode::kNotFound, "The Instance Host does not know the instance '" + id + "'.");
-    if (m->status != "running" && m->status != "stopping") {
-      return makeError(ErrorCode::kUnavailable, "The instance '" + id + "' is not running (status: " + m->status + ").");
-    }
-  }
-  return LocalRpcClient(socketPath(id)).call(method, params, timeout, progress);
+  auto socket = socketOfRunning(id);
+  if (!socket) return socket.error();
+  return LocalRpcClient(*socket).call(method, params, timeout, progress);
 }
 
 Status InstanceSupervisor::freeze(const std::string& id) {

@@ -79,6 +79,9 @@ class InstanceSupervisor {
                     std::chrono::milliseconds timeout,
                     const std::function<void(int, const std::string&)>& progress = {});
 
+  // The Unix socket of a running instance (for end-user streams).
+  Result<std::string> socketOfRunning(const std::string& id);
+
   // [{instanceID, processID, status, startStopError, safeMode, frozen}] of
   // every instance that is not plainly stopped (a missing one is stopped).
   Json status() const;

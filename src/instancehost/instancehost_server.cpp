@@ -3,6 +3,38 @@
 #include "common/logging.h"
 
 namespace spe::instancehost {
+namespace {
+
+// An end user's stream from a CAS: on to the instance's socket, answer the
+// CAS with the instance's answer, then copy bytes both ways.
+asio::awaitable<void> forwardStream(std::shared_ptr<ByteStream> from_cas, Result<std::string> socket, Json params,
+                                    Json id) {
+  ErrorCodeT ec;
+  std::shared_ptr<ByteStream> to_instance;
+  Json answer;
+  answer["id"] = id;
+  if (socket) {
+    auto opened = co_await openLocalStream(*socket, params, std::chrono::seconds(30));
+    if (opened) to_instance = *opened;
+    else answer["error"] = rpcErrorToJson(opened.error());
+  } else {
+    answer["error"] = rpcErrorToJson(socket.error());
+  }
+  if (!to_instance) {
+    co_await writeFrame(*from_cas, answer, ec);
+    co_await from_cas->shutdown();
+    co_return;
+  }
+  answer["result"] = Json::object();
+  co_await writeFrame(*from_cas, answer, ec);
+  if (ec) {
+    to_instance->close();
+    co_return;
+  }
+  co_await splice(from_cas, to_instance);
+}
+
+}  // namespace
 
 InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
     : config_(config),
@@ -24,7 +56,23 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   o.ready_timeout = std::chrono::seconds(config_.ready_timeout_seconds);
   supervisor_ = std::make_unique<InstanceSupervisor>(agent_.io(), o);
   supervisor_->begin();
+  agent_.setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
+    // The error an unknown or stopped instance gets reveals nothing else.
+    const std::string instance = request.params.value("instanceID", "");
+    auto socket = supervisor_->socketOfRunning(instance);
+    if (!socket) logger("streams")->info("stream for instance '{}' refused: {}", instance, socket.error().message);
+    auto ex = stream->executor();
+    asio::co_spawn(ex, forwardStream(std::move(stream), std::move(socket), std::move(request.params), std::move(id)),
+                   asio::detached);
+  });
   agent_.setHeartbeatReplyHandler([this](const Json& reply) {
+    if (reply.is_object() && reply.contains("casThumbprints") && reply["casThumbprints"].is_array()) {
+      std::set<std::string> cas;
+      for (const auto& t : reply["casThumbprints"]) {
+        if (t.is_string()) cas.insert(t.get<std::string>());
+      }
+      agent_.setPeerThumbprints(cas);
+    }
     if (reply.is_object() && reply.contains("instances")) {
       syncFrom(reply["instances"], reply.value("instancesVersion", Json()));
     }

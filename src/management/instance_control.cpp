@@ -1,5 +1,7 @@
 #include "management/instance_control.h"
 
+#include "common/crypto.h"
+
 #include <future>
 
 #include "management/instance_filter.h"
@@ -200,6 +202,31 @@ Json InstanceControl::instancesForHostThumbprint(const std::string& thumbprint) 
     if (r.instance_host == host_name) list.push_back(specJson(r));
   }
   return Json{{"instances", list}, {"instancesVersion", version}};
+}
+
+Json InstanceControl::routesForCas() {
+  Json instances = Json::array();
+  Json hosts = Json::array();
+  auto all = this->all();
+  auto servers = db_.servers(ServerType::kInstanceHost);
+  if (!all || !servers) return Json::object();  // keep the CAS's last table
+  for (const auto& r : **all) {
+    instances.push_back({{"instanceID", r.instance_id}, {"alias", r.alias}, {"host", r.instance_host}});
+  }
+  for (const auto& h : *servers) {
+    hosts.push_back({{"serverName", h.server_name}, {"port", h.port}, {"thumbprint", h.thumbprint}});
+  }
+  Json routes{{"instances", instances}, {"hosts", hosts}};
+  const std::string version = sha256Hex(routes.dump()).substr(0, 32);
+  return Json{{"routes", std::move(routes)}, {"routesVersion", version}};
+}
+
+Json InstanceControl::casThumbprints() {
+  Json out = Json::array();
+  auto servers = db_.servers(ServerType::kClientAccessServer);
+  if (!servers) return out;
+  for (const auto& s : *servers) out.push_back(s.thumbprint);
+  return out;
 }
 
 }  // namespace spe::management

@@ -51,6 +51,12 @@ class InstanceControl {
   // {instances, instancesVersion} for the host with this thumbprint (heartbeat answers).
   Json instancesForHostThumbprint(const std::string& thumbprint);
 
+  // The CAS routing table: {routes:{instances:[{instanceID, alias, host}],
+  // hosts:[{serverName, port, thumbprint}]}, routesVersion (a hash)}.
+  Json routesForCas();
+  // The thumbprints of the paired CASes (hosts accept their streams).
+  Json casThumbprints();
+
   Result<Json> hostCall(const std::string& host_name, const std::string& method, const Json& params,
                         std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress = {});
   // Management Server -> Instance Host -> instance; the instance's progress

@@ -122,8 +122,16 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
     InstanceControl* control = impl->instances.get();
     // The list goes out only when the host does not have the current version.
     impl->peers->setHeartbeatAnswer([control](const std::string& thumbprint, const Json& heartbeat) {
-      if (heartbeat.value("instancesVersion", Json()) == control->listVersion()) return Json::object();
-      return control->instancesForHostThumbprint(thumbprint);
+      if (heartbeat.value("serverType", "") == "clientAccessServer") {
+        Json routes = control->routesForCas();
+        if (heartbeat.value("routesVersion", "") == routes.value("routesVersion", "")) return Json::object();
+        return routes;
+      }
+      Json out = heartbeat.value("instancesVersion", Json()) == control->listVersion()
+                     ? Json::object()
+                     : control->instancesForHostThumbprint(thumbprint);
+      out["casThumbprints"] = control->casThumbprints();
+      return out;
     });
     ManagementDb* mdb = impl->db.get();
     impl->registry.setAccessCheck([mdb](const FunctionSpec& spec, const Args& args) -> Status {

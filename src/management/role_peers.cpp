@@ -20,7 +20,7 @@ Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
   if (request.method == "heartbeat") {
     logger("roles")->debug("heartbeat from {}", request.params.value("serverName", "?"));
     Json out{{"serverType", "managementServer"}, {"version", kProductVersion}};
-    if (answer_ && request.params.value("serverType", "") == "instanceHost") {
+    if (answer_) {
       const Json extra = answer_(request.peer_thumbprint, request.params);
       for (const auto& [k, v] : extra.items()) out[k] = v;
     }

@@ -30,7 +30,8 @@ class RolePeers {
 
   // Handles an RPC arriving on the role port.
   Result<Json> handleRoleRequest(const RpcRequest& request);
-  // Adds the instance list of a host to its heartbeat answers.
+  // Adds to heartbeat answers what the role needs (a host: its instance
+  // list and the CASes it must accept; a CAS: the routing table).
   void setHeartbeatAnswer(std::function<Json(const std::string& thumbprint, const Json& heartbeat)> fn) {
     answer_ = std::move(fn);
   }

@@ -70,12 +70,37 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
       options.instance_id, options.base_directory, *s->db_, *s->users_, *s->stores_, *s->profiles_, *s->results_,
       *s->importer_, s->gate_, *s->index_settings_, *s->runner_, *s->scheduler_});
   s->api_ = std::make_unique<InstanceApi>(*s->context_);
+  ImapServerOptions imap;
+  imap.safe_mode = options.safe_mode;
+  s->imap_ = std::make_unique<ImapServer>(*s->context_, s->pool_, imap);
   return s;
 }
+
+namespace {
+
+asio::awaitable<void> refuseStream(std::shared_ptr<ByteStream> stream, Json answer) {
+  ErrorCodeT ec;
+  co_await writeFrame(*stream, answer, ec);
+  co_await stream->shutdown();
+}
+
+}  // namespace
 
 Status InstanceServer::listen() {
   server_ = std::make_unique<LocalRpcServer>(io_, pool_, [this](const RpcRequest& r) { return handle(r); },
                                              "instance socket");
+  server_->setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
+    if (request.params.value("service", "") == "imap") {
+      imap_->accept(std::move(stream), request.params, std::move(id));
+      return;
+    }
+    const Json answer{{"id", id},
+                      {"error", rpcErrorToJson(makeError(ErrorCode::kNotSupported,
+                                                         "The instance has no stream service '" +
+                                                             request.params.value("service", "") + "'."))}};
+    auto ex = stream->executor();
+    asio::co_spawn(ex, refuseStream(std::move(stream), answer), asio::detached);
+  });
   return server_->listen(options_.socket_path);
 }
 

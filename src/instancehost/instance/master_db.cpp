@@ -45,6 +45,15 @@ const std::vector<std::vector<std::string>> kMigrations = {
         "CREATE TABLE SOURCE_UIDS (PROFILE_ID BIGINT NOT NULL, UID_HASH CHAR(64) NOT NULL,"
         " PRIMARY KEY (PROFILE_ID, UID_HASH))",
     },
+    {
+        // IMAP: each archive folder a mailbox with its UIDVALIDITY and next
+        // UID; each message in it (store, message id) its UID, given when a
+        // session first sees it and kept while the message stays there.
+        "CREATE TABLE IMAP_MAILBOXES (ID BIGINT NOT NULL PRIMARY KEY, PATH_HASH CHAR(64) NOT NULL UNIQUE,"
+        " PATH VARCHAR(1000) NOT NULL, UID_VALIDITY BIGINT NOT NULL, UID_NEXT BIGINT NOT NULL)",
+        "CREATE TABLE IMAP_UIDS (MAILBOX_ID BIGINT NOT NULL, UID BIGINT NOT NULL, STORE_ID BIGINT NOT NULL,"
+        " MESSAGE_ID BIGINT NOT NULL, PRIMARY KEY (MAILBOX_ID, UID))",
+    },
 };
 
 }  // namespace

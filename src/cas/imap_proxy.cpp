@@ -1,0 +1,290 @@
+#include "cas/imap_proxy.h"
+
+#include <array>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+
+#include "common/byte_stream.h"
+#include "common/crypto.h"
+#include "common/imap_command.h"
+#include "common/logging.h"
+#include "common/rpc.h"
+
+namespace spe::cas {
+namespace {
+
+constexpr const char* kCapsBeforeTls = "IMAP4rev1 LITERAL+ ID STARTTLS LOGINDISABLED";
+constexpr const char* kCapsTls = "IMAP4rev1 LITERAL+ ID AUTH=PLAIN SASL-IR";
+constexpr const char* kCapsAfterLogin = "IMAP4rev1 LITERAL+ ID IDLE NAMESPACE UNSELECT CHILDREN";
+constexpr auto kCommandTimeout = std::chrono::seconds(60);
+constexpr int kMaxFailures = 3;
+
+class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
+ public:
+  ImapLoginSession(tcp::socket socket, asio::ssl::context& tls, CasRoutes& routes, LoginDelays& delays)
+      : plain_(std::move(socket)), tls_ctx_(tls), routes_(routes), delays_(delays) {
+    ErrorCodeT ec;
+    auto ep = plain_.socket().remote_endpoint(ec);
+    address_ = ec ? "?" : ep.address().to_string();
+  }
+
+  asio::awaitable<void> run(bool implicit_tls) {
+    auto self = shared_from_this();
+    if (implicit_tls && !co_await startTls()) co_return;
+    out_ = std::string("* OK [CAPABILITY ") + (tls_ ? kCapsTls : kCapsBeforeTls) + "] Archive IMAP ready.\r\n";
+    if (!co_await flush()) co_return;
+    std::array<char, 8192> buf{};
+    ImapCommandParser parser;
+    std::string pending_tag;  // AUTHENTICATE waiting for its response line
+    for (;;) {
+      ErrorCodeT ec;
+      beast::get_lowest_layer(plain()).expires_after(kCommandTimeout);
+      const std::size_t n = co_await readSome(asio::buffer(buf), ec);
+      if (ec || n == 0) co_return;
+      std::string_view data(buf.data(), n);
+      while (!data.empty()) {
+        const auto step = parser.feed(data);
+        data.remove_prefix(step.consumed);
+        if (step.state == ImapCommandParser::State::kContinue) {
+          out_ += "+ OK\r\n";
+        } else if (step.state == ImapCommandParser::State::kBad) {
+          out_ += (parser.badTag().empty() ? std::string("*") : parser.badTag()) + " BAD " + parser.errorMessage() + "\r\n";
+        } else if (step.state == ImapCommandParser::State::kError) {
+          out_ += "* BYE " + parser.errorMessage() + "\r\n";
+          co_await flush();
+          co_return;
+        } else if (step.state == ImapCommandParser::State::kDone) {
+          ImapCommand c = parser.take();
+          std::string user, password, tag;
+          if (!pending_tag.empty()) {
+            parser.setRawMode(false);
+            tag = std::move(pending_tag);
+            pending_tag.clear();
+            if (c.raw == "*") {
+              out_ += tag + " BAD Authentication canceled.\r\n";
+              continue;
+            }
+            if (!decodePlain(c.raw, user, password)) {
+              out_ += tag + " BAD Invalid AUTHENTICATE PLAIN response.\r\n";
+              continue;
+            }
+          } else {
+            const auto next = co_await command(c, parser, pending_tag, user, password);
+            if (next == Next::kClose) co_return;
+            if (next == Next::kContinue) continue;
+            if (next == Next::kStartTls) {
+              if (!data.empty()) co_return;  // bytes pipelined before the TLS handshake: refuse (injection)
+              if (!co_await flush() || !co_await startTls()) co_return;
+              parser = ImapCommandParser();
+              break;
+            }
+            tag = c.tag;
+          }
+          // A login.
+          if (co_await login(tag, user, password, data)) co_return;  // spliced or closed
+          if (++failures_ >= kMaxFailures) {
+            out_ += "* BYE Too many invalid login attempts.\r\n";
+            co_await flush();
+            co_return;
+          }
+        }
+      }
+      if (!co_await flush()) co_return;
+    }
+  }
+
+ private:
+  enum class Next { kContinue, kLogin, kStartTls, kClose };
+
+  beast::tcp_stream& plain() { return tls_ ? beast::get_lowest_layer(*tls_) : plain_; }
+
+  asio::awaitable<std::size_t> readSome(asio::mutable_buffer b, ErrorCodeT& ec) {
+    if (tls_) co_return co_await tls_->async_read_some(b, asio::redirect_error(asio::use_awaitable, ec));
+    co_return co_await plain_.async_read_some(b, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<bool> flush() {
+    if (out_.empty()) co_return true;
+    const std::string out = std::move(out_);
+    out_.clear();
+    ErrorCodeT ec;
+    beast::get_lowest_layer(plain()).expires_after(kCommandTimeout);
+    if (tls_) co_await asio::async_write(*tls_, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+    else co_await asio::async_write(plain_, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+
+  asio::awaitable<bool> startTls() {
+    tls_ = std::make_unique<TlsStream>(std::move(plain_), tls_ctx_);
+    ErrorCodeT ec;
+    beast::get_lowest_layer(*tls_).expires_after(std::chrono::seconds(30));
+    co_await tls_->async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) logger("imap")->debug("TLS handshake with {} failed: {}", address_, ec.message());
+    co_return !ec;
+  }
+
+  // SASL PLAIN: [authzid] NUL authcid NUL password, base64.
+  static bool decodePlain(const std::string& b64, std::string& user, std::string& password) {
+    auto raw = base64Decode(b64);
+    if (!raw) return false;
+    const auto first = raw->find('\0');
+    if (first == std::string::npos) return false;
+    const auto second = raw->find('\0', first + 1);
+    if (second == std::string::npos) return false;
+    const std::string authz = raw->substr(0, first);
+    user = raw->substr(first + 1, second - first - 1);
+    password = raw->substr(second + 1);
+    return authz.empty() || authz == user;
+  }
+
+  asio::awaitable<Next> command(const ImapCommand& c, ImapCommandParser& parser, std::string& pending_tag,
+                                std::string& user, std::string& password) {
+    const std::string& n = c.name;
+    if (n == "CAPABILITY") {
+      out_ += std::string("* CAPABILITY ") + (tls_ ? kCapsTls : kCapsBeforeTls) + "\r\n" + c.tag +
+              " OK CAPABILITY completed.\r\n";
+    } else if (n == "NOOP") {
+      out_ += c.tag + " OK NOOP completed.\r\n";
+    } else if (n == "ID") {
+      out_ += "* ID (\"name\" \"SPE Archive\")\r\n" + c.tag + " OK ID completed.\r\n";
+    } else if (n == "LOGOUT") {
+      out_ += "* BYE Logging out.\r\n" + c.tag + " OK LOGOUT completed.\r\n";
+      co_await flush();
+      co_return Next::kClose;
+    } else if (n == "STARTTLS") {
+      if (tls_) {
+        out_ += c.tag + " BAD TLS is already active.\r\n";
+      } else {
+        out_ += c.tag + " OK Begin TLS negotiation now.\r\n";
+        co_return Next::kStartTls;
+      }
+    } else if (n == "LOGIN" || n == "AUTHENTICATE") {
+      if (!tls_) {
+        out_ += c.tag + " NO [PRIVACYREQUIRED] Log in only after STARTTLS (or use port 993).\r\n";
+        co_return Next::kContinue;
+      }
+      if (n == "LOGIN") {
+        if (c.args.size() != 2 || c.args[0].isList() || c.args[1].isList()) {
+          out_ += c.tag + " BAD LOGIN needs a user name and a password.\r\n";
+          co_return Next::kContinue;
+        }
+        user = c.args[0].text;
+        password = c.args[1].text;
+        co_return Next::kLogin;
+      }
+      if (c.args.empty() || !c.args[0].isAtom("PLAIN")) {
+        out_ += c.tag + " NO [CANNOT] Only AUTHENTICATE PLAIN is supported.\r\n";
+        co_return Next::kContinue;
+      }
+      if (c.args.size() >= 2) {
+        if (!decodePlain(c.args[1].text, user, password)) {
+          out_ += c.tag + " BAD Invalid AUTHENTICATE PLAIN response.\r\n";
+          co_return Next::kContinue;
+        }
+        co_return Next::kLogin;
+      }
+      pending_tag = c.tag;
+      parser.setRawMode(true);
+      out_ += "+ \r\n";
+    } else {
+      out_ += c.tag + " BAD Log in first (" + n + " needs an authenticated session).\r\n";
+    }
+    co_return Next::kContinue;
+  }
+
+  // True when the session is over for this coroutine (spliced or closed).
+  asio::awaitable<bool> login(const std::string& tag, const std::string& name, const std::string& password,
+                              std::string_view rest) {
+    const auto slash = name.find('/');
+    const std::string instance = slash == std::string::npos ? std::string() : name.substr(0, slash);
+    const std::string user = slash == std::string::npos ? name : name.substr(slash + 1);
+    std::optional<InstanceRoute> route;
+    if (!instance.empty() && !user.empty()) route = routes_.find(instance);
+    Error refused = makeError(ErrorCode::kUnauthenticated, "[AUTHENTICATIONFAILED] Authentication failed.");
+    if (route) {
+      Json params{{"instanceID", route->instance_id},
+                  {"service", "imap"},
+                  {"userName", user},
+                  {"password", password},
+                  {"clientAddress", address_}};
+      auto stream = co_await openTlsStream(*route->context, route->host, route->port, std::move(params),
+                                           std::chrono::seconds(30));
+      if (stream) {
+        delays_.success(address_, name);
+        logger("imap")->info("IMAP login of '{}' from {} to instance {}", name, address_, route->instance_id);
+        out_ += tag + " OK [CAPABILITY " + kCapsAfterLogin + "] Logged in.\r\n";
+        if (!co_await flush()) co_return true;
+        auto client = std::make_shared<ByteStreamOf<TlsStream>>(std::move(*tls_), std::string(rest));
+        co_await splice(client, *stream);
+        co_return true;
+      }
+      const Error& e = stream.error();
+      if (e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kUnavailable) refused = e;
+      if (e.code != ErrorCode::kUnauthenticated && e.code != ErrorCode::kPermissionDenied) {
+        logger("imap")->warn("IMAP login of '{}' from {}: instance {} not reachable: {}", name, address_,
+                             route->instance_id, e.message);
+        refused = makeError(ErrorCode::kUnavailable, "[UNAVAILABLE] The archive is not available right now; try again later.");
+      }
+    }
+    const auto delay = delays_.failure(address_, name);
+    logger("imap")->info("IMAP login of '{}' from {} refused", name, address_);
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    timer.expires_after(delay);
+    ErrorCodeT ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    std::string message = refused.message;
+    if (message.rfind("The peer", 0) == 0 || message.empty()) message = "[AUTHENTICATIONFAILED] Authentication failed.";
+    out_ += tag + " NO " + message + "\r\n";
+    co_return false;
+  }
+
+  beast::tcp_stream plain_;
+  std::unique_ptr<TlsStream> tls_;
+  asio::ssl::context& tls_ctx_;
+  CasRoutes& routes_;
+  LoginDelays& delays_;
+  std::string address_;
+  std::string out_;
+  int failures_ = 0;
+};
+
+}  // namespace
+
+ImapProxy::ImapProxy(asio::io_context& io, CasRoutes& routes, SslContextPtr public_tls)
+    : io_(io), routes_(routes), tls_(std::move(public_tls)) {}
+
+Result<std::uint16_t> ImapProxy::listen(const std::string& address, std::uint16_t port, bool implicit_tls) {
+  auto acceptor = std::make_unique<tcp::acceptor>(io_);
+  auto bound = bindAcceptor(*acceptor, address, port, implicit_tls ? "IMAPS" : "IMAP");
+  if (!bound) return bound.error();
+  asio::co_spawn(io_, acceptLoop(*acceptor, implicit_tls), asio::detached);
+  acceptors_.push_back(std::move(acceptor));
+  return bound;
+}
+
+void ImapProxy::stop() {
+  asio::post(io_, [this] {
+    for (auto& a : acceptors_) {
+      ErrorCodeT ec;
+      a->close(ec);
+    }
+  });
+}
+
+asio::awaitable<void> ImapProxy::acceptLoop(tcp::acceptor& acceptor, bool implicit_tls) {
+  for (;;) {
+    ErrorCodeT ec;
+    tcp::socket socket(asio::make_strand(io_));
+    co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) continue;
+    socket.set_option(tcp::no_delay(true), ec);
+    auto ex = socket.get_executor();
+    auto session = std::make_shared<ImapLoginSession>(std::move(socket), *tls_, routes_, delays_);
+    asio::co_spawn(ex, [session, implicit_tls]() -> asio::awaitable<void> { co_await session->run(implicit_tls); },
+                   asio::detached);
+  }
+}
+
+}  // namespace spe::cas

@@ -1,0 +1,40 @@
+// ImapProxy: the CAS's IMAP listeners (143 with STARTTLS, 993 with TLS)
+// and their pre-authentication dialogue, as Dovecot's login processes do:
+// CAPABILITY, NOOP, ID, LOGOUT, STARTTLS, LOGIN and AUTHENTICATE PLAIN.
+// Before TLS, LOGINDISABLED is announced and logins are refused. The user
+// name is "<instance ID or alias>/<user>": the CAS opens a stream to that
+// instance through its host (stream.open, service "imap"), the instance
+// checks the password and the "imap" login privilege, and on success the
+// CAS answers OK and splices bytes both ways. An unknown instance and a
+// wrong password get the same answer, after a growing delay (login_delays.h).
+// Limits: 60 s per command before login, 3 failed logins per connection.
+// Thread safety: each connection runs on its own strand.
+#pragma once
+
+#include <memory>
+
+#include "cas/cas_routes.h"
+#include "cas/login_delays.h"
+#include "common/asio.h"
+#include "common/tls.h"
+
+namespace spe::cas {
+
+class ImapProxy {
+ public:
+  ImapProxy(asio::io_context& io, CasRoutes& routes, SslContextPtr public_tls);
+  // Listens; returns the bound port. `implicit_tls`: 993 style.
+  Result<std::uint16_t> listen(const std::string& address, std::uint16_t port, bool implicit_tls);
+  void stop();
+
+ private:
+  asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, bool implicit_tls);
+
+  asio::io_context& io_;
+  CasRoutes& routes_;
+  SslContextPtr tls_;
+  LoginDelays delays_;
+  std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
+};
+
+}  // namespace spe::cas

@@ -1,0 +1,161 @@
+#include "instancehost/instance/imap_mailboxes.h"
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <set>
+
+#include "common/crypto.h"
+#include "common/text.h"
+
+namespace spe::instance {
+namespace {
+
+constexpr const char* kOtherUsers = "Other Users";
+
+bool sameArchive(const std::string& a, const std::string& b) { return asciiLower(a) == asciiLower(b); }
+
+}  // namespace
+
+Result<ImapSnapshot> ImapUidMap::sync(const std::string& path,
+                                      std::vector<std::pair<std::int64_t, store::MessageInfo>> messages) {
+  ImapSnapshot out;
+  out.path = path;
+  const std::string hash = sha256Hex(path);
+  auto tx = db_.begin();
+  if (!tx) return tx.error();
+  auto box = (*tx)->query("SELECT ID, UID_VALIDITY, UID_NEXT FROM IMAP_MAILBOXES WHERE PATH_HASH = ?", {hash});
+  if (!box) return box.error();
+  std::int64_t id = 0;
+  std::int64_t next = 1;
+  if (box->empty()) {
+    auto max = (*tx)->query("SELECT COALESCE(MAX(ID), 0) FROM IMAP_MAILBOXES");
+    if (!max) return max.error();
+    id = dbInt((*max)[0][0]) + 1;
+    out.uid_validity = static_cast<std::uint32_t>(std::time(nullptr));
+    SPE_TRY((*tx)->exec("INSERT INTO IMAP_MAILBOXES (ID, PATH_HASH, PATH, UID_VALIDITY, UID_NEXT) VALUES (?, ?, ?, ?, 1)",
+                        {id, hash, path, static_cast<std::int64_t>(out.uid_validity)}));
+  } else {
+    id = dbInt((*box)[0][0]);
+    out.uid_validity = static_cast<std::uint32_t>(dbInt((*box)[0][1]));
+    next = dbInt((*box)[0][2]);
+  }
+  auto rows = (*tx)->query("SELECT UID, STORE_ID, MESSAGE_ID FROM IMAP_UIDS WHERE MAILBOX_ID = ?", {id});
+  if (!rows) return rows.error();
+  std::map<std::pair<std::int64_t, std::int64_t>, std::int64_t> known;
+  for (const auto& r : *rows) known[{dbInt(r[1]), dbInt(r[2])}] = dbInt(r[0]);
+  // New messages in archiving order.
+  std::sort(messages.begin(), messages.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.second.archived_at, a.first, a.second.id) < std::tie(b.second.archived_at, b.first, b.second.id);
+  });
+  std::set<std::pair<std::int64_t, std::int64_t>> present;
+  const std::int64_t first_next = next;
+  for (auto& [store_id, info] : messages) {
+    const auto key = std::make_pair(store_id, info.id);
+    present.insert(key);
+    std::int64_t uid = 0;
+    if (auto it = known.find(key); it != known.end()) {
+      uid = it->second;
+    } else {
+      if (next > 0xFFFFFFF0LL) return makeError(ErrorCode::kInternal, "The mailbox '" + path + "' ran out of UIDs.");
+      uid = next++;
+      SPE_TRY((*tx)->exec("INSERT INTO IMAP_UIDS (MAILBOX_ID, UID, STORE_ID, MESSAGE_ID) VALUES (?, ?, ?, ?)",
+                          {id, uid, store_id, info.id}));
+    }
+    out.messages.push_back({static_cast<std::uint32_t>(uid), store_id, std::move(info)});
+  }
+  // Messages that left the folder lose their UIDs (they never come back to them).
+  for (const auto& [key, uid] : known) {
+    if (!present.count(key)) {
+      SPE_TRY((*tx)->exec("DELETE FROM IMAP_UIDS WHERE MAILBOX_ID = ? AND UID = ?", {id, uid}));
+    }
+  }
+  if (next != first_next) SPE_TRY((*tx)->exec("UPDATE IMAP_MAILBOXES SET UID_NEXT = ? WHERE ID = ?", {next, id}));
+  SPE_TRY((*tx)->commit());
+  out.uid_next = static_cast<std::uint32_t>(next);
+  std::sort(out.messages.begin(), out.messages.end(), [](const auto& a, const auto& b) { return a.uid < b.uid; });
+  return out;
+}
+
+ImapUserView::ImapUserView(InstanceContext& ctx, std::string user, std::optional<std::vector<std::string>> archives)
+    : ctx_(ctx), user_(std::move(user)), archives_(std::move(archives)), uids_(ctx.db.db()) {}
+
+std::optional<std::string> ImapUserView::nameOf(const std::string& path) const {
+  const auto slash = path.find('/');
+  const std::string archive = path.substr(0, slash);
+  const std::string rest = slash == std::string::npos ? std::string() : path.substr(slash + 1);
+  if (sameArchive(archive, user_)) {
+    if (rest.empty()) return std::nullopt;  // the archive itself is the namespace root
+    const auto first_end = rest.find('/');
+    if (asciiLower(rest.substr(0, first_end)) == "inbox") {
+      return "INBOX" + (first_end == std::string::npos ? std::string() : rest.substr(first_end));
+    }
+    return rest;
+  }
+  if (archives_) {
+    const bool readable = std::any_of(archives_->begin(), archives_->end(),
+                                      [&](const std::string& a) { return sameArchive(a, archive); });
+    if (!readable) return std::nullopt;
+  }
+  return std::string(kOtherUsers) + "/" + path;
+}
+
+Result<std::vector<ImapMailbox>> ImapUserView::mailboxes() {
+  std::map<std::string, ImapMailbox> by_name;
+  for (const auto& [id, store] : ctx_.stores.loaded()) {
+    auto paths = store->folderPaths();
+    if (!paths) return paths.error();
+    for (const auto& path : *paths) {
+      auto name = nameOf(path);
+      if (!name) continue;
+      by_name[*name].name = *name;
+      by_name[*name].path = path;
+      // Every level above is a mailbox too (grouping, or a folder of its own).
+      std::string parent = *name;
+      for (auto cut = parent.rfind('/'); cut != std::string::npos; cut = parent.rfind('/')) {
+        parent.resize(cut);
+        auto& p = by_name[parent];
+        p.name = parent;
+        p.has_children = true;
+      }
+    }
+  }
+  std::vector<ImapMailbox> out;
+  for (auto& [name, box] : by_name) out.push_back(std::move(box));
+  return out;
+}
+
+Result<std::optional<ImapMailbox>> ImapUserView::find(const std::string& name) {
+  std::string wanted = name;
+  if (asciiLower(wanted.substr(0, 5)) == "inbox" && (wanted.size() == 5 || wanted[5] == '/')) {
+    wanted = "INBOX" + wanted.substr(5);
+  }
+  while (wanted.size() > 1 && wanted.back() == '/') wanted.pop_back();
+  auto all = mailboxes();
+  if (!all) return all.error();
+  for (auto& box : *all) {
+    if (box.name == wanted) return std::optional<ImapMailbox>(std::move(box));
+  }
+  return std::optional<ImapMailbox>();
+}
+
+Result<ImapSnapshot> ImapUserView::open(const ImapMailbox& mailbox) {
+  std::vector<std::pair<std::int64_t, store::MessageInfo>> messages;
+  if (!mailbox.path.empty()) {
+    for (const auto& [id, store] : ctx_.stores.loaded()) {
+      auto in = store->messagesIn(mailbox.path);
+      if (!in) return in.error();
+      for (auto& m : *in) messages.emplace_back(id, std::move(m));
+    }
+  }
+  const std::string key = mailbox.path.empty() ? "\x01" + asciiLower(user_) + "/" + mailbox.name : mailbox.path;
+  return uids_.sync(key, std::move(messages));
+}
+
+Result<std::string> ImapUserView::read(const ImapMessageRef& message) {
+  auto store = ctx_.stores.loadedStore(message.store_id);
+  if (!store) return store.error();
+  return (*store)->readContent(message.info.content, message.info.id);
+}
+
+}  // namespace spe::instance

@@ -1,0 +1,82 @@
+// What an IMAP session of one user sees of the instance's archives.
+//
+// Mailbox names: the user's own archive folders at the top level (its
+// folder "Inbox" is INBOX); every other archive the user may read under
+// "Other Users/<archive>/". The hierarchy delimiter is '/'. Names here are
+// UTF-8; the session encodes them as modified UTF-7.
+//
+// UIDs (ImapUidMap, master DB tables IMAP_MAILBOXES and IMAP_UIDS): a
+// message gets the mailbox's next UID when a session first sees it there,
+// in archiving order, and keeps it while it stays; a mailbox's
+// UIDVALIDITY is set when it is first seen and kept (UIDs never go back, so
+// a folder deleted and archived again continues above its old UIDs).
+// Thread safety: safe from any thread (the database serialises writes);
+// the calls block (database, stores): sessions run them on a pool.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "instancehost/instance/instance_api.h"
+
+namespace spe::instance {
+
+struct ImapMailbox {
+  std::string name;  // UTF-8, '/' separated
+  std::string path;  // the archive folder path; empty for a name that only groups others
+  bool has_children = false;
+};
+
+struct ImapMessageRef {
+  std::uint32_t uid = 0;
+  std::int64_t store_id = 0;
+  store::MessageInfo info;
+};
+
+struct ImapSnapshot {
+  std::string path;
+  std::uint32_t uid_validity = 0;
+  std::uint32_t uid_next = 1;
+  std::vector<ImapMessageRef> messages;  // ascending UIDs
+};
+
+class ImapUidMap {
+ public:
+  explicit ImapUidMap(FirebirdDb& db) : db_(db) {}
+  // Gives UIDs to the messages of `path` not seen there before and returns
+  // the mailbox as it is now.
+  Result<ImapSnapshot> sync(const std::string& path,
+                            std::vector<std::pair<std::int64_t, store::MessageInfo>> messages);
+
+ private:
+  FirebirdDb& db_;
+};
+
+class ImapUserView {
+ public:
+  // `archives`: what the user may read (readableArchives); none = all.
+  ImapUserView(InstanceContext& ctx, std::string user, std::optional<std::vector<std::string>> archives);
+
+  const std::string& user() const { return user_; }
+  Result<std::vector<ImapMailbox>> mailboxes();
+  // The mailbox by its IMAP name (INBOX in any case); nullopt when the user
+  // has no such mailbox.
+  Result<std::optional<ImapMailbox>> find(const std::string& name);
+  Result<ImapSnapshot> open(const ImapMailbox& mailbox);
+  // Raw bytes of a message.
+  Result<std::string> read(const ImapMessageRef& message);
+  InstanceContext& context() { return ctx_; }
+  const std::optional<std::vector<std::string>>& archives() const { return archives_; }
+
+ private:
+  std::optional<std::string> nameOf(const std::string& path) const;
+
+  InstanceContext& ctx_;
+  std::string user_;
+  std::optional<std::vector<std::string>> archives_;
+  ImapUidMap uids_;
+};
+
+}  // namespace spe::instance

@@ -1,0 +1,531 @@
+#include "instancehost/instance/imap_server.h"
+
+#include <algorithm>
+#include <array>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "common/imap_command.h"
+#include "common/imap_utf7.h"
+#include "common/logging.h"
+#include "common/password.h"
+#include "common/rpc.h"
+#include "index/searcher.h"
+#include "instancehost/instance/imap_fetch.h"
+#include "instancehost/instance/imap_mailboxes.h"
+#include "instancehost/instance/imap_search.h"
+
+namespace spe::instance {
+namespace {
+
+constexpr const char* kCapabilities = "IMAP4rev1 LITERAL+ ID IDLE NAMESPACE UNSELECT CHILDREN";
+constexpr std::size_t kFetchBatch = 32;
+constexpr std::size_t kFlushBytes = 256 * 1024;
+
+// '*' any characters, '%' any but the delimiter.
+bool wildcardMatch(std::string_view pattern, std::string_view name) {
+  if (pattern.empty()) return name.empty();
+  const char p = pattern.front();
+  if (p == '*' || p == '%') {
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+      if (wildcardMatch(pattern.substr(1), name.substr(i))) return true;
+      if (i < name.size() && p == '%' && name[i] == '/') return false;
+    }
+    return false;
+  }
+  return !name.empty() && p == name.front() && wildcardMatch(pattern.substr(1), name.substr(1));
+}
+
+std::string decodeName(const std::string& wire) {
+  auto utf8 = imapUtf7Decode(wire);
+  return utf8 ? *utf8 : wire;
+}
+
+bool isWriteCommand(const std::string& name) {
+  for (const char* w : {"APPEND", "STORE", "COPY", "MOVE", "EXPUNGE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE",
+                        "UNSUBSCRIBE"}) {
+    if (name == w) return true;
+  }
+  return false;
+}
+
+class ImapSession : public std::enable_shared_from_this<ImapSession> {
+ public:
+  ImapSession(std::shared_ptr<ByteStream> stream, InstanceContext& ctx, asio::thread_pool& pool,
+              ImapServerOptions options, std::string user, std::optional<std::vector<std::string>> archives)
+      : stream_(std::move(stream)),
+        pool_(pool),
+        options_(options),
+        view_(std::make_shared<ImapUserView>(ctx, std::move(user), std::move(archives))),
+        timer_(stream_->executor()) {}
+
+  asio::awaitable<void> run() {
+    auto self = shared_from_this();
+    asio::co_spawn(stream_->executor(), watchdog(self), asio::detached);
+    std::array<char, 16384> buf{};
+    ImapCommandParser parser;
+    bool open = true;
+    while (open) {
+      ErrorCodeT ec;
+      const std::size_t n = co_await stream_->readSome(asio::buffer(buf), ec);
+      if (ec || n == 0) break;
+      last_activity_ = std::chrono::steady_clock::now();
+      std::string_view data(buf.data(), n);
+      while (open && !data.empty()) {
+        const auto step = parser.feed(data);
+        data.remove_prefix(step.consumed);
+        switch (step.state) {
+          case ImapCommandParser::State::kNeedMore:
+            break;
+          case ImapCommandParser::State::kContinue:
+            out_ += "+ OK\r\n";
+            open = co_await flush();
+            break;
+          case ImapCommandParser::State::kBad:
+            out_ += (parser.badTag().empty() ? std::string("*") : parser.badTag()) + " BAD " +
+                    parser.errorMessage() + "\r\n";
+            open = co_await flush();
+            break;
+          case ImapCommandParser::State::kError:
+            out_ += "* BYE " + parser.errorMessage() + "\r\n";
+            co_await flush();
+            open = false;
+            break;
+          case ImapCommandParser::State::kDone: {
+            ImapCommand command = parser.take();
+            open = co_await handle(command, parser);
+            if (open) open = co_await flush();
+            break;
+          }
+        }
+      }
+    }
+    done_ = true;
+    timer_.cancel();
+    co_await stream_->shutdown();
+  }
+
+ private:
+  static asio::awaitable<void> watchdog(std::shared_ptr<ImapSession> self) {
+    while (!self->done_) {
+      self->timer_.expires_after(std::chrono::seconds(30));
+      ErrorCodeT ec;
+      co_await self->timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (self->done_) break;
+      if (std::chrono::steady_clock::now() - self->last_activity_ > self->options_.autologout) {
+        self->out_ += "* BYE Autologout; idle for too long.\r\n";
+        co_await self->flush();
+        self->stream_->close();
+        break;
+      }
+    }
+  }
+
+  asio::awaitable<bool> flush() {
+    if (out_.empty()) co_return true;
+    std::string out = std::move(out_);
+    out_.clear();
+    ErrorCodeT ec;
+    co_await stream_->writeAll(asio::buffer(out), ec);
+    co_return !ec;
+  }
+
+  void tagged(const std::string& tag, const std::string& status, const std::string& text) {
+    out_ += tag + " " + status + " " + text + "\r\n";
+  }
+
+  void refuse(const std::string& tag, const Error& e) {
+    tagged(tag, e.code == ErrorCode::kInvalidArgument ? "BAD" : "NO", e.message);
+  }
+
+  template <typename T, typename Fn>
+  auto blocking(Fn fn) {
+    return offload<T>(pool_, std::move(fn));
+  }
+
+  asio::awaitable<bool> handle(ImapCommand& c, ImapCommandParser& parser) {
+    if (!idle_tag_.empty()) {
+      parser.setRawMode(false);
+      const std::string tag = std::move(idle_tag_);
+      idle_tag_.clear();
+      if (imapUpper(c.raw) != "DONE") {
+        tagged(tag, "BAD", "Expected DONE.");
+        co_return true;
+      }
+      co_await resync();
+      tagged(tag, "OK", "IDLE terminated.");
+      co_return true;
+    }
+    const std::string& n = c.name;
+    if (n == "CAPABILITY") {
+      out_ += std::string("* CAPABILITY ") + kCapabilities + "\r\n";
+      tagged(c.tag, "OK", "CAPABILITY completed.");
+    } else if (n == "NOOP" || n == "CHECK") {
+      co_await resync();
+      tagged(c.tag, "OK", n + " completed.");
+    } else if (n == "LOGOUT") {
+      out_ += "* BYE Logging out.\r\n";
+      tagged(c.tag, "OK", "LOGOUT completed.");
+      co_await flush();
+      co_return false;
+    } else if (n == "ID") {
+      out_ += "* ID (\"name\" \"SPE Archive\" \"support-url\" \"https://localhost/\")\r\n";
+      tagged(c.tag, "OK", "ID completed.");
+    } else if (n == "NAMESPACE") {
+      out_ += "* NAMESPACE ((\"\" \"/\")) ((\"Other Users/\" \"/\")) NIL\r\n";
+      tagged(c.tag, "OK", "NAMESPACE completed.");
+    } else if (n == "LOGIN" || n == "AUTHENTICATE" || n == "STARTTLS") {
+      tagged(c.tag, "BAD", "Already logged in.");
+    } else if (n == "LIST" || n == "LSUB") {
+      co_await list(c);
+    } else if (n == "STATUS") {
+      co_await status(c);
+    } else if (n == "SELECT" || n == "EXAMINE") {
+      co_await select(c);
+    } else if (n == "CLOSE" || n == "UNSELECT") {
+      if (!selected_) {
+        tagged(c.tag, "BAD", "No mailbox selected.");
+      } else {
+        selected_.reset();
+        tagged(c.tag, "OK", n + " completed.");
+      }
+    } else if (n == "FETCH") {
+      co_await fetch(c, c.args, false);
+    } else if (n == "SEARCH") {
+      co_await search(c, c.args, false);
+    } else if (n == "UID") {
+      if (c.args.empty() || c.args[0].kind != ImapValue::Kind::kAtom) {
+        tagged(c.tag, "BAD", "UID needs a command.");
+        co_return true;
+      }
+      const std::string sub = imapUpper(c.args[0].text);
+      std::vector<ImapValue> rest(c.args.begin() + 1, c.args.end());
+      if (sub == "FETCH") co_await fetch(c, rest, true);
+      else if (sub == "SEARCH") co_await search(c, rest, true);
+      else if (isWriteCommand(sub)) tagged(c.tag, "NO", "[CANNOT] The archive is read-only: UID " + sub + " is not possible.");
+      else tagged(c.tag, "BAD", "Unknown UID command '" + c.args[0].text + "'.");
+    } else if (n == "IDLE") {
+      idle_tag_ = c.tag;
+      parser.setRawMode(true);
+      out_ += "+ idling\r\n";
+    } else if (isWriteCommand(n)) {
+      tagged(c.tag, "NO", "[CANNOT] The archive is read-only: " + n + " is not possible.");
+    } else {
+      tagged(c.tag, "BAD", "Unknown command '" + n + "'.");
+    }
+    co_return true;
+  }
+
+  asio::awaitable<void> list(const ImapCommand& c) {
+    if (c.args.size() != 2 || c.args[0].isList() || c.args[1].isList()) {
+      tagged(c.tag, "BAD", c.name + " needs a reference and a mailbox pattern.");
+      co_return;
+    }
+    const std::string pattern = decodeName(c.args[0].text + c.args[1].text);
+    if (c.args[1].text.empty()) {
+      out_ += "* " + c.name + " (\\Noselect) \"/\" \"\"\r\n";
+      tagged(c.tag, "OK", c.name + " completed.");
+      co_return;
+    }
+    auto view = view_;
+    auto work = [view] { return view->mailboxes(); };
+    auto boxes = co_await blocking<Result<std::vector<ImapMailbox>>>(std::move(work));
+    if (!boxes) {
+      refuse(c.tag, boxes.error());
+      co_return;
+    }
+    for (const auto& b : *boxes) {
+      const bool inbox_pattern = imapUpper(pattern.substr(0, 5)) == "INBOX";
+      const std::string target = inbox_pattern && b.name.substr(0, 5) == "INBOX" ? "INBOX" + pattern.substr(5) : pattern;
+      if (!wildcardMatch(target, b.name)) continue;
+      std::string flags = b.has_children ? "\\HasChildren" : "\\HasNoChildren";
+      if (b.path.empty()) flags += " \\Noselect";
+      out_ += "* " + c.name + " (" + flags + ") \"/\" " + imapString(imapUtf7Encode(b.name)) + "\r\n";
+    }
+    tagged(c.tag, "OK", c.name + " completed.");
+  }
+
+  // The mailbox named in args[0], opened; nullopt after answering the error.
+  asio::awaitable<std::optional<ImapSnapshot>> openNamed(const ImapCommand& c, std::string& name) {
+    if (c.args.empty() || c.args[0].isList()) {
+      tagged(c.tag, "BAD", c.name + " needs a mailbox name.");
+      co_return std::nullopt;
+    }
+    name = decodeName(c.args[0].text);
+    auto view = view_;
+    auto work = [view, name]() -> Result<std::optional<ImapSnapshot>> {
+          auto box = view->find(name);
+          if (!box) return box.error();
+          if (!*box) return std::optional<ImapSnapshot>();
+          if ((*box)->path.empty()) {
+            return makeError(ErrorCode::kNotFound, "[CANNOT] '" + name + "' only holds other mailboxes.");
+          }
+          auto s = view->open(**box);
+          if (!s) return s.error();
+          return std::optional<ImapSnapshot>(std::move(*s));
+        };
+    auto snap = co_await blocking<Result<std::optional<ImapSnapshot>>>(std::move(work));
+    if (!snap) {
+      refuse(c.tag, snap.error());
+      co_return std::nullopt;
+    }
+    if (!*snap) {
+      tagged(c.tag, "NO", "[NONEXISTENT] Mailbox doesn't exist: " + name);
+      co_return std::nullopt;
+    }
+    co_return std::move(**snap);
+  }
+
+  asio::awaitable<void> status(const ImapCommand& c) {
+    if (c.args.size() != 2 || !c.args[1].isList()) {
+      tagged(c.tag, "BAD", "STATUS needs a mailbox name and a list of items.");
+      co_return;
+    }
+    std::string name;
+    auto snap = co_await openNamed(c, name);
+    if (!snap) co_return;
+    std::string items;
+    for (const auto& item : c.args[1].items) {
+      const std::string i = imapUpper(item.text);
+      std::string value;
+      if (i == "MESSAGES") value = std::to_string(snap->messages.size());
+      else if (i == "UIDNEXT") value = std::to_string(snap->uid_next);
+      else if (i == "UIDVALIDITY") value = std::to_string(snap->uid_validity);
+      else if (i == "UNSEEN" || i == "RECENT") value = "0";
+      else {
+        tagged(c.tag, "BAD", "STATUS: unknown item '" + item.text + "'.");
+        co_return;
+      }
+      items += (items.empty() ? "" : " ") + i + " " + value;
+    }
+    out_ += "* STATUS " + imapString(imapUtf7Encode(name)) + " (" + items + ")\r\n";
+    tagged(c.tag, "OK", "STATUS completed.");
+  }
+
+  asio::awaitable<void> select(const ImapCommand& c) {
+    selected_.reset();  // a failed SELECT leaves none selected
+    std::string name;
+    auto snap = co_await openNamed(c, name);
+    if (!snap) co_return;
+    out_ += "* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)\r\n";
+    out_ += "* OK [PERMANENTFLAGS ()] Read-only mailbox.\r\n";
+    out_ += "* " + std::to_string(snap->messages.size()) + " EXISTS\r\n";
+    out_ += "* 0 RECENT\r\n";
+    out_ += "* OK [UIDVALIDITY " + std::to_string(snap->uid_validity) + "] UIDs valid\r\n";
+    out_ += "* OK [UIDNEXT " + std::to_string(snap->uid_next) + "] Predicted next UID\r\n";
+    selected_ = std::move(*snap);
+    selected_name_ = name;
+    tagged(c.tag, "OK", "[READ-ONLY] " + c.name + " completed.");
+  }
+
+  // Reports what changed in the selected mailbox since it was last looked at.
+  asio::awaitable<void> resync() {
+    if (!selected_) co_return;
+    auto view = view_;
+    const std::string name = selected_name_;
+    auto work = [view, name]() -> Result<ImapSnapshot> {
+      auto box = view->find(name);
+      if (!box) return box.error();
+      if (!*box) return makeError(ErrorCode::kNotFound, "gone");
+      return view->open(**box);
+    };
+    auto snap = co_await blocking<Result<ImapSnapshot>>(std::move(work));
+    if (!snap) co_return;  // reported on the next command that needs it
+    std::vector<std::uint32_t> now;
+    for (const auto& m : snap->messages) now.push_back(m.uid);
+    for (std::size_t i = selected_->messages.size(); i-- > 0;) {
+      if (!std::binary_search(now.begin(), now.end(), selected_->messages[i].uid)) {
+        out_ += "* " + std::to_string(i + 1) + " EXPUNGE\r\n";
+      }
+    }
+    if (snap->messages.size() != selected_->messages.size() ||
+        (!now.empty() && now.back() != selected_->messages.back().uid)) {
+      out_ += "* " + std::to_string(snap->messages.size()) + " EXISTS\r\n";
+    }
+    selected_ = std::move(*snap);
+  }
+
+  // Positions in the selected mailbox of a sequence or UID set.
+  Result<std::vector<std::size_t>> positions(const std::string& set_text, bool uid) {
+    const auto& msgs = selected_->messages;
+    const std::uint32_t max = uid ? (msgs.empty() ? 0 : msgs.back().uid) : static_cast<std::uint32_t>(msgs.size());
+    auto set = parseSequenceSet(set_text, std::max<std::uint32_t>(max, 1));
+    if (!set) return set.error();
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+      if (set->contains(uid ? msgs[i].uid : static_cast<std::uint32_t>(i + 1))) out.push_back(i);
+    }
+    if (!uid && !msgs.empty()) {
+      for (const auto& [lo, hi] : set->ranges) {
+        if (hi > msgs.size()) return makeError(ErrorCode::kInvalidArgument, "Invalid message sequence number: " + std::to_string(hi));
+      }
+    }
+    return out;
+  }
+
+  asio::awaitable<void> fetch(const ImapCommand& c, const std::vector<ImapValue>& args, bool uid) {
+    if (!selected_) {
+      tagged(c.tag, "BAD", "No mailbox selected.");
+      co_return;
+    }
+    if (args.size() != 2 || args[0].kind != ImapValue::Kind::kAtom) {
+      tagged(c.tag, "BAD", "FETCH needs a message set and data items.");
+      co_return;
+    }
+    auto items = parseFetchItems(args[1], uid);
+    if (!items) {
+      refuse(c.tag, items.error());
+      co_return;
+    }
+    auto pos = positions(args[0].text, uid);
+    if (!pos) {
+      refuse(c.tag, pos.error());
+      co_return;
+    }
+    const bool content = needsContent(*items);
+    const ImapSnapshot snapshot = *selected_;  // a resync cannot run meanwhile; kept for safety
+    auto view = view_;
+    for (std::size_t start = 0; start < pos->size(); start += kFetchBatch) {
+      const std::size_t end = std::min(pos->size(), start + kFetchBatch);
+      std::vector<Result<std::string>> raws;
+      if (content) {
+        std::vector<ImapMessageRef> refs;
+        for (std::size_t k = start; k < end; ++k) refs.push_back(snapshot.messages[(*pos)[k]]);
+        auto work = [view, refs] {
+          std::vector<Result<std::string>> out;
+          for (const auto& r : refs) out.push_back(view->read(r));
+          return out;
+        };
+        raws = co_await blocking<std::vector<Result<std::string>>>(std::move(work));
+      }
+      for (std::size_t k = start; k < end; ++k) {
+        const std::size_t i = (*pos)[k];
+        const std::string* raw = nullptr;
+        if (content) {
+          const auto& r = raws[k - start];
+          if (!r) {
+            logger("imap")->error("cannot read message {} of store {}: {}", snapshot.messages[i].info.id,
+                                  snapshot.messages[i].store_id, r.error().message);
+            tagged(c.tag, "NO", "[SERVERBUG] A message could not be read from the archive.");
+            co_return;
+          }
+          raw = &r.value();
+        }
+        out_ += renderFetch(static_cast<std::uint32_t>(i + 1), snapshot.messages[i], raw, *items);
+      }
+      if (out_.size() >= kFlushBytes && !co_await flush()) co_return;
+    }
+    tagged(c.tag, "OK", std::string(uid ? "UID " : "") + "FETCH completed.");
+  }
+
+  asio::awaitable<void> search(const ImapCommand& c, const std::vector<ImapValue>& args, bool uid) {
+    if (!selected_) {
+      tagged(c.tag, "BAD", "No mailbox selected.");
+      co_return;
+    }
+    auto view = view_;
+    const ImapSnapshot snapshot = *selected_;
+    auto work = [view, snapshot, args] {
+      ImapSearchBackend backend;
+      backend.read = [view](const ImapMessageRef& m) { return view->read(m); };
+      backend.text = [view, &snapshot](const std::string& field, const std::string& text) -> Result<std::set<MessageKey>> {
+        std::set<MessageKey> out;
+        const std::string q = textQuery(field, text);
+        if (q.empty()) {
+          for (const auto& m : snapshot.messages) out.insert({m.store_id, m.info.id});
+          return out;
+        }
+        index::SearchRequest request;
+        request.query = "folder:\"" + snapshot.path + "\" " + q;
+        request.archives = view->archives();  // the user's own archive is among them
+        request.limit = std::max<std::size_t>(snapshot.messages.size(), 1);
+        std::vector<index::SearchSource> sources;
+        for (const auto& [id, indexer] : view->context().stores.indexers()) sources.push_back({id, indexer});
+        auto results = index::search(sources, request);
+        if (!results) return results.error();
+        for (const auto& h : results->hits) out.insert({h.store_id, h.message.id});
+        return out;
+      };
+      return imapSearch(args, snapshot, backend);
+    };
+    auto found = co_await blocking<Result<std::vector<std::size_t>>>(std::move(work));
+    if (!found) {
+      refuse(c.tag, found.error());
+      co_return;
+    }
+    std::string line = "* SEARCH";
+    for (std::size_t i : *found) line += " " + std::to_string(uid ? snapshot.messages[i].uid : i + 1);
+    out_ += line + "\r\n";
+    tagged(c.tag, "OK", std::string(uid ? "UID " : "") + "SEARCH completed.");
+  }
+
+  std::shared_ptr<ByteStream> stream_;
+  asio::thread_pool& pool_;
+  ImapServerOptions options_;
+  std::shared_ptr<ImapUserView> view_;
+  asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
+  bool done_ = false;
+  std::string out_;
+  std::optional<ImapSnapshot> selected_;
+  std::string selected_name_;
+  std::string idle_tag_;
+};
+
+asio::awaitable<void> startSession(std::shared_ptr<ByteStream> stream, Json answer, std::shared_ptr<ImapSession> session) {
+  ErrorCodeT ec;
+  co_await writeFrame(*stream, answer, ec);
+  if (ec) {
+    stream->close();
+    co_return;
+  }
+  if (!session) {
+    co_await stream->shutdown();
+    co_return;
+  }
+  co_await session->run();
+}
+
+}  // namespace
+
+Result<std::string> ImapServer::authenticate(const std::string& user_name, const std::string& password) {
+  const Error refused = makeError(ErrorCode::kUnauthenticated, "[AUTHENTICATIONFAILED] Authentication failed.");
+  if (user_name == kArchiveAdmin) return refused;  // administers the instance, never reads mail
+  auto user = ctx_.users.find(user_name);
+  if (!user) return user.error();
+  if (!*user || (*user)->password_hash.empty() || !verifyPassword(password, (*user)->password_hash)) return refused;
+  const auto& login = (*user)->login_privileges;
+  if (std::find(login.begin(), login.end(), "imap") == login.end()) {
+    return makeError(ErrorCode::kPermissionDenied,
+                     "[AUTHORIZATIONFAILED] The user '" + (*user)->name + "' may not log in with IMAP.");
+  }
+  const auto& privileges = (*user)->privileges;
+  if (options_.safe_mode && std::find(privileges.begin(), privileges.end(), "admin") == privileges.end()) {
+    return makeError(ErrorCode::kUnavailable, "[UNAVAILABLE] The archive is in maintenance; only administrators can log in.");
+  }
+  return (*user)->name;
+}
+
+void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, Json id) {
+  const std::string user = params.value("userName", "");
+  const std::string password = params.value("password", "");
+  const std::string client = params.value("clientAddress", "");
+  // Password hashing is slow on purpose: not on the network thread.
+  asio::post(pool_, [this, stream, user, password, client, id]() mutable {
+    Json answer{{"id", id}};
+    std::shared_ptr<ImapSession> session;
+    auto name = authenticate(user, password);
+    Result<std::optional<std::vector<std::string>>> archives = name ? readableArchives(ctx_, *name) : name.error();
+    if (!archives) {
+      logger("imap")->info("IMAP login of '{}' from {} refused: {}", user, client, archives.error().message);
+      answer["error"] = rpcErrorToJson(archives.error());
+    } else {
+      logger("imap")->info("IMAP login of '{}' from {}", *name, client);
+      answer["result"] = Json{{"userName", *name}};
+      session = std::make_shared<ImapSession>(stream, ctx_, pool_, options_, *name, std::move(*archives));
+    }
+    asio::co_spawn(stream->executor(), startSession(stream, std::move(answer), std::move(session)), asio::detached);
+  });
+}
+
+}  // namespace spe::instance
