@@ -201,6 +201,27 @@ class ImapAccessTest(unittest.TestCase):
         tail = b"".join(x if isinstance(x, bytes) else b"" for x in data).decode()
         self.assertIn("FLAGS (\\Seen)", tail + parts[3][0].decode() + parts[0][0].decode())
 
+    def test_05b_structure_envelope_and_parts(self):
+        m = self.login()
+        bodies = self.fetch_all(m, "INBOX")
+        typ, data = m.fetch("1:*", "(ENVELOPE BODYSTRUCTURE)")
+        self.assertEqual(typ, "OK", data)
+        text = b" ".join(x if isinstance(x, bytes) else x[0] + x[1] for x in data).decode("utf-8", "replace")
+        self.assertEqual(text.count("ENVELOPE ("), len(bodies))
+        self.assertIn('"MIXED" ("BOUNDARY"', text)
+        self.assertIn('("ATTACHMENT" ("FILENAME" "r3.pdf"))', text)
+        # The attachment of a multipart message, as part 2, byte for byte.
+        uid = next(u for u, b in bodies.items() if b"boundary=" in b)
+        raw = bodies[uid]
+        boundary = re.search(rb'boundary="([^"]+)"', raw).group(1)
+        part2 = raw.split(b"--" + boundary)[2]
+        body2 = part2.split(b"\r\n\r\n", 1)[1][:-2]  # without the CRLF before the next boundary
+        typ, data = m.uid("FETCH", str(uid), "(BODY.PEEK[2] BODY.PEEK[2.MIME])")
+        self.assertEqual(typ, "OK", data)
+        parts = [x for x in data if isinstance(x, tuple)]
+        self.assertEqual(parts[0][1], body2)
+        self.assertTrue(parts[1][1].startswith(b"Content-Type: application/pdf"), parts[1][1])
+
     def test_06_read_only(self):
         m = self.login()
         m.select("INBOX", readonly=True)

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "common/imap_response.h"
+#include "store/mime_structure.h"
 
 namespace spe::instance {
 namespace {
@@ -60,6 +61,19 @@ Result<FetchItem> sectionItem(const std::string& atom) {
   if (paren != std::string::npos) spec = inside.substr(0, paren);
   while (!spec.empty() && spec.back() == ' ') spec.pop_back();
   item.section = imapUpper(spec);
+  // Leading part numbers: 1.2.3[.MIME|.HEADER|.TEXT|.HEADER.FIELDS...]
+  while (!item.section.empty() && std::isdigit(static_cast<unsigned char>(item.section[0]))) {
+    const auto dot = item.section.find('.');
+    const std::string number = item.section.substr(0, dot);
+    const ImapValue v{ImapValue::Kind::kAtom, number, {}};
+    if (!v.number() || *v.number() < 1 || *v.number() > 100000 || item.part.size() >= 64) {
+      return bad("FETCH: the section '" + inside + "' is invalid.");
+    }
+    item.part.push_back(static_cast<int>(*v.number()));
+    item.section = dot == std::string::npos ? std::string() : item.section.substr(dot + 1);
+    if (dot != std::string::npos && item.section.empty()) return bad("FETCH: the section '" + inside + "' is invalid.");
+  }
+  if (item.section == "MIME" && item.part.empty()) return bad("FETCH: MIME needs a part number.");
   if (item.section == "HEADER.FIELDS" || item.section == "HEADER.FIELDS.NOT") {
     if (paren == std::string::npos || inside.back() != ')') {
       return bad("FETCH: " + item.section + " needs a list of header names.");
@@ -77,14 +91,13 @@ Result<FetchItem> sectionItem(const std::string& atom) {
     }
   } else if (paren != std::string::npos) {
     return bad("FETCH: the section '" + inside + "' is invalid.");
-  } else if (item.section != "" && item.section != "HEADER" && item.section != "TEXT") {
-    if (!item.section.empty() && std::isdigit(static_cast<unsigned char>(item.section[0]))) {
-      return makeError(ErrorCode::kNotSupported,
-                       "FETCH of MIME parts (BODY[" + item.section + "]) is not supported yet; fetch BODY[] instead.");
-    }
+  } else if (item.section != "" && item.section != "HEADER" && item.section != "TEXT" && item.section != "MIME") {
     return bad("FETCH: the section '" + inside + "' is invalid.");
   }
-  item.label = "BODY[" + item.section;
+  std::string numbers;
+  for (int n : item.part) numbers += std::to_string(n) + ".";
+  if (item.section.empty() && !numbers.empty()) numbers.pop_back();
+  item.label = "BODY[" + numbers + item.section;
   if (!item.fields.empty()) {
     item.label += " (";
     for (std::size_t i = 0; i < item.fields.size(); ++i) item.label += (i ? " " : "") + item.fields[i];
@@ -125,9 +138,10 @@ Status addItem(const ImapValue& v, std::vector<FetchItem>& out) {
   else if (name == "RFC822") simple(FetchItem::Kind::kSection, "", "RFC822");
   else if (name == "RFC822.HEADER") simple(FetchItem::Kind::kSection, "HEADER", "RFC822.HEADER");
   else if (name == "RFC822.TEXT") simple(FetchItem::Kind::kSection, "TEXT", "RFC822.TEXT");
-  else if (name == "ENVELOPE" || name == "BODYSTRUCTURE" || name == "BODY") {
-    return makeError(ErrorCode::kNotSupported, "FETCH " + name + " is not supported yet; fetch BODY[] instead.");
-  } else if (name.find('[') != std::string::npos) {
+  else if (name == "ENVELOPE") simple(FetchItem::Kind::kEnvelope);
+  else if (name == "BODY") simple(FetchItem::Kind::kBody);
+  else if (name == "BODYSTRUCTURE") simple(FetchItem::Kind::kBodyStructure);
+  else if (name.find('[') != std::string::npos) {
     auto item = sectionItem(v.text);
     if (!item) return item.error();
     out.push_back(std::move(*item));
@@ -135,6 +149,106 @@ Status addItem(const ImapValue& v, std::vector<FetchItem>& out) {
     return bad("FETCH: unknown data item '" + v.text + "'.");
   }
   return okStatus();
+}
+
+
+std::string nstring(const std::string& s) { return s.empty() ? "NIL" : imapString(s); }
+
+std::string upperString(const std::string& s) { return imapString(imapUpper(s)); }
+
+std::string paramList(const std::vector<store::MimeParam>& params, const std::string& default_charset = {}) {
+  std::string out;
+  bool charset = false;
+  for (const auto& p : params) {
+    if (imapUpper(p.name) == "CHARSET") charset = true;
+    out += (out.empty() ? "" : " ") + upperString(p.name) + " " + imapString(p.value);
+  }
+  if (!charset && !default_charset.empty()) out = "\"CHARSET\" \"" + default_charset + "\"" + (out.empty() ? "" : " " + out);
+  return out.empty() ? "NIL" : "(" + out + ")";
+}
+
+std::string addressList(const std::vector<store::MimeAddress>& list) {
+  if (list.empty()) return "NIL";
+  std::string out = "(";
+  for (const auto& a : list) {
+    switch (a.kind) {
+      case store::MimeAddress::Kind::kMailbox:
+        out += "(" + nstring(a.name) + " NIL " + nstring(a.mailbox) + " " + nstring(a.host) + ")";
+        break;
+      case store::MimeAddress::Kind::kGroupStart:
+        out += "(NIL NIL " + nstring(a.mailbox) + " NIL)";
+        break;
+      case store::MimeAddress::Kind::kGroupEnd:
+        out += "(NIL NIL NIL NIL)";
+        break;
+    }
+  }
+  return out + ")";
+}
+
+std::string envelope(const store::MimeEntity& m) {
+  const auto& e = m.envelope;
+  const auto& sender = e.sender.empty() ? e.from : e.sender;
+  const auto& reply_to = e.reply_to.empty() ? e.from : e.reply_to;
+  return "(" + nstring(e.date) + " " + nstring(e.subject) + " " + addressList(e.from) + " " + addressList(sender) + " " +
+         addressList(reply_to) + " " + addressList(e.to) + " " + addressList(e.cc) + " " + addressList(e.bcc) + " " +
+         nstring(e.in_reply_to) + " " + nstring(e.message_id) + ")";
+}
+
+std::string disposition(const store::MimeEntity& e) {
+  if (e.disposition.empty()) return "NIL";
+  return "(" + upperString(e.disposition) + " " + paramList(e.disposition_params) + ")";
+}
+
+std::string bodyStructure(const store::MimeEntity& e, bool extended) {
+  if (e.multipart()) {
+    std::string out = "(";
+    if (e.children.empty()) out += "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 0 0)";
+    for (const auto& c : e.children) out += bodyStructure(c, extended);
+    out += " " + upperString(e.subtype);
+    if (extended) {
+      std::vector<store::MimeParam> params;
+      for (const auto& p : e.params) params.push_back(p);
+      out += " " + paramList(params) + " " + disposition(e) + " " + nstring(e.language) + " " + nstring(e.location);
+    }
+    return out + ")";
+  }
+  const bool text = e.type == "text";
+  std::string out = "(" + upperString(e.type) + " " + upperString(e.subtype) + " " +
+                    paramList(e.params, text ? "us-ascii" : "") + " " + nstring(e.id) + " " + nstring(e.description) +
+                    " " + upperString(e.encoding.empty() ? "7bit" : e.encoding) + " " +
+                    std::to_string(e.end - e.body_begin);
+  if (text) out += " " + std::to_string(e.lines);
+  if (e.rfc822()) {
+    out += " " + envelope(e.children[0]) + " " + bodyStructure(e.children[0], extended) + " " + std::to_string(e.lines);
+  }
+  if (extended) {
+    out += " " + nstring(e.md5) + " " + disposition(e) + " " + nstring(e.language) + " " + nstring(e.location);
+  }
+  return out + ")";
+}
+
+// The bytes of a section of `raw` (see the header); empty when it does not exist.
+std::string sectionBytes(std::string_view raw, const store::MimeEntity* top, const FetchItem& item) {
+  std::string_view header, body;
+  if (item.part.empty()) {
+    std::tie(header, body) = splitMessage(raw);
+  } else {
+    const store::MimeEntity* part = top ? store::findMimePart(*top, item.part) : nullptr;
+    if (!part) return {};
+    if (item.section.empty()) return std::string(raw.substr(part->body_begin, part->end - part->body_begin));
+    if (item.section == "MIME") return std::string(raw.substr(part->begin, part->body_begin - part->begin));
+    const store::MimeEntity* msg = part->rfc822() ? &part->children[0] : (part->is_message ? part : nullptr);
+    if (!msg) return {};
+    header = raw.substr(msg->begin, msg->body_begin - msg->begin);
+    body = raw.substr(msg->body_begin, msg->end - msg->body_begin);
+  }
+  if (item.section.empty()) return std::string(raw);
+  if (item.section == "HEADER") return std::string(header);
+  if (item.section == "TEXT") return std::string(body);
+  if (item.section == "HEADER.FIELDS") return headerFields(header, item.fields, false);
+  if (item.section == "HEADER.FIELDS.NOT") return headerFields(header, item.fields, true);
+  return {};
 }
 
 }  // namespace
@@ -168,7 +282,10 @@ Result<std::vector<FetchItem>> parseFetchItems(const ImapValue& value, bool uid)
 }
 
 bool needsContent(const std::vector<FetchItem>& items) {
-  return std::any_of(items.begin(), items.end(), [](const FetchItem& i) { return i.kind == FetchItem::Kind::kSection; });
+  return std::any_of(items.begin(), items.end(), [](const FetchItem& i) {
+    return i.kind != FetchItem::Kind::kFlags && i.kind != FetchItem::Kind::kUid && i.kind != FetchItem::Kind::kSize &&
+           i.kind != FetchItem::Kind::kInternalDate;
+  });
 }
 
 std::string imapDateTime(std::int64_t epoch_seconds) {
@@ -196,6 +313,7 @@ std::string imapString(std::string_view text) {
 std::string renderFetch(std::uint32_t seq, const ImapMessageRef& message, const std::string* raw,
                         const std::vector<FetchItem>& items) {
   std::string out = "* " + std::to_string(seq) + " FETCH (";
+  std::optional<store::MimeEntity> structure;  // parsed once, when an item needs it
   bool first = true;
   for (const auto& item : items) {
     if (!first) out += ' ';
@@ -215,18 +333,23 @@ std::string renderFetch(std::uint32_t seq, const ImapMessageRef& message, const 
         break;
       case FetchItem::Kind::kSection: {
         const std::string_view whole = raw ? std::string_view(*raw) : std::string_view();
-        const auto [header, body] = splitMessage(whole);
-        std::string owned;
-        std::string_view data = whole;
-        if (item.section == "HEADER") data = header;
-        else if (item.section == "TEXT") data = body;
-        else if (item.section == "HEADER.FIELDS") data = owned = headerFields(header, item.fields, false);
-        else if (item.section == "HEADER.FIELDS.NOT") data = owned = headerFields(header, item.fields, true);
+        if (!item.part.empty() && !structure) structure = store::parseMimeStructure(whole);
+        std::string data = sectionBytes(whole, structure ? &*structure : nullptr, item);
+        std::string_view view = data;
         if (item.partial) {
           const auto [offset, length] = *item.partial;
-          data = offset >= data.size() ? std::string_view() : data.substr(offset, length);
+          view = offset >= view.size() ? std::string_view() : view.substr(offset, length);
         }
-        out += item.label + " " + imapLiteral(data);
+        out += item.label + " " + imapLiteral(view);
+        break;
+      }
+      case FetchItem::Kind::kEnvelope:
+      case FetchItem::Kind::kBody:
+      case FetchItem::Kind::kBodyStructure: {
+        if (!structure) structure = store::parseMimeStructure(raw ? std::string_view(*raw) : std::string_view());
+        if (item.kind == FetchItem::Kind::kEnvelope) out += "ENVELOPE " + envelope(*structure);
+        else if (item.kind == FetchItem::Kind::kBody) out += "BODY " + bodyStructure(*structure, false);
+        else out += "BODYSTRUCTURE " + bodyStructure(*structure, true);
         break;
       }
     }

@@ -4,10 +4,12 @@
 //
 // Supported: the macros ALL, FAST, FULL; FLAGS (every archived message is
 // \Seen), UID, RFC822.SIZE, INTERNALDATE (the archiving time), RFC822,
-// RFC822.HEADER, RFC822.TEXT, BODY[<section>]<<partial>> and BODY.PEEK with
-// the sections "", HEADER, TEXT, HEADER.FIELDS (...), HEADER.FIELDS.NOT
-// (...). Parts of a MIME structure (BODY[1.2]), ENVELOPE, BODY and
-// BODYSTRUCTURE are refused with a clear error (not done yet).
+// RFC822.HEADER, RFC822.TEXT, ENVELOPE, BODY, BODYSTRUCTURE, and
+// BODY[<section>]<<partial>> and BODY.PEEK with every RFC 3501 section:
+// "", HEADER, TEXT, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...), part
+// numbers (1.2) and after them MIME, HEADER, TEXT, HEADER.FIELDS(.NOT).
+// MIME structure comes from store/mime_structure.h; a section that does
+// not exist is an empty string.
 // Thread safety: stateless.
 #pragma once
 
@@ -23,9 +25,10 @@
 namespace spe::instance {
 
 struct FetchItem {
-  enum class Kind { kFlags, kUid, kSize, kInternalDate, kSection };
+  enum class Kind { kFlags, kUid, kSize, kInternalDate, kSection, kEnvelope, kBody, kBodyStructure };
   Kind kind = Kind::kFlags;
-  std::string section;              // "", "HEADER", "TEXT", "HEADER.FIELDS", "HEADER.FIELDS.NOT"
+  std::vector<int> part;            // part numbers before the section text (BODY[1.2.HEADER])
+  std::string section;              // "", "HEADER", "TEXT", "MIME", "HEADER.FIELDS", "HEADER.FIELDS.NOT"
   std::vector<std::string> fields;  // HEADER.FIELDS(.NOT), upper case
   std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;  // offset, length
   std::string label;                // the name echoed in the response
