@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import corpus  # noqa: E402
 from dovecot import Dovecot  # noqa: E402
 from harness import Platform  # noqa: E402
+import mbsync  # noqa: E402
 from procstat import mem_kb  # noqa: E402
 
 PASSWORD = "bench-pw"
@@ -40,39 +41,6 @@ def fill(dovecot, count, folders):
         dovecot.add_message("bench", names[n % len(names)], raw)
         total += len(raw)
     return total
-
-
-def mbsync(dovecot, out):
-    os.makedirs(out, exist_ok=True)
-    config = os.path.join(os.path.dirname(out), "mbsyncrc")
-    with open(config, "w") as f:
-        f.write("""IMAPAccount bench
-Host localhost
-Port {port}
-User bench
-Pass {password}
-SSLType IMAPS
-CertificateFile {cert}
-
-IMAPStore remote
-Account bench
-
-MaildirStore local
-Path {out}/
-Inbox {out}/INBOX
-SubFolders Verbatim
-
-Channel pull
-Far :remote:
-Near :local:
-Patterns *
-Create Near
-Sync Pull
-SyncState *
-""".format(port=dovecot.ports["imaps"], password=PASSWORD, cert=dovecot.file("cert.pem"), out=out))
-    t0 = time.perf_counter()
-    subprocess.run(["mbsync", "-c", config, "-a", "-q"], check=True)
-    return time.perf_counter() - t0
 
 
 def main():
@@ -103,7 +71,8 @@ def main():
         peak = mem_kb(proc, "VmHWM")
         p.ok("StopInstances", instanceFilter="imapbench")
         say("mbsync over IMAPS ...")
-        theirs = mbsync(dovecot, p.path("mbsync-maildir"))
+        theirs = mbsync.pull(dovecot.ports["imaps"], "bench", PASSWORD, dovecot.file("cert.pem"),
+                             p.path("mbsync-maildir"))
         pulled = sum(len(files) for root, _, files in os.walk(p.path("mbsync-maildir"))
                      if os.path.basename(root) in ("cur", "new"))
         if pulled != args.messages:

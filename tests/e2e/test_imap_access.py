@@ -14,6 +14,7 @@ import time
 import unittest
 
 import mailgen
+import mbsync
 from harness import Platform
 
 PASSWORD = "Corr3ct-Horse-Battery"
@@ -221,6 +222,18 @@ class ImapAccessTest(unittest.TestCase):
         parts = [x for x in data if isinstance(x, tuple)]
         self.assertEqual(parts[0][1], body2)
         self.assertTrue(parts[1][1].startswith(b"Content-Type: application/pdf"), parts[1][1])
+
+    def test_05c_mbsync_pulls_the_whole_archive(self):
+        out = self.p.path("mbsync-alice")
+        mbsync.pull(self.p.ports["imaps"], "acme/alice", PASSWORD, self.p.path("cas", "public-tls", "cert.pem"), out)
+        got = mbsync.messages(out)
+
+        def lf(messages):  # mbsync writes LF line ends and adds its X-TUID header
+            return sorted(re.sub(rb"(?m)^X-TUID: .*\n", b"", m.replace(b"\r\n", b"\n")) for m in messages)
+
+        want = {"INBOX" if k == "Inbox" else k: lf(v) for k, v in self.sources["alice"].items()}
+        want["Other Users/bob/Inbox"] = lf(self.sources["bob"]["Inbox"])
+        self.assertEqual({k: lf(v) for k, v in got.items()}, want)
 
     def test_06_read_only(self):
         m = self.login()

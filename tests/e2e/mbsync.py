@@ -1,0 +1,52 @@
+"""mbsync (isync) pulling every folder of an IMAP account into a maildir:
+a real client for the tests and benchmarks."""
+import os
+import subprocess
+import time
+
+
+def pull(port, user, password, cert, out, host="localhost"):
+    """Runs mbsync once over IMAPS; returns the seconds it took."""
+    os.makedirs(out, exist_ok=True)
+    config = out.rstrip("/") + ".mbsyncrc"
+    with open(config, "w") as f:
+        f.write("""IMAPAccount account
+Host {host}
+Port {port}
+User "{user}"
+Pass "{password}"
+SSLType IMAPS
+CertificateFile {cert}
+
+IMAPStore remote
+Account account
+
+MaildirStore local
+Path {out}/
+Inbox {out}/INBOX
+SubFolders Verbatim
+
+Channel pull
+Far :remote:
+Near :local:
+Patterns *
+Create Near
+Sync Pull
+SyncState *
+""".format(host=host, port=port, user=user, password=password, cert=cert, out=out))
+    t0 = time.perf_counter()
+    subprocess.run(["mbsync", "-c", config, "-a", "-q"], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def messages(out):
+    """{folder relative to out: [bytes]} of a maildir tree mbsync wrote."""
+    found = {}
+    for root, _, files in os.walk(out):
+        if os.path.basename(root) not in ("cur", "new"):
+            continue
+        folder = os.path.relpath(os.path.dirname(root), out)
+        for name in files:
+            with open(os.path.join(root, name), "rb") as f:
+                found.setdefault(folder, []).append(f.read())
+    return found
