@@ -8,7 +8,7 @@ namespace spe {
 namespace {
 
 asio::awaitable<void> copy(std::shared_ptr<ByteStream> from, std::shared_ptr<ByteStream> to) {
-  std::array<char, 65536> buf{};
+  std::array<char, 16384> buf{};  // one TLS record; per session and direction
   for (;;) {
     ErrorCodeT ec;
     const std::size_t n = co_await from->readSome(asio::buffer(buf), ec);

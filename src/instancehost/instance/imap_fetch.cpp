@@ -326,10 +326,10 @@ std::string renderFetch(std::uint32_t seq, const ImapMessageRef& message, const 
         out += "UID " + std::to_string(message.uid);
         break;
       case FetchItem::Kind::kSize:
-        out += "RFC822.SIZE " + std::to_string(message.info.size);
+        out += "RFC822.SIZE " + std::to_string(message.size);
         break;
       case FetchItem::Kind::kInternalDate:
-        out += "INTERNALDATE \"" + imapDateTime(message.info.archived_at) + "\"";
+        out += "INTERNALDATE \"" + imapDateTime(message.archived_at) + "\"";
         break;
       case FetchItem::Kind::kSection: {
         const std::string_view whole = raw ? std::string_view(*raw) : std::string_view();

@@ -3,10 +3,14 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
+#include <cstring>
+#include <mutex>
 #include <set>
 
 #include "common/crypto.h"
 #include "common/text.h"
+#include "index/searcher.h"
+#include "instancehost/instance/imap_search.h"
 
 namespace spe::instance {
 namespace {
@@ -14,6 +18,35 @@ namespace {
 constexpr const char* kOtherUsers = "Other Users";
 
 bool sameArchive(const std::string& a, const std::string& b) { return asciiLower(a) == asciiLower(b); }
+
+bool sameMessages(const ImapSnapshot& a, const ImapSnapshot& b) {
+  if (a.uid_validity != b.uid_validity || a.uid_next != b.uid_next || a.messages.size() != b.messages.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.messages.size(); ++i) {
+    const auto& x = a.messages[i];
+    const auto& y = b.messages[i];
+    if (x.uid != y.uid || x.store_id != y.store_id || x.message_id != y.message_id) return false;
+  }
+  return true;
+}
+
+// The snapshots sessions hold, by mailbox: a session that opens a mailbox
+// as another session already sees it shares that one (500 sessions on one
+// big INBOX hold it once).
+std::shared_ptr<const ImapSnapshot> shareSnapshot(ImapSnapshot&& made) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<const ImapSnapshot>> held;
+  std::lock_guard lock(mutex);
+  if (held.size() > 1000) {
+    for (auto it = held.begin(); it != held.end();) it = it->second.expired() ? held.erase(it) : std::next(it);
+  }
+  auto& slot = held[made.path];
+  if (auto existing = slot.lock(); existing && sameMessages(*existing, made)) return existing;
+  auto fresh = std::make_shared<const ImapSnapshot>(std::move(made));
+  slot = fresh;
+  return fresh;
+}
 
 }  // namespace
 
@@ -62,7 +95,12 @@ Result<ImapSnapshot> ImapUidMap::sync(const std::string& path,
       SPE_TRY((*tx)->exec("INSERT INTO IMAP_UIDS (MAILBOX_ID, UID, STORE_ID, MESSAGE_ID) VALUES (?, ?, ?, ?)",
                           {id, uid, store_id, info.id}));
     }
-    out.messages.push_back({static_cast<std::uint32_t>(uid), store_id, std::move(info)});
+    ImapMessageRef ref{static_cast<std::uint32_t>(uid), store_id, info.id, info.size, info.date, info.archived_at,
+                       {}, info.content.container, info.content.offset, info.content.length};
+    if (auto sha = fromHex(info.sha256_hex); sha && sha->size() == ref.sha256.size()) {
+      std::memcpy(ref.sha256.data(), sha->data(), ref.sha256.size());
+    }
+    out.messages.push_back(ref);
   }
   // Messages that left the folder lose their UIDs (they never come back to them).
   for (const auto& [key, uid] : known) {
@@ -139,7 +177,7 @@ Result<std::optional<ImapMailbox>> ImapUserView::find(const std::string& name) {
   return std::optional<ImapMailbox>();
 }
 
-Result<ImapSnapshot> ImapUserView::open(const ImapMailbox& mailbox) {
+Result<std::shared_ptr<const ImapSnapshot>> ImapUserView::open(const ImapMailbox& mailbox) {
   std::vector<std::pair<std::int64_t, store::MessageInfo>> messages;
   if (!mailbox.path.empty()) {
     for (const auto& [id, store] : ctx_.stores.loaded()) {
@@ -149,13 +187,44 @@ Result<ImapSnapshot> ImapUserView::open(const ImapMailbox& mailbox) {
     }
   }
   const std::string key = mailbox.path.empty() ? "\x01" + asciiLower(user_) + "/" + mailbox.name : mailbox.path;
-  return uids_.sync(key, std::move(messages));
+  auto made = uids_.sync(key, std::move(messages));
+  if (!made) return made.error();
+  return shareSnapshot(std::move(*made));
 }
 
 Result<std::string> ImapUserView::read(const ImapMessageRef& message) {
   auto store = ctx_.stores.loadedStore(message.store_id);
   if (!store) return store.error();
-  return (*store)->readContent(message.info.content, message.info.id);
+  const std::string sha(reinterpret_cast<const char*>(message.sha256.data()), message.sha256.size());
+  return (*store)->readContent(store::ContentRef{toHex(sha), message.container, message.offset, message.length},
+                               message.message_id);
+}
+
+std::vector<Result<std::string>> ImapUserView::read(const std::vector<ImapMessageRef>& messages) {
+  std::vector<Result<std::string>> out;
+  out.reserve(messages.size());
+  for (const auto& m : messages) out.push_back(read(m));
+  return out;
+}
+
+Result<std::set<MessageKey>> ImapUserView::searchText(const ImapSnapshot& snapshot, const std::string& field,
+                                                      const std::string& text) {
+  std::set<MessageKey> out;
+  const std::string q = textQuery(field, text);
+  if (q.empty()) {  // no word: matches every message
+    for (const auto& m : snapshot.messages) out.insert({m.store_id, m.message_id});
+    return out;
+  }
+  index::SearchRequest request;
+  request.query = "folder:\"" + snapshot.path + "\" " + q;
+  request.archives = archives_;  // the user's own archive is among them
+  request.limit = std::max<std::size_t>(snapshot.messages.size(), 1);
+  std::vector<index::SearchSource> sources;
+  for (const auto& [id, indexer] : ctx_.stores.indexers()) sources.push_back({id, indexer});
+  auto results = index::search(sources, request);
+  if (!results) return results.error();
+  for (const auto& h : results->hits) out.insert({h.store_id, h.message.id});
+  return out;
 }
 
 }  // namespace spe::instance

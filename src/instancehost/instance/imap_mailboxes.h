@@ -14,8 +14,11 @@
 // the calls block (database, stores): sessions run them on a pool.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,12 +32,23 @@ struct ImapMailbox {
   bool has_children = false;
 };
 
+// What is kept per message of a selected mailbox (96 bytes: where its
+// content is, so FETCH reads it without a database lookup).
 struct ImapMessageRef {
   std::uint32_t uid = 0;
   std::int64_t store_id = 0;
-  store::MessageInfo info;
+  std::int64_t message_id = 0;
+  std::int64_t size = 0;
+  std::int64_t date = 0;         // Date header (UTC epoch seconds)
+  std::int64_t archived_at = 0;  // INTERNALDATE
+  std::array<unsigned char, 32> sha256{};
+  std::int64_t container = 0, offset = 0, length = 0;
 };
 
+using MessageKey = std::pair<std::int64_t, std::int64_t>;  // store id, message id
+
+// A mailbox as a session sees it. Immutable once made: sessions that look
+// at the same mailbox in the same state share one (ImapUserView::open).
 struct ImapSnapshot {
   std::string path;
   std::uint32_t uid_validity = 0;
@@ -64,10 +78,15 @@ class ImapUserView {
   // The mailbox by its IMAP name (INBOX in any case); nullopt when the user
   // has no such mailbox.
   Result<std::optional<ImapMailbox>> find(const std::string& name);
-  Result<ImapSnapshot> open(const ImapMailbox& mailbox);
-  // Raw bytes of a message.
+  Result<std::shared_ptr<const ImapSnapshot>> open(const ImapMailbox& mailbox);
+  // Raw bytes of a message; of several at once (one lookup per store).
   Result<std::string> read(const ImapMessageRef& message);
-  InstanceContext& context() { return ctx_; }
+  std::vector<Result<std::string>> read(const std::vector<ImapMessageRef>& messages);
+  // The messages of the snapshot's folder whose `field` (from, to, cc,
+  // bcc, subject, body, or empty for any) matches `text`, by the search
+  // index (imap_search.h: textQuery).
+  Result<std::set<MessageKey>> searchText(const ImapSnapshot& snapshot, const std::string& field,
+                                          const std::string& text);
   const std::optional<std::vector<std::string>>& archives() const { return archives_; }
 
  private:

@@ -228,17 +228,17 @@ class Evaluator {
       case Key::Op::kText: {
         auto set = textSet(k.field, k.text);
         if (!set) return set.error();
-        return (*set)->count({m.store_id, m.info.id}) > 0;
+        return (*set)->count({m.store_id, m.message_id}) > 0;
       }
       case Key::Op::kHeader: return headerMatches(m, k.field, k.text);
-      case Key::Op::kInternalBefore: return m.info.archived_at < k.number;
-      case Key::Op::kInternalOn: return m.info.archived_at >= k.number && m.info.archived_at < k.number + kDay;
-      case Key::Op::kInternalSince: return m.info.archived_at >= k.number;
-      case Key::Op::kSentBefore: return m.info.date < k.number;
-      case Key::Op::kSentOn: return m.info.date >= k.number && m.info.date < k.number + kDay;
-      case Key::Op::kSentSince: return m.info.date >= k.number;
-      case Key::Op::kLarger: return m.info.size > k.number;
-      case Key::Op::kSmaller: return m.info.size < k.number;
+      case Key::Op::kInternalBefore: return m.archived_at < k.number;
+      case Key::Op::kInternalOn: return m.archived_at >= k.number && m.archived_at < k.number + kDay;
+      case Key::Op::kInternalSince: return m.archived_at >= k.number;
+      case Key::Op::kSentBefore: return m.date < k.number;
+      case Key::Op::kSentOn: return m.date >= k.number && m.date < k.number + kDay;
+      case Key::Op::kSentSince: return m.date >= k.number;
+      case Key::Op::kLarger: return m.size > k.number;
+      case Key::Op::kSmaller: return m.size < k.number;
     }
     return false;
   }

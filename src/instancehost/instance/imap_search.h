@@ -21,8 +21,6 @@
 
 namespace spe::instance {
 
-using MessageKey = std::pair<std::int64_t, std::int64_t>;  // store id, message id
-
 struct ImapSearchBackend {
   // The messages of the snapshot's folder whose `field` (from, to, cc, bcc,
   // subject, body, or empty for any) matches `text`.

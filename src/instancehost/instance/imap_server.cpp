@@ -10,7 +10,6 @@
 #include "common/logging.h"
 #include "common/password.h"
 #include "common/rpc.h"
-#include "index/searcher.h"
 #include "instancehost/instance/imap_fetch.h"
 #include "instancehost/instance/imap_mailboxes.h"
 #include "instancehost/instance/imap_search.h"
@@ -246,34 +245,29 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
   }
 
   // The mailbox named in args[0], opened; nullopt after answering the error.
-  asio::awaitable<std::optional<ImapSnapshot>> openNamed(const ImapCommand& c, std::string& name) {
+  asio::awaitable<std::shared_ptr<const ImapSnapshot>> openNamed(const ImapCommand& c, std::string& name) {
     if (c.args.empty() || c.args[0].isList()) {
       tagged(c.tag, "BAD", c.name + " needs a mailbox name.");
-      co_return std::nullopt;
+      co_return nullptr;
     }
     name = decodeName(c.args[0].text);
     auto view = view_;
-    auto work = [view, name]() -> Result<std::optional<ImapSnapshot>> {
+    auto work = [view, name]() -> Result<std::shared_ptr<const ImapSnapshot>> {
           auto box = view->find(name);
           if (!box) return box.error();
-          if (!*box) return std::optional<ImapSnapshot>();
+          if (!*box) return std::shared_ptr<const ImapSnapshot>();
           if ((*box)->path.empty()) {
             return makeError(ErrorCode::kNotFound, "[CANNOT] '" + name + "' only holds other mailboxes.");
           }
-          auto s = view->open(**box);
-          if (!s) return s.error();
-          return std::optional<ImapSnapshot>(std::move(*s));
+          return view->open(**box);
         };
-    auto snap = co_await blocking<Result<std::optional<ImapSnapshot>>>(std::move(work));
+    auto snap = co_await blocking<Result<std::shared_ptr<const ImapSnapshot>>>(std::move(work));
     if (!snap) {
       refuse(c.tag, snap.error());
-      co_return std::nullopt;
+      co_return nullptr;
     }
-    if (!*snap) {
-      tagged(c.tag, "NO", "[NONEXISTENT] Mailbox doesn't exist: " + name);
-      co_return std::nullopt;
-    }
-    co_return std::move(**snap);
+    if (!*snap) tagged(c.tag, "NO", "[NONEXISTENT] Mailbox doesn't exist: " + name);
+    co_return std::move(*snap);
   }
 
   asio::awaitable<void> status(const ImapCommand& c) {
@@ -313,7 +307,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     out_ += "* 0 RECENT\r\n";
     out_ += "* OK [UIDVALIDITY " + std::to_string(snap->uid_validity) + "] UIDs valid\r\n";
     out_ += "* OK [UIDNEXT " + std::to_string(snap->uid_next) + "] Predicted next UID\r\n";
-    selected_ = std::move(*snap);
+    selected_ = std::move(snap);
     selected_name_ = name;
     tagged(c.tag, "OK", "[READ-ONLY] " + c.name + " completed.");
   }
@@ -323,14 +317,15 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     if (!selected_) co_return;
     auto view = view_;
     const std::string name = selected_name_;
-    auto work = [view, name]() -> Result<ImapSnapshot> {
+    auto work = [view, name]() -> Result<std::shared_ptr<const ImapSnapshot>> {
       auto box = view->find(name);
       if (!box) return box.error();
       if (!*box) return makeError(ErrorCode::kNotFound, "gone");
       return view->open(**box);
     };
-    auto snap = co_await blocking<Result<ImapSnapshot>>(std::move(work));
-    if (!snap) co_return;  // reported on the next command that needs it
+    auto got = co_await blocking<Result<std::shared_ptr<const ImapSnapshot>>>(std::move(work));
+    if (!got) co_return;  // reported on the next command that needs it
+    const auto& snap = *got;
     std::vector<std::uint32_t> now;
     for (const auto& m : snap->messages) now.push_back(m.uid);
     for (std::size_t i = selected_->messages.size(); i-- > 0;) {
@@ -342,7 +337,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
         (!now.empty() && now.back() != selected_->messages.back().uid)) {
       out_ += "* " + std::to_string(snap->messages.size()) + " EXISTS\r\n";
     }
-    selected_ = std::move(*snap);
+    selected_ = snap;
   }
 
   // Positions in the selected mailbox of a sequence or UID set.
@@ -383,7 +378,8 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       co_return;
     }
     const bool content = needsContent(*items);
-    const ImapSnapshot snapshot = *selected_;  // a resync cannot run meanwhile; kept for safety
+    const auto shared = selected_;  // the snapshot this FETCH answers from
+    const ImapSnapshot& snapshot = *shared;
     auto view = view_;
     for (std::size_t start = 0; start < pos->size(); start += kFetchBatch) {
       const std::size_t end = std::min(pos->size(), start + kFetchBatch);
@@ -391,11 +387,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       if (content) {
         std::vector<ImapMessageRef> refs;
         for (std::size_t k = start; k < end; ++k) refs.push_back(snapshot.messages[(*pos)[k]]);
-        auto work = [view, refs] {
-          std::vector<Result<std::string>> out;
-          for (const auto& r : refs) out.push_back(view->read(r));
-          return out;
-        };
+        auto work = [view, refs] { return view->read(refs); };
         raws = co_await blocking<std::vector<Result<std::string>>>(std::move(work));
       }
       for (std::size_t k = start; k < end; ++k) {
@@ -404,7 +396,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
         if (content) {
           const auto& r = raws[k - start];
           if (!r) {
-            logger("imap")->error("cannot read message {} of store {}: {}", snapshot.messages[i].info.id,
+            logger("imap")->error("cannot read message {} of store {}: {}", snapshot.messages[i].message_id,
                                   snapshot.messages[i].store_id, r.error().message);
             tagged(c.tag, "NO", "[SERVERBUG] A message could not be read from the archive.");
             co_return;
@@ -424,29 +416,14 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       co_return;
     }
     auto view = view_;
-    const ImapSnapshot snapshot = *selected_;
-    auto work = [view, snapshot, args] {
+    const auto shared = selected_;
+    auto work = [view, shared, args] {
       ImapSearchBackend backend;
       backend.read = [view](const ImapMessageRef& m) { return view->read(m); };
-      backend.text = [view, &snapshot](const std::string& field, const std::string& text) -> Result<std::set<MessageKey>> {
-        std::set<MessageKey> out;
-        const std::string q = textQuery(field, text);
-        if (q.empty()) {
-          for (const auto& m : snapshot.messages) out.insert({m.store_id, m.info.id});
-          return out;
-        }
-        index::SearchRequest request;
-        request.query = "folder:\"" + snapshot.path + "\" " + q;
-        request.archives = view->archives();  // the user's own archive is among them
-        request.limit = std::max<std::size_t>(snapshot.messages.size(), 1);
-        std::vector<index::SearchSource> sources;
-        for (const auto& [id, indexer] : view->context().stores.indexers()) sources.push_back({id, indexer});
-        auto results = index::search(sources, request);
-        if (!results) return results.error();
-        for (const auto& h : results->hits) out.insert({h.store_id, h.message.id});
-        return out;
+      backend.text = [view, shared](const std::string& field, const std::string& text) {
+        return view->searchText(*shared, field, text);
       };
-      return imapSearch(args, snapshot, backend);
+      return imapSearch(args, *shared, backend);
     };
     auto found = co_await blocking<Result<std::vector<std::size_t>>>(std::move(work));
     if (!found) {
@@ -454,7 +431,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       co_return;
     }
     std::string line = "* SEARCH";
-    for (std::size_t i : *found) line += " " + std::to_string(uid ? snapshot.messages[i].uid : i + 1);
+    for (std::size_t i : *found) line += " " + std::to_string(uid ? shared->messages[i].uid : i + 1);
     out_ += line + "\r\n";
     tagged(c.tag, "OK", std::string(uid ? "UID " : "") + "SEARCH completed.");
   }
@@ -467,7 +444,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
   std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
   bool done_ = false;
   std::string out_;
-  std::optional<ImapSnapshot> selected_;
+  std::shared_ptr<const ImapSnapshot> selected_;  // shared with the pool work that reads it
   std::string selected_name_;
   std::string idle_tag_;
 };

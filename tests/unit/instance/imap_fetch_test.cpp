@@ -49,8 +49,8 @@ std::string fetch(const std::string& items, const std::string& raw = kMessage) {
   if (!parsed) return {};
   ImapMessageRef ref;
   ref.uid = 7;
-  ref.info.size = static_cast<std::int64_t>(raw.size());
-  ref.info.archived_at = 1707210000;
+  ref.size = static_cast<std::int64_t>(raw.size());
+  ref.archived_at = 1707210000;
   return renderFetch(1, ref, &raw, *parsed);
 }
 

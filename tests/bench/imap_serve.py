@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Serving an archive over IMAP, against Dovecot: N messages (default
+20,000, derived SpamAssassin corpus) are put in a Dovecot maildir and
+archived into an instance (an IMAP profile from that Dovecot). One client
+then fetches every message (UID FETCH 1:* BODY.PEEK[]) over IMAPS from
+Dovecot and from the CAS (CAS -> Instance Host -> instance, decrypting and
+decompressing each message), same run, same client: messages per second of
+both and ratio_vs_dovecot (goal >= 1.0). Then 500 (--sessions) concurrent
+logged-in idle sessions through the CAS: resident memory of the CAS and of
+the instance before and after. Progress goes to stderr, JSON to stdout.
+
+    ./spe bench imap-serve [--messages N] [--sessions N]
+"""
+import argparse
+import json
+import os
+import socket
+import ssl
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+sys.path.insert(0, os.path.join(HERE, "..", "tools"))
+from dovecot import Dovecot  # noqa: E402
+from harness import Platform  # noqa: E402
+from imap_archive import fill  # noqa: E402
+from procstat import mem_kb  # noqa: E402
+
+PASSWORD = "bench-pw"
+IID = "servebench"
+
+
+def say(*a):
+    print("imap-serve:", *a, file=sys.stderr, flush=True)
+
+
+def tls():
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
+
+
+class Client:
+    """A minimal IMAP client that reads literals without parsing them."""
+
+    def __init__(self, port):
+        self.sock = tls().wrap_socket(socket.create_connection(("127.0.0.1", port)))
+        self.f = self.sock.makefile("rb", buffering=1 << 20)
+        self.f.readline()  # greeting
+        self.n = 0
+
+    def command(self, text):
+        """Sends a command; returns (messages, literal bytes) read before its tagged answer."""
+        self.n += 1
+        tag = b"t%d" % self.n
+        self.sock.sendall(tag + b" " + text.encode() + b"\r\n")
+        messages = size = 0
+        while True:
+            line = self.f.readline()
+            if not line:
+                raise SystemExit("connection closed during: " + text)
+            if line.startswith(tag + b" "):
+                if not line.startswith(tag + b" OK"):
+                    raise SystemExit("%s: %s" % (text, line.decode(errors="replace")))
+                return messages, size
+            while line.endswith(b"}\r\n"):
+                n = int(line[line.rindex(b"{") + 1:-3])
+                data = self.f.read(n)
+                messages += 1
+                size += len(data)
+                line = self.f.readline()
+
+    def close(self):
+        try:
+            self.sock.sendall(b"z LOGOUT\r\n")
+        finally:
+            self.sock.close()
+
+
+def fetch_all(port, user):
+    c = Client(port)
+    c.command('LOGIN "%s" "%s"' % (user, PASSWORD))
+    c.command("EXAMINE INBOX")
+    t0 = time.perf_counter()
+    messages, size = c.command("UID FETCH 1:* (BODY.PEEK[])")
+    seconds = time.perf_counter() - t0
+    c.close()
+    return messages, size, seconds
+
+
+def idle_sessions(port, user, count):
+    clients, lock, errors = [], threading.Lock(), []
+
+    def worker(n):
+        try:
+            for _ in range(n):
+                c = Client(port)
+                c.command('LOGIN "%s" "%s"' % (user, PASSWORD))
+                c.command("EXAMINE INBOX")
+                with lock:
+                    clients.append(c)
+        except Exception as e:  # reported below
+            errors.append(repr(e))
+
+    threads = [threading.Thread(target=worker, args=(count // 8 + (1 if i < count % 8 else 0),)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise SystemExit("idle sessions: " + errors[0])
+    return clients
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="./spe bench imap-serve")
+    ap.add_argument("--messages", type=int, default=20000)
+    ap.add_argument("--sessions", type=int, default=500)
+    args = ap.parse_args()
+    p = Platform()
+    dovecot = Dovecot(p.path("dovecot"))
+    try:
+        dovecot.add_user("bench", PASSWORD)
+        say("filling the Dovecot maildir with %d messages ..." % args.messages)
+        raw = fill(dovecot, args.messages, 1)
+        dovecot.start()
+        p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
+        p.ok("StartInstances", instanceFilter=IID)
+        p.ok("CreateUser", instanceID=IID, userName="bench", privileges="none", password=PASSWORD,
+             loginPrivileges="imap")
+        say("archiving them into the instance ...")
+        r = p.ok("RunTemporaryProfile", instanceID=IID, raw=True, properties={
+            "name": "bench", "connector": "imap", "details": {
+                "host": "localhost", "port": str(dovecot.ports["imaps"]), "protocol": "IMAP-SSL",
+                "userName": "bench", "password": PASSWORD, "ignoreSSLPolicyErrors": "1",
+                "targetUserFolder": "bench"}})
+        if r["itemsArchived"] != args.messages:
+            raise SystemExit("archived %d of %d" % (r["itemsArchived"], args.messages))
+        user = IID + "/bench"
+        deadline = time.time() + 30
+        while True:  # the CAS learns the instance from its next heartbeat
+            try:
+                Client(p.ports["imaps"]).command('LOGIN "%s" "%s"' % (user, PASSWORD))
+                break
+            except SystemExit:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        say("first look at the mailbox (UIDs are given once) ...")
+        fetch_all(p.ports["imaps"], user)  # not timed: UID assignment and caches
+        fetch_all(dovecot.ports["imaps"], "bench")
+        say("FETCH BODY[] of every message: Dovecot, then the CAS ...")
+        d_msgs, d_bytes, d_sec = fetch_all(dovecot.ports["imaps"], "bench")
+        o_msgs, o_bytes, o_sec = fetch_all(p.ports["imaps"], user)
+        if o_msgs != args.messages or d_msgs != args.messages or o_bytes != d_bytes:
+            raise SystemExit("fetched %d/%d messages, %d/%d bytes" % (o_msgs, d_msgs, o_bytes, d_bytes))
+        procs = {i["instanceID"]: i for i in p.ok("GetInstances", instanceFilter=IID)}
+        instance_pid = procs[IID]["processID"]
+        cas_pid = p.procs["cas"].pid
+        before = {"cas": mem_kb(cas_pid, "VmRSS"), "instance": mem_kb(instance_pid, "VmRSS")}
+        say("%d idle sessions through the CAS ..." % args.sessions)
+        clients = idle_sessions(p.ports["imaps"], user, args.sessions)
+        time.sleep(2)
+        after = {"cas": mem_kb(cas_pid, "VmRSS"), "instance": mem_kb(instance_pid, "VmRSS")}
+        for c in clients:
+            c.sock.close()
+        out = {
+            "benchmark": "imap-serve",
+            "messages": args.messages,
+            "raw_mb": round(raw / 1e6, 1),
+            "ours_seconds": round(o_sec, 2),
+            "ours_messages_per_second": round(o_msgs / o_sec, 1),
+            "dovecot_seconds": round(d_sec, 2),
+            "dovecot_messages_per_second": round(d_msgs / d_sec, 1),
+            "ratio_vs_dovecot": round((o_msgs / o_sec) / (d_msgs / d_sec), 2),
+            "idle_sessions": len(clients),
+            "cas_rss_mb_before": round(before["cas"] / 1024, 1),
+            "cas_rss_mb_with_sessions": round(after["cas"] / 1024, 1),
+            "instance_rss_mb_before": round(before["instance"] / 1024, 1),
+            "instance_rss_mb_with_sessions": round(after["instance"] / 1024, 1),
+            "kb_per_session_cas": round((after["cas"] - before["cas"]) / max(len(clients), 1), 1),
+            "kb_per_session_instance": round((after["instance"] - before["instance"]) / max(len(clients), 1), 1),
+        }
+        print(json.dumps(out))
+    finally:
+        dovecot.stop()
+        p.stop()
+
+
+if __name__ == "__main__":
+    main()
