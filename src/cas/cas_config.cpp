@@ -1,5 +1,7 @@
 #include "cas/cas_config.h"
 
+#include <filesystem>
+
 namespace spe::cas {
 
 Result<CasConfig> loadCasConfig(const std::string& path) {
@@ -12,6 +14,8 @@ Result<CasConfig> loadCasConfig(const std::string& path) {
     r.str("publicListenAddress", c.public_address);
     r.integer("imapPort", c.imap_port, false, -1, 65535);
     r.integer("imapsPort", c.imaps_port, false, -1, 65535);
+    r.integer("httpsPort", c.https_port, false, -1, 65535);
+    r.str("webDirectory", c.web_directory);
     r.str("certificateFile", c.certificate_file);
     r.str("keyFile", c.key_file);
     if (c.certificate_file.empty() != c.key_file.empty()) {
@@ -20,6 +24,11 @@ Result<CasConfig> loadCasConfig(const std::string& path) {
   });
   if (!role) return role.error();
   c.role = *role;
+  if (c.web_directory.empty()) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    c.web_directory = ((ec ? std::filesystem::path(".") : self.parent_path()) / ".." / "share" / "web").lexically_normal();
+  }
   return c;
 }
 

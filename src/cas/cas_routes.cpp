@@ -34,7 +34,7 @@ void CasRoutes::apply(const Json& answer) {
       }
       ctx = *made;
     }
-    hosts[h.value("serverName", "")] = Host{static_cast<std::uint16_t>(h.value("port", 0)), ctx};
+    hosts[h.value("serverName", "")] = Host{static_cast<std::uint16_t>(h.value("port", 0)), thumbprint, ctx};
   }
   instances_ = std::move(instances);
   hosts_ = std::move(hosts);
@@ -53,7 +53,7 @@ std::optional<InstanceRoute> CasRoutes::find(const std::string& instance) const 
   if (it == instances_.end()) return std::nullopt;
   auto h = hosts_.find(it->second.second);
   if (h == hosts_.end()) return std::nullopt;
-  return InstanceRoute{it->second.first, h->first, h->second.port, h->second.context};
+  return InstanceRoute{it->second.first, h->first, h->second.port, h->second.thumbprint, h->second.context};
 }
 
 }  // namespace spe::cas

@@ -19,6 +19,7 @@ struct InstanceRoute {
   std::string instance_id;
   std::string host;
   std::uint16_t port = 0;
+  std::string thumbprint;
   SslContextPtr context;  // pinned to the host's thumbprint
 };
 
@@ -34,6 +35,7 @@ class CasRoutes {
  private:
   struct Host {
     std::uint16_t port = 0;
+    std::string thumbprint;
     SslContextPtr context;
   };
   const TlsIdentity& identity_;

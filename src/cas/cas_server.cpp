@@ -1,25 +1,84 @@
 #include "cas/cas_server.h"
 
+#include <filesystem>
+#include <fstream>
+
+#include "cas/web_assets.h"
+#include "common/branding.h"
+#include "common/crypto.h"
 #include "common/logging.h"
 
 namespace spe::cas {
+namespace fs = std::filesystem;
 
 CasServer::CasServer(CasConfig config)
     : config_(config),
-      agent_(config.role,
-             [](const RpcRequest& r) -> Result<Json> {
-               return makeError(ErrorCode::kNotSupported, "The Client Access Server has no method '" + r.method + "'.");
-             },
+      agent_(config.role, [this](const RpcRequest& r) { return handle(r); },
              [this] { return Json{{"routesVersion", routes_ ? routes_->version() : std::string()}}; }) {
   routes_ = std::make_unique<CasRoutes>(agent_.identity());
   agent_.setHeartbeatReplyHandler([this](const Json& reply) { routes_->apply(reply); });
   agent_.setStartHook([this] { return startPublic(); });
   agent_.setShutdownHook([this] {
     if (imap_) imap_->stop();
+    if (web_) web_->stop();
   });
 }
 
-CasServer::~CasServer() = default;
+CasServer::~CasServer() { pool_.join(); }
+
+Result<Json> CasServer::handle(const RpcRequest& r) {
+  if (r.method == "branding.apply") {
+    SPE_TRY(applyBranding(r.params.value("files", Json::object())));
+    return Json::object();
+  }
+  return makeError(ErrorCode::kNotSupported, "The Client Access Server has no method '" + r.method + "'.");
+}
+
+Status CasServer::loadWebFiles() {
+  auto branding = readBranding(config_.role.data_directory + "/Branding");
+  if (!branding) {
+    logger("main")->error("{} (using the built-in look)", branding.error().message);
+    branding = Branding{Json::object(), Json::object(), {}};
+  }
+  auto files = composeWebFiles(config_.web_directory, *branding);
+  if (!files) return files.error();
+  if (web_) web_->setAssets(std::move(files->assets), std::move(files->root_page));
+  return okStatus();
+}
+
+Status CasServer::applyBranding(const Json& files) {
+  if (!files.is_object()) return makeError(ErrorCode::kInvalidArgument, "Branding: 'files' must be an object.");
+  std::map<std::string, std::string> bytes;
+  for (const auto& [name, b64] : files.items()) {
+    auto decoded = b64.is_string() ? base64Decode(b64.get<std::string>()) : std::nullopt;
+    if (!decoded) return makeError(ErrorCode::kInvalidArgument, "Branding: '" + name + "' is not base64.");
+    bytes[name] = std::move(*decoded);
+  }
+  auto branding = checkBranding(bytes);
+  if (!branding) return branding.error();
+  auto composed = composeWebFiles(config_.web_directory, *branding);
+  if (!composed) return composed.error();
+  // Written beside the active folder, then swapped in.
+  const fs::path dir = fs::path(config_.role.data_directory) / "Branding";
+  const fs::path fresh = dir.string() + ".new", old = dir.string() + ".old";
+  std::error_code ec;
+  fs::remove_all(fresh, ec);
+  fs::create_directories(fresh, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Branding: cannot create '" + fresh.string() + "': " + ec.message());
+  for (const auto& [name, data] : branding->files) {
+    std::ofstream out(fresh / name, std::ios::binary);
+    out << data;
+    if (!out) return makeError(ErrorCode::kIo, "Branding: cannot write '" + (fresh / name).string() + "'.");
+  }
+  fs::remove_all(old, ec);
+  if (fs::exists(dir)) fs::rename(dir, old, ec);
+  fs::rename(fresh, dir, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Branding: cannot replace '" + dir.string() + "': " + ec.message());
+  fs::remove_all(old, ec);
+  if (web_) web_->setAssets(std::move(composed->assets), std::move(composed->root_page));
+  logger("main")->info("branding applied ({} files)", branding->files.size());
+  return okStatus();
+}
 
 Status CasServer::startPublic() {
   auto identity = config_.certificate_file.empty()
@@ -35,6 +94,14 @@ Status CasServer::startPublic() {
     if (!bound) return bound.error();
     logger("main")->info("{} for end users on {}:{}", implicit ? "IMAPS" : "IMAP (STARTTLS)", config_.public_address,
                          *bound);
+  }
+  if (config_.https_port >= 0) {
+    web_ = std::make_unique<WebServer>(agent_.io(), pool_, *routes_, delays_, *ctx);
+    SPE_TRY(loadWebFiles());
+    auto bound = web_->listen(config_.public_address, static_cast<std::uint16_t>(config_.https_port));
+    if (!bound) return bound.error();
+    logger("main")->info("Web Access on https://{}:{}/ (files from {})", config_.public_address, *bound,
+                         config_.web_directory);
   }
   return okStatus();
 }

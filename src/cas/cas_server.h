@@ -9,6 +9,7 @@
 #include "cas/cas_config.h"
 #include "cas/cas_routes.h"
 #include "cas/imap_proxy.h"
+#include "cas/web_server.h"
 #include "common/role_agent.h"
 
 namespace spe::cas {
@@ -21,11 +22,19 @@ class CasServer {
 
  private:
   Status startPublic();
+  Result<Json> handle(const RpcRequest& request);
+  // Checks branding files from the Management Server, keeps them in
+  // <data>/Branding and serves them; on error the previous branding stays.
+  Status applyBranding(const Json& files);
+  Status loadWebFiles();
 
   CasConfig config_;
   RoleAgent agent_;
+  asio::thread_pool pool_{4};
+  LoginDelays delays_;
   std::unique_ptr<CasRoutes> routes_;
   std::unique_ptr<ImapProxy> imap_;
+  std::unique_ptr<WebServer> web_;
 };
 
 }  // namespace spe::cas

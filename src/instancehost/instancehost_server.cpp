@@ -65,6 +65,7 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
     asio::co_spawn(ex, forwardStream(std::move(stream), std::move(socket), std::move(request.params), std::move(id)),
                    asio::detached);
   });
+  agent_.setPeerMethods({"web.request"});
   agent_.setHeartbeatReplyHandler([this](const Json& reply) {
     if (reply.is_object() && reply.contains("casThumbprints") && reply["casThumbprints"].is_array()) {
       std::set<std::string> cas;
@@ -136,6 +137,15 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
     return Json();
   }
   if (m == "instances.status") return supervisor_->status();
+  if (m == "web.request") {
+    // A Web Access request from a CAS, for the instance's web back end.
+    auto answer = supervisor_->call(p.value("instanceID", ""), "web", p.value("request", Json::object()),
+                                    std::chrono::seconds(120));
+    if (!answer && answer.error().code == ErrorCode::kNotFound) {
+      return makeError(ErrorCode::kNotFound, "There is no such instance.");
+    }
+    return answer;
+  }
   const bool safe = p.value("safeMode", false);
   if (m == "instances.start") {
     return forEachInstance(p, [this, safe](const std::string& id) { return supervisor_->start(id, safe); });

@@ -67,7 +67,7 @@ class Platform:
         self.dir = tempfile.mkdtemp(prefix="spe-e2e-")
         self.procs = {}
         self.ports = {"api": free_port(), "role": free_port(), "host": free_port(), "cas": free_port(),
-                      "imap": free_port(), "imaps": free_port()}
+                      "imap": free_port(), "imaps": free_port(), "https": free_port()}
         self.conf = {}
         self._write("management", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("management"),
@@ -84,7 +84,8 @@ class Platform:
         self._write("cas", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("cas"), "listenAddress": "127.0.0.1",
             "port": self.ports["cas"], "managementServer": mgmt, "heartbeatSeconds": 1,
-            "publicListenAddress": "127.0.0.1", "imapPort": self.ports["imap"], "imapsPort": self.ports["imaps"]})
+            "publicListenAddress": "127.0.0.1", "imapPort": self.ports["imap"], "imapsPort": self.ports["imaps"],
+            "httpsPort": self.ports["https"]})
         self.host_thumbprint = self._thumbprint("spe-instancehost", "instancehost")
         self.cas_thumbprint = self._thumbprint("spe-cas", "cas")
         if with_roles:

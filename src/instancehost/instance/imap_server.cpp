@@ -8,8 +8,8 @@
 #include "common/imap_command.h"
 #include "common/imap_utf7.h"
 #include "common/logging.h"
-#include "common/password.h"
 #include "common/rpc.h"
+#include "instancehost/instance/end_user_login.h"
 #include "instancehost/instance/imap_fetch.h"
 #include "instancehost/instance/imap_mailboxes.h"
 #include "instancehost/instance/imap_search.h"
@@ -465,24 +465,6 @@ asio::awaitable<void> startSession(std::shared_ptr<ByteStream> stream, Json answ
 
 }  // namespace
 
-Result<std::string> ImapServer::authenticate(const std::string& user_name, const std::string& password) {
-  const Error refused = makeError(ErrorCode::kUnauthenticated, "[AUTHENTICATIONFAILED] Authentication failed.");
-  if (user_name == kArchiveAdmin) return refused;  // administers the instance, never reads mail
-  auto user = ctx_.users.find(user_name);
-  if (!user) return user.error();
-  if (!*user || (*user)->password_hash.empty() || !verifyPassword(password, (*user)->password_hash)) return refused;
-  const auto& login = (*user)->login_privileges;
-  if (std::find(login.begin(), login.end(), "imap") == login.end()) {
-    return makeError(ErrorCode::kPermissionDenied,
-                     "[AUTHORIZATIONFAILED] The user '" + (*user)->name + "' may not log in with IMAP.");
-  }
-  const auto& privileges = (*user)->privileges;
-  if (options_.safe_mode && std::find(privileges.begin(), privileges.end(), "admin") == privileges.end()) {
-    return makeError(ErrorCode::kUnavailable, "[UNAVAILABLE] The archive is in maintenance; only administrators can log in.");
-  }
-  return (*user)->name;
-}
-
 void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, Json id) {
   const std::string user = params.value("userName", "");
   const std::string password = params.value("password", "");
@@ -491,7 +473,7 @@ void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, 
   asio::post(pool_, [this, stream, user, password, client, id]() mutable {
     Json answer{{"id", id}};
     std::shared_ptr<ImapSession> session;
-    auto name = authenticate(user, password);
+    auto name = checkEndUserLogin(ctx_, user, password, "imap", options_.safe_mode);
     Result<std::optional<std::vector<std::string>>> archives = name ? readableArchives(ctx_, *name) : name.error();
     if (!archives) {
       logger("imap")->info("IMAP login of '{}' from {} refused: {}", user, client, archives.error().message);

@@ -38,9 +38,6 @@ class ImapServer {
   void accept(std::shared_ptr<ByteStream> stream, const Json& params, Json id);
 
  private:
-  // The user's name as stored, or why the login is refused.
-  Result<std::string> authenticate(const std::string& user, const std::string& password);
-
   InstanceContext& ctx_;
   asio::thread_pool& pool_;
   ImapServerOptions options_;

@@ -73,6 +73,7 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   ImapServerOptions imap;
   imap.safe_mode = options.safe_mode;
   s->imap_ = std::make_unique<ImapServer>(*s->context_, s->pool_, imap);
+  s->web_ = std::make_unique<WebApi>(*s->context_, options.safe_mode);
   return s;
 }
 
@@ -205,6 +206,7 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
   if (r.method == "statistics") return statistics();
   if (r.method == "api") return callApi(r);
   if (r.method == "search") return searchArchives(*context_, p);
+  if (r.method == "web") return web_->handle(p);
   if (r.method == "indexStatus") return Json{{"storesNeedingRebuild", stores_->storesNeedingIndexRebuild()}};
   if (r.method == "cancel") {
     std::lock_guard lock(operations_mutex_);

@@ -17,6 +17,7 @@
 #include "common/rpc.h"
 #include "instancehost/instance/imap_server.h"
 #include "instancehost/instance/instance_api.h"
+#include "instancehost/instance/web_api.h"
 #include "instancehost/instance/profile_scheduler.h"
 #include "instancehost/instance/master_db.h"
 #include "instancehost/instance/write_gate.h"
@@ -66,6 +67,7 @@ class InstanceServer {
   std::unique_ptr<InstanceContext> context_;
   std::unique_ptr<InstanceApi> api_;
   std::unique_ptr<ImapServer> imap_;
+  std::unique_ptr<WebApi> web_;
   std::mutex operations_mutex_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> operations_;  // running calls by operation id
   std::string process_unique_id_;

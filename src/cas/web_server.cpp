@@ -1,0 +1,296 @@
+#include "cas/web_server.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "common/crypto.h"
+#include "common/form.h"
+#include "common/logging.h"
+#include "common/rpc.h"
+
+namespace spe::cas {
+namespace http = beast::http;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+namespace {
+
+constexpr std::size_t kMaxBody = 64 * 1024;
+constexpr const char* kPolicy =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+void secure(Response& res) {
+  res.set("Content-Security-Policy", kPolicy);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("X-Frame-Options", "DENY");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set(http::field::strict_transport_security, "max-age=31536000");
+  res.set(http::field::server, "SPE");
+}
+
+Response reply(const Request& req, http::status status, std::string content_type, std::string body) {
+  Response res{status, req.version()};
+  res.set(http::field::content_type, content_type);
+  res.keep_alive(req.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  secure(res);
+  return res;
+}
+
+Response notFound(const Request& req) {
+  return reply(req, http::status::not_found, "text/html; charset=utf-8",
+               "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Not found</title>"
+               "<link rel=\"stylesheet\" href=\"/-/app.css\"></head><body><main class=\"center\"><div class=\"card\">"
+               "<h1>Not found</h1><p>There is nothing at this address. Check the link you were given.</p>"
+               "</div></main></body></html>");
+}
+
+Response jsonReply(const Request& req, int status, const Json& body) {
+  return reply(req, static_cast<http::status>(status), "application/json; charset=utf-8", body.dump());
+}
+
+// The value of cookie `name` in a Cookie header.
+std::string cookie(const Request& req, const std::string& name) {
+  auto it = req.find(http::field::cookie);
+  if (it == req.end()) return {};
+  const std::string all(it->value());
+  std::size_t pos = 0;
+  while (pos < all.size()) {
+    auto end = all.find(';', pos);
+    if (end == std::string::npos) end = all.size();
+    std::string item = all.substr(pos, end - pos);
+    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
+    if (item.rfind(name + "=", 0) == 0) return item.substr(name.size() + 1);
+    pos = end + 1;
+  }
+  return {};
+}
+
+// A file name safe for Content-Disposition: no control characters, quotes
+// or backslashes (header injection), non-ASCII kept in filename*.
+std::string disposition(const std::string& name) {
+  std::string ascii, encoded;
+  static const char* hex = "0123456789ABCDEF";
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) continue;
+    ascii += (c >= 0x80 || c == '"' || c == '\\' || c == '/') ? '_' : static_cast<char>(c);
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      encoded += static_cast<char>(c);
+    } else {
+      encoded += '%';
+      encoded += hex[c >> 4];
+      encoded += hex[c & 15];
+    }
+  }
+  if (ascii.empty()) ascii = "download";
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+}
+
+}  // namespace
+
+struct WebServer::Impl {
+  asio::io_context& io;
+  asio::thread_pool& pool;
+  CasRoutes& routes;
+  LoginDelays& delays;
+  SslContextPtr tls;
+  tcp::acceptor acceptor;
+  std::mutex mutex;
+  std::shared_ptr<const std::map<std::string, WebAsset>> assets = std::make_shared<std::map<std::string, WebAsset>>();
+  std::shared_ptr<const std::string> root = std::make_shared<std::string>();
+
+  Impl(asio::io_context& i, asio::thread_pool& p, CasRoutes& r, LoginDelays& d, SslContextPtr t)
+      : io(i), pool(p), routes(r), delays(d), tls(std::move(t)), acceptor(i) {}
+
+  asio::awaitable<void> acceptLoop() {
+    for (;;) {
+      ErrorCodeT ec;
+      tcp::socket socket(asio::make_strand(io));
+      co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+      if (ec) continue;
+      socket.set_option(tcp::no_delay(true), ec);
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, session(std::move(socket)), asio::detached);
+    }
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    ErrorCodeT ec;
+    const auto peer = socket.remote_endpoint(ec);
+    const std::string address = ec ? std::string("?") : peer.address().to_string();
+    TlsStream stream(std::move(socket), *tls);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(15));
+    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(kMaxBody);
+      parser.header_limit(16 * 1024);
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::body_limit || ec == http::error::header_limit) {
+        Request bare;
+        bare.version(11);
+        bare.keep_alive(false);
+        Response res = jsonReply(bare, 413, Json{{"error", "The request is too large."}});
+        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        break;
+      }
+      if (ec) break;
+      Request req = parser.release();
+      beast::get_lowest_layer(stream).expires_never();
+      Response res = co_await handle(req, address);
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
+      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || !res.keep_alive()) break;
+    }
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::awaitable<Response> handle(const Request& req, const std::string& address) {
+    std::string target(req.target());
+    const auto question = target.find('?');
+    const std::string path = target.substr(0, question);
+    const std::string query = question == std::string::npos ? std::string() : target.substr(question + 1);
+    std::shared_ptr<const std::map<std::string, WebAsset>> files;
+    std::shared_ptr<const std::string> root_page;
+    {
+      std::lock_guard lock(mutex);
+      files = assets;
+      root_page = root;
+    }
+    const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+    if (path == "/" && get) co_return reply(req, http::status::ok, "text/html; charset=utf-8", *root_page);
+    if (path.rfind("/-/", 0) == 0 && get) {
+      auto it = files->find(path.substr(3));
+      if (it == files->end()) co_return notFound(req);
+      Response res = reply(req, http::status::ok, it->second.content_type, it->second.body);
+      res.set(http::field::cache_control, "no-cache");
+      co_return res;
+    }
+    // /<instance>[/...]
+    const auto slash = path.find('/', 1);
+    const std::string instance = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+    const std::string rest = slash == std::string::npos ? std::string() : path.substr(slash);
+    auto route = instance.empty() ? std::nullopt : routes.find(instance);
+    if (!route) co_return notFound(req);
+    if (rest.empty() && get) {
+      Response res = reply(req, http::status::moved_permanently, "text/plain", "");
+      res.set(http::field::location, "/" + instance + "/");
+      co_return res;
+    }
+    if (rest == "/" && get) {
+      auto it = files->find("app.html");
+      if (it == files->end()) co_return notFound(req);
+      Response res = reply(req, http::status::ok, "text/html; charset=utf-8", it->second.body);
+      res.set(http::field::cache_control, "no-store");
+      co_return res;
+    }
+    if (rest.rfind("/api/", 0) != 0) co_return notFound(req);
+    const std::string op = rest.substr(5);
+    Json body = Json::object();
+    std::string csrf;
+    if (req.method() == http::verb::post) {
+      auto parsed = parseJson(req.body().empty() ? std::string("{}") : req.body(), "request");
+      if (!parsed || !parsed->is_object()) co_return jsonReply(req, 400, Json{{"error", "The request is not JSON."}});
+      body = std::move(*parsed);
+      auto h = req.find("X-CSRF-Token");
+      if (h != req.end()) csrf = std::string(h->value());
+    } else if (get && (op == "download" || op == "attachment")) {
+      auto form = parseForm(query);
+      if (!form) co_return jsonReply(req, 400, Json{{"error", "The address is not valid."}});
+      for (const auto& [k, v] : *form) {
+        if (k == "csrf") {
+          csrf = v;
+        } else {
+          char* end = nullptr;
+          const long long n = std::strtoll(v.c_str(), &end, 10);
+          if (v.empty() || *end) co_return jsonReply(req, 400, Json{{"error", "'" + k + "' must be a number."}});
+          body[k] = n;
+        }
+      }
+    } else {
+      co_return notFound(req);
+    }
+    const Json request{{"op", op}, {"body", body}, {"session", cookie(req, "spe_session")}, {"csrf", csrf},
+                       {"clientAddress", address}};
+    const Json params{{"instanceID", route->instance_id}, {"request", request}};
+    auto ctx = route->context;
+    const std::string host = route->host;
+    const std::uint16_t port = route->port;
+    const std::string pool_key = route->thumbprint;  // pooled connections per pinned host
+    auto call = [ctx, host, port, pool_key, params]() -> Result<Json> {
+      RpcClient client(ctx, host, port, pool_key);
+      return client.call("web.request", params, std::chrono::seconds(120));
+    };
+    auto answer = co_await offload<Result<Json>>(pool, std::move(call));
+    if (!answer) {
+      logger("web")->warn("Web Access request for instance {} failed: {}", route->instance_id, answer.error().message);
+      co_return jsonReply(req, 503, Json{{"error", "The archive is not available right now; try again later."}});
+    }
+    const int status = answer->value("status", 500);
+    if (op == "login") {
+      if (status == 401) {
+        asio::steady_timer timer(co_await asio::this_coro::executor);
+        timer.expires_after(delays.failure(address, body.value("userName", "")));
+        ErrorCodeT ec;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      } else if (status == 200) {
+        delays.success(address, body.value("userName", ""));
+      }
+    }
+    Response res;
+    if (answer->contains("file") && status == 200) {
+      const Json& file = (*answer)["file"];
+      auto bytes = base64Decode(file.value("base64", ""));
+      if (!bytes) co_return jsonReply(req, 500, Json{{"error", "The file could not be read."}});
+      res = reply(req, http::status::ok, "application/octet-stream", std::move(*bytes));
+      res.set(http::field::content_disposition, disposition(file.value("name", "download")));
+      res.set(http::field::cache_control, "no-store");
+    } else {
+      res = jsonReply(req, status, answer->value("body", Json::object()));
+      res.set(http::field::cache_control, "no-store");
+    }
+    const std::string cookie_path = "/" + instance + "/";
+    if (answer->contains("setSession")) {
+      res.set(http::field::set_cookie, "spe_session=" + answer->value("setSession", "") + "; Path=" + cookie_path +
+                                           "; Secure; HttpOnly; SameSite=Strict");
+    } else if (answer->value("clearSession", false)) {
+      res.set(http::field::set_cookie,
+              "spe_session=; Path=" + cookie_path + "; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+    }
+    co_return res;
+  }
+};
+
+WebServer::WebServer(asio::io_context& io, asio::thread_pool& pool, CasRoutes& routes, LoginDelays& delays,
+                     SslContextPtr tls)
+    : impl_(std::make_unique<Impl>(io, pool, routes, delays, std::move(tls))) {}
+
+WebServer::~WebServer() = default;
+
+void WebServer::setAssets(std::map<std::string, WebAsset> assets, std::string root_page) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->assets = std::make_shared<const std::map<std::string, WebAsset>>(std::move(assets));
+  impl_->root = std::make_shared<const std::string>(std::move(root_page));
+}
+
+Result<std::uint16_t> WebServer::listen(const std::string& address, std::uint16_t port) {
+  auto bound = bindAcceptor(impl_->acceptor, address, port, "Web Access");
+  if (bound) asio::co_spawn(impl_->io, impl_->acceptLoop(), asio::detached);
+  return bound;
+}
+
+void WebServer::stop() {
+  asio::post(impl_->io, [this] {
+    ErrorCodeT ec;
+    impl_->acceptor.close(ec);
+  });
+}
+
+}  // namespace spe::cas

@@ -1,0 +1,55 @@
+// WebServer: Web Access on the CAS (443, HTTPS).
+//
+//   GET  /                          the root page (branding's index.html)
+//   GET  /-/<asset>                 the application's files (app.js, app.css)
+//                                   and the branding (branding.css, images)
+//   GET  /<instance>/               the application, for a known instance
+//                                   (ID or alias); anything else is 404
+//   POST /<instance>/api/<op>       JSON, passed to the instance (web_api.h)
+//   GET  /<instance>/api/download|attachment?...&csrf=   files
+//
+// Assets are a fixed table read at start (no path from a URL ever reaches
+// the file system). Sessions are the instance's: a cookie "spe_session"
+// (Secure, HttpOnly, SameSite=Strict, Path=/<instance>/). Every answer has
+// security headers (a Content-Security-Policy without remote content,
+// nosniff, no framing, no referrer, HSTS). Failed logins are answered after
+// the same growing delays as IMAP logins.
+// Thread safety: start once; requests run on the io_context, calls to
+// hosts on `pool`.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "cas/cas_routes.h"
+#include "cas/login_delays.h"
+#include "common/asio.h"
+#include "common/tls.h"
+
+namespace spe::cas {
+
+struct WebAsset {
+  std::string content_type;
+  std::string body;
+};
+
+class WebServer {
+ public:
+  WebServer(asio::io_context& io, asio::thread_pool& pool, CasRoutes& routes, LoginDelays& delays,
+            SslContextPtr tls);
+  ~WebServer();
+
+  // Replaces the served files: the application's and the branding's.
+  void setAssets(std::map<std::string, WebAsset> assets, std::string root_page);
+  Result<std::uint16_t> listen(const std::string& address, std::uint16_t port);
+  void stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spe::cas

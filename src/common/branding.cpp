@@ -1,0 +1,153 @@
+#include "common/branding.h"
+
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <regex>
+#include <sstream>
+
+namespace spe {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMaxFile = 4u << 20;
+
+const std::map<std::string, std::vector<std::string>> kFields = {
+    {"ClientBranding.json",
+     {"clientName", "helpUrl", "loginHeaderImage_410x81_png", "headerBackgroundColor", "headerLeftImage_autox95_png",
+      "headerRightImage_autox95_png", "about_html", "watermarkImage_300x150_png", "gatewayName", "appPublisherName",
+      "appPrivacyUrl", "appTermsOfUseUrl", "appColorImage_192x192_png", "appOutlineImage_32x32_png"}},
+    {"WebBranding.json",
+     {"webName", "webAbout_html", "webRoot_html", "webHelpUrl", "webLoginHeaderImage_410x81_png",
+      "webHeaderBackgroundColor", "webHeaderBackgroundImage_autox36_png", "outlookAddinName", "outlookAddinHelpUrl",
+      "watermarkImage_300x150_png", "favicon_ico", "favicon_png", "highlightColor"}},
+};
+
+Error bad(const std::string& file, const std::string& why) {
+  return makeError(ErrorCode::kInvalidArgument, "Branding: " + file + ": " + why);
+}
+
+// Width and height of a PNG (its IHDR chunk), or nullopt.
+std::optional<std::pair<int, int>> pngSize(const std::string& bytes) {
+  static const std::string kSignature("\x89PNG\r\n\x1a\n", 8);
+  if (bytes.size() < 24 || bytes.compare(0, 8, kSignature) != 0 || bytes.compare(12, 4, "IHDR") != 0) {
+    return std::nullopt;
+  }
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned char>(bytes[at]) << 24) | (static_cast<unsigned char>(bytes[at + 1]) << 16) |
+           (static_cast<unsigned char>(bytes[at + 2]) << 8) | static_cast<unsigned char>(bytes[at + 3]);
+  };
+  return std::make_pair(static_cast<int>(be32(16)), static_cast<int>(be32(20)));
+}
+
+// "loginHeaderImage_410x81_png" -> {410, 81}; "autox36" -> {0, 36}.
+std::pair<int, int> wantedSize(const std::string& field) {
+  static const std::regex kSize("_(auto|[0-9]+)x([0-9]+)_png$");
+  std::smatch m;
+  if (!std::regex_search(field, m, kSize)) return {0, 0};
+  return {m[1] == "auto" ? 0 : std::stoi(m[1]), std::stoi(m[2])};
+}
+
+Status checkFile(const std::string& json_name, const std::string& field, const std::string& value,
+                 const std::map<std::string, std::string>& files) {
+  const bool image = field.size() > 4 && (field.substr(field.size() - 4) == "_png" || field == "favicon_ico");
+  const bool html = field.size() > 5 && field.substr(field.size() - 5) == "_html";
+  if (!image && !html) return okStatus();
+  if (value.find('/') != std::string::npos || value.find("..") != std::string::npos || value.empty()) {
+    return bad(json_name, "'" + field + "' must name a file in the branding folder, not '" + value + "'.");
+  }
+  auto it = files.find(value);
+  if (it == files.end()) return bad(json_name, "'" + field + "' names '" + value + "', which is not there.");
+  if (html) {
+    if (field.find("bout") != std::string::npos && it->second.rfind("\xEF\xBB\xBF", 0) != 0) {
+      return bad(value, "must start with a UTF-8 byte order mark (BOM), or it cannot be loaded.");
+    }
+    return okStatus();
+  }
+  if (field == "favicon_ico") {
+    if (it->second.size() < 6 || it->second.compare(0, 4, std::string("\0\0\1\0", 4)) != 0) {
+      return bad(value, "is not an ICO file.");
+    }
+    return okStatus();
+  }
+  auto size = pngSize(it->second);
+  if (!size) return bad(value, "is not a PNG image.");
+  auto [w, h] = wantedSize(field);
+  if (field == "favicon_png") w = h = 196;
+  if ((w && size->first != w) || (h && size->second != h)) {
+    return bad(value, "is " + std::to_string(size->first) + "x" + std::to_string(size->second) + " pixels; '" + field +
+                          "' must be " + (w ? std::to_string(w) : std::string("any width ")) + "x" + std::to_string(h) +
+                          ".");
+  }
+  return okStatus();
+}
+
+Result<Json> checkJson(const std::string& name, const std::map<std::string, std::string>& files) {
+  auto it = files.find(name);
+  if (it == files.end()) return Json::object();
+  std::string text = it->second;
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  auto parsed = parseJson(text, name);
+  if (!parsed) return bad(name, "is not valid JSON: " + parsed.error().message);
+  if (!parsed->is_object()) return bad(name, "must hold a JSON object.");
+  const auto& allowed = kFields.at(name);
+  static const std::regex kColor("^#[0-9A-Fa-f]{6}$");
+  for (const auto& [field, value] : parsed->items()) {
+    if (std::find(allowed.begin(), allowed.end(), field) == allowed.end()) {
+      return bad(name, "unknown field '" + field + "'.");
+    }
+    if (!value.is_string()) return bad(name, "'" + field + "' must be a string.");
+    const std::string v = value.get<std::string>();
+    if (field.find("Color") != std::string::npos && !std::regex_match(v, kColor)) {
+      return bad(name, "'" + field + "' must be a color like #126d9c, not '" + v + "'.");
+    }
+    if (field.rfind("app", 0) == 0 && field.find("Url") != std::string::npos && v.rfind("https://", 0) != 0) {
+      return bad(name, "'" + field + "' must begin with https://.");
+    }
+    SPE_TRY(checkFile(name, field, v, files));
+  }
+  return *parsed;
+}
+
+}  // namespace
+
+Result<Branding> checkBranding(std::map<std::string, std::string> files) {
+  Branding b;
+  for (const auto& [name, bytes] : files) {
+    if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos) {
+      return bad(name, "file names must be plain names.");
+    }
+    if (bytes.size() > kMaxFile) return bad(name, "is larger than 4 MB.");
+  }
+  auto about = files.find("about.html");
+  if (about != files.end() && about->second.rfind("\xEF\xBB\xBF", 0) != 0) {
+    return bad("about.html", "must start with a UTF-8 byte order mark (BOM), or it cannot be loaded.");
+  }
+  auto client = checkJson("ClientBranding.json", files);
+  if (!client) return client.error();
+  auto web = checkJson("WebBranding.json", files);
+  if (!web) return web.error();
+  b.client = std::move(*client);
+  b.web = std::move(*web);
+  b.files = std::move(files);
+  return b;
+}
+
+Result<Branding> readBranding(const std::string& directory) {
+  std::error_code ec;
+  if (!fs::is_directory(directory, ec)) return Branding{Json::object(), Json::object(), {}};
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::directory_iterator(directory, ec)) {
+    if (!entry.is_regular_file()) continue;
+    if (entry.file_size() > kMaxFile) return bad(entry.path().filename().string(), "is larger than 4 MB.");
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    files[entry.path().filename().string()] = bytes.str();
+  }
+  if (ec) return makeError(ErrorCode::kIo, "Branding: cannot read '" + directory + "': " + ec.message());
+  return checkBranding(std::move(files));
+}
+
+}  // namespace spe

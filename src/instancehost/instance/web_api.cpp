@@ -1,0 +1,234 @@
+#include "instancehost/instance/web_api.h"
+
+#include <algorithm>
+
+#include <sodium.h>
+
+#include "common/crypto.h"
+#include "common/logging.h"
+#include "common/text.h"
+#include "index/message_text.h"
+#include "index/searcher.h"
+#include "instancehost/instance/end_user_login.h"
+#include "instancehost/instance/imap_mailboxes.h"
+#include "store/message_view.h"
+
+namespace spe::instance {
+namespace {
+
+Json answer(int status, Json body) { return Json{{"status", status}, {"body", std::move(body)}}; }
+Json failure(int status, const std::string& message) { return answer(status, Json{{"error", message}}); }
+
+int statusOf(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+std::string token() { return toHex(randomBytes(32)); }
+
+bool sameText(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+// A date "YYYY-MM-DD" as the query language writes it, or empty.
+bool isDate(const std::string& s) {
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+}
+
+Json hitJson(const index::SearchHitInfo& h) {
+  return Json{{"storeID", h.store_id},    {"messageID", h.message.id},  {"folder", h.message.folder},
+              {"date", h.message.date},   {"size", h.message.size},     {"subject", h.message.subject},
+              {"from", h.message.from},   {"to", h.message.recipients}, {"hasAttachments", h.message.has_attachments}};
+}
+
+}  // namespace
+
+std::optional<WebApi::Session> WebApi::session(const std::string& t) {
+  if (t.empty()) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    it = now - it->second.last > idle_timeout_ ? sessions_.erase(it) : std::next(it);
+  }
+  auto it = sessions_.find(t);
+  if (it == sessions_.end()) return std::nullopt;
+  it->second.last = now;
+  return it->second;
+}
+
+Json WebApi::login(const Json& body, const std::string& client) {
+  const std::string user = body.value("userName", "");
+  const std::string password = body.value("password", "");
+  if (user.empty() || password.empty()) return failure(400, "Enter your user name and password.");
+  auto name = checkEndUserLogin(ctx_, user, password, "web", safe_mode_);
+  if (!name) {
+    logger("web")->info("Web Access login of '{}' from {} refused: {}", user, client, name.error().message);
+    std::string message = name.error().message;
+    if (name.error().code == ErrorCode::kUnauthenticated) message = "The user name or password is wrong.";
+    const auto bracket = message.find("] ");
+    if (message.front() == '[' && bracket != std::string::npos) message = message.substr(bracket + 2);
+    return failure(statusOf(name.error()), message);
+  }
+  Session s{*name, token(), std::chrono::steady_clock::now()};
+  const std::string t = token();
+  {
+    std::lock_guard lock(mutex_);
+    if (sessions_.size() > 100000) sessions_.clear();  // bounded: a flood of logins cannot exhaust memory
+    sessions_[t] = s;
+  }
+  logger("web")->info("Web Access login of '{}' from {}", *name, client);
+  Json out = answer(200, Json{{"userName", *name}, {"csrfToken", s.csrf}});
+  out["setSession"] = t;
+  return out;
+}
+
+Result<Json> WebApi::folders(const Session& s) {
+  auto archives = readableArchives(ctx_, s.user);
+  if (!archives) return archives.error();
+  ImapUserView view(ctx_, s.user, *archives);
+  auto boxes = view.mailboxes();
+  if (!boxes) return boxes.error();
+  Json out = Json::array();
+  for (const auto& b : *boxes) {
+    std::string name = b.name;
+    if (name.rfind("INBOX", 0) == 0) name = "Inbox" + name.substr(5);
+    out.push_back({{"name", name}, {"path", b.path}, {"hasChildren", b.has_children}});
+  }
+  return answer(200, Json{{"folders", out}});
+}
+
+Result<Json> WebApi::search(const Session& s, const Json& body) {
+  auto archives = readableArchives(ctx_, s.user);
+  if (!archives) return archives.error();
+  std::string query = body.value("query", "");
+  const std::string folder = body.value("folder", "");
+  const std::string after = body.value("after", "");
+  const std::string before = body.value("before", "");
+  if (!after.empty() && !isDate(after)) return failure(400, "'after' must be a date like 2024-01-31.");
+  if (!before.empty() && !isDate(before)) return failure(400, "'before' must be a date like 2024-01-31.");
+  if (folder.find('"') != std::string::npos) return failure(400, "The folder name is not valid.");
+  if (!folder.empty()) query += " folder:\"" + folder + "\"";
+  if (!after.empty()) query += " after:" + after;
+  if (!before.empty()) query += " before:" + before;
+  if (query.find_first_not_of(' ') == std::string::npos) return failure(400, "Enter search words or choose a folder.");
+  index::SearchRequest request;
+  request.query = query;
+  request.archives = *archives;
+  const std::string sort = body.value("sort", "date");
+  if (sort != "date" && sort != "relevance") return failure(400, "'sort' must be date or relevance.");
+  request.by_date = sort == "date";
+  const auto offset = body.value("offset", std::int64_t{0});
+  const auto limit = body.value("limit", std::int64_t{50});
+  if (offset < 0 || offset > 1000000 || limit < 1 || limit > 200) return failure(400, "The page is out of range.");
+  request.offset = static_cast<std::size_t>(offset);
+  request.limit = static_cast<std::size_t>(limit);
+  request.zone_offset_seconds = body.value("zoneOffsetSeconds", 0L);
+  std::vector<index::SearchSource> sources;
+  for (const auto& [id, indexer] : ctx_.stores.indexers()) sources.push_back({id, indexer});
+  auto results = index::search(sources, request);
+  if (!results) {
+    if (results.error().code == ErrorCode::kInvalidArgument) return failure(400, results.error().message);
+    return results.error();
+  }
+  Json hits = Json::array();
+  for (const auto& h : results->hits) hits.push_back(hitJson(h));
+  return answer(200, Json{{"total", results->total}, {"totalIsEstimate", results->total_is_estimate},
+                          {"hits", hits}, {"warnings", results->warnings}});
+}
+
+Result<Json> WebApi::message(const Session& s, const Json& body, const std::string& op) {
+  const auto store_id = body.value("storeID", std::int64_t{0});
+  const auto message_id = body.value("messageID", std::int64_t{0});
+  auto store = ctx_.stores.loadedStore(store_id);
+  if (!store) return failure(404, "There is no such message.");
+  auto infos = (*store)->messagesById({message_id});
+  if (!infos) return infos.error();
+  auto archives = readableArchives(ctx_, s.user);
+  if (!archives) return archives.error();
+  // The same answer whether the message does not exist or is not the user's to read.
+  if (infos->empty()) return failure(404, "There is no such message.");
+  const auto& info = infos->front();
+  const std::string archive = store::archiveOf(info.folder);
+  if (*archives && std::none_of((*archives)->begin(), (*archives)->end(),
+                                [&](const std::string& a) { return asciiLower(a) == asciiLower(archive); })) {
+    logger("web")->warn("'{}' asked for message {} of store {}, which it may not read", s.user, message_id, store_id);
+    return failure(404, "There is no such message.");
+  }
+  auto raw = (*store)->readContent(info.content, info.id);
+  if (!raw) return raw.error();
+  if (op == "download") {
+    std::string name = info.subject.empty() ? "message" : info.subject.substr(0, 80);
+    return Json{{"status", 200},
+                {"file", {{"name", name + ".eml"}, {"contentType", "message/rfc822"}, {"base64", base64(*raw)}}}};
+  }
+  if (op == "attachment") {
+    const auto index = body.value("index", std::int64_t{-1});
+    auto att = index < 0 ? std::nullopt : store::messageAttachment(*raw, static_cast<std::size_t>(index));
+    if (!att) return failure(404, "There is no such attachment.");
+    return Json{{"status", 200},
+                {"file", {{"name", att->first.name}, {"contentType", att->first.content_type},
+                          {"base64", base64(att->second)}}}};
+  }
+  const auto view = store::viewMessage(*raw);
+  Json attachments = Json::array();
+  for (std::size_t i = 0; i < view.attachments.size(); ++i) {
+    const auto& a = view.attachments[i];
+    attachments.push_back({{"index", i}, {"name", a.name}, {"contentType", a.content_type}, {"size", a.size}});
+  }
+  // Invalid UTF-8 would break the JSON answer (read as Windows-1252 then).
+  auto clean = [](const std::string& t) { return index::textToUtf8(t.substr(0, 8u << 20)); };
+  return answer(200, Json{{"storeID", store_id},          {"messageID", message_id},
+                          {"folder", info.folder},        {"size", info.size},
+                          {"subject", clean(view.subject)}, {"from", clean(view.from)},
+                          {"to", clean(view.to)},         {"cc", clean(view.cc)},
+                          {"date", view.date ? view.date : info.date},
+                          {"text", clean(view.text)},     {"html", clean(view.html)},
+                          {"attachments", attachments}});
+}
+
+Result<Json> WebApi::handle(const Json& request) {
+  const std::string op = request.value("op", "");
+  const Json body = request.value("body", Json::object());
+  const std::string client = request.value("clientAddress", "");
+  if (op == "login") return login(body, client);
+  auto s = session(request.value("session", ""));
+  if (op == "session") {
+    if (!s) return failure(401, "Not logged in.");
+    return answer(200, Json{{"userName", s->user}, {"csrfToken", s->csrf}});
+  }
+  if (!s) return failure(401, "Your session has ended; log in again.");
+  if (!sameText(request.value("csrf", ""), s->csrf)) return failure(403, "The request was refused (CSRF check).");
+  if (op == "logout") {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(request.value("session", ""));
+    Json out = answer(200, Json::object());
+    out["clearSession"] = true;
+    return out;
+  }
+  Result<Json> out = failure(404, "Unknown operation.");
+  if (op == "folders") out = folders(*s);
+  else if (op == "search") out = search(*s, body);
+  else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op);
+  if (!out) {
+    logger("web")->error("Web Access '{}' for '{}' failed: {}", op, s->user, out.error().message);
+    return failure(statusOf(out.error()), out.error().message);
+  }
+  return out;
+}
+
+}  // namespace spe::instance

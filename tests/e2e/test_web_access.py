@@ -1,0 +1,251 @@
+"""Web Access through the CAS with real processes: curl for the protocol
+(root page, unknown instances, security headers, the session cookie, CSRF,
+path traversal, header injection, who may read what, two instances kept
+apart) and Debian's Chromium driven by Playwright for what users see (log
+in, a wrong password, folders, search, an HTML message in a sandboxed frame
+without remote content, download as .eml, a phone-sized screen), with
+screenshots kept in tests/e2e/artifacts/web-access/."""
+import json
+import os
+import shutil
+import subprocess
+import time
+import unittest
+
+import mailgen
+from harness import Platform
+
+PASSWORD = "Corr3ct-Horse-Battery"
+HERE = os.path.dirname(os.path.abspath(__file__))
+ARTIFACTS = os.path.join(HERE, "artifacts", "web-access")
+
+HTML_MESSAGE = (b"From: News <news@example.com>\r\nTo: alice@example.org\r\nSubject: Newsletter html\r\n"
+                b"Date: Wed, 7 Feb 2024 10:00:00 +0100\r\nMessage-ID: <html1@example.com>\r\nMIME-Version: 1.0\r\n"
+                b"Content-Type: text/html; charset=utf-8\r\n\r\n"
+                b"<html><body><h1>Spring offers</h1><p>Hello from the newsletter.</p>"
+                b"<img src=\"https://tracker.example.net/pixel.gif\"><script>document.title='pwned'</script>"
+                b"</body></html>\r\n")
+INJECTION_MESSAGE = (b"From: x@example.com\r\nTo: alice@example.org\r\nSubject: Injection\r\n"
+                     b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+                     b"Content-Type: text/plain\r\n\r\nsee attached\r\n--b\r\n"
+                     b"Content-Type: application/octet-stream; name=\"evil\\\"\r\nSet-Cookie: x=1.txt\"\r\n"
+                     b"Content-Disposition: attachment; filename=\"a\\\"b\r\n\tSet-Cookie: y=2.txt\"\r\n\r\n"
+                     b"payload\r\n--b--\r\n")
+
+
+def curl(*args, data=None, headers=()):
+    cmd = ["curl", "-sk", "-i", "--max-time", "30", "--path-as-is"]
+    for h in headers:
+        cmd += ["-H", h]
+    if data is not None:
+        cmd += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(data)]
+    out = subprocess.run(cmd + list(args), capture_output=True, check=True).stdout
+    head, _, body = out.partition(b"\r\n\r\n")
+    while head.startswith(b"HTTP/1.1 100"):
+        head, _, body = body.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    status = int(lines[0].split()[1])
+    hdrs = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        hdrs.setdefault(k.strip().lower(), []).append(v.strip())
+    return status, hdrs, body
+
+
+class WebAccessTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.p = Platform()
+        for iid in ("acme", "globex"):
+            cls.p.ok("CreateInstance", config={"instanceID": iid, "instanceHost": "127.0.0.1", "startMode": "manual",
+                                               "alias": iid + "-alias"})
+            cls.p.ok("StartInstances", instanceFilter=iid)
+        src = cls.p.path("source")
+        cls.alice = mailgen.write_eml_tree(os.path.join(src, "alice"), 24)
+        os.makedirs(os.path.join(src, "alice", "Inbox"), exist_ok=True)
+        for name, data in (("html.eml", HTML_MESSAGE), ("inject.eml", INJECTION_MESSAGE)):
+            with open(os.path.join(src, "alice", "Inbox", name), "wb") as f:
+                f.write(data)
+        mailgen.write_eml_tree(os.path.join(src, "bob"), 5, folders=("Inbox",))
+        for user, login in (("alice", "web,imap"), ("bob", "web"), ("carol", "web"), ("dave", "imap")):
+            cls.p.ok("CreateUser", instanceID="acme", userName=user, privileges="none", password=PASSWORD,
+                     loginPrivileges=login)
+        cls.p.ok("SetUserPrivilegesOnFolder", instanceID="acme", userName="alice", folder="bob", privileges="read")
+        for user in ("alice", "bob"):
+            cls.p.ok("RunTemporaryProfile", instanceID="acme", raw=True, properties={
+                "name": user, "connector": "emlDirectory",
+                "details": {"path": os.path.join(src, user), "targetUserFolder": user}})
+        cls.p.ok("CreateUser", instanceID="globex", userName="alice", privileges="none", password=PASSWORD,
+                 loginPrivileges="web")
+        cls.base = "https://127.0.0.1:%d" % cls.p.ports["https"]
+        deadline = time.time() + 30
+        while curl(cls.base + "/acme/")[0] != 200:  # the CAS learns instances from heartbeats
+            if time.time() > deadline:
+                raise AssertionError("the CAS never routed to the instance")
+            time.sleep(0.5)
+        cls.wait_indexed()
+
+    @classmethod
+    def wait_indexed(cls):
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            s = cls.session("alice")
+            st, _, body = cls.api(s, "search", {"folder": "alice/Inbox"})
+            if st == 200 and json.loads(body)["total"] == len(cls.alice["Inbox"]) + 2:
+                return
+            time.sleep(0.5)
+        raise AssertionError("the messages were never indexed")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.p.stop()
+
+    @classmethod
+    def session(cls, user, instance="acme"):
+        status, hdrs, body = curl(cls.base + "/%s/api/login" % instance, data={"userName": user, "password": PASSWORD})
+        assert status == 200, (status, body)
+        cookie = hdrs["set-cookie"][0].split(";")[0]
+        return {"instance": instance, "cookie": cookie, "csrf": json.loads(body)["csrfToken"],
+                "set_cookie": hdrs["set-cookie"][0]}
+
+    @classmethod
+    def api(cls, s, op, body=None, csrf=True, instance=None):
+        headers = ["Cookie: " + s["cookie"]]
+        if csrf:
+            headers.append("X-CSRF-Token: " + s["csrf"])
+        return curl(cls.base + "/%s/api/%s" % (instance or s["instance"], op), data=body or {}, headers=headers)
+
+    def test_01_pages_headers_and_unknown_instances(self):
+        status, hdrs, body = curl(self.base + "/")
+        self.assertEqual(status, 200)
+        self.assertIn(b"email archive", body.lower())
+        csp = hdrs["content-security-policy"][0]
+        self.assertIn("default-src 'self'", csp)
+        self.assertIn("frame-ancestors 'none'", csp)
+        self.assertEqual(hdrs["x-content-type-options"], ["nosniff"])
+        self.assertIn("max-age=", hdrs["strict-transport-security"][0])
+        for alias in ("acme", "ACME", "acme-alias"):
+            status, _, body = curl(self.base + "/%s/" % alias)
+            self.assertEqual(status, 200, alias)
+            self.assertIn(b'id="login"', body)
+        status, hdrs, _ = curl(self.base + "/acme")
+        self.assertEqual((status, hdrs["location"]), (301, ["/acme/"]))
+        for path in ("/nosuch/", "/nosuch/api/login", "/-/nosuch.js", "/acme/nosuch"):
+            self.assertEqual(curl(self.base + path)[0], 404, path)
+        unknown = curl(self.base + "/nosuch/")[2]
+        self.assertEqual(unknown, curl(self.base + "/other/")[2])  # reveals nothing
+
+    def test_02_path_traversal(self):
+        for path in ("/-/../../../etc/passwd", "/-/..%2f..%2fetc%2fpasswd", "/acme/../../etc/passwd",
+                     "/-/%2e%2e/app.js", "/acme/api/../../-/app.js", "/-//etc/passwd"):
+            status, _, body = curl(self.base + path)
+            self.assertIn(status, (400, 404), path)
+            self.assertNotIn(b"root:", body)
+
+    def test_03_login_session_cookie_and_csrf(self):
+        status, _, body = curl(self.base + "/acme/api/login", data={"userName": "alice", "password": "wrong"})
+        self.assertEqual(status, 401)
+        self.assertEqual(json.loads(body)["error"], "The user name or password is wrong.")
+        status, _, body = curl(self.base + "/acme/api/login", data={"userName": "dave", "password": PASSWORD})
+        self.assertEqual(status, 403)  # no "web" login privilege
+        self.assertIn("may not log in with Web Access", json.loads(body)["error"])
+        s = self.session("alice")
+        for flag in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/acme/"):
+            self.assertIn(flag, s["set_cookie"])
+        self.assertEqual(self.api(s, "folders", csrf=False)[0], 403)  # no CSRF token
+        status, _, body = self.api(s, "folders")
+        self.assertEqual(status, 200)
+        names = [f["name"] for f in json.loads(body)["folders"]]
+        for want in ("Inbox", "Sent", "Projects/2024", "Other Users/bob/Inbox"):
+            self.assertIn(want, names)
+        self.assertEqual(self.api(s, "logout")[0], 200)
+        self.assertEqual(self.api(s, "folders")[0], 401)
+
+    def test_04_who_may_read_what_and_instances_apart(self):
+        alice = self.session("alice")
+        carol = self.session("carol")
+        _, _, body = self.api(alice, "search", {"folder": "bob/Inbox"})
+        hit = json.loads(body)["hits"][0]
+        ids = {"storeID": hit["storeID"], "messageID": hit["messageID"]}
+        self.assertEqual(self.api(alice, "message", ids)[0], 200)
+        status, _, body = self.api(carol, "message", ids)
+        self.assertEqual(status, 404)  # not carol's to read, and she is not told it exists
+        self.assertEqual(json.loads(self.api(carol, "search", {"folder": "bob/Inbox"})[2])["total"], 0)
+        status, _, _ = curl(self.base + "/acme/api/download?storeID=%d&messageID=%d&csrf=%s" % (
+            ids["storeID"], ids["messageID"], carol["csrf"]), headers=["Cookie: " + carol["cookie"]])
+        self.assertEqual(status, 404)
+        # acme's session cookie means nothing to globex (same user name there).
+        self.assertEqual(self.api(alice, "folders", instance="globex")[0], 401)
+        g = self.session("alice", "globex")
+        self.assertEqual(self.api(g, "folders", instance="acme")[0], 401)
+
+    def test_05_download_and_header_injection(self):
+        s = self.session("alice")
+        _, _, body = self.api(s, "search", {"query": "subject:injection"})
+        hit = json.loads(body)["hits"][0]
+        status, hdrs, raw = curl(self.base + "/acme/api/download?storeID=%d&messageID=%d&csrf=%s" % (
+            hit["storeID"], hit["messageID"], s["csrf"]), headers=["Cookie: " + s["cookie"]])
+        self.assertEqual(status, 200)
+        self.assertEqual(raw, INJECTION_MESSAGE)
+        self.assertIn('filename="Injection.eml"', hdrs["content-disposition"][0])
+        _, _, body = self.api(s, "message", {"storeID": hit["storeID"], "messageID": hit["messageID"]})
+        attachments = json.loads(body)["attachments"]
+        self.assertEqual(len(attachments), 1)
+        status, hdrs, data = curl(self.base + "/acme/api/attachment?storeID=%d&messageID=%d&index=0&csrf=%s" % (
+            hit["storeID"], hit["messageID"], s["csrf"]), headers=["Cookie: " + s["cookie"]])
+        self.assertEqual(status, 200)
+        self.assertEqual(data, b"payload")
+        self.assertNotIn("set-cookie", hdrs)  # the file name could not add a header
+        self.assertEqual(len(hdrs["content-disposition"]), 1)
+        self.assertNotIn("\r", hdrs["content-disposition"][0])
+        status, _, _ = curl(self.base + "/acme/api/download?storeID=1&messageID=x&csrf=" + s["csrf"],
+                            headers=["Cookie: " + s["cookie"]])
+        self.assertEqual(status, 400)
+
+    def test_06_bad_input(self):
+        s = self.session("alice")
+        for body, word in (({"query": "\"unclosed"}, "not valid"), ({"after": "yesterday"}, "after"),
+                           ({"query": "x", "limit": 100000}, "range"), ({}, "search words")):
+            status, _, answer = self.api(s, "search", body)
+            self.assertEqual(status, 400, body)
+            self.assertIn(word, json.loads(answer)["error"])
+        status, _, _ = curl(self.base + "/acme/api/search", headers=["Cookie: " + s["cookie"],
+                                                                     "X-CSRF-Token: " + s["csrf"],
+                                                                     "Content-Type: application/json"],
+                            data=None)
+        self.assertIn(status, (400, 404))
+        big = "x" * 100000
+        status, _, _ = self.api(s, "search", {"query": big})
+        self.assertEqual(status, 413)
+
+    def test_07_in_chromium(self):
+        shutil.rmtree(ARTIFACTS, ignore_errors=True)
+        os.makedirs(ARTIFACTS)
+        args = {"url": self.base + "/acme/", "user": "alice", "password": PASSWORD, "shots": ARTIFACTS,
+                "search": "fox", "htmlSubject": "newsletter"}
+        out = subprocess.run(["node", os.path.join(HERE, "browser", "web_access.mjs"), json.dumps(args)],
+                             capture_output=True, text=True, timeout=300)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        self.assertTrue(r.get("ok"), r.get("error"))
+        self.assertIn("wrong", r["loginError"])
+        self.assertIn("Inbox", r["folders"])
+        self.assertIn("Other Users/bob/Inbox", r["folders"])
+        self.assertEqual(r["inboxHits"], len(self.alice["Inbox"]) + 2)
+        self.assertGreater(r["searchHits"], 0)
+        self.assertEqual(r["subject"], "Newsletter html")
+        self.assertTrue(r["htmlShown"])
+        self.assertEqual(r["sandbox"], "")  # no scripts, no same origin
+        self.assertIn("Hello from the newsletter.", r["htmlText"])
+        self.assertEqual(r["remoteRequests"], [])  # the tracker image was not loaded
+        with open(r["downloadPath"], "rb") as f:
+            self.assertEqual(f.read(), HTML_MESSAGE)
+        self.assertTrue(r["downloadName"].endswith(".eml"))
+        self.assertEqual(r["afterLogout"], 401)
+        self.assertTrue(r["phoneResultsHidden"])
+        for shot in ("01-login.png", "03-inbox.png", "05-message.png", "06-phone-list.png", "07-phone-message.png"):
+            self.assertGreater(os.path.getsize(os.path.join(ARTIFACTS, shot)), 5000, shot)
+
+
+if __name__ == "__main__":
+    unittest.main()
