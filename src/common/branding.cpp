@@ -99,7 +99,8 @@ Result<Json> checkJson(const std::string& name, const std::map<std::string, std:
     }
     if (!value.is_string()) return bad(name, "'" + field + "' must be a string.");
     const std::string v = value.get<std::string>();
-    if (field.find("Color") != std::string::npos && !std::regex_match(v, kColor)) {
+    const bool color = field.size() > 5 && field.compare(field.size() - 5, 5, "Color") == 0;
+    if (color && !std::regex_match(v, kColor)) {
       return bad(name, "'" + field + "' must be a color like #126d9c, not '" + v + "'.");
     }
     if (field.rfind("app", 0) == 0 && field.find("Url") != std::string::npos && v.rfind("https://", 0) != 0) {

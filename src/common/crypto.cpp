@@ -45,6 +45,14 @@ std::string sha256(std::string_view data) {
 
 std::string sha256Hex(std::string_view data) { return toHex(sha256(data)); }
 
+std::string base64Encode(std::string_view bytes) {
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
 std::optional<std::string> base64Decode(std::string_view text) {
   std::string out(text.size(), '\0');
   std::size_t len = 0;

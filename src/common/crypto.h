@@ -29,7 +29,8 @@ std::string sha256(std::string_view data);
 std::string sha256Hex(std::string_view data);
 
 std::string toHex(std::string_view bytes);
-// Standard base64 (RFC 4648, padded); nullopt for invalid input.
+// Standard base64 (RFC 4648, padded); decoding gives nullopt for invalid input.
+std::string base64Encode(std::string_view bytes);
 std::optional<std::string> base64Decode(std::string_view text);
 // Accepts upper and lower case; an error for odd length or a non-hex character.
 Result<std::string> fromHex(std::string_view hex);

@@ -7,6 +7,7 @@ without remote content, download as .eml, a phone-sized screen), with
 screenshots kept in tests/e2e/artifacts/web-access/."""
 import json
 import os
+import sys
 import shutil
 import subprocess
 import time
@@ -14,6 +15,9 @@ import unittest
 
 import mailgen
 from harness import Platform
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from png import png  # noqa: E402
 
 PASSWORD = "Corr3ct-Horse-Battery"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -217,6 +221,44 @@ class WebAccessTest(unittest.TestCase):
         big = "x" * 100000
         status, _, _ = self.api(s, "search", {"query": big})
         self.assertEqual(status, 413)
+
+    def test_06b_branding(self):
+        sample = os.path.join(HERE, "..", "..", "branding.sample")
+        target = self.p.path("management", "Branding")
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(sample, target, ignore=shutil.ignore_patterns("README.md"))
+        self.p.ok("ReloadBranding")
+        status, _, body = curl(self.base + "/")
+        self.assertEqual(status, 200)
+        self.assertIn(b"Welcome to the YOURCOMPANY email archive", body)
+        _, _, app = curl(self.base + "/acme/")
+        self.assertIn(b"<title>YOURCOMPANY - EMAIL ARCHIVE WEB ACCESS</title>", app)
+        _, _, css = curl(self.base + "/-/branding.css")
+        self.assertIn(b"--header: #1f4e79", css)
+        status, hdrs, image = curl(self.base + "/-/branding/webHeader_160x36.png")
+        self.assertEqual((status, hdrs["content-type"]), (200, ["image/png"]))
+        self.assertEqual(image[:8], b"\x89PNG\r\n\x1a\n")
+        # Broken brandings are refused naming what is wrong; the previous one stays.
+        with open(os.path.join(target, "webHeader_160x36.png"), "wb") as f:
+            f.write(png(160, 40))
+        env = self.p.invoke("ReloadBranding")
+        self.assertEqual(env["statusCode"], "failed", env)
+        self.assertIn("webHeader_160x36.png", env["error"]["message"])
+        self.assertIn("160x40", env["error"]["message"])
+        with open(os.path.join(target, "webHeader_160x36.png"), "wb") as f:
+            f.write(png(160, 36))
+        with open(os.path.join(target, "WebBranding.json"), "a") as f:
+            f.write("}")
+        env = self.p.invoke("ReloadBranding")
+        self.assertIn("WebBranding.json", env["error"]["message"])
+        with open(os.path.join(target, "about.html"), "wb") as f:
+            f.write(b"<html>no bom</html>")
+        env = self.p.invoke("ReloadBranding")
+        self.assertIn("byte order mark", env["error"]["message"])
+        _, _, app = curl(self.base + "/acme/")
+        self.assertIn(b"YOURCOMPANY - EMAIL ARCHIVE WEB ACCESS", app)
+        shutil.copytree(sample, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
+        self.p.ok("ReloadBranding")
 
     def test_07_in_chromium(self):
         shutil.rmtree(ARTIFACTS, ignore_errors=True)

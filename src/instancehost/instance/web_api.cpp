@@ -36,14 +36,6 @@ bool sameText(const std::string& a, const std::string& b) {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::string base64(std::string_view bytes) {
-  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
-                    sodium_base64_VARIANT_ORIGINAL);
-  out.resize(out.size() - 1);  // the terminating NUL
-  return out;
-}
-
 // A date "YYYY-MM-DD" as the query language writes it, or empty.
 bool isDate(const std::string& s) {
   return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
@@ -174,7 +166,7 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
   if (op == "download") {
     std::string name = info.subject.empty() ? "message" : info.subject.substr(0, 80);
     return Json{{"status", 200},
-                {"file", {{"name", name + ".eml"}, {"contentType", "message/rfc822"}, {"base64", base64(*raw)}}}};
+                {"file", {{"name", name + ".eml"}, {"contentType", "message/rfc822"}, {"base64", base64Encode(*raw)}}}};
   }
   if (op == "attachment") {
     const auto index = body.value("index", std::int64_t{-1});
@@ -182,7 +174,7 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
     if (!att) return failure(404, "There is no such attachment.");
     return Json{{"status", 200},
                 {"file", {{"name", att->first.name}, {"contentType", att->first.content_type},
-                          {"base64", base64(att->second)}}}};
+                          {"base64", base64Encode(att->second)}}}};
   }
   const auto view = store::viewMessage(*raw);
   Json attachments = Json::array();

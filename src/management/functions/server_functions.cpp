@@ -1,6 +1,8 @@
 // Instance Hosts and Client Access Servers: pairing, registration,
 // configuration, and the host's directory functions.
 #include "common/tls.h"
+#include "common/branding.h"
+#include "common/crypto.h"
 #include "management/api/function_registry.h"
 #include "management/management_context.h"
 
@@ -143,6 +145,29 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
 
   registry.add({"GetInstanceHosts", {{"serverNameFilter", ArgType::kString, true}},
                 [&ctx](CallContext& c) { return listServers(ctx, ServerType::kInstanceHost, c.args, false); }});
+  // Sends the branding in <data>/Branding to every CAS, checked first: a
+  // branding with an error is refused as a whole and every CAS keeps its
+  // previous one.
+  registry.add({"ReloadBranding", {}, [&ctx](CallContext&) -> Result<Json> {
+                  auto branding = readBranding(ctx.config.data_directory + "/Branding");
+                  if (!branding) return branding.error();
+                  Json files = Json::object();
+                  for (const auto& [name, bytes] : branding->files) files[name] = base64Encode(bytes);
+                  auto servers = ctx.db.servers(ServerType::kClientAccessServer);
+                  if (!servers) return servers.error();
+                  std::vector<std::string> failed;
+                  for (const auto& cas : *servers) {
+                    auto r = ctx.peers.call(cas, "branding.apply", Json{{"files", files}}, std::chrono::seconds(30));
+                    if (!r) failed.push_back(cas.server_name + ": " + r.error().message);
+                  }
+                  if (!failed.empty()) {
+                    std::string message = "The branding did not reach every Client Access Server:";
+                    for (const auto& f : failed) message += " " + f;
+                    return makeError(ErrorCode::kUnavailable, message);
+                  }
+                  return Json();
+                }});
+
   registry.add({"GetClientAccessServers",
                 {{"serverNameFilter", ArgType::kString, true}, {"withServiceStatus", ArgType::kBool}},
                 [&ctx](CallContext& c) {
