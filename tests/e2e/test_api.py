@@ -37,7 +37,7 @@ IMPLEMENTED = {
     "GetWorkerResultReport", "GetTimeZones",
     # search indexes (issue 5)
     "GetIndexConfiguration", "SetIndexConfiguration", "SelectAllStoreIndexesForRebuild", "RebuildSelectedStoreIndexes",
-    "ReloadBranding",
+    "ReloadBranding", "CreateClientOneTimeUrlForArchiveAdmin",
 }
 
 

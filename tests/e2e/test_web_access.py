@@ -260,6 +260,40 @@ class WebAccessTest(unittest.TestCase):
         shutil.copytree(sample, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
         self.p.ok("ReloadBranding")
 
+    def test_06c_one_time_url_for_archive_admin(self):
+        url = self.p.ok("CreateClientOneTimeUrlForArchiveAdmin", instanceID="acme", instanceUrl=self.base + "/acme")
+        self.assertTrue(url.startswith(self.base + "/acme/#archiveadmin="), url)
+        otp = url.split("=", 1)[1]
+        status, hdrs, body = curl(self.base + "/acme/api/login", data={"oneTimePassword": otp})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["userName"], "$archiveadmin")
+        s = {"instance": "acme", "cookie": hdrs["set-cookie"][0].split(";")[0], "csrf": json.loads(body)["csrfToken"]}
+        status, _, body = self.api(s, "folders")
+        self.assertEqual(status, 200)
+        self.assertIn("Other Users/alice/Inbox", [f["name"] for f in json.loads(body)["folders"]])
+        for op, args in (("search", {"query": "fox"}), ("message", {"storeID": 1, "messageID": 1})):
+            status, _, body = self.api(s, op, args)
+            self.assertEqual(status, 403, op)  # administers, never reads mail
+            self.assertIn("cannot search or read", json.loads(body)["error"])
+        # Single use; another instance's password is worthless here.
+        self.assertEqual(curl(self.base + "/acme/api/login", data={"oneTimePassword": otp})[0], 401)
+        g = self.p.ok("CreateClientOneTimeUrlForArchiveAdmin", instanceID="globex", instanceUrl=self.base + "/globex")
+        self.assertEqual(curl(self.base + "/acme/api/login", data={"oneTimePassword": g.split("=", 1)[1]})[0], 401)
+        # Disabling archive admin access stops unused passwords and open sessions, and new ones.
+        url = self.p.ok("CreateClientOneTimeUrlForArchiveAdmin", instanceID="acme", instanceUrl=self.base + "/acme")
+        self.p.ok("SetArchiveAdminEnabled", instanceID="acme", enabled=False)
+        try:
+            self.assertEqual(curl(self.base + "/acme/api/login", data={"oneTimePassword": url.split("=", 1)[1]})[0], 401)
+            self.assertEqual(self.api(s, "folders")[0], 401)
+            env = self.p.invoke("CreateClientOneTimeUrlForArchiveAdmin", instanceID="acme")
+            self.assertEqual(env["statusCode"], "failed")
+            self.assertIn("disabled", env["error"]["message"])
+        finally:
+            self.p.ok("SetArchiveAdminEnabled", instanceID="acme", enabled=True)
+        for bad in ("http://x/acme", "https://x/acme#y", "https://x/a?b"):
+            env = self.p.invoke("CreateClientOneTimeUrlForArchiveAdmin", instanceID="acme", instanceUrl=bad)
+            self.assertIn("instanceUrl", env["error"]["message"], bad)
+
     def test_07_in_chromium(self):
         shutil.rmtree(ARTIFACTS, ignore_errors=True)
         os.makedirs(ARTIFACTS)

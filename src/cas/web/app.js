@@ -222,6 +222,19 @@ $("logout").addEventListener("click", async () => {
 });
 
 (async () => {
+  // A one-time link for the archive administrator: #archiveadmin=<password>.
+  const otp = location.hash.match(/^#archiveadmin=([0-9a-f]+)$/);
+  if (otp) {
+    history.replaceState(null, "", location.pathname);  // the password leaves the address bar at once
+    try {
+      const r = await api("login", { oneTimePassword: otp[1] });
+      csrf = r.csrfToken;
+      await showApp(r.userName);
+    } catch (e) {
+      showLogin(e.message);
+    }
+    return;
+  }
   try {
     const r = await api("session");
     csrf = r.csrfToken;

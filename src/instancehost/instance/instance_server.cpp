@@ -207,6 +207,11 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
   if (r.method == "api") return callApi(r);
   if (r.method == "search") return searchArchives(*context_, p);
   if (r.method == "web") return web_->handle(p);
+  if (r.method == "archiveAdmin.oneTimePassword") return Json{{"password", web_->createArchiveAdminPassword()}};
+  if (r.method == "archiveAdmin.revoke") {
+    web_->revokeArchiveAdminPasswords();
+    return Json::object();
+  }
   if (r.method == "indexStatus") return Json{{"storesNeedingRebuild", stores_->storesNeedingIndexRebuild()}};
   if (r.method == "cancel") {
     std::lock_guard lock(operations_mutex_);

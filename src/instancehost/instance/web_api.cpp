@@ -63,7 +63,49 @@ std::optional<WebApi::Session> WebApi::session(const std::string& t) {
   return it->second;
 }
 
+std::string WebApi::createArchiveAdminPassword() {
+  const std::string password = token();
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = one_time_.begin(); it != one_time_.end();) it = it->second < now ? one_time_.erase(it) : std::next(it);
+  one_time_[sha256Hex(password)] = now + std::chrono::minutes(5);
+  return password;
+}
+
+void WebApi::revokeArchiveAdminPasswords() {
+  std::lock_guard lock(mutex_);
+  one_time_.clear();
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    it = it->second.user == kArchiveAdmin ? sessions_.erase(it) : std::next(it);
+  }
+}
+
 Json WebApi::login(const Json& body, const std::string& client) {
+  if (body.contains("oneTimePassword")) {
+    const std::string hash = sha256Hex(body.value("oneTimePassword", ""));
+    bool valid = false;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = one_time_.find(hash);
+      valid = it != one_time_.end() && it->second >= std::chrono::steady_clock::now();
+      if (it != one_time_.end()) one_time_.erase(it);  // single use, even when expired
+    }
+    if (!valid) {
+      logger("web")->info("Web Access one-time login from {} refused", client);
+      return failure(401, "This one-time link is not valid (it was used already, or it is older than 5 minutes).");
+    }
+    Session s{kArchiveAdmin, token(), std::chrono::steady_clock::now()};
+    const std::string t = token();
+    {
+      std::lock_guard lock(mutex_);
+      sessions_[t] = s;
+    }
+    logger("web")->info("Web Access login of {} (one-time password) from {}", kArchiveAdmin, client);
+    (void)ctx_.db.audit(kArchiveAdmin, "ArchiveAdminOneTimeLogin", "Web Access from " + client);
+    Json out = answer(200, Json{{"userName", kArchiveAdmin}, {"csrfToken", s.csrf}});
+    out["setSession"] = t;
+    return out;
+  }
   const std::string user = body.value("userName", "");
   const std::string password = body.value("password", "");
   if (user.empty() || password.empty()) return failure(400, "Enter your user name and password.");
@@ -213,6 +255,9 @@ Result<Json> WebApi::handle(const Json& request) {
     return out;
   }
   Result<Json> out = failure(404, "Unknown operation.");
+  if (s->user == kArchiveAdmin && op != "folders") {
+    return failure(403, "The archive administrator manages this archive but cannot search or read messages.");
+  }
   if (op == "folders") out = folders(*s);
   else if (op == "search") out = search(*s, body);
   else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op);

@@ -5,7 +5,9 @@
 // Request {op, body, session, csrf, clientAddress}; answer {status, body}
 // (JSON), or {status, file:{name, contentType, base64}} for downloads, with
 // {setSession} after a login and {clearSession} after a logout.
-// Operations: login {userName, password} (the "web" login privilege),
+// Operations: login {userName, password} (the "web" login privilege) or
+// {oneTimePassword} ("$archiveadmin", who sees the folders but may not
+// search or read messages),
 // logout, session (who is logged in, and the CSRF token), folders, search
 // {query, folder, after, before, sort, offset, limit}, message {storeID,
 // messageID}, download {storeID, messageID} (.eml), attachment {storeID,
@@ -33,6 +35,12 @@ class WebApi {
 
   Result<Json> handle(const Json& request);
 
+  // A one-time password for "$archiveadmin" (CreateClientOneTimeUrlForArchiveAdmin):
+  // single use, valid 5 minutes, kept only as a hash. revoke() forgets every
+  // one (archive admin access was disabled).
+  std::string createArchiveAdminPassword();
+  void revokeArchiveAdminPasswords();
+
  private:
   struct Session {
     std::string user;
@@ -52,6 +60,7 @@ class WebApi {
   std::chrono::seconds idle_timeout_;
   std::mutex mutex_;
   std::map<std::string, Session> sessions_;
+  std::map<std::string, std::chrono::steady_clock::time_point> one_time_;  // hash -> valid until
 };
 
 }  // namespace spe::instance

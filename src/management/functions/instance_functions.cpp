@@ -335,8 +335,50 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                                               c.caller.user_name, r->instance_id, r->archive_admin_enabled,
                                               audited.error().message);
                   }
+                  if (!r->archive_admin_enabled) {
+                    // One-time passwords handed out before stop working now.
+                    (void)control->instanceCall(*r, "archiveAdmin.revoke", Json::object(), std::chrono::seconds(30));
+                  }
                   return Json();
                 }});
+  // A Web Access URL that logs in as $archiveadmin once, within 5 minutes,
+  // while archive admin access is enabled (the access check refuses
+  // otherwise). The password travels in the URL's fragment, which browsers
+  // never send to a server.
+  {
+    FunctionSpec spec{"CreateClientOneTimeUrlForArchiveAdmin",
+                      {{"instanceID", ArgType::kString}, {"instanceUrl", ArgType::kString, true}},
+                      [&ctx, control](CallContext& c) -> Result<Json> {
+                        auto r = requireInstance(ctx.db, c.args.str("instanceID"));
+                        if (!r) return r.error();
+                        std::string base = c.args.str("instanceUrl");
+                        if (base.empty()) {
+                          auto cas = ctx.db.servers(ServerType::kClientAccessServer);
+                          if (!cas) return cas.error();
+                          if (cas->empty()) {
+                            return makeError(ErrorCode::kInvalidArgument,
+                                             "There is no Client Access Server; give 'instanceUrl'.");
+                          }
+                          base = "https://" + cas->front().server_name + "/" + r->instance_id;
+                        }
+                        if (base.rfind("https://", 0) != 0 || base.find_first_of("#?\r\n ") != std::string::npos) {
+                          return makeError(ErrorCode::kInvalidArgument,
+                                           "'instanceUrl' must be an https:// address without a query or fragment.");
+                        }
+                        auto otp = control->instanceCall(*r, "archiveAdmin.oneTimePassword", Json::object(),
+                                                         std::chrono::seconds(30));
+                        if (!otp) return otp.error();
+                        (void)control->instanceCall(*r, "audit",
+                                                    Json{{"userName", c.caller.user_name},
+                                                         {"event", "CreateClientOneTimeUrlForArchiveAdmin"},
+                                                         {"details", ""}},
+                                                    std::chrono::seconds(30));
+                        while (!base.empty() && base.back() == '/') base.pop_back();
+                        return Json(base + "/#archiveadmin=" + otp->value("password", ""));
+                      }};
+    spec.scope = Scope::kInstance;
+    registry.add(std::move(spec));
+  }
 }
 
 }  // namespace spe::management
