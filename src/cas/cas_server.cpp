@@ -87,7 +87,7 @@ Status CasServer::startPublic() {
   if (!identity) return identity.error();
   auto ctx = makeServerContext(*identity, nullptr);
   if (!ctx) return ctx.error();
-  imap_ = std::make_unique<ImapProxy>(agent_.io(), *routes_, *ctx);
+  imap_ = std::make_unique<ImapProxy>(agent_.io(), *routes_, delays_, *ctx);
   for (const auto& [port, implicit] : {std::pair{config_.imap_port, false}, std::pair{config_.imaps_port, true}}) {
     if (port < 0) continue;
     auto bound = imap_->listen(config_.public_address, static_cast<std::uint16_t>(port), implicit);

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "common/accept.h"
 #include "common/byte_stream.h"
 #include "common/crypto.h"
 #include "common/imap_command.h"
@@ -249,16 +250,23 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
   int failures_ = 0;
 };
 
+asio::awaitable<void> serveLogin(std::shared_ptr<ImapLoginSession> session, bool implicit_tls) {
+  co_await session->run(implicit_tls);
+}
+
 }  // namespace
 
-ImapProxy::ImapProxy(asio::io_context& io, CasRoutes& routes, SslContextPtr public_tls)
-    : io_(io), routes_(routes), tls_(std::move(public_tls)) {}
+ImapProxy::ImapProxy(asio::io_context& io, CasRoutes& routes, LoginDelays& delays, SslContextPtr public_tls)
+    : io_(io), routes_(routes), tls_(std::move(public_tls)), delays_(delays) {}
 
 Result<std::uint16_t> ImapProxy::listen(const std::string& address, std::uint16_t port, bool implicit_tls) {
   auto acceptor = std::make_unique<tcp::acceptor>(io_);
   auto bound = bindAcceptor(*acceptor, address, port, implicit_tls ? "IMAPS" : "IMAP");
   if (!bound) return bound.error();
-  asio::co_spawn(io_, acceptLoop(*acceptor, implicit_tls), asio::detached);
+  acceptConnections(io_, *acceptor, [this, implicit_tls](tcp::socket socket) {
+    auto session = std::make_shared<ImapLoginSession>(std::move(socket), *tls_, routes_, delays_);
+    return serveLogin(std::move(session), implicit_tls);
+  });
   acceptors_.push_back(std::move(acceptor));
   return bound;
 }
@@ -270,21 +278,6 @@ void ImapProxy::stop() {
       a->close(ec);
     }
   });
-}
-
-asio::awaitable<void> ImapProxy::acceptLoop(tcp::acceptor& acceptor, bool implicit_tls) {
-  for (;;) {
-    ErrorCodeT ec;
-    tcp::socket socket(asio::make_strand(io_));
-    co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-    if (ec) continue;
-    socket.set_option(tcp::no_delay(true), ec);
-    auto ex = socket.get_executor();
-    auto session = std::make_shared<ImapLoginSession>(std::move(socket), *tls_, routes_, delays_);
-    asio::co_spawn(ex, [session, implicit_tls]() -> asio::awaitable<void> { co_await session->run(implicit_tls); },
-                   asio::detached);
-  }
 }
 
 }  // namespace spe::cas

@@ -22,18 +22,17 @@ namespace spe::cas {
 
 class ImapProxy {
  public:
-  ImapProxy(asio::io_context& io, CasRoutes& routes, SslContextPtr public_tls);
+  // `delays` is shared with Web Access: failures on either count for both.
+  ImapProxy(asio::io_context& io, CasRoutes& routes, LoginDelays& delays, SslContextPtr public_tls);
   // Listens; returns the bound port. `implicit_tls`: 993 style.
   Result<std::uint16_t> listen(const std::string& address, std::uint16_t port, bool implicit_tls);
   void stop();
 
  private:
-  asio::awaitable<void> acceptLoop(tcp::acceptor& acceptor, bool implicit_tls);
-
   asio::io_context& io_;
   CasRoutes& routes_;
   SslContextPtr tls_;
-  LoginDelays delays_;
+  LoginDelays& delays_;
   std::vector<std::unique_ptr<tcp::acceptor>> acceptors_;
 };
 

@@ -3,6 +3,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/accept.h"
 #include "common/crypto.h"
 #include "common/form.h"
 #include "common/logging.h"
@@ -103,19 +104,6 @@ struct WebServer::Impl {
 
   Impl(asio::io_context& i, asio::thread_pool& p, CasRoutes& r, LoginDelays& d, SslContextPtr t)
       : io(i), pool(p), routes(r), delays(d), tls(std::move(t)), acceptor(i) {}
-
-  asio::awaitable<void> acceptLoop() {
-    for (;;) {
-      ErrorCodeT ec;
-      tcp::socket socket(asio::make_strand(io));
-      co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-      if (ec) continue;
-      socket.set_option(tcp::no_delay(true), ec);
-      auto ex = socket.get_executor();
-      asio::co_spawn(ex, session(std::move(socket)), asio::detached);
-    }
-  }
 
   asio::awaitable<void> session(tcp::socket socket) {
     ErrorCodeT ec;
@@ -282,7 +270,7 @@ void WebServer::setAssets(std::map<std::string, WebAsset> assets, std::string ro
 
 Result<std::uint16_t> WebServer::listen(const std::string& address, std::uint16_t port) {
   auto bound = bindAcceptor(impl_->acceptor, address, port, "Web Access");
-  if (bound) asio::co_spawn(impl_->io, impl_->acceptLoop(), asio::detached);
+  if (bound) acceptConnections(impl_->io, impl_->acceptor, [impl = impl_.get()](tcp::socket s) { return impl->session(std::move(s)); });
   return bound;
 }
 

@@ -1,5 +1,7 @@
 #include "management/api/api_server.h"
 
+#include "common/accept.h"
+
 #include "management/api/login_throttle.h"
 
 #include <boost/asio/steady_timer.hpp>
@@ -69,19 +71,6 @@ struct ApiServer::Impl {
   Impl(asio::io_context& i, asio::thread_pool& p, SslContextPtr c, FunctionRegistry& r, TaskRegistry& t,
        Authenticator& a, ApiLimits l)
       : io(i), pool(p), ctx(std::move(c)), registry(r), tasks(t), auth(a), limits(l), acceptor(i) {}
-
-  asio::awaitable<void> acceptLoop() {
-    for (;;) {
-      ErrorCodeT ec;
-      tcp::socket socket(asio::make_strand(io));
-      co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-      if (ec) continue;
-      socket.set_option(tcp::no_delay(true), ec);
-      auto ex = socket.get_executor();
-      asio::co_spawn(ex, session(std::move(socket)), asio::detached);
-    }
-  }
 
   asio::awaitable<void> session(tcp::socket socket) {
     ErrorCodeT ec;
@@ -288,7 +277,7 @@ ApiServer::~ApiServer() = default;
 
 Result<std::uint16_t> ApiServer::listen(const std::string& address, std::uint16_t port) {
   auto bound = bindAcceptor(impl_->acceptor, address, port, "Management API");
-  if (bound) asio::co_spawn(impl_->io, impl_->acceptLoop(), asio::detached);
+  if (bound) acceptConnections(impl_->io, impl_->acceptor, [impl = impl_.get()](tcp::socket s) { return impl->session(std::move(s)); });
   return bound;
 }
 
