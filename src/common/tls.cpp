@@ -138,6 +138,9 @@ SslContextPtr baseContext(ssl::context::method method) {
                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                    ssl::context::single_dh_use);
   SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  // Idle connections (IMAP sessions waiting for a command) give their
+  // record buffers back: about 70 KB less per connection.
+  SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
   return ctx;
 }
 

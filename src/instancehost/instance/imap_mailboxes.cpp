@@ -4,6 +4,7 @@
 #include <ctime>
 #include <map>
 #include <cstring>
+#include <malloc.h>
 #include <mutex>
 #include <set>
 
@@ -187,9 +188,14 @@ Result<std::shared_ptr<const ImapSnapshot>> ImapUserView::open(const ImapMailbox
     }
   }
   const std::string key = mailbox.path.empty() ? "\x01" + asciiLower(user_) + "/" + mailbox.name : mailbox.path;
+  const bool big = messages.size() > 10000;
   auto made = uids_.sync(key, std::move(messages));
   if (!made) return made.error();
-  return shareSnapshot(std::move(*made));
+  auto shared = shareSnapshot(std::move(*made));
+  // The listing of a big folder was large and short-lived: give it back to
+  // the system instead of keeping it in this thread's malloc arena.
+  if (big) malloc_trim(0);
+  return shared;
 }
 
 Result<std::string> ImapUserView::read(const ImapMessageRef& message) {
