@@ -272,6 +272,28 @@ class ImapAccessTest(unittest.TestCase):
         typ, data = m.select('"Other Users/bob/Inbox"')
         self.assertEqual(typ, "NO")
 
+    def test_08b_idle_announces_new_mail(self):
+        m = self.login("acme/bob")
+        typ, data = m.select("INBOX", readonly=True)
+        before = int(data[0])
+        tag = m._new_tag()
+        m.send(tag + b" IDLE\r\n")
+        self.assertTrue(m.readline().startswith(b"+"))
+        new = self.p.path("source", "bob-new", "Inbox")
+        os.makedirs(new)
+        with open(os.path.join(new, "new.eml"), "wb") as f:
+            f.write(mailgen.message(9999))
+        self.p.ok("RunTemporaryProfile", instanceID="acme", raw=True, properties={
+            "name": "new", "connector": "emlDirectory",
+            "details": {"path": os.path.dirname(new), "targetUserFolder": "bob"}})
+        m.sock.settimeout(30)
+        line = m.readline()  # no DONE yet: the server tells by itself
+        self.assertEqual(line, b"* %d EXISTS\r\n" % (before + 1))
+        m.send(b"DONE\r\n")
+        self.assertTrue(m.readline().startswith(tag + b" OK"))
+        typ, data = m.uid("FETCH", "*", "(BODY.PEEK[])")
+        self.assertEqual(data[0][1], mailgen.message(9999))
+
     def test_09_hostile_input(self):
         raw = socket.create_connection(("127.0.0.1", self.p.ports["imaps"]))
         s = tls_context().wrap_socket(raw)

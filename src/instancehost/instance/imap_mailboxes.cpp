@@ -198,6 +198,12 @@ Result<std::shared_ptr<const ImapSnapshot>> ImapUserView::open(const ImapMailbox
   return shared;
 }
 
+std::int64_t ImapUserView::additions() {
+  std::int64_t n = 0;
+  for (const auto& [id, store] : ctx_.stores.loaded()) n += id * 1000003 + store->changesSinceOpen().messages;
+  return n;
+}
+
 Result<std::string> ImapUserView::read(const ImapMessageRef& message) {
   auto store = ctx_.stores.loadedStore(message.store_id);
   if (!store) return store.error();

@@ -79,6 +79,9 @@ class ImapUserView {
   // has no such mailbox.
   Result<std::optional<ImapMailbox>> find(const std::string& name);
   Result<std::shared_ptr<const ImapSnapshot>> open(const ImapMailbox& mailbox);
+  // Grows whenever a loaded store takes new mail (cheap: counters in
+  // memory); a session looks at its mailbox again only when it changed.
+  std::int64_t additions();
   // Raw bytes of a message; of several at once (one lookup per store).
   Result<std::string> read(const ImapMessageRef& message);
   std::vector<Result<std::string>> read(const std::vector<ImapMessageRef>& messages);

@@ -105,12 +105,20 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
   }
 
  private:
+  // Every few seconds: logs out a session idle for too long, and tells an
+  // IDLE client about new mail in its mailbox.
   static asio::awaitable<void> watchdog(std::shared_ptr<ImapSession> self) {
     while (!self->done_) {
-      self->timer_.expires_after(std::chrono::seconds(30));
+      self->timer_.expires_after(self->options_.idle_poll);
       ErrorCodeT ec;
       co_await self->timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (self->done_) break;
+      if (!self->idle_tag_.empty() && self->selected_ && self->view_->additions() != self->additions_seen_) {
+        self->idle_busy_ = true;
+        co_await self->resync();
+        co_await self->flush();
+        self->idle_busy_ = false;
+      }
       if (std::chrono::steady_clock::now() - self->last_activity_ > self->options_.autologout) {
         self->out_ += "* BYE Autologout; idle for too long.\r\n";
         co_await self->flush();
@@ -147,6 +155,11 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       parser.setRawMode(false);
       const std::string tag = std::move(idle_tag_);
       idle_tag_.clear();
+      while (idle_busy_) {  // the watchdog is telling the client about new mail: let it finish
+        asio::steady_timer wait(stream_->executor(), std::chrono::milliseconds(5));
+        ErrorCodeT ec;
+        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (imapUpper(c.raw) != "DONE") {
         tagged(tag, "BAD", "Expected DONE.");
         co_return true;
@@ -309,12 +322,14 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     out_ += "* OK [UIDNEXT " + std::to_string(snap->uid_next) + "] Predicted next UID\r\n";
     selected_ = std::move(snap);
     selected_name_ = name;
+    additions_seen_ = view_->additions();
     tagged(c.tag, "OK", "[READ-ONLY] " + c.name + " completed.");
   }
 
   // Reports what changed in the selected mailbox since it was last looked at.
   asio::awaitable<void> resync() {
     if (!selected_) co_return;
+    additions_seen_ = view_->additions();
     auto view = view_;
     const std::string name = selected_name_;
     auto work = [view, name]() -> Result<std::shared_ptr<const ImapSnapshot>> {
@@ -447,6 +462,8 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
   std::shared_ptr<const ImapSnapshot> selected_;  // shared with the pool work that reads it
   std::string selected_name_;
   std::string idle_tag_;
+  bool idle_busy_ = false;
+  std::int64_t additions_seen_ = 0;  // ImapUserView::additions() when the mailbox was last looked at
 };
 
 asio::awaitable<void> startSession(std::shared_ptr<ByteStream> stream, Json answer, std::shared_ptr<ImapSession> session) {

@@ -6,7 +6,8 @@
 //
 // Commands: CAPABILITY, NOOP, LOGOUT, ID, NAMESPACE, LIST, LSUB, STATUS,
 // SELECT and EXAMINE (both read-only), CHECK, CLOSE, UNSELECT, FETCH,
-// SEARCH and their UID forms, IDLE (changes are reported when it ends).
+// SEARCH and their UID forms, IDLE (new mail is announced while idling,
+// within `idle_poll`; other changes when it ends).
 // Writing commands (APPEND, STORE, COPY, MOVE, EXPUNGE, CREATE, DELETE,
 // RENAME, SUBSCRIBE, UNSUBSCRIBE) answer NO: the archive is read-only.
 // A session ends after 30 minutes without a command (RFC 3501's minimum
@@ -25,6 +26,7 @@ namespace spe::instance {
 
 struct ImapServerOptions {
   std::chrono::seconds autologout{30 * 60};
+  std::chrono::seconds idle_poll{5};  // how often an idle session looks for new mail
   bool safe_mode = false;
 };
 
