@@ -294,6 +294,27 @@ class WebAccessTest(unittest.TestCase):
             env = self.p.invoke("CreateClientOneTimeUrlForArchiveAdmin", instanceID="acme", instanceUrl=bad)
             self.assertIn("instanceUrl", env["error"]["message"], bad)
 
+    def test_06d_sanitized_html_and_no_secrets_in_logs(self):
+        s = self.session("alice")
+        _, _, body = self.api(s, "search", {"query": "subject:newsletter"})
+        hit = json.loads(body)["hits"][0]
+        _, _, body = self.api(s, "message", {"storeID": hit["storeID"], "messageID": hit["messageID"]})
+        m = json.loads(body)
+        self.assertIn("Spring offers", m["html"])
+        self.assertNotIn("<script", m["html"])
+        self.assertNotIn("tracker.example.net", m["html"])
+        self.assertEqual(m["remoteContentRemoved"], 1)
+        # Passwords, session tokens and one-time passwords never reach a log.
+        logs = b""
+        for root, _, files in os.walk(self.p.dir):
+            for name in files:
+                if name.endswith(".log"):
+                    with open(os.path.join(root, name), "rb") as f:
+                        logs += f.read()
+        self.assertIn(b"Web Access login of 'alice'", logs)
+        for secret in (PASSWORD.encode(), s["cookie"].split("=", 1)[1].encode(), s["csrf"].encode()):
+            self.assertNotIn(secret, logs)
+
     def test_07_in_chromium(self):
         shutil.rmtree(ARTIFACTS, ignore_errors=True)
         os.makedirs(ARTIFACTS)
@@ -314,6 +335,7 @@ class WebAccessTest(unittest.TestCase):
         self.assertEqual(r["sandbox"], "")  # no scripts, no same origin
         self.assertIn("Hello from the newsletter.", r["htmlText"])
         self.assertEqual(r["remoteRequests"], [])  # the tracker image was not loaded
+        self.assertIn("1 remote image", r["remoteNotice"])
         with open(r["downloadPath"], "rb") as f:
             self.assertEqual(f.read(), HTML_MESSAGE)
         self.assertTrue(r["downloadName"].endswith(".eml"))

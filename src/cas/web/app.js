@@ -174,10 +174,15 @@ async function openMessage(storeID, messageID) {
     li.append(link);
     atts.append(li);
   }
+  const remote = $("m-remote");
+  remote.hidden = !m.remoteContentRemoved;
+  text(remote, m.remoteContentRemoved === 1 ? "1 remote image or style was not loaded, to protect your privacy."
+                                            : m.remoteContentRemoved + " remote images or styles were not loaded, to protect your privacy.");
   const frame = $("m-html");
   const pre = $("m-text");
   if (m.html) {
-    // A sandbox without scripts; the policy blocks remote content (images, styles, fonts from elsewhere).
+    // Sanitised by the server; shown besides in a sandbox without scripts under a policy
+    // that blocks remote content (images, styles, fonts from elsewhere).
     const policy = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">";
     frame.srcdoc = policy + "<base target=\"_blank\">" + m.html;
     frame.hidden = false;

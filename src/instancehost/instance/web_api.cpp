@@ -7,6 +7,7 @@
 #include "common/crypto.h"
 #include "common/logging.h"
 #include "common/text.h"
+#include "index/html_sanitize.h"
 #include "index/message_text.h"
 #include "index/searcher.h"
 #include "instancehost/instance/end_user_login.h"
@@ -219,6 +220,7 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
                           {"base64", base64Encode(att->second)}}}};
   }
   const auto view = store::viewMessage(*raw);
+  const auto safe = view.html.empty() ? index::SanitizedHtml{} : index::sanitizeHtml(view.html);
   Json attachments = Json::array();
   for (std::size_t i = 0; i < view.attachments.size(); ++i) {
     const auto& a = view.attachments[i];
@@ -231,7 +233,8 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
                           {"subject", clean(view.subject)}, {"from", clean(view.from)},
                           {"to", clean(view.to)},         {"cc", clean(view.cc)},
                           {"date", view.date ? view.date : info.date},
-                          {"text", clean(view.text)},     {"html", clean(view.html)},
+                          {"text", clean(view.text)},     {"html", safe.html},
+                          {"remoteContentRemoved", safe.removed_remote},
                           {"attachments", attachments}});
 }
 

@@ -59,6 +59,7 @@ try {
   out.subject = await page.textContent("#m-subject");
   out.sandbox = await page.getAttribute("#m-html", "sandbox");
   out.htmlShown = await page.isVisible("#m-html");
+  out.remoteNotice = (await page.isVisible("#m-remote")) ? await page.textContent("#m-remote") : "";
   if (out.htmlShown) {
     const frame = page.frameLocator("#m-html");
     out.htmlText = await frame.locator("body").innerText();

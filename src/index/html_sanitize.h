@@ -1,0 +1,27 @@
+// Mail HTML made safe to show (Web Access), with libxml2's HTML parser:
+// elements that run code, embed other documents or reach out are removed
+// with their content (script, iframe, frame, object, embed, applet, form
+// controls, link, meta, base, svg, math, noscript, template), every event
+// handler attribute (on*) goes, and so does every URL attribute that is not
+// a "cid:" or "data:image/" reference or an http(s)/mailto link target
+// (src, srcset, background, poster, action, formaction, xlink:href, ...): no
+// remote content is loaded. Links stay (href with http, https, mailto).
+// The result is a full HTML document in UTF-8. Web Access shows it in a
+// sandboxed frame besides (no scripts, no same origin, a policy without
+// remote content): two independent layers.
+// Thread safety: sanitizeHtml() is safe from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace spe::index {
+
+struct SanitizedHtml {
+  std::string html;
+  int removed_remote = 0;  // remote resources that were dropped (images, styles)
+};
+
+SanitizedHtml sanitizeHtml(std::string_view html);
+
+}  // namespace spe::index
