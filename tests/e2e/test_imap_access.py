@@ -294,6 +294,26 @@ class ImapAccessTest(unittest.TestCase):
         typ, data = m.uid("FETCH", "*", "(BODY.PEEK[])")
         self.assertEqual(data[0][1], mailgen.message(9999))
 
+    def test_08c_tls_1_2_or_newer_on_every_public_port(self):
+        for port in (self.p.ports["imaps"], self.p.ports["https"]):
+            old = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            old.check_hostname = False
+            old.verify_mode = ssl.CERT_NONE
+            old.set_ciphers("DEFAULT:@SECLEVEL=0")  # let this client offer TLS 1.0/1.1
+            old.minimum_version = ssl.TLSVersion.TLSv1
+            old.maximum_version = ssl.TLSVersion.TLSv1_1
+            with socket.create_connection(("127.0.0.1", port)) as raw:
+                with self.assertRaises(ssl.SSLError, msg=port):
+                    old.wrap_socket(raw).do_handshake()
+            with socket.create_connection(("127.0.0.1", port)) as raw:
+                with tls_context().wrap_socket(raw) as s:
+                    self.assertIn(s.version(), ("TLSv1.2", "TLSv1.3"))
+        # STARTTLS on 143 too.
+        m = imaplib.IMAP4("127.0.0.1", self.p.ports["imap"], timeout=30)
+        m.starttls(ssl_context=tls_context())
+        self.assertIn(m.sock.version(), ("TLSv1.2", "TLSv1.3"))
+        m.logout()
+
     def test_09_hostile_input(self):
         raw = socket.create_connection(("127.0.0.1", self.p.ports["imaps"]))
         s = tls_context().wrap_socket(raw)
