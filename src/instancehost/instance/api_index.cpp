@@ -41,6 +41,32 @@ Result<std::optional<std::vector<std::string>>> readableArchives(InstanceContext
   return Archives(std::move(out));
 }
 
+Status readSearchPage(const Json& params, std::int64_t max_limit, index::SearchRequest& request) {
+  const std::string sort = params.value("sort", "date");
+  if (sort != "date" && sort != "relevance") {
+    return makeError(ErrorCode::kInvalidArgument, "'sort' must be date or relevance (not '" + sort + "').");
+  }
+  request.by_date = sort == "date";
+  const auto offset = params.value("offset", std::int64_t{0});
+  const auto limit = params.value("limit", std::int64_t{50});
+  if (offset < 0 || offset > 1000000) return makeError(ErrorCode::kInvalidArgument, "The page is out of range: 'offset' must be 0 to 1000000.");
+  if (limit < 1 || limit > max_limit) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "The page is out of range: 'limit' must be 1 to " + std::to_string(max_limit) + ".");
+  }
+  request.offset = static_cast<std::size_t>(offset);
+  request.limit = static_cast<std::size_t>(limit);
+  request.zone_offset_seconds = params.value("zoneOffsetSeconds", 0L);
+  return okStatus();
+}
+
+Json searchHitJson(const index::SearchHitInfo& h) {
+  return Json{{"storeID", h.store_id},    {"messageID", h.message.id},  {"folder", h.message.folder},
+              {"date", h.message.date},   {"size", h.message.size},     {"subject", h.message.subject},
+              {"from", h.message.from},   {"to", h.message.recipients}, {"hasAttachments", h.message.has_attachments},
+              {"relevance", h.relevance}};
+}
+
 Result<Json> searchArchives(InstanceContext& ctx, const Json& params) {
   index::SearchRequest request;
   request.query = params.value("query", "");
@@ -49,35 +75,13 @@ Result<Json> searchArchives(InstanceContext& ctx, const Json& params) {
   auto archives = readableArchives(ctx, user);
   if (!archives) return archives.error();
   request.archives = *archives;
-  const std::string sort = params.value("sort", "date");
-  if (sort != "date" && sort != "relevance") {
-    return makeError(ErrorCode::kInvalidArgument, "'sort' must be date or relevance (not '" + sort + "').");
-  }
-  request.by_date = sort == "date";
-  const auto offset = params.value("offset", std::int64_t{0});
-  const auto limit = params.value("limit", std::int64_t{50});
-  if (offset < 0) return makeError(ErrorCode::kInvalidArgument, "'offset' must not be negative.");
-  if (limit < 1 || limit > 1000) return makeError(ErrorCode::kInvalidArgument, "'limit' must be 1 to 1000.");
-  request.offset = static_cast<std::size_t>(offset);
-  request.limit = static_cast<std::size_t>(limit);
-  request.zone_offset_seconds = params.value("zoneOffsetSeconds", 0L);
+  SPE_TRY(readSearchPage(params, 1000, request));
   std::vector<index::SearchSource> sources;
   for (const auto& [id, indexer] : ctx.stores.indexers()) sources.push_back({id, indexer});
   auto results = index::search(sources, request);
   if (!results) return results.error();
   Json hits = Json::array();
-  for (const auto& h : results->hits) {
-    hits.push_back({{"storeID", h.store_id},
-                    {"messageID", h.message.id},
-                    {"folder", h.message.folder},
-                    {"date", h.message.date},
-                    {"size", h.message.size},
-                    {"subject", h.message.subject},
-                    {"from", h.message.from},
-                    {"to", h.message.recipients},
-                    {"hasAttachments", h.message.has_attachments},
-                    {"relevance", h.relevance}});
-  }
+  for (const auto& h : results->hits) hits.push_back(searchHitJson(h));
   return Json{{"total", results->total},
               {"totalIsEstimate", results->total_is_estimate},
               {"hits", hits},

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "common/json_reader.h"
+#include "index/searcher.h"
 #include "instancehost/instance/importer.h"
 #include "instancehost/instance/master_db.h"
 #include "instancehost/instance/profile_scheduler.h"
@@ -87,5 +88,10 @@ Result<std::optional<std::vector<std::string>>> readableArchives(InstanceContext
 // The instance's search (RPC method "search"): {userName, query, sort
 // (date|relevance), offset, limit, zoneOffsetSeconds} → {total, hits, …}.
 Result<Json> searchArchives(InstanceContext& ctx, const Json& params);
+// Sorting and paging of a search from request parameters {sort, offset,
+// limit (1..max_limit), zoneOffsetSeconds}; errors name the bad value.
+Status readSearchPage(const Json& params, std::int64_t max_limit, index::SearchRequest& request);
+// A search hit as the search answers show it.
+Json searchHitJson(const index::SearchHitInfo& hit);
 
 }  // namespace spe::instance

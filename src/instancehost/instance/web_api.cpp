@@ -43,12 +43,6 @@ bool isDate(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
 }
 
-Json hitJson(const index::SearchHitInfo& h) {
-  return Json{{"storeID", h.store_id},    {"messageID", h.message.id},  {"folder", h.message.folder},
-              {"date", h.message.date},   {"size", h.message.size},     {"subject", h.message.subject},
-              {"from", h.message.from},   {"to", h.message.recipients}, {"hasAttachments", h.message.has_attachments}};
-}
-
 }  // namespace
 
 std::optional<WebApi::Session> WebApi::session(const std::string& t) {
@@ -164,15 +158,7 @@ Result<Json> WebApi::search(const Session& s, const Json& body) {
   index::SearchRequest request;
   request.query = query;
   request.archives = *archives;
-  const std::string sort = body.value("sort", "date");
-  if (sort != "date" && sort != "relevance") return failure(400, "'sort' must be date or relevance.");
-  request.by_date = sort == "date";
-  const auto offset = body.value("offset", std::int64_t{0});
-  const auto limit = body.value("limit", std::int64_t{50});
-  if (offset < 0 || offset > 1000000 || limit < 1 || limit > 200) return failure(400, "The page is out of range.");
-  request.offset = static_cast<std::size_t>(offset);
-  request.limit = static_cast<std::size_t>(limit);
-  request.zone_offset_seconds = body.value("zoneOffsetSeconds", 0L);
+  if (auto page = readSearchPage(body, 200, request); !page) return failure(400, page.error().message);
   std::vector<index::SearchSource> sources;
   for (const auto& [id, indexer] : ctx_.stores.indexers()) sources.push_back({id, indexer});
   auto results = index::search(sources, request);
@@ -181,7 +167,7 @@ Result<Json> WebApi::search(const Session& s, const Json& body) {
     return results.error();
   }
   Json hits = Json::array();
-  for (const auto& h : results->hits) hits.push_back(hitJson(h));
+  for (const auto& h : results->hits) hits.push_back(searchHitJson(h));
   return answer(200, Json{{"total", results->total}, {"totalIsEstimate", results->total_is_estimate},
                           {"hits", hits}, {"warnings", results->warnings}});
 }
