@@ -17,7 +17,6 @@ namespace {
 
 constexpr const char* kCapsBeforeTls = "IMAP4rev1 LITERAL+ ID STARTTLS LOGINDISABLED";
 constexpr const char* kCapsTls = "IMAP4rev1 LITERAL+ ID AUTH=PLAIN SASL-IR";
-constexpr const char* kCapsAfterLogin = "IMAP4rev1 LITERAL+ ID IDLE NAMESPACE UNSELECT CHILDREN";
 constexpr auto kCommandTimeout = std::chrono::seconds(60);
 constexpr int kMaxFailures = 3;
 
@@ -214,7 +213,7 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
       if (stream) {
         delays_.success(address_, name);
         logger("imap")->info("IMAP login of '{}' from {} to instance {}", name, address_, route->instance_id);
-        out_ += tag + " OK [CAPABILITY " + kCapsAfterLogin + "] Logged in.\r\n";
+        out_ += tag + " OK [CAPABILITY " + kImapAuthenticatedCapabilities + "] Logged in.\r\n";
         if (!co_await flush()) co_return true;
         auto client = std::make_shared<ByteStreamOf<TlsStream>>(std::move(*tls_), std::string(rest));
         co_await splice(client, *stream);

@@ -159,17 +159,7 @@ bool ImapTokenizer::value(ImapValue& out, int depth) {
   if (c == '(') {
     ++pos_;
     out.kind = ImapValue::Kind::kList;
-    for (;;) {
-      skipSpaces();
-      if (pos_ >= cur().size()) return fail("a list is not closed");
-      if (cur()[pos_] == ')') {
-        ++pos_;
-        return true;
-      }
-      ImapValue item;
-      if (!value(item, depth + 1)) return false;
-      out.items.push_back(std::move(item));
-    }
+    return valuesUntil(')', "a list is not closed", out.items, depth + 1);
   }
   if (c == '"') return quoted(out);
   if (c == '{') {
@@ -188,15 +178,19 @@ bool ImapTokenizer::value(ImapValue& out, int depth) {
 
 bool ImapTokenizer::code(std::vector<ImapValue>& out) {
   ++pos_;  // '['
+  return valuesUntil(']', "a response code is not closed", out, 0);
+}
+
+bool ImapTokenizer::valuesUntil(char close, const char* unclosed, std::vector<ImapValue>& out, int depth) {
   for (;;) {
     skipSpaces();
-    if (pos_ >= cur().size()) return fail("a response code is not closed");
-    if (cur()[pos_] == ']') {
+    if (pos_ >= cur().size()) return fail(unclosed);
+    if (cur()[pos_] == close) {
       ++pos_;
       return true;
     }
     ImapValue v;
-    if (!value(v)) return false;
+    if (!value(v, depth)) return false;
     out.push_back(std::move(v));
   }
 }

@@ -107,6 +107,8 @@ class ImapTokenizer {
   void skipSpaces();
   bool fail(std::string why);
   bool quoted(ImapValue& out);
+  // Values up to `close` (consumed); `unclosed` is the error at the line's end.
+  bool valuesUntil(char close, const char* unclosed, std::vector<ImapValue>& out, int depth);
   bool atom(ImapValue& out);
 
   const std::vector<std::string>& segments_;
@@ -114,6 +116,10 @@ class ImapTokenizer {
   std::size_t seg_ = 0, pos_ = 0;
   std::string error_;
 };
+
+// What the archive's IMAP server offers once a user is logged in; the CAS
+// announces it in the login answer and the instance in CAPABILITY.
+inline constexpr const char* kImapAuthenticatedCapabilities = "IMAP4rev1 LITERAL+ ID IDLE NAMESPACE UNSELECT CHILDREN";
 
 bool imapIEquals(std::string_view a, std::string_view b);
 std::string imapUpper(std::string s);

@@ -216,10 +216,11 @@ asio::awaitable<void> acceptSessions(asio::io_context& io, Acceptor& acceptor, M
 }
 
 // Sends one request on a connected stream and reads frames until its
-// response, passing progress events on.
+// response, passing progress events on. With `rest`, bytes that arrived
+// after the response are kept there (stream.open: they are the stream's).
 template <typename Stream>
 asio::awaitable<Result<Json>> exchange(Stream& stream, const std::string& where, const Json& request,
-                                       const RpcClient::ProgressFn& progress) {
+                                       const RpcClient::ProgressFn& progress, std::string* rest = nullptr) {
   ErrorCodeT ec;
   const std::string out = encodeFrame(request.dump());
   co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
@@ -249,6 +250,7 @@ asio::awaitable<Result<Json>> exchange(Stream& stream, const std::string& where,
         continue;
       }
       if (frame->contains("error")) co_return rpcErrorFromJson((*frame)["error"]);
+      if (rest) rest->assign(data);
       co_return frame->value("result", Json());
     }
   }
@@ -526,36 +528,13 @@ asio::awaitable<Result<Json>> localCall(std::string path, Json request, std::chr
 template <typename Stream>
 asio::awaitable<Result<std::shared_ptr<ByteStream>>> streamHandshake(Stream stream, std::string where, Json params,
                                                                      std::chrono::milliseconds timeout) {
-  ErrorCodeT ec;
   beast::get_lowest_layer(stream).expires_after(timeout);
-  const std::string out = encodeFrame(Json{{"id", 1}, {"method", kStreamOpen}, {"params", std::move(params)}}.dump());
-  co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot send to " + where + ": " + ec.message());
-  FrameParser parser(1 << 20);
-  std::array<char, 4096> buf{};
-  for (;;) {
-    const std::size_t n =
-        co_await stream.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) {
-      co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
-                          "No answer from " + where + ": " + ec.message());
-    }
-    std::string_view data(buf.data(), n);
-    while (!data.empty()) {
-      const auto step = parser.feed(data);
-      data.remove_prefix(step.consumed);
-      if (step.state == FrameParser::State::kError) {
-        co_return makeError(ErrorCode::kProtocol, where + " sent a bad frame: " + parser.errorMessage());
-      }
-      if (step.state != FrameParser::State::kDone) continue;
-      auto frame = parseJson(parser.take(), "RPC frame from " + where);
-      if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, where + " sent malformed JSON.");
-      if (frame->contains("progress")) continue;
-      if (frame->contains("error")) co_return rpcErrorFromJson((*frame)["error"]);
-      std::shared_ptr<ByteStream> opened = std::make_shared<ByteStreamOf<Stream>>(std::move(stream), std::string(data));
-      co_return opened;
-    }
-  }
+  const Json request{{"id", 1}, {"method", kStreamOpen}, {"params", std::move(params)}};
+  std::string rest;
+  auto answer = co_await exchange(stream, where, request, RpcClient::ProgressFn(), &rest);
+  if (!answer) co_return answer.error();
+  std::shared_ptr<ByteStream> opened = std::make_shared<ByteStreamOf<Stream>>(std::move(stream), std::move(rest));
+  co_return opened;
 }
 
 }  // namespace

@@ -233,6 +233,8 @@ std::vector<std::pair<std::string, std::string>> headerFieldsOf(std::string_view
   return out;
 }
 
+std::size_t headerBlockEnd(std::string_view raw) { return headerEnd(raw, 0, raw.size()); }
+
 MimeEntity parseMimeStructure(std::string_view raw) {
   initGMime();
   MimeEntity top;

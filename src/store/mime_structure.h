@@ -60,6 +60,10 @@ inline constexpr int kMaxMimeDepth = 32;
 
 MimeEntity parseMimeStructure(std::string_view raw);
 
+// The length of the header block that starts `raw`, with the blank line
+// that ends it (all of `raw` when there is none).
+std::size_t headerBlockEnd(std::string_view raw);
+
 // The unfolded header fields of a header block: (name, value) in order.
 std::vector<std::pair<std::string, std::string>> headerFieldsOf(std::string_view header);
 

@@ -13,13 +13,8 @@ Error bad(const std::string& why) { return makeError(ErrorCode::kInvalidArgument
 
 // The header block (with its blank line) and the body of a message.
 std::pair<std::string_view, std::string_view> splitMessage(std::string_view raw) {
-  for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] != '\n') continue;
-    if (i == 0) return {raw.substr(0, 1), raw.substr(1)};  // no headers at all
-    if (i + 1 < raw.size() && raw[i + 1] == '\n') return {raw.substr(0, i + 2), raw.substr(i + 2)};
-    if (i + 2 < raw.size() && raw[i + 1] == '\r' && raw[i + 2] == '\n') return {raw.substr(0, i + 3), raw.substr(i + 3)};
-  }
-  return {raw, std::string_view()};
+  const std::size_t end = store::headerBlockEnd(raw);
+  return {raw.substr(0, end), raw.substr(end)};
 }
 
 // The header fields of `header` whose names are (or with `exclude`, are

@@ -5,12 +5,16 @@
 #include <map>
 #include <memory>
 
+#include "common/text.h"
 #include "index/phrase_check.h"
+#include "store/mime_structure.h"
 
 namespace spe::instance {
 namespace {
 
 Error bad(const std::string& why) { return makeError(ErrorCode::kInvalidArgument, "SEARCH: " + why); }
+
+
 
 // A parsed search key.
 struct Key {
@@ -29,8 +33,7 @@ std::optional<std::int64_t> parseDate(const std::string& text) {
   int day = 0, year = 0;
   char month[4] = {};
   if (std::sscanf(text.c_str(), "%2d-%3c-%4d", &day, month, &year) != 3) return std::nullopt;
-  std::string m(month, 3);
-  for (auto& c : m) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string m = asciiLower(std::string(month, 3));
   int mon = -1;
   for (int i = 0; i < 12; ++i) {
     if (m == kMonths[i]) mon = i;
@@ -125,9 +128,7 @@ class Parser {
       return k;
     }
     if (name == "FROM" || name == "TO" || name == "CC" || name == "BCC" || name == "SUBJECT" || name == "BODY") {
-      std::string field = name;
-      for (auto& c : field) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return needString(Key::Op::kText, field);
+      return needString(Key::Op::kText, asciiLower(name));
     }
     if (name == "TEXT") return needString(Key::Op::kText, "");
     if (name == "HEADER") {
@@ -135,8 +136,7 @@ class Parser {
       if (!f) return f.error();
       auto s = str(a, i, name);
       if (!s) return s.error();
-      std::string field = *f;
-      for (auto& c : field) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const std::string field = asciiLower(*f);
       k.op = (field == "from" || field == "to" || field == "cc" || field == "bcc" || field == "subject")
                  ? Key::Op::kText
                  : Key::Op::kHeader;
@@ -260,29 +260,12 @@ class Evaluator {
   Result<bool> headerMatches(const ImapMessageRef& m, const std::string& field, const std::string& text) {
     auto raw = backend_.read(m);
     if (!raw) return raw.error();
-    std::string lower_text = text;
-    for (auto& c : lower_text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::size_t pos = 0;
-    bool in_field = false;
-    std::string value;
-    auto check = [&]() { return in_field && value.find(lower_text) != std::string::npos; };
-    while (pos < raw->size()) {
-      std::size_t end = raw->find('\n', pos);
-      end = end == std::string::npos ? raw->size() : end + 1;
-      std::string line = raw->substr(pos, end - pos);
-      pos = end;
-      if (line == "\r\n" || line == "\n") break;
-      for (auto& c : line) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (line[0] == ' ' || line[0] == '\t') {
-        if (in_field) value += line;
-        continue;
-      }
-      if (check()) return true;
-      const auto colon = line.find(':');
-      in_field = colon != std::string::npos && line.substr(0, colon) == field;
-      value = in_field ? line.substr(colon + 1) : std::string();
+    const std::string wanted = asciiLower(text);
+    const std::string_view whole(*raw);
+    for (const auto& [name, value] : store::headerFieldsOf(whole.substr(0, store::headerBlockEnd(whole)))) {
+      if (asciiLower(name) == field && asciiLower(value).find(wanted) != std::string::npos) return true;
     }
-    return check();
+    return false;
   }
 
   const ImapSnapshot& snap_;

@@ -17,7 +17,6 @@
 namespace spe::instance {
 namespace {
 
-constexpr const char* kCapabilities = "IMAP4rev1 LITERAL+ ID IDLE NAMESPACE UNSELECT CHILDREN";
 constexpr std::size_t kFetchBatch = 32;
 constexpr std::size_t kFlushBytes = 256 * 1024;
 
@@ -170,7 +169,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     }
     const std::string& n = c.name;
     if (n == "CAPABILITY") {
-      out_ += std::string("* CAPABILITY ") + kCapabilities + "\r\n";
+      out_ += std::string("* CAPABILITY ") + kImapAuthenticatedCapabilities + "\r\n";
       tagged(c.tag, "OK", "CAPABILITY completed.");
     } else if (n == "NOOP" || n == "CHECK") {
       co_await resync();

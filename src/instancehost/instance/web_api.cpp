@@ -49,11 +49,18 @@ std::optional<WebApi::Session> WebApi::session(const std::string& t) {
   if (t.empty()) return std::nullopt;
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = now - it->second.last > idle_timeout_ ? sessions_.erase(it) : std::next(it);
+  if (now - last_prune_ > std::chrono::minutes(1)) {  // ended sessions go, not on every request
+    last_prune_ = now;
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      it = now - it->second.last > idle_timeout_ ? sessions_.erase(it) : std::next(it);
+    }
   }
   auto it = sessions_.find(t);
   if (it == sessions_.end()) return std::nullopt;
+  if (now - it->second.last > idle_timeout_) {
+    sessions_.erase(it);
+    return std::nullopt;
+  }
   it->second.last = now;
   return it->second;
 }

@@ -60,6 +60,7 @@ class WebApi {
   std::chrono::seconds idle_timeout_;
   std::mutex mutex_;
   std::map<std::string, Session> sessions_;
+  std::chrono::steady_clock::time_point last_prune_;
   std::map<std::string, std::chrono::steady_clock::time_point> one_time_;  // hash -> valid until
 };
 
