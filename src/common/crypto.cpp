@@ -45,6 +45,16 @@ std::string sha256(std::string_view data) {
 
 std::string sha256Hex(std::string_view data) { return toHex(sha256(data)); }
 
+std::uint64_t stableHash64(std::string_view data) {
+  static constexpr unsigned char kKey[crypto_shorthash_KEYBYTES] = {'s', 'p', 'e', '-', 'p', 'a', 'i', 'r',
+                                                                    '-', 'f', 'i', 'l', 't', 'e', 'r', '1'};
+  unsigned char out[crypto_shorthash_BYTES];
+  crypto_shorthash(out, reinterpret_cast<const unsigned char*>(data.data()), data.size(), kKey);
+  std::uint64_t h = 0;
+  for (int i = 7; i >= 0; --i) h = (h << 8) | out[i];  // little endian, as SipHash defines it
+  return h;
+}
+
 std::string base64Encode(std::string_view bytes) {
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),

@@ -27,6 +27,9 @@ std::string randomBytes(std::size_t n);
 // SHA-256 of `data` as 32 raw bytes / 64 lower-case hex characters.
 std::string sha256(std::string_view data);
 std::string sha256Hex(std::string_view data);
+// A 64-bit hash (SipHash-2-4 under a fixed key) for filters kept on disk:
+// the same on every machine and version; not a secret, not a MAC.
+std::uint64_t stableHash64(std::string_view data);
 
 std::string toHex(std::string_view bytes);
 // Standard base64 (RFC 4648, padded); decoding gives nullopt for invalid input.

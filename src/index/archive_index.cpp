@@ -3,9 +3,11 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "common/text.h"
 #include "index/dead_documents.h"
+#include "index/pair_filter.h"
 #include <cctype>
 
 namespace spe::index {
@@ -101,6 +103,24 @@ Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& dire
   }
 }
 
+std::string documentData(std::int64_t message_id, std::string_view pair_filter) {
+  std::string out = std::to_string(message_id);
+  if (!pair_filter.empty()) {
+    out += '\0';
+    out += pair_filter;
+  }
+  return out;
+}
+
+DocumentData parseDocumentData(std::string_view data) {
+  DocumentData out;
+  const auto end = data.find('\0');
+  const auto digits = data.substr(0, end);
+  std::from_chars(digits.data(), digits.data() + digits.size(), out.message_id);
+  if (end != std::string_view::npos) out.pair_filter = data.substr(end + 1);
+  return out;
+}
+
 Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positions) {
   Xapian::Document doc;
   const MessageText& t = m.text;
@@ -127,7 +147,7 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
   doc.add_boolean_term("P" + asciiLower(m.folder));
   doc.add_value(0, Xapian::sortable_serialise(static_cast<double>(m.date)));
   doc.add_value(1, Xapian::sortable_serialise(static_cast<double>(m.size)));
-  doc.set_data(std::to_string(m.message_id));
+  doc.set_data(documentData(m.message_id, positions ? std::string() : pairFilterOf(t)));
   doc.add_boolean_term(idTerm(m.message_id));
   return doc;
 }
@@ -222,7 +242,7 @@ Result<std::vector<SearchHit>> ArchiveIndex::search(const Xapian::Query& query, 
     if (total) *total = static_cast<std::int64_t>(mset.get_matches_estimated());
     std::vector<SearchHit> hits;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      hits.push_back({std::stoll(it.get_document().get_data()), it.get_percent() / 100.0});
+      hits.push_back({parseDocumentData(it.get_document().get_data()).message_id, it.get_percent() / 100.0});
     }
     return hits;
   } catch (const Xapian::Error& e) {

@@ -14,7 +14,7 @@
 // termlist is stored either (more than half of what is left): documents
 // that leave the index are marked dead instead of deleted
 // (dead_documents.h).
-// Values: 0 message date, 1 size (sortable_serialise).
+// Values: 0 message date, 1 size (sortable_serialise). Data: documentData().
 // Thread safety: one writer per index; searching from one thread at a time.
 #pragma once
 
@@ -22,6 +22,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -42,6 +43,16 @@ struct IndexedMessage {
   std::int64_t size = 0;
   MessageText text;
 };
+
+// A document's data: the message id in decimal, then a NUL and the
+// message's word-pair filter (pair_filter.h; documents indexed before the
+// filter existed have none).
+std::string documentData(std::int64_t message_id, std::string_view pair_filter);
+struct DocumentData {
+  std::int64_t message_id = 0;
+  std::string_view pair_filter;
+};
+DocumentData parseDocumentData(std::string_view data);
 
 struct SearchHit {
   std::int64_t message_id = 0;

@@ -8,9 +8,15 @@
 namespace spe::index {
 namespace {
 
-// Calls `word(w)` for every word of `text`, lower-cased.
-template <typename F>
-void forEachWord(std::string_view text, F&& word) {
+std::string phraseSequence(const std::vector<std::string>& words) {
+  std::string out = " ";
+  for (const auto& w : words) out += w + " ";
+  return out;
+}
+
+}  // namespace
+
+void forEachWord(std::string_view text, const std::function<void(const std::string&)>& word) {
   std::string cur;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -42,14 +48,6 @@ void forEachWord(std::string_view text, F&& word) {
   if (!cur.empty()) word(cur);
 }
 
-std::string phraseSequence(const std::vector<std::string>& words) {
-  std::string out = " ";
-  for (const auto& w : words) out += w + " ";
-  return out;
-}
-
-}  // namespace
-
 std::vector<std::string> splitWords(std::string_view text) {
   std::vector<std::string> out;
   forEachWord(text, [&](const std::string& w) { out.push_back(w); });
@@ -66,22 +64,26 @@ std::string wordSequence(std::string_view text) {
   return out;
 }
 
+std::vector<std::pair<std::string_view, std::string_view>> phraseFields(const MessageText& text) {
+  std::vector<std::pair<std::string_view, std::string_view>> out = {
+      {"", text.body}, {"S", text.subject}, {"F", text.from}, {"T", text.to}, {"C", text.cc}, {"B", text.bcc}};
+  for (const auto& a : text.attachments) {
+    out.emplace_back("A", a.name);
+    out.emplace_back("N", a.text);
+  }
+  return out;
+}
+
 bool holdsPhrases(const MessageText& text, const std::vector<PhraseCheck>& phrases) {
   // The texts of a field, each made into a word sequence once.
+  const auto all = phraseFields(text);
   std::map<std::string, std::vector<std::string>> fields;
   auto field = [&](const std::string& prefix) -> const std::vector<std::string>& {
     auto it = fields.find(prefix);
     if (it != fields.end()) return it->second;
     std::vector<std::string> texts;
-    if (prefix.empty()) texts.push_back(wordSequence(text.body));
-    if (prefix == "S") texts.push_back(wordSequence(text.subject));
-    if (prefix == "F") texts.push_back(wordSequence(text.from));
-    if (prefix == "T") texts.push_back(wordSequence(text.to));
-    if (prefix == "C") texts.push_back(wordSequence(text.cc));
-    if (prefix == "B") texts.push_back(wordSequence(text.bcc));
-    for (const auto& a : text.attachments) {
-      if (prefix == "A") texts.push_back(wordSequence(a.name));
-      if (prefix == "N") texts.push_back(wordSequence(a.text));
+    for (const auto& [p, t] : all) {
+      if (p == prefix) texts.push_back(wordSequence(t));
     }
     return fields.emplace(prefix, std::move(texts)).first->second;
   };

@@ -3,8 +3,10 @@
 // other in one field. Cheaper than a positional index of the message.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "index/message_text.h"
@@ -19,10 +21,17 @@ struct PhraseCheck {
   std::vector<std::string> words;
 };
 
+// Calls `word` for every word of a text, lower case.
+void forEachWord(std::string_view text, const std::function<void(const std::string&)>& word);
 // The words of a text, lower case.
 std::vector<std::string> splitWords(std::string_view text);
 // The same as one string, every word between single spaces: " w1 w2 ".
 std::string wordSequence(std::string_view text);
+
+// The texts a phrase may be in, as (field prefix, text): one for each of
+// body, subject and the four address fields, and one name and one text
+// for each attachment. A phrase never spans two of them.
+std::vector<std::pair<std::string_view, std::string_view>> phraseFields(const MessageText& text);
 
 // True when every phrase occurs in one of its fields.
 bool holdsPhrases(const MessageText& text, const std::vector<PhraseCheck>& phrases);

@@ -174,9 +174,12 @@ Xapian::Query valueRange(unsigned slot, std::optional<std::int64_t> from, std::o
   return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(static_cast<double>(*to)));
 }
 
-// A quoted value of a text field (a quoted folder is just a value).
+// A quoted value of a text field with more than one word (a quoted folder
+// is just a value; a quoted word is that word in the text fields, which
+// the index answers exactly).
 bool isTextPhrase(const Token& t) {
-  return t.kind == Token::kPhrase && (t.field.empty() || fieldPrefixes().count(t.field) > 0);
+  return t.kind == Token::kPhrase && (t.field.empty() || fieldPrefixes().count(t.field) > 0) &&
+         splitWords(t.text).size() > 1;
 }
 
 // The fields a phrase is looked for in (a known field: tokenQuery checks).

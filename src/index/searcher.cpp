@@ -10,15 +10,18 @@
 #include <optional>
 #include <thread>
 
+#include "index/archive_index.h"
 #include "index/dead_documents.h"
+#include "index/pair_filter.h"
 #include "index/query_language.h"
 
 namespace spe::index {
 namespace {
 
 constexpr Xapian::doccount kCountAtLeast = 10000;
-constexpr std::size_t kCheckWindow = 64;    // candidates resolved at a time for phrase checks
-constexpr std::size_t kMaxChecks = 640;     // messages checked per search at most (then the total is an estimate)
+constexpr std::size_t kCheckWindow = 64;     // candidates resolved at a time for phrase checks
+constexpr std::size_t kMaxChecks = 640;      // messages read per search at most (then the total is an estimate)
+constexpr std::size_t kMaxExamined = 4000;   // candidates put to their word-pair filter per search at most
 constexpr unsigned kCheckThreads = 4;       // threads checking candidates of one search at most
 
 struct Shard {
@@ -27,26 +30,28 @@ struct Shard {
 };
 using Indexers = std::map<std::int64_t, std::shared_ptr<StoreIndexer>>;  // by store id
 
-// The listing rows of a result window, in order; messages deleted since
-// they were indexed, or no longer in a readable archive, are left out.
+// The listing rows of the result window's entries at `positions`, in
+// order; messages deleted since they were indexed, or no longer in a
+// readable archive, are left out. `kept` gets the positions of the rows.
 Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::vector<Shard>& shards,
                                            const Indexers& indexers,
                                            const std::optional<std::vector<std::string>>& archives,
-                                           std::size_t first, std::size_t count) {
+                                           const std::vector<std::size_t>& positions,
+                                           std::vector<std::size_t>* kept = nullptr) {
   struct Pending {
     std::size_t shard;
     std::int64_t message_id;
     int percent;
+    std::size_t position;
   };
   std::vector<Pending> order;
   std::map<std::int64_t, std::vector<std::int64_t>> ids_by_store;
   try {
-    const std::size_t end = std::min<std::size_t>(mset.size(), first + count);
-    for (std::size_t i = first; i < end; ++i) {
+    for (const std::size_t i : positions) {
       const Xapian::MSetIterator it = mset[static_cast<Xapian::doccount>(i)];
       const std::size_t shard = (*it - 1) % shards.size();
-      const std::int64_t id = std::stoll(it.get_document().get_data());
-      order.push_back({shard, id, it.get_percent()});
+      const std::int64_t id = parseDocumentData(it.get_document().get_data()).message_id;
+      order.push_back({shard, id, it.get_percent(), i});
       ids_by_store[shards[shard].store_id].push_back(id);
     }
   } catch (const Xapian::Error& e) {
@@ -68,7 +73,33 @@ Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::
       if (std::find(archives->begin(), archives->end(), archive) == archives->end()) continue;
     }
     out.push_back({store_id, it->second, p.percent});
+    if (kept) kept->push_back(p.position);
   }
+  return out;
+}
+
+// The positions from `first` on (up to `count` of them) whose documents'
+// word-pair filters let the phrases hold; `end` gets the position after
+// the last one looked at.
+Result<std::vector<std::size_t>> passingFilter(const Xapian::MSet& mset, std::size_t first, std::size_t count,
+                                               const CompiledQuery& query, std::size_t& end) {
+  std::vector<std::size_t> out;
+  try {
+    for (end = first; end < mset.size() && out.size() < count; ++end) {
+      const auto data = mset[static_cast<Xapian::doccount>(end)].get_document().get_data();
+      if (!query.phrases_suffice || mayHoldPhrases(parseDocumentData(data).pair_filter, query.phrases)) {
+        out.push_back(end);
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
+  }
+  return out;
+}
+
+std::vector<std::size_t> allPositions(const Xapian::MSet& mset) {
+  std::vector<std::size_t> out(mset.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = i;
   return out;
 }
 
@@ -170,43 +201,49 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     if (!mset) return mset.error();
     results.total = static_cast<std::int64_t>(mset->get_matches_estimated());
     results.total_is_estimate = mset->get_matches_lower_bound() != mset->get_matches_upper_bound();
-    auto hits = resolve(*mset, shards, indexers, request.archives, 0, mset->size());
+    auto hits = resolve(*mset, shards, indexers, request.archives, allPositions(*mset));
     if (!hits) return hits.error();
     results.hits = std::move(*hits);
     return results;
   }
-  // Phrases: candidates have all the words; each is checked against its
-  // message, in result order, until the page is full. The index query is
-  // evaluated once for every candidate that may be checked.
+  // Phrases: candidates have all the words. Their word-pair filters turn
+  // most that cannot hold the phrases away; the others are checked against
+  // their messages, in result order, until the page is full. The index
+  // query is evaluated once for every candidate that may be looked at.
   const std::size_t wanted = request.offset + request.limit;
-  auto mset = window(0, wanted + kMaxChecks);
+  auto mset = window(0, wanted + kMaxExamined);
   if (!mset) return mset.error();
   std::vector<SearchHitInfo> verified;
-  std::size_t checked = 0, next = 0;
+  std::size_t examined = 0, read = 0;
   bool stopped_early = false;
-  while (verified.size() < wanted && next < mset->size() && checked < wanted + kMaxChecks) {
-    auto candidates = resolve(*mset, shards, indexers, request.archives, next, kCheckWindow);
+  while (verified.size() < wanted && examined < mset->size() && read < kMaxChecks) {
+    std::size_t end = examined;
+    auto passing = passingFilter(*mset, examined, kCheckWindow, *query, end);
+    if (!passing) return passing.error();
+    std::vector<std::size_t> positions;
+    auto candidates = resolve(*mset, shards, indexers, request.archives, *passing, &positions);
     if (!candidates) return candidates.error();
-    next += kCheckWindow;
     auto outcome = checkInOrder(*candidates, wanted - verified.size(), [&](const SearchHitInfo& c) {
       return indexers.at(c.store_id)->matches(c.message, *query);
     });
     if (!outcome) return outcome.error();
-    checked += outcome->size();
+    read += outcome->size();
     stopped_early = outcome->size() < candidates->size();
+    examined = stopped_early ? positions[outcome->size() - 1] + 1 : end;
     for (std::size_t i = 0; i < outcome->size(); ++i) {
       if ((*outcome)[i]) verified.push_back(std::move((*candidates)[i]));
     }
   }
+  results.messages_read = read;
   const auto estimate = static_cast<std::int64_t>(mset->get_matches_estimated());
-  if (!stopped_early && next >= mset->size() && mset->size() < wanted + kMaxChecks) {
-    results.total = static_cast<std::int64_t>(verified.size());  // every candidate was checked
+  if (!stopped_early && examined >= mset->size() && mset->size() < wanted + kMaxExamined) {
+    results.total = static_cast<std::int64_t>(verified.size());  // every candidate was looked at
   } else {
     results.total_is_estimate = true;
     results.total = std::max<std::int64_t>(static_cast<std::int64_t>(verified.size()),
-                                           checked ? estimate * static_cast<std::int64_t>(verified.size()) /
-                                                         static_cast<std::int64_t>(checked)
-                                                   : 0);
+                                           examined ? estimate * static_cast<std::int64_t>(verified.size()) /
+                                                          static_cast<std::int64_t>(examined)
+                                                    : 0);
   }
   for (std::size_t i = request.offset; i < verified.size() && results.hits.size() < request.limit; ++i) {
     results.hits.push_back(std::move(verified[i]));

@@ -39,6 +39,7 @@ struct SearchResults {
   bool total_is_estimate = false;
   std::vector<SearchHitInfo> hits;
   std::vector<std::string> warnings;
+  std::size_t messages_read = 0;  // read to check phrases
 };
 
 struct SearchSource {

@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include "index/dead_documents.h"
+#include "index/pair_filter.h"
 #include "index/phrase_check.h"
 #include "index/query_language.h"
 #include "index/store_indexer.h"
@@ -175,6 +176,9 @@ TEST_F(ArchiveIndexTest, PhraseCheckOnPositionsEqualsTheExactQuery) {
     std::vector<std::int64_t> checked;
     for (const auto& m : messages) {
       if (holdsPhrases(m.text, q->phrases)) checked.push_back(m.message_id);
+      if (holdsPhrases(m.text, q->phrases)) {
+        EXPECT_TRUE(mayHoldPhrases(pairFilterOf(m.text), q->phrases)) << text << ": the filter never turns it away";
+      }
     }
     EXPECT_EQ(checked, exact(*index, messages, text)) << text;
   }

@@ -1,0 +1,93 @@
+// The word-pair filter: never turns away a message that holds a phrase,
+// turns away most that do not.
+#include "index/pair_filter.h"
+
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <random>
+#include <set>
+
+namespace spe::index {
+namespace {
+
+PhraseCheck phrase(std::vector<std::string> prefixes, std::string text) {
+  return {std::move(prefixes), splitWords(text)};
+}
+
+TEST(PairFilter, HoldsWhatThePhraseCheckHolds) {
+  MessageText t;
+  t.subject = "Quarterly Report";
+  t.body = "Please find the quarterly report attached. Grüße aus KÖLN!";
+  t.from = "Anna Schmidt <anna@example.com>";
+  t.attachments.push_back({"Rechnung März.pdf", "application/pdf", "pdf", "Summe netto 4711", ""});
+  t.attachments.push_back({"Second file.txt", "text/plain", "txt", "other words", ""});
+  const std::string f = pairFilterOf(t);
+  ASSERT_FALSE(f.empty());
+  for (const auto& p : {phrase({"S"}, "quarterly report"), phrase({""}, "the quarterly report attached"),
+                        phrase({""}, "attached grüße"), phrase({""}, "grüße aus köln"), phrase({"F"}, "anna schmidt"),
+                        phrase({"A", "N"}, "rechnung märz"), phrase({"N"}, "netto 4711"),
+                        phrase({"", "S", "A", "N"}, "second file")}) {
+    EXPECT_TRUE(holdsPhrases(t, {p}));
+    EXPECT_TRUE(mayHoldPhrases(f, {p})) << p.words[0] << " " << p.words[1];
+  }
+  // Pairs that are not there (wrong order, wrong field, across attachments).
+  int turned_away = 0;
+  for (const auto& p : {phrase({"S"}, "report quarterly"), phrase({"S"}, "please find"), phrase({""}, "report please"),
+                        phrase({"A"}, "pdf second"), phrase({"N"}, "4711 other"), phrase({""}, "köln anna")}) {
+    EXPECT_FALSE(holdsPhrases(t, {p}));
+    turned_away += mayHoldPhrases(f, {p}) ? 0 : 1;
+  }
+  EXPECT_GE(turned_away, 5);
+  EXPECT_FALSE(mayHoldPhrases(f, {phrase({"S"}, "quarterly report"), phrase({"S"}, "report quarterly")}))
+      << "every phrase must hold";
+}
+
+TEST(PairFilter, OneWordPhrasesAndMissingOrUnknownFiltersLetEverythingThrough) {
+  MessageText t;
+  t.body = "alpha beta";
+  EXPECT_TRUE(mayHoldPhrases(pairFilterOf(t), {phrase({""}, "gamma")}));
+  EXPECT_TRUE(mayHoldPhrases("", {phrase({""}, "beta alpha")}));
+  std::string other_version = pairFilterOf(t);
+  other_version[0] = 9;
+  EXPECT_TRUE(mayHoldPhrases(other_version, {phrase({""}, "beta alpha")}));
+  EXPECT_FALSE(mayHoldPhrases(pairFilterOf(t), {phrase({""}, "beta alpha")}));
+}
+
+// Random texts: every phrase taken from a text passes; of pairs of words
+// the text has but not next to each other, about one in seven passes.
+TEST(PairFilter, NoFalseNegativesAndFewFalsePositives) {
+  std::mt19937 rng(7);
+  std::vector<std::string> vocabulary;
+  for (int i = 0; i < 2000; ++i) vocabulary.push_back("w" + std::to_string(i));
+  int wrong = 0, tried = 0;
+  for (int doc = 0; doc < 200; ++doc) {
+    std::vector<std::string> words;
+    const int n = 20 + static_cast<int>(rng() % 600);
+    MessageText t;
+    for (int i = 0; i < n; ++i) {
+      words.push_back(vocabulary[rng() % vocabulary.size()]);
+      t.body += words.back() + (i % 9 == 8 ? ". " : " ");
+    }
+    std::set<std::pair<std::string, std::string>> pairs;
+    for (int i = 0; i + 1 < n; ++i) {
+      pairs.emplace(words[i], words[i + 1]);  // punctuation is no word: ". " keeps a pair
+    }
+    const std::string f = pairFilterOf(t);
+    EXPECT_LE(f.size(), 1 + std::max<std::size_t>(8, (n * 4 + 7) / 8)) << "4 bits per pair";
+    for (int i = 0; i + 2 < n; i += 3) {
+      EXPECT_TRUE(mayHoldPhrases(f, {{{""}, {words[i], words[i + 1], words[i + 2]}}}));
+      const std::string& a = words[rng() % n];
+      const std::string& b = words[rng() % n];
+      if (pairs.count({a, b})) continue;
+      ++tried;
+      wrong += mayHoldPhrases(f, {{{""}, {a, b}}}) ? 1 : 0;
+    }
+  }
+  ASSERT_GT(tried, 5000);
+  EXPECT_LT(wrong * 100 / tried, 20) << wrong << " of " << tried;
+  std::cout << "false positives: " << wrong << " of " << tried << "\n";
+}
+
+}  // namespace
+}  // namespace spe::index
