@@ -147,7 +147,7 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
   doc.add_boolean_term("P" + asciiLower(m.folder));
   doc.add_value(0, Xapian::sortable_serialise(static_cast<double>(m.date)));
   doc.add_value(1, Xapian::sortable_serialise(static_cast<double>(m.size)));
-  doc.set_data(documentData(m.message_id, positions ? std::string() : pairFilterOf(t)));
+  doc.set_data(documentData(m.message_id, positions ? std::string() : pairFilterOf(t, m.message_id)));
   doc.add_boolean_term(idTerm(m.message_id));
   return doc;
 }

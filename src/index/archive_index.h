@@ -9,8 +9,9 @@
 // `example.com` match. Words are indexed as they are (lower case) plus
 // their English and German stems as "Z" terms where a stem differs from the
 // word, so "Verbindung" finds "Verbindungen". No positions are stored (a
-// third of the size and the time): a phrase is looked up as its words and
-// each candidate is checked against the message (searcher.cpp). No
+// third of the size and the time): a phrase is looked up as its words, the
+// candidates go through their word-pair filters (pair_filter.h) and those
+// that pass are checked against their messages (searcher.cpp). No
 // termlist is stored either (more than half of what is left): documents
 // that leave the index are marked dead instead of deleted
 // (dead_documents.h).

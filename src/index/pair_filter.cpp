@@ -1,5 +1,6 @@
 #include "index/pair_filter.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "common/crypto.h"
@@ -7,19 +8,37 @@
 namespace spe::index {
 namespace {
 
-constexpr char kVersion = 1;
+constexpr char kVersion = 2;
 constexpr std::size_t kBitsPerPair = 4;
 constexpr unsigned kHashes = 3;
 constexpr std::size_t kMinBits = 64;
 constexpr std::size_t kMaxPairs = std::size_t{1} << 20;  // a filter of at most 512 KiB
+constexpr std::size_t kMinLetters = 4;                   // shorter words are left out
 
-std::uint64_t pairHash(std::string_view prefix, std::string_view first, std::string_view second, std::string& key) {
-  key.assign(prefix);
+bool longWord(const std::string& w) {
+  std::size_t letters = 0;  // code points: UTF-8 bytes that do not continue one
+  for (const char c : w) letters += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+  return letters >= kMinLetters;
+}
+
+std::uint64_t pairHash(std::string_view prefix, std::string_view first, std::string_view second) {
+  std::string key(prefix);
   key += '\0';
   key += first;
   key += '\0';
   key += second;
   return stableHash64(key);
+}
+
+// The pair's hash for one message: the same pair sets other bits in other
+// messages, so copies of one text do not all let the same phrase through.
+std::uint64_t salted(std::uint64_t pair, std::int64_t salt) {
+  char key[16];
+  for (int i = 0; i < 8; ++i) {
+    key[i] = static_cast<char>(pair >> (8 * i));
+    key[8 + i] = static_cast<char>(static_cast<std::uint64_t>(salt) >> (8 * i));
+  }
+  return stableHash64(std::string_view(key, sizeof key));
 }
 
 // The bits of one pair (double hashing: h1 + i * h2).
@@ -29,50 +48,70 @@ void forEachBit(std::uint64_t hash, std::size_t bits, F&& bit) {
   for (unsigned i = 0; i < kHashes; ++i) bit(static_cast<std::size_t>((h1 + i * h2) % bits));
 }
 
+// The long words of a text, in order.
+std::vector<std::string> longWords(std::string_view text) {
+  std::vector<std::string> out;
+  forEachWord(text, [&](const std::string& w) {
+    if (longWord(w)) out.push_back(w);
+  });
+  return out;
+}
+
 }  // namespace
 
-std::string pairFilterOf(const MessageText& text) {
+std::string pairFilterOf(const MessageText& text, std::int64_t salt) {
   std::vector<std::uint64_t> hashes;
-  std::string key, previous;
-  bool too_many = false;
   for (const auto& [prefix, field] : phraseFields(text)) {
-    previous.clear();
-    forEachWord(field, [&](const std::string& w) {
-      if (!previous.empty() && !too_many) {
-        hashes.push_back(pairHash(prefix, previous, w, key));
-        too_many = hashes.size() > kMaxPairs;
-      }
-      previous = w;
-    });
+    const auto words = longWords(field);
+    for (std::size_t i = 0; i + 1 < words.size() && hashes.size() <= kMaxPairs; ++i) {
+      hashes.push_back(pairHash(prefix, words[i], words[i + 1]));
+    }
+    if (hashes.size() > kMaxPairs) return {};
   }
-  if (too_many) return {};
+  std::sort(hashes.begin(), hashes.end());
+  hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
   const std::size_t bits = std::max(kMinBits, (hashes.size() * kBitsPerPair + 7) / 8 * 8);
   std::string out(1 + bits / 8, '\0');
   out[0] = kVersion;
   for (const auto h : hashes) {
-    forEachBit(h, bits, [&](std::size_t b) { out[1 + b / 8] = static_cast<char>(out[1 + b / 8] | (1 << (b % 8))); });
+    forEachBit(salted(h, salt), bits,
+               [&](std::size_t b) { out[1 + b / 8] = static_cast<char>(out[1 + b / 8] | (1 << (b % 8))); });
   }
   return out;
 }
 
-bool mayHoldPhrases(std::string_view filter, const std::vector<PhraseCheck>& phrases) {
+PhrasePairs phrasePairs(const std::vector<PhraseCheck>& phrases) {
+  PhrasePairs out;
+  for (const auto& p : phrases) {
+    std::vector<std::string> words;
+    for (const auto& w : p.words) {
+      if (longWord(w)) words.push_back(w);
+    }
+    if (words.size() < 2) continue;  // nothing the filter can tell
+    std::vector<std::vector<std::uint64_t>> per_field;
+    for (const auto& prefix : p.prefixes) {
+      std::vector<std::uint64_t> pairs;
+      for (std::size_t i = 0; i + 1 < words.size(); ++i) pairs.push_back(pairHash(prefix, words[i], words[i + 1]));
+      per_field.push_back(std::move(pairs));
+    }
+    out.phrases.push_back(std::move(per_field));
+  }
+  return out;
+}
+
+bool mayHoldPhrases(std::string_view filter, std::int64_t salt, const PhrasePairs& pairs) {
   if (filter.size() < 2 || filter[0] != kVersion) return true;
   const std::size_t bits = (filter.size() - 1) * 8;
-  std::string key;
-  auto has = [&](std::uint64_t h) {
+  auto has = [&](std::uint64_t pair) {
     bool all = true;
-    forEachBit(h, bits, [&](std::size_t b) { all = all && (filter[1 + b / 8] & (1 << (b % 8))) != 0; });
+    forEachBit(salted(pair, salt), bits,
+               [&](std::size_t b) { all = all && (filter[1 + b / 8] & (1 << (b % 8))) != 0; });
     return all;
   };
-  for (const auto& p : phrases) {
-    if (p.words.size() < 2) continue;
-    bool may = false;
-    for (const auto& prefix : p.prefixes) {
-      bool all = true;
-      for (std::size_t i = 0; all && i + 1 < p.words.size(); ++i) all = has(pairHash(prefix, p.words[i], p.words[i + 1], key));
-      may = may || all;
-      if (may) break;
-    }
+  for (const auto& per_field : pairs.phrases) {
+    const bool may = std::any_of(per_field.begin(), per_field.end(), [&](const std::vector<std::uint64_t>& field) {
+      return std::all_of(field.begin(), field.end(), has);
+    });
     if (!may) return false;
   }
   return true;

@@ -8,10 +8,16 @@
 // (field, word, next word) triples of the words the phrase check sees
 // (phrase_check.h), so it never turns away a message that holds a phrase;
 // of the others about one in seven passes (4 bits per pair, 3 hashes) and
-// is checked against its message.
+// is checked against its message. Words of fewer than four letters are
+// left out (they are mostly "the", "of", "und" and make a third of the
+// pairs): "terms and conditions" is the pair (terms, conditions), and a
+// phrase with fewer than two longer words is not filtered. The bits of a
+// pair depend on the message (a salt: its id), so copies of one text do
+// not all let the same phrase through.
 // Thread safety: stateless.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,11 +29,17 @@ namespace spe::index {
 
 // The filter of a message's text; "" (no filter: every phrase may hold)
 // when the text has more word pairs than a filter is made for.
-std::string pairFilterOf(const MessageText& text);
+std::string pairFilterOf(const MessageText& text, std::int64_t salt);
+
+// The pairs of a query's phrases, hashed once for every candidate.
+struct PhrasePairs {
+  std::vector<std::vector<std::vector<std::uint64_t>>> phrases;  // phrase → field → pair hashes
+};
+PhrasePairs phrasePairs(const std::vector<PhraseCheck>& phrases);
 
 // False when some phrase cannot hold: none of its fields has all of its
-// word pairs. A phrase of one word, an empty filter or one of an unknown
-// version answer true.
-bool mayHoldPhrases(std::string_view filter, const std::vector<PhraseCheck>& phrases);
+// word pairs. Phrases with fewer than two long words, an empty filter or
+// one of an unknown version answer true.
+bool mayHoldPhrases(std::string_view filter, std::int64_t salt, const PhrasePairs& pairs);
 
 }  // namespace spe::index

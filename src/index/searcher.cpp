@@ -82,14 +82,13 @@ Result<std::vector<SearchHitInfo>> resolve(const Xapian::MSet& mset, const std::
 // word-pair filters let the phrases hold; `end` gets the position after
 // the last one looked at.
 Result<std::vector<std::size_t>> passingFilter(const Xapian::MSet& mset, std::size_t first, std::size_t count,
-                                               const CompiledQuery& query, std::size_t& end) {
+                                               const std::optional<PhrasePairs>& pairs, std::size_t& end) {
   std::vector<std::size_t> out;
   try {
     for (end = first; end < mset.size() && out.size() < count; ++end) {
       const auto data = mset[static_cast<Xapian::doccount>(end)].get_document().get_data();
-      if (!query.phrases_suffice || mayHoldPhrases(parseDocumentData(data).pair_filter, query.phrases)) {
-        out.push_back(end);
-      }
+      const auto parsed = parseDocumentData(data);
+      if (!pairs || mayHoldPhrases(parsed.pair_filter, parsed.message_id, *pairs)) out.push_back(end);
     }
   } catch (const Xapian::Error& e) {
     return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
@@ -213,12 +212,14 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   const std::size_t wanted = request.offset + request.limit;
   auto mset = window(0, wanted + kMaxExamined);
   if (!mset) return mset.error();
+  std::optional<PhrasePairs> pairs;  // only when the phrases alone decide
+  if (query->phrases_suffice) pairs = phrasePairs(query->phrases);
   std::vector<SearchHitInfo> verified;
   std::size_t examined = 0, read = 0;
   bool stopped_early = false;
   while (verified.size() < wanted && examined < mset->size() && read < kMaxChecks) {
     std::size_t end = examined;
-    auto passing = passingFilter(*mset, examined, kCheckWindow, *query, end);
+    auto passing = passingFilter(*mset, examined, kCheckWindow, pairs, end);
     if (!passing) return passing.error();
     std::vector<std::size_t> positions;
     auto candidates = resolve(*mset, shards, indexers, request.archives, *passing, &positions);
