@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <ctime>
 
 #include "common/text.h"
 #include "index/dead_documents.h"
@@ -94,9 +96,27 @@ ArchiveIndex::ArchiveIndex(std::unique_ptr<Xapian::WritableDatabase> db) : db_(s
 }
 ArchiveIndex::~ArchiveIndex() = default;
 
+namespace {
+constexpr const char* kMonthTermsKey = "spe:month-terms";  // "1": every document has its month term
+}
+
+std::string monthTerm(std::int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(std::clamp<std::int64_t>(unix_seconds, -62167219200, 253402300799));
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char out[32];
+  std::snprintf(out, sizeof out, "D%04d%02d", (tm.tm_year + 1900) % 10000, (tm.tm_mon + 1) % 100);
+  return out;
+}
+
+bool hasMonthTerms(const Xapian::Database& index) { return index.get_metadata(kMonthTermsKey) == "1"; }
+
 Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& directory) {
   try {
     auto db = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_TERMLIST);
+    // A new index has month terms from its first document on (committed
+    // with it); an older one keeps reading dates until it is rebuilt.
+    if (db->get_doccount() == 0 && !hasMonthTerms(*db)) db->set_metadata(kMonthTermsKey, "1");
     return std::unique_ptr<ArchiveIndex>(new ArchiveIndex(std::move(db)));
   } catch (const Xapian::Error& e) {
     return xapianError("Cannot open the search index '" + directory + "'.", e);
@@ -145,6 +165,7 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
   }
   if (!t.attachments.empty()) doc.add_boolean_term("Khasattachment");
   doc.add_boolean_term("P" + asciiLower(m.folder));
+  doc.add_boolean_term(monthTerm(m.date));
   doc.add_value(0, Xapian::sortable_serialise(static_cast<double>(m.date)));
   doc.add_value(1, Xapian::sortable_serialise(static_cast<double>(m.size)));
   doc.set_data(documentData(m.message_id, positions ? std::string() : pairFilterOf(t, m.message_id)));

@@ -4,7 +4,7 @@
 // Terms (prefix: field): F from, T to, C cc, B bcc, S subject, A attachment
 // name, N attachment text, body without a prefix (a bare word in a query
 // looks in every field); P folder path, lower case (boolean), Q message id
-// (unique). Addresses are indexed whole, by local
+// (unique), D month of the message date (monthTerm). Addresses are indexed whole, by local
 // part and by domain (and each parent domain), so `*@example.com` and
 // `example.com` match. Words are indexed as they are (lower case) plus
 // their English and German stems as "Z" terms where a stem differs from the
@@ -30,6 +30,7 @@
 #include "index/message_text.h"
 
 namespace Xapian {
+class Database;
 class WritableDatabase;
 class Query;
 class Document;
@@ -54,6 +55,13 @@ struct DocumentData {
   std::string_view pair_filter;
 };
 DocumentData parseDocumentData(std::string_view data);
+
+// The month term of a message date ("D" + yyyymm, UTC), kept in every
+// document of an index that hasMonthTerms(): newest-first searches and
+// date ranges read whole months by their terms instead of every match's
+// date (date_order.h).
+std::string monthTerm(std::int64_t unix_seconds);
+bool hasMonthTerms(const Xapian::Database& index);
 
 struct SearchHit {
   std::int64_t message_id = 0;

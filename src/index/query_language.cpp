@@ -8,6 +8,8 @@
 #include <map>
 #include <optional>
 
+#include "index/archive_index.h"
+
 namespace spe::index {
 namespace {
 
@@ -174,6 +176,28 @@ Xapian::Query valueRange(unsigned slot, std::optional<std::int64_t> from, std::o
   return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(static_cast<double>(*to)));
 }
 
+// A date range. With month terms (archive_index.h) the months inside the
+// range are their terms and only the months at its ends read the dates:
+// a range costs what its own messages cost, not what every message does.
+Xapian::Query dateQuery(std::optional<std::int64_t> from, std::optional<std::int64_t> to, const TermLister& terms,
+                        bool month_terms) {
+  const Xapian::Query values = valueRange(0, from, to);
+  if (!month_terms) return values;
+  const std::string first = from ? monthTerm(*from) : std::string(), last = to ? monthTerm(*to) : std::string();
+  std::vector<Xapian::Query> parts;
+  for (const auto& month : terms("D")) {
+    if ((from && month < first) || (to && month > last)) continue;
+    if (month == first || month == last) {
+      parts.emplace_back(Xapian::Query::OP_FILTER, Xapian::Query(month), values);
+    } else {
+      parts.emplace_back(month);
+    }
+  }
+  if (parts.empty()) return Xapian::Query::MatchNothing;
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, parts.begin(), parts.end()),
+                       0.0);
+}
+
 // A quoted value of a text field with more than one word (a quoted folder
 // is just a value; a quoted word is that word in the text fields, which
 // the index answers exactly).
@@ -191,7 +215,7 @@ std::vector<std::string> phrasePrefixes(const std::string& field) {
 }
 
 // `exact`: phrases as phrases (needs positions); else as all their words.
-Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact) {
+Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact, bool month_terms) {
   if (t.field == "has") {
     if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.");
     return Xapian::Query("Khasattachment");
@@ -206,12 +230,12 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
     if (t.field == "after") {
       auto d = parseDate(t.text, offset, false, "after");
       if (!d) return d.error();
-      return valueRange(0, *d, std::nullopt);
+      return dateQuery(*d, std::nullopt, terms, month_terms);
     }
     if (t.field == "before") {
       auto d = parseDate(t.text, offset, false, "before");
       if (!d) return d.error();
-      return valueRange(0, std::nullopt, *d - 1);
+      return dateQuery(std::nullopt, *d - 1, terms, month_terms);
     }
     const auto dots = t.text.find("..");
     auto from = parseDate(dots == std::string::npos ? t.text : t.text.substr(0, dots), offset, false, "date");
@@ -219,7 +243,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
     auto to = parseDate(dots == std::string::npos ? t.text : t.text.substr(dots + 2), offset, true, "date");
     if (!to) return to.error();
     if (*to < *from) return bad("the date range ends before it starts.");
-    return valueRange(0, *from, *to);
+    return dateQuery(*from, *to, terms, month_terms);
   }
   if (t.field == "size") {
     const std::string v = t.text;
@@ -289,7 +313,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
 namespace {
 
 Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const TermLister& terms, long zone_offset_seconds,
-                                    bool exact) {
+                                    bool month_terms, bool exact) {
   // Groups joined by OR; the groups' positive parts AND-ed, negatives subtracted.
   std::vector<Xapian::Query> positives, negatives;
   std::vector<Xapian::Query> or_group;
@@ -303,7 +327,7 @@ Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const Term
       pending_or = true;
       continue;
     }
-    auto q = tokenQuery(t, terms, zone_offset_seconds, exact);
+    auto q = tokenQuery(t, terms, zone_offset_seconds, exact, month_terms);
     if (!q) return q.error();
     if (t.negated) {
       if (pending_or) return bad("'OR' must stand between two words.");
@@ -335,11 +359,12 @@ Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const Term
 
 }  // namespace
 
-Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds) {
+Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds,
+                                   bool month_terms) {
   auto tokens = tokenize(text);
   if (!tokens) return tokens.error();
   if (tokens->empty()) return bad("it is empty.");
-  auto index = compileTokens(*tokens, terms, zone_offset_seconds, false);
+  auto index = compileTokens(*tokens, terms, zone_offset_seconds, month_terms, false);
   if (!index) return index.error();
   CompiledQuery out;
   out.index = *index;
@@ -349,7 +374,7 @@ Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& te
     out.has_negated_phrase = out.has_negated_phrase || (isTextPhrase(t) && t.negated);
   }
   if (out.needs_check) {
-    auto exact = compileTokens(*tokens, terms, zone_offset_seconds, true);
+    auto exact = compileTokens(*tokens, terms, zone_offset_seconds, month_terms, true);
     if (!exact) return exact.error();
     out.exact = *exact;
     out.phrases_suffice = true;

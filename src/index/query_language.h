@@ -44,6 +44,9 @@ struct CompiledQuery {
 };
 
 // `zone_offset_seconds` turns dates into UTC (the searcher's time zone).
-Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds = 0);
+// `month_terms`: every document searched has its month term (a date range
+// reads the dates of its end months only; archive_index.h).
+Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds = 0,
+                                   bool month_terms = false);
 
 }  // namespace spe::index

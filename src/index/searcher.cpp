@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "index/archive_index.h"
+#include "index/date_order.h"
 #include "index/dead_documents.h"
 #include "index/pair_filter.h"
 #include "index/query_language.h"
@@ -149,11 +150,14 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   Xapian::Database combined;
   std::vector<Shard> shards;
   Indexers indexers;
+  bool month_terms = true;  // every index has them (archive_index.h)
   for (const auto& source : sources) {
     indexers[source.store_id] = source.indexer;
     for (const auto& dir : source.indexer->indexDirectories(request.archives)) {
       try {
-        combined.add_database(Xapian::Database(dir));
+        Xapian::Database one(dir);
+        month_terms = month_terms && hasMonthTerms(one);
+        combined.add_database(one);
         shards.push_back({source.store_id, source.indexer});
       } catch (const Xapian::Error& e) {
         results.warnings.push_back("The search index '" + dir + "' cannot be read and needs a rebuild (" +
@@ -169,23 +173,28 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     }
     return terms;
   };
-  auto query = compileQuery(request.query, lister, request.zone_offset_seconds);
+  auto query = compileQuery(request.query, lister, request.zone_offset_seconds, month_terms);
   if (!query) return query.error();
   if (shards.empty()) return results;
 
+  const Xapian::Query index_query = withoutDeadDocuments(query->index);
   Xapian::Enquire enquire(combined);
-  enquire.set_query(withoutDeadDocuments(query->index));
+  enquire.set_query(index_query);
   if (request.by_date) {
     // Newest first needs no relevance: the boolean weight saves scoring
     // every match.
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.set_sort_by_value(0, true);
   }
+  MatchCount matches;
   auto window = [&](std::size_t first, std::size_t count) -> Result<Xapian::MSet> {
+    const auto from = static_cast<Xapian::doccount>(first), n = static_cast<Xapian::doccount>(count);
     for (int attempt = 0;; ++attempt) {
       try {
-        return enquire.get_mset(static_cast<Xapian::doccount>(first), static_cast<Xapian::doccount>(count),
-                                kCountAtLeast);
+        if (request.by_date && month_terms) return newestFirst(combined, index_query, from, n, kCountAtLeast, matches);
+        Xapian::MSet mset = enquire.get_mset(from, n, kCountAtLeast);
+        matches = {mset.get_matches_estimated(), mset.get_matches_lower_bound() == mset.get_matches_upper_bound()};
+        return mset;
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt >= 3) return makeError(ErrorCode::kUnavailable, "The search indexes changed too often; try again.");
         combined.reopen();
@@ -198,8 +207,8 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   if (!query->needs_check) {
     auto mset = window(request.offset, request.limit);
     if (!mset) return mset.error();
-    results.total = static_cast<std::int64_t>(mset->get_matches_estimated());
-    results.total_is_estimate = mset->get_matches_lower_bound() != mset->get_matches_upper_bound();
+    results.total = static_cast<std::int64_t>(matches.estimated);
+    results.total_is_estimate = !matches.exact;
     auto hits = resolve(*mset, shards, indexers, request.archives, allPositions(*mset));
     if (!hits) return hits.error();
     results.hits = std::move(*hits);
@@ -236,7 +245,7 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     }
   }
   results.messages_read = read;
-  const auto estimate = static_cast<std::int64_t>(mset->get_matches_estimated());
+  const auto estimate = static_cast<std::int64_t>(matches.estimated);
   if (!stopped_early && examined >= mset->size() && mset->size() < wanted + kMaxExamined) {
     results.total = static_cast<std::int64_t>(verified.size());  // every candidate was looked at
   } else {
