@@ -143,9 +143,9 @@ Result<std::vector<bool>> checkInOrder(const std::vector<SearchHitInfo>& candida
 }  // namespace
 
 Result<SearchResults> search(const std::vector<SearchSource>& sources, const SearchRequest& request) {
-  if (request.limit == 0 || request.limit > 1000) {
-    return makeError(ErrorCode::kInvalidArgument, "The page size must be between 1 and 1000.");
-  }
+  // The API and Web Access bound the page (api_index.cpp); IMAP SEARCH
+  // asks for a whole mailbox.
+  if (request.limit == 0) return makeError(ErrorCode::kInvalidArgument, "The page size must be at least 1.");
   SearchResults results;
   Xapian::Database combined;
   std::vector<Shard> shards;

@@ -267,6 +267,9 @@ TEST_F(StoreIndexerTest, SortedPagedWithTotal) {
   ASSERT_EQ(page3->hits.size(), 10u);
   EXPECT_GT(page1->hits[0].message.date, page1->hits[9].message.date);  // newest first
   EXPECT_GT(page1->hits[9].message.date, page3->hits[0].message.date);
+  auto whole = run("paging", {"jdoe"}, true, 0, 5000);  // IMAP SEARCH asks for a whole mailbox
+  ASSERT_TRUE(whole.ok()) << whole.error().message;
+  EXPECT_EQ(whole->hits.size(), 30u);
   auto relevance = run("paging", {"jdoe"}, false, 0, 5);
   ASSERT_TRUE(relevance.ok());
   EXPECT_EQ(relevance->total, 30);
