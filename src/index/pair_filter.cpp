@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 
 #include "common/crypto.h"
 
 namespace spe::index {
 namespace {
 
-constexpr char kVersion = 2;
+constexpr char kVersion = 3;
 constexpr std::size_t kBitsPerPair = 4;
 constexpr unsigned kHashes = 3;
 constexpr std::size_t kMinBits = 64;
@@ -21,13 +22,34 @@ bool longWord(const std::string& w) {
   return letters >= kMinLetters;
 }
 
-std::uint64_t pairHash(std::string_view prefix, std::string_view first, std::string_view second) {
+// A pair: two long words and the short words between them.
+std::uint64_t pairHash(std::string_view prefix, std::string_view first, std::string_view between,
+                       std::string_view second) {
   std::string key(prefix);
   key += '\0';
   key += first;
   key += '\0';
+  key += between;
+  key += '\0';
   key += second;
   return stableHash64(key);
+}
+
+// The pairs of a sequence of words: each long word with the next one and
+// the short words between them.
+void forEachPair(const std::vector<std::string>& words, std::string_view prefix,
+                 const std::function<void(std::uint64_t)>& pair) {
+  const std::string* previous = nullptr;
+  std::string between;
+  for (const auto& w : words) {
+    if (!longWord(w)) {
+      if (previous) (between += w) += '\1';
+      continue;
+    }
+    if (previous) pair(pairHash(prefix, *previous, between, w));
+    previous = &w;
+    between.clear();
+  }
 }
 
 // The pair's hash for one message: the same pair sets other bits in other
@@ -48,24 +70,12 @@ void forEachBit(std::uint64_t hash, std::size_t bits, F&& bit) {
   for (unsigned i = 0; i < kHashes; ++i) bit(static_cast<std::size_t>((h1 + i * h2) % bits));
 }
 
-// The long words of a text, in order.
-std::vector<std::string> longWords(std::string_view text) {
-  std::vector<std::string> out;
-  forEachWord(text, [&](const std::string& w) {
-    if (longWord(w)) out.push_back(w);
-  });
-  return out;
-}
-
 }  // namespace
 
 std::string pairFilterOf(const MessageText& text, std::int64_t salt) {
   std::vector<std::uint64_t> hashes;
   for (const auto& [prefix, field] : phraseFields(text)) {
-    const auto words = longWords(field);
-    for (std::size_t i = 0; i + 1 < words.size() && hashes.size() <= kMaxPairs; ++i) {
-      hashes.push_back(pairHash(prefix, words[i], words[i + 1]));
-    }
+    forEachPair(splitWords(field), prefix, [&](std::uint64_t h) { hashes.push_back(h); });
     if (hashes.size() > kMaxPairs) return {};
   }
   std::sort(hashes.begin(), hashes.end());
@@ -83,18 +93,13 @@ std::string pairFilterOf(const MessageText& text, std::int64_t salt) {
 PhrasePairs phrasePairs(const std::vector<PhraseCheck>& phrases) {
   PhrasePairs out;
   for (const auto& p : phrases) {
-    std::vector<std::string> words;
-    for (const auto& w : p.words) {
-      if (longWord(w)) words.push_back(w);
-    }
-    if (words.size() < 2) continue;  // nothing the filter can tell
     std::vector<std::vector<std::uint64_t>> per_field;
     for (const auto& prefix : p.prefixes) {
       std::vector<std::uint64_t> pairs;
-      for (std::size_t i = 0; i + 1 < words.size(); ++i) pairs.push_back(pairHash(prefix, words[i], words[i + 1]));
-      per_field.push_back(std::move(pairs));
+      forEachPair(p.words, prefix, [&](std::uint64_t h) { pairs.push_back(h); });
+      if (!pairs.empty()) per_field.push_back(std::move(pairs));
     }
-    out.phrases.push_back(std::move(per_field));
+    if (!per_field.empty()) out.phrases.push_back(std::move(per_field));  // else nothing the filter can tell
   }
   return out;
 }

@@ -8,10 +8,11 @@
 // (field, word, next word) triples of the words the phrase check sees
 // (phrase_check.h), so it never turns away a message that holds a phrase;
 // of the others about one in seven passes (4 bits per pair, 3 hashes) and
-// is checked against its message. Words of fewer than four letters are
-// left out (they are mostly "the", "of", "und" and make a third of the
-// pairs): "terms and conditions" is the pair (terms, conditions), and a
-// phrase with fewer than two longer words is not filtered. The bits of a
+// is checked against its message. A pair is two words of four letters or
+// more and the shorter words between them (those are mostly "the", "of",
+// "und": a third fewer pairs): "terms and conditions" is one pair, which
+// "terms conditions" is not; a phrase with fewer than two longer words is
+// not filtered. The bits of a
 // pair depend on the message (a salt: its id), so copies of one text do
 // not all let the same phrase through.
 // Thread safety: stateless.

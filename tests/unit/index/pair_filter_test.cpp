@@ -57,16 +57,18 @@ TEST(PairFilter, HoldsWhatThePhraseCheckHolds) {
       << "every phrase must hold";
 }
 
-TEST(PairFilter, ShortWordsAreLeftOutAndTheSaltChangesTheBits) {
+TEST(PairFilter, PairsAreLongWordsWithTheShortWordsBetweenAndTheSaltChangesTheBits) {
   MessageText t;
   t.body = "terms and conditions of the sale";
   const std::string f = filterOf(t);
   EXPECT_TRUE(may(f, {phrase({""}, "terms and conditions")}));
   EXPECT_TRUE(may(f, {phrase({""}, "conditions of the sale")}));
   EXPECT_FALSE(may(f, {phrase({""}, "sale conditions")}));
+  EXPECT_FALSE(may(f, {phrase({""}, "terms conditions")})) << "the short words between are part of the pair";
+  EXPECT_FALSE(may(f, {phrase({""}, "conditions the sale")}));
   EXPECT_TRUE(may(f, {phrase({""}, "of the")})) << "no two long words: not filtered";
   EXPECT_NE(pairFilterOf(t, 1), pairFilterOf(t, 2));
-  EXPECT_TRUE(mayHoldPhrases(pairFilterOf(t, 2), 2, phrasePairs({phrase({""}, "terms conditions")})));
+  EXPECT_TRUE(mayHoldPhrases(pairFilterOf(t, 2), 2, phrasePairs({phrase({""}, "terms and conditions")})));
 }
 
 TEST(PairFilter, OneWordPhrasesAndMissingOrUnknownFiltersLetEverythingThrough) {
