@@ -34,7 +34,7 @@ struct Walker {
     if (text.empty()) return;
     const std::size_t room = options.max_text_bytes > to.size() ? options.max_text_bytes - to.size() : 0;
     if (!to.empty()) to += '\n';
-    to += store::clampUtf8(text, room);
+    to += store::clampUtf8(text, room, true);
   }
 
   void textPart(GMimeTextPart* part, bool html, std::string& to) {
@@ -114,7 +114,7 @@ struct Walker {
     } else if (options.external && !ext.empty()) {
       text = options.external(ext, bytes, note);
     }
-    return store::clampUtf8(text, options.max_text_bytes);
+    return store::clampUtf8(text, options.max_text_bytes, true);
   }
 
   void walk(GMimeObject* object) {
@@ -178,7 +178,7 @@ MessageText extractText(std::string_view raw, const ExtractOptions& options) {
   GMimeMessage* msg = store::parseMessage(raw);
   if (!msg) {
     out.unparsed = true;  // archiving warned already
-    out.body = store::clampUtf8(raw, options.max_text_bytes);
+    out.body = store::clampUtf8(raw, options.max_text_bytes, true);
     return out;
   }
   Walker{options, out, 0}.message(msg);

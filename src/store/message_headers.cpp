@@ -27,7 +27,7 @@ bool looksLikeHeader(std::string_view raw) {
 
 }  // namespace
 
-std::string clampUtf8(std::string_view s, std::size_t max_bytes) {
+std::string clampUtf8(std::string_view s, std::size_t max_bytes, bool line_breaks) {
   std::string out;
   out.reserve(std::min(s.size(), max_bytes));
   std::size_t i = 0, run = 0;  // s[run, i) is valid and not appended yet
@@ -36,7 +36,9 @@ std::string clampUtf8(std::string_view s, std::size_t max_bytes) {
     std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
     bool valid = len > 0 && i + len <= s.size();
     for (std::size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (valid && len == 1 && c < 32 && c != '\t') valid = false;  // control characters
+    if (valid && len == 1 && c < 32 && c != '\t' && !(line_breaks && (c == '\n' || c == '\r'))) {
+      valid = false;  // control characters
+    }
     if (valid) {
       if (out.size() + (i - run) + len > max_bytes) break;
       i += len;

@@ -23,8 +23,9 @@ struct MessageHeaders {
 MessageHeaders parseMessageHeaders(std::string_view raw);
 
 // Cuts `s` to at most `max_bytes` bytes without splitting a UTF-8 sequence,
-// and replaces invalid UTF-8 with U+FFFD so the database accepts it.
-std::string clampUtf8(std::string_view s, std::size_t max_bytes);
+// and replaces invalid UTF-8 and control characters but tab with U+FFFD so
+// the database accepts it. `line_breaks`: CR and LF stay (texts to index).
+std::string clampUtf8(std::string_view s, std::size_t max_bytes, bool line_breaks = false);
 
 // The recipient addresses of a message, lower case, each once: To, Cc,
 // Bcc, Delivered-To, Envelope-To, X-Envelope-To, X-Original-To, Resent-To,

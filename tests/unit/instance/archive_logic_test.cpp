@@ -59,6 +59,8 @@ TEST(ClampUtf8, CutsAtCharacterBoundariesAndReplacesInvalidBytes) {
   EXPECT_EQ(store::clampUtf8("a\xFF" "b", 10), "a\xEF\xBF\xBD" "b");
   EXPECT_EQ(store::clampUtf8("a\x01" "b", 10), "a\xEF\xBF\xBD" "b");
   EXPECT_EQ(store::clampUtf8("ab\xFF", 4), "ab") << "no room for the replacement";
+  EXPECT_EQ(store::clampUtf8("a\r\nb\x01", 20), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD") << "for the database";
+  EXPECT_EQ(store::clampUtf8("a\r\nb\x01", 20, true), "a\r\nb\xEF\xBF\xBD") << "texts to index keep their lines";
   EXPECT_EQ(store::clampUtf8("\xFF\xFE", 6), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(store::clampUtf8("abc\xE2\x82", 10), "abc\xEF\xBF\xBD\xEF\xBF\xBD") << "a cut-off sequence";
   EXPECT_EQ(store::clampUtf8("", 5), "");
