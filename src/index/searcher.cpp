@@ -245,6 +245,7 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     }
   }
   results.messages_read = read;
+  results.candidates_looked_at = examined;
   const auto estimate = static_cast<std::int64_t>(matches.estimated);
   if (!stopped_early && examined >= mset->size() && mset->size() < wanted + kMaxExamined) {
     results.total = static_cast<std::int64_t>(verified.size());  // every candidate was looked at

@@ -39,7 +39,8 @@ struct SearchResults {
   bool total_is_estimate = false;
   std::vector<SearchHitInfo> hits;
   std::vector<std::string> warnings;
-  std::size_t messages_read = 0;  // read to check phrases
+  std::size_t candidates_looked_at = 0;  // phrase candidates put to their word-pair filters
+  std::size_t messages_read = 0;         // read to check phrases
 };
 
 struct SearchSource {

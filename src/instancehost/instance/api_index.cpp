@@ -85,7 +85,9 @@ Result<Json> searchArchives(InstanceContext& ctx, const Json& params) {
   return Json{{"total", results->total},
               {"totalIsEstimate", results->total_is_estimate},
               {"hits", hits},
-              {"warnings", results->warnings}};
+              {"warnings", results->warnings},
+              {"candidatesLookedAt", results->candidates_looked_at},
+              {"messagesRead", results->messages_read}};
 }
 
 void registerIndexFunctions(InstanceApi& api) {
