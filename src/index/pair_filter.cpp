@@ -9,7 +9,7 @@
 namespace spe::index {
 namespace {
 
-constexpr char kVersion = 3;
+constexpr char kVersion = 4;
 constexpr std::size_t kBitsPerPair = 4;
 constexpr unsigned kHashes = 3;
 constexpr std::size_t kMinBits = 64;
@@ -23,11 +23,8 @@ bool longWord(const std::string& w) {
 }
 
 // A pair: two long words and the short words between them.
-std::uint64_t pairHash(std::string_view prefix, std::string_view first, std::string_view between,
-                       std::string_view second) {
-  std::string key(prefix);
-  key += '\0';
-  key += first;
+std::uint64_t pairHash(std::string_view first, std::string_view between, std::string_view second) {
+  std::string key(first);
   key += '\0';
   key += between;
   key += '\0';
@@ -37,8 +34,7 @@ std::uint64_t pairHash(std::string_view prefix, std::string_view first, std::str
 
 // The pairs of a sequence of words: each long word with the next one and
 // the short words between them.
-void forEachPair(const std::vector<std::string>& words, std::string_view prefix,
-                 const std::function<void(std::uint64_t)>& pair) {
+void forEachPair(const std::vector<std::string>& words, const std::function<void(std::uint64_t)>& pair) {
   const std::string* previous = nullptr;
   std::string between;
   for (const auto& w : words) {
@@ -46,7 +42,7 @@ void forEachPair(const std::vector<std::string>& words, std::string_view prefix,
       if (previous) (between += w) += '\1';
       continue;
     }
-    if (previous) pair(pairHash(prefix, *previous, between, w));
+    if (previous) pair(pairHash(*previous, between, w));
     previous = &w;
     between.clear();
   }
@@ -74,8 +70,8 @@ void forEachBit(std::uint64_t hash, std::size_t bits, F&& bit) {
 
 std::string pairFilterOf(const MessageText& text, std::int64_t salt) {
   std::vector<std::uint64_t> hashes;
-  for (const auto& [prefix, field] : phraseFields(text)) {
-    forEachPair(splitWords(field), prefix, [&](std::uint64_t h) { hashes.push_back(h); });
+  for (const auto& field : phraseFields(text)) {
+    forEachPair(splitWords(field.second), [&](std::uint64_t h) { hashes.push_back(h); });
     if (hashes.size() > kMaxPairs) return {};
   }
   std::sort(hashes.begin(), hashes.end());
@@ -93,13 +89,9 @@ std::string pairFilterOf(const MessageText& text, std::int64_t salt) {
 PhrasePairs phrasePairs(const std::vector<PhraseCheck>& phrases) {
   PhrasePairs out;
   for (const auto& p : phrases) {
-    std::vector<std::vector<std::uint64_t>> per_field;
-    for (const auto& prefix : p.prefixes) {
-      std::vector<std::uint64_t> pairs;
-      forEachPair(p.words, prefix, [&](std::uint64_t h) { pairs.push_back(h); });
-      if (!pairs.empty()) per_field.push_back(std::move(pairs));
-    }
-    if (!per_field.empty()) out.phrases.push_back(std::move(per_field));  // else nothing the filter can tell
+    std::vector<std::uint64_t> pairs;
+    forEachPair(p.words, [&](std::uint64_t h) { pairs.push_back(h); });
+    if (!pairs.empty()) out.phrases.push_back(std::move(pairs));  // else nothing the filter can tell
   }
   return out;
 }
@@ -113,13 +105,8 @@ bool mayHoldPhrases(std::string_view filter, std::int64_t salt, const PhrasePair
                [&](std::size_t b) { all = all && (filter[1 + b / 8] & (1 << (b % 8))) != 0; });
     return all;
   };
-  for (const auto& per_field : pairs.phrases) {
-    const bool may = std::any_of(per_field.begin(), per_field.end(), [&](const std::vector<std::uint64_t>& field) {
-      return std::all_of(field.begin(), field.end(), has);
-    });
-    if (!may) return false;
-  }
-  return true;
+  return std::all_of(pairs.phrases.begin(), pairs.phrases.end(),
+                     [&](const std::vector<std::uint64_t>& phrase) { return std::all_of(phrase.begin(), phrase.end(), has); });
 }
 
 }  // namespace spe::index
