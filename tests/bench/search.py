@@ -139,6 +139,7 @@ def main():
             instance_rpc(sock, "search", {"userName": "bench", "query": q, "limit": 50})
         errors = []
         by_kind = {}
+        phrase_reads, phrase_candidates = [], []
         for q, _, kind in qs:
             t = time.perf_counter()
             frame = instance_rpc(sock, "search", {"userName": "bench", "query": q, "limit": 50})
@@ -148,6 +149,9 @@ def main():
                 errors.append("%s: %s" % (q, frame["error"]["message"]))
             else:
                 totals.append(frame["result"]["total"])
+                if kind == "phrase":
+                    phrase_reads.append(frame["result"].get("messagesRead", 0))
+                    phrase_candidates.append(frame["result"].get("candidatesLookedAt", 0))
         say("ours: %s" % percentiles(ours))
         out = {
             "benchmark": "search",
@@ -162,6 +166,11 @@ def main():
             "goal_p95_ms": 50,
             "ours_query_errors": errors,
             "median_total": statistics.median(totals) if totals else None,
+            # What the phrase queries cost: candidates put to their word-pair
+            # filters and messages read to check them (per query, mean and max).
+            "phrase_candidates_mean": round(statistics.mean(phrase_candidates), 1) if phrase_candidates else None,
+            "phrase_messages_read_mean": round(statistics.mean(phrase_reads), 1) if phrase_reads else None,
+            "phrase_messages_read_max": max(phrase_reads) if phrase_reads else None,
             "index_mb": round(index_bytes / 1e6, 1),
             "index_over_raw": round(index_bytes / raw, 3),
             "goal_index_over_raw": 0.15,
