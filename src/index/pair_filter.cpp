@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <functional>
 
 #include "common/crypto.h"
 
@@ -22,31 +21,30 @@ bool longWord(const std::string& w) {
   return letters >= kMinLetters;
 }
 
-// A pair: two long words and the short words between them.
-std::uint64_t pairHash(std::string_view first, std::string_view between, std::string_view second) {
-  std::string key(first);
-  key += '\0';
-  key += between;
-  key += '\0';
-  key += second;
-  return stableHash64(key);
-}
-
-// The pairs of a sequence of words: each long word with the next one and
-// the short words between them.
-void forEachPair(const std::vector<std::string>& words, const std::function<void(std::uint64_t)>& pair) {
-  const std::string* previous = nullptr;
-  std::string between;
-  for (const auto& w : words) {
+// The pairs of a sequence of words, fed one word at a time: each long
+// word with the next one and the short words between them, hashed.
+class PairHasher {
+ public:
+  explicit PairHasher(std::vector<std::uint64_t>& out) : out_(out) {}
+  void word(const std::string& w) {
     if (!longWord(w)) {
-      if (previous) (between += w) += '\1';
-      continue;
+      if (!previous_.empty()) (between_ += w) += '\1';
+      return;
     }
-    if (previous) pair(pairHash(*previous, between, w));
-    previous = &w;
-    between.clear();
+    if (!previous_.empty()) {
+      key_.assign(previous_);
+      ((key_ += '\0') += between_) += '\0';
+      key_ += w;
+      out_.push_back(stableHash64(key_));
+    }
+    previous_.assign(w);
+    between_.clear();
   }
-}
+
+ private:
+  std::vector<std::uint64_t>& out_;
+  std::string previous_, between_, key_;
+};
 
 // The pair's hash for one message: the same pair sets other bits in other
 // messages, so copies of one text do not all let the same phrase through.
@@ -71,7 +69,8 @@ void forEachBit(std::uint64_t hash, std::size_t bits, F&& bit) {
 std::string pairFilterOf(const MessageText& text, std::int64_t salt) {
   std::vector<std::uint64_t> hashes;
   for (const auto& field : phraseFields(text)) {
-    forEachPair(splitWords(field.second), [&](std::uint64_t h) { hashes.push_back(h); });
+    PairHasher pairs(hashes);  // no pair spans two texts
+    forEachWord(field.second, [&](const std::string& w) { pairs.word(w); });
     if (hashes.size() > kMaxPairs) return {};
   }
   std::sort(hashes.begin(), hashes.end());
@@ -90,7 +89,8 @@ PhrasePairs phrasePairs(const std::vector<PhraseCheck>& phrases) {
   PhrasePairs out;
   for (const auto& p : phrases) {
     std::vector<std::uint64_t> pairs;
-    forEachPair(p.words, [&](std::uint64_t h) { pairs.push_back(h); });
+    PairHasher hasher(pairs);
+    for (const auto& w : p.words) hasher.word(w);
     if (!pairs.empty()) out.phrases.push_back(std::move(pairs));  // else nothing the filter can tell
   }
   return out;
