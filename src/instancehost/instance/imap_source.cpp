@@ -111,7 +111,23 @@ class ImapSource : public MessageSource {
     return okStatus();
   }
 
+  // Lists and plans the folders; a connection lost meanwhile is tried
+  // again (from the start), within the run's reconnect budget.
   Status prepare() {
+    Status st = prepareOnce();
+    while (!st && st.error().code == ErrorCode::kUnavailable && reconnects_ < kReconnects) {
+      ++reconnects_;
+      logger("import")->warn("IMAP connection lost while listing the folders ({}); reconnecting", st.error().message);
+      notes_.push_back("The connection to the server was lost while listing the folders (" + st.error().message +
+                       "); the run connected again and went on.");
+      st = prepareOnce();
+    }
+    return st;
+  }
+
+  Status prepareOnce() {
+    runs_.clear();
+    estimate_ = 0;
     SPE_TRY(connect());
     auto folders = client_->list();
     if (!folders) return folders.error();
