@@ -76,7 +76,13 @@ class CrashTest(unittest.TestCase):
                 self.check(self.export(), expected, complete=False)
             p.ok("StartInstances", instanceFilter=IID)
         r = p.ok("RunProfile", instanceID=IID, id=pid)
-        self.assertIn(r["result"], ("succeeded",))
+        if r["result"] != "succeeded":
+            # The corpus has unreadable PDFs: when one of them is among what
+            # this last run archives, it says so (which ones, depends on the kills).
+            self.assertEqual(r["result"], "completedWithWarnings", r)
+            warnings = p.ok("GetWorkerResultReport", instanceID=IID, id=r["workerResultId"])["report"]["warnings"]
+            self.assertTrue(warnings == ["(the list was too long to keep)"]
+                            or warnings and all("not fully indexed" in w and ".pdf" in w for w in warnings), warnings)
         self.assertEqual(r["itemsArchived"] + r["duplicates"], COUNT)
         self.assertGreater(r["duplicates"], 0, "the kills came too late to interrupt anything")
         stores = p.ok("GetStores", instanceID=IID, includeSize=True)
