@@ -76,8 +76,7 @@ struct ApiClient::Impl {
     std::string_view text = out.body;
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
     if (opt.parse_json) {
-      out.json = Json::parse(text, nullptr, false);
-      if (out.json.is_discarded()) out.json = Json();
+      out.json = tryParseJson(text).value_or(Json());
     }
     co_return out;
   }

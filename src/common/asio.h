@@ -15,7 +15,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <exception>
 #include <string>
+#include <type_traits>
 
 #include "common/result.h"
 
@@ -37,13 +39,31 @@ Result<std::uint16_t> bindAcceptor(tcp::acceptor& acceptor, const std::string& a
 //   T value = co_await offload<T>(pool, std::move(fn));
 // Not itself a coroutine (GCC 12 mishandles lambda temporaries passed to
 // coroutines): it returns the awaitable of an Asio async operation.
+//
+// offloadedCall: calls `fn`; an exception it throws becomes an internal error value, so
+// that no request can end a process through a pool thread.
+template <typename T, typename Fn>
+T offloadedCall(Fn&& fn) {
+  if constexpr (!std::is_constructible_v<T, Error>) {
+    return fn();  // only for work that cannot throw; prefer a Result or a Status
+  } else {
+    try {
+      return fn();
+    } catch (const std::exception& e) {
+      return T(makeError(ErrorCode::kInternal, std::string("The request failed on the server (") + e.what() + ")."));
+    } catch (...) {
+      return T(makeError(ErrorCode::kInternal, "The request failed on the server."));
+    }
+  }
+}
+
 template <typename T, typename Fn>
 auto offload(asio::thread_pool& pool, Fn fn) {
   return asio::async_initiate<decltype(asio::use_awaitable), void(T)>(
       [&pool](auto handler, Fn f) {
         auto ex = asio::get_associated_executor(handler);
         asio::post(pool, [ex, f = std::move(f), handler = std::move(handler)]() mutable {
-          T result = f();
+          T result = offloadedCall<T>(f);
           asio::post(ex, [handler = std::move(handler), result = std::move(result)]() mutable {
             std::move(handler)(std::move(result));
           });

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/text.h"
+
 namespace spe {
 
 JsonReader::JsonReader(const Json& doc, std::string context) : doc_(doc), context_(std::move(context)) {
@@ -26,9 +28,12 @@ const Json* JsonReader::find(const char* key, bool required) {
   return &*it;
 }
 
-void JsonReader::str(const char* key, std::string& out, bool required) {
+void JsonReader::str(const char* key, std::string& out, bool required, std::size_t max_length) {
   if (const Json* v = find(key, required)) {
     if (!v->is_string()) return fail(key, "must be a string");
+    if (max_length > 0 && v->get_ref<const std::string&>().size() > max_length) {
+      return fail(key, "must be at most " + std::to_string(max_length) + " bytes long");
+    }
     out = v->get<std::string>();
   }
 }
@@ -44,8 +49,9 @@ void JsonReader::integer(const char* key, std::int64_t& out, bool required, std:
                          std::int64_t max) {
   if (const Json* v = find(key, required)) {
     if (!v->is_number_integer()) return fail(key, "must be an integer");
-    const auto n = v->get<std::int64_t>();
-    if (n < min || n > max) {
+    const bool too_big = v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max);
+    const auto n = too_big ? max : v->get<std::int64_t>();
+    if (too_big || n < min || n > max) {
       return fail(key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
     }
     out = n;
@@ -95,14 +101,99 @@ Status JsonReader::finish() {
     for (auto it = doc_.begin(); it != doc_.end(); ++it) {
       if (!seen_.count(it.key())) {
         return makeError(ErrorCode::kInvalidArgument,
-                         "'" + path(it.key()) + "' is not a known setting.");
+                         "'" + printable(path(it.key())) + "' is not a known setting.");
       }
     }
   }
   return okStatus();
 }
 
+Status checkJsonDepth(std::string_view text, const std::string& what, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > max_depth) {
+        return makeError(ErrorCode::kInvalidArgument, what + " nests arrays and objects deeper than " +
+                                                          std::to_string(max_depth) + " levels.");
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return okStatus();
+}
+
+std::optional<Json> tryParseJson(std::string_view text) {
+  if (!checkJsonDepth(text, "")) return std::nullopt;
+  Json j = Json::parse(text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+std::optional<std::string> stringOf(const Json& object, const char* key) {
+  if (!object.is_object()) return std::nullopt;
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+namespace {
+
+// The field's value, nullptr when absent or null; `error` set when `object`
+// is not an object.
+const Json* fieldOf(const Json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() || it->is_null() ? nullptr : &*it;
+}
+
+Error fieldError(const char* key, const std::string& what) {
+  return makeError(ErrorCode::kInvalidArgument, "'" + std::string(key) + "' " + what + ".");
+}
+
+}  // namespace
+
+Result<std::string> stringField(const Json& object, const char* key, std::string fallback, std::size_t max_length) {
+  const Json* v = fieldOf(object, key);
+  if (!v) return fallback;
+  if (!v->is_string()) return fieldError(key, "must be a string");
+  if (v->get_ref<const std::string&>().size() > max_length) {
+    return fieldError(key, "must be at most " + std::to_string(max_length) + " bytes long");
+  }
+  return v->get<std::string>();
+}
+
+Result<std::int64_t> intField(const Json& object, const char* key, std::int64_t fallback, std::int64_t min,
+                              std::int64_t max) {
+  const Json* v = fieldOf(object, key);
+  if (!v) return fallback;
+  const bool in_range = v->is_number_integer() &&
+                        (v->is_number_unsigned() ? v->get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
+                                                 : v->get<std::int64_t>() >= min && v->get<std::int64_t>() <= max);
+  if (!in_range || v->get<std::int64_t>() < min) {
+    return fieldError(key, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  }
+  return v->get<std::int64_t>();
+}
+
+Result<bool> boolField(const Json& object, const char* key, bool fallback) {
+  const Json* v = fieldOf(object, key);
+  if (!v) return fallback;
+  if (!v->is_boolean()) return fieldError(key, "must be true or false");
+  return v->get<bool>();
+}
+
 Result<Json> parseJson(const std::string& text, const std::string& what) {
+  SPE_TRY(checkJsonDepth(text, what));
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -30,7 +31,8 @@ class JsonReader {
 
   // Each reads `key` if present; `required` makes absence an error.
   // Null counts as absent.
-  void str(const char* key, std::string& out, bool required = false);
+  // `max_length` (bytes, 0: none) bounds the string; the error names the limit.
+  void str(const char* key, std::string& out, bool required = false, std::size_t max_length = 0);
   void optStr(const char* key, std::optional<std::string>& out);
   void integer(const char* key, std::int64_t& out, bool required = false, std::int64_t min = INT64_MIN,
                std::int64_t max = INT64_MAX);
@@ -59,8 +61,35 @@ class JsonReader {
   std::optional<Error> error_;
 };
 
+// JSON that enters a process from outside may nest at most this deep:
+// deeper documents are refused before parsing (nlohmann's dump and
+// comparison recurse, so a 50,000-level argument would overflow the stack).
+inline constexpr int kMaxJsonDepth = 64;
+
+// Success when `text` nests arrays and objects at most `max_depth` deep
+// (strings and escapes are skipped; the text need not be valid JSON).
+Status checkJsonDepth(std::string_view text, const std::string& what, int max_depth = kMaxJsonDepth);
+
 // Parses text as JSON; the error names `what` and the parser's position.
+// Documents nested deeper than kMaxJsonDepth are refused.
 Result<Json> parseJson(const std::string& text, const std::string& what);
+
+// The same for text that may be malformed: nullopt instead of an error.
+std::optional<Json> tryParseJson(std::string_view text);
+
+// The value of `key` in `object` when it is a string, else nullopt (absent,
+// null, another type, or `object` not an object). Never throws.
+std::optional<std::string> stringOf(const Json& object, const char* key);
+
+// Typed fields of a request object (Web Access bodies, RPC params): absent
+// or null gives `fallback`; another type, a string over `max_length` bytes or
+// a number out of [min, max] is an error naming the field. Never throw.
+inline constexpr std::size_t kMaxFieldLength = 1 << 20;
+Result<std::string> stringField(const Json& object, const char* key, std::string fallback = {},
+                                std::size_t max_length = kMaxFieldLength);
+Result<std::int64_t> intField(const Json& object, const char* key, std::int64_t fallback, std::int64_t min,
+                              std::int64_t max);
+Result<bool> boolField(const Json& object, const char* key, bool fallback);
 
 // Reads a whole file and parses it as JSON.
 Result<Json> loadJsonFile(const std::string& path);

@@ -18,6 +18,21 @@
 namespace spe {
 namespace {
 
+// Runs a request's handler: whatever it throws (a JSON field of an
+// unexpected type, an allocation failure, a bug) becomes an error answer,
+// never the end of the process that serves every other request.
+Result<Json> callHandler(const RpcHandler& handler, const RpcRequest& request, const std::string& server) {
+  try {
+    return handler(request);
+  } catch (const std::exception& e) {
+    logger("rpc")->error("{}: '{}' failed with an exception: {}", server, request.method, e.what());
+    return makeError(ErrorCode::kInternal, "The request failed on the server (" + std::string(e.what()) + ").");
+  } catch (...) {
+    logger("rpc")->error("{}: '{}' failed with an unknown exception", server, request.method);
+    return makeError(ErrorCode::kInternal, "The request failed on the server.");
+  }
+}
+
 // One accepted connection: a read loop, a handler per request (offloaded),
 // and a write queue so responses and progress events never interleave.
 // Stream is TlsStream (role ports, mutual TLS first) or LocalStream (the
@@ -89,8 +104,9 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
 
   void dispatch(std::string payload) {
     auto parsed = parseJson(payload, "RPC frame");
+    const auto params = parsed && parsed->is_object() ? parsed->find("params") : Json::iterator{};
     if (!parsed || !parsed->is_object() || !parsed->contains("method") ||
-        !(*parsed)["method"].is_string()) {
+        !(*parsed)["method"].is_string() || (params != parsed->end() && !params->is_object())) {
       Json id = parsed && parsed->is_object() && parsed->contains("id") ? (*parsed)["id"] : Json();
       send(Json{{"id", id},
                 {"error", rpcErrorToJson(makeError(ErrorCode::kProtocol, "Malformed RPC request."))}});
@@ -124,7 +140,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
     ++in_flight_;  // no idle timeout while a call runs, however long
     armTimer();
     asio::post(pool_, [self, req, id, ex] {
-      Result<Json> result = self->handler_(*req);
+      Result<Json> result = callHandler(self->handler_, *req, self->name_);
       Json reply{{"id", id}};
       if (result) reply["result"] = std::move(result.value());
       else reply["error"] = rpcErrorToJson(result.error());

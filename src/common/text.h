@@ -2,7 +2,9 @@
 // Thread safety: all are safe from any thread.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace spe {
@@ -13,5 +15,13 @@ std::string asciiLower(std::string s);
 std::vector<std::string> splitList(const std::string& text);
 // A random GUID-shaped identifier (8-4-4-4-12 hex digits).
 std::string newGuid();
+
+// Caller-controlled text made safe to show in an error message or a log
+// line: control characters (CR, LF, NUL, ESC, DEL, C1 controls...) become
+// \n, \r, \t or \xNN, invalid UTF-8 bytes become \xNN, and text beyond
+// `max_bytes` is cut at a character boundary and ends in "…". Backslashes
+// stay as they are (text escaped twice, as an instance's line relayed by its
+// host, stays readable): a value can look like an escape, never end a line.
+std::string printable(std::string_view text, std::size_t max_bytes = 200);
 
 }  // namespace spe

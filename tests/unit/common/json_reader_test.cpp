@@ -82,4 +82,62 @@ TEST(ParseJson, ErrorNamesPosition) {
 }
 
 }  // namespace
+TEST(JsonDepth, DeepDocumentsAreRefusedBeforeParsing) {
+  const std::string deep = std::string(50000, '[') + std::string(50000, ']');
+  auto parsed = parseJson(deep, "argument");
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_NE(parsed.error().message.find("deeper than 64 levels"), std::string::npos);
+  EXPECT_FALSE(tryParseJson(deep).has_value());
+  std::string objects;
+  for (int i = 0; i < 65; ++i) objects += "{\"a\":";
+  objects += "1" + std::string(65, '}');
+  EXPECT_FALSE(parseJson(objects, "x").ok());
+  // 64 levels are fine; brackets inside strings (and escaped quotes) do not count.
+  EXPECT_TRUE(parseJson(std::string(64, '[') + std::string(64, ']'), "x").ok());
+  EXPECT_TRUE(parseJson(R"(["\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["])", "x").ok());
+  EXPECT_FALSE(checkJsonDepth(std::string(65, '['), "x").ok());  // not even valid JSON: refused by depth first
+}
+
+TEST(JsonFields, WrongTypesAreNamedAndNeverThrow) {
+  const Json doc = Json::parse(R"({"s":"text","n":7,"big":18446744073709551615,"neg":-3,"f":1.5,"b":true,"z":null,
+                                 "arr":[],"obj":{}})");
+  EXPECT_EQ(stringField(doc, "s").value(), "text");
+  EXPECT_EQ(stringField(doc, "absent", "dflt").value(), "dflt");
+  EXPECT_EQ(stringField(doc, "z", "dflt").value(), "dflt");  // null is absent
+  for (const char* key : {"n", "big", "f", "b", "arr", "obj"}) {
+    auto r = stringField(doc, key);
+    ASSERT_FALSE(r.ok()) << key;
+    EXPECT_EQ(r.error().message, "'" + std::string(key) + "' must be a string.");
+  }
+  EXPECT_FALSE(stringField(doc, "s", {}, 3).ok());
+  EXPECT_EQ(intField(doc, "n", 0, 0, 10).value(), 7);
+  EXPECT_EQ(intField(doc, "neg", 0, -5, 10).value(), -3);
+  for (const char* key : {"s", "big", "f", "b", "arr", "obj", "neg"}) {
+    auto r = intField(doc, key, 0, 0, 100);
+    ASSERT_FALSE(r.ok()) << key;
+    EXPECT_EQ(r.error().message, "'" + std::string(key) + "' must be a whole number from 0 to 100.");
+  }
+  EXPECT_FALSE(intField(doc, "n", 0, 8, 10).ok());
+  EXPECT_EQ(boolField(doc, "b", false).value(), true);
+  EXPECT_FALSE(boolField(doc, "s", false).ok());
+  EXPECT_EQ(stringOf(doc, "n"), std::nullopt);
+  EXPECT_EQ(stringOf(Json::array(), "s"), std::nullopt);
+  EXPECT_EQ(stringField(Json("x"), "s", "d").value(), "d");  // not an object: nothing in it
+}
+
+TEST(JsonReader, UnsignedBeyondTheRangeIsRefused) {
+  Json doc = Json::parse(R"({"port":18446744073709551615,"n":9223372036854775808})");
+  JsonReader r(doc, "config");
+  std::uint16_t port = 1;
+  std::int64_t n = 0;
+  r.port("port", port);
+  EXPECT_FALSE(r.finish().ok());
+  JsonReader r2(doc, "config");
+  r2.port("port", port);  // read, so finish() does not stop at an unknown key first
+  r2.integer("n", n);
+  auto st = r2.finish();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("config.port"), std::string::npos);
+}
+
 }  // namespace spe
