@@ -1,5 +1,7 @@
 #include "cas/web_server.h"
 
+#include <cerrno>
+
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
@@ -8,6 +10,7 @@
 #include "common/form.h"
 #include "common/logging.h"
 #include "common/rpc.h"
+#include "common/text.h"
 
 namespace spe::cas {
 namespace http = beast::http;
@@ -197,8 +200,11 @@ struct WebServer::Impl {
           csrf = v;
         } else {
           char* end = nullptr;
+          errno = 0;
           const long long n = std::strtoll(v.c_str(), &end, 10);
-          if (v.empty() || *end) co_return jsonReply(req, 400, Json{{"error", "'" + k + "' must be a number."}});
+          if (v.empty() || *end || errno == ERANGE) {
+            co_return jsonReply(req, 400, Json{{"error", "'" + printable(k, 64) + "' must be a number."}});
+          }
           body[k] = n;
         }
       }
@@ -221,15 +227,15 @@ struct WebServer::Impl {
       logger("web")->warn("Web Access request for instance {} failed: {}", route->instance_id, answer.error().message);
       co_return jsonReply(req, 503, Json{{"error", "The archive is not available right now; try again later."}});
     }
-    const int status = answer->value("status", 500);
+    const int status = static_cast<int>(intField(*answer, "status", 500, 100, 599).value_or(500));
     if (op == "login") {
       if (status == 401) {
         asio::steady_timer timer(co_await asio::this_coro::executor);
-        timer.expires_after(delays.failure(address, body.value("userName", "")));
+        timer.expires_after(delays.failure(address, stringOf(body, "userName").value_or("")));
         ErrorCodeT ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       } else if (status == 200) {
-        delays.success(address, body.value("userName", ""));
+        delays.success(address, stringOf(body, "userName").value_or(""));
       }
     }
     Response res;

@@ -4,6 +4,7 @@
 // used by the end-user access paths.
 #include <algorithm>
 
+#include "common/text.h"
 #include "index/searcher.h"
 #include "instancehost/instance/instance_api.h"
 
@@ -42,21 +43,24 @@ Result<std::optional<std::vector<std::string>>> readableArchives(InstanceContext
 }
 
 Status readSearchPage(const Json& params, std::int64_t max_limit, index::SearchRequest& request) {
-  const std::string sort = params.value("sort", "date");
-  if (sort != "date" && sort != "relevance") {
-    return makeError(ErrorCode::kInvalidArgument, "'sort' must be date or relevance (not '" + sort + "').");
+  auto sort = stringField(params, "sort", "date", 64);
+  if (!sort) return sort.error();
+  if (*sort != "date" && *sort != "relevance") {
+    return makeError(ErrorCode::kInvalidArgument, "'sort' must be date or relevance (not '" + printable(*sort) + "').");
   }
-  request.by_date = sort == "date";
-  const auto offset = params.value("offset", std::int64_t{0});
-  const auto limit = params.value("limit", std::int64_t{50});
-  if (offset < 0 || offset > 1000000) return makeError(ErrorCode::kInvalidArgument, "The page is out of range: 'offset' must be 0 to 1000000.");
-  if (limit < 1 || limit > max_limit) {
+  request.by_date = *sort == "date";
+  auto offset = intField(params, "offset", 0, 0, 1000000);
+  if (!offset) return makeError(ErrorCode::kInvalidArgument, "The page is out of range: 'offset' must be 0 to 1000000.");
+  auto limit = intField(params, "limit", 50, 1, max_limit);
+  if (!limit) {
     return makeError(ErrorCode::kInvalidArgument,
                      "The page is out of range: 'limit' must be 1 to " + std::to_string(max_limit) + ".");
   }
-  request.offset = static_cast<std::size_t>(offset);
-  request.limit = static_cast<std::size_t>(limit);
-  request.zone_offset_seconds = params.value("zoneOffsetSeconds", 0L);
+  request.offset = static_cast<std::size_t>(*offset);
+  request.limit = static_cast<std::size_t>(*limit);
+  auto zone = intField(params, "zoneOffsetSeconds", 0, -86400, 86400);
+  if (!zone) return zone.error();
+  request.zone_offset_seconds = *zone;
   return okStatus();
 }
 
@@ -69,8 +73,12 @@ Json searchHitJson(const index::SearchHitInfo& h) {
 
 Result<Json> searchArchives(InstanceContext& ctx, const Json& params) {
   index::SearchRequest request;
-  request.query = params.value("query", "");
-  const std::string user = params.value("userName", "");
+  auto query = stringField(params, "query", {}, 4096);
+  if (!query) return query.error();
+  request.query = *query;
+  auto user_field = stringField(params, "userName", {}, 1024);
+  if (!user_field) return user_field.error();
+  const std::string& user = *user_field;
   if (user.empty()) return makeError(ErrorCode::kInvalidArgument, "'userName' is missing.");
   auto archives = readableArchives(ctx, user);
   if (!archives) return archives.error();

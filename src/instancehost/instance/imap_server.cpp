@@ -401,8 +401,14 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       if (content) {
         std::vector<ImapMessageRef> refs;
         for (std::size_t k = start; k < end; ++k) refs.push_back(snapshot.messages[(*pos)[k]]);
-        auto work = [view, refs] { return view->read(refs); };
-        raws = co_await blocking<std::vector<Result<std::string>>>(std::move(work));
+        auto work = [view, refs]() -> Result<std::vector<Result<std::string>>> { return view->read(refs); };
+        auto read = co_await blocking<Result<std::vector<Result<std::string>>>>(std::move(work));
+        if (!read) {
+          logger("imap")->error("cannot read messages: {}", read.error().message);
+          tagged(c.tag, "NO", "[SERVERBUG] A message could not be read from the archive.");
+          co_return;
+        }
+        raws = std::move(*read);
       }
       for (std::size_t k = start; k < end; ++k) {
         const std::size_t i = (*pos)[k];
@@ -482,14 +488,17 @@ asio::awaitable<void> startSession(std::shared_ptr<ByteStream> stream, Json answ
 }  // namespace
 
 void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, Json id) {
-  const std::string user = params.value("userName", "");
-  const std::string password = params.value("password", "");
-  const std::string client = params.value("clientAddress", "");
+  // Fields of another type count as empty: the login fails like a wrong password.
+  const std::string user = stringOf(params, "userName").value_or("");
+  const std::string password = stringOf(params, "password").value_or("");
+  const std::string client = stringOf(params, "clientAddress").value_or("");
   // Password hashing is slow on purpose: not on the network thread.
   asio::post(pool_, [this, stream, user, password, client, id]() mutable {
     Json answer{{"id", id}};
     std::shared_ptr<ImapSession> session;
-    auto name = checkEndUserLogin(ctx_, user, password, "imap", options_.safe_mode);
+    auto name = offloadedCall<Result<std::string>>([&] {
+      return checkEndUserLogin(ctx_, user, password, "imap", options_.safe_mode);
+    });
     Result<std::optional<std::vector<std::string>>> archives = name ? readableArchives(ctx_, *name) : name.error();
     if (!archives) {
       logger("imap")->info("IMAP login of '{}' from {} refused: {}", user, client, archives.error().message);

@@ -91,14 +91,15 @@ Status InstanceServer::listen() {
   server_ = std::make_unique<LocalRpcServer>(io_, pool_, [this](const RpcRequest& r) { return handle(r); },
                                              "instance socket");
   server_->setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
-    if (request.params.value("service", "") == "imap") {
+    const std::string service = stringOf(request.params, "service").value_or("");
+    if (service == "imap") {
       imap_->accept(std::move(stream), request.params, std::move(id));
       return;
     }
     const Json answer{{"id", id},
                       {"error", rpcErrorToJson(makeError(ErrorCode::kNotSupported,
                                                          "The instance has no stream service '" +
-                                                             request.params.value("service", "") + "'."))}};
+                                                             printable(service) + "'."))}};
     auto ex = stream->executor();
     asio::co_spawn(ex, refuseStream(std::move(stream), answer), asio::detached);
   });
@@ -147,15 +148,17 @@ Result<Json> InstanceServer::statistics() {
 }
 
 Result<Json> InstanceServer::callApi(const RpcRequest& r) {
-  const std::string function = r.params.value("function", "");
-  const std::string operation = r.params.value("operationId", "");
-  const Json args = r.params.value("args", Json::object());
+  const std::string function = stringOf(r.params, "function").value_or("");
+  const std::string operation = stringOf(r.params, "operationId").value_or("");
+  const auto args_it = r.params.find("args");
+  const Json args = args_it == r.params.end() || args_it->is_null() ? Json::object() : *args_it;
+  if (!args.is_object()) return makeError(ErrorCode::kInvalidArgument, "'args' must be a JSON object.");
   auto cancelled = std::make_shared<std::atomic<bool>>(false);
   if (!operation.empty()) {
     std::lock_guard lock(operations_mutex_);
     operations_[operation] = cancelled;
   }
-  ApiCall call{args, r.params.value("caller", ""), {}, {}};
+  ApiCall call{args, stringOf(r.params, "caller").value_or(""), {}, {}};
   // Progress goes out at most every 250 ms (and always at 100 %).
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
   call.control.progress = [&r, last](int percent, const std::string& text) {
@@ -215,14 +218,16 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
   if (r.method == "indexStatus") return Json{{"storesNeedingRebuild", stores_->storesNeedingIndexRebuild()}};
   if (r.method == "cancel") {
     std::lock_guard lock(operations_mutex_);
-    auto it = operations_.find(p.value("operationId", ""));
+    auto it = operations_.find(stringOf(p, "operationId").value_or(""));
     if (it == operations_.end()) return Json{{"cancelled", false}};
     it->second->store(true);
     return Json{{"cancelled", true}};
   }
   if (r.method == "liveStatistics") return liveStatistics();
   if (r.method == "freeze") {
-    const auto timeout = std::chrono::milliseconds(p.value("timeoutMilliseconds", 60000));
+    auto ms = intField(p, "timeoutMilliseconds", 60000, 0, 3600000);
+    if (!ms) return ms.error();
+    const auto timeout = std::chrono::milliseconds(*ms);
     if (!gate_.freeze(timeout)) {
       return makeError(ErrorCode::kTimeout, "Writes still running after " + std::to_string(timeout.count()) +
                                                 " ms; the instance was not frozen.");
@@ -237,11 +242,21 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
   }
   if (r.method == "audit") {
     auto permit = gate_.acquire();  // held while frozen
-    SPE_TRY(db_->audit(p.value("userName", "$system"), p.value("event", ""), p.value("details", "")));
+    auto user = stringField(p, "userName", "$system", 1024);
+    auto event = stringField(p, "event", {}, 256);
+    auto details = stringField(p, "details", {}, 64 * 1024);
+    for (const auto* f : {&user, &event, &details}) {
+      if (!*f) return f->error();
+    }
+    SPE_TRY(db_->audit(*user, *event, *details));
     return Json();
   }
-  if (r.method == "auditLog") return db_->auditLog(static_cast<int>(p.value("limit", 100)));
-  return makeError(ErrorCode::kNotSupported, "The instance has no method '" + r.method + "'.");
+  if (r.method == "auditLog") {
+    auto limit = intField(p, "limit", 100, 1, 100000);
+    if (!limit) return limit.error();
+    return db_->auditLog(static_cast<int>(*limit));
+  }
+  return makeError(ErrorCode::kNotSupported, "The instance has no method '" + printable(r.method) + "'.");
 }
 
 }  // namespace spe::instance

@@ -43,6 +43,11 @@ bool isDate(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
 }
 
+// Bounds of the fields a browser sends (bytes).
+constexpr std::size_t kMaxUserNameField = 1024;
+constexpr std::size_t kMaxPasswordField = 1024;
+constexpr std::size_t kMaxQueryField = 4096;
+
 }  // namespace
 
 std::optional<WebApi::Session> WebApi::session(const std::string& t) {
@@ -83,8 +88,10 @@ void WebApi::revokeArchiveAdminPasswords() {
 }
 
 Json WebApi::login(const Json& body, const std::string& client) {
-  if (body.contains("oneTimePassword")) {
-    const std::string hash = sha256Hex(body.value("oneTimePassword", ""));
+  auto one_time = stringField(body, "oneTimePassword", {}, kMaxPasswordField);
+  if (!one_time) return failure(400, one_time.error().message);
+  if (!one_time->empty()) {
+    const std::string hash = sha256Hex(*one_time);
     bool valid = false;
     {
       std::lock_guard lock(mutex_);
@@ -108,8 +115,12 @@ Json WebApi::login(const Json& body, const std::string& client) {
     out["setSession"] = t;
     return out;
   }
-  const std::string user = body.value("userName", "");
-  const std::string password = body.value("password", "");
+  auto user_field = stringField(body, "userName", {}, kMaxUserNameField);
+  if (!user_field) return failure(400, user_field.error().message);
+  auto password_field = stringField(body, "password", {}, kMaxPasswordField);
+  if (!password_field) return failure(400, password_field.error().message);
+  const std::string& user = *user_field;
+  const std::string& password = *password_field;
   if (user.empty() || password.empty()) return failure(400, "Enter your user name and password.");
   auto name = checkEndUserLogin(ctx_, user, password, "web", safe_mode_);
   if (!name) {
@@ -151,10 +162,19 @@ Result<Json> WebApi::folders(const Session& s) {
 Result<Json> WebApi::search(const Session& s, const Json& body) {
   auto archives = readableArchives(ctx_, s.user);
   if (!archives) return archives.error();
-  std::string query = body.value("query", "");
-  const std::string folder = body.value("folder", "");
-  const std::string after = body.value("after", "");
-  const std::string before = body.value("before", "");
+  auto query_field = stringField(body, "query", {}, kMaxQueryField);
+  auto folder_field = stringField(body, "folder", {}, kMaxQueryField);
+  auto after_field = stringField(body, "after", {}, 10);
+  auto before_field = stringField(body, "before", {}, 10);
+  for (const auto* f : {&query_field, &folder_field, &after_field, &before_field}) {
+    if (!*f) return failure(400, f->error().message);
+  }
+  index::SearchRequest request;
+  if (auto page = readSearchPage(body, 200, request); !page) return failure(400, page.error().message);
+  std::string query = *query_field;
+  const std::string& folder = *folder_field;
+  const std::string& after = *after_field;
+  const std::string& before = *before_field;
   if (!after.empty() && !isDate(after)) return failure(400, "'after' must be a date like 2024-01-31.");
   if (!before.empty() && !isDate(before)) return failure(400, "'before' must be a date like 2024-01-31.");
   if (folder.find('"') != std::string::npos) return failure(400, "The folder name is not valid.");
@@ -162,10 +182,8 @@ Result<Json> WebApi::search(const Session& s, const Json& body) {
   if (!after.empty()) query += " after:" + after;
   if (!before.empty()) query += " before:" + before;
   if (query.find_first_not_of(' ') == std::string::npos) return failure(400, "Enter search words or choose a folder.");
-  index::SearchRequest request;
   request.query = query;
   request.archives = *archives;
-  if (auto page = readSearchPage(body, 200, request); !page) return failure(400, page.error().message);
   std::vector<index::SearchSource> sources;
   for (const auto& [id, indexer] : ctx_.stores.indexers()) sources.push_back({id, indexer});
   auto results = index::search(sources, request);
@@ -180,8 +198,12 @@ Result<Json> WebApi::search(const Session& s, const Json& body) {
 }
 
 Result<Json> WebApi::message(const Session& s, const Json& body, const std::string& op) {
-  const auto store_id = body.value("storeID", std::int64_t{0});
-  const auto message_id = body.value("messageID", std::int64_t{0});
+  auto store_field = intField(body, "storeID", 0, 0, INT32_MAX);
+  if (!store_field) return failure(400, store_field.error().message);
+  auto message_field = intField(body, "messageID", 0, 0, INT64_MAX);
+  if (!message_field) return failure(400, message_field.error().message);
+  const auto store_id = *store_field;
+  const auto message_id = *message_field;
   auto store = ctx_.stores.loadedStore(store_id);
   if (!store) return failure(404, "There is no such message.");
   auto infos = (*store)->messagesById({message_id});
@@ -205,7 +227,9 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
                 {"file", {{"name", name + ".eml"}, {"contentType", "message/rfc822"}, {"base64", base64Encode(*raw)}}}};
   }
   if (op == "attachment") {
-    const auto index = body.value("index", std::int64_t{-1});
+    auto index_field = intField(body, "index", -1, -1, INT32_MAX);
+    if (!index_field) return failure(400, index_field.error().message);
+    const auto index = *index_field;
     auto att = index < 0 ? std::nullopt : store::messageAttachment(*raw, static_cast<std::size_t>(index));
     if (!att) return failure(404, "There is no such attachment.");
     return Json{{"status", 200},
@@ -232,20 +256,26 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
 }
 
 Result<Json> WebApi::handle(const Json& request) {
-  const std::string op = request.value("op", "");
-  const Json body = request.value("body", Json::object());
-  const std::string client = request.value("clientAddress", "");
+  // The CAS writes op, session, csrf and clientAddress; the body is the browser's.
+  const std::string op = stringOf(request, "op").value_or("");
+  const std::string client = stringOf(request, "clientAddress").value_or("");
+  const std::string session_token = stringOf(request, "session").value_or("");
+  const auto body_it = request.is_object() ? request.find("body") : request.end();
+  const Json body = body_it == request.end() || body_it->is_null() ? Json::object() : *body_it;
+  if (!body.is_object()) return failure(400, "The request body must be a JSON object.");
   if (op == "login") return login(body, client);
-  auto s = session(request.value("session", ""));
+  auto s = session(session_token);
   if (op == "session") {
     if (!s) return failure(401, "Not logged in.");
     return answer(200, Json{{"userName", s->user}, {"csrfToken", s->csrf}});
   }
   if (!s) return failure(401, "Your session has ended; log in again.");
-  if (!sameText(request.value("csrf", ""), s->csrf)) return failure(403, "The request was refused (CSRF check).");
+  if (!sameText(stringOf(request, "csrf").value_or(""), s->csrf)) {
+    return failure(403, "The request was refused (CSRF check).");
+  }
   if (op == "logout") {
     std::lock_guard lock(mutex_);
-    sessions_.erase(request.value("session", ""));
+    sessions_.erase(session_token);
     Json out = answer(200, Json::object());
     out["clearSession"] = true;
     return out;

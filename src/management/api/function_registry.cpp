@@ -118,6 +118,7 @@ Result<Args> FunctionRegistry::validate(const FunctionSpec& spec, const std::map
         values[a.name] = raw == "true";
         break;
       case ArgType::kJson: {
+        if (auto depth = checkJsonDepth(raw, "The argument '" + a.name + "'"); !depth) return depth.error();
         Json parsed = Json::parse(raw, nullptr, false);
         if (parsed.is_discarded()) {
           return makeError(ErrorCode::kInvalidArgument, "The argument '" + a.name + "' is not valid JSON.");
