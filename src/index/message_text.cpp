@@ -100,9 +100,13 @@ struct Walker {
     } else if (ext == "html" || ext == "htm") {
       text = htmlToText(textToUtf8(bytes));
     } else if (ext == "pdf") {
-      text = pdfToText(bytes, &note);
-      if (options.pdf_embedded_files && pdf_depth < 2) {
-        for (const auto& [name, data] : pdfEmbeddedFiles(bytes)) {
+      const bool embedded = options.pdf_embedded_files && pdf_depth < 2;
+      PdfContent pdf = readPdf(bytes, embedded, options.max_text_bytes, embedded ? options.max_attachment_bytes : 0,
+                               options.pdf);
+      text = std::move(pdf.text);
+      for (const auto& n : pdf.notes) note += (note.empty() ? "" : "; ") + n;
+      if (embedded) {
+        for (const auto& [name, data] : pdf.files) {
           const auto dot = name.rfind('.');
           std::string inner_note;
           const std::string inner = fileText(dot == std::string::npos ? "" : asciiLower(name.substr(dot + 1)), data,

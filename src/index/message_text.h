@@ -1,12 +1,14 @@
 // The text of a message for the full-text index, read with GMime: decoded
 // headers, the text of its body parts (HTML turned into text without
 // scripts and styles), attachment names, and the text of attachments this
-// library reads itself (plain text, HTML, PDF through poppler). Other
+// library reads itself (plain text, HTML, PDF through poppler in the child
+// process spe-pdf-text, see readPdf()). Other
 // attachment types are listed with their name and type so an extractor
 // program can be run for them.
 // Thread safety: extractText() is safe from any thread.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <utility>
@@ -32,6 +34,16 @@ struct MessageText {
   bool unparsed = false;           // not MIME: the raw text is the body
 };
 
+// PDF documents are read by poppler in a child process, spe-pdf-text (a
+// document can be built to inflate a few hundred KB into gigabytes, or to
+// take minutes): these are its limits. A document that hits one gives the
+// text read until then (possibly none) and a note.
+struct PdfLimits {
+  std::chrono::milliseconds timeout{20000};  // wall clock (and CPU time)
+  std::size_t max_memory = 512u << 20;       // address space of spe-pdf-text
+  std::string helper;  // path of spe-pdf-text; "" = beside this program (/proc/self/exe)
+};
+
 // Reads the text of an attachment type this library does not read itself
 // (an extractor program); sets `note` when it cannot.
 using ExternalExtractor =
@@ -45,6 +57,7 @@ struct ExtractOptions {
   std::function<bool(const std::string& extension)> wanted;
   ExternalExtractor external;
   bool pdf_embedded_files = false;  // the files attached inside PDF documents too
+  PdfLimits pdf;
   int max_depth = 3;  // attached messages inside attached messages
 };
 
@@ -55,9 +68,18 @@ std::string textToUtf8(const std::string& bytes);
 // HTML to text: block elements become line breaks, script/style/head
 // content is dropped, entities are decoded.
 std::string htmlToText(std::string_view html);
+// What spe-pdf-text read of a PDF document: at most `max_text` bytes of
+// text, the files attached inside it when `embedded_files` (at most
+// `max_files` bytes together), and notes saying what is missing or cut and
+// why. Never fails: a document that cannot be read gives notes only.
+struct PdfContent {
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> files;  // name, bytes
+  std::vector<std::string> notes;
+};
+PdfContent readPdf(std::string_view pdf, bool embedded_files, std::size_t max_text, std::size_t max_files,
+                   const PdfLimits& limits = {});
 // The text of a PDF document (empty with a note when it cannot be read).
 std::string pdfToText(std::string_view pdf, std::string* note = nullptr);
-// The files attached inside a PDF document (name, bytes).
-std::vector<std::pair<std::string, std::string>> pdfEmbeddedFiles(std::string_view pdf);
 
 }  // namespace spe::index

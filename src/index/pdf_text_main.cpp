@@ -1,0 +1,137 @@
+// spe-pdf-text: reads one PDF document with poppler in a process of its
+// own, so that a hostile document (a small stream that inflates to
+// gigabytes, a page that never ends) costs this process only, never the
+// instance that indexes it. Started by readPdf() (pdf_text.cpp), never by
+// hand.
+//
+//   spe-pdf-text MAX_TEXT MAX_FILES MAX_MEMORY CPU_SECONDS [--embedded]
+//
+// It limits itself first (address space MAX_MEMORY bytes, CPU_SECONDS of
+// CPU time, no core dumps, no files written), reads the document from
+// standard input up to end of file, and writes records to standard output,
+// each one kind byte, a 4-byte big-endian length and that many bytes:
+//   'T' text of a page (UTF-8; all of them together at most MAX_TEXT bytes)
+//   'N' a note (why text is missing or cut)
+//   'F' the name of an embedded file, followed by
+//   'D' its bytes (at most MAX_FILES bytes of embedded files in all)
+//   'E' the end: the document was read completely.
+// A child that is killed (memory or time) leaves no 'E': the caller keeps
+// the pages that came before and says the text is cut.
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-embedded-file.h>
+#include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-page.h>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+void writeAll(const char* data, std::size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(1, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) ::_exit(3);  // the caller went away
+    data += n;
+    size -= static_cast<std::size_t>(n);
+  }
+}
+
+void record(char kind, std::string_view bytes) {
+  const auto n = static_cast<std::uint32_t>(bytes.size());
+  const char header[5] = {kind, static_cast<char>(n >> 24), static_cast<char>(n >> 16), static_cast<char>(n >> 8),
+                          static_cast<char>(n)};
+  writeAll(header, sizeof header);
+  writeAll(bytes.data(), bytes.size());
+}
+
+// At most `size` bytes of `text`, not cutting a UTF-8 sequence.
+std::string_view utf8Prefix(std::string_view text, std::size_t size) {
+  if (text.size() <= size) return text;
+  while (size > 0 && (static_cast<unsigned char>(text[size]) & 0xC0) == 0x80) --size;
+  return text.substr(0, size);
+}
+
+void limit(int resource, rlim_t value) {
+  const rlimit l{value, value};
+  ::setrlimit(resource, &l);
+}
+
+void quietPoppler(const std::string&, void*) {}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 5) return 2;
+  const std::size_t max_text = std::strtoull(argv[1], nullptr, 10);
+  const std::size_t max_files = std::strtoull(argv[2], nullptr, 10);
+  limit(RLIMIT_AS, std::strtoull(argv[3], nullptr, 10));
+  limit(RLIMIT_CPU, std::strtoull(argv[4], nullptr, 10));
+  limit(RLIMIT_CORE, 0);
+  limit(RLIMIT_FSIZE, 0);
+  const bool embedded = argc > 5 && std::string_view(argv[5]) == "--embedded";
+  poppler::set_debug_error_function(quietPoppler, nullptr);
+
+  std::vector<char> data;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(0, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return 3;
+    if (n == 0) break;
+    data.insert(data.end(), buffer, buffer + n);
+  }
+
+  std::unique_ptr<poppler::document> doc(poppler::document::load_from_data(&data));
+  if (!doc) {
+    record('N', "the PDF document cannot be read");
+    record('E', "");
+    return 0;
+  }
+  if (doc->is_locked()) {
+    record('N', "the PDF document is encrypted");
+    record('E', "");
+    return 0;
+  }
+  std::size_t text_left = max_text;
+  for (int i = 0; i < doc->pages() && text_left > 0; ++i) {
+    std::unique_ptr<poppler::page> page(doc->create_page(i));
+    if (!page) continue;
+    poppler::byte_array bytes = page->text().to_utf8();
+    bytes.push_back('\n');
+    const std::string_view text = utf8Prefix(std::string_view(bytes.data(), bytes.size()), text_left);
+    record('T', text);
+    text_left -= text.size();
+    if (text.size() < bytes.size()) {
+      record('N', "text cut at " + std::to_string(max_text >> 10) + " KB");
+      break;
+    }
+  }
+  if (embedded && doc->has_embedded_files()) {
+    std::size_t files_left = max_files;
+    for (poppler::embedded_file* f : doc->embedded_files()) {
+      if (!f || !f->is_valid()) continue;
+      const int declared = f->size();  // -1 when the document does not say
+      const poppler::byte_array bytes =
+          declared >= 0 && static_cast<std::size_t>(declared) > files_left ? poppler::byte_array() : f->data();
+      if ((declared >= 0 && static_cast<std::size_t>(declared) > files_left) || bytes.size() > files_left) {
+        record('N', f->name() + ": the files inside the PDF document are larger than " +
+                        std::to_string(max_files >> 20) + " MB together; not read");
+        continue;
+      }
+      files_left -= bytes.size();
+      record('F', f->name());
+      record('D', std::string_view(bytes.data(), bytes.size()));
+    }
+  }
+  record('E', "");
+  return 0;
+}
