@@ -134,9 +134,13 @@ Status checkJsonDepth(std::string_view text, const std::string& what, int max_de
 
 std::optional<Json> tryParseJson(std::string_view text) {
   if (!checkJsonDepth(text, "")) return std::nullopt;
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded()) return std::nullopt;
-  return j;
+  try {
+    Json j = Json::parse(text, nullptr, false);
+    if (j.is_discarded()) return std::nullopt;
+    return j;
+  } catch (const Json::exception&) {  // not every error honours allow_exceptions=false
+    return std::nullopt;
+  }
 }
 
 std::optional<std::string> stringOf(const Json& object, const char* key) {
@@ -199,6 +203,8 @@ Result<Json> parseJson(const std::string& text, const std::string& what) {
   } catch (const Json::parse_error& e) {
     return makeError(ErrorCode::kInvalidArgument,
                      what + " is not valid JSON (at byte " + std::to_string(e.byte) + ").", e.what());
+  } catch (const Json::exception& e) {  // e.g. a number beyond a double's range (1e400)
+    return makeError(ErrorCode::kInvalidArgument, what + " is not valid JSON (" + std::string(e.what()) + ").");
   }
 }
 

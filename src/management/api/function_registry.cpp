@@ -119,11 +119,11 @@ Result<Args> FunctionRegistry::validate(const FunctionSpec& spec, const std::map
         break;
       case ArgType::kJson: {
         if (auto depth = checkJsonDepth(raw, "The argument '" + a.name + "'"); !depth) return depth.error();
-        Json parsed = Json::parse(raw, nullptr, false);
-        if (parsed.is_discarded()) {
+        auto parsed = tryParseJson(raw);
+        if (!parsed) {
           return makeError(ErrorCode::kInvalidArgument, "The argument '" + a.name + "' is not valid JSON.");
         }
-        values[a.name] = std::move(parsed);
+        values[a.name] = std::move(*parsed);
         break;
       }
     }
