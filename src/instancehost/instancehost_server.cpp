@@ -1,6 +1,7 @@
 #include "instancehost/instancehost_server.h"
 
 #include "common/logging.h"
+#include "common/text.h"
 
 namespace spe::instancehost {
 namespace {
@@ -58,7 +59,7 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   supervisor_->begin();
   agent_.setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
     // The error an unknown or stopped instance gets reveals nothing else.
-    const std::string instance = request.params.value("instanceID", "");
+    const std::string instance = stringOf(request.params, "instanceID").value_or("");
     auto socket = supervisor_->socketOfRunning(instance);
     if (!socket) logger("streams")->info("stream for instance '{}' refused: {}", instance, socket.error().message);
     auto ex = stream->executor();
@@ -87,8 +88,8 @@ void InstanceHostServer::syncFrom(const Json& list, const Json& version) {
   if (!list.is_array()) return;
   std::lock_guard lock(sync_mutex_);
   if (version.is_object()) {
-    const std::int64_t epoch = version.value("epoch", std::int64_t{0});
-    const std::int64_t seq = version.value("seq", std::int64_t{0});
+    const std::int64_t epoch = intField(version, "epoch", 0, 0, INT64_MAX).value_or(0);
+    const std::int64_t seq = intField(version, "seq", 0, 0, INT64_MAX).value_or(0);
     if (epoch == sync_epoch_ && seq < sync_seq_) return;  // stale
     sync_epoch_ = epoch;
     sync_seq_ = seq;
@@ -96,8 +97,15 @@ void InstanceHostServer::syncFrom(const Json& list, const Json& version) {
   std::vector<InstanceSpec> specs;
   for (const auto& j : list) {
     if (!j.is_object()) continue;
-    specs.push_back({j.value("instanceID", ""), j.value("baseDirectory", ""), j.value("startMode", "manual"),
-                     j.value("debugLogEnabled", false)});
+    auto id = stringField(j, "instanceID", {}, 255);
+    auto base = stringField(j, "baseDirectory", {}, 4096);
+    auto mode = stringField(j, "startMode", "manual", 64);
+    auto debug = boolField(j, "debugLogEnabled", false);
+    if (!id || !base || !mode || !debug || id->empty()) {
+      logger("instances")->warn("instances.sync: an entry of the list is not valid; it is ignored");
+      continue;
+    }
+    specs.push_back({*id, *base, *mode, *debug});
   }
   supervisor_->sync(specs);
 }
@@ -133,20 +141,28 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
     return Json{{"path", *resolved}};
   }
   if (m == "instances.sync") {
-    syncFrom(p.value("instances", Json::array()), p.value("instancesVersion", Json()));
+    const auto list = p.find("instances");
+    const auto version = p.find("instancesVersion");
+    syncFrom(list == p.end() ? Json::array() : *list, version == p.end() ? Json() : *version);
     return Json();
   }
   if (m == "instances.status") return supervisor_->status();
   if (m == "web.request") {
     // A Web Access request from a CAS, for the instance's web back end.
-    auto answer = supervisor_->call(p.value("instanceID", ""), "web", p.value("request", Json::object()),
+    const auto web_request = p.find("request");
+    if (web_request == p.end() || !web_request->is_object()) {
+      return makeError(ErrorCode::kInvalidArgument, "'request' must be a JSON object.");
+    }
+    auto answer = supervisor_->call(stringOf(p, "instanceID").value_or(""), "web", *web_request,
                                     std::chrono::seconds(120));
     if (!answer && answer.error().code == ErrorCode::kNotFound) {
       return makeError(ErrorCode::kNotFound, "There is no such instance.");
     }
     return answer;
   }
-  const bool safe = p.value("safeMode", false);
+  auto safe_field = boolField(p, "safeMode", false);
+  if (!safe_field) return safe_field.error();
+  const bool safe = *safe_field;
   if (m == "instances.start") {
     return forEachInstance(p, [this, safe](const std::string& id) { return supervisor_->start(id, safe); });
   }
@@ -163,10 +179,16 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
     return forEachInstance(p, [this](const std::string& id) { return supervisor_->thaw(id); });
   }
   if (m == "instance.call") {
-    return supervisor_->call(p.value("instanceID", ""), p.value("method", ""), p.value("params", Json::object()),
-                             std::chrono::milliseconds(p.value("timeoutMilliseconds", 60000)), request.progress);
+    auto id = stringField(p, "instanceID", {}, 255);
+    auto method = stringField(p, "method", {}, 255);
+    auto timeout = intField(p, "timeoutMilliseconds", 60000, 1, 7LL * 24 * 3600 * 1000);
+    if (!id || !method || !timeout) return !id ? id.error() : !method ? method.error() : timeout.error();
+    const auto params = p.find("params");
+    const Json call_params = params == p.end() || params->is_null() ? Json::object() : *params;
+    if (!call_params.is_object()) return makeError(ErrorCode::kInvalidArgument, "'params' must be a JSON object.");
+    return supervisor_->call(*id, *method, call_params, std::chrono::milliseconds(*timeout), request.progress);
   }
-  return makeError(ErrorCode::kNotSupported, "The Instance Host has no method '" + m + "'.");
+  return makeError(ErrorCode::kNotSupported, "The Instance Host has no method '" + printable(m) + "'.");
 }
 
 }  // namespace spe::instancehost

@@ -1,10 +1,11 @@
 """Hostile input against the real daemons (issue 15): every Web Access
 operation gets each field as every wrong JSON type, bodies that are not
-objects and JSON nested far too deep; the Management API forwards a deeply
+objects and JSON nested far too deep (within the 64 KiB body limit); the Management API forwards a deeply
 nested argument towards an instance; user names and function names carrying
 CR, LF and NUL try to forge log lines. Each instance process must live
 through all of it (its processUniqueID stays the same), every answer must be
 a 4xx naming the field, and no log line may be forged or unbounded."""
+import glob
 import json
 import os
 import re
@@ -101,7 +102,7 @@ class HostileInputTest(unittest.TestCase):
                         self.assertIn(field.encode(), body, (op, field, wrong, body))
             if op == "logout":
                 continue
-            for body in (b"[]", b"\"x\"", b"5", b"null", b"{\"a\":" * 100000, b"[" * 100000, b"{\"body\":",
+            for body in (b"[]", b"\"x\"", b"5", b"null", b"{\"a\":" * 12000, b"[" * 60000, b"{\"body\":",
                          b"{\"limit\":1e400}", b"{\"userName\":\"\\ud800\"}"):
                 status, _ = https(self.base + "/api/" + op, raw=body, headers=headers)
                 tried += 1
@@ -172,6 +173,87 @@ class HostileInputTest(unittest.TestCase):
         # The instance's own lines reach the host's log too: the CreateUser and GetUserInfo calls above.
         with open(self.p.path("instancehost.log"), "rb") as f:
             self.assertIn(FORGED.encode(), f.read())
+
+    # ------------------------------------------------------------ RPC
+    RPC_FIELDS = ("function", "operationId", "args", "caller", "query", "userName", "password", "offset", "limit",
+                  "sort", "zoneOffsetSeconds", "request", "event", "details", "service", "timeoutMilliseconds", "op",
+                  "body", "session", "csrf", "clientAddress", "instanceID", "instanceIDs", "method", "params", "path",
+                  "safeMode", "instances", "instancesVersion", "routesVersion", "serverType", "files")
+    RPC_WRONG = (5, -1, 1.5, True, [], [5], {}, {"a": [1]}, "x", 18446744073709551616)
+
+    @staticmethod
+    def rpc_exchange(sock, frames):
+        """Sends frames (dicts or raw bytes) and reads one answer per frame."""
+        answers = []
+        buf = b""
+        for frame in frames:
+            payload = frame if isinstance(frame, bytes) else json.dumps(frame).encode()
+            sock.sendall(len(payload).to_bytes(4, "big") + payload)
+            while True:
+                if len(buf) >= 4 and len(buf) >= 4 + int.from_bytes(buf[:4], "big"):
+                    n = int.from_bytes(buf[:4], "big")
+                    answer = json.loads(buf[4:4 + n])
+                    buf = buf[4 + n:]
+                    if "progress" in answer:
+                        continue
+                    answers.append(answer)
+                    break
+                chunk = sock.recv(65536)
+                if not chunk:
+                    raise AssertionError("the peer closed the connection after %r" % (payload[:200],))
+                buf += chunk
+        return answers
+
+    def hostile_frames(self, methods):
+        frames = []
+        for method in methods:
+            for field in self.RPC_FIELDS:
+                for wrong in self.RPC_WRONG:
+                    frames.append({"id": len(frames), "method": method, "params": {field: wrong}})
+            for params in (5, "x", [], [1, 2], True):
+                frames.append({"id": len(frames), "method": method, "params": params})
+        frames += [{"id": "x", "method": 5}, {"id": [], "method": None}, {"method": "ping", "id": {"a": 1}},
+                   b"[]", b"5", b"{\"id\":1,\"method\":\"ping\",\"params\":{\"a\":1e400}}",
+                   b"{\"id\":1,\"method\":\"ping\",\"params\":" + b"[" * 1000 + b"]" * 1000 + b"}"]
+        return frames
+
+    def test_04_every_rpc_method_with_every_field_as_every_wrong_type(self):
+        # The instance's own socket (as its host talks to it).
+        sockets = glob.glob(self.p.path("instancehost", "**", "*.sock"), recursive=True)
+        self.assertTrue(sockets, "no instance socket")
+        instance_methods = ("ping", "statistics", "api", "search", "web", "archiveAdmin.oneTimePassword",
+                            "indexStatus", "cancel", "liveStatistics", "audit", "auditLog", "freeze", "nosuch")
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(120)
+            s.connect(sockets[0])
+            frames = self.hostile_frames(instance_methods)
+            answers = self.rpc_exchange(s, frames)
+            self.assertEqual(len(answers), len(frames))
+            # Whatever froze the instance (a freeze whose only field was of no concern) is undone.
+            self.rpc_exchange(s, [{"id": "t", "method": "thaw", "params": {}}])
+        with socket.socket(socket.AF_UNIX) as s:  # a stream for a service of the wrong type
+            s.settimeout(60)
+            s.connect(sockets[0])
+            answer = self.rpc_exchange(s, [{"id": 1, "method": "stream.open", "params": {"service": ["imap"]}}])[0]
+            self.assertIn("error", answer)
+        self.assert_instance_lives()
+        # The host's role port, as the Management Server (its pinned certificate).
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        ctx.load_cert_chain(self.p.path("management", "tls", "cert.pem"), self.p.path("management", "tls", "key.pem"))
+        # Methods that act on every instance when given none are left out (stop, restart, freeze, sync).
+        host_methods = ("listDirectories", "createDirectory", "resolvePath", "instances.status", "web.request",
+                        "instances.start", "instances.thaw", "instance.call", "ping", "nosuch")
+        for port, methods in ((self.p.ports["host"], host_methods), (self.p.ports["cas"], ("ping", "nosuch"))):
+            with socket.create_connection(("127.0.0.1", port), timeout=120) as raw:
+                with ctx.wrap_socket(raw) as s:
+                    frames = self.hostile_frames(methods)
+                    self.assertEqual(len(self.rpc_exchange(s, frames)), len(frames))
+        self.assert_instance_lives()
+        self.assertTrue(all(i["active"] for i in self.p.ok("GetServiceStatus")["serverInfos"]))
+        status, body = https(self.base + "/api/folders", {}, headers=self.login())
+        self.assertEqual(status, 200, body)
 
 
 if __name__ == "__main__":
