@@ -1,10 +1,15 @@
 #include "common/branding.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <optional>
 #include <regex>
-#include <sstream>
+#include <set>
 
 namespace spe {
 namespace {
@@ -47,6 +52,78 @@ std::pair<int, int> wantedSize(const std::string& field) {
   std::smatch m;
   if (!std::regex_search(field, m, kSize)) return {0, 0};
   return {m[1] == "auto" ? 0 : std::stoi(m[1]), std::stoi(m[2])};
+}
+
+// Fields whose value names a file of the branding (images and HTML pages).
+bool namesFile(const std::string& field) {
+  const auto ends = [&](const char* suffix) {
+    const std::size_t n = std::strlen(suffix);
+    return field.size() > n && field.compare(field.size() - n, n, suffix) == 0;
+  };
+  return ends("_png") || ends("_html") || field == "favicon_ico";
+}
+
+const char* const kFixedNames[] = {"ClientBranding.json", "WebBranding.json", "index.html", "about.html"};
+
+// The JSON object in `bytes` (a BOM allowed), or null when it is not one.
+Json jsonOf(const std::string& bytes) {
+  std::string text = bytes;
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  auto parsed = parseJson(text, "branding");
+  return parsed && parsed->is_object() ? *parsed : Json();
+}
+
+// The names a branding may hold: the two JSON files, index.html,
+// about.html and the files the JSON files name. Nothing else is read from
+// the folder, sent to a CAS or served.
+std::set<std::string> documentedNames(const std::map<std::string, std::string>& files) {
+  std::set<std::string> names(std::begin(kFixedNames), std::end(kFixedNames));
+  for (const char* json_name : {"ClientBranding.json", "WebBranding.json"}) {
+    auto it = files.find(json_name);
+    if (it == files.end()) continue;
+    const Json json = jsonOf(it->second);
+    if (!json.is_object()) continue;
+    for (const auto& [field, value] : json.items()) {
+      if (namesFile(field) && value.is_string()) names.insert(value.get<std::string>());
+    }
+  }
+  return names;
+}
+
+// Reads `name` from the open folder `dir` into `files`: a regular file
+// only, never through a symbolic link (O_NOFOLLOW; a link to the
+// Management Server's TLS key would otherwise be served to anyone), and
+// without blocking on a FIFO. A missing file is left to the checks.
+Status readRegularFile(int dir, const std::string& name, std::map<std::string, std::string>& files) {
+  if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") return okStatus();
+  const int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return okStatus();
+    if (errno == ELOOP) {
+      return bad(name, "is a symbolic link; branding files must be regular files in the branding folder.");
+    }
+    return bad(name, std::string("cannot be read: ") + std::strerror(errno));
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return bad(name, std::string("cannot be read: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) return bad(name, "is not a regular file; branding files must be regular files.");
+  if (static_cast<std::size_t>(st.st_size) > kMaxFile) return bad(name, "is larger than 4 MB.");
+  std::string bytes;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return bad(name, std::string("cannot be read: ") + std::strerror(errno));
+    if (n == 0) break;
+    bytes.append(buffer, static_cast<std::size_t>(n));
+    if (bytes.size() > kMaxFile) return bad(name, "is larger than 4 MB.");
+  }
+  files[name] = std::move(bytes);
+  return okStatus();
 }
 
 Status checkFile(const std::string& json_name, const std::string& field, const std::string& value,
@@ -121,6 +198,13 @@ Result<Branding> checkBranding(std::map<std::string, std::string> files) {
     }
     if (bytes.size() > kMaxFile) return bad(name, "is larger than 4 MB.");
   }
+  const std::set<std::string> documented = documentedNames(files);
+  for (const auto& [name, bytes] : files) {
+    if (!documented.count(name)) {
+      return bad(name, "is not a branding file (only ClientBranding.json, WebBranding.json, index.html, "
+                       "about.html and the files they name are).");
+    }
+  }
   auto about = files.find("about.html");
   if (about != files.end() && about->second.rfind("\xEF\xBB\xBF", 0) != 0) {
     return bad("about.html", "must start with a UTF-8 byte order mark (BOM), or it cannot be loaded.");
@@ -138,16 +222,21 @@ Result<Branding> checkBranding(std::map<std::string, std::string> files) {
 Result<Branding> readBranding(const std::string& directory) {
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) return Branding{Json::object(), Json::object(), {}};
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::directory_iterator(directory, ec)) {
-    if (!entry.is_regular_file()) continue;
-    if (entry.file_size() > kMaxFile) return bad(entry.path().filename().string(), "is larger than 4 MB.");
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    files[entry.path().filename().string()] = bytes.str();
+  const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) {
+    return makeError(ErrorCode::kIo, "Branding: cannot read '" + directory + "': " + std::strerror(errno));
   }
-  if (ec) return makeError(ErrorCode::kIo, "Branding: cannot read '" + directory + "': " + ec.message());
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{dir};
+  // Only the documented names are read (the JSON files first: they name
+  // the rest); anything else in the folder is ignored.
+  std::map<std::string, std::string> files;
+  for (const char* name : kFixedNames) SPE_TRY(readRegularFile(dir, name, files));
+  for (const auto& name : documentedNames(files)) {
+    if (!files.count(name)) SPE_TRY(readRegularFile(dir, name, files));
+  }
   return checkBranding(std::move(files));
 }
 

@@ -9,6 +9,14 @@
 // (e.g. webLoginHeaderImage_410x81_png 410x81, *_autox36_png any width and
 // height 36). An error names the file and what is wrong; the caller keeps
 // the previous branding then.
+//
+// Only the documented names are part of a branding (the two JSON files,
+// index.html, about.html and the files the JSON files name); readBranding()
+// ignores anything else in the folder and checkBranding() refuses it. Each
+// file must be a regular file: a symbolic link (or a FIFO, a folder...)
+// under a documented name is refused, naming it, so nothing outside the
+// folder (the Management Server's TLS key, say) can be sent to a CAS and
+// served.
 // Thread safety: stateless.
 #pragma once
 

@@ -257,8 +257,30 @@ class WebAccessTest(unittest.TestCase):
         self.assertIn("byte order mark", env["error"]["message"])
         _, _, app = curl(self.base + "/acme/")
         self.assertIn(b"YOURCOMPANY - EMAIL ARCHIVE WEB ACCESS", app)
+        # Symbolic links are refused, whatever they point at (issue 15: the
+        # Management Server's TLS key was served as the root page this way).
+        key = self.p.path("management", "tls", "key.pem")
+        self.assertTrue(os.path.isfile(key))
+        with open(key, "rb") as f:
+            key_bytes = f.read()
+        os.remove(os.path.join(target, "index.html"))
+        os.symlink(key, os.path.join(target, "index.html"))
+        env = self.p.invoke("ReloadBranding")
+        self.assertEqual(env["statusCode"], "failed", env)
+        self.assertIn("index.html", env["error"]["message"])
+        self.assertIn("symbolic link", env["error"]["message"])
+        os.remove(os.path.join(target, "index.html"))
+        # A link under any other name is never read, sent or served.
+        os.symlink(key, os.path.join(target, "key.pem"))
         shutil.copytree(sample, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("README.md"))
         self.p.ok("ReloadBranding")
+        for path in ("/", "/-/branding/index.html", "/-/branding/key.pem", "/-/branding/README.md"):
+            status, _, body = curl(self.base + path)
+            self.assertNotIn(b"PRIVATE KEY", body, path)
+            self.assertNotIn(key_bytes[40:80], body, path)
+        self.assertEqual(curl(self.base + "/-/branding/key.pem")[0], 404)
+        self.assertEqual(curl(self.base + "/")[0], 200)
+        os.remove(os.path.join(target, "key.pem"))
 
     def test_06c_one_time_url_for_archive_admin(self):
         url = self.p.ok("CreateClientOneTimeUrlForArchiveAdmin", instanceID="acme", instanceUrl=self.base + "/acme")
