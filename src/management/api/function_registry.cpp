@@ -1,5 +1,7 @@
 #include "management/api/function_registry.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -71,58 +73,148 @@ Json FunctionRegistry::metadata() const {
   return out;
 }
 
-Result<Args> FunctionRegistry::validate(const FunctionSpec& spec, const std::map<std::string, std::string>& form) {
-  for (const auto& [name, value] : form) {
-    bool known = false;
-    for (const auto& a : spec.args) known = known || a.name == name;
-    if (!known) {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "The function " + spec.name + " has no argument '" + name + "'.");
+namespace {
+
+constexpr std::size_t kMaxEcho = 200;
+
+// Code points of valid UTF-8 (the form parser has checked it).
+std::size_t characters(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The first `max` characters of `s` followed by "…" when it is longer.
+std::string clip(std::string_view s, std::size_t max = kMaxEcho) {
+  std::size_t n = 0, i = 0;
+  for (; i < s.size(); ++i) {
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && n++ == max) break;
+  }
+  if (i >= s.size()) return std::string(s);
+  return std::string(s.substr(0, i)) + "\u2026";
+}
+
+Error badArgument(const std::string& message) { return makeError(ErrorCode::kInvalidArgument, message); }
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+void collectStrings(const Json& j, std::vector<std::string>& out) {
+  if (j.is_string()) {
+    out.push_back(j.get<std::string>());
+  } else if (j.is_structured()) {
+    for (const auto& v : j) collectStrings(v, out);
+  }
+}
+
+}  // namespace
+
+Status checkLength(const std::string& value, std::size_t max, const std::string& argument) {
+  if (characters(value) <= max) return okStatus();
+  return badArgument("'" + argument + "' may have at most " + std::to_string(max) + " characters (it has " +
+                     std::to_string(characters(value)) + ").");
+}
+
+std::string clampEchoedInput(std::string message, const std::map<std::string, std::string>& form) {
+  // Values the caller sent (and strings inside JSON values), longest first.
+  std::vector<std::string> values;
+  for (const auto& [name, raw] : form) {
+    values.push_back(raw);
+    if (auto parsed = tryParseJson(raw)) collectStrings(*parsed, values);
+  }
+  std::sort(values.begin(), values.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  for (const auto& v : values) {
+    if (characters(v) <= kMaxEcho) break;
+    for (std::size_t at = message.find(v); at != std::string::npos; at = message.find(v, at)) {
+      const std::string short_value = clip(v);
+      message.replace(at, v.size(), short_value);
+      at += short_value.size();
     }
+  }
+  // Anything else quoted ('...') that is still too long.
+  std::string out;
+  std::size_t pos = 0;
+  while (pos < message.size()) {
+    const std::size_t open = message.find('\'', pos);
+    const std::size_t close = open == std::string::npos ? open : message.find('\'', open + 1);
+    if (close == std::string::npos) break;
+    out.append(message, pos, open + 1 - pos);
+    out += clip(std::string_view(message).substr(open + 1, close - open - 1));
+    out += '\'';
+    pos = close + 1;
+  }
+  out.append(message, std::min(pos, message.size()), std::string::npos);
+  return out;
+}
+
+Result<Args> FunctionRegistry::validate(const FunctionSpec& spec, const std::map<std::string, std::string>& form) {
+  // Which declared argument each field is, by its name or an older name.
+  std::map<std::string, std::pair<const ArgSpec*, std::string>> given;  // declared name -> (spec, name as sent)
+  for (const auto& [name, value] : form) {
+    const ArgSpec* match = nullptr;
+    for (const auto& a : spec.args) {
+      if (a.name == name || std::find(a.aliases.begin(), a.aliases.end(), name) != a.aliases.end()) match = &a;
+    }
+    if (!match) {
+      return badArgument("The function " + spec.name + " has no argument '" + clip(name) + "'.");
+    }
+    if (auto seen = given.find(match->name); seen != given.end()) {
+      return badArgument("Give either '" + seen->second.second + "' or '" + name + "', not both.");
+    }
+    given[match->name] = {match, name};
   }
   std::map<std::string, Json> values;
   for (const auto& a : spec.args) {
-    auto it = form.find(a.name);
-    if (it == form.end()) {
+    auto g = given.find(a.name);
+    // An empty value of an optional argument is the same as leaving it out.
+    if (g == given.end() || (a.nullable && form.at(g->second.second).empty())) {
       if (a.nullable) continue;
-      return makeError(ErrorCode::kInvalidArgument,
-                       "The argument '" + a.name + "' (" + argTypeName(a.type) + ") is required.");
+      return badArgument("The argument '" + a.name + "' (" + argTypeName(a.type) + ") is required.");
     }
-    const std::string& raw = it->second;
+    const std::string& as_sent = g->second.second;
+    const std::string& raw = form.at(as_sent);
     switch (a.type) {
       case ArgType::kString:
+        if (characters(raw) > a.max_length) {
+          return badArgument("The argument '" + as_sent + "' may have at most " + std::to_string(a.max_length) +
+                             " characters (it has " + std::to_string(characters(raw)) + ").");
+        }
         values[a.name] = raw;
         break;
       case ArgType::kNumber: {
+        // Whole numbers only: a fraction is never truncated and an
+        // out-of-range value never wraps.
         errno = 0;
         char* end = nullptr;
-        const long long n = std::strtoll(raw.c_str(), &end, 10);
-        if (!raw.empty() && end && *end == '\0' && errno == 0) {
-          values[a.name] = static_cast<std::int64_t>(n);
-          break;
+        const long long n = raw.empty() || std::isspace(static_cast<unsigned char>(raw[0]))
+                                ? 0
+                                : std::strtoll(raw.c_str(), &end, 10);
+        const bool whole = end && *end == '\0' && end != raw.c_str();
+        if (!whole || errno == ERANGE || n < a.min || n > a.max) {
+          return badArgument("The argument '" + as_sent + "' must be a whole number from " + std::to_string(a.min) +
+                             " to " + std::to_string(a.max) + ", not '" + clip(raw) + "'.");
         }
-        end = nullptr;
-        const double d = std::strtod(raw.c_str(), &end);
-        if (raw.empty() || !end || *end != '\0' || !std::isfinite(d)) {
-          return makeError(ErrorCode::kInvalidArgument,
-                           "The argument '" + a.name + "' must be a number, not '" + raw + "'.");
-        }
-        values[a.name] = d;
+        values[a.name] = static_cast<std::int64_t>(n);
         break;
       }
       case ArgType::kBool:
-        if (raw != "true" && raw != "false") {
-          return makeError(ErrorCode::kInvalidArgument,
-                           "The argument '" + a.name + "' must be 'true' or 'false', not '" + raw + "'.");
+        // MailStore's own clients send True/False (.NET's case-insensitive parse).
+        if (!equalsIgnoreCase(raw, "true") && !equalsIgnoreCase(raw, "false")) {
+          return badArgument("The argument '" + as_sent + "' must be 'true' or 'false', not '" + clip(raw) + "'.");
         }
-        values[a.name] = raw == "true";
+        values[a.name] = equalsIgnoreCase(raw, "true");
         break;
       case ArgType::kJson: {
-        if (auto depth = checkJsonDepth(raw, "The argument '" + a.name + "'"); !depth) return depth.error();
-        auto parsed = tryParseJson(raw);
-        if (!parsed) {
-          return makeError(ErrorCode::kInvalidArgument, "The argument '" + a.name + "' is not valid JSON.");
+        if (auto depth = checkJsonDepth(raw, "The argument '" + as_sent + "'"); !depth) {
+          return badArgument(depth.error().message);
         }
+        auto parsed = tryParseJson(raw);
+        if (!parsed) return badArgument("The argument '" + as_sent + "' is not valid JSON.");
         values[a.name] = std::move(*parsed);
         break;
       }

@@ -24,11 +24,48 @@ namespace spe::management {
 enum class ArgType { kString, kNumber, kBool, kJson };
 const char* argTypeName(ArgType t);
 
+// The product's ids (stores, profiles, worker results) are positive 32-bit
+// integers; a string argument that is stored ends up in a Firebird VARCHAR, so
+// every string has a limit in characters checked before any database sees it.
+constexpr std::int64_t kMaxId = 2147483647;
+constexpr std::size_t kDefaultMaxLength = 255;  // names and ids: VARCHAR(255) columns
+
 struct ArgSpec {
   std::string name;
   ArgType type = ArgType::kString;
   bool nullable = false;
+  // number: the allowed whole numbers (ids by default); string: the most characters.
+  std::int64_t min = 1;
+  std::int64_t max = kMaxId;
+  std::size_t max_length = kDefaultMaxLength;
+  // Older names of this argument that official clients still send (not in get-metadata).
+  std::vector<std::string> aliases = {};
+
+  ArgSpec range(std::int64_t lo, std::int64_t hi) const {
+    ArgSpec a = *this;
+    a.min = lo;
+    a.max = hi;
+    return a;
+  }
+  ArgSpec maxLength(std::size_t n) const {
+    ArgSpec a = *this;
+    a.max_length = n;
+    return a;
+  }
+  ArgSpec alias(std::string old_name) const {
+    ArgSpec a = *this;
+    a.aliases.push_back(std::move(old_name));
+    return a;
+  }
 };
+
+// A string value (e.g. a field of a JSON argument, named `argument` as in
+// 'config.fullName') of at most `max` characters, the size of its column.
+Status checkLength(const std::string& value, std::size_t max, const std::string& argument);
+
+// An error message may quote what the caller sent; this cuts every quoted
+// value and every echoed argument value to at most 200 characters.
+std::string clampEchoedInput(std::string message, const std::map<std::string, std::string>& form);
 
 // The caller of a function, as authenticated by the API front end.
 struct Caller {
@@ -98,7 +135,9 @@ class FunctionRegistry {
   Json metadata() const;
 
   // Checks raw form fields against the spec: unknown, missing, wrongly
-  // typed or malformed JSON arguments are errors naming the argument.
+  // typed, out-of-range, over-long or malformed JSON arguments are errors
+  // naming the argument as the caller wrote it. Older names (aliases) are
+  // accepted; an empty value of a nullable argument counts as absent.
   static Result<Args> validate(const FunctionSpec& spec, const std::map<std::string, std::string>& form);
 
  private:

@@ -54,6 +54,9 @@ Result<InstanceRecord> readInstanceConfig(const Json& json, const InstanceRecord
   if (r.display_name.size() > 256) {
     return makeError(ErrorCode::kInvalidArgument, "'config.displayName' may have at most 256 characters.");
   }
+  // The sizes of their columns (INSTANCE_HOST 255, BASE_DIRECTORY 1024).
+  SPE_TRY(checkLength(r.instance_host, 255, "config.instanceHost"));
+  SPE_TRY(checkLength(r.base_directory, 1024, "config.baseDirectory"));
   return r;
 }
 
@@ -212,7 +215,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   return Json();
                 }});
 
-  registry.add({"GetInstances", {{"instanceFilter", ArgType::kString}}, [control](CallContext& c) -> Result<Json> {
+  registry.add({"GetInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)}, [control](CallContext& c) -> Result<Json> {
                   auto selected = control->select(c.args.str("instanceFilter"));
                   if (!selected) return selected.error();
                   Json out = Json::array();
@@ -221,7 +224,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   return out;
                 }});
 
-  registry.add({"GetInstanceConfiguration", {{"instanceID", ArgType::kString}},
+  registry.add({"GetInstanceConfiguration", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)},
                 [&ctx](CallContext& c) -> Result<Json> {
                   auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                   if (!r) return r.error();
@@ -258,23 +261,23 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   return Json();
                 }});
 
-  registry.add({"StartInstances", {{"instanceFilter", ArgType::kString}, {"safeMode", ArgType::kBool, true}},
+  registry.add({"StartInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536), {"safeMode", ArgType::kBool, true}},
                 [control](CallContext& c) {
                   return runOnInstances(*control, c, "started", "instances.start",
                                         Json{{"safeMode", c.args.flag("safeMode")}});
                 },
                 true});
-  registry.add({"StopInstances", {{"instanceFilter", ArgType::kString}},
+  registry.add({"StopInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "stopped", "instances.stop"); }, true});
-  registry.add({"RestartInstances", {{"instanceFilter", ArgType::kString}},
+  registry.add({"RestartInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "restarted", "instances.restart"); },
                 true});
-  registry.add({"FreezeInstances", {{"instanceFilter", ArgType::kString}},
+  registry.add({"FreezeInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "frozen", "instances.freeze"); }, true});
-  registry.add({"ThawInstances", {{"instanceFilter", ArgType::kString}},
+  registry.add({"ThawInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "thawed", "instances.thaw"); }, true});
 
-  registry.add({"DeleteInstances", {{"instanceFilter", ArgType::kString}},
+  registry.add({"DeleteInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [&ctx, control](CallContext& c) -> Result<Json> {
                   auto selected = control->select(c.args.str("instanceFilter"));
                   if (!selected) return selected.error();
@@ -308,15 +311,15 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
       return control->instanceCall(*r, method, Json::object(), std::chrono::seconds(30));
     };
   };
-  registry.add({"GetInstanceStatistics", {{"instanceID", ArgType::kString}}, fromInstance("statistics")});
-  registry.add({"GetInstanceProcessLiveStatistics", {{"instanceID", ArgType::kString}}, fromInstance("liveStatistics")});
+  registry.add({"GetInstanceStatistics", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, fromInstance("statistics")});
+  registry.add({"GetInstanceProcessLiveStatistics", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, fromInstance("liveStatistics")});
 
-  registry.add({"GetArchiveAdminEnabled", {{"instanceID", ArgType::kString}}, [&ctx](CallContext& c) -> Result<Json> {
+  registry.add({"GetArchiveAdminEnabled", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, [&ctx](CallContext& c) -> Result<Json> {
                   auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                   if (!r) return r.error();
                   return Json(r->archive_admin_enabled);
                 }});
-  registry.add({"SetArchiveAdminEnabled", {{"instanceID", ArgType::kString}, {"enabled", ArgType::kBool}},
+  registry.add({"SetArchiveAdminEnabled", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32), {"enabled", ArgType::kBool}},
                 [&ctx, control](CallContext& c) -> Result<Json> {
                   auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                   if (!r) return r.error();
@@ -347,7 +350,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
   // never send to a server.
   {
     FunctionSpec spec{"CreateClientOneTimeUrlForArchiveAdmin",
-                      {{"instanceID", ArgType::kString}, {"instanceUrl", ArgType::kString, true}},
+                      {ArgSpec{"instanceID", ArgType::kString}.maxLength(32), ArgSpec{"instanceUrl", ArgType::kString, true}.maxLength(2048)},
                       [&ctx, control](CallContext& c) -> Result<Json> {
                         auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                         if (!r) return r.error();

@@ -50,6 +50,7 @@ Result<ServerRecord> readServerConfig(const Json& json, ServerType type, bool al
     return makeError(ErrorCode::kInvalidArgument,
                      "'config.serverCertificate.thumbprint' must be a SHA-256 thumbprint (64 hex digits).");
   }
+  if (s.base_directory) SPE_TRY(checkLength(*s.base_directory, 1024, "config.baseDirectory"));
   if (s.base_directory && s.base_directory->front() != '/') {
     return makeError(ErrorCode::kInvalidArgument, "'config.baseDirectory' must be an absolute path.");
   }
@@ -179,12 +180,20 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
   // another certificate.
   registry.add({"PairWithManagementServer",
                 {{"serverType", ArgType::kString}, {"serverName", ArgType::kString},
-                 {"port", ArgType::kNumber}, {"thumbprint", ArgType::kString}},
+                 ArgSpec{"port", ArgType::kNumber}.range(1, 65535), {"thumbprint", ArgType::kString}},
                 [&ctx](CallContext& c) -> Result<Json> {
                   auto type = parseServerType(c.args.str("serverType"));
                   if (!type) {
                     return makeError(ErrorCode::kInvalidArgument,
                                      "'serverType' must be 'instanceHost' or 'clientAccessServer'.");
+                  }
+                  // Errors name the arguments as given here, not as 'config.*'.
+                  if (auto st = checkServerName(c.args.str("serverName")); !st) {
+                    return makeError(ErrorCode::kInvalidArgument, "'serverName': " + st.error().message);
+                  }
+                  if (normalizeThumbprint(c.args.str("thumbprint")).empty()) {
+                    return makeError(ErrorCode::kInvalidArgument,
+                                     "'thumbprint' must be a SHA-256 thumbprint (64 hex digits).");
                   }
                   Json cfg{{"serverName", c.args.str("serverName")},
                            {"port", c.args.num("port")},
@@ -216,9 +225,10 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
                 }});
 
   registry.add({"GetDirectoriesOnInstanceHost",
-                {{"serverName", ArgType::kString}, {"path", ArgType::kString, true}},
+                {{"serverName", ArgType::kString}, ArgSpec{"path", ArgType::kString, true}.maxLength(4096)},
                 [&ctx](CallContext& c) { return hostDirectoryCall(ctx, c.args, "listDirectories"); }});
-  registry.add({"CreateDirectoryOnInstanceHost", {{"serverName", ArgType::kString}, {"path", ArgType::kString}},
+  registry.add({"CreateDirectoryOnInstanceHost",
+                {{"serverName", ArgType::kString}, ArgSpec{"path", ArgType::kString}.maxLength(4096)},
                 [&ctx](CallContext& c) -> Result<Json> {
                   auto r = hostDirectoryCall(ctx, c.args, "createDirectory");
                   if (!r) return r.error();

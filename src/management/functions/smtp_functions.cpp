@@ -41,6 +41,16 @@ void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
                     r.fail("fromEmailAddress", "is not an email address");
                   }
                   SPE_TRY(r.finish());
+                  // Kept as one JSON value of at most 8000 characters.
+                  for (const auto& [value, field] : {std::pair{&host, "hostname"}, {&user, "username"},
+                                                     {&password, "password"}, {&from_name, "fromDisplayName"},
+                                                     {&from_email, "fromEmailAddress"}}) {
+                    SPE_TRY(checkLength(*value, 512, std::string("config.") + field));
+                  }
+                  if (recipients.size() > 20) {
+                    return makeError(ErrorCode::kInvalidArgument,
+                                     "'config.recipientSystemAdministrator' may name at most 20 administrators.");
+                  }
                   for (const auto& name : recipients) {
                     auto a = ctx.db.admin(name);
                     if (!a) return a.error();
@@ -58,6 +68,9 @@ void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
                             {"ignoreSslPolicyErrors", ignore_ssl}, {"authenticationRequired", auth},
                             {"username", user}, {"password", password}, {"fromDisplayName", from_name},
                             {"fromEmailAddress", from_email}, {"recipientSystemAdministrator", recipients}};
+                  if (stored.dump().size() > 8000) {  // only with many escaped characters
+                    return makeError(ErrorCode::kInvalidArgument, "'config' is too large to be kept (8000 characters).");
+                  }
                   SPE_TRY(ctx.db.setSetting("systemSmtp", stored));
                   return Json();
                 }});
