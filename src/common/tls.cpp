@@ -132,12 +132,20 @@ Status useIdentity(ssl::context& ctx, const TlsIdentity& identity) {
   return okStatus();
 }
 
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
 SslContextPtr baseContext(ssl::context::method method) {
   auto ctx = std::make_shared<ssl::context>(method);
   ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                    ssl::context::single_dh_use);
   SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  // TLS 1.2: only AEAD suites with forward secrecy (ECDHE with AES-GCM or
+  // ChaCha20-Poly1305; no CBC, no SHA-1 MAC, no static RSA key exchange).
+  // Every TLS 1.3 suite already is; its default list stays.
+  SSL_CTX_set_cipher_list(ctx->native_handle(), kTls12Ciphers);
   // Idle connections (IMAP sessions waiting for a command) give their
   // record buffers back: about 70 KB less per connection.
   SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);
