@@ -121,8 +121,9 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   {
     InstanceControl* control = impl->instances.get();
     // The list goes out only when the host does not have the current version.
-    impl->peers->setHeartbeatAnswer([control](const std::string& thumbprint, const Json& heartbeat) {
-      if (heartbeat.value("serverType", "") == "clientAccessServer") {
+    // `role` comes from the peer's pairing (RolePeers checks the claim).
+    impl->peers->setHeartbeatAnswer([control](const std::string& thumbprint, ServerType role, const Json& heartbeat) {
+      if (role == ServerType::kClientAccessServer) {
         Json routes = control->routesForCas();
         if (heartbeat.value("routesVersion", "") == routes.value("routesVersion", "")) return Json::object();
         return routes;

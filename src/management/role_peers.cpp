@@ -11,17 +11,54 @@ Status RolePeers::refreshPins() {
   auto servers = db_.servers();
   if (!servers) return servers.error();
   std::set<std::string> pins;
-  for (const auto& s : *servers) pins.insert(s.thumbprint);
+  std::map<std::string, std::set<ServerType>> roles;
+  for (const auto& s : *servers) {
+    pins.insert(s.thumbprint);
+    roles[s.thumbprint].insert(s.type);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    roles_ = std::move(roles);
+  }
   pins_->replace(std::move(pins));
   return okStatus();
+}
+
+Result<ServerType> RolePeers::pairedRole(const std::string& thumbprint, const Json& heartbeat) {
+  const auto text = [&heartbeat](const char* key, const char* missing) {
+    const auto it = heartbeat.find(key);
+    if (it == heartbeat.end()) return std::string(missing);
+    return it->is_string() ? it->get<std::string>() : std::string("(not a string)");
+  };
+  const std::string claimed = text("serverType", "");
+  const std::optional<ServerType> claim = parseServerType(claimed);
+  std::lock_guard lock(mutex_);
+  const auto it = roles_.find(thumbprint);
+  const std::set<ServerType> paired = it == roles_.end() ? std::set<ServerType>() : it->second;
+  if (claim && paired.count(*claim)) return *claim;
+  if (claimed.empty() && paired.size() == 1) return *paired.begin();
+  std::string as;
+  for (ServerType t : paired) as += std::string(as.empty() ? "" : " and ") + serverTypeName(t);
+  if (as.empty()) as = "nothing (no longer paired)";
+  // Once per peer and claim (a role name or anything else): the peer repeats it every few seconds.
+  if (refusals_logged_.insert(thumbprint + "/" + (claim ? serverTypeName(*claim) : "other")).second) {
+    logger("roles")->warn("refused a heartbeat from '{}' (certificate {}) claiming to be {}: that certificate is "
+                          "paired as {}",
+                          text("serverName", "?"), thumbprint.substr(0, 16),
+                          claimed.empty() ? std::string("no role") : claimed, as);
+  }
+  return makeError(ErrorCode::kPermissionDenied,
+                   "This certificate is paired as " + as + ", not as " + (claimed.empty() ? "?" : claimed) + ".");
 }
 
 Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
   if (request.method == "heartbeat") {
     logger("roles")->debug("heartbeat from {}", request.params.value("serverName", "?"));
+    auto role = pairedRole(request.peer_thumbprint, request.params.is_object() ? request.params : Json::object());
+    if (!role) return role.error();
     Json out{{"serverType", "managementServer"}, {"version", kProductVersion}};
     if (answer_) {
-      const Json extra = answer_(request.peer_thumbprint, request.params);
+      const Json extra = answer_(request.peer_thumbprint, *role, request.params);
       for (const auto& [k, v] : extra.items()) out[k] = v;
     }
     return out;

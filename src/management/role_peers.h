@@ -3,7 +3,10 @@
 //
 // - pins(): thumbprints accepted on the role port (8471), refreshed from the
 //   database whenever a role is paired, changed or deleted;
-// - heartbeats received from roles (answered with their instance list);
+// - heartbeats received from roles (answered with their instance list). A
+//   peer's role is the one it is paired as (looked up by the thumbprint of
+//   its certificate), never what its heartbeat claims: a heartbeat claiming
+//   a role its certificate is not paired as is refused and logged;
 // - call(): a command to a role on its own port (8472/8473), mutual TLS with
 //   our identity, accepting only that role's paired thumbprint.
 // Thread safety: internally locked.
@@ -13,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "common/rpc.h"
@@ -31,22 +35,29 @@ class RolePeers {
   // Handles an RPC arriving on the role port.
   Result<Json> handleRoleRequest(const RpcRequest& request);
   // Adds to heartbeat answers what the role needs (a host: its instance
-  // list and the CASes it must accept; a CAS: the routing table).
-  void setHeartbeatAnswer(std::function<Json(const std::string& thumbprint, const Json& heartbeat)> fn) {
-    answer_ = std::move(fn);
-  }
+  // list and the CASes it must accept; a CAS: the routing table). `role`
+  // is the peer's role by its pairing.
+  using HeartbeatAnswer = std::function<Json(const std::string& thumbprint, ServerType role, const Json& heartbeat)>;
+  void setHeartbeatAnswer(HeartbeatAnswer fn) { answer_ = std::move(fn); }
 
   Result<Json> call(const ServerRecord& server, const std::string& method, const Json& params,
                     std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress = {});
 
  private:
   Result<SslContextPtr> contextFor(const std::string& thumbprint);
+  // The role of the peer with `thumbprint` by its pairing, when the heartbeat
+  // claims that role (or none and the certificate is paired as one role only).
+  Result<ServerType> pairedRole(const std::string& thumbprint, const Json& heartbeat);
 
   const TlsIdentity& identity_;
   ManagementDb& db_;
   std::shared_ptr<ThumbprintPins> pins_ = std::make_shared<ThumbprintPins>();
   mutable std::mutex mutex_;
-  std::function<Json(const std::string&, const Json&)> answer_;
+  HeartbeatAnswer answer_;
+  // The roles each pinned thumbprint is paired as (refreshPins()).
+  std::map<std::string, std::set<ServerType>> roles_;
+  // Refused claims already logged (thumbprint and claimed role), to log each once.
+  std::set<std::string> refusals_logged_;
   // One client context per pinned thumbprint (their connections are pooled).
   std::map<std::string, SslContextPtr> contexts_;
 };
