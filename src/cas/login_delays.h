@@ -1,8 +1,13 @@
-// LoginDelays: growing delays after failed end-user logins, per client
-// address and per user name: the n-th failure within 15 minutes is
-// answered after 2^(n-1) seconds (at most 15 s). A success clears the
-// user's count for that address. Memory is bounded (oldest entries go).
-// Thread safety: internally locked.
+// LoginDelays: growing delays before the answer to a failed end-user login,
+// per client address: the n-th failure from an address within 15 minutes is
+// answered after 2^(n-1) seconds (at most 15 s); a success from the address
+// clears its count. This only slows a client down; what limits guessing is
+// the instance's LoginGuard (per user name of the instance and per address,
+// checked before any password is hashed; docs/security.md), which also
+// sees the logins that come through other CASes. There is no per-user count
+// here: one would mix up the same name in different instances, and a
+// success from elsewhere must not reset it.
+// Memory is bounded (idle entries go first). Thread safety: internally locked.
 #pragma once
 
 #include <chrono>
@@ -18,15 +23,14 @@ class LoginDelays {
   static constexpr std::chrono::seconds kMaxDelay{15};
 
   // Records a failure; returns how long to wait before answering it.
-  std::chrono::milliseconds failure(const std::string& address, const std::string& user);
-  void success(const std::string& address, const std::string& user);
+  std::chrono::milliseconds failure(const std::string& address);
+  void success(const std::string& address);
 
  private:
   struct Count {
     int failures = 0;
     std::chrono::steady_clock::time_point last;
   };
-  int bump(const std::string& key, std::chrono::steady_clock::time_point now);
 
   std::mutex mutex_;
   std::map<std::string, Count> counts_;

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "common/form.h"
 #include "common/password.h"
 
 namespace spe::management {
@@ -27,9 +28,11 @@ void Authenticator::invalidate() {
   cache_.clear();
 }
 
-Result<Caller> Authenticator::authenticate(const std::string& user, const std::string& password) {
+Result<Caller> Authenticator::authenticate(const std::string& user, const std::string& password,
+                                          const std::string& address) {
   const auto denied = makeError(ErrorCode::kUnauthenticated, "Wrong user name or password.");
   if (user.empty() || password.empty()) return denied;
+  if (user.size() > 256 || !isValidUtf8(user) || password.size() > 4096) return denied;  // no such name can exist
   const std::string key = cacheKey(user, password);
   const auto now = std::chrono::steady_clock::now();
   {
@@ -37,18 +40,36 @@ Result<Caller> Authenticator::authenticate(const std::string& user, const std::s
     auto it = cache_.find(key);
     if (it != cache_.end() && it->second.expires > now) return it->second.caller;
   }
+  auto admission = guard_.admit(user, address);
+  if (!admission.permit) {
+    return makeError(ErrorCode::kUnauthenticated, "Too many failed logins; try again in " +
+                                                      std::to_string(admission.retry_after.count()) + " s.");
+  }
+  const auto busy = makeError(ErrorCode::kUnauthenticated,
+                              "The server is busy checking passwords; try again in a moment.");
   auto admin = db_.admin(user);
   if (!admin) return admin.error();
-  if (!admin->has_value()) {
-    (void)verifyPassword(password, "");  // keep timing similar for unknown users
+  // Two verifications on every failure, known name or not: the API password
+  // (or the dummy hash), then the password (or the dummy hash).
+  auto check = [&password](const std::string* hash) {
+    return hash && !hash->empty() ? checkPassword(password, *hash) : checkDummyPassword(password);
+  };
+  const AdminRecord* a = admin->has_value() ? &**admin : nullptr;
+  const PasswordCheck api = check(a ? &a->api_password_hash : nullptr);
+  if (api == PasswordCheck::kBusy) return busy;
+  bool ok = api == PasswordCheck::kMatch;
+  if (!ok) {
+    const bool mfa = a && a->mfa_status != "Disabled";  // then only the API password works
+    const PasswordCheck pw = check(a && !mfa ? &a->password_hash : nullptr);
+    if (pw == PasswordCheck::kBusy) return busy;
+    ok = a && !mfa && pw == PasswordCheck::kMatch;
+  }
+  if (!ok) {
+    admission.permit->failed();
     return denied;
   }
-  const AdminRecord& a = **admin;
-  const bool mfa = a.mfa_status != "Disabled";
-  const bool api_ok = !a.api_password_hash.empty() && verifyPassword(password, a.api_password_hash);
-  const bool pw_ok = !api_ok && !mfa && verifyPassword(password, a.password_hash);
-  if (!api_ok && !pw_ok) return denied;
-  Caller caller{a.user_name};
+  admission.permit->succeeded();
+  Caller caller{a->user_name};
   std::lock_guard lock(mutex_);
   if (cache_.size() > 10000) cache_.clear();
   cache_[key] = Entry{caller, now + kCacheLifetime};

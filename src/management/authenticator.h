@@ -5,6 +5,16 @@
 // password itself is never kept). Any change to an administrator clears the
 // cache. An administrator with multi-factor login enabled may use only the
 // API password on the API (PRODUCT-SPEC §1.3); without it, either works.
+//
+// Before any hashing, a LoginGuard (common/login_guard.h) limits guessing
+// per administrator name and per client address; a refused attempt is
+// answered "too many failed logins; try again in N s" unchecked. A remembered
+// success (the cache) is honoured even while the name is locked: it proves
+// the password already. Every failed check costs the same two Argon2id
+// verifications whether the name exists or not (a dummy hash stands in for
+// a missing administrator or API password), so the answer time does not
+// tell which names exist. Names that cannot exist (over 256 bytes, not
+// UTF-8) fail at once.
 // Thread safety: internally locked.
 #pragma once
 
@@ -13,6 +23,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/login_guard.h"
 #include "common/result.h"
 #include "management/api/function_registry.h"
 #include "management/management_db.h"
@@ -24,13 +35,16 @@ class Authenticator {
   static constexpr std::chrono::minutes kCacheLifetime{5};
 
   explicit Authenticator(ManagementDb& db);
-  Result<Caller> authenticate(const std::string& user, const std::string& password);
+  // `address`: the client's address, for the per-address limit (may be empty).
+  Result<Caller> authenticate(const std::string& user, const std::string& password,
+                              const std::string& address = {});
   void invalidate();
 
  private:
   std::string cacheKey(const std::string& user, const std::string& password) const;
 
   ManagementDb& db_;
+  LoginGuard guard_;
   std::mutex mutex_;
   unsigned char key_[32];
   struct Entry {

@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <thread>
+#include <vector>
 
 #include "common/api_client.h"
 #include "common/logging.h"
+#include "common/password.h"
 #include "management/management_server.h"
 #include "test_dir.h"
 
@@ -230,6 +232,56 @@ TEST_F(ApiServerTest, PasswordChangeInvalidatesCachedCredentials) {
             "succeeded");
   EXPECT_EQ(client().post("/api/invoke/Ping", {})->status, 401);
   EXPECT_EQ(client("admin", "Changed-Pass-2").post("/api/invoke/Ping", {})->status, 200);
+}
+
+// Item 2 of issue 15: an unknown name costs the same Argon2id work as a
+// known one (counted, not timed: robust on a loaded machine).
+TEST_F(ApiServerTest, UnknownAdministratorCostsTheSameVerificationsAsAKnownOne) {
+  const auto before = passwordHashStats();
+  EXPECT_EQ(client("nosuch-admin", "Wrong-Pass-1").post("/api/invoke/Ping", {})->status, 401);
+  const auto unknown = passwordHashStats();
+  EXPECT_EQ(unknown.verifications - before.verifications, 2);
+  EXPECT_EQ(unknown.dummy_verifications - before.dummy_verifications, 2);
+  EXPECT_EQ(client("admin", "Wrong-Pass-1").post("/api/invoke/Ping", {})->status, 401);
+  const auto known = passwordHashStats();
+  EXPECT_EQ(known.verifications - unknown.verifications, 2);  // the API password (none: dummy) and the password
+  EXPECT_EQ(known.dummy_verifications - unknown.dummy_verifications, 1);
+  // Names no administrator can have fail at once, like a wrong password.
+  EXPECT_EQ(client(std::string(300, 'a'), "Wrong-Pass-1").post("/api/invoke/Ping", {})->status, 401);
+  EXPECT_EQ(client("bad\xff\xfename", "Wrong-Pass-1").post("/api/invoke/Ping", {})->status, 401);
+  EXPECT_EQ(passwordHashStats().verifications, known.verifications);
+}
+
+// Item 1: parallel guesses for one administrator are checked one by one and
+// run into the lock instead of all being hashed; at most a few hashes run at
+// once; the right password works again once the attacker stops.
+TEST_F(ApiServerTest, ParallelWrongLoginsAreNotAllHashed) {
+  const auto before = passwordHashStats();
+  std::vector<std::thread> threads;
+  std::atomic<int> unauthorized{0}, throttled{0};
+  for (int i = 0; i < 20; ++i) {
+    threads.emplace_back([&, i] {
+      auto r = client("admin", "Wrong-Pass-" + std::to_string(i)).post("/api/invoke/Ping", {});
+      if (r && r->status == 401) ++unauthorized;
+      if (r && r->body.find("Too many failed logins") != std::string::npos) ++throttled;
+    });
+  }
+  for (auto& t : threads) t.join();
+  const auto after = passwordHashStats();
+  EXPECT_EQ(unauthorized.load(), 20);
+  EXPECT_GE(throttled.load(), 10);
+  // Each checked attempt costs two verifications; at most the 5 free failures and one more were checked.
+  EXPECT_LE(after.verifications - before.verifications, 12);
+  EXPECT_LE(after.peak_running, kMaxConcurrentHashes);
+  // The real administrator: refused while the name is locked, then let in (the lock is at most 60 s).
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    status = client().post("/api/invoke/Ping", {})->status;
+    if (status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+  EXPECT_EQ(status, 200);
 }
 
 }  // namespace

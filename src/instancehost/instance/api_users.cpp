@@ -34,6 +34,7 @@ Result<std::vector<std::string>> emailList(const std::string& text) {
 Result<Json> modify(InstanceApi& api, ApiCall& c, const std::function<Status(User&)>& change, const char* event) {
   auto& users = api.context().users;
   const std::string name = c.str("userName");
+  SPE_TRY(UserDirectory::checkLookupName(name));
   if (name == kArchiveAdmin) {
     return makeError(ErrorCode::kPermissionDenied, "The built-in user '$archiveadmin' cannot be changed.");
   }
@@ -65,6 +66,7 @@ void registerUserFunctions(InstanceApi& api) {
           }, false);
 
   api.add("GetUserInfo", [&ctx](ApiCall& c) -> Result<Json> {
+            SPE_TRY(UserDirectory::checkLookupName(c.str("userName")));
             auto u = ctx.users.get(c.str("userName"));
             if (!u) return u.error();
             auto grants = ctx.users.grants(u->name);
@@ -101,6 +103,7 @@ void registerUserFunctions(InstanceApi& api) {
           }, true);
 
   api.add("DeleteUser", [&api, &ctx](ApiCall& c) -> Result<Json> {
+            SPE_TRY(UserDirectory::checkLookupName(c.str("userName")));
             auto u = ctx.users.get(c.str("userName"));
             if (!u) return u.error();
             SPE_TRY(ctx.users.remove(u->name));
@@ -110,12 +113,13 @@ void registerUserFunctions(InstanceApi& api) {
 
   api.add("RenameUser", [&api, &ctx](ApiCall& c) -> Result<Json> {
             const std::string from = c.str("oldUserName"), to = c.str("newUserName");
+            SPE_TRY(UserDirectory::checkLookupName(from, "oldUserName"));
+            SPE_TRY(UserDirectory::checkUserName(to, "newUserName"));
             if (from == kArchiveAdmin) {
               return makeError(ErrorCode::kPermissionDenied, "The built-in user '$archiveadmin' cannot be renamed.");
             }
             auto u = ctx.users.get(from);
             if (!u) return u.error();
-            SPE_TRY(UserDirectory::checkUserName(to));
             // The user's archive (top-level folder) follows the user.
             SPE_TRY(refuseIfWriteProtectedMail(ctx, u->name, "the user cannot be renamed."));
             const std::string old_name = u->name;
@@ -196,6 +200,7 @@ void registerUserFunctions(InstanceApi& api) {
           }, true);
 
   api.add("SetUserPrivilegesOnFolder", [&api, &ctx](ApiCall& c) -> Result<Json> {
+            SPE_TRY(UserDirectory::checkLookupName(c.str("userName")));
             auto u = ctx.users.get(c.str("userName"));
             if (!u) return u.error();
             if (u->name == kArchiveAdmin) {
@@ -221,6 +226,7 @@ void registerUserFunctions(InstanceApi& api) {
           }, true);
 
   api.add("ClearUserPrivilegesOnFolders", [&api, &ctx](ApiCall& c) -> Result<Json> {
+            SPE_TRY(UserDirectory::checkLookupName(c.str("userName")));
             auto u = ctx.users.get(c.str("userName"));
             if (!u) return u.error();
             SPE_TRY(ctx.users.clearGrants(u->name));

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/crypto.h"
+#include "common/form.h"
 #include "common/text.h"
 
 namespace spe::instance {
@@ -70,19 +71,33 @@ Result<std::vector<std::string>> parsePrivilegeList(const std::string& text, con
   return out;
 }
 
-Status UserDirectory::checkUserName(const std::string& name) {
-  if (name.empty()) return makeError(ErrorCode::kInvalidArgument, "The user name is empty.");
-  if (name.size() > 255) return makeError(ErrorCode::kInvalidArgument, "The user name is longer than 255 bytes.");
+Status UserDirectory::checkLookupName(const std::string& name, const std::string& argument) {
+  if (name.size() > kMaxUserNameBytes) {
+    return makeError(ErrorCode::kInvalidArgument, "'" + argument + "' is longer than " +
+                                                      std::to_string(kMaxUserNameBytes) + " bytes (" +
+                                                      std::to_string(name.size()) + "); user names have at most " +
+                                                      std::to_string(kMaxUserNameBytes) + ".");
+  }
+  if (!isValidUtf8(name)) return makeError(ErrorCode::kInvalidArgument, "'" + argument + "' is not valid UTF-8.");
+  return okStatus();
+}
+
+Status UserDirectory::checkUserName(const std::string& name, const std::string& argument) {
+  if (name.empty()) return makeError(ErrorCode::kInvalidArgument, "'" + argument + "' is empty.");
+  SPE_TRY(checkLookupName(name, argument));
   if (name[0] == '$') {
-    return makeError(ErrorCode::kInvalidArgument, "User names starting with '$' are reserved ('" + name + "').");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'" + argument + "': user names starting with '$' are reserved ('" + name + "').");
   }
   if (name.front() == ' ' || name.back() == ' ') {
-    return makeError(ErrorCode::kInvalidArgument, "The user name '" + name + "' starts or ends with a space.");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'" + argument + "': the user name '" + name + "' starts or ends with a space.");
   }
   for (unsigned char c : name) {
     if (c < 32 || c == 127 || c == '/' || c == '\\') {
       return makeError(ErrorCode::kInvalidArgument,
-                       "The user name '" + name + "' contains a character that is not allowed (/, \\ or a control character).");
+                       "'" + argument + "': the user name '" + printable(name) +
+                           "' contains a character that is not allowed (/, \\ or a control character).");
     }
   }
   return okStatus();
@@ -122,6 +137,7 @@ Result<std::vector<User>> UserDirectory::list() {
 
 Result<std::optional<User>> UserDirectory::find(const std::string& name) {
   if (asciiLower(name) == kArchiveAdmin) return std::optional<User>(archiveAdmin());
+  if (name.empty() || !checkLookupName(name).ok()) return std::optional<User>();  // no user can have it
   auto rows = db_.db().query(std::string(kColumns) + "WHERE USER_KEY = ?", {asciiLower(name)});
   if (!rows) return rows.error();
   if (rows->empty()) return std::optional<User>();
@@ -131,7 +147,7 @@ Result<std::optional<User>> UserDirectory::find(const std::string& name) {
 Result<User> UserDirectory::get(const std::string& name) {
   auto u = find(name);
   if (!u) return u.error();
-  if (!u->has_value()) return makeError(ErrorCode::kNotFound, "There is no user '" + name + "'.");
+  if (!u->has_value()) return makeError(ErrorCode::kNotFound, "There is no user '" + printable(name) + "'.");
   return **u;
 }
 
@@ -144,10 +160,10 @@ Status UserDirectory::create(const User& user) {
   }
   std::vector<DbValue> p = params(user);
   p.insert(p.begin(), asciiLower(user.name));
-  return db_.db().exec(
+  return changed(db_.db().exec(
       "INSERT INTO USERS (USER_KEY, USER_NAME, FULL_NAME, DISTINGUISHED_NAME, AUTHENTICATION, PASSWORD_HASH, "
       "PRIVILEGES, LOGIN_PRIVILEGES, EMAIL_ADDRESSES, POP3_USER_NAMES, MFA_STATUS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      p);
+      p));
 }
 
 Status UserDirectory::update(const std::string& name, const User& user) {
@@ -172,7 +188,7 @@ Status UserDirectory::update(const std::string& name, const User& user) {
                       "EMAIL_ADDRESSES = ?, POP3_USER_NAMES = ?, MFA_STATUS = ? WHERE USER_KEY = ?",
                       p));
   SPE_TRY((*tx)->exec("UPDATE FOLDER_GRANTS SET USER_KEY = ? WHERE USER_KEY = ?", {asciiLower(user.name), asciiLower(name)}));
-  return (*tx)->commit();
+  return changed((*tx)->commit());
 }
 
 Status UserDirectory::remove(const std::string& name) {
@@ -185,7 +201,7 @@ Status UserDirectory::remove(const std::string& name) {
   if (!tx) return tx.error();
   SPE_TRY((*tx)->exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ?", {asciiLower(name)}));
   SPE_TRY((*tx)->exec("DELETE FROM USERS WHERE USER_KEY = ?", {asciiLower(name)}));
-  return (*tx)->commit();
+  return changed((*tx)->commit());
 }
 
 Result<std::vector<FolderGrant>> UserDirectory::grants(const std::string& name) {
@@ -199,20 +215,20 @@ Result<std::vector<FolderGrant>> UserDirectory::grants(const std::string& name) 
 
 Status UserDirectory::setGrant(const std::string& name, const std::string& folder,
                                const std::vector<std::string>& privileges) {
-  SPE_TRY(db_.db().exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ? AND FOLDER_HASH = ?",
-                        {asciiLower(name), sha256Hex(asciiLower(folder))}));
+  SPE_TRY(changed(db_.db().exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ? AND FOLDER_HASH = ?",
+                                {asciiLower(name), sha256Hex(asciiLower(folder))})));
   if (privileges.empty() || privileges[0] == "none") return okStatus();
-  return db_.db().exec("INSERT INTO FOLDER_GRANTS (USER_KEY, FOLDER, FOLDER_HASH, PRIVILEGES) VALUES (?, ?, ?, ?)",
-                       {asciiLower(name), folder, sha256Hex(asciiLower(folder)), joinList(privileges)});
+  return changed(db_.db().exec("INSERT INTO FOLDER_GRANTS (USER_KEY, FOLDER, FOLDER_HASH, PRIVILEGES) VALUES (?, ?, ?, ?)",
+                               {asciiLower(name), folder, sha256Hex(asciiLower(folder)), joinList(privileges)}));
 }
 
 Status UserDirectory::clearGrants(const std::string& name) {
-  return db_.db().exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ?", {asciiLower(name)});
+  return changed(db_.db().exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ?", {asciiLower(name)}));
 }
 
 Status UserDirectory::renameGrantedFolder(const std::string& from, const std::string& to) {
-  return db_.db().exec("UPDATE FOLDER_GRANTS SET FOLDER = ?, FOLDER_HASH = ? WHERE FOLDER_HASH = ?",
-                       {to, sha256Hex(asciiLower(to)), sha256Hex(asciiLower(from))});
+  return changed(db_.db().exec("UPDATE FOLDER_GRANTS SET FOLDER = ?, FOLDER_HASH = ? WHERE FOLDER_HASH = ?",
+                               {to, sha256Hex(asciiLower(to)), sha256Hex(asciiLower(from))}));
 }
 
 }  // namespace spe::instance

@@ -8,6 +8,8 @@
 // Thread safety: safe from any thread.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -52,7 +54,14 @@ class UserDirectory {
  public:
   explicit UserDirectory(InstanceMasterDb& db) : db_(db) {}
 
-  static Status checkUserName(const std::string& name);
+  static constexpr std::size_t kMaxUserNameBytes = 255;  // USERS.USER_NAME is VARCHAR(255)
+  // A name to create or rename to: 1 to 255 bytes of UTF-8, no leading or
+  // trailing space, no '/', '\\' or control character, not starting with '$'.
+  // Errors name `argument` and the limit.
+  static Status checkUserName(const std::string& name, const std::string& argument = "userName");
+  // A name to look up: at most 255 bytes of UTF-8 (no stored user has any
+  // other); errors name `argument`. find() treats such names as unknown.
+  static Status checkLookupName(const std::string& name, const std::string& argument = "userName");
 
   Result<std::vector<User>> list();
   // Not found is an error naming the user.
@@ -71,8 +80,19 @@ class UserDirectory {
   static User archiveAdmin();
   static Json infoJson(const User& user, const std::vector<FolderGrant>& grants);
 
+  // Grows after every change to any user or grant (once it is committed).
+  // Open end-user sessions compare it with the value they saw last and
+  // check themselves again when it moved (end_user_login.h).
+  std::int64_t generation() const { return generation_.load(); }
+
  private:
+  Status changed(Status s) {
+    ++generation_;  // also after a failure: cheap, and never misses a partial change
+    return s;
+  }
+
   InstanceMasterDb& db_;
+  std::atomic<std::int64_t> generation_{0};
 };
 
 }  // namespace spe::instance

@@ -52,7 +52,7 @@ constexpr std::size_t kMaxQueryField = 4096;
 
 std::optional<WebApi::Session> WebApi::session(const std::string& t) {
   if (t.empty()) return std::nullopt;
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   if (now - last_prune_ > std::chrono::minutes(1)) {  // ended sessions go, not on every request
     last_prune_ = now;
@@ -67,7 +67,22 @@ std::optional<WebApi::Session> WebApi::session(const std::string& t) {
     return std::nullopt;
   }
   it->second.last = now;
-  return it->second;
+  Session s = it->second;
+  lock.unlock();
+  // A user or grant changed since this session looked: check it again (grants
+  // themselves are read on every request).
+  const std::int64_t seen = s.login.generation;
+  if (auto valid = recheckEndUserSession(ctx_, s.login, "web", safe_mode_); !valid) {
+    logger("web")->info("Web Access session of '{}' ended: {}", s.user, valid.error().message);
+    lock.lock();
+    sessions_.erase(t);
+    return std::nullopt;
+  }
+  if (s.login.generation != seen) {
+    lock.lock();
+    if (auto again = sessions_.find(t); again != sessions_.end()) again->second.login.generation = s.login.generation;
+  }
+  return s;
 }
 
 std::string WebApi::createArchiveAdminPassword() {
@@ -103,7 +118,7 @@ Json WebApi::login(const Json& body, const std::string& client) {
       logger("web")->info("Web Access one-time login from {} refused", client);
       return failure(401, "This one-time link is not valid (it was used already, or it is older than 5 minutes).");
     }
-    Session s{kArchiveAdmin, token(), std::chrono::steady_clock::now()};
+    Session s{kArchiveAdmin, token(), std::chrono::steady_clock::now(), EndUserLogin{kArchiveAdmin, {}, 0}};
     const std::string t = token();
     {
       std::lock_guard lock(mutex_);
@@ -122,16 +137,18 @@ Json WebApi::login(const Json& body, const std::string& client) {
   const std::string& user = *user_field;
   const std::string& password = *password_field;
   if (user.empty() || password.empty()) return failure(400, "Enter your user name and password.");
-  auto name = checkEndUserLogin(ctx_, user, password, "web", safe_mode_);
+  auto checked = checkEndUserLogin(ctx_, user, password, "web", safe_mode_, client);
+  const Result<std::string> name = checked ? Result<std::string>(checked->name) : Result<std::string>(checked.error());
   if (!name) {
     logger("web")->info("Web Access login of '{}' from {} refused: {}", user, client, name.error().message);
     std::string message = name.error().message;
-    if (name.error().code == ErrorCode::kUnauthenticated) message = "The user name or password is wrong.";
+    const bool throttled = isLoginThrottled(name.error());  // "too many failed logins; try again in N s"
+    if (name.error().code == ErrorCode::kUnauthenticated && !throttled) message = "The user name or password is wrong.";
     const auto bracket = message.find("] ");
     if (message.front() == '[' && bracket != std::string::npos) message = message.substr(bracket + 2);
-    return failure(statusOf(name.error()), message);
+    return failure(throttled ? 429 : statusOf(name.error()), message);
   }
-  Session s{*name, token(), std::chrono::steady_clock::now()};
+  Session s{*name, token(), std::chrono::steady_clock::now(), *checked};
   const std::string t = token();
   {
     std::lock_guard lock(mutex_);

@@ -13,7 +13,9 @@
 // messageID}, download {storeID, messageID} (.eml), attachment {storeID,
 // messageID, index}.
 // Sessions live in the instance's memory (a restart logs everyone out),
-// end after 30 minutes without a request, and carry a CSRF token that every
+// end after 30 minutes without a request, end at once when the user is
+// deleted or renamed, its password changes or it loses the "web" login
+// privilege, and carry a CSRF token that every
 // operation but login and session must present. Every message is checked
 // against the archives the user may read at the time of the request.
 // Thread safety: handle() may run on several threads at once.
@@ -24,6 +26,7 @@
 #include <mutex>
 #include <string>
 
+#include "instancehost/instance/end_user_login.h"
 #include "instancehost/instance/instance_api.h"
 
 namespace spe::instance {
@@ -46,8 +49,11 @@ class WebApi {
     std::string user;
     std::string csrf;
     std::chrono::steady_clock::time_point last;
+    EndUserLogin login;  // checked again whenever a user or grant changed
   };
-  // The session's user, or nullopt (expired or unknown).
+  // The session's user, or nullopt (expired, unknown, or ended because the
+  // user was deleted or renamed, the password changed or the "web" login
+  // privilege was removed: recheckEndUserSession).
   std::optional<Session> session(const std::string& token);
 
   Json login(const Json& body, const std::string& client);

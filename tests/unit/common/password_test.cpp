@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+#include <vector>
+
 namespace spe {
 namespace {
 
@@ -31,6 +35,30 @@ TEST(Password, GeneratedPasswordsAreStrongAndUnique) {
   EXPECT_EQ(a.size(), 20u);
   EXPECT_NE(a, b);
   EXPECT_TRUE(checkPasswordStrength(a, "admin").ok());
+}
+
+TEST(Password, AtMostAFewHashesRunAtOnce) {
+  const auto hash = hashPassword("Correct-Horse-1").value();
+  std::vector<std::thread> threads;
+  std::atomic<int> mismatches{0};
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      if (checkPassword("wrong-one", hash, std::chrono::seconds(60)) == PasswordCheck::kMismatch) ++mismatches;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(mismatches.load(), 8);  // all queued and checked in turn
+  EXPECT_LE(passwordHashStats().peak_running, kMaxConcurrentHashes);
+  EXPECT_GE(passwordHashStats().peak_running, 1);
+}
+
+TEST(Password, DummyCheckIsARealVerificationThatNeverMatches) {
+  const auto before = passwordHashStats();
+  EXPECT_EQ(checkDummyPassword(""), PasswordCheck::kMismatch);
+  EXPECT_EQ(checkDummyPassword("anything"), PasswordCheck::kMismatch);
+  const auto after = passwordHashStats();
+  EXPECT_EQ(after.dummy_verifications - before.dummy_verifications, 2);
+  EXPECT_EQ(after.verifications - before.verifications, 2);
 }
 
 }  // namespace
