@@ -19,6 +19,18 @@ struct CasConfig {
   // = a self-signed one made at first start in <data>/public-tls.
   std::string certificate_file;
   std::string key_file;
+  // Connections on the public ports (IMAP, IMAPS, Web Access together) not
+  // logged in yet: "unauthenticatedConnectionsPerAddress", "unauthenticatedConnections".
+  std::int64_t unauthenticated_per_address = 64;
+  std::int64_t unauthenticated_total = 1024;
+  // What one instance may hold of this CAS at a time, so that a slow or
+  // stopped instance costs the others nothing: Web Access requests waiting
+  // for it ("webRequestsPerInstance"; more are answered 503 at once), IMAP
+  // logins waiting for it ("imapLoginsPerInstance"), and how long a request
+  // or a login waits for its answer ("instanceTimeoutSeconds").
+  std::int64_t web_requests_per_instance = 16;
+  std::int64_t imap_logins_per_instance = 8;
+  std::int64_t instance_timeout_seconds = 30;
 };
 
 Result<CasConfig> loadCasConfig(const std::string& path);

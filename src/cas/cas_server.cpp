@@ -87,7 +87,16 @@ Status CasServer::startPublic() {
   if (!identity) return identity.error();
   auto ctx = makeServerContext(*identity, nullptr);
   if (!ctx) return ctx.error();
-  imap_ = std::make_unique<ImapProxy>(agent_.io(), *routes_, delays_, *ctx);
+  InstanceCallLimits call_limits;
+  call_limits.web_requests = static_cast<std::size_t>(config_.web_requests_per_instance);
+  call_limits.imap_logins = static_cast<std::size_t>(config_.imap_logins_per_instance);
+  call_limits.timeout = std::chrono::seconds(config_.instance_timeout_seconds);
+  calls_ = std::make_unique<InstanceCalls>(call_limits);
+  // One count of connections not logged in for IMAP, IMAPS and Web Access.
+  auto limiter = std::make_shared<ConnectionLimiter>(
+      ConnectionLimits{static_cast<std::size_t>(config_.unauthenticated_per_address),
+                       static_cast<std::size_t>(config_.unauthenticated_total)});
+  imap_ = std::make_unique<ImapProxy>(agent_.io(), *routes_, delays_, *ctx, *calls_, limiter);
   for (const auto& [port, implicit] : {std::pair{config_.imap_port, false}, std::pair{config_.imaps_port, true}}) {
     if (port < 0) continue;
     auto bound = imap_->listen(config_.public_address, static_cast<std::uint16_t>(port), implicit);
@@ -96,7 +105,7 @@ Status CasServer::startPublic() {
                          *bound);
   }
   if (config_.https_port >= 0) {
-    web_ = std::make_unique<WebServer>(agent_.io(), pool_, *routes_, delays_, *ctx);
+    web_ = std::make_unique<WebServer>(agent_.io(), pool_, *routes_, delays_, *ctx, *calls_, limiter);
     SPE_TRY(loadWebFiles());
     auto bound = web_->listen(config_.public_address, static_cast<std::uint16_t>(config_.https_port));
     if (!bound) return bound.error();

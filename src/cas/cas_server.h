@@ -9,6 +9,7 @@
 #include "cas/cas_config.h"
 #include "cas/cas_routes.h"
 #include "cas/imap_proxy.h"
+#include "cas/instance_calls.h"
 #include "cas/web_server.h"
 #include "common/role_agent.h"
 
@@ -33,6 +34,7 @@ class CasServer {
   asio::thread_pool pool_{4};
   LoginDelays delays_;
   std::unique_ptr<CasRoutes> routes_;
+  std::unique_ptr<InstanceCalls> calls_;
   std::unique_ptr<ImapProxy> imap_;
   std::unique_ptr<WebServer> web_;
 };

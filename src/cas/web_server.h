@@ -14,8 +14,12 @@
 // security headers (a Content-Security-Policy without remote content,
 // nosniff, no framing, no referrer, HSTS). Failed logins are answered after
 // the same growing delays as IMAP logins.
-// Thread safety: start once; requests run on the io_context, calls to
-// hosts on `pool`.
+// Limits: connections not yet logged in count against `limiter` (a
+// connection is logged in once an instance answered one of its requests
+// with success: a login, or any request with a valid session); requests
+// waiting on one instance are capped and timed by `calls`.
+// Thread safety: start once; requests run on the io_context; calls to
+// instances are asynchronous (instance_calls.h).
 #pragma once
 
 #include <map>
@@ -24,6 +28,7 @@
 #include <string>
 
 #include "cas/cas_routes.h"
+#include "cas/instance_calls.h"
 #include "cas/login_delays.h"
 #include "common/asio.h"
 #include "common/tls.h"
@@ -38,7 +43,7 @@ struct WebAsset {
 class WebServer {
  public:
   WebServer(asio::io_context& io, asio::thread_pool& pool, CasRoutes& routes, LoginDelays& delays,
-            SslContextPtr tls);
+            SslContextPtr tls, InstanceCalls& calls, std::shared_ptr<ConnectionLimiter> limiter);
   ~WebServer();
 
   // Replaces the served files: the application's and the branding's.

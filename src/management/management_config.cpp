@@ -20,6 +20,8 @@ Result<ManagementConfig> loadManagementConfig(const std::string& path) {
   std::int64_t threads = c.api_threads;
   r.integer("apiThreads", threads, false, 1, 64);
   c.api_threads = static_cast<int>(threads);
+  r.integer("unauthenticatedConnectionsPerAddress", c.unauthenticated_per_address, false, 1, 1000000);
+  r.integer("unauthenticatedConnections", c.unauthenticated_total, false, 1, 1000000);
   if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error") {
     r.fail("logLevel", "must be one of trace, debug, info, warn, error");

@@ -19,6 +19,10 @@ struct ManagementConfig {
   std::string log_level = "info";
   std::string licensee_name = "Open Edition";
   int api_threads = 4;                     // threads running API functions
+  // API connections that have not yet sent valid credentials
+  // ("unauthenticatedConnectionsPerAddress", "unauthenticatedConnections").
+  std::int64_t unauthenticated_per_address = 64;
+  std::int64_t unauthenticated_total = 1024;
 };
 
 Result<ManagementConfig> loadManagementConfig(const std::string& path);

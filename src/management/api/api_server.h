@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/asio.h"
+#include "common/connection_limits.h"
 #include "common/tls.h"
 #include "management/api/function_registry.h"
 #include "management/api/task_registry.h"
@@ -25,6 +26,8 @@ struct ApiLimits {
   std::chrono::seconds read_timeout{60};
   std::chrono::milliseconds max_poll{60000};
   std::chrono::milliseconds initial_wait{300};  // long-running calls finishing sooner answer at once
+  // Connections that have not yet sent a request with valid credentials.
+  ConnectionLimits connections;
 };
 
 class ApiServer {
