@@ -171,7 +171,10 @@ Status ManagementServer::start() {
   if (m.config.api_enabled) {
     auto api_ctx = makeServerContext(m.identity, nullptr);
     if (!api_ctx) return api_ctx.error();
-    m.api = std::make_unique<ApiServer>(m.io, m.pool, *api_ctx, m.registry, m.tasks, *m.auth);
+    ApiLimits api_limits;
+    api_limits.connections.per_address = static_cast<std::size_t>(m.config.unauthenticated_per_address);
+    api_limits.connections.total = static_cast<std::size_t>(m.config.unauthenticated_total);
+    m.api = std::make_unique<ApiServer>(m.io, m.pool, *api_ctx, m.registry, m.tasks, *m.auth, api_limits);
     auto ap = m.api->listen(m.config.listen_address, m.config.api_port);
     if (!ap) return ap.error();
     m.api_port = *ap;
