@@ -3,7 +3,10 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <grp.h>
 #include <spawn.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,9 +15,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 
 #include "common/password.h"
@@ -22,6 +27,7 @@
 
 #include "common/logging.h"
 #include "common/rpc.h"
+#include "instancehost/instance_users.h"
 
 extern char** environ;
 
@@ -89,7 +95,9 @@ std::map<std::string, Status> InstanceSupervisor::forEach(const std::vector<std:
 }
 
 std::string InstanceSupervisor::socketPath(const std::string& id) const {
-  return options_.runtime_directory + "/" + id + ".sock";
+  // A directory per instance: the instance's user may create its socket
+  // there and nowhere else in the runtime directory.
+  return options_.runtime_directory + "/" + id + "/instance.sock";
 }
 
 InstanceSupervisor::Managed* InstanceSupervisor::find(const std::string& id) {
@@ -101,6 +109,7 @@ InstanceSupervisor::Managed* InstanceSupervisor::find(const std::string& id) {
 static std::string loadOrCreateHostKey(const std::string& path) {
   std::error_code ec;
   fs::create_directories(fs::path(path).parent_path(), ec);
+  ::chmod(fs::path(path).parent_path().c_str(), 0700);
   if (!fs::exists(path)) {
     const std::string hex = randomHex(32);
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -130,7 +139,24 @@ static std::string loadOrCreateHostKey(const std::string& path) {
 void InstanceSupervisor::begin() {
   std::error_code ec;
   fs::create_directories(options_.runtime_directory, ec);
-  ::chmod(options_.runtime_directory.c_str(), 0700);
+  // With a user per instance, they must pass through (not list) the runtime
+  // directory and the host's data directory above it to reach their own
+  // socket directory; the host's key and TLS key keep their own modes.
+  ::chmod(options_.runtime_directory.c_str(), options_.user_per_instance ? 0711 : 0700);
+  if (options_.user_per_instance) {
+    const fs::path data = fs::absolute(options_.runtime_directory).lexically_normal().parent_path();
+    struct stat st {};
+    if (::stat(data.c_str(), &st) == 0 && (st.st_mode & S_IXOTH) == 0) {
+      ::chmod(data.c_str(), (st.st_mode & 07777) | S_IXGRP | S_IXOTH);
+    }
+  }
+  if (const auto leftovers = findLeftoverInstances(options_.runtime_directory); !leftovers.empty()) {
+    std::string list;
+    for (int pid : leftovers) list += (list.empty() ? "" : ", ") + std::to_string(pid);
+    logger("instances")->warn("ending {} instance processes left over from an earlier run of this host (pid {})",
+                              leftovers.size(), list);
+    endLeftoverInstances(leftovers, options_.stop_timeout);
+  }
   host_key_hex_ = loadOrCreateHostKey(options_.host_key_file.empty() ? options_.runtime_directory + "/host.key"
                                                                      : options_.host_key_file);
   sigchld_ = std::make_unique<asio::signal_set>(io_, SIGCHLD);
@@ -166,6 +192,7 @@ void InstanceSupervisor::onChildExit(int pid, int st) {
   }
   if (!m) {
     orphan_exits_[pid] = st;
+    exited_.notify_all();
     return;
   }
   m->pid = 0;
@@ -234,6 +261,106 @@ void InstanceSupervisor::readLogs(const std::string& id, int fd) {
       asio::detached);
 }
 
+Result<int> InstanceSupervisor::runProgram(const std::vector<std::string>& args) {
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+  pid_t pid = 0;
+  const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return makeError(ErrorCode::kIo, "Cannot run '" + args[0] + "': " + std::strerror(rc));
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    if (auto it = orphan_exits_.find(pid); it != orphan_exits_.end()) {
+      const int st = it->second;
+      orphan_exits_.erase(it);
+      return st;
+    }
+    int st = 0;
+    if (::waitpid(pid, &st, WNOHANG) == pid) return st;
+    // Either still running or reaped by the SIGCHLD handler, which then
+    // files it under orphan_exits_ and notifies.
+    if (Clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      return makeError(ErrorCode::kTimeout, "'" + args[0] + "' did not finish within 60 s.");
+    }
+    exited_.wait_for(lock, std::chrono::milliseconds(20));
+  }
+}
+
+Status InstanceSupervisor::prepareInstance(const InstanceSpec& spec, std::vector<std::string>& args, int& uid,
+                                           int& gid) {
+  const std::string& id = spec.id;
+  if (options_.user_per_instance ? !isValidInstanceId(id)
+                                 : (id.empty() || id[0] == '.' || id.find('/') != std::string::npos)) {
+    return makeError(ErrorCode::kInvalidArgument, "'" + id + "' is not a valid instance ID.");
+  }
+  std::optional<InstanceUser> user;
+  if (options_.user_per_instance) {
+    std::lock_guard lock(useradd_mutex_);
+    auto u = ensureInstanceUser(id, [this](const std::vector<std::string>& a) { return runProgram(a); });
+    if (!u) return u.error();
+    user = *u;
+    uid = static_cast<int>(u->uid);
+    gid = static_cast<int>(u->gid);
+  }
+  // Base directory: the instance's own, mode 700 (and nothing else of the
+  // host's is writable to its user).
+  std::error_code ec;
+  fs::create_directories(spec.base_directory, ec);
+  if (ec) {
+    return makeError(ErrorCode::kIo, "Cannot create the base directory '" + spec.base_directory + "': " + ec.message());
+  }
+  ::chmod(spec.base_directory.c_str(), 0700);
+  // Runtime directory for the socket.
+  const std::string socket = socketPath(id);
+  if (socket.size() >= 100) {
+    return makeError(ErrorCode::kInvalidArgument, "The runtime socket path '" + socket + "' is too long.");
+  }
+  const std::string run_dir = fs::path(socket).parent_path().string();
+  fs::create_directories(run_dir, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot create '" + run_dir + "': " + ec.message());
+  ::chmod(run_dir.c_str(), 0700);
+  // Import directory: readable, not writable, by the instance's user.
+  std::string import_dir;
+  if (!options_.import_directory.empty()) {
+    import_dir = options_.import_directory + "/" + id;
+    fs::create_directories(import_dir, ec);
+    if (ec) return makeError(ErrorCode::kIo, "Cannot create the import directory '" + import_dir + "': " + ec.message());
+    ::chmod(options_.import_directory.c_str(), 0711);
+    ::chmod(import_dir.c_str(), user ? 0750 : 0700);
+  }
+  if (user) {
+    SPE_TRY(chownTree(spec.base_directory, user->uid, user->gid));
+    SPE_TRY(chownTree(run_dir, user->uid, user->gid));
+    if (!import_dir.empty() && ::chown(import_dir.c_str(), ::geteuid(), user->gid) != 0) {
+      return makeError(ErrorCode::kIo, "Cannot give the import directory '" + import_dir + "' to the group '" +
+                                           user->name + "': " + std::strerror(errno));
+    }
+    SPE_TRY(checkReachable(spec.base_directory, user->uid, user->gid));
+    SPE_TRY(checkReachable(run_dir, user->uid, user->gid));
+    if (!import_dir.empty()) SPE_TRY(checkReachable(import_dir, user->uid, user->gid));
+  }
+  // Where imports and stores may be: the instance enforces it (it opens the files).
+  std::vector<std::string> roots = {spec.base_directory};
+  if (!import_dir.empty()) roots.push_back(import_dir);
+  for (std::string r : options_.allowed_path_roots) {
+    for (std::size_t at; (at = r.find("{instanceID}")) != std::string::npos;) r.replace(at, 12, id);
+    roots.push_back(r);
+  }
+  for (const auto& r : roots) {
+    args.emplace_back("--allowed-root");
+    args.push_back(r);
+  }
+  return okStatus();
+}
+
 Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
   InstanceSpec spec;
   {
@@ -273,14 +400,15 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
     return makeError(ErrorCode::kUnavailable, why);
   };
 
-  std::error_code ec;
-  fs::create_directories(spec.base_directory, ec);
-  if (ec) return fail("Cannot create the base directory '" + spec.base_directory + "': " + ec.message());
-  const std::string socket = socketPath(id);
-  if (socket.size() >= 100) return fail("The runtime socket path '" + socket + "' is too long.");
+  std::vector<std::string> args = {options_.instance_binary, "--id", id, "--base-directory", spec.base_directory,
+                                   "--socket", socketPath(id), "--log-level", spec.debug_log ? "debug" : "info",
+                                   "--key-fd", "3"};
+  if (safe_mode) args.emplace_back("--safe-mode");
+  int uid = -1, gid = -1;  // -1: stay the host's user
+  if (auto st = prepareInstance(spec, args, uid, gid); !st) return fail(st.error().message);
 
   if (host_key_hex_.empty()) return fail("The host key is not available (see the host's log).");
-  int out[2], err[2], key[2];
+  int out[2], err[2], key[2], report[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return fail("Cannot create a pipe.");
   if (::pipe2(err, O_CLOEXEC) != 0) {
     ::close(out[0]);
@@ -291,48 +419,90 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
     for (int fd : {out[0], out[1], err[0], err[1]}) ::close(fd);
     return fail("Cannot create a pipe.");
   }
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    for (int fd : {out[0], out[1], err[0], err[1], key[0], key[1]}) ::close(fd);
+    return fail("Cannot create a pipe.");
+  }
+  const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   // The key fits in the pipe's buffer: write it now, the instance reads it at start.
   const std::string key_line = host_key_hex_ + "\n";
   const bool key_written = ::write(key[1], key_line.data(), key_line.size()) == static_cast<ssize_t>(key_line.size());
   ::close(key[1]);
-  if (!key_written) {
-    for (int fd : {out[0], out[1], err[0], err[1], key[0]}) ::close(fd);
+  if (!key_written || devnull < 0) {
+    for (int fd : {out[0], out[1], err[0], err[1], key[0], report[0], report[1], devnull}) {
+      if (fd >= 0) ::close(fd);
+    }
     return fail("Cannot hand the host key to the instance.");
   }
-  std::vector<std::string> args = {options_.instance_binary, "--id", id, "--base-directory", spec.base_directory,
-                                   "--socket", socket, "--log-level", spec.debug_log ? "debug" : "info",
-                                   "--key-fd", "3"};
-  if (safe_mode) args.emplace_back("--safe-mode");
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
 
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-  posix_spawn_file_actions_adddup2(&fa, key[0], 3);
-  posix_spawn_file_actions_addclosefrom_np(&fa, 4);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  pid_t pid = 0;
-  const int rc = ::posix_spawn(&pid, options_.instance_binary.c_str(), &fa, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  posix_spawnattr_destroy(&attr);
+  // fork() rather than posix_spawn: the child drops to the instance's user
+  // and asks for SIGKILL when its parent dies. Between fork and exec only
+  // async-signal-safe calls; a failure is reported as {step, errno} on
+  // `report` (closed by a successful exec).
+  const pid_t parent = ::getpid();
+  const char* binary = options_.instance_binary.c_str();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    auto die = [&](int step) {
+      const int e[2] = {step, errno};
+      (void)!::write(report[1], e, sizeof e);
+      ::_exit(127);
+    };
+    ::setsid();  // a terminal's Ctrl-C reaches only the host
+    if (::dup2(devnull, 0) < 0 || ::dup2(out[1], 1) < 0 || ::dup2(err[1], 2) < 0) die(1);
+    if (key[0] == 3 ? ::fcntl(3, F_SETFD, 0) < 0 : ::dup2(key[0], 3) < 0) die(1);
+    // Everything else closes at exec, report[1] included.
+    if (report[1] > 4) ::close_range(4, static_cast<unsigned>(report[1]) - 1, 0);
+    ::close_range(static_cast<unsigned>(report[1]) + 1, ~0U, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
+    if (uid >= 0) {
+      if (::setgroups(0, nullptr) != 0) die(2);
+      if (::setgid(static_cast<gid_t>(gid)) != 0) die(2);
+      if (::setuid(static_cast<uid_t>(uid)) != 0) die(2);
+      if (::setuid(0) == 0) die(2);  // must not be able to come back
+    }
+    // After the user change, which clears the parent-death signal.
+    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die(3);
+    if (::getppid() != parent) ::_exit(125);  // the host died meanwhile
+    ::execve(binary, argv.data(), environ);
+    die(4);
+  }
+  const int spawn_errno = errno;
+  ::close(devnull);
   ::close(out[1]);
   ::close(err[1]);
   ::close(key[0]);
-  if (rc != 0) {
+  ::close(report[1]);
+  int failure[2] = {0, 0};
+  ssize_t got_report = 0;
+  if (pid > 0) {
+    while ((got_report = ::read(report[0], failure, sizeof failure)) < 0 && errno == EINTR) {
+    }
+  }
+  ::close(report[0]);
+  if (pid < 0 || got_report == static_cast<ssize_t>(sizeof failure)) {
     ::close(out[0]);
     ::close(err[0]);
-    return fail("Cannot start '" + options_.instance_binary + "': " + std::strerror(rc));
+    if (pid > 0) {
+      std::unique_lock lock(mutex_);
+      // Its exit is reaped by the SIGCHLD handler (or here).
+      int st = 0;
+      if (::waitpid(pid, &st, WNOHANG) != pid) {
+        exited_.wait_for(lock, std::chrono::seconds(5), [&] { return orphan_exits_.count(pid) > 0; });
+      }
+      orphan_exits_.erase(pid);
+    }
+    static const char* const kSteps[] = {"", "cannot set up its descriptors", "cannot become the instance's user",
+                                         "cannot ask for the parent-death signal", "cannot run the program"};
+    const int step = pid < 0 ? 0 : std::clamp(failure[0], 1, 4);
+    return fail("Cannot start '" + options_.instance_binary + "'" + (step ? std::string(": ") + kSteps[step] : "") +
+                ": " + std::strerror(pid < 0 ? spawn_errno : failure[1]));
   }
   {
     std::lock_guard lock(mutex_);
@@ -564,6 +734,7 @@ void InstanceSupervisor::saveState() {
     f << list.dump(1);
     if (!f.flush()) return;
   }
+  ::chmod(tmp.c_str(), 0600);  // names every instance and its base directory
   std::error_code ec;
   fs::rename(tmp, options_.state_file, ec);
 }

@@ -46,6 +46,17 @@ struct SupervisorOptions {
   // instance's key file; handed to each instance on a pipe. Created on
   // first use. Empty = <runtime_directory>/host.key.
   std::string host_key_file;
+  // Each instance runs as its own system user spe-i-<id>, created when
+  // missing (needs root; see instance_users.h). False: instances run as the
+  // host's user.
+  bool user_per_instance = false;
+  // Root of the per-instance import directories (<import_directory>/<id>,
+  // created at start); empty = none.
+  std::string import_directory;
+  // Further directories every instance may import from and keep stores in;
+  // "{instanceID}" in an entry becomes the instance's ID. The instance's base
+  // directory and import directory are always allowed.
+  std::vector<std::string> allowed_path_roots;
   std::chrono::milliseconds ready_timeout{30000};
   std::chrono::milliseconds stop_timeout{10000};
   std::chrono::milliseconds backoff_initial{2000};
@@ -58,8 +69,14 @@ class InstanceSupervisor {
   InstanceSupervisor(asio::io_context& io, SupervisorOptions options);
   ~InstanceSupervisor();
 
-  // Installs the SIGCHLD handler and loads the cached instance list (starting
-  // its automatic instances). Call once, before the io_context runs.
+  // Ends instance processes an earlier run of this host left behind (their
+  // socket lies in the runtime directory), installs the SIGCHLD handler and
+  // loads the cached instance list (starting its automatic instances). Call
+  // once, before the io_context runs.
+  //
+  // Instance processes die with the host: they get SIGKILL when the thread
+  // that started them ends (PR_SET_PDEATHSIG); every start runs on this
+  // supervisor's own pool threads, which live as long as the supervisor.
   void begin();
 
   // Replaces the known instances with the Management Server's list.
@@ -101,6 +118,12 @@ class InstanceSupervisor {
   void autostart();
   void saveState();
   std::string socketPath(const std::string& id) const;
+  // Runs a helper program (useradd) to completion; its exit may be reaped
+  // by the SIGCHLD handler, which then leaves it in orphan_exits_.
+  Result<int> runProgram(const std::vector<std::string>& argv);
+  // The directories and user of an instance about to start; fills the
+  // --allowed-root arguments.
+  Status prepareInstance(const InstanceSpec& spec, std::vector<std::string>& args, int& uid, int& gid);
   Managed* find(const std::string& id);
 
   asio::io_context& io_;
@@ -112,6 +135,7 @@ class InstanceSupervisor {
   std::condition_variable exited_;
   std::map<std::string, std::unique_ptr<Managed>> instances_;
   std::map<int, int> orphan_exits_;  // pid -> status of children reaped before registration
+  std::mutex useradd_mutex_;  // useradd fails while another one holds /etc/passwd
   bool autostarted_ = false;
   bool shutting_down_ = false;
 };

@@ -14,6 +14,16 @@ Result<InstanceHostConfig> loadInstanceHostConfig(const std::string& path) {
     r.str("baseDirectory", c.base_directory);
     if (c.base_directory.empty()) r.fail("baseDirectory", "must not be empty");
     r.str("instanceBinary", c.instance_binary);
+    r.str("instanceUsers", c.instance_users);
+    if (c.instance_users != "perInstance" && c.instance_users != "hostUser") {
+      r.fail("instanceUsers", "must be perInstance or hostUser");
+    }
+    r.str("importDirectory", c.import_directory);
+    if (c.import_directory.empty()) r.fail("importDirectory", "must not be empty");
+    r.strList("allowedPathRoots", c.allowed_path_roots);
+    for (const auto& root : c.allowed_path_roots) {
+      if (root.empty() || root[0] != '/') r.fail("allowedPathRoots", "every entry must be an absolute path");
+    }
     r.integer("stopTimeoutSeconds", c.stop_timeout_seconds, false, 1, 3600);
     r.integer("readyTimeoutSeconds", c.ready_timeout_seconds, false, 1, 3600);
   });
@@ -21,6 +31,12 @@ Result<InstanceHostConfig> loadInstanceHostConfig(const std::string& path) {
   c.role = *role;
   c.base_directory = std::filesystem::absolute(c.base_directory).lexically_normal().string();
   while (c.base_directory.size() > 1 && c.base_directory.back() == '/') c.base_directory.pop_back();
+  c.import_directory = std::filesystem::absolute(c.import_directory).lexically_normal().string();
+  while (c.import_directory.size() > 1 && c.import_directory.back() == '/') c.import_directory.pop_back();
+  for (auto& root : c.allowed_path_roots) {
+    root = std::filesystem::path(root).lexically_normal().string();
+    while (root.size() > 1 && root.back() == '/') root.pop_back();
+  }
   if (c.instance_binary.empty()) {
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);

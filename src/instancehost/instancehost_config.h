@@ -12,6 +12,18 @@ struct InstanceHostConfig {
   std::string base_directory = "data/instances";
   // spe-instance; empty = next to the spe-instancehost binary.
   std::string instance_binary;
+  // "perInstance": each instance runs as its own system user spe-i-<id>
+  // (the host must run as root; as another user instances run as that user
+  // and the host logs what isolation is missing). "hostUser": instances run
+  // as the host's user.
+  std::string instance_users = "perInstance";
+  // Each instance may import from <importDirectory>/<instanceID> (created
+  // at start; readable, not writable, by the instance's user).
+  std::string import_directory = "data/imports";
+  // Further absolute directories every instance may import from and keep
+  // archive stores in; "{instanceID}" in an entry becomes the instance's ID.
+  // Besides these, only the instance's base and import directories.
+  std::vector<std::string> allowed_path_roots;
   std::int64_t stop_timeout_seconds = 10;
   std::int64_t ready_timeout_seconds = 30;
 };

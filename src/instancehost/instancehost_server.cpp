@@ -1,5 +1,7 @@
 #include "instancehost/instancehost_server.h"
 
+#include <unistd.h>
+
 #include "common/logging.h"
 #include "common/text.h"
 
@@ -55,8 +57,24 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   o.host_key_file = config_.role.data_directory + "/keys/host.key";
   o.stop_timeout = std::chrono::seconds(config_.stop_timeout_seconds);
   o.ready_timeout = std::chrono::seconds(config_.ready_timeout_seconds);
+  o.user_per_instance = config_.instance_users == "perInstance" && ::geteuid() == 0;
+  o.import_directory = config_.import_directory;
+  o.allowed_path_roots = config_.allowed_path_roots;
   supervisor_ = std::make_unique<InstanceSupervisor>(agent_.io(), o);
-  supervisor_->begin();
+  // Instances start with the daemon, never with --show-thumbprint (which
+  // builds the daemon too, to read its identity).
+  agent_.setStartHook([this, per_instance = o.user_per_instance] {
+    if (!per_instance) {
+      logger("instances")->warn(
+          "instances run as this host's user (uid {}){}: they are not isolated from each other or from the host's "
+          "key at the operating-system level (one instance's process could read another's files and the host "
+          "key); only the path checks of imports and stores confine them",
+          ::geteuid(),
+          config_.instance_users == "perInstance" ? " because the host does not run as root" : " (instanceUsers)");
+    }
+    supervisor_->begin();
+    return okStatus();
+  });
   agent_.setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
     // The error an unknown or stopped instance gets reveals nothing else.
     const std::string instance = stringOf(request.params, "instanceID").value_or("");

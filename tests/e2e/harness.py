@@ -65,6 +65,9 @@ class Platform:
     def __init__(self, with_roles=True, management_binary="spe-management"):
         self.BINARIES = dict(self.BINARIES, management=(management_binary, "api"))
         self.dir = tempfile.mkdtemp(prefix="spe-e2e-")
+        # Instances run as their own users (spe-i-<id>) when the tests run as
+        # root: they pass through (not list) this directory to theirs.
+        os.chmod(self.dir, 0o711)
         self.procs = {}
         self.ports = {"api": free_port(), "role": free_port(), "host": free_port(), "cas": free_port(),
                       "imap": free_port(), "imaps": free_port(), "https": free_port()}
@@ -80,7 +83,9 @@ class Platform:
         self._write("instancehost", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("instancehost"), "listenAddress": "127.0.0.1",
             "port": self.ports["host"], "baseDirectory": self.base_directory, "managementServer": mgmt,
-            "heartbeatSeconds": 1})
+            "heartbeatSeconds": 1, "importDirectory": self.path("imports"),
+            # Tests write the mail they import below source/ (see source_dir()).
+            "allowedPathRoots": [self.path("source")]})
         self._write("cas", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("cas"), "listenAddress": "127.0.0.1",
             "port": self.ports["cas"], "managementServer": mgmt, "heartbeatSeconds": 1,
@@ -98,6 +103,21 @@ class Platform:
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
+
+    def source_dir(self, *parts):
+        """A directory below source/, which every instance may import from
+        (the host's allowedPathRoots); readable by the instances' users."""
+        d = self.path("source", *parts)
+        os.makedirs(d, exist_ok=True)
+        return d
+
+    def import_dir(self, iid):
+        """The instance's own import directory (made by the host at start)."""
+        return self.path("imports", iid)
+
+    def socket(self, iid):
+        """The instance's Unix socket, in the host's runtime directory."""
+        return self.path("instancehost", "run", iid, "instance.sock")
 
     def _write(self, name, config):
         self.conf[name] = self.path(name + ".json")

@@ -180,8 +180,8 @@ class ArchiveTest(InstanceCalls, unittest.TestCase):
         self.failed("CreateProfile", "must be omitted", raw=True,
                     properties={"id": 3, "name": "x", "connector": "mbox", "details": {}})
         self.failed("CreateProfile", "no user 'ghost'", raw=True, properties={
-            "name": "x", "owner": "ghost", "connector": "mbox", "details": {"path": "/x", "targetUserFolder": "amy"}})
-        bad = self.import_profile("missing", "emlDirectory", "/nonexistent/dir", "amy")
+            "name": "x", "owner": "ghost", "connector": "mbox", "details": {"path": self.src, "targetUserFolder": "amy"}})
+        bad = self.import_profile("missing", "emlDirectory", os.path.join(self.src, "nonexistent"), "amy")
         self.failed("RunProfile", "does not exist", id=bad)
         nouser = self.import_profile("nouser", "emlDirectory", self.src, "nobody/x")
         self.failed("RunProfile", "no user 'nobody'", id=nouser)
@@ -271,7 +271,7 @@ class ArchiveTest(InstanceCalls, unittest.TestCase):
         self.failed("AttachStore", "already uses", name="x", databasePath="~/Data/Moved")
         self.failed("CreateStore", "must be an absolute path", name="x", databasePath="relative/dir")
         self.failed("CreateStore", "content and index directories live inside", name="x",
-                    databasePath="~/Data/X", contentPath="/elsewhere")
+                    databasePath="~/Data/X", contentPath="~/Elsewhere")
         self.assertEqual(self.ok("GetInstanceStatistics")["numberOfMessages"], 91 + 13 + 9 + 5)
         results = self.ok("VerifyStores", includeIndexes=False)
         self.assertEqual([r["problems"] for r in results], [[], []])

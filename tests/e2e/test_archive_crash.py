@@ -55,11 +55,11 @@ class CrashTest(unittest.TestCase):
 
     def test_kill_during_import(self):
         p = self.p
-        tree = mailgen.write_eml_tree(p.path("src"), COUNT)
+        tree = mailgen.write_eml_tree(p.path("source"), COUNT)
         expected = {"victim/" + f: {hashlib.sha256(m).hexdigest() for m in ms} for f, ms in tree.items()}
         p.ok("CreateUser", instanceID=IID, userName="victim", privileges="none")
         pid = p.ok("CreateProfile", instanceID=IID, raw=True, properties={
-            "name": "crash", "connector": "emlDirectory", "details": {"path": p.path("src"),
+            "name": "crash", "connector": "emlDirectory", "details": {"path": p.path("source"),
                                                                       "targetUserFolder": "victim"}})["id"]
         rng = random.Random(2024)
         for kill in range(KILLS):

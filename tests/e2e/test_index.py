@@ -43,7 +43,7 @@ class IndexTest(InstanceCalls, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.start_platform()
-        cls.sock = cls.p.path("instancehost", "run", IID + ".sock")
+        cls.sock = cls.p.socket(IID)
         src = cls.p.path("source")
         mailgen.write_eml_tree(os.path.join(src, "jdoe"), 40)
         mailgen.write_eml_tree(os.path.join(src, "amy"), 10, folders=("Inbox",))

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "instancehost/instance/path_roots.h"
 #include "store/append_file.h"
 
 namespace spe::instance {
@@ -23,7 +24,9 @@ SourceMessage readMessageFile(const fs::path& file, std::string folder) {
   m.origin = file.string();
   std::error_code ec;
   const auto size = fs::file_size(file, ec);
-  if (ec) {
+  if (auto inside = confinePath(file.string(), "details.path"); !inside) {
+    m.error = "not read: it leads outside the allowed directories (a symbolic link?)";
+  } else if (ec) {
     m.error = "cannot read: " + ec.message();
   } else if (size > kMaxMessageBytes) {
     m.error = tooLargeError(static_cast<std::int64_t>(size));
@@ -67,7 +70,9 @@ class MboxSource : public MessageSource {
   std::int64_t estimate() const override { return std::max<std::int64_t>(1, bytes_ / 5000); }
   Status forEach(const std::function<bool(SourceMessage&&)>& each) override {
     for (const auto& f : files_) {
-      auto data = store::readFile(f.file.string());
+      Result<std::string> data = makeError(ErrorCode::kPermissionDenied,
+                                           "not read: it leads outside the allowed directories (a symbolic link?)");
+      if (confinePath(f.file.string(), "details.path")) data = store::readFile(f.file.string());
       if (!data) {
         SourceMessage m;
         m.folder = f.folder;
@@ -186,6 +191,7 @@ Result<std::unique_ptr<MessageSource>> openFileSource(const FileSourceOptions& o
   if (o.path.empty() || o.path[0] != '/') {
     return makeError(ErrorCode::kInvalidArgument, "'details.path' must be an absolute path on the instance's host.");
   }
+  SPE_TRY(confinePath(o.path, "details.path"));
   if (!fs::exists(root, ec)) {
     return makeError(ErrorCode::kNotFound, "'details.path' '" + o.path + "' does not exist on the instance's host.");
   }

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/asio.h"
 #include "common/rpc.h"
@@ -32,6 +33,9 @@ struct InstanceOptions {
   bool safe_mode = false;
   std::chrono::milliseconds drain_timeout{8000};
   int key_fd = -1;  // the host key arrives on this descriptor
+  // Where imports and stores may be (path_roots.h); the base directory is
+  // always added.
+  std::vector<std::string> allowed_roots;
 };
 
 class InstanceServer {

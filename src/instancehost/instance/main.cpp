@@ -1,6 +1,7 @@
 // spe-instance: one customer instance, started and supervised by
 // spe-instancehost (never by hand):
 //   spe-instance --id ID --base-directory DIR --socket PATH [--safe-mode] [--log-level L]
+//                [--allowed-root DIR]...  (where imports and stores may be; see path_roots.h)
 // Prints "READY <pid>" on stdout once its databases are open and the socket
 // listens; logs go to stderr, which the host prefixes with [I<id>].
 #include <unistd.h>
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
     else if (i + 1 < argc && a == "--socket") o.socket_path = argv[++i];
     else if (i + 1 < argc && a == "--log-level") o.log_level = argv[++i];
     else if (i + 1 < argc && a == "--key-fd") o.key_fd = std::atoi(argv[++i]);
+    else if (i + 1 < argc && a == "--allowed-root") o.allowed_roots.emplace_back(argv[++i]);
     else {
       std::cerr << "spe-instance: unknown argument '" << a << "'\n";
       return 2;

@@ -5,6 +5,7 @@
 
 #include "instancehost/instance/imap_source.h"
 #include "instancehost/instance/multidrop.h"
+#include "instancehost/instance/path_roots.h"
 #include "instancehost/instance/pop3_source.h"
 
 namespace spe::instance {
@@ -68,7 +69,10 @@ Status checkSourceDetails(const Profile& profile) {
   const Json& d = profile.details;
   switch (c->source) {
     case Connector::Source::kFiles: {
-      SPE_TRY(detailString(d, "path", true));
+      auto path = detailString(d, "path", true);
+      if (!path) return path.error();
+      // Only inside the roots the Instance Host allows (checked again when the profile runs).
+      if (!path->empty() && (*path)[0] == '/') SPE_TRY(confinePath(*path, "details.path"));
       SPE_TRY(detailString(d, "targetUserFolder", true));
       SPE_TRY(detailFlag(d, "includeSubfolders", true));
       return onlyKeys(profile, {"path", "targetUserFolder", "includeSubfolders"});

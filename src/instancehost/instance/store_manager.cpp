@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/logging.h"
+#include "instancehost/instance/path_roots.h"
 
 namespace spe::instance {
 namespace fs = std::filesystem;
@@ -133,6 +134,8 @@ Result<std::string> StoreManager::resolvePath(const std::string& path, const std
   }
   std::string norm = fs::path(p).lexically_normal().string();
   while (norm.size() > 1 && norm.back() == '/') norm.pop_back();
+  // Only inside the roots the Instance Host allows (checked again at every open).
+  SPE_TRY(confinePath(norm, argument));
   return norm;
 }
 
@@ -158,6 +161,11 @@ Status StoreManager::load(Entry& e) {
   unload(e);
   e.error.clear();
   if (e.requested_state == "disabled") return okStatus();
+  if (auto inside = confinePath(e.path, "databasePath"); !inside) {
+    e.error = inside.error().message;
+    logger("stores")->error("archive store {} '{}' ({}): {}", e.id, e.name, e.path, e.error);
+    return inside.error();
+  }
   auto s = store::ArchiveStore::open(e.path, keys_, e.requested_state == "writeProtected", options_);
   if (!s) {
     e.error = s.error().message;

@@ -1,0 +1,64 @@
+#include "instancehost/instance/path_roots.h"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace spe::instance {
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Root {
+  std::string given;
+  fs::path resolved;
+};
+
+std::vector<Root>& roots() {
+  static std::vector<Root> r;
+  return r;
+}
+
+bool inside(const fs::path& p, const fs::path& root) {
+  auto [r, q] = std::mismatch(root.begin(), root.end(), p.begin(), p.end());
+  // A trailing empty element of "dir/" matches anything.
+  return r == root.end() || (std::next(r) == root.end() && r->empty());
+}
+
+}  // namespace
+
+void setAllowedPathRoots(const std::vector<std::string>& given) {
+  std::vector<Root> out;
+  for (const auto& g : given) {
+    if (g.empty()) continue;
+    std::error_code ec;
+    fs::path resolved = fs::weakly_canonical(fs::absolute(g), ec);
+    if (ec) resolved = fs::absolute(g).lexically_normal();
+    out.push_back({g, resolved});
+  }
+  roots() = std::move(out);
+}
+
+std::vector<std::string> allowedPathRoots() {
+  std::vector<std::string> out;
+  for (const auto& r : roots()) out.push_back(r.given);
+  return out;
+}
+
+Result<std::string> confinePath(const std::string& path, const std::string& argument) {
+  if (roots().empty()) return path;
+  std::error_code ec;
+  const fs::path resolved = fs::weakly_canonical(fs::path(path), ec);
+  if (!ec) {
+    for (const auto& r : roots()) {
+      if (inside(resolved, r.resolved)) return resolved.string();
+    }
+  }
+  std::string list;
+  for (const auto& r : roots()) list += (list.empty() ? "'" : ", '") + r.given + "'";
+  return makeError(ErrorCode::kPermissionDenied,
+                   "'" + argument + "' '" + path + "' is outside the directories this instance may use (" + list +
+                       "); symbolic links and '..' are resolved. The Instance Host's 'allowedPathRoots' setting "
+                       "adds directories.");
+}
+
+}  // namespace spe::instance
