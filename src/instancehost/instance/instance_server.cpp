@@ -6,9 +6,13 @@
 
 #include "common/firebird_db.h"
 #include "common/logging.h"
+#include "common/password.h"
+#include "instancehost/instance/end_user_login.h"
 #include "common/text.h"
 #include "instancehost/instance/instance_keys.h"
+#include "instancehost/instance/path_roots.h"
 #include "instancehost/instance/process_stats.h"
+#include "instancehost/instance/web_stream.h"
 
 namespace spe::instance {
 namespace fs = std::filesystem;
@@ -34,6 +38,9 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   if (ec) {
     return makeError(ErrorCode::kIo, "Cannot create '" + options.base_directory + "/Data': " + ec.message());
   }
+  std::vector<std::string> roots = {options.base_directory};
+  roots.insert(roots.end(), options.allowed_roots.begin(), options.allowed_roots.end());
+  setAllowedPathRoots(roots);
   SPE_TRY(setFirebirdLockDirectory(options.base_directory + "/.fblock"));
   auto db = InstanceMasterDb::open(options.base_directory + "/MailStoreMaster.fdb");
   if (!db) return db.error();
@@ -94,6 +101,10 @@ Status InstanceServer::listen() {
     const std::string service = stringOf(request.params, "service").value_or("");
     if (service == "imap") {
       imap_->accept(std::move(stream), request.params, std::move(id));
+      return;
+    }
+    if (service == "web") {  // Web Access requests from a CAS (web_stream.h)
+      serveWebStream(std::move(stream), std::move(id), *web_, pool_);
       return;
     }
     const Json answer{{"id", id},
@@ -184,6 +195,7 @@ Result<Json> InstanceServer::callApi(const RpcRequest& r) {
 
 Json InstanceServer::liveStatistics() const {
   const ProcessStats p = readProcessStats();
+  const PasswordHashStats hashes = passwordHashStats();
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -196,7 +208,13 @@ Json InstanceServer::liveStatistics() const {
               {"totalRemoteProcedureCalls", rpc_calls_.load()},
               {"totalMessagesArchived", messages_archived_.load()},
               {"totalMessagesChecked", 0},
-              {"currentPrivateMemoryBytes", p.private_memory_bytes}};
+              {"currentPrivateMemoryBytes", p.private_memory_bytes},
+              // Login hardening (docs/security.md): Argon2id checks run, of them against the dummy
+              // hash (unknown users), attempts refused before hashing, most hashes at once.
+              {"totalPasswordChecks", hashes.verifications},
+              {"totalDummyPasswordChecks", hashes.dummy_verifications},
+              {"totalLoginsThrottled", endUserLoginsThrottled()},
+              {"peakConcurrentPasswordHashes", hashes.peak_running}};
 }
 
 Result<Json> InstanceServer::handle(const RpcRequest& r) {
