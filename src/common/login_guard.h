@@ -46,7 +46,7 @@ class LoginGuard {
     std::chrono::seconds window{15 * 60};
     std::chrono::seconds max_lock{60};
     std::chrono::milliseconds wait{3000};
-    int max_waiting = 4;
+    int max_waiting = 2;
   };
   static constexpr std::size_t kMaxEntries = 50000;
 

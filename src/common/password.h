@@ -26,7 +26,7 @@ bool verifyPassword(std::string_view password, const std::string& hash);
 // each for at most `wait`; beyond that the check is not made (kBusy) and the
 // caller answers "try again" instead of treating it as a wrong password.
 inline constexpr int kMaxConcurrentHashes = 2;
-inline constexpr int kMaxQueuedHashes = 16;
+inline constexpr int kMaxQueuedHashes = 3;  // 2 running + 3 queued + 2 waiting in LoginGuard < 8 pool threads
 enum class PasswordCheck { kMatch, kMismatch, kBusy };
 PasswordCheck checkPassword(std::string_view password, const std::string& hash,
                             std::chrono::milliseconds wait = std::chrono::seconds(10));
