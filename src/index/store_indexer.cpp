@@ -610,6 +610,9 @@ Result<std::vector<std::string>> StoreIndexer::verify(const store::OperationCont
     if (!q || *q == 0) break;
     std::this_thread::sleep_for(options_.idle_poll);
   }
+  // Cancelled while catching up: comparing now would call a healthy index
+  // broken (it is behind), so nothing is concluded.
+  if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
   const Paused paused(*this);
   auto through = store_->indexedThrough();
   if (!through) return through.error();
@@ -619,6 +622,7 @@ Result<std::vector<std::string>> StoreIndexer::verify(const store::OperationCont
   const std::string base = store_->indexDirectory();
   std::error_code ec;
   for (fs::directory_iterator it(base, ec), end; !ec && it != end; it.increment(ec)) {
+    if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
     if (!it->is_directory()) continue;
     const std::string name = it->path().filename().string();
     std::string archive;

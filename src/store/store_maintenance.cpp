@@ -175,10 +175,13 @@ Result<VerifyReport> ArchiveStore::verify(const OperationControl& control) {
     add("message " + std::to_string(dbInt(r[0])) +
         (dbIsNull(r[1]) ? ": its folder is missing" : " in folder '" + dbStr(r[1]) + "': its content is missing"));
   }
+  if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
   control.report(85, "Checking recovery records");
-  auto recovered = readRecoveryRecords(directory_, data_key_, guid_, false, {});
+  // Cancellable (between segment files), with this function's own progress.
+  auto recovered = readRecoveryRecords(directory_, data_key_, guid_, false, OperationControl{{}, control.cancelled});
   if (!recovered) return recovered.error();
   for (const auto& p : recovered->problems) add("recovery records: " + p);
+  if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
   auto ids = db_->query("SELECT ID FROM MESSAGES");
   if (!ids) return ids.error();
   std::int64_t missing = 0;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <cstring>
 #include <random>
@@ -224,6 +225,54 @@ TEST_F(ArchiveStoreTest, RecreatedRecoveryRecordsRecoverToo) {
   ASSERT_TRUE(s);
   EXPECT_EQ(s->statistics()->messages, 13);
   EXPECT_TRUE(s->verify({})->problems.empty());
+}
+
+// Every maintenance function checks for cancellation all through its work
+// (issue 15: a verification cancelled at 0 % used to run to its end): a full
+// run counts its checks, then runs are cancelled at the first, the middle and
+// the very last check; each ends as kCancelled and leaves the store whole.
+TEST_F(ArchiveStoreTest, MaintenanceIsCancellableAtEveryCheckAndLeavesTheStoreWhole) {
+  auto s = create();
+  ASSERT_TRUE(s);
+  for (int i = 0; i < 600; ++i) ASSERT_EQ(s->archive("kim/Inbox", testMessage(i)).outcome, IngestOutcome::kArchived);
+  using Run = std::function<Status(const OperationControl&)>;
+  const std::vector<std::pair<std::string, Run>> runs = {
+      {"verify", [&](const OperationControl& c) -> Status {
+         auto r = s->verify(c);
+         return r ? okStatus() : Status(r.error());
+       }},
+      {"recreateRecoveryRecords", [&](const OperationControl& c) { return s->recreateRecoveryRecords(c); }},
+      {"repairDatabase", [&](const OperationControl& c) { return s->repairDatabase(c); }},
+  };
+  for (const auto& [name, run] : runs) {
+    int checks = 0;
+    ASSERT_TRUE(run(OperationControl{{}, [&] { return ++checks, false; }}).ok()) << name;
+    ASSERT_GT(checks, 1) << name;
+    if (name == "verify") {
+      EXPECT_GE(checks, 600) << "verification checks at least once per message";
+      // Each phase it announces (messages, database, recovery records) is checked in too.
+      std::vector<std::string> events;
+      ASSERT_TRUE(s->verify(OperationControl{[&](int p, const std::string&) { events.push_back(std::to_string(p)); },
+                                             [&] { return events.push_back("check"), false; }})
+                      .ok());
+      for (std::size_t i = 0; i < events.size(); ++i) {
+        if (events[i] == "check" || events[i] == "100") continue;
+        EXPECT_NE(std::find(events.begin() + static_cast<std::ptrdiff_t>(i), events.end(), "check"), events.end())
+            << "no check after the progress report of " << events[i] << " %";
+      }
+    }
+    for (const int at : {1, checks / 2, checks}) {
+      int seen = 0;
+      const Status st = run(OperationControl{{}, [&] { return ++seen >= at; }});
+      ASSERT_FALSE(st.ok()) << name << " cancelled at check " << at << " of " << checks;
+      EXPECT_EQ(st.error().code, ErrorCode::kCancelled) << name << ": " << st.error().message;
+      EXPECT_EQ(seen, at) << name << " went on after the cancellation";
+    }
+    auto report = s->verify({});
+    ASSERT_TRUE(report.ok()) << name;
+    EXPECT_TRUE(report->problems.empty()) << name << ": " << report->problems.front();
+    EXPECT_EQ(report->messages_checked, 600) << name;
+  }
 }
 
 TEST_F(ArchiveStoreTest, MissingCommittedRecoveryDataIsAnErrorNotASilentLoss) {

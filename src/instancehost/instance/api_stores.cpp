@@ -229,6 +229,9 @@ void registerStoreFunctions(InstanceApi& api) {
             auto stores = ctx.stores.loaded();
             int upgraded = 0;
             for (const auto& [id, s] : stores) {
+              if (c.control.stop()) {
+                return makeError(ErrorCode::kCancelled, std::to_string(upgraded) + " stores were upgraded before.");
+              }
               if (!s->needsUpgrade() || s->writeProtected()) continue;
               c.control.report(0, "Upgrading store " + std::to_string(id));
               SPE_TRY(s->upgrade(c.control));
@@ -241,6 +244,7 @@ void registerStoreFunctions(InstanceApi& api) {
   api.add("MaintainFileSystemDatabases", [&ctx](ApiCall& c) -> Result<Json> {
             auto stores = ctx.stores.loaded();
             const int total = static_cast<int>(stores.size()) + 1;
+            if (c.control.stop()) return makeError(ErrorCode::kCancelled, "Nothing was done.");
             c.control.report(0, "Backup and restore of MailStoreMaster.fdb");
             SPE_TRY(ctx.db.db().backupAndRestore());
             c.log("MailStoreMaster.fdb: backed up and restored");

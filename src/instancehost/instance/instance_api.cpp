@@ -49,8 +49,13 @@ Result<Json> InstanceApi::call(const std::string& function, ApiCall& call) {
     return makeError(ErrorCode::kNotSupported, "The instance does not support the function " + function + ".");
   }
   if (it->second.writes) {
-    auto permit = ctx_.gate.acquire();
-    return it->second.handler(call);
+    // While the instance is frozen a write waits, but stays cancellable.
+    for (;;) {
+      if (auto permit = ctx_.gate.tryAcquire(std::chrono::milliseconds(100))) return it->second.handler(call);
+      if (call.control.stop()) {
+        return makeError(ErrorCode::kCancelled, "Nothing was done: the instance was frozen all the while.");
+      }
+    }
   }
   return it->second.handler(call);
 }

@@ -54,8 +54,9 @@ Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationCo
   // Not kUnavailable: that would read as "the instance is not reachable".
   if (o.result == "failed") return makeError(ErrorCode::kIo, o.error + " (worker result " + std::to_string(w.id) + ")");
   if (o.result == "cancelled") {
-    return makeError(ErrorCode::kCancelled, "Cancelled after archiving " + std::to_string(o.archived) +
-                                                " messages (worker result " + std::to_string(w.id) + ").");
+    return makeError(ErrorCode::kCancelled, std::to_string(o.archived) +
+                                                " messages were archived before; the next run continues from there"
+                                                " (worker result " + std::to_string(w.id) + ").");
   }
   return Json{{"workerResultId", w.id}, {"result", o.result},     {"itemsArchived", o.archived},
               {"duplicates", o.duplicates}, {"failed", o.failed}, {"warnings", o.warnings}};

@@ -68,6 +68,13 @@ void Task::finish(Result<Json> result) {
     } else {
       status_.status_code = "failed";
       status_.error = result.error();
+      // Every cancelled function ends alike (docs/api.md); what the function
+      // says about how far it got follows.
+      if (status_.error->code == ErrorCode::kCancelled) {
+        const std::string said = status_.error->message;
+        status_.error->message = kCancelledMessage;
+        if (!said.empty() && said != "Cancelled." && said != kCancelledMessage) status_.error->message += " " + said;
+      }
     }
     finished_at_ = std::chrono::steady_clock::now();
     bumpLocked(wake);

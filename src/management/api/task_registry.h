@@ -34,6 +34,9 @@ struct TaskStatus {
   std::string log_output;
 };
 
+// How every cancelled long-running function's error begins.
+inline constexpr const char* kCancelledMessage = "The operation was cancelled.";
+
 class Task : public Progress, public std::enable_shared_from_this<Task> {
  public:
   explicit Task(std::string token, std::string owner);

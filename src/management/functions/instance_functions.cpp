@@ -160,8 +160,10 @@ Result<Json> runOnInstances(InstanceControl& control, CallContext& c, const std:
   std::vector<std::string> failures;
   std::size_t done = 0;
   for (std::size_t i = 0; i < total; i += 4) {
-    if (c.progress.cancelled()) return makeError(ErrorCode::kCancelled, "Cancelled after " + std::to_string(done) +
-                                                                            " of " + std::to_string(total) + " instances.");
+    if (c.progress.cancelled()) {
+      return makeError(ErrorCode::kCancelled,
+                       std::to_string(done) + " of " + std::to_string(total) + " instances were " + verb + " before.");
+    }
     std::vector<std::pair<std::string, std::future<Result<Json>>>> batch;
     for (std::size_t k = i; k < std::min(total, i + 4); ++k) {
       const InstanceRecord& r = (*selected)[k].record;
