@@ -114,6 +114,9 @@ ExtractorPrograms::Outcome ExtractorPrograms::spawn(const std::vector<std::strin
     ::dup2(devnull, 0);
     ::dup2(out_pipe[1], 1);
     ::dup2(devnull, 2);
+    // Nothing else of the instance's (its databases, index files, sockets)
+    // reaches a program that reads hostile documents, or outlives a restart.
+    ::close_range(3, ~0U, 0);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
   }

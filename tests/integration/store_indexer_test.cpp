@@ -6,6 +6,7 @@
 #include "index/store_indexer.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "common/crypto.h"
@@ -377,6 +379,22 @@ TEST_F(StoreIndexerTest, HangingOrMissingExtractorsNeverBlock) {
   EXPECT_TRUE(flood.truncated);
   EXPECT_EQ(flood.output.size(), 1000u);
   EXPECT_FALSE(fs::exists(dir / "tmp3") && !fs::is_empty(dir / "tmp3"));
+}
+
+// A program reading hostile documents gets its input, its output and
+// /dev/null: none of the instance's databases, indexes or sockets (which
+// it could read, or hold open across a restart of the instance).
+TEST_F(StoreIndexerTest, ExtractorsInheritNoDescriptors) {
+  const int kept = ::open("/dev/null", O_RDONLY);  // a descriptor without close-on-exec, as Firebird's are
+  ASSERT_GE(kept, 3);
+  ExtractorPrograms programs(dir / "tmp4", ExtractorLimits{std::chrono::milliseconds(5000)});
+  auto listed = programs.spawn({"sh", "-c", "ls /proc/$$/fd"}, "unused");
+  ::close(kept);
+  ASSERT_EQ(listed.exit_status, 0) << listed.output;
+  std::istringstream in(listed.output);
+  std::vector<std::string> fds;
+  for (std::string fd; in >> fd;) fds.push_back(fd);
+  EXPECT_EQ(fds, (std::vector<std::string>{"0", "1", "2"})) << listed.output;
 }
 
 TEST_F(StoreIndexerTest, KilledIndexerLosesNothing) {
