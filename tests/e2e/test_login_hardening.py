@@ -16,6 +16,7 @@ real daemons, imaplib and curl through the CAS.
   logins with them fail like a wrong password, without any hashing."""
 import imaplib
 import json
+import math
 import os
 import re
 import ssl
@@ -52,6 +53,13 @@ def curl(url, data=None, headers=()):
         k, _, v = line.partition(":")
         hdrs.setdefault(k.strip().lower(), []).append(v.strip())
     return int(lines[0].split()[1]), hdrs, body
+
+
+def most_checks(seconds):
+    """How many of a burst of wrong logins for one name may be checked: the 5 free failures, the one
+    that locks the name for 1 s, then one more each time a lock (1, 2, 4 ... s) ran out during the
+    burst (its guesses arrive spread over `seconds`: TLS handshakes on a loaded machine)."""
+    return 6 + int(math.log2(seconds + 1))
 
 
 def retry_after(text):
@@ -148,15 +156,17 @@ class LoginHardeningTest(unittest.TestCase):
                 results.append("connection: %s" % e)
 
         threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+        started = time.time()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        burst = time.time() - started
         after = self.stats()
         self.assertEqual(len(results), 20)
         self.assertNotIn("logged in", results)
         checked = after["totalPasswordChecks"] - before["totalPasswordChecks"]
-        self.assertLessEqual(checked, 6, results)  # the 5 free failures and at most one more
+        self.assertLessEqual(checked, most_checks(burst), (burst, results))
         # The rest were refused unchecked: by the login guard, or earlier by the host's limit on streams
         # being opened at once ("busy").
         self.assertGreaterEqual(after["totalLoginsThrottled"] - before["totalLoginsThrottled"], 1, results)
@@ -183,15 +193,17 @@ class LoginHardeningTest(unittest.TestCase):
             statuses.append((status, body))
 
         threads = [threading.Thread(target=guess, args=(i,)) for i in range(20)]
+        started = time.time()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
+        burst = time.time() - started
         after = self.stats()
         self.assertEqual(len(statuses), 20)
         self.assertTrue(all(s in (401, 429, 503) for s, _ in statuses), statuses)  # 503: the CAS's per-instance cap
         self.assertTrue(any(s == 429 and b"Too many failed logins" in b for s, b in statuses), statuses)
-        self.assertLessEqual(after["totalPasswordChecks"] - before["totalPasswordChecks"], 6)
+        self.assertLessEqual(after["totalPasswordChecks"] - before["totalPasswordChecks"], most_checks(burst), burst)
 
         def attempt():
             status, _, body = self.web_login("victim2")
