@@ -223,6 +223,9 @@ class ArchiveStore {
   Status repairDatabase(const OperationControl& control);
   // Re-wraps the data key so `keys` opens it (UnlockStore).
   Status rewrapKey(const InstanceKeys& keys);
+  // Whether `recovery_key_hex` is this open store's recovery key: an error
+  // naming what is wrong otherwise (malformed, or another store's key).
+  Status checkRecoveryKey(const std::string& recovery_key_hex) const;
 
   // Rebuilds MailStoreFileGroup.fdb from Recovery/ and Content/. The store
   // must not be open. With recover_deleted, deleted messages come back.

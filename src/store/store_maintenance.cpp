@@ -398,6 +398,17 @@ Status ArchiveStore::rewrapKey(const InstanceKeys& keys) {
   return writeKeyFile(directory_ + "/" + kKeyFile, *file);
 }
 
+Status ArchiveStore::checkRecoveryKey(const std::string& recovery_key_hex) const {
+  auto file = readKeyFile(directory_ + "/" + kKeyFile);
+  if (!file) return file.error();
+  auto key = unwrapWithRecoveryKey(*file, recovery_key_hex);
+  if (!key) return key.error();
+  if (*key != data_key_) {
+    return makeError(ErrorCode::kPermissionDenied, "The recovery key does not unlock this archive store.");
+  }
+  return okStatus();
+}
+
 Status ArchiveStore::unlock(const std::string& directory, const InstanceKeys& keys,
                             const std::string& recovery_key_hex) {
   auto file = readKeyFile(directory + "/" + kKeyFile);

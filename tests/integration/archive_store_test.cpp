@@ -309,6 +309,24 @@ TEST_F(ArchiveStoreTest, UnlockWithRecoveryKeyMovesAStoreToAnotherInstance) {
   EXPECT_EQ(*(*s)->readMessage((*m)[0].id), testMessage(1));
 }
 
+// UnlockStore on an open store checked nothing (issue 15): only the store's
+// own recovery key passes.
+TEST_F(ArchiveStoreTest, AnOpenStoreChecksItsRecoveryKey) {
+  auto s = create();
+  ASSERT_TRUE(s);
+  const std::string secret(reinterpret_cast<const char*>(keys.recovery.secret_key.data()), 32);
+  EXPECT_TRUE(s->checkRecoveryKey(toHex(secret)).ok());
+  Keys other;
+  const std::string foreign(reinterpret_cast<const char*>(other.recovery.secret_key.data()), 32);
+  for (const std::string& bad : {std::string(), std::string("\0", 1), std::string(64, '0'), toHex(foreign),
+                                 toHex(secret).substr(2), toHex(secret) + "00"}) {
+    const Status st = s->checkRecoveryKey(bad);
+    ASSERT_FALSE(st.ok()) << bad.size();
+    EXPECT_TRUE(st.error().code == ErrorCode::kInvalidArgument || st.error().code == ErrorCode::kPermissionDenied)
+        << st.error().message;
+  }
+}
+
 TEST_F(ArchiveStoreTest, NewerFormatAndOldFirebirdFilesAreRefused) {
   { ASSERT_TRUE(create()); }
   {

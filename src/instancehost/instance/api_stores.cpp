@@ -160,10 +160,21 @@ void registerStoreFunctions(InstanceApi& api) {
             return Json{{"storesInError", *still}};
           }, true);
 
+  // The passphrase (the store's recovery key) is checked in every case; the
+  // answer says what was done.
   api.add("UnlockStore", [&api, &ctx](ApiCall& c) -> Result<Json> {
-            SPE_TRY(ctx.stores.unlock(c.num("id"), c.str("passphrase")));
-            api.audit(c, "FileGroupSetProperties", "id=" + std::to_string(c.num("id")) + " unlocked");
-            return Json();
+            const std::int64_t id = c.num("id");
+            auto open = ctx.stores.loadedStore(id);
+            if (open) SPE_TRY((*open)->checkRecoveryKey(c.str("passphrase")));
+            SPE_TRY(ctx.stores.unlock(id, c.str("passphrase")));
+            api.audit(c, "FileGroupSetProperties", "id=" + std::to_string(id) + " unlocked");
+            if (open) {
+              return Json("The recovery key is right. The archive store " + std::to_string(id) +
+                          " was open already; its key is now protected by this instance's key again.");
+            }
+            auto now = ctx.stores.loadedStore(id);
+            return Json("The archive store " + std::to_string(id) + " was unlocked with its recovery key" +
+                        (now ? " and is open." : "; it is not open yet: " + now.error().message));
           }, true);
 
   api.add("GetStoreAutoCreateConfiguration", [&ctx](ApiCall&) -> Result<Json> {

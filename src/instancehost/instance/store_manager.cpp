@@ -306,6 +306,12 @@ Result<std::int64_t> StoreManager::add(const std::string& name, const std::strin
   auto rows = db_.db().query("SELECT MAX(ID) FROM STORES");
   if (!rows) return rows.error();
   id = std::max(id, dbInt((*rows)[0][0]) + 1);
+  // Ids are never reused within an instance: the highest ever issued is kept
+  // in the master DB, so a detached store's id stays taken (also after a restart).
+  auto last = db_.setting("lastStoreId", Json(0));
+  if (!last) return last.error();
+  if (last->is_number_integer()) id = std::max(id, last->get<std::int64_t>() + 1);
+  SPE_TRY(db_.setSetting("lastStoreId", Json(id)));
   e.id = id;
   Status opened = load(e);
   if (!opened && !create) {
