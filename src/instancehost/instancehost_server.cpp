@@ -156,7 +156,11 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
   if (m == "resolvePath") {
     auto resolved = directories_.resolve(path);
     if (!resolved) return resolved.error();
-    return Json{{"path", *resolved}};
+    // Whether an instance's data lives there (SetInstanceConfiguration refuses
+    // to point an instance away from its data).
+    std::error_code ec;
+    const bool data = std::filesystem::exists(*resolved + "/MailStoreMaster.fdb", ec);
+    return Json{{"path", *resolved}, {"hasInstanceData", data}};
   }
   if (m == "instances.sync") {
     const auto list = p.find("instances");

@@ -138,6 +138,34 @@ Status placeOnHost(ManagementContext& ctx, InstanceControl& control, InstanceRec
   return okStatus();
 }
 
+// Whether the instance data (MailStoreMaster.fdb) is in `path` on `host`.
+Result<bool> hasInstanceData(InstanceControl& control, const std::string& host, const std::string& path) {
+  auto r = control.hostCall(host, "resolvePath", Json{{"path", path}}, std::chrono::seconds(10));
+  if (!r) return r.error();
+  return r->value("hasInstanceData", false);
+}
+
+// Until moving instances is built, a new host or base directory must hold
+// the instance's data already (moved there by the operator), unless there is
+// no data yet (never started).
+Status refuseLeavingDataBehind(InstanceControl& control, const InstanceRecord& from, const InstanceRecord& to) {
+  auto there = hasInstanceData(control, to.instance_host, to.base_directory);
+  if (!there) return there.error();
+  if (*there) return okStatus();
+  auto here = hasInstanceData(control, from.instance_host, from.base_directory);
+  if (here && !*here) return okStatus();
+  const std::string where = to.base_directory + " on " + to.instance_host;
+  return makeError(ErrorCode::kInvalidArgument,
+                   "The instance '" + from.instance_id + "' would be without its data: " + where +
+                       " holds no MailStoreMaster.fdb" +
+                       (here ? ", its data is in " + from.base_directory + " on " + from.instance_host
+                             : " and " + from.instance_host + " cannot be asked where its data is (" +
+                                   here.error().message + ")") +
+                       ". Moving instances is not supported yet: move the whole base directory there "
+                       "(MailStoreMaster.fdb, MailStoreMaster.key, Data/) while the instance is stopped, "
+                       "then change the configuration. Nothing was changed.");
+}
+
 Result<InstanceRecord> requireInstance(ManagementDb& db, const std::string& id) {
   auto r = db.instance(id);
   if (!r) return r.error();
@@ -255,6 +283,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                                        "is stopped (it is " + live->status.value("status", "?") + ").");
                     }
                     SPE_TRY(placeOnHost(ctx, *control, *r));
+                    SPE_TRY(refuseLeavingDataBehind(*control, *current, *r));
                   }
                   SPE_TRY(ctx.db.updateInstance(*r));
                   control->bumpVersion();
