@@ -177,7 +177,8 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
 
   // Registers (or re-pairs) a role and proves the pairing by connecting to it
   // over mutual TLS: the call fails when the role is unreachable or presents
-  // another certificate.
+  // another certificate. A re-pairing changes the registration only once it
+  // is proven.
   registry.add({"PairWithManagementServer",
                 {{"serverType", ArgType::kString}, {"serverName", ArgType::kString},
                  ArgSpec{"port", ArgType::kNumber}.range(1, 65535), {"thumbprint", ArgType::kString}},
@@ -202,24 +203,40 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
                   if (!s) return s.error();
                   auto existing = ctx.db.server(*type, s->server_name);
                   if (!existing) return existing.error();
+                  if (existing->has_value()) s->base_directory = (*existing)->base_directory;
+                  // The pairing is proven before anything is changed: a wrong
+                  // port or thumbprint must not replace a working registration.
+                  auto pong = ctx.peers.call(*s, "ping", Json::object(), kRoleTimeout);
+                  std::optional<Error> unproven;
+                  if (!pong) {
+                    unproven = makeError(pong.error().code, "pairing could not be verified: " + pong.error().message,
+                                         pong.error().details);
+                  } else if (pong->value("serverType", "") != serverTypeName(*type)) {
+                    unproven = makeError(ErrorCode::kInvalidArgument,
+                                         "the server at that address is a '" + pong->value("serverType", "?") +
+                                             "', not a '" + serverTypeName(*type) + "'");
+                  }
+                  if (unproven && existing->has_value()) {
+                    const ServerRecord& old = **existing;
+                    unproven->message = "Nothing was changed: " + unproven->message + ". The previous registration of '" +
+                                        old.server_name + "' (port " + std::to_string(old.port) + ", thumbprint " +
+                                        old.thumbprint.substr(0, 16) + "...) stays in use.";
+                    return *unproven;
+                  }
+                  if (unproven && unproven->code == ErrorCode::kInvalidArgument) {
+                    unproven->message = "Nothing was registered: " + unproven->message + ".";
+                    return *unproven;
+                  }
                   if (existing->has_value()) {
-                    s->base_directory = (*existing)->base_directory;
                     SPE_TRY(ctx.db.updateServer(*s));
                   } else {
                     SPE_TRY(ctx.db.insertServer(*s));
                   }
                   SPE_TRY(ctx.peers.refreshPins());
-                  auto pong = ctx.peers.call(*s, "ping", Json::object(), kRoleTimeout);
-                  if (!pong) {
-                    return makeError(pong.error().code,
-                                     "The role was registered, but pairing could not be verified: " +
-                                         pong.error().message,
-                                     pong.error().details);
-                  }
-                  if (pong->value("serverType", "") != serverTypeName(*type)) {
-                    return makeError(ErrorCode::kInvalidArgument,
-                                     "The server at that address is a '" + pong->value("serverType", "?") +
-                                         "', not a '" + serverTypeName(*type) + "'.");
+                  if (unproven) {
+                    // A new role that is not reachable yet stays registered, so it pairs when it starts.
+                    unproven->message = "The role was registered, but " + unproven->message;
+                    return *unproven;
                   }
                   return Json();
                 }});
