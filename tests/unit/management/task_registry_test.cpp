@@ -37,6 +37,23 @@ TEST(Task, CancelIsCooperative) {
   EXPECT_EQ(t->snapshot().status_code, "failed");
 }
 
+// Every cancelled function ends with the same first sentence (docs/api.md).
+TEST(Task, CancelledErrorsBeginAlike) {
+  TaskRegistry reg;
+  for (const auto& [said, shown] : std::vector<std::pair<std::string, std::string>>{
+           {"Cancelled.", "The operation was cancelled."},
+           {"", "The operation was cancelled."},
+           {"The operation was cancelled.", "The operation was cancelled."},
+           {"3 of 9 instances were started before.", "The operation was cancelled. 3 of 9 instances were started before."}}) {
+    auto t = reg.create("admin");
+    t->finish(makeError(ErrorCode::kCancelled, said));
+    EXPECT_EQ(t->snapshot().error->message, shown);
+  }
+  auto other = reg.create("admin");
+  other->finish(makeError(ErrorCode::kIo, "Cancelled."));
+  EXPECT_EQ(other->snapshot().error->message, "Cancelled.");  // only kCancelled is rewritten
+}
+
 TEST(Envelope, HasEightFieldsInOrderAndBom) {
   Json env = succeededEnvelope(Json{{"a", 1}});
   std::vector<std::string> keys;
