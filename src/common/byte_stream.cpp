@@ -30,7 +30,7 @@ asio::awaitable<void> splice(std::shared_ptr<ByteStream> a, std::shared_ptr<Byte
 }
 
 asio::awaitable<void> writeFrame(ByteStream& stream, const Json& frame, ErrorCodeT& ec) {
-  const std::string out = encodeFrame(frame.dump());
+  const std::string out = encodeFrame(dumpJson(frame));
   co_await stream.writeAll(asio::buffer(out), ec);
 }
 

@@ -1,6 +1,28 @@
 #include "common/connection_limits.h"
 
+#include <algorithm>
+
+#include <boost/asio/ip/address.hpp>
+
 namespace spe {
+
+std::string clientKey(const std::string& address) {
+  boost::system::error_code ec;
+  auto ip = boost::asio::ip::make_address(address, ec);
+  if (ec) return address;
+  if (ip.is_v6() && ip.to_v6().is_v4_mapped()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, ip.to_v6()).to_string();
+  }
+  if (ip.is_v4()) return ip.to_string();
+  auto bytes = ip.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+}
+
+bool ConnectionSlot::overstayed(std::chrono::steady_clock::duration lifetime) {
+  std::lock_guard lock(mutex_);
+  return limiter_ && std::chrono::steady_clock::now() - opened_ > lifetime;
+}
 
 void ConnectionSlot::authenticated() {
   std::shared_ptr<ConnectionLimiter> limiter;
@@ -12,7 +34,8 @@ void ConnectionSlot::authenticated() {
   if (limiter) limiter->release(address_);
 }
 
-std::shared_ptr<ConnectionSlot> ConnectionLimiter::admit(const std::string& address) {
+std::shared_ptr<ConnectionSlot> ConnectionLimiter::admit(const std::string& client) {
+  const std::string address = clientKey(client);
   {
     std::lock_guard lock(mutex_);
     auto& mine = per_address_[address];

@@ -11,6 +11,7 @@
 // thread; a slot keeps its limiter alive.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -18,6 +19,11 @@
 #include <string>
 
 namespace spe {
+
+// Whom an address belongs to, for per-client limits: an IPv4 address (also
+// written IPv4-mapped, ::ffff:a.b.c.d) as itself, an IPv6 address by its
+// /64 prefix, which one host or customer line usually holds whole.
+std::string clientKey(const std::string& address);
 
 struct ConnectionLimits {
   std::size_t per_address = 64;  // not yet authenticated, from one client address
@@ -35,8 +41,14 @@ class ConnectionSlot {
   ConnectionSlot& operator=(const ConnectionSlot&) = delete;
   // The connection logged in: it no longer counts. Idempotent.
   void authenticated();
+  // True while the connection has not logged in and has been open longer
+  // than `lifetime`: the protocol then closes it, so that nobody keeps a
+  // slot for ever by sending a request that fails now and then.
+  bool overstayed(std::chrono::steady_clock::duration lifetime = kPreAuthLifetime);
+  static constexpr std::chrono::minutes kPreAuthLifetime{3};
 
  private:
+  const std::chrono::steady_clock::time_point opened_ = std::chrono::steady_clock::now();
   std::mutex mutex_;
   std::shared_ptr<ConnectionLimiter> limiter_;
   std::string address_;
@@ -45,7 +57,8 @@ class ConnectionSlot {
 class ConnectionLimiter : public std::enable_shared_from_this<ConnectionLimiter> {
  public:
   explicit ConnectionLimiter(ConnectionLimits limits) : limits_(limits) {}
-  // A slot for a new connection from `address`, or null when either cap is reached.
+  // A slot for a new connection from `address`, or null when either cap is
+  // reached. Addresses count by `clientKey`.
   std::shared_ptr<ConnectionSlot> admit(const std::string& address);
   std::size_t total() const;
   const ConnectionLimits& limits() const { return limits_; }

@@ -196,8 +196,16 @@ Result<bool> boolField(const Json& object, const char* key, bool fallback) {
   return v->get<bool>();
 }
 
+std::string dumpJson(const Json& value, int indent) {
+  return value.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
 Result<Json> parseJson(const std::string& text, const std::string& what) {
-  SPE_TRY(checkJsonDepth(text, what));
+  return parseJson(text, what, kMaxJsonDepth);
+}
+
+Result<Json> parseJson(const std::string& text, const std::string& what, int max_depth) {
+  SPE_TRY(checkJsonDepth(text, what, max_depth));
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {

@@ -65,6 +65,8 @@ class JsonReader {
 // deeper documents are refused before parsing (nlohmann's dump and
 // comparison recurse, so a 50,000-level argument would overflow the stack).
 inline constexpr int kMaxJsonDepth = 64;
+// Internal frames (RPC, streams) wrap such JSON in a few levels of their own.
+inline constexpr int kMaxFrameDepth = kMaxJsonDepth + 8;
 
 // Success when `text` nests arrays and objects at most `max_depth` deep
 // (strings and escapes are skipped; the text need not be valid JSON).
@@ -73,6 +75,14 @@ Status checkJsonDepth(std::string_view text, const std::string& what, int max_de
 // Parses text as JSON; the error names `what` and the parser's position.
 // Documents nested deeper than kMaxJsonDepth are refused.
 Result<Json> parseJson(const std::string& text, const std::string& what);
+// With another depth bound: RPC frames carry outside JSON a few levels down.
+Result<Json> parseJson(const std::string& text, const std::string& what, int max_depth);
+
+// Serialises `value` as JSON text. Strings that are not valid UTF-8 (file
+// and folder names, mail servers' messages, a PDF's names) have their bad
+// bytes replaced by U+FFFD instead of throwing: no value can make a reply,
+// a frame or a file impossible to write. `indent` < 0 writes one line.
+std::string dumpJson(const Json& value, int indent = -1);
 
 // The same for text that may be malformed: nullopt instead of an error.
 std::optional<Json> tryParseJson(std::string_view text);

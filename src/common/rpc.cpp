@@ -103,7 +103,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
   }
 
   void dispatch(std::string payload) {
-    auto parsed = parseJson(payload, "RPC frame");
+    auto parsed = parseJson(payload, "RPC frame", kMaxFrameDepth);
     const auto params = parsed && parsed->is_object() ? parsed->find("params") : Json::iterator{};
     if (!parsed || !parsed->is_object() || !parsed->contains("method") ||
         !(*parsed)["method"].is_string() || (params != parsed->end() && !params->is_object())) {
@@ -175,7 +175,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
 
   void send(const Json& frame) {
     if (closed_) return;
-    outbox_.push_back(encodeFrame(frame.dump()));
+    outbox_.push_back(encodeFrame(dumpJson(frame)));  // never throws: bad UTF-8 becomes U+FFFD
     if (!writing_) {
       writing_ = true;
       asio::co_spawn(stream_.get_executor(), writeLoop(this->shared_from_this()), asio::detached);
@@ -238,7 +238,7 @@ template <typename Stream>
 asio::awaitable<Result<Json>> exchange(Stream& stream, const std::string& where, const Json& request,
                                        const RpcClient::ProgressFn& progress, std::string* rest = nullptr) {
   ErrorCodeT ec;
-  const std::string out = encodeFrame(request.dump());
+  const std::string out = encodeFrame(dumpJson(request));
   co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot send to " + where + ": " + ec.message());
   FrameParser parser;
@@ -258,7 +258,7 @@ asio::awaitable<Result<Json>> exchange(Stream& stream, const std::string& where,
         co_return makeError(ErrorCode::kProtocol, where + " sent a bad frame: " + parser.errorMessage());
       }
       if (step.state != FrameParser::State::kDone) continue;
-      auto frame = parseJson(parser.take(), "RPC frame from " + where);
+      auto frame = parseJson(parser.take(), "RPC frame from " + where, kMaxFrameDepth);
       if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, where + " sent malformed JSON.");
       if (frame->contains("progress")) {
         const Json& p = (*frame)["progress"];
@@ -318,7 +318,7 @@ Error rpcErrorFromJson(const Json& error) {
       ErrorCode::kInternal};
   Error e{ErrorCode::kInternal, "The peer reported an error.", {}};
   if (!error.is_object()) return e;
-  const std::string code = error.value("code", "");
+  const std::string code = stringOf(error, "code").value_or("");
   for (ErrorCode c : kAll) {
     if (code == errorCodeName(c)) e.code = c;
   }

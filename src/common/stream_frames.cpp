@@ -14,7 +14,7 @@ asio::awaitable<Result<Json>> FrameReader::next(ByteStream& stream) {
         co_return makeError(ErrorCode::kProtocol, "Bad frame: " + parser_.errorMessage());
       }
       if (step.state == FrameParser::State::kDone) {
-        auto frame = parseJson(parser_.take(), "frame");
+        auto frame = parseJson(parser_.take(), "frame", kMaxFrameDepth);
         if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, "A frame is not a JSON object.");
         co_return std::move(*frame);
       }

@@ -731,7 +731,7 @@ void InstanceSupervisor::saveState() {
   const std::string tmp = options_.state_file + ".tmp";
   {
     std::ofstream f(tmp, std::ios::trunc);
-    f << list.dump(1);
+    f << dumpJson(list, 1);
     if (!f.flush()) return;
   }
   ::chmod(tmp.c_str(), 0600);  // names every instance and its base directory

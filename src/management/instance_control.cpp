@@ -217,7 +217,7 @@ Json InstanceControl::routesForCas() {
     hosts.push_back({{"serverName", h.server_name}, {"port", h.port}, {"thumbprint", h.thumbprint}});
   }
   Json routes{{"instances", instances}, {"hosts", hosts}};
-  const std::string version = sha256Hex(routes.dump()).substr(0, 32);
+  const std::string version = sha256Hex(dumpJson(routes)).substr(0, 32);
   return Json{{"routes", std::move(routes)}, {"routesVersion", version}};
 }
 

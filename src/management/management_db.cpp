@@ -261,7 +261,7 @@ Result<std::optional<Json>> ManagementDb::setting(const std::string& name) {
 
 Status ManagementDb::setSetting(const std::string& name, const Json& value) {
   return db_->exec("UPDATE OR INSERT INTO SETTINGS (NAME, SETTING_VALUE) VALUES (?, ?) MATCHING (NAME)",
-                   {name, value.dump()});
+                   {name, dumpJson(value)});
 }
 
 }  // namespace spe::management

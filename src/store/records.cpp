@@ -104,7 +104,7 @@ Result<std::string> openContent(const Key256& key, const std::string& store_guid
 
 std::string sealRecovery(const Key256& key, const std::string& store_guid, std::uint64_t sequence,
                          const Json& changes) {
-  const std::string json = changes.dump();
+  const std::string json = dumpJson(changes);
   std::string compressed(ZSTD_compressBound(json.size()), '\0');
   const std::size_t n = ZSTD_compress(compressed.data(), compressed.size(), json.data(), json.size(), 3);
   compressed.resize(ZSTD_isError(n) ? 0 : n);

@@ -255,6 +255,27 @@ class HostileInputTest(unittest.TestCase):
         status, body = https(self.base + "/api/folders", {}, headers=self.login())
         self.assertEqual(status, 200, body)
 
+    def test_05_names_that_are_not_utf8_never_end_a_process(self):
+        # Folder and file names are bytes: a Latin-1 folder name reaches the
+        # run's report and the RPC answer, which must still be written.
+        root = self.p.source_dir("latin1")
+        folder = os.path.join(os.fsencode(root), b"Caf\xe9 \xff")
+        os.makedirs(folder)
+        with open(os.path.join(folder, b"m\xe4il.eml"), "wb") as f:
+            f.write(b"From: a@example.com\r\nTo: alice@example.org\r\nSubject: latin1 folder\r\n"
+                    b"Message-ID: <latin1@example.com>\r\n\r\nbody\r\n")
+        with open(os.path.join(folder, b"broken.eml"), "wb") as f:
+            f.write(b"")  # an empty file: archived with a warning naming it
+        envelope = self.p.invoke("RunTemporaryProfile", instanceID="acme", raw="true", properties=json.dumps({
+            "name": "latin1", "connector": "emlDirectory", "details": {"path": root, "targetUserFolder": "alice"}}))
+        self.assertEqual(envelope["statusCode"], "succeeded", envelope)
+        # Both are archived (the empty one with a warning), under the folder name read as Windows-1252.
+        self.assertEqual((envelope["result"]["itemsArchived"], envelope["result"]["failed"]), (2, 0), envelope)
+        report = self.p.ok("GetWorkerResultReport", instanceID="acme", id=envelope["result"]["workerResultId"])
+        self.assertIn("alice/Caf\u00e9 \u00ff", report["report"]["folders"], report)
+        self.assert_instance_lives()
+        self.assertEqual(self.p.ok("GetServiceStatus")["serverInfos"][1]["active"], True)
+
 
 if __name__ == "__main__":
     unittest.main()

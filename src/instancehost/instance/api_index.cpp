@@ -110,7 +110,7 @@ void registerIndexFunctions(InstanceApi& api) {
             if (!config) return config.error();
             SPE_TRY(ctx.db.setSetting(kIndexSetting, config->toJson()));
             ctx.index_settings.setConfig(*config);
-            api.audit(c, "SetIndexConfiguration", config->toJson().dump());
+            api.audit(c, "SetIndexConfiguration", dumpJson(config->toJson()));
             return Json();
           }, true);
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "index/message_text.h"
 #include "instancehost/instance/path_roots.h"
 #include "store/append_file.h"
 
@@ -38,9 +39,12 @@ SourceMessage readMessageFile(const fs::path& file, std::string folder) {
   return m;
 }
 
+// Folder names come from the file system, which holds bytes: names that
+// are not UTF-8 (an old Latin-1 tree) are read as Windows-1252, so their
+// mail is archived under a readable name instead of failing.
 std::string relativeFolder(const fs::path& root, const fs::path& dir) {
   const std::string rel = dir.lexically_relative(root).generic_string();
-  return rel == "." ? "" : rel;
+  return rel == "." ? "" : index::textToUtf8(rel);
 }
 
 struct FileUnit {
@@ -106,7 +110,7 @@ class MboxSource : public MessageSource {
 std::string maildirPlusFolder(const std::string& name) {
   std::string out = name.substr(1);
   std::replace(out.begin(), out.end(), '.', '/');
-  return out;
+  return index::textToUtf8(out);
 }
 
 bool isMaildir(const fs::path& p) {

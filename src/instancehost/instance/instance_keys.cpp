@@ -63,7 +63,7 @@ Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base, co
                  {"hostKeyId", keyId(host_key)},
                  {"instanceKey", toHex(box)},
                  {"recoveryPublicKey", toHex(keyBytes(recovery.public_key))}};
-    SPE_TRY(store::writeFileAtomic(path, j.dump(2) + "\n", 0600));
+    SPE_TRY(store::writeFileAtomic(path, dumpJson(j, 2) + "\n", 0600));
   }
   auto text = store::readFile(path);
   if (!text) return text.error();

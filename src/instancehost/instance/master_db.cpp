@@ -76,7 +76,7 @@ Result<Json> InstanceMasterDb::setting(const std::string& name, const Json& fall
 
 Status InstanceMasterDb::setSetting(const std::string& name, const Json& value) {
   return db_->exec("UPDATE OR INSERT INTO SETTINGS (NAME, SETTING_VALUE) VALUES (?, ?) MATCHING (NAME)",
-                   {name, value.dump()});
+                   {name, dumpJson(value)});
 }
 
 Status InstanceMasterDb::audit(const std::string& user, const std::string& event, const std::string& details) {

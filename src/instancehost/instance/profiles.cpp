@@ -15,7 +15,7 @@ namespace {
 std::string sealSecrets(const Key256& key, const Json& secrets) {
   if (secrets.empty()) return {};
   std::string box;
-  seal(key, secrets.dump(), "spe-profile-secrets", box);
+  seal(key, dumpJson(secrets), "spe-profile-secrets", box);
   return toHex(box);
 }
 
@@ -209,7 +209,7 @@ Result<std::int64_t> ProfileStore::create(Profile profile) {
   profile.id = dbInt((*rows)[0][0]) + 1;
   SPE_TRY(db_.db().exec(
       "INSERT INTO PROFILES (ID, NAME, OWNER, CONNECTOR, PROFILE_JSON, SECRETS) VALUES (?, ?, ?, ?, ?, ?)",
-      {profile.id, profile.name, profile.owner, profile.connector, profile.toJson().dump(),
+      {profile.id, profile.name, profile.owner, profile.connector, dumpJson(profile.toJson()),
        sealSecrets(key_, profile.secrets)}));
   ++generation_;
   return profile.id;
@@ -246,7 +246,7 @@ Result<Profile> ProfileStore::get(std::int64_t id) {
 
 Status ProfileStore::update(const Profile& profile) {
   SPE_TRY(get(profile.id));
-  SPE_TRY(db_.db().exec("UPDATE PROFILES SET PROFILE_JSON = ? WHERE ID = ?", {profile.toJson().dump(), profile.id}));
+  SPE_TRY(db_.db().exec("UPDATE PROFILES SET PROFILE_JSON = ? WHERE ID = ?", {dumpJson(profile.toJson()), profile.id}));
   ++generation_;
   return okStatus();
 }
@@ -322,12 +322,12 @@ Result<std::int64_t> WorkerResults::start(const WorkerResult& r) {
 }
 
 Status WorkerResults::finish(const WorkerResult& r) {
-  std::string report = r.report.dump();
+  std::string report = dumpJson(r.report);
   if (report.size() > 8000) {
     Json cut = r.report;
     cut["warnings"] = Json::array({"(the list was too long to keep)"});
     cut["errors"] = Json::array();
-    report = cut.dump().substr(0, 8000);
+    report = dumpJson(cut).substr(0, 8000);
   }
   return db_.db().exec(
       "UPDATE WORKER_RESULTS SET RESULT = ?, ITEMS_ARCHIVED = ?, COMPLETE_TIME = ?, REPORT = ? WHERE ID = ?",

@@ -68,7 +68,7 @@ void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
                             {"ignoreSslPolicyErrors", ignore_ssl}, {"authenticationRequired", auth},
                             {"username", user}, {"password", password}, {"fromDisplayName", from_name},
                             {"fromEmailAddress", from_email}, {"recipientSystemAdministrator", recipients}};
-                  if (stored.dump().size() > 8000) {  // only with many escaped characters
+                  if (dumpJson(stored).size() > 8000) {  // only with many escaped characters
                     return makeError(ErrorCode::kInvalidArgument, "'config' is too large to be kept (8000 characters).");
                   }
                   SPE_TRY(ctx.db.setSetting("systemSmtp", stored));

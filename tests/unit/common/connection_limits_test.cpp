@@ -54,5 +54,37 @@ TEST(ConnectionLimiter, ASlotKeepsItsLimiterAlive) {
   SUCCEED();
 }
 
+// One IPv6 host holds a whole /64: its addresses count together, and an
+// IPv4 client counts the same whichever way its address is written.
+TEST(ConnectionLimiter, IPv6CountsByPrefixAndMappedIPv4AsIPv4) {
+  EXPECT_EQ(clientKey("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+  EXPECT_EQ(clientKey("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+  EXPECT_EQ(clientKey("::ffff:192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(clientKey("192.0.2.7"), "192.0.2.7");
+  EXPECT_EQ(clientKey("not an address"), "not an address");
+  auto limiter = std::make_shared<ConnectionLimiter>(ConnectionLimits{2, 100});
+  auto a = limiter->admit("2001:db8::1");
+  auto b = limiter->admit("2001:db8::2");
+  EXPECT_TRUE(a && b);
+  EXPECT_FALSE(limiter->admit("2001:db8::3"));
+  EXPECT_TRUE(limiter->admit("2001:db8:0:1::3"));  // another /64
+  auto c = limiter->admit("192.0.2.7");
+  auto d = limiter->admit("::ffff:192.0.2.7");
+  EXPECT_TRUE(c && d);
+  EXPECT_FALSE(limiter->admit("192.0.2.7"));
+}
+
+// A connection that never logs in cannot keep its slot by sending a
+// failing request now and then: after its lifetime the protocol closes it.
+TEST(ConnectionLimiter, ASlotOverstaysOnlyWhileNotLoggedIn) {
+  auto limiter = std::make_shared<ConnectionLimiter>(ConnectionLimits{2, 100});
+  auto slot = limiter->admit("10.0.0.1");
+  ASSERT_TRUE(slot);
+  EXPECT_FALSE(slot->overstayed());
+  EXPECT_TRUE(slot->overstayed(std::chrono::nanoseconds(-1)));
+  slot->authenticated();
+  EXPECT_FALSE(slot->overstayed(std::chrono::nanoseconds(-1)));
+}
+
 }  // namespace
 }  // namespace spe
