@@ -53,7 +53,11 @@ void appendUtf8(std::string& out, unsigned long cp) {
 // taken for "url("), escapes decoded ("u\72l(", "@\69mport", "\75 rl("), ASCII
 // lower case, white space and control characters (NUL too) dropped. It
 // errs towards finding more: a style that only looks like a remote reference
-// once normalised is dropped too.
+// once normalised is dropped too. Quoted strings are read as CSS reads them
+// (single or double quotes, backslash escapes, an unescaped line break ends
+// an unterminated one): "/*" inside a string is no comment, so
+// font-family:"/*";background:url(...);font-family:"*/" cannot hide the
+// url(). Their contents stay in the checked text.
 std::string cssForChecks(std::string_view css) {
   std::string out;
   auto keep = [&out](unsigned long c) {
@@ -64,12 +68,18 @@ std::string cssForChecks(std::string_view css) {
       appendUtf8(out, c);
     }
   };
+  char quote = 0;  // the quote of the string being read, 0 outside strings
   for (std::size_t i = 0; i < css.size();) {
     const auto c = static_cast<unsigned char>(css[i]);
-    if (c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
+    if (quote == 0 && c == '/' && i + 1 < css.size() && css[i + 1] == '*') {
       const std::size_t end = css.find("*/", i + 2);
       i = end == std::string_view::npos ? css.size() : end + 2;
       continue;
+    }
+    if (quote == 0 && (c == '"' || c == '\'')) {
+      quote = static_cast<char>(c);
+    } else if (quote != 0 && (c == static_cast<unsigned char>(quote) || c == '\n' || c == '\r' || c == '\f')) {
+      quote = 0;  // the closing quote, or a line break ending an unterminated string (a bad string in CSS)
     }
     if (c != '\\') {
       if (c < 0x80) keep(c);

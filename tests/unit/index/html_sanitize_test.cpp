@@ -90,6 +90,12 @@ TEST(HtmlSanitize, CssObfuscationsLoseTheRemoteReference) {
       "beh\\61vior:u\\72l(https://evil.example/x.htc)",
       "-moz-binding:u\\72l(https://evil.example/x.xml)",
       "background:\\\\75rl(https://evil.example/a.png)",
+      // "/*" inside a string is no comment: a checker that takes it for one
+      // skips the url() between the two strings, a browser loads it.
+      "font-family:'/*';background-image:url(https://evil.example/p.png);font-family:'*/'",
+      "font-family:'/*\\'';background-image:url(https://evil.example/p.png);font-family:'*/'",
+      "font-family:'/*\n;background-image:url(https://evil.example/p.png);font-family:'*/'",
+      "content:'a\\\n/*';background-image:url(https://evil.example/p.png);content:'*/'",
   };
   for (const auto& css : obfuscated) {
     SCOPED_TRACE(css);
@@ -100,6 +106,13 @@ TEST(HtmlSanitize, CssObfuscationsLoseTheRemoteReference) {
     auto sheet = sanitizeHtml("<style>div { " + css + " }</style><div>text</div>");
     EXPECT_EQ(sheet.html.find("evil.example"), std::string::npos) << sheet.html;
     EXPECT_EQ(sheet.removed_remote, 1);
+  }
+  // The same with double quotes, in an attribute quoted with single quotes.
+  const std::string dq = R"(font-family:"/*";background-image:url(https://evil.example/p.png);font-family:"*/")";
+  for (const std::string& html : {"<div style='" + dq + "'>text</div>", "<style>div { " + dq + " }</style>"}) {
+    auto s = sanitizeHtml(html);
+    EXPECT_EQ(s.html.find("evil.example"), std::string::npos) << s.html;
+    EXPECT_EQ(s.removed_remote, 1);
   }
   // A NUL byte inside the name, and character references in the attribute
   // (decoded by the HTML parser before CSS sees them).
@@ -121,6 +134,8 @@ TEST(HtmlSanitize, OrdinaryStylesSurvive) {
       "background-color:rgb(255, 255, 255); line-height:1.4",
       "font-family:'Segoe UI'; font-weight:bold",
       "text-decoration:underline; display:inline-block; width:100%",
+      "font-family:'Segoe UI', 'Times New Roman', serif",
+      "font-family:'Odd /* name'; color:red; font-family:'*/ too'",
   };
   for (const auto& css : ordinary) {
     SCOPED_TRACE(css);
@@ -131,6 +146,10 @@ TEST(HtmlSanitize, OrdinaryStylesSurvive) {
     EXPECT_NE(sheet.html.find(css), std::string::npos) << sheet.html;
     EXPECT_EQ(sheet.removed_remote, 0);
   }
+  const std::string dq = R"(font-family:"Segoe UI", "Times New Roman", serif)";
+  auto quoted = sanitizeHtml("<p style='" + dq + "'>text</p><style>p { " + dq + " }</style>");
+  EXPECT_EQ(quoted.removed_remote, 0);
+  EXPECT_NE(quoted.html.find("Times New Roman"), std::string::npos) << quoted.html;
   // Comments and media queries in a style sheet are fine as long as nothing is loaded.
   auto s = sanitizeHtml("<style>/* layout */ @media (max-width: 600px) { td { display:block } }</style>");
   EXPECT_NE(s.html.find("@media (max-width: 600px)"), std::string::npos) << s.html;
