@@ -4,7 +4,9 @@
 
 namespace spe {
 
-ImapMailboxPattern::ImapMailboxPattern(std::string_view pattern, char delimiter) : delimiter_(delimiter) {
+ImapMailboxPattern::ImapMailboxPattern(std::string_view pattern, char delimiter)
+    : delimiter_(delimiter), too_long_(pattern.size() > kMaxLength) {
+  if (too_long_) return;
   pattern_.reserve(pattern.size());
   for (const char c : pattern) {
     const bool wild = c == '*' || c == '%';
@@ -14,10 +16,12 @@ ImapMailboxPattern::ImapMailboxPattern(std::string_view pattern, char delimiter)
       continue;
     }
     pattern_ += c;
+    if (!wild) ++literals_;
   }
 }
 
 bool ImapMailboxPattern::matches(std::string_view name) const {
+  if (too_long_ || literals_ > name.size()) return false;
   const std::size_t m = pattern_.size();
   // live[j]: the first j pattern characters can match the name read so far.
   // A wildcard at j may match nothing, so live[j] makes live[j + 1] live too

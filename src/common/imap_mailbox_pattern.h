@@ -10,11 +10,15 @@
 // wildcards collapses to one: '*' if the run holds any '*', else '%'),
 // then matched by simulating its automaton over the set of live pattern
 // positions: O(name × pattern) time, O(pattern) memory, whatever the
-// input. No limit on the pattern's length is needed for that.
+// input. A pattern with more literal characters than a name cannot match
+// it and is refused before that work (a 128 KiB "*a*a..." against many
+// names took seconds), and patterns over kMaxLength bytes match nothing:
+// no mailbox path is that long.
 // Thread safety: an object is immutable after construction; match() may
 // run on several threads at once.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -22,6 +26,8 @@ namespace spe {
 
 class ImapMailboxPattern {
  public:
+  static constexpr std::size_t kMaxLength = 1024;  // mailbox paths are at most 1,000 bytes
+
   explicit ImapMailboxPattern(std::string_view pattern, char delimiter = '/');
 
   bool matches(std::string_view name) const;
@@ -31,6 +37,8 @@ class ImapMailboxPattern {
  private:
   std::string pattern_;
   char delimiter_;
+  std::size_t literals_ = 0;  // characters that must each match one of the name's
+  bool too_long_ = false;
 };
 
 }  // namespace spe

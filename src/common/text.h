@@ -17,7 +17,8 @@ std::vector<std::string> splitList(const std::string& text);
 std::string newGuid();
 
 // Caller-controlled text made safe to show in an error message or a log
-// line: control characters (CR, LF, NUL, ESC, DEL, C1 controls...) become
+// line: control characters (CR, LF, NUL, ESC, DEL, C1 controls, line
+// separators, bidirectional controls) become
 // \n, \r, \t or \xNN, invalid UTF-8 bytes become \xNN, and text beyond
 // `max_bytes` is cut at a character boundary and ends in "…". Backslashes
 // stay as they are (text escaped twice, as an instance's line relayed by its

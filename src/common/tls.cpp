@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 namespace spe {
 namespace fs = std::filesystem;
@@ -145,7 +146,12 @@ SslContextPtr baseContext(ssl::context::method method) {
   // TLS 1.2: only AEAD suites with forward secrecy (ECDHE with AES-GCM or
   // ChaCha20-Poly1305; no CBC, no SHA-1 MAC, no static RSA key exchange).
   // Every TLS 1.3 suite already is; its default list stays.
-  SSL_CTX_set_cipher_list(ctx->native_handle(), kTls12Ciphers);
+  // Contexts are made at start-up: an OpenSSL without these suites must
+  // stop the daemon, never leave it offering its default (CBC) list.
+  if (SSL_CTX_set_cipher_list(ctx->native_handle(), kTls12Ciphers) != 1) {
+    throw std::runtime_error("This OpenSSL offers none of the TLS 1.2 cipher suites the daemons require.");
+  }
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
   // Idle connections (IMAP sessions waiting for a command) give their
   // record buffers back: about 70 KB less per connection.
   SSL_CTX_set_mode(ctx->native_handle(), SSL_MODE_RELEASE_BUFFERS);

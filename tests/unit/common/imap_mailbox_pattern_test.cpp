@@ -109,6 +109,29 @@ TEST(ImapMailboxPattern, OneThousandStarsAgainstOneName) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
 }
 
+// Found by review: the simulation is O(name x pattern), and a long pattern
+// of literals and stars ("*a" repeated to 128 KiB) took 3 s for 1,000
+// names. A pattern with more literals than the name is refused at once, and
+// one over kMaxLength bytes (no mailbox path is that long) matches nothing.
+TEST(ImapMailboxPattern, LongPatternsCostNothing) {
+  std::string huge;
+  while (huge.size() < 128 * 1024) huge += "*a";
+  std::string literals_then_star;
+  while (literals_then_star.size() < 1000) literals_then_star += "a*";
+  std::vector<std::string> names;
+  for (int i = 0; i < 1000; ++i) names.push_back(std::string(200, 'a') + "/" + std::to_string(i));
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& p : {huge, literals_then_star}) {
+    const ImapMailboxPattern compiled(p);
+    for (const auto& n : names) EXPECT_FALSE(compiled.matches(n));
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+  EXPECT_FALSE(matches(std::string(ImapMailboxPattern::kMaxLength + 1, '*'), "INBOX"));
+  EXPECT_TRUE(matches(std::string(ImapMailboxPattern::kMaxLength, '*'), "INBOX"));
+  EXPECT_FALSE(matches("abc", "ab"));   // more literals than characters
+  EXPECT_TRUE(matches("a*b*c", "abc"));  // exactly as many
+}
+
 TEST(ImapMailboxPattern, AgreesWithTheReferenceOnRandomInput) {
   std::mt19937 rng(15);
   const std::string alphabet = "ab/*%";

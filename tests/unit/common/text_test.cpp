@@ -19,6 +19,8 @@ TEST(Printable, ControlCharactersAreEscaped) {
   EXPECT_EQ(printable("\x1b[31mred\x7f"), "\\x1b[31mred\\x7f");
   EXPECT_EQ(printable("c1\xc2\x85next"), "c1\\xc2\\x85next");         // U+0085 NEXT LINE
   EXPECT_EQ(printable("ls\xe2\x80\xa8ps"), "ls\\xe2\\x80\\xa8ps");      // U+2028
+  EXPECT_EQ(printable("a\xe2\x80\xae" "b"), "a\\xe2\\x80\\xae" "b");          // U+202E RIGHT-TO-LEFT OVERRIDE
+  EXPECT_EQ(printable("a\xe2\x81\xa6" "b"), "a\\xe2\\x81\\xa6" "b");          // U+2066 LEFT-TO-RIGHT ISOLATE
   EXPECT_EQ(printable("bad\xff\xc3"), "bad\\xff\\xc3");                 // invalid and truncated UTF-8
   EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf");                       // overlong
   EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");              // a surrogate
