@@ -74,17 +74,20 @@ Json jsonOf(const std::string& bytes) {
 }
 
 // The names a branding may hold: the two JSON files, index.html,
-// about.html and the files the JSON files name. Nothing else is read from
-// the folder, sent to a CAS or served.
+// about.html and the files the JSON files name in their documented fields
+// (at most 14 names, however many fields a crafted JSON file holds).
+// Nothing else is read from the folder, sent to a CAS or served.
 std::set<std::string> documentedNames(const std::map<std::string, std::string>& files) {
   std::set<std::string> names(std::begin(kFixedNames), std::end(kFixedNames));
-  for (const char* json_name : {"ClientBranding.json", "WebBranding.json"}) {
+  for (const auto& [json_name, fields] : kFields) {
     auto it = files.find(json_name);
     if (it == files.end()) continue;
     const Json json = jsonOf(it->second);
     if (!json.is_object()) continue;
-    for (const auto& [field, value] : json.items()) {
-      if (namesFile(field) && value.is_string()) names.insert(value.get<std::string>());
+    for (const std::string& field : fields) {
+      if (!namesFile(field)) continue;
+      auto value = json.find(field);
+      if (value != json.end() && value->is_string()) names.insert(value->get<std::string>());
     }
   }
   return names;
@@ -92,7 +95,8 @@ std::set<std::string> documentedNames(const std::map<std::string, std::string>& 
 
 // Reads `name` from the open folder `dir` into `files`: a regular file
 // only, never through a symbolic link (O_NOFOLLOW; a link to the
-// Management Server's TLS key would otherwise be served to anyone), and
+// Management Server's TLS key would otherwise be served to anyone) nor a
+// hard link (a second name of the key passes every other check), and
 // without blocking on a FIFO. A missing file is left to the checks.
 Status readRegularFile(int dir, const std::string& name, std::map<std::string, std::string>& files) {
   if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") return okStatus();
@@ -111,6 +115,10 @@ Status readRegularFile(int dir, const std::string& name, std::map<std::string, s
   struct stat st {};
   if (::fstat(fd, &st) != 0) return bad(name, std::string("cannot be read: ") + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return bad(name, "is not a regular file; branding files must be regular files.");
+  if (st.st_nlink != 1) {
+    return bad(name, "has " + std::to_string(st.st_nlink) +
+                         " names (hard links); branding files must be plain copies with one name.");
+  }
   if (static_cast<std::size_t>(st.st_size) > kMaxFile) return bad(name, "is larger than 4 MB.");
   std::string bytes;
   char buffer[65536];
@@ -222,8 +230,12 @@ Result<Branding> checkBranding(std::map<std::string, std::string> files) {
 Result<Branding> readBranding(const std::string& directory) {
   std::error_code ec;
   if (!fs::is_directory(directory, ec)) return Branding{Json::object(), Json::object(), {}};
-  const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dir < 0) {
+    if (errno == ELOOP || errno == ENOTDIR) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "Branding: '" + directory + "' is a symbolic link; the branding folder must be a folder.");
+    }
     return makeError(ErrorCode::kIo, "Branding: cannot read '" + directory + "': " + std::strerror(errno));
   }
   struct Closer {

@@ -13,8 +13,9 @@
 // Only the documented names are part of a branding (the two JSON files,
 // index.html, about.html and the files the JSON files name); readBranding()
 // ignores anything else in the folder and checkBranding() refuses it. Each
-// file must be a regular file: a symbolic link (or a FIFO, a folder...)
-// under a documented name is refused, naming it, so nothing outside the
+// file must be a regular file with one name: a symbolic or hard link (or a
+// FIFO, a folder...) under a documented name is refused, naming it, as is a
+// branding folder that is a symbolic link, so nothing outside the
 // folder (the Management Server's TLS key, say) can be sent to a CAS and
 // served.
 // Thread safety: stateless.

@@ -108,6 +108,47 @@ TEST_F(BrandingFolder, FifoOrFolderUnderADocumentedNameIsRefusedWithoutBlocking)
   EXPECT_NE(b.error().message.find("about.html"), std::string::npos) << b.error().message;
 }
 
+// A second name (hard link) of the role's key under a documented name
+// passes every other check: refused.
+TEST_F(BrandingFolder, HardLinkUnderADocumentedNameIsRefused) {
+  fs::remove(dir_ / "index.html");
+  fs::create_hard_link(root_ / "key.pem", dir_ / "index.html");
+  auto b = readBranding(dir_.string());
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().message.find("index.html"), std::string::npos) << b.error().message;
+  EXPECT_NE(b.error().message.find("hard links"), std::string::npos) << b.error().message;
+}
+
+// The branding folder itself is not followed through a symbolic link.
+TEST_F(BrandingFolder, SymbolicLinkAsTheFolderIsRefused) {
+  fs::create_directory_symlink(dir_, root_ / "Linked");
+  auto b = readBranding((root_ / "Linked").string());
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().message.find("symbolic link"), std::string::npos) << b.error().message;
+  EXPECT_TRUE(readBranding(dir_.string()).ok());
+}
+
+// Only the documented fields name files: a crafted JSON file with other
+// fields ending in _png or _html (thousands of them, each naming a 4 MiB
+// file) makes nothing more be read. The FIFO would be refused by name if
+// it were opened.
+TEST_F(BrandingFolder, OnlyDocumentedFieldsNameFilesToRead) {
+  ASSERT_EQ(::mkfifo((dir_ / "extra.png").c_str(), 0600), 0);
+  write(dir_ / "other.html", "x");
+  write(dir_ / "WebBranding.json",
+        R"({"webName": "ACME", "webRoot_html": "index.html", "extraImage_10x10_png": "extra.png",)"
+        R"( "more_html": "other.html"})");
+  auto b = readBranding(dir_.string());
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(b.error().message.find("extra.png"), std::string::npos) << b.error().message;
+  EXPECT_NE(b.error().message.find("unknown field 'extraImage_10x10_png'"), std::string::npos)
+      << b.error().message;
+  // In memory too: a file named only by an undocumented field is not part of the branding.
+  auto c = checkBranding({{"WebBranding.json", R"({"more_html": "key.pem"})"}, {"key.pem", "secret-key-material"}});
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("key.pem: is not a branding file"), std::string::npos) << c.error().message;
+}
+
 TEST(Branding, CheckRefusesFilesWithOtherNames) {
   auto b = checkBranding({{"index.html", "<html></html>"}, {"key.pem", "secret-key-material"}});
   ASSERT_FALSE(b.ok());
