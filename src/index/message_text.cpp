@@ -1,6 +1,8 @@
 #include "index/message_text.h"
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 #include "common/text.h"
 
@@ -25,10 +27,17 @@ std::string partBytes(GMimePart* part) {
   return out;
 }
 
+// The end of the time all PDF documents of one message may take together,
+// set when the first one is read.
+struct PdfBudget {
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+};
+
 struct Walker {
   const ExtractOptions& options;
   MessageText& out;
   int depth;
+  PdfBudget& pdf_budget;
 
   void append(std::string& to, std::string_view text) {
     if (text.empty()) return;
@@ -55,7 +64,7 @@ struct Walker {
       GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(object));
       if (inner && depth < options.max_depth) {
         MessageText nested;
-        Walker w{options, nested, depth + 1};
+        Walker w{options, nested, depth + 1, pdf_budget};
         w.message(inner);
         a.text = nested.subject + "\n" + nested.from + "\n" + nested.to + "\n" + nested.body;
         for (auto& n : nested.attachments) {
@@ -100,9 +109,19 @@ struct Walker {
     } else if (ext == "html" || ext == "htm") {
       text = htmlToText(textToUtf8(bytes));
     } else if (ext == "pdf") {
+      const auto now = std::chrono::steady_clock::now();
+      if (!pdf_budget.deadline) pdf_budget.deadline = now + options.pdf.message_budget;
+      if (now >= *pdf_budget.deadline) {
+        note = "not read: the PDF documents of this message took longer than " +
+               std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options.pdf.message_budget).count()) +
+               " s together";
+        return {};
+      }
+      PdfLimits limits = options.pdf;
+      limits.deadline = std::min(limits.deadline, *pdf_budget.deadline);
       const bool embedded = options.pdf_embedded_files && pdf_depth < 2;
       PdfContent pdf = readPdf(bytes, embedded, options.max_text_bytes, embedded ? options.max_attachment_bytes : 0,
-                               options.pdf);
+                               limits);
       text = std::move(pdf.text);
       for (const auto& n : pdf.notes) note += (note.empty() ? "" : "; ") + n;
       if (embedded) {
@@ -185,7 +204,8 @@ MessageText extractText(std::string_view raw, const ExtractOptions& options) {
     out.body = store::clampUtf8(raw, options.max_text_bytes, true);
     return out;
   }
-  Walker{options, out, 0}.message(msg);
+  PdfBudget pdf_budget;
+  Walker{options, out, 0, pdf_budget}.message(msg);
   g_object_unref(msg);
   return out;
 }

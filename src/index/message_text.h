@@ -38,10 +38,20 @@ struct MessageText {
 // document can be built to inflate a few hundred KB into gigabytes, or to
 // take minutes): these are its limits. A document that hits one gives the
 // text read until then (possibly none) and a note.
+// extractText() shares one budget among all PDF documents of a message,
+// the files inside them included (a mail of K documents each holding K
+// more would otherwise cost K * K * timeout): when it is spent, the rest
+// are not read, with a note.
 struct PdfLimits {
-  std::chrono::milliseconds timeout{20000};  // wall clock (and CPU time)
+  std::chrono::milliseconds timeout{20000};  // wall clock (and CPU time) per document
+  std::chrono::milliseconds message_budget{30000};  // wall clock for all documents of one message
   std::size_t max_memory = 512u << 20;       // address space of spe-pdf-text
+  std::size_t max_embedded_files = 32;       // files read from inside one document; a note names the rest
+  // No child runs past this point, whatever `timeout` says (extractText()
+  // sets it to the end of the message's budget); max() = none.
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   std::string helper;  // path of spe-pdf-text; "" = beside this program (/proc/self/exe)
+  bool report_sandbox = false;  // tests: the text is what spe-pdf-text runs under (limits, environment)
 };
 
 // Reads the text of an attachment type this library does not read itself

@@ -2,8 +2,9 @@
 // reads its records. poppler never runs in this process: it decompresses
 // whole streams in memory before anything can look at their size, so a
 // mail of a few hundred KB could take an instance to gigabytes. The child
-// limits its own address space and CPU time; this side adds a wall-clock
-// deadline and a cap on what it reads back.
+// limits its own address space and CPU time; this side starts it with an
+// empty environment and adds a wall-clock deadline (the document's, or the
+// message's when that comes first) and a cap on what it reads back.
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -22,8 +23,6 @@
 #include <vector>
 
 #include "index/message_text.h"
-
-extern char** environ;
 
 namespace spe::index {
 namespace {
@@ -75,7 +74,8 @@ bool spawnHelper(Child& child, const std::string& path, std::vector<std::string>
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, path.c_str(), &actions, &attr, argv.data(), environ);
+  char* no_environment[] = {nullptr};  // nothing of the instance's environment reaches the reader
+  const int rc = ::posix_spawn(&pid, path.c_str(), &actions, &attr, argv.data(), no_environment);
   ::posix_spawn_file_actions_destroy(&actions);
   ::posix_spawnattr_destroy(&attr);
   ::close(sv[1]);
@@ -89,27 +89,20 @@ bool spawnHelper(Child& child, const std::string& path, std::vector<std::string>
   return true;
 }
 
-}  // namespace
-
-PdfContent readPdf(std::string_view pdf, bool embedded_files, std::size_t max_text, std::size_t max_files,
-                   const PdfLimits& limits) {
-  PdfContent out;
-  const std::string helper = helperPath(limits);
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(limits.timeout).count() + 1;
-  std::vector<std::string> args = {std::to_string(max_text), std::to_string(max_files),
-                                   std::to_string(limits.max_memory), std::to_string(seconds)};
-  if (embedded_files) args.emplace_back("--embedded");
-  Child child;
-  if (!spawnHelper(child, helper, args)) {
-    out.notes.push_back("the PDF reader " + helper + " cannot be started: " + std::strerror(errno));
-    return out;
-  }
-  // Records are 5 header bytes each; allow for notes and file names besides.
-  const std::size_t max_read = max_text + max_files + (1u << 20);
-  const auto deadline = std::chrono::steady_clock::now() + limits.timeout;
+// What came back from the child, and how the exchange ended.
+struct Exchange {
   std::string received;
+  bool timed_out = false;  // the deadline passed (then the child was killed)
+  bool too_much = false;   // it wrote more than allowed (then it was killed)
+  int status = 0;          // its wait status
+};
+
+// Writes `pdf` to the child and reads what it writes back until it closes
+// its end, writes more than `max_read` bytes, or `deadline` passes.
+void talk(Child& child, std::string_view pdf, std::chrono::steady_clock::time_point deadline, std::size_t max_read,
+          Exchange& x) {
   std::size_t sent = 0;
-  bool timed_out = false, too_much = false, write_open = true;
+  bool write_open = true;
   char buffer[65536];
   for (;;) {
     if (write_open && sent == pdf.size()) {
@@ -119,13 +112,13 @@ PdfContent readPdf(std::string_view pdf, bool embedded_files, std::size_t max_te
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
     if (left <= 0) {
-      timed_out = true;
-      break;
+      x.timed_out = true;
+      return;
     }
     pollfd pfd{child.fd, static_cast<short>(POLLIN | (write_open ? POLLOUT : 0)), 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(std::min<long long>(left, 60000)));
     if (ready < 0 && errno == EINTR) continue;
-    if (ready < 0) break;
+    if (ready < 0) return;
     if (ready == 0) continue;
     if (write_open && (pfd.revents & POLLOUT)) {
       const ssize_t n = ::send(child.fd, pdf.data() + sent, std::min<std::size_t>(pdf.size() - sent, 1u << 16),
@@ -139,33 +132,56 @@ PdfContent readPdf(std::string_view pdf, bool embedded_files, std::size_t max_te
     if (pfd.revents & (POLLIN | POLLHUP | POLLERR)) {
       const ssize_t n = ::recv(child.fd, buffer, sizeof buffer, MSG_DONTWAIT);
       if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-      if (n <= 0) break;
-      received.append(buffer, static_cast<std::size_t>(n));
-      if (received.size() > max_read) {
-        too_much = true;
-        break;
+      if (n <= 0) return;
+      x.received.append(buffer, static_cast<std::size_t>(n));
+      if (x.received.size() > max_read) {
+        x.too_much = true;
+        return;
       }
     }
   }
+}
+
+// Reaps the child: at once when the exchange failed, else when it exits,
+// but never after `deadline` (a child that closed its output and then
+// sleeps is killed then).
+void reap(Child& child, std::chrono::steady_clock::time_point deadline, Exchange& x) {
   ::close(child.fd);
   child.fd = -1;
-  int status = 0;
-  if (timed_out || too_much) {
-    ::kill(child.pid, SIGKILL);
+  auto pause = std::chrono::milliseconds(1);
+  while (!x.timed_out && !x.too_much) {
+    const pid_t done = ::waitpid(child.pid, &x.status, WNOHANG);
+    if (done == child.pid || (done < 0 && errno != EINTR)) {
+      child.pid = -1;
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      x.timed_out = true;
+      break;
+    }
+    const auto wait = std::min<std::chrono::steady_clock::duration>(pause, deadline - now);
+    ::poll(nullptr, 0, static_cast<int>(std::chrono::ceil<std::chrono::milliseconds>(wait).count()));
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
   }
-  while (::waitpid(child.pid, &status, 0) < 0 && errno == EINTR) {
+  ::kill(child.pid, SIGKILL);
+  while (::waitpid(child.pid, &x.status, 0) < 0 && errno == EINTR) {
   }
   child.pid = -1;
+}
 
-  bool complete = false;
+// Reads the child's records into `out`; true when the end record came.
+bool parseRecords(std::string_view received, std::size_t max_text, PdfContent& out) {
   std::string name;
   std::size_t at = 0;
   while (at + 5 <= received.size()) {
-    const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(received[at + i])); };
+    const auto byte = [&](std::size_t i) {
+      return static_cast<std::uint32_t>(static_cast<unsigned char>(received[at + i]));
+    };
     const std::size_t n = (byte(1) << 24) | (byte(2) << 16) | (byte(3) << 8) | byte(4);
     if (received.size() - at - 5 < n) break;  // cut off: the child was stopped in the middle
     const char kind = received[at];
-    const std::string_view bytes(received.data() + at + 5, n);
+    const std::string_view bytes = received.substr(at + 5, n);
     at += 5 + n;
     if (kind == 'T') {
       if (out.text.size() + bytes.size() <= max_text) out.text.append(bytes);
@@ -176,28 +192,73 @@ PdfContent readPdf(std::string_view pdf, bool embedded_files, std::size_t max_te
     } else if (kind == 'D') {
       out.files.emplace_back(name, std::string(bytes));
     } else if (kind == 'E') {
-      complete = true;
-      break;
+      return true;
     }
   }
-  if (complete) return out;
-  const std::string so_far = out.text.empty() ? "; not indexed" : "; the text read until then is indexed";
-  if (timed_out) {
-    out.notes.push_back("reading the PDF document took longer than " +
-                        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(limits.timeout).count()) +
-                        " s" + so_far);
-  } else if (too_much) {
-    out.notes.push_back("the PDF reader returned more than " + std::to_string(max_read >> 20) + " MB" + so_far);
-  } else if (WIFSIGNALED(status)) {
-    out.notes.push_back("reading the PDF document was stopped (signal " + std::to_string(WTERMSIG(status)) +
-                        ": it needs more than " + std::to_string(limits.max_memory >> 20) + " MB of memory or " +
-                        std::to_string(seconds - 1) + " s of CPU time)" + so_far);
-  } else if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-    out.notes.push_back("the PDF reader " + helper + " is not installed" + so_far);
-  } else {
-    out.notes.push_back("the PDF reader failed (exit status " +
-                        std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")" + so_far);
+  return false;
+}
+
+long long wholeSeconds(std::chrono::milliseconds d) {
+  return std::chrono::duration_cast<std::chrono::seconds>(d).count();
+}
+
+// Why a child gave no end record.
+std::string failureNote(const Exchange& x, bool message_deadline, const PdfLimits& limits, const std::string& helper,
+                        long long cpu_seconds, std::size_t max_read, bool have_text) {
+  const std::string so_far = have_text ? "; the text read until then is indexed" : "; not indexed";
+  if (x.timed_out && message_deadline) {
+    return "reading the PDF documents of this message took longer than " +
+           std::to_string(wholeSeconds(limits.message_budget)) + " s together" + so_far;
   }
+  if (x.timed_out) {
+    return "reading the PDF document took longer than " + std::to_string(wholeSeconds(limits.timeout)) + " s" +
+           so_far;
+  }
+  if (x.too_much) return "the PDF reader returned more than " + std::to_string(max_read >> 20) + " MB" + so_far;
+  if (WIFSIGNALED(x.status)) {
+    return "reading the PDF document was stopped (signal " + std::to_string(WTERMSIG(x.status)) +
+           ": it needs more than " + std::to_string(limits.max_memory >> 20) + " MB of memory or " +
+           std::to_string(cpu_seconds) + " s of CPU time)" + so_far;
+  }
+  const int code = WIFEXITED(x.status) ? WEXITSTATUS(x.status) : -1;
+  if (code == 127) return "the PDF reader " + helper + " is not installed" + so_far;
+  if (code >= 10 && code <= 19) {
+    return "the PDF reader could not limit itself (exit status " + std::to_string(code) + "); not read";
+  }
+  return "the PDF reader failed (exit status " + std::to_string(code) + ")" + so_far;
+}
+
+}  // namespace
+
+PdfContent readPdf(std::string_view pdf, bool embedded_files, std::size_t max_text, std::size_t max_files,
+                   const PdfLimits& limits) {
+  PdfContent out;
+  const std::string helper = helperPath(limits);
+  const auto now = std::chrono::steady_clock::now();
+  const bool message_deadline = limits.deadline < now + limits.timeout;
+  const auto deadline = message_deadline ? limits.deadline : now + limits.timeout;
+  const long long cpu_seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::max(deadline - now, std::chrono::steady_clock::duration{}))
+          .count() + 1;
+  std::vector<std::string> args = {std::to_string(max_text), std::to_string(max_files),
+                                   std::to_string(limits.max_memory), std::to_string(cpu_seconds)};
+  if (embedded_files) {
+    args.emplace_back("--embedded");
+    args.push_back(std::to_string(limits.max_embedded_files));
+  }
+  if (limits.report_sandbox) args.emplace_back("--report-sandbox");
+  Child child;
+  if (!spawnHelper(child, helper, args)) {
+    out.notes.push_back("the PDF reader " + helper + " cannot be started: " + std::strerror(errno));
+    return out;
+  }
+  // Records are 5 header bytes each; allow for notes and file names besides.
+  const std::size_t max_read = max_text + max_files + (1u << 20);
+  Exchange x;
+  talk(child, pdf, deadline, max_read, x);
+  reap(child, deadline, x);
+  if (parseRecords(x.received, max_text, out)) return out;
+  out.notes.push_back(failureNote(x, message_deadline, limits, helper, cpu_seconds - 1, max_read, !out.text.empty()));
   return out;
 }
 

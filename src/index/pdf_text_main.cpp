@@ -4,17 +4,24 @@
 // instance that indexes it. Started by readPdf() (pdf_text.cpp), never by
 // hand.
 //
-//   spe-pdf-text MAX_TEXT MAX_FILES MAX_MEMORY CPU_SECONDS [--embedded]
+//   spe-pdf-text MAX_TEXT MAX_FILES MAX_MEMORY CPU_SECONDS [--embedded MAX_COUNT] [--report-sandbox]
 //
-// It limits itself first (address space MAX_MEMORY bytes, CPU_SECONDS of
-// CPU time, no core dumps, no files written), reads the document from
-// standard input up to end of file, and writes records to standard output,
+// It is started with an empty environment and limits itself first, before
+// it reads anything: no new privileges (PR_SET_NO_NEW_PRIVS), working
+// folder "/", address space MAX_MEMORY bytes, CPU_SECONDS of CPU time, no
+// core dumps, no files written, no processes started, at most 16 open
+// descriptors. A limit that cannot be set ends it at once with its own
+// exit status (10 to 19). It then reads the document from standard input
+// up to end of file, and writes records to standard output,
 // each one kind byte, a 4-byte big-endian length and that many bytes:
 //   'T' text of a page (UTF-8; all of them together at most MAX_TEXT bytes)
 //   'N' a note (why text is missing or cut)
 //   'F' the name of an embedded file, followed by
-//   'D' its bytes (at most MAX_FILES bytes of embedded files in all)
+//   'D' its bytes (at most MAX_FILES bytes and MAX_COUNT files in all)
 //   'E' the end: the document was read completely.
+// --report-sandbox (for tests) reads no document: it writes one 'T' record
+// with what it runs under (/proc/self/limits, the environment, the working
+// folder, NoNewPrivs) and 'E'.
 // A child that is killed (memory or time) leaves no 'E': the caller keeps
 // the pages that came before and says the text is cut.
 #include <poppler/cpp/poppler-document.h>
@@ -22,12 +29,15 @@
 #include <poppler/cpp/poppler-global.h>
 #include <poppler/cpp/poppler-page.h>
 
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,9 +70,45 @@ std::string_view utf8Prefix(std::string_view text, std::size_t size) {
   return text.substr(0, size);
 }
 
-void limit(int resource, rlim_t value) {
+// Sets a hard and soft limit, or ends the process with `status`: a
+// reader that runs without its limits would be worse than none.
+void limit(int resource, rlim_t value, int status) {
   const rlimit l{value, value};
-  ::setrlimit(resource, &l);
+  if (::setrlimit(resource, &l) != 0) ::_exit(status);
+}
+
+// Everything this process runs under, before it reads a byte of the
+// document. Standard input and output are the caller's socket already.
+void sandbox(rlim_t memory, rlim_t cpu_seconds) {
+  if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) ::_exit(10);
+  if (::chdir("/") != 0) ::_exit(11);
+  limit(RLIMIT_AS, memory, 12);
+  limit(RLIMIT_CPU, cpu_seconds, 13);
+  limit(RLIMIT_CORE, 0, 14);
+  limit(RLIMIT_FSIZE, 0, 15);
+  limit(RLIMIT_NOFILE, 16, 16);
+  limit(RLIMIT_NPROC, 0, 17);
+}
+
+std::string fileText(const char* path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void reportSandbox() {
+  std::string environment = fileText("/proc/self/environ");
+  for (char& c : environment) {
+    if (c == '\0') c = '\n';
+  }
+  std::string no_new_privs;
+  const std::string status = fileText("/proc/self/status");
+  const auto at = status.find("NoNewPrivs:");
+  if (at != std::string::npos) no_new_privs = status.substr(at, status.find('\n', at) - at);
+  char cwd[4096] = "";
+  if (!::getcwd(cwd, sizeof cwd)) cwd[0] = '\0';
+  record('T', "limits:\n" + fileText("/proc/self/limits") + "environment:\n" + environment + "cwd: " + cwd + "\n" +
+                  no_new_privs + "\n");
+  record('E', "");
 }
 
 void quietPoppler(const std::string&, void*) {}
@@ -73,11 +119,21 @@ int main(int argc, char** argv) {
   if (argc < 5) return 2;
   const std::size_t max_text = std::strtoull(argv[1], nullptr, 10);
   const std::size_t max_files = std::strtoull(argv[2], nullptr, 10);
-  limit(RLIMIT_AS, std::strtoull(argv[3], nullptr, 10));
-  limit(RLIMIT_CPU, std::strtoull(argv[4], nullptr, 10));
-  limit(RLIMIT_CORE, 0);
-  limit(RLIMIT_FSIZE, 0);
-  const bool embedded = argc > 5 && std::string_view(argv[5]) == "--embedded";
+  sandbox(std::strtoull(argv[3], nullptr, 10), std::strtoull(argv[4], nullptr, 10));
+  bool embedded = false;
+  std::size_t max_count = 0;
+  for (int i = 5; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "--embedded" && i + 1 < argc) {
+      embedded = true;
+      max_count = std::strtoull(argv[++i], nullptr, 10);
+    } else if (arg == "--report-sandbox") {
+      reportSandbox();
+      return 0;
+    } else {
+      return 2;
+    }
+  }
   poppler::set_debug_error_function(quietPoppler, nullptr);
 
   std::vector<char> data;
@@ -117,8 +173,16 @@ int main(int argc, char** argv) {
   }
   if (embedded && doc->has_embedded_files()) {
     std::size_t files_left = max_files;
-    for (poppler::embedded_file* f : doc->embedded_files()) {
+    const std::vector<poppler::embedded_file*> files = doc->embedded_files();
+    std::size_t count = 0;
+    for (poppler::embedded_file* f : files) {
       if (!f || !f->is_valid()) continue;
+      if (count == max_count) {
+        record('N', "only the first " + std::to_string(max_count) + " of the " + std::to_string(files.size()) +
+                        " files inside the PDF document are read");
+        break;
+      }
+      ++count;
       const int declared = f->size();  // -1 when the document does not say
       const poppler::byte_array bytes =
           declared >= 0 && static_cast<std::size_t>(declared) > files_left ? poppler::byte_array() : f->data();

@@ -6,8 +6,13 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <sys/stat.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "index/message_text.h"
@@ -157,6 +162,139 @@ TEST(PdfText, DeflateBombsEndWithinLimitsAndTheCallerDoesNotGrow) {
   std::cout << "bombs: " << deflated.size() << " bytes deflated each, "
             << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms, caller grew "
             << grown_kb << " KB\n  " << t.notes[0] << "\n  " << t.notes[1] << "\n";
+}
+
+// A PDF document holding `count` small embedded files f00.txt, f01.txt...
+std::string pdfWithFiles(int count) {
+  std::string names, objects;
+  int object = 6;
+  for (int i = 0; i < count; ++i) {
+    const std::string name = std::string("f") + static_cast<char>('0' + i / 10) + static_cast<char>('0' + i % 10) + ".txt";
+    const std::string content = "file number " + std::to_string(i);
+    names += "(" + name + ") " + std::to_string(object) + " 0 R ";
+    objects += std::to_string(object) + " 0 obj << /Type /Filespec /F (" + name + ") /EF << /F " +
+               std::to_string(object + 1) + " 0 R >> >> endobj\n" + std::to_string(object + 1) +
+               " 0 obj << /Type /EmbeddedFile /Length " + std::to_string(content.size()) + " >> stream\n" + content +
+               "\nendstream endobj\n";
+    object += 2;
+  }
+  const std::string page = "BT /F1 12 Tf 20 50 Td (many files) Tj ET";
+  return "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [" + names +
+         "] >> >> >> endobj\n"
+         "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+         "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 100] /Contents 4 0 R "
+         "/Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
+         "4 0 obj << /Length " + std::to_string(page.size()) + " >> stream\n" + page + "\nendstream endobj\n"
+         "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n" + objects +
+         "trailer << /Root 1 0 R >>\n%%EOF\n";
+}
+
+// A stand-in for spe-pdf-text: a shell script in a temporary folder.
+class PdfHelperScript : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (std::filesystem::temp_directory_path() / "spe-pdf-helper-XXXXXX").string();
+    ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::string script(const std::string& body) {
+    const auto path = dir_ / "helper.sh";
+    std::ofstream(path) << "#!/bin/sh\n" << body << "\n";
+    ::chmod(path.c_str(), 0755);
+    return path.string();
+  }
+  std::filesystem::path dir_;
+};
+
+// The soft and hard value of a line of /proc/<pid>/limits ("Max open files  16  16  files").
+std::pair<std::string, std::string> limitOf(const std::string& limits, const std::string& name) {
+  const auto at = limits.find("\n" + name + " ");
+  if (at == std::string::npos) return {};
+  std::istringstream line(limits.substr(at + 1 + name.size(), limits.find('\n', at + 1) - at - 1 - name.size()));
+  std::pair<std::string, std::string> values;
+  line >> values.first >> values.second;
+  return values;
+}
+
+// The reader runs with an empty environment, in "/", without new
+// privileges, and with every limit in place before it reads the document.
+TEST(PdfText, TheReaderRunsWithoutEnvironmentAndWithItsLimits) {
+  ASSERT_EQ(::setenv("SPE_PDF_TEST_SECRET", "instance-secret", 1), 0);
+  PdfLimits limits;
+  limits.report_sandbox = true;
+  limits.timeout = std::chrono::seconds(5);
+  limits.max_memory = 256u << 20;
+  const PdfContent c = readPdf(pdf("x"), false, 1 << 20, 0, limits);
+  ::unsetenv("SPE_PDF_TEST_SECRET");
+  ASSERT_TRUE(c.notes.empty()) << c.notes.front();
+  const std::string& r = c.text;
+  const auto env = r.find("environment:\n");
+  const auto cwd = r.find("cwd: ");
+  ASSERT_NE(env, std::string::npos) << r;
+  ASSERT_NE(cwd, std::string::npos) << r;
+  EXPECT_EQ(r.substr(env + 13, cwd - env - 13), "") << "the reader inherited an environment: " << r;
+  EXPECT_NE(r.find("cwd: /\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("NoNewPrivs:\t1"), std::string::npos) << r;
+  const std::string memory = std::to_string(256u << 20);
+  EXPECT_EQ(limitOf(r, "Max address space"), std::make_pair(memory, memory)) << r;
+  EXPECT_EQ(limitOf(r, "Max cpu time"), std::make_pair(std::string("6"), std::string("6"))) << r;
+  EXPECT_EQ(limitOf(r, "Max open files"), std::make_pair(std::string("16"), std::string("16"))) << r;
+  EXPECT_EQ(limitOf(r, "Max file size"), std::make_pair(std::string("0"), std::string("0"))) << r;
+  EXPECT_EQ(limitOf(r, "Max core file size"), std::make_pair(std::string("0"), std::string("0"))) << r;
+  EXPECT_EQ(limitOf(r, "Max processes"), std::make_pair(std::string("0"), std::string("0"))) << r;
+}
+
+// A reader that closes its output and then does not exit is killed at the
+// deadline; the caller does not wait for it.
+TEST_F(PdfHelperScript, AReaderThatClosesItsOutputAndHangsIsKilledAtTheDeadline) {
+  PdfLimits limits;
+  limits.helper = script("exec >&- <&-\nexec /bin/sleep 30");
+  limits.timeout = std::chrono::seconds(1);
+  const auto start = std::chrono::steady_clock::now();
+  const PdfContent c = readPdf(pdf("x"), false, 1000, 0, limits);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(elapsed, std::chrono::seconds(5));
+  ASSERT_FALSE(c.notes.empty());
+  EXPECT_NE(c.notes.front().find("took longer than 1 s"), std::string::npos) << c.notes.front();
+}
+
+// At most 32 files are read from inside one document; a note says so.
+TEST(PdfText, AtMost32EmbeddedFilesAreRead) {
+  const PdfContent c = readPdf(pdfWithFiles(40), true, 1 << 20, 1 << 20);
+  EXPECT_NE(c.text.find("many files"), std::string::npos) << c.text;
+  ASSERT_EQ(c.files.size(), 32u);
+  EXPECT_EQ(c.files[0].first, "f00.txt");
+  EXPECT_EQ(c.files[31].first, "f31.txt");
+  ASSERT_EQ(c.notes.size(), 1u);
+  EXPECT_NE(c.notes[0].find("only the first 32 of the 40 files"), std::string::npos) << c.notes[0];
+}
+
+// All PDF documents of a message share one budget: five documents whose
+// reader never answers take the budget (3 s), not five times the
+// per-document limit (2 s each); those after it are not read, with a note.
+TEST_F(PdfHelperScript, ThePdfDocumentsOfAMessageShareOneBudget) {
+  std::string raw = "Subject: many\r\nContent-Type: multipart/mixed; boundary=\"M\"\r\n\r\n";
+  for (int i = 0; i < 5; ++i) raw += attachment("d" + std::to_string(i) + ".pdf", pdf("document"));
+  raw += "--M--\r\n";
+  ExtractOptions options;
+  options.pdf.helper = script("exec /bin/sleep 30");
+  options.pdf.timeout = std::chrono::seconds(2);
+  options.pdf.message_budget = std::chrono::seconds(3);
+  const auto start = std::chrono::steady_clock::now();
+  const MessageText t = extractText(raw, options);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(elapsed, std::chrono::milliseconds(4500));
+  ASSERT_EQ(t.attachments.size(), 5u);
+  EXPECT_NE(t.attachments[0].note.find("took longer than 2 s"), std::string::npos) << t.attachments[0].note;
+  EXPECT_NE(t.attachments[1].note.find("the PDF documents of this message took longer than 3 s together"),
+            std::string::npos)
+      << t.attachments[1].note;
+  for (int i = 2; i < 5; ++i) {
+    EXPECT_EQ(t.attachments[i].note.rfind("not read: the PDF documents of this message took longer than 3 s", 0), 0u)
+        << t.attachments[i].note;
+  }
+  EXPECT_EQ(t.notes.size(), 5u);
 }
 
 }  // namespace
