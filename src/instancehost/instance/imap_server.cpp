@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/imap_command.h"
+#include "common/imap_mailbox_pattern.h"
 #include "common/imap_utf7.h"
 #include "common/logging.h"
 #include "common/rpc.h"
@@ -19,20 +20,6 @@ namespace {
 
 constexpr std::size_t kFetchBatch = 32;
 constexpr std::size_t kFlushBytes = 256 * 1024;
-
-// '*' any characters, '%' any but the delimiter.
-bool wildcardMatch(std::string_view pattern, std::string_view name) {
-  if (pattern.empty()) return name.empty();
-  const char p = pattern.front();
-  if (p == '*' || p == '%') {
-    for (std::size_t i = 0; i <= name.size(); ++i) {
-      if (wildcardMatch(pattern.substr(1), name.substr(i))) return true;
-      if (i < name.size() && p == '%' && name[i] == '/') return false;
-    }
-    return false;
-  }
-  return !name.empty() && p == name.front() && wildcardMatch(pattern.substr(1), name.substr(1));
-}
 
 std::string decodeName(const std::string& wire) {
   auto utf8 = imapUtf7Decode(wire);
@@ -50,11 +37,13 @@ bool isWriteCommand(const std::string& name) {
 class ImapSession : public std::enable_shared_from_this<ImapSession> {
  public:
   ImapSession(std::shared_ptr<ByteStream> stream, InstanceContext& ctx, asio::thread_pool& pool,
-              ImapServerOptions options, std::string user, std::optional<std::vector<std::string>> archives)
-      : stream_(std::move(stream)),
+              ImapServerOptions options, EndUserLogin login, std::optional<std::vector<std::string>> archives)
+      : ctx_(ctx),
+        login_(std::move(login)),
+        stream_(std::move(stream)),
         pool_(pool),
         options_(options),
-        view_(std::make_shared<ImapUserView>(ctx, std::move(user), std::move(archives))),
+        view_(std::make_shared<ImapUserView>(ctx, login_.name, std::move(archives))),
         timer_(stream_->executor()) {}
 
   asio::awaitable<void> run() {
@@ -112,6 +101,11 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       ErrorCodeT ec;
       co_await self->timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (self->done_) break;
+      if (!co_await self->stillAllowed()) {  // revoked while idle: ends within one poll
+        co_await self->flush();
+        self->stream_->close();
+        break;
+      }
       if (!self->idle_tag_.empty() && self->selected_ && self->view_->additions() != self->additions_seen_) {
         self->idle_busy_ = true;
         co_await self->resync();
@@ -149,7 +143,52 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     return offload<T>(pool_, std::move(fn));
   }
 
+  // Checks the session again when a user or grant changed (cheap
+  // otherwise): a revoked session gets "* BYE" (false; the caller closes);
+  // changed grants replace the view (the next LIST/SELECT/FETCH sees them),
+  // and a selected mailbox the user may no longer read is closed.
+  asio::awaitable<bool> stillAllowed() {
+    if (ctx_.users.generation() == login_.generation) co_return true;
+    auto ctx = &ctx_;
+    auto login = login_;
+    const bool safe_mode = options_.safe_mode;
+    const std::string selected = selected_ ? selected_name_ : std::string();
+    struct Recheck {
+      EndUserLogin login;
+      std::shared_ptr<ImapUserView> view;
+      bool keep_selected = false;
+    };
+    auto work = [ctx, login, safe_mode, selected]() mutable -> Result<Recheck> {
+      SPE_TRY(recheckEndUserSession(*ctx, login, "imap", safe_mode));
+      auto archives = readableArchives(*ctx, login.name);
+      if (!archives) return archives.error();
+      Recheck r{login, std::make_shared<ImapUserView>(*ctx, login.name, std::move(*archives))};
+      if (!selected.empty()) {
+        auto box = r.view->find(selected);
+        r.keep_selected = box && *box && !(*box)->path.empty();
+      }
+      return r;
+    };
+    auto r = co_await blocking<Result<Recheck>>(std::move(work));
+    if (!r) {
+      logger("imap")->info("IMAP session of '{}' ended: {}", login_.name, r.error().message);
+      out_ += "* BYE " + r.error().message + "\r\n";
+      co_return false;
+    }
+    login_ = r->login;
+    view_ = r->view;
+    if (selected_ && !r->keep_selected) {
+      selected_.reset();
+      out_ += "* OK [CLOSED] Access to the selected mailbox was withdrawn.\r\n";
+    }
+    co_return true;
+  }
+
   asio::awaitable<bool> handle(ImapCommand& c, ImapCommandParser& parser) {
+    if (!co_await stillAllowed()) {
+      co_await flush();
+      co_return false;
+    }
     if (!idle_tag_.empty()) {
       parser.setRawMode(false);
       const std::string tag = std::move(idle_tag_);
@@ -239,16 +278,27 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       co_return;
     }
     auto view = view_;
-    auto work = [view] { return view->mailboxes(); };
+    // Matching runs on the pool with the listing: a long pattern against
+    // many mailboxes is work, and this thread serves other sessions.
+    auto work = [view, pattern]() -> Result<std::vector<ImapMailbox>> {
+      auto all = view->mailboxes();
+      if (!all) return all.error();
+      const ImapMailboxPattern plain(pattern);
+      const bool inbox_pattern = imapUpper(pattern.substr(0, 5)) == "INBOX";
+      const ImapMailboxPattern inbox(inbox_pattern ? "INBOX" + pattern.substr(5) : std::string());
+      std::vector<ImapMailbox> matched;
+      for (auto& b : *all) {
+        const bool in_inbox = inbox_pattern && b.name.substr(0, 5) == "INBOX";
+        if ((in_inbox ? inbox : plain).matches(b.name)) matched.push_back(std::move(b));
+      }
+      return matched;
+    };
     auto boxes = co_await blocking<Result<std::vector<ImapMailbox>>>(std::move(work));
     if (!boxes) {
       refuse(c.tag, boxes.error());
       co_return;
     }
     for (const auto& b : *boxes) {
-      const bool inbox_pattern = imapUpper(pattern.substr(0, 5)) == "INBOX";
-      const std::string target = inbox_pattern && b.name.substr(0, 5) == "INBOX" ? "INBOX" + pattern.substr(5) : pattern;
-      if (!wildcardMatch(target, b.name)) continue;
       std::string flags = b.has_children ? "\\HasChildren" : "\\HasNoChildren";
       if (b.path.empty()) flags += " \\Noselect";
       out_ += "* " + c.name + " (" + flags + ") \"/\" " + imapString(imapUtf7Encode(b.name)) + "\r\n";
@@ -397,33 +447,40 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     auto view = view_;
     for (std::size_t start = 0; start < pos->size(); start += kFetchBatch) {
       const std::size_t end = std::min(pos->size(), start + kFetchBatch);
-      std::vector<Result<std::string>> raws;
-      if (content) {
+      if (!content) {
+        for (std::size_t k = start; k < end; ++k) {
+          const std::size_t i = (*pos)[k];
+          out_ += renderFetch(static_cast<std::uint32_t>(i + 1), snapshot.messages[i], nullptr, *items);
+        }
+      } else {
+        // Reading and rendering (MIME structure, sections of big messages)
+        // both run on the pool: this thread serves every other session.
         std::vector<ImapMessageRef> refs;
-        for (std::size_t k = start; k < end; ++k) refs.push_back(snapshot.messages[(*pos)[k]]);
-        auto work = [view, refs]() -> Result<std::vector<Result<std::string>>> { return view->read(refs); };
-        auto read = co_await blocking<Result<std::vector<Result<std::string>>>>(std::move(work));
-        if (!read) {
-          logger("imap")->error("cannot read messages: {}", read.error().message);
+        std::vector<std::uint32_t> seqs;
+        for (std::size_t k = start; k < end; ++k) {
+          refs.push_back(snapshot.messages[(*pos)[k]]);
+          seqs.push_back(static_cast<std::uint32_t>((*pos)[k] + 1));
+        }
+        auto work = [view, refs, seqs, fetch_items = *items]() -> Result<std::string> {
+          const std::vector<Result<std::string>> raws = view->read(refs);
+          std::string rendered;
+          for (std::size_t k = 0; k < refs.size() && k < raws.size(); ++k) {
+            const auto& r = raws[k];
+            if (!r) {
+              return makeError(r.error().code, "message " + std::to_string(refs[k].message_id) + " of store " +
+                                                   std::to_string(refs[k].store_id) + ": " + r.error().message);
+            }
+            rendered += renderFetch(seqs[k], refs[k], &r.value(), fetch_items);
+          }
+          return rendered;
+        };
+        auto rendered = co_await blocking<Result<std::string>>(std::move(work));
+        if (!rendered) {
+          logger("imap")->error("cannot read messages: {}", rendered.error().message);
           tagged(c.tag, "NO", "[SERVERBUG] A message could not be read from the archive.");
           co_return;
         }
-        raws = std::move(*read);
-      }
-      for (std::size_t k = start; k < end; ++k) {
-        const std::size_t i = (*pos)[k];
-        const std::string* raw = nullptr;
-        if (content) {
-          const auto& r = raws[k - start];
-          if (!r) {
-            logger("imap")->error("cannot read message {} of store {}: {}", snapshot.messages[i].message_id,
-                                  snapshot.messages[i].store_id, r.error().message);
-            tagged(c.tag, "NO", "[SERVERBUG] A message could not be read from the archive.");
-            co_return;
-          }
-          raw = &r.value();
-        }
-        out_ += renderFetch(static_cast<std::uint32_t>(i + 1), snapshot.messages[i], raw, *items);
+        out_ += *rendered;
       }
       if (out_.size() >= kFlushBytes && !co_await flush()) co_return;
     }
@@ -456,6 +513,8 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     tagged(c.tag, "OK", std::string(uid ? "UID " : "") + "SEARCH completed.");
   }
 
+  InstanceContext& ctx_;
+  EndUserLogin login_;
   std::shared_ptr<ByteStream> stream_;
   asio::thread_pool& pool_;
   ImapServerOptions options_;
@@ -496,17 +555,17 @@ void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, 
   asio::post(pool_, [this, stream, user, password, client, id]() mutable {
     Json answer{{"id", id}};
     std::shared_ptr<ImapSession> session;
-    auto name = offloadedCall<Result<std::string>>([&] {
-      return checkEndUserLogin(ctx_, user, password, "imap", options_.safe_mode);
+    auto login = offloadedCall<Result<EndUserLogin>>([&] {
+      return checkEndUserLogin(ctx_, user, password, "imap", options_.safe_mode, client);
     });
-    Result<std::optional<std::vector<std::string>>> archives = name ? readableArchives(ctx_, *name) : name.error();
+    Result<std::optional<std::vector<std::string>>> archives = login ? readableArchives(ctx_, login->name) : login.error();
     if (!archives) {
       logger("imap")->info("IMAP login of '{}' from {} refused: {}", user, client, archives.error().message);
       answer["error"] = rpcErrorToJson(archives.error());
     } else {
-      logger("imap")->info("IMAP login of '{}' from {}", *name, client);
-      answer["result"] = Json{{"userName", *name}};
-      session = std::make_shared<ImapSession>(stream, ctx_, pool_, options_, *name, std::move(*archives));
+      logger("imap")->info("IMAP login of '{}' from {}", login->name, client);
+      answer["result"] = Json{{"userName", login->name}};
+      session = std::make_shared<ImapSession>(stream, ctx_, pool_, options_, *login, std::move(*archives));
     }
     asio::co_spawn(stream->executor(), startSession(stream, std::move(answer), std::move(session)), asio::detached);
   });
