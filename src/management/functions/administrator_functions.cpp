@@ -7,15 +7,19 @@
 namespace spe::management {
 namespace {
 
-Status checkUserName(const std::string& name) {
+// Administrator names: 1 to 128 of A-Z a-z 0-9 . - _ @ (so no leading or
+// trailing space, and always valid UTF-8). Errors name `argument`.
+Status checkUserName(const std::string& name, const std::string& argument = "config.userName") {
   if (name.empty() || name.size() > 128) {
-    return makeError(ErrorCode::kInvalidArgument, "'config.userName' must have 1 to 128 characters.");
+    return makeError(ErrorCode::kInvalidArgument, "'" + argument + "' must have 1 to 128 characters (it has " +
+                                                      std::to_string(name.size()) + ").");
   }
   for (unsigned char c : name) {
     if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '@')) {
+      const std::string found = c > 32 && c < 127 ? "'" + std::string(1, static_cast<char>(c)) + "'"
+                                                  : "byte " + std::to_string(c);  // never echo broken UTF-8
       return makeError(ErrorCode::kInvalidArgument,
-                       "'config.userName' may contain only letters, digits and . - _ @ (found '" +
-                           std::string(1, static_cast<char>(c)) + "').");
+                       "'" + argument + "' may contain only letters, digits and . - _ @ (found " + found + ").");
     }
   }
   return okStatus();
@@ -33,13 +37,19 @@ Result<AdminConfig> readAdminConfig(const Json& json) {
   r.str("emailAddress", c.email);
   SPE_TRY(r.finish());
   SPE_TRY(checkUserName(c.user_name));
+  SPE_TRY(checkLength(c.full_name, 256, "config.fullName"));  // VARCHAR(256) columns
+  SPE_TRY(checkLength(c.email, 256, "config.emailAddress"));
   if (!c.email.empty() && c.email.find('@') == std::string::npos) {
     return makeError(ErrorCode::kInvalidArgument, "'config.emailAddress' is not an email address.");
   }
   return c;
 }
 
-Result<AdminRecord> requireAdmin(ManagementDb& db, const std::string& user) {
+// `argument` names where `user` came from: a name no administrator can have
+// is an error naming it, before any database lookup.
+Result<AdminRecord> requireAdmin(ManagementDb& db, const std::string& user,
+                                 const std::string& argument = "userName") {
+  SPE_TRY(checkUserName(user, argument));
   auto a = db.admin(user);
   if (!a) return a.error();
   if (!a->has_value()) return makeError(ErrorCode::kNotFound, "There is no system administrator '" + user + "'.");
@@ -61,7 +71,7 @@ void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContex
                 }});
 
   registry.add({"CreateSystemAdministrator",
-                {{"config", ArgType::kJson}, {"password", ArgType::kString}},
+                {{"config", ArgType::kJson}, ArgSpec{"password", ArgType::kString}.maxLength(1024)},
                 [&ctx](CallContext& c) -> Result<Json> {
                   auto cfg = readAdminConfig(c.args.json("config"));
                   if (!cfg) return cfg.error();
@@ -100,13 +110,13 @@ void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContex
                 [&ctx](CallContext& c) -> Result<Json> {
                   auto cfg = readAdminConfig(c.args.json("config"));
                   if (!cfg) return cfg.error();
-                  auto a = requireAdmin(ctx.db, cfg->user_name);
+                  auto a = requireAdmin(ctx.db, cfg->user_name, "config.userName");
                   if (!a) return a.error();
                   SPE_TRY(ctx.db.updateAdminProfile(cfg->user_name, cfg->full_name, cfg->email));
                   return Json();
                 }});
 
-  registry.add({"SetSystemAdministratorPassword", {{"userName", ArgType::kString}, {"password", ArgType::kString}},
+  registry.add({"SetSystemAdministratorPassword", {{"userName", ArgType::kString}, ArgSpec{"password", ArgType::kString}.maxLength(1024)},
                 [&ctx](CallContext& c) -> Result<Json> {
                   auto a = requireAdmin(ctx.db, c.args.str("userName"));
                   if (!a) return a.error();
