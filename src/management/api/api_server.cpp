@@ -47,6 +47,14 @@ Response jsonResponse(const Request& req, http::status status, const Json& body)
   return res;
 }
 
+// Whether an answer implies the request's credentials were valid: every
+// request is authenticated before anything but 405 and the 401/500 of a
+// failed check can be answered.
+bool authenticatedAnswer(http::status status) {
+  return status != http::status::unauthorized && status != http::status::method_not_allowed &&
+         status != http::status::internal_server_error;
+}
+
 Response textResponse(const Request& req, http::status status, const std::string& text) {
   Response res = baseResponse(req, status);
   res.set(http::field::content_type, "text/plain; charset=utf-8");
@@ -72,7 +80,7 @@ struct ApiServer::Impl {
        Authenticator& a, ApiLimits l)
       : io(i), pool(p), ctx(std::move(c)), registry(r), tasks(t), auth(a), limits(l), acceptor(i) {}
 
-  asio::awaitable<void> session(tcp::socket socket) {
+  asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<ConnectionSlot> slot) {
     ErrorCodeT ec;
     const auto peer = socket.remote_endpoint(ec);
     const std::string address = ec ? std::string("?") : peer.address().to_string();
@@ -82,35 +90,59 @@ struct ApiServer::Impl {
     if (ec) co_return;
     beast::flat_buffer buffer;
     for (;;) {
+      if (slot && slot->overstayed()) break;  // never logged in: the slot goes to someone else
       http::request_parser<http::string_body> parser;
       parser.body_limit(limits.max_body);
       parser.header_limit(16 * 1024);
       beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
       co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;
+      // A Content-Length over the limit is refused right after the header.
+      if (ec && ec != http::error::body_limit) break;
       const auto& hdr = parser.get();
-      const bool has_length = hdr.find(http::field::content_length) != hdr.end();
-      if (!has_length && hdr.method() == http::verb::post) {
+      if (!ec) {
+        const bool has_length = hdr.find(http::field::content_length) != hdr.end();
+        if (!has_length && hdr.method() == http::verb::post) {
+          Request bare;
+          bare.version(hdr.version());
+          bare.keep_alive(false);
+          Response res = textResponse(bare, http::status::length_required, "Length Required");
+          co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+          break;
+        }
+        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (ec == http::error::body_limit) {
+        // The envelope first, then the rest of the body is read and dropped
+        // (up to 64 MiB or the read timeout): closing with unread data would
+        // reset the connection before the client has read the answer.
         Request bare;
         bare.version(hdr.version());
         bare.keep_alive(false);
-        Response res = textResponse(bare, http::status::length_required, "Length Required");
+        Response res = jsonResponse(
+            bare, http::status::payload_too_large,
+            failedEnvelope(makeError(ErrorCode::kInvalidArgument,
+                                     "The request body is larger than " +
+                                         std::to_string(limits.max_body / (1024 * 1024)) + " MiB.")));
         co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-        break;
-      }
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::body_limit) {
-        Request bare;
-        bare.version(hdr.version());
-        Response res = textResponse(bare, http::status::payload_too_large, "Request body too large");
-        res.keep_alive(false);
-        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+        beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
+        std::vector<char> sink(64 * 1024);
+        std::size_t drained = buffer.size();
+        buffer.consume(buffer.size());
+        while (drained < 64u * 1024 * 1024) {
+          const std::size_t n =
+              co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+          if (ec) break;
+          drained += n;
+          if (const auto len = parser.content_length(); len && drained >= *len) break;
+        }
         break;
       }
       if (ec) break;
       Request req = parser.release();
       beast::get_lowest_layer(stream).expires_never();
       Response res = co_await handle(req, address);
+      if (slot && authenticatedAnswer(res.result())) slot->authenticated();  // no longer counted as not logged in
       beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
       co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       if (ec || !res.keep_alive()) break;
@@ -134,7 +166,7 @@ struct ApiServer::Impl {
     if (auth_header != req.end()) {
       auto creds = parseBasicAuth(auth_header->value());
       if (creds) {
-        auto check = [this, c = *creds] { return auth.authenticate(c.user, c.password); };
+        auto check = [this, c = *creds, address] { return auth.authenticate(c.user, c.password, address); };
         caller = co_await offload<Result<Caller>>(pool, std::move(check));
       }
     }
@@ -186,7 +218,11 @@ struct ApiServer::Impl {
                              failedEnvelope(makeError(ErrorCode::kNotFound, "Unknown function '" + name + "'.")));
     }
     auto args = FunctionRegistry::validate(*spec, form);
-    if (!args) co_return jsonResponse(req, http::status::ok, failedEnvelope(args.error()));
+    if (!args) {
+      Error e = args.error();
+      e.message = clampEchoedInput(std::move(e.message), form);
+      co_return jsonResponse(req, http::status::ok, failedEnvelope(e));
+    }
     if (spec->scope == Scope::kInstance) {
       auto check = [this, spec, a = args.value()]() { return registry.checkAccess(*spec, a); };
       Status access = co_await offload<Status>(pool, std::move(check));
@@ -195,7 +231,7 @@ struct ApiServer::Impl {
     auto task = spec->long_running ? tasks.create(caller.user_name)
                                    : std::make_shared<Task>(std::string(), caller.user_name);
     logger("api")->info("{} invokes {}", caller.user_name, name);
-    asio::post(pool, [task, spec, args = std::move(args.value()), caller] {
+    asio::post(pool, [task, spec, args = std::move(args.value()), caller, form] {
       CallContext call_ctx{caller, args, *task};
       Result<Json> r = makeError(ErrorCode::kInternal, "The function failed unexpectedly.");
       try {
@@ -203,7 +239,13 @@ struct ApiServer::Impl {
       } catch (const std::exception& e) {
         logger("api")->error("{} threw: {}", spec->name, e.what());
       }
-      if (!r) logger("api")->info("{} failed: {}", spec->name, r.error().message);
+      if (!r) {
+        // An error never quotes more than 200 characters of what was sent.
+        Error e = r.error();
+        e.message = clampEchoedInput(std::move(e.message), form);
+        r = std::move(e);
+        logger("api")->info("{} failed: {}", spec->name, r.error().message);
+      }
       task->finish(std::move(r));
     });
     // Synchronous functions are awaited to the end; long-running ones only
@@ -277,7 +319,13 @@ ApiServer::~ApiServer() = default;
 
 Result<std::uint16_t> ApiServer::listen(const std::string& address, std::uint16_t port) {
   auto bound = bindAcceptor(impl_->acceptor, address, port, "Management API");
-  if (bound) acceptConnections(impl_->io, impl_->acceptor, [impl = impl_.get()](tcp::socket s) { return impl->session(std::move(s)); });
+  if (bound) {
+    auto limiter = std::make_shared<ConnectionLimiter>(impl_->limits.connections);
+    acceptConnections(impl_->io, impl_->acceptor, std::move(limiter), "Management API",
+                      [impl = impl_.get()](tcp::socket s, std::shared_ptr<ConnectionSlot> slot) {
+                        return impl->session(std::move(s), std::move(slot));
+                      });
+  }
   return bound;
 }
 
