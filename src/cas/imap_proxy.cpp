@@ -18,12 +18,14 @@ namespace {
 constexpr const char* kCapsBeforeTls = "IMAP4rev1 LITERAL+ ID STARTTLS LOGINDISABLED";
 constexpr const char* kCapsTls = "IMAP4rev1 LITERAL+ ID AUTH=PLAIN SASL-IR";
 constexpr auto kCommandTimeout = std::chrono::seconds(60);
+constexpr auto kPreAuthLifetime = std::chrono::minutes(3);  // to log in, however busy the client keeps it
 constexpr int kMaxFailures = 3;
 
 class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
  public:
-  ImapLoginSession(tcp::socket socket, asio::ssl::context& tls, CasRoutes& routes, LoginDelays& delays)
-      : plain_(std::move(socket)), tls_ctx_(tls), routes_(routes), delays_(delays) {
+  ImapLoginSession(tcp::socket socket, asio::ssl::context& tls, CasRoutes& routes, LoginDelays& delays,
+                   InstanceCalls& calls, std::shared_ptr<ConnectionSlot> slot)
+      : plain_(std::move(socket)), tls_ctx_(tls), routes_(routes), delays_(delays), calls_(calls), slot_(std::move(slot)) {
     ErrorCodeT ec;
     auto ep = plain_.socket().remote_endpoint(ec);
     address_ = ec ? "?" : ep.address().to_string();
@@ -39,7 +41,7 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     std::string pending_tag;  // AUTHENTICATE waiting for its response line
     for (;;) {
       ErrorCodeT ec;
-      beast::get_lowest_layer(plain()).expires_after(kCommandTimeout);
+      beast::get_lowest_layer(plain()).expires_after(commandTimeout());
       const std::size_t n = co_await readSome(asio::buffer(buf), ec);
       if (ec || n == 0) co_return;
       std::string_view data(buf.data(), n);
@@ -98,6 +100,13 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
   enum class Next { kContinue, kLogin, kStartTls, kClose };
 
   beast::tcp_stream& plain() { return tls_ ? beast::get_lowest_layer(*tls_) : plain_; }
+
+  // A command's time, within what is left of the time to log in.
+  std::chrono::steady_clock::duration commandTimeout() const {
+    const auto left = started_ + kPreAuthLifetime - std::chrono::steady_clock::now();
+    return std::max<std::chrono::steady_clock::duration>(std::min<std::chrono::steady_clock::duration>(left, kCommandTimeout),
+                                                         std::chrono::seconds(0));
+  }
 
   asio::awaitable<std::size_t> readSome(asio::mutable_buffer b, ErrorCodeT& ec) {
     if (tls_) co_return co_await tls_->async_read_some(b, asio::redirect_error(asio::use_awaitable, ec));
@@ -202,6 +211,13 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     std::optional<InstanceRoute> route;
     if (!instance.empty() && !user.empty()) route = routes_.find(instance);
     Error refused = makeError(ErrorCode::kUnauthenticated, "[AUTHENTICATIONFAILED] Authentication failed.");
+    InstanceCalls::Permit permit;  // a stuck instance may hold a few logins of this CAS, never all of them
+    if (route && !(permit = calls_.enterImap(route->instance_id))) {
+      logger("imap")->warn("IMAP login of '{}' from {} refused: {} logins already wait for instance {}", name,
+                           address_, calls_.limits().imap_logins, route->instance_id);
+      out_ += tag + " NO [UNAVAILABLE] The archive is busy; try again in a moment.\r\n";
+      co_return false;
+    }
     if (route) {
       Json params{{"instanceID", route->instance_id},
                   {"service", "imap"},
@@ -209,9 +225,11 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
                   {"password", password},
                   {"clientAddress", address_}};
       auto stream = co_await openTlsStream(*route->context, route->host, route->port, std::move(params),
-                                           std::chrono::seconds(30));
+                                           calls_.limits().timeout);
+      permit.reset();
       if (stream) {
-        delays_.success(address_, name);
+        if (slot_) slot_->authenticated();
+        delays_.success(address_);
         logger("imap")->info("IMAP login of '{}' from {} to instance {}", name, address_, route->instance_id);
         out_ += tag + " OK [CAPABILITY " + kImapAuthenticatedCapabilities + "] Logged in.\r\n";
         if (!co_await flush()) co_return true;
@@ -221,13 +239,15 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
       }
       const Error& e = stream.error();
       if (e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kUnavailable) refused = e;
+      // The instance's "too many failed logins; try again in N s" (its login guard) reaches the client.
+      if (e.code == ErrorCode::kUnauthenticated && e.message.rfind("[AUTHENTICATIONFAILED] Too many", 0) == 0) refused = e;
       if (e.code != ErrorCode::kUnauthenticated && e.code != ErrorCode::kPermissionDenied) {
         logger("imap")->warn("IMAP login of '{}' from {}: instance {} not reachable: {}", name, address_,
                              route->instance_id, e.message);
         refused = makeError(ErrorCode::kUnavailable, "[UNAVAILABLE] The archive is not available right now; try again later.");
       }
     }
-    const auto delay = delays_.failure(address_, name);
+    const auto delay = delays_.failure(address_);
     logger("imap")->info("IMAP login of '{}' from {} refused", name, address_);
     asio::steady_timer timer(co_await asio::this_coro::executor);
     timer.expires_after(delay);
@@ -244,6 +264,9 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
   asio::ssl::context& tls_ctx_;
   CasRoutes& routes_;
   LoginDelays& delays_;
+  InstanceCalls& calls_;
+  std::shared_ptr<ConnectionSlot> slot_;  // of the connections not logged in
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::string address_;
   std::string out_;
   int failures_ = 0;
@@ -255,17 +278,23 @@ asio::awaitable<void> serveLogin(std::shared_ptr<ImapLoginSession> session, bool
 
 }  // namespace
 
-ImapProxy::ImapProxy(asio::io_context& io, CasRoutes& routes, LoginDelays& delays, SslContextPtr public_tls)
-    : io_(io), routes_(routes), tls_(std::move(public_tls)), delays_(delays) {}
+ImapProxy::ImapProxy(asio::io_context& io, CasRoutes& routes, LoginDelays& delays, SslContextPtr public_tls,
+                     InstanceCalls& calls, std::shared_ptr<ConnectionLimiter> limiter)
+    : io_(io), routes_(routes), tls_(std::move(public_tls)), delays_(delays), calls_(calls), limiter_(std::move(limiter)) {}
 
 Result<std::uint16_t> ImapProxy::listen(const std::string& address, std::uint16_t port, bool implicit_tls) {
   auto acceptor = std::make_unique<tcp::acceptor>(io_);
   auto bound = bindAcceptor(*acceptor, address, port, implicit_tls ? "IMAPS" : "IMAP");
   if (!bound) return bound.error();
-  acceptConnections(io_, *acceptor, [this, implicit_tls](tcp::socket socket) {
-    auto session = std::make_shared<ImapLoginSession>(std::move(socket), *tls_, routes_, delays_);
-    return serveLogin(std::move(session), implicit_tls);
-  });
+  // 993 speaks TLS from the first byte: a refused client just sees the connection close.
+  const std::string refusal = implicit_tls ? std::string() : std::string("* BYE Too many connections; try again later.\r\n");
+  acceptConnections(
+      io_, *acceptor, limiter_, implicit_tls ? "IMAPS" : "IMAP",
+      [this, implicit_tls](tcp::socket socket, std::shared_ptr<ConnectionSlot> slot) {
+        auto session = std::make_shared<ImapLoginSession>(std::move(socket), *tls_, routes_, delays_, calls_, std::move(slot));
+        return serveLogin(std::move(session), implicit_tls);
+      },
+      refusal);
   acceptors_.push_back(std::move(acceptor));
   return bound;
 }

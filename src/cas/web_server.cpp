@@ -1,5 +1,7 @@
 #include "cas/web_server.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 
 #include <boost/asio/steady_timer.hpp>
@@ -19,7 +21,10 @@ using Response = http::response<http::string_body>;
 
 namespace {
 
-constexpr std::size_t kMaxBody = 64 * 1024;
+constexpr std::size_t kMaxBody = 64 * 1024;  // Web Access requests are small JSON; uploads do not exist
+
+bool isHexDigit(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
 constexpr const char* kPolicy =
     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -52,7 +57,7 @@ Response notFound(const Request& req) {
 }
 
 Response jsonReply(const Request& req, int status, const Json& body) {
-  return reply(req, static_cast<http::status>(status), "application/json; charset=utf-8", body.dump());
+  return reply(req, static_cast<http::status>(status), "application/json; charset=utf-8", dumpJson(body));
 }
 
 // The value of cookie `name` in a Cookie header.
@@ -100,15 +105,18 @@ struct WebServer::Impl {
   CasRoutes& routes;
   LoginDelays& delays;
   SslContextPtr tls;
+  InstanceCalls& calls;
+  std::shared_ptr<ConnectionLimiter> limiter;
   tcp::acceptor acceptor;
   std::mutex mutex;
   std::shared_ptr<const std::map<std::string, WebAsset>> assets = std::make_shared<std::map<std::string, WebAsset>>();
   std::shared_ptr<const std::string> root = std::make_shared<std::string>();
 
-  Impl(asio::io_context& i, asio::thread_pool& p, CasRoutes& r, LoginDelays& d, SslContextPtr t)
-      : io(i), pool(p), routes(r), delays(d), tls(std::move(t)), acceptor(i) {}
+  Impl(asio::io_context& i, asio::thread_pool& p, CasRoutes& r, LoginDelays& d, SslContextPtr t, InstanceCalls& c,
+       std::shared_ptr<ConnectionLimiter> l)
+      : io(i), pool(p), routes(r), delays(d), tls(std::move(t)), calls(c), limiter(std::move(l)), acceptor(i) {}
 
-  asio::awaitable<void> session(tcp::socket socket) {
+  asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<ConnectionSlot> slot) {
     ErrorCodeT ec;
     const auto peer = socket.remote_endpoint(ec);
     const std::string address = ec ? std::string("?") : peer.address().to_string();
@@ -118,6 +126,7 @@ struct WebServer::Impl {
     if (ec) co_return;
     beast::flat_buffer buffer;
     for (;;) {
+      if (slot && slot->overstayed()) break;  // never logged in: the slot goes to someone else
       http::request_parser<http::string_body> parser;
       parser.body_limit(kMaxBody);
       parser.header_limit(16 * 1024);
@@ -134,7 +143,7 @@ struct WebServer::Impl {
       if (ec) break;
       Request req = parser.release();
       beast::get_lowest_layer(stream).expires_never();
-      Response res = co_await handle(req, address);
+      Response res = co_await handle(req, address, slot.get());
       beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
       co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
       if (ec || !res.keep_alive()) break;
@@ -143,7 +152,8 @@ struct WebServer::Impl {
     co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
   }
 
-  asio::awaitable<Response> handle(const Request& req, const std::string& address) {
+  // `slot` (may be null) is told when an instance accepted the request's credentials.
+  asio::awaitable<Response> handle(const Request& req, const std::string& address, ConnectionSlot* slot) {
     std::string target(req.target());
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
@@ -213,16 +223,17 @@ struct WebServer::Impl {
     }
     const Json request{{"op", op}, {"body", body}, {"session", cookie(req, "spe_session")}, {"csrf", csrf},
                        {"clientAddress", address}};
-    const Json params{{"instanceID", route->instance_id}, {"request", request}};
-    auto ctx = route->context;
-    const std::string host = route->host;
-    const std::uint16_t port = route->port;
-    const std::string pool_key = route->thumbprint;  // pooled connections per pinned host
-    auto call = [ctx, host, port, pool_key, params]() -> Result<Json> {
-      RpcClient client(ctx, host, port, pool_key);
-      return client.call("web.request", params, std::chrono::seconds(120));
-    };
-    auto answer = co_await offload<Result<Json>>(pool, std::move(call));
+    // A stuck instance may hold a few requests of this CAS, never all of them.
+    auto permit = calls.enterWeb(route->instance_id);
+    if (!permit) {
+      logger("web")->warn("Web Access request for instance {} refused: {} requests already wait for it",
+                          route->instance_id, calls.limits().web_requests);
+      Response busy = jsonReply(req, 503, Json{{"error", "The archive is busy; try again in a moment."}});
+      busy.set(http::field::retry_after, "2");
+      co_return busy;
+    }
+    auto answer = co_await calls.web(*route, request);
+    permit.reset();
     if (!answer) {
       logger("web")->warn("Web Access request for instance {} failed: {}", route->instance_id, answer.error().message);
       co_return jsonReply(req, 503, Json{{"error", "The archive is not available right now; try again later."}});
@@ -231,30 +242,38 @@ struct WebServer::Impl {
     if (op == "login") {
       if (status == 401) {
         asio::steady_timer timer(co_await asio::this_coro::executor);
-        timer.expires_after(delays.failure(address, stringOf(body, "userName").value_or("")));
+        timer.expires_after(delays.failure(address));
         ErrorCodeT ec;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       } else if (status == 200) {
-        delays.success(address, stringOf(body, "userName").value_or(""));
+        delays.success(address);
       }
     }
     Response res;
-    if (answer->contains("file") && status == 200) {
-      const Json& file = (*answer)["file"];
-      auto bytes = base64Decode(file.value("base64", ""));
+    // The instance's answer is read by type too: a compromised instance gets
+    // an error page, never an exception or a header of its choosing.
+    const auto file = answer->find("file");
+    if (file != answer->end() && file->is_object() && status == 200) {
+      auto bytes = base64Decode(stringOf(*file, "base64").value_or(""));
       if (!bytes) co_return jsonReply(req, 500, Json{{"error", "The file could not be read."}});
       res = reply(req, http::status::ok, "application/octet-stream", std::move(*bytes));
-      res.set(http::field::content_disposition, disposition(file.value("name", "download")));
+      res.set(http::field::content_disposition, disposition(stringOf(*file, "name").value_or("download")));
       res.set(http::field::cache_control, "no-store");
     } else {
-      res = jsonReply(req, status, answer->value("body", Json::object()));
+      const auto answer_body = answer->find("body");
+      const bool has_body = answer_body != answer->end() && answer_body->is_object();
+      res = jsonReply(req, status, has_body ? *answer_body : Json::object());
       res.set(http::field::cache_control, "no-store");
     }
+    if (slot && status >= 200 && status < 400) slot->authenticated();  // a login, or a valid session
     const std::string cookie_path = "/" + instance + "/";
-    if (answer->contains("setSession")) {
-      res.set(http::field::set_cookie, "spe_session=" + answer->value("setSession", "") + "; Path=" + cookie_path +
-                                           "; Secure; HttpOnly; SameSite=Strict");
-    } else if (answer->value("clearSession", false)) {
+    const std::string session = stringOf(*answer, "setSession").value_or("");
+    const bool token_like = !session.empty() && session.size() <= 128 &&
+                            std::all_of(session.begin(), session.end(), isHexDigit);
+    if (token_like) {
+      res.set(http::field::set_cookie,
+              "spe_session=" + session + "; Path=" + cookie_path + "; Secure; HttpOnly; SameSite=Strict");
+    } else if (boolField(*answer, "clearSession", false).value_or(false)) {
       res.set(http::field::set_cookie,
               "spe_session=; Path=" + cookie_path + "; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
     }
@@ -263,8 +282,8 @@ struct WebServer::Impl {
 };
 
 WebServer::WebServer(asio::io_context& io, asio::thread_pool& pool, CasRoutes& routes, LoginDelays& delays,
-                     SslContextPtr tls)
-    : impl_(std::make_unique<Impl>(io, pool, routes, delays, std::move(tls))) {}
+                     SslContextPtr tls, InstanceCalls& calls, std::shared_ptr<ConnectionLimiter> limiter)
+    : impl_(std::make_unique<Impl>(io, pool, routes, delays, std::move(tls), calls, std::move(limiter))) {}
 
 WebServer::~WebServer() = default;
 
@@ -276,7 +295,12 @@ void WebServer::setAssets(std::map<std::string, WebAsset> assets, std::string ro
 
 Result<std::uint16_t> WebServer::listen(const std::string& address, std::uint16_t port) {
   auto bound = bindAcceptor(impl_->acceptor, address, port, "Web Access");
-  if (bound) acceptConnections(impl_->io, impl_->acceptor, [impl = impl_.get()](tcp::socket s) { return impl->session(std::move(s)); });
+  if (bound) {
+    acceptConnections(impl_->io, impl_->acceptor, impl_->limiter, "Web Access",
+                      [impl = impl_.get()](tcp::socket s, std::shared_ptr<ConnectionSlot> slot) {
+                        return impl->session(std::move(s), std::move(slot));
+                      });
+  }
   return bound;
 }
 
