@@ -7,9 +7,12 @@
 #include <libxml/tree.h>
 
 #include <cctype>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <vector>
+
+#include "common/utf8.h"
 
 namespace spe::index {
 namespace {
@@ -30,23 +33,9 @@ std::string lowerTrim(const xmlChar* value) {
   return out;
 }
 
-void appendUtf8(std::string& out, unsigned long cp) {
+void appendCssCodePoint(std::string& out, unsigned long cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;  // as CSS Syntax says
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
+  appendUtf8(out, static_cast<std::uint32_t>(cp));
 }
 
 // CSS as the checks below must see it: comments removed ("ur/**/l(" is
@@ -65,7 +54,7 @@ std::string cssForChecks(std::string_view css) {
     if (c < 0x80) {
       out += static_cast<char>(std::tolower(static_cast<int>(c)));
     } else {
-      appendUtf8(out, c);
+      appendCssCodePoint(out, c);
     }
   };
   char quote = 0;  // the quote of the string being read, 0 outside strings
