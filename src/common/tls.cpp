@@ -5,10 +5,15 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <boost/asio/ssl/verify_context.hpp>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -27,18 +32,29 @@ std::string readFile(const std::string& path) {
   return ss.str();
 }
 
+// Writes `data` to `path` atomically. The temporary file is made by
+// mkstemp (mode 600 from its creation, a name nobody could have prepared),
+// given `mode`, synced and renamed over `path`: a private key is never
+// readable by others, not even for a moment, and never lands in a file
+// someone else created.
 Status writeFile(const std::string& path, const std::string& data, mode_t mode) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return makeError(ErrorCode::kIo, "Cannot write '" + tmp + "'.");
-    out << data;
-    if (!out.flush()) return makeError(ErrorCode::kIo, "Cannot write '" + tmp + "'.");
+  std::string tmp = path + ".XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return makeError(ErrorCode::kIo, "Cannot create a file next to '" + path + "': " + std::strerror(errno));
+  bool ok = ::fchmod(fd, mode) == 0;
+  for (std::size_t done = 0; ok && done < data.size();) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) done += static_cast<std::size_t>(n);
   }
-  ::chmod(tmp.c_str(), mode);
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return makeError(ErrorCode::kIo, "Cannot rename '" + tmp + "': " + ec.message());
+  ok = ok && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    return makeError(ErrorCode::kIo, "Cannot write '" + path + "': " + why);
+  }
   return okStatus();
 }
 

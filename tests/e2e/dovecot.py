@@ -134,6 +134,29 @@ service pop3-login {{
                         raise RuntimeError("dovecot did not start: " + self.log())
                     time.sleep(0.05)
 
+    def kill_imap_processes(self, sig=9):
+        """Kills the imap processes of this Dovecot only (children of its
+        master process, found in /proc), never another program's; returns
+        how many."""
+        killed = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            parent = int(stat[stat.rindex(")") + 2:].split()[1])
+            if name == "imap" and parent == self.proc.pid:
+                try:
+                    os.kill(int(entry), sig)
+                    killed += 1
+                except ProcessLookupError:
+                    pass
+        return killed
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()

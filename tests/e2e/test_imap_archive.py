@@ -58,6 +58,9 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
     def stats(self, prefix):
         return {f["folder"]: f for f in self.ok("GetFolderStatistics") if f["folder"].startswith(prefix)}
 
+    def stats_total(self, prefix):
+        return sum(f["count"] for f in self.stats(prefix).values())
+
     def imap(self, user):
         c = imaplib.IMAP4("127.0.0.1", self.dovecot.ports["imap"])
         c.login(user, PASSWORD)
@@ -355,8 +358,12 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         result = {}
         run = threading.Thread(target=lambda: result.update(self.ok("RunProfile", id=pid)))
         run.start()
-        time.sleep(0.4)
-        subprocess.run(["pkill", "-9", "-x", "imap"])  # Dovecot's process serving the run
+        # Dovecot's process serving the run (this Dovecot's only, found by its
+        # parent), killed as soon as the run has one and is fetching.
+        deadline = time.time() + 60
+        while not (self.stats_total("gina/") > 0 and self.dovecot.kill_imap_processes()):
+            self.assertLess(time.time(), deadline, "the run never started fetching")
+            time.sleep(0.05)
         run.join(300)
         # Each message archived once; the messages of the batch under way
         # when the connection broke may come again (duplicates, skipped).
