@@ -125,10 +125,11 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
     impl->peers->setHeartbeatAnswer([control](const std::string& thumbprint, ServerType role, const Json& heartbeat) {
       if (role == ServerType::kClientAccessServer) {
         Json routes = control->routesForCas();
-        if (heartbeat.value("routesVersion", "") == routes.value("routesVersion", "")) return Json::object();
+        if (stringOf(heartbeat, "routesVersion") == stringOf(routes, "routesVersion")) return Json::object();
         return routes;
       }
-      Json out = heartbeat.value("instancesVersion", Json()) == control->listVersion()
+      const auto version = heartbeat.find("instancesVersion");
+      Json out = version != heartbeat.end() && *version == control->listVersion()
                      ? Json::object()
                      : control->instancesForHostThumbprint(thumbprint);
       out["casThumbprints"] = control->casThumbprints();

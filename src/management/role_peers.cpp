@@ -1,6 +1,7 @@
 #include "management/role_peers.h"
 
 #include "common/logging.h"
+#include "common/text.h"
 #include "common/system_info.h"
 
 namespace spe::management {
@@ -53,7 +54,7 @@ Result<ServerType> RolePeers::pairedRole(const std::string& thumbprint, const Js
 
 Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
   if (request.method == "heartbeat") {
-    logger("roles")->debug("heartbeat from {}", request.params.value("serverName", "?"));
+    logger("roles")->debug("heartbeat from {}", stringOf(request.params, "serverName").value_or("?"));
     auto role = pairedRole(request.peer_thumbprint, request.params.is_object() ? request.params : Json::object());
     if (!role) return role.error();
     Json out{{"serverType", "managementServer"}, {"version", kProductVersion}};
@@ -64,7 +65,8 @@ Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
     return out;
   }
   if (request.method == "ping") return Json{{"serverType", "managementServer"}, {"version", kProductVersion}};
-  return makeError(ErrorCode::kNotSupported, "The Management Server has no role method '" + request.method + "'.");
+  return makeError(ErrorCode::kNotSupported,
+                   "The Management Server has no role method '" + printable(request.method) + "'.");
 }
 
 Result<SslContextPtr> RolePeers::contextFor(const std::string& thumbprint) {

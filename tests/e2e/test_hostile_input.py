@@ -250,6 +250,16 @@ class HostileInputTest(unittest.TestCase):
                 with ctx.wrap_socket(raw) as s:
                     frames = self.hostile_frames(methods)
                     self.assertEqual(len(self.rpc_exchange(s, frames)), len(frames))
+        # The Management Server's role port, as the paired host and as the paired CAS.
+        for role in ("instancehost", "cas"):
+            peer = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            peer.check_hostname = False
+            peer.verify_mode = ssl.CERT_NONE
+            peer.load_cert_chain(self.p.path(role, "tls", "cert.pem"), self.p.path(role, "tls", "key.pem"))
+            with socket.create_connection(("127.0.0.1", self.p.ports["role"]), timeout=120) as raw:
+                with peer.wrap_socket(raw) as s:
+                    frames = self.hostile_frames(("heartbeat", "ping", "nosuch"))
+                    self.assertEqual(len(self.rpc_exchange(s, frames)), len(frames))
         self.assert_instance_lives()
         self.assertTrue(all(i["active"] for i in self.p.ok("GetServiceStatus")["serverInfos"]))
         status, body = https(self.base + "/api/folders", {}, headers=self.login())
