@@ -7,10 +7,11 @@
 // sees the logins that come through other CASes. There is no per-user count
 // here: one would mix up the same name in different instances, and a
 // success from elsewhere must not reset it.
-// Memory is bounded (idle entries go first). Thread safety: internally locked.
+// Memory is bounded (idle entries go first, then those failing longest ago). Thread safety: internally locked.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <map>
 #include <mutex>
 #include <string>
@@ -21,6 +22,7 @@ class LoginDelays {
  public:
   static constexpr std::chrono::minutes kWindow{15};
   static constexpr std::chrono::seconds kMaxDelay{15};
+  static constexpr std::size_t kMaxEntries = 20000;  // client addresses remembered (IPv6 by /64)
 
   // Records a failure; returns how long to wait before answering it.
   std::chrono::milliseconds failure(const std::string& address);
@@ -31,6 +33,8 @@ class LoginDelays {
     int failures = 0;
     std::chrono::steady_clock::time_point last;
   };
+
+  void evict(std::chrono::steady_clock::time_point now);
 
   std::mutex mutex_;
   std::map<std::string, Count> counts_;

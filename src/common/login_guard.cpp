@@ -1,5 +1,7 @@
 #include "common/login_guard.h"
 
+#include "common/connection_limits.h"
+
 #include <algorithm>
 
 #include "common/text.h"
@@ -37,8 +39,10 @@ std::chrono::seconds LoginGuard::lockedFor(Entry& e, int free_failures, Clock::t
   return std::max(left, std::chrono::seconds(1));
 }
 
-LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std::string& address) {
+LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std::string& client_address) {
   const std::string user = asciiLower(user_name);
+  // An IPv6 client counts by its /64, which it usually holds whole.
+  const std::string address = client_address.empty() ? std::string() : clientKey(client_address);
   const auto deadline = std::chrono::steady_clock::now() + limits_.wait;
   std::unique_lock lock(mutex_);
   for (;;) {

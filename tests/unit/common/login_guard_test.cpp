@@ -84,6 +84,16 @@ TEST(LoginGuard, AddressLockSparesOtherAddressesAndIsNotResetBySuccess) {
   EXPECT_TRUE(g.admit("dave", "10.6.6.6").permit.has_value());
 }
 
+// An IPv6 attacker holds a whole /64: changing the last 64 bits of the
+// address must not give it a fresh budget of failures.
+TEST(LoginGuard, AnIPv6AddressCountsByItsPrefix) {
+  FakeClock clock;
+  LoginGuard g({}, clock.fn());
+  for (int i = 0; i < 21; ++i) fail(g, "name" + std::to_string(i), "2001:db8:5:6::" + std::to_string(i + 1));
+  EXPECT_FALSE(g.admit("carol", "2001:db8:5:6:ffff::1").permit.has_value());
+  EXPECT_TRUE(g.admit("carol", "2001:db8:5:7::1").permit.has_value());  // another /64
+}
+
 TEST(LoginGuard, ConcurrentAttemptsForOneNameAreCheckedOneByOne) {
   LoginGuard::Limits limits;
   limits.wait = 5s;
