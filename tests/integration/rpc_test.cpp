@@ -122,12 +122,12 @@ TEST_F(RpcTest, ServerSurvivesGarbageAndOversizedFrames) {
   // the server keeps serving others.
   auto c = client(client_id_, server_id_.thumbprint);
   for (int i = 0; i < 3; ++i) {
-    auto r = c.call("echo", Json(std::string(1000, 'x')), std::chrono::seconds(5));
+    auto r = c.call("echo", Json{{"text", std::string(1000, 'x')}}, std::chrono::seconds(5));
     ASSERT_TRUE(r.ok());
   }
-  auto r = c.call("echo", Json(std::string(20 * 1024 * 1024, 'x')), std::chrono::seconds(10));
+  auto r = c.call("echo", Json{{"text", std::string(20 * 1024 * 1024, 'x')}}, std::chrono::seconds(10));
   EXPECT_FALSE(r.ok());
-  EXPECT_TRUE(c.call("echo", Json(1), std::chrono::seconds(5)).ok());
+  EXPECT_TRUE(c.call("echo", Json{{"n", 1}}, std::chrono::seconds(5)).ok());
 }
 
 TEST_F(RpcTest, UnreachablePeerIsUnavailable) {

@@ -97,6 +97,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
   Channel<SourceMessage> inbox(kQueueLimit);
   Channel<InFlight> pending(kQueueLimit * 4);
   std::atomic<bool> abort{false};
+  std::atomic<bool> dropped_by_cancel{false};
   std::string abort_reason;
   std::mutex abort_mutex;
   Json folders = Json::object();
@@ -121,7 +122,20 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
         item.headers = store::parseMessageHeaders(m->raw);
         f.warning = item.headers.warning;
         item.folder = f.folder;
-        f.permit.emplace(gate_.acquire());
+        // While the instance is frozen the write waits. A cancellation ends
+        // the wait, and the messages still queued are not written: each is
+        // then neither archived nor acknowledged, so the source keeps it
+        // for the next run, and the run ends promptly.
+        while (!dropped_by_cancel.load() && !control.stop()) {
+          if (auto permit = gate_.tryAcquire(std::chrono::milliseconds(100))) {
+            f.permit.emplace(std::move(*permit));
+            break;
+          }
+        }
+        if (!f.permit) {
+          dropped_by_cancel.store(true);
+          continue;
+        }
         auto cur = stores_.current();
         if (!cur) {
           f.error = cur.error().message;
@@ -228,6 +242,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
   for (auto& w : workers) w.join();
   pending.close();
   collector.join();
+  if (dropped_by_cancel.load()) cancelled = true;
   // Every message is durable or failed: the source keeps its position and
   // deletes what it may.
   std::vector<std::string> source_warnings;
