@@ -12,16 +12,6 @@ namespace {
 
 ConnectionLimits perKey(std::size_t cap) { return ConnectionLimits{cap, std::numeric_limits<std::size_t>::max()}; }
 
-// Closes the stream when the timer expires (not when it is cancelled).
-// Kept out of the coroutine: GCC 12 mishandles lambdas inside coroutines.
-void closeOnExpiry(asio::steady_timer& timer, std::shared_ptr<ByteStream> stream, std::shared_ptr<bool> expired) {
-  timer.async_wait([stream = std::move(stream), expired = std::move(expired)](const ErrorCodeT& ec) {
-    if (ec) return;
-    *expired = true;
-    stream->close();
-  });
-}
-
 }  // namespace
 
 InstanceCalls::InstanceCalls(InstanceCallLimits limits)

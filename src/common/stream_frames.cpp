@@ -26,4 +26,12 @@ asio::awaitable<Result<Json>> FrameReader::next(ByteStream& stream) {
   }
 }
 
+void closeOnExpiry(asio::steady_timer& timer, std::shared_ptr<ByteStream> stream, std::shared_ptr<bool> expired) {
+  timer.async_wait([stream = std::move(stream), expired = std::move(expired)](const ErrorCodeT& ec) {
+    if (ec) return;
+    if (expired) *expired = true;
+    stream->close();
+  });
+}
+
 }  // namespace spe

@@ -3,11 +3,15 @@
 // (Web Access requests from a CAS to an instance, see
 // instancehost/instance/web_stream.h). Bytes that arrive after a frame are
 // kept for the next one. Write frames with writeFrame() (byte_stream.h).
-// No deadline of its own: the caller closes the stream to end a wait.
+// No deadline of its own: the caller closes the stream to end a wait, for
+// example with closeOnExpiry().
 // Thread safety: one reader per stream, used by one coroutine at a time.
 #pragma once
 
+#include <memory>
 #include <string>
+
+#include <boost/asio/steady_timer.hpp>
 
 #include "common/byte_stream.h"
 #include "common/frame_parser.h"
@@ -28,5 +32,11 @@ class FrameReader {
   FrameParser parser_;
   std::string pending_;
 };
+
+// Closes `stream` when `timer` expires (not when it is cancelled or set
+// again), ending whatever waits on the stream; sets *expired first when
+// given. A plain function: GCC 12 mishandles lambdas inside coroutines.
+void closeOnExpiry(asio::steady_timer& timer, std::shared_ptr<ByteStream> stream,
+                   std::shared_ptr<bool> expired = nullptr);
 
 }  // namespace spe

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "common/paths.h"
+
 namespace spe::instancehost {
 namespace fs = std::filesystem;
 
@@ -18,8 +20,7 @@ Result<std::string> DirectoryService::resolve(const std::string& path) const {
   if (p.is_relative()) p = base / p;
   const fs::path resolved = fs::weakly_canonical(p, ec);
   if (ec) return makeError(ErrorCode::kInvalidArgument, "The path '" + path + "' cannot be resolved: " + ec.message());
-  auto [b, r] = std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
-  if (b != base.end()) {
+  if (!isInside(resolved, base)) {
     return makeError(ErrorCode::kPermissionDenied,
                      "The path '" + path + "' is outside the Instance Host's base directory '" + base.string() + "'.");
   }

@@ -1,7 +1,8 @@
 #include "instancehost/instance/path_roots.h"
 
-#include <algorithm>
 #include <filesystem>
+
+#include "common/paths.h"
 
 namespace spe::instance {
 namespace fs = std::filesystem;
@@ -16,12 +17,6 @@ struct Root {
 std::vector<Root>& roots() {
   static std::vector<Root> r;
   return r;
-}
-
-bool inside(const fs::path& p, const fs::path& root) {
-  auto [r, q] = std::mismatch(root.begin(), root.end(), p.begin(), p.end());
-  // A trailing empty element of "dir/" matches anything.
-  return r == root.end() || (std::next(r) == root.end() && r->empty());
 }
 
 }  // namespace
@@ -50,7 +45,7 @@ Result<std::string> confinePath(const std::string& path, const std::string& argu
   const fs::path resolved = fs::weakly_canonical(fs::path(path), ec);
   if (!ec) {
     for (const auto& r : roots()) {
-      if (inside(resolved, r.resolved)) return resolved.string();
+      if (isInside(resolved, r.resolved)) return resolved.string();
     }
   }
   std::string list;

@@ -11,14 +11,6 @@ namespace {
 constexpr std::size_t kMaxRequestFrame = 1024 * 1024;  // the CAS takes request bodies up to 64 KiB
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
-// Closes the stream when the timer expires (not when it is cancelled).
-// Kept out of the coroutine: GCC 12 mishandles lambdas inside coroutines.
-void closeOnExpiry(asio::steady_timer& timer, std::shared_ptr<ByteStream> stream) {
-  timer.async_wait([stream = std::move(stream)](const ErrorCodeT& e) {
-    if (!e) stream->close();
-  });
-}
-
 auto handleOnPool(asio::thread_pool& pool, WebApi& web, Json request) {
   return offload<Result<Json>>(pool, [&web, request = std::move(request)]() -> Result<Json> { return web.handle(request); });
 }
