@@ -2,7 +2,7 @@
 // (role_agent.h): the public end-user listeners and their certificate.
 #pragma once
 
-#include "common/role_agent.h"
+#include "common/rpc/role_agent.h"
 
 namespace spe::cas {
 

@@ -1,7 +1,7 @@
 #include "cas/cas_routes.h"
 
-#include "common/logging.h"
-#include "common/text.h"
+#include "common/base/logging.h"
+#include "common/base/text.h"
 
 namespace spe::cas {
 

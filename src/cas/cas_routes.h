@@ -10,8 +10,8 @@
 #include <optional>
 #include <string>
 
-#include "common/json_reader.h"
-#include "common/tls.h"
+#include "common/base/json_reader.h"
+#include "common/net/tls.h"
 
 namespace spe::cas {
 

@@ -4,9 +4,9 @@
 #include <fstream>
 
 #include "cas/web_assets.h"
-#include "common/branding.h"
-#include "common/crypto.h"
-#include "common/logging.h"
+#include "common/base/branding.h"
+#include "common/base/crypto.h"
+#include "common/base/logging.h"
 
 namespace spe::cas {
 namespace fs = std::filesystem;

@@ -11,7 +11,7 @@
 #include "cas/imap_proxy.h"
 #include "cas/instance_calls.h"
 #include "cas/web_server.h"
-#include "common/role_agent.h"
+#include "common/rpc/role_agent.h"
 
 namespace spe::cas {
 

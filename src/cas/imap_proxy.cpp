@@ -5,12 +5,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
-#include "common/accept.h"
-#include "common/byte_stream.h"
-#include "common/crypto.h"
-#include "common/imap_command.h"
-#include "common/logging.h"
-#include "common/rpc.h"
+#include "common/net/accept.h"
+#include "common/rpc/byte_stream.h"
+#include "common/base/crypto.h"
+#include "common/imap/command.h"
+#include "common/base/logging.h"
+#include "common/rpc/rpc.h"
 
 namespace spe::cas {
 namespace {

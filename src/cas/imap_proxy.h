@@ -19,8 +19,8 @@
 #include "cas/cas_routes.h"
 #include "cas/instance_calls.h"
 #include "cas/login_delays.h"
-#include "common/asio.h"
-#include "common/tls.h"
+#include "common/net/asio.h"
+#include "common/net/tls.h"
 
 namespace spe::cas {
 

@@ -4,8 +4,8 @@
 
 #include <boost/asio/steady_timer.hpp>
 
-#include "common/rpc.h"
-#include "common/stream_frames.h"
+#include "common/rpc/rpc.h"
+#include "common/rpc/stream_frames.h"
 
 namespace spe::cas {
 namespace {

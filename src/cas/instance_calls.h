@@ -18,8 +18,8 @@
 #include <memory>
 
 #include "cas/cas_routes.h"
-#include "common/asio.h"
-#include "common/connection_limits.h"
+#include "common/net/asio.h"
+#include "common/net/connection_limits.h"
 
 namespace spe::cas {
 

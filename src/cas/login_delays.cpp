@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "common/connection_limits.h"
+#include "common/net/connection_limits.h"
 
 namespace spe::cas {
 

@@ -1,6 +1,6 @@
 // spe-cas: the Client Access Server daemon (thin wrapper over the library).
 #include "cas/cas_server.h"
-#include "common/role_main.h"
+#include "common/rpc/role_main.h"
 
 int main(int argc, char** argv) {
   using namespace spe::cas;

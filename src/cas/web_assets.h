@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cas/web_server.h"
-#include "common/branding.h"
+#include "common/base/branding.h"
 
 namespace spe::cas {
 

@@ -7,12 +7,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
-#include "common/accept.h"
-#include "common/crypto.h"
-#include "common/form.h"
-#include "common/logging.h"
-#include "common/rpc.h"
-#include "common/text.h"
+#include "common/net/accept.h"
+#include "common/base/crypto.h"
+#include "common/net/form.h"
+#include "common/base/logging.h"
+#include "common/rpc/rpc.h"
+#include "common/base/text.h"
 
 namespace spe::cas {
 namespace http = beast::http;

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <ctime>
 
-#include "common/text.h"
+#include "common/base/text.h"
 #include "index/dead_documents.h"
 #include "index/pair_filter.h"
 #include <cctype>

@@ -26,7 +26,7 @@
 #include <string_view>
 #include <vector>
 
-#include "common/result.h"
+#include "common/base/result.h"
 #include "index/message_text.h"
 
 namespace Xapian {

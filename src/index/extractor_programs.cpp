@@ -1,4 +1,5 @@
 #include "index/extractor_programs.h"
+#include "common/mime/charset.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -195,7 +196,7 @@ std::string ExtractorPrograms::run(const std::string& extension, std::string_vie
     note = program + " could not read it (exit status " + std::to_string(o.exit_status) + ")";
     return {};
   }
-  std::string text = textToUtf8(o.output);
+  std::string text = mime::textToUtf8(o.output);
   if (extension == "rtf") text = dropRtfHeader(text);
   if (o.truncated) note = "text cut at " + std::to_string(limits_.max_output >> 20) + " MB";
   return text;

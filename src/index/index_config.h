@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "common/json_reader.h"
-#include "common/result.h"
+#include "common/base/json_reader.h"
+#include "common/base/result.h"
 
 namespace spe::index {
 

@@ -4,16 +4,18 @@
 #include <chrono>
 #include <optional>
 
-#include "common/text.h"
+#include "common/base/text.h"
 
-#include "store/gmime_support.h"
-#include "store/message_headers.h"
+#include "common/mime/charset.h"
+#include "common/mime/gmime_support.h"
+#include "common/mime/html_text.h"
+#include "common/mime/message_headers.h"
 
 namespace spe::index {
 namespace {
 
-using store::addressListText;
-std::string take(char* s) { return store::takeGString(s); }
+using mime::addressListText;
+std::string take(char* s) { return mime::takeGString(s); }
 
 // The decoded bytes of a leaf part.
 std::string partBytes(GMimePart* part) {
@@ -43,12 +45,12 @@ struct Walker {
     if (text.empty()) return;
     const std::size_t room = options.max_text_bytes > to.size() ? options.max_text_bytes - to.size() : 0;
     if (!to.empty()) to += '\n';
-    to += store::clampUtf8(text, room, true);
+    to += mime::clampUtf8(text, room, true);
   }
 
   void textPart(GMimeTextPart* part, bool html, std::string& to) {
     std::string text = take(g_mime_text_part_get_text(part));  // converted from the part's charset
-    append(to, html ? htmlToText(text) : text);
+    append(to, html ? mime::htmlToText(text) : text);
   }
 
   void attachment(GMimeObject* object) {
@@ -105,9 +107,9 @@ struct Walker {
     if (options.wanted && !options.wanted(ext)) return {};
     std::string text;
     if (ext == "txt" || ext == "text" || ext == "csv" || ext == "log") {
-      text = textToUtf8(bytes);
+      text = mime::textToUtf8(bytes);
     } else if (ext == "html" || ext == "htm") {
-      text = htmlToText(textToUtf8(bytes));
+      text = mime::htmlToText(mime::textToUtf8(bytes));
     } else if (ext == "pdf") {
       const auto now = std::chrono::steady_clock::now();
       if (!pdf_budget.deadline) pdf_budget.deadline = now + options.pdf.message_budget;
@@ -137,7 +139,7 @@ struct Walker {
     } else if (options.external && !ext.empty()) {
       text = options.external(ext, bytes, note);
     }
-    return store::clampUtf8(text, options.max_text_bytes, true);
+    return mime::clampUtf8(text, options.max_text_bytes, true);
   }
 
   void walk(GMimeObject* object) {
@@ -175,33 +177,22 @@ struct Walker {
 
   void message(GMimeMessage* msg) {
     if (const char* subject = g_mime_message_get_subject(msg)) out.subject = subject;
-    out.from = addressListText(g_mime_message_get_from(msg));
-    out.to = addressListText(g_mime_message_get_to(msg));
-    out.cc = addressListText(g_mime_message_get_cc(msg));
-    out.bcc = addressListText(g_mime_message_get_bcc(msg));
+    out.from = mime::addressListText(g_mime_message_get_from(msg));
+    out.to = mime::addressListText(g_mime_message_get_to(msg));
+    out.cc = mime::addressListText(g_mime_message_get_cc(msg));
+    out.bcc = mime::addressListText(g_mime_message_get_bcc(msg));
     if (GMimeObject* body = g_mime_message_get_mime_part(msg)) walk(body);
   }
 };
 
 }  // namespace
 
-std::string textToUtf8(const std::string& bytes) {
-  if (g_utf8_validate(bytes.data(), static_cast<gssize>(bytes.size()), nullptr)) return bytes;
-  gsize written = 0;
-  char* converted = g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8", "WINDOWS-1252", nullptr,
-                              &written, nullptr);
-  if (!converted) return {};
-  std::string out(converted, written);
-  g_free(converted);
-  return out;
-}
-
 MessageText extractText(std::string_view raw, const ExtractOptions& options) {
   MessageText out;
-  GMimeMessage* msg = store::parseMessage(raw);
+  GMimeMessage* msg = mime::parseMessage(raw);
   if (!msg) {
     out.unparsed = true;  // archiving warned already
-    out.body = store::clampUtf8(raw, options.max_text_bytes, true);
+    out.body = mime::clampUtf8(raw, options.max_text_bytes, true);
     return out;
   }
   PdfBudget pdf_budget;

@@ -73,11 +73,6 @@ struct ExtractOptions {
 
 MessageText extractText(std::string_view raw, const ExtractOptions& options = {});
 
-// Text in UTF-8: as it is when valid UTF-8, else read as Windows-1252.
-std::string textToUtf8(const std::string& bytes);
-// HTML to text: block elements become line breaks, script/style/head
-// content is dropped, entities are decoded.
-std::string htmlToText(std::string_view html);
 // What spe-pdf-text read of a PDF document: at most `max_text` bytes of
 // text, the files attached inside it when `embedded_files` (at most
 // `max_files` bytes together), and notes saying what is missing or cut and

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "common/crypto.h"
+#include "common/base/crypto.h"
 
 namespace spe::index {
 namespace {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "common/base/result.h"
 #include "index/store_indexer.h"
 
 namespace spe::index {

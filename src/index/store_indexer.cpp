@@ -9,7 +9,7 @@
 #include <fstream>
 #include <future>
 
-#include "common/logging.h"
+#include "common/base/logging.h"
 #include "index/dead_documents.h"
 #include "index/phrase_check.h"
 #include "store/append_file.h"

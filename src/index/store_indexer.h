@@ -30,7 +30,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/result.h"
+#include "common/base/result.h"
 #include "index/archive_index.h"
 #include "index/extractor_programs.h"
 #include "index/index_config.h"

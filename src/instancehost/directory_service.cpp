@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "common/paths.h"
+#include "common/base/paths.h"
 
 namespace spe::instancehost {
 namespace fs = std::filesystem;

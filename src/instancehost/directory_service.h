@@ -10,8 +10,8 @@
 
 #include <string>
 
-#include "common/json_reader.h"
-#include "common/result.h"
+#include "common/base/json_reader.h"
+#include "common/base/result.h"
 
 namespace spe::instancehost {
 

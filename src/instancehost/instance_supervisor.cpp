@@ -22,11 +22,11 @@
 #include <optional>
 #include <set>
 
-#include "common/password.h"
+#include "common/base/password.h"
 #include <thread>
 
-#include "common/logging.h"
-#include "common/rpc.h"
+#include "common/base/logging.h"
+#include "common/rpc/rpc.h"
 #include "instancehost/instance_users.h"
 
 extern char** environ;

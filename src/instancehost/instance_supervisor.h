@@ -25,9 +25,9 @@
 
 #include <boost/asio/signal_set.hpp>
 
-#include "common/asio.h"
-#include "common/json_reader.h"
-#include "common/result.h"
+#include "common/net/asio.h"
+#include "common/base/json_reader.h"
+#include "common/base/result.h"
 
 namespace spe::instancehost {
 

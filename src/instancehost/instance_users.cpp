@@ -17,7 +17,7 @@
 #include <optional>
 #include <thread>
 
-#include "common/logging.h"
+#include "common/base/logging.h"
 
 namespace spe::instancehost {
 namespace fs = std::filesystem;

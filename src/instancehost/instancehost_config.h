@@ -1,7 +1,7 @@
 // Configuration of spe-instancehost (instancehost.json). Strict.
 #pragma once
 
-#include "common/role_agent.h"
+#include "common/rpc/role_agent.h"
 
 namespace spe::instancehost {
 

@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include "common/logging.h"
-#include "common/text.h"
+#include "common/base/logging.h"
+#include "common/base/text.h"
 
 namespace spe::instancehost {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <memory>
 
-#include "common/role_agent.h"
+#include "common/rpc/role_agent.h"
 #include "instancehost/directory_service.h"
 #include "instancehost/instance_supervisor.h"
 #include "instancehost/instancehost_config.h"

@@ -1,5 +1,5 @@
 // spe-instancehost: the Instance Host daemon (thin wrapper over the library).
-#include "common/role_main.h"
+#include "common/rpc/role_main.h"
 #include "instancehost/instancehost_server.h"
 
 int main(int argc, char** argv) {

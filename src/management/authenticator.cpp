@@ -2,8 +2,8 @@
 
 #include <sodium.h>
 
-#include "common/form.h"
-#include "common/password.h"
+#include "common/net/form.h"
+#include "common/base/password.h"
 
 namespace spe::management {
 

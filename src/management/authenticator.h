@@ -23,8 +23,8 @@
 #include <mutex>
 #include <string>
 
-#include "common/login_guard.h"
-#include "common/result.h"
+#include "common/net/login_guard.h"
+#include "common/base/result.h"
 #include "management/api/function_registry.h"
 #include "management/management_db.h"
 

@@ -1,6 +1,6 @@
 #include "management/instance_control.h"
 
-#include "common/crypto.h"
+#include "common/base/crypto.h"
 
 #include <future>
 

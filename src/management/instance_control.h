@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "common/json_reader.h"
+#include "common/base/json_reader.h"
 #include "management/management_db.h"
 #include "management/role_peers.h"
 

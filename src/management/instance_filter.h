@@ -11,7 +11,7 @@
 #include <set>
 #include <string>
 
-#include "common/result.h"
+#include "common/base/result.h"
 
 namespace spe::management {
 

@@ -10,8 +10,8 @@
 #include <iostream>
 #include <map>
 
-#include "common/logging.h"
-#include "common/tls.h"
+#include "common/base/logging.h"
+#include "common/net/tls.h"
 #include "management/management_server.h"
 
 using namespace spe;

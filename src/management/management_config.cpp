@@ -1,6 +1,6 @@
 #include "management/management_config.h"
 
-#include "common/json_reader.h"
+#include "common/base/json_reader.h"
 
 namespace spe::management {
 

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "common/result.h"
+#include "common/base/result.h"
 
 namespace spe::management {
 

@@ -2,7 +2,7 @@
 // authenticator and the role peers. Owned by ManagementServer.
 #pragma once
 
-#include "common/tls.h"
+#include "common/net/tls.h"
 #include "management/authenticator.h"
 #include "management/instance_control.h"
 #include "management/management_config.h"

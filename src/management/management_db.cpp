@@ -1,6 +1,6 @@
 #include "management/management_db.h"
 
-#include "common/text.h"
+#include "common/base/text.h"
 
 namespace spe::management {
 namespace {

@@ -9,12 +9,12 @@
 #include <fstream>
 #include <thread>
 
-#include "common/asio.h"
-#include "common/firebird_db.h"
-#include "common/logging.h"
-#include "common/password.h"
-#include "common/rpc.h"
-#include "common/tls.h"
+#include "common/net/asio.h"
+#include "common/db/firebird_db.h"
+#include "common/base/logging.h"
+#include "common/base/password.h"
+#include "common/rpc/rpc.h"
+#include "common/net/tls.h"
 #include "management/api/api_server.h"
 #include "management/api/task_registry.h"
 #include "management/authenticator.h"

@@ -8,7 +8,7 @@
 #include <optional>
 #include <string>
 
-#include "common/result.h"
+#include "common/base/result.h"
 #include "management/api/function_registry.h"
 #include "management/management_config.h"
 #include "management/management_db.h"

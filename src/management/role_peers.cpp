@@ -1,8 +1,8 @@
 #include "management/role_peers.h"
 
-#include "common/logging.h"
-#include "common/text.h"
-#include "common/system_info.h"
+#include "common/base/logging.h"
+#include "common/base/text.h"
+#include "common/base/system_info.h"
 
 namespace spe::management {
 

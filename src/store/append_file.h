@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
+#include "common/base/result.h"
 
 namespace spe::store {
 

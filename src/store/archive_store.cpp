@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "common/text.h"
+#include "common/base/text.h"
 #include "store/message_rows.h"
 #include "store/store_schema.h"
 
@@ -47,7 +47,7 @@ Result<std::string> ArchiveStore::normaliseFolder(const std::string& path) {
           return makeError(ErrorCode::kInvalidArgument, "The folder '" + path + "' contains a control character.");
         }
       }
-      if (clampUtf8(part, part.size()) != part) {
+      if (mime::clampUtf8(part, part.size()) != part) {
         return makeError(ErrorCode::kInvalidArgument, "The folder '" + path + "' is not valid UTF-8.");
       }
       if (!out.empty()) out += '/';
@@ -192,7 +192,7 @@ IngestResult ArchiveStore::archive(const std::string& folder, std::string_view r
   IngestItem item;
   item.folder = folder;
   item.content = prepare(raw);
-  item.headers = parseMessageHeaders(raw);
+  item.headers = mime::parseMessageHeaders(raw);
   return submit(std::move(item)).get();
 }
 

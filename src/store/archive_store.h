@@ -36,11 +36,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/firebird_db.h"
-#include "common/result.h"
+#include "common/db/firebird_db.h"
+#include "common/base/result.h"
 #include "store/append_file.h"
 #include "store/dictionaries.h"
-#include "store/message_headers.h"
+#include "common/mime/message_headers.h"
 #include "store/records.h"
 #include "store/store_keys.h"
 
@@ -63,7 +63,7 @@ struct StoreOptions {
 struct IngestItem {
   std::string folder;  // normalised path, first component = user archive
   SealedContent content;
-  MessageHeaders headers;
+  mime::MessageHeaders headers;
   std::int64_t archived_at = 0;  // epoch seconds; 0 = now
 };
 

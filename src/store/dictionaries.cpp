@@ -6,7 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "common/logging.h"
+#include "common/base/logging.h"
 #include "store/append_file.h"
 
 namespace spe::store {

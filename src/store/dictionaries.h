@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "common/crypto.h"
-#include "common/result.h"
+#include "common/base/crypto.h"
+#include "common/base/result.h"
 
 struct ZSTD_CDict_s;
 struct ZSTD_DDict_s;

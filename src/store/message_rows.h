@@ -3,7 +3,7 @@
 // queries.
 #pragma once
 
-#include "common/firebird_db.h"
+#include "common/db/firebird_db.h"
 #include "store/archive_store.h"
 
 namespace spe::store {

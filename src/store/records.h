@@ -19,9 +19,9 @@
 #include <string>
 #include <string_view>
 
-#include "common/crypto.h"
-#include "common/json_reader.h"
-#include "common/result.h"
+#include "common/base/crypto.h"
+#include "common/base/json_reader.h"
+#include "common/base/result.h"
 #include "store/dictionaries.h"
 
 namespace spe::store {

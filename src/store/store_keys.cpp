@@ -1,6 +1,6 @@
 #include "store/store_keys.h"
 
-#include "common/json_reader.h"
+#include "common/base/json_reader.h"
 #include "store/append_file.h"
 
 namespace spe::store {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "common/crypto.h"
-#include "common/result.h"
+#include "common/base/crypto.h"
+#include "common/base/result.h"
 
 namespace spe::store {
 

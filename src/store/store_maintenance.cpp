@@ -4,7 +4,7 @@
 #include <ctime>
 #include <filesystem>
 
-#include "common/logging.h"
+#include "common/base/logging.h"
 #include "store/archive_store.h"
 #include "store/store_schema.h"
 
@@ -478,7 +478,7 @@ Status ArchiveStore::recover(const std::string& directory, const InstanceKeys& k
       ++lost;
       continue;
     }
-    const MessageHeaders h = parseMessageHeaders(*raw);
+    const mime::MessageHeaders h = mime::parseMessageHeaders(*raw);
     SPE_TRY(insertContent(**tx, ContentRow{cid, c.sha, c.container, c.offset, c.length, c.size}, h));
     written.insert(cid);
   }

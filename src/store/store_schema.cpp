@@ -8,7 +8,7 @@ namespace spe::store {
 namespace {
 
 // Text the store only lists is kept as OCTETS (UTF-8 bytes, cut to fit by
-// clampUtf8): Firebird 3 pads UTF8 columns to four bytes a character in
+// mime::clampUtf8): Firebird 3 pads UTF8 columns to four bytes a character in
 // every record, which costs more than the text itself.
 const std::vector<std::vector<std::string>> kMigrations = {
     {
@@ -127,14 +127,14 @@ std::int64_t shaPrefix(const std::string& sha_hex) {
   return static_cast<std::int64_t>(v);
 }
 
-Status insertContent(FirebirdDb::Transaction& tx, const ContentRow& c, const MessageHeaders& h) {
+Status insertContent(FirebirdDb::Transaction& tx, const ContentRow& c, const mime::MessageHeaders& h) {
   return tx.exec(
       "INSERT INTO CONTENTS (ID, SHA_PREFIX, SHA256, CONTAINER_NO, CONTAINER_OFFSET, RECORD_LENGTH, RAW_SIZE, "
       "MESSAGE_DATE, SUBJECT, SENDER, RECIPIENTS, HAS_ATTACHMENTS, PARSE_WARNING) "
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {c.id, shaPrefix(c.sha_hex), c.sha_hex, c.container, c.offset, c.length, c.size, h.date,
-       clampUtf8(h.subject, 500), clampUtf8(h.from, 250), clampUtf8(h.recipients, 250),
-       std::int64_t{h.has_attachments ? 1 : 0}, h.warning.empty() ? DbValue{} : DbValue{clampUtf8(h.warning, 200)}});
+       mime::clampUtf8(h.subject, 500), mime::clampUtf8(h.from, 250), mime::clampUtf8(h.recipients, 250),
+       std::int64_t{h.has_attachments ? 1 : 0}, h.warning.empty() ? DbValue{} : DbValue{mime::clampUtf8(h.warning, 200)}});
 }
 
 Result<std::optional<std::int64_t>> findContent(FirebirdDb::Transaction& tx, const std::string& sha_hex) {

@@ -7,8 +7,8 @@
 
 #include <optional>
 
-#include "common/firebird_db.h"
-#include "store/message_headers.h"
+#include "common/db/firebird_db.h"
+#include "common/mime/message_headers.h"
 
 namespace spe::store {
 
@@ -36,7 +36,7 @@ struct ContentRow {
 };
 // The first 64 bits of a SHA-256 (hex), the indexed lookup key.
 std::int64_t shaPrefix(const std::string& sha_hex);
-Status insertContent(FirebirdDb::Transaction& tx, const ContentRow& row, const MessageHeaders& headers);
+Status insertContent(FirebirdDb::Transaction& tx, const ContentRow& row, const mime::MessageHeaders& headers);
 Result<std::optional<std::int64_t>> findContent(FirebirdDb::Transaction& tx, const std::string& sha_hex);
 
 }  // namespace spe::store

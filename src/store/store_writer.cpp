@@ -2,7 +2,7 @@
 // changes that share its lock.
 #include <ctime>
 
-#include "common/logging.h"
+#include "common/base/logging.h"
 #include "store/archive_store.h"
 #include "store/store_schema.h"
 

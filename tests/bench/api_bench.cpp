@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "common/api_client.h"
+#include "management/cli/api_client.h"
 
 namespace {
 

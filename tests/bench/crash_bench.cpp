@@ -27,8 +27,8 @@
 #include <set>
 #include <thread>
 
-#include "common/crypto.h"
-#include "common/json_reader.h"
+#include "common/base/crypto.h"
+#include "common/base/json_reader.h"
 #include "store/append_file.h"
 #include "store/archive_store.h"
 
@@ -74,7 +74,7 @@ std::vector<std::string> listFiles(const std::string& maildir) {
     if (!raw) ::_exit(5);
     IngestItem item;
     item.folder = "crash/Inbox";
-    item.headers = parseMessageHeaders(*raw);
+    item.headers = mime::parseMessageHeaders(*raw);
     item.content = (*store)->prepare(*raw);
     inflight.emplace_back(static_cast<std::int64_t>(i), (*store)->submit(std::move(item)));
     drain(64);

@@ -4,15 +4,15 @@
 #include <chrono>
 #include <filesystem>
 
-#include "common/firebird_db.h"
-#include "common/logging.h"
-#include "common/password.h"
-#include "instancehost/instance/end_user_login.h"
-#include "common/text.h"
-#include "instancehost/instance/instance_keys.h"
-#include "instancehost/instance/path_roots.h"
+#include "common/db/firebird_db.h"
+#include "common/base/logging.h"
+#include "common/base/password.h"
+#include "instancehost/instance/access/end_user_login.h"
+#include "common/base/text.h"
+#include "instancehost/instance/model/instance_keys.h"
+#include "instancehost/instance/model/path_roots.h"
 #include "instancehost/instance/process_stats.h"
-#include "instancehost/instance/web_stream.h"
+#include "instancehost/instance/access/web/web_stream.h"
 
 namespace spe::instance {
 namespace fs = std::filesystem;

@@ -14,14 +14,14 @@
 #include <string>
 #include <vector>
 
-#include "common/asio.h"
-#include "common/rpc.h"
-#include "instancehost/instance/imap_server.h"
-#include "instancehost/instance/instance_api.h"
-#include "instancehost/instance/web_api.h"
-#include "instancehost/instance/profile_scheduler.h"
-#include "instancehost/instance/master_db.h"
-#include "instancehost/instance/write_gate.h"
+#include "common/net/asio.h"
+#include "common/rpc/rpc.h"
+#include "instancehost/instance/access/imap/imap_server.h"
+#include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/access/web/web_api.h"
+#include "instancehost/instance/archiving/profile_scheduler.h"
+#include "instancehost/instance/model/master_db.h"
+#include "instancehost/instance/model/write_gate.h"
 
 namespace spe::instance {
 

@@ -10,7 +10,7 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "common/logging.h"
+#include "common/base/logging.h"
 #include "instancehost/instance/instance_server.h"
 
 int main(int argc, char** argv) {

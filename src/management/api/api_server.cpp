@@ -1,14 +1,14 @@
 #include "management/api/api_server.h"
 
-#include "common/accept.h"
+#include "common/net/accept.h"
 
 #include "management/api/login_throttle.h"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
-#include "common/form.h"
-#include "common/logging.h"
+#include "common/net/form.h"
+#include "common/base/logging.h"
 
 namespace spe::management {
 namespace http = beast::http;

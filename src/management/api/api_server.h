@@ -12,9 +12,9 @@
 #include <memory>
 #include <string>
 
-#include "common/asio.h"
-#include "common/connection_limits.h"
-#include "common/tls.h"
+#include "common/net/asio.h"
+#include "common/net/connection_limits.h"
+#include "common/net/tls.h"
 #include "management/api/function_registry.h"
 #include "management/api/task_registry.h"
 #include "management/authenticator.h"

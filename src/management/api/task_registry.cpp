@@ -1,6 +1,6 @@
 #include "management/api/task_registry.h"
 
-#include "common/password.h"
+#include "common/base/password.h"
 
 namespace spe::management {
 

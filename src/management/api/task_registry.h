@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "common/json_reader.h"
-#include "common/result.h"
+#include "common/base/json_reader.h"
+#include "common/base/result.h"
 #include "management/api/function_registry.h"
 
 namespace spe::management {

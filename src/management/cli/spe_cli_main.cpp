@@ -10,7 +10,7 @@
 #include <iostream>
 #include <map>
 
-#include "common/api_client.h"
+#include "management/cli/api_client.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // System administrators: Create/Delete/Get, configuration, passwords and the
 // per-administrator API password.
-#include "common/password.h"
+#include "common/base/password.h"
 #include "management/api/function_registry.h"
 #include "management/management_context.h"
 

@@ -5,7 +5,7 @@
 #include <atomic>
 #include <thread>
 
-#include "common/password.h"
+#include "common/base/password.h"
 #include "management/api/function_registry.h"
 #include "management/instance_control.h"
 #include "management/management_context.h"

@@ -1,7 +1,7 @@
 // Ping, GetEnvironmentInfo, GetServiceStatus.
 #include <future>
 
-#include "common/system_info.h"
+#include "common/base/system_info.h"
 #include "management/api/function_registry.h"
 #include "management/management_context.h"
 

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <future>
 
-#include "common/logging.h"
+#include "common/base/logging.h"
 #include "management/api/function_registry.h"
 #include "management/instance_control.h"
 #include "management/instance_filter.h"

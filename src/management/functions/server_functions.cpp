@@ -1,8 +1,8 @@
 // Instance Hosts and Client Access Servers: pairing, registration,
 // configuration, and the host's directory functions.
-#include "common/tls.h"
-#include "common/branding.h"
-#include "common/crypto.h"
+#include "common/net/tls.h"
+#include "common/base/branding.h"
+#include "common/base/crypto.h"
 #include "management/api/function_registry.h"
 #include "management/management_context.h"
 

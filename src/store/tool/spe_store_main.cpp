@@ -13,7 +13,7 @@
 #include <iostream>
 #include <regex>
 
-#include "common/firebird_db.h"
+#include "common/db/firebird_db.h"
 #include "store/append_file.h"
 #include "store/archive_store.h"
 

@@ -1,0 +1,121 @@
+#include "common/net/login_guard.h"
+
+#include "common/net/connection_limits.h"
+
+#include <algorithm>
+
+#include "common/base/text.h"
+
+namespace spe {
+
+LoginGuard::LoginGuard() : LoginGuard(Limits{}) {}
+
+LoginGuard::LoginGuard(Limits limits, std::function<Clock::time_point()> clock)
+    : limits_(limits), clock_(std::move(clock)) {}
+
+LoginGuard::Permit::~Permit() {
+  if (guard_) guard_->finish(user_, address_, Outcome::kNone);
+}
+
+void LoginGuard::Permit::failed() {
+  if (guard_) guard_->finish(user_, address_, Outcome::kFailed);
+  guard_ = nullptr;
+}
+
+void LoginGuard::Permit::succeeded() {
+  if (guard_) guard_->finish(user_, address_, Outcome::kSucceeded);
+  guard_ = nullptr;
+}
+
+std::chrono::seconds LoginGuard::lockedFor(Entry& e, int free_failures, Clock::time_point now) const {
+  if (e.failures > 0 && now - e.last_failure > limits_.window) e.failures = 0;
+  const int beyond = e.failures - free_failures;
+  if (beyond < 1) return std::chrono::seconds(0);
+  const auto lock = std::min<std::chrono::seconds>(std::chrono::seconds(1LL << std::min(beyond - 1, 30)),
+                                                   limits_.max_lock);
+  const auto until = e.last_failure + lock;
+  if (now >= until) return std::chrono::seconds(0);
+  const auto left = std::chrono::ceil<std::chrono::seconds>(until - now);
+  return std::max(left, std::chrono::seconds(1));
+}
+
+LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std::string& client_address) {
+  const std::string user = asciiLower(user_name);
+  // An IPv6 client counts by its /64, which it usually holds whole.
+  const std::string address = client_address.empty() ? std::string() : clientKey(client_address);
+  const auto deadline = std::chrono::steady_clock::now() + limits_.wait;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    const auto now = clock_();
+    if (users_.size() + addresses_.size() > kMaxEntries) prune(now);
+    auto& u = users_[user];
+    auto retry = lockedFor(u, limits_.free_user_failures, now);
+    if (!address.empty()) retry = std::max(retry, lockedFor(addresses_[address], limits_.free_address_failures, now));
+    if (retry.count() > 0) {
+      ++refused_;
+      return Admission{std::nullopt, retry};
+    }
+    if (!u.checking) {
+      u.checking = true;
+      return Admission{Permit(this, user, address), std::chrono::seconds(0)};
+    }
+    if (waiting_ >= limits_.max_waiting) {
+      ++refused_;
+      return Admission{std::nullopt, std::chrono::seconds(1)};
+    }
+    ++waiting_;
+    const bool free = cv_.wait_until(lock, deadline, [&] {
+      auto it = users_.find(user);
+      return it == users_.end() || !it->second.checking;
+    });
+    --waiting_;
+    if (!free) {
+      ++refused_;
+      return Admission{std::nullopt, std::chrono::seconds(1)};
+    }
+  }
+}
+
+void LoginGuard::finish(const std::string& user, const std::string& address, Outcome outcome) {
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = clock_();
+    auto count = [&](Entry& e) {
+      if (now - e.last_failure > limits_.window) e.failures = 0;
+      ++e.failures;
+      e.last_failure = now;
+    };
+    auto& u = users_[user];
+    u.checking = false;
+    if (outcome == Outcome::kSucceeded) u.failures = 0;
+    if (outcome == Outcome::kFailed) {
+      count(u);
+      if (!address.empty()) count(addresses_[address]);
+    }
+  }
+  cv_.notify_all();
+}
+
+void LoginGuard::prune(Clock::time_point now) {
+  auto sweep = [&](std::map<std::string, Entry>& m, bool keep_locked) {
+    for (auto it = m.begin(); it != m.end();) {
+      const Entry& e = it->second;
+      const bool idle = e.failures == 0 || now - e.last_failure > limits_.window;
+      const bool locked = !idle && now - e.last_failure < limits_.max_lock;
+      it = !e.checking && (idle || (!keep_locked && !locked)) ? m.erase(it) : std::next(it);
+    }
+  };
+  sweep(users_, true);
+  sweep(addresses_, true);
+  if (users_.size() + addresses_.size() > kMaxEntries) {  // still a flood: keep only what locks or runs now
+    sweep(users_, false);
+    sweep(addresses_, false);
+  }
+}
+
+std::int64_t LoginGuard::refused() const {
+  std::lock_guard lock(mutex_);
+  return refused_;
+}
+
+}  // namespace spe

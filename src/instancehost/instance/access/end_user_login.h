@@ -1,0 +1,57 @@
+// Checking an end user's login (IMAP, Web Access): the password (Argon2id),
+// the login privilege of the way in ("imap", "web"), and in safe mode that
+// the user is an administrator. "$archiveadmin" never logs in as an end
+// user: it administers the instance and does not read mail. Unknown users
+// and wrong passwords get the same error, after the same work: an unknown
+// name (or a user without a password) is checked against a fixed dummy hash.
+//
+// Guessing is limited before any hashing (common/login_guard.h): per user
+// name of this instance and per client address; a refused attempt is
+// answered "too many failed logins, try again in N s" without checking the
+// password (isLoginThrottled). Names that cannot exist (empty, longer than
+// 255 bytes, not UTF-8) are refused at once, like a wrong password.
+//
+// Open sessions check themselves again whenever a user or grant changed
+// (recheckEndUserSession): a deleted or renamed user, a new password, or a
+// withdrawn login privilege ends them.
+// Thread safety: safe from any thread; slow on purpose (password hashing).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "instancehost/instance/api/instance_api.h"
+
+namespace spe::instance {
+
+// What a session keeps of its login.
+struct EndUserLogin {
+  std::string name;           // as stored
+  std::string password_hash;  // the hash the password matched
+  std::int64_t generation = 0;  // UserDirectory::generation() before the user was read
+};
+
+// The login, or why it is refused: kUnauthenticated (wrong name or
+// password, or throttled: see isLoginThrottled), kPermissionDenied (no such
+// login privilege), kUnavailable (safe mode, or the server too busy checking
+// passwords).
+Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& user, const std::string& password,
+                                       const std::string& login_privilege, bool safe_mode,
+                                       const std::string& client_address);
+
+// True for the refusal of a throttled attempt (its message says when to try again).
+bool isLoginThrottled(const Error& e);
+
+// Cheap while nothing changed (one atomic read); otherwise reads the user
+// again: kUnauthenticated "Your session has ended ..." when the user was
+// deleted or renamed, its password changed, the login privilege (or in safe
+// mode the admin privilege) was removed. On success `login.generation`
+// moves on. "$archiveadmin" sessions always pass (they end by
+// WebApi::revokeArchiveAdminPasswords).
+Status recheckEndUserSession(InstanceContext& ctx, EndUserLogin& login, const std::string& login_privilege,
+                             bool safe_mode);
+
+// Attempts the login guard refused in this process (statistics, tests).
+std::int64_t endUserLoginsThrottled();
+
+}  // namespace spe::instance

@@ -1,0 +1,351 @@
+#include "instancehost/instance/access/imap/search.h"
+
+#include <algorithm>
+#include <ctime>
+#include <map>
+#include <memory>
+
+#include "common/base/text.h"
+#include "index/phrase_check.h"
+#include "common/mime/mime_structure.h"
+
+namespace spe::instance {
+namespace {
+
+Error bad(const std::string& why) { return makeError(ErrorCode::kInvalidArgument, "SEARCH: " + why); }
+
+
+
+// A parsed search key.
+struct Key {
+  enum class Op { kAll, kNone, kAnd, kOr, kNot, kSet, kUidSet, kText, kHeader, kInternalBefore, kInternalOn,
+                  kInternalSince, kSentBefore, kSentOn, kSentSince, kLarger, kSmaller };
+  Op op = Op::kAll;
+  std::vector<Key> children;
+  SequenceSet set;
+  std::string field, text;
+  std::int64_t number = 0;  // day start (epoch) or size
+};
+
+// "1-Feb-1994" → the UTC day's start.
+std::optional<std::int64_t> parseDate(const std::string& text) {
+  static const char* kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+  int day = 0, year = 0;
+  char month[4] = {};
+  if (std::sscanf(text.c_str(), "%2d-%3c-%4d", &day, month, &year) != 3) return std::nullopt;
+  const std::string m = asciiLower(std::string(month, 3));
+  int mon = -1;
+  for (int i = 0; i < 12; ++i) {
+    if (m == kMonths[i]) mon = i;
+  }
+  if (mon < 0 || day < 1 || day > 31 || year < 1900 || year > 9999) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = mon;
+  tm.tm_mday = day;
+  return static_cast<std::int64_t>(timegm(&tm));
+}
+
+class Parser {
+ public:
+  Parser(const std::vector<ImapValue>& args, std::uint32_t max_seq, std::uint32_t max_uid)
+      : args_(args), max_seq_(max_seq), max_uid_(max_uid) {}
+
+  Result<Key> all() {
+    Key k;
+    k.op = Key::Op::kAnd;
+    while (pos_ < args_.size()) {
+      auto one = key(args_, pos_, 0);
+      if (!one) return one.error();
+      k.children.push_back(std::move(*one));
+    }
+    if (k.children.empty()) return bad("no search key.");
+    return k;
+  }
+
+ private:
+  Result<std::string> str(const std::vector<ImapValue>& a, std::size_t& i, const std::string& after) {
+    if (i >= a.size() || a[i].isList() || a[i].kind == ImapValue::Kind::kNil) return bad(after + " needs a string.");
+    return a[i++].text;
+  }
+
+  Result<Key> key(const std::vector<ImapValue>& a, std::size_t& i, int depth) {
+    if (depth > 32) return bad("search keys nested too deeply.");
+    const ImapValue& v = a[i++];
+    Key k;
+    if (v.isList()) {
+      k.op = Key::Op::kAnd;
+      std::size_t j = 0;
+      if (v.items.empty()) return bad("an empty parenthesised list.");
+      while (j < v.items.size()) {
+        auto c = key(v.items, j, depth + 1);
+        if (!c) return c.error();
+        k.children.push_back(std::move(*c));
+      }
+      return k;
+    }
+    const std::string name = imapUpper(v.text);
+    auto needString = [&](Key::Op op, std::string field) -> Result<Key> {
+      auto s = str(a, i, name);
+      if (!s) return s.error();
+      Key t;
+      t.op = op;
+      t.field = std::move(field);
+      t.text = *s;
+      return t;
+    };
+    auto needDate = [&](Key::Op op) -> Result<Key> {
+      auto s = str(a, i, name);
+      if (!s) return s.error();
+      auto d = parseDate(*s);
+      if (!d) return bad(name + ": '" + *s + "' is not a date like 1-Feb-2024.");
+      Key t;
+      t.op = op;
+      t.number = *d;
+      return t;
+    };
+    auto needNumber = [&](Key::Op op) -> Result<Key> {
+      if (i >= a.size() || !a[i].number()) return bad(name + " needs a number.");
+      Key t;
+      t.op = op;
+      t.number = *a[i++].number();
+      return t;
+    };
+    if (name == "ALL" || name == "SEEN" || name == "OLD" || name == "UNANSWERED" || name == "UNDELETED" ||
+        name == "UNDRAFT" || name == "UNFLAGGED") {
+      k.op = Key::Op::kAll;
+      return k;
+    }
+    if (name == "ANSWERED" || name == "DELETED" || name == "DRAFT" || name == "FLAGGED" || name == "NEW" ||
+        name == "RECENT" || name == "UNSEEN") {
+      k.op = Key::Op::kNone;
+      return k;
+    }
+    if (name == "KEYWORD" || name == "UNKEYWORD") {
+      auto s = str(a, i, name);
+      if (!s) return s.error();
+      k.op = name == "KEYWORD" ? Key::Op::kNone : Key::Op::kAll;
+      return k;
+    }
+    if (name == "FROM" || name == "TO" || name == "CC" || name == "BCC" || name == "SUBJECT" || name == "BODY") {
+      return needString(Key::Op::kText, asciiLower(name));
+    }
+    if (name == "TEXT") return needString(Key::Op::kText, "");
+    if (name == "HEADER") {
+      auto f = str(a, i, name);
+      if (!f) return f.error();
+      auto s = str(a, i, name);
+      if (!s) return s.error();
+      const std::string field = asciiLower(*f);
+      k.op = (field == "from" || field == "to" || field == "cc" || field == "bcc" || field == "subject")
+                 ? Key::Op::kText
+                 : Key::Op::kHeader;
+      k.field = field;
+      k.text = *s;
+      return k;
+    }
+    if (name == "BEFORE") return needDate(Key::Op::kInternalBefore);
+    if (name == "ON") return needDate(Key::Op::kInternalOn);
+    if (name == "SINCE") return needDate(Key::Op::kInternalSince);
+    if (name == "SENTBEFORE") return needDate(Key::Op::kSentBefore);
+    if (name == "SENTON") return needDate(Key::Op::kSentOn);
+    if (name == "SENTSINCE") return needDate(Key::Op::kSentSince);
+    if (name == "LARGER") return needNumber(Key::Op::kLarger);
+    if (name == "SMALLER") return needNumber(Key::Op::kSmaller);
+    if (name == "NOT") {
+      if (i >= a.size()) return bad("NOT needs a search key.");
+      auto c = key(a, i, depth + 1);
+      if (!c) return c.error();
+      k.op = Key::Op::kNot;
+      k.children.push_back(std::move(*c));
+      return k;
+    }
+    if (name == "OR") {
+      k.op = Key::Op::kOr;
+      for (int n = 0; n < 2; ++n) {
+        if (i >= a.size()) return bad("OR needs two search keys.");
+        auto c = key(a, i, depth + 1);
+        if (!c) return c.error();
+        k.children.push_back(std::move(*c));
+      }
+      return k;
+    }
+    if (name == "UID") {
+      if (i >= a.size() || a[i].kind != ImapValue::Kind::kAtom) return bad("UID needs a set of UIDs.");
+      auto set = parseSequenceSet(a[i++].text, max_uid_);
+      if (!set) return set.error();
+      k.op = Key::Op::kUidSet;
+      k.set = std::move(*set);
+      return k;
+    }
+    if (v.kind == ImapValue::Kind::kAtom && !v.text.empty() &&
+        (std::isdigit(static_cast<unsigned char>(v.text[0])) || v.text[0] == '*')) {
+      auto set = parseSequenceSet(v.text, max_seq_);
+      if (!set) return set.error();
+      k.op = Key::Op::kSet;
+      k.set = std::move(*set);
+      return k;
+    }
+    return bad("unknown search key '" + v.text + "'.");
+  }
+
+  const std::vector<ImapValue>& args_;
+  std::size_t pos_ = 0;
+  std::uint32_t max_seq_, max_uid_;
+};
+
+class Evaluator {
+ public:
+  Evaluator(const ImapSnapshot& snapshot, const ImapSearchBackend& backend) : snap_(snapshot), backend_(backend) {}
+
+  Result<bool> matches(const Key& k, std::size_t index) {
+    const auto& m = snap_.messages[index];
+    constexpr std::int64_t kDay = 86400;
+    switch (k.op) {
+      case Key::Op::kAll: return true;
+      case Key::Op::kNone: return false;
+      case Key::Op::kAnd:
+        for (const auto& c : k.children) {
+          auto r = matches(c, index);
+          if (!r) return r.error();
+          if (!*r) return false;
+        }
+        return true;
+      case Key::Op::kOr:
+        for (const auto& c : k.children) {
+          auto r = matches(c, index);
+          if (!r) return r.error();
+          if (*r) return true;
+        }
+        return false;
+      case Key::Op::kNot: {
+        auto r = matches(k.children[0], index);
+        if (!r) return r.error();
+        return !*r;
+      }
+      case Key::Op::kSet: return k.set.contains(static_cast<std::uint32_t>(index + 1));
+      case Key::Op::kUidSet: return k.set.contains(m.uid);
+      case Key::Op::kText: {
+        auto set = textSet(k.field, k.text);
+        if (!set) return set.error();
+        return (*set)->count({m.store_id, m.message_id}) > 0;
+      }
+      case Key::Op::kHeader: return headerMatches(m, k.field, k.text);
+      case Key::Op::kInternalBefore: return m.archived_at < k.number;
+      case Key::Op::kInternalOn: return m.archived_at >= k.number && m.archived_at < k.number + kDay;
+      case Key::Op::kInternalSince: return m.archived_at >= k.number;
+      case Key::Op::kSentBefore: return m.date < k.number;
+      case Key::Op::kSentOn: return m.date >= k.number && m.date < k.number + kDay;
+      case Key::Op::kSentSince: return m.date >= k.number;
+      case Key::Op::kLarger: return m.size > k.number;
+      case Key::Op::kSmaller: return m.size < k.number;
+    }
+    return false;
+  }
+
+ private:
+  Result<const std::set<MessageKey>*> textSet(const std::string& field, const std::string& text) {
+    const auto key = field + '\n' + text;
+    auto it = cache_.find(key);
+    if (it == cache_.end()) {
+      auto set = backend_.text(field, text);
+      if (!set) return set.error();
+      it = cache_.emplace(key, std::move(*set)).first;
+    }
+    return &it->second;
+  }
+
+  // RFC 3501: the field contains the string (case-insensitive); an empty
+  // string matches every message that has the field.
+  Result<bool> headerMatches(const ImapMessageRef& m, const std::string& field, const std::string& text) {
+    auto raw = backend_.read(m);
+    if (!raw) return raw.error();
+    const std::string wanted = asciiLower(text);
+    const std::string_view whole(*raw);
+    for (const auto& [name, value] : mime::headerFieldsOf(whole.substr(0, mime::headerBlockEnd(whole)))) {
+      if (asciiLower(name) == field && asciiLower(value).find(wanted) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  const ImapSnapshot& snap_;
+  const ImapSearchBackend& backend_;
+  std::map<std::string, std::set<MessageKey>> cache_;
+};
+
+}  // namespace
+
+bool SequenceSet::contains(std::uint32_t n) const {
+  return std::any_of(ranges.begin(), ranges.end(), [n](const auto& r) { return n >= r.first && n <= r.second; });
+}
+
+Result<SequenceSet> parseSequenceSet(const std::string& text, std::uint32_t max) {
+  SequenceSet out;
+  auto number = [max](const std::string& s) -> std::optional<std::uint32_t> {
+    if (s == "*") return max;
+    if (s.empty() || s.size() > 10) return std::nullopt;
+    std::uint64_t n = 0;
+    for (char c : s) {
+      if (c < '0' || c > '9') return std::nullopt;
+      n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    if (n == 0 || n > 0xFFFFFFFFULL) return std::nullopt;
+    return static_cast<std::uint32_t>(n);
+  };
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string part = text.substr(start, comma - start);
+    const auto colon = part.find(':');
+    auto lo = number(part.substr(0, colon));
+    auto hi = colon == std::string::npos ? lo : number(part.substr(colon + 1));
+    if (!lo || !hi) return makeError(ErrorCode::kInvalidArgument, "'" + text + "' is not a valid sequence set.");
+    out.ranges.emplace_back(std::min(*lo, *hi), std::max(*lo, *hi));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::string textQuery(const std::string& field, const std::string& text) {
+  const std::string prefix = field.empty() ? std::string() : field + ":";
+  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '@' || c == '_' || c == '-';
+  }) && std::isalnum(static_cast<unsigned char>(text.front())) && std::isalnum(static_cast<unsigned char>(text.back()));
+  if (plain && text.find_first_of(".@_-") != std::string::npos) return prefix + text;
+  const auto words = index::splitWords(text);
+  if (words.empty()) return {};
+  if (words.size() == 1) return prefix + words[0];
+  std::string phrase;
+  for (const auto& w : words) phrase += (phrase.empty() ? "" : " ") + w;
+  return prefix + "\"" + phrase + "\"";
+}
+
+Result<std::vector<std::size_t>> imapSearch(const std::vector<ImapValue>& args, const ImapSnapshot& snapshot,
+                                            const ImapSearchBackend& backend) {
+  std::vector<ImapValue> rest = args;
+  if (!rest.empty() && rest[0].isAtom("CHARSET")) {
+    if (rest.size() < 2) return bad("CHARSET needs a name.");
+    const std::string charset = imapUpper(rest[1].text);
+    if (charset != "UTF-8" && charset != "US-ASCII") {
+      return makeError(ErrorCode::kNotSupported, "[BADCHARSET (UTF-8 US-ASCII)] The charset '" + rest[1].text +
+                                                     "' is not supported.");
+    }
+    rest.erase(rest.begin(), rest.begin() + 2);
+  }
+  const std::uint32_t max_seq = static_cast<std::uint32_t>(snapshot.messages.size());
+  const std::uint32_t max_uid = snapshot.messages.empty() ? 0 : snapshot.messages.back().uid;
+  Parser parser(rest, std::max<std::uint32_t>(max_seq, 1), std::max<std::uint32_t>(max_uid, 1));
+  auto program = parser.all();
+  if (!program) return program.error();
+  Evaluator eval(snapshot, backend);
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < snapshot.messages.size(); ++i) {
+    auto r = eval.matches(*program, i);
+    if (!r) return r.error();
+    if (*r) out.push_back(i);
+  }
+  return out;
+}
+
+}  // namespace spe::instance

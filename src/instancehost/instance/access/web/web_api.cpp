@@ -1,0 +1,315 @@
+#include "instancehost/instance/access/web/web_api.h"
+#include "common/mime/charset.h"
+
+#include <algorithm>
+
+#include <sodium.h>
+
+#include "common/base/crypto.h"
+#include "common/base/logging.h"
+#include "common/base/text.h"
+#include "common/mime/html_sanitize.h"
+#include "index/message_text.h"
+#include "index/searcher.h"
+#include "instancehost/instance/access/end_user_login.h"
+#include "instancehost/instance/access/imap/mailboxes.h"
+#include "common/mime/message_view.h"
+
+namespace spe::instance {
+namespace {
+
+Json answer(int status, Json body) { return Json{{"status", status}, {"body", std::move(body)}}; }
+Json failure(int status, const std::string& message) { return answer(status, Json{{"error", message}}); }
+
+int statusOf(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kInvalidArgument: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kPermissionDenied: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kUnavailable: return 503;
+    default: return 500;
+  }
+}
+
+std::string token() { return toHex(randomBytes(32)); }
+
+bool sameText(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// A date "YYYY-MM-DD" as the query language writes it, or empty.
+bool isDate(const std::string& s) {
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+}
+
+// Bounds of the fields a browser sends (bytes).
+constexpr std::size_t kMaxUserNameField = 1024;
+constexpr std::size_t kMaxPasswordField = 1024;
+constexpr std::size_t kMaxQueryField = 4096;
+
+}  // namespace
+
+std::optional<WebApi::Session> WebApi::session(const std::string& t) {
+  if (t.empty()) return std::nullopt;
+  std::unique_lock lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_prune_ > std::chrono::minutes(1)) {  // ended sessions go, not on every request
+    last_prune_ = now;
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      it = now - it->second.last > idle_timeout_ ? sessions_.erase(it) : std::next(it);
+    }
+  }
+  auto it = sessions_.find(t);
+  if (it == sessions_.end()) return std::nullopt;
+  if (now - it->second.last > idle_timeout_) {
+    sessions_.erase(it);
+    return std::nullopt;
+  }
+  it->second.last = now;
+  Session s = it->second;
+  lock.unlock();
+  // A user or grant changed since this session looked: check it again (grants
+  // themselves are read on every request).
+  const std::int64_t seen = s.login.generation;
+  if (auto valid = recheckEndUserSession(ctx_, s.login, "web", safe_mode_); !valid) {
+    logger("web")->info("Web Access session of '{}' ended: {}", s.user, valid.error().message);
+    lock.lock();
+    sessions_.erase(t);
+    return std::nullopt;
+  }
+  if (s.login.generation != seen) {
+    lock.lock();
+    if (auto again = sessions_.find(t); again != sessions_.end()) again->second.login.generation = s.login.generation;
+  }
+  return s;
+}
+
+std::string WebApi::createArchiveAdminPassword() {
+  const std::string password = token();
+  std::lock_guard lock(mutex_);
+  const auto now = std::chrono::steady_clock::now();
+  for (auto it = one_time_.begin(); it != one_time_.end();) it = it->second < now ? one_time_.erase(it) : std::next(it);
+  one_time_[sha256Hex(password)] = now + std::chrono::minutes(5);
+  return password;
+}
+
+void WebApi::revokeArchiveAdminPasswords() {
+  std::lock_guard lock(mutex_);
+  one_time_.clear();
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    it = it->second.user == kArchiveAdmin ? sessions_.erase(it) : std::next(it);
+  }
+}
+
+Json WebApi::login(const Json& body, const std::string& client) {
+  auto one_time = stringField(body, "oneTimePassword", {}, kMaxPasswordField);
+  if (!one_time) return failure(400, one_time.error().message);
+  if (!one_time->empty()) {
+    const std::string hash = sha256Hex(*one_time);
+    bool valid = false;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = one_time_.find(hash);
+      valid = it != one_time_.end() && it->second >= std::chrono::steady_clock::now();
+      if (it != one_time_.end()) one_time_.erase(it);  // single use, even when expired
+    }
+    if (!valid) {
+      logger("web")->info("Web Access one-time login from {} refused", client);
+      return failure(401, "This one-time link is not valid (it was used already, or it is older than 5 minutes).");
+    }
+    Session s{kArchiveAdmin, token(), std::chrono::steady_clock::now(), EndUserLogin{kArchiveAdmin, {}, 0}};
+    const std::string t = token();
+    {
+      std::lock_guard lock(mutex_);
+      sessions_[t] = s;
+    }
+    logger("web")->info("Web Access login of {} (one-time password) from {}", kArchiveAdmin, client);
+    (void)ctx_.db.audit(kArchiveAdmin, "ArchiveAdminOneTimeLogin", "Web Access from " + client);
+    Json out = answer(200, Json{{"userName", kArchiveAdmin}, {"csrfToken", s.csrf}});
+    out["setSession"] = t;
+    return out;
+  }
+  auto user_field = stringField(body, "userName", {}, kMaxUserNameField);
+  if (!user_field) return failure(400, user_field.error().message);
+  auto password_field = stringField(body, "password", {}, kMaxPasswordField);
+  if (!password_field) return failure(400, password_field.error().message);
+  const std::string& user = *user_field;
+  const std::string& password = *password_field;
+  if (user.empty() || password.empty()) return failure(400, "Enter your user name and password.");
+  auto checked = checkEndUserLogin(ctx_, user, password, "web", safe_mode_, client);
+  const Result<std::string> name = checked ? Result<std::string>(checked->name) : Result<std::string>(checked.error());
+  if (!name) {
+    logger("web")->info("Web Access login of '{}' from {} refused: {}", user, client, name.error().message);
+    std::string message = name.error().message;
+    const bool throttled = isLoginThrottled(name.error());  // "too many failed logins; try again in N s"
+    if (name.error().code == ErrorCode::kUnauthenticated && !throttled) message = "The user name or password is wrong.";
+    const auto bracket = message.find("] ");
+    if (message.front() == '[' && bracket != std::string::npos) message = message.substr(bracket + 2);
+    return failure(throttled ? 429 : statusOf(name.error()), message);
+  }
+  Session s{*name, token(), std::chrono::steady_clock::now(), *checked};
+  const std::string t = token();
+  {
+    std::lock_guard lock(mutex_);
+    if (sessions_.size() > 100000) sessions_.clear();  // bounded: a flood of logins cannot exhaust memory
+    sessions_[t] = s;
+  }
+  logger("web")->info("Web Access login of '{}' from {}", *name, client);
+  Json out = answer(200, Json{{"userName", *name}, {"csrfToken", s.csrf}});
+  out["setSession"] = t;
+  return out;
+}
+
+Result<Json> WebApi::folders(const Session& s) {
+  auto archives = readableArchives(ctx_, s.user);
+  if (!archives) return archives.error();
+  ImapUserView view(ctx_, s.user, *archives);
+  auto boxes = view.mailboxes();
+  if (!boxes) return boxes.error();
+  Json out = Json::array();
+  for (const auto& b : *boxes) {
+    std::string name = b.name;
+    if (name.rfind("INBOX", 0) == 0) name = "Inbox" + name.substr(5);
+    out.push_back({{"name", name}, {"path", b.path}, {"hasChildren", b.has_children}});
+  }
+  return answer(200, Json{{"folders", out}});
+}
+
+Result<Json> WebApi::search(const Session& s, const Json& body) {
+  auto archives = readableArchives(ctx_, s.user);
+  if (!archives) return archives.error();
+  auto query_field = stringField(body, "query", {}, kMaxQueryField);
+  auto folder_field = stringField(body, "folder", {}, kMaxQueryField);
+  auto after_field = stringField(body, "after", {}, 10);
+  auto before_field = stringField(body, "before", {}, 10);
+  for (const auto* f : {&query_field, &folder_field, &after_field, &before_field}) {
+    if (!*f) return failure(400, f->error().message);
+  }
+  index::SearchRequest request;
+  if (auto page = readSearchPage(body, 200, request); !page) return failure(400, page.error().message);
+  std::string query = *query_field;
+  const std::string& folder = *folder_field;
+  const std::string& after = *after_field;
+  const std::string& before = *before_field;
+  if (!after.empty() && !isDate(after)) return failure(400, "'after' must be a date like 2024-01-31.");
+  if (!before.empty() && !isDate(before)) return failure(400, "'before' must be a date like 2024-01-31.");
+  if (folder.find('"') != std::string::npos) return failure(400, "The folder name is not valid.");
+  if (!folder.empty()) query += " folder:\"" + folder + "\"";
+  if (!after.empty()) query += " after:" + after;
+  if (!before.empty()) query += " before:" + before;
+  if (query.find_first_not_of(' ') == std::string::npos) return failure(400, "Enter search words or choose a folder.");
+  request.query = query;
+  request.archives = *archives;
+  std::vector<index::SearchSource> sources;
+  for (const auto& [id, indexer] : ctx_.stores.indexers()) sources.push_back({id, indexer});
+  auto results = index::search(sources, request);
+  if (!results) {
+    if (results.error().code == ErrorCode::kInvalidArgument) return failure(400, results.error().message);
+    return results.error();
+  }
+  Json hits = Json::array();
+  for (const auto& h : results->hits) hits.push_back(searchHitJson(h));
+  return answer(200, Json{{"total", results->total}, {"totalIsEstimate", results->total_is_estimate},
+                          {"hits", hits}, {"warnings", results->warnings}});
+}
+
+Result<Json> WebApi::message(const Session& s, const Json& body, const std::string& op) {
+  auto store_field = intField(body, "storeID", 0, 0, INT32_MAX);
+  if (!store_field) return failure(400, store_field.error().message);
+  auto message_field = intField(body, "messageID", 0, 0, INT64_MAX);
+  if (!message_field) return failure(400, message_field.error().message);
+  const auto store_id = *store_field;
+  const auto message_id = *message_field;
+  auto store = ctx_.stores.loadedStore(store_id);
+  if (!store) return failure(404, "There is no such message.");
+  auto infos = (*store)->messagesById({message_id});
+  if (!infos) return infos.error();
+  auto archives = readableArchives(ctx_, s.user);
+  if (!archives) return archives.error();
+  // The same answer whether the message does not exist or is not the user's to read.
+  if (infos->empty()) return failure(404, "There is no such message.");
+  const auto& info = infos->front();
+  const std::string archive = store::archiveOf(info.folder);
+  if (*archives && std::none_of((*archives)->begin(), (*archives)->end(),
+                                [&](const std::string& a) { return asciiLower(a) == asciiLower(archive); })) {
+    logger("web")->warn("'{}' asked for message {} of store {}, which it may not read", s.user, message_id, store_id);
+    return failure(404, "There is no such message.");
+  }
+  auto raw = (*store)->readContent(info.content, info.id);
+  if (!raw) return raw.error();
+  if (op == "download") {
+    std::string name = info.subject.empty() ? "message" : info.subject.substr(0, 80);
+    return Json{{"status", 200},
+                {"file", {{"name", name + ".eml"}, {"contentType", "message/rfc822"}, {"base64", base64Encode(*raw)}}}};
+  }
+  if (op == "attachment") {
+    auto index_field = intField(body, "index", -1, -1, INT32_MAX);
+    if (!index_field) return failure(400, index_field.error().message);
+    const auto index = *index_field;
+    auto att = index < 0 ? std::nullopt : mime::messageAttachment(*raw, static_cast<std::size_t>(index));
+    if (!att) return failure(404, "There is no such attachment.");
+    return Json{{"status", 200},
+                {"file", {{"name", att->first.name}, {"contentType", att->first.content_type},
+                          {"base64", base64Encode(att->second)}}}};
+  }
+  const auto view = mime::viewMessage(*raw);
+  const auto safe = view.html.empty() ? mime::SanitizedHtml{} : mime::sanitizeHtml(view.html);
+  Json attachments = Json::array();
+  for (std::size_t i = 0; i < view.attachments.size(); ++i) {
+    const auto& a = view.attachments[i];
+    attachments.push_back({{"index", i}, {"name", a.name}, {"contentType", a.content_type}, {"size", a.size}});
+  }
+  // Invalid UTF-8 would break the JSON answer (read as Windows-1252 then).
+  auto clean = [](const std::string& t) { return mime::textToUtf8(t.substr(0, 8u << 20)); };
+  return answer(200, Json{{"storeID", store_id},          {"messageID", message_id},
+                          {"folder", info.folder},        {"size", info.size},
+                          {"subject", clean(view.subject)}, {"from", clean(view.from)},
+                          {"to", clean(view.to)},         {"cc", clean(view.cc)},
+                          {"date", view.date ? view.date : info.date},
+                          {"text", clean(view.text)},     {"html", safe.html},
+                          {"remoteContentRemoved", safe.removed_remote},
+                          {"attachments", attachments}});
+}
+
+Result<Json> WebApi::handle(const Json& request) {
+  // The CAS writes op, session, csrf and clientAddress; the body is the browser's.
+  const std::string op = stringOf(request, "op").value_or("");
+  const std::string client = stringOf(request, "clientAddress").value_or("");
+  const std::string session_token = stringOf(request, "session").value_or("");
+  const auto body_it = request.is_object() ? request.find("body") : request.end();
+  const Json body = body_it == request.end() || body_it->is_null() ? Json::object() : *body_it;
+  if (!body.is_object()) return failure(400, "The request body must be a JSON object.");
+  if (op == "login") return login(body, client);
+  auto s = session(session_token);
+  if (op == "session") {
+    if (!s) return failure(401, "Not logged in.");
+    return answer(200, Json{{"userName", s->user}, {"csrfToken", s->csrf}});
+  }
+  if (!s) return failure(401, "Your session has ended; log in again.");
+  if (!sameText(stringOf(request, "csrf").value_or(""), s->csrf)) {
+    return failure(403, "The request was refused (CSRF check).");
+  }
+  if (op == "logout") {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(session_token);
+    Json out = answer(200, Json::object());
+    out["clearSession"] = true;
+    return out;
+  }
+  Result<Json> out = failure(404, "Unknown operation.");
+  if (s->user == kArchiveAdmin && op != "folders") {
+    return failure(403, "The archive administrator manages this archive but cannot search or read messages.");
+  }
+  if (op == "folders") out = folders(*s);
+  else if (op == "search") out = search(*s, body);
+  else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op);
+  if (!out) {
+    logger("web")->error("Web Access '{}' for '{}' failed: {}", op, s->user, out.error().message);
+    return failure(statusOf(out.error()), out.error().message);
+  }
+  return out;
+}
+
+}  // namespace spe::instance

@@ -1,0 +1,73 @@
+// WebApi: the instance's Web Access back end. The CAS serves the web
+// application and passes each API request on (CAS -> Instance Host
+// "web.request" -> instance "web"); this answers it.
+//
+// Request {op, body, session, csrf, clientAddress}; answer {status, body}
+// (JSON), or {status, file:{name, contentType, base64}} for downloads, with
+// {setSession} after a login and {clearSession} after a logout.
+// Operations: login {userName, password} (the "web" login privilege) or
+// {oneTimePassword} ("$archiveadmin", who sees the folders but may not
+// search or read messages),
+// logout, session (who is logged in, and the CSRF token), folders, search
+// {query, folder, after, before, sort, offset, limit}, message {storeID,
+// messageID}, download {storeID, messageID} (.eml), attachment {storeID,
+// messageID, index}.
+// Sessions live in the instance's memory (a restart logs everyone out),
+// end after 30 minutes without a request, end at once when the user is
+// deleted or renamed, its password changes or it loses the "web" login
+// privilege, and carry a CSRF token that every
+// operation but login and session must present. Every message is checked
+// against the archives the user may read at the time of the request.
+// Thread safety: handle() may run on several threads at once.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "instancehost/instance/access/end_user_login.h"
+#include "instancehost/instance/api/instance_api.h"
+
+namespace spe::instance {
+
+class WebApi {
+ public:
+  WebApi(InstanceContext& ctx, bool safe_mode, std::chrono::seconds idle_timeout = std::chrono::minutes(30))
+      : ctx_(ctx), safe_mode_(safe_mode), idle_timeout_(idle_timeout) {}
+
+  Result<Json> handle(const Json& request);
+
+  // A one-time password for "$archiveadmin" (CreateClientOneTimeUrlForArchiveAdmin):
+  // single use, valid 5 minutes, kept only as a hash. revoke() forgets every
+  // one (archive admin access was disabled).
+  std::string createArchiveAdminPassword();
+  void revokeArchiveAdminPasswords();
+
+ private:
+  struct Session {
+    std::string user;
+    std::string csrf;
+    std::chrono::steady_clock::time_point last;
+    EndUserLogin login;  // checked again whenever a user or grant changed
+  };
+  // The session's user, or nullopt (expired, unknown, or ended because the
+  // user was deleted or renamed, the password changed or the "web" login
+  // privilege was removed: recheckEndUserSession).
+  std::optional<Session> session(const std::string& token);
+
+  Json login(const Json& body, const std::string& client);
+  Result<Json> search(const Session& s, const Json& body);
+  Result<Json> folders(const Session& s);
+  Result<Json> message(const Session& s, const Json& body, const std::string& op);
+
+  InstanceContext& ctx_;
+  bool safe_mode_;
+  std::chrono::seconds idle_timeout_;
+  std::mutex mutex_;
+  std::map<std::string, Session> sessions_;
+  std::chrono::steady_clock::time_point last_prune_;
+  std::map<std::string, std::chrono::steady_clock::time_point> one_time_;  // hash -> valid until
+};
+
+}  // namespace spe::instance

@@ -1,0 +1,63 @@
+#include "instancehost/instance/api/instance_api.h"
+
+#include "common/base/logging.h"
+
+namespace spe::instance {
+
+std::string ApiCall::str(const std::string& name, const std::string& fallback) const {
+  auto it = args.find(name);
+  return it != args.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+bool ApiCall::has(const std::string& name) const {
+  auto it = args.find(name);
+  return it != args.end() && !it->is_null();
+}
+
+std::int64_t ApiCall::num(const std::string& name, std::int64_t fallback) const {
+  auto it = args.find(name);
+  if (it == args.end() || !it->is_number()) return fallback;
+  return it->is_number_integer() ? it->get<std::int64_t>() : static_cast<std::int64_t>(it->get<double>());
+}
+
+bool ApiCall::flag(const std::string& name, bool fallback) const {
+  auto it = args.find(name);
+  return it != args.end() && it->is_boolean() ? it->get<bool>() : fallback;
+}
+
+InstanceApi::InstanceApi(InstanceContext& ctx) : ctx_(ctx) {
+  registerUserFunctions(*this);
+  registerFolderFunctions(*this);
+  registerStoreFunctions(*this);
+  registerProfileFunctions(*this);
+  registerIndexFunctions(*this);
+}
+
+void InstanceApi::add(const std::string& name, ApiHandler handler, bool writes) {
+  functions_[name] = Entry{std::move(handler), writes};
+}
+
+void InstanceApi::audit(const ApiCall& call, const std::string& event, const std::string& details) {
+  if (auto st = ctx_.db.audit(call.caller.empty() ? "$system" : call.caller, event, details); !st) {
+    logger("instance")->error("cannot write the audit log: {}", st.error().message);
+  }
+}
+
+Result<Json> InstanceApi::call(const std::string& function, ApiCall& call) {
+  auto it = functions_.find(function);
+  if (it == functions_.end()) {
+    return makeError(ErrorCode::kNotSupported, "The instance does not support the function " + function + ".");
+  }
+  if (it->second.writes) {
+    // While the instance is frozen a write waits, but stays cancellable.
+    for (;;) {
+      if (auto permit = ctx_.gate.tryAcquire(std::chrono::milliseconds(100))) return it->second.handler(call);
+      if (call.control.stop()) {
+        return makeError(ErrorCode::kCancelled, "Nothing was done: the instance was frozen all the while.");
+      }
+    }
+  }
+  return it->second.handler(call);
+}
+
+}  // namespace spe::instance

@@ -1,0 +1,149 @@
+#include "instancehost/instance/archiving/clients/mail_connection.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/write.hpp>
+
+#include <optional>
+
+#include "common/net/asio.h"
+
+namespace spe::instance {
+namespace {
+
+Error unavailable(const std::string& message) { return makeError(ErrorCode::kUnavailable, message); }
+
+}  // namespace
+
+struct MailConnection::Impl {
+  explicit Impl(Options o) : options(std::move(o)) {}
+  Options options;
+  asio::io_context io;
+  asio::ssl::context ssl{asio::ssl::context::tls_client};
+  std::optional<beast::tcp_stream> plain;
+  std::optional<TlsStream> tls;
+  bool broken = false;
+  std::string goodbye;
+
+  std::string where() const { return options.host + ":" + std::to_string(options.port); }
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+
+  // Runs one asynchronous step to its end (or the deadline).
+  template <typename Start>
+  ErrorCodeT run(Start start, std::size_t* bytes = nullptr) {
+    ErrorCodeT result;
+    bool done = false;
+    lowest().expires_after(options.timeout);
+    start([&](ErrorCodeT ec, std::size_t n) {
+      result = ec;
+      if (bytes) *bytes = n;
+      done = true;
+    });
+    io.restart();
+    while (!done && io.run_one() > 0) {
+    }
+    if (result) broken = true;
+    return result;
+  }
+
+  Error networkError(const std::string& what, const ErrorCodeT& ec) {
+    if (ec == beast::error::timeout) {
+      return unavailable("The mail server did not answer within " + std::to_string(options.timeout.count()) +
+                         " seconds (" + what + ").");
+    }
+    if (!goodbye.empty()) return unavailable("The mail server closed the connection: " + goodbye);
+    return unavailable("The connection to the mail server failed (" + what + "): " + ec.message() + ".");
+  }
+
+  Status handshake() {
+    tls.emplace(std::move(*plain), ssl);
+    plain.reset();
+    if (!options.ignore_certificate_errors) tls->set_verify_callback(asio::ssl::host_name_verification(options.host));
+    // SNI (the macro SSL_set_tlsext_host_name casts in C style).
+    SSL_ctrl(tls->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(options.host.c_str()));
+    const auto ec = run([&](auto handler) {
+      tls->async_handshake(asio::ssl::stream_base::client, [handler](ErrorCodeT e) mutable { handler(e, 0); });
+    });
+    if (!ec) return okStatus();
+    const long verify = SSL_get_verify_result(tls->native_handle());
+    if (verify != X509_V_OK) {
+      return unavailable("The mail server's certificate is not trusted: " +
+                         std::string(X509_verify_cert_error_string(verify)) +
+                         ". Set 'ignoreSSLPolicyErrors' to archive from this server anyway.");
+    }
+    return networkError("TLS handshake with " + where(), ec);
+  }
+};
+
+MailConnection::MailConnection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+MailConnection::~MailConnection() = default;
+
+Result<std::unique_ptr<MailConnection>> MailConnection::open(const Options& options, bool tls) {
+  auto impl = std::make_unique<Impl>(options);
+  tcp::resolver resolver(impl->io);
+  ErrorCodeT ec;
+  const auto endpoints = resolver.resolve(options.host, std::to_string(options.port), ec);
+  if (ec) return unavailable("Cannot resolve the mail server's name '" + options.host + "': " + ec.message() + ".");
+  impl->plain.emplace(impl->io);
+  ec = impl->run([&](auto handler) {
+    impl->plain->async_connect(endpoints, [handler](ErrorCodeT e, const tcp::endpoint&) mutable { handler(e, 0); });
+  });
+  if (ec) return impl->networkError("connecting to " + impl->where(), ec);
+  impl->ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1);
+  if (options.ignore_certificate_errors) {
+    impl->ssl.set_verify_mode(asio::ssl::verify_none);
+  } else {
+    impl->ssl.set_default_verify_paths();
+    impl->ssl.set_verify_mode(asio::ssl::verify_peer);
+  }
+  if (tls) SPE_TRY(impl->handshake());
+  return std::unique_ptr<MailConnection>(new MailConnection(std::move(impl)));
+}
+
+Status MailConnection::startTls() {
+  if (!buffer.empty()) return unavailable("The mail server sent data before the TLS handshake.");
+  return impl_->handshake();
+}
+
+Status MailConnection::write(const std::string& bytes) {
+  if (impl_->broken) return unavailable("The connection to the mail server is closed.");
+  const auto ec = impl_->run([&](auto handler) {
+    if (impl_->tls) {
+      asio::async_write(*impl_->tls, asio::buffer(bytes), handler);
+    } else {
+      asio::async_write(*impl_->plain, asio::buffer(bytes), handler);
+    }
+  });
+  if (ec) return impl_->networkError("sending", ec);
+  return okStatus();
+}
+
+Status MailConnection::readMore() {
+  if (impl_->broken) return unavailable("The connection to the mail server is closed.");
+  char chunk[64 * 1024];
+  std::size_t got = 0;
+  const auto ec = impl_->run(
+      [&](auto handler) {
+        if (impl_->tls) {
+          impl_->tls->async_read_some(asio::buffer(chunk), handler);
+        } else {
+          impl_->plain->async_read_some(asio::buffer(chunk), handler);
+        }
+      },
+      &got);
+  if (ec) return impl_->networkError("receiving", ec);
+  buffer.append(chunk, got);
+  return okStatus();
+}
+
+bool MailConnection::broken() const { return impl_->broken; }
+void MailConnection::markBroken() { impl_->broken = true; }
+void MailConnection::setGoodbye(std::string text) { impl_->goodbye = std::move(text); }
+
+}  // namespace spe::instance

@@ -1,0 +1,50 @@
+// MailConnection: the transport of our mail protocol clients (IMAP, POP3):
+// TCP, implicit TLS or an upgrade to TLS (STARTTLS/STLS), every step with a
+// deadline. Server certificates are verified against the system's CA store
+// and the host name unless told to ignore errors; the errors say what to do.
+// Thread safety: one connection per thread; calls block.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/base/result.h"
+
+namespace spe::instance {
+
+class MailConnection {
+ public:
+  struct Options {
+    std::string host;
+    std::uint16_t port = 0;
+    bool ignore_certificate_errors = false;
+    std::chrono::seconds timeout{60};
+  };
+  // Connects (and with `tls` does the TLS handshake at once).
+  static Result<std::unique_ptr<MailConnection>> open(const Options& options, bool tls);
+  ~MailConnection();
+  MailConnection(const MailConnection&) = delete;
+  MailConnection& operator=(const MailConnection&) = delete;
+
+  // The TLS handshake on the open connection (after STARTTLS/STLS); fails
+  // when bytes arrived that were sent before it.
+  Status startTls();
+  Status write(const std::string& bytes);
+  // Reads what arrives (at least one byte) and appends it to `buffer`.
+  Status readMore();
+  // Received and not consumed yet; callers erase what they used.
+  std::string buffer;
+  bool broken() const;
+  void markBroken();
+  // Text the server said when it closed (for errors).
+  void setGoodbye(std::string text);
+
+ private:
+  struct Impl;
+  explicit MailConnection(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spe::instance

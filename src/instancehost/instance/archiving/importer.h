@@ -1,0 +1,44 @@
+// Importer: runs an archiving profile (file imports: emlDirectory, mbox,
+// maildir; mail servers: imap) into the current archive store.
+//
+// Pipeline: the calling thread reads messages from the source; two workers
+// parse the headers (GMime), hash, compress and seal each message and hand
+// it to the store's group-commit writer; a collector waits for each
+// message to become durable and counts it (archived, duplicate, failed).
+// Every message holds a write permit until it is durable, so a freeze
+// waits for messages under way and stops new ones. A storage failure
+// (a full disk) ends the run with that error; what was acknowledged stays.
+// Thread safety: run() may be called from several threads at once.
+#pragma once
+
+#include <string>
+
+#include "common/base/json_reader.h"
+#include "instancehost/instance/model/profiles.h"
+#include "instancehost/instance/model/store_manager.h"
+#include "instancehost/instance/model/users.h"
+#include "instancehost/instance/model/write_gate.h"
+
+namespace spe::instance {
+
+struct ImportOutcome {
+  std::string result;  // succeeded, completedWithWarnings, failed, cancelled
+  std::int64_t archived = 0, duplicates = 0, failed = 0, warnings = 0;
+  Json report = Json::object();
+  std::string error;  // why the run failed, if it did
+};
+
+class Importer {
+ public:
+  Importer(StoreManager& stores, UserDirectory& users, WriteGate& gate, SourceState& state)
+      : stores_(stores), users_(users), gate_(gate), state_(state) {}
+  ImportOutcome run(const Profile& profile, const store::OperationControl& control);
+
+ private:
+  StoreManager& stores_;
+  UserDirectory& users_;
+  WriteGate& gate_;
+  SourceState& state_;
+};
+
+}  // namespace spe::instance

@@ -1,0 +1,89 @@
+#include "instancehost/instance/model/instance_keys.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "common/base/json_reader.h"
+#include "store/append_file.h"
+
+namespace spe::instance {
+namespace {
+
+std::string context(const std::string& id) { return "spe-instance-key:" + id; }
+
+std::string keyBytes(const Key256& k) { return std::string(reinterpret_cast<const char*>(k.data()), k.size()); }
+
+}  // namespace
+
+std::string recoveryKeyText(const std::string& instance_id, const Key256& secret) {
+  const std::string hex = toHex(keyBytes(secret));
+  std::string grouped;
+  for (std::size_t i = 0; i < hex.size(); i += 8) grouped += (i ? "-" : "") + hex.substr(i, 8);
+  return "Recovery key of the instance '" + instance_id + "'\n\n" + grouped +
+         "\n\nThis key opens every archive store of the instance when its key file or its Instance Host's key is\n"
+         "lost, and unlocks its stores when they are attached to another instance (UnlockStore, RecoverStore).\n"
+         "Move this file to safekeeping (a password manager or a safe) and delete it from the server.\n"
+         "It is written only once and cannot be shown again.\n";
+}
+
+Result<Key256> readHostKey(int fd) {
+  std::string text;
+  char buf[128];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > 1024) break;
+  }
+  ::close(fd);
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  auto bytes = fromHex(text);
+  if (!bytes || bytes->size() != 32) {
+    return makeError(ErrorCode::kInvalidArgument, "The host key handed over by the Instance Host is malformed.");
+  }
+  return keyFromBytes(*bytes);
+}
+
+Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base, const std::string& id,
+                                                     const Key256& host_key) {
+  const std::string path = base + "/" + kMasterKeyFile;
+  if (!std::filesystem::exists(path)) {
+    const Key256 instance_key = randomKey();
+    const KeyPair recovery = newKeyPair();
+    const std::string recovery_path = base + "/" + kRecoveryKeyFile;
+    if (!std::filesystem::exists(recovery_path)) {
+      SPE_TRY(store::writeFileAtomic(recovery_path, recoveryKeyText(id, recovery.secret_key), 0600));
+    }
+    std::string box;
+    seal(host_key, keyBytes(instance_key), context(id), box);
+    const Json j{{"format", 1},
+                 {"instanceID", id},
+                 {"hostKeyId", keyId(host_key)},
+                 {"instanceKey", toHex(box)},
+                 {"recoveryPublicKey", toHex(keyBytes(recovery.public_key))}};
+    SPE_TRY(store::writeFileAtomic(path, dumpJson(j, 2) + "\n", 0600));
+  }
+  auto text = store::readFile(path);
+  if (!text) return text.error();
+  const Json j = Json::parse(*text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return makeError(ErrorCode::kIo, "'" + path + "' is damaged.");
+  if (j.value("hostKeyId", "") != keyId(host_key)) {
+    return makeError(ErrorCode::kPermissionDenied,
+                     "'" + path + "' is protected by another Instance Host's key (" + j.value("hostKeyId", "?") +
+                         "); this host's key is " + keyId(host_key) + ".");
+  }
+  auto box = fromHex(j.value("instanceKey", ""));
+  if (!box) return makeError(ErrorCode::kIo, "'" + path + "' is damaged.");
+  auto plain = open(host_key, *box, context(j.value("instanceID", id)));
+  if (!plain) return makeError(ErrorCode::kPermissionDenied, "'" + path + "' does not open with this host's key.");
+  auto pub = fromHex(j.value("recoveryPublicKey", ""));
+  if (!pub || pub->size() != 32) return makeError(ErrorCode::kIo, "'" + path + "' is damaged.");
+  store::InstanceKeys keys;
+  keys.instance_key = *keyFromBytes(*plain);
+  keys.recovery_public_key = *keyFromBytes(*pub);
+  return keys;
+}
+
+}  // namespace spe::instance

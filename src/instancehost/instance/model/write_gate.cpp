@@ -1,0 +1,52 @@
+#include "instancehost/instance/model/write_gate.h"
+
+namespace spe::instance {
+
+WriteGate::Permit WriteGate::acquire() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [this] { return !frozen_ && !freezing_; });
+  ++active_;
+  return Permit(*this);
+}
+
+std::optional<WriteGate::Permit> WriteGate::tryAcquire(std::chrono::milliseconds wait) {
+  std::unique_lock lock(mutex_);
+  if (!cv_.wait_for(lock, wait, [this] { return !frozen_ && !freezing_; })) return std::nullopt;
+  ++active_;
+  return Permit(*this);
+}
+
+void WriteGate::release() {
+  std::lock_guard lock(mutex_);
+  --active_;
+  cv_.notify_all();
+}
+
+bool WriteGate::freeze(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  if (frozen_) return true;
+  freezing_ = true;  // new writers wait from now on
+  const bool drained = cv_.wait_for(lock, timeout, [this] { return active_ == 0; });
+  freezing_ = false;
+  frozen_ = drained;
+  cv_.notify_all();
+  return drained;
+}
+
+void WriteGate::thaw() {
+  std::lock_guard lock(mutex_);
+  frozen_ = false;
+  cv_.notify_all();
+}
+
+bool WriteGate::frozen() const {
+  std::lock_guard lock(mutex_);
+  return frozen_;
+}
+
+int WriteGate::writesInProgress() const {
+  std::lock_guard lock(mutex_);
+  return active_;
+}
+
+}  // namespace spe::instance

@@ -1,0 +1,118 @@
+#include "common/db/firebird_db.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "management/management_db.h"
+#include "test_dir.h"
+
+namespace spe {
+namespace {
+
+TEST(FirebirdDb, CreateInsertQueryReopen) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  const std::string path = dir / "t.fdb";
+  {
+    auto db = FirebirdDb::openOrCreate(path);
+    ASSERT_TRUE(db.ok()) << db.error().message << " " << db.error().details;
+    ASSERT_TRUE((*db)->exec("CREATE TABLE T (ID BIGINT NOT NULL PRIMARY KEY, NAME VARCHAR(100), N INTEGER)").ok());
+    ASSERT_TRUE((*db)->exec("INSERT INTO T VALUES (?, ?, ?)", {std::int64_t{1}, std::string("J\xC3\xBCrgen"),
+                                                               std::int64_t{7}}).ok());
+    ASSERT_TRUE((*db)->exec("INSERT INTO T VALUES (?, ?, ?)", {std::int64_t{2}, DbValue(), DbValue()}).ok());
+    auto dup = (*db)->exec("INSERT INTO T VALUES (?, ?, ?)", {std::int64_t{1}, std::string("x"), DbValue()});
+    ASSERT_FALSE(dup.ok());
+    EXPECT_EQ(dup.error().code, ErrorCode::kDatabase);
+    EXPECT_NE(dup.error().details.find("PRIMARY"), std::string::npos) << dup.error().details;
+  }
+  auto db = FirebirdDb::openOrCreate(path);
+  ASSERT_TRUE(db.ok());
+  auto rows = (*db)->query("SELECT ID, NAME, N FROM T ORDER BY ID");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(dbInt((*rows)[0][0]), 1);
+  EXPECT_EQ(dbStr((*rows)[0][1]), "J\xC3\xBCrgen");
+  EXPECT_EQ(dbInt((*rows)[0][2]), 7);
+  EXPECT_TRUE(dbIsNull((*rows)[1][1]));
+}
+
+TEST(FirebirdDb, BackupAndRestoreCycleKeepsEverything) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  auto db = FirebirdDb::openOrCreate(dir / "m.fdb");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec("CREATE TABLE T (ID BIGINT NOT NULL PRIMARY KEY, NAME VARCHAR(100))").ok());
+  for (std::int64_t i = 0; i < 500; ++i) {
+    ASSERT_TRUE((*db)->exec("INSERT INTO T VALUES (?, ?)", {i, "row " + std::to_string(i)}).ok());
+  }
+  ASSERT_TRUE((*db)->exec("DELETE FROM T WHERE ID >= 250").ok());
+  auto st = (*db)->backupAndRestore();
+  ASSERT_TRUE(st.ok()) << st.error().message << " " << st.error().details;
+  auto rows = (*db)->query("SELECT COUNT(*), MAX(NAME) FROM T");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(dbInt((*rows)[0][0]), 250);
+  EXPECT_TRUE((*db)->exec("INSERT INTO T VALUES (?, ?)", {std::int64_t{1000}, std::string("after")}).ok());
+  EXPECT_FALSE(std::filesystem::exists(dir / "m.fdb.old"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "m.fdb.fbk"));
+}
+
+TEST(FirebirdDb, UncommittedTransactionRollsBack) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  auto db = FirebirdDb::openOrCreate(dir / "t.fdb");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec("CREATE TABLE T (ID BIGINT)").ok());
+  {
+    auto tx = (*db)->begin();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->exec("INSERT INTO T VALUES (1)").ok());
+  }
+  EXPECT_EQ(dbInt((*db)->query("SELECT COUNT(*) FROM T")->at(0)[0]), 0);
+}
+
+TEST(FirebirdDb, SyntaxErrorIsReported) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  auto db = FirebirdDb::openOrCreate(dir / "t.fdb");
+  ASSERT_TRUE(db.ok());
+  auto r = (*db)->query("SELEKT 1 FROM RDB$DATABASE");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().details.find("Token unknown"), std::string::npos) << r.error().details;
+}
+
+TEST(FirebirdDb, GarbageFileIsRefused) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  {
+    std::ofstream out(dir / "bad.fdb");
+    out << std::string(40000, 'x');
+  }
+  auto db = FirebirdDb::openOrCreate(dir / "bad.fdb");
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.error().code, ErrorCode::kDatabase);
+}
+
+TEST(ManagementDb, MigratesOnceAndKeepsData) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  {
+    auto db = management::ManagementDb::open(dir / "management.fdb");
+    ASSERT_TRUE(db.ok()) << db.error().message << db.error().details;
+    EXPECT_EQ((*db)->schemaVersion(), management::ManagementDb::kSchemaVersion);
+    ASSERT_TRUE((*db)->insertAdmin({"Admin", "A", "a@example.com", "hash", "", "Disabled"}).ok());
+    ASSERT_TRUE((*db)->setSetting("k", Json{{"v", 1}}).ok());
+    ASSERT_TRUE((*db)->setSetting("k", Json{{"v", 2}}).ok());
+  }
+  auto db = management::ManagementDb::open(dir / "management.fdb");
+  ASSERT_TRUE(db.ok());
+  auto a = (*db)->admin("admin");  // case-insensitive
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(a->has_value());
+  EXPECT_EQ((*a)->user_name, "Admin");
+  EXPECT_EQ((**(*db)->setting("k"))["v"], 2);
+}
+
+}  // namespace
+}  // namespace spe

@@ -1,0 +1,159 @@
+// Mail HTML made safe for Web Access: what runs code or loads remote
+// content goes, text, layout and links stay.
+#include "common/mime/html_sanitize.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace spe::index {
+namespace {
+
+TEST(HtmlSanitize, KeepsTextLayoutAndLinks) {
+  auto s = mime::sanitizeHtml("<p style=\"color:red\">Hello <b>you</b> <a href=\"https://example.com/x\">site</a></p>");
+  EXPECT_NE(s.html.find("Hello <b>you</b>"), std::string::npos) << s.html;
+  EXPECT_NE(s.html.find("style=\"color:red\""), std::string::npos);
+  EXPECT_NE(s.html.find("href=\"https://example.com/x\""), std::string::npos);
+  EXPECT_NE(s.html.find("rel=\"noopener noreferrer\""), std::string::npos);
+  EXPECT_EQ(s.removed_remote, 0);
+}
+
+TEST(HtmlSanitize, RemovesScriptsAndHandlers) {
+  auto s = mime::sanitizeHtml(
+      "<body onload=\"x()\"><script>alert(1)</script><img src=\"cid:logo\" onerror=\"y()\">"
+      "<a href=\"javascript:alert(1)\">a</a><a href=\" JaVa\tScRiPt:alert(1)\">b</a>"
+      "<iframe src=\"https://evil.example/\"></iframe><object data=\"x.swf\"></object>"
+      "<form action=\"https://evil.example/\"><input name=p></form><svg><script>z()</script></svg></body>");
+  for (const char* bad : {"script", "onload", "onerror", "javascript", "iframe", "object", "form", "input", "svg",
+                          "alert"}) {
+    EXPECT_EQ(s.html.find(bad), std::string::npos) << bad << ": " << s.html;
+  }
+  EXPECT_NE(s.html.find("src=\"cid:logo\""), std::string::npos) << s.html;
+}
+
+TEST(HtmlSanitize, RemovesRemoteContent) {
+  auto s = mime::sanitizeHtml(
+      "<img src=\"https://tracker.example/p.gif\"><img src=\"data:image/png;base64,AAAA\">"
+      "<div style=\"background:url(https://x.example/b.png)\">t</div>"
+      "<table background=\"http://x.example/bg.jpg\"><tr><td>c</td></tr></table>"
+      "<link rel=stylesheet href=\"https://x.example/s.css\"><style>@import url(https://x.example/a.css);</style>"
+      "<style>p { color: blue }</style>");
+  EXPECT_EQ(s.html.find("tracker.example"), std::string::npos) << s.html;
+  EXPECT_EQ(s.html.find("x.example"), std::string::npos) << s.html;
+  EXPECT_NE(s.html.find("data:image/png;base64,AAAA"), std::string::npos);
+  EXPECT_NE(s.html.find("color: blue"), std::string::npos);
+  EXPECT_EQ(s.removed_remote, 5);
+}
+
+TEST(HtmlSanitize, BrokenHtmlNeverFails) {
+  EXPECT_NO_THROW(mime::sanitizeHtml("<<<>>><div <p></b></table>\xff\xfe"));
+  EXPECT_NO_THROW(mime::sanitizeHtml(""));
+}
+
+}  // namespace
+}  // namespace spe::index
+
+namespace spe::index {
+namespace {
+
+// Ways to write a remote reference that a browser still reads as one (CSS
+// escapes, comments, case, NUL and line breaks, character references in
+// the attribute), each in a style attribute and in a <style> element: the
+// remote host must be gone from the output every time.
+TEST(HtmlSanitize, CssObfuscationsLoseTheRemoteReference) {
+  const std::vector<std::string> obfuscated = {
+      "background:url(https://evil.example/a.png)",
+      "background:URL(https://evil.example/a.png)",
+      "background:u\\72l(https://evil.example/a.png)",
+      "background:\\75\\72\\6c(https://evil.example/a.png)",
+      "background:\\75 \\72 \\6C (https://evil.example/a.png)",
+      "background:\\000075rl(https://evil.example/a.png)",
+      "background:\\55\\52\\4c(https://evil.example/a.png)",
+      "background:u\\rl(https://evil.example/a.png)",
+      "background:ur/**/l(https://evil.example/a.png)",
+      "background:ur/* x */l(https://evil.example/a.png)",
+      "background:u\\\nrl(https://evil.example/a.png)",
+      "background:u\\72\r\nl(https://evil.example/a.png)",
+      "background:url\t(https://evil.example/a.png)",
+      "background:image-set(\"https://evil.example/a.png\" 1x)",
+      "background:-webkit-image-set(\"https://evil.example/a.png\" 1x)",
+      "background:im\\61ge-set(\"https://evil.example/a.png\" 1x)",
+      "background:src(\"https://evil.example/a.png\")",
+      "@import 'https://evil.example/a.css'",
+      "@\\69mport 'https://evil.example/a.css'",
+      "@\\49MPORT 'https://evil.example/a.css'",
+      "@im/**/port 'https://evil.example/a.css'",
+      "width:expression(fetch('https://evil.example/'))",
+      "width:ex\\70ression(fetch('https://evil.example/'))",
+      "behavior:url(https://evil.example/x.htc)",
+      "beh\\61vior:u\\72l(https://evil.example/x.htc)",
+      "-moz-binding:u\\72l(https://evil.example/x.xml)",
+      "background:\\\\75rl(https://evil.example/a.png)",
+      // "/*" inside a string is no comment: a checker that takes it for one
+      // skips the url() between the two strings, a browser loads it.
+      "font-family:'/*';background-image:url(https://evil.example/p.png);font-family:'*/'",
+      "font-family:'/*\\'';background-image:url(https://evil.example/p.png);font-family:'*/'",
+      "font-family:'/*\n;background-image:url(https://evil.example/p.png);font-family:'*/'",
+      "content:'a\\\n/*';background-image:url(https://evil.example/p.png);content:'*/'",
+  };
+  for (const auto& css : obfuscated) {
+    SCOPED_TRACE(css);
+    auto attribute = mime::sanitizeHtml("<div style=\"" + css + "\">text</div>");
+    EXPECT_EQ(attribute.html.find("evil.example"), std::string::npos) << attribute.html;
+    EXPECT_NE(attribute.html.find("text"), std::string::npos);
+    EXPECT_EQ(attribute.removed_remote, 1);
+    auto sheet = mime::sanitizeHtml("<style>div { " + css + " }</style><div>text</div>");
+    EXPECT_EQ(sheet.html.find("evil.example"), std::string::npos) << sheet.html;
+    EXPECT_EQ(sheet.removed_remote, 1);
+  }
+  // The same with double quotes, in an attribute quoted with single quotes.
+  const std::string dq = R"(font-family:"/*";background-image:url(https://evil.example/p.png);font-family:"*/")";
+  for (const std::string& html : {"<div style='" + dq + "'>text</div>", "<style>div { " + dq + " }</style>"}) {
+    auto s = mime::sanitizeHtml(html);
+    EXPECT_EQ(s.html.find("evil.example"), std::string::npos) << s.html;
+    EXPECT_EQ(s.removed_remote, 1);
+  }
+  // A NUL byte inside the name, and character references in the attribute
+  // (decoded by the HTML parser before CSS sees them).
+  for (const std::string& html :
+       {std::string("<div style=\"background:u") + '\0' + "rl(https://evil.example/a.png)\">t</div>",
+        std::string("<div style=\"background:&#117;rl(https://evil.example/a.png)\">t</div>"),
+        std::string("<div style=\"background:&#x75;&#x72;&#x6c;(https://evil.example/a.png)\">t</div>"),
+        std::string("<div style=\"background:u&#92;72l(https://evil.example/a.png)\">t</div>")}) {
+    auto s = mime::sanitizeHtml(html);
+    EXPECT_EQ(s.html.find("evil.example"), std::string::npos) << s.html;
+  }
+}
+
+TEST(HtmlSanitize, OrdinaryStylesSurvive) {
+  const std::vector<std::string> ordinary = {
+      "color:#336699",
+      "font-family:Arial, Helvetica, sans-serif; font-size:12px",
+      "margin:0 auto; padding:4px 8px; border:1px solid #ccc",
+      "background-color:rgb(255, 255, 255); line-height:1.4",
+      "font-family:'Segoe UI'; font-weight:bold",
+      "text-decoration:underline; display:inline-block; width:100%",
+      "font-family:'Segoe UI', 'Times New Roman', serif",
+      "font-family:'Odd /* name'; color:red; font-family:'*/ too'",
+  };
+  for (const auto& css : ordinary) {
+    SCOPED_TRACE(css);
+    auto attribute = mime::sanitizeHtml("<p style=\"" + css + "\">text</p>");
+    EXPECT_NE(attribute.html.find(css), std::string::npos) << attribute.html;
+    EXPECT_EQ(attribute.removed_remote, 0);
+    auto sheet = mime::sanitizeHtml("<style>p { " + css + " }</style><p>text</p>");
+    EXPECT_NE(sheet.html.find(css), std::string::npos) << sheet.html;
+    EXPECT_EQ(sheet.removed_remote, 0);
+  }
+  const std::string dq = R"(font-family:"Segoe UI", "Times New Roman", serif)";
+  auto quoted = mime::sanitizeHtml("<p style='" + dq + "'>text</p><style>p { " + dq + " }</style>");
+  EXPECT_EQ(quoted.removed_remote, 0);
+  EXPECT_NE(quoted.html.find("Times New Roman"), std::string::npos) << quoted.html;
+  // Comments and media queries in a style sheet are fine as long as nothing is loaded.
+  auto s = mime::sanitizeHtml("<style>/* layout */ @media (max-width: 600px) { td { display:block } }</style>");
+  EXPECT_NE(s.html.find("@media (max-width: 600px)"), std::string::npos) << s.html;
+}
+
+}  // namespace
+}  // namespace spe::index

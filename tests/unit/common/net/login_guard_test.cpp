@@ -1,0 +1,137 @@
+#include "common/net/login_guard.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+namespace spe {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct FakeClock {
+  LoginGuard::Clock::time_point now = LoginGuard::Clock::time_point() + 1000h;
+  std::function<LoginGuard::Clock::time_point()> fn() {
+    return [this] { return now; };
+  }
+};
+
+void fail(LoginGuard& g, const std::string& user, const std::string& address) {
+  auto a = g.admit(user, address);
+  ASSERT_TRUE(a.permit.has_value());
+  a.permit->failed();
+}
+
+TEST(LoginGuard, FreeFailuresThenGrowingLockPerUser) {
+  FakeClock clock;
+  LoginGuard g({}, clock.fn());
+  for (int i = 0; i < 5; ++i) fail(g, "i1/Alice", "10.0.0.1");
+  fail(g, "i1/alice", "10.0.0.2");  // 6th: case-insensitive, any address
+  auto a = g.admit("I1/ALICE", "10.0.0.3");
+  EXPECT_FALSE(a.permit.has_value());
+  EXPECT_EQ(a.retry_after, 1s);
+  EXPECT_TRUE(g.admit("i2/alice", "10.0.0.3").permit.has_value());  // another instance's alice is not locked
+  clock.now += 1s;
+  fail(g, "i1/alice", "10.0.0.1");  // 7th: locked 2 s
+  EXPECT_EQ(g.admit("i1/alice", "").retry_after, 2s);
+  clock.now += 2s;
+  auto ok = g.admit("i1/alice", "");
+  ASSERT_TRUE(ok.permit.has_value());
+  ok.permit->succeeded();  // the real user: the count is cleared
+  for (int i = 0; i < 5; ++i) fail(g, "i1/alice", "10.0.0.1");
+  EXPECT_TRUE(g.admit("i1/alice", "").permit.has_value());
+}
+
+TEST(LoginGuard, LockIsCappedSoTheRealUserGetsInAfterTheAttackerStops) {
+  FakeClock clock;
+  LoginGuard g({}, clock.fn());
+  for (int i = 0; i < 40; ++i) {
+    auto a = g.admit("i/bob", "10.9.9.9");
+    if (a.permit) a.permit->failed();
+    else clock.now += a.retry_after;
+  }
+  auto refused = g.admit("i/bob", "10.1.1.1");
+  ASSERT_FALSE(refused.permit.has_value());
+  EXPECT_LE(refused.retry_after, 60s);
+  clock.now += 60s;
+  EXPECT_TRUE(g.admit("i/bob", "10.1.1.1").permit.has_value());
+}
+
+TEST(LoginGuard, RefusedAttemptsDoNotCountOrExtendTheLock) {
+  FakeClock clock;
+  LoginGuard g({}, clock.fn());
+  for (int i = 0; i < 6; ++i) fail(g, "u", "");
+  for (int i = 0; i < 100; ++i) EXPECT_FALSE(g.admit("u", "").permit.has_value());
+  EXPECT_EQ(g.refused(), 100);
+  clock.now += 1s;
+  EXPECT_TRUE(g.admit("u", "").permit.has_value());
+}
+
+TEST(LoginGuard, AddressLockSparesOtherAddressesAndIsNotResetBySuccess) {
+  FakeClock clock;
+  LoginGuard g({}, clock.fn());
+  for (int i = 0; i < 21; ++i) fail(g, "name" + std::to_string(i), "10.6.6.6");
+  auto a = g.admit("carol", "10.6.6.6");
+  EXPECT_FALSE(a.permit.has_value());
+  EXPECT_EQ(a.retry_after, 1s);
+  auto other = g.admit("carol", "10.7.7.7");  // carol from her own address
+  ASSERT_TRUE(other.permit.has_value());
+  other.permit->succeeded();
+  EXPECT_FALSE(g.admit("dave", "10.6.6.6").permit.has_value());
+  clock.now += 16min;  // the window passed: the address starts afresh
+  EXPECT_TRUE(g.admit("dave", "10.6.6.6").permit.has_value());
+}
+
+// An IPv6 attacker holds a whole /64: changing the last 64 bits of the
+// address must not give it a fresh budget of failures.
+TEST(LoginGuard, AnIPv6AddressCountsByItsPrefix) {
+  FakeClock clock;
+  LoginGuard g({}, clock.fn());
+  for (int i = 0; i < 21; ++i) fail(g, "name" + std::to_string(i), "2001:db8:5:6::" + std::to_string(i + 1));
+  EXPECT_FALSE(g.admit("carol", "2001:db8:5:6:ffff::1").permit.has_value());
+  EXPECT_TRUE(g.admit("carol", "2001:db8:5:7::1").permit.has_value());  // another /64
+}
+
+TEST(LoginGuard, ConcurrentAttemptsForOneNameAreCheckedOneByOne) {
+  LoginGuard::Limits limits;
+  limits.wait = 5s;
+  limits.max_waiting = 4;
+  LoginGuard g(limits);
+  std::atomic<int> checking{0}, most{0}, checked{0}, refused{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 20; ++i) {
+    threads.emplace_back([&] {
+      auto a = g.admit("inst/eve", "10.0.0." + std::to_string(i));
+      if (!a.permit) {
+        ++refused;
+        return;
+      }
+      const int now = ++checking;
+      int seen = most.load();
+      while (now > seen && !most.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(20ms);  // a password check
+      --checking;
+      ++checked;
+      a.permit->failed();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(most.load(), 1);           // never two checks of one name at once
+  EXPECT_LE(checked.load(), 6);        // at most the free failures (5) plus one that raced the lock
+  EXPECT_EQ(checked + refused, 20);
+}
+
+TEST(LoginGuard, AnUnfinishedPermitReleasesTheNameWithoutCounting) {
+  FakeClock clock;
+  LoginGuard g({}, clock.fn());
+  for (int i = 0; i < 50; ++i) {
+    auto a = g.admit("x", "");
+    ASSERT_TRUE(a.permit.has_value());
+  }
+}
+
+}  // namespace
+}  // namespace spe

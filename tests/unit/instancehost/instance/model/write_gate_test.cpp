@@ -1,0 +1,56 @@
+#include "instancehost/instance/model/write_gate.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace spe::instance {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(WriteGate, FreezeWaitsForRunningWritesAndHoldsNewOnes) {
+  WriteGate gate;
+  std::atomic<bool> frozen{false}, second_done{false};
+  std::optional<WriteGate::Permit> running(gate.acquire());
+  std::thread freezer([&] {
+    EXPECT_TRUE(gate.freeze(5s));
+    frozen = true;
+  });
+  std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(frozen) << "froze while a write was running";
+  running.reset();  // the running write ends
+  freezer.join();
+  EXPECT_TRUE(gate.frozen());
+  std::thread writer([&] {
+    auto p = gate.acquire();
+    second_done = true;
+  });
+  std::this_thread::sleep_for(150ms);
+  EXPECT_FALSE(second_done) << "a write went through while frozen";
+  gate.thaw();
+  writer.join();
+  EXPECT_TRUE(second_done);
+}
+
+TEST(WriteGate, FreezeTimesOutAndLeavesGateOpen) {
+  WriteGate gate;
+  auto p = gate.acquire();
+  EXPECT_FALSE(gate.freeze(50ms));
+  EXPECT_FALSE(gate.frozen());
+  EXPECT_EQ(gate.writesInProgress(), 1);
+}
+
+TEST(WriteGate, FreezeIsIdempotent) {
+  WriteGate gate;
+  EXPECT_TRUE(gate.freeze(10ms));
+  EXPECT_TRUE(gate.freeze(10ms));
+  gate.thaw();
+  EXPECT_FALSE(gate.frozen());
+  auto p = gate.acquire();
+  EXPECT_EQ(gate.writesInProgress(), 1);
+}
+
+}  // namespace
+}  // namespace spe::instance
