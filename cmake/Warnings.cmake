@@ -17,3 +17,5 @@ endif()
 if(SPE_WERROR)
   target_compile_options(spe_warnings INTERFACE -Werror)
 endif()
+# Sanitizer builds (SPE_SANITIZE, see the presets): set here, before any target.
+include(${CMAKE_CURRENT_LIST_DIR}/Sanitizers.cmake)
