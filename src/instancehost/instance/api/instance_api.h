@@ -12,43 +12,9 @@
 #include <string>
 
 #include "common/base/json_reader.h"
-#include "index/searcher.h"
-#include "instancehost/instance/archiving/importer.h"
-#include "instancehost/instance/model/master_db.h"
-#include "instancehost/instance/archiving/profile_scheduler.h"
-#include "instancehost/instance/model/profiles.h"
-#include "instancehost/instance/model/store_manager.h"
-#include "instancehost/instance/model/users.h"
-#include "instancehost/instance/model/write_gate.h"
+#include "instancehost/instance/api/context.h"
 
 namespace spe::instance {
-
-struct InstanceContext {
-  std::string instance_id;
-  std::string base_directory;
-  InstanceMasterDb& db;
-  UserDirectory& users;
-  StoreManager& stores;
-  ProfileStore& profiles;
-  WorkerResults& results;
-  Importer& importer;
-  WriteGate& gate;
-  index::IndexSettings& index_settings;
-  ProfileRunner& runner;
-  ProfileScheduler& scheduler;
-};
-
-struct ApiCall {
-  const Json& args;
-  std::string caller;
-  store::OperationControl control;
-  std::function<void(const std::string&)> log;  // a line of log output for the caller
-
-  std::string str(const std::string& name, const std::string& fallback = {}) const;
-  bool has(const std::string& name) const;
-  std::int64_t num(const std::string& name, std::int64_t fallback = 0) const;
-  bool flag(const std::string& name, bool fallback = false) const;
-};
 
 using ApiHandler = std::function<Result<Json>(ApiCall&)>;
 
@@ -57,10 +23,14 @@ class InstanceApi {
   explicit InstanceApi(InstanceContext& ctx);
   Result<Json> call(const std::string& function, ApiCall& call);
 
-  // Used by the function groups (api_*.cpp) to register themselves.
+  // Used by the function groups (*_functions.cpp) to register themselves.
   void add(const std::string& name, ApiHandler handler, bool writes);
   InstanceContext& context() { return ctx_; }
-  void audit(const ApiCall& call, const std::string& event, const std::string& details);
+  // Writes an audit record for `call`. An error (the database's code, a
+  // message saying the record is missing) when it cannot be written: the
+  // caller returns it, so a change is never reported as done unaudited;
+  // the lost record is also logged as an error.
+  [[nodiscard]] Status audit(const ApiCall& call, const std::string& event, const std::string& details);
 
  private:
   struct Entry {

@@ -1,0 +1,52 @@
+// What every Management API function of the instance works with: the
+// instance's model (database, users, stores, profiles, worker results), its
+// archiving machinery, and the call itself (arguments, caller, cancellation,
+// log lines for the caller).
+// Thread safety: the context's members are thread-safe objects shared by
+// every call; an ApiCall belongs to one call.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "common/base/json_reader.h"
+#include "index/searcher.h"
+#include "instancehost/instance/archiving/importer.h"
+#include "instancehost/instance/model/master_db.h"
+#include "instancehost/instance/archiving/profile_scheduler.h"
+#include "instancehost/instance/model/profiles.h"
+#include "instancehost/instance/model/store_manager.h"
+#include "instancehost/instance/model/users.h"
+#include "instancehost/instance/model/write_gate.h"
+
+namespace spe::instance {
+
+struct InstanceContext {
+  std::string instance_id;
+  std::string base_directory;
+  InstanceMasterDb& db;
+  UserDirectory& users;
+  StoreManager& stores;
+  ProfileStore& profiles;
+  WorkerResults& results;
+  Importer& importer;
+  WriteGate& gate;
+  index::IndexSettings& index_settings;
+  ProfileRunner& runner;
+  ProfileScheduler& scheduler;
+};
+
+struct ApiCall {
+  const Json& args;
+  std::string caller;
+  store::OperationControl control;
+  std::function<void(const std::string&)> log;  // a line of log output for the caller
+
+  std::string str(const std::string& name, const std::string& fallback = {}) const;
+  bool has(const std::string& name) const;
+  std::int64_t num(const std::string& name, std::int64_t fallback = 0) const;
+  bool flag(const std::string& name, bool fallback = false) const;
+};
+
+}  // namespace spe::instance
