@@ -6,7 +6,10 @@
 // Thread safety: plain values; no shared state.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
@@ -26,10 +29,21 @@ enum class ErrorCode {
   kDatabase,          // the database engine reported an error
   kProtocol,          // a peer violated the wire protocol
   kCorrupt,           // stored data is damaged (it must be repaired or rebuilt)
+  kResourceExhausted, // a limit was reached (e.g. too many failed logins); try again later
   kInternal,          // a bug: something that should not happen
+  // kInternal stays last: a new code goes above it, and into the table in
+  // result.cpp (whose static_assert counts on kErrorCodeCount).
 };
 
+// The number of codes; they run from 0 to kErrorCodeCount - 1.
+inline constexpr std::size_t kErrorCodeCount = static_cast<std::size_t>(ErrorCode::kInternal) + 1;
+
+// The code's stable name, as it travels between processes ("notFound",
+// "corrupt", ...). Both functions read the one table in result.cpp.
 const char* errorCodeName(ErrorCode code);
+// The code of a name errorCodeName gives; nullopt for any other text
+// (the caller decides what an unknown name means).
+std::optional<ErrorCode> errorCodeFromName(std::string_view name);
 
 struct Error {
   ErrorCode code = ErrorCode::kInternal;

@@ -310,18 +310,10 @@ Json rpcErrorToJson(const Error& error) {
 }
 
 Error rpcErrorFromJson(const Json& error) {
-  static const ErrorCode kAll[] = {
-      ErrorCode::kInvalidArgument, ErrorCode::kNotFound,   ErrorCode::kAlreadyExists,
-      ErrorCode::kPermissionDenied, ErrorCode::kUnauthenticated, ErrorCode::kNotSupported,
-      ErrorCode::kUnavailable,     ErrorCode::kTimeout,    ErrorCode::kCancelled,
-      ErrorCode::kIo,              ErrorCode::kDatabase,   ErrorCode::kProtocol,
-      ErrorCode::kInternal};
   Error e{ErrorCode::kInternal, "The peer reported an error.", {}};
   if (!error.is_object()) return e;
-  const std::string code = stringOf(error, "code").value_or("");
-  for (ErrorCode c : kAll) {
-    if (code == errorCodeName(c)) e.code = c;
-  }
+  // A name this build does not know (a newer peer) stays kInternal.
+  e.code = errorCodeFromName(stringOf(error, "code").value_or("")).value_or(ErrorCode::kInternal);
   if (error.contains("message") && error["message"].is_string()) e.message = error["message"];
   if (error.contains("details") && error["details"].is_string()) e.details = error["details"];
   return e;

@@ -27,6 +27,10 @@ class RpcTest : public ::testing::Test {
             ++counted_;
             return makeError(ErrorCode::kCancelled, "counted");
           }
+          if (r.method == "fail") {  // answers with the ErrorCode whose value is params.code
+            return makeError(static_cast<ErrorCode>(r.params.at("code").get<int>()), "failed on purpose",
+                             "details of the failure");
+          }
           if (r.method == "slow") {
             r.progress(50, "half");
             r.progress(90, "almost");
@@ -74,6 +78,19 @@ TEST_F(RpcTest, ErrorsTravelAsErrors) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kNotSupported);
   EXPECT_EQ(r.error().message, "no nope");
+}
+
+// Every code crosses the wire as itself: a corrupt index (kCorrupt) must
+// not reach the caller as a bug (kInternal).
+TEST_F(RpcTest, EveryErrorCodeCrossesTheWire) {
+  auto c = client(client_id_, server_id_.thumbprint);
+  for (std::size_t i = 0; i < kErrorCodeCount; ++i) {
+    auto r = c.call("fail", Json{{"code", i}}, std::chrono::seconds(5));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, static_cast<ErrorCode>(i)) << errorCodeName(static_cast<ErrorCode>(i));
+    EXPECT_EQ(r.error().message, "failed on purpose");
+    EXPECT_EQ(r.error().details, "details of the failure");
+  }
 }
 
 // An error answer on a kept-alive connection is an answer: the request
