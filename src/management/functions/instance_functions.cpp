@@ -357,7 +357,10 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   r->archive_admin_enabled = c.args.flag("enabled");
                   SPE_TRY(ctx.db.updateInstance(*r));
                   control->bumpVersion();
-                  // Written to the instance's audit log when it runs.
+                  // Audited in the instance. The setting is the Management Server's and
+                  // stays changed when the instance cannot write the record (turning
+                  // access off must work while an instance is down); the lost record is
+                  // logged as an error.
                   auto audited = control->instanceCall(
                       *r, "audit",
                       Json{{"userName", c.caller.user_name},
@@ -365,9 +368,10 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                            {"details", std::string("enabled=") + (r->archive_admin_enabled ? "true" : "false")}},
                       std::chrono::minutes(10));
                   if (!audited) {
-                    logger("instances")->info("{} set archive admin access of {} to {} (not audited in the instance: {})",
-                                              c.caller.user_name, r->instance_id, r->archive_admin_enabled,
-                                              audited.error().message);
+                    logger("instances")->error("audit record lost: {} set archive admin access of {} to {} "
+                                               "(UserSetArchiveAdminSetEnabled not written in the instance: {})",
+                                               c.caller.user_name, r->instance_id, r->archive_admin_enabled,
+                                               audited.error().message);
                   }
                   if (!r->archive_admin_enabled) {
                     // One-time passwords handed out before stop working now.
@@ -402,11 +406,21 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                         auto otp = control->instanceCall(*r, "archiveAdmin.oneTimePassword", Json::object(),
                                                          std::chrono::seconds(30));
                         if (!otp) return otp.error();
-                        (void)control->instanceCall(*r, "audit",
-                                                    Json{{"userName", c.caller.user_name},
-                                                         {"event", "CreateClientOneTimeUrlForArchiveAdmin"},
-                                                         {"details", ""}},
-                                                    std::chrono::seconds(30));
+                        // No unaudited way in: without its audit record the URL is not handed out.
+                        auto audited = control->instanceCall(*r, "audit",
+                                                             Json{{"userName", c.caller.user_name},
+                                                                  {"event", "CreateClientOneTimeUrlForArchiveAdmin"},
+                                                                  {"details", ""}},
+                                                             std::chrono::seconds(30));
+                        if (!audited) {
+                          logger("instances")->error("audit record not written in instance {} ({}): {}; the "
+                                                     "one-time URL was not handed out",
+                                                     r->instance_id, "CreateClientOneTimeUrlForArchiveAdmin",
+                                                     audited.error().message);
+                          return makeError(audited.error().code,
+                                           "The one-time URL was not created: its audit record could not be "
+                                           "written in the instance (" + audited.error().message + ").");
+                        }
                         while (!base.empty() && base.back() == '/') base.pop_back();
                         return Json(base + "/#archiveadmin=" + otp->value("password", ""));
                       }};

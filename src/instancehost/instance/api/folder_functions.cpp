@@ -143,7 +143,7 @@ void registerFolderFunctions(InstanceApi& api) {
             for (const auto& [id, s] : stores) {
               if (!s->writeProtected()) SPE_TRY(s->renameFolder(*from, target));
             }
-            api.audit(c, "FolderMove", "from=" + *from + " to=" + target);
+            SPE_TRY(api.audit(c, "FolderMove", "from=" + *from + " to=" + target));
             return Json();
           }, true);
 

@@ -110,7 +110,7 @@ void registerIndexFunctions(InstanceApi& api) {
             if (!config) return config.error();
             SPE_TRY(ctx.db.setSetting(kIndexSetting, config->toJson()));
             ctx.index_settings.setConfig(*config);
-            api.audit(c, "SetIndexConfiguration", dumpJson(config->toJson()));
+            SPE_TRY(api.audit(c, "SetIndexConfiguration", dumpJson(config->toJson())));
             return Json();
           }, true);
 
@@ -124,7 +124,7 @@ void registerIndexFunctions(InstanceApi& api) {
             for (const auto& entry : ctx.stores.indexers()) {
               if (entry.second->state().needs_rebuild) selected.push_back(entry);
             }
-            api.audit(c, "RebuildSelectedStoreIndexes", std::to_string(selected.size()) + " stores");
+            SPE_TRY(api.audit(c, "RebuildSelectedStoreIndexes", std::to_string(selected.size()) + " stores"));
             Json rebuilt = Json::array();
             const int n = static_cast<int>(selected.size());
             for (int i = 0; i < n; ++i) {

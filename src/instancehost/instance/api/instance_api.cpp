@@ -37,10 +37,16 @@ void InstanceApi::add(const std::string& name, ApiHandler handler, bool writes) 
   functions_[name] = Entry{std::move(handler), writes};
 }
 
-void InstanceApi::audit(const ApiCall& call, const std::string& event, const std::string& details) {
-  if (auto st = ctx_.db.audit(call.caller.empty() ? "$system" : call.caller, event, details); !st) {
-    logger("instance")->error("cannot write the audit log: {}", st.error().message);
-  }
+Status InstanceApi::audit(const ApiCall& call, const std::string& event, const std::string& details) {
+  const std::string user = call.caller.empty() ? "$system" : call.caller;
+  auto st = ctx_.db.audit(user, event, details);
+  if (st) return okStatus();
+  logger("instance")->error("audit record lost: user={} event={} details={}: {}", user, event, details,
+                            st.error().message);
+  return makeError(st.error().code,
+                   "The change was made, but its audit record (" + event + ") could not be written: " +
+                       st.error().message,
+                   st.error().details);
 }
 
 Result<Json> InstanceApi::call(const std::string& function, ApiCall& call) {

@@ -116,7 +116,7 @@ void registerStoreFunctions(InstanceApi& api) {
             SPE_TRY(checkSubPaths(c, ctx.stores));
             auto id = ctx.stores.create(c.str("name"), c.str("databasePath"), c.str("requestedState", "current"));
             if (!id) return id.error();
-            api.audit(c, "FileGroupCreate", "id=" + std::to_string(*id) + " name=" + c.str("name"));
+            SPE_TRY(api.audit(c, "FileGroupCreate", "id=" + std::to_string(*id) + " name=" + c.str("name")));
             return Json{{"id", *id}};
           }, true);
 
@@ -124,33 +124,34 @@ void registerStoreFunctions(InstanceApi& api) {
             SPE_TRY(checkSubPaths(c, ctx.stores));
             auto id = ctx.stores.attach(c.str("name"), c.str("databasePath"), c.str("requestedState", "normal"));
             if (!id) return id.error();
-            api.audit(c, "FileGroupAttach", "id=" + std::to_string(*id) + " path=" + c.str("databasePath"));
+            SPE_TRY(api.audit(c, "FileGroupAttach", "id=" + std::to_string(*id) + " path=" + c.str("databasePath")));
             return Json{{"id", *id}};
           }, true);
 
   api.add("DetachStore", [&api, &ctx](ApiCall& c) -> Result<Json> {
             SPE_TRY(ctx.stores.detach(c.num("id")));
-            api.audit(c, "FileGroupDetach", "id=" + std::to_string(c.num("id")));
+            SPE_TRY(api.audit(c, "FileGroupDetach", "id=" + std::to_string(c.num("id"))));
             return Json();
           }, true);
 
   api.add("RenameStore", [&api, &ctx](ApiCall& c) -> Result<Json> {
             SPE_TRY(ctx.stores.rename(c.num("id"), c.str("name")));
-            api.audit(c, "FileGroupRename", "id=" + std::to_string(c.num("id")) + " name=" + c.str("name"));
+            SPE_TRY(api.audit(c, "FileGroupRename", "id=" + std::to_string(c.num("id")) + " name=" + c.str("name")));
             return Json();
           }, true);
 
   api.add("SetStorePath", [&api, &ctx](ApiCall& c) -> Result<Json> {
             SPE_TRY(checkSubPaths(c, ctx.stores));
             SPE_TRY(ctx.stores.setPath(c.num("id"), c.str("databasePath")));
-            api.audit(c, "FileGroupSetProperties", "id=" + std::to_string(c.num("id")) + " path=" + c.str("databasePath"));
+            SPE_TRY(api.audit(c, "FileGroupSetProperties",
+                              "id=" + std::to_string(c.num("id")) + " path=" + c.str("databasePath")));
             return Json();
           }, true);
 
   api.add("SetStoreRequestedState", [&api, &ctx](ApiCall& c) -> Result<Json> {
             SPE_TRY(ctx.stores.setRequestedState(c.num("id"), c.str("requestedState")));
-            api.audit(c, "FileGroupSetRequestedState",
-                      "id=" + std::to_string(c.num("id")) + " requestedState=" + c.str("requestedState"));
+            SPE_TRY(api.audit(c, "FileGroupSetRequestedState",
+                              "id=" + std::to_string(c.num("id")) + " requestedState=" + c.str("requestedState")));
             return Json();
           }, true);
 
@@ -167,7 +168,7 @@ void registerStoreFunctions(InstanceApi& api) {
             auto open = ctx.stores.loadedStore(id);
             if (open) SPE_TRY((*open)->checkRecoveryKey(c.str("passphrase")));
             SPE_TRY(ctx.stores.unlock(id, c.str("passphrase")));
-            api.audit(c, "FileGroupSetProperties", "id=" + std::to_string(id) + " unlocked");
+            SPE_TRY(api.audit(c, "FileGroupSetProperties", "id=" + std::to_string(id) + " unlocked"));
             if (open) {
               return Json("The recovery key is right. The archive store " + std::to_string(id) +
                           " was open already; its key is now protected by this instance's key again.");
@@ -213,12 +214,14 @@ void registerStoreFunctions(InstanceApi& api) {
 
   api.add("RecoverStore", [&api, &ctx](ApiCall& c) -> Result<Json> {
             const std::int64_t id = c.num("id");
-            api.audit(c, "RecoverStoreStart", "id=" + std::to_string(id));
+            SPE_TRY(api.audit(c, "RecoverStoreStart", "id=" + std::to_string(id)));
             std::optional<std::string> key;
             if (c.has("encryptionKey") && !c.str("encryptionKey").empty()) key = c.str("encryptionKey");
             auto st = ctx.stores.recover(id, key, c.flag("recoverDeletedMessages"), c.control);
-            api.audit(c, "RecoverStoreFinish", "id=" + std::to_string(id) + (st ? " succeeded" : " failed"));
+            const Status audited =
+                api.audit(c, "RecoverStoreFinish", "id=" + std::to_string(id) + (st ? " succeeded" : " failed"));
             if (!st) return st.error();
+            SPE_TRY(audited);
             return Json();
           }, true);
 
@@ -308,7 +311,8 @@ void registerStoreFunctions(InstanceApi& api) {
             if (!merged) return merged.error();
             auto directory = ctx.stores.directoryOf(source_id);
             SPE_TRY(ctx.stores.detach(source_id));
-            api.audit(c, "FileGroupDetach", "id=" + std::to_string(source_id) + " merged into " + std::to_string(id));
+            SPE_TRY(api.audit(c, "FileGroupDetach",
+                              "id=" + std::to_string(source_id) + " merged into " + std::to_string(id)));
             (*merged)["sourceDirectory"] = directory ? *directory : "";
             return *merged;
           }, true);

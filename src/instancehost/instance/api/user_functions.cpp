@@ -42,7 +42,7 @@ Result<Json> modify(InstanceApi& api, ApiCall& c, const std::function<Status(Use
   if (!u) return u.error();
   SPE_TRY(change(*u));
   SPE_TRY(users.update(name, *u));
-  api.audit(c, event, "userName=" + u->name);
+  SPE_TRY(api.audit(c, event, "userName=" + u->name));
   return Json();
 }
 
@@ -98,7 +98,7 @@ void registerUserFunctions(InstanceApi& api) {
               u.password_hash = *hash;
             }
             SPE_TRY(ctx.users.create(u));
-            api.audit(c, "UserAdd", "userName=" + u.name);
+            SPE_TRY(api.audit(c, "UserAdd", "userName=" + u.name));
             return Json();
           }, true);
 
@@ -107,7 +107,7 @@ void registerUserFunctions(InstanceApi& api) {
             auto u = ctx.users.get(c.str("userName"));
             if (!u) return u.error();
             SPE_TRY(ctx.users.remove(u->name));
-            api.audit(c, "UserDelete", "userName=" + u->name + " (the archive stays)");
+            SPE_TRY(api.audit(c, "UserDelete", "userName=" + u->name + " (the archive stays)"));
             return Json();
           }, true);
 
@@ -129,7 +129,7 @@ void registerUserFunctions(InstanceApi& api) {
               if (!s->writeProtected()) SPE_TRY(s->renameFolder(old_name, to));
             }
             SPE_TRY(ctx.users.renameGrantedFolder(old_name, to));
-            api.audit(c, "UserRename", "oldUserName=" + old_name + " newUserName=" + to);
+            SPE_TRY(api.audit(c, "UserRename", "oldUserName=" + old_name + " newUserName=" + to));
             return Json();
           }, true);
 
@@ -221,7 +221,7 @@ void registerUserFunctions(InstanceApi& api) {
             auto privileges = parsePrivilegeList(c.str("privileges"), kFolderPrivileges, {"none"}, "privileges");
             if (!privileges) return privileges.error();
             SPE_TRY(ctx.users.setGrant(u->name, (*owner)->name, *privileges));
-            api.audit(c, "UserSetFolderAccess", "userName=" + u->name + " folder=" + (*owner)->name);
+            SPE_TRY(api.audit(c, "UserSetFolderAccess", "userName=" + u->name + " folder=" + (*owner)->name));
             return Json();
           }, true);
 
@@ -230,7 +230,7 @@ void registerUserFunctions(InstanceApi& api) {
             auto u = ctx.users.get(c.str("userName"));
             if (!u) return u.error();
             SPE_TRY(ctx.users.clearGrants(u->name));
-            api.audit(c, "UserSetFolderAccess", "userName=" + u->name + " (all cleared)");
+            SPE_TRY(api.audit(c, "UserSetFolderAccess", "userName=" + u->name + " (all cleared)"));
             return Json();
           }, true);
 }
