@@ -29,5 +29,14 @@ if(SPE_SANITIZE)
     # printing a line that a passing test would hide.
     add_compile_options(-fno-sanitize-recover=undefined)
   endif()
-  message(STATUS "Sanitizers: ${SPE_SANITIZE}")
+  # ctest empties the report folder before the tests and fails the run after
+  # them if any report is there (the test presets send ASan, LSan and TSan
+  # reports into it with log_path, children's included): see
+  # tests/sanitizers/check_reports.sh.
+  set(_spe_check "${PROJECT_SOURCE_DIR}/tests/sanitizers/check_reports.sh")
+  set(_spe_reports "${PROJECT_BINARY_DIR}/sanitizer-reports")
+  file(WRITE "${PROJECT_BINARY_DIR}/CTestCustom.cmake"
+       "set(CTEST_CUSTOM_PRE_TEST \"${_spe_check} clear ${_spe_reports}\")\n"
+       "set(CTEST_CUSTOM_POST_TEST \"${_spe_check} check ${_spe_reports} ${PROJECT_BINARY_DIR}/Testing/Temporary\")\n")
+  message(STATUS "Sanitizers: ${SPE_SANITIZE} (reports of a ctest run: ${_spe_reports})")
 endif()
