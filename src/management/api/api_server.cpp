@@ -255,11 +255,11 @@ struct ApiServer::Impl {
     for (;;) {
       const TaskStatus now = task->snapshot();
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (now.status_code != "running" || left.count() <= 0) break;
+      if (now.state != TaskState::kRunning || left.count() <= 0) break;
       co_await waitForChange(task, now.status_version, left);
     }
     TaskStatus s = spec->long_running ? task->snapshot() : task->release();
-    if (s.status_code != "running") {
+    if (s.state != TaskState::kRunning) {
       if (!spec->long_running) s.status_version = 2;
       co_return jsonResponse(req, http::status::ok, envelopeFor(std::move(s), spec->long_running));
     }

@@ -4,6 +4,15 @@
 
 namespace spe::management {
 
+const char* taskStateName(TaskState state) {
+  switch (state) {
+    case TaskState::kRunning: return "running";
+    case TaskState::kSucceeded: return "succeeded";
+    case TaskState::kFailed: return "failed";
+  }
+  return "failed";
+}
+
 Task::Task(std::string token, std::string owner) : owner_(std::move(owner)) { status_.token = std::move(token); }
 
 TaskStatus Task::snapshot() const {
@@ -26,7 +35,7 @@ void Task::update(std::optional<int> percent, const std::string& text) {
   std::vector<std::function<void()>> wake;
   {
     std::lock_guard lock(mutex_);
-    if (status_.status_code != "running") return;
+    if (status_.state != TaskState::kRunning) return;
     if (percent) status_.percent = std::clamp(*percent, 0, 100);
     status_.status_text = text;
     bumpLocked(wake);
@@ -49,7 +58,7 @@ void Task::requestCancel() {
   std::vector<std::function<void()>> wake;
   {
     std::lock_guard lock(mutex_);
-    if (cancel_ || status_.status_code != "running") return;
+    if (cancel_ || status_.state != TaskState::kRunning) return;
     cancel_ = true;
     status_.status_text = "Cancellation requested.";
     bumpLocked(wake);
@@ -62,11 +71,11 @@ void Task::finish(Result<Json> result) {
   {
     std::lock_guard lock(mutex_);
     if (result) {
-      status_.status_code = "succeeded";
+      status_.state = TaskState::kSucceeded;
       status_.result = std::move(result.value());
       if (status_.percent) status_.percent = 100;
     } else {
-      status_.status_code = "failed";
+      status_.state = TaskState::kFailed;
       status_.error = result.error();
       // Every cancelled function ends alike (docs/api.md); what the function
       // says about how far it got follows.
@@ -84,7 +93,7 @@ void Task::finish(Result<Json> result) {
 
 bool Task::finished() const {
   std::lock_guard lock(mutex_);
-  return status_.status_code != "running";
+  return status_.state != TaskState::kRunning;
 }
 
 std::chrono::steady_clock::time_point Task::finishedAt() const {
@@ -145,7 +154,7 @@ Json envelopeFor(TaskStatus&& s, bool with_token) {
                          : Json();
   env["token"] = with_token ? Json(s.token) : Json();
   env["statusVersion"] = s.status_version;
-  env["statusCode"] = s.status_code;
+  env["statusCode"] = taskStateName(s.state);
   env["percentProgress"] = s.percent ? Json(*s.percent) : Json();
   env["statusText"] = s.status_text ? Json(*s.status_text) : Json();
   env["result"] = std::move(s.result);
@@ -156,7 +165,7 @@ Json envelopeFor(TaskStatus&& s, bool with_token) {
 Json succeededEnvelope(Json result) {
   TaskStatus s;
   s.status_version = 2;
-  s.status_code = "succeeded";
+  s.state = TaskState::kSucceeded;
   s.result = std::move(result);
   return envelopeFor(s, false);
 }
@@ -164,7 +173,7 @@ Json succeededEnvelope(Json result) {
 Json failedEnvelope(const Error& error) {
   TaskStatus s;
   s.status_version = 2;
-  s.status_code = "failed";
+  s.state = TaskState::kFailed;
   s.error = error;
   return envelopeFor(s, false);
 }

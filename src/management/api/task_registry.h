@@ -23,10 +23,17 @@
 
 namespace spe::management {
 
+// Where a task is; the envelope's statusCode names it (taskStateName).
+enum class TaskState { kRunning, kSucceeded, kFailed };
+
+// "running" | "succeeded" | "failed" (PRODUCT-SPEC §1.4): only the JSON
+// envelope spells a state.
+const char* taskStateName(TaskState state);
+
 struct TaskStatus {
   std::string token;
   std::int64_t status_version = 1;
-  std::string status_code = "running";  // running | succeeded | failed
+  TaskState state = TaskState::kRunning;
   std::optional<int> percent;
   std::optional<std::string> status_text;
   Json result;

@@ -20,7 +20,7 @@ TEST(Task, VersionsAndWaiters) {
   EXPECT_EQ(woken, 2);
   t->finish(Json{{"x", 1}});
   auto s = t->snapshot();
-  EXPECT_EQ(s.status_code, "succeeded");
+  EXPECT_EQ(s.state, TaskState::kSucceeded);
   EXPECT_EQ(s.percent, 100);
   EXPECT_EQ(reg.find(s.token), t);
   EXPECT_EQ(reg.find("nope"), nullptr);
@@ -32,9 +32,9 @@ TEST(Task, CancelIsCooperative) {
   EXPECT_FALSE(t->cancelled());
   t->requestCancel();
   EXPECT_TRUE(t->cancelled());
-  EXPECT_EQ(t->snapshot().status_code, "running");
+  EXPECT_EQ(t->snapshot().state, TaskState::kRunning);
   t->finish(makeError(ErrorCode::kCancelled, "Cancelled by the user."));
-  EXPECT_EQ(t->snapshot().status_code, "failed");
+  EXPECT_EQ(t->snapshot().state, TaskState::kFailed);
 }
 
 // Every cancelled function ends with the same first sentence (docs/api.md).
@@ -68,6 +68,17 @@ TEST(Envelope, HasEightFieldsInOrderAndBom) {
   EXPECT_EQ(failed["statusCode"], "failed");
   EXPECT_EQ(failed["error"]["message"], "bad");
   EXPECT_EQ(failed["error"]["details"], "why");
+}
+
+// The state is an enum inside; the envelope spells it as the spec does.
+TEST(Envelope, SpellsEachStateAsTheSpecDoes) {
+  TaskRegistry reg;
+  auto t = reg.create("admin");
+  EXPECT_EQ(envelopeFor(t->snapshot(), true)["statusCode"], "running");
+  EXPECT_EQ(succeededEnvelope(Json())["statusCode"], "succeeded");
+  EXPECT_STREQ(taskStateName(TaskState::kRunning), "running");
+  EXPECT_STREQ(taskStateName(TaskState::kSucceeded), "succeeded");
+  EXPECT_STREQ(taskStateName(TaskState::kFailed), "failed");
 }
 
 }  // namespace
