@@ -36,6 +36,14 @@ std::string clampUtf8(std::string_view s, std::size_t max_bytes, bool line_break
     std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
     bool valid = len > 0 && i + len <= s.size();
     for (std::size_t k = 1; valid && k < len; ++k) valid = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (valid && len > 1) {
+      // Overlong forms ("\xC0\xAE"), surrogates and code points above
+      // U+10FFFF are not UTF-8 either, and Firebird refuses them.
+      static constexpr std::uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+      std::uint32_t cp = c & (0x7Fu >> len);
+      for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+      valid = cp >= kLeast[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+    }
     if (valid && len == 1 && c < 32 && c != '\t' && !(line_breaks && (c == '\n' || c == '\r'))) {
       valid = false;  // control characters
     }

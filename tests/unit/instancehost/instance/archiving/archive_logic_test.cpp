@@ -1,11 +1,10 @@
 // Pure logic of the archive: mbox splitting, privilege lists, time zones,
-// UTF-8 clamping, record sealing.
+// record sealing (UTF-8 clamping: tests/unit/common/mime/message_headers_test.cpp).
 #include <gtest/gtest.h>
 
 #include "instancehost/instance/archiving/file_sources.h"
 #include "instancehost/instance/model/time_zones.h"
 #include "instancehost/instance/model/users.h"
-#include "common/mime/message_headers.h"
 #include "store/records.h"
 
 namespace spe::instance {
@@ -51,20 +50,6 @@ TEST(TimeZones, IanaWindowsLocalAndBadIds) {
   for (const char* bad : {"2024-13-01", "yesterday", "2024-01-01T25:00", "2024-01-01X10:00:00", "1969-12-31"}) {
     EXPECT_FALSE(parseLocalTime(bad, "UTC", "fromIncluding").ok()) << bad;
   }
-}
-
-TEST(ClampUtf8, CutsAtCharacterBoundariesAndReplacesInvalidBytes) {
-  EXPECT_EQ(mime::clampUtf8("h\xC3\xA4llo", 2), "h");
-  EXPECT_EQ(mime::clampUtf8("h\xC3\xA4llo", 3), "h\xC3\xA4");
-  EXPECT_EQ(mime::clampUtf8("a\xFF" "b", 10), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(mime::clampUtf8("a\x01" "b", 10), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(mime::clampUtf8("ab\xFF", 4), "ab") << "no room for the replacement";
-  EXPECT_EQ(mime::clampUtf8("a\r\nb\x01", 20), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD") << "for the database";
-  EXPECT_EQ(mime::clampUtf8("a\r\nb\x01", 20, true), "a\r\nb\xEF\xBF\xBD") << "texts to index keep their lines";
-  EXPECT_EQ(mime::clampUtf8("\xFF\xFE", 6), "\xEF\xBF\xBD\xEF\xBF\xBD");
-  EXPECT_EQ(mime::clampUtf8("abc\xE2\x82", 10), "abc\xEF\xBF\xBD\xEF\xBF\xBD") << "a cut-off sequence";
-  EXPECT_EQ(mime::clampUtf8("", 5), "");
-  EXPECT_EQ(mime::clampUtf8("tab\there", 100), "tab\there");
 }
 
 TEST(Records, ContentOpensOnlyWithItsKeyStoreAndHash) {

@@ -5,7 +5,6 @@
 #include "instancehost/instance/archiving/clients/imap_source.h"
 #include "instancehost/instance/archiving/clients/pop3_client.h"
 #include "instancehost/instance/archiving/clients/pop3_source.h"
-#include "common/mime/message_headers.h"
 
 namespace spe::instance {
 namespace {
@@ -53,28 +52,3 @@ TEST(MailSourceDetails, ErrorsNameTheDetail) {
 
 }  // namespace
 }  // namespace spe::instance
-
-namespace spe::store {
-namespace {
-
-TEST(MessageRecipients, HeadersEnvelopeAndJournalReports) {
-  EXPECT_EQ(mime::messageRecipients("From: a@x\r\nTo: Alice <Alice@Example.org>, b@example.org\r\nCc: c@example.org\r\n"
-                              "Bcc: d@example.org\r\n\r\nhi\r\n"),
-            (std::vector<std::string>{"alice@example.org", "b@example.org", "c@example.org", "d@example.org"}));
-  EXPECT_EQ(mime::messageRecipients("To: list@lists.example.net\r\nX-Original-To: carol@example.org\r\n"
-                              "Delivered-To: dave@example.org\r\n\r\nhi\r\n"),
-            (std::vector<std::string>{"carol@example.org", "dave@example.org", "list@lists.example.net"}));
-  EXPECT_EQ(mime::messageRecipients("To: team: x@example.org, y@example.org;\r\n\r\n"),
-            (std::vector<std::string>{"x@example.org", "y@example.org"}));
-  const std::string journal =
-      "From: boss@example.com\r\nTo: journal@example.org\r\nX-MS-Journal-Report:\r\nMIME-Version: 1.0\r\n"
-      "Content-Type: multipart/mixed; boundary=J\r\n\r\n--J\r\nContent-Type: text/plain\r\n\r\n"
-      "Sender: boss@example.com\r\nRecipient: dave@example.org\r\nRecipient: erin@example.org, Expanded: "
-      "team@example.org\r\n\r\n--J\r\nContent-Type: message/rfc822\r\n\r\nSubject: x\r\n\r\nbody\r\n--J--\r\n";
-  EXPECT_EQ(mime::messageRecipients(journal),
-            (std::vector<std::string>{"dave@example.org", "erin@example.org", "journal@example.org"}));
-  EXPECT_TRUE(mime::messageRecipients("no header at all").empty());
-}
-
-}  // namespace
-}  // namespace spe::store
