@@ -163,7 +163,11 @@ Result<std::int64_t> parseSize(std::string s, const std::string& field) {
   }
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (s.empty() || *end != '\0' || v < 0) return bad("'" + field + ":' needs a size like 100k, 2M or 500.");
+  // Not a number, infinity or beyond 2^53 bytes is no size (and converting
+  // it to an integer would be undefined behaviour).
+  if (s.empty() || *end != '\0' || !(v >= 0) || v * factor > 9007199254740992.0) {
+    return bad("'" + field + ":' needs a size like 100k, 2M or 500.");
+  }
   return static_cast<std::int64_t>(v * factor);
 }
 
