@@ -1,11 +1,11 @@
 #include "cas/cas_server.h"
 
 #include <filesystem>
-#include <fstream>
 
 #include "cas/web_assets.h"
 #include "common/base/branding.h"
 #include "common/base/crypto.h"
+#include "common/base/atomic_file.h"
 #include "common/base/logging.h"
 
 namespace spe::cas {
@@ -66,9 +66,9 @@ Status CasServer::applyBranding(const Json& files) {
   fs::create_directories(fresh, ec);
   if (ec) return makeError(ErrorCode::kIo, "Branding: cannot create '" + fresh.string() + "': " + ec.message());
   for (const auto& [name, data] : branding->files) {
-    std::ofstream out(fresh / name, std::ios::binary);
-    out << data;
-    if (!out) return makeError(ErrorCode::kIo, "Branding: cannot write '" + (fresh / name).string() + "'.");
+    if (auto st = writeFileAtomically((fresh / name).string(), data, 0644); !st) {
+      return makeError(ErrorCode::kIo, "Branding: " + st.error().message);
+    }
   }
   fs::remove_all(old, ec);
   if (fs::exists(dir)) fs::rename(dir, old, ec);

@@ -11,6 +11,7 @@
 
 #include "common/net/asio.h"
 #include "common/db/firebird_db.h"
+#include "common/base/atomic_file.h"
 #include "common/base/logging.h"
 #include "common/base/password.h"
 #include "common/rpc/rpc.h"
@@ -58,12 +59,8 @@ Status createInitialAdmin(ManagementDb& db, const std::string& data_dir, std::op
   } else {
     pw = generatePassword(20);
     const std::string path = data_dir + "/initial-admin-password";
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0) return makeError(ErrorCode::kIo, "Cannot write '" + path + "'.");
-    const std::string line = pw + "\n";
-    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-    ::close(fd);
-    if (!ok) return makeError(ErrorCode::kIo, "Cannot write '" + path + "'.");
+    // A new file of mode 600 even when an old one (of any mode) is there.
+    SPE_TRY(writeFileAtomically(path, pw + "\n", 0600));
     logger("main")->warn("Created the administrator 'admin'; its generated password is in {}", path);
   }
   auto hash = hashPassword(pw);

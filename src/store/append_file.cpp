@@ -8,6 +8,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include "common/base/atomic_file.h"
+
 namespace spe::store {
 
 Error ioError(const std::string& what, int err) {
@@ -108,47 +110,6 @@ Result<std::string> readFile(const std::string& path) {
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) return makeError(ErrorCode::kNotFound, "Cannot read '" + path + "': " + ec.message() + ".");
   return readAt(path, 0, static_cast<std::size_t>(size));
-}
-
-Status syncDirectory(const std::string& dir) {
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return ioError("Cannot open the directory '" + dir + "'", errno);
-  const int rc = ::fsync(fd);
-  const int err = errno;
-  ::close(fd);
-  if (rc != 0) return ioError("Cannot flush the directory '" + dir + "'", err);
-  return okStatus();
-}
-
-Status writeFileAtomic(const std::string& path, std::string_view data, unsigned mode) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return ioError("Cannot create '" + tmp + "'", errno);
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return ioError("Cannot write '" + tmp + "'", err);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) {
-    const int err = errno;
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return ioError("Cannot flush '" + tmp + "'", err);
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return ioError("Cannot replace '" + path + "'", err);
-  }
-  return syncDirectory(std::filesystem::path(path).parent_path().string());
 }
 
 std::int64_t treeBytes(const std::string& dir) {

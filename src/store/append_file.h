@@ -46,9 +46,6 @@ class AppendFile {
 Result<std::string> readAt(const std::string& path, std::uint64_t offset, std::size_t length);
 // Whole-file read (small files).
 Result<std::string> readFile(const std::string& path);
-// Writes a small file atomically: temp file, fsync, rename, fsync directory.
-Status writeFileAtomic(const std::string& path, std::string_view data, unsigned mode = 0600);
-Status syncDirectory(const std::string& dir);
 // Bytes of the regular files below `dir` (0 for what cannot be read).
 std::int64_t treeBytes(const std::string& dir);
 // An I/O error with the system's reason; ENOSPC reads "The disk is full".

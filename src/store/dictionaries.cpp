@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "common/base/logging.h"
+#include "common/base/atomic_file.h"
 #include "store/append_file.h"
 
 namespace spe::store {
@@ -103,7 +104,7 @@ void DictionarySet::train() {
   std::string box;
   seal(key_, dict, context(guid_, id), box);
   // Durable before any record can name it.
-  if (auto st = writeFileAtomic(path(id), box); !st) {
+  if (auto st = writeFileAtomically(path(id), box); !st) {
     logger("store")->warn("{}: cannot store the compression dictionary: {}", directory_, st.error().message);
     return;
   }

@@ -1,5 +1,6 @@
 #include "store/store_keys.h"
 
+#include "common/base/atomic_file.h"
 #include "common/base/json_reader.h"
 #include "store/append_file.h"
 
@@ -51,7 +52,7 @@ Status writeKeyFile(const std::string& path, const StoreKeyFile& file) {
   Json keys = Json::array();
   for (const auto& k : file.keys) keys.push_back({{"kind", k.kind}, {"keyId", k.key_id}, {"wrapped", k.wrapped}});
   const Json j{{"format", file.format}, {"storeGuid", file.store_guid}, {"keys", keys}};
-  return writeFileAtomic(path, dumpJson(j, 2) + "\n", 0600);
+  return writeFileAtomically(path, dumpJson(j, 2) + "\n", 0600);
 }
 
 Result<Key256> unwrapWithInstanceKey(const StoreKeyFile& file, const Key256& instance_key) {

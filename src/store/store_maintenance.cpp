@@ -4,6 +4,7 @@
 #include <ctime>
 #include <filesystem>
 
+#include "common/base/atomic_file.h"
 #include "common/base/logging.h"
 #include "store/archive_store.h"
 #include "store/store_schema.h"
@@ -228,7 +229,7 @@ Status ArchiveStore::recreateRecoveryRecords(const OperationControl& control) {
   auto flushSegment = [&]() -> Status {
     char name[32];
     std::snprintf(name, sizeof name, "/%08lld.rec", static_cast<long long>(segment));
-    SPE_TRY(writeFileAtomic(fresh + name, buf));
+    SPE_TRY(writeFileAtomically(fresh + name, buf));
     return okStatus();
   };
   // Records of 1,000 changes each.

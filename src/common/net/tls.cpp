@@ -19,6 +19,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/base/atomic_file.h"
+
 namespace spe {
 namespace fs = std::filesystem;
 namespace ssl = boost::asio::ssl;
@@ -30,32 +32,6 @@ std::string readFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
-}
-
-// Writes `data` to `path` atomically. The temporary file is made by
-// mkstemp (mode 600 from its creation, a name nobody could have prepared),
-// given `mode`, synced and renamed over `path`: a private key is never
-// readable by others, not even for a moment, and never lands in a file
-// someone else created.
-Status writeFile(const std::string& path, const std::string& data, mode_t mode) {
-  std::string tmp = path + ".XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return makeError(ErrorCode::kIo, "Cannot create a file next to '" + path + "': " + std::strerror(errno));
-  bool ok = ::fchmod(fd, mode) == 0;
-  for (std::size_t done = 0; ok && done < data.size();) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) done += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    return makeError(ErrorCode::kIo, "Cannot write '" + path + "': " + why);
-  }
-  return okStatus();
 }
 
 std::string thumbprintOfX509(X509* cert) {
@@ -222,8 +198,8 @@ Result<TlsIdentity> loadOrCreateIdentity(const std::string& dir, const std::stri
   if (!have_cert) {
     auto created = createIdentity(common_name);
     if (!created) return created.error();
-    SPE_TRY(writeFile(key_path, created->key_pem, 0600));
-    SPE_TRY(writeFile(cert_path, created->cert_pem, 0644));
+    SPE_TRY(writeFileAtomically(key_path, created->key_pem, 0600));
+    SPE_TRY(writeFileAtomically(cert_path, created->cert_pem, 0644));
   }
   return loadIdentityFiles(cert_path, key_path);
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "common/base/atomic_file.h"
 #include "common/base/json_reader.h"
 #include "store/append_file.h"
 
@@ -54,7 +55,7 @@ Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base, co
     const KeyPair recovery = newKeyPair();
     const std::string recovery_path = base + "/" + kRecoveryKeyFile;
     if (!std::filesystem::exists(recovery_path)) {
-      SPE_TRY(store::writeFileAtomic(recovery_path, recoveryKeyText(id, recovery.secret_key), 0600));
+      SPE_TRY(writeFileAtomically(recovery_path, recoveryKeyText(id, recovery.secret_key), 0600));
     }
     std::string box;
     seal(host_key, keyBytes(instance_key), context(id), box);
@@ -63,7 +64,7 @@ Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base, co
                  {"hostKeyId", keyId(host_key)},
                  {"instanceKey", toHex(box)},
                  {"recoveryPublicKey", toHex(keyBytes(recovery.public_key))}};
-    SPE_TRY(store::writeFileAtomic(path, dumpJson(j, 2) + "\n", 0600));
+    SPE_TRY(writeFileAtomically(path, dumpJson(j, 2) + "\n", 0600));
   }
   auto text = store::readFile(path);
   if (!text) return text.error();
