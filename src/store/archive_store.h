@@ -42,6 +42,7 @@
 #include "store/dictionaries.h"
 #include "common/mime/message_headers.h"
 #include "store/records.h"
+#include "store/recovery_changes.h"
 #include "store/store_keys.h"
 
 namespace spe::store {
@@ -275,10 +276,10 @@ class ArchiveStore {
     std::promise<IngestResult> promise;
   };
   void commitBatch(std::vector<Pending>& batch);
-  Status writeRecovery(const std::vector<Json>& bodies);
+  Status writeRecovery(const std::vector<RecoveryChange>& changes);
   // Writes the recovery record, the file ends and commits `tx`; on any
   // failure the record is cut off again. Caller holds write_mutex_.
-  Status commitWithRecovery(FirebirdDb::Transaction& tx, const std::vector<Json>& changes);
+  Status commitWithRecovery(FirebirdDb::Transaction& tx, const std::vector<RecoveryChange>& changes);
   Result<std::int64_t> folderId(FirebirdDb::Transaction& tx, const std::string& path, bool create);
   Status refuseIfProtected() const;
   // Records that `message_id` left `archive`'s index (schema 3 and later).

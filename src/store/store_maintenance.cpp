@@ -55,41 +55,42 @@ struct RecoveredState {
     return path;
   }
 
-  void apply(const Json& b, bool recover_deleted) {
-    const std::string t = b.value("t", "");
-    if (t == "f") {
-      folders.insert(b.value("p", ""));
-    } else if (t == "c") {
-      contents[b.value("id", std::int64_t{0})] = {b.value("sha", ""), b.value("n", std::int64_t{0}),
-                                                  b.value("o", std::int64_t{0}), b.value("l", std::int64_t{0}),
-                                                  b.value("s", std::int64_t{0})};
-    } else if (t == "cm") {
-      contents[b.value("c", std::int64_t{0})] = {b.value("sha", ""), b.value("n", std::int64_t{0}),
-                                                 b.value("o", std::int64_t{0}), b.value("l", std::int64_t{0}),
-                                                 b.value("s", std::int64_t{0})};
-      messages[b.value("id", std::int64_t{0})] = {b.value("c", std::int64_t{0}), b.value("f", ""),
-                                                  b.value("a", std::int64_t{0})};
-      folders.insert(b.value("f", ""));
-    } else if (t == "m") {
-      messages[b.value("id", std::int64_t{0})] = {b.value("c", std::int64_t{0}), b.value("f", ""),
-                                                  b.value("a", std::int64_t{0})};
-      folders.insert(b.value("f", ""));
-    } else if (t == "r") {
-      const std::string from = b.value("from", ""), to = b.value("to", "");
-      std::set<std::string> moved;
-      for (const auto& f : folders) moved.insert(renamed(f, from, to));
-      folders = std::move(moved);
-      for (auto& [id, m] : messages) m.folder = renamed(m.folder, from, to);
-    } else if (t == "mv") {  // content moved by compaction
-      auto it = contents.find(b.value("c", std::int64_t{0}));
-      if (it != contents.end()) {
-        it->second.container = b.value("n", std::int64_t{0});
-        it->second.offset = b.value("o", std::int64_t{0});
+  void apply(const RecoveryChange& c, bool recover_deleted) {
+    auto addContent = [&](std::int64_t id) {
+      contents[id] = {c.content.sha256_hex, c.content.container, c.content.offset, c.content.length,
+                      c.content.raw_size};
+    };
+    auto addMessage = [&] {
+      messages[c.id] = {c.content_id, c.folder, c.archived_at};
+      folders.insert(c.folder);
+    };
+    switch (c.tag) {
+      case ChangeTag::kFolderAdded: folders.insert(c.folder); break;
+      case ChangeTag::kContentAdded: addContent(c.id); break;
+      case ChangeTag::kMessageWithContentAdded:
+        addContent(c.content_id);
+        addMessage();
+        break;
+      case ChangeTag::kMessageAdded: addMessage(); break;
+      case ChangeTag::kFolderRenamed: {
+        std::set<std::string> moved;
+        for (const auto& f : folders) moved.insert(renamed(f, c.from, c.to));
+        folders = std::move(moved);
+        for (auto& [id, m] : messages) m.folder = renamed(m.folder, c.from, c.to);
+        break;
       }
-    } else if (t == "df") {
-      if (!recover_deleted) folders.erase(b.value("p", ""));
-    } else if (t == "dm") {
-      if (!recover_deleted) messages.erase(b.value("id", std::int64_t{0}));
+      case ChangeTag::kContentMoved:  // by compaction
+        if (auto it = contents.find(c.content_id); it != contents.end()) {
+          it->second.container = c.content.container;
+          it->second.offset = c.content.offset;
+        }
+        break;
+      case ChangeTag::kFolderDeleted:
+        if (!recover_deleted) folders.erase(c.folder);
+        break;
+      case ChangeTag::kMessageDeleted:
+        if (!recover_deleted) messages.erase(c.id);
+        break;
     }
   }
 };
@@ -105,10 +106,21 @@ Result<RecoveredState> readRecoveryRecords(const std::string& directory, const K
                    "Reading recovery records (" + f.filename().string() + ")");
     auto data = readFile(f.string());
     if (!data) return data.error();
+    std::size_t undecoded = 0;  // changes this version cannot read: reported, the rest still applies
     const auto scan = scanRecovery(key, guid, *data, [&](std::uint64_t seq, const Json& body) {
       state.last_sequence = std::max(state.last_sequence, seq);
-      state.apply(body, recover_deleted);
+      auto change = decodeChange(body);
+      if (change) {
+        state.apply(*change, recover_deleted);
+      } else if (undecoded++ == 0) {
+        state.problems.push_back(f.filename().string() + ": record " + std::to_string(seq) + ": " +
+                                 change.error().message);
+      }
     });
+    if (undecoded > 1) {
+      state.problems.push_back(f.filename().string() + ": " + std::to_string(undecoded) +
+                               " changes could not be read in all.");
+    }
     if (!scan.error.empty()) state.problems.push_back(f.filename().string() + ": " + scan.error);
     state.last_segment = std::stoll(f.stem().string());
     state.last_segment_length = scan.valid_length;
@@ -215,13 +227,14 @@ Status ArchiveStore::recreateRecoveryRecords(const OperationControl& control) {
       "ORDER BY M.ID");
   if (!messages) return messages.error();
   std::vector<Json> bodies;
-  for (const auto& r : *folders) bodies.push_back({{"t", "f"}, {"p", dbStr(r[0])}});
+  for (const auto& r : *folders) bodies.push_back(encodeChange(RecoveryChange::folderAdded(dbStr(r[0]))));
   for (const auto& r : *contents) {
-    bodies.push_back({{"t", "c"}, {"id", dbInt(r[0])}, {"sha", dbStr(r[1])}, {"n", dbInt(r[2])},
-                      {"o", dbInt(r[3])}, {"l", dbInt(r[4])}, {"s", dbInt(r[5])}});
+    bodies.push_back(encodeChange(RecoveryChange::contentAdded(
+        dbInt(r[0]), ContentPlace{dbStr(r[1]), dbInt(r[2]), dbInt(r[3]), dbInt(r[4]), dbInt(r[5])})));
   }
   for (const auto& r : *messages) {
-    bodies.push_back({{"t", "m"}, {"id", dbInt(r[0])}, {"c", dbInt(r[1])}, {"f", dbStr(r[2])}, {"a", dbInt(r[3])}});
+    bodies.push_back(
+        encodeChange(RecoveryChange::messageAdded(dbInt(r[0]), dbInt(r[1]), dbStr(r[2]), dbInt(r[3]))));
   }
   std::int64_t segment = 1;
   std::uint64_t sequence = 1;
@@ -353,7 +366,7 @@ Result<std::int64_t> ArchiveStore::compact(const OperationControl& control) {
     const std::uint64_t c_start = container_.size(), r_start = recovery_.size();
     const auto seq = next_sequence_;
     std::string buf;
-    std::vector<Json> changes;
+    std::vector<RecoveryChange> changes;
     auto tx = db_->begin();
     if (!tx) return tx.error();
     for (const auto& r : *rows) {
@@ -367,7 +380,7 @@ Result<std::int64_t> ArchiveStore::compact(const OperationControl& control) {
       buf.append(*data, offset, length);
       SPE_TRY((*tx)->exec("UPDATE CONTENTS SET CONTAINER_NO = ?, CONTAINER_OFFSET = ? WHERE ID = ?",
                           {container_no_, moved_to, dbInt(r[0])}));
-      changes.push_back({{"t", "mv"}, {"c", dbInt(r[0])}, {"n", container_no_}, {"o", moved_to}});
+      changes.push_back(RecoveryChange::contentMoved(dbInt(r[0]), container_no_, moved_to));
     }
     Status st = container_.append(buf);
     if (st) st = container_.sync();

@@ -129,7 +129,7 @@ Status ArchiveStore::saveFileState(FirebirdDb::Transaction& tx) {
        static_cast<std::int64_t>(recovery_.size()), static_cast<std::int64_t>(next_sequence_)});
 }
 
-Status ArchiveStore::commitWithRecovery(FirebirdDb::Transaction& tx, const std::vector<Json>& changes) {
+Status ArchiveStore::commitWithRecovery(FirebirdDb::Transaction& tx, const std::vector<RecoveryChange>& changes) {
   const auto seq = next_sequence_;
   const auto start = recovery_.size();
   Status st = writeRecovery(changes);
@@ -142,14 +142,15 @@ Status ArchiveStore::commitWithRecovery(FirebirdDb::Transaction& tx, const std::
   return st;
 }
 
-Status ArchiveStore::writeRecovery(const std::vector<Json>& changes) {
-  const std::string record = sealRecovery(data_key_, guid_, next_sequence_++, Json(changes));
+Status ArchiveStore::writeRecovery(const std::vector<RecoveryChange>& changes) {
+  Json bodies = Json::array();
+  for (const auto& c : changes) bodies.push_back(encodeChange(c));
+  const std::string record = sealRecovery(data_key_, guid_, next_sequence_++, bodies);
   SPE_TRY(recovery_.append(record));
   SPE_TRY(recovery_.sync());
   recovery_growth_ += record.size();
   for (const auto& c : changes) {
-    const std::string t = c.value("t", "");
-    if (t == "dm" || t == "df" || t == "r" || t == "mv") ++superseded_changes_;
+    if (supersedesEarlierChanges(c.tag)) ++superseded_changes_;
   }
   return okStatus();
 }
@@ -167,7 +168,7 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
     auto tx = db_->begin();
     if (!tx) return tx.error();
     std::string content_buf;
-    std::vector<Json> recovery;
+    std::vector<RecoveryChange> recovery;
     std::map<std::string, std::int64_t> batch_contents;
     std::set<std::pair<std::int64_t, std::int64_t>> batch_messages;
     for (std::size_t i = 0; i < batch.size(); ++i) {
@@ -175,9 +176,9 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
       const std::int64_t folders_before = next_folder_id_;
       auto fid = folderId(**tx, item.folder, true);
       if (!fid) return fid.error();
-      if (next_folder_id_ != folders_before) recovery.push_back({{"t", "f"}, {"p", item.folder}});
+      if (next_folder_id_ != folders_before) recovery.push_back(RecoveryChange::folderAdded(item.folder));
       const std::string sha_hex = toHex(item.content.sha256);
-      Json new_content;  // set when this message brings new content
+      std::optional<ContentPlace> new_content;  // set when this message brings new content
       std::int64_t cid = 0;
       bool existing = false;
       if (auto it = batch_contents.find(sha_hex); it != batch_contents.end()) {
@@ -211,8 +212,8 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
         SPE_TRY(insertContent(**tx, ContentRow{cid, sha_hex, container_no_, offset, length,
                                                 static_cast<std::int64_t>(item.content.raw_size)},
                               item.headers));
-        new_content = Json{{"sha", sha_hex}, {"n", container_no_}, {"o", offset}, {"l", length},
-                           {"s", item.content.raw_size}};
+        new_content = ContentPlace{sha_hex, container_no_, offset, length,
+                                   static_cast<std::int64_t>(item.content.raw_size)};
       }
       batch_messages.insert({*fid, cid});
       const std::int64_t mid = next_message_id_++;
@@ -220,9 +221,7 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
       SPE_TRY((*tx)->exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
                           {mid, *fid, cid, at}));
       // One record for a message and, when it is new, its content.
-      Json record{{"t", new_content.is_null() ? "m" : "cm"}, {"id", mid}, {"c", cid}, {"f", item.folder}, {"a", at}};
-      if (!new_content.is_null()) record.update(new_content);
-      recovery.push_back(std::move(record));
+      recovery.push_back(RecoveryChange::messageAdded(mid, cid, item.folder, at, new_content));
       results[i] = IngestResult{IngestOutcome::kArchived, mid, {}};
     }
     // Durable files first, then the metadata that points into them.
@@ -264,7 +263,7 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
   std::lock_guard wl(write_mutex_);
   auto tx = db_->begin();
   if (!tx) return tx.error();
-  std::vector<Json> changes;
+  std::vector<RecoveryChange> changes;
   std::int64_t removed_bytes = 0;
   for (const std::int64_t id : ids) {
     auto rows = (*tx)->query(
@@ -280,7 +279,7 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
     SPE_TRY((*tx)->exec("DELETE FROM CONTENTS C WHERE C.ID = ? AND NOT EXISTS "
                         "(SELECT 1 FROM MESSAGES M WHERE M.CONTENT_ID = C.ID)",
                         {cid}));
-    changes.push_back({{"t", "dm"}, {"id", id}});
+    changes.push_back(RecoveryChange::messageDeleted(id));
   }
   if (changes.empty()) return 0;
   SPE_TRY(commitWithRecovery(**tx, changes));
@@ -300,7 +299,7 @@ Status ArchiveStore::createFolder(const std::string& path) {
   auto id = folderId(**tx, *norm, true);
   if (!id) return next_folder_id_ = before, id.error();
   if (next_folder_id_ == before) return okStatus();
-  if (auto st = commitWithRecovery(**tx, {Json{{"t", "f"}, {"p", *norm}}}); !st) {
+  if (auto st = commitWithRecovery(**tx, {RecoveryChange::folderAdded(*norm)}); !st) {
     next_folder_id_ = before;
     return st;
   }
@@ -339,7 +338,7 @@ Status ArchiveStore::renameFolder(const std::string& from, const std::string& to
       SPE_TRY((*tx)->exec("UPDATE FOLDERS SET PATH = ?, PATH_HASH = ? WHERE ID = ?", {path, sha256Hex(path), dbInt(r[0])}));
     }
   }
-  return commitWithRecovery(**tx, {Json{{"t", "r"}, {"from", from}, {"to", to}}});
+  return commitWithRecovery(**tx, {RecoveryChange::folderRenamed(from, to)});
 }
 
 Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under, const std::set<std::string>& keep) {
@@ -350,13 +349,13 @@ Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under, const std
   auto rows = (*tx)->query("SELECT F.ID, F.PATH FROM FOLDERS F WHERE NOT EXISTS (SELECT 1 FROM MESSAGES M JOIN "
                            "FOLDERS G ON G.ID = M.FOLDER_ID WHERE G.PATH = F.PATH OR G.PATH STARTING WITH F.PATH || '/')");
   if (!rows) return rows.error();
-  std::vector<Json> recovery;
+  std::vector<RecoveryChange> recovery;
   for (const auto& r : *rows) {
     const std::string path = dbStr(r[1]);
     if (!under.empty() && path != under && path.rfind(under + "/", 0) != 0) continue;
     if (path.find('/') == std::string::npos || keep.count(path)) continue;  // user archives stay
     SPE_TRY((*tx)->exec("DELETE FROM FOLDERS WHERE ID = ?", {dbInt(r[0])}));
-    recovery.push_back({{"t", "df"}, {"p", path}});
+    recovery.push_back(RecoveryChange::folderDeleted(path));
   }
   if (recovery.empty()) return 0;
   SPE_TRY(commitWithRecovery(**tx, recovery));
