@@ -102,7 +102,7 @@ TEST(LoginGuard, ConcurrentAttemptsForOneNameAreCheckedOneByOne) {
   std::atomic<int> checking{0}, most{0}, checked{0}, refused{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 20; ++i) {
-    threads.emplace_back([&] {
+    threads.emplace_back([&, i] {  // i by value: the loop moves on before the thread reads it
       auto a = g.admit("inst/eve", "10.0.0." + std::to_string(i));
       if (!a.permit) {
         ++refused;
