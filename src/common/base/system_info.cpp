@@ -6,7 +6,13 @@
 #include <fstream>
 #include <string>
 
+#ifndef SPE_VERSION
+#error "SPE_VERSION is set by src/common/base/CMakeLists.txt from the project version"
+#endif
+
 namespace spe {
+
+const char* const kProductVersion = SPE_VERSION;
 
 Json systemProperties() {
   Json processors = Json::array();

@@ -6,5 +6,8 @@
 
 namespace spe {
 Json systemProperties();
-constexpr const char* kProductVersion = "26.1.0.1";
+// The product version ("26.1.0.1"): project(spe VERSION ...) in the top
+// CMakeLists.txt. GetEnvironmentInfo, role heartbeats and pings report it;
+// spe-cli sends it in its User-Agent.
+extern const char* const kProductVersion;
 }  // namespace spe

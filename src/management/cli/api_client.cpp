@@ -4,6 +4,7 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
+#include "common/base/system_info.h"
 #include "common/net/asio.h"
 #include "common/net/form.h"
 #include "common/net/tls.h"
@@ -53,7 +54,7 @@ struct ApiClient::Impl {
     }
     http::request<http::string_body> req{http::verb::post, path, 11};
     req.set(http::field::host, opt.host + ":" + std::to_string(opt.port));
-    req.set(http::field::user_agent, "spe-cli/26.1");
+    req.set(http::field::user_agent, std::string("spe-cli/") + kProductVersion);
     req.set(http::field::content_type, "application/x-www-form-urlencoded");
     if (!opt.user.empty()) req.set(http::field::authorization, makeBasicAuth(opt.user, opt.password));
     req.keep_alive(true);
