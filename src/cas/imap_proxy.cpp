@@ -15,6 +15,19 @@
 namespace spe::cas {
 namespace {
 
+// The text after "NO" of a refused login: a response code (RFC 5530) chosen
+// from the ErrorCode alone, then the message.
+std::string loginRefusal(const Error& e) {
+  std::string code;
+  switch (e.code) {
+    case ErrorCode::kUnauthenticated:
+    case ErrorCode::kResourceExhausted: code = "AUTHENTICATIONFAILED"; break;  // wrong, or too many wrong
+    case ErrorCode::kPermissionDenied: code = "AUTHORIZATIONFAILED"; break;
+    default: code = "UNAVAILABLE"; break;
+  }
+  return "[" + code + "] " + e.message;
+}
+
 constexpr const char* kCapsBeforeTls = "IMAP4rev1 LITERAL+ ID STARTTLS LOGINDISABLED";
 constexpr const char* kCapsTls = "IMAP4rev1 LITERAL+ ID AUTH=PLAIN SASL-IR";
 constexpr auto kCommandTimeout = std::chrono::seconds(60);
@@ -210,12 +223,14 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     const std::string user = slash == std::string::npos ? name : name.substr(slash + 1);
     std::optional<InstanceRoute> route;
     if (!instance.empty() && !user.empty()) route = routes_.find(instance);
-    Error refused = makeError(ErrorCode::kUnauthenticated, "[AUTHENTICATIONFAILED] Authentication failed.");
+    // The same words for every wrong name or password, whatever the instance said.
+    Error refused = makeError(ErrorCode::kUnauthenticated, "Authentication failed.");
     InstanceCalls::Permit permit;  // a stuck instance may hold a few logins of this CAS, never all of them
     if (route && !(permit = calls_.enterImap(route->instance_id))) {
       logger("imap")->warn("IMAP login of '{}' from {} refused: {} logins already wait for instance {}", name,
                            address_, calls_.limits().imap_logins, route->instance_id);
-      out_ += tag + " NO [UNAVAILABLE] The archive is busy; try again in a moment.\r\n";
+      const Error busy = makeError(ErrorCode::kUnavailable, "The archive is busy; try again in a moment.");
+      out_ += tag + " NO " + loginRefusal(busy) + "\r\n";
       co_return false;
     }
     if (route) {
@@ -238,13 +253,16 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
         co_return true;
       }
       const Error& e = stream.error();
-      if (e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kUnavailable) refused = e;
-      // The instance's "too many failed logins; try again in N s" (its login guard) reaches the client.
-      if (e.code == ErrorCode::kUnauthenticated && e.message.rfind("[AUTHENTICATIONFAILED] Too many", 0) == 0) refused = e;
-      if (e.code != ErrorCode::kUnauthenticated && e.code != ErrorCode::kPermissionDenied) {
+      // The instance's words reach the client for a missing login privilege and
+      // for its login guard's "too many failed logins; try again in N s".
+      if ((e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kResourceExhausted) && !e.message.empty()) {
+        refused = e;
+      }
+      if (e.code != ErrorCode::kUnauthenticated && e.code != ErrorCode::kPermissionDenied &&
+          e.code != ErrorCode::kResourceExhausted) {
         logger("imap")->warn("IMAP login of '{}' from {}: instance {} not reachable: {}", name, address_,
                              route->instance_id, e.message);
-        refused = makeError(ErrorCode::kUnavailable, "[UNAVAILABLE] The archive is not available right now; try again later.");
+        refused = makeError(ErrorCode::kUnavailable, "The archive is not available right now; try again later.");
       }
     }
     const auto delay = delays_.failure(address_);
@@ -253,9 +271,7 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     timer.expires_after(delay);
     ErrorCodeT ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    std::string message = refused.message;
-    if (message.rfind("The peer", 0) == 0 || message.empty()) message = "[AUTHENTICATIONFAILED] Authentication failed.";
-    out_ += tag + " NO " + message + "\r\n";
+    out_ += tag + " NO " + loginRefusal(refused) + "\r\n";
     co_return false;
   }
 

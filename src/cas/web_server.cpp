@@ -60,6 +60,32 @@ Response jsonReply(const Request& req, int status, const Json& body) {
   return reply(req, static_cast<http::status>(status), "application/json; charset=utf-8", dumpJson(body));
 }
 
+// A Web Access request that ended in an error instead of the instance's
+// answer: the status is chosen from the ErrorCode alone. The caller's own
+// mistakes pass the instance's words on; failures inside the archive get
+// fixed words (the details are in the log).
+Response failedReply(const Request& req, const Error& e) {
+  int status = 500;
+  std::string text = "The archive could not answer this request.";
+  switch (e.code) {
+    case ErrorCode::kInvalidArgument: status = 400; break;
+    case ErrorCode::kUnauthenticated: status = 401; break;
+    case ErrorCode::kPermissionDenied: status = 403; break;
+    case ErrorCode::kNotFound: status = 404; break;
+    case ErrorCode::kResourceExhausted: status = 429; break;
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kTimeout:
+    case ErrorCode::kProtocol:
+    case ErrorCode::kCancelled:
+      status = 503;
+      text = "The archive is not available right now; try again later.";
+      break;
+    default: break;
+  }
+  if (status < 500 && !e.message.empty()) text = e.message;
+  return jsonReply(req, status, Json{{"error", text}});
+}
+
 // The value of cookie `name` in a Cookie header.
 std::string cookie(const Request& req, const std::string& name) {
   auto it = req.find(http::field::cookie);
@@ -236,7 +262,7 @@ struct WebServer::Impl {
     permit.reset();
     if (!answer) {
       logger("web")->warn("Web Access request for instance {} failed: {}", route->instance_id, answer.error().message);
-      co_return jsonReply(req, 503, Json{{"error", "The archive is not available right now; try again later."}});
+      co_return failedReply(req, answer.error());
     }
     const int status = static_cast<int>(intField(*answer, "status", 500, 100, 599).value_or(500));
     if (op == "login") {

@@ -9,8 +9,6 @@
 namespace spe::instance {
 namespace {
 
-constexpr const char* kThrottled = "[AUTHENTICATIONFAILED] Too many failed logins; try again in ";
-
 LoginGuard& guard() {
   static LoginGuard g;
   return g;
@@ -22,26 +20,24 @@ bool has(const std::vector<std::string>& list, const std::string& value) {
 
 }  // namespace
 
-bool isLoginThrottled(const Error& e) {
-  return e.code == ErrorCode::kUnauthenticated && e.message.rfind(kThrottled, 0) == 0;
-}
+bool isLoginThrottled(const Error& e) { return e.code == ErrorCode::kResourceExhausted; }
 
 std::int64_t endUserLoginsThrottled() { return guard().refused(); }
 
 Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& user_name, const std::string& password,
                                        const std::string& login_privilege, bool safe_mode,
                                        const std::string& client_address) {
-  const Error refused = makeError(ErrorCode::kUnauthenticated, "[AUTHENTICATIONFAILED] Authentication failed.");
+  const Error refused = makeError(ErrorCode::kUnauthenticated, "Authentication failed.");
   if (user_name == kArchiveAdmin) return refused;
   // Names no user can have: refused at once (it tells nothing about which names exist).
   if (user_name.empty() || user_name.size() > 255 || !isValidUtf8(user_name) || password.size() > 4096) return refused;
   // Per user name of this instance (the process serves one instance) and per client address.
   auto admission = guard().admit(ctx.instance_id + "/" + user_name, client_address);
   if (!admission.permit) {
-    return makeError(ErrorCode::kUnauthenticated,
-                     kThrottled + std::to_string(admission.retry_after.count()) + " s.");
+    return makeError(ErrorCode::kResourceExhausted, "Too many failed logins; try again in " +
+                                                        std::to_string(admission.retry_after.count()) + " s.");
   }
-  const auto busy = makeError(ErrorCode::kUnavailable, "[UNAVAILABLE] The server is busy; try again in a moment.");
+  const auto busy = makeError(ErrorCode::kUnavailable, "The server is busy; try again in a moment.");
   EndUserLogin login;
   login.generation = ctx.users.generation();
   auto user = ctx.users.find(user_name);
@@ -58,11 +54,11 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
   if (!has((*user)->login_privileges, login_privilege)) {
     const std::string way = login_privilege == "imap" ? "IMAP" : "Web Access";
     return makeError(ErrorCode::kPermissionDenied,
-                     "[AUTHORIZATIONFAILED] The user '" + (*user)->name + "' may not log in with " + way + ".");
+                     "The user '" + (*user)->name + "' may not log in with " + way + ".");
   }
   if (safe_mode && !has((*user)->privileges, "admin")) {
     return makeError(ErrorCode::kUnavailable,
-                     "[UNAVAILABLE] The archive is in maintenance; only administrators can log in.");
+                     "The archive is in maintenance; only administrators can log in.");
   }
   login.name = (*user)->name;
   login.password_hash = (*user)->password_hash;

@@ -32,14 +32,16 @@ struct EndUserLogin {
 };
 
 // The login, or why it is refused: kUnauthenticated (wrong name or
-// password, or throttled: see isLoginThrottled), kPermissionDenied (no such
-// login privilege), kUnavailable (safe mode, or the server too busy checking
-// passwords).
+// password), kResourceExhausted (throttled: too many failed logins),
+// kPermissionDenied (no such login privilege), kUnavailable (safe mode, or
+// the server too busy checking passwords). Messages carry no protocol
+// codes: each edge (IMAP, HTTP) chooses its own from the ErrorCode.
 Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& user, const std::string& password,
                                        const std::string& login_privilege, bool safe_mode,
                                        const std::string& client_address);
 
-// True for the refusal of a throttled attempt (its message says when to try again).
+// True for the refusal of a throttled attempt (kResourceExhausted; its
+// message says when to try again).
 bool isLoginThrottled(const Error& e);
 
 // Cheap while nothing changed (one atomic read); otherwise reads the user

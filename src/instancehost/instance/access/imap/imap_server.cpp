@@ -18,6 +18,39 @@
 namespace spe::instance {
 namespace {
 
+// How a session refuses a command that failed with `code`: the status and
+// the response code (RFC 5530) are chosen here, from the code alone; the
+// error's message follows them as it is.
+struct ImapRefusal {
+  const char* status;         // "NO" or "BAD"
+  const char* response_code;  // "" for none
+};
+
+ImapRefusal imapRefusalFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument: return {"BAD", ""};
+    case ErrorCode::kNotFound: return {"NO", "NONEXISTENT"};
+    case ErrorCode::kAlreadyExists: return {"NO", "ALREADYEXISTS"};
+    case ErrorCode::kPermissionDenied: return {"NO", "NOPERM"};
+    case ErrorCode::kUnauthenticated: return {"NO", "AUTHENTICATIONFAILED"};
+    case ErrorCode::kNotSupported: return {"NO", "CANNOT"};
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kTimeout: return {"NO", "UNAVAILABLE"};
+    case ErrorCode::kResourceExhausted: return {"NO", "LIMIT"};
+    case ErrorCode::kCancelled: return {"NO", ""};
+    case ErrorCode::kIo:
+    case ErrorCode::kDatabase:
+    case ErrorCode::kProtocol:
+    case ErrorCode::kCorrupt:
+    case ErrorCode::kInternal: return {"NO", "SERVERBUG"};
+  }
+  return {"NO", "SERVERBUG"};
+}
+
+Error readOnly(const std::string& command) {
+  return makeError(ErrorCode::kNotSupported, "The archive is read-only: " + command + " is not possible.");
+}
+
 constexpr std::size_t kFetchBatch = 32;
 constexpr std::size_t kFlushBytes = 256 * 1024;
 
@@ -134,8 +167,10 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     out_ += tag + " " + status + " " + text + "\r\n";
   }
 
+  // The one way a failed command is answered (imapRefusalFor).
   void refuse(const std::string& tag, const Error& e) {
-    tagged(tag, e.code == ErrorCode::kInvalidArgument ? "BAD" : "NO", e.message);
+    const ImapRefusal r = imapRefusalFor(e.code);
+    tagged(tag, r.status, *r.response_code ? "[" + std::string(r.response_code) + "] " + e.message : e.message);
   }
 
   template <typename T, typename Fn>
@@ -252,14 +287,14 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       std::vector<ImapValue> rest(c.args.begin() + 1, c.args.end());
       if (sub == "FETCH") co_await fetch(c, rest, true);
       else if (sub == "SEARCH") co_await search(c, rest, true);
-      else if (isWriteCommand(sub)) tagged(c.tag, "NO", "[CANNOT] The archive is read-only: UID " + sub + " is not possible.");
+      else if (isWriteCommand(sub)) refuse(c.tag, readOnly("UID " + sub));
       else tagged(c.tag, "BAD", "Unknown UID command '" + c.args[0].text + "'.");
     } else if (n == "IDLE") {
       idle_tag_ = c.tag;
       parser.setRawMode(true);
       out_ += "+ idling\r\n";
     } else if (isWriteCommand(n)) {
-      tagged(c.tag, "NO", "[CANNOT] The archive is read-only: " + n + " is not possible.");
+      refuse(c.tag, readOnly(n));
     } else {
       tagged(c.tag, "BAD", "Unknown command '" + n + "'.");
     }
@@ -319,7 +354,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
           if (!box) return box.error();
           if (!*box) return std::shared_ptr<const ImapSnapshot>();
           if ((*box)->path.empty()) {
-            return makeError(ErrorCode::kNotFound, "[CANNOT] '" + name + "' only holds other mailboxes.");
+            return makeError(ErrorCode::kNotSupported, "'" + name + "' only holds other mailboxes.");
           }
           return view->open(**box);
         };
@@ -328,7 +363,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       refuse(c.tag, snap.error());
       co_return nullptr;
     }
-    if (!*snap) tagged(c.tag, "NO", "[NONEXISTENT] Mailbox doesn't exist: " + name);
+    if (!*snap) refuse(c.tag, makeError(ErrorCode::kNotFound, "Mailbox doesn't exist: " + name));
     co_return std::move(*snap);
   }
 
@@ -477,7 +512,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
         auto rendered = co_await blocking<Result<std::string>>(std::move(work));
         if (!rendered) {
           logger("imap")->error("cannot read messages: {}", rendered.error().message);
-          tagged(c.tag, "NO", "[SERVERBUG] A message could not be read from the archive.");
+          refuse(c.tag, makeError(ErrorCode::kIo, "A message could not be read from the archive."));
           co_return;
         }
         out_ += *rendered;
@@ -491,6 +526,15 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     if (!selected_) {
       tagged(c.tag, "BAD", "No mailbox selected.");
       co_return;
+    }
+    // An unknown charset has its own response code, which names the ones
+    // we take (RFC 3501 6.4.4); it is answered here, before the search.
+    if (args.size() >= 2 && args[0].isAtom("CHARSET")) {
+      const std::string charset = imapUpper(args[1].text);
+      if (charset != "UTF-8" && charset != "US-ASCII") {
+        tagged(c.tag, "NO", "[BADCHARSET (UTF-8 US-ASCII)] The charset '" + args[1].text + "' is not supported.");
+        co_return;
+      }
     }
     auto view = view_;
     const auto shared = selected_;
