@@ -7,7 +7,10 @@
 // sees the logins that come through other CASes. There is no per-user count
 // here: one would mix up the same name in different instances, and a
 // success from elsewhere must not reset it.
-// Memory is bounded (idle entries go first, then those failing longest ago). Thread safety: internally locked.
+// Memory is bounded (idle entries go first, then those failing longest ago).
+// The window is measured on a Clock (common/base/clock.h); the caller waits
+// the returned delay on a timer of its connection.
+// Thread safety: internally locked.
 #pragma once
 
 #include <chrono>
@@ -15,6 +18,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+
+#include "common/base/clock.h"
 
 namespace spe::cas {
 
@@ -24,6 +29,9 @@ class LoginDelays {
   static constexpr std::chrono::seconds kMaxDelay{15};
   static constexpr std::size_t kMaxEntries = 20000;  // client addresses remembered (IPv6 by /64)
 
+  // `clock` must outlive this.
+  explicit LoginDelays(Clock& clock = systemClock()) : clock_(clock) {}
+
   // Records a failure; returns how long to wait before answering it.
   std::chrono::milliseconds failure(const std::string& address);
   void success(const std::string& address);
@@ -31,11 +39,12 @@ class LoginDelays {
  private:
   struct Count {
     int failures = 0;
-    std::chrono::steady_clock::time_point last;
+    Clock::TimePoint last;
   };
 
-  void evict(std::chrono::steady_clock::time_point now);
+  void evict(Clock::TimePoint now);
 
+  Clock& clock_;
   std::mutex mutex_;
   std::map<std::string, Count> counts_;
 };

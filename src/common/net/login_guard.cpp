@@ -3,6 +3,7 @@
 #include "common/net/connection_limits.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "common/base/text.h"
 
@@ -10,8 +11,7 @@ namespace spe {
 
 LoginGuard::LoginGuard() : LoginGuard(Limits{}) {}
 
-LoginGuard::LoginGuard(Limits limits, std::function<Clock::time_point()> clock)
-    : limits_(limits), clock_(std::move(clock)) {}
+LoginGuard::LoginGuard(Limits limits, Clock& clock) : limits_(limits), clock_(clock) {}
 
 LoginGuard::Permit::~Permit() {
   if (guard_) guard_->finish(user_, address_, Outcome::kNone);
@@ -27,7 +27,7 @@ void LoginGuard::Permit::succeeded() {
   guard_ = nullptr;
 }
 
-std::chrono::seconds LoginGuard::lockedFor(Entry& e, int free_failures, Clock::time_point now) const {
+std::chrono::seconds LoginGuard::lockedFor(Entry& e, int free_failures, Clock::TimePoint now) const {
   if (e.failures > 0 && now - e.last_failure > limits_.window) e.failures = 0;
   const int beyond = e.failures - free_failures;
   if (beyond < 1) return std::chrono::seconds(0);
@@ -43,10 +43,14 @@ LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std:
   const std::string user = asciiLower(user_name);
   // An IPv6 client counts by its /64, which it usually holds whole.
   const std::string address = client_address.empty() ? std::string() : clientKey(client_address);
-  const auto deadline = std::chrono::steady_clock::now() + limits_.wait;
+  // The wait for another check of the name ends at this timer (declared
+  // before the lock: it is cancelled after the lock is released, as its call
+  // takes the lock).
+  std::unique_ptr<Timer> wait_timer;
+  auto waited_out = std::make_shared<bool>(false);
   std::unique_lock lock(mutex_);
   for (;;) {
-    const auto now = clock_();
+    const auto now = clock_.now();
     if (users_.size() + addresses_.size() > kMaxEntries) prune(now);
     auto& u = users_[user];
     auto retry = lockedFor(u, limits_.free_user_failures, now);
@@ -63,13 +67,23 @@ LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std:
       ++refused_;
       return Admission{std::nullopt, std::chrono::seconds(1)};
     }
+    if (!wait_timer) {
+      wait_timer = clock_.schedule(limits_.wait, [this, waited_out] {
+        {
+          std::lock_guard l(mutex_);
+          *waited_out = true;
+        }
+        cv_.notify_all();
+      });
+    }
     ++waiting_;
-    const bool free = cv_.wait_until(lock, deadline, [&] {
+    cv_.wait(lock, [&] {
       auto it = users_.find(user);
-      return it == users_.end() || !it->second.checking;
+      return *waited_out || it == users_.end() || !it->second.checking;
     });
     --waiting_;
-    if (!free) {
+    auto it = users_.find(user);
+    if (*waited_out && it != users_.end() && it->second.checking) {
       ++refused_;
       return Admission{std::nullopt, std::chrono::seconds(1)};
     }
@@ -79,7 +93,7 @@ LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std:
 void LoginGuard::finish(const std::string& user, const std::string& address, Outcome outcome) {
   {
     std::lock_guard lock(mutex_);
-    const auto now = clock_();
+    const auto now = clock_.now();
     auto count = [&](Entry& e) {
       if (now - e.last_failure > limits_.window) e.failures = 0;
       ++e.failures;
@@ -96,7 +110,7 @@ void LoginGuard::finish(const std::string& user, const std::string& address, Out
   cv_.notify_all();
 }
 
-void LoginGuard::prune(Clock::time_point now) {
+void LoginGuard::prune(Clock::TimePoint now) {
   auto sweep = [&](std::map<std::string, Entry>& m, bool keep_locked) {
     for (auto it = m.begin(); it != m.end();) {
       const Entry& e = it->second;

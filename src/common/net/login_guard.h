@@ -23,23 +23,26 @@
 //   by one and run into the lock instead of all being hashed.
 // Memory is bounded: entries idle for kWindow go; beyond kMaxEntries the
 // oldest unlocked ones go first.
+// Time comes from a Clock (common/base/clock.h): the windows and locks are
+// measured with clock.now(), and the wait for a name's check ends at a
+// timer of that clock, so tests drive all of it with a FakeClock.
 // Thread safety: internally locked; admit() may block up to `wait`.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <string>
 
+#include "common/base/clock.h"
+
 namespace spe {
 
 class LoginGuard {
  public:
-  using Clock = std::chrono::steady_clock;
   struct Limits {
     int free_user_failures = 5;
     int free_address_failures = 20;
@@ -78,7 +81,8 @@ class LoginGuard {
   };
 
   LoginGuard();
-  explicit LoginGuard(Limits limits, std::function<Clock::time_point()> clock = &Clock::now);
+  // `clock` must outlive the guard.
+  explicit LoginGuard(Limits limits, Clock& clock = systemClock());
 
   // `user` is the key of the name (lower-cased here); `address` may be empty
   // (then only the name counts).
@@ -90,17 +94,17 @@ class LoginGuard {
  private:
   struct Entry {
     int failures = 0;
-    Clock::time_point last_failure{};
+    Clock::TimePoint last_failure{};
     bool checking = false;  // a password of this name is being checked
   };
   // Seconds until `e` is unlocked (0 = not locked).
-  std::chrono::seconds lockedFor(Entry& e, int free_failures, Clock::time_point now) const;
+  std::chrono::seconds lockedFor(Entry& e, int free_failures, Clock::TimePoint now) const;
   enum class Outcome { kNone, kFailed, kSucceeded };
   void finish(const std::string& user, const std::string& address, Outcome outcome);
-  void prune(Clock::time_point now);
+  void prune(Clock::TimePoint now);
 
   const Limits limits_;
-  std::function<Clock::time_point()> clock_;
+  Clock& clock_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::map<std::string, Entry> users_, addresses_;

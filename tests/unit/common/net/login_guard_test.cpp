@@ -3,20 +3,18 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <future>
 #include <thread>
 #include <vector>
+
+#include "fake_clock.h"
 
 namespace spe {
 namespace {
 
 using namespace std::chrono_literals;
 
-struct FakeClock {
-  LoginGuard::Clock::time_point now = LoginGuard::Clock::time_point() + 1000h;
-  std::function<LoginGuard::Clock::time_point()> fn() {
-    return [this] { return now; };
-  }
-};
+using testing::FakeClock;
 
 void fail(LoginGuard& g, const std::string& user, const std::string& address) {
   auto a = g.admit(user, address);
@@ -26,17 +24,17 @@ void fail(LoginGuard& g, const std::string& user, const std::string& address) {
 
 TEST(LoginGuard, FreeFailuresThenGrowingLockPerUser) {
   FakeClock clock;
-  LoginGuard g({}, clock.fn());
+  LoginGuard g({}, clock);
   for (int i = 0; i < 5; ++i) fail(g, "i1/Alice", "10.0.0.1");
   fail(g, "i1/alice", "10.0.0.2");  // 6th: case-insensitive, any address
   auto a = g.admit("I1/ALICE", "10.0.0.3");
   EXPECT_FALSE(a.permit.has_value());
   EXPECT_EQ(a.retry_after, 1s);
   EXPECT_TRUE(g.admit("i2/alice", "10.0.0.3").permit.has_value());  // another instance's alice is not locked
-  clock.now += 1s;
+  clock.advance(1s);
   fail(g, "i1/alice", "10.0.0.1");  // 7th: locked 2 s
   EXPECT_EQ(g.admit("i1/alice", "").retry_after, 2s);
-  clock.now += 2s;
+  clock.advance(2s);
   auto ok = g.admit("i1/alice", "");
   ASSERT_TRUE(ok.permit.has_value());
   ok.permit->succeeded();  // the real user: the count is cleared
@@ -46,32 +44,32 @@ TEST(LoginGuard, FreeFailuresThenGrowingLockPerUser) {
 
 TEST(LoginGuard, LockIsCappedSoTheRealUserGetsInAfterTheAttackerStops) {
   FakeClock clock;
-  LoginGuard g({}, clock.fn());
+  LoginGuard g({}, clock);
   for (int i = 0; i < 40; ++i) {
     auto a = g.admit("i/bob", "10.9.9.9");
     if (a.permit) a.permit->failed();
-    else clock.now += a.retry_after;
+    else clock.advance(a.retry_after);
   }
   auto refused = g.admit("i/bob", "10.1.1.1");
   ASSERT_FALSE(refused.permit.has_value());
   EXPECT_LE(refused.retry_after, 60s);
-  clock.now += 60s;
+  clock.advance(60s);
   EXPECT_TRUE(g.admit("i/bob", "10.1.1.1").permit.has_value());
 }
 
 TEST(LoginGuard, RefusedAttemptsDoNotCountOrExtendTheLock) {
   FakeClock clock;
-  LoginGuard g({}, clock.fn());
+  LoginGuard g({}, clock);
   for (int i = 0; i < 6; ++i) fail(g, "u", "");
   for (int i = 0; i < 100; ++i) EXPECT_FALSE(g.admit("u", "").permit.has_value());
   EXPECT_EQ(g.refused(), 100);
-  clock.now += 1s;
+  clock.advance(1s);
   EXPECT_TRUE(g.admit("u", "").permit.has_value());
 }
 
 TEST(LoginGuard, AddressLockSparesOtherAddressesAndIsNotResetBySuccess) {
   FakeClock clock;
-  LoginGuard g({}, clock.fn());
+  LoginGuard g({}, clock);
   for (int i = 0; i < 21; ++i) fail(g, "name" + std::to_string(i), "10.6.6.6");
   auto a = g.admit("carol", "10.6.6.6");
   EXPECT_FALSE(a.permit.has_value());
@@ -80,7 +78,7 @@ TEST(LoginGuard, AddressLockSparesOtherAddressesAndIsNotResetBySuccess) {
   ASSERT_TRUE(other.permit.has_value());
   other.permit->succeeded();
   EXPECT_FALSE(g.admit("dave", "10.6.6.6").permit.has_value());
-  clock.now += 16min;  // the window passed: the address starts afresh
+  clock.advance(16min);  // the window passed: the address starts afresh
   EXPECT_TRUE(g.admit("dave", "10.6.6.6").permit.has_value());
 }
 
@@ -88,7 +86,7 @@ TEST(LoginGuard, AddressLockSparesOtherAddressesAndIsNotResetBySuccess) {
 // address must not give it a fresh budget of failures.
 TEST(LoginGuard, AnIPv6AddressCountsByItsPrefix) {
   FakeClock clock;
-  LoginGuard g({}, clock.fn());
+  LoginGuard g({}, clock);
   for (int i = 0; i < 21; ++i) fail(g, "name" + std::to_string(i), "2001:db8:5:6::" + std::to_string(i + 1));
   EXPECT_FALSE(g.admit("carol", "2001:db8:5:6:ffff::1").permit.has_value());
   EXPECT_TRUE(g.admit("carol", "2001:db8:5:7::1").permit.has_value());  // another /64
@@ -126,11 +124,45 @@ TEST(LoginGuard, ConcurrentAttemptsForOneNameAreCheckedOneByOne) {
 
 TEST(LoginGuard, AnUnfinishedPermitReleasesTheNameWithoutCounting) {
   FakeClock clock;
-  LoginGuard g({}, clock.fn());
+  LoginGuard g({}, clock);
   for (int i = 0; i < 50; ++i) {
     auto a = g.admit("x", "");
     ASSERT_TRUE(a.permit.has_value());
   }
+}
+
+// A second attempt for a name waits for the check under way; the wait ends
+// at the guard's clock, `wait` after it began, with "try again".
+TEST(LoginGuard, AWaitForTheNamesCheckEndsAtTheClocksTimer) {
+  FakeClock clock;
+  LoginGuard::Limits limits;
+  limits.wait = 3s;
+  LoginGuard g(limits, clock);
+  auto first = g.admit("i/frank", "10.0.0.1");
+  ASSERT_TRUE(first.permit.has_value());
+  auto second = std::async(std::launch::async, [&] { return g.admit("i/frank", "10.0.0.2"); });
+  ASSERT_TRUE(clock.waitForPendingTimers(1));  // the second one waits now
+  EXPECT_EQ(clock.nextTimerIn(), Clock::Duration(3s));
+  clock.advance(2999ms);
+  EXPECT_EQ(second.wait_for(20ms), std::future_status::timeout);
+  clock.advance(1ms);
+  auto refused = second.get();
+  EXPECT_FALSE(refused.permit.has_value());
+  EXPECT_EQ(refused.retry_after, 1s);
+  EXPECT_EQ(g.refused(), 1);
+}
+
+TEST(LoginGuard, AWaitingAttemptGetsThePermitWhenTheCheckEndsAndItsTimerGoes) {
+  FakeClock clock;
+  LoginGuard g({}, clock);
+  auto first = g.admit("i/grace", "");
+  ASSERT_TRUE(first.permit.has_value());
+  auto second = std::async(std::launch::async, [&] { return g.admit("i/grace", ""); });
+  ASSERT_TRUE(clock.waitForPendingTimers(1));
+  first.permit->failed();
+  auto admitted = second.get();
+  EXPECT_TRUE(admitted.permit.has_value());
+  EXPECT_EQ(clock.pendingTimers(), 0u);  // the wait's timer was cancelled
 }
 
 }  // namespace
