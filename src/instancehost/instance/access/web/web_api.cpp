@@ -3,8 +3,6 @@
 
 #include <algorithm>
 
-#include <sodium.h>
-
 #include "common/base/crypto.h"
 #include "common/base/logging.h"
 #include "common/base/text.h"
@@ -32,12 +30,6 @@ int statusOf(const Error& e) {
   }
 }
 
-std::string token() { return toHex(randomBytes(32)); }
-
-bool sameText(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 // A date "YYYY-MM-DD" as the query language writes it, or empty.
 bool isDate(const std::string& s) {
   return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
@@ -52,83 +44,40 @@ constexpr std::size_t kMaxQueryField = 4096;
 }  // namespace
 
 std::optional<WebApi::Session> WebApi::session(const std::string& t) {
-  if (t.empty()) return std::nullopt;
-  std::unique_lock lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_prune_ > std::chrono::minutes(1)) {  // ended sessions go, not on every request
-    last_prune_ = now;
-    for (auto it = sessions_.begin(); it != sessions_.end();) {
-      it = now - it->second.last > idle_timeout_ ? sessions_.erase(it) : std::next(it);
-    }
-  }
-  auto it = sessions_.find(t);
-  if (it == sessions_.end()) return std::nullopt;
-  if (now - it->second.last > idle_timeout_) {
-    sessions_.erase(it);
-    return std::nullopt;
-  }
-  it->second.last = now;
-  Session s = it->second;
-  lock.unlock();
+  auto s = sessions_.lookup(t);
+  if (!s) return std::nullopt;
   // A user or grant changed since this session looked: check it again (grants
   // themselves are read on every request).
-  const std::int64_t seen = s.login.generation;
-  if (auto valid = recheckEndUserSession(ctx_, s.login, "web", safe_mode_); !valid) {
-    logger("web")->info("Web Access session of '{}' ended: {}", s.user, valid.error().message);
-    lock.lock();
-    sessions_.erase(t);
+  const std::int64_t seen = s->login.generation;
+  if (auto valid = recheckEndUserSession(ctx_, s->login, "web", safe_mode_); !valid) {
+    logger("web")->info("Web Access session of '{}' ended: {}", s->user, valid.error().message);
+    sessions_.end(t);
     return std::nullopt;
   }
-  if (s.login.generation != seen) {
-    lock.lock();
-    if (auto again = sessions_.find(t); again != sessions_.end()) again->second.login.generation = s.login.generation;
-  }
+  if (s->login.generation != seen) sessions_.setGeneration(t, s->login.generation);
   return s;
 }
 
-std::string WebApi::createArchiveAdminPassword() {
-  const std::string password = token();
-  std::lock_guard lock(mutex_);
-  const auto now = std::chrono::steady_clock::now();
-  for (auto it = one_time_.begin(); it != one_time_.end();) it = it->second < now ? one_time_.erase(it) : std::next(it);
-  one_time_[sha256Hex(password)] = now + std::chrono::minutes(5);
-  return password;
-}
+std::string WebApi::createArchiveAdminPassword() { return sessions_.createOneTimePassword(); }
 
 void WebApi::revokeArchiveAdminPasswords() {
-  std::lock_guard lock(mutex_);
-  one_time_.clear();
-  for (auto it = sessions_.begin(); it != sessions_.end();) {
-    it = it->second.user == kArchiveAdmin ? sessions_.erase(it) : std::next(it);
-  }
+  sessions_.revokeOneTimePasswords();
+  sessions_.endAllOf(kArchiveAdmin);
 }
 
 Json WebApi::login(const Json& body, const std::string& client) {
   auto one_time = stringField(body, "oneTimePassword", {}, kMaxPasswordField);
   if (!one_time) return failure(400, one_time.error().message);
   if (!one_time->empty()) {
-    const std::string hash = sha256Hex(*one_time);
-    bool valid = false;
-    {
-      std::lock_guard lock(mutex_);
-      auto it = one_time_.find(hash);
-      valid = it != one_time_.end() && it->second >= std::chrono::steady_clock::now();
-      if (it != one_time_.end()) one_time_.erase(it);  // single use, even when expired
-    }
-    if (!valid) {
+    if (!sessions_.useOneTimePassword(*one_time)) {  // single use, even when expired
       logger("web")->info("Web Access one-time login from {} refused", client);
       return failure(401, "This one-time link is not valid (it was used already, or it is older than 5 minutes).");
     }
-    Session s{kArchiveAdmin, token(), std::chrono::steady_clock::now(), EndUserLogin{kArchiveAdmin, {}, 0}};
-    const std::string t = token();
-    {
-      std::lock_guard lock(mutex_);
-      sessions_[t] = s;
-    }
+    const auto created = sessions_.create(kArchiveAdmin, EndUserLogin{kArchiveAdmin, {}, 0});
     logger("web")->info("Web Access login of {} (one-time password) from {}", kArchiveAdmin, client);
     (void)ctx_.db.audit(kArchiveAdmin, "ArchiveAdminOneTimeLogin", "Web Access from " + client);
-    Json out = answer(200, Json{{"userName", kArchiveAdmin}, {"csrfToken", s.csrf}});
-    out["setSession"] = t;
+    Json out = answer(200, Json{{"userName", kArchiveAdmin}, {"csrfToken", created.csrf}});
+    out["setSession"] = created.token;
     return out;
   }
   auto user_field = stringField(body, "userName", {}, kMaxUserNameField);
@@ -149,16 +98,10 @@ Json WebApi::login(const Json& body, const std::string& client) {
     if (message.front() == '[' && bracket != std::string::npos) message = message.substr(bracket + 2);
     return failure(throttled ? 429 : statusOf(name.error()), message);
   }
-  Session s{*name, token(), std::chrono::steady_clock::now(), *checked};
-  const std::string t = token();
-  {
-    std::lock_guard lock(mutex_);
-    if (sessions_.size() > 100000) sessions_.clear();  // bounded: a flood of logins cannot exhaust memory
-    sessions_[t] = s;
-  }
+  const auto created = sessions_.create(*name, *checked);
   logger("web")->info("Web Access login of '{}' from {}", *name, client);
-  Json out = answer(200, Json{{"userName", *name}, {"csrfToken", s.csrf}});
-  out["setSession"] = t;
+  Json out = answer(200, Json{{"userName", *name}, {"csrfToken", created.csrf}});
+  out["setSession"] = created.token;
   return out;
 }
 
@@ -288,12 +231,11 @@ Result<Json> WebApi::handle(const Json& request) {
     return answer(200, Json{{"userName", s->user}, {"csrfToken", s->csrf}});
   }
   if (!s) return failure(401, "Your session has ended; log in again.");
-  if (!sameText(stringOf(request, "csrf").value_or(""), s->csrf)) {
+  if (!WebSessions::csrfMatches(*s, stringOf(request, "csrf").value_or(""))) {
     return failure(403, "The request was refused (CSRF check).");
   }
   if (op == "logout") {
-    std::lock_guard lock(mutex_);
-    sessions_.erase(session_token);
+    sessions_.end(session_token);
     Json out = answer(200, Json::object());
     out["clearSession"] = true;
     return out;

@@ -12,29 +12,29 @@
 // {query, folder, after, before, sort, offset, limit}, message {storeID,
 // messageID}, download {storeID, messageID} (.eml), attachment {storeID,
 // messageID, index}.
-// Sessions live in the instance's memory (a restart logs everyone out),
-// end after 30 minutes without a request, end at once when the user is
-// deleted or renamed, its password changes or it loses the "web" login
-// privilege, and carry a CSRF token that every
-// operation but login and session must present. Every message is checked
-// against the archives the user may read at the time of the request.
+// Sessions (web_sessions.h) end after 30 minutes without a request, end at
+// once when the user is deleted or renamed, its password changes or it loses
+// the "web" login privilege, and carry a CSRF token that every operation but
+// login and session must present. Every message is checked against the
+// archives the user may read at the time of the request.
 // Thread safety: handle() may run on several threads at once.
 #pragma once
 
 #include <chrono>
-#include <map>
-#include <mutex>
+#include <optional>
 #include <string>
 
 #include "instancehost/instance/access/end_user_login.h"
+#include "instancehost/instance/access/web/web_sessions.h"
 #include "instancehost/instance/api/instance_api.h"
 
 namespace spe::instance {
 
 class WebApi {
  public:
-  WebApi(InstanceContext& ctx, bool safe_mode, std::chrono::seconds idle_timeout = std::chrono::minutes(30))
-      : ctx_(ctx), safe_mode_(safe_mode), idle_timeout_(idle_timeout) {}
+  WebApi(InstanceContext& ctx, bool safe_mode, std::chrono::seconds idle_timeout = std::chrono::minutes(30),
+         Clock& clock = systemClock())
+      : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout) {}
 
   Result<Json> handle(const Json& request);
 
@@ -45,12 +45,7 @@ class WebApi {
   void revokeArchiveAdminPasswords();
 
  private:
-  struct Session {
-    std::string user;
-    std::string csrf;
-    std::chrono::steady_clock::time_point last;
-    EndUserLogin login;  // checked again whenever a user or grant changed
-  };
+  using Session = WebSessions::Session;
   // The session's user, or nullopt (expired, unknown, or ended because the
   // user was deleted or renamed, the password changed or the "web" login
   // privilege was removed: recheckEndUserSession).
@@ -63,11 +58,7 @@ class WebApi {
 
   InstanceContext& ctx_;
   bool safe_mode_;
-  std::chrono::seconds idle_timeout_;
-  std::mutex mutex_;
-  std::map<std::string, Session> sessions_;
-  std::chrono::steady_clock::time_point last_prune_;
-  std::map<std::string, std::chrono::steady_clock::time_point> one_time_;  // hash -> valid until
+  WebSessions sessions_;
 };
 
 }  // namespace spe::instance
