@@ -1,6 +1,7 @@
 #include "instancehost/instance/archiving/profile_scheduler.h"
 
 #include <ctime>
+#include <optional>
 
 #include "common/base/logging.h"
 
@@ -82,38 +83,56 @@ bool inMaintenanceWindow(const std::string& text, int minute) {
   return false;
 }
 
+ProfileScheduler::ProfileScheduler(ProfileStore& profiles, ProfileRunner& runner, WriteGate& gate, Clock& clock)
+    : ProfileScheduler(Hooks{[&profiles] { return profiles.generation(); }, [&profiles] { return profiles.list(); },
+                             [&runner](std::int64_t id) { return runner.running(id); },
+                             [&runner](const Profile& p, const store::OperationControl& control) {
+                               return runner.run(p, control);
+                             },
+                             [&gate] { return gate.frozen(); }},
+                       clock) {}
+
+ProfileScheduler::ProfileScheduler(Hooks hooks, Clock& clock)
+    : hooks_(std::move(hooks)), clock_(clock), timer_(clock.makeTimer([this] { look(); })) {}
+
 ProfileScheduler::~ProfileScheduler() { stop(); }
 
 void ProfileScheduler::start() {
-  std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  cancel_ = false;
-  thread_ = std::thread([this] { loop(); });
+  {
+    std::lock_guard lock(mutex_);
+    if (started_) return;
+    started_ = true;
+    stopping_ = false;
+    cancel_ = false;
+  }
+  timer_->armAfter(Clock::Duration::zero());
 }
 
 void ProfileScheduler::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
+    started_ = false;
   }
   cancel_ = true;
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-  reap(true);
+  timer_->cancel();  // waits for a look under way (which takes the lock)
+  std::list<Run> runs;
+  {
+    std::lock_guard lock(mutex_);
+    runs.swap(runs_);
+  }
+  for (auto& r : runs) r.thread.join();  // a run's end takes the lock
 }
 
 void ProfileScheduler::restart(std::int64_t profile_id) {
-  {
-    std::lock_guard lock(mutex_);
-    next_.erase(profile_id);
-  }
-  cv_.notify_all();
+  std::lock_guard lock(mutex_);
+  next_.erase(profile_id);
+  if (started_ && !stopping_) timer_->armAfter(Clock::Duration::zero());
 }
 
-void ProfileScheduler::reap(bool all) {
+void ProfileScheduler::reap() {
   for (auto it = runs_.begin(); it != runs_.end();) {
-    if (all || it->done->load()) {
+    if (it->done->load()) {
       it->thread.join();
       it = runs_.erase(it);
     } else {
@@ -122,55 +141,89 @@ void ProfileScheduler::reap(bool all) {
   }
 }
 
-void ProfileScheduler::loop() {
+void ProfileScheduler::look() {
   std::unique_lock lock(mutex_);
-  while (!stopping_) {
-    cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; });
-    if (stopping_) break;
-    reap(false);
-    if (const auto generation = profiles_.generation(); generation != seen_generation_) {
-      lock.unlock();
-      auto all = profiles_.list();  // only when profiles changed
-      lock.lock();
-      if (!all) continue;
-      automatic_.clear();
-      for (auto& p : *all) {
-        if (p.server_side.value("automatic", false)) automatic_.push_back(std::move(p));
-      }
-      seen_generation_ = generation;
+  if (!started_ || stopping_) return;
+  reap();
+  if (const auto generation = hooks_.generation(); generation != seen_generation_) {
+    lock.unlock();
+    auto all = hooks_.profiles();  // only when profiles changed
+    lock.lock();
+    if (!started_ || stopping_) return;
+    if (!all) {
+      timer_->armAfter(kLookAgain);
+      return;
     }
-    if (gate_.frozen()) continue;
-    const std::time_t t = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&t, &local);
-    const int minute = local.tm_hour * 60 + local.tm_min;
-    const auto now = std::chrono::steady_clock::now();
-    for (const auto& p : automatic_) {
-      if (runner_.running(p.id)) continue;
-      if (inMaintenanceWindow(p.server_side.value("automaticMaintenanceWindows", ""), minute)) continue;
-      auto next = next_.find(p.id);
-      if (next != next_.end() && now < next->second) continue;
-      next_[p.id] = std::chrono::steady_clock::time_point::max();  // until this run ends
-      auto done = std::make_shared<std::atomic<bool>>(false);
-      const auto pause = std::chrono::seconds(p.server_side.value("automaticPauseBetweenExecutions", 300));
-      runs_.push_back({std::thread([this, p, done, pause] {
-                         store::OperationControl control;
-                         control.cancelled = [this] { return cancel_.load(); };
-                         auto r = runner_.run(p, control);
-                         if (!r) {
-                           logger("profiles")->warn("automatic run of profile '{}' (id {}): {}", p.name, p.id,
-                                                    r.error().message);
-                         }
-                         {
-                           std::lock_guard l(mutex_);
-                           auto it = next_.find(p.id);
-                           if (it != next_.end()) it->second = std::chrono::steady_clock::now() + pause;
-                         }
-                         *done = true;
-                       }),
-                       done});
+    automatic_.clear();
+    for (auto& p : *all) {
+      if (p.server_side.value("automatic", false)) automatic_.push_back(std::move(p));
     }
+    seen_generation_ = generation;
   }
+  if (const auto next = startDue()) timer_->armAfter(*next);
+}
+
+std::optional<Clock::Duration> ProfileScheduler::startDue() {
+  std::optional<Clock::Duration> next;
+  auto lookIn = [&](Clock::Duration d) { next = next ? std::min(*next, d) : d; };
+  if (hooks_.frozen()) {
+    if (!automatic_.empty()) lookIn(kLookAgain);  // nobody reports the thaw
+    return next;
+  }
+  const auto wall = clock_.systemNow();
+  const std::time_t t = std::chrono::system_clock::to_time_t(wall);
+  std::tm local{};
+  localtime_r(&t, &local);
+  const int minute = local.tm_hour * 60 + local.tm_min;
+  const Clock::Duration to_next_minute = std::max<Clock::Duration>(
+      std::chrono::seconds(60 - local.tm_sec) - (wall - std::chrono::floor<std::chrono::seconds>(wall)),
+      std::chrono::milliseconds(100));
+  const auto now = clock_.now();
+  for (const auto& p : automatic_) {
+    auto due = next_.find(p.id);
+    if (due != next_.end() && due->second == Clock::TimePoint::max()) continue;  // our run: its end looks again
+    if (hooks_.running(p.id)) {
+      lookIn(kLookAgain);  // a RunProfile run: nobody reports its end
+      continue;
+    }
+    if (due != next_.end() && now < due->second) {
+      lookIn(due->second - now);
+      continue;
+    }
+    if (inMaintenanceWindow(p.server_side.value("automaticMaintenanceWindows", ""), minute)) {
+      lookIn(to_next_minute);
+      continue;
+    }
+    startRun(p);
+  }
+  return next;
+}
+
+void ProfileScheduler::startRun(const Profile& p) {
+  next_[p.id] = Clock::TimePoint::max();  // until this run ends
+  auto done = std::make_shared<std::atomic<bool>>(false);
+  const auto pause = std::chrono::seconds(p.server_side.value("automaticPauseBetweenExecutions", 300));
+  runs_.push_back({std::thread([this, p, done, pause] {
+                     store::OperationControl control;
+                     control.cancelled = [this] { return cancel_.load(); };
+                     auto r = hooks_.run(p, control);
+                     if (!r) {
+                       logger("profiles")->warn("automatic run of profile '{}' (id {}): {}", p.name, p.id,
+                                                r.error().message);
+                     }
+                     runEnded(p.id, pause);
+                     *done = true;
+                   }),
+                   done});
+}
+
+void ProfileScheduler::runEnded(std::int64_t profile_id, std::chrono::seconds pause) {
+  std::lock_guard lock(mutex_);
+  auto it = next_.find(profile_id);
+  if (it != next_.end()) it->second = clock_.now() + pause;
+  // Looks at once, which sets the timer to the pause (the thread is joined
+  // at a later look, or by stop()).
+  if (started_ && !stopping_) timer_->armAfter(Clock::Duration::zero());
 }
 
 }  // namespace spe::instance

@@ -5,18 +5,34 @@
 // several separated by ',' or ';', in the host's local time), never while
 // it runs already (RunProfile), while the instance is frozen for a backup,
 // or in safe mode (the scheduler is not started then).
+//
+// Timing: the scheduler looks at its profiles when its Clock's timer comes
+// (clock.h), and sets the timer to the next moment something can change:
+// the end of a pause, the next minute while a profile waits for the end of
+// a maintenance window, at once when restart() is called or a run ends.
+// While a profile waits for something nobody reports (a thaw, the end of a
+// RunProfile run) it looks again after kLookAgain. No thread sleeps or
+// polls; with nothing automatic it does not wake at all. A changed profile
+// list is read again at the next look (the only way a profile becomes
+// automatic, SetProfileServerSideExecution, calls restart()).
+// The looks run on the clock's timer thread and are short (the profile
+// list is read only when it changed); each run has a thread of its own.
+//
 // Thread safety: all public members may be called from any thread.
 #pragma once
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
+#include <functional>
 #include <list>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
+#include "common/base/clock.h"
 #include "instancehost/instance/archiving/profile_runner.h"
 #include "instancehost/instance/model/write_gate.h"
 
@@ -32,8 +48,20 @@ bool inMaintenanceWindow(const std::string& windows, int minute_of_day);
 
 class ProfileScheduler {
  public:
-  ProfileScheduler(ProfileStore& profiles, ProfileRunner& runner, WriteGate& gate)
-      : profiles_(profiles), runner_(runner), gate_(gate) {}
+  // What the scheduler needs of the instance (the first constructor takes
+  // them from the instance's parts; tests give their own).
+  struct Hooks {
+    std::function<std::uint64_t()> generation;  // changes with the profile list
+    std::function<Result<std::vector<Profile>>()> profiles;
+    std::function<bool(std::int64_t)> running;  // a run of the profile is under way
+    std::function<Result<Json>(const Profile&, const store::OperationControl&)> run;
+    std::function<bool()> frozen;
+  };
+  // How soon to look again at a profile that waits for an unreported change.
+  static constexpr std::chrono::seconds kLookAgain{1};
+
+  ProfileScheduler(ProfileStore& profiles, ProfileRunner& runner, WriteGate& gate, Clock& clock = systemClock());
+  ProfileScheduler(Hooks hooks, Clock& clock);
   ~ProfileScheduler();
   void start();
   // Cancels the runs under way and waits for them.
@@ -42,23 +70,28 @@ class ProfileScheduler {
   void restart(std::int64_t profile_id);
 
  private:
-  void loop();
-  void reap(bool all);
-  ProfileStore& profiles_;
-  ProfileRunner& runner_;
-  WriteGate& gate_;
-  std::mutex mutex_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::atomic<bool> cancel_{false};
-  std::thread thread_;
-  std::map<std::int64_t, std::chrono::steady_clock::time_point> next_;  // earliest next start
-  std::vector<Profile> automatic_;      // the automatic profiles, read again when they change
-  std::uint64_t seen_generation_ = 0;
   struct Run {
     std::thread thread;
     std::shared_ptr<std::atomic<bool>> done;
   };
+  void look();
+  // Starts the profiles that are due; returns when to look again (nullopt:
+  // not before a restart() or a run's end). With mutex_ held.
+  std::optional<Clock::Duration> startDue();
+  void startRun(const Profile& p);
+  void runEnded(std::int64_t profile_id, std::chrono::seconds pause);
+  void reap();  // joins the threads of ended runs
+
+  Hooks hooks_;
+  Clock& clock_;
+  std::mutex mutex_;
+  bool started_ = false;
+  bool stopping_ = false;
+  std::atomic<bool> cancel_{false};
+  std::unique_ptr<Timer> timer_;
+  std::map<std::int64_t, Clock::TimePoint> next_;  // earliest next start
+  std::vector<Profile> automatic_;  // the automatic profiles, read again when they change
+  std::uint64_t seen_generation_ = 0;
   std::list<Run> runs_;
 };
 
