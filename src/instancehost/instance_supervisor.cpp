@@ -1,11 +1,8 @@
 #include "instancehost/instance_supervisor.h"
 
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <grp.h>
 #include <spawn.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,31 +10,27 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <algorithm>
-#include <filesystem>
 #include <cstring>
-#include <fstream>
+#include <filesystem>
 #include <optional>
 #include <set>
 
-#include "common/base/password.h"
-#include <thread>
-
 #include "common/base/logging.h"
 #include "common/rpc/rpc.h"
+#include "instancehost/instance_process.h"
+#include "instancehost/instance_setup.h"
 #include "instancehost/instance_users.h"
 
 extern char** environ;
 
 namespace spe::instancehost {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 struct InstanceSupervisor::Managed {
   InstanceSpec spec;
-  std::string status = "stopped";
+  InstanceState state = InstanceState::kStopped;
   int pid = 0;
   std::string error;
   bool safe_mode = false;
@@ -45,32 +38,41 @@ struct InstanceSupervisor::Managed {
   bool stop_requested = false;
   bool starting = false;  // a start() call owns the process until it is ready
   int exit_status = -1;
-  Clock::time_point started_at{};
+  Clock::TimePoint started_at{};
   std::chrono::milliseconds backoff{0};
-  std::shared_ptr<asio::steady_timer> restart_timer;
+  std::unique_ptr<Timer> restart_timer;
   std::string last_log;
+  bool log_open = false;  // the log reader has not reached the end of stderr yet
 };
 
-namespace {
-
-std::string describeExit(int st) {
-  if (WIFEXITED(st)) return "exit code " + std::to_string(WEXITSTATUS(st));
-  if (WIFSIGNALED(st)) {
-    const int sig = WTERMSIG(st);
-    const char* name = sigabbrev_np(sig);
-    return "signal " + std::to_string(sig) + (name ? std::string(" SIG") + name : std::string());
+const char* stateName(InstanceState state) {
+  switch (state) {
+    case InstanceState::kStopped: return "stopped";
+    case InstanceState::kStarting: return "starting";
+    case InstanceState::kRunning: return "running";
+    case InstanceState::kStopping: return "stopping";
+    case InstanceState::kError: return "error";
   }
-  return "status " + std::to_string(st);
+  return "error";
 }
+
+namespace {
 
 std::string seconds(std::chrono::milliseconds ms) { return std::to_string((ms.count() + 999) / 1000) + " s"; }
 
 }  // namespace
 
-InstanceSupervisor::InstanceSupervisor(asio::io_context& io, SupervisorOptions options)
-    : io_(io), options_(std::move(options)) {}
+InstanceSupervisor::InstanceSupervisor(asio::io_context& io, SupervisorOptions options, Clock& clock)
+    : io_(io), options_(std::move(options)), clock_(clock) {}
 
 InstanceSupervisor::~InstanceSupervisor() {
+  {
+    // No restart after this (a timer's call only posts to the pool; one
+    // under way ends before its timer goes).
+    std::lock_guard lock(mutex_);
+    shutting_down_ = true;
+    for (auto& [id, m] : instances_) m->restart_timer.reset();
+  }
   pool_.stop();
   pool_.join();
 }
@@ -105,37 +107,6 @@ InstanceSupervisor::Managed* InstanceSupervisor::find(const std::string& id) {
   return it == instances_.end() ? nullptr : it->second.get();
 }
 
-// Reads the host key, creating it (mode 600) on first use. Empty on failure.
-static std::string loadOrCreateHostKey(const std::string& path) {
-  std::error_code ec;
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  ::chmod(fs::path(path).parent_path().c_str(), 0700);
-  if (!fs::exists(path)) {
-    const std::string hex = randomHex(32);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      logger("instances")->error("cannot create the host key '{}': {}", path, std::strerror(errno));
-      return {};
-    }
-    const std::string line = hex + "\n";
-    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) {
-      logger("instances")->error("cannot write the host key '{}'", path);
-      return {};
-    }
-    logger("instances")->info("created the host key {}", path);
-  }
-  std::ifstream in(path);
-  std::string hex;
-  std::getline(in, hex);
-  if (hex.size() != 64) {
-    logger("instances")->error("the host key '{}' is damaged", path);
-    return {};
-  }
-  return hex;
-}
-
 void InstanceSupervisor::begin() {
   std::error_code ec;
   fs::create_directories(options_.runtime_directory, ec);
@@ -161,17 +132,9 @@ void InstanceSupervisor::begin() {
                                                                      : options_.host_key_file);
   sigchld_ = std::make_unique<asio::signal_set>(io_, SIGCHLD);
   reap();
-  if (!options_.state_file.empty() && fs::exists(options_.state_file)) {
-    auto doc = loadJsonFile(options_.state_file);
-    if (doc && doc->is_array()) {
-      std::vector<InstanceSpec> specs;
-      for (const auto& j : *doc) {
-        specs.push_back({j.value("id", ""), j.value("baseDirectory", ""), j.value("startMode", "manual"),
-                         j.value("debugLog", false)});
-      }
-      logger("instances")->info("starting from the cached list of {} instances", specs.size());
-      sync(specs);
-    }
+  if (auto specs = loadInstanceList(options_.state_file)) {
+    logger("instances")->info("starting from the cached list of {} instances", specs->size());
+    sync(*specs);
   }
 }
 
@@ -201,7 +164,7 @@ void InstanceSupervisor::onChildExit(int pid, int st) {
   exited_.notify_all();
   if (m->starting) return;  // start() reports it
   if (m->stop_requested || shutting_down_) {
-    m->status = "stopped";
+    m->state = InstanceState::kStopped;
     m->error.clear();
     logger("instances")->info("[I{}] stopped ({})", m->spec.id, describeExit(st));
     return;
@@ -209,34 +172,34 @@ void InstanceSupervisor::onChildExit(int pid, int st) {
   m->error = "The instance process exited unexpectedly (" + describeExit(st) + ").";
   logger("instances")->error("[I{}] {}", m->spec.id, m->error);
   if (m->spec.start_mode == "automatic") {
-    const bool healthy = Clock::now() - m->started_at >= options_.healthy_after;
+    const bool healthy = clock_.now() - m->started_at >= options_.healthy_after;
     m->backoff = (healthy || m->backoff.count() == 0) ? options_.backoff_initial
                                                        : std::min(m->backoff * 2, options_.backoff_max);
-    m->status = "starting";
+    m->state = InstanceState::kStarting;
     m->error += " Restarting in " + seconds(m->backoff) + ".";
     scheduleRestart(m->spec.id, m->backoff);
   } else {
-    m->status = "error";
+    m->state = InstanceState::kError;
   }
 }
 
+// With mutex_ held. The timer's call only hands the start to the pool: it
+// runs on the clock's thread, and an instance process must be started by a
+// thread that lives as long as it should (PR_SET_PDEATHSIG).
 void InstanceSupervisor::scheduleRestart(const std::string& id, std::chrono::milliseconds delay) {
   Managed* m = find(id);
-  auto timer = std::make_shared<asio::steady_timer>(io_, delay);
-  m->restart_timer = timer;
-  timer->async_wait([this, id, timer](const ErrorCodeT& ec) {
-    if (ec) return;
-    asio::post(pool_, [this, id] {
-      Status st = start(id, false);
-      if (st.ok()) return;
-      std::lock_guard lock(mutex_);
-      Managed* mm = find(id);
-      if (!mm || mm->stop_requested || mm->spec.start_mode != "automatic" || shutting_down_) return;
-      mm->backoff = std::min(std::max(mm->backoff * 2, options_.backoff_initial), options_.backoff_max);
-      mm->error = st.error().message + " Retrying in " + seconds(mm->backoff) + ".";
-      scheduleRestart(id, mm->backoff);
-    });
-  });
+  m->restart_timer = clock_.schedule(delay, [this, id] { asio::post(pool_, [this, id] { restartAfterBackoff(id); }); });
+}
+
+void InstanceSupervisor::restartAfterBackoff(const std::string& id) {
+  Status st = start(id, false);
+  if (st.ok()) return;
+  std::lock_guard lock(mutex_);
+  Managed* m = find(id);
+  if (!m || m->stop_requested || m->spec.start_mode != "automatic" || shutting_down_) return;
+  m->backoff = std::min(std::max(m->backoff * 2, options_.backoff_initial), options_.backoff_max);
+  m->error = st.error().message + " Retrying in " + seconds(m->backoff) + ".";
+  scheduleRestart(id, m->backoff);
 }
 
 void InstanceSupervisor::readLogs(const std::string& id, int fd) {
@@ -257,8 +220,37 @@ void InstanceSupervisor::readLogs(const std::string& id, int fd) {
           std::lock_guard lock(mutex_);
           if (Managed* m = find(id)) m->last_log = line;
         }
+        std::lock_guard lock(mutex_);
+        if (Managed* m = find(id)) m->log_open = false;
+        exited_.notify_all();
       },
       asio::detached);
+}
+
+bool InstanceSupervisor::waitUntil(std::unique_lock<std::mutex>& lock, Clock::Duration limit,
+                                   const std::function<bool()>& done) {
+  if (done()) return true;
+  auto expired = std::make_shared<bool>(false);
+  auto timer = clock_.schedule(limit, [this, expired] {
+    std::lock_guard l(mutex_);
+    *expired = true;
+    exited_.notify_all();
+  });
+  exited_.wait(lock, [&] { return *expired || done(); });
+  const bool ok = done();
+  lock.unlock();  // the timer's call takes the lock: cancel it without
+  timer.reset();
+  lock.lock();
+  return ok;
+}
+
+void InstanceSupervisor::forgetOrphan(int pid) {
+  std::unique_lock lock(mutex_);
+  int st = 0;
+  if (::waitpid(pid, &st, WNOHANG) != pid) {
+    waitUntil(lock, std::chrono::seconds(5), [&] { return orphan_exits_.count(pid) > 0; });
+  }
+  orphan_exits_.erase(pid);
 }
 
 Result<int> InstanceSupervisor::runProgram(const std::vector<std::string>& args) {
@@ -274,245 +266,93 @@ Result<int> InstanceSupervisor::runProgram(const std::vector<std::string>& args)
   const int rc = ::posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) return makeError(ErrorCode::kIo, "Cannot run '" + args[0] + "': " + std::strerror(rc));
-  const auto deadline = Clock::now() + std::chrono::seconds(60);
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    if (auto it = orphan_exits_.find(pid); it != orphan_exits_.end()) {
-      const int st = it->second;
-      orphan_exits_.erase(it);
-      return st;
-    }
-    int st = 0;
-    if (::waitpid(pid, &st, WNOHANG) == pid) return st;
-    // Either still running or reaped by the SIGCHLD handler, which then
-    // files it under orphan_exits_ and notifies.
-    if (Clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
-      return makeError(ErrorCode::kTimeout, "'" + args[0] + "' did not finish within 60 s.");
-    }
-    exited_.wait_for(lock, std::chrono::milliseconds(20));
+  std::optional<int> status;
+  const auto left = awaitExits({pid}, clock_, std::chrono::seconds(60), [&](int, int st) { status = st; });
+  if (!left.empty()) {
+    ::kill(pid, SIGKILL);
+    return makeError(ErrorCode::kTimeout, "'" + args[0] + "' did not finish within 60 s.");
   }
+  if (status) return *status;
+  // The SIGCHLD handler reaped it first: it files the exit under orphan_exits_.
+  std::unique_lock lock(mutex_);
+  waitUntil(lock, std::chrono::seconds(5), [&] { return orphan_exits_.count(pid) > 0; });
+  auto it = orphan_exits_.find(pid);
+  if (it == orphan_exits_.end()) return makeError(ErrorCode::kIo, "The exit of '" + args[0] + "' was lost.");
+  const int st = it->second;
+  orphan_exits_.erase(it);
+  return st;
 }
 
-Status InstanceSupervisor::prepareInstance(const InstanceSpec& spec, std::vector<std::string>& args, int& uid,
-                                           int& gid) {
-  const std::string& id = spec.id;
-  if (options_.user_per_instance ? !isValidInstanceId(id)
-                                 : (id.empty() || id[0] == '.' || id.find('/') != std::string::npos)) {
-    return makeError(ErrorCode::kInvalidArgument, "'" + id + "' is not a valid instance ID.");
+Result<bool> InstanceSupervisor::claimStart(const std::string& id, InstanceSpec& spec) {
+  std::lock_guard lock(mutex_);
+  Managed* m = find(id);
+  if (!m) return makeError(ErrorCode::kNotFound, "The Instance Host does not know the instance '" + id + "'.");
+  if (shutting_down_) return makeError(ErrorCode::kUnavailable, "The Instance Host is shutting down.");
+  if (m->spec.start_mode == "disabled") {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "The instance '" + id + "' has the start mode 'disabled' and cannot be started.");
   }
-  std::optional<InstanceUser> user;
-  if (options_.user_per_instance) {
-    std::lock_guard lock(useradd_mutex_);
-    auto u = ensureInstanceUser(id, [this](const std::vector<std::string>& a) { return runProgram(a); });
-    if (!u) return u.error();
-    user = *u;
-    uid = static_cast<int>(u->uid);
-    gid = static_cast<int>(u->gid);
-  }
-  // Base directory: the instance's own, mode 700 (and nothing else of the
-  // host's is writable to its user).
-  std::error_code ec;
-  fs::create_directories(spec.base_directory, ec);
-  if (ec) {
-    return makeError(ErrorCode::kIo, "Cannot create the base directory '" + spec.base_directory + "': " + ec.message());
-  }
-  ::chmod(spec.base_directory.c_str(), 0700);
-  // Runtime directory for the socket.
-  const std::string socket = socketPath(id);
-  if (socket.size() >= 100) {
-    return makeError(ErrorCode::kInvalidArgument, "The runtime socket path '" + socket + "' is too long.");
-  }
-  const std::string run_dir = fs::path(socket).parent_path().string();
-  fs::create_directories(run_dir, ec);
-  if (ec) return makeError(ErrorCode::kIo, "Cannot create '" + run_dir + "': " + ec.message());
-  ::chmod(run_dir.c_str(), 0700);
-  // Import directory: readable, not writable, by the instance's user.
-  std::string import_dir;
-  if (!options_.import_directory.empty()) {
-    import_dir = options_.import_directory + "/" + id;
-    fs::create_directories(import_dir, ec);
-    if (ec) return makeError(ErrorCode::kIo, "Cannot create the import directory '" + import_dir + "': " + ec.message());
-    ::chmod(options_.import_directory.c_str(), 0711);
-    ::chmod(import_dir.c_str(), user ? 0750 : 0700);
-  }
-  if (user) {
-    SPE_TRY(chownTree(spec.base_directory, user->uid, user->gid));
-    SPE_TRY(chownTree(run_dir, user->uid, user->gid));
-    if (!import_dir.empty() && ::chown(import_dir.c_str(), ::geteuid(), user->gid) != 0) {
-      return makeError(ErrorCode::kIo, "Cannot give the import directory '" + import_dir + "' to the group '" +
-                                           user->name + "': " + std::strerror(errno));
+  if (m->starting) return makeError(ErrorCode::kInvalidArgument, "The instance '" + id + "' is already starting.");
+  if (m->pid != 0) {
+    if (m->state == InstanceState::kStopping) {
+      return makeError(ErrorCode::kInvalidArgument, "The instance '" + id + "' is stopping.");
     }
-    SPE_TRY(checkReachable(spec.base_directory, user->uid, user->gid));
-    SPE_TRY(checkReachable(run_dir, user->uid, user->gid));
-    if (!import_dir.empty()) SPE_TRY(checkReachable(import_dir, user->uid, user->gid));
+    return false;  // running already
   }
-  // Where imports and stores may be: the instance enforces it (it opens the files).
-  std::vector<std::string> roots = {spec.base_directory};
-  if (!import_dir.empty()) roots.push_back(import_dir);
-  for (std::string r : options_.allowed_path_roots) {
-    for (std::size_t at; (at = r.find("{instanceID}")) != std::string::npos;) r.replace(at, 12, id);
-    roots.push_back(r);
+  m->restart_timer.reset();
+  m->starting = true;
+  m->state = InstanceState::kStarting;
+  m->error.clear();
+  m->stop_requested = false;
+  m->exit_status = -1;
+  m->last_log.clear();
+  spec = m->spec;
+  return true;
+}
+
+Status InstanceSupervisor::failStart(const std::string& id, const std::string& why) {
+  std::lock_guard lock(mutex_);
+  if (Managed* m = find(id)) {
+    m->starting = false;
+    m->state = InstanceState::kError;
+    m->error = why;
   }
-  for (const auto& r : roots) {
-    args.emplace_back("--allowed-root");
-    args.push_back(r);
-  }
-  return okStatus();
+  logger("instances")->error("[I{}] {}", id, why);
+  return makeError(ErrorCode::kUnavailable, why);
 }
 
 Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
   InstanceSpec spec;
-  {
-    std::lock_guard lock(mutex_);
-    Managed* m = find(id);
-    if (!m) return makeError(ErrorCode::kNotFound, "The Instance Host does not know the instance '" + id + "'.");
-    if (shutting_down_) return makeError(ErrorCode::kUnavailable, "The Instance Host is shutting down.");
-    if (m->spec.start_mode == "disabled") {
-      return makeError(ErrorCode::kInvalidArgument,
-                       "The instance '" + id + "' has the start mode 'disabled' and cannot be started.");
-    }
-    if (m->starting) return makeError(ErrorCode::kInvalidArgument, "The instance '" + id + "' is already starting.");
-    if (m->pid != 0) {
-      if (m->status == "stopping") {
-        return makeError(ErrorCode::kInvalidArgument, "The instance '" + id + "' is stopping.");
-      }
-      return okStatus();  // running already
-    }
-    if (m->restart_timer) m->restart_timer->cancel();
-    m->restart_timer.reset();
-    m->starting = true;
-    m->status = "starting";
-    m->error.clear();
-    m->stop_requested = false;
-    m->exit_status = -1;
-    m->last_log.clear();
-    spec = m->spec;
+  auto claimed = claimStart(id, spec);
+  if (!claimed) return claimed.error();
+  if (!*claimed) return okStatus();
+  LaunchOptions launch;
+  launch.argv = {options_.instance_binary, "--id", id, "--base-directory", spec.base_directory,
+                 "--socket", socketPath(id), "--log-level", spec.debug_log ? "debug" : "info", "--key-fd", "3"};
+  if (safe_mode) launch.argv.emplace_back("--safe-mode");
+  auto run = [this](const std::vector<std::string>& argv) { return runProgram(argv); };
+  if (auto st = prepareInstance(spec, options_, socketPath(id), run, useradd_mutex_, launch); !st) {
+    return failStart(id, st.error().message);
   }
-  auto fail = [&](const std::string& why) -> Status {
-    std::lock_guard lock(mutex_);
-    if (Managed* m = find(id)) {
-      m->starting = false;
-      m->status = "error";
-      m->error = why;
-    }
-    logger("instances")->error("[I{}] {}", id, why);
-    return makeError(ErrorCode::kUnavailable, why);
-  };
-
-  std::vector<std::string> args = {options_.instance_binary, "--id", id, "--base-directory", spec.base_directory,
-                                   "--socket", socketPath(id), "--log-level", spec.debug_log ? "debug" : "info",
-                                   "--key-fd", "3"};
-  if (safe_mode) args.emplace_back("--safe-mode");
-  int uid = -1, gid = -1;  // -1: stay the host's user
-  if (auto st = prepareInstance(spec, args, uid, gid); !st) return fail(st.error().message);
-
-  if (host_key_hex_.empty()) return fail("The host key is not available (see the host's log).");
-  int out[2], err[2], key[2], report[2];
-  if (::pipe2(out, O_CLOEXEC) != 0) return fail("Cannot create a pipe.");
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    ::close(out[0]);
-    ::close(out[1]);
-    return fail("Cannot create a pipe.");
+  if (host_key_hex_.empty()) return failStart(id, "The host key is not available (see the host's log).");
+  launch.host_key_hex = host_key_hex_;
+  int failed_child = 0;
+  auto process = InstanceProcess::spawn(launch, failed_child);
+  if (!process) {
+    if (failed_child) forgetOrphan(failed_child);  // its exit is reaped by the SIGCHLD handler (or here)
+    return failStart(id, process.error().message);
   }
-  if (::pipe2(key, O_CLOEXEC) != 0) {
-    for (int fd : {out[0], out[1], err[0], err[1]}) ::close(fd);
-    return fail("Cannot create a pipe.");
-  }
-  if (::pipe2(report, O_CLOEXEC) != 0) {
-    for (int fd : {out[0], out[1], err[0], err[1], key[0], key[1]}) ::close(fd);
-    return fail("Cannot create a pipe.");
-  }
-  const int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  // The key fits in the pipe's buffer: write it now, the instance reads it at start.
-  const std::string key_line = host_key_hex_ + "\n";
-  const bool key_written = ::write(key[1], key_line.data(), key_line.size()) == static_cast<ssize_t>(key_line.size());
-  ::close(key[1]);
-  if (!key_written || devnull < 0) {
-    for (int fd : {out[0], out[1], err[0], err[1], key[0], report[0], report[1], devnull}) {
-      if (fd >= 0) ::close(fd);
-    }
-    return fail("Cannot hand the host key to the instance.");
-  }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  // fork() rather than posix_spawn: the child drops to the instance's user
-  // and asks for SIGKILL when its parent dies. Between fork and exec only
-  // async-signal-safe calls; a failure is reported as {step, errno} on
-  // `report` (closed by a successful exec).
-  const pid_t parent = ::getpid();
-  const char* binary = options_.instance_binary.c_str();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    auto die = [&](int step) {
-      const int e[2] = {step, errno};
-      (void)!::write(report[1], e, sizeof e);
-      ::_exit(127);
-    };
-    ::setsid();  // a terminal's Ctrl-C reaches only the host
-    if (::dup2(devnull, 0) < 0 || ::dup2(out[1], 1) < 0 || ::dup2(err[1], 2) < 0) die(1);
-    if (key[0] == 3 ? ::fcntl(3, F_SETFD, 0) < 0 : ::dup2(key[0], 3) < 0) die(1);
-    // Everything else closes at exec, report[1] included.
-    if (report[1] > 4) ::close_range(4, static_cast<unsigned>(report[1]) - 1, 0);
-    ::close_range(static_cast<unsigned>(report[1]) + 1, ~0U, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    for (int sig = 1; sig < NSIG; ++sig) ::signal(sig, SIG_DFL);
-    if (uid >= 0) {
-      if (::setgroups(0, nullptr) != 0) die(2);
-      if (::setgid(static_cast<gid_t>(gid)) != 0) die(2);
-      if (::setuid(static_cast<uid_t>(uid)) != 0) die(2);
-      if (::setuid(0) == 0) die(2);  // must not be able to come back
-    }
-    // After the user change, which clears the parent-death signal.
-    if (::prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) die(3);
-    if (::getppid() != parent) ::_exit(125);  // the host died meanwhile
-    ::execve(binary, argv.data(), environ);
-    die(4);
-  }
-  const int spawn_errno = errno;
-  ::close(devnull);
-  ::close(out[1]);
-  ::close(err[1]);
-  ::close(key[0]);
-  ::close(report[1]);
-  int failure[2] = {0, 0};
-  ssize_t got_report = 0;
-  if (pid > 0) {
-    while ((got_report = ::read(report[0], failure, sizeof failure)) < 0 && errno == EINTR) {
-    }
-  }
-  ::close(report[0]);
-  if (pid < 0 || got_report == static_cast<ssize_t>(sizeof failure)) {
-    ::close(out[0]);
-    ::close(err[0]);
-    if (pid > 0) {
-      std::unique_lock lock(mutex_);
-      // Its exit is reaped by the SIGCHLD handler (or here).
-      int st = 0;
-      if (::waitpid(pid, &st, WNOHANG) != pid) {
-        exited_.wait_for(lock, std::chrono::seconds(5), [&] { return orphan_exits_.count(pid) > 0; });
-      }
-      orphan_exits_.erase(pid);
-    }
-    static const char* const kSteps[] = {"", "cannot set up its descriptors", "cannot become the instance's user",
-                                         "cannot ask for the parent-death signal", "cannot run the program"};
-    const int step = pid < 0 ? 0 : std::clamp(failure[0], 1, 4);
-    return fail("Cannot start '" + options_.instance_binary + "'" + (step ? std::string(": ") + kSteps[step] : "") +
-                ": " + std::strerror(pid < 0 ? spawn_errno : failure[1]));
-  }
+  const int pid = (*process)->pid();
   {
     std::lock_guard lock(mutex_);
     Managed* m = find(id);
     m->pid = pid;
+    m->log_open = true;
     if (shutting_down_) {
       // stopAll() ran while this process was being started and did not
       // know it: it must not outlive the host.
       m->stop_requested = true;
-      m->status = "stopping";
+      m->state = InstanceState::kStopping;
       ::kill(pid, SIGTERM);
     }
     auto orphan = orphan_exits_.find(pid);
@@ -522,59 +362,43 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
       orphan_exits_.erase(orphan);
     }
   }
-  asio::post(io_, [this, id, fd = err[0]] { readLogs(id, fd); });
+  asio::post(io_, [this, id, fd = (*process)->takeLogPipe()] { readLogs(id, fd); });
+  const auto ready = (*process)->awaitReady(clock_, options_.ready_timeout);
+  if (ready != InstanceProcess::Ready::kReady) {
+    return failStart(id, "The instance process " + whyNotReady(id, ready == InstanceProcess::Ready::kTimedOut));
+  }
+  return markRunning(id, pid, safe_mode);
+}
 
-  // Wait for "READY <pid>\n" on stdout.
-  std::string line;
-  bool ready = false, timed_out = false;
-  const auto deadline = Clock::now() + options_.ready_timeout;
-  while (!ready) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) {
-      timed_out = true;
-      break;
-    }
-    pollfd p{out[0], POLLIN, 0};
-    const int n = ::poll(&p, 1, static_cast<int>(left));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) continue;
-    char buf[256];
-    const ssize_t got = ::read(out[0], buf, sizeof buf);
-    if (got <= 0) break;  // the process closed stdout: it exited
-    line.append(buf, static_cast<std::size_t>(got));
-    if (line.find('\n') != std::string::npos) ready = line.rfind("READY", 0) == 0;
-    if (line.find('\n') != std::string::npos && !ready) break;
+// Kills a process that did not become ready, waits for its exit and its
+// last log line (which usually says why), and says why.
+std::string InstanceSupervisor::whyNotReady(const std::string& id, bool timed_out) {
+  std::unique_lock lock(mutex_);
+  Managed* m = find(id);
+  if (m->pid != 0) {
+    ::kill(m->pid, SIGKILL);
+    waitUntil(lock, std::chrono::seconds(5), [m] { return m->pid == 0; });
   }
-  ::close(out[0]);
-  if (!ready) {
-    std::unique_lock lock(mutex_);
-    Managed* m = find(id);
-    if (m->pid != 0) {
-      ::kill(m->pid, SIGKILL);
-      exited_.wait_for(lock, std::chrono::seconds(5), [m] { return m->pid == 0; });
-    }
-    std::string why = timed_out ? "did not report ready within " + seconds(options_.ready_timeout)
-                                : "exited during start-up" +
-                                      (m->exit_status >= 0 ? " (" + describeExit(m->exit_status) + ")" : std::string());
-    // The last line it logged usually says why.
-    const std::string last = m->last_log;
-    lock.unlock();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // let the log reader catch the last line
-    lock.lock();
-    const std::string detail = m->last_log.empty() ? last : m->last_log;
-    lock.unlock();
-    return fail("The instance process " + why + (detail.empty() ? "." : ": " + detail));
-  }
+  // Dead, its stderr is closed: the reader reaches the end soon.
+  waitUntil(lock, std::chrono::seconds(1), [m] { return !m->log_open; });
+  const std::string why =
+      timed_out ? "did not report ready within " + seconds(options_.ready_timeout)
+                : "exited during start-up" +
+                      (m->exit_status >= 0 ? " (" + describeExit(m->exit_status) + ")" : std::string());
+  return why + (m->last_log.empty() ? "." : ": " + m->last_log);
+}
+
+Status InstanceSupervisor::markRunning(const std::string& id, int pid, bool safe_mode) {
   std::lock_guard lock(mutex_);
   Managed* m = find(id);
   m->starting = false;
   if (m->pid == 0) {
-    m->status = "error";
+    m->state = InstanceState::kError;
     m->error = "The instance process exited right after start-up.";
     return makeError(ErrorCode::kUnavailable, m->error);
   }
-  m->status = "running";
-  m->started_at = Clock::now();
+  m->state = InstanceState::kRunning;
+  m->started_at = clock_.now();
   m->safe_mode = safe_mode;
   m->frozen = false;
   logger("instances")->info("[I{}] running, pid {}{}", id, pid, safe_mode ? ", safe mode" : "");
@@ -585,26 +409,25 @@ Status InstanceSupervisor::stop(const std::string& id) {
   std::unique_lock lock(mutex_);
   Managed* m = find(id);
   if (!m) return makeError(ErrorCode::kNotFound, "The Instance Host does not know the instance '" + id + "'.");
-  if (m->restart_timer) m->restart_timer->cancel();
   m->restart_timer.reset();
   m->stop_requested = true;
   if (m->pid == 0) {
     if (!m->starting) {
-      m->status = "stopped";
+      m->state = InstanceState::kStopped;
       m->error.clear();
     }
     return okStatus();
   }
-  m->status = "stopping";
+  m->state = InstanceState::kStopping;
   const int pid = m->pid;
   ::kill(pid, SIGTERM);
-  if (!exited_.wait_for(lock, options_.stop_timeout, [m, pid] { return m->pid != pid; })) {
+  if (!waitUntil(lock, options_.stop_timeout, [m, pid] { return m->pid != pid; })) {
     logger("instances")->warn("[I{}] did not stop within {}; killing it", id, seconds(options_.stop_timeout));
     ::kill(pid, SIGKILL);
-    exited_.wait_for(lock, std::chrono::seconds(5), [m, pid] { return m->pid != pid; });
+    waitUntil(lock, std::chrono::seconds(5), [m, pid] { return m->pid != pid; });
   }
   if (m->pid == pid) return makeError(ErrorCode::kTimeout, "The instance '" + id + "' could not be stopped.");
-  m->status = "stopped";
+  m->state = InstanceState::kStopped;
   m->error.clear();
   return okStatus();
 }
@@ -618,8 +441,9 @@ Result<std::string> InstanceSupervisor::socketOfRunning(const std::string& id) {
   std::lock_guard lock(mutex_);
   Managed* m = find(id);
   if (!m) return makeError(ErrorCode::kNotFound, "The Instance Host does not know the instance '" + id + "'.");
-  if (m->status != "running" && m->status != "stopping") {
-    return makeError(ErrorCode::kUnavailable, "The instance '" + id + "' is not running (status: " + m->status + ").");
+  if (m->state != InstanceState::kRunning && m->state != InstanceState::kStopping) {
+    return makeError(ErrorCode::kUnavailable,
+                     "The instance '" + id + "' is not running (status: " + stateName(m->state) + ").");
   }
   return socketPath(id);
 }
@@ -653,11 +477,11 @@ Json InstanceSupervisor::status() const {
   Json out = Json::array();
   for (const auto& [id, m] : instances_) {
     // Plainly stopped instances are left out: "stopped" is the default.
-    if (m->status == "stopped" && m->error.empty() && m->pid == 0) continue;
+    if (m->state == InstanceState::kStopped && m->error.empty() && m->pid == 0) continue;
     Json s = Json::object();
     s["instanceID"] = id;
     s["processID"] = m->pid ? Json(m->pid) : Json();
-    s["status"] = m->status;
+    s["status"] = stateName(m->state);
     s["startStopError"] = m->error.empty() ? Json() : Json(m->error);
     s["safeMode"] = m->pid ? m->safe_mode : false;
     s["frozen"] = m->frozen;
@@ -669,7 +493,7 @@ Json InstanceSupervisor::status() const {
 int InstanceSupervisor::runningCount() const {
   std::lock_guard lock(mutex_);
   int n = 0;
-  for (const auto& [id, m] : instances_) n += m->status == "running" ? 1 : 0;
+  for (const auto& [id, m] : instances_) n += m->state == InstanceState::kRunning ? 1 : 0;
   return n;
 }
 
@@ -720,24 +544,14 @@ void InstanceSupervisor::autostart() {
 
 void InstanceSupervisor::saveState() {
   if (options_.state_file.empty()) return;
-  Json list = Json::array();
+  std::vector<InstanceSpec> specs;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, m] : instances_) {
-      list.push_back({{"id", id}, {"baseDirectory", m->spec.base_directory}, {"startMode", m->spec.start_mode},
-                      {"debugLog", m->spec.debug_log}});
-    }
+    for (const auto& [id, m] : instances_) specs.push_back(m->spec);
   }
-  const std::string tmp = options_.state_file + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << dumpJson(list, 1);
-    if (!f.flush()) return;
-  }
-  ::chmod(tmp.c_str(), 0600);  // names every instance and its base directory
-  std::error_code ec;
-  fs::rename(tmp, options_.state_file, ec);
+  saveInstanceList(options_.state_file, specs);
 }
+
 
 void InstanceSupervisor::stopAll() {
   std::vector<int> pids;
@@ -745,10 +559,10 @@ void InstanceSupervisor::stopAll() {
     std::lock_guard lock(mutex_);
     shutting_down_ = true;
     for (auto& [id, m] : instances_) {
-      if (m->restart_timer) m->restart_timer->cancel();
+      m->restart_timer.reset();
       if (m->pid) {
         m->stop_requested = true;
-        m->status = "stopping";
+        m->state = InstanceState::kStopping;
         ::kill(m->pid, SIGTERM);
         pids.push_back(m->pid);
       }
@@ -756,32 +570,12 @@ void InstanceSupervisor::stopAll() {
   }
   if (pids.empty()) return;
   logger("instances")->info("stopping {} instances", pids.size());
-  // The io_context may no longer run: reap here.
-  const auto deadline = Clock::now() + options_.stop_timeout;
-  auto reapSome = [&] {
-    for (auto it = pids.begin(); it != pids.end();) {
-      int st = 0;
-      const int r = ::waitpid(*it, &st, WNOHANG);
-      if (r == *it) {
-        onChildExit(*it, st);
-        it = pids.erase(it);
-      } else if (r < 0 && errno == ECHILD) {
-        it = pids.erase(it);  // already reaped by the SIGCHLD handler
-      } else {
-        ++it;
-      }
-    }
-  };
-  while (!pids.empty() && Clock::now() < deadline) {
-    reapSome();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  // The io_context may no longer run: reap here (what the SIGCHLD handler
+  // reaps first just leaves the list).
+  auto reaped = [this](int pid, int st) { onChildExit(pid, st); };
+  pids = awaitExits(std::move(pids), clock_, options_.stop_timeout, reaped);
   for (int pid : pids) ::kill(pid, SIGKILL);
-  const auto kill_deadline = Clock::now() + std::chrono::seconds(5);
-  while (!pids.empty() && Clock::now() < kill_deadline) {
-    reapSome();
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+  if (!pids.empty()) awaitExits(std::move(pids), clock_, std::chrono::seconds(5), reaped);
 }
 
 }  // namespace spe::instancehost

@@ -1,17 +1,23 @@
 // InstanceSupervisor: the Instance Host's instance processes, supervised as
 // Dovecot's master supervises its children.
 //
-// - start(): spawns spe-instance in its own session with stdout/stderr pipes,
-//   waits for its "READY" line (ready timeout), logs its stderr as [I<id>];
+// - start(): prepares the instance's directories and user, starts
+//   spe-instance (InstanceProcess, instance_process.h), waits for its
+//   "READY" line (ready timeout), logs its stderr as [I<id>];
 // - a SIGCHLD handler reaps exits; an automatic instance that exits without
 //   being asked is restarted after a backoff (2 s doubling to 60 s, reset
 //   after 60 s of healthy running); a manual one goes to "error";
 // - stop(): SIGTERM, then SIGKILL after the stop deadline;
 // - freeze/thaw and any other call are forwarded over the instance's Unix
 //   socket in the runtime directory.
-// Statuses: stopped, starting, running, stopping, error (+ startStopError).
+// States: InstanceState (stopped, starting, running, stopping, error, plus
+// startStopError), named as strings only in status().
+// Every duration (backoff, healthy time, ready and stop deadlines) is
+// measured and waited for on the Clock given at construction (timers, no
+// polling), so tests drive them with a FakeClock.
 // Thread safety: every public function may be called from any thread; the
-// blocking ones (start, stop, restart) must not run on the io_context.
+// blocking ones (start, stop, restart) must not run on the io_context, which
+// must run (it reaps the children and reads their logs).
 #pragma once
 
 #include <chrono>
@@ -25,11 +31,16 @@
 
 #include <boost/asio/signal_set.hpp>
 
-#include "common/net/asio.h"
+#include "common/base/clock.h"
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
+#include "common/net/asio.h"
 
 namespace spe::instancehost {
+
+enum class InstanceState { kStopped, kStarting, kRunning, kStopping, kError };
+// "stopped", "starting", "running", "stopping", "error" (the API's names).
+const char* stateName(InstanceState state);
 
 struct InstanceSpec {
   std::string id;
@@ -66,7 +77,8 @@ struct SupervisorOptions {
 
 class InstanceSupervisor {
  public:
-  InstanceSupervisor(asio::io_context& io, SupervisorOptions options);
+  // `clock` must outlive the supervisor.
+  InstanceSupervisor(asio::io_context& io, SupervisorOptions options, Clock& clock = systemClock());
   ~InstanceSupervisor();
 
   // Ends instance processes an earlier run of this host left behind (their
@@ -114,21 +126,32 @@ class InstanceSupervisor {
   void onChildExit(int pid, int wait_status);
   void reap();
   void scheduleRestart(const std::string& id, std::chrono::milliseconds delay);
+  void restartAfterBackoff(const std::string& id);
   void readLogs(const std::string& id, int fd);
+  // The parts of start(): claims the instance (false: it runs already),
+  // records a failure, reports why a process did not become ready, and
+  // records a process that did.
+  Result<bool> claimStart(const std::string& id, InstanceSpec& spec);
+  Status failStart(const std::string& id, const std::string& why);
+  std::string whyNotReady(const std::string& id, bool timed_out);
+  Status markRunning(const std::string& id, int pid, bool safe_mode);
+  // Waits on exited_ (with `lock` held on mutex_) until `done` or until
+  // `limit` passes on the clock; returns done().
+  bool waitUntil(std::unique_lock<std::mutex>& lock, Clock::Duration limit, const std::function<bool()>& done);
+  // Waits (at most 5 s) for the SIGCHLD handler to file the exit of `pid`.
+  void forgetOrphan(int pid);
   void autostart();
   void saveState();
   std::string socketPath(const std::string& id) const;
   // Runs a helper program (useradd) to completion; its exit may be reaped
   // by the SIGCHLD handler, which then leaves it in orphan_exits_.
   Result<int> runProgram(const std::vector<std::string>& argv);
-  // The directories and user of an instance about to start; fills the
-  // --allowed-root arguments.
-  Status prepareInstance(const InstanceSpec& spec, std::vector<std::string>& args, int& uid, int& gid);
   Managed* find(const std::string& id);
 
   asio::io_context& io_;
   asio::thread_pool pool_{4};  // blocking starts and restarts
   SupervisorOptions options_;
+  Clock& clock_;
   std::string host_key_hex_;
   std::unique_ptr<asio::signal_set> sigchld_;
   mutable std::mutex mutex_;

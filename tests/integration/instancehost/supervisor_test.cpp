@@ -1,6 +1,8 @@
 // InstanceSupervisor with real spe-instance processes (embedded Firebird,
 // Unix sockets): ready handshake, crash restart with backoff, manual crash
 // to error, stop deadline, freeze/thaw, a broken instance reported clearly.
+// Time is a FakeClock: backoff, healthy time and the ready timeout pass when
+// a test advances it, never by waiting.
 #include "instancehost/instance_supervisor.h"
 
 #include <gtest/gtest.h>
@@ -8,8 +10,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <thread>
 
+#include "fake_clock.h"
 #include "test_dir.h"
 
 namespace spe::instancehost {
@@ -28,7 +32,9 @@ class SupervisorTest : public ::testing::Test {
     o.backoff_max = 2s;
     o.stop_timeout = 5s;
     o.ready_timeout = 20s;
-    sup_ = std::make_unique<InstanceSupervisor>(io_, o);
+    o.healthy_after = 10s;
+    options_ = o;
+    sup_ = std::make_unique<InstanceSupervisor>(io_, o, clock_);
     sup_->begin();
     work_ = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(io_.get_executor());
     thread_ = std::thread([this] { io_.run(); });
@@ -58,11 +64,24 @@ class SupervisorTest : public ::testing::Test {
     ADD_FAILURE() << id << " never reached " << status << ": " << statusOf(id).dump();
     return statusOf(id);
   }
+  // The process ID of a starting instance, once it has one.
+  int waitForProcess(const std::string& id) {
+    const auto deadline = std::chrono::steady_clock::now() + 15s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      Json s = statusOf(id);
+      if (s["processID"].is_number()) return s["processID"];
+      std::this_thread::sleep_for(20ms);
+    }
+    ADD_FAILURE() << id << " never got a process: " << statusOf(id).dump();
+    return 0;
+  }
   InstanceSpec spec(const std::string& id, const std::string& mode = "manual") {
     return {id, dir_ / ("inst/" + id), mode, false};
   }
 
   testing::TempDir dir_;
+  testing::FakeClock clock_;
+  SupervisorOptions options_;
   asio::io_context io_;
   std::unique_ptr<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   std::unique_ptr<InstanceSupervisor> sup_;
@@ -96,14 +115,42 @@ TEST_F(SupervisorTest, CrashedAutomaticInstanceRestartsWithBackoff) {
   ::kill(pid, SIGKILL);
   Json restarting = waitFor("auto", "starting", 5s);
   EXPECT_NE(restarting["startStopError"].get<std::string>().find("signal 9"), std::string::npos);
+  EXPECT_TRUE(restarting["processID"].is_null());
+  EXPECT_EQ(clock_.nextTimerIn(), Clock::Duration(300ms));  // the first backoff
+  clock_.advance(299ms);
+  EXPECT_TRUE(statusOf("auto")["processID"].is_null());  // not before its time
+  clock_.advance(1ms);
   Json again = waitFor("auto", "running");
   EXPECT_NE(again["processID"], pid);
-  // A second crash soon after waits twice as long.
+  // A second crash soon after (the fake time stood still) waits twice as long.
   const int pid2 = again["processID"];
   ::kill(pid2, SIGKILL);
   Json r2 = waitFor("auto", "starting", 5s);
   EXPECT_NE(r2["startStopError"].get<std::string>().find("Restarting in 1 s"), std::string::npos) << r2.dump();
+  EXPECT_EQ(clock_.nextTimerIn(), Clock::Duration(600ms));
+  clock_.advance(600ms);
+  Json third = waitFor("auto", "running");
+  // After healthy_after of running, a crash starts again from the first backoff.
+  clock_.advance(10s);
+  ::kill(third["processID"].get<int>(), SIGKILL);
+  waitFor("auto", "starting", 5s);
+  EXPECT_EQ(clock_.nextTimerIn(), Clock::Duration(300ms));
+  clock_.advance(300ms);
   waitFor("auto", "running");
+}
+
+TEST_F(SupervisorTest, TheBackoffDoublesUpToItsMaximum) {
+  sup_->sync({spec("flaky", "automatic")});
+  waitFor("flaky", "running");
+  for (auto expected : {300ms, 600ms, 1200ms, 2000ms, 2000ms}) {
+    const Json s = statusOf("flaky");
+    ::kill(s["processID"].get<int>(), SIGKILL);
+    ASSERT_TRUE(clock_.waitForPendingTimers(1));  // the restart is scheduled
+    waitFor("flaky", "starting", 5s);
+    EXPECT_EQ(clock_.nextTimerIn(), Clock::Duration(expected));
+    clock_.advance(expected);
+    waitFor("flaky", "running");
+  }
 }
 
 TEST_F(SupervisorTest, CrashedManualInstanceGoesToError) {
@@ -112,8 +159,44 @@ TEST_F(SupervisorTest, CrashedManualInstanceGoesToError) {
   ::kill(statusOf("man")["processID"].get<int>(), SIGKILL);
   Json s = waitFor("man", "error");
   EXPECT_NE(s["startStopError"].get<std::string>().find("exited unexpectedly"), std::string::npos);
-  std::this_thread::sleep_for(700ms);
+  EXPECT_EQ(clock_.pendingTimers(), 0u);  // no restart scheduled
+  clock_.advance(1h);
   EXPECT_EQ(statusOf("man")["status"], "error");  // not restarted
+}
+
+// A program that never says READY is killed at the ready timeout, which
+// passes on the supervisor's clock.
+TEST_F(SupervisorTest, SilentInstanceTimesOut) {
+  const std::string script = dir_ / "silent-instance";
+  {
+    std::ofstream f(script);
+    f << "#!/bin/sh\necho 'starting, but never ready' >&2\ntouch \"$0.said\"\nexec sleep 1000\n";
+  }
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  TearDown();
+  options_.instance_binary = script;
+  sup_ = std::make_unique<InstanceSupervisor>(io_, options_, clock_);
+  io_.restart();
+  sup_->begin();
+  work_ = std::make_unique<asio::executor_work_guard<asio::io_context::executor_type>>(io_.get_executor());
+  thread_ = std::thread([this] { io_.run(); });
+  sup_->sync({spec("silent")});
+  auto started = std::async(std::launch::async, [&] { return sup_->start("silent", false); });
+  ASSERT_TRUE(clock_.waitForPendingTimers(1));  // waiting for READY
+  EXPECT_EQ(clock_.nextTimerIn(), Clock::Duration(20s));
+  const int pid = waitForProcess("silent");
+  EXPECT_EQ(::kill(pid, 0), 0);
+  for (const auto deadline = std::chrono::steady_clock::now() + 10s;
+       !std::filesystem::exists(script + ".said") && std::chrono::steady_clock::now() < deadline;) {
+    std::this_thread::sleep_for(10ms);  // until it has logged its line (polling with a deadline)
+  }
+  clock_.advance(20s);
+  const Status st = started.get();
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("did not report ready within 20 s"), std::string::npos) << st.error().message;
+  EXPECT_NE(st.error().message.find("never ready"), std::string::npos) << st.error().message;  // its last log line
+  EXPECT_EQ(statusOf("silent")["status"], "error");
+  EXPECT_NE(::kill(pid, 0), 0);  // killed and reaped
 }
 
 TEST_F(SupervisorTest, DisabledInstanceCannotStart) {
