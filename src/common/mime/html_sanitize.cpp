@@ -190,11 +190,20 @@ SanitizedHtml sanitizeHtml(std::string_view raw) {
   static std::once_flag init;
   std::call_once(init, [] { xmlInitParser(); });
   SanitizedHtml out;
-  const std::string html = textToUtf8(std::string(raw));  // valid UTF-8, or the serialiser complains
+  std::string html = textToUtf8(std::string(raw));  // valid UTF-8, or the serialiser complains
+  // libxml2 writes no control characters but tab, LF and CR (in attribute
+  // values and in a <style>'s text alike), so what it parsed is not what a
+  // browser gets: "</styl\x18e>" inside a style sheet came out as
+  // "</style>" and ended it early, "*\x01/" inside a CSS comment as "*/".
+  // They go before parsing, so the checks see what the browser will.
+  std::erase_if(html, [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 && u != '\t' && u != '\n' && u != '\r';
+  });
   htmlDocPtr doc = htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
                                   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
   if (!doc) return out;
-  clean(xmlDocGetRootElement(doc), out.removed_remote);
+  clean(doc->children, out.removed_remote);  // from the first node: a comment or PI may precede <html>
   xmlChar* bytes = nullptr;
   int size = 0;
   htmlDocDumpMemoryFormat(doc, &bytes, &size, 0);

@@ -2,8 +2,8 @@
 // html_sanitize.h) and for HTML to text (html_text.h): any bytes as the
 // HTML part of a message. Invariants, not only survival:
 //   - the sanitised HTML is valid UTF-8 and has no script tag anywhere
-//     ("<script" followed by white space, '/' or '>', case-insensitive),
-//     read as bytes, whatever a parser makes of it;
+//     as a browser's tokenizer reads the bytes (comments, quoted attribute
+//     values and <style> text skipped), whatever libxml2 makes of them;
 //   - read again with libxml2's HTML parser (as a browser would read it):
 //     no element that runs code, embeds or reaches out (script, iframe,
 //     object, embed, form controls, link, meta, base, svg, ...), no on*
@@ -50,15 +50,44 @@ std::string squeezed(const xmlChar* v) {
   return out;
 }
 
-// "<script" that a browser takes for a script tag (the name ends at white
-// space, '/' or '>'; "<scriptx" is another, unknown element).
+// Whether a browser's tokenizer would see a script start tag in the bytes,
+// read simply as HTML5 does: comments, quoted attribute values and the raw
+// text of <style> are skipped (libxml2 writes a style's text as it is, and
+// "<!--...-->" inside an attribute value unescaped), a tag name ends at
+// white space, '/' or '>' ("<scriptx" is another element).
 bool hasScriptTag(const std::string& html) {
   const std::string l = lower(html);
-  for (std::size_t at = l.find("<script"); at != std::string::npos; at = l.find("<script", at + 1)) {
-    const std::size_t after = at + 7;
-    if (after >= l.size()) return true;
-    const char c = l[after];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '/' || c == '>') return true;
+  auto name_char = [](char c) { return c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '/' && c != '>'; };
+  std::size_t i = 0;
+  while ((i = l.find('<', i)) != std::string::npos) {
+    if (l.compare(i, 4, "<!--") == 0) {
+      const std::size_t end = l.find("-->", i + 4);
+      if (end == std::string::npos) return false;
+      i = end + 3;
+      continue;
+    }
+    std::size_t n = i + 1;
+    while (n < l.size() && name_char(l[n])) ++n;
+    const std::string name = l.substr(i + 1, n - i - 1);
+    if (name == "script") return true;
+    if (name.empty() || !std::isalpha(static_cast<unsigned char>(name[0]))) {
+      ++i;
+      continue;
+    }
+    char quote = 0;  // to the end of the tag, quoted values skipped
+    for (; n < l.size() && (quote != 0 || l[n] != '>'); ++n) {
+      if (quote != 0 && l[n] == quote) {
+        quote = 0;
+      } else if (quote == 0 && (l[n] == '"' || l[n] == '\'')) {
+        quote = l[n];
+      }
+    }
+    i = n;
+    if (name == "style") {
+      const std::size_t close = l.find("</style", n);
+      if (close == std::string::npos) return false;
+      i = close;
+    }
   }
   return false;
 }

@@ -155,5 +155,42 @@ TEST(HtmlSanitize, OrdinaryStylesSurvive) {
   EXPECT_NE(s.html.find("@media (max-width: 600px)"), std::string::npos) << s.html;
 }
 
+TEST(HtmlSanitize, ControlCharactersCannotHideTheEndOfAComment) {
+  // libxml2 drops control characters from attribute values when it writes
+  // them out: "*\x01/" was checked as inside a comment but reached the
+  // browser as "*/", so the url() after it loaded (found by
+  // html_sanitize_fuzz: a second pass removed what the first kept).
+  for (const char c : {'\x01', '\x08', '\x0B', '\x0C', '\x1F'}) {
+    const std::string css = std::string("color:red;/* *") + c + "/background-image:url(https://evil.example/p.png)";
+    auto s = mime::sanitizeHtml("<div style=\"" + css + "\">text</div>");
+    EXPECT_EQ(s.html.find("evil.example"), std::string::npos) << static_cast<int>(c) << ": " << s.html;
+    EXPECT_EQ(s.removed_remote, 1);
+    EXPECT_EQ(mime::sanitizeHtml(s.html).removed_remote, 0) << "nothing more for a second pass";
+  }
+  // Tab, LF and CR are written as they are: no comment ends there.
+  auto kept = mime::sanitizeHtml("<div style=\"color:red;/* *\t/ url(https://evil.example/p.png) */\">t</div>");
+  EXPECT_EQ(kept.removed_remote, 0) << kept.html;
+}
+
+TEST(HtmlSanitize, ControlCharactersCannotEndAStyleSheetEarly) {
+  // "</styl\x18e>" is no end tag for libxml2, which kept the rest as CSS,
+  // but it wrote "</style>" without the control character, and a browser
+  // ended the sheet there and ran the script after it (found by
+  // html_sanitize_fuzz).
+  const std::string html = std::string("<style>p{}</styl") + '\x18' + "e><svg><script>alert(1)</script></svg></style>";
+  const auto s = mime::sanitizeHtml(html);
+  EXPECT_EQ(s.html.find("<script"), std::string::npos) << s.html;
+  EXPECT_EQ(s.html.find("alert"), std::string::npos) << s.html;
+}
+
+TEST(HtmlSanitize, ProcessingInstructionsAndCommentsBeforeTheDocumentGo) {
+  // They were left in place (the walk began at <html>); libxml2 read one
+  // differently the second time (found by html_sanitize_fuzz).
+  const auto s = mime::sanitizeHtml("<?php echo 1 ?><!-- c --><p>text</p>");
+  EXPECT_EQ(s.html.find("<?"), std::string::npos) << s.html;
+  EXPECT_EQ(s.html.find("<!--"), std::string::npos) << s.html;
+  EXPECT_NE(s.html.find("text"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace spe::index
