@@ -1,13 +1,20 @@
 // Importer: runs an archiving profile (file imports: emlDirectory, mbox,
 // maildir; mail servers: imap) into the current archive store.
 //
-// Pipeline: the calling thread reads messages from the source; two workers
-// parse the headers (GMime), hash, compress and seal each message and hand
-// it to the store's group-commit writer; a collector waits for each
-// message to become durable and counts it (archived, duplicate, failed).
+// Pipeline (its stages are in import_stages.h): the calling thread reads
+// messages from the source (readSource); two writers parse the headers
+// (GMime), hash, compress and seal each message and hand it to the store's
+// group-commit writer (MessageWriters); a collector waits for each message
+// to become durable, acknowledges it to the source and counts it (archived,
+// duplicate, failed: DurableCollector); at the end the run waits until what
+// it archived is searchable (waitSearchable).
 // Every message holds a write permit until it is durable, so a freeze
-// waits for messages under way and stops new ones. A storage failure
+// waits for messages under way and stops new ones. A message is
+// acknowledged to the source only once durable, so a crash at any point
+// leaves the source holding everything not archived. A storage failure
 // (a full disk) ends the run with that error; what was acknowledged stays.
+// A cancellation while frozen drops the queued messages unwritten and
+// unacknowledged (the source keeps them for the next run).
 // Thread safety: run() may be called from several threads at once.
 #pragma once
 
