@@ -14,6 +14,9 @@
 // that store stops and searches skip it until rebuild() replaces it.
 // rebuild() builds new indexes next to the old ones (searches keep using
 // those) and swaps them in when done.
+// Code: store_indexer.cpp holds the loop and its rounds (the queue above),
+// store_index_maintenance.cpp the work on whole indexes (rebuild, verify,
+// compaction).
 // Thread safety: all public members may be called from any thread.
 #pragma once
 
@@ -32,8 +35,7 @@
 
 #include "common/base/result.h"
 #include "index/archive_index.h"
-#include "index/extractor_programs.h"
-#include "index/index_config.h"
+#include "index/index_settings.h"
 #include "index/message_text.h"
 #include "index/query_language.h"
 #include "store/archive_store.h"
@@ -43,31 +45,6 @@ class Query;
 }
 
 namespace spe::index {
-
-// The index configuration and extractor programs shared by an instance's
-// indexers.
-class IndexSettings {
- public:
-  explicit IndexSettings(std::string temp_directory, ExtractorLimits limits = {});
-  IndexConfig config() const;
-  void setConfig(IndexConfig config);
-  // Extraction options for the current configuration.
-  ExtractOptions extractOptions() const;
-
-  // Held while an indexer changes files: the instance's write gate. The
-  // function waits a little while the instance is frozen for a backup and
-  // gives nothing when it still is (the indexer tries again later, so it
-  // stays stoppable). Without one, writes always go ahead.
-  using WritePermit = std::shared_ptr<void>;
-  void setWritePermits(std::function<std::optional<WritePermit>()> acquire);
-  std::optional<WritePermit> writePermit() const;
-
- private:
-  std::function<std::optional<WritePermit>()> acquire_;
-  mutable std::mutex mutex_;
-  IndexConfig config_;
-  ExtractorPrograms programs_;
-};
 
 struct IndexerOptions {
   std::size_t batch = 500;                       // messages per round
@@ -150,7 +127,9 @@ class StoreIndexer {
   Status indexBatch(IndexMap& indexes, const std::string& base, const std::vector<store::IndexFeedMessage>& batch);
   Status handleQueue(IndexMap& indexes, const std::vector<store::IndexQueueEntry>& queue, std::int64_t through);
   static Status commitAll(IndexMap& indexes);
-  void markBroken(const Error& error);
+  void markBroken(const Error& error);  // logs, then setBroken
+  // Marks the store's indexes broken (and selected for a rebuild) for `why`.
+  void setBroken(const std::string& why);
   void addNote(std::int64_t id, std::string text);
   // Stops the loop between rounds (and closes its indexes) / lets it go on.
   void pause();
