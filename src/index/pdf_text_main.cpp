@@ -113,6 +113,64 @@ void reportSandbox() {
 
 void quietPoppler(const std::string&, void*) {}
 
+// All of standard input; false on a read error.
+bool readInput(std::vector<char>& data) {
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = ::read(0, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return false;
+    if (n == 0) return true;
+    data.insert(data.end(), buffer, buffer + n);
+  }
+}
+
+// The text of the pages, at most `max_text` bytes of it.
+void recordPages(poppler::document& doc, std::size_t max_text) {
+  std::size_t text_left = max_text;
+  for (int i = 0; i < doc.pages() && text_left > 0; ++i) {
+    std::unique_ptr<poppler::page> page(doc.create_page(i));
+    if (!page) continue;
+    poppler::byte_array bytes = page->text().to_utf8();
+    bytes.push_back('\n');
+    const std::string_view text = utf8Prefix(std::string_view(bytes.data(), bytes.size()), text_left);
+    record('T', text);
+    text_left -= text.size();
+    if (text.size() < bytes.size()) {
+      record('N', "text cut at " + std::to_string(max_text >> 10) + " KB");
+      break;
+    }
+  }
+}
+
+// The embedded files: at most `max_count` of them and `max_files` bytes
+// together.
+void recordEmbeddedFiles(poppler::document& doc, std::size_t max_files, std::size_t max_count) {
+  std::size_t files_left = max_files;
+  const std::vector<poppler::embedded_file*> files = doc.embedded_files();
+  std::size_t count = 0;
+  for (poppler::embedded_file* f : files) {
+    if (!f || !f->is_valid()) continue;
+    if (count == max_count) {
+      record('N', "only the first " + std::to_string(max_count) + " of the " + std::to_string(files.size()) +
+                      " files inside the PDF document are read");
+      break;
+    }
+    ++count;
+    const int declared = f->size();  // -1 when the document does not say
+    const poppler::byte_array bytes =
+        declared >= 0 && static_cast<std::size_t>(declared) > files_left ? poppler::byte_array() : f->data();
+    if ((declared >= 0 && static_cast<std::size_t>(declared) > files_left) || bytes.size() > files_left) {
+      record('N', f->name() + ": the files inside the PDF document are larger than " +
+                      std::to_string(max_files >> 20) + " MB together; not read");
+      continue;
+    }
+    files_left -= bytes.size();
+    record('F', f->name());
+    record('D', std::string_view(bytes.data(), bytes.size()));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,65 +195,15 @@ int main(int argc, char** argv) {
   poppler::set_debug_error_function(quietPoppler, nullptr);
 
   std::vector<char> data;
-  char buffer[65536];
-  for (;;) {
-    const ssize_t n = ::read(0, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return 3;
-    if (n == 0) break;
-    data.insert(data.end(), buffer, buffer + n);
-  }
-
+  if (!readInput(data)) return 3;
   std::unique_ptr<poppler::document> doc(poppler::document::load_from_data(&data));
-  if (!doc) {
-    record('N', "the PDF document cannot be read");
+  if (!doc || doc->is_locked()) {
+    record('N', doc ? "the PDF document is encrypted" : "the PDF document cannot be read");
     record('E', "");
     return 0;
   }
-  if (doc->is_locked()) {
-    record('N', "the PDF document is encrypted");
-    record('E', "");
-    return 0;
-  }
-  std::size_t text_left = max_text;
-  for (int i = 0; i < doc->pages() && text_left > 0; ++i) {
-    std::unique_ptr<poppler::page> page(doc->create_page(i));
-    if (!page) continue;
-    poppler::byte_array bytes = page->text().to_utf8();
-    bytes.push_back('\n');
-    const std::string_view text = utf8Prefix(std::string_view(bytes.data(), bytes.size()), text_left);
-    record('T', text);
-    text_left -= text.size();
-    if (text.size() < bytes.size()) {
-      record('N', "text cut at " + std::to_string(max_text >> 10) + " KB");
-      break;
-    }
-  }
-  if (embedded && doc->has_embedded_files()) {
-    std::size_t files_left = max_files;
-    const std::vector<poppler::embedded_file*> files = doc->embedded_files();
-    std::size_t count = 0;
-    for (poppler::embedded_file* f : files) {
-      if (!f || !f->is_valid()) continue;
-      if (count == max_count) {
-        record('N', "only the first " + std::to_string(max_count) + " of the " + std::to_string(files.size()) +
-                        " files inside the PDF document are read");
-        break;
-      }
-      ++count;
-      const int declared = f->size();  // -1 when the document does not say
-      const poppler::byte_array bytes =
-          declared >= 0 && static_cast<std::size_t>(declared) > files_left ? poppler::byte_array() : f->data();
-      if ((declared >= 0 && static_cast<std::size_t>(declared) > files_left) || bytes.size() > files_left) {
-        record('N', f->name() + ": the files inside the PDF document are larger than " +
-                        std::to_string(max_files >> 20) + " MB together; not read");
-        continue;
-      }
-      files_left -= bytes.size();
-      record('F', f->name());
-      record('D', std::string_view(bytes.data(), bytes.size()));
-    }
-  }
+  recordPages(*doc, max_text);
+  if (embedded && doc->has_embedded_files()) recordEmbeddedFiles(*doc, max_files, max_count);
   record('E', "");
   return 0;
 }

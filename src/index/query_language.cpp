@@ -218,52 +218,46 @@ std::vector<std::string> phrasePrefixes(const std::string& field) {
   return it == fieldPrefixes().end() ? std::vector<std::string>{} : std::vector<std::string>{it->second};
 }
 
-// `exact`: phrases as phrases (needs positions); else as all their words.
-Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact, bool month_terms) {
-  if (t.field == "has") {
-    if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.");
-    return Xapian::Query("Khasattachment");
+// date:, after:, before:.
+Result<Xapian::Query> dateTokenQuery(const Token& t, const TermLister& terms, long offset, bool month_terms) {
+  if (t.field == "after") {
+    auto d = parseDate(t.text, offset, false, "after");
+    if (!d) return d.error();
+    return dateQuery(*d, std::nullopt, terms, month_terms);
   }
-  if (t.field == "folder") {  // the folder itself or a folder below it
-    std::string folder = lower(t.text);
-    while (!folder.empty() && folder.back() == '/') folder.pop_back();
-    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("P" + folder),
-                         Xapian::Query(Xapian::Query::OP_WILDCARD, "P" + folder + "/"));
+  if (t.field == "before") {
+    auto d = parseDate(t.text, offset, false, "before");
+    if (!d) return d.error();
+    return dateQuery(std::nullopt, *d - 1, terms, month_terms);
   }
-  if (t.field == "date" || t.field == "after" || t.field == "before") {
-    if (t.field == "after") {
-      auto d = parseDate(t.text, offset, false, "after");
-      if (!d) return d.error();
-      return dateQuery(*d, std::nullopt, terms, month_terms);
-    }
-    if (t.field == "before") {
-      auto d = parseDate(t.text, offset, false, "before");
-      if (!d) return d.error();
-      return dateQuery(std::nullopt, *d - 1, terms, month_terms);
-    }
-    const auto dots = t.text.find("..");
-    auto from = parseDate(dots == std::string::npos ? t.text : t.text.substr(0, dots), offset, false, "date");
-    if (!from) return from.error();
-    auto to = parseDate(dots == std::string::npos ? t.text : t.text.substr(dots + 2), offset, true, "date");
-    if (!to) return to.error();
-    if (*to < *from) return bad("the date range ends before it starts.");
-    return dateQuery(*from, *to, terms, month_terms);
+  const auto dots = t.text.find("..");
+  auto from = parseDate(dots == std::string::npos ? t.text : t.text.substr(0, dots), offset, false, "date");
+  if (!from) return from.error();
+  auto to = parseDate(dots == std::string::npos ? t.text : t.text.substr(dots + 2), offset, true, "date");
+  if (!to) return to.error();
+  if (*to < *from) return bad("the date range ends before it starts.");
+  return dateQuery(*from, *to, terms, month_terms);
+}
+
+// size:>N, size:<N, size:N..M.
+Result<Xapian::Query> sizeTokenQuery(const Token& t) {
+  const std::string v = t.text;
+  if (v[0] == '>' || v[0] == '<') {
+    auto n = parseSize(v.substr(1), "size");
+    if (!n) return n.error();
+    return v[0] == '>' ? valueRange(1, *n + 1, std::nullopt) : valueRange(1, std::nullopt, *n - 1);
   }
-  if (t.field == "size") {
-    const std::string v = t.text;
-    if (v[0] == '>' || v[0] == '<') {
-      auto n = parseSize(v.substr(1), "size");
-      if (!n) return n.error();
-      return v[0] == '>' ? valueRange(1, *n + 1, std::nullopt) : valueRange(1, std::nullopt, *n - 1);
-    }
-    const auto dots = v.find("..");
-    if (dots == std::string::npos) return bad("'size:' needs >N, <N or N..M.");
-    auto from = parseSize(v.substr(0, dots), "size");
-    if (!from) return from.error();
-    auto to = parseSize(v.substr(dots + 2), "size");
-    if (!to) return to.error();
-    return valueRange(1, *from, *to);
-  }
+  const auto dots = v.find("..");
+  if (dots == std::string::npos) return bad("'size:' needs >N, <N or N..M.");
+  auto from = parseSize(v.substr(0, dots), "size");
+  if (!from) return from.error();
+  auto to = parseSize(v.substr(dots + 2), "size");
+  if (!to) return to.error();
+  return valueRange(1, *from, *to);
+}
+
+// A word, wildcard or phrase in the text fields, or in one of them.
+Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bool exact) {
   std::vector<std::string> prefixes;
   if (t.field.empty()) {
     prefixes = {"", "S", "F", "T", "C", "B", "A", "N"};  // every field
@@ -310,6 +304,25 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
   std::vector<Xapian::Query> all;
   for (const auto& x : w) all.push_back(wordQuery(x, prefixes));
   return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+}
+
+// `exact`: phrases as phrases (needs positions); else as all their words.
+Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact, bool month_terms) {
+  if (t.field == "has") {
+    if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.");
+    return Xapian::Query("Khasattachment");
+  }
+  if (t.field == "folder") {  // the folder itself or a folder below it
+    std::string folder = lower(t.text);
+    while (!folder.empty() && folder.back() == '/') folder.pop_back();
+    return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query("P" + folder),
+                         Xapian::Query(Xapian::Query::OP_WILDCARD, "P" + folder + "/"));
+  }
+  if (t.field == "date" || t.field == "after" || t.field == "before") {
+    return dateTokenQuery(t, terms, offset, month_terms);
+  }
+  if (t.field == "size") return sizeTokenQuery(t);
+  return textTokenQuery(t, terms, exact);
 }
 
 }  // namespace

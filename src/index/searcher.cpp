@@ -140,89 +140,105 @@ Result<std::vector<bool>> checkInOrder(const std::vector<SearchHitInfo>& candida
   return out;
 }
 
-}  // namespace
-
-Result<SearchResults> search(const std::vector<SearchSource>& sources, const SearchRequest& request) {
-  // The API and Web Access bound the page (api_index.cpp); IMAP SEARCH
-  // asks for a whole mailbox.
-  if (request.limit == 0) return makeError(ErrorCode::kInvalidArgument, "The page size must be at least 1.");
-  SearchResults results;
+// The indexes a search reads, combined into one database.
+struct OpenIndexes {
   Xapian::Database combined;
-  std::vector<Shard> shards;
+  std::vector<Shard> shards;  // by the position of their database in `combined`
   Indexers indexers;
   bool month_terms = true;  // every index has them (archive_index.h)
+};
+
+// Opens the indexes of `archives` in every source; one that cannot be read
+// is left out with a warning.
+OpenIndexes openIndexes(const std::vector<SearchSource>& sources,
+                        const std::optional<std::vector<std::string>>& archives, std::vector<std::string>& warnings) {
+  OpenIndexes open;
   for (const auto& source : sources) {
-    indexers[source.store_id] = source.indexer;
-    for (const auto& dir : source.indexer->indexDirectories(request.archives)) {
+    open.indexers[source.store_id] = source.indexer;
+    for (const auto& dir : source.indexer->indexDirectories(archives)) {
       try {
         Xapian::Database one(dir);
-        month_terms = month_terms && hasMonthTerms(one);
-        combined.add_database(one);
-        shards.push_back({source.store_id, source.indexer});
+        open.month_terms = open.month_terms && hasMonthTerms(one);
+        open.combined.add_database(one);
+        open.shards.push_back({source.store_id, source.indexer});
       } catch (const Xapian::Error& e) {
-        results.warnings.push_back("The search index '" + dir + "' cannot be read and needs a rebuild (" +
-                                   e.get_description() + "); its messages are missing from the results.");
+        warnings.push_back("The search index '" + dir + "' cannot be read and needs a rebuild (" +
+                           e.get_description() + "); its messages are missing from the results.");
       }
     }
   }
-  auto lister = [&combined](const std::string& prefix) {
-    std::vector<std::string> terms;
-    for (auto it = combined.allterms_begin(prefix); it != combined.allterms_end(prefix) && terms.size() < 10000;
-         ++it) {
-      terms.push_back(*it);
-    }
-    return terms;
-  };
-  auto query = compileQuery(request.query, lister, request.zone_offset_seconds, month_terms);
-  if (!query) return query.error();
-  if (shards.empty()) return results;
+  return open;
+}
 
-  const Xapian::Query index_query = withoutDeadDocuments(query->index);
-  Xapian::Enquire enquire(combined);
-  enquire.set_query(index_query);
-  if (request.by_date) {
-    // Newest first needs no relevance: the boolean weight saves scoring
-    // every match.
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.set_sort_by_value(0, true);
+// Runs the index query over a window of the results, newest first or by
+// relevance, again when the indexes change under it; keeps the count of
+// matches of the last window.
+class ResultWindows {
+ public:
+  ResultWindows(OpenIndexes& open, Xapian::Query query, bool by_date)
+      : open_(open), query_(std::move(query)), by_date_(by_date), enquire_(open.combined) {
+    enquire_.set_query(query_);
+    if (by_date_) {
+      // Newest first needs no relevance: the boolean weight saves scoring
+      // every match.
+      enquire_.set_weighting_scheme(Xapian::BoolWeight());
+      enquire_.set_sort_by_value(0, true);
+    }
   }
-  MatchCount matches;
-  auto window = [&](std::size_t first, std::size_t count) -> Result<Xapian::MSet> {
+
+  Result<Xapian::MSet> get(std::size_t first, std::size_t count) {
     const auto from = static_cast<Xapian::doccount>(first), n = static_cast<Xapian::doccount>(count);
     for (int attempt = 0;; ++attempt) {
       try {
-        if (request.by_date && month_terms) return newestFirst(combined, index_query, from, n, kCountAtLeast, matches);
-        Xapian::MSet mset = enquire.get_mset(from, n, kCountAtLeast);
-        matches = {mset.get_matches_estimated(), mset.get_matches_lower_bound() == mset.get_matches_upper_bound()};
+        if (by_date_ && open_.month_terms) {
+          return newestFirst(open_.combined, query_, from, n, kCountAtLeast, matches_);
+        }
+        Xapian::MSet mset = enquire_.get_mset(from, n, kCountAtLeast);
+        matches_ = {mset.get_matches_estimated(), mset.get_matches_lower_bound() == mset.get_matches_upper_bound()};
         return mset;
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt >= 3) return makeError(ErrorCode::kUnavailable, "The search indexes changed too often; try again.");
-        combined.reopen();
+        open_.combined.reopen();
       } catch (const Xapian::Error& e) {
         return makeError(ErrorCode::kIo, "The search failed.", e.get_description());
       }
     }
-  };
-
-  if (!query->needs_check) {
-    auto mset = window(request.offset, request.limit);
-    if (!mset) return mset.error();
-    results.total = static_cast<std::int64_t>(matches.estimated);
-    results.total_is_estimate = !matches.exact;
-    auto hits = resolve(*mset, shards, indexers, request.archives, allPositions(*mset));
-    if (!hits) return hits.error();
-    results.hits = std::move(*hits);
-    return results;
   }
-  // Phrases: candidates have all the words. Their word-pair filters turn
-  // most that cannot hold the phrases away; the others are checked against
-  // their messages, in result order, until the page is full. The index
-  // query is evaluated once for every candidate that may be looked at.
+  const MatchCount& matches() const { return matches_; }
+
+ private:
+  OpenIndexes& open_;
+  const Xapian::Query query_;
+  const bool by_date_;
+  Xapian::Enquire enquire_;
+  MatchCount matches_;
+};
+
+// A page when the index decides alone.
+Status indexedPage(ResultWindows& windows, const OpenIndexes& open, const SearchRequest& request,
+                   SearchResults& results) {
+  auto mset = windows.get(request.offset, request.limit);
+  if (!mset) return mset.error();
+  results.total = static_cast<std::int64_t>(windows.matches().estimated);
+  results.total_is_estimate = !windows.matches().exact;
+  auto hits = resolve(*mset, open.shards, open.indexers, request.archives, allPositions(*mset));
+  if (!hits) return hits.error();
+  results.hits = std::move(*hits);
+  return okStatus();
+}
+
+// A page when phrases must be checked: candidates have all the words. Their
+// word-pair filters turn most that cannot hold the phrases away; the others
+// are checked against their messages, in result order, until the page is
+// full. The index query is evaluated once for every candidate that may be
+// looked at.
+Status checkedPage(ResultWindows& windows, const OpenIndexes& open, const CompiledQuery& query,
+                   const SearchRequest& request, SearchResults& results) {
   const std::size_t wanted = request.offset + request.limit;
-  auto mset = window(0, wanted + kMaxExamined);
+  auto mset = windows.get(0, wanted + kMaxExamined);
   if (!mset) return mset.error();
   std::optional<PhrasePairs> pairs;  // only when the phrases alone decide
-  if (query->phrases_suffice) pairs = phrasePairs(query->phrases);
+  if (query.phrases_suffice) pairs = phrasePairs(query.phrases);
   std::vector<SearchHitInfo> verified;
   std::size_t examined = 0, read = 0;
   bool stopped_early = false;
@@ -231,10 +247,10 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     auto passing = passingFilter(*mset, examined, kCheckWindow, pairs, end);
     if (!passing) return passing.error();
     std::vector<std::size_t> positions;
-    auto candidates = resolve(*mset, shards, indexers, request.archives, *passing, &positions);
+    auto candidates = resolve(*mset, open.shards, open.indexers, request.archives, *passing, &positions);
     if (!candidates) return candidates.error();
     auto outcome = checkInOrder(*candidates, wanted - verified.size(), [&](const SearchHitInfo& c) {
-      return indexers.at(c.store_id)->matches(c.message, *query);
+      return open.indexers.at(c.store_id)->matches(c.message, query);
     });
     if (!outcome) return outcome.error();
     read += outcome->size();
@@ -246,7 +262,7 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   }
   results.messages_read = read;
   results.candidates_looked_at = examined;
-  const auto estimate = static_cast<std::int64_t>(matches.estimated);
+  const auto estimate = static_cast<std::int64_t>(windows.matches().estimated);
   if (!stopped_early && examined >= mset->size() && mset->size() < wanted + kMaxExamined) {
     results.total = static_cast<std::int64_t>(verified.size());  // every candidate was looked at
   } else {
@@ -259,6 +275,32 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
   for (std::size_t i = request.offset; i < verified.size() && results.hits.size() < request.limit; ++i) {
     results.hits.push_back(std::move(verified[i]));
   }
+  return okStatus();
+}
+
+}  // namespace
+
+Result<SearchResults> search(const std::vector<SearchSource>& sources, const SearchRequest& request) {
+  // The API and Web Access bound the page (api_index.cpp); IMAP SEARCH
+  // asks for a whole mailbox.
+  if (request.limit == 0) return makeError(ErrorCode::kInvalidArgument, "The page size must be at least 1.");
+  SearchResults results;
+  OpenIndexes open = openIndexes(sources, request.archives, results.warnings);
+  auto lister = [&open](const std::string& prefix) {
+    std::vector<std::string> terms;
+    for (auto it = open.combined.allterms_begin(prefix);
+         it != open.combined.allterms_end(prefix) && terms.size() < 10000; ++it) {
+      terms.push_back(*it);
+    }
+    return terms;
+  };
+  auto query = compileQuery(request.query, lister, request.zone_offset_seconds, open.month_terms);
+  if (!query) return query.error();
+  if (open.shards.empty()) return results;
+
+  ResultWindows windows(open, withoutDeadDocuments(query->index), request.by_date);
+  SPE_TRY(query->needs_check ? checkedPage(windows, open, *query, request, results)
+                             : indexedPage(windows, open, request, results));
   return results;
 }
 

@@ -221,11 +221,9 @@ Result<Json> runOnInstances(InstanceControl& control, CallContext& c, const std:
   return Json();
 }
 
-}  // namespace
-
-void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+// Creating instances and reading and changing their configuration.
+void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext& ctx) {
   InstanceControl* control = &ctx.instances;
-
   registry.add({"CreateInstance", {{"config", ArgType::kJson}}, [&ctx, control](CallContext& c) -> Result<Json> {
                   auto r = readInstanceConfig(c.args.json("config"), nullptr, true);
                   if (!r) return r.error();
@@ -291,20 +289,35 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);
                   return Json();
                 }});
+}
 
+// Starting, stopping, freezing and deleting instances, and their statistics.
+void registerInstanceStates(FunctionRegistry& registry, ManagementContext& ctx) {
+  InstanceControl* control = &ctx.instances;
+  auto fromInstance = [&ctx, control](const std::string& method) {
+    return [&ctx, control, method](CallContext& c) -> Result<Json> {
+      auto r = requireInstance(ctx.db, c.args.str("instanceID"));
+      if (!r) return r.error();
+      return control->instanceCall(*r, method, Json::object(), std::chrono::seconds(30));
+    };
+  };
   registry.add({"StartInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536), {"safeMode", ArgType::kBool, true}},
                 [control](CallContext& c) {
                   return runOnInstances(*control, c, "started", "instances.start",
                                         Json{{"safeMode", c.args.flag("safeMode")}});
                 },
                 true});
+
   registry.add({"StopInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "stopped", "instances.stop"); }, true});
+
   registry.add({"RestartInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "restarted", "instances.restart"); },
                 true});
+
   registry.add({"FreezeInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "frozen", "instances.freeze"); }, true});
+
   registry.add({"ThawInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "thawed", "instances.thaw"); }, true});
 
@@ -335,21 +348,20 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   return out;
                 }});
 
-  auto fromInstance = [&ctx, control](const std::string& method) {
-    return [&ctx, control, method](CallContext& c) -> Result<Json> {
-      auto r = requireInstance(ctx.db, c.args.str("instanceID"));
-      if (!r) return r.error();
-      return control->instanceCall(*r, method, Json::object(), std::chrono::seconds(30));
-    };
-  };
   registry.add({"GetInstanceStatistics", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, fromInstance("statistics")});
-  registry.add({"GetInstanceProcessLiveStatistics", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, fromInstance("liveStatistics")});
 
+  registry.add({"GetInstanceProcessLiveStatistics", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, fromInstance("liveStatistics")});
+}
+
+// The archive administrator's access to an instance.
+void registerArchiveAdminAccess(FunctionRegistry& registry, ManagementContext& ctx) {
+  InstanceControl* control = &ctx.instances;
   registry.add({"GetArchiveAdminEnabled", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, [&ctx](CallContext& c) -> Result<Json> {
                   auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                   if (!r) return r.error();
                   return Json(r->archive_admin_enabled);
                 }});
+
   registry.add({"SetArchiveAdminEnabled", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32), {"enabled", ArgType::kBool}},
                 [&ctx, control](CallContext& c) -> Result<Json> {
                   auto r = requireInstance(ctx.db, c.args.str("instanceID"));
@@ -379,6 +391,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
                   }
                   return Json();
                 }});
+
   // A Web Access URL that logs in as $archiveadmin once, within 5 minutes,
   // while archive admin access is enabled (the access check refuses
   // otherwise). The password travels in the URL's fragment, which browsers
@@ -427,6 +440,14 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
     spec.scope = Scope::kInstance;
     registry.add(std::move(spec));
   }
+}
+
+}  // namespace
+
+void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+  registerInstanceConfiguration(registry, ctx);
+  registerInstanceStates(registry, ctx);
+  registerArchiveAdminAccess(registry, ctx);
 }
 
 }  // namespace spe::management

@@ -138,14 +138,11 @@ Result<Json> hostDirectoryCall(ManagementContext& ctx, const Args& args, const s
   return ctx.peers.call(*s, method, params, kRoleTimeout);
 }
 
-}  // namespace
-
-void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
-  registerRole(registry, ctx, ServerType::kInstanceHost, "InstanceHost");
-  registerRole(registry, ctx, ServerType::kClientAccessServer, "ClientAccessServer");
-
+// The registered roles, their branding and the directories of instance hosts.
+void registerRoleServices(FunctionRegistry& registry, ManagementContext& ctx) {
   registry.add({"GetInstanceHosts", {{"serverNameFilter", ArgType::kString, true}},
                 [&ctx](CallContext& c) { return listServers(ctx, ServerType::kInstanceHost, c.args, false); }});
+
   // Sends the branding in <data>/Branding to every CAS, checked first: a
   // branding with an error is refused as a whole and every CAS keeps its
   // previous one.
@@ -175,6 +172,21 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
                   return listServers(ctx, ServerType::kClientAccessServer, c.args, c.args.flag("withServiceStatus"));
                 }});
 
+  registry.add({"GetDirectoriesOnInstanceHost",
+                {{"serverName", ArgType::kString}, ArgSpec{"path", ArgType::kString, true}.maxLength(4096)},
+                [&ctx](CallContext& c) { return hostDirectoryCall(ctx, c.args, "listDirectories"); }});
+
+  registry.add({"CreateDirectoryOnInstanceHost",
+                {{"serverName", ArgType::kString}, ArgSpec{"path", ArgType::kString}.maxLength(4096)},
+                [&ctx](CallContext& c) -> Result<Json> {
+                  auto r = hostDirectoryCall(ctx, c.args, "createDirectory");
+                  if (!r) return r.error();
+                  return Json();
+                }});
+}
+
+// Pairing a role with this Management Server.
+void registerPairing(FunctionRegistry& registry, ManagementContext& ctx) {
   // Registers (or re-pairs) a role and proves the pairing by connecting to it
   // over mutual TLS: the call fails when the role is unreachable or presents
   // another certificate. A re-pairing changes the registration only once it
@@ -240,17 +252,15 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
                   }
                   return Json();
                 }});
+}
 
-  registry.add({"GetDirectoriesOnInstanceHost",
-                {{"serverName", ArgType::kString}, ArgSpec{"path", ArgType::kString, true}.maxLength(4096)},
-                [&ctx](CallContext& c) { return hostDirectoryCall(ctx, c.args, "listDirectories"); }});
-  registry.add({"CreateDirectoryOnInstanceHost",
-                {{"serverName", ArgType::kString}, ArgSpec{"path", ArgType::kString}.maxLength(4096)},
-                [&ctx](CallContext& c) -> Result<Json> {
-                  auto r = hostDirectoryCall(ctx, c.args, "createDirectory");
-                  if (!r) return r.error();
-                  return Json();
-                }});
+}  // namespace
+
+void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+  registerRole(registry, ctx, ServerType::kInstanceHost, "InstanceHost");
+  registerRole(registry, ctx, ServerType::kClientAccessServer, "ClientAccessServer");
+  registerRoleServices(registry, ctx);
+  registerPairing(registry, ctx);
 }
 
 }  // namespace spe::management

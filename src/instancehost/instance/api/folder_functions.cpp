@@ -73,9 +73,11 @@ Status refuseIfWriteProtectedMail(InstanceContext& ctx, const std::string& folde
   return okStatus();
 }
 
-void registerFolderFunctions(InstanceApi& api) {
-  InstanceContext& ctx = api.context();
+namespace {
 
+// What folders there are and what they hold.
+void registerFolderQueries(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add("GetChildFolders", [&ctx](ApiCall& c) -> Result<Json> {
             auto parent_arg = optionalFolder(c);
             if (!parent_arg) return parent_arg.error();
@@ -112,7 +114,11 @@ void registerFolderFunctions(InstanceApi& api) {
             }
             return out;
           }, false);
+}
 
+// Moving folders and deleting empty ones.
+void registerFolderChanges(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add("MoveFolder", [&api, &ctx](ApiCall& c) -> Result<Json> {
             auto from = store::ArchiveStore::normaliseFolder(c.str("fromFolder"));
             if (!from) return makeError(ErrorCode::kInvalidArgument, "'fromFolder': " + from.error().message);
@@ -174,6 +180,13 @@ void registerFolderFunctions(InstanceApi& api) {
             }
             return Json{{"deletedFolders", removed}};
           }, true);
+}
+
+}  // namespace
+
+void registerFolderFunctions(InstanceApi& api) {
+  registerFolderQueries(api);
+  registerFolderChanges(api);
 }
 
 }  // namespace spe::instance

@@ -28,11 +28,9 @@ Json resultJson(const WorkerResult& w, const std::string& zone) {
               {"machineName", w.machine_name}};
 }
 
-}  // namespace
-
-void registerProfileFunctions(InstanceApi& api) {
+// Creating, listing, changing and deleting archiving profiles.
+void registerProfileDefinitions(InstanceApi& api) {
   InstanceContext& ctx = api.context();
-
   api.add("CreateProfile", [&ctx](ApiCall& c) -> Result<Json> {
             SPE_TRY(requireRaw(c));
             auto p = parseProfile(c.args.value("properties", Json()));
@@ -74,6 +72,17 @@ void registerProfileFunctions(InstanceApi& api) {
             return Json();
           }, true);
 
+  api.add("DeleteProfile", [&ctx](ApiCall& c) -> Result<Json> {
+            SPE_TRY(ctx.profiles.remove(c.num("id")));
+            return Json();
+          }, true);
+
+  api.add("GetTimeZones", [](ApiCall&) -> Result<Json> { return listTimeZones(); }, false);
+}
+
+// Running profiles and reading what their runs did.
+void registerProfileRuns(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   // Whether RunProfile would start now: the instance is not frozen and an
   // archive store takes new mail. (The product does not document it; see
   // docs/archive.md.)
@@ -81,11 +90,6 @@ void registerProfileFunctions(InstanceApi& api) {
             if (ctx.gate.frozen()) return Json(false);
             return Json(ctx.stores.current().ok());
           }, false);
-
-  api.add("DeleteProfile", [&ctx](ApiCall& c) -> Result<Json> {
-            SPE_TRY(ctx.profiles.remove(c.num("id")));
-            return Json();
-          }, true);
 
   api.add("RunProfile", [&ctx](ApiCall& c) -> Result<Json> {
             auto p = ctx.profiles.get(c.num("id"));
@@ -125,8 +129,13 @@ void registerProfileFunctions(InstanceApi& api) {
             j["report"] = w->report;
             return j;
           }, false);
+}
 
-  api.add("GetTimeZones", [](ApiCall&) -> Result<Json> { return listTimeZones(); }, false);
+}  // namespace
+
+void registerProfileFunctions(InstanceApi& api) {
+  registerProfileDefinitions(api);
+  registerProfileRuns(api);
 }
 
 }  // namespace spe::instance

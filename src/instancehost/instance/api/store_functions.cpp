@@ -105,11 +105,9 @@ Result<Json> mergeInto(store::ArchiveStore& source, store::ArchiveStore& target,
   return Json{{"mergedMessages", merged}, {"duplicates", duplicates}};
 }
 
-}  // namespace
-
-void registerStoreFunctions(InstanceApi& api) {
+// Creating, attaching, detaching, renaming, moving and unlocking stores.
+void registerStoreLifecycle(InstanceApi& api) {
   InstanceContext& ctx = api.context();
-
   api.add("GetStores", [&ctx](ApiCall& c) -> Result<Json> { return ctx.stores.list(c.flag("includeSize")); }, false);
 
   api.add("CreateStore", [&api, &ctx](ApiCall& c) -> Result<Json> {
@@ -177,7 +175,11 @@ void registerStoreFunctions(InstanceApi& api) {
             return Json("The archive store " + std::to_string(id) + " was unlocked with its recovery key" +
                         (now ? " and is open." : "; it is not open yet: " + now.error().message));
           }, true);
+}
 
+// When a new store is created on its own.
+void registerAutoCreate(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add("GetStoreAutoCreateConfiguration", [&ctx](ApiCall&) -> Result<Json> {
             auto config = ctx.stores.autoCreateConfig();
             if (!config) return config.error();
@@ -195,7 +197,11 @@ void registerStoreFunctions(InstanceApi& api) {
             SPE_TRY(ctx.stores.autoCreateIfFull());
             return Json();
           }, true);
+}
 
+// Checking stores and recovering them from their recovery records.
+void registerVerifyAndRecover(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add("VerifyStore", [&ctx](ApiCall& c) -> Result<Json> {
             return verifyOne(ctx, c, c.num("id"), 0, 100);
           }, false);
@@ -231,7 +237,11 @@ void registerStoreFunctions(InstanceApi& api) {
             SPE_TRY((*s)->recreateRecoveryRecords(c.control));
             return Json();
           }, true);
+}
 
+// Upgrading the stores' schemas and maintaining their databases.
+void registerUpgrades(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add("UpgradeStore", [&ctx](ApiCall& c) -> Result<Json> {
             auto s = ctx.stores.loadedStore(c.num("id"));
             if (!s) return s.error();
@@ -276,7 +286,11 @@ void registerStoreFunctions(InstanceApi& api) {
             c.control.report(100, "Maintained " + std::to_string(total) + " databases");
             return Json{{"databases", total}};
           }, true);
+}
 
+// Compacting, repairing and merging stores.
+void registerStoreMaintenance(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add("CompactStore", [&ctx](ApiCall& c) -> Result<Json> {
             auto s = ctx.stores.loadedStore(c.num("id"));
             if (!s) return s.error();
@@ -321,6 +335,16 @@ void registerStoreFunctions(InstanceApi& api) {
             SPE_TRY(ctx.stores.refreshStatistics(c.control));
             return Json();
           }, false);
+}
+
+}  // namespace
+
+void registerStoreFunctions(InstanceApi& api) {
+  registerStoreLifecycle(api);
+  registerAutoCreate(api);
+  registerVerifyAndRecover(api);
+  registerUpgrades(api);
+  registerStoreMaintenance(api);
 }
 
 }  // namespace spe::instance

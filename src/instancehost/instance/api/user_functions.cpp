@@ -46,9 +46,8 @@ Result<Json> modify(InstanceApi& api, ApiCall& c, const std::function<Status(Use
   return Json();
 }
 
-}  // namespace
-
-void registerUserFunctions(InstanceApi& api) {
+// Who the users are.
+void registerUserQueries(InstanceApi& api) {
   InstanceContext& ctx = api.context();
   api.add("GetUsers", [&ctx](ApiCall&) -> Result<Json> {
             auto users = ctx.users.list();
@@ -73,7 +72,11 @@ void registerUserFunctions(InstanceApi& api) {
             if (!grants) return grants.error();
             return UserDirectory::infoJson(*u, *grants);
           }, false);
+}
 
+// Creating, deleting and renaming users.
+void registerUserAccounts(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add("CreateUser", [&api, &ctx](ApiCall& c) -> Result<Json> {
             User u;
             u.name = c.str("userName");
@@ -132,7 +135,10 @@ void registerUserFunctions(InstanceApi& api) {
             SPE_TRY(api.audit(c, "UserRename", "oldUserName=" + old_name + " newUserName=" + to));
             return Json();
           }, true);
+}
 
+// A user's password, names, addresses, privileges and authentication.
+void registerUserProperties(InstanceApi& api) {
   api.add("SetUserPassword", [&api](ApiCall& c) -> Result<Json> {
             auto hash = hashUserPassword(c.str("password"));
             if (!hash) return hash.error();
@@ -141,6 +147,7 @@ void registerUserFunctions(InstanceApi& api) {
               return okStatus();
             }, "UserSetPassword");
           }, true);
+
   api.add("SetUserFullName", [&api](ApiCall& c) -> Result<Json> {
             const std::string v = c.str("fullName");
             if (v.size() > 255) return makeError(ErrorCode::kInvalidArgument, "'fullName' is longer than 255 bytes.");
@@ -149,6 +156,7 @@ void registerUserFunctions(InstanceApi& api) {
               return okStatus();
             }, "UserUpdate");
           }, true);
+
   api.add("SetUserDistinguishedName", [&api](ApiCall& c) -> Result<Json> {
             const std::string v = c.str("distinguishedName");
             if (v.size() > 1000) {
@@ -159,6 +167,7 @@ void registerUserFunctions(InstanceApi& api) {
               return okStatus();
             }, "UserUpdate");
           }, true);
+
   api.add("SetUserEmailAddresses", [&api](ApiCall& c) -> Result<Json> {
             auto list = emailList(c.str("emailAddresses"));
             if (!list) return list.error();
@@ -167,6 +176,7 @@ void registerUserFunctions(InstanceApi& api) {
               return okStatus();
             }, "UserUpdate");
           }, true);
+
   api.add("SetUserPop3UserNames", [&api](ApiCall& c) -> Result<Json> {
             const auto list = splitList(c.str("pop3UserNames"));
             return modify(api, c, [&](User& u) {
@@ -174,6 +184,7 @@ void registerUserFunctions(InstanceApi& api) {
               return okStatus();
             }, "UserUpdate");
           }, true);
+
   api.add("SetUserPrivileges", [&api](ApiCall& c) -> Result<Json> {
             auto list = parsePrivilegeList(c.str("privileges"), kUserPrivileges, {"none", "admin"}, "privileges");
             if (!list) return list.error();
@@ -182,6 +193,7 @@ void registerUserFunctions(InstanceApi& api) {
               return okStatus();
             }, "UserUpdate");
           }, true);
+
   api.add("SetUserLoginPrivileges", [&api](ApiCall& c) -> Result<Json> {
             auto list = parsePrivilegeList(c.str("loginPrivileges"), kLoginPrivileges, {"none"}, "loginPrivileges");
             if (!list) return list.error();
@@ -190,6 +202,7 @@ void registerUserFunctions(InstanceApi& api) {
               return okStatus();
             }, "UserUpdate");
           }, true);
+
   api.add("SetUserAuthentication", [&api](ApiCall& c) -> Result<Json> {
             const std::string a = c.str("authentication");
             SPE_TRY(checkAuthentication(a));
@@ -198,7 +211,11 @@ void registerUserFunctions(InstanceApi& api) {
               return okStatus();
             }, "UserUpdate");
           }, true);
+}
 
+// Who may read and change which folders.
+void registerFolderPrivileges(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add("SetUserPrivilegesOnFolder", [&api, &ctx](ApiCall& c) -> Result<Json> {
             SPE_TRY(UserDirectory::checkLookupName(c.str("userName")));
             auto u = ctx.users.get(c.str("userName"));
@@ -233,6 +250,15 @@ void registerUserFunctions(InstanceApi& api) {
             SPE_TRY(api.audit(c, "UserSetFolderAccess", "userName=" + u->name + " (all cleared)"));
             return Json();
           }, true);
+}
+
+}  // namespace
+
+void registerUserFunctions(InstanceApi& api) {
+  registerUserQueries(api);
+  registerUserAccounts(api);
+  registerUserProperties(api);
+  registerFolderPrivileges(api);
 }
 
 }  // namespace spe::instance

@@ -190,6 +190,91 @@ std::vector<std::string> splitMbox(const std::string& text) {
   return out;
 }
 
+namespace {
+
+void sortByFile(std::vector<FileUnit>& files) {
+  std::sort(files.begin(), files.end(), [](const FileUnit& a, const FileUnit& b) { return a.file < b.file; });
+}
+
+// emlDirectory: every visible file (below `root`, or in it alone).
+std::vector<FileUnit> emlFiles(const fs::path& root, bool include_subfolders) {
+  std::error_code ec;
+  std::vector<FileUnit> files;
+  auto add = [&](const fs::path& p) {
+    if (fs::is_regular_file(p, ec) && !hidden(p)) files.push_back({p, relativeFolder(root, p.parent_path())});
+  };
+  if (include_subfolders) {
+    for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+      if (hidden(it->path()) && it->is_directory()) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      add(it->path());
+    }
+  } else {
+    for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
+  }
+  sortByFile(files);
+  return files;
+}
+
+// mbox: the file `root`, or every mbox file below it, each a folder; adds
+// their sizes to `bytes`.
+std::vector<FileUnit> mboxFiles(const fs::path& root, std::int64_t& bytes) {
+  std::error_code ec;
+  std::vector<FileUnit> files;
+  auto add = [&](const fs::path& p) {
+    if (!fs::is_regular_file(p, ec) || hidden(p) || p.extension() == ".msf") return;
+    std::string folder = relativeFolder(root, p.parent_path());
+    // Thunderbird keeps subfolders of "X" in "X.sbd/".
+    std::string cleaned;
+    for (const auto& part : fs::path(folder)) {
+      std::string s = part.string();
+      if (s.size() > 4 && s.compare(s.size() - 4, 4, ".sbd") == 0) s.resize(s.size() - 4);
+      cleaned += (cleaned.empty() ? "" : "/") + s;
+    }
+    std::string stem = p.extension() == ".mbox" ? p.stem().string() : p.filename().string();
+    files.push_back({p, cleaned.empty() ? stem : cleaned + "/" + stem});
+    bytes += static_cast<std::int64_t>(fs::file_size(p, ec));
+  };
+  if (fs::is_regular_file(root, ec)) {
+    files.push_back({root, root.extension() == ".mbox" ? root.stem().string() : root.filename().string()});
+    bytes = static_cast<std::int64_t>(fs::file_size(root, ec));
+  } else {
+    for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
+    sortByFile(files);
+  }
+  return files;
+}
+
+// maildir: `root` itself as Inbox when it is a maildir, then every maildir
+// below it (Maildir++ folders ".a.b" by their dotted names).
+std::vector<FileUnit> maildirFiles(const fs::path& root) {
+  std::error_code ec;
+  std::vector<FileUnit> files;
+  if (isMaildir(root)) collectMaildir(root, "Inbox", files);
+  std::vector<fs::path> dirs;
+  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_directory()) continue;
+    const std::string name = it->path().filename().string();
+    if (name == "cur" || name == "new" || name == "tmp") {
+      it.disable_recursion_pending();
+      continue;
+    }
+    if (isMaildir(it->path())) dirs.push_back(it->path());
+  }
+  std::sort(dirs.begin(), dirs.end());
+  for (const auto& d : dirs) {
+    const std::string rel = relativeFolder(root, d);
+    const std::string name = d.filename().string();
+    const bool plus = d.parent_path() == root && name.size() > 1 && name[0] == '.';
+    collectMaildir(d, plus ? maildirPlusFolder(name) : rel, files);
+  }
+  return files;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<MessageSource>> openFileSource(const FileSourceOptions& o) {
   std::error_code ec;
   const fs::path root = fs::path(o.path).lexically_normal();
@@ -200,78 +285,22 @@ Result<std::unique_ptr<MessageSource>> openFileSource(const FileSourceOptions& o
   if (!fs::exists(root, ec)) {
     return makeError(ErrorCode::kNotFound, "'details.path' '" + o.path + "' does not exist on the instance's host.");
   }
+  const bool directory = fs::is_directory(root, ec);
+  const auto notADirectory = [&] {
+    return makeError(ErrorCode::kInvalidArgument, "'details.path' '" + o.path + "' is not a directory.");
+  };
   if (o.connector == "emlDirectory") {
-    if (!fs::is_directory(root, ec)) {
-      return makeError(ErrorCode::kInvalidArgument, "'details.path' '" + o.path + "' is not a directory.");
-    }
-    std::vector<FileUnit> files;
-    auto add = [&](const fs::path& p) {
-      if (fs::is_regular_file(p, ec) && !hidden(p)) files.push_back({p, relativeFolder(root, p.parent_path())});
-    };
-    if (o.include_subfolders) {
-      for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-        if (hidden(it->path()) && it->is_directory()) {
-          it.disable_recursion_pending();
-          continue;
-        }
-        add(it->path());
-      }
-    } else {
-      for (fs::directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
-    }
-    std::sort(files.begin(), files.end(), [](const FileUnit& a, const FileUnit& b) { return a.file < b.file; });
-    return std::unique_ptr<MessageSource>(new EmlDirectorySource(std::move(files)));
+    if (!directory) return notADirectory();
+    return std::unique_ptr<MessageSource>(new EmlDirectorySource(emlFiles(root, o.include_subfolders)));
   }
   if (o.connector == "mbox") {
-    std::vector<FileUnit> files;
     std::int64_t bytes = 0;
-    auto add = [&](const fs::path& p) {
-      if (!fs::is_regular_file(p, ec) || hidden(p) || p.extension() == ".msf") return;
-      std::string folder = relativeFolder(root, p.parent_path());
-      // Thunderbird keeps subfolders of "X" in "X.sbd/".
-      std::string cleaned;
-      for (const auto& part : fs::path(folder)) {
-        std::string s = part.string();
-        if (s.size() > 4 && s.compare(s.size() - 4, 4, ".sbd") == 0) s.resize(s.size() - 4);
-        cleaned += (cleaned.empty() ? "" : "/") + s;
-      }
-      std::string stem = p.extension() == ".mbox" ? p.stem().string() : p.filename().string();
-      files.push_back({p, cleaned.empty() ? stem : cleaned + "/" + stem});
-      bytes += static_cast<std::int64_t>(fs::file_size(p, ec));
-    };
-    if (fs::is_regular_file(root, ec)) {
-      files.push_back({root, root.extension() == ".mbox" ? root.stem().string() : root.filename().string()});
-      bytes = static_cast<std::int64_t>(fs::file_size(root, ec));
-    } else {
-      for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) add(it->path());
-      std::sort(files.begin(), files.end(), [](const FileUnit& a, const FileUnit& b) { return a.file < b.file; });
-    }
+    auto files = mboxFiles(root, bytes);
     return std::unique_ptr<MessageSource>(new MboxSource(std::move(files), bytes));
   }
   if (o.connector == "maildir") {
-    if (!fs::is_directory(root, ec)) {
-      return makeError(ErrorCode::kInvalidArgument, "'details.path' '" + o.path + "' is not a directory.");
-    }
-    std::vector<FileUnit> files;
-    if (isMaildir(root)) collectMaildir(root, "Inbox", files);
-    std::vector<fs::path> dirs;
-    for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-      if (!it->is_directory()) continue;
-      const std::string name = it->path().filename().string();
-      if (name == "cur" || name == "new" || name == "tmp") {
-        it.disable_recursion_pending();
-        continue;
-      }
-      if (isMaildir(it->path())) dirs.push_back(it->path());
-    }
-    std::sort(dirs.begin(), dirs.end());
-    for (const auto& d : dirs) {
-      const std::string rel = relativeFolder(root, d);
-      const std::string name = d.filename().string();
-      const bool plus = d.parent_path() == root && name.size() > 1 && name[0] == '.';
-      collectMaildir(d, plus ? maildirPlusFolder(name) : rel, files);
-    }
-    return std::unique_ptr<MessageSource>(new EmlDirectorySource(std::move(files)));
+    if (!directory) return notADirectory();
+    return std::unique_ptr<MessageSource>(new EmlDirectorySource(maildirFiles(root)));
   }
   return makeError(ErrorCode::kInvalidArgument, "Unknown file connector '" + o.connector + "'.");
 }

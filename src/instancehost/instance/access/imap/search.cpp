@@ -69,48 +69,39 @@ class Parser {
     return a[i++].text;
   }
 
-  Result<Key> key(const std::vector<ImapValue>& a, std::size_t& i, int depth) {
+  using Values = std::vector<ImapValue>;
+  // A key handled by one of the groups below, or nothing when the name is
+  // not one of theirs.
+  using Maybe = std::optional<Result<Key>>;
+
+  Result<Key> key(const Values& a, std::size_t& i, int depth) {
     if (depth > 32) return bad("search keys nested too deeply.");
     const ImapValue& v = a[i++];
-    Key k;
-    if (v.isList()) {
-      k.op = Key::Op::kAnd;
-      std::size_t j = 0;
-      if (v.items.empty()) return bad("an empty parenthesised list.");
-      while (j < v.items.size()) {
-        auto c = key(v.items, j, depth + 1);
-        if (!c) return c.error();
-        k.children.push_back(std::move(*c));
-      }
-      return k;
-    }
+    if (v.isList()) return listKey(v, depth);
     const std::string name = imapUpper(v.text);
-    auto needString = [&](Key::Op op, std::string field) -> Result<Key> {
-      auto s = str(a, i, name);
-      if (!s) return s.error();
-      Key t;
-      t.op = op;
-      t.field = std::move(field);
-      t.text = *s;
-      return t;
-    };
-    auto needDate = [&](Key::Op op) -> Result<Key> {
-      auto s = str(a, i, name);
-      if (!s) return s.error();
-      auto d = parseDate(*s);
-      if (!d) return bad(name + ": '" + *s + "' is not a date like 1-Feb-2024.");
-      Key t;
-      t.op = op;
-      t.number = *d;
-      return t;
-    };
-    auto needNumber = [&](Key::Op op) -> Result<Key> {
-      if (i >= a.size() || !a[i].number()) return bad(name + " needs a number.");
-      Key t;
-      t.op = op;
-      t.number = *a[i++].number();
-      return t;
-    };
+    if (Maybe k = flagKey(name, a, i)) return std::move(*k);
+    if (Maybe k = fieldKey(name, a, i)) return std::move(*k);
+    if (Maybe k = logicKey(name, a, i, depth)) return std::move(*k);
+    if (Maybe k = setKey(name, v, a, i)) return std::move(*k);
+    return bad("unknown search key '" + v.text + "'.");
+  }
+
+  // A parenthesised list: all of its keys.
+  Result<Key> listKey(const ImapValue& v, int depth) {
+    if (v.items.empty()) return bad("an empty parenthesised list.");
+    Key k;
+    k.op = Key::Op::kAnd;
+    for (std::size_t j = 0; j < v.items.size();) {
+      auto c = key(v.items, j, depth + 1);
+      if (!c) return c.error();
+      k.children.push_back(std::move(*c));
+    }
+    return k;
+  }
+
+  // Flags and keywords: an archive has none, so each matches all or nothing.
+  Maybe flagKey(const std::string& name, const Values& a, std::size_t& i) {
+    Key k;
     if (name == "ALL" || name == "SEEN" || name == "OLD" || name == "UNANSWERED" || name == "UNDELETED" ||
         name == "UNDRAFT" || name == "UNFLAGGED") {
       k.op = Key::Op::kAll;
@@ -123,39 +114,36 @@ class Parser {
     }
     if (name == "KEYWORD" || name == "UNKEYWORD") {
       auto s = str(a, i, name);
-      if (!s) return s.error();
+      if (!s) return Result<Key>(s.error());
       k.op = name == "KEYWORD" ? Key::Op::kNone : Key::Op::kAll;
       return k;
     }
+    return std::nullopt;
+  }
+
+  // Keys on a message's text, headers, dates and size.
+  Maybe fieldKey(const std::string& name, const Values& a, std::size_t& i) {
     if (name == "FROM" || name == "TO" || name == "CC" || name == "BCC" || name == "SUBJECT" || name == "BODY") {
-      return needString(Key::Op::kText, asciiLower(name));
+      return stringKey(Key::Op::kText, asciiLower(name), name, a, i);
     }
-    if (name == "TEXT") return needString(Key::Op::kText, "");
-    if (name == "HEADER") {
-      auto f = str(a, i, name);
-      if (!f) return f.error();
-      auto s = str(a, i, name);
-      if (!s) return s.error();
-      const std::string field = asciiLower(*f);
-      k.op = (field == "from" || field == "to" || field == "cc" || field == "bcc" || field == "subject")
-                 ? Key::Op::kText
-                 : Key::Op::kHeader;
-      k.field = field;
-      k.text = *s;
-      return k;
-    }
-    if (name == "BEFORE") return needDate(Key::Op::kInternalBefore);
-    if (name == "ON") return needDate(Key::Op::kInternalOn);
-    if (name == "SINCE") return needDate(Key::Op::kInternalSince);
-    if (name == "SENTBEFORE") return needDate(Key::Op::kSentBefore);
-    if (name == "SENTON") return needDate(Key::Op::kSentOn);
-    if (name == "SENTSINCE") return needDate(Key::Op::kSentSince);
-    if (name == "LARGER") return needNumber(Key::Op::kLarger);
-    if (name == "SMALLER") return needNumber(Key::Op::kSmaller);
+    if (name == "TEXT") return stringKey(Key::Op::kText, "", name, a, i);
+    if (name == "HEADER") return headerKey(name, a, i);
+    static const std::map<std::string, Key::Op> kDates{
+        {"BEFORE", Key::Op::kInternalBefore}, {"ON", Key::Op::kInternalOn},   {"SINCE", Key::Op::kInternalSince},
+        {"SENTBEFORE", Key::Op::kSentBefore}, {"SENTON", Key::Op::kSentOn}, {"SENTSINCE", Key::Op::kSentSince}};
+    if (auto d = kDates.find(name); d != kDates.end()) return dateKey(d->second, name, a, i);
+    if (name == "LARGER") return numberKey(Key::Op::kLarger, name, a, i);
+    if (name == "SMALLER") return numberKey(Key::Op::kSmaller, name, a, i);
+    return std::nullopt;
+  }
+
+  // NOT and OR, on the keys that follow.
+  Maybe logicKey(const std::string& name, const Values& a, std::size_t& i, int depth) {
+    Key k;
     if (name == "NOT") {
       if (i >= a.size()) return bad("NOT needs a search key.");
       auto c = key(a, i, depth + 1);
-      if (!c) return c.error();
+      if (!c) return c;
       k.op = Key::Op::kNot;
       k.children.push_back(std::move(*c));
       return k;
@@ -165,15 +153,21 @@ class Parser {
       for (int n = 0; n < 2; ++n) {
         if (i >= a.size()) return bad("OR needs two search keys.");
         auto c = key(a, i, depth + 1);
-        if (!c) return c.error();
+        if (!c) return c;
         k.children.push_back(std::move(*c));
       }
       return k;
     }
+    return std::nullopt;
+  }
+
+  // UID <set>, or a bare sequence set.
+  Maybe setKey(const std::string& name, const ImapValue& v, const Values& a, std::size_t& i) {
+    Key k;
     if (name == "UID") {
       if (i >= a.size() || a[i].kind != ImapValue::Kind::kAtom) return bad("UID needs a set of UIDs.");
       auto set = parseSequenceSet(a[i++].text, max_uid_);
-      if (!set) return set.error();
+      if (!set) return Result<Key>(set.error());
       k.op = Key::Op::kUidSet;
       k.set = std::move(*set);
       return k;
@@ -181,12 +175,56 @@ class Parser {
     if (v.kind == ImapValue::Kind::kAtom && !v.text.empty() &&
         (std::isdigit(static_cast<unsigned char>(v.text[0])) || v.text[0] == '*')) {
       auto set = parseSequenceSet(v.text, max_seq_);
-      if (!set) return set.error();
+      if (!set) return Result<Key>(set.error());
       k.op = Key::Op::kSet;
       k.set = std::move(*set);
       return k;
     }
-    return bad("unknown search key '" + v.text + "'.");
+    return std::nullopt;
+  }
+
+  Result<Key> stringKey(Key::Op op, std::string field, const std::string& name, const Values& a, std::size_t& i) {
+    auto s = str(a, i, name);
+    if (!s) return s.error();
+    Key t;
+    t.op = op;
+    t.field = std::move(field);
+    t.text = *s;
+    return t;
+  }
+
+  Result<Key> headerKey(const std::string& name, const Values& a, std::size_t& i) {
+    auto f = str(a, i, name);
+    if (!f) return f.error();
+    auto s = str(a, i, name);
+    if (!s) return s.error();
+    const std::string field = asciiLower(*f);
+    Key k;
+    k.op = (field == "from" || field == "to" || field == "cc" || field == "bcc" || field == "subject")
+               ? Key::Op::kText
+               : Key::Op::kHeader;
+    k.field = field;
+    k.text = *s;
+    return k;
+  }
+
+  Result<Key> dateKey(Key::Op op, const std::string& name, const Values& a, std::size_t& i) {
+    auto s = str(a, i, name);
+    if (!s) return s.error();
+    auto d = parseDate(*s);
+    if (!d) return bad(name + ": '" + *s + "' is not a date like 1-Feb-2024.");
+    Key t;
+    t.op = op;
+    t.number = *d;
+    return t;
+  }
+
+  Result<Key> numberKey(Key::Op op, const std::string& name, const Values& a, std::size_t& i) {
+    if (i >= a.size() || !a[i].number()) return bad(name + " needs a number.");
+    Key t;
+    t.op = op;
+    t.number = *a[i++].number();
+    return t;
   }
 
   const std::vector<ImapValue>& args_;
