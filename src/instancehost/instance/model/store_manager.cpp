@@ -77,24 +77,34 @@ void StoreManager::setIndexSettings(std::shared_ptr<index::IndexSettings> settin
   index_settings_ = std::move(settings);
 }
 
-std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> StoreManager::indexers() {
+template <typename T>
+std::vector<std::pair<std::int64_t, std::shared_ptr<T>>> StoreManager::openParts(std::shared_ptr<T> Entry::*part) {
   std::lock_guard lock(mutex_);
-  std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> out;
+  std::vector<std::pair<std::int64_t, std::shared_ptr<T>>> out;
   for (auto& e : entries_) {
-    if (e.indexer) out.emplace_back(e.id, e.indexer);
+    if (e.*part) out.emplace_back(e.id, e.*part);
   }
   return out;
 }
 
-Result<std::shared_ptr<index::StoreIndexer>> StoreManager::indexerOf(std::int64_t id) {
+template <typename T>
+Result<std::shared_ptr<T>> StoreManager::openPart(std::int64_t id, std::shared_ptr<T> Entry::*part) {
   std::lock_guard lock(mutex_);
   auto e = require(id);
   if (!e) return e.error();
-  if (!(*e)->indexer) {
+  if (!((**e).*part)) {
     return makeError(ErrorCode::kUnavailable, "The archive store '" + (*e)->name + "' is " +
                                                   ((*e)->error.empty() ? "disabled." : "in error: " + (*e)->error));
   }
-  return (*e)->indexer;
+  return (**e).*part;
+}
+
+std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> StoreManager::indexers() {
+  return openParts(&Entry::indexer);
+}
+
+Result<std::shared_ptr<index::StoreIndexer>> StoreManager::indexerOf(std::int64_t id) {
+  return openPart(id, &Entry::indexer);
 }
 
 Json StoreManager::storesNeedingIndexRebuild() {
@@ -254,23 +264,11 @@ std::int64_t StoreManager::currentId() {
 }
 
 std::vector<std::pair<std::int64_t, std::shared_ptr<store::ArchiveStore>>> StoreManager::loaded() {
-  std::lock_guard lock(mutex_);
-  std::vector<std::pair<std::int64_t, std::shared_ptr<store::ArchiveStore>>> out;
-  for (auto& e : entries_) {
-    if (e.store) out.emplace_back(e.id, e.store);
-  }
-  return out;
+  return openParts(&Entry::store);
 }
 
 Result<std::shared_ptr<store::ArchiveStore>> StoreManager::loadedStore(std::int64_t id) {
-  std::lock_guard lock(mutex_);
-  auto e = require(id);
-  if (!e) return e.error();
-  if (!(*e)->store) {
-    return makeError(ErrorCode::kUnavailable, "The archive store '" + (*e)->name + "' is " +
-                                                  ((*e)->error.empty() ? "disabled." : "in error: " + (*e)->error));
-  }
-  return (*e)->store;
+  return openPart(id, &Entry::store);
 }
 
 Result<std::string> StoreManager::directoryOf(std::int64_t id) {

@@ -104,6 +104,12 @@ class StoreManager {
   static void unload(Entry& e);
   Entry* find(std::int64_t id);
   Result<Entry*> require(std::int64_t id);
+  // The open stores or indexers (`part`: &Entry::store or &Entry::indexer)
+  // by store id; one of them, or why it is not open.
+  template <typename T>
+  std::vector<std::pair<std::int64_t, std::shared_ptr<T>>> openParts(std::shared_ptr<T> Entry::*part);
+  template <typename T>
+  Result<std::shared_ptr<T>> openPart(std::int64_t id, std::shared_ptr<T> Entry::*part);
   Status persist(const Entry& e);
   Status makeCurrent(std::int64_t id);
   Result<std::int64_t> add(const std::string& name, const std::string& path, const std::string& state, bool create);
