@@ -275,7 +275,16 @@ class ArchiveStore {
     IngestItem item;
     std::promise<IngestResult> promise;
   };
+  // Writes a batch in one transaction (see the file comment) and tells
+  // each submitter; a failure fails every message of the batch.
   void commitBatch(std::vector<Pending>& batch);
+  struct BatchWrite;  // one batch on its way (store_writer.cpp)
+  Status writeBatch(std::vector<Pending>& batch, std::vector<IngestResult>& results);
+  // Adds one message to the batch; a duplicate adds nothing.
+  Result<IngestResult> addToBatch(FirebirdDb::Transaction& tx, const IngestItem& item, BatchWrite& w);
+  // Content, then recovery records made durable, then the commit; a
+  // failure cuts the files back to where they ended before the batch.
+  Status finishBatch(FirebirdDb::Transaction& tx, BatchWrite& w);
   Status writeRecovery(const std::vector<RecoveryChange>& changes);
   // Writes the recovery record, the file ends and commits `tx`; on any
   // failure the record is cut off again. Caller holds write_mutex_.

@@ -129,6 +129,108 @@ Result<RecoveredState> readRecoveryRecords(const std::string& directory, const K
   return state;
 }
 
+// Writes the database of a recovered store from its recovery records, in
+// one transaction: the folders, the contents that can be read back, the
+// messages whose content came back, and where the files end.
+class DatabaseRebuild {
+ public:
+  DatabaseRebuild(FirebirdDb::Transaction& tx, const RecoveredState& state) : tx_(tx), state_(state) {}
+
+  Status folders() {
+    for (const auto& f : state_.folders) {
+      if (!f.empty()) SPE_TRY(folderFor(f));
+    }
+    return okStatus();
+  }
+
+  // The contents some message uses, read back with `read`; the unreadable
+  // ones are counted as lost.
+  using ContentReader = std::function<Result<std::string>(const RecoveredState::Content&)>;
+  Status contents(const ContentReader& read, const OperationControl& control) {
+    std::set<std::int64_t> used;
+    for (const auto& [id, m] : state_.messages) used.insert(m.content);
+    std::int64_t done = 0;
+    const auto total = static_cast<std::int64_t>(state_.contents.size());
+    for (const auto& [cid, c] : state_.contents) {
+      if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
+      if (++done % 500 == 0) {
+        control.report(25 + percentOf(done, total) * 70 / 100,
+                       "Rebuilding the database (" + std::to_string(done) + " of " + std::to_string(total) + ")");
+      }
+      max_container_ = std::max(max_container_, c.container);
+      if (!used.count(cid)) continue;
+      auto raw = read(c);
+      if (!raw) {
+        ++lost;
+        continue;
+      }
+      const mime::MessageHeaders h = mime::parseMessageHeaders(*raw);
+      SPE_TRY(insertContent(tx_, ContentRow{cid, c.sha, c.container, c.offset, c.length, c.size}, h));
+      written.insert(cid);
+    }
+    return okStatus();
+  }
+
+  Status messages() {
+    for (const auto& [mid, m] : state_.messages) {
+      if (!written.count(m.content)) continue;
+      auto fid = folderFor(m.folder);
+      if (!fid) return fid.error();
+      SPE_TRY(tx_.exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
+                       {mid, *fid, m.content, m.archived_at}));
+    }
+    return okStatus();
+  }
+
+  // The committed ends: the last container as far as its records reach, the
+  // last recovery segment up to its last good record.
+  Status fileState() {
+    std::int64_t container_end = 0;
+    for (const auto& [cid, c] : state_.contents) {
+      if (c.container == max_container_) container_end = std::max(container_end, c.offset + c.length);
+    }
+    return tx_.exec("UPDATE FILE_STATE SET CONTAINER_NO = ?, CONTAINER_END = ?, RECOVERY_NO = ?, RECOVERY_END = ?, "
+                    "NEXT_SEQUENCE = ? WHERE ID = 1",
+                    {max_container_, container_end, state_.last_segment,
+                     static_cast<std::int64_t>(state_.last_segment_length),
+                     static_cast<std::int64_t>(state_.last_sequence + 1)});
+  }
+
+  std::int64_t lost = 0;             // contents that could not be read back
+  std::set<std::int64_t> written;    // contents written
+
+ private:
+  Result<std::int64_t> folderFor(const std::string& path) {
+    if (auto it = folder_ids_.find(path); it != folder_ids_.end()) return it->second;
+    const std::int64_t id = next_folder_++;
+    SPE_TRY(tx_.exec("INSERT INTO FOLDERS (ID, PATH, PATH_HASH) VALUES (?, ?, ?)", {id, path, sha256Hex(path)}));
+    folder_ids_[path] = id;
+    return id;
+  }
+
+  FirebirdDb::Transaction& tx_;
+  const RecoveredState& state_;
+  std::map<std::string, std::int64_t> folder_ids_;
+  std::int64_t next_folder_ = 1;
+  std::int64_t max_container_ = 1;
+};
+
+// Puts the rebuilt database in place of the old one (kept aside as
+// .broken-<time>). The rebuilt database starts indexing from the first
+// message again: the old indexes could hold messages that did not come back.
+Status swapInRecoveredDatabase(const std::string& directory, const std::string& db_path, const std::string& building) {
+  std::error_code ec;
+  if (fs::exists(db_path)) {
+    fs::rename(db_path, db_path + ".broken-" + std::to_string(std::time(nullptr)), ec);
+    if (ec) return makeError(ErrorCode::kIo, "Cannot move the old database aside: " + ec.message() + ".");
+  }
+  fs::rename(building, db_path, ec);
+  if (ec) return makeError(ErrorCode::kIo, "Cannot put the rebuilt database in place: " + ec.message() + ".");
+  fs::remove_all(fs::path(directory) / "Index", ec);
+  fs::create_directories(fs::path(directory) / "Index", ec);
+  return syncDirectory(directory);
+}
+
 }  // namespace
 
 Result<VerifyReport> ArchiveStore::verify(const OperationControl& control) {
@@ -455,85 +557,31 @@ Status ArchiveStore::recover(const std::string& directory, const InstanceKeys& k
   ArchiveStore reader(directory, options);  // for container paths only
   DictionarySet dictionaries(directory + "/Content", *key, file->store_guid, options.compression_level);
   SPE_TRY(dictionaries.load());
-  std::map<std::string, std::int64_t> folder_ids;
-  std::int64_t next_folder = 1;
   auto tx = (*db)->begin();
   if (!tx) return tx.error();
-  auto folderFor = [&](const std::string& path) -> Result<std::int64_t> {
-    if (auto it = folder_ids.find(path); it != folder_ids.end()) return it->second;
-    const std::int64_t id = next_folder++;
-    SPE_TRY((*tx)->exec("INSERT INTO FOLDERS (ID, PATH, PATH_HASH) VALUES (?, ?, ?)", {id, path, sha256Hex(path)}));
-    folder_ids[path] = id;
-    return id;
-  };
-  for (const auto& f : state->folders) {
-    if (!f.empty()) SPE_TRY(folderFor(f));
-  }
-  std::set<std::int64_t> used;
-  for (const auto& [id, m] : state->messages) used.insert(m.content);
-  std::int64_t done = 0, max_container = 1;
-  std::int64_t lost = 0;
-  const auto total = static_cast<std::int64_t>(state->contents.size());
-  std::set<std::int64_t> written;
-  for (const auto& [cid, c] : state->contents) {
-    if (control.stop()) return makeError(ErrorCode::kCancelled, "Cancelled.");
-    if (++done % 500 == 0) {
-      control.report(25 + percentOf(done, total) * 70 / 100,
-                     "Rebuilding the database (" + std::to_string(done) + " of " + std::to_string(total) + ")");
-    }
-    max_container = std::max(max_container, c.container);
-    if (!used.count(cid)) continue;
-    auto sha = fromHex(c.sha);
-    auto record = readAt(reader.containerPath(c.container), static_cast<std::uint64_t>(c.offset),
-                         static_cast<std::size_t>(c.length));
-    auto raw = (sha && record) ? openContent(*key, file->store_guid, *record, *sha, &dictionaries)
-                               : Result<std::string>(makeError(ErrorCode::kIo, "unreadable"));
-    if (!raw) {
-      ++lost;
-      continue;
-    }
-    const mime::MessageHeaders h = mime::parseMessageHeaders(*raw);
-    SPE_TRY(insertContent(**tx, ContentRow{cid, c.sha, c.container, c.offset, c.length, c.size}, h));
-    written.insert(cid);
-  }
-  for (const auto& [mid, m] : state->messages) {
-    if (!written.count(m.content)) continue;
-    auto fid = folderFor(m.folder);
-    if (!fid) return fid.error();
-    SPE_TRY((*tx)->exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
-                        {mid, *fid, m.content, m.archived_at}));
-  }
-  // The committed ends: the last container as far as its records reach, the
-  // last recovery segment up to its last good record.
-  std::int64_t container_end = 0;
-  for (const auto& [cid, c] : state->contents) {
-    if (c.container == max_container) container_end = std::max(container_end, c.offset + c.length);
-  }
-  SPE_TRY((*tx)->exec("UPDATE FILE_STATE SET CONTAINER_NO = ?, CONTAINER_END = ?, RECOVERY_NO = ?, RECOVERY_END = ?, "
-                      "NEXT_SEQUENCE = ? WHERE ID = 1",
-                      {max_container, container_end, state->last_segment,
-                       static_cast<std::int64_t>(state->last_segment_length),
-                       static_cast<std::int64_t>(state->last_sequence + 1)}));
+  DatabaseRebuild rebuild(**tx, *state);
+  SPE_TRY(rebuild.folders());
+  SPE_TRY(rebuild.contents(
+      [&](const RecoveredState::Content& c) -> Result<std::string> {
+        auto sha = fromHex(c.sha);
+        auto record = readAt(reader.containerPath(c.container), static_cast<std::uint64_t>(c.offset),
+                             static_cast<std::size_t>(c.length));
+        if (!sha || !record) return makeError(ErrorCode::kIo, "unreadable");
+        return openContent(*key, file->store_guid, *record, *sha, &dictionaries);
+      },
+      control));
+  SPE_TRY(rebuild.messages());
+  SPE_TRY(rebuild.fileState());
   SPE_TRY((*tx)->commit());
   tx->reset();
   db->reset();
-  if (fs::exists(db_path)) {
-    fs::rename(db_path, db_path + ".broken-" + std::to_string(std::time(nullptr)), ec);
-    if (ec) return makeError(ErrorCode::kIo, "Cannot move the old database aside: " + ec.message() + ".");
-  }
-  fs::rename(building, db_path, ec);
-  if (ec) return makeError(ErrorCode::kIo, "Cannot put the rebuilt database in place: " + ec.message() + ".");
-  // The rebuilt database starts indexing from the first message again;
-  // the old indexes could hold messages that did not come back.
-  fs::remove_all(fs::path(directory) / "Index", ec);
-  fs::create_directories(fs::path(directory) / "Index", ec);
-  SPE_TRY(syncDirectory(directory));
-  if (lost > 0) {
-    logger("store")->warn("{}: {} messages could not be read back during recovery", directory, lost);
+  SPE_TRY(swapInRecoveredDatabase(directory, db_path, building));
+  if (rebuild.lost > 0) {
+    logger("store")->warn("{}: {} messages could not be read back during recovery", directory, rebuild.lost);
   }
   if (recovery_key_hex) SPE_TRY(unlock(directory, keys, *recovery_key_hex));
-  control.report(100, "Recovered " + std::to_string(written.size()) + " messages" +
-                          (lost ? " (" + std::to_string(lost) + " unreadable)" : ""));
+  control.report(100, "Recovered " + std::to_string(rebuild.written.size()) + " messages" +
+                          (rebuild.lost ? " (" + std::to_string(rebuild.lost) + " unreadable)" : ""));
   return okStatus();
 }
 

@@ -155,99 +155,110 @@ Status ArchiveStore::writeRecovery(const std::vector<RecoveryChange>& changes) {
   return okStatus();
 }
 
+// One batch on its way: what it adds to the files, and what it added
+// already (the same message twice in a batch is a duplicate).
+struct ArchiveStore::BatchWrite {
+  std::uint64_t c_start = 0, r_start = 0;  // where the files ended before it
+  std::string content_buf;
+  std::vector<RecoveryChange> recovery;
+  std::map<std::string, std::int64_t> contents;              // sha → content id
+  std::set<std::pair<std::int64_t, std::int64_t>> messages;  // (folder id, content id)
+};
+
+Result<IngestResult> ArchiveStore::addToBatch(FirebirdDb::Transaction& tx, const IngestItem& item, BatchWrite& w) {
+  const std::int64_t folders_before = next_folder_id_;
+  auto fid = folderId(tx, item.folder, true);
+  if (!fid) return fid.error();
+  if (next_folder_id_ != folders_before) w.recovery.push_back(RecoveryChange::folderAdded(item.folder));
+  const std::string sha_hex = toHex(item.content.sha256);
+  std::optional<ContentPlace> new_content;  // set when this message brings new content
+  std::int64_t cid = 0;
+  bool existing = false;
+  if (auto it = w.contents.find(sha_hex); it != w.contents.end()) {
+    cid = it->second;
+    existing = true;
+  } else {
+    auto found = findContent(tx, sha_hex);
+    if (!found) return found.error();
+    if (found->has_value()) {
+      cid = **found;
+      existing = true;
+    }
+  }
+  if (existing) {
+    bool dup = w.messages.count({*fid, cid}) > 0;
+    if (!dup) {
+      auto rows = tx.query("SELECT 1 FROM MESSAGES WHERE FOLDER_ID = ? AND CONTENT_ID = ?", {*fid, cid});
+      if (!rows) return rows.error();
+      dup = !rows->empty();
+    }
+    if (dup) return IngestResult{IngestOutcome::kDuplicate, 0, {}};
+  } else {
+    cid = next_content_id_++;
+    w.contents[sha_hex] = cid;
+    const std::int64_t offset = static_cast<std::int64_t>(w.c_start + w.content_buf.size());
+    const auto length = static_cast<std::int64_t>(item.content.record.size());
+    w.content_buf += item.content.record;
+    SPE_TRY(insertContent(tx, ContentRow{cid, sha_hex, container_no_, offset, length,
+                                         static_cast<std::int64_t>(item.content.raw_size)},
+                          item.headers));
+    new_content = ContentPlace{sha_hex, container_no_, offset, length, static_cast<std::int64_t>(item.content.raw_size)};
+  }
+  w.messages.insert({*fid, cid});
+  const std::int64_t mid = next_message_id_++;
+  const std::int64_t at = item.archived_at ? item.archived_at : nowSeconds();
+  SPE_TRY(tx.exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
+                  {mid, *fid, cid, at}));
+  // One record for a message and, when it is new, its content.
+  w.recovery.push_back(RecoveryChange::messageAdded(mid, cid, item.folder, at, new_content));
+  return IngestResult{IngestOutcome::kArchived, mid, {}};
+}
+
+Status ArchiveStore::finishBatch(FirebirdDb::Transaction& tx, BatchWrite& w) {
+  // Durable files first, then the metadata that points into them.
+  auto cut = [&] {
+    (void)container_.truncate(w.c_start);
+    (void)recovery_.truncate(w.r_start);
+  };
+  if (!w.content_buf.empty()) {
+    if (auto st = container_.append(w.content_buf); !st) return cut(), st;
+    if (auto st = container_.sync(); !st) return cut(), st;
+  }
+  if (!w.recovery.empty()) {
+    if (auto st = writeRecovery(w.recovery); !st) return cut(), st;
+  }
+  if (auto st = saveFileState(tx); !st) return cut(), st;
+  if (auto st = tx.commit(); !st) return cut(), st;
+  return okStatus();
+}
+
+Status ArchiveStore::writeBatch(std::vector<Pending>& batch, std::vector<IngestResult>& results) {
+  SPE_TRY(rollFilesIfFull());
+  BatchWrite w;
+  w.c_start = container_.size();
+  w.r_start = recovery_.size();
+  auto tx = db_->begin();
+  if (!tx) return tx.error();
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    auto r = addToBatch(**tx, batch[i].item, w);
+    if (!r) return r.error();
+    results[i] = std::move(*r);
+  }
+  return finishBatch(**tx, w);
+}
+
 void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
   std::lock_guard wl(write_mutex_);
   std::vector<IngestResult> results(batch.size());
   const auto saved = std::make_tuple(next_content_id_, next_message_id_, next_folder_id_, next_sequence_);
-  auto restore = [&] {
-    std::tie(next_content_id_, next_message_id_, next_folder_id_, next_sequence_) = saved;
-  };
-  auto run = [&]() -> Status {
-    SPE_TRY(rollFilesIfFull());
-    const std::uint64_t c_start = container_.size(), r_start = recovery_.size();
-    auto tx = db_->begin();
-    if (!tx) return tx.error();
-    std::string content_buf;
-    std::vector<RecoveryChange> recovery;
-    std::map<std::string, std::int64_t> batch_contents;
-    std::set<std::pair<std::int64_t, std::int64_t>> batch_messages;
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      const IngestItem& item = batch[i].item;
-      const std::int64_t folders_before = next_folder_id_;
-      auto fid = folderId(**tx, item.folder, true);
-      if (!fid) return fid.error();
-      if (next_folder_id_ != folders_before) recovery.push_back(RecoveryChange::folderAdded(item.folder));
-      const std::string sha_hex = toHex(item.content.sha256);
-      std::optional<ContentPlace> new_content;  // set when this message brings new content
-      std::int64_t cid = 0;
-      bool existing = false;
-      if (auto it = batch_contents.find(sha_hex); it != batch_contents.end()) {
-        cid = it->second;
-        existing = true;
-      } else {
-        auto found = findContent(**tx, sha_hex);
-        if (!found) return found.error();
-        if (found->has_value()) {
-          cid = **found;
-          existing = true;
-        }
-      }
-      if (existing) {
-        bool dup = batch_messages.count({*fid, cid}) > 0;
-        if (!dup) {
-          auto rows = (*tx)->query("SELECT 1 FROM MESSAGES WHERE FOLDER_ID = ? AND CONTENT_ID = ?", {*fid, cid});
-          if (!rows) return rows.error();
-          dup = !rows->empty();
-        }
-        if (dup) {
-          results[i] = IngestResult{IngestOutcome::kDuplicate, 0, {}};
-          continue;
-        }
-      } else {
-        cid = next_content_id_++;
-        batch_contents[sha_hex] = cid;
-        const std::int64_t offset = static_cast<std::int64_t>(c_start + content_buf.size());
-        const auto length = static_cast<std::int64_t>(item.content.record.size());
-        content_buf += item.content.record;
-        SPE_TRY(insertContent(**tx, ContentRow{cid, sha_hex, container_no_, offset, length,
-                                                static_cast<std::int64_t>(item.content.raw_size)},
-                              item.headers));
-        new_content = ContentPlace{sha_hex, container_no_, offset, length,
-                                   static_cast<std::int64_t>(item.content.raw_size)};
-      }
-      batch_messages.insert({*fid, cid});
-      const std::int64_t mid = next_message_id_++;
-      const std::int64_t at = item.archived_at ? item.archived_at : nowSeconds();
-      SPE_TRY((*tx)->exec("INSERT INTO MESSAGES (ID, FOLDER_ID, CONTENT_ID, ARCHIVED_AT) VALUES (?, ?, ?, ?)",
-                          {mid, *fid, cid, at}));
-      // One record for a message and, when it is new, its content.
-      recovery.push_back(RecoveryChange::messageAdded(mid, cid, item.folder, at, new_content));
-      results[i] = IngestResult{IngestOutcome::kArchived, mid, {}};
-    }
-    // Durable files first, then the metadata that points into them.
-    auto cut = [&] {
-      (void)container_.truncate(c_start);
-      (void)recovery_.truncate(r_start);
-    };
-    if (!content_buf.empty()) {
-      if (auto st = container_.append(content_buf); !st) return cut(), st;
-      if (auto st = container_.sync(); !st) return cut(), st;
-    }
-    if (!recovery.empty()) {
-      if (auto st = writeRecovery(recovery); !st) return cut(), st;
-    }
-    if (auto st = saveFileState(**tx); !st) return cut(), st;
-    if (auto st = (*tx)->commit(); !st) return cut(), st;
-    return okStatus();
-  };
-  if (auto st = run(); st) {
+  if (auto st = writeBatch(batch, results); st) {
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (results[i].outcome != IngestOutcome::kArchived) continue;
       ++added_messages_;
       added_bytes_ += batch[i].item.content.raw_size;
     }
   } else {
-    restore();
+    std::tie(next_content_id_, next_message_id_, next_folder_id_, next_sequence_) = saved;
     logger("store")->error("{}: a batch of {} messages failed: {}", directory_, batch.size(), st.error().message);
     for (auto& r : results) r = failed(st.error());
   }
