@@ -32,7 +32,8 @@ Result<CasConfig> loadCasConfig(const std::string& path) {
   if (c.web_directory.empty()) {
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    c.web_directory = ((ec ? std::filesystem::path(".") : self.parent_path()) / ".." / "share" / "web").lexically_normal();
+    c.web_directory =
+        ((ec ? std::filesystem::path(".") : self.parent_path()) / ".." / "share" / "web").lexically_normal();
   }
   return c;
 }

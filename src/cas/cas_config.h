@@ -9,9 +9,9 @@ namespace spe::cas {
 struct CasConfig {
   RoleConfig role;
   std::string public_address = "0.0.0.0";  // "publicListenAddress"
-  std::int64_t imap_port = 143;             // "imapPort": STARTTLS; 0 = any free port, -1 = off
-  std::int64_t imaps_port = 993;            // "imapsPort": implicit TLS; 0 = any free port, -1 = off
-  std::int64_t https_port = 443;            // "httpsPort": Web Access; 0 = any free port, -1 = off
+  std::int64_t imap_port = 143;            // "imapPort": STARTTLS; 0 = any free port, -1 = off
+  std::int64_t imaps_port = 993;           // "imapsPort": implicit TLS; 0 = any free port, -1 = off
+  std::int64_t https_port = 443;           // "httpsPort": Web Access; 0 = any free port, -1 = off
   // "webDirectory": the Web Access application's files; empty = the
   // share/web directory next to the program's bin directory.
   std::string web_directory;

@@ -3,9 +3,9 @@
 #include <filesystem>
 
 #include "cas/web_assets.h"
+#include "common/base/atomic_file.h"
 #include "common/base/branding.h"
 #include "common/base/crypto.h"
-#include "common/base/atomic_file.h"
 #include "common/base/logging.h"
 
 namespace spe::cas {
@@ -13,8 +13,11 @@ namespace fs = std::filesystem;
 
 CasServer::CasServer(CasConfig config)
     : config_(config),
-      agent_(config.role, [this](const RpcRequest& r) { return handle(r); },
-             [this] { return Json{{"routesVersion", routes_ ? routes_->version() : std::string()}}; }) {
+      agent_(
+          config.role, [this](const RpcRequest& r) { return handle(r); },
+          [this] {
+            return Json{{"routesVersion", routes_ ? routes_->version() : std::string()}};
+          }) {
   routes_ = std::make_unique<CasRoutes>(agent_.identity());
   agent_.setHeartbeatReplyHandler([this](const Json& reply) { routes_->apply(reply); });
   agent_.setStartHook([this] { return startPublic(); });

@@ -1,15 +1,14 @@
 #include "cas/imap_proxy.h"
 
 #include <array>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 
+#include "common/base/crypto.h"
+#include "common/base/logging.h"
+#include "common/imap/command.h"
 #include "common/net/accept.h"
 #include "common/rpc/byte_stream.h"
-#include "common/base/crypto.h"
-#include "common/imap/command.h"
-#include "common/base/logging.h"
 #include "common/rpc/rpc.h"
 
 namespace spe::cas {
@@ -38,7 +37,12 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
  public:
   ImapLoginSession(tcp::socket socket, asio::ssl::context& tls, CasRoutes& routes, LoginDelays& delays,
                    InstanceCalls& calls, std::shared_ptr<ConnectionSlot> slot)
-      : plain_(std::move(socket)), tls_ctx_(tls), routes_(routes), delays_(delays), calls_(calls), slot_(std::move(slot)) {
+      : plain_(std::move(socket)),
+        tls_ctx_(tls),
+        routes_(routes),
+        delays_(delays),
+        calls_(calls),
+        slot_(std::move(slot)) {
     ErrorCodeT ec;
     auto ep = plain_.socket().remote_endpoint(ec);
     address_ = ec ? "?" : ep.address().to_string();
@@ -64,7 +68,8 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
         if (step.state == ImapCommandParser::State::kContinue) {
           out_ += "+ OK\r\n";
         } else if (step.state == ImapCommandParser::State::kBad) {
-          out_ += (parser.badTag().empty() ? std::string("*") : parser.badTag()) + " BAD " + parser.errorMessage() + "\r\n";
+          out_ += (parser.badTag().empty() ? std::string("*") : parser.badTag()) + " BAD " + parser.errorMessage() +
+                  "\r\n";
         } else if (step.state == ImapCommandParser::State::kError) {
           out_ += "* BYE " + parser.errorMessage() + "\r\n";
           co_await flush();
@@ -117,8 +122,8 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
   // A command's time, within what is left of the time to log in.
   std::chrono::steady_clock::duration commandTimeout() const {
     const auto left = started_ + kPreAuthLifetime - std::chrono::steady_clock::now();
-    return std::max<std::chrono::steady_clock::duration>(std::min<std::chrono::steady_clock::duration>(left, kCommandTimeout),
-                                                         std::chrono::seconds(0));
+    return std::max<std::chrono::steady_clock::duration>(
+        std::min<std::chrono::steady_clock::duration>(left, kCommandTimeout), std::chrono::seconds(0));
   }
 
   asio::awaitable<std::size_t> readSome(asio::mutable_buffer b, ErrorCodeT& ec) {
@@ -227,8 +232,8 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     Error refused = makeError(ErrorCode::kUnauthenticated, "Authentication failed.");
     InstanceCalls::Permit permit;  // a stuck instance may hold a few logins of this CAS, never all of them
     if (route && !(permit = calls_.enterImap(route->instance_id))) {
-      logger("imap")->warn("IMAP login of '{}' from {} refused: {} logins already wait for instance {}", name,
-                           address_, calls_.limits().imap_logins, route->instance_id);
+      logger("imap")->warn("IMAP login of '{}' from {} refused: {} logins already wait for instance {}", name, address_,
+                           calls_.limits().imap_logins, route->instance_id);
       const Error busy = makeError(ErrorCode::kUnavailable, "The archive is busy; try again in a moment.");
       out_ += tag + " NO " + loginRefusal(busy) + "\r\n";
       co_return false;
@@ -296,18 +301,25 @@ asio::awaitable<void> serveLogin(std::shared_ptr<ImapLoginSession> session, bool
 
 ImapProxy::ImapProxy(asio::io_context& io, CasRoutes& routes, LoginDelays& delays, SslContextPtr public_tls,
                      InstanceCalls& calls, std::shared_ptr<ConnectionLimiter> limiter)
-    : io_(io), routes_(routes), tls_(std::move(public_tls)), delays_(delays), calls_(calls), limiter_(std::move(limiter)) {}
+    : io_(io),
+      routes_(routes),
+      tls_(std::move(public_tls)),
+      delays_(delays),
+      calls_(calls),
+      limiter_(std::move(limiter)) {}
 
 Result<std::uint16_t> ImapProxy::listen(const std::string& address, std::uint16_t port, bool implicit_tls) {
   auto acceptor = std::make_unique<tcp::acceptor>(io_);
   auto bound = bindAcceptor(*acceptor, address, port, implicit_tls ? "IMAPS" : "IMAP");
   if (!bound) return bound.error();
   // 993 speaks TLS from the first byte: a refused client just sees the connection close.
-  const std::string refusal = implicit_tls ? std::string() : std::string("* BYE Too many connections; try again later.\r\n");
+  const std::string refusal = implicit_tls ? std::string()
+                                           : std::string("* BYE Too many connections; try again later.\r\n");
   acceptConnections(
       io_, *acceptor, limiter_, implicit_tls ? "IMAPS" : "IMAP",
       [this, implicit_tls](tcp::socket socket, std::shared_ptr<ConnectionSlot> slot) {
-        auto session = std::make_shared<ImapLoginSession>(std::move(socket), *tls_, routes_, delays_, calls_, std::move(slot));
+        auto session = std::make_shared<ImapLoginSession>(std::move(socket), *tls_, routes_, delays_, calls_,
+                                                          std::move(slot));
         return serveLogin(std::move(session), implicit_tls);
       },
       refusal);

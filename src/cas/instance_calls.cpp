@@ -1,8 +1,7 @@
 #include "cas/instance_calls.h"
 
-#include <limits>
-
 #include <boost/asio/steady_timer.hpp>
+#include <limits>
 
 #include "common/rpc/rpc.h"
 #include "common/rpc/stream_frames.h"

@@ -21,15 +21,17 @@ std::string escapeHtml(const std::string& s) {
 }
 
 void replaceAll(std::string& s, const std::string& from, const std::string& to) {
-  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
 }
 
 std::string defaultRoot(const std::string& name) {
   return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + escapeHtml(name) +
+         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
+         escapeHtml(name) +
          "</title><link rel=\"stylesheet\" href=\"/-/app.css\"><link rel=\"stylesheet\" href=\"/-/branding.css\">"
-         "</head><body><header class=\"bar\"><span class=\"brand\"><span class=\"logo\"></span>" + escapeHtml(name) +
-         "</span></header><main class=\"center\"><div class=\"card\"><h1>" + escapeHtml(name) +
+         "</head><body><header class=\"bar\"><span class=\"brand\"><span class=\"logo\"></span>" +
+         escapeHtml(name) + "</span></header><main class=\"center\"><div class=\"card\"><h1>" + escapeHtml(name) +
          "</h1><p>To open your email archive, use the address your provider gave you: "
          "this address followed by your company's archive name.</p></div></main></body></html>";
 }
@@ -54,8 +56,8 @@ Result<WebFiles> composeWebFiles(const std::string& web_directory, const Brandin
   for (const char* name : {"app.html", "app.js", "app.css"}) {
     std::ifstream in(web_directory + "/" + name, std::ios::binary);
     if (!in) {
-      return makeError(ErrorCode::kNotFound, "Web Access: '" + web_directory + "/" + name +
-                                                 "' is missing (see webDirectory in cas.json).");
+      return makeError(ErrorCode::kNotFound,
+                       "Web Access: '" + web_directory + "/" + name + "' is missing (see webDirectory in cas.json).");
     }
     std::ostringstream bytes;
     bytes << in.rdbuf();
@@ -87,7 +89,8 @@ Result<WebFiles> composeWebFiles(const std::string& web_directory, const Brandin
   if (web.contains("favicon_png")) {
     out.assets["favicon.png"] = {"image/png", branding.files.at(web.value("favicon_png", ""))};
   }
-  if (web.contains("favicon_ico")) out.assets["favicon.ico"] = {"image/x-icon", branding.files.at(web.value("favicon_ico", ""))};
+  if (web.contains("favicon_ico"))
+    out.assets["favicon.ico"] = {"image/x-icon", branding.files.at(web.value("favicon_ico", ""))};
   const std::string about = web.value("webAbout_html", branding.files.count("about.html") ? "about.html" : "");
   if (!about.empty()) out.assets["about.html"] = {"text/html; charset=utf-8", branding.files.at(about)};
   const std::string root = web.value("webRoot_html", branding.files.count("index.html") ? "index.html" : "");

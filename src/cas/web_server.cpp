@@ -1,18 +1,17 @@
 #include "cas/web_server.h"
 
 #include <algorithm>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/http.hpp>
 #include <cctype>
 #include <cerrno>
 
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/http.hpp>
-
-#include "common/net/accept.h"
 #include "common/base/crypto.h"
-#include "common/net/form.h"
 #include "common/base/logging.h"
-#include "common/rpc/rpc.h"
 #include "common/base/text.h"
+#include "common/net/accept.h"
+#include "common/net/form.h"
+#include "common/rpc/rpc.h"
 
 namespace spe::cas {
 namespace http = beast::http;
@@ -247,7 +246,10 @@ struct WebServer::Impl {
     } else {
       co_return notFound(req);
     }
-    const Json request{{"op", op}, {"body", body}, {"session", cookie(req, "spe_session")}, {"csrf", csrf},
+    const Json request{{"op", op},
+                       {"body", body},
+                       {"session", cookie(req, "spe_session")},
+                       {"csrf", csrf},
                        {"clientAddress", address}};
     // A stuck instance may hold a few requests of this CAS, never all of them.
     auto permit = calls.enterWeb(route->instance_id);

@@ -42,8 +42,8 @@ struct WebAsset {
 
 class WebServer {
  public:
-  WebServer(asio::io_context& io, asio::thread_pool& pool, CasRoutes& routes, LoginDelays& delays,
-            SslContextPtr tls, InstanceCalls& calls, std::shared_ptr<ConnectionLimiter> limiter);
+  WebServer(asio::io_context& io, asio::thread_pool& pool, CasRoutes& routes, LoginDelays& delays, SslContextPtr tls,
+            InstanceCalls& calls, std::shared_ptr<ConnectionLimiter> limiter);
   ~WebServer();
 
   // Replaces the served files: the application's and the branding's.

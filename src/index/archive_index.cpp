@@ -3,6 +3,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -10,7 +11,6 @@
 #include "common/base/text.h"
 #include "index/dead_documents.h"
 #include "index/pair_filter.h"
-#include <cctype>
 
 namespace spe::index {
 namespace {
@@ -29,8 +29,7 @@ Error xapianError(const std::string& message, const Xapian::Error& e) {
 // The words of a field: lower-cased, with the field's prefix (the body has
 // none), with positions only when asked (the stored index has none: phrases
 // are checked against the message itself, see searcher.cpp).
-void indexText(Xapian::TermGenerator& generator, const std::string& text, const std::string& prefix,
-               bool positions) {
+void indexText(Xapian::TermGenerator& generator, const std::string& text, const std::string& prefix, bool positions) {
   if (text.empty()) return;
   if (positions) {
     generator.index_text(text, 1, prefix);
@@ -58,7 +57,6 @@ void addStems(Xapian::Document& doc) {
   }
   for (const auto& [term, wdf] : stems) doc.add_term(term, wdf);
 }
-
 
 }  // namespace
 
@@ -149,8 +147,8 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
   generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
   indexText(generator, t.subject, "S", positions);
   indexText(generator, t.body, "", positions);
-  for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
-                                     {"B", t.bcc}}) {
+  for (const auto& [prefix, list] :
+       {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc}, {"B", t.bcc}}) {
     indexText(generator, list, prefix, positions);
   }
   for (const auto& a : t.attachments) {
@@ -159,8 +157,8 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
   }
   doc = generator.get_document();
   addStems(doc);
-  for (const auto& [prefix, list] : {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc},
-                                     {"B", t.bcc}}) {
+  for (const auto& [prefix, list] :
+       {std::pair<std::string, std::string>{"F", t.from}, {"T", t.to}, {"C", t.cc}, {"B", t.bcc}}) {
     for (const auto& term : addressTerms(prefix, list)) doc.add_boolean_term(term);
   }
   if (!t.attachments.empty()) doc.add_boolean_term("Khasattachment");

@@ -96,8 +96,8 @@ class ArchiveIndex {
   static constexpr std::size_t kPurgeMinimum = 1000;
 
   // Runs a Xapian query; newest first (by_date) or by relevance.
-  Result<std::vector<SearchHit>> search(const Xapian::Query& query, std::size_t offset, std::size_t limit,
-                                        bool by_date, std::int64_t* total = nullptr) const;
+  Result<std::vector<SearchHit>> search(const Xapian::Query& query, std::size_t offset, std::size_t limit, bool by_date,
+                                        std::int64_t* total = nullptr) const;
 
   // Terms of the index that start with `prefix` (at most `limit`).
   std::vector<std::string> termsStartingWith(const std::string& prefix, std::size_t limit = 10000) const;

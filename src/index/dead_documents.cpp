@@ -61,8 +61,9 @@ void DeadDocumentsSource::skip_to(Xapian::docid did, double) {
     started_ = true;
     at_ = 0;
   }
-  at_ = static_cast<std::size_t>(std::lower_bound(dead_.begin() + static_cast<std::ptrdiff_t>(std::min(at_, dead_.size())),
-                                                  dead_.end(), did) - dead_.begin());
+  at_ = static_cast<std::size_t>(
+      std::lower_bound(dead_.begin() + static_cast<std::ptrdiff_t>(std::min(at_, dead_.size())), dead_.end(), did) -
+      dead_.begin());
 }
 
 Xapian::Query withoutDeadDocuments(const Xapian::Query& query) {

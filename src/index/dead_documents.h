@@ -6,12 +6,12 @@
 // searches leave dead documents out. Rebuilding the index drops them.
 #pragma once
 
+#include <xapian.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <xapian.h>
 
 namespace spe::index {
 

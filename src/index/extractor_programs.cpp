@@ -1,5 +1,4 @@
 #include "index/extractor_programs.h"
-#include "common/mime/charset.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +13,7 @@
 #include <filesystem>
 #include <map>
 
+#include "common/mime/charset.h"
 #include "index/message_text.h"
 
 namespace spe::index {
@@ -126,7 +126,8 @@ ExtractorPrograms::Outcome ExtractorPrograms::spawn(const std::vector<std::strin
   const auto deadline = std::chrono::steady_clock::now() + limits_.timeout;
   char buffer[65536];
   for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                            std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       outcome.timed_out = true;
       break;

@@ -5,7 +5,6 @@
 #include <optional>
 
 #include "common/base/text.h"
-
 #include "common/mime/charset.h"
 #include "common/mime/gmime_support.h"
 #include "common/mime/html_text.h"
@@ -80,10 +79,10 @@ struct Walker {
     if (!GMIME_IS_PART(object)) return;
     if (a.extension.empty()) a.extension = extensionOfType(a.content_type);
     // Text parts come converted from their charset; other bytes as they are.
-    const bool text_part = GMIME_IS_TEXT_PART(object) && (a.extension == "txt" || a.extension == "html" ||
-                                                          a.extension == "htm");
-    const std::string bytes =
-        text_part ? take(g_mime_text_part_get_text(GMIME_TEXT_PART(object))) : partBytes(GMIME_PART(object));
+    const bool text_part = GMIME_IS_TEXT_PART(object) &&
+                           (a.extension == "txt" || a.extension == "html" || a.extension == "htm");
+    const std::string bytes = text_part ? take(g_mime_text_part_get_text(GMIME_TEXT_PART(object)))
+                                        : partBytes(GMIME_PART(object));
     a.text = fileText(a.extension, bytes, a.note, 0);
     if (!a.note.empty()) out.notes.push_back((a.name.empty() ? a.content_type : a.name) + ": " + a.note);
     out.attachments.push_back(std::move(a));
@@ -145,14 +144,16 @@ struct Walker {
   void walk(GMimeObject* object) {
     if (GMIME_IS_MULTIPART(object)) {
       GMimeMultipart* mp = GMIME_MULTIPART(object);
-      const std::string subtype = asciiLower(g_mime_content_type_get_media_subtype(g_mime_object_get_content_type(object)));
+      const std::string subtype = asciiLower(
+          g_mime_content_type_get_media_subtype(g_mime_object_get_content_type(object)));
       const int n = g_mime_multipart_get_count(mp);
       if (subtype == "alternative" && n > 0) {
         // One rendering is enough: the plain one when there is one.
         GMimeObject* chosen = nullptr;
         for (int i = 0; i < n && !chosen; ++i) {
           GMimeObject* sub = g_mime_multipart_get_part(mp, i);
-          if (GMIME_IS_TEXT_PART(sub) && g_mime_content_type_is_type(g_mime_object_get_content_type(sub), "text", "plain")) {
+          if (GMIME_IS_TEXT_PART(sub) &&
+              g_mime_content_type_is_type(g_mime_object_get_content_type(sub), "text", "plain")) {
             chosen = sub;
           }
         }

@@ -11,9 +11,9 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace spe::index {
@@ -28,7 +28,7 @@ struct AttachmentText {
 
 struct MessageText {
   std::string subject, from, to, cc, bcc;  // decoded to UTF-8
-  std::string body;                         // inline text and HTML parts as text
+  std::string body;                        // inline text and HTML parts as text
   std::vector<AttachmentText> attachments;
   std::vector<std::string> notes;  // parts that could not be read, and why
   bool unparsed = false;           // not MIME: the raw text is the body
@@ -43,14 +43,14 @@ struct MessageText {
 // more would otherwise cost K * K * timeout): when it is spent, the rest
 // are not read, with a note.
 struct PdfLimits {
-  std::chrono::milliseconds timeout{20000};  // wall clock (and CPU time) per document
+  std::chrono::milliseconds timeout{20000};         // wall clock (and CPU time) per document
   std::chrono::milliseconds message_budget{30000};  // wall clock for all documents of one message
-  std::size_t max_memory = 512u << 20;       // address space of spe-pdf-text
-  std::size_t max_embedded_files = 32;       // files read from inside one document; a note names the rest
+  std::size_t max_memory = 512u << 20;              // address space of spe-pdf-text
+  std::size_t max_embedded_files = 32;              // files read from inside one document; a note names the rest
   // No child runs past this point, whatever `timeout` says (extractText()
   // sets it to the end of the message's budget); max() = none.
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
-  std::string helper;  // path of spe-pdf-text; "" = beside this program (/proc/self/exe)
+  std::string helper;           // path of spe-pdf-text; "" = beside this program (/proc/self/exe)
   bool report_sandbox = false;  // tests: the text is what spe-pdf-text runs under (limits, environment)
 };
 
@@ -60,7 +60,7 @@ using ExternalExtractor =
     std::function<std::string(const std::string& extension, std::string_view bytes, std::string& note)>;
 
 struct ExtractOptions {
-  std::size_t max_text_bytes = 4u << 20;      // per part
+  std::size_t max_text_bytes = 4u << 20;         // per part
   std::size_t max_attachment_bytes = 64u << 20;  // larger attachments are listed, not read
   // Which attachment types have their text indexed (by extension); none =
   // every type there is a reader for. Attachment names are always indexed.

@@ -105,8 +105,9 @@ bool mayHoldPhrases(std::string_view filter, std::int64_t salt, const PhrasePair
                [&](std::size_t b) { all = all && (filter[1 + b / 8] & (1 << (b % 8))) != 0; });
     return all;
   };
-  return std::all_of(pairs.phrases.begin(), pairs.phrases.end(),
-                     [&](const std::vector<std::uint64_t>& phrase) { return std::all_of(phrase.begin(), phrase.end(), has); });
+  return std::all_of(pairs.phrases.begin(), pairs.phrases.end(), [&](const std::vector<std::uint64_t>& phrase) {
+    return std::all_of(phrase.begin(), phrase.end(), has);
+  });
 }
 
 }  // namespace spe::index

@@ -211,8 +211,7 @@ std::string failureNote(const Exchange& x, bool message_deadline, const PdfLimit
            std::to_string(wholeSeconds(limits.message_budget)) + " s together" + so_far;
   }
   if (x.timed_out) {
-    return "reading the PDF document took longer than " + std::to_string(wholeSeconds(limits.timeout)) + " s" +
-           so_far;
+    return "reading the PDF document took longer than " + std::to_string(wholeSeconds(limits.timeout)) + " s" + so_far;
   }
   if (x.too_much) return "the PDF reader returned more than " + std::to_string(max_read >> 20) + " MB" + so_far;
   if (WIFSIGNALED(x.status)) {
@@ -237,9 +236,10 @@ PdfContent readPdf(std::string_view pdf, bool embedded_files, std::size_t max_te
   const auto now = std::chrono::steady_clock::now();
   const bool message_deadline = limits.deadline < now + limits.timeout;
   const auto deadline = message_deadline ? limits.deadline : now + limits.timeout;
-  const long long cpu_seconds =
-      std::chrono::duration_cast<std::chrono::seconds>(std::max(deadline - now, std::chrono::steady_clock::duration{}))
-          .count() + 1;
+  const long long cpu_seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                                    std::max(deadline - now, std::chrono::steady_clock::duration{}))
+                                    .count() +
+                                1;
   std::vector<std::string> args = {std::to_string(max_text), std::to_string(max_files),
                                    std::to_string(limits.max_memory), std::to_string(cpu_seconds)};
   if (embedded_files) {

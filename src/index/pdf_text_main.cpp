@@ -28,7 +28,6 @@
 #include <poppler/cpp/poppler-embedded-file.h>
 #include <poppler/cpp/poppler-global.h>
 #include <poppler/cpp/poppler-page.h>
-
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -158,11 +157,12 @@ void recordEmbeddedFiles(poppler::document& doc, std::size_t max_files, std::siz
     }
     ++count;
     const int declared = f->size();  // -1 when the document does not say
-    const poppler::byte_array bytes =
-        declared >= 0 && static_cast<std::size_t>(declared) > files_left ? poppler::byte_array() : f->data();
+    const poppler::byte_array bytes = declared >= 0 && static_cast<std::size_t>(declared) > files_left
+                                          ? poppler::byte_array()
+                                          : f->data();
     if ((declared >= 0 && static_cast<std::size_t>(declared) > files_left) || bytes.size() > files_left) {
-      record('N', f->name() + ": the files inside the PDF document are larger than " +
-                      std::to_string(max_files >> 20) + " MB together; not read");
+      record('N', f->name() + ": the files inside the PDF document are larger than " + std::to_string(max_files >> 20) +
+                      " MB together; not read");
       continue;
     }
     files_left -= bytes.size();

@@ -33,7 +33,7 @@ std::string lower(std::string s) {
 Error bad(const std::string& what) { return makeError(ErrorCode::kInvalidArgument, "The query is not valid: " + what); }
 
 const std::map<std::string, std::string>& fieldPrefixes() {
-  static const std::map<std::string, std::string> m{{"from", "F"}, {"to", "T"},   {"cc", "C"},         {"bcc", "B"},
+  static const std::map<std::string, std::string> m{{"from", "F"},    {"to", "T"},  {"cc", "C"},        {"bcc", "B"},
                                                     {"subject", "S"}, {"body", ""}, {"attachment", "A"}};
   return m;
 }
@@ -176,7 +176,8 @@ Xapian::Query valueRange(unsigned slot, std::optional<std::int64_t> from, std::o
     return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(static_cast<double>(*from)),
                          Xapian::sortable_serialise(static_cast<double>(*to)));
   }
-  if (from) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(static_cast<double>(*from)));
+  if (from)
+    return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(static_cast<double>(*from)));
   return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(static_cast<double>(*to)));
 }
 
@@ -266,7 +267,8 @@ Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bo
   } else if (auto it = fieldPrefixes().find(t.field); it != fieldPrefixes().end()) {
     prefixes = {it->second};
   } else {
-    return bad("unknown field '" + t.field + ":' (known: from, to, cc, bcc, subject, body, attachment, folder, date, "
+    return bad("unknown field '" + t.field +
+               ":' (known: from, to, cc, bcc, subject, body, attachment, folder, date, "
                "after, before, size, has).");
   }
   const bool address = t.field == "from" || t.field == "to" || t.field == "cc" || t.field == "bcc";

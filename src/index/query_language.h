@@ -14,14 +14,14 @@
 // Thread safety: stateless.
 #pragma once
 
+#include <xapian.h>
+
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "common/base/result.h"
 #include "index/phrase_check.h"
-
-#include <xapian.h>
 
 namespace spe::index {
 

@@ -20,9 +20,9 @@ namespace spe::index {
 namespace {
 
 constexpr Xapian::doccount kCountAtLeast = 10000;
-constexpr std::size_t kCheckWindow = 64;     // candidates resolved at a time for phrase checks
-constexpr std::size_t kMaxChecks = 640;      // messages read per search at most (then the total is an estimate)
-constexpr std::size_t kMaxExamined = 4000;   // candidates put to their word-pair filter per search at most
+constexpr std::size_t kCheckWindow = 64;    // candidates resolved at a time for phrase checks
+constexpr std::size_t kMaxChecks = 640;     // messages read per search at most (then the total is an estimate)
+constexpr std::size_t kMaxExamined = 4000;  // candidates put to their word-pair filter per search at most
 constexpr unsigned kCheckThreads = 4;       // threads checking candidates of one search at most
 
 struct Shard {
@@ -162,8 +162,8 @@ OpenIndexes openIndexes(const std::vector<SearchSource>& sources,
         open.combined.add_database(one);
         open.shards.push_back({source.store_id, source.indexer});
       } catch (const Xapian::Error& e) {
-        warnings.push_back("The search index '" + dir + "' cannot be read and needs a rebuild (" +
-                           e.get_description() + "); its messages are missing from the results.");
+        warnings.push_back("The search index '" + dir + "' cannot be read and needs a rebuild (" + e.get_description() +
+                           "); its messages are missing from the results.");
       }
     }
   }
@@ -267,10 +267,9 @@ Status checkedPage(ResultWindows& windows, const OpenIndexes& open, const Compil
     results.total = static_cast<std::int64_t>(verified.size());  // every candidate was looked at
   } else {
     results.total_is_estimate = true;
-    results.total = std::max<std::int64_t>(static_cast<std::int64_t>(verified.size()),
-                                           examined ? estimate * static_cast<std::int64_t>(verified.size()) /
-                                                          static_cast<std::int64_t>(examined)
-                                                    : 0);
+    results.total = std::max<std::int64_t>(
+        static_cast<std::int64_t>(verified.size()),
+        examined ? estimate * static_cast<std::int64_t>(verified.size()) / static_cast<std::int64_t>(examined) : 0);
   }
   for (std::size_t i = request.offset; i < verified.size() && results.hits.size() < request.limit; ++i) {
     results.hits.push_back(std::move(verified[i]));

@@ -22,7 +22,7 @@ struct SearchRequest {
   std::string query;
   // The archives the caller may read; none = every archive (archive admins).
   std::optional<std::vector<std::string>> archives;
-  bool by_date = true;                // else by relevance
+  bool by_date = true;  // else by relevance
   std::size_t offset = 0;
   std::size_t limit = 50;
   long zone_offset_seconds = 0;  // the searcher's time zone, for dates

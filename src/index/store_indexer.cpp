@@ -168,8 +168,10 @@ Status StoreIndexer::commitLive() {
     if (selected || !index->needsPurge()) continue;
     // Dead documents take space and time until a rebuild drops them; the
     // store is selected for RebuildSelectedStoreIndexes.
-    logger("index")->warn("{}: the search index of archive '{}' holds many dead documents (deleted or moved "
-                          "messages); selected for a rebuild", store_->directory(), archive);
+    logger("index")->warn(
+        "{}: the search index of archive '{}' holds many dead documents (deleted or moved "
+        "messages); selected for a rebuild",
+        store_->directory(), archive);
     SPE_TRY(select());
     selected = true;
   }

@@ -47,9 +47,9 @@ class Query;
 namespace spe::index {
 
 struct IndexerOptions {
-  std::size_t batch = 500;                       // messages per round
-  std::chrono::milliseconds idle_poll{250};      // how often an idle indexer looks for work
-  std::size_t max_notes = 10000;                 // notes kept for worker results
+  std::size_t batch = 500;                   // messages per round
+  std::chrono::milliseconds idle_poll{250};  // how often an idle indexer looks for work
+  std::size_t max_notes = 10000;             // notes kept for worker results
   // A commit (and the store's position moving on) after this many messages
   // or this long, and whenever the indexer runs out of work.
   std::size_t commit_every = 10000;
@@ -120,8 +120,7 @@ class StoreIndexer {
   Result<ArchiveIndex*> indexFor(IndexMap& indexes, const std::string& base, const std::string& archive);
   // Indexes messages after `after` (at most `limit`) into `indexes`;
   // returns the last id handled.
-  Result<std::int64_t> indexMessages(IndexMap& indexes, const std::string& base, std::int64_t after,
-                                     std::size_t limit);
+  Result<std::int64_t> indexMessages(IndexMap& indexes, const std::string& base, std::int64_t after, std::size_t limit);
   // Reads, extracts and indexes these messages (two threads prepare while
   // this one writes).
   Status indexBatch(IndexMap& indexes, const std::string& base, const std::vector<store::IndexFeedMessage>& batch);

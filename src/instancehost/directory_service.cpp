@@ -11,7 +11,8 @@ namespace fs = std::filesystem;
 DirectoryService::DirectoryService(std::string base_directory) : base_(std::move(base_directory)) {}
 
 Result<std::string> DirectoryService::resolve(const std::string& path) const {
-  if (path.find('\0') != std::string::npos) return makeError(ErrorCode::kInvalidArgument, "The path contains a NUL byte.");
+  if (path.find('\0') != std::string::npos)
+    return makeError(ErrorCode::kInvalidArgument, "The path contains a NUL byte.");
   std::error_code ec;
   fs::create_directories(base_, ec);
   const fs::path base = fs::weakly_canonical(base_, ec);

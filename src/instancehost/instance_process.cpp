@@ -4,8 +4,8 @@
 #include <grp.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,8 +120,7 @@ Result<std::unique_ptr<InstanceProcess>> InstanceProcess::spawn(const LaunchOpti
   if (!p.open()) return makeError(ErrorCode::kUnavailable, "Cannot create a pipe.");
   // The key fits in the pipe's buffer: write it now, the instance reads it at start.
   const std::string key_line = o.host_key_hex + "\n";
-  const bool key_written =
-      ::write(p.key[1], key_line.data(), key_line.size()) == static_cast<ssize_t>(key_line.size());
+  const bool key_written = ::write(p.key[1], key_line.data(), key_line.size()) == static_cast<ssize_t>(key_line.size());
   ::close(Pipes::take(p.key[1]));
   if (!key_written) return makeError(ErrorCode::kUnavailable, "Cannot hand the host key to the instance.");
   std::vector<std::string> args = o.argv;
@@ -180,7 +179,7 @@ InstanceProcess::Ready InstanceProcess::awaitReady(Clock& clock, Clock::Duration
     }
   }
   if (wake.fd() < 0) result = Ready::kTimedOut;  // no pipe to wait with: as if it never answered
-  timer.reset();  // before `wake` goes
+  timer.reset();                                 // before `wake` goes
   closeAll({std::exchange(out_, -1)});
   return result;
 }

@@ -50,7 +50,7 @@ Status prepareInstance(const InstanceSpec& spec, const SupervisorOptions& option
                        const RunProgram& run_program, std::mutex& useradd_mutex, LaunchOptions& launch) {
   const std::string& id = spec.id;
   if (options.user_per_instance ? !isValidInstanceId(id)
-                                 : (id.empty() || id[0] == '.' || id.find('/') != std::string::npos)) {
+                                : (id.empty() || id[0] == '.' || id.find('/') != std::string::npos)) {
     return makeError(ErrorCode::kInvalidArgument, "'" + id + "' is not a valid instance ID.");
   }
   std::optional<InstanceUser> user;
@@ -83,7 +83,8 @@ Status prepareInstance(const InstanceSpec& spec, const SupervisorOptions& option
   if (!options.import_directory.empty()) {
     import_dir = options.import_directory + "/" + id;
     fs::create_directories(import_dir, ec);
-    if (ec) return makeError(ErrorCode::kIo, "Cannot create the import directory '" + import_dir + "': " + ec.message());
+    if (ec)
+      return makeError(ErrorCode::kIo, "Cannot create the import directory '" + import_dir + "': " + ec.message());
     ::chmod(options.import_directory.c_str(), 0711);
     ::chmod(import_dir.c_str(), user ? 0750 : 0700);
   }
@@ -112,15 +113,14 @@ Status prepareInstance(const InstanceSpec& spec, const SupervisorOptions& option
   return okStatus();
 }
 
-
 std::optional<std::vector<InstanceSpec>> loadInstanceList(const std::string& path) {
   if (path.empty() || !fs::exists(path)) return std::nullopt;
   auto doc = loadJsonFile(path);
   if (!doc || !doc->is_array()) return std::nullopt;
   std::vector<InstanceSpec> specs;
   for (const auto& j : *doc) {
-    specs.push_back({j.value("id", ""), j.value("baseDirectory", ""), j.value("startMode", "manual"),
-                     j.value("debugLog", false)});
+    specs.push_back(
+        {j.value("id", ""), j.value("baseDirectory", ""), j.value("startMode", "manual"), j.value("debugLog", false)});
   }
   return specs;
 }
@@ -128,8 +128,8 @@ std::optional<std::vector<InstanceSpec>> loadInstanceList(const std::string& pat
 void saveInstanceList(const std::string& path, const std::vector<InstanceSpec>& specs) {
   Json list = Json::array();
   for (const auto& s : specs) {
-    list.push_back({{"id", s.id}, {"baseDirectory", s.base_directory}, {"startMode", s.start_mode},
-                    {"debugLog", s.debug_log}});
+    list.push_back(
+        {{"id", s.id}, {"baseDirectory", s.base_directory}, {"startMode", s.start_mode}, {"debugLog", s.debug_log}});
   }
   const std::string tmp = path + ".tmp";
   {

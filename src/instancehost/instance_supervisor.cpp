@@ -7,11 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/streambuf.hpp>
-#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <optional>
@@ -124,8 +124,9 @@ void InstanceSupervisor::begin() {
   if (const auto leftovers = findLeftoverInstances(options_.runtime_directory); !leftovers.empty()) {
     std::string list;
     for (int pid : leftovers) list += (list.empty() ? "" : ", ") + std::to_string(pid);
-    logger("instances")->warn("ending {} instance processes left over from an earlier run of this host (pid {})",
-                              leftovers.size(), list);
+    logger("instances")
+        ->warn("ending {} instance processes left over from an earlier run of this host (pid {})", leftovers.size(),
+               list);
     endLeftoverInstances(leftovers, options_.stop_timeout);
   }
   host_key_hex_ = loadOrCreateHostKey(options_.host_key_file.empty() ? options_.runtime_directory + "/host.key"
@@ -174,7 +175,7 @@ void InstanceSupervisor::onChildExit(int pid, int st) {
   if (m->spec.start_mode == "automatic") {
     const bool healthy = clock_.now() - m->started_at >= options_.healthy_after;
     m->backoff = (healthy || m->backoff.count() == 0) ? options_.backoff_initial
-                                                       : std::min(m->backoff * 2, options_.backoff_max);
+                                                      : std::min(m->backoff * 2, options_.backoff_max);
     m->state = InstanceState::kStarting;
     m->error += " Restarting in " + seconds(m->backoff) + ".";
     scheduleRestart(m->spec.id, m->backoff);
@@ -327,8 +328,17 @@ Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
   if (!claimed) return claimed.error();
   if (!*claimed) return okStatus();
   LaunchOptions launch;
-  launch.argv = {options_.instance_binary, "--id", id, "--base-directory", spec.base_directory,
-                 "--socket", socketPath(id), "--log-level", spec.debug_log ? "debug" : "info", "--key-fd", "3"};
+  launch.argv = {options_.instance_binary,
+                 "--id",
+                 id,
+                 "--base-directory",
+                 spec.base_directory,
+                 "--socket",
+                 socketPath(id),
+                 "--log-level",
+                 spec.debug_log ? "debug" : "info",
+                 "--key-fd",
+                 "3"};
   if (safe_mode) launch.argv.emplace_back("--safe-mode");
   auto run = [this](const std::vector<std::string>& argv) { return runProgram(argv); };
   if (auto st = prepareInstance(spec, options_, socketPath(id), run, useradd_mutex_, launch); !st) {
@@ -381,10 +391,10 @@ std::string InstanceSupervisor::whyNotReady(const std::string& id, bool timed_ou
   }
   // Dead, its stderr is closed: the reader reaches the end soon.
   waitUntil(lock, std::chrono::seconds(1), [m] { return !m->log_open; });
-  const std::string why =
-      timed_out ? "did not report ready within " + seconds(options_.ready_timeout)
-                : "exited during start-up" +
-                      (m->exit_status >= 0 ? " (" + describeExit(m->exit_status) + ")" : std::string());
+  const std::string why = timed_out
+                              ? "did not report ready within " + seconds(options_.ready_timeout)
+                              : "exited during start-up" +
+                                    (m->exit_status >= 0 ? " (" + describeExit(m->exit_status) + ")" : std::string());
   return why + (m->last_log.empty() ? "." : ": " + m->last_log);
 }
 
@@ -551,7 +561,6 @@ void InstanceSupervisor::saveState() {
   }
   saveInstanceList(options_.state_file, specs);
 }
-
 
 void InstanceSupervisor::stopAll() {
   std::vector<int> pids;

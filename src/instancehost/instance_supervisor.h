@@ -20,6 +20,7 @@
 // must run (it reaps the children and reads their logs).
 #pragma once
 
+#include <boost/asio/signal_set.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -28,8 +29,6 @@
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <boost/asio/signal_set.hpp>
 
 #include "common/base/clock.h"
 #include "common/base/json_reader.h"
@@ -158,7 +157,7 @@ class InstanceSupervisor {
   std::condition_variable exited_;
   std::map<std::string, std::unique_ptr<Managed>> instances_;
   std::map<int, int> orphan_exits_;  // pid -> status of children reaped before registration
-  std::mutex useradd_mutex_;  // useradd fails while another one holds /etc/passwd
+  std::mutex useradd_mutex_;         // useradd fails while another one holds /etc/passwd
   bool autostarted_ = false;
   bool shutting_down_ = false;
 };

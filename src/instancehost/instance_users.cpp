@@ -63,16 +63,16 @@ Result<InstanceUser> ensureInstanceUser(const std::string& instance_id, const Ru
     return *u;
   }
   const char* useradd = fs::exists("/usr/sbin/useradd") ? "/usr/sbin/useradd" : "/sbin/useradd";
-  auto st = run({useradd, "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell",
-                 "/usr/sbin/nologin", "--user-group", "--comment", "SPE instance " + instance_id, name});
+  auto st = run({useradd, "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin",
+                 "--user-group", "--comment", "SPE instance " + instance_id, name});
   if (!st) return st.error();
   if (!WIFEXITED(*st) || WEXITSTATUS(*st) != 0) {
     // Exit 9: someone else created it meanwhile.
     if (!(WIFEXITED(*st) && WEXITSTATUS(*st) == 9)) {
-      return makeError(ErrorCode::kIo, "Cannot create the user '" + name + "' for the instance (useradd " +
-                                           (WIFEXITED(*st) ? "exit code " + std::to_string(WEXITSTATUS(*st))
-                                                           : std::string("failed")) +
-                                           ").");
+      return makeError(ErrorCode::kIo,
+                       "Cannot create the user '" + name + "' for the instance (useradd " +
+                           (WIFEXITED(*st) ? "exit code " + std::to_string(WEXITSTATUS(*st)) : std::string("failed")) +
+                           ").");
     }
   }
   auto u = lookUp(name);
@@ -109,7 +109,7 @@ Status checkReachable(const std::string& dir, uid_t uid, gid_t gid) {
     if (::stat(parent.c_str(), &st) != 0) {
       return makeError(ErrorCode::kIo, "Cannot read '" + parent.string() + "': " + std::strerror(errno));
     }
-    const bool ok = st.st_uid == uid ? (st.st_mode & S_IXUSR) != 0
+    const bool ok = st.st_uid == uid   ? (st.st_mode & S_IXUSR) != 0
                     : st.st_gid == gid ? (st.st_mode & S_IXGRP) != 0
                                        : (st.st_mode & S_IXOTH) != 0;
     if (!ok) {

@@ -42,14 +42,15 @@ asio::awaitable<void> forwardStream(std::shared_ptr<ByteStream> from_cas, Result
 InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
     : config_(config),
       directories_(config.base_directory),
-      agent_(config.role, [this](const RpcRequest& r) { return handle(r); },
-             [this] {
-               std::lock_guard lock(sync_mutex_);
-               return Json{{"baseDirectory", config_.base_directory},
-                           {"numberOfInstances", supervisor_->knownCount()},
-                           {"numberOfRunningInstances", supervisor_->runningCount()},
-                           {"instancesVersion", Json{{"epoch", sync_epoch_}, {"seq", sync_seq_}}}};
-             }) {
+      agent_(
+          config.role, [this](const RpcRequest& r) { return handle(r); },
+          [this] {
+            std::lock_guard lock(sync_mutex_);
+            return Json{{"baseDirectory", config_.base_directory},
+                        {"numberOfInstances", supervisor_->knownCount()},
+                        {"numberOfRunningInstances", supervisor_->runningCount()},
+                        {"instancesVersion", Json{{"epoch", sync_epoch_}, {"seq", sync_seq_}}}};
+          }) {
   SupervisorOptions o;
   o.instance_binary = config_.instance_binary;
   o.runtime_directory = config_.role.data_directory + "/run";
@@ -65,12 +66,13 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   // builds the daemon too, to read its identity).
   agent_.setStartHook([this, per_instance = o.user_per_instance] {
     if (!per_instance) {
-      logger("instances")->warn(
-          "instances run as this host's user (uid {}){}: they are not isolated from each other or from the host's "
-          "key at the operating-system level (one instance's process could read another's files and the host "
-          "key); only the path checks of imports and stores confine them",
-          ::geteuid(),
-          config_.instance_users == "perInstance" ? " because the host does not run as root" : " (instanceUsers)");
+      logger("instances")
+          ->warn(
+              "instances run as this host's user (uid {}){}: they are not isolated from each other or from the host's "
+              "key at the operating-system level (one instance's process could read another's files and the host "
+              "key); only the path checks of imports and stores confine them",
+              ::geteuid(),
+              config_.instance_users == "perInstance" ? " because the host does not run as root" : " (instanceUsers)");
     }
     supervisor_->begin();
     return okStatus();

@@ -2,8 +2,8 @@
 
 #include <sodium.h>
 
-#include "common/net/form.h"
 #include "common/base/password.h"
+#include "common/net/form.h"
 
 namespace spe::management {
 
@@ -29,7 +29,7 @@ void Authenticator::invalidate() {
 }
 
 Result<Caller> Authenticator::authenticate(const std::string& user, const std::string& password,
-                                          const std::string& address) {
+                                           const std::string& address) {
   const auto denied = makeError(ErrorCode::kUnauthenticated, "Wrong user name or password.");
   if (user.empty() || password.empty()) return denied;
   if (user.size() > 256 || !isValidUtf8(user) || password.size() > 4096) return denied;  // no such name can exist
@@ -42,8 +42,8 @@ Result<Caller> Authenticator::authenticate(const std::string& user, const std::s
   }
   auto admission = guard_.admit(user, address);
   if (!admission.permit) {
-    return makeError(ErrorCode::kUnauthenticated, "Too many failed logins; try again in " +
-                                                      std::to_string(admission.retry_after.count()) + " s.");
+    return makeError(ErrorCode::kUnauthenticated,
+                     "Too many failed logins; try again in " + std::to_string(admission.retry_after.count()) + " s.");
   }
   const auto busy = makeError(ErrorCode::kUnauthenticated,
                               "The server is busy checking passwords; try again in a moment.");

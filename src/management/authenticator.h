@@ -23,8 +23,8 @@
 #include <mutex>
 #include <string>
 
-#include "common/net/login_guard.h"
 #include "common/base/result.h"
+#include "common/net/login_guard.h"
 #include "management/api/function_registry.h"
 #include "management/management_db.h"
 
@@ -36,8 +36,7 @@ class Authenticator {
 
   explicit Authenticator(ManagementDb& db);
   // `address`: the client's address, for the per-address limit (may be empty).
-  Result<Caller> authenticate(const std::string& user, const std::string& password,
-                              const std::string& address = {});
+  Result<Caller> authenticate(const std::string& user, const std::string& password, const std::string& address = {});
   void invalidate();
 
  private:

@@ -1,9 +1,8 @@
 #include "management/instance_control.h"
 
-#include "common/base/crypto.h"
-
 #include <future>
 
+#include "common/base/crypto.h"
 #include "management/instance_filter.h"
 
 namespace spe::management {
@@ -11,8 +10,7 @@ namespace spe::management {
 InstanceControl::InstanceControl(ManagementDb& db, RolePeers& peers)
     : db_(db),
       peers_(peers),
-      epoch_(std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
+      epoch_(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
                  .count()) {}
 
 Result<std::shared_ptr<const std::vector<InstanceRecord>>> InstanceControl::all() {
@@ -30,7 +28,9 @@ Result<std::shared_ptr<const std::vector<InstanceRecord>>> InstanceControl::all(
 Json InstanceControl::listVersion() const { return Json{{"epoch", epoch_}, {"seq", seq_.load()}}; }
 
 Json InstanceControl::specJson(const InstanceRecord& r) {
-  return Json{{"instanceID", r.instance_id}, {"baseDirectory", r.base_directory}, {"startMode", r.start_mode},
+  return Json{{"instanceID", r.instance_id},
+              {"baseDirectory", r.base_directory},
+              {"startMode", r.start_mode},
               {"debugLogEnabled", r.debug_log_enabled}};
 }
 
@@ -84,7 +84,9 @@ Result<Json> InstanceControl::instanceCall(const InstanceRecord& instance, const
                                            const Json& params, std::chrono::milliseconds timeout,
                                            const RpcClient::ProgressFn& progress) {
   return hostCall(instance.instance_host, "instance.call",
-                  Json{{"instanceID", instance.instance_id}, {"method", method}, {"params", params},
+                  Json{{"instanceID", instance.instance_id},
+                       {"method", method},
+                       {"params", params},
                        {"timeoutMilliseconds", timeout.count()}},
                   timeout + std::chrono::seconds(5), progress);
 }

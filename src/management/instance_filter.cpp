@@ -22,8 +22,7 @@ Result<InstanceFilter> parseInstanceFilter(const std::string& text) {
       any = true;
     } else if (tok == ".running" || tok == ".stopped") {
       if (f.state && *f.state != tok.substr(1)) {
-        return makeError(ErrorCode::kInvalidArgument,
-                         "'instanceFilter' cannot contain both .running and .stopped.");
+        return makeError(ErrorCode::kInvalidArgument, "'instanceFilter' cannot contain both .running and .stopped.");
       }
       f.state = tok.substr(1);
     } else if (tok[0] == '.') {

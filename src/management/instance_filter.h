@@ -17,8 +17,8 @@ namespace spe::management {
 
 struct InstanceFilter {
   bool all = false;
-  std::set<std::string> ids;    // IDs or aliases
-  std::set<std::string> hosts;  // Instance Host names
+  std::set<std::string> ids;         // IDs or aliases
+  std::set<std::string> hosts;       // Instance Host names
   std::optional<std::string> state;  // "running" or "stopped"
 };
 

@@ -10,7 +10,7 @@
 namespace spe::management {
 
 struct ManagementConfig {
-  std::string server_name = "localhost";   // name the other roles use to reach us
+  std::string server_name = "localhost";  // name the other roles use to reach us
   std::string data_directory = "data/management";
   std::string listen_address = "0.0.0.0";  // for the API and the role port
   std::uint16_t api_port = 8474;           // Management API (HTTPS)
@@ -18,7 +18,7 @@ struct ManagementConfig {
   bool api_enabled = true;
   std::string log_level = "info";
   std::string licensee_name = "Open Edition";
-  int api_threads = 4;                     // threads running API functions
+  int api_threads = 4;  // threads running API functions
   // API connections that have not yet sent valid credentials
   // ("unauthenticatedConnectionsPerAddress", "unauthenticatedConnections").
   std::int64_t unauthenticated_per_address = 64;

@@ -75,8 +75,7 @@ Result<std::optional<T>> queryOne(FirebirdDb& db, const std::string& sql, const 
   return std::optional<T>(fromRow(rows->front()));
 }
 
-constexpr const char* kAdminCols =
-    "USER_NAME, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, API_PASSWORD_HASH, MFA_STATUS";
+constexpr const char* kAdminCols = "USER_NAME, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, API_PASSWORD_HASH, MFA_STATUS";
 constexpr const char* kInstanceCols =
     "INSTANCE_ID, ALIAS, DISPLAY_NAME, INSTANCE_HOST, START_MODE, BASE_DIRECTORY, DEBUG_LOG, IMAP_CONNECTION_LOG, "
     "VSS_WRITER, VSS_EXCLUDE_INDEXES, ARCHIVE_ADMIN";
@@ -98,10 +97,17 @@ InstanceRecord instanceFromRow(const DbRow& r) {
 }
 
 std::vector<DbValue> instanceValues(const InstanceRecord& i) {
-  return {i.alias.empty() ? DbValue() : DbValue(i.alias), i.display_name, i.instance_host, i.start_mode,
-          i.base_directory, std::int64_t{i.debug_log_enabled}, std::int64_t{i.imap_server_connection_log_enabled},
-          std::int64_t{i.vss_writer_enabled}, std::int64_t{i.vss_writer_exclude_indexes},
-          std::int64_t{i.archive_admin_enabled}, i.instance_id};
+  return {i.alias.empty() ? DbValue() : DbValue(i.alias),
+          i.display_name,
+          i.instance_host,
+          i.start_mode,
+          i.base_directory,
+          std::int64_t{i.debug_log_enabled},
+          std::int64_t{i.imap_server_connection_log_enabled},
+          std::int64_t{i.vss_writer_enabled},
+          std::int64_t{i.vss_writer_exclude_indexes},
+          std::int64_t{i.archive_admin_enabled},
+          i.instance_id};
 }
 
 constexpr const char* kServerCols = "SERVER_TYPE, SERVER_NAME, PORT, THUMBPRINT, BASE_DIRECTORY";
@@ -160,7 +166,8 @@ Status ManagementDb::updateAdminProfile(const std::string& user_name, const std:
 }
 
 Status ManagementDb::setAdminPassword(const std::string& user_name, const std::string& hash) {
-  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET PASSWORD_HASH = ? WHERE USER_KEY = ?", {hash, asciiLower(user_name)});
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET PASSWORD_HASH = ? WHERE USER_KEY = ?",
+                   {hash, asciiLower(user_name)});
 }
 
 Status ManagementDb::setAdminApiPassword(const std::string& user_name, const std::string& hash) {
@@ -169,7 +176,8 @@ Status ManagementDb::setAdminApiPassword(const std::string& user_name, const std
 }
 
 Status ManagementDb::setAdminMfaStatus(const std::string& user_name, const std::string& status) {
-  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET MFA_STATUS = ? WHERE USER_KEY = ?", {status, asciiLower(user_name)});
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET MFA_STATUS = ? WHERE USER_KEY = ?",
+                   {status, asciiLower(user_name)});
 }
 
 Status ManagementDb::deleteAdmin(const std::string& user_name) {
@@ -226,8 +234,8 @@ Result<std::vector<InstanceRecord>> ManagementDb::instances() {
 }
 
 Result<std::optional<InstanceRecord>> ManagementDb::instance(const std::string& instance_id) {
-  return queryOne(*db_, std::string("SELECT ") + kInstanceCols + " FROM INSTANCES WHERE INSTANCE_ID = ?",
-                  {instance_id}, instanceFromRow);
+  return queryOne(*db_, std::string("SELECT ") + kInstanceCols + " FROM INSTANCES WHERE INSTANCE_ID = ?", {instance_id},
+                  instanceFromRow);
 }
 
 Status ManagementDb::insertInstance(const InstanceRecord& i) {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "common/db/firebird_db.h"
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
+#include "common/db/firebird_db.h"
 
 namespace spe::management {
 

@@ -9,13 +9,13 @@
 #include <fstream>
 #include <thread>
 
-#include "common/net/asio.h"
-#include "common/db/firebird_db.h"
 #include "common/base/atomic_file.h"
 #include "common/base/logging.h"
 #include "common/base/password.h"
-#include "common/rpc/rpc.h"
+#include "common/db/firebird_db.h"
+#include "common/net/asio.h"
 #include "common/net/tls.h"
+#include "common/rpc/rpc.h"
 #include "management/api/api_server.h"
 #include "management/api/task_registry.h"
 #include "management/authenticator.h"

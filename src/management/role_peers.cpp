@@ -1,8 +1,8 @@
 #include "management/role_peers.h"
 
 #include "common/base/logging.h"
-#include "common/base/text.h"
 #include "common/base/system_info.h"
+#include "common/base/text.h"
 
 namespace spe::management {
 
@@ -43,10 +43,10 @@ Result<ServerType> RolePeers::pairedRole(const std::string& thumbprint, const Js
   if (as.empty()) as = "nothing (no longer paired)";
   // Once per peer and claim (a role name or anything else): the peer repeats it every few seconds.
   if (refusals_logged_.insert(thumbprint + "/" + (claim ? serverTypeName(*claim) : "other")).second) {
-    logger("roles")->warn("refused a heartbeat from '{}' (certificate {}) claiming to be {}: that certificate is "
-                          "paired as {}",
-                          text("serverName", "?"), thumbprint.substr(0, 16),
-                          claimed.empty() ? std::string("no role") : claimed, as);
+    logger("roles")->warn(
+        "refused a heartbeat from '{}' (certificate {}) claiming to be {}: that certificate is "
+        "paired as {}",
+        text("serverName", "?"), thumbprint.substr(0, 16), claimed.empty() ? std::string("no role") : claimed, as);
   }
   return makeError(ErrorCode::kPermissionDenied,
                    "This certificate is paired as " + as + ", not as " + (claimed.empty() ? "?" : claimed) + ".");
@@ -80,7 +80,6 @@ Result<SslContextPtr> RolePeers::contextFor(const std::string& thumbprint) {
   contexts_[thumbprint] = *ctx;
   return *ctx;
 }
-
 
 Result<Json> RolePeers::call(const ServerRecord& server, const std::string& method, const Json& params,
                              std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress) {

@@ -19,8 +19,8 @@
 #include <set>
 #include <string>
 
-#include "common/rpc/rpc.h"
 #include "common/net/tls.h"
+#include "common/rpc/rpc.h"
 #include "management/management_db.h"
 
 namespace spe::management {

@@ -23,9 +23,7 @@ AppendFile::~AppendFile() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-AppendFile::AppendFile(AppendFile&& o) noexcept : fd_(o.fd_), size_(o.size_), path_(std::move(o.path_)) {
-  o.fd_ = -1;
-}
+AppendFile::AppendFile(AppendFile&& o) noexcept : fd_(o.fd_), size_(o.size_), path_(std::move(o.path_)) { o.fd_ = -1; }
 
 AppendFile& AppendFile::operator=(AppendFile&& o) noexcept {
   if (this != &o) {

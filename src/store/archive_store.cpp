@@ -20,7 +20,6 @@ std::int64_t fileSize(const fs::path& p) {
   return ec ? 0 : static_cast<std::int64_t>(n);
 }
 
-
 }  // namespace
 
 Json VerifyReport::toJson() const {
@@ -119,7 +118,8 @@ Status ArchiveStore::load(const InstanceKeys* keys, const std::string* recovery_
                   : unwrapWithRecoveryKey(*key_file, *recovery_key_hex);
   if (!key) return key.error();
   data_key_ = *key;
-  dictionaries_ = std::make_unique<DictionarySet>(directory_ + "/Content", data_key_, guid_, options_.compression_level);
+  dictionaries_ = std::make_unique<DictionarySet>(directory_ + "/Content", data_key_, guid_,
+                                                  options_.compression_level);
   SPE_TRY(dictionaries_->load());
   auto db = openStoreDatabase(directory_, guid_);
   if (!db) return db.error();
@@ -223,11 +223,11 @@ Result<std::string> ArchiveStore::readContent(const ContentRef& ref, std::int64_
 }
 
 Result<std::vector<MessageInfo>> ArchiveStore::messagesIn(const std::string& folder, bool with_subfolders) const {
-  auto rows = with_subfolders
-                  ? db_->query(std::string(kMessageColumns) + "WHERE F.PATH = ? OR F.PATH STARTING WITH ? ORDER BY M.ID",
-                               {folder, folder + "/"})
-                  : db_->query(std::string(kMessageColumns) + "WHERE F.PATH_HASH = ? ORDER BY M.ID",
-                               {sha256Hex(folder)});
+  auto rows = with_subfolders ? db_->query(std::string(kMessageColumns) +
+                                               "WHERE F.PATH = ? OR F.PATH STARTING WITH ? ORDER BY M.ID",
+                                           {folder, folder + "/"})
+                              : db_->query(std::string(kMessageColumns) + "WHERE F.PATH_HASH = ? ORDER BY M.ID",
+                                           {sha256Hex(folder)});
   if (!rows) return rows.error();
   std::vector<MessageInfo> out;
   out.reserve(rows->size());

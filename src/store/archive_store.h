@@ -36,11 +36,11 @@
 #include <thread>
 #include <vector>
 
-#include "common/db/firebird_db.h"
 #include "common/base/result.h"
+#include "common/db/firebird_db.h"
+#include "common/mime/message_headers.h"
 #include "store/append_file.h"
 #include "store/dictionaries.h"
-#include "common/mime/message_headers.h"
 #include "store/records.h"
 #include "store/recovery_changes.h"
 #include "store/store_keys.h"
@@ -151,10 +151,10 @@ class ArchiveStore {
  public:
   // Creates a new, empty store in `directory` (which must not hold one).
   static Result<std::unique_ptr<ArchiveStore>> create(const std::string& directory, const InstanceKeys& keys,
-                                                       StoreOptions options = {});
+                                                      StoreOptions options = {});
   // Opens an existing store; `write_protected` refuses every change.
   static Result<std::unique_ptr<ArchiveStore>> open(const std::string& directory, const InstanceKeys& keys,
-                                                     bool write_protected, StoreOptions options = {});
+                                                    bool write_protected, StoreOptions options = {});
   // Opens a store read-only with its recovery key (64 hex characters), for
   // operator tools working without the instance (spe-store).
   static Result<std::unique_ptr<ArchiveStore>> openWithRecoveryKey(const std::string& directory,

@@ -6,8 +6,8 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "common/base/logging.h"
 #include "common/base/atomic_file.h"
+#include "common/base/logging.h"
 #include "store/append_file.h"
 
 namespace spe::store {
@@ -17,9 +17,7 @@ namespace {
 
 constexpr std::size_t kDictionaryBytes = 112 * 1024;
 
-std::string context(const std::string& guid, std::uint32_t id) {
-  return guid + ":dictionary:" + std::to_string(id);
-}
+std::string context(const std::string& guid, std::uint32_t id) { return guid + ":dictionary:" + std::to_string(id); }
 
 }  // namespace
 
@@ -52,7 +50,8 @@ Status DictionarySet::load() {
     auto box = readFile(it->path().string());
     if (!box) return box.error();
     auto bytes = open(key_, *box, context(guid_, id));
-    if (!bytes) return makeError(ErrorCode::kIo, "The compression dictionary '" + it->path().string() + "' is damaged.");
+    if (!bytes)
+      return makeError(ErrorCode::kIo, "The compression dictionary '" + it->path().string() + "' is damaged.");
     auto d = std::make_shared<const Dictionary>(id, *bytes, level_);
     all_[id] = d;
     if (!current_ || id > current_->id()) current_ = d;

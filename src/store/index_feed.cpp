@@ -44,8 +44,8 @@ Result<std::vector<IndexFeedMessage>> ArchiveStore::messagesAfter(std::int64_t a
 Result<std::vector<IndexQueueEntry>> ArchiveStore::indexQueue(std::int64_t after, std::size_t limit) const {
   if (schema_version_.load() < 3) return std::vector<IndexQueueEntry>{};
   auto rows = db_->query("SELECT FIRST " + std::to_string(limit) +
-                         " Q.ID, Q.MESSAGE_ID, Q.ARCHIVE, F.PATH FROM INDEX_QUEUE Q LEFT JOIN MESSAGES M ON M.ID = "
-                         "Q.MESSAGE_ID LEFT JOIN FOLDERS F ON F.ID = M.FOLDER_ID WHERE Q.ID > ? ORDER BY Q.ID",
+                             " Q.ID, Q.MESSAGE_ID, Q.ARCHIVE, F.PATH FROM INDEX_QUEUE Q LEFT JOIN MESSAGES M ON M.ID = "
+                             "Q.MESSAGE_ID LEFT JOIN FOLDERS F ON F.ID = M.FOLDER_ID WHERE Q.ID > ? ORDER BY Q.ID",
                          {after});
   if (!rows) return rows.error();
   std::vector<IndexQueueEntry> out;

@@ -42,10 +42,10 @@ SealedContent sealContent(const Key256& key, const std::string& store_guid, std:
   out.sha256 = sha256(raw);
   out.raw_size = static_cast<std::uint32_t>(raw.size());
   std::string compressed(ZSTD_compressBound(raw.size()), '\0');
-  const std::size_t n =
-      dictionary ? ZSTD_compress_usingCDict(cctx.get(), compressed.data(), compressed.size(), raw.data(), raw.size(),
-                                            dictionary->compression())
-                 : ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), raw.data(), raw.size(), level);
+  const std::size_t n = dictionary ? ZSTD_compress_usingCDict(cctx.get(), compressed.data(), compressed.size(),
+                                                              raw.data(), raw.size(), dictionary->compression())
+                                   : ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), raw.data(),
+                                                       raw.size(), level);
   compressed.resize(ZSTD_isError(n) ? 0 : n);
   out.record.assign(kContentHeaderSize, '\0');
   std::memcpy(out.record.data(), "SPEC", 4);
@@ -82,7 +82,8 @@ Result<std::string> openContent(const Key256& key, const std::string& store_guid
     for (int i = 2; i >= 0; --i) id = (id << 8) | static_cast<unsigned char>(record[13 + i]);
     dictionary = dictionaries ? dictionaries->get(id) : nullptr;
     if (!dictionary) {
-      return makeError(ErrorCode::kIo, "The compression dictionary " + std::to_string(id) + " of the record is missing.");
+      return makeError(ErrorCode::kIo,
+                       "The compression dictionary " + std::to_string(id) + " of the record is missing.");
     }
   } else if (codec != kCodecZstd) {
     return makeError(ErrorCode::kIo, "The content record uses an unknown codec.");
@@ -91,10 +92,10 @@ Result<std::string> openContent(const Key256& key, const std::string& store_guid
   if (!compressed) return compressed.error();
   const std::uint32_t raw_size = getU32(record, 8);
   std::string raw(raw_size, '\0');
-  const std::size_t n =
-      dictionary ? ZSTD_decompress_usingDDict(dctx.get(), raw.data(), raw.size(), compressed->data(),
-                                              compressed->size(), dictionary->decompression())
-                 : ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), compressed->data(), compressed->size());
+  const std::size_t n = dictionary ? ZSTD_decompress_usingDDict(dctx.get(), raw.data(), raw.size(), compressed->data(),
+                                                                compressed->size(), dictionary->decompression())
+                                   : ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), compressed->data(),
+                                                         compressed->size());
   if (ZSTD_isError(n) || n != raw_size) return makeError(ErrorCode::kIo, "The content record does not decompress.");
   if (sha256(raw) != expected_sha256) {
     return makeError(ErrorCode::kIo, "The message does not match its SHA-256 hash.");

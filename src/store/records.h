@@ -48,8 +48,7 @@ Result<std::string> openContent(const Key256& key, const std::string& store_guid
 Result<std::size_t> contentRecordLength(std::string_view header);
 
 // `changes` is a JSON array; each element is one change ({"t": ...}).
-std::string sealRecovery(const Key256& key, const std::string& store_guid, std::uint64_t sequence,
-                         const Json& changes);
+std::string sealRecovery(const Key256& key, const std::string& store_guid, std::uint64_t sequence, const Json& changes);
 
 struct RecoveryScan {
   std::uint64_t valid_length = 0;  // bytes up to the end of the last good record

@@ -44,9 +44,7 @@ RecoveryChange read(ChangeTag tag, const Json& b) {
   c.tag = tag;
   switch (tag) {
     case ChangeTag::kFolderAdded:
-    case ChangeTag::kFolderDeleted:
-      c.folder = b.value("p", "");
-      break;
+    case ChangeTag::kFolderDeleted: c.folder = b.value("p", ""); break;
     case ChangeTag::kContentAdded:
       c.id = b.value("id", std::int64_t{0});
       c.content = placeOf(b);
@@ -68,9 +66,7 @@ RecoveryChange read(ChangeTag tag, const Json& b) {
       c.content.container = b.value("n", std::int64_t{0});
       c.content.offset = b.value("o", std::int64_t{0});
       break;
-    case ChangeTag::kMessageDeleted:
-      c.id = b.value("id", std::int64_t{0});
-      break;
+    case ChangeTag::kMessageDeleted: c.id = b.value("id", std::int64_t{0}); break;
   }
   return c;
 }
@@ -152,9 +148,7 @@ Json encodeChange(const RecoveryChange& c) {
   Json j{{"t", changeTagName(c.tag)}};
   switch (c.tag) {
     case ChangeTag::kFolderAdded:
-    case ChangeTag::kFolderDeleted:
-      j["p"] = c.folder;
-      break;
+    case ChangeTag::kFolderDeleted: j["p"] = c.folder; break;
     case ChangeTag::kContentAdded:
       j["id"] = c.id;
       putPlace(j, c.content);
@@ -176,9 +170,7 @@ Json encodeChange(const RecoveryChange& c) {
       j["n"] = c.content.container;
       j["o"] = c.content.offset;
       break;
-    case ChangeTag::kMessageDeleted:
-      j["id"] = c.id;
-      break;
+    case ChangeTag::kMessageDeleted: j["id"] = c.id; break;
   }
   return j;
 }

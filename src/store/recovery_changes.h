@@ -52,12 +52,12 @@ struct ContentPlace {
 // One change; which fields count depends on the tag (see the table above).
 struct RecoveryChange {
   ChangeTag tag = ChangeTag::kFolderAdded;
-  std::int64_t id = 0;          // message id (m, cm, dm) or content id (c)
-  std::int64_t content_id = 0;  // m, cm, mv
-  std::string folder;           // f, df: the folder; m, cm: the message's folder
-  std::int64_t archived_at = 0; // m, cm
-  ContentPlace content;         // c, cm: all of it; mv: container and offset
-  std::string from, to;         // r
+  std::int64_t id = 0;           // message id (m, cm, dm) or content id (c)
+  std::int64_t content_id = 0;   // m, cm, mv
+  std::string folder;            // f, df: the folder; m, cm: the message's folder
+  std::int64_t archived_at = 0;  // m, cm
+  ContentPlace content;          // c, cm: all of it; mv: container and offset
+  std::string from, to;          // r
 
   static RecoveryChange folderAdded(std::string path);
   static RecoveryChange contentAdded(std::int64_t content_id, ContentPlace place);

@@ -17,8 +17,8 @@ void rewrap(StoreKeyFile& file, const Key256& data_key, const InstanceKeys& keys
   seal(keys.instance_key, plain, wrapContext(file.store_guid), box);
   file.keys.clear();
   file.keys.push_back({"instance", keyId(keys.instance_key), toHex(box)});
-  file.keys.push_back({"recovery", keyId(keys.recovery_public_key),
-                       toHex(sealToPublicKey(keys.recovery_public_key, plain))});
+  file.keys.push_back(
+      {"recovery", keyId(keys.recovery_public_key), toHex(sealToPublicKey(keys.recovery_public_key, plain))});
 }
 
 StoreKeyFile newKeyFile(int format, const std::string& store_guid, const Key256& data_key, const InstanceKeys& keys) {
@@ -39,8 +39,8 @@ Result<StoreKeyFile> readKeyFile(const std::string& path) {
     f.format = j.at("format").get<int>();
     f.store_guid = j.at("storeGuid").get<std::string>();
     for (const auto& k : j.at("keys")) {
-      f.keys.push_back({k.at("kind").get<std::string>(), k.at("keyId").get<std::string>(),
-                        k.at("wrapped").get<std::string>()});
+      f.keys.push_back(
+          {k.at("kind").get<std::string>(), k.at("keyId").get<std::string>(), k.at("wrapped").get<std::string>()});
     }
   } catch (const Json::exception&) {
     return makeError(ErrorCode::kIo, "The key file '" + path + "' is damaged.");

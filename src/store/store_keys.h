@@ -16,9 +16,9 @@
 namespace spe::store {
 
 struct WrappedKey {
-  std::string kind;    // "instance" or "recovery"
-  std::string key_id;  // keyId() of the wrapping key (public key for "recovery")
-  std::string wrapped; // hex
+  std::string kind;     // "instance" or "recovery"
+  std::string key_id;   // keyId() of the wrapping key (public key for "recovery")
+  std::string wrapped;  // hex
 };
 
 struct StoreKeyFile {

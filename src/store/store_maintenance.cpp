@@ -189,15 +189,15 @@ class DatabaseRebuild {
     for (const auto& [cid, c] : state_.contents) {
       if (c.container == max_container_) container_end = std::max(container_end, c.offset + c.length);
     }
-    return tx_.exec("UPDATE FILE_STATE SET CONTAINER_NO = ?, CONTAINER_END = ?, RECOVERY_NO = ?, RECOVERY_END = ?, "
-                    "NEXT_SEQUENCE = ? WHERE ID = 1",
-                    {max_container_, container_end, state_.last_segment,
-                     static_cast<std::int64_t>(state_.last_segment_length),
-                     static_cast<std::int64_t>(state_.last_sequence + 1)});
+    return tx_.exec(
+        "UPDATE FILE_STATE SET CONTAINER_NO = ?, CONTAINER_END = ?, RECOVERY_NO = ?, RECOVERY_END = ?, "
+        "NEXT_SEQUENCE = ? WHERE ID = 1",
+        {max_container_, container_end, state_.last_segment, static_cast<std::int64_t>(state_.last_segment_length),
+         static_cast<std::int64_t>(state_.last_sequence + 1)});
   }
 
-  std::int64_t lost = 0;             // contents that could not be read back
-  std::set<std::int64_t> written;    // contents written
+  std::int64_t lost = 0;           // contents that could not be read back
+  std::set<std::int64_t> written;  // contents written
 
  private:
   Result<std::int64_t> folderFor(const std::string& path) {
@@ -261,9 +261,10 @@ Result<VerifyReport> ArchiveStore::verify(const OperationControl& control) {
       container = data ? std::move(*data) : std::string();
       loaded_no = no;
     }
-    const std::string where = "message " + (dbIsNull(r[5]) ? std::string("(unreferenced content " +
-                                                                         std::to_string(dbInt(r[0])) + ")")
-                                                            : std::to_string(dbInt(r[5]))) +
+    const std::string where = "message " +
+                              (dbIsNull(r[5])
+                                   ? std::string("(unreferenced content " + std::to_string(dbInt(r[0])) + ")")
+                                   : std::to_string(dbInt(r[5]))) +
                               (dbIsNull(r[6]) ? "" : " in folder '" + dbStr(r[6]) + "'") + " (container " +
                               std::to_string(no) + ", offset " + std::to_string(dbInt(r[3])) + ")";
     const auto offset = static_cast<std::size_t>(dbInt(r[3]));
@@ -335,8 +336,7 @@ Status ArchiveStore::recreateRecoveryRecords(const OperationControl& control) {
         dbInt(r[0]), ContentPlace{dbStr(r[1]), dbInt(r[2]), dbInt(r[3]), dbInt(r[4]), dbInt(r[5])})));
   }
   for (const auto& r : *messages) {
-    bodies.push_back(
-        encodeChange(RecoveryChange::messageAdded(dbInt(r[0]), dbInt(r[1]), dbStr(r[2]), dbInt(r[3]))));
+    bodies.push_back(encodeChange(RecoveryChange::messageAdded(dbInt(r[0]), dbInt(r[1]), dbStr(r[2]), dbInt(r[3]))));
   }
   std::int64_t segment = 1;
   std::uint64_t sequence = 1;
@@ -353,8 +353,9 @@ Status ArchiveStore::recreateRecoveryRecords(const OperationControl& control) {
     control.report(percentOf(static_cast<std::int64_t>(i), static_cast<std::int64_t>(bodies.size())),
                    "Writing recovery records (" + std::to_string(i) + " of " + std::to_string(bodies.size()) + ")");
     const auto end = std::min(bodies.size(), i + 1000);
-    buf += sealRecovery(data_key_, guid_, sequence++, Json(std::vector<Json>(bodies.begin() + static_cast<std::ptrdiff_t>(i),
-                                                                          bodies.begin() + static_cast<std::ptrdiff_t>(end))));
+    buf += sealRecovery(data_key_, guid_, sequence++,
+                        Json(std::vector<Json>(bodies.begin() + static_cast<std::ptrdiff_t>(i),
+                                               bodies.begin() + static_cast<std::ptrdiff_t>(end))));
     if (buf.size() >= options_.recovery_segment_max) {
       SPE_TRY(flushSegment());
       buf.clear();
@@ -460,7 +461,8 @@ Result<std::int64_t> ArchiveStore::compact(const OperationControl& control) {
     // Move what is still referenced to the current container, one durable batch.
     std::lock_guard wl(write_mutex_);
     auto rows = db_->query(
-        "SELECT ID, CONTAINER_OFFSET, RECORD_LENGTH FROM CONTENTS WHERE CONTAINER_NO = ? ORDER BY CONTAINER_OFFSET", {n});
+        "SELECT ID, CONTAINER_OFFSET, RECORD_LENGTH FROM CONTENTS WHERE CONTAINER_NO = ? ORDER BY CONTAINER_OFFSET",
+        {n});
     if (!rows) return rows.error();
     auto data = readFile(containerPath(n));
     if (!data) return data.error();
@@ -475,8 +477,9 @@ Result<std::int64_t> ArchiveStore::compact(const OperationControl& control) {
       const auto offset = static_cast<std::size_t>(dbInt(r[1]));
       const auto length = static_cast<std::size_t>(dbInt(r[2]));
       if (offset + length > data->size()) {
-        return makeError(ErrorCode::kIo, "Container " + std::to_string(n) + " is shorter than its records; run "
-                                                                               "VerifyStore before compacting.");
+        return makeError(ErrorCode::kIo, "Container " + std::to_string(n) +
+                                             " is shorter than its records; run "
+                                             "VerifyStore before compacting.");
       }
       const auto moved_to = static_cast<std::int64_t>(c_start + buf.size());
       buf.append(*data, offset, length);

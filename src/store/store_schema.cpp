@@ -48,15 +48,14 @@ const std::vector<std::vector<std::string>> kMigrations = {
 
 Status checkFormat(const std::string& directory, int format) {
   if (format > kStoreFormatVersion) {
-    return makeError(ErrorCode::kNotSupported,
-                     "Unable to open the archive store '" + directory + "': its format version " +
-                         std::to_string(format) + " is newer than this version supports (" +
-                         std::to_string(kStoreFormatVersion) + ").");
+    return makeError(ErrorCode::kNotSupported, "Unable to open the archive store '" + directory +
+                                                   "': its format version " + std::to_string(format) +
+                                                   " is newer than this version supports (" +
+                                                   std::to_string(kStoreFormatVersion) + ").");
   }
   if (format < 1) {
-    return makeError(ErrorCode::kNotSupported,
-                     "Unable to open the archive store '" + directory + "': unknown format version " +
-                         std::to_string(format) + ".");
+    return makeError(ErrorCode::kNotSupported, "Unable to open the archive store '" + directory +
+                                                   "': unknown format version " + std::to_string(format) + ".");
   }
   return okStatus();
 }
@@ -93,9 +92,10 @@ Result<std::unique_ptr<FirebirdDb>> openStoreDatabase(const std::string& directo
   auto db = FirebirdDb::openOrCreate(path);
   if (!db) {
     if (db.error().details.find("unsupported on-disk structure") != std::string::npos) {
-      return makeError(ErrorCode::kNotSupported, "Unable to open the archive store '" + directory +
-                                                     "'. Unsupported Firebird Database file detected.",
-                       db.error().details);
+      return makeError(
+          ErrorCode::kNotSupported,
+          "Unable to open the archive store '" + directory + "'. Unsupported Firebird Database file detected.",
+          db.error().details);
     }
     return db.error();
   }
@@ -112,8 +112,8 @@ Result<std::unique_ptr<FirebirdDb>> openStoreDatabase(const std::string& directo
   auto rows = (*db)->query("SELECT VAL FROM STORE_INFO WHERE NAME = 'guid'");
   if (!rows) return rows.error();
   if (rows->empty() || dbStr((*rows)[0][0]) != guid) {
-    return makeError(ErrorCode::kInvalidArgument, "The database in '" + directory +
-                                                      "' belongs to another archive store than its key file.");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "The database in '" + directory + "' belongs to another archive store than its key file.");
   }
   return std::move(*db);
 }
@@ -134,7 +134,8 @@ Status insertContent(FirebirdDb::Transaction& tx, const ContentRow& c, const mim
       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {c.id, shaPrefix(c.sha_hex), c.sha_hex, c.container, c.offset, c.length, c.size, h.date,
        mime::clampUtf8(h.subject, 500), mime::clampUtf8(h.from, 250), mime::clampUtf8(h.recipients, 250),
-       std::int64_t{h.has_attachments ? 1 : 0}, h.warning.empty() ? DbValue{} : DbValue{mime::clampUtf8(h.warning, 200)}});
+       std::int64_t{h.has_attachments ? 1 : 0},
+       h.warning.empty() ? DbValue{} : DbValue{mime::clampUtf8(h.warning, 200)}});
 }
 
 Result<std::optional<std::int64_t>> findContent(FirebirdDb::Transaction& tx, const std::string& sha_hex) {

@@ -3,9 +3,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <optional>
+#include <string>
 
 #include "common/db/firebird_db.h"
 #include "common/mime/message_headers.h"

@@ -107,8 +107,7 @@ Result<std::int64_t> ArchiveStore::folderId(FirebirdDb::Transaction& tx, const s
 }
 
 Status ArchiveStore::rollFilesIfFull() {
-  auto roll = [](AppendFile& file, std::int64_t& number, std::uint64_t max,
-                 const std::string& next_path) -> Status {
+  auto roll = [](AppendFile& file, std::int64_t& number, std::uint64_t max, const std::string& next_path) -> Status {
     if (file.size() < max) return okStatus();
     SPE_TRY(file.sync());
     auto next = AppendFile::open(next_path, 0);
@@ -199,10 +198,11 @@ Result<IngestResult> ArchiveStore::addToBatch(FirebirdDb::Transaction& tx, const
     const std::int64_t offset = static_cast<std::int64_t>(w.c_start + w.content_buf.size());
     const auto length = static_cast<std::int64_t>(item.content.record.size());
     w.content_buf += item.content.record;
-    SPE_TRY(insertContent(tx, ContentRow{cid, sha_hex, container_no_, offset, length,
-                                         static_cast<std::int64_t>(item.content.raw_size)},
-                          item.headers));
-    new_content = ContentPlace{sha_hex, container_no_, offset, length, static_cast<std::int64_t>(item.content.raw_size)};
+    SPE_TRY(insertContent(
+        tx, ContentRow{cid, sha_hex, container_no_, offset, length, static_cast<std::int64_t>(item.content.raw_size)},
+        item.headers));
+    new_content = ContentPlace{sha_hex, container_no_, offset, length,
+                               static_cast<std::int64_t>(item.content.raw_size)};
   }
   w.messages.insert({*fid, cid});
   const std::int64_t mid = next_message_id_++;
@@ -287,9 +287,10 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
     if (!size) return size.error();
     removed_bytes += size->empty() ? 0 : dbInt((*size)[0][0]);
     SPE_TRY((*tx)->exec("DELETE FROM MESSAGES WHERE ID = ?", {id}));
-    SPE_TRY((*tx)->exec("DELETE FROM CONTENTS C WHERE C.ID = ? AND NOT EXISTS "
-                        "(SELECT 1 FROM MESSAGES M WHERE M.CONTENT_ID = C.ID)",
-                        {cid}));
+    SPE_TRY(
+        (*tx)->exec("DELETE FROM CONTENTS C WHERE C.ID = ? AND NOT EXISTS "
+                    "(SELECT 1 FROM MESSAGES M WHERE M.CONTENT_ID = C.ID)",
+                    {cid}));
     changes.push_back(RecoveryChange::messageDeleted(id));
   }
   if (changes.empty()) return 0;
@@ -328,10 +329,11 @@ Status ArchiveStore::renameFolder(const std::string& from, const std::string& to
   if (schema_version_.load() >= 3) {
     // Every message below `from` changes folder (or is dropped as a copy):
     // the indexer moves or removes its document.
-    SPE_TRY((*tx)->exec("INSERT INTO INDEX_QUEUE (MESSAGE_ID, ARCHIVE) SELECT M.ID, CAST(? AS VARCHAR(1000) "
-                        "CHARACTER SET OCTETS) FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID "
-                        "WHERE F.PATH = ? OR F.PATH STARTING WITH ?",
-                        {archiveOf(from), from, from + "/"}));
+    SPE_TRY(
+        (*tx)->exec("INSERT INTO INDEX_QUEUE (MESSAGE_ID, ARCHIVE) SELECT M.ID, CAST(? AS VARCHAR(1000) "
+                    "CHARACTER SET OCTETS) FROM MESSAGES M JOIN FOLDERS F ON F.ID = M.FOLDER_ID "
+                    "WHERE F.PATH = ? OR F.PATH STARTING WITH ?",
+                    {archiveOf(from), from, from + "/"}));
   }
   for (const auto& r : *rows) {
     const std::string path = to + dbStr(r[1]).substr(from.size());
@@ -340,13 +342,15 @@ Status ArchiveStore::renameFolder(const std::string& from, const std::string& to
     if (!clash->empty() && dbInt((*clash)[0][0]) != dbInt(r[0])) {
       // Merge into the existing folder: move its messages (skipping copies already there).
       const std::int64_t target = dbInt((*clash)[0][0]);
-      SPE_TRY((*tx)->exec("DELETE FROM MESSAGES M WHERE M.FOLDER_ID = ? AND EXISTS (SELECT 1 FROM MESSAGES T "
-                          "WHERE T.FOLDER_ID = ? AND T.CONTENT_ID = M.CONTENT_ID)",
-                          {dbInt(r[0]), target}));
+      SPE_TRY(
+          (*tx)->exec("DELETE FROM MESSAGES M WHERE M.FOLDER_ID = ? AND EXISTS (SELECT 1 FROM MESSAGES T "
+                      "WHERE T.FOLDER_ID = ? AND T.CONTENT_ID = M.CONTENT_ID)",
+                      {dbInt(r[0]), target}));
       SPE_TRY((*tx)->exec("UPDATE MESSAGES SET FOLDER_ID = ? WHERE FOLDER_ID = ?", {target, dbInt(r[0])}));
       SPE_TRY((*tx)->exec("DELETE FROM FOLDERS WHERE ID = ?", {dbInt(r[0])}));
     } else {
-      SPE_TRY((*tx)->exec("UPDATE FOLDERS SET PATH = ?, PATH_HASH = ? WHERE ID = ?", {path, sha256Hex(path), dbInt(r[0])}));
+      SPE_TRY(
+          (*tx)->exec("UPDATE FOLDERS SET PATH = ?, PATH_HASH = ? WHERE ID = ?", {path, sha256Hex(path), dbInt(r[0])}));
     }
   }
   return commitWithRecovery(**tx, {RecoveryChange::folderRenamed(from, to)});
@@ -357,8 +361,9 @@ Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under, const std
   std::lock_guard wl(write_mutex_);
   auto tx = db_->begin();
   if (!tx) return tx.error();
-  auto rows = (*tx)->query("SELECT F.ID, F.PATH FROM FOLDERS F WHERE NOT EXISTS (SELECT 1 FROM MESSAGES M JOIN "
-                           "FOLDERS G ON G.ID = M.FOLDER_ID WHERE G.PATH = F.PATH OR G.PATH STARTING WITH F.PATH || '/')");
+  auto rows = (*tx)->query(
+      "SELECT F.ID, F.PATH FROM FOLDERS F WHERE NOT EXISTS (SELECT 1 FROM MESSAGES M JOIN "
+      "FOLDERS G ON G.ID = M.FOLDER_ID WHERE G.PATH = F.PATH OR G.PATH STARTING WITH F.PATH || '/')");
   if (!rows) return rows.error();
   std::vector<RecoveryChange> recovery;
   for (const auto& r : *rows) {

@@ -71,7 +71,8 @@ int main(int argc, char** argv) {
     else if (a == "--clients") clients = std::max(1, std::atoi(v.c_str()));
     else if (a == "--function") g_function = v;
     else if (a == "--parse") opt.parse_json = v == "true";
-    else if (a == "--arg" && v.find('=') != std::string::npos) g_args[v.substr(0, v.find('='))] = v.substr(v.find('=') + 1);
+    else if (a == "--arg" && v.find('=') != std::string::npos)
+      g_args[v.substr(0, v.find('='))] = v.substr(v.find('=') + 1);
   }
   spe::ApiClient warm(opt);
   std::vector<double> ignored;

@@ -9,8 +9,8 @@
 // acknowledged message is read back and compared byte for byte with its
 // file, and the store is checked for messages archived twice.
 // Prints one JSON object: acknowledged, found, lost, duplicated, ...
-#include <signal.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -152,7 +152,8 @@ int main(int argc, char** argv) {
       const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(30 + rng() % 370);
       bool open = true;
       while (open && std::chrono::steady_clock::now() < deadline) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                                std::chrono::steady_clock::now());
         open = readAvailable(static_cast<int>(std::max<std::int64_t>(1, left.count())));
       }
       if (!open) {
@@ -186,19 +187,19 @@ int main(int argc, char** argv) {
   for (const auto& m : *messages) unique.insert(m.sha256_hex);
   auto report = (*store)->verify({});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const Json out{{"benchmark", "crash"},
-                 {"kills", kills},
-                 {"runs_finished_before_kill", completed_early},
-                 {"source_messages", files.size()},
-                 {"acknowledged", acknowledged.size()},
-                 {"found", found},
-                 {"lost", lost},
-                 {"duplicated", static_cast<std::int64_t>(messages->size() - unique.size())},
-                 {"in_store", messages->size()},
-                 {"missing_after_final_run", static_cast<std::int64_t>(files.size()) -
-                                                 static_cast<std::int64_t>(unique.size())},
-                 {"verify_problems", report ? report->problems.size() : 1},
-                 {"seconds", std::round(seconds * 10) / 10}};
+  const Json out{
+      {"benchmark", "crash"},
+      {"kills", kills},
+      {"runs_finished_before_kill", completed_early},
+      {"source_messages", files.size()},
+      {"acknowledged", acknowledged.size()},
+      {"found", found},
+      {"lost", lost},
+      {"duplicated", static_cast<std::int64_t>(messages->size() - unique.size())},
+      {"in_store", messages->size()},
+      {"missing_after_final_run", static_cast<std::int64_t>(files.size()) - static_cast<std::int64_t>(unique.size())},
+      {"verify_problems", report ? report->problems.size() : 1},
+      {"seconds", std::round(seconds * 10) / 10}};
   std::cout << out.dump() << "\n";
   return lost == 0 && messages->size() == unique.size() ? 0 : 1;
 }

@@ -5,12 +5,12 @@
 // new files on the next access). Stopped and removed with the object.
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -40,8 +40,8 @@ class Dovecot {
     fs::create_directories(dir_ / "home");
     ports_ = {freePort(), freePort(), freePort(), freePort()};
     if (std::system(("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost -addext "
-                     "subjectAltName=DNS:localhost -keyout " + (dir_ / "key.pem").string() + " -out " +
-                     (dir_ / "cert.pem").string() + " 2>/dev/null")
+                     "subjectAltName=DNS:localhost -keyout " +
+                     (dir_ / "key.pem").string() + " -out " + (dir_ / "cert.pem").string() + " 2>/dev/null")
                         .c_str()) != 0) {
       throw std::runtime_error("openssl could not make a certificate");
     }
@@ -75,9 +75,10 @@ class Dovecot {
     const passwd* nobody = ::getpwnam("nobody");
     if (!nobody) throw std::runtime_error("no user 'nobody'");
     const auto home = dir_ / "home" / name;
-    for (const char* sub : {"Maildir/cur", "Maildir/new", "Maildir/tmp"}) std::filesystem::create_directories(home / sub);
+    for (const char* sub : {"Maildir/cur", "Maildir/new", "Maildir/tmp"})
+      std::filesystem::create_directories(home / sub);
     std::ofstream(dir_ / "users", std::ios::app) << name << ":{PLAIN}" << password << ":" << nobody->pw_uid << ":"
-                                                   << nobody->pw_gid << "::" << home.string() << "::\n";
+                                                 << nobody->pw_gid << "::" << home.string() << "::\n";
     chownTree(home, nobody->pw_uid, nobody->pw_gid);
   }
 
@@ -95,8 +96,9 @@ class Dovecot {
       std::ofstream(dir / "maildirfolder").close();
       chownTree(dir, nobody->pw_uid, nobody->pw_gid);
     }
-    const auto file = dir / "cur" / (std::to_string(1700000000 + counter_) + ".M" + std::to_string(counter_) +
-                                     "P1.test:2," + (seen ? "S" : ""));
+    const auto file = dir / "cur" /
+                      (std::to_string(1700000000 + counter_) + ".M" + std::to_string(counter_) + "P1.test:2," +
+                       (seen ? "S" : ""));
     ++counter_;
     std::ofstream(file, std::ios::binary) << raw;
     if (::chown(file.c_str(), nobody->pw_uid, nobody->pw_gid) != 0) throw std::runtime_error("chown");

@@ -209,8 +209,9 @@ Result<Branding> checkBranding(std::map<std::string, std::string> files) {
   const std::set<std::string> documented = documentedNames(files);
   for (const auto& [name, bytes] : files) {
     if (!documented.count(name)) {
-      return bad(name, "is not a branding file (only ClientBranding.json, WebBranding.json, index.html, "
-                       "about.html and the files they name are).");
+      return bad(name,
+                 "is not a branding file (only ClientBranding.json, WebBranding.json, index.html, "
+                 "about.html and the files they name are).");
     }
   }
   auto about = files.find("about.html");

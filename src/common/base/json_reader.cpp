@@ -45,8 +45,7 @@ void JsonReader::optStr(const char* key, std::optional<std::string>& out) {
   }
 }
 
-void JsonReader::integer(const char* key, std::int64_t& out, bool required, std::int64_t min,
-                         std::int64_t max) {
+void JsonReader::integer(const char* key, std::int64_t& out, bool required, std::int64_t min, std::int64_t max) {
   if (const Json* v = find(key, required)) {
     if (!v->is_number_integer()) return fail(key, "must be an integer");
     const bool too_big = v->is_number_unsigned() && v->get<std::uint64_t>() > static_cast<std::uint64_t>(max);
@@ -100,8 +99,7 @@ Status JsonReader::finish() {
   if (doc_.is_object()) {
     for (auto it = doc_.begin(); it != doc_.end(); ++it) {
       if (!seen_.count(it.key())) {
-        return makeError(ErrorCode::kInvalidArgument,
-                         "'" + printable(path(it.key())) + "' is not a known setting.");
+        return makeError(ErrorCode::kInvalidArgument, "'" + printable(path(it.key())) + "' is not a known setting.");
       }
     }
   }
@@ -122,8 +120,8 @@ Status checkJsonDepth(std::string_view text, const std::string& what, int max_de
       in_string = true;
     } else if (c == '[' || c == '{') {
       if (++depth > max_depth) {
-        return makeError(ErrorCode::kInvalidArgument, what + " nests arrays and objects deeper than " +
-                                                          std::to_string(max_depth) + " levels.");
+        return makeError(ErrorCode::kInvalidArgument,
+                         what + " nests arrays and objects deeper than " + std::to_string(max_depth) + " levels.");
       }
     } else if (c == ']' || c == '}') {
       --depth;
@@ -209,8 +207,8 @@ Result<Json> parseJson(const std::string& text, const std::string& what, int max
   try {
     return Json::parse(text);
   } catch (const Json::parse_error& e) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     what + " is not valid JSON (at byte " + std::to_string(e.byte) + ").", e.what());
+    return makeError(ErrorCode::kInvalidArgument, what + " is not valid JSON (at byte " + std::to_string(e.byte) + ").",
+                     e.what());
   } catch (const Json::exception& e) {  // e.g. a number beyond a double's range (1e400)
     return makeError(ErrorCode::kInvalidArgument, what + " is not valid JSON (" + std::string(e.what()) + ").");
   }

@@ -142,12 +142,10 @@ PasswordHashStats passwordHashStats() {
 
 Status checkPasswordStrength(std::string_view password, std::string_view user_name) {
   if (password.size() < 10) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "The password is too short: it needs at least 10 characters.");
+    return makeError(ErrorCode::kInvalidArgument, "The password is too short: it needs at least 10 characters.");
   }
   if (password.size() > 256) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "The password is too long: at most 256 characters are allowed.");
+    return makeError(ErrorCode::kInvalidArgument, "The password is too long: at most 256 characters are allowed.");
   }
   bool lower = false, upper = false, digit = false, other = false;
   for (unsigned char c : password) {
@@ -170,8 +168,7 @@ Status checkPasswordStrength(std::string_view password, std::string_view user_na
 
 std::string generatePassword(std::size_t length) {
   ensureSodium();
-  static constexpr std::string_view kAlphabet =
-      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.";
+  static constexpr std::string_view kAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789-_.";
   for (;;) {
     std::string out;
     out.reserve(length);
@@ -187,8 +184,7 @@ std::string randomHex(std::size_t bytes) {
   std::string raw(bytes, '\0');
   randombytes_buf(raw.data(), raw.size());
   std::string hex(bytes * 2 + 1, '\0');
-  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                 raw.size());
+  sodium_bin2hex(hex.data(), hex.size(), reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
   hex.pop_back();
   return hex;
 }

@@ -33,8 +33,7 @@ PasswordCheck checkPassword(std::string_view password, const std::string& hash,
 // Verifies `password` against a fixed Argon2id hash made once per process
 // (never a match): unknown users and users without a password cost the same
 // time as known ones, so the answer time does not tell which names exist.
-PasswordCheck checkDummyPassword(std::string_view password,
-                                 std::chrono::milliseconds wait = std::chrono::seconds(10));
+PasswordCheck checkDummyPassword(std::string_view password, std::chrono::milliseconds wait = std::chrono::seconds(10));
 
 // Counters since the process started, for tests and statistics.
 struct PasswordHashStats {

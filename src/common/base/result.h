@@ -16,21 +16,21 @@
 namespace spe {
 
 enum class ErrorCode {
-  kInvalidArgument,   // caller sent something malformed or out of range
-  kNotFound,          // the named object does not exist
-  kAlreadyExists,     // the named object exists already
-  kPermissionDenied,  // the caller may not do this
-  kUnauthenticated,   // credentials missing or wrong
-  kNotSupported,      // function or feature not implemented
-  kUnavailable,       // a peer or resource cannot be reached right now
-  kTimeout,           // a deadline passed
-  kCancelled,         // the caller cancelled the operation
-  kIo,                // file system or network failure
-  kDatabase,          // the database engine reported an error
-  kProtocol,          // a peer violated the wire protocol
-  kCorrupt,           // stored data is damaged (it must be repaired or rebuilt)
-  kResourceExhausted, // a limit was reached (e.g. too many failed logins); try again later
-  kInternal,          // a bug: something that should not happen
+  kInvalidArgument,    // caller sent something malformed or out of range
+  kNotFound,           // the named object does not exist
+  kAlreadyExists,      // the named object exists already
+  kPermissionDenied,   // the caller may not do this
+  kUnauthenticated,    // credentials missing or wrong
+  kNotSupported,       // function or feature not implemented
+  kUnavailable,        // a peer or resource cannot be reached right now
+  kTimeout,            // a deadline passed
+  kCancelled,          // the caller cancelled the operation
+  kIo,                 // file system or network failure
+  kDatabase,           // the database engine reported an error
+  kProtocol,           // a peer violated the wire protocol
+  kCorrupt,            // stored data is damaged (it must be repaired or rebuilt)
+  kResourceExhausted,  // a limit was reached (e.g. too many failed logins); try again later
+  kInternal,           // a bug: something that should not happen
   // kInternal stays last: a new code goes above it, and into the table in
   // result.cpp (whose static_assert counts on kErrorCodeCount).
 };
@@ -61,8 +61,8 @@ class [[nodiscard]] Result {
   // A default-constructed Result holds an "unset" internal error; it exists
   // so Results can travel through Asio completion handlers.
   Result() : v_(Error{ErrorCode::kInternal, "No result was produced.", {}}) {}
-  Result(T value) : v_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
-  Result(Error error) : v_(std::move(error)) {}    // NOLINT(google-explicit-constructor)
+  Result(T value) : v_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
@@ -105,8 +105,8 @@ inline Status okStatus() { return {}; }
 }  // namespace spe
 
 // Propagates an error from an expression returning Result/Status.
-#define SPE_TRY(expr)                          \
-  do {                                         \
-    auto spe_try_r_ = (expr);                  \
+#define SPE_TRY(expr)                                \
+  do {                                               \
+    auto spe_try_r_ = (expr);                        \
     if (!spe_try_r_.ok()) return spe_try_r_.error(); \
   } while (0)

@@ -54,9 +54,9 @@ std::size_t utf8Sequence(std::string_view s) {
     cp = (cp << 6) | (b(i) & 0x3F);
   }
   if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;  // overlong, too big
-  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                                          // surrogates
-  if (cp >= 0x80 && cp <= 0x9F) return 0;          // C1 controls: escaped like bytes
-  if (cp == 0x2028 || cp == 0x2029) return 0;      // line and paragraph separators
+  if (cp >= 0xD800 && cp <= 0xDFFF) return 0;                                           // surrogates
+  if (cp >= 0x80 && cp <= 0x9F) return 0;      // C1 controls: escaped like bytes
+  if (cp == 0x2028 || cp == 0x2029) return 0;  // line and paragraph separators
   // Bidirectional controls could make a line read differently than it is.
   if (cp == 0x061C || cp == 0x200E || cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) ||
       (cp >= 0x2066 && cp <= 0x2069)) {

@@ -91,8 +91,8 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
       ib->setLength(&st, i, sizeof(std::int64_t));
       ib->setScale(&st, i, 0);
     } else {
-      const std::size_t len = std::holds_alternative<std::string>(params[i])
-                                  ? std::get<std::string>(params[i]).size() : 0;
+      const std::size_t len = std::holds_alternative<std::string>(params[i]) ? std::get<std::string>(params[i]).size()
+                                                                             : 0;
       ib->setType(&st, i, SQL_VARYING + 1);
       ib->setLength(&st, i, static_cast<unsigned>(std::max<std::size_t>(len, 1)));
       ib->setCharSet(&st, i, kUtf8);
@@ -181,8 +181,8 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
 }
 
 // Runs one service action (backup or restore) and reads its output to the end.
-void runService(fb::ThrowStatusWrapper& st, fb::IUtil* util, const std::vector<std::pair<unsigned char, std::string>>& strings,
-                unsigned char action, int options) {
+void runService(fb::ThrowStatusWrapper& st, fb::IUtil* util,
+                const std::vector<std::pair<unsigned char, std::string>>& strings, unsigned char action, int options) {
   fb::IXpbBuilder* attach = util->getXpbBuilder(&st, fb::IXpbBuilder::SPB_ATTACH, nullptr, 0);
   attach->insertString(&st, isc_spb_user_name, "SYSDBA");
   fb::IProvider* prov = master()->getDispatcher();
@@ -258,8 +258,8 @@ Result<int> applyMigrations(FirebirdDb& db, const std::vector<std::vector<std::s
                                 : static_cast<int>(migrations.size());
   if (v > static_cast<int>(migrations.size())) {
     return makeError(ErrorCode::kDatabase, what + " has schema version " + std::to_string(v) +
-                                               ", newer than this program supports (" + std::to_string(migrations.size()) +
-                                               "). Install the newer version.");
+                                               ", newer than this program supports (" +
+                                               std::to_string(migrations.size()) + "). Install the newer version.");
   }
   for (; v < latest; ++v) {
     for (const auto& sql : migrations[static_cast<std::size_t>(v)]) SPE_TRY(db.exec(sql));
@@ -287,8 +287,7 @@ struct FirebirdDb::Transaction::State {
   fb::ITransaction* tra = nullptr;
 };
 
-FirebirdDb::FirebirdDb(std::string path, std::unique_ptr<Impl> impl)
-    : path_(std::move(path)), impl_(std::move(impl)) {}
+FirebirdDb::FirebirdDb(std::string path, std::unique_ptr<Impl> impl) : path_(std::move(path)), impl_(std::move(impl)) {}
 
 FirebirdDb::~FirebirdDb() {
   if (impl_ && impl_->att) {
@@ -329,8 +328,7 @@ Result<std::unique_ptr<FirebirdDb>> FirebirdDb::openOrCreate(const std::string& 
     const std::string text = statusText(e);
     st.dispose();
     return makeError(ErrorCode::kDatabase,
-                     std::string(exists ? "Cannot open" : "Cannot create") + " the database '" + path + "'.",
-                     text);
+                     std::string(exists ? "Cannot open" : "Cannot create") + " the database '" + path + "'.", text);
   }
   st.dispose();
   return std::unique_ptr<FirebirdDb>(new FirebirdDb(path, std::move(impl)));
@@ -360,7 +358,8 @@ Status FirebirdDb::backupAndRestore() {
   }
   fs::remove(backup, ec);
   if (!fs::exists(restored)) {
-    return makeError(ErrorCode::kDatabase, "The restore of '" + path_ + "' produced no file; the database is unchanged.");
+    return makeError(ErrorCode::kDatabase,
+                     "The restore of '" + path_ + "' produced no file; the database is unchanged.");
   }
   // Swap: detach, rename, attach the restored file.
   impl_->cache.clear();

@@ -8,8 +8,8 @@ bool validTag(const std::string& tag) {
   if (tag.empty() || tag.size() > 64) return false;
   for (char c : tag) {
     const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || c == '+' || c == '(' || c == ')' || c == '{' || c == '%' || c == '*' ||
-        c == '"' || c == '\\' || c == ']' || c == '[') {
+    if (u <= 0x20 || u >= 0x7f || c == '+' || c == '(' || c == ')' || c == '{' || c == '%' || c == '*' || c == '"' ||
+        c == '\\' || c == ']' || c == '[') {
       return false;
     }
   }
@@ -38,8 +38,7 @@ ImapCommandParser::Step ImapCommandParser::feed(std::string_view in) {
         error_ = "Command line rejected: " + framer_.error() + ".";
         fatal_ = true;
         return {i, State::kError};
-      case ImapFramer::State::kNeedMore:
-        return {i, State::kNeedMore};
+      case ImapFramer::State::kNeedMore: return {i, State::kNeedMore};
       case ImapFramer::State::kLiteral:
         if (framer_.literalSynchronising() && framer_.literalSize() > 0) return {i, State::kContinue};
         continue;

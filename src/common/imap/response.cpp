@@ -28,12 +28,9 @@ ImapResponseParser::Step ImapResponseParser::feed(std::string_view in) {
     const auto step = framer_.feed(in.substr(i));
     i += step.consumed;
     switch (step.state) {
-      case ImapFramer::State::kError:
-        return fail(i, framer_.error());
-      case ImapFramer::State::kNeedMore:
-        return {i, State::kNeedMore};
-      case ImapFramer::State::kLiteral:
-        continue;  // a server sends its literals without waiting
+      case ImapFramer::State::kError: return fail(i, framer_.error());
+      case ImapFramer::State::kNeedMore: return {i, State::kNeedMore};
+      case ImapFramer::State::kLiteral: continue;  // a server sends its literals without waiting
       case ImapFramer::State::kLine:
         if (!parse()) return fail(i, error_);
         done_ = true;

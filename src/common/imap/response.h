@@ -45,9 +45,9 @@ class ImapResponseParser {
     State state = State::kNeedMore;
   };
   struct Limits {
-    std::size_t max_line = 1 << 20;         // bytes of a response outside its literals
-    std::size_t max_literal = 256u << 20;   // bytes of one literal
-    std::size_t max_total = 512u << 20;     // bytes of a whole response
+    std::size_t max_line = 1 << 20;        // bytes of a response outside its literals
+    std::size_t max_literal = 256u << 20;  // bytes of one literal
+    std::size_t max_total = 512u << 20;    // bytes of a whole response
   };
 
   ImapResponseParser() = default;

@@ -19,7 +19,6 @@ int sextet(char c) {
   return -1;
 }
 
-
 // The code points of UTF-8 text; invalid bytes become U+FFFD.
 std::vector<std::uint32_t> codePoints(std::string_view s) {
   std::vector<std::uint32_t> out;

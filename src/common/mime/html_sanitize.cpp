@@ -1,7 +1,5 @@
 #include "common/mime/html_sanitize.h"
 
-#include "common/mime/charset.h"
-
 #include <libxml/HTMLparser.h>
 #include <libxml/HTMLtree.h>
 #include <libxml/tree.h>
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "common/base/utf8.h"
+#include "common/mime/charset.h"
 
 namespace spe::mime {
 namespace {
@@ -89,7 +88,8 @@ std::string cssForChecks(std::string_view css) {
     if (digits > 0) {
       if (i + 1 < css.size() && css[i] == '\r' && css[i + 1] == '\n') {
         i += 2;
-      } else if (i < css.size() && (css[i] == ' ' || css[i] == '\t' || css[i] == '\n' || css[i] == '\r' || css[i] == '\f')) {
+      } else if (i < css.size() &&
+                 (css[i] == ' ' || css[i] == '\t' || css[i] == '\n' || css[i] == '\r' || css[i] == '\f')) {
         ++i;
       }
       keep(cp == 0 ? 0xFFFD : cp);
@@ -121,9 +121,9 @@ void clean(xmlNode* node, int& removed) {
       xmlUnlinkNode(n);
       xmlFreeNode(n);
     } else if (n->type == XML_ELEMENT_NODE) {
-      if (named(n->name, {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "meta",
-                          "base", "svg", "math", "noscript", "template", "form", "input", "button", "select",
-                          "textarea", "audio", "video", "source", "track", "portal"})) {
+      if (named(n->name, {"script", "iframe", "frame",    "frameset", "object",   "embed",    "applet", "link",
+                          "meta",   "base",   "svg",      "math",     "noscript", "template", "form",   "input",
+                          "button", "select", "textarea", "audio",    "video",    "source",   "track",  "portal"})) {
         if (named(n->name, {"link", "audio", "video", "source"})) ++removed;
         xmlUnlinkNode(n);
         xmlFreeNode(n);
@@ -148,8 +148,8 @@ void clean(xmlNode* node, int& removed) {
           const bool ok = as_written.rfind("http://", 0) == 0 || as_written.rfind("https://", 0) == 0 ||
                           as_written.rfind("mailto:", 0) == 0 || as_written.rfind("#", 0) == 0;
           if (!ok) drop.push_back(a);
-        } else if (named(name, {"src", "srcset", "background", "poster", "action", "formaction", "lowsrc",
-                                "dynsrc", "longdesc", "usemap", "codebase", "data", "ping", "xmlns", "xlink:href"})) {
+        } else if (named(name, {"src", "srcset", "background", "poster", "action", "formaction", "lowsrc", "dynsrc",
+                                "longdesc", "usemap", "codebase", "data", "ping", "xmlns", "xlink:href"})) {
           const bool inline_image = as_written.rfind("cid:", 0) == 0 || as_written.rfind("data:image/", 0) == 0;
           if (!inline_image) {
             if (!v.empty()) ++removed;

@@ -6,12 +6,11 @@
 #include <cstring>
 #include <mutex>
 
-
 namespace spe::mime {
 namespace {
 
 bool isBlock(const char* name) {
-  static const char* const kBlocks[] = {"p",  "div", "br", "li", "tr", "h1", "h2", "h3", "h4",
+  static const char* const kBlocks[] = {"p",  "div", "br", "li", "tr",    "h1",         "h2",  "h3", "h4",
                                         "h5", "h6",  "td", "th", "table", "blockquote", "pre", "hr", "title"};
   for (const char* b : kBlocks) {
     if (std::strcmp(name, b) == 0) return true;
@@ -52,9 +51,9 @@ void walk(xmlNode* node, std::string& out) {
 std::string htmlToText(std::string_view html) {
   static std::once_flag init;
   std::call_once(init, [] { xmlInitParser(); });
-  htmlDocPtr doc = htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
-                                  HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                                      HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
+  htmlDocPtr doc = htmlReadMemory(
+      html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
+      HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET | HTML_PARSE_NOBLANKS);
   if (!doc) return {};
   std::string out;
   walk(xmlDocGetRootElement(doc), out);

@@ -1,10 +1,10 @@
 #include "common/mime/message_headers.h"
 
-#include "common/base/text.h"
-#include "common/mime/gmime_support.h"
-
 #include <cctype>
 #include <set>
+
+#include "common/base/text.h"
+#include "common/mime/gmime_support.h"
 
 namespace spe::mime {
 namespace {

@@ -177,9 +177,8 @@ class Walker {
         std::string_view rest = line.substr(delimiter.size());
         const bool closing = rest.substr(0, 2) == "--";
         if (closing) rest.remove_prefix(2);
-        const bool only_space = std::all_of(rest.begin(), rest.end(), [](char c) {
-          return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-        });
+        const bool only_space = std::all_of(rest.begin(), rest.end(),
+                                            [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
         if (only_space) {
           if (part_begin != std::string_view::npos) {
             std::size_t part_end = pos;

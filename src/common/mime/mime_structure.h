@@ -39,9 +39,9 @@ struct MimeEnvelope {
 };
 
 struct MimeEntity {
-  std::size_t begin = 0;       // start of the part's header
-  std::size_t body_begin = 0;  // after the blank line that ends the header
-  std::size_t end = 0;         // end of the part's body
+  std::size_t begin = 0;                         // start of the part's header
+  std::size_t body_begin = 0;                    // after the blank line that ends the header
+  std::size_t end = 0;                           // end of the part's body
   std::string type = "text", subtype = "plain";  // lower case
   std::vector<MimeParam> params;
   std::string id, description, encoding, md5, disposition, language, location;

@@ -19,8 +19,8 @@ void refuse(tcp::socket& socket, const std::string& refusal) {
 
 // Without a limiter every connection is served (with a null slot).
 asio::awaitable<void> acceptLoop(asio::io_context& io, tcp::acceptor& acceptor,
-                                        std::shared_ptr<ConnectionLimiter> limiter, std::string what,
-                                        ServeLimitedConnection serve, std::string refusal) {
+                                 std::shared_ptr<ConnectionLimiter> limiter, std::string what,
+                                 ServeLimitedConnection serve, std::string refusal) {
   auto last_logged = std::chrono::steady_clock::time_point{};
   std::size_t refused = 0;
   for (;;) {
@@ -39,9 +39,10 @@ asio::awaitable<void> acceptLoop(asio::io_context& io, tcp::acceptor& acceptor,
         ++refused;
         const auto now = std::chrono::steady_clock::now();
         if (now - last_logged > std::chrono::seconds(10)) {  // a flood must not flood the log too
-          logger("net")->warn("{}: refused {} connection(s) over the limits of connections not logged in "
-                              "({} per address, {} in all); the last from {}",
-                              what, refused, limiter->limits().per_address, limiter->limits().total, address);
+          logger("net")->warn(
+              "{}: refused {} connection(s) over the limits of connections not logged in "
+              "({} per address, {} in all); the last from {}",
+              what, refused, limiter->limits().per_address, limiter->limits().total, address);
           last_logged = now;
           refused = 0;
         }
@@ -58,8 +59,8 @@ asio::awaitable<void> acceptLoop(asio::io_context& io, tcp::acceptor& acceptor,
 
 void acceptConnections(asio::io_context& io, tcp::acceptor& acceptor, std::shared_ptr<ConnectionLimiter> limiter,
                        std::string what, ServeLimitedConnection serve, std::string refusal) {
-  asio::co_spawn(io, acceptLoop(io, acceptor, std::move(limiter), std::move(what), std::move(serve),
-                                       std::move(refusal)),
+  asio::co_spawn(io,
+                 acceptLoop(io, acceptor, std::move(limiter), std::move(what), std::move(serve), std::move(refusal)),
                  asio::detached);
 }
 

@@ -1,7 +1,6 @@
 #include "common/net/connection_limits.h"
 
 #include <algorithm>
-
 #include <boost/asio/ip/address.hpp>
 
 namespace spe {

@@ -22,11 +22,20 @@ bool isValidUtf8(std::string_view s) {
     const auto c = static_cast<unsigned char>(s[i]);
     std::size_t n = 0;
     std::uint32_t cp = 0;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xe0) == 0xc0) { n = 1; cp = c & 0x1f; }
-    else if ((c & 0xf0) == 0xe0) { n = 2; cp = c & 0x0f; }
-    else if ((c & 0xf8) == 0xf0) { n = 3; cp = c & 0x07; }
-    else return false;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((c & 0xe0) == 0xc0) {
+      n = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      n = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      n = 3;
+      cp = c & 0x07;
+    } else return false;
     for (std::size_t k = 1; k <= n; ++k) {
       if (i + k >= s.size()) return false;
       const auto cc = static_cast<unsigned char>(s[i + k]);
@@ -119,8 +128,8 @@ Result<BasicCredentials> parseBasicAuth(std::string_view header) {
   while (!b64.empty() && b64.front() == ' ') b64.remove_prefix(1);
   std::string bin(b64.size(), '\0');
   std::size_t bin_len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.data(), b64.size(),
-                        nullptr, &bin_len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.data(), b64.size(), nullptr,
+                        &bin_len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
     return makeError(ErrorCode::kUnauthenticated, "The Basic credentials are not valid base64.");
   }
   bin.resize(bin_len);

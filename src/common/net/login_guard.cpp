@@ -1,11 +1,10 @@
 #include "common/net/login_guard.h"
 
-#include "common/net/connection_limits.h"
-
 #include <algorithm>
 #include <memory>
 
 #include "common/base/text.h"
+#include "common/net/connection_limits.h"
 
 namespace spe {
 

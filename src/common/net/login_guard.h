@@ -55,7 +55,8 @@ class LoginGuard {
 
   class Permit {
    public:
-    Permit(Permit&& other) noexcept : guard_(other.guard_), user_(std::move(other.user_)), address_(std::move(other.address_)) {
+    Permit(Permit&& other) noexcept
+        : guard_(other.guard_), user_(std::move(other.user_)), address_(std::move(other.address_)) {
       other.guard_ = nullptr;
     }
     Permit& operator=(Permit&&) = delete;

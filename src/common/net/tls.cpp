@@ -1,11 +1,11 @@
 #include "common/net/tls.h"
 
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,10 +72,9 @@ Result<TlsIdentity> createIdentity(const std::string& common_name) {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), 60L * 60 * 24 * 3650);
   X509_set_pubkey(cert.get(), key.get());
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>("SPE"), -1, -1, 0);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                             reinterpret_cast<const unsigned char*>(common_name.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("SPE"), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(common_name.c_str()), -1,
+                             -1, 0);
   X509_set_issuer_name(cert.get(), name);
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
@@ -106,8 +105,7 @@ Result<std::string> thumbprintOfPem(const std::string& pem, const std::string& p
   return thumbprintOfX509(cert.get());
 }
 
-bool verifyPinned(const std::shared_ptr<ThumbprintPins>& pins, bool preverified,
-                  ssl::verify_context& ctx) {
+bool verifyPinned(const std::shared_ptr<ThumbprintPins>& pins, bool preverified, ssl::verify_context& ctx) {
   X509_STORE_CTX* store = ctx.native_handle();
   const int depth = X509_STORE_CTX_get_error_depth(store);
   if (pins->allowAny()) return true;
@@ -131,9 +129,8 @@ constexpr const char* kTls12Ciphers =
 
 SslContextPtr baseContext(ssl::context::method method) {
   auto ctx = std::make_shared<ssl::context>(method);
-  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                   ssl::context::single_dh_use);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                   ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
   SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
   // TLS 1.2: only AEAD suites with forward secrecy (ECDHE with AES-GCM or
   // ChaCha20-Poly1305; no CBC, no SHA-1 MAC, no static RSA key exchange).
@@ -191,9 +188,8 @@ Result<TlsIdentity> loadOrCreateIdentity(const std::string& dir, const std::stri
   if (ec) return makeError(ErrorCode::kIo, "Cannot create the directory '" + dir + "': " + ec.message());
   const bool have_cert = fs::exists(cert_path), have_key = fs::exists(key_path);
   if (have_cert != have_key) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "Only one of '" + cert_path + "' and '" + key_path +
-                         "' exists: provide both or remove both to generate a new pair.");
+    return makeError(ErrorCode::kInvalidArgument, "Only one of '" + cert_path + "' and '" + key_path +
+                                                      "' exists: provide both or remove both to generate a new pair.");
   }
   if (!have_cert) {
     auto created = createIdentity(common_name);
@@ -208,7 +204,8 @@ Result<TlsIdentity> loadIdentityFiles(const std::string& cert_path, const std::s
   TlsIdentity id;
   id.cert_path = cert_path;
   id.key_path = key_path;
-  if (!fs::exists(cert_path)) return makeError(ErrorCode::kNotFound, "The certificate file '" + cert_path + "' does not exist.");
+  if (!fs::exists(cert_path))
+    return makeError(ErrorCode::kNotFound, "The certificate file '" + cert_path + "' does not exist.");
   if (!fs::exists(key_path)) return makeError(ErrorCode::kNotFound, "The key file '" + key_path + "' does not exist.");
   id.cert_pem = readFile(cert_path);
   id.key_pem = readFile(key_path);
@@ -234,29 +231,25 @@ bool ThumbprintPins::allowed(const std::string& thumbprint) const {
   return !thumbprint.empty() && pins_.count(thumbprint) > 0;
 }
 
-Result<SslContextPtr> makeServerContext(const TlsIdentity& identity,
-                                        std::shared_ptr<ThumbprintPins> client_pins) {
+Result<SslContextPtr> makeServerContext(const TlsIdentity& identity, std::shared_ptr<ThumbprintPins> client_pins) {
   auto ctx = baseContext(ssl::context::tls_server);
   SPE_TRY(useIdentity(*ctx, identity));
   if (client_pins) {
     ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
-    ctx->set_verify_callback([client_pins](bool pre, ssl::verify_context& vc) {
-      return verifyPinned(client_pins, pre, vc);
-    });
+    ctx->set_verify_callback(
+        [client_pins](bool pre, ssl::verify_context& vc) { return verifyPinned(client_pins, pre, vc); });
   } else {
     ctx->set_verify_mode(ssl::verify_none);
   }
   return ctx;
 }
 
-Result<SslContextPtr> makeClientContext(const TlsIdentity* identity,
-                                        std::shared_ptr<ThumbprintPins> server_pins) {
+Result<SslContextPtr> makeClientContext(const TlsIdentity* identity, std::shared_ptr<ThumbprintPins> server_pins) {
   auto ctx = baseContext(ssl::context::tls_client);
   if (identity) SPE_TRY(useIdentity(*ctx, *identity));
   ctx->set_verify_mode(ssl::verify_peer);
-  ctx->set_verify_callback([server_pins](bool pre, ssl::verify_context& vc) {
-    return verifyPinned(server_pins, pre, vc);
-  });
+  ctx->set_verify_callback(
+      [server_pins](bool pre, ssl::verify_context& vc) { return verifyPinned(server_pins, pre, vc); });
   return ctx;
 }
 

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
-
 #include <memory>
 #include <mutex>
 #include <set>
@@ -69,12 +68,10 @@ using SslContextPtr = std::shared_ptr<boost::asio::ssl::context>;
 
 // Server context presenting `identity`. With `client_pins`, a client
 // certificate is required and must be pinned; without, none is asked for.
-Result<SslContextPtr> makeServerContext(const TlsIdentity& identity,
-                                        std::shared_ptr<ThumbprintPins> client_pins);
+Result<SslContextPtr> makeServerContext(const TlsIdentity& identity, std::shared_ptr<ThumbprintPins> client_pins);
 
 // Client context that accepts only servers whose thumbprint is pinned, and
 // presents `identity` when given (mutual TLS).
-Result<SslContextPtr> makeClientContext(const TlsIdentity* identity,
-                                        std::shared_ptr<ThumbprintPins> server_pins);
+Result<SslContextPtr> makeClientContext(const TlsIdentity* identity, std::shared_ptr<ThumbprintPins> server_pins);
 
 }  // namespace spe

@@ -11,15 +11,14 @@
 // Thread safety: one coroutine reads and one writes at a time.
 #pragma once
 
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
 
-#include <boost/asio/local/stream_protocol.hpp>
-#include <boost/asio/write.hpp>
-
-#include "common/net/asio.h"
 #include "common/base/json_reader.h"
+#include "common/net/asio.h"
 
 namespace spe {
 

@@ -17,16 +17,16 @@ FrameParser::Step FrameParser::feed(std::string_view in) {
   while (header_have_ < kHeaderSize && step.consumed < in.size()) {
     header_[header_have_++] = static_cast<unsigned char>(in[step.consumed++]);
     if (header_have_ == kHeaderSize) {
-      expected_ = (std::size_t{header_[0]} << 24) | (std::size_t{header_[1]} << 16) |
-                  (std::size_t{header_[2]} << 8) | std::size_t{header_[3]};
+      expected_ = (std::size_t{header_[0]} << 24) | (std::size_t{header_[1]} << 16) | (std::size_t{header_[2]} << 8) |
+                  std::size_t{header_[3]};
       if (expected_ == 0) {
         error_ = "empty frame";
         step.state = State::kError;
         return step;
       }
       if (expected_ > max_frame_) {
-        error_ = "frame of " + std::to_string(expected_) + " bytes exceeds the limit of " +
-                 std::to_string(max_frame_) + " bytes";
+        error_ = "frame of " + std::to_string(expected_) + " bytes exceeds the limit of " + std::to_string(max_frame_) +
+                 " bytes";
         step.state = State::kError;
         return step;
       }

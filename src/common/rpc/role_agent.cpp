@@ -82,8 +82,8 @@ Status RoleAgent::start() {
   pins_->add(config_.management.thumbprint);
   auto ctx = makeServerContext(identity_, pins_);
   if (!ctx) return ctx.error();
-  server_ = std::make_unique<RpcServer>(io_, pool_, *ctx, [this](const RpcRequest& r) { return handle(r); },
-                                        config_.server_type + " port");
+  server_ = std::make_unique<RpcServer>(
+      io_, pool_, *ctx, [this](const RpcRequest& r) { return handle(r); }, config_.server_type + " port");
   if (stream_handler_) server_->setStreamHandler(stream_handler_);
   auto port = server_->listen(config_.listen_address, config_.port);
   if (!port) return port.error();
@@ -121,8 +121,9 @@ void RoleAgent::heartbeatLoop() {
       if (!was_ok) logger("heartbeat")->info("Management Server reachable again");
       was_ok = true;
     } else if (was_ok) {
-      logger("heartbeat")->warn("Management Server {}:{} not reachable: {} {}", config_.management.server_name,
-                                config_.management.port, r.error().message, r.error().details);
+      logger("heartbeat")
+          ->warn("Management Server {}:{} not reachable: {} {}", config_.management.server_name,
+                 config_.management.port, r.error().message, r.error().details);
       was_ok = false;
     }
     std::unique_lock lock(mutex_);

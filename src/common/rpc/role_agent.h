@@ -18,10 +18,10 @@
 #include <string>
 #include <thread>
 
-#include "common/net/asio.h"
 #include "common/base/json_reader.h"
-#include "common/rpc/rpc.h"
+#include "common/net/asio.h"
 #include "common/net/tls.h"
+#include "common/rpc/rpc.h"
 
 namespace spe {
 

@@ -14,18 +14,17 @@
 #pragma once
 
 #include <atomic>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 
-#include <boost/asio/local/stream_protocol.hpp>
-
-#include "common/net/asio.h"
-#include "common/rpc/byte_stream.h"
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
+#include "common/net/asio.h"
 #include "common/net/tls.h"
+#include "common/rpc/byte_stream.h"
 
 namespace spe {
 
@@ -57,8 +56,8 @@ struct RpcLimits {
 
 class RpcServer {
  public:
-  RpcServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx, RpcHandler handler,
-            std::string name, RpcLimits limits = {});
+  RpcServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx, RpcHandler handler, std::string name,
+            RpcLimits limits = {});
   ~RpcServer();
 
   // Binds and starts accepting; returns the bound port (useful with port 0).
@@ -92,8 +91,8 @@ class RpcClient {
   RpcClient(SslContextPtr ctx, std::string host, std::uint16_t port, std::string pool_key = {});
 
   using ProgressFn = std::function<void(int percent, const std::string& text)>;
-  Result<Json> call(const std::string& method, const Json& params,
-                    std::chrono::milliseconds timeout, const ProgressFn& progress = {});
+  Result<Json> call(const std::string& method, const Json& params, std::chrono::milliseconds timeout,
+                    const ProgressFn& progress = {});
 
  private:
   SslContextPtr ctx_;

@@ -1,8 +1,6 @@
 // RpcClient, LocalRpcClient and stream opening: one request, frames read
 // until its answer (the protocol is described in rpc.h), and the
 // process-wide pool of kept TLS connections.
-#include "common/rpc/rpc.h"
-
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +10,7 @@
 #include <thread>
 
 #include "common/rpc/frame_parser.h"
+#include "common/rpc/rpc.h"
 
 namespace spe {
 namespace {
@@ -29,8 +28,8 @@ asio::awaitable<Result<Json>> exchange(Stream& stream, const std::string& where,
   FrameParser parser;
   std::array<char, 16384> buf{};
   for (;;) {
-    const std::size_t n =
-        co_await stream.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n = co_await stream.async_read_some(asio::buffer(buf),
+                                                          asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
                           "No answer from " + where + ": " + ec.message());
@@ -71,7 +70,6 @@ Result<Json> runCall(Coro make) {
   return std::move(*out);
 }
 
-
 using TlsStreamPtr = std::unique_ptr<TlsStream>;
 
 asio::awaitable<Result<TlsStreamPtr>> tlsConnect(asio::ssl::context& ctx, std::string host, std::uint16_t port,
@@ -108,8 +106,8 @@ struct CallOutcome {
   bool reused = false;
 };
 
-asio::awaitable<CallOutcome> tlsCall(asio::ssl::context& ctx, std::string host, std::uint16_t port,
-                                     TlsStreamPtr stream, Json request, std::chrono::milliseconds timeout,
+asio::awaitable<CallOutcome> tlsCall(asio::ssl::context& ctx, std::string host, std::uint16_t port, TlsStreamPtr stream,
+                                     Json request, std::chrono::milliseconds timeout,
                                      const RpcClient::ProgressFn& progress) {
   CallOutcome out{makeError(ErrorCode::kInternal, "unset"), nullptr, stream != nullptr};
   if (!stream) {

@@ -1,8 +1,6 @@
 // RpcServer and LocalRpcServer: sessions that read request frames, run
 // each handler on the thread pool and write answers and progress events in
 // order (the protocol is described in rpc.h).
-#include "common/rpc/rpc.h"
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +10,7 @@
 
 #include "common/base/logging.h"
 #include "common/rpc/frame_parser.h"
+#include "common/rpc/rpc.h"
 
 namespace spe {
 namespace {
@@ -52,8 +51,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
     ErrorCodeT ec;
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       beast::get_lowest_layer(stream_).expires_after(limits_.handshake_timeout);
-      co_await stream_.async_handshake(asio::ssl::stream_base::server,
-                                       asio::redirect_error(asio::use_awaitable, ec));
+      co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         logger("rpc")->warn("{}: TLS handshake with {} refused: {}", name_, remote(), ec.message());
         co_return;
@@ -66,8 +64,8 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
     std::array<char, 16384> buf{};
     for (;;) {
       armTimer();
-      const std::size_t n =
-          co_await stream_.async_read_some(asio::buffer(buf), asio::redirect_error(asio::use_awaitable, ec));
+      const std::size_t n = co_await stream_.async_read_some(asio::buffer(buf),
+                                                             asio::redirect_error(asio::use_awaitable, ec));
       if (ec) break;
       std::string_view data(buf.data(), n);
       while (!data.empty()) {
@@ -103,11 +101,10 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
   void dispatch(std::string payload) {
     auto parsed = parseJson(payload, "RPC frame", kMaxFrameDepth);
     const auto params = parsed && parsed->is_object() ? parsed->find("params") : Json::iterator{};
-    if (!parsed || !parsed->is_object() || !parsed->contains("method") ||
-        !(*parsed)["method"].is_string() || (params != parsed->end() && !params->is_object())) {
+    if (!parsed || !parsed->is_object() || !parsed->contains("method") || !(*parsed)["method"].is_string() ||
+        (params != parsed->end() && !params->is_object())) {
       Json id = parsed && parsed->is_object() && parsed->contains("id") ? (*parsed)["id"] : Json();
-      send(Json{{"id", id},
-                {"error", rpcErrorToJson(makeError(ErrorCode::kProtocol, "Malformed RPC request."))}});
+      send(Json{{"id", id}, {"error", rpcErrorToJson(makeError(ErrorCode::kProtocol, "Malformed RPC request."))}});
       return;
     }
     auto req = std::make_shared<RpcRequest>();
@@ -186,8 +183,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
       std::string out = std::move(self->outbox_.front());
       self->outbox_.pop_front();
       beast::get_lowest_layer(self->stream_).expires_after(self->limits_.write_timeout);
-      co_await asio::async_write(self->stream_, asio::buffer(out),
-                                 asio::redirect_error(asio::use_awaitable, ec));
+      co_await asio::async_write(self->stream_, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         self->outbox_.clear();
         self->closed_ = true;
@@ -208,7 +204,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
   std::deque<std::string> outbox_;
   bool writing_ = false;
   bool closed_ = false;
-  int in_flight_ = 0;  // calls dispatched and not answered yet
+  int in_flight_ = 0;                     // calls dispatched and not answered yet
   std::shared_ptr<RpcRequest> takeover_;  // a stream.open request
   Json takeover_id_;
 };
@@ -225,7 +221,8 @@ asio::awaitable<void> acceptSessions(asio::io_context& io, Acceptor& acceptor, M
     if (ec) continue;
     auto ex = socket.get_executor();
     auto session = make(std::move(socket));
-    asio::co_spawn(ex, [session]() -> asio::awaitable<void> { co_await session->run(); }, asio::detached);
+    asio::co_spawn(
+        ex, [session]() -> asio::awaitable<void> { co_await session->run(); }, asio::detached);
   }
 }
 
@@ -248,10 +245,15 @@ Result<std::uint16_t> bindAcceptor(tcp::acceptor& acceptor, const std::string& a
   return acceptor.local_endpoint().port();
 }
 
-RpcServer::RpcServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx,
-                     RpcHandler handler, std::string name, RpcLimits limits)
-    : io_(io), pool_(pool), ctx_(std::move(ctx)), handler_(std::move(handler)), name_(std::move(name)),
-      limits_(limits), acceptor_(io) {}
+RpcServer::RpcServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx, RpcHandler handler,
+                     std::string name, RpcLimits limits)
+    : io_(io),
+      pool_(pool),
+      ctx_(std::move(ctx)),
+      handler_(std::move(handler)),
+      name_(std::move(name)),
+      limits_(limits),
+      acceptor_(io) {}
 
 RpcServer::~RpcServer() = default;
 
@@ -305,8 +307,8 @@ void LocalRpcServer::stop() {
 
 asio::awaitable<void> LocalRpcServer::acceptLoop() {
   return acceptSessions(io_, acceptor_, [this](asio::local::stream_protocol::socket socket) {
-    return std::make_shared<RpcSession<LocalStream>>(LocalStream(std::move(socket)), pool_, handler_,
-                                                     stream_handler_, name_, limits_);
+    return std::make_shared<RpcSession<LocalStream>>(LocalStream(std::move(socket)), pool_, handler_, stream_handler_,
+                                                     name_, limits_);
   });
 }
 

@@ -8,14 +8,13 @@
 // Thread safety: one reader per stream, used by one coroutine at a time.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
 
-#include <boost/asio/steady_timer.hpp>
-
+#include "common/base/result.h"
 #include "common/rpc/byte_stream.h"
 #include "common/rpc/frame_parser.h"
-#include "common/base/result.h"
 
 namespace spe {
 

@@ -4,15 +4,15 @@
 #include <chrono>
 #include <filesystem>
 
-#include "common/db/firebird_db.h"
 #include "common/base/logging.h"
 #include "common/base/password.h"
-#include "instancehost/instance/access/end_user_login.h"
 #include "common/base/text.h"
+#include "common/db/firebird_db.h"
+#include "instancehost/instance/access/end_user_login.h"
+#include "instancehost/instance/access/web/web_stream.h"
 #include "instancehost/instance/model/instance_keys.h"
 #include "instancehost/instance/model/path_roots.h"
 #include "instancehost/instance/process_stats.h"
-#include "instancehost/instance/access/web/web_stream.h"
 
 namespace spe::instance {
 namespace fs = std::filesystem;
@@ -23,8 +23,7 @@ double mb(std::int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 10
 
 }  // namespace
 
-InstanceServer::InstanceServer(const InstanceOptions& options)
-    : options_(options), process_unique_id_(newGuid()) {}
+InstanceServer::InstanceServer(const InstanceOptions& options) : options_(options), process_unique_id_(newGuid()) {}
 
 InstanceServer::~InstanceServer() {
   pool_.join();
@@ -46,7 +45,8 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   if (!db) return db.error();
   s->db_ = std::move(db.value());
   if (options.key_fd < 0) {
-    return makeError(ErrorCode::kInvalidArgument, "No host key: spe-instance is started by spe-instancehost (--key-fd).");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "No host key: spe-instance is started by spe-instancehost (--key-fd).");
   }
   auto host_key = readHostKey(options.key_fd);
   if (!host_key) return host_key.error();
@@ -73,9 +73,9 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   s->scheduler_ = std::make_unique<ProfileScheduler>(*s->profiles_, *s->runner_, s->gate_);
   // Safe mode runs nothing by itself.
   if (!options.safe_mode) s->scheduler_->start();
-  s->context_ = std::make_unique<InstanceContext>(InstanceContext{
-      options.instance_id, options.base_directory, *s->db_, *s->users_, *s->stores_, *s->profiles_, *s->results_,
-      *s->importer_, s->gate_, *s->index_settings_, *s->runner_, *s->scheduler_});
+  s->context_ = std::make_unique<InstanceContext>(
+      InstanceContext{options.instance_id, options.base_directory, *s->db_, *s->users_, *s->stores_, *s->profiles_,
+                      *s->results_, *s->importer_, s->gate_, *s->index_settings_, *s->runner_, *s->scheduler_});
   s->api_ = std::make_unique<InstanceApi>(*s->context_);
   ImapServerOptions imap;
   imap.safe_mode = options.safe_mode;
@@ -95,8 +95,8 @@ asio::awaitable<void> refuseStream(std::shared_ptr<ByteStream> stream, Json answ
 }  // namespace
 
 Status InstanceServer::listen() {
-  server_ = std::make_unique<LocalRpcServer>(io_, pool_, [this](const RpcRequest& r) { return handle(r); },
-                                             "instance socket");
+  server_ = std::make_unique<LocalRpcServer>(
+      io_, pool_, [this](const RpcRequest& r) { return handle(r); }, "instance socket");
   server_->setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
     const std::string service = stringOf(request.params, "service").value_or("");
     if (service == "imap") {
@@ -107,10 +107,10 @@ Status InstanceServer::listen() {
       serveWebStream(std::move(stream), std::move(id), *web_, pool_);
       return;
     }
-    const Json answer{{"id", id},
-                      {"error", rpcErrorToJson(makeError(ErrorCode::kNotSupported,
-                                                         "The instance has no stream service '" +
-                                                             printable(service) + "'."))}};
+    const Json answer{
+        {"id", id},
+        {"error", rpcErrorToJson(makeError(ErrorCode::kNotSupported,
+                                           "The instance has no stream service '" + printable(service) + "'."))}};
     auto ex = stream->executor();
     asio::co_spawn(ex, refuseStream(std::move(stream), answer), asio::detached);
   });
@@ -221,8 +221,11 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
   ++rpc_calls_;
   const Json& p = r.params;
   if (r.method == "ping") {
-    return Json{{"instanceID", options_.instance_id}, {"processID", ::getpid()}, {"safeMode", options_.safe_mode},
-                {"frozen", gate_.frozen()}, {"processUniqueID", process_unique_id_}};
+    return Json{{"instanceID", options_.instance_id},
+                {"processID", ::getpid()},
+                {"safeMode", options_.safe_mode},
+                {"frozen", gate_.frozen()},
+                {"processUniqueID", process_unique_id_}};
   }
   if (r.method == "statistics") return statistics();
   if (r.method == "api") return callApi(r);

@@ -9,16 +9,16 @@
 
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/net/asio.h"
 #include "common/rpc/rpc.h"
 #include "instancehost/instance/access/imap/imap_server.h"
-#include "instancehost/instance/api/instance_api.h"
 #include "instancehost/instance/access/web/web_api.h"
+#include "instancehost/instance/api/instance_api.h"
 #include "instancehost/instance/archiving/profile_scheduler.h"
 #include "instancehost/instance/model/master_db.h"
 #include "instancehost/instance/model/write_gate.h"

@@ -1,14 +1,12 @@
 #include "management/api/api_server.h"
 
-#include "common/net/accept.h"
-
-#include "management/api/login_throttle.h"
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
-#include "common/net/form.h"
 #include "common/base/logging.h"
+#include "common/net/accept.h"
+#include "common/net/form.h"
+#include "management/api/login_throttle.h"
 
 namespace spe::management {
 namespace http = beast::http;
@@ -120,9 +118,9 @@ struct ApiServer::Impl {
         bare.keep_alive(false);
         Response res = jsonResponse(
             bare, http::status::payload_too_large,
-            failedEnvelope(makeError(ErrorCode::kInvalidArgument,
-                                     "The request body is larger than " +
-                                         std::to_string(limits.max_body / (1024 * 1024)) + " MiB.")));
+            failedEnvelope(makeError(
+                ErrorCode::kInvalidArgument,
+                "The request body is larger than " + std::to_string(limits.max_body / (1024 * 1024)) + " MiB.")));
         co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
         beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
@@ -130,8 +128,8 @@ struct ApiServer::Impl {
         std::size_t drained = buffer.size();
         buffer.consume(buffer.size());
         while (drained < 64u * 1024 * 1024) {
-          const std::size_t n =
-              co_await stream.async_read_some(asio::buffer(sink), asio::redirect_error(asio::use_awaitable, ec));
+          const std::size_t n = co_await stream.async_read_some(asio::buffer(sink),
+                                                                asio::redirect_error(asio::use_awaitable, ec));
           if (ec) break;
           drained += n;
           if (const auto len = parser.content_length(); len && drained >= *len) break;
@@ -210,9 +208,10 @@ struct ApiServer::Impl {
     const FunctionSpec* spec = registry.find(name);
     if (!spec) {
       if (FunctionRegistry::isKnownUnsupported(name)) {
-        co_return jsonResponse(req, http::status::ok,
-                               failedEnvelope(makeError(ErrorCode::kNotSupported,
-                                                        "The function " + name + " is not supported by this server yet.")));
+        co_return jsonResponse(
+            req, http::status::ok,
+            failedEnvelope(
+                makeError(ErrorCode::kNotSupported, "The function " + name + " is not supported by this server yet.")));
       }
       co_return jsonResponse(req, http::status::not_found,
                              failedEnvelope(makeError(ErrorCode::kNotFound, "Unknown function '" + name + "'.")));
@@ -254,7 +253,8 @@ struct ApiServer::Impl {
     const auto deadline = std::chrono::steady_clock::now() + wait;
     for (;;) {
       const TaskStatus now = task->snapshot();
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                              std::chrono::steady_clock::now());
       if (now.state != TaskState::kRunning || left.count() <= 0) break;
       co_await waitForChange(task, now.status_version, left);
     }

@@ -149,8 +149,8 @@ Json envelopeFor(const TaskStatus& s, bool with_token) {
 
 Json envelopeFor(TaskStatus&& s, bool with_token) {
   Json env;
-  env["error"] = s.error ? Json{{"message", s.error->message}, {"details", s.error->details.empty()
-                                                                             ? Json() : Json(s.error->details)}}
+  env["error"] = s.error ? Json{{"message", s.error->message},
+                                {"details", s.error->details.empty() ? Json() : Json(s.error->details)}}
                          : Json();
   env["token"] = with_token ? Json(s.token) : Json();
   env["statusVersion"] = s.status_version;

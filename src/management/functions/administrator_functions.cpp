@@ -11,8 +11,8 @@ namespace {
 // trailing space, and always valid UTF-8). Errors name `argument`.
 Status checkUserName(const std::string& name, const std::string& argument = "config.userName") {
   if (name.empty() || name.size() > 128) {
-    return makeError(ErrorCode::kInvalidArgument, "'" + argument + "' must have 1 to 128 characters (it has " +
-                                                      std::to_string(name.size()) + ").");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'" + argument + "' must have 1 to 128 characters (it has " + std::to_string(name.size()) + ").");
   }
   for (unsigned char c : name) {
     if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '@')) {
@@ -47,8 +47,7 @@ Result<AdminConfig> readAdminConfig(const Json& json) {
 
 // `argument` names where `user` came from: a name no administrator can have
 // is an error naming it, before any database lookup.
-Result<AdminRecord> requireAdmin(ManagementDb& db, const std::string& user,
-                                 const std::string& argument = "userName") {
+Result<AdminRecord> requireAdmin(ManagementDb& db, const std::string& user, const std::string& argument = "userName") {
   SPE_TRY(checkUserName(user, argument));
   auto a = db.admin(user);
   if (!a) return a.error();
@@ -64,8 +63,10 @@ void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContex
                   if (!admins) return admins.error();
                   Json out = Json::array();
                   for (const auto& a : *admins) {
-                    out.push_back({{"userName", a.user_name}, {"fullName", a.full_name},
-                                   {"emailAddress", a.email_address}, {"mfaStatus", a.mfa_status}});
+                    out.push_back({{"userName", a.user_name},
+                                   {"fullName", a.full_name},
+                                   {"emailAddress", a.email_address},
+                                   {"mfaStatus", a.mfa_status}});
                   }
                   return out;
                 }});
@@ -88,8 +89,7 @@ void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContex
                   return Json();
                 }});
 
-  registry.add({"DeleteSystemAdministrator", {{"userName", ArgType::kString}},
-                [&ctx](CallContext& c) -> Result<Json> {
+  registry.add({"DeleteSystemAdministrator", {{"userName", ArgType::kString}}, [&ctx](CallContext& c) -> Result<Json> {
                   const std::string user = c.args.str("userName");
                   auto a = requireAdmin(ctx.db, user);
                   if (!a) return a.error();
@@ -106,17 +106,18 @@ void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContex
                   return Json();
                 }});
 
-  registry.add({"SetSystemAdministratorConfiguration", {{"config", ArgType::kJson}},
-                [&ctx](CallContext& c) -> Result<Json> {
-                  auto cfg = readAdminConfig(c.args.json("config"));
-                  if (!cfg) return cfg.error();
-                  auto a = requireAdmin(ctx.db, cfg->user_name, "config.userName");
-                  if (!a) return a.error();
-                  SPE_TRY(ctx.db.updateAdminProfile(cfg->user_name, cfg->full_name, cfg->email));
-                  return Json();
-                }});
+  registry.add(
+      {"SetSystemAdministratorConfiguration", {{"config", ArgType::kJson}}, [&ctx](CallContext& c) -> Result<Json> {
+         auto cfg = readAdminConfig(c.args.json("config"));
+         if (!cfg) return cfg.error();
+         auto a = requireAdmin(ctx.db, cfg->user_name, "config.userName");
+         if (!a) return a.error();
+         SPE_TRY(ctx.db.updateAdminProfile(cfg->user_name, cfg->full_name, cfg->email));
+         return Json();
+       }});
 
-  registry.add({"SetSystemAdministratorPassword", {{"userName", ArgType::kString}, ArgSpec{"password", ArgType::kString}.maxLength(1024)},
+  registry.add({"SetSystemAdministratorPassword",
+                {{"userName", ArgType::kString}, ArgSpec{"password", ArgType::kString}.maxLength(1024)},
                 [&ctx](CallContext& c) -> Result<Json> {
                   auto a = requireAdmin(ctx.db, c.args.str("userName"));
                   if (!a) return a.error();

@@ -42,77 +42,97 @@ class ForwardedTable {
 
   std::vector<Forwarded> usersAndFolders() const {
     return {
-    {"CreateUser", {id, user, privileges, opt("fullName", S), opt("distinguishedName", S).maxLength(1000),
-                    opt("authentication", S), opt("password", S).maxLength(1024),
-                    opt("loginPrivileges", S).maxLength(500)}, kUser, false},
-    {"DeleteUser", {id, user}, kUser, false},
-    {"GetUsers", {id}, kUser, false},
-    {"GetUserInfo", {id, user}, kUser, false},
-    {"RenameUser", {id, {"oldUserName", S}, {"newUserName", S}}, kUser, false},
-    {"SetUserPassword", {id, user, password}, kUser, false},
-    {"SetUserFullName", {id, user, opt("fullName", S)}, kUser, false},
-    {"SetUserEmailAddresses", {id, user, opt("emailAddresses", S).maxLength(8000)}, kUser, false},
-    {"SetUserPop3UserNames", {id, user, opt("pop3UserNames", S).maxLength(4000)}, kUser, false},
-    {"SetUserPrivileges", {id, user, privileges}, kUser, false},
-    {"SetUserLoginPrivileges", {id, user, ArgSpec{"loginPrivileges", S}.maxLength(500)}, kUser, false},
-    {"SetUserAuthentication", {id, user, {"authentication", S}}, kUser, false},
-    {"SetUserDistinguishedName", {id, user, opt("distinguishedName", S).maxLength(1000)}, kUser, false},
-    {"SetUserPrivilegesOnFolder", {id, user, folder, privileges}, kUser, false},
-    {"ClearUserPrivilegesOnFolders", {id, user}, kUser, false},
-    {"GetChildFolders", {id, opt("folder", S).maxLength(1000), opt("maxLevels", N)}, kUser, false},
-    {"MoveFolder", {id, ArgSpec{"fromFolder", S}.maxLength(1000), ArgSpec{"toFolder", S}.maxLength(1000)}, kUser, false},
-    {"DeleteEmptyFolders", {id, opt("folder", S).maxLength(1000)}, kUser, false},
-    {"GetFolderStatistics", {id}, kUser, false},
+        {"CreateUser",
+         {id, user, privileges, opt("fullName", S), opt("distinguishedName", S).maxLength(1000),
+          opt("authentication", S), opt("password", S).maxLength(1024), opt("loginPrivileges", S).maxLength(500)},
+         kUser,
+         false},
+        {"DeleteUser", {id, user}, kUser, false},
+        {"GetUsers", {id}, kUser, false},
+        {"GetUserInfo", {id, user}, kUser, false},
+        {"RenameUser", {id, {"oldUserName", S}, {"newUserName", S}}, kUser, false},
+        {"SetUserPassword", {id, user, password}, kUser, false},
+        {"SetUserFullName", {id, user, opt("fullName", S)}, kUser, false},
+        {"SetUserEmailAddresses", {id, user, opt("emailAddresses", S).maxLength(8000)}, kUser, false},
+        {"SetUserPop3UserNames", {id, user, opt("pop3UserNames", S).maxLength(4000)}, kUser, false},
+        {"SetUserPrivileges", {id, user, privileges}, kUser, false},
+        {"SetUserLoginPrivileges", {id, user, ArgSpec{"loginPrivileges", S}.maxLength(500)}, kUser, false},
+        {"SetUserAuthentication", {id, user, {"authentication", S}}, kUser, false},
+        {"SetUserDistinguishedName", {id, user, opt("distinguishedName", S).maxLength(1000)}, kUser, false},
+        {"SetUserPrivilegesOnFolder", {id, user, folder, privileges}, kUser, false},
+        {"ClearUserPrivilegesOnFolders", {id, user}, kUser, false},
+        {"GetChildFolders", {id, opt("folder", S).maxLength(1000), opt("maxLevels", N)}, kUser, false},
+        {"MoveFolder",
+         {id, ArgSpec{"fromFolder", S}.maxLength(1000), ArgSpec{"toFolder", S}.maxLength(1000)},
+         kUser,
+         false},
+        {"DeleteEmptyFolders", {id, opt("folder", S).maxLength(1000)}, kUser, false},
+        {"GetFolderStatistics", {id}, kUser, false},
     };
   }
 
   std::vector<Forwarded> stores() const {
     return {
-    {"CreateStore", {id, {"name", S}, database_path, content_path, index_path, opt("requestedState", S)}, kStore,
-     false},
-    {"AttachStore", {id, {"name", S}, database_path, content_path, index_path, opt("requestedState", S)}, kStore,
-     false},
-    {"DetachStore", {id, store}, kStore, false},
-    {"RenameStore", {id, store, {"name", S}}, kStore, false},
-    {"SetStorePath", {id, store, database_path, content_path, index_path}, kStore, false},
-    {"SetStoreRequestedState", {id, store, {"requestedState", S}}, kStore, false},
-    {"GetStores", {id, opt("includeSize", B)}, kStore, false},
-    {"RetryOpenStores", {id}, kStore, false},
-    {"UnlockStore", {id, store, ArgSpec{"passphrase", S}.maxLength(1024)}, kStore, false},
-    {"GetStoreAutoCreateConfiguration", {id}, kStore, false},
-    {"SetStoreAutoCreateConfiguration", {id, {"config", J}}, kStore, false},
-    {"VerifyStore", {id, store, opt("includeIndexes", B)}, kStore, true},
-    {"VerifyStores", {id, opt("includeIndexes", B)}, kStore, true},
-    {"RecoverStore", {id, store, opt("encryptionKey", S).maxLength(1024), opt("recoverDeletedMessages", B)}, kStore, true},
-    {"RecreateRecoveryRecords", {id, store}, kStore, true},
-    {"RefreshAllStoreStatistics", {id}, kStore, true},
-    {"UpgradeStore", {id, store}, kStore, true},
-    {"UpgradeStores", {id}, kStore, true},
-    {"RepairStoreDatabase", {id, store}, kStore, true},
-    {"CompactStore", {id, store}, kStore, true},
-    {"MaintainFileSystemDatabases", {id}, kStore, true},
-    {"MergeStore", {id, store, {"sourceId", N}}, kStore, true},
-    {"GetIndexConfiguration", {id}, kStore, false},
-    {"SetIndexConfiguration", {id, {"config", J}}, kStore, false},
-    {"SelectAllStoreIndexesForRebuild", {id}, kStore, false},
-    {"RebuildSelectedStoreIndexes", {id}, kStore, true},
+        {"CreateStore",
+         {id, {"name", S}, database_path, content_path, index_path, opt("requestedState", S)},
+         kStore,
+         false},
+        {"AttachStore",
+         {id, {"name", S}, database_path, content_path, index_path, opt("requestedState", S)},
+         kStore,
+         false},
+        {"DetachStore", {id, store}, kStore, false},
+        {"RenameStore", {id, store, {"name", S}}, kStore, false},
+        {"SetStorePath", {id, store, database_path, content_path, index_path}, kStore, false},
+        {"SetStoreRequestedState", {id, store, {"requestedState", S}}, kStore, false},
+        {"GetStores", {id, opt("includeSize", B)}, kStore, false},
+        {"RetryOpenStores", {id}, kStore, false},
+        {"UnlockStore", {id, store, ArgSpec{"passphrase", S}.maxLength(1024)}, kStore, false},
+        {"GetStoreAutoCreateConfiguration", {id}, kStore, false},
+        {"SetStoreAutoCreateConfiguration", {id, {"config", J}}, kStore, false},
+        {"VerifyStore", {id, store, opt("includeIndexes", B)}, kStore, true},
+        {"VerifyStores", {id, opt("includeIndexes", B)}, kStore, true},
+        {"RecoverStore",
+         {id, store, opt("encryptionKey", S).maxLength(1024), opt("recoverDeletedMessages", B)},
+         kStore,
+         true},
+        {"RecreateRecoveryRecords", {id, store}, kStore, true},
+        {"RefreshAllStoreStatistics", {id}, kStore, true},
+        {"UpgradeStore", {id, store}, kStore, true},
+        {"UpgradeStores", {id}, kStore, true},
+        {"RepairStoreDatabase", {id, store}, kStore, true},
+        {"CompactStore", {id, store}, kStore, true},
+        {"MaintainFileSystemDatabases", {id}, kStore, true},
+        {"MergeStore", {id, store, {"sourceId", N}}, kStore, true},
+        {"GetIndexConfiguration", {id}, kStore, false},
+        {"SetIndexConfiguration", {id, {"config", J}}, kStore, false},
+        {"SelectAllStoreIndexesForRebuild", {id}, kStore, false},
+        {"RebuildSelectedStoreIndexes", {id}, kStore, true},
     };
   }
 
   std::vector<Forwarded> profiles() const {
     return {
-    {"CreateProfile", {id, {"properties", J}, {"raw", B}}, kUser, false},
-    {"GetProfiles", {id, {"raw", B}}, kUser, false},
-    {"DeleteProfile", {id, {"id", N}}, kUser, false},
-    {"CanRunArchiveProfiles", {id}, kUser, false},
-    {"SetProfileServerSideExecution", {id, {"id", N}, {"automatic", B}, opt("automaticPauseBetweenExecutions", N).range(0, kMaxId),
-                                       opt("automaticMaintenanceWindows", S)}, kUser, false},
-    {"RunProfile", {id, {"id", N}}, kUser, true},
-    {"RunTemporaryProfile", {id, {"properties", J}, {"raw", B}}, kUser, true},
-    {"GetWorkerResults", {id, {"fromIncluding", S}, {"toExcluding", S}, {"timeZoneID", S}, opt("profileID", N),
-                          opt("userName", S)}, kUser, false},
-    {"GetWorkerResultReport", {id, {"id", N}}, kUser, false},
-    {"GetTimeZones", {id}, kUser, false},
+        {"CreateProfile", {id, {"properties", J}, {"raw", B}}, kUser, false},
+        {"GetProfiles", {id, {"raw", B}}, kUser, false},
+        {"DeleteProfile", {id, {"id", N}}, kUser, false},
+        {"CanRunArchiveProfiles", {id}, kUser, false},
+        {"SetProfileServerSideExecution",
+         {id,
+          {"id", N},
+          {"automatic", B},
+          opt("automaticPauseBetweenExecutions", N).range(0, kMaxId),
+          opt("automaticMaintenanceWindows", S)},
+         kUser,
+         false},
+        {"RunProfile", {id, {"id", N}}, kUser, true},
+        {"RunTemporaryProfile", {id, {"properties", J}, {"raw", B}}, kUser, true},
+        {"GetWorkerResults",
+         {id, {"fromIncluding", S}, {"toExcluding", S}, {"timeZoneID", S}, opt("profileID", N), opt("userName", S)},
+         kUser,
+         false},
+        {"GetWorkerResultReport", {id, {"id", N}}, kUser, false},
+        {"GetTimeZones", {id}, kUser, false},
     };
   }
 
@@ -151,8 +171,8 @@ void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx
       if (!r) return r.error();
       if (!r->has_value()) return makeError(ErrorCode::kNotFound, "There is no instance '" + instance_id + "'.");
       const std::string operation = randomHex(8);
-      Json params{{"function", name}, {"args", c.args.toJson()}, {"operationId", operation},
-                  {"caller", c.caller.user_name}};
+      Json params{
+          {"function", name}, {"args", c.args.toJson()}, {"operationId", operation}, {"caller", c.caller.user_name}};
       InstanceRecord instance = **r;
       auto progress = [&c](int percent, const std::string& text) { c.progress.update(percent, text); };
       // A cancellation request is passed on to the instance within 100 ms.
@@ -162,7 +182,8 @@ void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx
         watcher = std::thread([&c, &done, control, instance, operation] {
           while (!done.load()) {
             if (c.progress.cancelled()) {
-              (void)control->instanceCall(instance, "cancel", Json{{"operationId", operation}}, std::chrono::seconds(10));
+              (void)control->instanceCall(instance, "cancel", Json{{"operationId", operation}},
+                                          std::chrono::seconds(10));
               return;
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -60,8 +60,8 @@ void probeRoles(ManagementContext& ctx, Json& infos, Json& messages) {
               {"numberOfRunningInstances", host && pong ? Json(pong->value("numberOfRunningInstances", 0)) : Json()}};
     infos.push_back(std::move(info));
     if (!pong) {
-      messages.push_back(
-          statusMessage("error", pong.error().message, false, std::string(serverTypeName(s.type)) + ":" + s.server_name));
+      messages.push_back(statusMessage("error", pong.error().message, false,
+                                       std::string(serverTypeName(s.type)) + ":" + s.server_name));
     }
   }
 }
@@ -84,7 +84,8 @@ void indexRebuildMessages(ManagementContext& ctx, Json& messages) {
     const InstanceRecord& r = (*instances)[i];
     const std::string tag = "instance:" + r.instance_id;
     messages.push_back(statusMessage(
-        "warning", "Instance " + r.instance_id + " on " + r.instance_host + ": One or more search indexes have to be rebuilt.",
+        "warning",
+        "Instance " + r.instance_id + " on " + r.instance_host + ": One or more search indexes have to be rebuilt.",
         false, tag));
     for (const auto& s : stores) {  // one sub-item per store
       std::string text = "Archive store '" + s.value("name", "") + "' (id " +

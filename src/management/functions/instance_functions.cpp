@@ -15,7 +15,8 @@ namespace {
 
 Status checkAlias(const std::string& alias) {
   if (alias.empty()) return okStatus();
-  if (alias.size() > 64) return makeError(ErrorCode::kInvalidArgument, "'config.alias' may have at most 64 characters.");
+  if (alias.size() > 64)
+    return makeError(ErrorCode::kInvalidArgument, "'config.alias' may have at most 64 characters.");
   for (char c : alias) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_')) {
       return makeError(ErrorCode::kInvalidArgument,
@@ -115,8 +116,9 @@ Result<std::string> resolveBaseDirectory(ManagementContext& ctx, InstanceControl
     const auto a = std::filesystem::path(o.base_directory), b = std::filesystem::path(path);
     auto [ai, bi] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
     if (ai == a.end() || bi == b.end()) {
-      return makeError(ErrorCode::kAlreadyExists, "'config.baseDirectory' overlaps the base directory of the instance '" +
-                                                      o.instance_id + "' (" + o.base_directory + ").");
+      return makeError(ErrorCode::kAlreadyExists,
+                       "'config.baseDirectory' overlaps the base directory of the instance '" + o.instance_id + "' (" +
+                           o.base_directory + ").");
     }
   }
   return path;
@@ -155,15 +157,14 @@ Status refuseLeavingDataBehind(InstanceControl& control, const InstanceRecord& f
   auto here = hasInstanceData(control, from.instance_host, from.base_directory);
   if (here && !*here) return okStatus();
   const std::string where = to.base_directory + " on " + to.instance_host;
-  return makeError(ErrorCode::kInvalidArgument,
-                   "The instance '" + from.instance_id + "' would be without its data: " + where +
-                       " holds no MailStoreMaster.fdb" +
-                       (here ? ", its data is in " + from.base_directory + " on " + from.instance_host
-                             : " and " + from.instance_host + " cannot be asked where its data is (" +
-                                   here.error().message + ")") +
-                       ". Moving instances is not supported yet: move the whole base directory there "
-                       "(MailStoreMaster.fdb, MailStoreMaster.key, Data/) while the instance is stopped, "
-                       "then change the configuration. Nothing was changed.");
+  return makeError(
+      ErrorCode::kInvalidArgument,
+      "The instance '" + from.instance_id + "' would be without its data: " + where + " holds no MailStoreMaster.fdb" +
+          (here ? ", its data is in " + from.base_directory + " on " + from.instance_host
+                : " and " + from.instance_host + " cannot be asked where its data is (" + here.error().message + ")") +
+          ". Moving instances is not supported yet: move the whole base directory there "
+          "(MailStoreMaster.fdb, MailStoreMaster.key, Data/) while the instance is stopped, "
+          "then change the configuration. Nothing was changed.");
 }
 
 Result<InstanceRecord> requireInstance(ManagementDb& db, const std::string& id) {
@@ -230,20 +231,24 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
                   auto existing = ctx.db.instance(r->instance_id);
                   if (!existing) return existing.error();
                   if (existing->has_value()) {
-                    return makeError(ErrorCode::kAlreadyExists, "The instance '" + r->instance_id + "' exists already.");
+                    return makeError(ErrorCode::kAlreadyExists,
+                                     "The instance '" + r->instance_id + "' exists already.");
                   }
                   SPE_TRY(checkNames(ctx.db, *r));
                   SPE_TRY(placeOnHost(ctx, *control, *r));
                   SPE_TRY(ctx.db.insertInstance(*r));
                   control->bumpVersion();
                   if (auto st = control->pushToHost(r->instance_host); !st) {
-                    logger("instances")->warn("instance {} created; host {} not updated yet: {}", r->instance_id,
-                                              r->instance_host, st.error().message);
+                    logger("instances")
+                        ->warn("instance {} created; host {} not updated yet: {}", r->instance_id, r->instance_host,
+                               st.error().message);
                   }
                   return Json();
                 }});
 
-  registry.add({"GetInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)}, [control](CallContext& c) -> Result<Json> {
+  registry.add({"GetInstances",
+                {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
+                [control](CallContext& c) -> Result<Json> {
                   auto selected = control->select(c.args.str("instanceFilter"));
                   if (!selected) return selected.error();
                   Json out = Json::array();
@@ -252,43 +257,44 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
                   return out;
                 }});
 
-  registry.add({"GetInstanceConfiguration", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)},
+  registry.add({"GetInstanceConfiguration",
+                {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)},
                 [&ctx](CallContext& c) -> Result<Json> {
                   auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                   if (!r) return r.error();
                   return InstanceControl::configurationJson(*r);
                 }});
 
-  registry.add({"SetInstanceConfiguration", {{"config", ArgType::kJson}},
-                [&ctx, control](CallContext& c) -> Result<Json> {
-                  const Json& cfg = c.args.json("config");
-                  if (!cfg.is_object() || !cfg.contains("instanceID") || !cfg["instanceID"].is_string()) {
-                    return makeError(ErrorCode::kInvalidArgument, "'config.instanceID' is required.");
-                  }
-                  auto current = requireInstance(ctx.db, cfg["instanceID"].get<std::string>());
-                  if (!current) return current.error();
-                  auto r = readInstanceConfig(cfg, &*current, false);
-                  if (!r) return r.error();
-                  SPE_TRY(checkNames(ctx.db, *r));
-                  const bool moves = r->instance_host != current->instance_host ||
-                                     r->base_directory != current->base_directory;
-                  if (moves) {
-                    auto live = control->one(r->instance_id);
-                    if (!live) return live.error();
-                    if (!isStopped(live->status)) {
-                      return makeError(ErrorCode::kInvalidArgument,
-                                       "The instance host and base directory can only be changed while the instance "
-                                       "is stopped (it is " + live->status.value("status", "?") + ").");
-                    }
-                    SPE_TRY(placeOnHost(ctx, *control, *r));
-                    SPE_TRY(refuseLeavingDataBehind(*control, *current, *r));
-                  }
-                  SPE_TRY(ctx.db.updateInstance(*r));
-                  control->bumpVersion();
-                  (void)control->pushToHost(r->instance_host);
-                  if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);
-                  return Json();
-                }});
+  registry.add(
+      {"SetInstanceConfiguration", {{"config", ArgType::kJson}}, [&ctx, control](CallContext& c) -> Result<Json> {
+         const Json& cfg = c.args.json("config");
+         if (!cfg.is_object() || !cfg.contains("instanceID") || !cfg["instanceID"].is_string()) {
+           return makeError(ErrorCode::kInvalidArgument, "'config.instanceID' is required.");
+         }
+         auto current = requireInstance(ctx.db, cfg["instanceID"].get<std::string>());
+         if (!current) return current.error();
+         auto r = readInstanceConfig(cfg, &*current, false);
+         if (!r) return r.error();
+         SPE_TRY(checkNames(ctx.db, *r));
+         const bool moves = r->instance_host != current->instance_host || r->base_directory != current->base_directory;
+         if (moves) {
+           auto live = control->one(r->instance_id);
+           if (!live) return live.error();
+           if (!isStopped(live->status)) {
+             return makeError(ErrorCode::kInvalidArgument,
+                              "The instance host and base directory can only be changed while the instance "
+                              "is stopped (it is " +
+                                  live->status.value("status", "?") + ").");
+           }
+           SPE_TRY(placeOnHost(ctx, *control, *r));
+           SPE_TRY(refuseLeavingDataBehind(*control, *current, *r));
+         }
+         SPE_TRY(ctx.db.updateInstance(*r));
+         control->bumpVersion();
+         (void)control->pushToHost(r->instance_host);
+         if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);
+         return Json();
+       }});
 }
 
 // Starting, stopping, freezing and deleting instances, and their statistics.
@@ -301,35 +307,44 @@ void registerInstanceStates(FunctionRegistry& registry, ManagementContext& ctx) 
       return control->instanceCall(*r, method, Json::object(), std::chrono::seconds(30));
     };
   };
-  registry.add({"StartInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536), {"safeMode", ArgType::kBool, true}},
-                [control](CallContext& c) {
-                  return runOnInstances(*control, c, "started", "instances.start",
-                                        Json{{"safeMode", c.args.flag("safeMode")}});
-                },
+  registry.add(
+      {"StartInstances",
+       {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536), {"safeMode", ArgType::kBool, true}},
+       [control](CallContext& c) {
+         return runOnInstances(*control, c, "started", "instances.start", Json{{"safeMode", c.args.flag("safeMode")}});
+       },
+       true});
+
+  registry.add({"StopInstances",
+                {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
+                [control](CallContext& c) { return runOnInstances(*control, c, "stopped", "instances.stop"); },
                 true});
 
-  registry.add({"StopInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
-                [control](CallContext& c) { return runOnInstances(*control, c, "stopped", "instances.stop"); }, true});
-
-  registry.add({"RestartInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
+  registry.add({"RestartInstances",
+                {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) { return runOnInstances(*control, c, "restarted", "instances.restart"); },
                 true});
 
-  registry.add({"FreezeInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
-                [control](CallContext& c) { return runOnInstances(*control, c, "frozen", "instances.freeze"); }, true});
+  registry.add({"FreezeInstances",
+                {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
+                [control](CallContext& c) { return runOnInstances(*control, c, "frozen", "instances.freeze"); },
+                true});
 
-  registry.add({"ThawInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
-                [control](CallContext& c) { return runOnInstances(*control, c, "thawed", "instances.thaw"); }, true});
+  registry.add({"ThawInstances",
+                {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
+                [control](CallContext& c) { return runOnInstances(*control, c, "thawed", "instances.thaw"); },
+                true});
 
-  registry.add({"DeleteInstances", {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
+  registry.add({"DeleteInstances",
+                {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [&ctx, control](CallContext& c) -> Result<Json> {
                   auto selected = control->select(c.args.str("instanceFilter"));
                   if (!selected) return selected.error();
                   for (const auto& s : *selected) {
                     if (!isStopped(s.status)) {
-                      return makeError(ErrorCode::kInvalidArgument,
-                                       "The instance '" + s.record.instance_id + "' is " +
-                                           s.status.value("status", "?") + ": stop it before deleting it.");
+                      return makeError(ErrorCode::kInvalidArgument, "The instance '" + s.record.instance_id + "' is " +
+                                                                        s.status.value("status", "?") +
+                                                                        ": stop it before deleting it.");
                     }
                   }
                   Json out = Json::array();
@@ -348,21 +363,27 @@ void registerInstanceStates(FunctionRegistry& registry, ManagementContext& ctx) 
                   return out;
                 }});
 
-  registry.add({"GetInstanceStatistics", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, fromInstance("statistics")});
+  registry.add(
+      {"GetInstanceStatistics", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, fromInstance("statistics")});
 
-  registry.add({"GetInstanceProcessLiveStatistics", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, fromInstance("liveStatistics")});
+  registry.add({"GetInstanceProcessLiveStatistics",
+                {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)},
+                fromInstance("liveStatistics")});
 }
 
 // The archive administrator's access to an instance.
 void registerArchiveAdminAccess(FunctionRegistry& registry, ManagementContext& ctx) {
   InstanceControl* control = &ctx.instances;
-  registry.add({"GetArchiveAdminEnabled", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)}, [&ctx](CallContext& c) -> Result<Json> {
+  registry.add({"GetArchiveAdminEnabled",
+                {ArgSpec{"instanceID", ArgType::kString}.maxLength(32)},
+                [&ctx](CallContext& c) -> Result<Json> {
                   auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                   if (!r) return r.error();
                   return Json(r->archive_admin_enabled);
                 }});
 
-  registry.add({"SetArchiveAdminEnabled", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32), {"enabled", ArgType::kBool}},
+  registry.add({"SetArchiveAdminEnabled",
+                {ArgSpec{"instanceID", ArgType::kString}.maxLength(32), {"enabled", ArgType::kBool}},
                 [&ctx, control](CallContext& c) -> Result<Json> {
                   auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                   if (!r) return r.error();
@@ -380,10 +401,11 @@ void registerArchiveAdminAccess(FunctionRegistry& registry, ManagementContext& c
                            {"details", std::string("enabled=") + (r->archive_admin_enabled ? "true" : "false")}},
                       std::chrono::minutes(10));
                   if (!audited) {
-                    logger("instances")->error("audit record lost: {} set archive admin access of {} to {} "
-                                               "(UserSetArchiveAdminSetEnabled not written in the instance: {})",
-                                               c.caller.user_name, r->instance_id, r->archive_admin_enabled,
-                                               audited.error().message);
+                    logger("instances")
+                        ->error(
+                            "audit record lost: {} set archive admin access of {} to {} "
+                            "(UserSetArchiveAdminSetEnabled not written in the instance: {})",
+                            c.caller.user_name, r->instance_id, r->archive_admin_enabled, audited.error().message);
                   }
                   if (!r->archive_admin_enabled) {
                     // One-time passwords handed out before stop working now.
@@ -398,7 +420,8 @@ void registerArchiveAdminAccess(FunctionRegistry& registry, ManagementContext& c
   // never send to a server.
   {
     FunctionSpec spec{"CreateClientOneTimeUrlForArchiveAdmin",
-                      {ArgSpec{"instanceID", ArgType::kString}.maxLength(32), ArgSpec{"instanceUrl", ArgType::kString, true}.maxLength(2048)},
+                      {ArgSpec{"instanceID", ArgType::kString}.maxLength(32),
+                       ArgSpec{"instanceUrl", ArgType::kString, true}.maxLength(2048)},
                       [&ctx, control](CallContext& c) -> Result<Json> {
                         auto r = requireInstance(ctx.db, c.args.str("instanceID"));
                         if (!r) return r.error();
@@ -426,13 +449,15 @@ void registerArchiveAdminAccess(FunctionRegistry& registry, ManagementContext& c
                                                                   {"details", ""}},
                                                              std::chrono::seconds(30));
                         if (!audited) {
-                          logger("instances")->error("audit record not written in instance {} ({}): {}; the "
-                                                     "one-time URL was not handed out",
-                                                     r->instance_id, "CreateClientOneTimeUrlForArchiveAdmin",
-                                                     audited.error().message);
+                          logger("instances")
+                              ->error(
+                                  "audit record not written in instance {} ({}): {}; the "
+                                  "one-time URL was not handed out",
+                                  r->instance_id, "CreateClientOneTimeUrlForArchiveAdmin", audited.error().message);
                           return makeError(audited.error().code,
                                            "The one-time URL was not created: its audit record could not be "
-                                           "written in the instance (" + audited.error().message + ").");
+                                           "written in the instance (" +
+                                               audited.error().message + ").");
                         }
                         while (!base.empty() && base.back() == '/') base.pop_back();
                         return Json(base + "/#archiveadmin=" + otp->value("password", ""));

@@ -1,8 +1,8 @@
 // Instance Hosts and Client Access Servers: pairing, registration,
 // configuration, and the host's directory functions.
-#include "common/net/tls.h"
 #include "common/base/branding.h"
 #include "common/base/crypto.h"
+#include "common/net/tls.h"
 #include "management/api/function_registry.h"
 #include "management/management_context.h"
 
@@ -118,7 +118,8 @@ void registerRole(FunctionRegistry& registry, ManagementContext& ctx, ServerType
                   SPE_TRY(ctx.peers.refreshPins());
                   return Json();
                 }});
-  registry.add({"Set" + noun + "Configuration", {{"config", ArgType::kJson}},
+  registry.add({"Set" + noun + "Configuration",
+                {{"config", ArgType::kJson}},
                 [&ctx, type, host](CallContext& c) -> Result<Json> {
                   auto s = readServerConfig(c.args.json("config"), type, host);
                   if (!s) return s.error();
@@ -140,8 +141,9 @@ Result<Json> hostDirectoryCall(ManagementContext& ctx, const Args& args, const s
 
 // The registered roles, their branding and the directories of instance hosts.
 void registerRoleServices(FunctionRegistry& registry, ManagementContext& ctx) {
-  registry.add({"GetInstanceHosts", {{"serverNameFilter", ArgType::kString, true}},
-                [&ctx](CallContext& c) { return listServers(ctx, ServerType::kInstanceHost, c.args, false); }});
+  registry.add({"GetInstanceHosts", {{"serverNameFilter", ArgType::kString, true}}, [&ctx](CallContext& c) {
+                  return listServers(ctx, ServerType::kInstanceHost, c.args, false);
+                }});
 
   // Sends the branding in <data>/Branding to every CAS, checked first: a
   // branding with an error is refused as a whole and every CAS keeps its
@@ -191,67 +193,69 @@ void registerPairing(FunctionRegistry& registry, ManagementContext& ctx) {
   // over mutual TLS: the call fails when the role is unreachable or presents
   // another certificate. A re-pairing changes the registration only once it
   // is proven.
-  registry.add({"PairWithManagementServer",
-                {{"serverType", ArgType::kString}, {"serverName", ArgType::kString},
-                 ArgSpec{"port", ArgType::kNumber}.range(1, 65535), {"thumbprint", ArgType::kString}},
-                [&ctx](CallContext& c) -> Result<Json> {
-                  auto type = parseServerType(c.args.str("serverType"));
-                  if (!type) {
-                    return makeError(ErrorCode::kInvalidArgument,
-                                     "'serverType' must be 'instanceHost' or 'clientAccessServer'.");
-                  }
-                  // Errors name the arguments as given here, not as 'config.*'.
-                  if (auto st = checkServerName(c.args.str("serverName")); !st) {
-                    return makeError(ErrorCode::kInvalidArgument, "'serverName': " + st.error().message);
-                  }
-                  if (normalizeThumbprint(c.args.str("thumbprint")).empty()) {
-                    return makeError(ErrorCode::kInvalidArgument,
-                                     "'thumbprint' must be a SHA-256 thumbprint (64 hex digits).");
-                  }
-                  Json cfg{{"serverName", c.args.str("serverName")},
-                           {"port", c.args.num("port")},
-                           {"serverCertificate", {{"thumbprint", c.args.str("thumbprint")}}}};
-                  auto s = readServerConfig(cfg, *type, false);
-                  if (!s) return s.error();
-                  auto existing = ctx.db.server(*type, s->server_name);
-                  if (!existing) return existing.error();
-                  if (existing->has_value()) s->base_directory = (*existing)->base_directory;
-                  // The pairing is proven before anything is changed: a wrong
-                  // port or thumbprint must not replace a working registration.
-                  auto pong = ctx.peers.call(*s, "ping", Json::object(), kRoleTimeout);
-                  std::optional<Error> unproven;
-                  if (!pong) {
-                    unproven = makeError(pong.error().code, "pairing could not be verified: " + pong.error().message,
-                                         pong.error().details);
-                  } else if (pong->value("serverType", "") != serverTypeName(*type)) {
-                    unproven = makeError(ErrorCode::kInvalidArgument,
-                                         "the server at that address is a '" + pong->value("serverType", "?") +
-                                             "', not a '" + serverTypeName(*type) + "'");
-                  }
-                  if (unproven && existing->has_value()) {
-                    const ServerRecord& old = **existing;
-                    unproven->message = "Nothing was changed: " + unproven->message + ". The previous registration of '" +
-                                        old.server_name + "' (port " + std::to_string(old.port) + ", thumbprint " +
-                                        old.thumbprint.substr(0, 16) + "...) stays in use.";
-                    return *unproven;
-                  }
-                  if (unproven && unproven->code == ErrorCode::kInvalidArgument) {
-                    unproven->message = "Nothing was registered: " + unproven->message + ".";
-                    return *unproven;
-                  }
-                  if (existing->has_value()) {
-                    SPE_TRY(ctx.db.updateServer(*s));
-                  } else {
-                    SPE_TRY(ctx.db.insertServer(*s));
-                  }
-                  SPE_TRY(ctx.peers.refreshPins());
-                  if (unproven) {
-                    // A new role that is not reachable yet stays registered, so it pairs when it starts.
-                    unproven->message = "The role was registered, but " + unproven->message;
-                    return *unproven;
-                  }
-                  return Json();
-                }});
+  registry.add(
+      {"PairWithManagementServer",
+       {{"serverType", ArgType::kString},
+        {"serverName", ArgType::kString},
+        ArgSpec{"port", ArgType::kNumber}.range(1, 65535),
+        {"thumbprint", ArgType::kString}},
+       [&ctx](CallContext& c) -> Result<Json> {
+         auto type = parseServerType(c.args.str("serverType"));
+         if (!type) {
+           return makeError(ErrorCode::kInvalidArgument,
+                            "'serverType' must be 'instanceHost' or 'clientAccessServer'.");
+         }
+         // Errors name the arguments as given here, not as 'config.*'.
+         if (auto st = checkServerName(c.args.str("serverName")); !st) {
+           return makeError(ErrorCode::kInvalidArgument, "'serverName': " + st.error().message);
+         }
+         if (normalizeThumbprint(c.args.str("thumbprint")).empty()) {
+           return makeError(ErrorCode::kInvalidArgument, "'thumbprint' must be a SHA-256 thumbprint (64 hex digits).");
+         }
+         Json cfg{{"serverName", c.args.str("serverName")},
+                  {"port", c.args.num("port")},
+                  {"serverCertificate", {{"thumbprint", c.args.str("thumbprint")}}}};
+         auto s = readServerConfig(cfg, *type, false);
+         if (!s) return s.error();
+         auto existing = ctx.db.server(*type, s->server_name);
+         if (!existing) return existing.error();
+         if (existing->has_value()) s->base_directory = (*existing)->base_directory;
+         // The pairing is proven before anything is changed: a wrong
+         // port or thumbprint must not replace a working registration.
+         auto pong = ctx.peers.call(*s, "ping", Json::object(), kRoleTimeout);
+         std::optional<Error> unproven;
+         if (!pong) {
+           unproven = makeError(pong.error().code, "pairing could not be verified: " + pong.error().message,
+                                pong.error().details);
+         } else if (pong->value("serverType", "") != serverTypeName(*type)) {
+           unproven = makeError(ErrorCode::kInvalidArgument, "the server at that address is a '" +
+                                                                 pong->value("serverType", "?") + "', not a '" +
+                                                                 serverTypeName(*type) + "'");
+         }
+         if (unproven && existing->has_value()) {
+           const ServerRecord& old = **existing;
+           unproven->message = "Nothing was changed: " + unproven->message + ". The previous registration of '" +
+                               old.server_name + "' (port " + std::to_string(old.port) + ", thumbprint " +
+                               old.thumbprint.substr(0, 16) + "...) stays in use.";
+           return *unproven;
+         }
+         if (unproven && unproven->code == ErrorCode::kInvalidArgument) {
+           unproven->message = "Nothing was registered: " + unproven->message + ".";
+           return *unproven;
+         }
+         if (existing->has_value()) {
+           SPE_TRY(ctx.db.updateServer(*s));
+         } else {
+           SPE_TRY(ctx.db.insertServer(*s));
+         }
+         SPE_TRY(ctx.peers.refreshPins());
+         if (unproven) {
+           // A new role that is not reachable yet stays registered, so it pairs when it starts.
+           unproven->message = "The role was registered, but " + unproven->message;
+           return *unproven;
+         }
+         return Json();
+       }});
 }
 
 }  // namespace

@@ -8,9 +8,14 @@ void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
   registry.add({"GetSystemSmtpConfiguration", {}, [&ctx](CallContext&) -> Result<Json> {
                   auto s = ctx.db.setting("systemSmtp");
                   if (!s) return s.error();
-                  Json out = s->value_or(Json{{"hostname", ""}, {"port", 587}, {"protocol", "SMTP-TLS"},
-                                              {"ignoreSslPolicyErrors", false}, {"authenticationRequired", false},
-                                              {"username", ""}, {"fromDisplayName", ""}, {"fromEmailAddress", ""},
+                  Json out = s->value_or(Json{{"hostname", ""},
+                                              {"port", 587},
+                                              {"protocol", "SMTP-TLS"},
+                                              {"ignoreSslPolicyErrors", false},
+                                              {"authenticationRequired", false},
+                                              {"username", ""},
+                                              {"fromDisplayName", ""},
+                                              {"fromEmailAddress", ""},
                                               {"recipientSystemAdministrator", Json::array()}});
                   out["password"] = nullptr;
                   return out;
@@ -42,8 +47,10 @@ void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
                   }
                   SPE_TRY(r.finish());
                   // Kept as one JSON value of at most 8000 characters.
-                  for (const auto& [value, field] : {std::pair{&host, "hostname"}, {&user, "username"},
-                                                     {&password, "password"}, {&from_name, "fromDisplayName"},
+                  for (const auto& [value, field] : {std::pair{&host, "hostname"},
+                                                     {&user, "username"},
+                                                     {&password, "password"},
+                                                     {&from_name, "fromDisplayName"},
                                                      {&from_email, "fromEmailAddress"}}) {
                     SPE_TRY(checkLength(*value, 512, std::string("config.") + field));
                   }
@@ -55,21 +62,27 @@ void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
                     auto a = ctx.db.admin(name);
                     if (!a) return a.error();
                     if (!a->has_value()) {
-                      return makeError(ErrorCode::kInvalidArgument,
-                                       "'config.recipientSystemAdministrator' names '" + name +
-                                           "', who is not a system administrator.");
+                      return makeError(ErrorCode::kInvalidArgument, "'config.recipientSystemAdministrator' names '" +
+                                                                        name + "', who is not a system administrator.");
                     }
                   }
                   auto old = ctx.db.setting("systemSmtp");
                   if (!old) return old.error();
                   // An omitted password keeps the stored one (GetSystemSmtpConfiguration never returns it).
                   if (!in.contains("password") && old->has_value()) password = (*old)->value("password", "");
-                  stored = {{"hostname", host}, {"port", port}, {"protocol", protocol},
-                            {"ignoreSslPolicyErrors", ignore_ssl}, {"authenticationRequired", auth},
-                            {"username", user}, {"password", password}, {"fromDisplayName", from_name},
-                            {"fromEmailAddress", from_email}, {"recipientSystemAdministrator", recipients}};
+                  stored = {{"hostname", host},
+                            {"port", port},
+                            {"protocol", protocol},
+                            {"ignoreSslPolicyErrors", ignore_ssl},
+                            {"authenticationRequired", auth},
+                            {"username", user},
+                            {"password", password},
+                            {"fromDisplayName", from_name},
+                            {"fromEmailAddress", from_email},
+                            {"recipientSystemAdministrator", recipients}};
                   if (dumpJson(stored).size() > 8000) {  // only with many escaped characters
-                    return makeError(ErrorCode::kInvalidArgument, "'config' is too large to be kept (8000 characters).");
+                    return makeError(ErrorCode::kInvalidArgument,
+                                     "'config' is too large to be kept (8000 characters).");
                   }
                   SPE_TRY(ctx.db.setSetting("systemSmtp", stored));
                   return Json();

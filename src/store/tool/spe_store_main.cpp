@@ -91,8 +91,8 @@ int main(int argc, char** argv) {
     }
     for (const auto& m : *messages) {
       if (command == "list") {
-        std::cout << spe::Json{{"id", m.id}, {"folder", m.folder}, {"sha256", m.sha256_hex}, {"size", m.size},
-                               {"date", m.date}, {"subject", m.subject}}
+        std::cout << spe::Json{{"id", m.id},     {"folder", m.folder}, {"sha256", m.sha256_hex},
+                               {"size", m.size}, {"date", m.date},     {"subject", m.subject}}
                          .dump()
                   << "\n";
         continue;

@@ -27,7 +27,8 @@ FunctionSpec spec(std::string name, std::vector<ArgSpec> args) {
 
 const std::vector<FunctionSpec>& specs() {
   static const std::vector<FunctionSpec> all = {
-      spec("Strings", {ArgSpec{"instanceID", ArgType::kString}.maxLength(32), ArgSpec{"userName", ArgType::kString, true}}),
+      spec("Strings",
+           {ArgSpec{"instanceID", ArgType::kString}.maxLength(32), ArgSpec{"userName", ArgType::kString, true}}),
       spec("Numbers", {ArgSpec{"id", ArgType::kNumber}, ArgSpec{"port", ArgType::kNumber, true}.range(1, 65535),
                        ArgSpec{"offset", ArgType::kNumber, true}.range(-100, 100)}),
       spec("Flags", {ArgSpec{"raw", ArgType::kBool}, ArgSpec{"withServiceStatus", ArgType::kBool, true}}),

@@ -6,18 +6,17 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <filesystem>
+
 #include "index/dead_documents.h"
 #include "index/pair_filter.h"
 #include "index/phrase_check.h"
 #include "index/query_language.h"
 #include "index/store_indexer.h"
-
-#include <filesystem>
 #include "test_dir.h"
 
 namespace spe::index {
 namespace {
-
 
 std::vector<std::int64_t> ids(const ArchiveIndex& index, const Xapian::Query& q, bool by_date = true) {
   auto hits = index.search(q, 0, 100, by_date);
@@ -165,11 +164,11 @@ std::vector<std::int64_t> exact(const ArchiveIndex& index, const std::vector<Ind
 // answer equals the exact query's on a one-document index.
 TEST_F(ArchiveIndexTest, PhraseCheckOnPositionsEqualsTheExactQuery) {
   auto none = [](const std::string&) { return std::vector<std::string>{}; };
-  for (const char* text : {"\"quick brown\"", "\"brown quick\"", "\"the lazy dog\"", "\"lazy the\"",
-                           "subject:\"neue verbindungen\"", "\"neue verbindungen\"", "\"verbindungen nach köln\"",
-                           "attachment:\"quarterly invoice\"", "\"quarterly invoice\"", "body:\"quarterly invoice\"",
-                           "\"invoice 4711\" fox", "\"quick brown\" \"lazy dog\"", "\"quick brown\" \"other order\"",
-                           "\"dog neue\"", "from:\"juergen mail\""}) {
+  for (const char* text :
+       {"\"quick brown\"", "\"brown quick\"", "\"the lazy dog\"", "\"lazy the\"", "subject:\"neue verbindungen\"",
+        "\"neue verbindungen\"", "\"verbindungen nach köln\"", "attachment:\"quarterly invoice\"",
+        "\"quarterly invoice\"", "body:\"quarterly invoice\"", "\"invoice 4711\" fox", "\"quick brown\" \"lazy dog\"",
+        "\"quick brown\" \"other order\"", "\"dog neue\"", "from:\"juergen mail\""}) {
     auto q = compileQuery(text, none);
     ASSERT_TRUE(q.ok()) << text;
     ASSERT_TRUE(q->phrases_suffice) << text;
@@ -177,7 +176,8 @@ TEST_F(ArchiveIndexTest, PhraseCheckOnPositionsEqualsTheExactQuery) {
     for (const auto& m : messages) {
       if (!holdsPhrases(m.text, q->phrases)) continue;
       checked.push_back(m.message_id);
-      EXPECT_TRUE(mayHoldPhrases(pairFilterOf(m.text, m.message_id), m.message_id, phrasePairs(q->phrases))) << text << ": the filter never turns it away";
+      EXPECT_TRUE(mayHoldPhrases(pairFilterOf(m.text, m.message_id), m.message_id, phrasePairs(q->phrases)))
+          << text << ": the filter never turns it away";
     }
     EXPECT_EQ(checked, exact(*index, messages, text)) << text;
   }
@@ -230,8 +230,8 @@ TEST_F(ArchiveIndexTest, QueryLanguage) {
 
 TEST(ArchiveIndexAddresses, TermsOfAnAddressList) {
   const auto terms = ArchiveIndex::addressTerms("F", "\"Doe, John\" <John.Doe@Mail.Example.COM>, x@y.org");
-  const std::vector<std::string> expected{"Fjohn.doe@mail.example.com", "Fjohn.doe", "Fmail.example.com",
-                                          "Fexample.com", "Fx@y.org", "Fx", "Fy.org"};
+  const std::vector<std::string> expected{
+      "Fjohn.doe@mail.example.com", "Fjohn.doe", "Fmail.example.com", "Fexample.com", "Fx@y.org", "Fx", "Fy.org"};
   EXPECT_EQ(terms, expected);
 }
 

@@ -5,8 +5,8 @@
 // indexer loses nothing; a corrupted index is detected, reported and rebuilt.
 #include "index/store_indexer.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,17 +38,18 @@ std::string readFile(const fs::path& p) {
 
 std::string header(const std::string& from, const std::string& to, const std::string& subject, int day,
                    const std::string& extra = {}) {
-  return "From: " + from + "\r\nTo: " + to + "\r\n" + extra + "Subject: " + subject + "\r\nDate: " +
-         std::to_string(day) + " Mar 2024 10:00:00 +0000\r\nMessage-ID: <" + std::to_string(day) + "." +
+  return "From: " + from + "\r\nTo: " + to + "\r\n" + extra + "Subject: " + subject +
+         "\r\nDate: " + std::to_string(day) + " Mar 2024 10:00:00 +0000\r\nMessage-ID: <" + std::to_string(day) + "." +
          std::to_string(std::hash<std::string>()(subject)) + "@corpus.example>\r\nMIME-Version: 1.0\r\n";
 }
 
 std::string withAttachment(const std::string& head, const std::string& body, const std::string& name,
                            const std::string& type, const std::string& bytes) {
-  return head + "Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; "
-                "charset=utf-8\r\n\r\n" + body + "\r\n--XX\r\nContent-Type: " + type +
-         "\r\nContent-Disposition: attachment; filename=\"" + name + "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
-         base64(bytes) + "\r\n--XX--\r\n";
+  return head +
+         "Content-Type: multipart/mixed; boundary=\"XX\"\r\n\r\n--XX\r\nContent-Type: text/plain; "
+         "charset=utf-8\r\n\r\n" +
+         body + "\r\n--XX\r\nContent-Type: " + type + "\r\nContent-Disposition: attachment; filename=\"" + name +
+         "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64(bytes) + "\r\n--XX--\r\n";
 }
 
 struct Keys {
@@ -133,19 +134,20 @@ class StoreIndexerTest : public ::testing::Test {
         header("shop@angebote.example.com", "jdoe@example.org", "Ihr Angebot", 3) +
             "Content-Type: text/html; charset=utf-8\r\n\r\n<html><head><style>.x{color:red}</style>"
             "<script>var hiddenscriptword = 1;</script></head><body><p>Angebot f\xc3\xbcr "
-            "<b>Gartenm\xc3\xb6" "bel</b></p><p>Rechnungen folgen</p></body></html>\r\n",
+            "<b>Gartenm\xc3\xb6"
+            "bel</b></p><p>Rechnungen folgen</p></body></html>\r\n",
         "html");
     add("jdoe/Inbox",
-        withAttachment(header("billing@example.com", "jdoe@example.org", "Invoice attached", 4),
-                       "see the attachment", "Rechnung.pdf", "application/pdf", pdf("Quarterly invoice pdfmarker")),
+        withAttachment(header("billing@example.com", "jdoe@example.org", "Invoice attached", 4), "see the attachment",
+                       "Rechnung.pdf", "application/pdf", pdf("Quarterly invoice pdfmarker")),
         "pdf");
     add("jdoe/Inbox",
-        withAttachment(header("notes@example.com", "jdoe@example.org", "A note", 5), "plain", "notes.txt",
-                       "text/plain", "Lieferschein txtmarker"),
+        withAttachment(header("notes@example.com", "jdoe@example.org", "A note", 5), "plain", "notes.txt", "text/plain",
+                       "Lieferschein txtmarker"),
         "txt");
     add("jdoe/Inbox",
-        withAttachment(header("web@example.com", "jdoe@example.org", "A page", 6), "plain", "page.html",
-                       "text/html", "<html><body>Webseite htmlmarker</body></html>"),
+        withAttachment(header("web@example.com", "jdoe@example.org", "A page", 6), "plain", "page.html", "text/html",
+                       "<html><body>Webseite htmlmarker</body></html>"),
         "htmlatt");
     add("jdoe/Projects",
         withAttachment(header("pm@partner.example.net", "jdoe@example.org", "Report", 7), "report", "report.docx",
@@ -164,8 +166,8 @@ class StoreIndexerTest : public ::testing::Test {
                        "application/rtf", readFile(office / "note.rtf")),
         "rtf");
     add("jdoe/Projects",
-        withAttachment(header("pm@partner.example.net", "jdoe@example.org", "Broken", 11), "brokenbody",
-                       "broken.docx", "application/octet-stream", "this is no zip file"),
+        withAttachment(header("pm@partner.example.net", "jdoe@example.org", "Broken", 11), "brokenbody", "broken.docx",
+                       "application/octet-stream", "this is no zip file"),
         "brokendocx");
     add("jdoe/Sent",
         header("jdoe@example.org", "partner@other.example.net", "Neue Verbindung", 12,
@@ -282,8 +284,8 @@ TEST_F(StoreIndexerTest, SortedPagedWithTotal) {
 TEST_F(StoreIndexerTest, PhraseCandidatesAreFilteredByTheirWordPairs) {
   for (int i = 0; i < 300; ++i) {
     add("jdoe/Inbox", header("a@example.com", "jdoe@example.org", "alpha report " + std::to_string(i), 1 + i % 28) +
-                          "Content-Type: text/plain\r\n\r\nbeta comes before alpha here, number " +
-                          std::to_string(i) + "\r\n");
+                          "Content-Type: text/plain\r\n\r\nbeta comes before alpha here, number " + std::to_string(i) +
+                          "\r\n");
   }
   for (int i = 0; i < 3; ++i) {
     add("jdoe/Inbox", header("b@example.com", "jdoe@example.org", "other " + std::to_string(i), 1 + i) +
@@ -337,17 +339,19 @@ TEST_F(StoreIndexerTest, ConfigurationChoosesAttachmentTypes) {
   only_pdf.attachment_extensions = std::vector<std::string>{"pdf"};
   only_pdf.include_attachments_of_pdfs = true;
   settings->setConfig(only_pdf);
-  add("jdoe/Inbox", withAttachment(header("a@example.com", "jdoe@example.org", "embedded", 1), "x", "outer.pdf",
-                                   "application/pdf", pdf("outerword", "inner.txt", "innerword")),
+  add("jdoe/Inbox",
+      withAttachment(header("a@example.com", "jdoe@example.org", "embedded", 1), "x", "outer.pdf", "application/pdf",
+                     pdf("outerword", "inner.txt", "innerword")),
       "embedded");
-  add("jdoe/Inbox", withAttachment(header("a@example.com", "jdoe@example.org", "text", 2), "x", "notes.txt",
-                                   "text/plain", "txtonlyword"),
+  add("jdoe/Inbox",
+      withAttachment(header("a@example.com", "jdoe@example.org", "text", 2), "x", "notes.txt", "text/plain",
+                     "txtonlyword"),
       "txt");
   startIndexer();
   waitCaughtUp();
   EXPECT_EQ(found("outerword"), Names({"embedded"}));
   EXPECT_EQ(found("attachment:notes"), Names({"txt"}));  // names are always indexed
-  EXPECT_EQ(found("txtonlyword"), Names());               // .txt is not in the list
+  EXPECT_EQ(found("txtonlyword"), Names());              // .txt is not in the list
   // The file inside the PDF is .txt, not wanted either; with it listed:
   EXPECT_EQ(found("innerword"), Names());
   IndexConfig both = only_pdf;

@@ -3,8 +3,6 @@
 // to error, stop deadline, freeze/thaw, a broken instance reported clearly.
 // Time is a FakeClock: backoff, healthy time and the ready timeout pass when
 // a test advances it, never by waiting.
-#include "instancehost/instance_supervisor.h"
-
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -14,6 +12,7 @@
 #include <thread>
 
 #include "fake_clock.h"
+#include "instancehost/instance_supervisor.h"
 #include "test_dir.h"
 
 namespace spe::instancehost {
@@ -51,8 +50,8 @@ class SupervisorTest : public ::testing::Test {
       if (s["instanceID"] == id) return s;
     }
     // status() leaves plainly stopped instances out.
-    return Json{{"instanceID", id}, {"processID", nullptr}, {"status", "stopped"}, {"startStopError", nullptr},
-                {"safeMode", false}, {"frozen", false}};
+    return Json{{"instanceID", id},          {"processID", nullptr}, {"status", "stopped"},
+                {"startStopError", nullptr}, {"safeMode", false},    {"frozen", false}};
   }
   Json waitFor(const std::string& id, const std::string& status, std::chrono::milliseconds timeout = 15s) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;

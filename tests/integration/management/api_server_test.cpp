@@ -8,9 +8,9 @@
 #include <thread>
 #include <vector>
 
-#include "management/cli/api_client.h"
 #include "common/base/logging.h"
 #include "common/base/password.h"
+#include "management/cli/api_client.h"
 #include "management/management_server.h"
 #include "test_dir.h"
 
@@ -34,22 +34,22 @@ class ApiServerTest : public ::testing::Test {
     server_ = std::move(s.value());
     // A long-running function registered by the test: 40 steps of 50 ms,
     // cooperative cancellation.
-    server_->registry().add(
-        {"TestLongRunning", {{"steps", ArgType::kNumber, true}},
-         [this](CallContext& c) -> Result<Json> {
-           const auto steps = c.args.num("steps", 40);
-           for (std::int64_t i = 0; i < steps; ++i) {
-             if (c.progress.cancelled()) {
-               cancelled_seen_ = true;
-               return makeError(ErrorCode::kCancelled, "The operation was cancelled.");
-             }
-             c.progress.update(static_cast<int>(i * 100 / steps), "step " + std::to_string(i + 1));
-             std::this_thread::sleep_for(std::chrono::milliseconds(50));
-           }
-           c.progress.log("all steps done");
-           return Json{{"steps", steps}};
-         },
-         true});
+    server_->registry().add({"TestLongRunning",
+                             {{"steps", ArgType::kNumber, true}},
+                             [this](CallContext& c) -> Result<Json> {
+                               const auto steps = c.args.num("steps", 40);
+                               for (std::int64_t i = 0; i < steps; ++i) {
+                                 if (c.progress.cancelled()) {
+                                   cancelled_seen_ = true;
+                                   return makeError(ErrorCode::kCancelled, "The operation was cancelled.");
+                                 }
+                                 c.progress.update(static_cast<int>(i * 100 / steps), "step " + std::to_string(i + 1));
+                                 std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                               }
+                               c.progress.log("all steps done");
+                               return Json{{"steps", steps}};
+                             },
+                             true});
     ASSERT_TRUE(server_->start().ok());
     thread_ = std::thread([this] { server_->run(); });
   }
@@ -86,9 +86,9 @@ TEST_F(ApiServerTest, LongRunningCallIsFollowedWithGetStatus) {
   int polls = 0;
   Json env = start->json;
   while (env["statusCode"] == "running") {
-    auto st = c.post("/api/get-status", {{"token", token},
-                                          {"lastKnownStatusVersion", std::to_string(version)},
-                                          {"millisecondsTimeout", "5000"}});
+    auto st = c.post(
+        "/api/get-status",
+        {{"token", token}, {"lastKnownStatusVersion", std::to_string(version)}, {"millisecondsTimeout", "5000"}});
     ASSERT_TRUE(st.ok());
     ASSERT_EQ(st->status, 200);
     env = st->json;
@@ -111,8 +111,8 @@ TEST_F(ApiServerTest, GetStatusWaitsAtMostTheTimeout) {
   // Ask with a version far ahead: nothing will "change" to it, so the
   // server answers after the timeout with the current status.
   const auto t0 = std::chrono::steady_clock::now();
-  auto st = c.post("/api/get-status", {{"token", start->json["token"]}, {"lastKnownStatusVersion", "-5"},
-                                        {"millisecondsTimeout", "300"}});
+  auto st = c.post("/api/get-status",
+                   {{"token", start->json["token"]}, {"lastKnownStatusVersion", "-5"}, {"millisecondsTimeout", "300"}});
   ASSERT_TRUE(st.ok());
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(250));  // differs at once
   EXPECT_EQ(c.post("/api/cancel-async", {{"token", start->json["token"]}})->status, 200);
@@ -129,8 +129,8 @@ TEST_F(ApiServerTest, CancelAsyncStopsTheCall) {
   Json env = cancel->json;
   for (int i = 0; i < 50 && env["statusCode"] == "running"; ++i) {
     env = c.post("/api/get-status", {{"token", token},
-                                      {"lastKnownStatusVersion", std::to_string(env["statusVersion"].get<int>())},
-                                      {"millisecondsTimeout", "2000"}})
+                                     {"lastKnownStatusVersion", std::to_string(env["statusVersion"].get<int>())},
+                                     {"millisecondsTimeout", "2000"}})
               ->json;
   }
   EXPECT_EQ(env["statusCode"], "failed");
@@ -140,19 +140,21 @@ TEST_F(ApiServerTest, CancelAsyncStopsTheCall) {
 
 TEST_F(ApiServerTest, UnknownTokenIs404AndTokensArePerAdministrator) {
   auto c = client();
-  auto st = c.post("/api/get-status", {{"token", "nope"}, {"lastKnownStatusVersion", "1"}, {"millisecondsTimeout", "10"}});
+  auto st = c.post("/api/get-status",
+                   {{"token", "nope"}, {"lastKnownStatusVersion", "1"}, {"millisecondsTimeout", "10"}});
   EXPECT_EQ(st->status, 404);
   EXPECT_EQ(c.post("/api/cancel-async", {{"token", "nope"}})->status, 404);
   EXPECT_EQ(c.post("/api//get-status", {{"token", "nope"}})->status, 404);
 
-  ASSERT_EQ(c.invoke("CreateSystemAdministrator",
-                     {{"config", R"({"userName":"other"})"}, {"password", "Other-Pass-12"}})
-                ->value("statusCode", ""),
-            "succeeded");
+  ASSERT_EQ(
+      c.invoke("CreateSystemAdministrator", {{"config", R"({"userName":"other"})"}, {"password", "Other-Pass-12"}})
+          ->value("statusCode", ""),
+      "succeeded");
   auto start = c.post("/api/invoke/TestLongRunning", {{"steps", "20"}});
   auto other = client("other", "Other-Pass-12");
-  EXPECT_EQ(other.post("/api/get-status", {{"token", start->json["token"]}, {"lastKnownStatusVersion", "1"},
-                                           {"millisecondsTimeout", "10"}})
+  EXPECT_EQ(other
+                .post("/api/get-status",
+                      {{"token", start->json["token"]}, {"lastKnownStatusVersion", "1"}, {"millisecondsTimeout", "10"}})
                 ->status,
             404);
 }
@@ -193,10 +195,10 @@ TEST_F(ApiServerTest, MfaEnabledAdministratorMayUseOnlyTheApiPassword) {
 
 TEST_F(ApiServerTest, InstanceScopedFunctionsNeedArchiveAdminAccess) {
   auto handler = [](CallContext&) -> Result<Json> { return Json("done"); };
-  server_->registry().add({"TestInstanceFunction", {{"instanceID", ArgType::kString}}, handler, false,
-                           Scope::kInstance});
-  server_->registry().add({"TestStoreFunction", {{"instanceID", ArgType::kString}}, handler, false,
-                           Scope::kInstanceStoreOrIndex});
+  server_->registry().add(
+      {"TestInstanceFunction", {{"instanceID", ArgType::kString}}, handler, false, Scope::kInstance});
+  server_->registry().add(
+      {"TestStoreFunction", {{"instanceID", ArgType::kString}}, handler, false, Scope::kInstanceStoreOrIndex});
   InstanceRecord r;
   r.instance_id = "cust1";
   r.instance_host = "h";

@@ -8,10 +8,10 @@
 
 #include <thread>
 
-#include "common/db/firebird_db.h"
 #include "common/base/logging.h"
-#include "common/rpc/rpc.h"
+#include "common/db/firebird_db.h"
 #include "common/net/tls.h"
+#include "common/rpc/rpc.h"
 #include "management/management_server.h"
 #include "test_dir.h"
 

@@ -29,22 +29,22 @@ int main(int argc, char** argv) {
     std::cerr << server.error().message << "\n";
     return 1;
   }
-  (*server)->registry().add(
-      {"TestLongRunning",
-       {{"steps", ArgType::kNumber, true}, {"stepMilliseconds", ArgType::kNumber, true}},
-       [](CallContext& c) -> Result<Json> {
-         const auto steps = c.args.num("steps", 20);
-         const auto ms = c.args.num("stepMilliseconds", 50);
-         for (std::int64_t i = 0; i < steps; ++i) {
-           if (c.progress.cancelled()) return makeError(ErrorCode::kCancelled, "The operation was cancelled.");
-           c.progress.update(static_cast<int>(i * 100 / steps), "Step " + std::to_string(i + 1) + " of " +
-                                                                    std::to_string(steps));
-           std::this_thread::sleep_for(std::chrono::milliseconds(ms));
-         }
-         c.progress.log("done");
-         return Json{{"steps", steps}};
-       },
-       true});
+  (*server)->registry().add({"TestLongRunning",
+                             {{"steps", ArgType::kNumber, true}, {"stepMilliseconds", ArgType::kNumber, true}},
+                             [](CallContext& c) -> Result<Json> {
+                               const auto steps = c.args.num("steps", 20);
+                               const auto ms = c.args.num("stepMilliseconds", 50);
+                               for (std::int64_t i = 0; i < steps; ++i) {
+                                 if (c.progress.cancelled())
+                                   return makeError(ErrorCode::kCancelled, "The operation was cancelled.");
+                                 c.progress.update(static_cast<int>(i * 100 / steps),
+                                                   "Step " + std::to_string(i + 1) + " of " + std::to_string(steps));
+                                 std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+                               }
+                               c.progress.log("done");
+                               return Json{{"steps", steps}};
+                             },
+                             true});
   if (auto st = (*server)->start(); !st) {
     std::cerr << st.error().message << "\n";
     return 1;

@@ -8,10 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <filesystem>
-#include <functional>
-#include <fstream>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <random>
 
 #include "common/base/crypto.h"
@@ -32,9 +32,7 @@ struct Keys {
 class ArchiveStoreTest : public ::testing::Test {
  protected:
   // The engine fixes its lock directory at first use: one per process.
-  void SetUp() override {
-    ASSERT_TRUE(setFirebirdLockDirectory("/tmp/spe-fblock-" + std::to_string(::getpid())).ok());
-  }
+  void SetUp() override { ASSERT_TRUE(setFirebirdLockDirectory("/tmp/spe-fblock-" + std::to_string(::getpid())).ok()); }
   std::unique_ptr<ArchiveStore> create() {
     auto s = ArchiveStore::create(dir / "store", keys.instance);
     EXPECT_TRUE(s.ok()) << s.error().message << " " << s.error().details;
@@ -109,7 +107,8 @@ TEST_F(ArchiveStoreTest, NoPlaintextInContentOrRecovery) {
   {
     auto s = create();
     ASSERT_TRUE(s);
-    for (int i = 0; i < 20; ++i) ASSERT_EQ(s->archive("carol/Secret", testMessage(i)).outcome, IngestOutcome::kArchived);
+    for (int i = 0; i < 20; ++i)
+      ASSERT_EQ(s->archive("carol/Secret", testMessage(i)).outcome, IngestOutcome::kArchived);
   }
   for (const char* sub : {"Content", "Recovery"}) {
     for (const auto& f : fs::directory_iterator(dir / ("store/" + std::string(sub)))) {
@@ -237,7 +236,8 @@ TEST_F(ArchiveStoreTest, MaintenanceIsCancellableAtEveryCheckAndLeavesTheStoreWh
   for (int i = 0; i < 600; ++i) ASSERT_EQ(s->archive("kim/Inbox", testMessage(i)).outcome, IngestOutcome::kArchived);
   using Run = std::function<Status(const OperationControl&)>;
   const std::vector<std::pair<std::string, Run>> runs = {
-      {"verify", [&](const OperationControl& c) -> Status {
+      {"verify",
+       [&](const OperationControl& c) -> Status {
          auto r = s->verify(c);
          return r ? okStatus() : Status(r.error());
        }},
@@ -296,8 +296,8 @@ TEST_F(ArchiveStoreTest, UnlockWithRecoveryKeyMovesAStoreToAnotherInstance) {
   Keys other;
   auto refused = ArchiveStore::open(dir / "store", other.instance, false);
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.error().message.find("Unable to unlock archive store (Identifier: " +
-                                         keyId(keys.instance.recovery_public_key) + ")"),
+  EXPECT_NE(refused.error().message.find(
+                "Unable to unlock archive store (Identifier: " + keyId(keys.instance.recovery_public_key) + ")"),
             std::string::npos)
       << refused.error().message;
   EXPECT_FALSE(ArchiveStore::unlock(dir / "store", other.instance, toHex(std::string(32, 'x'))).ok());

@@ -21,7 +21,8 @@ class DateOrderTest : public ::testing::Test {
     std::mt19937 rng(11);
     const std::int64_t start = 1262304000;  // 2010-01-01
     for (int i = 0; i < 30000; ++i) {
-      const std::int64_t date = i % 100 == 0 ? start + 86400 * 1000 : start + static_cast<std::int64_t>(rng() % (86400u * 3650));
+      const std::int64_t date = i % 100 == 0 ? start + 86400 * 1000
+                                             : start + static_cast<std::int64_t>(rng() % (86400u * 3650));
       Xapian::Document doc;
       if (rng() % 2 == 0) doc.add_term("x");
       if (rng() % 20 == 0) doc.add_term("y");

@@ -20,12 +20,17 @@ TEST(MessageText, HeadersAndLatin1QuotedPrintableBody) {
       "Cc: c@example.net\r\nBcc: d@example.net\r\nSubject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n"
       "Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
       "Stra=DFenbahnverbindungen nach K=F6ln\r\n");
-  EXPECT_EQ(t.subject, "Gr\xC3\xBC\xC3\x9F" "e");
+  EXPECT_EQ(t.subject,
+            "Gr\xC3\xBC\xC3\x9F"
+            "e");
   EXPECT_NE(t.from.find("J\xC3\xBCrgen M\xC3\xBCller"), std::string::npos) << t.from;
   EXPECT_NE(t.to.find("b@example.org"), std::string::npos);
   EXPECT_EQ(t.cc, "c@example.net");
   EXPECT_EQ(t.bcc, "d@example.net");
-  EXPECT_NE(t.body.find("Stra\xC3\x9F" "enbahnverbindungen nach K\xC3\xB6ln"), std::string::npos) << t.body;
+  EXPECT_NE(t.body.find("Stra\xC3\x9F"
+                        "enbahnverbindungen nach K\xC3\xB6ln"),
+            std::string::npos)
+      << t.body;
 }
 
 TEST(MessageText, HtmlOnlyWithoutScriptsAndStyles) {
@@ -46,13 +51,16 @@ TEST(MessageText, AlternativeUsesOneRenderingAttachmentsAreRead) {
       "--M\r\nContent-Type: multipart/alternative; boundary=\"A\"\r\n\r\n"
       "--A\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain rendering\r\n"
       "--A\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>html rendering</p>\r\n--A--\r\n"
-      "--M\r\nContent-Type: text/plain; name=\"notes.txt\"\r\nContent-Disposition: attachment; filename=\"notes.txt\"\r\n\r\n"
+      "--M\r\nContent-Type: text/plain; name=\"notes.txt\"\r\nContent-Disposition: attachment; "
+      "filename=\"notes.txt\"\r\n\r\n"
       "attached note text\r\n"
-      "--M\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf\r\n"
+      "--M\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+      "filename*=UTF-8''Rechnung%20M%C3%A4rz.pdf\r\n"
       "Content-Transfer-Encoding: base64\r\n\r\n" +
       base64(tinyPdf()) +
       "\r\n--M\r\nContent-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\r\n"
-      "Content-Disposition: attachment; filename=\"report.docx\"\r\nContent-Transfer-Encoding: base64\r\n\r\nUEsDBA==\r\n"
+      "Content-Disposition: attachment; filename=\"report.docx\"\r\nContent-Transfer-Encoding: "
+      "base64\r\n\r\nUEsDBA==\r\n"
       "--M--\r\n";
   const auto t = extractText(raw);
   EXPECT_NE(t.body.find("plain rendering"), std::string::npos);
@@ -70,9 +78,11 @@ TEST(MessageText, AlternativeUsesOneRenderingAttachmentsAreRead) {
 
 TEST(MessageText, AttachedMessageIsReadAndBrokenPdfIsNoted) {
   const std::string raw =
-      "Subject: fwd\r\nContent-Type: multipart/mixed; boundary=\"F\"\r\n\r\n--F\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+      "Subject: fwd\r\nContent-Type: multipart/mixed; boundary=\"F\"\r\n\r\n--F\r\nContent-Type: text/plain\r\n\r\nsee "
+      "below\r\n"
       "--F\r\nContent-Type: message/rfc822\r\n\r\nSubject: inner subject\r\nFrom: x@y.z\r\n\r\ninner body words\r\n"
-      "--F\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"bad.pdf\"\r\n\r\nnot a pdf\r\n"
+      "--F\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=\"bad.pdf\"\r\n\r\nnot a "
+      "pdf\r\n"
       "--F--\r\n";
   const auto t = extractText(raw);
   ASSERT_EQ(t.attachments.size(), 2u);
@@ -86,7 +96,7 @@ TEST(MessageText, AttachedMessageIsReadAndBrokenPdfIsNoted) {
 
 TEST(MessageText, GarbageNeverThrowsAndKeepsText) {
   for (const std::string& raw : {std::string(), std::string("\x00\x01\x02", 3), std::string("no headers at all"),
-                                std::string("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x")}) {
+                                 std::string("Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n--x")}) {
     const auto t = extractText(raw);
     (void)t;
   }

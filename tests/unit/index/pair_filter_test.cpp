@@ -32,10 +32,10 @@ TEST(PairFilter, HoldsWhatThePhraseCheckHolds) {
   t.attachments.push_back({"Second file.txt", "text/plain", "txt", "other words", ""});
   const std::string f = filterOf(t);
   ASSERT_FALSE(f.empty());
-  for (const auto& p : {phrase({"S"}, "quarterly report"), phrase({""}, "the quarterly report attached"),
-                        phrase({""}, "attached grüße"), phrase({""}, "grüße aus köln"), phrase({"F"}, "anna schmidt"),
-                        phrase({"A", "N"}, "rechnung märz"), phrase({"N"}, "netto 4711"),
-                        phrase({"", "S", "A", "N"}, "second file")}) {
+  for (const auto& p :
+       {phrase({"S"}, "quarterly report"), phrase({""}, "the quarterly report attached"),
+        phrase({""}, "attached grüße"), phrase({""}, "grüße aus köln"), phrase({"F"}, "anna schmidt"),
+        phrase({"A", "N"}, "rechnung märz"), phrase({"N"}, "netto 4711"), phrase({"", "S", "A", "N"}, "second file")}) {
     EXPECT_TRUE(holdsPhrases(t, {p}));
     EXPECT_TRUE(may(f, {p})) << p.words[0] << " " << p.words[1];
   }
@@ -47,17 +47,16 @@ TEST(PairFilter, HoldsWhatThePhraseCheckHolds) {
   int turned_away = 0, tried = 0;
   for (std::int64_t salt = 1; salt <= 50; ++salt) {
     const std::string salted = pairFilterOf(t, salt);
-    for (const auto& p : {phrase({"S"}, "quarterly please"), phrase({""}, "attached quarterly"),
-                          phrase({""}, "report please"), phrase({"A"}, "märz second"), phrase({"N"}, "4711 other"),
-                          phrase({""}, "köln anna")}) {
+    for (const auto& p :
+         {phrase({"S"}, "quarterly please"), phrase({""}, "attached quarterly"), phrase({""}, "report please"),
+          phrase({"A"}, "märz second"), phrase({"N"}, "4711 other"), phrase({""}, "köln anna")}) {
       EXPECT_FALSE(holdsPhrases(t, {p}));
       turned_away += mayHoldPhrases(salted, salt, phrasePairs({p})) ? 0 : 1;
       ++tried;
     }
   }
   EXPECT_GE(turned_away * 100 / tried, 80) << turned_away << " of " << tried;
-  EXPECT_FALSE(may(f, {phrase({"S"}, "quarterly report"), phrase({"S"}, "nothing such")}))
-      << "every phrase must hold";
+  EXPECT_FALSE(may(f, {phrase({"S"}, "quarterly report"), phrase({"S"}, "nothing such")})) << "every phrase must hold";
 }
 
 TEST(PairFilter, PairsAreLongWordsWithTheShortWordsBetweenAndTheSaltChangesTheBits) {

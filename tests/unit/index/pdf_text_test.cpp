@@ -4,9 +4,8 @@
 // that inflates to hundreds of MB) ends within the time limit with a note,
 // and the calling process does not grow.
 #include <gtest/gtest.h>
-#include <zlib.h>
-
 #include <sys/stat.h>
+#include <zlib.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -71,18 +70,22 @@ std::string bombPdf(const std::string& deflated, bool embed) {
   std::string extra;
   if (embed) {
     names = " /Names << /EmbeddedFiles << /Names [(big.txt) 6 0 R] >> >>";
-    extra = "6 0 obj << /Type /Filespec /F (big.txt) /EF << /F 7 0 R >> >> endobj\n"
-            "7 0 obj << /Type /EmbeddedFile /Filter /FlateDecode /Length " + len + " >> stream\n" + deflated +
-            "\nendstream endobj\n";
+    extra =
+        "6 0 obj << /Type /Filespec /F (big.txt) /EF << /F 7 0 R >> >> endobj\n"
+        "7 0 obj << /Type /EmbeddedFile /Filter /FlateDecode /Length " +
+        len + " >> stream\n" + deflated + "\nendstream endobj\n";
   }
   const std::string contents = embed ? "4 0 obj << /Length " + std::to_string(small.size()) + " >> stream\n" + small
                                      : "4 0 obj << /Filter /FlateDecode /Length " + len + " >> stream\n" + deflated;
-  return "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R" + names + " >> endobj\n"
+  return "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R" + names +
+         " >> endobj\n"
          "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
          "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 100] /Contents 4 0 R "
-         "/Resources << /Font << /F1 5 0 R >> >> >> endobj\n" + contents + "\nendstream endobj\n"
-         "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n" + extra +
-         "trailer << /Root 1 0 R >>\n%%EOF\n";
+         "/Resources << /Font << /F1 5 0 R >> >> >> endobj\n" +
+         contents +
+         "\nendstream endobj\n"
+         "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n" +
+         extra + "trailer << /Root 1 0 R >>\n%%EOF\n";
 }
 
 std::string attachment(const std::string& name, const std::string& bytes) {
@@ -129,10 +132,11 @@ TEST(PdfText, MissingReaderGivesANote) {
 TEST(PdfText, DeflateBombsEndWithinLimitsAndTheCallerDoesNotGrow) {
   const std::string deflated = deflatedTextOperators(512u << 20);
   ASSERT_LT(deflated.size(), 700u << 10) << "the stream should be a few hundred KB";
-  const std::string raw = "Subject: bomb\r\nContent-Type: multipart/mixed; boundary=\"M\"\r\n\r\n"
-                          "--M\r\nContent-Type: text/plain\r\n\r\nsee the attachments\r\n" +
-                          attachment("pages.pdf", bombPdf(deflated, false)) +
-                          attachment("inside.pdf", bombPdf(deflated, true)) + "--M--\r\n";
+  const std::string raw =
+      "Subject: bomb\r\nContent-Type: multipart/mixed; boundary=\"M\"\r\n\r\n"
+      "--M\r\nContent-Type: text/plain\r\n\r\nsee the attachments\r\n" +
+      attachment("pages.pdf", bombPdf(deflated, false)) + attachment("inside.pdf", bombPdf(deflated, true)) +
+      "--M--\r\n";
   ASSERT_LT(raw.size(), 2u << 20);
 
   ExtractOptions options;
@@ -160,8 +164,8 @@ TEST(PdfText, DeflateBombsEndWithinLimitsAndTheCallerDoesNotGrow) {
   EXPECT_EQ(t.notes[0].rfind("pages.pdf: ", 0), 0u) << t.notes[0];
   EXPECT_EQ(t.notes[1].rfind("inside.pdf: ", 0), 0u) << t.notes[1];
   std::cout << "bombs: " << deflated.size() << " bytes deflated each, "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms, caller grew "
-            << grown_kb << " KB\n  " << t.notes[0] << "\n  " << t.notes[1] << "\n";
+            << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms, caller grew " << grown_kb
+            << " KB\n  " << t.notes[0] << "\n  " << t.notes[1] << "\n";
 }
 
 // A PDF document holding `count` small embedded files f00.txt, f01.txt...
@@ -169,7 +173,8 @@ std::string pdfWithFiles(int count) {
   std::string names, objects;
   int object = 6;
   for (int i = 0; i < count; ++i) {
-    const std::string name = std::string("f") + static_cast<char>('0' + i / 10) + static_cast<char>('0' + i % 10) + ".txt";
+    const std::string name = std::string("f") + static_cast<char>('0' + i / 10) + static_cast<char>('0' + i % 10) +
+                             ".txt";
     const std::string content = "file number " + std::to_string(i);
     names += "(" + name + ") " + std::to_string(object) + " 0 R ";
     objects += std::to_string(object) + " 0 obj << /Type /Filespec /F (" + name + ") /EF << /F " +
@@ -184,9 +189,11 @@ std::string pdfWithFiles(int count) {
          "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
          "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 300 100] /Contents 4 0 R "
          "/Resources << /Font << /F1 5 0 R >> >> >> endobj\n"
-         "4 0 obj << /Length " + std::to_string(page.size()) + " >> stream\n" + page + "\nendstream endobj\n"
-         "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n" + objects +
-         "trailer << /Root 1 0 R >>\n%%EOF\n";
+         "4 0 obj << /Length " +
+         std::to_string(page.size()) + " >> stream\n" + page +
+         "\nendstream endobj\n"
+         "5 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> endobj\n" +
+         objects + "trailer << /Root 1 0 R >>\n%%EOF\n";
 }
 
 // A stand-in for spe-pdf-text: a shell script in a temporary folder.

@@ -38,7 +38,7 @@ TEST_F(DirectoryServiceTest, ListsAndCreatesUnderBase) {
 TEST_F(DirectoryServiceTest, RefusesPathsOutsideBase) {
   DirectoryService d((root_ / "base").string());
   for (const std::string& p : {std::string("../outside"), (root_ / "outside").string(), std::string("/etc"),
-                              std::string("a/../../outside/x"), (root_ / "base2").string()}) {
+                               std::string("a/../../outside/x"), (root_ / "base2").string()}) {
     auto r = d.list(p);
     ASSERT_FALSE(r.ok()) << p;
     EXPECT_FALSE(d.create(p).ok()) << p;

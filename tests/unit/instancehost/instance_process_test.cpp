@@ -43,8 +43,8 @@ int reap(int pid) {
 TEST(InstanceProcess, AReadyLineMakesItReadyAndTheKeyIsOnDescriptor3) {
   FakeClock clock;
   // Answers READY only when descriptor 3 carries the key.
-  auto p = spawnOrFail(shell("read key <&3; [ \"$key\" = " + std::string(64, 'a') +
-                             " ] && echo \"READY $$\"; exec sleep 1000"));
+  auto p = spawnOrFail(
+      shell("read key <&3; [ \"$key\" = " + std::string(64, 'a') + " ] && echo \"READY $$\"; exec sleep 1000"));
   ASSERT_TRUE(p);
   EXPECT_EQ(p->awaitReady(clock, 30s), InstanceProcess::Ready::kReady);
   EXPECT_EQ(clock.pendingTimers(), 0u);  // the timeout's timer went with the wait

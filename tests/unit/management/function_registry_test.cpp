@@ -7,8 +7,11 @@ namespace {
 
 FunctionSpec spec() {
   return {"F",
-          {{"name", ArgType::kString}, {"count", ArgType::kNumber}, {"on", ArgType::kBool},
-           {"config", ArgType::kJson}, {"opt", ArgType::kString, true}},
+          {{"name", ArgType::kString},
+           {"count", ArgType::kNumber},
+           {"on", ArgType::kBool},
+           {"config", ArgType::kJson},
+           {"opt", ArgType::kString, true}},
           [](CallContext&) -> Result<Json> { return Json(); }};
 }
 
@@ -43,10 +46,20 @@ TEST(Validate, UnknownArgumentIsNamed) {
 }
 
 TEST(Validate, WrongTypes) {
-  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{
-           {"count", "twelve"}, {"count", ""}, {"count", "1e999"}, {"count", "1.5"}, {"count", "0"},
-           {"count", "-1"}, {"count", "2147483648"}, {"count", "99999999999999999999"}, {"count", " 1"},
-           {"count", "0x10"}, {"on", "yes"}, {"on", "1"}, {"on", ""}, {"config", "{not json"}}) {
+  for (auto [name, value] : std::vector<std::pair<std::string, std::string>>{{"count", "twelve"},
+                                                                             {"count", ""},
+                                                                             {"count", "1e999"},
+                                                                             {"count", "1.5"},
+                                                                             {"count", "0"},
+                                                                             {"count", "-1"},
+                                                                             {"count", "2147483648"},
+                                                                             {"count", "99999999999999999999"},
+                                                                             {"count", " 1"},
+                                                                             {"count", "0x10"},
+                                                                             {"on", "yes"},
+                                                                             {"on", "1"},
+                                                                             {"on", ""},
+                                                                             {"config", "{not json"}}) {
     auto f = good();
     f[name] = value;
     auto r = FunctionRegistry::validate(spec(), f);
@@ -116,8 +129,8 @@ TEST(Validate, EmptyOptionalArgumentIsAbsent) {
   auto r = FunctionRegistry::validate(spec(), f);
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->has("opt"));
-  FunctionSpec s{"S", {{"n", ArgType::kNumber, true}, {"b", ArgType::kBool, true}, {"j", ArgType::kJson, true}},
-                 nullptr};
+  FunctionSpec s{
+      "S", {{"n", ArgType::kNumber, true}, {"b", ArgType::kBool, true}, {"j", ArgType::kJson, true}}, nullptr};
   auto e = FunctionRegistry::validate(s, {{"n", ""}, {"b", ""}, {"j", ""}});
   ASSERT_TRUE(e.ok());
   EXPECT_FALSE(e->has("n") || e->has("b") || e->has("j"));

@@ -44,7 +44,8 @@ TEST(Task, CancelledErrorsBeginAlike) {
            {"Cancelled.", "The operation was cancelled."},
            {"", "The operation was cancelled."},
            {"The operation was cancelled.", "The operation was cancelled."},
-           {"3 of 9 instances were started before.", "The operation was cancelled. 3 of 9 instances were started before."}}) {
+           {"3 of 9 instances were started before.",
+            "The operation was cancelled. 3 of 9 instances were started before."}}) {
     auto t = reg.create("admin");
     t->finish(makeError(ErrorCode::kCancelled, said));
     EXPECT_EQ(t->snapshot().error->message, shown);

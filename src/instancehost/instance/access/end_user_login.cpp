@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
+#include "common/base/password.h"
 #include "common/net/form.h"
 #include "common/net/login_guard.h"
-#include "common/base/password.h"
 
 namespace spe::instance {
 namespace {
@@ -34,17 +34,16 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
   // Per user name of this instance (the process serves one instance) and per client address.
   auto admission = guard().admit(ctx.instance_id + "/" + user_name, client_address);
   if (!admission.permit) {
-    return makeError(ErrorCode::kResourceExhausted, "Too many failed logins; try again in " +
-                                                        std::to_string(admission.retry_after.count()) + " s.");
+    return makeError(ErrorCode::kResourceExhausted,
+                     "Too many failed logins; try again in " + std::to_string(admission.retry_after.count()) + " s.");
   }
   const auto busy = makeError(ErrorCode::kUnavailable, "The server is busy; try again in a moment.");
   EndUserLogin login;
   login.generation = ctx.users.generation();
   auto user = ctx.users.find(user_name);
   if (!user) return user.error();
-  const PasswordCheck check = *user && !(*user)->password_hash.empty()
-                                  ? checkPassword(password, (*user)->password_hash)
-                                  : checkDummyPassword(password);
+  const PasswordCheck check = *user && !(*user)->password_hash.empty() ? checkPassword(password, (*user)->password_hash)
+                                                                       : checkDummyPassword(password);
   if (check == PasswordCheck::kBusy) return busy;  // not counted: nothing was checked
   if (check != PasswordCheck::kMatch) {
     admission.permit->failed();
@@ -53,12 +52,10 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
   admission.permit->succeeded();
   if (!has((*user)->login_privileges, login_privilege)) {
     const std::string way = login_privilege == "imap" ? "IMAP" : "Web Access";
-    return makeError(ErrorCode::kPermissionDenied,
-                     "The user '" + (*user)->name + "' may not log in with " + way + ".");
+    return makeError(ErrorCode::kPermissionDenied, "The user '" + (*user)->name + "' may not log in with " + way + ".");
   }
   if (safe_mode && !has((*user)->privileges, "admin")) {
-    return makeError(ErrorCode::kUnavailable,
-                     "The archive is in maintenance; only administrators can log in.");
+    return makeError(ErrorCode::kUnavailable, "The archive is in maintenance; only administrators can log in.");
   }
   login.name = (*user)->name;
   login.password_hash = (*user)->password_hash;

@@ -26,8 +26,8 @@ namespace spe::instance {
 
 // What a session keeps of its login.
 struct EndUserLogin {
-  std::string name;           // as stored
-  std::string password_hash;  // the hash the password matched
+  std::string name;             // as stored
+  std::string password_hash;    // the hash the password matched
   std::int64_t generation = 0;  // UserDirectory::generation() before the user was read
 };
 

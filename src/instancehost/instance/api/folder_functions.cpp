@@ -66,8 +66,10 @@ Status refuseIfWriteProtectedMail(InstanceContext& ctx, const std::string& folde
     auto held = s->hasMessagesUnder(folder);
     if (!held) return held.error();
     if (*held) {
-      return makeError(ErrorCode::kPermissionDenied, "'" + folder + "' has messages in the write-protected archive "
-                                                         "store " + std::to_string(id) + "; " + what);
+      return makeError(ErrorCode::kPermissionDenied, "'" + folder +
+                                                         "' has messages in the write-protected archive "
+                                                         "store " +
+                                                         std::to_string(id) + "; " + what);
     }
   }
   return okStatus();
@@ -78,108 +80,120 @@ namespace {
 // What folders there are and what they hold.
 void registerFolderQueries(InstanceApi& api) {
   InstanceContext& ctx = api.context();
-  api.add("GetChildFolders", [&ctx](ApiCall& c) -> Result<Json> {
-            auto parent_arg = optionalFolder(c);
-            if (!parent_arg) return parent_arg.error();
-            const std::string parent = *parent_arg;
-            const std::int64_t max_levels = c.num("maxLevels", 0);
-            if (c.has("maxLevels") && max_levels < 1) {
-              return makeError(ErrorCode::kInvalidArgument, "'maxLevels' must be at least 1 (or left out for all levels).");
-            }
-            auto tree = folderTree(ctx, false);
-            if (!tree) return tree.error();
-            if (!parent.empty() && !tree->count(parent)) {
-              return makeError(ErrorCode::kNotFound, "There is no folder '" + parent + "'.");
-            }
-            Json out = Json::array();
-            for (auto it = tree->begin(); it != tree->end(); ++it) {
-              const std::string& path = it->first;
-              if (!isBelow(path, parent)) continue;
-              if (max_levels > 0 && depthBelow(path, parent) > max_levels) continue;
-              auto next = std::next(it);
-              const bool children = next != tree->end() && next->first.rfind(path + "/", 0) == 0;
-              out.push_back({{"folder", path},
-                             {"name", path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1)},
-                             {"hasChildren", children}});
-            }
-            return out;
-          }, false);
+  api.add(
+      "GetChildFolders",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        auto parent_arg = optionalFolder(c);
+        if (!parent_arg) return parent_arg.error();
+        const std::string parent = *parent_arg;
+        const std::int64_t max_levels = c.num("maxLevels", 0);
+        if (c.has("maxLevels") && max_levels < 1) {
+          return makeError(ErrorCode::kInvalidArgument, "'maxLevels' must be at least 1 (or left out for all levels).");
+        }
+        auto tree = folderTree(ctx, false);
+        if (!tree) return tree.error();
+        if (!parent.empty() && !tree->count(parent)) {
+          return makeError(ErrorCode::kNotFound, "There is no folder '" + parent + "'.");
+        }
+        Json out = Json::array();
+        for (auto it = tree->begin(); it != tree->end(); ++it) {
+          const std::string& path = it->first;
+          if (!isBelow(path, parent)) continue;
+          if (max_levels > 0 && depthBelow(path, parent) > max_levels) continue;
+          auto next = std::next(it);
+          const bool children = next != tree->end() && next->first.rfind(path + "/", 0) == 0;
+          out.push_back({{"folder", path},
+                         {"name", path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1)},
+                         {"hasChildren", children}});
+        }
+        return out;
+      },
+      false);
 
-  api.add("GetFolderStatistics", [&ctx](ApiCall&) -> Result<Json> {
-            auto tree = folderTree(ctx, true);
-            if (!tree) return tree.error();
-            Json out = Json::array();
-            for (const auto& [path, st] : *tree) {
-              out.push_back({{"folder", path}, {"count", st.count}, {"size", st.size}});
-            }
-            return out;
-          }, false);
+  api.add(
+      "GetFolderStatistics",
+      [&ctx](ApiCall&) -> Result<Json> {
+        auto tree = folderTree(ctx, true);
+        if (!tree) return tree.error();
+        Json out = Json::array();
+        for (const auto& [path, st] : *tree) {
+          out.push_back({{"folder", path}, {"count", st.count}, {"size", st.size}});
+        }
+        return out;
+      },
+      false);
 }
 
 // Moving folders and deleting empty ones.
 void registerFolderChanges(InstanceApi& api) {
   InstanceContext& ctx = api.context();
-  api.add("MoveFolder", [&api, &ctx](ApiCall& c) -> Result<Json> {
-            auto from = store::ArchiveStore::normaliseFolder(c.str("fromFolder"));
-            if (!from) return makeError(ErrorCode::kInvalidArgument, "'fromFolder': " + from.error().message);
-            auto to = store::ArchiveStore::normaliseFolder(c.str("toFolder"));
-            if (!to) return makeError(ErrorCode::kInvalidArgument, "'toFolder': " + to.error().message);
-            if (from->find('/') == std::string::npos) {
-              return makeError(ErrorCode::kInvalidArgument,
-                               "'fromFolder' is a user archive; rename the user (RenameUser) to rename it.");
-            }
-            if (to->find('/') == std::string::npos) {
-              return makeError(ErrorCode::kInvalidArgument, "'toFolder' must be a folder inside a user archive.");
-            }
-            if (*to == *from || isBelow(*to, *from)) {
-              return makeError(ErrorCode::kInvalidArgument, "'toFolder' cannot be '" + *from + "' or inside it.");
-            }
-            auto owner = ctx.users.find(to->substr(0, to->find('/')));
-            if (!owner) return owner.error();
-            if (!owner->has_value() || (*owner)->name == kArchiveAdmin) {
-              return makeError(ErrorCode::kNotFound, "'toFolder': there is no user archive '" +
-                                                         to->substr(0, to->find('/')) + "'.");
-            }
-            const std::string target = (*owner)->name + to->substr(to->find('/'));
-            auto tree = folderTree(ctx, false);
-            if (!tree) return tree.error();
-            if (!tree->count(*from)) return makeError(ErrorCode::kNotFound, "There is no folder '" + *from + "'.");
-            SPE_TRY(refuseIfWriteProtectedMail(ctx, *from, "it cannot be moved."));
-            auto stores = ctx.stores.loaded();
-            for (const auto& [id, s] : stores) {
-              if (!s->writeProtected()) SPE_TRY(s->renameFolder(*from, target));
-            }
-            SPE_TRY(api.audit(c, "FolderMove", "from=" + *from + " to=" + target));
-            return Json();
-          }, true);
+  api.add(
+      "MoveFolder",
+      [&api, &ctx](ApiCall& c) -> Result<Json> {
+        auto from = store::ArchiveStore::normaliseFolder(c.str("fromFolder"));
+        if (!from) return makeError(ErrorCode::kInvalidArgument, "'fromFolder': " + from.error().message);
+        auto to = store::ArchiveStore::normaliseFolder(c.str("toFolder"));
+        if (!to) return makeError(ErrorCode::kInvalidArgument, "'toFolder': " + to.error().message);
+        if (from->find('/') == std::string::npos) {
+          return makeError(ErrorCode::kInvalidArgument,
+                           "'fromFolder' is a user archive; rename the user (RenameUser) to rename it.");
+        }
+        if (to->find('/') == std::string::npos) {
+          return makeError(ErrorCode::kInvalidArgument, "'toFolder' must be a folder inside a user archive.");
+        }
+        if (*to == *from || isBelow(*to, *from)) {
+          return makeError(ErrorCode::kInvalidArgument, "'toFolder' cannot be '" + *from + "' or inside it.");
+        }
+        auto owner = ctx.users.find(to->substr(0, to->find('/')));
+        if (!owner) return owner.error();
+        if (!owner->has_value() || (*owner)->name == kArchiveAdmin) {
+          return makeError(ErrorCode::kNotFound,
+                           "'toFolder': there is no user archive '" + to->substr(0, to->find('/')) + "'.");
+        }
+        const std::string target = (*owner)->name + to->substr(to->find('/'));
+        auto tree = folderTree(ctx, false);
+        if (!tree) return tree.error();
+        if (!tree->count(*from)) return makeError(ErrorCode::kNotFound, "There is no folder '" + *from + "'.");
+        SPE_TRY(refuseIfWriteProtectedMail(ctx, *from, "it cannot be moved."));
+        auto stores = ctx.stores.loaded();
+        for (const auto& [id, s] : stores) {
+          if (!s->writeProtected()) SPE_TRY(s->renameFolder(*from, target));
+        }
+        SPE_TRY(api.audit(c, "FolderMove", "from=" + *from + " to=" + target));
+        return Json();
+      },
+      true);
 
-  api.add("DeleteEmptyFolders", [&ctx](ApiCall& c) -> Result<Json> {
-            auto under_arg = optionalFolder(c);
-            if (!under_arg) return under_arg.error();
-            const std::string under = *under_arg;
-            // A folder stays when it, or a folder below it, holds mail in any store.
-            std::set<std::string> keep;
-            auto stores = ctx.stores.loaded();
-            for (const auto& [id, s] : stores) {
-              auto folders = s->folders();
-              if (!folders) return folders.error();
-              for (const auto& f : *folders) {
-                if (f.messages == 0) continue;
-                keep.insert(f.path);
-                for (std::size_t p = f.path.find('/'); p != std::string::npos; p = f.path.find('/', p + 1)) {
-                  keep.insert(f.path.substr(0, p));
-                }
-              }
+  api.add(
+      "DeleteEmptyFolders",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        auto under_arg = optionalFolder(c);
+        if (!under_arg) return under_arg.error();
+        const std::string under = *under_arg;
+        // A folder stays when it, or a folder below it, holds mail in any store.
+        std::set<std::string> keep;
+        auto stores = ctx.stores.loaded();
+        for (const auto& [id, s] : stores) {
+          auto folders = s->folders();
+          if (!folders) return folders.error();
+          for (const auto& f : *folders) {
+            if (f.messages == 0) continue;
+            keep.insert(f.path);
+            for (std::size_t p = f.path.find('/'); p != std::string::npos; p = f.path.find('/', p + 1)) {
+              keep.insert(f.path.substr(0, p));
             }
-            std::int64_t removed = 0;
-            for (const auto& [id, s] : stores) {
-              if (s->writeProtected()) continue;
-              auto n = s->deleteEmptyFolders(under, keep);
-              if (!n) return n.error();
-              removed += *n;
-            }
-            return Json{{"deletedFolders", removed}};
-          }, true);
+          }
+        }
+        std::int64_t removed = 0;
+        for (const auto& [id, s] : stores) {
+          if (s->writeProtected()) continue;
+          auto n = s->deleteEmptyFolders(under, keep);
+          if (!n) return n.error();
+          removed += *n;
+        }
+        return Json{{"deletedFolders", removed}};
+      },
+      true);
 }
 
 }  // namespace

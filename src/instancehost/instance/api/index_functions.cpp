@@ -50,7 +50,8 @@ Status readSearchPage(const Json& params, std::int64_t max_limit, index::SearchR
   }
   request.by_date = *sort == "date";
   auto offset = intField(params, "offset", 0, 0, 1000000);
-  if (!offset) return makeError(ErrorCode::kInvalidArgument, "The page is out of range: 'offset' must be 0 to 1000000.");
+  if (!offset)
+    return makeError(ErrorCode::kInvalidArgument, "The page is out of range: 'offset' must be 0 to 1000000.");
   auto limit = intField(params, "limit", 50, 1, max_limit);
   if (!limit) {
     return makeError(ErrorCode::kInvalidArgument,
@@ -65,9 +66,9 @@ Status readSearchPage(const Json& params, std::int64_t max_limit, index::SearchR
 }
 
 Json searchHitJson(const index::SearchHitInfo& h) {
-  return Json{{"storeID", h.store_id},    {"messageID", h.message.id},  {"folder", h.message.folder},
-              {"date", h.message.date},   {"size", h.message.size},     {"subject", h.message.subject},
-              {"from", h.message.from},   {"to", h.message.recipients}, {"hasAttachments", h.message.has_attachments},
+  return Json{{"storeID", h.store_id},   {"messageID", h.message.id},  {"folder", h.message.folder},
+              {"date", h.message.date},  {"size", h.message.size},     {"subject", h.message.subject},
+              {"from", h.message.from},  {"to", h.message.recipients}, {"hasAttachments", h.message.has_attachments},
               {"relevance", h.relevance}};
 }
 
@@ -101,45 +102,55 @@ Result<Json> searchArchives(InstanceContext& ctx, const Json& params) {
 void registerIndexFunctions(InstanceApi& api) {
   InstanceContext& ctx = api.context();
 
-  api.add("GetIndexConfiguration", [&ctx](ApiCall&) -> Result<Json> { return ctx.index_settings.config().toJson(); },
-          false);
+  api.add(
+      "GetIndexConfiguration", [&ctx](ApiCall&) -> Result<Json> { return ctx.index_settings.config().toJson(); },
+      false);
 
-  api.add("SetIndexConfiguration", [&api, &ctx](ApiCall& c) -> Result<Json> {
-            if (!c.has("config")) return makeError(ErrorCode::kInvalidArgument, "'config' is missing.");
-            auto config = index::IndexConfig::fromJson(c.args["config"]);
-            if (!config) return config.error();
-            SPE_TRY(ctx.db.setSetting(kIndexSetting, config->toJson()));
-            ctx.index_settings.setConfig(*config);
-            SPE_TRY(api.audit(c, "SetIndexConfiguration", dumpJson(config->toJson())));
-            return Json();
-          }, true);
+  api.add(
+      "SetIndexConfiguration",
+      [&api, &ctx](ApiCall& c) -> Result<Json> {
+        if (!c.has("config")) return makeError(ErrorCode::kInvalidArgument, "'config' is missing.");
+        auto config = index::IndexConfig::fromJson(c.args["config"]);
+        if (!config) return config.error();
+        SPE_TRY(ctx.db.setSetting(kIndexSetting, config->toJson()));
+        ctx.index_settings.setConfig(*config);
+        SPE_TRY(api.audit(c, "SetIndexConfiguration", dumpJson(config->toJson())));
+        return Json();
+      },
+      true);
 
-  api.add("SelectAllStoreIndexesForRebuild", [&ctx](ApiCall&) -> Result<Json> {
-            for (const auto& [id, indexer] : ctx.stores.indexers()) SPE_TRY(indexer->select());
-            return Json();
-          }, true);
+  api.add(
+      "SelectAllStoreIndexesForRebuild",
+      [&ctx](ApiCall&) -> Result<Json> {
+        for (const auto& [id, indexer] : ctx.stores.indexers()) SPE_TRY(indexer->select());
+        return Json();
+      },
+      true);
 
-  api.add("RebuildSelectedStoreIndexes", [&api, &ctx](ApiCall& c) -> Result<Json> {
-            std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> selected;
-            for (const auto& entry : ctx.stores.indexers()) {
-              if (entry.second->state().needs_rebuild) selected.push_back(entry);
-            }
-            SPE_TRY(api.audit(c, "RebuildSelectedStoreIndexes", std::to_string(selected.size()) + " stores"));
-            Json rebuilt = Json::array();
-            const int n = static_cast<int>(selected.size());
-            for (int i = 0; i < n; ++i) {
-              const auto& [id, indexer] = selected[static_cast<std::size_t>(i)];
-              store::OperationControl control = c.control;
-              const std::int64_t store_id = id;
-              control.progress = [&c, i, n, store_id](int p, const std::string& text) {
-                c.control.report((i * 100 + p) / n, "Store " + std::to_string(store_id) + ": " + text);
-              };
-              SPE_TRY(indexer->rebuild(control));
-              rebuilt.push_back(id);
-            }
-            c.control.report(100, "Rebuilt the search indexes of " + std::to_string(n) + " archive stores");
-            return Json{{"rebuiltStores", rebuilt}};
-          }, false);
+  api.add(
+      "RebuildSelectedStoreIndexes",
+      [&api, &ctx](ApiCall& c) -> Result<Json> {
+        std::vector<std::pair<std::int64_t, std::shared_ptr<index::StoreIndexer>>> selected;
+        for (const auto& entry : ctx.stores.indexers()) {
+          if (entry.second->state().needs_rebuild) selected.push_back(entry);
+        }
+        SPE_TRY(api.audit(c, "RebuildSelectedStoreIndexes", std::to_string(selected.size()) + " stores"));
+        Json rebuilt = Json::array();
+        const int n = static_cast<int>(selected.size());
+        for (int i = 0; i < n; ++i) {
+          const auto& [id, indexer] = selected[static_cast<std::size_t>(i)];
+          store::OperationControl control = c.control;
+          const std::int64_t store_id = id;
+          control.progress = [&c, i, n, store_id](int p, const std::string& text) {
+            c.control.report((i * 100 + p) / n, "Store " + std::to_string(store_id) + ": " + text);
+          };
+          SPE_TRY(indexer->rebuild(control));
+          rebuilt.push_back(id);
+        }
+        c.control.report(100, "Rebuilt the search indexes of " + std::to_string(n) + " archive stores");
+        return Json{{"rebuiltStores", rebuilt}};
+      },
+      false);
 }
 
 }  // namespace spe::instance

@@ -41,12 +41,12 @@ Status InstanceApi::audit(const ApiCall& call, const std::string& event, const s
   const std::string user = call.caller.empty() ? "$system" : call.caller;
   auto st = ctx_.db.audit(user, event, details);
   if (st) return okStatus();
-  logger("instance")->error("audit record lost: user={} event={} details={}: {}", user, event, details,
-                            st.error().message);
-  return makeError(st.error().code,
-                   "The change was made, but its audit record (" + event + ") could not be written: " +
-                       st.error().message,
-                   st.error().details);
+  logger("instance")
+      ->error("audit record lost: user={} event={} details={}: {}", user, event, details, st.error().message);
+  return makeError(
+      st.error().code,
+      "The change was made, but its audit record (" + event + ") could not be written: " + st.error().message,
+      st.error().details);
 }
 
 Result<Json> InstanceApi::call(const std::string& function, ApiCall& call) {

@@ -1,6 +1,6 @@
 // Profiles and worker results: CreateProfile, GetProfiles, DeleteProfile,
-// SetProfileServerSideExecution, CanRunArchiveProfiles, RunProfile, RunTemporaryProfile, GetWorkerResults, GetWorkerResultReport,
-// GetTimeZones.
+// SetProfileServerSideExecution, CanRunArchiveProfiles, RunProfile, RunTemporaryProfile, GetWorkerResults,
+// GetWorkerResultReport, GetTimeZones.
 #include <unistd.h>
 
 #include <ctime>
@@ -31,53 +31,66 @@ Json resultJson(const WorkerResult& w, const std::string& zone) {
 // Creating, listing, changing and deleting archiving profiles.
 void registerProfileDefinitions(InstanceApi& api) {
   InstanceContext& ctx = api.context();
-  api.add("CreateProfile", [&ctx](ApiCall& c) -> Result<Json> {
-            SPE_TRY(requireRaw(c));
-            auto p = parseProfile(c.args.value("properties", Json()));
-            if (!p) return p.error();
-            if (p->owner != kArchiveAdmin) {
-              auto owner = ctx.users.find(p->owner);
-              if (!owner) return owner.error();
-              if (!owner->has_value()) {
-                return makeError(ErrorCode::kNotFound, "'properties.owner': there is no user '" + p->owner + "'.");
-              }
-              p->owner = (*owner)->name;
-            }
-            auto id = ctx.profiles.create(*p);
-            if (!id) return id.error();
-            return Json{{"id", *id}};
-          }, true);
+  api.add(
+      "CreateProfile",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        SPE_TRY(requireRaw(c));
+        auto p = parseProfile(c.args.value("properties", Json()));
+        if (!p) return p.error();
+        if (p->owner != kArchiveAdmin) {
+          auto owner = ctx.users.find(p->owner);
+          if (!owner) return owner.error();
+          if (!owner->has_value()) {
+            return makeError(ErrorCode::kNotFound, "'properties.owner': there is no user '" + p->owner + "'.");
+          }
+          p->owner = (*owner)->name;
+        }
+        auto id = ctx.profiles.create(*p);
+        if (!id) return id.error();
+        return Json{{"id", *id}};
+      },
+      true);
 
-  api.add("GetProfiles", [&ctx](ApiCall& c) -> Result<Json> {
-            SPE_TRY(requireRaw(c));
-            auto all = ctx.profiles.list();
-            if (!all) return all.error();
-            Json out = Json::array();
-            for (const auto& p : *all) out.push_back(p.toJson());
-            return out;
-          }, false);
+  api.add(
+      "GetProfiles",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        SPE_TRY(requireRaw(c));
+        auto all = ctx.profiles.list();
+        if (!all) return all.error();
+        Json out = Json::array();
+        for (const auto& p : *all) out.push_back(p.toJson());
+        return out;
+      },
+      false);
 
-  api.add("SetProfileServerSideExecution", [&ctx](ApiCall& c) -> Result<Json> {
-            auto p = ctx.profiles.get(c.num("id"));
-            if (!p) return p.error();
-            Json s{{"automatic", c.flag("automatic")}};
-            for (const char* k : {"automaticPauseBetweenExecutions", "automaticMaintenanceWindows"}) {
-              if (c.has(k)) s[k] = c.args[k];
-            }
-            auto server_side = parseServerSideExecution(s, true);
-            if (!server_side) return server_side.error();
-            p->server_side = *server_side;
-            SPE_TRY(ctx.profiles.update(*p));
-            ctx.scheduler.restart(p->id);
-            return Json();
-          }, true);
+  api.add(
+      "SetProfileServerSideExecution",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        auto p = ctx.profiles.get(c.num("id"));
+        if (!p) return p.error();
+        Json s{{"automatic", c.flag("automatic")}};
+        for (const char* k : {"automaticPauseBetweenExecutions", "automaticMaintenanceWindows"}) {
+          if (c.has(k)) s[k] = c.args[k];
+        }
+        auto server_side = parseServerSideExecution(s, true);
+        if (!server_side) return server_side.error();
+        p->server_side = *server_side;
+        SPE_TRY(ctx.profiles.update(*p));
+        ctx.scheduler.restart(p->id);
+        return Json();
+      },
+      true);
 
-  api.add("DeleteProfile", [&ctx](ApiCall& c) -> Result<Json> {
-            SPE_TRY(ctx.profiles.remove(c.num("id")));
-            return Json();
-          }, true);
+  api.add(
+      "DeleteProfile",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        SPE_TRY(ctx.profiles.remove(c.num("id")));
+        return Json();
+      },
+      true);
 
-  api.add("GetTimeZones", [](ApiCall&) -> Result<Json> { return listTimeZones(); }, false);
+  api.add(
+      "GetTimeZones", [](ApiCall&) -> Result<Json> { return listTimeZones(); }, false);
 }
 
 // Running profiles and reading what their runs did.
@@ -86,49 +99,64 @@ void registerProfileRuns(InstanceApi& api) {
   // Whether RunProfile would start now: the instance is not frozen and an
   // archive store takes new mail. (The product does not document it; see
   // docs/archive.md.)
-  api.add("CanRunArchiveProfiles", [&ctx](ApiCall&) -> Result<Json> {
-            if (ctx.gate.frozen()) return Json(false);
-            return Json(ctx.stores.current().ok());
-          }, false);
+  api.add(
+      "CanRunArchiveProfiles",
+      [&ctx](ApiCall&) -> Result<Json> {
+        if (ctx.gate.frozen()) return Json(false);
+        return Json(ctx.stores.current().ok());
+      },
+      false);
 
-  api.add("RunProfile", [&ctx](ApiCall& c) -> Result<Json> {
-            auto p = ctx.profiles.get(c.num("id"));
-            if (!p) return p.error();
-            return ctx.runner.run(*p, c.control);
-          }, false);
+  api.add(
+      "RunProfile",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        auto p = ctx.profiles.get(c.num("id"));
+        if (!p) return p.error();
+        return ctx.runner.run(*p, c.control);
+      },
+      false);
 
-  api.add("RunTemporaryProfile", [&ctx](ApiCall& c) -> Result<Json> {
-            SPE_TRY(requireRaw(c));
-            auto p = parseProfile(c.args.value("properties", Json()));
-            if (!p) return p.error();
-            p->id = 0;
-            return ctx.runner.run(*p, c.control);
-          }, false);
+  api.add(
+      "RunTemporaryProfile",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        SPE_TRY(requireRaw(c));
+        auto p = parseProfile(c.args.value("properties", Json()));
+        if (!p) return p.error();
+        p->id = 0;
+        return ctx.runner.run(*p, c.control);
+      },
+      false);
 
-  api.add("GetWorkerResults", [&ctx](ApiCall& c) -> Result<Json> {
-            auto zone = resolveTimeZone(c.str("timeZoneID"));
-            if (!zone) return zone.error();
-            auto from = parseLocalTime(c.str("fromIncluding"), *zone, "fromIncluding");
-            if (!from) return from.error();
-            auto to = parseLocalTime(c.str("toExcluding"), *zone, "toExcluding");
-            if (!to) return to.error();
-            if (*to <= *from) return makeError(ErrorCode::kInvalidArgument, "'toExcluding' must be after 'fromIncluding'.");
-            std::optional<std::int64_t> profile;
-            if (c.has("profileID")) profile = c.num("profileID");
-            auto rows = ctx.results.range(*from, *to, profile, c.str("userName"));
-            if (!rows) return rows.error();
-            Json out = Json::array();
-            for (const auto& w : *rows) out.push_back(resultJson(w, *zone));
-            return out;
-          }, false);
+  api.add(
+      "GetWorkerResults",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        auto zone = resolveTimeZone(c.str("timeZoneID"));
+        if (!zone) return zone.error();
+        auto from = parseLocalTime(c.str("fromIncluding"), *zone, "fromIncluding");
+        if (!from) return from.error();
+        auto to = parseLocalTime(c.str("toExcluding"), *zone, "toExcluding");
+        if (!to) return to.error();
+        if (*to <= *from) return makeError(ErrorCode::kInvalidArgument, "'toExcluding' must be after 'fromIncluding'.");
+        std::optional<std::int64_t> profile;
+        if (c.has("profileID")) profile = c.num("profileID");
+        auto rows = ctx.results.range(*from, *to, profile, c.str("userName"));
+        if (!rows) return rows.error();
+        Json out = Json::array();
+        for (const auto& w : *rows) out.push_back(resultJson(w, *zone));
+        return out;
+      },
+      false);
 
-  api.add("GetWorkerResultReport", [&ctx](ApiCall& c) -> Result<Json> {
-            auto w = ctx.results.get(c.num("id"));
-            if (!w) return w.error();
-            Json j = resultJson(*w, "UTC");
-            j["report"] = w->report;
-            return j;
-          }, false);
+  api.add(
+      "GetWorkerResultReport",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        auto w = ctx.results.get(c.num("id"));
+        if (!w) return w.error();
+        Json j = resultJson(*w, "UTC");
+        j["report"] = w->report;
+        return j;
+      },
+      false);
 }
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "instancehost/instance/archiving/file_sources.h"
-#include "common/mime/charset.h"
 
 #include <algorithm>
 #include <filesystem>
 
+#include "common/mime/charset.h"
 #include "index/message_text.h"
 #include "instancehost/instance/model/path_roots.h"
 #include "store/append_file.h"
@@ -11,8 +11,8 @@
 namespace spe::instance {
 
 std::string tooLargeError(std::int64_t size) {
-  return "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB (" +
-         std::to_string(size >> 20) + " MB); it was not archived";
+  return "the message is larger than " + std::to_string(kMaxMessageBytes >> 20) + " MB (" + std::to_string(size >> 20) +
+         " MB); it was not archived";
 }
 namespace fs = std::filesystem;
 

@@ -28,14 +28,14 @@ ImportOutcome outcome(const ImportTally& tally, const ReadResult& read, const St
   out.duplicates = tally.duplicates;
   out.failed = tally.failed;
   out.warnings = tally.warnings;
-  out.report = Json{{"archived", tally.archived},       {"duplicates", tally.duplicates},
-                    {"skipped", tally.skipped},         {"failed", tally.failed},
-                    {"warnings", tally.warning_list},   {"errors", tally.error_list},
-                    {"folders", tally.folders},         {"seconds", seconds}};
+  out.report = Json{{"archived", tally.archived},     {"duplicates", tally.duplicates},
+                    {"skipped", tally.skipped},       {"failed", tally.failed},
+                    {"warnings", tally.warning_list}, {"errors", tally.error_list},
+                    {"folders", tally.folders},       {"seconds", seconds}};
   if (!read.status) return failed(std::move(out), read.status.error().message);
   if (!finished) {
-    return failed(std::move(out), "Where the run stands could not be kept (the next run repeats it): " +
-                                      finished.error().message);
+    return failed(std::move(out),
+                  "Where the run stands could not be kept (the next run repeats it): " + finished.error().message);
   }
   if (signals.aborted()) {
     return failed(std::move(out), "The archive store refused messages: " + signals.abortReason() +

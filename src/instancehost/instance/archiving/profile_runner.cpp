@@ -56,9 +56,10 @@ Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationCo
   if (o.result == "cancelled") {
     return makeError(ErrorCode::kCancelled, std::to_string(o.archived) +
                                                 " messages were archived before; the next run continues from there"
-                                                " (worker result " + std::to_string(w.id) + ").");
+                                                " (worker result " +
+                                                std::to_string(w.id) + ").");
   }
-  return Json{{"workerResultId", w.id}, {"result", o.result},     {"itemsArchived", o.archived},
+  return Json{{"workerResultId", w.id},     {"result", o.result}, {"itemsArchived", o.archived},
               {"duplicates", o.duplicates}, {"failed", o.failed}, {"warnings", o.warnings}};
 }
 

@@ -57,7 +57,8 @@ Result<Json> parseServerSideExecution(const Json& s, bool require_pause) {
   auto automatic = detailFlag(s, "automatic", false);
   if (!automatic) return bad("'automatic' must be true or false.");
   Json out{{"automatic", *automatic}};
-  const bool has_pause = s.contains("automaticPauseBetweenExecutions") && !s["automaticPauseBetweenExecutions"].is_null();
+  const bool has_pause = s.contains("automaticPauseBetweenExecutions") &&
+                         !s["automaticPauseBetweenExecutions"].is_null();
   if (*automatic && require_pause && !has_pause) {
     return bad("'automaticPauseBetweenExecutions' is required with automatic=true.");
   }
@@ -84,13 +85,12 @@ bool inMaintenanceWindow(const std::string& text, int minute) {
 }
 
 ProfileScheduler::ProfileScheduler(ProfileStore& profiles, ProfileRunner& runner, WriteGate& gate, Clock& clock)
-    : ProfileScheduler(Hooks{[&profiles] { return profiles.generation(); }, [&profiles] { return profiles.list(); },
-                             [&runner](std::int64_t id) { return runner.running(id); },
-                             [&runner](const Profile& p, const store::OperationControl& control) {
-                               return runner.run(p, control);
-                             },
-                             [&gate] { return gate.frozen(); }},
-                       clock) {}
+    : ProfileScheduler(
+          Hooks{[&profiles] { return profiles.generation(); }, [&profiles] { return profiles.list(); },
+                [&runner](std::int64_t id) { return runner.running(id); },
+                [&runner](const Profile& p, const store::OperationControl& control) { return runner.run(p, control); },
+                [&gate] { return gate.frozen(); }},
+          clock) {}
 
 ProfileScheduler::ProfileScheduler(Hooks hooks, Clock& clock)
     : hooks_(std::move(hooks)), clock_(clock), timer_(clock.makeTimer([this] { look(); })) {}
@@ -203,18 +203,18 @@ void ProfileScheduler::startRun(const Profile& p) {
   next_[p.id] = Clock::TimePoint::max();  // until this run ends
   auto done = std::make_shared<std::atomic<bool>>(false);
   const auto pause = std::chrono::seconds(p.server_side.value("automaticPauseBetweenExecutions", 300));
-  runs_.push_back({std::thread([this, p, done, pause] {
-                     store::OperationControl control;
-                     control.cancelled = [this] { return cancel_.load(); };
-                     auto r = hooks_.run(p, control);
-                     if (!r) {
-                       logger("profiles")->warn("automatic run of profile '{}' (id {}): {}", p.name, p.id,
-                                                r.error().message);
-                     }
-                     runEnded(p.id, pause);
-                     *done = true;
-                   }),
-                   done});
+  runs_.push_back(
+      {std::thread([this, p, done, pause] {
+         store::OperationControl control;
+         control.cancelled = [this] { return cancel_.load(); };
+         auto r = hooks_.run(p, control);
+         if (!r) {
+           logger("profiles")->warn("automatic run of profile '{}' (id {}): {}", p.name, p.id, r.error().message);
+         }
+         runEnded(p.id, pause);
+         *done = true;
+       }),
+       done});
 }
 
 void ProfileScheduler::runEnded(std::int64_t profile_id, std::chrono::seconds pause) {

@@ -90,7 +90,7 @@ class ProfileScheduler {
   std::atomic<bool> cancel_{false};
   std::unique_ptr<Timer> timer_;
   std::map<std::int64_t, Clock::TimePoint> next_;  // earliest next start
-  std::vector<Profile> automatic_;  // the automatic profiles, read again when they change
+  std::vector<Profile> automatic_;                 // the automatic profiles, read again when they change
   std::uint64_t seen_generation_ = 0;
   std::list<Run> runs_;
 };

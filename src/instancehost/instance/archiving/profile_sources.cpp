@@ -4,9 +4,9 @@
 #include <cctype>
 
 #include "instancehost/instance/archiving/clients/imap_source.h"
+#include "instancehost/instance/archiving/clients/pop3_source.h"
 #include "instancehost/instance/archiving/multidrop.h"
 #include "instancehost/instance/model/path_roots.h"
-#include "instancehost/instance/archiving/clients/pop3_source.h"
 
 namespace spe::instance {
 
@@ -19,7 +19,8 @@ Result<std::string> userFolder(const std::string& path, UserDirectory& users, co
   if (!user->has_value() || (*user)->name == kArchiveAdmin) {
     return makeError(ErrorCode::kInvalidArgument, "'details." + what +
                                                       "' must start with the name of a user archive; there is no "
-                                                      "user '" + archive + "'.");
+                                                      "user '" +
+                                                      archive + "'.");
   }
   return (*user)->name + target->substr(archive.size());
 }
@@ -36,8 +37,8 @@ constexpr Connector kConnectors[] = {
 Status onlyKeys(const Profile& profile, const std::vector<std::string>& keys) {
   for (const auto& [key, value] : profile.details.items()) {
     if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
-      return makeError(ErrorCode::kInvalidArgument, "'properties.details' has the unknown key '" + key +
-                                                        "' for the " + profile.connector + " connector.");
+      return makeError(ErrorCode::kInvalidArgument, "'properties.details' has the unknown key '" + key + "' for the " +
+                                                        profile.connector + " connector.");
     }
   }
   return okStatus();
@@ -77,15 +78,12 @@ Status checkSourceDetails(const Profile& profile) {
       SPE_TRY(detailFlag(d, "includeSubfolders", true));
       return onlyKeys(profile, {"path", "targetUserFolder", "includeSubfolders"});
     }
-    case Connector::Source::kImap:
-      SPE_TRY(imapSettings(d, profile.secrets, c->multidrop));
-      break;
-    case Connector::Source::kPop3:
-      SPE_TRY(pop3Settings(d, profile.secrets, c->multidrop));
-      break;
+    case Connector::Source::kImap: SPE_TRY(imapSettings(d, profile.secrets, c->multidrop)); break;
+    case Connector::Source::kPop3: SPE_TRY(pop3Settings(d, profile.secrets, c->multidrop)); break;
   }
   if (!c->multidrop && d.contains("unknownRecipientsFolder")) {
-    return makeError(ErrorCode::kInvalidArgument, "'details.unknownRecipientsFolder' belongs to the multidrop connectors.");
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'details.unknownRecipientsFolder' belongs to the multidrop connectors.");
   }
   return onlyKeys(profile, c->source == Connector::Source::kImap ? imapDetailKeys() : pop3DetailKeys());
 }

@@ -71,9 +71,9 @@ Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base, co
   const Json j = Json::parse(*text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return makeError(ErrorCode::kIo, "'" + path + "' is damaged.");
   if (j.value("hostKeyId", "") != keyId(host_key)) {
-    return makeError(ErrorCode::kPermissionDenied,
-                     "'" + path + "' is protected by another Instance Host's key (" + j.value("hostKeyId", "?") +
-                         "); this host's key is " + keyId(host_key) + ".");
+    return makeError(ErrorCode::kPermissionDenied, "'" + path + "' is protected by another Instance Host's key (" +
+                                                       j.value("hostKeyId", "?") + "); this host's key is " +
+                                                       keyId(host_key) + ".");
   }
   auto box = fromHex(j.value("instanceKey", ""));
   if (!box) return makeError(ErrorCode::kIo, "'" + path + "' is damaged.");

@@ -21,8 +21,8 @@ inline constexpr const char* kRecoveryKeyFile = "RecoveryKey.txt";
 
 // Opens <base>/MailStoreMaster.key with `host_key`, creating the keys (and
 // RecoveryKey.txt) on first use.
-Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base_directory,
-                                                     const std::string& instance_id, const Key256& host_key);
+Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base_directory, const std::string& instance_id,
+                                                     const Key256& host_key);
 
 // Reads a 64-hex-character host key from a file descriptor (then closes it).
 Result<Key256> readHostKey(int fd);

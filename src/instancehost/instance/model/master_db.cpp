@@ -1,6 +1,5 @@
 #include "instancehost/instance/model/master_db.h"
 
-
 namespace spe::instance {
 namespace {
 
@@ -89,7 +88,10 @@ Result<Json> InstanceMasterDb::auditLog(int limit) {
   if (!rows) return rows.error();
   Json out = Json::array();
   for (const auto& r : *rows) {
-    out.push_back({{"id", dbInt(r[0])}, {"time", dbStr(r[1])}, {"userName", dbStr(r[2])}, {"event", dbStr(r[3])},
+    out.push_back({{"id", dbInt(r[0])},
+                   {"time", dbStr(r[1])},
+                   {"userName", dbStr(r[2])},
+                   {"event", dbStr(r[3])},
                    {"details", dbStr(r[4])}});
   }
   return out;

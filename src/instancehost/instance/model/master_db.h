@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
-#include "common/db/firebird_db.h"
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
+#include "common/db/firebird_db.h"
 
 namespace spe::instance {
 

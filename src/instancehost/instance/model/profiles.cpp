@@ -1,16 +1,15 @@
 #include "instancehost/instance/model/profiles.h"
 
-#include "instancehost/instance/archiving/profile_scheduler.h"
-#include "instancehost/instance/archiving/profile_sources.h"
-
 #include <unistd.h>
 
 #include <algorithm>
 #include <ctime>
 
+#include "instancehost/instance/archiving/profile_scheduler.h"
+#include "instancehost/instance/archiving/profile_sources.h"
+
 namespace spe::instance {
 namespace {
-
 
 std::string sealSecrets(const Key256& key, const Json& secrets) {
   if (secrets.empty()) return {};
@@ -52,8 +51,12 @@ constexpr const char* kResultColumns =
 }  // namespace
 
 Json Profile::toJson() const {
-  return Json{{"id", id},         {"name", name},       {"type", "archive"},
-              {"owner", owner},   {"connector", connector}, {"details", details},
+  return Json{{"id", id},
+              {"name", name},
+              {"type", "archive"},
+              {"owner", owner},
+              {"connector", connector},
+              {"details", details},
               {"serverSideExecution", server_side}};
 }
 
@@ -76,12 +79,13 @@ Result<std::string> detailString(const Json& details, const std::string& key, bo
     if (required) return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' is required.");
     return std::string();
   }
-  if (!details[key].is_string()) return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be a string.");
+  if (!details[key].is_string())
+    return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be a string.");
   return details[key].get<std::string>();
 }
 
-Result<std::int64_t> detailNumber(const Json& details, const std::string& key, std::int64_t fallback,
-                                  std::int64_t min, std::int64_t max) {
+Result<std::int64_t> detailNumber(const Json& details, const std::string& key, std::int64_t fallback, std::int64_t min,
+                                  std::int64_t max) {
   if (!details.contains(key) || details[key].is_null() ||
       (details[key].is_string() && details[key].get<std::string>().empty())) {
     return fallback;
@@ -100,7 +104,8 @@ Result<std::int64_t> detailNumber(const Json& details, const std::string& key, s
     return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be a number.");
   }
   if (n < min || n > max) {
-    return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be between " + std::to_string(min) + " and " + std::to_string(max) + ".");
+    return makeError(ErrorCode::kInvalidArgument, "'details." + key + "' must be between " + std::to_string(min) +
+                                                      " and " + std::to_string(max) + ".");
   }
   return n;
 }
@@ -167,8 +172,8 @@ Result<Profile> parseProfile(const Json& p) {
   r.name = p["name"].get<std::string>();
   const std::string type = p.value("type", "archive");
   if (type != "archive" && type != "I") {
-    return makeError(ErrorCode::kNotSupported, "'properties.type' '" + type +
-                                                   "' is not supported: only archiving profiles ('archive') are.");
+    return makeError(ErrorCode::kNotSupported,
+                     "'properties.type' '" + type + "' is not supported: only archiving profiles ('archive') are.");
   }
   if (p.contains("owner") && !p["owner"].is_string()) {
     return makeError(ErrorCode::kInvalidArgument, "'properties.owner' must be a string.");
@@ -289,9 +294,10 @@ Status SourceState::addArchivedUids(std::int64_t profile_id, const std::vector<s
   auto tx = db_.db().begin();
   if (!tx) return tx.error();
   for (const auto& uid : uids) {
-    SPE_TRY((*tx)->exec("UPDATE OR INSERT INTO SOURCE_UIDS (PROFILE_ID, UID_HASH) VALUES (?, ?) "
-                        "MATCHING (PROFILE_ID, UID_HASH)",
-                        {profile_id, uidHash(uid)}));
+    SPE_TRY(
+        (*tx)->exec("UPDATE OR INSERT INTO SOURCE_UIDS (PROFILE_ID, UID_HASH) VALUES (?, ?) "
+                    "MATCHING (PROFILE_ID, UID_HASH)",
+                    {profile_id, uidHash(uid)}));
   }
   return (*tx)->commit();
 }
@@ -357,7 +363,8 @@ Result<std::vector<WorkerResult>> WorkerResults::range(std::int64_t from, std::i
 Result<WorkerResult> WorkerResults::get(std::int64_t id) {
   auto rows = db_.db().query(std::string(kResultColumns) + "WHERE ID = ?", {id});
   if (!rows) return rows.error();
-  if (rows->empty()) return makeError(ErrorCode::kNotFound, "There is no worker result with the id " + std::to_string(id) + ".");
+  if (rows->empty())
+    return makeError(ErrorCode::kNotFound, "There is no worker result with the id " + std::to_string(id) + ".");
   return resultFromRow((*rows)[0]);
 }
 

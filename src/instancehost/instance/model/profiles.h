@@ -44,8 +44,8 @@ Result<Profile> parseProfile(const Json& properties);
 Result<bool> detailFlag(const Json& details, const std::string& key, bool fallback);
 Result<std::string> detailString(const Json& details, const std::string& key, bool required);
 // A whole number (JSON or string) in [min, max]; `fallback` when absent or "".
-Result<std::int64_t> detailNumber(const Json& details, const std::string& key, std::int64_t fallback,
-                                  std::int64_t min, std::int64_t max);
+Result<std::int64_t> detailNumber(const Json& details, const std::string& key, std::int64_t fallback, std::int64_t min,
+                                  std::int64_t max);
 
 // The connection details every mail server connector has: host, port,
 // protocol, userName, password (from the sealed secrets),

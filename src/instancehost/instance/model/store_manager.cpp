@@ -297,7 +297,8 @@ Result<std::int64_t> StoreManager::add(const std::string& name, const std::strin
     if (!s) return s.error();
     (*s)->close();
   } else if (!fs::exists(fs::path(path) / "MailStoreFileGroup.fdb")) {
-    return makeError(ErrorCode::kNotFound, "'" + path + "' does not contain an archive store (MailStoreFileGroup.fdb).");
+    return makeError(ErrorCode::kNotFound,
+                     "'" + path + "' does not contain an archive store (MailStoreFileGroup.fdb).");
   }
   std::int64_t id = 1;
   for (const auto& x : entries_) id = std::max(id, x.id + 1);
@@ -395,7 +396,8 @@ Status StoreManager::setPath(std::int64_t id, const std::string& path) {
   }
   for (const auto& x : entries_) {
     if (x.id != id && x.path == *resolved) {
-      return makeError(ErrorCode::kAlreadyExists, "The archive store '" + x.name + "' already uses '" + *resolved + "'.");
+      return makeError(ErrorCode::kAlreadyExists,
+                       "The archive store '" + x.name + "' already uses '" + *resolved + "'.");
     }
   }
   (*e)->path = *resolved;
@@ -562,8 +564,8 @@ Status StoreManager::autoCreateIfFull() {
   // The threshold is about the archived mail (the containers), not the
   // database's fixed overhead.
   if (sizes.content < threshold) return okStatus();
-  const std::string dir =
-      (config->base_directory.empty() ? base_ + "/Data" : config->base_directory) + "/" + stampName();
+  const std::string dir = (config->base_directory.empty() ? base_ + "/Data" : config->base_directory) + "/" +
+                          stampName();
   std::lock_guard lock(mutex_);
   auto id = add("Store " + stampName(), dir, "current", true);
   if (!id) return id.error();

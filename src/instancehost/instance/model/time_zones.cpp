@@ -42,7 +42,8 @@ std::string localZone() {
 std::string offsetText(int32_t millis) {
   const int32_t minutes = millis / 60000;
   char buf[16];
-  std::snprintf(buf, sizeof buf, "%c%02d:%02d", minutes < 0 ? '-' : '+', std::abs(minutes) / 60, std::abs(minutes) % 60);
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", minutes < 0 ? '-' : '+', std::abs(minutes) / 60,
+                std::abs(minutes) % 60);
   return buf;
 }
 
@@ -63,8 +64,9 @@ Result<std::string> resolveTimeZone(const std::string& id) {
                                        nullptr, buf, 128, &status);
   if (U_SUCCESS(status) && len > 0) return ascii(buf, len);
   return makeError(ErrorCode::kInvalidArgument,
-                   "'timeZoneID' '" + id + "' is not a known time zone (use an IANA ID such as Europe/Berlin, a "
-                                           "Windows zone ID, or $Local; GetTimeZones lists them).");
+                   "'timeZoneID' '" + id +
+                       "' is not a known time zone (use an IANA ID such as Europe/Berlin, a "
+                       "Windows zone ID, or $Local; GetTimeZones lists them).");
 }
 
 Result<std::int64_t> parseLocalTime(const std::string& text, const std::string& zone, const std::string& argument) {

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "common/base/crypto.h"
-#include "common/net/form.h"
 #include "common/base/text.h"
+#include "common/net/form.h"
 
 namespace spe::instance {
 namespace {
@@ -35,16 +35,23 @@ User fromRow(const DbRow& r) {
 }
 
 std::vector<DbValue> params(const User& u) {
-  return {u.name, u.full_name, u.distinguished_name, u.authentication,
-          u.password_hash.empty() ? DbValue{} : DbValue{u.password_hash}, joinList(u.privileges),
-          joinList(u.login_privileges), joinList(u.email_addresses), joinList(u.pop3_user_names), u.mfa_status};
+  return {u.name,
+          u.full_name,
+          u.distinguished_name,
+          u.authentication,
+          u.password_hash.empty() ? DbValue{} : DbValue{u.password_hash},
+          joinList(u.privileges),
+          joinList(u.login_privileges),
+          joinList(u.email_addresses),
+          joinList(u.pop3_user_names),
+          u.mfa_status};
 }
 
 }  // namespace
 
-const std::vector<std::string> kUserPrivileges = {"none",   "admin",  "login",  "changePassword", "archive",
-                                                  "modifyArchiveProfiles", "export", "modifyExportProfiles",
-                                                  "delete"};
+const std::vector<std::string> kUserPrivileges = {
+    "none",  "admin", "login", "changePassword", "archive", "modifyArchiveProfiles", "export", "modifyExportProfiles",
+    "delete"};
 const std::vector<std::string> kLoginPrivileges = {"none", "windows", "web", "outlook", "windowsCmd", "imap", "api"};
 const std::vector<std::string> kFolderPrivileges = {"none", "read", "write", "delete"};
 
@@ -53,7 +60,8 @@ Result<std::vector<std::string>> parsePrivilegeList(const std::string& text, con
                                                     const std::string& argument) {
   std::vector<std::string> out;
   for (const auto& p : splitList(text)) {
-    auto it = std::find_if(allowed.begin(), allowed.end(), [&](const std::string& a) { return asciiLower(a) == asciiLower(p); });
+    auto it = std::find_if(allowed.begin(), allowed.end(),
+                           [&](const std::string& a) { return asciiLower(a) == asciiLower(p); });
     if (it == allowed.end()) {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -162,7 +170,8 @@ Status UserDirectory::create(const User& user) {
   p.insert(p.begin(), asciiLower(user.name));
   return changed(db_.db().exec(
       "INSERT INTO USERS (USER_KEY, USER_NAME, FULL_NAME, DISTINGUISHED_NAME, AUTHENTICATION, PASSWORD_HASH, "
-      "PRIVILEGES, LOGIN_PRIVILEGES, EMAIL_ADDRESSES, POP3_USER_NAMES, MFA_STATUS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "PRIVILEGES, LOGIN_PRIVILEGES, EMAIL_ADDRESSES, POP3_USER_NAMES, MFA_STATUS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+      "?, ?)",
       p));
 }
 
@@ -183,11 +192,13 @@ Status UserDirectory::update(const std::string& name, const User& user) {
   std::vector<DbValue> p = params(user);
   p.insert(p.begin(), asciiLower(user.name));
   p.push_back(asciiLower(name));
-  SPE_TRY((*tx)->exec("UPDATE USERS SET USER_KEY = ?, USER_NAME = ?, FULL_NAME = ?, DISTINGUISHED_NAME = ?, "
-                      "AUTHENTICATION = ?, PASSWORD_HASH = ?, PRIVILEGES = ?, LOGIN_PRIVILEGES = ?, "
-                      "EMAIL_ADDRESSES = ?, POP3_USER_NAMES = ?, MFA_STATUS = ? WHERE USER_KEY = ?",
-                      p));
-  SPE_TRY((*tx)->exec("UPDATE FOLDER_GRANTS SET USER_KEY = ? WHERE USER_KEY = ?", {asciiLower(user.name), asciiLower(name)}));
+  SPE_TRY(
+      (*tx)->exec("UPDATE USERS SET USER_KEY = ?, USER_NAME = ?, FULL_NAME = ?, DISTINGUISHED_NAME = ?, "
+                  "AUTHENTICATION = ?, PASSWORD_HASH = ?, PRIVILEGES = ?, LOGIN_PRIVILEGES = ?, "
+                  "EMAIL_ADDRESSES = ?, POP3_USER_NAMES = ?, MFA_STATUS = ? WHERE USER_KEY = ?",
+                  p));
+  SPE_TRY((*tx)->exec("UPDATE FOLDER_GRANTS SET USER_KEY = ? WHERE USER_KEY = ?",
+                      {asciiLower(user.name), asciiLower(name)}));
   return changed((*tx)->commit());
 }
 
@@ -218,8 +229,9 @@ Status UserDirectory::setGrant(const std::string& name, const std::string& folde
   SPE_TRY(changed(db_.db().exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ? AND FOLDER_HASH = ?",
                                 {asciiLower(name), sha256Hex(asciiLower(folder))})));
   if (privileges.empty() || privileges[0] == "none") return okStatus();
-  return changed(db_.db().exec("INSERT INTO FOLDER_GRANTS (USER_KEY, FOLDER, FOLDER_HASH, PRIVILEGES) VALUES (?, ?, ?, ?)",
-                               {asciiLower(name), folder, sha256Hex(asciiLower(folder)), joinList(privileges)}));
+  return changed(
+      db_.db().exec("INSERT INTO FOLDER_GRANTS (USER_KEY, FOLDER, FOLDER_HASH, PRIVILEGES) VALUES (?, ?, ?, ?)",
+                    {asciiLower(name), folder, sha256Hex(asciiLower(folder)), joinList(privileges)}));
 }
 
 Status UserDirectory::clearGrants(const std::string& name) {

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "common/base/json_reader.h"
-#include "common/base/text.h"
 #include "common/base/result.h"
+#include "common/base/text.h"
 #include "instancehost/instance/model/master_db.h"
 
 namespace spe::instance {

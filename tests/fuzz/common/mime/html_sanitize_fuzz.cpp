@@ -57,7 +57,9 @@ std::string squeezed(const xmlChar* v) {
 // white space, '/' or '>' ("<scriptx" is another element).
 bool hasScriptTag(const std::string& html) {
   const std::string l = lower(html);
-  auto name_char = [](char c) { return c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '/' && c != '>'; };
+  auto name_char = [](char c) {
+    return c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '/' && c != '>';
+  };
   std::size_t i = 0;
   while ((i = l.find('<', i)) != std::string::npos) {
     if (l.compare(i, 4, "<!--") == 0) {
@@ -104,9 +106,9 @@ bool oneOf(const xmlChar* name, std::initializer_list<const char*> list) {
 void checkTree(xmlNode* node) {
   for (xmlNode* n = node; n; n = n->next) {
     if (n->type != XML_ELEMENT_NODE) continue;
-    check(!oneOf(n->name, {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "meta",
-                           "base", "svg", "math", "noscript", "template", "form", "input", "button", "select",
-                           "textarea", "audio", "video", "source", "track", "portal"}),
+    check(!oneOf(n->name, {"script", "iframe", "frame",    "frameset", "object",   "embed",    "applet", "link",
+                           "meta",   "base",   "svg",      "math",     "noscript", "template", "form",   "input",
+                           "button", "select", "textarea", "audio",    "video",    "source",   "track",  "portal"}),
           "no element that runs code, embeds or reaches out");
     for (xmlAttr* a = n->properties; a; a = a->next) {
       xmlChar* raw = xmlNodeListGetString(n->doc, a->children, 1);

@@ -19,8 +19,10 @@ TEST(FirebirdDb, CreateInsertQueryReopen) {
     auto db = FirebirdDb::openOrCreate(path);
     ASSERT_TRUE(db.ok()) << db.error().message << " " << db.error().details;
     ASSERT_TRUE((*db)->exec("CREATE TABLE T (ID BIGINT NOT NULL PRIMARY KEY, NAME VARCHAR(100), N INTEGER)").ok());
-    ASSERT_TRUE((*db)->exec("INSERT INTO T VALUES (?, ?, ?)", {std::int64_t{1}, std::string("J\xC3\xBCrgen"),
-                                                               std::int64_t{7}}).ok());
+    ASSERT_TRUE(
+        (*db)
+            ->exec("INSERT INTO T VALUES (?, ?, ?)", {std::int64_t{1}, std::string("J\xC3\xBCrgen"), std::int64_t{7}})
+            .ok());
     ASSERT_TRUE((*db)->exec("INSERT INTO T VALUES (?, ?, ?)", {std::int64_t{2}, DbValue(), DbValue()}).ok());
     auto dup = (*db)->exec("INSERT INTO T VALUES (?, ?, ?)", {std::int64_t{1}, std::string("x"), DbValue()});
     ASSERT_FALSE(dup.ok());

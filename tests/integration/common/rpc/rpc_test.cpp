@@ -193,8 +193,9 @@ TEST(LocalRpc, CallsAndProgressOverUnixSocket) {
             std::filesystem::perms::none);
   std::thread t([&] { io.run(); });
   std::vector<int> seen;
-  auto r = LocalRpcClient(dir / "s.sock").call("work", Json{{"a", 1}}, std::chrono::seconds(5),
-                                                [&](int p, const std::string&) { seen.push_back(p); });
+  auto r = LocalRpcClient(dir / "s.sock")
+               .call("work", Json{{"a", 1}}, std::chrono::seconds(5),
+                     [&](int p, const std::string&) { seen.push_back(p); });
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ((*r)["echo"]["a"], 1);
   EXPECT_EQ(seen, (std::vector<int>{25, 50, 75}));

@@ -141,8 +141,7 @@ TEST_F(BrandingFolder, OnlyDocumentedFieldsNameFilesToRead) {
   auto b = readBranding(dir_.string());
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(b.error().message.find("extra.png"), std::string::npos) << b.error().message;
-  EXPECT_NE(b.error().message.find("unknown field 'extraImage_10x10_png'"), std::string::npos)
-      << b.error().message;
+  EXPECT_NE(b.error().message.find("unknown field 'extraImage_10x10_png'"), std::string::npos) << b.error().message;
   // In memory too: a file named only by an undocumented field is not part of the branding.
   auto c = checkBranding({{"WebBranding.json", R"({"more_html": "key.pem"})"}, {"key.pem", "secret-key-material"}});
   ASSERT_FALSE(c.ok());

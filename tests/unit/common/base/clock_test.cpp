@@ -38,7 +38,9 @@ TEST(SystemClock, ACancelledTimerNeverRuns) {
 TEST(SystemClock, DestroyingATimerCancelsIt) {
   std::atomic<int> runs{0};
   std::promise<void> later;
-  { auto t = systemClock().schedule(10ms, [&] { ++runs; }); }
+  {
+    auto t = systemClock().schedule(10ms, [&] { ++runs; });
+  }
   auto marker = systemClock().schedule(50ms, [&] { later.set_value(); });
   ASSERT_EQ(later.get_future().wait_for(10s), std::future_status::ready);
   EXPECT_EQ(runs.load(), 0);

@@ -94,7 +94,8 @@ TEST(JsonDepth, DeepDocumentsAreRefusedBeforeParsing) {
   EXPECT_FALSE(parseJson(objects, "x").ok());
   // 64 levels are fine; brackets inside strings (and escaped quotes) do not count.
   EXPECT_TRUE(parseJson(std::string(64, '[') + std::string(64, ']'), "x").ok());
-  EXPECT_TRUE(parseJson(R"(["\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["])", "x").ok());
+  EXPECT_TRUE(
+      parseJson(R"(["\"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["])", "x").ok());
   EXPECT_FALSE(checkJsonDepth(std::string(65, '['), "x").ok());
   // Numbers beyond a double's range are an error, not an exception (found by json_fuzz).
   EXPECT_FALSE(parseJson(R"({"a":1e400})", "x").ok());

@@ -17,13 +17,19 @@ TEST(Printable, ControlCharactersAreEscaped) {
   EXPECT_EQ(printable("a\r\nb\tc"), "a\\r\\nb\\tc");
   EXPECT_EQ(printable(std::string("a\0b", 3)), "a\\x00b");
   EXPECT_EQ(printable("\x1b[31mred\x7f"), "\\x1b[31mred\\x7f");
-  EXPECT_EQ(printable("c1\xc2\x85next"), "c1\\xc2\\x85next");         // U+0085 NEXT LINE
-  EXPECT_EQ(printable("ls\xe2\x80\xa8ps"), "ls\\xe2\\x80\\xa8ps");      // U+2028
-  EXPECT_EQ(printable("a\xe2\x80\xae" "b"), "a\\xe2\\x80\\xae" "b");          // U+202E RIGHT-TO-LEFT OVERRIDE
-  EXPECT_EQ(printable("a\xe2\x81\xa6" "b"), "a\\xe2\\x81\\xa6" "b");          // U+2066 LEFT-TO-RIGHT ISOLATE
-  EXPECT_EQ(printable("bad\xff\xc3"), "bad\\xff\\xc3");                 // invalid and truncated UTF-8
-  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf");                       // overlong
-  EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");              // a surrogate
+  EXPECT_EQ(printable("c1\xc2\x85next"), "c1\\xc2\\x85next");       // U+0085 NEXT LINE
+  EXPECT_EQ(printable("ls\xe2\x80\xa8ps"), "ls\\xe2\\x80\\xa8ps");  // U+2028
+  EXPECT_EQ(printable("a\xe2\x80\xae"
+                      "b"),
+            "a\\xe2\\x80\\xae"
+            "b");  // U+202E RIGHT-TO-LEFT OVERRIDE
+  EXPECT_EQ(printable("a\xe2\x81\xa6"
+                      "b"),
+            "a\\xe2\\x81\\xa6"
+            "b");                                           // U+2066 LEFT-TO-RIGHT ISOLATE
+  EXPECT_EQ(printable("bad\xff\xc3"), "bad\\xff\\xc3");     // invalid and truncated UTF-8
+  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf");           // overlong
+  EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80");  // a surrogate
 }
 
 TEST(Printable, EveryByteValueStaysOnOneLine) {
@@ -50,8 +56,8 @@ TEST(Logging, LinesEscapeAndCutWhatCallersSent) {
   const int saved = ::dup(2);
   ::dup2(fd, 2);
   auto log = logger("logtest");
-  log->info("user '{}' refused", "evil\r\n2026-01-01 00:00:00.000 info  [x] forged" + std::string(1, '\0') +
-                                     std::string(100000, 'y'));
+  log->info("user '{}' refused",
+            "evil\r\n2026-01-01 00:00:00.000 info  [x] forged" + std::string(1, '\0') + std::string(100000, 'y'));
   log->flush();
   ::dup2(saved, 2);
   ::close(saved);

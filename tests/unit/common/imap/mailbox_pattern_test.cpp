@@ -98,8 +98,7 @@ TEST(ImapMailboxPattern, HostilePatternsTakeMilliseconds) {
   // positions) is about 10^8 simple steps: well under a second even
   // unoptimised, where the recursive matcher never ends.
   EXPECT_LT(took, std::chrono::seconds(5));
-  std::cout << "hostile patterns: "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
+  std::cout << "hostile patterns: " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
 }
 
 TEST(ImapMailboxPattern, OneThousandStarsAgainstOneName) {
@@ -128,7 +127,7 @@ TEST(ImapMailboxPattern, LongPatternsCostNothing) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
   EXPECT_FALSE(matches(std::string(ImapMailboxPattern::kMaxLength + 1, '*'), "INBOX"));
   EXPECT_TRUE(matches(std::string(ImapMailboxPattern::kMaxLength, '*'), "INBOX"));
-  EXPECT_FALSE(matches("abc", "ab"));   // more literals than characters
+  EXPECT_FALSE(matches("abc", "ab"));    // more literals than characters
   EXPECT_TRUE(matches("a*b*c", "abc"));  // exactly as many
 }
 

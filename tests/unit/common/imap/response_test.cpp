@@ -43,7 +43,8 @@ TEST(ImapResponse, FetchWithLiteralsByteByByteAndWhole) {
   const std::string body = "Subject: hi\r\n\r\n(not a list) \"nor a string\r\n{5}\r\n";
   const std::string wire = "* 12 FETCH (UID 4711 RFC822.SIZE " + std::to_string(body.size()) +
                            " INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" FLAGS (\\Seen $Forwarded) BODY[] {" +
-                           std::to_string(body.size()) + "}\r\n" + body + ")\r\na3 OK Fetch completed (0.001 + 0.000 secs).\r\n";
+                           std::to_string(body.size()) + "}\r\n" + body +
+                           ")\r\na3 OK Fetch completed (0.001 + 0.000 secs).\r\n";
   for (std::size_t piece : {std::size_t{1}, std::size_t{7}, wire.size()}) {
     auto r = parseAll(wire, piece);
     ASSERT_EQ(r.size(), 2u) << piece;

@@ -252,9 +252,7 @@ TEST(ImapTokenizer, UnclosedListIsAnError) { EXPECT_EQ(tokens({"(a (b)"}).error,
 
 TEST(ImapTokenizer, CloseWithoutOpenIsAnError) { EXPECT_EQ(tokens({"a )"}).error, "')' without '('"); }
 
-TEST(ImapTokenizer, StrayBracketIsAnError) {
-  EXPECT_EQ(tokens({"]"}).error, "an unexpected character ']'");
-}
+TEST(ImapTokenizer, StrayBracketIsAnError) { EXPECT_EQ(tokens({"]"}).error, "an unexpected character ']'"); }
 
 TEST(ImapTokenizer, LiteralWithoutItsBytesIsAnError) {
   EXPECT_EQ(tokens({"a {3}"}).error, "a literal is malformed") << "no literal was framed";

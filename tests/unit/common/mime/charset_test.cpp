@@ -10,7 +10,10 @@ namespace spe::mime {
 namespace {
 
 TEST(TextToUtf8, ValidUtf8StaysAsItIs) {
-  for (const std::string s : {"", "plain ascii", "Gr\xC3\xBC\xC3\x9F" "e", "\xF0\x9F\x93\xA7 mail", "\xE6\x97\xA5"}) {
+  for (const std::string s : {"", "plain ascii",
+                              "Gr\xC3\xBC\xC3\x9F"
+                              "e",
+                              "\xF0\x9F\x93\xA7 mail", "\xE6\x97\xA5"}) {
     EXPECT_EQ(textToUtf8(s), s);
   }
 }
@@ -39,7 +42,10 @@ TEST(TextToUtf8, BytesWindows1252LeavesUndefinedKeepTheText) {
   // whole text came out empty. They are the C1 controls of the same number.
   EXPECT_EQ(textToUtf8("a\x81z"), "a\xC2\x81z");
   EXPECT_EQ(textToUtf8("\x8D\x8F\x90\x9D"), "\xC2\x8D\xC2\x8F\xC2\x90\xC2\x9D");
-  EXPECT_EQ(textToUtf8("Ordner \x81" "ber caf\xE9"), "Ordner \xC2\x81" "ber caf\xC3\xA9");
+  EXPECT_EQ(textToUtf8("Ordner \x81"
+                       "ber caf\xE9"),
+            "Ordner \xC2\x81"
+            "ber caf\xC3\xA9");
 }
 
 TEST(TextToUtf8, BrokenUtf8IsReadAsWindows1252) {

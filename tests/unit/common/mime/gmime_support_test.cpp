@@ -35,8 +35,8 @@ TEST(GMimeSupport, AddressListsAsText) {
   InternetAddressList* empty = internet_address_list_new();
   EXPECT_EQ(addressListText(empty), "");
   g_object_unref(empty);
-  InternetAddressList* list =
-      internet_address_list_parse(nullptr, "=?utf-8?q?J=C3=BCrgen?= <j@example.com>, b@example.org");
+  InternetAddressList* list = internet_address_list_parse(nullptr,
+                                                          "=?utf-8?q?J=C3=BCrgen?= <j@example.com>, b@example.org");
   ASSERT_NE(list, nullptr);
   EXPECT_EQ(addressListText(list), "J\xC3\xBCrgen <j@example.com>, b@example.org") << "decoded, not RFC 2047";
   g_object_unref(list);
@@ -46,7 +46,9 @@ TEST(GMimeSupport, ParsesAMessageWithItsHeaders) {
   GMimeMessage* m = parseMessage(
       "From: a@example.com\r\nTo: b@example.com\r\nSubject: =?iso-8859-1?q?Gr=FC=DFe?=\r\n\r\nbody\r\n");
   ASSERT_NE(m, nullptr);
-  EXPECT_STREQ(g_mime_message_get_subject(m), "Gr\xC3\xBC\xC3\x9F" "e");
+  EXPECT_STREQ(g_mime_message_get_subject(m),
+               "Gr\xC3\xBC\xC3\x9F"
+               "e");
   EXPECT_EQ(addressListText(g_mime_message_get_from(m)), "a@example.com");
   g_object_unref(m);
 }

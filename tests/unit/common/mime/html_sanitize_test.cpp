@@ -25,8 +25,8 @@ TEST(HtmlSanitize, RemovesScriptsAndHandlers) {
       "<a href=\"javascript:alert(1)\">a</a><a href=\" JaVa\tScRiPt:alert(1)\">b</a>"
       "<iframe src=\"https://evil.example/\"></iframe><object data=\"x.swf\"></object>"
       "<form action=\"https://evil.example/\"><input name=p></form><svg><script>z()</script></svg></body>");
-  for (const char* bad : {"script", "onload", "onerror", "javascript", "iframe", "object", "form", "input", "svg",
-                          "alert"}) {
+  for (const char* bad :
+       {"script", "onload", "onerror", "javascript", "iframe", "object", "form", "input", "svg", "alert"}) {
     EXPECT_EQ(s.html.find(bad), std::string::npos) << bad << ": " << s.html;
   }
   EXPECT_NE(s.html.find("src=\"cid:logo\""), std::string::npos) << s.html;
@@ -196,8 +196,8 @@ TEST(HtmlSanitize, UrlsAreCheckedAsWritten) {
   // Trimmed, "ci\rd:x" looked like "cid:x", but the serialiser %-escapes
   // the CR: the browser got the relative URL "ci%0Dd:x" (found by
   // html_sanitize_fuzz). White space inside a scheme is refused.
-  for (const char* html : {"<img src=\"ci\rd:part1\">", "<img src=\" cid:part1\">", "<a href=\"htt\tp://e.example/\">l</a>",
-                           "<a href=\"java\rscript:alert(1)\">l</a>"}) {
+  for (const char* html : {"<img src=\"ci\rd:part1\">", "<img src=\" cid:part1\">",
+                           "<a href=\"htt\tp://e.example/\">l</a>", "<a href=\"java\rscript:alert(1)\">l</a>"}) {
     const auto s = mime::sanitizeHtml(html);
     EXPECT_EQ(s.html.find("src="), std::string::npos) << html << " -> " << s.html;
     EXPECT_EQ(s.html.find("href="), std::string::npos) << html << " -> " << s.html;

@@ -31,7 +31,8 @@ TEST(HtmlToText, ScriptStyleHeadNoscriptAndTemplateAreDropped) {
 }
 
 TEST(HtmlToText, EntitiesAreDecoded) {
-  EXPECT_EQ(htmlToText("a &amp; b &lt;c&gt; &eacute; &#228; &#x1F4E7;"), "a & b <c> \xC3\xA9 \xC3\xA4 \xF0\x9F\x93\xA7");
+  EXPECT_EQ(htmlToText("a &amp; b &lt;c&gt; &eacute; &#228; &#x1F4E7;"),
+            "a & b <c> \xC3\xA9 \xC3\xA4 \xF0\x9F\x93\xA7");
   EXPECT_EQ(htmlToText("x&nbsp;y"), "x\xC2\xA0y") << "a no-break space is no white space to collapse";
 }
 

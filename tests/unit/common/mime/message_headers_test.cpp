@@ -15,7 +15,9 @@ TEST(MessageHeaders, FieldsOfAWellFormedMessage) {
   const auto h = parseMessageHeaders(
       "From: =?utf-8?q?J=C3=BCrgen?= <j@example.com>\r\nTo: a@example.com\r\nCc: B <b@example.org>\r\n"
       "Subject: =?iso-8859-1?q?Gr=FC=DFe?= aus Bonn\r\nDate: Tue, 02 Jan 2024 10:00:00 +0100\r\n\r\nHello\r\n");
-  EXPECT_EQ(h.subject, "Gr\xC3\xBC\xC3\x9F" "e aus Bonn");
+  EXPECT_EQ(h.subject,
+            "Gr\xC3\xBC\xC3\x9F"
+            "e aus Bonn");
   EXPECT_EQ(h.from, "J\xC3\xBCrgen <j@example.com>");
   EXPECT_EQ(h.recipients, "a@example.com, B <b@example.org>") << "To and Cc";
   EXPECT_EQ(h.date, 1704186000) << "09:00 UTC";
@@ -73,10 +75,21 @@ TEST(MessageHeaders, UndeclaredEightBitBytesComeThroughForClampUtf8) {
 TEST(ClampUtf8, CutsAtCharacterBoundariesAndReplacesInvalidBytes) {
   EXPECT_EQ(clampUtf8("h\xC3\xA4llo", 2), "h");
   EXPECT_EQ(clampUtf8("h\xC3\xA4llo", 3), "h\xC3\xA4");
-  EXPECT_EQ(clampUtf8("a\xFF" "b", 10), "a\xEF\xBF\xBD" "b");
-  EXPECT_EQ(clampUtf8("a\x01" "b", 10), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(clampUtf8("a\xFF"
+                      "b",
+                      10),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(clampUtf8("a\x01"
+                      "b",
+                      10),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(clampUtf8("ab\xFF", 4), "ab") << "no room for the replacement";
-  EXPECT_EQ(clampUtf8("a\r\nb\x01", 20), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b\xEF\xBF\xBD") << "for the database";
+  EXPECT_EQ(clampUtf8("a\r\nb\x01", 20),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b\xEF\xBF\xBD")
+      << "for the database";
   EXPECT_EQ(clampUtf8("a\r\nb\x01", 20, true), "a\r\nb\xEF\xBF\xBD") << "texts to index keep their lines";
   EXPECT_EQ(clampUtf8("\xFF\xFE", 6), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(clampUtf8("abc\xE2\x82", 10), "abc\xEF\xBF\xBD\xEF\xBF\xBD") << "a cut-off sequence";
@@ -86,7 +99,11 @@ TEST(ClampUtf8, CutsAtCharacterBoundariesAndReplacesInvalidBytes) {
 
 TEST(ClampUtf8, OverlongFormsAreReplaced) {
   // "\xC0\xAE" is '.' written in two bytes: no UTF-8 (Firebird refuses it).
-  EXPECT_EQ(clampUtf8("a\xC0\xAE" "b", 20), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(clampUtf8("a\xC0\xAE"
+                      "b",
+                      20),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(clampUtf8("\xE0\x80\xAF", 20), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(clampUtf8("\xF0\x80\x80\xAF", 20), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(clampUtf8("\xC2\x80", 20), "\xC2\x80") << "the least two-byte character is fine";

@@ -26,7 +26,9 @@ const std::string kMixed =
 
 TEST(MessageView, HeadersDecoded) {
   const MessageView v = viewMessage(kMixed);
-  EXPECT_EQ(v.subject, "Gr\xC3\xBC\xC3\x9F" "e");
+  EXPECT_EQ(v.subject,
+            "Gr\xC3\xBC\xC3\x9F"
+            "e");
   EXPECT_EQ(v.from, "J\xC3\xBCrgen <j@example.com>");
   EXPECT_EQ(v.to, "a@example.com");
   EXPECT_EQ(v.cc, "c@example.com");
@@ -79,8 +81,7 @@ TEST(MessageView, AnAttachedMessageWithoutSubjectIsMessageEml) {
 }
 
 TEST(MessageView, AnInlinePartWithAFileNameIsAnAttachment) {
-  const MessageView v =
-      viewMessage("Content-Type: text/plain; name=notes.txt\r\n\r\nthe notes\r\n");
+  const MessageView v = viewMessage("Content-Type: text/plain; name=notes.txt\r\n\r\nthe notes\r\n");
   EXPECT_EQ(v.text, "");
   ASSERT_EQ(v.attachments.size(), 1u);
   EXPECT_EQ(v.attachments[0].name, "notes.txt");
@@ -102,7 +103,8 @@ TEST(MessageView, EmptyMessage) {
 
 TEST(MessageView, DeepMultipartNestingIsCutNotFollowed) {
   std::string raw;
-  for (int i = 0; i < 60; ++i) raw += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\r\n\r\n--b" + std::to_string(i) + "\r\n";
+  for (int i = 0; i < 60; ++i)
+    raw += "Content-Type: multipart/mixed; boundary=b" + std::to_string(i) + "\r\n\r\n--b" + std::to_string(i) + "\r\n";
   raw += "Content-Type: application/octet-stream\r\n\r\ndeep\r\n";
   const MessageView v = viewMessage(raw);
   EXPECT_TRUE(v.attachments.empty()) << "parts below 32 levels are not listed";

@@ -180,7 +180,8 @@ TEST(MimeStructure, MissingContentTypeIsTextPlain) {
 TEST(MimeStructure, UnreadableContentTypeIsGMimesDefault) {
   // GMime answers application/octet-stream for a value it cannot read
   // (RFC 2045 §5.2 recommends text/plain; BODYSTRUCTURE shows GMime's).
-  for (const char* ct : {"Content-Type: garbage\r\n", "Content-Type: /\r\n", "Content-Type:\r\n", "Content-Type: text/\r\n"}) {
+  for (const char* ct :
+       {"Content-Type: garbage\r\n", "Content-Type: /\r\n", "Content-Type:\r\n", "Content-Type: text/\r\n"}) {
     const MimeEntity top = parseMimeStructure(std::string(ct) + "\r\nbody");
     EXPECT_EQ(top.type, "application") << ct;
     EXPECT_EQ(top.subtype, "octet-stream") << ct;
@@ -215,7 +216,8 @@ TEST(MimeStructure, EmptyAndHeaderOnlyInput) {
 }
 
 TEST(HeaderFields, UnfoldedInOrderWithoutTheBlankLine) {
-  const auto fields = headerFieldsOf("Subject: a\r\n  folded\r\nX-Empty:\r\nNo colon line\r\nTo :b\r\n\r\nBody: no\r\n");
+  const auto fields = headerFieldsOf(
+      "Subject: a\r\n  folded\r\nX-Empty:\r\nNo colon line\r\nTo :b\r\n\r\nBody: no\r\n");
   ASSERT_EQ(fields.size(), 3u);
   EXPECT_EQ(fields[0].first, "Subject");
   EXPECT_EQ(fields[0].second, "a  folded");

@@ -117,8 +117,8 @@ TEST(LoginGuard, ConcurrentAttemptsForOneNameAreCheckedOneByOne) {
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(most.load(), 1);           // never two checks of one name at once
-  EXPECT_LE(checked.load(), 6);        // at most the free failures (5) plus one that raced the lock
+  EXPECT_EQ(most.load(), 1);     // never two checks of one name at once
+  EXPECT_LE(checked.load(), 6);  // at most the free failures (5) plus one that raced the lock
   EXPECT_EQ(checked + refused, 20);
 }
 

@@ -77,7 +77,8 @@ Result<FetchItem> sectionItem(const std::string& atom) {
     const std::vector<std::string> segments{inside.substr(paren)};
     const std::vector<std::string> literals;
     ImapTokenizer t(segments, literals);
-    if (!t.value(list) || !list.isList() || list.items.empty()) return bad("FETCH: the list of header names is invalid.");
+    if (!t.value(list) || !list.isList() || list.items.empty())
+      return bad("FETCH: the list of header names is invalid.");
     for (const auto& f : list.items) {
       if (f.kind != ImapValue::Kind::kAtom && f.kind != ImapValue::Kind::kString) {
         return bad("FETCH: the list of header names is invalid.");
@@ -102,7 +103,8 @@ Result<FetchItem> sectionItem(const std::string& atom) {
   const std::string tail = atom.substr(close + 1);
   if (!tail.empty()) {
     // <offset.length>
-    if (tail.size() < 5 || tail.front() != '<' || tail.back() != '>') return bad("FETCH: the partial '" + tail + "' is invalid.");
+    if (tail.size() < 5 || tail.front() != '<' || tail.back() != '>')
+      return bad("FETCH: the partial '" + tail + "' is invalid.");
     const std::string inner = tail.substr(1, tail.size() - 2);
     const auto dot = inner.find('.');
     const ImapValue off{ImapValue::Kind::kAtom, inner.substr(0, dot), {}};
@@ -146,7 +148,6 @@ Status addItem(const ImapValue& v, std::vector<FetchItem>& out) {
   return okStatus();
 }
 
-
 std::string nstring(const std::string& s) { return s.empty() ? "NIL" : imapString(s); }
 
 std::string upperString(const std::string& s) { return imapString(imapUpper(s)); }
@@ -158,7 +159,8 @@ std::string paramList(const std::vector<mime::MimeParam>& params, const std::str
     if (imapUpper(p.name) == "CHARSET") charset = true;
     out += (out.empty() ? "" : " ") + upperString(p.name) + " " + imapString(p.value);
   }
-  if (!charset && !default_charset.empty()) out = "\"CHARSET\" \"" + default_charset + "\"" + (out.empty() ? "" : " " + out);
+  if (!charset && !default_charset.empty())
+    out = "\"CHARSET\" \"" + default_charset + "\"" + (out.empty() ? "" : " " + out);
   return out.empty() ? "NIL" : "(" + out + ")";
 }
 
@@ -170,12 +172,8 @@ std::string addressList(const std::vector<mime::MimeAddress>& list) {
       case mime::MimeAddress::Kind::kMailbox:
         out += "(" + nstring(a.name) + " NIL " + nstring(a.mailbox) + " " + nstring(a.host) + ")";
         break;
-      case mime::MimeAddress::Kind::kGroupStart:
-        out += "(NIL NIL " + nstring(a.mailbox) + " NIL)";
-        break;
-      case mime::MimeAddress::Kind::kGroupEnd:
-        out += "(NIL NIL NIL NIL)";
-        break;
+      case mime::MimeAddress::Kind::kGroupStart: out += "(NIL NIL " + nstring(a.mailbox) + " NIL)"; break;
+      case mime::MimeAddress::Kind::kGroupEnd: out += "(NIL NIL NIL NIL)"; break;
     }
   }
   return out + ")";
@@ -185,9 +183,9 @@ std::string envelope(const mime::MimeEntity& m) {
   const auto& e = m.envelope;
   const auto& sender = e.sender.empty() ? e.from : e.sender;
   const auto& reply_to = e.reply_to.empty() ? e.from : e.reply_to;
-  return "(" + nstring(e.date) + " " + nstring(e.subject) + " " + addressList(e.from) + " " + addressList(sender) + " " +
-         addressList(reply_to) + " " + addressList(e.to) + " " + addressList(e.cc) + " " + addressList(e.bcc) + " " +
-         nstring(e.in_reply_to) + " " + nstring(e.message_id) + ")";
+  return "(" + nstring(e.date) + " " + nstring(e.subject) + " " + addressList(e.from) + " " + addressList(sender) +
+         " " + addressList(reply_to) + " " + addressList(e.to) + " " + addressList(e.cc) + " " + addressList(e.bcc) +
+         " " + nstring(e.in_reply_to) + " " + nstring(e.message_id) + ")";
 }
 
 std::string disposition(const mime::MimeEntity& e) {
@@ -267,7 +265,8 @@ Result<std::vector<FetchItem>> parseFetchItems(const ImapValue& value, bool uid)
   } else {
     return bad("FETCH: data items must be an atom or a list.");
   }
-  const bool has_uid = std::any_of(out.begin(), out.end(), [](const FetchItem& i) { return i.kind == FetchItem::Kind::kUid; });
+  const bool has_uid = std::any_of(out.begin(), out.end(),
+                                   [](const FetchItem& i) { return i.kind == FetchItem::Kind::kUid; });
   if (uid && !has_uid) {
     FetchItem u;
     u.kind = FetchItem::Kind::kUid;
@@ -314,18 +313,10 @@ std::string renderFetch(std::uint32_t seq, const ImapMessageRef& message, const 
     if (!first) out += ' ';
     first = false;
     switch (item.kind) {
-      case FetchItem::Kind::kFlags:
-        out += "FLAGS (\\Seen)";
-        break;
-      case FetchItem::Kind::kUid:
-        out += "UID " + std::to_string(message.uid);
-        break;
-      case FetchItem::Kind::kSize:
-        out += "RFC822.SIZE " + std::to_string(message.size);
-        break;
-      case FetchItem::Kind::kInternalDate:
-        out += "INTERNALDATE \"" + imapDateTime(message.archived_at) + "\"";
-        break;
+      case FetchItem::Kind::kFlags: out += "FLAGS (\\Seen)"; break;
+      case FetchItem::Kind::kUid: out += "UID " + std::to_string(message.uid); break;
+      case FetchItem::Kind::kSize: out += "RFC822.SIZE " + std::to_string(message.size); break;
+      case FetchItem::Kind::kInternalDate: out += "INTERNALDATE \"" + imapDateTime(message.archived_at) + "\""; break;
       case FetchItem::Kind::kSection: {
         const std::string_view whole = raw ? std::string_view(*raw) : std::string_view();
         if (!item.part.empty() && !structure) structure = mime::parseMimeStructure(whole);

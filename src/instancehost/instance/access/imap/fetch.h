@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "common/imap/syntax.h"
 #include "common/base/result.h"
+#include "common/imap/syntax.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
 
 namespace spe::instance {
@@ -31,7 +31,7 @@ struct FetchItem {
   std::string section;              // "", "HEADER", "TEXT", "MIME", "HEADER.FIELDS", "HEADER.FIELDS.NOT"
   std::vector<std::string> fields;  // HEADER.FIELDS(.NOT), upper case
   std::optional<std::pair<std::uint64_t, std::uint64_t>> partial;  // offset, length
-  std::string label;                // the name echoed in the response
+  std::string label;                                               // the name echoed in the response
 };
 
 // Parses the items of FETCH (an atom or a list); `uid` adds UID (UID FETCH).

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <array>
-
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/base/logging.h"
 #include "common/imap/command.h"
 #include "common/imap/mailbox_pattern.h"
 #include "common/imap/utf7.h"
-#include "common/base/logging.h"
 #include "common/rpc/rpc.h"
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/imap/fetch.h"
@@ -60,8 +59,8 @@ std::string decodeName(const std::string& wire) {
 }
 
 bool isWriteCommand(const std::string& name) {
-  for (const char* w : {"APPEND", "STORE", "COPY", "MOVE", "EXPUNGE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE",
-                        "UNSUBSCRIBE"}) {
+  for (const char* w :
+       {"APPEND", "STORE", "COPY", "MOVE", "EXPUNGE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE"}) {
     if (name == w) return true;
   }
   return false;
@@ -95,15 +94,14 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
         const auto step = parser.feed(data);
         data.remove_prefix(step.consumed);
         switch (step.state) {
-          case ImapCommandParser::State::kNeedMore:
-            break;
+          case ImapCommandParser::State::kNeedMore: break;
           case ImapCommandParser::State::kContinue:
             out_ += "+ OK\r\n";
             open = co_await flush();
             break;
           case ImapCommandParser::State::kBad:
-            out_ += (parser.badTag().empty() ? std::string("*") : parser.badTag()) + " BAD " +
-                    parser.errorMessage() + "\r\n";
+            out_ += (parser.badTag().empty() ? std::string("*") : parser.badTag()) + " BAD " + parser.errorMessage() +
+                    "\r\n";
             open = co_await flush();
             break;
           case ImapCommandParser::State::kError:
@@ -350,14 +348,14 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     name = decodeName(c.args[0].text);
     auto view = view_;
     auto work = [view, name]() -> Result<std::shared_ptr<const ImapSnapshot>> {
-          auto box = view->find(name);
-          if (!box) return box.error();
-          if (!*box) return std::shared_ptr<const ImapSnapshot>();
-          if ((*box)->path.empty()) {
-            return makeError(ErrorCode::kNotSupported, "'" + name + "' only holds other mailboxes.");
-          }
-          return view->open(**box);
-        };
+      auto box = view->find(name);
+      if (!box) return box.error();
+      if (!*box) return std::shared_ptr<const ImapSnapshot>();
+      if ((*box)->path.empty()) {
+        return makeError(ErrorCode::kNotSupported, "'" + name + "' only holds other mailboxes.");
+      }
+      return view->open(**box);
+    };
     auto snap = co_await blocking<Result<std::shared_ptr<const ImapSnapshot>>>(std::move(work));
     if (!snap) {
       refuse(c.tag, snap.error());
@@ -451,7 +449,8 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     }
     if (!uid && !msgs.empty()) {
       for (const auto& [lo, hi] : set->ranges) {
-        if (hi > msgs.size()) return makeError(ErrorCode::kInvalidArgument, "Invalid message sequence number: " + std::to_string(hi));
+        if (hi > msgs.size())
+          return makeError(ErrorCode::kInvalidArgument, "Invalid message sequence number: " + std::to_string(hi));
       }
     }
     return out;
@@ -574,7 +573,8 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
   std::int64_t additions_seen_ = 0;  // ImapUserView::additions() when the mailbox was last looked at
 };
 
-asio::awaitable<void> startSession(std::shared_ptr<ByteStream> stream, Json answer, std::shared_ptr<ImapSession> session) {
+asio::awaitable<void> startSession(std::shared_ptr<ByteStream> stream, Json answer,
+                                   std::shared_ptr<ImapSession> session) {
   ErrorCodeT ec;
   co_await writeFrame(*stream, answer, ec);
   if (ec) {
@@ -599,10 +599,10 @@ void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, 
   asio::post(pool_, [this, stream, user, password, client, id]() mutable {
     Json answer{{"id", id}};
     std::shared_ptr<ImapSession> session;
-    auto login = offloadedCall<Result<EndUserLogin>>([&] {
-      return checkEndUserLogin(ctx_, user, password, "imap", options_.safe_mode, client);
-    });
-    Result<std::optional<std::vector<std::string>>> archives = login ? readableArchives(ctx_, login->name) : login.error();
+    auto login = offloadedCall<Result<EndUserLogin>>(
+        [&] { return checkEndUserLogin(ctx_, user, password, "imap", options_.safe_mode, client); });
+    Result<std::optional<std::vector<std::string>>> archives = login ? readableArchives(ctx_, login->name)
+                                                                     : login.error();
     if (!archives) {
       logger("imap")->info("IMAP login of '{}' from {} refused: {}", user, client, archives.error().message);
       answer["error"] = rpcErrorToJson(archives.error());

@@ -1,10 +1,11 @@
 #include "instancehost/instance/access/imap/mailboxes.h"
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <cstring>
 #include <ctime>
 #include <map>
-#include <cstring>
-#include <malloc.h>
 #include <mutex>
 #include <set>
 
@@ -67,8 +68,9 @@ Result<ImapSnapshot> ImapUidMap::sync(const std::string& path,
     if (!max) return max.error();
     id = dbInt((*max)[0][0]) + 1;
     out.uid_validity = static_cast<std::uint32_t>(std::time(nullptr));
-    SPE_TRY((*tx)->exec("INSERT INTO IMAP_MAILBOXES (ID, PATH_HASH, PATH, UID_VALIDITY, UID_NEXT) VALUES (?, ?, ?, ?, 1)",
-                        {id, hash, path, static_cast<std::int64_t>(out.uid_validity)}));
+    SPE_TRY(
+        (*tx)->exec("INSERT INTO IMAP_MAILBOXES (ID, PATH_HASH, PATH, UID_VALIDITY, UID_NEXT) VALUES (?, ?, ?, ?, 1)",
+                    {id, hash, path, static_cast<std::int64_t>(out.uid_validity)}));
   } else {
     id = dbInt((*box)[0][0]);
     out.uid_validity = static_cast<std::uint32_t>(dbInt((*box)[0][1]));
@@ -96,8 +98,16 @@ Result<ImapSnapshot> ImapUidMap::sync(const std::string& path,
       SPE_TRY((*tx)->exec("INSERT INTO IMAP_UIDS (MAILBOX_ID, UID, STORE_ID, MESSAGE_ID) VALUES (?, ?, ?, ?)",
                           {id, uid, store_id, info.id}));
     }
-    ImapMessageRef ref{static_cast<std::uint32_t>(uid), store_id, info.id, info.size, info.date, info.archived_at,
-                       {}, info.content.container, info.content.offset, info.content.length};
+    ImapMessageRef ref{static_cast<std::uint32_t>(uid),
+                       store_id,
+                       info.id,
+                       info.size,
+                       info.date,
+                       info.archived_at,
+                       {},
+                       info.content.container,
+                       info.content.offset,
+                       info.content.length};
     if (auto sha = fromHex(info.sha256_hex); sha && sha->size() == ref.sha256.size()) {
       std::memcpy(ref.sha256.data(), sha->data(), ref.sha256.size());
     }

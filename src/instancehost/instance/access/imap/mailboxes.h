@@ -61,8 +61,7 @@ class ImapUidMap {
   explicit ImapUidMap(FirebirdDb& db) : db_(db) {}
   // Gives UIDs to the messages of `path` not seen there before and returns
   // the mailbox as it is now.
-  Result<ImapSnapshot> sync(const std::string& path,
-                            std::vector<std::pair<std::int64_t, store::MessageInfo>> messages);
+  Result<ImapSnapshot> sync(const std::string& path, std::vector<std::pair<std::int64_t, store::MessageInfo>> messages);
 
  private:
   FirebirdDb& db_;

@@ -6,20 +6,35 @@
 #include <memory>
 
 #include "common/base/text.h"
-#include "index/phrase_check.h"
 #include "common/mime/mime_structure.h"
+#include "index/phrase_check.h"
 
 namespace spe::instance {
 namespace {
 
 Error bad(const std::string& why) { return makeError(ErrorCode::kInvalidArgument, "SEARCH: " + why); }
 
-
-
 // A parsed search key.
 struct Key {
-  enum class Op { kAll, kNone, kAnd, kOr, kNot, kSet, kUidSet, kText, kHeader, kInternalBefore, kInternalOn,
-                  kInternalSince, kSentBefore, kSentOn, kSentSince, kLarger, kSmaller };
+  enum class Op {
+    kAll,
+    kNone,
+    kAnd,
+    kOr,
+    kNot,
+    kSet,
+    kUidSet,
+    kText,
+    kHeader,
+    kInternalBefore,
+    kInternalOn,
+    kInternalSince,
+    kSentBefore,
+    kSentOn,
+    kSentSince,
+    kLarger,
+    kSmaller
+  };
   Op op = Op::kAll;
   std::vector<Key> children;
   SequenceSet set;
@@ -129,7 +144,7 @@ class Parser {
     if (name == "TEXT") return stringKey(Key::Op::kText, "", name, a, i);
     if (name == "HEADER") return headerKey(name, a, i);
     static const std::map<std::string, Key::Op> kDates{
-        {"BEFORE", Key::Op::kInternalBefore}, {"ON", Key::Op::kInternalOn},   {"SINCE", Key::Op::kInternalSince},
+        {"BEFORE", Key::Op::kInternalBefore}, {"ON", Key::Op::kInternalOn}, {"SINCE", Key::Op::kInternalSince},
         {"SENTBEFORE", Key::Op::kSentBefore}, {"SENTON", Key::Op::kSentOn}, {"SENTSINCE", Key::Op::kSentSince}};
     if (auto d = kDates.find(name); d != kDates.end()) return dateKey(d->second, name, a, i);
     if (name == "LARGER") return numberKey(Key::Op::kLarger, name, a, i);
@@ -347,9 +362,14 @@ Result<SequenceSet> parseSequenceSet(const std::string& text, std::uint32_t max)
 
 std::string textQuery(const std::string& field, const std::string& text) {
   const std::string prefix = field.empty() ? std::string() : field + ":";
-  const bool plain = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '@' || c == '_' || c == '-';
-  }) && std::isalnum(static_cast<unsigned char>(text.front())) && std::isalnum(static_cast<unsigned char>(text.back()));
+  const bool plain = !text.empty() &&
+                     std::all_of(text.begin(), text.end(),
+                                 [](char c) {
+                                   return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '@' ||
+                                          c == '_' || c == '-';
+                                 }) &&
+                     std::isalnum(static_cast<unsigned char>(text.front())) &&
+                     std::isalnum(static_cast<unsigned char>(text.back()));
   if (plain && text.find_first_of(".@_-") != std::string::npos) return prefix + text;
   const auto words = index::splitWords(text);
   if (words.empty()) return {};
@@ -366,8 +386,8 @@ Result<std::vector<std::size_t>> imapSearch(const std::vector<ImapValue>& args, 
     if (rest.size() < 2) return bad("CHARSET needs a name.");
     const std::string charset = imapUpper(rest[1].text);
     if (charset != "UTF-8" && charset != "US-ASCII") {
-      return makeError(ErrorCode::kNotSupported, "[BADCHARSET (UTF-8 US-ASCII)] The charset '" + rest[1].text +
-                                                     "' is not supported.");
+      return makeError(ErrorCode::kNotSupported,
+                       "[BADCHARSET (UTF-8 US-ASCII)] The charset '" + rest[1].text + "' is not supported.");
     }
     rest.erase(rest.begin(), rest.begin() + 2);
   }

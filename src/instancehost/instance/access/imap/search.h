@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "common/imap/syntax.h"
 #include "common/base/result.h"
+#include "common/imap/syntax.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
 
 namespace spe::instance {

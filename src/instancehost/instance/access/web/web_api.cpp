@@ -1,17 +1,17 @@
 #include "instancehost/instance/access/web/web_api.h"
-#include "common/mime/charset.h"
 
 #include <algorithm>
 
 #include "common/base/crypto.h"
 #include "common/base/logging.h"
 #include "common/base/text.h"
+#include "common/mime/charset.h"
 #include "common/mime/html_sanitize.h"
+#include "common/mime/message_view.h"
 #include "index/message_text.h"
 #include "index/searcher.h"
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
-#include "common/mime/message_view.h"
 
 namespace spe::instance {
 namespace {
@@ -32,8 +32,9 @@ int statusOf(const Error& e) {
 
 // A date "YYYY-MM-DD" as the query language writes it, or empty.
 bool isDate(const std::string& s) {
-  return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) || c == '-'; });
+  return s.size() == 10 && s[4] == '-' && s[7] == '-' && std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isdigit(static_cast<unsigned char>(c)) || c == '-';
+         });
 }
 
 // Bounds of the fields a browser sends (bytes).
@@ -154,8 +155,10 @@ Result<Json> WebApi::search(const Session& s, const Json& body) {
   }
   Json hits = Json::array();
   for (const auto& h : results->hits) hits.push_back(searchHitJson(h));
-  return answer(200, Json{{"total", results->total}, {"totalIsEstimate", results->total_is_estimate},
-                          {"hits", hits}, {"warnings", results->warnings}});
+  return answer(200, Json{{"total", results->total},
+                          {"totalIsEstimate", results->total_is_estimate},
+                          {"hits", hits},
+                          {"warnings", results->warnings}});
 }
 
 Result<Json> WebApi::message(const Session& s, const Json& body, const std::string& op) {
@@ -193,9 +196,10 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
     const auto index = *index_field;
     auto att = index < 0 ? std::nullopt : mime::messageAttachment(*raw, static_cast<std::size_t>(index));
     if (!att) return failure(404, "There is no such attachment.");
-    return Json{{"status", 200},
-                {"file", {{"name", att->first.name}, {"contentType", att->first.content_type},
-                          {"base64", base64Encode(att->second)}}}};
+    return Json{
+        {"status", 200},
+        {"file",
+         {{"name", att->first.name}, {"contentType", att->first.content_type}, {"base64", base64Encode(att->second)}}}};
   }
   const auto view = mime::viewMessage(*raw);
   const auto safe = view.html.empty() ? mime::SanitizedHtml{} : mime::sanitizeHtml(view.html);
@@ -206,12 +210,17 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
   }
   // Invalid UTF-8 would break the JSON answer (read as Windows-1252 then).
   auto clean = [](const std::string& t) { return mime::textToUtf8(t.substr(0, 8u << 20)); };
-  return answer(200, Json{{"storeID", store_id},          {"messageID", message_id},
-                          {"folder", info.folder},        {"size", info.size},
-                          {"subject", clean(view.subject)}, {"from", clean(view.from)},
-                          {"to", clean(view.to)},         {"cc", clean(view.cc)},
+  return answer(200, Json{{"storeID", store_id},
+                          {"messageID", message_id},
+                          {"folder", info.folder},
+                          {"size", info.size},
+                          {"subject", clean(view.subject)},
+                          {"from", clean(view.from)},
+                          {"to", clean(view.to)},
+                          {"cc", clean(view.cc)},
                           {"date", view.date ? view.date : info.date},
-                          {"text", clean(view.text)},     {"html", safe.html},
+                          {"text", clean(view.text)},
+                          {"html", safe.html},
                           {"remoteContentRemoved", safe.removed_remote},
                           {"attachments", attachments}});
 }

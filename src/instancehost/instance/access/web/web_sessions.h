@@ -43,8 +43,7 @@ class WebSessions {
     EndUserLogin login;     // checked again whenever a user or grant changed
   };
 
-  explicit WebSessions(Clock& clock = systemClock(),
-                       std::chrono::seconds idle_timeout = std::chrono::minutes(30),
+  explicit WebSessions(Clock& clock = systemClock(), std::chrono::seconds idle_timeout = std::chrono::minutes(30),
                        std::size_t max_sessions = 100000);
   ~WebSessions();
   WebSessions(const WebSessions&) = delete;

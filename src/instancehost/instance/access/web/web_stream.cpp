@@ -12,7 +12,8 @@ constexpr std::size_t kMaxRequestFrame = 1024 * 1024;  // the CAS takes request 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
 auto handleOnPool(asio::thread_pool& pool, WebApi& web, Json request) {
-  return offload<Result<Json>>(pool, [&web, request = std::move(request)]() -> Result<Json> { return web.handle(request); });
+  return offload<Result<Json>>(pool,
+                               [&web, request = std::move(request)]() -> Result<Json> { return web.handle(request); });
 }
 
 asio::awaitable<void> serve(std::shared_ptr<ByteStream> stream, Json id, WebApi& web, asio::thread_pool& pool) {

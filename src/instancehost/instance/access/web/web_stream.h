@@ -14,8 +14,8 @@
 
 #include <memory>
 
-#include "common/rpc/byte_stream.h"
 #include "common/base/json_reader.h"
+#include "common/rpc/byte_stream.h"
 #include "instancehost/instance/access/web/web_api.h"
 
 namespace spe::instance {

@@ -91,8 +91,7 @@ struct ImapClient::Connection {
 
   // Reads until the tagged answer to `tag`; untagged responses go to
   // `untagged`. NO and BAD are errors with the server's text.
-  Status complete(const std::string& tag, const std::string& what,
-                  const std::function<void(ImapResponse&)>& untagged) {
+  Status complete(const std::string& tag, const std::string& what, const std::function<void(ImapResponse&)>& untagged) {
     for (;;) {
       auto r = read();
       if (!r) return r.error();
@@ -106,7 +105,8 @@ struct ImapClient::Connection {
   }
 };
 
-ImapClient::ImapClient(std::unique_ptr<Connection> c, Options options) : c_(std::move(c)), options_(std::move(options)) {}
+ImapClient::ImapClient(std::unique_ptr<Connection> c, Options options)
+    : c_(std::move(c)), options_(std::move(options)) {}
 ImapClient::~ImapClient() = default;
 
 Result<std::unique_ptr<ImapClient>> ImapClient::connect(const Options& options) {

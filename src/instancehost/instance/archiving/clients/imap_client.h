@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "common/imap/response.h"
 #include "common/base/result.h"
+#include "common/imap/response.h"
 
 namespace spe::instance {
 

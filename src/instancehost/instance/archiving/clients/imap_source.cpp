@@ -85,11 +85,11 @@ struct FolderRun {
   ImapFolder folder;
   std::string path;  // archive folder
   SourcePosition before;
-  std::int64_t validity = 0;  // 0 until the folder was opened
-  std::int64_t limit = 0xFFFFFFFFll;  // the position may not pass this (an unread message waits)
+  std::int64_t validity = 0;           // 0 until the folder was opened
+  std::int64_t limit = 0xFFFFFFFFll;   // the position may not pass this (an unread message waits)
   std::vector<std::uint32_t> fitting;  // to fetch, ascending
   std::vector<std::pair<std::uint32_t, std::int64_t>> too_big;  // UID, size: reported, passed over
-  std::vector<std::uint32_t> handed;  // UIDs handed out (or passed over)
+  std::vector<std::uint32_t> handed;                            // UIDs handed out (or passed over)
   std::mutex mutex;
   std::set<std::uint32_t> durable;  // in the archive
   std::set<std::uint32_t> passed;   // too large for it
@@ -131,7 +131,8 @@ class ImapSource : public MessageSource {
     SPE_TRY(connect());
     auto folders = client_->list();
     if (!folders) return folders.error();
-    std::sort(folders->begin(), folders->end(), [](const ImapFolder& a, const ImapFolder& b) { return a.name < b.name; });
+    std::sort(folders->begin(), folders->end(),
+              [](const ImapFolder& a, const ImapFolder& b) { return a.name < b.name; });
     for (const auto& f : *folders) {
       if (!f.selectable) continue;
       const std::string path = archiveFolderOf(f);
@@ -163,10 +164,9 @@ class ImapSource : public MessageSource {
       auto st = archiveFolder(*run, each);
       for (int retry = 0; !st && st.error().code == ErrorCode::kUnavailable && reconnects_ < kReconnects; ++retry) {
         ++reconnects_;
-        logger("import")->warn("IMAP connection lost in '{}' ({}); reconnecting", run->folder.name,
-                               st.error().message);
-        notes_.push_back("The connection to the server was lost in '" + run->folder.name + "' (" +
-                         st.error().message + "); the run connected again and went on.");
+        logger("import")->warn("IMAP connection lost in '{}' ({}); reconnecting", run->folder.name, st.error().message);
+        notes_.push_back("The connection to the server was lost in '" + run->folder.name + "' (" + st.error().message +
+                         "); the run connected again and went on.");
         if (auto c = connect(); !c) {
           st = c;
           continue;
@@ -199,8 +199,8 @@ class ImapSource : public MessageSource {
       }
       auto st = deleteArchived(*run, durable, last);
       if (!st) {
-        warnings.push_back("Archived messages in '" + run->folder.name + "' could not be deleted at the source: " +
-                           st.error().message);
+        warnings.push_back("Archived messages in '" + run->folder.name +
+                           "' could not be deleted at the source: " + st.error().message);
       }
     }
     if (client_) (void)client_->logout();
@@ -320,8 +320,8 @@ class ImapSource : public MessageSource {
     if (static_cast<std::int64_t>(st->uid_validity) != run.validity) return okStatus();  // recreated: not ours
     if (settings_.delete_mode == ImapSettings::Delete::kAfterDays) {
       if (last <= 0) return okStatus();
-      auto old = client_->uidsAfter(0, "UID 1:" + std::to_string(last) + " BEFORE " +
-                                           imapDateDaysAgo(settings_.delete_after_days));
+      auto old = client_->uidsAfter(
+          0, "UID 1:" + std::to_string(last) + " BEFORE " + imapDateDaysAgo(settings_.delete_after_days));
       if (!old) return old.error();
       for (std::uint32_t u : *old) {
         if (u <= last) doomed.push_back(u);
@@ -344,10 +344,22 @@ class ImapSource : public MessageSource {
 }  // namespace
 
 const std::vector<std::string>& imapDetailKeys() {
-  static const std::vector<std::string> keys = {
-      "host",         "port",           "protocol",          "userName",       "password",  "ignoreSSLPolicyErrors",
-      "targetUserFolder", "includeFolders", "excludeFolders", "archiveUnread", "since", "deleteAfterArchive",
-      "deleteAfterDays", "timeout",     "emailAddress", "unknownRecipientsFolder"};
+  static const std::vector<std::string> keys = {"host",
+                                                "port",
+                                                "protocol",
+                                                "userName",
+                                                "password",
+                                                "ignoreSSLPolicyErrors",
+                                                "targetUserFolder",
+                                                "includeFolders",
+                                                "excludeFolders",
+                                                "archiveUnread",
+                                                "since",
+                                                "deleteAfterArchive",
+                                                "deleteAfterDays",
+                                                "timeout",
+                                                "emailAddress",
+                                                "unknownRecipientsFolder"};
   return keys;
 }
 

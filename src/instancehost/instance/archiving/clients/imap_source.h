@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "instancehost/instance/archiving/file_sources.h"
 #include "instancehost/instance/archiving/clients/imap_client.h"
+#include "instancehost/instance/archiving/file_sources.h"
 #include "instancehost/instance/model/profiles.h"
 
 namespace spe::instance {

@@ -6,7 +6,6 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
-
 #include <optional>
 
 #include "common/net/asio.h"
@@ -71,9 +70,9 @@ struct MailConnection::Impl {
     if (!ec) return okStatus();
     const long verify = SSL_get_verify_result(tls->native_handle());
     if (verify != X509_V_OK) {
-      return unavailable("The mail server's certificate is not trusted: " +
-                         std::string(X509_verify_cert_error_string(verify)) +
-                         ". Set 'ignoreSSLPolicyErrors' to archive from this server anyway.");
+      return unavailable(
+          "The mail server's certificate is not trusted: " + std::string(X509_verify_cert_error_string(verify)) +
+          ". Set 'ignoreSSLPolicyErrors' to archive from this server anyway.");
     }
     return networkError("TLS handshake with " + where(), ec);
   }
@@ -94,8 +93,7 @@ Result<std::unique_ptr<MailConnection>> MailConnection::open(const Options& opti
   });
   if (ec) return impl->networkError("connecting to " + impl->where(), ec);
   impl->ssl.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                        asio::ssl::context::no_tlsv1_1);
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
   if (options.ignore_certificate_errors) {
     impl->ssl.set_verify_mode(asio::ssl::verify_none);
   } else {

@@ -20,7 +20,7 @@ namespace spe::instance {
 
 struct Pop3Entry {
   int number = 0;
-  std::string uid;  // UIDL
+  std::string uid;         // UIDL
   std::int64_t size = -1;  // LIST (octets), -1 when not given
 };
 
@@ -52,10 +52,11 @@ class Pop3Client {
   Status quit();
 
  private:
-  Pop3Client(std::unique_ptr<MailConnection> net, Options options) : net_(std::move(net)), options_(std::move(options)) {}
-  Result<std::string> line();                    // one line without CRLF
+  Pop3Client(std::unique_ptr<MailConnection> net, Options options)
+      : net_(std::move(net)), options_(std::move(options)) {}
+  Result<std::string> line();                           // one line without CRLF
   Result<std::string> status(const std::string& what);  // +OK text, or the server's -ERR as an error
-  Result<std::string> multiline();               // up to ".", dot-unstuffed, CRLF line ends kept
+  Result<std::string> multiline();                      // up to ".", dot-unstuffed, CRLF line ends kept
   Status command(const std::string& text);
   std::unique_ptr<MailConnection> net_;
   Options options_;

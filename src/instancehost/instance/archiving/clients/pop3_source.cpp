@@ -109,9 +109,17 @@ class Pop3Source : public MessageSource {
 }  // namespace
 
 const std::vector<std::string>& pop3DetailKeys() {
-  static const std::vector<std::string> keys = {"host", "port", "protocol", "userName", "password",
-                                                "ignoreSSLPolicyErrors", "targetUserFolder", "deleteAfterArchive",
-                                                "timeout", "emailAddress", "unknownRecipientsFolder"};
+  static const std::vector<std::string> keys = {"host",
+                                                "port",
+                                                "protocol",
+                                                "userName",
+                                                "password",
+                                                "ignoreSSLPolicyErrors",
+                                                "targetUserFolder",
+                                                "deleteAfterArchive",
+                                                "timeout",
+                                                "emailAddress",
+                                                "unknownRecipientsFolder"};
   return keys;
 }
 

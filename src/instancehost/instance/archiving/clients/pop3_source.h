@@ -9,8 +9,8 @@
 
 #include <memory>
 
-#include "instancehost/instance/archiving/file_sources.h"
 #include "instancehost/instance/archiving/clients/pop3_client.h"
+#include "instancehost/instance/archiving/file_sources.h"
 #include "instancehost/instance/model/profiles.h"
 
 namespace spe::instance {

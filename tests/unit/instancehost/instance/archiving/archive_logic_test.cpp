@@ -70,7 +70,8 @@ TEST(Records, RecoveryScanStopsAtATornTail) {
   const Key256 key = randomKey();
   std::string segment = store::sealRecovery(key, "g", 1, Json::array({Json{{"t", "f"}, {"p", "a"}}}));
   const auto first = segment.size();
-  segment += store::sealRecovery(key, "g", 2, Json::array({Json{{"t", "f"}, {"p", "b"}}, Json{{"t", "f"}, {"p", "c"}}}));
+  segment += store::sealRecovery(key, "g", 2,
+                                 Json::array({Json{{"t", "f"}, {"p", "b"}}, Json{{"t", "f"}, {"p", "c"}}}));
   std::vector<std::string> seen;
   auto scan = store::scanRecovery(key, "g", segment.substr(0, segment.size() - 3),
                                   [&](std::uint64_t, const Json& c) { seen.push_back(c["p"]); });

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <condition_variable>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 #include <mutex>
 #include <set>
 

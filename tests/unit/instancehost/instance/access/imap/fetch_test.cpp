@@ -56,7 +56,8 @@ std::string fetch(const std::string& items, const std::string& raw = kMessage) {
 
 TEST(ImapFetch, PartSections) {
   EXPECT_EQ(fetch("(BODY.PEEK[1])"), "* 1 FETCH (BODY[1] {12}\r\nHello\r\nworld)\r\n");
-  EXPECT_EQ(fetch("(BODY[1.MIME])"), "* 1 FETCH (BODY[1.MIME] {43}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n)\r\n");
+  EXPECT_EQ(fetch("(BODY[1.MIME])"),
+            "* 1 FETCH (BODY[1.MIME] {43}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n)\r\n");
   EXPECT_EQ(fetch("(BODY[2.HEADER])"),
             "* 1 FETCH (BODY[2.HEADER] {43}\r\nFrom: inner@example.com\r\nSubject: inner\r\n\r\n)\r\n");
   EXPECT_EQ(fetch("(BODY[2.TEXT])"), "* 1 FETCH (BODY[2.TEXT] {10}\r\ninner body)\r\n");
@@ -70,7 +71,8 @@ TEST(ImapFetch, SinglePartMessagePartOneIsItsBody) {
   const std::string raw = "Subject: x\r\n\r\nbody\r\n";
   EXPECT_EQ(fetch("(BODY[1])", raw), "* 1 FETCH (BODY[1] {6}\r\nbody\r\n)\r\n");
   EXPECT_EQ(fetch("BODYSTRUCTURE", raw),
-            "* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL NIL))\r\n");
+            "* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 6 1 NIL NIL NIL "
+            "NIL))\r\n");
 }
 
 TEST(ImapFetch, BodyStructure) {
@@ -108,8 +110,8 @@ TEST(ImapFetch, HeaderFields) {
 }
 
 TEST(ImapFetch, BadItemsAreRefused) {
-  for (const char* bad : {"(BODY[HEADER.FIELDS])", "(BODY[1.])", "(BODY[MIME])", "(BODY[0])", "(NOSUCH)",
-                          "(BODY[TEXT]<1>)", "()"}) {
+  for (const char* bad :
+       {"(BODY[HEADER.FIELDS])", "(BODY[1.])", "(BODY[MIME])", "(BODY[0])", "(NOSUCH)", "(BODY[TEXT]<1>)", "()"}) {
     std::vector<std::string> segments{bad};
     std::vector<std::string> literals;
     ImapTokenizer t(segments, literals);
