@@ -12,43 +12,11 @@
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/imap/fetch.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
+#include "instancehost/instance/access/imap/refusals.h"
 #include "instancehost/instance/access/imap/search.h"
 
 namespace spe::instance {
 namespace {
-
-// How a session refuses a command that failed with `code`: the status and
-// the response code (RFC 5530) are chosen here, from the code alone; the
-// error's message follows them as it is.
-struct ImapRefusal {
-  const char* status;         // "NO" or "BAD"
-  const char* response_code;  // "" for none
-};
-
-ImapRefusal imapRefusalFor(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument: return {"BAD", ""};
-    case ErrorCode::kNotFound: return {"NO", "NONEXISTENT"};
-    case ErrorCode::kAlreadyExists: return {"NO", "ALREADYEXISTS"};
-    case ErrorCode::kPermissionDenied: return {"NO", "NOPERM"};
-    case ErrorCode::kUnauthenticated: return {"NO", "AUTHENTICATIONFAILED"};
-    case ErrorCode::kNotSupported: return {"NO", "CANNOT"};
-    case ErrorCode::kUnavailable:
-    case ErrorCode::kTimeout: return {"NO", "UNAVAILABLE"};
-    case ErrorCode::kResourceExhausted: return {"NO", "LIMIT"};
-    case ErrorCode::kCancelled: return {"NO", ""};
-    case ErrorCode::kIo:
-    case ErrorCode::kDatabase:
-    case ErrorCode::kProtocol:
-    case ErrorCode::kCorrupt:
-    case ErrorCode::kInternal: return {"NO", "SERVERBUG"};
-  }
-  return {"NO", "SERVERBUG"};
-}
-
-Error readOnly(const std::string& command) {
-  return makeError(ErrorCode::kNotSupported, "The archive is read-only: " + command + " is not possible.");
-}
 
 constexpr std::size_t kFetchBatch = 32;
 constexpr std::size_t kFlushBytes = 256 * 1024;
@@ -56,14 +24,6 @@ constexpr std::size_t kFlushBytes = 256 * 1024;
 std::string decodeName(const std::string& wire) {
   auto utf8 = imapUtf7Decode(wire);
   return utf8 ? *utf8 : wire;
-}
-
-bool isWriteCommand(const std::string& name) {
-  for (const char* w :
-       {"APPEND", "STORE", "COPY", "MOVE", "EXPUNGE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE"}) {
-    if (name == w) return true;
-  }
-  return false;
 }
 
 class ImapSession : public std::enable_shared_from_this<ImapSession> {
@@ -167,8 +127,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
 
   // The one way a failed command is answered (imapRefusalFor).
   void refuse(const std::string& tag, const Error& e) {
-    const ImapRefusal r = imapRefusalFor(e.code);
-    tagged(tag, r.status, *r.response_code ? "[" + std::string(r.response_code) + "] " + e.message : e.message);
+    tagged(tag, imapRefusalFor(e.code).status, imapRefusalText(e));
   }
 
   template <typename T, typename Fn>
@@ -285,14 +244,14 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       std::vector<ImapValue> rest(c.args.begin() + 1, c.args.end());
       if (sub == "FETCH") co_await fetch(c, rest, true);
       else if (sub == "SEARCH") co_await search(c, rest, true);
-      else if (isWriteCommand(sub)) refuse(c.tag, readOnly("UID " + sub));
+      else if (isWriteCommand(sub)) refuse(c.tag, readOnlyRefusal("UID " + sub));
       else tagged(c.tag, "BAD", "Unknown UID command '" + c.args[0].text + "'.");
     } else if (n == "IDLE") {
       idle_tag_ = c.tag;
       parser.setRawMode(true);
       out_ += "+ idling\r\n";
     } else if (isWriteCommand(n)) {
-      refuse(c.tag, readOnly(n));
+      refuse(c.tag, readOnlyRefusal(n));
     } else {
       tagged(c.tag, "BAD", "Unknown command '" + n + "'.");
     }
