@@ -25,6 +25,7 @@ int statusOf(const Error& e) {
     case ErrorCode::kUnauthenticated: return 401;
     case ErrorCode::kPermissionDenied: return 403;
     case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kResourceExhausted: return 429;  // too many failed logins
     case ErrorCode::kUnavailable: return 503;
     default: return 500;
   }
@@ -74,9 +75,16 @@ Json WebApi::login(const Json& body, const std::string& client) {
       logger("web")->info("Web Access one-time login from {} refused", client);
       return failure(401, "This one-time link is not valid (it was used already, or it is older than 5 minutes).");
     }
+    // No archive admin session without its audit record (the link is used up:
+    // the provider creates a new one).
+    if (auto audited = ctx_.db.audit(kArchiveAdmin, "ArchiveAdminOneTimeLogin", "Web Access from " + client);
+        !audited) {
+      logger("web")->error("Web Access one-time login from {} refused: the audit record could not be written: {}",
+                           client, audited.error().message);
+      return failure(503, "The login could not be recorded in the audit log; try again with a new link.");
+    }
     const auto created = sessions_.create(kArchiveAdmin, EndUserLogin{kArchiveAdmin, {}, 0});
     logger("web")->info("Web Access login of {} (one-time password) from {}", kArchiveAdmin, client);
-    (void)ctx_.db.audit(kArchiveAdmin, "ArchiveAdminOneTimeLogin", "Web Access from " + client);
     Json out = answer(200, Json{{"userName", kArchiveAdmin}, {"csrfToken", created.csrf}});
     out["setSession"] = created.token;
     return out;
@@ -93,11 +101,8 @@ Json WebApi::login(const Json& body, const std::string& client) {
   if (!name) {
     logger("web")->info("Web Access login of '{}' from {} refused: {}", user, client, name.error().message);
     std::string message = name.error().message;
-    const bool throttled = isLoginThrottled(name.error());  // "too many failed logins; try again in N s"
-    if (name.error().code == ErrorCode::kUnauthenticated && !throttled) message = "The user name or password is wrong.";
-    const auto bracket = message.find("] ");
-    if (message.front() == '[' && bracket != std::string::npos) message = message.substr(bracket + 2);
-    return failure(throttled ? 429 : statusOf(name.error()), message);
+    if (name.error().code == ErrorCode::kUnauthenticated) message = "The user name or password is wrong.";
+    return failure(statusOf(name.error()), message);  // throttled: 429 with "try again in N s"
   }
   const auto created = sessions_.create(*name, *checked);
   logger("web")->info("Web Access login of '{}' from {}", *name, client);
