@@ -237,7 +237,10 @@ bool InstanceSupervisor::waitUntil(std::unique_lock<std::mutex>& lock, Clock::Du
     *expired = true;
     exited_.notify_all();
   });
-  exited_.wait(lock, [&] { return *expired || done(); });
+  // Also bounded in real time: these waits are for real processes (an exit
+  // reaped by the io_context's SIGCHLD handler), so a test's fake clock that
+  // never advances, or an io_context already stopped, cannot hang them.
+  exited_.wait_for(lock, limit, [&] { return *expired || done(); });
   const bool ok = done();
   lock.unlock();  // the timer's call takes the lock: cancel it without
   timer.reset();
