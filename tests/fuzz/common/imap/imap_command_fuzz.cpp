@@ -7,16 +7,7 @@
 #include <string_view>
 
 #include "common/imap/command.h"
-
-namespace {
-
-std::size_t valueBytes(const spe::ImapValue& v) {
-  std::size_t n = v.text.size();
-  for (const auto& i : v.items) n += valueBytes(i);
-  return n;
-}
-
-}  // namespace
+#include "imap_value_bytes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -37,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (step.state == spe::ImapCommandParser::State::kDone) {
         const auto c = parser.take();
         std::size_t bytes = c.raw.size() + c.tag.size() + c.name.size();
-        for (const auto& v : c.args) bytes += valueBytes(v);
+        for (const auto& v : c.args) bytes += spe::fuzz::imapValueBytes(v);
         if (bytes > limits.max_total + limits.max_line * 8) __builtin_trap();
       } else if (step.consumed == 0 && step.state == spe::ImapCommandParser::State::kNeedMore) {
         __builtin_trap();  // no progress on non-empty input

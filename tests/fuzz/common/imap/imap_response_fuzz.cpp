@@ -6,16 +6,7 @@
 #include <string_view>
 
 #include "common/imap/response.h"
-
-namespace {
-
-std::size_t valueBytes(const spe::ImapValue& v) {
-  std::size_t n = v.text.size();
-  for (const auto& i : v.items) n += valueBytes(i);
-  return n;
-}
-
-}  // namespace
+#include "imap_value_bytes.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -35,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (step.state == spe::ImapResponseParser::State::kDone) {
         const auto r = parser.take();
         std::size_t bytes = r.text.size();
-        for (const auto& v : r.data) bytes += valueBytes(v);
-        for (const auto& v : r.code) bytes += valueBytes(v);
+        for (const auto& v : r.data) bytes += spe::fuzz::imapValueBytes(v);
+        for (const auto& v : r.code) bytes += spe::fuzz::imapValueBytes(v);
         if (bytes > limits.max_total + limits.max_line * 8) __builtin_trap();
       } else if (step.consumed == 0) {
         __builtin_trap();  // no progress on non-empty input
