@@ -169,11 +169,17 @@ void clean(xmlNode* node, int& removed) {
       if (named(n->name, {"style"})) {
         // Style sheets may load remote images and fonts: keep them only without url(), @import and the
         // like, however they are written (escapes, comments).
+        // A '<' in a style sheet is dropped with it: it has no use in CSS but in strings and comments, and
+        // where a raw text ends is where HTML parsers disagree (libxml2 ends it at "</" and a letter, a
+        // browser only at "</style"), so what one of them reads as CSS another may read as elements
+        // (found by html_sanitize_fuzz).
         xmlChar* css = xmlNodeGetContent(n);
-        const bool dangerous = dangerousCss(css ? reinterpret_cast<const char*>(css) : "");
+        const char* text = css ? reinterpret_cast<const char*>(css) : "";
+        const bool dangerous = dangerousCss(text);
+        const bool markup = std::strchr(text, '<') != nullptr;
         xmlFree(css);
-        if (dangerous) {
-          ++removed;
+        if (dangerous || markup) {
+          if (dangerous) ++removed;
           xmlUnlinkNode(n);
           xmlFreeNode(n);
           n = next;
