@@ -32,8 +32,11 @@ Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationCo
     ProfileRunner& r;
     std::int64_t id;
     ~Done() {
-      std::lock_guard lock(r.mutex_);
-      r.running_.erase(id);
+      {
+        std::lock_guard lock(r.mutex_);
+        r.running_.erase(id);
+      }
+      if (id != 0) r.ended_.notify();  // unlocked: a listener may ask running()
     }
   } done{*this, profile.id};
   WorkerResult w;

@@ -1,6 +1,7 @@
 // ProfileRunner: runs an archiving profile with its worker result (started
 // as "running", finished with the outcome and report), one run per profile
-// at a time (RunProfile and the scheduler share it).
+// at a time (RunProfile and the scheduler share it). onRunEnd() tells who
+// waits for a profile to be free again (the profile scheduler).
 // Thread safety: run() may be called from several threads at once.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <set>
 
 #include "instancehost/instance/archiving/importer.h"
+#include "instancehost/instance/model/listeners.h"
 #include "instancehost/instance/model/profiles.h"
 
 namespace spe::instance {
@@ -19,12 +21,18 @@ class ProfileRunner {
   // a failed run is an error naming its worker result.
   Result<Json> run(const Profile& profile, const store::OperationControl& control);
   bool running(std::int64_t profile_id);
+  // `fn` is called after each run of a stored profile (id != 0) has ended,
+  // however it ended, once running() says false for it: on the run's thread,
+  // with no lock of the runner held (listeners.h: short; dropping the
+  // subscription waits for a call under way).
+  [[nodiscard]] Listeners::Subscription onRunEnd(std::function<void()> fn) { return ended_.add(std::move(fn)); }
 
  private:
   Importer& importer_;
   WorkerResults& results_;
   std::mutex mutex_;
   std::set<std::int64_t> running_;
+  Listeners ended_;
 };
 
 }  // namespace spe::instance

@@ -89,7 +89,9 @@ ProfileScheduler::ProfileScheduler(ProfileStore& profiles, ProfileRunner& runner
           Hooks{[&profiles] { return profiles.generation(); }, [&profiles] { return profiles.list(); },
                 [&runner](std::int64_t id) { return runner.running(id); },
                 [&runner](const Profile& p, const store::OperationControl& control) { return runner.run(p, control); },
-                [&gate] { return gate.frozen(); }},
+                [&gate] { return gate.frozen(); },
+                [&gate](std::function<void()> fn) { return gate.onThaw(std::move(fn)); },
+                [&runner](std::function<void()> fn) { return runner.onRunEnd(std::move(fn)); }},
           clock) {}
 
 ProfileScheduler::ProfileScheduler(Hooks hooks, Clock& clock)
@@ -98,6 +100,7 @@ ProfileScheduler::ProfileScheduler(Hooks hooks, Clock& clock)
 ProfileScheduler::~ProfileScheduler() { stop(); }
 
 void ProfileScheduler::start() {
+  std::lock_guard lifecycle(lifecycle_mutex_);
   {
     std::lock_guard lock(mutex_);
     if (started_) return;
@@ -105,23 +108,33 @@ void ProfileScheduler::start() {
     stopping_ = false;
     cancel_ = false;
   }
+  // Without mutex_: a report under way holds its Listeners lock and waits for mutex_.
+  if (hooks_.on_thaw) subscriptions_.push_back(hooks_.on_thaw([this] { lookNow(); }));
+  if (hooks_.on_run_end) subscriptions_.push_back(hooks_.on_run_end([this] { lookNow(); }));
   timer_->armAfter(Clock::Duration::zero());
 }
 
 void ProfileScheduler::stop() {
+  std::lock_guard lifecycle(lifecycle_mutex_);
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
     started_ = false;
   }
+  subscriptions_.clear();  // waits for a report under way (which takes mutex_)
   cancel_ = true;
-  timer_->cancel();  // waits for a look under way (which takes the lock)
+  timer_->cancel();  // waits for a look under way (which takes mutex_)
   std::list<Run> runs;
   {
     std::lock_guard lock(mutex_);
     runs.swap(runs_);
   }
-  for (auto& r : runs) r.thread.join();  // a run's end takes the lock
+  for (auto& r : runs) r.thread.join();  // a run's end takes mutex_
+}
+
+void ProfileScheduler::lookNow() {
+  std::lock_guard lock(mutex_);
+  if (started_ && !stopping_) timer_->armAfter(Clock::Duration::zero());
 }
 
 void ProfileScheduler::restart(std::int64_t profile_id) {
@@ -151,7 +164,7 @@ void ProfileScheduler::look() {
     lock.lock();
     if (!started_ || stopping_) return;
     if (!all) {
-      timer_->armAfter(kLookAgain);
+      timer_->armAfter(kRetryAfterError);
       return;
     }
     automatic_.clear();
@@ -166,10 +179,7 @@ void ProfileScheduler::look() {
 std::optional<Clock::Duration> ProfileScheduler::startDue() {
   std::optional<Clock::Duration> next;
   auto lookIn = [&](Clock::Duration d) { next = next ? std::min(*next, d) : d; };
-  if (hooks_.frozen()) {
-    if (!automatic_.empty()) lookIn(kLookAgain);  // nobody reports the thaw
-    return next;
-  }
+  if (hooks_.frozen()) return next;  // the thaw looks again (lookNow)
   const auto wall = clock_.systemNow();
   const std::time_t t = std::chrono::system_clock::to_time_t(wall);
   std::tm local{};
@@ -182,10 +192,7 @@ std::optional<Clock::Duration> ProfileScheduler::startDue() {
   for (const auto& p : automatic_) {
     auto due = next_.find(p.id);
     if (due != next_.end() && due->second == Clock::TimePoint::max()) continue;  // our run: its end looks again
-    if (hooks_.running(p.id)) {
-      lookIn(kLookAgain);  // a RunProfile run: nobody reports its end
-      continue;
-    }
+    if (hooks_.running(p.id)) continue;  // a RunProfile run: its end looks again (lookNow)
     if (due != next_.end() && now < due->second) {
       lookIn(due->second - now);
       continue;

@@ -34,9 +34,14 @@ bool WriteGate::freeze(std::chrono::milliseconds timeout) {
 }
 
 void WriteGate::thaw() {
-  std::lock_guard lock(mutex_);
-  frozen_ = false;
-  cv_.notify_all();
+  bool was_frozen = false;
+  {
+    std::lock_guard lock(mutex_);
+    was_frozen = frozen_;
+    frozen_ = false;
+    cv_.notify_all();
+  }
+  if (was_frozen) thawed_.notify();  // unlocked: a listener may ask frozen()
 }
 
 bool WriteGate::frozen() const {

@@ -52,5 +52,34 @@ TEST(WriteGate, FreezeIsIdempotent) {
   EXPECT_EQ(gate.writesInProgress(), 1);
 }
 
+// The profile scheduler waits for the thaw by these calls instead of
+// polling frozen().
+TEST(WriteGate, ThawTellsItsListenersWhenItWasFrozen) {
+  WriteGate gate;
+  int calls = 0;
+  bool frozen_seen = true;
+  auto subscription = gate.onThaw([&] {
+    ++calls;
+    frozen_seen = gate.frozen();  // no lock of the gate is held
+  });
+  gate.thaw();
+  EXPECT_EQ(calls, 0);  // it was not frozen
+  {
+    auto p = gate.acquire();
+    EXPECT_FALSE(gate.freeze(0ms));
+  }
+  EXPECT_EQ(calls, 0);  // a failed freeze thaws nothing
+  ASSERT_TRUE(gate.freeze(1s));
+  gate.thaw();
+  EXPECT_EQ(calls, 1);
+  EXPECT_FALSE(frozen_seen);
+  gate.thaw();
+  EXPECT_EQ(calls, 1);
+  subscription.reset();
+  ASSERT_TRUE(gate.freeze(1s));
+  gate.thaw();
+  EXPECT_EQ(calls, 1);
+}
+
 }  // namespace
 }  // namespace spe::instance
