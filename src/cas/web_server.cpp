@@ -11,12 +11,13 @@
 #include "common/base/text.h"
 #include "common/net/accept.h"
 #include "common/net/form.h"
+#include "common/net/https_session.h"
 #include "common/rpc/rpc.h"
 
 namespace spe::cas {
 namespace http = beast::http;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
+using Request = HttpRequest;
+using Response = HttpResponse;
 
 namespace {
 
@@ -142,39 +143,18 @@ struct WebServer::Impl {
       : io(i), pool(p), routes(r), delays(d), tls(std::move(t)), calls(c), limiter(std::move(l)), acceptor(i) {}
 
   asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<ConnectionSlot> slot) {
-    ErrorCodeT ec;
-    const auto peer = socket.remote_endpoint(ec);
-    const std::string address = ec ? std::string("?") : peer.address().to_string();
-    TlsStream stream(std::move(socket), *tls);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(15));
-    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    beast::flat_buffer buffer;
-    for (;;) {
-      if (slot && slot->overstayed()) break;  // never logged in: the slot goes to someone else
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(kMaxBody);
-      parser.header_limit(16 * 1024);
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::body_limit || ec == http::error::header_limit) {
-        Request bare;
-        bare.version(11);
-        bare.keep_alive(false);
-        Response res = jsonReply(bare, 413, Json{{"error", "The request is too large."}});
-        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-        break;
-      }
-      if (ec) break;
-      Request req = parser.release();
-      beast::get_lowest_layer(stream).expires_never();
-      Response res = co_await handle(req, address, slot.get());
-      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(60));
-      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || !res.keep_alive()) break;
-    }
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
-    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    HttpsSessionLimits limits;
+    limits.max_body = kMaxBody;
+    const HttpsHandlers handlers{[this](const Request& req, const std::string& address, ConnectionSlot* connection) {
+                                   return handle(req, address, connection);
+                                 },
+                                 [](HttpRefusal, unsigned version) {
+                                   Request bare;
+                                   bare.version(version);
+                                   bare.keep_alive(false);
+                                   return jsonReply(bare, 413, Json{{"error", "The request is too large."}});
+                                 }};
+    co_await serveHttps(std::move(socket), *tls, std::move(slot), limits, handlers);
   }
 
   // `slot` (may be null) is told when an instance accepted the request's credentials.

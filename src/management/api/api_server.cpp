@@ -6,6 +6,7 @@
 #include "common/base/logging.h"
 #include "common/net/accept.h"
 #include "common/net/form.h"
+#include "common/net/https_session.h"
 #include "management/api/login_throttle.h"
 
 namespace spe::management {
@@ -13,8 +14,8 @@ namespace http = beast::http;
 
 namespace {
 
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
+using Request = HttpRequest;
+using Response = HttpResponse;
 
 std::string collapseSlashes(std::string_view target) {
   const auto q = target.find('?');
@@ -79,74 +80,42 @@ struct ApiServer::Impl {
       : io(i), pool(p), ctx(std::move(c)), registry(r), tasks(t), auth(a), limits(l), acceptor(i) {}
 
   asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<ConnectionSlot> slot) {
-    ErrorCodeT ec;
-    const auto peer = socket.remote_endpoint(ec);
-    const std::string address = ec ? std::string("?") : peer.address().to_string();
-    TlsStream stream(std::move(socket), *ctx);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(15));
-    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    beast::flat_buffer buffer;
-    for (;;) {
-      if (slot && slot->overstayed()) break;  // never logged in: the slot goes to someone else
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(limits.max_body);
-      parser.header_limit(16 * 1024);
-      beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
-      co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      // A Content-Length over the limit is refused right after the header.
-      if (ec && ec != http::error::body_limit) break;
-      const auto& hdr = parser.get();
-      if (!ec) {
-        const bool has_length = hdr.find(http::field::content_length) != hdr.end();
-        if (!has_length && hdr.method() == http::verb::post) {
-          Request bare;
-          bare.version(hdr.version());
-          bare.keep_alive(false);
-          Response res = textResponse(bare, http::status::length_required, "Length Required");
-          co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-          break;
-        }
-        co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-      }
-      if (ec == http::error::body_limit) {
-        // The envelope first, then the rest of the body is read and dropped
-        // (up to 64 MiB or the read timeout): closing with unread data would
-        // reset the connection before the client has read the answer.
-        Request bare;
-        bare.version(hdr.version());
-        bare.keep_alive(false);
-        Response res = jsonResponse(
-            bare, http::status::payload_too_large,
-            failedEnvelope(makeError(
-                ErrorCode::kInvalidArgument,
-                "The request body is larger than " + std::to_string(limits.max_body / (1024 * 1024)) + " MiB.")));
-        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) break;
-        beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
-        std::vector<char> sink(64 * 1024);
-        std::size_t drained = buffer.size();
-        buffer.consume(buffer.size());
-        while (drained < 64u * 1024 * 1024) {
-          const std::size_t n = co_await stream.async_read_some(asio::buffer(sink),
-                                                                asio::redirect_error(asio::use_awaitable, ec));
-          if (ec) break;
-          drained += n;
-          if (const auto len = parser.content_length(); len && drained >= *len) break;
-        }
-        break;
-      }
-      if (ec) break;
-      Request req = parser.release();
-      beast::get_lowest_layer(stream).expires_never();
-      Response res = co_await handle(req, address);
-      if (slot && authenticatedAnswer(res.result())) slot->authenticated();  // no longer counted as not logged in
-      beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
-      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || !res.keep_alive()) break;
+    HttpsSessionLimits session_limits;
+    session_limits.max_body = limits.max_body;
+    session_limits.read_timeout = limits.read_timeout;
+    session_limits.post_needs_length = true;
+    const HttpsHandlers handlers{[this](const Request& req, const std::string& address, ConnectionSlot* connection) {
+                                   return answer(req, address, connection);
+                                 },
+                                 [this](HttpRefusal why, unsigned version) { return refusal(why, version); }};
+    co_await serveHttps(std::move(socket), *ctx, std::move(slot), session_limits, handlers);
+  }
+
+  asio::awaitable<Response> answer(const Request& req, const std::string& address, ConnectionSlot* connection) {
+    Response res = co_await handle(req, address);
+    if (connection && authenticatedAnswer(res.result()))
+      connection->authenticated();  // no longer counted as not logged in
+    co_return res;
+  }
+
+  Response refusal(HttpRefusal why, unsigned version) const {
+    Request bare;
+    bare.version(version);
+    bare.keep_alive(false);
+    switch (why) {
+      case HttpRefusal::kLengthRequired: return textResponse(bare, http::status::length_required, "Length Required");
+      case HttpRefusal::kHeaderTooLarge:
+        return jsonResponse(
+            bare, http::status::request_header_fields_too_large,
+            failedEnvelope(makeError(ErrorCode::kInvalidArgument,
+                                     "The request header is larger than " +
+                                         std::to_string(HttpsSessionLimits{}.max_header / 1024) + " KiB.")));
+      case HttpRefusal::kBodyTooLarge: break;
     }
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
-    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+    return jsonResponse(bare, http::status::payload_too_large,
+                        failedEnvelope(makeError(ErrorCode::kInvalidArgument,
+                                                 "The request body is larger than " +
+                                                     std::to_string(limits.max_body / (1024 * 1024)) + " MiB.")));
   }
 
   asio::awaitable<Response> handle(const Request& req, const std::string& address) {

@@ -1,0 +1,91 @@
+#include "common/net/https_session.h"
+
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <vector>
+
+namespace spe {
+namespace {
+
+namespace http = beast::http;
+
+// The rest of a refused body, read and dropped: closing with unread data
+// would reset the connection before the client has read the answer.
+asio::awaitable<void> drainBody(TlsStream& stream, beast::flat_buffer& buffer,
+                                const http::request_parser<http::string_body>& parser,
+                                const HttpsSessionLimits& limits) {
+  ErrorCodeT ec;
+  beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
+  std::vector<char> sink(64 * 1024);
+  std::size_t drained = buffer.size();
+  buffer.consume(buffer.size());
+  const auto length = parser.content_length();
+  while (drained < limits.max_drain && !(length && drained >= *length)) {
+    const std::size_t n = co_await stream.async_read_some(asio::buffer(sink),
+                                                          asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) break;
+    drained += n;
+  }
+}
+
+asio::awaitable<ErrorCodeT> writeAnswer(TlsStream& stream, HttpResponse& res, const HttpsSessionLimits& limits) {
+  ErrorCodeT ec;
+  beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
+  co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
+
+}  // namespace
+
+asio::awaitable<void> serveHttps(tcp::socket socket, asio::ssl::context& tls, std::shared_ptr<ConnectionSlot> slot,
+                                 HttpsSessionLimits limits, const HttpsHandlers& handlers) {
+  ErrorCodeT ec;
+  const auto peer = socket.remote_endpoint(ec);
+  const std::string address = ec ? std::string("?") : peer.address().to_string();
+  TlsStream stream(std::move(socket), tls);
+  beast::get_lowest_layer(stream).expires_after(limits.handshake_timeout);
+  co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  beast::flat_buffer buffer;
+  for (;;) {
+    if (slot && slot->overstayed()) break;  // never logged in: the slot goes to someone else
+    http::request_parser<http::string_body> parser;
+    parser.body_limit(limits.max_body);
+    parser.header_limit(static_cast<std::uint32_t>(limits.max_header));
+    beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
+    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    // A Content-Length over the limit is refused right after the header.
+    if (ec == http::error::header_limit) {
+      HttpResponse res = handlers.refusal(HttpRefusal::kHeaderTooLarge, 11);
+      res.keep_alive(false);
+      co_await writeAnswer(stream, res, limits);
+      break;
+    }
+    if (ec && ec != http::error::body_limit) break;
+    const unsigned version = parser.get().version() == 10 ? 10 : 11;
+    if (!ec && limits.post_needs_length && parser.get().method() == http::verb::post &&
+        parser.get().find(http::field::content_length) == parser.get().end()) {
+      HttpResponse res = handlers.refusal(HttpRefusal::kLengthRequired, version);
+      res.keep_alive(false);
+      co_await writeAnswer(stream, res, limits);
+      break;
+    }
+    if (!ec) co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::body_limit) {
+      HttpResponse res = handlers.refusal(HttpRefusal::kBodyTooLarge, version);
+      res.keep_alive(false);
+      if (co_await writeAnswer(stream, res, limits)) break;
+      co_await drainBody(stream, buffer, parser, limits);
+      break;
+    }
+    if (ec) break;
+    HttpRequest req = parser.release();
+    beast::get_lowest_layer(stream).expires_never();
+    HttpResponse res = co_await handlers.answer(req, address, slot.get());
+    if (co_await writeAnswer(stream, res, limits) || !res.keep_alive()) break;
+  }
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+}  // namespace spe

@@ -1,0 +1,59 @@
+// One HTTPS connection, served request by request: the TLS handshake,
+// HTTP/1.1 keep-alive, limits on the size of headers and bodies and on idle
+// time, and a tidy TLS close. The Management API (spe-management) and Web
+// Access (the CAS) serve their connections with it, and so will the
+// Management Console: what differs between them is how a request is
+// answered and how a refused one is worded, not how HTTP is read.
+//
+// A request over a limit gets an answer before the connection closes: the
+// header first, then (for a body over the limit) the rest of the body is read
+// and dropped, up to `max_drain` bytes or the read timeout, so the client
+// reads the answer instead of a reset.
+#pragma once
+
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/net/asio.h"
+#include "common/net/connection_limits.h"
+
+namespace spe {
+
+using HttpRequest = beast::http::request<beast::http::string_body>;
+using HttpResponse = beast::http::response<beast::http::string_body>;
+
+struct HttpsSessionLimits {
+  std::size_t max_header = 16 * 1024;
+  std::size_t max_body = 1024 * 1024;
+  std::size_t max_drain = 64u * 1024 * 1024;  // of a refused body, read and dropped
+  std::chrono::seconds handshake_timeout{15};
+  std::chrono::seconds read_timeout{60};  // for each request, and for writing each answer
+  bool post_needs_length = false;         // a POST without Content-Length is refused (411)
+};
+
+// Why a request was refused before it was read whole.
+enum class HttpRefusal { kHeaderTooLarge, kBodyTooLarge, kLengthRequired };
+
+struct HttpsHandlers {
+  // Answers a request. `address` is the peer's IP address ("?" when unknown);
+  // `slot` (null without a connection limiter) is to be told when the request
+  // carried valid credentials.
+  std::function<asio::awaitable<HttpResponse>(const HttpRequest&, const std::string& address, ConnectionSlot* slot)>
+      answer;
+  // The answer to a refused request (the connection closes after it); `version`
+  // is the request's HTTP version (10 or 11).
+  std::function<HttpResponse(HttpRefusal, unsigned version)> refusal;
+};
+
+// Serves `socket` until the client closes, an answer does not keep the
+// connection alive, a limit is hit, or the slot has overstayed (a connection
+// that never logged in).
+asio::awaitable<void> serveHttps(tcp::socket socket, asio::ssl::context& tls, std::shared_ptr<ConnectionSlot> slot,
+                                 HttpsSessionLimits limits, const HttpsHandlers& handlers);
+
+}  // namespace spe

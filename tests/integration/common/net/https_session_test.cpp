@@ -1,0 +1,217 @@
+// The HTTPS session loop shared by the Management API and Web Access
+// (common/net/https_session.h), over real TLS sockets on a free port:
+// keep-alive, refusals that reach the client, the rest of a refused body
+// read so the client sees the answer, idle connections closed.
+#include "common/net/https_session.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <filesystem>
+#include <future>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "common/net/accept.h"
+#include "common/net/tls.h"
+
+namespace spe {
+namespace {
+
+namespace http = beast::http;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+HttpResponse textAnswer(unsigned version, http::status status, std::string body, bool keep_alive) {
+  HttpResponse res{status, version};
+  res.set(http::field::content_type, "text/plain");
+  res.body() = std::move(body);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+class HttpsSessionTest : public ::testing::Test {
+ protected:
+  void start(HttpsSessionLimits limits) {
+    dir_ = fs::temp_directory_path() / ("spe-https-session-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    auto identity = loadOrCreateIdentity(dir_.string(), "localhost");
+    ASSERT_TRUE(identity) << identity.error().message;
+    auto ctx = makeServerContext(*identity, nullptr);
+    ASSERT_TRUE(ctx) << ctx.error().message;
+    tls_ = *ctx;
+    auto bound = bindAcceptor(acceptor_, "127.0.0.1", 0, "test");
+    ASSERT_TRUE(bound) << bound.error().message;
+    port_ = *bound;
+    limits_ = limits;
+    handlers_.answer = [this](const HttpRequest& req, const std::string& address,
+                              ConnectionSlot*) -> asio::awaitable<HttpResponse> {
+      // "close" in the target: an answer that ends the connection.
+      const bool close = req.target().find("close") != std::string_view::npos;
+      co_return textAnswer(req.version(), http::status::ok,
+                           std::string(req.method_string()) + " " + std::string(req.target()) + " " +
+                               std::to_string(req.body().size()) + " from " + address,
+                           req.keep_alive() && !close);
+    };
+    handlers_.refusal = [](HttpRefusal why, unsigned version) {
+      switch (why) {
+        case HttpRefusal::kHeaderTooLarge:
+          return textAnswer(version, http::status::request_header_fields_too_large, "header", false);
+        case HttpRefusal::kLengthRequired: return textAnswer(version, http::status::length_required, "length", false);
+        case HttpRefusal::kBodyTooLarge: break;
+      }
+      return textAnswer(version, http::status::payload_too_large, "body", false);
+    };
+    acceptConnections(io_, acceptor_,
+                      [this](tcp::socket s) { return serveHttps(std::move(s), *tls_, nullptr, limits_, handlers_); });
+    thread_ = std::thread([this] { io_.run(); });
+  }
+
+  void TearDown() override {
+    asio::post(io_, [this] {
+      ErrorCodeT ec;
+      acceptor_.close(ec);
+    });
+    io_.stop();
+    if (thread_.joinable()) thread_.join();
+    fs::remove_all(dir_);
+  }
+
+  // A blocking TLS client; every read gives up after 30 s.
+  struct Client {
+    asio::io_context io;
+    asio::ssl::context ctx{asio::ssl::context::tls_client};
+    asio::ssl::stream<tcp::socket> stream{io, ctx};
+    beast::flat_buffer buffer;
+
+    explicit Client(std::uint16_t port) {
+      stream.next_layer().connect({asio::ip::make_address("127.0.0.1"), port});
+      const timeval limit{30, 0};
+      ::setsockopt(stream.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+      stream.handshake(asio::ssl::stream_base::client);
+    }
+    void send(const std::string& bytes) { asio::write(stream, asio::buffer(bytes)); }
+    std::optional<http::response<http::string_body>> answer() {
+      http::response<http::string_body> res;
+      ErrorCodeT ec;
+      http::read(stream, buffer, res, ec);
+      if (ec) return std::nullopt;
+      return res;
+    }
+    // Whether the server closed the connection (a read ends without data).
+    bool closed() {
+      char c;
+      ErrorCodeT ec;
+      const std::size_t n = stream.read_some(asio::buffer(&c, 1), ec);
+      return n == 0 && ec && ec != asio::error::would_block && ec != asio::error::try_again;
+    }
+  };
+
+  asio::io_context io_;
+  tcp::acceptor acceptor_{io_};
+  SslContextPtr tls_;
+  std::uint16_t port_ = 0;
+  HttpsSessionLimits limits_;
+  HttpsHandlers handlers_;
+  std::thread thread_;
+  fs::path dir_;
+};
+
+std::string post(const std::string& target, const std::string& body) {
+  return "POST " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+         body;
+}
+
+TEST_F(HttpsSessionTest, OneConnectionServesRequestsUntilAnAnswerCloses) {
+  start({});
+  Client c(port_);
+  c.send(post("/a", "12345") + "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");  // pipelined
+  auto a = c.answer();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->body(), "POST /a 5 from 127.0.0.1");
+  auto b = c.answer();
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->body(), "GET /b 0 from 127.0.0.1");
+  c.send("GET /close HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto last = c.answer();
+  ASSERT_TRUE(last);
+  EXPECT_FALSE(last->keep_alive());
+  EXPECT_TRUE(c.closed());
+}
+
+TEST_F(HttpsSessionTest, ABodyOverTheLimitIsAnsweredAndTheRestReadSoTheClientSeesTheAnswer) {
+  HttpsSessionLimits limits;
+  limits.max_body = 1024;
+  start(limits);
+  for (std::size_t size : {1025u, 64u * 1024, 3u * 1024 * 1024}) {
+    Client c(port_);
+    c.send(post("/big", std::string(size, 'x')));  // all of it, as a client does before it reads
+    auto a = c.answer();
+    ASSERT_TRUE(a) << size << " bytes: no answer (reset?)";
+    EXPECT_EQ(a->result(), http::status::payload_too_large) << size;
+    EXPECT_EQ(a->body(), "body");
+    EXPECT_TRUE(c.closed());
+  }
+  Client ok(port_);
+  ok.send(post("/small", std::string(1024, 'x')));
+  auto a = ok.answer();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->body(), "POST /small 1024 from 127.0.0.1");
+}
+
+TEST_F(HttpsSessionTest, AHeaderOverTheLimitGetsAnAnswer) {
+  HttpsSessionLimits limits;
+  limits.max_header = 2048;
+  start(limits);
+  for (std::size_t size : {2100u, 20000u}) {
+    Client c(port_);
+    c.send("GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(size, 'h') + "\r\n\r\n");
+    auto a = c.answer();
+    ASSERT_TRUE(a) << size;
+    EXPECT_EQ(a->result(), http::status::request_header_fields_too_large) << size;
+  }
+}
+
+TEST_F(HttpsSessionTest, APostWithoutLengthIsRefusedOnlyWhereALengthIsRequired) {
+  HttpsSessionLimits limits;
+  limits.post_needs_length = true;
+  start(limits);
+  {
+    Client c(port_);
+    c.send("POST /x HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto a = c.answer();
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->result(), http::status::length_required);
+    EXPECT_TRUE(c.closed());
+  }
+  std::promise<void> changed;  // on the server's thread, which reads limits_ for the next connection
+  asio::post(io_, [&] {
+    limits_.post_needs_length = false;
+    changed.set_value();
+  });
+  changed.get_future().wait();
+  Client c(port_);
+  c.send("POST /x HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto a = c.answer();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->body(), "POST /x 0 from 127.0.0.1");
+}
+
+TEST_F(HttpsSessionTest, AnIdleConnectionIsClosed) {
+  HttpsSessionLimits limits;
+  limits.read_timeout = 1s;
+  start(limits);
+  Client c(port_);
+  c.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(c.answer());
+  EXPECT_TRUE(c.closed());  // within the client's 30 s, after the server's 1 s
+}
+
+}  // namespace
+}  // namespace spe
