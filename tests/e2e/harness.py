@@ -65,10 +65,17 @@ class Platform:
     def __init__(self, with_roles=True, management_binary="spe-management"):
         self.BINARIES = dict(self.BINARIES, management=(management_binary, "api"))
         self.dir = tempfile.mkdtemp(prefix="spe-e2e-")
+        self.procs = {}
+        try:
+            self._set_up(with_roles)
+        except BaseException:
+            self.stop()  # what did start does not outlive the failure
+            raise
+
+    def _set_up(self, with_roles):
         # Instances run as their own users (spe-i-<id>) when the tests run as
         # root: they pass through (not list) this directory to theirs.
         os.chmod(self.dir, 0o711)
-        self.procs = {}
         self.ports = {"api": free_port(), "role": free_port(), "host": free_port(), "cas": free_port(),
                       "imap": free_port(), "imaps": free_port(), "https": free_port()}
         self.conf = {}
@@ -222,6 +229,7 @@ class InstanceCalls:
     def start_platform(cls):
         """A fresh platform with the class's instance created and running."""
         cls.p = Platform()
+        cls.addClassCleanup(cls.p.stop)  # also when the rest of setUpClass fails (stop() may run twice)
         cls.p.ok("CreateInstance", config={"instanceID": cls.iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
         cls.p.ok("StartInstances", instanceFilter=cls.iid)
 
