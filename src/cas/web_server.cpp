@@ -5,6 +5,8 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <cerrno>
+#include <optional>
+#include <variant>
 
 #include "common/base/crypto.h"
 #include "common/base/logging.h"
@@ -159,78 +161,23 @@ struct WebServer::Impl {
 
   // `slot` (may be null) is told when an instance accepted the request's credentials.
   asio::awaitable<Response> handle(const Request& req, const std::string& address, ConnectionSlot* slot) {
-    std::string target(req.target());
+    const std::string target(req.target());
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
     const std::string query = question == std::string::npos ? std::string() : target.substr(question + 1);
-    std::shared_ptr<const std::map<std::string, WebAsset>> files;
-    std::shared_ptr<const std::string> root_page;
-    {
-      std::lock_guard lock(mutex);
-      files = assets;
-      root_page = root;
-    }
-    const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
-    if (path == "/" && get) co_return reply(req, http::status::ok, "text/html; charset=utf-8", *root_page);
-    if (path.rfind("/-/", 0) == 0 && get) {
-      auto it = files->find(path.substr(3));
-      if (it == files->end()) co_return notFound(req);
-      Response res = reply(req, http::status::ok, it->second.content_type, it->second.body);
-      res.set(http::field::cache_control, "no-cache");
-      co_return res;
-    }
-    // /<instance>[/...]
+    if (auto page = staticAnswer(req, path)) co_return std::move(*page);
+    // /<instance>/api/<op>
     const auto slash = path.find('/', 1);
     const std::string instance = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
     const std::string rest = slash == std::string::npos ? std::string() : path.substr(slash);
     auto route = instance.empty() ? std::nullopt : routes.find(instance);
-    if (!route) co_return notFound(req);
-    if (rest.empty() && get) {
-      Response res = reply(req, http::status::moved_permanently, "text/plain", "");
-      res.set(http::field::location, "/" + instance + "/");
-      co_return res;
-    }
-    if (rest == "/" && get) {
-      auto it = files->find("app.html");
-      if (it == files->end()) co_return notFound(req);
-      Response res = reply(req, http::status::ok, "text/html; charset=utf-8", it->second.body);
-      res.set(http::field::cache_control, "no-store");
-      co_return res;
-    }
-    if (rest.rfind("/api/", 0) != 0) co_return notFound(req);
+    if (!route || rest.rfind("/api/", 0) != 0) co_return notFound(req);
     const std::string op = rest.substr(5);
-    Json body = Json::object();
-    std::string csrf;
-    if (req.method() == http::verb::post) {
-      auto parsed = parseJson(req.body().empty() ? std::string("{}") : req.body(), "request");
-      if (!parsed || !parsed->is_object()) co_return jsonReply(req, 400, Json{{"error", "The request is not JSON."}});
-      body = std::move(*parsed);
-      auto h = req.find("X-CSRF-Token");
-      if (h != req.end()) csrf = std::string(h->value());
-    } else if (get && (op == "download" || op == "attachment")) {
-      auto form = parseForm(query);
-      if (!form) co_return jsonReply(req, 400, Json{{"error", "The address is not valid."}});
-      for (const auto& [k, v] : *form) {
-        if (k == "csrf") {
-          csrf = v;
-        } else {
-          char* end = nullptr;
-          errno = 0;
-          const long long n = std::strtoll(v.c_str(), &end, 10);
-          if (v.empty() || *end || errno == ERANGE) {
-            co_return jsonReply(req, 400, Json{{"error", "'" + printable(k, 64) + "' must be a number."}});
-          }
-          body[k] = n;
-        }
-      }
-    } else {
-      co_return notFound(req);
-    }
-    const Json request{{"op", op},
-                       {"body", body},
-                       {"session", cookie(req, "spe_session")},
-                       {"csrf", csrf},
-                       {"clientAddress", address}};
+    auto call = instanceRequest(req, op, query);
+    if (auto* refused = std::get_if<Response>(&call)) co_return std::move(*refused);
+    Json& request = std::get<Json>(call);
+    request["session"] = cookie(req, "spe_session");
+    request["clientAddress"] = address;
     // A stuck instance may hold a few requests of this CAS, never all of them.
     auto permit = calls.enterWeb(route->instance_id);
     if (!permit) {
@@ -247,45 +194,127 @@ struct WebServer::Impl {
       co_return failedReply(req, answer.error());
     }
     const int status = static_cast<int>(intField(*answer, "status", 500, 100, 599).value_or(500));
-    if (op == "login") {
-      if (status == 401) {
-        asio::steady_timer timer(co_await asio::this_coro::executor);
-        timer.expires_after(delays.failure(address));
-        ErrorCodeT ec;
-        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      } else if (status == 200) {
-        delays.success(address);
-      }
+    if (op == "login") co_await paceLogin(status, address);
+    if (slot && status >= 200 && status < 400) slot->authenticated();  // a login, or a valid session
+    co_return webAnswer(req, *answer, status, "/" + instance + "/");
+  }
+
+  // The pages and files that need no instance: the root page, /-/<asset>,
+  // /<instance> (redirected) and /<instance>/ (the application page); none
+  // for any other request.
+  std::optional<Response> staticAnswer(const Request& req, const std::string& path) {
+    const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+    if (!get) return std::nullopt;
+    std::shared_ptr<const std::map<std::string, WebAsset>> files;
+    std::shared_ptr<const std::string> root_page;
+    {
+      std::lock_guard lock(mutex);
+      files = assets;
+      root_page = root;
     }
+    if (path == "/") return reply(req, http::status::ok, "text/html; charset=utf-8", *root_page);
+    if (path.rfind("/-/", 0) == 0) {
+      auto it = files->find(path.substr(3));
+      if (it == files->end()) return notFound(req);
+      Response res = reply(req, http::status::ok, it->second.content_type, it->second.body);
+      res.set(http::field::cache_control, "no-cache");
+      return res;
+    }
+    const auto slash = path.find('/', 1);
+    const std::string instance = path.substr(1, slash == std::string::npos ? std::string::npos : slash - 1);
+    const std::string rest = slash == std::string::npos ? std::string() : path.substr(slash);
+    if (instance.empty() || (!rest.empty() && rest != "/")) return std::nullopt;
+    if (!routes.find(instance)) return notFound(req);
+    if (rest.empty()) {
+      Response res = reply(req, http::status::moved_permanently, "text/plain", "");
+      res.set(http::field::location, "/" + instance + "/");
+      return res;
+    }
+    auto it = files->find("app.html");
+    if (it == files->end()) return notFound(req);
+    Response res = reply(req, http::status::ok, "text/html; charset=utf-8", it->second.body);
+    res.set(http::field::cache_control, "no-store");
+    return res;
+  }
+
+  // What goes to the instance for operation `op`: its body (the JSON of a
+  // POST, or the numbers in the query of a download) and the anti-CSRF
+  // token; or the answer that refuses the request.
+  static std::variant<Json, Response> instanceRequest(const Request& req, const std::string& op,
+                                                      const std::string& query) {
+    Json body = Json::object();
+    std::string csrf;
+    const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+    if (req.method() == http::verb::post) {
+      auto parsed = parseJson(req.body().empty() ? std::string("{}") : req.body(), "request");
+      if (!parsed || !parsed->is_object()) return jsonReply(req, 400, Json{{"error", "The request is not JSON."}});
+      body = std::move(*parsed);
+      auto h = req.find("X-CSRF-Token");
+      if (h != req.end()) csrf = std::string(h->value());
+    } else if (get && (op == "download" || op == "attachment")) {
+      auto form = parseForm(query);
+      if (!form) return jsonReply(req, 400, Json{{"error", "The address is not valid."}});
+      for (const auto& [k, v] : *form) {
+        if (k == "csrf") {
+          csrf = v;
+          continue;
+        }
+        char* end = nullptr;
+        errno = 0;
+        const long long n = std::strtoll(v.c_str(), &end, 10);
+        if (v.empty() || *end || errno == ERANGE) {
+          return jsonReply(req, 400, Json{{"error", "'" + printable(k, 64) + "' must be a number."}});
+        }
+        body[k] = n;
+      }
+    } else {
+      return notFound(req);
+    }
+    return Json{{"op", op}, {"body", std::move(body)}, {"csrf", csrf}};
+  }
+
+  // A refused login waits the growing delay of its address; an accepted one
+  // clears it.
+  asio::awaitable<void> paceLogin(int status, const std::string& address) {
+    if (status == 401) {
+      asio::steady_timer timer(co_await asio::this_coro::executor);
+      timer.expires_after(delays.failure(address));
+      ErrorCodeT ec;
+      co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    } else if (status == 200) {
+      delays.success(address);
+    }
+  }
+
+  // The instance's answer as the browser gets it: a file download or JSON,
+  // and the session cookie it sets or clears (for `cookie_path`). The answer
+  // is read by type too: a compromised instance gets an error page, never an
+  // exception or a header of its choosing.
+  static Response webAnswer(const Request& req, const Json& answer, int status, const std::string& cookie_path) {
     Response res;
-    // The instance's answer is read by type too: a compromised instance gets
-    // an error page, never an exception or a header of its choosing.
-    const auto file = answer->find("file");
-    if (file != answer->end() && file->is_object() && status == 200) {
+    const auto file = answer.find("file");
+    if (file != answer.end() && file->is_object() && status == 200) {
       auto bytes = base64Decode(stringOf(*file, "base64").value_or(""));
-      if (!bytes) co_return jsonReply(req, 500, Json{{"error", "The file could not be read."}});
+      if (!bytes) return jsonReply(req, 500, Json{{"error", "The file could not be read."}});
       res = reply(req, http::status::ok, "application/octet-stream", std::move(*bytes));
       res.set(http::field::content_disposition, disposition(stringOf(*file, "name").value_or("download")));
-      res.set(http::field::cache_control, "no-store");
     } else {
-      const auto answer_body = answer->find("body");
-      const bool has_body = answer_body != answer->end() && answer_body->is_object();
+      const auto answer_body = answer.find("body");
+      const bool has_body = answer_body != answer.end() && answer_body->is_object();
       res = jsonReply(req, status, has_body ? *answer_body : Json::object());
-      res.set(http::field::cache_control, "no-store");
     }
-    if (slot && status >= 200 && status < 400) slot->authenticated();  // a login, or a valid session
-    const std::string cookie_path = "/" + instance + "/";
-    const std::string session = stringOf(*answer, "setSession").value_or("");
+    res.set(http::field::cache_control, "no-store");
+    const std::string session = stringOf(answer, "setSession").value_or("");
     const bool token_like = !session.empty() && session.size() <= 128 &&
                             std::all_of(session.begin(), session.end(), isHexDigit);
     if (token_like) {
       res.set(http::field::set_cookie,
               "spe_session=" + session + "; Path=" + cookie_path + "; Secure; HttpOnly; SameSite=Strict");
-    } else if (boolField(*answer, "clearSession", false).value_or(false)) {
+    } else if (boolField(answer, "clearSession", false).value_or(false)) {
       res.set(http::field::set_cookie,
               "spe_session=; Path=" + cookie_path + "; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
     }
-    co_return res;
+    return res;
   }
 };
 
