@@ -13,8 +13,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <set>
 #include <sstream>
@@ -514,24 +516,42 @@ namespace spe::index {
 namespace {
 
 TEST_F(StoreIndexerTest, FrozenInstanceIndexesNothingUntilThawed) {
-  std::atomic<bool> frozen{true};
+  // The instance's write gate as the indexer sees it: while frozen, a
+  // permit is waited for a little (as WriteGate::tryAcquire does) and not
+  // given. The test counts the asks.
+  struct Gate {
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool frozen = true;
+    int asked = 0;
+  } gate;
   settings->setWritePermits([&]() -> std::optional<IndexSettings::WritePermit> {
-    if (frozen.load()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      return std::nullopt;
-    }
+    std::unique_lock lock(gate.mutex);
+    ++gate.asked;
+    gate.changed.notify_all();
+    if (!gate.changed.wait_for(lock, std::chrono::milliseconds(20), [&] { return !gate.frozen; })) return std::nullopt;
     return IndexSettings::WritePermit();
   });
+  auto setFrozen = [&](bool frozen) {
+    std::lock_guard lock(gate.mutex);
+    gate.frozen = frozen;
+    gate.changed.notify_all();
+  };
   add("jdoe/Inbox", header("x@example.com", "jdoe@example.org", "frozenword", 1) + "\r\nbody\r\n", "m");
   startIndexer();
-  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  {
+    // Five asks: the indexer has come back for a permit four times after
+    // being refused, and wrote nothing meanwhile.
+    std::unique_lock lock(gate.mutex);
+    ASSERT_TRUE(gate.changed.wait_for(lock, std::chrono::seconds(10), [&] { return gate.asked >= 5; }));
+  }
   EXPECT_EQ(*store->indexedThrough(), 0);
   EXPECT_FALSE(fs::exists(fs::path(dir / "store") / "Index" / "jdoe"));
-  frozen = false;
+  setFrozen(false);
   waitCaughtUp();
   EXPECT_EQ(found("frozenword"), Names({"m"}));
   // Stopping while frozen does not hang.
-  frozen = true;
+  setFrozen(true);
   const auto start = std::chrono::steady_clock::now();
   indexer->stop();
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));

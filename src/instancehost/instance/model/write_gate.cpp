@@ -4,14 +4,19 @@ namespace spe::instance {
 
 WriteGate::Permit WriteGate::acquire() {
   std::unique_lock lock(mutex_);
+  ++waiting_;
   cv_.wait(lock, [this] { return !frozen_ && !freezing_; });
+  --waiting_;
   ++active_;
   return Permit(*this);
 }
 
 std::optional<WriteGate::Permit> WriteGate::tryAcquire(std::chrono::milliseconds wait) {
   std::unique_lock lock(mutex_);
-  if (!cv_.wait_for(lock, wait, [this] { return !frozen_ && !freezing_; })) return std::nullopt;
+  ++waiting_;
+  const bool open = cv_.wait_for(lock, wait, [this] { return !frozen_ && !freezing_; });
+  --waiting_;
+  if (!open) return std::nullopt;
   ++active_;
   return Permit(*this);
 }
@@ -52,6 +57,11 @@ bool WriteGate::frozen() const {
 int WriteGate::writesInProgress() const {
   std::lock_guard lock(mutex_);
   return active_;
+}
+
+int WriteGate::writesWaiting() const {
+  std::lock_guard lock(mutex_);
+  return waiting_;
 }
 
 }  // namespace spe::instance

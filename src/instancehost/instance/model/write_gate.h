@@ -51,6 +51,8 @@ class WriteGate {
   [[nodiscard]] Listeners::Subscription onThaw(std::function<void()> fn) { return thawed_.add(std::move(fn)); }
   bool frozen() const;
   int writesInProgress() const;
+  // Writers waiting in acquire()/tryAcquire() now (for tests and statistics).
+  int writesWaiting() const;
 
  private:
   void release();
@@ -58,6 +60,7 @@ class WriteGate {
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   int active_ = 0;
+  int waiting_ = 0;
   bool frozen_ = false;
   bool freezing_ = false;
   Listeners thawed_;

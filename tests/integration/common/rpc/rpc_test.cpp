@@ -1,8 +1,18 @@
 #include "common/rpc/rpc.h"
 
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <future>
+#include <mutex>
 #include <thread>
 
 #include "test_dir.h"
@@ -212,6 +222,9 @@ TEST(LocalRpc, CallsAndProgressOverUnixSocket) {
 // answered (the idle timeout only closes connections without a call); an
 // idle connection still closes. Regression: a 30-minute import failed with
 // "End of file" when the connection timed out under it.
+// The call is held until an idle connection opened after it started has
+// been closed by the server: the call's connection has then been open
+// longer than the idle timeout, with nothing sent after "started".
 TEST(LocalRpc, LongSilentCallOutlivesTheIdleTimeout) {
   testing::TempDir dir;
   asio::io_context io;
@@ -219,21 +232,59 @@ TEST(LocalRpc, LongSilentCallOutlivesTheIdleTimeout) {
   RpcLimits limits;
   limits.idle_timeout = std::chrono::seconds(1);
   limits.write_timeout = std::chrono::seconds(1);
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool started = false, release = false;
   LocalRpcServer server(
       io, pool,
-      [](const RpcRequest& r) -> Result<Json> {
+      [&](const RpcRequest& r) -> Result<Json> {
         if (r.method == "slow") {
           r.progress(1, "started");
-          std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+          std::unique_lock lock(mutex);
+          started = true;
+          changed.notify_all();
+          changed.wait(lock, [&] { return release; });
         }
         return Json{{"done", true}};
       },
       "local", limits);
   ASSERT_TRUE(server.listen(dir / "s.sock").ok());
   std::thread t([&] { io.run(); });
-  auto r = LocalRpcClient(dir / "s.sock").call("slow", Json::object(), std::chrono::seconds(10));
-  ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ((*r)["done"], true);
+  auto call = std::async(std::launch::async, [&] {
+    return LocalRpcClient(dir / "s.sock").call("slow", Json::object(), std::chrono::seconds(60));
+  });
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_TRUE(changed.wait_for(lock, std::chrono::seconds(30), [&] { return started; })) << "the call did not start";
+  }
+  // An idle connection, opened while the call runs: the server closes it
+  // after the idle timeout (EOF).
+  const int idle = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  EXPECT_GE(idle, 0) << std::strerror(errno);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string path = dir / "s.sock";
+  EXPECT_LT(path.size(), sizeof addr.sun_path);
+  std::memcpy(addr.sun_path, path.c_str(), std::min(path.size() + 1, sizeof addr.sun_path));
+  if (idle >= 0 && ::connect(idle, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+    pollfd pfd{idle, POLLIN, 0};
+    char byte = 0;
+    EXPECT_EQ(::poll(&pfd, 1, 30000), 1) << "the idle connection was not closed";
+    EXPECT_EQ(::read(idle, &byte, 1), 0) << "the idle connection was not closed";
+  } else {
+    ADD_FAILURE() << "cannot connect: " << std::strerror(errno);
+  }
+  if (idle >= 0) ::close(idle);
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+    changed.notify_all();
+  }
+  auto r = call.get();
+  EXPECT_TRUE(r.ok()) << r.error().message;
+  if (r.ok()) {
+    EXPECT_EQ((*r)["done"], true);
+  }
   io.stop();
   t.join();
   pool.join();

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <thread>
 
 namespace spe::instance {
@@ -10,28 +12,46 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Polls `done` (a probe that does not block) until it holds, at most 10 s.
+template <typename Probe>
+bool eventually(Probe done) {
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(1ms);
+  }
+  return true;
+}
+
 TEST(WriteGate, FreezeWaitsForRunningWritesAndHoldsNewOnes) {
   WriteGate gate;
   std::atomic<bool> frozen{false}, second_done{false};
   std::optional<WriteGate::Permit> running(gate.acquire());
   std::thread freezer([&] {
-    EXPECT_TRUE(gate.freeze(5s));
+    EXPECT_TRUE(gate.freeze(60s));
     frozen = true;
   });
-  std::this_thread::sleep_for(100ms);
+  // The freezer is in freeze() once new writes are held; it cannot return
+  // while `running` is held.
+  ASSERT_TRUE(eventually([&] { return !gate.tryAcquire(0ms).has_value(); }));
   EXPECT_FALSE(frozen) << "froze while a write was running";
+  EXPECT_FALSE(gate.frozen());
+  EXPECT_EQ(gate.writesInProgress(), 1);
   running.reset();  // the running write ends
   freezer.join();
+  EXPECT_TRUE(frozen);
   EXPECT_TRUE(gate.frozen());
   std::thread writer([&] {
     auto p = gate.acquire();
     second_done = true;
   });
-  std::this_thread::sleep_for(150ms);
+  ASSERT_TRUE(eventually([&] { return gate.writesWaiting() == 1; }));  // the writer waits in acquire()
   EXPECT_FALSE(second_done) << "a write went through while frozen";
+  EXPECT_FALSE(gate.tryAcquire(0ms).has_value());
   gate.thaw();
   writer.join();
   EXPECT_TRUE(second_done);
+  EXPECT_EQ(gate.writesWaiting(), 0);
 }
 
 TEST(WriteGate, FreezeTimesOutAndLeavesGateOpen) {
