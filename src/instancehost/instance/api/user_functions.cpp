@@ -152,8 +152,8 @@ void registerUserAccounts(InstanceApi& api) {
       true);
 }
 
-// A user's password, names, addresses, privileges and authentication.
-void registerUserProperties(InstanceApi& api) {
+// A user's password and how the user authenticates.
+void registerUserCredentials(InstanceApi& api) {
   api.add(
       "SetUserPassword",
       [&api](ApiCall& c) -> Result<Json> {
@@ -169,6 +169,24 @@ void registerUserProperties(InstanceApi& api) {
       },
       true);
 
+  api.add(
+      "SetUserAuthentication",
+      [&api](ApiCall& c) -> Result<Json> {
+        const std::string a = c.str("authentication");
+        SPE_TRY(checkAuthentication(a));
+        return modify(
+            api, c,
+            [&](User& u) {
+              u.authentication = a;
+              return okStatus();
+            },
+            "UserUpdate");
+      },
+      true);
+}
+
+// A user's names and addresses.
+void registerUserNames(InstanceApi& api) {
   api.add(
       "SetUserFullName",
       [&api](ApiCall& c) -> Result<Json> {
@@ -229,7 +247,10 @@ void registerUserProperties(InstanceApi& api) {
             "UserUpdate");
       },
       true);
+}
 
+// A user's privileges in the archive and the ways the user may log in.
+void registerUserPrivileges(InstanceApi& api) {
   api.add(
       "SetUserPrivileges",
       [&api](ApiCall& c) -> Result<Json> {
@@ -254,21 +275,6 @@ void registerUserProperties(InstanceApi& api) {
             api, c,
             [&](User& u) {
               u.login_privileges = *list;
-              return okStatus();
-            },
-            "UserUpdate");
-      },
-      true);
-
-  api.add(
-      "SetUserAuthentication",
-      [&api](ApiCall& c) -> Result<Json> {
-        const std::string a = c.str("authentication");
-        SPE_TRY(checkAuthentication(a));
-        return modify(
-            api, c,
-            [&](User& u) {
-              u.authentication = a;
               return okStatus();
             },
             "UserUpdate");
@@ -326,7 +332,9 @@ void registerFolderPrivileges(InstanceApi& api) {
 void registerUserFunctions(InstanceApi& api) {
   registerUserQueries(api);
   registerUserAccounts(api);
-  registerUserProperties(api);
+  registerUserCredentials(api);
+  registerUserNames(api);
+  registerUserPrivileges(api);
   registerFolderPrivileges(api);
 }
 
