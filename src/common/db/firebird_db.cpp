@@ -55,11 +55,11 @@ struct StatementCache {
   }
 };
 
-// Runs one statement inside `tra`, binding params, collecting rows.
-DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITransaction* tra, StatementCache& cache,
-                    const std::string& sql, const std::vector<DbValue>& params) {
+// The statement for `sql`: from the cache when it is a data statement
+// prepared before, else prepared now (and cached when it is a data statement).
+fb::IStatement* preparedStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITransaction* tra,
+                                  StatementCache& cache, const std::string& sql, bool cacheable) {
   fb::IStatement* stmt = nullptr;
-  const bool cacheable = StatementCache::cacheable(sql);
   if (cacheable) {
     if (auto it = cache.statements.find(sql); it != cache.statements.end()) stmt = it->second;
   }
@@ -67,15 +67,14 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
     stmt = att->prepare(&st, tra, 0, sql.c_str(), SQL_DIALECT_V6, fb::IStatement::PREPARE_PREFETCH_METADATA);
     if (cacheable) cache.statements.emplace(sql, stmt);
   }
-  struct StmtGuard {
-    fb::IStatement* s;
-    bool keep;
-    ~StmtGuard() {
-      if (!keep) s->release();
-    }
-  } guard{stmt, cacheable};
+  return stmt;
+}
 
-  // Input message: each parameter as BIGINT or VARCHAR, always nullable.
+// Input message layout: each parameter as BIGINT or VARCHAR, always
+// nullable. Throws std::invalid_argument when the statement expects another
+// number of parameters. The caller releases the result.
+fb::IMessageMetadata* inputMetadata(fb::ThrowStatusWrapper& st, fb::IStatement* stmt,
+                                    const std::vector<DbValue>& params) {
   fb::IMessageMetadata* in_meta = stmt->getInputMetadata(&st);
   const unsigned in_count = in_meta->getCount(&st);
   if (in_count != params.size()) {
@@ -100,8 +99,14 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
   }
   fb::IMessageMetadata* in = ib->getMetadata(&st);
   ib->release();
+  return in;
+}
+
+// The input message for `params` laid out as `in` says.
+std::vector<unsigned char> inputMessage(fb::ThrowStatusWrapper& st, fb::IMessageMetadata* in,
+                                        const std::vector<DbValue>& params) {
   std::vector<unsigned char> in_buf(in->getMessageLength(&st));
-  for (unsigned i = 0; i < in_count; ++i) {
+  for (unsigned i = 0; i < params.size(); ++i) {
     unsigned char* p = in_buf.data() + in->getOffset(&st, i);
     auto* null_flag = reinterpret_cast<short*>(in_buf.data() + in->getNullOffset(&st, i));
     *null_flag = std::holds_alternative<std::monostate>(params[i]) ? -1 : 0;
@@ -113,8 +118,12 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
       std::memcpy(p + sizeof len, s->data(), s->size());
     }
   }
+  return in_buf;
+}
 
-  // Output message: integers as BIGINT, everything else as VARCHAR.
+// Output message layout: integers as BIGINT, everything else as VARCHAR;
+// nullptr when the statement returns no columns. The caller releases it.
+fb::IMessageMetadata* outputMetadata(fb::ThrowStatusWrapper& st, fb::IStatement* stmt) {
   fb::IMessageMetadata* out_meta = stmt->getOutputMetadata(&st);
   const unsigned out_count = out_meta->getCount(&st);
   fb::IMessageMetadata* out = nullptr;
@@ -136,39 +145,74 @@ DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITrans
     ob->release();
   }
   out_meta->release();
+  return out;
+}
+
+// One fetched row of `out_count` columns, decoded from `out_buf`.
+DbRow decodeRow(fb::ThrowStatusWrapper& st, fb::IMessageMetadata* out, unsigned out_count,
+                const std::vector<unsigned char>& out_buf) {
+  DbRow row;
+  for (unsigned i = 0; i < out_count; ++i) {
+    const unsigned char* p = out_buf.data() + out->getOffset(&st, i);
+    const short null_flag = *reinterpret_cast<const short*>(out_buf.data() + out->getNullOffset(&st, i));
+    if (null_flag) {
+      row.emplace_back(std::monostate{});
+    } else if ((out->getType(&st, i) & ~1u) == SQL_INT64) {
+      std::int64_t n;
+      std::memcpy(&n, p, sizeof n);
+      row.emplace_back(n);
+    } else {
+      std::uint16_t len;
+      std::memcpy(&len, p, sizeof len);
+      row.emplace_back(std::string(reinterpret_cast<const char*>(p + sizeof len), len));
+    }
+  }
+  return row;
+}
+
+// Opens a cursor on a SELECT and reads every row; the cursor is closed
+// before returning.
+DbRows fetchRows(fb::ThrowStatusWrapper& st, fb::IStatement* stmt, fb::ITransaction* tra, fb::IMessageMetadata* in,
+                 std::vector<unsigned char>& in_buf, fb::IMessageMetadata* out) {
+  DbRows rows;
+  const unsigned out_count = out->getCount(&st);
+  std::vector<unsigned char> out_buf(out->getMessageLength(&st));
+  fb::IResultSet* rs = stmt->openCursor(&st, tra, in, in_buf.data(), out, 0);
+  // A cursor left open would make the cached statement unusable.
+  struct CursorGuard {
+    fb::IResultSet*& r;
+    ~CursorGuard() {
+      if (r) r->release();
+    }
+  } cursor_guard{rs};
+  while (rs->fetchNext(&st, out_buf.data()) == fb::IStatus::RESULT_OK) {
+    rows.push_back(decodeRow(st, out, out_count, out_buf));
+  }
+  rs->close(&st);
+  rs = nullptr;
+  return rows;
+}
+
+// Runs one statement inside `tra`, binding params, collecting rows.
+DbRows runStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* att, fb::ITransaction* tra, StatementCache& cache,
+                    const std::string& sql, const std::vector<DbValue>& params) {
+  const bool cacheable = StatementCache::cacheable(sql);
+  fb::IStatement* stmt = preparedStatement(st, att, tra, cache, sql, cacheable);
+  struct StmtGuard {
+    fb::IStatement* s;
+    bool keep;
+    ~StmtGuard() {
+      if (!keep) s->release();
+    }
+  } guard{stmt, cacheable};
+
+  fb::IMessageMetadata* in = inputMetadata(st, stmt, params);
+  std::vector<unsigned char> in_buf = inputMessage(st, in, params);
+  fb::IMessageMetadata* out = outputMetadata(st, stmt);
 
   DbRows rows;
   if (stmt->getType(&st) == isc_info_sql_stmt_select) {
-    std::vector<unsigned char> out_buf(out->getMessageLength(&st));
-    fb::IResultSet* rs = stmt->openCursor(&st, tra, in, in_buf.data(), out, 0);
-    // A cursor left open would make the cached statement unusable.
-    struct CursorGuard {
-      fb::IResultSet*& r;
-      ~CursorGuard() {
-        if (r) r->release();
-      }
-    } cursor_guard{rs};
-    while (rs->fetchNext(&st, out_buf.data()) == fb::IStatus::RESULT_OK) {
-      DbRow row;
-      for (unsigned i = 0; i < out_count; ++i) {
-        const unsigned char* p = out_buf.data() + out->getOffset(&st, i);
-        const short null_flag = *reinterpret_cast<const short*>(out_buf.data() + out->getNullOffset(&st, i));
-        if (null_flag) {
-          row.emplace_back(std::monostate{});
-        } else if ((out->getType(&st, i) & ~1u) == SQL_INT64) {
-          std::int64_t n;
-          std::memcpy(&n, p, sizeof n);
-          row.emplace_back(n);
-        } else {
-          std::uint16_t len;
-          std::memcpy(&len, p, sizeof len);
-          row.emplace_back(std::string(reinterpret_cast<const char*>(p + sizeof len), len));
-        }
-      }
-      rows.push_back(std::move(row));
-    }
-    rs->close(&st);
-    rs = nullptr;
+    rows = fetchRows(st, stmt, tra, in, in_buf, out);
   } else if (out) {
     std::vector<unsigned char> out_buf(out->getMessageLength(&st));
     stmt->execute(&st, tra, in, in_buf.data(), out, out_buf.data());
