@@ -108,7 +108,7 @@ Result<Json> mergeInto(store::ArchiveStore& source, store::ArchiveStore& target,
   return Json{{"mergedMessages", merged}, {"duplicates", duplicates}};
 }
 
-// Creating, attaching, detaching, renaming, moving and unlocking stores.
+// Listing, creating, attaching, detaching and renaming stores.
 void registerStoreLifecycle(InstanceApi& api) {
   InstanceContext& ctx = api.context();
   api.add(
@@ -153,7 +153,12 @@ void registerStoreLifecycle(InstanceApi& api) {
         return Json();
       },
       true);
+}
 
+// Where a store lives, the state it is asked to be in, and opening it again:
+// retrying the stores in error, unlocking one with its recovery key.
+void registerStoreOpening(InstanceApi& api) {
+  InstanceContext& ctx = api.context();
   api.add(
       "SetStorePath",
       [&api, &ctx](ApiCall& c) -> Result<Json> {
@@ -404,6 +409,7 @@ void registerStoreMaintenance(InstanceApi& api) {
 
 void registerStoreFunctions(InstanceApi& api) {
   registerStoreLifecycle(api);
+  registerStoreOpening(api);
   registerAutoCreate(api);
   registerVerifyAndRecover(api);
   registerUpgrades(api);
