@@ -413,58 +413,57 @@ void registerArchiveAdminAccess(FunctionRegistry& registry, ManagementContext& c
                   }
                   return Json();
                 }});
+}
 
-  // A Web Access URL that logs in as $archiveadmin once, within 5 minutes,
-  // while archive admin access is enabled (the access check refuses
-  // otherwise). The password travels in the URL's fragment, which browsers
-  // never send to a server.
-  {
-    FunctionSpec spec{"CreateClientOneTimeUrlForArchiveAdmin",
-                      {ArgSpec{"instanceID", ArgType::kString}.maxLength(32),
-                       ArgSpec{"instanceUrl", ArgType::kString, true}.maxLength(2048)},
-                      [&ctx, control](CallContext& c) -> Result<Json> {
-                        auto r = requireInstance(ctx.db, c.args.str("instanceID"));
-                        if (!r) return r.error();
-                        std::string base = c.args.str("instanceUrl");
-                        if (base.empty()) {
-                          auto cas = ctx.db.servers(ServerType::kClientAccessServer);
-                          if (!cas) return cas.error();
-                          if (cas->empty()) {
-                            return makeError(ErrorCode::kInvalidArgument,
-                                             "There is no Client Access Server; give 'instanceUrl'.");
-                          }
-                          base = "https://" + cas->front().server_name + "/" + r->instance_id;
-                        }
-                        if (base.rfind("https://", 0) != 0 || base.find_first_of("#?\r\n ") != std::string::npos) {
-                          return makeError(ErrorCode::kInvalidArgument,
-                                           "'instanceUrl' must be an https:// address without a query or fragment.");
-                        }
-                        auto otp = control->instanceCall(*r, "archiveAdmin.oneTimePassword", Json::object(),
-                                                         std::chrono::seconds(30));
-                        if (!otp) return otp.error();
-                        // No unaudited way in: without its audit record the URL is not handed out.
-                        auto audited = control->instanceCall(*r, "audit",
-                                                             Json{{"userName", c.caller.user_name},
-                                                                  {"event", "CreateClientOneTimeUrlForArchiveAdmin"},
-                                                                  {"details", ""}},
-                                                             std::chrono::seconds(30));
-                        if (!audited) {
-                          logger("instances")
-                              ->error(
-                                  "audit record not written in instance {} ({}): {}; the "
-                                  "one-time URL was not handed out",
-                                  r->instance_id, "CreateClientOneTimeUrlForArchiveAdmin", audited.error().message);
-                          return makeError(audited.error().code,
-                                           "The one-time URL was not created: its audit record could not be "
-                                           "written in the instance (" +
-                                               audited.error().message + ").");
-                        }
-                        while (!base.empty() && base.back() == '/') base.pop_back();
-                        return Json(base + "/#archiveadmin=" + otp->value("password", ""));
-                      }};
-    spec.scope = Scope::kInstance;
-    registry.add(std::move(spec));
-  }
+// A Web Access URL that logs in as $archiveadmin once, within 5 minutes,
+// while archive admin access is enabled (the access check refuses
+// otherwise). The password travels in the URL's fragment, which browsers
+// never send to a server.
+void registerArchiveAdminOneTimeUrl(FunctionRegistry& registry, ManagementContext& ctx) {
+  InstanceControl* control = &ctx.instances;
+  FunctionSpec spec{
+      "CreateClientOneTimeUrlForArchiveAdmin",
+      {ArgSpec{"instanceID", ArgType::kString}.maxLength(32),
+       ArgSpec{"instanceUrl", ArgType::kString, true}.maxLength(2048)},
+      [&ctx, control](CallContext& c) -> Result<Json> {
+        auto r = requireInstance(ctx.db, c.args.str("instanceID"));
+        if (!r) return r.error();
+        std::string base = c.args.str("instanceUrl");
+        if (base.empty()) {
+          auto cas = ctx.db.servers(ServerType::kClientAccessServer);
+          if (!cas) return cas.error();
+          if (cas->empty()) {
+            return makeError(ErrorCode::kInvalidArgument, "There is no Client Access Server; give 'instanceUrl'.");
+          }
+          base = "https://" + cas->front().server_name + "/" + r->instance_id;
+        }
+        if (base.rfind("https://", 0) != 0 || base.find_first_of("#?\r\n ") != std::string::npos) {
+          return makeError(ErrorCode::kInvalidArgument,
+                           "'instanceUrl' must be an https:// address without a query or fragment.");
+        }
+        auto otp = control->instanceCall(*r, "archiveAdmin.oneTimePassword", Json::object(), std::chrono::seconds(30));
+        if (!otp) return otp.error();
+        // No unaudited way in: without its audit record the URL is not handed out.
+        auto audited = control->instanceCall(
+            *r, "audit",
+            Json{{"userName", c.caller.user_name}, {"event", "CreateClientOneTimeUrlForArchiveAdmin"}, {"details", ""}},
+            std::chrono::seconds(30));
+        if (!audited) {
+          logger("instances")
+              ->error(
+                  "audit record not written in instance {} ({}): {}; the "
+                  "one-time URL was not handed out",
+                  r->instance_id, "CreateClientOneTimeUrlForArchiveAdmin", audited.error().message);
+          return makeError(audited.error().code,
+                           "The one-time URL was not created: its audit record could not be "
+                           "written in the instance (" +
+                               audited.error().message + ").");
+        }
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        return Json(base + "/#archiveadmin=" + otp->value("password", ""));
+      }};
+  spec.scope = Scope::kInstance;
+  registry.add(std::move(spec));
 }
 
 }  // namespace
@@ -473,6 +472,7 @@ void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ct
   registerInstanceConfiguration(registry, ctx);
   registerInstanceStates(registry, ctx);
   registerArchiveAdminAccess(registry, ctx);
+  registerArchiveAdminOneTimeUrl(registry, ctx);
 }
 
 }  // namespace spe::management
