@@ -55,9 +55,8 @@ Result<AdminRecord> requireAdmin(ManagementDb& db, const std::string& user, cons
   return **a;
 }
 
-}  // namespace
-
-void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+// Listing, creating and deleting administrators.
+void registerAdministratorAccounts(FunctionRegistry& registry, ManagementContext& ctx) {
   registry.add({"GetSystemAdministrators", {}, [&ctx](CallContext&) -> Result<Json> {
                   auto admins = ctx.db.admins();
                   if (!admins) return admins.error();
@@ -105,7 +104,11 @@ void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContex
                   ctx.auth.invalidate();
                   return Json();
                 }});
+}
 
+// An administrator's name, address and passwords (the sign-in password and
+// the caller's own API password).
+void registerAdministratorSettings(FunctionRegistry& registry, ManagementContext& ctx) {
   registry.add(
       {"SetSystemAdministratorConfiguration", {{"config", ArgType::kJson}}, [&ctx](CallContext& c) -> Result<Json> {
          auto cfg = readAdminConfig(c.args.json("config"));
@@ -137,6 +140,13 @@ void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContex
                   ctx.auth.invalidate();
                   return Json(api_password);
                 }});
+}
+
+}  // namespace
+
+void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
+  registerAdministratorAccounts(registry, ctx);
+  registerAdministratorSettings(registry, ctx);
 }
 
 }  // namespace spe::management
