@@ -176,26 +176,47 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     co_return true;
   }
 
+  // In IDLE the parser hands over raw lines: this one must be DONE, which
+  // ends the IDLE command (tagged with the IDLE's tag).
+  asio::awaitable<void> endIdle(const ImapCommand& c, ImapCommandParser& parser) {
+    parser.setRawMode(false);
+    const std::string tag = std::move(idle_tag_);
+    idle_tag_.clear();
+    while (idle_busy_) {  // the watchdog is telling the client about new mail: let it finish
+      asio::steady_timer wait(stream_->executor(), std::chrono::milliseconds(5));
+      ErrorCodeT ec;
+      co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (imapUpper(c.raw) != "DONE") {
+      tagged(tag, "BAD", "Expected DONE.");
+      co_return;
+    }
+    co_await resync();
+    tagged(tag, "OK", "IDLE terminated.");
+  }
+
+  // UID FETCH and UID SEARCH; the UID forms of write commands are refused.
+  asio::awaitable<void> uidCommand(const ImapCommand& c) {
+    if (c.args.empty() || c.args[0].kind != ImapValue::Kind::kAtom) {
+      tagged(c.tag, "BAD", "UID needs a command.");
+      co_return;
+    }
+    const std::string sub = imapUpper(c.args[0].text);
+    std::vector<ImapValue> rest(c.args.begin() + 1, c.args.end());
+    if (sub == "FETCH") co_await fetch(c, rest, true);
+    else if (sub == "SEARCH") co_await search(c, rest, true);
+    else if (isWriteCommand(sub)) refuse(c.tag, readOnlyRefusal("UID " + sub));
+    else tagged(c.tag, "BAD", "Unknown UID command '" + c.args[0].text + "'.");
+  }
+
+  // Answers one command; false when the session is to end.
   asio::awaitable<bool> handle(ImapCommand& c, ImapCommandParser& parser) {
     if (!co_await stillAllowed()) {
       co_await flush();
       co_return false;
     }
     if (!idle_tag_.empty()) {
-      parser.setRawMode(false);
-      const std::string tag = std::move(idle_tag_);
-      idle_tag_.clear();
-      while (idle_busy_) {  // the watchdog is telling the client about new mail: let it finish
-        asio::steady_timer wait(stream_->executor(), std::chrono::milliseconds(5));
-        ErrorCodeT ec;
-        co_await wait.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      }
-      if (imapUpper(c.raw) != "DONE") {
-        tagged(tag, "BAD", "Expected DONE.");
-        co_return true;
-      }
-      co_await resync();
-      tagged(tag, "OK", "IDLE terminated.");
+      co_await endIdle(c, parser);
       co_return true;
     }
     const std::string& n = c.name;
@@ -236,16 +257,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     } else if (n == "SEARCH") {
       co_await search(c, c.args, false);
     } else if (n == "UID") {
-      if (c.args.empty() || c.args[0].kind != ImapValue::Kind::kAtom) {
-        tagged(c.tag, "BAD", "UID needs a command.");
-        co_return true;
-      }
-      const std::string sub = imapUpper(c.args[0].text);
-      std::vector<ImapValue> rest(c.args.begin() + 1, c.args.end());
-      if (sub == "FETCH") co_await fetch(c, rest, true);
-      else if (sub == "SEARCH") co_await search(c, rest, true);
-      else if (isWriteCommand(sub)) refuse(c.tag, readOnlyRefusal("UID " + sub));
-      else tagged(c.tag, "BAD", "Unknown UID command '" + c.args[0].text + "'.");
+      co_await uidCommand(c);
     } else if (n == "IDLE") {
       idle_tag_ = c.tag;
       parser.setRawMode(true);
