@@ -114,6 +114,49 @@ bool dangerousCss(std::string_view css) {
   return false;
 }
 
+// Removes the attributes of element `n` that could run code or load
+// something: event handlers, links other than web, mail and fragment links,
+// remote references other than inline images, styles with dangerous CSS.
+// Adds each removed remote reference and dangerous style to `removed`.
+void cleanAttributes(xmlNode* n, int& removed) {
+  std::vector<xmlAttr*> drop;
+  for (xmlAttr* a = n->properties; a; a = a->next) {
+    const xmlChar* name = a->name;
+    xmlChar* value = xmlNodeListGetString(n->doc, a->children, 1);
+    const std::string v = lowerTrim(value);
+    // URLs are checked as written: the serialiser %-escapes white space
+    // and control characters in href and src, so "ci\rd:x" (taken for
+    // "cid:x" once trimmed) reached the browser as "ci%0Dd:x", a
+    // relative URL (found by html_sanitize_fuzz).
+    std::string as_written;
+    for (const xmlChar* p = value; p && *p; ++p) as_written += static_cast<char>(std::tolower(*p));
+    xmlFree(value);
+    if (xmlStrncasecmp(name, reinterpret_cast<const xmlChar*>("on"), 2) == 0) {
+      drop.push_back(a);
+    } else if (named(name, {"href"})) {
+      const bool ok = as_written.rfind("http://", 0) == 0 || as_written.rfind("https://", 0) == 0 ||
+                      as_written.rfind("mailto:", 0) == 0 || as_written.rfind("#", 0) == 0;
+      if (!ok) drop.push_back(a);
+    } else if (named(name, {"src", "srcset", "background", "poster", "action", "formaction", "lowsrc", "dynsrc",
+                            "longdesc", "usemap", "codebase", "data", "ping", "xmlns", "xlink:href"})) {
+      const bool inline_image = as_written.rfind("cid:", 0) == 0 || as_written.rfind("data:image/", 0) == 0;
+      if (!inline_image) {
+        if (!v.empty()) ++removed;
+        drop.push_back(a);
+      }
+    } else if (named(name, {"style"})) {
+      xmlChar* css = xmlNodeListGetString(n->doc, a->children, 1);  // character references decoded
+      const bool dangerous = dangerousCss(css ? reinterpret_cast<const char*>(css) : "");
+      xmlFree(css);
+      if (dangerous) {
+        ++removed;
+        drop.push_back(a);
+      }
+    }
+  }
+  for (xmlAttr* a : drop) xmlRemoveProp(a);
+}
+
 void clean(xmlNode* node, int& removed) {
   for (xmlNode* n = node; n;) {
     xmlNode* next = n->next;
@@ -130,42 +173,7 @@ void clean(xmlNode* node, int& removed) {
         n = next;
         continue;
       }
-      std::vector<xmlAttr*> drop;
-      for (xmlAttr* a = n->properties; a; a = a->next) {
-        const xmlChar* name = a->name;
-        xmlChar* value = xmlNodeListGetString(n->doc, a->children, 1);
-        const std::string v = lowerTrim(value);
-        // URLs are checked as written: the serialiser %-escapes white space
-        // and control characters in href and src, so "ci\rd:x" (taken for
-        // "cid:x" once trimmed) reached the browser as "ci%0Dd:x", a
-        // relative URL (found by html_sanitize_fuzz).
-        std::string as_written;
-        for (const xmlChar* p = value; p && *p; ++p) as_written += static_cast<char>(std::tolower(*p));
-        xmlFree(value);
-        if (xmlStrncasecmp(name, reinterpret_cast<const xmlChar*>("on"), 2) == 0) {
-          drop.push_back(a);
-        } else if (named(name, {"href"})) {
-          const bool ok = as_written.rfind("http://", 0) == 0 || as_written.rfind("https://", 0) == 0 ||
-                          as_written.rfind("mailto:", 0) == 0 || as_written.rfind("#", 0) == 0;
-          if (!ok) drop.push_back(a);
-        } else if (named(name, {"src", "srcset", "background", "poster", "action", "formaction", "lowsrc", "dynsrc",
-                                "longdesc", "usemap", "codebase", "data", "ping", "xmlns", "xlink:href"})) {
-          const bool inline_image = as_written.rfind("cid:", 0) == 0 || as_written.rfind("data:image/", 0) == 0;
-          if (!inline_image) {
-            if (!v.empty()) ++removed;
-            drop.push_back(a);
-          }
-        } else if (named(name, {"style"})) {
-          xmlChar* css = xmlNodeListGetString(n->doc, a->children, 1);  // character references decoded
-          const bool dangerous = dangerousCss(css ? reinterpret_cast<const char*>(css) : "");
-          xmlFree(css);
-          if (dangerous) {
-            ++removed;
-            drop.push_back(a);
-          }
-        }
-      }
-      for (xmlAttr* a : drop) xmlRemoveProp(a);
+      cleanAttributes(n, removed);
       if (named(n->name, {"style"})) {
         // Style sheets may load remote images and fonts: keep them only without url(), @import and the
         // like, however they are written (escapes, comments).
