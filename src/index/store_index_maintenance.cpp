@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/base/atomic_file.h"
 #include "common/base/logging.h"
 #include "index/dead_documents.h"
 #include "index/store_indexer.h"
@@ -80,7 +81,9 @@ void StoreIndexer::compactGrown() {
     const std::int64_t after = store::treeBytes(it->path());
     logger("index")->info("compacted {} from {} to {} bytes", it->path().string(), size, after);
     last = std::max(after, kMinimum);
-    std::ofstream(mark) << after;
+    if (auto st = writeFileAtomically(mark.string(), std::to_string(after), 0600); !st) {
+      logger("index")->warn("{}", st.error().message);  // compacted again sooner, nothing lost
+    }
   }
 }
 

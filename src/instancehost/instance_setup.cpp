@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/base/atomic_file.h"
 #include "common/base/json_reader.h"
 #include "common/base/logging.h"
 #include "common/base/password.h"
@@ -22,16 +23,10 @@ std::string loadOrCreateHostKey(const std::string& path) {
   ::chmod(fs::path(path).parent_path().c_str(), 0700);
   if (!fs::exists(path)) {
     const std::string hex = randomHex(32);
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-      logger("instances")->error("cannot create the host key '{}': {}", path, std::strerror(errno));
-      return {};
-    }
-    const std::string line = hex + "\n";
-    const bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()) && ::fsync(fd) == 0;
-    ::close(fd);
-    if (!ok) {
-      logger("instances")->error("cannot write the host key '{}'", path);
+    // Whole or not at all: a key cut short by a crash would lock every
+    // instance's key file out at the next start.
+    if (auto st = writeFileAtomically(path, hex + "\n", 0600); !st) {
+      logger("instances")->error("cannot create the host key: {}", st.error().message);
       return {};
     }
     logger("instances")->info("created the host key {}", path);
@@ -125,21 +120,13 @@ std::optional<std::vector<InstanceSpec>> loadInstanceList(const std::string& pat
   return specs;
 }
 
-void saveInstanceList(const std::string& path, const std::vector<InstanceSpec>& specs) {
+Status saveInstanceList(const std::string& path, const std::vector<InstanceSpec>& specs) {
   Json list = Json::array();
   for (const auto& s : specs) {
     list.push_back(
         {{"id", s.id}, {"baseDirectory", s.base_directory}, {"startMode", s.start_mode}, {"debugLog", s.debug_log}});
   }
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::trunc);
-    f << dumpJson(list, 1);
-    if (!f.flush()) return;
-  }
-  ::chmod(tmp.c_str(), 0600);  // names every instance and its base directory
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
+  return writeFileAtomically(path, dumpJson(list, 1), 0600);  // names every instance and its base directory
 }
 
 }  // namespace spe::instancehost

@@ -34,7 +34,8 @@ Status prepareInstance(const InstanceSpec& spec, const SupervisorOptions& option
 // The cached instance list at `path`; nullopt when there is none (or
 // `path` is empty, or it is not a list).
 std::optional<std::vector<InstanceSpec>> loadInstanceList(const std::string& path);
-// Replaces it (mode 600: it names every instance and its base directory).
-void saveInstanceList(const std::string& path, const std::vector<InstanceSpec>& specs);
+// Replaces it atomically (mode 600: it names every instance and its base
+// directory); kIo naming the file on failure, the old list left as it was.
+Status saveInstanceList(const std::string& path, const std::vector<InstanceSpec>& specs);
 
 }  // namespace spe::instancehost

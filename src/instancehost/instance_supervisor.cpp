@@ -562,7 +562,9 @@ void InstanceSupervisor::saveState() {
     std::lock_guard lock(mutex_);
     for (const auto& [id, m] : instances_) specs.push_back(m->spec);
   }
-  saveInstanceList(options_.state_file, specs);
+  if (auto st = saveInstanceList(options_.state_file, specs); !st) {
+    logger("instances")->error("cannot save the list of instances: {}", st.error().message);
+  }
 }
 
 void InstanceSupervisor::stopAll() {
