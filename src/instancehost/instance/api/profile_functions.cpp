@@ -21,7 +21,7 @@ Json resultJson(const WorkerResult& w, const std::string& zone) {
               {"userName", w.user_name},
               {"profileId", w.profile_id ? Json(w.profile_id) : Json()},
               {"profileName", w.profile_name},
-              {"result", w.result},
+              {"result", runResultName(w.result)},
               {"itemsArchived", w.items_archived},
               {"startTime", formatLocalTime(w.start_time, zone)},
               {"completeTime", w.complete_time ? Json(formatLocalTime(w.complete_time, zone)) : Json()},

@@ -14,7 +14,7 @@ constexpr std::size_t kQueueLimit = 256;
 constexpr int kWriters = 2;
 
 ImportOutcome failed(ImportOutcome out, const std::string& why) {
-  out.result = "failed";
+  out.result = RunResult::kFailed;
   out.error = why;
   out.report["error"] = why;
   return out;
@@ -43,13 +43,13 @@ ImportOutcome outcome(const ImportTally& tally, const ReadResult& read, const St
                                       "problem is fixed.");
   }
   if (read.cancelled) {
-    out.result = "cancelled";
+    out.result = RunResult::kCancelled;
   } else if (out.failed > 0) {
-    out.result = "completedWithErrors";
+    out.result = RunResult::kCompletedWithErrors;
   } else if (out.warnings > 0) {
-    out.result = "completedWithWarnings";
+    out.result = RunResult::kCompletedWithWarnings;
   } else {
-    out.result = "succeeded";
+    out.result = RunResult::kSucceeded;
   }
   return out;
 }
@@ -99,7 +99,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
 
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ImportOutcome out = outcome(tally, read, finished, signals, seconds);
-  if (out.result != "failed") control.report(100, tally.summary());
+  if (out.result != RunResult::kFailed) control.report(100, tally.summary());
   return out;
 }
 

@@ -29,7 +29,7 @@
 namespace spe::instance {
 
 struct ImportOutcome {
-  std::string result;  // succeeded, completedWithWarnings, failed, cancelled
+  RunResult result = RunResult::kFailed;
   std::int64_t archived = 0, duplicates = 0, failed = 0, warnings = 0;
   Json report = Json::object();
   std::string error;  // why the run failed, if it did

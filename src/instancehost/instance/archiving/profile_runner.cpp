@@ -55,15 +55,17 @@ Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationCo
   w.report = o.report;
   SPE_TRY(results_.finish(w));
   // Not kUnavailable: that would read as "the instance is not reachable".
-  if (o.result == "failed") return makeError(ErrorCode::kIo, o.error + " (worker result " + std::to_string(w.id) + ")");
-  if (o.result == "cancelled") {
+  if (o.result == RunResult::kFailed)
+    return makeError(ErrorCode::kIo, o.error + " (worker result " + std::to_string(w.id) + ")");
+  if (o.result == RunResult::kCancelled) {
     return makeError(ErrorCode::kCancelled, std::to_string(o.archived) +
                                                 " messages were archived before; the next run continues from there"
                                                 " (worker result " +
                                                 std::to_string(w.id) + ").");
   }
-  return Json{{"workerResultId", w.id},     {"result", o.result}, {"itemsArchived", o.archived},
-              {"duplicates", o.duplicates}, {"failed", o.failed}, {"warnings", o.warnings}};
+  return Json{{"workerResultId", w.id},      {"result", runResultName(o.result)},
+              {"itemsArchived", o.archived}, {"duplicates", o.duplicates},
+              {"failed", o.failed},          {"warnings", o.warnings}};
 }
 
 }  // namespace spe::instance

@@ -28,13 +28,23 @@ Json openSecrets(const Key256& key, const std::string& hex) {
   return j.is_object() ? j : Json::object();
 }
 
+constexpr std::pair<RunResult, const char*> kRunResultNames[] = {
+    {RunResult::kRunning, "running"},
+    {RunResult::kSucceeded, "succeeded"},
+    {RunResult::kCompletedWithWarnings, "completedWithWarnings"},
+    {RunResult::kCompletedWithErrors, "completedWithErrors"},
+    {RunResult::kFailed, "failed"},
+    {RunResult::kCancelled, "cancelled"},
+    {RunResult::kThreadAbort, "threadAbort"},
+};
+
 WorkerResult resultFromRow(const DbRow& r) {
   WorkerResult w;
   w.id = dbInt(r[0]);
   w.profile_id = dbInt(r[1]);
   w.profile_name = dbStr(r[2]);
   w.user_name = dbStr(r[3]);
-  w.result = dbStr(r[4]);
+  w.result = runResultFromName(dbStr(r[4]));
   w.items_archived = dbInt(r[5]);
   w.start_time = dbInt(r[6]);
   w.complete_time = dbInt(r[7]);
@@ -49,6 +59,20 @@ constexpr const char* kResultColumns =
     "REPORT FROM WORKER_RESULTS ";
 
 }  // namespace
+
+const char* runResultName(RunResult r) {
+  for (const auto& [result, name] : kRunResultNames) {
+    if (result == r) return name;
+  }
+  return "failed";
+}
+
+RunResult runResultFromName(std::string_view name) {
+  for (const auto& [result, known] : kRunResultNames) {
+    if (name == known) return result;
+  }
+  return RunResult::kFailed;
+}
 
 Json Profile::toJson() const {
   return Json{{"id", id},
@@ -321,9 +345,9 @@ Result<std::int64_t> WorkerResults::start(const WorkerResult& r) {
   const std::int64_t id = dbInt((*rows)[0][0]) + 1;
   SPE_TRY(db_.db().exec(
       "INSERT INTO WORKER_RESULTS (ID, PROFILE_ID, PROFILE_NAME, USER_NAME, RESULT, ITEMS_ARCHIVED, START_TIME, "
-      "MACHINE_NAME, REPORT) VALUES (?, ?, ?, ?, 'running', 0, ?, ?, '{}')",
-      {id, r.profile_id ? DbValue{r.profile_id} : DbValue{}, r.profile_name, r.user_name, r.start_time,
-       r.machine_name}));
+      "MACHINE_NAME, REPORT) VALUES (?, ?, ?, ?, ?, 0, ?, ?, '{}')",
+      {id, r.profile_id ? DbValue{r.profile_id} : DbValue{}, r.profile_name, r.user_name,
+       std::string(runResultName(RunResult::kRunning)), r.start_time, r.machine_name}));
   return id;
 }
 
@@ -337,7 +361,7 @@ Status WorkerResults::finish(const WorkerResult& r) {
   }
   return db_.db().exec(
       "UPDATE WORKER_RESULTS SET RESULT = ?, ITEMS_ARCHIVED = ?, COMPLETE_TIME = ?, REPORT = ? WHERE ID = ?",
-      {r.result, r.items_archived, r.complete_time, report, r.id});
+      {std::string(runResultName(r.result)), r.items_archived, r.complete_time, report, r.id});
 }
 
 Result<std::vector<WorkerResult>> WorkerResults::range(std::int64_t from, std::int64_t to,
@@ -369,8 +393,10 @@ Result<WorkerResult> WorkerResults::get(std::int64_t id) {
 }
 
 Status WorkerResults::markAbandoned() {
-  return db_.db().exec("UPDATE WORKER_RESULTS SET RESULT = 'threadAbort', COMPLETE_TIME = ? WHERE RESULT = 'running'",
-                       {static_cast<std::int64_t>(std::time(nullptr))});
+  return db_.db().exec(
+      "UPDATE WORKER_RESULTS SET RESULT = ?, COMPLETE_TIME = ? WHERE RESULT = ?",
+      {std::string(runResultName(RunResult::kThreadAbort)), static_cast<std::int64_t>(std::time(nullptr)),
+       std::string(runResultName(RunResult::kRunning))});
 }
 
 }  // namespace spe::instance

@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/base/crypto.h"
@@ -116,12 +117,28 @@ class SourceState {
   InstanceMasterDb& db_;
 };
 
+// How a run of a profile ended, stored and answered by GetWorkerResults
+// under the product's names (PRODUCT-SPEC.md 1.10): "running" until it
+// ends; "threadAbort" for a run a crash or kill ended.
+enum class RunResult {
+  kRunning,
+  kSucceeded,
+  kCompletedWithWarnings,
+  kCompletedWithErrors,
+  kFailed,
+  kCancelled,
+  kThreadAbort,
+};
+const char* runResultName(RunResult r);
+// The result a stored name stands for; kFailed for a name this version does not know.
+RunResult runResultFromName(std::string_view name);
+
 struct WorkerResult {
   std::int64_t id = 0;
   std::int64_t profile_id = 0;
   std::string profile_name;
   std::string user_name;
-  std::string result = "running";
+  RunResult result = RunResult::kRunning;
   std::int64_t items_archived = 0;
   std::int64_t start_time = 0;
   std::int64_t complete_time = 0;
