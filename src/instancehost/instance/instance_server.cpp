@@ -10,6 +10,7 @@
 #include "common/db/firebird_db.h"
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/web/web_stream.h"
+#include "instancehost/instance/api/search.h"
 #include "instancehost/instance/model/instance_keys.h"
 #include "instancehost/instance/model/path_roots.h"
 #include "instancehost/instance/process_stats.h"

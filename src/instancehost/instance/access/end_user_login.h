@@ -20,7 +20,7 @@
 #include <cstdint>
 #include <string>
 
-#include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/api/context.h"
 
 namespace spe::instance {
 

@@ -53,15 +53,5 @@ void registerIndexFunctions(InstanceApi& api);
 
 // Applies the stored index configuration (at start).
 Status loadIndexConfiguration(InstanceMasterDb& db, index::IndexSettings& settings);
-// The archives `user_name` may read; none = every archive (archive admins).
-Result<std::optional<std::vector<std::string>>> readableArchives(InstanceContext& ctx, const std::string& user_name);
-// The instance's search (RPC method "search"): {userName, query, sort
-// (date|relevance), offset, limit, zoneOffsetSeconds} → {total, hits, …}.
-Result<Json> searchArchives(InstanceContext& ctx, const Json& params);
-// Sorting and paging of a search from request parameters {sort, offset,
-// limit (1..max_limit), zoneOffsetSeconds}; errors name the bad value.
-Status readSearchPage(const Json& params, std::int64_t max_limit, index::SearchRequest& request);
-// A search hit as the search answers show it.
-Json searchHitJson(const index::SearchHitInfo& hit);
 
 }  // namespace spe::instance

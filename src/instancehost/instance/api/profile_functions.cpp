@@ -6,6 +6,7 @@
 #include <ctime>
 
 #include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/archiving/profile_properties.h"
 #include "instancehost/instance/model/time_zones.h"
 
 namespace spe::instance {

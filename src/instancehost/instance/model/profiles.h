@@ -37,10 +37,6 @@ struct Profile {
   Json toJson() const;  // as GetProfiles shows it
 };
 
-// Reads and checks raw profile properties; `user_exists` tells whether an
-// owner or target archive names a user.
-Result<Profile> parseProfile(const Json& properties);
-
 // Details helpers: a boolean given as true/false/"1"/"0"/"true"/"false".
 Result<bool> detailFlag(const Json& details, const std::string& key, bool fallback);
 Result<std::string> detailString(const Json& details, const std::string& key, bool required);

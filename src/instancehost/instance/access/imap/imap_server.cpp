@@ -14,6 +14,7 @@
 #include "instancehost/instance/access/imap/mailboxes.h"
 #include "instancehost/instance/access/imap/refusals.h"
 #include "instancehost/instance/access/imap/search.h"
+#include "instancehost/instance/model/readable_archives.h"
 
 namespace spe::instance {
 namespace {
@@ -152,7 +153,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     };
     auto work = [ctx, login, safe_mode, selected]() mutable -> Result<Recheck> {
       SPE_TRY(recheckEndUserSession(*ctx, login, "imap", safe_mode));
-      auto archives = readableArchives(*ctx, login.name);
+      auto archives = readableArchives(ctx->users, login.name);
       if (!archives) return archives.error();
       Recheck r{login, std::make_shared<ImapUserView>(*ctx, login.name, std::move(*archives))};
       if (!selected.empty()) {
@@ -572,7 +573,7 @@ void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, 
     std::shared_ptr<ImapSession> session;
     auto login = offloadedCall<Result<EndUserLogin>>(
         [&] { return checkEndUserLogin(ctx_, user, password, "imap", options_.safe_mode, client); });
-    Result<std::optional<std::vector<std::string>>> archives = login ? readableArchives(ctx_, login->name)
+    Result<std::optional<std::vector<std::string>>> archives = login ? readableArchives(ctx_.users, login->name)
                                                                      : login.error();
     if (!archives) {
       logger("imap")->info("IMAP login of '{}' from {} refused: {}", user, client, archives.error().message);

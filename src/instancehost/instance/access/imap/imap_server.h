@@ -20,7 +20,7 @@
 #include <memory>
 
 #include "common/rpc/byte_stream.h"
-#include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/api/context.h"
 
 namespace spe::instance {
 

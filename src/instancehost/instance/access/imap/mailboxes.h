@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-#include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/api/context.h"
 
 namespace spe::instance {
 

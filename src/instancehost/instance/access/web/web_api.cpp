@@ -12,6 +12,8 @@
 #include "index/searcher.h"
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
+#include "instancehost/instance/api/search.h"
+#include "instancehost/instance/model/readable_archives.h"
 
 namespace spe::instance {
 namespace {
@@ -112,7 +114,7 @@ Json WebApi::login(const Json& body, const std::string& client) {
 }
 
 Result<Json> WebApi::folders(const Session& s) {
-  auto archives = readableArchives(ctx_, s.user);
+  auto archives = readableArchives(ctx_.users, s.user);
   if (!archives) return archives.error();
   ImapUserView view(ctx_, s.user, *archives);
   auto boxes = view.mailboxes();
@@ -127,7 +129,7 @@ Result<Json> WebApi::folders(const Session& s) {
 }
 
 Result<Json> WebApi::search(const Session& s, const Json& body) {
-  auto archives = readableArchives(ctx_, s.user);
+  auto archives = readableArchives(ctx_.users, s.user);
   if (!archives) return archives.error();
   auto query_field = stringField(body, "query", {}, kMaxQueryField);
   auto folder_field = stringField(body, "folder", {}, kMaxQueryField);
@@ -177,7 +179,7 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
   if (!store) return failure(404, "There is no such message.");
   auto infos = (*store)->messagesById({message_id});
   if (!infos) return infos.error();
-  auto archives = readableArchives(ctx_, s.user);
+  auto archives = readableArchives(ctx_.users, s.user);
   if (!archives) return archives.error();
   // The same answer whether the message does not exist or is not the user's to read.
   if (infos->empty()) return failure(404, "There is no such message.");

@@ -26,7 +26,7 @@
 
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/web/web_sessions.h"
-#include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/api/context.h"
 
 namespace spe::instance {
 
