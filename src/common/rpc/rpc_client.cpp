@@ -237,16 +237,23 @@ class TlsConnectionPool {
   std::multimap<std::string, Idle> idle_;
 };
 
-asio::awaitable<Result<Json>> localCall(std::string path, Json request, std::chrono::milliseconds timeout,
-                                        const RpcClient::ProgressFn& progress) {
-  auto ex = co_await asio::this_coro::executor;
+// A connection to the Unix socket at `path`, with `timeout` set for all of
+// its use.
+asio::awaitable<Result<LocalStream>> localConnect(const std::string& path, std::chrono::milliseconds timeout) {
   ErrorCodeT ec;
-  LocalStream stream(ex);
+  LocalStream stream(co_await asio::this_coro::executor);
   stream.expires_after(timeout);
   co_await stream.async_connect(asio::local::stream_protocol::endpoint(path),
                                 asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot connect to '" + path + "': " + ec.message());
-  co_return co_await exchange(stream, "'" + path + "'", request, progress);
+  co_return stream;
+}
+
+asio::awaitable<Result<Json>> localCall(std::string path, Json request, std::chrono::milliseconds timeout,
+                                        const RpcClient::ProgressFn& progress) {
+  auto stream = co_await localConnect(path, timeout);
+  if (!stream) co_return stream.error();
+  co_return co_await exchange(*stream, "'" + path + "'", request, progress);
 }
 
 // Sends stream.open on a connected stream and waits for its answer.
@@ -278,14 +285,9 @@ asio::awaitable<Result<std::shared_ptr<ByteStream>>> openTlsStream(asio::ssl::co
 
 asio::awaitable<Result<std::shared_ptr<ByteStream>>> openLocalStream(std::string path, Json params,
                                                                      std::chrono::milliseconds timeout) {
-  auto ex = co_await asio::this_coro::executor;
-  ErrorCodeT ec;
-  LocalStream stream(ex);
-  stream.expires_after(timeout);
-  co_await stream.async_connect(asio::local::stream_protocol::endpoint(path),
-                                asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot connect to '" + path + "': " + ec.message());
-  co_return co_await streamHandshake(std::move(stream), "'" + path + "'", std::move(params), timeout);
+  auto stream = co_await localConnect(path, timeout);
+  if (!stream) co_return stream.error();
+  co_return co_await streamHandshake(std::move(*stream), "'" + path + "'", std::move(params), timeout);
 }
 
 Result<Json> RpcClient::call(const std::string& method, const Json& params, std::chrono::milliseconds timeout,
