@@ -2,12 +2,29 @@
 
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <charconv>
+#include <optional>
+#include <string_view>
 #include <vector>
 
 namespace spe {
 namespace {
 
 namespace http = beast::http;
+
+// The Content-Length a request's header declares, if it declares one
+// number. Read from the fields: the parser's own content_length() may only
+// be asked once the header is done, and a length over the limit stops it
+// before that.
+std::optional<std::size_t> declaredLength(const HttpRequest& header) {
+  const auto field = header.find(http::field::content_length);
+  if (field == header.end()) return std::nullopt;
+  const std::string_view text = field->value();
+  std::size_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return n;
+}
 
 // The rest of a refused body, read and dropped: closing with unread data
 // would reset the connection before the client has read the answer.
@@ -19,7 +36,7 @@ asio::awaitable<void> drainBody(TlsStream& stream, beast::flat_buffer& buffer,
   std::vector<char> sink(64 * 1024);
   std::size_t drained = buffer.size();
   buffer.consume(buffer.size());
-  const auto length = parser.content_length();
+  const auto length = declaredLength(parser.get());
   while (drained < limits.max_drain && !(length && drained >= *length)) {
     const std::size_t n = co_await stream.async_read_some(asio::buffer(sink),
                                                           asio::redirect_error(asio::use_awaitable, ec));
