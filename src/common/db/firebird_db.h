@@ -3,7 +3,8 @@
 // The engine runs inside the process (no server): a plain file path opens
 // the file with Engine12. Statement parameters and results use three value
 // kinds only (null, 64-bit integer, UTF-8 text); schemas keep to BIGINT,
-// INTEGER, SMALLINT, VARCHAR and TIMESTAMP (read back as text).
+// INTEGER, SMALLINT, VARCHAR, TIMESTAMP (read back as text) and
+// BLOB SUB_TYPE TEXT for text of any length (written and read whole as text).
 // Engine exceptions stay inside this adapter and come out as Errors with the
 // engine's message in details.
 // Thread safety: every call is serialised by an internal mutex; a Transaction

@@ -8,7 +8,13 @@
 namespace spe::instance {
 namespace {
 
-constexpr std::size_t kMaxListed = 200;  // warnings and errors kept in a report
+// Warnings and errors listed in a report, each list. Far more than a run
+// has in practice (every one of them is kept, with every folder); the bound
+// is there only so that a source that makes every message a warning cannot
+// grow the report past what one API answer carries (16 MiB frames): at
+// about 200 bytes an entry, both lists full are about 20 MB of 2 x 50,000.
+// The counts stay exact; a last entry says how many were not listed.
+constexpr std::size_t kMaxListed = 50000;
 constexpr std::size_t kMaxOrigins = 100000;
 constexpr std::int64_t kProgressEvery = 200;    // messages between progress reports
 constexpr std::int64_t kFullCheckEvery = 5000;  // messages between "is the store full?"
@@ -43,14 +49,28 @@ std::string RunSignals::abortReason() const {
   return abort_reason_;
 }
 
-void ImportTally::addWarning(std::string text) {
-  ++warnings;
-  if (warning_list.size() < kMaxListed) warning_list.push_back(std::move(text));
+namespace {
+
+// Appends `text`, or counts it in the list's last entry once it is full.
+void listIn(Json& list, std::size_t& unlisted, std::string text, const char* what) {
+  if (list.size() < kMaxListed) {
+    list.push_back(std::move(text));
+    return;
+  }
+  ++unlisted;
+  const std::string note = "(" + std::to_string(unlisted) + " more " + what + " not listed)";
+  if (unlisted == 1) list.push_back(note);
+  else list.back() = note;
 }
 
-void ImportTally::addError(std::string text) {
-  if (error_list.size() < kMaxListed) error_list.push_back(std::move(text));
+}  // namespace
+
+void ImportTally::addWarning(std::string text) {
+  ++warnings;
+  listIn(warning_list, unlisted_warnings, std::move(text), "warnings");
 }
+
+void ImportTally::addError(std::string text) { listIn(error_list, unlisted_errors, std::move(text), "errors"); }
 
 void ImportTally::countIn(const std::string& folder, const char* what) {
   Json& f = folders[folder];

@@ -53,6 +53,17 @@ const std::vector<std::vector<std::string>> kMigrations = {
         "CREATE TABLE IMAP_UIDS (MAILBOX_ID BIGINT NOT NULL, UID BIGINT NOT NULL, STORE_ID BIGINT NOT NULL,"
         " MESSAGE_ID BIGINT NOT NULL, PRIMARY KEY (MAILBOX_ID, UID))",
     },
+    {
+        // A worker result's report is kept whole, however many folders and
+        // warnings it lists: REPORT becomes a text BLOB (Firebird cannot
+        // change a VARCHAR's type to BLOB, so the text moves to a new
+        // column that then takes the old one's name). EXECUTE BLOCK keeps
+        // the copy out of the statement cache, which would hold the table.
+        "ALTER TABLE WORKER_RESULTS ADD REPORT_TEXT BLOB SUB_TYPE TEXT",
+        "EXECUTE BLOCK AS BEGIN UPDATE WORKER_RESULTS SET REPORT_TEXT = REPORT; END",
+        "ALTER TABLE WORKER_RESULTS DROP REPORT",
+        "ALTER TABLE WORKER_RESULTS ALTER REPORT_TEXT TO REPORT",
+    },
 };
 
 }  // namespace

@@ -54,6 +54,10 @@ WorkerResult resultFromRow(const DbRow& r) {
 constexpr const char* kResultColumns =
     "SELECT ID, PROFILE_ID, PROFILE_NAME, USER_NAME, RESULT, ITEMS_ARCHIVED, START_TIME, COMPLETE_TIME, MACHINE_NAME, "
     "REPORT FROM WORKER_RESULTS ";
+// The same without the report (a BLOB each row would read): for lists.
+constexpr const char* kResultColumnsNoReport =
+    "SELECT ID, PROFILE_ID, PROFILE_NAME, USER_NAME, RESULT, ITEMS_ARCHIVED, START_TIME, COMPLETE_TIME, MACHINE_NAME, "
+    "NULL FROM WORKER_RESULTS ";
 
 }  // namespace
 
@@ -292,22 +296,16 @@ Result<std::int64_t> WorkerResults::start(const WorkerResult& r) {
 }
 
 Status WorkerResults::finish(const WorkerResult& r) {
-  std::string report = dumpJson(r.report);
-  if (report.size() > 8000) {
-    Json cut = r.report;
-    cut["warnings"] = Json::array({"(the list was too long to keep)"});
-    cut["errors"] = Json::array();
-    report = dumpJson(cut).substr(0, 8000);
-  }
+  // Whole, however long (REPORT is a text BLOB).
   return db_.db().exec(
       "UPDATE WORKER_RESULTS SET RESULT = ?, ITEMS_ARCHIVED = ?, COMPLETE_TIME = ?, REPORT = ? WHERE ID = ?",
-      {std::string(runResultName(r.result)), r.items_archived, r.complete_time, report, r.id});
+      {std::string(runResultName(r.result)), r.items_archived, r.complete_time, dumpJson(r.report), r.id});
 }
 
 Result<std::vector<WorkerResult>> WorkerResults::range(std::int64_t from, std::int64_t to,
                                                        std::optional<std::int64_t> profile_id,
                                                        const std::string& user_name) {
-  std::string sql = std::string(kResultColumns) + "WHERE START_TIME >= ? AND START_TIME < ?";
+  std::string sql = std::string(kResultColumnsNoReport) + "WHERE START_TIME >= ? AND START_TIME < ?";
   std::vector<DbValue> params{from, to};
   if (profile_id) {
     sql += " AND PROFILE_ID = ?";

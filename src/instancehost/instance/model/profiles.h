@@ -146,7 +146,9 @@ class WorkerResults {
  public:
   explicit WorkerResults(InstanceMasterDb& db) : db_(db) {}
   Result<std::int64_t> start(const WorkerResult& r);
+  // Stores the result and its whole report (a text BLOB: no length limit).
   Status finish(const WorkerResult& r);
+  // The results started in [from, to), without their reports (get() has them).
   Result<std::vector<WorkerResult>> range(std::int64_t from, std::int64_t to, std::optional<std::int64_t> profile_id,
                                           const std::string& user_name);
   Result<WorkerResult> get(std::int64_t id);

@@ -60,6 +60,39 @@ TEST(FirebirdDb, BackupAndRestoreCycleKeepsEverything) {
   EXPECT_FALSE(std::filesystem::exists(dir / "m.fdb.fbk"));
 }
 
+// Text of any length in a BLOB SUB_TYPE TEXT column: written and read whole
+// (several segments), empty and null distinct, in and out of transactions.
+TEST(FirebirdDb, TextBlobsKeepTextOfAnyLength) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  auto db = FirebirdDb::openOrCreate(dir / "b.fdb");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec("CREATE TABLE B (ID BIGINT NOT NULL PRIMARY KEY, TXT BLOB SUB_TYPE TEXT)").ok());
+  std::string big;
+  for (int i = 0; big.size() < 200000; ++i) big += "folder " + std::to_string(i) + " \xC3\xA4\xE2\x82\xAC\n";
+  ASSERT_TRUE((*db)->exec("INSERT INTO B VALUES (?, ?)", {std::int64_t{1}, big}).ok());
+  ASSERT_TRUE((*db)->exec("INSERT INTO B VALUES (?, ?)", {std::int64_t{2}, std::string()}).ok());
+  ASSERT_TRUE((*db)->exec("INSERT INTO B VALUES (?, ?)", {std::int64_t{3}, DbValue()}).ok());
+  const std::string exact(32768, 'x');  // exactly one segment
+  ASSERT_TRUE((*db)->exec("INSERT INTO B VALUES (?, ?)", {std::int64_t{4}, exact}).ok());
+  {
+    auto tx = (*db)->begin();
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*tx)->exec("UPDATE B SET TXT = ? WHERE ID = ?", {big + "end", std::int64_t{2}}).ok());
+    ASSERT_TRUE((*tx)->commit().ok());
+  }
+  auto rows = (*db)->query("SELECT ID, TXT FROM B ORDER BY ID");
+  ASSERT_TRUE(rows.ok()) << rows.error().message << " " << rows.error().details;
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ(dbStr((*rows)[0][1]), big);
+  EXPECT_EQ(dbStr((*rows)[1][1]), big + "end");
+  EXPECT_TRUE(dbIsNull((*rows)[2][1]));
+  EXPECT_EQ(dbStr((*rows)[3][1]), exact);
+  auto one = (*db)->query("SELECT TXT FROM B WHERE ID = ?", {std::int64_t{1}});
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(dbStr(one->at(0)[0]).size(), big.size());
+}
+
 TEST(FirebirdDb, UncommittedTransactionRollsBack) {
   testing::TempDir dir;
   ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
