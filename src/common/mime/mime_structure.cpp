@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include "common/mime/gmime_support.h"
 
@@ -46,47 +47,32 @@ std::vector<MimeParam> paramsOf(GMimeParamList* list) {
   return out;
 }
 
-void addresses(const std::string& value, std::vector<MimeAddress>& out);
-
-void addAddressList(InternetAddressList* list, std::vector<MimeAddress>& out) {
-  const int n = internet_address_list_length(list);
-  for (int i = 0; i < n; ++i) {
-    InternetAddress* ia = internet_address_list_get_address(list, i);
-    const char* name = internet_address_get_name(ia);
-    if (INTERNET_ADDRESS_IS_GROUP(ia)) {
-      out.push_back({"", name ? name : "", "", MimeAddress::Kind::kGroupStart});
-      addAddressList(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(ia)), out);
-      out.push_back({"", "", "", MimeAddress::Kind::kGroupEnd});
-      continue;
-    }
-    const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
-    const std::string a = addr ? addr : "";
-    const auto at = a.rfind('@');
-    out.push_back({name ? name : "", at == std::string::npos ? a : a.substr(0, at),
-                   at == std::string::npos ? std::string() : a.substr(at + 1), MimeAddress::Kind::kMailbox});
-  }
-}
-
 void addresses(const std::string& value, std::vector<MimeAddress>& out) {
-  if (value.empty()) return;
-  InternetAddressList* list = internet_address_list_parse(nullptr, value.c_str());
-  if (!list) return;
-  addAddressList(list, out);
-  g_object_unref(list);
+  auto list = parseAddressList(value);
+  out.insert(out.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
 }
 
+// The walk keeps the delimiters ("--" + boundary) of the multiparts it is
+// in, innermost last, as Dovecot's and GMime's parsers do: an entity ends at
+// the first line that is the delimiter of any enclosing multipart (the line
+// break before that line belongs to the delimiter). A line is matched
+// against the innermost boundary first, so a nested multipart that reuses
+// its parent's boundary holds the parts up to its own closing delimiter, and
+// a nested multipart whose closing delimiter is missing ends where its
+// parent's next delimiter is.
 class Walker {
  public:
   explicit Walker(std::string_view raw) : raw_(raw) {}
 
-  void entity(MimeEntity& e, std::size_t begin, std::size_t end, bool digest_child, int depth) {
+  // Parses the entity at `begin`; returns where the delimiter line that ends
+  // it starts (the input's size when none does).
+  std::size_t entity(MimeEntity& e, std::size_t begin, bool digest_child, int depth) {
     e.begin = begin;
-    e.body_begin = headerEnd(raw_, begin, end);
-    e.end = end;
     if (digest_child) {
       e.type = "message";
       e.subtype = "rfc822";
     }
+    std::size_t stop = header(e);
     for (const auto& [name, value] : headerFieldsOf(raw_.substr(begin, e.body_begin - begin))) {
       const std::string n = lower(name);
       if (n == "content-type") contentType(e, value);
@@ -98,22 +84,29 @@ class Walker {
       else if (n == "content-location") e.location = trim(value);
       else if (n == "content-disposition") contentDisposition(e, value);
     }
-    // Lines of text: every line break, and a last line without one.
+    if (stop == std::string_view::npos) {  // the header ended with its blank line: a body follows
+      std::size_t floor = e.body_begin;
+      if (depth < kMaxMimeDepth && e.multipart() && !boundaryOf(e).empty()) {
+        stop = parts(e, depth, floor);
+      } else if (depth < kMaxMimeDepth && e.type == "message" && e.subtype == "rfc822") {
+        MimeEntity inner;
+        stop = message(inner, e.body_begin, depth + 1);
+        e.children.push_back(std::move(inner));
+      } else {
+        stop = nextDelimiter(e.body_begin);
+      }
+      // An attached message ends where the message in it does.
+      e.end = e.children.size() == 1 && e.type == "message" ? e.children[0].end : endBefore(stop, floor);
+    }
+    // Text lines, counted as Dovecot and Cyrus count them: line feeds (a
+    // last line without one does not count).
     e.lines = static_cast<std::size_t>(std::count(raw_.begin() + static_cast<std::ptrdiff_t>(e.body_begin),
                                                   raw_.begin() + static_cast<std::ptrdiff_t>(e.end), '\n'));
-    if (e.end > e.body_begin && raw_[e.end - 1] != '\n') ++e.lines;
-    if (depth >= kMaxMimeDepth) return;
-    if (e.multipart()) {
-      parts(e, depth);
-    } else if (e.type == "message" && e.subtype == "rfc822") {
-      MimeEntity inner;
-      message(inner, e.body_begin, e.end, depth + 1);
-      e.children.push_back(std::move(inner));
-    }
+    return stop;
   }
 
-  void message(MimeEntity& e, std::size_t begin, std::size_t end, int depth) {
-    entity(e, begin, end, false, depth);
+  std::size_t message(MimeEntity& e, std::size_t begin, int depth) {
+    const std::size_t stop = entity(e, begin, false, depth);
     e.is_message = true;
     for (const auto& [name, value] : headerFieldsOf(raw_.substr(begin, e.body_begin - begin))) {
       const std::string n = lower(name);
@@ -132,9 +125,90 @@ class Walker {
       else if (n == "cc") addresses(value, env.cc);
       else if (n == "bcc") addresses(value, env.bcc);
     }
+    return stop;
   }
 
  private:
+  struct Delimiter {
+    std::size_t level = 0;  // index in delimiters_
+    bool closing = false;   // "--boundary--"
+  };
+
+  static std::string boundaryOf(const MimeEntity& e) {
+    for (const auto& p : e.params) {
+      if (lower(p.name) == "boundary") return p.value;
+    }
+    return {};
+  }
+
+  std::size_t lineEnd(std::size_t pos) const {
+    const std::size_t nl = raw_.find('\n', pos);
+    return nl == std::string_view::npos ? raw_.size() : nl + 1;
+  }
+
+  // The enclosing multipart whose delimiter the line at `pos` is, innermost
+  // first: "--boundary" or "--boundary--", then only white space.
+  std::optional<Delimiter> delimiterAt(std::size_t pos) const {
+    if (raw_.compare(pos, 2, "--") != 0) return std::nullopt;
+    const std::string_view line = raw_.substr(pos, lineEnd(pos) - pos);
+    for (std::size_t i = delimiters_.size(); i-- > 0;) {
+      const std::string& d = delimiters_[i];
+      if (line.substr(0, d.size()) != d) continue;
+      std::string_view rest = line.substr(d.size());
+      const bool closing = rest.substr(0, 2) == "--";
+      if (closing) rest.remove_prefix(2);
+      if (std::all_of(rest.begin(), rest.end(),
+                      [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; })) {
+        return Delimiter{i, closing};
+      }
+    }
+    return std::nullopt;
+  }
+
+  // The start of the first line at or after `pos` that is an enclosing
+  // delimiter; the input's size when there is none.
+  std::size_t nextDelimiter(std::size_t pos) const {
+    if (delimiters_.empty()) return raw_.size();
+    while (pos < raw_.size()) {
+      if (delimiterAt(pos)) return pos;
+      pos = lineEnd(pos);
+    }
+    return raw_.size();
+  }
+
+  // Where the entity that a delimiter line at `stop` ends stops: before the
+  // line break that precedes the delimiter (never before `floor`).
+  std::size_t endBefore(std::size_t stop, std::size_t floor) const {
+    if (stop >= raw_.size()) return raw_.size();
+    std::size_t end = stop;
+    if (end > floor && raw_[end - 1] == '\n') --end;
+    if (end > floor && raw_[end - 1] == '\r') --end;
+    return end;
+  }
+
+  // Reads the header block of `e` (from e.begin). After a blank line it sets
+  // body_begin and returns npos; a header that an enclosing delimiter or the
+  // end of the input cuts short is all header: body_begin = end, and the
+  // return value is where that delimiter starts.
+  std::size_t header(MimeEntity& e) {
+    std::size_t pos = e.begin;
+    while (pos < raw_.size()) {
+      if (!delimiters_.empty() && delimiterAt(pos)) {
+        e.body_begin = e.end = endBefore(pos, e.begin);
+        return pos;
+      }
+      const std::size_t next = lineEnd(pos);
+      const std::size_t len = next - pos;
+      if (raw_[next - 1] == '\n' && (len == 1 || (len == 2 && raw_[pos] == '\r'))) {
+        e.body_begin = next;
+        return std::string_view::npos;
+      }
+      pos = next;
+    }
+    e.body_begin = e.end = raw_.size();
+    return raw_.size();
+  }
+
   void contentType(MimeEntity& e, const std::string& value) {
     GMimeContentType* ct = g_mime_content_type_parse(nullptr, value.c_str());
     if (!ct) return;
@@ -157,52 +231,36 @@ class Walker {
     g_object_unref(cd);
   }
 
-  // The parts between boundary lines: each starts after a delimiter line
-  // and ends before the line break that precedes the next one.
-  void parts(MimeEntity& e, int depth) {
-    std::string boundary;
-    for (const auto& p : e.params) {
-      if (lower(p.name) == "boundary") boundary = p.value;
-    }
-    if (boundary.empty()) return;
-    const std::string delimiter = "--" + boundary;
+  // The parts of a multipart: each starts after a delimiter line of its
+  // boundary; after the closing delimiter comes the epilogue, up to an
+  // enclosing delimiter. Returns where the line that ends it starts; `floor`
+  // becomes the epilogue's start (the closing delimiter's line break stays
+  // in the multipart, as in Dovecot).
+  std::size_t parts(MimeEntity& e, int depth, std::size_t& floor) {
+    delimiters_.push_back("--" + boundaryOf(e));
+    const std::size_t own = delimiters_.size() - 1;
     const bool digest = e.subtype == "digest";
-    std::size_t pos = e.body_begin;
-    std::size_t part_begin = std::string_view::npos;
-    while (pos < e.end) {
-      std::size_t nl = raw_.find('\n', pos);
-      const std::size_t line_end = nl == std::string_view::npos || nl >= e.end ? e.end : nl + 1;
-      const std::string_view line = raw_.substr(pos, line_end - pos);
-      if (line.substr(0, delimiter.size()) == delimiter) {
-        std::string_view rest = line.substr(delimiter.size());
-        const bool closing = rest.substr(0, 2) == "--";
-        if (closing) rest.remove_prefix(2);
-        const bool only_space = std::all_of(rest.begin(), rest.end(),
-                                            [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
-        if (only_space) {
-          if (part_begin != std::string_view::npos) {
-            std::size_t part_end = pos;
-            if (part_end > part_begin && raw_[part_end - 1] == '\n') --part_end;
-            if (part_end > part_begin && raw_[part_end - 1] == '\r') --part_end;
-            addPart(e, part_begin, part_end, digest, depth);
-          }
-          if (closing) return;
-          part_begin = line_end;
-        }
+    std::size_t stop = nextDelimiter(e.body_begin);  // after the preamble
+    while (stop < raw_.size()) {
+      const auto d = delimiterAt(stop);
+      if (!d || d->level != own) break;  // an enclosing multipart's delimiter ends this one too
+      const std::size_t after = lineEnd(stop);
+      if (d->closing) {
+        delimiters_.pop_back();
+        floor = after;
+        return nextDelimiter(after);  // the epilogue
       }
-      pos = line_end;
+      MimeEntity child;
+      stop = entity(child, after, digest, depth + 1);
+      floor = std::max(floor, child.end);  // ended by an enclosing delimiter: the parts stay inside
+      if (e.children.size() < kMaxMimeParts) e.children.push_back(std::move(child));
     }
-    if (part_begin != std::string_view::npos && part_begin < e.end) addPart(e, part_begin, e.end, digest, depth);
-  }
-
-  void addPart(MimeEntity& e, std::size_t begin, std::size_t end, bool digest, int depth) {
-    if (e.children.size() >= 10000) return;
-    MimeEntity child;
-    entity(child, begin, std::max(begin, end), digest, depth + 1);
-    e.children.push_back(std::move(child));
+    delimiters_.pop_back();
+    return stop;
   }
 
   std::string_view raw_;
+  std::vector<std::string> delimiters_;
 };
 
 }  // namespace
@@ -237,7 +295,7 @@ std::size_t headerBlockEnd(std::string_view raw) { return headerEnd(raw, 0, raw.
 MimeEntity parseMimeStructure(std::string_view raw) {
   initGMime();
   MimeEntity top;
-  Walker(raw).message(top, 0, raw.size(), 0);
+  Walker(raw).message(top, 0, 0);
   return top;
 }
 

@@ -6,11 +6,22 @@
 // multipart boundaries): a section must be exactly the archived bytes, and
 // GMime, which re-serialises what it parses, gives no offsets of parts.
 // The structured header values (Content-Type and Content-Disposition with
-// their parameters, RFC 2231 included, and address lists) are parsed with
-// GMime. Malformed input never fails: a part without a blank line is all
-// header, a multipart without its boundary has no parts, nesting stops at
-// kMaxDepth, and a missing Content-Type is text/plain (message/rfc822 in a
-// multipart/digest).
+// their parameters, RFC 2231 included) are parsed with GMime, address lists
+// by address_list.h.
+//
+// Malformed messages are walked as Dovecot's parser walks them, so that
+// BODYSTRUCTURE, part numbers and sizes read as other servers show them (and
+// Web Access lists attachments by the same walk, message_view.h):
+// - a header that no blank line ends (before the end of the input or an
+//   enclosing boundary) is all header, with an empty body;
+// - a multipart without a boundary has no parts;
+// - a nested multipart that reuses an enclosing boundary takes the
+//   delimiter lines up to its own closing one (the innermost boundary is
+//   matched first), and one without its closing delimiter ends at its
+//   parent's next delimiter;
+// - nesting stops at kMaxMimeDepth, a multipart keeps at most kMaxMimeParts;
+// - a missing Content-Type is text/plain (message/rfc822 in a
+//   multipart/digest).
 // Thread safety: stateless.
 #pragma once
 
@@ -20,17 +31,12 @@
 #include <utility>
 #include <vector>
 
+#include "common/mime/address_list.h"
+
 namespace spe::mime {
 
 struct MimeParam {
   std::string name, value;
-};
-
-struct MimeAddress {
-  std::string name;     // decoded display name (UTF-8), may be empty
-  std::string mailbox;  // local part; for a group start: the group's name
-  std::string host;     // domain
-  enum class Kind { kMailbox, kGroupStart, kGroupEnd } kind = Kind::kMailbox;
 };
 
 struct MimeEnvelope {
@@ -46,7 +52,7 @@ struct MimeEntity {
   std::vector<MimeParam> params;
   std::string id, description, encoding, md5, disposition, language, location;
   std::vector<MimeParam> disposition_params;
-  std::size_t lines = 0;  // line count of the body
+  std::size_t lines = 0;  // line feeds in the body (a last line without one does not count)
   // A multipart's parts, or (message/rfc822) the one encapsulated message.
   std::vector<MimeEntity> children;
   bool is_message = false;  // the top-level message or one inside a message/rfc822 part
@@ -57,6 +63,7 @@ struct MimeEntity {
 };
 
 inline constexpr int kMaxMimeDepth = 32;
+inline constexpr std::size_t kMaxMimeParts = 10000;  // per multipart; the rest is walked, not kept
 
 MimeEntity parseMimeStructure(std::string_view raw);
 

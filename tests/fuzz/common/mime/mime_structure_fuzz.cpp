@@ -4,8 +4,8 @@
 //   - every part's byte range lies inside the message and inside its
 //     parent's body: begin <= body_begin <= end <= size, children in order
 //     and disjoint;
-//   - nesting stops at kMaxMimeDepth, a multipart has at most 10,000 parts;
-//   - the line count is that of the body's bytes;
+//   - nesting stops at kMaxMimeDepth, a multipart has at most kMaxMimeParts;
+//   - the line count is the body's line feeds;
 //   - only multiparts and message/rfc822 have children (the latter one,
 //     which is a message), type and subtype are lower case;
 //   - findMimePart finds each part by its section number, and refuses
@@ -37,10 +37,9 @@ void walk(const MimeEntity& top, const MimeEntity& e, std::string_view raw, std:
   check(depth <= spe::mime::kMaxMimeDepth, "nesting stops at kMaxMimeDepth");
   check(lowerCase(e.type) && lowerCase(e.subtype), "type and subtype are lower case");
   const std::string_view body = raw.substr(e.body_begin, e.end - e.body_begin);
-  std::size_t lines = static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n'));
-  if (!body.empty() && body.back() != '\n') ++lines;
-  check(e.lines == lines, "the line count is the body's");
-  check(e.children.size() <= 10000, "a multipart has at most 10,000 parts");
+  const auto lines = static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n'));
+  check(e.lines == lines, "the line count is the body's line feeds");
+  check(e.children.size() <= spe::mime::kMaxMimeParts, "a multipart has at most kMaxMimeParts parts");
   if (!e.multipart() && !(e.type == "message" && e.subtype == "rfc822")) {
     check(e.children.empty(), "only multiparts and messages have children");
   }

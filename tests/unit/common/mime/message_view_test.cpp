@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
+
+#include "common/mime/mime_structure.h"
 
 namespace spe::mime {
 namespace {
@@ -63,6 +66,7 @@ TEST(MessageView, AttachmentsTakenOutUnderTheSameIndex) {
     EXPECT_EQ(a->first.name, v.attachments[i].name);
     EXPECT_EQ(a->first.content_type, v.attachments[i].content_type);
     EXPECT_EQ(a->first.size, v.attachments[i].size);
+    EXPECT_EQ(a->first.part, v.attachments[i].part);
     EXPECT_EQ(a->second.size(), a->first.size);
   }
   EXPECT_EQ(messageAttachment(kMixed, 0)->second, std::string("\x89PNG\r\n\x1A\n", 8));
@@ -70,6 +74,87 @@ TEST(MessageView, AttachmentsTakenOutUnderTheSameIndex) {
   EXPECT_NE(messageAttachment(kMixed, 2)->second.find("inner body"), std::string::npos);
   EXPECT_FALSE(messageAttachment(kMixed, 3));
   EXPECT_FALSE(messageAttachment(kMixed, static_cast<std::size_t>(-1)));
+}
+
+TEST(MessageView, AttachmentsCarryTheirImapPartNumbers) {
+  const MessageView v = viewMessage(kMixed);
+  ASSERT_EQ(v.attachments.size(), 3u);
+  EXPECT_EQ(v.attachments[0].part, "2");
+  EXPECT_EQ(v.attachments[1].part, "3");
+  EXPECT_EQ(v.attachments[2].part, "4");
+  EXPECT_EQ(messageAttachment(kMixed, 2)->first.part, "4");
+  const MessageView single = viewMessage("Content-Type: application/pdf; name=a.pdf\r\n\r\nPDF");
+  ASSERT_EQ(single.attachments.size(), 1u);
+  EXPECT_EQ(single.attachments[0].part, "1") << "the body of a message that is not multipart is part 1";
+}
+
+// The attachments as "part:name:type:size", and each part number checked
+// against the IMAP walk: it names a part of that type there.
+std::string listed(const std::string& raw) {
+  const MimeEntity top = parseMimeStructure(raw);
+  std::string out;
+  for (const auto& a : viewMessage(raw).attachments) {
+    std::vector<int> path;
+    std::stringstream numbers(a.part);
+    for (std::string n; std::getline(numbers, n, '.');) path.push_back(std::stoi(n));
+    const MimeEntity* part = findMimePart(top, path);
+    if (!part || part->type + "/" + part->subtype != a.content_type)
+      return "part " + a.part + " is not " + a.content_type;
+    out += (out.empty() ? "" : " ; ") + a.part + ":" + a.name + ":" + a.content_type + ":" + std::to_string(a.size);
+  }
+  return out;
+}
+
+TEST(MessageView, TheSameStructureAsBodystructureForOddShapes) {
+  struct Case {
+    const char* what;
+    std::string raw, attachments;
+  };
+  const Case cases[] = {
+      {"a nested multipart reusing the outer boundary",
+       "Subject: m1\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: multipart/alternative; "
+       "boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\none\r\n--b\r\nContent-Type: "
+       "text/html\r\n\r\n<p>two</p>"
+       "\r\n--b--\r\n--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename=a.pdf\r\n\r\n"
+       "PDF\r\n--b--\r\n",
+       "2:a.pdf:application/pdf:3"},
+      {"a header without a blank line (all header: empty)",
+       "Subject: m2\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nbody\r\n"
+       "--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=x.bin\r\nDATA\r\n"
+       "--b\r\nContent-Type: application/pdf; name=y.pdf\r\n\r\nPDF\r\n--b--\r\n",
+       "2:x.bin:application/octet-stream:0 ; 3:y.pdf:application/pdf:3"},
+      {"an inner multipart without its closing delimiter",
+       "Subject: m3\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: multipart/alternative; "
+       "boundary=b\r\n\r\n--b\r\n\r\none\r\n--a\r\nContent-Type: image/gif; name=g.gif\r\n\r\nGIF\r\n--a--\r\n",
+       "2:g.gif:image/gif:3"},
+      {"an attached message whose multipart reuses the outer boundary (taken out as archived: 120 bytes)",
+       "Subject: m4\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nbody\r\n--b\r\nContent-Type: "
+       "message/rfc822\r\n\r\nSubject: in\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: "
+       "application/zip; name=z.zip\r\n\r\nZIP\r\n--b--\r\n--b\r\nContent-Type: text/csv; "
+       "name=t.csv\r\n\r\na,b\r\n--b--\r\n",
+       "2:in.eml:message/rfc822:120 ; 3:t.csv:text/csv:3"},
+      {"an empty part between two delimiters, a last part without a line break or closing delimiter",
+       "Subject: m6\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nbody\r\n--b\r\nContent-Type: "
+       "application/pdf; name=p.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nUERG\r\n--b\r\n--b\r\nContent-Type: "
+       "image/png; name=i.png\r\n\r\nPNG",
+       "2:p.pdf:application/pdf:3 ; 4:i.png:image/png:3"},
+      {"a digest: parts without a type are messages",
+       "Subject: d\r\nContent-Type: multipart/digest; boundary=d\r\n\r\n--d\r\n\r\nSubject: one\r\n\r\nfirst\r\n"
+       "--d\r\n\r\nSubject: =?UTF-8?Q?zw=C3=B6lf?=\r\n\r\nsecond\r\n--d--\r\n",
+       "1:one.eml:message/rfc822:21 ; 2:zw\xC3\xB6lf.eml:message/rfc822:41"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(listed(c.raw), c.attachments) << c.what;
+}
+
+TEST(MessageView, AnAttachedMessageIsTakenOutAsArchived) {
+  const std::string inner = "Subject: in\r\nX-Odd:   spacing kept\r\n\r\nbody";
+  const std::string raw =
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: message/rfc822\r\n\r\n" + inner +
+      "\r\n--b--\r\n";
+  const auto a = messageAttachment(raw, 0);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->second, inner) << "GMime's copy was re-serialised";
+  EXPECT_EQ(a->first.size, inner.size());
 }
 
 TEST(MessageView, AnAttachedMessageWithoutSubjectIsMessageEml) {

@@ -39,7 +39,7 @@ TEST(MimeStructure, PartsAndTheirExactBytes) {
   EXPECT_EQ(text.type, "text");
   EXPECT_EQ(bodyOf(kNested, text), "hello\r\nworld") << "the CRLF before the boundary belongs to it";
   EXPECT_EQ(wholeOf(kNested, text), "Content-Type: text/plain; charset=utf-8\r\n\r\nhello\r\nworld");
-  EXPECT_EQ(text.lines, 2u);
+  EXPECT_EQ(text.lines, 1u) << "line feeds: the last line has none (its CRLF belongs to the boundary)";
   ASSERT_EQ(text.params.size(), 1u);
   EXPECT_EQ(text.params[0].name, "charset");
   EXPECT_EQ(text.params[0].value, "utf-8");
@@ -73,7 +73,86 @@ TEST(MimeStructure, SinglePartMessagePartOneIsItsBody) {
   EXPECT_EQ(findMimePart(top, {1}), &top);
   EXPECT_EQ(findMimePart(top, {2}), nullptr);
   EXPECT_EQ(bodyOf(raw, top), "body");
-  EXPECT_EQ(top.lines, 1u) << "a last line without a line break counts";
+  EXPECT_EQ(top.lines, 0u) << "a last line without a line break does not count (as in Dovecot)";
+}
+
+// The structure in one line: type/subtype and, for leaves, the body;
+// multiparts list their parts in parentheses, an attached message its
+// message in brackets.
+std::string shape(std::string_view raw, const MimeEntity& e) {
+  std::string out = e.subtype;
+  if (e.multipart()) {
+    out += "(";
+    for (std::size_t i = 0; i < e.children.size(); ++i) out += (i ? "," : "") + shape(raw, e.children[i]);
+    return out + ")";
+  }
+  if (e.rfc822()) return out + "[" + shape(raw, e.children[0]) + "]";
+  return out + "{" + std::string(bodyOf(raw, e)) + "}";
+}
+
+TEST(MimeStructure, NestedMultipartsReusingTheOuterBoundary) {
+  // The innermost boundary is matched first (Dovecot, GMime): the inner
+  // multipart holds the parts up to its own closing delimiter.
+  struct Case {
+    std::string raw, shape;
+  };
+  const Case cases[] = {
+      {"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: multipart/alternative; boundary=b\r\n"
+       "\r\n--b\r\nContent-Type: text/plain\r\n\r\none\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>two</p>\r\n--b--\r\n"
+       "--b\r\nContent-Type: text/plain\r\n\r\nthree\r\n--b--\r\n",
+       "mixed(alternative(plain{one},html{<p>two</p>}),plain{three})"},
+      {"Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n"
+       "--a\r\nContent-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\n\r\ndeep\r\n--a--\r\n--a\r\n\r\nmid\r\n--a--\r\n"
+       "--a\r\n\r\ntop\r\n--a--\r\n",
+       "mixed(mixed(mixed(plain{deep}),plain{mid}),plain{top})"},
+      {"Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nSubject: in\n"
+       "Content-Type: multipart/mixed; boundary=b\n\n--b\n\ninner one\n--b--\n--b\n\nouter two\n--b--\n",
+       "mixed(rfc822[mixed(plain{inner one})],plain{outer two})"},
+      {"Content-Type: multipart/related; boundary=\"x\"\r\n\r\n--x\r\nContent-Type: multipart/alternative; "
+       "boundary=x\r\n\r\n"
+       "--x\r\n\r\na\r\n--x--\r\n--x\r\nContent-Type: image/gif\r\n\r\nGIF\r\n--x--\r\n",
+       "related(alternative(plain{a}),gif{GIF})"},
+  };
+  for (const auto& c : cases) {
+    const MimeEntity top = parseMimeStructure(c.raw);
+    EXPECT_EQ(shape(c.raw, top), c.shape) << c.raw;
+  }
+}
+
+TEST(MimeStructure, ANestedMultipartEndsWhereItsParentSaysSo) {
+  // Without its closing delimiter, at the parent's next delimiter; the
+  // closing delimiter's line break stays in the inner multipart (Dovecot).
+  const std::string raw =
+      "Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: multipart/alternative; boundary=b\r\n"
+      "\r\n--b\r\n\r\none\r\n--a\r\n\r\ntwo\r\n--a--\r\n";
+  const MimeEntity top = parseMimeStructure(raw);
+  EXPECT_EQ(shape(raw, top), "mixed(alternative(plain{one}),plain{two})");
+  EXPECT_EQ(bodyOf(raw, top.children[0]), "--b\r\n\r\none");
+  const std::string closed =
+      "Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: multipart/alternative; boundary=b\r\n"
+      "\r\n--b\r\n\r\none\r\n--b--\r\n--a--\r\n";
+  EXPECT_EQ(bodyOf(closed, parseMimeStructure(closed).children[0]), "--b\r\n\r\none\r\n--b--\r\n");
+}
+
+TEST(MimeStructure, LinesAreLineFeedsAsOtherServersCountThem) {
+  struct Case {
+    std::string raw;
+    std::size_t lines;
+  };
+  const Case cases[] = {
+      {"Subject: x\r\n\r\nno line break", 0},
+      {"Subject: x\r\n\r\none line\r\n", 1},
+      {"Subject: x\r\n\r\ntwo\r\nlines", 1},
+      {"Subject: x\n\nbare\nline feeds\n", 2},
+      {"Subject: x\r\n\r\n", 0},
+      {"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nlast line has no break\r\n--b--", 0},
+      {"Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\nthree\r\nlines\r\nhere\r\n--b--", 2},
+  };
+  for (const auto& c : cases) {
+    const MimeEntity top = parseMimeStructure(c.raw);
+    const MimeEntity& e = top.multipart() ? top.children.at(0) : top;
+    EXPECT_EQ(e.lines, c.lines) << c.raw;
+  }
 }
 
 TEST(MimeStructure, Envelope) {
@@ -125,6 +204,32 @@ TEST(MimeStructure, DigestPartsAreMessagesByDefault) {
   EXPECT_TRUE(top.children[0].rfc822());
   EXPECT_EQ(top.children[0].children[0].envelope.subject, "one");
   EXPECT_EQ(top.children[1].type, "text") << "an explicit type wins";
+}
+
+TEST(MimeStructure, HeadersWithoutABlankLineAreAllHeader) {
+  // Cut by a delimiter or the end: the header ends there, without the line
+  // break that belongs to the delimiter, and the body is empty (Dovecot).
+  const std::string raw =
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nhello world\r\nsecond line\r\n"
+      "--b\r\nContent-Type: text/plain\r\nHello: there\r\nbody line\r\n--b\r\nContent-Type: text/html\r\n--b--\r\n";
+  const MimeEntity top = parseMimeStructure(raw);
+  ASSERT_EQ(top.children.size(), 3u);
+  EXPECT_EQ(wholeOf(raw, top.children[0]), "hello world\r\nsecond line");
+  EXPECT_EQ(wholeOf(raw, top.children[1]), "Content-Type: text/plain\r\nHello: there\r\nbody line");
+  EXPECT_EQ(top.children[2].subtype, "html");
+  for (const auto& c : top.children) {
+    EXPECT_EQ(c.body_begin, c.end);
+    EXPECT_EQ(c.lines, 0u);
+  }
+  const std::string message =
+      "Content-Type: multipart/mixed; boundary=a\r\n\r\n--a\r\nContent-Type: message/rfc822\r\n\r\n"
+      "Subject: inner\r\nFrom: x@y.org\r\n--a--\r\n";
+  const MimeEntity outer = parseMimeStructure(message);
+  ASSERT_TRUE(outer.children.at(0).rfc822());
+  const MimeEntity& inner = outer.children[0].children[0];
+  EXPECT_EQ(inner.envelope.subject, "inner");
+  EXPECT_EQ(wholeOf(message, inner), "Subject: inner\r\nFrom: x@y.org");
+  EXPECT_EQ(inner.body_begin, inner.end);
 }
 
 TEST(MimeStructure, PartWithoutBlankLineIsAllHeader) {

@@ -148,19 +148,34 @@ Status addItem(const ImapValue& v, std::vector<FetchItem>& out) {
   return okStatus();
 }
 
-std::string nstring(const std::string& s) { return s.empty() ? "NIL" : imapString(s); }
+// A header value as an IMAP string for ENVELOPE and BODYSTRUCTURE: CR, LF
+// and TAB (stray ones, or white space left by folding) become spaces and
+// NUL becomes U+FFFD, as Dovecot writes them, so no string breaks a client
+// that reads line by line; 8-bit text goes as a literal (imapString).
+std::string headerText(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\r' || c == '\n' || c == '\t') out += ' ';
+    else if (c == '\0') out += "\xEF\xBF\xBD";
+    else out += c;
+  }
+  return out;
+}
 
-std::string upperString(const std::string& s) { return imapString(imapUpper(s)); }
+std::string nstring(const std::string& s) { return s.empty() ? "NIL" : imapString(headerText(s)); }
+
+std::string upperString(const std::string& s) { return imapString(imapUpper(headerText(s))); }
 
 std::string paramList(const std::vector<mime::MimeParam>& params, const std::string& default_charset = {}) {
   std::string out;
   bool charset = false;
   for (const auto& p : params) {
     if (imapUpper(p.name) == "CHARSET") charset = true;
-    out += (out.empty() ? "" : " ") + upperString(p.name) + " " + imapString(p.value);
+    out += (out.empty() ? "" : " ") + upperString(p.name) + " " + imapString(headerText(p.value));
   }
   if (!charset && !default_charset.empty())
-    out = "\"CHARSET\" \"" + default_charset + "\"" + (out.empty() ? "" : " " + out);
+    out += (out.empty() ? "" : " ") + std::string("\"CHARSET\" \"") + default_charset + "\"";  // last, as in Dovecot
   return out.empty() ? "NIL" : "(" + out + ")";
 }
 
@@ -169,9 +184,14 @@ std::string addressList(const std::vector<mime::MimeAddress>& list) {
   std::string out = "(";
   for (const auto& a : list) {
     switch (a.kind) {
-      case mime::MimeAddress::Kind::kMailbox:
-        out += "(" + nstring(a.name) + " NIL " + nstring(a.mailbox) + " " + nstring(a.host) + ")";
+      case mime::MimeAddress::Kind::kMailbox: {
+        // A NIL host would make the address a group's start, and NIL both a
+        // group's end: what is missing is named instead, as Dovecot does.
+        out += "(" + nstring(a.name) + " " + nstring(a.route) + " " +
+               nstring(a.mailbox.empty() ? "MISSING_MAILBOX" : a.mailbox) + " " +
+               nstring(a.host.empty() ? "MISSING_DOMAIN" : a.host) + ")";
         break;
+      }
       case mime::MimeAddress::Kind::kGroupStart: out += "(NIL NIL " + nstring(a.mailbox) + " NIL)"; break;
       case mime::MimeAddress::Kind::kGroupEnd: out += "(NIL NIL NIL NIL)"; break;
     }
@@ -196,7 +216,10 @@ std::string disposition(const mime::MimeEntity& e) {
 std::string bodyStructure(const mime::MimeEntity& e, bool extended) {
   if (e.multipart()) {
     std::string out = "(";
-    if (e.children.empty()) out += "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 0 0)";
+    if (e.children.empty()) {  // a multipart needs a part: an empty text one, as Dovecot shows it
+      out += std::string("(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 0 0") +
+             (extended ? " NIL NIL NIL NIL)" : ")");
+    }
     for (const auto& c : e.children) out += bodyStructure(c, extended);
     out += " " + upperString(e.subtype);
     if (extended) {
@@ -321,6 +344,9 @@ std::string renderFetch(std::uint32_t seq, const ImapMessageRef& message, const 
         const std::string_view whole = raw ? std::string_view(*raw) : std::string_view();
         if (!item.part.empty() && !structure) structure = mime::parseMimeStructure(whole);
         std::string data = sectionBytes(whole, structure ? &*structure : nullptr, item);
+        // RFC 3501 allows no NUL in a literal: each becomes 0x80, as in
+        // Dovecot, which keeps every size (RFC822.SIZE, partials) as archived.
+        std::replace(data.begin(), data.end(), '\0', '\x80');
         std::string_view view = data;
         if (item.partial) {
           const auto [offset, length] = *item.partial;

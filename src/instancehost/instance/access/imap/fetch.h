@@ -8,8 +8,16 @@
 // BODY[<section>]<<partial>> and BODY.PEEK with every RFC 3501 section:
 // "", HEADER, TEXT, HEADER.FIELDS (...), HEADER.FIELDS.NOT (...), part
 // numbers (1.2) and after them MIME, HEADER, TEXT, HEADER.FIELDS(.NOT).
-// MIME structure comes from store/mime_structure.h; a section that does
-// not exist is an empty string.
+// MIME structure comes from common/mime/mime_structure.h; a section that
+// does not exist is an empty string. What a strict client needs:
+// - No NUL in a literal (RFC 3501 §4.3): message data (BODY[...], RFC822*)
+//   has each NUL replaced by 0x80, as Dovecot does, so every size stays as
+//   archived (RFC822.SIZE = the length of BODY[]); BINARY is not offered.
+// - ENVELOPE and BODYSTRUCTURE strings hold no CR, LF, TAB (spaces) or NUL
+//   (U+FFFD); 8-bit header text goes as a literal. ENVELOPE strings are the
+//   header's own (encoded words stay), as RFC 3501 asks.
+// - An address never has a NIL mailbox or host outside a group's markers:
+//   what is missing is "MISSING_MAILBOX" / "MISSING_DOMAIN" (Dovecot's words).
 // Thread safety: stateless.
 #pragma once
 

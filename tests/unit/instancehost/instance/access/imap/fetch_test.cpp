@@ -1,6 +1,9 @@
 // FETCH rendering of the instance's IMAP server on messages with a known
 // MIME structure: sections by part number, BODYSTRUCTURE, BODY, ENVELOPE,
-// partials, header field selection, and malformed structure.
+// partials, header field selection, and malformed structure. Expected
+// ENVELOPE and BODYSTRUCTURE answers of odd messages are Dovecot 2.3's for
+// the same bytes (type names in upper case, as ours are), unless a test
+// says otherwise.
 #include "instancehost/instance/access/imap/fetch.h"
 
 #include <gtest/gtest.h>
@@ -77,10 +80,10 @@ TEST(ImapFetch, SinglePartMessagePartOneIsItsBody) {
 
 TEST(ImapFetch, BodyStructure) {
   EXPECT_EQ(fetch("BODY"),
-            "* 1 FETCH (BODY ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 12 2)"
+            "* 1 FETCH (BODY ((\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 12 1)"
             "(\"MESSAGE\" \"RFC822\" NIL NIL NIL \"7BIT\" 53 (NIL \"inner\" ((NIL NIL \"inner\" \"example.com\")) "
             "((NIL NIL \"inner\" \"example.com\")) ((NIL NIL \"inner\" \"example.com\")) NIL NIL NIL NIL NIL) "
-            "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 10 1) 4)"
+            "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 10 0) 3)"
             "(\"APPLICATION\" \"PDF\" (\"NAME\" \"r.pdf\") NIL NIL \"BASE64\" 8) \"MIXED\"))\r\n");
   const std::string s = fetch("BODYSTRUCTURE");
   EXPECT_NE(s.find("(\"ATTACHMENT\" (\"FILENAME\" \"r.pdf\"))"), std::string::npos) << s;
@@ -94,6 +97,140 @@ TEST(ImapFetch, Envelope) {
             "((\"Ann Example\" NIL \"ann\" \"example.com\")) ((NIL NIL \"bob\" \"example.org\")"
             "(NIL NIL \"team\" NIL)(NIL NIL \"carl\" \"example.net\")(NIL NIL NIL NIL)) NIL NIL NIL "
             "\"<m1@example.com>\"))\r\n");
+}
+
+TEST(ImapFetch, EnvelopeAddressesWithoutADomainStayAddresses) {
+  // A NIL host outside a group marker would turn the address into a group
+  // start, NIL mailbox and host into a group end.
+  const std::string raw =
+      "From: root (Cron Daemon)\r\nTo: undisclosed-recipients:;, postmaster, team: ann, bob@x.org;\r\n"
+      "Cc: <>, \"Only Name\" <local>\r\nBcc: x@\r\nSubject: t\r\n\r\nx\r\n";
+  EXPECT_EQ(fetch("ENVELOPE", raw),
+            "* 1 FETCH (ENVELOPE (NIL \"t\" ((\"Cron Daemon\" NIL \"root\" \"MISSING_DOMAIN\")) "
+            "((\"Cron Daemon\" NIL \"root\" \"MISSING_DOMAIN\")) ((\"Cron Daemon\" NIL \"root\" \"MISSING_DOMAIN\")) "
+            "((NIL NIL \"undisclosed-recipients\" NIL)(NIL NIL NIL NIL)(NIL NIL \"postmaster\" \"MISSING_DOMAIN\")"
+            "(NIL NIL \"team\" NIL)(NIL NIL \"ann\" \"MISSING_DOMAIN\")(NIL NIL \"bob\" \"x.org\")(NIL NIL NIL NIL)) "
+            "((NIL NIL \"MISSING_MAILBOX\" \"MISSING_DOMAIN\")(\"Only Name\" NIL \"local\" \"MISSING_DOMAIN\")) "
+            "((NIL NIL \"x\" \"MISSING_DOMAIN\")) NIL NIL))\r\n");
+  EXPECT_EQ(
+      fetch("ENVELOPE", "From: <@route.org:r@x.org>\r\n\r\n"),
+      "* 1 FETCH (ENVELOPE (NIL NIL ((NIL \"@route.org\" \"r\" \"x.org\")) ((NIL \"@route.org\" \"r\" \"x.org\")) "
+      "((NIL \"@route.org\" \"r\" \"x.org\")) NIL NIL NIL NIL NIL))\r\n");
+}
+
+TEST(ImapFetch, EnvelopeNamesAreUnfoldedAsWritten) {
+  const std::string raw =
+      "From: \"Bob\r\n Builder\" <bob@x.org>\r\nTo: \"Ann\r\n\tSmith\" <ann@x.org>, =?UTF-8?Q?J=C3=B6?=\r\n"
+      " =?UTF-8?Q?rg?= <j@x.org>\r\nSubject: a long\r\n folded subject\r\n\r\nx\r\n";
+  EXPECT_EQ(fetch("ENVELOPE", raw),
+            "* 1 FETCH (ENVELOPE (NIL \"a long folded subject\" ((\"Bob Builder\" NIL \"bob\" \"x.org\")) "
+            "((\"Bob Builder\" NIL \"bob\" \"x.org\")) ((\"Bob Builder\" NIL \"bob\" \"x.org\")) "
+            "((\"Ann Smith\" NIL \"ann\" \"x.org\")(\"=?UTF-8?Q?J=C3=B6?= =?UTF-8?Q?rg?=\" NIL \"j\" \"x.org\")) "
+            "NIL NIL NIL NIL))\r\n");
+}
+
+TEST(ImapFetch, EnvelopeStringsNeverBreakALine) {
+  // CR, LF and TAB become spaces, NUL U+FFFD; 8-bit text is a literal;
+  // encoded words stay as the header has them (Dovecot: the same, but one
+  // space for the two of "nul\r\n  folded"; literals also for names that
+  // had a line break).
+  const std::string raw = std::string(
+                              "From: =?UTF-8?Q?J=C3=B6rg?= <j@x.org>, \"M\xC3\xBCller\" <m@x.org>\r\n"
+                              "To: =?UTF-8?Q?a=0D=0Ab?= <c@x.org>\r\nSubject: caf\xC3\xA9 bare\rcr and") +
+                          std::string(1, '\0') + "nul\r\n  folded\r\nMessage-ID: <a\tb@x>\r\n\r\nbody\r\n";
+  EXPECT_EQ(fetch("ENVELOPE", raw),
+            "* 1 FETCH (ENVELOPE (NIL {31}\r\ncaf\xC3\xA9 bare cr and\xEF\xBF\xBDnul  folded "
+            "((\"=?UTF-8?Q?J=C3=B6rg?=\" NIL \"j\" \"x.org\")({7}\r\nM\xC3\xBCller NIL \"m\" \"x.org\")) "
+            "((\"=?UTF-8?Q?J=C3=B6rg?=\" NIL \"j\" \"x.org\")({7}\r\nM\xC3\xBCller NIL \"m\" \"x.org\")) "
+            "((\"=?UTF-8?Q?J=C3=B6rg?=\" NIL \"j\" \"x.org\")({7}\r\nM\xC3\xBCller NIL \"m\" \"x.org\")) "
+            "((\"=?UTF-8?Q?a=0D=0Ab?=\" NIL \"c\" \"x.org\")) NIL NIL NIL \"<a b@x>\"))\r\n");
+  // No string of the answer holds a line break outside a literal's count.
+  for (const char* items : {"ENVELOPE", "BODYSTRUCTURE"}) {
+    const std::string s = fetch(items, raw);
+    EXPECT_EQ(s.find('\0'), std::string::npos) << items;
+  }
+  const std::string params =
+      "Content-Type: text/plain; name=\"a\tb.txt\"; charset*=utf-8''%C3%A4\r\n"
+      "Content-Description: two\r\n\tlines\r\n\r\nx";
+  EXPECT_EQ(fetch("BODYSTRUCTURE", params),
+            "* 1 FETCH (BODYSTRUCTURE (\"TEXT\" \"PLAIN\" (\"NAME\" \"a b.txt\" \"CHARSET\" {2}\r\n\xC3\xA4) NIL "
+            "\"two lines\" \"7BIT\" 1 0 NIL NIL NIL NIL))\r\n");
+}
+
+TEST(ImapFetch, NulBytesNeverGoRawInALiteral) {
+  // Each NUL is 0x80 (as in Dovecot): the sizes stay as archived.
+  const std::string nul(1, '\0');
+  struct Case {
+    std::string raw;
+    const char* items;
+    std::string expected;
+  };
+  const std::string start = nul + "X: 1\r\n\r\nbody";
+  const std::string middle = "Subject: n\r\n\r\nbo" + nul + "dy\r\n";
+  const std::string end = "Subject: n\r\n\r\nbody" + nul;
+  const std::string part = "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\na" + nul + nul +
+                           "b\r\n--b--\r\n";
+  const Case cases[] = {
+      {start, "(RFC822.SIZE BODY[])", "RFC822.SIZE 13 BODY[] {13}\r\n\x80X: 1\r\n\r\nbody"},
+      {middle, "(RFC822.SIZE RFC822)",
+       "RFC822.SIZE 21 RFC822 {21}\r\nSubject: n\r\n\r\nbo\x80"
+       "dy\r\n"},
+      {middle, "BODY.PEEK[TEXT]",
+       "BODY[TEXT] {7}\r\nbo\x80"
+       "dy\r\n"},
+      {middle, "BODY[TEXT]<1.2>", "BODY[TEXT]<1> {2}\r\no\x80"},
+      {end, "(BODY[] RFC822.TEXT)", "BODY[] {19}\r\nSubject: n\r\n\r\nbody\x80 RFC822.TEXT {5}\r\nbody\x80"},
+      {part, "BODY[1]",
+       "BODY[1] {4}\r\na\x80\x80"
+       "b"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(fetch(c.items, c.raw), "* 1 FETCH (" + c.expected + ")\r\n") << c.items;
+  }
+}
+
+TEST(ImapFetch, BodystructureOfOddShapesAsOtherServersShowIt) {
+  struct Case {
+    const char* what;
+    std::string raw, expected;
+  };
+  const std::string text0 = "(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" ";
+  const Case cases[] = {
+      {"part headers not followed by a blank line",
+       "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n--b\r\nContent-Type: "
+       "text/plain\r\n\r\nx\r\n--b--\r\n",
+       "(" + text0 + "0 0 NIL NIL NIL NIL)" + text0 +
+           "1 0 NIL NIL NIL NIL) \"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL)"},
+      {"lines without a colon before the boundary",
+       "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nhello world\r\nsecond line\r\n--b\r\nContent-Type: "
+       "text/plain\r\nHello: there\r\nbody line\r\n--b\r\nContent-Type: text/html\r\n--b--\r\n",
+       "(" + text0 + "0 0 NIL NIL NIL NIL)" + text0 +
+           "0 0 NIL NIL NIL NIL)(\"TEXT\" \"HTML\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 0 0 NIL NIL NIL NIL) "
+           "\"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL)"},
+      {"a nested multipart reusing the outer boundary",
+       "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: multipart/alternative; boundary=b\r\n\r\n"
+       "--b\r\nContent-Type: text/plain\r\n\r\none\r\n--b\r\nContent-Type: text/html\r\n\r\n<p>two</p>\r\n--b--\r\n"
+       "--b\r\nContent-Type: text/plain\r\n\r\nthree\r\n--b--\r\n",
+       "((" + text0 +
+           "3 0 NIL NIL NIL NIL)(\"TEXT\" \"HTML\" (\"CHARSET\" \"us-ascii\") NIL NIL \"7BIT\" 10 0 NIL NIL "
+           "NIL NIL) \"ALTERNATIVE\" (\"BOUNDARY\" \"b\") NIL NIL NIL)" +
+           text0 + "5 0 NIL NIL NIL NIL) \"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL)"},
+      {"parts without a final line break",
+       "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\none line no break\r\n"
+       "--b\r\nContent-Type: text/plain\r\n\r\ntwo\r\nlines\r\n--b--",
+       "(" + text0 + "17 0 NIL NIL NIL NIL)" + text0 +
+           "10 1 NIL NIL NIL NIL) \"MIXED\" (\"BOUNDARY\" \"b\") NIL NIL NIL)"},
+      {"a message without a final line break", "Subject: x\r\n\r\nbody", text0 + "4 0 NIL NIL NIL NIL)"},
+      {"a multipart without parts: an empty text part, with extension data",
+       "Content-Type: multipart/mixed; boundary=zz\r\n\r\nno parts here\r\n",
+       "(" + text0 + "0 0 NIL NIL NIL NIL) \"MIXED\" (\"BOUNDARY\" \"zz\") NIL NIL NIL)"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(fetch("BODYSTRUCTURE", c.raw), "* 1 FETCH (BODYSTRUCTURE " + c.expected + ")\r\n") << c.what;
+  }
+  // And the sections of the nested multipart: the inner one keeps its parts.
+  const std::string nested = cases[2].raw;
+  EXPECT_EQ(fetch("(BODY[1.2] BODY[2])", nested), "* 1 FETCH (BODY[1.2] {10}\r\n<p>two</p> BODY[2] {5}\r\nthree)\r\n");
 }
 
 TEST(ImapFetch, MacrosAndSimpleItems) {
