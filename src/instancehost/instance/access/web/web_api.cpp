@@ -213,7 +213,8 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
   Json attachments = Json::array();
   for (std::size_t i = 0; i < view.attachments.size(); ++i) {
     const auto& a = view.attachments[i];
-    attachments.push_back({{"index", i}, {"name", a.name}, {"contentType", a.content_type}, {"size", a.size}});
+    attachments.push_back(
+        {{"index", i}, {"part", a.part}, {"name", a.name}, {"contentType", a.content_type}, {"size", a.size}});
   }
   // Invalid UTF-8 would break the JSON answer (read as Windows-1252 then).
   auto clean = [](const std::string& t) { return mime::textToUtf8(t.substr(0, 8u << 20)); };
