@@ -16,7 +16,11 @@ Result<std::optional<std::vector<std::string>>> readableArchives(UserDirectory& 
   auto grants = users.grants(user->name);
   if (!grants) return grants.error();
   for (const auto& g : *grants) {
-    if (std::find(g.privileges.begin(), g.privileges.end(), "read") != g.privileges.end()) out.push_back(g.folder);
+    const bool read = std::find(g.privileges.begin(), g.privileges.end(), "read") != g.privileges.end();
+    // A grant on an archive already listed (the user's own, given
+    // explicitly) adds nothing: each archive once, or its messages would be
+    // searched and listed twice.
+    if (read && std::find(out.begin(), out.end(), g.folder) == out.end()) out.push_back(g.folder);
   }
   return Archives(std::move(out));
 }

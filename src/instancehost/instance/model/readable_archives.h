@@ -13,8 +13,8 @@
 
 namespace spe::instance {
 
-// The archives `user_name` may read; nullopt = every archive. kNotFound for
-// an unknown user.
+// The archives `user_name` may read, each once (the user's own first);
+// nullopt = every archive. kNotFound for an unknown user.
 Result<std::optional<std::vector<std::string>>> readableArchives(UserDirectory& users, const std::string& user_name);
 
 }  // namespace spe::instance
