@@ -24,11 +24,13 @@ struct CasConfig {
   std::int64_t unauthenticated_per_address = 64;
   std::int64_t unauthenticated_total = 1024;
   // What one instance may hold of this CAS at a time, so that a slow or
-  // stopped instance costs the others nothing: Web Access requests waiting
-  // for it ("webRequestsPerInstance"; more are answered 503 at once), IMAP
-  // logins waiting for it ("imapLoginsPerInstance"), and how long a request
-  // or a login waits for its answer ("instanceTimeoutSeconds").
+  // stopped instance costs the others nothing: Web Access requests it
+  // works on at once ("webRequestsPerInstance") and more waiting in line
+  // for it ("webWaitingPerInstance"; beyond, 503 at once), IMAP logins
+  // waiting for it ("imapLoginsPerInstance"), and how long a request or a
+  // login waits for its turn and its answer ("instanceTimeoutSeconds").
   std::int64_t web_requests_per_instance = 16;
+  std::int64_t web_waiting_per_instance = 256;
   std::int64_t imap_logins_per_instance = 8;
   std::int64_t instance_timeout_seconds = 30;
 };

@@ -2,22 +2,30 @@
 // them cost the others anything.
 //
 // - Web Access requests go to the instance on a stream (stream.open with
-//   service "web" through its host, then one request frame and its answer,
-//   see instancehost/instance/web_stream.h): every step is asynchronous, so
-//   a request waiting for a slow or stopped instance holds a connection and
-//   a coroutine, never a thread.
-// - Per instance, at most `web_requests` Web Access requests and
-//   `imap_logins` IMAP logins wait at a time; more are refused at once
-//   (503 / NO [UNAVAILABLE]) instead of queueing behind a stuck instance.
-// - Each wait is bounded by `timeout` (connecting, the instance's answer).
+//   service "web" through its host, then request frames and their answers,
+//   see instancehost/instance/access/web/web_stream.h): every step is
+//   asynchronous, so a request waiting for a slow or stopped instance holds
+//   a connection and a coroutine, never a thread. Streams are kept open
+//   between requests (web_stream_pool.h).
+// - Per instance, at most `web_requests` Web Access requests are out at a
+//   time and `web_waiting` more wait in line (web_gate.h); beyond, requests
+//   are refused at once (503). At most `imap_logins` IMAP logins wait at a
+//   time; more are refused at once (NO [UNAVAILABLE]).
+// - Each wait is bounded by `timeout` (in line, connecting, the instance's
+//   answer, each piece of a download).
+// - A download's answer comes with its body (WebBody), read piece by piece
+//   as the browser takes it.
 // Thread safety: enter*() may be called from any thread; a permit is
-// released when destroyed.
+// released when destroyed. web() and WebBody run on the caller's executor.
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include "cas/cas_routes.h"
+#include "cas/web_gate.h"
+#include "cas/web_stream_pool.h"
 #include "common/net/asio.h"
 #include "common/net/connection_limits.h"
 
@@ -25,8 +33,35 @@ namespace spe::cas {
 
 struct InstanceCallLimits {
   std::size_t web_requests = 16;
+  std::size_t web_waiting = 256;
   std::size_t imap_logins = 8;
   std::chrono::seconds timeout{30};
+};
+
+// The bytes of a download, still on its stream to the instance.
+class WebBody {
+ public:
+  WebBody(PooledStream stream, std::string pool_key, WebStreamPool& pool, std::chrono::seconds timeout)
+      : stream_(std::move(stream)), key_(std::move(pool_key)), pool_(pool), timeout_(timeout) {}
+  ~WebBody();
+  WebBody(const WebBody&) = delete;
+  WebBody& operator=(const WebBody&) = delete;
+  // The next piece, nullopt at the end (the stream then goes back to the
+  // pool). Errors: the instance failed, the stream broke, or no piece came
+  // within the timeout.
+  asio::awaitable<Result<std::optional<std::string>>> next();
+
+ private:
+  PooledStream stream_;
+  std::string key_;
+  WebStreamPool& pool_;
+  std::chrono::seconds timeout_;
+  bool ended_ = false;
+};
+
+struct WebCall {
+  Json answer;
+  std::unique_ptr<WebBody> body;  // a download's bytes; null for other answers
 };
 
 class InstanceCalls {
@@ -34,19 +69,28 @@ class InstanceCalls {
   explicit InstanceCalls(InstanceCallLimits limits);
 
   using Permit = std::shared_ptr<ConnectionSlot>;
-  // A permit for one more Web Access request (IMAP login) waiting on the
-  // instance, or null when it has as many as allowed.
-  Permit enterWeb(const std::string& instance_id) { return web_->admit(instance_id); }
+  // A permit for one more IMAP login waiting on the instance, or null when
+  // it has as many as allowed.
   Permit enterImap(const std::string& instance_id) { return imap_->admit(instance_id); }
   const InstanceCallLimits& limits() const { return limits_; }
 
-  // Passes a Web Access request (web_api.h) to the instance; its answer,
-  // or kTimeout / kUnavailable / the instance's error.
-  asio::awaitable<Result<Json>> web(InstanceRoute route, Json request);
+  // Passes a Web Access request (web_api.h) to the instance once it is its
+  // turn; the answer, or kResourceExhausted (the line is full),
+  // kTimeout / kUnavailable / the instance's error.
+  asio::awaitable<Result<WebCall>> web(InstanceRoute route, Json request);
+
+  WebGate& gate() { return *gate_; }
+  WebStreamPool& streams() { return streams_; }
 
  private:
+  // One exchange on `stream`: the request, then its answer (kUnavailable:
+  // the stream ended before an answer came).
+  asio::awaitable<Result<Json>> exchange(PooledStream& stream, const Json& request,
+                                         std::chrono::steady_clock::time_point deadline, bool* timed_out);
+
   InstanceCallLimits limits_;
-  std::shared_ptr<ConnectionLimiter> web_;
+  std::shared_ptr<WebGate> gate_;
+  WebStreamPool streams_;
   std::shared_ptr<ConnectionLimiter> imap_;
 };
 

@@ -125,6 +125,20 @@ std::string disposition(const std::string& name) {
   return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
 }
 
+// Passes a download's pieces from the instance to the browser, one at a
+// time: the next piece is read once the browser took the previous one.
+asio::awaitable<bool> copyBody(std::shared_ptr<WebBody> body, HttpBodyWriter& out) {
+  for (;;) {
+    auto piece = co_await body->next();
+    if (!piece) {
+      logger("web")->warn("Web Access download ended early: {}", piece.error().message);
+      co_return false;
+    }
+    if (!*piece) co_return true;
+    if (!co_await out.write(**piece)) co_return false;
+  }
+}
+
 }  // namespace
 
 struct WebServer::Impl {
@@ -160,11 +174,12 @@ struct WebServer::Impl {
   }
 
   // `slot` (may be null) is told when an instance accepted the request's credentials.
-  asio::awaitable<Response> handle(const Request& req, const std::string& address, ConnectionSlot* slot) {
+  asio::awaitable<HttpAnswer> handle(const Request& req, const std::string& address, ConnectionSlot* slot) {
     const std::string target(req.target());
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
     const std::string query = question == std::string::npos ? std::string() : target.substr(question + 1);
+    (void)co_await routes.resolve(path.substr(1, path.find('/', 1) - 1));  // a name not in the table: asked once
     if (auto page = staticAnswer(req, path)) co_return std::move(*page);
     // /<instance>/api/<op>
     const auto slash = path.find('/', 1);
@@ -173,30 +188,28 @@ struct WebServer::Impl {
     auto route = instance.empty() ? std::nullopt : routes.find(instance);
     if (!route || rest.rfind("/api/", 0) != 0) co_return notFound(req);
     const std::string op = rest.substr(5);
-    auto call = instanceRequest(req, op, query);
-    if (auto* refused = std::get_if<Response>(&call)) co_return std::move(*refused);
-    Json& request = std::get<Json>(call);
+    auto prepared = instanceRequest(req, op, query);
+    if (auto* refused = std::get_if<Response>(&prepared)) co_return std::move(*refused);
+    Json& request = std::get<Json>(prepared);
     request["session"] = cookie(req, "spe_session");
     request["clientAddress"] = address;
-    // A stuck instance may hold a few requests of this CAS, never all of them.
-    auto permit = calls.enterWeb(route->instance_id);
-    if (!permit) {
-      logger("web")->warn("Web Access request for instance {} refused: {} requests already wait for it",
-                          route->instance_id, calls.limits().web_requests);
-      Response busy = jsonReply(req, 503, Json{{"error", "The archive is busy; try again in a moment."}});
-      busy.set(http::field::retry_after, "2");
-      co_return busy;
+    auto call = co_await calls.web(*route, std::move(request));
+    if (!call) {
+      if (call.error().code == ErrorCode::kResourceExhausted) {
+        // A stuck instance may hold some requests of this CAS, never all of them.
+        logger("web")->warn("Web Access request for instance {} refused: {}", route->instance_id,
+                            call.error().message);
+        Response busy = jsonReply(req, 503, Json{{"error", "The archive is busy; try again in a moment."}});
+        busy.set(http::field::retry_after, "2");
+        co_return busy;
+      }
+      logger("web")->warn("Web Access request for instance {} failed: {}", route->instance_id, call.error().message);
+      co_return failedReply(req, call.error());
     }
-    auto answer = co_await calls.web(*route, request);
-    permit.reset();
-    if (!answer) {
-      logger("web")->warn("Web Access request for instance {} failed: {}", route->instance_id, answer.error().message);
-      co_return failedReply(req, answer.error());
-    }
-    const int status = static_cast<int>(intField(*answer, "status", 500, 100, 599).value_or(500));
+    const int status = static_cast<int>(intField(call->answer, "status", 500, 100, 599).value_or(500));
     if (op == "login") co_await paceLogin(status, address);
     if (slot && status >= 200 && status < 400) slot->authenticated();  // a login, or a valid session
-    co_return webAnswer(req, *answer, status, "/" + instance + "/");
+    co_return webAnswer(req, std::move(*call), status, "/" + instance + "/");
   }
 
   // The pages and files that need no instance: the root page, /-/<asset>,
@@ -286,18 +299,24 @@ struct WebServer::Impl {
     }
   }
 
-  // The instance's answer as the browser gets it: a file download or JSON,
-  // and the session cookie it sets or clears (for `cookie_path`). The answer
-  // is read by type too: a compromised instance gets an error page, never an
-  // exception or a header of its choosing.
-  static Response webAnswer(const Request& req, const Json& answer, int status, const std::string& cookie_path) {
+  // The instance's answer as the browser gets it: a file download (its
+  // bytes streamed from the instance as the browser takes them) or JSON,
+  // and the session cookie it sets or clears (for `cookie_path`). The
+  // answer is read by type too: a compromised instance gets an error page,
+  // never an exception or a header of its choosing.
+  static HttpAnswer webAnswer(const Request& req, WebCall call, int status, const std::string& cookie_path) {
+    const Json& answer = call.answer;
     Response res;
+    HttpAnswer::BodyProducer producer;
     const auto file = answer.find("file");
-    if (file != answer.end() && file->is_object() && status == 200) {
-      auto bytes = base64Decode(stringOf(*file, "base64").value_or(""));
-      if (!bytes) return jsonReply(req, 500, Json{{"error", "The file could not be read."}});
-      res = reply(req, http::status::ok, "application/octet-stream", std::move(*bytes));
+    if (file != answer.end() && file->is_object() && status == 200 && call.body) {
+      res = reply(req, http::status::ok, "application/octet-stream", "");
       res.set(http::field::content_disposition, disposition(stringOf(*file, "name").value_or("download")));
+      if (auto size = intField(*file, "size", -1, -1, INT64_MAX); size && *size >= 0) res.content_length(*size);
+      else res.erase(http::field::content_length);
+      producer = [body = std::shared_ptr<WebBody>(std::move(call.body))](HttpBodyWriter& out) {
+        return copyBody(body, out);
+      };
     } else {
       const auto answer_body = answer.find("body");
       const bool has_body = answer_body != answer.end() && answer_body->is_object();
@@ -314,6 +333,7 @@ struct WebServer::Impl {
       res.set(http::field::set_cookie,
               "spe_session=; Path=" + cookie_path + "; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
     }
+    if (producer) return HttpAnswer(std::move(res), std::move(producer));
     return res;
   }
 };

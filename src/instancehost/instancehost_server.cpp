@@ -86,7 +86,6 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
     asio::co_spawn(ex, forwardStream(std::move(stream), std::move(socket), std::move(request.params), std::move(id)),
                    asio::detached);
   });
-  agent_.setPeerMethods({"web.request"});
   agent_.setHeartbeatReplyHandler([this](const Json& reply) {
     if (reply.is_object() && reply.contains("casThumbprints") && reply["casThumbprints"].is_array()) {
       std::set<std::string> cas;
@@ -171,19 +170,6 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
     return Json();
   }
   if (m == "instances.status") return supervisor_->status();
-  if (m == "web.request") {
-    // A Web Access request from a CAS, for the instance's web back end.
-    const auto web_request = p.find("request");
-    if (web_request == p.end() || !web_request->is_object()) {
-      return makeError(ErrorCode::kInvalidArgument, "'request' must be a JSON object.");
-    }
-    auto answer = supervisor_->call(stringOf(p, "instanceID").value_or(""), "web", *web_request,
-                                    std::chrono::seconds(120));
-    if (!answer && answer.error().code == ErrorCode::kNotFound) {
-      return makeError(ErrorCode::kNotFound, "There is no such instance.");
-    }
-    return answer;
-  }
   auto safe_field = boolField(p, "safeMode", false);
   if (!safe_field) return safe_field.error();
   const bool safe = *safe_field;

@@ -215,7 +215,7 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         self.assertEqual(self.stats("erin/")["erin/Inbox"]["count"], 16)
         # Too large for the archive: reported once, then passed over and
         # never deleted at the source.
-        self.dovecot.add_message("erin", "INBOX", b"Subject: huge\r\n\r\n" + (b"y" * 1022 + b"\r\n") * 101 * 1024)
+        self.dovecot.add_message("erin", "INBOX", b"Subject: huge\r\n\r\n" + (b"y" * 1022 + b"\r\n") * 257 * 1024)
         r = self.ok("RunProfile", id=pid)
         self.assertEqual((r["failed"], r["itemsArchived"]), (1, 0), r)
         self.assertEqual(self.ok("RunProfile", id=pid)["failed"], 0)
@@ -373,12 +373,12 @@ class ImapArchiveTest(InstanceCalls, unittest.TestCase):
         self.assertEqual(stats["gina/Odd"]["size"], len(big) + len(malformed), "archived as they are")
         report = self.ok("GetWorkerResultReport", id=result["workerResultId"])["report"]
         self.assertTrue(any("connected again" in w for w in report["warnings"]), report["warnings"][:5])
-        # Larger than the archive takes (100 MB): an error once, then passed over.
-        self.dovecot.add_message("gina", "Huge", b"Subject: huge\r\n\r\n" + (b"y" * 1022 + b"\r\n") * 101 * 1024)
+        # Larger than the archive takes (256 MiB): an error once, then passed over.
+        self.dovecot.add_message("gina", "Huge", b"Subject: huge\r\n\r\n" + (b"y" * 1022 + b"\r\n") * 257 * 1024)
         r = self.ok("RunProfile", id=pid)
         self.assertEqual((r["result"], r["failed"], r["itemsArchived"]), ("completedWithErrors", 1, 0), r)
         errors = self.ok("GetWorkerResultReport", id=r["workerResultId"])["report"]["errors"]
-        self.assertRegex(errors[0], r"^Huge UID \d+: the message is larger than 100 MB \(101 MB\)")
+        self.assertRegex(errors[0], r"^Huge UID \d+: the message is larger than 256 MB \(257 MB\)")
         r = self.ok("RunProfile", id=pid)
         self.assertEqual((r["failed"], r["itemsArchived"], r["duplicates"]), (0, 0, 0), r)
         # Deleting after archive never deletes what was too large to archive.

@@ -32,6 +32,7 @@ PASSWORD = "Corr3ct-Horse-Battery"
 API_PER_ADDRESS = 8
 CAS_PER_ADDRESS = 24
 WEB_PER_INSTANCE = 4
+WEB_WAITING = 3  # in line behind them
 IMAP_PER_INSTANCE = 2
 INSTANCE_TIMEOUT = 6
 
@@ -72,7 +73,8 @@ class LimitsTest(unittest.TestCase):
         cls.p = Platform()
         cls.reconfigure("management", unauthenticatedConnectionsPerAddress=API_PER_ADDRESS)
         cls.reconfigure("cas", unauthenticatedConnectionsPerAddress=CAS_PER_ADDRESS,
-                        webRequestsPerInstance=WEB_PER_INSTANCE, imapLoginsPerInstance=IMAP_PER_INSTANCE,
+                        webRequestsPerInstance=WEB_PER_INSTANCE, webWaitingPerInstance=WEB_WAITING,
+                        imapLoginsPerInstance=IMAP_PER_INSTANCE,
                         instanceTimeoutSeconds=INSTANCE_TIMEOUT)
         for iid in ("acme", "globex"):
             cls.p.ok("CreateInstance", config={"instanceID": iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
@@ -262,11 +264,11 @@ class LimitsTest(unittest.TestCase):
 
         os.kill(pid, signal.SIGSTOP)
         try:
-            hogs = [threading.Thread(target=web_hog) for _ in range(WEB_PER_INSTANCE + 2)]
+            hogs = [threading.Thread(target=web_hog) for _ in range(WEB_PER_INSTANCE + WEB_WAITING + 2)]
             hogs += [threading.Thread(target=imap_hog) for _ in range(IMAP_PER_INSTANCE + 1)]
             for t in hogs:
                 t.start()
-            # The requests over the caps are refused at once ("busy").
+            # The requests over the caps (out and in line) are refused at once ("busy").
             deadline = time.time() + 10
             while True:
                 with lock:

@@ -12,11 +12,11 @@ namespace {
 
 namespace http = beast::http;
 
-// The Content-Length a request's header declares, if it declares one
+// The Content-Length a header declares, if it declares one
 // number. Read from the fields: the parser's own content_length() may only
 // be asked once the header is done, and a length over the limit stops it
 // before that.
-std::optional<std::size_t> declaredLength(const HttpRequest& header) {
+std::optional<std::size_t> declaredLength(const http::fields& header) {
   const auto field = header.find(http::field::content_length);
   if (field == header.end()) return std::nullopt;
   const std::string_view text = field->value();
@@ -50,6 +50,63 @@ asio::awaitable<ErrorCodeT> writeAnswer(TlsStream& stream, HttpResponse& res, co
   beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
   co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
   co_return ec;
+}
+
+class BodyWriter : public HttpBodyWriter {
+ public:
+  BodyWriter(TlsStream& stream, bool chunked, std::chrono::seconds timeout)
+      : stream_(stream), chunked_(chunked), timeout_(timeout) {}
+
+  asio::awaitable<bool> write(std::string_view bytes) override {
+    if (failed_) co_return false;
+    if (bytes.empty()) co_return true;
+    ErrorCodeT ec;
+    beast::get_lowest_layer(stream_).expires_after(timeout_);
+    if (chunked_) {
+      co_await asio::async_write(stream_, http::make_chunk(asio::buffer(bytes.data(), bytes.size())),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      co_await asio::async_write(stream_, asio::buffer(bytes.data(), bytes.size()),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
+    written_ += bytes.size();
+    failed_ = static_cast<bool>(ec);
+    co_return !failed_;
+  }
+
+  // Ends a chunked body; false when the body cannot be complete.
+  asio::awaitable<bool> finish() {
+    if (failed_ || !chunked_) co_return !failed_;
+    ErrorCodeT ec;
+    beast::get_lowest_layer(stream_).expires_after(timeout_);
+    co_await asio::async_write(stream_, http::make_chunk_last(), asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+  std::uint64_t written() const { return written_; }
+
+ private:
+  TlsStream& stream_;
+  bool chunked_;
+  std::chrono::seconds timeout_;
+  std::uint64_t written_ = 0;
+  bool failed_ = false;
+};
+
+// Writes a streamed answer: the header, then what the producer writes.
+// True when the connection may carry another request.
+asio::awaitable<bool> writeStreamed(TlsStream& stream, HttpAnswer& answer, const HttpsSessionLimits& limits) {
+  HttpResponse& res = answer.response;
+  const auto length = declaredLength(res);
+  if (!length) res.chunked(true);
+  ErrorCodeT ec;
+  beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
+  http::response_serializer<http::string_body> serializer(res);
+  co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return false;
+  BodyWriter writer(stream, !length, limits.read_timeout);
+  const bool whole = co_await answer.body(writer);
+  if (!whole || (length && writer.written() != *length)) co_return false;
+  co_return co_await writer.finish() && res.keep_alive();
 }
 
 }  // namespace
@@ -98,8 +155,12 @@ asio::awaitable<void> serveHttps(tcp::socket socket, asio::ssl::context& tls, st
     if (ec) break;
     HttpRequest req = parser.release();
     beast::get_lowest_layer(stream).expires_never();
-    HttpResponse res = co_await handlers.answer(req, address, slot.get());
-    if (co_await writeAnswer(stream, res, limits) || !res.keep_alive()) break;
+    HttpAnswer answer = co_await handlers.answer(req, address, slot.get());
+    if (answer.body) {
+      if (!co_await writeStreamed(stream, answer, limits)) break;
+      continue;
+    }
+    if (co_await writeAnswer(stream, answer.response, limits) || !answer.response.keep_alive()) break;
   }
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
   co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));

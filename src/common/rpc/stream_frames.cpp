@@ -5,24 +5,29 @@
 namespace spe {
 
 asio::awaitable<Result<Json>> FrameReader::next(ByteStream& stream) {
-  std::array<char, 16384> buf{};
+  auto payload = co_await nextRaw(stream);
+  if (!payload) co_return payload.error();
+  auto frame = parseJson(*payload, "frame", kMaxFrameDepth);
+  if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, "A frame is not a JSON object.");
+  co_return std::move(*frame);
+}
+
+asio::awaitable<Result<std::string>> FrameReader::nextRaw(ByteStream& stream) {
+  std::array<char, 65536> buf{};
   for (;;) {
-    while (!pending_.empty()) {
-      const auto step = parser_.feed(pending_);
-      pending_.erase(0, step.consumed);
+    while (pending_offset_ < pending_.size()) {
+      const auto step = parser_.feed(std::string_view(pending_).substr(pending_offset_));
+      pending_offset_ += step.consumed;
       if (step.state == FrameParser::State::kError) {
         co_return makeError(ErrorCode::kProtocol, "Bad frame: " + parser_.errorMessage());
       }
-      if (step.state == FrameParser::State::kDone) {
-        auto frame = parseJson(parser_.take(), "frame", kMaxFrameDepth);
-        if (!frame || !frame->is_object()) co_return makeError(ErrorCode::kProtocol, "A frame is not a JSON object.");
-        co_return std::move(*frame);
-      }
+      if (step.state == FrameParser::State::kDone) co_return parser_.take();
     }
     ErrorCodeT ec;
     const std::size_t n = co_await stream.readSome(asio::buffer(buf), ec);
     if (ec || n == 0) co_return makeError(ErrorCode::kUnavailable, "The stream ended.");
     pending_.assign(buf.data(), n);
+    pending_offset_ = 0;
   }
 }
 

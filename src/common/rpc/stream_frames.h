@@ -26,10 +26,13 @@ class FrameReader {
   // ended or failed (also after close()), kProtocol for a bad frame (the
   // stream is unusable after it).
   asio::awaitable<Result<Json>> next(ByteStream& stream);
+  // The next frame's payload as it came (body pieces, stream_body.h).
+  asio::awaitable<Result<std::string>> nextRaw(ByteStream& stream);
 
  private:
   FrameParser parser_;
-  std::string pending_;
+  std::string pending_;  // read, not yet parsed from pending_offset_ on
+  std::size_t pending_offset_ = 0;
 };
 
 // Closes `stream` when `timer` expires (not when it is cancelled or set

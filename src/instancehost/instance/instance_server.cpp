@@ -231,7 +231,6 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
   if (r.method == "statistics") return statistics();
   if (r.method == "api") return callApi(r);
   if (r.method == "search") return searchArchives(*context_, p);
-  if (r.method == "web") return web_->handle(p);
   if (r.method == "archiveAdmin.oneTimePassword") return Json{{"password", web_->createArchiveAdminPassword()}};
   if (r.method == "archiveAdmin.revoke") {
     web_->revokeArchiveAdminPasswords();

@@ -91,7 +91,7 @@ struct ApiServer::Impl {
     co_await serveHttps(std::move(socket), *ctx, std::move(slot), session_limits, handlers);
   }
 
-  asio::awaitable<Response> answer(const Request& req, const std::string& address, ConnectionSlot* connection) {
+  asio::awaitable<HttpAnswer> answer(const Request& req, const std::string& address, ConnectionSlot* connection) {
     Response res = co_await handle(req, address);
     if (connection && authenticatedAnswer(res.result()))
       connection->authenticated();  // no longer counted as not logged in

@@ -15,7 +15,9 @@
 
 namespace spe::instance {
 
-constexpr std::size_t kMaxMessageBytes = 100u << 20;
+// 256 MiB: above what mail servers let through (Exchange Online at most
+// 150 MB); Web Access downloads stream such messages in pieces.
+constexpr std::size_t kMaxMessageBytes = 256u << 20;
 // The error of a message above kMaxMessageBytes (it is not archived).
 std::string tooLargeError(std::int64_t size);
 

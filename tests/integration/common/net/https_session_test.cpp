@@ -36,6 +36,46 @@ HttpResponse textAnswer(unsigned version, http::status status, std::string body,
   return res;
 }
 
+// Writes `total` bytes 'a'..'z' in pieces of `piece`, then says whether it
+// got them all out (`whole`: false for a producer that fails half way).
+asio::awaitable<bool> produce(HttpBodyWriter& out, std::size_t total, std::size_t piece, bool whole) {
+  std::size_t sent = 0;
+  while (sent < total) {
+    std::string bytes;
+    for (std::size_t i = 0; i < std::min(piece, total - sent); ++i) bytes += static_cast<char>('a' + (sent + i) % 26);
+    if (!co_await out.write(bytes)) co_return false;
+    sent += bytes.size();
+  }
+  co_return whole;
+}
+
+std::string letters(std::size_t n) {
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) s += static_cast<char>('a' + i % 26);
+  return s;
+}
+
+// /stream/sized/N, /stream/chunked/N, /stream/short (declares 100 bytes,
+// writes 50), /stream/fail (chunked, the producer fails after 50 bytes).
+HttpAnswer streamed(const std::string& target, unsigned version) {
+  HttpResponse head{http::status::ok, version};
+  head.set(http::field::content_type, "application/octet-stream");
+  const auto last = target.rfind('/');
+  const std::size_t n = std::strtoull(target.c_str() + last + 1, nullptr, 10);
+  if (target.starts_with("/stream/sized/")) {
+    head.content_length(n);
+    return HttpAnswer(std::move(head), [n](HttpBodyWriter& out) { return produce(out, n, 7000, true); });
+  }
+  if (target.starts_with("/stream/chunked/")) {
+    return HttpAnswer(std::move(head), [n](HttpBodyWriter& out) { return produce(out, n, 7000, true); });
+  }
+  if (target == "/stream/short") {
+    head.content_length(100);
+    return HttpAnswer(std::move(head), [](HttpBodyWriter& out) { return produce(out, 50, 10, true); });
+  }
+  return HttpAnswer(std::move(head), [](HttpBodyWriter& out) { return produce(out, 50, 10, false); });
+}
+
 class HttpsSessionTest : public ::testing::Test {
  protected:
   void start(HttpsSessionLimits limits) {
@@ -51,7 +91,8 @@ class HttpsSessionTest : public ::testing::Test {
     port_ = *bound;
     limits_ = limits;
     handlers_.answer = [this](const HttpRequest& req, const std::string& address,
-                              ConnectionSlot*) -> asio::awaitable<HttpResponse> {
+                              ConnectionSlot*) -> asio::awaitable<HttpAnswer> {
+      if (req.target().starts_with("/stream/")) co_return streamed(std::string(req.target()), req.version());
       // "close" in the target: an answer that ends the connection.
       const bool close = req.target().find("close") != std::string_view::npos;
       co_return textAnswer(req.version(), http::status::ok,
@@ -143,6 +184,34 @@ TEST_F(HttpsSessionTest, OneConnectionServesRequestsUntilAnAnswerCloses) {
   ASSERT_TRUE(last);
   EXPECT_FALSE(last->keep_alive());
   EXPECT_TRUE(c.closed());
+}
+
+TEST_F(HttpsSessionTest, StreamedBodiesArriveWholeWithALengthOrChunkedAndTheConnectionGoesOn) {
+  start({});
+  Client c(port_);
+  for (std::size_t n : {0u, 1u, 6999u, 7000u, 1000003u}) {
+    for (const std::string kind : {"sized", "chunked"}) {
+      c.send("GET /stream/" + kind + "/" + std::to_string(n) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+      auto a = c.answer();
+      ASSERT_TRUE(a) << kind << " " << n;
+      EXPECT_EQ(a->body(), letters(n)) << kind << " " << n;
+      EXPECT_EQ(a->chunked(), kind == "chunked") << n;
+      EXPECT_TRUE(a->keep_alive());
+    }
+  }
+  c.send("GET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto a = c.answer();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->body(), "GET /after 0 from 127.0.0.1");
+}
+
+TEST_F(HttpsSessionTest, AStreamedBodyThatEndsEarlyEndsTheConnectionSoTheClientSeesAFailedTransfer) {
+  start({});
+  for (const std::string target : {"/stream/short", "/stream/fail"}) {
+    Client c(port_);
+    c.send("GET " + target + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_FALSE(c.answer()) << target << ": a short body must not read as a whole answer";
+  }
 }
 
 TEST_F(HttpsSessionTest, ABodyOverTheLimitIsAnsweredAndTheRestReadSoTheClientSeesTheAnswer) {

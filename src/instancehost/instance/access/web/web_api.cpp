@@ -33,6 +33,23 @@ int statusOf(const Error& e) {
   }
 }
 
+// The answer that announces a download; its bytes follow as the body.
+Json fileAnswer(const std::string& name, const std::string& content_type, std::size_t size) {
+  return Json{{"status", 200},
+              {"file", {{"name", name}, {"contentType", content_type}, {"size", size}}},
+              {"streamed", true}};
+}
+
+// A body of bytes already in memory, handed out in one piece.
+WebApi::Body bytesBody(std::string bytes) {
+  auto held = std::make_shared<std::optional<std::string>>(std::move(bytes));
+  return [held]() -> Result<std::optional<std::string>> {
+    std::optional<std::string> piece = std::move(*held);
+    held->reset();
+    return piece;
+  };
+}
+
 // A date "YYYY-MM-DD" as the query language writes it, or empty.
 bool isDate(const std::string& s) {
   return s.size() == 10 && s[4] == '-' && s[7] == '-' && std::all_of(s.begin(), s.end(), [](char c) {
@@ -168,7 +185,7 @@ Result<Json> WebApi::search(const Session& s, const Json& body) {
                           {"warnings", results->warnings}});
 }
 
-Result<Json> WebApi::message(const Session& s, const Json& body, const std::string& op) {
+Result<Json> WebApi::message(const Session& s, const Json& body, const std::string& op, Body& out) {
   auto store_field = intField(body, "storeID", 0, 0, INT32_MAX);
   if (!store_field) return failure(400, store_field.error().message);
   auto message_field = intField(body, "messageID", 0, 0, INT64_MAX);
@@ -194,8 +211,9 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
   if (!raw) return raw.error();
   if (op == "download") {
     std::string name = info.subject.empty() ? "message" : info.subject.substr(0, 80);
-    return Json{{"status", 200},
-                {"file", {{"name", name + ".eml"}, {"contentType", "message/rfc822"}, {"base64", base64Encode(*raw)}}}};
+    const auto size = raw->size();
+    out = bytesBody(std::move(*raw));
+    return fileAnswer(name + ".eml", "message/rfc822", size);
   }
   if (op == "attachment") {
     auto index_field = intField(body, "index", -1, -1, INT32_MAX);
@@ -203,10 +221,9 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
     const auto index = *index_field;
     auto att = index < 0 ? std::nullopt : mime::messageAttachment(*raw, static_cast<std::size_t>(index));
     if (!att) return failure(404, "There is no such attachment.");
-    return Json{
-        {"status", 200},
-        {"file",
-         {{"name", att->first.name}, {"contentType", att->first.content_type}, {"base64", base64Encode(att->second)}}}};
+    const auto size = att->second.size();
+    out = bytesBody(std::move(att->second));
+    return fileAnswer(att->first.name, att->first.content_type, size);
   }
   const auto view = mime::viewMessage(*raw);
   const auto safe = view.html.empty() ? mime::SanitizedHtml{} : mime::sanitizeHtml(view.html);
@@ -233,7 +250,16 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
                           {"attachments", attachments}});
 }
 
-Result<Json> WebApi::handle(const Json& request) {
+Result<WebApi::Reply> WebApi::handle(const Json& request) {
+  Reply reply;
+  auto answered = respond(request, reply.body);
+  if (!answered) return answered.error();
+  reply.answer = std::move(*answered);
+  if (intField(reply.answer, "status", 500, 0, 999).value_or(500) != 200) reply.body = nullptr;
+  return reply;
+}
+
+Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   // The CAS writes op, session, csrf and clientAddress; the body is the browser's.
   const std::string op = stringOf(request, "op").value_or("");
   const std::string client = stringOf(request, "clientAddress").value_or("");
@@ -263,7 +289,7 @@ Result<Json> WebApi::handle(const Json& request) {
   }
   if (op == "folders") out = folders(*s);
   else if (op == "search") out = search(*s, body);
-  else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op);
+  else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op, out_body);
   if (!out) {
     logger("web")->error("Web Access '{}' for '{}' failed: {}", op, s->user, out.error().message);
     return failure(statusOf(out.error()), out.error().message);

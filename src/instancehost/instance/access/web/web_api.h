@@ -1,10 +1,12 @@
 // WebApi: the instance's Web Access back end. The CAS serves the web
-// application and passes each API request on (CAS -> Instance Host
-// "web.request" -> instance "web"); this answers it.
+// application and passes each API request on, on a stream through the
+// Instance Host (web_stream.h); this answers it.
 //
 // Request {op, body, session, csrf, clientAddress}; answer {status, body}
-// (JSON), or {status, file:{name, contentType, base64}} for downloads, with
-// {setSession} after a login and {clearSession} after a logout.
+// (JSON), or {status, file:{name, contentType, size}, streamed:true} for
+// downloads, whose bytes follow the answer as a body (WebReply::body,
+// common/rpc/stream_body.h), with {setSession} after a login and
+// {clearSession} after a logout.
 // Operations: login {userName, password} (the "web" login privilege) or
 // {oneTimePassword} ("$archiveadmin", who sees the folders but may not
 // search or read messages),
@@ -21,6 +23,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -36,7 +39,15 @@ class WebApi {
          Clock& clock = systemClock())
       : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout) {}
 
-  Result<Json> handle(const Json& request);
+  // The bytes of a download, piece by piece: the next piece (any size; the
+  // stream cuts it), nullopt at the end. Called on a pool thread, one call
+  // at a time.
+  using Body = std::function<Result<std::optional<std::string>>()>;
+  struct Reply {
+    Json answer;
+    Body body;  // null: nothing follows the answer
+  };
+  Result<Reply> handle(const Json& request);
 
   // A one-time password for "$archiveadmin" (CreateClientOneTimeUrlForArchiveAdmin):
   // single use, valid 5 minutes, kept only as a hash. revoke() forgets every
@@ -54,7 +65,8 @@ class WebApi {
   Json login(const Json& body, const std::string& client);
   Result<Json> search(const Session& s, const Json& body);
   Result<Json> folders(const Session& s);
-  Result<Json> message(const Session& s, const Json& body, const std::string& op);
+  Result<Json> respond(const Json& request, Body& body);
+  Result<Json> message(const Session& s, const Json& body, const std::string& op, Body& out);
 
   InstanceContext& ctx_;
   bool safe_mode_;

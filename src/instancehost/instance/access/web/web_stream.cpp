@@ -2,7 +2,10 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "common/base/logging.h"
+
 #include "common/rpc/rpc.h"
+#include "common/rpc/stream_body.h"
 #include "common/rpc/stream_frames.h"
 
 namespace spe::instance {
@@ -12,8 +15,31 @@ constexpr std::size_t kMaxRequestFrame = 1024 * 1024;  // the CAS takes request 
 constexpr auto kIdleTimeout = std::chrono::seconds(60);
 
 auto handleOnPool(asio::thread_pool& pool, WebApi& web, Json request) {
-  return offload<Result<Json>>(pool,
-                               [&web, request = std::move(request)]() -> Result<Json> { return web.handle(request); });
+  return offload<Result<WebApi::Reply>>(
+      pool, [&web, request = std::move(request)]() -> Result<WebApi::Reply> { return web.handle(request); });
+}
+
+auto nextPieceOnPool(asio::thread_pool& pool, const WebApi::Body& body) {
+  return offload<Result<std::optional<std::string>>>(pool, [&body] { return body(); });
+}
+
+// Sends a download's bytes after its answer; false when the stream broke
+// (a failure of the body itself is sent as the body's end).
+asio::awaitable<bool> sendBody(ByteStream& stream, const WebApi::Body& body, asio::thread_pool& pool) {
+  ErrorCodeT ec;
+  for (;;) {
+    auto piece = co_await nextPieceOnPool(pool, body);
+    if (!piece) {
+      logger("web")->error("Web Access download failed: {}", piece.error().message);
+      co_await writeBodyEnd(stream, &piece.error(), ec);
+      co_return false;  // the CAS ends the transfer; this stream is done too
+    }
+    if (!*piece) break;
+    co_await writeBodyPiece(stream, **piece, ec);
+    if (ec) co_return false;
+  }
+  co_await writeBodyEnd(stream, nullptr, ec);
+  co_return !ec;
 }
 
 asio::awaitable<void> serve(std::shared_ptr<ByteStream> stream, Json id, WebApi& web, asio::thread_pool& pool) {
@@ -47,10 +73,16 @@ asio::awaitable<void> serve(std::shared_ptr<ByteStream> stream, Json id, WebApi&
       break;
     }
     auto answer = co_await handleOnPool(pool, web, *params);
-    if (answer) reply["result"] = std::move(*answer);
-    else reply["error"] = rpcErrorToJson(answer.error());
+    WebApi::Body body;
+    if (answer) {
+      reply["result"] = std::move(answer->answer);
+      body = std::move(answer->body);
+    } else {
+      reply["error"] = rpcErrorToJson(answer.error());
+    }
     co_await writeFrame(*stream, reply, ec);
     if (ec) break;
+    if (body && !co_await sendBody(*stream, body, pool)) break;
   }
   stream->close();
 }

@@ -3,7 +3,10 @@
 // copies bytes) and sends each request as an RPC frame
 // {id, method:"web", params:<request>}; the instance answers each with
 // {id, result} or {id, error}, in order (web_api.h has the request and
-// the answer). The stream ends when the CAS closes it or after 60 s
+// the answer). A download's answer is followed by its bytes as a body
+// (common/rpc/stream_body.h), read from the store piece by piece on `pool`;
+// the next request comes after the body's end. A CAS keeps a stream open
+// for further requests; it ends when the CAS closes it or after 60 s
 // without a request.
 // Why a stream and not an RPC call: every hop of a stream is asynchronous,
 // so a Web Access request waiting for a slow or stopped instance holds no
