@@ -195,6 +195,12 @@ class ArchiveStore {
   // Messages and raw bytes added (archived minus deleted) since this store
   // was opened: cheap, for counts kept between exact recounts.
   StoreStatistics changesSinceOpen() const { return {added_messages_.load(), added_bytes_.load()}; }
+  // A stamp of the messages in `folder`: it moves after each commit that
+  // adds a message there or removes one, and after each that changes folders
+  // or moves content (which may touch any folder). A reader that keeps a
+  // folder's listing knows from it when to list again (the IMAP server's
+  // mailboxes). Memory only: cheap.
+  std::int64_t folderChanges(const std::string& folder) const;
   StoreSizes sizes() const;
 
   // Folder changes (refused when write protected).
@@ -311,6 +317,11 @@ class ArchiveStore {
   std::atomic<int> schema_version_{0};
   std::atomic<std::int64_t> added_messages_{0};
   std::atomic<std::int64_t> added_bytes_{0};
+  // folderChanges(): per folder, and for changes of folders and content places.
+  void noteCommitted(const std::vector<std::string>& folders);  // after a commit; none = folders changed
+  mutable std::mutex changes_mutex_;
+  std::map<std::string, std::int64_t> folder_changes_;  // guarded by changes_mutex_
+  std::atomic<std::int64_t> structure_changes_{0};
   bool write_protected_ = false;
   Key256 data_key_{};
   std::unique_ptr<DictionarySet> dictionaries_;

@@ -498,6 +498,7 @@ Result<std::int64_t> ArchiveStore::compact(const OperationControl& control) {
       next_sequence_ = seq;
       return st.error();
     }
+    noteCommitted({});  // content moved: the places sessions keep
     std::filesystem::remove(containerPath(n), ec);
     reclaimed += size - static_cast<std::int64_t>(buf.size());
   }

@@ -128,6 +128,22 @@ Status ArchiveStore::saveFileState(FirebirdDb::Transaction& tx) {
        static_cast<std::int64_t>(recovery_.size()), static_cast<std::int64_t>(next_sequence_)});
 }
 
+std::int64_t ArchiveStore::folderChanges(const std::string& folder) const {
+  const std::int64_t structure = structure_changes_.load(std::memory_order_acquire);
+  std::lock_guard lock(changes_mutex_);
+  const auto it = folder_changes_.find(folder);
+  return structure + (it == folder_changes_.end() ? 0 : it->second);
+}
+
+void ArchiveStore::noteCommitted(const std::vector<std::string>& folders) {
+  if (folders.empty()) {
+    structure_changes_.fetch_add(1, std::memory_order_release);
+    return;
+  }
+  std::lock_guard lock(changes_mutex_);
+  for (const auto& f : folders) ++folder_changes_[f];
+}
+
 Status ArchiveStore::commitWithRecovery(FirebirdDb::Transaction& tx, const std::vector<RecoveryChange>& changes) {
   const auto seq = next_sequence_;
   const auto start = recovery_.size();
@@ -252,11 +268,14 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
   std::vector<IngestResult> results(batch.size());
   const auto saved = std::make_tuple(next_content_id_, next_message_id_, next_folder_id_, next_sequence_);
   if (auto st = writeBatch(batch, results); st) {
+    std::vector<std::string> folders;
     for (std::size_t i = 0; i < batch.size(); ++i) {
       if (results[i].outcome != IngestOutcome::kArchived) continue;
       ++added_messages_;
       added_bytes_ += batch[i].item.content.raw_size;
+      folders.push_back(batch[i].item.folder);
     }
+    if (!folders.empty()) noteCommitted(folders);
   } else {
     std::tie(next_content_id_, next_message_id_, next_folder_id_, next_sequence_) = saved;
     logger("store")->error("{}: a batch of {} messages failed: {}", directory_, batch.size(), st.error().message);
@@ -275,6 +294,7 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
   auto tx = db_->begin();
   if (!tx) return tx.error();
   std::vector<RecoveryChange> changes;
+  std::vector<std::string> folders;
   std::int64_t removed_bytes = 0;
   for (const std::int64_t id : ids) {
     auto rows = (*tx)->query(
@@ -282,6 +302,7 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
     if (!rows) return rows.error();
     if (rows->empty()) continue;
     const std::int64_t cid = dbInt((*rows)[0][0]);
+    folders.push_back(dbStr((*rows)[0][1]));
     SPE_TRY(queueForIndex(**tx, id, archiveOf(dbStr((*rows)[0][1]))));
     auto size = (*tx)->query("SELECT RAW_SIZE FROM CONTENTS WHERE ID = ?", {cid});
     if (!size) return size.error();
@@ -295,6 +316,7 @@ Result<int> ArchiveStore::deleteMessages(const std::vector<std::int64_t>& ids) {
   }
   if (changes.empty()) return 0;
   SPE_TRY(commitWithRecovery(**tx, changes));
+  noteCommitted(folders);
   added_messages_ -= static_cast<std::int64_t>(changes.size());
   added_bytes_ -= removed_bytes;
   return static_cast<int>(changes.size());
@@ -315,6 +337,7 @@ Status ArchiveStore::createFolder(const std::string& path) {
     next_folder_id_ = before;
     return st;
   }
+  noteCommitted({});
   return okStatus();
 }
 
@@ -353,7 +376,9 @@ Status ArchiveStore::renameFolder(const std::string& from, const std::string& to
           (*tx)->exec("UPDATE FOLDERS SET PATH = ?, PATH_HASH = ? WHERE ID = ?", {path, sha256Hex(path), dbInt(r[0])}));
     }
   }
-  return commitWithRecovery(**tx, {RecoveryChange::folderRenamed(from, to)});
+  SPE_TRY(commitWithRecovery(**tx, {RecoveryChange::folderRenamed(from, to)}));
+  noteCommitted({});
+  return okStatus();
 }
 
 Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under, const std::set<std::string>& keep) {
@@ -375,6 +400,7 @@ Result<int> ArchiveStore::deleteEmptyFolders(const std::string& under, const std
   }
   if (recovery.empty()) return 0;
   SPE_TRY(commitWithRecovery(**tx, recovery));
+  noteCommitted({});
   return static_cast<int>(recovery.size());
 }
 

@@ -7,9 +7,18 @@ Dovecot and from the CAS (CAS -> Instance Host -> instance, decrypting and
 decompressing each message), same run, same client: messages per second of
 both and ratio_vs_dovecot (goal >= 1.0). Then 500 (--sessions) concurrent
 logged-in idle sessions through the CAS: resident memory of the CAS and of
-the instance before and after. Progress goes to stderr, JSON to stdout.
+the instance before and after.
 
-    ./spe bench imap-serve [--messages N] [--sessions N]
+Latency (another platform, without Dovecot): a mailbox of --latency-messages
+(default 100,000) small messages and one of 100, both archived from EML
+files; median and p95 milliseconds of NOOP on the selected mailbox, of
+STATUS (MESSAGES UIDNEXT UIDVALIDITY) and of IDLE's check for new mail
+(IDLE then DONE, nothing new), each at both sizes, and of LOGIN through the
+CAS with the right password (the TLS connection is made before the clock
+starts). --latency-only runs just this part. Progress goes to stderr, JSON
+to stdout.
+
+    ./spe bench imap-serve [--messages N] [--sessions N] [--latency-messages N] [--latency-only]
 """
 import argparse
 import json
@@ -115,11 +124,111 @@ def idle_sessions(port, user, count):
     return clients
 
 
+def write_small_messages(directory, count):
+    """count small distinct messages as EML files in one directory."""
+    for n in range(count):
+        with open(os.path.join(directory, "m%06d.eml" % n), "wb") as f:
+            f.write(b"From: Sender %d <s%d@example.com>\r\nTo: r@example.org\r\nSubject: Message %d\r\n"
+                    b"Date: Tue, 6 Feb 2024 10:00:00 +0100\r\nMessage-ID: <lat%d@bench.test>\r\n\r\n"
+                    b"Body of message %d.\r\n" % (n % 50, n % 50, n, n, n))
+
+
+def percentiles(samples):
+    s = sorted(samples)
+    return {"median_ms": round(s[len(s) // 2] * 1000, 2), "p95_ms": round(s[int(len(s) * 0.95)] * 1000, 2)}
+
+
+def timed(fn, rounds):
+    out = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return percentiles(out)
+
+
+def idle_check(c):
+    """IDLE, then DONE at once: the server's look for new mail on both."""
+    c.n += 1
+    tag = b"t%d" % c.n
+    c.sock.sendall(tag + b" IDLE\r\n")
+    if not c.f.readline().startswith(b"+"):
+        raise SystemExit("IDLE was not accepted")
+    c.sock.sendall(b"DONE\r\n")
+    while True:
+        line = c.f.readline()
+        if line.startswith(tag + b" OK"):
+            return
+        if not line or line.startswith(tag + b" "):
+            raise SystemExit("IDLE: %r" % line)
+
+
+def latency(big, rounds=40):
+    """NOOP, STATUS, IDLE and LOGIN latency on a mailbox of `big` messages and one of 100."""
+    p = Platform()
+    try:
+        iid = "latbench"
+        p.ok("CreateInstance", config={"instanceID": iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
+        p.ok("StartInstances", instanceFilter=iid)
+        out = {"latency_messages": big}
+        for user, count in (("big", big), ("small", 100)):
+            p.ok("CreateUser", instanceID=iid, userName=user, privileges="none", password=PASSWORD,
+                 loginPrivileges="imap")
+            src = p.source_dir(user, "Inbox")
+            say("latency: writing and archiving %d messages for '%s' ..." % (count, user))
+            write_small_messages(src, count)
+            t0 = time.perf_counter()
+            r = p.ok("RunTemporaryProfile", instanceID=iid, raw=True, properties={
+                "name": user, "connector": "emlDirectory",
+                "details": {"path": p.source_dir(user), "targetUserFolder": user}})
+            if r["itemsArchived"] != count:
+                raise SystemExit("archived %d of %d" % (r["itemsArchived"], count))
+            say("latency: archived in %.0f s" % (time.perf_counter() - t0))
+        deadline = time.time() + 30
+        while True:  # the CAS learns the instance from its next heartbeat
+            try:
+                Client(p.ports["imaps"]).command('LOGIN "%s/big" "%s"' % (iid, PASSWORD))
+                break
+            except SystemExit:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        for user, count in (("big", big), ("small", 100)):
+            c = Client(p.ports["imaps"])
+            c.command('LOGIN "%s/%s" "%s"' % (iid, user, PASSWORD))
+            t0 = time.perf_counter()
+            c.command("EXAMINE INBOX")
+            say("latency: first EXAMINE of %d messages took %.1f s" % (count, time.perf_counter() - t0))
+            c.command("NOOP")  # warm
+            key = "%d" % count if user == "big" else "100"
+            out["noop_" + key] = timed(lambda: c.command("NOOP"), rounds)
+            out["status_" + key] = timed(lambda: c.command("STATUS INBOX (MESSAGES UIDNEXT UIDVALIDITY)"), rounds)
+            out["idle_" + key] = timed(lambda: idle_check(c), rounds)
+            c.close()
+        logins = []
+        for _ in range(rounds):
+            c = Client(p.ports["imaps"])  # TCP and TLS before the clock starts
+            t0 = time.perf_counter()
+            c.command('LOGIN "%s/small" "%s"' % (iid, PASSWORD))
+            logins.append(time.perf_counter() - t0)
+            c.close()
+        out["login"] = percentiles(logins)
+        return out
+    finally:
+        p.stop()
+
+
 def main():
     ap = argparse.ArgumentParser(prog="./spe bench imap-serve")
     ap.add_argument("--messages", type=int, default=20000)
     ap.add_argument("--sessions", type=int, default=500)
+    ap.add_argument("--latency-messages", type=int, default=100000)
+    ap.add_argument("--latency-only", action="store_true")
     args = ap.parse_args()
+    if args.latency_only:
+        print(json.dumps(dict({"benchmark": "imap-serve"}, **latency(args.latency_messages))))
+        return
+    lat = latency(args.latency_messages) if args.latency_messages else {}
     p = Platform()
     dovecot = Dovecot(p.path("dovecot"))
     try:
@@ -184,6 +293,7 @@ def main():
             "kb_per_session_cas": round((after["cas"] - before["cas"]) / max(len(clients), 1), 1),
             "kb_per_session_instance": round((after["instance"] - before["instance"]) / max(len(clients), 1), 1),
         }
+        out.update(lat)
         print(json.dumps(out))
     finally:
         dovecot.stop()

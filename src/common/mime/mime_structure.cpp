@@ -98,7 +98,7 @@ class Walker {
       // An attached message ends where the message in it does.
       e.end = e.children.size() == 1 && e.type == "message" ? e.children[0].end : endBefore(stop, floor);
     }
-    // Text lines, counted as Dovecot and Cyrus count them: line feeds (a
+    // Text lines, counted as Dovecot counts them: line feeds (a
     // last line without one does not count).
     e.lines = static_cast<std::size_t>(std::count(raw_.begin() + static_cast<std::ptrdiff_t>(e.body_begin),
                                                   raw_.begin() + static_cast<std::ptrdiff_t>(e.end), '\n'));

@@ -393,6 +393,39 @@ TEST_F(ArchiveStoreTest, DeletedMessagesComeBackOnlyWhenAskedAndCompactionReclai
   for (int i = 40; i < 60; ++i) EXPECT_EQ(*(*r)->readMessage(ids[static_cast<std::size_t>(i)]), testMessage(i, 200));
 }
 
+TEST_F(ArchiveStoreTest, FolderStampsMoveWithTheirFolderOnly) {
+  // folderChanges(): what the IMAP server's kept listings watch.
+  StoreOptions small;
+  small.container_max = 20000;  // compaction has containers to rewrite
+  auto made = ArchiveStore::create(dir / "store", keys.instance, small);
+  ASSERT_TRUE(made.ok());
+  ArchiveStore& s = **made;
+  auto inbox = [&] { return s.folderChanges("lee/Inbox"); };
+  auto sent = [&] { return s.folderChanges("lee/Sent"); };
+  std::int64_t in = inbox(), out = sent();
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 60; ++i) ids.push_back(s.archive("lee/Inbox", testMessage(i, 200)).message_id);
+  EXPECT_NE(inbox(), in) << "archived there";
+  EXPECT_EQ(sent(), out) << "another folder";
+  in = inbox();
+  EXPECT_EQ(s.archive("lee/Inbox", testMessage(0, 200)).outcome, IngestOutcome::kDuplicate);
+  EXPECT_EQ(inbox(), in) << "a duplicate changes nothing";
+  ASSERT_EQ(*s.deleteMessages({ids[0], ids[1]}), 2);
+  EXPECT_NE(inbox(), in) << "deleted there";
+  EXPECT_EQ(sent(), out);
+  in = inbox();
+  ASSERT_TRUE(s.createFolder("lee/New").ok());
+  EXPECT_NE(sent(), out) << "folders changed: every stamp moves";
+  out = sent();
+  ASSERT_TRUE(s.renameFolder("lee/New", "lee/Newer").ok());
+  EXPECT_NE(sent(), out);
+  out = sent();
+  in = inbox();
+  ASSERT_TRUE(s.compact({}).ok());
+  EXPECT_NE(inbox(), in) << "content moved: the places a listing holds";
+  EXPECT_NE(sent(), out);
+}
+
 TEST_F(ArchiveStoreTest, RecoveryRecordsAreCompactedAutomatically) {
   StoreOptions small;
   small.recovery_segment_max = 8192;  // stands for 32 MiB

@@ -98,7 +98,8 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
         self->stream_->close();
         break;
       }
-      if (!self->idle_tag_.empty() && self->selected_ && self->view_->additions() != self->additions_seen_) {
+      if (!self->idle_tag_.empty() && self->selected_ &&
+          self->view_->changes(self->selected_->path) != self->selected_->stamp) {
         self->idle_busy_ = true;
         co_await self->resync();
         co_await self->flush();
@@ -342,16 +343,41 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
       tagged(c.tag, "BAD", "STATUS needs a mailbox name and a list of items.");
       co_return;
     }
-    std::string name;
-    auto snap = co_await openNamed(c, name);
-    if (!snap) co_return;
+    if (c.args[0].isList()) {
+      tagged(c.tag, "BAD", "STATUS needs a mailbox name and a list of items.");
+      co_return;
+    }
+    const std::string name = decodeName(c.args[0].text);
+    auto view = view_;
+    // The counts of a mailbox no one changed come from its kept listing
+    // (ImapUserView::status): no pass over its messages.
+    auto work = [view, name]() -> Result<std::optional<ImapUserView::Counts>> {
+      auto box = view->find(name);
+      if (!box) return box.error();
+      if (!*box) return std::optional<ImapUserView::Counts>();
+      if ((*box)->path.empty())
+        return makeError(ErrorCode::kNotSupported, "'" + name + "' only holds other mailboxes.");
+      auto counts = view->status(**box);
+      if (!counts) return counts.error();
+      return std::optional<ImapUserView::Counts>(*counts);
+    };
+    auto got = co_await blocking<Result<std::optional<ImapUserView::Counts>>>(std::move(work));
+    if (!got) {
+      refuse(c.tag, got.error());
+      co_return;
+    }
+    if (!*got) {
+      refuse(c.tag, makeError(ErrorCode::kNotFound, "Mailbox doesn't exist: " + name));
+      co_return;
+    }
+    const ImapUserView::Counts& counts = **got;
     std::string items;
     for (const auto& item : c.args[1].items) {
       const std::string i = imapUpper(item.text);
       std::string value;
-      if (i == "MESSAGES") value = std::to_string(snap->messages.size());
-      else if (i == "UIDNEXT") value = std::to_string(snap->uid_next);
-      else if (i == "UIDVALIDITY") value = std::to_string(snap->uid_validity);
+      if (i == "MESSAGES") value = std::to_string(counts.messages);
+      else if (i == "UIDNEXT") value = std::to_string(counts.uid_next);
+      else if (i == "UIDVALIDITY") value = std::to_string(counts.uid_validity);
       else if (i == "UNSEEN" || i == "RECENT") value = "0";
       else {
         tagged(c.tag, "BAD", "STATUS: unknown item '" + item.text + "'.");
@@ -376,14 +402,14 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
     out_ += "* OK [UIDNEXT " + std::to_string(snap->uid_next) + "] Predicted next UID\r\n";
     selected_ = std::move(snap);
     selected_name_ = name;
-    additions_seen_ = view_->additions();
     tagged(c.tag, "OK", "[READ-ONLY] " + c.name + " completed.");
   }
 
-  // Reports what changed in the selected mailbox since it was last looked at.
+  // Reports what changed in the selected mailbox since it was last looked
+  // at; nothing to do (and no work on the pool) while its folder's stamp
+  // stands.
   asio::awaitable<void> resync() {
-    if (!selected_) co_return;
-    additions_seen_ = view_->additions();
+    if (!selected_ || view_->changes(selected_->path) == selected_->stamp) co_return;
     auto view = view_;
     const std::string name = selected_name_;
     auto work = [view, name]() -> Result<std::shared_ptr<const ImapSnapshot>> {
@@ -542,7 +568,6 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
   std::string selected_name_;
   std::string idle_tag_;
   bool idle_busy_ = false;
-  std::int64_t additions_seen_ = 0;  // ImapUserView::additions() when the mailbox was last looked at
 };
 
 asio::awaitable<void> startSession(std::shared_ptr<ByteStream> stream, Json answer,

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -21,34 +22,72 @@ constexpr const char* kOtherUsers = "Other Users";
 
 bool sameArchive(const std::string& a, const std::string& b) { return asciiLower(a) == asciiLower(b); }
 
-bool sameMessages(const ImapSnapshot& a, const ImapSnapshot& b) {
-  if (a.uid_validity != b.uid_validity || a.uid_next != b.uid_next || a.messages.size() != b.messages.size()) {
-    return false;
-  }
-  for (std::size_t i = 0; i < a.messages.size(); ++i) {
-    const auto& x = a.messages[i];
-    const auto& y = b.messages[i];
-    if (x.uid != y.uid || x.store_id != y.store_id || x.message_id != y.message_id) return false;
-  }
-  return true;
-}
+// The listings of mailboxes (see the header): per key, the stamp it was made
+// at, the counts STATUS needs, and the snapshot while a session holds it.
+class ListingCache {
+ public:
+  using Make = std::function<Result<ImapSnapshot>()>;
 
-// The snapshots sessions hold, by mailbox: a session that opens a mailbox
-// as another session already sees it shares that one (500 sessions on one
-// big INBOX hold it once).
-std::shared_ptr<const ImapSnapshot> shareSnapshot(ImapSnapshot&& made) {
-  static std::mutex mutex;
-  static std::map<std::string, std::weak_ptr<const ImapSnapshot>> held;
-  std::lock_guard lock(mutex);
-  if (held.size() > 1000) {
-    for (auto it = held.begin(); it != held.end();) it = it->second.expired() ? held.erase(it) : std::next(it);
+  static ListingCache& instance() {
+    static ListingCache cache;
+    return cache;
   }
-  auto& slot = held[made.path];
-  if (auto existing = slot.lock(); existing && sameMessages(*existing, made)) return existing;
-  auto fresh = std::make_shared<const ImapSnapshot>(std::move(made));
-  slot = fresh;
-  return fresh;
-}
+
+  Result<std::shared_ptr<const ImapSnapshot>> snapshot(const std::string& key, std::uint64_t stamp, const Make& make) {
+    auto entry = entryOf(key);
+    if (auto held = kept(*entry, stamp)) return held;
+    std::lock_guard making(entry->making);  // one listing at a time; the others then take it
+    if (auto held = kept(*entry, stamp)) return held;
+    auto made = make();
+    if (!made) return made.error();
+    made->stamp = stamp;
+    auto fresh = std::make_shared<const ImapSnapshot>(std::move(*made));
+    std::lock_guard lock(mutex_);
+    entry->listed = true;
+    entry->stamp = stamp;
+    entry->counts = {fresh->messages.size(), fresh->uid_next, fresh->uid_validity};
+    entry->snapshot = fresh;
+    return fresh;
+  }
+
+  std::optional<ImapUserView::Counts> counts(const std::string& key, std::uint64_t stamp) {
+    std::lock_guard lock(mutex_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end() || !it->second->listed || it->second->stamp != stamp) return std::nullopt;
+    return it->second->counts;
+  }
+
+ private:
+  struct Entry {
+    std::mutex making;
+    bool listed = false;
+    std::uint64_t stamp = 0;
+    ImapUserView::Counts counts;
+    std::weak_ptr<const ImapSnapshot> snapshot;
+  };
+
+  std::shared_ptr<Entry> entryOf(const std::string& key) {
+    std::lock_guard lock(mutex_);
+    if (entries_.size() > kMaxEntries) {  // forget what no session holds
+      for (auto it = entries_.begin(); it != entries_.end();) {
+        it = it->second->snapshot.expired() && it->second.use_count() == 1 ? entries_.erase(it) : std::next(it);
+      }
+    }
+    auto& slot = entries_[key];
+    if (!slot) slot = std::make_shared<Entry>();
+    return slot;
+  }
+
+  std::shared_ptr<const ImapSnapshot> kept(Entry& entry, std::uint64_t stamp) {
+    std::lock_guard lock(mutex_);
+    if (!entry.listed || entry.stamp != stamp) return nullptr;
+    return entry.snapshot.lock();
+  }
+
+  static constexpr std::size_t kMaxEntries = 20000;
+  std::mutex mutex_;
+  std::map<std::string, std::shared_ptr<Entry>> entries_;
+};
 
 }  // namespace
 
@@ -188,30 +227,50 @@ Result<std::optional<ImapMailbox>> ImapUserView::find(const std::string& name) {
   return std::optional<ImapMailbox>();
 }
 
+namespace {
+// The key of a mailbox's listing: its folder, or for a name that only groups
+// others (no folder, no messages) one of its own.
+std::string listingKey(const std::string& user, const ImapMailbox& mailbox) {
+  return mailbox.path.empty() ? "\x01" + asciiLower(user) + "/" + mailbox.name : mailbox.path;
+}
+}  // namespace
+
 Result<std::shared_ptr<const ImapSnapshot>> ImapUserView::open(const ImapMailbox& mailbox) {
-  std::vector<std::pair<std::int64_t, store::MessageInfo>> messages;
-  if (!mailbox.path.empty()) {
-    for (const auto& [id, store] : ctx_.stores.loaded()) {
-      auto in = store->messagesIn(mailbox.path);
-      if (!in) return in.error();
-      for (auto& m : *in) messages.emplace_back(id, std::move(m));
+  const std::string key = listingKey(user_, mailbox);
+  const std::uint64_t stamp = changes(key);  // before listing: a change meanwhile shows next time
+  return ListingCache::instance().snapshot(key, stamp, [&]() -> Result<ImapSnapshot> {
+    std::vector<std::pair<std::int64_t, store::MessageInfo>> messages;
+    if (!mailbox.path.empty()) {
+      for (const auto& [id, store] : ctx_.stores.loaded()) {
+        auto in = store->messagesIn(mailbox.path);
+        if (!in) return in.error();
+        for (auto& m : *in) messages.emplace_back(id, std::move(m));
+      }
     }
-  }
-  const std::string key = mailbox.path.empty() ? "\x01" + asciiLower(user_) + "/" + mailbox.name : mailbox.path;
-  const bool big = messages.size() > 10000;
-  auto made = uids_.sync(key, std::move(messages));
-  if (!made) return made.error();
-  auto shared = shareSnapshot(std::move(*made));
-  // The listing of a big folder was large and short-lived: give it back to
-  // the system instead of keeping it in this thread's malloc arena.
-  if (big) malloc_trim(0);
-  return shared;
+    const bool big = messages.size() > 10000;
+    auto made = uids_.sync(key, std::move(messages));
+    // The listing of a big folder was large and short-lived: give it back to
+    // the system instead of keeping it in this thread's malloc arena.
+    if (big) malloc_trim(0);
+    return made;
+  });
 }
 
-std::int64_t ImapUserView::additions() {
-  std::int64_t n = 0;
-  for (const auto& [id, store] : ctx_.stores.loaded()) n += id * 1000003 + store->changesSinceOpen().messages;
-  return n;
+Result<ImapUserView::Counts> ImapUserView::status(const ImapMailbox& mailbox) {
+  const std::string key = listingKey(user_, mailbox);
+  if (auto counts = ListingCache::instance().counts(key, changes(key))) return *counts;
+  auto snapshot = open(mailbox);
+  if (!snapshot) return snapshot.error();
+  return Counts{(*snapshot)->messages.size(), (*snapshot)->uid_next, (*snapshot)->uid_validity};
+}
+
+std::uint64_t ImapUserView::changes(const std::string& path) {
+  std::uint64_t stamp = 0;
+  for (const auto& [id, store] : ctx_.stores.loaded()) {
+    const auto folder = store->folderChanges(path);  // 0 for a key that is no folder
+    stamp = stamp * 1000003u + static_cast<std::uint64_t>(id) * 7919u + static_cast<std::uint64_t>(folder);
+  }
+  return stamp;
 }
 
 Result<std::string> ImapUserView::read(const ImapMessageRef& message) {

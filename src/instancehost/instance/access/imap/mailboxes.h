@@ -5,6 +5,16 @@
 // "Other Users/<archive>/". The hierarchy delimiter is '/'. Names here are
 // UTF-8; the session encodes them as modified UTF-7.
 //
+// Listing a mailbox costs a pass over its messages and UIDs. The listing is
+// kept, process-wide and shared by the sessions, with the stamp of the
+// mailbox's folder it was made at (changes(): ArchiveStore::folderChanges of
+// every loaded store, memory only); while the stamp stands, open() and
+// status() answer from it. So NOOP, IDLE's look for new mail and STATUS cost
+// the same for 100 or 100,000 messages until the folder changes; then the
+// first session to look lists it again and the others wait for that
+// listing. Snapshots are held while a session holds them; the counts STATUS
+// needs stay (a few bytes per mailbox).
+//
 // UIDs (ImapUidMap, master DB tables IMAP_MAILBOXES and IMAP_UIDS): a
 // message gets the mailbox's next UID when a session first sees it there,
 // in archiving order, and keeps it while it stays; a mailbox's
@@ -50,7 +60,8 @@ using MessageKey = std::pair<std::int64_t, std::int64_t>;  // store id, message 
 // A mailbox as a session sees it. Immutable once made: sessions that look
 // at the same mailbox in the same state share one (ImapUserView::open).
 struct ImapSnapshot {
-  std::string path;
+  std::string path;         // the folder; for a name that only groups others, a key of its own
+  std::uint64_t stamp = 0;  // ImapUserView::changes(path) before it was listed
   std::uint32_t uid_validity = 0;
   std::uint32_t uid_next = 1;
   std::vector<ImapMessageRef> messages;  // ascending UIDs
@@ -78,9 +89,17 @@ class ImapUserView {
   // has no such mailbox.
   Result<std::optional<ImapMailbox>> find(const std::string& name);
   Result<std::shared_ptr<const ImapSnapshot>> open(const ImapMailbox& mailbox);
-  // Grows whenever a loaded store takes new mail (cheap: counters in
-  // memory); a session looks at its mailbox again only when it changed.
-  std::int64_t additions();
+  // What STATUS tells of a mailbox, from the kept listing while it stands.
+  struct Counts {
+    std::size_t messages = 0;
+    std::uint32_t uid_next = 1, uid_validity = 0;
+  };
+  Result<Counts> status(const ImapMailbox& mailbox);
+  // The stamp of a snapshot's folder (ImapSnapshot::path): moves whenever a
+  // loaded store commits a change of its messages (or of folders, or the
+  // set of loaded stores changes). Cheap: memory only; a session lists its
+  // mailbox again only when this differs from its snapshot's stamp.
+  std::uint64_t changes(const std::string& path);
   // Raw bytes of a message; of several at once (one lookup per store).
   Result<std::string> read(const ImapMessageRef& message);
   std::vector<Result<std::string>> read(const std::vector<ImapMessageRef>& messages);
