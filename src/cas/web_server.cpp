@@ -264,12 +264,19 @@ struct WebServer::Impl {
       body = std::move(*parsed);
       auto h = req.find("X-CSRF-Token");
       if (h != req.end()) csrf = std::string(h->value());
-    } else if (get && (op == "download" || op == "attachment")) {
+    } else if (get && (op == "download" || op == "attachment" || op == "exportDownload")) {
       auto form = parseForm(query);
       if (!form) return jsonReply(req, 400, Json{{"error", "The address is not valid."}});
       for (const auto& [k, v] : *form) {
         if (k == "csrf") {
           csrf = v;
+          continue;
+        }
+        if (k == "exportID") {  // 32 hex digits
+          if (v.empty() || v.size() > 64 || !std::all_of(v.begin(), v.end(), isHexDigit)) {
+            return jsonReply(req, 400, Json{{"error", "'exportID' is not valid."}});
+          }
+          body[k] = v;
           continue;
         }
         char* end = nullptr;

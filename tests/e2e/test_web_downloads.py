@@ -126,12 +126,17 @@ class WebDownloadsTest(unittest.TestCase):
             del raw, attachment
         small = cls.p.path("source", "alice", "Small")
         os.makedirs(small)
+        cls.small = {}
         for n in range(20):
+            raw = ("From: s%d@example.com\r\nTo: alice@example.org\r\nSubject: small note %d\r\n"
+                   "Message-ID: <small%d@example.com>\r\nDate: Tue, 6 Feb 2024 10:00:00 +0100\r\n\r\n"
+                   "hello %d\r\nFrom the start of a line\r\n>From quoted\r\n" % (n, n, n, n)).encode()
+            cls.small["small note %d" % n] = raw
             with open(os.path.join(small, "m%d.eml" % n), "wb") as f:
-                f.write(("From: s%d@example.com\r\nTo: alice@example.org\r\nSubject: small note %d\r\n"
-                         "Message-ID: <small%d@example.com>\r\nDate: Tue, 6 Feb 2024 10:00:00 +0100\r\n\r\n"
-                         "hello %d\r\n" % (n, n, n, n)).encode())
+                f.write(raw)
         cls.users = ["alice"] + ["reader%d" % i for i in range(1, USERS)]
+        cls.p.ok("CreateUser", instanceID=IID, userName="mallory", privileges="none", password=PASSWORD,
+                 loginPrivileges="web")
         for user in cls.users:
             cls.p.ok("CreateUser", instanceID=IID, userName=user, privileges="none", password=PASSWORD,
                      loginPrivileges="web")
@@ -267,6 +272,80 @@ class WebDownloadsTest(unittest.TestCase):
             t.join()
         self.assertEqual(len(results), SESSIONS)
         self.assertEqual([r for r in results if r is not True], [])
+
+    def export(self, s, body):
+        exported = s.post("export", body)
+        target = self.p.path("export.bin")
+        url = "exportDownload?exportID=%s&csrf=%s" % (exported["exportID"], s.csrf)
+        return exported, url, target
+
+    def test_4_exports_as_zip_and_mbox_stream_every_message_back(self):
+        import zipfile
+        s = Session(self.port, "alice")
+        cas, _ = self.pids()
+        chosen = [h for h in self.hits if h["subject"] in ("Big 60 MB", "Big 150 MB", "small note 1", "small note 2")]
+        exported, url, target = self.export(s, {"format": "zip", "messages": [
+            {"storeID": h["storeID"], "messageID": h["messageID"]} for h in chosen]})
+        self.assertEqual(exported["count"], 4)
+        self.assertRegex(exported["name"], r"^archive-export-\d{4}-\d\d-\d\d\.zip$")
+        before = rss_kb(cas)
+        sampler = Sampler([cas])
+        try:
+            self.assertEqual(self.curl_to_file(s, url, target), 200)
+        finally:
+            peak = sampler.stop()
+        print("\nzip export of %d MB: CAS %.1f -> peak %.1f MB" % (os.path.getsize(target) // 10**6, before / 1024,
+                                                                   peak[cas] / 1024))
+        self.assertLess(peak[cas] - before, 32 * 1024)
+        with zipfile.ZipFile(target) as z:
+            self.assertIsNone(z.testzip())
+            names = z.namelist()
+            self.assertEqual(len(names), 4, names)
+            self.assertTrue(all(n.startswith("alice/") and n.endswith(".eml") for n in names), names)
+            for n in names:
+                data = z.read(n)
+                subject = n.split(" ", 1)[1][:-4]
+                if subject in self.small:
+                    self.assertEqual(data, self.small[subject])
+                else:
+                    mb = int(subject.split()[1])
+                    self.assertEqual(hashlib.sha256(data).hexdigest(), self.big[mb][0])
+        os.unlink(target)
+        # All results of a search, as mboxrd: every message comes back byte for byte.
+        exported, url, target = self.export(s, {"format": "mbox", "search": {"query": "note", "folder": "alice"}})
+        self.assertEqual(exported["count"], 20)
+        self.assertEqual(self.curl_to_file(s, url, target), 200)
+        with open(target, "rb") as f:
+            mbox = f.read()
+        entries = [e for e in mbox.split(b"From MAILER-DAEMON ") if e]
+        self.assertEqual(len(entries), 20)
+        back = set()
+        for e in entries:
+            body = e.split(b"\n", 1)[1][:-1]  # the "From " line, the blank line after the message
+            lines = [l[1:] if l.lstrip(b">").startswith(b"From ") and l.startswith(b">") else l
+                     for l in body.split(b"\n")]
+            back.add(b"\n".join(lines))
+        self.assertEqual(back, set(self.small.values()))
+
+    def test_5_exports_are_their_users_own(self):
+        alice, mallory = Session(self.port, "alice"), Session(self.port, "mallory")
+        hit = next(h for h in self.hits if h["subject"] == "small note 1")
+        status, _, body = mallory.request("POST", "export", {"format": "zip", "messages": [
+            {"storeID": hit["storeID"], "messageID": hit["messageID"]}]})
+        self.assertEqual(status, 404, body)
+        exported = alice.post("export", {"format": "mbox", "messages": [
+            {"storeID": hit["storeID"], "messageID": hit["messageID"]}]})
+        status, _, body = mallory.request("GET", "exportDownload?exportID=%s&csrf=%s" % (
+            exported["exportID"], mallory.csrf))
+        self.assertEqual(status, 404, body)
+        for bad in ({"format": "rar", "messages": []}, {"format": "zip"}, {"format": "zip", "messages": "x"},
+                    {"format": "zip", "messages": [{"storeID": "1", "messageID": 1}]},
+                    {"format": "zip", "messages": [], "search": {}}):
+            status, _, body = alice.request("POST", "export", bad)
+            self.assertEqual(status, 400, (bad, body))
+            self.assertIn("error", json.loads(body))
+        status, _, body = alice.request("GET", "exportDownload?exportID=zz&csrf=%s" % alice.csrf)
+        self.assertEqual(status, 400, body)
 
 
 if __name__ == "__main__":

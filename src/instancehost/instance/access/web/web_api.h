@@ -13,7 +13,7 @@
 // logout, session (who is logged in, and the CSRF token), folders, search
 // {query, folder, after, before, sort, offset, limit}, message {storeID,
 // messageID}, download {storeID, messageID} (.eml), attachment {storeID,
-// messageID, index}.
+// messageID, index}, export and exportDownload (web_export.h).
 // Sessions (web_sessions.h) end after 30 minutes without a request, end at
 // once when the user is deleted or renamed, its password changes or it loses
 // the "web" login privilege, and carry a CSRF token that every operation but
@@ -28,6 +28,7 @@
 #include <string>
 
 #include "instancehost/instance/access/end_user_login.h"
+#include "instancehost/instance/access/web/web_export.h"
 #include "instancehost/instance/access/web/web_sessions.h"
 #include "instancehost/instance/api/context.h"
 
@@ -37,7 +38,7 @@ class WebApi {
  public:
   WebApi(InstanceContext& ctx, bool safe_mode, std::chrono::seconds idle_timeout = std::chrono::minutes(30),
          Clock& clock = systemClock())
-      : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout) {}
+      : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout), exports_(ctx, clock) {}
 
   // The bytes of a download, piece by piece: the next piece (any size; the
   // stream cuts it), nullopt at the end. Called on a pool thread, one call
@@ -71,6 +72,7 @@ class WebApi {
   InstanceContext& ctx_;
   bool safe_mode_;
   WebSessions sessions_;
+  WebExports exports_;
 };
 
 }  // namespace spe::instance

@@ -1,0 +1,216 @@
+#include "instancehost/instance/access/web/web_export.h"
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+
+#include "common/base/crypto.h"
+#include "common/base/logging.h"
+#include "common/base/text.h"
+#include "instancehost/instance/access/web/export_writers.h"
+#include "instancehost/instance/model/readable_archives.h"
+
+namespace spe::instance {
+namespace {
+
+Json answer(int status, Json body) { return Json{{"status", status}, {"body", std::move(body)}}; }
+Json failure(int status, const std::string& message) { return answer(status, Json{{"error", message}}); }
+
+bool readable(const std::optional<std::vector<std::string>>& archives, const std::string& folder) {
+  if (!archives) return true;
+  const std::string archive = asciiLower(store::archiveOf(folder));
+  return std::any_of(archives->begin(), archives->end(), [&](const std::string& a) { return asciiLower(a) == archive; });
+}
+
+std::string exportName(const std::string& extension) {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+  return std::string("archive-export-") + day + "." + extension;
+}
+
+// The state of one download: the next message to write, and the writer.
+struct Producer {
+  InstanceContext& ctx;
+  std::vector<WebExports::Item> items;
+  std::optional<std::vector<std::string>> archives;
+  std::unique_ptr<ExportWriter> writer;
+  std::size_t next = 0;
+  std::vector<std::string> left_out;
+  bool finished = false;
+
+  // The bytes that carry the next message (or the end), nullopt after the end.
+  Result<std::optional<std::string>> operator()() {
+    std::string out;
+    while (next < items.size() && out.empty()) {
+      const WebExports::Item item = items[next++];
+      SPE_TRY(addOne(item, next, out));
+    }
+    if (next < items.size() || !out.empty()) return std::optional<std::string>(std::move(out));
+    if (finished) return std::optional<std::string>();
+    finished = true;
+    if (!left_out.empty() && writer->extension() == "zip") {
+      std::string report = "These messages were left out: they were deleted, or you may no longer read them, since "
+                           "the export was prepared.\r\n";
+      for (const auto& l : left_out) report += l + "\r\n";
+      SPE_TRY(writer->add("export-report.txt", std::time(nullptr), report, out));
+    }
+    SPE_TRY(writer->finish(out));
+    return std::optional<std::string>(std::move(out));
+  }
+
+  Status addOne(const WebExports::Item& item, std::size_t number, std::string& out) {
+    const std::string which = "store " + std::to_string(item.store_id) + ", message " + std::to_string(item.message_id);
+    auto store = ctx.stores.loadedStore(item.store_id);
+    if (!store) {
+      left_out.push_back(which);
+      return okStatus();
+    }
+    auto infos = (*store)->messagesById({item.message_id});
+    if (!infos) return infos.error();
+    if (infos->empty() || !readable(archives, infos->front().folder)) {
+      left_out.push_back(which);
+      return okStatus();
+    }
+    const auto& info = infos->front();
+    auto raw = (*store)->readContent(info.content, info.id);
+    if (!raw) return raw.error();
+    return writer->add(exportEntryName(info.folder, number, info.subject), info.date, *raw, out);
+  }
+};
+
+}  // namespace
+
+Result<std::vector<WebExports::Item>> WebExports::chosen(const Json& list) {
+  if (!list.is_array()) return makeError(ErrorCode::kInvalidArgument, "'messages' must be a list.");
+  if (list.size() > kMaxMessages) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "An export takes at most " + std::to_string(kMaxMessages) + " messages.");
+  }
+  std::vector<Item> items;
+  std::set<std::pair<std::int64_t, std::int64_t>> seen;
+  for (const auto& m : list) {
+    if (!m.is_object()) return makeError(ErrorCode::kInvalidArgument, "Each of 'messages' must be an object.");
+    auto store = intField(m, "storeID", -1, 0, INT32_MAX);
+    auto message = intField(m, "messageID", -1, 0, INT64_MAX);
+    if (!store || *store < 0) return makeError(ErrorCode::kInvalidArgument, "'messages[].storeID' must be a number.");
+    if (!message || *message < 0) {
+      return makeError(ErrorCode::kInvalidArgument, "'messages[].messageID' must be a number.");
+    }
+    if (seen.insert({*store, *message}).second) items.push_back({*store, *message});
+  }
+  return items;
+}
+
+Result<std::vector<WebExports::Item>> WebExports::allResults(const Json& search_body, const Search& search) {
+  if (!search_body.is_object()) return makeError(ErrorCode::kInvalidArgument, "'search' must be an object.");
+  std::vector<Item> items;
+  std::set<std::pair<std::int64_t, std::int64_t>> seen;
+  constexpr std::int64_t kPage = 200;
+  for (std::int64_t offset = 0;; offset += kPage) {
+    Json page = search_body;
+    page["offset"] = offset;
+    page["limit"] = kPage;
+    auto found = search(page);
+    if (!found) return found.error();
+    const int status = static_cast<int>(intField(*found, "status", 500, 0, 999).value_or(500));
+    const Json& body = (*found)["body"];
+    if (status != 200) {
+      return makeError(status == 400 ? ErrorCode::kInvalidArgument : ErrorCode::kInternal,
+                       stringOf(body, "error").value_or("The search failed."));
+    }
+    const auto hits = body.find("hits");
+    if (hits == body.end() || !hits->is_array() || hits->empty()) break;
+    for (const auto& h : *hits) {
+      const Item item{intField(h, "storeID", 0, 0, INT32_MAX).value_or(0),
+                      intField(h, "messageID", 0, 0, INT64_MAX).value_or(0)};
+      if (seen.insert({item.store_id, item.message_id}).second) items.push_back(item);
+    }
+    if (items.size() > kMaxMessages) {
+      return makeError(ErrorCode::kInvalidArgument, "The search finds more than " + std::to_string(kMaxMessages) +
+                                                        " messages; narrow it down to export them.");
+    }
+    if (static_cast<std::int64_t>(hits->size()) < kPage) break;
+  }
+  return items;
+}
+
+Result<Json> WebExports::prepare(const std::string& user, const Json& body, const Search& search) {
+  const std::string format = stringOf(body, "format").value_or("");
+  if (format != "zip" && format != "mbox") return failure(400, "'format' must be zip or mbox.");
+  const auto list = body.find("messages");
+  const auto query = body.find("search");
+  if ((list == body.end()) == (query == body.end())) {
+    return failure(400, "Give either 'messages' (the chosen messages) or 'search' (all results of a search).");
+  }
+  auto items = list != body.end() ? chosen(*list) : allResults(*query, search);
+  if (!items) return failure(items.error().code == ErrorCode::kInvalidArgument ? 400 : 500, items.error().message);
+  if (items->empty()) return failure(400, "There is nothing to export.");
+  if (list != body.end()) {  // chosen by the browser: each must be the user's to read
+    auto archives = readableArchives(ctx_.users, user);
+    if (!archives) return archives.error();
+    for (const auto& item : *items) {
+      auto store = ctx_.stores.loadedStore(item.store_id);
+      auto infos = store ? (*store)->messagesById({item.message_id}) : Result<std::vector<store::MessageInfo>>(store.error());
+      if (!infos || infos->empty() || !readable(*archives, infos->front().folder)) {
+        return failure(404, "There is no such message (store " + std::to_string(item.store_id) + ", message " +
+                                std::to_string(item.message_id) + ").");
+      }
+    }
+  }
+  const std::string id = toHex(randomBytes(16));
+  const std::size_t count = items->size();
+  {
+    std::lock_guard lock(mutex_);
+    dropExpired();
+    const auto mine = std::count_if(pending_.begin(), pending_.end(), [&](const auto& p) { return p.second.user == user; });
+    if (static_cast<std::size_t>(mine) >= kPerUser || pending_.size() >= kTotal) {
+      // The oldest of this user's exports goes first.
+      auto oldest = pending_.end();
+      for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+        if (it->second.user == user && (oldest == pending_.end() || it->second.created < oldest->second.created)) {
+          oldest = it;
+        }
+      }
+      if (oldest == pending_.end()) return failure(429, "Too many exports are being prepared; try again later.");
+      pending_.erase(oldest);
+    }
+    pending_[id] = Pending{user, format, std::move(*items), clock_.now()};
+  }
+  logger("web")->info("Web Access export of {} messages ({}) prepared for '{}'", count, format, user);
+  return answer(200, Json{{"exportID", id}, {"count", count}, {"name", exportName(format)}});
+}
+
+Result<Json> WebExports::download(const std::string& user, const Json& body, Body& out) {
+  const std::string id = stringOf(body, "exportID").value_or("");
+  Pending pending;
+  {
+    std::lock_guard lock(mutex_);
+    dropExpired();
+    auto it = pending_.find(id);
+    if (it == pending_.end() || it->second.user != user) {
+      return failure(404, "This export is not there (any more): prepare it again.");
+    }
+    pending = it->second;  // a copy: the export may be downloaded again
+  }
+  auto archives = readableArchives(ctx_.users, user);
+  if (!archives) return archives.error();
+  auto producer = std::make_shared<Producer>(
+      Producer{ctx_, std::move(pending.items), std::move(*archives),
+               pending.format == "zip" ? makeZipWriter() : makeMboxWriter(), 0, {}, false});
+  const std::string name = exportName(producer->writer->extension());
+  const std::string type = producer->writer->contentType();
+  out = [producer] { return (*producer)(); };
+  return Json{{"status", 200}, {"file", {{"name", name}, {"contentType", type}}}, {"streamed", true}};
+}
+
+void WebExports::dropExpired() {
+  const auto now = clock_.now();
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    it = now - it->second.created > kLifetime ? pending_.erase(it) : std::next(it);
+  }
+}
+
+}  // namespace spe::instance

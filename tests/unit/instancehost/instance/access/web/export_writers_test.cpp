@@ -1,0 +1,74 @@
+// Export writers (access/web/export_writers.h): mboxrd quoting that gives
+// every message back byte for byte, entry names that are safe on every
+// file system, and a zip writer that hands out its bytes as it goes.
+#include "instancehost/instance/access/web/export_writers.h"
+
+#include <gtest/gtest.h>
+
+namespace spe::instance {
+namespace {
+
+// Reads an mboxrd entry back: drops the "From " line and the blank line
+// after the message, and one '>' of each ">*From " line.
+std::string unquote(const std::string& entry) {
+  std::string body = entry.substr(entry.find('\n') + 1);
+  body.pop_back();  // the blank line between messages
+  std::string out;
+  std::size_t at = 0;
+  while (at < body.size()) {
+    auto end = body.find('\n', at);
+    end = end == std::string::npos ? body.size() : end + 1;
+    std::string line = body.substr(at, end - at);
+    const auto first = line.find_first_not_of('>');
+    if (first != std::string::npos && first > 0 && line.compare(first, 5, "From ") == 0) line.erase(0, 1);
+    out += line;
+    at = end;
+  }
+  return out;
+}
+
+TEST(ExportWritersTest, MboxrdQuotesEveryFromLineAndComesBackByteForByte) {
+  const std::string messages[] = {
+      "Subject: a\r\n\r\nFrom here on\r\n>From there\r\n>>From far\r\nFromage\r\n",
+      "Subject: b\n\nFrom \n",
+      "Subject: no line end at the end\r\n\r\nlast From line",
+      "From the very start\r\n\r\nbody\r\n",
+  };
+  for (const auto& m : messages) {
+    const std::string entry = mboxrdEntry(0, m);
+    EXPECT_EQ(entry.rfind("From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n", 0), 0u) << entry;
+    // No line of the entry but its first starts with "From ".
+    EXPECT_EQ(entry.find("\nFrom "), std::string::npos) << entry;
+    const std::string back = unquote(entry);
+    const std::string expected = m.back() == '\n' ? m : m + "\n";  // a line end is added when missing
+    EXPECT_EQ(back, expected);
+  }
+  EXPECT_NE(mboxrdEntry(0, "Subject: x\r\n\r\nFrom a\r\n").find("\r\n>From a\r\n"), std::string::npos);
+}
+
+TEST(ExportWritersTest, EntryNamesAreSafeOnEveryFileSystem) {
+  EXPECT_EQ(exportEntryName("alice/Inbox", 1, "Hello"), "alice/Inbox/000001 Hello.eml");
+  EXPECT_EQ(exportEntryName("alice/../..", 2, "x"), "alice/000002 x.eml");
+  EXPECT_EQ(exportEntryName("/abs//path/", 3, ""), "abs/path/000003.eml");
+  EXPECT_EQ(exportEntryName("a", 4, "re: \"what?\" <x>|y\\z/w*\r\nSet-Cookie"), "a/000004 re_ _what__ _x__y_z_w___Set-Cookie.eml");
+  EXPECT_EQ(exportEntryName(".hidden", 5, "...dots"), "hidden/000005 dots.eml");
+  const std::string umlauts(100, 'a');
+  const std::string cut = exportEntryName("f", 6, umlauts.substr(0, 79) + "\xC3\xA4\xC3\xB6");  // ä cut in half at 80
+  EXPECT_EQ(cut, "f/000006 " + umlauts.substr(0, 79) + ".eml");
+}
+
+TEST(ExportWritersTest, TheZipWriterHandsOutItsBytesAsItGoes) {
+  auto zip = makeZipWriter();
+  std::string first, second, end;
+  ASSERT_TRUE(zip->add("a/000001 x.eml", 0, std::string(100000, 'x'), first));
+  ASSERT_TRUE(zip->add("a/000002 y.eml", 0, "Subject: y\r\n\r\ny\r\n", second));
+  ASSERT_TRUE(zip->finish(end));
+  EXPECT_EQ(first.rfind("PK\x03\x04", 0), 0u);           // a local file header at once
+  EXPECT_LT(first.size(), 5000u);                          // deflated, not held back
+  EXPECT_NE(end.find("PK\x05\x06"), std::string::npos);    // the end of the central directory
+  EXPECT_EQ(zip->extension(), "zip");
+  EXPECT_EQ(makeMboxWriter()->contentType(), "application/mbox");
+}
+
+}  // namespace
+}  // namespace spe::instance
