@@ -244,13 +244,18 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
                   {"userName", user},
                   {"password", password},
                   {"clientAddress", address_}};
+      const auto asked = std::chrono::steady_clock::now();
       auto stream = co_await openTlsStream(*route->context, route->host, route->port, std::move(params),
                                            calls_.limits().timeout);
+      const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
       permit.reset();
       if (stream) {
         if (slot_) slot_->authenticated();
         delays_.success(address_);
-        logger("imap")->info("IMAP login of '{}' from {} to instance {}", name, address_, route->instance_id);
+        // The whole login on the way to the instance (TLS to its host, the instance's check): see
+        // the instance's log for its own part.
+        logger("imap")->info("IMAP login of '{}' from {} to instance {} ({:.1f} ms)", name, address_,
+                             route->instance_id, ms);
         out_ += tag + " OK [CAPABILITY " + kImapAuthenticatedCapabilities + "] Logged in.\r\n";
         if (!co_await flush()) co_return true;
         auto client = std::make_shared<ByteStreamOf<TlsStream>>(std::move(*tls_), std::string(rest));

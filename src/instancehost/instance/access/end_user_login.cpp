@@ -5,6 +5,7 @@
 #include "common/base/password.h"
 #include "common/net/form.h"
 #include "common/net/login_guard.h"
+#include "instancehost/instance/access/login_cache.h"
 
 namespace spe::instance {
 namespace {
@@ -12,6 +13,11 @@ namespace {
 LoginGuard& guard() {
   static LoginGuard g;
   return g;
+}
+
+VerifiedLoginCache& verified() {
+  static VerifiedLoginCache cache(systemClock());
+  return cache;
 }
 
 bool has(const std::vector<std::string>& list, const std::string& value) {
@@ -42,8 +48,14 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
   login.generation = ctx.users.generation();
   auto user = ctx.users.find(user_name);
   if (!user) return user.error();
-  const PasswordCheck check = *user && !(*user)->password_hash.empty() ? checkPassword(password, (*user)->password_hash)
-                                                                       : checkDummyPassword(password);
+  const bool has_password = *user && !(*user)->password_hash.empty();
+  PasswordCheck check = PasswordCheck::kMismatch;
+  if (has_password && verified().matches((*user)->name, password, (*user)->password_hash)) {
+    check = PasswordCheck::kMatch;  // verified by Argon2id within the cache's ttl (login_cache.h)
+  } else {
+    check = has_password ? checkPassword(password, (*user)->password_hash) : checkDummyPassword(password);
+    if (check == PasswordCheck::kMatch) verified().remember((*user)->name, password, (*user)->password_hash);
+  }
   if (check == PasswordCheck::kBusy) return busy;  // not counted: nothing was checked
   if (check != PasswordCheck::kMatch) {
     admission.permit->failed();

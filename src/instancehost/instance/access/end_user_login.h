@@ -11,10 +11,15 @@
 // password (isLoginThrottled). Names that cannot exist (empty, longer than
 // 255 bytes, not UTF-8) are refused at once, like a wrong password.
 //
+// A right password verified lately (VerifiedLoginCache, login_cache.h: a
+// keyed MAC in memory for 10 minutes, missed after a password change) skips
+// Argon2id; wrong passwords and unknown names always pay it.
+//
 // Open sessions check themselves again whenever a user or grant changed
 // (recheckEndUserSession): a deleted or renamed user, a new password, or a
 // withdrawn login privilege ends them.
-// Thread safety: safe from any thread; slow on purpose (password hashing).
+// Thread safety: safe from any thread; slow on purpose (password hashing)
+// unless the login cache knows the password.
 #pragma once
 
 #include <cstdint>
