@@ -26,6 +26,19 @@ Error xapianError(const std::string& message, const Xapian::Error& e) {
   return makeError(corrupt ? ErrorCode::kCorrupt : ErrorCode::kIo, message, e.get_description());
 }
 
+// The term generator of every text the index and its queries read: words,
+// and Chinese, Japanese and Korean text as characters and character pairs
+// (FLAG_CJK_NGRAM; see hasCurrentTerms()). Pairs rather than a dictionary's
+// word breaks (ICU): any word inside a run of such text is found, whatever
+// a dictionary would have cut, the same on both sides, with nothing new
+// to link and a vocabulary bounded by the pairs that occur.
+Xapian::TermGenerator termGenerator() {
+  Xapian::TermGenerator generator;
+  generator.set_flags(Xapian::TermGenerator::FLAG_CJK_NGRAM);
+  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
+  return generator;
+}
+
 // The words of a field: lower-cased, with the field's prefix (the body has
 // none), with positions only when asked (the stored index has none: phrases
 // are checked against the message itself, see searcher.cpp).
@@ -96,6 +109,30 @@ ArchiveIndex::~ArchiveIndex() = default;
 
 namespace {
 constexpr const char* kMonthTermsKey = "spe:month-terms";  // "1": every document has its month term
+constexpr const char* kTermsVersionKey = "spe:terms";      // kTermsVersion; none = 1
+}
+
+bool hasCurrentTerms(const Xapian::Database& index) {
+  return index.get_metadata(kTermsVersionKey) == std::to_string(kTermsVersion);
+}
+
+TextTerms textTerms(const std::string& text) {
+  TextTerms out;
+  Xapian::Document doc;
+  Xapian::TermGenerator generator = termGenerator();
+  generator.set_document(doc);
+  generator.index_text(text);
+  std::vector<std::pair<Xapian::termpos, std::string>> placed;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+    if (t.positionlist_count() == 0) {
+      out.pairs.push_back(*t);
+      continue;
+    }
+    for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) placed.emplace_back(*p, *t);
+  }
+  std::sort(placed.begin(), placed.end());
+  for (auto& [pos, word] : placed) out.words.push_back(std::move(word));
+  return out;
 }
 
 std::string monthTerm(std::int64_t unix_seconds) {
@@ -112,9 +149,13 @@ bool hasMonthTerms(const Xapian::Database& index) { return index.get_metadata(kM
 Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& directory) {
   try {
     auto db = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_TERMLIST);
-    // A new index has month terms from its first document on (committed
-    // with it); an older one keeps reading dates until it is rebuilt.
+    // A new index has month terms and the current terms from its first
+    // document on (committed with it); an older one keeps reading dates
+    // and is searched as it is until it is rebuilt.
     if (db->get_doccount() == 0 && !hasMonthTerms(*db)) db->set_metadata(kMonthTermsKey, "1");
+    if (db->get_doccount() == 0 && !hasCurrentTerms(*db)) {
+      db->set_metadata(kTermsVersionKey, std::to_string(kTermsVersion));
+    }
     return std::unique_ptr<ArchiveIndex>(new ArchiveIndex(std::move(db)));
   } catch (const Xapian::Error& e) {
     return xapianError("Cannot open the search index '" + directory + "'.", e);
@@ -142,9 +183,8 @@ DocumentData parseDocumentData(std::string_view data) {
 Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positions) {
   Xapian::Document doc;
   const MessageText& t = m.text;
-  Xapian::TermGenerator generator;
+  Xapian::TermGenerator generator = termGenerator();
   generator.set_document(doc);
-  generator.set_stemming_strategy(Xapian::TermGenerator::STEM_NONE);
   indexText(generator, t.subject, "S", positions);
   indexText(generator, t.body, "", positions);
   for (const auto& [prefix, list] :

@@ -63,6 +63,27 @@ DocumentData parseDocumentData(std::string_view data);
 std::string monthTerm(std::int64_t unix_seconds);
 bool hasMonthTerms(const Xapian::Database& index);
 
+// The terms version of an index: what its words are made of. Version 2
+// (issue 17): Chinese, Japanese and Korean text is indexed as its
+// characters and character pairs (Xapian's FLAG_CJK_NGRAM), inline text
+// parts with a file name and text after NUL bytes are body text. An index
+// without it (made before) does not find words inside such text: it is
+// selected for a rebuild when the indexer starts, and searches over it say
+// so (searcher.cpp). A new index has it from its first document on.
+inline constexpr int kTermsVersion = 2;
+bool hasCurrentTerms(const Xapian::Database& index);
+
+// The terms the index makes of a text, without a field prefix: its words
+// in order (lower case; Chinese and Japanese characters one by one), and
+// the pairs of adjacent Chinese and Japanese characters, which have no
+// position. Queries are built of these so they meet the index's terms
+// exactly (query_language.cpp).
+struct TextTerms {
+  std::vector<std::string> words;
+  std::vector<std::string> pairs;
+};
+TextTerms textTerms(const std::string& text);
+
 struct SearchHit {
   std::int64_t message_id = 0;
   double relevance = 0;

@@ -9,6 +9,7 @@
 #include "common/mime/gmime_support.h"
 #include "common/mime/html_text.h"
 #include "common/mime/message_headers.h"
+#include "index/extractor_programs.h"
 
 namespace spe::index {
 namespace {
@@ -25,6 +26,33 @@ std::string partBytes(GMimePart* part) {
   GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
   std::string out(reinterpret_cast<const char*>(bytes->data), bytes->len);
   g_object_unref(mem);
+  return out;
+}
+
+// The text of a text part in UTF-8 (converted from its charset), whole:
+// g_mime_text_part_get_text() gives a C string, which ends at the first
+// NUL byte, and the text after it would be lost to the index. NUL bytes
+// become spaces (they separate words, as other control characters do).
+std::string textOf(GMimeTextPart* part) {
+  GMimeDataWrapper* content = g_mime_part_get_content(GMIME_PART(part));
+  if (!content) return {};
+  GMimeStream* mem = g_mime_stream_mem_new();
+  const char* charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
+  GMimeFilter* convert = charset ? g_mime_filter_charset_new(charset, "utf-8") : nullptr;  // null: unknown charset
+  if (convert) {
+    GMimeStream* filtered = g_mime_stream_filter_new(mem);
+    g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), convert);
+    g_object_unref(convert);
+    g_mime_data_wrapper_write_to_stream(content, filtered);
+    g_mime_stream_flush(filtered);
+    g_object_unref(filtered);
+  } else {
+    g_mime_data_wrapper_write_to_stream(content, mem);
+  }
+  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+  std::string out(reinterpret_cast<const char*>(bytes->data), bytes->len);
+  g_object_unref(mem);
+  std::replace(out.begin(), out.end(), '\0', ' ');
   return out;
 }
 
@@ -48,7 +76,7 @@ struct Walker {
   }
 
   void textPart(GMimeTextPart* part, bool html, std::string& to) {
-    std::string text = take(g_mime_text_part_get_text(part));  // converted from the part's charset
+    const std::string text = textOf(part);
     append(to, html ? mime::htmlToText(text) : text);
   }
 
@@ -78,12 +106,16 @@ struct Walker {
     }
     if (!GMIME_IS_PART(object)) return;
     if (a.extension.empty()) a.extension = extensionOfType(a.content_type);
+    // A text part whose name says nothing a reader knows ("patch.diff",
+    // "invite.ics", "data.dat") is read as what its type says: text.
+    std::string reader = a.extension;
+    if (GMIME_IS_TEXT_PART(object) && !ExtractorPrograms::known(reader)) {
+      reader = a.content_type == "text/html" ? "html" : "txt";
+    }
     // Text parts come converted from their charset; other bytes as they are.
-    const bool text_part = GMIME_IS_TEXT_PART(object) &&
-                           (a.extension == "txt" || a.extension == "html" || a.extension == "htm");
-    const std::string bytes = text_part ? take(g_mime_text_part_get_text(GMIME_TEXT_PART(object)))
-                                        : partBytes(GMIME_PART(object));
-    a.text = fileText(a.extension, bytes, a.note, 0);
+    const bool text_part = GMIME_IS_TEXT_PART(object) && (reader == "txt" || reader == "html" || reader == "htm");
+    const std::string bytes = text_part ? textOf(GMIME_TEXT_PART(object)) : partBytes(GMIME_PART(object));
+    a.text = fileText(reader, bytes, a.note, 0);
     if (!a.note.empty()) out.notes.push_back((a.name.empty() ? a.content_type : a.name) + ": " + a.note);
     out.attachments.push_back(std::move(a));
   }
@@ -163,15 +195,16 @@ struct Walker {
       for (int i = 0; i < n; ++i) walk(g_mime_multipart_get_part(mp, i));
       return;
     }
-    const bool is_attachment = GMIME_IS_MESSAGE_PART(object) ||
-                               (GMIME_IS_PART(object) && (g_mime_part_is_attachment(GMIME_PART(object)) ||
-                                                          g_mime_part_get_filename(GMIME_PART(object))));
-    if (!is_attachment && GMIME_IS_TEXT_PART(object)) {
+    const bool disposed = GMIME_IS_PART(object) && g_mime_part_is_attachment(GMIME_PART(object));
+    const bool named = GMIME_IS_PART(object) && g_mime_part_get_filename(GMIME_PART(object));
+    if (!disposed && GMIME_IS_TEXT_PART(object)) {
+      // Inline text is the message's text, with a file name too (clients
+      // show it in the body). A named one stays an attachment as well, so
+      // its name and text are found as an attachment's.
       GMimeContentType* type = g_mime_object_get_content_type(object);
-      if (g_mime_content_type_is_type(type, "text", "html")) return textPart(GMIME_TEXT_PART(object), true, out.body);
-      if (g_mime_content_type_is_type(type, "text", "plain") || g_mime_content_type_is_type(type, "text", "*")) {
-        return textPart(GMIME_TEXT_PART(object), false, out.body);
-      }
+      textPart(GMIME_TEXT_PART(object), g_mime_content_type_is_type(type, "text", "html"), out.body);
+      if (named) attachment(object);
+      return;
     }
     attachment(object);
   }

@@ -1,5 +1,7 @@
 #include "index/pair_filter.h"
 
+#include <xapian.h>
+
 #include <algorithm>
 #include <cstdint>
 
@@ -8,7 +10,12 @@
 namespace spe::index {
 namespace {
 
-constexpr char kVersion = 4;
+// 5: Chinese and Japanese characters are words of their own (phrase_check.h).
+// Filters of version 4 took a run of them for one word; for every other
+// text their pairs are the same, so they still judge phrases without such
+// characters.
+constexpr char kVersion = 5;
+constexpr char kVersionWithoutCjk = 4;
 constexpr std::size_t kBitsPerPair = 4;
 constexpr unsigned kHashes = 3;
 constexpr std::size_t kMinBits = 64;
@@ -90,14 +97,19 @@ PhrasePairs phrasePairs(const std::vector<PhraseCheck>& phrases) {
   for (const auto& p : phrases) {
     std::vector<std::uint64_t> pairs;
     PairHasher hasher(pairs);
-    for (const auto& w : p.words) hasher.word(w);
-    if (!pairs.empty()) out.phrases.push_back(std::move(pairs));  // else nothing the filter can tell
+    bool cjk = false;
+    for (const auto& w : p.words) {
+      hasher.word(w);
+      for (Xapian::Utf8Iterator it(w); it != Xapian::Utf8Iterator() && !cjk; ++it) cjk = isCjk(*it);
+    }
+    if (pairs.empty()) continue;  // nothing the filter can tell
+    (cjk ? out.cjk_phrases : out.phrases).push_back(std::move(pairs));
   }
   return out;
 }
 
 bool mayHoldPhrases(std::string_view filter, std::int64_t salt, const PhrasePairs& pairs) {
-  if (filter.size() < 2 || filter[0] != kVersion) return true;
+  if (filter.size() < 2 || (filter[0] != kVersion && filter[0] != kVersionWithoutCjk)) return true;
   const std::size_t bits = (filter.size() - 1) * 8;
   auto has = [&](std::uint64_t pair) {
     bool all = true;
@@ -105,9 +117,9 @@ bool mayHoldPhrases(std::string_view filter, std::int64_t salt, const PhrasePair
                [&](std::size_t b) { all = all && (filter[1 + b / 8] & (1 << (b % 8))) != 0; });
     return all;
   };
-  return std::all_of(pairs.phrases.begin(), pairs.phrases.end(), [&](const std::vector<std::uint64_t>& phrase) {
-    return std::all_of(phrase.begin(), phrase.end(), has);
-  });
+  auto holds = [&](const std::vector<std::uint64_t>& phrase) { return std::all_of(phrase.begin(), phrase.end(), has); };
+  return std::all_of(pairs.phrases.begin(), pairs.phrases.end(), holds) &&
+         (filter[0] != kVersion || std::all_of(pairs.cjk_phrases.begin(), pairs.cjk_phrases.end(), holds));
 }
 
 }  // namespace spe::index

@@ -38,6 +38,9 @@ std::string pairFilterOf(const MessageText& text, std::int64_t salt);
 // The pairs of a query's phrases, hashed once for every candidate.
 struct PhrasePairs {
   std::vector<std::vector<std::uint64_t>> phrases;  // phrase → its pairs' hashes
+  // Phrases with Chinese or Japanese characters, which filters made before
+  // those were words of their own (version 4) cannot judge.
+  std::vector<std::vector<std::uint64_t>> cjk_phrases;
 };
 PhrasePairs phrasePairs(const std::vector<PhraseCheck>& phrases);
 

@@ -16,6 +16,23 @@ std::string phraseSequence(const std::vector<std::string>& words) {
 
 }  // namespace
 
+bool isCjk(unsigned ch) {
+  // Blocks of scripts written without spaces between words (and Hangul),
+  // as Xapian's FLAG_CJK_NGRAM reads them (phrase_check_test compares them
+  // with it for every word character): CJK symbols, kana, Bopomofo, Hangul
+  // compatibility Jamo, ideographs (and their extension A), modifier tone
+  // letters, Hangul syllables, compatibility ideographs and forms, half-
+  // and full-width forms, ideographs of extension B and their supplement.
+  static constexpr std::pair<unsigned, unsigned> kBlocks[] = {{0x2E80, 0x9FFF},   {0xA700, 0xA71F},  {0xAC00, 0xD7AF},
+                                                              {0xF900, 0xFAFF},   {0xFE30, 0xFE4F},  {0xFF00, 0xFFEF},
+                                                              {0x20000, 0x2A6DF}, {0x2F800, 0x2FA1F}};
+  if (ch < kBlocks[0].first) return false;
+  for (const auto& [low, high] : kBlocks) {
+    if (ch >= low && ch <= high) return true;
+  }
+  return false;
+}
+
 void forEachWord(std::string_view text, const std::function<void(const std::string&)>& word) {
   std::string cur;
   std::size_t i = 0;
@@ -38,7 +55,13 @@ void forEachWord(std::string_view text, const std::function<void(const std::stri
     const std::size_t before = it.left();
     ++it;
     i += before - it.left();
-    if (Xapian::Unicode::is_wordchar(ch)) {
+    if (Xapian::Unicode::is_wordchar(ch) && isCjk(ch)) {
+      if (!cur.empty()) word(cur);  // each such character is a word of its own
+      cur.clear();
+      Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(ch));
+      word(cur);
+      cur.clear();
+    } else if (Xapian::Unicode::is_wordchar(ch)) {
       Xapian::Unicode::append_utf8(cur, Xapian::Unicode::tolower(ch));
     } else if (!cur.empty()) {
       word(cur);

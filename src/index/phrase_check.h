@@ -1,6 +1,7 @@
 // Phrases, checked on a message's text: the words as the query language
-// splits them (Unicode word characters, lower case) must follow each
-// other in one field. Cheaper than a positional index of the message.
+// splits them (Unicode word characters, lower case; a Chinese or Japanese
+// character is a word by itself) must follow each other in one field.
+// Cheaper than a positional index of the message.
 #pragma once
 
 #include <functional>
@@ -20,6 +21,11 @@ struct PhraseCheck {
   std::vector<std::string> prefixes;
   std::vector<std::string> words;
 };
+
+// True for characters of scripts written without spaces between words
+// (Chinese, Japanese; Korean too, as Xapian counts it): each is a word of
+// its own here, so a phrase of them is found inside any longer run.
+bool isCjk(unsigned code_point);
 
 // Calls `word` for every word of a text, lower case.
 void forEachWord(std::string_view text, const std::function<void(const std::string&)>& word);

@@ -7,6 +7,7 @@
 #include <ctime>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "index/archive_index.h"
 
@@ -95,6 +96,97 @@ Xapian::Query wordQuery(const std::string& word, const std::vector<std::string>&
     if (de != word && de != en) alternatives.emplace_back(p + de);
   }
   return Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end());
+}
+
+// Words shorter than this match only whole (and by their stems): a
+// prefix of one or two letters would stand for most of the vocabulary.
+constexpr std::size_t kMinPrefixLetters = 3;
+
+std::size_t letters(const std::string& word) {
+  std::size_t n = 0;  // code points: UTF-8 bytes that do not continue one
+  for (const char c : word) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+  return n;
+}
+
+// One word of the index in the fields: itself, one of its stems, or (three
+// letters or more) the start of a longer word, as the full-text search of
+// mainstream IMAP servers matches ("report" finds "reporting"). The prefix
+// is expanded without a limit: every word that starts so counts.
+Xapian::Query prefixWordQuery(const std::string& word, const std::vector<std::string>& prefixes) {
+  Xapian::Query whole = wordQuery(word, prefixes);
+  if (letters(word) < kMinPrefixLetters) return whole;
+  std::vector<Xapian::Query> any{whole};
+  for (const auto& p : prefixes) any.emplace_back(Xapian::Query::OP_WILDCARD, p + word, 0);
+  return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
+}
+
+// A term in any of the fields, as it is.
+Xapian::Query anyField(const std::string& term, const std::vector<std::string>& prefixes) {
+  std::vector<Xapian::Query> any;
+  for (const auto& p : prefixes) any.emplace_back(p + term);
+  return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
+}
+
+// The terms a text must have, as the index makes them (textTerms()): its
+// words, and its Chinese and Japanese character pairs in place of the
+// characters they hold (a character alone stays a word). Distinct.
+std::vector<std::string> requiredTerms(const TextTerms& t, std::vector<std::string>* pairs) {
+  std::set<std::string> in_pairs;
+  for (const auto& pair : t.pairs) {
+    for (Xapian::Utf8Iterator it(pair); it != Xapian::Utf8Iterator(); ++it) {
+      std::string c;
+      Xapian::Unicode::append_utf8(c, *it);
+      in_pairs.insert(c);
+    }
+  }
+  std::set<std::string> seen;
+  std::vector<std::string> words;
+  for (const auto& w : t.words) {
+    if (!in_pairs.count(w) && seen.insert(w).second) words.push_back(w);
+  }
+  *pairs = t.pairs;
+  return words;
+}
+
+// Runs of word characters, lower case, as indexes made before terms
+// version 2 took them (a run of Chinese or Japanese text one word).
+std::vector<std::string> legacyWords(const std::string& text) {
+  std::vector<std::string> out;
+  std::string run;
+  for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+    if (Xapian::Unicode::is_wordchar(*it)) {
+      Xapian::Unicode::append_utf8(run, Xapian::Unicode::tolower(*it));
+    } else if (!run.empty()) {
+      out.push_back(std::move(run));
+      run.clear();
+    }
+  }
+  if (!run.empty()) out.push_back(std::move(run));
+  return out;
+}
+
+bool hasCjk(const std::string& text) {
+  for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+    if (isCjk(*it)) return true;
+  }
+  return false;
+}
+
+// All the words and pairs of `text` in the fields (AND). `whole`: words
+// match whole (phrase candidates), else also as prefixes. `legacy`: some
+// index predates terms version 2, where a run of Chinese or Japanese text
+// is one word: such runs are also looked for that way.
+Xapian::Query allTerms(const std::string& text, const std::vector<std::string>& prefixes, bool whole, bool legacy) {
+  std::vector<std::string> pairs;
+  const auto words = requiredTerms(textTerms(text), &pairs);
+  std::vector<Xapian::Query> all;
+  for (const auto& w : words) all.push_back(whole ? anyField(w, prefixes) : prefixWordQuery(w, prefixes));
+  for (const auto& pair : pairs) all.push_back(anyField(pair, prefixes));
+  Xapian::Query q(Xapian::Query::OP_AND, all.begin(), all.end());
+  if (!legacy || !hasCjk(text)) return q;
+  std::vector<Xapian::Query> old;
+  for (const auto& w : legacyWords(text)) old.push_back(whole ? anyField(w, prefixes) : prefixWordQuery(w, prefixes));
+  return Xapian::Query(Xapian::Query::OP_OR, q, Xapian::Query(Xapian::Query::OP_AND, old.begin(), old.end()));
 }
 
 Result<Xapian::Query> wildcardQuery(const std::string& pattern, const std::string& prefix, const TermLister& terms) {
@@ -207,14 +299,20 @@ Xapian::Query dateQuery(std::optional<std::int64_t> from, std::optional<std::int
 // is just a value; a quoted word is that word in the text fields, which
 // the index answers exactly).
 bool isTextPhrase(const Token& t) {
-  return t.kind == Token::kPhrase && (t.field.empty() || fieldPrefixes().count(t.field) > 0) &&
-         splitWords(t.text).size() > 1;
+  if (t.kind != Token::kPhrase || !(t.field.empty() || t.field == "content" || fieldPrefixes().count(t.field) > 0)) {
+    return false;
+  }
+  // Two Chinese or Japanese characters side by side are one pair term,
+  // which the index answers exactly.
+  const TextTerms terms = textTerms(t.text);
+  return splitWords(t.text).size() > 1 && !(terms.words.size() == 2 && terms.pairs.size() == 1);
 }
 
 // The fields a phrase is looked for in (a known field: tokenQuery checks).
 std::vector<std::string> phrasePrefixes(const std::string& field) {
   if (field.empty()) return {"", "S", "A", "N"};  // the text fields
   if (field == "attachment") return {"A", "N"};
+  if (field == "content") return {"", "A", "N"};
   const auto it = fieldPrefixes().find(field);
   return it == fieldPrefixes().end() ? std::vector<std::string>{} : std::vector<std::string>{it->second};
 }
@@ -258,28 +356,37 @@ Result<Xapian::Query> sizeTokenQuery(const Token& t) {
 }
 
 // A word, wildcard or phrase in the text fields, or in one of them.
-Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bool exact) {
+Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bool exact, bool legacy) {
   std::vector<std::string> prefixes;
   if (t.field.empty()) {
     prefixes = {"", "S", "F", "T", "C", "B", "A", "N"};  // every field
   } else if (t.field == "attachment") {
     prefixes = {"A", "N"};
+  } else if (t.field == "content") {
+    prefixes = {"", "A", "N"};
   } else if (auto it = fieldPrefixes().find(t.field); it != fieldPrefixes().end()) {
     prefixes = {it->second};
   } else {
     return bad("unknown field '" + t.field +
-               ":' (known: from, to, cc, bcc, subject, body, attachment, folder, date, "
+               ":' (known: from, to, cc, bcc, subject, body, attachment, content, folder, date, "
                "after, before, size, has).");
   }
   const bool address = t.field == "from" || t.field == "to" || t.field == "cc" || t.field == "bcc";
   if (t.kind == Token::kPhrase) {
-    const auto w = splitWords(t.text);
-    if (w.empty()) return bad("an empty phrase.");
+    // Candidates have every word (whole) and character pair; the exact
+    // query wants the words in order (the index's words, so it meets the
+    // positions of ArchiveIndex::makeDocument()).
+    const TextTerms w = textTerms(t.text);
+    if (w.words.empty()) return bad("an empty phrase.");
     std::vector<Xapian::Query> per_prefix;
     for (const auto& p : phrasePrefixes(t.field)) {
+      if (!exact || !isTextPhrase(t)) {
+        per_prefix.push_back(allTerms(t.text, {p}, true, legacy));
+        continue;
+      }
       std::vector<Xapian::Query> parts;
-      for (const auto& x : w) parts.emplace_back(p + x);
-      per_prefix.emplace_back(exact ? Xapian::Query::OP_PHRASE : Xapian::Query::OP_AND, parts.begin(), parts.end());
+      for (const auto& x : w.words) parts.emplace_back(p + x);
+      per_prefix.emplace_back(Xapian::Query::OP_PHRASE, parts.begin(), parts.end());
     }
     return Xapian::Query(Xapian::Query::OP_OR, per_prefix.begin(), per_prefix.end());
   }
@@ -301,15 +408,13 @@ Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bo
     }
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
   }
-  const auto w = splitWords(text);
-  if (w.empty()) return bad("'" + t.text + "' has no word to search for.");
-  std::vector<Xapian::Query> all;
-  for (const auto& x : w) all.push_back(wordQuery(x, prefixes));
-  return Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+  if (textTerms(text).words.empty()) return bad("'" + t.text + "' has no word to search for.");
+  return allTerms(text, prefixes, false, legacy);
 }
 
 // `exact`: phrases as phrases (needs positions); else as all their words.
-Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact, bool month_terms) {
+Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact, bool month_terms,
+                                 bool legacy) {
   if (t.field == "has") {
     if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.");
     return Xapian::Query("Khasattachment");
@@ -324,7 +429,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
     return dateTokenQuery(t, terms, offset, month_terms);
   }
   if (t.field == "size") return sizeTokenQuery(t);
-  return textTokenQuery(t, terms, exact);
+  return textTokenQuery(t, terms, exact, legacy);
 }
 
 }  // namespace
@@ -332,7 +437,7 @@ Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long o
 namespace {
 
 Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const TermLister& terms, long zone_offset_seconds,
-                                    bool month_terms, bool exact) {
+                                    bool month_terms, bool exact, bool legacy) {
   // Groups joined by OR; the groups' positive parts AND-ed, negatives subtracted.
   std::vector<Xapian::Query> positives, negatives;
   std::vector<Xapian::Query> or_group;
@@ -346,7 +451,7 @@ Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const Term
       pending_or = true;
       continue;
     }
-    auto q = tokenQuery(t, terms, zone_offset_seconds, exact, month_terms);
+    auto q = tokenQuery(t, terms, zone_offset_seconds, exact, month_terms, legacy);
     if (!q) return q.error();
     if (t.negated) {
       if (pending_or) return bad("'OR' must stand between two words.");
@@ -379,11 +484,11 @@ Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const Term
 }  // namespace
 
 Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds,
-                                   bool month_terms) {
+                                   bool month_terms, bool legacy_terms) {
   auto tokens = tokenize(text);
   if (!tokens) return tokens.error();
   if (tokens->empty()) return bad("it is empty.");
-  auto index = compileTokens(*tokens, terms, zone_offset_seconds, month_terms, false);
+  auto index = compileTokens(*tokens, terms, zone_offset_seconds, month_terms, false, legacy_terms);
   if (!index) return index.error();
   CompiledQuery out;
   out.index = *index;
@@ -393,7 +498,7 @@ Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& te
     out.has_negated_phrase = out.has_negated_phrase || (isTextPhrase(t) && t.negated);
   }
   if (out.needs_check) {
-    auto exact = compileTokens(*tokens, terms, zone_offset_seconds, month_terms, true);
+    auto exact = compileTokens(*tokens, terms, zone_offset_seconds, month_terms, true, legacy_terms);
     if (!exact) return exact.error();
     out.exact = *exact;
     out.phrases_suffice = true;

@@ -1,10 +1,13 @@
 // The search query language (docs/search.md), compiled to a Xapian query:
-//   words                 all must match (any field), stems included
+//   words                 all must match (any field), stems included, and
+//                         from three letters on as the start of a longer
+//                         word; Chinese and Japanese text by its
+//                         characters and character pairs
 //   "a phrase"            the words in this order
 //   a OR b                either
 //   -word, -"phrase"      must not match
 //   auto*  Me?er          trailing * (any ending) and ? (one character)
-//   from: to: cc: bcc: subject: body: attachment: folder:
+//   from: to: cc: bcc: subject: body: attachment: content: folder:
 //                         field prefixes (addresses also by domain:
 //                         from:example.com, from:*@example.com)
 //   date:2024-01-01..2024-06-30  after:2024-01-01  before:2024-07-01
@@ -46,7 +49,10 @@ struct CompiledQuery {
 // `zone_offset_seconds` turns dates into UTC (the searcher's time zone).
 // `month_terms`: every document searched has its month term (a date range
 // reads the dates of its end months only; archive_index.h).
+// `legacy_terms`: some index searched predates terms version 2
+// (archive_index.h: kTermsVersion); Chinese and Japanese text is then also
+// looked for as whole runs, as such an index holds it.
 Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& terms, long zone_offset_seconds = 0,
-                                   bool month_terms = false);
+                                   bool month_terms = false, bool legacy_terms = false);
 
 }  // namespace spe::index

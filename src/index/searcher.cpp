@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "index/archive_index.h"
@@ -146,6 +147,7 @@ struct OpenIndexes {
   std::vector<Shard> shards;  // by the position of their database in `combined`
   Indexers indexers;
   bool month_terms = true;  // every index has them (archive_index.h)
+  std::size_t legacy_terms = 0;  // indexes made before terms version 2 (archive_index.h)
 };
 
 // Opens the indexes of `archives` in every source; one that cannot be read
@@ -153,12 +155,15 @@ struct OpenIndexes {
 OpenIndexes openIndexes(const std::vector<SearchSource>& sources,
                         const std::optional<std::vector<std::string>>& archives, std::vector<std::string>& warnings) {
   OpenIndexes open;
+  std::set<std::string> opened;  // an archive named twice (or a store given twice) is searched once
   for (const auto& source : sources) {
     open.indexers[source.store_id] = source.indexer;
     for (const auto& dir : source.indexer->indexDirectories(archives)) {
+      if (!opened.insert(dir).second) continue;
       try {
         Xapian::Database one(dir);
         open.month_terms = open.month_terms && hasMonthTerms(one);
+        open.legacy_terms += hasCurrentTerms(one) ? 0 : 1;
         open.combined.add_database(one);
         open.shards.push_back({source.store_id, source.indexer});
       } catch (const Xapian::Error& e) {
@@ -166,6 +171,14 @@ OpenIndexes openIndexes(const std::vector<SearchSource>& sources,
                            "); its messages are missing from the results.");
       }
     }
+  }
+  if (open.legacy_terms > 0) {
+    // Not silent: such an index misses words its messages hold (its store
+    // is selected for a rebuild when the indexer starts).
+    warnings.push_back(std::to_string(open.legacy_terms) +
+                       " of the search indexes were made by an older version and do not find words inside Chinese "
+                       "or Japanese text, in inline text parts with a file name or after a NUL byte until they are "
+                       "rebuilt (RebuildSelectedStoreIndexes).");
   }
   return open;
 }
@@ -293,7 +306,8 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     }
     return terms;
   };
-  auto query = compileQuery(request.query, lister, request.zone_offset_seconds, open.month_terms);
+  auto query = compileQuery(request.query, lister, request.zone_offset_seconds, open.month_terms,
+                            open.legacy_terms > 0);
   if (!query) return query.error();
   if (open.shards.empty()) return results;
 

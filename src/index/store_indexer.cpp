@@ -70,6 +70,7 @@ IndexerState StoreIndexer::state() {
 }
 
 void StoreIndexer::loop() {
+  if (const auto permit = settings_->writePermit()) selectIfOutdated();  // frozen: the next start looks again
   int failures = 0;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -395,6 +396,26 @@ Result<bool> StoreIndexer::matches(const store::MessageInfo& message, const Comp
   auto cheap = test(quick);
   if (!cheap || *cheap || !attachment_text) return cheap;
   return test(full);
+}
+
+void StoreIndexer::selectIfOutdated() {
+  {
+    std::lock_guard lock(mutex_);
+    if (selected_) return;
+  }
+  for (const auto& dir : indexDirectories(std::nullopt)) {
+    try {
+      if (hasCurrentTerms(Xapian::Database(dir))) continue;
+    } catch (const Xapian::Error&) {
+      continue;  // unreadable: the first write or search says so
+    }
+    logger("index")->warn(
+        "{}: the search index '{}' was made by an older version (terms version 1; now {}); the store is selected "
+        "for a rebuild",
+        store_->directory(), dir, kTermsVersion);
+    if (auto st = select(); !st) logger("index")->warn("{}", st.error().message);
+    return;
+  }
 }
 
 Status StoreIndexer::select() {

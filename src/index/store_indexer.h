@@ -9,6 +9,8 @@
 // point repeats work (idempotently: documents are keyed by message id)
 // and never loses it. On start the indexer simply continues from there.
 //
+// An index made before the current terms (archive_index.h) is selected
+// for a rebuild when the indexer starts; it is searched as it is until then.
 // An index that cannot be opened or written is broken: the store is marked
 // (`indexNeedsRebuild`, GetStores' searchIndexesNeedRebuild), indexing of
 // that store stops and searches skip it until rebuild() replaces it.
@@ -127,6 +129,9 @@ class StoreIndexer {
   Status handleQueue(IndexMap& indexes, const std::vector<store::IndexQueueEntry>& queue, std::int64_t through);
   static Status commitAll(IndexMap& indexes);
   void markBroken(const Error& error);  // logs, then setBroken
+  // Selects the store for a rebuild when one of its indexes predates the
+  // current terms (archive_index.h: kTermsVersion).
+  void selectIfOutdated();
   // Marks the store's indexes broken (and selected for a rebuild) for `why`.
   void setBroken(const std::string& why);
   void addNote(std::int64_t id, std::string text);

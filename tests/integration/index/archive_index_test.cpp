@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "index/dead_documents.h"
@@ -226,6 +227,156 @@ TEST_F(ArchiveIndexTest, QueryLanguage) {
       EXPECT_NE(q.error().message.find("The query is not valid"), std::string::npos);
     }
   }
+}
+
+// A word matches whole, by its stems, and from three letters on as the
+// start of a longer word ("jum" finds "jumps"); shorter words and quoted
+// words match whole only.
+TEST_F(ArchiveIndexTest, WordsMatchAsTheStartOfLongerWords) {
+  using V = std::vector<std::int64_t>;
+  EXPECT_EQ(find(*index, "jum"), (V{1}));
+  EXPECT_EQ(find(*index, "bro fo"), (V{})) << "'fo' is no word of two letters or more: whole only";
+  EXPECT_EQ(find(*index, "bro"), (V{2, 1}));
+  EXPECT_EQ(find(*index, "subject:verbindu"), (V{1}));
+  EXPECT_EQ(find(*index, "body:verbindu"), (V{}));
+  EXPECT_EQ(find(*index, "invoi"), (V{2, 1})) << "subject 'invoices', attachment text 'invoice'";
+  EXPECT_EQ(find(*index, "attachment:rech"), (V{1}));
+  EXPECT_EQ(find(*index, "from:juer"), (V{1}));
+  EXPECT_EQ(find(*index, "\"jum\""), (V{})) << "a quoted word is that word";
+  EXPECT_EQ(find(*index, "\"jumps\""), (V{1}));
+  EXPECT_EQ(find(*index, "fox -jum"), (V{2}));
+  EXPECT_EQ(find(*index, "Jum OR partn"), (V{2, 1}));
+  // Phrases are words in order, whole.
+  EXPECT_EQ(exact(*index, messages, "\"quick brown\""), (V{1}));
+  EXPECT_EQ(exact(*index, messages, "\"quick bro\""), (V{}));
+}
+
+// content: is the message text and its attachments (names and text), what
+// IMAP's BODY searches.
+TEST_F(ArchiveIndexTest, ContentIsBodyAndAttachments) {
+  using V = std::vector<std::int64_t>;
+  EXPECT_EQ(find(*index, "content:4711"), (V{1}));
+  EXPECT_EQ(find(*index, "content:rechnung"), (V{1}));
+  EXPECT_EQ(find(*index, "content:fox"), (V{2, 1}));
+  EXPECT_EQ(find(*index, "content:neue"), (V{})) << "the subject is a header";
+  EXPECT_EQ(find(*index, "content:partner"), (V{}));
+  EXPECT_EQ(find(*index, "content:\"quarterly invoice\""), (V{1})) << "2 has 'invoices' in its subject only";
+  EXPECT_EQ(exact(*index, messages, "content:\"quarterly invoice\""), (V{1}));
+  auto q = compileQuery("content:\"quarterly invoice\"", [](const std::string&) { return std::vector<std::string>{}; });
+  ASSERT_TRUE(q.ok());
+  EXPECT_TRUE(q->phrases_suffice);
+  ASSERT_EQ(q->phrases.size(), 1u);
+  EXPECT_EQ(q->phrases[0].prefixes, (std::vector<std::string>{"", "A", "N"}));
+}
+
+TEST(ArchiveIndexTerms, WordsInOrderAndPairsOfCjkCharacters) {
+  const TextTerms t = textTerms("Quick 年度报告 fox, don't");
+  EXPECT_EQ(t.words, (std::vector<std::string>{"quick", "年", "度", "报", "告", "fox", "don't"}));
+  std::vector<std::string> pairs = t.pairs;
+  std::sort(pairs.begin(), pairs.end());
+  EXPECT_EQ(pairs, (std::vector<std::string>{"年度", "度报", "报告"}));
+  EXPECT_TRUE(textTerms("--").words.empty());
+}
+
+// Chinese and Japanese text: any word inside a run of characters is found
+// (by its character pairs; one character by itself), in every field.
+class ArchiveIndexCjkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = ArchiveIndex::open(dir / "idx");
+    ASSERT_TRUE(opened.ok());
+    index = std::move(*opened);
+    const std::vector<std::pair<std::string, std::string>> texts = {
+        {"2024年度报告书", "明日の会議の議事録を送ります"},  // 1
+        {"报告", "議事 録"},                                 // 2
+        {"年度计划", "会議室 Meeting room"},                 // 3
+        {"Report", "年度 report 报 告"},                     // 4
+    };
+    std::int64_t id = 0;
+    for (const auto& [subject, body] : texts) {
+      IndexedMessage m;
+      m.message_id = ++id;
+      m.folder = "jdoe/Inbox";
+      m.date = 1700000000 + id;
+      m.text.subject = subject;
+      m.text.body = body;
+      ASSERT_TRUE(index->add(m).ok());
+      messages.push_back(m);
+    }
+    ASSERT_TRUE(index->commit().ok());
+  }
+  spe::testing::TempDir dir;
+  std::unique_ptr<ArchiveIndex> index;
+  std::vector<IndexedMessage> messages;
+};
+
+TEST_F(ArchiveIndexCjkTest, AnyWordInsideARunIsFound) {
+  using V = std::vector<std::int64_t>;
+  EXPECT_EQ(find(*index, "报告"), (V{2, 1}));
+  EXPECT_EQ(find(*index, "subject:年度"), (V{3, 1}));
+  EXPECT_EQ(find(*index, "年度报告"), (V{1})) << "4 has the characters, not side by side";
+  EXPECT_EQ(find(*index, "subject:年度报告书"), (V{1}));
+  EXPECT_EQ(find(*index, "書"), (V{})) << "another character";
+  EXPECT_EQ(find(*index, "书"), (V{1}));
+  EXPECT_EQ(find(*index, "議事録"), (V{1})) << "2 has 議事 and 録 apart";
+  EXPECT_EQ(find(*index, "会議"), (V{3, 1}));
+  EXPECT_EQ(find(*index, "body:会議 meet"), (V{3}));
+  EXPECT_EQ(find(*index, "subject:报告 -年度"), (V{2}));
+  // Quoted: the characters in order (checked like every phrase).
+  EXPECT_EQ(exact(*index, messages, "\"年度报告\""), (V{1}));
+  EXPECT_EQ(exact(*index, messages, "\"议 事\""), (V{}));
+  EXPECT_EQ(exact(*index, messages, "\"議事録\""), (V{1, 2})) << "words, not spaces, must follow each other";
+  EXPECT_EQ(find(*index, "\"告报\""), (V{}));
+  for (const char* text : {"\"年度报告\"", "\"議事録\"", "\"报告书\"", "\"报告 书\""}) {
+    auto q = compileQuery(text, [&](const std::string& p) { return index->termsStartingWith(p); });
+    ASSERT_TRUE(q.ok()) << text;
+    ASSERT_TRUE(q->phrases_suffice) << text;
+    V checked;
+    for (const auto& m : messages) {
+      if (holdsPhrases(m.text, q->phrases)) checked.push_back(m.message_id);
+    }
+    EXPECT_EQ(checked, exact(*index, messages, text)) << text;
+  }
+  auto pair = compileQuery("\"报告\"", [](const std::string&) { return std::vector<std::string>{}; });
+  ASSERT_TRUE(pair.ok());
+  EXPECT_FALSE(pair->needs_check) << "two characters side by side are one term: the index is exact";
+}
+
+// An index made before terms version 2 holds a run of Chinese or Japanese
+// text as one word: searched as legacy, runs are looked for that way too.
+TEST(ArchiveIndexLegacy, OldIndexesAreKnownAndStillFindWholeRuns) {
+  spe::testing::TempDir dir;
+  {
+    Xapian::WritableDatabase old(dir / "old", Xapian::DB_CREATE_OR_OPEN);
+    Xapian::Document doc;
+    Xapian::TermGenerator generator;  // as before: no n-grams
+    generator.set_document(doc);
+    generator.index_text_without_positions("年度报告书", 1, "S");
+    doc.set_data(documentData(7, ""));
+    old.add_document(doc);
+    old.commit();
+  }
+  Xapian::Database old(dir / "old");
+  EXPECT_FALSE(hasCurrentTerms(old));
+  auto opened = ArchiveIndex::open(dir / "new");
+  ASSERT_TRUE(opened.ok());
+  ASSERT_TRUE((*opened)->commit().ok());
+  EXPECT_TRUE(hasCurrentTerms(Xapian::Database(dir / "new")));
+  auto lister = [&](const std::string& p) {
+    std::vector<std::string> out;
+    for (auto t = old.allterms_begin(p); t != old.allterms_end(p); ++t) out.push_back(*t);
+    return out;
+  };
+  auto count = [&](const std::string& text, bool legacy) {
+    auto q = compileQuery(text, lister, 0, false, legacy);
+    EXPECT_TRUE(q.ok()) << text;
+    Xapian::Enquire e(old);
+    e.set_query(q->index);
+    return e.get_mset(0, 10).size();
+  };
+  EXPECT_EQ(count("subject:年度报告", false), 0u) << "pairs are not in an old index";
+  EXPECT_EQ(count("subject:年度报告", true), 1u) << "the start of the run, as before";
+  EXPECT_EQ(count("subject:年度报告书", true), 1u);
 }
 
 TEST(ArchiveIndexAddresses, TermsOfAnAddressList) {

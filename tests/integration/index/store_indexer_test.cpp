@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <xapian.h>
 
 #include <atomic>
 #include <chrono>
@@ -281,6 +282,30 @@ TEST_F(StoreIndexerTest, SortedPagedWithTotal) {
   EXPECT_EQ(relevance->total, 30);
 }
 
+// An archive named twice (a user's explicit read grant on their own
+// archive, overlapping grants) is searched once: each message is one hit,
+// and the total counts it once.
+TEST_F(StoreIndexerTest, AnArchiveNamedTwiceIsSearchedOnce) {
+  addCorpus();
+  startIndexer();
+  waitCaughtUp();
+  using Archives = std::vector<std::string>;
+  for (const auto& [twice_named, once_named] : {std::pair<Archives, Archives>{{"jdoe", "jdoe"}, {"jdoe"}},
+                                                {{"jdoe", "anna", "jdoe", "anna"}, {"jdoe", "anna"}}}) {
+    for (const bool by_date : {true, false}) {
+      for (const char* query : {"invoice", "\"quarterly invoice\"", "has:attachment"}) {
+        auto twice = run(query, twice_named, by_date);
+        auto once = run(query, once_named, by_date);
+        ASSERT_TRUE(twice.ok() && once.ok()) << query;
+        EXPECT_EQ(twice->total, once->total) << query;
+        std::set<std::int64_t> seen;
+        for (const auto& h : twice->hits) EXPECT_TRUE(seen.insert(h.message.id).second) << query << ": listed twice";
+        EXPECT_EQ(twice->hits.size(), once->hits.size()) << query;
+      }
+    }
+  }
+}
+
 // A phrase's candidates whose word pairs cannot hold it are turned away
 // without reading their messages; the answer stays exact.
 TEST_F(StoreIndexerTest, PhraseCandidatesAreFilteredByTheirWordPairs) {
@@ -494,6 +519,45 @@ TEST_F(StoreIndexerTest, CorruptIndexIsDetectedReportedAndRebuilt) {
   indexer->wake();
   waitCaughtUp();
   EXPECT_EQ(found("afterrebuild"), Names({"after"}));
+}
+
+// An index made before the current terms (archive_index.h) is selected
+// for a rebuild when the indexer starts, and searches over it say what it
+// misses; the rebuild makes it current.
+TEST_F(StoreIndexerTest, IndexesOfAnOlderTermsVersionAreSelectedAndSearchesSaySo) {
+  add("jdoe/Inbox", header("a@example.com", "jdoe@example.org", "2024年度报告书", 1) + "\r\nbody\r\n", "cjk");
+  startIndexer();
+  waitCaughtUp();
+  auto current = run("报告");
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->total, 1);
+  EXPECT_TRUE(current->warnings.empty());
+  EXPECT_FALSE(indexer->state().needs_rebuild);
+  indexer->stop();
+  try {
+    Xapian::WritableDatabase old((fs::path(dir / "store") / "Index" / "jdoe").string(),
+                                 Xapian::DB_OPEN | Xapian::DB_NO_TERMLIST);
+    old.set_metadata("spe:terms", "");  // as an index of terms version 1 has it
+    old.commit();
+  } catch (const Xapian::Error& e) {
+    FAIL() << e.get_description();
+  }
+  startIndexer();
+  for (int i = 0; i < 500 && !indexer->state().needs_rebuild; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(indexer->state().needs_rebuild);
+  EXPECT_TRUE(*store->indexNeedsRebuild());
+  auto old = run("报告");
+  ASSERT_TRUE(old.ok());
+  ASSERT_EQ(old->warnings.size(), 1u);
+  EXPECT_NE(old->warnings[0].find("older version"), std::string::npos) << old->warnings[0];
+  ASSERT_TRUE(indexer->rebuild({}).ok());
+  EXPECT_FALSE(indexer->state().needs_rebuild);
+  auto rebuilt = run("报告");
+  ASSERT_TRUE(rebuilt.ok());
+  EXPECT_EQ(rebuilt->total, 1);
+  EXPECT_TRUE(rebuilt->warnings.empty());
 }
 
 TEST_F(StoreIndexerTest, CancelledRebuildKeepsTheOldIndexes) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "test_mime.h"
 
 namespace spe::index {
@@ -92,6 +94,89 @@ TEST(MessageText, AttachedMessageIsReadAndBrokenPdfIsNoted) {
   EXPECT_FALSE(t.attachments[1].note.empty());
   ASSERT_EQ(t.notes.size(), 1u);
   EXPECT_NE(t.notes[0].find("bad.pdf"), std::string::npos);
+}
+
+// Text after a NUL byte is text like any other, whatever the body's
+// transfer encoding (8bit, base64, quoted-printable) or type.
+TEST(MessageText, TextAfterNulIsKept) {
+  const std::string nul(1, '\0');
+  const std::vector<std::pair<std::string, std::string>> bodies = {
+      {"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+       "before" + nul + "afternul words\r\n"},
+      {"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+       base64("before" + nul + "afternul words") + "\r\n"},
+      {"Content-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n",
+       "before=00afternul words\r\n"},
+      {"Content-Type: text/html; charset=utf-8\r\n\r\n", "<p>before" + nul + "afternul words</p>\r\n"},
+      {"Content-Type: text/plain\r\n\r\n", nul + nul + "afternul words\r\n"},
+  };
+  for (const auto& [head, body] : bodies) {
+    const auto t = extractText("Subject: nul\r\n" + head + body);
+    EXPECT_NE(t.body.find("afternul words"), std::string::npos) << head;
+    if (body.rfind(nul, 0) != 0) {
+      EXPECT_NE(t.body.find("before"), std::string::npos) << head;
+    }
+    EXPECT_EQ(t.body.find('\0'), std::string::npos) << head;
+  }
+  // In an attached text file too.
+  const auto t = extractText(
+      "Subject: nul\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\n"
+      "body\r\n--B\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; "
+      "filename=\"log.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+      base64("first" + nul + "attachednul words") + "\r\n--B--\r\n");
+  ASSERT_EQ(t.attachments.size(), 1u);
+  EXPECT_NE(t.attachments[0].text.find("attachednul words"), std::string::npos);
+}
+
+// Inline text parts are the message's text even when they carry a file
+// name (clients show them in the body); they stay attachments by name.
+TEST(MessageText, InlineTextPartsWithAFileNameAreBodyText) {
+  const std::vector<std::string> parts = {
+      "Content-Type: text/plain; charset=utf-8; name=\"notes.txt\"\r\nContent-Disposition: inline; "
+      "filename=\"notes.txt\"\r\n\r\ninlinemarker one\r\n",
+      "Content-Type: text/plain; name=\"data.dat\"\r\n\r\ninlinemarker two\r\n",
+      "Content-Type: text/html; charset=utf-8\r\nContent-Disposition: inline; filename=\"page.html\"\r\n\r\n"
+      "<p>inlinemarker three</p>\r\n",
+      "Content-Type: text/plain; charset=iso-8859-1; name=\"x.txt\"\r\nContent-Transfer-Encoding: "
+      "quoted-printable\r\n\r\ninlinemarker f=FCnf\r\n",
+      "Content-Type: text/plain; charset=utf-8; name=\"y.txt\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+          base64("inlinemarker six") + "\r\n",
+  };
+  for (const auto& part : parts) {
+    const auto t = extractText(
+        "Subject: inline\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\n"
+        "Content-Type: text/plain\r\n\r\nfirst part\r\n--B\r\n" +
+        part + "--B--\r\n");
+    EXPECT_NE(t.body.find("first part"), std::string::npos) << part;
+    EXPECT_NE(t.body.find("inlinemarker"), std::string::npos) << part << "\n" << t.body;
+    ASSERT_EQ(t.attachments.size(), 1u) << part;
+    EXPECT_FALSE(t.attachments[0].name.empty()) << part;
+  }
+  EXPECT_NE(
+      extractText("Subject: x\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\n" + parts[3] + "--B--\r\n")
+          .body.find("f\xC3\xBCnf"),
+      std::string::npos)
+      << "converted from its charset";
+}
+
+// A text part attached under a name no reader knows is read as text (its
+// type says so); one attached as a file stays out of the body.
+TEST(MessageText, TextAttachmentsOfAnyNameAreRead) {
+  for (const auto& [type, name, text] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"text/x-diff", "fix.patch", "+diffmarker"},
+           {"text/calendar", "invite.ics", "SUMMARY:icsmarker"},
+           {"text/plain", "data.dat", "datmarker"},
+           {"text/html", "page.xhtml", "<b>xhtmlmarker</b>"}}) {
+    const auto t = extractText(
+        "Subject: x\r\nContent-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\n"
+        "Content-Type: text/plain\r\n\r\nbody\r\n--B\r\nContent-Type: " +
+        type + "; charset=utf-8\r\nContent-Disposition: attachment; filename=\"" + name + "\"\r\n\r\n" + text +
+        "\r\n--B--\r\n");
+    ASSERT_EQ(t.attachments.size(), 1u) << name;
+    EXPECT_NE(t.attachments[0].text.find("marker"), std::string::npos) << name;
+    EXPECT_EQ(t.attachments[0].text.find("<b>"), std::string::npos) << name;
+    EXPECT_EQ(t.body.find("marker"), std::string::npos) << name << ": an attached file is no body text";
+  }
 }
 
 TEST(MessageText, GarbageNeverThrowsAndKeepsText) {

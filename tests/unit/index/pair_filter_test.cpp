@@ -84,6 +84,23 @@ TEST(PairFilter, OneWordPhrasesAndMissingOrUnknownFiltersLetEverythingThrough) {
   EXPECT_FALSE(may(filterOf(t), {phrase({""}, "beta alpha")}));
 }
 
+// Chinese and Japanese characters are words of their own (phrase_check.h):
+// phrases with them are judged by filters made since (version 5); filters
+// of version 4 took a run of them for one word, and judge only the other
+// phrases.
+TEST(PairFilter, PhrasesWithCjkCharactersAreJudgedOnlyByNewFilters) {
+  MessageText t;
+  t.body = "quarterly 年度报告书 report and alpha beta";
+  const std::string current = filterOf(t);
+  EXPECT_TRUE(may(current, {phrase({""}, "quarterly 年度报告书 report")}));
+  EXPECT_FALSE(may(current, {phrase({""}, "quarterly 报告书年度 report")}));
+  std::string version4 = current;
+  version4[0] = 4;
+  EXPECT_TRUE(may(version4, {phrase({""}, "quarterly 报告书年度 report")})) << "cannot tell: let it through";
+  EXPECT_FALSE(may(version4, {phrase({""}, "beta alpha")})) << "phrases without such characters are judged";
+  EXPECT_TRUE(may(version4, {phrase({""}, "alpha beta")}));
+}
+
 // Random texts: every phrase taken from a text passes; of pairs of words
 // the text has but not next to each other, about one in seven passes.
 TEST(PairFilter, NoFalseNegativesAndFewFalsePositives) {
