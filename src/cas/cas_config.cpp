@@ -24,6 +24,8 @@ Result<CasConfig> loadCasConfig(const std::string& path) {
     r.integer("webWaitingPerInstance", c.web_waiting_per_instance, false, 0, 100000);
     r.integer("imapLoginsPerInstance", c.imap_logins_per_instance, false, 1, 10000);
     r.integer("instanceTimeoutSeconds", c.instance_timeout_seconds, false, 1, 3600);
+    r.boolean("remoteImages", c.remote_images);
+    r.boolean("remoteImagesFromPrivateNetworks", c.remote_images_from_private_networks);
     if (c.certificate_file.empty() != c.key_file.empty()) {
       r.fail("certificateFile", "and keyFile must be given together");
     }

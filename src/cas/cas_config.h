@@ -33,6 +33,11 @@ struct CasConfig {
   std::int64_t web_waiting_per_instance = 256;
   std::int64_t imap_logins_per_instance = 8;
   std::int64_t instance_timeout_seconds = 30;
+  // Remote images of messages, fetched by the CAS when a Web Access user
+  // asks to see them ("remoteImages"), never from loopback or private
+  // networks unless "remoteImagesFromPrivateNetworks" (for tests).
+  bool remote_images = true;
+  bool remote_images_from_private_networks = false;
 };
 
 Result<CasConfig> loadCasConfig(const std::string& path);

@@ -110,6 +110,11 @@ Status CasServer::startPublic() {
   }
   if (config_.https_port >= 0) {
     web_ = std::make_unique<WebServer>(agent_.io(), pool_, *routes_, delays_, *ctx, *calls_, limiter);
+    if (config_.remote_images) {
+      RemoteImageLimits images;
+      images.allow_private = config_.remote_images_from_private_networks;
+      web_->setRemoteImages(images);
+    }
     SPE_TRY(loadWebFiles());
     auto bound = web_->listen(config_.public_address, static_cast<std::uint16_t>(config_.https_port));
     if (!bound) return bound.error();

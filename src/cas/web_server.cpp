@@ -149,6 +149,7 @@ struct WebServer::Impl {
   SslContextPtr tls;
   InstanceCalls& calls;
   std::shared_ptr<ConnectionLimiter> limiter;
+  std::unique_ptr<RemoteImages> remote_images;  // null: turned off
   tcp::acceptor acceptor;
   std::mutex mutex;
   std::shared_ptr<const std::map<std::string, WebAsset>> assets = std::make_shared<std::map<std::string, WebAsset>>();
@@ -207,6 +208,7 @@ struct WebServer::Impl {
       co_return failedReply(req, call.error());
     }
     const int status = static_cast<int>(intField(call->answer, "status", 500, 100, 599).value_or(500));
+    if (op == "remoteImage" && status == 200) co_return co_await remoteImage(req, call->answer);
     if (op == "login") co_await paceLogin(status, address);
     if (slot && status >= 200 && status < 400) slot->authenticated();  // a login, or a valid session
     co_return webAnswer(req, std::move(*call), status, "/" + instance + "/");
@@ -264,7 +266,7 @@ struct WebServer::Impl {
       body = std::move(*parsed);
       auto h = req.find("X-CSRF-Token");
       if (h != req.end()) csrf = std::string(h->value());
-    } else if (get && (op == "download" || op == "attachment" || op == "exportDownload")) {
+    } else if (get && (op == "download" || op == "attachment" || op == "exportDownload" || op == "remoteImage")) {
       auto form = parseForm(query);
       if (!form) return jsonReply(req, 400, Json{{"error", "The address is not valid."}});
       for (const auto& [k, v] : *form) {
@@ -272,9 +274,9 @@ struct WebServer::Impl {
           csrf = v;
           continue;
         }
-        if (k == "exportID") {  // 32 hex digits
+        if (k == "exportID" || k == "token") {  // 32 hex digits
           if (v.empty() || v.size() > 64 || !std::all_of(v.begin(), v.end(), isHexDigit)) {
-            return jsonReply(req, 400, Json{{"error", "'exportID' is not valid."}});
+            return jsonReply(req, 400, Json{{"error", "'" + k + "' is not valid."}});
           }
           body[k] = v;
           continue;
@@ -291,6 +293,23 @@ struct WebServer::Impl {
       return notFound(req);
     }
     return Json{{"op", op}, {"body", std::move(body)}, {"csrf", csrf}};
+  }
+
+  // A message's remote image, fetched by the CAS for the address the
+  // instance named for the token (remote_images.h).
+  asio::awaitable<Response> remoteImage(const Request& req, const Json& answer) {
+    const auto body = answer.find("body");
+    const std::string url = body != answer.end() && body->is_object() ? stringOf(*body, "url").value_or("") : "";
+    if (!remote_images) co_return jsonReply(req, 404, Json{{"error", "Remote images are turned off here."}});
+    auto image = co_await remote_images->fetch(url);
+    if (!image) {
+      logger("web")->info("remote image not shown: {}", image.error().message);
+      co_return jsonReply(req, image.error().code == ErrorCode::kResourceExhausted ? 503 : 502,
+                          Json{{"error", image.error().message}});
+    }
+    Response res = reply(req, http::status::ok, image->content_type, std::move(image->bytes));
+    res.set(http::field::cache_control, "private, max-age=600");
+    co_return res;
   }
 
   // A refused login waits the growing delay of its address; an accepted one
@@ -350,6 +369,10 @@ WebServer::WebServer(asio::io_context& io, asio::thread_pool& pool, CasRoutes& r
     : impl_(std::make_unique<Impl>(io, pool, routes, delays, std::move(tls), calls, std::move(limiter))) {}
 
 WebServer::~WebServer() = default;
+
+void WebServer::setRemoteImages(std::optional<RemoteImageLimits> limits) {
+  impl_->remote_images = limits ? std::make_unique<RemoteImages>(*limits) : nullptr;
+}
 
 void WebServer::setAssets(std::map<std::string, WebAsset> assets, std::string root_page) {
   std::lock_guard lock(impl_->mutex);

@@ -25,11 +25,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "cas/cas_routes.h"
 #include "cas/instance_calls.h"
 #include "cas/login_delays.h"
+#include "cas/remote_images.h"
 #include "common/net/asio.h"
 #include "common/net/tls.h"
 
@@ -46,6 +48,9 @@ class WebServer {
             InstanceCalls& calls, std::shared_ptr<ConnectionLimiter> limiter);
   ~WebServer();
 
+  // Before listen(): remote images of messages fetched by the CAS when a
+  // user asks to see them (remote_images.h); nullopt turns them off.
+  void setRemoteImages(std::optional<RemoteImageLimits> limits);
   // Replaces the served files: the application's and the branding's.
   void setAssets(std::map<std::string, WebAsset> assets, std::string root_page);
   Result<std::uint16_t> listen(const std::string& address, std::uint16_t port);

@@ -164,6 +164,16 @@ class Platform:
         proc.wait(timeout=20)
         return proc.returncode
 
+    def reconfigure(self, name, **keys):
+        """Restarts daemon `name` with `keys` set in its configuration file."""
+        self.kill(name, signal.SIGTERM)
+        with open(self.conf[name]) as f:
+            conf = json.load(f)
+        conf.update(keys)
+        with open(self.conf[name], "w") as f:
+            json.dump(conf, f)
+        self.start(name)
+
     def log(self, name):
         with open(self.path(name + ".log"), errors="replace") as f:
             return f.read()

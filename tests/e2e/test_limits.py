@@ -93,13 +93,7 @@ class LimitsTest(unittest.TestCase):
 
     @classmethod
     def reconfigure(cls, name, **keys):
-        cls.p.kill(name, signal.SIGTERM)
-        with open(cls.p.conf[name]) as f:
-            conf = json.load(f)
-        conf.update(keys)
-        with open(cls.p.conf[name], "w") as f:
-            json.dump(conf, f)
-        cls.p.start(name)
+        cls.p.reconfigure(name, **keys)
 
     @classmethod
     def web(cls, method, path, body=None, headers=None, timeout=30):

@@ -118,8 +118,17 @@ bool dangerousCss(std::string_view css) {
 // something: event handlers, links other than web, mail and fragment links,
 // remote references other than inline images, styles with dangerous CSS.
 // Adds each removed remote reference and dangerous style to `removed`.
-void cleanAttributes(xmlNode* n, int& removed) {
+// What a cleaning pass counts, and how it may keep remote images.
+struct Cleaning {
+  int removed = 0;
+  int proxied = 0;
+  const RemoteImageRewrite* rewrite = nullptr;
+};
+
+void cleanAttributes(xmlNode* n, Cleaning& c) {
+  int& removed = c.removed;
   std::vector<xmlAttr*> drop;
+  std::vector<std::string> proxied_src;  // an <img>'s remote src, kept through the rewrite
   for (xmlAttr* a = n->properties; a; a = a->next) {
     const xmlChar* name = a->name;
     xmlChar* value = xmlNodeListGetString(n->doc, a->children, 1);
@@ -140,6 +149,17 @@ void cleanAttributes(xmlNode* n, int& removed) {
     } else if (named(name, {"src", "srcset", "background", "poster", "action", "formaction", "lowsrc", "dynsrc",
                             "longdesc", "usemap", "codebase", "data", "ping", "xmlns", "xlink:href"})) {
       const bool inline_image = as_written.rfind("cid:", 0) == 0 || as_written.rfind("data:image/", 0) == 0;
+      const bool web = as_written.rfind("http://", 0) == 0 || as_written.rfind("https://", 0) == 0;
+      if (!inline_image && web && c.rewrite && named(name, {"src"}) && named(n->name, {"img"})) {
+        xmlChar* url = xmlNodeListGetString(n->doc, a->children, 1);
+        std::string proxied = (*c.rewrite)(url ? reinterpret_cast<const char*>(url) : "");
+        xmlFree(url);
+        if (!proxied.empty()) {
+          proxied_src.push_back(std::move(proxied));
+          ++c.proxied;
+          continue;
+        }
+      }
       if (!inline_image) {
         if (!v.empty()) ++removed;
         drop.push_back(a);
@@ -155,9 +175,13 @@ void cleanAttributes(xmlNode* n, int& removed) {
     }
   }
   for (xmlAttr* a : drop) xmlRemoveProp(a);
+  for (const auto& url : proxied_src) {
+    xmlSetProp(n, reinterpret_cast<const xmlChar*>("src"), reinterpret_cast<const xmlChar*>(url.c_str()));
+  }
 }
 
-void clean(xmlNode* node, int& removed) {
+void clean(xmlNode* node, Cleaning& c) {
+  int& removed = c.removed;
   for (xmlNode* n = node; n;) {
     xmlNode* next = n->next;
     if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE) {
@@ -173,7 +197,7 @@ void clean(xmlNode* node, int& removed) {
         n = next;
         continue;
       }
-      cleanAttributes(n, removed);
+      cleanAttributes(n, c);
       if (named(n->name, {"style"})) {
         // Style sheets may load remote images and fonts: keep them only without url(), @import and the
         // like, however they are written (escapes, comments).
@@ -198,7 +222,7 @@ void clean(xmlNode* node, int& removed) {
         xmlSetProp(n, reinterpret_cast<const xmlChar*>("rel"), reinterpret_cast<const xmlChar*>("noopener noreferrer"));
         xmlSetProp(n, reinterpret_cast<const xmlChar*>("target"), reinterpret_cast<const xmlChar*>("_blank"));
       }
-      clean(n->children, removed);
+      clean(n->children, c);
     }
     n = next;
   }
@@ -206,7 +230,7 @@ void clean(xmlNode* node, int& removed) {
 
 }  // namespace
 
-SanitizedHtml sanitizeHtml(std::string_view raw) {
+SanitizedHtml sanitizeHtml(std::string_view raw, const RemoteImageRewrite* remote_images) {
   static std::once_flag init;
   std::call_once(init, [] { xmlInitParser(); });
   SanitizedHtml out;
@@ -223,7 +247,11 @@ SanitizedHtml sanitizeHtml(std::string_view raw) {
   htmlDocPtr doc = htmlReadMemory(html.data(), static_cast<int>(html.size()), nullptr, "UTF-8",
                                   HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
   if (!doc) return out;
-  clean(doc->children, out.removed_remote);  // from the first node: a comment or PI may precede <html>
+  Cleaning cleaning;
+  cleaning.rewrite = remote_images;
+  clean(doc->children, cleaning);  // from the first node: a comment or PI may precede <html>
+  out.removed_remote = cleaning.removed;
+  out.proxied_remote = cleaning.proxied;
   xmlChar* bytes = nullptr;
   int size = 0;
   htmlDocDumpMemoryFormat(doc, &bytes, &size, 0);

@@ -15,6 +15,7 @@
 // Thread safety: sanitizeHtml() is safe from any thread.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -23,8 +24,15 @@ namespace spe::mime {
 struct SanitizedHtml {
   std::string html;
   int removed_remote = 0;  // remote resources that were dropped (images, styles)
+  int proxied_remote = 0;  // remote images whose address was rewritten
 };
 
-SanitizedHtml sanitizeHtml(std::string_view html);
+// When given, each <img src="http(s)://..."> keeps its image under the
+// address this returns for the original one (Web Access's proxy through
+// the CAS); an empty answer drops it as without. Every other remote
+// reference goes as always.
+using RemoteImageRewrite = std::function<std::string(const std::string& url)>;
+
+SanitizedHtml sanitizeHtml(std::string_view html, const RemoteImageRewrite* remote_images = nullptr);
 
 }  // namespace spe::mime

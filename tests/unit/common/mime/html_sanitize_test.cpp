@@ -224,4 +224,31 @@ TEST(HtmlSanitize, StyleSheetsWithMarkupGo) {
 }
 
 }  // namespace
+TEST(HtmlSanitize, RemoteImagesAreKeptOnlyThroughTheGivenRewriteAndNothingElseRemote) {
+  const std::string html =
+      "<img src=\"https://img.example.com/a.png\"><img src=\"HTTP://x/b.gif\" srcset=\"https://x/c.png 2x\">"
+      "<img src=\"javascript:alert(1)\"><img src=\"cid:part1\"><video poster=\"https://x/p.png\"></video>"
+      "<div style=\"background:url(https://x/bg.png)\">t</div><input src=\"https://x/i.png\">"
+      "<img src=\"https://refused.example/d.png\">";
+  std::vector<std::string> asked;
+  const mime::RemoteImageRewrite rewrite = [&](const std::string& url) {
+    asked.push_back(url);
+    return url.find("refused") != std::string::npos ? std::string() : "api/remoteImage?token=" + std::to_string(asked.size());
+  };
+  auto s = mime::sanitizeHtml(html, &rewrite);
+  EXPECT_EQ(asked, (std::vector<std::string>{"https://img.example.com/a.png", "HTTP://x/b.gif", "https://refused.example/d.png"}));
+  EXPECT_EQ(s.proxied_remote, 2);
+  EXPECT_NE(s.html.find("src=\"api/remoteImage?token=1\""), std::string::npos) << s.html;
+  EXPECT_NE(s.html.find("src=\"api/remoteImage?token=2\""), std::string::npos) << s.html;
+  EXPECT_NE(s.html.find("cid:part1"), std::string::npos);
+  for (const char* gone : {"img.example.com", "javascript", "srcset", "x/c.png", "p.png", "bg.png", "i.png", "refused"}) {
+    EXPECT_EQ(s.html.find(gone), std::string::npos) << gone << " in " << s.html;
+  }
+  // Without a rewrite nothing remote stays, as before.
+  auto plain = mime::sanitizeHtml(html);
+  EXPECT_EQ(plain.proxied_remote, 0);
+  EXPECT_EQ(plain.html.find("remoteImage"), std::string::npos);
+  EXPECT_EQ(plain.html.find("img.example.com"), std::string::npos);
+}
+
 }  // namespace spe::index

@@ -226,7 +226,14 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
     return fileAnswer(att->first.name, att->first.content_type, size);
   }
   const auto view = mime::viewMessage(*raw);
-  const auto safe = view.html.empty() ? mime::SanitizedHtml{} : mime::sanitizeHtml(view.html);
+  // Remote images only when the user asks, each under a token the CAS fetches it by.
+  const mime::RemoteImageRewrite through_cas = [this](const std::string& url) {
+    const std::string token = remote_images_.issue(url);
+    return token.empty() ? std::string() : "api/remoteImage?token=" + token;
+  };
+  const bool show_remote = boolField(body, "remoteImages", false).value_or(false);
+  const auto safe = view.html.empty() ? mime::SanitizedHtml{}
+                                      : mime::sanitizeHtml(view.html, show_remote ? &through_cas : nullptr);
   Json attachments = Json::array();
   for (std::size_t i = 0; i < view.attachments.size(); ++i) {
     const auto& a = view.attachments[i];
@@ -247,6 +254,7 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
                           {"text", clean(view.text)},
                           {"html", safe.html},
                           {"remoteContentRemoved", safe.removed_remote},
+                          {"remoteImagesShown", safe.proxied_remote},
                           {"attachments", attachments}});
 }
 
@@ -268,6 +276,11 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   const Json body = body_it == request.end() || body_it->is_null() ? Json::object() : *body_it;
   if (!body.is_object()) return failure(400, "The request body must be a JSON object.");
   if (op == "login") return login(body, client);
+  if (op == "remoteImage") {  // the CAS asks what a token stands for; the token is the capability
+    auto url = remote_images_.resolve(stringOf(body, "token").value_or(""));
+    if (!url) return failure(404, "This image link is not valid (any more).");
+    return answer(200, Json{{"url", *url}});
+  }
   auto s = session(session_token);
   if (op == "session") {
     if (!s) return failure(401, "Not logged in.");

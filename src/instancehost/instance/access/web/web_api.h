@@ -13,7 +13,10 @@
 // logout, session (who is logged in, and the CSRF token), folders, search
 // {query, folder, after, before, sort, offset, limit}, message {storeID,
 // messageID}, download {storeID, messageID} (.eml), attachment {storeID,
-// messageID, index}, export and exportDownload (web_export.h).
+// messageID, index}, export and exportDownload (web_export.h); message
+// {remoteImages: true} shows remote images through the CAS, and
+// remoteImage {token} (no session: the token is the capability) tells the
+// CAS which address a token stands for (remote_image_links.h).
 // Sessions (web_sessions.h) end after 30 minutes without a request, end at
 // once when the user is deleted or renamed, its password changes or it loses
 // the "web" login privilege, and carry a CSRF token that every operation but
@@ -28,6 +31,7 @@
 #include <string>
 
 #include "instancehost/instance/access/end_user_login.h"
+#include "instancehost/instance/access/web/remote_image_links.h"
 #include "instancehost/instance/access/web/web_export.h"
 #include "instancehost/instance/access/web/web_sessions.h"
 #include "instancehost/instance/api/context.h"
@@ -38,7 +42,8 @@ class WebApi {
  public:
   WebApi(InstanceContext& ctx, bool safe_mode, std::chrono::seconds idle_timeout = std::chrono::minutes(30),
          Clock& clock = systemClock())
-      : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout), exports_(ctx, clock) {}
+      : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout), exports_(ctx, clock),
+        remote_images_(clock) {}
 
   // The bytes of a download, piece by piece: the next piece (any size; the
   // stream cuts it), nullopt at the end. Called on a pool thread, one call
@@ -73,6 +78,7 @@ class WebApi {
   bool safe_mode_;
   WebSessions sessions_;
   WebExports exports_;
+  RemoteImageLinks remote_images_;
 };
 
 }  // namespace spe::instance

@@ -1,0 +1,224 @@
+#include "cas/remote_images.h"
+
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <charconv>
+#include <vector>
+
+#include "common/base/text.h"
+
+namespace spe::cas {
+namespace http = beast::http;
+
+namespace {
+
+constexpr int kMaxRedirects = 3;
+
+bool inV4(std::uint32_t a, std::uint32_t net, int bits) {
+  const std::uint32_t mask = bits == 0 ? 0 : ~std::uint32_t{0} << (32 - bits);
+  return (a & mask) == (net & mask);
+}
+
+std::uint32_t v4(int a, int b, int c, int d) {
+  return (std::uint32_t(a) << 24) | (std::uint32_t(b) << 16) | (std::uint32_t(c) << 8) | std::uint32_t(d);
+}
+
+bool publicV4(std::uint32_t a) {
+  static const std::pair<std::uint32_t, int> kRefused[] = {
+      {v4(0, 0, 0, 0), 8},      {v4(10, 0, 0, 0), 8},     {v4(100, 64, 0, 0), 10},  {v4(127, 0, 0, 0), 8},
+      {v4(169, 254, 0, 0), 16}, {v4(172, 16, 0, 0), 12},  {v4(192, 0, 0, 0), 24},   {v4(192, 0, 2, 0), 24},
+      {v4(192, 88, 99, 0), 24}, {v4(192, 168, 0, 0), 16}, {v4(198, 18, 0, 0), 15},  {v4(198, 51, 100, 0), 24},
+      {v4(203, 0, 113, 0), 24}, {v4(224, 0, 0, 0), 4},    {v4(240, 0, 0, 0), 4}};
+  return std::none_of(std::begin(kRefused), std::end(kRefused), [a](const auto& r) { return inV4(a, r.first, r.second); });
+}
+
+// Sends the GET and reads the answer on a connected stream (TCP or TLS).
+template <typename Stream>
+asio::awaitable<ErrorCodeT> exchange(Stream& stream, const http::request<http::empty_body>& req,
+                                     http::response_parser<http::string_body>& parser) {
+  ErrorCodeT ec;
+  co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return ec;
+  beast::flat_buffer buffer;
+  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
+
+}  // namespace
+
+bool publicAddress(const asio::ip::address& address) {
+  if (address.is_v4()) return publicV4(address.to_v4().to_uint());
+  const auto a6 = address.to_v6();
+  if (a6.is_v4_mapped()) return publicV4(asio::ip::make_address_v4(asio::ip::v4_mapped, a6).to_uint());
+  const auto b = a6.to_bytes();
+  if ((b[0] & 0xE0) != 0x20) return false;               // only global unicast, 2000::/3
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return false;  // documentation
+  if (b[0] == 0x20 && b[1] == 0x02) return false;        // 6to4: an IPv4 address inside
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return false;  // Teredo
+  return true;
+}
+
+std::string imageType(std::string_view content_type) {
+  std::string t = asciiLower(std::string(content_type.substr(0, content_type.find(';'))));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  static const char* const kRaster[] = {"image/png",  "image/jpeg", "image/gif",    "image/webp",
+                                        "image/avif", "image/bmp",  "image/x-icon", "image/vnd.microsoft.icon"};
+  for (const char* r : kRaster) {
+    if (t == r) return t;
+  }
+  return {};
+}
+
+Result<ImageUrl> parseImageUrl(std::string_view url) {
+  const auto bad = [](const std::string& why) { return makeError(ErrorCode::kInvalidArgument, "The image address " + why + "."); };
+  if (url.size() > 4096) return bad("is too long");
+  if (!std::all_of(url.begin(), url.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; })) {
+    return bad("has spaces, control or non-ASCII characters");
+  }
+  ImageUrl out;
+  const std::string lower = asciiLower(std::string(url.substr(0, 8)));
+  if (lower.rfind("http://", 0) == 0) {
+    url.remove_prefix(7);
+  } else if (lower.rfind("https://", 0) == 0) {
+    out.tls = true;
+    url.remove_prefix(8);
+  } else {
+    return bad("is not http or https");
+  }
+  const auto end = std::min(url.find_first_of("/?#"), url.size());
+  std::string_view authority = url.substr(0, end);
+  std::string_view rest = url.substr(end);
+  if (authority.find('@') != std::string_view::npos) return bad("has a user name");
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string_view::npos) return bad("has a bad IPv6 address");
+    out.host = std::string(authority.substr(1, close - 1));
+    ErrorCodeT ec;
+    asio::ip::make_address_v6(out.host, ec);
+    if (ec) return bad("has a bad IPv6 address");
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return bad("has a bad port");
+      port_text = authority.substr(close + 2);
+    }
+  } else {
+    const auto colon = authority.find(':');
+    out.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+    const bool name_ok = !out.host.empty() && out.host.size() <= 253 &&
+                         std::all_of(out.host.begin(), out.host.end(), [](unsigned char c) {
+                           return std::isalnum(c) || c == '.' || c == '-';
+                         });
+    if (!name_ok) return bad("has no valid host name");
+  }
+  out.port = out.tls ? 443 : 80;
+  if (!port_text.empty() || authority.ends_with(":")) {
+    unsigned port = 0;
+    const auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (ec != std::errc() || p != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+      return bad("has a bad port");
+    }
+    out.port = static_cast<std::uint16_t>(port);
+  }
+  rest = rest.substr(0, rest.find('#'));
+  out.target = rest.empty() || rest.front() == '?' ? "/" + std::string(rest) : std::string(rest);
+  return out;
+}
+
+RemoteImages::RemoteImages(RemoteImageLimits limits)
+    : limits_(limits), tls_(std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client)) {
+  tls_->set_default_verify_paths();
+  tls_->set_verify_mode(asio::ssl::verify_peer);
+  SSL_CTX_set_min_proto_version(tls_->native_handle(), TLS1_2_VERSION);
+}
+
+asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetch(std::string url) {
+  if (running_.fetch_add(1) >= limits_.in_flight) {
+    running_.fetch_sub(1);
+    co_return makeError(ErrorCode::kResourceExhausted, "Too many images are being fetched; try again.");
+  }
+  Result<Image> result = makeError(ErrorCode::kInvalidArgument, "The image address is not valid.");
+  for (int hop = 0; hop <= kMaxRedirects; ++hop) {
+    auto parsed = parseImageUrl(url);
+    if (!parsed) {
+      result = parsed.error();
+      break;
+    }
+    std::string redirect;
+    result = co_await fetchOnce(*parsed, redirect);
+    if (redirect.empty()) break;
+    if (redirect.front() == '/') {  // relative to the same host
+      redirect = std::string(parsed->tls ? "https://" : "http://") +
+                 (parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host) + ":" +
+                 std::to_string(parsed->port) + redirect;
+    }
+    url = redirect;
+    result = makeError(ErrorCode::kUnavailable, "The image was redirected too often.");
+  }
+  running_.fetch_sub(1);
+  co_return result;
+}
+
+asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetchOnce(const ImageUrl& url, std::string& redirect) {
+  auto ex = co_await asio::this_coro::executor;
+  ErrorCodeT ec;
+  tcp::resolver resolver(ex);
+  const auto found =
+      co_await resolver.async_resolve(url.host, std::to_string(url.port), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "The image's host '" + printable(url.host, 100) + "' is not known.");
+  std::vector<tcp::endpoint> allowed;
+  for (const auto& entry : found) {
+    if (limits_.allow_private || publicAddress(entry.endpoint().address())) allowed.push_back(entry.endpoint());
+  }
+  if (allowed.empty()) {
+    co_return makeError(ErrorCode::kPermissionDenied, "The image's host '" + printable(url.host, 100) +
+                                                          "' is in a private network; the CAS does not fetch from there.");
+  }
+  beast::tcp_stream tcp_stream(ex);
+  tcp_stream.expires_after(limits_.timeout);  // for the whole exchange
+  co_await tcp_stream.async_connect(allowed, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "The image's host did not answer: " + ec.message());
+  http::request<http::empty_body> req{http::verb::get, url.target, 11};
+  const bool default_port = url.port == (url.tls ? 443 : 80);
+  const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+  req.set(http::field::host, default_port ? host : host + ":" + std::to_string(url.port));
+  req.set(http::field::user_agent, "Mozilla/5.0 (compatible; image proxy)");
+  req.set(http::field::accept, "image/avif,image/webp,image/png,image/jpeg,image/gif,image/*;q=0.8");
+  req.set(http::field::connection, "close");
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(limits_.max_bytes);
+  parser.header_limit(16 * 1024);
+  if (url.tls) {
+    beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp_stream), *tls_);
+    // SNI (the macro SSL_set_tlsext_host_name casts in C style).
+    SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+             const_cast<char*>(url.host.c_str()));
+    tls.set_verify_callback(asio::ssl::host_name_verification(url.host));
+    co_await tls.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) ec = co_await exchange(tls, req, parser);
+  } else {
+    ec = co_await exchange(tcp_stream, req, parser);
+  }
+  if (ec == http::error::body_limit) {
+    co_return makeError(ErrorCode::kPermissionDenied,
+                        "The image is larger than " + std::to_string(limits_.max_bytes >> 20) + " MiB.");
+  }
+  if (ec) co_return makeError(ErrorCode::kUnavailable, "The image could not be fetched: " + ec.message());
+  auto& res = parser.get();
+  const unsigned status = res.result_int();
+  if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
+    redirect = std::string(res[http::field::location]);
+    if (redirect.empty()) co_return makeError(ErrorCode::kUnavailable, "The image's host redirected nowhere.");
+    co_return makeError(ErrorCode::kUnavailable, "redirected");
+  }
+  if (status != 200) co_return makeError(ErrorCode::kNotFound, "The image's host answered " + std::to_string(status) + ".");
+  const std::string type = imageType(res[http::field::content_type]);
+  if (type.empty()) co_return makeError(ErrorCode::kPermissionDenied, "The answer is not an image.");
+  co_return Image{type, std::move(res.body())};
+}
+
+}  // namespace spe::cas
