@@ -243,7 +243,7 @@ class HostileInputTest(unittest.TestCase):
         ctx.verify_mode = ssl.CERT_NONE
         ctx.load_cert_chain(self.p.path("management", "tls", "cert.pem"), self.p.path("management", "tls", "key.pem"))
         # Methods that act on every instance when given none are left out (stop, restart, freeze, sync).
-        host_methods = ("listDirectories", "createDirectory", "resolvePath", "instances.status", "web.request",
+        host_methods = ("listDirectories", "createDirectory", "resolvePath", "instances.status",
                         "instances.start", "instances.thaw", "instance.call", "ping", "nosuch")
         for port, methods in ((self.p.ports["host"], host_methods), (self.p.ports["cas"], ("ping", "nosuch"))):
             with socket.create_connection(("127.0.0.1", port), timeout=120) as raw:

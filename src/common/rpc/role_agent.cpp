@@ -66,7 +66,7 @@ Result<Json> RoleAgent::handle(const RpcRequest& request) {
     }
     return out;
   }
-  if (request.peer_thumbprint != config_.management.thumbprint && !peer_methods_.count(request.method)) {
+  if (request.peer_thumbprint != config_.management.thumbprint) {
     return makeError(ErrorCode::kPermissionDenied, "Only the Management Server may call '" + request.method + "'.");
   }
   return handler_(request);

@@ -69,11 +69,9 @@ class RoleAgent {
   asio::io_context& io() { return io_; }
   const TlsIdentity& identity() const { return identity_; }
   // Role peers the Management Server paired (the CASes, for an Instance
-  // Host) may also connect to the role port; they can only open streams,
-  // ping and call the methods named here: every other method is for the
-  // Management Server alone.
+  // Host) may also connect to the role port; they can only open streams and
+  // ping: every other method is for the Management Server alone.
   void setPeerThumbprints(const std::set<std::string>& thumbprints);
-  void setPeerMethods(std::set<std::string> methods) { peer_methods_ = std::move(methods); }
   // Before start(): the handler of stream.open requests (rpc.h).
   void setStreamHandler(StreamHandler handler) { stream_handler_ = std::move(handler); }
   // Called (on the heartbeat thread) with every answer to a heartbeat.
@@ -90,7 +88,6 @@ class RoleAgent {
   RoleConfig config_;
   RpcHandler handler_;
   StreamHandler stream_handler_;
-  std::set<std::string> peer_methods_;
   std::shared_ptr<ThumbprintPins> pins_ = std::make_shared<ThumbprintPins>();
   std::function<Json()> extra_ping_;
   TlsIdentity identity_;
