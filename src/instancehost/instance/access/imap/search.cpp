@@ -1,5 +1,7 @@
 #include "instancehost/instance/access/imap/search.h"
 
+#include <xapian.h>
+
 #include <algorithm>
 #include <ctime>
 #include <map>
@@ -7,7 +9,7 @@
 
 #include "common/base/text.h"
 #include "common/mime/mime_structure.h"
-#include "index/phrase_check.h"
+#include "index/message_date.h"
 
 namespace spe::instance {
 namespace {
@@ -215,9 +217,10 @@ class Parser {
     if (!s) return s.error();
     const std::string field = asciiLower(*f);
     Key k;
-    k.op = (field == "from" || field == "to" || field == "cc" || field == "bcc" || field == "subject")
-               ? Key::Op::kText
-               : Key::Op::kHeader;
+    // An empty string asks whether the message has the field at all, which
+    // only the header can tell (the index does not know empty fields).
+    const bool indexed = field == "from" || field == "to" || field == "cc" || field == "bcc" || field == "subject";
+    k.op = indexed && !s->empty() ? Key::Op::kText : Key::Op::kHeader;
     k.field = field;
     k.text = *s;
     return k;
@@ -287,9 +290,9 @@ class Evaluator {
       case Key::Op::kInternalBefore: return m.archived_at < k.number;
       case Key::Op::kInternalOn: return m.archived_at >= k.number && m.archived_at < k.number + kDay;
       case Key::Op::kInternalSince: return m.archived_at >= k.number;
-      case Key::Op::kSentBefore: return m.date < k.number;
-      case Key::Op::kSentOn: return m.date >= k.number && m.date < k.number + kDay;
-      case Key::Op::kSentSince: return m.date >= k.number;
+      case Key::Op::kSentBefore:
+      case Key::Op::kSentOn:
+      case Key::Op::kSentSince: return sentMatches(k.op, dayOf(k.number), index);
       case Key::Op::kLarger: return m.size > k.number;
       case Key::Op::kSmaller: return m.size < k.number;
     }
@@ -297,6 +300,38 @@ class Evaluator {
   }
 
  private:
+  static std::int64_t dayOf(std::int64_t epoch) { return epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400); }
+
+  static bool compareDays(Key::Op op, std::int64_t sent, std::int64_t day) {
+    if (op == Key::Op::kSentBefore) return sent < day;
+    if (op == Key::Op::kSentOn) return sent == day;
+    return sent >= day;
+  }
+
+  // SENT*: the day written in the Date header (time and zone disregarded,
+  // RFC 3501 6.4.4). Without a Date header the archive could read, the
+  // internal date's day stands in (as RFC 5256 does for sorting). The
+  // written day is at most a day from the UTC day of the stored instant
+  // (message_date.h), so only messages sent within a day of `day` are read
+  // to see their header.
+  Result<bool> sentMatches(Key::Op op, std::int64_t day, std::size_t index) {
+    const auto& m = snap_.messages[index];
+    if (m.date == 0) return compareDays(op, dayOf(m.archived_at), day);
+    const std::int64_t utc = dayOf(m.date), skew = index::kMaxSentDaySkew;
+    if (op == Key::Op::kSentOn) {
+      if (utc + skew < day || utc - skew > day) return false;
+    } else if (const bool low = compareDays(op, utc - skew, day); low == compareDays(op, utc + skew, day)) {
+      return low;  // BEFORE and SINCE are monotonic: the same answer for every possible day
+    }
+    auto it = sent_days_.find(index);
+    if (it == sent_days_.end()) {
+      auto raw = backend_.read(m);
+      if (!raw) return raw.error();
+      it = sent_days_.emplace(index, index::sentDay(*raw).value_or(utc)).first;
+    }
+    return compareDays(op, it->second, day);
+  }
+
   Result<const std::set<MessageKey>*> textSet(const std::string& field, const std::string& text) {
     const auto key = field + '\n' + text;
     auto it = cache_.find(key);
@@ -324,6 +359,7 @@ class Evaluator {
   const ImapSnapshot& snap_;
   const ImapSearchBackend& backend_;
   std::map<std::string, std::set<MessageKey>> cache_;
+  std::map<std::size_t, std::int64_t> sent_days_;  // read from the header, by position
 };
 
 }  // namespace
@@ -360,7 +396,30 @@ Result<SequenceSet> parseSequenceSet(const std::string& text, std::uint32_t max)
   return out;
 }
 
-std::string textQuery(const std::string& field, const std::string& text) {
+namespace {
+
+// The runs of word characters of a text (as the query language reads
+// words; a run of Chinese or Japanese characters stays one run, which the
+// query language splits into its characters and character pairs).
+std::vector<std::string> wordRuns(const std::string& text) {
+  std::vector<std::string> out;
+  std::string run;
+  for (Xapian::Utf8Iterator it(text); it != Xapian::Utf8Iterator(); ++it) {
+    if (Xapian::Unicode::is_wordchar(*it)) {
+      Xapian::Unicode::append_utf8(run, *it);
+    } else if (!run.empty()) {
+      out.push_back(std::move(run));
+      run.clear();
+    }
+  }
+  if (!run.empty()) out.push_back(std::move(run));
+  return out;
+}
+
+// `text` in one field of the query language ("" any field): an address or
+// domain whole, one word as a word (or the start of one), several words as
+// a phrase; empty when `text` has no word.
+std::string fieldQuery(const std::string& field, const std::string& text) {
   const std::string prefix = field.empty() ? std::string() : field + ":";
   const bool plain = !text.empty() &&
                      std::all_of(text.begin(), text.end(),
@@ -370,13 +429,23 @@ std::string textQuery(const std::string& field, const std::string& text) {
                                  }) &&
                      std::isalnum(static_cast<unsigned char>(text.front())) &&
                      std::isalnum(static_cast<unsigned char>(text.back()));
-  if (plain && text.find_first_of(".@_-") != std::string::npos) return prefix + text;
-  const auto words = index::splitWords(text);
-  if (words.empty()) return {};
-  if (words.size() == 1) return prefix + words[0];
+  if (plain && text.find_first_of(".@_-") != std::string::npos) return prefix + asciiLower(text);
+  const auto runs = wordRuns(text);
+  if (runs.empty()) return {};
+  // Lower case: a bare "OR" would be the operator.
+  if (runs.size() == 1) return prefix + asciiLower(runs[0]);
   std::string phrase;
-  for (const auto& w : words) phrase += (phrase.empty() ? "" : " ") + w;
+  for (const auto& w : runs) phrase += (phrase.empty() ? "" : " ") + w;
   return prefix + "\"" + phrase + "\"";
+}
+
+}  // namespace
+
+std::string textQuery(const std::string& field, const std::string& text) {
+  // BODY is every part of the body: the message text and what the index
+  // keeps apart as attachments (their names and text, attached messages),
+  // the query language's content:.
+  return fieldQuery(field == "body" ? "content" : field, text);
 }
 
 Result<std::vector<std::size_t>> imapSearch(const std::vector<ImapValue>& args, const ImapSnapshot& snapshot,
