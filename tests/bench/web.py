@@ -17,13 +17,11 @@ Progress goes to stderr; the last line is one JSON object.
 import argparse
 import email
 import email.policy
-import http.client
 import json
 import multiprocessing
 import os
 import random
 import re
-import ssl
 import statistics
 import sys
 import threading
@@ -35,6 +33,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tools"))
 import corpus  # noqa: E402
 from harness import Platform  # noqa: E402
 from procstat import mem_kb  # noqa: E402
+from test_web_downloads import Session  # noqa: E402
 
 IID = "webbench"
 USER = "bench"
@@ -58,40 +57,14 @@ def words(count):
     return ranked[50:1050]
 
 
-class WebClient:
+class WebClient(Session):
     """One logged-in Web Access session on one keep-alive connection."""
 
     def __init__(self, port):
-        ctx = ssl.create_default_context()
-        ctx.check_hostname = False
-        ctx.verify_mode = ssl.CERT_NONE
-        self.conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=60)
-        self.cookie = self.csrf = None
-        # Logins of one user name are checked one at a time (the password
-        # hash is memory-hard): clients that log in at once wait their turn.
-        deadline = time.time() + 120
-        while True:
-            status, headers, body = self.post("login", {"userName": USER, "password": PASSWORD})
-            if status == 200:
-                break
-            if status not in (429, 503) or time.time() > deadline:
-                raise RuntimeError("login failed: %d %s" % (status, body[:200]))
-            time.sleep(0.2)
-        self.cookie = headers["set-cookie"].split(";")[0]
-        self.csrf = json.loads(body)["csrfToken"]
-
-    def post(self, op, body):
-        headers = {"Content-Type": "application/json"}
-        if self.cookie:
-            headers["Cookie"] = self.cookie
-            headers["X-CSRF-Token"] = self.csrf
-        self.conn.request("POST", "/%s/api/%s" % (IID, op), body=json.dumps(body), headers=headers)
-        res = self.conn.getresponse()
-        data = res.read()
-        return res.status, {k.lower(): v for k, v in res.getheaders()}, data
+        super().__init__(port, USER, instance=IID, password=PASSWORD)
 
     def search(self, query, folder=""):
-        status, _, body = self.post("search", {"query": query, "folder": folder})
+        status, _, body = self.request("POST", "search", {"query": query, "folder": folder})
         if status != 200:
             raise RuntimeError("search %r: %d %s" % (query, status, body[:200]))
         return json.loads(body)["total"]

@@ -71,7 +71,8 @@ class Sampler:
 class Session:
     """One logged-in Web Access session on one keep-alive connection."""
 
-    def __init__(self, port, user):
+    def __init__(self, port, user, instance=IID, password=PASSWORD):
+        self.instance = instance
         ctx = ssl.create_default_context()
         ctx.check_hostname = False
         ctx.verify_mode = ssl.CERT_NONE
@@ -79,7 +80,7 @@ class Session:
         self.cookie = self.csrf = None
         deadline = time.time() + 180
         while True:
-            status, headers, body = self.request("POST", "login", {"userName": user, "password": PASSWORD})
+            status, headers, body = self.request("POST", "login", {"userName": user, "password": password})
             if status == 200:
                 break
             assert status in (429, 503) and time.time() < deadline, (status, body)
@@ -91,7 +92,7 @@ class Session:
         headers = {"Content-Type": "application/json"}
         if self.cookie:
             headers.update({"Cookie": self.cookie, "X-CSRF-Token": self.csrf})
-        self.conn.request(method, "/%s/api/%s" % (IID, op), body=json.dumps(body) if body is not None else None,
+        self.conn.request(method, "/%s/api/%s" % (self.instance, op), body=json.dumps(body) if body is not None else None,
                           headers=headers)
         res = self.conn.getresponse()
         return res.status, {k.lower(): v for k, v in res.getheaders()}, res.read()
