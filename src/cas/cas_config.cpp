@@ -12,6 +12,7 @@ Result<CasConfig> loadCasConfig(const std::string& path) {
   defaults.data_directory = "data/cas";
   auto role = loadRoleConfig(path, defaults, [&c](JsonReader& r) {
     r.str("publicListenAddress", c.public_address);
+    r.str("publicHostName", c.public_host_name);
     r.integer("imapPort", c.imap_port, false, -1, 65535);
     r.integer("imapsPort", c.imaps_port, false, -1, 65535);
     r.integer("httpsPort", c.https_port, false, -1, 65535);
@@ -32,6 +33,7 @@ Result<CasConfig> loadCasConfig(const std::string& path) {
   });
   if (!role) return role.error();
   c.role = *role;
+  if (c.public_host_name.empty()) c.public_host_name = c.role.server_name;
   if (c.web_directory.empty()) {
     std::error_code ec;
     const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);

@@ -12,6 +12,9 @@ struct CasConfig {
   std::int64_t imap_port = 143;            // "imapPort": STARTTLS; 0 = any free port, -1 = off
   std::int64_t imaps_port = 993;           // "imapsPort": implicit TLS; 0 = any free port, -1 = off
   std::int64_t https_port = 443;           // "httpsPort": Web Access; 0 = any free port, -1 = off
+  // "publicHostName": the name end users reach this CAS by (in Web Access
+  // URLs the Management Server makes); empty = the role's serverName.
+  std::string public_host_name;
   // "webDirectory": the Web Access application's files; empty = the
   // share/web directory next to the program's bin directory.
   std::string web_directory;

@@ -1,12 +1,34 @@
 #include "cas/cas_routes.h"
 
+#include <algorithm>
+#include <climits>
+
 #include "common/base/logging.h"
 #include "common/base/text.h"
 
 namespace spe::cas {
+namespace {
 
-void CasRoutes::apply(const Json& answer) {
-  if (!answer.is_object() || !answer.contains("routes") || !answer["routes"].is_object()) return;
+// Instance IDs (3 to 32 of a-z, 0-9, '-') and aliases (up to 64 of a-z,
+// 0-9, '-', '.', '_'), lower-cased, starting with a letter or digit (so
+// that "/-/app.js" asks nothing): anything else is not worth a question.
+bool plausibleName(const std::string& lower) {
+  if (lower.empty() || lower.size() > 64) return false;
+  if (!((lower[0] >= 'a' && lower[0] <= 'z') || (lower[0] >= '0' && lower[0] <= '9'))) return false;
+  return std::all_of(lower.begin(), lower.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+  });
+}
+
+}  // namespace
+
+bool CasRoutes::apply(const Json& answer) {
+  if (!answer.is_object() || !answer.contains("routes") || !answer["routes"].is_object()) return false;
+  std::int64_t epoch = -1, seq = -1;
+  if (const auto o = answer.find("routesOrder"); o != answer.end() && o->is_object()) {
+    epoch = intField(*o, "epoch", -1, -1, INT64_MAX).value_or(-1);
+    seq = intField(*o, "seq", -1, -1, INT64_MAX).value_or(-1);
+  }
   const Json& routes = answer["routes"];
   std::map<std::string, std::pair<std::string, std::string>> instances;
   for (const auto& i : routes.value("instances", Json::array())) {
@@ -18,6 +40,11 @@ void CasRoutes::apply(const Json& answer) {
     if (!alias.empty()) instances.emplace(asciiLower(alias), std::make_pair(id, host));
   }
   std::lock_guard lock(mutex_);
+  if (epoch >= 0 && epoch == order_epoch_ && seq < order_seq_) {
+    logger("routes")->debug("routing table {} ignored: older ({}) than the one applied ({})",
+                            answer.value("routesVersion", ""), seq, order_seq_);
+    return false;
+  }
   std::map<std::string, Host> hosts;
   for (const auto& h : routes.value("hosts", Json::array())) {
     if (!h.is_object()) continue;
@@ -38,8 +65,17 @@ void CasRoutes::apply(const Json& answer) {
   }
   instances_ = std::move(instances);
   hosts_ = std::move(hosts);
-  version_ = answer.value("routesVersion", "");
-  logger("routes")->info("routing table: {} instances on {} hosts", instances_.size(), hosts_.size());
+  const std::string version = answer.value("routesVersion", "");
+  if (version != version_) {
+    logger("routes")->info("routing table: {} instances on {} hosts", instances_.size(), hosts_.size());
+  }
+  version_ = version;
+  order_epoch_ = epoch;
+  order_seq_ = seq;
+  // A new table may know what was unknown.
+  unknown_.clear();
+  unknown_order_.clear();
+  return true;
 }
 
 std::string CasRoutes::version() const {
@@ -47,13 +83,140 @@ std::string CasRoutes::version() const {
   return version_;
 }
 
-std::optional<InstanceRoute> CasRoutes::find(const std::string& instance) const {
-  std::lock_guard lock(mutex_);
-  auto it = instances_.find(asciiLower(instance));
+std::optional<InstanceRoute> CasRoutes::findLocked(const std::string& lower) const {
+  auto it = instances_.find(lower);
   if (it == instances_.end()) return std::nullopt;
   auto h = hosts_.find(it->second.second);
   if (h == hosts_.end()) return std::nullopt;
   return InstanceRoute{it->second.first, h->first, h->second.port, h->second.thumbprint, h->second.context};
+}
+
+std::optional<InstanceRoute> CasRoutes::find(const std::string& instance) const {
+  std::lock_guard lock(mutex_);
+  return findLocked(asciiLower(instance));
+}
+
+void CasRoutes::setQuestioner(asio::thread_pool& pool, Questioner ask, RouteQuestionLimits limits) {
+  std::lock_guard lock(mutex_);
+  pool_ = &pool;
+  ask_ = std::move(ask);
+  limits_ = limits;
+  tokens_ = std::max(1.0, limits_.per_second);
+  refilled_ = clock_.now();
+}
+
+asio::awaitable<std::optional<InstanceRoute>> CasRoutes::resolve(std::string instance) {
+  return asio::async_initiate<decltype(asio::use_awaitable), void(std::optional<InstanceRoute>)>(
+      [this](auto handler, std::string name) {
+        auto ex = asio::get_associated_executor(handler);
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        startResolve(name, [ex, shared](std::optional<InstanceRoute> route) {
+          asio::post(ex, [shared, route = std::move(route)]() mutable {
+            auto once = std::move(*shared);
+            std::move(once)(std::move(route));
+          });
+        });
+      },
+      asio::use_awaitable, std::move(instance));
+}
+
+void CasRoutes::startResolve(const std::string& name, Deliver deliver) {
+  const std::string key = asciiLower(name);
+  std::unique_lock lock(mutex_);
+  if (auto route = findLocked(key)) {
+    lock.unlock();
+    deliver(std::move(route));
+    return;
+  }
+  if (!ask_ || !plausibleName(key)) {
+    lock.unlock();
+    deliver(std::nullopt);
+    return;
+  }
+  if (auto w = asking_.find(key); w != asking_.end()) {  // the answer under way serves this one too
+    w->second.push_back(std::move(deliver));
+    return;
+  }
+  const auto now = clock_.now();
+  if (auto u = unknown_.find(key); u != unknown_.end() && now < u->second) {
+    lock.unlock();
+    deliver(std::nullopt);
+    return;
+  }
+  if (asking_.size() >= limits_.in_flight || !takeToken()) {
+    ++refused_;
+    if (now - refusal_logged_ >= std::chrono::seconds(10)) {
+      refusal_logged_ = now;
+      logger("routes")->warn(
+          "names without a route refused without asking the Management Server ({} so far): at most {} questions at "
+          "a time and {} per second",
+          refused_, limits_.in_flight, limits_.per_second);
+    }
+    lock.unlock();
+    deliver(std::nullopt);
+    return;
+  }
+  asking_[key].push_back(std::move(deliver));
+  ++asked_;
+  lock.unlock();
+  asio::post(*pool_, [this, key] { answered(key, offloadedCall<Result<Json>>([this, &key] { return ask_(key); })); });
+}
+
+void CasRoutes::answered(const std::string& key, const Result<Json>& answer) {
+  if (answer && answer->is_object() && answer->value("known", false)) apply(*answer);
+  if (!answer) {
+    logger("routes")->warn("cannot ask the Management Server for a route to '{}': {}", key, answer.error().message);
+  }
+  std::vector<Deliver> waiting;
+  std::optional<InstanceRoute> route;
+  {
+    std::lock_guard lock(mutex_);
+    auto w = asking_.find(key);
+    if (w != asking_.end()) {
+      waiting = std::move(w->second);
+      asking_.erase(w);
+    }
+    route = findLocked(key);
+    if (!route) rememberUnknown(key);
+  }
+  logger("routes")->debug("asked for a route to '{}': {}", key, route ? "known" : "unknown");
+  for (auto& deliver : waiting) deliver(route);
+}
+
+bool CasRoutes::takeToken() {
+  const auto now = clock_.now();
+  const double capacity = std::max(1.0, limits_.per_second);
+  const double elapsed = std::chrono::duration<double>(now - refilled_).count();
+  tokens_ = std::min(capacity, tokens_ + std::max(0.0, elapsed) * limits_.per_second);
+  refilled_ = now;
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+void CasRoutes::rememberUnknown(const std::string& key) {
+  const auto until = clock_.now() + limits_.remember_unknown;
+  if (auto u = unknown_.find(key); u != unknown_.end()) {
+    u->second = until;
+    return;
+  }
+  while (!unknown_order_.empty() && unknown_.size() >= limits_.unknown_names) {
+    unknown_.erase(unknown_order_.front());
+    unknown_order_.pop_front();
+  }
+  if (limits_.unknown_names == 0) return;
+  unknown_.emplace(key, until);
+  unknown_order_.push_back(key);
+}
+
+std::size_t CasRoutes::questionsAsked() const {
+  std::lock_guard lock(mutex_);
+  return asked_;
+}
+
+std::size_t CasRoutes::refusedWithoutAsking() const {
+  std::lock_guard lock(mutex_);
+  return refused_;
 }
 
 }  // namespace spe::cas

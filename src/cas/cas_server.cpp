@@ -16,7 +16,11 @@ CasServer::CasServer(CasConfig config)
       agent_(
           config.role, [this](const RpcRequest& r) { return handle(r); },
           [this] {
-            return Json{{"routesVersion", routes_ ? routes_->version() : std::string()}};
+            Json extra{{"routesVersion", routes_ ? routes_->version() : std::string()}};
+            if (const int port = https_port_.load(); port >= 0) {
+              extra["webAccess"] = Json{{"hostName", config_.public_host_name}, {"port", port}};
+            }
+            return extra;
           }) {
   routes_ = std::make_unique<CasRoutes>(agent_.identity());
   agent_.setHeartbeatReplyHandler([this](const Json& reply) { routes_->apply(reply); });
@@ -27,9 +31,16 @@ CasServer::CasServer(CasConfig config)
   });
 }
 
-CasServer::~CasServer() { pool_.join(); }
+CasServer::~CasServer() {
+  pool_.join();
+  questions_.join();
+}
 
 Result<Json> CasServer::handle(const RpcRequest& r) {
+  if (r.method == "routes.apply") {  // pushed on every change of the table
+    routes_->apply(r.params);
+    return Json::object();
+  }
   if (r.method == "branding.apply") {
     SPE_TRY(applyBranding(r.params.value("files", Json::object())));
     return Json::object();
@@ -83,6 +94,19 @@ Status CasServer::applyBranding(const Json& files) {
   return okStatus();
 }
 
+Status CasServer::askForUnknownRoutes() {
+  auto pins = std::make_shared<ThumbprintPins>();
+  pins->add(config_.role.management.thumbprint);
+  auto management = makeClientContext(&agent_.identity(), pins);
+  if (!management) return management.error();
+  routes_->setQuestioner(questions_, [this, ctx = *management](const std::string& name) {
+    const auto& m = config_.role.management;
+    RpcClient client(ctx, m.server_name, m.port, m.thumbprint);
+    return client.call("routes.lookup", Json{{"name", name}}, std::chrono::seconds(3));
+  });
+  return okStatus();
+}
+
 Status CasServer::startPublic() {
   auto identity = config_.certificate_file.empty()
                       ? loadOrCreateIdentity(config_.role.data_directory + "/public-tls", config_.role.server_name)
@@ -90,6 +114,7 @@ Status CasServer::startPublic() {
   if (!identity) return identity.error();
   auto ctx = makeServerContext(*identity, nullptr);
   if (!ctx) return ctx.error();
+  SPE_TRY(askForUnknownRoutes());
   InstanceCallLimits call_limits;
   call_limits.web_requests = static_cast<std::size_t>(config_.web_requests_per_instance);
   call_limits.web_waiting = static_cast<std::size_t>(config_.web_waiting_per_instance);
@@ -118,6 +143,7 @@ Status CasServer::startPublic() {
     SPE_TRY(loadWebFiles());
     auto bound = web_->listen(config_.public_address, static_cast<std::uint16_t>(config_.https_port));
     if (!bound) return bound.error();
+    https_port_ = *bound;
     logger("main")->info("Web Access on https://{}:{}/ (files from {})", config_.public_address, *bound,
                          config_.web_directory);
   }

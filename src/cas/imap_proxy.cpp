@@ -227,7 +227,7 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     const std::string instance = slash == std::string::npos ? std::string() : name.substr(0, slash);
     const std::string user = slash == std::string::npos ? name : name.substr(slash + 1);
     std::optional<InstanceRoute> route;
-    if (!instance.empty() && !user.empty()) route = routes_.find(instance);
+    if (!instance.empty() && !user.empty()) route = co_await routes_.resolve(instance);
     // The same words for every wrong name or password, whatever the instance said.
     Error refused = makeError(ErrorCode::kUnauthenticated, "Authentication failed.");
     InstanceCalls::Permit permit;  // a stuck instance may hold a few logins of this CAS, never all of them

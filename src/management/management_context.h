@@ -1,5 +1,6 @@
 // What the API function groups share: configuration, database, the
-// authenticator and the role peers. Owned by ManagementServer.
+// authenticator, the role peers, the instances and the route publisher.
+// Owned by ManagementServer.
 #pragma once
 
 #include "common/net/tls.h"
@@ -8,6 +9,7 @@
 #include "management/management_config.h"
 #include "management/management_db.h"
 #include "management/role_peers.h"
+#include "management/route_publisher.h"
 
 namespace spe::management {
 
@@ -18,6 +20,7 @@ struct ManagementContext {
   Authenticator& auth;
   RolePeers& peers;
   InstanceControl& instances;
+  RoutePublisher& routes;  // publish() after a change of what the CASes route
 };
 
 class FunctionRegistry;

@@ -22,6 +22,7 @@
 #include "management/instance_control.h"
 #include "management/management_context.h"
 #include "management/role_peers.h"
+#include "management/route_publisher.h"
 
 namespace spe::management {
 namespace fs = std::filesystem;
@@ -33,6 +34,7 @@ struct ManagementServer::Impl {
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<RolePeers> peers;
   std::unique_ptr<InstanceControl> instances;
+  std::unique_ptr<RoutePublisher> routes;  // after what its thread uses: ends first
   std::unique_ptr<ManagementContext> ctx;
   FunctionRegistry registry;
   TaskRegistry tasks;
@@ -107,8 +109,9 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   impl->peers = std::make_unique<RolePeers>(impl->identity, *impl->db);
   SPE_TRY(impl->peers->refreshPins());
   impl->instances = std::make_unique<InstanceControl>(*impl->db, *impl->peers);
-  impl->ctx = std::make_unique<ManagementContext>(
-      ManagementContext{impl->config, impl->identity, *impl->db, *impl->auth, *impl->peers, *impl->instances});
+  impl->routes = std::make_unique<RoutePublisher>(*impl->instances, *impl->db, *impl->peers);
+  impl->ctx = std::make_unique<ManagementContext>(ManagementContext{
+      impl->config, impl->identity, *impl->db, *impl->auth, *impl->peers, *impl->instances, *impl->routes});
   registerEnvironmentFunctions(impl->registry, *impl->ctx);
   registerAdministratorFunctions(impl->registry, *impl->ctx);
   registerServerFunctions(impl->registry, *impl->ctx);
@@ -117,21 +120,26 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   registerArchiveFunctions(impl->registry, *impl->ctx);
   {
     InstanceControl* control = impl->instances.get();
+    RoutePublisher* publisher = impl->routes.get();
     // The list goes out only when the host does not have the current version.
     // `role` comes from the peer's pairing (RolePeers checks the claim).
-    impl->peers->setHeartbeatAnswer([control](const std::string& thumbprint, ServerType role, const Json& heartbeat) {
-      if (role == ServerType::kClientAccessServer) {
-        Json routes = control->routesForCas();
-        if (stringOf(heartbeat, "routesVersion") == stringOf(routes, "routesVersion")) return Json::object();
-        return routes;
-      }
-      const auto version = heartbeat.find("instancesVersion");
-      Json out = version != heartbeat.end() && *version == control->listVersion()
-                     ? Json::object()
-                     : control->instancesForHostThumbprint(thumbprint);
-      out["casThumbprints"] = control->casThumbprints();
-      return out;
-    });
+    impl->peers->setHeartbeatAnswer(
+        [control, publisher](const std::string& thumbprint, ServerType role, const Json& heartbeat) {
+          if (role == ServerType::kClientAccessServer) {
+            Json routes = publisher->table();
+            if (stringOf(heartbeat, "routesVersion") == stringOf(routes, "routesVersion")) return Json::object();
+            return routes;
+          }
+          const auto version = heartbeat.find("instancesVersion");
+          Json out = version != heartbeat.end() && *version == control->listVersion()
+                         ? Json::object()
+                         : control->instancesForHostThumbprint(thumbprint);
+          out["casThumbprints"] = control->casThumbprints();
+          return out;
+        });
+    impl->peers->setRouteLookup([publisher](const std::string& name) { return publisher->lookup(name); });
+    // A role paired, changed or removed: the CASes learn the hosts at once.
+    impl->peers->setRolesChanged([publisher] { publisher->publish(); });
     ManagementDb* mdb = impl->db.get();
     impl->registry.setAccessCheck([mdb](const FunctionSpec& spec, const Args& args) -> Status {
       if (spec.scope != Scope::kInstance) return okStatus();

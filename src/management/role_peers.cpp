@@ -22,6 +22,7 @@ Status RolePeers::refreshPins() {
     roles_ = std::move(roles);
   }
   pins_->replace(std::move(pins));
+  if (roles_changed_) roles_changed_();
   return okStatus();
 }
 
@@ -63,6 +64,20 @@ Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
       for (const auto& [k, v] : extra.items()) out[k] = v;
     }
     return out;
+  }
+  if (request.method == "routes.lookup") {
+    bool cas = false;
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = roles_.find(request.peer_thumbprint);
+      cas = it != roles_.end() && it->second.count(ServerType::kClientAccessServer);
+    }
+    if (!cas) return makeError(ErrorCode::kPermissionDenied, "Only a Client Access Server may ask for routes.");
+    const auto name = stringOf(request.params, "name");
+    if (!name || name->empty() || name->size() > 255) {
+      return makeError(ErrorCode::kInvalidArgument, "'name' must be an instance ID or alias.");
+    }
+    return lookup_ ? lookup_(*name) : Json{{"known", false}};
   }
   if (request.method == "ping") return Json{{"serverType", "managementServer"}, {"version", kProductVersion}};
   return makeError(ErrorCode::kNotSupported,

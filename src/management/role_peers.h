@@ -3,7 +3,8 @@
 //
 // - pins(): thumbprints accepted on the role port (8471), refreshed from the
 //   database whenever a role is paired, changed or deleted;
-// - heartbeats received from roles (answered with their instance list). A
+// - heartbeats received from roles (answered with their instance list), and
+//   a CAS's question for a route it does not know ("routes.lookup"). A
 //   peer's role is the one it is paired as (looked up by the thumbprint of
 //   its certificate), never what its heartbeat claims: a heartbeat claiming
 //   a role its certificate is not paired as is refused and logged;
@@ -39,6 +40,12 @@ class RolePeers {
   // is the peer's role by its pairing.
   using HeartbeatAnswer = std::function<Json(const std::string& thumbprint, ServerType role, const Json& heartbeat)>;
   void setHeartbeatAnswer(HeartbeatAnswer fn) { answer_ = std::move(fn); }
+  // Answers "routes.lookup" {name} from a peer paired as a CAS (asking for a
+  // name it has no route for); peers paired otherwise are refused. Before start.
+  void setRouteLookup(std::function<Json(const std::string& name)> fn) { lookup_ = std::move(fn); }
+  // Called after refreshPins() read the roles anew (a role was paired,
+  // changed or removed). Before start.
+  void setRolesChanged(std::function<void()> fn) { roles_changed_ = std::move(fn); }
 
   Result<Json> call(const ServerRecord& server, const std::string& method, const Json& params,
                     std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress = {});
@@ -54,6 +61,8 @@ class RolePeers {
   std::shared_ptr<ThumbprintPins> pins_ = std::make_shared<ThumbprintPins>();
   mutable std::mutex mutex_;
   HeartbeatAnswer answer_;
+  std::function<Json(const std::string&)> lookup_;
+  std::function<void()> roles_changed_;
   // The roles each pinned thumbprint is paired as (refreshPins()).
   std::map<std::string, std::set<ServerType>> roles_;
   // Refused claims already logged (thumbprint and claimed role), to log each once.

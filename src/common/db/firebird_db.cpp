@@ -71,8 +71,9 @@ fb::IStatement* preparedStatement(fb::ThrowStatusWrapper& st, fb::IAttachment* a
 }
 
 // Input message layout: each parameter as BIGINT or VARCHAR, always
-// nullable; text for a BLOB parameter stays a BLOB (its id). Throws std::invalid_argument when the statement expects another
-// number of parameters. The caller releases the result.
+// nullable; text for a BLOB parameter stays a BLOB (its id). Throws
+// std::invalid_argument when the statement expects another number of
+// parameters. The caller releases the result.
 fb::IMessageMetadata* inputMetadata(fb::ThrowStatusWrapper& st, fb::IStatement* stmt,
                                     const std::vector<DbValue>& params) {
   fb::IMessageMetadata* in_meta = stmt->getInputMetadata(&st);

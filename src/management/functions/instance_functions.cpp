@@ -243,6 +243,7 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
                         ->warn("instance {} created; host {} not updated yet: {}", r->instance_id, r->instance_host,
                                st.error().message);
                   }
+                  ctx.routes.publish();  // every CAS routes it when this returns
                   return Json();
                 }});
 
@@ -293,6 +294,7 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
          control->bumpVersion();
          (void)control->pushToHost(r->instance_host);
          if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);
+         if (r->alias != current->alias || r->instance_host != current->instance_host) ctx.routes.publish();
          return Json();
        }});
 }
@@ -360,6 +362,7 @@ void registerInstanceStates(FunctionRegistry& registry, ManagementContext& ctx) 
                                                    s.record.base_directory + " on " + s.record.instance_host + "."}});
                   }
                   for (const auto& h : hosts) (void)control->pushToHost(h);
+                  if (!selected->empty()) ctx.routes.publish();  // no CAS routes them when this returns
                   return out;
                 }});
 

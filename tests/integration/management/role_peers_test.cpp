@@ -54,11 +54,12 @@ class RolePortTest : public ::testing::Test {
     }
   }
 
-  Result<Json> heartbeat(const TlsIdentity& as, const Json& params) {
+  Result<Json> heartbeat(const TlsIdentity& as, const Json& params) { return call(as, "heartbeat", params); }
+  Result<Json> call(const TlsIdentity& as, const std::string& method, const Json& params) {
     auto pins = std::make_shared<ThumbprintPins>();
     pins->add(server_->thumbprint());
     RpcClient client(makeClientContext(&as, pins).value(), "127.0.0.1", server_->rolePort());
-    return client.call("heartbeat", params, std::chrono::seconds(10));
+    return client.call(method, params, std::chrono::seconds(10));
   }
   static Json claim(const char* type, const char* name) {
     return Json{{"serverType", type}, {"serverName", name}, {"port", 1}};
@@ -108,6 +109,30 @@ TEST_F(RolePortTest, AnInstanceHostClaimingToBeACasGetsNoRoutingTable) {
     EXPECT_EQ(r.error().code, ErrorCode::kPermissionDenied) << params.dump();
     EXPECT_NE(r.error().message.find("paired as instanceHost"), std::string::npos) << r.error().message;
   }
+}
+
+// A CAS asks for a name its table lacks ("routes.lookup"); nothing else may.
+TEST_F(RolePortTest, OnlyACasMayAskForARoute) {
+  auto unknown = call(cas_, "routes.lookup", Json{{"name", "nobody"}});
+  ASSERT_TRUE(unknown.ok()) << unknown.error().message;
+  EXPECT_EQ(*unknown, (Json{{"known", false}}));
+  auto bad = call(cas_, "routes.lookup", Json{{"name", 7}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+  auto host = call(host_, "routes.lookup", Json{{"name", "nobody"}});
+  ASSERT_FALSE(host.ok());
+  EXPECT_EQ(host.error().code, ErrorCode::kPermissionDenied);
+}
+
+// Heartbeat answers carry the table's order, so that a CAS can tell an
+// answer built before a pushed change from one built after it.
+TEST_F(RolePortTest, TheRoutingTableCarriesItsOrder) {
+  auto cas = heartbeat(cas_, claim("clientAccessServer", "cas1"));
+  ASSERT_TRUE(cas.ok()) << cas.error().message;
+  ASSERT_TRUE(cas->contains("routesOrder")) << cas->dump();
+  EXPECT_TRUE((*cas)["routesOrder"]["epoch"].is_number_integer());
+  EXPECT_TRUE((*cas)["routesOrder"]["seq"].is_number_integer());
+  EXPECT_EQ((*cas)["routes"]["hosts"][0]["serverName"], "host1");
 }
 
 }  // namespace
