@@ -171,6 +171,14 @@ class ImapFetchRfcTest(unittest.TestCase):
         if not node_parser_ready():  # ./spe test installs it; a missing parser must not pass quietly
             raise AssertionError("ImapFlow is not installed: cd tests/e2e/imap_parser && npm ci")
         cls.p = Platform()
+        try:
+            cls.set_up()
+        except BaseException:
+            cls.p.stop()  # tearDownClass does not run when setUpClass fails
+            raise
+
+    @classmethod
+    def set_up(cls):
         cls.iid = "fetchrfc"
         cls.p.ok("CreateInstance", config={"instanceID": cls.iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
         cls.p.ok("StartInstances", instanceFilter=cls.iid)
@@ -338,16 +346,21 @@ class VerifiedLoginCacheTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.p = Platform()
-        cls.iid = "logincache"
-        cls.p.ok("CreateInstance", config={"instanceID": cls.iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
-        cls.p.ok("StartInstances", instanceFilter=cls.iid)
-        cls.p.ok("CreateUser", instanceID=cls.iid, userName="dee", privileges="none", password=PASSWORD,
-                 loginPrivileges="imap")
-        deadline = time.time() + 30
-        while not cls.logs_in("dee", PASSWORD):
-            if time.time() > deadline:
-                raise AssertionError("the CAS never routed to the instance")
-            time.sleep(0.3)
+        try:
+            cls.iid = "logincache"
+            cls.p.ok("CreateInstance", config={"instanceID": cls.iid, "instanceHost": "127.0.0.1",
+                                               "startMode": "manual"})
+            cls.p.ok("StartInstances", instanceFilter=cls.iid)
+            cls.p.ok("CreateUser", instanceID=cls.iid, userName="dee", privileges="none", password=PASSWORD,
+                     loginPrivileges="imap")
+            deadline = time.time() + 30
+            while not cls.logs_in("dee", PASSWORD):
+                if time.time() > deadline:
+                    raise AssertionError("the CAS never routed to the instance")
+                time.sleep(0.3)
+        except BaseException:
+            cls.p.stop()  # tearDownClass does not run when setUpClass fails
+            raise
 
     @classmethod
     def tearDownClass(cls):
