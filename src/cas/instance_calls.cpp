@@ -49,8 +49,7 @@ InstanceCalls::InstanceCalls(InstanceCallLimits limits)
       imap_(std::make_shared<ConnectionLimiter>(perKey(limits.imap_logins))) {}
 
 asio::awaitable<Result<Json>> InstanceCalls::exchange(PooledStream& stream, const Json& request,
-                                                      std::chrono::steady_clock::time_point deadline,
-                                                      bool* timed_out) {
+                                                      std::chrono::steady_clock::time_point deadline, bool* timed_out) {
   auto expired = std::make_shared<bool>(false);
   asio::steady_timer timer(co_await asio::this_coro::executor);
   timer.expires_at(deadline);
@@ -95,7 +94,8 @@ asio::awaitable<Result<WebCall>> InstanceCalls::web(InstanceRoute route, Json re
       Json params = Json::object();
       params["instanceID"] = route.instance_id;
       params["service"] = "web";
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
+                                                                              std::chrono::steady_clock::now());
       auto opened = co_await openTlsStream(*route.context, route.host, route.port, std::move(params),
                                            std::max(left, std::chrono::milliseconds(1)));
       if (!opened) co_return opened.error();

@@ -29,11 +29,12 @@ std::uint32_t v4(int a, int b, int c, int d) {
 
 bool publicV4(std::uint32_t a) {
   static const std::pair<std::uint32_t, int> kRefused[] = {
-      {v4(0, 0, 0, 0), 8},      {v4(10, 0, 0, 0), 8},     {v4(100, 64, 0, 0), 10},  {v4(127, 0, 0, 0), 8},
-      {v4(169, 254, 0, 0), 16}, {v4(172, 16, 0, 0), 12},  {v4(192, 0, 0, 0), 24},   {v4(192, 0, 2, 0), 24},
-      {v4(192, 88, 99, 0), 24}, {v4(192, 168, 0, 0), 16}, {v4(198, 18, 0, 0), 15},  {v4(198, 51, 100, 0), 24},
+      {v4(0, 0, 0, 0), 8},      {v4(10, 0, 0, 0), 8},     {v4(100, 64, 0, 0), 10}, {v4(127, 0, 0, 0), 8},
+      {v4(169, 254, 0, 0), 16}, {v4(172, 16, 0, 0), 12},  {v4(192, 0, 0, 0), 24},  {v4(192, 0, 2, 0), 24},
+      {v4(192, 88, 99, 0), 24}, {v4(192, 168, 0, 0), 16}, {v4(198, 18, 0, 0), 15}, {v4(198, 51, 100, 0), 24},
       {v4(203, 0, 113, 0), 24}, {v4(224, 0, 0, 0), 4},    {v4(240, 0, 0, 0), 4}};
-  return std::none_of(std::begin(kRefused), std::end(kRefused), [a](const auto& r) { return inV4(a, r.first, r.second); });
+  return std::none_of(std::begin(kRefused), std::end(kRefused),
+                      [a](const auto& r) { return inV4(a, r.first, r.second); });
 }
 
 // Sends the GET and reads the answer on a connected stream (TCP or TLS).
@@ -55,10 +56,10 @@ bool publicAddress(const asio::ip::address& address) {
   const auto a6 = address.to_v6();
   if (a6.is_v4_mapped()) return publicV4(asio::ip::make_address_v4(asio::ip::v4_mapped, a6).to_uint());
   const auto b = a6.to_bytes();
-  if ((b[0] & 0xE0) != 0x20) return false;               // only global unicast, 2000::/3
+  if ((b[0] & 0xE0) != 0x20) return false;                                         // only global unicast, 2000::/3
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return false;  // documentation
-  if (b[0] == 0x20 && b[1] == 0x02) return false;        // 6to4: an IPv4 address inside
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return false;  // Teredo
+  if (b[0] == 0x20 && b[1] == 0x02) return false;                                  // 6to4: an IPv4 address inside
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return false;        // Teredo
   return true;
 }
 
@@ -74,7 +75,9 @@ std::string imageType(std::string_view content_type) {
 }
 
 Result<ImageUrl> parseImageUrl(std::string_view url) {
-  const auto bad = [](const std::string& why) { return makeError(ErrorCode::kInvalidArgument, "The image address " + why + "."); };
+  const auto bad = [](const std::string& why) {
+    return makeError(ErrorCode::kInvalidArgument, "The image address " + why + ".");
+  };
   if (url.size() > 4096) return bad("is too long");
   if (!std::all_of(url.begin(), url.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; })) {
     return bad("has spaces, control or non-ASCII characters");
@@ -110,9 +113,8 @@ Result<ImageUrl> parseImageUrl(std::string_view url) {
     out.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
     const bool name_ok = !out.host.empty() && out.host.size() <= 253 &&
-                         std::all_of(out.host.begin(), out.host.end(), [](unsigned char c) {
-                           return std::isalnum(c) || c == '.' || c == '-';
-                         });
+                         std::all_of(out.host.begin(), out.host.end(),
+                                     [](unsigned char c) { return std::isalnum(c) || c == '.' || c == '-'; });
     if (!name_ok) return bad("has no valid host name");
   }
   out.port = out.tls ? 443 : 80;
@@ -167,16 +169,18 @@ asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetchOnce(const Image
   auto ex = co_await asio::this_coro::executor;
   ErrorCodeT ec;
   tcp::resolver resolver(ex);
-  const auto found =
-      co_await resolver.async_resolve(url.host, std::to_string(url.port), asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return makeError(ErrorCode::kUnavailable, "The image's host '" + printable(url.host, 100) + "' is not known.");
+  const auto found = co_await resolver.async_resolve(url.host, std::to_string(url.port),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
+  if (ec)
+    co_return makeError(ErrorCode::kUnavailable, "The image's host '" + printable(url.host, 100) + "' is not known.");
   std::vector<tcp::endpoint> allowed;
   for (const auto& entry : found) {
     if (limits_.allow_private || publicAddress(entry.endpoint().address())) allowed.push_back(entry.endpoint());
   }
   if (allowed.empty()) {
-    co_return makeError(ErrorCode::kPermissionDenied, "The image's host '" + printable(url.host, 100) +
-                                                          "' is in a private network; the CAS does not fetch from there.");
+    co_return makeError(ErrorCode::kPermissionDenied,
+                        "The image's host '" + printable(url.host, 100) +
+                            "' is in a private network; the CAS does not fetch from there.");
   }
   beast::tcp_stream tcp_stream(ex);
   tcp_stream.expires_after(limits_.timeout);  // for the whole exchange
@@ -215,7 +219,8 @@ asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetchOnce(const Image
     if (redirect.empty()) co_return makeError(ErrorCode::kUnavailable, "The image's host redirected nowhere.");
     co_return makeError(ErrorCode::kUnavailable, "redirected");
   }
-  if (status != 200) co_return makeError(ErrorCode::kNotFound, "The image's host answered " + std::to_string(status) + ".");
+  if (status != 200)
+    co_return makeError(ErrorCode::kNotFound, "The image's host answered " + std::to_string(status) + ".");
   const std::string type = imageType(res[http::field::content_type]);
   if (type.empty()) co_return makeError(ErrorCode::kPermissionDenied, "The answer is not an image.");
   co_return Image{type, std::move(res.body())};

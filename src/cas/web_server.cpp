@@ -198,8 +198,7 @@ struct WebServer::Impl {
     if (!call) {
       if (call.error().code == ErrorCode::kResourceExhausted) {
         // A stuck instance may hold some requests of this CAS, never all of them.
-        logger("web")->warn("Web Access request for instance {} refused: {}", route->instance_id,
-                            call.error().message);
+        logger("web")->warn("Web Access request for instance {} refused: {}", route->instance_id, call.error().message);
         Response busy = jsonReply(req, 503, Json{{"error", "The archive is busy; try again in a moment."}});
         busy.set(http::field::retry_after, "2");
         co_return busy;

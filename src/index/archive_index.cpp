@@ -110,7 +110,7 @@ ArchiveIndex::~ArchiveIndex() = default;
 namespace {
 constexpr const char* kMonthTermsKey = "spe:month-terms";  // "1": every document has its month term
 constexpr const char* kTermsVersionKey = "spe:terms";      // kTermsVersion; none = 1
-}
+}  // namespace
 
 bool hasCurrentTerms(const Xapian::Database& index) {
   return index.get_metadata(kTermsVersionKey) == std::to_string(kTermsVersion);

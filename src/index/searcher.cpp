@@ -146,7 +146,7 @@ struct OpenIndexes {
   Xapian::Database combined;
   std::vector<Shard> shards;  // by the position of their database in `combined`
   Indexers indexers;
-  bool month_terms = true;  // every index has them (archive_index.h)
+  bool month_terms = true;       // every index has them (archive_index.h)
   std::size_t legacy_terms = 0;  // indexes made before terms version 2 (archive_index.h)
 };
 

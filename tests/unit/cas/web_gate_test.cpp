@@ -22,8 +22,7 @@ struct Entry {
   Permit permit;
 };
 
-asio::awaitable<void> enter(std::shared_ptr<WebGate> gate, std::string instance, Clock::time_point deadline,
-                            Entry* e) {
+asio::awaitable<void> enter(std::shared_ptr<WebGate> gate, std::string instance, Clock::time_point deadline, Entry* e) {
   e->permit = co_await gate->enter(instance, deadline, &e->waited);
   e->admitted = e->permit != nullptr;
   e->done = true;

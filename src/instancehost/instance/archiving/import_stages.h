@@ -119,7 +119,7 @@ struct Archived {
 // The counts and lists of a run's report.
 struct ImportTally {
   std::int64_t archived = 0, duplicates = 0, failed = 0, warnings = 0, skipped = 0;
-  Json folders = Json::object();  // folder → {archived, duplicates, failed}
+  Json folders = Json::object();                                  // folder → {archived, duplicates, failed}
   Json warning_list = Json::array(), error_list = Json::array();  // each up to 50,000 (import_stages.cpp)
   std::size_t unlisted_warnings = 0, unlisted_errors = 0;
   std::map<std::shared_ptr<store::ArchiveStore>, Archived> archived_into;

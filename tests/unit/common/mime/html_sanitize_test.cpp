@@ -233,15 +233,18 @@ TEST(HtmlSanitize, RemoteImagesAreKeptOnlyThroughTheGivenRewriteAndNothingElseRe
   std::vector<std::string> asked;
   const mime::RemoteImageRewrite rewrite = [&](const std::string& url) {
     asked.push_back(url);
-    return url.find("refused") != std::string::npos ? std::string() : "api/remoteImage?token=" + std::to_string(asked.size());
+    return url.find("refused") != std::string::npos ? std::string()
+                                                    : "api/remoteImage?token=" + std::to_string(asked.size());
   };
   auto s = mime::sanitizeHtml(html, &rewrite);
-  EXPECT_EQ(asked, (std::vector<std::string>{"https://img.example.com/a.png", "HTTP://x/b.gif", "https://refused.example/d.png"}));
+  EXPECT_EQ(asked, (std::vector<std::string>{"https://img.example.com/a.png", "HTTP://x/b.gif",
+                                             "https://refused.example/d.png"}));
   EXPECT_EQ(s.proxied_remote, 2);
   EXPECT_NE(s.html.find("src=\"api/remoteImage?token=1\""), std::string::npos) << s.html;
   EXPECT_NE(s.html.find("src=\"api/remoteImage?token=2\""), std::string::npos) << s.html;
   EXPECT_NE(s.html.find("cid:part1"), std::string::npos);
-  for (const char* gone : {"img.example.com", "javascript", "srcset", "x/c.png", "p.png", "bg.png", "i.png", "refused"}) {
+  for (const char* gone :
+       {"img.example.com", "javascript", "srcset", "x/c.png", "p.png", "bg.png", "i.png", "refused"}) {
     EXPECT_EQ(s.html.find(gone), std::string::npos) << gone << " in " << s.html;
   }
   // Without a rewrite nothing remote stays, as before.

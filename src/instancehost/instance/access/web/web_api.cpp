@@ -35,9 +35,8 @@ int statusOf(const Error& e) {
 
 // The answer that announces a download; its bytes follow as the body.
 Json fileAnswer(const std::string& name, const std::string& content_type, std::size_t size) {
-  return Json{{"status", 200},
-              {"file", {{"name", name}, {"contentType", content_type}, {"size", size}}},
-              {"streamed", true}};
+  return Json{
+      {"status", 200}, {"file", {{"name", name}, {"contentType", content_type}, {"size", size}}}, {"streamed", true}};
 }
 
 // A body of bytes already in memory, handed out in one piece.

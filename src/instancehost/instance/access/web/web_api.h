@@ -42,8 +42,7 @@ class WebApi {
  public:
   WebApi(InstanceContext& ctx, bool safe_mode, std::chrono::seconds idle_timeout = std::chrono::minutes(30),
          Clock& clock = systemClock())
-      : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout), exports_(ctx, clock),
-        remote_images_(clock) {}
+      : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout), exports_(ctx, clock), remote_images_(clock) {}
 
   // The bytes of a download, piece by piece: the next piece (any size; the
   // stream cuts it), nullopt at the end. Called on a pool thread, one call

@@ -19,7 +19,8 @@ Json failure(int status, const std::string& message) { return answer(status, Jso
 bool readable(const std::optional<std::vector<std::string>>& archives, const std::string& folder) {
   if (!archives) return true;
   const std::string archive = asciiLower(store::archiveOf(folder));
-  return std::any_of(archives->begin(), archives->end(), [&](const std::string& a) { return asciiLower(a) == archive; });
+  return std::any_of(archives->begin(), archives->end(),
+                     [&](const std::string& a) { return asciiLower(a) == archive; });
 }
 
 std::string exportName(const std::string& extension) {
@@ -52,8 +53,9 @@ struct Producer {
     if (finished) return std::optional<std::string>();
     finished = true;
     if (!left_out.empty() && writer->extension() == "zip") {
-      std::string report = "These messages were left out: they were deleted, or you may no longer read them, since "
-                           "the export was prepared.\r\n";
+      std::string report =
+          "These messages were left out: they were deleted, or you may no longer read them, since "
+          "the export was prepared.\r\n";
       for (const auto& l : left_out) report += l + "\r\n";
       SPE_TRY(writer->add("export-report.txt", std::time(nullptr), report, out));
     }
@@ -153,7 +155,8 @@ Result<Json> WebExports::prepare(const std::string& user, const Json& body, cons
     if (!archives) return archives.error();
     for (const auto& item : *items) {
       auto store = ctx_.stores.loadedStore(item.store_id);
-      auto infos = store ? (*store)->messagesById({item.message_id}) : Result<std::vector<store::MessageInfo>>(store.error());
+      auto infos = store ? (*store)->messagesById({item.message_id})
+                         : Result<std::vector<store::MessageInfo>>(store.error());
       if (!infos || infos->empty() || !readable(*archives, infos->front().folder)) {
         return failure(404, "There is no such message (store " + std::to_string(item.store_id) + ", message " +
                                 std::to_string(item.message_id) + ").");
@@ -165,7 +168,8 @@ Result<Json> WebExports::prepare(const std::string& user, const Json& body, cons
   {
     std::lock_guard lock(mutex_);
     dropExpired();
-    const auto mine = std::count_if(pending_.begin(), pending_.end(), [&](const auto& p) { return p.second.user == user; });
+    const auto mine = std::count_if(pending_.begin(), pending_.end(),
+                                    [&](const auto& p) { return p.second.user == user; });
     if (static_cast<std::size_t>(mine) >= kPerUser || pending_.size() >= kTotal) {
       // The oldest of this user's exports goes first.
       auto oldest = pending_.end();
@@ -197,9 +201,13 @@ Result<Json> WebExports::download(const std::string& user, const Json& body, Bod
   }
   auto archives = readableArchives(ctx_.users, user);
   if (!archives) return archives.error();
-  auto producer = std::make_shared<Producer>(
-      Producer{ctx_, std::move(pending.items), std::move(*archives),
-               pending.format == "zip" ? makeZipWriter() : makeMboxWriter(), 0, {}, false});
+  auto producer = std::make_shared<Producer>(Producer{ctx_,
+                                                      std::move(pending.items),
+                                                      std::move(*archives),
+                                                      pending.format == "zip" ? makeZipWriter() : makeMboxWriter(),
+                                                      0,
+                                                      {},
+                                                      false});
   const std::string name = exportName(producer->writer->extension());
   const std::string type = producer->writer->contentType();
   out = [producer] { return (*producer)(); };

@@ -3,7 +3,6 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "common/base/logging.h"
-
 #include "common/rpc/rpc.h"
 #include "common/rpc/stream_body.h"
 #include "common/rpc/stream_frames.h"

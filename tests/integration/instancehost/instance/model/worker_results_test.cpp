@@ -1,10 +1,9 @@
 // Worker results keep their whole report, however many folders and warnings
 // it lists (real embedded Firebird).
-#include "instancehost/instance/model/profiles.h"
-
 #include <gtest/gtest.h>
 
 #include "instancehost/instance/model/master_db.h"
+#include "instancehost/instance/model/profiles.h"
 #include "test_dir.h"
 
 namespace spe::instance {
@@ -14,8 +13,8 @@ Json bigReport(int folders, int warnings) {
   Json report{{"archived", folders}, {"duplicates", 0}, {"skipped", 0}, {"failed", 0}};
   Json f = Json::object();
   for (int i = 0; i < folders; ++i) {
-    f["Inbox/Projects/Folder with a long name number " + std::to_string(i)] =
-        Json{{"archived", i}, {"duplicates", 0}, {"failed", 0}};
+    f["Inbox/Projects/Folder with a long name number " + std::to_string(i)] = Json{
+        {"archived", i}, {"duplicates", 0}, {"failed", 0}};
   }
   Json w = Json::array();
   for (int i = 0; i < warnings; ++i) w.push_back("message " + std::to_string(i) + ": no Date header");

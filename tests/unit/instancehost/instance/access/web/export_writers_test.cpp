@@ -50,7 +50,8 @@ TEST(ExportWritersTest, EntryNamesAreSafeOnEveryFileSystem) {
   EXPECT_EQ(exportEntryName("alice/Inbox", 1, "Hello"), "alice/Inbox/000001 Hello.eml");
   EXPECT_EQ(exportEntryName("alice/../..", 2, "x"), "alice/000002 x.eml");
   EXPECT_EQ(exportEntryName("/abs//path/", 3, ""), "abs/path/000003.eml");
-  EXPECT_EQ(exportEntryName("a", 4, "re: \"what?\" <x>|y\\z/w*\r\nSet-Cookie"), "a/000004 re_ _what__ _x__y_z_w___Set-Cookie.eml");
+  EXPECT_EQ(exportEntryName("a", 4, "re: \"what?\" <x>|y\\z/w*\r\nSet-Cookie"),
+            "a/000004 re_ _what__ _x__y_z_w___Set-Cookie.eml");
   EXPECT_EQ(exportEntryName(".hidden", 5, "...dots"), "hidden/000005 dots.eml");
   const std::string umlauts(100, 'a');
   const std::string cut = exportEntryName("f", 6, umlauts.substr(0, 79) + "\xC3\xA4\xC3\xB6");  // ä cut in half at 80
@@ -64,8 +65,8 @@ TEST(ExportWritersTest, TheZipWriterHandsOutItsBytesAsItGoes) {
   ASSERT_TRUE(zip->add("a/000002 y.eml", 0, "Subject: y\r\n\r\ny\r\n", second));
   ASSERT_TRUE(zip->finish(end));
   EXPECT_EQ(first.rfind("PK\x03\x04", 0), 0u);           // a local file header at once
-  EXPECT_LT(first.size(), 5000u);                          // deflated, not held back
-  EXPECT_NE(end.find("PK\x05\x06"), std::string::npos);    // the end of the central directory
+  EXPECT_LT(first.size(), 5000u);                        // deflated, not held back
+  EXPECT_NE(end.find("PK\x05\x06"), std::string::npos);  // the end of the central directory
   EXPECT_EQ(zip->extension(), "zip");
   EXPECT_EQ(makeMboxWriter()->contentType(), "application/mbox");
 }
