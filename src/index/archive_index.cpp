@@ -11,6 +11,7 @@
 #include "common/base/text.h"
 #include "index/dead_documents.h"
 #include "index/pair_filter.h"
+#include "index/sort_keys.h"
 
 namespace spe::index {
 namespace {
@@ -206,6 +207,7 @@ Xapian::Document ArchiveIndex::makeDocument(const IndexedMessage& m, bool positi
   doc.add_boolean_term(monthTerm(m.date));
   doc.add_value(0, Xapian::sortable_serialise(static_cast<double>(m.date)));
   doc.add_value(1, Xapian::sortable_serialise(static_cast<double>(m.size)));
+  addSortValues(doc, t.from, t.to, t.subject);
   doc.set_data(documentData(m.message_id, positions ? std::string() : pairFilterOf(t, m.message_id)));
   doc.add_boolean_term(idTerm(m.message_id));
   return doc;

@@ -15,7 +15,8 @@
 // termlist is stored either (more than half of what is left): documents
 // that leave the index are marked dead instead of deleted
 // (dead_documents.h).
-// Values: 0 message date, 1 size (sortable_serialise). Data: documentData().
+// Values: 0 message date, 1 size (sortable_serialise), 2-4 sender, first
+// recipient and subject as sort keys (sort_keys.h). Data: documentData().
 // Thread safety: one writer per index; searching from one thread at a time.
 #pragma once
 

@@ -11,11 +11,13 @@
 #include <set>
 #include <thread>
 
+#include "common/base/text.h"
 #include "index/archive_index.h"
 #include "index/date_order.h"
 #include "index/dead_documents.h"
 #include "index/pair_filter.h"
 #include "index/query_language.h"
+#include "index/sort_keys.h"
 
 namespace spe::index {
 namespace {
@@ -183,15 +185,51 @@ OpenIndexes openIndexes(const std::vector<SearchSource>& sources,
   return open;
 }
 
+// The value slot a sort field reads (archive_index.h, sort_keys.h).
+Xapian::valueno sortSlot(SearchRequest::SortField field) {
+  switch (field) {
+    case SearchRequest::SortField::kSender: return kSenderValue;
+    case SearchRequest::SortField::kRecipient: return kRecipientValue;
+    case SearchRequest::SortField::kSubject: return kSubjectValue;
+    case SearchRequest::SortField::kSize: return 1;
+    default: return 0;
+  }
+}
+
+// The query restricted to the request's folder (the index's folder terms
+// are lower case: archive_index.cpp), or every message there when the query
+// is empty.
+Xapian::Query inFolder(const Xapian::Query& query, const SearchRequest& request) {
+  std::string folder = asciiLower(request.folder);
+  while (!folder.empty() && folder.back() == '/') folder.pop_back();
+  Xapian::Query scope("P" + folder);
+  if (request.subfolders) {
+    scope = Xapian::Query(Xapian::Query::OP_OR, scope, Xapian::Query(Xapian::Query::OP_WILDCARD, "P" + folder + "/"));
+  }
+  if (query.empty()) return scope;
+  return Xapian::Query(Xapian::Query::OP_FILTER, query, scope);
+}
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
 // Runs the index query over a window of the results, newest first or by
 // relevance, again when the indexes change under it; keeps the count of
 // matches of the last window.
 class ResultWindows {
  public:
-  ResultWindows(OpenIndexes& open, Xapian::Query query, bool by_date)
-      : open_(open), query_(std::move(query)), by_date_(by_date), enquire_(open.combined) {
+  ResultWindows(OpenIndexes& open, Xapian::Query query, const SearchRequest& request)
+      : open_(open),
+        query_(std::move(query)),
+        by_date_(request.by_date && request.sort_field == SearchRequest::SortField::kNone),
+        enquire_(open.combined) {
     enquire_.set_query(query_);
-    if (by_date_) {
+    if (request.sort_field != SearchRequest::SortField::kNone) {
+      // By a value, the newest first among equal ones; no relevance needed.
+      enquire_.set_weighting_scheme(Xapian::BoolWeight());
+      keys_.add_value(sortSlot(request.sort_field), !request.ascending);
+      keys_.add_value(0, true);
+      enquire_.set_sort_by_key(&keys_, false);
+    } else if (by_date_) {
       // Newest first needs no relevance: the boolean weight saves scoring
       // every match.
       enquire_.set_weighting_scheme(Xapian::BoolWeight());
@@ -223,6 +261,7 @@ class ResultWindows {
   OpenIndexes& open_;
   const Xapian::Query query_;
   const bool by_date_;
+  Xapian::MultiValueKeyMaker keys_;  // outlives enquire_, which points at it
   Xapian::Enquire enquire_;
   MatchCount matches_;
 };
@@ -306,12 +345,19 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     }
     return terms;
   };
-  auto query = compileQuery(request.query, lister, request.zone_offset_seconds, open.month_terms,
-                            open.legacy_terms > 0);
+  // A folder without words lists the folder.
+  const bool list_folder = !request.folder.empty() && blank(request.query);
+  auto query = list_folder ? Result<CompiledQuery>(CompiledQuery{})
+                           : compileQuery(request.query, lister, request.zone_offset_seconds, open.month_terms,
+                                          open.legacy_terms > 0);
   if (!query) return query.error();
   if (open.shards.empty()) return results;
 
-  ResultWindows windows(open, withoutDeadDocuments(query->index), request.by_date);
+  if (!request.folder.empty()) {
+    // The phrase check (query->exact) sees only candidates of this query.
+    query->index = inFolder(list_folder ? Xapian::Query() : query->index, request);
+  }
+  ResultWindows windows(open, withoutDeadDocuments(query->index), request);
   SPE_TRY(query->needs_check ? checkedPage(windows, open, *query, request, results)
                              : indexedPage(windows, open, request, results));
   return results;

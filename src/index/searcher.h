@@ -23,6 +23,18 @@ struct SearchRequest {
   // The archives the caller may read; none = every archive (archive admins).
   std::optional<std::vector<std::string>> archives;
   bool by_date = true;  // else by relevance
+  // Another order (by_date is then ignored): by a value of the index
+  // (archive_index.h: sender, first recipient, subject, size) or by date
+  // oldest first; the date, newest first, breaks ties.
+  enum class SortField { kNone, kDate, kSender, kRecipient, kSubject, kSize };
+  SortField sort_field = SortField::kNone;
+  bool ascending = false;  // A to Z, smallest first, oldest first
+  // Only messages in `folder` (a full path, "jdoe/Inbox"; an archive's name
+  // for all of its folders), with `subfolders` also those in the folders
+  // below it; empty = every folder of `archives`. With a folder, an empty
+  // query lists every message there.
+  std::string folder;
+  bool subfolders = true;
   std::size_t offset = 0;
   std::size_t limit = 50;
   long zone_offset_seconds = 0;  // the searcher's time zone, for dates

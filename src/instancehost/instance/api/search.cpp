@@ -1,5 +1,7 @@
 #include "instancehost/instance/api/search.h"
 
+#include <map>
+
 #include "common/base/text.h"
 #include "index/searcher.h"
 #include "instancehost/instance/model/readable_archives.h"
@@ -9,10 +11,22 @@ namespace spe::instance {
 Status readSearchPage(const Json& params, std::int64_t max_limit, index::SearchRequest& request) {
   auto sort = stringField(params, "sort", "date", 64);
   if (!sort) return sort.error();
-  if (*sort != "date" && *sort != "relevance") {
-    return makeError(ErrorCode::kInvalidArgument, "'sort' must be date or relevance (not '" + printable(*sort) + "').");
+  using Field = index::SearchRequest::SortField;
+  static const std::map<std::string, Field> fields{{"sender", Field::kSender},   {"recipient", Field::kRecipient},
+                                                   {"subject", Field::kSubject}, {"size", Field::kSize},
+                                                   {"date", Field::kDate},       {"relevance", Field::kNone}};
+  const auto field = fields.find(*sort);
+  if (field == fields.end()) {
+    return makeError(
+        ErrorCode::kInvalidArgument,
+        "'sort' must be date, relevance, sender, recipient, subject or size (not '" + printable(*sort) + "').");
   }
+  auto ascending = boolField(params, "ascending", false);
+  if (!ascending) return ascending.error();
   request.by_date = *sort == "date";
+  request.ascending = *ascending;
+  // Newest first is the index's own fast order (date_order.h).
+  if (field->second != Field::kDate || *ascending) request.sort_field = field->second;
   auto offset = intField(params, "offset", 0, 0, 1000000);
   if (!offset)
     return makeError(ErrorCode::kInvalidArgument, "The page is out of range: 'offset' must be 0 to 1000000.");

@@ -12,6 +12,9 @@
 #include "index/searcher.h"
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
+#include "instancehost/instance/access/web/web_conversation.h"
+#include "instancehost/instance/access/web/web_folders.h"
+#include "instancehost/instance/access/web/web_search.h"
 #include "instancehost/instance/api/search.h"
 #include "instancehost/instance/model/readable_archives.h"
 
@@ -49,17 +52,9 @@ WebApi::Body bytesBody(std::string bytes) {
   };
 }
 
-// A date "YYYY-MM-DD" as the query language writes it, or empty.
-bool isDate(const std::string& s) {
-  return s.size() == 10 && s[4] == '-' && s[7] == '-' && std::all_of(s.begin(), s.end(), [](char c) {
-           return std::isdigit(static_cast<unsigned char>(c)) || c == '-';
-         });
-}
-
 // Bounds of the fields a browser sends (bytes).
 constexpr std::size_t kMaxUserNameField = 1024;
 constexpr std::size_t kMaxPasswordField = 1024;
-constexpr std::size_t kMaxQueryField = 4096;
 
 }  // namespace
 
@@ -132,57 +127,24 @@ Json WebApi::login(const Json& body, const std::string& client) {
 Result<Json> WebApi::folders(const Session& s) {
   auto archives = readableArchives(ctx_.users, s.user);
   if (!archives) return archives.error();
+  // The IMAP view's names ("Inbox", "Other Users/bob/Inbox"), and the tree
+  // Web Access shows (web_folders.h).
   ImapUserView view(ctx_, s.user, *archives);
   auto boxes = view.mailboxes();
   if (!boxes) return boxes.error();
   Json out = Json::array();
+  std::vector<std::string> paths;
   for (const auto& b : *boxes) {
     std::string name = b.name;
     if (name.rfind("INBOX", 0) == 0) name = "Inbox" + name.substr(5);
     out.push_back({{"name", name}, {"path", b.path}, {"hasChildren", b.has_children}});
+    if (!b.path.empty()) paths.push_back(b.path);
   }
-  return answer(200, Json{{"folders", out}});
+  const auto shown = shownArchives(*archives, paths, s.user);
+  return answer(200, Json{{"folders", out}, {"archives", folderTree(shown, paths, s.user)}});
 }
 
-Result<Json> WebApi::search(const Session& s, const Json& body) {
-  auto archives = readableArchives(ctx_.users, s.user);
-  if (!archives) return archives.error();
-  auto query_field = stringField(body, "query", {}, kMaxQueryField);
-  auto folder_field = stringField(body, "folder", {}, kMaxQueryField);
-  auto after_field = stringField(body, "after", {}, 10);
-  auto before_field = stringField(body, "before", {}, 10);
-  for (const auto* f : {&query_field, &folder_field, &after_field, &before_field}) {
-    if (!*f) return failure(400, f->error().message);
-  }
-  index::SearchRequest request;
-  if (auto page = readSearchPage(body, 200, request); !page) return failure(400, page.error().message);
-  std::string query = *query_field;
-  const std::string& folder = *folder_field;
-  const std::string& after = *after_field;
-  const std::string& before = *before_field;
-  if (!after.empty() && !isDate(after)) return failure(400, "'after' must be a date like 2024-01-31.");
-  if (!before.empty() && !isDate(before)) return failure(400, "'before' must be a date like 2024-01-31.");
-  if (folder.find('"') != std::string::npos) return failure(400, "The folder name is not valid.");
-  if (!folder.empty()) query += " folder:\"" + folder + "\"";
-  if (!after.empty()) query += " after:" + after;
-  if (!before.empty()) query += " before:" + before;
-  if (query.find_first_not_of(' ') == std::string::npos) return failure(400, "Enter search words or choose a folder.");
-  request.query = query;
-  request.archives = *archives;
-  std::vector<index::SearchSource> sources;
-  for (const auto& [id, indexer] : ctx_.stores.indexers()) sources.push_back({id, indexer});
-  auto results = index::search(sources, request);
-  if (!results) {
-    if (results.error().code == ErrorCode::kInvalidArgument) return failure(400, results.error().message);
-    return results.error();
-  }
-  Json hits = Json::array();
-  for (const auto& h : results->hits) hits.push_back(searchHitJson(h));
-  return answer(200, Json{{"total", results->total},
-                          {"totalIsEstimate", results->total_is_estimate},
-                          {"hits", hits},
-                          {"warnings", results->warnings}});
-}
+Result<Json> WebApi::search(const Session& s, const Json& body) { return webSearch(ctx_, s.user, body); }
 
 Result<Json> WebApi::message(const Session& s, const Json& body, const std::string& op, Body& out) {
   auto store_field = intField(body, "storeID", 0, 0, INT32_MAX);
@@ -226,7 +188,9 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
   }
   const auto view = mime::viewMessage(*raw);
   // Remote images only when the user asks, each under a token the CAS fetches it by.
-  const mime::RemoteImageRewrite through_cas = [this](const std::string& url) {
+  std::size_t images = 0;  // one message shows at most kMaxPerMessage (it cannot flush everyone's links)
+  const mime::RemoteImageRewrite through_cas = [this, &images](const std::string& url) {
+    if (++images > RemoteImageLinks::kMaxPerMessage) return std::string();
     const std::string token = remote_images_.issue(url);
     return token.empty() ? std::string() : "api/remoteImage?token=" + token;
   };
@@ -301,6 +265,7 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   }
   if (op == "folders") out = folders(*s);
   else if (op == "search") out = search(*s, body);
+  else if (op == "thread") out = webConversation(ctx_, s->user, body);
   else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op, out_body);
   else if (op == "export") out = exports_.prepare(s->user, body, [&](const Json& b) { return search(*s, b); });
   else if (op == "exportDownload") out = exports_.download(s->user, body, out_body);

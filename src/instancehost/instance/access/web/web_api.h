@@ -10,8 +10,10 @@
 // Operations: login {userName, password} (the "web" login privilege) or
 // {oneTimePassword} ("$archiveadmin", who sees the folders but may not
 // search or read messages),
-// logout, session (who is logged in, and the CSRF token), folders, search
-// {query, folder, after, before, sort, offset, limit}, message {storeID,
+// logout, session (who is logged in, and the CSRF token), folders (the
+// IMAP view's names, and the tree Web Access shows: web_folders.h), search
+// (web_search.h), thread (a message's conversation: web_conversation.h),
+// message {storeID,
 // messageID}, download {storeID, messageID} (.eml), attachment {storeID,
 // messageID, index}, export and exportDownload (web_export.h); message
 // {remoteImages: true} shows remote images through the CAS, and

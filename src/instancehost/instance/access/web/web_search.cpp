@@ -1,0 +1,200 @@
+#include "instancehost/instance/access/web/web_search.h"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <map>
+#include <memory>
+
+#include "common/base/text.h"
+#include "common/mime/html_text.h"
+#include "common/mime/message_view.h"
+#include "index/searcher.h"
+#include "instancehost/instance/access/web/web_folders.h"
+#include "instancehost/instance/access/web/web_snippet.h"
+#include "instancehost/instance/api/search.h"
+#include "instancehost/instance/model/readable_archives.h"
+
+namespace spe::instance {
+namespace {
+
+Json answer(int status, Json body) { return Json{{"status", status}, {"body", std::move(body)}}; }
+Json failure(int status, const std::string& message) { return answer(status, Json{{"error", message}}); }
+
+// Bounds of the fields a browser sends (bytes).
+constexpr std::size_t kMaxQueryField = 4096;
+constexpr std::size_t kMaxFormField = 1024;
+constexpr std::int64_t kMaxPage = 200;
+// A snippet reads its message: one larger than this is listed without one,
+// and of the others the first part is read (the text comes first).
+constexpr std::int64_t kMaxSnippetMessage = 32 << 20;
+constexpr std::size_t kSnippetBytes = 1 << 20;
+
+// A day "YYYY-MM-DD" that exists.
+std::optional<std::chrono::year_month_day> parseDay(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
+  }
+  const std::chrono::year_month_day day{std::chrono::year(std::stoi(s.substr(0, 4))),
+                                        std::chrono::month(static_cast<unsigned>(std::stoi(s.substr(5, 2)))),
+                                        std::chrono::day(static_cast<unsigned>(std::stoi(s.substr(8, 2))))};
+  if (!day.ok()) return std::nullopt;
+  return day;
+}
+
+std::string formatDay(const std::chrono::year_month_day& d) {
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                static_cast<unsigned>(d.day()));
+  return out;
+}
+
+// `field:word` for each word of a form field (quotes dropped: a field is
+// words, not the query language).
+void addFieldWords(std::string& query, const char* field, const std::string& value) {
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) query += std::string(query.empty() ? "" : " ") + field + ":" + word;
+    word.clear();
+  };
+  for (const char c : value) {
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '"') {
+      flush();
+    } else {
+      word += c;
+    }
+  }
+  flush();
+}
+
+bool sameArchive(const std::string& a, const std::string& b) { return asciiLower(a) == asciiLower(b); }
+
+// The snippet of a hit's body around the first term, or nullopt when its
+// message cannot be read (it is listed without one).
+std::optional<Json> snippetOf(InstanceContext& ctx, const index::SearchHitInfo& hit,
+                              const std::vector<std::string>& terms,
+                              std::map<std::int64_t, std::shared_ptr<store::ArchiveStore>>& stores) {
+  if (hit.message.size > kMaxSnippetMessage) return std::nullopt;
+  auto& store = stores[hit.store_id];
+  if (!store) {
+    auto loaded = ctx.stores.loadedStore(hit.store_id);
+    if (!loaded) return std::nullopt;
+    store = *loaded;
+  }
+  auto raw = store->readContent(hit.message.content, hit.message.id);
+  if (!raw) return std::nullopt;
+  const auto view = mime::viewMessage(std::string_view(*raw).substr(0, kSnippetBytes));
+  const std::string text = view.text.empty() ? mime::htmlToText(view.html) : view.text;
+  Json pieces = Json::array();
+  for (const auto& p : snippetAround(text, terms)) pieces.push_back({{"text", p.text}, {"hit", p.hit}});
+  return pieces;
+}
+
+}  // namespace
+
+Result<std::string> composeQuery(const SearchForm& form) {
+  std::string query = form.query;
+  addFieldWords(query, "from", form.from);
+  addFieldWords(query, "to", form.to);
+  addFieldWords(query, "subject", form.subject);
+  auto add = [&query](const std::string& term) { query += (query.empty() ? "" : " ") + term; };
+  if (form.has_attachment) add("has:attachment");
+  for (const auto& [name, value] : {std::pair<const char*, const std::string&>{"after", form.after},
+                                    {"until", form.until},
+                                    {"before", form.before}}) {
+    if (value.empty()) continue;
+    const auto day = parseDay(value);
+    if (!day)
+      return makeError(ErrorCode::kInvalidArgument, "'" + std::string(name) + "' must be a date like 2024-01-31.");
+    if (std::string(name) == "until") {
+      add("before:" + formatDay(std::chrono::year_month_day(std::chrono::sys_days(*day) + std::chrono::days(1))));
+    } else {
+      add(std::string(name) + ":" + value);
+    }
+  }
+  return query;
+}
+
+Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json& body) {
+  SearchForm form;
+  std::string folder;
+  for (const auto& [key, out, limit] :
+       {std::tuple<const char*, std::string*, std::size_t>{"query", &form.query, kMaxQueryField},
+        {"from", &form.from, kMaxFormField},
+        {"to", &form.to, kMaxFormField},
+        {"subject", &form.subject, kMaxFormField},
+        {"after", &form.after, 10},
+        {"until", &form.until, 10},
+        {"before", &form.before, 10},
+        {"folder", &folder, kMaxQueryField}}) {
+    auto field = stringField(body, key, {}, limit);
+    if (!field) return failure(400, field.error().message);
+    *out = std::move(*field);
+  }
+  auto has_attachment = boolField(body, "hasAttachment", false);
+  auto subfolders = boolField(body, "subfolders", true);
+  auto snippets = boolField(body, "snippets", false);
+  for (const auto* f : {&has_attachment, &subfolders, &snippets}) {
+    if (!*f) return failure(400, f->error().message);
+  }
+  form.has_attachment = *has_attachment;
+  auto query = composeQuery(form);
+  if (!query) return failure(400, query.error().message);
+  index::SearchRequest request;
+  if (auto page = readSearchPage(body, kMaxPage, request); !page) return failure(400, page.error().message);
+  while (!folder.empty() && folder.back() == '/') folder.pop_back();
+  if (folder.empty() && query->find_first_not_of(' ') == std::string::npos) {
+    return failure(400, "Enter search words or choose a folder.");
+  }
+  auto archives = readableArchives(ctx.users, user);
+  if (!archives) return archives.error();
+  request.query = *query;
+  request.archives = *archives;
+  if (!folder.empty()) {
+    // Only the folder's archive is opened; one the user may not read has
+    // nothing to show (the same answer as an empty folder).
+    const std::string archive = folder.substr(0, folder.find('/'));
+    if (*archives) {
+      auto it = std::find_if((*archives)->begin(), (*archives)->end(),
+                             [&](const std::string& a) { return sameArchive(a, archive); });
+      if (it == (*archives)->end()) {
+        return answer(200, Json{{"total", 0},
+                                {"totalIsEstimate", false},
+                                {"hits", Json::array()},
+                                {"warnings", Json::array()},
+                                {"terms", Json::array()}});
+      }
+      request.archives = std::vector<std::string>{*it};
+    } else {
+      request.archives = std::vector<std::string>{archive};
+    }
+    request.folder = folder;
+    request.subfolders = *subfolders;
+  }
+  std::vector<index::SearchSource> sources;
+  for (const auto& [id, indexer] : ctx.stores.indexers()) sources.push_back({id, indexer});
+  auto results = index::search(sources, request);
+  if (!results) {
+    if (results.error().code == ErrorCode::kInvalidArgument) return failure(400, results.error().message);
+    return results.error();
+  }
+  const auto terms = highlightTerms(*query);
+  std::map<std::int64_t, std::shared_ptr<store::ArchiveStore>> stores;
+  Json hits = Json::array();
+  for (const auto& h : results->hits) {
+    Json hit = searchHitJson(h);
+    hit["sent"] = isSentFolder(h.message.folder);
+    if (*snippets && !terms.empty()) {
+      if (auto snippet = snippetOf(ctx, h, terms, stores)) hit["snippet"] = std::move(*snippet);
+    }
+    hits.push_back(std::move(hit));
+  }
+  return answer(200, Json{{"total", results->total},
+                          {"totalIsEstimate", results->total_is_estimate},
+                          {"hits", hits},
+                          {"warnings", results->warnings},
+                          {"terms", terms}});
+}
+
+}  // namespace spe::instance
