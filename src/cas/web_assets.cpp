@@ -53,7 +53,7 @@ std::string contentType(const std::string& name) {
 
 Result<WebFiles> composeWebFiles(const std::string& web_directory, const Branding& branding) {
   WebFiles out;
-  for (const char* name : {"app.html", "app.js", "app.css"}) {
+  for (const char* name : {"app.html", "app.js", "app.css", "i18n.js"}) {
     std::ifstream in(web_directory + "/" + name, std::ios::binary);
     if (!in) {
       return makeError(ErrorCode::kNotFound,

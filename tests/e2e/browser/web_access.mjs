@@ -36,13 +36,13 @@ try {
   await page.fill("#password", args.password);
   await page.click("#login-button");
   await page.waitForSelector("#hits li[data-message]", { timeout: 30000 });
-  out.folders = await page.$$eval("#folders a", (as) => as.map((a) => a.title));
+  out.folders = await page.$$eval("#folder-tree a", (as) => as.map((a) => a.title));
   out.inboxHits = await page.$$eval("#hits li[data-message]", (li) => li.length);
   await page.screenshot({ path: path.join(args.shots, "03-inbox.png") });
 
   await page.fill("#query", args.search);
   await page.click("#search button[type=submit]");
-  await page.waitForFunction(() => document.querySelector("#scope").textContent.startsWith("Results"));
+  await page.waitForFunction((q) => document.querySelector("#scope-detail").textContent.includes("\u201c" + q + "\u201d"), args.search);
   await page.waitForSelector("#hits li[data-message]");
   out.searchHits = await page.$$eval("#hits li[data-message]", (li) => li.length);
   out.searchRange = await page.textContent("#range");
@@ -52,7 +52,7 @@ try {
   if (args.htmlSubject) {
     await page.fill("#query", "subject:" + args.htmlSubject);
     await page.click("#search button[type=submit]");
-    await page.waitForFunction((s) => document.querySelector("#scope").textContent.includes(s), args.htmlSubject);
+    await page.waitForFunction((s) => document.querySelector("#scope-detail").textContent.includes(s), args.htmlSubject);
   }
   await page.click("#hits li[data-message] >> nth=0");
   await page.waitForFunction(() => document.querySelector("#m-subject").textContent.length > 0);
