@@ -70,6 +70,9 @@ def corpus():
                       "", html="<html><body><h1>Spring offers</h1><p>Our <b>invoice</b> portal moved. "
                       "<a href=\"%s\">https://bank.example.com/login</a></p><p>Plain text after the link.</p>"
                       "</body></html>" % LINK_TARGET))
+    inbox.append(mail("Pics <pics@example.com>", "alice@example.org", "Remote pictures", START + timedelta(days=83),
+                      "", html="<html><body><p>A picture from elsewhere:</p>"
+                      "<img src=\"https://images.example.net/pixel.png\" alt=\"pixel\"></body></html>"))
     quoted = ("Dear Alice,\r\n\r\nthanks for the invoice. This line is long enough that it has to wrap in the "
               "reading pane on every screen, because nobody breaks lines by hand any more and the archive must "
               "still show it properly without a horizontal scroll bar.\r\n\r\nOn Monday, Alice wrote:\r\n"

@@ -271,6 +271,20 @@ async function desktop(browser) {
   check("no opener for the new tab", await popup.evaluate(() => window.opener === null), true);
   await popup.close();
 
+  // Remote images: off, then through the CAS when asked (never from the browser to the remote host).
+  await page.fill("#query", "");
+  await page.fill("#f-subject", "remote pictures");
+  await listAfter(page, () => page.click("#search button[type=submit]"));
+  await openByClick(page, page.locator("#hits li.hit a.open").first());
+  check("remote image not loaded, said so", await text(page, "#m-remote-text"), (s) => s.startsWith("1 remote image"));
+  const asked = page.waitForResponse((r) => r.url().endsWith("/api/message"));
+  await page.click("[data-remote-images]");
+  check("asked again with remote images", (await (await asked).json()).remoteImagesShown, 1);
+  await page.waitForFunction(() => { const d = document.getElementById("m-html").contentDocument; return d && d.querySelector("img"); });
+  check("remote image through the CAS", await page.frameLocator("#m-html").locator("img").getAttribute("src"),
+        (src) => src.startsWith("api/remoteImage?token="));
+  await page.fill("#query", "invoice");
+
   // Plain text: proportional, wrapped, quotes as quotes.
   await page.fill("#f-subject", "quoted");
   await listAfter(page, () => page.click("#search button[type=submit]"));
