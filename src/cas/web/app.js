@@ -25,6 +25,7 @@ let results = { hits: [], total: 0, estimate: false, terms: [] };
 let listSeq = 0, messageSeq = 0;
 let selection = new Map();  // "store.message" -> {storeID, messageID}
 let allResultsSelected = false;
+let selectionScope = "";     // the search the selection was made in
 let openKey = "";
 let pendingLink = "";
 
@@ -409,7 +410,7 @@ async function runSearch(state) {
     const r = await withLoading(api("search", { ...searchBody(state), snippets: true }), list);
     if (seq !== listSeq) return;  // a newer search is under way
     results = { hits: r.hits, total: r.total, estimate: r.totalIsEstimate, terms: r.terms || [] };
-    if (!allResultsSelected) pruneSelection();
+    keepSelectionFor(state);
     drawHits(state);
     list.scrollTop = 0;  // a new page starts at its top
     const words = hasWords(state) || state.from || state.to || state.att || state.after || state.until;
@@ -531,7 +532,16 @@ function drawPager(state) {
 
 // ---- Selection and export ----------------------------------------------
 
-function pruneSelection() { /* kept across pages and sorts until cleared */ }
+// A selection holds across pages, sorts and page sizes of one search; another
+// folder or search starts without one (it must not be exported unseen).
+function keepSelectionFor(state) {
+  const scope = JSON.stringify(LIST_KEYS.filter((k) => !["p", "sort", "n"].includes(k)).map((k) => state[k]));
+  if (scope !== selectionScope) {
+    selection.clear();
+    allResultsSelected = false;
+    selectionScope = scope;
+  }
+}
 
 function drawSelection() {
   const n = allResultsSelected ? results.total : selection.size;
@@ -542,8 +552,9 @@ function drawSelection() {
   $("select-page").checked = pageAll;
   $("select-page").disabled = !onPage.length;
   const all = $("select-all");
-  all.hidden = !(pageAll && results.total > onPage.length) && !allResultsSelected;
-  all.textContent = allResultsSelected ? t("clearSelection") : t("selectAllResults", { n: results.total });
+  all.hidden = !(pageAll && results.total > onPage.length) || allResultsSelected;
+  all.textContent = t("selectAllResults", { n: results.total });
+  $("clear-selection").hidden = n === 0;
   for (const li of $("hits").children) {
     const pick = li.querySelector("input.pick");
     if (pick) pick.checked = allResultsSelected || selection.has(li.dataset.key);
@@ -909,9 +920,16 @@ function wire() {
     drawSelection();
   });
   $("select-all").addEventListener("click", () => {
-    allResultsSelected = !allResultsSelected;
-    if (!allResultsSelected) selection.clear();
+    allResultsSelected = true;
     drawSelection();
+  });
+  $("clear-selection").addEventListener("click", () => {
+    allResultsSelected = false;
+    selection.clear();
+    drawSelection();
+  });
+  document.addEventListener("click", (ev) => {
+    if (!$("export-menu").hidden && !ev.target.closest(".menu-wrap")) closeExportMenu();
   });
   $("export").addEventListener("click", () => {
     const menu = $("export-menu");

@@ -410,7 +410,11 @@ async function desktop(browser) {
   await download.saveAs(out.exportMbox);
   check("all results exported", await text(page, "#export-status"), `Exporting ${args.inbox} messages: the download is running.`);
   await view(page, "d19-export-all");
-  await page.click("#select-all");  // clears
+  await page.click("#clear-selection");
+  check("selection cleared", await page.isHidden("#clear-selection"), true);
+  await page.locator("#hits input.pick").nth(0).check();
+  await listAfter(page, () => page.click("#folder-tree a[title='alice/Sent']"));
+  check("another folder starts without a selection", await text(page, "#selected-count"), "");
 
   await page.click("#logout");
   await page.waitForSelector("#login:visible");
@@ -473,6 +477,7 @@ async function phone(browser) {
   await view(page, "p02-list");
   await page.click("#menu");
   await page.waitForSelector("#folders.shown a.root");
+  await page.waitForFunction(() => document.getElementById("folders").getBoundingClientRect().left >= 0);  // slid in
   await view(page, "p03-folders");
   await listAfter(page, () => page.click("#folder-tree a.root >> nth=0"));
   check("phone: drawer closes", await page.evaluate(() => document.getElementById("folders").classList.contains("shown")), false);
