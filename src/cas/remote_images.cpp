@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <charconv>
@@ -132,59 +133,94 @@ Result<ImageUrl> parseImageUrl(std::string_view url) {
 }
 
 RemoteImages::RemoteImages(RemoteImageLimits limits)
-    : limits_(limits), tls_(std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client)) {
+    : limits_(limits),
+      resolve_work_(asio::make_work_guard(resolve_io_)),
+      tls_(std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client)) {
   tls_->set_default_verify_paths();
   tls_->set_verify_mode(asio::ssl::verify_peer);
   SSL_CTX_set_min_proto_version(tls_->native_handle(), TLS1_2_VERSION);
+  resolve_thread_ = std::thread([this] { resolve_io_.run(); });
 }
 
-asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetch(std::string url) {
-  if (running_.fetch_add(1) >= limits_.in_flight) {
-    running_.fetch_sub(1);
-    co_return makeError(ErrorCode::kResourceExhausted, "Too many images are being fetched; try again.");
-  }
-  Result<Image> result = makeError(ErrorCode::kInvalidArgument, "The image address is not valid.");
-  for (int hop = 0; hop <= kMaxRedirects; ++hop) {
-    auto parsed = parseImageUrl(url);
-    if (!parsed) {
-      result = parsed.error();
-      break;
-    }
-    std::string redirect;
-    result = co_await fetchOnce(*parsed, redirect);
-    if (redirect.empty()) break;
-    if (redirect.front() == '/') {  // relative to the same host
-      redirect = std::string(parsed->tls ? "https://" : "http://") +
-                 (parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host) + ":" +
-                 std::to_string(parsed->port) + redirect;
-    }
-    url = redirect;
-    result = makeError(ErrorCode::kUnavailable, "The image was redirected too often.");
-  }
-  running_.fetch_sub(1);
-  co_return result;
+RemoteImages::~RemoteImages() {
+  resolve_work_.reset();
+  resolve_io_.stop();
+  resolve_thread_.join();
 }
 
-asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetchOnce(const ImageUrl& url, std::string& redirect) {
-  auto ex = co_await asio::this_coro::executor;
+asio::awaitable<Result<std::vector<tcp::endpoint>>> RemoteImages::resolve(
+    const ImageUrl& url, std::chrono::steady_clock::time_point deadline) {
+  auto resolver = std::make_shared<tcp::resolver>(resolve_io_);
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_at(deadline);
+  timer.async_wait([resolver, io = &resolve_io_](const ErrorCodeT& ec) {
+    if (!ec) asio::post(*io, [resolver] { resolver->cancel(); });  // ends the wait, not the lookup
+  });
   ErrorCodeT ec;
-  tcp::resolver resolver(ex);
-  const auto found = co_await resolver.async_resolve(url.host, std::to_string(url.port),
-                                                     asio::redirect_error(asio::use_awaitable, ec));
+  const auto found = co_await resolver->async_resolve(url.host, std::to_string(url.port),
+                                                      asio::redirect_error(asio::use_awaitable, ec));
+  timer.cancel();
   if (ec)
-    co_return makeError(ErrorCode::kUnavailable, "The image's host '" + printable(url.host, 100) + "' is not known.");
+    co_return makeError(ErrorCode::kUnavailable,
+                        "the host '" + printable(url.host, 100) + "' is not known (" + ec.message() + ")");
   std::vector<tcp::endpoint> allowed;
   for (const auto& entry : found) {
     if (limits_.allow_private || publicAddress(entry.endpoint().address())) allowed.push_back(entry.endpoint());
   }
   if (allowed.empty()) {
     co_return makeError(ErrorCode::kPermissionDenied,
-                        "The image's host '" + printable(url.host, 100) +
-                            "' is in a private network; the CAS does not fetch from there.");
+                        "the host '" + printable(url.host, 100) + "' is in a private network");
   }
-  beast::tcp_stream tcp_stream(ex);
-  tcp_stream.expires_after(limits_.timeout);  // for the whole exchange
-  co_await tcp_stream.async_connect(allowed, asio::redirect_error(asio::use_awaitable, ec));
+  co_return allowed;
+}
+
+asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetch(std::string url) {
+  struct Running {  // counts this fetch while it runs, however it ends
+    std::atomic<std::size_t>& n;
+    ~Running() { n.fetch_sub(1); }
+  };
+  const Running running{running_};
+  if (running_.fetch_add(1) >= limits_.in_flight) {
+    co_return makeError(ErrorCode::kResourceExhausted, "Too many images are being fetched; try again.");
+  }
+  const auto deadline = std::chrono::steady_clock::now() + limits_.timeout;  // for all of it, redirects too
+  Result<Image> result = makeError(ErrorCode::kInvalidArgument, "The image address is not valid.");
+  for (int hop = 0; hop <= kMaxRedirects; ++hop) {
+    auto parsed = parseImageUrl(url);
+    if (parsed && !limits_.allow_private && parsed->port != 80 && parsed->port != 443) {
+      parsed = makeError(ErrorCode::kPermissionDenied, "The image address has a port other than 80 or 443.");
+    }
+    if (!parsed) {
+      result = parsed.error();
+      break;
+    }
+    std::string redirect;
+    result = co_await fetchOnce(*parsed, deadline, redirect);
+    if (redirect.empty()) break;
+    if (redirect.front() == '/') {  // relative to the same host
+      redirect = std::string(parsed->tls ? "https://" : "http://") +
+                 (parsed->host.find(':') != std::string::npos ? "[" + parsed->host + "]" : parsed->host) + ":" +
+                 std::to_string(parsed->port) + redirect;
+    }
+    if (parsed->tls && asciiLower(redirect.substr(0, 7)) == "http://") {
+      result = makeError(ErrorCode::kPermissionDenied, "The image was redirected from https to http.");
+      break;
+    }
+    url = redirect;
+    result = makeError(ErrorCode::kUnavailable, "The image was redirected too often.");
+  }
+  co_return result;
+}
+
+asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetchOnce(const ImageUrl& url,
+                                                                     std::chrono::steady_clock::time_point deadline,
+                                                                     std::string& redirect) {
+  auto allowed = co_await resolve(url, deadline);
+  if (!allowed) co_return allowed.error();
+  ErrorCodeT ec;
+  beast::tcp_stream tcp_stream(co_await asio::this_coro::executor);
+  tcp_stream.expires_at(deadline);  // for the whole exchange
+  co_await tcp_stream.async_connect(*allowed, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return makeError(ErrorCode::kUnavailable, "The image's host did not answer: " + ec.message());
   http::request<http::empty_body> req{http::verb::get, url.target, 11};
   const bool default_port = url.port == (url.tls ? 443 : 80);

@@ -9,11 +9,14 @@
 // referrer and a plain User-Agent; at most `max_bytes`, within `timeout`,
 // up to 3 redirects (each checked again); the answer must say it is a
 // raster image (PNG, JPEG, GIF, WebP, AVIF, BMP, ICO; never SVG, HTML or
-// anything a browser might run). The host name is resolved by the CAS and
-// the connection goes to an address it checked: loopback, private,
-// link-local, shared, multicast and reserved addresses are refused (the
-// CAS is no door into the provider's network) unless `allow_private`
-// (tests). At most `in_flight` fetches run at a time; more are refused.
+// anything a browser might run). The host name is resolved by the CAS, on
+// a resolver of its own (a slow name server delays images only, never the
+// CAS's streams to instances), and the connection goes to an address it
+// checked, on port 80 or 443: loopback, private, link-local, shared,
+// multicast and reserved addresses are refused (the CAS is no door into
+// the provider's network) unless `allow_private` (tests, which also allows
+// any port). At most `in_flight` fetches run at a time; more are refused.
+// What went wrong is logged; the browser gets a plain "not shown".
 // Thread safety: fetch() may run on any executor, concurrently.
 #pragma once
 
@@ -21,6 +24,8 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "common/base/result.h"
 #include "common/net/asio.h"
@@ -52,6 +57,9 @@ std::string imageType(std::string_view content_type);
 class RemoteImages {
  public:
   explicit RemoteImages(RemoteImageLimits limits);
+  ~RemoteImages();
+  RemoteImages(const RemoteImages&) = delete;
+  RemoteImages& operator=(const RemoteImages&) = delete;
 
   struct Image {
     std::string content_type;
@@ -60,9 +68,15 @@ class RemoteImages {
   asio::awaitable<Result<Image>> fetch(std::string url);
 
  private:
-  asio::awaitable<Result<Image>> fetchOnce(const ImageUrl& url, std::string& redirect);
+  asio::awaitable<Result<Image>> fetchOnce(const ImageUrl& url, std::chrono::steady_clock::time_point deadline,
+                                           std::string& redirect);
+  asio::awaitable<Result<std::vector<tcp::endpoint>>> resolve(const ImageUrl& url,
+                                                              std::chrono::steady_clock::time_point deadline);
 
   RemoteImageLimits limits_;
+  asio::io_context resolve_io_;  // its own resolver thread: see above
+  asio::executor_work_guard<asio::io_context::executor_type> resolve_work_;
+  std::thread resolve_thread_;
   std::shared_ptr<asio::ssl::context> tls_;
   std::atomic<std::size_t> running_{0};
 };

@@ -177,6 +177,9 @@ struct WebServer::Impl {
   // `slot` (may be null) is told when an instance accepted the request's credentials.
   asio::awaitable<HttpAnswer> handle(const Request& req, const std::string& address, ConnectionSlot* slot) {
     const std::string target(req.target());
+    if (target.empty() || target.front() != '/') {  // "GET ?x" and the like: no path at all
+      co_return jsonReply(req, 400, Json{{"error", "The address is not valid."}});
+    }
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
     const std::string query = question == std::string::npos ? std::string() : target.substr(question + 1);
@@ -258,7 +261,8 @@ struct WebServer::Impl {
                                                       const std::string& query) {
     Json body = Json::object();
     std::string csrf;
-    const bool get = req.method() == http::verb::get || req.method() == http::verb::head;
+    // Not HEAD: it would make the instance read a whole file to send none of it.
+    const bool get = req.method() == http::verb::get;
     if (req.method() == http::verb::post) {
       auto parsed = parseJson(req.body().empty() ? std::string("{}") : req.body(), "request");
       if (!parsed || !parsed->is_object()) return jsonReply(req, 400, Json{{"error", "The request is not JSON."}});
@@ -301,10 +305,12 @@ struct WebServer::Impl {
     const std::string url = body != answer.end() && body->is_object() ? stringOf(*body, "url").value_or("") : "";
     if (!remote_images) co_return jsonReply(req, 404, Json{{"error", "Remote images are turned off here."}});
     auto image = co_await remote_images->fetch(url);
-    if (!image) {
+    if (!image) {  // why, in the log only: the answer is no probe of the provider's network
       logger("web")->info("remote image not shown: {}", image.error().message);
-      co_return jsonReply(req, image.error().code == ErrorCode::kResourceExhausted ? 503 : 502,
-                          Json{{"error", image.error().message}});
+      const bool busy = image.error().code == ErrorCode::kResourceExhausted;
+      co_return jsonReply(
+          req, busy ? 503 : 502,
+          Json{{"error", busy ? "Too many images are being fetched; try again." : "The image could not be shown."}});
     }
     Response res = reply(req, http::status::ok, image->content_type, std::move(image->bytes));
     res.set(http::field::cache_control, "private, max-age=600");

@@ -54,12 +54,16 @@ asio::awaitable<ErrorCodeT> writeAnswer(TlsStream& stream, HttpResponse& res, co
 
 class BodyWriter : public HttpBodyWriter {
  public:
-  BodyWriter(TlsStream& stream, bool chunked, std::chrono::seconds timeout)
-      : stream_(stream), chunked_(chunked), timeout_(timeout) {}
+  BodyWriter(TlsStream& stream, std::optional<std::uint64_t> length, std::chrono::seconds timeout)
+      : stream_(stream), chunked_(!length), length_(length), timeout_(timeout) {}
 
   asio::awaitable<bool> write(std::string_view bytes) override {
     if (failed_) co_return false;
     if (bytes.empty()) co_return true;
+    if (length_ && written_ + bytes.size() > *length_) {  // never past the declared length
+      failed_ = true;
+      co_return false;
+    }
     ErrorCodeT ec;
     beast::get_lowest_layer(stream_).expires_after(timeout_);
     if (chunked_) {
@@ -87,10 +91,20 @@ class BodyWriter : public HttpBodyWriter {
  private:
   TlsStream& stream_;
   bool chunked_;
+  std::optional<std::uint64_t> length_;
   std::chrono::seconds timeout_;
   std::uint64_t written_ = 0;
   bool failed_ = false;
 };
+
+// Writes an answer's header alone (the answer to HEAD); `ok` when written.
+asio::awaitable<ErrorCodeT> writeHeader(TlsStream& stream, HttpResponse& res, const HttpsSessionLimits& limits) {
+  ErrorCodeT ec;
+  beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
+  http::response_serializer<http::string_body> serializer(res);
+  co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
+  co_return ec;
+}
 
 // Writes a streamed answer: the header, then what the producer writes.
 // True when the connection may carry another request.
@@ -98,12 +112,8 @@ asio::awaitable<bool> writeStreamed(TlsStream& stream, HttpAnswer& answer, const
   HttpResponse& res = answer.response;
   const auto length = declaredLength(res);
   if (!length) res.chunked(true);
-  ErrorCodeT ec;
-  beast::get_lowest_layer(stream).expires_after(limits.read_timeout);
-  http::response_serializer<http::string_body> serializer(res);
-  co_await http::async_write_header(stream, serializer, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return false;
-  BodyWriter writer(stream, !length, limits.read_timeout);
+  if (co_await writeHeader(stream, res, limits)) co_return false;
+  BodyWriter writer(stream, length, limits.read_timeout);
   const bool whole = co_await answer.body(writer);
   if (!whole || (length && writer.written() != *length)) co_return false;
   co_return co_await writer.finish() && res.keep_alive();
@@ -156,6 +166,12 @@ asio::awaitable<void> serveHttps(tcp::socket socket, asio::ssl::context& tls, st
     HttpRequest req = parser.release();
     beast::get_lowest_layer(stream).expires_never();
     HttpAnswer answer = co_await handlers.answer(req, address, slot.get());
+    if (req.method() == http::verb::head) {  // the header alone: a body would be read as the next answer
+      if (answer.body)
+        answer.response.chunked(answer.response.find(http::field::content_length) == answer.response.end());
+      if (co_await writeHeader(stream, answer.response, limits) || !answer.response.keep_alive()) break;
+      continue;
+    }
     if (answer.body) {
       if (!co_await writeStreamed(stream, answer, limits)) break;
       continue;

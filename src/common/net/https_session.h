@@ -12,7 +12,9 @@
 // function must then write exactly that many bytes), chunked otherwise.
 // Each write waits for the client (back-pressure) and is bounded by the
 // read timeout; a body that ends early closes the connection, so the client
-// sees a failed transfer, never a short file.
+// sees a failed transfer, never a short file; a write past the declared
+// length fails. A HEAD request gets the answer's header alone (a streamed
+// body's producer is never run).
 //
 // A request over a limit gets an answer before the connection closes: the
 // header first, then (for a body over the limit) the rest of the body is read

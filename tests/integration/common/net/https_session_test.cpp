@@ -69,6 +69,10 @@ HttpAnswer streamed(const std::string& target, unsigned version) {
   if (target.starts_with("/stream/chunked/")) {
     return HttpAnswer(std::move(head), [n](HttpBodyWriter& out) { return produce(out, n, 7000, true); });
   }
+  if (target == "/stream/long") {  // declares 100 bytes, tries to write 150
+    head.content_length(100);
+    return HttpAnswer(std::move(head), [](HttpBodyWriter& out) { return produce(out, 150, 10, true); });
+  }
   if (target == "/stream/short") {
     head.content_length(100);
     return HttpAnswer(std::move(head), [](HttpBodyWriter& out) { return produce(out, 50, 10, true); });
@@ -145,6 +149,15 @@ class HttpsSessionTest : public ::testing::Test {
       if (ec) return std::nullopt;
       return res;
     }
+    // The answer to a HEAD request: a header without a body.
+    std::optional<http::response<http::string_body>> headAnswer() {
+      http::response_parser<http::string_body> parser;
+      parser.skip(true);
+      ErrorCodeT ec;
+      http::read(stream, buffer, parser, ec);
+      if (ec) return std::nullopt;
+      return parser.release();
+    }
     // Whether the server closed the connection (a read ends without data).
     bool closed() {
       char c;
@@ -203,6 +216,30 @@ TEST_F(HttpsSessionTest, StreamedBodiesArriveWholeWithALengthOrChunkedAndTheConn
   auto a = c.answer();
   ASSERT_TRUE(a);
   EXPECT_EQ(a->body(), "GET /after 0 from 127.0.0.1");
+}
+
+TEST_F(HttpsSessionTest, AStreamedBodyNeverGoesPastItsDeclaredLength) {
+  start({});
+  Client c(port_);
+  c.send("GET /stream/long HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto a = c.answer();
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->body(), letters(100));
+  EXPECT_TRUE(c.closed()) << "the producer's extra bytes must not reach the client as the next answer";
+}
+
+TEST_F(HttpsSessionTest, HeadGetsTheHeaderAloneAndTheNextAnswerIsNotMistakenForABody) {
+  start({});
+  Client c(port_);
+  for (const std::string target : {"/stream/sized/100000", "/stream/chunked/100000", "/plain"}) {
+    c.send("HEAD " + target + " HTTP/1.1\r\nHost: x\r\n\r\nGET /after HTTP/1.1\r\nHost: x\r\n\r\n");
+    auto head = c.headAnswer();
+    ASSERT_TRUE(head) << target;
+    EXPECT_EQ(head->result(), http::status::ok) << target;
+    auto next = c.answer();
+    ASSERT_TRUE(next) << target;
+    EXPECT_EQ(next->body(), "GET /after 0 from 127.0.0.1") << target << ": the HEAD answer carried a body";
+  }
 }
 
 TEST_F(HttpsSessionTest, AStreamedBodyThatEndsEarlyEndsTheConnectionSoTheClientSeesAFailedTransfer) {

@@ -14,6 +14,8 @@ class ZipWriter : public ExportWriter {
   ZipWriter() : archive_(archive_write_new()) {
     archive_write_set_format_zip(archive_);
     archive_write_zip_set_compression_deflate(archive_);
+    // Names are UTF-8 (the zip's language encoding flag), whatever the process locale.
+    archive_write_set_format_option(archive_, "zip", "hdrcharset", "UTF-8");
     archive_write_set_bytes_per_block(archive_, 0);  // hand every byte out at once
     ok_ = archive_write_open2(archive_, this, nullptr, &ZipWriter::write, nullptr, nullptr) == ARCHIVE_OK;
   }
@@ -30,14 +32,14 @@ class ZipWriter : public ExportWriter {
     archive_entry_set_filetype(entry, AE_IFREG);
     archive_entry_set_perm(entry, 0644);
     archive_entry_set_mtime(entry, static_cast<time_t>(date), 0);
-    bool written = archive_write_header(archive_, entry) == ARCHIVE_OK;
+    bool written = archive_write_header(archive_, entry) >= ARCHIVE_WARN;  // a warning still wrote the entry
     archive_entry_free(entry);
     for (std::size_t at = 0; written && at < raw.size();) {
       const auto n = archive_write_data(archive_, raw.data() + at, raw.size() - at);
       written = n > 0;
       at += written ? static_cast<std::size_t>(n) : 0;
     }
-    written = written && archive_write_finish_entry(archive_) == ARCHIVE_OK;
+    written = written && archive_write_finish_entry(archive_) >= ARCHIVE_WARN;
     out_ = nullptr;
     if (!written) return failed("A message could not be added to the export");
     return okStatus();

@@ -25,6 +25,7 @@ namespace spe::instance {
 class RemoteImageLinks {
  public:
   static constexpr std::size_t kMaxLinks = 20000;
+  static constexpr std::size_t kMaxPerMessage = 200;  // images one message view may show
   static constexpr std::size_t kMaxUrl = 4096;
   static constexpr auto kLifetime = std::chrono::minutes(30);
 

@@ -68,6 +68,19 @@ TEST(ExportWritersTest, TheZipWriterHandsOutItsBytesAsItGoes) {
   EXPECT_LT(first.size(), 5000u);                        // deflated, not held back
   EXPECT_NE(end.find("PK\x05\x06"), std::string::npos);  // the end of the central directory
   EXPECT_EQ(zip->extension(), "zip");
+  // Names that are not ASCII go as UTF-8, flagged so (general purpose bit 11).
+  auto utf8 = makeZipWriter();
+  std::string named;
+  ASSERT_TRUE(
+      utf8->add("B\xC3\xBCro/000001 Gr\xC3\xBC\xC3\x9F"
+                "e.eml",
+                0, "x", named));
+  ASSERT_GE(named.size(), 30u);
+  EXPECT_NE(named.find("B\xC3\xBCro/000001 Gr\xC3\xBC\xC3\x9F"
+                       "e.eml"),
+            std::string::npos);
+  const unsigned flags = static_cast<unsigned char>(named[6]) | (static_cast<unsigned char>(named[7]) << 8);
+  EXPECT_TRUE(flags & 0x800) << flags;
   EXPECT_EQ(makeMboxWriter()->contentType(), "application/mbox");
 }
 
