@@ -769,6 +769,7 @@ function prepareFrame(frame, pattern) {
     }
   }
   doc.addEventListener("click", linkClick, true);
+  doc.addEventListener("auxclick", linkClick, true);  // the middle button too
   const fit = () => { frame.style.height = Math.max(160, doc.documentElement.scrollHeight + 4) + "px"; };
   fit();
   setTimeout(fit, 300);
