@@ -31,9 +31,9 @@ def main():
     p = Platform()
     try:
         print("index: deriving %d messages ..." % args.messages, file=sys.stderr)
-        raw = corpus.write_maildir(p.path("maildir"), args.messages)
-        subprocess.run(["cp", "-al", p.path("maildir"), p.path("notmuch-mail")], check=True)
-        pid = maildir_instance(p, "index", p.path("maildir"))
+        raw = corpus.write_maildir(p.source_dir("maildir"), args.messages)
+        subprocess.run(["cp", "-al", p.source_dir("maildir"), p.path("notmuch-mail")], check=True)
+        pid = maildir_instance(p, "index", p.source_dir("maildir"))
         print("index: archiving and indexing ...", file=sys.stderr)
         t0 = time.perf_counter()
         r = p.ok("RunProfile", instanceID="index", id=pid)

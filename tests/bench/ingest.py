@@ -29,8 +29,8 @@ def main():
     p = Platform()
     try:
         print("ingest: deriving %d messages ..." % args.messages, file=sys.stderr)
-        raw = corpus.write_maildir(p.path("maildir"), args.messages)
-        pid = maildir_instance(p, "ingest", p.path("maildir"))
+        raw = corpus.write_maildir(p.source_dir("maildir"), args.messages)
+        pid = maildir_instance(p, "ingest", p.source_dir("maildir"))
         print("ingest: importing ...", file=sys.stderr)
         t0 = time.perf_counter()
         r = p.ok("RunProfile", instanceID="ingest", id=pid)

@@ -121,19 +121,19 @@ def main():
     p = Platform()
     try:
         say("deriving %d messages ..." % args.messages)
-        raw = corpus.write_maildir(p.path("maildir"), args.messages)
-        subprocess.run(["cp", "-al", p.path("maildir"), p.path("notmuch-mail")], check=True)
+        raw = corpus.write_maildir(p.source_dir("maildir"), args.messages)
+        subprocess.run(["cp", "-al", p.source_dir("maildir"), p.path("notmuch-mail")], check=True)
         qs = queries(corpus.base_messages(), args.queries)
         if args.kinds:
             qs = [q for q in qs if q[2] in args.kinds.split(",")]
-        pid = maildir_instance(p, "search", p.path("maildir"))
+        pid = maildir_instance(p, "search", p.source_dir("maildir"))
         say("archiving and indexing ...")
         t0 = time.perf_counter()
         r = p.ok("RunProfile", instanceID="search", id=pid)
         ingest = time.perf_counter() - t0
         say("archived %d in %.0f s; waiting for the index to settle ..." % (r["itemsArchived"], ingest))
         index_bytes = settled_size(os.path.join(store_directory(p, "search"), "Index"), 5)
-        sock = p.path("instancehost", "run", "search.sock")
+        sock = p.socket("search")
         ours, totals = [], []
         for q, _, _ in qs[:20]:  # warm up
             instance_rpc(sock, "search", {"userName": "bench", "query": q, "limit": 50})

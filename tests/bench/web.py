@@ -134,14 +134,14 @@ def main():
     args = ap.parse_args()
     p = Platform()
     try:
-        raw = corpus.write_maildir(p.path("source", "maildir"), args.messages)
+        raw = corpus.write_maildir(p.source_dir("maildir"), args.messages)
         vocabulary = words(args.messages)
         p.ok("CreateInstance", config={"instanceID": IID, "instanceHost": "127.0.0.1", "startMode": "manual"})
         p.ok("StartInstances", instanceFilter=IID)
         p.ok("CreateUser", instanceID=IID, userName=USER, privileges="none", password=PASSWORD,
              loginPrivileges="web")
         pid = p.ok("CreateProfile", instanceID=IID, raw=True, properties={
-            "name": "bench", "connector": "maildir", "details": {"path": p.path("source", "maildir"), "targetUserFolder": USER}})
+            "name": "bench", "connector": "maildir", "details": {"path": p.source_dir("maildir"), "targetUserFolder": USER}})
         r = p.ok("RunProfile", instanceID=IID, id=pid["id"])
         say("archived %d messages (%.1f MB); waiting for the CAS route and the index ..." %
             (r["itemsArchived"], raw / 1e6))
