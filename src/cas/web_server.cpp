@@ -80,7 +80,8 @@ Response failedReply(const Request& req, const Error& e) {
     case ErrorCode::kProtocol:
     case ErrorCode::kCancelled:
       status = 503;
-      text = "The archive is not available right now; try again later.";
+      // A stopped instance's host says so in words for end users (instancehost_server.cpp).
+      text = e.details == "archiveStopped" ? e.message : "The archive is not available right now; try again later.";
       break;
     default: break;
   }

@@ -455,8 +455,11 @@ Result<std::string> InstanceSupervisor::socketOfRunning(const std::string& id) {
   Managed* m = find(id);
   if (!m) return makeError(ErrorCode::kNotFound, "The Instance Host does not know the instance '" + id + "'.");
   if (m->state != InstanceState::kRunning && m->state != InstanceState::kStopping) {
+    // Stopped (or ended with an error and not restarting): nothing will start it but an administrator.
+    const bool stopped = m->state == InstanceState::kStopped || m->state == InstanceState::kError;
     return makeError(ErrorCode::kUnavailable,
-                     "The instance '" + id + "' is not running (status: " + stateName(m->state) + ").");
+                     "The instance '" + id + "' is not running (status: " + stateName(m->state) + ").",
+                     stopped ? kArchiveStopped : "");
   }
   return socketPath(id);
 }

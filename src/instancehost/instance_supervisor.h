@@ -38,6 +38,9 @@
 namespace spe::instancehost {
 
 enum class InstanceState { kStopped, kStarting, kRunning, kStopping, kError };
+// The details of the error for an instance that is stopped: the CAS shows
+// end users the message of such an error ("This archive is stopped ...").
+inline constexpr const char* kArchiveStopped = "archiveStopped";
 // "stopped", "starting", "running", "stopping", "error" (the API's names).
 const char* stateName(InstanceState state);
 
@@ -108,6 +111,8 @@ class InstanceSupervisor {
                     const std::function<void(int, const std::string&)>& progress = {});
 
   // The Unix socket of a running instance (for end-user streams).
+  // kUnavailable when it is not running; its details are kArchiveStopped
+  // when it is stopped or ended with an error (no start is under way).
   Result<std::string> socketOfRunning(const std::string& id);
 
   // [{instanceID, processID, status, startStopError, safeMode, frozen}] of

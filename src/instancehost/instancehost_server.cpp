@@ -82,6 +82,10 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
     const std::string instance = stringOf(request.params, "instanceID").value_or("");
     auto socket = supervisor_->socketOfRunning(instance);
     if (!socket) logger("streams")->info("stream for instance '{}' refused: {}", instance, socket.error().message);
+    // An end user of a stopped instance reads why (the CAS passes these words on).
+    if (!socket && socket.error().details == kArchiveStopped) {
+      socket = makeError(ErrorCode::kUnavailable, "This archive is stopped. Ask your provider.", kArchiveStopped);
+    }
     auto ex = stream->executor();
     asio::co_spawn(ex, forwardStream(std::move(stream), std::move(socket), std::move(request.params), std::move(id)),
                    asio::detached);

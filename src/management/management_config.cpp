@@ -22,6 +22,11 @@ Result<ManagementConfig> loadManagementConfig(const std::string& path) {
   c.api_threads = static_cast<int>(threads);
   r.integer("unauthenticatedConnectionsPerAddress", c.unauthenticated_per_address, false, 1, 1000000);
   r.integer("unauthenticatedConnections", c.unauthenticated_total, false, 1, 1000000);
+  r.str("newInstanceStartMode", c.new_instance_start_mode);
+  if (c.new_instance_start_mode != "automatic" && c.new_instance_start_mode != "manual" &&
+      c.new_instance_start_mode != "disabled") {
+    r.fail("newInstanceStartMode", "must be automatic, manual or disabled");
+  }
   if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error") {
     r.fail("logLevel", "must be one of trace, debug, info, warn, error");

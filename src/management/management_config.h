@@ -19,6 +19,10 @@ struct ManagementConfig {
   std::string log_level = "info";
   std::string licensee_name = "Open Edition";
   int api_threads = 4;  // threads running API functions
+  // "newInstanceStartMode": the startMode of an instance CreateInstance
+  // makes without one (automatic, manual or disabled); `./spe up` (single
+  // server mode) writes "automatic".
+  std::string new_instance_start_mode = "manual";
   // API connections that have not yet sent valid credentials
   // ("unauthenticatedConnectionsPerAddress", "unauthenticatedConnections").
   std::int64_t unauthenticated_per_address = 64;

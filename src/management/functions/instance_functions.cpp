@@ -26,9 +26,12 @@ Status checkAlias(const std::string& alias) {
   return okStatus();
 }
 
-// Reads the instance config object; `existing` supplies values for absent keys.
-Result<InstanceRecord> readInstanceConfig(const Json& json, const InstanceRecord* existing, bool create) {
+// Reads the instance config object; `existing` supplies values for absent
+// keys, and for a new instance `start_mode` the startMode when it has none.
+Result<InstanceRecord> readInstanceConfig(const Json& json, const InstanceRecord* existing, bool create,
+                                          const std::string& start_mode = "manual") {
   InstanceRecord r = existing ? *existing : InstanceRecord{};
+  if (!existing) r.start_mode = start_mode;
   JsonReader rd(json, "config");
   rd.str("instanceID", r.instance_id, true);
   rd.str("alias", r.alias);
@@ -226,7 +229,7 @@ Result<Json> runOnInstances(InstanceControl& control, CallContext& c, const std:
 void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext& ctx) {
   InstanceControl* control = &ctx.instances;
   registry.add({"CreateInstance", {{"config", ArgType::kJson}}, [&ctx, control](CallContext& c) -> Result<Json> {
-                  auto r = readInstanceConfig(c.args.json("config"), nullptr, true);
+                  auto r = readInstanceConfig(c.args.json("config"), nullptr, true, ctx.config.new_instance_start_mode);
                   if (!r) return r.error();
                   auto existing = ctx.db.instance(r->instance_id);
                   if (!existing) return existing.error();
@@ -418,6 +421,33 @@ void registerArchiveAdminAccess(FunctionRegistry& registry, ManagementContext& c
                 }});
 }
 
+// Web Access's address of an instance, for URLs made without 'instanceUrl':
+// the first Client Access Server in GetClientAccessServers' order (by name)
+// that answers and serves Web Access, as it says in its ping: its
+// publicHostName and Web Access port (left out when 443).
+Result<std::string> defaultInstanceUrl(ManagementContext& ctx, const std::string& instance_id) {
+  auto servers = ctx.db.servers(ServerType::kClientAccessServer);
+  if (!servers) return servers.error();
+  if (servers->empty()) {
+    return makeError(ErrorCode::kInvalidArgument, "There is no Client Access Server; give 'instanceUrl'.");
+  }
+  std::string skipped;
+  for (const auto& cas : *servers) {
+    auto pong = ctx.peers.call(cas, "ping", Json::object(), std::chrono::seconds(5));
+    const Json web = pong ? pong->value("webAccess", Json::object()) : Json::object();
+    const auto host = stringOf(web, "hostName");
+    const std::int64_t port = intField(web, "port", 0, 0, 65535).value_or(0);
+    if (host && !host->empty() && port > 0) {
+      const std::string h = host->find(':') != std::string::npos ? "[" + *host + "]" : *host;  // IPv6
+      return "https://" + h + (port == 443 ? "" : ":" + std::to_string(port)) + "/" + instance_id;
+    }
+    skipped += (skipped.empty() ? "" : "; ") + cas.server_name + ": " +
+               (pong ? std::string("no Web Access") : pong.error().message);
+  }
+  return makeError(ErrorCode::kUnavailable,
+                   "No Client Access Server can say where its Web Access is (" + skipped + "); give 'instanceUrl'.");
+}
+
 // A Web Access URL that logs in as $archiveadmin once, within 5 minutes,
 // while archive admin access is enabled (the access check refuses
 // otherwise). The password travels in the URL's fragment, which browsers
@@ -433,12 +463,9 @@ void registerArchiveAdminOneTimeUrl(FunctionRegistry& registry, ManagementContex
         if (!r) return r.error();
         std::string base = c.args.str("instanceUrl");
         if (base.empty()) {
-          auto cas = ctx.db.servers(ServerType::kClientAccessServer);
-          if (!cas) return cas.error();
-          if (cas->empty()) {
-            return makeError(ErrorCode::kInvalidArgument, "There is no Client Access Server; give 'instanceUrl'.");
-          }
-          base = "https://" + cas->front().server_name + "/" + r->instance_id;
+          auto url = defaultInstanceUrl(ctx, r->instance_id);
+          if (!url) return url.error();
+          base = *url;
         }
         if (base.rfind("https://", 0) != 0 || base.find_first_of("#?\r\n ") != std::string::npos) {
           return makeError(ErrorCode::kInvalidArgument,
