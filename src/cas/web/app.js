@@ -426,9 +426,13 @@ async function runSearch(state) {
   } catch (e) {
     if (seq !== listSeq) return;
     // Errors replace what was shown: old results must not pass for new ones.
-    results = { hits: [], total: 0, estimate: false, terms: [] };
+    results = { hits: [], total: 0, estimate: false, terms: [], failed: true };
     list.replaceChildren();
     setListStatus("error", e.message);
+    const again = el("button", "ghost", t("tryAgain"));
+    again.type = "button";
+    again.addEventListener("click", () => runSearch(view));
+    $("list-status").append(again);
     announce(e.message);
   }
   drawPager(state);
@@ -525,7 +529,8 @@ function drawPager(state) {
   const first = (page - 1) * size + 1;
   const last = first + results.hits.length - 1;
   const total = results.estimate ? t("aboutN", { n: results.total }) : fmtNumber(results.total);
-  $("range").textContent = results.hits.length ? t("range", { first, last, total }) : (results.total ? "" : t("zeroMessages"));
+  $("range").textContent = results.hits.length ? t("range", { first, last, total })
+                                                : (results.total || results.failed ? "" : t("zeroMessages"));
   $("first").disabled = $("prev").disabled = page <= 1;
   $("next").disabled = $("last").disabled = last >= results.total || !results.hits.length;
 }

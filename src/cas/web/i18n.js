@@ -125,6 +125,7 @@ window.SPE_I18N = {
     unreadableAnswer: "The server sent an unreadable answer.",
     sessionEnded: "Your session has ended; log in again.",
     requestFailed: "The request failed ({status}).",
+    tryAgain: "Try again",
   },
   de: {
     language: "Sprache",
@@ -244,5 +245,6 @@ window.SPE_I18N = {
     unreadableAnswer: "Der Server hat eine unlesbare Antwort geschickt.",
     sessionEnded: "Ihre Sitzung ist abgelaufen; bitte melden Sie sich erneut an.",
     requestFailed: "Die Anfrage ist fehlgeschlagen ({status}).",
+    tryAgain: "Erneut versuchen",
   },
 };

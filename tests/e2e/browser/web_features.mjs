@@ -350,9 +350,11 @@ async function desktop(browser) {
                    { times: 1 });
   await page.click("#next");
   await page.waitForSelector("#list-status.error:visible");
-  check("error replaces the results", { rows: await page.locator("#hits li").count(), text: await text(page, "#list-status") },
+  check("error replaces the results", { rows: await page.locator("#hits li").count(), text: await text(page, "#list-status .status-title") },
         { rows: 0, text: "The search index is being rebuilt (test)." });
   await view(page, "d16-error");
+  await listAfter(page, () => page.click("#list-status button"));
+  check("try again", await page.locator("#hits li.hit").count(), (n) => n > 0);
 
   // Empty results explain themselves.
   await page.fill("#query", "zzqxjv");
