@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
+#include <numeric>
 #include <tuple>
 
 #include "common/base/logging.h"
@@ -104,22 +106,32 @@ Result<Json> webConversation(InstanceContext& ctx, const std::string& user, cons
       }
     }
   }
-  std::vector<ThreadHeaders> headers;
-  std::vector<std::size_t> readable;  // members whose headers could be read
-  for (std::size_t i = 0; i < members.size(); ++i) {
-    auto s = ctx.stores.loadedStore(members[i].store_id);
+  // The headers that link messages are read from the messages themselves:
+  // the opened one, then the others nearest to it in time, within a budget.
+  // Those beyond it are judged by their subject alone (a reply joins).
+  std::vector<std::size_t> order(members.size());
+  std::iota(order.begin(), order.end(), 0);
+  const auto distance = [&](std::size_t i) { return std::llabs(members[i].info.date - opened.info.date); };
+  std::stable_sort(order.begin() + 1, order.end(),
+                   [&](std::size_t a, std::size_t b) { return distance(a) < distance(b); });
+  std::vector<ThreadHeaders> headers(members.size());
+  std::int64_t bytes = 0;
+  std::size_t reads = 0;
+  for (const std::size_t i : order) {
+    const auto& m = members[i];
+    headers[i].subject = conversationSubject(m.info.subject);
+    headers[i].reply = isReplySubject(m.info.subject);
+    if (i != 0 && (reads >= kMaxConversationReads || bytes + m.info.size > kMaxConversationBytes)) continue;
+    auto s = ctx.stores.loadedStore(m.store_id);
     if (!s) continue;
-    auto raw = (*s)->readContent(members[i].info.content, members[i].info.id);
+    auto raw = (*s)->readContent(m.info.content, m.info.id);
     if (!raw) continue;
-    headers.push_back(threadHeaders(*raw, members[i].info.subject));
-    readable.push_back(i);
+    ++reads;
+    bytes += m.info.size;
+    headers[i] = threadHeaders(*raw, m.info.subject);
   }
   std::vector<const Member*> shown;
-  if (readable.empty() || readable.front() != 0) {
-    shown.push_back(&members.front());
-  } else {
-    for (const std::size_t i : conversationOf(headers, 0)) shown.push_back(&members[readable[i]]);
-  }
+  for (const std::size_t i : conversationOf(headers, 0)) shown.push_back(&members[i]);
   std::sort(shown.begin(), shown.end(), [](const Member* a, const Member* b) {
     return std::tie(a->info.date, a->info.id) < std::tie(b->info.date, b->info.id);
   });
