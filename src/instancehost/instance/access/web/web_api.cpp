@@ -267,8 +267,10 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   else if (op == "search") out = search(*s, body);
   else if (op == "thread") out = webConversation(ctx_, s->user, body);
   else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op, out_body);
-  else if (op == "export") out = exports_.prepare(s->user, body, [&](const Json& b) { return search(*s, b); });
-  else if (op == "exportDownload") out = exports_.download(s->user, body, out_body);
+  else if (op == "export") {
+    out = exports_.prepare(s->user, body,
+                           [&](const Json& b, std::size_t max) { return webSearchMessages(ctx_, s->user, b, max); });
+  } else if (op == "exportDownload") out = exports_.download(s->user, body, out_body);
   if (!out) {
     logger("web")->error("Web Access '{}' for '{}' failed: {}", op, s->user, out.error().message);
     return failure(statusOf(out.error()), out.error().message);

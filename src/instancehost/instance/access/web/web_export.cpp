@@ -108,33 +108,13 @@ Result<std::vector<WebExports::Item>> WebExports::chosen(const Json& list) {
 
 Result<std::vector<WebExports::Item>> WebExports::allResults(const Json& search_body, const Search& search) {
   if (!search_body.is_object()) return makeError(ErrorCode::kInvalidArgument, "'search' must be an object.");
+  auto found = search(search_body, kMaxMessages);
+  if (!found) return found.error();
   std::vector<Item> items;
+  items.reserve(found->size());
   std::set<std::pair<std::int64_t, std::int64_t>> seen;
-  constexpr std::int64_t kPage = 200;
-  for (std::int64_t offset = 0;; offset += kPage) {
-    Json page = search_body;
-    page["offset"] = offset;
-    page["limit"] = kPage;
-    auto found = search(page);
-    if (!found) return found.error();
-    const int status = static_cast<int>(intField(*found, "status", 500, 0, 999).value_or(500));
-    const Json& body = (*found)["body"];
-    if (status != 200) {
-      return makeError(status == 400 ? ErrorCode::kInvalidArgument : ErrorCode::kInternal,
-                       stringOf(body, "error").value_or("The search failed."));
-    }
-    const auto hits = body.find("hits");
-    if (hits == body.end() || !hits->is_array() || hits->empty()) break;
-    for (const auto& h : *hits) {
-      const Item item{intField(h, "storeID", 0, 0, INT32_MAX).value_or(0),
-                      intField(h, "messageID", 0, 0, INT64_MAX).value_or(0)};
-      if (seen.insert({item.store_id, item.message_id}).second) items.push_back(item);
-    }
-    if (items.size() > kMaxMessages) {
-      return makeError(ErrorCode::kInvalidArgument, "The search finds more than " + std::to_string(kMaxMessages) +
-                                                        " messages; narrow it down to export them.");
-    }
-    if (static_cast<std::int64_t>(hits->size()) < kPage) break;
+  for (const auto& [store_id, message_id] : *found) {
+    if (seen.insert({store_id, message_id}).second) items.push_back({store_id, message_id});
   }
   return items;
 }

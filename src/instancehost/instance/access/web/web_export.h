@@ -40,8 +40,10 @@ class WebExports {
   static constexpr auto kLifetime = std::chrono::minutes(30);
 
   using Body = std::function<Result<std::optional<std::string>>()>;
-  // Answers a search request body (as the Web Access "search" op does).
-  using Search = std::function<Result<Json>(const Json& body)>;
+  // Every message a search request body finds, in one search (web_search.h's
+  // webSearchMessages), at most `max` of them.
+  using Search =
+      std::function<Result<std::vector<std::pair<std::int64_t, std::int64_t>>>(const Json& body, std::size_t max)>;
 
   WebExports(InstanceContext& ctx, Clock& clock) : ctx_(ctx), clock_(clock) {}
 

@@ -116,10 +116,30 @@ Result<std::string> composeQuery(const SearchForm& form) {
   return query;
 }
 
-Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json& body) {
+namespace {
+
+// What a search body asks for: the request (page size up to `max_page`),
+// the composed query and whether snippets are wanted; or `answer`, the
+// answer already decided (a refusal, or nothing to show).
+struct PreparedSearch {
+  index::SearchRequest request;
+  std::string query;
+  bool snippets = false;
+  std::optional<Json> answer;
+};
+
+// `out` with the answer already decided.
+PreparedSearch refused(PreparedSearch& out, Json decided) {
+  out.answer = std::move(decided);
+  return std::move(out);
+}
+
+Result<PreparedSearch> prepareSearch(InstanceContext& ctx, const std::string& user, const Json& body,
+                                     std::int64_t max_page) {
+  PreparedSearch out;
   SearchForm form;
   std::string folder;
-  for (const auto& [key, out, limit] :
+  for (const auto& [key, field_out, limit] :
        {std::tuple<const char*, std::string*, std::size_t>{"query", &form.query, kMaxQueryField},
         {"from", &form.from, kMaxFormField},
         {"to", &form.to, kMaxFormField},
@@ -129,23 +149,26 @@ Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json
         {"before", &form.before, 10},
         {"folder", &folder, kMaxQueryField}}) {
     auto field = stringField(body, key, {}, limit);
-    if (!field) return failure(400, field.error().message);
-    *out = std::move(*field);
+    if (!field) return refused(out, failure(400, field.error().message));
+    *field_out = std::move(*field);
   }
   auto has_attachment = boolField(body, "hasAttachment", false);
   auto subfolders = boolField(body, "subfolders", true);
   auto snippets = boolField(body, "snippets", false);
   for (const auto* f : {&has_attachment, &subfolders, &snippets}) {
-    if (!*f) return failure(400, f->error().message);
+    if (!*f) return refused(out, failure(400, f->error().message));
   }
   form.has_attachment = *has_attachment;
+  out.snippets = *snippets;
   auto query = composeQuery(form);
-  if (!query) return failure(400, query.error().message);
-  index::SearchRequest request;
-  if (auto page = readSearchPage(body, kMaxPage, request); !page) return failure(400, page.error().message);
+  if (!query) return refused(out, failure(400, query.error().message));
+  out.query = *query;
+  index::SearchRequest& request = out.request;
+  if (auto page = readSearchPage(body, max_page, request); !page)
+    return refused(out, failure(400, page.error().message));
   while (!folder.empty() && folder.back() == '/') folder.pop_back();
   if (folder.empty() && query->find_first_not_of(' ') == std::string::npos) {
-    return failure(400, "Enter search words or choose a folder.");
+    return refused(out, failure(400, "Enter search words or choose a folder."));
   }
   auto archives = readableArchives(ctx.users, user);
   if (!archives) return archives.error();
@@ -159,11 +182,11 @@ Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json
       auto it = std::find_if((*archives)->begin(), (*archives)->end(),
                              [&](const std::string& a) { return sameArchive(a, archive); });
       if (it == (*archives)->end()) {
-        return answer(200, Json{{"total", 0},
-                                {"totalIsEstimate", false},
-                                {"hits", Json::array()},
-                                {"warnings", Json::array()},
-                                {"terms", Json::array()}});
+        return refused(out, answer(200, Json{{"total", 0},
+                                             {"totalIsEstimate", false},
+                                             {"hits", Json::array()},
+                                             {"warnings", Json::array()},
+                                             {"terms", Json::array()}}));
       }
       request.archives = std::vector<std::string>{*it};
     } else {
@@ -172,20 +195,33 @@ Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json
     request.folder = folder;
     request.subfolders = *subfolders;
   }
+  return out;
+}
+
+Result<index::SearchResults> run(InstanceContext& ctx, const index::SearchRequest& request) {
   std::vector<index::SearchSource> sources;
   for (const auto& [id, indexer] : ctx.stores.indexers()) sources.push_back({id, indexer});
-  auto results = index::search(sources, request);
+  return index::search(sources, request);
+}
+
+}  // namespace
+
+Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json& body) {
+  auto prepared = prepareSearch(ctx, user, body, kMaxPage);
+  if (!prepared) return prepared.error();
+  if (prepared->answer) return std::move(*prepared->answer);
+  auto results = run(ctx, prepared->request);
   if (!results) {
     if (results.error().code == ErrorCode::kInvalidArgument) return failure(400, results.error().message);
     return results.error();
   }
-  const auto terms = highlightTerms(*query);
+  const auto terms = highlightTerms(prepared->query);
   std::map<std::int64_t, std::shared_ptr<store::ArchiveStore>> stores;
   Json hits = Json::array();
   for (const auto& h : results->hits) {
     Json hit = searchHitJson(h);
     hit["sent"] = isSentFolder(h.message.folder);
-    if (*snippets && !terms.empty()) {
+    if (prepared->snippets && !terms.empty()) {
       if (auto snippet = snippetOf(ctx, h, terms, stores)) hit["snippet"] = std::move(*snippet);
     }
     hits.push_back(std::move(hit));
@@ -195,6 +231,32 @@ Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json
                           {"hits", hits},
                           {"warnings", results->warnings},
                           {"terms", terms}});
+}
+
+Result<std::vector<std::pair<std::int64_t, std::int64_t>>> webSearchMessages(InstanceContext& ctx,
+                                                                             const std::string& user, Json body,
+                                                                             std::size_t max) {
+  body["offset"] = 0;
+  body["limit"] = static_cast<std::int64_t>(max) + 1;
+  body["snippets"] = false;
+  auto prepared = prepareSearch(ctx, user, body, static_cast<std::int64_t>(max) + 1);
+  if (!prepared) return prepared.error();
+  if (prepared->answer) {
+    const Json& refusal = *prepared->answer;
+    if (intField(refusal, "status", 500, 0, 999).value_or(500) == 200) return {};  // nothing to show
+    return makeError(ErrorCode::kInvalidArgument,
+                     stringOf(refusal["body"], "error").value_or("The search request is not valid."));
+  }
+  auto results = run(ctx, prepared->request);
+  if (!results) return results.error();
+  if (results->hits.size() > max) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "The search finds more than " + std::to_string(max) + " messages; narrow it down.");
+  }
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  out.reserve(results->hits.size());
+  for (const auto& h : results->hits) out.emplace_back(h.store_id, h.message.id);
+  return out;
 }
 
 }  // namespace spe::instance

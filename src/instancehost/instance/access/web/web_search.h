@@ -13,7 +13,10 @@
 // safety: safe from any thread.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
@@ -37,5 +40,13 @@ Result<std::string> composeQuery(const SearchForm& form);
 
 // The answer ({status, body}) to a search request of `user`.
 Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json& body);
+
+// Every message a search request finds (its page fields ignored): (store
+// ID, message ID) pairs in the request's order, from one search. Errors:
+// kInvalidArgument for a request the search op refuses, or when it finds
+// more than `max` messages.
+Result<std::vector<std::pair<std::int64_t, std::int64_t>>> webSearchMessages(InstanceContext& ctx,
+                                                                             const std::string& user, Json body,
+                                                                             std::size_t max);
 
 }  // namespace spe::instance
