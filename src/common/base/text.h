@@ -13,6 +13,9 @@ namespace spe {
 std::string asciiLower(std::string s);
 // "a, b,,c" -> {"a", "b", "c"}: comma-separated, trimmed, empty parts dropped.
 std::vector<std::string> splitList(const std::string& text);
+// `text` with each run of ASCII white space (space, tab, CR, LF, FF, VT)
+// as one space, and none at either end.
+std::string collapseWhitespace(std::string_view text);
 // A random GUID-shaped identifier (8-4-4-4-12 hex digits).
 std::string newGuid();
 

@@ -75,5 +75,12 @@ TEST(Logging, LinesEscapeAndCutWhatCallersSent) {
   EXPECT_LT(out.size(), 5000u);
 }
 
+TEST(TextTest, CollapseWhitespaceMakesEachRunOneSpaceAndTrims) {
+  EXPECT_EQ(collapseWhitespace("  a \t\r\n b\f\vc  "), "a b c");
+  EXPECT_EQ(collapseWhitespace(""), "");
+  EXPECT_EQ(collapseWhitespace(" \n\t "), "");
+  EXPECT_EQ(collapseWhitespace("Gr\xC3\xBC\xC3\x9F  dich"), "Gr\xC3\xBC\xC3\x9F dich");  // UTF-8 untouched
+}
+
 }  // namespace
 }  // namespace spe

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <set>
 
+#include "common/base/text.h"
 #include "common/base/utf8.h"
 
 namespace spe::instance {
@@ -97,18 +98,7 @@ struct Marker {
 std::string collapsed(std::string_view text) {
   std::size_t cut = std::min(text.size(), kMaxScannedBytes);
   while (cut > 0 && cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  std::string out;
-  bool space = false;
-  for (const char c : text.substr(0, cut)) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  return collapseWhitespace(text.substr(0, cut));
 }
 
 }  // namespace

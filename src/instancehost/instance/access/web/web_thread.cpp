@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 
+#include "common/base/text.h"
 #include "common/base/utf8.h"
 #include "common/mime/mime_structure.h"
 
@@ -119,18 +120,7 @@ std::string conversationSubject(std::string_view subject) {
       changed = true;
     }
   }
-  std::string out;
-  bool space = false;
-  for (const char c : lowerUtf8(s)) {
-    if (std::isspace(static_cast<unsigned char>(c))) {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
+  return collapseWhitespace(lowerUtf8(s));
 }
 
 bool isReplySubject(std::string_view subject) {
