@@ -83,24 +83,33 @@ Status AppendFile::truncate(std::uint64_t length) {
   return sync();
 }
 
-Result<std::string> readAt(const std::string& path, std::uint64_t offset, std::size_t length) {
+Result<std::shared_ptr<const OpenedFile>> OpenedFile::open(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ioError("Cannot open '" + path + "'", errno);
+  return std::shared_ptr<const OpenedFile>(new OpenedFile(fd, path));
+}
+
+OpenedFile::~OpenedFile() { ::close(fd_); }
+
+Result<std::string> OpenedFile::readAt(std::uint64_t offset, std::size_t length) const {
   std::string out(length, '\0');
   std::size_t done = 0;
   while (done < length) {
-    const ssize_t n = ::pread(fd, out.data() + done, length - done, static_cast<off_t>(offset + done));
+    const ssize_t n = ::pread(fd_, out.data() + done, length - done, static_cast<off_t>(offset + done));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int err = n < 0 ? errno : 0;
-      ::close(fd);
-      if (err) return ioError("Cannot read '" + path + "'", err);
-      return makeError(ErrorCode::kIo, "'" + path + "' ends before offset " + std::to_string(offset + length) + ".");
+    if (n < 0) return ioError("Cannot read '" + path_ + "'", errno);
+    if (n == 0) {
+      return makeError(ErrorCode::kIo, "'" + path_ + "' ends before offset " + std::to_string(offset + length) + ".");
     }
     done += static_cast<std::size_t>(n);
   }
-  ::close(fd);
   return out;
+}
+
+Result<std::string> readAt(const std::string& path, std::uint64_t offset, std::size_t length) {
+  auto file = OpenedFile::open(path);
+  if (!file) return file.error();
+  return (*file)->readAt(offset, length);
 }
 
 Result<std::string> readFile(const std::string& path) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,24 @@ class AppendFile {
  private:
   int fd_ = -1;
   std::uint64_t size_ = 0;
+  std::string path_;
+};
+
+// A file open for reading, for reads spread over time (a download read
+// piece by piece): it stays readable while it is open even if it is
+// removed (a compacted container). Closed with the last copy.
+class OpenedFile {
+ public:
+  static Result<std::shared_ptr<const OpenedFile>> open(const std::string& path);
+  ~OpenedFile();
+  OpenedFile(const OpenedFile&) = delete;
+  OpenedFile& operator=(const OpenedFile&) = delete;
+  // Reads `length` bytes at `offset`; an error when the file is shorter.
+  Result<std::string> readAt(std::uint64_t offset, std::size_t length) const;
+
+ private:
+  OpenedFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
+  int fd_;
   std::string path_;
 };
 

@@ -208,6 +208,11 @@ Result<std::string> ArchiveStore::readMessage(std::int64_t message_id) const {
 }
 
 Result<std::string> ArchiveStore::readContent(const ContentRef& ref, std::int64_t message_id) const {
+  if (static_cast<std::uint64_t>(ref.length) > kContentFrameSize) {  // framed: never the record and the message at once
+    auto reader = contentReader(ref, message_id);
+    if (!reader) return reader.error();
+    return reader->readAll();
+  }
   auto sha = fromHex(ref.sha256_hex);
   if (!sha) return sha.error();
   auto record = readAt(containerPath(ref.container), static_cast<std::uint64_t>(ref.offset),
@@ -220,6 +225,25 @@ Result<std::string> ArchiveStore::readContent(const ContentRef& ref, std::int64_
     return e;
   }
   return raw;
+}
+
+Result<ContentReader> ArchiveStore::contentReader(const ContentRef& ref, std::int64_t message_id) const {
+  auto sha = fromHex(ref.sha256_hex);
+  if (!sha) return sha.error();
+  auto file = OpenedFile::open(containerPath(ref.container));
+  if (!file) return file.error();
+  const auto base = static_cast<std::uint64_t>(ref.offset);
+  auto reader = ContentReader::open(data_key_, guid_, std::move(*sha), dictionaries_.get(),
+                                    static_cast<std::uint64_t>(ref.length),
+                                    [file = std::move(*file), base](std::uint64_t offset, std::size_t length) {
+                                      return file->readAt(base + offset, length);
+                                    });
+  if (!reader) {
+    Error e = reader.error();
+    e.message = "Message " + std::to_string(message_id) + " in '" + directory_ + "': " + e.message;
+    return e;
+  }
+  return reader;
 }
 
 Result<std::vector<MessageInfo>> ArchiveStore::messagesIn(const std::string& folder, bool with_subfolders) const {

@@ -40,6 +40,7 @@
 #include "common/db/firebird_db.h"
 #include "common/mime/message_headers.h"
 #include "store/append_file.h"
+#include "store/content_reader.h"
 #include "store/dictionaries.h"
 #include "store/records.h"
 #include "store/recovery_changes.h"
@@ -184,6 +185,9 @@ class ArchiveStore {
   Result<std::string> readMessage(std::int64_t message_id) const;
   // Reads a content record found by a listing (no database lookup).
   Result<std::string> readContent(const ContentRef& ref, std::int64_t message_id) const;
+  // The same content read piece by piece (content_reader.h), for messages
+  // of any size in constant memory; the reader keeps its container open.
+  Result<ContentReader> contentReader(const ContentRef& ref, std::int64_t message_id) const;
   Result<std::vector<MessageInfo>> messagesIn(const std::string& folder, bool with_subfolders = false) const;
   // Folders with their message counts and sizes (one pass over the messages).
   Result<std::vector<FolderInfo>> folders() const;

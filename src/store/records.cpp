@@ -5,56 +5,78 @@
 #include <cstring>
 #include <memory>
 
+#include "store/content_reader.h"
+#include "store/le_bytes.h"
+
 namespace spe::store {
 namespace {
 
-void putU32(std::string& s, std::size_t at, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) s[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-void putU64(std::string& s, std::size_t at, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) s[at + i] = static_cast<char>((v >> (8 * i)) & 0xff);
-}
-std::uint32_t getU32(std::string_view s, std::size_t at) {
-  std::uint32_t v = 0;
-  for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
-  return v;
-}
-std::uint64_t getU64(std::string_view s, std::size_t at) {
-  std::uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(s[at + i]);
-  return v;
-}
 std::string seqBytes(std::uint64_t seq) {
   std::string s(8, '\0');
   putU64(s, 0, seq);
   return s;
 }
 
-}  // namespace
-
-SealedContent sealContent(const Key256& key, const std::string& store_guid, std::string_view raw, int level,
-                          const Dictionary* dictionary) {
+ZSTD_CCtx* compressionContext() {
   struct CCtxFree {
     void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
   };
   thread_local std::unique_ptr<ZSTD_CCtx, CCtxFree> cctx(ZSTD_createCCtx());
+  return cctx.get();
+}
+
+std::string compress(std::string_view raw, int level, const Dictionary* dictionary) {
+  std::string compressed(ZSTD_compressBound(raw.size()), '\0');
+  const std::size_t n = dictionary
+                            ? ZSTD_compress_usingCDict(compressionContext(), compressed.data(), compressed.size(),
+                                                       raw.data(), raw.size(), dictionary->compression())
+                            : ZSTD_compressCCtx(compressionContext(), compressed.data(), compressed.size(), raw.data(),
+                                                raw.size(), level);
+  compressed.resize(ZSTD_isError(n) ? 0 : n);
+  return compressed;
+}
+
+// The frames of a framed record's body (records.h), appended to `record`.
+void sealFrames(const Key256& key, const std::string& associated, std::string_view raw, int level,
+                std::string& record) {
+  const std::uint32_t frames = static_cast<std::uint32_t>((raw.size() + kContentFrameSize - 1) / kContentFrameSize);
+  for (std::uint32_t i = 0; i < frames; ++i) {
+    const std::string compressed = compress(raw.substr(i * kContentFrameSize, kContentFrameSize), level, nullptr);
+    const std::size_t length_at = record.size();
+    record.append(4, '\0');
+    seal(key, compressed, frameAssociated(associated, i, i + 1 == frames), record);
+    putU32(record, length_at, static_cast<std::uint32_t>(record.size() - length_at - 4));
+  }
+}
+
+}  // namespace
+
+std::string frameAssociated(std::string_view record_associated, std::uint32_t frame, bool last) {
+  std::string ad(record_associated);
+  ad += u32Bytes(frame);
+  ad += static_cast<char>(last ? 1 : 0);
+  return ad;
+}
+
+SealedContent sealContent(const Key256& key, const std::string& store_guid, std::string_view raw, int level,
+                          const Dictionary* dictionary) {
   SealedContent out;
   out.sha256 = sha256(raw);
   out.raw_size = static_cast<std::uint32_t>(raw.size());
-  std::string compressed(ZSTD_compressBound(raw.size()), '\0');
-  const std::size_t n = dictionary ? ZSTD_compress_usingCDict(cctx.get(), compressed.data(), compressed.size(),
-                                                              raw.data(), raw.size(), dictionary->compression())
-                                   : ZSTD_compressCCtx(cctx.get(), compressed.data(), compressed.size(), raw.data(),
-                                                       raw.size(), level);
-  compressed.resize(ZSTD_isError(n) ? 0 : n);
+  const bool framed = raw.size() > kContentFrameSize;
+  if (framed) dictionary = nullptr;
   out.record.assign(kContentHeaderSize, '\0');
   std::memcpy(out.record.data(), "SPEC", 4);
   putU32(out.record, 8, out.raw_size);
-  out.record[12] = static_cast<char>(dictionary ? kCodecZstdDictionary : kCodecZstd);
+  out.record[12] = static_cast<char>(framed ? kCodecZstdFramed : dictionary ? kCodecZstdDictionary : kCodecZstd);
   if (dictionary) {
     for (int i = 0; i < 3; ++i) out.record[13 + i] = static_cast<char>((dictionary->id() >> (8 * i)) & 0xff);
   }
-  seal(key, compressed, store_guid + out.sha256, out.record);
+  if (framed) {
+    sealFrames(key, store_guid + out.sha256, raw, level, out.record);
+  } else {
+    seal(key, compress(raw, level, dictionary), store_guid + out.sha256, out.record);
+  }
   putU32(out.record, 4, static_cast<std::uint32_t>(out.record.size() - kContentHeaderSize));
   return out;
 }
@@ -68,39 +90,15 @@ Result<std::size_t> contentRecordLength(std::string_view header) {
 
 Result<std::string> openContent(const Key256& key, const std::string& store_guid, std::string_view record,
                                 std::string_view expected_sha256, const DictionarySet* dictionaries) {
-  struct DCtxFree {
-    void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
-  };
-  thread_local std::unique_ptr<ZSTD_DCtx, DCtxFree> dctx(ZSTD_createDCtx());
-  auto len = contentRecordLength(record);
-  if (!len) return len.error();
-  if (*len != record.size()) return makeError(ErrorCode::kIo, "The content record has the wrong length.");
-  const auto codec = static_cast<std::uint8_t>(record[12]);
-  std::shared_ptr<const Dictionary> dictionary;
-  if (codec == kCodecZstdDictionary) {
-    std::uint32_t id = 0;
-    for (int i = 2; i >= 0; --i) id = (id << 8) | static_cast<unsigned char>(record[13 + i]);
-    dictionary = dictionaries ? dictionaries->get(id) : nullptr;
-    if (!dictionary) {
-      return makeError(ErrorCode::kIo,
-                       "The compression dictionary " + std::to_string(id) + " of the record is missing.");
-    }
-  } else if (codec != kCodecZstd) {
-    return makeError(ErrorCode::kIo, "The content record uses an unknown codec.");
-  }
-  auto compressed = open(key, record.substr(kContentHeaderSize), store_guid + std::string(expected_sha256));
-  if (!compressed) return compressed.error();
-  const std::uint32_t raw_size = getU32(record, 8);
-  std::string raw(raw_size, '\0');
-  const std::size_t n = dictionary ? ZSTD_decompress_usingDDict(dctx.get(), raw.data(), raw.size(), compressed->data(),
-                                                                compressed->size(), dictionary->decompression())
-                                   : ZSTD_decompressDCtx(dctx.get(), raw.data(), raw.size(), compressed->data(),
-                                                         compressed->size());
-  if (ZSTD_isError(n) || n != raw_size) return makeError(ErrorCode::kIo, "The content record does not decompress.");
-  if (sha256(raw) != expected_sha256) {
-    return makeError(ErrorCode::kIo, "The message does not match its SHA-256 hash.");
-  }
-  return raw;
+  auto reader = ContentReader::open(key, store_guid, std::string(expected_sha256), dictionaries, record.size(),
+                                    [record](std::uint64_t offset, std::size_t length) -> Result<std::string> {
+                                      if (offset > record.size() || length > record.size() - offset) {
+                                        return makeError(ErrorCode::kIo, "The content record is cut short.");
+                                      }
+                                      return std::string(record.substr(offset, length));
+                                    });
+  if (!reader) return reader.error();
+  return reader->readAll();
 }
 
 std::string sealRecovery(const Key256& key, const std::string& store_guid, std::uint64_t sequence,

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace spe {
 namespace {
@@ -44,6 +45,32 @@ std::string sha256(std::string_view data) {
 }
 
 std::string sha256Hex(std::string_view data) { return toHex(sha256(data)); }
+
+Sha256::Sha256() : ctx_(EVP_MD_CTX_new()) {
+  if (!ctx_ || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("SHA-256 is not available");
+  }
+}
+
+Sha256::~Sha256() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+Sha256::Sha256(Sha256&& other) noexcept : ctx_(other.ctx_) { other.ctx_ = nullptr; }
+
+Sha256& Sha256::operator=(Sha256&& other) noexcept {
+  std::swap(ctx_, other.ctx_);
+  return *this;
+}
+
+void Sha256::update(std::string_view data) {
+  EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size());
+}
+
+std::string Sha256::finish() {
+  unsigned char md[32];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), md, &len);
+  return std::string(reinterpret_cast<const char*>(md), len);
+}
 
 std::uint64_t stableHash64(std::string_view data) {
   static constexpr unsigned char kKey[crypto_shorthash_KEYBYTES] = {'s', 'p', 'e', '-', 'p', 'a', 'i', 'r',

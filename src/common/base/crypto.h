@@ -27,6 +27,19 @@ std::string randomBytes(std::size_t n);
 // SHA-256 of `data` as 32 raw bytes / 64 lower-case hex characters.
 std::string sha256(std::string_view data);
 std::string sha256Hex(std::string_view data);
+// SHA-256 of data given in pieces; finish() gives the 32 raw bytes (once).
+class Sha256 {
+ public:
+  Sha256();
+  ~Sha256();
+  Sha256(Sha256&& other) noexcept;
+  Sha256& operator=(Sha256&& other) noexcept;
+  void update(std::string_view data);
+  std::string finish();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
 // A 64-bit hash (SipHash-2-4 under a fixed key) for filters kept on disk:
 // the same on every machine and version; not a secret, not a MAC.
 std::uint64_t stableHash64(std::string_view data);

@@ -17,46 +17,63 @@ class ZipWriter : public ExportWriter {
     // Names are UTF-8 (the zip's language encoding flag), whatever the process locale.
     archive_write_set_format_option(archive_, "zip", "hdrcharset", "UTF-8");
     archive_write_set_bytes_per_block(archive_, 0);  // hand every byte out at once
-    ok_ = archive_write_open2(archive_, this, nullptr, &ZipWriter::write, nullptr, nullptr) == ARCHIVE_OK;
+    ok_ = archive_write_open2(archive_, this, nullptr, &ZipWriter::output, nullptr, nullptr) == ARCHIVE_OK;
   }
   ~ZipWriter() override { archive_write_free(archive_); }
   ZipWriter(const ZipWriter&) = delete;
   ZipWriter& operator=(const ZipWriter&) = delete;
 
-  Status add(const std::string& name, std::int64_t date, std::string_view raw, std::string& out) override {
+  Status begin(const std::string& name, std::int64_t date, std::uint64_t size, std::string& out) override {
     if (!ok_) return failed("The export could not be started");
-    out_ = &out;
+    Capture capture(*this, out);
     archive_entry* entry = archive_entry_new();
     archive_entry_set_pathname_utf8(entry, name.c_str());
-    archive_entry_set_size(entry, static_cast<la_int64_t>(raw.size()));
+    archive_entry_set_size(entry, static_cast<la_int64_t>(size));
     archive_entry_set_filetype(entry, AE_IFREG);
     archive_entry_set_perm(entry, 0644);
     archive_entry_set_mtime(entry, static_cast<time_t>(date), 0);
-    bool written = archive_write_header(archive_, entry) >= ARCHIVE_WARN;  // a warning still wrote the entry
+    const bool written = archive_write_header(archive_, entry) >= ARCHIVE_WARN;  // a warning still wrote the entry
     archive_entry_free(entry);
-    for (std::size_t at = 0; written && at < raw.size();) {
-      const auto n = archive_write_data(archive_, raw.data() + at, raw.size() - at);
-      written = n > 0;
-      at += written ? static_cast<std::size_t>(n) : 0;
-    }
-    written = written && archive_write_finish_entry(archive_) >= ARCHIVE_WARN;
-    out_ = nullptr;
     if (!written) return failed("A message could not be added to the export");
     return okStatus();
   }
 
+  Status write(std::string_view piece, std::string& out) override {
+    if (!ok_) return failed("The export could not be started");
+    Capture capture(*this, out);
+    for (std::size_t at = 0; at < piece.size();) {
+      const auto n = archive_write_data(archive_, piece.data() + at, piece.size() - at);
+      if (n <= 0) return failed("A message could not be added to the export");
+      at += static_cast<std::size_t>(n);
+    }
+    return okStatus();
+  }
+
+  Status end(std::string& out) override {
+    if (!ok_) return failed("The export could not be started");
+    Capture capture(*this, out);
+    if (archive_write_finish_entry(archive_) < ARCHIVE_WARN)
+      return failed("A message could not be added to the export");
+    return okStatus();
+  }
+
   Status finish(std::string& out) override {
-    out_ = &out;
-    const bool closed = archive_write_close(archive_) == ARCHIVE_OK;
-    out_ = nullptr;
-    if (!closed) return failed("The export could not be finished");
+    Capture capture(*this, out);
+    if (archive_write_close(archive_) != ARCHIVE_OK) return failed("The export could not be finished");
     return okStatus();
   }
   std::string extension() const override { return "zip"; }
   std::string contentType() const override { return "application/zip"; }
 
  private:
-  static la_ssize_t write(archive*, void* self, const void* bytes, size_t n) {
+  // Where libarchive's output goes during one call.
+  struct Capture {
+    Capture(ZipWriter& w, std::string& out) : writer(w) { writer.out_ = &out; }
+    ~Capture() { writer.out_ = nullptr; }
+    ZipWriter& writer;
+  };
+
+  static la_ssize_t output(archive*, void* self, const void* bytes, size_t n) {
     auto* me = static_cast<ZipWriter*>(self);
     if (!me->out_) return -1;
     me->out_->append(static_cast<const char*>(bytes), n);
@@ -73,15 +90,82 @@ class ZipWriter : public ExportWriter {
   bool ok_ = false;
 };
 
+// mboxrd quoting of a message given in pieces: a line that starts with
+// ">*From " gets one more '>'. The '>'s of a line pass at once (the added one
+// may as well come after them); only a started "From " waits for its
+// next piece, so nothing more than four bytes is ever held.
 class MboxWriter : public ExportWriter {
  public:
-  Status add(const std::string&, std::int64_t date, std::string_view raw, std::string& out) override {
-    out += mboxrdEntry(date, raw);
+  Status begin(const std::string&, std::int64_t date, std::uint64_t size, std::string& out) override {
+    const time_t t = static_cast<time_t>(date);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char when[64];
+    std::strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
+    out += std::string("From MAILER-DAEMON ") + when + "\n";
+    out.reserve(out.size() + size + size / 1000 + 2);
+    line_start_ = true;
+    held_.clear();
+    last_ = '\n';
+    empty_ = true;
     return okStatus();
   }
+
+  Status write(std::string_view piece, std::string& out) override {
+    static constexpr std::string_view kFrom = "From ";
+    std::size_t at = 0;
+    while (at < piece.size()) {
+      if (!line_start_) {  // the rest of the line as it is
+        const auto nl = piece.find('\n', at);
+        const auto stop = nl == std::string_view::npos ? piece.size() : nl + 1;
+        out.append(piece.substr(at, stop - at));
+        at = stop;
+        line_start_ = nl != std::string_view::npos;
+        continue;
+      }
+      const char c = piece[at++];
+      if (held_.empty() && c == '>') {
+        out += c;
+      } else if (c == kFrom[held_.size()]) {
+        held_ += c;
+        if (held_.size() == kFrom.size()) release(true, out);
+      } else {
+        release(false, out);
+        out += c;
+        line_start_ = c == '\n';
+      }
+    }
+    if (!piece.empty()) {
+      empty_ = false;
+      last_ = piece.back();
+    }
+    return okStatus();
+  }
+
+  Status end(std::string& out) override {
+    if (!held_.empty()) release(false, out);
+    if (empty_ || last_ != '\n') out += '\n';
+    out += '\n';
+    return okStatus();
+  }
+
   Status finish(std::string&) override { return okStatus(); }
   std::string extension() const override { return "mbox"; }
   std::string contentType() const override { return "application/mbox"; }
+
+ private:
+  // The line's start is decided: it was "From " (quoted) or not.
+  void release(bool quote, std::string& out) {
+    if (quote) out += '>';
+    out += held_;
+    held_.clear();
+    line_start_ = false;
+  }
+
+  bool line_start_ = true;
+  std::string held_;  // a started "From " at a line's start
+  char last_ = '\n';
+  bool empty_ = true;
 };
 
 // A file name part: no control characters, path separators or characters
@@ -108,26 +192,16 @@ std::string safePart(const std::string& in, std::size_t max) {
 std::unique_ptr<ExportWriter> makeZipWriter() { return std::make_unique<ZipWriter>(); }
 std::unique_ptr<ExportWriter> makeMboxWriter() { return std::make_unique<MboxWriter>(); }
 
+Status ExportWriter::add(const std::string& name, std::int64_t date, std::string_view raw, std::string& out) {
+  SPE_TRY(begin(name, date, raw.size(), out));
+  SPE_TRY(write(raw, out));
+  return end(out);
+}
+
 std::string mboxrdEntry(std::int64_t date, std::string_view raw) {
-  const time_t t = static_cast<time_t>(date);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char when[64];
-  std::strftime(when, sizeof when, "%a %b %e %H:%M:%S %Y", &tm);
-  std::string out = std::string("From MAILER-DAEMON ") + when + "\n";
-  out.reserve(out.size() + raw.size() + raw.size() / 1000 + 2);
-  std::size_t at = 0;
-  while (at < raw.size()) {
-    auto end = raw.find('\n', at);
-    end = end == std::string_view::npos ? raw.size() : end + 1;
-    const std::string_view line = raw.substr(at, end - at);
-    const auto first = line.find_first_not_of('>');
-    if (first != std::string_view::npos && line.substr(first, 5) == "From ") out += '>';
-    out += line;
-    at = end;
-  }
-  if (raw.empty() || raw.back() != '\n') out += '\n';
-  out += '\n';
+  MboxWriter writer;
+  std::string out;
+  (void)writer.add("", date, raw, out);  // the mbox writer does not fail
   return out;
 }
 

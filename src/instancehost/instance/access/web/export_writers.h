@@ -21,20 +21,28 @@ namespace spe::instance {
 class ExportWriter {
  public:
   virtual ~ExportWriter() = default;
-  // Appends the bytes that carry one more message to `out`. `name` is its
-  // path in a zip (ignored by mbox), `date` its date (Unix time).
-  virtual Status add(const std::string& name, std::int64_t date, std::string_view raw, std::string& out) = 0;
+  // One more message of `size` bytes, given in pieces: begin, any number of
+  // write, end; each appends the bytes that carry it so far to `out` (a zip
+  // may hold some back until a later call). `name` is its path in a zip
+  // (ignored by mbox), `date` its date (Unix time).
+  virtual Status begin(const std::string& name, std::int64_t date, std::uint64_t size, std::string& out) = 0;
+  virtual Status write(std::string_view piece, std::string& out) = 0;
+  virtual Status end(std::string& out) = 0;
   // Appends the bytes that end the export.
   virtual Status finish(std::string& out) = 0;
   virtual std::string extension() const = 0;  // "zip" or "mbox"
   virtual std::string contentType() const = 0;
+
+  // A message held whole: begin, write, end.
+  Status add(const std::string& name, std::int64_t date, std::string_view raw, std::string& out);
 };
 
 std::unique_ptr<ExportWriter> makeZipWriter();
 std::unique_ptr<ExportWriter> makeMboxWriter();
 
 // One message as mboxrd writes it: the "From " line, the quoted message,
-// a line end, and the blank line between messages.
+// a line end, and the blank line between messages (what the mbox writer
+// gives for it, whatever its pieces).
 std::string mboxrdEntry(std::int64_t date, std::string_view raw);
 
 // A path inside an export for a message: its folder's path (each part made

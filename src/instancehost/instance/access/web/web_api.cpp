@@ -42,14 +42,10 @@ Json fileAnswer(const std::string& name, const std::string& content_type, std::s
       {"status", 200}, {"file", {{"name", name}, {"contentType", content_type}, {"size", size}}}, {"streamed", true}};
 }
 
-// A body of bytes already in memory, handed out in one piece.
-WebApi::Body bytesBody(std::string bytes) {
-  auto held = std::make_shared<std::optional<std::string>>(std::move(bytes));
-  return [held]() -> Result<std::optional<std::string>> {
-    std::optional<std::string> piece = std::move(*held);
-    held->reset();
-    return piece;
-  };
+// A body read from the store as it is sent (a framed record a frame at a time).
+WebApi::Body readerBody(store::ContentReader reader) {
+  auto held = std::make_shared<store::ContentReader>(std::move(reader));
+  return [held]() { return held->next(); };
 }
 
 // Bounds of the fields a browser sends (bytes).
@@ -168,23 +164,26 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
     logger("web")->warn("'{}' asked for message {} of store {}, which it may not read", s.user, message_id, store_id);
     return failure(404, "There is no such message.");
   }
-  auto raw = (*store)->readContent(info.content, info.id);
-  if (!raw) return raw.error();
-  if (op == "download") {
-    std::string name = info.subject.empty() ? "message" : info.subject.substr(0, 80);
-    const auto size = raw->size();
-    out = bytesBody(std::move(*raw));
+  if (op == "download") {  // read from the store piece by piece: any size in constant memory
+    auto reader = (*store)->contentReader(info.content, info.id);
+    if (!reader) return reader.error();
+    const std::string name = info.subject.empty() ? "message" : info.subject.substr(0, 80);
+    const auto size = reader->rawSize();
+    out = readerBody(std::move(*reader));
     return fileAnswer(name + ".eml", "message/rfc822", size);
   }
+  auto raw = (*store)->readContent(info.content, info.id);
+  if (!raw) return raw.error();
   if (op == "attachment") {
     auto index_field = intField(body, "index", -1, -1, INT32_MAX);
     if (!index_field) return failure(400, index_field.error().message);
     const auto index = *index_field;
-    auto att = index < 0 ? std::nullopt : mime::messageAttachment(*raw, static_cast<std::size_t>(index));
+    // Decoded as it is sent: the message once in memory, never the attachment.
+    auto held = std::make_shared<const std::string>(std::move(*raw));
+    auto att = index < 0 ? std::nullopt : mime::messageAttachmentStream(*held, static_cast<std::size_t>(index));
     if (!att) return failure(404, "There is no such attachment.");
-    const auto size = att->second.size();
-    out = bytesBody(std::move(att->second));
-    return fileAnswer(att->first.name, att->first.content_type, size);
+    out = [held, next = std::move(att->next)]() -> Result<std::optional<std::string>> { return next(); };
+    return fileAnswer(att->info.name, att->info.content_type, att->info.size);
   }
   const auto view = mime::viewMessage(*raw);
   // Remote images only when the user asks, each under a token the CAS fetches it by.

@@ -32,7 +32,9 @@ std::string exportName(const std::string& extension) {
   return std::string("archive-export-") + day + "." + extension;
 }
 
-// The state of one download: the next message to write, and the writer.
+// The state of one download: the message being written (read from its
+// store a frame at a time, so any message goes in constant memory), the
+// next one, and the writer.
 struct Producer {
   InstanceContext& ctx;
   std::vector<WebExports::Item> items;
@@ -40,30 +42,27 @@ struct Producer {
   std::unique_ptr<ExportWriter> writer;
   std::size_t next = 0;
   std::vector<std::string> left_out;
+  std::optional<store::ContentReader> current;
   bool finished = false;
 
-  // The bytes that carry the next message (or the end), nullopt after the end.
+  // The next bytes of the export, nullopt after the end.
   Result<std::optional<std::string>> operator()() {
     std::string out;
-    while (next < items.size() && out.empty()) {
-      const WebExports::Item item = items[next++];
-      SPE_TRY(addOne(item, next, out));
+    while (out.empty() && !finished) {
+      if (current) {
+        SPE_TRY(continueEntry(out));
+      } else if (next < items.size()) {
+        const WebExports::Item item = items[next++];
+        SPE_TRY(startEntry(item, next, out));
+      } else {
+        SPE_TRY(finish(out));
+      }
     }
-    if (next < items.size() || !out.empty()) return std::optional<std::string>(std::move(out));
-    if (finished) return std::optional<std::string>();
-    finished = true;
-    if (!left_out.empty() && writer->extension() == "zip") {
-      std::string report =
-          "These messages were left out: they were deleted, or you may no longer read them, since "
-          "the export was prepared.\r\n";
-      for (const auto& l : left_out) report += l + "\r\n";
-      SPE_TRY(writer->add("export-report.txt", std::time(nullptr), report, out));
-    }
-    SPE_TRY(writer->finish(out));
+    if (out.empty()) return std::optional<std::string>();
     return std::optional<std::string>(std::move(out));
   }
 
-  Status addOne(const WebExports::Item& item, std::size_t number, std::string& out) {
+  Status startEntry(const WebExports::Item& item, std::size_t number, std::string& out) {
     const std::string which = "store " + std::to_string(item.store_id) + ", message " + std::to_string(item.message_id);
     auto store = ctx.stores.loadedStore(item.store_id);
     if (!store) {
@@ -77,9 +76,31 @@ struct Producer {
       return okStatus();
     }
     const auto& info = infos->front();
-    auto raw = (*store)->readContent(info.content, info.id);
-    if (!raw) return raw.error();
-    return writer->add(exportEntryName(info.folder, number, info.subject), info.date, *raw, out);
+    auto reader = (*store)->contentReader(info.content, info.id);
+    if (!reader) return reader.error();
+    SPE_TRY(writer->begin(exportEntryName(info.folder, number, info.subject), info.date, reader->rawSize(), out));
+    current.emplace(std::move(*reader));
+    return okStatus();
+  }
+
+  Status continueEntry(std::string& out) {
+    auto piece = current->next();
+    if (!piece) return piece.error();
+    if (*piece) return writer->write(**piece, out);
+    current.reset();
+    return writer->end(out);
+  }
+
+  Status finish(std::string& out) {
+    finished = true;
+    if (!left_out.empty() && writer->extension() == "zip") {
+      std::string report =
+          "These messages were left out: they were deleted, or you may no longer read them, since "
+          "the export was prepared.\r\n";
+      for (const auto& l : left_out) report += l + "\r\n";
+      SPE_TRY(writer->add("export-report.txt", std::time(nullptr), report, out));
+    }
+    return writer->finish(out);
   }
 };
 
@@ -187,6 +208,7 @@ Result<Json> WebExports::download(const std::string& user, const Json& body, Bod
                                                       pending.format == "zip" ? makeZipWriter() : makeMboxWriter(),
                                                       0,
                                                       {},
+                                                      std::nullopt,
                                                       false});
   const std::string name = exportName(producer->writer->extension());
   const std::string type = producer->writer->contentType();

@@ -3,7 +3,12 @@
 // file system, and a zip writer that hands out its bytes as it goes.
 #include "instancehost/instance/access/web/export_writers.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <gtest/gtest.h>
+
+#include <map>
+#include <random>
 
 namespace spe::instance {
 namespace {
@@ -44,6 +49,70 @@ TEST(ExportWritersTest, MboxrdQuotesEveryFromLineAndComesBackByteForByte) {
     EXPECT_EQ(back, expected);
   }
   EXPECT_NE(mboxrdEntry(0, "Subject: x\r\n\r\nFrom a\r\n").find("\r\n>From a\r\n"), std::string::npos);
+}
+
+// Writes `raw` as one entry of `writer`, in pieces of `piece` bytes.
+std::string inPieces(ExportWriter& writer, const std::string& name, const std::string& raw, std::size_t piece) {
+  std::string out;
+  EXPECT_TRUE(writer.begin(name, 0, raw.size(), out));
+  for (std::size_t at = 0; at < raw.size(); at += piece) {
+    EXPECT_TRUE(writer.write(std::string_view(raw).substr(at, piece), out));
+  }
+  EXPECT_TRUE(writer.end(out));
+  return out;
+}
+
+TEST(ExportWritersTest, MboxrdGivenInPiecesIsTheSameWhereverThePiecesEnd) {
+  const std::string messages[] = {
+      "Subject: a\r\n\r\nFrom here on\r\n>From there\r\n>>From far\r\nFromage\r\nFro\r\n>>>>Fr\r\n",
+      "From the very start\r\n\r\nbody\r\n",
+      "Subject: b\n\nFrom \n>\n\n>>>\nFrom",
+      "Subject: ends in a started From\r\n\r\nFro",
+      "",
+  };
+  for (const auto& m : messages) {
+    const std::string whole = mboxrdEntry(0, m);
+    for (std::size_t piece : {1, 2, 3, 4, 5, 6, 7, 13, 64}) {
+      auto mbox = makeMboxWriter();
+      EXPECT_EQ(inPieces(*mbox, "", m, piece), whole) << piece << " " << m;
+    }
+  }
+}
+
+// The entries of a zip read back with libarchive: name -> bytes.
+std::map<std::string, std::string> unzip(const std::string& zip) {
+  std::map<std::string, std::string> entries;
+  archive* a = archive_read_new();
+  archive_read_support_format_zip(a);
+  EXPECT_EQ(archive_read_open_memory(a, zip.data(), zip.size()), ARCHIVE_OK);
+  archive_entry* entry = nullptr;
+  while (archive_read_next_header(a, &entry) == ARCHIVE_OK) {
+    std::string data;
+    char buf[65536];
+    for (la_ssize_t n; (n = archive_read_data(a, buf, sizeof buf)) > 0;) data.append(buf, static_cast<std::size_t>(n));
+    entries[archive_entry_pathname(entry)] = data;
+  }
+  archive_read_free(a);
+  return entries;
+}
+
+TEST(ExportWritersTest, AZipOfMessagesGivenInPiecesReadsBackByteForByte) {
+  std::mt19937 rng(3);
+  std::string noise(3 << 20, '\0');
+  for (auto& c : noise) c = static_cast<char>(rng());
+  const std::string text = std::string(1 << 20, 'x') + "From the middle\r\n";
+  for (std::size_t piece : {std::size_t{1000}, std::size_t{65536}, std::size_t{1} << 20}) {
+    auto zip = makeZipWriter();
+    std::string out = inPieces(*zip, "a/000001 noise.eml", noise, piece);
+    out += inPieces(*zip, "a/000002 text.eml", text, piece);
+    out += inPieces(*zip, "a/000003 empty.eml", "", piece);
+    ASSERT_TRUE(zip->finish(out));
+    const auto entries = unzip(out);
+    ASSERT_EQ(entries.size(), 3u) << piece;
+    EXPECT_TRUE(entries.at("a/000001 noise.eml") == noise) << piece;
+    EXPECT_TRUE(entries.at("a/000002 text.eml") == text) << piece;
+    EXPECT_EQ(entries.at("a/000003 empty.eml"), "") << piece;
+  }
 }
 
 TEST(ExportWritersTest, EntryNamesAreSafeOnEveryFileSystem) {
