@@ -118,6 +118,11 @@ ExtractorPrograms::Outcome ExtractorPrograms::spawn(const std::vector<std::strin
     // Nothing else of the instance's (its databases, index files, sockets)
     // reaches a program that reads hostile documents, or outlives a restart.
     ::close_range(3, ~0U, 0);
+    // Signals the instance holds back (termination_signals.h) are the
+    // program's to take.
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     ::execvp(argv[0], argv.data());
     ::_exit(127);
   }

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "common/base/logging.h"
+#include "common/base/termination_signals.h"
 #include "common/net/tls.h"
 #include "management/management_server.h"
 
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     std::cout << config_path << ": OK\n";
     return 0;
   }
+  blockTerminationSignals();  // until run() handles them (termination_signals.h)
   initLogging("management", config->log_level);
   if (show_tp) {
     auto id = loadOrCreateIdentity(config->data_directory + "/tls", config->server_name);

@@ -12,6 +12,7 @@
 #include "common/base/atomic_file.h"
 #include "common/base/logging.h"
 #include "common/base/password.h"
+#include "common/base/termination_signals.h"
 #include "common/db/firebird_db.h"
 #include "common/net/asio.h"
 #include "common/net/tls.h"
@@ -198,6 +199,7 @@ void ManagementServer::run() {
       impl_->io.stop();
     }
   });
+  unblockTerminationSignals();  // one that came since main started goes to `signals` now
   // Two network threads: this one and a helper (functions run on the pool).
   std::thread helper([this] { impl_->io.run(); });
   impl_->io.run();

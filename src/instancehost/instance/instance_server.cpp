@@ -6,6 +6,7 @@
 
 #include "common/base/logging.h"
 #include "common/base/password.h"
+#include "common/base/termination_signals.h"
 #include "common/base/text.h"
 #include "common/db/firebird_db.h"
 #include "instancehost/instance/access/end_user_login.h"
@@ -123,6 +124,7 @@ void InstanceServer::run() {
   signals.async_wait([this](const ErrorCodeT& ec, int) {
     if (!ec) stop();
   });
+  unblockTerminationSignals();  // one that came since main started goes to `signals` now
   io_.run();
   scheduler_->stop();  // cancels automatic runs under way
   // Let writes under way finish before the process ends.

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "common/base/logging.h"
+#include "common/base/termination_signals.h"
 #include "instancehost/instance/instance_server.h"
 
 int main(int argc, char** argv) {
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: spe-instance --id ID --base-directory DIR --socket PATH [--safe-mode]\n";
     return 2;
   }
+  spe::blockTerminationSignals();  // until run() handles them (termination_signals.h)
   spe::initLogging("instance", o.log_level);
   auto server = spe::instance::InstanceServer::open(o);
   if (!server) {
