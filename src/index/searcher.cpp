@@ -287,14 +287,16 @@ Status indexedPage(ResultWindows& windows, const OpenIndexes& open, const Search
 Status checkedPage(ResultWindows& windows, const OpenIndexes& open, const CompiledQuery& query,
                    const SearchRequest& request, SearchResults& results) {
   const std::size_t wanted = request.offset + request.limit;
-  auto mset = windows.get(0, wanted + kMaxExamined);
+  // Exhaustive: `wanted` is every document, so every candidate is here.
+  auto mset = windows.get(0, request.exhaustive ? wanted : wanted + kMaxExamined);
   if (!mset) return mset.error();
   std::optional<PhrasePairs> pairs;  // only when the phrases alone decide
   if (query.phrases_suffice) pairs = phrasePairs(query.phrases);
   std::vector<SearchHitInfo> verified;
   std::size_t examined = 0, read = 0;
   bool stopped_early = false;
-  while (verified.size() < wanted && examined < mset->size() && read < kMaxChecks) {
+  const std::size_t max_checks = request.exhaustive ? mset->size() : kMaxChecks;
+  while (verified.size() < wanted && examined < mset->size() && read < max_checks) {
     std::size_t end = examined;
     auto passing = passingFilter(*mset, examined, kCheckWindow, pairs, end);
     if (!passing) return passing.error();
@@ -315,7 +317,7 @@ Status checkedPage(ResultWindows& windows, const OpenIndexes& open, const Compil
   results.messages_read = read;
   results.candidates_looked_at = examined;
   const auto estimate = static_cast<std::int64_t>(windows.matches().estimated);
-  if (!stopped_early && examined >= mset->size() && mset->size() < wanted + kMaxExamined) {
+  if (!stopped_early && examined >= mset->size() && (request.exhaustive || mset->size() < wanted + kMaxExamined)) {
     results.total = static_cast<std::int64_t>(verified.size());  // every candidate was looked at
   } else {
     results.total_is_estimate = true;
@@ -357,9 +359,14 @@ Result<SearchResults> search(const std::vector<SearchSource>& sources, const Sea
     // The phrase check (query->exact) sees only candidates of this query.
     query->index = inFolder(list_folder ? Xapian::Query() : query->index, request);
   }
-  ResultWindows windows(open, withoutDeadDocuments(query->index), request);
-  SPE_TRY(query->needs_check ? checkedPage(windows, open, *query, request, results)
-                             : indexedPage(windows, open, request, results));
+  SearchRequest page = request;
+  if (page.exhaustive) {  // one page of every document
+    page.offset = 0;
+    page.limit = std::max<std::size_t>(open.combined.get_doccount(), 1);
+  }
+  ResultWindows windows(open, withoutDeadDocuments(query->index), page);
+  SPE_TRY(query->needs_check ? checkedPage(windows, open, *query, page, results)
+                             : indexedPage(windows, open, page, results));
   return results;
 }
 

@@ -38,6 +38,11 @@ struct SearchRequest {
   std::size_t offset = 0;
   std::size_t limit = 50;
   long zone_offset_seconds = 0;  // the searcher's time zone, for dates
+  // Every match, exact: `offset` and `limit` are ignored and every
+  // candidate of a phrase is checked, however many messages that reads
+  // (IMAP SEARCH). Otherwise a page reads at most a few hundred messages
+  // and the total may be an estimate (the API and Web Access).
+  bool exhaustive = false;
 };
 
 struct SearchHitInfo {

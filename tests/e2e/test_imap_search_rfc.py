@@ -114,6 +114,12 @@ def curl(url, data=None, headers=()):
     return int(lines[0].split()[1]), cookies, body
 
 
+# A mailbox whose words are also in newer messages of the folder below it.
+ZOO = [msg("z%d" % i, "Subject: zoo %d\r\n" % i + JAN, "zebraword here\r\n") for i in range(3)]
+LATER = [msg("l%d" % i, "Subject: later %d\r\nDate: Mon, 1 Jan 2030 10:00:00 +0000\r\n" % i, "zebraword too\r\n")
+         for i in range(5)]
+
+
 class ImapSearchRfcTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -128,15 +134,18 @@ class ImapSearchRfcTest(unittest.TestCase):
         # (granted twice, in other cases).
         for folder in ("alice", "Bob", "bob"):
             cls.p.ok("SetUserPrivilegesOnFolder", instanceID=IID, userName="alice", folder=folder, privileges="read")
-        for user, messages in (("alice", ALICE), ("bob", BOB)):
-            d = cls.p.source_dir(user, "Inbox")
-            for name, data in messages:
-                with open(os.path.join(d, name + ".eml"), "wb") as f:
-                    f.write(data)
+        # Bob's Zoo has newer messages of the same words in a folder below it.
+        folders = {"alice": {("Inbox",): ALICE}, "bob": {("Inbox",): BOB, ("Zoo",): ZOO, ("Zoo", "Later"): LATER}}
+        for user, by_folder in folders.items():
+            for folder, messages in by_folder.items():
+                d = cls.p.source_dir(user, *folder)
+                for name, data in messages:
+                    with open(os.path.join(d, name + ".eml"), "wb") as f:
+                        f.write(data)
             r = cls.p.ok("RunTemporaryProfile", instanceID=IID, raw=True, properties={
                 "name": user, "connector": "emlDirectory",
                 "details": {"path": cls.p.source_dir(user), "targetUserFolder": user}})
-            assert r["itemsArchived"] == len(messages), r
+            assert r["itemsArchived"] == sum(len(m) for m in by_folder.values()), r
         cls.base = "https://127.0.0.1:%d" % cls.p.ports["https"]
         deadline = time.time() + 30
         while True:  # the CAS learns the instance from heartbeats
@@ -275,6 +284,19 @@ class ImapSearchRfcTest(unittest.TestCase):
             self.assertEqual(len(ids), len(set(ids)), query + ": a message listed twice")
             self.assertEqual(len(ids), want, query)
             self.assertEqual(r["total"], want, query)
+
+    def test_08_a_mailbox_answers_for_its_own_messages_only_and_all_of_them(self):
+        m = self.imaps()
+        m.login(IID + "/alice", PASSWORD)
+        for mailbox, want in (("Other Users/bob/Zoo", 3), ("Other Users/bob/Zoo/Later", 5)):
+            typ, data = m.select('"%s"' % mailbox, readonly=True)
+            self.assertEqual(typ, "OK", data)
+            self.assertEqual(int(data[0]), want, mailbox)
+            for criteria in (("BODY", "zebraword"), ("TEXT", '"zebraword"'), ("BODY", "zebra")):
+                typ, data = m.uid("SEARCH", *criteria)
+                self.assertEqual(typ, "OK", data)
+                self.assertEqual(len(data[0].split()), want, (mailbox, criteria))
+        m.logout()
 
 
 if __name__ == "__main__":

@@ -334,6 +334,45 @@ TEST_F(StoreIndexerTest, PhraseCandidatesAreFilteredByTheirWordPairs) {
   EXPECT_EQ(one->messages_read, 0u);
 }
 
+// IMAP SEARCH asks for every match of one folder (exhaustive): a phrase
+// with more candidates than a page reads is checked in every one of them,
+// and the folder's subfolders are not in the answer.
+TEST_F(StoreIndexerTest, AnExhaustiveSearchChecksEveryPhraseCandidateOfItsFolderOnly) {
+  constexpr int kHolding = 700, kNot = 100, kBelow = 30;
+  const std::string holding = "Content-Type: text/plain\r\n\r\nHere alpha beta follow each other.\r\n";
+  for (int i = 0; i < kHolding + kNot; ++i) {
+    add("jdoe/Inbox",
+        header("a@example.com", "jdoe@example.org", "note " + std::to_string(i), 1 + i % 28) +
+            (i < kHolding ? holding : "Content-Type: text/plain\r\n\r\nbeta comes before alpha here.\r\n"));
+  }
+  for (int i = 0; i < kBelow; ++i) {
+    add("jdoe/Inbox/Sub", header("b@example.com", "jdoe@example.org", "sub " + std::to_string(i), 1 + i) + holding);
+  }
+  startIndexer();
+  waitCaughtUp();
+  SearchRequest r;
+  r.query = "\"alpha beta\"";
+  r.archives = std::vector<std::string>{"jdoe"};
+  r.folder = "jdoe/Inbox";
+  r.subfolders = false;
+  r.limit = 10;  // ignored when exhaustive
+  r.exhaustive = true;
+  auto all = search({{1, indexer}}, r);
+  ASSERT_TRUE(all.ok()) << all.error().message;
+  EXPECT_EQ(all->total, kHolding);
+  EXPECT_FALSE(all->total_is_estimate);
+  EXPECT_EQ(all->hits.size(), static_cast<std::size_t>(kHolding));
+  for (const auto& h : all->hits) EXPECT_EQ(h.message.folder, "jdoe/Inbox");
+  EXPECT_GT(all->messages_read, 640u) << "more than a page may read";
+  // A page for a person (the API, Web Access) reads at most a few hundred.
+  r.exhaustive = false;
+  r.limit = 1000;
+  auto page = search({{1, indexer}}, r);
+  ASSERT_TRUE(page.ok());
+  EXPECT_LE(page->messages_read, 640u + 64u);
+  EXPECT_TRUE(page->total_is_estimate);
+}
+
 TEST_F(StoreIndexerTest, DeletionsAndMovesAreFollowed) {
   addCorpus();
   startIndexer();

@@ -297,9 +297,11 @@ Result<std::set<MessageKey>> ImapUserView::searchText(const ImapSnapshot& snapsh
     return out;
   }
   index::SearchRequest request;
-  request.query = "folder:\"" + snapshot.path + "\" " + q;
+  request.query = q;
+  request.folder = snapshot.path;  // this folder only: a mailbox does not hold its children's messages
+  request.subfolders = false;
   request.archives = archives_;  // the user's own archive is among them
-  request.limit = std::max<std::size_t>(snapshot.messages.size(), 1);
+  request.exhaustive = true;     // every match, every phrase candidate checked
   std::vector<index::SearchSource> sources;
   for (const auto& [id, indexer] : ctx_.stores.indexers()) sources.push_back({id, indexer});
   auto results = index::search(sources, request);
