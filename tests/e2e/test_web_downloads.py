@@ -231,6 +231,34 @@ class WebDownloadsTest(unittest.TestCase):
         self.assertIn(b"hello 3", t.download(small["storeID"], small["messageID"]))
         self.assertEqual(t.post("search", {"query": "note", "folder": "alice"})["total"], 20)
 
+    def test_2b_an_attachment_download_holds_no_copy_of_the_message_while_it_lasts(self):
+        s = Session(self.port, "alice")
+        _, instance = self.pids()
+        sha, size, att_sha, att_size = self.big[150]
+        hit = next(h for h in self.hits if h["subject"] == "Big 150 MB")
+        before = rss_kb(instance)
+        s.conn.request("GET", "/%s/api/attachment?index=0&storeID=%d&messageID=%d&csrf=%s" % (
+            IID, hit["storeID"], hit["messageID"], s.csrf), headers={"Cookie": s.cookie})
+        res = s.conn.getresponse()
+        self.assertEqual(res.status, 200)
+        digest = hashlib.sha256(res.read(1 << 20))
+        # The browser pauses: the instance found the attachment and let the
+        # message go; what it holds now does not grow with the message.
+        deadline, held = time.time() + 30, None
+        while time.time() < deadline:
+            held = rss_kb(instance) - before
+            if held < 48 * 1024:
+                break
+            time.sleep(0.1)
+        print("\nattachment download of 150 MB, paused after 1 MB: instance holds %.1f MB more" % (held / 1024))
+        self.assertLess(held, 48 * 1024)
+        while True:
+            data = res.read(1 << 20)
+            if not data:
+                break
+            digest.update(data)
+        self.assertEqual(digest.hexdigest(), att_sha)
+
     def test_3_two_hundred_sessions_search_and_download_at_once(self):
         sessions, lock, errors = [], threading.Lock(), []
 

@@ -30,6 +30,11 @@ BodyDecoder::BodyDecoder(std::string_view encoded, GMimeContentEncoding encoding
   }
 }
 
+BodyDecoder::BodyDecoder(Source source, GMimeContentEncoding encoding, std::size_t piece)
+    : BodyDecoder(std::string_view(), encoding, piece) {
+  source_ = std::move(source);
+}
+
 BodyDecoder::~BodyDecoder() {
   if (uudecode_) g_object_unref(uudecode_);
 }
@@ -37,7 +42,8 @@ BodyDecoder::~BodyDecoder() {
 bool BodyDecoder::decodeSlice() {
   pending_.clear();
   handed_ = 0;
-  if (pos_ >= encoded_.size()) {
+  const std::string_view in = nextInput();
+  if (in.empty()) {
     if (flushed_) return false;
     flushed_ = true;  // the last call GMime makes too; a decoder has nothing left then, but it is theirs to say
     char* out = nullptr;
@@ -51,8 +57,6 @@ bool BodyDecoder::decodeSlice() {
     }
     return true;
   }
-  const std::string_view in = encoded_.substr(pos_, slice_);
-  pos_ += in.size();
   if (identity_) {
     pending_.assign(in);
   } else if (uudecode_) {
@@ -66,6 +70,23 @@ bool BodyDecoder::decodeSlice() {
     pending_.resize(g_mime_encoding_step(&state_, in.data(), in.size(), pending_.data()));
   }
   return true;
+}
+
+std::string_view BodyDecoder::nextInput() {
+  if (!source_) {
+    const std::string_view in = encoded_.substr(std::min(pos_, encoded_.size()), slice_);
+    pos_ += in.size();
+    return in;
+  }
+  window_.erase(0, window_at_);
+  while (window_.size() < slice_ && !source_done_) {
+    auto chunk = source_();
+    if (chunk) window_ += *chunk;
+    else source_done_ = true;
+  }
+  const std::string_view in = std::string_view(window_).substr(0, slice_);
+  window_at_ = in.size();
+  return in;
 }
 
 std::optional<std::string> BodyDecoder::next() {

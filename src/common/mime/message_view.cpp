@@ -205,4 +205,21 @@ std::optional<AttachmentStream> messageAttachmentStream(std::string_view raw, st
   return AttachmentStream{std::move(found->first), [decoder] { return decoder->next(); }};
 }
 
+std::optional<AttachmentPlace> messageAttachmentPlace(std::string_view raw, std::size_t index) {
+  auto found = findAttachment(raw, index);
+  if (!found) return std::nullopt;
+  const EncodedBody body = found->second;
+  found->first.size = BodyDecoder::decodedSize(body.bytes, body.encoding);
+  const auto begin = body.bytes.empty() ? std::size_t{0} : static_cast<std::size_t>(body.bytes.data() - raw.data());
+  return AttachmentPlace{std::move(found->first), begin, begin + body.bytes.size(), static_cast<int>(body.encoding)};
+}
+
+std::function<std::optional<std::string>()> attachmentDecoder(const AttachmentPlace& place,
+                                                              std::function<std::optional<std::string>()> encoded,
+                                                              std::size_t piece) {
+  auto decoder = std::make_shared<BodyDecoder>(std::move(encoded), static_cast<GMimeContentEncoding>(place.encoding),
+                                               piece);
+  return [decoder] { return decoder->next(); };
+}
+
 }  // namespace spe::mime

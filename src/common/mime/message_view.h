@@ -63,4 +63,23 @@ struct AttachmentStream {
 std::optional<AttachmentStream> messageAttachmentStream(std::string_view raw, std::size_t index,
                                                         std::size_t piece = std::size_t{1} << 20);
 
+// Where attachment `index` of `raw` is, to decode it later from the same
+// bytes read again piece by piece (a stored message) once `raw` is gone:
+// `info` as viewMessage lists it (size included), the range [begin, end) of
+// its encoded bytes in `raw`, and their transfer encoding (for
+// attachmentDecoder). Nothing when there is no such attachment.
+struct AttachmentPlace {
+  ViewAttachment info;
+  std::size_t begin = 0, end = 0;
+  int encoding = 0;
+};
+std::optional<AttachmentPlace> messageAttachmentPlace(std::string_view raw, std::size_t index);
+
+// The attachment at `place` decoded from its encoded bytes, which `encoded`
+// gives in chunks of any size (exactly bytes [begin, end) of the message,
+// then nullopt): a `next` as AttachmentStream's, giving the same pieces.
+std::function<std::optional<std::string>()> attachmentDecoder(const AttachmentPlace& place,
+                                                              std::function<std::optional<std::string>()> encoded,
+                                                              std::size_t piece = std::size_t{1} << 20);
+
 }  // namespace spe::mime

@@ -17,6 +17,7 @@
 #include <gmime/gmime.h>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,9 +26,15 @@ namespace spe::mime {
 
 class BodyDecoder {
  public:
+  // Encoded bytes in chunks of any size; nullopt at their end.
+  using Source = std::function<std::optional<std::string>()>;
+
   // `encoded` (the part's body in the raw message) must outlive the decoder.
   // A `piece` of 0 is taken as 1.
   BodyDecoder(std::string_view encoded, GMimeContentEncoding encoding, std::size_t piece);
+  // The same bytes pulled from `source` as they are needed (at most a slice
+  // and one chunk held): the same pieces whatever the chunks.
+  BodyDecoder(Source source, GMimeContentEncoding encoding, std::size_t piece);
   ~BodyDecoder();
   BodyDecoder(const BodyDecoder&) = delete;
   BodyDecoder& operator=(const BodyDecoder&) = delete;
@@ -42,9 +49,15 @@ class BodyDecoder {
   // Decodes the next slice of input into pending_ (replaced; it may come out
   // empty: line breaks, junk). False once all input is decoded.
   bool decodeSlice();
+  // The next slice of input (empty at the end).
+  std::string_view nextInput();
 
   std::string_view encoded_;
   std::size_t pos_ = 0;  // input decoded so far
+  Source source_;        // else encoded_
+  std::string window_;   // source: input pulled, not yet decoded from window_at_ on
+  std::size_t window_at_ = 0;
+  bool source_done_ = false;
   std::size_t piece_;
   std::size_t slice_;                // input bytes per decodeSlice
   bool identity_ = false;            // bytes as they are

@@ -206,6 +206,36 @@ TEST(MessageView, DeepMultipartNestingIsCutNotFollowed) {
 // byte of the encoding.
 const std::size_t kPieces[] = {1, 3, 4, 57, 1000, std::size_t{1} << 20};
 
+// The attachment's place, and its bytes decoded from the encoded range
+// given in chunks of several sizes: the same pieces as from the message.
+void expectDecodedFromChunks(const std::string& raw, std::size_t index, std::size_t piece,
+                             const std::string& expected) {
+  const auto place = messageAttachmentPlace(raw, index);
+  ASSERT_TRUE(place);
+  EXPECT_EQ(place->info.size, expected.size());
+  ASSERT_LE(place->begin, place->end);
+  ASSERT_LE(place->end, raw.size());
+  std::vector<std::string> from_message;
+  auto stream = messageAttachmentStream(raw, index, piece);
+  while (auto bytes = stream->next()) from_message.push_back(*bytes);
+  for (const std::size_t chunk : {std::size_t{1}, std::size_t{5}, std::size_t{4096}, std::size_t{1} << 20}) {
+    if (chunk < 4096 && raw.size() > 100000) continue;  // byte by byte only for small messages
+    std::size_t at = place->begin;
+    auto next = attachmentDecoder(
+        *place,
+        [&]() -> std::optional<std::string> {
+          if (at >= place->end) return std::nullopt;
+          const std::size_t n = std::min(chunk, place->end - at);
+          at += n;
+          return raw.substr(at - n, n);
+        },
+        piece);
+    std::vector<std::string> pieces;
+    while (auto bytes = next()) pieces.push_back(*bytes);
+    EXPECT_EQ(pieces, from_message) << "piece " << piece << ", chunk " << chunk;
+  }
+}
+
 void expectTakenOut(const std::string& raw, std::size_t index, const std::string& expected, const std::string& what) {
   SCOPED_TRACE(what);
   const auto whole = messageAttachment(raw, index);
@@ -230,6 +260,7 @@ void expectTakenOut(const std::string& raw, std::size_t index, const std::string
     }
     EXPECT_FALSE(stream->next()) << "the end stays the end";
     EXPECT_EQ(joined, expected) << "piece " << piece;
+    expectDecodedFromChunks(raw, index, piece, expected);
   }
 }
 

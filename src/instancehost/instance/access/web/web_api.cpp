@@ -48,6 +48,60 @@ WebApi::Body readerBody(store::ContentReader reader) {
   return [held]() { return held->next(); };
 }
 
+// An attachment decoded as it is sent: the message is read again from the
+// store a frame at a time and the attachment's encoded bytes are fed to its
+// decoder, so no copy of the message stays while the download lasts.
+WebApi::Body attachmentBody(store::ContentReader reader, const mime::AttachmentPlace& place) {
+  struct State {
+    store::ContentReader reader;
+    std::uint64_t at = 0;  // bytes of the message read
+    std::optional<Error> error;
+  };
+  auto st = std::make_shared<State>(State{std::move(reader), 0, std::nullopt});
+  auto encoded = [st, begin = place.begin, end = place.end]() -> std::optional<std::string> {
+    while (st->at < end) {
+      auto piece = st->reader.next();
+      if (!piece || !*piece) {
+        st->error = piece ? makeError(ErrorCode::kIo, "The message ends before its attachment.") : piece.error();
+        return std::nullopt;
+      }
+      const std::uint64_t from = st->at;
+      st->at += (*piece)->size();
+      if (st->at <= begin) continue;  // before the attachment
+      const std::size_t lo = from < begin ? static_cast<std::size_t>(begin - from) : 0;
+      const std::size_t hi = static_cast<std::size_t>(std::min<std::uint64_t>(st->at, end) - from);
+      return (*piece)->substr(lo, hi - lo);
+    }
+    return std::nullopt;
+  };
+  auto next = mime::attachmentDecoder(place, std::move(encoded));
+  return [st, next]() -> Result<std::optional<std::string>> {
+    auto piece = next();
+    if (!piece && st->error) return *st->error;
+    return piece;
+  };
+}
+
+// GET attachment: the message is walked once to find the attachment, then
+// let go; the attachment is decoded as it is sent (attachmentBody).
+Result<Json> attachmentDownload(const store::ArchiveStore& store, const store::MessageInfo& info, const Json& body,
+                                WebApi::Body& out) {
+  auto index_field = intField(body, "index", -1, -1, INT32_MAX);
+  if (!index_field) return failure(400, index_field.error().message);
+  const auto index = *index_field;
+  std::optional<mime::AttachmentPlace> place;
+  {
+    auto whole = store.readContent(info.content, info.id);
+    if (!whole) return whole.error();
+    if (index >= 0) place = mime::messageAttachmentPlace(*whole, static_cast<std::size_t>(index));
+  }
+  if (!place) return failure(404, "There is no such attachment.");
+  auto reader = store.contentReader(info.content, info.id);
+  if (!reader) return reader.error();
+  out = attachmentBody(std::move(*reader), *place);
+  return fileAnswer(place->info.name, place->info.content_type, place->info.size);
+}
+
 // Bounds of the fields a browser sends (bytes).
 constexpr std::size_t kMaxUserNameField = 1024;
 constexpr std::size_t kMaxPasswordField = 1024;
@@ -172,19 +226,9 @@ Result<Json> WebApi::message(const Session& s, const Json& body, const std::stri
     out = readerBody(std::move(*reader));
     return fileAnswer(name + ".eml", "message/rfc822", size);
   }
+  if (op == "attachment") return attachmentDownload(**store, info, body, out);
   auto raw = (*store)->readContent(info.content, info.id);
   if (!raw) return raw.error();
-  if (op == "attachment") {
-    auto index_field = intField(body, "index", -1, -1, INT32_MAX);
-    if (!index_field) return failure(400, index_field.error().message);
-    const auto index = *index_field;
-    // Decoded as it is sent: the message once in memory, never the attachment.
-    auto held = std::make_shared<const std::string>(std::move(*raw));
-    auto att = index < 0 ? std::nullopt : mime::messageAttachmentStream(*held, static_cast<std::size_t>(index));
-    if (!att) return failure(404, "There is no such attachment.");
-    out = [held, next = std::move(att->next)]() -> Result<std::optional<std::string>> { return next(); };
-    return fileAnswer(att->info.name, att->info.content_type, att->info.size);
-  }
   const auto view = mime::viewMessage(*raw);
   // Remote images only when the user asks, each under a token the CAS fetches it by.
   std::size_t images = 0;  // one message shows at most kMaxPerMessage (it cannot flush everyone's links)
