@@ -129,10 +129,17 @@ class ClientsTest(unittest.TestCase):
             self.assertIsInstance(json.loads(r.read().decode("utf-8-sig")), list)
 
     # ---------------------------------------------------------------- spe-cli
-    def cli(self, *args, thumbprint="*", password=ADMIN_PASSWORD):
-        cmd = [os.path.join(BIN, "spe-cli"), "-s", "127.0.0.1:%d" % self.port, "-u", "admin", "-p", password,
-               "-t", thumbprint] + list(args)
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    def cli(self, *args, thumbprint="*", password=ADMIN_PASSWORD, columns=None):
+        return self.cli_raw("-s", "127.0.0.1:%d" % self.port, "-u", "admin", "-p", password, "-t", thumbprint,
+                            *args, columns=columns)
+
+    @staticmethod
+    def cli_raw(*args, columns=None):
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "SPE_CLI_PASSWORD")}
+        if columns is not None:
+            env["COLUMNS"] = str(columns)
+        return subprocess.run([os.path.join(BIN, "spe-cli")] + list(args), capture_output=True, text=True,
+                              timeout=120, env=env)
 
     def test_cli_success_failure_and_pinning(self):
         r = self.cli("-c", "GetEnvironmentInfo")
@@ -160,6 +167,109 @@ class ClientsTest(unittest.TestCase):
         self.assertEqual(json.loads(r.stdout)["result"], {"steps": 6})
         self.assertIn("Step ", r.stderr)
         self.assertIn("%]", r.stderr)
+
+    def test_cli_help_without_a_server(self):
+        r = self.cli_raw("--help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stderr, "")
+        for word in ("-s host[:port]", "-u user", "-p password", "-t thumbprint|*", "-c Function", "--name=value",
+                     "--list", "--output json|table", "-h, --help", "SPE_CLI_PASSWORD", "COLUMNS", "Examples:",
+                     "Exit codes:"):
+            self.assertIn(word, r.stdout)
+        self.assertEqual(self.cli_raw("-h").stdout, r.stdout)
+        none = self.cli_raw()
+        self.assertEqual((none.returncode, none.stdout), (0, r.stdout))
+
+    def test_cli_list_shows_every_function_sorted_with_its_arguments(self):
+        r = self.cli("--list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        names = [line.split()[0] for line in lines]
+        self.assertEqual(names, sorted(names))
+        metadata = WrapperStyleClient(self.port, "admin", ADMIN_PASSWORD).get_metadata()
+        self.assertEqual(set(names), {f["name"] for f in metadata})
+        self.assertEqual(len(names), len(metadata))
+        self.assertIn("TestLongRunning", names)
+        line = {line.split()[0]: line for line in lines}
+        self.assertRegex(line["TestLongRunning"], r"^TestLongRunning +\[--steps=<number>\] \[--stepMilliseconds=<number>\]$")
+        self.assertRegex(line["DeleteSystemAdministrator"], r"^DeleteSystemAdministrator +--userName=<string>$")
+        self.assertEqual(line["GetEnvironmentInfo"], "GetEnvironmentInfo")
+        r = self.cli("--list", password="wrong")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("401", r.stderr)
+
+    def test_cli_function_help(self):
+        r = self.cli("-c", "TestLongRunning", "--help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^steps +number +optional$")
+        self.assertRegex(r.stdout, r"(?m)^stepMilliseconds +number +optional$")
+        self.assertIn("-c TestLongRunning [--steps=<number>] [--stepMilliseconds=<number>]", r.stdout)
+        r = self.cli("-c", "DeleteSystemAdministrator", "--help")
+        self.assertRegex(r.stdout, r"(?m)^userName +string +required$")
+        r = self.cli("-c", "GetEnvironmentInfo", "--help")
+        self.assertIn("Arguments: none", r.stdout)
+        r = self.cli("-c", "getenvironmentinfo", "--help")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("did you mean 'GetEnvironmentInfo'?", r.stderr)
+        r = self.cli("-c", "NoSuchFunction", "--help")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("The server offers no function 'NoSuchFunction'", r.stderr)
+
+    def test_cli_table_output(self):
+        r = self.cli("-c", "GetSystemAdministrators", "--output", "table")  # a list of objects
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertRegex(lines[0], r"^userName +fullName +emailAddress +mfaStatus$")
+        self.assertRegex(lines[1], r"^-+  -+  -+  -+$")
+        self.assertTrue(any(line.startswith("admin ") for line in lines[2:]), r.stdout)
+        narrow = self.cli("-c", "GetSystemAdministrators", "--output=table", columns=30)
+        self.assertEqual(narrow.returncode, 0, narrow.stderr)
+        self.assertTrue(all(len(line) <= 30 for line in narrow.stdout.splitlines()), narrow.stdout)
+        self.assertIn("\u2026", narrow.stdout)
+        r = self.cli("-c", "GetEnvironmentInfo", "--output", "table")  # an object
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)^userName +admin$")
+        self.assertNotIn('"statusCode"', r.stdout)
+        r = self.cli("-c", "TestLongRunning", "--steps=3", "--stepMilliseconds=150", "--output", "table")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "steps  3\n")
+        self.assertIn("Step ", r.stderr)  # progress and the log stay on stderr
+        self.assertIn("done", r.stderr)
+        r = self.cli("-c", "DeleteSystemAdministrator", "--userName=ghost", "--output", "table")
+        self.assertEqual((r.returncode, r.stdout), (1, ""))
+        self.assertIn("spe-cli: DeleteSystemAdministrator failed: ", r.stderr)
+
+    def test_cli_unknown_function_names_the_servers_reason(self):
+        r = self.cli("-c", "NoSuchFunction")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("HTTP 404: Unknown function 'NoSuchFunction'.", r.stderr)
+
+    def test_cli_usage_errors(self):
+        server = ["-s", "127.0.0.1:%d" % self.port, "-u", "admin", "-p", ADMIN_PASSWORD]
+        cases = [
+            (["-x"], "unknown option '-x'"),
+            (["-c"], "-c needs a function name"),
+            (server + ["-c", "--help"], "-c needs a function name, not the option '--help'"),
+            (server + ["-c", "../GetUsers"], "-c: '../GetUsers' is not a function name"),
+            (server + ["-c", "Ping", "--output", "xml"], "--output must be json or table, not 'xml'"),
+            (server + ["-c", "Ping", "--output"], "--output needs a value: json or table"),
+            (server + ["-c", "Ping", "--name"], "--name needs a value"),
+            (server + ["-c", "Ping", "stray"], "unexpected argument 'stray'"),
+            (server + ["--list", "-c", "Ping"], "--list and -c cannot be combined"),
+            (server + ["--x=1"], "the function argument '--x' needs -c Function"),
+            (server, "-c Function, --list or --help is required"),
+            (["-c", "Ping"], "-u user is required"),
+            (["-s", "127.0.0.1:99999", "-u", "admin", "-c", "Ping"], "-s: the port in '127.0.0.1:99999' is not within"),
+            (["-t", "zz", "-u", "admin", "-c", "Ping"], "-t must be * or the server certificate's SHA-256 thumbprint"),
+        ]
+        for args, message in cases:
+            with self.subTest(args=args):
+                r = self.cli_raw(*args)
+                self.assertEqual(r.returncode, 2, r.stderr)
+                self.assertEqual(r.stdout, "")
+                lines = r.stderr.splitlines()
+                self.assertTrue(lines[0].startswith("spe-cli: " + message), lines[0])
+                self.assertIn("spe-cli --help", lines[-1])
 
     def test_curl(self):
         r = subprocess.run(["curl", "-sk", "-u", "admin:" + ADMIN_PASSWORD, "-X", "POST", "-d", "",

@@ -2,6 +2,7 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdint>
 #include <optional>
 
 #include "common/base/system_info.h"
@@ -109,24 +110,49 @@ Result<ApiResponse> ApiClient::post(const std::string& path, const std::map<std:
   return makeError(ErrorCode::kUnavailable, "The request to " + path + " failed twice.");
 }
 
+namespace {
+
+// An answer other than 200 as an error. Its body may be a failed envelope
+// (404 for an unknown function, 413): its message goes into the error's.
+Error httpError(const ApiResponse& res) {
+  std::string message = "The server answered HTTP " + std::to_string(res.status);
+  const Json& env = res.json;
+  if (env.is_object() && env.contains("error") && env["error"].is_object() && env["error"].contains("message") &&
+      env["error"]["message"].is_string()) {
+    message += ": " + env["error"]["message"].get<std::string>();
+  }
+  return makeError(res.status == 401 ? ErrorCode::kUnauthenticated : ErrorCode::kProtocol,
+                   message.back() == '.' ? message : message + ".", res.body);
+}
+
+}  // namespace
+
 Result<Json> ApiClient::invoke(const std::string& function, const std::map<std::string, std::string>& args,
                                const ProgressFn& progress) {
   auto res = post("/api/invoke/" + function, args);
   if (!res) return res.error();
   for (;;) {
-    if (res->status != 200) {
-      return makeError(res->status == 401 ? ErrorCode::kUnauthenticated : ErrorCode::kProtocol,
-                       "The server answered HTTP " + std::to_string(res->status) + ".", res->body);
-    }
+    if (res->status != 200) return httpError(*res);
     const Json& env = res->json;
     if (!env.is_object()) return makeError(ErrorCode::kProtocol, "The server's answer is not a JSON envelope.");
-    if (env.value("statusCode", "") != "running") return env;
+    if (stringOf(env, "statusCode") != "running") return env;
     if (progress) progress(env);
-    res = post("/api/get-status", {{"token", env.value("token", "")},
-                                   {"lastKnownStatusVersion", std::to_string(env.value("statusVersion", 0))},
+    // Fields of the wrong type (a broken or hostile server) must not throw.
+    auto version = intField(env, "statusVersion", 0, INT64_MIN, INT64_MAX);
+    res = post("/api/get-status", {{"token", stringOf(env, "token").value_or("")},
+                                   {"lastKnownStatusVersion", std::to_string(version.value_or(0))},
                                    {"millisecondsTimeout", "5000"}});
     if (!res) return res.error();
   }
+}
+
+Result<Json> ApiClient::metadata() {
+  auto res = post("/api/get-metadata", {});
+  if (!res) return res.error();
+  if (res->status != 200) return httpError(*res);
+  if (!res->json.is_array())
+    return makeError(ErrorCode::kProtocol, "The server's get-metadata answer is not a JSON array.");
+  return std::move(res->json);
 }
 
 }  // namespace spe

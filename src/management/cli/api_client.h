@@ -49,6 +49,10 @@ class ApiClient {
   Result<Json> invoke(const std::string& function, const std::map<std::string, std::string>& args,
                       const ProgressFn& progress = {});
 
+  // The server's functions (POST /api/get-metadata): a JSON array; an error
+  // when the server refuses or answers something else.
+  Result<Json> metadata();
+
   struct Impl;
 
  private:
