@@ -212,6 +212,7 @@ async function show() {
   fillForm(state);
   drawFolders();
   if (!sameList(previous, state)) await runSearch(state);
+  if (openAfterPage()) return;
   if (state.m !== openKey) {
     if (state.m) await openMessage(state.m);
     else closeMessage();
@@ -823,17 +824,48 @@ async function loadConversation(storeID, messageID, seq) {
 }
 
 // The message after or before the open one in the list (j/k).
+// j/k went past the page's end: which message of the next page to open.
+let openAfterPaging = "";
+
+function focusHit(key) {
+  const li = $("hits").querySelector("li[data-key=\"" + key + "\"]");
+  if (li) { li.scrollIntoView({ block: "nearest" }); li.querySelector("a.open").focus({ preventScroll: true }); }
+}
+
 function step(delta) {
   const keys = results.hits.map(keyOf);
   if (!keys.length) return;
   const i = keys.indexOf(openKey);
+  const page = Number(view.p);
+  // Past the last message of a page: the first of the next one (and back).
+  if (i >= 0 && i + delta >= keys.length && page < pageCount()) {
+    openAfterPaging = "first";
+    navigate({ p: String(page + 1), m: "" });
+    return;
+  }
+  if (i >= 0 && i + delta < 0 && page > 1) {
+    openAfterPaging = "last";
+    navigate({ p: String(page - 1), m: "" });
+    return;
+  }
   // Nothing open: the first message (or the one with the focus).
   const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest("li.hit");
   const from = focused ? keys.indexOf(focused.dataset.key) : 0;
   const next = i < 0 ? from : Math.min(keys.length - 1, Math.max(0, i + delta));
   navigate({ m: keys[next] });
-  const li = $("hits").querySelector("li[data-key=\"" + keys[next] + "\"]");
-  if (li) { li.scrollIntoView({ block: "nearest" }); li.querySelector("a.open").focus({ preventScroll: true }); }
+  focusHit(keys[next]);
+}
+
+// After j/k changed the page: opens its first or last message.
+function openAfterPage() {
+  const which = openAfterPaging;
+  openAfterPaging = "";
+  if (!which || !results.hits.length) return false;
+  const keys = results.hits.map(keyOf);
+  const key = which === "first" ? keys[0] : keys[keys.length - 1];
+  navigate({ m: key }, true);
+  focusHit(key);
+  return true;
 }
 
 // ---- Events ------------------------------------------------------------

@@ -385,6 +385,18 @@ async function desktop(browser) {
   await page.keyboard.press("k");
   await page.waitForFunction((k) => location.hash.includes("m=" + k), keys[3]);
   check("j and k", true, true);
+  // j past the page's last message opens the first of the next page; k goes back.
+  await page.click(`#hits li[data-key="${keys[keys.length - 1]}"] a.open`);
+  await page.waitForFunction((k) => location.hash.includes("m=" + k), keys[keys.length - 1]);
+  await page.keyboard.press("j");
+  await page.waitForFunction(() => location.hash.includes("p=2") && /m=/.test(location.hash));
+  await page.waitForFunction(() => !document.getElementById("message").hidden);
+  check("j crosses to the next page", await page.locator("#hits li.active").count(), 1);
+  const firstOfNext = await page.locator("#hits li.hit").first().getAttribute("data-key");
+  check("j opens the next page's first message", await page.locator("#hits li.active").getAttribute("data-key"), firstOfNext);
+  await page.keyboard.press("k");
+  await page.waitForFunction((k) => !location.hash.includes("p=2") && location.hash.includes("m=" + k), keys[keys.length - 1]);
+  check("k crosses back to the last message", await page.locator("#hits li.active").getAttribute("data-key"), keys[keys.length - 1]);
   await page.keyboard.press("/");
   check("slash focuses the search", await page.evaluate(() => document.activeElement.id), "query");
   await page.keyboard.press("Escape");
