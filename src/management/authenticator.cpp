@@ -12,9 +12,10 @@ Authenticator::Authenticator(ManagementDb& db) : db_(db) {
   randombytes_buf(key_, sizeof key_);
 }
 
-std::string Authenticator::cacheKey(const std::string& user, const std::string& password) const {
+std::string Authenticator::cacheKey(const std::string& user, const std::string& password, Purpose purpose) const {
   std::string input = user;
   input.push_back('\0');
+  input.push_back(purpose == Purpose::kApi ? 'a' : 'c');
   input += password;
   unsigned char digest[32];
   crypto_generichash(digest, sizeof digest, reinterpret_cast<const unsigned char*>(input.data()), input.size(), key_,
@@ -29,11 +30,11 @@ void Authenticator::invalidate() {
 }
 
 Result<Caller> Authenticator::authenticate(const std::string& user, const std::string& password,
-                                           const std::string& address) {
+                                           const std::string& address, Purpose purpose) {
   const auto denied = makeError(ErrorCode::kUnauthenticated, "Wrong user name or password.");
   if (user.empty() || password.empty()) return denied;
   if (user.size() > 256 || !isValidUtf8(user) || password.size() > 4096) return denied;  // no such name can exist
-  const std::string key = cacheKey(user, password);
+  const std::string key = cacheKey(user, password, purpose);
   const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
@@ -55,18 +56,26 @@ Result<Caller> Authenticator::authenticate(const std::string& user, const std::s
     return hash && !hash->empty() ? checkPassword(password, *hash) : checkDummyPassword(password);
   };
   const AdminRecord* a = admin->has_value() ? &**admin : nullptr;
-  const PasswordCheck api = check(a ? &a->api_password_hash : nullptr);
+  const bool api_password_counts = purpose == Purpose::kApi;
+  const PasswordCheck api = check(a && api_password_counts ? &a->api_password_hash : nullptr);
   if (api == PasswordCheck::kBusy) return busy;
-  bool ok = api == PasswordCheck::kMatch;
+  bool ok = api_password_counts && api == PasswordCheck::kMatch;
+  const bool mfa = a && a->mfa_status != "Disabled";
   if (!ok) {
-    const bool mfa = a && a->mfa_status != "Disabled";  // then only the API password works
-    const PasswordCheck pw = check(a && !mfa ? &a->password_hash : nullptr);
+    // With multi-factor login the API takes only the API password; the console checks the password first.
+    const PasswordCheck pw = check(a && (!mfa || purpose == Purpose::kConsole) ? &a->password_hash : nullptr);
     if (pw == PasswordCheck::kBusy) return busy;
-    ok = a && !mfa && pw == PasswordCheck::kMatch;
+    ok = a && (!mfa || purpose == Purpose::kConsole) && pw == PasswordCheck::kMatch;
   }
   if (!ok) {
     admission.permit->failed();
     return denied;
+  }
+  if (mfa && purpose == Purpose::kConsole) {
+    admission.permit->succeeded();
+    return makeError(ErrorCode::kPermissionDenied,
+                     "This administrator logs in with a second factor, which the console does not offer yet; "
+                     "use the Management API with the API password.");
   }
   admission.permit->succeeded();
   Caller caller{a->user_name};

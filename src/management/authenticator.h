@@ -34,13 +34,19 @@ class Authenticator {
  public:
   static constexpr std::chrono::minutes kCacheLifetime{5};
 
+  // The API takes an administrator's API password or (without multi-factor
+  // login) the password; the console only the password, and not yet for an
+  // administrator with multi-factor login (its second step comes later).
+  enum class Purpose { kApi, kConsole };
+
   explicit Authenticator(ManagementDb& db);
   // `address`: the client's address, for the per-address limit (may be empty).
-  Result<Caller> authenticate(const std::string& user, const std::string& password, const std::string& address = {});
+  Result<Caller> authenticate(const std::string& user, const std::string& password, const std::string& address = {},
+                              Purpose purpose = Purpose::kApi);
   void invalidate();
 
  private:
-  std::string cacheKey(const std::string& user, const std::string& password) const;
+  std::string cacheKey(const std::string& user, const std::string& password, Purpose purpose) const;
 
   ManagementDb& db_;
   LoginGuard guard_;

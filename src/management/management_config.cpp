@@ -1,5 +1,7 @@
 #include "management/management_config.h"
 
+#include <filesystem>
+
 #include "common/base/json_reader.h"
 
 namespace spe::management {
@@ -15,6 +17,9 @@ Result<ManagementConfig> loadManagementConfig(const std::string& path) {
   r.port("apiPort", c.api_port);
   r.port("rolePort", c.role_port);
   r.boolean("apiEnabled", c.api_enabled);
+  r.port("consolePort", c.console_port);
+  r.boolean("consoleEnabled", c.console_enabled);
+  r.str("consoleDirectory", c.console_directory);
   r.str("logLevel", c.log_level);
   r.str("licenseeName", c.licensee_name);
   std::int64_t threads = c.api_threads;
@@ -33,6 +38,12 @@ Result<ManagementConfig> loadManagementConfig(const std::string& path) {
   }
   if (c.data_directory.empty()) r.fail("dataDirectory", "must not be empty");
   SPE_TRY(r.finish());
+  if (c.console_directory.empty()) {
+    std::error_code ec;
+    const auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    c.console_directory =
+        ((ec ? std::filesystem::path(".") : self.parent_path()) / ".." / "share" / "console").lexically_normal();
+  }
   return c;
 }
 

@@ -15,7 +15,12 @@ struct ManagementConfig {
   std::string listen_address = "0.0.0.0";  // for the API and the role port
   std::uint16_t api_port = 8474;           // Management API (HTTPS)
   std::uint16_t role_port = 8471;          // Instance Hosts and CASes connect here (mutual TLS)
+  std::uint16_t console_port = 8470;       // Management Console (HTTPS); 0: any free port
   bool api_enabled = true;
+  bool console_enabled = true;
+  // The built console application ("consoleDirectory"); default
+  // <the program's folder>/../share/console.
+  std::string console_directory;
   std::string log_level = "info";
   std::string licensee_name = "Open Edition";
   int api_threads = 4;  // threads running API functions

@@ -20,6 +20,7 @@
 #include "management/api/api_server.h"
 #include "management/api/task_registry.h"
 #include "management/authenticator.h"
+#include "management/console/console_server.h"
 #include "management/instance_control.h"
 #include "management/management_context.h"
 #include "management/role_peers.h"
@@ -42,9 +43,11 @@ struct ManagementServer::Impl {
   asio::io_context io;
   asio::thread_pool pool;
   asio::thread_pool rpc_pool{2};
+  LoginThrottle login_throttle;  // the API's and the console's
   std::unique_ptr<ApiServer> api;
+  std::unique_ptr<ConsoleServer> console;
   std::unique_ptr<RpcServer> role_server;
-  std::uint16_t api_port = 0, role_port = 0;
+  std::uint16_t api_port = 0, role_port = 0, console_port = 0;
 
   explicit Impl(const ManagementConfig& c) : config(c), pool(static_cast<std::size_t>(c.api_threads)) {}
 };
@@ -159,7 +162,28 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   return std::unique_ptr<ManagementServer>(new ManagementServer(std::move(impl)));
 }
 
+namespace {
+
+// The Management Console on its port, with the API's certificate.
+Status startConsole(ManagementServer::Impl& m) {
+  auto console_ctx = makeServerContext(m.identity, nullptr);
+  if (!console_ctx) return console_ctx.error();
+  ConsoleOptions options;
+  options.web_directory = m.config.console_directory;
+  options.connections.per_address = static_cast<std::size_t>(m.config.unauthenticated_per_address);
+  options.connections.total = static_cast<std::size_t>(m.config.unauthenticated_total);
+  m.console = std::make_unique<ConsoleServer>(m.io, m.pool, *console_ctx, m.registry, m.tasks, *m.auth,
+                                              m.login_throttle, *m.db, systemClock(), options);
+  auto port = m.console->listen(m.config.listen_address, m.config.console_port);
+  if (!port) return port.error();
+  m.console_port = *port;
+  return okStatus();
+}
+
+}  // namespace
+
 FunctionRegistry& ManagementServer::registry() { return impl_->registry; }
+std::uint16_t ManagementServer::consolePort() const { return impl_->console_port; }
 ManagementDb& ManagementServer::db() { return *impl_->db; }
 const std::string& ManagementServer::thumbprint() const { return impl_->identity.thumbprint; }
 std::uint16_t ManagementServer::apiPort() const { return impl_->api_port; }
@@ -181,13 +205,16 @@ Status ManagementServer::start() {
     ApiLimits api_limits;
     api_limits.connections.per_address = static_cast<std::size_t>(m.config.unauthenticated_per_address);
     api_limits.connections.total = static_cast<std::size_t>(m.config.unauthenticated_total);
-    m.api = std::make_unique<ApiServer>(m.io, m.pool, *api_ctx, m.registry, m.tasks, *m.auth, api_limits);
+    m.api = std::make_unique<ApiServer>(m.io, m.pool, *api_ctx, m.registry, m.tasks, *m.auth, m.login_throttle,
+                                        api_limits);
     auto ap = m.api->listen(m.config.listen_address, m.config.api_port);
     if (!ap) return ap.error();
     m.api_port = *ap;
   }
-  logger("main")->info("Management Server ready: API https://{}:{}/api/ role port {} thumbprint {}",
-                       m.config.listen_address, m.api_port, m.role_port, m.identity.thumbprint);
+  if (m.config.console_enabled) SPE_TRY(startConsole(m));
+  logger("main")->info(
+      "Management Server ready: API https://{}:{}/api/ console https://{}:{}/ role port {} thumbprint {}",
+      m.config.listen_address, m.api_port, m.config.listen_address, m.console_port, m.role_port, m.identity.thumbprint);
   return okStatus();
 }
 

@@ -32,6 +32,7 @@ class ManagementServer {
   // Binds the API and role ports (0 = any free port) and serves.
   Status start();
   std::uint16_t apiPort() const;
+  std::uint16_t consolePort() const;
   std::uint16_t rolePort() const;
 
   // Blocks until stop() or SIGINT/SIGTERM.

@@ -77,12 +77,12 @@ class Platform:
         # root: they pass through (not list) this directory to theirs.
         os.chmod(self.dir, 0o711)
         self.ports = {"api": free_port(), "role": free_port(), "host": free_port(), "cas": free_port(),
-                      "imap": free_port(), "imaps": free_port(), "https": free_port()}
+                      "imap": free_port(), "imaps": free_port(), "https": free_port(), "console": free_port()}
         self.conf = {}
         self._write("management", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("management"),
             "listenAddress": "127.0.0.1", "apiPort": self.ports["api"], "rolePort": self.ports["role"],
-            "logLevel": "debug"})
+            "consolePort": self.ports["console"], "logLevel": "debug"})
         self.mgmt_thumbprint = self._thumbprint("spe-management", "management")
         self.base_directory = self.path("instances")
         os.makedirs(self.base_directory)

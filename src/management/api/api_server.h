@@ -16,6 +16,7 @@
 #include "common/net/connection_limits.h"
 #include "common/net/tls.h"
 #include "management/api/function_registry.h"
+#include "management/api/login_throttle.h"
 #include "management/api/task_registry.h"
 #include "management/authenticator.h"
 
@@ -32,8 +33,9 @@ struct ApiLimits {
 
 class ApiServer {
  public:
+  // `throttle` slows repeated failed logins, shared with the console.
   ApiServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx, FunctionRegistry& registry,
-            TaskRegistry& tasks, Authenticator& auth, ApiLimits limits = {});
+            TaskRegistry& tasks, Authenticator& auth, LoginThrottle& throttle, ApiLimits limits = {});
   ~ApiServer();
 
   Result<std::uint16_t> listen(const std::string& address, std::uint16_t port);

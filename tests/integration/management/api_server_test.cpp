@@ -26,6 +26,7 @@ class ApiServerTest : public ::testing::Test {
     cfg.data_directory = dir_ / "management";
     cfg.listen_address = "127.0.0.1";
     cfg.api_port = 0;
+    cfg.console_port = 0;
     cfg.role_port = 0;
     cfg.log_level = "warn";
     initLogging("test", "warn");

@@ -28,6 +28,7 @@ class RolePortTest : public ::testing::Test {
     cfg.data_directory = dir_ / "management";
     cfg.listen_address = "127.0.0.1";
     cfg.api_port = 0;
+    cfg.console_port = 0;
     cfg.role_port = 0;
     cfg.api_enabled = false;
     cfg.log_level = "warn";

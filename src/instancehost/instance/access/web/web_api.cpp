@@ -113,13 +113,13 @@ std::optional<WebApi::Session> WebApi::session(const std::string& t) {
   if (!s) return std::nullopt;
   // A user or grant changed since this session looked: check it again (grants
   // themselves are read on every request).
-  const std::int64_t seen = s->login.generation;
-  if (auto valid = recheckEndUserSession(ctx_, s->login, "web", safe_mode_); !valid) {
+  const std::int64_t seen = s->data.generation;
+  if (auto valid = recheckEndUserSession(ctx_, s->data, "web", safe_mode_); !valid) {
     logger("web")->info("Web Access session of '{}' ended: {}", s->user, valid.error().message);
     sessions_.end(t);
     return std::nullopt;
   }
-  if (s->login.generation != seen) sessions_.setGeneration(t, s->login.generation);
+  if (s->data.generation != seen) sessions_.setGeneration(t, s->data.generation);
   return s;
 }
 

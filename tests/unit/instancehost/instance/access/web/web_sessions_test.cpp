@@ -25,7 +25,7 @@ TEST(WebSessions, ASessionHasItsUserAndTwoDifferentRandomTokens) {
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->user, "alice");
   EXPECT_EQ(s->csrf, a.csrf);
-  EXPECT_EQ(s->login.generation, 7);
+  EXPECT_EQ(s->data.generation, 7);
   EXPECT_FALSE(sessions.lookup("").has_value());
   EXPECT_FALSE(sessions.lookup(a.csrf).has_value());  // the CSRF token is no session token
 }
@@ -87,7 +87,7 @@ TEST(WebSessions, SetGenerationIsKept) {
   WebSessions sessions(clock);
   const auto a = sessions.create("alice", loginOf("alice"));
   sessions.setGeneration(a.token, 9);
-  EXPECT_EQ(sessions.lookup(a.token)->login.generation, 9);
+  EXPECT_EQ(sessions.lookup(a.token)->data.generation, 9);
 }
 
 TEST(WebSessions, AFloodOfLoginsIsBounded) {

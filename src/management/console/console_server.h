@@ -1,0 +1,65 @@
+// ConsoleServer: the Management Console on its own HTTPS port (8470, the
+// Management Server's certificate): the single-page application's files
+// (console_files.h) and, for it, the Management API behind a session
+// instead of HTTP Basic.
+//
+// - POST /console/login {userName, password}: a system administrator's
+//   password (not the API password; an administrator with multi-factor
+//   login is refused for now), checked by the same Authenticator and slowed
+//   by the same LoginThrottle as the API. Answers {userName, csrfToken} and
+//   the cookie "spe_console" (Secure, HttpOnly, SameSite=Strict, Path=/).
+// - GET /console/session: {userName, csrfToken} of the cookie's session, or
+//   401. POST /console/logout ends it (with the CSRF header).
+// - /api/invoke/<Function>, /api/get-status, /api/cancel-async,
+//   /api/get-metadata: the API's own dispatcher (api/api_dispatch.h) as the
+//   session's administrator, with the header X-AntiXsrfToken: <csrfToken>.
+//   401 without a live session, 403 without the right CSRF token.
+// A session ends after `idle_timeout` without a request, on logout, and at
+// its next request once its administrator was deleted or got a new password.
+// Console answers are JSON without the API's BOM; /api/ answers are the
+// API's envelopes as they are.
+// Thread safety: listen() once; stop() from any thread.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "common/base/clock.h"
+#include "common/net/asio.h"
+#include "common/net/connection_limits.h"
+#include "common/net/tls.h"
+#include "management/api/api_dispatch.h"
+#include "management/api/login_throttle.h"
+#include "management/authenticator.h"
+#include "management/management_db.h"
+
+namespace spe::management {
+
+struct ConsoleOptions {
+  std::string web_directory;  // the built application (index.html, assets/)
+  std::chrono::seconds idle_timeout{30 * 60};
+  std::size_t max_sessions = 10000;
+  std::size_t max_body = 16 * 1024 * 1024;
+  std::chrono::seconds read_timeout{60};
+  ConnectionLimits connections;  // connections without a session yet
+  ApiDispatchLimits dispatch;
+};
+
+class ConsoleServer {
+ public:
+  ConsoleServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx, FunctionRegistry& registry,
+                TaskRegistry& tasks, Authenticator& auth, LoginThrottle& throttle, ManagementDb& db, Clock& clock,
+                ConsoleOptions options);
+  ~ConsoleServer();
+
+  Result<std::uint16_t> listen(const std::string& address, std::uint16_t port);
+  void stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace spe::management
