@@ -7,19 +7,11 @@ Policy and nothing else from the disk."""
 import http.client
 import json
 import os
-import ssl
 import unittest
 
-from harness import ADMIN_PASSWORD, Platform
+from harness import ADMIN_PASSWORD, Platform, insecure_context
 
 PASSWORD = "Corr3ct-Horse-Battery"
-
-
-def context():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
 
 
 class ConsoleApiTest(unittest.TestCase):
@@ -40,7 +32,7 @@ class ConsoleApiTest(unittest.TestCase):
         cls.p.ok("CreateSystemAdministrator", config={"userName": "operator"}, password=PASSWORD)
 
     def call(self, method, path, body=None, headers=None, form=None):
-        conn = http.client.HTTPSConnection("127.0.0.1", self.p.ports["console"], context=context(), timeout=60)
+        conn = http.client.HTTPSConnection("127.0.0.1", self.p.ports["console"], context=insecure_context(), timeout=60)
         h = dict(headers or {})
         data = None
         if form is not None:
