@@ -182,6 +182,7 @@ function Shell({ base, onLogout, children }) {
   const [metadata, setMetadata] = useState({ list: null, error: null });
   const [announcement, setAnnouncement] = useState("");
   const mainRef = useRef(null);
+  const toggleRef = useRef(null);
 
   const loadMetadata = useCallback(() => {
     base.api.metadata().then((list) => setMetadata({ list, error: null }),
@@ -213,8 +214,8 @@ function Shell({ base, onLogout, children }) {
   let page;
   switch (route.page) {
     case "instances": page = <Instances />; break;
-    case "instance-hosts": page = <Servers kind="instanceHost" />; break;
-    case "client-access-servers": page = <Servers kind="clientAccessServer" />; break;
+    case "instance-hosts": page = <Servers key="ih" kind="instanceHost" />; break;
+    case "client-access-servers": page = <Servers key="cas" kind="clientAccessServer" />; break;
     case "administrators": page = <Administrators />; break;
     case "smtp": page = <SmtpSettings />; break;
     case "developer": page = <Developer />; break;
@@ -225,7 +226,7 @@ function Shell({ base, onLogout, children }) {
     <AppContext.Provider value={value}>
       <button type="button" class="skip" onClick={skip}>{t("skipToContent")}</button>
       <header class="bar">
-        <button type="button" class="icon menu-toggle" aria-controls="nav" aria-expanded={navOpen ? "true" : "false"}
+        <button type="button" ref={toggleRef} class="icon menu-toggle" aria-controls="nav" aria-expanded={navOpen ? "true" : "false"}
                 aria-label={t("menu")} onClick={() => setNavOpen(!navOpen)}>
           <span aria-hidden="true">☰</span>
         </button>
@@ -240,7 +241,8 @@ function Shell({ base, onLogout, children }) {
         <button type="button" class="link logout" onClick={onLogout}>{t("logout")}</button>
       </header>
       <div class="shell">
-        <nav id="nav" class={"nav" + (navOpen ? " shown" : "")} aria-label={t("mainNavigation")}>
+        <nav id="nav" class={"nav" + (navOpen ? " shown" : "")} aria-label={t("mainNavigation")}
+             onKeyDown={(e) => { if (e.key === "Escape" && navOpen) { setNavOpen(false); toggleRef.current?.focus(); } }}>
           {NAV.map((g) => (
             <div class="nav-group" key={g.group}>
               <p class="nav-title" id={"nav-" + g.group}>{t(g.group)}</p>

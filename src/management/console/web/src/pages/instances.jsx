@@ -36,6 +36,7 @@ export function Instances() {
   const [outcome, setOutcome] = useState(null);     // {kind, text, lines}
   const [inFlight, setInFlight] = useState(0);
   const [wizard, setWizard] = useState(false);
+  const [filtersOpen, setFiltersOpen] = useState(false);  // on a phone the filters fold away
   const searchRef = useRef(null);
 
   // The view in the address (replaced, not pushed: typing is not history).
@@ -109,6 +110,7 @@ export function Instances() {
   };
 
   const filtersSet = view.q || view.host || view.status || view.startMode;
+  const activeFilters = [view.host, view.status, view.startMode].filter(Boolean).length;
   return (
     <div class="page instances">
       <PageHeader title={t("navInstances")}
@@ -123,6 +125,11 @@ export function Instances() {
           <input id="instance-search" ref={searchRef} type="search" value={view.q} placeholder={t("instanceSearchPlaceholder")}
                  onInput={(e) => set({ q: e.currentTarget.value })} autocomplete="off" />
         </div>
+        <button type="button" class="ghost filters-toggle" aria-expanded={filtersOpen ? "true" : "false"}
+                aria-controls="instance-filters" onClick={() => setFiltersOpen(!filtersOpen)}>
+          {activeFilters ? t("filtersSet", { n: activeFilters }) : t("filters")}
+        </button>
+        <div id="instance-filters" class={"filter-fields" + (filtersOpen ? " shown" : "")}>
         <FilterSelect id="filter-host" label={t("host")} value={view.host} onChange={(v) => set({ host: v })}
                       options={hosts.map((h) => [h, h])} />
         <FilterSelect id="filter-status" label={t("status")} value={view.status} onChange={(v) => set({ status: v })}
@@ -134,6 +141,7 @@ export function Instances() {
             {t("clearFilters")}
           </button>
         )}
+        </div>
       </div>
 
       <ActionBar selection={selection} filtered={filtered} onAsk={ask} busy={inFlight > 0}
