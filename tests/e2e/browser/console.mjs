@@ -94,11 +94,17 @@ async function loggedIn(page) {
   await page.waitForSelector("main#main", { timeout: TIMEOUT });
 }
 
+// The phone's navigation drawer, slid in all the way.
+async function drawerOpen(page) {
+  await page.waitForSelector("#nav.shown a.nav-link", { state: "visible" });
+  await page.waitForFunction(() => Math.abs(document.getElementById("nav").getBoundingClientRect().left) < 1);
+}
+
 // Goes to a page through the navigation (the drawer on a phone).
 async function go(page, hash, phone = false) {
   if (phone) {
     await page.click(".menu-toggle");
-    await page.waitForSelector("#nav.shown a.nav-link", { state: "visible" });
+    await drawerOpen(page);
   }
   await page.click(`#nav a.nav-link[href="#/${hash}"]`);
   await page.waitForFunction((h) => location.hash.startsWith("#/" + h), hash);
@@ -331,7 +337,7 @@ async function phone(browser) {
   check("phone: no sideways scrolling", await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), true);
   await view(page, "p02-dashboard");
   await page.click(".menu-toggle");
-  await page.waitForSelector("#nav.shown", { state: "visible" });
+  await drawerOpen(page);
   check("phone: the drawer is announced open", await page.getAttribute(".menu-toggle", "aria-expanded"), "true");
   await view(page, "p03-navigation");
   await page.click('#nav a.nav-link[href="#/instances"]');

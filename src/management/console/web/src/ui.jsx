@@ -164,7 +164,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger = false, o
   return (
     <Dialog title={title} onClose={busy ? null : onClose}
             footer={<>
-              <button type="button" class="ghost" onClick={onClose} disabled={busy}>{t("cancel")}</button>
+              <button type="button" class="ghost" onClick={onClose} disabled={busy} autoFocus>{t("cancel")}</button>
               <button type="button" class={danger ? "danger" : "primary"} onClick={confirm} disabled={busy}
                       data-confirm="">
                 {busy ? t("working") : confirmLabel}
