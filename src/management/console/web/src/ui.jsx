@@ -219,3 +219,11 @@ export function CopyButton({ text, label }) {
     </button>
   );
 }
+
+/** After a refused submit: the first field marked invalid takes the focus (once the marks are drawn). */
+export function focusFirstProblem(form) {
+  requestAnimationFrame(() => {
+    const first = form && form.querySelector("[aria-invalid=true]");
+    if (first) first.focus();
+  });
+}

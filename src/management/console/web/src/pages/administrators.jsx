@@ -6,7 +6,7 @@
 // (CreateSystemAdministratorAPIPassword, shown once).
 import { useState } from "preact/hooks";
 import { adminNameProblem, emailProblem, passwordProblem } from "../validate.js";
-import { Badge, ConfirmDialog, CopyButton, Dialog, ErrorNote, Loading, Notice, PageHeader, useApp, useCall,
+import { focusFirstProblem, Badge, ConfirmDialog, CopyButton, Dialog, ErrorNote, Loading, Notice, PageHeader, useApp, useCall,
          useLoad } from "../ui.jsx";
 import { TextField } from "./wizard.jsx";
 
@@ -111,7 +111,7 @@ function AdminDialog({ admin, onClose, onDone }) {
   const submit = async (e) => {
     e.preventDefault();
     setTouched(true);
-    if (Object.values(problems).some(Boolean)) return;
+    if (Object.values(problems).some(Boolean)) { focusFirstProblem(e.currentTarget); return; }
     setBusy(true);
     setError(null);
     const config = { userName: v.userName, fullName: v.fullName, emailAddress: v.emailAddress };
@@ -162,7 +162,7 @@ function PasswordDialog({ admin, onClose, onDone }) {
   const submit = async (e) => {
     e.preventDefault();
     setTouched(true);
-    if (Object.values(problems).some(Boolean)) return;
+    if (Object.values(problems).some(Boolean)) { focusFirstProblem(e.currentTarget); return; }
     setBusy(true);
     setError(null);
     try {

@@ -6,7 +6,7 @@
 // and Delete (Delete…, after asking).
 import { useState } from "preact/hooks";
 import { normalizeThumbprint, portProblem, serverNameProblem, thumbprintProblem } from "../validate.js";
-import { Badge, ConfirmDialog, Dialog, ErrorNote, Loading, Notice, PageHeader, Thumbprint, useApp, useCall,
+import { focusFirstProblem, Badge, ConfirmDialog, Dialog, ErrorNote, Loading, Notice, PageHeader, Thumbprint, useApp, useCall,
          useLoad } from "../ui.jsx";
 import { TextField } from "./wizard.jsx";
 
@@ -126,7 +126,7 @@ function AddServer({ kind, onClose, onDone }) {
   const submit = async (e) => {
     e.preventDefault();
     setTouched(true);
-    if (Object.values(problems).some(Boolean)) return;
+    if (Object.values(problems).some(Boolean)) { focusFirstProblem(e.currentTarget); return; }
     setBusy(true);
     setError(null);
     try {
@@ -182,7 +182,7 @@ function EditServer({ kind, server, onClose, onDone }) {
                      baseDirectory: v.baseDirectory && !v.baseDirectory.startsWith("/") ? "baseDirectoryMustBeAbsolute" : null };
   const submit = async (e) => {
     e.preventDefault();
-    if (Object.values(problems).some(Boolean)) return;
+    if (Object.values(problems).some(Boolean)) { focusFirstProblem(e.currentTarget); return; }
     setBusy(true);
     setError(null);
     const config = { serverName: server.serverName, port: Number(v.port),

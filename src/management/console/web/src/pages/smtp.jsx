@@ -5,7 +5,7 @@
 // TestSystemSmtpConfiguration.
 import { useEffect, useState } from "preact/hooks";
 import { emailProblem, portProblem } from "../validate.js";
-import { ErrorNote, Loading, Notice, PageHeader, useApp, useCall, useLoad } from "../ui.jsx";
+import { focusFirstProblem, ErrorNote, Loading, Notice, PageHeader, useApp, useCall, useLoad } from "../ui.jsx";
 import { TextField } from "./wizard.jsx";
 
 const PROTOCOLS = ["SMTP-TLS", "SMTPS", "SMTP"];
@@ -57,7 +57,7 @@ export function SmtpSettings() {
   const save = async (e) => {
     e.preventDefault();
     setTouched(true);
-    if (Object.values(problems).some(Boolean)) return;
+    if (Object.values(problems).some(Boolean)) { focusFirstProblem(e.currentTarget); return; }
     setBusy(true);
     setError(null);
     setNotice(null);
