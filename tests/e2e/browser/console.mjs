@@ -204,6 +204,8 @@ async function desktop(browser) {
     return row && row.querySelector(".col-status .badge")?.textContent === "Running";
   }, ID, { timeout: START_TIMEOUT });
   check("instances: started", await statusOf(page, ID), "Running");
+  // The row may turn Running (the list is looked at again while instances move) before the call ends.
+  await page.waitForSelector(".outcome .note.ok, .outcome .note.error", { timeout: START_TIMEOUT });
   check("instances: the outcome is shown", await text(page, ".outcome"), (s) => s.includes("started"));
   if (windowShown) {
     await page.waitForSelector("#task-window .task.succeeded", { timeout: TIMEOUT });

@@ -16,6 +16,9 @@ const en = {
   loading: "Loading…",
   tryAgain: "Try again",
   notLoggedIn: "You are not logged in.",
+  errNetwork: "The Management Server could not be reached. Check the connection and try again.",
+  errBadAnswer: "The Management Server gave an answer the console does not understand: {detail}",
+  errCsrf: "The server refused the request's security token. Reload the page.",
 
   loginTitle: "Log in to the Management Console",
   loginIntro: "Use your system administrator account.",
@@ -364,6 +367,9 @@ const de = {
   loading: "Wird geladen …",
   tryAgain: "Erneut versuchen",
   notLoggedIn: "Sie sind nicht angemeldet.",
+  errNetwork: "Der Management Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.",
+  errBadAnswer: "Der Management Server hat eine Antwort gegeben, die die Console nicht versteht: {detail}",
+  errCsrf: "Der Server hat das Sicherheitstoken der Anfrage abgelehnt. Laden Sie die Seite neu.",
 
   loginTitle: "Anmeldung an der Management Console",
   loginIntro: "Mit Ihrem Systemadministrator-Konto.",

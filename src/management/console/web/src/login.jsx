@@ -3,7 +3,7 @@
 // retryAfterSeconds) counted down. Built as steps so a second factor (MFA,
 // a later issue) can follow the password step.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { useApp } from "./ui.jsx";
+import { messageOf, useApp } from "./ui.jsx";
 
 export function LoginForm({ presetUser = "", onLoggedIn, embedded = false }) {
   const { t, api } = useApp();
@@ -54,7 +54,7 @@ export function LoginForm({ presetUser = "", onLoggedIn, embedded = false }) {
         setError(r.error || t("loginFailed"));
       }
     } catch (err) {
-      setError(err.message || String(err));
+      setError(messageOf(err, t));
     } finally {
       setBusy(false);
     }

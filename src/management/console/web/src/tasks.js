@@ -18,7 +18,7 @@ export class TaskStore {
     this.pollTimeoutMs = pollTimeoutMs;
     this.sleep = sleep;
     this.tasks = [];          // newest first; replaced (not mutated) on every change
-    this.listeners = new Set();
+    this.listeners = new Set();  // (tasks, changedTask | null); connectionProblem is the last error met
     this.generation = 0;      // bumped by clear(): loops of an earlier session stop
   }
 
@@ -81,7 +81,7 @@ export class TaskStore {
           return lost;
         }
         failures += 1;
-        this.update(id, { connectionProblem: (e && e.message) || String(e) });
+        this.update(id, { connectionProblem: e });
         await this.sleep(Math.min(10000, 500 * 2 ** Math.min(failures, 5)));
         continue;
       }
@@ -115,7 +115,7 @@ export class TaskStore {
         this.update(id, { env, done, endedAt: done ? Date.now() : null });
       }
     } catch (e) {
-      this.update(id, { cancelRequested: false, connectionProblem: (e && e.message) || String(e) });
+      this.update(id, { cancelRequested: false, connectionProblem: e });
     }
   }
 

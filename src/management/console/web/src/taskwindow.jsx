@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { envelopeError } from "./api.js";
 import { taskPercent } from "./tasks.js";
-import { Badge, CloseButton, useApp } from "./ui.jsx";
+import { Badge, CloseButton, messageOf, useApp } from "./ui.jsx";
 
 export function useTasks() {
   const { tasks } = useApp();
@@ -74,7 +74,7 @@ function TaskCard({ task }) {
       </div>
       {env.statusText && <p class="task-status">{env.statusText}</p>}
       {error && <p class="task-error" role="alert">{error}</p>}
-      {task.connectionProblem && <p class="task-warning">{t("taskReconnecting", { reason: task.connectionProblem })}</p>}
+      {task.connectionProblem && <p class="task-warning">{t("taskReconnecting", { reason: messageOf(task.connectionProblem, t) })}</p>}
       {env.logOutput && (
         <details class="task-log" open={!task.done || failed}>
           <summary>{t("taskLog")}</summary>

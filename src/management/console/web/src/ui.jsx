@@ -34,19 +34,28 @@ export function useCall() {
   return useCallback(async (fn, args, options) => resultOf(await run(fn, args, options)), [run]);
 }
 
-/** The message of an error for the user. */
-export function messageOf(error) {
+/**
+ * The message of an error for the user: the API's own message as it is;
+ * what the console found itself (no connection, an answer that is not
+ * JSON, a refused session or token) in the user's language.
+ */
+export function messageOf(error, t) {
   if (!error) return "";
+  if (t && error.code === "network") return t("errNetwork");
+  if (t && error.code === "badAnswer") return t("errBadAnswer", { detail: error.message });
+  if (t && error.code === "http" && error.status === 401) return t("notLoggedIn");
+  if (t && error.code === "http" && error.status === 403) return t("errCsrf");
   return error.message || String(error);
 }
 
 /** An error where the action was: the API's message, read out when it appears. */
 export function ErrorNote({ error, id, className = "" }) {
+  const app = useApp();
   if (!error) return null;
   return (
     <div id={id} class={"note error " + className} role="alert">
       <span class="note-icon" aria-hidden="true">!</span>
-      <span class="note-text">{messageOf(error)}</span>
+      <span class="note-text">{messageOf(error, app && app.t)}</span>
     </div>
   );
 }

@@ -11,7 +11,7 @@ import { envelopeError } from "../api.js";
 import { ACTIONS, CONFIRMED, STATUSES, START_MODES, actionCall, distinct, filterInstances, pageOf,
          sortInstances, targetsOf } from "../instances.js";
 import { formatHash } from "../router.js";
-import { Badge, ConfirmDialog, ErrorNote, Loading, Notice, PageHeader, useApp, useCall, useLoad } from "../ui.jsx";
+import { Badge, ConfirmDialog, ErrorNote, Loading, Notice, PageHeader, messageOf, useApp, useCall, useLoad } from "../ui.jsx";
 import { CreateInstanceWizard } from "./wizard.jsx";
 
 const PAGE_SIZES = [25, 50, 100, 200];
@@ -96,7 +96,7 @@ export function Instances() {
         if (action === "remove") setSelected((s) => { const n = new Set(s); ids.forEach((id) => n.delete(id)); return n; });
       }
     } catch (e) {
-      setOutcome({ kind: "error", text: e.message || String(e) });
+      setOutcome({ kind: "error", text: messageOf(e, t) });
     } finally {
       setInFlight((n) => n - 1);
       list.reload();
