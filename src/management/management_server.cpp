@@ -170,6 +170,7 @@ Status startConsole(ManagementServer::Impl& m) {
   if (!console_ctx) return console_ctx.error();
   ConsoleOptions options;
   options.web_directory = m.config.console_directory;
+  options.api_port = m.api_port;
   options.connections.per_address = static_cast<std::size_t>(m.config.unauthenticated_per_address);
   options.connections.total = static_cast<std::size_t>(m.config.unauthenticated_total);
   m.console = std::make_unique<ConsoleServer>(m.io, m.pool, *console_ctx, m.registry, m.tasks, *m.auth,

@@ -60,7 +60,7 @@ class ConsoleApiTest(unittest.TestCase):
         self.assertEqual(len(csrf), 64)
         status, _, body = self.call("GET", "/console/session", headers={"Cookie": token})
         self.assertEqual(status, 200)
-        self.assertEqual(json.loads(body), {"userName": "operator", "csrfToken": csrf})
+        self.assertEqual(json.loads(body), {"userName": "operator", "csrfToken": csrf, "apiPort": self.p.ports["api"]})
 
     def test_2_wrong_passwords_and_other_accounts_are_refused(self):
         for user, password in (("operator", "wrong-password"), ("nobody", PASSWORD), ("", ""), ("operator", "")):

@@ -131,6 +131,15 @@ struct ConsoleServer::Impl {
     co_return staticFile(req, path);
   }
 
+  // What login and /console/session answer.
+  Json sessionAnswer(const std::string& user, const std::string& csrf) const {
+    Json answer = Json::object();
+    answer["userName"] = user;
+    answer["csrfToken"] = csrf;
+    if (options.api_port) answer["apiPort"] = options.api_port;
+    return answer;
+  }
+
   HttpResponse staticFile(const HttpRequest& req, const std::string& path) {
     auto file = consoleFile(options.web_directory, path);
     if (!file && path == "/") {
@@ -173,7 +182,7 @@ struct ConsoleServer::Impl {
     if (connection) connection->authenticated();
     const auto created = sessions.create(name, *hash);
     logger("console")->info("console login of '{}' from {}", name, address);
-    HttpResponse res = consoleJson(req, http::status::ok, Json{{"userName", name}, {"csrfToken", created.csrf}});
+    HttpResponse res = consoleJson(req, http::status::ok, sessionAnswer(name, created.csrf));
     res.set(http::field::set_cookie, sessionCookie(created.token, false));
     co_return res;
   }
@@ -215,7 +224,7 @@ struct ConsoleServer::Impl {
     if (!s) co_return consoleError(req, http::status::unauthorized, "Not logged in, or the session has ended.");
     if (connection) connection->authenticated();
     if (path == "/console/session") {
-      co_return consoleJson(req, http::status::ok, Json{{"userName", s->user}, {"csrfToken", s->csrf}});
+      co_return consoleJson(req, http::status::ok, sessionAnswer(s->user, s->csrf));
     }
     const auto presented = req.find("X-AntiXsrfToken");
     if (presented == req.end() || !Sessions::csrfMatches(*s, std::string(presented->value()))) {

@@ -7,8 +7,9 @@
 //   password (not the API password; an administrator with multi-factor
 //   login is refused for now), checked by the same Authenticator and slowed
 //   by the same LoginThrottle as the API. Answers {userName, csrfToken} and
-//   the cookie "spe_console" (Secure, HttpOnly, SameSite=Strict, Path=/).
-// - GET /console/session: {userName, csrfToken} of the cookie's session, or
+//   the cookie "spe_console" (Secure, HttpOnly, SameSite=Strict, Path=/);
+//   with apiPort, the Management API's port, when it listens.
+// - GET /console/session: the same of the cookie's session, or
 //   401. POST /console/logout ends it (with the CSRF header).
 // - /api/invoke/<Function>, /api/get-status, /api/cancel-async,
 //   /api/get-metadata: the API's own dispatcher (api/api_dispatch.h) as the
@@ -37,7 +38,8 @@
 namespace spe::management {
 
 struct ConsoleOptions {
-  std::string web_directory;  // the built application (index.html, assets/)
+  std::string web_directory;   // the built application (index.html, assets/)
+  std::uint16_t api_port = 0;  // told to the application, for the command lines it shows (0: none)
   std::chrono::seconds idle_timeout{30 * 60};
   std::size_t max_sessions = 10000;
   std::size_t max_body = 16 * 1024 * 1024;
