@@ -80,6 +80,25 @@ class ConsoleApiTest(unittest.TestCase):
         status, _, _ = self.call("POST", "/console/login", {"userName": "operator", "password": api_password})
         self.assertEqual(status, 401)
 
+    def test_2b_another_site_cannot_log_a_browser_in(self):
+        body = json.dumps({"userName": "operator", "password": PASSWORD})
+        for headers in ({"Content-Type": "text/plain"}, {"Content-Type": "application/x-www-form-urlencoded"},
+                        {"Content-Type": "application/json", "Origin": "https://evil.example"},
+                        {"Content-Type": "application/json",
+                         "Origin": "https://127.0.0.1:%d.evil.example" % self.p.ports["console"]}):
+            conn = http.client.HTTPSConnection("127.0.0.1", self.p.ports["console"], context=insecure_context())
+            conn.request("POST", "/console/login", body=body, headers=headers)
+            res = conn.getresponse()
+            self.assertEqual(res.status, 403, headers)
+            self.assertIsNone(res.getheader("Set-Cookie"))
+            conn.close()
+        conn = http.client.HTTPSConnection("127.0.0.1", self.p.ports["console"], context=insecure_context())
+        conn.request("POST", "/console/login", body=body, headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "Origin": "https://127.0.0.1:%d" % self.p.ports["console"]})
+        self.assertEqual(conn.getresponse().status, 200)
+        conn.close()
+
     def test_3_every_call_needs_the_session_and_its_csrf_token(self):
         token, csrf, _ = self.login()
         paths = (("POST", "/api/invoke/GetEnvironmentInfo"), ("GET", "/api/get-metadata"), ("POST", "/console/logout"))

@@ -51,6 +51,18 @@ std::string cookieOf(const HttpRequest& req) {
   return {};
 }
 
+bool jsonContent(const HttpRequest& req) {
+  const std::string_view type = req[http::field::content_type];
+  return type.substr(0, type.find(';')) == "application/json";
+}
+
+// No Origin (not a browser's cross-site request) or the console's own.
+bool sameOrigin(const HttpRequest& req) {
+  const auto origin = req.find(http::field::origin);
+  if (origin == req.end()) return true;
+  return origin->value() == "https://" + std::string(req[http::field::host]);
+}
+
 std::string sessionCookie(const std::string& token, bool clear) {
   return std::string(kCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict" +
          (clear ? "; Max-Age=0" : "");
@@ -156,6 +168,11 @@ struct ConsoleServer::Impl {
   }
 
   asio::awaitable<HttpResponse> login(const HttpRequest& req, const std::string& address, ConnectionSlot* connection) {
+    // Only the console's own script logs in: a form of another site can send
+    // neither this content type nor this origin (no login CSRF).
+    if (!jsonContent(req) || !sameOrigin(req)) {
+      co_return consoleError(req, http::status::forbidden, "Log in from the console's own page.");
+    }
     const Json body = Json::parse(req.body(), nullptr, false);
     const auto user = body.is_object() ? body.find("userName") : body.end();
     const auto password = body.is_object() ? body.find("password") : body.end();
