@@ -30,7 +30,8 @@ void Authenticator::invalidate() {
 }
 
 Result<Caller> Authenticator::authenticate(const std::string& user, const std::string& password,
-                                           const std::string& address, Purpose purpose) {
+                                           const std::string& address, Purpose purpose,
+                                           std::chrono::seconds* retry_after) {
   const auto denied = makeError(ErrorCode::kUnauthenticated, "Wrong user name or password.");
   if (user.empty() || password.empty()) return denied;
   if (user.size() > 256 || !isValidUtf8(user) || password.size() > 4096) return denied;  // no such name can exist
@@ -43,6 +44,7 @@ Result<Caller> Authenticator::authenticate(const std::string& user, const std::s
   }
   auto admission = guard_.admit(user, address);
   if (!admission.permit) {
+    if (retry_after) *retry_after = admission.retry_after;
     return makeError(ErrorCode::kUnauthenticated,
                      "Too many failed logins; try again in " + std::to_string(admission.retry_after.count()) + " s.");
   }

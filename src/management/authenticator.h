@@ -41,8 +41,10 @@ class Authenticator {
 
   explicit Authenticator(ManagementDb& db);
   // `address`: the client's address, for the per-address limit (may be empty).
+  // When the LoginGuard refuses the attempt unchecked, the error is
+  // kUnauthenticated ("try again in N s") and `*retry_after` (when given) is N.
   Result<Caller> authenticate(const std::string& user, const std::string& password, const std::string& address = {},
-                              Purpose purpose = Purpose::kApi);
+                              Purpose purpose = Purpose::kApi, std::chrono::seconds* retry_after = nullptr);
   void invalidate();
 
  private:

@@ -171,6 +171,21 @@ class ConsoleApiTest(unittest.TestCase):
         self.assertEqual(status, 401)
         self.assertTrue(ADMIN_PASSWORD)
 
+    def test_8_guessing_a_name_is_turned_away_with_the_wait(self):
+        self.p.ok("CreateSystemAdministrator", config={"userName": "guessed"}, password=PASSWORD)
+        for attempt in range(30):
+            status, headers, body = self.call("POST", "/console/login", {"userName": "guessed",
+                                                                          "password": "wrong-%d" % attempt})
+            if status == 429:
+                break
+            self.assertEqual(status, 401, body)
+        self.assertEqual(status, 429, "never turned away")
+        answer = json.loads(body)
+        self.assertIn("Too many failed logins", answer["error"])
+        self.assertGreaterEqual(answer["retryAfterSeconds"], 1)
+        self.assertEqual(headers["retry-after"], str(answer["retryAfterSeconds"]))
+        self.assertNotIn("set-cookie", headers)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -183,8 +183,9 @@ struct ConsoleServer::Impl {
     const std::string name = *user, secret = *password;
     if (name.size() > kMaxUserName) co_return consoleError(req, http::status::bad_request, "'userName' is too long.");
     if (secret.size() > kMaxPassword) co_return consoleError(req, http::status::bad_request, "'password' is too long.");
-    auto check = [this, name, secret, address]() -> Result<std::string> {
-      auto caller = auth.authenticate(name, secret, address, Authenticator::Purpose::kConsole);
+    auto wait = std::make_shared<std::chrono::seconds>(0);  // set when refused unchecked
+    auto check = [this, name, secret, address, wait]() -> Result<std::string> {
+      auto caller = auth.authenticate(name, secret, address, Authenticator::Purpose::kConsole, wait.get());
       if (!caller) return caller.error();
       auto admin = db.admin(caller->user_name);
       if (!admin) return admin.error();
@@ -192,6 +193,7 @@ struct ConsoleServer::Impl {
       return (*admin)->password_hash;
     };
     auto hash = co_await offload<Result<std::string>>(pool, std::move(check));
+    if (!hash && wait->count() > 0) co_return tooManyLogins(req, hash.error(), *wait);
     if (!hash) {
       HttpResponse res = co_await refusedLogin(req, address, hash.error());
       co_return res;
@@ -202,6 +204,16 @@ struct ConsoleServer::Impl {
     HttpResponse res = consoleJson(req, http::status::ok, sessionAnswer(name, created.csrf));
     res.set(http::field::set_cookie, sessionCookie(created.token, false));
     co_return res;
+  }
+
+  // The LoginGuard turned the attempt away unchecked: 429 with the wait.
+  static HttpResponse tooManyLogins(const HttpRequest& req, const Error& e, std::chrono::seconds wait) {
+    Json body = Json::object();
+    body["error"] = e.message;
+    body["retryAfterSeconds"] = wait.count();
+    HttpResponse res = consoleJson(req, http::status::too_many_requests, body);
+    res.set(http::field::retry_after, std::to_string(wait.count()));
+    return res;
   }
 
   asio::awaitable<HttpResponse> refusedLogin(const HttpRequest& req, const std::string& address, const Error& e) {
