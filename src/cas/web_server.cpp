@@ -89,23 +89,6 @@ Response failedReply(const Request& req, const Error& e) {
   return jsonReply(req, status, Json{{"error", text}});
 }
 
-// The value of cookie `name` in a Cookie header.
-std::string cookie(const Request& req, const std::string& name) {
-  auto it = req.find(http::field::cookie);
-  if (it == req.end()) return {};
-  const std::string all(it->value());
-  std::size_t pos = 0;
-  while (pos < all.size()) {
-    auto end = all.find(';', pos);
-    if (end == std::string::npos) end = all.size();
-    std::string item = all.substr(pos, end - pos);
-    while (!item.empty() && item.front() == ' ') item.erase(0, 1);
-    if (item.rfind(name + "=", 0) == 0) return item.substr(name.size() + 1);
-    pos = end + 1;
-  }
-  return {};
-}
-
 // A file name safe for Content-Disposition: no control characters, quotes
 // or backslashes (header injection), non-ASCII kept in filename*.
 std::string disposition(const std::string& name) {
@@ -196,7 +179,7 @@ struct WebServer::Impl {
     auto prepared = instanceRequest(req, op, query);
     if (auto* refused = std::get_if<Response>(&prepared)) co_return std::move(*refused);
     Json& request = std::get<Json>(prepared);
-    request["session"] = cookie(req, "spe_session");
+    request["session"] = cookieValue(req[http::field::cookie], "spe_session");
     request["clientAddress"] = address;
     auto call = co_await calls.web(*route, std::move(request));
     if (!call) {

@@ -147,4 +147,19 @@ std::string makeBasicAuth(const std::string& user, const std::string& password) 
   return "Basic " + out;
 }
 
+std::string cookieValue(std::string_view header, std::string_view name) {
+  std::size_t at = 0;
+  while (at < header.size()) {
+    auto end = header.find(';', at);
+    if (end == std::string_view::npos) end = header.size();
+    std::string_view pair = header.substr(at, end - at);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
+      return std::string(pair.substr(name.size() + 1));
+    }
+    at = end + 1;
+  }
+  return {};
+}
+
 }  // namespace spe

@@ -1,5 +1,5 @@
 // application/x-www-form-urlencoded bodies (the Management API's argument
-// encoding) and HTTP Basic credentials.
+// encoding), HTTP Basic credentials and cookies.
 // Thread safety: pure functions.
 #pragma once
 
@@ -27,6 +27,10 @@ struct BasicCredentials {
 // Parses an "Authorization: Basic <base64>" header value.
 Result<BasicCredentials> parseBasicAuth(std::string_view header);
 std::string makeBasicAuth(const std::string& user, const std::string& password);
+
+// The value of cookie `name` in a Cookie header value ("a=1; b=2"); "" when
+// it is not there.
+std::string cookieValue(std::string_view header, std::string_view name);
 
 // True when `s` is well-formed UTF-8.
 bool isValidUtf8(std::string_view s);

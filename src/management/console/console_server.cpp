@@ -5,6 +5,7 @@
 
 #include "common/base/logging.h"
 #include "common/net/accept.h"
+#include "common/net/form.h"
 #include "common/net/https_session.h"
 #include "common/net/session_table.h"
 #include "management/api/http_responses.h"
@@ -30,25 +31,6 @@ HttpResponse consoleJson(const HttpRequest& req, http::status status, const Json
 
 HttpResponse consoleError(const HttpRequest& req, http::status status, const std::string& message) {
   return consoleJson(req, status, Json{{"error", message}});
-}
-
-// The value of the console's cookie, "" without one.
-std::string cookieOf(const HttpRequest& req) {
-  for (auto it = req.find(http::field::cookie); it != req.end() && it->name() == http::field::cookie; ++it) {
-    const std::string_view all = it->value();
-    std::size_t at = 0;
-    while (at < all.size()) {
-      auto end = all.find(';', at);
-      if (end == std::string_view::npos) end = all.size();
-      std::string_view pair = all.substr(at, end - at);
-      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
-      if (pair.size() > kCookie.size() && pair.substr(0, kCookie.size()) == kCookie && pair[kCookie.size()] == '=') {
-        return std::string(pair.substr(kCookie.size() + 1));
-      }
-      at = end + 1;
-    }
-  }
-  return {};
 }
 
 bool jsonContent(const HttpRequest& req) {
@@ -248,7 +230,7 @@ struct ConsoleServer::Impl {
 
   asio::awaitable<HttpResponse> withSession(const HttpRequest& req, const std::string& path,
                                             ConnectionSlot* connection) {
-    const std::string token = cookieOf(req);
+    const std::string token = cookieValue(req[http::field::cookie], kCookie);
     auto s = co_await liveSession(token);
     if (!s) co_return consoleError(req, http::status::unauthorized, "Not logged in, or the session has ended.");
     if (connection) connection->authenticated();

@@ -53,5 +53,14 @@ TEST(BasicAuth, RejectsOtherSchemesAndGarbage) {
   EXPECT_FALSE(parseBasicAuth("Basic YWRtaW4=").ok());  // no colon
 }
 
+TEST(Cookie, TheNamedValueAmongOthers) {
+  EXPECT_EQ(cookieValue("a=1; spe_session=abc; b=2", "spe_session"), "abc");
+  EXPECT_EQ(cookieValue("spe_session=abc", "spe_session"), "abc");
+  EXPECT_EQ(cookieValue("x_spe_session=abc; spe_session2=d", "spe_session"), "");  // not a prefix or suffix match
+  EXPECT_EQ(cookieValue("spe_session", "spe_session"), "");                        // no '='
+  EXPECT_EQ(cookieValue("", "spe_session"), "");
+  EXPECT_EQ(cookieValue("spe_session=; other=1", "spe_session"), "");
+}
+
 }  // namespace
 }  // namespace spe
