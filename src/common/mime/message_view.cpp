@@ -197,12 +197,11 @@ std::optional<std::pair<ViewAttachment, std::string>> messageAttachment(std::str
 }
 
 std::optional<AttachmentStream> messageAttachmentStream(std::string_view raw, std::size_t index, std::size_t piece) {
-  auto found = findAttachment(raw, index);
-  if (!found) return std::nullopt;
-  const EncodedBody body = found->second;
-  found->first.size = BodyDecoder::decodedSize(body.bytes, body.encoding);
-  auto decoder = std::make_shared<BodyDecoder>(body.bytes, body.encoding, piece);
-  return AttachmentStream{std::move(found->first), [decoder] { return decoder->next(); }};
+  auto place = messageAttachmentPlace(raw, index);
+  if (!place) return std::nullopt;
+  auto decoder = std::make_shared<BodyDecoder>(raw.substr(place->begin, place->end - place->begin),
+                                               static_cast<GMimeContentEncoding>(place->encoding), piece);
+  return AttachmentStream{std::move(place->info), [decoder] { return decoder->next(); }};
 }
 
 std::optional<AttachmentPlace> messageAttachmentPlace(std::string_view raw, std::size_t index) {

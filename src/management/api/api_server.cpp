@@ -33,8 +33,6 @@ struct ApiServer::Impl {
   asio::io_context& io;
   asio::thread_pool& pool;
   SslContextPtr ctx;
-  FunctionRegistry& registry;
-  TaskRegistry& tasks;
   Authenticator& auth;
   ApiLimits limits;
   tcp::acceptor acceptor;
@@ -46,8 +44,6 @@ struct ApiServer::Impl {
       : io(i),
         pool(p),
         ctx(std::move(c)),
-        registry(r),
-        tasks(t),
         auth(a),
         limits(l),
         acceptor(i),
