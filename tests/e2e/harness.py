@@ -258,3 +258,38 @@ def server_thumbprint(port):
     with socket.create_connection(("127.0.0.1", port)) as raw:
         with insecure_context().wrap_socket(raw) as s:
             return hashlib.sha256(s.getpeercert(binary_form=True)).hexdigest()
+
+
+# ------------------------------------------------------------ browser scenarios
+BROWSER_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "browser")
+
+
+def run_browser_scenario(script, args, artifacts, timeout=900):
+    """Runs browser/<script> with Node.js (Playwright driving Debian's
+    Chromium) on `args`, with `shots` set to `artifacts` (emptied first).
+    Returns the JSON object of its last output line, also kept as
+    <artifacts>/result.json."""
+    shutil.rmtree(artifacts, ignore_errors=True)
+    os.makedirs(artifacts)
+    out = subprocess.run(["node", os.path.join(BROWSER_DIR, script), json.dumps(dict(args, shots=artifacts))],
+                         capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        raise AssertionError("%s failed: %s" % (script, out.stderr[-3000:]))
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    with open(os.path.join(artifacts, "result.json"), "w") as f:
+        json.dump(result, f, indent=1)
+    return result
+
+
+def assert_walked_clean(test, result, artifacts, min_views):
+    """A scenario's result: it ran to the end, every check held, axe-core
+    found no violation on any of at least `min_views` views, and every
+    screenshot has content."""
+    test.assertTrue(result.get("ok"), result.get("error"))
+    failed = {name: value for name, value in result["checks"].items() if value is not True}
+    test.assertEqual(failed, {})
+    test.assertEqual({view: v for view, v in result["axe"].items() if v}, {})  # no violation on any view
+    test.assertGreaterEqual(len(result["axe"]), min_views)
+    for name in result["shots"]:
+        test.assertGreater(os.path.getsize(os.path.join(artifacts, name)), 5000, name)
+

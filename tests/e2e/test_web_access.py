@@ -14,7 +14,7 @@ import time
 import unittest
 
 import mailgen
-from harness import Platform
+from harness import Platform, run_browser_scenario
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from png import png  # noqa: E402
@@ -338,14 +338,9 @@ class WebAccessTest(unittest.TestCase):
             self.assertNotIn(secret, logs)
 
     def test_07_in_chromium(self):
-        shutil.rmtree(ARTIFACTS, ignore_errors=True)
-        os.makedirs(ARTIFACTS)
-        args = {"url": self.base + "/acme/", "user": "alice", "password": PASSWORD, "shots": ARTIFACTS,
-                "search": "fox", "htmlSubject": "newsletter"}
-        out = subprocess.run(["node", os.path.join(HERE, "browser", "web_access.mjs"), json.dumps(args)],
-                             capture_output=True, text=True, timeout=300)
-        self.assertEqual(out.returncode, 0, out.stderr)
-        r = json.loads(out.stdout.strip().splitlines()[-1])
+        args = {"url": self.base + "/acme/", "user": "alice", "password": PASSWORD, "search": "fox",
+                "htmlSubject": "newsletter"}
+        r = run_browser_scenario("web_access.mjs", args, ARTIFACTS, timeout=300)
         self.assertTrue(r.get("ok"), r.get("error"))
         self.assertIn("wrong", r["loginError"])
         self.assertIn("alice/Inbox", r["folders"])

@@ -10,14 +10,12 @@ axe-core on every view."""
 import base64
 import json
 import os
-import shutil
-import subprocess
 import time
 import unittest
 import zipfile
 from datetime import datetime, timedelta, timezone
 
-from harness import Platform
+from harness import Platform, assert_walked_clean, run_browser_scenario
 from test_web_access import curl
 
 PASSWORD = "Corr3ct-Horse-Battery"
@@ -263,26 +261,13 @@ class WebFeaturesTest(unittest.TestCase):
         self.assertEqual(status, 404)  # not hers: as if it did not exist
 
     def test_10_in_chromium(self):
-        shutil.rmtree(ARTIFACTS, ignore_errors=True)
-        os.makedirs(ARTIFACTS)
         otp = self.p.ok("CreateClientOneTimeUrlForArchiveAdmin", instanceID=IID, instanceUrl=self.base + "/" + IID)
-        args = {"url": self.base + "/%s/" % IID, "password": PASSWORD, "shots": ARTIFACTS, "adminUrl": otp,
+        args = {"url": self.base + "/%s/" % IID, "password": PASSWORD, "adminUrl": otp,
                 "linkTarget": LINK_TARGET, "inbox": len(self.mail["alice"]["Inbox"]),
                 "inboxWithSub": len(self.mail["alice"]["Inbox"]) + len(self.mail["alice"]["Inbox/Receipts"]),
                 "archive": self.counts["alice"]}
-        out = subprocess.run(["node", os.path.join(HERE, "browser", "web_features.mjs"), json.dumps(args)],
-                             capture_output=True, text=True, timeout=900)
-        self.assertEqual(out.returncode, 0, out.stderr[-3000:])
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        with open(os.path.join(ARTIFACTS, "result.json"), "w") as f:
-            json.dump(r, f, indent=1)
-        self.assertTrue(r.get("ok"), r.get("error"))
-        failed = {name: value for name, value in r["checks"].items() if value is not True}
-        self.assertEqual(failed, {})
-        self.assertEqual({view: v for view, v in r["axe"].items() if v}, {})  # no violation on any view
-        self.assertGreaterEqual(len(r["axe"]), 30)
-        for name in r["shots"]:
-            self.assertGreater(os.path.getsize(os.path.join(ARTIFACTS, name)), 5000, name)
+        r = run_browser_scenario("web_features.mjs", args, ARTIFACTS)
+        assert_walked_clean(self, r, ARTIFACTS, 30)
         with zipfile.ZipFile(r["exportZip"]) as z:
             self.assertEqual(len([n for n in z.namelist() if n.endswith(".eml")]), 2)
         with open(r["exportMbox"], "rb") as f:
