@@ -12,57 +12,15 @@
 //   {ok, checks: {name: true | what was seen}, axe: {view: [violations]}, shots: [...], error?}
 //   node console.mjs '{"url": "https://127.0.0.1:PORT/", "user": ..., "password": ..., "shots": DIR,
 //                      "instanceId"?: "console-e2e", "host"?: "<Instance Host serverName>"}'
-import { chromium } from "playwright-core";
-import fs from "node:fs";
-import path from "node:path";
+import { makeScenario, text } from "./scenario.mjs";
 
 const args = JSON.parse(process.argv[2]);
-const axeSource = fs.readFileSync(new URL("./node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
-const out = { checks: {}, axe: {}, shots: [] };
+const { check, view, run } = makeScenario({ shots: args.shots });
 const TIMEOUT = 30000;
 const START_TIMEOUT = 120000;  // starting an instance process, with its ready handshake
 const ID = args.instanceId || "console-e2e";
 const base = args.url.endsWith("/") ? args.url : args.url + "/";
 const origin = new URL(base).origin;
-fs.mkdirSync(args.shots, { recursive: true });
-
-function check(name, seen, expected = true) {
-  const ok = typeof expected === "function" ? expected(seen) : JSON.stringify(seen) === JSON.stringify(expected);
-  out.checks[name] = ok ? true : { seen, expected: typeof expected === "function" ? String(expected) : expected };
-}
-
-async function shot(page, name) {
-  await page.waitForTimeout(50);  // let the last paint land; correctness never waits on time
-  await page.screenshot({ path: path.join(args.shots, name + ".png") });
-  out.shots.push(name + ".png");
-}
-
-// axe-core on the page as it is, injected with evaluate() (the CSP allows no inline script).
-async function audit(page, name) {
-  if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
-  out.axe[name] = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ["violations"] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-                                      nodes: v.nodes.slice(0, 4).map((n) => n.target.join(" ")) }));
-  });
-}
-
-async function view(page, name) {
-  await shot(page, name);
-  await audit(page, name);
-}
-
-async function auditSelfTest(browser) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.setContent("<html lang='en'><head><title>x</title></head><body><main><h1>x</h1><img src='data:,'><button></button></main></body></html>");
-  await page.evaluate(axeSource);
-  const ids = await page.evaluate(async () => (await window.axe.run(document)).violations.map((v) => v.id).sort());
-  check("axe finds planted violations", ids, ["button-name", "image-alt"]);
-  await context.close();
-}
-
-const text = (page, sel) => page.locator(sel).first().innerText();
 const h1 = (page) => text(page, "main h1");
 
 // Watches a page for what must never happen: script errors, CSP refusals, requests elsewhere.
@@ -387,21 +345,5 @@ async function phone(browser) {
   await context.close();
 }
 
-const browser = await chromium.launch({
-  executablePath: "/usr/bin/chromium",
-  headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"],
-});
-try {
-  const only = (process.env.SPE_CONSOLE_PARTS || "desktop,phone").split(",");
-  await auditSelfTest(browser);
-  if (only.includes("desktop")) await desktop(browser);
-  if (only.includes("phone")) await phone(browser);
-  out.ok = true;
-} catch (e) {
-  out.error = String((e && e.stack) || e);
-} finally {
-  await browser.close();
-}
-process.stdout.write(JSON.stringify(out) + "\n");
+const only = (process.env.SPE_CONSOLE_PARTS || "desktop,phone").split(",");
+await run([desktop, phone].filter((part) => only.includes(part.name)));
