@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { catalogues } from "../src/catalogue.js";
+import { catalogues, parts } from "../src/catalogue.js";
 import { pickLanguage, translator } from "../src/i18n.js";
 
 const src = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "src");
@@ -35,7 +35,7 @@ const DYNAMIC = {
 function usedKeys() {
   const keys = new Set();
   for (const [file, text] of sources) {
-    if (file === "catalogue.js") continue;
+    if (file === "catalogue.js" || file.startsWith("catalogue")) continue;
     for (const m of text.matchAll(/\bt\(\s*"([A-Za-z0-9_]+)"\s*[,)]/g)) keys.add(m[1]);
     for (const m of text.matchAll(/\bt\(\s*"([A-Za-z0-9_]+_)"\s*\+/g)) {
       assert.ok(DYNAMIC[m[1]], `${file}: the dynamic key prefix ${m[1]} is not listed in this test`);
@@ -45,6 +45,7 @@ function usedKeys() {
     for (const m of text.matchAll(/\bkey:\s*"([A-Za-z0-9_]+)"/g)) keys.add(m[1]);
     for (const m of text.matchAll(/\bgroup:\s*"([A-Za-z0-9_]+)"/g)) keys.add(m[1]);
     for (const m of text.matchAll(/\["[a-z-]+",\s*"(nav[A-Za-z0-9_]+)"\]/g)) keys.add(m[1]);   // the navigation
+    for (const m of text.matchAll(/\["[a-z-]+",\s*"(tab[A-Za-z0-9_]+)",/g)) keys.add(m[1]);    // an instance's tabs
     for (const m of text.matchAll(/const STEPS = \[([^\]]*)\]/g)) {                           // the wizard's steps
       for (const k of m[1].matchAll(/"([A-Za-z0-9_]+)"/g)) keys.add(k[1]);
     }
@@ -77,6 +78,18 @@ test("plurals have one and other in both; placeholders are the same", () => {
     }
     assert.deepEqual([...placeholders(de)].sort(), [...placeholders(en)].sort(), key);
     for (const v of typeof de === "string" ? [de] : Object.values(de)) assert.ok(v.trim().length > 0, key);
+  }
+});
+
+test("no key is defined by two catalogue files", () => {
+  for (const lang of ["en", "de"]) {
+    const seen = new Map();
+    for (const [name, part] of Object.entries(parts)) {
+      for (const key of Object.keys(part[lang])) {
+        assert.ok(!seen.has(key), `${lang}.${key} is in catalogue/${seen.get(key)}.js and catalogue/${name}.js`);
+        seen.set(key, name);
+      }
+    }
   }
 });
 
