@@ -5,6 +5,7 @@
 // key is defined by two files and that every key the code uses is here.
 import * as shell from "./catalogue/shell.js";
 import * as dashboard from "./catalogue/dashboard.js";
+import * as instances from "./catalogue/instances.js";
 import * as wizard from "./catalogue/wizard.js";
 import * as developer from "./catalogue/developer.js";
 import * as tasks from "./catalogue/tasks.js";
