@@ -27,6 +27,7 @@ Result<ManagementConfig> loadManagementConfig(const std::string& path) {
   c.api_threads = static_cast<int>(threads);
   r.integer("unauthenticatedConnectionsPerAddress", c.unauthenticated_per_address, false, 1, 1000000);
   r.integer("unauthenticatedConnections", c.unauthenticated_total, false, 1, 1000000);
+  r.integer("statisticsIntervalSeconds", c.statistics_interval_seconds, false, 1, 86400);
   r.str("newInstanceStartMode", c.new_instance_start_mode);
   if (c.new_instance_start_mode != "automatic" && c.new_instance_start_mode != "manual" &&
       c.new_instance_start_mode != "disabled") {

@@ -32,6 +32,9 @@ struct ManagementConfig {
   // ("unauthenticatedConnectionsPerAddress", "unauthenticatedConnections").
   std::int64_t unauthenticated_per_address = 64;
   std::int64_t unauthenticated_total = 1024;
+  // How often the instances' message counts and sizes are recorded for the
+  // console's charts ("statisticsIntervalSeconds"; figures_recorder.h).
+  std::int64_t statistics_interval_seconds = 3600;
 };
 
 Result<ManagementConfig> loadManagementConfig(const std::string& path);

@@ -32,5 +32,6 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
 void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx);
+void registerFiguresFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 
 }  // namespace spe::management

@@ -42,6 +42,14 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " ARCHIVE_ADMIN SMALLINT DEFAULT 1 NOT NULL,"
         " CREATED_AT TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)",
     },
+    {
+        "CREATE TABLE INSTANCE_DAILY_FIGURES ("
+        " INSTANCE_ID VARCHAR(32) NOT NULL,"
+        " DAY_UTC CHAR(10) NOT NULL,"
+        " MESSAGES BIGINT NOT NULL,"
+        " SIZE_KB BIGINT NOT NULL,"
+        " PRIMARY KEY (INSTANCE_ID, DAY_UTC))",
+    },
 };
 
 AdminRecord adminFromRow(const DbRow& r) {
@@ -256,6 +264,32 @@ Status ManagementDb::updateInstance(const InstanceRecord& i) {
 
 Status ManagementDb::deleteInstance(const std::string& instance_id) {
   return db_->exec("DELETE FROM INSTANCES WHERE INSTANCE_ID = ?", {instance_id});
+}
+
+Status ManagementDb::recordDailyFigures(const DailyFigures& f) {
+  return db_->exec(
+      "UPDATE OR INSERT INTO INSTANCE_DAILY_FIGURES (INSTANCE_ID, DAY_UTC, MESSAGES, SIZE_KB) VALUES (?, ?, ?, ?) "
+      "MATCHING (INSTANCE_ID, DAY_UTC)",
+      {f.instance_id, f.day, f.messages, f.size_kb});
+}
+
+Result<std::vector<DailyFigures>> ManagementDb::dailyFigures(const std::string& from_day) {
+  auto rows = db_->query(
+      "SELECT INSTANCE_ID, DAY_UTC, MESSAGES, SIZE_KB FROM INSTANCE_DAILY_FIGURES WHERE DAY_UTC >= ? "
+      "ORDER BY INSTANCE_ID, DAY_UTC",
+      {from_day});
+  if (!rows) return rows.error();
+  std::vector<DailyFigures> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back({dbStr(r[0]), dbStr(r[1]), dbInt(r[2]), dbInt(r[3])});
+  return out;
+}
+
+Status ManagementDb::pruneDailyFigures(const std::string& before_day) {
+  SPE_TRY(db_->exec("DELETE FROM INSTANCE_DAILY_FIGURES WHERE DAY_UTC < ?", {before_day}));
+  return db_->exec(
+      "DELETE FROM INSTANCE_DAILY_FIGURES F WHERE NOT EXISTS "
+      "(SELECT 1 FROM INSTANCES I WHERE I.INSTANCE_ID = F.INSTANCE_ID)");
 }
 
 Result<std::optional<Json>> ManagementDb::setting(const std::string& name) {

@@ -51,6 +51,14 @@ struct InstanceRecord {
   bool archive_admin_enabled = true;
 };
 
+// An instance's figures on one UTC day (its last sample that day).
+struct DailyFigures {
+  std::string instance_id;
+  std::string day;  // YYYY-MM-DD, UTC
+  std::int64_t messages = 0;
+  std::int64_t size_kb = 0;  // archive stores, indexes and master database
+};
+
 class ManagementDb {
  public:
   static constexpr int kSchemaVersion = 2;  // = the number of migrations
@@ -81,6 +89,14 @@ class ManagementDb {
   Status insertInstance(const InstanceRecord& instance);
   Status updateInstance(const InstanceRecord& instance);
   Status deleteInstance(const std::string& instance_id);
+
+  // The figures the console's charts draw (figures_recorder.h): one row
+  // per instance and UTC day ("YYYY-MM-DD"), the day's last sample.
+  Status recordDailyFigures(const DailyFigures& figures);
+  // Rows of days >= `from_day`, by instance then day.
+  Result<std::vector<DailyFigures>> dailyFigures(const std::string& from_day);
+  // Forgets days before `before_day` (and instances deleted since).
+  Status pruneDailyFigures(const std::string& before_day);
 
   Result<std::optional<Json>> setting(const std::string& name);
   Status setSetting(const std::string& name, const Json& value);

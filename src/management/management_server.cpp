@@ -21,6 +21,7 @@
 #include "management/api/task_registry.h"
 #include "management/authenticator.h"
 #include "management/console/console_server.h"
+#include "management/figures_recorder.h"
 #include "management/instance_control.h"
 #include "management/management_context.h"
 #include "management/role_peers.h"
@@ -43,6 +44,8 @@ struct ManagementServer::Impl {
   asio::io_context io;
   asio::thread_pool pool;
   asio::thread_pool rpc_pool{2};
+  std::unique_ptr<FiguresSource> figures_source;
+  std::unique_ptr<FiguresRecorder> figures;  // uses the pool: stopped before it is joined
   LoginThrottle login_throttle;  // the API's and the console's
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<ConsoleServer> console;
@@ -90,6 +93,7 @@ Status pairOffline(ManagementDb& db, const ServerRecord& server) {
 ManagementServer::ManagementServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 ManagementServer::~ManagementServer() {
   stop();
+  if (impl_->figures) impl_->figures->stop();
   impl_->pool.join();
   impl_->rpc_pool.join();
 }
@@ -122,6 +126,7 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   registerSmtpFunctions(impl->registry, *impl->ctx);
   registerInstanceFunctions(impl->registry, *impl->ctx);
   registerArchiveFunctions(impl->registry, *impl->ctx);
+  registerFiguresFunctions(impl->registry, *impl->ctx);
   {
     InstanceControl* control = impl->instances.get();
     RoutePublisher* publisher = impl->routes.get();
@@ -213,6 +218,12 @@ Status ManagementServer::start() {
     m.api_port = *ap;
   }
   if (m.config.console_enabled) SPE_TRY(startConsole(m));
+  m.figures_source = makeInstanceFiguresSource(*m.instances);
+  m.figures = std::make_unique<FiguresRecorder>(
+      *m.db, *m.figures_source, systemClock(), [&m](std::function<void()> fn) { asio::post(m.pool, std::move(fn)); },
+      std::chrono::seconds(m.config.statistics_interval_seconds));
+  // The first sample once the hosts had time to report their instances.
+  m.figures->start(std::min(std::chrono::seconds(m.config.statistics_interval_seconds), std::chrono::seconds(60)));
   logger("main")->info(
       "Management Server ready: API https://{}:{}/api/ console https://{}:{}/ role port {} thumbprint {}",
       m.config.listen_address, m.api_port, m.config.listen_address, m.console_port, m.role_port, m.identity.thumbprint);

@@ -62,8 +62,10 @@ def make_cert(directory, name):
 class Platform:
     """Management Server, Instance Host and CAS, paired, on free ports."""
 
-    def __init__(self, with_roles=True, management_binary="spe-management"):
+    def __init__(self, with_roles=True, management_binary="spe-management", management_config=None):
+        """management_config: keys added to management.json (e.g. a short statisticsIntervalSeconds)."""
         self.BINARIES = dict(self.BINARIES, management=(management_binary, "api"))
+        self.management_config = management_config or {}
         self.dir = tempfile.mkdtemp(prefix="spe-e2e-")
         self.procs = {}
         try:
@@ -82,7 +84,7 @@ class Platform:
         self._write("management", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("management"),
             "listenAddress": "127.0.0.1", "apiPort": self.ports["api"], "rolePort": self.ports["role"],
-            "consolePort": self.ports["console"], "logLevel": "debug"})
+            "consolePort": self.ports["console"], "logLevel": "debug", **self.management_config})
         self.mgmt_thumbprint = self._thumbprint("spe-management", "management")
         self.base_directory = self.path("instances")
         os.makedirs(self.base_directory)
