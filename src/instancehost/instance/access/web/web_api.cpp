@@ -7,6 +7,7 @@
 #include "common/base/text.h"
 #include "common/mime/charset.h"
 #include "common/mime/html_sanitize.h"
+#include "common/mime/message_skeleton.h"
 #include "common/mime/message_view.h"
 #include "index/message_text.h"
 #include "index/searcher.h"
@@ -82,24 +83,59 @@ WebApi::Body attachmentBody(store::ContentReader reader, const mime::AttachmentP
   };
 }
 
-// GET attachment: the message is walked once to find the attachment, then
-// let go; the attachment is decoded as it is sent (attachmentBody).
+// Messages bigger than this are walked as a skeleton (message_skeleton.h)
+// read a frame at a time, not held whole to find an attachment.
+constexpr std::int64_t kWholeWalkLimit = std::int64_t{8} << 20;
+
+// Where attachment `index` is: a small message is read and walked whole; a
+// big one is read a frame at a time into its skeleton (about 1 MiB whatever
+// its size), and the attachment's decoded size is counted by decoding it
+// once more as it will be sent.
+Result<std::optional<mime::AttachmentPlace>> findAttachmentPlace(const store::ArchiveStore& store,
+                                                                 const store::MessageInfo& info, std::size_t index) {
+  if (info.size <= kWholeWalkLimit) {
+    auto whole = store.readContent(info.content, info.id);
+    if (!whole) return whole.error();
+    return mime::messageAttachmentPlace(*whole, index);
+  }
+  auto reader = store.contentReader(info.content, info.id);
+  if (!reader) return reader.error();
+  mime::MessageSkeleton skeleton;
+  for (;;) {
+    auto piece = reader->next();
+    if (!piece) return piece.error();
+    if (!*piece) break;
+    skeleton.add(**piece);
+  }
+  skeleton.finish();
+  auto place = mime::skeletonAttachmentPlace(skeleton, index);
+  if (!place) return place;
+  auto again = store.contentReader(info.content, info.id);
+  if (!again) return again.error();
+  auto decoded = attachmentBody(std::move(*again), *place);
+  for (;;) {
+    auto piece = decoded();
+    if (!piece) return piece.error();
+    if (!*piece) break;
+    place->info.size += (*piece)->size();
+  }
+  return place;
+}
+
+// GET attachment: the place of the attachment is found (findAttachmentPlace),
+// then the attachment is decoded as it is sent (attachmentBody).
 Result<Json> attachmentDownload(const store::ArchiveStore& store, const store::MessageInfo& info, const Json& body,
                                 WebApi::Body& out) {
   auto index_field = intField(body, "index", -1, -1, INT32_MAX);
   if (!index_field) return failure(400, index_field.error().message);
-  const auto index = *index_field;
-  std::optional<mime::AttachmentPlace> place;
-  {
-    auto whole = store.readContent(info.content, info.id);
-    if (!whole) return whole.error();
-    if (index >= 0) place = mime::messageAttachmentPlace(*whole, static_cast<std::size_t>(index));
-  }
-  if (!place) return failure(404, "There is no such attachment.");
+  if (*index_field < 0) return failure(404, "There is no such attachment.");
+  auto place = findAttachmentPlace(store, info, static_cast<std::size_t>(*index_field));
+  if (!place) return place.error();
+  if (!*place) return failure(404, "There is no such attachment.");
   auto reader = store.contentReader(info.content, info.id);
   if (!reader) return reader.error();
-  out = attachmentBody(std::move(*reader), *place);
-  return fileAnswer(place->info.name, place->info.content_type, place->info.size);
+  out = attachmentBody(std::move(*reader), **place);
+  return fileAnswer((*place)->info.name, (*place)->info.content_type, (*place)->info.size);
 }
 
 // Bounds of the fields a browser sends (bytes).
