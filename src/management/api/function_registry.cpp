@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "management/api/function_descriptions.h"
 #include "management/api/known_functions.h"
 
 namespace spe::management {
@@ -68,7 +69,10 @@ Json FunctionRegistry::metadata() const {
     for (const auto& a : spec.args) {
       args.push_back({{"name", a.name}, {"type", argTypeName(a.type)}, {"nullable", a.nullable}});
     }
-    out.push_back({{"name", name}, {"args", std::move(args)}});
+    Json entry{{"name", name}, {"args", std::move(args)}};
+    if (const auto line = functionDescription(name); !line.empty()) entry["description"] = std::string(line);
+    if (spec.long_running) entry["longRunning"] = true;
+    out.push_back(std::move(entry));
   }
   return out;
 }

@@ -131,7 +131,8 @@ class FunctionRegistry {
   const FunctionSpec* find(const std::string& name) const;
   // True for functions of the product that this server does not implement.
   static bool isKnownUnsupported(const std::string& name);
-  // get-metadata: [{name, args:[{name,type,nullable}]}] sorted by name.
+  // get-metadata: [{name, args:[{name,type,nullable}], description, longRunning?}]
+  // sorted by name (function_descriptions.h).
   Json metadata() const;
 
   // Checks raw form fields against the spec: unknown, missing, wrongly

@@ -140,8 +140,15 @@ Result<Json> findFunction(const Json& metadata, const std::string& name) {
 std::string functionHelpText(const Json& entry, std::size_t width) {
   const std::string name = cellText(entry.value("name", Json()));
   std::string out = name + "\n";
+  const auto description = entry.find("description");
+  if (description != entry.end() && description->is_string()) out += "  " + cellText(*description) + "\n";
+  if (entry.value("longRunning", false) == true) {
+    out += "  Long-running: spe-cli shows its progress on stderr and waits for the result.\n";
+  }
   for (const auto& [key, value] : entry.items()) {
-    if (key != "name" && key != "args") out += cellText(Json(key)) + ": " + cellText(value) + "\n";
+    if (key != "name" && key != "args" && key != "description" && key != "longRunning") {
+      out += cellText(Json(key)) + ": " + cellText(value) + "\n";
+    }
   }
   const Json rows = argumentRows(entry);
   out += rows.empty() ? "\nArguments: none\n" : "\nArguments:\n" + renderTable(rows, width);

@@ -10,6 +10,7 @@
 
 #include "common/base/logging.h"
 #include "common/base/password.h"
+#include "management/api/function_descriptions.h"
 #include "management/cli/api_client.h"
 #include "management/management_server.h"
 #include "test_dir.h"
@@ -290,6 +291,31 @@ TEST_F(ApiServerTest, ParallelWrongLoginsAreNotAllHashed) {
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
   EXPECT_EQ(status, 200);
+}
+
+}  // namespace
+}  // namespace spe::management
+
+namespace spe::management {
+namespace {
+
+// Every function the Management Server registers explains itself in
+// get-metadata ("description"), and the long-running ones say so.
+TEST_F(ApiServerTest, EveryFunctionHasItsDescriptionInGetMetadata) {
+  EXPECT_TRUE(functionDescriptionsSorted());
+  const Json metadata = server_->registry().metadata();
+  ASSERT_GT(metadata.size(), 80u);
+  for (const auto& entry : metadata) {
+    const std::string name = entry.value("name", "");
+    if (name == "TestLongRunning") {  // the fixture's own
+      EXPECT_EQ(entry.value("longRunning", false), true);
+      continue;
+    }
+    EXPECT_FALSE(entry.value("description", "").empty()) << name << " has no line in function_descriptions.cpp";
+  }
+  const auto verify = std::find_if(metadata.begin(), metadata.end(), [](const Json& e) { return e["name"] == "VerifyStore"; });
+  ASSERT_NE(verify, metadata.end());
+  EXPECT_EQ(verify->value("longRunning", false), true);
 }
 
 }  // namespace

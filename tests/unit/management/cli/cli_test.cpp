@@ -157,14 +157,15 @@ TEST(CliHelp, FunctionHelpShowsArgumentsRequiredOrOptional) {
   EXPECT_NE(functionHelpText(*ping, 160).find("Arguments: none"), std::string::npos);
 }
 
-TEST(CliHelp, KeysTheServerAddsAreShownNeverInvented) {
-  const Json entry = Json::parse(R"({"name":"F","description":"Does F.","longRunning":true,
+TEST(CliHelp, TheDescriptionAndKeysTheServerAddsAreShownNeverInvented) {
+  const Json entry = Json::parse(R"({"name":"F","description":"Does F.","longRunning":true,"since":"26.1",
       "args":[{"name":"n","type":"number","nullable":true,"default":20}]})");
   const std::string text = functionHelpText(entry, 160);
-  EXPECT_NE(text.find("description: Does F.\nlongRunning: true\n"), std::string::npos) << text;
+  EXPECT_EQ(text.rfind("F\n  Does F.\n  Long-running: spe-cli shows its progress on stderr and waits for the result.\n"
+                       "since: 26.1\n", 0), 0u) << text;
   EXPECT_NE(text.find("name  type    required  default\n"), std::string::npos) << text;
   EXPECT_NE(text.find("n     number  optional  20\n"), std::string::npos) << text;
-  EXPECT_EQ(functionHelpText(Json::parse(kMetadata)[0], 160).find("description"), std::string::npos);
+  EXPECT_EQ(functionHelpText(Json::parse(kMetadata)[0], 160).find("Long-running"), std::string::npos);
 }
 
 TEST(CliHelp, UnknownFunctionSuggestsTheNameInItsCase) {
