@@ -23,6 +23,7 @@ Result<CasConfig> loadCasConfig(const std::string& path) {
     r.integer("unauthenticatedConnections", c.unauthenticated_total, false, 1, 1000000);
     r.integer("webRequestsPerInstance", c.web_requests_per_instance, false, 1, 10000);
     r.integer("webWaitingPerInstance", c.web_waiting_per_instance, false, 0, 100000);
+    r.integer("webDownloadsPerInstance", c.web_downloads_per_instance, false, 1, 10000);
     r.integer("imapLoginsPerInstance", c.imap_logins_per_instance, false, 1, 10000);
     r.integer("instanceTimeoutSeconds", c.instance_timeout_seconds, false, 1, 3600);
     r.boolean("remoteImages", c.remote_images);

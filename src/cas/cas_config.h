@@ -34,6 +34,9 @@ struct CasConfig {
   // login waits for its turn and its answer ("instanceTimeoutSeconds").
   std::int64_t web_requests_per_instance = 16;
   std::int64_t web_waiting_per_instance = 256;
+  // Downloads (.eml, attachments, exports) under way per instance, apart
+  // from the requests ("webDownloadsPerInstance"; beyond, 503 at once).
+  std::int64_t web_downloads_per_instance = 32;
   std::int64_t imap_logins_per_instance = 8;
   std::int64_t instance_timeout_seconds = 30;
   // Remote images of messages, fetched by the CAS when a Web Access user

@@ -118,6 +118,7 @@ Status CasServer::startPublic() {
   InstanceCallLimits call_limits;
   call_limits.web_requests = static_cast<std::size_t>(config_.web_requests_per_instance);
   call_limits.web_waiting = static_cast<std::size_t>(config_.web_waiting_per_instance);
+  call_limits.web_downloads = static_cast<std::size_t>(config_.web_downloads_per_instance);
   call_limits.imap_logins = static_cast<std::size_t>(config_.imap_logins_per_instance);
   call_limits.timeout = std::chrono::seconds(config_.instance_timeout_seconds);
   calls_ = std::make_unique<InstanceCalls>(call_limits);

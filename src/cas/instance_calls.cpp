@@ -45,6 +45,7 @@ asio::awaitable<Result<std::optional<std::string>>> WebBody::next() {
 InstanceCalls::InstanceCalls(InstanceCallLimits limits)
     : limits_(limits),
       gate_(std::make_shared<WebGate>(limits.web_requests, limits.web_waiting)),
+      downloads_(std::make_shared<WebGate>(limits.web_downloads, limits.web_waiting)),
       streams_(limits.web_requests, kIdleStreamsTotal, kIdleStreamLimit),
       imap_(std::make_shared<ConnectionLimiter>(perKey(limits.imap_logins))) {}
 
@@ -67,18 +68,23 @@ asio::awaitable<Result<Json>> InstanceCalls::exchange(PooledStream& stream, cons
   co_return answer;
 }
 
-asio::awaitable<Result<WebCall>> InstanceCalls::web(InstanceRoute route, Json request) {
+asio::awaitable<Result<WebCall>> InstanceCalls::web(InstanceRoute route, Json request, bool download) {
   const auto deadline = std::chrono::steady_clock::now() + limits_.timeout;
   bool waited = false;
-  auto permit = co_await gate_->enter(route.instance_id, deadline, &waited);
+  auto& gate = download ? downloads_ : gate_;
+  auto permit = co_await gate->enter(route.instance_id, deadline, &waited);
   if (!permit) {
+    const char* what = download ? " downloads" : " Web Access requests";
     if (waited) {
-      co_return makeError(ErrorCode::kTimeout, "Instance " + route.instance_id + " did not take the request within " +
-                                                   std::to_string(limits_.timeout.count()) + " s.");
+      co_return makeError(ErrorCode::kTimeout, "Instance " + route.instance_id + " did not take the" +
+                                                   (download ? std::string(" download") : std::string(" request")) +
+                                                   " within " + std::to_string(limits_.timeout.count()) + " s.");
     }
-    co_return makeError(ErrorCode::kResourceExhausted, "Instance " + route.instance_id + " has " +
-                                                           std::to_string(limits_.web_requests + limits_.web_waiting) +
-                                                           " Web Access requests of this CAS already.");
+    const std::size_t places = (download ? limits_.web_downloads : limits_.web_requests) + limits_.web_waiting;
+    co_return makeError(ErrorCode::kResourceExhausted,
+                        "Instance " + route.instance_id + " has " + std::to_string(places) + what +
+                            " of this CAS already.",
+                        download ? "downloads" : "");
   }
   const std::string key = poolKey(route);
   Result<Json> answer = makeError(ErrorCode::kUnavailable, "No stream to the instance.");
@@ -123,7 +129,8 @@ asio::awaitable<Result<WebCall>> InstanceCalls::web(InstanceRoute route, Json re
   WebCall call;
   call.answer = std::move(*result);
   if (boolField(call.answer, "streamed", false).value_or(false)) {
-    call.body = std::make_unique<WebBody>(std::move(stream), key, streams_, limits_.timeout);
+    // The body keeps the place (a download's, or the request's) until it is gone.
+    call.body = std::make_unique<WebBody>(std::move(stream), key, streams_, limits_.timeout, std::move(permit));
   } else {
     streams_.give(key, std::move(stream));
   }

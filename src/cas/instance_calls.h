@@ -34,6 +34,7 @@ namespace spe::cas {
 struct InstanceCallLimits {
   std::size_t web_requests = 16;
   std::size_t web_waiting = 256;
+  std::size_t web_downloads = 32;  // downloads under way per instance (their bodies still coming)
   std::size_t imap_logins = 8;
   std::chrono::seconds timeout{30};
 };
@@ -41,8 +42,10 @@ struct InstanceCallLimits {
 // The bytes of a download, still on its stream to the instance.
 class WebBody {
  public:
-  WebBody(PooledStream stream, std::string pool_key, WebStreamPool& pool, std::chrono::seconds timeout)
-      : stream_(std::move(stream)), key_(std::move(pool_key)), pool_(pool), timeout_(timeout) {}
+  // `permit`: the download's place among its instance's (WebGate), held until the body is gone.
+  WebBody(PooledStream stream, std::string pool_key, WebStreamPool& pool, std::chrono::seconds timeout,
+          std::unique_ptr<WebGate::Permit> permit)
+      : stream_(std::move(stream)), key_(std::move(pool_key)), pool_(pool), timeout_(timeout), permit_(std::move(permit)) {}
   ~WebBody();
   WebBody(const WebBody&) = delete;
   WebBody& operator=(const WebBody&) = delete;
@@ -57,6 +60,7 @@ class WebBody {
   WebStreamPool& pool_;
   std::chrono::seconds timeout_;
   bool ended_ = false;
+  std::unique_ptr<WebGate::Permit> permit_;
 };
 
 struct WebCall {
@@ -77,7 +81,10 @@ class InstanceCalls {
   // Passes a Web Access request (web_api.h) to the instance once it is its
   // turn; the answer, or kResourceExhausted (the line is full),
   // kTimeout / kUnavailable / the instance's error.
-  asio::awaitable<Result<WebCall>> web(InstanceRoute route, Json request);
+  // `download`: the request is for a file (.eml, attachment, export); it
+  // waits for one of the instance's download places instead of a request
+  // place and holds it until its body is gone (WebBody).
+  asio::awaitable<Result<WebCall>> web(InstanceRoute route, Json request, bool download = false);
 
   WebGate& gate() { return *gate_; }
   WebStreamPool& streams() { return streams_; }
@@ -90,6 +97,7 @@ class InstanceCalls {
 
   InstanceCallLimits limits_;
   std::shared_ptr<WebGate> gate_;
+  std::shared_ptr<WebGate> downloads_;  // the instance's downloads: apart, so they never keep its searches out
   WebStreamPool streams_;
   std::shared_ptr<ConnectionLimiter> imap_;
 };

@@ -181,12 +181,16 @@ struct WebServer::Impl {
     Json& request = std::get<Json>(prepared);
     request["session"] = cookieValue(req[http::field::cookie], "spe_session");
     request["clientAddress"] = address;
-    auto call = co_await calls.web(*route, std::move(request));
+    const bool download = op == "download" || op == "attachment" || op == "exportDownload";
+    auto call = co_await calls.web(*route, std::move(request), download);
     if (!call) {
       if (call.error().code == ErrorCode::kResourceExhausted) {
         // A stuck instance may hold some requests of this CAS, never all of them.
         logger("web")->warn("Web Access request for instance {} refused: {}", route->instance_id, call.error().message);
-        Response busy = jsonReply(req, 503, Json{{"error", "The archive is busy; try again in a moment."}});
+        const bool downloads = call.error().details == "downloads";
+        Response busy = jsonReply(req, 503, Json{{"error", downloads ? "Too many downloads from this archive are under way "
+                                                                       "at once; try again when one has finished."
+                                                                     : "The archive is busy; try again in a moment."}});
         busy.set(http::field::retry_after, "2");
         co_return busy;
       }

@@ -259,6 +259,38 @@ class WebDownloadsTest(unittest.TestCase):
             digest.update(data)
         self.assertEqual(digest.hexdigest(), att_sha)
 
+    def test_4_downloads_have_their_own_places_and_never_keep_searches_out(self):
+        # One download place per instance, no line: the second download at
+        # once is refused, searches go on, and the place is free again when
+        # the first download ends.
+        self.p.reconfigure("cas", webDownloadsPerInstance=1, webWaitingPerInstance=0)
+        try:
+            s = Session(self.port, "alice")
+            hit = next(h for h in self.hits if h["subject"] == "Big 150 MB")
+            where = "storeID=%d&messageID=%d&csrf=%s" % (hit["storeID"], hit["messageID"], s.csrf)
+            s.conn.request("GET", "/%s/api/download?%s" % (IID, where), headers={"Cookie": s.cookie})
+            res = s.conn.getresponse()
+            self.assertEqual(res.status, 200)
+            self.assertEqual(len(res.read(1 << 20)), 1 << 20)  # under way, paused
+            t = Session(self.port, "alice")
+            status, headers, body = t.request("GET", "attachment?index=0&" + where.replace(s.csrf, t.csrf))
+            self.assertEqual(status, 503, body[:200])
+            self.assertIn("Too many downloads", json.loads(body)["error"])
+            self.assertEqual(t.post("search", {"query": "note", "folder": "alice"})["total"], 20)
+            s.conn.close()  # the browser goes away: the place is free again
+            small = next(h for h in self.hits if h["subject"] == "small note 3")
+            deadline = time.time() + 30
+            while True:
+                status, _, data = t.request("GET", "download?storeID=%d&messageID=%d&csrf=%s" % (
+                    small["storeID"], small["messageID"], t.csrf))
+                if status == 200 or time.time() > deadline:
+                    break
+                time.sleep(0.1)  # the CAS notices the closed connection at its next write
+            self.assertEqual(status, 200)
+            self.assertIn(b"hello 3", data)
+        finally:
+            self.p.reconfigure("cas", webDownloadsPerInstance=32, webWaitingPerInstance=256)
+
     def test_3_two_hundred_sessions_search_and_download_at_once(self):
         sessions, lock, errors = [], threading.Lock(), []
 
