@@ -4,10 +4,13 @@ configuration, indexes kept up to date behind imports, who may search what
 corrupted index detected by VerifyStore, reported by GetStores and
 GetServiceStatus, and rebuilt by RebuildSelectedStoreIndexes."""
 import glob
+import imaplib
 import json
 import os
 import socket
+import ssl
 import struct
+import time
 import unittest
 
 import mailgen
@@ -71,6 +74,32 @@ class IndexTest(InstanceCalls, unittest.TestCase):
         self.assertIn("result", frame, frame)
         return frame["result"]
 
+    def imap_search_alerts(self, user):
+        """The untagged NO answers to an IMAP SEARCH FROM by `user` over its INBOX (after the
+        search found its messages: the SEARCH itself succeeds)."""
+        self.ok("SetUserPassword", userName=user, password="index-test-password-1")
+        ctx = ssl.create_default_context()
+        ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+        deadline = time.time() + 30
+        while True:  # the CAS learns the instance from heartbeats
+            try:
+                m = imaplib.IMAP4_SSL("127.0.0.1", self.p.ports["imaps"], ssl_context=ctx, timeout=60)
+                m.login(IID + "/" + user, "index-test-password-1")
+                break
+            except (imaplib.IMAP4.error, OSError):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.5)
+        try:
+            typ, _ = m.select("INBOX", readonly=True)
+            self.assertEqual(typ, "OK")
+            m.untagged_responses.pop("NO", None)
+            typ, _ = m.search(None, "FROM", "example.com")
+            self.assertEqual(typ, "OK")
+            return list(m.untagged_responses.get("NO", []))
+        finally:
+            m.logout()
+
     def test_01_configuration(self):
         self.assertEqual(self.ok("GetIndexConfiguration"), {"attachmentExtensions": None,
                                                             "includeAttachmentsOfPDFs": False})
@@ -123,6 +152,12 @@ class IndexTest(InstanceCalls, unittest.TestCase):
         problems = self.ok("VerifyStore", id=store["id"])["problems"]
         self.assertTrue(any("jdoe" in p for p in problems), problems)
         self.assertTrue(self.ok("GetStores")[0]["searchIndexesNeedRebuild"])
+        # IMAP says a SEARCH may miss messages (an untagged NO with ALERT, RFC 3501 7.1.2),
+        # without the index's path.
+        alerts = self.imap_search_alerts("jdoe")
+        self.assertEqual(len(alerts), 1, alerts)
+        self.assertIn(b"[ALERT] Some search indexes of this archive need a rebuild", alerts[0])
+        self.assertNotIn(store["indexPath"].encode(), alerts[0])
         status = self.p.ok("GetServiceStatus")
         texts = [m["text"] for m in status["messages"]]
         self.assertIn("Instance idx on 127.0.0.1: One or more search indexes have to be rebuilt.", texts)
@@ -138,6 +173,7 @@ class IndexTest(InstanceCalls, unittest.TestCase):
         self.assertFalse(self.ok("GetStores")[0]["searchIndexesNeedRebuild"])
         self.assertEqual([r["problems"] for r in self.ok("VerifyStores")], [[]])
         self.assertEqual(self.hits("jdoe", "from:example.com")["total"], 40)
+        self.assertEqual(self.imap_search_alerts("jdoe"), [])
         texts = [m["text"] for m in self.p.ok("GetServiceStatus")["messages"]]
         self.assertFalse(any("search indexes" in t for t in texts), texts)
 

@@ -113,11 +113,12 @@ asio::awaitable<void> ImapSession::search(const ImapCommand& c, const std::vecto
   }
   auto view = view_;
   const auto shared = selected_;
-  auto work = [view, shared, args] {
+  auto incomplete = std::make_shared<bool>(false);
+  auto work = [view, shared, args, incomplete] {
     ImapSearchBackend backend;
     backend.read = [view](const ImapMessageRef& m) { return view->read(m); };
-    backend.text = [view, shared](const std::string& field, const std::string& text) {
-      return view->searchText(*shared, field, text);
+    backend.text = [view, shared, incomplete](const std::string& field, const std::string& text) {
+      return view->searchText(*shared, field, text, incomplete.get());
     };
     return imapSearch(args, *shared, backend);
   };
@@ -125,6 +126,13 @@ asio::awaitable<void> ImapSession::search(const ImapCommand& c, const std::vecto
   if (!found) {
     refuse(c.tag, found.error());
     co_return;
+  }
+  // An untagged NO is a warning that does not fail the command (RFC 3501
+  // 7.1.2); ALERT asks the client to show it. No index paths: the text is
+  // for the end user, the provider's log and Web Access have the details.
+  if (*incomplete) {
+    out_ += "* NO [ALERT] Some search indexes of this archive need a rebuild by your provider; "
+            "this SEARCH may miss messages until then.\r\n";
   }
   std::string line = "* SEARCH";
   for (std::size_t i : *found) line += " " + std::to_string(uid ? shared->messages[i].uid : i + 1);

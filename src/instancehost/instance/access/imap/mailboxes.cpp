@@ -289,7 +289,7 @@ std::vector<Result<std::string>> ImapUserView::read(const std::vector<ImapMessag
 }
 
 Result<std::set<MessageKey>> ImapUserView::searchText(const ImapSnapshot& snapshot, const std::string& field,
-                                                      const std::string& text) {
+                                                      const std::string& text, bool* incomplete) {
   std::set<MessageKey> out;
   const std::string q = textQuery(field, text);
   if (q.empty()) {  // no word: matches every message
@@ -306,6 +306,7 @@ Result<std::set<MessageKey>> ImapUserView::searchText(const ImapSnapshot& snapsh
   for (const auto& [id, indexer] : ctx_.stores.indexers()) sources.push_back({id, indexer});
   auto results = index::search(sources, request);
   if (!results) return results.error();
+  if (incomplete && !results->warnings.empty()) *incomplete = true;
   for (const auto& h : results->hits) out.insert({h.store_id, h.message.id});
   return out;
 }

@@ -105,9 +105,11 @@ class ImapUserView {
   std::vector<Result<std::string>> read(const std::vector<ImapMessageRef>& messages);
   // The messages of the snapshot's folder whose `field` (from, to, cc,
   // bcc, subject, body, or empty for any) matches `text`, by the search
-  // index (imap_search.h: textQuery).
+  // index (imap_search.h: textQuery). `incomplete` is set when an index
+  // the search needed cannot be read or predates what the query needs
+  // (the search's warnings): the answer may miss messages.
   Result<std::set<MessageKey>> searchText(const ImapSnapshot& snapshot, const std::string& field,
-                                          const std::string& text);
+                                          const std::string& text, bool* incomplete = nullptr);
   const std::optional<std::vector<std::string>>& archives() const { return archives_; }
 
  private:
