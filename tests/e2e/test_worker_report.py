@@ -64,6 +64,21 @@ class WorkerReportTest(InstanceCalls, unittest.TestCase):
         self.assertEqual(len(warnings), WARNINGS)
         for n in range(WARNINGS):
             self.assertEqual(len([w for w in warnings if "headerless-%03d.eml" % n in w]), 1, n)
+        self.assertNotIn("moreWarnings", answer["report"])  # all of them in the report's own list
+        # Page by page (the extension that also reads those beyond the report's 50,000).
+        pages, start = [], 0
+        while True:
+            page = self.ok("GetWorkerResultReportEntries", id=answer["id"], kind="warnings", **{"from": start},
+                           count=100)
+            self.assertEqual((page["kind"], page["from"], page["total"]), ("warnings", start, WARNINGS))
+            if not page["entries"]:
+                break
+            pages.append(page["entries"])
+            start += len(page["entries"])
+        self.assertEqual([len(p) for p in pages], [100, 100, 60])
+        self.assertEqual(sum(pages, []), warnings)
+        self.assertEqual(self.ok("GetWorkerResultReportEntries", id=answer["id"], kind="errors")["total"], 0)
+        self.failed("GetWorkerResultReportEntries", "'kind' must be", id=answer["id"], kind="notes")
 
 
 if __name__ == "__main__":

@@ -132,6 +132,11 @@ class ForwardedTable {
          kUser,
          false},
         {"GetWorkerResultReport", {id, {"id", N}}, kUser, false},
+        {"GetWorkerResultReportEntries",
+         {id, {"id", N}, ArgSpec{"kind", S}.maxLength(8), ArgSpec{"from", N, true}.range(0, kMaxId),
+          ArgSpec{"count", N, true}.range(1, 10000)},
+         kUser,
+         false},
         {"GetTimeZones", {id}, kUser, false},
     };
   }

@@ -17,6 +17,24 @@ Status requireRaw(const ApiCall& c) {
   return okStatus();
 }
 
+// Entries [from, from + count) of a report's `kind` list: the report's own,
+// then the worker result's kept entries. {kind, from, total, entries}.
+Result<Json> reportEntries(WorkerResults& results, const WorkerResult& w, const std::string& kind, std::int64_t from,
+                           std::int64_t count) {
+  const Json listed = w.report.value(kind, Json::array());
+  const auto own = static_cast<std::int64_t>(listed.is_array() ? listed.size() : 0);
+  const std::int64_t more = w.report.value(kind == "warnings" ? "moreWarnings" : "moreErrors", std::int64_t{0});
+  Json entries = Json::array();
+  for (std::int64_t i = from; i < own && i < from + count; ++i) entries.push_back(listed[static_cast<std::size_t>(i)]);
+  const std::int64_t left = from + count - std::max(from, own);
+  if (left > 0 && more > 0) {
+    auto kept = results.entries(w.id, kind, std::max(from, own), left);
+    if (!kept) return kept.error();
+    for (auto& e : *kept) entries.push_back(std::move(e));
+  }
+  return Json{{"kind", kind}, {"from", from}, {"total", own + more}, {"entries", std::move(entries)}};
+}
+
 Json resultJson(const WorkerResult& w, const std::string& zone) {
   return Json{{"id", w.id},
               {"userName", w.user_name},
@@ -156,6 +174,22 @@ void registerProfileRuns(InstanceApi& api) {
         Json j = resultJson(*w, "UTC");
         j["report"] = w->report;
         return j;
+      },
+      false);
+
+  // An extension: a report's warnings or errors page by page, also those
+  // beyond the report's own lists (its moreWarnings / moreErrors).
+  api.add(
+      "GetWorkerResultReportEntries",
+      [&ctx](ApiCall& c) -> Result<Json> {
+        const std::string kind = c.str("kind");
+        if (kind != "warnings" && kind != "errors") {
+          return makeError(ErrorCode::kInvalidArgument, "'kind' must be warnings or errors.");
+        }
+        auto w = ctx.results.get(c.num("id"));
+        if (!w) return w.error();
+        return reportEntries(ctx.results, *w, kind, c.has("from") ? c.num("from") : 0,
+                             c.has("count") ? c.num("count") : 1000);
       },
       false);
 }

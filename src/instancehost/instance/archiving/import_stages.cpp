@@ -8,13 +8,14 @@
 namespace spe::instance {
 namespace {
 
-// Warnings and errors listed in a report, each list. Far more than a run
-// has in practice (every one of them is kept, with every folder); the bound
-// is there only so that a source that makes every message a warning cannot
-// grow the report past what one API answer carries (16 MiB frames): at
-// about 200 bytes an entry, both lists full are about 20 MB of 2 x 50,000.
-// The counts stay exact; a last entry says how many were not listed.
+// Warnings and errors listed in the report itself, each list. Far more than
+// a run has in practice (with every folder); the bound keeps the report
+// within what one API answer carries (16 MiB frames: at about 200 bytes an
+// entry, both lists full are about 20 MB) and the run's memory bounded.
+// Those beyond go to the run's overflow (ImportTally::overflow, the worker
+// result's entries) in batches of kOverflowBatch: every one is kept.
 constexpr std::size_t kMaxListed = 50000;
+constexpr std::size_t kOverflowBatch = 1000;
 constexpr std::size_t kMaxOrigins = 100000;
 constexpr std::int64_t kProgressEvery = 200;    // messages between progress reports
 constexpr std::int64_t kFullCheckEvery = 5000;  // messages between "is the store full?"
@@ -51,26 +52,44 @@ std::string RunSignals::abortReason() const {
 
 namespace {
 
-// Appends `text`, or counts it in the list's last entry once it is full.
-void listIn(Json& list, std::size_t& unlisted, std::string text, const char* what) {
+}  // namespace
+
+// Appends `text` to the report's list, or once it is full to the batch
+// for the overflow (handed over when full).
+void ImportTally::listIn(Json& list, std::size_t& beyond, std::vector<std::string>& batch, std::string text,
+                         const char* kind) {
   if (list.size() < kMaxListed) {
     list.push_back(std::move(text));
     return;
   }
-  ++unlisted;
-  const std::string note = "(" + std::to_string(unlisted) + " more " + what + " not listed)";
-  if (unlisted == 1) list.push_back(note);
-  else list.back() = note;
+  ++beyond;
+  if (!overflow) return;
+  batch.push_back(std::move(text));
+  if (batch.size() >= kOverflowBatch) handOver(batch, kind, list.size() + beyond - batch.size());
 }
 
-}  // namespace
+void ImportTally::handOver(std::vector<std::string>& batch, const char* kind, std::size_t first) {
+  if (batch.empty()) return;
+  if (auto st = overflow(kind, static_cast<std::int64_t>(first), batch); !st && !overflow_error) {
+    overflow_error = st.error().message;
+  }
+  batch.clear();
+}
+
+void ImportTally::flushOverflow() {
+  if (!overflow) return;
+  handOver(overflow_warnings, "warnings", warning_list.size() + unlisted_warnings - overflow_warnings.size());
+  handOver(overflow_errors, "errors", error_list.size() + unlisted_errors - overflow_errors.size());
+}
 
 void ImportTally::addWarning(std::string text) {
   ++warnings;
-  listIn(warning_list, unlisted_warnings, std::move(text), "warnings");
+  listIn(warning_list, unlisted_warnings, overflow_warnings, std::move(text), "warnings");
 }
 
-void ImportTally::addError(std::string text) { listIn(error_list, unlisted_errors, std::move(text), "errors"); }
+void ImportTally::addError(std::string text) {
+  listIn(error_list, unlisted_errors, overflow_errors, std::move(text), "errors");
+}
 
 void ImportTally::countIn(const std::string& folder, const char* what) {
   Json& f = folders[folder];

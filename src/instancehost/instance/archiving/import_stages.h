@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -116,19 +117,34 @@ struct Archived {
   std::map<std::int64_t, std::string> origins;  // message id → source name (for notes)
 };
 
+// Where the warnings and errors beyond the report's lists go, in batches:
+// (kind "warnings" or "errors", the position of the first in the whole
+// list, the texts). The worker result's entries (WorkerResults::appendEntries).
+using ReportOverflow =
+    std::function<Status(const std::string& kind, std::int64_t first, const std::vector<std::string>& texts)>;
+
 // The counts and lists of a run's report.
 struct ImportTally {
   std::int64_t archived = 0, duplicates = 0, failed = 0, warnings = 0, skipped = 0;
   Json folders = Json::object();                                  // folder → {archived, duplicates, failed}
   Json warning_list = Json::array(), error_list = Json::array();  // each up to 50,000 (import_stages.cpp)
-  std::size_t unlisted_warnings = 0, unlisted_errors = 0;
+  std::size_t unlisted_warnings = 0, unlisted_errors = 0;         // beyond them (moreWarnings, moreErrors)
   std::map<std::shared_ptr<store::ArchiveStore>, Archived> archived_into;
+  ReportOverflow overflow;                    // unset: those beyond are only counted
+  std::optional<std::string> overflow_error;  // the first failure to hand a batch over
 
   void addWarning(std::string text);
   void addError(std::string text);
+  // Hands the last batches to `overflow` (at the end of the run).
+  void flushOverflow();
   // Counts one message of `folder` as "archived", "duplicates" or "failed".
   void countIn(const std::string& folder, const char* what);
   std::string summary() const;  // "Archived n, duplicates n, failed n"
+
+ private:
+  void listIn(Json& list, std::size_t& beyond, std::vector<std::string>& batch, std::string text, const char* kind);
+  void handOver(std::vector<std::string>& batch, const char* kind, std::size_t first);
+  std::vector<std::string> overflow_warnings, overflow_errors;  // batches not yet handed over
 };
 
 // Stage 1. Hands the source's messages to `inbox` until the source ends,

@@ -32,6 +32,10 @@ ImportOutcome outcome(const ImportTally& tally, const ReadResult& read, const St
                     {"skipped", tally.skipped},       {"failed", tally.failed},
                     {"warnings", tally.warning_list}, {"errors", tally.error_list},
                     {"folders", tally.folders},       {"seconds", seconds}};
+  // Beyond the lists: kept as the worker result's entries (GetWorkerResultReportEntries).
+  if (tally.unlisted_warnings > 0) out.report["moreWarnings"] = tally.unlisted_warnings;
+  if (tally.unlisted_errors > 0) out.report["moreErrors"] = tally.unlisted_errors;
+  if (tally.overflow_error) out.report["entriesNotKept"] = *tally.overflow_error;
   if (!read.status) return failed(std::move(out), read.status.error().message);
   if (!finished) {
     return failed(std::move(out),
@@ -56,7 +60,8 @@ ImportOutcome outcome(const ImportTally& tally, const ReadResult& read, const St
 
 }  // namespace
 
-ImportOutcome Importer::run(const Profile& profile, const store::OperationControl& control) {
+ImportOutcome Importer::run(const Profile& profile, const store::OperationControl& control,
+                            ReportOverflow overflow) {
   std::string base;  // where the source's folders go (multidrop: per message)
   if (!isMultidrop(profile)) {
     auto target = userFolder(profile.details.value("targetUserFolder", ""), users_, "targetUserFolder");
@@ -72,6 +77,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
   Channel<InFlight> pending(kQueueLimit * 4);
   RunSignals signals;
   ImportTally tally;
+  tally.overflow = std::move(overflow);
   MessageWriters writers(stores_, gate_, base, inbox, pending, signals, control);
   DurableCollector collector(stores_, pending, signals, control, (*source)->estimate(), tally);
   writers.start(kWriters);
@@ -97,6 +103,7 @@ ImportOutcome Importer::run(const Profile& profile, const store::OperationContro
   // could not read are warnings of this run.
   if (!signals.aborted() && !read.cancelled) waitSearchable(stores_, control, tally);
 
+  tally.flushOverflow();
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ImportOutcome out = outcome(tally, read, finished, signals, seconds);
   if (out.result != RunResult::kFailed) control.report(100, tally.summary());

@@ -21,6 +21,7 @@
 #include <string>
 
 #include "common/base/json_reader.h"
+#include "instancehost/instance/archiving/import_stages.h"
 #include "instancehost/instance/model/profiles.h"
 #include "instancehost/instance/model/store_manager.h"
 #include "instancehost/instance/model/users.h"
@@ -39,7 +40,9 @@ class Importer {
  public:
   Importer(StoreManager& stores, UserDirectory& users, WriteGate& gate, SourceState& state)
       : stores_(stores), users_(users), gate_(gate), state_(state) {}
-  ImportOutcome run(const Profile& profile, const store::OperationControl& control);
+  // `overflow`: where warnings and errors beyond the report's lists go
+  // (unset: only counted).
+  ImportOutcome run(const Profile& profile, const store::OperationControl& control, ReportOverflow overflow = {});
 
  private:
   StoreManager& stores_;

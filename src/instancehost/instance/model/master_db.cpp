@@ -64,6 +64,12 @@ const std::vector<std::vector<std::string>> kMigrations = {
         "ALTER TABLE WORKER_RESULTS DROP REPORT",
         "ALTER TABLE WORKER_RESULTS ALTER REPORT_TEXT TO REPORT",
     },
+    {
+        // The warnings and errors of a run beyond the report's own lists
+        // (WorkerResults::appendEntries): every one is kept.
+        "CREATE TABLE WORKER_RESULT_ENTRIES (RESULT_ID BIGINT NOT NULL, KIND VARCHAR(8) NOT NULL,"
+        " SEQ BIGINT NOT NULL, ENTRY_JSON BLOB SUB_TYPE TEXT NOT NULL, PRIMARY KEY (RESULT_ID, KIND, SEQ))",
+    },
 };
 
 }  // namespace

@@ -330,6 +330,31 @@ Result<WorkerResult> WorkerResults::get(std::int64_t id) {
   return resultFromRow((*rows)[0]);
 }
 
+Status WorkerResults::appendEntries(std::int64_t id, const std::string& kind, std::int64_t first,
+                                    const std::vector<std::string>& texts) {
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    SPE_TRY(db_.db().exec("INSERT INTO WORKER_RESULT_ENTRIES (RESULT_ID, KIND, SEQ, ENTRY_JSON) VALUES (?, ?, ?, ?)",
+                          {id, kind, first + static_cast<std::int64_t>(i), dumpJson(Json(texts[i]))}));
+  }
+  return okStatus();
+}
+
+Result<std::vector<std::string>> WorkerResults::entries(std::int64_t id, const std::string& kind, std::int64_t from,
+                                                        std::int64_t count) {
+  auto rows = db_.db().query(
+      "SELECT ENTRY_JSON FROM WORKER_RESULT_ENTRIES WHERE RESULT_ID = ? AND KIND = ? AND SEQ >= ? ORDER BY SEQ "
+      "ROWS ?",
+      {id, kind, from, count});
+  if (!rows) return rows.error();
+  std::vector<std::string> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    auto text = parseJson(dbStr(r[0]), "a report entry");
+    out.push_back(text && text->is_string() ? text->get<std::string>() : std::string("(unreadable entry)"));
+  }
+  return out;
+}
+
 Status WorkerResults::markAbandoned() {
   return db_.db().exec(
       "UPDATE WORKER_RESULTS SET RESULT = ?, COMPLETE_TIME = ? WHERE RESULT = ?",

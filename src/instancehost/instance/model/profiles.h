@@ -152,6 +152,14 @@ class WorkerResults {
   Result<std::vector<WorkerResult>> range(std::int64_t from, std::int64_t to, std::optional<std::int64_t> profile_id,
                                           const std::string& user_name);
   Result<WorkerResult> get(std::int64_t id);
+  // A run's warnings or errors (`kind` "warnings" or "errors") beyond its
+  // report's lists: `texts` are entries first, first + 1, ... of the whole
+  // list (kept as JSON strings: bytes that are not UTF-8 become U+FFFD).
+  Status appendEntries(std::int64_t id, const std::string& kind, std::int64_t first,
+                       const std::vector<std::string>& texts);
+  // Up to `count` of them from entry `from` on, in order.
+  Result<std::vector<std::string>> entries(std::int64_t id, const std::string& kind, std::int64_t from,
+                                           std::int64_t count);
   // Results left "running" by a crash become "threadAbort".
   Status markAbandoned();
 

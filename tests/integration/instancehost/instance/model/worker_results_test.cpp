@@ -96,3 +96,47 @@ TEST(WorkerResults, MigrationKeepsOldReports) {
 
 }  // namespace
 }  // namespace spe::instance
+
+namespace spe::instance {
+namespace {
+
+// The entries beyond a report's lists: kept in order, per kind and result,
+// read page by page; bytes that are not UTF-8 come back as U+FFFD.
+TEST(WorkerResults, EntriesBeyondTheReportAreKeptAndReadInPages) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  auto db = InstanceMasterDb::open(dir / "MailStoreMaster.fdb");
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  WorkerResults results(**db);
+  WorkerResult w;
+  w.profile_name = "noisy";
+  w.start_time = 1000;
+  auto a = results.start(w);
+  auto b = results.start(w);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<std::string> first, second;
+  for (int i = 0; i < 1000; ++i) first.push_back("warning " + std::to_string(50000 + i));
+  for (int i = 0; i < 500; ++i) second.push_back("warning " + std::to_string(51000 + i));
+  ASSERT_TRUE(results.appendEntries(*a, "warnings", 50000, first).ok());
+  ASSERT_TRUE(results.appendEntries(*a, "warnings", 51000, second).ok());
+  ASSERT_TRUE(results.appendEntries(*a, "errors", 50000, {"bad \xff byte"}).ok());
+  ASSERT_TRUE(results.appendEntries(*b, "warnings", 50000, {"other run"}).ok());
+  auto page = results.entries(*a, "warnings", 50990, 20);
+  ASSERT_TRUE(page.ok()) << page.error().message;
+  ASSERT_EQ(page->size(), 20u);
+  EXPECT_EQ(page->front(), "warning 50990");
+  EXPECT_EQ(page->back(), "warning 51009");
+  auto tail = results.entries(*a, "warnings", 51490, 100);
+  ASSERT_TRUE(tail.ok());
+  EXPECT_EQ(tail->size(), 10u);
+  auto errors = results.entries(*a, "errors", 0, 100);
+  ASSERT_TRUE(errors.ok());
+  ASSERT_EQ(errors->size(), 1u);
+  EXPECT_EQ(errors->front(), "bad \xEF\xBF\xBD byte");
+  auto other = results.entries(*b, "warnings", 0, 100);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, std::vector<std::string>{"other run"});
+}
+
+}  // namespace
+}  // namespace spe::instance
