@@ -32,6 +32,7 @@ void registerServerFunctions(FunctionRegistry& registry, ManagementContext& ctx)
 void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerInstanceFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx);
+void registerBrandingFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 void registerFiguresFunctions(FunctionRegistry& registry, ManagementContext& ctx);
 
 }  // namespace spe::management

@@ -61,7 +61,7 @@ struct DailyFigures {
 
 class ManagementDb {
  public:
-  static constexpr int kSchemaVersion = 2;  // = the number of migrations
+  static constexpr int kSchemaVersion = 3;  // = the number of migrations
 
   // Opens (creating) `path` and applies migrations.
   static Result<std::unique_ptr<ManagementDb>> open(const std::string& path);

@@ -126,6 +126,7 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   registerSmtpFunctions(impl->registry, *impl->ctx);
   registerInstanceFunctions(impl->registry, *impl->ctx);
   registerArchiveFunctions(impl->registry, *impl->ctx);
+  registerBrandingFunctions(impl->registry, *impl->ctx);
   registerFiguresFunctions(impl->registry, *impl->ctx);
   {
     InstanceControl* control = impl->instances.get();

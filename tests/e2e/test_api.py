@@ -38,6 +38,10 @@ IMPLEMENTED = {
     # search indexes (issue 5)
     "GetIndexConfiguration", "SetIndexConfiguration", "SelectAllStoreIndexesForRebuild", "RebuildSelectedStoreIndexes",
     "ReloadBranding", "CreateClientOneTimeUrlForArchiveAdmin",
+    # beyond the product (docs/api.md "Extensions"): the branding folder, the figures the console's
+    # charts draw, a report's entries page by page (issues 17, 18)
+    "GetBranding", "GetBrandingFile", "SetBrandingFiles", "DeleteBrandingFile", "GetInstanceStatisticsHistory",
+    "GetWorkerResultReportEntries",
 }
 
 
@@ -163,7 +167,10 @@ class ApiProtocolTest(unittest.TestCase):
             self.assertIsInstance(meta, list)
             self.assertEqual({f["name"] for f in meta}, IMPLEMENTED)
             for f in meta:
-                self.assertEqual(set(f.keys()), {"name", "args"})
+                # The product's keys, a description (ours) and the long-running flag where it is one.
+                self.assertEqual(set(f.keys()) - {"longRunning"}, {"name", "args", "description"}, f["name"])
+                self.assertTrue(f["description"], f["name"])
+                self.assertIn(f.get("longRunning", True), (True,), f["name"])
                 for a in f["args"]:
                     self.assertEqual(set(a.keys()), {"name", "type", "nullable"})
                     self.assertIn(a["type"], ("string", "number", "bool", "json"))

@@ -8,18 +8,24 @@ administrators, SMTP settings, the Developer page invoking a function with
 its spe-cli and curl lines, German, logout. Screenshots go to
 artifacts/console; axe-core must find no violation on any view."""
 import os
+import time
 import unittest
+
+import mailgen
 
 from harness import ADMIN_PASSWORD, Platform, assert_walked_clean, run_browser_scenario
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARTIFACTS = os.path.join(HERE, "artifacts", "console")
+INSTANCE_ARTIFACTS = os.path.join(HERE, "artifacts", "console-instance")
+IMPORTED = 12  # messages in the directory the Archiving tab imports
 
 
 class ConsoleTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.p = Platform()
+        # The figures the charts draw, recorded every 2 s instead of hourly.
+        cls.p = Platform(management_config={"statisticsIntervalSeconds": 2})
         cls.addClassCleanup(cls.p.stop)
 
     def test_every_page_in_chromium(self):
@@ -30,6 +36,32 @@ class ConsoleTest(unittest.TestCase):
         # What the browser did is what the server has.
         instances = self.p.ok("GetInstances", instanceFilter="*")
         self.assertIn("console-e2e", [i["instanceID"] for i in instances])
+
+    def test_instance_pages_in_chromium(self):
+        """An instance's page, tab by tab (browser/console_instance.mjs): a
+        user made in Users, stores, indexes, an import in Archiving whose
+        message count Overview then shows, Archive Access, Live Statistics."""
+        iid = "console-tabs"
+        self.p.ok("CreateInstance", config={"instanceID": iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
+        self.p.ok("StartInstances", instanceFilter=iid)
+        source = self.p.source_dir("console-import")
+        mailgen.write_eml_tree(source, IMPORTED, folders=("Inbox",))
+        args = {"url": "https://127.0.0.1:%d/" % self.p.ports["console"], "user": "admin",
+                "password": ADMIN_PASSWORD, "instanceId": iid, "importDir": source, "imported": IMPORTED}
+        r = run_browser_scenario("console_instance.mjs", args, INSTANCE_ARTIFACTS)
+        assert_walked_clean(self, r, INSTANCE_ARTIFACTS, 10)
+        # The figures of the import are recorded for the charts (GetInstanceStatisticsHistory).
+        deadline = time.monotonic() + 60
+        while True:
+            history = self.p.ok("GetInstanceStatisticsHistory", instanceFilter=iid, days=7)
+            series = {s["instanceID"]: s for s in history["instances"]}
+            if iid in series and series[iid]["numberOfMessages"][-1] == IMPORTED:
+                break
+            self.assertLess(time.monotonic(), deadline, history)
+            time.sleep(0.5)
+        self.assertEqual(len(history["days"]), 7)
+        self.assertGreater(series[iid]["totalSizeMB"][-1], 0)
+        self.assertEqual(self.p.invoke("GetInstanceStatisticsHistory", days=401)["statusCode"], "failed")
 
 
 if __name__ == "__main__":

@@ -33,19 +33,6 @@ Error bad(const std::string& file, const std::string& why) {
   return makeError(ErrorCode::kInvalidArgument, "Branding: " + file + ": " + why);
 }
 
-// Width and height of a PNG (its IHDR chunk), or nullopt.
-std::optional<std::pair<int, int>> pngSize(const std::string& bytes) {
-  static const std::string kSignature("\x89PNG\r\n\x1a\n", 8);
-  if (bytes.size() < 24 || bytes.compare(0, 8, kSignature) != 0 || bytes.compare(12, 4, "IHDR") != 0) {
-    return std::nullopt;
-  }
-  auto be32 = [&](std::size_t at) {
-    return (static_cast<unsigned char>(bytes[at]) << 24) | (static_cast<unsigned char>(bytes[at + 1]) << 16) |
-           (static_cast<unsigned char>(bytes[at + 2]) << 8) | static_cast<unsigned char>(bytes[at + 3]);
-  };
-  return std::make_pair(static_cast<int>(be32(16)), static_cast<int>(be32(20)));
-}
-
 // "loginHeaderImage_410x81_png" -> {410, 81}; "autox36" -> {0, 36}.
 std::pair<int, int> wantedSize(const std::string& field) {
   static const std::regex kSize("_(auto|[0-9]+)x([0-9]+)_png$");
@@ -73,11 +60,13 @@ Json jsonOf(const std::string& bytes) {
   return parsed && parsed->is_object() ? *parsed : Json();
 }
 
+}  // namespace
+
 // The names a branding may hold: the two JSON files, index.html,
 // about.html and the files the JSON files name in their documented fields
 // (at most 14 names, however many fields a crafted JSON file holds).
 // Nothing else is read from the folder, sent to a CAS or served.
-std::set<std::string> documentedNames(const std::map<std::string, std::string>& files) {
+std::set<std::string> brandingNames(const std::map<std::string, std::string>& files) {
   std::set<std::string> names(std::begin(kFixedNames), std::end(kFixedNames));
   for (const auto& [json_name, fields] : kFields) {
     auto it = files.find(json_name);
@@ -92,6 +81,8 @@ std::set<std::string> documentedNames(const std::map<std::string, std::string>& 
   }
   return names;
 }
+
+namespace {
 
 // Reads `name` from the open folder `dir` into `files`: a regular file
 // only, never through a symbolic link (O_NOFOLLOW; a link to the
@@ -156,7 +147,7 @@ Status checkFile(const std::string& json_name, const std::string& field, const s
     }
     return okStatus();
   }
-  auto size = pngSize(it->second);
+  auto size = pngDimensions(it->second);
   if (!size) return bad(value, "is not a PNG image.");
   auto [w, h] = wantedSize(field);
   if (field == "favicon_png") w = h = 196;
@@ -198,6 +189,18 @@ Result<Json> checkJson(const std::string& name, const std::map<std::string, std:
 
 }  // namespace
 
+std::optional<std::pair<int, int>> pngDimensions(const std::string& bytes) {
+  static const std::string kSignature("\x89PNG\r\n\x1a\n", 8);
+  if (bytes.size() < 24 || bytes.compare(0, 8, kSignature) != 0 || bytes.compare(12, 4, "IHDR") != 0) {
+    return std::nullopt;
+  }
+  auto be32 = [&](std::size_t at) {
+    return (static_cast<unsigned char>(bytes[at]) << 24) | (static_cast<unsigned char>(bytes[at + 1]) << 16) |
+           (static_cast<unsigned char>(bytes[at + 2]) << 8) | static_cast<unsigned char>(bytes[at + 3]);
+  };
+  return std::make_pair(static_cast<int>(be32(16)), static_cast<int>(be32(20)));
+}
+
 Result<Branding> checkBranding(std::map<std::string, std::string> files) {
   Branding b;
   for (const auto& [name, bytes] : files) {
@@ -206,7 +209,7 @@ Result<Branding> checkBranding(std::map<std::string, std::string> files) {
     }
     if (bytes.size() > kMaxFile) return bad(name, "is larger than 4 MB.");
   }
-  const std::set<std::string> documented = documentedNames(files);
+  const std::set<std::string> documented = brandingNames(files);
   for (const auto& [name, bytes] : files) {
     if (!documented.count(name)) {
       return bad(name,
@@ -228,9 +231,9 @@ Result<Branding> checkBranding(std::map<std::string, std::string> files) {
   return b;
 }
 
-Result<Branding> readBranding(const std::string& directory) {
+Result<std::map<std::string, std::string>> readBrandingFiles(const std::string& directory) {
   std::error_code ec;
-  if (!fs::is_directory(directory, ec)) return Branding{Json::object(), Json::object(), {}};
+  if (!fs::is_directory(directory, ec)) return std::map<std::string, std::string>{};
   const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (dir < 0) {
     if (errno == ELOOP || errno == ENOTDIR) {
@@ -247,10 +250,16 @@ Result<Branding> readBranding(const std::string& directory) {
   // the rest); anything else in the folder is ignored.
   std::map<std::string, std::string> files;
   for (const char* name : kFixedNames) SPE_TRY(readRegularFile(dir, name, files));
-  for (const auto& name : documentedNames(files)) {
+  for (const auto& name : brandingNames(files)) {
     if (!files.count(name)) SPE_TRY(readRegularFile(dir, name, files));
   }
-  return checkBranding(std::move(files));
+  return files;
+}
+
+Result<Branding> readBranding(const std::string& directory) {
+  auto files = readBrandingFiles(directory);
+  if (!files) return files.error();
+  return checkBranding(std::move(*files));
 }
 
 }  // namespace spe

@@ -22,7 +22,10 @@
 #pragma once
 
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
 
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
@@ -41,5 +44,21 @@ Result<Branding> readBranding(const std::string& directory);
 
 // The same checks on files already in memory (from the Management Server).
 Result<Branding> checkBranding(std::map<std::string, std::string> files);
+
+// What readBranding reads, unchecked: the documented files of `directory`
+// that are there (regular files only, never through a link, at most 4 MB
+// each; a file under a documented name that breaks these rules is an error
+// naming it). A missing directory holds none. For the Management API's
+// branding functions, which check a change with checkBranding before they
+// write it.
+Result<std::map<std::string, std::string>> readBrandingFiles(const std::string& directory);
+
+// The names a branding made of `files` uses: ClientBranding.json,
+// WebBranding.json, index.html, about.html and the files the JSON files
+// name in their documented fields (whether or not they are in `files`).
+std::set<std::string> brandingNames(const std::map<std::string, std::string>& files);
+
+// Width and height of a PNG image (from its IHDR chunk), or nullopt.
+std::optional<std::pair<int, int>> pngDimensions(const std::string& bytes);
 
 }  // namespace spe

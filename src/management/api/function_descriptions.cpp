@@ -71,6 +71,7 @@ constexpr auto kLines = std::to_array<std::pair<std::string_view, std::string_vi
     {"GetUserInfo", "Returns a user's details: names, addresses, authentication and privileges."},
     {"GetUsers", "Lists the users of an instance."},
     {"GetWorkerResultReport", "Returns the whole report of one run of a profile."},
+    {"GetWorkerResultReportEntries", "Returns a run's warnings or errors page by page, also those beyond its report's lists (extension)."},
     {"GetWorkerResults", "Lists the runs of profiles in a time range."},
     {"InitializeMFA", "Starts multi-factor login for a user: returns the secret to scan."},
     {"InitializeSystemAdministratorMFA", "Starts multi-factor login for a system administrator."},

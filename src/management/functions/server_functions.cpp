@@ -98,6 +98,10 @@ Result<Json> listServers(ManagementContext& ctx, ServerType type, const Args& ar
       j["serviceStatus"] = {{"active", pong.ok()},
                             {"systemProperties", pong ? pong->value("systemProperties", Json()) : Json()},
                             {"message", pong ? Json() : Json(pong.error().message)}};
+      // A CAS's public Web Access address ({hostName, port}), for end-user URLs.
+      if (type == ServerType::kClientAccessServer) {
+        j["serviceStatus"]["webAccess"] = pong ? pong->value("webAccess", Json()) : Json();
+      }
     }
     out.push_back(std::move(j));
   }

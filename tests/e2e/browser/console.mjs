@@ -13,66 +13,12 @@
 //   node console.mjs '{"url": "https://127.0.0.1:PORT/", "user": ..., "password": ..., "shots": DIR,
 //                      "instanceId"?: "console-e2e", "host"?: "<Instance Host serverName>"}'
 import { makeScenario, text } from "./scenario.mjs";
+import { START_TIMEOUT, TIMEOUT, consoleSite, drawerOpen, go, h1, loggedIn, settled } from "./console_common.mjs";
 
 const args = JSON.parse(process.argv[2]);
 const { check, view, run } = makeScenario({ shots: args.shots });
-const TIMEOUT = 30000;
-const START_TIMEOUT = 120000;  // starting an instance process, with its ready handshake
 const ID = args.instanceId || "console-e2e";
-const base = args.url.endsWith("/") ? args.url : args.url + "/";
-const origin = new URL(base).origin;
-const h1 = (page) => text(page, "main h1");
-
-// Watches a page for what must never happen: script errors, CSP refusals, requests elsewhere.
-function watch(page, tag) {
-  const seen = { errors: [], csp: [], remote: [] };
-  page.on("pageerror", (e) => seen.errors.push(String(e.message || e)));
-  page.on("console", (m) => {
-    if (/Content[- ]Security[- ]Policy/i.test(m.text())) seen.csp.push(m.text());
-  });
-  page.on("request", (r) => {
-    const u = r.url();
-    if (!u.startsWith(origin) && !u.startsWith("data:") && !u.startsWith("about:")) seen.remote.push(u);
-  });
-  return () => {
-    check(`${tag}: no script error`, seen.errors, []);
-    check(`${tag}: no CSP refusal`, seen.csp, []);
-    check(`${tag}: no request leaves the server`, seen.remote, []);
-  };
-}
-
-async function login(page, password = args.password) {
-  await page.waitForSelector("#login-user", { timeout: TIMEOUT });
-  await page.fill("#login-user", args.user);
-  await page.fill("#login-password", password);
-  await page.click("#login-button");
-}
-
-async function loggedIn(page) {
-  await page.waitForSelector("main#main", { timeout: TIMEOUT });
-}
-
-// The phone's navigation drawer, slid in all the way.
-async function drawerOpen(page) {
-  await page.waitForSelector("#nav.shown a.nav-link", { state: "visible" });
-  await page.waitForFunction(() => Math.abs(document.getElementById("nav").getBoundingClientRect().left) < 1);
-}
-
-// Goes to a page through the navigation (the drawer on a phone).
-async function go(page, hash, phone = false) {
-  if (phone) {
-    await page.click(".menu-toggle");
-    await drawerOpen(page);
-  }
-  await page.click(`#nav a.nav-link[href="#/${hash}"]`);
-  await page.waitForFunction((h) => location.hash.startsWith("#/" + h), hash);
-  await page.waitForSelector(`main[data-page="${hash}"] h1`);
-}
-
-// Waits until nothing on the page is loading.
-async function settled(page) {
-  await page.waitForFunction(() => !document.querySelector("main .loading"), null, { timeout: TIMEOUT });
-}
+const { base, watch, login } = consoleSite(args, check);
 
 const rowOf = (page, id) => page.locator("table.instances-table tbody tr", { has: page.locator(".iid", { hasText: new RegExp(`^${id}$`) }) });
 
@@ -110,6 +56,10 @@ async function desktop(browser) {
   check("dashboard: at least one Instance Host in the tree", await page.locator(".tree .node-instances, .tree .node.down").count(), (n) => n >= 1);
   check("dashboard: version shown", await page.locator(".facts dd").first().innerText(), (s) => /\d+\.\d+/.test(s));
   check("dashboard: messages section", await page.isVisible("#messages-title"), true);
+  await page.waitForSelector("#archived-title", { timeout: TIMEOUT });
+  check("dashboard: charts of archived messages and storage",
+        [await page.isVisible("#archived-title"), await page.isVisible("#storage-title")], [true, true]);
+  await page.waitForSelector("#processes-title", { timeout: TIMEOUT });
   await view(page, "d03-dashboard");
 
   // Keyboard: Enter on a nav link navigates and the new page's heading takes the focus.
@@ -255,6 +205,7 @@ async function desktop(browser) {
   check("developer: curl line", await text(page, "#cmd-curl"), (s) => s.startsWith("curl ") && s.includes(`${args.user}:PASSWORD`) && s.includes("/api/invoke/GetEnvironmentInfo"));
   check("developer: the password appears nowhere", await page.evaluate((p) => document.body.innerText.includes(p), args.password), false);
   check("developer: the function is in the address", page.url(), (u) => u.endsWith("#/developer/GetEnvironmentInfo"));
+  check("developer: the function's description from get-metadata", await text(page, "#fn-description"), (s) => s.length > 10);
   await view(page, "d17-developer");
 
   // German, remembered across a reload.

@@ -4,6 +4,7 @@
 //   <dir>/assets/app.css      (src/app.css, imported by main.jsx)
 //   <dir>/assets/favicon.svg
 //   <dir>/assets/preact-LICENSE.txt (Preact's MIT licence, which its copies must carry)
+//   <dir>/assets/uplot-LICENSE.txt  (uPlot's MIT licence, the same; the charts of chart.jsx)
 // esbuild's JS API, no config files. The output is one script and one style
 // sheet loaded by <script src> and <link>: the console's Content-Security-Policy
 // allows no inline script or style. Usage: node build.mjs <dir> [--dev]
@@ -38,7 +39,7 @@ const result = await esbuild.build({
   jsxImportSource: "preact",
   minify: !dev,
   sourcemap: dev ? "linked" : false,
-  legalComments: "none",     // Preact's licence is copied beside the bundle instead (below)
+  legalComments: "none",     // Preact's and uPlot's licences are copied beside the bundle instead (below)
   charset: "utf8",
   define: { "process.env.NODE_ENV": dev ? '"development"' : '"production"' },
   logLevel: "warning",
@@ -47,6 +48,7 @@ const result = await esbuild.build({
 fs.copyFileSync(path.join(here, "index.html"), path.join(out, "index.html"));
 fs.copyFileSync(path.join(here, "favicon.svg"), path.join(assets, "favicon.svg"));
 fs.copyFileSync(path.join(here, "node_modules/preact/LICENSE"), path.join(assets, "preact-LICENSE.txt"));
+fs.copyFileSync(path.join(here, "node_modules/uplot/LICENSE"), path.join(assets, "uplot-LICENSE.txt"));
 
 const sizes = Object.entries(result.metafile.outputs)
   .map(([f, o]) => `${path.relative(out, path.resolve(here, f))} ${(o.bytes / 1024).toFixed(1)} KiB`);

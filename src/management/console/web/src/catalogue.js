@@ -12,8 +12,20 @@ import * as tasks from "./catalogue/tasks.js";
 import * as servers from "./catalogue/servers.js";
 import * as administrators from "./catalogue/administrators.js";
 import * as smtp from "./catalogue/smtp.js";
+import * as instance from "./catalogue/instance.js";
+import * as instance_overview from "./catalogue/instance_overview.js";
+import * as instance_users from "./catalogue/instance_users.js";
+import * as instance_stores from "./catalogue/instance_stores.js";
+import * as instance_indexes from "./catalogue/instance_indexes.js";
+import * as instance_archiving from "./catalogue/instance_archiving.js";
+import * as instance_access from "./catalogue/instance_access.js";
+import * as instance_live from "./catalogue/instance_live.js";
+import * as branding from "./catalogue/branding.js";
+import * as settings from "./catalogue/settings.js";
+import * as folderpicker from "./catalogue/folderpicker.js";
 
-export const parts = { shell, dashboard, instances, wizard, developer, tasks, servers, administrators, smtp };
+export const parts = { shell, dashboard, instances, wizard, developer, tasks, servers, administrators, smtp,
+  instance, instance_overview, instance_users, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker };
 
 function merge(lang) {
   const out = {};

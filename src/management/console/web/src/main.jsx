@@ -14,16 +14,21 @@ import { LoginForm } from "./login.jsx";
 import { TaskWindow, TasksButton } from "./taskwindow.jsx";
 import { Dashboard } from "./pages/dashboard.jsx";
 import { Instances } from "./pages/instances.jsx";
+import { InstanceDetail } from "./pages/instance/detail.jsx";
 import { Developer } from "./pages/developer.jsx";
 import { Servers } from "./pages/servers.jsx";
 import { Administrators } from "./pages/administrators.jsx";
 import { SmtpSettings } from "./pages/smtp.jsx";
+import { Branding } from "./pages/branding.jsx";
+import { YourSettings } from "./pages/settings.jsx";
 
 const NAV = [
   { group: "navGeneral", items: [["dashboard", "navDashboard"], ["instances", "navInstances"]] },
   { group: "navInfrastructure", items: [["instance-hosts", "navInstanceHosts"],
-                                        ["client-access-servers", "navClientAccessServers"]] },
-  { group: "navSystem", items: [["administrators", "navAdministrators"], ["smtp", "navSmtp"]] },
+                                        ["client-access-servers", "navClientAccessServers"],
+                                        ["branding", "navBranding"]] },
+  { group: "navSystem", items: [["administrators", "navAdministrators"], ["smtp", "navSmtp"],
+                                ["settings", "navSettings"]] },
   { group: "navDeveloperGroup", items: [["developer", "navDeveloper"]] },
 ];
 
@@ -192,10 +197,14 @@ function Shell({ base, onLogout, children }) {
   useEffect(() => setNavOpen(false), [route.page]);
 
   // Long-running calls open the task window; their end is announced.
-  const run = useCallback(async (fn, args = {}, { label } = {}) => {
+  // run(fn, args, {label, listed, taskArgs}): a call; one still running after the server's first
+  // answer goes to the task window and is followed to its end. `listed`: every call goes there,
+  // also one that ended at once (so each run's log and end are found in one place); `taskArgs`:
+  // the arguments the task keeps instead of `args` (e.g. without a password).
+  const run = useCallback(async (fn, args = {}, { label, listed = false, taskArgs } = {}) => {
     const env = await base.api.invoke(fn, args);
-    if (env.statusCode !== "running") return env;
-    const { promise } = base.tasks.follow(env, { fn, label: label || fn, args });
+    if (env.statusCode !== "running" && !listed) return env;
+    const { promise } = base.tasks.follow(env, { fn, label: label || fn, args: taskArgs || args });
     setTaskWindowOpen(true);
     const final = await promise;
     setAnnouncement(t(final.statusCode === "succeeded" ? "taskDoneAnnounce" : "taskFailedAnnounce",
@@ -213,11 +222,13 @@ function Shell({ base, onLogout, children }) {
   const skip = () => mainRef.current && mainRef.current.focus();
   let page;
   switch (route.page) {
-    case "instances": page = <Instances />; break;
+    case "instances": page = route.param ? <InstanceDetail key={route.param} id={route.param} /> : <Instances />; break;
     case "instance-hosts": page = <Servers key="ih" kind="instanceHost" />; break;
     case "client-access-servers": page = <Servers key="cas" kind="clientAccessServer" />; break;
     case "administrators": page = <Administrators />; break;
     case "smtp": page = <SmtpSettings />; break;
+    case "branding": page = <Branding />; break;
+    case "settings": page = <YourSettings />; break;
     case "developer": page = <Developer />; break;
     default: page = <Dashboard />;
   }

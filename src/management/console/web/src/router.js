@@ -3,7 +3,7 @@
 // the Instances page's search, filters and page.
 
 export const PAGES = ["dashboard", "instances", "instance-hosts", "client-access-servers",
-                      "administrators", "smtp", "developer"];
+                      "branding", "administrators", "smtp", "settings", "developer"];
 
 /** {page, param, query} of a location hash; an unknown page is the dashboard. */
 export function parseHash(hash) {

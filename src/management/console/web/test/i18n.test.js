@@ -30,6 +30,9 @@ const DYNAMIC = {
   status_: ["running", "starting", "stopping", "stopped", "error"],
   taskState_: ["running", "cancelling", "failed", "succeeded"],
   type_: ["string", "secret", "number", "bool", "json"],
+  usrProblem_: ["nameEmpty", "nameTooLong", "nameReserved", "nameSpace", "nameCharacters", "nameTaken", "fullNameTooLong",
+                "dnTooLong", "passwordEmpty", "passwordTooLong", "passwordsDiffer", "emailInvalid", "emailTooLong",
+                "emailDuplicate", "emailsTooLong"],
 };
 
 function usedKeys() {

@@ -1,6 +1,7 @@
 // Strings of the Developer page, English and German (see ../catalogue.js).
 
 export const en = {
+  fnLongRunning: "long-running: progress shows in the task window",
   functions: "Functions",
   functionsOffered: { one: "{n} function offered by this server", other: "{n} functions offered by this server" },
   findFunction: "Find a function",
@@ -37,6 +38,7 @@ export const en = {
 };
 
 export const de = {
+  fnLongRunning: "lang laufend: der Fortschritt erscheint im Aufgabenfenster",
   functions: "Funktionen",
   functionsOffered: { one: "{n} Funktion bietet dieser Server an", other: "{n} Funktionen bietet dieser Server an" },
   findFunction: "Funktion suchen",

@@ -42,6 +42,8 @@ export const en = {
   navClientAccessServers: "Client Access Servers",
   navAdministrators: "System Administrators",
   navSmtp: "SMTP Settings",
+  navBranding: "Branding",
+  navSettings: "Your Settings",
 };
 
 export const de = {
@@ -86,4 +88,6 @@ export const de = {
   navClientAccessServers: "Client Access Server",
   navAdministrators: "Systemadministratoren",
   navSmtp: "SMTP-Einstellungen",
+  navBranding: "Branding",
+  navSettings: "Meine Einstellungen",
 };

@@ -1,9 +1,10 @@
 // Dashboard: the service health tree and summary from GetServiceStatus,
-// the version and system from GetEnvironmentInfo, and the messages (errors
-// and warnings first). No charts yet: they need figures the Management
-// Server does not record.
+// the version and system from GetEnvironmentInfo, the messages (errors
+// and warnings first), and the charts (dashboard_charts.jsx): messages
+// archived per day and storage over 30 days, instance processes live.
 import { useState } from "preact/hooks";
 import { groupMessages, healthTree, summary } from "../status.js";
+import { ProcessCharts, TrendCharts } from "./dashboard_charts.jsx";
 import { Badge, ErrorNote, Loading, PageHeader, useApp, useCall, useLoad } from "../ui.jsx";
 
 export function Dashboard() {
@@ -16,7 +17,8 @@ export function Dashboard() {
     setLoadedAt(new Date());
     return s;
   }, []);
-  const refresh = () => { env.reload(); status.reload(); };
+  const [round, setRound] = useState(0);  // Refresh asks for the charts' figures again too
+  const refresh = () => { env.reload(); status.reload(); setRound((n) => n + 1); };
   const s = status.data;
   const counts = s ? summary(s) : null;
 
@@ -62,6 +64,11 @@ export function Dashboard() {
         <h2 id="messages-title">{t("messages")}</h2>
         {status.loading && !s ? <Loading /> : s && <Messages messages={s.messages} />}
       </section>
+
+      <div class="dash-grid">
+        <TrendCharts round={round} />
+      </div>
+      <ProcessCharts />
     </div>
   );
 }

@@ -113,7 +113,11 @@ function FunctionPanel({ fn }) {
   return (
     <section class="panel fn-panel" aria-labelledby="fn-title">
       <h2 id="fn-title" class="fn-title">{fn.name}</h2>
-      <p class="muted small">{fields.length ? t("argumentsCount", { n: fields.length }) : t("noArguments")}</p>
+      {typeof fn.description === "string" && fn.description && <p class="fn-description" id="fn-description">{fn.description}</p>}
+      <p class="muted small">
+        {fields.length ? t("argumentsCount", { n: fields.length }) : t("noArguments")}
+        {fn.longRunning === true && " · " + t("fnLongRunning")}
+      </p>
       <form class="fn-form" onSubmit={invoke} noValidate>
         {fields.map((f) => (
           <ArgField key={f.name} field={f} value={values[f.name]}

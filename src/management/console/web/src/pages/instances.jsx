@@ -264,7 +264,7 @@ function SortHeader({ view, setView, column, label }) {
   );
 }
 
-function StatusCell({ instance }) {
+export function StatusCell({ instance }) {
   const { t } = useApp();
   const s = STATUSES.includes(instance.status) ? instance.status : "error";
   return (
@@ -288,7 +288,7 @@ function InstanceRow({ instance: i, checked, onCheck, onAsk }) {
                aria-label={t("selectInstance", { id: i.instanceID })} />
       </td>
       <td class="col-instanceID" data-label={t("instance")}>
-        <span class="iid">{i.instanceID}</span>
+        <a class="iid" href={formatHash("instances", i.instanceID)}>{i.instanceID}</a>
         {i.alias && <span class="alias"> ({i.alias})</span>}
         {i.displayName && <span class="display-name">{i.displayName}</span>}
       </td>

@@ -3,12 +3,14 @@
 // Add (PairWithManagementServer, which proves the connection first, or
 // Create… to register a role that is not installed yet), Edit
 // (Set…Configuration: port, thumbprint, an Instance Host's base directory)
-// and Delete (Delete…, after asking).
+// and Delete (Delete…, after asking); an Instance Host's Directories open the
+// folder browser (folderpicker.jsx).
 import { useState } from "preact/hooks";
 import { normalizeThumbprint, portProblem, serverNameProblem, thumbprintProblem } from "../validate.js";
 import { focusFirstProblem, Badge, ConfirmDialog, Dialog, ErrorNote, Loading, Notice, PageHeader, Thumbprint, useApp, useCall,
          useLoad } from "../ui.jsx";
 import { TextField } from "./wizard.jsx";
+import { FolderPicker } from "../folderpicker.jsx";
 
 const KINDS = {
   instanceHost: { noun: "InstanceHost", list: "GetInstanceHosts", title: "navInstanceHosts", port: 8472,
@@ -81,6 +83,9 @@ export function Servers({ kind }) {
                       ) : status.loading ? <span class="muted">…</span> : <span class="muted">—</span>}
                     </td>
                     <td class="row-actions">
+                      {isHost && hasFn("GetDirectoriesOnInstanceHost") &&
+                        <button type="button" class="ghost small" onClick={() => setDialog({ type: "dirs", server: s })}
+                                aria-label={t("fpDirectoriesOf", { name: s.serverName })}>{t("fpDirectories")}</button>}
                       {hasFn("Set" + k.noun + "Configuration") &&
                         <button type="button" class="ghost small" onClick={() => setDialog({ type: "edit", server: s })}
                                 aria-label={t("editNamed", { name: s.serverName })}>{t("edit")}</button>}
@@ -96,6 +101,8 @@ export function Servers({ kind }) {
         </div>
       ))}
 
+      {dialog && dialog.type === "dirs" && <FolderPicker serverName={dialog.server.serverName}
+        base={dialog.server.baseDirectory} onClose={() => setDialog(null)} />}
       {dialog && dialog.type === "add" && <AddServer kind={kind} onClose={() => setDialog(null)}
         onDone={(name) => done(t("serverAdded", { name }))} />}
       {dialog && dialog.type === "edit" && <EditServer kind={kind} server={dialog.server} onClose={() => setDialog(null)}

@@ -1,0 +1,123 @@
+// The worker results of the Archiving tab: GetWorkerResults over a chosen
+// time range (the last day, week, month, year, or days chosen; sent as UTC),
+// optionally of one profile, newest first, paged; each run's result,
+// items archived and duration, and its report (GetWorkerResultReport) in a
+// dialog (report.jsx).
+import { useEffect, useState } from "preact/hooks";
+import { pageOf } from "../../../instances.js";
+import { RANGES, durationText, rangeArgs, rangeProblem, resultInfo, runSeconds, sortResults } from "../../../profiles.js";
+import { Badge, ErrorNote, Loading, useApp, useCall, useLoad } from "../../../ui.jsx";
+import { Input, Select, problemText } from "./fields.jsx";
+
+const PAGE_SIZE = 25;
+const dayText = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+
+export function WorkerResults({ instanceID, profiles, version, onReport }) {
+  const { t, fmt } = useApp();
+  const call = useCall();
+  const [range, setRange] = useState("7d");
+  const [days, setDays] = useState(() => ({ from: dayText(new Date(Date.now() - 6 * 86400e3)), to: dayText(new Date()) }));
+  const [profileId, setProfileId] = useState("");
+  const [page, setPage] = useState(1);
+  const problem = rangeProblem(range, days.from, days.to);
+  const results = useLoad(async () => {
+    const args = rangeArgs(range, days);
+    if (!args) return null;
+    const list = await call("GetWorkerResults", { instanceID, ...args, profileID: profileId ? Number(profileId) : undefined });
+    return sortResults(list || []);
+  }, [instanceID, range, days.from, days.to, profileId, version]);
+  useEffect(() => setPage(1), [range, days.from, days.to, profileId]);
+
+  const list = results.data || [];
+  const shown = pageOf(list, page, PAGE_SIZE);
+  const profileOptions = [{ value: "", label: t("arcAllProfiles") },
+                          ...(profiles || []).map((p) => ({ value: String(p.id), label: p.name }))];
+  const when = (s) => (s ? fmt.dateTime(new Date(s)) : "");
+
+  return (
+    <section class="arc-section" aria-labelledby="arc-results-title">
+      <div class="arc-section-head">
+        <h2 id="arc-results-title">{t("arcResults")}</h2>
+        <span class="spacer"></span>
+        <button type="button" class="ghost small" onClick={results.reload} disabled={results.loading}>{t("refresh")}</button>
+      </div>
+      <div class="arc-filters">
+        <Select id="arc-range" label={t("arcRange")} value={range} onChange={setRange}
+                options={RANGES.map((r) => ({ value: r.id, label: t(r.key) }))} />
+        {range === "custom" && (
+          <>
+            <Input id="arc-from" label={t("arcFrom")} type="date" value={days.from}
+                   onInput={(v) => setDays((d) => ({ ...d, from: v }))} problem={problemText(t, problem)} />
+            <Input id="arc-to" label={t("arcTo")} type="date" value={days.to} onInput={(v) => setDays((d) => ({ ...d, to: v }))} />
+          </>
+        )}
+        <Select id="arc-result-profile" label={t("arcProfile")} value={profileId} onChange={setProfileId} options={profileOptions} />
+      </div>
+      <ErrorNote error={results.error} />
+      {results.loading && !results.data ? <Loading /> : !problem && results.data && (
+        list.length === 0 ? <p class="empty arc-empty">{t("arcNoResults")}</p> : (
+          <>
+            <div class="table-wrap">
+              <table class="table arc-table arc-results" aria-labelledby="arc-results-title">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("arcStarted")}</th>
+                    <th scope="col">{t("arcProfile")}</th>
+                    <th scope="col">{t("arcResult")}</th>
+                    <th scope="col" class="num">{t("arcItems")}</th>
+                    <th scope="col">{t("arcDuration")}</th>
+                    <th scope="col">{t("arcOwner")}</th>
+                    <th scope="col"><span class="sr-only">{t("actions")}</span></th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {shown.items.map((r) => {
+                    const info = resultInfo(r.result);
+                    const seconds = runSeconds(r);
+                    const d = seconds === null ? null : durationText(seconds);
+                    return (
+                      <tr key={r.id} data-result-id={r.id} data-result={r.result}>
+                        <td data-label={t("arcStarted")}>{when(r.startTime)}</td>
+                        <td data-label={t("arcProfile")} class="arc-name-cell">
+                          {r.profileName}{!r.profileId && <span class="muted"> ({t("arcOneOff")})</span>}
+                        </td>
+                        <td data-label={t("arcResult")}><Badge kind={info.badge}>{info.key ? t(info.key) : info.id}</Badge></td>
+                        <td data-label={t("arcItems")} class="num arc-items">{fmt.number(r.itemsArchived || 0)}</td>
+                        <td data-label={t("arcDuration")}>{d ? t(d.key, d.vars) : "—"}</td>
+                        <td data-label={t("arcOwner")}>{r.userName}</td>
+                        <td class="row-actions">
+                          <button type="button" class="ghost small" data-action="report" onClick={() => onReport(r.id)}
+                                  aria-label={t("arcReportOf", { name: r.profileName, time: when(r.startTime) })}>
+                            {t("arcReport")}</button>
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </div>
+            <Pager shown={shown} onPage={setPage} label={t("arcResultPages")} />
+          </>
+        )
+      )}
+    </section>
+  );
+}
+
+/** Previous/next over a paged list; `label` names it (several pagers are on the page at once). */
+export function Pager({ shown, onPage, label }) {
+  const { t, fmt } = useApp();
+  if (shown.pages <= 1) return null;
+  return (
+    <nav class="pager" aria-label={label}>
+      <span class="range">{t("range", { from: fmt.number(shown.from), to: fmt.number(shown.to), total: fmt.number(shown.total) })}</span>
+      <div class="pager-buttons">
+        <button type="button" class="pagebtn" disabled={shown.page <= 1} onClick={() => onPage(1)} aria-label={t("firstPage")}>«</button>
+        <button type="button" class="pagebtn" disabled={shown.page <= 1} onClick={() => onPage(shown.page - 1)} aria-label={t("previousPage")}>‹</button>
+        <span class="page-of">{t("pageOf", { page: shown.page, pages: shown.pages })}</span>
+        <button type="button" class="pagebtn" disabled={shown.page >= shown.pages} onClick={() => onPage(shown.page + 1)} aria-label={t("nextPage")}>›</button>
+        <button type="button" class="pagebtn" disabled={shown.page >= shown.pages} onClick={() => onPage(shown.pages)} aria-label={t("lastPage")}>»</button>
+      </div>
+    </nav>
+  );
+}

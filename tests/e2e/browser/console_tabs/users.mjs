@@ -1,0 +1,262 @@
+// The Users tab of an instance's page (console_instance.mjs runs it first):
+// creates the end user "alice" (ctx.state.alice = {userName, password} for
+// the tabs after it), gives her Web Access and IMAP as the only ways to log
+// in, the Export privilege and two e-mail addresses, changes her full name,
+// authentication and password, gives and takes privileges on a second
+// user's archive, renames and deletes that second user; each change read
+// back from the server by opening the user again. The checks made as typed
+// (a reserved name, passwords that differ, a bad address) are seen too.
+// On a phone: the list and the edit panel at 390 px, one address added there.
+
+const ALICE = "alice";
+const FIRST_PASSWORD = "Alice-first-pass-2024";
+const PASSWORD = "Alice-archive-Reader-77";   // what alice has after the desktop part changed it
+const SECOND = "bob";
+const RENAMED = "robert";
+const LOGIN = ["windows", "web", "outlook", "windowsCmd", "imap", "api"];
+
+const row = (page, name) => page.locator(`.users-table tbody tr[data-user="${name}"]`);
+const names = (page) => page.$$eval(".users-table tbody tr", (rows) => rows.map((r) => r.dataset.user));
+const open = (page, sel) => page.locator(`dialog[open] ${sel}`);
+
+async function waitList(page, { TIMEOUT }) {
+  await page.waitForSelector(".users-table tbody tr", { timeout: TIMEOUT });
+}
+
+// Waits until the list shows (or no longer shows) a user.
+async function listed(page, name, present, { TIMEOUT }) {
+  await page.waitForFunction(([n, p]) => !!document.querySelector(`.users-table tbody tr[data-user="${n}"]`) === p,
+                             [name, present], { timeout: TIMEOUT });
+}
+
+async function openEditor(page, name, { TIMEOUT }) {
+  await row(page, name).locator(".usr-edit").click();
+  await page.waitForSelector("dialog.user-panel[open] #usr-sec-details", { timeout: TIMEOUT });
+}
+
+async function closeEditor(page, { TIMEOUT }) {
+  await page.locator("dialog.user-panel .dialog-head .icon-button").click();
+  await page.waitForSelector("dialog.user-panel", { state: "detached", timeout: TIMEOUT });
+}
+
+// Submits a section of the edit panel; returns what it said: "ok: <text>" or "error: <the server's message>".
+async function saveSection(page, section, { TIMEOUT }) {
+  await page.click(`#${section} .usr-save-row button[type=submit]`);
+  const said = await page.waitForSelector(`#${section} .usr-done, #${section} .note.error`, { timeout: TIMEOUT });
+  const text = (await said.innerText()).trim();
+  return (await said.evaluate((e) => e.classList.contains("usr-done"))) ? "ok: " + text : "error: " + text;
+}
+
+async function fillCreate(page, { userName, fullName, password }, ctx) {
+  await page.click("#usr-new");
+  await page.waitForSelector("dialog.usr-create[open] #usr-c-name", { timeout: ctx.TIMEOUT });
+  await page.fill("#usr-c-name", userName);
+  if (fullName) await page.fill("#usr-c-full", fullName);
+  await page.fill("#usr-c-pw", password);
+  await page.fill("#usr-c-pw2", password);
+}
+
+async function create(page, user, ctx) {
+  await fillCreate(page, user, ctx);
+  await page.click("#usr-c-submit");
+  // A new user's panel opens at once.
+  await page.waitForSelector(`dialog.user-panel[open] #usr-sec-details`, { timeout: ctx.TIMEOUT });
+  await listed(page, user.userName, true, ctx);
+}
+
+const problemOf = (page, id) => page.locator(`#${id}-state.problem`).innerText().catch(() => "");
+
+export async function desktop(page, ctx) {
+  const { check, view, TIMEOUT } = ctx;
+  await waitList(page, ctx);
+  check("users: the list shows the built-in $archiveadmin", await names(page), (n) => n.includes("$archiveadmin"));
+  check("users: $archiveadmin cannot be edited", await row(page, "$archiveadmin").locator(".usr-edit").count(), 0);
+  await view(page, "i-users-list");
+
+  // New user, with the instance's rules checked as typed.
+  await fillCreate(page, { userName: "$alice", fullName: "Alice Example", password: FIRST_PASSWORD }, ctx);
+  check("users: a name starting with $ is refused as typed", await problemOf(page, "usr-c-name"), (s) => /reserved/i.test(s));
+  await page.fill("#usr-c-name", "a/b");
+  check("users: a name with / is refused as typed", await problemOf(page, "usr-c-name"), (s) => /\//.test(s));
+  await page.fill("#usr-c-name", ALICE);
+  check("users: alice is a good name", await page.locator("#usr-c-name-state.problem").count(), 0);
+  await page.fill("#usr-c-pw2", FIRST_PASSWORD + "x");
+  check("users: passwords that differ are refused as typed", await problemOf(page, "usr-c-pw2"), (s) => /differ/i.test(s));
+  await page.fill("#usr-c-pw2", FIRST_PASSWORD);
+  check("users: New user starts with every login privilege (the server's default)",
+        await Promise.all(LOGIN.map((p) => page.isChecked(`#usr-c-login-${p}`))), LOGIN.map(() => true));
+  await view(page, "i-users-create");
+  await page.click("#usr-c-submit");
+  await page.waitForSelector("dialog.user-panel[open] #usr-sec-details", { timeout: TIMEOUT });
+  await listed(page, ALICE, true, ctx);
+  ctx.state.alice = { userName: ALICE, password: FIRST_PASSWORD };
+  check("users: alice is listed with her full name", (await row(page, ALICE).locator(".col-fullName").innerText()).trim(), "Alice Example");
+  check("users: the panel is alice's", (await open(page, ".dialog-head h2").innerText()).trim(), ALICE);
+  check("users: alice was created with every login privilege",
+        await Promise.all(LOGIN.map((p) => page.isChecked(`#usr-e-login-${p}`))), LOGIN.map(() => true));
+  await view(page, "i-users-edit");
+
+  // Login privileges: Web Access and IMAP only.
+  for (const p of LOGIN) await page.setChecked(`#usr-e-login-${p}`, p === "web" || p === "imap");
+  check("users: login privileges saved", await saveSection(page, "usr-sec-login", ctx), (s) => s.startsWith("ok"));
+  // A privilege: Export.
+  await page.check("#usr-e-priv-export");
+  check("users: privileges saved", await saveSection(page, "usr-sec-privileges", ctx), (s) => s.startsWith("ok"));
+  // E-mail addresses, a bad one refused as typed first.
+  await page.fill("#usr-e-mail-0", "alice");
+  check("users: a bad e-mail address is refused as typed", await page.locator("#usr-e-mail-0-problem").innerText(),
+        (s) => /e-mail address/i.test(s));
+  await page.fill("#usr-e-mail-0", "alice@example.com");
+  await page.click("#usr-e-mail-add");
+  await page.fill("#usr-e-mail-1", "a.example@example.org");
+  check("users: e-mail addresses saved", await saveSection(page, "usr-sec-email", ctx), (s) => s.startsWith("ok"));
+  // Details: the full name, and the authentication there and back.
+  await page.fill("#usr-e-full", "Alice Example-Smith");
+  await page.check("#usr-e-auth-directoryServices");
+  check("users: details saved", await saveSection(page, "usr-sec-details", ctx), (s) => s.startsWith("ok"));
+  await page.waitForFunction(() => /Directory/.test(document.querySelector("dialog[open] .usr-facts").innerText), null, { timeout: TIMEOUT });
+  await page.check("#usr-e-auth-integrated");
+  check("users: authentication set back", await saveSection(page, "usr-sec-details", ctx), (s) => s.startsWith("ok"));
+  await page.waitForFunction(() => /Integrated/.test(document.querySelector("dialog[open] .usr-facts").innerText), null, { timeout: TIMEOUT });
+  await closeEditor(page, ctx);
+
+  // Read back from the server: the list and alice opened again.
+  await page.waitForFunction(() => /Example-Smith/.test(document.querySelector('.users-table tr[data-user="alice"] .col-fullName')?.innerText || ""),
+                             null, { timeout: TIMEOUT });
+  check("users: the list shows the new full name", (await row(page, ALICE).locator(".col-fullName").innerText()).trim(), "Alice Example-Smith");
+  await openEditor(page, ALICE, ctx);
+  check("users: alice may log in with Web Access and IMAP only",
+        await Promise.all(LOGIN.map((p) => page.isChecked(`#usr-e-login-${p}`))), LOGIN.map((p) => p === "web" || p === "imap"));
+  check("users: alice has the Export privilege", await page.isChecked("#usr-e-priv-export"), true);
+  check("users: alice keeps the privileges she was created with", await page.isChecked("#usr-e-priv-login"), true);
+  check("users: alice's e-mail addresses",
+        await page.$$eval("#usr-sec-email input[type=email]", (l) => l.map((i) => i.value)), ["alice@example.com", "a.example@example.org"]);
+  check("users: alice's full name", await page.inputValue("#usr-e-full"), "Alice Example-Smith");
+  check("users: alice's authentication", await page.isChecked("#usr-e-auth-integrated"), true);
+  await closeEditor(page, ctx);
+
+  // A second user, whose archive alice gets privileges on.
+  await create(page, { userName: SECOND, password: "Second-user-pass-1" }, ctx);
+  await closeEditor(page, ctx);
+  await openEditor(page, ALICE, ctx);
+  await page.waitForFunction((n) => [...document.querySelectorAll("#usr-e-folder option")].some((o) => o.value === n),
+                             SECOND, { timeout: TIMEOUT });
+  check("users: the archives offered are the users' (not $archiveadmin)",
+        await page.$$eval("#usr-e-folder option", (l) => l.map((o) => o.value)), (v) => v.includes(SECOND) && !v.includes("$archiveadmin"));
+  await page.selectOption("#usr-e-folder", SECOND);
+  await page.check("#usr-e-fnew-read");
+  await page.check("#usr-e-fnew-write");
+  await page.click("#usr-e-folder-add");
+  const grant = page.locator(`#usr-sec-folders tr[data-folder="${SECOND}"]`);
+  await grant.waitFor({ timeout: TIMEOUT });
+  check("users: alice may read and write in bob's archive",
+        await grant.locator("input[type=checkbox]").evaluateAll((l) => l.map((i) => i.checked)), [true, true, false]);
+  await grant.locator("input[type=checkbox]").nth(2).check();
+  await grant.getByRole("button", { name: `Save the privileges in ${SECOND}` }).click();
+  await page.waitForSelector("#usr-folder-status", { timeout: TIMEOUT });
+  await page.waitForFunction((f) => [...document.querySelectorAll(`#usr-sec-folders tr[data-folder="${f}"] input[type=checkbox]`)]
+    .filter((b) => b.checked).length === 3, SECOND, { timeout: TIMEOUT });
+  check("users: the delete privilege on bob's archive was saved", await page.locator("#usr-folder-status").innerText(),
+        (s) => s.includes(SECOND));
+  await page.locator("#usr-sec-folders").scrollIntoViewIfNeeded();
+  await view(page, "i-users-edit-folders");
+  await page.click("#usr-e-folders-clear");
+  await page.waitForSelector("dialog[open] [data-confirm]", { timeout: TIMEOUT });
+  await view(page, "i-users-folders-clear");
+  await page.click("dialog[open] [data-confirm]");
+  await page.waitForSelector("#usr-sec-folders .usr-no-grants", { timeout: TIMEOUT });
+  check("users: all folder privileges of alice removed", await page.locator("#usr-sec-folders tr[data-folder]").count(), 0);
+
+  // A new password, the confirmation checked as typed.
+  await page.fill("#usr-e-pw", PASSWORD);
+  await page.fill("#usr-e-pw2", PASSWORD.slice(0, -1));
+  check("users: a confirmation that differs is refused", await problemOf(page, "usr-e-pw2"), (s) => /differ/i.test(s));
+  await page.fill("#usr-e-pw2", PASSWORD);
+  check("users: alice's password changed", await saveSection(page, "usr-sec-password", ctx), (s) => s.startsWith("ok"));
+  ctx.state.alice = { userName: ALICE, password: PASSWORD };
+  await closeEditor(page, ctx);
+
+  // Rename the second user, then delete it (the archive stays).
+  await openEditor(page, SECOND, ctx);
+  await page.fill("#usr-e-name", ALICE.toUpperCase());
+  check("users: renaming to another user's name is refused as typed", await problemOf(page, "usr-e-name"), (s) => /exists/i.test(s));
+  await page.fill("#usr-e-name", RENAMED);
+  await page.click("#usr-sec-name button[type=submit]");
+  await page.waitForFunction((n) => document.querySelector("dialog.user-panel[open] .dialog-head h2")?.innerText.trim() === n,
+                             RENAMED, { timeout: TIMEOUT });
+  await listed(page, RENAMED, true, ctx);
+  check("users: bob is now robert", (await names(page)).filter((n) => n === SECOND || n === RENAMED), [RENAMED]);
+  await page.waitForSelector("dialog.user-panel[open] #usr-e-delete", { timeout: TIMEOUT });
+  await page.click("#usr-e-delete");
+  await page.waitForSelector("dialog[open] [data-confirm]", { timeout: TIMEOUT });
+  check("users: deleting asks and says the archive stays",
+        await page.locator("dialog[open]:has([data-confirm]) .dialog-body").innerText(), (s) => /archive stays/i.test(s));
+  await view(page, "i-users-delete");
+  await page.click("dialog[open] [data-confirm]");
+  await page.waitForSelector("dialog.user-panel", { state: "detached", timeout: TIMEOUT });
+  await listed(page, RENAMED, false, ctx);
+  check("users: robert is deleted", (await names(page)).includes(RENAMED), false);
+  check("users: the page says so", await page.locator(".users-tab .note.ok").innerText(), (s) => s.includes(RENAMED));
+
+  // Search.
+  await page.fill("#usr-search", "ali");
+  check("users: the search finds alice", await names(page), [ALICE]);
+  await page.fill("#usr-search", "example-smith");
+  check("users: the search looks at full names", await names(page), [ALICE]);
+  await page.fill("#usr-search", "nobody-has-this");
+  check("users: no match says so", await page.locator(".users-tab .empty").count(), 1);
+  await page.fill("#usr-search", "");
+  await page.waitForSelector(`.users-table tbody tr[data-user="$archiveadmin"]`, { timeout: TIMEOUT });
+}
+
+export async function phone(page, ctx) {
+  const { check, view, TIMEOUT } = ctx;
+  await waitList(page, ctx);
+  if (!(await names(page)).includes(ALICE)) {
+    await create(page, { userName: ALICE, fullName: "Alice Example", password: PASSWORD }, ctx);
+    await closeEditor(page, ctx);
+  }
+  ctx.state.alice = { userName: ALICE, password: PASSWORD };
+  const fits = () => page.evaluate(() => {
+    const main = document.querySelector("main");
+    return document.documentElement.scrollWidth <= innerWidth && main.scrollWidth <= main.clientWidth;
+  });
+  check("users (phone): the list fits 390 px", await fits(), true);
+  check("users (phone): alice's row with its Edit button is visible", await row(page, ALICE).locator(".usr-edit").isVisible(), true);
+  await view(page, "i-users-phone-list");
+
+  await openEditor(page, ALICE, ctx);
+  const panelFits = await page.evaluate(() => {
+    const d = document.querySelector("dialog.user-panel[open]");
+    const body = d.querySelector(".dialog-body");
+    const r = d.getBoundingClientRect();
+    return r.left >= 0 && r.right <= innerWidth && body.scrollWidth <= body.clientWidth;
+  });
+  check("users (phone): the edit panel fits 390 px", panelFits, true);
+  check("users (phone): alice's ways to log in read back", await Promise.all(LOGIN.map((p) => page.isChecked(`#usr-e-login-${p}`))),
+        LOGIN.map((p) => p === "web" || p === "imap"));
+  await view(page, "i-users-phone-edit");
+  // Usable, not only visible: an address added at 390 px.
+  await page.click("#usr-e-mail-add");
+  const last = await page.$$eval("#usr-sec-email input[type=email]", (l) => l.length - 1);
+  await page.fill(`#usr-e-mail-${last}`, "alice.phone@example.com");
+  await page.locator("#usr-sec-email .usr-save-row button[type=submit]").scrollIntoViewIfNeeded();
+  check("users (phone): an address saved", await saveSection(page, "usr-sec-email", ctx), (s) => s.startsWith("ok"));
+  // A folder privilege given and taken back at 390 px (alice's own archive is the only one left).
+  await page.waitForFunction((n) => [...document.querySelectorAll("#usr-e-folder option")].some((o) => o.value === n),
+                             ALICE, { timeout: TIMEOUT });
+  await page.selectOption("#usr-e-folder", ALICE);
+  await page.click("#usr-e-folder-add");
+  const grant = page.locator(`#usr-sec-folders tr[data-folder="${ALICE}"]`);
+  await grant.waitFor({ timeout: TIMEOUT });
+  await grant.scrollIntoViewIfNeeded();
+  check("users (phone): a folder privilege given", await grant.locator("input[type=checkbox]").evaluateAll((l) => l.map((i) => i.checked)),
+        [true, false, false]);
+  check("users (phone): the privileges' names show beside their boxes", await grant.locator(".usr-inline-label").first().isVisible(), true);
+  await view(page, "i-users-phone-edit-folders");
+  await grant.getByRole("button", { name: `Remove the privileges in ${ALICE}` }).click();
+  await page.waitForSelector("#usr-sec-folders .usr-no-grants", { timeout: TIMEOUT });
+  check("users (phone): the folder privilege taken back", await page.locator("#usr-sec-folders tr[data-folder]").count(), 0);
+  await closeEditor(page, ctx);
+  await page.waitForSelector(".users-table", { timeout: TIMEOUT });
+}
