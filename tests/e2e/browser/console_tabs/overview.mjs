@@ -50,6 +50,9 @@ export async function desktop(page, { args, check, view, state, settled, TIMEOUT
   await page.click("#ov-save");
   await page.waitForSelector("#ov-alias[aria-invalid=true]", { timeout: TIMEOUT });
   check("overview: a bad alias is refused in place", await page.locator("#ov-alias-problem").innerText(), (s) => /a–z/.test(s));
+  // The focus moves once the marks are drawn (the next animation frame).
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === "ov-alias", null,
+                             { timeout: TIMEOUT }).catch(() => {});
   check("overview: the refused field has the focus", await page.evaluate(() => document.activeElement && document.activeElement.id), "ov-alias");
   await view(page, "i-overview-alias-refused");
 

@@ -10,11 +10,11 @@ import { useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { envelopeError } from "../api.js";
 import { ACTIONS, CONFIRMED, STATUSES, START_MODES, actionCall, distinct, filterInstances, pageOf,
          sortInstances, targetsOf } from "../instances.js";
+import { PAGE_SIZES, Pager, SortHeader } from "../paging.jsx";
 import { formatHash } from "../router.js";
 import { Badge, ConfirmDialog, ErrorNote, Loading, Notice, PageHeader, messageOf, useApp, useCall, useLoad } from "../ui.jsx";
 import { CreateInstanceWizard } from "./wizard.jsx";
 
-const PAGE_SIZES = [25, 50, 100, 200];
 const SORTABLE = ["instanceID", "instanceHost", "status", "startMode"];
 
 function readQuery(q) {
@@ -251,18 +251,6 @@ function PageCheckbox({ checked, mixed, onChange, label }) {
                 onChange={(e) => onChange(e.currentTarget.checked)} />;
 }
 
-function SortHeader({ view, setView, column, label }) {
-  const active = view.sort === column;
-  const next = active && view.dir === "asc" ? "desc" : "asc";
-  return (
-    <th scope="col" aria-sort={active ? (view.dir === "asc" ? "ascending" : "descending") : undefined}
-        class={"col-" + column}>
-      <button type="button" class="sort" onClick={() => setView((v) => ({ ...v, sort: column, dir: next, page: 1 }))}>
-        {label}<span class="sort-mark" aria-hidden="true">{active ? (view.dir === "asc" ? " ▲" : " ▼") : ""}</span>
-      </button>
-    </th>
-  );
-}
 
 export function StatusCell({ instance }) {
   const { t } = useApp();
@@ -334,25 +322,4 @@ function ActionBar({ selection, filtered, onAsk, onSelectAll, onClear, busy }) {
   );
 }
 
-function Pager({ shown, size, onPage, onSize }) {
-  const { t, fmt } = useApp();
-  return (
-    <nav class="pager" aria-label={t("pages")}>
-      <div class="field inline">
-        <label for="page-size">{t("perPage")}</label>
-        <select id="page-size" value={size} onChange={(e) => onSize(Number(e.currentTarget.value))}>
-          {PAGE_SIZES.map((s) => <option key={s} value={s}>{s}</option>)}
-        </select>
-      </div>
-      <span class="range">{t("range", { from: fmt.number(shown.from), to: fmt.number(shown.to), total: fmt.number(shown.total) })}</span>
-      <div class="pager-buttons">
-        <button type="button" class="pagebtn" disabled={shown.page <= 1} onClick={() => onPage(1)} aria-label={t("firstPage")}>«</button>
-        <button type="button" class="pagebtn" disabled={shown.page <= 1} onClick={() => onPage(shown.page - 1)} aria-label={t("previousPage")}>‹</button>
-        <span class="page-of">{t("pageOf", { page: shown.page, pages: shown.pages })}</span>
-        <button type="button" class="pagebtn" disabled={shown.page >= shown.pages} onClick={() => onPage(shown.page + 1)} aria-label={t("nextPage")}>›</button>
-        <button type="button" class="pagebtn" disabled={shown.page >= shown.pages} onClick={() => onPage(shown.pages)} aria-label={t("lastPage")}>»</button>
-      </div>
-    </nav>
-  );
-}
 

@@ -17,7 +17,8 @@ import { Badge, ConfirmDialog, ErrorNote, Loading, useApp, useCall, useLoad } fr
 import { AutomationDialog } from "./archiving/automation.jsx";
 import { ProfileDialog } from "./archiving/profile_form.jsx";
 import { ReportDialog } from "./archiving/report.jsx";
-import { Pager, WorkerResults } from "./archiving/results.jsx";
+import { Pager } from "../../paging.jsx";
+import { WorkerResults } from "./archiving/results.jsx";
 import "./archiving.css";
 
 const PAGE_SIZE = 50;
@@ -120,7 +121,7 @@ export function ArchivingTab({ id, instance }) {
               <ProfileTable profiles={shown.items} runningIds={runningIds} onRun={runNow}
                             onDialog={(type, profile) => setDialog({ type, profile })} />
               {q && !shownList.length && <p class="muted">{t("arcNoMatch")}</p>}
-              <Pager shown={shown} onPage={setPage} label={t("arcProfilePages")} />
+              <Pager shown={shown} onPage={setPage} label={t("arcProfilePages")} hideSingle />
             </>
           )
         )}

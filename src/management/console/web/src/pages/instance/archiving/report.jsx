@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from "preact/hooks";
 import { pageOf } from "../../../instances.js";
 import { durationText, readReport, resultInfo, runSeconds, searchLines } from "../../../profiles.js";
 import { Badge, Dialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../../ui.jsx";
-import { Pager } from "./results.jsx";
+import { Pager } from "../../../paging.jsx";
 
 const PAGE_SIZE = 100;
 
@@ -116,7 +116,7 @@ function FolderList({ folders }) {
           </tbody>
         </table>
       </div>
-      <Pager shown={shown} onPage={setPage} label={t("arcFolderPages")} />
+      <Pager shown={shown} onPage={setPage} label={t("arcFolderPages")} hideSingle />
     </>
   );
 }
@@ -138,7 +138,7 @@ function LineList({ lines, label, empty }) {
           <li key={index} value={index + 1}>{item}</li>
         ))}
       </ol>
-      <Pager shown={shown} onPage={setPage} label={t("arcLinePages")} />
+      <Pager shown={shown} onPage={setPage} label={t("arcLinePages")} hideSingle />
     </>
   );
 }

@@ -6,6 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { pageOf } from "../../../instances.js";
 import { RANGES, durationText, rangeArgs, rangeProblem, resultInfo, runSeconds, sortResults } from "../../../profiles.js";
+import { Pager } from "../../../paging.jsx";
 import { Badge, ErrorNote, Loading, useApp, useCall, useLoad } from "../../../ui.jsx";
 import { Input, Select, problemText } from "./fields.jsx";
 
@@ -96,7 +97,7 @@ export function WorkerResults({ instanceID, profiles, version, onReport }) {
                 </tbody>
               </table>
             </div>
-            <Pager shown={shown} onPage={setPage} label={t("arcResultPages")} />
+            <Pager shown={shown} onPage={setPage} label={t("arcResultPages")} hideSingle />
           </>
         )
       )}
@@ -104,20 +105,3 @@ export function WorkerResults({ instanceID, profiles, version, onReport }) {
   );
 }
 
-/** Previous/next over a paged list; `label` names it (several pagers are on the page at once). */
-export function Pager({ shown, onPage, label }) {
-  const { t, fmt } = useApp();
-  if (shown.pages <= 1) return null;
-  return (
-    <nav class="pager" aria-label={label}>
-      <span class="range">{t("range", { from: fmt.number(shown.from), to: fmt.number(shown.to), total: fmt.number(shown.total) })}</span>
-      <div class="pager-buttons">
-        <button type="button" class="pagebtn" disabled={shown.page <= 1} onClick={() => onPage(1)} aria-label={t("firstPage")}>«</button>
-        <button type="button" class="pagebtn" disabled={shown.page <= 1} onClick={() => onPage(shown.page - 1)} aria-label={t("previousPage")}>‹</button>
-        <span class="page-of">{t("pageOf", { page: shown.page, pages: shown.pages })}</span>
-        <button type="button" class="pagebtn" disabled={shown.page >= shown.pages} onClick={() => onPage(shown.page + 1)} aria-label={t("nextPage")}>›</button>
-        <button type="button" class="pagebtn" disabled={shown.page >= shown.pages} onClick={() => onPage(shown.pages)} aria-label={t("lastPage")}>»</button>
-      </div>
-    </nav>
-  );
-}

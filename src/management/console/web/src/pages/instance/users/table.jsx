@@ -3,9 +3,9 @@
 // and the pager.
 import { useMemo } from "preact/hooks";
 import { ARCHIVE_ADMIN, pageOf, shownUsers } from "../../../users.js";
+import { Pager, SortHeader } from "../../../paging.jsx";
 import { Badge, useApp } from "../../../ui.jsx";
 
-const PAGE_SIZES = [25, 50, 100, 200];
 
 /**
  * The search, a page of `users` as `view` ({q, sort, dir, page, size}) has
@@ -53,7 +53,7 @@ export function UserTable({ users, view, setView, busy, onEdit, onDelete }) {
             </table>
           </div>
           <Pager shown={page} size={view.size} onPage={(p) => setView((v) => ({ ...v, page: p }))}
-                 onSize={(s) => set({ size: s })} />
+                 onSize={(s) => set({ size: s })} sizeId="usr-page-size" />
         </>
       )}
     </>
@@ -92,36 +92,4 @@ function UserRow({ user: u, onEdit, onDelete }) {
   );
 }
 
-function SortHeader({ view, setView, column, label }) {
-  const active = view.sort === column;
-  const next = active && view.dir === "asc" ? "desc" : "asc";
-  return (
-    <th scope="col" class={"col-" + column} aria-sort={active ? (view.dir === "asc" ? "ascending" : "descending") : undefined}>
-      <button type="button" class="sort" onClick={() => setView((v) => ({ ...v, sort: column, dir: next, page: 1 }))}>
-        {label}<span class="sort-mark" aria-hidden="true">{active ? (view.dir === "asc" ? " ▲" : " ▼") : ""}</span>
-      </button>
-    </th>
-  );
-}
 
-function Pager({ shown, size, onPage, onSize }) {
-  const { t, fmt } = useApp();
-  return (
-    <nav class="pager" aria-label={t("pages")}>
-      <div class="field inline">
-        <label for="usr-page-size">{t("perPage")}</label>
-        <select id="usr-page-size" value={size} onChange={(e) => onSize(Number(e.currentTarget.value))}>
-          {PAGE_SIZES.map((s) => <option key={s} value={s}>{s}</option>)}
-        </select>
-      </div>
-      <span class="range">{t("range", { from: fmt.number(shown.from), to: fmt.number(shown.to), total: fmt.number(shown.total) })}</span>
-      <div class="pager-buttons">
-        <button type="button" class="pagebtn" disabled={shown.page <= 1} onClick={() => onPage(1)} aria-label={t("firstPage")}>«</button>
-        <button type="button" class="pagebtn" disabled={shown.page <= 1} onClick={() => onPage(shown.page - 1)} aria-label={t("previousPage")}>‹</button>
-        <span class="page-of">{t("pageOf", { page: shown.page, pages: shown.pages })}</span>
-        <button type="button" class="pagebtn" disabled={shown.page >= shown.pages} onClick={() => onPage(shown.page + 1)} aria-label={t("nextPage")}>›</button>
-        <button type="button" class="pagebtn" disabled={shown.page >= shown.pages} onClick={() => onPage(shown.pages)} aria-label={t("lastPage")}>»</button>
-      </div>
-    </nav>
-  );
-}
