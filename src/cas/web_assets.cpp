@@ -1,6 +1,8 @@
 #include "cas/web_assets.h"
 
+#include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace spe::cas {
@@ -49,11 +51,31 @@ std::string contentType(const std::string& name) {
   return "application/octet-stream";
 }
 
+// The application's files: app.html and every .js and .css file beside it
+// (the ES modules app.js imports; no subfolders). The list is read here, at
+// start and on a branding change: no part of a URL reaches the file system.
+Result<std::set<std::string>> applicationFiles(const std::string& web_directory) {
+  std::set<std::string> names{"app.html", "app.js", "app.css", "i18n.js"};  // must be there
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(web_directory, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const auto ext = it->path().extension();
+    if (it->is_regular_file(ec) && (ext == ".js" || ext == ".css") && name.front() != '.') names.insert(name);
+  }
+  if (ec) {
+    return makeError(ErrorCode::kNotFound, "Web Access: the folder '" + web_directory + "' cannot be read (" +
+                                               ec.message() + "; see webDirectory in cas.json).");
+  }
+  return names;
+}
+
 }  // namespace
 
 Result<WebFiles> composeWebFiles(const std::string& web_directory, const Branding& branding) {
   WebFiles out;
-  for (const char* name : {"app.html", "app.js", "app.css", "i18n.js"}) {
+  auto names = applicationFiles(web_directory);
+  if (!names) return names.error();
+  for (const std::string& name : *names) {
     std::ifstream in(web_directory + "/" + name, std::ios::binary);
     if (!in) {
       return makeError(ErrorCode::kNotFound,

@@ -1,5 +1,6 @@
-// The files Web Access serves: the application (app.html, app.js, app.css,
-// i18n.js from the web directory) with the provider's branding applied: the web
+// The files Web Access serves: the application (app.html and the .js and
+// .css files beside it in the web directory: app.js and the ES modules it
+// imports, app.css) with the provider's branding applied: the web
 // name in the page, colors and images through branding.css, the favicon,
 // about.html, and the root page (index.html, or webRoot_html) shown at
 // https://<cas>/ without an instance. Without branding, built-in defaults.

@@ -62,31 +62,43 @@ Response jsonReply(const Request& req, int status, const Json& body) {
   return reply(req, static_cast<http::status>(status), "application/json; charset=utf-8", dumpJson(body));
 }
 
+// The CAS's own refusal: as the instance's (web_failure.h), the English
+// `error` for API users beside a stable `code` that Web Access shows in the
+// user's language (docs/end-user-access.md lists the codes).
+Response errorReply(const Request& req, int status, const char* code, const std::string& text,
+                    Json params = Json::object()) {
+  Json body{{"error", text}, {"code", code}};
+  if (!params.empty()) body["params"] = std::move(params);
+  return jsonReply(req, status, body);
+}
+
 // A Web Access request that ended in an error instead of the instance's
 // answer: the status is chosen from the ErrorCode alone. The caller's own
 // mistakes pass the instance's words on; failures inside the archive get
 // fixed words (the details are in the log).
 Response failedReply(const Request& req, const Error& e) {
   int status = 500;
+  const char* code = "internal";
   std::string text = "The archive could not answer this request.";
   switch (e.code) {
-    case ErrorCode::kInvalidArgument: status = 400; break;
-    case ErrorCode::kUnauthenticated: status = 401; break;
-    case ErrorCode::kPermissionDenied: status = 403; break;
-    case ErrorCode::kNotFound: status = 404; break;
-    case ErrorCode::kResourceExhausted: status = 429; break;
+    case ErrorCode::kInvalidArgument: status = 400, code = "badRequest"; break;
+    case ErrorCode::kUnauthenticated: status = 401, code = "sessionEnded"; break;
+    case ErrorCode::kPermissionDenied: status = 403, code = "notAllowed"; break;
+    case ErrorCode::kNotFound: status = 404, code = "notFound"; break;
+    case ErrorCode::kResourceExhausted: status = 429, code = "tooManyRequests"; break;
     case ErrorCode::kUnavailable:
     case ErrorCode::kTimeout:
     case ErrorCode::kProtocol:
     case ErrorCode::kCancelled:
       status = 503;
       // A stopped instance's host says so in words for end users (instancehost_server.cpp).
+      code = e.details == "archiveStopped" ? "archiveStopped" : "unavailable";
       text = e.details == "archiveStopped" ? e.message : "The archive is not available right now; try again later.";
       break;
     default: break;
   }
   if (status < 500 && !e.message.empty()) text = e.message;
-  return jsonReply(req, status, Json{{"error", text}});
+  return errorReply(req, status, code, text);
 }
 
 // A file name safe for Content-Disposition: no control characters, quotes
@@ -153,7 +165,7 @@ struct WebServer::Impl {
                                    Request bare;
                                    bare.version(version);
                                    bare.keep_alive(false);
-                                   return jsonReply(bare, 413, Json{{"error", "The request is too large."}});
+                                   return errorReply(bare, 413, "requestTooLarge", "The request is too large.");
                                  }};
     co_await serveHttps(std::move(socket), *tls, std::move(slot), limits, handlers);
   }
@@ -162,7 +174,7 @@ struct WebServer::Impl {
   asio::awaitable<HttpAnswer> handle(const Request& req, const std::string& address, ConnectionSlot* slot) {
     const std::string target(req.target());
     if (target.empty() || target.front() != '/') {  // "GET ?x" and the like: no path at all
-      co_return jsonReply(req, 400, Json{{"error", "The address is not valid."}});
+      co_return errorReply(req, 400, "badAddress", "The address is not valid.");
     }
     const auto question = target.find('?');
     const std::string path = target.substr(0, question);
@@ -188,9 +200,10 @@ struct WebServer::Impl {
         // A stuck instance may hold some requests of this CAS, never all of them.
         logger("web")->warn("Web Access request for instance {} refused: {}", route->instance_id, call.error().message);
         const bool downloads = call.error().details == "downloads";
-        Response busy = jsonReply(req, 503, Json{{"error", downloads ? "Too many downloads from this archive are under way "
-                                                                       "at once; try again when one has finished."
-                                                                     : "The archive is busy; try again in a moment."}});
+        Response busy = downloads ? errorReply(req, 503, "tooManyDownloads",
+                                               "Too many downloads from this archive are under way at once; try "
+                                               "again when one has finished.")
+                                  : errorReply(req, 503, "archiveBusy", "The archive is busy; try again in a moment.");
         busy.set(http::field::retry_after, "2");
         co_return busy;
       }
@@ -253,13 +266,13 @@ struct WebServer::Impl {
     const bool get = req.method() == http::verb::get;
     if (req.method() == http::verb::post) {
       auto parsed = parseJson(req.body().empty() ? std::string("{}") : req.body(), "request");
-      if (!parsed || !parsed->is_object()) return jsonReply(req, 400, Json{{"error", "The request is not JSON."}});
+      if (!parsed || !parsed->is_object()) return errorReply(req, 400, "notJson", "The request is not JSON.");
       body = std::move(*parsed);
       auto h = req.find("X-CSRF-Token");
       if (h != req.end()) csrf = std::string(h->value());
     } else if (get && (op == "download" || op == "attachment" || op == "exportDownload" || op == "remoteImage")) {
       auto form = parseForm(query);
-      if (!form) return jsonReply(req, 400, Json{{"error", "The address is not valid."}});
+      if (!form) return errorReply(req, 400, "badAddress", "The address is not valid.");
       for (const auto& [k, v] : *form) {
         if (k == "csrf") {
           csrf = v;
@@ -267,7 +280,7 @@ struct WebServer::Impl {
         }
         if (k == "exportID" || k == "token") {  // 32 hex digits
           if (v.empty() || v.size() > 64 || !std::all_of(v.begin(), v.end(), isHexDigit)) {
-            return jsonReply(req, 400, Json{{"error", "'" + k + "' is not valid."}});
+            return errorReply(req, 400, "badField", "'" + k + "' is not valid.", Json{{"field", k}});
           }
           body[k] = v;
           continue;
@@ -276,7 +289,8 @@ struct WebServer::Impl {
         errno = 0;
         const long long n = std::strtoll(v.c_str(), &end, 10);
         if (v.empty() || *end || errno == ERANGE) {
-          return jsonReply(req, 400, Json{{"error", "'" + printable(k, 64) + "' must be a number."}});
+          return errorReply(req, 400, "badField", "'" + printable(k, 64) + "' must be a number.",
+                            Json{{"field", printable(k, 64)}});
         }
         body[k] = n;
       }
@@ -291,14 +305,13 @@ struct WebServer::Impl {
   asio::awaitable<Response> remoteImage(const Request& req, const Json& answer) {
     const auto body = answer.find("body");
     const std::string url = body != answer.end() && body->is_object() ? stringOf(*body, "url").value_or("") : "";
-    if (!remote_images) co_return jsonReply(req, 404, Json{{"error", "Remote images are turned off here."}});
+    if (!remote_images) co_return errorReply(req, 404, "remoteImagesOff", "Remote images are turned off here.");
     auto image = co_await remote_images->fetch(url);
     if (!image) {  // why, in the log only: the answer is no probe of the provider's network
       logger("web")->info("remote image not shown: {}", image.error().message);
       const bool busy = image.error().code == ErrorCode::kResourceExhausted;
-      co_return jsonReply(
-          req, busy ? 503 : 502,
-          Json{{"error", busy ? "Too many images are being fetched; try again." : "The image could not be shown."}});
+      co_return busy ? errorReply(req, 503, "tooManyImages", "Too many images are being fetched; try again.")
+                     : errorReply(req, 502, "imageNotShown", "The image could not be shown.");
     }
     Response res = reply(req, http::status::ok, image->content_type, std::move(image->bytes));
     res.set(http::field::cache_control, "private, max-age=600");

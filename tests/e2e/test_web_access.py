@@ -222,6 +222,74 @@ class WebAccessTest(unittest.TestCase):
         status, _, _ = self.api(s, "search", {"query": big})
         self.assertEqual(status, 413)
 
+    def test_06a_error_codes(self):
+        """Every refusal of the instance and of the CAS carries a stable code (and its params) beside the English
+        text, for Web Access to show in the user's language (docs/end-user-access.md lists them)."""
+        def coded(answer):
+            status, _, body = answer
+            j = json.loads(body)
+            self.assertTrue(j.get("error"), j)  # the English text stays, for API users
+            return status, j.get("code"), j.get("params")
+
+        def login(data):
+            return coded(curl(self.base + "/acme/api/login", data=data))
+        self.assertEqual(login({"userName": "alice", "password": "wrong"}), (401, "wrongLogin", None))
+        self.assertEqual(login({"userName": "dave", "password": PASSWORD}), (403, "loginNotAllowed", {"user": "dave"}))
+        self.assertEqual(login({"userName": "", "password": ""}), (400, "enterUserAndPassword", None))
+        self.assertEqual(login({"userName": 5, "password": "x"}), (400, "badField", {"field": "userName"}))
+        self.assertEqual(login({"oneTimePassword": "ab" * 16}), (401, "oneTimeLinkInvalid", None))
+        self.assertEqual(coded(curl(self.base + "/acme/api/session", data={})), (401, "notLoggedIn", None))
+        self.assertEqual(coded(curl(self.base + "/acme/api/folders", data={})), (401, "sessionEnded", None))
+        s = self.session("alice")
+        self.assertEqual(coded(self.api(s, "folders", csrf=False)), (403, "csrfRefused", None))
+        self.assertEqual(coded(self.api(s, "nosuchop")), (404, "unknownOperation", None))
+        _, _, body = self.api(s, "search", {"query": "subject:injection"})
+        hit = json.loads(body)["hits"][0]
+        ids = {"storeID": hit["storeID"], "messageID": hit["messageID"]}
+        for op, body, want in (
+                ("message", {"storeID": "x"}, (400, "badField", {"field": "storeID"})),
+                ("message", {"storeID": hit["storeID"], "messageID": 10 ** 12}, (404, "noSuchMessage", None)),
+                ("message", {"storeID": 9999, "messageID": 1}, (404, "noSuchMessage", None)),
+                ("thread", {"storeID": 0, "messageID": -1}, (400, "badField", {"field": "messageID"})),
+                ("search", {"folder": "alice", "after": "yesterday"}, (400, "badDate", {"field": "after"})),
+                ("search", {"folder": "alice", "until": "2024-02-30"}, (400, "badDate", {"field": "until"})),
+                ("search", {"query": "\"unclosed"}, (400, "badQuery", {"detail": "a quotation mark is not closed."})),
+                ("search", {"query": "x", "sort": "colour"}, (400, "badRequest", None)),
+                ("search", {"folder": "alice", "hasAttachment": "yes"}, (400, "badField", {"field": "hasAttachment"})),
+                ("search", {"folder": 7}, (400, "badField", {"field": "folder"})),
+                ("search", {}, (400, "searchEmpty", None)),
+                ("export", {"format": "pdf", "messages": [ids]}, (400, "badField", {"field": "format"})),
+                ("export", {"format": "zip"}, (400, "exportWhat", None)),
+                ("export", {"format": "zip", "messages": []}, (400, "nothingToExport", None)),
+                ("export", {"format": "zip", "messages": [{"storeID": "x"}]},
+                 (400, "badField", {"field": "messages[].storeID"})),
+                ("export", {"format": "zip", "messages": [{"storeID": 9999, "messageID": 1}]},
+                 (404, "noSuchMessage", None)),
+                ("export", {"format": "mbox", "search": {"query": "\"unclosed"}},  # the search's refusal, carried
+                 (400, "badQuery", {"detail": "a quotation mark is not closed."})),
+                ("export", {"format": "mbox", "search": {"folder": "alice", "after": "x"}},
+                 (400, "badDate", {"field": "after"}))):
+            self.assertEqual(coded(self.api(s, op, body)), want, (op, body))
+
+        def get(path):
+            return coded(curl(self.base + "/acme/api/" + path + "&csrf=" + s["csrf"],
+                              headers=["Cookie: " + s["cookie"]]))
+        self.assertEqual(get("attachment?storeID=%d&messageID=%d&index=5" % (hit["storeID"], hit["messageID"])),
+                         (404, "noSuchAttachment", None))
+        self.assertEqual(get("exportDownload?exportID=" + "0" * 32), (404, "noSuchExport", None))
+        self.assertEqual(get("remoteImage?token=" + "0" * 32), (404, "noSuchImage", None))
+        # The CAS's own refusals.
+        self.assertEqual(get("download?storeID=1&messageID=x"), (400, "badField", {"field": "messageID"}))
+        self.assertEqual(get("exportDownload?exportID=zz"), (400, "badField", {"field": "exportID"}))
+        self.assertEqual(coded(curl(self.base + "/acme/api/search", "--data-binary", "[1",
+                                    headers=["Cookie: " + s["cookie"], "X-CSRF-Token: " + s["csrf"]])),
+                         (400, "notJson", None))
+        self.assertEqual(coded(self.api(s, "search", {"query": "x" * 100000})), (413, "requestTooLarge", None))
+        admin = self.p.ok("CreateClientOneTimeUrlForArchiveAdmin", instanceID="acme", instanceUrl=self.base + "/acme")
+        status, hdrs, body = curl(self.base + "/acme/api/login", data={"oneTimePassword": admin.split("=", 1)[1]})
+        a = {"instance": "acme", "cookie": hdrs["set-cookie"][0].split(";")[0], "csrf": json.loads(body)["csrfToken"]}
+        self.assertEqual(coded(self.api(a, "search", {"query": "fox"})), (403, "adminCannotRead", None))
+
     def test_06b_branding(self):
         sample = os.path.join(HERE, "..", "..", "branding.sample")
         target = self.p.path("management", "Branding")

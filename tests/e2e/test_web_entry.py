@@ -50,12 +50,12 @@ class WebEntryTest(unittest.TestCase):
             self.assertEqual(request(self.web + "/shut1/")[0], 200)  # the application, which shows the words
             for op, body in (("session", {}), ("login", {"userName": "amy", "password": "x"})):
                 status, answer = request(self.web + "/shut1/api/" + op, body)
-                self.assertEqual((status, answer), (503, {"error": STOPPED}), (stop, op))
+                self.assertEqual((status, answer), (503, {"error": STOPPED, "code": "archiveStopped"}), (stop, op))
         # A running archive is not "stopped"; an unknown one is not found.
         self.assertEqual(request(self.web + "/open1/api/session", {})[0], 401)
         self.assertEqual(request(self.web + "/nosuch/api/session", {})[0], 404)
         # The application shows a server error's words when it starts (e.g. this one).
-        with open(os.path.join(os.path.dirname(BIN.rstrip("/")), "share", "web", "app.js")) as f:
+        with open(os.path.join(os.path.dirname(BIN.rstrip("/")), "share", "web", "session.js")) as f:
             self.assertIn('showLogin(e.status >= 500 ? e.message : "")', f.read())
 
     def one_time_url(self):

@@ -1,250 +1,93 @@
-// The strings of Web Access (app.html, app.js), one catalogue per language.
-// app.js takes the language of the browser (navigator.languages) when there
-// is a catalogue for it, else English; the switch in the header keeps the
-// user's choice in this browser. {name} is replaced by a value; an entry
-// with one/other is a plural (Intl.PluralRules). English and German are
-// complete: a test checks that every language has every key of English.
-"use strict";
+// The language of Web Access: the catalogues (strings_<lang>.js), the chosen
+// language (the browser's, navigator.languages, when there is a catalogue for
+// it, else English; the switch in the header keeps the user's choice in this
+// browser), strings by key, the server's errors by code, and numbers, dates
+// and sizes written as the language writes them.
+import { $, el } from "./dom.js";
+import de from "./strings_de.js";
+import en from "./strings_en.js";
 
-window.SPE_I18N = {
-  en: {
-    language: "Language",
-    logout: "Log out",
-    loginTitle: "Log in to your email archive",
-    userName: "User name",
-    password: "Password",
-    logIn: "Log in",
-    archiveAdmin: "Archive administrator",
-    folders: "Folders",
-    myArchive: "My archive",
-    otherArchives: "Other archives",
-    archives: "Archives",
-    allFolders: "All folders",
-    allFoldersOf: "All folders of {archive}",
-    noArchives: "There is no archive you may read.",
-    queryLabel: "Search words",
-    queryPlaceholder: "Search: words, \"a phrase\", from:anna, has:attachment",
-    search: "Search",
-    fields: "Fields",
-    fieldsActive: { one: "Fields ({n} set)", other: "Fields ({n} set)" },
-    from: "From",
-    to: "To",
-    cc: "Cc",
-    subject: "Subject",
-    date: "Date",
-    folder: "Folder",
-    dateFrom: "Date from",
-    dateTo: "Date to",
-    hasAttachment: "Has attachment",
-    searchHelp: "Search help",
-    clear: "Clear",
-    sortBy: "Sort",
-    sortNewest: "Newest first",
-    sortOldest: "Oldest first",
-    sortSenderAZ: "Sender A\u2013Z",
-    sortSenderZA: "Sender Z\u2013A",
-    sortRecipientAZ: "Recipient A\u2013Z",
-    sortRecipientZA: "Recipient Z\u2013A",
-    sortSubjectAZ: "Subject A\u2013Z",
-    sortSubjectZA: "Subject Z\u2013A",
-    sortLargest: "Largest first",
-    sortSmallest: "Smallest first",
-    sortRelevance: "Best match",
-    perPage: "Per page",
-    includeSubfolders: "Include subfolders",
-    withSubfolders: "with subfolders",
-    withoutSubfolders: "without subfolders",
-    resultsFor: "results for {what}",
-    messages: "Messages",
-    pages: "Pages",
-    firstPage: "First page",
-    previousPage: "Previous page",
-    nextPage: "Next page",
-    lastPage: "Last page",
-    range: "{first}\u2013{last} of {total}",
-    aboutN: "about {n}",
-    zeroMessages: "No messages",
-    resultsAnnounced: { one: "1 message in {scope}", other: "{n} messages in {scope}" },
-    noMatches: "No messages match your search.",
-    noMatchesDetail: "Check the spelling, use fewer words or fields, or search all folders.",
-    folderEmpty: "This folder is empty.",
-    folderEmptySub: "Its subfolders may hold messages: tick \u201cInclude subfolders\u201d.",
-    archiveEmpty: "This archive is empty.",
-    archiveEmptyDetail: "Messages appear here once they have been archived.",
-    adminCannotRead: "The archive administrator cannot read messages.",
-    adminCannotReadDetail: "You manage this archive and see its folders, but searching and reading messages is reserved for the users whose mail it is. To read mail, log in with a user account.",
-    noSender: "(no sender)",
-    noRecipient: "(no recipient)",
-    noSubject: "(no subject)",
-    toNames: "To: {names}",
-    selectThis: "Select \u201c{subject}\u201d",
-    selectPage: "Select page",
-    selectAllResults: "Select all {n} results",
-    clearSelection: "Clear selection",
-    selectedN: { one: "1 selected", other: "{n} selected" },
-    export: "Export",
-    exportZip: ".zip of .eml files",
-    exportMbox: ".mbox file",
-    exportPreparing: "Preparing the export\u2026",
-    exportRunning: { one: "Exporting 1 message: the download is running.", other: "Exporting {n} messages: the download is running." },
-    message: "Message",
-    selectMessage: "Select a message to read it.",
-    messageOpened: "Opened: {subject}",
-    messageContent: "Message content",
-    back: "\u2190 Back",
-    downloadEml: "Download (.eml)",
-    attachments: "Attachments",
-    remoteRemoved: { one: "1 remote image or style was not loaded, to protect your privacy.", other: "{n} remote images or styles were not loaded, to protect your privacy." },
-    showRemoteImages: "Show remote images",
-    conversationN: { one: "Conversation: 1 message", other: "Conversation: {n} messages" },
-    linkTitle: "Open this link?",
-    linkLeadsTo: "The link leads to:",
-    linkTextSays: "The message shows it as:",
-    openInNewTab: "Open in a new tab",
-    cancel: "Cancel",
-    close: "Close",
-    helpTitle: "Searching your archive",
-    helpIntro: "Type words into the search box, or use the fields below it. The box also understands these forms:",
-    helpYouWrite: "You write",
-    helpFinds: "Finds messages",
-    helpNotes: "Words match regardless of case, also as the start of longer words (report finds reporting) and by their English and German word forms. Dates use your time zone.",
-    helpRows: [
-      ["invoice march", "with every word, in any field"],
-      ["\"quarterly invoice\"", "with these words in this order"],
-      ["invoice OR receipt", "with either word"],
-      ["invoice -draft", "with invoice and without draft"],
-      ["auto*", "with a word that starts with auto"],
-      ["from:anna  to:example.com", "by sender or recipient: name, address or domain (also cc:, bcc:)"],
-      ["subject:offer  body:offer", "the word in the subject or in the text"],
-      ["attachment:contract", "in an attachment's name or text"],
-      ["date:2024-01-01..2024-06-30", "sent in that range (after:, before: for one end)"],
-      ["size:>1M", "by size (k, M, G)"],
-      ["has:attachment", "with at least one attachment"],
-    ],
-    networkError: "The server cannot be reached. Check your connection and try again.",
-    unreadableAnswer: "The server sent an unreadable answer.",
-    sessionEnded: "Your session has ended; log in again.",
-    requestFailed: "The request failed ({status}).",
-    tryAgain: "Try again",
-  },
-  de: {
-    language: "Sprache",
-    logout: "Abmelden",
-    loginTitle: "Bei Ihrem E-Mail-Archiv anmelden",
-    userName: "Benutzername",
-    password: "Passwort",
-    logIn: "Anmelden",
-    archiveAdmin: "Archivadministrator",
-    folders: "Ordner",
-    myArchive: "Mein Archiv",
-    otherArchives: "Andere Archive",
-    archives: "Archive",
-    allFolders: "Alle Ordner",
-    allFoldersOf: "Alle Ordner von {archive}",
-    noArchives: "Es gibt kein Archiv, das Sie lesen d\u00fcrfen.",
-    queryLabel: "Suchbegriffe",
-    queryPlaceholder: "Suche: W\u00f6rter, \"eine Phrase\", from:anna, has:attachment",
-    search: "Suchen",
-    fields: "Felder",
-    fieldsActive: { one: "Felder ({n} gesetzt)", other: "Felder ({n} gesetzt)" },
-    from: "Von",
-    to: "An",
-    cc: "Cc",
-    subject: "Betreff",
-    date: "Datum",
-    folder: "Ordner",
-    dateFrom: "Datum von",
-    dateTo: "Datum bis",
-    hasAttachment: "Mit Anhang",
-    searchHelp: "Hilfe zur Suche",
-    clear: "Zur\u00fccksetzen",
-    sortBy: "Sortieren",
-    sortNewest: "Neueste zuerst",
-    sortOldest: "\u00c4lteste zuerst",
-    sortSenderAZ: "Absender A\u2013Z",
-    sortSenderZA: "Absender Z\u2013A",
-    sortRecipientAZ: "Empf\u00e4nger A\u2013Z",
-    sortRecipientZA: "Empf\u00e4nger Z\u2013A",
-    sortSubjectAZ: "Betreff A\u2013Z",
-    sortSubjectZA: "Betreff Z\u2013A",
-    sortLargest: "Gr\u00f6\u00dfte zuerst",
-    sortSmallest: "Kleinste zuerst",
-    sortRelevance: "Beste Treffer",
-    perPage: "Pro Seite",
-    includeSubfolders: "Unterordner einbeziehen",
-    withSubfolders: "mit Unterordnern",
-    withoutSubfolders: "ohne Unterordner",
-    resultsFor: "Ergebnisse f\u00fcr {what}",
-    messages: "Nachrichten",
-    pages: "Seiten",
-    firstPage: "Erste Seite",
-    previousPage: "Vorherige Seite",
-    nextPage: "N\u00e4chste Seite",
-    lastPage: "Letzte Seite",
-    range: "{first}\u2013{last} von {total}",
-    aboutN: "etwa {n}",
-    zeroMessages: "Keine Nachrichten",
-    resultsAnnounced: { one: "1 Nachricht in {scope}", other: "{n} Nachrichten in {scope}" },
-    noMatches: "Keine Nachricht passt zu Ihrer Suche.",
-    noMatchesDetail: "Pr\u00fcfen Sie die Schreibweise, verwenden Sie weniger W\u00f6rter oder Felder, oder suchen Sie in allen Ordnern.",
-    folderEmpty: "Dieser Ordner ist leer.",
-    folderEmptySub: "Seine Unterordner k\u00f6nnen Nachrichten enthalten: W\u00e4hlen Sie \u201eUnterordner einbeziehen\u201c.",
-    archiveEmpty: "Dieses Archiv ist leer.",
-    archiveEmptyDetail: "Nachrichten erscheinen hier, sobald sie archiviert wurden.",
-    adminCannotRead: "Der Archivadministrator kann keine Nachrichten lesen.",
-    adminCannotReadDetail: "Sie verwalten dieses Archiv und sehen seine Ordner, aber Nachrichten suchen und lesen d\u00fcrfen nur die Benutzer, denen sie geh\u00f6ren. Um E-Mails zu lesen, melden Sie sich mit einem Benutzerkonto an.",
-    noSender: "(kein Absender)",
-    noRecipient: "(kein Empf\u00e4nger)",
-    noSubject: "(kein Betreff)",
-    toNames: "An: {names}",
-    selectThis: "\u201e{subject}\u201c ausw\u00e4hlen",
-    selectPage: "Seite ausw\u00e4hlen",
-    selectAllResults: "Alle {n} Ergebnisse ausw\u00e4hlen",
-    clearSelection: "Auswahl aufheben",
-    selectedN: { one: "1 ausgew\u00e4hlt", other: "{n} ausgew\u00e4hlt" },
-    export: "Exportieren",
-    exportZip: ".zip mit .eml-Dateien",
-    exportMbox: ".mbox-Datei",
-    exportPreparing: "Export wird vorbereitet\u2026",
-    exportRunning: { one: "1 Nachricht wird exportiert: Der Download l\u00e4uft.", other: "{n} Nachrichten werden exportiert: Der Download l\u00e4uft." },
-    message: "Nachricht",
-    selectMessage: "W\u00e4hlen Sie eine Nachricht aus, um sie zu lesen.",
-    messageOpened: "Ge\u00f6ffnet: {subject}",
-    messageContent: "Inhalt der Nachricht",
-    back: "\u2190 Zur\u00fcck",
-    downloadEml: "Herunterladen (.eml)",
-    attachments: "Anh\u00e4nge",
-    remoteRemoved: { one: "1 externes Bild oder Stylesheet wurde zum Schutz Ihrer Privatsph\u00e4re nicht geladen.", other: "{n} externe Bilder oder Stylesheets wurden zum Schutz Ihrer Privatsph\u00e4re nicht geladen." },
-    showRemoteImages: "Externe Bilder anzeigen",
-    conversationN: { one: "Unterhaltung: 1 Nachricht", other: "Unterhaltung: {n} Nachrichten" },
-    linkTitle: "Diesen Link \u00f6ffnen?",
-    linkLeadsTo: "Der Link f\u00fchrt zu:",
-    linkTextSays: "In der Nachricht steht:",
-    openInNewTab: "In neuem Tab \u00f6ffnen",
-    cancel: "Abbrechen",
-    close: "Schlie\u00dfen",
-    helpTitle: "Ihr Archiv durchsuchen",
-    helpIntro: "Geben Sie W\u00f6rter in das Suchfeld ein oder nutzen Sie die Felder darunter. Das Suchfeld versteht au\u00dferdem diese Formen:",
-    helpYouWrite: "Sie schreiben",
-    helpFinds: "Findet Nachrichten",
-    helpNotes: "Gro\u00df- und Kleinschreibung spielt keine Rolle; W\u00f6rter finden auch l\u00e4ngere W\u00f6rter, die so beginnen (Bericht findet Berichte), und ihre deutschen und englischen Wortformen. Daten gelten in Ihrer Zeitzone.",
-    helpRows: [
-      ["rechnung m\u00e4rz", "mit allen W\u00f6rtern, in einem beliebigen Feld"],
-      ["\"rechnung vom m\u00e4rz\"", "mit diesen W\u00f6rtern in dieser Reihenfolge"],
-      ["rechnung OR quittung", "mit einem der beiden W\u00f6rter"],
-      ["rechnung -entwurf", "mit rechnung und ohne entwurf"],
-      ["liefer*", "mit einem Wort, das mit liefer beginnt"],
-      ["from:anna  to:example.com", "nach Absender oder Empf\u00e4nger: Name, Adresse oder Domain (auch cc:, bcc:)"],
-      ["subject:angebot  body:angebot", "das Wort im Betreff oder im Text"],
-      ["attachment:vertrag", "im Namen oder Text eines Anhangs"],
-      ["date:2024-01-01..2024-06-30", "in diesem Zeitraum gesendet (after:, before: f\u00fcr ein Ende)"],
-      ["size:>1M", "nach Gr\u00f6\u00dfe (k, M, G)"],
-      ["has:attachment", "mit mindestens einem Anhang"],
-    ],
-    networkError: "Der Server ist nicht erreichbar. Pr\u00fcfen Sie Ihre Verbindung und versuchen Sie es erneut.",
-    unreadableAnswer: "Der Server hat eine unlesbare Antwort geschickt.",
-    sessionEnded: "Ihre Sitzung ist abgelaufen; bitte melden Sie sich erneut an.",
-    requestFailed: "Die Anfrage ist fehlgeschlagen ({status}).",
-    tryAgain: "Erneut versuchen",
-  },
-};
+export const CATALOGUE = { en, de };
+export let lang = "en";
+
+export function chooseLanguage() {
+  const saved = localStorage.getItem("spe-lang");
+  if (saved && CATALOGUE[saved]) return saved;
+  for (const l of navigator.languages || [navigator.language || "en"]) {
+    const short = String(l).toLowerCase().split("-")[0];
+    if (CATALOGUE[short]) return short;
+  }
+  return "en";
+}
+
+export function setLanguage(l) { lang = l; }
+
+// The string `key` in the chosen language with {name} replaced; a plural
+// entry ({one, other}) is chosen by vars.n.
+export function t(key, vars = {}) {
+  let s = CATALOGUE[lang][key];
+  if (s === undefined) s = CATALOGUE.en[key];
+  if (s === undefined) return key;
+  if (Array.isArray(s)) return s;
+  if (typeof s === "object") {
+    const rule = new Intl.PluralRules(lang).select(vars.n ?? 0);
+    s = s[rule] ?? s.other;
+  }
+  return String(s).replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? fmtNumber(vars[k]) : m));
+}
+
+// What the user reads for an error answer of the server ({error, code,
+// params}): the catalogue's text for its code with the params filled in (a
+// field by the name the form gives it), or the server's own text when the
+// code is unknown or a param is missing.
+export function errorText(answer, fallback) {
+  const server = typeof answer.error === "string" && answer.error ? answer.error : fallback;
+  const text = typeof answer.code === "string" ? (CATALOGUE[lang].errors || {})[answer.code] : undefined;
+  if (typeof text !== "string") return server;
+  const params = answer.params && typeof answer.params === "object" ? answer.params : {};
+  const fields = CATALOGUE[lang].fieldNames || {};
+  let complete = true;
+  const filled = text.replace(/\{(\w+)\}/g, (m, k) => {
+    if (params[k] === undefined || params[k] === null) { complete = false; return m; }
+    if (k === "field" && Object.hasOwn(fields, params[k])) return fields[params[k]];
+    return fmtNumber(params[k]);
+  });
+  return complete ? filled : server;
+}
+
+export function fmtNumber(v) { return typeof v === "number" ? new Intl.NumberFormat(lang).format(v) : v; }
+
+export function fmtDate(epoch, long = false) {
+  if (!epoch) return "";
+  const d = new Date(epoch * 1000);
+  if (long) return d.toLocaleString(lang, { dateStyle: "full", timeStyle: "short" });
+  const now = new Date();
+  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+  if (d.getFullYear() === now.getFullYear()) return d.toLocaleDateString(lang, { day: "numeric", month: "short" });
+  return d.toLocaleDateString(lang, { day: "numeric", month: "short", year: "numeric" });
+}
+
+export function fmtSize(n) {
+  const nf = (v, digits) => new Intl.NumberFormat(lang, { maximumFractionDigits: digits }).format(v);
+  if (n < 1024) return nf(n, 0) + " B";
+  if (n < 1024 * 1024) return nf(Math.round(n / 1024), 0) + " KB";
+  return nf(n / 1024 / 1024, 1) + " MB";
+}
+
+// The page's fixed strings (data-i18n, -placeholder, -aria-label, -title)
+// and the search help's table in the chosen language.
+export function applyLanguage() {
+  document.documentElement.lang = lang;
+  $("lang").value = lang;
+  for (const e of document.querySelectorAll("[data-i18n]")) e.textContent = t(e.dataset.i18n);
+  for (const e of document.querySelectorAll("[data-i18n-placeholder]")) e.placeholder = t(e.dataset.i18nPlaceholder);
+  for (const e of document.querySelectorAll("[data-i18n-aria-label]")) e.setAttribute("aria-label", t(e.dataset.i18nAriaLabel));
+  for (const e of document.querySelectorAll("[data-i18n-title]")) e.title = t(e.dataset.i18nTitle);
+  const rows = $("help-rows");
+  rows.replaceChildren();
+  for (const [syntax, meaning] of t("helpRows")) {
+    const tr = el("tr");
+    tr.append(el("td", "", el("code", "", syntax)), el("td", "", meaning));
+    rows.append(tr);
+  }
+}

@@ -4,7 +4,8 @@
 // the search form and its help, marked hits, sent folders, links in HTML
 // mail, plain text with quotes, conversations, the address as state
 // (reload, Back/Forward, links), loading indicators, errors, empty states,
-// the keyboard, translations, export. Every view gets a screenshot and an
+// the keyboard, translations (the server's errors by code in German, dates
+// in the language's format), export. Every view gets a screenshot and an
 // axe-core audit (the mail itself, in its frame, is not audited: it is the
 // sender's). Prints a JSON summary for tests/e2e/test_web_features.py:
 //   {ok, checks: {name: true | what was seen}, axe: {view: [violations]}, shots: [...], ...}
@@ -183,6 +184,38 @@ async function desktop(browser) {
   await listAfter(page, () => page.click("#folder-tree a.root >> nth=0"));
   check("date fields labelled", await page.evaluate(() => [...document.querySelectorAll("#fields label span")].map((s) => s.textContent)),
         (l) => l.includes("Date from") && l.includes("Date to"));
+  // Dates typed in the language's format (US English here), sent as ISO days.
+  await listAfter(page, () => page.click("#folder-tree a[title='alice/Inbox/Receipts']"));
+  check("date format shown", await page.getAttribute("#f-after", "placeholder"), "MM/DD/YYYY");
+  await page.fill("#f-after", "01/31/2024");
+  await page.fill("#f-until", "2/2/2024");
+  const dated = page.waitForRequest((r) => r.url().endsWith("/api/search"));
+  await listAfter(page, () => page.press("#f-until", "Enter"));
+  const datedBody = JSON.parse((await dated).postData());
+  check("dates sent as ISO days", [datedBody.after, datedBody.until], ["2024-01-31", "2024-02-02"]);
+  check("dates find their days", await text(page, "#range"), "1–3 of 3");
+  check("dates shown in the format", [await page.inputValue("#f-after"), await page.inputValue("#f-until")],
+        ["01/31/2024", "02/02/2024"]);
+  check("scope line names the dates", await text(page, "#scope-detail"), (s) => s.includes("Date from 01/31/2024") && s.includes("Date to 02/02/2024"));
+  check("dates in the address as ISO", page.url(), (u) => u.includes("after=2024-01-31") && u.includes("until=2024-02-02"));
+  await view(page, "d10a-dates");
+  let searches = 0;
+  const countSearches = (r) => { if (r.url().endsWith("/api/search")) searches++; };
+  page.on("request", countSearches);
+  await page.fill("#f-until", "02/30/2024");
+  await page.press("#f-until", "Enter");
+  await page.waitForSelector("#date-error:visible");
+  check("a date that does not exist is refused", await text(page, "#date-error"),
+        `Enter the date as MM/DD/YYYY, for example 01/31/${new Date().getFullYear()}.`);
+  check("the wrong date is marked", await page.getAttribute("#f-until", "aria-invalid"), "");
+  check("the wrong date has the focus", await page.evaluate(() => document.activeElement.id), "f-until");
+  await view(page, "d10b-date-refused");
+  check("no search with a wrong date", searches, 0);
+  page.off("request", countSearches);
+  await listAfter(page, () => page.click("#clear"));
+  check("clear empties the dates", [await page.inputValue("#f-after"), await page.isHidden("#date-error")], ["", true]);
+  await listAfter(page, () => page.click("#folder-tree a.root >> nth=0"));
+
   await page.fill("#f-from", "Carol");
   await page.fill("#f-subject", "spring");
   await listAfter(page, () => page.press("#f-subject", "Enter"));
@@ -401,12 +434,17 @@ async function german(browser) {
   await page.waitForSelector("#login:visible");
   check("German from the browser", await text(page, "#login-button"), "Anmelden");
   check("page language", await page.getAttribute("html", "lang"), "de");
-  const catalogue = await page.evaluate(() => {
-    const shape = (v) => (Array.isArray(v) ? "array:" + v.length : typeof v === "object" ? "plural" : "string");
+  const catalogue = await page.evaluate(async () => {
+    const { CATALOGUE } = await import("/-/i18n.js");
+    const shape = (v) => (Array.isArray(v) ? "array:" + v.length : typeof v === "object" ? "object" : "string");
     const missing = [];
-    for (const [k, v] of Object.entries(window.SPE_I18N.en)) {
-      if (!(k in window.SPE_I18N.de) || shape(window.SPE_I18N.de[k]) !== shape(v)) missing.push(k);
-    }
+    const compare = (en, de, at) => {
+      for (const [k, v] of Object.entries(en)) {
+        if (!(k in de) || shape(de[k]) !== shape(v)) missing.push(at + k);
+        else if (shape(v) === "object") compare(v, de[k], at + k + ".");
+      }
+    };
+    compare(CATALOGUE.en, CATALOGUE.de, "");
     return missing;
   });
   check("German catalogue complete", catalogue, []);
@@ -421,6 +459,7 @@ async function german(browser) {
   check("switch kept", await page.evaluate(() => localStorage.getItem("spe-lang")), "en");
   await view(page, "g03-empty-archive-en");
   await context.close();
+  await germanErrorsAndDates(browser);
 
   // The archive administrator sees folders and why no messages.
   const admin = await browser.newContext({ ignoreHTTPSErrors: true, locale: "en-US", viewport: { width: 1366, height: 768 } });
@@ -432,6 +471,69 @@ async function german(browser) {
   check("archive admin gets no search form", await a.isVisible("#query"), false);
   await view(a, "g04-archive-admin");
   await admin.close();
+}
+
+// German: the server's errors in German (a refused login, a search the
+// server refuses, a message that does not exist, the CAS's busy answer), and
+// dates typed and shown as Germans write them.
+async function germanErrorsAndDates(browser) {
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: "de-DE", viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(args.url);
+  await page.waitForSelector("#login:visible");
+  await page.fill("#user", "alice");
+  await page.fill("#password", "falsches Passwort");
+  await page.click("#login-button");
+  await page.waitForSelector("#login-error:visible", { timeout: TIMEOUT });
+  check("refused login in German", await text(page, "#login-error"), "Benutzername oder Passwort ist falsch.");
+  await view(page, "g05-login-refused-de");
+  await login(page, "alice");
+  await page.waitForSelector("#hits li.hit");
+
+  await listAfter(page, () => page.click("#folder-tree a[title='alice/Inbox/Receipts']"));
+  check("German date format shown", await page.getAttribute("#f-after", "placeholder"), "TT.MM.JJJJ");
+  check("calendar button named in German", await page.getAttribute("button.datepick[data-for=f-after]", "aria-label"),
+        "\u201eDatum von\u201c im Kalender w\u00e4hlen");
+  await page.fill("#f-after", "31.01.2024");
+  await page.fill("#f-until", "2.2.2024");
+  const dated = page.waitForRequest((r) => r.url().endsWith("/api/search"));
+  await listAfter(page, () => page.click("#search button[type=submit]"));
+  const body = JSON.parse((await dated).postData());
+  check("German dates sent as ISO days", [body.after, body.until], ["2024-01-31", "2024-02-02"]);
+  check("German dates find their days", await text(page, "#range"), "1–3 von 3");
+  check("German dates shown as written in German", await page.inputValue("#f-until"), "02.02.2024");
+  check("German scope line names the dates", await text(page, "#scope-detail"),
+        (s) => s.includes("Datum von 31.01.2024") && s.includes("Datum bis 02.02.2024"));
+  // The browser's calendar writes its day into the field, in German.
+  await page.$eval("#f-after-pick", (e) => { e.value = "2024-01-30"; e.dispatchEvent(new Event("change")); });
+  check("calendar day written in German", await page.inputValue("#f-after"), "30.01.2024");
+  await view(page, "g06-dates-de");
+  await page.fill("#f-after", "31.02.2024");
+  await page.click("#search button[type=submit]");
+  await page.waitForSelector("#date-error:visible");
+  check("wrong date refused in German", await text(page, "#date-error"),
+        `Geben Sie das Datum als TT.MM.JJJJ ein, zum Beispiel 31.01.${new Date().getFullYear()}.`);
+  await view(page, "g07-date-refused-de");
+  await listAfter(page, () => page.click("#clear"));
+
+  await page.fill("#query", "\"offer");
+  await listAfter(page, () => page.click("#search button[type=submit]"));
+  check("refused search in German", await text(page, "#list-status .status-title"),
+        (s) => s.startsWith("Die Suche ist ung\u00fcltig.") && s.includes("a quotation mark is not closed."));
+  await view(page, "g08-refused-search-de");
+  await page.route("**/api/search", (route) => route.fulfill({ status: 503, contentType: "application/json",
+    body: JSON.stringify({ error: "The archive is busy; try again in a moment.", code: "archiveBusy" }) }), { times: 1 });
+  await page.fill("#query", "offer");
+  await listAfter(page, () => page.click("#search button[type=submit]"));
+  check("the CAS's answer in German", await text(page, "#list-status .status-title"),
+        "Das Archiv ist ausgelastet; versuchen Sie es gleich noch einmal.");
+  await listAfter(page, () => page.click("#clear"));
+
+  await page.evaluate(() => { location.hash = "#f=alice%2FInbox&m=1.999999999"; });
+  await page.waitForSelector("#message-status:visible", { timeout: TIMEOUT });
+  check("a message that does not exist, in German", await text(page, "#message-status"), "Diese Nachricht gibt es nicht.");
+  await view(page, "g09-no-such-message-de");
+  await context.close();
 }
 
 async function phone(browser) {
@@ -455,7 +557,10 @@ async function phone(browser) {
   check("phone: drawer closes", await page.evaluate(() => document.getElementById("folders").classList.contains("shown")), false);
   await page.click("#fields-toggle");
   check("phone: fields unfold", await page.isVisible("#f-from"), true);
+  await page.fill("#f-after", "01/31/2024");
+  check("phone: calendar button beside the date", await page.isVisible("button.datepick[data-for=f-after]"), true);
   await view(page, "p04-fields");
+  await page.fill("#f-after", "");
   await page.fill("#query", "invoice");
   await listAfter(page, () => page.click("#search button[type=submit]"));
   check("phone: marked snippets", await page.locator("#hits .snippet mark").count(), (n) => n > 0);

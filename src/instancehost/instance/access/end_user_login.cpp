@@ -41,7 +41,8 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
   auto admission = guard().admit(ctx.instance_id + "/" + user_name, client_address);
   if (!admission.permit) {
     return makeError(ErrorCode::kResourceExhausted,
-                     "Too many failed logins; try again in " + std::to_string(admission.retry_after.count()) + " s.");
+                     "Too many failed logins; try again in " + std::to_string(admission.retry_after.count()) + " s.",
+                     std::to_string(admission.retry_after.count()));
   }
   const auto busy = makeError(ErrorCode::kUnavailable, "The server is busy; try again in a moment.");
   EndUserLogin login;
@@ -67,7 +68,8 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
     return makeError(ErrorCode::kPermissionDenied, "The user '" + (*user)->name + "' may not log in with " + way + ".");
   }
   if (safe_mode && !has((*user)->privileges, "admin")) {
-    return makeError(ErrorCode::kUnavailable, "The archive is in maintenance; only administrators can log in.");
+    return makeError(ErrorCode::kUnavailable, "The archive is in maintenance; only administrators can log in.",
+                     kLoginMaintenance);
   }
   login.name = (*user)->name;
   login.password_hash = (*user)->password_hash;

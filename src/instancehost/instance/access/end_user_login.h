@@ -40,7 +40,10 @@ struct EndUserLogin {
 // password), kResourceExhausted (throttled: too many failed logins),
 // kPermissionDenied (no such login privilege), kUnavailable (safe mode, or
 // the server too busy checking passwords). Messages carry no protocol
-// codes: each edge (IMAP, HTTP) chooses its own from the ErrorCode.
+// codes: each edge (IMAP, HTTP) chooses its own from the ErrorCode. The
+// details say more for Web Access's translated texts: the seconds to wait
+// when throttled, kLoginMaintenance in safe mode.
+inline constexpr const char* kLoginMaintenance = "maintenance";
 Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& user, const std::string& password,
                                        const std::string& login_privilege, bool safe_mode,
                                        const std::string& client_address);

@@ -1,6 +1,7 @@
 #include "instancehost/instance/access/web/web_api.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "common/base/crypto.h"
 #include "common/base/logging.h"
@@ -14,6 +15,7 @@
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
 #include "instancehost/instance/access/web/web_conversation.h"
+#include "instancehost/instance/access/web/web_failure.h"
 #include "instancehost/instance/access/web/web_folders.h"
 #include "instancehost/instance/access/web/web_search.h"
 #include "instancehost/instance/api/search.h"
@@ -22,20 +24,7 @@
 namespace spe::instance {
 namespace {
 
-Json answer(int status, Json body) { return Json{{"status", status}, {"body", std::move(body)}}; }
-Json failure(int status, const std::string& message) { return answer(status, Json{{"error", message}}); }
-
-int statusOf(const Error& e) {
-  switch (e.code) {
-    case ErrorCode::kInvalidArgument: return 400;
-    case ErrorCode::kUnauthenticated: return 401;
-    case ErrorCode::kPermissionDenied: return 403;
-    case ErrorCode::kNotFound: return 404;
-    case ErrorCode::kResourceExhausted: return 429;  // too many failed logins
-    case ErrorCode::kUnavailable: return 503;
-    default: return 500;
-  }
-}
+Json answer(int status, Json body) { return webAnswer(status, std::move(body)); }
 
 // The answer that announces a download; its bytes follow as the body.
 Json fileAnswer(const std::string& name, const std::string& content_type, std::size_t size) {
@@ -127,15 +116,32 @@ Result<std::optional<mime::AttachmentPlace>> findAttachmentPlace(const store::Ar
 Result<Json> attachmentDownload(const store::ArchiveStore& store, const store::MessageInfo& info, const Json& body,
                                 WebApi::Body& out) {
   auto index_field = intField(body, "index", -1, -1, INT32_MAX);
-  if (!index_field) return failure(400, index_field.error().message);
-  if (*index_field < 0) return failure(404, "There is no such attachment.");
+  if (!index_field) return webFieldFailure("index", index_field.error());
+  if (*index_field < 0) return webFailure(404, "noSuchAttachment", "There is no such attachment.");
   auto place = findAttachmentPlace(store, info, static_cast<std::size_t>(*index_field));
   if (!place) return place.error();
-  if (!*place) return failure(404, "There is no such attachment.");
+  if (!*place) return webFailure(404, "noSuchAttachment", "There is no such attachment.");
   auto reader = store.contentReader(info.content, info.id);
   if (!reader) return reader.error();
   out = attachmentBody(std::move(*reader), **place);
   return fileAnswer((*place)->info.name, (*place)->info.content_type, (*place)->info.size);
+}
+
+Json noSuchMessage() { return webFailure(404, "noSuchMessage", "There is no such message."); }
+
+// A refused login of `user` (checkEndUserLogin's error) as Web Access shows it.
+Json loginRefusal(const Error& e, const std::string& user) {
+  const int status = webStatusOf(e);
+  switch (e.code) {
+    case ErrorCode::kUnauthenticated: return webFailure(status, "wrongLogin", "The user name or password is wrong.");
+    case ErrorCode::kResourceExhausted:  // its details are the seconds to wait
+      return webFailure(status, "tooManyLogins", e.message,
+                        Json{{"seconds", std::strtoll(e.details.c_str(), nullptr, 10)}});
+    case ErrorCode::kPermissionDenied: return webFailure(status, "loginNotAllowed", e.message, Json{{"user", user}});
+    case ErrorCode::kUnavailable:
+      return webFailure(status, e.details == kLoginMaintenance ? "maintenance" : "serverBusy", e.message);
+    default: return webFailureOf(e);
+  }
 }
 
 // Bounds of the fields a browser sends (bytes).
@@ -168,11 +174,12 @@ void WebApi::revokeArchiveAdminPasswords() {
 
 Json WebApi::login(const Json& body, const std::string& client) {
   auto one_time = stringField(body, "oneTimePassword", {}, kMaxPasswordField);
-  if (!one_time) return failure(400, one_time.error().message);
+  if (!one_time) return webFieldFailure("oneTimePassword", one_time.error());
   if (!one_time->empty()) {
     if (!sessions_.useOneTimePassword(*one_time)) {  // single use, even when expired
       logger("web")->info("Web Access one-time login from {} refused", client);
-      return failure(401, "This one-time link is not valid (it was used already, or it is older than 5 minutes).");
+      return webFailure(401, "oneTimeLinkInvalid",
+                        "This one-time link is not valid (it was used already, or it is older than 5 minutes).");
     }
     // No archive admin session without its audit record (the link is used up:
     // the provider creates a new one).
@@ -180,7 +187,8 @@ Json WebApi::login(const Json& body, const std::string& client) {
         !audited) {
       logger("web")->error("Web Access one-time login from {} refused: the audit record could not be written: {}",
                            client, audited.error().message);
-      return failure(503, "The login could not be recorded in the audit log; try again with a new link.");
+      return webFailure(503, "loginNotRecorded",
+                        "The login could not be recorded in the audit log; try again with a new link.");
     }
     const auto created = sessions_.create(kArchiveAdmin, EndUserLogin{kArchiveAdmin, {}, 0});
     logger("web")->info("Web Access login of {} (one-time password) from {}", kArchiveAdmin, client);
@@ -189,19 +197,19 @@ Json WebApi::login(const Json& body, const std::string& client) {
     return out;
   }
   auto user_field = stringField(body, "userName", {}, kMaxUserNameField);
-  if (!user_field) return failure(400, user_field.error().message);
+  if (!user_field) return webFieldFailure("userName", user_field.error());
   auto password_field = stringField(body, "password", {}, kMaxPasswordField);
-  if (!password_field) return failure(400, password_field.error().message);
+  if (!password_field) return webFieldFailure("password", password_field.error());
   const std::string& user = *user_field;
   const std::string& password = *password_field;
-  if (user.empty() || password.empty()) return failure(400, "Enter your user name and password.");
+  if (user.empty() || password.empty()) {
+    return webFailure(400, "enterUserAndPassword", "Enter your user name and password.");
+  }
   auto checked = checkEndUserLogin(ctx_, user, password, "web", safe_mode_, client);
   const Result<std::string> name = checked ? Result<std::string>(checked->name) : Result<std::string>(checked.error());
   if (!name) {
     logger("web")->info("Web Access login of '{}' from {} refused: {}", user, client, name.error().message);
-    std::string message = name.error().message;
-    if (name.error().code == ErrorCode::kUnauthenticated) message = "The user name or password is wrong.";
-    return failure(statusOf(name.error()), message);  // throttled: 429 with "try again in N s"
+    return loginRefusal(name.error(), user);
   }
   const auto created = sessions_.create(*name, *checked);
   logger("web")->info("Web Access login of '{}' from {}", *name, client);
@@ -234,25 +242,25 @@ Result<Json> WebApi::search(const Session& s, const Json& body) { return webSear
 
 Result<Json> WebApi::message(const Session& s, const Json& body, const std::string& op, Body& out) {
   auto store_field = intField(body, "storeID", 0, 0, INT32_MAX);
-  if (!store_field) return failure(400, store_field.error().message);
+  if (!store_field) return webFieldFailure("storeID", store_field.error());
   auto message_field = intField(body, "messageID", 0, 0, INT64_MAX);
-  if (!message_field) return failure(400, message_field.error().message);
+  if (!message_field) return webFieldFailure("messageID", message_field.error());
   const auto store_id = *store_field;
   const auto message_id = *message_field;
   auto store = ctx_.stores.loadedStore(store_id);
-  if (!store) return failure(404, "There is no such message.");
+  if (!store) return noSuchMessage();
   auto infos = (*store)->messagesById({message_id});
   if (!infos) return infos.error();
   auto archives = readableArchives(ctx_.users, s.user);
   if (!archives) return archives.error();
   // The same answer whether the message does not exist or is not the user's to read.
-  if (infos->empty()) return failure(404, "There is no such message.");
+  if (infos->empty()) return noSuchMessage();
   const auto& info = infos->front();
   const std::string archive = store::archiveOf(info.folder);
   if (*archives && std::none_of((*archives)->begin(), (*archives)->end(),
                                 [&](const std::string& a) { return asciiLower(a) == asciiLower(archive); })) {
     logger("web")->warn("'{}' asked for message {} of store {}, which it may not read", s.user, message_id, store_id);
-    return failure(404, "There is no such message.");
+    return noSuchMessage();
   }
   if (op == "download") {  // read from the store piece by piece: any size in constant memory
     auto reader = (*store)->contentReader(info.content, info.id);
@@ -316,21 +324,21 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   const std::string session_token = stringOf(request, "session").value_or("");
   const auto body_it = request.is_object() ? request.find("body") : request.end();
   const Json body = body_it == request.end() || body_it->is_null() ? Json::object() : *body_it;
-  if (!body.is_object()) return failure(400, "The request body must be a JSON object.");
+  if (!body.is_object()) return webFailure(400, "badRequestBody", "The request body must be a JSON object.");
   if (op == "login") return login(body, client);
   if (op == "remoteImage") {  // the CAS asks what a token stands for; the token is the capability
     auto url = remote_images_.resolve(stringOf(body, "token").value_or(""));
-    if (!url) return failure(404, "This image link is not valid (any more).");
+    if (!url) return webFailure(404, "noSuchImage", "This image link is not valid (any more).");
     return answer(200, Json{{"url", *url}});
   }
   auto s = session(session_token);
   if (op == "session") {
-    if (!s) return failure(401, "Not logged in.");
+    if (!s) return webFailure(401, "notLoggedIn", "Not logged in.");
     return answer(200, Json{{"userName", s->user}, {"csrfToken", s->csrf}});
   }
-  if (!s) return failure(401, "Your session has ended; log in again.");
+  if (!s) return webFailure(401, "sessionEnded", "Your session has ended; log in again.");
   if (!WebSessions::csrfMatches(*s, stringOf(request, "csrf").value_or(""))) {
-    return failure(403, "The request was refused (CSRF check).");
+    return webFailure(403, "csrfRefused", "The request was refused (CSRF check).");
   }
   if (op == "logout") {
     sessions_.end(session_token);
@@ -338,9 +346,10 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
     out["clearSession"] = true;
     return out;
   }
-  Result<Json> out = failure(404, "Unknown operation.");
+  Result<Json> out = webFailure(404, "unknownOperation", "Unknown operation.");
   if (s->user == kArchiveAdmin && op != "folders") {
-    return failure(403, "The archive administrator manages this archive but cannot search or read messages.");
+    return webFailure(403, "adminCannotRead",
+                      "The archive administrator manages this archive but cannot search or read messages.");
   }
   if (op == "folders") out = folders(*s);
   else if (op == "search") out = search(*s, body);
@@ -352,7 +361,7 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   } else if (op == "exportDownload") out = exports_.download(s->user, body, out_body);
   if (!out) {
     logger("web")->error("Web Access '{}' for '{}' failed: {}", op, s->user, out.error().message);
-    return failure(statusOf(out.error()), out.error().message);
+    return webFailureOf(out.error());
   }
   return out;
 }

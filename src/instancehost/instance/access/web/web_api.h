@@ -23,7 +23,8 @@
 // once when the user is deleted or renamed, its password changes or it loses
 // the "web" login privilege, and carry a CSRF token that every operation but
 // login and session must present. Every message is checked against the
-// archives the user may read at the time of the request.
+// archives the user may read at the time of the request. A refusal is
+// {error, code, params} with a stable code (web_failure.h).
 // Thread safety: handle() may run on several threads at once.
 #pragma once
 

@@ -9,6 +9,7 @@
 #include "common/base/logging.h"
 #include "common/base/text.h"
 #include "index/searcher.h"
+#include "instancehost/instance/access/web/web_failure.h"
 #include "instancehost/instance/access/web/web_folders.h"
 #include "instancehost/instance/access/web/web_thread.h"
 #include "instancehost/instance/api/search.h"
@@ -17,8 +18,8 @@
 namespace spe::instance {
 namespace {
 
-Json answer(int status, Json body) { return Json{{"status", status}, {"body", std::move(body)}}; }
-Json failure(int status, const std::string& message) { return answer(status, Json{{"error", message}}); }
+Json answer(int status, Json body) { return webAnswer(status, std::move(body)); }
+Json noSuchMessage() { return webFailure(404, "noSuchMessage", "There is no such message."); }
 
 // The query for messages whose subject has the words of `subject`: each
 // word in the subject field (characters the query language reads as
@@ -68,21 +69,21 @@ Json memberJson(const Member& m, bool current) {
 
 Result<Json> webConversation(InstanceContext& ctx, const std::string& user, const Json& body) {
   auto store_field = intField(body, "storeID", 0, 0, INT32_MAX);
-  if (!store_field) return failure(400, store_field.error().message);
+  if (!store_field) return webFieldFailure("storeID", store_field.error());
   auto message_field = intField(body, "messageID", 0, 0, INT64_MAX);
-  if (!message_field) return failure(400, message_field.error().message);
+  if (!message_field) return webFieldFailure("messageID", message_field.error());
   auto store = ctx.stores.loadedStore(*store_field);
-  if (!store) return failure(404, "There is no such message.");
+  if (!store) return noSuchMessage();
   auto infos = (*store)->messagesById({*message_field});
   if (!infos) return infos.error();
   auto archives = readableArchives(ctx.users, user);
   if (!archives) return archives.error();
-  if (infos->empty()) return failure(404, "There is no such message.");
+  if (infos->empty()) return noSuchMessage();
   const Member opened{*store_field, infos->front()};
   const std::string archive = store::archiveOf(opened.info.folder);
   if (*archives && std::none_of((*archives)->begin(), (*archives)->end(),
                                 [&](const std::string& a) { return asciiLower(a) == asciiLower(archive); })) {
-    return failure(404, "There is no such message.");
+    return noSuchMessage();
   }
   std::vector<Member> members{opened};
   const std::string key = conversationSubject(opened.info.subject);

@@ -8,13 +8,18 @@
 #include "common/base/logging.h"
 #include "common/base/text.h"
 #include "instancehost/instance/access/web/export_writers.h"
+#include "instancehost/instance/access/web/web_failure.h"
 #include "instancehost/instance/model/readable_archives.h"
 
 namespace spe::instance {
 namespace {
 
-Json answer(int status, Json body) { return Json{{"status", status}, {"body", std::move(body)}}; }
-Json failure(int status, const std::string& message) { return answer(status, Json{{"error", message}}); }
+Json answer(int status, Json body) { return webAnswer(status, std::move(body)); }
+
+// A malformed field of an export request, as an Error that carries its refusal.
+Error badField(const char* field, const std::string& message) {
+  return webRefusalError(ErrorCode::kInvalidArgument, webFailure(400, "badField", message, Json{{"field", field}}));
+}
 
 bool readable(const std::optional<std::vector<std::string>>& archives, const std::string& folder) {
   if (!archives) return true;
@@ -107,28 +112,28 @@ struct Producer {
 }  // namespace
 
 Result<std::vector<WebExports::Item>> WebExports::chosen(const Json& list) {
-  if (!list.is_array()) return makeError(ErrorCode::kInvalidArgument, "'messages' must be a list.");
+  if (!list.is_array()) return badField("messages", "'messages' must be a list.");
   if (list.size() > kMaxMessages) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "An export takes at most " + std::to_string(kMaxMessages) + " messages.");
+    return webRefusalError(
+        ErrorCode::kInvalidArgument,
+        webFailure(400, "exportTooMany", "An export takes at most " + std::to_string(kMaxMessages) + " messages.",
+                   Json{{"max", kMaxMessages}}));
   }
   std::vector<Item> items;
   std::set<std::pair<std::int64_t, std::int64_t>> seen;
   for (const auto& m : list) {
-    if (!m.is_object()) return makeError(ErrorCode::kInvalidArgument, "Each of 'messages' must be an object.");
+    if (!m.is_object()) return badField("messages", "Each of 'messages' must be an object.");
     auto store = intField(m, "storeID", -1, 0, INT32_MAX);
     auto message = intField(m, "messageID", -1, 0, INT64_MAX);
-    if (!store || *store < 0) return makeError(ErrorCode::kInvalidArgument, "'messages[].storeID' must be a number.");
-    if (!message || *message < 0) {
-      return makeError(ErrorCode::kInvalidArgument, "'messages[].messageID' must be a number.");
-    }
+    if (!store || *store < 0) return badField("messages[].storeID", "'messages[].storeID' must be a number.");
+    if (!message || *message < 0) return badField("messages[].messageID", "'messages[].messageID' must be a number.");
     if (seen.insert({*store, *message}).second) items.push_back({*store, *message});
   }
   return items;
 }
 
 Result<std::vector<WebExports::Item>> WebExports::allResults(const Json& search_body, const Search& search) {
-  if (!search_body.is_object()) return makeError(ErrorCode::kInvalidArgument, "'search' must be an object.");
+  if (!search_body.is_object()) return badField("search", "'search' must be an object.");
   auto found = search(search_body, kMaxMessages);
   if (!found) return found.error();
   std::vector<Item> items;
@@ -142,15 +147,21 @@ Result<std::vector<WebExports::Item>> WebExports::allResults(const Json& search_
 
 Result<Json> WebExports::prepare(const std::string& user, const Json& body, const Search& search) {
   const std::string format = stringOf(body, "format").value_or("");
-  if (format != "zip" && format != "mbox") return failure(400, "'format' must be zip or mbox.");
+  if (format != "zip" && format != "mbox") {
+    return webFailure(400, "badField", "'format' must be zip or mbox.", Json{{"field", "format"}});
+  }
   const auto list = body.find("messages");
   const auto query = body.find("search");
   if ((list == body.end()) == (query == body.end())) {
-    return failure(400, "Give either 'messages' (the chosen messages) or 'search' (all results of a search).");
+    return webFailure(400, "exportWhat",
+                      "Give either 'messages' (the chosen messages) or 'search' (all results of a search).");
   }
   auto items = list != body.end() ? chosen(*list) : allResults(*query, search);
-  if (!items) return failure(items.error().code == ErrorCode::kInvalidArgument ? 400 : 500, items.error().message);
-  if (items->empty()) return failure(400, "There is nothing to export.");
+  if (!items) {
+    if (items.error().code != ErrorCode::kInvalidArgument) return items.error();
+    return webFailureOf(items.error());
+  }
+  if (items->empty()) return webFailure(400, "nothingToExport", "There is nothing to export.");
   if (list != body.end()) {  // chosen by the browser: each must be the user's to read
     auto archives = readableArchives(ctx_.users, user);
     if (!archives) return archives.error();
@@ -159,8 +170,9 @@ Result<Json> WebExports::prepare(const std::string& user, const Json& body, cons
       auto infos = store ? (*store)->messagesById({item.message_id})
                          : Result<std::vector<store::MessageInfo>>(store.error());
       if (!infos || infos->empty() || !readable(*archives, infos->front().folder)) {
-        return failure(404, "There is no such message (store " + std::to_string(item.store_id) + ", message " +
-                                std::to_string(item.message_id) + ").");
+        return webFailure(404, "noSuchMessage",
+                          "There is no such message (store " + std::to_string(item.store_id) + ", message " +
+                              std::to_string(item.message_id) + ").");
       }
     }
   }
@@ -179,7 +191,9 @@ Result<Json> WebExports::prepare(const std::string& user, const Json& body, cons
           oldest = it;
         }
       }
-      if (oldest == pending_.end()) return failure(429, "Too many exports are being prepared; try again later.");
+      if (oldest == pending_.end()) {
+        return webFailure(429, "tooManyExports", "Too many exports are being prepared; try again later.");
+      }
       pending_.erase(oldest);
     }
     pending_[id] = Pending{user, format, std::move(*items), clock_.now()};
@@ -196,7 +210,7 @@ Result<Json> WebExports::download(const std::string& user, const Json& body, Bod
     dropExpired();
     auto it = pending_.find(id);
     if (it == pending_.end() || it->second.user != user) {
-      return failure(404, "This export is not there (any more): prepare it again.");
+      return webFailure(404, "noSuchExport", "This export is not there (any more): prepare it again.");
     }
     pending = it->second;  // a copy: the export may be downloaded again
   }

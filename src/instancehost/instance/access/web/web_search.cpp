@@ -10,6 +10,7 @@
 #include "common/mime/html_text.h"
 #include "common/mime/message_view.h"
 #include "index/searcher.h"
+#include "instancehost/instance/access/web/web_failure.h"
 #include "instancehost/instance/access/web/web_folders.h"
 #include "instancehost/instance/access/web/web_snippet.h"
 #include "instancehost/instance/api/search.h"
@@ -18,8 +19,7 @@
 namespace spe::instance {
 namespace {
 
-Json answer(int status, Json body) { return Json{{"status", status}, {"body", std::move(body)}}; }
-Json failure(int status, const std::string& message) { return answer(status, Json{{"error", message}}); }
+Json answer(int status, Json body) { return webAnswer(status, std::move(body)); }
 
 // Bounds of the fields a browser sends (bytes).
 constexpr std::size_t kMaxQueryField = 4096;
@@ -106,7 +106,8 @@ Result<std::string> composeQuery(const SearchForm& form) {
     if (value.empty()) continue;
     const auto day = parseDay(value);
     if (!day)
-      return makeError(ErrorCode::kInvalidArgument, "'" + std::string(name) + "' must be a date like 2024-01-31.");
+      return makeError(ErrorCode::kInvalidArgument, "'" + std::string(name) + "' must be a date like 2024-01-31.",
+                       name);
     if (std::string(name) == "until") {
       add("before:" + formatDay(std::chrono::year_month_day(std::chrono::sys_days(*day) + std::chrono::days(1))));
     } else {
@@ -149,26 +150,30 @@ Result<PreparedSearch> prepareSearch(InstanceContext& ctx, const std::string& us
         {"before", &form.before, 10},
         {"folder", &folder, kMaxQueryField}}) {
     auto field = stringField(body, key, {}, limit);
-    if (!field) return refused(out, failure(400, field.error().message));
+    if (!field) return refused(out, webFieldFailure(key, field.error()));
     *field_out = std::move(*field);
   }
   auto has_attachment = boolField(body, "hasAttachment", false);
   auto subfolders = boolField(body, "subfolders", true);
   auto snippets = boolField(body, "snippets", false);
-  for (const auto* f : {&has_attachment, &subfolders, &snippets}) {
-    if (!*f) return refused(out, failure(400, f->error().message));
+  for (const auto& [key, f] : {std::pair<const char*, const Result<bool>*>{"hasAttachment", &has_attachment},
+                               {"subfolders", &subfolders},
+                               {"snippets", &snippets}}) {
+    if (!*f) return refused(out, webFieldFailure(key, f->error()));
   }
   form.has_attachment = *has_attachment;
   out.snippets = *snippets;
   auto query = composeQuery(form);
-  if (!query) return refused(out, failure(400, query.error().message));
+  if (!query) {  // a date of the form: its field is in the details
+    return refused(out, webFailure(400, "badDate", query.error().message, Json{{"field", query.error().details}}));
+  }
   out.query = *query;
   index::SearchRequest& request = out.request;
   if (auto page = readSearchPage(body, max_page, request); !page)
-    return refused(out, failure(400, page.error().message));
+    return refused(out, webFailure(400, "badRequest", page.error().message));
   while (!folder.empty() && folder.back() == '/') folder.pop_back();
   if (folder.empty() && query->find_first_not_of(' ') == std::string::npos) {
-    return refused(out, failure(400, "Enter search words or choose a folder."));
+    return refused(out, webFailure(400, "searchEmpty", "Enter search words or choose a folder."));
   }
   auto archives = readableArchives(ctx.users, user);
   if (!archives) return archives.error();
@@ -198,6 +203,15 @@ Result<PreparedSearch> prepareSearch(InstanceContext& ctx, const std::string& us
   return out;
 }
 
+// A search the index refused as not valid (kInvalidArgument): mostly the
+// query language's complaint, "The query is not valid: ..." in English, whose
+// part after the colon is the `detail` param.
+Json queryRefusal(const Error& e) {
+  const std::string prefix = "The query is not valid: ";
+  const std::string detail = e.message.rfind(prefix, 0) == 0 ? e.message.substr(prefix.size()) : e.message;
+  return webFailure(400, "badQuery", e.message, Json{{"detail", detail}});
+}
+
 Result<index::SearchResults> run(InstanceContext& ctx, const index::SearchRequest& request) {
   std::vector<index::SearchSource> sources;
   for (const auto& [id, indexer] : ctx.stores.indexers()) sources.push_back({id, indexer});
@@ -212,7 +226,7 @@ Result<Json> webSearch(InstanceContext& ctx, const std::string& user, const Json
   if (prepared->answer) return std::move(*prepared->answer);
   auto results = run(ctx, prepared->request);
   if (!results) {
-    if (results.error().code == ErrorCode::kInvalidArgument) return failure(400, results.error().message);
+    if (results.error().code == ErrorCode::kInvalidArgument) return queryRefusal(results.error());
     return results.error();
   }
   const auto terms = highlightTerms(prepared->query);
@@ -244,14 +258,18 @@ Result<std::vector<std::pair<std::int64_t, std::int64_t>>> webSearchMessages(Ins
   if (prepared->answer) {
     const Json& refusal = *prepared->answer;
     if (intField(refusal, "status", 500, 0, 999).value_or(500) == 200) return {};  // nothing to show
-    return makeError(ErrorCode::kInvalidArgument,
-                     stringOf(refusal["body"], "error").value_or("The search request is not valid."));
+    return webRefusalError(ErrorCode::kInvalidArgument, refusal);
   }
   auto results = run(ctx, prepared->request);
-  if (!results) return results.error();
+  if (!results) {
+    if (results.error().code != ErrorCode::kInvalidArgument) return results.error();
+    return webRefusalError(ErrorCode::kInvalidArgument, queryRefusal(results.error()));
+  }
   if (results->hits.size() > max) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "The search finds more than " + std::to_string(max) + " messages; narrow it down.");
+    return webRefusalError(ErrorCode::kInvalidArgument, webFailure(400, "exportTooMany",
+                                                                   "The search finds more than " + std::to_string(max) +
+                                                                       " messages; narrow it down.",
+                                                                   Json{{"max", max}}));
   }
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
   out.reserve(results->hits.size());

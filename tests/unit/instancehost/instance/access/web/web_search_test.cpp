@@ -39,10 +39,12 @@ TEST(ComposeQuery, BadDatesNameTheirField) {
     auto r = composeQuery(f);
     ASSERT_FALSE(r) << bad;
     EXPECT_NE(r.error().message.find("'until'"), std::string::npos) << bad;
+    EXPECT_EQ(r.error().details, "until") << bad;  // the field Web Access names in its own language
   }
   SearchForm f;
   f.after = "x";
   EXPECT_NE(composeQuery(f).error().message.find("'after'"), std::string::npos);
+  EXPECT_EQ(composeQuery(f).error().details, "after");
 }
 
 }  // namespace

@@ -1,0 +1,90 @@
+// Logging in and out: the login page, the app after a login (or with the
+// session the browser still has), the archive administrator's one-time
+// link, and the login page again when the session ends.
+import { api, onSessionEnded } from "./api.js";
+import { $ } from "./dom.js";
+import { withLoading } from "./feedback.js";
+import { loadFolders } from "./folders.js";
+import { t } from "./i18n.js";
+import { show } from "./router.js";
+import { ARCHIVE_ADMIN, app } from "./state.js";
+
+export function showLogin(message) {
+  app.csrf = "";
+  app.user = "";
+  app.view = null;
+  app.openKey = "";
+  $("app-view").hidden = true;
+  $("login-view").hidden = false;
+  $("who").hidden = $("logout").hidden = $("menu").hidden = true;
+  const err = $("login-error");
+  err.hidden = !message;
+  err.textContent = message || "";
+  $("user").focus();
+}
+
+// Who is logged in, in the header.
+export function drawUser() {
+  $("who").textContent = app.user === ARCHIVE_ADMIN ? t("archiveAdmin") : app.user;
+}
+
+async function showApp(name) {
+  app.user = name;
+  $("login-view").hidden = true;
+  $("app-view").hidden = false;
+  $("who").hidden = $("logout").hidden = $("menu").hidden = false;
+  drawUser();
+  // The archive administrator sees the folders, not the tools for messages.
+  $("app-view").classList.toggle("admin", name === ARCHIVE_ADMIN);
+  await loadFolders();
+  app.view = null;
+  await show();
+}
+
+export function wireSession() {
+  onSessionEnded(showLogin);
+  $("login").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const button = $("login-button");
+    button.disabled = true;
+    try {
+      const r = await withLoading(api("login", { userName: $("user").value, password: $("password").value }));
+      app.csrf = r.csrfToken;
+      $("password").value = "";
+      await showApp(r.userName);
+    } catch (e) {
+      showLogin(e.message);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  $("logout").addEventListener("click", async () => {
+    try { await api("logout"); } catch (e) { /* the session is gone either way */ }
+    history.replaceState(null, "", location.pathname);
+    showLogin("");
+  });
+}
+
+// The start: a one-time link for the archive administrator
+// (#archiveadmin=<password>), the session the browser has, or the login page.
+export async function start() {
+  const otp = location.hash.match(/^#archiveadmin=([0-9a-f]+)$/);
+  if (otp) {
+    history.replaceState(null, "", location.pathname);  // the password leaves the address bar at once
+    try {
+      const r = await api("login", { oneTimePassword: otp[1] });
+      app.csrf = r.csrfToken;
+      await showApp(r.userName);
+    } catch (e) {
+      showLogin(e.message);
+    }
+    return;
+  }
+  try {
+    const r = await api("session");
+    app.csrf = r.csrfToken;
+    await showApp(r.userName);
+  } catch (e) {
+    showLogin(e.status >= 500 ? e.message : "");  // e.g. 503 "This archive is stopped. Ask your provider."
+  }
+}
