@@ -86,6 +86,9 @@ asio::awaitable<Result<WebCall>> InstanceCalls::web(InstanceRoute route, Json re
                             " of this CAS already.",
                         download ? "downloads" : "");
   }
+  // How long this CAS waits for the answer: work past it is for nobody (web_export.h).
+  request["timeoutMs"] = std::max<std::int64_t>(
+      1, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
   const std::string key = poolKey(route);
   Result<Json> answer = makeError(ErrorCode::kUnavailable, "No stream to the instance.");
   PooledStream stream;

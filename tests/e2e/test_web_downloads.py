@@ -10,7 +10,9 @@ import http.client
 import json
 import os
 import random
+import socket
 import ssl
+import struct
 import subprocess
 import threading
 import time
@@ -66,6 +68,45 @@ class Sampler:
         self.stop_flag.set()
         self.thread.join()
         return self.peak
+
+
+class InstanceWebStream:
+    """A web stream on the instance's own socket, as the CAS opens one (through the host)."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(120)
+        self.sock.connect(path)
+        self.next_id = 1
+        opened = self._exchange({"method": "stream.open", "params": {"service": "web"}})
+        assert "result" in opened, opened
+
+    def _frame(self):
+        head = self._read(4)
+        return json.loads(self._read(struct.unpack(">I", head)[0]))
+
+    def _read(self, n):
+        data = b""
+        while len(data) < n:
+            chunk = self.sock.recv(n - len(data))
+            assert chunk, "the instance closed the stream"
+            data += chunk
+        return data
+
+    def _exchange(self, frame):
+        frame["id"] = self.next_id
+        self.next_id += 1
+        body = json.dumps(frame).encode()
+        self.sock.sendall(struct.pack(">I", len(body)) + body)
+        return self._frame()
+
+    def call(self, request):
+        answer = self._exchange({"method": "web", "params": request})
+        assert "result" in answer, answer
+        return answer["result"]
+
+    def close(self):
+        self.sock.close()
 
 
 class Session:
@@ -290,6 +331,29 @@ class WebDownloadsTest(unittest.TestCase):
             self.assertIn(b"hello 3", data)
         finally:
             self.p.reconfigure("cas", webDownloadsPerInstance=32, webWaitingPerInstance=256)
+
+    def test_2c_an_export_nobody_waits_for_any_more_is_not_prepared(self):
+        # Straight on the instance's web stream (as a CAS talks to it): the
+        # CAS says in timeoutMs how long it waits; past that the instance
+        # stops preparing (503 exportTooSlow) instead of working for nobody.
+        web = InstanceWebStream(self.p.socket(IID))
+        try:
+            login = web.call({"op": "login", "body": {"userName": "alice", "password": PASSWORD},
+                              "clientAddress": "127.0.0.1"})
+            self.assertEqual(login["status"], 200, login)
+            auth = {"session": login["setSession"], "csrf": login["body"]["csrfToken"], "clientAddress": "127.0.0.1"}
+            chosen = [{"storeID": h["storeID"], "messageID": h["messageID"]} for h in self.hits]
+            everything = {"format": "zip", "search": {"folder": "alice"}}
+            late = web.call(dict(auth, op="export", timeoutMs=0, body=dict(everything)))
+            self.assertEqual((late["status"], late["body"]["code"]), (503, "exportTooSlow"), late)
+            late = web.call(dict(auth, op="export", timeoutMs=0, body={"format": "mbox", "messages": chosen}))
+            self.assertEqual((late["status"], late["body"]["code"]), (503, "exportTooSlow"), late)
+            done = web.call(dict(auth, op="export", timeoutMs=60000, body={"format": "mbox", "messages": chosen}))
+            self.assertEqual((done["status"], done["body"]["count"]), (200, len(chosen)), done)
+            done = web.call(dict(auth, op="export", body=dict(everything)))  # no timeoutMs: no limit
+            self.assertEqual(done["status"], 200, done)
+        finally:
+            web.close()
 
     def test_3_two_hundred_sessions_search_and_download_at_once(self):
         sessions, lock, errors = [], threading.Lock(), []

@@ -152,6 +152,7 @@ export default {
     exportTooMany: "Ein Export umfasst h\u00f6chstens {max} Nachrichten; grenzen Sie die Suche ein.",
     nothingToExport: "Es gibt nichts zu exportieren.",
     tooManyExports: "Es werden zu viele Exporte vorbereitet; versuchen Sie es sp\u00e4ter erneut.",
+    exportTooSlow: "Die Vorbereitung des Exports dauerte zu lange; w\u00e4hlen Sie weniger Nachrichten oder eine engere Suche.",
     noSuchExport: "Diesen Export gibt es nicht (mehr): Bereiten Sie ihn erneut vor.",
     notAllowed: "Das d\u00fcrfen Sie nicht.",
     notFound: "Das wurde nicht gefunden.",

@@ -158,6 +158,7 @@ export default {
     exportTooMany: "An export takes at most {max} messages; narrow the search down.",
     nothingToExport: "There is nothing to export.",
     tooManyExports: "Too many exports are being prepared; try again later.",
+    exportTooSlow: "Preparing the export took too long; choose fewer messages or a narrower search.",
     noSuchExport: "This export is not there (any more): prepare it again.",
     notAllowed: "You may not do this.",
     notFound: "This was not found.",

@@ -356,8 +356,12 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   else if (op == "thread") out = webConversation(ctx_, s->user, body);
   else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op, out_body);
   else if (op == "export") {
-    out = exports_.prepare(s->user, body,
-                           [&](const Json& b, std::size_t max) { return webSearchMessages(ctx_, s->user, b, max); });
+    // The CAS says how long it waits (timeoutMs); past that nobody wants the answer.
+    std::optional<std::chrono::milliseconds> budget;
+    if (auto ms = intField(request, "timeoutMs", -1, -1, 3600000); ms && *ms >= 0) budget = std::chrono::milliseconds(*ms);
+    out = exports_.prepare(
+        s->user, body, [&](const Json& b, std::size_t max) { return webSearchMessages(ctx_, s->user, b, max); },
+        budget);
   } else if (op == "exportDownload") out = exports_.download(s->user, body, out_body);
   if (!out) {
     logger("web")->error("Web Access '{}' for '{}' failed: {}", op, s->user, out.error().message);

@@ -145,7 +145,14 @@ Result<std::vector<WebExports::Item>> WebExports::allResults(const Json& search_
   return items;
 }
 
-Result<Json> WebExports::prepare(const std::string& user, const Json& body, const Search& search) {
+Result<Json> WebExports::prepare(const std::string& user, const Json& body, const Search& search,
+                                 std::optional<std::chrono::milliseconds> budget) {
+  const auto deadline = budget ? std::optional(clock_.now() + *budget) : std::nullopt;
+  auto gaveUp = [&] {
+    return webFailure(503, "exportTooSlow",
+                      "Preparing the export took longer than the Client Access Server waits; choose fewer messages "
+                      "or a narrower search.");
+  };
   const std::string format = stringOf(body, "format").value_or("");
   if (format != "zip" && format != "mbox") {
     return webFailure(400, "badField", "'format' must be zip or mbox.", Json{{"field", "format"}});
@@ -162,10 +169,14 @@ Result<Json> WebExports::prepare(const std::string& user, const Json& body, cons
     return webFailureOf(items.error());
   }
   if (items->empty()) return webFailure(400, "nothingToExport", "There is nothing to export.");
+  const auto late = [&] { return deadline && clock_.now() >= *deadline; };
+  if (late()) return gaveUp();
   if (list != body.end()) {  // chosen by the browser: each must be the user's to read
     auto archives = readableArchives(ctx_.users, user);
     if (!archives) return archives.error();
+    std::size_t checked = 0;
     for (const auto& item : *items) {
+      if (++checked % 256 == 0 && late()) return gaveUp();
       auto store = ctx_.stores.loadedStore(item.store_id);
       auto infos = store ? (*store)->messagesById({item.message_id})
                          : Result<std::vector<store::MessageInfo>>(store.error());
@@ -175,6 +186,7 @@ Result<Json> WebExports::prepare(const std::string& user, const Json& body, cons
                               std::to_string(item.message_id) + ").");
       }
     }
+    if (late()) return gaveUp();
   }
   const std::string id = toHex(randomBytes(16));
   const std::size_t count = items->size();

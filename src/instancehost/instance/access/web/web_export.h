@@ -48,7 +48,12 @@ class WebExports {
   WebExports(InstanceContext& ctx, Clock& clock) : ctx_(ctx), clock_(clock) {}
 
   // The answers are Web Access answers ({status, body}).
-  Result<Json> prepare(const std::string& user, const Json& body, const Search& search);
+  // `budget`: how long the caller (the CAS) waits for the answer; preparing
+  // gives up when it has run out (503 "exportTooSlow": nobody waits for the
+  // result any more), checked after the search, every 256 messages and at
+  // the end; a budget of 0 has run out at once.
+  Result<Json> prepare(const std::string& user, const Json& body, const Search& search,
+                       std::optional<std::chrono::milliseconds> budget = std::nullopt);
   Result<Json> download(const std::string& user, const Json& body, Body& out);
 
   struct Item {
