@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "common/base/json_reader.h"
 #include "index/archive_index.h"
 
 namespace spe::index {
@@ -31,7 +32,13 @@ std::string lower(std::string s) {
   return out;
 }
 
-Error bad(const std::string& what) { return makeError(ErrorCode::kInvalidArgument, "The query is not valid: " + what); }
+// A refused query: the English text, and in `details` the reason's code
+// with the values it names ({"reason": ..., ...} as JSON), so Web Access
+// can say it in the user's language (docs/end-user-access.md).
+Error bad(const std::string& what, const std::string& reason, Json values = Json::object()) {
+  values["reason"] = reason;
+  return makeError(ErrorCode::kInvalidArgument, "The query is not valid: " + what, dumpJson(values));
+}
 
 const std::map<std::string, std::string>& fieldPrefixes() {
   static const std::map<std::string, std::string> m{{"from", "F"},    {"to", "T"},  {"cc", "C"},        {"bcc", "B"},
@@ -51,7 +58,7 @@ Result<std::vector<Token>> tokenize(const std::string& q) {
     if (q[i] == '-') {
       t.negated = true;
       ++i;
-      if (i >= q.size() || std::isspace(static_cast<unsigned char>(q[i]))) return bad("'-' must stand before a word.");
+      if (i >= q.size() || std::isspace(static_cast<unsigned char>(q[i]))) return bad("'-' must stand before a word.", "minusBeforeWord");
     }
     // field:
     std::size_t j = i;
@@ -60,12 +67,12 @@ Result<std::vector<Token>> tokenize(const std::string& q) {
       t.field = lower(q.substr(i, j - i));
       i = j + 1;
       if (i >= q.size() || std::isspace(static_cast<unsigned char>(q[i]))) {
-        return bad("'" + t.field + ":' needs a value.");
+        return bad("'" + t.field + ":' needs a value.", "fieldNeedsValue", Json{{"field", t.field}});
       }
     }
     if (q[i] == '"') {
       const std::size_t end = q.find('"', i + 1);
-      if (end == std::string::npos) return bad("a quotation mark is not closed.");
+      if (end == std::string::npos) return bad("a quotation mark is not closed.", "quoteNotClosed");
       t.kind = Token::kPhrase;
       t.text = q.substr(i + 1, end - i - 1);
       i = end + 1;
@@ -191,17 +198,17 @@ Xapian::Query allTerms(const std::string& text, const std::vector<std::string>& 
 
 Result<Xapian::Query> wildcardQuery(const std::string& pattern, const std::string& prefix, const TermLister& terms) {
   if (pattern.empty() || pattern[0] == '*' || pattern[0] == '?') {
-    return bad("a word may not start with '*' or '?' ('" + pattern + "').");
+    return bad("a word may not start with '*' or '?' ('" + pattern + "').", "wildcardAtStart", Json{{"word", pattern}});
   }
   const std::string p = lower(pattern);
   const auto q = p.find('?');
   const auto star = p.find('*');
-  if (star != std::string::npos && star != p.size() - 1) return bad("'*' may only end a word ('" + pattern + "').");
+  if (star != std::string::npos && star != p.size() - 1) return bad("'*' may only end a word ('" + pattern + "').", "starNotAtEnd", Json{{"word", pattern}});
   if (q == std::string::npos) {
     return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + p.substr(0, star), 1000,
                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   }
-  if (q == p.size() - 1 && star == std::string::npos) return bad("'?' may not end a word ('" + pattern + "').");
+  if (q == p.size() - 1 && star == std::string::npos) return bad("'?' may not end a word ('" + pattern + "').", "questionAtEnd", Json{{"word", pattern}});
   // '?': list the terms sharing the part before the first '?', keep the matches.
   const std::string head = prefix + p.substr(0, q);
   const std::string tail_pattern = p.substr(q);
@@ -234,7 +241,8 @@ Result<std::int64_t> parseDate(const std::string& s, long offset, bool end_of_da
   int y = 0, m = 0, d = 0, n = 0;
   if (std::sscanf(s.c_str(), "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || static_cast<std::size_t>(n) != s.size() ||
       m < 1 || m > 12 || d < 1 || d > 31) {
-    return bad("'" + field + ":' needs a date like 2024-01-31 (got '" + s + "').");
+    return bad("'" + field + ":' needs a date like 2024-01-31 (got '" + s + "').", "badDate",
+               Json{{"field", field}, {"value", s}});
   }
   std::tm tm{};
   tm.tm_year = y - 1900;
@@ -258,7 +266,7 @@ Result<std::int64_t> parseSize(std::string s, const std::string& field) {
   // Not a number, infinity or beyond 2^53 bytes is no size (and converting
   // it to an integer would be undefined behaviour).
   if (s.empty() || *end != '\0' || !(v >= 0) || v * factor > 9007199254740992.0) {
-    return bad("'" + field + ":' needs a size like 100k, 2M or 500.");
+    return bad("'" + field + ":' needs a size like 100k, 2M or 500.", "badSize", Json{{"field", field}});
   }
   return static_cast<std::int64_t>(v * factor);
 }
@@ -334,7 +342,7 @@ Result<Xapian::Query> dateTokenQuery(const Token& t, const TermLister& terms, lo
   if (!from) return from.error();
   auto to = parseDate(dots == std::string::npos ? t.text : t.text.substr(dots + 2), offset, true, "date");
   if (!to) return to.error();
-  if (*to < *from) return bad("the date range ends before it starts.");
+  if (*to < *from) return bad("the date range ends before it starts.", "dateRangeReversed");
   return dateQuery(*from, *to, terms, month_terms);
 }
 
@@ -347,7 +355,7 @@ Result<Xapian::Query> sizeTokenQuery(const Token& t) {
     return v[0] == '>' ? valueRange(1, *n + 1, std::nullopt) : valueRange(1, std::nullopt, *n - 1);
   }
   const auto dots = v.find("..");
-  if (dots == std::string::npos) return bad("'size:' needs >N, <N or N..M.");
+  if (dots == std::string::npos) return bad("'size:' needs >N, <N or N..M.", "sizeRange");
   auto from = parseSize(v.substr(0, dots), "size");
   if (!from) return from.error();
   auto to = parseSize(v.substr(dots + 2), "size");
@@ -368,8 +376,9 @@ Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bo
     prefixes = {it->second};
   } else {
     return bad("unknown field '" + t.field +
-               ":' (known: from, to, cc, bcc, subject, body, attachment, content, folder, date, "
-               "after, before, size, has).");
+                   ":' (known: from, to, cc, bcc, subject, body, attachment, content, folder, date, "
+                   "after, before, size, has).",
+               "unknownField", Json{{"field", t.field}});
   }
   const bool address = t.field == "from" || t.field == "to" || t.field == "cc" || t.field == "bcc";
   if (t.kind == Token::kPhrase) {
@@ -377,7 +386,7 @@ Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bo
     // query wants the words in order (the index's words, so it meets the
     // positions of ArchiveIndex::makeDocument()).
     const TextTerms w = textTerms(t.text);
-    if (w.words.empty()) return bad("an empty phrase.");
+    if (w.words.empty()) return bad("an empty phrase.", "emptyPhrase");
     std::vector<Xapian::Query> per_prefix;
     for (const auto& p : phrasePrefixes(t.field)) {
       if (!exact || !isTextPhrase(t)) {
@@ -408,7 +417,7 @@ Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bo
     }
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
   }
-  if (textTerms(text).words.empty()) return bad("'" + t.text + "' has no word to search for.");
+  if (textTerms(text).words.empty()) return bad("'" + t.text + "' has no word to search for.", "noWord", Json{{"word", t.text}});
   return allTerms(text, prefixes, false, legacy);
 }
 
@@ -416,7 +425,7 @@ Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bo
 Result<Xapian::Query> tokenQuery(const Token& t, const TermLister& terms, long offset, bool exact, bool month_terms,
                                  bool legacy) {
   if (t.field == "has") {
-    if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.");
+    if (lower(t.text) != "attachment") return bad("'has:' knows only 'attachment'.", "hasAttachmentOnly");
     return Xapian::Query("Khasattachment");
   }
   if (t.field == "folder") {  // the folder itself or a folder below it
@@ -446,7 +455,7 @@ Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const Term
     const Token& t = tokens[i];
     if (t.kind == Token::kOr) {
       if (or_group.empty() || i + 1 == tokens.size() || tokens[i + 1].kind == Token::kOr || tokens[i + 1].negated) {
-        return bad("'OR' must stand between two words.");
+        return bad("'OR' must stand between two words.", "orBetweenWords");
       }
       pending_or = true;
       continue;
@@ -454,7 +463,7 @@ Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const Term
     auto q = tokenQuery(t, terms, zone_offset_seconds, exact, month_terms, legacy);
     if (!q) return q.error();
     if (t.negated) {
-      if (pending_or) return bad("'OR' must stand between two words.");
+      if (pending_or) return bad("'OR' must stand between two words.", "orBetweenWords");
       // Without positions a phrase's words may occur apart: only the check
       // against the message may exclude it.
       if (exact || !isTextPhrase(t)) negatives.push_back(*q);
@@ -472,7 +481,7 @@ Result<Xapian::Query> compileTokens(const std::vector<Token>& tokens, const Term
     or_group.push_back(*q);
   }
   if (!or_group.empty()) positives.emplace_back(Xapian::Query::OP_OR, or_group.begin(), or_group.end());
-  if (positives.empty()) return bad("it only excludes; say what to look for too.");
+  if (positives.empty()) return bad("it only excludes; say what to look for too.", "onlyExcludes");
   Xapian::Query q(Xapian::Query::OP_AND, positives.begin(), positives.end());
   if (!negatives.empty()) {
     q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
@@ -487,7 +496,7 @@ Result<CompiledQuery> compileQuery(const std::string& text, const TermLister& te
                                    bool month_terms, bool legacy_terms) {
   auto tokens = tokenize(text);
   if (!tokens) return tokens.error();
-  if (tokens->empty()) return bad("it is empty.");
+  if (tokens->empty()) return bad("it is empty.", "emptyQuery");
   auto index = compileTokens(*tokens, terms, zone_offset_seconds, month_terms, false, legacy_terms);
   if (!index) return index.error();
   CompiledQuery out;

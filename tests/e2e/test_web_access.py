@@ -253,7 +253,17 @@ class WebAccessTest(unittest.TestCase):
                 ("thread", {"storeID": 0, "messageID": -1}, (400, "badField", {"field": "messageID"})),
                 ("search", {"folder": "alice", "after": "yesterday"}, (400, "badDate", {"field": "after"})),
                 ("search", {"folder": "alice", "until": "2024-02-30"}, (400, "badDate", {"field": "until"})),
-                ("search", {"query": "\"unclosed"}, (400, "badQuery", {"detail": "a quotation mark is not closed."})),
+                ("search", {"query": "\"unclosed"}, (400, "badQuery", {"detail": "a quotation mark is not closed.", "reason": "quoteNotClosed"})),
+                ("search", {"query": "from:"}, (400, "badQuery", {"detail": "'from:' needs a value.",
+                                                                 "reason": "fieldNeedsValue", "field": "from"})),
+                ("search", {"query": "*abc"}, (400, "badQuery", {
+                    "detail": "a word may not start with '*' or '?' ('*abc').", "reason": "wildcardAtStart",
+                    "word": "*abc"})),
+                ("search", {"query": "colour:red"}, (400, "badQuery", {
+                    "detail": "unknown field 'colour:' (known: from, to, cc, bcc, subject, body, attachment, content, "
+                              "folder, date, after, before, size, has).", "reason": "unknownField", "field": "colour"})),
+                ("search", {"query": "-x"}, (400, "badQuery", {"detail": "it only excludes; say what to look for too.",
+                                                             "reason": "onlyExcludes"})),
                 ("search", {"query": "x", "sort": "colour"}, (400, "badRequest", None)),
                 ("search", {"folder": "alice", "hasAttachment": "yes"}, (400, "badField", {"field": "hasAttachment"})),
                 ("search", {"folder": 7}, (400, "badField", {"field": "folder"})),
@@ -266,7 +276,7 @@ class WebAccessTest(unittest.TestCase):
                 ("export", {"format": "zip", "messages": [{"storeID": 9999, "messageID": 1}]},
                  (404, "noSuchMessage", None)),
                 ("export", {"format": "mbox", "search": {"query": "\"unclosed"}},  # the search's refusal, carried
-                 (400, "badQuery", {"detail": "a quotation mark is not closed."})),
+                 (400, "badQuery", {"detail": "a quotation mark is not closed.", "reason": "quoteNotClosed"})),
                 ("export", {"format": "mbox", "search": {"folder": "alice", "after": "x"}},
                  (400, "badDate", {"field": "after"}))):
             self.assertEqual(coded(self.api(s, op, body)), want, (op, body))

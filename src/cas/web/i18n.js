@@ -44,7 +44,14 @@ export function errorText(answer, fallback) {
   const server = typeof answer.error === "string" && answer.error ? answer.error : fallback;
   const text = typeof answer.code === "string" ? (CATALOGUE[lang].errors || {})[answer.code] : undefined;
   if (typeof text !== "string") return server;
-  const params = answer.params && typeof answer.params === "object" ? answer.params : {};
+  let params = answer.params && typeof answer.params === "object" ? answer.params : {};
+  // A refused query says why in the user's language when the reason is known.
+  const why = answer.code === "badQuery" && typeof params.reason === "string"
+    ? (CATALOGUE[lang].queryErrors || {})[params.reason] : undefined;
+  if (typeof why === "string") {
+    const detail = why.replace(/\{(\w+)\}/g, (m, k) => (typeof params[k] === "string" ? params[k] : m));
+    if (!/\{\w+\}/.test(detail)) params = { ...params, detail };
+  }
   const fields = CATALOGUE[lang].fieldNames || {};
   let complete = true;
   const filled = text.replace(/\{(\w+)\}/g, (m, k) => {

@@ -176,6 +176,26 @@ export default {
     imageNotShown: "The image could not be shown.",
   },
   // The request fields an error may name, as the form calls them.
+  // Why a search was refused (badQuery's reason; src/index/query_language.cpp).
+  queryErrors: {
+    minusBeforeWord: "'-' must stand right before a word.",
+    fieldNeedsValue: "'{field}:' needs a value.",
+    quoteNotClosed: "a quotation mark is not closed.",
+    wildcardAtStart: "a word may not start with '*' or '?' ('{word}').",
+    starNotAtEnd: "'*' may only end a word ('{word}').",
+    questionAtEnd: "'?' may not end a word ('{word}').",
+    badDate: "'{field}:' needs a date like 2024-01-31 (not '{value}').",
+    badSize: "'{field}:' needs a size like 100k, 2M or 500.",
+    dateRangeReversed: "the date range ends before it starts.",
+    sizeRange: "'size:' needs >N, <N or N..M.",
+    unknownField: "there is no field '{field}:' (known: from, to, cc, bcc, subject, body, attachment, content, folder, date, after, before, size, has).",
+    emptyPhrase: "a phrase in quotation marks is empty.",
+    noWord: "'{word}' has no word to search for.",
+    hasAttachmentOnly: "'has:' knows only 'attachment'.",
+    orBetweenWords: "'OR' must stand between two words.",
+    onlyExcludes: "it only excludes; say what to look for too.",
+    emptyQuery: "it is empty.",
+  },
   fieldNames: {
     after: "Date from",
     until: "Date to",

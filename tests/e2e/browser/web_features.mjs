@@ -519,7 +519,7 @@ async function germanErrorsAndDates(browser) {
   await page.fill("#query", "\"offer");
   await listAfter(page, () => page.click("#search button[type=submit]"));
   check("refused search in German", await text(page, "#list-status .status-title"),
-        (s) => s.startsWith("Die Suche ist ung\u00fcltig.") && s.includes("a quotation mark is not closed."));
+        "Die Suche ist ung\u00fcltig: ein Anf\u00fchrungszeichen ist nicht geschlossen.");
   await view(page, "g08-refused-search-de");
   await page.route("**/api/search", (route) => route.fulfill({ status: 503, contentType: "application/json",
     body: JSON.stringify({ error: "The archive is busy; try again in a moment.", code: "archiveBusy" }) }), { times: 1 });

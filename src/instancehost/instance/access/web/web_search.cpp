@@ -205,11 +205,20 @@ Result<PreparedSearch> prepareSearch(InstanceContext& ctx, const std::string& us
 
 // A search the index refused as not valid (kInvalidArgument): mostly the
 // query language's complaint, "The query is not valid: ..." in English, whose
-// part after the colon is the `detail` param.
+// part after the colon is the `detail` param; its reason and the values it
+// names (the error's details, query_language.cpp) are params too, for Web
+// Access to say it in the user's language.
 Json queryRefusal(const Error& e) {
   const std::string prefix = "The query is not valid: ";
   const std::string detail = e.message.rfind(prefix, 0) == 0 ? e.message.substr(prefix.size()) : e.message;
-  return webFailure(400, "badQuery", e.message, Json{{"detail", detail}});
+  Json params = Json::object();
+  if (auto why = parseJson(e.details.empty() ? std::string("{}") : e.details, "details"); why && why->is_object()) {
+    for (const auto& [k, v] : why->items()) {
+      if (v.is_string()) params[k] = v;
+    }
+  }
+  params["detail"] = detail;
+  return webFailure(400, "badQuery", e.message, params);
 }
 
 Result<index::SearchResults> run(InstanceContext& ctx, const index::SearchRequest& request) {
