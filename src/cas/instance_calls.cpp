@@ -81,10 +81,10 @@ asio::awaitable<Result<WebCall>> InstanceCalls::web(InstanceRoute route, Json re
                                                    " within " + std::to_string(limits_.timeout.count()) + " s.");
     }
     const std::size_t places = (download ? limits_.web_downloads : limits_.web_requests) + limits_.web_waiting;
-    co_return makeError(ErrorCode::kResourceExhausted,
-                        "Instance " + route.instance_id + " has " + std::to_string(places) + what +
-                            " of this CAS already.",
-                        download ? "downloads" : "");
+    co_return makeError(
+        ErrorCode::kResourceExhausted,
+        "Instance " + route.instance_id + " has " + std::to_string(places) + what + " of this CAS already.",
+        download ? "downloads" : "");
   }
   // How long this CAS waits for the answer: work past it is for nobody (web_export.h).
   request["timeoutMs"] = std::max<std::int64_t>(

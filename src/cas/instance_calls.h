@@ -45,7 +45,11 @@ class WebBody {
   // `permit`: the download's place among its instance's (WebGate), held until the body is gone.
   WebBody(PooledStream stream, std::string pool_key, WebStreamPool& pool, std::chrono::seconds timeout,
           std::unique_ptr<WebGate::Permit> permit)
-      : stream_(std::move(stream)), key_(std::move(pool_key)), pool_(pool), timeout_(timeout), permit_(std::move(permit)) {}
+      : stream_(std::move(stream)),
+        key_(std::move(pool_key)),
+        pool_(pool),
+        timeout_(timeout),
+        permit_(std::move(permit)) {}
   ~WebBody();
   WebBody(const WebBody&) = delete;
   WebBody& operator=(const WebBody&) = delete;

@@ -58,7 +58,8 @@ Result<std::vector<Token>> tokenize(const std::string& q) {
     if (q[i] == '-') {
       t.negated = true;
       ++i;
-      if (i >= q.size() || std::isspace(static_cast<unsigned char>(q[i]))) return bad("'-' must stand before a word.", "minusBeforeWord");
+      if (i >= q.size() || std::isspace(static_cast<unsigned char>(q[i])))
+        return bad("'-' must stand before a word.", "minusBeforeWord");
     }
     // field:
     std::size_t j = i;
@@ -203,12 +204,14 @@ Result<Xapian::Query> wildcardQuery(const std::string& pattern, const std::strin
   const std::string p = lower(pattern);
   const auto q = p.find('?');
   const auto star = p.find('*');
-  if (star != std::string::npos && star != p.size() - 1) return bad("'*' may only end a word ('" + pattern + "').", "starNotAtEnd", Json{{"word", pattern}});
+  if (star != std::string::npos && star != p.size() - 1)
+    return bad("'*' may only end a word ('" + pattern + "').", "starNotAtEnd", Json{{"word", pattern}});
   if (q == std::string::npos) {
     return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix + p.substr(0, star), 1000,
                          Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   }
-  if (q == p.size() - 1 && star == std::string::npos) return bad("'?' may not end a word ('" + pattern + "').", "questionAtEnd", Json{{"word", pattern}});
+  if (q == p.size() - 1 && star == std::string::npos)
+    return bad("'?' may not end a word ('" + pattern + "').", "questionAtEnd", Json{{"word", pattern}});
   // '?': list the terms sharing the part before the first '?', keep the matches.
   const std::string head = prefix + p.substr(0, q);
   const std::string tail_pattern = p.substr(q);
@@ -417,7 +420,8 @@ Result<Xapian::Query> textTokenQuery(const Token& t, const TermLister& terms, bo
     }
     return Xapian::Query(Xapian::Query::OP_OR, any.begin(), any.end());
   }
-  if (textTerms(text).words.empty()) return bad("'" + t.text + "' has no word to search for.", "noWord", Json{{"word", t.text}});
+  if (textTerms(text).words.empty())
+    return bad("'" + t.text + "' has no word to search for.", "noWord", Json{{"word", t.text}});
   return allTerms(text, prefixes, false, legacy);
 }
 

@@ -71,10 +71,10 @@ class FiguresRecorder {
   Clock& clock_;
   std::function<void(std::function<void()>)> post_;
   std::chrono::seconds interval_;
-  std::mutex sampling_;          // one sample at a time
+  std::mutex sampling_;            // one sample at a time
   std::atomic<bool> busy_{false};  // a posted sample not yet done: the next tick skips
   std::atomic<bool> stopped_{false};
-  std::unique_ptr<Timer> timer_;   // last: destroyed (cancelled) first
+  std::unique_ptr<Timer> timer_;  // last: destroyed (cancelled) first
 };
 
 }  // namespace spe::management

@@ -46,7 +46,7 @@ struct ManagementServer::Impl {
   asio::thread_pool rpc_pool{2};
   std::unique_ptr<FiguresSource> figures_source;
   std::unique_ptr<FiguresRecorder> figures;  // uses the pool: stopped before it is joined
-  LoginThrottle login_throttle;  // the API's and the console's
+  LoginThrottle login_throttle;              // the API's and the console's
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<ConsoleServer> console;
   std::unique_ptr<RpcServer> role_server;

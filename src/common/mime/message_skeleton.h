@@ -58,18 +58,18 @@ class MessageSkeleton {
   std::size_t run_keep_;
   std::string text_;
   std::vector<std::pair<std::size_t, std::uint64_t>> marks_{{0, 0}};  // (text offset, raw offset)
-  std::uint64_t raw_ = 0;           // raw offset of the next byte
-  std::uint64_t kept_end_ = 0;      // raw offset after the last kept byte
-  std::size_t run_ = 0;             // bytes kept in this run of non-"--" lines
-  std::size_t line_kept_ = 0;       // bytes of this line kept
-  std::size_t line_length_ = 0;     // bytes of this line seen (line end excluded)
+  std::uint64_t raw_ = 0;                                             // raw offset of the next byte
+  std::uint64_t kept_end_ = 0;                                        // raw offset after the last kept byte
+  std::size_t run_ = 0;                                               // bytes kept in this run of non-"--" lines
+  std::size_t line_kept_ = 0;                                         // bytes of this line kept
+  std::size_t line_length_ = 0;                                       // bytes of this line seen (line end excluded)
   bool line_dash_ = false;
-  bool previous_empty_ = true;      // the line before was empty (or this is the first)
+  bool previous_empty_ = true;  // the line before was empty (or this is the first)
   Line line_ = Line::kHead;
-  std::string head_;                // the first bytes of a line not yet decided (at most 2)
+  std::string head_;  // the first bytes of a line not yet decided (at most 2)
   std::uint64_t head_raw_ = 0;
-  char first_byte_ = 0;             // of this line
-  char last_byte_ = '\n';           // the byte before raw_
+  char first_byte_ = 0;                                        // of this line
+  char last_byte_ = '\n';                                      // the byte before raw_
   std::optional<std::pair<std::string, std::uint64_t>> tail_;  // a dropped line's stand-in, kept if it is the last
 };
 

@@ -33,7 +33,8 @@ Json historyJson(const std::vector<std::string>& days, const std::vector<DailyFi
   }
   Json instances = Json::array();
   for (auto& [id, s] : series) {
-    instances.push_back({{"instanceID", id}, {"numberOfMessages", std::move(s.first)}, {"totalSizeMB", std::move(s.second)}});
+    instances.push_back(
+        {{"instanceID", id}, {"numberOfMessages", std::move(s.first)}, {"totalSizeMB", std::move(s.second)}});
   }
   return Json{{"days", days}, {"instances", std::move(instances)}};
 }
@@ -45,7 +46,8 @@ void registerFiguresFunctions(FunctionRegistry& registry, ManagementContext& ctx
                 {ArgSpec{"instanceFilter", ArgType::kString, true}.maxLength(65536),
                  ArgSpec{"days", ArgType::kNumber, true}.range(1, FiguresRecorder::kKeptDays)},
                 [&ctx](CallContext& c) -> Result<Json> {
-                  auto selected = ctx.instances.select(c.args.has("instanceFilter") ? c.args.str("instanceFilter") : "*");
+                  auto selected = ctx.instances.select(c.args.has("instanceFilter") ? c.args.str("instanceFilter")
+                                                                                    : "*");
                   if (!selected) return selected.error();
                   std::set<std::string> wanted;
                   for (const auto& s : *selected) wanted.insert(s.record.instance_id);

@@ -313,7 +313,8 @@ TEST_F(ApiServerTest, EveryFunctionHasItsDescriptionInGetMetadata) {
     }
     EXPECT_FALSE(entry.value("description", "").empty()) << name << " has no line in function_descriptions.cpp";
   }
-  const auto verify = std::find_if(metadata.begin(), metadata.end(), [](const Json& e) { return e["name"] == "VerifyStore"; });
+  const auto verify = std::find_if(metadata.begin(), metadata.end(),
+                                   [](const Json& e) { return e["name"] == "VerifyStore"; });
   ASSERT_NE(verify, metadata.end());
   EXPECT_EQ(verify->value("longRunning", false), true);
 }

@@ -120,7 +120,7 @@ TEST_F(FiguresRecorderTest, Keeps400DaysAndForgetsDeletedInstances) {
   source_.next = {{"alpha", 2, 2}};
   ASSERT_TRUE(recorder->sampleNow().ok());
   EXPECT_EQ(rows().size(), 3u);
-  clock_.advance(24h);                      // now it is the 401st
+  clock_.advance(24h);  // now it is the 401st
   ASSERT_TRUE(db_->deleteInstance("beta").ok());
   ASSERT_TRUE(recorder->sampleNow().ok());
   EXPECT_EQ(rows(), (std::vector<std::string>{"alpha 2027-02-04 2 2", "alpha 2027-02-05 2 2"}));

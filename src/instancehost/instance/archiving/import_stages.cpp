@@ -50,9 +50,7 @@ std::string RunSignals::abortReason() const {
   return abort_reason_;
 }
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 // Appends `text` to the report's list, or once it is full to the batch
 // for the overflow (handed over when full).

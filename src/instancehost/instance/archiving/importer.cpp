@@ -60,8 +60,7 @@ ImportOutcome outcome(const ImportTally& tally, const ReadResult& read, const St
 
 }  // namespace
 
-ImportOutcome Importer::run(const Profile& profile, const store::OperationControl& control,
-                            ReportOverflow overflow) {
+ImportOutcome Importer::run(const Profile& profile, const store::OperationControl& control, ReportOverflow overflow) {
   std::string base;  // where the source's folders go (multidrop: per message)
   if (!isMultidrop(profile)) {
     auto target = userFolder(profile.details.value("targetUserFolder", ""), users_, "targetUserFolder");

@@ -48,9 +48,9 @@ Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationCo
   auto id = results_.start(w);
   if (!id) return id.error();
   w.id = *id;
-  const ImportOutcome o =
-      importer_.run(profile, control, [this, id = w.id](const std::string& kind, std::int64_t first,
-                                                          const std::vector<std::string>& texts) {
+  const ImportOutcome o = importer_.run(
+      profile, control,
+      [this, id = w.id](const std::string& kind, std::int64_t first, const std::vector<std::string>& texts) {
         return results_.appendEntries(id, kind, first, texts);
       });
   w.result = o.result;

@@ -61,8 +61,8 @@ std::vector<std::pair<std::string, std::string>> bigMessages(const std::string& 
     return "--" + boundary + eol + "Content-Type: " + type + eol + "Content-Disposition: attachment; filename=\"" +
            name + "\"" + eol + "Content-Transfer-Encoding: base64" + eol + eol + body;
   };
-  out.push_back({"two attachments", header("b") + "--b" + eol + "Content-Type: text/plain" + eol + eol + "Hello" +
-                                        eol + eol + "world" + eol + part("b", "image/png", "a.png", big) +
+  out.push_back({"two attachments", header("b") + "--b" + eol + "Content-Type: text/plain" + eol + eol + "Hello" + eol +
+                                        eol + "world" + eol + part("b", "image/png", "a.png", big) +
                                         part("b", "application/pdf", "b.pdf", big) + "--b--" + eol});
   out.push_back({"no closing boundary, no final line end",
                  header("b") + part("b", "image/png", "a.png", big) + part("b", "text/plain", "c.txt", "tail")});
@@ -75,17 +75,16 @@ std::vector<std::pair<std::string, std::string>> bigMessages(const std::string& 
                                       "--b--" + eol});
   out.push_back({"an attached message with an attachment",
                  header("outer") + "--outer" + eol + "Content-Type: message/rfc822" + eol + eol + header("inner") +
-                     part("inner", "image/gif", "in.gif", big) + "--inner--" + eol + part("outer", "image/png", "o.png", big) +
-                     "--outer--" + eol});
+                     part("inner", "image/gif", "in.gif", big) + "--inner--" + eol +
+                     part("outer", "image/png", "o.png", big) + "--outer--" + eol});
   out.push_back({"an inner multipart reusing the boundary",
                  header("b") + "--b" + eol + "Content-Type: multipart/mixed; boundary=b" + eol + eol +
                      part("b", "image/png", "r.png", big) + "--b--" + eol + part("b", "image/jpeg", "s.jpg", big) +
                      "--b--" + eol});
   std::string dashes;
   for (int i = 0; i < 2000; ++i) dashes += "-- not a boundary " + std::to_string(i) + eol + "text" + eol + eol;
-  out.push_back({"many dash lines and blank lines",
-                 header("b") + part("b", "text/plain", "d.txt", dashes + big) + part("b", "image/png", "e.png", big) +
-                     "--b--" + eol});
+  out.push_back({"many dash lines and blank lines", header("b") + part("b", "text/plain", "d.txt", dashes + big) +
+                                                        part("b", "image/png", "e.png", big) + "--b--" + eol});
   out.push_back({"empty lines in base64 and spaces before the boundary",
                  header("b") + part("b", "image/png", "f.png", big + eol + eol + "   " + eol) +
                      part("b", "image/png", "g.png", big) + "--b--  " + eol});

@@ -162,7 +162,10 @@ TEST(CliHelp, TheDescriptionAndKeysTheServerAddsAreShownNeverInvented) {
       "args":[{"name":"n","type":"number","nullable":true,"default":20}]})");
   const std::string text = functionHelpText(entry, 160);
   EXPECT_EQ(text.rfind("F\n  Does F.\n  Long-running: spe-cli shows its progress on stderr and waits for the result.\n"
-                       "since: 26.1\n", 0), 0u) << text;
+                       "since: 26.1\n",
+                       0),
+            0u)
+      << text;
   EXPECT_NE(text.find("name  type    required  default\n"), std::string::npos) << text;
   EXPECT_NE(text.find("n     number  optional  20\n"), std::string::npos) << text;
   EXPECT_EQ(functionHelpText(Json::parse(kMetadata)[0], 160).find("Long-running"), std::string::npos);

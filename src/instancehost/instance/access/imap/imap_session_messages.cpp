@@ -131,8 +131,9 @@ asio::awaitable<void> ImapSession::search(const ImapCommand& c, const std::vecto
   // 7.1.2); ALERT asks the client to show it. No index paths: the text is
   // for the end user, the provider's log and Web Access have the details.
   if (*incomplete) {
-    out_ += "* NO [ALERT] Some search indexes of this archive need a rebuild by your provider; "
-            "this SEARCH may miss messages until then.\r\n";
+    out_ +=
+        "* NO [ALERT] Some search indexes of this archive need a rebuild by your provider; "
+        "this SEARCH may miss messages until then.\r\n";
   }
   std::string line = "* SEARCH";
   for (std::size_t i : *found) line += " " + std::to_string(uid ? shared->messages[i].uid : i + 1);

@@ -358,7 +358,8 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   else if (op == "export") {
     // The CAS says how long it waits (timeoutMs); past that nobody wants the answer.
     std::optional<std::chrono::milliseconds> budget;
-    if (auto ms = intField(request, "timeoutMs", -1, -1, 3600000); ms && *ms >= 0) budget = std::chrono::milliseconds(*ms);
+    if (auto ms = intField(request, "timeoutMs", -1, -1, 3600000); ms && *ms >= 0)
+      budget = std::chrono::milliseconds(*ms);
     out = exports_.prepare(
         s->user, body, [&](const Json& b, std::size_t max) { return webSearchMessages(ctx_, s->user, b, max); },
         budget);
