@@ -1,8 +1,8 @@
 // An instance's page in the Management Console (issue 18), in Debian's
 // Chromium at 1440x900 and 390x844: the tabs in the order a provider sets a
 // customer up (Users, Archive Stores, Search Indexes, Archiving with an
-// import, Overview with the imported message count, Archive Access, Live
-// Statistics). Each tab's steps are in console_tabs/<tab>.mjs, exporting
+// import, Folders of the import, Overview with the imported message count,
+// Archive Access, Live Statistics). Each tab's steps are in console_tabs/<tab>.mjs, exporting
 // desktop(page, ctx) and optionally phone(page, ctx); ctx carries
 // {args, id, check, view, openTab, state} (state: what one tab leaves for
 // the next, e.g. the user it created). Every view gets a screenshot and an
@@ -12,6 +12,7 @@
 import { makeScenario } from "./scenario.mjs";
 import { TIMEOUT, consoleSite, loggedIn, settled } from "./console_common.mjs";
 import * as users from "./console_tabs/users.mjs";
+import * as folders from "./console_tabs/folders.mjs";
 import * as stores from "./console_tabs/stores.mjs";
 import * as indexes from "./console_tabs/indexes.mjs";
 import * as archiving from "./console_tabs/archiving.mjs";
@@ -19,7 +20,9 @@ import * as overview from "./console_tabs/overview.mjs";
 import * as access from "./console_tabs/access.mjs";
 import * as live from "./console_tabs/live.mjs";
 
-const TABS = [["users", users], ["stores", stores], ["indexes", indexes], ["archiving", archiving],
+// Folders sits between Users and Archive Stores on the page but is tested after the
+// import, so there are folders with mail to count, move and move back.
+const TABS = [["users", users], ["stores", stores], ["indexes", indexes], ["archiving", archiving], ["folders", folders],
               ["overview", overview], ["access", access], ["live", live]];
 const args = JSON.parse(process.argv[2]);
 const { check, view, run } = makeScenario({ shots: args.shots });

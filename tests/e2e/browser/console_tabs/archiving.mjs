@@ -3,8 +3,9 @@
 // desktop: a new emlDirectory profile for alice importing args.importDir
 // (the server's rules shown as typed first), Run now followed in the task
 // window until it succeeds, the worker result with args.imported items and
-// its report, a one-off run (RunTemporaryProfile: all duplicates), the
-// range of the results, Edit (the changed profile created, the old one
+// its report (and, with the answers given by the page, a report with more
+// warnings than its own list, paged through), a one-off run (RunTemporaryProfile: all duplicates), the
+// range of the results and their time zone (GetTimeZones), Edit (the changed profile created, the old one
 // deleted), a throwaway IMAP profile (the mail server form, the password
 // never shown back), its automatic runs on and off, and its deletion after
 // a confirmation. Each step is checked against what the server then has
@@ -62,6 +63,65 @@ async function openForm(page, button) {
 async function submitForm(page) {
   await page.click("#arc-submit");
   await page.waitForSelector("#arc-profile-form", { state: "detached", timeout: 30000 });
+}
+
+// A report with more warnings than its own list (moreWarnings): a run with over 50,000 cannot be
+// made here, so the page gets the real report with 120 warnings listed and 30 more counted, and
+// GetWorkerResultReportEntries' answers as the instance gives them (report_entries.test.js checks
+// the paging against the instance's rules). The second page shows 20 of the report's own and the
+// 30 read from the server in one call, which paging back and forth does not repeat.
+async function reportBeyondItsLists(page, newest, { check, view, TIMEOUT }) {
+  const OWN = 120, MORE = 30;
+  const asked = [];
+  const text = (i) => `synthetic warning ${i + 1}`;
+  await page.route("**/api/invoke/GetWorkerResultReport", async (route) => {
+    const response = await route.fetch();
+    const env = JSON.parse((await response.text()).replace(/^\uFEFF/, ""));
+    env.result.report.warnings = Array.from({ length: OWN }, (_, i) => text(i));
+    env.result.report.moreWarnings = MORE;
+    await route.fulfill({ response, body: JSON.stringify(env) });
+  });
+  await page.route("**/api/invoke/GetWorkerResultReportEntries", async (route) => {
+    const args = Object.fromEntries(new URLSearchParams(route.request().postData() || ""));
+    asked.push(args);
+    const from = Number(args.from), count = Number(args.count);
+    const entries = [];
+    for (let i = from; i < OWN + MORE && entries.length < count; i++) entries.push(text(i));
+    await route.fulfill({ status: 200, contentType: "application/json",
+                          body: JSON.stringify({ statusCode: "succeeded", error: null, result: { kind: args.kind, from, total: OWN + MORE, entries } }) });
+  });
+  try {
+    await newest.locator("[data-action=report]").click();
+    await page.waitForSelector(".arc-report-dialog .arc-counts", { timeout: TIMEOUT });
+    await page.click(".arc-report-dialog [data-list=warnings]");
+    check("archiving: a report's warnings count those beyond its own list",
+          (await page.locator(".arc-report-dialog [data-list=warnings] .arc-switch-count").innerText()).trim(), String(OWN + MORE));
+    check("archiving: the list says the ones beyond are read page by page", await page.locator("#arc-more-note").innerText(),
+          (s) => s.includes(String(MORE)));
+    check("archiving: its first page is the report's own", await page.locator(".arc-report-dialog .arc-lines li").count(), 100);
+    check("archiving: nothing asked for the report's own entries", asked.length, 0);
+    const next = page.locator('.arc-report-dialog .pager button[aria-label="Next page"]');
+    await next.click();
+    await page.waitForFunction((n) => document.querySelectorAll(".arc-report-dialog .arc-lines li").length === n, OWN + MORE - 100,
+                               { timeout: TIMEOUT });
+    const lines = page.locator(".arc-report-dialog .arc-lines li");
+    check("archiving: the second page: the report's last 20, then the 30 read from the server, numbered on",
+          [await lines.first().innerText(), await lines.last().innerText(), await lines.last().getAttribute("value")],
+          [text(100), text(OWN + MORE - 1), String(OWN + MORE)]);
+    check("archiving: GetWorkerResultReportEntries asked once, from the end of the report's list",
+          asked.map((a) => [a.kind, a.from, a.count]), [["warnings", String(OWN), "10000"]]);
+    await view(page, "i-archiving-report-more");
+    await page.locator('.arc-report-dialog .pager button[aria-label="Previous page"]').click();
+    await next.click();
+    await page.waitForFunction(() => /synthetic warning 150/.test(document.querySelector(".arc-report-dialog .arc-lines")?.textContent || ""),
+                               null, { timeout: TIMEOUT });
+    check("archiving: paging back and forth does not ask again", asked.length, 1);
+    await page.click(".arc-report-dialog .dialog-actions .primary");
+    await page.waitForSelector(".arc-report-dialog", { state: "detached" });
+  } finally {
+    await page.unroute("**/api/invoke/GetWorkerResultReport");
+    await page.unroute("**/api/invoke/GetWorkerResultReportEntries");
+  }
 }
 
 export async function desktop(page, ctx) {
@@ -149,6 +209,7 @@ export async function desktop(page, ctx) {
   await view(page, "i-archiving-report-folders");
   await page.click(".arc-report-dialog .dialog-actions .primary");
   await page.waitForSelector(".arc-report-dialog", { state: "detached" });
+  await reportBeyondItsLists(page, newest, ctx);
 
   // The time range: a custom one in the wrong order is refused; the last 24 hours show the run.
   await page.selectOption("#arc-range", "custom");
@@ -157,6 +218,35 @@ export async function desktop(page, ctx) {
   check("archiving: a custom range in the wrong order is refused", await page.locator("#arc-from-problem").count(), 1);
   await page.selectOption("#arc-range", "24h");
   await page.waitForFunction((n) => document.querySelector(".arc-results tbody tr")?.textContent.includes(n), PROFILE,
+                             { timeout: TIMEOUT });
+
+  // The time zone (GetTimeZones): the times shown there, a custom range's days sent in it, the choice remembered.
+  const started = async () => cellText(page.locator(".arc-results tbody tr").first().locator("td").first());
+  const before = await started();
+  await page.waitForFunction(() => document.querySelectorAll("#arc-zone option").length > 100, null, { timeout: TIMEOUT });
+  check("archiving: the time zones are the browser's, then GetTimeZones' ($Local first)",
+        await page.$$eval("#arc-zone option", (l) => l.slice(0, 2).map((o) => o.value)), ["", "$Local"]);
+  await page.selectOption("#arc-zone", "Asia/Tokyo");   // +09:00 (the test browser runs in UTC)
+  await page.waitForFunction((b) => document.querySelector(".arc-results tbody tr td")?.textContent.trim() !== b, before,
+                             { timeout: TIMEOUT });
+  check("archiving: the start time is shown in the chosen zone", await started(), (s) => s !== before && /\d/.test(s));
+  check("archiving: the chosen zone is remembered",
+        await page.evaluate(() => JSON.parse(localStorage.getItem("spe-console-results-zone") || "null")), { id: "Asia/Tokyo", iana: "Asia/Tokyo" });
+  await page.selectOption("#arc-range", "custom");
+  await page.fill("#arc-from", "2020-01-01");
+  const sent = page.waitForResponse((r) => r.url().endsWith("/api/invoke/GetWorkerResults") &&
+    /toExcluding=2038-01-01T00:00:00&timeZoneID=Asia\/Tokyo/.test(decodeURIComponent(r.request().postData() || "")),
+  { timeout: TIMEOUT });
+  await page.fill("#arc-to", "2037-12-31");
+  const env = JSON.parse((await (await sent).text()).replace(/^\uFEFF/, ""));
+  check("archiving: a custom range goes as that zone's days and the server lists the run in it",
+        env.statusCode === "succeeded" && env.result.some((r) => r.profileName === PROFILE && /\+09:00$/.test(r.startTime)), true);
+  await page.waitForFunction((n) => document.querySelector(".arc-results tbody tr")?.textContent.includes(n), PROFILE,
+                             { timeout: TIMEOUT });
+  await view(page, "i-archiving-zone");
+  await page.selectOption("#arc-zone", "");
+  await page.selectOption("#arc-range", "24h");
+  await page.waitForFunction((b) => document.querySelector(".arc-results tbody tr td")?.textContent.trim() === b, before,
                              { timeout: TIMEOUT });
 
   // A one-off run of the same import into the same archive: everything is a duplicate.

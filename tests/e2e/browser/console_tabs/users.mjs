@@ -1,7 +1,8 @@
 // The Users tab of an instance's page (console_instance.mjs runs it first):
 // creates the end user "alice" (ctx.state.alice = {userName, password} for
 // the tabs after it), gives her Web Access and IMAP as the only ways to log
-// in, the Export privilege and two e-mail addresses, changes her full name,
+// in, the Export privilege, two e-mail addresses and two POP3 user names,
+// changes her full name,
 // authentication and password, gives and takes privileges on a second
 // user's archive, renames and deletes that second user; each change read
 // back from the server by opening the user again. The checks made as typed
@@ -110,6 +111,16 @@ export async function desktop(page, ctx) {
   await page.click("#usr-e-mail-add");
   await page.fill("#usr-e-mail-1", "a.example@example.org");
   check("users: e-mail addresses saved", await saveSection(page, "usr-sec-email", ctx), (s) => s.startsWith("ok"));
+  // POP3 user names (SetUserPop3UserNames), a comma refused as typed first.
+  await page.fill("#usr-e-pop3-0", "alice.pop");
+  await page.click("#usr-e-pop3-add");
+  await page.fill("#usr-e-pop3-1", "alice,pop");
+  check("users: a POP3 user name with a comma is refused as typed", await page.locator("#usr-e-pop3-1-problem").innerText(),
+        (s) => /comma/i.test(s));
+  await page.locator("#usr-sec-pop3").scrollIntoViewIfNeeded();
+  await view(page, "i-users-edit-pop3");
+  await page.fill("#usr-e-pop3-1", "a.example");
+  check("users: POP3 user names saved", await saveSection(page, "usr-sec-pop3", ctx), (s) => s.startsWith("ok"));
   // Details: the full name, and the authentication there and back.
   await page.fill("#usr-e-full", "Alice Example-Smith");
   await page.check("#usr-e-auth-directoryServices");
@@ -131,6 +142,8 @@ export async function desktop(page, ctx) {
   check("users: alice keeps the privileges she was created with", await page.isChecked("#usr-e-priv-login"), true);
   check("users: alice's e-mail addresses",
         await page.$$eval("#usr-sec-email input[type=email]", (l) => l.map((i) => i.value)), ["alice@example.com", "a.example@example.org"]);
+  check("users: alice's POP3 user names (GetUserInfo)",
+        await page.$$eval("#usr-sec-pop3 input[type=text]", (l) => l.map((i) => i.value)), ["alice.pop", "a.example"]);
   check("users: alice's full name", await page.inputValue("#usr-e-full"), "Alice Example-Smith");
   check("users: alice's authentication", await page.isChecked("#usr-e-auth-integrated"), true);
   await closeEditor(page, ctx);

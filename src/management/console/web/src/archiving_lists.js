@@ -1,7 +1,8 @@
 // What the Archiving tab lists, free of the DOM: the profiles (where each
 // reads from and archives to, the search), lengths of time in words, the
 // worker results of a time range (GetWorkerResults) with their order and
-// badges, and the reading of a worker result's report.
+// badges, the time zone they are shown in (GetTimeZones), and the reading
+// of a worker result's report.
 import { connectorOf, textOf } from "./connectors.js";
 import { validDate } from "./profile_checks.js";
 
@@ -79,24 +80,75 @@ export function rangeProblem(range, from, to) {
   return null;
 }
 
+/** The day after a day (YYYY-MM-DD). */
+function nextDay(s) {
+  const [y, m, d] = s.split("-").map(Number);
+  const x = new Date(Date.UTC(y, m - 1, d + 1));
+  return `${x.getUTCFullYear()}-${pad(x.getUTCMonth() + 1)}-${pad(x.getUTCDate())}`;
+}
+
 /**
  * The arguments of GetWorkerResults for a range: a preset counts back from
  * `now` (and a minute ahead, so a run that starts now is in); a custom one
  * runs from the start of its first day to the end of its last, in the
- * browser's time zone. Times go as UTC. null when the custom range is wrong.
+ * browser's time zone, or with `zoneId` (an ID GetTimeZones lists) in that
+ * zone, which the instance then resolves. Presets and the browser's days go
+ * as UTC. null when the custom range is wrong.
  */
-export function rangeArgs(range, { from = "", to = "" } = {}, now = new Date()) {
+export function rangeArgs(range, { from = "", to = "" } = {}, now = new Date(), zoneId = null) {
   const preset = RANGES.find((r) => r.id === range && r.hours);
   if (preset) {
     return { fromIncluding: utcText(new Date(now.getTime() - preset.hours * 3600e3)),
              toExcluding: utcText(new Date(now.getTime() + 60e3)), timeZoneID: "UTC" };
   }
   if (rangeProblem("custom", from, to)) return null;
+  if (zoneId) return { fromIncluding: from + "T00:00:00", toExcluding: nextDay(to) + "T00:00:00", timeZoneID: zoneId };
   const day = (s, plus) => {
     const [y, m, d] = s.split("-").map(Number);
     return new Date(y, m - 1, d + plus);  // local midnight
   };
   return { fromIncluding: utcText(day(from, 0)), toExcluding: utcText(day(to, 1)), timeZoneID: "UTC" };
+}
+
+// ---- the time zone the results are shown in ------------------------------------
+
+/** Where the chosen zone is remembered ({id, iana} as JSON in localStorage). */
+export const ZONE_STORAGE_KEY = "spe-console-results-zone";
+
+/**
+ * The IANA name of a zone GetTimeZones lists ({id, displayName}): its id,
+ * and for $Local (the instance's server) the name its displayName gives,
+ * "(Local) Europe/Berlin"; null when there is none.
+ */
+export function zoneIana(zone) {
+  if (!zone || typeof zone.id !== "string" || !zone.id) return null;
+  if (zone.id !== "$Local") return zone.id;
+  const m = /^\(Local\)\s*(\S+)/.exec(typeof zone.displayName === "string" ? zone.displayName : "");
+  return m ? m[1] : null;
+}
+
+/** A remembered choice read back: {id, iana}, or null (none, or not readable). */
+export function parseZoneChoice(text) {
+  try {
+    const v = JSON.parse(text || "null");
+    return v && typeof v.id === "string" && v.id && (v.iana === null || typeof v.iana === "string") ? { id: v.id, iana: v.iana } : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Formats moments in the IANA zone `iana` for the language; null when no
+ * zone is given or the browser does not know it (then the browser's zone).
+ */
+export function zoneFormatter(lang, iana) {
+  if (!iana) return null;
+  try {
+    const f = new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-US", { dateStyle: "medium", timeStyle: "short", timeZone: iana });
+    return (d) => f.format(d);
+  } catch {
+    return null;
+  }
 }
 
 const timeOf = (s) => {

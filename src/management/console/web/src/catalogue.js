@@ -15,6 +15,7 @@ import * as smtp from "./catalogue/smtp.js";
 import * as instance from "./catalogue/instance.js";
 import * as instance_overview from "./catalogue/instance_overview.js";
 import * as instance_users from "./catalogue/instance_users.js";
+import * as instance_folders from "./catalogue/instance_folders.js";
 import * as instance_stores from "./catalogue/instance_stores.js";
 import * as instance_indexes from "./catalogue/instance_indexes.js";
 import * as instance_archiving from "./catalogue/instance_archiving.js";
@@ -25,7 +26,7 @@ import * as settings from "./catalogue/settings.js";
 import * as folderpicker from "./catalogue/folderpicker.js";
 
 export const parts = { shell, dashboard, instances, wizard, developer, tasks, servers, administrators, smtp,
-  instance, instance_overview, instance_users, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker };
+  instance, instance_overview, instance_users, instance_folders, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker };
 
 function merge(lang) {
   const out = {};

@@ -13,8 +13,8 @@ import { ARCHIVE_ADMIN, CONNECTORS, DEFAULT_PAUSE, DELETE_MODES, PROTOCOLS, conn
 export { ARCHIVE_ADMIN, CONNECTORS, DEFAULT_PAUSE, DELETE_MODES, MAX_DELETE_DAYS, MAX_FOLDER_BYTES, MAX_NAME_BYTES,
          MAX_PAUSE, MAX_TIMEOUT, MAX_WINDOWS_CHARS, PROTOCOLS, connectorOf, defaultPort, flagOf, folderList } from "./connectors.js";
 export { profileProblems, serverSideProblems, userFolderProblem, windowsValid } from "./profile_checks.js";
-export { RANGES, RESULTS, durationText, filterProfiles, rangeArgs, rangeProblem, readReport, resultInfo, runSeconds,
-         searchLines, sortResults, sourceOf, targetOf, utcText } from "./archiving_lists.js";
+export { RANGES, RESULTS, ZONE_STORAGE_KEY, durationText, filterProfiles, parseZoneChoice, rangeArgs, rangeProblem, readReport,
+         resultInfo, runSeconds, searchLines, sortResults, sourceOf, targetOf, utcText, zoneFormatter, zoneIana } from "./archiving_lists.js";
 
 /** An empty form for a connector. */
 export function emptyForm(connector = "emlDirectory") {

@@ -36,6 +36,7 @@ export const LIMITS = {
   password: 256,            // hashUserPassword
   emailAddress: 254,        // emailList
   emailAddresses: 8000,     // SetUserEmailAddresses' argument (the whole comma list)
+  pop3UserNames: 4000,      // SetUserPop3UserNames' argument, characters (USERS.POP3_USER_NAMES VARCHAR(4000))
 };
 
 const encoder = new TextEncoder();
@@ -143,6 +144,37 @@ export function emailArg(addresses) {
 /** Whether the whole list is too long for the argument. */
 export function emailListProblem(addresses) {
   return emailArg(addresses).length > LIMITS.emailAddresses ? "emailsTooLong" : null;
+}
+
+// ---- POP3 user names ------------------------------------------------------------
+
+/**
+ * The problem of each POP3 user name of a list (null for a good one or an
+ * empty field). SetUserPop3UserNames splits its argument at commas and
+ * trims spaces and tabs (splitList), so a name cannot hold a comma; control
+ * characters are refused here; the same name twice is marked.
+ */
+export function pop3Problems(names) {
+  const seen = new Set();
+  return names.map((raw) => {
+    const n = String(raw ?? "").replace(/^[ \t]+|[ \t]+$/g, "");
+    if (!n) return null;
+    if (n.includes(",")) return "pop3Comma";
+    if (/[\u0000-\u001f\u007f]/.test(n)) return "pop3Characters";
+    if (seen.has(n)) return "pop3Duplicate";
+    seen.add(n);
+    return null;
+  });
+}
+
+/** SetUserPop3UserNames' argument: the names trimmed, empty ones left out, comma-separated. */
+export function pop3Arg(names) {
+  return names.map((n) => String(n ?? "").replace(/^[ \t]+|[ \t]+$/g, "")).filter(Boolean).join(",");
+}
+
+/** Whether the whole list is too long for the argument. */
+export function pop3ListProblem(names) {
+  return pop3Arg(names).length > LIMITS.pop3UserNames ? "pop3sTooLong" : null;
 }
 
 // ---- the list ----------------------------------------------------------------

@@ -32,7 +32,7 @@ const DYNAMIC = {
   type_: ["string", "secret", "number", "bool", "json"],
   usrProblem_: ["nameEmpty", "nameTooLong", "nameReserved", "nameSpace", "nameCharacters", "nameTaken", "fullNameTooLong",
                 "dnTooLong", "passwordEmpty", "passwordTooLong", "passwordsDiffer", "emailInvalid", "emailTooLong",
-                "emailDuplicate", "emailsTooLong"],
+                "emailDuplicate", "emailsTooLong", "pop3Comma", "pop3Characters", "pop3Duplicate", "pop3sTooLong"],
 };
 
 function usedKeys() {

@@ -7,8 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { catalogues } from "../src/catalogue.js";
-import { RANGES, RESULTS, durationText, filterProfiles, rangeArgs, rangeProblem, readReport, resultInfo, runSeconds,
-         searchLines, sortResults, sourceOf, utcText } from "../src/archiving_lists.js";
+import { RANGES, RESULTS, durationText, filterProfiles, parseZoneChoice, rangeArgs, rangeProblem, readReport, resultInfo,
+         runSeconds, searchLines, sortResults, sourceOf, utcText, zoneFormatter, zoneIana } from "../src/archiving_lists.js";
 import { ARCHIVE_ADMIN, CONNECTORS, DELETE_MODES, PROTOCOLS, connectorOf, defaultPort, flagOf, folderList } from "../src/connectors.js";
 import { profileProblems, serverSideProblems, userFolderProblem, windowsValid } from "../src/profile_checks.js";
 import { emptyForm, formFromProfile, propertiesFromForm, serverSideArgs, withConnector } from "../src/profiles.js";
@@ -272,6 +272,30 @@ test("worker results: the range's arguments (UTC), custom days in the browser's 
   assert.equal(resultInfo("completedWithWarnings").key, "arcResultWarnings");
   assert.deepEqual(resultInfo("somethingNew"), { id: "somethingNew", key: null, badge: "off" });
   for (const r of RESULTS) assert.ok(r.key in catalogues.en, r.key);
+});
+
+test("worker results in a chosen time zone: custom days sent in that zone, times shown there, the choice kept", () => {
+  const now = new Date(Date.UTC(2025, 0, 15, 12, 30, 5));
+  // A zone GetTimeZones lists: the custom range's days are that zone's, the instance resolves them.
+  assert.deepEqual(rangeArgs("custom", { from: "2024-12-31", to: "2025-02-28" }, now, "Asia/Tokyo"),
+                   { fromIncluding: "2024-12-31T00:00:00", toExcluding: "2025-03-01T00:00:00", timeZoneID: "Asia/Tokyo" });
+  assert.equal(rangeArgs("custom", { from: "2024-02-28", to: "2024-02-28" }, now, "$Local").toExcluding, "2024-02-29T00:00:00");
+  assert.equal(rangeArgs("custom", { from: "2025-02-01", to: "2025-01-31" }, now, "UTC"), null);
+  // Presets count back from now whatever the zone.
+  assert.deepEqual(rangeArgs("24h", {}, now, "Asia/Tokyo"), rangeArgs("24h", {}, now));
+  // The IANA name for showing times: the id, or what $Local's displayName names.
+  assert.equal(zoneIana({ id: "Europe/Berlin", displayName: "(UTC+01:00) Europe/Berlin" }), "Europe/Berlin");
+  assert.equal(zoneIana({ id: "$Local", displayName: "(Local) America/New_York" }), "America/New_York");
+  assert.equal(zoneIana({ id: "$Local", displayName: "Local" }), null);
+  assert.equal(zoneIana(null), null);
+  const tokyo = zoneFormatter("en", "Asia/Tokyo");
+  assert.match(tokyo(new Date(Date.UTC(2025, 0, 15, 12, 30))), /Jan 15, 2025.*9:30\sPM/);
+  assert.match(zoneFormatter("de", "Asia/Tokyo")(new Date(Date.UTC(2025, 0, 15, 12, 30))), /15\.01\.2025.*21:30/);
+  assert.equal(zoneFormatter("en", "Not/AZone"), null);
+  assert.equal(zoneFormatter("en", null), null);
+  assert.deepEqual(parseZoneChoice('{"id":"$Local","iana":"Europe/Berlin"}'), { id: "$Local", iana: "Europe/Berlin" });
+  assert.deepEqual(parseZoneChoice('{"id":"Asia/Tokyo","iana":null}'), { id: "Asia/Tokyo", iana: null });
+  for (const bad of [null, "", "{", "[]", '{"id":""}', '{"id":3}', '{"id":"x","iana":4}']) assert.equal(parseZoneChoice(bad), null, bad);
 });
 
 test("a report with thousands of folders and warnings: counts, sorted folders, search keeping positions", () => {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { catalogues } from "../src/catalogue.js";
 import { ARCHIVE_ADMIN, FOLDER_PRIVILEGES, LOGIN_PRIVILEGES, PRIVILEGES, chosenOf, distinguishedNameProblem, emailAddressProblem,
          emailArg, emailListProblem, emailProblems, folderChoices, fullNameProblem, grantsOf, pageOf, passwordProblem,
+         pop3Arg, pop3ListProblem, pop3Problems,
          privilegeArg, repeatProblem, sameChoice, sameName, shownUsers, userNameProblem, utf8Length } from "../src/users.js";
 
 const user = (userName, fullName = null, distinguishedName = null) => ({ userName, fullName, distinguishedName, mfaStatus: "Disabled" });
@@ -100,6 +101,16 @@ test("e-mail addresses: the instance's emailList rules, duplicates, the argument
   assert.equal(emailListProblem(many), "emailsTooLong");
 });
 
+test("POP3 user names: SetUserPop3UserNames' splitList (commas, spaces and tabs trimmed), duplicates, the argument", () => {
+  assert.deepEqual(pop3Problems(["alice", " alice.pop\t", "", "a,b", "x\u0001y", "alice"]),
+                   [null, null, null, "pop3Comma", "pop3Characters", "pop3Duplicate"]);
+  assert.deepEqual(pop3Problems(["Alice", "alice"]), [null, null]);   // POP3 servers may tell case apart
+  assert.equal(pop3Arg([" alice ", "", "\tjd\t", "   "]), "alice,jd");
+  assert.equal(pop3Arg([""]), "");                                      // none: the list is emptied
+  assert.equal(pop3ListProblem(["x".repeat(4000)]), null);
+  assert.equal(pop3ListProblem(["x".repeat(2000), "y".repeat(2000)]), "pop3sTooLong");  // with the comma: 4,001
+});
+
 test("the list: search every word in name, full name and DN; $archiveadmin first; sorting", () => {
   const list = [user(ARCHIVE_ADMIN, "Service Provider Archive Access"), user("carol", "Carol Jones"),
                 user("alice", "Alice Example", "CN=Alice,OU=Sales,DC=example,DC=com"), user("bob"), user("user10"), user("user9")];
@@ -154,7 +165,9 @@ test("every problem code of the checks has its text in both languages", () => {
   }
   for (const r of emailProblems(["a@b.c", "A@b.c"])) if (r) codes.add(r);
   codes.add(emailListProblem([("x".repeat(90) + "@example.com,").repeat(90)]));
-  assert.ok(codes.size >= 14, [...codes].join(" "));
+  for (const r of pop3Problems(["a", "a", "b,c", "d\u0000"])) if (r) codes.add(r);
+  codes.add(pop3ListProblem(["x".repeat(4001)]));
+  assert.ok(codes.size >= 18, [...codes].join(" "));
   for (const c of codes) {
     assert.ok(("usrProblem_" + c) in catalogues.en, c);
     assert.ok(("usrProblem_" + c) in catalogues.de, c);

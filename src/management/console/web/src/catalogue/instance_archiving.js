@@ -197,6 +197,13 @@ export const en = {
   arcMatches: { one: "{n} match", other: "{n} matches" },
   arcFolderPages: "Pages of folders",
   arcLinePages: "Pages of entries",
+  arcMoreEntries: "The report itself lists the first {own}; the {more} after them are read from the instance as you page to them. The search looks through the first {own}.",
+  arcMoreNotReadable: "{more} more were counted; this server cannot list them.",
+  arcEntryNotKept: "(this entry could not be kept)",
+  arcEntriesNotKept: "Not every entry beyond the report's lists could be kept: {reason}",
+  arcZone: "Time zone",
+  arcZoneBrowser: "This browser ({zone})",
+  arcZoneServer: "The instance's server ({zone})",
 };
 
 export const de = {
@@ -396,4 +403,11 @@ export const de = {
   arcMatches: { one: "{n} Treffer", other: "{n} Treffer" },
   arcFolderPages: "Seiten der Ordner",
   arcLinePages: "Seiten der Einträge",
+  arcMoreEntries: "Der Bericht selbst listet die ersten {own}; die {more} danach werden von der Instanz gelesen, wenn Sie zu ihnen blättern. Die Suche durchsucht die ersten {own}.",
+  arcMoreNotReadable: "{more} weitere wurden gezählt; dieser Server kann sie nicht auflisten.",
+  arcEntryNotKept: "(dieser Eintrag konnte nicht aufbewahrt werden)",
+  arcEntriesNotKept: "Nicht jeder Eintrag über die Listen des Berichts hinaus konnte aufbewahrt werden: {reason}",
+  arcZone: "Zeitzone",
+  arcZoneBrowser: "Dieser Browser ({zone})",
+  arcZoneServer: "Der Server der Instanz ({zone})",
 };

@@ -68,6 +68,11 @@ export const en = {
   usrEmailNumber: "E-mail address {n}",
   usrEmailAdd: "+ Add an address",
   usrEmailRemove: "Remove {address}",
+  usrPop3: "POP3 user names",
+  usrPop3Hint: "The user names of POP3 mailboxes that belong to this user, one per field. The instance keeps them for the product's clients; no archiving profile of this platform reads them yet.",
+  usrPop3Number: "POP3 user name {n}",
+  usrPop3Add: "+ Add a user name",
+  usrPop3Remove: "Remove {name}",
   usrRemove: "Remove",
   usrFolderPrivileges: "Folder privileges",
   usrFolderHint: "Privileges on other users' archives (a user archive is the top-level folder named after its user). {name} can always read the own archive.",
@@ -120,6 +125,10 @@ export const en = {
   usrProblem_emailTooLong: "At most 254 bytes.",
   usrProblem_emailDuplicate: "This address is listed twice.",
   usrProblem_emailsTooLong: "Together the addresses may have at most 8,000 characters.",
+  usrProblem_pop3Comma: "A comma separates the names; it cannot be part of one.",
+  usrProblem_pop3Characters: "A user name cannot contain control characters.",
+  usrProblem_pop3Duplicate: "This name is in the list already.",
+  usrProblem_pop3sTooLong: "Together the names may have at most 4,000 characters.",
 };
 
 export const de = {
@@ -188,6 +197,11 @@ export const de = {
   usrEmailNumber: "E-Mail-Adresse {n}",
   usrEmailAdd: "+ Adresse hinzufügen",
   usrEmailRemove: "{address} entfernen",
+  usrPop3: "POP3-Benutzernamen",
+  usrPop3Hint: "Die Benutzernamen von POP3-Postfächern, die zu diesem Benutzer gehören, einer je Feld. Die Instanz speichert sie für die Clients des Produkts; noch liest sie kein Archivierungsprofil dieser Plattform.",
+  usrPop3Number: "POP3-Benutzername {n}",
+  usrPop3Add: "+ Benutzernamen hinzufügen",
+  usrPop3Remove: "{name} entfernen",
   usrRemove: "Entfernen",
   usrFolderPrivileges: "Ordnerberechtigungen",
   usrFolderHint: "Berechtigungen auf Archive anderer Benutzer (ein Benutzerarchiv ist der oberste Ordner mit dem Namen seines Benutzers). {name} kann das eigene Archiv immer lesen.",
@@ -240,4 +254,8 @@ export const de = {
   usrProblem_emailTooLong: "Höchstens 254 Bytes.",
   usrProblem_emailDuplicate: "Diese Adresse steht doppelt in der Liste.",
   usrProblem_emailsTooLong: "Zusammen dürfen die Adressen höchstens 8.000 Zeichen haben.",
+  usrProblem_pop3Comma: "Ein Komma trennt die Namen; es kann nicht Teil eines Namens sein.",
+  usrProblem_pop3Characters: "Ein Benutzername kann keine Steuerzeichen enthalten.",
+  usrProblem_pop3Duplicate: "Dieser Name steht schon in der Liste.",
+  usrProblem_pop3sTooLong: "Zusammen dürfen die Namen höchstens 4.000 Zeichen haben.",
 };

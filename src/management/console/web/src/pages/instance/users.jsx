@@ -4,6 +4,7 @@
 // per function: details (SetUserFullName, SetUserDistinguishedName,
 // SetUserAuthentication), privileges (SetUserPrivileges), login privileges
 // (SetUserLoginPrivileges), e-mail addresses (SetUserEmailAddresses),
+// POP3 user names (SetUserPop3UserNames),
 // folder privileges on user archives picked from GetChildFolders
 // (SetUserPrivilegesOnFolder, ClearUserPrivilegesOnFolders), password
 // (SetUserPassword), rename (RenameUser) and delete (DeleteUser, after

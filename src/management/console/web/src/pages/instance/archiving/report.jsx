@@ -1,22 +1,32 @@
 // A worker result's report (GetWorkerResultReport) in a dialog: the run's
 // facts and counts, its error if it failed, then its folders, warnings and
-// errors one list at a time. A run can have thousands of folders and up to
-// 50,000 warnings and errors each (the last entry then says how many more
-// there were), so each list has a search and shows 100 entries a page.
+// errors one list at a time. A run can have thousands of folders and any
+// number of warnings and errors: the report lists up to 50,000 of each and
+// counts the rest (moreWarnings, moreErrors), which the instance keeps and
+// GetWorkerResultReportEntries reads page by page (report_entries.js). So
+// each list shows 100 entries a page over all of them, those beyond the
+// report's own read from the server as the pages are reached; the search
+// looks through the report's own entries.
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { pageOf } from "../../../instances.js";
-import { durationText, readReport, resultInfo, runSeconds, searchLines } from "../../../profiles.js";
+import { durationText, readReport, resultInfo, runSeconds, searchLines, zoneFormatter } from "../../../profiles.js";
+import { ReportEntries, moreOf, pageRange } from "../../../report_entries.js";
 import { Badge, Dialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../../ui.jsx";
 import { Pager } from "../../../paging.jsx";
+import { useZoneChoice } from "./zone.js";
 
 const PAGE_SIZE = 100;
 
 export function ReportDialog({ instanceID, resultId, onClose }) {
-  const { t, fmt } = useApp();
+  const { t, fmt, lang } = useApp();
   const call = useCall();
   const answer = useLoad(() => call("GetWorkerResultReport", { instanceID, id: resultId }), [instanceID, resultId]);
   const w = answer.data;
   const report = useMemo(() => readReport(w && w.report), [w]);
+  const more = { warnings: moreOf(w && w.report, "warnings"), errors: moreOf(w && w.report, "errors") };
+  const notKept = w && w.report && typeof w.report.entriesNotKept === "string" ? w.report.entriesNotKept : null;
+  const [zone] = useZoneChoice();
+  const zoned = zoneFormatter(lang, zone && zone.iana);
   const [list, setList] = useState(null);  // "folders" | "warnings" | "errors"
   useEffect(() => {  // the first list with something in it
     if (!w) return;
@@ -26,11 +36,11 @@ export function ReportDialog({ instanceID, resultId, onClose }) {
   const info = w ? resultInfo(w.result) : null;
   const seconds = w ? (report.seconds ?? runSeconds(w)) : null;
   const d = seconds === null ? null : durationText(seconds);
-  const when = (s) => (s ? fmt.dateTime(new Date(s)) : "—");
+  const when = (s) => (s ? (zoned || fmt.dateTime)(new Date(s)) : "—");
   const LISTS = [
     { id: "folders", key: "arcFolderList", n: report.folders.length },
-    { id: "warnings", key: "arcWarningList", n: report.warnings.length },
-    { id: "errors", key: "arcErrorList", n: report.errors.length },
+    { id: "warnings", key: "arcWarningList", n: report.warnings.length + more.warnings },
+    { id: "errors", key: "arcErrorList", n: report.errors.length + more.errors },
   ];
 
   return (
@@ -64,8 +74,15 @@ export function ReportDialog({ instanceID, resultId, onClose }) {
             ))}
           </div>
           {list === "folders" && <FolderList folders={report.folders} />}
-          {list === "warnings" && <LineList key="w" lines={report.warnings} label={t("arcWarningList")} empty={t("arcNoWarnings")} />}
-          {list === "errors" && <LineList key="e" lines={report.errors} label={t("arcErrorList")} empty={t("arcNoErrors")} />}
+          {list !== "folders" && notKept && (more.warnings > 0 || more.errors > 0) && (
+            <p class="note warn"><span class="note-text">{t("arcEntriesNotKept", { reason: notKept })}</span></p>
+          )}
+          {list === "warnings" && <LineList key="w" lines={report.warnings} more={more.warnings} kind="warnings"
+                                            instanceID={instanceID} resultId={resultId}
+                                            label={t("arcWarningList")} empty={t("arcNoWarnings")} />}
+          {list === "errors" && <LineList key="e" lines={report.errors} more={more.errors} kind="errors"
+                                          instanceID={instanceID} resultId={resultId}
+                                          label={t("arcErrorList")} empty={t("arcNoErrors")} />}
         </>
       )}
     </Dialog>
@@ -121,23 +138,57 @@ function FolderList({ folders }) {
   );
 }
 
-function LineList({ lines, label, empty }) {
-  const { t } = useApp();
+// A list of warnings or errors: 100 a page over all of them (the report's
+// own entries, then those the server kept, read as their pages are
+// reached); a search through the report's own entries.
+function LineList({ lines, more, kind, instanceID, resultId, label, empty }) {
+  const { t, fmt, hasFn } = useApp();
+  const call = useCall();
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
+  const canRead = more > 0 && hasFn("GetWorkerResultReportEntries");
+  const source = useMemo(() => new ReportEntries({
+    own: lines, more: canRead ? more : 0,
+    fetch: (from, count) => call("GetWorkerResultReportEntries", { instanceID, id: resultId, kind, from, count }),
+  }), [lines, more, canRead, instanceID, resultId, kind]);  // eslint-disable-line react-hooks/exhaustive-deps
   const hits = useMemo(() => searchLines(lines, q), [lines, q]);
   useEffect(() => setPage(1), [q]);
-  const shown = pageOf(hits, page, PAGE_SIZE);
-  if (!lines.length) return <p class="muted arc-list-empty">{empty}</p>;
+  const searching = q.trim() !== "";
+  const shown = searching ? pageOf(hits, page, PAGE_SIZE) : pageRange(source.total, page, PAGE_SIZE);
+  // A page beyond the report's own entries: read from the server (and kept) when it is reached.
+  const [read, setRead] = useState({ key: null, items: null, error: null });
+  const key = searching ? null : `${shown.start}-${shown.end}`;
+  const ready = searching ? null : source.peek(shown.start, shown.end);
+  useEffect(() => {
+    if (searching || ready) return undefined;
+    let live = true;
+    setRead({ key, items: null, error: null });
+    source.read(shown.start, shown.end).then(
+      (items) => { if (live) setRead({ key, items, error: null }); },
+      (error) => { if (live) setRead({ key, items: null, error }); });
+    return () => { live = false; };
+  }, [key, source]);  // eslint-disable-line react-hooks/exhaustive-deps
+  const items = searching ? shown.items.map(({ item, index }) => ({ index, text: item }))
+    : ready || (read.key === key ? read.items : null);
+  if (!lines.length && !more) return <p class="muted arc-list-empty">{empty}</p>;
   return (
     <>
       {lines.length > 10 && <Search id="arc-line-search" value={q} onInput={setQ} label={t("arcSearchLines")} />}
-      {q && <p class="muted small" role="status">{t("arcMatches", { n: hits.length })}</p>}
-      <ol class="arc-lines" aria-label={label}>
-        {shown.items.map(({ item, index }) => (
-          <li key={index} value={index + 1}>{item}</li>
-        ))}
-      </ol>
+      {searching && <p class="muted small" role="status">{t("arcMatches", { n: hits.length })}</p>}
+      {more > 0 && (
+        <p class="muted small arc-more-note" id="arc-more-note">
+          {canRead ? t("arcMoreEntries", { own: fmt.number(lines.length), more: fmt.number(more) })
+                   : t("arcMoreNotReadable", { more: fmt.number(more) })}
+        </p>
+      )}
+      {!searching && read.key === key && <ErrorNote error={read.error} />}
+      {items ? (
+        <ol class="arc-lines" aria-label={label}>
+          {items.map(({ index, text }) => (
+            <li key={index} value={index + 1}>{text ?? <span class="muted">{t("arcEntryNotKept")}</span>}</li>
+          ))}
+        </ol>
+      ) : !(read.key === key && read.error) && <Loading />}
       <Pager shown={shown} onPage={setPage} label={t("arcLinePages")} hideSingle />
     </>
   );

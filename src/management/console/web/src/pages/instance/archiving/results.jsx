@@ -2,38 +2,57 @@
 // time range (the last day, week, month, year, or days chosen; sent as UTC),
 // optionally of one profile, newest first, paged; each run's result,
 // items archived and duration, and its report (GetWorkerResultReport) in a
-// dialog (report.jsx).
+// dialog (report.jsx). Times are shown in the browser's time zone or one
+// chosen from GetTimeZones (remembered; zone.js), whose days a custom range
+// then means (sent with that zone's ID for the instance to resolve).
 import { useEffect, useState } from "preact/hooks";
 import { pageOf } from "../../../instances.js";
-import { RANGES, durationText, rangeArgs, rangeProblem, resultInfo, runSeconds, sortResults } from "../../../profiles.js";
+import { RANGES, durationText, rangeArgs, rangeProblem, resultInfo, runSeconds, sortResults, zoneFormatter,
+         zoneIana } from "../../../profiles.js";
 import { Pager } from "../../../paging.jsx";
 import { Badge, ErrorNote, Loading, useApp, useCall, useLoad } from "../../../ui.jsx";
 import { Input, Select, problemText } from "./fields.jsx";
+import { useZoneChoice } from "./zone.js";
+
+const browserZone = () => {
+  try { return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch { return "UTC"; }
+};
 
 const PAGE_SIZE = 25;
 const dayText = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 
 export function WorkerResults({ instanceID, profiles, version, onReport }) {
-  const { t, fmt } = useApp();
+  const { t, fmt, lang, hasFn } = useApp();
   const call = useCall();
+  const [zone, setZone] = useZoneChoice();
+  const zones = useLoad(() => (hasFn("GetTimeZones") ? call("GetTimeZones", { instanceID }) : null), [instanceID]);
   const [range, setRange] = useState("7d");
   const [days, setDays] = useState(() => ({ from: dayText(new Date(Date.now() - 6 * 86400e3)), to: dayText(new Date()) }));
   const [profileId, setProfileId] = useState("");
   const [page, setPage] = useState(1);
   const problem = rangeProblem(range, days.from, days.to);
   const results = useLoad(async () => {
-    const args = rangeArgs(range, days);
+    const args = rangeArgs(range, days, new Date(), zone && zone.id);
     if (!args) return null;
     const list = await call("GetWorkerResults", { instanceID, ...args, profileID: profileId ? Number(profileId) : undefined });
     return sortResults(list || []);
-  }, [instanceID, range, days.from, days.to, profileId, version]);
+  }, [instanceID, range, days.from, days.to, profileId, version, zone && zone.id]);
   useEffect(() => setPage(1), [range, days.from, days.to, profileId]);
 
   const list = results.data || [];
   const shown = pageOf(list, page, PAGE_SIZE);
   const profileOptions = [{ value: "", label: t("arcAllProfiles") },
                           ...(profiles || []).map((p) => ({ value: String(p.id), label: p.name }))];
-  const when = (s) => (s ? fmt.dateTime(new Date(s)) : "");
+  const zoned = zoneFormatter(lang, zone && zone.iana);
+  const when = (s) => (s ? (zoned || fmt.dateTime)(new Date(s)) : "");
+  const zoneList = Array.isArray(zones.data) ? zones.data.filter((z) => z && typeof z.id === "string") : [];
+  const zoneOptions = [{ value: "", label: t("arcZoneBrowser", { zone: browserZone() }) },
+    ...(zone && !zoneList.some((z) => z.id === zone.id) ? [{ value: zone.id, label: zone.iana || zone.id }] : []),
+    ...zoneList.map((z) => ({ value: z.id, label: z.id === "$Local" ? t("arcZoneServer", { zone: zoneIana(z) || "?" }) : z.displayName || z.id }))];
+  const chooseZone = (v) => {
+    const z = zoneList.find((x) => x.id === v);
+    setZone(v ? { id: v, iana: z ? zoneIana(z) : v } : null);
+  };
 
   return (
     <section class="arc-section" aria-labelledby="arc-results-title">
@@ -53,8 +72,12 @@ export function WorkerResults({ instanceID, profiles, version, onReport }) {
           </>
         )}
         <Select id="arc-result-profile" label={t("arcProfile")} value={profileId} onChange={setProfileId} options={profileOptions} />
+        {hasFn("GetTimeZones") && (
+          <Select id="arc-zone" label={t("arcZone")} value={zone ? zone.id : ""} onChange={chooseZone} options={zoneOptions} />
+        )}
       </div>
       <ErrorNote error={results.error} />
+      <ErrorNote error={zones.error} />
       {results.loading && !results.data ? <Loading /> : !problem && results.data && (
         list.length === 0 ? <p class="empty arc-empty">{t("arcNoResults")}</p> : (
           <>

@@ -1,11 +1,13 @@
 // The side panel of one user, fed by GetUserInfo: the facts, then one form
 // per function the server has (details, privileges, login privileges,
-// e-mail addresses, folder privileges, password, rename) and Delete.
+// e-mail addresses, POP3 user names, folder privileges, password, rename)
+// and Delete.
 import { Dialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../../ui.jsx";
 import { PasswordForm, RenameForm } from "./account.jsx";
 import { DetailsForm } from "./details.jsx";
 import { EmailForm } from "./emails.jsx";
 import { FoldersForm } from "./folders.jsx";
+import { Pop3Form } from "./pop3.jsx";
 import { Section } from "./pieces.jsx";
 import { LoginForm, PrivilegesForm } from "./privileges.jsx";
 import { authTexts } from "./texts.js";
@@ -33,6 +35,7 @@ export function UserPanel({ instanceId, userName, users, onClose, onChanged, onR
           {hasFn("SetUserPrivileges") && <PrivilegesForm {...common} />}
           {hasFn("SetUserLoginPrivileges") && <LoginForm {...common} />}
           {hasFn("SetUserEmailAddresses") && <EmailForm {...common} />}
+          {hasFn("SetUserPop3UserNames") && <Pop3Form {...common} />}
           {hasFn("SetUserPrivilegesOnFolder") && <FoldersForm {...common} users={users} />}
           {hasFn("SetUserPassword") && <PasswordForm {...common} />}
           {hasFn("RenameUser") && <RenameForm {...common} users={users} onRenamed={onRenamed} />}
