@@ -7,7 +7,7 @@
 
 namespace spe::management {
 
-Authenticator::Authenticator(ManagementDb& db) : db_(db) {
+Authenticator::Authenticator(ManagementDb& db, Clock& clock) : db_(db), guard_(LoginGuard::Limits{}, clock) {
   (void)randomHex(1);  // initialises libsodium
   randombytes_buf(key_, sizeof key_);
 }
@@ -58,33 +58,60 @@ Result<Caller> Authenticator::authenticate(const std::string& user, const std::s
     return hash && !hash->empty() ? checkPassword(password, *hash) : checkDummyPassword(password);
   };
   const AdminRecord* a = admin->has_value() ? &**admin : nullptr;
+  // Active multi-factor login: the API takes only the API password. Pending:
+  // the set-up is not finished, so the password still counts on the API.
+  const bool mfa_active = a && a->mfa_status == "Active";
+  const bool mfa_console = a && a->mfa_status != "Disabled" && purpose == Purpose::kConsole;
   const bool api_password_counts = purpose == Purpose::kApi;
   const PasswordCheck api = check(a && api_password_counts ? &a->api_password_hash : nullptr);
   if (api == PasswordCheck::kBusy) return busy;
   bool ok = api_password_counts && api == PasswordCheck::kMatch;
-  const bool mfa = a && a->mfa_status != "Disabled";
+  bool refused_for_mfa = false;
   if (!ok) {
-    // With multi-factor login the API takes only the API password; the console checks the password first.
-    const PasswordCheck pw = check(a && (!mfa || purpose == Purpose::kConsole) ? &a->password_hash : nullptr);
+    const PasswordCheck pw = check(a ? &a->password_hash : nullptr);
     if (pw == PasswordCheck::kBusy) return busy;
-    ok = a && (!mfa || purpose == Purpose::kConsole) && pw == PasswordCheck::kMatch;
+    ok = a && pw == PasswordCheck::kMatch;
+    if (ok && mfa_active && purpose == Purpose::kApi) {
+      ok = false;
+      refused_for_mfa = true;
+    }
+  }
+  if (refused_for_mfa) {
+    // The right password, the wrong way in: not a guess (no failure), not a login (no success).
+    return makeError(ErrorCode::kUnauthenticated,
+                     "This administrator uses multi-factor login: the Management API accepts only the API password "
+                     "(CreateSystemAdministratorAPIPassword), not the account password.");
   }
   if (!ok) {
     admission.permit->failed();
     return denied;
   }
-  if (mfa && purpose == Purpose::kConsole) {
-    admission.permit->succeeded();
-    return makeError(ErrorCode::kPermissionDenied,
-                     "This administrator logs in with a second factor, which the console does not offer yet; "
-                     "use the Management API with the API password.");
-  }
-  admission.permit->succeeded();
+  // With multi-factor login the password is the first step only: the name's
+  // count is cleared by the second (checkSecondStep), not here.
+  if (!mfa_console) admission.permit->succeeded();
   Caller caller{a->user_name};
   std::lock_guard lock(mutex_);
   if (cache_.size() > 10000) cache_.clear();
   cache_[key] = Entry{caller, now + kCacheLifetime};
   return caller;
+}
+
+Result<bool> Authenticator::checkSecondStep(const std::string& user, const std::string& address,
+                                            const std::function<Result<bool>()>& check,
+                                            std::chrono::seconds* retry_after) {
+  auto admission = guard_.admit(user, address);
+  if (!admission.permit) {
+    if (retry_after) *retry_after = admission.retry_after;
+    return makeError(ErrorCode::kUnauthenticated,
+                     "Too many failed logins; try again in " + std::to_string(admission.retry_after.count()) + " s.");
+  }
+  auto result = check();
+  if (result) {
+    admission.permit->succeeded();
+  } else if (result.error().code == ErrorCode::kUnauthenticated) {
+    admission.permit->failed();
+  }
+  return result;
 }
 
 }  // namespace spe::management

@@ -3,8 +3,15 @@
 // Argon2id is deliberately slow, so a successful check is remembered for
 // kCacheLifetime under a keyed BLAKE2b digest of user and password (the
 // password itself is never kept). Any change to an administrator clears the
-// cache. An administrator with multi-factor login enabled may use only the
-// API password on the API (PRODUCT-SPEC §1.3); without it, either works.
+// cache. An administrator whose multi-factor login is Active may use only
+// the API password on the API (PRODUCT-SPEC §1.3); the account password is
+// then refused with a message saying so (only when it was right, so the
+// message does not tell strangers who has MFA). Otherwise either works.
+// The console takes only the account password; for an administrator with
+// multi-factor login (Pending or Active) a right password is only the first
+// step: it does not clear the name's failure count, and the second step
+// (checkSecondStep, a one-time code) is limited by the same LoginGuard
+// under the same name, so guessing codes counts like guessing passwords.
 //
 // Before any hashing, a LoginGuard (common/login_guard.h) limits guessing
 // per administrator name and per client address; a refused attempt is
@@ -19,6 +26,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -34,18 +42,27 @@ class Authenticator {
  public:
   static constexpr std::chrono::minutes kCacheLifetime{5};
 
-  // The API takes an administrator's API password or (without multi-factor
-  // login) the password; the console only the password, and not yet for an
-  // administrator with multi-factor login (its second step comes later).
+  // The API takes an administrator's API password or (without Active
+  // multi-factor login) the password; the console only the password.
   enum class Purpose { kApi, kConsole };
 
-  explicit Authenticator(ManagementDb& db);
+  // `clock` (the LoginGuard's windows and locks) must outlive this.
+  explicit Authenticator(ManagementDb& db, Clock& clock = systemClock());
   // `address`: the client's address, for the per-address limit (may be empty).
   // When the LoginGuard refuses the attempt unchecked, the error is
   // kUnauthenticated ("try again in N s") and `*retry_after` (when given) is N.
   Result<Caller> authenticate(const std::string& user, const std::string& password, const std::string& address = {},
                               Purpose purpose = Purpose::kApi, std::chrono::seconds* retry_after = nullptr);
   void invalidate();
+
+  // A login step after the password (the console's one-time code) for
+  // `user` from `address`: admitted by the LoginGuard like a password check
+  // (when refused: kUnauthenticated "try again in N s", `*retry_after` = N,
+  // `check` not run). `check` runs when admitted; a kUnauthenticated error
+  // from it counts as a failed login, success clears the name's count, any
+  // other error counts as neither. Returns what `check` returned.
+  Result<bool> checkSecondStep(const std::string& user, const std::string& address,
+                               const std::function<Result<bool>()>& check, std::chrono::seconds* retry_after = nullptr);
 
  private:
   std::string cacheKey(const std::string& user, const std::string& password, Purpose purpose) const;

@@ -1,9 +1,10 @@
 // What the API function groups share: configuration, database, the
-// authenticator, the role peers, the instances and the route publisher.
+// authenticator, administrators' multi-factor login, the clock, the role peers, the instances and the route publisher.
 // Owned by ManagementServer.
 #pragma once
 
 #include "common/net/tls.h"
+#include "management/admin_mfa.h"
 #include "management/authenticator.h"
 #include "management/instance_control.h"
 #include "management/management_config.h"
@@ -18,6 +19,8 @@ struct ManagementContext {
   const TlsIdentity& identity;
   ManagementDb& db;
   Authenticator& auth;
+  AdminMfa& mfa;
+  Clock& clock;
   RolePeers& peers;
   InstanceControl& instances;
   RoutePublisher& routes;  // publish() after a change of what the CASes route

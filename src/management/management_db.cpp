@@ -50,6 +50,12 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " SIZE_KB BIGINT NOT NULL,"
         " PRIMARY KEY (INSTANCE_ID, DAY_UTC))",
     },
+    {
+        // Multi-factor login of administrators (admin_mfa.h) and when the API password was made.
+        "ALTER TABLE SYSTEM_ADMINISTRATORS ADD MFA_SECRET VARCHAR(256)",
+        "ALTER TABLE SYSTEM_ADMINISTRATORS ADD MFA_LAST_STEP BIGINT",
+        "ALTER TABLE SYSTEM_ADMINISTRATORS ADD API_PASSWORD_CREATED BIGINT",
+    },
 };
 
 AdminRecord adminFromRow(const DbRow& r) {
@@ -60,6 +66,9 @@ AdminRecord adminFromRow(const DbRow& r) {
   a.password_hash = dbStr(r[3]);
   a.api_password_hash = dbStr(r[4]);
   a.mfa_status = dbStr(r[5]);
+  a.mfa_secret = dbStr(r[6]);
+  if (!dbIsNull(r[7])) a.mfa_last_step = dbInt(r[7]);
+  if (!dbIsNull(r[8])) a.api_password_created = dbInt(r[8]);
   return a;
 }
 
@@ -83,7 +92,11 @@ Result<std::optional<T>> queryOne(FirebirdDb& db, const std::string& sql, const 
   return std::optional<T>(fromRow(rows->front()));
 }
 
-constexpr const char* kAdminCols = "USER_NAME, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, API_PASSWORD_HASH, MFA_STATUS";
+constexpr const char* kAdminCols =
+    "USER_NAME, FULL_NAME, EMAIL_ADDRESS, PASSWORD_HASH, API_PASSWORD_HASH, MFA_STATUS, MFA_SECRET, MFA_LAST_STEP, "
+    "API_PASSWORD_CREATED";
+
+DbValue optionalInt(std::optional<std::int64_t> v) { return v ? DbValue(*v) : DbValue(); }
 constexpr const char* kInstanceCols =
     "INSTANCE_ID, ALIAS, DISPLAY_NAME, INSTANCE_HOST, START_MODE, BASE_DIRECTORY, DEBUG_LOG, IMAP_CONNECTION_LOG, "
     "VSS_WRITER, VSS_EXCLUDE_INDEXES, ARCHIVE_ADMIN";
@@ -178,14 +191,23 @@ Status ManagementDb::setAdminPassword(const std::string& user_name, const std::s
                    {hash, asciiLower(user_name)});
 }
 
-Status ManagementDb::setAdminApiPassword(const std::string& user_name, const std::string& hash) {
-  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET API_PASSWORD_HASH = ? WHERE USER_KEY = ?",
-                   {hash, asciiLower(user_name)});
+Status ManagementDb::setAdminApiPassword(const std::string& user_name, const std::string& hash, std::int64_t created) {
+  return db_->exec(
+      "UPDATE SYSTEM_ADMINISTRATORS SET API_PASSWORD_HASH = ?, API_PASSWORD_CREATED = ? WHERE USER_KEY = ?",
+      {hash, created, asciiLower(user_name)});
 }
 
-Status ManagementDb::setAdminMfaStatus(const std::string& user_name, const std::string& status) {
-  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET MFA_STATUS = ? WHERE USER_KEY = ?",
-                   {status, asciiLower(user_name)});
+Status ManagementDb::setAdminMfa(const std::string& user_name, const std::string& status,
+                                 const std::string& sealed_secret, std::optional<std::int64_t> last_step) {
+  return db_->exec(
+      "UPDATE SYSTEM_ADMINISTRATORS SET MFA_STATUS = ?, MFA_SECRET = ?, MFA_LAST_STEP = ? WHERE USER_KEY = ?",
+      {status, sealed_secret.empty() ? DbValue() : DbValue(sealed_secret), optionalInt(last_step),
+       asciiLower(user_name)});
+}
+
+Status ManagementDb::setAdminMfaStep(const std::string& user_name, const std::string& status, std::int64_t last_step) {
+  return db_->exec("UPDATE SYSTEM_ADMINISTRATORS SET MFA_STATUS = ?, MFA_LAST_STEP = ? WHERE USER_KEY = ?",
+                   {status, last_step, asciiLower(user_name)});
 }
 
 Status ManagementDb::deleteAdmin(const std::string& user_name) {

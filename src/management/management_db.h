@@ -22,7 +22,13 @@ struct AdminRecord {
   std::string email_address;
   std::string password_hash;
   std::string api_password_hash;  // empty when none was created
+  // Multi-factor login (admin_mfa.h): "Disabled", "Pending" or "Active"; the
+  // TOTP secret sealed with the Management Server's key (base64, empty when
+  // Disabled) and the time step of the last code accepted (replays).
   std::string mfa_status = "Disabled";
+  std::string mfa_secret;
+  std::optional<std::int64_t> mfa_last_step;
+  std::optional<std::int64_t> api_password_created;  // Unix seconds; none for passwords made before it was kept
 };
 
 enum class ServerType { kInstanceHost, kClientAccessServer };
@@ -61,7 +67,7 @@ struct DailyFigures {
 
 class ManagementDb {
  public:
-  static constexpr int kSchemaVersion = 3;  // = the number of migrations
+  static constexpr int kSchemaVersion = 4;  // = the number of migrations
 
   // Opens (creating) `path` and applies migrations.
   static Result<std::unique_ptr<ManagementDb>> open(const std::string& path);
@@ -73,9 +79,13 @@ class ManagementDb {
   Status insertAdmin(const AdminRecord& admin);
   Status updateAdminProfile(const std::string& user_name, const std::string& full_name, const std::string& email);
   Status setAdminPassword(const std::string& user_name, const std::string& hash);
-  Status setAdminApiPassword(const std::string& user_name, const std::string& hash);
-  // "Disabled" or "Enabled" (multi-factor login; its functions come later).
-  Status setAdminMfaStatus(const std::string& user_name, const std::string& status);
+  // `created`: Unix seconds.
+  Status setAdminApiPassword(const std::string& user_name, const std::string& hash, std::int64_t created);
+  // Multi-factor login: status, sealed secret (empty: none) and last step, all three at once.
+  Status setAdminMfa(const std::string& user_name, const std::string& status, const std::string& sealed_secret,
+                     std::optional<std::int64_t> last_step);
+  // A code was accepted: its step, and the status (Pending becomes Active).
+  Status setAdminMfaStep(const std::string& user_name, const std::string& status, std::int64_t last_step);
   Status deleteAdmin(const std::string& user_name);
 
   Result<std::vector<ServerRecord>> servers(std::optional<ServerType> type = std::nullopt);

@@ -17,6 +17,7 @@
 #include "common/net/asio.h"
 #include "common/net/tls.h"
 #include "common/rpc/rpc.h"
+#include "management/admin_mfa.h"
 #include "management/api/api_server.h"
 #include "management/api/task_registry.h"
 #include "management/authenticator.h"
@@ -24,6 +25,7 @@
 #include "management/figures_recorder.h"
 #include "management/instance_control.h"
 #include "management/management_context.h"
+#include "management/management_key.h"
 #include "management/role_peers.h"
 #include "management/route_publisher.h"
 
@@ -35,6 +37,7 @@ struct ManagementServer::Impl {
   TlsIdentity identity;
   std::unique_ptr<ManagementDb> db;
   std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<AdminMfa> mfa;
   std::unique_ptr<RolePeers> peers;
   std::unique_ptr<InstanceControl> instances;
   std::unique_ptr<RoutePublisher> routes;  // after what its thread uses: ends first
@@ -74,7 +77,11 @@ Status createInitialAdmin(ManagementDb& db, const std::string& data_dir, std::op
   }
   auto hash = hashPassword(pw);
   if (!hash) return hash.error();
-  return db.insertAdmin({"admin", "Administrator", "", *hash, "", "Disabled"});
+  AdminRecord admin;
+  admin.user_name = "admin";
+  admin.full_name = "Administrator";
+  admin.password_hash = *hash;
+  return db.insertAdmin(admin);
 }
 
 }  // namespace
@@ -114,12 +121,16 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   impl->db = std::move(db.value());
   SPE_TRY(createInitialAdmin(*impl->db, config.data_directory, std::move(initial_admin_password)));
   impl->auth = std::make_unique<Authenticator>(*impl->db);
+  auto key = loadOrCreateManagementKey(config.data_directory);
+  if (!key) return key.error();
+  impl->mfa = std::make_unique<AdminMfa>(*impl->db, *key, systemClock(), "SPE " + config.server_name);
   impl->peers = std::make_unique<RolePeers>(impl->identity, *impl->db);
   SPE_TRY(impl->peers->refreshPins());
   impl->instances = std::make_unique<InstanceControl>(*impl->db, *impl->peers);
   impl->routes = std::make_unique<RoutePublisher>(*impl->instances, *impl->db, *impl->peers);
-  impl->ctx = std::make_unique<ManagementContext>(ManagementContext{
-      impl->config, impl->identity, *impl->db, *impl->auth, *impl->peers, *impl->instances, *impl->routes});
+  impl->ctx = std::make_unique<ManagementContext>(ManagementContext{impl->config, impl->identity, *impl->db,
+                                                                    *impl->auth, *impl->mfa, systemClock(),
+                                                                    *impl->peers, *impl->instances, *impl->routes});
   registerEnvironmentFunctions(impl->registry, *impl->ctx);
   registerAdministratorFunctions(impl->registry, *impl->ctx);
   registerServerFunctions(impl->registry, *impl->ctx);
@@ -180,7 +191,7 @@ Status startConsole(ManagementServer::Impl& m) {
   options.connections.per_address = static_cast<std::size_t>(m.config.unauthenticated_per_address);
   options.connections.total = static_cast<std::size_t>(m.config.unauthenticated_total);
   m.console = std::make_unique<ConsoleServer>(m.io, m.pool, *console_ctx, m.registry, m.tasks, *m.auth,
-                                              m.login_throttle, *m.db, systemClock(), options);
+                                              m.login_throttle, *m.db, *m.mfa, systemClock(), options);
   auto port = m.console->listen(m.config.listen_address, m.config.console_port);
   if (!port) return port.error();
   m.console_port = *port;

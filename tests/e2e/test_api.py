@@ -12,7 +12,8 @@ ENVELOPE_KEYS = ["error", "token", "statusVersion", "statusCode", "percentProgre
 IMPLEMENTED = {
     "Ping", "GetEnvironmentInfo", "GetServiceStatus", "CreateSystemAdministrator", "DeleteSystemAdministrator",
     "GetSystemAdministrators", "SetSystemAdministratorConfiguration", "SetSystemAdministratorPassword",
-    "CreateSystemAdministratorAPIPassword", "PairWithManagementServer", "CreateInstanceHost",
+    "CreateSystemAdministratorAPIPassword", "InitializeSystemAdministratorMFA", "DeactivateSystemAdministratorMFA",
+    "PairWithManagementServer", "CreateInstanceHost",
     "DeleteInstanceHost", "GetInstanceHosts", "SetInstanceHostConfiguration", "CreateClientAccessServer",
     "DeleteClientAccessServer", "GetClientAccessServers", "SetClientAccessServerConfiguration",
     "CreateDirectoryOnInstanceHost", "GetDirectoriesOnInstanceHost", "GetSystemSmtpConfiguration",
@@ -42,6 +43,8 @@ IMPLEMENTED = {
     # charts draw, a report's entries page by page (issues 17, 18)
     "GetBranding", "GetBrandingFile", "SetBrandingFiles", "DeleteBrandingFile", "GetInstanceStatisticsHistory",
     "GetWorkerResultReportEntries",
+    # each administrator's MFA status and API password time, for the console (issue 19)
+    "GetSystemAdministratorLoginInfo",
 }
 
 

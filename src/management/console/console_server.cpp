@@ -10,6 +10,7 @@
 #include "common/net/session_table.h"
 #include "management/api/http_responses.h"
 #include "management/console/console_files.h"
+#include "management/console/login_tickets.h"
 
 namespace spe::management {
 namespace http = beast::http;
@@ -18,6 +19,8 @@ namespace {
 constexpr std::string_view kCookie = "spe_console";
 constexpr std::size_t kMaxUserName = 256;
 constexpr std::size_t kMaxPassword = 4096;
+constexpr std::size_t kMaxTicket = 128;
+constexpr std::size_t kMaxCode = 32;
 
 // A console answer: JSON without the API's BOM, the security headers.
 HttpResponse consoleJson(const HttpRequest& req, http::status status, const Json& body) {
@@ -45,6 +48,17 @@ bool sameOrigin(const HttpRequest& req) {
   return origin->value() == "https://" + std::string(req[http::field::host]);
 }
 
+// What a console session (and a login ticket) is bound to: its
+// administrator's password and second factor; a change of either ends it.
+std::string sessionBinding(const AdminRecord& a) { return a.password_hash + "\n" + AdminMfa::binding(a); }
+
+// The string field `name` of a JSON object, or nullopt.
+std::optional<std::string> stringField(const Json& body, const char* name) {
+  const auto it = body.is_object() ? body.find(name) : body.end();
+  if (it == body.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
 std::string sessionCookie(const std::string& token, bool clear) {
   return std::string(kCookie) + "=" + token + "; Path=/; Secure; HttpOnly; SameSite=Strict" +
          (clear ? "; Max-Age=0" : "");
@@ -53,8 +67,8 @@ std::string sessionCookie(const std::string& token, bool clear) {
 }  // namespace
 
 struct ConsoleServer::Impl {
-  // A session's data: the password hash its administrator logged in with
-  // (a new password, or a deleted administrator, ends it).
+  // A session's data: the sessionBinding() its administrator logged in with
+  // (a new password or second factor, or a deleted administrator, ends it).
   using Sessions = SessionTable<std::string>;
 
   asio::io_context& io;
@@ -63,22 +77,26 @@ struct ConsoleServer::Impl {
   Authenticator& auth;
   LoginThrottle& throttle;
   ManagementDb& db;
+  AdminMfa& mfa;
   ConsoleOptions options;
   ApiDispatch dispatch;
   Sessions sessions;
+  LoginTickets tickets;
   tcp::acceptor acceptor;
 
   Impl(asio::io_context& i, asio::thread_pool& p, SslContextPtr c, FunctionRegistry& r, TaskRegistry& t,
-       Authenticator& a, LoginThrottle& th, ManagementDb& d, Clock& clock, ConsoleOptions o)
+       Authenticator& a, LoginThrottle& th, ManagementDb& d, AdminMfa& m, Clock& clock, ConsoleOptions o)
       : io(i),
         pool(p),
         ctx(std::move(c)),
         auth(a),
         throttle(th),
         db(d),
+        mfa(m),
         options(std::move(o)),
         dispatch(p, r, t, options.dispatch),
         sessions(clock, options.idle_timeout, options.max_sessions),
+        tickets(clock, options.max_sessions),
         acceptor(i) {}
 
   asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<ConnectionSlot> slot) {
@@ -113,6 +131,11 @@ struct ConsoleServer::Impl {
     if (path == "/console/login") {
       if (!post) co_return consoleError(req, http::status::method_not_allowed, "Use POST.");
       HttpResponse res = co_await login(req, address, connection);
+      co_return res;
+    }
+    if (path == "/console/login/mfa") {
+      if (!post) co_return consoleError(req, http::status::method_not_allowed, "Use POST.");
+      HttpResponse res = co_await secondStep(req, address, connection);
       co_return res;
     }
     if (path == "/console/session" || path == "/console/logout" || ApiDispatch::isApiPath(path)) {
@@ -166,26 +189,126 @@ struct ConsoleServer::Impl {
     if (name.size() > kMaxUserName) co_return consoleError(req, http::status::bad_request, "'userName' is too long.");
     if (secret.size() > kMaxPassword) co_return consoleError(req, http::status::bad_request, "'password' is too long.");
     auto wait = std::make_shared<std::chrono::seconds>(0);  // set when refused unchecked
-    auto check = [this, name, secret, address, wait]() -> Result<std::string> {
+    auto check = [this, name, secret, address, wait]() -> Result<AdminRecord> {
       auto caller = auth.authenticate(name, secret, address, Authenticator::Purpose::kConsole, wait.get());
       if (!caller) return caller.error();
       auto admin = db.admin(caller->user_name);
       if (!admin) return admin.error();
       if (!*admin) return makeError(ErrorCode::kUnauthenticated, "Wrong user name or password.");
-      return (*admin)->password_hash;
+      return **admin;
     };
-    auto hash = co_await offload<Result<std::string>>(pool, std::move(check));
-    if (!hash && wait->count() > 0) co_return tooManyLogins(req, hash.error(), *wait);
-    if (!hash) {
-      HttpResponse res = co_await refusedLogin(req, address, hash.error());
+    auto admin = co_await offload<Result<AdminRecord>>(pool, std::move(check));
+    if (!admin && wait->count() > 0) co_return tooManyLogins(req, admin.error(), *wait);
+    if (!admin) {
+      HttpResponse res = co_await refusedLogin(req, address, admin.error());
       co_return res;
     }
+    if (admin->mfa_status != AdminMfa::kDisabled) co_return passwordStep(req, address, *admin);
+    co_return startSession(req, address, connection, name, sessionBinding(*admin), "");
+  }
+
+  // A session for `user`: the answer with its CSRF token and the cookie.
+  HttpResponse startSession(const HttpRequest& req, const std::string& address, ConnectionSlot* connection,
+                            const std::string& user, const std::string& binding, std::string_view how) {
     if (connection) connection->authenticated();
-    const auto created = sessions.create(name, *hash);
-    logger("console")->info("console login of '{}' from {}", name, address);
-    HttpResponse res = consoleJson(req, http::status::ok, sessionAnswer(name, created.csrf));
+    const auto created = sessions.create(user, binding);
+    logger("console")->info("console login of '{}' from {}{}", user, address, how);
+    HttpResponse res = consoleJson(req, http::status::ok, sessionAnswer(user, created.csrf));
     res.set(http::field::set_cookie, sessionCookie(created.token, false));
-    co_return res;
+    return res;
+  }
+
+  // The password of an administrator with multi-factor login was right: a
+  // ticket for the second step (and, while the set-up is pending, what to
+  // scan), no session yet.
+  HttpResponse passwordStep(const HttpRequest& req, const std::string& address, const AdminRecord& admin) {
+    Json answer = Json::object();
+    answer["userName"] = admin.user_name;
+    const bool pending = admin.mfa_status == AdminMfa::kPending;
+    if (pending) {
+      auto setup = mfa.setup(admin);
+      if (!setup) {
+        logger("console")->error("multi-factor set-up of '{}' cannot be shown: {}", admin.user_name,
+                                 setup.error().message);
+        return consoleError(req, http::status::internal_server_error, setup.error().message);
+      }
+      answer["setup"] = {{"secret", setup->secret}, {"otpauthUri", setup->uri}, {"qrCode", setup->qr_data_url}};
+    }
+    answer["step"] = pending ? "mfaSetupRequired" : "mfaRequired";
+    answer["ticket"] = tickets.issue(admin.user_name, sessionBinding(admin), AdminMfa::binding(admin));
+    answer["expiresInSeconds"] = std::chrono::seconds(LoginTickets::kLifetime).count();
+    logger("console")->info("console password of '{}' from {} right; waiting for the {}", admin.user_name, address,
+                            pending ? "multi-factor set-up" : "one-time code");
+    return consoleJson(req, http::status::ok, answer);
+  }
+
+  // POST /console/login/mfa {ticket, code}.
+  asio::awaitable<HttpResponse> secondStep(const HttpRequest& req, const std::string& address,
+                                           ConnectionSlot* connection) {
+    if (!jsonContent(req) || !sameOrigin(req)) {
+      co_return consoleError(req, http::status::forbidden, "Log in from the console's own page.");
+    }
+    const Json body = Json::parse(req.body(), nullptr, false);
+    const auto token = stringField(body, "ticket");
+    const auto code = stringField(body, "code");
+    if (!token || !code || token->size() > kMaxTicket || code->size() > kMaxCode) {
+      co_return consoleError(req, http::status::bad_request, "Send {\"ticket\": ..., \"code\": ...} as JSON.");
+    }
+    const Json restart = {{"restart", true}};
+    auto ticket = tickets.find(*token);
+    if (!ticket) {
+      co_return consoleJson(
+          req, http::status::unauthorized,
+          {{"error", "This login has expired or was used; enter your password again."}, {"restart", true}});
+    }
+    struct Passed {
+      std::string binding;
+      bool activated = false;
+    };
+    auto wait = std::make_shared<std::chrono::seconds>(0);
+    auto check = [this, t = *ticket, c = *code, address, wait]() -> Result<Passed> {
+      auto verified = auth.checkSecondStep(
+          t.user, address, [&] { return mfa.verify(t.user, c, t.mfa_binding); }, wait.get());
+      if (!verified) return verified.error();
+      if (*verified) auth.invalidate();  // now Active: the API takes only the API password
+      auto admin = db.admin(t.user);
+      if (!admin) return admin.error();
+      if (!*admin || sessionBinding(**admin) != t.binding) {
+        return makeError(ErrorCode::kPermissionDenied,
+                         "The administrator changed since the password was checked; "
+                         "log in again.");
+      }
+      return Passed{sessionBinding(**admin), *verified};
+    };
+    auto passed = co_await offload<Result<Passed>>(pool, std::move(check));
+    if (!passed && wait->count() > 0) co_return tooManyLogins(req, passed.error(), *wait);
+    if (!passed && passed.error().code == ErrorCode::kPermissionDenied) {
+      tickets.take(*token);
+      co_return consoleJson(req, http::status::unauthorized, {{"error", passed.error().message}, {"restart", true}});
+    }
+    if (!passed && passed.error().code == ErrorCode::kUnauthenticated) {
+      logger("console")->warn("wrong one-time code for '{}' from {}", ticket->user, address);
+      const bool again = tickets.failed(*token);
+      Json extra = Json::object();
+      std::string message = passed.error().message;
+      if (!again) {
+        message += " Too many wrong codes for this login: enter your password again.";
+        extra = restart;
+      }
+      HttpResponse res = co_await refusedLogin(req, address, makeError(ErrorCode::kUnauthenticated, message), extra);
+      co_return res;
+    }
+    if (!passed) {
+      HttpResponse res = co_await refusedLogin(req, address, passed.error());
+      co_return res;
+    }
+    if (!tickets.take(*token)) {  // a parallel request with another code used it
+      co_return consoleJson(
+          req, http::status::unauthorized,
+          {{"error", "This login has expired or was used; enter your password again."}, {"restart", true}});
+    }
+    if (passed->activated) logger("console")->info("multi-factor login of '{}' is active now", ticket->user);
+    co_return startSession(req, address, connection, ticket->user, passed->binding, " with a one-time code");
   }
 
   // The LoginGuard turned the attempt away unchecked: 429 with the wait.
@@ -198,7 +321,9 @@ struct ConsoleServer::Impl {
     return res;
   }
 
-  asio::awaitable<HttpResponse> refusedLogin(const HttpRequest& req, const std::string& address, const Error& e) {
+  // `extra`: more fields of the 401 answer.
+  asio::awaitable<HttpResponse> refusedLogin(const HttpRequest& req, const std::string& address, const Error& e,
+                                             Json extra = Json::object()) {
     if (e.code == ErrorCode::kPermissionDenied) co_return consoleError(req, http::status::forbidden, e.message);
     if (e.code != ErrorCode::kUnauthenticated) {
       logger("console")->error("console login check failed: {} {}", e.message, e.details);
@@ -211,7 +336,8 @@ struct ConsoleServer::Impl {
       ErrorCodeT ignored;
       co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
-    co_return consoleError(req, http::status::unauthorized, e.message);
+    extra["error"] = e.message;
+    co_return consoleJson(req, http::status::unauthorized, extra);
   }
 
   // The cookie's live session: its administrator must still be there with
@@ -221,7 +347,7 @@ struct ConsoleServer::Impl {
     if (!s) co_return std::nullopt;
     auto check = [this, user = s->user]() { return db.admin(user); };
     auto admin = co_await offload<Result<std::optional<AdminRecord>>>(pool, std::move(check));
-    if (!admin || !*admin || (*admin)->password_hash != s->data) {
+    if (!admin || !*admin || sessionBinding(**admin) != s->data) {
       sessions.end(token);
       co_return std::nullopt;
     }
@@ -261,8 +387,9 @@ struct ConsoleServer::Impl {
 
 ConsoleServer::ConsoleServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx,
                              FunctionRegistry& registry, TaskRegistry& tasks, Authenticator& auth,
-                             LoginThrottle& throttle, ManagementDb& db, Clock& clock, ConsoleOptions options)
-    : impl_(std::make_unique<Impl>(io, pool, std::move(ctx), registry, tasks, auth, throttle, db, clock,
+                             LoginThrottle& throttle, ManagementDb& db, AdminMfa& mfa, Clock& clock,
+                             ConsoleOptions options)
+    : impl_(std::make_unique<Impl>(io, pool, std::move(ctx), registry, tasks, auth, throttle, db, mfa, clock,
                                    std::move(options))) {}
 
 ConsoleServer::~ConsoleServer() = default;

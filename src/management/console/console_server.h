@@ -4,11 +4,20 @@
 // instead of HTTP Basic.
 //
 // - POST /console/login {userName, password}: a system administrator's
-//   password (not the API password; an administrator with multi-factor
-//   login is refused for now), checked by the same Authenticator and slowed
-//   by the same LoginThrottle as the API. Answers {userName, csrfToken} and
-//   the cookie "spe_console" (Secure, HttpOnly, SameSite=Strict, Path=/);
-//   with apiPort, the Management API's port, when it listens.
+//   password (not the API password), checked by the same Authenticator and
+//   slowed by the same LoginThrottle as the API. Answers {userName,
+//   csrfToken} and the cookie "spe_console" (Secure, HttpOnly,
+//   SameSite=Strict, Path=/); with apiPort, the Management API's port, when
+//   it listens. For an administrator with multi-factor login (admin_mfa.h)
+//   the answer is instead {userName, step: "mfaRequired" | "mfaSetupRequired",
+//   ticket, expiresInSeconds} (the set-up also with `setup`: {secret,
+//   otpauthUri, qrCode}) and no cookie: the ticket (login_tickets.h) grants
+//   nothing but the second step.
+// - POST /console/login/mfa {ticket, code}: the second step. A right code
+//   (one not used before) answers like a login without MFA; a wrong one is
+//   401 and slowed like a wrong password (the same LoginGuard name and
+//   LoginThrottle address), 429 while the name is locked; {restart: true}
+//   when the ticket is gone and the password must be entered again.
 // - GET /console/session: the same of the cookie's session, or
 //   401. POST /console/logout ends it (with the CSRF header).
 // - /api/invoke/<Function>, /api/get-status, /api/cancel-async,
@@ -16,7 +25,8 @@
 //   session's administrator, with the header X-AntiXsrfToken: <csrfToken>.
 //   401 without a live session, 403 without the right CSRF token.
 // A session ends after `idle_timeout` without a request, on logout, and at
-// its next request once its administrator was deleted or got a new password.
+// its next request once its administrator was deleted, got a new password,
+// or had multi-factor login initialized or deactivated.
 // Console answers are JSON without the API's BOM; /api/ answers are the
 // API's envelopes as they are.
 // Thread safety: listen() once; stop() from any thread.
@@ -30,6 +40,7 @@
 #include "common/net/asio.h"
 #include "common/net/connection_limits.h"
 #include "common/net/tls.h"
+#include "management/admin_mfa.h"
 #include "management/api/api_dispatch.h"
 #include "management/api/login_throttle.h"
 #include "management/authenticator.h"
@@ -51,8 +62,8 @@ struct ConsoleOptions {
 class ConsoleServer {
  public:
   ConsoleServer(asio::io_context& io, asio::thread_pool& pool, SslContextPtr ctx, FunctionRegistry& registry,
-                TaskRegistry& tasks, Authenticator& auth, LoginThrottle& throttle, ManagementDb& db, Clock& clock,
-                ConsoleOptions options);
+                TaskRegistry& tasks, Authenticator& auth, LoginThrottle& throttle, ManagementDb& db, AdminMfa& mfa,
+                Clock& clock, ConsoleOptions options);
   ~ConsoleServer();
 
   Result<std::uint16_t> listen(const std::string& address, std::uint16_t port);

@@ -1,5 +1,7 @@
-// System administrators: Create/Delete/Get, configuration, passwords and the
-// per-administrator API password.
+// System administrators: Create/Delete/Get, configuration, passwords, the
+// per-administrator API password and multi-factor login (admin_mfa.h).
+#include <ctime>
+
 #include "common/base/password.h"
 #include "management/api/function_registry.h"
 #include "management/management_context.h"
@@ -23,6 +25,16 @@ Status checkUserName(const std::string& name, const std::string& argument = "con
     }
   }
   return okStatus();
+}
+
+// Unix seconds as "YYYY-MM-DDThh:mm:ssZ".
+std::string utcText(std::int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 struct AdminConfig {
@@ -84,7 +96,12 @@ void registerAdministratorAccounts(FunctionRegistry& registry, ManagementContext
                   }
                   auto hash = hashPassword(c.args.str("password"));
                   if (!hash) return hash.error();
-                  SPE_TRY(ctx.db.insertAdmin({cfg->user_name, cfg->full_name, cfg->email, *hash, "", "Disabled"}));
+                  AdminRecord admin;
+                  admin.user_name = cfg->user_name;
+                  admin.full_name = cfg->full_name;
+                  admin.email_address = cfg->email;
+                  admin.password_hash = *hash;
+                  SPE_TRY(ctx.db.insertAdmin(admin));
                   return Json();
                 }});
 
@@ -132,13 +149,55 @@ void registerAdministratorSettings(FunctionRegistry& registry, ManagementContext
                   return Json();
                 }});
 
-  registry.add({"CreateSystemAdministratorAPIPassword", {}, [&ctx](CallContext& c) -> Result<Json> {
-                  const std::string api_password = generatePassword(32);
-                  auto hash = hashPassword(api_password);
-                  if (!hash) return hash.error();
-                  SPE_TRY(ctx.db.setAdminApiPassword(c.caller.user_name, *hash));
-                  ctx.auth.invalidate();
-                  return Json(api_password);
+  registry.add(
+      {"CreateSystemAdministratorAPIPassword", {}, [&ctx](CallContext& c) -> Result<Json> {
+         const std::string api_password = generatePassword(32);
+         auto hash = hashPassword(api_password);
+         if (!hash) return hash.error();
+         const auto now =
+             std::chrono::duration_cast<std::chrono::seconds>(ctx.clock.systemNow().time_since_epoch()).count();
+         SPE_TRY(ctx.db.setAdminApiPassword(c.caller.user_name, *hash, now));
+         ctx.auth.invalidate();
+         return Json(api_password);
+       }});
+}
+
+// Multi-factor login: Initialize (a new secret, set up at the next console
+// login), Deactivate, and what the console shows of each administrator's
+// way in (an extension).
+void registerAdministratorMfa(FunctionRegistry& registry, ManagementContext& ctx) {
+  registry.add(
+      {"InitializeSystemAdministratorMFA", {{"userName", ArgType::kString}}, [&ctx](CallContext& c) -> Result<Json> {
+         auto a = requireAdmin(ctx.db, c.args.str("userName"));
+         if (!a) return a.error();
+         SPE_TRY(ctx.mfa.initialize(a->user_name));
+         ctx.auth.invalidate();
+         return Json();
+       }});
+
+  registry.add(
+      {"DeactivateSystemAdministratorMFA", {{"userName", ArgType::kString}}, [&ctx](CallContext& c) -> Result<Json> {
+         auto a = requireAdmin(ctx.db, c.args.str("userName"));
+         if (!a) return a.error();
+         SPE_TRY(ctx.mfa.deactivate(a->user_name));
+         ctx.auth.invalidate();
+         return Json();
+       }});
+
+  registry.add({"GetSystemAdministratorLoginInfo", {}, [&ctx](CallContext&) -> Result<Json> {
+                  auto admins = ctx.db.admins();
+                  if (!admins) return admins.error();
+                  Json out = Json::array();
+                  for (const auto& a : *admins) {
+                    const bool has_api_password = !a.api_password_hash.empty();
+                    out.push_back({{"userName", a.user_name},
+                                   {"mfaStatus", a.mfa_status},
+                                   {"hasApiPassword", has_api_password},
+                                   {"apiPasswordCreated", has_api_password && a.api_password_created
+                                                              ? Json(utcText(*a.api_password_created))
+                                                              : Json()}});
+                  }
+                  return out;
                 }});
 }
 
@@ -147,6 +206,7 @@ void registerAdministratorSettings(FunctionRegistry& registry, ManagementContext
 void registerAdministratorFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
   registerAdministratorAccounts(registry, ctx);
   registerAdministratorSettings(registry, ctx);
+  registerAdministratorMfa(registry, ctx);
 }
 
 }  // namespace spe::management

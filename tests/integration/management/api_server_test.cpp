@@ -187,12 +187,41 @@ TEST_F(ApiServerTest, ApiPasswordWorksAndOldOneIsReplaced) {
 TEST_F(ApiServerTest, MfaEnabledAdministratorMayUseOnlyTheApiPassword) {
   auto created = client().invoke("CreateSystemAdministratorAPIPassword", {});
   ASSERT_TRUE(created.ok());
-  const std::string api_password = (*created)["result"];
-  ASSERT_TRUE(server_->db().setAdminMfaStatus("admin", "Enabled").ok());
-  EXPECT_EQ(client("admin", kPassword).post("/api/invoke/Ping", {})->status, 401);
-  EXPECT_EQ(client("admin", api_password).post("/api/invoke/Ping", {})->status, 200);
+  std::string api_password = (*created)["result"];
+  // Pending (set-up not finished): either password still works on the API.
+  ASSERT_TRUE(client().invoke("InitializeSystemAdministratorMFA", {{"userName", "admin"}}).ok());
+  EXPECT_EQ(client("admin", kPassword).post("/api/invoke/Ping", {})->status, 200);
   auto admins = client("admin", api_password).invoke("GetSystemAdministrators", {});
-  EXPECT_EQ((*admins)["result"][0]["mfaStatus"], "Enabled");
+  EXPECT_EQ((*admins)["result"][0]["mfaStatus"], "Pending");
+  // Active (as after the console's set-up step): only the API password; the
+  // right account password is refused with a message saying why.
+  ASSERT_TRUE(server_->db().setAdminMfaStep("admin", "Active", 1).ok());
+  // A new API password (which also clears the credential cache the direct change above bypassed).
+  auto renewed = client("admin", api_password).invoke("CreateSystemAdministratorAPIPassword", {});
+  ASSERT_TRUE(renewed.ok());
+  EXPECT_EQ(client("admin", api_password).post("/api/invoke/Ping", {})->status, 401);  // replaced
+  api_password = (*renewed)["result"];
+  auto refused = client("admin", kPassword).post("/api/invoke/Ping", {});
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_NE(refused->body.find("accepts only the API password"), std::string::npos) << refused->body;
+  auto wrong = client("admin", "Wrong-Pass-123").post("/api/invoke/Ping", {});
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_EQ(wrong->body.find("API password"), std::string::npos) << "a wrong password must not learn about MFA";
+  EXPECT_EQ(client("admin", api_password).post("/api/invoke/Ping", {})->status, 200);
+  admins = client("admin", api_password).invoke("GetSystemAdministrators", {});
+  EXPECT_EQ((*admins)["result"][0]["mfaStatus"], "Active");
+  auto info = client("admin", api_password).invoke("GetSystemAdministratorLoginInfo", {});
+  ASSERT_TRUE(info.ok());
+  EXPECT_EQ((*info)["result"][0]["mfaStatus"], "Active");
+  EXPECT_EQ((*info)["result"][0]["hasApiPassword"], true);
+  EXPECT_EQ((*info)["result"][0]["apiPasswordCreated"].get<std::string>().size(), 20u);  // 2026-01-01T00:00:00Z
+  // Deactivated: the account password works again; the secret is gone.
+  ASSERT_TRUE(client("admin", api_password).invoke("DeactivateSystemAdministratorMFA", {{"userName", "admin"}}).ok());
+  EXPECT_EQ(client("admin", kPassword).post("/api/invoke/Ping", {})->status, 200);
+  auto admin = server_->db().admin("admin");
+  ASSERT_TRUE(admin.ok() && admin->has_value());
+  EXPECT_EQ((*admin)->mfa_status, "Disabled");
+  EXPECT_TRUE((*admin)->mfa_secret.empty());
 }
 
 TEST_F(ApiServerTest, InstanceScopedFunctionsNeedArchiveAdminAccess) {

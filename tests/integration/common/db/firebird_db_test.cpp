@@ -136,7 +136,10 @@ TEST(ManagementDb, MigratesOnceAndKeepsData) {
     auto db = management::ManagementDb::open(dir / "management.fdb");
     ASSERT_TRUE(db.ok()) << db.error().message << db.error().details;
     EXPECT_EQ((*db)->schemaVersion(), management::ManagementDb::kSchemaVersion);
-    ASSERT_TRUE((*db)->insertAdmin({"Admin", "A", "a@example.com", "hash", "", "Disabled"}).ok());
+    ASSERT_TRUE(
+        (*db)
+            ->insertAdmin({"Admin", "A", "a@example.com", "hash", "", "Disabled", "", std::nullopt, std::nullopt})
+            .ok());
     ASSERT_TRUE((*db)->setSetting("k", Json{{"v", 1}}).ok());
     ASSERT_TRUE((*db)->setSetting("k", Json{{"v", 2}}).ok());
   }
