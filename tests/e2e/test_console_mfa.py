@@ -268,11 +268,17 @@ class ConsoleMfaTest(unittest.TestCase):
         status, _, answer = self.code_step(body["ticket"], fresh.next())
         self.assertEqual(status, 200, answer)
         self.assertEqual(self.mfa_status(), "Active")
+        self.__class__.codes = fresh
 
     def test_5_deactivate_turns_it_off(self):
+        status, headers, answer = self.code_step(self.password_step("mfaRequired")["ticket"], self.codes.next())
+        self.assertEqual(status, 200, answer)
+        session = self.session_of(headers, answer)
         body = self.password_step("mfaRequired")
         self.p.ok("DeactivateSystemAdministratorMFA", userName=USER)
         self.assertEqual(self.mfa_status(), "Disabled")
+        # A session goes on (taking a factor away gives it nothing); a login under way starts again.
+        self.assertEqual(self.call("POST", "/api/invoke/Ping", form={}, headers=session)[0], 200)
         status, _, answer = self.code_step(body["ticket"], "123456")
         self.assertEqual((status, answer["restart"]), (401, True))
         status, headers, answer = self.call("POST", "/console/login", {"userName": USER, "password": PASSWORD})

@@ -48,9 +48,24 @@ bool sameOrigin(const HttpRequest& req) {
   return origin->value() == "https://" + std::string(req[http::field::host]);
 }
 
-// What a console session (and a login ticket) is bound to: its
-// administrator's password and second factor; a change of either ends it.
-std::string sessionBinding(const AdminRecord& a) { return a.password_hash + "\n" + AdminMfa::binding(a); }
+// What a console session is bound to: the password hash its administrator
+// logged in with and the second factor's binding then (AdminMfa::binding).
+struct SessionBinding {
+  std::string password_hash;
+  std::string mfa;
+};
+
+SessionBinding bindingOf(const AdminRecord& a) { return {a.password_hash, AdminMfa::binding(a)}; }
+
+// A session stays while its administrator has the same password and no new
+// secret was made since: a new password or Initialize...MFA ends it (a lost
+// phone, a stolen password); Deactivate...MFA does not (taking a factor away
+// gives a session nothing it did not have).
+bool stillBound(const SessionBinding& b, const AdminRecord& a) {
+  if (a.password_hash != b.password_hash) return false;
+  const std::string mfa = AdminMfa::binding(a);
+  return mfa == b.mfa || mfa.empty();
+}
 
 // The string field `name` of a JSON object, or nullopt.
 std::optional<std::string> stringField(const Json& body, const char* name) {
@@ -67,9 +82,9 @@ std::string sessionCookie(const std::string& token, bool clear) {
 }  // namespace
 
 struct ConsoleServer::Impl {
-  // A session's data: the sessionBinding() its administrator logged in with
-  // (a new password or second factor, or a deleted administrator, ends it).
-  using Sessions = SessionTable<std::string>;
+  // A session's data: what it is bound to (a new password or secret, or a
+  // deleted administrator, ends it).
+  using Sessions = SessionTable<SessionBinding>;
 
   asio::io_context& io;
   asio::thread_pool& pool;
@@ -204,14 +219,14 @@ struct ConsoleServer::Impl {
       co_return res;
     }
     if (admin->mfa_status != AdminMfa::kDisabled) co_return passwordStep(req, address, *admin);
-    co_return startSession(req, address, connection, name, sessionBinding(*admin), "");
+    co_return startSession(req, address, connection, name, bindingOf(*admin), "");
   }
 
   // A session for `user`: the answer with its CSRF token and the cookie.
   HttpResponse startSession(const HttpRequest& req, const std::string& address, ConnectionSlot* connection,
-                            const std::string& user, const std::string& binding, std::string_view how) {
+                            const std::string& user, SessionBinding binding, std::string_view how) {
     if (connection) connection->authenticated();
-    const auto created = sessions.create(user, binding);
+    const auto created = sessions.create(user, std::move(binding));
     logger("console")->info("console login of '{}' from {}{}", user, address, how);
     HttpResponse res = consoleJson(req, http::status::ok, sessionAnswer(user, created.csrf));
     res.set(http::field::set_cookie, sessionCookie(created.token, false));
@@ -235,7 +250,7 @@ struct ConsoleServer::Impl {
       answer["setup"] = {{"secret", setup->secret}, {"otpauthUri", setup->uri}, {"qrCode", setup->qr_data_url}};
     }
     answer["step"] = pending ? "mfaSetupRequired" : "mfaRequired";
-    answer["ticket"] = tickets.issue(admin.user_name, sessionBinding(admin), AdminMfa::binding(admin));
+    answer["ticket"] = tickets.issue(admin.user_name, admin.password_hash, AdminMfa::binding(admin));
     answer["expiresInSeconds"] = std::chrono::seconds(LoginTickets::kLifetime).count();
     logger("console")->info("console password of '{}' from {} right; waiting for the {}", admin.user_name, address,
                             pending ? "multi-factor set-up" : "one-time code");
@@ -262,7 +277,7 @@ struct ConsoleServer::Impl {
           {{"error", "This login has expired or was used; enter your password again."}, {"restart", true}});
     }
     struct Passed {
-      std::string binding;
+      SessionBinding binding;
       bool activated = false;
     };
     auto wait = std::make_shared<std::chrono::seconds>(0);
@@ -273,12 +288,12 @@ struct ConsoleServer::Impl {
       if (*verified) auth.invalidate();  // now Active: the API takes only the API password
       auto admin = db.admin(t.user);
       if (!admin) return admin.error();
-      if (!*admin || sessionBinding(**admin) != t.binding) {
+      if (!*admin || (*admin)->password_hash != t.password_hash) {
         return makeError(ErrorCode::kPermissionDenied,
                          "The administrator changed since the password was checked; "
                          "log in again.");
       }
-      return Passed{sessionBinding(**admin), *verified};
+      return Passed{bindingOf(**admin), *verified};
     };
     auto passed = co_await offload<Result<Passed>>(pool, std::move(check));
     if (!passed && wait->count() > 0) co_return tooManyLogins(req, passed.error(), *wait);
@@ -308,7 +323,7 @@ struct ConsoleServer::Impl {
           {{"error", "This login has expired or was used; enter your password again."}, {"restart", true}});
     }
     if (passed->activated) logger("console")->info("multi-factor login of '{}' is active now", ticket->user);
-    co_return startSession(req, address, connection, ticket->user, passed->binding, " with a one-time code");
+    co_return startSession(req, address, connection, ticket->user, std::move(passed->binding), " with a one-time code");
   }
 
   // The LoginGuard turned the attempt away unchecked: 429 with the wait.
@@ -347,7 +362,7 @@ struct ConsoleServer::Impl {
     if (!s) co_return std::nullopt;
     auto check = [this, user = s->user]() { return db.admin(user); };
     auto admin = co_await offload<Result<std::optional<AdminRecord>>>(pool, std::move(check));
-    if (!admin || !*admin || sessionBinding(**admin) != s->data) {
+    if (!admin || !*admin || !stillBound(s->data, **admin)) {
       sessions.end(token);
       co_return std::nullopt;
     }

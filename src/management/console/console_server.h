@@ -26,7 +26,7 @@
 //   401 without a live session, 403 without the right CSRF token.
 // A session ends after `idle_timeout` without a request, on logout, and at
 // its next request once its administrator was deleted, got a new password,
-// or had multi-factor login initialized or deactivated.
+// or a new multi-factor secret (InitializeSystemAdministratorMFA).
 // Console answers are JSON without the API's BOM; /api/ answers are the
 // API's envelopes as they are.
 // Thread safety: listen() once; stop() from any thread.

@@ -15,12 +15,13 @@ void LoginTickets::prune(Clock::TimePoint now) {
   }
 }
 
-std::string LoginTickets::issue(const std::string& user, const std::string& binding, const std::string& mfa_binding) {
+std::string LoginTickets::issue(const std::string& user, const std::string& password_hash,
+                                const std::string& mfa_binding) {
   const std::string token = randomHex(32);
   const auto now = clock_.now();
   std::lock_guard lock(mutex_);
   prune(now);
-  tickets_[token] = Ticket{user, binding, mfa_binding, now + kLifetime, 0};
+  tickets_[token] = Ticket{user, password_hash, mfa_binding, now + kLifetime, 0};
   return token;
 }
 

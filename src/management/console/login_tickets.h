@@ -2,8 +2,8 @@
 // administrator with multi-factor login the console gets a ticket instead of
 // a session: 32 random bytes as hex, in the answer's body (never a cookie),
 // that grants nothing but one try at the second step. A ticket
-// - names its administrator and the binding of the password and second
-//   factor it began with (a password or MFA change meanwhile voids it);
+// - names its administrator, the password hash and the second factor's
+//   binding it began with (a new password or secret meanwhile voids it);
 // - lives kLifetime (5 minutes: time to open an app, or to scan a QR code);
 // - allows kMaxAttempts codes; the one after the last wrong one needs the
 //   password again (so one password check cannot buy unlimited code guesses,
@@ -33,8 +33,8 @@ class LoginTickets {
 
   struct Ticket {
     std::string user;
-    std::string binding;      // what the session will be bound to (password hash and MFA binding)
-    std::string mfa_binding;  // AdminMfa::binding() when the password was checked
+    std::string password_hash;  // the administrator's when the password was checked
+    std::string mfa_binding;    // AdminMfa::binding() then
     Clock::TimePoint expires;
     int attempts = 0;  // wrong codes so far
   };
@@ -42,7 +42,7 @@ class LoginTickets {
   explicit LoginTickets(Clock& clock, std::size_t max_tickets = 10000) : clock_(clock), max_tickets_(max_tickets) {}
 
   // A new ticket's token.
-  std::string issue(const std::string& user, const std::string& binding, const std::string& mfa_binding);
+  std::string issue(const std::string& user, const std::string& password_hash, const std::string& mfa_binding);
   // The live ticket of `token` (a copy), or nullopt when unknown or expired.
   std::optional<Ticket> find(const std::string& token);
   // Ends the ticket (a successful second step, or a login that must

@@ -11,7 +11,11 @@
 // the new session's cookie and anti-CSRF token replace the old ones, and
 // the next call goes on as if nothing happened. If that last login fails
 // (say, too many logins), the next call meets a 401 and the console asks
-// for the password as it always does.
+// for the password as it always does. For an administrator with
+// multi-factor login the password step answers a ticket instead of a
+// session: that proves the current password just as well, and the login
+// with the new one cannot finish without a code, so the console asks for
+// the password and the code at the next call (the re-login dialog).
 import { emailProblem, passwordProblem } from "./validate.js";
 
 /** The caller's own entry of GetSystemAdministrators (names compare without case), or null. */
@@ -59,7 +63,7 @@ export function loginProblem(r) {
  */
 export async function changeOwnPassword({ login, setPassword, user, current, next }) {
   const check = await login(user, current);
-  if (!check.ok) return { ok: false, problem: loginProblem(check) };
+  if (!check.ok && !check.mfa) return { ok: false, problem: loginProblem(check) };
   await setPassword(user, next);
   let renewed = false;
   try {

@@ -101,11 +101,49 @@ export class Api {
 
   // ---- the session -------------------------------------------------------
 
-  /** {ok:true, userName} | {ok:false, status, error, retryAfterSeconds} */
+  /**
+   * The password step. {ok:true, userName, session} |
+   * {ok:false, mfa:{step, ticket, userName, expiresInSeconds, setup?}} when an
+   * administrator with multi-factor login must give a code next (step
+   * "mfaRequired") or set it up first ("mfaSetupRequired", with setup:
+   * {secret, otpauthUri, qrCode}) |
+   * {ok:false, status, error, retryAfterSeconds}.
+   */
   async login(userName, password) {
     const r = await this.raw("/console/login", {
       body: JSON.stringify({ userName, password }), contentType: "application/json", csrf: false,
     });
+    const body = this.sessionOrRefusal(r, userName);
+    if (!body.ok && r.status === 200 && body.answer && typeof body.answer.ticket === "string" &&
+        (body.answer.step === "mfaRequired" || body.answer.step === "mfaSetupRequired")) {
+      const a = body.answer;
+      return {
+        ok: false, status: 200,
+        mfa: { step: a.step, ticket: a.ticket, userName: a.userName || userName, expiresInSeconds: a.expiresInSeconds ?? 300,
+               setup: a.setup || null },
+      };
+    }
+    delete body.answer;
+    return body;
+  }
+
+  /**
+   * The second step: the ticket of the password step and a one-time code.
+   * {ok:true, userName, session} | {ok:false, status, error, retryAfterSeconds, restart}
+   * (restart: the ticket is gone, the password must be given again).
+   */
+  async loginCode(ticket, code) {
+    const r = await this.raw("/console/login/mfa", {
+      body: JSON.stringify({ ticket, code }), contentType: "application/json", csrf: false,
+    });
+    const body = this.sessionOrRefusal(r, null);
+    if (!body.ok) body.restart = Boolean(body.answer && body.answer.restart);
+    delete body.answer;
+    return body;
+  }
+
+  // A login answer: the session (kept) or the refusal; `answer` is the parsed body.
+  sessionOrRefusal(r, userName) {
     let body = {};
     try { body = parseJsonText(r.text); } catch { body = {}; }
     if (r.status === 200 && body && body.csrfToken) {
@@ -116,6 +154,7 @@ export class Api {
     return {
       ok: false, status: r.status, error: (body && body.error) || `HTTP ${r.status}`,
       retryAfterSeconds: body && Number.isFinite(body.retryAfterSeconds) ? body.retryAfterSeconds : null,
+      answer: body && typeof body === "object" ? body : null,
     };
   }
 

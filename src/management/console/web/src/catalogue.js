@@ -24,9 +24,10 @@ import * as instance_live from "./catalogue/instance_live.js";
 import * as branding from "./catalogue/branding.js";
 import * as settings from "./catalogue/settings.js";
 import * as folderpicker from "./catalogue/folderpicker.js";
+import * as mfa from "./catalogue/mfa.js";
 
 export const parts = { shell, dashboard, instances, wizard, developer, tasks, servers, administrators, smtp,
-  instance, instance_overview, instance_users, instance_folders, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker };
+  instance, instance_overview, instance_users, instance_folders, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker, mfa };
 
 function merge(lang) {
   const out = {};

@@ -85,3 +85,19 @@ test("a failed renewal is reported, not thrown (the next call asks for the passw
   assert.deepEqual(await changeOwnPassword({ ...thrower, user: "a", current: "x", next: "New-Password-2" }),
                    { ok: true, renewed: false });
 });
+
+test("with MFA the password step's ticket proves the current password; the new session needs a code", async () => {
+  const log = [];
+  let stored = "Old-Password-1";
+  const mfa = { step: "mfaRequired", ticket: "t".repeat(64) };
+  const login = async (user, pw) => {
+    log.push(["login", pw]);
+    return pw === stored ? { ok: false, status: 200, mfa } : { ok: false, status: 401, error: "Wrong." };
+  };
+  const setPassword = async (user, pw) => { log.push(["set", pw]); stored = pw; };
+  assert.deepEqual(await changeOwnPassword({ login, setPassword, user: "admin", current: "Wrong-1", next: "New-Password-2" }),
+                   { ok: false, problem: { key: "ysCurrentWrong" } });
+  assert.deepEqual(await changeOwnPassword({ login, setPassword, user: "admin", current: "Old-Password-1", next: "New-Password-2" }),
+                   { ok: true, renewed: false });
+  assert.deepEqual(log, [["login", "Wrong-1"], ["login", "Old-Password-1"], ["set", "New-Password-2"], ["login", "New-Password-2"]]);
+});

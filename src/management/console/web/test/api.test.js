@@ -153,6 +153,35 @@ test("login: 200 keeps the token, 401 and 429 are reported with the server's wor
   assert.equal(fetchFn.calls[0].headers["X-AntiXsrfToken"], undefined);
 });
 
+test("login with MFA: the password step's ticket, then the code gives the session", async () => {
+  const setup = { secret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", otpauthUri: "otpauth://totp/x", qrCode: "data:image/svg+xml;base64,PHN2Zy8+" };
+  const ticket = "a".repeat(64);
+  const fetchFn = fakeFetch([
+    [200, { userName: "Admin", step: "mfaSetupRequired", ticket, expiresInSeconds: 300, setup }],
+    [401, { error: "Wrong code." }],
+    [429, { error: "Too many failed logins; try again in 2 s.", retryAfterSeconds: 2 }],
+    [401, { error: "This login has expired or was used; enter your password again.", restart: true }],
+    [200, { userName: "Admin", csrfToken: "c2" }],
+  ]);
+  const api = new Api({ fetchFn });
+  const first = await api.login("admin", "right");
+  assert.deepEqual(first, { ok: false, status: 200,
+                            mfa: { step: "mfaSetupRequired", ticket, userName: "Admin", expiresInSeconds: 300, setup } });
+  assert.equal(api.csrfToken, null);  // no session yet
+  assert.deepEqual(await api.loginCode(ticket, "123456"),
+                   { ok: false, status: 401, error: "Wrong code.", retryAfterSeconds: null, restart: false });
+  assert.deepEqual(await api.loginCode(ticket, "123456"),
+                   { ok: false, status: 429, error: "Too many failed logins; try again in 2 s.", retryAfterSeconds: 2, restart: false });
+  assert.equal((await api.loginCode(ticket, "123456")).restart, true);
+  const r = await api.loginCode(ticket, "654321");
+  assert.equal(r.ok, true);
+  assert.equal(api.csrfToken, "c2");
+  assert.equal(fetchFn.calls[0].url, "/console/login");
+  assert.equal(fetchFn.calls[1].url, "/console/login/mfa");
+  assert.deepEqual(JSON.parse(fetchFn.calls[4].body), { ticket, code: "654321" });
+  assert.equal(fetchFn.calls[4].headers["X-AntiXsrfToken"], undefined);
+});
+
 test("session: 200 is the session, 401 is none", async () => {
   const api = new Api({ fetchFn: fakeFetch([[200, { userName: "a", csrfToken: "t" }], [401, { error: "no" }]]) });
   assert.equal((await api.session()).userName, "a");

@@ -3,8 +3,13 @@
 // full name, email address), Password (SetSystemAdministratorPassword),
 // Delete (DeleteSystemAdministrator, after asking; the server refuses the
 // caller and the last one) and, on the caller's own row, a new API password
-// (CreateSystemAdministratorAPIPassword, shown once).
+// (CreateSystemAdministratorAPIPassword, shown once). Multi-factor login:
+// the status as a badge, Initialize MFA (InitializeSystemAdministratorMFA: a
+// new secret, set up at that administrator's next login; their sessions end)
+// and Deactivate MFA (DeactivateSystemAdministratorMFA), each after asking.
 import { useState } from "preact/hooks";
+import "./administrators.css";
+import { mfaBadge } from "../mfa.js";
 import { adminNameProblem, emailProblem, passwordProblem } from "../validate.js";
 import { focusFirstProblem, Badge, ConfirmDialog, CopyButton, Dialog, ErrorNote, Loading, Notice, PageHeader, useApp, useCall,
          useLoad } from "../ui.jsx";
@@ -47,7 +52,7 @@ export function Administrators() {
                   <td data-label={t("userName")}><strong>{a.userName}</strong>{isMe(a) && <span class="muted"> ({t("you")})</span>}</td>
                   <td data-label={t("fullName")}>{a.fullName || <span class="muted">—</span>}</td>
                   <td data-label={t("emailAddress")}>{a.emailAddress || <span class="muted">—</span>}</td>
-                  <td data-label={t("mfa")}><Badge kind={a.mfaStatus === "Enabled" ? "active" : "off"}>{a.mfaStatus || "—"}</Badge></td>
+                  <td data-label={t("mfa")}><Badge kind={mfaBadge(a.mfaStatus).kind}>{t(mfaBadge(a.mfaStatus).key)}</Badge></td>
                   <td class="row-actions">
                     {hasFn("SetSystemAdministratorConfiguration") &&
                       <button type="button" class="ghost small" onClick={() => setDialog({ type: "edit", admin: a })}
@@ -58,6 +63,12 @@ export function Administrators() {
                     {isMe(a) && hasFn("CreateSystemAdministratorAPIPassword") &&
                       <button type="button" class="ghost small" onClick={() => setDialog({ type: "apiPassword", admin: a })}>
                         {t("apiPassword")}</button>}
+                    {hasFn("InitializeSystemAdministratorMFA") &&
+                      <button type="button" class="ghost small" onClick={() => setDialog({ type: "mfaInitialize", admin: a })}
+                              aria-label={t("mfaInitializeNamed", { name: a.userName })}>{t("mfaInitialize")}</button>}
+                    {a.mfaStatus !== "Disabled" && hasFn("DeactivateSystemAdministratorMFA") &&
+                      <button type="button" class="ghost small" onClick={() => setDialog({ type: "mfaDeactivate", admin: a })}
+                              aria-label={t("mfaDeactivateNamed", { name: a.userName })}>{t("mfaDeactivate")}</button>}
                     {hasFn("DeleteSystemAdministrator") &&
                       <button type="button" class="ghost small danger-text" disabled={isMe(a) || admins.length <= 1}
                               title={isMe(a) ? t("cannotDeleteSelf") : admins.length <= 1 ? t("cannotDeleteLast") : undefined}
@@ -78,6 +89,26 @@ export function Administrators() {
       {dialog && dialog.type === "password" && <PasswordDialog admin={dialog.admin} onClose={() => setDialog(null)}
         onDone={(name) => done(t("passwordChanged", { name }))} />}
       {dialog && dialog.type === "apiPassword" && <ApiPasswordDialog onClose={() => setDialog(null)} />}
+      {dialog && dialog.type === "mfaInitialize" && (
+        <ConfirmDialog title={t("mfaInitializeTitle", { name: dialog.admin.userName })} confirmLabel={t("mfaInitialize")}
+                       onClose={() => setDialog(null)}
+                       onConfirm={async () => {
+                         await call("InitializeSystemAdministratorMFA", { userName: dialog.admin.userName });
+                         done(t("mfaInitialized", { name: dialog.admin.userName }));
+                       }}>
+          <p>{isMe(dialog.admin) ? t("mfaInitializeSelfText") : t("mfaInitializeText", { name: dialog.admin.userName })}</p>
+        </ConfirmDialog>
+      )}
+      {dialog && dialog.type === "mfaDeactivate" && (
+        <ConfirmDialog title={t("mfaDeactivateTitle", { name: dialog.admin.userName })} confirmLabel={t("mfaDeactivate")} danger
+                       onClose={() => setDialog(null)}
+                       onConfirm={async () => {
+                         await call("DeactivateSystemAdministratorMFA", { userName: dialog.admin.userName });
+                         done(t("mfaDeactivated", { name: dialog.admin.userName }));
+                       }}>
+          <p>{t("mfaDeactivateText", { name: dialog.admin.userName })}</p>
+        </ConfirmDialog>
+      )}
       {dialog && dialog.type === "delete" && (
         <ConfirmDialog title={t("deleteAdministratorTitle", { name: dialog.admin.userName })} confirmLabel={t("delete")} danger
                        onClose={() => setDialog(null)}

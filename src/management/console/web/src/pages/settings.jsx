@@ -3,28 +3,41 @@
 // on oneself; the record from GetSystemAdministrators). Password: the
 // current one proven by a console login, then SetSystemAdministratorPassword,
 // then a login with the new one so the console goes on with a new session
-// (account.js says why). API password: CreateSystemAdministratorAPIPassword,
-// after asking, shown once. Language: the console's, kept in this browser.
+// (account.js says why). Multi-factor login: the status (GetSystemAdministrators),
+// set it up or make a new secret (InitializeSystemAdministratorMFA on
+// oneself, which ends this session: the page asks for the login with the
+// set-up step at once) or turn it off (DeactivateSystemAdministratorMFA).
+// API password: when it was made (GetSystemAdministratorLoginInfo, an
+// extension), CreateSystemAdministratorAPIPassword after asking, shown once.
+// Language: the console's, kept in this browser.
 import { useState } from "preact/hooks";
 import "./settings.css";
 import { changeOwnPassword, findSelf, hasProblem, passwordProblems, profileProblems } from "../account.js";
 import { LANGUAGES } from "../i18n.js";
-import { ConfirmDialog, CopyButton, Dialog, ErrorNote, Loading, Notice, PageHeader, focusFirstProblem, useApp, useCall,
-         useLoad } from "../ui.jsx";
+import { LoginForm } from "../login.jsx";
+import { loginInfoOf, mfaBadge } from "../mfa.js";
+import { Badge, ConfirmDialog, CopyButton, Dialog, ErrorNote, Loading, Notice, PageHeader, focusFirstProblem, useApp,
+         useCall, useLoad } from "../ui.jsx";
 import { TextField } from "./wizard.jsx";
 
 export function YourSettings() {
   const { t, user, hasFn } = useApp();
   const call = useCall();
   const admins = useLoad(() => call("GetSystemAdministrators"), []);
+  const info = useLoad(() => (hasFn("GetSystemAdministratorLoginInfo") ? call("GetSystemAdministratorLoginInfo") : null), []);
+  const me = admins.data ? findSelf(admins.data, user) : null;
+  const mine = loginInfoOf(info.data, user);
+  const reload = () => { admins.reload(); info.reload(); };
   return (
     <div class="page your-settings">
       <PageHeader title={t("navSettings")} subtitle={t("ysSubtitle", { user })} />
       <div class="ys-grid">
         <ProfilePanel admins={admins} />
         {hasFn("SetSystemAdministratorPassword") && <PasswordPanel />}
+        {me && (hasFn("InitializeSystemAdministratorMFA") || hasFn("DeactivateSystemAdministratorMFA")) &&
+          <MfaPanel status={me.mfaStatus} noApiPassword={Boolean(mine && !mine.hasApiPassword)} onChanged={reload} />}
+        {hasFn("CreateSystemAdministratorAPIPassword") && <ApiPasswordPanel mine={mine} onCreated={info.reload} />}
         <LanguagePanel />
-        {hasFn("CreateSystemAdministratorAPIPassword") && <ApiPasswordPanel />}
       </div>
     </div>
   );
@@ -184,8 +197,71 @@ function LanguagePanel() {
   );
 }
 
-function ApiPasswordPanel() {
-  const { t } = useApp();
+// Multi-factor login of oneself. Initialize ends this session (a new secret
+// ends every session of its administrator), so the page opens the login at
+// once: password, then the set-up step with the QR code, then a new session.
+function MfaPanel({ status, noApiPassword, onChanged }) {
+  const { t, user, hasFn } = useApp();
+  const call = useCall();
+  const [asking, setAsking] = useState(null);   // "setUp" | "reset" | "off"
+  const [loggingIn, setLoggingIn] = useState(false);
+  const [notice, setNotice] = useState(null);
+  const badge = mfaBadge(status);
+  const initialize = async () => {
+    await call("InitializeSystemAdministratorMFA", { userName: user });
+    setAsking(null);
+    setLoggingIn(true);
+  };
+  const deactivate = async () => {
+    await call("DeactivateSystemAdministratorMFA", { userName: user });
+    setAsking(null);
+    setNotice(t("ysMfaOff"));
+    onChanged();
+  };
+  return (
+    <section class="panel ys-panel" aria-labelledby="ys-mfa-title">
+      <h2 id="ys-mfa-title">{t("ysMfa")}</h2>
+      <p class="ys-mfa-status"><Badge kind={badge.kind}><span id="ys-mfa-status">{t(badge.key)}</span></Badge></p>
+      <p class="hint ys-intro">{status === "Active" ? t("ysMfaActiveText") : status === "Pending" ? t("ysMfaPendingText")
+                                 : t("ysMfaDisabledText")}</p>
+      {status === "Active" && noApiPassword && <p class="note warn"><span class="note-text">{t("ysMfaNoApiPassword")}</span></p>}
+      <Notice onDismiss={() => setNotice(null)}>{notice}</Notice>
+      <div class="form-actions">
+        {status === "Disabled" && hasFn("InitializeSystemAdministratorMFA") &&
+          <button type="button" class="primary" id="ys-mfa-set-up" onClick={() => setAsking("setUp")}>{t("ysMfaSetUp")}</button>}
+        {status === "Pending" &&
+          <button type="button" class="primary" id="ys-mfa-set-up" onClick={() => setLoggingIn(true)}>{t("ysMfaSetUpNow")}</button>}
+        {status === "Active" && hasFn("InitializeSystemAdministratorMFA") &&
+          <button type="button" class="ghost" id="ys-mfa-reset" onClick={() => setAsking("reset")}>{t("ysMfaReset")}</button>}
+        {status !== "Disabled" && hasFn("DeactivateSystemAdministratorMFA") &&
+          <button type="button" class="ghost danger-text" id="ys-mfa-off" onClick={() => setAsking("off")}>{t("ysMfaTurnOff")}</button>}
+      </div>
+      {(asking === "setUp" || asking === "reset") && (
+        <ConfirmDialog title={t(asking === "reset" ? "ysMfaResetTitle" : "ysMfaSetUpTitle")}
+                       confirmLabel={t(asking === "reset" ? "ysMfaReset" : "ysMfaSetUp")}
+                       onClose={() => setAsking(null)} onConfirm={initialize}>
+          <p>{t(asking === "reset" ? "ysMfaResetText" : "mfaInitializeSelfText")}</p>
+        </ConfirmDialog>
+      )}
+      {asking === "off" && (
+        <ConfirmDialog title={t("ysMfaTurnOffTitle")} confirmLabel={t("ysMfaTurnOff")} danger
+                       onClose={() => setAsking(null)} onConfirm={deactivate}>
+          <p>{t("ysMfaTurnOffText")}</p>
+        </ConfirmDialog>
+      )}
+      {loggingIn && (
+        <Dialog title={t("ysMfaLoginTitle")} onClose={() => { setLoggingIn(false); onChanged(); }} className="ys-mfa-login">
+          <p>{t("ysMfaLoginText")}</p>
+          <LoginForm presetUser={user} embedded
+                     onLoggedIn={() => { setLoggingIn(false); setNotice(t("ysMfaOn")); onChanged(); }} />
+        </Dialog>
+      )}
+    </section>
+  );
+}
+
+function ApiPasswordPanel({ mine, onCreated }) {
+  const { t, fmt } = useApp();
   const call = useCall();
   const [asking, setAsking] = useState(false);
   const [password, setPassword] = useState(null);
@@ -193,6 +269,12 @@ function ApiPasswordPanel() {
     <section class="panel ys-panel" aria-labelledby="ys-api-title">
       <h2 id="ys-api-title">{t("apiPassword")}</h2>
       <p class="hint ys-intro">{t("ysApiPasswordText")}</p>
+      {mine && (
+        <p id="ys-api-password-age">
+          {mine.created ? t("ysApiPasswordCreated", { date: fmt.dateTime(mine.created) })
+            : mine.hasApiPassword ? t("ysApiPasswordUnknown") : t("ysApiPasswordNone")}
+        </p>
+      )}
       <div class="form-actions">
         <button type="button" class="ghost" id="ys-api-password" onClick={() => setAsking(true)}>{t("createApiPassword")}</button>
       </div>
@@ -203,6 +285,7 @@ function ApiPasswordPanel() {
                          const pw = await call("CreateSystemAdministratorAPIPassword");
                          setAsking(false);
                          setPassword(pw);
+                         onCreated();
                        }}>
           <p>{t("ysApiPasswordConfirmText")}</p>
         </ConfirmDialog>
