@@ -80,7 +80,8 @@ class SpeStartModeTest(unittest.TestCase):
         with self.assertRaises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(req, context=insecure_context(), timeout=30)
         self.assertEqual(e.exception.code, 503)
-        self.assertEqual(json.loads(e.exception.read()), {"error": "This archive is stopped. Ask your provider."})
+        self.assertEqual(json.loads(e.exception.read()),
+                         {"error": "This archive is stopped. Ask your provider.", "code": "archiveStopped"})
 
 
 if __name__ == "__main__":
