@@ -67,3 +67,18 @@ export async function go(page, hash, phone = false) {
 export async function settled(page) {
   await page.waitForFunction(() => !document.querySelector("main .loading"), null, { timeout: TIMEOUT });
 }
+
+// A function called as the console calls it: the session's cookie and anti-CSRF token.
+export async function consoleApi(page, fn, args = {}) {
+  return page.evaluate(async ({ fn, args }) => {
+    const strip = (s) => s.replace(/^\uFEFF/, "");
+    const session = JSON.parse(strip(await (await fetch("/console/session")).text()));
+    const body = new URLSearchParams();
+    for (const [k, v] of Object.entries(args)) body.append(k, typeof v === "object" ? JSON.stringify(v) : String(v));
+    const r = await fetch("/api/invoke/" + fn, {
+      method: "POST", body,
+      headers: { "X-AntiXsrfToken": session.csrfToken, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" },
+    });
+    return JSON.parse(strip(await r.text()));
+  }, { fn, args });
+}

@@ -11,6 +11,7 @@
 // a confirmation. Each step is checked against what the server then has
 // (the Management API called from the page with the console's session).
 // phone: the list and Run now at 390 px.
+import { consoleApi } from "../console_common.mjs";
 
 const PROFILE = "Alice import";
 const EDITED = "Alice import (edited)";
@@ -18,23 +19,8 @@ const ONCE = "Alice once";
 const THROWAWAY = "Throwaway IMAP";
 const RUN_TIMEOUT = 180000;  // an import run, with its wait until the messages are searchable
 
-// A function called as the console calls it: the session's cookie and anti-CSRF token.
-async function api(page, fn, args = {}) {
-  return page.evaluate(async ({ fn, args }) => {
-    const strip = (s) => s.replace(/^\uFEFF/, "");
-    const session = JSON.parse(strip(await (await fetch("/console/session")).text()));
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(args)) body.append(k, typeof v === "object" ? JSON.stringify(v) : String(v));
-    const r = await fetch("/api/invoke/" + fn, {
-      method: "POST", body,
-      headers: { "X-AntiXsrfToken": session.csrfToken, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" },
-    });
-    return JSON.parse(strip(await r.text()));
-  }, { fn, args });
-}
-
 async function serverProfiles(page, id) {
-  const env = await api(page, "GetProfiles", { instanceID: id, raw: true });
+  const env = await consoleApi(page, "GetProfiles", { instanceID: id, raw: true });
   return env.statusCode === "succeeded" ? env.result : { failed: env.error };
 }
 

@@ -11,33 +11,19 @@
 // folders with mail still there (the import leaves no empty folder, so the
 // server finds none: the unit tests cover what the counts show).
 // phone: the tree at 390 px with alice opened, the Move dialog fits.
+import { consoleApi } from "../console_common.mjs";
 
 const ALICE = "alice";
 const row = (page, folder) => page.locator(`.fld-row[data-folder="${folder}"]`);
 const digits = (s) => Number(String(s).replace(/[^0-9]/g, "") || "NaN");
 
-// A function called as the console calls it: the session's cookie and anti-CSRF token.
-async function api(page, fn, args = {}) {
-  return page.evaluate(async ({ fn, args }) => {
-    const strip = (s) => s.replace(/^\uFEFF/, "");
-    const session = JSON.parse(strip(await (await fetch("/console/session")).text()));
-    const body = new URLSearchParams();
-    for (const [k, v] of Object.entries(args)) body.append(k, typeof v === "object" ? JSON.stringify(v) : String(v));
-    const r = await fetch("/api/invoke/" + fn, {
-      method: "POST", body,
-      headers: { "X-AntiXsrfToken": session.csrfToken, "Content-Type": "application/x-www-form-urlencoded; charset=utf-8" },
-    });
-    return JSON.parse(strip(await r.text()));
-  }, { fn, args });
-}
-
 async function serverFolders(page, id) {
-  const env = await api(page, "GetChildFolders", { instanceID: id, folder: ALICE });
+  const env = await consoleApi(page, "GetChildFolders", { instanceID: id, folder: ALICE });
   return env.statusCode === "succeeded" ? env.result.map((f) => f.folder) : { failed: env.error };
 }
 
 async function serverCount(page, id, folder) {
-  const env = await api(page, "GetFolderStatistics", { instanceID: id });
+  const env = await consoleApi(page, "GetFolderStatistics", { instanceID: id });
   if (env.statusCode !== "succeeded") return { failed: env.error };
   const f = env.result.find((x) => x.folder === folder);
   return f ? f.count : null;
