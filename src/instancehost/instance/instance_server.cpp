@@ -78,6 +78,7 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   s->context_ = std::make_unique<InstanceContext>(
       InstanceContext{options.instance_id, options.base_directory, *s->db_, *s->users_, *s->stores_, *s->profiles_,
                       *s->results_, *s->importer_, s->gate_, *s->index_settings_, *s->runner_, *s->scheduler_});
+  s->context_->secrets_key = keys->instance_key;
   s->api_ = std::make_unique<InstanceApi>(*s->context_);
   ImapServerOptions imap;
   imap.safe_mode = options.safe_mode;

@@ -5,6 +5,7 @@
 #include "common/base/password.h"
 #include "common/net/form.h"
 #include "common/net/login_guard.h"
+#include "instancehost/instance/access/directory_login.h"
 #include "instancehost/instance/access/login_cache.h"
 
 namespace spe::instance {
@@ -22,6 +23,22 @@ VerifiedLoginCache& verified() {
 
 bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// After the password: the way in and maintenance.
+Result<EndUserLogin> finishLogin(const User& user, const std::string& login_privilege, bool safe_mode,
+                                 EndUserLogin login) {
+  if (!has(user.login_privileges, login_privilege)) {
+    const std::string way = login_privilege == "imap" ? "IMAP" : "Web Access";
+    return makeError(ErrorCode::kPermissionDenied, "The user '" + user.name + "' may not log in with " + way + ".");
+  }
+  if (safe_mode && !has(user.privileges, "admin")) {
+    return makeError(ErrorCode::kUnavailable, "The archive is in maintenance; only administrators can log in.",
+                     kLoginMaintenance);
+  }
+  login.name = user.name;
+  login.password_hash = user.password_hash;
+  return login;
 }
 
 }  // namespace
@@ -49,6 +66,22 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
   login.generation = ctx.users.generation();
   auto user = ctx.users.find(user_name);
   if (!user) return user.error();
+  if (*user && (*user)->authentication == "directoryServices") {
+    // The directory checks the password (directory_login.h); the archive keeps none.
+    Status bound = ctx.directory ? ctx.directory->verify(**user, password)
+                                 : Status(makeError(ErrorCode::kUnavailable,
+                                                    "The directory service cannot check passwords now; try again later."));
+    if (!bound) {
+      if (bound.error().code == ErrorCode::kUnauthenticated) {
+        admission.permit->failed();
+        return refused;
+      }
+      // Down or not configured: a temporary error, never "wrong password".
+      return makeError(ErrorCode::kUnavailable, bound.error().message, kLoginDirectoryDown);
+    }
+    admission.permit->succeeded();
+    return finishLogin(**user, login_privilege, safe_mode, login);
+  }
   const bool has_password = *user && !(*user)->password_hash.empty();
   PasswordCheck check = PasswordCheck::kMismatch;
   if (has_password && verified().matches((*user)->name, password, (*user)->password_hash)) {
@@ -63,17 +96,7 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
     return refused;
   }
   admission.permit->succeeded();
-  if (!has((*user)->login_privileges, login_privilege)) {
-    const std::string way = login_privilege == "imap" ? "IMAP" : "Web Access";
-    return makeError(ErrorCode::kPermissionDenied, "The user '" + (*user)->name + "' may not log in with " + way + ".");
-  }
-  if (safe_mode && !has((*user)->privileges, "admin")) {
-    return makeError(ErrorCode::kUnavailable, "The archive is in maintenance; only administrators can log in.",
-                     kLoginMaintenance);
-  }
-  login.name = (*user)->name;
-  login.password_hash = (*user)->password_hash;
-  return login;
+  return finishLogin(**user, login_privilege, safe_mode, login);
 }
 
 Status recheckEndUserSession(InstanceContext& ctx, EndUserLogin& login, const std::string& login_privilege,

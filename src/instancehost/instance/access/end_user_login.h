@@ -44,6 +44,9 @@ struct EndUserLogin {
 // details say more for Web Access's translated texts: the seconds to wait
 // when throttled, kLoginMaintenance in safe mode.
 inline constexpr const char* kLoginMaintenance = "maintenance";
+// The details of kUnavailable when the directory service could not check a
+// directory user's password (down, not configured, too slow).
+inline constexpr const char* kLoginDirectoryDown = "directoryUnavailable";
 Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& user, const std::string& password,
                                        const std::string& login_privilege, bool safe_mode,
                                        const std::string& client_address);

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 
+#include "common/base/crypto.h"
 #include "common/base/json_reader.h"
 #include "index/searcher.h"
 #include "instancehost/instance/archiving/importer.h"
@@ -21,6 +22,8 @@
 #include "instancehost/instance/model/write_gate.h"
 
 namespace spe::instance {
+
+class DirectoryLogin;  // access/directory_login.h
 
 struct InstanceContext {
   std::string instance_id;
@@ -35,6 +38,12 @@ struct InstanceContext {
   index::IndexSettings& index_settings;
   ProfileRunner& runner;
   ProfileScheduler& scheduler;
+  // Seals the instance's own secrets at rest (users' MFA secrets, the
+  // directory's bind password): the instance key, opened with the host key.
+  Key256 secrets_key{};
+  // Checks the passwords of directory users; null until the instance has
+  // its directory service object (instance_server.cpp).
+  DirectoryLogin* directory = nullptr;
 };
 
 struct ApiCall {

@@ -139,6 +139,7 @@ Json loginRefusal(const Error& e, const std::string& user) {
                         Json{{"seconds", std::strtoll(e.details.c_str(), nullptr, 10)}});
     case ErrorCode::kPermissionDenied: return webFailure(status, "loginNotAllowed", e.message, Json{{"user", user}});
     case ErrorCode::kUnavailable:
+      if (e.details == kLoginDirectoryDown) return webFailure(status, "directoryUnavailable", e.message);
       return webFailure(status, e.details == kLoginMaintenance ? "maintenance" : "serverBusy", e.message);
     default: return webFailureOf(e);
   }
