@@ -8,6 +8,7 @@ import { ErrorNote, Loading, PageHeader, useApp, useCall, useLoad } from "../../
 import { StatusCell } from "../instances.jsx";
 import { OverviewTab } from "./overview.jsx";
 import { UsersTab } from "./users.jsx";
+import { DirectoryTab } from "./directory.jsx";
 import { FoldersTab } from "./folders.jsx";
 import { StoresTab } from "./stores.jsx";
 import { IndexesTab } from "./indexes.jsx";
@@ -18,6 +19,7 @@ import { LiveTab } from "./live.jsx";
 export const TABS = [
   ["overview", "tabOverview", OverviewTab],
   ["users", "tabUsers", UsersTab],
+  ["directory", "tabDirectory", DirectoryTab],
   ["folders", "tabFolders", FoldersTab],
   ["stores", "tabStores", StoresTab],
   ["indexes", "tabIndexes", IndexesTab],

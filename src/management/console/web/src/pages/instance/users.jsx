@@ -2,7 +2,8 @@
 // paging (a page of rows is drawn, so 1,000 users stay quick), New user
 // (CreateUser) and, per user, a side panel fed by GetUserInfo with one form
 // per function: details (SetUserFullName, SetUserDistinguishedName,
-// SetUserAuthentication), privileges (SetUserPrivileges), login privileges
+// SetUserAuthentication), multi-factor login (InitializeMFA, DisableMFA,
+// DeleteAppPasswords; users/mfa.jsx), privileges (SetUserPrivileges), login privileges
 // (SetUserLoginPrivileges), e-mail addresses (SetUserEmailAddresses),
 // POP3 user names (SetUserPop3UserNames),
 // folder privileges on user archives picked from GetChildFolders

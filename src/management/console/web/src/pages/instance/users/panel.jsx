@@ -1,11 +1,13 @@
 // The side panel of one user, fed by GetUserInfo: the facts, then one form
-// per function the server has (details, privileges, login privileges,
-// e-mail addresses, POP3 user names, folder privileges, password, rename)
-// and Delete.
-import { Dialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../../ui.jsx";
+// per function the server has (details, multi-factor login, privileges,
+// login privileges, e-mail addresses, POP3 user names, folder privileges,
+// password, rename) and Delete.
+import { mfaBadge } from "../../../mfa.js";
+import { Badge, Dialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../../ui.jsx";
 import { PasswordForm, RenameForm } from "./account.jsx";
 import { DetailsForm } from "./details.jsx";
 import { EmailForm } from "./emails.jsx";
+import { MfaSection } from "./mfa.jsx";
 import { FoldersForm } from "./folders.jsx";
 import { Pop3Form } from "./pop3.jsx";
 import { Section } from "./pieces.jsx";
@@ -27,11 +29,12 @@ export function UserPanel({ instanceId, userName, users, onClose, onChanged, onR
           <dl class="facts compact usr-facts">
             <div><dt>{t("fullName")}</dt><dd>{d.fullName || <span class="muted">—</span>}</dd></div>
             <div><dt>{t("authentication")}</dt><dd>{authTexts(t)[d.authentication]?.[0] || d.authentication}</dd></div>
-            <div><dt>{t("mfa")}</dt><dd>{d.mfaStatus || "—"}</dd></div>
+            <div><dt>{t("mfa")}</dt><dd><Badge kind={mfaBadge(d.mfaStatus).kind}>{t(mfaBadge(d.mfaStatus).key)}</Badge></dd></div>
             <div><dt>{t("usrOwnArchiveLabel")}</dt><dd><code>{d.userName}</code></dd></div>
           </dl>
           {(hasFn("SetUserFullName") || hasFn("SetUserDistinguishedName") || hasFn("SetUserAuthentication")) &&
             <DetailsForm {...common} onChanged={onChanged} />}
+          <MfaSection {...common} onChanged={onChanged} />
           {hasFn("SetUserPrivileges") && <PrivilegesForm {...common} />}
           {hasFn("SetUserLoginPrivileges") && <LoginForm {...common} />}
           {hasFn("SetUserEmailAddresses") && <EmailForm {...common} />}

@@ -4,6 +4,7 @@
 import { useMemo } from "preact/hooks";
 import { ARCHIVE_ADMIN, pageOf, shownUsers } from "../../../users.js";
 import { Pager, SortHeader } from "../../../paging.jsx";
+import { mfaBadge } from "../../../mfa.js";
 import { Badge, useApp } from "../../../ui.jsx";
 
 
@@ -74,7 +75,7 @@ function UserRow({ user: u, onEdit, onDelete }) {
         {u.distinguishedName ? <span class="usr-dn">{u.distinguishedName}</span> : <span class="muted">—</span>}
       </td>
       <td class="col-mfa" data-label={t("mfa")}>
-        <Badge kind={u.mfaStatus === "Enabled" ? "active" : "off"}>{u.mfaStatus || "—"}</Badge>
+        <Badge kind={mfaBadge(u.mfaStatus).kind}>{t(mfaBadge(u.mfaStatus).key)}</Badge>
       </td>
       <td class="col-row-action">
         {builtIn ? <span class="muted small">{t("usrBuiltInNote")}</span> : <>

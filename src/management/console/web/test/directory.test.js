@@ -1,0 +1,174 @@
+// The Directory tab's logic (src/directory.js): the configuration to the form
+// and back (the password kept, set or cleared), the checks made as typed, and
+// the sync result as lists to show.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { catalogues } from "../src/catalogue.js";
+import { DEFAULTS, attributesOf, configOf, defaultPort, filterProblem, formChanged, formOf, groupsOf, isCloudType,
+         isLdapType, problemsOf, serverProblem, syncReport, valueText, withoutPassword } from "../src/directory.js";
+
+const stored = {
+  type: "genericLdap", serverName: "ldap.example.com", port: 636, protocol: "LDAPS", ignoreSslPolicyErrors: false,
+  authenticationType: "standardAuthentication", userName: "cn=reader,dc=example,dc=com", password: null,
+  baseDN: "ou=people,dc=example,dc=com", groups: ["cn=staff,ou=groups,dc=example,dc=com", "cn=it,ou=groups,dc=example,dc=com"],
+  enabledUsersOnly: true, deleteUsers: false, timeoutSeconds: 20, userNameFormat: "samAccountName",
+  microsoftExchangeUsersOnly: false, userFilter: "(objectClass=inetOrgPerson)", userNameAttribute: "uid",
+  fullNameAttribute: "cn", emailAttributes: ["mail", "mailAlternateAddress"], groupMemberAttribute: "member",
+  disabledFilter: "(pwdAccountLockedTime=*)",
+};
+
+test("a stored configuration goes to the form and back unchanged, without a password", () => {
+  const form = formOf(stored);
+  assert.equal(form.password, "");
+  assert.equal(form.port, "636");
+  assert.equal(form.groups, "cn=staff,ou=groups,dc=example,dc=com\ncn=it,ou=groups,dc=example,dc=com");
+  assert.equal(form.emailAttributes, "mail, mailAlternateAddress");
+  const { password, ...rest } = stored;  // eslint-disable-line no-unused-vars
+  assert.deepEqual(configOf(form), rest);
+  assert.equal("password" in configOf(form), false, "left out: the stored password stays");
+  assert.equal(formChanged(form, stored), false);
+});
+
+test("nothing stored: the server's defaults", () => {
+  const form = formOf(null);
+  assert.equal(form.type, "none");
+  const c = configOf(form);
+  assert.equal(c.port, 0);
+  assert.equal(c.timeoutSeconds, 15);
+  assert.deepEqual(c.emailAttributes, ["mail"]);
+  assert.equal(c.userFilter, DEFAULTS.userFilter);
+  assert.deepEqual(c.groups, []);
+  assert.deepEqual(problemsOf(form), {}, "type none needs nothing");
+  assert.equal(formChanged(form, null), false);
+  assert.equal(formChanged(form, {}), false);
+});
+
+test("unknown values from the server fall back to the defaults", () => {
+  const form = formOf({ type: "novell", protocol: "X", authenticationType: "kerberos", userNameFormat: "?", groups: "cn=a", port: null });
+  assert.equal(form.type, "none");
+  assert.equal(form.protocol, "LDAP");
+  assert.equal(form.authenticationType, "standardAuthentication");
+  assert.equal(form.userNameFormat, "samAccountName");
+  assert.equal(form.groups, "");
+  assert.equal(form.port, "");
+});
+
+test("the password: typed sets it, clear sends empty, clear wins over typed", () => {
+  const form = formOf(stored);
+  assert.equal(configOf({ ...form, password: "s3cret pass" }).password, "s3cret pass");
+  assert.equal(configOf({ ...form, clearPassword: true }).password, "");
+  assert.equal(configOf({ ...form, clearPassword: true, password: "typed" }).password, "");
+  assert.equal(formChanged({ ...form, password: "x" }, stored), true);
+  assert.equal(formChanged({ ...form, clearPassword: true }, stored), true);
+  assert.deepEqual(Object.keys(withoutPassword(configOf({ ...form, password: "x" }))).includes("password"), false);
+});
+
+test("lists: groups one a line, attributes by commas or spaces; text trimmed", () => {
+  assert.deepEqual(groupsOf(" cn=a,dc=x \r\n\n cn=b,dc=x\n"), ["cn=a,dc=x", "cn=b,dc=x"]);
+  assert.deepEqual(attributesOf("mail, proxyAddresses  otherMailbox;x"), ["mail", "proxyAddresses", "otherMailbox", "x"]);
+  const c = configOf({ ...formOf(stored), serverName: "  dc1.example.com ", port: " ", timeoutSeconds: "" });
+  assert.equal(c.serverName, "dc1.example.com");
+  assert.equal(c.port, 0);
+  assert.equal(c.timeoutSeconds, 15);
+  assert.equal(formChanged({ ...formOf(stored), serverName: "other" }, stored), true);
+});
+
+test("types and ports", () => {
+  assert.equal(isLdapType("activeDirectory"), true);
+  assert.equal(isLdapType("office365"), false);
+  assert.equal(isCloudType("googleWorkspace"), true);
+  assert.equal(isCloudType("genericLdap"), false);
+  assert.equal(defaultPort("LDAPS"), 636);
+  assert.equal(defaultPort("LDAP-StartTLS"), 389);
+});
+
+test("checks: only the fields the type uses", () => {
+  const empty = formOf({ type: "activeDirectory" });
+  assert.deepEqual(Object.keys(problemsOf(empty)).sort(), ["baseDN", "serverName", "userName"]);
+  assert.deepEqual(problemsOf({ ...empty, authenticationType: "anonymous", serverName: "dc1", baseDN: "dc=x" }), {});
+  assert.deepEqual(problemsOf(formOf({ type: "office365" })), {}, "a cloud type is only stored");
+  const generic = { ...formOf(stored), userFilter: "objectClass=person", userNameAttribute: "u id", emailAttributes: "",
+                    disabledFilter: "(a=1))(", port: "70000", timeoutSeconds: "301", groups: "staff" };
+  const p = problemsOf(generic);
+  assert.deepEqual(Object.keys(p).sort(), ["disabledFilter", "emailAttributes", "groups", "port", "timeoutSeconds",
+                                           "userFilter", "userNameAttribute"]);
+  assert.equal(p.groups.key, "dirProblemGroup");
+  assert.deepEqual(p.groups.params, { name: "staff" });
+  assert.deepEqual(problemsOf(formOf(stored)), {});
+});
+
+test("server names: host or address, no scheme", () => {
+  assert.equal(serverProblem("ldap.example.com"), null);
+  assert.equal(serverProblem("192.0.2.7"), null);
+  assert.equal(serverProblem("[2001:db8::1]"), null);
+  assert.equal(serverProblem("").key, "dirProblemServerEmpty");
+  assert.equal(serverProblem("ldaps://dc1").key, "dirProblemServerScheme");
+  assert.equal(serverProblem("dc1 dc2").key, "dirProblemServerInvalid");
+  assert.equal(serverProblem("a".repeat(256)).key, "dirProblemTooLong");
+});
+
+test("filters: parentheses balanced, escapes skipped", () => {
+  assert.equal(filterProblem("(&(objectClass=person)(!(uid=x)))", false), null);
+  assert.equal(filterProblem("(cn=a\\29b)", false), null, "\\29 is an escaped ')'");
+  assert.equal(filterProblem("", true), null);
+  assert.equal(filterProblem("", false).key, "dirProblemFilterEmpty");
+  assert.equal(filterProblem("(a=1", false).key, "dirProblemFilter");
+  assert.equal(filterProblem("(a=1))", false).key, "dirProblemFilter");
+  assert.equal(filterProblem(")(", false).key, "dirProblemFilter");
+});
+
+test("every problem key exists in the catalogue", () => {
+  const keys = new Set();
+  const generic = { ...formOf(stored), type: "genericLdap", serverName: "ldap://x", port: "x", timeoutSeconds: "0",
+                    userName: "", baseDN: "nodn", groups: "x", userFilter: "", userNameAttribute: "", fullNameAttribute: "1a",
+                    emailAttributes: "", groupMemberAttribute: "a".repeat(200), disabledFilter: "(" };
+  for (const p of Object.values(problemsOf(generic))) keys.add(p.key);
+  for (const p of Object.values(problemsOf({ ...generic, serverName: "", baseDN: "" }))) keys.add(p.key);
+  keys.add(serverProblem("a b").key);
+  for (const k of keys) {
+    assert.ok(catalogues.en[k], k);
+    assert.ok(catalogues.de[k], k);
+  }
+  assert.ok(keys.size >= 10, [...keys].join(" "));
+});
+
+test("the sync result: lists to show, renames taken out of the updates", () => {
+  const r = syncReport({
+    dryRun: true,
+    created: [{ userName: "carol", fullName: "Carol C", emailAddresses: ["carol@example.com"], distinguishedName: "uid=carol,dc=x" }],
+    updated: [
+      { userName: "dave", changes: [{ field: "fullName", from: "Dave", to: "Dave D" }, { field: "emailAddresses", from: [], to: ["d@x"] }] },
+      { userName: "erin2", changes: [{ field: "userName", from: "erin", to: "erin2" }] },
+      { userName: "fred2", changes: [{ field: "userName", from: "fred", to: "fred2" }, { field: "fullName", from: null, to: "Fred" }] },
+    ],
+    deleted: [{ userName: "gone" }, "alsoGone"],
+    unchanged: 7,
+    skipped: [{ entry: "uid=x,dc=x", reason: "no user name" }],
+  });
+  assert.equal(r.dryRun, true);
+  assert.deepEqual(r.created.map((u) => u.userName), ["carol"]);
+  assert.deepEqual(r.renamed, [{ from: "erin", to: "erin2" }, { from: "fred", to: "fred2" }]);
+  assert.deepEqual(r.updated.map((u) => [u.userName, u.changes.map((c) => c.field)]),
+                   [["dave", ["fullName", "emailAddresses"]], ["fred2", ["fullName"]]]);
+  assert.deepEqual(r.deleted, [{ userName: "gone" }, { userName: "alsoGone" }]);
+  assert.equal(r.unchanged, 7);
+  assert.deepEqual(r.skipped, [{ entry: "uid=x,dc=x", reason: "no user name" }]);
+  assert.equal(r.changes, 7, "entries of the lists: fred2 is renamed and updated");
+});
+
+test("the sync result: a list of renames of its own, and nothing at all", () => {
+  const r = syncReport({ dryRun: false, renamed: [{ from: "a", to: "b" }, { oldUserName: "c", newUserName: "d" }] });
+  assert.deepEqual(r.renamed, [{ from: "a", to: "b" }, { from: "c", to: "d" }]);
+  const none = syncReport(null);
+  assert.deepEqual([none.created, none.updated, none.renamed, none.deleted, none.skipped, none.unchanged, none.changes],
+                   [[], [], [], [], [], 0, 0]);
+});
+
+test("values of a change as text", () => {
+  assert.equal(valueText(null), "—");
+  assert.equal(valueText(""), "—");
+  assert.equal(valueText([]), "—");
+  assert.equal(valueText(["a@x", "b@x"]), "a@x, b@x");
+  assert.equal(valueText("Dave"), "Dave");
+  assert.equal(valueText(3), "3");
+});
