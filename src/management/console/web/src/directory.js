@@ -26,7 +26,7 @@ export const isCloudType = (type) => CLOUD_TYPES.includes(type);
 export const DEFAULTS = {
   type: "none", serverName: "", port: 0, protocol: "LDAP", ignoreSslPolicyErrors: false,
   authenticationType: "standardAuthentication", userName: "", baseDN: "", groups: [],
-  enabledUsersOnly: true, deleteUsers: false, timeoutSeconds: 15,
+  enabledUsersOnly: true, deleteUsers: false, timeoutSeconds: 15, caCertificates: "",
   userNameFormat: "samAccountName", microsoftExchangeUsersOnly: false,
   userFilter: "(objectClass=inetOrgPerson)", userNameAttribute: "uid", fullNameAttribute: "cn",
   emailAttributes: ["mail"], groupMemberAttribute: "member", disabledFilter: "",
@@ -59,6 +59,7 @@ export function formOf(config) {
     enabledUsersOnly: bool(c.enabledUsersOnly, d.enabledUsersOnly),
     deleteUsers: bool(c.deleteUsers, d.deleteUsers),
     timeoutSeconds: String(c.timeoutSeconds || d.timeoutSeconds),
+    caCertificates: str(c.caCertificates),
     userNameFormat: pick(c.userNameFormat, USER_NAME_FORMATS, d.userNameFormat),
     microsoftExchangeUsersOnly: bool(c.microsoftExchangeUsersOnly, d.microsoftExchangeUsersOnly),
     userFilter: str(c.userFilter, d.userFilter),
@@ -95,6 +96,7 @@ export function configOf(form) {
     enabledUsersOnly: f.enabledUsersOnly,
     deleteUsers: f.deleteUsers,
     timeoutSeconds: Number(f.timeoutSeconds.trim() || DEFAULTS.timeoutSeconds),
+    caCertificates: f.caCertificates.trim(),
     userNameFormat: f.userNameFormat,
     microsoftExchangeUsersOnly: f.microsoftExchangeUsersOnly,
     userFilter: f.userFilter.trim(),
@@ -131,7 +133,7 @@ export function serverProblem(text) {
   const s = String(text ?? "").trim();
   if (!s) return { key: "dirProblemServerEmpty" };
   if (/^[a-z]+:\/\//i.test(s)) return { key: "dirProblemServerScheme" };
-  if (bytes(s) > 255) return { key: "dirProblemTooLong", params: { max: 255 } };
+  if (bytes(s) > 253) return { key: "dirProblemTooLong", params: { max: 253 } };
   if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)$/.test(s)) return { key: "dirProblemServerInvalid" };
   return null;
 }
@@ -155,7 +157,7 @@ export function timeoutProblem(text) {
 export function filterProblem(text, optional) {
   const s = String(text ?? "").trim();
   if (!s) return optional ? null : { key: "dirProblemFilterEmpty" };
-  if (bytes(s) > 4000) return { key: "dirProblemTooLong", params: { max: 4000 } };
+  if (bytes(s) > 2000) return { key: "dirProblemTooLong", params: { max: 2000 } };
   if (!s.startsWith("(") || !s.endsWith(")")) return { key: "dirProblemFilter" };
   let depth = 0;
   for (let i = 0; i < s.length; i += 1) {
@@ -170,13 +172,14 @@ export function filterProblem(text, optional) {
 export function attributeProblem(text) {
   const s = String(text ?? "").trim();
   if (!s) return { key: "dirProblemAttributeEmpty" };
-  if (s.length > 128) return { key: "dirProblemTooLong", params: { max: 128 } };
+  if (s.length > 64) return { key: "dirProblemTooLong", params: { max: 64 } };
   return /^([A-Za-z][A-Za-z0-9-]*|[0-9]+(\.[0-9]+)+)$/.test(s) ? null : { key: "dirProblemAttribute", params: { name: s } };
 }
 
 export function attributesProblem(text) {
   const names = attributesOf(text);
   if (!names.length) return { key: "dirProblemAttributeEmpty" };
+  if (names.length > 10) return { key: "dirProblemAttributeCount" };
   for (const n of names) {
     const p = attributeProblem(n);
     if (p) return p;
@@ -192,12 +195,20 @@ export function dnProblem(text, required) {
   return s.includes("=") ? null : { key: "dirProblemDn" };
 }
 
+/** PEM certificates (empty: the system's trusted ones), at most 7,000 bytes. */
+export function caProblem(text) {
+  const s = String(text ?? "").trim();
+  if (!s) return null;
+  if (bytes(s) > 6999) return { key: "dirProblemTooLong", params: { max: 7000 } };
+  return s.includes("-----BEGIN CERTIFICATE-----") ? null : { key: "dirProblemCa" };
+}
+
 export function groupsProblem(text) {
   for (const g of groupsOf(text)) {
     const p = dnProblem(g, false);
     if (p) return p.key === "dirProblemDn" ? { key: "dirProblemGroup", params: { name: g } } : p;
   }
-  return groupsOf(text).length > 1000 ? { key: "dirProblemGroupCount" } : null;
+  return groupsOf(text).length > 100 ? { key: "dirProblemGroupCount" } : null;
 }
 
 /**
@@ -216,7 +227,8 @@ export function problemsOf(form) {
     add("userName", { key: "dirProblemUserEmpty" });
   }
   if (bytes(form.userName) > 1000) add("userName", { key: "dirProblemTooLong", params: { max: 1000 } });
-  if (bytes(form.password) > 256) add("password", { key: "dirProblemTooLong", params: { max: 256 } });
+  if (bytes(form.password) > 1024) add("password", { key: "dirProblemTooLong", params: { max: 1024 } });
+  if (form.protocol !== "LDAP") add("caCertificates", caProblem(form.caCertificates));
   add("baseDN", dnProblem(form.baseDN, true));
   add("groups", groupsProblem(form.groups));
   if (form.type === "genericLdap") {

@@ -4,14 +4,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { catalogues } from "../src/catalogue.js";
-import { DEFAULTS, attributesOf, configOf, defaultPort, filterProblem, formChanged, formOf, groupsOf, isCloudType,
+import { DEFAULTS, attributesOf, caProblem, configOf, defaultPort, filterProblem, formChanged, formOf, groupsOf, isCloudType,
          isLdapType, problemsOf, serverProblem, syncReport, valueText, withoutPassword } from "../src/directory.js";
 
 const stored = {
   type: "genericLdap", serverName: "ldap.example.com", port: 636, protocol: "LDAPS", ignoreSslPolicyErrors: false,
   authenticationType: "standardAuthentication", userName: "cn=reader,dc=example,dc=com", password: null,
   baseDN: "ou=people,dc=example,dc=com", groups: ["cn=staff,ou=groups,dc=example,dc=com", "cn=it,ou=groups,dc=example,dc=com"],
-  enabledUsersOnly: true, deleteUsers: false, timeoutSeconds: 20, userNameFormat: "samAccountName",
+  enabledUsersOnly: true, deleteUsers: false, timeoutSeconds: 20, caCertificates: "", userNameFormat: "samAccountName",
   microsoftExchangeUsersOnly: false, userFilter: "(objectClass=inetOrgPerson)", userNameAttribute: "uid",
   fullNameAttribute: "cn", emailAttributes: ["mail", "mailAlternateAddress"], groupMemberAttribute: "member",
   disabledFilter: "(pwdAccountLockedTime=*)",
@@ -107,6 +107,18 @@ test("server names: host or address, no scheme", () => {
   assert.equal(serverProblem("a".repeat(256)).key, "dirProblemTooLong");
 });
 
+test("CA certificates: PEM or empty, only checked with TLS", () => {
+  const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+  assert.equal(caProblem(""), null);
+  assert.equal(caProblem(pem), null);
+  assert.equal(caProblem("not a certificate").key, "dirProblemCa");
+  assert.equal(caProblem(pem + "x".repeat(7000)).key, "dirProblemTooLong");
+  const form = { ...formOf(stored), caCertificates: "junk" };
+  assert.equal(problemsOf(form).caCertificates.key, "dirProblemCa");
+  assert.equal(problemsOf({ ...form, protocol: "LDAP" }).caCertificates, undefined, "plain LDAP has no certificates");
+  assert.equal(configOf({ ...form, caCertificates: "  " + pem + "\n\n" }).caCertificates, pem);
+});
+
 test("filters: parentheses balanced, escapes skipped", () => {
   assert.equal(filterProblem("(&(objectClass=person)(!(uid=x)))", false), null);
   assert.equal(filterProblem("(cn=a\\29b)", false), null, "\\29 is an escaped ')'");
@@ -125,6 +137,9 @@ test("every problem key exists in the catalogue", () => {
   for (const p of Object.values(problemsOf(generic))) keys.add(p.key);
   for (const p of Object.values(problemsOf({ ...generic, serverName: "", baseDN: "" }))) keys.add(p.key);
   keys.add(serverProblem("a b").key);
+  keys.add(caProblem("x").key);
+  keys.add(problemsOf({ ...generic, emailAttributes: "a b c d e f g h i j k" }).emailAttributes.key);
+  keys.add(problemsOf({ ...generic, groups: Array.from({ length: 101 }, (_, i) => "cn=g" + i).join("\n") }).groups.key);
   for (const k of keys) {
     assert.ok(catalogues.en[k], k);
     assert.ok(catalogues.de[k], k);

@@ -95,8 +95,12 @@ export function DirectoryFields({ v, set, problems, readOnly }) {
             </div>
             {v.protocol === "LDAP" && <p class="note warn" id="dir-plain-note">{t("dirPlainWarning")}</p>}
             {v.protocol !== "LDAP" && (
-              <Check id="dir-ignore-ssl" label={t("dirIgnoreSsl")} help={t("dirIgnoreSslHelp")} danger
-                     checked={v.ignoreSslPolicyErrors} onChange={set("ignoreSslPolicyErrors")} />
+              <>
+                <TextArea id="dir-ca" label={t("dirCa")} value={v.caCertificates} onInput={set("caCertificates")}
+                          problem={p("caCertificates")} hint={t("dirCaHint")} />
+                <Check id="dir-ignore-ssl" label={t("dirIgnoreSsl")} help={t("dirIgnoreSslHelp")} danger
+                       checked={v.ignoreSslPolicyErrors} onChange={set("ignoreSslPolicyErrors")} />
+              </>
             )}
             <div class="form-row">
               <TextField id="dir-timeout" label={t("dirTimeout")} value={v.timeoutSeconds} onInput={set("timeoutSeconds")}
