@@ -8,70 +8,17 @@
 // their confirmations. Phone: the code step, a new secret from Your
 // Settings (set up again with the new QR code), and turning MFA off (the
 // session goes on). Codes are computed from the secret the page showed,
-// with node's crypto (RFC 6238: HMAC-SHA-1, 6 digits, 30 s). Every view gets
+// with totp.mjs (RFC 6238: HMAC-SHA-1, 6 digits, 30 s). Every view gets
 // a screenshot and an axe-core audit. Prints one JSON line (see scenario.mjs).
 //   node console_mfa.mjs '{"url": ..., "user": ..., "password": ..., "other": <another administrator>, "shots": DIR}'
-import crypto from "node:crypto";
 import { makeScenario, text } from "./scenario.mjs";
 import { TIMEOUT, consoleSite, go, loggedIn, settled } from "./console_common.mjs";
+import { codes } from "./totp.mjs";
 
 const args = JSON.parse(process.argv[2]);
 const { out, check, view, run } = makeScenario({ shots: args.shots });
 out.secrets = {};  // the secret each set-up screenshot shows, for the test to compare with its QR code
 const { base, watch, login } = consoleSite(args, check);
-
-// ---- RFC 6238 ------------------------------------------------------------
-function base32Decode(textIn) {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = 0, value = 0;
-  const out = [];
-  for (const c of textIn.replace(/[\s=]/g, "").toUpperCase()) {
-    const v = alphabet.indexOf(c);
-    if (v < 0) throw new Error(`not base32: ${c}`);
-    value = (value << 5) | v;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((value >>> (bits - 8)) & 0xff);
-      bits -= 8;
-      value &= (1 << bits) - 1;
-    }
-  }
-  return Buffer.from(out);
-}
-
-function totp(secret, step) {
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(step));
-  const mac = crypto.createHmac("sha1", base32Decode(secret)).update(counter).digest();
-  const offset = mac[mac.length - 1] & 0x0f;
-  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1000000).padStart(6, "0");
-}
-
-const currentStep = () => Math.floor(Date.now() / 1000 / 30);
-
-// Fresh codes of one secret: each of a later step than the last (the server
-// takes a step once), inside its window of ±1 step; waits for the clock when
-// the next step lies ahead (polling, at most 70 s).
-function codes(secret) {
-  let last = null;
-  return {
-    async next() {
-      const deadline = Date.now() + 70000;
-      for (;;) {
-        const now = currentStep();
-        const step = last === null ? now - 1 : Math.max(last + 1, now - 1);
-        if (step <= now + 1) {
-          last = step;
-          return totp(secret, step);
-        }
-        if (Date.now() > deadline) throw new Error("the clock did not move on");
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    },
-    used: () => totp(secret, last),
-    wrong: () => String((Number(totp(secret, currentStep())) + 500000) % 1000000).padStart(6, "0"),
-  };
-}
 
 // ---- helpers -------------------------------------------------------------
 const badgeText = (page, sel) => text(page, sel);
