@@ -3,12 +3,16 @@
 // carries the CSRF token the instance gave at login (X-CSRF-Token, or csrf=
 // in download links). A refusal becomes an Error whose message is the text
 // for its code in the chosen language (i18n.js errorText); it keeps the
-// status and the code.
+// status, the code and the params.
 import { errorText, t } from "./i18n.js";
 import { app } from "./state.js";
 
 const base = location.pathname.replace(/\/+$/, "") + "/";  // /<instance>/
 let sessionEnded = () => {};
+// A 401 means the session is gone, except for the login's own steps and
+// for a wrong password or code asked inside a session (changePassword).
+const BEFORE_SESSION = new Set(["login", "loginMfa", "session"]);
+const NOT_THE_SESSION = new Set(["wrongPassword", "wrongMfaCode"]);
 
 // `handler(message)` runs when a request finds the session gone (401).
 export function onSessionEnded(handler) { sessionEnded = handler; }
@@ -28,11 +32,12 @@ export async function api(op, body = {}) {
   let data = {};
   try { data = await res.json(); } catch (e) { data = { error: t("unreadableAnswer") }; }
   if (!data || typeof data !== "object") data = {};
-  if (res.status === 401 && op !== "login" && op !== "session") sessionEnded(t("sessionEnded"));
+  if (res.status === 401 && !BEFORE_SESSION.has(op) && !NOT_THE_SESSION.has(data.code)) sessionEnded(t("sessionEnded"));
   if (!res.ok) {
     const err = new Error(errorText(data, t("requestFailed", { status: res.status })));
     err.status = res.status;
     err.code = data.code;
+    err.params = data.params && typeof data.params === "object" ? data.params : {};
     throw err;
   }
   return data;

@@ -11,6 +11,9 @@
 //   marking.js    the search's words marked; plain text with quotes
 //   keyboard.js   j/k, /, Escape;  feedback.js  live region, loading bar
 //   session.js    login, logout, the start;  dom.js  small DOM helpers
+//   login_mfa.js  the login's code or set-up step (multi-factor login)
+//   settings.js   the Settings page; app_passwords.js  its app passwords
+//   mfa_secret.js QR code and key of a set-up, Copy buttons
 // This file starts them.
 import { $ } from "./dom.js";
 import { drawFolders, wireFolders } from "./folders.js";
@@ -18,11 +21,14 @@ import { applyLanguage, chooseLanguage, setLanguage } from "./i18n.js";
 import { wireKeyboard } from "./keyboard.js";
 import { wireLinks } from "./links.js";
 import { runSearch, wirePager } from "./list.js";
+import { drawMfaStep } from "./login_mfa.js";
 import { openMessage, wireMessage } from "./message.js";
+import { relabelSecrets } from "./mfa_secret.js";
 import { wireRouter } from "./router.js";
 import { fillForm, wireSearchForm } from "./search_form.js";
 import { wireSelection } from "./selection.js";
 import { drawUser, start, wireSession } from "./session.js";
+import { drawSettings, wireSettings } from "./settings.js";
 import { app } from "./state.js";
 
 function wireLanguage() {
@@ -30,6 +36,9 @@ function wireLanguage() {
     setLanguage($("lang").value);
     localStorage.setItem("spe-lang", $("lang").value);
     applyLanguage();
+    drawMfaStep();
+    relabelSecrets();
+    if (app.user) drawSettings();
     if (app.user && app.view) {
       // Everything drawn again in the new language (the list asked again:
       // its notes are made with it).
@@ -46,6 +55,7 @@ setLanguage(chooseLanguage());
 applyLanguage();
 wireLanguage();
 wireSession();
+wireSettings();
 wireSearchForm();
 wirePager();
 wireSelection();

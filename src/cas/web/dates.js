@@ -44,6 +44,18 @@ export function formatDay(iso) {
   return order.map((k) => value[k]).join(sep);
 }
 
+// A moment ("2026-12-06T23:10:00Z") in the user's time zone as the chosen
+// language writes it: the day as formatDay does, then the time
+// ("06.12.2026, 23:10"; "12/06/2026, 11:10 PM"); "" for nothing.
+export function formatMoment(iso) {
+  const d = new Date(iso || "");
+  if (!iso || Number.isNaN(d.getTime())) return "";
+  const pad = (n) => String(n).padStart(2, "0");
+  const day = formatDay(`${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`);
+  const time = new Intl.DateTimeFormat(dateLocale(), { hour: "numeric", minute: "2-digit" }).format(d);
+  return `${day}, ${time}`;
+}
+
 // The ISO day of a typed date ("" for nothing typed), or null when it is no
 // date that exists. Day and month may have one digit; a two-digit year is
 // taken as the nearest (up to ten years ahead).

@@ -25,3 +25,18 @@ export async function withLoading(promise, target) {
     if (target) target.removeAttribute("aria-busy");
   }
 }
+
+// An error in place: `message` in the box (role=alert), or the box hidden
+// for ""; `field`, when given, is marked invalid (and unmarked with "") and
+// gets the focus.
+export function showError(box, message, field) {
+  box.hidden = !message;
+  box.textContent = message || "";
+  if (!field) return;
+  if (message) {
+    field.setAttribute("aria-invalid", "true");
+    field.focus();
+  } else {
+    field.removeAttribute("aria-invalid");
+  }
+}

@@ -54,7 +54,7 @@ export function openAfterPage() {
 
 export function wireKeyboard() {
   document.addEventListener("keydown", (ev) => {
-    if (!app.user || ev.ctrlKey || ev.metaKey || ev.altKey || document.querySelector("dialog[open]")) return;
+    if (!app.user || app.page !== "archive" || ev.ctrlKey || ev.metaKey || ev.altKey || document.querySelector("dialog[open]")) return;
     const typing = ev.target.closest && ev.target.closest("input, select, textarea, [contenteditable]");
     if (typing) {
       if (ev.key === "Escape" && ev.target.id === "query") ev.target.blur();

@@ -1,12 +1,14 @@
 // The address holds the state of the view after '#' (folder, search, sort,
 // page, open message), so reload, Back/Forward and links to a message work:
 // every change goes through navigate(), which writes the address, and show()
-// draws what the address says.
+// draws what the address says. "#settings" is the Settings page instead
+// (settings.js).
 import { defaultFolder, drawFolders } from "./folders.js";
 import { openAfterPage } from "./keyboard.js";
 import { runSearch } from "./list.js";
 import { closeMessage, openMessage } from "./message.js";
 import { fillForm } from "./search_form.js";
+import { isSettingsAddress, leaveSettings, showSettings } from "./settings.js";
 import { app } from "./state.js";
 
 export const PAGE_SIZES = [50, 100, 200];
@@ -49,6 +51,11 @@ function sameList(a, b) { return a && b && LIST_KEYS.every((k) => a[k] === b[k])
 // and the open message.
 export async function show() {
   if (!app.user) return;
+  if (isSettingsAddress()) {
+    await showSettings();
+    return;
+  }
+  leaveSettings();
   const state = readAddress();
   if (!state.f || !app.folderInfo.has(state.f)) {
     const fallback = defaultFolder();
@@ -59,6 +66,7 @@ export async function show() {
   }
   const previous = app.view;
   app.view = state;
+  app.listHash = location.hash;
   fillForm(state);
   drawFolders();
   if (!sameList(previous, state)) await runSearch(state);

@@ -1,11 +1,13 @@
-// Logging in and out: the login page, the app after a login (or with the
-// session the browser still has), the archive administrator's one-time
-// link, and the login page again when the session ends.
+// Logging in and out: the login page (with the second step of multi-factor
+// login: login_mfa.js), the app after a login (or with the session the
+// browser still has), the archive administrator's one-time link, and the
+// login page again when the session ends.
 import { api, onSessionEnded } from "./api.js";
 import { $ } from "./dom.js";
 import { withLoading } from "./feedback.js";
 import { loadFolders } from "./folders.js";
 import { t } from "./i18n.js";
+import { hideMfaStep, showMfaStep, showRefusal, wireLoginMfa } from "./login_mfa.js";
 import { show } from "./router.js";
 import { ARCHIVE_ADMIN, app } from "./state.js";
 
@@ -14,9 +16,12 @@ export function showLogin(message) {
   app.user = "";
   app.view = null;
   app.openKey = "";
-  $("app-view").hidden = true;
+  app.page = "archive";
+  app.listHash = "";
+  $("app-view").hidden = $("settings-view").hidden = true;
   $("login-view").hidden = false;
-  $("who").hidden = $("logout").hidden = $("menu").hidden = true;
+  hideMfaStep();
+  $("who").hidden = $("logout").hidden = $("menu").hidden = $("settings-link").hidden = true;
   const err = $("login-error");
   err.hidden = !message;
   err.textContent = message || "";
@@ -33,6 +38,7 @@ async function showApp(name) {
   $("login-view").hidden = true;
   $("app-view").hidden = false;
   $("who").hidden = $("logout").hidden = $("menu").hidden = false;
+  $("settings-link").hidden = name === ARCHIVE_ADMIN;  // the archive administrator has no settings here
   drawUser();
   // The archive administrator sees the folders, not the tools for messages.
   $("app-view").classList.toggle("admin", name === ARCHIVE_ADMIN);
@@ -43,19 +49,43 @@ async function showApp(name) {
 
 export function wireSession() {
   onSessionEnded(showLogin);
+  wireLoginMfa({
+    loggedIn: async (r) => {
+      app.csrf = r.csrfToken;
+      await showApp(r.userName);
+    },
+    back: (message) => {
+      showLogin(message);
+      $("password").focus();
+    },
+  });
   $("login").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const button = $("login-button");
+    const userName = $("user").value;
     button.disabled = true;
+    let r = null, refusal = null;
     try {
-      const r = await withLoading(api("login", { userName: $("user").value, password: $("password").value }));
-      app.csrf = r.csrfToken;
-      $("password").value = "";
+      r = await withLoading(api("login", { userName, password: $("password").value }));
+    } catch (e) {
+      refusal = e;
+    }
+    button.disabled = false;
+    if (refusal) {
+      showLogin(refusal.code === "tooManyLogins" ? "" : refusal.message);
+      if (refusal.code === "tooManyLogins") showRefusal($("login-error"), refusal, button);
+      return;
+    }
+    $("password").value = "";
+    if (r.mfa) {
+      showMfaStep(r, userName);  // a code (or the set-up) first
+      return;
+    }
+    app.csrf = r.csrfToken;
+    try {
       await showApp(r.userName);
     } catch (e) {
       showLogin(e.message);
-    } finally {
-      button.disabled = false;
     }
   });
   $("logout").addEventListener("click", async () => {

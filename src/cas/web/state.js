@@ -11,4 +11,6 @@ export const app = {
   view: null,             // the state show() drew last (router.js)
   results: { hits: [], total: 0, estimate: false, terms: [] },
   openKey: "",            // "store.message" of the open message
+  page: "archive",        // "archive" or "settings" (#settings)
+  listHash: "",           // the archive's last address, for "Back to the archive"
 };
