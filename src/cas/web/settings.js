@@ -134,7 +134,8 @@ async function beginMfa() {
   showError($("set-mfa-code-error"), "", $("set-mfa-code"));
   $("set-mfa-panel").hidden = false;
   $("set-mfa-begin").parentElement.hidden = $("set-mfa-again").hidden = true;
-  $("set-mfa-panel-title").focus();
+  $("set-mfa-panel").scrollIntoView({ block: "start" });  // the QR code in view, not below the fold
+  $("set-mfa-panel-title").focus({ preventScroll: true });
 }
 
 async function confirmMfa(ev) {
