@@ -8,6 +8,7 @@
 #include "common/base/logging.h"
 #include "common/imap/command.h"
 #include "common/net/accept.h"
+#include "common/net/login_refusal.h"
 #include "common/rpc/byte_stream.h"
 #include "common/rpc/rpc.h"
 
@@ -265,11 +266,18 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
       const Error& e = stream.error();
       // The instance's words reach the client for a missing login privilege and
       // for its login guard's "too many failed logins; try again in N s".
-      if ((e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kResourceExhausted) && !e.message.empty()) {
+      // So do "log in with an app password" (multi-factor login on: the
+      // account password was right) and "the directory cannot check it now".
+      const bool app_password_required =
+          e.code == ErrorCode::kUnauthenticated && e.details == kLoginAppPasswordRequired;
+      const bool directory_down = e.code == ErrorCode::kUnavailable && e.details == kLoginDirectoryDown;
+      if ((e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kResourceExhausted ||
+           app_password_required || directory_down) &&
+          !e.message.empty()) {
         refused = e;
       }
       if (e.code != ErrorCode::kUnauthenticated && e.code != ErrorCode::kPermissionDenied &&
-          e.code != ErrorCode::kResourceExhausted) {
+          e.code != ErrorCode::kResourceExhausted && !directory_down) {
         logger("imap")->warn("IMAP login of '{}' from {}: instance {} not reachable: {}", name, address_,
                              route->instance_id, e.message);
         refused = makeError(ErrorCode::kUnavailable, "The archive is not available right now; try again later.");

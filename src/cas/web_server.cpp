@@ -192,6 +192,8 @@ struct WebServer::Impl {
     if (auto* refused = std::get_if<Response>(&prepared)) co_return std::move(*refused);
     Json& request = std::get<Json>(prepared);
     request["session"] = cookieValue(req[http::field::cookie], "spe_session");
+    // A trusted device's token (multi-factor login): only the login needs it.
+    if (op == "login") request["device"] = cookieValue(req[http::field::cookie], "spe_device");
     request["clientAddress"] = address;
     const bool download = op == "download" || op == "attachment" || op == "exportDownload";
     auto call = co_await calls.web(*route, std::move(request), download);
@@ -212,7 +214,7 @@ struct WebServer::Impl {
     }
     const int status = static_cast<int>(intField(call->answer, "status", 500, 100, 599).value_or(500));
     if (op == "remoteImage" && status == 200) co_return co_await remoteImage(req, call->answer);
-    if (op == "login") co_await paceLogin(status, address);
+    if (op == "login" || op == "loginMfa") co_await paceLogin(status, address);
     if (slot && status >= 200 && status < 400) slot->authenticated();  // a login, or a valid session
     co_return webAnswer(req, std::move(*call), status, "/" + instance + "/");
   }
@@ -364,6 +366,12 @@ struct WebServer::Impl {
     } else if (boolField(answer, "clearSession", false).value_or(false)) {
       res.set(http::field::set_cookie,
               "spe_session=; Path=" + cookie_path + "; Max-Age=0; Secure; HttpOnly; SameSite=Strict");
+    }
+    // A trusted device (multi-factor login): 14 days, this instance's path only.
+    const std::string device = stringOf(answer, "setDevice").value_or("");
+    if (device.size() == 64 && std::all_of(device.begin(), device.end(), isHexDigit)) {
+      res.insert(http::field::set_cookie, "spe_device=" + device + "; Path=" + cookie_path +
+                                              "; Max-Age=1209600; Secure; HttpOnly; SameSite=Strict");
     }
     if (producer) return HttpAnswer(std::move(res), std::move(producer));
     return res;

@@ -9,55 +9,16 @@ the secret the console showed, with RFC 6238 in Python (hmac, hashlib).
 The browser part is test_console_mfa_browser.py."""
 import base64
 import calendar
-import hashlib
-import hmac
 import http.client
 import json
-import struct
 import time
 import unittest
 
 from harness import Platform, insecure_context
+from totp import Codes, current_step, totp
 
 USER = "mfa-admin"
 PASSWORD = "Mfa-Admin-Pass1"
-
-
-def totp(secret_b32, step, digits=6):
-    """RFC 6238 with HMAC-SHA-1: the code of time step `step` (Unix time // 30)."""
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    mac = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-    offset = mac[-1] & 0x0F
-    number = (struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 10 ** digits
-    return "%0*d" % (digits, number)
-
-
-def current_step():
-    return int(time.time()) // 30
-
-
-class Codes:
-    """Fresh codes of one secret: each of a later step than the one before
-    (the server accepts a step once), within the server's window of ±1 step;
-    waits (polling the clock, at most 70 s) when the next step lies ahead."""
-
-    def __init__(self, secret):
-        self.secret = secret
-        self.last = None
-
-    def next(self):
-        deadline = time.time() + 70
-        while True:
-            step = current_step() - 1 if self.last is None else max(self.last + 1, current_step() - 1)
-            if step <= current_step() + 1:
-                self.last = step
-                return totp(self.secret, step)
-            if time.time() > deadline:
-                raise AssertionError("the clock did not reach step %d" % step)
-            time.sleep(0.2)
-
-    def used(self):
-        return totp(self.secret, self.last)
 
 
 class ConsoleMfaTest(unittest.TestCase):

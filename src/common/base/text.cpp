@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <ctime>
 
 #include "common/base/password.h"
 
@@ -108,6 +109,15 @@ std::string printable(std::string_view text, std::size_t max_bytes) {
   }
   if (i < text.size()) out += "\u2026";
   return out;
+}
+
+std::string utcText(std::int64_t unix_seconds) {
+  const auto t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
 }
 
 }  // namespace spe

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,5 +28,8 @@ std::string newGuid();
 // stay as they are (text escaped twice, as an instance's line relayed by its
 // host, stays readable): a value can look like an escape, never end a line.
 std::string printable(std::string_view text, std::size_t max_bytes = 200);
+
+// Unix seconds as "YYYY-MM-DDThh:mm:ssZ" (UTC).
+std::string utcText(std::int64_t unix_seconds);
 
 }  // namespace spe

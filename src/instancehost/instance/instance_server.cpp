@@ -14,6 +14,7 @@
 #include "instancehost/instance/api/search.h"
 #include "instancehost/instance/model/instance_keys.h"
 #include "instancehost/instance/model/path_roots.h"
+#include "instancehost/instance/model/user_mfa.h"
 #include "instancehost/instance/process_stats.h"
 
 namespace spe::instance {
@@ -79,6 +80,9 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
       InstanceContext{options.instance_id, options.base_directory, *s->db_, *s->users_, *s->stores_, *s->profiles_,
                       *s->results_, *s->importer_, s->gate_, *s->index_settings_, *s->runner_, *s->scheduler_});
   s->context_->secrets_key = keys->instance_key;
+  s->mfa_ = std::make_unique<UserMfa>(*s->db_, *s->users_, keys->instance_key, options.instance_id, systemClock(),
+                                      "Email Archive " + options.instance_id);
+  s->context_->mfa = s->mfa_.get();
   s->api_ = std::make_unique<InstanceApi>(*s->context_);
   ImapServerOptions imap;
   imap.safe_mode = options.safe_mode;

@@ -16,11 +16,13 @@
 
 #include "common/net/asio.h"
 #include "common/rpc/rpc.h"
+#include "instancehost/instance/access/directory_login.h"
 #include "instancehost/instance/access/imap/imap_server.h"
 #include "instancehost/instance/access/web/web_api.h"
 #include "instancehost/instance/api/instance_api.h"
 #include "instancehost/instance/archiving/profile_scheduler.h"
 #include "instancehost/instance/model/master_db.h"
+#include "instancehost/instance/model/user_mfa.h"
 #include "instancehost/instance/model/write_gate.h"
 
 namespace spe::instance {
@@ -60,6 +62,7 @@ class InstanceServer {
   std::unique_ptr<InstanceMasterDb> db_;
   WriteGate gate_;
   std::unique_ptr<UserDirectory> users_;
+  std::unique_ptr<UserMfa> mfa_;
   std::shared_ptr<index::IndexSettings> index_settings_;
   std::unique_ptr<StoreManager> stores_;
   std::unique_ptr<ProfileStore> profiles_;

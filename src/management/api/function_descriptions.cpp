@@ -83,7 +83,7 @@ constexpr auto kLines = std::to_array<std::pair<std::string_view, std::string_vi
     {"GetWorkerResultReportEntries",
      "Returns a run's warnings or errors page by page, also those beyond its report's lists (extension)."},
     {"GetWorkerResults", "Lists the runs of profiles in a time range."},
-    {"InitializeMFA", "Starts multi-factor login for a user: returns the secret to scan."},
+    {"InitializeMFA", "Makes a user set up multi-factor login at the next Web Access login."},
     {"InitializeSystemAdministratorMFA", "Makes a new MFA secret for an administrator, set up at the next login."},
     {"MaintainFileSystemDatabases", "Runs maintenance on the databases of an instance's archive stores."},
     {"MergeStore", "Moves every message of one archive store into another."},

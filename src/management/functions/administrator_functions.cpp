@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "common/base/password.h"
+#include "common/base/text.h"
 #include "management/api/function_registry.h"
 #include "management/management_context.h"
 
@@ -25,16 +26,6 @@ Status checkUserName(const std::string& name, const std::string& argument = "con
     }
   }
   return okStatus();
-}
-
-// Unix seconds as "YYYY-MM-DDThh:mm:ssZ".
-std::string utcText(std::int64_t unix_seconds) {
-  const auto t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
 }
 
 struct AdminConfig {

@@ -2,11 +2,14 @@
 
 #include <algorithm>
 
+#include "common/base/logging.h"
 #include "common/base/password.h"
+#include "common/base/text.h"
 #include "common/net/form.h"
 #include "common/net/login_guard.h"
 #include "instancehost/instance/access/directory_login.h"
 #include "instancehost/instance/access/login_cache.h"
+#include "instancehost/instance/model/user_mfa.h"
 
 namespace spe::instance {
 namespace {
@@ -25,6 +28,34 @@ bool has(const std::vector<std::string>& list, const std::string& value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// The account's own password: a directory bind for directory users
+// (directory_login.h), else Argon2id (or the login cache). Unknown users pay
+// a dummy hash. kUnauthenticated: wrong; kUnavailable: busy or directory down.
+Status checkAccountPassword(InstanceContext& ctx, const User* user, const std::string& password) {
+  const Error wrong = makeError(ErrorCode::kUnauthenticated, "Authentication failed.");
+  if (user && user->authentication == "directoryServices") {
+    if (password.empty()) return wrong;  // an empty simple bind is anonymous: never a login
+    Status bound = ctx.directory
+                       ? ctx.directory->verify(*user, password)
+                       : Status(makeError(ErrorCode::kUnavailable,
+                                          "The directory service cannot check passwords now; try again later."));
+    if (bound || bound.error().code == ErrorCode::kUnauthenticated) return bound ? okStatus() : Status(wrong);
+    // Down or not configured: a temporary error, never "wrong password".
+    return makeError(ErrorCode::kUnavailable, bound.error().message, kLoginDirectoryDown);
+  }
+  const bool has_password = user && !user->password_hash.empty();
+  if (has_password && verified().matches(user->name, password, user->password_hash)) {
+    return okStatus();  // verified by Argon2id within the cache's ttl (login_cache.h)
+  }
+  const PasswordCheck check = has_password ? checkPassword(password, user->password_hash) : checkDummyPassword(password);
+  if (check == PasswordCheck::kBusy) {  // not counted: nothing was checked
+    return makeError(ErrorCode::kUnavailable, "The server is busy; try again in a moment.");
+  }
+  if (check != PasswordCheck::kMatch) return wrong;
+  verified().remember(user->name, password, user->password_hash);
+  return okStatus();
+}
+
 // After the password: the way in and maintenance.
 Result<EndUserLogin> finishLogin(const User& user, const std::string& login_privilege, bool safe_mode,
                                  EndUserLogin login) {
@@ -38,6 +69,8 @@ Result<EndUserLogin> finishLogin(const User& user, const std::string& login_priv
   }
   login.name = user.name;
   login.password_hash = user.password_hash;
+  login.mfa_status = user.mfa_status;
+  login.mfa_epoch = user.mfa_epoch;
   return login;
 }
 
@@ -61,42 +94,47 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
                      "Too many failed logins; try again in " + std::to_string(admission.retry_after.count()) + " s.",
                      std::to_string(admission.retry_after.count()));
   }
-  const auto busy = makeError(ErrorCode::kUnavailable, "The server is busy; try again in a moment.");
   EndUserLogin login;
   login.generation = ctx.users.generation();
   auto user = ctx.users.find(user_name);
   if (!user) return user.error();
-  if (*user && (*user)->authentication == "directoryServices") {
-    // The directory checks the password (directory_login.h); the archive keeps none.
-    Status bound = ctx.directory ? ctx.directory->verify(**user, password)
-                                 : Status(makeError(ErrorCode::kUnavailable,
-                                                    "The directory service cannot check passwords now; try again later."));
-    if (!bound) {
-      if (bound.error().code == ErrorCode::kUnauthenticated) {
-        admission.permit->failed();
-        return refused;
-      }
-      // Down or not configured: a temporary error, never "wrong password".
-      return makeError(ErrorCode::kUnavailable, bound.error().message, kLoginDirectoryDown);
+  const User* found = *user ? &**user : nullptr;
+  // IMAP: an app password (user_mfa.h) costs one indexed lookup.
+  if (found && login_privilege == "imap" && ctx.mfa) {
+    auto app = ctx.mfa->matchAppPassword(found->name, password);
+    if (!app) return app.error();
+    if (*app) {
+      admission.permit->succeeded();
+      login.app_password_id = **app;
+      return finishLogin(*found, login_privilege, safe_mode, login);
     }
-    admission.permit->succeeded();
-    return finishLogin(**user, login_privilege, safe_mode, login);
   }
-  const bool has_password = *user && !(*user)->password_hash.empty();
-  PasswordCheck check = PasswordCheck::kMismatch;
-  if (has_password && verified().matches((*user)->name, password, (*user)->password_hash)) {
-    check = PasswordCheck::kMatch;  // verified by Argon2id within the cache's ttl (login_cache.h)
-  } else {
-    check = has_password ? checkPassword(password, (*user)->password_hash) : checkDummyPassword(password);
-    if (check == PasswordCheck::kMatch) verified().remember((*user)->name, password, (*user)->password_hash);
-  }
-  if (check == PasswordCheck::kBusy) return busy;  // not counted: nothing was checked
-  if (check != PasswordCheck::kMatch) {
+  auto checked = checkAccountPassword(ctx, found, password);
+  if (!checked) {
+    if (checked.error().code != ErrorCode::kUnauthenticated) return checked.error();  // busy, directory down
     admission.permit->failed();
+    auditLogin(ctx, found ? found->name : user_name, "SessionLoginFailed",
+               std::string(login_privilege == "imap" ? "IMAP" : "Web Access") + " from " + client_address +
+                   ": wrong user name or password");
     return refused;
   }
   admission.permit->succeeded();
-  return finishLogin(**user, login_privilege, safe_mode, login);
+  if (login_privilege == "imap" && found->mfa_status == kMfaActive) {
+    auditLogin(ctx, found->name, "SessionLoginFailed",
+               "IMAP from " + client_address + ": the account password, but multi-factor login is on");
+    return makeError(ErrorCode::kUnauthenticated,
+                     "Multi-factor login is on for this user: log in with an app password (Web Access, Settings).",
+                     kLoginAppPasswordRequired);
+  }
+  return finishLogin(*found, login_privilege, safe_mode, login);
+}
+
+void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event,
+                const std::string& details) {
+  if (auto st = ctx.db.audit(user, event, details); !st) {
+    logger("login")->error("audit record lost: user={} event={} details={}: {}", printable(user), event,
+                           printable(details), st.error().message);
+  }
 }
 
 Status recheckEndUserSession(InstanceContext& ctx, EndUserLogin& login, const std::string& login_privilege,
@@ -111,6 +149,13 @@ Status recheckEndUserSession(InstanceContext& ctx, EndUserLogin& login, const st
   };
   if (!*user || (*user)->name != login.name) return ended("the user was deleted or renamed");
   if ((*user)->password_hash != login.password_hash) return ended("the password was changed");
+  if ((*user)->mfa_epoch != login.mfa_epoch) return ended("multi-factor login was changed");
+  if (login.app_password_id && ctx.mfa) {
+    auto apps = ctx.mfa->appPasswords(login.name);
+    if (!apps) return apps.error();
+    if (std::none_of(apps->begin(), apps->end(), [&](const AppPassword& a) { return a.id == *login.app_password_id; }))
+      return ended("the app password was deleted");
+  }
   if (!has((*user)->login_privileges, login_privilege)) return ended("the login privilege was removed");
   if (safe_mode && !has((*user)->privileges, "admin")) return ended("the archive is in maintenance");
   login.generation = now;

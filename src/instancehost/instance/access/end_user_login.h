@@ -23,8 +23,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
+#include "common/net/login_refusal.h"
 #include "instancehost/instance/api/context.h"
 
 namespace spe::instance {
@@ -34,6 +36,9 @@ struct EndUserLogin {
   std::string name;             // as stored
   std::string password_hash;    // the hash the password matched
   std::int64_t generation = 0;  // UserDirectory::generation() before the user was read
+  std::string mfa_status;       // at the login (user_mfa.h)
+  std::int64_t mfa_epoch = 0;   // idem: a change ends the session
+  std::optional<std::int64_t> app_password_id;  // IMAP with an app password: its deletion ends the session
 };
 
 // The login, or why it is refused: kUnauthenticated (wrong name or
@@ -44,9 +49,7 @@ struct EndUserLogin {
 // details say more for Web Access's translated texts: the seconds to wait
 // when throttled, kLoginMaintenance in safe mode.
 inline constexpr const char* kLoginMaintenance = "maintenance";
-// The details of kUnavailable when the directory service could not check a
-// directory user's password (down, not configured, too slow).
-inline constexpr const char* kLoginDirectoryDown = "directoryUnavailable";
+// The details of refusals the CAS passes on: common/net/login_refusal.h.
 Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& user, const std::string& password,
                                        const std::string& login_privilege, bool safe_mode,
                                        const std::string& client_address);
@@ -63,6 +66,11 @@ bool isLoginThrottled(const Error& e);
 // WebApi::revokeArchiveAdminPasswords).
 Status recheckEndUserSession(InstanceContext& ctx, EndUserLogin& login, const std::string& login_privilege,
                              bool safe_mode);
+
+// Writes a login event (SessionLogin, SessionLoginFailed, ...) to the
+// instance's audit log; a record that cannot be written is logged as an
+// error and does not stop the login.
+void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event, const std::string& details);
 
 // Attempts the login guard refused in this process (statistics, tests).
 std::int64_t endUserLoginsThrottled();

@@ -24,6 +24,7 @@
 namespace spe::instance {
 
 class DirectoryLogin;  // access/directory_login.h
+class UserMfa;         // model/user_mfa.h
 
 struct InstanceContext {
   std::string instance_id;
@@ -44,6 +45,9 @@ struct InstanceContext {
   // Checks the passwords of directory users; null until the instance has
   // its directory service object (instance_server.cpp).
   DirectoryLogin* directory = nullptr;
+  // End users' second factor, app passwords and trusted devices; set by
+  // instance_server.cpp before any call.
+  UserMfa* mfa = nullptr;
 };
 
 struct ApiCall {

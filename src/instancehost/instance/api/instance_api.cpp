@@ -27,6 +27,7 @@ bool ApiCall::flag(const std::string& name, bool fallback) const {
 
 InstanceApi::InstanceApi(InstanceContext& ctx) : ctx_(ctx) {
   registerUserFunctions(*this);
+  registerMfaFunctions(*this);
   registerFolderFunctions(*this);
   registerStoreFunctions(*this);
   registerProfileFunctions(*this);

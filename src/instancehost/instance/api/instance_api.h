@@ -46,6 +46,7 @@ class InstanceApi {
 Status refuseIfWriteProtectedMail(InstanceContext& ctx, const std::string& folder, const std::string& what);
 
 void registerUserFunctions(InstanceApi& api);
+void registerMfaFunctions(InstanceApi& api);
 void registerFolderFunctions(InstanceApi& api);
 void registerStoreFunctions(InstanceApi& api);
 void registerProfileFunctions(InstanceApi& api);

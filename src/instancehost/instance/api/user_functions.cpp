@@ -2,6 +2,7 @@
 // SetUser* functions, folder grants.
 #include "common/base/password.h"
 #include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/model/user_mfa.h"
 
 namespace spe::instance {
 namespace {
@@ -159,13 +160,17 @@ void registerUserCredentials(InstanceApi& api) {
       [&api](ApiCall& c) -> Result<Json> {
         auto hash = hashUserPassword(c.str("password"));
         if (!hash) return hash.error();
-        return modify(
+        auto done = modify(
             api, c,
             [&](User& u) {
               u.password_hash = *hash;
               return okStatus();
             },
             "UserSetPassword");
+        if (!done) return done;
+        // Trusted devices are forgotten with the old password (user_mfa.h).
+        SPE_TRY(api.context().mfa->passwordChanged(c.str("userName")));
+        return done;
       },
       true);
 

@@ -17,7 +17,7 @@ std::string joinList(const std::vector<std::string>& v) {
 
 constexpr const char* kColumns =
     "SELECT USER_NAME, FULL_NAME, DISTINGUISHED_NAME, AUTHENTICATION, PASSWORD_HASH, PRIVILEGES, LOGIN_PRIVILEGES, "
-    "EMAIL_ADDRESSES, POP3_USER_NAMES, MFA_STATUS FROM USERS ";
+    "EMAIL_ADDRESSES, POP3_USER_NAMES, MFA_STATUS, MFA_SECRET, MFA_LAST_STEP, MFA_EPOCH FROM USERS ";
 
 User fromRow(const DbRow& r) {
   User u;
@@ -31,6 +31,9 @@ User fromRow(const DbRow& r) {
   u.email_addresses = splitList(dbStr(r[7]));
   u.pop3_user_names = splitList(dbStr(r[8]));
   u.mfa_status = dbStr(r[9]);
+  u.mfa_secret_box = dbStr(r[10]);
+  if (!dbIsNull(r[11])) u.mfa_last_step = dbInt(r[11]);
+  u.mfa_epoch = dbIsNull(r[12]) ? 0 : dbInt(r[12]);
   return u;
 }
 
@@ -43,8 +46,7 @@ std::vector<DbValue> params(const User& u) {
           joinList(u.privileges),
           joinList(u.login_privileges),
           joinList(u.email_addresses),
-          joinList(u.pop3_user_names),
-          u.mfa_status};
+          joinList(u.pop3_user_names)};
 }
 
 }  // namespace
@@ -171,7 +173,7 @@ Status UserDirectory::create(const User& user) {
   return changed(db_.db().exec(
       "INSERT INTO USERS (USER_KEY, USER_NAME, FULL_NAME, DISTINGUISHED_NAME, AUTHENTICATION, PASSWORD_HASH, "
       "PRIVILEGES, LOGIN_PRIVILEGES, EMAIL_ADDRESSES, POP3_USER_NAMES, MFA_STATUS) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?)",
+      "?, 'Disabled')",
       p));
 }
 
@@ -195,10 +197,13 @@ Status UserDirectory::update(const std::string& name, const User& user) {
   SPE_TRY(
       (*tx)->exec("UPDATE USERS SET USER_KEY = ?, USER_NAME = ?, FULL_NAME = ?, DISTINGUISHED_NAME = ?, "
                   "AUTHENTICATION = ?, PASSWORD_HASH = ?, PRIVILEGES = ?, LOGIN_PRIVILEGES = ?, "
-                  "EMAIL_ADDRESSES = ?, POP3_USER_NAMES = ?, MFA_STATUS = ? WHERE USER_KEY = ?",
+                  "EMAIL_ADDRESSES = ?, POP3_USER_NAMES = ? WHERE USER_KEY = ?",
                   p));
-  SPE_TRY((*tx)->exec("UPDATE FOLDER_GRANTS SET USER_KEY = ? WHERE USER_KEY = ?",
-                      {asciiLower(user.name), asciiLower(name)}));
+  // What hangs on the user's key follows a rename.
+  for (const char* table : {"FOLDER_GRANTS", "APP_PASSWORDS", "TRUSTED_DEVICES"}) {
+    SPE_TRY((*tx)->exec(std::string("UPDATE ") + table + " SET USER_KEY = ? WHERE USER_KEY = ?",
+                        {asciiLower(user.name), asciiLower(name)}));
+  }
   return changed((*tx)->commit());
 }
 
@@ -210,8 +215,9 @@ Status UserDirectory::remove(const std::string& name) {
   if (!u) return u.error();
   auto tx = db_.db().begin();
   if (!tx) return tx.error();
-  SPE_TRY((*tx)->exec("DELETE FROM FOLDER_GRANTS WHERE USER_KEY = ?", {asciiLower(name)}));
-  SPE_TRY((*tx)->exec("DELETE FROM USERS WHERE USER_KEY = ?", {asciiLower(name)}));
+  for (const char* table : {"FOLDER_GRANTS", "APP_PASSWORDS", "TRUSTED_DEVICES", "USERS"}) {
+    SPE_TRY((*tx)->exec(std::string("DELETE FROM ") + table + " WHERE USER_KEY = ?", {asciiLower(name)}));
+  }
   return changed((*tx)->commit());
 }
 

@@ -33,7 +33,11 @@ struct User {
   std::vector<std::string> login_privileges;
   std::vector<std::string> email_addresses;
   std::vector<std::string> pop3_user_names;
+  // Multi-factor login (user_mfa.h owns these columns: update() leaves them).
   std::string mfa_status = "Disabled";
+  std::string mfa_secret_box;                 // base64 of the sealed TOTP secret; empty when Disabled
+  std::optional<std::int64_t> mfa_last_step;  // the time step of the last code accepted
+  std::int64_t mfa_epoch = 0;                 // moves on each MFA or password change (trusted devices, sessions)
 };
 
 struct FolderGrant {
@@ -79,6 +83,10 @@ class UserDirectory {
 
   static User archiveAdmin();
   static Json infoJson(const User& user, const std::vector<FolderGrant>& grants);
+
+  // A change made to the users' rows by another repository (user_mfa.h):
+  // open sessions check themselves again.
+  void noteChanged() { ++generation_; }
 
   // Grows after every change to any user or grant (once it is committed).
   // Open end-user sessions compare it with the value they saw last and

@@ -47,6 +47,8 @@ void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, 
       // The time the instance took (password check, grants) for login latency; the CAS logs the whole.
       const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       logger("imap")->info("IMAP login of '{}' from {} ({:.1f} ms in the instance)", login->name, client, ms);
+      auditLogin(ctx_, login->name, "SessionLogin",
+                 "IMAP from " + client + (login->app_password_id ? " (app password)" : ""));
       answer["result"] = Json{{"userName", login->name}};
       session = std::make_shared<ImapSession>(stream, ctx_, pool_, options_, *login, std::move(*archives));
     }

@@ -173,7 +173,7 @@ void WebApi::revokeArchiveAdminPasswords() {
   sessions_.endAllOf(kArchiveAdmin);
 }
 
-Json WebApi::login(const Json& body, const std::string& client) {
+Json WebApi::login(const Json& body, const std::string& client, const std::string& device) {
   auto one_time = stringField(body, "oneTimePassword", {}, kMaxPasswordField);
   if (!one_time) return webFieldFailure("oneTimePassword", one_time.error());
   if (!one_time->empty()) {
@@ -191,7 +191,9 @@ Json WebApi::login(const Json& body, const std::string& client) {
       return webFailure(503, "loginNotRecorded",
                         "The login could not be recorded in the audit log; try again with a new link.");
     }
-    const auto created = sessions_.create(kArchiveAdmin, EndUserLogin{kArchiveAdmin, {}, 0});
+    EndUserLogin admin;
+    admin.name = kArchiveAdmin;
+    const auto created = sessions_.create(kArchiveAdmin, admin);
     logger("web")->info("Web Access login of {} (one-time password) from {}", kArchiveAdmin, client);
     Json out = answer(200, Json{{"userName", kArchiveAdmin}, {"csrfToken", created.csrf}});
     out["setSession"] = created.token;
@@ -207,16 +209,18 @@ Json WebApi::login(const Json& body, const std::string& client) {
     return webFailure(400, "enterUserAndPassword", "Enter your user name and password.");
   }
   auto checked = checkEndUserLogin(ctx_, user, password, "web", safe_mode_, client);
-  const Result<std::string> name = checked ? Result<std::string>(checked->name) : Result<std::string>(checked.error());
-  if (!name) {
-    logger("web")->info("Web Access login of '{}' from {} refused: {}", user, client, name.error().message);
-    return loginRefusal(name.error(), user);
+  if (!checked) {
+    logger("web")->info("Web Access login of '{}' from {} refused: {}", user, client, checked.error().message);
+    return loginRefusal(checked.error(), user);
   }
-  const auto created = sessions_.create(*name, *checked);
-  logger("web")->info("Web Access login of '{}' from {}", *name, client);
-  Json out = answer(200, Json{{"userName", *name}, {"csrfToken", created.csrf}});
-  out["setSession"] = created.token;
-  return out;
+  // Multi-factor login: a code (or the set-up) comes first (web_account.h).
+  auto second = account_.secondStep(*checked, device);
+  if (!second) return webFailureOf(second.error());
+  if (*second) {
+    logger("web")->info("Web Access login of '{}' from {}: password right, code asked", checked->name, client);
+    return **second;
+  }
+  return account_.startSession(*checked, client, "");
 }
 
 Result<Json> WebApi::folders(const Session& s) {
@@ -326,7 +330,8 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   const auto body_it = request.is_object() ? request.find("body") : request.end();
   const Json body = body_it == request.end() || body_it->is_null() ? Json::object() : *body_it;
   if (!body.is_object()) return webFailure(400, "badRequestBody", "The request body must be a JSON object.");
-  if (op == "login") return login(body, client);
+  if (op == "login") return login(body, client, stringOf(request, "device").value_or(""));
+  if (op == "loginMfa") return account_.unlock(body, client);
   if (op == "remoteImage") {  // the CAS asks what a token stands for; the token is the capability
     auto url = remote_images_.resolve(stringOf(body, "token").value_or(""));
     if (!url) return webFailure(404, "noSuchImage", "This image link is not valid (any more).");
@@ -343,6 +348,7 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   }
   if (op == "logout") {
     sessions_.end(session_token);
+    if (s->user != kArchiveAdmin) auditLogin(ctx_, s->user, "SessionLogout", "Web Access from " + client);
     Json out = answer(200, Json::object());
     out["clearSession"] = true;
     return out;
@@ -352,7 +358,8 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
     return webFailure(403, "adminCannotRead",
                       "The archive administrator manages this archive but cannot search or read messages.");
   }
-  if (op == "folders") out = folders(*s);
+  if (WebAccount::isSettingsOperation(op)) out = account_.handle(op, session_token, s->user, body, client);
+  else if (op == "folders") out = folders(*s);
   else if (op == "search") out = search(*s, body);
   else if (op == "thread") out = webConversation(ctx_, s->user, body);
   else if (op == "message" || op == "download" || op == "attachment") out = message(*s, body, op, out_body);

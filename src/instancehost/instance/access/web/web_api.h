@@ -7,9 +7,13 @@
 // downloads, whose bytes follow the answer as a body (WebReply::body,
 // common/rpc/stream_body.h), with {setSession} after a login and
 // {clearSession} after a logout.
-// Operations: login {userName, password} (the "web" login privilege) or
+// Operations: login {userName, password} (the "web" login privilege; with
+// multi-factor login on, a second step loginMfa {ticket, code, trustDevice}
+// follows, and {setDevice} asks the CAS to keep a trusted device's cookie,
+// which comes back as the request's "device": web_account.h) or
 // {oneTimePassword} ("$archiveadmin", who sees the folders but may not
-// search or read messages),
+// search or read messages), the Settings page's operations (settings,
+// changePassword, mfaBegin, mfaConfirm, appPasswordCreate, appPasswordDelete),
 // logout, session (who is logged in, and the CSRF token), folders (the
 // IMAP view's names, and the tree Web Access shows: web_folders.h), search
 // (web_search.h), thread (a message's conversation: web_conversation.h),
@@ -35,6 +39,7 @@
 
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/web/remote_image_links.h"
+#include "instancehost/instance/access/web/web_account.h"
 #include "instancehost/instance/access/web/web_export.h"
 #include "instancehost/instance/access/web/web_sessions.h"
 #include "instancehost/instance/api/context.h"
@@ -45,7 +50,12 @@ class WebApi {
  public:
   WebApi(InstanceContext& ctx, bool safe_mode, std::chrono::seconds idle_timeout = std::chrono::minutes(30),
          Clock& clock = systemClock())
-      : ctx_(ctx), safe_mode_(safe_mode), sessions_(clock, idle_timeout), exports_(ctx, clock), remote_images_(clock) {}
+      : ctx_(ctx),
+        safe_mode_(safe_mode),
+        sessions_(clock, idle_timeout),
+        account_(ctx, sessions_, clock),
+        exports_(ctx, clock),
+        remote_images_(clock) {}
 
   // The bytes of a download, piece by piece: the next piece (any size; the
   // stream cuts it), nullopt at the end. Called on a pool thread, one call
@@ -70,7 +80,7 @@ class WebApi {
   // privilege was removed: recheckEndUserSession).
   std::optional<Session> session(const std::string& token);
 
-  Json login(const Json& body, const std::string& client);
+  Json login(const Json& body, const std::string& client, const std::string& device);
   Result<Json> search(const Session& s, const Json& body);
   Result<Json> folders(const Session& s);
   Result<Json> respond(const Json& request, Body& body);
@@ -79,6 +89,7 @@ class WebApi {
   InstanceContext& ctx_;
   bool safe_mode_;
   WebSessions sessions_;
+  WebAccount account_;
   WebExports exports_;
   RemoteImageLinks remote_images_;
 };

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -37,6 +38,11 @@ class WebSessions {
   Created create(const std::string& user, const EndUserLogin& login) { return table_.create(user, login); }
   // The session, its activity counted; nullopt when unknown or idle too long.
   std::optional<Session> lookup(const std::string& token) { return table_.lookup(token); }
+  // Changes the login a session keeps (its user changed its own password or
+  // second factor: the session goes on).
+  void updateLogin(const std::string& token, const std::function<void(EndUserLogin&)>& change) {
+    table_.update(token, change);
+  }
   // Records that the session's user was checked again at `generation`.
   void setGeneration(const std::string& token, std::int64_t generation);
   void end(const std::string& token) { table_.end(token); }

@@ -10,7 +10,13 @@ namespace {
 using namespace std::chrono_literals;
 using testing::FakeClock;
 
-EndUserLogin loginOf(const std::string& name) { return EndUserLogin{name, "hash", 7}; }
+EndUserLogin loginOf(const std::string& name) {
+  EndUserLogin login;
+  login.name = name;
+  login.password_hash = "hash";
+  login.generation = 7;
+  return login;
+}
 
 TEST(WebSessions, ASessionHasItsUserAndTwoDifferentRandomTokens) {
   FakeClock clock;
