@@ -1,6 +1,6 @@
 // An instance's page in the Management Console (issue 18), in Debian's
 // Chromium at 1440x900 and 390x844: the tabs in the order a provider sets a
-// customer up (Users, Archive Stores, Search Indexes, Archiving with an
+// customer up (Users, Directory, Archive Stores, Search Indexes, Archiving with an
 // import, Folders of the import, Overview with the imported message count,
 // Archive Access, Live Statistics). Each tab's steps are in console_tabs/<tab>.mjs, exporting
 // desktop(page, ctx) and optionally phone(page, ctx); ctx carries
@@ -12,6 +12,7 @@
 import { makeScenario } from "./scenario.mjs";
 import { TIMEOUT, consoleSite, loggedIn, settled } from "./console_common.mjs";
 import * as users from "./console_tabs/users.mjs";
+import * as directory from "./console_tabs/directory.mjs";
 import * as folders from "./console_tabs/folders.mjs";
 import * as stores from "./console_tabs/stores.mjs";
 import * as indexes from "./console_tabs/indexes.mjs";
@@ -22,7 +23,7 @@ import * as live from "./console_tabs/live.mjs";
 
 // Folders sits between Users and Archive Stores on the page but is tested after the
 // import, so there are folders with mail to count, move and move back.
-const TABS = [["users", users], ["stores", stores], ["indexes", indexes], ["archiving", archiving], ["folders", folders],
+const TABS = [["users", users], ["directory", directory], ["stores", stores], ["indexes", indexes], ["archiving", archiving], ["folders", folders],
               ["overview", overview], ["access", access], ["live", live]];
 const args = JSON.parse(process.argv[2]);
 const { check, view, run } = makeScenario({ shots: args.shots });

@@ -7,7 +7,12 @@
 // user's archive, renames and deletes that second user; each change read
 // back from the server by opening the user again. The checks made as typed
 // (a reserved name, passwords that differ, a bad address) are seen too.
+// Multi-factor login of the second user (issue 19): Require set-up at next
+// login (InitializeMFA) and Turn off (DisableMFA), each asked first, the
+// status read back from GetUserInfo and the list; Delete all app passwords.
 // On a phone: the list and the edit panel at 390 px, one address added there.
+
+import { consoleApi } from "../console_common.mjs";
 
 const ALICE = "alice";
 const FIRST_PASSWORD = "Alice-first-pass-2024";
@@ -189,6 +194,8 @@ export async function desktop(page, ctx) {
   ctx.state.alice = { userName: ALICE, password: PASSWORD };
   await closeEditor(page, ctx);
 
+  await mfa(page, ctx);
+
   // Rename the second user, then delete it (the archive stays).
   await openEditor(page, SECOND, ctx);
   await page.fill("#usr-e-name", ALICE.toUpperCase());
@@ -222,6 +229,65 @@ export async function desktop(page, ctx) {
   await page.waitForSelector(`.users-table tbody tr[data-user="$archiveadmin"]`, { timeout: TIMEOUT });
 }
 
+// GetUserInfo's mfaStatus of a user, as the server has it.
+async function serverMfa(page, id, userName) {
+  const env = await consoleApi(page, "GetUserInfo", { instanceID: id, userName });
+  return env.statusCode === "succeeded" ? env.result.mfaStatus : "failed: " + JSON.stringify(env.error);
+}
+
+// Asks with a section's button, looks at the confirmation (a screenshot), confirms, and returns
+// the confirmation's text and the line said when done.
+async function confirmMfa(page, button, shot, { view, TIMEOUT }) {
+  await page.click(button);
+  await page.waitForSelector("dialog[open] [data-confirm]", { timeout: TIMEOUT });
+  // The confirmation is a dialog inside the panel's: the one whose own buttons confirm.
+  const asked = await page.locator("dialog[open]:has(> .dialog-actions > [data-confirm]) > .dialog-body").innerText();
+  if (shot) await view(page, shot);
+  await page.click("dialog[open] [data-confirm]");
+  await page.waitForSelector("dialog[open] [data-confirm]", { state: "detached", timeout: TIMEOUT });
+  const done = await page.waitForSelector("#usr-mfa-done", { timeout: TIMEOUT });
+  return { asked, done: (await done.innerText()).trim() };
+}
+
+const mfaShown = (page) => page.locator("#usr-mfa-status").innerText().then((s) => s.trim());
+
+// The second user's multi-factor login: required, then turned off; app passwords deleted.
+async function mfa(page, ctx) {
+  const { check, view, id, TIMEOUT } = ctx;
+  await openEditor(page, SECOND, ctx);
+  check("users: the user panel has a multi-factor login section", await page.locator("#usr-sec-mfa").count(), 1);
+  check("users: bob starts without MFA (panel)", await mfaShown(page), "Disabled");
+  check("users: bob starts without MFA (GetUserInfo)", await serverMfa(page, id, SECOND), "Disabled");
+  check("users: Turn off is not offered while MFA is off", await page.locator("#usr-e-mfa-off").count(), 0);
+  await page.locator("#usr-sec-mfa").scrollIntoViewIfNeeded();
+  await view(page, "i-users-mfa-off");
+
+  const init = await confirmMfa(page, "#usr-e-mfa-init", "i-users-mfa-initialize", ctx);
+  check("users: Require set-up asks and says trusted devices are forgotten", init.asked, (s) => /trust/i.test(s) && /forgotten/i.test(s));
+  check("users: Require set-up asks and says a new QR code is scanned", init.asked, (s) => /scan a new QR code/i.test(s));
+  check("users: Require set-up said so", init.done, (s) => s.includes(SECOND));
+  await page.waitForFunction(() => document.querySelector("#usr-mfa-status")?.innerText.trim() === "Pending", null, { timeout: TIMEOUT });
+  check("users: bob's MFA is Pending (GetUserInfo)", await serverMfa(page, id, SECOND), "Pending");
+  check("users: the panel's facts say Pending", await page.locator("dialog.user-panel .usr-facts").innerText(), (s) => /Pending/.test(s));
+  await page.waitForFunction((n) => /Pending/.test(document.querySelector(`.users-table tr[data-user="${n}"] .col-mfa`)?.innerText || ""),
+                             SECOND, { timeout: TIMEOUT });
+  check("users: the list shows bob's MFA Pending", (await row(page, SECOND).locator(".col-mfa").innerText()).trim(), "Pending");
+  await view(page, "i-users-mfa-pending");
+
+  const apps = await confirmMfa(page, "#usr-e-apppw-delete", "i-users-apppw-delete", ctx);
+  check("users: Delete all app passwords asks and says mail programs stop", apps.asked, (s) => /mail programs/i.test(s));
+  check("users: app passwords deleted", apps.done, (s) => /app password/i.test(s) && s.includes(SECOND));
+
+  const off = await confirmMfa(page, "#usr-e-mfa-off", "i-users-mfa-disable", ctx);
+  check("users: Turn off asks and says the password alone logs in", off.asked, (s) => /password alone/i.test(s));
+  await page.waitForFunction(() => document.querySelector("#usr-mfa-status")?.innerText.trim() === "Disabled", null, { timeout: TIMEOUT });
+  check("users: bob's MFA is Disabled again (GetUserInfo)", await serverMfa(page, id, SECOND), "Disabled");
+  check("users: Turn off is gone with MFA off", await page.locator("#usr-e-mfa-off").count(), 0);
+  await page.waitForFunction((n) => /Disabled/.test(document.querySelector(`.users-table tr[data-user="${n}"] .col-mfa`)?.innerText || ""),
+                             SECOND, { timeout: TIMEOUT });
+  await closeEditor(page, ctx);
+}
+
 export async function phone(page, ctx) {
   const { check, view, TIMEOUT } = ctx;
   await waitList(page, ctx);
@@ -249,6 +315,12 @@ export async function phone(page, ctx) {
   check("users (phone): alice's ways to log in read back", await Promise.all(LOGIN.map((p) => page.isChecked(`#usr-e-login-${p}`))),
         LOGIN.map((p) => p === "web" || p === "imap"));
   await view(page, "i-users-phone-edit");
+  if (await page.locator("#usr-sec-mfa").count()) {
+    await page.locator("#usr-sec-mfa").scrollIntoViewIfNeeded();
+    check("users (phone): the MFA buttons fit 390 px", await page.evaluate(() => [...document.querySelectorAll("#usr-sec-mfa button")]
+      .every((b) => b.getBoundingClientRect().right <= innerWidth)), true);
+    await view(page, "i-users-phone-mfa");
+  }
   // Usable, not only visible: an address added at 390 px.
   await page.click("#usr-e-mail-add");
   const last = await page.$$eval("#usr-sec-email input[type=email]", (l) => l.length - 1);

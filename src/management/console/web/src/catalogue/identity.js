@@ -95,7 +95,7 @@ export const en = {
   dirSaved: "The directory settings were saved.",
 
   dirProblemServerEmpty: "Enter the directory server's host name or address.",
-  dirProblemServerScheme: "Enter the host name alone, without ldap:// or ldaps://; choose the protocol below.",
+  dirProblemServerScheme: "Enter the host name alone, without ldap:// or ldaps://; choose the protocol in its own field.",
   dirProblemServerInvalid: "A host name or IP address has letters, digits, dots and hyphens only.",
   dirProblemTooLong: "At most {max} characters.",
   dirProblemPort: "A port is a number from 1 to 65535 (empty: the protocol's port).",
@@ -237,7 +237,7 @@ export const de = {
   dirSaved: "Die Verzeichniseinstellungen wurden gespeichert.",
 
   dirProblemServerEmpty: "Geben Sie den Hostnamen oder die Adresse des Verzeichnisservers ein.",
-  dirProblemServerScheme: "Geben Sie nur den Hostnamen ein, ohne ldap:// oder ldaps://; das Protokoll wählen Sie darunter.",
+  dirProblemServerScheme: "Geben Sie nur den Hostnamen ein, ohne ldap:// oder ldaps://; das Protokoll wählen Sie in seinem eigenen Feld.",
   dirProblemServerInvalid: "Ein Hostname oder eine IP-Adresse hat nur Buchstaben, Ziffern, Punkte und Bindestriche.",
   dirProblemTooLong: "Höchstens {max} Zeichen.",
   dirProblemPort: "Ein Port ist eine Zahl von 1 bis 65535 (leer: der Port des Protokolls).",

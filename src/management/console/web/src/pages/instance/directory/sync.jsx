@@ -3,7 +3,7 @@
 // (dryRun=false, after asking), both long-running and followed in the task
 // window; the result as lists of the users created, updated, renamed,
 // deleted and skipped.
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { resultOf } from "../../../api.js";
 import { syncReport, valueText } from "../../../directory.js";
 import { ConfirmDialog, ErrorNote, useApp } from "../../../ui.jsx";
@@ -73,13 +73,16 @@ function Group({ name, title, count, children }) {
 
 export function SyncResult({ report: r }) {
   const { t, fmt } = useApp();
+  // A new result is brought into view (the buttons are above it, often at the bottom of the screen).
+  const ref = useRef(null);
+  useEffect(() => { ref.current?.scrollIntoView?.({ block: "start" }); }, [r]);
   const n = (x) => fmt.number(x);
   const summary = t(r.dryRun ? "dirResultPreview" : "dirResultDone", {
     created: n(r.created.length), updated: n(r.updated.length), renamed: n(r.renamed.length),
     deleted: n(r.deleted.length), skipped: n(r.skipped.length), unchanged: n(r.unchanged),
   });
   return (
-    <div class="dir-result" id="dir-result" data-dry-run={r.dryRun ? "true" : "false"}>
+    <div class="dir-result" id="dir-result" ref={ref} data-dry-run={r.dryRun ? "true" : "false"}>
       <h3>{r.dryRun ? t("dirResultPreviewTitle") : t("dirResultTitle")}</h3>
       <p class={"note " + (r.dryRun ? "info" : "ok")} role="status">{summary}</p>
       {r.changes === 0 && <p class="muted">{t("dirResultNothing")}</p>}

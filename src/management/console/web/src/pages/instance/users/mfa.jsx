@@ -3,6 +3,7 @@
 // at next login" (InitializeMFA), "Turn off" (DisableMFA) and "Delete all app
 // passwords" (DeleteAppPasswords), each after asking. Each button is there
 // only when the server offers its function.
+import "./mfa.css";
 import { useState } from "preact/hooks";
 import { mfaBadge } from "../../../mfa.js";
 import { Badge, ConfirmDialog, useApp, useCall } from "../../../ui.jsx";
