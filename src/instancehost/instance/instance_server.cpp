@@ -12,6 +12,7 @@
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/web/web_stream.h"
 #include "instancehost/instance/api/search.h"
+#include "instancehost/instance/directory/ldap_directory_login.h"
 #include "instancehost/instance/model/instance_keys.h"
 #include "instancehost/instance/model/path_roots.h"
 #include "instancehost/instance/model/user_mfa.h"
@@ -83,6 +84,9 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   s->mfa_ = std::make_unique<UserMfa>(*s->db_, *s->users_, keys->instance_key, options.instance_id, systemClock(),
                                       "Email Archive " + options.instance_id);
   s->context_->mfa = s->mfa_.get();
+  s->directory_login_ = std::make_unique<LdapDirectoryLogin>(*s->db_, keys->instance_key, options.instance_id,
+                                                             ldapDirectoryFactory(options.base_directory));
+  s->context_->directory = s->directory_login_.get();
   s->api_ = std::make_unique<InstanceApi>(*s->context_);
   ImapServerOptions imap;
   imap.safe_mode = options.safe_mode;

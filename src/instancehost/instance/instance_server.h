@@ -72,6 +72,7 @@ class InstanceServer {
   std::unique_ptr<ProfileRunner> runner_;
   std::unique_ptr<ProfileScheduler> scheduler_;
   std::unique_ptr<InstanceContext> context_;
+  std::unique_ptr<DirectoryLogin> directory_login_;
   std::unique_ptr<InstanceApi> api_;
   std::unique_ptr<ImapServer> imap_;
   std::unique_ptr<WebApi> web_;

@@ -33,7 +33,7 @@ class ForwardedTable {
  public:
   std::vector<Forwarded> all() const {
     std::vector<Forwarded> out = usersAndFolders();
-    for (const auto& part : {stores(), profiles()}) out.insert(out.end(), part.begin(), part.end());
+    for (const auto& part : {stores(), profiles(), directory()}) out.insert(out.end(), part.begin(), part.end());
     return out;
   }
 
@@ -144,6 +144,16 @@ class ForwardedTable {
          kUser,
          false},
         {"GetTimeZones", {id}, kUser, false},
+    };
+  }
+
+  // Directory services: the instance checks each field of `config`.
+  std::vector<Forwarded> directory() const {
+    return {
+        {"GetDirectoryServicesConfiguration", {id}, kUser, false},
+        {"SetDirectoryServicesConfiguration", {id, {"config", J}}, kUser, false},
+        {"SyncUsersWithDirectoryServices", {id, opt("dryRun", B)}, kUser, true},
+        {"GetCredentials", {id}, kUser, false},
     };
   }
 

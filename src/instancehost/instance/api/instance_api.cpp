@@ -32,6 +32,7 @@ InstanceApi::InstanceApi(InstanceContext& ctx) : ctx_(ctx) {
   registerStoreFunctions(*this);
   registerProfileFunctions(*this);
   registerIndexFunctions(*this);
+  registerDirectoryFunctions(*this);
 }
 
 void InstanceApi::add(const std::string& name, ApiHandler handler, bool writes) {

@@ -51,6 +51,7 @@ void registerFolderFunctions(InstanceApi& api);
 void registerStoreFunctions(InstanceApi& api);
 void registerProfileFunctions(InstanceApi& api);
 void registerIndexFunctions(InstanceApi& api);
+void registerDirectoryFunctions(InstanceApi& api);
 
 // Applies the stored index configuration (at start).
 Status loadIndexConfiguration(InstanceMasterDb& db, index::IndexSettings& settings);
