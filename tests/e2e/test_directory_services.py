@@ -234,6 +234,26 @@ class DirectoryServicesTest(unittest.TestCase):
         # The archive keeps no copy of the password: the integrated password check never matches.
         self.assertNotIn(sd.password_of("jdoe"), self.p.log("instancehost"))
 
+    def test_04a_set_user_authentication_and_distinguished_name(self):
+        self.ok("CreateUser", userName="manual", privileges="none", password="Manual-Pass-123", loginPrivileges="web")
+        self.ok("SetUserAuthentication", userName="manual", authentication="directoryServices")
+        self.assertIn("distinguishedName", self.failed("SetUserDistinguishedName", userName="manual",
+                                                       distinguishedName="not a dn"))
+        self.ok("SetUserDistinguishedName", userName="manual", distinguishedName="uid=olduser," + sd.PEOPLE_DN)
+        # The archive's own password no longer counts; the directory's does, for enabled entries only.
+        self.assertEqual(self.web_login("manual", "Manual-Pass-123")[0], 401)
+        self.assertEqual(self.web_login("manual", sd.password_of("olduser"))[0], 401)  # disabled
+        self.d.modify("uid=olduser," + sd.PEOPLE_DN, userAccountControl="512")
+        try:
+            status, body = self.web_login("manual", sd.password_of("olduser"))
+            self.assertEqual(status, 200, body)
+        finally:
+            self.d.modify("uid=olduser," + sd.PEOPLE_DN, userAccountControl="514")
+        self.ok("SetUserAuthentication", userName="manual", authentication="integrated")
+        status, body = self.web_login("manual", "Manual-Pass-123")
+        self.assertEqual(status, 200, body)
+        self.ok("DeleteUser", userName="manual")
+
     def test_05_group_filter_and_deletes(self):
         self.set_config(self.ad_config(groups=[sd.ARCHIVE_GROUP], deleteUsers=True))
         r = self.sync(dry_run=True)

@@ -2,6 +2,7 @@
 // SetUser* functions, folder grants.
 #include "common/base/password.h"
 #include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/directory/directory_config.h"
 #include "instancehost/instance/model/user_mfa.h"
 
 namespace spe::instance {
@@ -102,6 +103,7 @@ void registerUserAccounts(InstanceApi& api) {
         }
         u.full_name = c.str("fullName");
         u.distinguished_name = c.str("distinguishedName");
+        SPE_TRY(checkDn(u.distinguished_name, "distinguishedName", true));
         u.authentication = c.str("authentication", "integrated");
         SPE_TRY(checkAuthentication(u.authentication));
         if (c.has("password")) {
@@ -211,9 +213,8 @@ void registerUserNames(InstanceApi& api) {
       "SetUserDistinguishedName",
       [&api](ApiCall& c) -> Result<Json> {
         const std::string v = c.str("distinguishedName");
-        if (v.size() > 1000) {
-          return makeError(ErrorCode::kInvalidArgument, "'distinguishedName' is longer than 1000 bytes.");
-        }
+        // A DN libldap can parse: directory users bind with it (docs/directory-services.md).
+        SPE_TRY(checkDn(v, "distinguishedName", true));
         return modify(
             api, c,
             [&](User& u) {
