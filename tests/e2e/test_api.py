@@ -26,6 +26,10 @@ IMPLEMENTED = {
     "CreateUser", "DeleteUser", "GetUsers", "GetUserInfo", "RenameUser", "SetUserPassword", "SetUserFullName",
     "SetUserEmailAddresses", "SetUserPop3UserNames", "SetUserPrivileges", "SetUserLoginPrivileges",
     "SetUserAuthentication", "SetUserDistinguishedName", "SetUserPrivilegesOnFolder", "ClearUserPrivilegesOnFolders",
+    # identity (issue 19): end users' MFA, directory services
+    "InitializeMFA", "DisableMFA", "DeleteAppPasswords",
+    "GetDirectoryServicesConfiguration", "SetDirectoryServicesConfiguration", "SyncUsersWithDirectoryServices",
+    "GetCredentials",
     "GetChildFolders", "MoveFolder", "DeleteEmptyFolders", "GetFolderStatistics",
     "CreateStore", "AttachStore", "DetachStore", "RenameStore", "SetStorePath", "SetStoreRequestedState", "GetStores",
     "RetryOpenStores", "UnlockStore", "GetStoreAutoCreateConfiguration", "SetStoreAutoCreateConfiguration",
