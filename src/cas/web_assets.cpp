@@ -5,22 +5,10 @@
 #include <set>
 #include <sstream>
 
+#include "common/base/text.h"
+
 namespace spe::cas {
 namespace {
-
-std::string escapeHtml(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 void replaceAll(std::string& s, const std::string& from, const std::string& to) {
   for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
@@ -30,10 +18,10 @@ void replaceAll(std::string& s, const std::string& from, const std::string& to) 
 std::string defaultRoot(const std::string& name) {
   return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" +
-         escapeHtml(name) +
+         htmlEscape(name) +
          "</title><link rel=\"stylesheet\" href=\"/-/app.css\"><link rel=\"stylesheet\" href=\"/-/branding.css\">"
          "</head><body><header class=\"bar\"><span class=\"brand\"><span class=\"logo\"></span>" +
-         escapeHtml(name) + "</span></header><main class=\"center\"><div class=\"card\"><h1>" + escapeHtml(name) +
+         htmlEscape(name) + "</span></header><main class=\"center\"><div class=\"card\"><h1>" + htmlEscape(name) +
          "</h1><p>To open your email archive, use the address your provider gave you: "
          "this address followed by your company's archive name.</p></div></main></body></html>";
 }
@@ -88,8 +76,8 @@ Result<WebFiles> composeWebFiles(const std::string& web_directory, const Brandin
   const Json& web = branding.web;
   const std::string name = web.value("webName", "Email Archive");
   std::string& app = out.assets["app.html"].body;
-  replaceAll(app, "<title>Email Archive</title>", "<title>" + escapeHtml(name) + "</title>");
-  replaceAll(app, "<span id=\"product\">Email Archive</span>", "<span id=\"product\">" + escapeHtml(name) + "</span>");
+  replaceAll(app, "<title>Email Archive</title>", "<title>" + htmlEscape(name) + "</title>");
+  replaceAll(app, "<span id=\"product\">Email Archive</span>", "<span id=\"product\">" + htmlEscape(name) + "</span>");
   // Branding files are served under their own names (checked plain names only).
   for (const auto& [file, bytes] : branding.files) {
     if (file.size() > 5 && file.substr(file.size() - 5) == ".json") continue;

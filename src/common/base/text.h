@@ -29,6 +29,9 @@ std::string newGuid();
 // host, stays readable): a value can look like an escape, never end a line.
 std::string printable(std::string_view text, std::size_t max_bytes = 200);
 
+// Text for an HTML element or a quoted attribute: & < > " ' as references.
+std::string htmlEscape(std::string_view text);
+
 // Unix seconds as "YYYY-MM-DDThh:mm:ssZ" (UTC).
 std::string utcText(std::int64_t unix_seconds);
 
