@@ -183,6 +183,13 @@ class UserMfaTest(unittest.TestCase):
         self.assertIsNone(created["lastUsed"])
         self.assertEqual(self.imap_login("alice", created["password"]), "OK")
         self.assertEqual(self.imap_login("alice", created["password"].replace(" ", "").upper()), "OK")
+        # And with curl as the mail program: it logs in and lists with the app password (exit 0), and
+        # is refused with the account's (67: "login denied").
+        for password, code in ((created["password"], 0), (PASSWORD, 67)):
+            run = subprocess.run(["curl", "-sk", "--max-time", "30", "--url",
+                                  "imaps://127.0.0.1:%d/" % self.p.ports["imaps"], "--user",
+                                  "acme/alice:" + password], capture_output=True, text=True)
+            self.assertEqual(run.returncode, code, (run.stdout, run.stderr))
         status, _, settings = self.web("settings", {}, session)
         self.assertEqual(status, 200, settings)
         self.assertEqual(settings["mfaStatus"], "Active")
