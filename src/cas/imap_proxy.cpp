@@ -268,11 +268,11 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
       // for its login guard's "too many failed logins; try again in N s".
       // So do "log in with an app password" (multi-factor login on: the
       // account password was right) and "the directory cannot check it now".
-      const bool app_password_required =
-          e.code == ErrorCode::kUnauthenticated && e.details == kLoginAppPasswordRequired;
+      const bool app_password_required = e.code == ErrorCode::kUnauthenticated &&
+                                         e.details == kLoginAppPasswordRequired;
       const bool directory_down = e.code == ErrorCode::kUnavailable && e.details == kLoginDirectoryDown;
-      if ((e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kResourceExhausted ||
-           app_password_required || directory_down) &&
+      if ((e.code == ErrorCode::kPermissionDenied || e.code == ErrorCode::kResourceExhausted || app_password_required ||
+           directory_down) &&
           !e.message.empty()) {
         refused = e;
       }

@@ -47,7 +47,8 @@ Status checkAccountPassword(InstanceContext& ctx, const User* user, const std::s
   if (has_password && verified().matches(user->name, password, user->password_hash)) {
     return okStatus();  // verified by Argon2id within the cache's ttl (login_cache.h)
   }
-  const PasswordCheck check = has_password ? checkPassword(password, user->password_hash) : checkDummyPassword(password);
+  const PasswordCheck check = has_password ? checkPassword(password, user->password_hash)
+                                           : checkDummyPassword(password);
   if (check == PasswordCheck::kBusy) {  // not counted: nothing was checked
     return makeError(ErrorCode::kUnavailable, "The server is busy; try again in a moment.");
   }
@@ -129,8 +130,7 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
   return finishLogin(*found, login_privilege, safe_mode, login);
 }
 
-void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event,
-                const std::string& details) {
+void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event, const std::string& details) {
   if (auto st = ctx.db.audit(user, event, details); !st) {
     logger("login")->error("audit record lost: user={} event={} details={}: {}", printable(user), event,
                            printable(details), st.error().message);

@@ -33,11 +33,11 @@ namespace spe::instance {
 
 // What a session keeps of its login.
 struct EndUserLogin {
-  std::string name;             // as stored
-  std::string password_hash;    // the hash the password matched
-  std::int64_t generation = 0;  // UserDirectory::generation() before the user was read
-  std::string mfa_status;       // at the login (user_mfa.h)
-  std::int64_t mfa_epoch = 0;   // idem: a change ends the session
+  std::string name;                             // as stored
+  std::string password_hash;                    // the hash the password matched
+  std::int64_t generation = 0;                  // UserDirectory::generation() before the user was read
+  std::string mfa_status;                       // at the login (user_mfa.h)
+  std::int64_t mfa_epoch = 0;                   // idem: a change ends the session
   std::optional<std::int64_t> app_password_id;  // IMAP with an app password: its deletion ends the session
 };
 

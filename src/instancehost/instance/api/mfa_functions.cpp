@@ -48,8 +48,8 @@ void registerMfaFunctions(InstanceApi& api) {
         if (!u) return u.error();
         auto deleted = ctx.mfa->deleteAppPasswords(u->name);
         if (!deleted) return deleted.error();
-        SPE_TRY(api.audit(c, "UserAppPasswordDelete",
-                          "userName=" + u->name + " (all: " + std::to_string(*deleted) + ")"));
+        SPE_TRY(
+            api.audit(c, "UserAppPasswordDelete", "userName=" + u->name + " (all: " + std::to_string(*deleted) + ")"));
         return Json();
       },
       true);

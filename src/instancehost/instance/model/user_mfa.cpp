@@ -4,9 +4,9 @@
 
 #include "common/base/qr_code.h"
 #include "common/base/text.h"
+#include "common/base/totp.h"
 #include "common/base/utf8.h"
 #include "common/net/form.h"
-#include "common/base/totp.h"
 
 namespace spe::instance {
 namespace {
@@ -52,8 +52,8 @@ AppPassword appPasswordOf(const DbRow& r) {
 
 }  // namespace
 
-UserMfa::UserMfa(InstanceMasterDb& db, UserDirectory& users, const Key256& key, std::string instance_id,
-                 Clock& clock, std::string issuer)
+UserMfa::UserMfa(InstanceMasterDb& db, UserDirectory& users, const Key256& key, std::string instance_id, Clock& clock,
+                 std::string issuer)
     : db_(db),
       users_(users),
       key_(key),
@@ -73,8 +73,7 @@ Status UserMfa::setState(const std::string& user_name, const char* status, const
   SPE_TRY((*tx)->exec(
       "UPDATE USERS SET MFA_STATUS = ?, MFA_SECRET = ?, MFA_LAST_STEP = ?, MFA_EPOCH = COALESCE(MFA_EPOCH, 0) + 1 "
       "WHERE USER_KEY = ?",
-      {std::string(status), box.empty() ? DbValue{} : DbValue{box}, last_step ? DbValue{*last_step} : DbValue{},
-       key}));
+      {std::string(status), box.empty() ? DbValue{} : DbValue{box}, last_step ? DbValue{*last_step} : DbValue{}, key}));
   SPE_TRY((*tx)->exec("DELETE FROM TRUSTED_DEVICES WHERE USER_KEY = ?", {key}));
   auto committed = (*tx)->commit();
   users_.noteChanged();
@@ -198,9 +197,10 @@ std::string UserMfa::appPasswordHash(const std::string& password) const {
 
 Result<std::pair<AppPassword, std::string>> UserMfa::createAppPassword(const std::string& user_name,
                                                                        const std::string& name) {
-  const bool control = std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
-  if (name.empty() || utf8Length(name) > kMaxAppPasswordName || !isValidUtf8(name) || control ||
-      name.front() == ' ' || name.back() == ' ') {
+  const bool control = std::any_of(name.begin(), name.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (name.empty() || utf8Length(name) > kMaxAppPasswordName || !isValidUtf8(name) || control || name.front() == ' ' ||
+      name.back() == ' ') {
     return makeError(ErrorCode::kInvalidArgument,
                      "'name' must be 1 to 64 characters, without control characters or spaces around it.");
   }

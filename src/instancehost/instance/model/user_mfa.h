@@ -52,8 +52,8 @@ inline constexpr const char* kMfaActive = "Active";
 struct AppPassword {
   std::int64_t id = 0;
   std::string name;
-  std::int64_t created = 0;                 // seconds since the epoch (UTC)
-  std::optional<std::int64_t> last_used;    // idem
+  std::int64_t created = 0;               // seconds since the epoch (UTC)
+  std::optional<std::int64_t> last_used;  // idem
 };
 
 class UserMfa {
@@ -75,8 +75,8 @@ class UserMfa {
 
   // What a set-up step shows.
   struct Setup {
-    std::string secret;  // base32, to type in
-    std::string uri;     // otpauth://totp/...
+    std::string secret;   // base32, to type in
+    std::string uri;      // otpauth://totp/...
     std::string qr_code;  // data:image/svg+xml;base64,...
   };
   // The stored secret of a Pending user.
@@ -100,8 +100,7 @@ class UserMfa {
   Result<bool> isTrustedDevice(const std::string& user_name, std::int64_t epoch, const std::string& token);
 
   // App passwords. create() answers the password (shown once) beside the row.
-  Result<std::pair<AppPassword, std::string>> createAppPassword(const std::string& user_name,
-                                                                const std::string& name);
+  Result<std::pair<AppPassword, std::string>> createAppPassword(const std::string& user_name, const std::string& name);
   Result<std::vector<AppPassword>> appPasswords(const std::string& user_name);
   // False when the user has no app password of that id.
   Result<bool> deleteAppPassword(const std::string& user_name, std::int64_t id);

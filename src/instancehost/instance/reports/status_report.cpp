@@ -88,9 +88,8 @@ Result<std::vector<StatusReport::ArchiveLine>> gatherLargest(const InstanceFunct
     if (name.empty() || name.find('/') != std::string::npos) continue;
     out.push_back({name, num(f, "count"), num(f, "size")});
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return a.bytes != b.bytes ? a.bytes > b.bytes : a.name < b.name;
-  });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.bytes != b.bytes ? a.bytes > b.bytes : a.name < b.name; });
   if (out.size() > kLargestArchives) out.resize(kLargestArchives);
   return out;
 }
@@ -98,8 +97,8 @@ Result<std::vector<StatusReport::ArchiveLine>> gatherLargest(const InstanceFunct
 }  // namespace
 
 Result<StatusReport> gatherStatusReport(const InstanceFunctionCall& call, const std::string& instance_id,
-                                        const std::string& timespan, const std::string& zone,
-                                        const std::string& today, const std::string& generated) {
+                                        const std::string& timespan, const std::string& zone, const std::string& today,
+                                        const std::string& generated) {
   StatusReport r;
   r.instance_id = instance_id;
   r.time_zone = zone;
@@ -118,8 +117,9 @@ Result<StatusReport> gatherStatusReport(const InstanceFunctionCall& call, const 
   auto largest = gatherLargest(call);
   if (!largest) return largest.error();
   r.largest = std::move(*largest);
-  auto jobs = call("GetJobResults", Json{{"fromIncluding", r.span.from}, {"toExcluding", r.span.to},
-                                         {"timeZoneId", zone}, {"timeZoneID", zone}});
+  auto jobs = call(
+      "GetJobResults",
+      Json{{"fromIncluding", r.span.from}, {"toExcluding", r.span.to}, {"timeZoneId", zone}, {"timeZoneID", zone}});
   if (jobs) {
     r.jobs.emplace();
     for (const auto& j : jobs->is_array() ? *jobs : Json::array()) {
@@ -161,9 +161,9 @@ std::string sizeText(std::int64_t bytes) {
 }
 
 std::string spanTitle(const StatusReport& r) {
-  static const std::map<std::string, std::string> names = {
-      {"today", "Today"},         {"yesterday", "Yesterday"}, {"thisweek", "This week"},
-      {"lastweek", "Last week"},  {"thismonth", "This month"}, {"lastmonth", "Last month"}};
+  static const std::map<std::string, std::string> names = {{"today", "Today"},          {"yesterday", "Yesterday"},
+                                                           {"thisweek", "This week"},   {"lastweek", "Last week"},
+                                                           {"thismonth", "This month"}, {"lastmonth", "Last month"}};
   auto it = names.find(r.timespan);
   return (it == names.end() ? r.timespan : it->second) + " (" + r.span.from + " to before " + r.span.to + ", " +
          r.time_zone + ")";
@@ -227,8 +227,7 @@ std::string textPart(const StatusReport& r) {
   }
   out += "\nArchive stores:\n";
   for (const auto& s : r.stores) {
-    out += "  " + s.name + ": " + storeState(s) + ", " + grouped(s.messages) + " messages, " + sizeText(s.bytes) +
-           "\n";
+    out += "  " + s.name + ": " + storeState(s) + ", " + grouped(s.messages) + " messages, " + sizeText(s.bytes) + "\n";
   }
   out += "\nLargest archives:\n";
   for (const auto& a : r.largest) {
@@ -252,13 +251,15 @@ std::string td(const std::string& v, bool number = false) {
 }
 
 std::string table(const std::vector<std::string>& heads, const std::vector<std::string>& rows) {
-  std::string out = "<table role=\"presentation\" cellspacing=\"0\" cellpadding=\"0\" "
-                    "style=\"border-collapse:collapse;width:100%;font-size:14px;margin:4px 0 16px\"><tr>";
+  std::string out =
+      "<table role=\"presentation\" cellspacing=\"0\" cellpadding=\"0\" "
+      "style=\"border-collapse:collapse;width:100%;font-size:14px;margin:4px 0 16px\"><tr>";
   for (const auto& h : heads) out += std::string("<th style=\"") + kHead + "\">" + htmlEscape(h) + "</th>";
   out += "</tr>";
   for (const auto& r : rows) out += "<tr>" + r + "</tr>";
   if (rows.empty()) {
-    out += "<tr><td colspan=\"" + std::to_string(heads.size()) + "\" style=\"" + kCell + "color:#66707a\">None</td></tr>";
+    out += "<tr><td colspan=\"" + std::to_string(heads.size()) + "\" style=\"" + kCell +
+           "color:#66707a\">None</td></tr>";
   }
   return out + "</table>";
 }
@@ -279,11 +280,13 @@ std::string htmlPart(const StatusReport& r) {
          htmlEscape("Made " + r.generated) + "</p>";
   const auto problems = attention(r);
   if (problems.empty()) {
-    out += "<p style=\"margin:16px 0;padding:10px 12px;background:#e8f5ec;border-left:4px solid #2e8b57\">"
-           "Nothing needs attention.</p>";
+    out +=
+        "<p style=\"margin:16px 0;padding:10px 12px;background:#e8f5ec;border-left:4px solid #2e8b57\">"
+        "Nothing needs attention.</p>";
   } else {
-    out += "<div style=\"margin:16px 0;padding:10px 12px;background:#fdecea;border-left:4px solid #c0392b\">"
-           "<strong>Needs attention</strong><ul style=\"margin:6px 0 0;padding-left:20px\">";
+    out +=
+        "<div style=\"margin:16px 0;padding:10px 12px;background:#fdecea;border-left:4px solid #c0392b\">"
+        "<strong>Needs attention</strong><ul style=\"margin:6px 0 0;padding-left:20px\">";
     for (const auto& p : problems) out += "<li>" + htmlEscape(p) + "</li>";
     out += "</ul></div>";
   }
@@ -311,7 +314,8 @@ std::string htmlPart(const StatusReport& r) {
   out += table({"Store", "State", "Messages", "Size"}, rows);
   out += h2("Largest archives");
   rows.clear();
-  for (const auto& a : r.largest) rows.push_back(td(a.name) + td(grouped(a.messages), true) + td(sizeText(a.bytes), true));
+  for (const auto& a : r.largest)
+    rows.push_back(td(a.name) + td(grouped(a.messages), true) + td(sizeText(a.bytes), true));
   out += table({"Archive", "Messages", "Size"}, rows);
   out += h2("Jobs");
   if (!r.jobs) {
@@ -329,7 +333,8 @@ std::string htmlPart(const StatusReport& r) {
 RenderedReport renderStatusReport(const StatusReport& report) {
   RenderedReport out;
   const auto problems = attention(report);
-  out.subject = "Status report " + report.instance_id + ": " + spanTitle(report).substr(0, spanTitle(report).find(" (")) +
+  out.subject = "Status report " + report.instance_id + ": " +
+                spanTitle(report).substr(0, spanTitle(report).find(" (")) +
                 (problems.empty() ? ", all well" : ", " + std::to_string(problems.size()) + " need attention");
   out.text = textPart(report);
   out.html = htmlPart(report);

@@ -65,8 +65,8 @@ inline constexpr std::size_t kLargestArchives = 10;
 
 // `today` is the local date ("YYYY-MM-DD") in `zone`, `generated` the local time.
 Result<StatusReport> gatherStatusReport(const InstanceFunctionCall& call, const std::string& instance_id,
-                                        const std::string& timespan, const std::string& zone,
-                                        const std::string& today, const std::string& generated);
+                                        const std::string& timespan, const std::string& zone, const std::string& today,
+                                        const std::string& generated);
 
 struct RenderedReport {
   std::string subject;

@@ -23,8 +23,7 @@ constexpr std::size_t kMinNewPassword = 8;
 constexpr std::size_t kMaxNewPassword = 256;
 
 Json tooMany(std::chrono::seconds wait) {
-  return webFailure(429, "tooManyLogins",
-                    "Too many wrong codes; try again in " + std::to_string(wait.count()) + " s.",
+  return webFailure(429, "tooManyLogins", "Too many wrong codes; try again in " + std::to_string(wait.count()) + " s.",
                     Json{{"seconds", wait.count()}});
 }
 
@@ -113,8 +112,7 @@ Json WebAccount::unlock(const Json& body, const std::string& client) {
   if (!code) return webFieldFailure("code", code.error());
   auto trust = boolField(body, "trustDevice", false);
   if (!trust) return webFieldFailure("trustDevice", trust.error());
-  const Json expired =
-      webFailure(401, "mfaTicketExpired", "The login took too long; enter your password again.");
+  const Json expired = webFailure(401, "mfaTicketExpired", "The login took too long; enter your password again.");
   auto t = ticket(*token);
   if (!t) return expired;
   const std::string who = t->login.name;
@@ -204,8 +202,7 @@ Result<Json> WebAccount::changePassword(const std::string& token, const std::str
   auto u = ctx_.users.get(user);
   if (!u) return u.error();
   if (u->authentication == "directoryServices") {
-    return webFailure(403, "passwordNotChangeable",
-                      "Your password is your directory's password; change it there.");
+    return webFailure(403, "passwordNotChangeable", "Your password is your directory's password; change it there.");
   }
   const std::size_t length = utf8Length(*fresh);
   if (length < kMinNewPassword || length > kMaxNewPassword || !isValidUtf8(*fresh)) {
@@ -214,8 +211,8 @@ Result<Json> WebAccount::changePassword(const std::string& token, const std::str
   }
   auto admission = codes_.admit(ctx_.instance_id + "/password/" + u->name, client);
   if (!admission.permit) return tooMany(admission.retry_after);
-  const PasswordCheck check =
-      u->password_hash.empty() ? checkDummyPassword(*current) : checkPassword(*current, u->password_hash);
+  const PasswordCheck check = u->password_hash.empty() ? checkDummyPassword(*current)
+                                                       : checkPassword(*current, u->password_hash);
   if (check == PasswordCheck::kBusy) return makeError(ErrorCode::kUnavailable, "The server is busy; try again.");
   if (check != PasswordCheck::kMatch) {
     admission.permit->failed();

@@ -81,7 +81,7 @@ class WebAccount {
   Clock& clock_;
   LoginGuard codes_;
   std::mutex mutex_;
-  std::map<std::string, Ticket> tickets_;        // by SHA-256 of the token
+  std::map<std::string, Ticket> tickets_;       // by SHA-256 of the token
   std::map<std::string, PendingSetup> setups_;  // by SHA-256 of the session token
 };
 

@@ -128,8 +128,7 @@ TEST_F(UserMfaTest, SettingsSetUpStoresTheSecretOnlyWithAValidCode) {
   EXPECT_EQ(mfa->confirm("bob", raw, "abcdef").error().code, ErrorCode::kUnauthenticated);
   ASSERT_TRUE(mfa->confirm("bob", raw, codeFor(setup->secret)).ok());
   EXPECT_EQ(user("bob").mfa_status, kMfaActive);
-  EXPECT_FALSE(mfa->verify("bob", codeFor(setup->secret), user("bob").mfa_epoch).ok())
-      << "the confirming code is used";
+  EXPECT_FALSE(mfa->verify("bob", codeFor(setup->secret), user("bob").mfa_epoch).ok()) << "the confirming code is used";
 }
 
 TEST_F(UserMfaTest, TrustedDevicesLastFourteenDaysAndEndWithEveryChange) {
@@ -181,8 +180,8 @@ TEST_F(UserMfaTest, AppPasswordsAreShownOnceMatchedAsTypedAndBounded) {
   EXPECT_FALSE(*mfa->matchAppPassword("bob", password)) << "another user's app password";
   EXPECT_FALSE(*mfa->matchAppPassword("alice", "aaaa aaaa aaaa aaaa"));
 
-  for (const std::string& bad : {std::string(), std::string(" x"), std::string(65, 'n'), std::string("a\tb"),
-                                std::string("\xff")}) {
+  for (const std::string& bad :
+       {std::string(), std::string(" x"), std::string(65, 'n'), std::string("a\tb"), std::string("\xff")}) {
     EXPECT_EQ(mfa->createAppPassword("alice", bad).error().code, ErrorCode::kInvalidArgument) << bad;
   }
   EXPECT_TRUE(mfa->createAppPassword("alice", std::string(64, 'n')).ok());

@@ -40,22 +40,39 @@ InstanceFunctionCall fakeInstance(bool has_jobs) {
     if (fn == "GetWorkerResults") {
       EXPECT_EQ(args["fromIncluding"], "2026-12-05");
       return Json::array({
-          {{"id", 1}, {"profileName", "<b>Mail</b>"}, {"userName", "alice"}, {"result", "succeeded"},
+          {{"id", 1},
+           {"profileName", "<b>Mail</b>"},
+           {"userName", "alice"},
+           {"result", "succeeded"},
            {"itemsArchived", 1200}},
-          {{"id", 2}, {"profileName", "<b>Mail</b>"}, {"userName", "alice"}, {"result", "failed"},
+          {{"id", 2},
+           {"profileName", "<b>Mail</b>"},
+           {"userName", "alice"},
+           {"result", "failed"},
            {"itemsArchived", 3}},
-          {{"id", 3}, {"profileName", "PST"}, {"userName", "bob"}, {"result", "completedWithWarnings"},
+          {{"id", 3},
+           {"profileName", "PST"},
+           {"userName", "bob"},
+           {"result", "completedWithWarnings"},
            {"itemsArchived", 10}},
       });
     }
     if (fn == "GetWorkerResultReport") {
       const auto id = args["id"].get<int>();
-      return Json{{"report", {{"duplicates", id * 10}, {"warnings", Json::array({"w"})}, {"moreWarnings", id},
-                              {"errors", id == 2 ? Json::array({"e1", "e2"}) : Json::array()}}}};
+      return Json{{"report",
+                   {{"duplicates", id * 10},
+                    {"warnings", Json::array({"w"})},
+                    {"moreWarnings", id},
+                    {"errors", id == 2 ? Json::array({"e1", "e2"}) : Json::array()}}}};
     }
     if (fn == "GetStores") {
-      return Json::array({{{"id", 1}, {"name", "2026"}, {"requestedState", "current"}, {"error", nullptr},
-                           {"statisticsCount", 5000}, {"statisticsSize", 3 << 20}, {"searchIndexesNeedRebuild", true},
+      return Json::array({{{"id", 1},
+                           {"name", "2026"},
+                           {"requestedState", "current"},
+                           {"error", nullptr},
+                           {"statisticsCount", 5000},
+                           {"statisticsSize", 3 << 20},
+                           {"searchIndexesNeedRebuild", true},
                            {"needsUpgrade", false}}});
     }
     if (fn == "GetFolderStatistics") {
