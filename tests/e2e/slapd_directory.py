@@ -1,5 +1,6 @@
 """A real OpenLDAP directory for the directory-services tests
-(test_directory_services; docs/testing.md "OpenLDAP slapd"): slapd with its
+(test_directory_services) and the console's Directory tab (test_console,
+browser/console_tabs/directory.mjs; docs/testing.md "OpenLDAP slapd"): slapd with its
 own slapd.conf and mdb database under a temporary directory, on free loopback
 ports for ldap:// (StartTLS too) and ldaps://, with a test CA and a server
 certificate made by openssl, the memberof overlay, and a small schema of its
@@ -207,6 +208,20 @@ limits dn.exact="{bind}" size=unlimited size.pr=unlimited
     def modify(self, dn, **replace):
         self.ldif("dn: %s\nchangetype: modify\n%s" % (dn, "-\n".join(
             "replace: %s\n%s: %s\n" % (k, k, v) for k, v in replace.items())), "ldapmodify")
+
+    @staticmethod
+    def members(group):
+        """The uids of `group`'s members ("archive-users", "other"), disabled or not."""
+        return [uid for uid, _, groups, _, _ in PEOPLE if group in groups]
+
+    def browser_args(self, group):
+        """What browser/console_tabs/directory.mjs takes as args.ldap (test_console): plain LDAP to this
+        slapd, the read-only bind user, ou=people as base, `group` as the group filter and its members
+        as the users a sync creates (the scenario's generic type has no disabled filter, so a disabled
+        member would be created too)."""
+        return {"host": "127.0.0.1", "port": self.port, "baseDN": PEOPLE_DN, "bindDN": BIND_DN,
+                "bindPassword": BIND_PASSWORD, "groupDN": "cn=%s,%s" % (group, GROUPS_DN),
+                "users": self.members(group)}
 
     def read_pem(self, path):
         with open(path) as f:
