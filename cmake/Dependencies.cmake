@@ -12,6 +12,7 @@
 #   PkgConfig::ICU      icu-i18n icu-uc  PkgConfig::LIBARCHIVE libarchive (export .zip)
 #   PkgConfig::OATH     liboath (TOTP)   PkgConfig::QRENCODE libqrencode (set-up QR codes)
 #   PkgConfig::LDAP     ldap (OpenLDAP's libldap: directory services)
+#   PkgConfig::CURL     libcurl (OpenSSL flavour: the SMTP client, common/net/smtp_client.h)
 #   spe_firebird        fbclient (no pkg-config file in Debian: find_path/find_library)
 #
 # Style, one per library: find_package for the libraries that are CMake
@@ -48,6 +49,7 @@ pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
 pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(LDAP REQUIRED IMPORTED_TARGET ldap)
+pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 
 find_path(FIREBIRD_INCLUDE_DIR ibase.h PATH_SUFFIXES firebird REQUIRED)
 find_library(FIREBIRD_LIBRARY fbclient REQUIRED)
