@@ -24,6 +24,7 @@
 namespace spe::instance {
 
 class DirectoryLogin;  // access/directory_login.h
+class JobScheduler;    // jobs/job_scheduler.h
 class UserMfa;         // model/user_mfa.h
 
 struct InstanceContext {
@@ -48,6 +49,8 @@ struct InstanceContext {
   // End users' second factor, app passwords and trusted devices; set by
   // instance_server.cpp before any call.
   UserMfa* mfa = nullptr;
+  // The instance's jobs; set by instance_server.cpp before any call.
+  JobScheduler* jobs = nullptr;
 };
 
 struct ApiCall {

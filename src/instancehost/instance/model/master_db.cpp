@@ -86,6 +86,21 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " EPOCH BIGINT NOT NULL, EXPIRES_AT BIGINT NOT NULL)",
         "CREATE INDEX TRUSTED_DEVICES_USER ON TRUSTED_DEVICES (USER_KEY)",
     },
+    {
+        // Jobs (jobs/job_store.h): a Management API call of the instance
+        // (CALL_JSON, checked by the Management Server; ACTION_TEXT as the
+        // caller wrote it) on a schedule (SCHEDULE_JSON, the arguments of
+        // SetJobSchedule); times are UTC epoch seconds. JOB_RESULTS keeps
+        // each run with its log for kResultRetention.
+        "CREATE TABLE JOBS (ID BIGINT NOT NULL PRIMARY KEY, NAME VARCHAR(255) NOT NULL,"
+        " ACTION_TEXT VARCHAR(4000) NOT NULL, CALL_JSON BLOB SUB_TYPE TEXT NOT NULL, OWNER VARCHAR(255) NOT NULL,"
+        " CREATED_AT BIGINT NOT NULL, SCHEDULE_JSON VARCHAR(1000) NOT NULL, ENABLED INTEGER NOT NULL,"
+        " LAST_START BIGINT, LAST_COMPLETE BIGINT, NEXT_RUN BIGINT)",
+        "CREATE TABLE JOB_RESULTS (ID BIGINT NOT NULL PRIMARY KEY, JOB_ID BIGINT NOT NULL,"
+        " ACTION_TEXT VARCHAR(4000) NOT NULL, START_TIME BIGINT NOT NULL, COMPLETE_TIME BIGINT,"
+        " RESULT VARCHAR(32) NOT NULL, LOG_TEXT BLOB SUB_TYPE TEXT)",
+        "CREATE INDEX JOB_RESULTS_START ON JOB_RESULTS (START_TIME)",
+    },
 };
 
 }  // namespace
