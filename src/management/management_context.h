@@ -24,6 +24,9 @@ struct ManagementContext {
   RolePeers& peers;
   InstanceControl& instances;
   RoutePublisher& routes;  // publish() after a change of what the CASes route
+  // The Management Server's key (management_key.h): seals the secrets the
+  // database keeps (the system SMTP password; AdminMfa has its own copy).
+  const Key256& key;
 };
 
 class FunctionRegistry;

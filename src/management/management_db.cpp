@@ -56,7 +56,49 @@ const std::vector<std::vector<std::string>> kMigrations = {
         "ALTER TABLE SYSTEM_ADMINISTRATORS ADD MFA_LAST_STEP BIGINT",
         "ALTER TABLE SYSTEM_ADMINISTRATORS ADD API_PASSWORD_CREATED BIGINT",
     },
+    {
+        // The system SMTP password sealed with the Management Server's key:
+        // not SQL, see sealSystemSmtpPassword() (kCodeSteps).
+    },
 };
+
+// Migration 5: the system SMTP configuration's "password" (clear, before
+// 5) becomes "passwordSealed" (base64 of the box sealed with `key`, bound
+// to kSystemSmtpPasswordBinding; null without a password). Idempotent: a
+// row without "password" is left alone, so a crash before the version is
+// written only repeats a no-op.
+Status sealSystemSmtpPassword(FirebirdDb& db, const std::optional<Key256>& key) {
+  auto rows = db.query("SELECT SETTING_VALUE FROM SETTINGS WHERE NAME = ?", {std::string(kSystemSmtpSetting)});
+  if (!rows) return rows.error();
+  if (rows->empty()) return okStatus();
+  auto value = parseJson(dbStr(rows->front()[0]), std::string("setting ") + kSystemSmtpSetting);
+  if (!value) return value.error();
+  Json j = std::move(value.value());
+  if (!j.is_object() || !j.contains("password")) return okStatus();
+  const std::string clear = j["password"].is_string() ? j["password"].get<std::string>() : "";
+  j.erase("password");
+  if (clear.empty()) {
+    j["passwordSealed"] = nullptr;
+  } else {
+    if (!key) {
+      return makeError(ErrorCode::kInternal,
+                       "The management database keeps the system SMTP password in clear; it can only be sealed "
+                       "with the Management Server's key.");
+    }
+    std::string box;
+    seal(*key, clear, kSystemSmtpPasswordBinding, box);
+    j["passwordSealed"] = base64Encode(box);
+  }
+  return db.exec("UPDATE SETTINGS SET SETTING_VALUE = ? WHERE NAME = ?",
+                 {dumpJson(j), std::string(kSystemSmtpSetting)});
+}
+
+// Migrations that are code, run after their (empty) SQL step's predecessor.
+struct CodeStep {
+  int version;
+  Status (*run)(FirebirdDb& db, const std::optional<Key256>& key);
+};
+const std::vector<CodeStep> kCodeSteps = {{5, sealSystemSmtpPassword}};
 
 AdminRecord adminFromRow(const DbRow& r) {
   AdminRecord a;
@@ -145,17 +187,30 @@ std::optional<ServerType> parseServerType(const std::string& s) {
   return std::nullopt;
 }
 
-Result<std::unique_ptr<ManagementDb>> ManagementDb::open(const std::string& path) {
+Result<std::unique_ptr<ManagementDb>> ManagementDb::open(const std::string& path, const std::optional<Key256>& key) {
   auto db = FirebirdDb::openOrCreate(path);
   if (!db) return db.error();
   std::unique_ptr<ManagementDb> out(new ManagementDb(std::move(db.value())));
-  SPE_TRY(out->migrate());
+  SPE_TRY(out->migrate(key));
   return out;
 }
 
-Status ManagementDb::migrate() {
-  auto version = applyMigrations(*db_, kMigrations, "The management database");
+Status ManagementDb::migrate(const std::optional<Key256>& key) {
+  static_assert(kSchemaVersion == 5, "kSchemaVersion is the number of migrations");
+  const std::string what = "The management database";
+  for (const auto& step : kCodeSteps) {
+    // The SQL migrations before the step, then the step itself (the
+    // version is written by applyMigrations below, after it).
+    auto version = applyMigrations(*db_, kMigrations, what, step.version - 1);
+    if (!version) return version.error();
+    if (*version == step.version - 1) SPE_TRY(step.run(*db_, key));
+  }
+  auto version = applyMigrations(*db_, kMigrations, what);
   if (!version) return version.error();
+  if (*version != kSchemaVersion || kMigrations.size() != static_cast<std::size_t>(kSchemaVersion)) {
+    return makeError(ErrorCode::kInternal, what + " is at version " + std::to_string(*version) + ", this program at " +
+                                               std::to_string(kSchemaVersion) + ".");
+  }
   schema_version_ = *version;
   return okStatus();
 }

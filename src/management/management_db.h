@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/crypto.h"
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
 #include "common/db/firebird_db.h"
@@ -65,12 +66,21 @@ struct DailyFigures {
   std::int64_t size_kb = 0;  // archive stores, indexes and master database
 };
 
+// The SETTINGS row of the system SMTP configuration and the associated
+// data its sealed password is bound to (functions/smtp_functions.cpp).
+inline constexpr const char* kSystemSmtpSetting = "systemSmtp";
+inline constexpr const char* kSystemSmtpPasswordBinding = "system-smtp-password";
+
 class ManagementDb {
  public:
-  static constexpr int kSchemaVersion = 4;  // = the number of migrations
+  static constexpr int kSchemaVersion = 5;  // = the number of migrations
 
-  // Opens (creating) `path` and applies migrations.
-  static Result<std::unique_ptr<ManagementDb>> open(const std::string& path);
+  // Opens (creating) `path` and applies migrations. `key` is the Management
+  // Server's key (management_key.h): migration 5 seals a system SMTP
+  // password that older versions kept in clear; without the key that
+  // migration fails when there is such a password (a new database has none).
+  static Result<std::unique_ptr<ManagementDb>> open(const std::string& path,
+                                                    const std::optional<Key256>& key = std::nullopt);
 
   int schemaVersion() const { return schema_version_; }
 
@@ -113,7 +123,7 @@ class ManagementDb {
 
  private:
   explicit ManagementDb(std::unique_ptr<FirebirdDb> db) : db_(std::move(db)) {}
-  Status migrate();
+  Status migrate(const std::optional<Key256>& key);
 
   std::unique_ptr<FirebirdDb> db_;
   int schema_version_ = 0;

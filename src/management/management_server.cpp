@@ -35,6 +35,7 @@ namespace fs = std::filesystem;
 struct ManagementServer::Impl {
   ManagementConfig config;
   TlsIdentity identity;
+  Key256 key{};  // keys/management.key: seals the database's secrets
   std::unique_ptr<ManagementDb> db;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<AdminMfa> mfa;
@@ -116,21 +117,24 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   if (!identity) return identity.error();
   impl->identity = *identity;
   SPE_TRY(setFirebirdLockDirectory(config.data_directory + "/.fblock"));
-  auto db = ManagementDb::open(config.data_directory + "/management.fdb");
+  // The key first: a migration of the database may seal with it.
+  auto key = loadOrCreateManagementKey(config.data_directory);
+  if (!key) return key.error();
+  impl->key = *key;
+  auto db = ManagementDb::open(config.data_directory + "/management.fdb", impl->key);
   if (!db) return db.error();
   impl->db = std::move(db.value());
   SPE_TRY(createInitialAdmin(*impl->db, config.data_directory, std::move(initial_admin_password)));
   impl->auth = std::make_unique<Authenticator>(*impl->db);
-  auto key = loadOrCreateManagementKey(config.data_directory);
-  if (!key) return key.error();
-  impl->mfa = std::make_unique<AdminMfa>(*impl->db, *key, systemClock(), "SPE " + config.server_name);
+  impl->mfa = std::make_unique<AdminMfa>(*impl->db, impl->key, systemClock(), "SPE " + config.server_name);
   impl->peers = std::make_unique<RolePeers>(impl->identity, *impl->db);
   SPE_TRY(impl->peers->refreshPins());
   impl->instances = std::make_unique<InstanceControl>(*impl->db, *impl->peers);
   impl->routes = std::make_unique<RoutePublisher>(*impl->instances, *impl->db, *impl->peers);
   impl->ctx = std::make_unique<ManagementContext>(ManagementContext{impl->config, impl->identity, *impl->db,
                                                                     *impl->auth, *impl->mfa, systemClock(),
-                                                                    *impl->peers, *impl->instances, *impl->routes});
+                                                                    *impl->peers, *impl->instances, *impl->routes,
+                                                                    impl->key});
   registerEnvironmentFunctions(impl->registry, *impl->ctx);
   registerAdministratorFunctions(impl->registry, *impl->ctx);
   registerServerFunctions(impl->registry, *impl->ctx);

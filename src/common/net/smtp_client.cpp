@@ -36,6 +36,7 @@ struct Transcript {
   bool any_reply = false;
   bool auth_sent = false;
   bool data_sent = false;
+  bool quitting = false;
 };
 
 std::string trimLine(std::string_view s) {
@@ -59,9 +60,15 @@ std::string safeCommand(std::string_view line) {
 int onDebug(CURL*, curl_infotype type, char* data, size_t size, void* user) {
   auto* t = static_cast<Transcript*>(user);
   const std::string_view text(data, size);
+  if (t->quitting) return 0;  // QUIT and its "221 Bye" after a failure would hide the failure
   if (type == CURLINFO_HEADER_OUT) {
-    t->last_command = safeCommand(text);
-    if (t->last_command.rfind("AUTH", 0) == 0) t->auth_sent = true;
+    const std::string command = safeCommand(text);
+    if (command.rfind("QUIT", 0) == 0) {
+      t->quitting = true;
+      return 0;
+    }
+    t->last_command = command;
+    if (command.rfind("AUTH", 0) == 0) t->auth_sent = true;
   } else if (type == CURLINFO_HEADER_IN) {
     // One or more reply lines; the last complete one is kept.
     std::size_t end = text.size();
@@ -142,7 +149,7 @@ Error refusal(const Transcript& t, const std::string& curl_text, const SmtpSetti
   if (cmd.rfind("STARTTLS", 0) == 0) {
     return stepError(SmtpStep::kTls, ErrorCode::kProtocol, "the server refused STARTTLS." + replySuffix(t));
   }
-  return stepError(SmtpStep::kConnect, ErrorCode::kUnavailable,
+  return stepError(SmtpStep::kConnect, ErrorCode::kIo,
                    "the conversation with " + s.host + ":" + std::to_string(s.port) + " broke off (" + curl_text +
                        ")." + replySuffix(t));
 }
@@ -151,10 +158,9 @@ Error mapError(CURLcode rc, CURL* curl, const Transcript& t, const std::string& 
   const std::string where = s.host + ":" + std::to_string(s.port);
   switch (rc) {
     case CURLE_COULDNT_RESOLVE_HOST:
-      return stepError(SmtpStep::kConnect, ErrorCode::kUnavailable, "cannot resolve the host name '" + s.host + "'.");
+      return stepError(SmtpStep::kConnect, ErrorCode::kIo, "cannot resolve the host name '" + s.host + "'.");
     case CURLE_COULDNT_CONNECT:
-      return stepError(SmtpStep::kConnect, ErrorCode::kUnavailable,
-                       "cannot connect to " + where + " (" + curl_text + ").");
+      return stepError(SmtpStep::kConnect, ErrorCode::kIo, "cannot connect to " + where + " (" + curl_text + ").");
     case CURLE_OPERATION_TIMEDOUT: {
       curl_off_t connected = 0;
       curl_easy_getinfo(curl, CURLINFO_CONNECT_TIME_T, &connected);
@@ -201,7 +207,7 @@ Error mapError(CURLcode rc, CURL* curl, const Transcript& t, const std::string& 
     case CURLE_GOT_NOTHING:
     case CURLE_UPLOAD_FAILED:
       if (!t.any_reply) {
-        return stepError(SmtpStep::kConnect, ErrorCode::kUnavailable,
+        return stepError(SmtpStep::kConnect, ErrorCode::kIo,
                          where + " closed the connection without a greeting (" + curl_text + ").");
       }
       return refusal(t, curl_text, s);

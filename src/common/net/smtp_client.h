@@ -94,7 +94,8 @@ class SmtpClient {
   // recipient fails the send (the error names it). `cancelled`, when given,
   // is asked a few times per second; true ends the send (kCancelled).
   // Errors: Error::details is smtpStepName(step); the code is
-  // kInvalidArgument (settings, refusals), kUnavailable (connect),
+  // kInvalidArgument (settings, refusals), kIo (connect; not
+  // kUnavailable, which callers read as "our own peer is down"),
   // kProtocol (tls), kPermissionDenied (certificate), kUnauthenticated
   // (authentication), kTimeout or kCancelled.
   virtual Result<SmtpReceipt> send(const SmtpSettings& settings, const MailMessage& message,

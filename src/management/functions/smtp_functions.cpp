@@ -1,53 +1,30 @@
-// System-wide SMTP settings. Stored as given; the password is never returned.
+// System-wide SMTP settings: Get/SetSystemSmtpConfiguration and
+// TestSystemSmtpConfiguration (docs/configuration.md "SMTP"). Kept in the
+// SETTINGS row "systemSmtp" with the password sealed by the Management
+// Server's key (bound to kSystemSmtpPasswordBinding); the password is never
+// returned. Mail goes through the platform's one SMTP client
+// (common/net/smtp_client.h), to the e-mail addresses of the administrators
+// the configuration names.
+#include <ctime>
+
+#include "common/base/text.h"
+#include "common/net/smtp_settings_json.h"
 #include "management/api/function_registry.h"
 #include "management/management_context.h"
 
 namespace spe::management {
 namespace {
 
-// The settings as SetSystemSmtpConfiguration takes them, with its defaults.
-struct SmtpConfig {
-  std::string host, protocol = "SMTP-TLS", user, password, from_name, from_email;
-  std::int64_t port = 587;
-  bool ignore_ssl = false, auth = false;
-  std::vector<std::string> recipients;
-};
+const net::SmtpAccountShape kShape{"config", "recipientSystemAdministrator", false, true};
 
-// Reads `config` and checks each value on its own (the recipients are not
-// looked up here).
-Result<SmtpConfig> readSmtpConfig(const Json& in) {
-  SmtpConfig s;
-  JsonReader r(in, "config");
-  r.str("hostname", s.host, true);
-  r.integer("port", s.port, false, 1, 65535);
-  r.str("protocol", s.protocol);
-  r.boolean("ignoreSslPolicyErrors", s.ignore_ssl);
-  r.boolean("authenticationRequired", s.auth);
-  r.str("username", s.user);
-  r.str("password", s.password);
-  r.str("fromDisplayName", s.from_name);
-  r.str("fromEmailAddress", s.from_email);
-  r.strList("recipientSystemAdministrator", s.recipients);
-  if (s.protocol != "SMTP" && s.protocol != "SMTP-TLS" && s.protocol != "SMTPS") {
-    r.fail("protocol", "must be SMTP, SMTP-TLS or SMTPS");
+Result<net::SmtpAccount> loadSystemSmtp(ManagementContext& ctx) {
+  auto s = ctx.db.setting(kSystemSmtpSetting);
+  if (!s) return s.error();
+  if (!s->has_value()) {
+    net::SmtpAccount none;
+    return none;
   }
-  if (!s.from_email.empty() && s.from_email.find('@') == std::string::npos) {
-    r.fail("fromEmailAddress", "is not an email address");
-  }
-  SPE_TRY(r.finish());
-  // Kept as one JSON value of at most 8000 characters.
-  for (const auto& [value, field] : {std::pair{&s.host, "hostname"},
-                                     {&s.user, "username"},
-                                     {&s.password, "password"},
-                                     {&s.from_name, "fromDisplayName"},
-                                     {&s.from_email, "fromEmailAddress"}}) {
-    SPE_TRY(checkLength(*value, 512, std::string("config.") + field));
-  }
-  if (s.recipients.size() > 20) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     "'config.recipientSystemAdministrator' may name at most 20 administrators.");
-  }
-  return s;
+  return net::smtpAccountFromStored(**s, kShape, ctx.key, kSystemSmtpPasswordBinding);
 }
 
 // Every recipient must be a system administrator.
@@ -63,54 +40,85 @@ Status checkRecipients(ManagementDb& db, const std::vector<std::string>& recipie
   return okStatus();
 }
 
-// SetSystemSmtpConfiguration: the whole configuration, checked, replaces the stored one.
+// SetSystemSmtpConfiguration: the whole configuration, checked, replaces the
+// stored one; the password is kept when `config` has none (or null), cleared by "".
 Result<Json> setSystemSmtpConfiguration(ManagementContext& ctx, CallContext& c) {
   const Json& in = c.args.json("config");
-  auto s = readSmtpConfig(in);
+  auto old = loadSystemSmtp(ctx);
+  // A stored password that no longer opens must not block setting a new one.
+  const std::string previous = old ? old->server.password : std::string();
+  auto s = net::parseSmtpAccount(in, kShape, previous);
   if (!s) return s.error();
   SPE_TRY(checkRecipients(ctx.db, s->recipients));
-  auto old = ctx.db.setting("systemSmtp");
-  if (!old) return old.error();
-  // An omitted password keeps the stored one (GetSystemSmtpConfiguration never returns it).
-  if (!in.contains("password") && old->has_value()) s->password = (*old)->value("password", "");
-  const Json stored = {{"hostname", s->host},
-                       {"port", s->port},
-                       {"protocol", s->protocol},
-                       {"ignoreSslPolicyErrors", s->ignore_ssl},
-                       {"authenticationRequired", s->auth},
-                       {"username", s->user},
-                       {"password", s->password},
-                       {"fromDisplayName", s->from_name},
-                       {"fromEmailAddress", s->from_email},
-                       {"recipientSystemAdministrator", s->recipients}};
+  const Json stored = net::smtpAccountStoredJson(*s, kShape, ctx.key, kSystemSmtpPasswordBinding);
   if (dumpJson(stored).size() > 8000) {  // only with many escaped characters
     return makeError(ErrorCode::kInvalidArgument, "'config' is too large to be kept (8000 characters).");
   }
-  SPE_TRY(ctx.db.setSetting("systemSmtp", stored));
+  SPE_TRY(ctx.db.setSetting(kSystemSmtpSetting, stored));
   return Json();
+}
+
+// TestSystemSmtpConfiguration: a test mail to the named administrators'
+// e-mail addresses; the error names the step that failed.
+Result<Json> testSystemSmtpConfiguration(ManagementContext& ctx, CallContext& c) {
+  auto s = loadSystemSmtp(ctx);
+  if (!s) return s.error();
+  auto from = net::smtpSender(*s, kShape.context);
+  if (!from) return from.error();
+  net::MailMessage m;
+  m.from = *from;
+  Json sent_to = Json::array();
+  std::vector<std::string> without_address;
+  for (const auto& name : s->recipients) {
+    auto a = ctx.db.admin(name);
+    if (!a) return a.error();
+    if (!a->has_value()) continue;  // deleted since
+    if ((*a)->email_address.empty()) {
+      without_address.push_back((*a)->user_name);
+      continue;
+    }
+    m.to.push_back({(*a)->full_name, (*a)->email_address});
+    sent_to.push_back(Json{{"userName", (*a)->user_name}, {"emailAddress", (*a)->email_address}});
+  }
+  if (m.to.empty()) {
+    std::string why = s->recipients.empty() ? "names no administrator"
+                                            : "names no administrator with an e-mail address";
+    return makeError(ErrorCode::kInvalidArgument,
+                     "The system SMTP configuration " + why +
+                         " to send the test message to ('config.recipientSystemAdministrator'; an administrator's "
+                         "address is set with SetSystemAdministratorConfiguration).",
+                     "settings");
+  }
+  m.subject = "Test message from the Management Server " + ctx.config.server_name;
+  m.text = "This is a test message sent with the system SMTP settings of the Management Server '" +
+           ctx.config.server_name + "'.\n\nServer: " + s->server.host + ":" + std::to_string(s->server.port) + " (" +
+           net::smtpProtocolName(s->server.protocol) +
+           (s->server.ignore_ssl_policy_errors ? ", certificate not checked" : "") +
+           ")\nSent: " + utcText(static_cast<std::int64_t>(std::time(nullptr))) + "\n";
+  net::CurlSmtpClient client;
+  auto r = client.send(s->server, m, [&c] { return c.progress.cancelled(); });
+  if (!r) return r.error();
+  return Json{{"recipients", sent_to},
+              {"skipped", without_address},
+              {"messageId", r->message_id},
+              {"serverReply", r->server_reply}};
 }
 
 }  // namespace
 
 void registerSmtpFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
   registry.add({"GetSystemSmtpConfiguration", {}, [&ctx](CallContext&) -> Result<Json> {
-                  auto s = ctx.db.setting("systemSmtp");
+                  auto s = loadSystemSmtp(ctx);
                   if (!s) return s.error();
-                  Json out = s->value_or(Json{{"hostname", ""},
-                                              {"port", 587},
-                                              {"protocol", "SMTP-TLS"},
-                                              {"ignoreSslPolicyErrors", false},
-                                              {"authenticationRequired", false},
-                                              {"username", ""},
-                                              {"fromDisplayName", ""},
-                                              {"fromEmailAddress", ""},
-                                              {"recipientSystemAdministrator", Json::array()}});
-                  out["password"] = nullptr;
-                  return out;
+                  return net::smtpAccountPublicJson(*s, kShape);
                 }});
 
   registry.add({"SetSystemSmtpConfiguration", {{"config", ArgType::kJson}}, [&ctx](CallContext& c) -> Result<Json> {
                   return setSystemSmtpConfiguration(ctx, c);
+                }});
+
+  registry.add({"TestSystemSmtpConfiguration", {}, [&ctx](CallContext& c) -> Result<Json> {
+                  return testSystemSmtpConfiguration(ctx, c);
                 }});
 }
 
