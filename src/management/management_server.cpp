@@ -131,10 +131,9 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
   SPE_TRY(impl->peers->refreshPins());
   impl->instances = std::make_unique<InstanceControl>(*impl->db, *impl->peers);
   impl->routes = std::make_unique<RoutePublisher>(*impl->instances, *impl->db, *impl->peers);
-  impl->ctx = std::make_unique<ManagementContext>(ManagementContext{impl->config, impl->identity, *impl->db,
-                                                                    *impl->auth, *impl->mfa, systemClock(),
-                                                                    *impl->peers, *impl->instances, *impl->routes,
-                                                                    impl->key});
+  impl->ctx = std::make_unique<ManagementContext>(
+      ManagementContext{impl->config, impl->identity, *impl->db, *impl->auth, *impl->mfa, systemClock(), *impl->peers,
+                        *impl->instances, *impl->routes, impl->key});
   registerEnvironmentFunctions(impl->registry, *impl->ctx);
   registerAdministratorFunctions(impl->registry, *impl->ctx);
   registerServerFunctions(impl->registry, *impl->ctx);
