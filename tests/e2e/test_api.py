@@ -30,6 +30,13 @@ IMPLEMENTED = {
     "InitializeMFA", "DisableMFA", "DeleteAppPasswords",
     "GetDirectoryServicesConfiguration", "SetDirectoryServicesConfiguration", "SyncUsersWithDirectoryServices",
     "GetCredentials",
+    # jobs (issue 20)
+    "CreateJob", "GetJobs", "RenameJob", "SetJobEnabled", "SetJobSchedule", "DeleteJob", "RunJobAsync",
+    "CancelJobAsync", "GetJobResults",
+    # SMTP (issue 20)
+    "GetSmtpSettings", "SetSmtpSettings", "TestSmtpSettings", "TestSystemSmtpConfiguration",
+    # status reports and notifications (issue 20; the notification settings are extensions)
+    "SendStatusReport", "GetNotificationSettings", "SetNotificationSettings",
     "GetChildFolders", "MoveFolder", "DeleteEmptyFolders", "GetFolderStatistics",
     "CreateStore", "AttachStore", "DetachStore", "RenameStore", "SetStorePath", "SetStoreRequestedState", "GetStores",
     "RetryOpenStores", "UnlockStore", "GetStoreAutoCreateConfiguration", "SetStoreAutoCreateConfiguration",
@@ -189,7 +196,7 @@ class ApiProtocolTest(unittest.TestCase):
                          {"name": "port", "type": "number", "nullable": False})
 
     def test_unsupported_and_unknown_functions(self):
-        env = self.p.invoke("GetJobs", instanceID="x")
+        env = self.p.invoke("GetRetentionPolicies", instanceID="x")
         self.assertEqual(env["statusCode"], "failed")
         self.assertIn("not supported", env["error"]["message"])
         status, _, body = self.p.request("/api/invoke/NoSuchFunction")

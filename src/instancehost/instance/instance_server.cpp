@@ -13,10 +13,12 @@
 #include "instancehost/instance/access/web/web_stream.h"
 #include "instancehost/instance/api/search.h"
 #include "instancehost/instance/directory/ldap_directory_login.h"
+#include "instancehost/instance/mail/instance_mail.h"
 #include "instancehost/instance/model/instance_keys.h"
 #include "instancehost/instance/model/path_roots.h"
 #include "instancehost/instance/model/user_mfa.h"
 #include "instancehost/instance/process_stats.h"
+#include "instancehost/instance/reports/notifier.h"
 
 namespace spe::instance {
 namespace fs = std::filesystem;
@@ -88,10 +90,43 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
                                                              ldapDirectoryFactory(options.base_directory));
   s->context_->directory = s->directory_login_.get();
   s->api_ = std::make_unique<InstanceApi>(*s->context_);
+  s->job_store_ = std::make_unique<FirebirdJobStore>(*s->db_);
+  s->jobs_ = std::make_unique<JobScheduler>(
+      *s->job_store_,
+      JobScheduler::Hooks{[api = s->api_.get()](const std::string& fn, ApiCall& call) { return api->call(fn, call); },
+                          [gate = &s->gate_] { return gate->frozen(); },
+                          [gate = &s->gate_](std::function<void()> fn) { return gate->onThaw(std::move(fn)); }},
+      options.instance_id);
+  s->context_->jobs = s->jobs_.get();
+  SPE_TRY(s->job_store_->ensureDefaultJob(s->jobs_->now()));
+  // Safe mode runs nothing by itself (RunJobAsync still runs a job).
+  if (!options.safe_mode) s->jobs_->start();
   ImapServerOptions imap;
   imap.safe_mode = options.safe_mode;
   s->imap_ = std::make_unique<ImapServer>(*s->context_, s->pool_, imap);
   s->web_ = std::make_unique<WebApi>(*s->context_, options.safe_mode);
+  // Notification mails (reports/notifier.h); safe mode sends none.
+  if (!options.safe_mode) {
+    InstanceApi* api = s->api_.get();
+    InstanceContext* ctx = s->context_.get();
+    s->notifier_ = std::make_unique<Notifier>(
+        systemClock(), *s->db_,
+        [api](const std::string& function, const Json& args) -> Result<Json> {
+          ApiCall call{args, "$system", {}, {}};
+          return api->call(function, call);
+        },
+        [ctx](const std::string& subject, const std::string& text) -> Status {
+          net::MailMessage message;
+          message.subject = subject;
+          message.text = text;
+          auto sent = sendInstanceMail(*ctx, message);
+          if (!sent) return sent.error();
+          return okStatus();
+        },
+        [server = s.get()](std::function<void()> fn) { asio::post(server->pool_, std::move(fn)); },
+        options.instance_id);
+    s->notifier_->start();
+  }
   return s;
 }
 
@@ -136,6 +171,7 @@ void InstanceServer::run() {
   unblockTerminationSignals();  // one that came since main started goes to `signals` now
   io_.run();
   scheduler_->stop();  // cancels automatic runs under way
+  jobs_->stop();       // cancels job runs under way
   // Let writes under way finish before the process ends.
   if (!gate_.freeze(options_.drain_timeout)) {
     logger("instance")->warn("{} writes still running after the drain deadline", gate_.writesInProgress());

@@ -21,9 +21,11 @@
 #include "instancehost/instance/access/web/web_api.h"
 #include "instancehost/instance/api/instance_api.h"
 #include "instancehost/instance/archiving/profile_scheduler.h"
+#include "instancehost/instance/jobs/job_scheduler.h"
 #include "instancehost/instance/model/master_db.h"
 #include "instancehost/instance/model/user_mfa.h"
 #include "instancehost/instance/model/write_gate.h"
+#include "instancehost/instance/reports/notifier.h"
 
 namespace spe::instance {
 
@@ -74,8 +76,11 @@ class InstanceServer {
   std::unique_ptr<InstanceContext> context_;
   std::unique_ptr<DirectoryLogin> directory_login_;
   std::unique_ptr<InstanceApi> api_;
+  std::unique_ptr<JobStore> job_store_;
+  std::unique_ptr<JobScheduler> jobs_;  // after api_: its runs call it
   std::unique_ptr<ImapServer> imap_;
   std::unique_ptr<WebApi> web_;
+  std::unique_ptr<Notifier> notifier_;  // sweeps run on pool_, which the destructor joins first
   std::mutex operations_mutex_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> operations_;  // running calls by operation id
   std::string process_unique_id_;

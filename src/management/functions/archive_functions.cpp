@@ -7,6 +7,7 @@
 
 #include "common/base/password.h"
 #include "management/api/function_registry.h"
+#include "management/functions/job_action.h"
 #include "management/instance_control.h"
 #include "management/management_context.h"
 
@@ -33,7 +34,9 @@ class ForwardedTable {
  public:
   std::vector<Forwarded> all() const {
     std::vector<Forwarded> out = usersAndFolders();
-    for (const auto& part : {stores(), profiles(), directory()}) out.insert(out.end(), part.begin(), part.end());
+    for (const auto& part : {stores(), profiles(), directory(), smtp(), jobs()}) {
+      out.insert(out.end(), part.begin(), part.end());
+    }
     return out;
   }
 
@@ -62,6 +65,13 @@ class ForwardedTable {
         {"InitializeMFA", {id, user}, kUser, false},
         {"DisableMFA", {id, user}, kUser, false},
         {"DeleteAppPasswords", {id, user}, kUser, false},
+        {"SendStatusReport",
+         {id, ArgSpec{"timespan", S}.maxLength(16), opt("timeZoneId", S).maxLength(64),
+          opt("recipients", S).maxLength(8000)},
+         kUser,
+         false},
+        {"GetNotificationSettings", {id}, kUser, false},
+        {"SetNotificationSettings", {id, {"settings", J}}, kUser, false},
         {"SetUserPrivilegesOnFolder", {id, user, folder, privileges}, kUser, false},
         {"ClearUserPrivilegesOnFolders", {id, user}, kUser, false},
         {"GetChildFolders", {id, opt("folder", S).maxLength(1000), opt("maxLevels", N)}, kUser, false},
@@ -157,10 +167,48 @@ class ForwardedTable {
     };
   }
 
+  // SMTP settings: the instance checks each field of `settings`; the test
+  // sends a mail (bounded by the settings' timeouts, well under 5 minutes).
+  std::vector<Forwarded> smtp() const {
+    return {
+        {"GetSmtpSettings", {id}, kUser, false},
+        {"SetSmtpSettings", {id, {"settings", J}}, kUser, false},
+        {"TestSmtpSettings", {id}, kUser, false},
+    };
+  }
+
+  // Jobs (docs/jobs.md): CreateJob's action and owner are checked here
+  // (prepareJob); the instance checks the schedule.
+  std::vector<Forwarded> jobs() const {
+    const std::vector<ArgSpec> schedule = {opt("date", S).maxLength(32), opt("interval", N).range(1, 1440),
+                                           opt("time", S).maxLength(16), opt("dayOfWeek", S).maxLength(100),
+                                           opt("dayOfMonth", S).maxLength(8)};
+    std::vector<ArgSpec> create = {id, opt("name", S), ArgSpec{"action", S}.maxLength(4000), opt("owner", S),
+                                   opt("timeZoneId", S).maxLength(64)};
+    create.insert(create.end(), schedule.begin(), schedule.end());
+    std::vector<ArgSpec> reschedule = {id, job, ArgSpec{"timeZoneId", S}.maxLength(64)};
+    reschedule.insert(reschedule.end(), schedule.begin(), schedule.end());
+    return {
+        {"CreateJob", create, kUser, false},
+        {"GetJobs", {id}, kUser, false},
+        {"RenameJob", {id, job, {"name", S}}, kUser, false},
+        {"SetJobEnabled", {id, job, {"enabled", B}}, kUser, false},
+        {"SetJobSchedule", reschedule, kUser, false},
+        {"DeleteJob", {id, job}, kUser, false},
+        {"RunJobAsync", {id, job}, kUser, false},
+        {"CancelJobAsync", {id, job}, kUser, false},
+        {"GetJobResults",
+         {id, {"fromIncluding", S}, {"toExcluding", S}, ArgSpec{"timeZoneId", S}.maxLength(64), opt("jobId", N)},
+         kUser,
+         false},
+    };
+  }
+
   // Limits: instance IDs are 3-32 characters; ids are positive int32
   // (ArgSpec's default); strings get the size of the column they end in.
   const ArgSpec id = ArgSpec{"instanceID", S}.maxLength(32);
   const ArgSpec store{"id", N};
+  const ArgSpec job{"id", N};
   const ArgSpec user{"userName", S};
   const ArgSpec privileges = ArgSpec{"privileges", S}.maxLength(500);
   const ArgSpec password = ArgSpec{"password", S}.maxLength(1024);
@@ -174,10 +222,29 @@ class ForwardedTable {
 
 std::vector<Forwarded> forwardedFunctions() { return ForwardedTable().all(); }
 
+// CreateJob: the action must be a call of an instance function that the API
+// would accept (job_action.h) and the owner a system administrator (the
+// caller when not given). Adds `actionCall` and the owner's name as stored.
+Status prepareJob(const FunctionRegistry& registry, ManagementContext& ctx, const CallContext& c, Json& args) {
+  auto call = checkJobAction(registry, c.args.str("action"), c.args.str("instanceID"));
+  if (!call) return call.error();
+  const std::string owner = c.args.has("owner") ? c.args.str("owner") : c.caller.user_name;
+  auto admin = ctx.db.admin(owner);
+  if (!admin) return admin.error();
+  if (!admin->has_value()) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'owner': '" + owner + "' is not a system administrator; a job runs as one.");
+  }
+  args["actionCall"] = *call;
+  args["owner"] = (*admin)->user_name;
+  return okStatus();
+}
+
 }  // namespace
 
 void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx) {
   InstanceControl* control = &ctx.instances;
+  const FunctionRegistry* functions = &registry;
   for (auto& f : forwardedFunctions()) {
     const std::string name = f.name;
     const bool long_running = f.long_running;
@@ -186,14 +253,16 @@ void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx
     spec.args = f.args;
     spec.scope = f.scope;
     spec.long_running = long_running;
-    spec.handler = [&ctx, control, name, long_running](CallContext& c) -> Result<Json> {
+    spec.handler = [&ctx, control, functions, name, long_running](CallContext& c) -> Result<Json> {
       const std::string instance_id = c.args.str("instanceID");
       auto r = ctx.db.instance(instance_id);
       if (!r) return r.error();
       if (!r->has_value()) return makeError(ErrorCode::kNotFound, "There is no instance '" + instance_id + "'.");
       const std::string operation = randomHex(8);
+      Json args = c.args.toJson();
+      if (name == "CreateJob") SPE_TRY(prepareJob(*functions, ctx, c, args));
       Json params{
-          {"function", name}, {"args", c.args.toJson()}, {"operationId", operation}, {"caller", c.caller.user_name}};
+          {"function", name}, {"args", std::move(args)}, {"operationId", operation}, {"caller", c.caller.user_name}};
       InstanceRecord instance = **r;
       auto progress = [&c](int percent, const std::string& text) { c.progress.update(percent, text); };
       // A cancellation request is passed on to the instance within 100 ms.

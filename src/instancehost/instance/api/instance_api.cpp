@@ -33,6 +33,9 @@ InstanceApi::InstanceApi(InstanceContext& ctx) : ctx_(ctx) {
   registerProfileFunctions(*this);
   registerIndexFunctions(*this);
   registerDirectoryFunctions(*this);
+  registerSmtpFunctions(*this);
+  registerJobFunctions(*this);
+  registerReportFunctions(*this);
 }
 
 void InstanceApi::add(const std::string& name, ApiHandler handler, bool writes) {

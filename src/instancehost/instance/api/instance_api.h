@@ -13,6 +13,7 @@
 
 #include "common/base/json_reader.h"
 #include "instancehost/instance/api/context.h"
+#include "instancehost/instance/reports/status_report.h"
 
 namespace spe::instance {
 
@@ -52,6 +53,13 @@ void registerStoreFunctions(InstanceApi& api);
 void registerProfileFunctions(InstanceApi& api);
 void registerIndexFunctions(InstanceApi& api);
 void registerDirectoryFunctions(InstanceApi& api);
+void registerSmtpFunctions(InstanceApi& api);
+void registerJobFunctions(InstanceApi& api);
+void registerReportFunctions(InstanceApi& api);
+
+// Calls the instance's functions from inside one (status reports): with the
+// caller, cancellation and progress of `outer`, which must outlive it.
+InstanceFunctionCall instanceFunctionCall(InstanceApi& api, const ApiCall& outer);
 
 // Applies the stored index configuration (at start).
 Status loadIndexConfiguration(InstanceMasterDb& db, index::IndexSettings& settings);

@@ -78,16 +78,24 @@ Result<std::vector<StatusReport::StoreLine>> gatherStores(const InstanceFunction
   return out;
 }
 
-// The user archives (top-level folders) by size, largest first.
+// The user archives (top-level folders) by size, largest first: each
+// folder's count and size are of the mail it holds directly
+// (GetFolderStatistics), so an archive adds up its folders.
 Result<std::vector<StatusReport::ArchiveLine>> gatherLargest(const InstanceFunctionCall& call) {
   auto folders = call("GetFolderStatistics", Json::object());
   if (!folders) return folders.error();
-  std::vector<StatusReport::ArchiveLine> out;
+  std::map<std::string, StatusReport::ArchiveLine> archives;
   for (const auto& f : folders->is_array() ? *folders : Json::array()) {
-    const std::string name = str(f, "folder");
-    if (name.empty() || name.find('/') != std::string::npos) continue;
-    out.push_back({name, num(f, "count"), num(f, "size")});
+    const std::string path = str(f, "folder");
+    if (path.empty()) continue;
+    const std::string name = path.substr(0, path.find('/'));
+    auto& a = archives[name];
+    a.name = name;
+    a.messages += num(f, "count");
+    a.bytes += num(f, "size");
   }
+  std::vector<StatusReport::ArchiveLine> out;
+  for (auto& [name, a] : archives) out.push_back(std::move(a));
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.bytes != b.bytes ? a.bytes > b.bytes : a.name < b.name; });
   if (out.size() > kLargestArchives) out.resize(kLargestArchives);
@@ -169,6 +177,14 @@ std::string spanTitle(const StatusReport& r) {
          r.time_zone + ")";
 }
 
+// A run's or job's result as people read it.
+std::string resultText(const std::string& r) {
+  if (r == "completedWithWarnings") return "with warnings";
+  if (r == "completedWithErrors") return "with errors";
+  if (r == "threadAbort") return "aborted";
+  return r;
+}
+
 std::string storeState(const StatusReport::StoreLine& s) {
   std::string out = s.error.empty() ? s.state : "error: " + s.error;
   if (s.index_needs_rebuild) out += "; search index needs a rebuild";
@@ -220,7 +236,7 @@ std::string textPart(const StatusReport& r) {
   for (const auto& p : r.profiles) {
     out += "  " + p.profile + " (" + p.user + "): " + grouped(p.runs) + " runs, " + grouped(p.archived) +
            " archived, " + grouped(p.duplicates) + " duplicates, " + grouped(p.warnings) + " warnings, " +
-           grouped(p.errors) + " errors; last " + p.last_result + "\n";
+           grouped(p.errors) + " errors; last " + resultText(p.last_result) + "\n";
   }
   if (r.runs_without_details > 0) {
     out += "  (" + grouped(r.runs_without_details) + " more runs counted without their details)\n";
@@ -236,7 +252,7 @@ std::string textPart(const StatusReport& r) {
   out += "\nJobs: ";
   out += r.jobs ? grouped(r.jobs_run) + " runs, " + grouped(r.jobs_failed) + " not succeeded\n" : "not available\n";
   if (r.jobs) {
-    for (const auto& j : *r.jobs) out += "  " + j.start + " " + j.action + ": " + j.result + "\n";
+    for (const auto& j : *r.jobs) out += "  " + j.start + " " + j.action + ": " + resultText(j.result) + "\n";
   }
   return out;
 }
@@ -250,11 +266,16 @@ std::string td(const std::string& v, bool number = false) {
   return std::string("<td style=\"") + (number ? kNum : kCell) + "\">" + htmlEscape(v) + "</td>";
 }
 
+// Heads starting with '#' are of number columns (right-aligned, the '#' not shown).
 std::string table(const std::vector<std::string>& heads, const std::vector<std::string>& rows) {
   std::string out =
       "<table role=\"presentation\" cellspacing=\"0\" cellpadding=\"0\" "
-      "style=\"border-collapse:collapse;width:100%;font-size:14px;margin:4px 0 16px\"><tr>";
-  for (const auto& h : heads) out += std::string("<th style=\"") + kHead + "\">" + htmlEscape(h) + "</th>";
+      "style=\"border-collapse:collapse;width:100%;font-size:13px;margin:4px 0 16px\"><tr>";
+  for (const auto& h : heads) {
+    const bool number = !h.empty() && h[0] == '#';
+    out += std::string("<th style=\"") + kHead + (number ? "text-align:right;" : "") + "\">" +
+           htmlEscape(number ? h.substr(1) : h) + "</th>";
+  }
   out += "</tr>";
   for (const auto& r : rows) out += "<tr>" + r + "</tr>";
   if (rows.empty()) {
@@ -299,9 +320,9 @@ std::string htmlPart(const StatusReport& r) {
   for (const auto& p : r.profiles) {
     rows.push_back(td(p.profile) + td(p.user) + td(grouped(p.runs), true) + td(grouped(p.archived), true) +
                    td(grouped(p.duplicates), true) + td(grouped(p.warnings), true) + td(grouped(p.errors), true) +
-                   td(p.last_result));
+                   td(resultText(p.last_result)));
   }
-  out += table({"Profile", "User", "Runs", "Archived", "Duplicates", "Warnings", "Errors", "Last result"}, rows);
+  out += table({"Profile", "User", "#Runs", "#Archived", "#Duplicates", "#Warnings", "#Errors", "Last run"}, rows);
   if (r.runs_without_details > 0) {
     out += "<p style=\"margin:0;color:#55606b\">" +
            htmlEscape(grouped(r.runs_without_details) + " more runs counted without their details.") + "</p>";
@@ -311,18 +332,18 @@ std::string htmlPart(const StatusReport& r) {
   for (const auto& s : r.stores) {
     rows.push_back(td(s.name) + td(storeState(s)) + td(grouped(s.messages), true) + td(sizeText(s.bytes), true));
   }
-  out += table({"Store", "State", "Messages", "Size"}, rows);
+  out += table({"Store", "State", "#Messages", "#Size"}, rows);
   out += h2("Largest archives");
   rows.clear();
   for (const auto& a : r.largest)
     rows.push_back(td(a.name) + td(grouped(a.messages), true) + td(sizeText(a.bytes), true));
-  out += table({"Archive", "Messages", "Size"}, rows);
+  out += table({"Archive", "#Messages", "#Size"}, rows);
   out += h2("Jobs");
   if (!r.jobs) {
     out += "<p style=\"margin:0;color:#55606b\">Jobs are not available on this instance.</p>";
   } else {
     rows.clear();
-    for (const auto& j : *r.jobs) rows.push_back(td(j.start) + td(j.action) + td(j.result));
+    for (const auto& j : *r.jobs) rows.push_back(td(j.start) + td(j.action) + td(resultText(j.result)));
     out += table({"Started", "Action", "Result"}, rows);
   }
   return out + "</div></body></html>";

@@ -104,7 +104,9 @@ TEST(StatusReport, GathersRunsPerProfileAndUserStoresArchivesAndJobs) {
   EXPECT_EQ(mail.warnings, 2 + 1 + 2);  // listed + moreWarnings of runs 1 and 2
   EXPECT_EQ(mail.errors, 2);
   ASSERT_EQ(r->largest.size(), kLargestArchives);
-  EXPECT_EQ(r->largest[0].name, "user11") << "user archives only, largest first";
+  EXPECT_EQ(r->largest[0].name, "user11") << "user archives, largest first";
+  EXPECT_EQ(r->largest[0].bytes, 11 * 1000 + 99999999) << "an archive adds up its folders";
+  EXPECT_EQ(r->largest[0].messages, 22);
   ASSERT_TRUE(r->jobs);
   EXPECT_EQ(r->jobs_run, 2);
   EXPECT_EQ(r->jobs_failed, 1);
