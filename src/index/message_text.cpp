@@ -14,6 +14,10 @@
 namespace spe::index {
 namespace {
 
+// The least of a message's PDF budget worth starting a PDF reader with.
+constexpr std::chrono::milliseconds kPdfMinimumTime{100};
+
+
 using mime::addressListText;
 std::string take(char* s) { return mime::takeGString(s); }
 
@@ -144,7 +148,9 @@ struct Walker {
     } else if (ext == "pdf") {
       const auto now = std::chrono::steady_clock::now();
       if (!pdf_budget.deadline) pdf_budget.deadline = now + options.pdf.message_budget;
-      if (now >= *pdf_budget.deadline) {
+      // A reader started with almost nothing of the budget left only times out:
+      // what remains under kPdfMinimumTime counts as spent.
+      if (now + kPdfMinimumTime >= *pdf_budget.deadline) {
         note = "not read: the PDF documents of this message took longer than " +
                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(options.pdf.message_budget).count()) +
                " s together";

@@ -68,6 +68,11 @@ TEST(WorkerResults, MigrationKeepsOldReports) {
     ASSERT_TRUE(old.ok());
     ASSERT_TRUE((*old)->exec("CREATE TABLE SCHEMA_VERSION (VERSION INTEGER NOT NULL)").ok());
     ASSERT_TRUE((*old)->exec("INSERT INTO SCHEMA_VERSION (VERSION) VALUES (5)").ok());
+    // The users' table of version 5 (later migrations add columns to it).
+    ASSERT_TRUE((*old)
+                    ->exec("CREATE TABLE USERS (USER_KEY VARCHAR(255) NOT NULL PRIMARY KEY, USER_NAME VARCHAR(255) "
+                           "NOT NULL, MFA_STATUS VARCHAR(32) NOT NULL)")
+                    .ok());
     ASSERT_TRUE((*old)
                     ->exec("CREATE TABLE WORKER_RESULTS (ID BIGINT NOT NULL PRIMARY KEY, PROFILE_ID BIGINT, "
                            "PROFILE_NAME VARCHAR(255), USER_NAME VARCHAR(255), RESULT VARCHAR(32) NOT NULL, "
