@@ -17,7 +17,6 @@ namespace {
 // The least of a message's PDF budget worth starting a PDF reader with.
 constexpr std::chrono::milliseconds kPdfMinimumTime{100};
 
-
 using mime::addressListText;
 std::string take(char* s) { return mime::takeGString(s); }
 
