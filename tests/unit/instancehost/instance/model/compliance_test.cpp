@@ -63,8 +63,7 @@ TEST(ComplianceConfig, AbsentOrNullKeysKeepTheBase) {
 }
 
 TEST(ComplianceConfig, EmptyListLogsNoSuccessButEveryFailure) {
-  auto c = ComplianceConfig::parse(Json::parse(R"({"logSuccessfulUserActivities": []})"),
-                                   ComplianceConfig::defaults());
+  auto c = ComplianceConfig::parse(Json::parse(R"({"logSuccessfulUserActivities": []})"), ComplianceConfig::defaults());
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->log_successful_user_activities.empty());
   EXPECT_FALSE(c->shouldLog("UserAdd", true));
