@@ -47,7 +47,7 @@ class JobsTest(InstanceCalls, unittest.TestCase):
             self.assertLess(time.monotonic(), deadline, rows)
             time.sleep(0.1)
 
-    def test_01_default_job_is_a_documented_no_op(self):
+    def test_01_default_job_processes_retention_policies(self):
         jobs = self.ok("GetJobs")
         self.assertEqual(len(jobs), 1)
         j = jobs[0]
@@ -63,7 +63,7 @@ class JobsTest(InstanceCalls, unittest.TestCase):
         started = self.ok("RunJobAsync", id=j["id"])
         row = self.wait_result(j["id"], started["jobResultId"])
         self.assertEqual(row["result"], "succeeded")
-        self.assertIn("retention policies are not available yet", row["log"])
+        self.assertIn("No retention policies: nothing to do.", row["log"])
         self.assertEqual(row["action"], "ProcessRetentionPolicies")
 
     def test_02_a_job_runs_run_profile(self):

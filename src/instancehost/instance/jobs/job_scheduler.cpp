@@ -274,12 +274,7 @@ void JobScheduler::execute(Job job, JobRunResult result, std::shared_ptr<std::at
                                     : hooks_.call(function, call);
   std::string outcome = outcomeOf(r, cancel->load());
   std::lock_guard l(log_mutex);
-  if (!r && r.error().code == ErrorCode::kNotSupported && function == kDefaultJobAction) {
-    // Retention policies come with the next issue: until then the default
-    // job is a documented no-op, not a failure every night.
-    outcome = "succeeded";
-    appendLine(log, "Nothing to do: retention policies are not available yet.");
-  } else if (!r) {
+  if (!r) {
     appendLine(log, r.error().message);
   } else if (!r->is_null()) {
     std::string text = dumpJson(*r);
