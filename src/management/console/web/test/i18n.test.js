@@ -15,6 +15,16 @@ const sources = fs.readdirSync(src, { recursive: true }).filter((f) => /\.(js|js
 
 // Keys built at run time: prefix + every value the code can put there.
 const DYNAMIC = {
+  emlProblem_: ["hostInvalid", "portInvalid", "timeoutInvalid", "fromMissing", "addressInvalid", "userMissing",
+                "tooManyRecipients", "tooManyReportRecipients"],
+  emlNotify_: ["archivingFailed", "archivingWarnings", "jobFailed", "storeError", "indexRebuild"],
+  emlNotifyText_: ["archivingFailed", "archivingWarnings", "jobFailed", "storeError", "indexRebuild"],
+  emlSpan_: ["today", "yesterday", "thisweek", "lastweek", "thismonth", "lastmonth"],
+  jobKind_: ["daily", "weekly", "monthly", "interval", "once"],
+  jobDay_: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+  jobResult_: ["running", "succeeded", "completedWithWarnings", "failed", "cancelled"],
+  jobOrd_: ["1", "2", "3", "4", "5", "Last"],
+  jobActionProblem_: ["missing", "oneLine", "tooLong", "noFunction", "instanceId"],
   action_: ["start", "safeMode", "stop", "restart", "freeze", "thaw", "remove"],
   actionTask_: ["start", "safeMode", "stop", "restart", "freeze", "thaw", "remove"],
   actionDone_: ["start", "safeMode", "stop", "restart", "freeze", "thaw", "remove"],

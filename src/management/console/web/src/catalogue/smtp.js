@@ -22,6 +22,8 @@ export const en = {
   smtpSaved: "The SMTP settings were saved.",
   sendTestMessage: "Send a test message",
   smtpTestSent: "The test message was sent.",
+  smtpTestSentTo: "The test message was sent to {to}.",
+  smtpTestHint: "The test message goes to the chosen administrators' e-mail addresses with the saved settings.",
 };
 
 export const de = {
@@ -46,4 +48,6 @@ export const de = {
   smtpSaved: "Die SMTP-Einstellungen wurden gespeichert.",
   sendTestMessage: "Testnachricht senden",
   smtpTestSent: "Die Testnachricht wurde gesendet.",
+  smtpTestSentTo: "Die Testnachricht wurde an {to} gesendet.",
+  smtpTestHint: "Die Testnachricht geht mit den gespeicherten Einstellungen an die E-Mail-Adressen der gewählten Administratoren.",
 };

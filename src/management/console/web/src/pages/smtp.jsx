@@ -2,7 +2,8 @@
 // (GetSystemSmtpConfiguration / SetSystemSmtpConfiguration; the password is
 // never returned: left empty it stays as stored), recipients chosen from
 // the system administrators, and a test message when the server offers
-// TestSystemSmtpConfiguration.
+// TestSystemSmtpConfiguration (to the chosen administrators' addresses,
+// with the saved settings; an error names the step that failed).
 import { useEffect, useState } from "preact/hooks";
 import { emailProblem, portProblem } from "../validate.js";
 import { focusFirstProblem, ErrorNote, Loading, Notice, PageHeader, useApp, useCall, useLoad } from "../ui.jsx";
@@ -74,8 +75,9 @@ export function SmtpSettings() {
   const test = async () => {
     setTestState({ busy: true, error: null, ok: null });
     try {
-      await call("TestSystemSmtpConfiguration", {});
-      setTestState({ busy: false, error: null, ok: t("smtpTestSent") });
+      const r = await call("TestSystemSmtpConfiguration", {});
+      const to = ((r && r.recipients) || []).map((x) => x.emailAddress).join(", ");
+      setTestState({ busy: false, error: null, ok: to ? t("smtpTestSentTo", { to }) : t("smtpTestSent") });
     } catch (err) {
       setTestState({ busy: false, error: err, ok: null });
     }
@@ -154,6 +156,7 @@ export function SmtpSettings() {
               {testState.busy ? t("working") : t("sendTestMessage")}</button>
           )}
         </div>
+        {hasFn("TestSystemSmtpConfiguration") && <p class="hint">{t("smtpTestHint")}</p>}
         <ErrorNote error={testState.error} />
         <Notice>{testState.ok}</Notice>
       </form>

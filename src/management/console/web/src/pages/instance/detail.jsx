@@ -15,6 +15,8 @@ import { IndexesTab } from "./indexes.jsx";
 import { ArchivingTab } from "./archiving.jsx";
 import { AccessTab } from "./access.jsx";
 import { LiveTab } from "./live.jsx";
+import { JobsTab } from "./jobs.jsx";
+import { EmailTab } from "./email.jsx";
 
 export const TABS = [
   ["overview", "tabOverview", OverviewTab],
@@ -25,6 +27,8 @@ export const TABS = [
   ["indexes", "tabIndexes", IndexesTab],
   ["archiving", "tabArchiving", ArchivingTab],
   ["access", "tabAccess", AccessTab],
+  ["jobs", "tabJobs", JobsTab],
+  ["email", "tabEmail", EmailTab],
   ["live", "tabLive", LiveTab],
 ];
 
