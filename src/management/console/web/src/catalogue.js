@@ -30,6 +30,7 @@ import * as jobs from "./catalogue/jobs.js";
 import * as instance_email from "./catalogue/instance_email.js";
 
 export const parts = { shell, dashboard, instances, wizard, developer, tasks, servers, administrators, smtp,
+  instance, instance_overview, instance_users, instance_folders, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker, mfa, identity, jobs, instance_email };
 
 function merge(lang) {
   const out = {};
