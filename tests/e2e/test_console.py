@@ -13,6 +13,7 @@ import unittest
 
 import mailgen
 import slapd_directory
+import smtp_server
 
 from harness import ADMIN_PASSWORD, Platform, assert_walked_clean, run_browser_scenario
 
@@ -41,7 +42,9 @@ class ConsoleTest(unittest.TestCase):
     def test_instance_pages_in_chromium(self):
         """An instance's page, tab by tab (browser/console_instance.mjs): a
         user made in Users, stores, indexes, an import in Archiving whose
-        message count Overview then shows, Archive Access, Live Statistics."""
+        message count Overview then shows, Archive Access, Jobs, E-mail (with
+        a real SMTP server when aiosmtpd is there: the mails that arrived are
+        checked here), Live Statistics."""
         iid = "console-tabs"
         self.p.ok("CreateInstance", config={"instanceID": iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
         self.p.ok("StartInstances", instanceFilter=iid)
@@ -56,8 +59,23 @@ class ConsoleTest(unittest.TestCase):
         if ldap:
             self.addCleanup(ldap.stop)
             args["ldap"] = ldap.browser_args("other")
+        # A real SMTP server for the E-mail tab's test message and status report (smtp_server.py's
+        # plain listener, with its login).
+        smtp = smtp_server.SmtpServer() if smtp_server.available() else None
+        if smtp:
+            self.addCleanup(smtp.stop)
+            args["smtp"] = {"host": "127.0.0.1", "port": smtp.ports["plain"], "user": smtp_server.USER,
+                            "password": smtp_server.PASSWORD}
         r = run_browser_scenario("console_instance.mjs", args, INSTANCE_ARTIFACTS)
         assert_walked_clean(self, r, INSTANCE_ARTIFACTS, 10)
+        if smtp:  # what the E-mail tab sent arrived: the test message, then the status report
+            mails = smtp.received()
+            self.assertEqual(len(mails), 2, smtp.log())
+            (test_meta, _), (report_meta, report) = mails
+            self.assertEqual(sorted(test_meta["rcptTos"]), ["it@example.com", "ops@example.com"], test_meta)
+            self.assertEqual(test_meta["login"], smtp_server.USER, test_meta)
+            self.assertEqual(report_meta["rcptTos"], ["boss@example.com"], report_meta)
+            self.assertIn(b"multipart/alternative", report)
         if ldap:  # the users the browser synchronised are the instance's, signing in through the directory
             for name in args["ldap"]["users"]:
                 info = self.p.ok("GetUserInfo", instanceID=iid, userName=name)
