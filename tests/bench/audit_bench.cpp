@@ -20,7 +20,8 @@ using namespace spe;
 using Clock = std::chrono::steady_clock;
 
 int main(int argc, char** argv) {
-  std::string work = (std::filesystem::temp_directory_path() / ("spe-audit-bench-" + std::to_string(::getpid()))).string();
+  std::string work =
+      (std::filesystem::temp_directory_path() / ("spe-audit-bench-" + std::to_string(::getpid()))).string();
   long appends = 100000, verify_entries = 1000000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--work")) work = argv[i + 1];

@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
   }
   if (command == "export") {
     const auto r = spe::audit::verifyAuditLog(dir);
-    std::cout << spe::Json{{"type", "publicKey"}, {"instanceID", r.instance_id}, {"algorithm", "Ed25519"},
+    std::cout << spe::Json{{"type", "publicKey"},
+                           {"instanceID", r.instance_id},
+                           {"algorithm", "Ed25519"},
                            {"publicKey", r.public_key_hex}}
                      .dump()
               << "\n";

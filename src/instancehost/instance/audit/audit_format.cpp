@@ -63,8 +63,8 @@ const char* actorKindName(ActorKind kind) {
 }
 
 std::optional<ActorKind> actorKindFromName(std::string_view name) {
-  for (auto k : {ActorKind::kUser, ActorKind::kAdministrator, ActorKind::kArchiveAdmin, ActorKind::kJob,
-                 ActorKind::kSystem}) {
+  for (auto k :
+       {ActorKind::kUser, ActorKind::kAdministrator, ActorKind::kArchiveAdmin, ActorKind::kJob, ActorKind::kSystem}) {
     if (name == actorKindName(k)) return k;
   }
   return std::nullopt;
@@ -74,8 +74,7 @@ Hash genesisHash(std::string_view instance_id) {
   std::string seed = "spe-audit-log-v1\n";
   seed.append(instance_id);
   Hash h{};
-  crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), nullptr,
-                     0);
+  crypto_generichash(h.data(), h.size(), reinterpret_cast<const unsigned char*>(seed.data()), seed.size(), nullptr, 0);
   return h;
 }
 
@@ -173,8 +172,7 @@ std::optional<std::int64_t> parseIsoTime(std::string_view text) {
     }
     return v;
   };
-  auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2),
-       s = digits(17, 2);
+  auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2), h = digits(11, 2), mi = digits(14, 2), s = digits(17, 2);
   if (!y || !mo || !d || !h || !mi || !s || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != ' ') ||
       text[13] != ':' || text[16] != ':' || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 ||
       *s > 60) {

@@ -25,8 +25,7 @@ Error ioError(const std::string& what, const std::string& path) {
 }
 
 std::int64_t systemNowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -199,8 +198,9 @@ Status AuditLog::openFiles() {
     e.actor = "$system";
     e.event = "AuditLogTailTruncated";
     e.object = kLogFile;
-    e.details = std::to_string(torn) + " bytes of an incomplete last record were cut off at open (a crash while "
-                                       "it was written; it was never acknowledged)";
+    e.details = std::to_string(torn) +
+                " bytes of an incomplete last record were cut off at open (a crash while "
+                "it was written; it was never acknowledged)";
     std::lock_guard lock(mu_);
     std::uint64_t seq = 0;
     SPE_TRY(appendLocked(e, seq));

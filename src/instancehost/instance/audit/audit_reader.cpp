@@ -106,8 +106,8 @@ Status forEachEntry(const std::string& directory, const std::function<bool(const
     const Frame f = frameAt(data, at, body, hash);
     if (f == Frame::kTorn) break;
     if (f == Frame::kDamaged) {
-      return makeError(ErrorCode::kCorrupt, "The audit log has a damaged record at byte " + std::to_string(at) +
-                                                " (run VerifyAuditLog).");
+      return makeError(ErrorCode::kCorrupt,
+                       "The audit log has a damaged record at byte " + std::to_string(at) + " (run VerifyAuditLog).");
     }
     auto s = decodeBody(body);
     if (!s) return s.error();
@@ -137,8 +137,8 @@ Result<std::vector<Checkpoint>> readCheckpoints(const std::string& directory) {
       head = hashFromHex(j["head"].get<std::string>());
     }
     if (!head) {
-      return makeError(ErrorCode::kCorrupt, "Line " + std::to_string(number) + " of " + kCheckpointFile +
-                                                " is not a checkpoint.");
+      return makeError(ErrorCode::kCorrupt,
+                       "Line " + std::to_string(number) + " of " + kCheckpointFile + " is not a checkpoint.");
     }
     c.size = j["size"].get<std::uint64_t>();
     c.head = *head;
@@ -150,16 +150,11 @@ Result<std::vector<Checkpoint>> readCheckpoints(const std::string& directory) {
 }
 
 Json entryToJson(const StoredEntry& s) {
-  return Json{{"sequence", s.sequence},
-              {"time", isoTime(s.time_us)},
-              {"timeMicroseconds", s.time_us},
-              {"actorKind", actorKindName(s.entry.actor_kind)},
-              {"actor", s.entry.actor},
-              {"source", s.entry.source},
-              {"event", s.entry.event},
-              {"object", s.entry.object},
-              {"details", s.entry.details},
-              {"outcome", s.entry.success ? "success" : "failure"},
+  return Json{{"sequence", s.sequence},        {"time", isoTime(s.time_us)},
+              {"timeMicroseconds", s.time_us}, {"actorKind", actorKindName(s.entry.actor_kind)},
+              {"actor", s.entry.actor},        {"source", s.entry.source},
+              {"event", s.entry.event},        {"object", s.entry.object},
+              {"details", s.entry.details},    {"outcome", s.entry.success ? "success" : "failure"},
               {"hash", hashHex(s.hash)}};
 }
 
@@ -192,9 +187,15 @@ Result<Json> queryEntries(const std::string& directory, const AuditFilter& filte
 }
 
 Json VerifyReport::toJson() const {
-  Json j{{"intact", intact},        {"entries", entries},         {"checkpoints", checkpoints},
-         {"problem", problem},      {"note", note},               {"publicKey", public_key_hex},
-         {"instanceID", instance_id}, {"firstBadEntry", nullptr}, {"lastCheckpoint", nullptr}};
+  Json j{{"intact", intact},
+         {"entries", entries},
+         {"checkpoints", checkpoints},
+         {"problem", problem},
+         {"note", note},
+         {"publicKey", public_key_hex},
+         {"instanceID", instance_id},
+         {"firstBadEntry", nullptr},
+         {"lastCheckpoint", nullptr}};
   if (first_bad_entry != 0) j["firstBadEntry"] = first_bad_entry;
   if (last_checkpoint) j["lastCheckpoint"] = checkpointToJson(*last_checkpoint);
   return j;
@@ -235,16 +236,17 @@ VerifyReport verifyAuditLog(const std::string& directory) {
     auto sig = fromHex(c.signature_hex);
     if (!sig || sig->size() != crypto_sign_BYTES ||
         crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig->data()),
-                                    reinterpret_cast<const unsigned char*>(text.data()), text.size(),
-                                    pk.data()) != 0) {
+                                    reinterpret_cast<const unsigned char*>(text.data()), text.size(), pk.data()) != 0) {
       return fail(c.size, "Checkpoint " + std::to_string(i + 1) + ", " + cpName(c) +
                               ", does not carry a valid signature of this instance's key: it was changed or "
                               "forged.");
     }
     // Sizes only grow; times are the wall clock's, which may step back.
     if (i > 0 && c.size < (*cps)[i - 1].size) {
-      return fail(c.size, "Checkpoint " + std::to_string(i + 1) + ", " + cpName(c) + ", covers fewer entries than "
-                              "checkpoint " + std::to_string(i) + ": the checkpoints were reordered.");
+      return fail(c.size, "Checkpoint " + std::to_string(i + 1) + ", " + cpName(c) +
+                              ", covers fewer entries than "
+                              "checkpoint " +
+                              std::to_string(i) + ": the checkpoints were reordered.");
     }
   }
   if (!cps->empty()) r.last_checkpoint = cps->back();
@@ -279,8 +281,8 @@ VerifyReport verifyAuditLog(const std::string& directory) {
     Hash stored{};
     const Frame f = frameAt(data, at, body, stored);
     if (f == Frame::kTorn) {
-      r.note = "The log ends inside a record (" + std::to_string(data.size() - at) +
-               " bytes after entry " + std::to_string(expect - 1) +
+      r.note = "The log ends inside a record (" + std::to_string(data.size() - at) + " bytes after entry " +
+               std::to_string(expect - 1) +
                "): a crash while it was written; the instance cuts it off at its next start.";
       break;
     }

@@ -1,8 +1,8 @@
 #include "instancehost/instance/audit/audit_log.h"
 
 #include <gtest/gtest.h>
-#include <sodium.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
