@@ -311,6 +311,14 @@ std::optional<RetentionVerdict> retentionVerdict(const std::vector<RetentionPoli
   return verdict;
 }
 
+std::optional<RetentionPeriod> longestRetentionPeriod(const std::vector<RetentionPolicy>& policies, std::int64_t from) {
+  std::optional<RetentionPeriod> longest;
+  for (const auto& p : policies) {
+    if (!longest || addRetentionPeriod(from, p.period) > addRetentionPeriod(from, *longest)) longest = p.period;
+  }
+  return longest;
+}
+
 Status retentionStoresReady(const Json& stores) {
   std::string problems;
   for (const auto& s : stores) {

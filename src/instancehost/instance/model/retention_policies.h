@@ -98,6 +98,11 @@ std::optional<RetentionVerdict> retentionVerdict(const std::vector<RetentionPoli
                                                  const std::string& folder, std::int64_t message_date,
                                                  std::int64_t archived_at, std::int64_t now);
 
+// The longest period of the policies, measured from `from` (epoch seconds:
+// periods of months differ by the calendar), nullopt without policies. The
+// audit log keeps its entries at least this long (issue 21).
+std::optional<RetentionPeriod> longestRetentionPeriod(const std::vector<RetentionPolicy>& policies, std::int64_t from);
+
 // The product's rule: retention policies are processed only while every
 // store is in a normal state: requested state "normal" or "current", open
 // without error, and not in need of an upgrade (so neither disabled nor

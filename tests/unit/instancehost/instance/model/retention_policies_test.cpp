@@ -248,6 +248,17 @@ TEST(RetentionPolicies, TheLongestCoveringPolicyWins) {
   EXPECT_FALSE(retentionVerdict({}, "bob/Inbox", date, archived, now));  // no policies: nothing goes
 }
 
+TEST(RetentionPolicies, LongestPeriod) {
+  const std::int64_t from = utc("2026-01-31T00:00:00");
+  EXPECT_FALSE(longestRetentionPeriod({}, from));
+  const auto p = parsed(config({policy(kAll, {{"months", 13}}, "messageDate", "a"),
+                                policy(kAll, {{"years", 1}, {"days", 30}}, "messageDate", "b"),
+                                policy(kAll, {{"days", 300}}, "archiveDate", "c")}));
+  // From 31 Jan 2026: 13 months = 28 Feb 2027; 1 year 30 days = 2 Mar 2027.
+  EXPECT_EQ(*longestRetentionPeriod(p, from), (RetentionPeriod{1, 0, 30}));
+  EXPECT_EQ(*longestRetentionPeriod({p[0], p[2]}, from), (RetentionPeriod{0, 13, 0}));
+}
+
 TEST(RetentionPolicies, StoresMustBeInANormalState) {
   auto store = [](int id, const char* state, Json error = nullptr, bool upgrade = false) {
     return Json{{"id", id},
