@@ -12,6 +12,7 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <thread>
 
 #include "instancehost/instance/audit/audit_reader.h"
 
@@ -285,6 +286,31 @@ TEST_F(AuditLogTest, QueryFilters) {
   ASSERT_TRUE(j);
   ASSERT_EQ(j->size(), 2U);
   EXPECT_EQ((*j)[0]["sequence"], 5);
+}
+
+TEST_F(AuditLogTest, CheckpointThreadSignsWhileEntriesAreAdded) {
+  auto o = options();
+  o.checkpoint_interval = std::chrono::milliseconds(5);
+  o.now_us = nullptr;  // the thread and append() both read the clock
+  auto log = AuditLog::open(o);
+  ASSERT_TRUE(log);
+  ASSERT_TRUE((*log)->append(entry(1)));
+  // Polled with a deadline: the thread's moment is not the test's to choose.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  std::size_t n = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto cps = readCheckpoints(dir_);
+    ASSERT_TRUE(cps);
+    n = cps->size();
+    if (n >= 1 && cps->back().size == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_GE(n, 1U);
+  // Nothing added: no new checkpoint however long it waits (close() adds none either).
+  const auto before = readCheckpoints(dir_)->size();
+  (*log)->close();
+  EXPECT_EQ(readCheckpoints(dir_)->size(), before);
+  EXPECT_TRUE(verifyAuditLog(dir_).intact);
 }
 
 TEST(AuditFormat, IsoTimeRoundTrips) {
