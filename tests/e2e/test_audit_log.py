@@ -4,6 +4,7 @@ logins and message access), GetAuditLog's filters, GetAuditLogPublicKey,
 VerifyAuditLog and ExportAuditLog, spe-audit verify on the instance's base
 directory (exit 0; exit 1 naming the entry after an edit, a removal or a
 truncation of a copy), and the log across a stop and start."""
+import imaplib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ import unittest
 import audit_log
 import mailgen
 from harness import InstanceCalls
+from test_imap_access import tls_context
 from test_web_access import curl
 
 IID = "aud"
@@ -30,7 +32,7 @@ class AuditLogTest(InstanceCalls, unittest.TestCase):
         src = cls.p.path("source")
         cls.alice = mailgen.write_eml_tree(os.path.join(src, "alice"), 3, folders=("Inbox",))
         cls.p.ok("CreateUser", instanceID=IID, userName="alice", privileges="none", password=PASSWORD,
-                 loginPrivileges="web")
+                 loginPrivileges="web,imap")
         cls.p.ok("RunTemporaryProfile", instanceID=IID, raw=True, properties={
             "name": "alice", "connector": "emlDirectory",
             "details": {"path": os.path.join(src, "alice"), "targetUserFolder": "alice"}})
@@ -183,6 +185,27 @@ class AuditLogTest(InstanceCalls, unittest.TestCase):
         self.assertGreater(after["entries"], report["entries"])
         self.assertEqual(self.events(event="UserAdd")[-1]["object"] + self.events(event="UserAdd")[-1]["details"],
                          "userName=carol")
+
+    def test_4_imap_fetch_is_audited_once_per_message_and_session(self):
+        def views():
+            return [e for e in self.events(event="MessageView", limit=10000) if e["details"].startswith("IMAP")]
+
+        before = len(views())
+        m = imaplib.IMAP4_SSL("127.0.0.1", self.p.ports["imaps"], ssl_context=tls_context(), timeout=30)
+        m.login("%s/alice" % IID, PASSWORD)
+        typ, data = m.select("INBOX", readonly=True)
+        self.assertEqual(typ, "OK", data)
+        count = int(data[0])
+        self.assertEqual(count, len(self.alice["Inbox"]))
+        self.assertEqual(m.fetch("1:*", "(FLAGS UID RFC822.SIZE)")[0], "OK")
+        self.assertEqual(len(views()), before)  # no content, no entry
+        for _ in range(2):
+            self.assertEqual(m.fetch("1:*", "(BODY.PEEK[])")[0], "OK")
+        m.logout()
+        new = views()[before:]
+        self.assertEqual(len(new), count, new)  # once per message, not per FETCH
+        self.assertEqual({(e["actor"], e["actorKind"], e["source"]) for e in new}, {("alice", "user", "127.0.0.1")})
+        self.assertEqual(len({e["object"] for e in new}), count)
 
 
 if __name__ == "__main__":
