@@ -14,6 +14,7 @@
 #include "instancehost/instance/api/search.h"
 #include "instancehost/instance/directory/ldap_directory_login.h"
 #include "instancehost/instance/mail/instance_mail.h"
+#include "instancehost/instance/model/compliance.h"
 #include "instancehost/instance/model/instance_keys.h"
 #include "instancehost/instance/model/path_roots.h"
 #include "instancehost/instance/model/user_mfa.h"
@@ -58,6 +59,21 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   if (!host_key) return host_key.error();
   auto keys = loadOrCreateInstanceKeys(options.base_directory, options.instance_id, *host_key);
   if (!keys) return keys.error();
+  // The audit log (docs/compliance.md), before anything can be audited.
+  audit::AuditLogOptions audit_options;
+  audit_options.directory = options.base_directory + "/Audit";
+  audit_options.instance_id = options.instance_id;
+  audit_options.secrets_key = keys->instance_key;
+  auto audit_log = audit::AuditLog::open(std::move(audit_options));
+  if (!audit_log) return audit_log.error();
+  s->audit_log_ = std::move(audit_log.value());
+  s->db_->setAuditLog(s->audit_log_.get());
+  // logSuccessfulUserActivities (model/compliance.h) chooses the successes
+  // kept; failures always are, and so is every change of that choice.
+  s->compliance_ = std::make_unique<Compliance>(*s->db_);
+  s->db_->setAuditFilter([compliance = s->compliance_.get()](std::string_view event, bool success) {
+    return event == "ComplianceChangeSettings" || compliance->shouldLog(event, success);
+  });
   s->users_ = std::make_unique<UserDirectory>(*s->db_);
   s->index_settings_ = std::make_shared<index::IndexSettings>(options.base_directory + "/Temp/Extract");
   SPE_TRY(loadIndexConfiguration(*s->db_, *s->index_settings_));
@@ -176,6 +192,7 @@ void InstanceServer::run() {
   if (!gate_.freeze(options_.drain_timeout)) {
     logger("instance")->warn("{} writes still running after the drain deadline", gate_.writesInProgress());
   }
+  audit_log_->close();  // the last checkpoint
   logger("instance")->info("stopped");
 }
 
@@ -316,7 +333,15 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
     for (const auto* f : {&user, &event, &details}) {
       if (!*f) return f->error();
     }
-    SPE_TRY(db_->audit(*user, *event, *details));
+    // The Management Server's own audit records (archive admin access): its
+    // administrators' doing.
+    audit::AuditEntry e;
+    e.actor_kind = *user == "$system" ? audit::ActorKind::kSystem : audit::ActorKind::kAdministrator;
+    e.actor = *user;
+    e.event = *event;
+    e.details = *details;
+    e.source = stringField(p, "source", {}, 256).value_or("");
+    SPE_TRY(db_->audit(e));
     return Json();
   }
   if (r.method == "auditLog") {

@@ -22,6 +22,7 @@
 #include "instancehost/instance/api/instance_api.h"
 #include "instancehost/instance/archiving/profile_scheduler.h"
 #include "instancehost/instance/jobs/job_scheduler.h"
+#include "instancehost/instance/model/compliance.h"
 #include "instancehost/instance/model/master_db.h"
 #include "instancehost/instance/model/user_mfa.h"
 #include "instancehost/instance/model/write_gate.h"
@@ -61,6 +62,8 @@ class InstanceServer {
   Result<Json> callApi(const RpcRequest& request);
 
   InstanceOptions options_;
+  std::unique_ptr<audit::AuditLog> audit_log_;  // outlives db_, which writes to it
+  std::unique_ptr<Compliance> compliance_;      // the audit filter of db_ asks it
   std::unique_ptr<InstanceMasterDb> db_;
   WriteGate gate_;
   std::unique_ptr<UserDirectory> users_;

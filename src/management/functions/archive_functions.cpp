@@ -34,7 +34,7 @@ class ForwardedTable {
  public:
   std::vector<Forwarded> all() const {
     std::vector<Forwarded> out = usersAndFolders();
-    for (const auto& part : {stores(), profiles(), directory(), smtp(), jobs()}) {
+    for (const auto& part : {stores(), profiles(), directory(), smtp(), jobs(), audit(), retention(), compliance()}) {
       out.insert(out.end(), part.begin(), part.end());
     }
     return out;
@@ -169,11 +169,48 @@ class ForwardedTable {
 
   // SMTP settings: the instance checks each field of `settings`; the test
   // sends a mail (bounded by the settings' timeouts, well under 5 minutes).
+  // The audit log (docs/compliance.md): read-only; times are UTC ISO 8601.
+  std::vector<Forwarded> audit() const {
+    const std::vector<ArgSpec> filter = {opt("fromIncluding", S).maxLength(40), opt("toExcluding", S).maxLength(40),
+                                         opt("actor", S).maxLength(1024), opt("event", S).maxLength(256),
+                                         opt("object", S).maxLength(1024)};
+    std::vector<ArgSpec> get = {id};
+    get.insert(get.end(), filter.begin(), filter.end());
+    get.push_back(opt("limit", N).range(1, 10000));
+    get.push_back(opt("offset", N).range(0, 1LL << 40));
+    std::vector<ArgSpec> exp = {id};
+    exp.insert(exp.end(), filter.begin(), filter.end());
+    return {
+        {"GetAuditLog", get, kUser, false},
+        {"ExportAuditLog", exp, kUser, true},
+        {"VerifyAuditLog", {id}, kUser, true},
+        {"GetAuditLogPublicKey", {id}, kUser, false},
+    };
+  }
+
   std::vector<Forwarded> smtp() const {
     return {
         {"GetSmtpSettings", {id}, kUser, false},
         {"SetSmtpSettings", {id, {"settings", J}}, kUser, false},
         {"TestSmtpSettings", {id}, kUser, false},
+    };
+  }
+
+  // Compliance (docs/compliance.md): the instance checks every field of `config`.
+  std::vector<Forwarded> compliance() const {
+    return {
+        {"GetComplianceConfiguration", {id}, kUser, false},
+        {"SetComplianceConfiguration", {id, {"config", J}}, kUser, false},
+    };
+  }
+
+  // Retention policies (docs/compliance.md): the instance checks every field
+  // of `config`; processing runs as a task (progress, cancellation).
+  std::vector<Forwarded> retention() const {
+    return {
+        {"GetRetentionPolicies", {id}, kUser, false},
+        {"SetRetentionPolicies", {id, {"config", J}}, kUser, false},
+        {"ProcessRetentionPolicies", {id, opt("dryRun", B)}, kUser, true},
     };
   }
 

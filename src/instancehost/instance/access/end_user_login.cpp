@@ -116,13 +116,14 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
     admission.permit->failed();
     auditLogin(ctx, found ? found->name : user_name, "SessionLoginFailed",
                std::string(login_privilege == "imap" ? "IMAP" : "Web Access") + " from " + client_address +
-                   ": wrong user name or password");
+                   ": wrong user name or password",
+               client_address);
     return refused;
   }
   admission.permit->succeeded();
   if (login_privilege == "imap" && found->mfa_status == kMfaActive) {
     auditLogin(ctx, found->name, "SessionLoginFailed",
-               "IMAP from " + client_address + ": the account password, but multi-factor login is on");
+               "IMAP from " + client_address + ": the account password, but multi-factor login is on", client_address);
     return makeError(ErrorCode::kUnauthenticated,
                      "Multi-factor login is on for this user: log in with an app password (Web Access, Settings).",
                      kLoginAppPasswordRequired);
@@ -130,8 +131,17 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
   return finishLogin(*found, login_privilege, safe_mode, login);
 }
 
-void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event, const std::string& details) {
-  if (auto st = ctx.db.audit(user, event, details); !st) {
+void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event, const std::string& details,
+                const std::string& source) {
+  audit::AuditEntry e;
+  e.actor_kind = user == kArchiveAdmin ? audit::ActorKind::kArchiveAdmin : audit::ActorKind::kUser;
+  e.actor = user;
+  e.source = source;
+  e.event = event;
+  e.object = user;
+  e.details = details;
+  e.success = event.find("Failed") == std::string::npos;
+  if (auto st = ctx.db.audit(e); !st) {
     logger("login")->error("audit record lost: user={} event={} details={}: {}", printable(user), event,
                            printable(details), st.error().message);
   }

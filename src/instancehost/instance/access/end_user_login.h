@@ -39,6 +39,7 @@ struct EndUserLogin {
   std::string mfa_status;                       // at the login (user_mfa.h)
   std::int64_t mfa_epoch = 0;                   // idem: a change ends the session
   std::optional<std::int64_t> app_password_id;  // IMAP with an app password: its deletion ends the session
+  std::string client_address;                   // set by the edge that keeps the session (audit entries)
 };
 
 // The login, or why it is refused: kUnauthenticated (wrong name or
@@ -70,7 +71,10 @@ Status recheckEndUserSession(InstanceContext& ctx, EndUserLogin& login, const st
 // Writes a login event (SessionLogin, SessionLoginFailed, ...) to the
 // instance's audit log; a record that cannot be written is logged as an
 // error and does not stop the login.
-void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event, const std::string& details);
+// The actor kind is "user" ("$archiveadmin" for it); `source` the client's
+// address when the caller has it.
+void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event, const std::string& details,
+                const std::string& source = {});
 
 // Attempts the login guard refused in this process (statistics, tests).
 std::int64_t endUserLoginsThrottled();

@@ -36,6 +36,9 @@ InstanceApi::InstanceApi(InstanceContext& ctx) : ctx_(ctx) {
   registerSmtpFunctions(*this);
   registerJobFunctions(*this);
   registerReportFunctions(*this);
+  registerAuditFunctions(*this);
+  registerRetentionFunctions(*this);
+  registerComplianceFunctions(*this);
 }
 
 void InstanceApi::add(const std::string& name, ApiHandler handler, bool writes) {

@@ -56,6 +56,9 @@ void registerDirectoryFunctions(InstanceApi& api);
 void registerSmtpFunctions(InstanceApi& api);
 void registerJobFunctions(InstanceApi& api);
 void registerReportFunctions(InstanceApi& api);
+void registerAuditFunctions(InstanceApi& api);
+void registerRetentionFunctions(InstanceApi& api);
+void registerComplianceFunctions(InstanceApi& api);
 
 // Calls the instance's functions from inside one (status reports): with the
 // caller, cancellation and progress of `outer`, which must outlive it.

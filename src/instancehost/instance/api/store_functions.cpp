@@ -6,6 +6,7 @@
 #include <future>
 
 #include "instancehost/instance/api/instance_api.h"
+#include "instancehost/instance/model/compliance.h"
 
 namespace spe::instance {
 namespace {
@@ -263,6 +264,13 @@ void registerVerifyAndRecover(InstanceApi& api) {
       "RecoverStore",
       [&api, &ctx](ApiCall& c) -> Result<Json> {
         const std::int64_t id = c.num("id");
+        // Without the deleted messages a recovery leaves out what was deleted
+        // before: refused under legal hold (docs/compliance.md "Legal hold").
+        if (!c.flag("recoverDeletedMessages")) {
+          SPE_TRY(
+              refuseUnderLegalHold(ctx.db, c.caller.empty() ? "$system" : c.caller,
+                                   "RecoverStore of store " + std::to_string(id) + " without recoverDeletedMessages"));
+        }
         SPE_TRY(api.audit(c, "RecoverStoreStart", "id=" + std::to_string(id)));
         std::optional<std::string> key;
         if (c.has("encryptionKey") && !c.str("encryptionKey").empty()) key = c.str("encryptionKey");
@@ -350,6 +358,9 @@ void registerStoreMaintenance(InstanceApi& api) {
   api.add(
       "CompactStore",
       [&ctx](ApiCall& c) -> Result<Json> {
+        // Compaction destroys the content of deleted messages for good.
+        SPE_TRY(refuseUnderLegalHold(ctx.db, c.caller.empty() ? "$system" : c.caller,
+                                     "CompactStore of store " + std::to_string(c.num("id"))));
         auto s = ctx.stores.loadedStore(c.num("id"));
         if (!s) return s.error();
         auto reclaimed = (*s)->compact(c.control);

@@ -106,8 +106,20 @@ inline constexpr std::string_view kSessionLoginFailed = "SessionLoginFailed";
 inline constexpr std::string_view kSessionTrustDevice = "SessionTrustDevice";
 inline constexpr std::string_view kSetIndexConfiguration = "SetIndexConfiguration";
 inline constexpr std::string_view kSmtpChangeSettings = "SmtpChangeSettings";
+// A run of ProcessRetentionPolicies ended (done, cancelled or failed): how, and its counts.
+inline constexpr std::string_view kRetentionPoliciesProcessFinish = "RetentionPoliciesProcessFinish";
 
-inline constexpr std::array<std::string_view, 12> kProjectEvents = {
+// The audit log (audit/audit_log.h) cut off a record torn by a crash at open.
+inline constexpr std::string_view kAuditLogTailTruncated = "AuditLogTailTruncated";
+// End users' message access (Web Access; IMAP FETCH of content once per
+// message and session as MessageView).
+inline constexpr std::string_view kMessageView = "MessageView";
+inline constexpr std::string_view kMessageDownload = "MessageDownload";
+inline constexpr std::string_view kMessageAttachmentDownload = "MessageAttachmentDownload";
+inline constexpr std::string_view kMessageExport = "MessageExport";
+inline constexpr std::string_view kMessageSearch = "MessageSearch";
+
+inline constexpr std::array<std::string_view, 19> kProjectEvents = {
     kCreateClientOneTimeUrlForArchiveAdmin,
     kArchiveAdminOneTimeLogin,
     kAdminEmailPreview,
@@ -120,6 +132,13 @@ inline constexpr std::array<std::string_view, 12> kProjectEvents = {
     kSessionTrustDevice,
     kSetIndexConfiguration,
     kSmtpChangeSettings,
+    kRetentionPoliciesProcessFinish,
+    kAuditLogTailTruncated,
+    kMessageView,
+    kMessageDownload,
+    kMessageAttachmentDownload,
+    kMessageExport,
+    kMessageSearch,
 };
 
 inline constexpr bool isProductEvent(std::string_view name) {
@@ -128,8 +147,7 @@ inline constexpr bool isProductEvent(std::string_view name) {
 
 // True for every name in the catalogue (the product's and ours).
 inline constexpr bool isKnownEvent(std::string_view name) {
-  return isProductEvent(name) ||
-         std::find(kProjectEvents.begin(), kProjectEvents.end(), name) != kProjectEvents.end();
+  return isProductEvent(name) || std::find(kProjectEvents.begin(), kProjectEvents.end(), name) != kProjectEvents.end();
 }
 
 }  // namespace spe::instance::audit_events

@@ -1,5 +1,7 @@
 #include "instancehost/instance/model/master_db.h"
 
+#include "instancehost/instance/audit/audit_reader.h"
+
 namespace spe::instance {
 namespace {
 
@@ -126,11 +128,49 @@ Status InstanceMasterDb::setSetting(const std::string& name, const Json& value) 
                    {name, dumpJson(value)});
 }
 
+static audit::ActorKind actorKindOf(const std::string& user) {
+  if (user == "$archiveadmin") return audit::ActorKind::kArchiveAdmin;
+  if (user.empty() || user == "$system") return audit::ActorKind::kSystem;
+  if (user.rfind("$job", 0) == 0) return audit::ActorKind::kJob;
+  return audit::ActorKind::kAdministrator;
+}
+
+Status InstanceMasterDb::audit(const audit::AuditEntry& e) {
+  if (keep_ && !keep_(e.event, e.success)) return okStatus();
+  if (audit_log_ == nullptr) {
+    return db_->exec("INSERT INTO AUDIT_LOG (USER_NAME, EVENT, DETAILS) VALUES (?, ?, ?)",
+                     {e.actor, e.event, e.object.empty() ? e.details : e.object + ": " + e.details});
+  }
+  auto seq = audit_log_->append(e);
+  if (!seq) return seq.error();
+  return okStatus();
+}
+
 Status InstanceMasterDb::audit(const std::string& user, const std::string& event, const std::string& details) {
-  return db_->exec("INSERT INTO AUDIT_LOG (USER_NAME, EVENT, DETAILS) VALUES (?, ?, ?)", {user, event, details});
+  audit::AuditEntry e;
+  e.actor_kind = actorKindOf(user);
+  e.actor = user.empty() ? "$system" : user;
+  e.event = event;
+  e.details = details;
+  e.success = !(event.size() >= 6 && event.compare(event.size() - 6, 6, "Failed") == 0);
+  return audit(e);
 }
 
 Result<Json> InstanceMasterDb::auditLog(int limit) {
+  if (audit_log_ != nullptr) {
+    audit::AuditFilter all;
+    all.limit = ~std::uint64_t{0};
+    auto entries = audit::queryEntries(audit_log_->directory(), all);
+    if (!entries) return entries.error();
+    Json out = Json::array();
+    for (auto it = entries->rbegin(); it != entries->rend() && static_cast<int>(out.size()) < limit; ++it) {
+      Json e = *it;
+      e["id"] = e["sequence"];
+      e["userName"] = e["actor"];
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
   auto rows = db_->query("SELECT FIRST " + std::to_string(limit) +
                          " ID, CREATED_AT, USER_NAME, EVENT, DETAILS FROM AUDIT_LOG ORDER BY ID DESC");
   if (!rows) return rows.error();

@@ -48,8 +48,9 @@ void ImapServer::accept(std::shared_ptr<ByteStream> stream, const Json& params, 
       const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
       logger("imap")->info("IMAP login of '{}' from {} ({:.1f} ms in the instance)", login->name, client, ms);
       auditLogin(ctx_, login->name, "SessionLogin",
-                 "IMAP from " + client + (login->app_password_id ? " (app password)" : ""));
+                 "IMAP from " + client + (login->app_password_id ? " (app password)" : ""), client);
       answer["result"] = Json{{"userName", login->name}};
+      login->client_address = client;
       session = std::make_shared<ImapSession>(stream, ctx_, pool_, options_, *login, std::move(*archives));
     }
     asio::co_spawn(stream->executor(), startSession(stream, std::move(answer), std::move(session)), asio::detached);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -117,6 +118,11 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
   std::string selected_name_;
   std::string idle_tag_;
   bool idle_busy_ = false;
+  // Messages whose content this session has fetched: each is audited once
+  // per session (MessageView), so re-fetching costs a set lookup, not a
+  // log write. Used by one FETCH at a time (on the pool).
+  std::shared_ptr<std::set<std::pair<std::int64_t, std::int64_t>>> audited_ =
+      std::make_shared<std::set<std::pair<std::int64_t, std::int64_t>>>();
 };
 
 }  // namespace spe::instance

@@ -71,7 +71,8 @@ asio::awaitable<void> ImapSession::fetch(const ImapCommand& c, const std::vector
         refs.push_back(snapshot.messages[(*pos)[k]]);
         seqs.push_back(static_cast<std::uint32_t>((*pos)[k] + 1));
       }
-      auto work = [view, refs, seqs, fetch_items = *items]() -> Result<std::string> {
+      auto work = [view, refs, seqs, fetch_items = *items, audited = audited_, &ctx = ctx_, user = login_.name,
+                   source = login_.client_address]() -> Result<std::string> {
         const std::vector<Result<std::string>> raws = view->read(refs);
         std::string rendered;
         for (std::size_t k = 0; k < refs.size() && k < raws.size(); ++k) {
@@ -79,6 +80,18 @@ asio::awaitable<void> ImapSession::fetch(const ImapCommand& c, const std::vector
           if (!r) {
             return makeError(r.error().code, "message " + std::to_string(refs[k].message_id) + " of store " +
                                                  std::to_string(refs[k].store_id) + ": " + r.error().message);
+          }
+          const std::pair<std::int64_t, std::int64_t> key{refs[k].store_id, refs[k].message_id};
+          if (!audited->contains(key)) {
+            audit::AuditEntry e;
+            e.actor_kind = audit::ActorKind::kUser;
+            e.actor = user;
+            e.source = source;
+            e.event = "MessageView";
+            e.object = "store " + std::to_string(key.first) + " message " + std::to_string(key.second);
+            e.details = "IMAP FETCH (once per message and session)";
+            SPE_TRY(ctx.db.audit(e));
+            audited->insert(key);
           }
           rendered += renderFetch(seqs[k], refs[k], &r.value(), fetch_items);
         }

@@ -50,7 +50,7 @@ bool WebAccount::isSettingsOperation(const std::string& op) {
 
 Json WebAccount::startSession(const EndUserLogin& login, const std::string& client, const std::string& how) {
   const auto created = sessions_.create(login.name, login);
-  auditLogin(ctx_, login.name, "SessionLogin", "Web Access from " + client + how);
+  auditLogin(ctx_, login.name, "SessionLogin", "Web Access from " + client + how, client);
   logger("web")->info("Web Access login of '{}' from {}{}", login.name, client, how);
   Json out = answer(Json{{"userName", login.name}, {"csrfToken", created.csrf}});
   out["setSession"] = created.token;
@@ -125,7 +125,7 @@ Json WebAccount::unlock(const Json& body, const std::string& client) {
     }
     if (st.error().code != ErrorCode::kUnauthenticated) return webFailureOf(st.error());
     admission.permit->failed();
-    auditLogin(ctx_, who, "SessionLoginFailed", "Web Access from " + client + ": " + st.error().message);
+    auditLogin(ctx_, who, "SessionLoginFailed", "Web Access from " + client + ": " + st.error().message, client);
     {
       std::lock_guard lock(mutex_);
       auto it = tickets_.find(sha256Hex(*token));
@@ -138,7 +138,7 @@ Json WebAccount::unlock(const Json& body, const std::string& client) {
   }
   admission.permit->succeeded();
   forgetTicket(*token);
-  auditLogin(ctx_, who, "SessionUnlockWithMfaCode", "Web Access from " + client);
+  auditLogin(ctx_, who, "SessionUnlockWithMfaCode", "Web Access from " + client, client);
   // A Pending user just became Active: the session knows it.
   EndUserLogin login = t->login;
   login.mfa_status = kMfaActive;
@@ -149,7 +149,7 @@ Json WebAccount::unlock(const Json& body, const std::string& client) {
       logger("web")->error("Web Access: the device of '{}' could not be trusted: {}", who, device.error().message);
     } else {
       out["setDevice"] = *device;
-      auditLogin(ctx_, who, "SessionTrustDevice", "Web Access from " + client + " (14 days)");
+      auditLogin(ctx_, who, "SessionTrustDevice", "Web Access from " + client + " (14 days)", client);
     }
   }
   return out;

@@ -19,6 +19,8 @@
 #include "instancehost/instance/access/web/web_folders.h"
 #include "instancehost/instance/access/web/web_search.h"
 #include "instancehost/instance/api/search.h"
+#include "instancehost/instance/model/audit_events.h"
+#include "instancehost/instance/model/compliance.h"
 #include "instancehost/instance/model/readable_archives.h"
 
 namespace spe::instance {
@@ -348,15 +350,26 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
   }
   if (op == "logout") {
     sessions_.end(session_token);
-    if (s->user != kArchiveAdmin) auditLogin(ctx_, s->user, "SessionLogout", "Web Access from " + client);
+    if (s->user != kArchiveAdmin) auditLogin(ctx_, s->user, "SessionLogout", "Web Access from " + client, client);
     Json out = answer(200, Json::object());
     out["clearSession"] = true;
     return out;
   }
   Result<Json> out = webFailure(404, "unknownOperation", "Unknown operation.");
-  if (s->user == kArchiveAdmin && op != "folders") {
-    return webFailure(403, "adminCannotRead",
-                      "The archive administrator manages this archive but cannot search or read messages.");
+  // $archiveadmin sees the folders; searching and reading only while admin
+  // e-mail preview is on (docs/compliance.md "Admin e-mail preview"), and
+  // never the Settings page or exports.
+  const bool admin_reads = s->user == kArchiveAdmin && op != "folders";
+  if (admin_reads) {
+    const bool previewable = op == "search" || op == "thread" || op == "message" || op == "download" ||
+                             op == "attachment";
+    auto config = loadComplianceConfig(ctx_.db);
+    if (!previewable || !config || !config->admin_email_preview_enabled) {
+      return webFailure(403, "adminCannotRead",
+                        previewable ? "The archive administrator manages this archive but cannot search or read "
+                                      "messages while admin e-mail preview is off."
+                                    : "The archive administrator manages this archive but cannot use this here.");
+    }
   }
   if (WebAccount::isSettingsOperation(op)) out = account_.handle(op, session_token, s->user, body, client);
   else if (op == "folders") out = folders(*s);
@@ -372,6 +385,74 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
         s->user, body, [&](const Json& b, std::size_t max) { return webSearchMessages(ctx_, s->user, b, max); },
         budget);
   } else if (op == "exportDownload") out = exports_.download(s->user, body, out_body);
+  if (out && out->value("status", 0) == 200 && admin_reads) {
+    // Every opening (and every search, whose hits show snippets) is on the
+    // record; without its record the content is not handed out.
+    std::string details = op;
+    if (op == "search") {
+      // At most 200 bytes of each, cut before a UTF-8 sequence, not inside one.
+      auto field = [&body](const char* key) {
+        std::string v = stringField(body, key, {}).value_or("");
+        if (v.size() > 200) {
+          std::size_t n = 200;
+          while (n > 0 && (static_cast<unsigned char>(v[n]) & 0xC0) == 0x80) --n;
+          v.resize(n);
+        }
+        return v;
+      };
+      details += " query=\"" + field("query") + "\" folder=\"" + field("folder") + "\"";
+    } else {
+      details += " storeID=" + std::to_string(intField(body, "storeID", 0, 0, INT32_MAX).value_or(0)) +
+                 " messageID=" + std::to_string(intField(body, "messageID", 0, 0, INT64_MAX).value_or(0));
+      if (op == "attachment") {
+        details += " index=" + std::to_string(intField(body, "index", 0, 0, INT32_MAX).value_or(0));
+      }
+    }
+    details += " from " + client;
+    if (auto audited = ctx_.db.audit(kArchiveAdmin, std::string(audit_events::kAdminEmailPreview), details); !audited) {
+      logger("web")->error("audit record lost: {} {}: {}", kArchiveAdmin, details, audited.error().message);
+      out_body = nullptr;
+      return webFailure(503, "auditUnavailable", "The message was not opened: its audit record could not be written.");
+    }
+  }
+  if (out && out->value("status", 0) == 200 && !admin_reads) {
+    // End users' message access (docs/compliance.md "What is audited"): one
+    // entry per opening, download, export and search; without its entry the
+    // content is not handed out.
+    const char* event = op == "message"      ? "MessageView"
+                        : op == "download"   ? "MessageDownload"
+                        : op == "attachment" ? "MessageAttachmentDownload"
+                        : op == "export"     ? "MessageExport"
+                        : op == "search"     ? "MessageSearch"
+                                             : nullptr;
+    if (event != nullptr) {
+      audit::AuditEntry e;
+      e.actor_kind = audit::ActorKind::kUser;
+      e.actor = s->user;
+      e.source = client;
+      e.event = event;
+      if (op == "search" || op == "export") {
+        std::string query = stringField(body, "query", {}).value_or("");
+        if (query.size() > 200) query.resize(200);  // the JSON writer escapes; the reader tolerates a cut sequence
+        e.object = stringField(body, "folder", {}).value_or("");
+        e.details = op == "export" ? "Web Access: " + std::to_string(out->value("count", 0)) + " messages"
+                                   : "Web Access: query \"" + query + "\"";
+      } else {
+        e.object = "store " + std::to_string(intField(body, "storeID", 0, 0, INT32_MAX).value_or(0)) + " message " +
+                   std::to_string(intField(body, "messageID", 0, 0, INT64_MAX).value_or(0));
+        if (op == "attachment") {
+          e.object += " attachment " + std::to_string(intField(body, "index", 0, 0, INT32_MAX).value_or(0));
+        }
+        e.details = "Web Access";
+      }
+      if (auto audited = ctx_.db.audit(e); !audited) {
+        logger("web")->error("audit record lost: {} {} {}: {}", s->user, e.event, e.object, audited.error().message);
+        out_body = nullptr;
+        return webFailure(503, "auditUnavailable",
+                          "The message was not opened: its audit record could not be written.");
+      }
+    }
+  }
   if (!out) {
     logger("web")->error("Web Access '{}' for '{}' failed: {}", op, s->user, out.error().message);
     return webFailureOf(out.error());
