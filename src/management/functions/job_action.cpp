@@ -82,8 +82,7 @@ Result<JobAction> parseJobAction(const std::string& text) {
   return a;
 }
 
-Result<Json> checkJobAction(const FunctionRegistry& registry, const std::string& text,
-                            const std::string& instance_id) {
+Result<Json> checkJobAction(const FunctionRegistry& registry, const std::string& text, const std::string& instance_id) {
   auto action = parseJobAction(text);
   if (!action) return action.error();
   const FunctionSpec* spec = registry.find(action->function);

@@ -36,7 +36,6 @@ struct JobAction {
 constexpr std::size_t kMaxJobActionLength = 4000;
 
 Result<JobAction> parseJobAction(const std::string& text);
-Result<Json> checkJobAction(const FunctionRegistry& registry, const std::string& text,
-                            const std::string& instance_id);
+Result<Json> checkJobAction(const FunctionRegistry& registry, const std::string& text, const std::string& instance_id);
 
 }  // namespace spe::management

@@ -51,11 +51,16 @@ class JobActionRegistry : public ::testing::Test {
  protected:
   void SetUp() override {
     auto ok = [](CallContext&) -> Result<Json> { return Json(); };
-    registry.add({"RunProfile", {ArgSpec{"instanceID", ArgType::kString}, ArgSpec{"id", ArgType::kNumber}}, ok,
-                  true, Scope::kInstance});
+    registry.add({"RunProfile",
+                  {ArgSpec{"instanceID", ArgType::kString}, ArgSpec{"id", ArgType::kNumber}},
+                  ok,
+                  true,
+                  Scope::kInstance});
     registry.add({"VerifyStores",
                   {ArgSpec{"instanceID", ArgType::kString}, ArgSpec{"includeIndexes", ArgType::kBool, true}},
-                  ok, true, Scope::kInstanceStoreOrIndex});
+                  ok,
+                  true,
+                  Scope::kInstanceStoreOrIndex});
     registry.add({"StopInstances", {ArgSpec{"instanceFilter", ArgType::kString}}, ok, false, Scope::kSystem});
   }
   FunctionRegistry registry;

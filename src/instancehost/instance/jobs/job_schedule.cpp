@@ -179,10 +179,8 @@ bool runsOn(const JobSchedule& s, std::int64_t days) {
   const int wd = weekdayOf(days);
   switch (s.kind) {
     case JobSchedule::Kind::kDaily:
-    case JobSchedule::Kind::kInterval:
-      return true;
-    case JobSchedule::Kind::kWeekly:
-      return (s.weekdays & (1u << wd)) != 0;
+    case JobSchedule::Kind::kInterval: return true;
+    case JobSchedule::Kind::kWeekly: return (s.weekdays & (1u << wd)) != 0;
     case JobSchedule::Kind::kMonthly: {
       const Civil c = civilFromDays(days);
       const int last = daysInMonth(c.year, c.month);
@@ -191,8 +189,7 @@ bool runsOn(const JobSchedule& s, std::int64_t days) {
       if (s.day_of_month == JobSchedule::kLastDay) return c.day + 7 > last;
       return (c.day - 1) / 7 + 1 == s.day_of_month;
     }
-    case JobSchedule::Kind::kOnce:
-      return false;
+    case JobSchedule::Kind::kOnce: return false;
   }
   return false;
 }
@@ -217,8 +214,9 @@ Result<JobSchedule> JobSchedule::fromArgs(const Json& args) {
              has_time = present(args, "time");
   const bool has_dow = present(args, "dayOfWeek"), has_dom = present(args, "dayOfMonth");
   if (has_date + has_interval + has_time != 1) {
-    return bad("Give exactly one of 'date' (once), 'interval' (every N minutes) or 'time' (daily, or with "
-               "'dayOfWeek' / 'dayOfMonth' weekly or monthly).");
+    return bad(
+        "Give exactly one of 'date' (once), 'interval' (every N minutes) or 'time' (daily, or with "
+        "'dayOfWeek' / 'dayOfMonth' weekly or monthly).");
   }
   if ((has_dow || has_dom) && !has_time) return bad("'dayOfWeek' and 'dayOfMonth' need 'time'.");
   if (has_date) {
@@ -265,9 +263,10 @@ Result<JobSchedule> JobSchedule::fromArgs(const Json& args) {
     const std::string text = argText(args, "dayOfWeek");
     const auto bits = weekdaysOf(text);
     if (!bits) {
-      return bad("'dayOfWeek' must name days: Sunday, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday "
-                 "(several separated by ','), not '" +
-                 text + "'.");
+      return bad(
+          "'dayOfWeek' must name days: Sunday, Monday, Tuesday, Wednesday, Thursday, Friday, Saturday "
+          "(several separated by ','), not '" +
+          text + "'.");
     }
     s.kind = Kind::kWeekly;
     s.weekdays = *bits;
@@ -284,7 +283,8 @@ Result<JobSchedule> JobSchedule::fromArgs(const Json& args) {
     const int most = has_dow ? 5 : 31;
     if (day == 0 || day > most || day < kLastDay) {
       return bad(has_dow ? "'dayOfMonth' with 'dayOfWeek' must be 1 to 5 (the n-th such day of the month) or Last, "
-                           "not '" + text + "'."
+                           "not '" +
+                               text + "'."
                          : "'dayOfMonth' must be 1 to 31 or Last, not '" + text + "'.");
     }
     if (has_dow && (s.weekdays & (s.weekdays - 1)) != 0) {
@@ -305,12 +305,8 @@ Json JobSchedule::toJson() const {
       out["date"] = std::string(buf) + timeText(time_seconds);
       break;
     }
-    case Kind::kInterval:
-      out["interval"] = interval_minutes;
-      break;
-    case Kind::kDaily:
-      out["time"] = timeText(time_seconds);
-      break;
+    case Kind::kInterval: out["interval"] = interval_minutes; break;
+    case Kind::kDaily: out["time"] = timeText(time_seconds); break;
     case Kind::kWeekly:
       out["time"] = timeText(time_seconds);
       out["dayOfWeek"] = weekdaysText(weekdays);

@@ -104,9 +104,9 @@ Status FirebirdJobStore::update(const Job& job) {
   if (dbInt((*rows)[0][0]) == 0) {
     return makeError(ErrorCode::kNotFound, "There is no job with the id " + std::to_string(job.id) + ".");
   }
-  return db_.db().exec("UPDATE JOBS SET NAME = ?, SCHEDULE_JSON = ?, ENABLED = ?, NEXT_RUN = ? WHERE ID = ?",
-                       {job.name, dumpJson(job.schedule.toJson()), std::int64_t{job.enabled ? 1 : 0},
-                        opt(job.next_run), job.id});
+  return db_.db().exec(
+      "UPDATE JOBS SET NAME = ?, SCHEDULE_JSON = ?, ENABLED = ?, NEXT_RUN = ? WHERE ID = ?",
+      {job.name, dumpJson(job.schedule.toJson()), std::int64_t{job.enabled ? 1 : 0}, opt(job.next_run), job.id});
 }
 
 Status FirebirdJobStore::setLastStart(std::int64_t id, std::int64_t when) {
@@ -127,10 +127,10 @@ Result<std::int64_t> FirebirdJobStore::startResult(const JobRunResult& r) {
   auto rows = db_.db().query("SELECT MAX(ID) FROM JOB_RESULTS");
   if (!rows) return rows.error();
   const std::int64_t id = dbInt((*rows)[0][0]) + 1;
-  SPE_TRY(db_.db().exec(
-      "INSERT INTO JOB_RESULTS (ID, JOB_ID, ACTION_TEXT, START_TIME, COMPLETE_TIME, RESULT, LOG_TEXT) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {id, r.job_id, r.action, r.start, opt(r.complete), r.result, r.log}));
+  SPE_TRY(
+      db_.db().exec("INSERT INTO JOB_RESULTS (ID, JOB_ID, ACTION_TEXT, START_TIME, COMPLETE_TIME, RESULT, LOG_TEXT) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    {id, r.job_id, r.action, r.start, opt(r.complete), r.result, r.log}));
   return id;
 }
 

@@ -53,8 +53,8 @@ class RetentionRunTest : public ::testing::Test {
     std::vector<std::future<store::IngestResult>> pending;
     for (int i = 0; i < count; ++i) {
       const std::string n = std::to_string(++n_);
-      const std::string raw = "From: a@example.com\r\nSubject: m" + n + "\r\nDate: " + date + "\r\nMessage-ID: <r" +
-                              n + "@retention.test>\r\n\r\nBody " + n + "\r\n";
+      const std::string raw = "From: a@example.com\r\nSubject: m" + n + "\r\nDate: " + date + "\r\nMessage-ID: <r" + n +
+                              "@retention.test>\r\n\r\nBody " + n + "\r\n";
       store::IngestItem item;
       item.folder = folder;
       item.content = s.prepare(raw);

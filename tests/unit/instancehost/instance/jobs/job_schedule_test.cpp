@@ -131,16 +131,18 @@ TEST(JobSchedule, MonthlyLastDayAndLeapYears) {
 }
 
 TEST(JobSchedule, NthWeekdayOfTheMonth) {
-  const auto first = schedule({{"timeZoneId", "Europe/Berlin"}, {"time", "06:00"}, {"dayOfMonth", "1"},
-                               {"dayOfWeek", "Monday"}});
+  const auto first = schedule(
+      {{"timeZoneId", "Europe/Berlin"}, {"time", "06:00"}, {"dayOfMonth", "1"}, {"dayOfWeek", "Monday"}});
   EXPECT_EQ(runs(first, "2026-01-10T00:00:00", 3),
             (V{"2026-02-02T06:00:00+01:00", "2026-03-02T06:00:00+01:00", "2026-04-06T06:00:00+02:00"}));
-  const auto last = schedule({{"timeZoneId", "Australia/Sydney"}, {"time", "18:00"}, {"dayOfMonth", "Last"},
-                              {"dayOfWeek", "Friday"}});
+  const auto last = schedule(
+      {{"timeZoneId", "Australia/Sydney"}, {"time", "18:00"}, {"dayOfMonth", "Last"}, {"dayOfWeek", "Friday"}});
   EXPECT_EQ(runs(last, "2026-01-01T00:00:00", 3),
             (V{"2026-01-30T18:00:00+11:00", "2026-02-27T18:00:00+11:00", "2026-03-27T18:00:00+11:00"}));
-  EXPECT_EQ(last.toJson(), (Json{{"timeZoneId", "Australia/Sydney"}, {"time", "18:00:00"}, {"dayOfMonth", "Last"},
-                                 {"dayOfWeek", "Friday"}}));
+  EXPECT_EQ(
+      last.toJson(),
+      (Json{
+          {"timeZoneId", "Australia/Sydney"}, {"time", "18:00:00"}, {"dayOfMonth", "Last"}, {"dayOfWeek", "Friday"}}));
 }
 
 TEST(JobSchedule, OnceAtALocalDate) {
