@@ -2,7 +2,7 @@
 // Chromium at 1440x900 and 390x844: the tabs in the order a provider sets a
 // customer up (Users, Directory, Archive Stores, Search Indexes, Archiving with an
 // import, Folders of the import, Overview with the imported message count,
-// Archive Access, Jobs, E-mail, Live Statistics). Each tab's steps are in console_tabs/<tab>.mjs, exporting
+// Archive Access, Jobs, E-mail, Compliance, Live Statistics). Each tab's steps are in console_tabs/<tab>.mjs, exporting
 // desktop(page, ctx) and optionally phone(page, ctx); ctx carries
 // {args, id, check, view, openTab, state} (state: what one tab leaves for
 // the next, e.g. the user it created). Every view gets a screenshot and an
@@ -21,12 +21,13 @@ import * as overview from "./console_tabs/overview.mjs";
 import * as access from "./console_tabs/access.mjs";
 import * as jobs from "./console_tabs/jobs.mjs";
 import * as email from "./console_tabs/email.mjs";
+import * as compliance from "./console_tabs/compliance.mjs";
 import * as live from "./console_tabs/live.mjs";
 
 // Folders sits between Users and Archive Stores on the page but is tested after the
 // import, so there are folders with mail to count, move and move back.
 const TABS = [["users", users], ["directory", directory], ["stores", stores], ["indexes", indexes], ["archiving", archiving], ["folders", folders],
-              ["overview", overview], ["access", access], ["jobs", jobs], ["email", email], ["live", live]];
+              ["overview", overview], ["access", access], ["jobs", jobs], ["email", email], ["compliance", compliance], ["live", live]];
 const args = JSON.parse(process.argv[2]);
 const { check, view, run } = makeScenario({ shots: args.shots });
 const { base, watch, login } = consoleSite(args, check);

@@ -28,9 +28,10 @@ import * as mfa from "./catalogue/mfa.js";
 import * as identity from "./catalogue/identity.js";
 import * as jobs from "./catalogue/jobs.js";
 import * as instance_email from "./catalogue/instance_email.js";
+import * as instance_compliance from "./catalogue/instance_compliance.js";
 
 export const parts = { shell, dashboard, instances, wizard, developer, tasks, servers, administrators, smtp,
-  instance, instance_overview, instance_users, instance_folders, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker, mfa, identity, jobs, instance_email };
+  instance, instance_overview, instance_users, instance_folders, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker, mfa, identity, jobs, instance_email, instance_compliance };
 
 function merge(lang) {
   const out = {};

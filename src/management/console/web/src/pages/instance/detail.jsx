@@ -17,6 +17,7 @@ import { AccessTab } from "./access.jsx";
 import { LiveTab } from "./live.jsx";
 import { JobsTab } from "./jobs.jsx";
 import { EmailTab } from "./email.jsx";
+import { ComplianceTab } from "./compliance.jsx";
 
 export const TABS = [
   ["overview", "tabOverview", OverviewTab],
@@ -29,6 +30,7 @@ export const TABS = [
   ["access", "tabAccess", AccessTab],
   ["jobs", "tabJobs", JobsTab],
   ["email", "tabEmail", EmailTab],
+  ["compliance", "tabCompliance", ComplianceTab],
   ["live", "tabLive", LiveTab],
 ];
 
