@@ -89,7 +89,7 @@ Result<Caller> Authenticator::authenticate(const std::string& user, const std::s
   // With multi-factor login the password is the first step only: the name's
   // count is cleared by the second (checkSecondStep), not here.
   if (!mfa_console) admission.permit->succeeded();
-  Caller caller{a->user_name};
+  Caller caller{a->user_name, {}};
   std::lock_guard lock(mutex_);
   if (cache_.size() > 10000) cache_.clear();
   cache_[key] = Entry{caller, now + kCacheLifetime};

@@ -128,7 +128,7 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
     s->notifier_ = std::make_unique<Notifier>(
         systemClock(), *s->db_,
         [api](const std::string& function, const Json& args) -> Result<Json> {
-          ApiCall call{args, "$system", {}, {}};
+          ApiCall call{args, "$system", {}, {}, {}};
           return api->call(function, call);
         },
         [ctx](const std::string& subject, const std::string& text) -> Status {
@@ -234,7 +234,8 @@ Result<Json> InstanceServer::callApi(const RpcRequest& r) {
     std::lock_guard lock(operations_mutex_);
     operations_[operation] = cancelled;
   }
-  ApiCall call{args, stringOf(r.params, "caller").value_or(""), {}, {}};
+  ApiCall call{
+      args, stringOf(r.params, "caller").value_or(""), {}, {}, stringOf(r.params, "callerAddress").value_or("")};
   // Progress goes out at most every 250 ms (and always at 100 %).
   auto last = std::make_shared<std::chrono::steady_clock::time_point>();
   call.control.progress = [&r, last](int percent, const std::string& text) {

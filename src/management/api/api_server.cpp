@@ -126,6 +126,7 @@ struct ApiServer::Impl {
       co_return res;
     }
     if (!ApiDispatch::isApiPath(path)) co_return textResponse(req, http::status::not_found, "Not found: " + path);
+    caller->address = address;  // the cached Caller is per account: the address is this request's
     Response res = co_await dispatch.handle(req, path, *caller);
     co_return res;
   }

@@ -70,6 +70,7 @@ std::string clampEchoedInput(std::string message, const std::map<std::string, st
 // The caller of a function, as authenticated by the API front end.
 struct Caller {
   std::string user_name;
+  std::string address;  // the client's address (audit records name it); empty inside the server
 };
 
 // Typed, validated arguments. Absent nullable arguments are simply missing.

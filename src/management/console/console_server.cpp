@@ -154,7 +154,7 @@ struct ConsoleServer::Impl {
       co_return res;
     }
     if (path == "/console/session" || path == "/console/logout" || ApiDispatch::isApiPath(path)) {
-      HttpResponse res = co_await withSession(req, path, connection);
+      HttpResponse res = co_await withSession(req, path, address, connection);
       co_return res;
     }
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
@@ -369,7 +369,7 @@ struct ConsoleServer::Impl {
     co_return s;
   }
 
-  asio::awaitable<HttpResponse> withSession(const HttpRequest& req, const std::string& path,
+  asio::awaitable<HttpResponse> withSession(const HttpRequest& req, const std::string& path, const std::string& address,
                                             ConnectionSlot* connection) {
     const std::string token = cookieValue(req[http::field::cookie], kCookie);
     auto s = co_await liveSession(token);
@@ -393,7 +393,7 @@ struct ConsoleServer::Impl {
       res.set(http::field::set_cookie, sessionCookie("", true));
       co_return res;
     }
-    const Caller caller{s->user};  // named: GCC 12 mishandles temporaries across co_await
+    const Caller caller{s->user, address};  // named: GCC 12 mishandles temporaries across co_await
     HttpResponse res = co_await dispatch.handle(req, path, caller);
     consoleSecurityHeaders(res);
     co_return res;

@@ -298,8 +298,11 @@ void registerArchiveFunctions(FunctionRegistry& registry, ManagementContext& ctx
       const std::string operation = randomHex(8);
       Json args = c.args.toJson();
       if (name == "CreateJob") SPE_TRY(prepareJob(*functions, ctx, c, args));
-      Json params{
-          {"function", name}, {"args", std::move(args)}, {"operationId", operation}, {"caller", c.caller.user_name}};
+      Json params{{"function", name},
+                  {"args", std::move(args)},
+                  {"operationId", operation},
+                  {"caller", c.caller.user_name},
+                  {"callerAddress", c.caller.address}};
       InstanceRecord instance = **r;
       auto progress = [&c](int percent, const std::string& text) { c.progress.update(percent, text); };
       // A cancellation request is passed on to the instance within 100 ms.

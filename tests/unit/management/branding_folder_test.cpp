@@ -285,7 +285,7 @@ class BrandingFunctionsTest : public BrandingFolderTest {
     if (!spec) return makeError(ErrorCode::kNotFound, "no " + fn);
     auto args = FunctionRegistry::validate(*spec, form);
     if (!args) return args.error();
-    const Caller caller{"admin"};
+    const Caller caller{"admin", {}};
     NullProgress progress;
     CallContext c{caller, *args, progress};
     return spec->handler(c);

@@ -58,6 +58,7 @@ struct ApiCall {
   std::string caller;
   store::OperationControl control;
   std::function<void(const std::string&)> log;  // a line of log output for the caller
+  std::string source;                           // the caller's address, for audit records
 
   std::string str(const std::string& name, const std::string& fallback = {}) const;
   bool has(const std::string& name) const;

@@ -1,6 +1,7 @@
 #include "instancehost/instance/api/instance_api.h"
 
 #include "common/base/logging.h"
+#include "common/base/text.h"
 
 namespace spe::instance {
 
@@ -45,9 +46,24 @@ void InstanceApi::add(const std::string& name, ApiHandler handler, bool writes) 
   functions_[name] = Entry{std::move(handler), writes};
 }
 
+// What a call was done to, for the audit record: its first argument that
+// names an object ("userName=alice", "id=3"), or nothing.
+std::string auditObjectOf(const Json& args) {
+  for (const char* key : {"userName", "oldUserName", "folder", "fromFolder", "id", "name"}) {
+    auto it = args.find(key);
+    if (it == args.end() || it->is_null()) continue;
+    const std::string value = it->is_string() ? it->get<std::string>() : it->dump();
+    return std::string(key) + "=" + printable(value, 200);
+  }
+  return {};
+}
+
 Status InstanceApi::audit(const ApiCall& call, const std::string& event, const std::string& details) {
   const std::string user = call.caller.empty() ? "$system" : call.caller;
-  auto st = ctx_.db.audit(user, event, details);
+  audit::AuditEntry entry = auditEntryOf(user, event, details);
+  entry.source = printable(call.source, 64);
+  entry.object = auditObjectOf(call.args);
+  auto st = ctx_.db.audit(entry);
   if (st) return okStatus();
   logger("instance")
       ->error("audit record lost: user={} event={} details={}: {}", user, event, details, st.error().message);

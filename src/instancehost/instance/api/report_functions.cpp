@@ -33,7 +33,7 @@ Result<std::vector<net::MailAddress>> recipientList(const std::string& text) {
 
 InstanceFunctionCall instanceFunctionCall(InstanceApi& api, const ApiCall& outer) {
   return [&api, &outer](const std::string& function, const Json& args) -> Result<Json> {
-    ApiCall inner{args, outer.caller, outer.control, {}};
+    ApiCall inner{args, outer.caller, outer.control, {}, outer.source};
     return api.call(function, inner);
   };
 }

@@ -263,7 +263,7 @@ void JobScheduler::execute(Job job, JobRunResult result, std::shared_ptr<std::at
   args["instanceID"] = instance_id_;
   std::mutex log_mutex;
   std::string log;
-  ApiCall call{args, job.owner, {}, {}};
+  ApiCall call{args, job.owner, {}, {}, {}};
   call.control.cancelled = [cancel] { return cancel->load(); };
   call.log = [&](const std::string& line) {
     std::lock_guard l(log_mutex);

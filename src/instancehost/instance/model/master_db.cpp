@@ -146,14 +146,18 @@ Status InstanceMasterDb::audit(const audit::AuditEntry& e) {
   return okStatus();
 }
 
-Status InstanceMasterDb::audit(const std::string& user, const std::string& event, const std::string& details) {
+audit::AuditEntry auditEntryOf(const std::string& user, const std::string& event, const std::string& details) {
   audit::AuditEntry e;
   e.actor_kind = actorKindOf(user);
   e.actor = user.empty() ? "$system" : user;
   e.event = event;
   e.details = details;
   e.success = !(event.size() >= 6 && event.compare(event.size() - 6, 6, "Failed") == 0);
-  return audit(e);
+  return e;
+}
+
+Status InstanceMasterDb::audit(const std::string& user, const std::string& event, const std::string& details) {
+  return audit(auditEntryOf(user, event, details));
 }
 
 Result<Json> InstanceMasterDb::auditLog(int limit) {

@@ -17,6 +17,10 @@
 
 namespace spe::instance {
 
+// An audit entry by the short form's rules: the actor kind follows from
+// `user`, the outcome from the event name (ending in "Failed": failure).
+audit::AuditEntry auditEntryOf(const std::string& user, const std::string& event, const std::string& details);
+
 class InstanceMasterDb {
  public:
   static Result<std::unique_ptr<InstanceMasterDb>> open(const std::string& path);
