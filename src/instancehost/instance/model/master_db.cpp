@@ -152,7 +152,10 @@ audit::AuditEntry auditEntryOf(const std::string& user, const std::string& event
   e.actor = user.empty() ? "$system" : user;
   e.event = event;
   e.details = details;
-  e.success = !(event.size() >= 6 && event.compare(event.size() - 6, 6, "Failed") == 0);
+  auto ends = [&](std::string_view tail) {
+    return event.size() >= tail.size() && event.compare(event.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  e.success = !ends("Failed") && !ends("Refused");
   return e;
 }
 

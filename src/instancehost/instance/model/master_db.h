@@ -18,7 +18,8 @@
 namespace spe::instance {
 
 // An audit entry by the short form's rules: the actor kind follows from
-// `user`, the outcome from the event name (ending in "Failed": failure).
+// `user`, the outcome from the event name (ending in "Failed" or "Refused":
+// failure).
 audit::AuditEntry auditEntryOf(const std::string& user, const std::string& event, const std::string& details);
 
 class InstanceMasterDb {
@@ -37,7 +38,7 @@ class InstanceMasterDb {
   Status audit(const audit::AuditEntry& e);
   // The short form: the actor kind follows from `user` ("$archiveadmin",
   // "$system", "$job:..." or an administrator), the outcome from the event
-  // name (ending in "Failed": failure).
+  // name (auditEntryOf).
   Status audit(const std::string& user, const std::string& event, const std::string& details);
   // The newest `limit` entries, newest first (the instance socket's auditLog).
   Result<Json> auditLog(int limit);
