@@ -177,7 +177,7 @@ class ForwardedTable {
     std::vector<ArgSpec> get = {id};
     get.insert(get.end(), filter.begin(), filter.end());
     get.push_back(opt("limit", N).range(1, 10000));
-    get.push_back(opt("offset", N).range(0, 1LL << 40));
+    get.push_back(opt("offset", N).range(0, kMaxId));
     std::vector<ArgSpec> exp = {id};
     exp.insert(exp.end(), filter.begin(), filter.end());
     return {
