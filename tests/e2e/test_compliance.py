@@ -7,13 +7,12 @@ every message and stay allowed), $archiveadmin through the CAS with admin
 e-mail preview off and on, and the audit records of all of it."""
 import json
 import os
-import subprocess
-import tempfile
 import time
 import unittest
 
 import mailgen
-from harness import BIN, InstanceCalls
+from audit_log import audit_entries
+from harness import InstanceCalls
 from test_web_access import curl
 
 IID = "comp"
@@ -28,27 +27,9 @@ SEED_EXAMPLE = {
 
 
 def audit_text(base):
-    """The instance's audit records as text lines "actor event details": from the tamper-evident log
-    (spe-audit export) when the instance has one, else from the older AUDIT_LOG table."""
-    lines = []
-    exported = subprocess.run([os.path.join(BIN, "spe-audit"), "export", base], capture_output=True, text=True,
-                              timeout=120)
-    if exported.returncode == 0:
-        for line in exported.stdout.splitlines():
-            try:
-                e = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(e, dict) and "event" in e:
-                lines.append("%s %s %s %s" % (e.get("actor", e.get("userName", "")), e["event"], e.get("outcome", ""),
-                                              " ".join(str(e.get(k, "")) for k in ("object", "details"))))
-    with tempfile.TemporaryDirectory() as lock:
-        lines.append(subprocess.run(
-            ["isql-fb", "-q", "-u", "SYSDBA", os.path.join(base, "MailStoreMaster.fdb")],
-            input="SET LIST ON; SELECT USER_NAME, EVENT, DETAILS FROM AUDIT_LOG WHERE EVENT IN "
-                  "('ComplianceChangeSettings', 'LegalHoldRefused', 'AdminEmailPreview') ORDER BY ID;\n",
-            capture_output=True, text=True, timeout=60, env=dict(os.environ, FIREBIRD_LOCK=lock)).stdout)
-    return "\n".join(lines)
+    """The instance's audit records as text lines "actor event outcome object details" (spe-audit export)."""
+    return "\n".join("%s %s %s %s %s" % (e["actor"], e["event"], e["outcome"], e.get("object", ""), e.get("details", ""))
+                     for e in audit_entries(base))
 
 
 class ComplianceTest(InstanceCalls, unittest.TestCase):

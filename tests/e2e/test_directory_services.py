@@ -17,6 +17,7 @@ import unittest
 import mailgen
 import slapd_directory as sd
 from harness import Platform
+from test_index import instance_rpc
 from test_web_access import curl
 
 IID = "dirco"
@@ -125,17 +126,8 @@ class DirectoryServicesTest(unittest.TestCase):
 
     def audit_events(self):
         """The instance's audit log, read on its socket as its host does."""
-        with socket.socket(socket.AF_UNIX) as s:
-            s.settimeout(30)
-            s.connect(self.p.socket(IID))
-            payload = json.dumps({"id": 1, "method": "auditLog", "params": {"limit": 1000}}).encode()
-            s.sendall(len(payload).to_bytes(4, "big") + payload)
-            buf = b""
-            while len(buf) < 4 or len(buf) < 4 + int.from_bytes(buf[:4], "big"):
-                chunk = s.recv(65536)
-                self.assertTrue(chunk, "the instance closed its socket")
-                buf += chunk
-            answer = json.loads(buf[4:4 + int.from_bytes(buf[:4], "big")])
+        answer = instance_rpc(self.p.socket(IID), "auditLog", {"limit": 1000})
+        self.assertIn("result", answer, answer)
         return [(e["event"], e["details"]) for e in answer["result"]]
 
     def web_login(self, user, password):
