@@ -117,9 +117,12 @@ export function wireAppPasswords(reloadSettings) {
   $("ap-create").addEventListener("click", openCreate);
   $("ap-name-form").addEventListener("submit", create);
   $("ap-name-cancel").addEventListener("click", () => $("ap-dialog").close());
-  $("ap-shown-done").addEventListener("click", () => $("ap-dialog").close());
+  // Shown once: forgotten at once on Done (the dialog's "close" event comes a task later), and
+  // on any other way out (Escape).
+  const forget = () => { $("ap-password").textContent = ""; };
+  $("ap-shown-done").addEventListener("click", () => { forget(); $("ap-dialog").close(); });
   $("ap-dialog").addEventListener("close", () => {
-    $("ap-password").textContent = "";  // shown once: forgotten here
+    forget();
     $("ap-create").focus();
   });
   wireCopy($("ap-copy"), () => $("ap-password").textContent.replace(/\s+/g, ""), $("ap-copied"), $("ap-password"));
