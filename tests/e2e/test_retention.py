@@ -224,6 +224,12 @@ class RetentionTest(InstanceCalls, unittest.TestCase):
         self.assertTrue(rows, "the job did not finish")
         self.assertEqual(rows[0]["result"], "succeeded", rows[0])
         self.assertIn('"messagesDeleted":0', rows[0]["log"])
+        # Its records are the job's, not its owner's (docs/compliance.md "Entries").
+        frame = instance_rpc(self.sock, "auditLog", {"limit": 20})
+        runs = [e for e in frame["result"] if e["event"] == "RetentionPoliciesProcessFinish"]
+        self.assertTrue(runs, frame)
+        self.assertEqual((runs[0]["actorKind"], runs[0]["actor"], runs[0]["source"]),
+                         ("job", "$job:" + job["name"], "job %d, owner %s" % (job["id"], job["owner"])))
 
 
 if __name__ == "__main__":

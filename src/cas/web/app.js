@@ -14,7 +14,9 @@
 //   login_mfa.js  the login's code or set-up step (multi-factor login)
 //   settings.js   the Settings page; app_passwords.js  its app passwords
 //   mfa_secret.js QR code and key of a set-up, Copy buttons
+//   audit.js      the audit log page ($archiveadmin); audit_table.js its table
 // This file starts them.
+import { drawAudit, wireAudit } from "./audit.js";
 import { $ } from "./dom.js";
 import { drawFolders, wireFolders } from "./folders.js";
 import { applyLanguage, chooseLanguage, setLanguage } from "./i18n.js";
@@ -39,6 +41,7 @@ function wireLanguage() {
     drawMfaStep();
     relabelSecrets();
     if (app.user) drawSettings();
+    if (app.user) drawAudit();
     if (app.user && app.view) {
       // Everything drawn again in the new language (the list asked again:
       // its notes are made with it).
@@ -56,6 +59,7 @@ applyLanguage();
 wireLanguage();
 wireSession();
 wireSettings();
+wireAudit();
 wireSearchForm();
 wirePager();
 wireSelection();

@@ -2,7 +2,8 @@
 // page, open message), so reload, Back/Forward and links to a message work:
 // every change goes through navigate(), which writes the address, and show()
 // draws what the address says. "#settings" is the Settings page instead
-// (settings.js).
+// (settings.js), and "#audit" the archive administrator's audit log (audit.js).
+import { drawAuditLink, isAuditAddress, leaveAudit, showAudit } from "./audit.js";
 import { defaultFolder, drawFolders } from "./folders.js";
 import { openAfterPage } from "./keyboard.js";
 import { runSearch } from "./list.js";
@@ -51,11 +52,18 @@ function sameList(a, b) { return a && b && LIST_KEYS.every((k) => a[k] === b[k])
 // and the open message.
 export async function show() {
   if (!app.user) return;
+  drawAuditLink();
   if (isSettingsAddress()) {
+    leaveAudit();
     await showSettings();
     return;
   }
   leaveSettings();
+  if (isAuditAddress()) {
+    await showAudit();
+    return;
+  }
+  leaveAudit();
   const state = readAddress();
   if (!state.f || !app.folderInfo.has(state.f)) {
     const fallback = defaultFolder();

@@ -3,6 +3,7 @@
 // browser still has), the archive administrator's one-time link, and the
 // login page again when the session ends.
 import { api, onSessionEnded } from "./api.js";
+import { resetAudit } from "./audit.js";
 import { $ } from "./dom.js";
 import { withLoading } from "./feedback.js";
 import { loadFolders } from "./folders.js";
@@ -19,6 +20,7 @@ export function showLogin(message) {
   app.page = "archive";
   app.listHash = "";
   $("app-view").hidden = $("settings-view").hidden = true;
+  resetAudit();  // its view, link and what it showed
   $("login-view").hidden = false;
   hideMfaStep();
   $("who").hidden = $("logout").hidden = $("menu").hidden = $("settings-link").hidden = true;

@@ -178,6 +178,7 @@ class ForwardedTable {
     get.insert(get.end(), filter.begin(), filter.end());
     get.push_back(opt("limit", N).range(1, 10000));
     get.push_back(opt("offset", N).range(0, kMaxId));
+    get.push_back(opt("newestFirst", B));
     std::vector<ArgSpec> exp = {id};
     exp.insert(exp.end(), filter.begin(), filter.end());
     return {

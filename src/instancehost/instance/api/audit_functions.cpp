@@ -17,37 +17,7 @@ Result<audit::AuditLog*> auditLogOf(InstanceContext& ctx) {
   return log;
 }
 
-Result<std::optional<std::int64_t>> timeArg(const ApiCall& c, const char* name) {
-  if (!c.has(name)) return std::optional<std::int64_t>();
-  auto t = audit::parseIsoTime(c.str(name));
-  if (!t) {
-    return makeError(ErrorCode::kInvalidArgument,
-                     std::string("'") + name + "' must be a UTC time like 2026-12-07T10:00:00Z.");
-  }
-  return std::optional<std::int64_t>(*t);
-}
-
-Result<audit::AuditFilter> filterOf(const ApiCall& c) {
-  audit::AuditFilter f;
-  auto from = timeArg(c, "fromIncluding");
-  if (!from) return from.error();
-  auto to = timeArg(c, "toExcluding");
-  if (!to) return to.error();
-  f.from_us = *from;
-  f.to_us = *to;
-  if (f.from_us && f.to_us && *f.to_us <= *f.from_us) {
-    return makeError(ErrorCode::kInvalidArgument, "'toExcluding' must be after 'fromIncluding'.");
-  }
-  f.actor = c.str("actor");
-  f.event = c.str("event");
-  f.object = c.str("object");
-  const std::int64_t limit = c.num("limit", 1000), offset = c.num("offset", 0);
-  if (limit < 1 || limit > 10000) return makeError(ErrorCode::kInvalidArgument, "'limit' must be 1 to 10000.");
-  if (offset < 0) return makeError(ErrorCode::kInvalidArgument, "'offset' must not be negative.");
-  f.limit = static_cast<std::uint64_t>(limit);
-  f.offset = static_cast<std::uint64_t>(offset);
-  return f;
-}
+Result<audit::AuditFilter> filterOf(const ApiCall& c) { return audit::auditFilterFromJson(c.args, 10000); }
 
 }  // namespace
 

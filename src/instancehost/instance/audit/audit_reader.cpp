@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
+#include <deque>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "common/base/crypto.h"
 
@@ -166,15 +169,60 @@ Json checkpointToJson(const Checkpoint& c) {
               {"signature", c.signature_hex}};
 }
 
+namespace {
+
+bool passes(const AuditFilter& filter, const StoredEntry& s) {
+  if (filter.from_us && s.time_us < *filter.from_us) return false;
+  if (filter.to_us && s.time_us >= *filter.to_us) return false;
+  if (!filter.actor.empty() && s.entry.actor != filter.actor) return false;
+  if (!filter.event.empty() && s.entry.event != filter.event) return false;
+  if (!filter.object.empty() && s.entry.object.find(filter.object) == std::string::npos) return false;
+  return true;
+}
+
+// Errors of auditFilterFromJson carry the field's name as their details.
+Error withField(Error e, const char* field) {
+  e.details = field;
+  return e;
+}
+
+Result<std::optional<std::int64_t>> timeField(const Json& args, const char* name) {
+  auto text = stringField(args, name, {}, 64);
+  if (!text) return withField(text.error(), name);
+  if (text->empty()) return std::optional<std::int64_t>();
+  auto t = parseIsoTime(*text);
+  if (!t) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     std::string("'") + name + "' must be a UTC time like 2026-12-07T10:00:00Z.", name);
+  }
+  return std::optional<std::int64_t>(*t);
+}
+
+}  // namespace
+
 Result<Json> queryEntries(const std::string& directory, const AuditFilter& filter) {
   Json out = Json::array();
+  if (filter.newest_first) {
+    // The last offset + limit matches, newest first, then the first `offset` left out.
+    const std::uint64_t keep = filter.offset + filter.limit;
+    std::deque<Json> last;
+    auto st = forEachEntry(directory, [&](const StoredEntry& s) {
+      if (!passes(filter, s)) return true;
+      last.push_back(entryToJson(s));
+      if (last.size() > keep) last.pop_front();
+      return true;
+    });
+    if (!st && st.error().code != ErrorCode::kNotFound) return st.error();
+    std::uint64_t skipped = 0;
+    for (auto it = last.rbegin(); it != last.rend(); ++it) {
+      if (skipped++ < filter.offset) continue;
+      out.push_back(std::move(*it));
+    }
+    return out;
+  }
   std::uint64_t skipped = 0;
   auto st = forEachEntry(directory, [&](const StoredEntry& s) {
-    if (filter.from_us && s.time_us < *filter.from_us) return true;
-    if (filter.to_us && s.time_us >= *filter.to_us) return true;
-    if (!filter.actor.empty() && s.entry.actor != filter.actor) return true;
-    if (!filter.event.empty() && s.entry.event != filter.event) return true;
-    if (!filter.object.empty() && s.entry.object.find(filter.object) == std::string::npos) return true;
+    if (!passes(filter, s)) return true;
     if (skipped < filter.offset) {
       ++skipped;
       return true;
@@ -184,6 +232,36 @@ Result<Json> queryEntries(const std::string& directory, const AuditFilter& filte
   });
   if (!st && st.error().code != ErrorCode::kNotFound) return st.error();
   return out;
+}
+
+Result<AuditFilter> auditFilterFromJson(const Json& args, std::uint64_t max_limit) {
+  AuditFilter f;
+  auto from = timeField(args, "fromIncluding");
+  if (!from) return from.error();
+  auto to = timeField(args, "toExcluding");
+  if (!to) return to.error();
+  f.from_us = *from;
+  f.to_us = *to;
+  if (f.from_us && f.to_us && *f.to_us <= *f.from_us) {
+    return makeError(ErrorCode::kInvalidArgument, "'toExcluding' must be after 'fromIncluding'.", "toExcluding");
+  }
+  for (auto [name, max_length, out] : {std::tuple{"actor", 1024, &f.actor}, std::tuple{"event", 256, &f.event},
+                                       std::tuple{"object", 1024, &f.object}}) {
+    auto text = stringField(args, name, {}, static_cast<std::size_t>(max_length));
+    if (!text) return withField(text.error(), name);
+    *out = std::move(*text);
+  }
+  const auto max = static_cast<std::int64_t>(max_limit);
+  auto limit = intField(args, "limit", std::min<std::int64_t>(1000, max), 1, max);
+  if (!limit) return withField(limit.error(), "limit");
+  auto offset = intField(args, "offset", 0, 0, INT32_MAX);
+  if (!offset) return withField(offset.error(), "offset");
+  auto newest = boolField(args, "newestFirst", false);
+  if (!newest) return withField(newest.error(), "newestFirst");
+  f.limit = static_cast<std::uint64_t>(*limit);
+  f.offset = static_cast<std::uint64_t>(*offset);
+  f.newest_first = *newest;
+  return f;
 }
 
 Json VerifyReport::toJson() const {

@@ -37,9 +37,16 @@ struct AuditFilter {
   std::string actor, event, object;     // exact (object: substring); empty: any
   std::uint64_t offset = 0;
   std::uint64_t limit = 1000;
+  bool newest_first = false;  // offset counts from the newest match; memory: offset + limit entries
 };
-// The entries that pass `filter`, in log order.
+// The entries that pass `filter`, in log order (newest first when asked).
 Result<Json> queryEntries(const std::string& directory, const AuditFilter& filter);
+
+// A filter from request fields (GetAuditLog's arguments, Web Access's body):
+// fromIncluding/toExcluding (UTC ISO times), actor, event, object, offset,
+// limit (1..max_limit), newestFirst. A wrong type or value is an error
+// naming the field.
+Result<AuditFilter> auditFilterFromJson(const Json& args, std::uint64_t max_limit);
 
 struct VerifyReport {
   bool intact = false;

@@ -263,7 +263,9 @@ void JobScheduler::execute(Job job, JobRunResult result, std::shared_ptr<std::at
   args["instanceID"] = instance_id_;
   std::mutex log_mutex;
   std::string log;
-  ApiCall call{args, job.owner, {}, {}, {}};
+  // Audited as the job (actor kind `job`, actor "$job:<name>"), its source
+  // naming the job and its owner (docs/compliance.md "Entries").
+  ApiCall call{args, "$job:" + job.name, {}, {}, "job " + std::to_string(job.id) + ", owner " + job.owner};
   call.control.cancelled = [cancel] { return cancel->load(); };
   call.log = [&](const std::string& line) {
     std::lock_guard l(log_mutex);

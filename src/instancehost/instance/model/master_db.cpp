@@ -165,13 +165,13 @@ Status InstanceMasterDb::audit(const std::string& user, const std::string& event
 
 Result<Json> InstanceMasterDb::auditLog(int limit) {
   if (audit_log_ != nullptr) {
-    audit::AuditFilter all;
-    all.limit = ~std::uint64_t{0};
-    auto entries = audit::queryEntries(audit_log_->directory(), all);
+    audit::AuditFilter newest;
+    newest.limit = static_cast<std::uint64_t>(std::max(limit, 1));
+    newest.newest_first = true;
+    auto entries = audit::queryEntries(audit_log_->directory(), newest);
     if (!entries) return entries.error();
     Json out = Json::array();
-    for (auto it = entries->rbegin(); it != entries->rend() && static_cast<int>(out.size()) < limit; ++it) {
-      Json e = *it;
+    for (Json& e : *entries) {
       e["id"] = e["sequence"];
       e["userName"] = e["actor"];
       out.push_back(std::move(e));

@@ -14,6 +14,7 @@
 #include "index/searcher.h"
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
+#include "instancehost/instance/access/web/web_audit.h"
 #include "instancehost/instance/access/web/web_conversation.h"
 #include "instancehost/instance/access/web/web_failure.h"
 #include "instancehost/instance/access/web/web_folders.h"
@@ -354,6 +355,13 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
     Json out = answer(200, Json::object());
     out["clearSession"] = true;
     return out;
+  }
+  if (isAuditOperation(op)) {
+    // The instance's own audit log: its archive administrator's page only.
+    if (s->user != kArchiveAdmin) {
+      return webFailure(403, "auditArchiveAdminOnly", "Only the archive administrator can read the audit log.");
+    }
+    return webAudit(ctx_, op, body);
   }
   Result<Json> out = webFailure(404, "unknownOperation", "Unknown operation.");
   // $archiveadmin sees the folders; searching and reading only while admin

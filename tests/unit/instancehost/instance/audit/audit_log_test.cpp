@@ -288,6 +288,74 @@ TEST_F(AuditLogTest, QueryFilters) {
   EXPECT_EQ((*j)[0]["sequence"], 5);
 }
 
+TEST_F(AuditLogTest, QueryNewestFirstPagesFromTheEnd) {
+  writeEntries(20, 100);
+  AuditFilter f;
+  f.event = "UserAdd";  // 1, 3, ..., 19
+  f.newest_first = true;
+  f.limit = 3;
+  f.offset = 2;
+  auto j = queryEntries(dir_, f);
+  ASSERT_TRUE(j);
+  ASSERT_EQ(j->size(), 3U);
+  EXPECT_EQ((*j)[0]["sequence"], 15);
+  EXPECT_EQ((*j)[2]["sequence"], 11);
+  f.offset = 8;  // only 10 match: the last page is short
+  j = queryEntries(dir_, f);
+  ASSERT_TRUE(j);
+  ASSERT_EQ(j->size(), 2U);
+  EXPECT_EQ((*j)[1]["sequence"], 1);
+  f.offset = 10;
+  j = queryEntries(dir_, f);
+  ASSERT_TRUE(j);
+  EXPECT_TRUE(j->empty());
+}
+
+TEST(AuditFilterFromJson, ReadsEveryFieldAndNamesTheWrongOne) {
+  auto f = auditFilterFromJson(Json{{"fromIncluding", "2026-12-07T10:00:00Z"},
+                                    {"toExcluding", "2026-12-08T00:00:00Z"},
+                                    {"actor", "admin"},
+                                    {"event", "UserAdd"},
+                                    {"object", "bob"},
+                                    {"offset", 40},
+                                    {"limit", 20},
+                                    {"newestFirst", true}},
+                               200);
+  ASSERT_TRUE(f) << f.error().message;
+  EXPECT_EQ(*f->from_us, *parseIsoTime("2026-12-07T10:00:00Z"));
+  EXPECT_EQ(*f->to_us - *f->from_us, 14LL * 3600 * 1000000);
+  EXPECT_EQ(f->actor + f->event + f->object, "adminUserAddbob");
+  EXPECT_EQ(f->offset, 40U);
+  EXPECT_EQ(f->limit, 20U);
+  EXPECT_TRUE(f->newest_first);
+  auto defaults = auditFilterFromJson(Json::object(), 200);
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->limit, 200U);
+  EXPECT_FALSE(defaults->from_us || defaults->to_us || defaults->newest_first);
+  const std::vector<std::pair<Json, std::string>> wrong = {
+      {{{"fromIncluding", "yesterday"}}, "fromIncluding"},
+      {{{"fromIncluding", 5}}, "fromIncluding"},
+      {{{"toExcluding", "2026-13-01T00:00:00Z"}}, "toExcluding"},
+      {{{"fromIncluding", "2026-12-08T00:00:00Z"}, {"toExcluding", "2026-12-07T00:00:00Z"}}, "toExcluding"},
+      {{{"actor", 1}}, "actor"},
+      {{{"event", std::string(257, 'e')}}, "event"},
+      {{{"object", Json::array()}}, "object"},
+      {{{"limit", 0}}, "limit"},
+      {{{"limit", 201}}, "limit"},
+      {{{"limit", "5"}}, "limit"},
+      {{{"offset", -1}}, "offset"},
+      {{{"offset", 1.5}}, "offset"},
+      {{{"newestFirst", "x"}}, "newestFirst"},
+  };
+  for (const auto& [args, field] : wrong) {
+    auto r = auditFilterFromJson(args, 200);
+    ASSERT_FALSE(r) << args.dump();
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument) << args.dump();
+    EXPECT_EQ(r.error().details, field) << args.dump();
+    EXPECT_NE(r.error().message.find(field), std::string::npos) << r.error().message;
+  }
+}
+
 TEST_F(AuditLogTest, CheckpointThreadSignsWhileEntriesAreAdded) {
   auto o = options();
   o.checkpoint_interval = std::chrono::milliseconds(5);

@@ -134,7 +134,7 @@ class MemoryJobStore final : public JobStore {
 struct FakeInstance {
   std::mutex mutex;
   std::condition_variable changed;
-  std::vector<std::string> calls;  // "function caller args"
+  std::vector<std::string> calls;  // "function caller [source] args"
   bool frozen = false;
   bool hold = false;  // calls wait until cancelled
   int holding = 0;
@@ -144,7 +144,7 @@ struct FakeInstance {
     JobScheduler::Hooks h;
     h.call = [this](const std::string& fn, ApiCall& call) -> Result<Json> {
       std::unique_lock l(mutex);
-      calls.push_back(fn + " " + call.caller + " " + call.args.dump());
+      calls.push_back(fn + " " + call.caller + " [" + call.source + "] " + call.args.dump());
       if (fn == "ProcessRetentionPolicies") {
         call.log("No retention policies: nothing to do.");
         return Json{{"messagesDeleted", 0}};
@@ -209,7 +209,7 @@ struct Fixture {
   }
 };
 
-TEST(JobScheduler, RunsAtTheScheduledMomentsAsTheOwner) {
+TEST(JobScheduler, RunsAtTheScheduledMomentsAsTheJobOfItsOwner) {
   Fixture f;
   auto id = f.scheduler.create(dailyJob("00:10"));
   ASSERT_TRUE(id.ok());
@@ -220,7 +220,8 @@ TEST(JobScheduler, RunsAtTheScheduledMomentsAsTheOwner) {
   f.clock.advance(1min);
   ASSERT_TRUE(f.store.waitFinished(1));
   ASSERT_TRUE(f.settled(*id));
-  EXPECT_EQ(f.instance.calls[0], R"(RunProfile admin {"id":1,"instanceID":"i1"})");
+  EXPECT_EQ(f.instance.calls[0],
+            "RunProfile $job:job 00:10 [job " + std::to_string(*id) + R"(, owner admin] {"id":1,"instanceID":"i1"})");
   auto r = f.store.all();
   EXPECT_EQ(r[0].result, "succeeded");
   EXPECT_EQ(r[0].start, kStart + 600);
