@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
+#include <ctime>
 
 namespace spe {
 
@@ -234,6 +236,17 @@ bool ImapTokenizer::atom(ImapValue& out) {
   out.kind = imapIEquals(out.text, "NIL") ? ImapValue::Kind::kNil : ImapValue::Kind::kAtom;
   if (out.kind == ImapValue::Kind::kNil) out.text.clear();
   return true;
+}
+
+std::string imapDateTime(std::int64_t epoch_seconds) {
+  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t t = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02d-%s-%04d %02d:%02d:%02d +0000", tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900,
+                tm.tm_hour, tm.tm_min, tm.tm_sec);
+  return buf;
 }
 
 }  // namespace spe

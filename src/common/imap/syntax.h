@@ -124,4 +124,8 @@ inline constexpr const char* kImapAuthenticatedCapabilities = "IMAP4rev1 LITERAL
 bool imapIEquals(std::string_view a, std::string_view b);
 std::string imapUpper(std::string s);
 
+// An IMAP date-time ("17-Jul-1996 02:44:25 +0000") of epoch seconds, UTC:
+// FETCH INTERNALDATE answers and APPEND arguments.
+std::string imapDateTime(std::int64_t epoch_seconds);
+
 }  // namespace spe

@@ -267,8 +267,10 @@ bool isSmtpHost(std::string_view h) {
          });
 }
 
-Result<SmtpReceipt> CurlSmtpClient::send(const SmtpSettings& s, const MailMessage& message,
-                                         const std::function<bool()>& cancelled) {
+namespace {
+
+// Checks the settings both kinds of send need.
+Status checkSettings(const SmtpSettings& s) {
   if (!isSmtpHost(s.host)) {
     return stepError(SmtpStep::kSettings, ErrorCode::kInvalidArgument,
                      s.host.empty() ? "no SMTP server is set (hostname)."
@@ -281,10 +283,14 @@ Result<SmtpReceipt> CurlSmtpClient::send(const SmtpSettings& s, const MailMessag
     return stepError(SmtpStep::kSettings, ErrorCode::kInvalidArgument,
                      "authentication is required but no user name is set.");
   }
-  const MimeEnvelope envelope = mimeEnvelopeNow(message.from);
-  auto mime = buildMime(message, envelope);
-  if (!mime) return stepError(SmtpStep::kSettings, ErrorCode::kInvalidArgument, mime.error().message);
+  return okStatus();
+}
 
+// One SMTP transaction: `data` (CRLF line ends) from `sender` to `recipients`;
+// the server's last reply.
+Result<std::string> transfer(const SmtpSettings& s, const std::string& sender,
+                             const std::vector<std::string>& recipients, const std::string& data,
+                             const std::function<bool()>& cancelled) {
   globalInit();
   std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) return makeError(ErrorCode::kInternal, "libcurl could not make a handle.");
@@ -292,16 +298,16 @@ Result<SmtpReceipt> CurlSmtpClient::send(const SmtpSettings& s, const MailMessag
   const std::string host = s.host.find(':') != std::string::npos ? "[" + s.host + "]" : s.host;
   const std::string url = std::string(s.protocol == SmtpProtocol::kImplicitTls ? "smtps://" : "smtp://") + host + ":" +
                           std::to_string(s.port) + "/" + ehloName();
-  const std::string from = "<" + message.from.address + ">";
+  const std::string from = "<" + sender + ">";
   std::unique_ptr<curl_slist, SlistDeleter> rcpt;
-  for (const auto& to : message.to) {
-    curl_slist* next = curl_slist_append(rcpt.get(), ("<" + to.address + ">").c_str());
+  for (const auto& to : recipients) {
+    curl_slist* next = curl_slist_append(rcpt.get(), ("<" + to + ">").c_str());
     if (!next) return makeError(ErrorCode::kInternal, "Out of memory.");
     (void)rcpt.release();
     rcpt.reset(next);
   }
   Transcript transcript;
-  Upload upload{&mime.value()};
+  Upload upload{&data};
   char errbuf[CURL_ERROR_SIZE] = {};
   const long timeout_s = static_cast<long>((s.timeout.count() + 999) / 1000);
 
@@ -326,7 +332,7 @@ Result<SmtpReceipt> CurlSmtpClient::send(const SmtpSettings& s, const MailMessag
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt.get());
   curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
-  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(mime->size()));
+  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(data.size()));
   curl_easy_setopt(c, CURLOPT_READFUNCTION, onRead);
   curl_easy_setopt(c, CURLOPT_READDATA, &upload);
   curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, onDebug);
@@ -341,12 +347,54 @@ Result<SmtpReceipt> CurlSmtpClient::send(const SmtpSettings& s, const MailMessag
   if (rc != CURLE_OK) {
     const std::string curl_text = errbuf[0] ? printable(errbuf, 300) : curl_easy_strerror(rc);
     Error e = mapError(rc, c, transcript, curl_text, s);
-    logger("smtp")->warn("sending to {} recipient(s) through {} failed at step {}: {}", message.to.size(), target,
+    logger("smtp")->warn("sending to {} recipient(s) through {} failed at step {}: {}", recipients.size(), target,
                          e.details, e.message);
     return e;
   }
-  logger("smtp")->info("mail {} sent to {} recipient(s) through {}", envelope.message_id, message.to.size(), target);
-  return SmtpReceipt{envelope.message_id, transcript.last_reply};
+  return transcript.last_reply;
+}
+
+}  // namespace
+
+Result<SmtpReceipt> CurlSmtpClient::send(const SmtpSettings& s, const MailMessage& message,
+                                         const std::function<bool()>& cancelled) {
+  SPE_TRY(checkSettings(s));
+  const MimeEnvelope envelope = mimeEnvelopeNow(message.from);
+  auto mime = buildMime(message, envelope);
+  if (!mime) return stepError(SmtpStep::kSettings, ErrorCode::kInvalidArgument, mime.error().message);
+  std::vector<std::string> recipients;
+  for (const auto& to : message.to) recipients.push_back(to.address);
+  auto reply = transfer(s, message.from.address, recipients, *mime, cancelled);
+  if (!reply) return reply.error();
+  logger("smtp")->info("mail {} sent to {} recipient(s) through {}:{}", envelope.message_id, message.to.size(), s.host,
+                       s.port);
+  return SmtpReceipt{envelope.message_id, *reply};
+}
+
+Result<SmtpReceipt> CurlSmtpClient::sendRaw(const SmtpSettings& s, const std::string& sender,
+                                            const std::vector<std::string>& recipients, const std::string& raw,
+                                            const std::function<bool()>& cancelled) {
+  SPE_TRY(checkSettings(s));
+  if (!isMailAddress(sender)) {
+    return stepError(SmtpStep::kSettings, ErrorCode::kInvalidArgument, "the sender is not an e-mail address.");
+  }
+  if (recipients.empty()) return stepError(SmtpStep::kSettings, ErrorCode::kInvalidArgument, "there is no recipient.");
+  for (const auto& r : recipients) {
+    if (!isMailAddress(r)) {
+      return stepError(SmtpStep::kSettings, ErrorCode::kInvalidArgument, "a recipient is not an e-mail address.");
+    }
+  }
+  // SMTP carries CRLF lines (RFC 5321 2.3.8): a bare LF gets its CR.
+  std::string data;
+  data.reserve(raw.size() + raw.size() / 32 + 2);
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\n' && (i == 0 || raw[i - 1] != '\r')) data += '\r';
+    data += raw[i];
+  }
+  if (data.size() < 2 || data.compare(data.size() - 2, 2, "\r\n") != 0) data += "\r\n";
+  auto reply = transfer(s, sender, recipients, data, cancelled);
+  if (!reply) return reply.error();
+  return SmtpReceipt{{}, *reply};
 }
 
 }  // namespace spe::net

@@ -100,6 +100,12 @@ class SmtpClient {
   // (authentication), kTimeout or kCancelled.
   virtual Result<SmtpReceipt> send(const SmtpSettings& settings, const MailMessage& message,
                                    const std::function<bool()>& cancelled = {}) = 0;
+  // Sends a message as it is (bare LFs get their CR) with the envelope
+  // `sender` -> `recipients` (export profiles). The receipt has no
+  // message_id (the message has its own). The same errors as send().
+  virtual Result<SmtpReceipt> sendRaw(const SmtpSettings& settings, const std::string& sender,
+                                      const std::vector<std::string>& recipients, const std::string& raw,
+                                      const std::function<bool()>& cancelled = {}) = 0;
 };
 
 // libcurl's SMTP.
@@ -107,6 +113,9 @@ class CurlSmtpClient : public SmtpClient {
  public:
   Result<SmtpReceipt> send(const SmtpSettings& settings, const MailMessage& message,
                            const std::function<bool()>& cancelled = {}) override;
+  Result<SmtpReceipt> sendRaw(const SmtpSettings& settings, const std::string& sender,
+                              const std::vector<std::string>& recipients, const std::string& raw,
+                              const std::function<bool()>& cancelled = {}) override;
 };
 
 // A host name (letters, digits, '-', '_', '.') or an IPv4/IPv6 address,

@@ -91,7 +91,9 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   SPE_TRY(s->results_->markAbandoned());
   s->source_state_ = std::make_unique<SourceState>(*s->db_);
   s->importer_ = std::make_unique<Importer>(*s->stores_, *s->users_, s->gate_, *s->source_state_);
-  s->runner_ = std::make_unique<ProfileRunner>(*s->importer_, *s->results_);
+  s->export_state_ = std::make_unique<ExportState>(*s->db_);
+  s->exporter_ = std::make_unique<Exporter>(*s->stores_, *s->export_state_);
+  s->runner_ = std::make_unique<ProfileRunner>(*s->importer_, *s->exporter_, *s->results_);
   s->scheduler_ = std::make_unique<ProfileScheduler>(*s->profiles_, *s->runner_, s->gate_);
   // Safe mode runs nothing by itself.
   if (!options.safe_mode) s->scheduler_->start();

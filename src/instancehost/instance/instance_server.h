@@ -74,6 +74,8 @@ class InstanceServer {
   std::unique_ptr<WorkerResults> results_;
   std::unique_ptr<SourceState> source_state_;
   std::unique_ptr<Importer> importer_;
+  std::unique_ptr<ExportState> export_state_;
+  std::unique_ptr<Exporter> exporter_;
   std::unique_ptr<ProfileRunner> runner_;
   std::unique_ptr<ProfileScheduler> scheduler_;
   std::unique_ptr<InstanceContext> context_;

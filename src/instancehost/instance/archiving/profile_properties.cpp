@@ -2,6 +2,7 @@
 
 #include "instancehost/instance/archiving/profile_scheduler.h"
 #include "instancehost/instance/archiving/profile_sources.h"
+#include "instancehost/instance/export/export_profile.h"
 
 namespace spe::instance {
 
@@ -24,11 +25,16 @@ Result<Profile> parseProfile(const Json& p) {
     return makeError(ErrorCode::kInvalidArgument, "'properties.name' must be a string of 1 to 255 characters.");
   }
   r.name = p["name"].get<std::string>();
-  const std::string type = p.value("type", "archive");
-  if (type != "archive" && type != "I") {
-    return makeError(ErrorCode::kNotSupported,
-                     "'properties.type' '" + type + "' is not supported: only archiving profiles ('archive') are.");
+  if (p.contains("type") && !p["type"].is_string()) {
+    return makeError(ErrorCode::kInvalidArgument, "'properties.type' must be a string.");
   }
+  const std::string type = p.value("type", "archive");
+  if (type != "archive" && type != "I" && type != "export") {
+    return makeError(ErrorCode::kNotSupported, "'properties.type' '" + type.substr(0, 40) +
+                                                   "' is not supported: profiles archive ('archive') or export "
+                                                   "('export').");
+  }
+  r.type = type == "export" ? "export" : "archive";
   if (p.contains("owner") && !p["owner"].is_string()) {
     return makeError(ErrorCode::kInvalidArgument, "'properties.owner' must be a string.");
   }
@@ -37,7 +43,12 @@ Result<Profile> parseProfile(const Json& p) {
     return makeError(ErrorCode::kInvalidArgument, "'properties.connector' is required.");
   }
   r.connector = p["connector"].get<std::string>();
-  if (!findConnector(r.connector)) {
+  if (r.type == "export" && !isExportConnector(r.connector)) {
+    return makeError(ErrorCode::kInvalidArgument, "'properties.connector' '" + r.connector.substr(0, 60) +
+                                                      "' cannot export; export connectors are " +
+                                                      exportConnectorNames() + ".");
+  }
+  if (r.type == "archive" && !findConnector(r.connector)) {
     return makeError(ErrorCode::kInvalidArgument, "'properties.connector' '" + r.connector +
                                                       "' is unknown; supported are " + connectorNames() + ".");
   }
@@ -49,7 +60,12 @@ Result<Profile> parseProfile(const Json& p) {
     r.secrets["password"] = r.details["password"];
     r.details.erase("password");
   }
-  SPE_TRY(checkSourceDetails(r));
+  if (r.type == "export") {
+    auto spec = parseExportSpec(r);
+    if (!spec) return spec.error();
+  } else {
+    SPE_TRY(checkSourceDetails(r));
+  }
   if (p.contains("serverSideExecution")) {
     auto server_side = parseServerSideExecution(p["serverSideExecution"], false);
     if (!server_side) {

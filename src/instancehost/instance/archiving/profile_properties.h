@@ -12,7 +12,8 @@
 namespace spe::instance {
 
 // Errors are kInvalidArgument naming the property ('properties.name', ...),
-// or kNotSupported for a profile type other than archiving. The password of
+// or kNotSupported for a profile type other than archiving ("archive", the
+// product's "I") or export ("export": export/export_profile.h checks it). The password of
 // the details moves to the profile's secrets. The owner is not looked up.
 Result<Profile> parseProfile(const Json& properties);
 

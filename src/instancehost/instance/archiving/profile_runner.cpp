@@ -48,11 +48,13 @@ Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationCo
   auto id = results_.start(w);
   if (!id) return id.error();
   w.id = *id;
-  const ImportOutcome o = importer_.run(
-      profile, control,
-      [this, id = w.id](const std::string& kind, std::int64_t first, const std::vector<std::string>& texts) {
-        return results_.appendEntries(id, kind, first, texts);
-      });
+  const bool exporting = profile.type == "export";
+  auto overflow = [this, id = w.id](const std::string& kind, std::int64_t first,
+                                    const std::vector<std::string>& texts) {
+    return results_.appendEntries(id, kind, first, texts);
+  };
+  const ImportOutcome o = exporting ? exporter_.run(profile, control, overflow)
+                                    : importer_.run(profile, control, overflow);
   w.result = o.result;
   w.items_archived = o.archived;
   w.complete_time = static_cast<std::int64_t>(std::time(nullptr));
@@ -62,10 +64,16 @@ Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationCo
   if (o.result == RunResult::kFailed)
     return makeError(ErrorCode::kIo, o.error + " (worker result " + std::to_string(w.id) + ")");
   if (o.result == RunResult::kCancelled) {
-    return makeError(ErrorCode::kCancelled, std::to_string(o.archived) +
-                                                " messages were archived before; the next run continues from there"
-                                                " (worker result " +
-                                                std::to_string(w.id) + ").");
+    return makeError(ErrorCode::kCancelled,
+                     std::to_string(o.archived) + " messages were " + (exporting ? "exported" : "archived") +
+                         " before; the next run continues from there (worker result " + std::to_string(w.id) + ").");
+  }
+  if (exporting) {
+    return Json{{"workerResultId", w.id},
+                {"result", runResultName(o.result)},
+                {"itemsExported", o.archived},
+                {"exportedBefore", o.duplicates},
+                {"failed", o.failed}};
   }
   return Json{{"workerResultId", w.id},      {"result", runResultName(o.result)},
               {"itemsArchived", o.archived}, {"duplicates", o.duplicates},

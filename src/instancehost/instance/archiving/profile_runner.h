@@ -1,4 +1,4 @@
-// ProfileRunner: runs an archiving profile with its worker result (started
+// ProfileRunner: runs an archiving or export profile with its worker result (started
 // as "running", finished with the outcome and report), one run per profile
 // at a time (RunProfile and the scheduler share it). onRunEnd() tells who
 // waits for a profile to be free again (the profile scheduler).
@@ -9,6 +9,7 @@
 #include <set>
 
 #include "instancehost/instance/archiving/importer.h"
+#include "instancehost/instance/export/exporter.h"
 #include "instancehost/instance/model/listeners.h"
 #include "instancehost/instance/model/profiles.h"
 
@@ -16,9 +17,12 @@ namespace spe::instance {
 
 class ProfileRunner {
  public:
-  ProfileRunner(Importer& importer, WorkerResults& results) : importer_(importer), results_(results) {}
-  // {workerResultId, result, itemsArchived, duplicates, failed, warnings};
-  // a failed run is an error naming its worker result.
+  ProfileRunner(Importer& importer, Exporter& exporter, WorkerResults& results)
+      : importer_(importer), exporter_(exporter), results_(results) {}
+  // Archiving: {workerResultId, result, itemsArchived, duplicates, failed,
+  // warnings}; export: {workerResultId, result, itemsExported,
+  // exportedBefore, failed}. A failed run is an error naming its worker
+  // result.
   Result<Json> run(const Profile& profile, const store::OperationControl& control);
   bool running(std::int64_t profile_id);
   // `fn` is called after each run of a stored profile (id != 0) has ended,
@@ -29,6 +33,7 @@ class ProfileRunner {
 
  private:
   Importer& importer_;
+  Exporter& exporter_;
   WorkerResults& results_;
   std::mutex mutex_;
   std::set<std::int64_t> running_;

@@ -103,6 +103,15 @@ const std::vector<std::vector<std::string>> kMigrations = {
         " RESULT VARCHAR(32) NOT NULL, LOG_TEXT BLOB SUB_TYPE TEXT)",
         "CREATE INDEX JOB_RESULTS_START ON JOB_RESULTS (START_TIME)",
     },
+    {
+        // Export profiles (export/export_state.h): each message a profile
+        // exported (DONE 1) or is exporting (DONE 0: written to PLACE next),
+        // and whether the profile's last run ended (OPEN_SINCE NULL).
+        "CREATE TABLE EXPORT_STATE (PROFILE_ID BIGINT NOT NULL, STORE_ID BIGINT NOT NULL, MESSAGE_ID BIGINT NOT NULL,"
+        " DONE INTEGER NOT NULL, PLACE VARCHAR(4000) NOT NULL, MESSAGE_KEY VARCHAR(1000) NOT NULL,"
+        " SHA256 CHAR(64) NOT NULL, END_OFFSET BIGINT NOT NULL, PRIMARY KEY (PROFILE_ID, STORE_ID, MESSAGE_ID))",
+        "CREATE TABLE EXPORT_RUNS (PROFILE_ID BIGINT NOT NULL PRIMARY KEY, OPEN_SINCE BIGINT)",
+    },
 };
 
 }  // namespace

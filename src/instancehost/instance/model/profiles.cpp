@@ -78,7 +78,7 @@ RunResult runResultFromName(std::string_view name) {
 Json Profile::toJson() const {
   return Json{{"id", id},
               {"name", name},
-              {"type", "archive"},
+              {"type", type},
               {"owner", owner},
               {"connector", connector},
               {"details", details},
@@ -198,6 +198,7 @@ Result<std::vector<Profile>> ProfileStore::list() {
     Profile p;
     p.id = dbInt(r[0]);
     p.name = j.value("name", "");
+    p.type = j.value("type", "archive") == "export" ? "export" : "archive";
     p.owner = j.value("owner", "");
     p.connector = j.value("connector", "");
     p.details = j.value("details", Json::object());
@@ -228,6 +229,8 @@ Status ProfileStore::remove(std::int64_t id) {
   SPE_TRY(get(id));
   SPE_TRY(db_.db().exec("DELETE FROM SOURCE_STATE WHERE PROFILE_ID = ?", {id}));
   SPE_TRY(db_.db().exec("DELETE FROM SOURCE_UIDS WHERE PROFILE_ID = ?", {id}));
+  SPE_TRY(db_.db().exec("DELETE FROM EXPORT_STATE WHERE PROFILE_ID = ?", {id}));
+  SPE_TRY(db_.db().exec("DELETE FROM EXPORT_RUNS WHERE PROFILE_ID = ?", {id}));
   SPE_TRY(db_.db().exec("DELETE FROM PROFILES WHERE ID = ?", {id}));
   ++generation_;
   return okStatus();

@@ -1,7 +1,7 @@
-// Archiving profiles (PROFILES) and worker results (WORKER_RESULTS).
+// Archiving and export profiles (PROFILES) and worker results (WORKER_RESULTS).
 //
 // A profile is kept as its raw JSON:
-//   {"name", "type": "archive", "owner", "connector", "details": {...},
+//   {"name", "type": "archive" | "export", "owner", "connector", "details": {...},
 //    "serverSideExecution": {"automatic", "automaticPauseBetweenExecutions",
 //                            "automaticMaintenanceWindows"}}
 // Values in `details` may be strings (as MailStore's clients send them) or
@@ -29,6 +29,7 @@ namespace spe::instance {
 struct Profile {
   std::int64_t id = 0;  // 0 = temporary
   std::string name;
+  std::string type = "archive";  // or "export" (docs/export.md)
   std::string owner;
   std::string connector;
   Json details = Json::object();  // without secrets

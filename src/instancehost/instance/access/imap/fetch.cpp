@@ -305,17 +305,6 @@ bool needsContent(const std::vector<FetchItem>& items) {
   });
 }
 
-std::string imapDateTime(std::int64_t epoch_seconds) {
-  static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  const std::time_t t = static_cast<std::time_t>(epoch_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%02d-%s-%04d %02d:%02d:%02d +0000", tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  return buf;
-}
-
 std::string imapLiteral(std::string_view bytes) {
   std::string out = "{" + std::to_string(bytes.size()) + "}\r\n";
   out.append(bytes);

@@ -50,8 +50,6 @@ bool needsContent(const std::vector<FetchItem>& items);
 std::string renderFetch(std::uint32_t seq, const ImapMessageRef& message, const std::string* raw,
                         const std::vector<FetchItem>& items);
 
-// An IMAP date-time ("17-Jul-1996 02:44:25 +0000") of epoch seconds, UTC.
-std::string imapDateTime(std::int64_t epoch_seconds);
 // A string as an IMAP literal {n}CRLF<bytes> (always safe for any bytes).
 std::string imapLiteral(std::string_view bytes);
 // A quoted string when possible, else a literal.

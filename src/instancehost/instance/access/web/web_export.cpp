@@ -7,8 +7,8 @@
 #include "common/base/crypto.h"
 #include "common/base/logging.h"
 #include "common/base/text.h"
-#include "instancehost/instance/access/web/export_writers.h"
 #include "instancehost/instance/access/web/web_failure.h"
+#include "instancehost/instance/export/export_writers.h"
 #include "instancehost/instance/model/readable_archives.h"
 
 namespace spe::instance {

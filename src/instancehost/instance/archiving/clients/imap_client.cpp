@@ -302,6 +302,77 @@ Status ImapClient::remove(const std::vector<std::uint32_t>& uids) {
   return c_->complete(tag, "expunging archived messages", nullptr);
 }
 
+Status ImapClient::create(const std::string& name) {
+  const std::string tag = c_->tag();
+  SPE_TRY(c_->send(tag, {{"CREATE", false}, argument(imapUtf7Encode(name))}, hasCapability(capabilities_, "LITERAL+")));
+  bool exists = false;
+  auto st = c_->complete(tag, "creating the folder '" + name + "'", nullptr);
+  if (!st && !c_->broken()) {
+    // RFC 5530's ALREADYEXISTS, or a server that says so in words.
+    const std::string text = upper(st.error().message);
+    exists = text.find("ALREADYEXISTS") != std::string::npos || text.find("ALREADY EXISTS") != std::string::npos;
+  }
+  return exists ? okStatus() : st;
+}
+
+Result<std::vector<Status>> ImapClient::append(const std::string& wire_name, const std::vector<ImapAppend>& messages) {
+  const bool literal_plus = hasCapability(capabilities_, "LITERAL+");
+  auto partsOf = [](const ImapAppend& m) {
+    std::vector<Argument> parts;
+    std::string flags;
+    for (const auto& f : m.flags) flags += (flags.empty() ? "" : " ") + f;
+    parts.push_back({"(" + flags + ")", false});
+    if (!m.internal_date.empty()) parts.push_back({"\"" + m.internal_date + "\"", false});
+    parts.push_back({m.raw, true});
+    return parts;
+  };
+  const Argument mailbox = argument(wire_name);
+  std::vector<Status> out;
+  if (messages.empty()) return out;
+  if (messages.size() > 1 && hasCapability(capabilities_, "MULTIAPPEND")) {
+    std::vector<Argument> parts = {{"APPEND", false}, mailbox};
+    for (const auto& m : messages) {
+      auto p = partsOf(m);
+      parts.insert(parts.end(), p.begin(), p.end());
+    }
+    const std::string tag = c_->tag();
+    auto st = c_->send(tag, parts, literal_plus);
+    if (st) st = c_->complete(tag, "the messages", nullptr);
+    if (st) return std::vector<Status>(messages.size(), okStatus());
+    if (c_->broken()) return st.error();
+    // All or none (RFC 3502): one at a time says which one the server refuses.
+  }
+  if (literal_plus) {
+    std::vector<std::string> tags;
+    for (const auto& m : messages) {
+      tags.push_back(c_->tag());
+      std::vector<Argument> parts = {{"APPEND", false}, mailbox};
+      auto p = partsOf(m);
+      parts.insert(parts.end(), p.begin(), p.end());
+      SPE_TRY(c_->send(tags.back(), parts, true));
+    }
+    for (const auto& tag : tags) {
+      auto st = c_->complete(tag, "the message", nullptr);
+      if (!st && c_->broken()) return st.error();
+      out.push_back(std::move(st));
+    }
+    return out;
+  }
+  for (const auto& m : messages) {
+    const std::string tag = c_->tag();
+    std::vector<Argument> parts = {{"APPEND", false}, mailbox};
+    auto p = partsOf(m);
+    parts.insert(parts.end(), p.begin(), p.end());
+    auto st = c_->send(tag, parts, false);
+    if (st) st = c_->complete(tag, "the message", nullptr);
+    if (!st && c_->broken()) return st.error();
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+bool ImapClient::broken() const { return c_->broken(); }
+
 Status ImapClient::logout() {
   if (c_->broken()) return okStatus();
   const std::string tag = c_->tag();

@@ -47,6 +47,13 @@ struct ImapMessage {
   std::string internal_date;  // as the server sent it
 };
 
+// A message to APPEND (RFC 3501 6.3.11): CRLF line ends.
+struct ImapAppend {
+  std::string raw;
+  std::vector<std::string> flags;  // e.g. "\\Seen"
+  std::string internal_date;       // "07-Dec-2026 10:00:00 +0000"; empty: the server's time
+};
+
 class ImapClient {
  public:
   enum class Security { kNone, kStartTls, kTls };
@@ -83,7 +90,16 @@ class ImapClient {
   // Marks messages of the open (writable) folder \Deleted and expunges
   // them (UID EXPUNGE when the server has UIDPLUS: only these).
   Status remove(const std::vector<std::uint32_t>& uids);
+  // Creates a folder (UTF-8 name with the server's separator); one that
+  // exists already is fine.
+  Status create(const std::string& name);
+  // Appends messages to a folder (its wire name): with MULTIAPPEND (RFC 3502)
+  // one command for all, else one APPEND each, pipelined when the server
+  // takes LITERAL+ (RFC 7888). An error when the connection failed (nothing
+  // more can be said); otherwise one status per message (the server's NO).
+  Result<std::vector<Status>> append(const std::string& wire_name, const std::vector<ImapAppend>& messages);
   Status logout();
+  bool broken() const;
 
  private:
   struct Connection;

@@ -1,7 +1,7 @@
 // Export writers (access/web/export_writers.h): mboxrd quoting that gives
 // every message back byte for byte, entry names that are safe on every
 // file system, and a zip writer that hands out its bytes as it goes.
-#include "instancehost/instance/access/web/export_writers.h"
+#include "instancehost/instance/export/export_writers.h"
 
 #include <archive.h>
 #include <archive_entry.h>

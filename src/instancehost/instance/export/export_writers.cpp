@@ -1,10 +1,13 @@
-#include "instancehost/instance/access/web/export_writers.h"
+#include "instancehost/instance/export/export_writers.h"
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 
 namespace spe::instance {
 namespace {
@@ -168,9 +171,9 @@ class MboxWriter : public ExportWriter {
   bool empty_ = true;
 };
 
-// A file name part: no control characters, path separators or characters
-// Windows refuses, no leading dots, at most `max` bytes (whole UTF-8 characters).
-std::string safePart(const std::string& in, std::size_t max) {
+}  // namespace
+
+std::string safeFileName(const std::string& in, std::size_t max) {
   std::string out;
   for (unsigned char c : in) {
     static const std::string_view kBad = "/\\:*?\"<>|";
@@ -184,10 +187,18 @@ std::string safePart(const std::string& in, std::size_t max) {
     out.resize(cut);
   }
   while (!out.empty() && (out.back() == ' ' || out.back() == '.')) out.pop_back();
+  // Windows' reserved device names, also with an extension ("con.txt").
+  std::string stem = out.substr(0, out.find('.'));
+  for (auto& ch : stem) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  static const char* const kReserved[] = {"CON", "PRN", "AUX", "NUL"};
+  bool reserved = std::find(std::begin(kReserved), std::end(kReserved), stem) != std::end(kReserved);
+  if (stem.size() == 4 && (stem.rfind("COM", 0) == 0 || stem.rfind("LPT", 0) == 0) && stem[3] >= '1' &&
+      stem[3] <= '9') {
+    reserved = true;
+  }
+  if (reserved) out = "_" + out;
   return out;
 }
-
-}  // namespace
 
 std::unique_ptr<ExportWriter> makeZipWriter() { return std::make_unique<ZipWriter>(); }
 std::unique_ptr<ExportWriter> makeMboxWriter() { return std::make_unique<MboxWriter>(); }
@@ -211,13 +222,13 @@ std::string exportEntryName(const std::string& folder, std::size_t number, const
   while (at <= folder.size()) {
     auto slash = folder.find('/', at);
     if (slash == std::string::npos) slash = folder.size();
-    const std::string part = safePart(folder.substr(at, slash - at), 80);
+    const std::string part = safeFileName(folder.substr(at, slash - at), 80);
     if (!part.empty()) path += part + "/";
     at = slash + 1;
   }
   char prefix[32];
   std::snprintf(prefix, sizeof prefix, "%06zu", number);
-  std::string title = safePart(subject, 80);
+  std::string title = safeFileName(subject, 80);
   return path + prefix + (title.empty() ? std::string() : " " + title) + ".eml";
 }
 

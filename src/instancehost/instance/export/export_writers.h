@@ -45,6 +45,13 @@ std::unique_ptr<ExportWriter> makeMboxWriter();
 // gives for it, whatever its pieces).
 std::string mboxrdEntry(std::int64_t date, std::string_view raw);
 
+// A file or folder name made safe on every common file system: control
+// characters and / \ : * ? " < > | become '_', no leading dots or spaces,
+// no trailing dots or spaces, at most `max` bytes (whole UTF-8
+// characters), Windows' device names (CON, NUL, COM1 ...) prefixed with '_'.
+// May be empty (the caller names it then).
+std::string safeFileName(const std::string& in, std::size_t max);
+
 // A path inside an export for a message: its folder's path (each part made
 // safe for file systems: no control characters, no / \ : * ? " < > |, no
 // leading dots, at most 80 bytes) and "<number> <subject>.eml".
