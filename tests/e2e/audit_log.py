@@ -27,3 +27,16 @@ def verify(base_directory):
     out = spe_audit("verify", base_directory)
     report = json.loads(out.stdout) if out.stdout.strip() else {}
     return out.returncode, report, out.stderr
+
+
+class VerifiedAfterEachTest:
+    """A mixin for InstanceCalls test cases (before InstanceCalls in the bases): after each test the
+    instance's audit log must verify (spe-audit verify exits 0), whatever the test did."""
+
+    def tearDown(self):
+        cls = type(self)
+        if getattr(cls, "_audit_base", None) is None:
+            cls._audit_base = self.p.ok("GetInstanceConfiguration", instanceID=self.iid)["baseDirectory"]
+        code, report, err = verify(cls._audit_base)
+        self.assertEqual(code, 0, "the audit log does not verify after %s: %s %s" % (self.id(), report, err))
+        super().tearDown()

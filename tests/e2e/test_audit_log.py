@@ -23,7 +23,7 @@ IID = "aud"
 PASSWORD = "Corr3ct-Horse-Battery"
 
 
-class AuditLogTest(InstanceCalls, unittest.TestCase):
+class AuditLogTest(audit_log.VerifiedAfterEachTest, InstanceCalls, unittest.TestCase):
     iid = IID
 
     @classmethod

@@ -10,6 +10,7 @@ import os
 import time
 import unittest
 
+import audit_log
 import mailgen
 from audit_log import audit_entries
 from harness import InstanceCalls
@@ -32,7 +33,7 @@ def audit_text(base):
                      for e in audit_entries(base))
 
 
-class ComplianceTest(InstanceCalls, unittest.TestCase):
+class ComplianceTest(audit_log.VerifiedAfterEachTest, InstanceCalls, unittest.TestCase):
     iid = IID
 
     @classmethod

@@ -9,6 +9,7 @@ import time
 import unittest
 from zoneinfo import ZoneInfo
 
+import audit_log
 import mailgen
 from harness import InstanceCalls
 
@@ -16,7 +17,7 @@ IID = "jobs"
 WINDOW = {"fromIncluding": "2000-01-01T00:00:00", "toExcluding": "2100-01-01T00:00:00"}
 
 
-class JobsTest(InstanceCalls, unittest.TestCase):
+class JobsTest(audit_log.VerifiedAfterEachTest, InstanceCalls, unittest.TestCase):
     iid = IID
 
     @classmethod

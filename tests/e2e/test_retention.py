@@ -14,6 +14,7 @@ import os
 import time
 import unittest
 
+import audit_log
 from harness import InstanceCalls
 from test_index import instance_rpc
 
@@ -55,7 +56,7 @@ POLICIES = {"policies": [
 ]}
 
 
-class RetentionTest(InstanceCalls, unittest.TestCase):
+class RetentionTest(audit_log.VerifiedAfterEachTest, InstanceCalls, unittest.TestCase):
     iid = IID
 
     @classmethod
