@@ -9,15 +9,13 @@ the socket's `audit` method (the Management Server's own records)."""
 import os
 import random
 import signal
-import socket
-import struct
-import json
 import threading
 import time
 import unittest
 
 import audit_log
 from harness import InstanceCalls
+from test_index import instance_rpc
 
 IID = "auditcrash"
 KILLS = 50
@@ -28,29 +26,8 @@ def rpc(path, method, params):
     """One call on the instance's socket; the answer frame, or None when the
     instance went away before answering (not acknowledged)."""
     try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-            s.settimeout(30)
-            s.connect(path)
-            body = json.dumps({"id": 1, "method": method, "params": params}).encode()
-            s.sendall(struct.pack(">I", len(body)) + body)
-            while True:
-                head = b""
-                while len(head) < 4:
-                    chunk = s.recv(4 - len(head))
-                    if not chunk:
-                        return None
-                    head += chunk
-                n = struct.unpack(">I", head)[0]
-                data = b""
-                while len(data) < n:
-                    chunk = s.recv(n - len(data))
-                    if not chunk:
-                        return None
-                    data += chunk
-                frame = json.loads(data)
-                if "progress" not in frame:
-                    return frame
-    except OSError:
+        return instance_rpc(path, method, params)
+    except OSError:  # ConnectionError too
         return None
 
 

@@ -20,24 +20,26 @@ IID = "idx"
 
 
 def instance_rpc(sock_path, method, params):
-    """One call on the instance's local socket (4-byte length, JSON)."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.connect(sock_path)
-    body = json.dumps({"id": 1, "method": method, "params": params}).encode()
-    s.sendall(struct.pack(">I", len(body)) + body)
-    while True:
-        head = b""
-        while len(head) < 4:
-            head += s.recv(4 - len(head))
-        n = struct.unpack(">I", head)[0]
+    """One call on the instance's local socket (4-byte length, JSON); the
+    answer frame. ConnectionError when the instance closes the socket first."""
+    def read(s, n):
         data = b""
         while len(data) < n:
-            data += s.recv(n - len(data))
-        frame = json.loads(data)
-        if "progress" in frame:
-            continue
-        s.close()
-        return frame
+            chunk = s.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError("the instance closed its socket")
+            data += chunk
+        return data
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(300)
+        s.connect(sock_path)
+        body = json.dumps({"id": 1, "method": method, "params": params}).encode()
+        s.sendall(struct.pack(">I", len(body)) + body)
+        while True:
+            frame = json.loads(read(s, struct.unpack(">I", read(s, 4))[0]))
+            if "progress" not in frame:
+                return frame
 
 
 class IndexTest(InstanceCalls, unittest.TestCase):

@@ -8,7 +8,7 @@
 // operations: auditLog and auditVerify (docs/end-user-access.md).
 import { api } from "./api.js";
 import { PAGE, drawEntries } from "./audit_table.js";
-import { datePattern, formatDay, formatMoment, parseDay } from "./dates.js";
+import { datePattern, formatDay, formatMoment, parseDay, wireDatePicker } from "./dates.js";
 import { $, el } from "./dom.js";
 import { withLoading } from "./feedback.js";
 import { t } from "./i18n.js";
@@ -216,23 +216,10 @@ async function verify() {
   }
 }
 
-// The calendar buttons open the browser's date picker (a hidden native
-// field beside the button), as in the search form (dates.js).
+// The calendar buttons, as in the search form (dates.js).
 function wireCalendars() {
-  const canPick = typeof HTMLInputElement.prototype.showPicker === "function";
   for (const id of Object.values(DATES)) {
-    const input = $(id), native = $(id + "-pick");
-    const button = document.querySelector(`button.datepick[data-for="${id}"]`);
-    button.hidden = !canPick;
-    button.addEventListener("click", () => {
-      native.value = parseDay(input.value) || "";
-      try { native.showPicker(); } catch (e) { input.focus(); }
-    });
-    native.addEventListener("change", () => {
-      if (native.value) input.value = formatDay(native.value);
-      input.focus();
-    });
-    input.addEventListener("input", () => { if (input.hasAttribute("aria-invalid")) showDateError(null, ""); });
+    wireDatePicker(id, () => { if ($(id).hasAttribute("aria-invalid")) showDateError(null, ""); });
   }
 }
 

@@ -123,23 +123,29 @@ function showDateError(id) {
   box.textContent = id ? t("dateInvalid", { format: datePattern(), example }) : "";
 }
 
-// The calendar buttons open the browser's date picker (a hidden native
-// field under the button); the day chosen there is written into the field.
-export function wireDates() {
+// A date field's calendar button opens the browser's date picker (a hidden
+// native field `<id>-pick` under the button); the day chosen there is written
+// into the field. `onInput` runs as the field is typed in. The search form's
+// fields and the audit log page's use it.
+export function wireDatePicker(id, onInput) {
   const canPick = typeof HTMLInputElement.prototype.showPicker === "function";
+  const input = $(id);
+  const native = $(id + "-pick");
+  const button = document.querySelector(`button.datepick[data-for="${id}"]`);
+  button.hidden = !canPick;
+  button.addEventListener("click", () => {
+    native.value = parseDay(input.value) || "";
+    try { native.showPicker(); } catch (e) { input.focus(); }
+  });
+  native.addEventListener("change", () => {
+    if (native.value) input.value = formatDay(native.value);
+    input.focus();
+  });
+  input.addEventListener("input", onInput);
+}
+
+export function wireDates() {
   for (const id of Object.values(FIELDS)) {
-    const input = $(id);
-    const native = $(id + "-pick");
-    const button = document.querySelector(`button.datepick[data-for="${id}"]`);
-    button.hidden = !canPick;
-    button.addEventListener("click", () => {
-      native.value = parseDay(input.value) || "";
-      try { native.showPicker(); } catch (e) { input.focus(); }
-    });
-    native.addEventListener("change", () => {
-      if (native.value) input.value = formatDay(native.value);
-      input.focus();
-    });
-    input.addEventListener("input", () => { if (input.hasAttribute("aria-invalid")) showDateError(null); });
+    wireDatePicker(id, () => { if ($(id).hasAttribute("aria-invalid")) showDateError(null); });
   }
 }
