@@ -5,7 +5,9 @@
 
 #include "instancehost/instance/archiving/clients/imap_source.h"
 #include "instancehost/instance/archiving/clients/pop3_source.h"
+#include "instancehost/instance/archiving/msg_source.h"
 #include "instancehost/instance/archiving/multidrop.h"
+#include "instancehost/instance/archiving/pst_source.h"
 #include "instancehost/instance/model/path_roots.h"
 
 namespace spe::instance {
@@ -31,7 +33,8 @@ constexpr Connector kConnectors[] = {
     {Connector::Source::kFiles, "emlDirectory", false}, {Connector::Source::kFiles, "mbox", false},
     {Connector::Source::kFiles, "maildir", false},      {Connector::Source::kImap, "imap", false},
     {Connector::Source::kPop3, "pop3", false},          {Connector::Source::kImap, "imapMultidrop", true},
-    {Connector::Source::kPop3, "pop3Multidrop", true},
+    {Connector::Source::kPop3, "pop3Multidrop", true},  {Connector::Source::kFiles, "pstFile", false},
+    {Connector::Source::kFiles, "msgDirectory", false},
 };
 
 Status onlyKeys(const Profile& profile, const std::vector<std::string>& keys) {
@@ -110,7 +113,13 @@ Result<std::unique_ptr<MessageSource>> openProfileSource(const Profile& profile,
     so.path = profile.details.value("path", "");
     auto sub = detailFlag(profile.details, "includeSubfolders", true);
     so.include_subfolders = sub ? *sub : true;
-    source = openFileSource(so);
+    if (so.connector == "pstFile") {
+      source = openPstSource(so.path);
+    } else if (so.connector == "msgDirectory") {
+      source = openMsgSource(so.path, so.include_subfolders);
+    } else {
+      source = openFileSource(so);
+    }
   }
   if (!source || !multidrop) return source;
   // Recipients to archives.
