@@ -1,5 +1,6 @@
 // Opens the message source of an archiving profile: files (emlDirectory,
-// mbox, maildir), a mail server (imap, pop3) or a multidrop mailbox
+// mbox, maildir; Outlook's pstFile and msgDirectory: pst_source.h,
+// msg_source.h), a mail server (imap, pop3) or a multidrop mailbox
 // (imapMultidrop, pop3Multidrop: each message to its recipients' archives).
 // Thread safety: as the sources (one import run each).
 #pragma once
