@@ -39,6 +39,41 @@ SyncState *
     return time.perf_counter() - t0
 
 
+def push(port, user, password, cert, maildir, host="localhost"):
+    """Runs mbsync once over IMAPS, pushing every folder of the Maildir++
+    tree `maildir` (INBOX and its sub-folders as directories) to the
+    account, creating its folders; returns the seconds it took."""
+    config = maildir.rstrip("/") + ".push.mbsyncrc"
+    with open(config, "w") as f:
+        f.write("""IMAPAccount account
+Host {host}
+Port {port}
+User "{user}"
+Pass "{password}"
+SSLType IMAPS
+CertificateFile {cert}
+
+IMAPStore remote
+Account account
+
+MaildirStore local
+Path {out}/
+Inbox {out}/INBOX
+SubFolders Verbatim
+
+Channel push
+Far :remote:
+Near :local:
+Patterns *
+Create Far
+Sync Push
+SyncState *
+""".format(host=host, port=port, user=user, password=password, cert=cert, out=maildir))
+    t0 = time.perf_counter()
+    subprocess.run(["mbsync", "-c", config, "-a", "-q"], check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
 def messages(out):
     """{folder relative to out: [bytes]} of a maildir tree mbsync wrote."""
     found = {}

@@ -1,7 +1,7 @@
 // An instance's page in the Management Console (issue 18), in Debian's
 // Chromium at 1440x900 and 390x844: the tabs in the order a provider sets a
 // customer up (Users, Directory, Archive Stores, Search Indexes, Archiving with an
-// import, Folders of the import, Overview with the imported message count,
+// import, Folders of the import, Export of the import, Overview with the imported message count,
 // Archive Access, Jobs, E-mail, Compliance, Live Statistics). Each tab's steps are in console_tabs/<tab>.mjs, exporting
 // desktop(page, ctx) and optionally phone(page, ctx); ctx carries
 // {args, id, check, view, openTab, state} (state: what one tab leaves for
@@ -17,6 +17,7 @@ import * as folders from "./console_tabs/folders.mjs";
 import * as stores from "./console_tabs/stores.mjs";
 import * as indexes from "./console_tabs/indexes.mjs";
 import * as archiving from "./console_tabs/archiving.mjs";
+import * as exporting from "./console_tabs/export.mjs";
 import * as overview from "./console_tabs/overview.mjs";
 import * as access from "./console_tabs/access.mjs";
 import * as jobs from "./console_tabs/jobs.mjs";
@@ -26,7 +27,7 @@ import * as live from "./console_tabs/live.mjs";
 
 // Folders sits between Users and Archive Stores on the page but is tested after the
 // import, so there are folders with mail to count, move and move back.
-const TABS = [["users", users], ["directory", directory], ["stores", stores], ["indexes", indexes], ["archiving", archiving], ["folders", folders],
+const TABS = [["users", users], ["directory", directory], ["stores", stores], ["indexes", indexes], ["archiving", archiving], ["folders", folders], ["export", exporting],
               ["overview", overview], ["access", access], ["jobs", jobs], ["email", email], ["compliance", compliance], ["live", live]];
 const args = JSON.parse(process.argv[2]);
 const { check, view, run } = makeScenario({ shots: args.shots });

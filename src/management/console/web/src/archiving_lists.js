@@ -189,7 +189,8 @@ export function runSeconds(r) {
 const count = (v) => (typeof v === "number" && Number.isFinite(v) ? v : 0);
 
 /**
- * A report (GetWorkerResultReport's `report`) to show: the counts, the
+ * A report (GetWorkerResultReport's `report`) to show: the counts (of an
+ * archiving run, or with `export` true of an export run), the
  * folders sorted by path, the warnings and errors as lists of text (each
  * list may hold 50,000 entries; the last may say how many more there were).
  */
@@ -201,7 +202,12 @@ export function readReport(report) {
       path, archived: count(v && v.archived), duplicates: count(v && v.duplicates), failed: count(v && v.failed) }))
       .sort((a, b) => collator.compare(a.path, b.path))
     : [];
+  // An export run's report (docs/export.md) counts exported / exportedBefore / selected and says
+  // whether it resumed a run that ended early; its folders count exported messages as "archived".
+  const exported = typeof r.exported === "number" || typeof r.exportedBefore === "number";
   return {
+    export: exported,
+    exported: count(r.exported), exportedBefore: count(r.exportedBefore), selected: count(r.selected), resumed: r.resumed === true,
     archived: count(r.archived), duplicates: count(r.duplicates), skipped: count(r.skipped), failed: count(r.failed),
     seconds: typeof r.seconds === "number" ? r.seconds : null,
     error: typeof r.error === "string" && r.error ? r.error : null,

@@ -12,6 +12,7 @@
 import { useState } from "preact/hooks";
 import { resultOf } from "../../api.js";
 import { pageOf } from "../../instances.js";
+import { isExportProfile } from "../../exports.js";
 import { connectorOf, durationText, filterProfiles, flagOf, sourceOf, targetOf } from "../../profiles.js";
 import { Badge, ConfirmDialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
 import { AutomationDialog } from "./archiving/automation.jsx";
@@ -28,8 +29,10 @@ export function ArchivingTab({ id, instance }) {
   const call = useCall();
   const up = instance.status === "running";
   const has = (fn) => up && hasFn(fn);
-  const profiles = useLoad(() => (has("GetProfiles") ? call("GetProfiles", { instanceID: id, raw: true }) : null),
-                           [id, has("GetProfiles")]);
+  // Export profiles are the Export tab's (export.jsx).
+  const profiles = useLoad(() => (has("GetProfiles")
+    ? call("GetProfiles", { instanceID: id, raw: true }).then((l) => (l || []).filter((p) => !isExportProfile(p))) : null),
+  [id, has("GetProfiles")]);
   const users = useLoad(() => (has("GetUsers") ? call("GetUsers", { instanceID: id }).then((l) => (l || []).map((u) => u.userName))
                                                : null), [id, has("GetUsers")]);
   const canRun = useLoad(() => (has("CanRunArchiveProfiles") ? call("CanRunArchiveProfiles", { instanceID: id }) : true),

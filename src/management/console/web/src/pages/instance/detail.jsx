@@ -13,6 +13,7 @@ import { FoldersTab } from "./folders.jsx";
 import { StoresTab } from "./stores.jsx";
 import { IndexesTab } from "./indexes.jsx";
 import { ArchivingTab } from "./archiving.jsx";
+import { ExportTab } from "./export.jsx";
 import { AccessTab } from "./access.jsx";
 import { LiveTab } from "./live.jsx";
 import { JobsTab } from "./jobs.jsx";
@@ -27,6 +28,7 @@ export const TABS = [
   ["stores", "tabStores", StoresTab],
   ["indexes", "tabIndexes", IndexesTab],
   ["archiving", "tabArchiving", ArchivingTab],
+  ["export", "tabExport", ExportTab],
   ["access", "tabAccess", AccessTab],
   ["jobs", "tabJobs", JobsTab],
   ["email", "tabEmail", EmailTab],

@@ -1,5 +1,6 @@
 // A worker result's report (GetWorkerResultReport) in a dialog: the run's
-// facts and counts, its error if it failed, then its folders, warnings and
+// facts and counts (an archiving run's, or an export run's: exported,
+// exported before, failed, selected, and whether it resumed an earlier run), its error if it failed, then its folders, warnings and
 // errors one list at a time. A run can have thousands of folders and any
 // number of warnings and errors: the report lists up to 50,000 of each and
 // counts the rest (moreWarnings, moreErrors), which the instance keeps and
@@ -58,12 +59,22 @@ export function ReportDialog({ instanceID, resultId, onClose }) {
             <div><dt>{t("arcOwner")}</dt><dd>{w.userName}</dd></div>
             <div><dt>{t("arcMachine")}</dt><dd>{w.machineName || "—"}</dd></div>
           </dl>
-          <ul class="arc-counts" aria-label={t("arcCounts")}>
-            <li data-count="archived"><span class="arc-count">{fmt.number(report.archived)}</span> {t("arcArchived")}</li>
-            <li data-count="duplicates"><span class="arc-count">{fmt.number(report.duplicates)}</span> {t("arcDuplicates")}</li>
-            <li data-count="skipped"><span class="arc-count">{fmt.number(report.skipped)}</span> {t("arcSkipped")}</li>
-            <li data-count="failed"><span class="arc-count">{fmt.number(report.failed)}</span> {t("arcFailed")}</li>
-          </ul>
+          {report.export ? (
+            <ul class="arc-counts" aria-label={t("arcCounts")}>
+              <li data-count="exported"><span class="arc-count">{fmt.number(report.exported)}</span> {t("expExported")}</li>
+              <li data-count="exportedBefore"><span class="arc-count">{fmt.number(report.exportedBefore)}</span> {t("expExportedBefore")}</li>
+              <li data-count="failed"><span class="arc-count">{fmt.number(report.failed)}</span> {t("arcFailed")}</li>
+              <li data-count="selected"><span class="arc-count">{fmt.number(report.selected)}</span> {t("expSelected")}</li>
+            </ul>
+          ) : (
+            <ul class="arc-counts" aria-label={t("arcCounts")}>
+              <li data-count="archived"><span class="arc-count">{fmt.number(report.archived)}</span> {t("arcArchived")}</li>
+              <li data-count="duplicates"><span class="arc-count">{fmt.number(report.duplicates)}</span> {t("arcDuplicates")}</li>
+              <li data-count="skipped"><span class="arc-count">{fmt.number(report.skipped)}</span> {t("arcSkipped")}</li>
+              <li data-count="failed"><span class="arc-count">{fmt.number(report.failed)}</span> {t("arcFailed")}</li>
+            </ul>
+          )}
+          {report.export && report.resumed && <p class="note" id="arc-report-resumed"><span class="note-text">{t("expResumed")}</span></p>}
           {report.error && <div class="note error" role="note"><span class="note-text">{report.error}</span></div>}
           <div class="arc-switch" role="group" aria-label={t("arcReportLists")}>
             {LISTS.map((l) => (
@@ -73,7 +84,7 @@ export function ReportDialog({ instanceID, resultId, onClose }) {
               </button>
             ))}
           </div>
-          {list === "folders" && <FolderList folders={report.folders} />}
+          {list === "folders" && <FolderList folders={report.folders} exported={report.export} />}
           {list !== "folders" && notKept && (more.warnings > 0 || more.errors > 0) && (
             <p class="note warn"><span class="note-text">{t("arcEntriesNotKept", { reason: notKept })}</span></p>
           )}
@@ -99,7 +110,7 @@ function Search({ id, value, onInput, label }) {
   );
 }
 
-function FolderList({ folders }) {
+function FolderList({ folders, exported }) {
   const { t, fmt } = useApp();
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
@@ -116,8 +127,8 @@ function FolderList({ folders }) {
           <thead>
             <tr>
               <th scope="col">{t("arcFolder")}</th>
-              <th scope="col" class="num">{t("arcItems")}</th>
-              <th scope="col" class="num">{t("arcColDuplicates")}</th>
+              <th scope="col" class="num">{exported ? t("expColExported") : t("arcItems")}</th>
+              {!exported && <th scope="col" class="num">{t("arcColDuplicates")}</th>}
               <th scope="col" class="num">{t("arcColFailed")}</th>
             </tr>
           </thead>
@@ -125,8 +136,8 @@ function FolderList({ folders }) {
             {shown.items.map(({ item: f }) => (
               <tr key={f.path} data-folder={f.path}>
                 <td data-label={t("arcFolder")} class="arc-path">{f.path}</td>
-                <td data-label={t("arcItems")} class="num">{fmt.number(f.archived)}</td>
-                <td data-label={t("arcColDuplicates")} class="num">{fmt.number(f.duplicates)}</td>
+                <td data-label={exported ? t("expColExported") : t("arcItems")} class="num">{fmt.number(f.archived)}</td>
+                {!exported && <td data-label={t("arcColDuplicates")} class="num">{fmt.number(f.duplicates)}</td>}
                 <td data-label={t("arcColFailed")} class="num">{fmt.number(f.failed)}</td>
               </tr>
             ))}

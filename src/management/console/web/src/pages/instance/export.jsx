@@ -1,0 +1,239 @@
+// An instance's Export tab: its export profiles (GetProfiles raw=true, type
+// "export"; docs/export.md) with where each writes to, what it selects,
+// whether it runs automatically and its last result; New export profile
+// (CreateProfile: a form per connector, export/export_form.jsx), Run now
+// (RunProfile: long-running, followed in the task window, cancellable
+// there), Run once without saving (RunTemporaryProfile), Automation
+// (SetProfileServerSideExecution, the Archiving tab's dialog) and Delete
+// (asked first: DeleteProfile). A run's outcome (exported, exported before,
+// failed) or the API's error is shown above the list with its report one
+// click away (the Archiving tab's report dialog, which reads export reports).
+import { useState } from "preact/hooks";
+import { resultOf } from "../../api.js";
+import { durationText, flagOf, rangeArgs, resultInfo } from "../../profiles.js";
+import { exportConnectorOf, exportSelectionOf, exportTargetOf, folderChoices, isExportProfile,
+         lastResults } from "../../exports.js";
+import { Badge, ConfirmDialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
+import { AutomationDialog } from "./archiving/automation.jsx";
+import { ReportDialog } from "./archiving/report.jsx";
+import { ExportDialog } from "./export/export_form.jsx";
+import "./archiving.css";
+import "./export.css";
+
+export function ExportTab({ id, instance }) {
+  const { t, hasFn, run } = useApp();
+  const call = useCall();
+  const up = instance.status === "running";
+  const has = (fn) => up && hasFn(fn);
+  const profiles = useLoad(() => (has("GetProfiles")
+    ? call("GetProfiles", { instanceID: id, raw: true }).then((l) => (l || []).filter(isExportProfile)
+      .sort((a, b) => String(a.name).localeCompare(String(b.name), "en", { numeric: true }) || a.id - b.id))
+    : null), [id, has("GetProfiles")]);
+  const users = useLoad(() => (has("GetUsers") ? call("GetUsers", { instanceID: id }).then((l) => (l || []).map((u) => u.userName))
+                                               : null), [id, has("GetUsers")]);
+  const folders = useLoad(() => (has("GetFolderStatistics") ? call("GetFolderStatistics", { instanceID: id }).then(folderChoices)
+                                                            : null), [id, has("GetFolderStatistics")]);
+  const [resultsVersion, setResultsVersion] = useState(0);
+  // The last result of each profile: its runs of the last year, newest first.
+  const results = useLoad(() => (has("GetWorkerResults")
+    ? call("GetWorkerResults", { instanceID: id, ...rangeArgs("365d") }).then(lastResults) : null), [id, resultsVersion]);
+  const [dialog, setDialog] = useState(null);      // {type, profile?, resultId?}
+  const [outcome, setOutcome] = useState(null);    // {kind: ok|error, text|error, resultId?, name?}
+  const [runningIds, setRunningIds] = useState(() => new Set());
+
+  const mark = (key, on) => setRunningIds((s) => {
+    const n = new Set(s);
+    if (on) n.add(key); else n.delete(key);
+    return n;
+  });
+
+  // A run in the task window (listed even when it ends at once); its outcome above the list when it ends.
+  const start = async (fn, args, shown, name, label, key) => {
+    mark(key, true);
+    setOutcome(null);
+    try {
+      const r = resultOf(await run(fn, { instanceID: id, ...args }, { label, listed: true, taskArgs: { instanceID: id, ...shown } }));
+      setOutcome({ kind: "ok", resultId: r && r.workerResultId,
+                   text: t("expRunDone", { name, exported: r.itemsExported ?? 0, before: r.exportedBefore ?? 0,
+                                           failed: r.failed ?? 0 }) });
+    } catch (e) {
+      setOutcome({ kind: "error", error: e, name });
+    } finally {
+      mark(key, false);
+      setResultsVersion((v) => v + 1);
+    }
+  };
+  const runNow = (p) => start("RunProfile", { id: p.id }, { id: p.id }, p.name, t("expRunTask", { name: p.name, id }), p.id);
+  const runOnce = (properties) => {
+    setDialog(null);
+    const { password, ...details } = properties.details;  // eslint-disable-line no-unused-vars
+    start("RunTemporaryProfile", { properties, raw: true }, { properties: { ...properties, details }, raw: true },
+          properties.name, t("expOnceTask", { name: properties.name, id }), "once:" + Date.now());
+  };
+  const saved = ({ text, error }) => {
+    setDialog(null);
+    setOutcome(error ? { kind: "error", error: { message: error } } : { kind: "ok", text });
+    profiles.reload();
+  };
+
+  if (!up) return <p class="note warn" id="exp-not-running">{t("expNotRunning")}</p>;
+  const all = profiles.data || [];
+
+  return (
+    <div class="archiving export">
+      <section class="arc-section" aria-labelledby="exp-profiles-title">
+        <div class="arc-section-head">
+          <h2 id="exp-profiles-title">{t("expProfiles")}</h2>
+          {profiles.data && <span class="muted small">{t("arcProfilesCount", { n: all.length })}</span>}
+          <span class="spacer"></span>
+          <button type="button" class="ghost small" onClick={() => { profiles.reload(); setResultsVersion((v) => v + 1); }}
+                  disabled={profiles.loading}>{t("refresh")}</button>
+          {hasFn("RunTemporaryProfile") &&
+            <button type="button" class="ghost" id="exp-once" onClick={() => setDialog({ type: "temporary" })}>{t("expRunOnce")}</button>}
+          {hasFn("CreateProfile") &&
+            <button type="button" class="primary" id="exp-new" onClick={() => setDialog({ type: "create" })}>{t("expNewProfile")}</button>}
+        </div>
+        <p class="muted exp-intro">{t("expIntro")}</p>
+        <Outcome outcome={outcome} onDismiss={() => setOutcome(null)}
+                 onReport={(resultId) => setDialog({ type: "report", resultId })} />
+        <ErrorNote error={profiles.error} />
+        {profiles.loading && !profiles.data ? <Loading /> : profiles.data && (
+          all.length === 0 ? (
+            <div class="empty arc-empty" id="exp-empty">
+              <p class="empty-title">{t("expNoProfiles")}</p>
+              <p class="muted">{t("expNoProfilesText")}</p>
+            </div>
+          ) : (
+            <ExportTable profiles={all} runningIds={runningIds} last={results.data} onRun={runNow}
+                         onDialog={(type, profile, resultId) => setDialog({ type, profile, resultId })} />
+          )
+        )}
+      </section>
+
+      {dialog && (dialog.type === "create" || dialog.type === "temporary") && (
+        <ExportDialog mode={dialog.type} instanceID={id} users={users.data} folders={folders.data}
+                      onClose={() => setDialog(null)} onSaved={saved} onRun={runOnce} />
+      )}
+      {dialog && dialog.type === "automation" && (
+        <AutomationDialog profile={dialog.profile} instanceID={id} onClose={() => setDialog(null)}
+                          onSaved={(text) => saved({ text })} />
+      )}
+      {dialog && dialog.type === "delete" && (
+        <ConfirmDialog title={t("expDeleteTitle", { name: dialog.profile.name })} confirmLabel={t("delete")} danger
+                       onClose={() => setDialog(null)}
+                       onConfirm={async () => {
+                         await call("DeleteProfile", { instanceID: id, id: dialog.profile.id });
+                         saved({ text: t("expDeleted", { name: dialog.profile.name }) });
+                       }}>
+          <p>{t("expDeleteText")}</p>
+        </ConfirmDialog>
+      )}
+      {dialog && dialog.type === "report" && (
+        <ReportDialog instanceID={id} resultId={dialog.resultId} onClose={() => setDialog(null)} />
+      )}
+    </div>
+  );
+}
+
+function Outcome({ outcome, onDismiss, onReport }) {
+  const { t } = useApp();
+  if (!outcome) return null;
+  if (outcome.kind === "error") {
+    return (
+      <div class="arc-outcome" id="exp-outcome" data-kind="error">
+        {outcome.name && <p class="arc-outcome-name">{t("expRunFailed", { name: outcome.name })}</p>}
+        <ErrorNote error={outcome.error} />
+      </div>
+    );
+  }
+  return (
+    <div class="note ok arc-outcome" id="exp-outcome" data-kind="ok" role="status">
+      <span class="note-text">{outcome.text}</span>
+      {outcome.resultId && (
+        <button type="button" class="ghost small" id="exp-outcome-report" onClick={() => onReport(outcome.resultId)}>
+          {t("arcOpenReport")}</button>
+      )}
+      <button type="button" class="note-close" onClick={onDismiss} aria-label={t("dismiss")}>×</button>
+    </div>
+  );
+}
+
+function selectionText(t, p) {
+  const s = exportSelectionOf(p);
+  const parts = [s.folders.length ? s.folders.join(", ") + (s.subfolders ? "" : " " + t("expNoSubfolders")) : t("expEveryArchive")];
+  if (s.query) parts.push(t("expMatching", { query: s.query }));
+  if (s.from || s.to) parts.push(t("expDates", { from: s.from || "…", to: s.to || "…" }));
+  if (s.incremental) parts.push(t("expOnlyNew"));
+  return parts.join(" · ");
+}
+
+function ExportTable({ profiles, runningIds, last, onRun, onDialog }) {
+  const { t, hasFn, fmt } = useApp();
+  return (
+    <div class="table-wrap">
+      <table class="table arc-table exp-profiles" aria-labelledby="exp-profiles-title">
+        <thead>
+          <tr>
+            <th scope="col">{t("arcName")}</th>
+            <th scope="col">{t("expTarget")}</th>
+            <th scope="col">{t("expSelection")}</th>
+            <th scope="col">{t("arcAutomation")}</th>
+            <th scope="col">{t("expLastResult")}</th>
+            <th scope="col"><span class="sr-only">{t("actions")}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {profiles.map((p) => {
+            const c = exportConnectorOf(p.connector);
+            const busy = runningIds.has(p.id);
+            const s = p.serverSideExecution || {};
+            const auto = flagOf(s.automatic, false);
+            const pause = durationText(Number(s.automaticPauseBetweenExecutions ?? 300));
+            const r = last ? last.get(p.id) : null;
+            const info = r ? resultInfo(r.result) : null;
+            return (
+              <tr key={p.id} data-profile-id={p.id} data-profile-name={p.name}>
+                <td data-label={t("arcName")} class="arc-name-cell">
+                  <strong class="arc-profile-name">{p.name}</strong>
+                  <span class="arc-sub muted">{c ? t(c.key) : p.connector} · {p.owner}</span>
+                </td>
+                <td data-label={t("expTarget")} class="arc-path exp-target">{exportTargetOf(p) || "—"}</td>
+                <td data-label={t("expSelection")} class="exp-selection">{selectionText(t, p)}</td>
+                <td data-label={t("arcAutomation")} class="arc-auto">
+                  {auto ? <Badge kind="active">{t("arcEvery", { duration: t(pause.key, pause.vars) })}</Badge>
+                        : <Badge kind="off">{t("arcManual")}</Badge>}
+                  {auto && s.automaticMaintenanceWindows &&
+                    <span class="arc-sub muted">{t("arcNotDuring", { windows: s.automaticMaintenanceWindows })}</span>}
+                </td>
+                <td data-label={t("expLastResult")} class="exp-last" data-result={r ? r.result : ""}>
+                  {r ? (
+                    <>
+                      <Badge kind={info.badge}>{info.key ? t(info.key) : info.id}</Badge>
+                      <span class="arc-sub muted">{t("expItems", { n: fmt.number(r.itemsArchived || 0) })}</span>
+                      <button type="button" class="link small exp-report" data-action="report" onClick={() => onDialog("report", p, r.id)}
+                              aria-label={t("expReportOf", { name: p.name })}>{t("arcReport")}</button>
+                    </>
+                  ) : <span class="muted">{t("expNeverRun")}</span>}
+                </td>
+                <td class="row-actions">
+                  {hasFn("RunProfile") && (
+                    <button type="button" class="primary small" data-action="run" disabled={busy} onClick={() => onRun(p)}
+                            aria-label={t("arcRunNamed", { name: p.name })}>{busy ? t("arcRunning") : t("arcRunNow")}</button>
+                  )}
+                  {hasFn("SetProfileServerSideExecution") && (
+                    <button type="button" class="ghost small" data-action="automation" onClick={() => onDialog("automation", p)}
+                            aria-label={t("arcAutomationNamed", { name: p.name })}>{t("arcAutomationButton")}</button>
+                  )}
+                  {hasFn("DeleteProfile") && (
+                    <button type="button" class="ghost small danger-text" data-action="delete" disabled={busy}
+                            onClick={() => onDialog("delete", p)} aria-label={t("deleteNamed", { name: p.name })}>{t("delete")}</button>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
