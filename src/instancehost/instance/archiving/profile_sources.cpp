@@ -31,10 +31,10 @@ namespace {
 
 constexpr Connector kConnectors[] = {
     {Connector::Source::kFiles, "emlDirectory", false}, {Connector::Source::kFiles, "mbox", false},
-    {Connector::Source::kFiles, "maildir", false},      {Connector::Source::kImap, "imap", false},
+    {Connector::Source::kFiles, "maildir", false},      {Connector::Source::kFiles, "pstFile", false},
+    {Connector::Source::kFiles, "msgDirectory", false}, {Connector::Source::kImap, "imap", false},
     {Connector::Source::kPop3, "pop3", false},          {Connector::Source::kImap, "imapMultidrop", true},
-    {Connector::Source::kPop3, "pop3Multidrop", true},  {Connector::Source::kFiles, "pstFile", false},
-    {Connector::Source::kFiles, "msgDirectory", false},
+    {Connector::Source::kPop3, "pop3Multidrop", true},
 };
 
 Status onlyKeys(const Profile& profile, const std::vector<std::string>& keys) {

@@ -18,7 +18,8 @@ const form = (connector, change = {}) => ({ ...emptyForm(connector), ...change }
 
 test("the connectors are the server's (profile_sources.cpp), each with a catalogue key", () => {
   assert.deepEqual(CONNECTORS.map((c) => c.id),
-                   ["emlDirectory", "mbox", "maildir", "imap", "pop3", "imapMultidrop", "pop3Multidrop"]);
+                   ["emlDirectory", "mbox", "maildir", "pstFile", "msgDirectory", "imap", "pop3", "imapMultidrop",
+                    "pop3Multidrop"]);
   assert.deepEqual(CONNECTORS.filter((c) => c.multidrop).map((c) => c.id), ["imapMultidrop", "pop3Multidrop"]);
   for (const c of CONNECTORS) assert.ok(c.key in catalogues.en, c.key);
   assert.equal(connectorOf("nope"), null);
