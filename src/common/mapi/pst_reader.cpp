@@ -10,6 +10,8 @@ namespace spe::mapi {
 
 namespace {
 
+constexpr std::uint64_t kMaxAttachmentBytes = 256u << 20;  // as a whole message may be (message_source.h)
+
 std::string errorText(libpff_error_t*& error) {
   if (!error) return "unknown reason";
   char buffer[1024] = {};
@@ -137,6 +139,7 @@ struct PstReader::Impl {
     int cp = props->int32(prop::kInternetCodepage).value_or(0);
     if (cp <= 0) cp = props->int32(prop::kMessageCodepage).value_or(code_page);
     std::vector<MapiAttachment> attachments;
+    std::uint64_t attached = 0;
     int count = 0;
     if (libpff_message_get_number_of_attachments(item, &count, &error) != 1) {
       if (error) libpff_error_free(&error);
@@ -167,7 +170,11 @@ struct PstReader::Impl {
       } else if (type == LIBPFF_ATTACHMENT_TYPE_DATA) {
         size64_t size = 0;
         if (libpff_attachment_get_data_size(att.p, &size, &error) == 1 && size > 0) {
-          if (size > (256u << 20)) return makeError(ErrorCode::kResourceExhausted, "an attachment is over 256 MB");
+          // One message's attachments together stay below what a message may be (kMaxAttachmentBytes).
+          attached += size;
+          if (attached > kMaxAttachmentBytes) {
+            return makeError(ErrorCode::kResourceExhausted, "the attachments are over 256 MB together");
+          }
           a.data.resize(static_cast<std::size_t>(size));
           libpff_attachment_data_seek_offset(att.p, 0, SEEK_SET, nullptr);
           const ssize_t got = libpff_attachment_data_read_buffer(att.p, reinterpret_cast<std::uint8_t*>(a.data.data()),
