@@ -5,10 +5,12 @@ import subprocess
 import time
 
 
-def pull(port, user, password, cert, out, host="localhost"):
-    """Runs mbsync once over IMAPS; returns the seconds it took."""
-    os.makedirs(out, exist_ok=True)
-    config = out.rstrip("/") + ".mbsyncrc"
+def _run(direction, port, user, password, cert, maildir, host):
+    """One mbsync run between the account and the Maildir++ tree `maildir`:
+    "pull" (creating its folders here) or "push" (creating them there);
+    returns the seconds it took."""
+    os.makedirs(maildir, exist_ok=True)
+    config = maildir.rstrip("/") + "." + direction + ".mbsyncrc"
     with open(config, "w") as f:
         f.write("""IMAPAccount account
 Host {host}
@@ -26,52 +28,30 @@ Path {out}/
 Inbox {out}/INBOX
 SubFolders Verbatim
 
-Channel pull
+Channel sync
 Far :remote:
 Near :local:
 Patterns *
-Create Near
-Sync Pull
+Create {create}
+Sync {sync}
 SyncState *
-""".format(host=host, port=port, user=user, password=password, cert=cert, out=out))
+""".format(host=host, port=port, user=user, password=password, cert=cert, out=maildir,
+           create="Near" if direction == "pull" else "Far", sync="Pull" if direction == "pull" else "Push"))
     t0 = time.perf_counter()
     subprocess.run(["mbsync", "-c", config, "-a", "-q"], check=True, capture_output=True)
     return time.perf_counter() - t0
+
+
+def pull(port, user, password, cert, out, host="localhost"):
+    """Runs mbsync once over IMAPS, pulling every folder into the maildir `out`; returns the seconds."""
+    return _run("pull", port, user, password, cert, out, host)
 
 
 def push(port, user, password, cert, maildir, host="localhost"):
-    """Runs mbsync once over IMAPS, pushing every folder of the Maildir++
-    tree `maildir` (INBOX and its sub-folders as directories) to the
-    account, creating its folders; returns the seconds it took."""
-    config = maildir.rstrip("/") + ".push.mbsyncrc"
-    with open(config, "w") as f:
-        f.write("""IMAPAccount account
-Host {host}
-Port {port}
-User "{user}"
-Pass "{password}"
-SSLType IMAPS
-CertificateFile {cert}
-
-IMAPStore remote
-Account account
-
-MaildirStore local
-Path {out}/
-Inbox {out}/INBOX
-SubFolders Verbatim
-
-Channel push
-Far :remote:
-Near :local:
-Patterns *
-Create Far
-Sync Push
-SyncState *
-""".format(host=host, port=port, user=user, password=password, cert=cert, out=maildir))
-    t0 = time.perf_counter()
-    subprocess.run(["mbsync", "-c", config, "-a", "-q"], check=True, capture_output=True)
-    return time.perf_counter() - t0
+    """Runs mbsync once over IMAPS, pushing every folder of the Maildir++ tree
+    `maildir` (INBOX and its sub-folders as directories) to the account,
+    creating its folders; returns the seconds it took."""
+    return _run("push", port, user, password, cert, maildir, host)
 
 
 def messages(out):

