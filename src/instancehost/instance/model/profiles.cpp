@@ -177,13 +177,27 @@ Result<ServerDetails> serverDetails(const Json& details, const Json& secrets, co
 }
 
 Result<std::int64_t> ProfileStore::create(Profile profile) {
-  auto rows = db_.db().query("SELECT MAX(ID) FROM PROFILES");
+  // An id is never given twice: a deleted profile's worker results, and jobs
+  // that name it (RunProfile --id=N), must not pass to a new profile. The
+  // highest id ever given is kept in SETTINGS (LastProfileId); databases from
+  // before it also count the ids their worker results name.
+  auto tx = db_.db().begin();
+  if (!tx) return tx.error();
+  auto rows = (*tx)->query(
+      "SELECT (SELECT MAX(ID) FROM PROFILES), (SELECT MAX(PROFILE_ID) FROM WORKER_RESULTS), "
+      "(SELECT SETTING_VALUE FROM SETTINGS WHERE NAME = 'LastProfileId') FROM RDB$DATABASE");
   if (!rows) return rows.error();
-  profile.id = dbInt((*rows)[0][0]) + 1;
-  SPE_TRY(db_.db().exec(
-      "INSERT INTO PROFILES (ID, NAME, OWNER, CONNECTOR, PROFILE_JSON, SECRETS) VALUES (?, ?, ?, ?, ?, ?)",
-      {profile.id, profile.name, profile.owner, profile.connector, dumpJson(profile.toJson()),
-       sealSecrets(key_, profile.secrets)}));
+  const auto& r = (*rows)[0];
+  const std::int64_t last = std::max({dbInt(r[0]), dbInt(r[1]), dbInt(r[2])});
+  profile.id = last + 1;
+  SPE_TRY(
+      (*tx)->exec("INSERT INTO PROFILES (ID, NAME, OWNER, CONNECTOR, PROFILE_JSON, SECRETS) VALUES (?, ?, ?, ?, ?, ?)",
+                  {profile.id, profile.name, profile.owner, profile.connector, dumpJson(profile.toJson()),
+                   sealSecrets(key_, profile.secrets)}));
+  SPE_TRY(
+      (*tx)->exec("UPDATE OR INSERT INTO SETTINGS (NAME, SETTING_VALUE) VALUES ('LastProfileId', ?) MATCHING (NAME)",
+                  {std::to_string(profile.id)}));
+  SPE_TRY((*tx)->commit());
   ++generation_;
   return profile.id;
 }

@@ -143,5 +143,40 @@ TEST(WorkerResults, EntriesBeyondTheReportAreKeptAndReadInPages) {
   EXPECT_EQ(*other, std::vector<std::string>{"other run"});
 }
 
+// A deleted profile's id is never given again: its worker results (and a
+// job naming it) must not pass to a new profile.
+TEST(ProfileStore, IdsAreNeverGivenTwice) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  auto db = InstanceMasterDb::open(dir / "MailStoreMaster.fdb");
+  ASSERT_TRUE(db.ok()) << db.error().message << " " << db.error().details;
+  ProfileStore profiles(**db, Key256{});
+  Profile p;
+  p.name = "first";
+  p.owner = "admin";
+  p.connector = "emlDirectory";
+  auto first = profiles.create(p);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  auto second = profiles.create(p);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, *first + 1);
+  ASSERT_TRUE(profiles.remove(*second).ok());
+  auto third = profiles.create(p);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(*third, *second + 1);  // not *second again
+  // A database from before the counter: the ids its worker results name count.
+  WorkerResults results(**db);
+  WorkerResult w;
+  w.profile_id = 40;
+  w.profile_name = "gone";
+  w.user_name = "admin";
+  w.start_time = 1000;
+  ASSERT_TRUE(results.start(w).ok());
+  ASSERT_TRUE((*db)->setSetting("LastProfileId", Json()).ok());
+  auto fourth = profiles.create(p);
+  ASSERT_TRUE(fourth.ok());
+  EXPECT_EQ(*fourth, 41);
+}
+
 }  // namespace
 }  // namespace spe::instance
