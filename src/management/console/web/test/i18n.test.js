@@ -62,6 +62,9 @@ function usedKeys() {
     for (const m of text.matchAll(/const STEPS = \[([^\]]*)\]/g)) {                           // the wizard's steps
       for (const k of m[1].matchAll(/"([A-Za-z0-9_]+)"/g)) keys.add(k[1]);
     }
+    for (const m of text.matchAll(/const TEXTS = \{([^}]*)\}/g)) {                           // keys handed to shared parts
+      for (const k of m[1].matchAll(/:\s*"([A-Za-z0-9_]+)"/g)) keys.add(k[1]);
+    }
     if (/validate\.js$|instances\.js$/.test(file) || /wizard|administrators|servers|smtp/.test(file)) {
       for (const m of text.matchAll(/(?:return|\?|:)\s*"([a-z][A-Za-z]+(?:Empty|Invalid|Too[A-Z][a-z]+|Taken|Alias|Letter|Case|Characters|Weak|IsName|Differ|Absolute|MustBeAbsolute))"/g)) {
         keys.add(m[1]);

@@ -14,13 +14,15 @@ import { resultOf } from "../../api.js";
 import { pageOf } from "../../instances.js";
 import { isExportProfile } from "../../exports.js";
 import { connectorOf, durationText, filterProfiles, flagOf, sourceOf, targetOf } from "../../profiles.js";
-import { Badge, ConfirmDialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
-import { AutomationDialog } from "./archiving/automation.jsx";
+import { Badge, ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
 import { ProfileDialog } from "./archiving/profile_form.jsx";
-import { ReportDialog } from "./archiving/report.jsx";
+import { ProfileSideDialogs, RunOutcome } from "./archiving/profile_common.jsx";
 import { Pager } from "../../paging.jsx";
 import { WorkerResults } from "./archiving/results.jsx";
 import "./archiving.css";
+
+// The catalogue keys of the shared outcome and dialogs (archiving/profile_common.jsx).
+const TEXTS = { runFailed: "arcRunFailed", deleteTitle: "arcDeleteTitle", deleted: "arcDeleted", deleteText: "arcDeleteText" };
 
 const PAGE_SIZE = 50;
 
@@ -103,8 +105,8 @@ export function ArchivingTab({ id, instance }) {
             <button type="button" class="primary" id="arc-new" onClick={() => setDialog({ type: "create" })}>{t("arcNewProfile")}</button>}
         </div>
         {canRun.data === false && <p class="note warn" id="arc-cannot-run">{t("arcCannotRun")}</p>}
-        <Outcome outcome={outcome} onDismiss={() => setOutcome(null)}
-                 onReport={(resultId) => setDialog({ type: "report", resultId })} />
+        <RunOutcome prefix="arc" texts={TEXTS} outcome={outcome} onDismiss={() => setOutcome(null)}
+                    onReport={(resultId) => setDialog({ type: "report", resultId })} />
         <ErrorNote error={profiles.error} />
         {profiles.loading && !profiles.data ? <Loading /> : profiles.data && (
           all.length === 0 ? (
@@ -138,46 +140,8 @@ export function ArchivingTab({ id, instance }) {
         <ProfileDialog mode={dialog.type} profile={dialog.profile} instanceID={id} users={users.data}
                        onClose={() => setDialog(null)} onSaved={saved} onRun={runOnce} />
       )}
-      {dialog && dialog.type === "automation" && (
-        <AutomationDialog profile={dialog.profile} instanceID={id} onClose={() => setDialog(null)}
-                          onSaved={(text) => saved({ text })} />
-      )}
-      {dialog && dialog.type === "delete" && (
-        <ConfirmDialog title={t("arcDeleteTitle", { name: dialog.profile.name })} confirmLabel={t("delete")} danger
-                       onClose={() => setDialog(null)}
-                       onConfirm={async () => {
-                         await call("DeleteProfile", { instanceID: id, id: dialog.profile.id });
-                         saved({ text: t("arcDeleted", { name: dialog.profile.name }) });
-                       }}>
-          <p>{t("arcDeleteText")}</p>
-        </ConfirmDialog>
-      )}
-      {dialog && dialog.type === "report" && (
-        <ReportDialog instanceID={id} resultId={dialog.resultId} onClose={() => setDialog(null)} />
-      )}
-    </div>
-  );
-}
-
-function Outcome({ outcome, onDismiss, onReport }) {
-  const { t } = useApp();
-  if (!outcome) return null;
-  if (outcome.kind === "error") {
-    return (
-      <div class="arc-outcome" id="arc-outcome" data-kind="error">
-        {outcome.name && <p class="arc-outcome-name">{t("arcRunFailed", { name: outcome.name })}</p>}
-        <ErrorNote error={outcome.error} />
-      </div>
-    );
-  }
-  return (
-    <div class="note ok arc-outcome" id="arc-outcome" data-kind="ok" role="status">
-      <span class="note-text">{outcome.text}</span>
-      {outcome.resultId && (
-        <button type="button" class="ghost small" id="arc-outcome-report" onClick={() => onReport(outcome.resultId)}>
-          {t("arcOpenReport")}</button>
-      )}
-      <button type="button" class="note-close" onClick={onDismiss} aria-label={t("dismiss")}>×</button>
+      <ProfileSideDialogs texts={TEXTS} instanceID={id} dialog={dialog} onClose={() => setDialog(null)}
+                          onSaved={saved} />
     </div>
   );
 }

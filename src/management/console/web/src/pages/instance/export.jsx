@@ -13,12 +13,14 @@ import { resultOf } from "../../api.js";
 import { durationText, flagOf, rangeArgs, resultInfo } from "../../profiles.js";
 import { exportConnectorOf, exportSelectionOf, exportTargetOf, folderChoices, isExportProfile,
          lastResults } from "../../exports.js";
-import { Badge, ConfirmDialog, ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
-import { AutomationDialog } from "./archiving/automation.jsx";
-import { ReportDialog } from "./archiving/report.jsx";
+import { Badge, ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
+import { ProfileSideDialogs, RunOutcome } from "./archiving/profile_common.jsx";
 import { ExportDialog } from "./export/export_form.jsx";
 import "./archiving.css";
 import "./export.css";
+
+// The catalogue keys of the shared outcome and dialogs (archiving/profile_common.jsx).
+const TEXTS = { runFailed: "expRunFailed", deleteTitle: "expDeleteTitle", deleted: "expDeleted", deleteText: "expDeleteText" };
 
 export function ExportTab({ id, instance }) {
   const { t, hasFn, run } = useApp();
@@ -94,8 +96,8 @@ export function ExportTab({ id, instance }) {
             <button type="button" class="primary" id="exp-new" onClick={() => setDialog({ type: "create" })}>{t("expNewProfile")}</button>}
         </div>
         <p class="muted exp-intro">{t("expIntro")}</p>
-        <Outcome outcome={outcome} onDismiss={() => setOutcome(null)}
-                 onReport={(resultId) => setDialog({ type: "report", resultId })} />
+        <RunOutcome prefix="exp" texts={TEXTS} outcome={outcome} onDismiss={() => setOutcome(null)}
+                    onReport={(resultId) => setDialog({ type: "report", resultId })} />
         <ErrorNote error={profiles.error} />
         {profiles.loading && !profiles.data ? <Loading /> : profiles.data && (
           all.length === 0 ? (
@@ -114,46 +116,8 @@ export function ExportTab({ id, instance }) {
         <ExportDialog mode={dialog.type} instanceID={id} users={users.data} folders={folders.data}
                       onClose={() => setDialog(null)} onSaved={saved} onRun={runOnce} />
       )}
-      {dialog && dialog.type === "automation" && (
-        <AutomationDialog profile={dialog.profile} instanceID={id} onClose={() => setDialog(null)}
-                          onSaved={(text) => saved({ text })} />
-      )}
-      {dialog && dialog.type === "delete" && (
-        <ConfirmDialog title={t("expDeleteTitle", { name: dialog.profile.name })} confirmLabel={t("delete")} danger
-                       onClose={() => setDialog(null)}
-                       onConfirm={async () => {
-                         await call("DeleteProfile", { instanceID: id, id: dialog.profile.id });
-                         saved({ text: t("expDeleted", { name: dialog.profile.name }) });
-                       }}>
-          <p>{t("expDeleteText")}</p>
-        </ConfirmDialog>
-      )}
-      {dialog && dialog.type === "report" && (
-        <ReportDialog instanceID={id} resultId={dialog.resultId} onClose={() => setDialog(null)} />
-      )}
-    </div>
-  );
-}
-
-function Outcome({ outcome, onDismiss, onReport }) {
-  const { t } = useApp();
-  if (!outcome) return null;
-  if (outcome.kind === "error") {
-    return (
-      <div class="arc-outcome" id="exp-outcome" data-kind="error">
-        {outcome.name && <p class="arc-outcome-name">{t("expRunFailed", { name: outcome.name })}</p>}
-        <ErrorNote error={outcome.error} />
-      </div>
-    );
-  }
-  return (
-    <div class="note ok arc-outcome" id="exp-outcome" data-kind="ok" role="status">
-      <span class="note-text">{outcome.text}</span>
-      {outcome.resultId && (
-        <button type="button" class="ghost small" id="exp-outcome-report" onClick={() => onReport(outcome.resultId)}>
-          {t("arcOpenReport")}</button>
-      )}
-      <button type="button" class="note-close" onClick={onDismiss} aria-label={t("dismiss")}>×</button>
+      <ProfileSideDialogs texts={TEXTS} instanceID={id} dialog={dialog} onClose={() => setDialog(null)}
+                          onSaved={saved} />
     </div>
   );
 }
