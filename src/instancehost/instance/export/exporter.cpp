@@ -12,6 +12,9 @@
 namespace spe::instance {
 namespace {
 
+// What one batch may hold in memory, whatever its count (messages may be up to 256 MB each).
+constexpr std::size_t kBatchBytes = 64u << 20;
+
 std::unique_ptr<ExportTarget> makeTarget(const ExportSpec& spec) {
   switch (spec.kind) {
     case ExportTargetKind::kEmlDirectory: return makeEmlDirectoryTarget(spec);
@@ -175,6 +178,7 @@ ImportOutcome Exporter::run(const Profile& profile, const store::OperationContro
   bool cancelled = false;
   std::optional<std::string> stopped;
   std::vector<ExportItem> batch;
+  std::size_t batch_bytes = 0;
   std::vector<const SelectedMessage*> batch_of;
 
   auto flush = [&]() -> Status {
@@ -201,6 +205,7 @@ ImportOutcome Exporter::run(const Profile& profile, const store::OperationContro
     if (stored) SPE_TRY(state_.save(profile.id, done));
     handled += batch.size();
     batch.clear();
+    batch_bytes = 0;
     batch_of.clear();
     control.report(total ? static_cast<int>(handled * 100 / total) : 100,
                    std::to_string(tally.archived) + " of " + std::to_string(total) + " messages exported");
@@ -243,9 +248,11 @@ ImportOutcome Exporter::run(const Profile& profile, const store::OperationContro
       tally.addError(describe(m) + ": " + st.error().message);
       continue;
     }
+    batch_bytes += item.raw.size();
     batch.push_back(std::move(item));
     batch_of.push_back(&m);
-    if (batch.size() >= target->batchSize()) {
+    // A batch holds at most batchSize() messages and kBatchBytes of them (large messages go a few at a time).
+    if (batch.size() >= target->batchSize() || batch_bytes >= kBatchBytes) {
       if (auto st = flush(); !st) {
         stopped = st.error().message;
         break;
