@@ -151,7 +151,14 @@ class IndexTest(InstanceCalls, unittest.TestCase):
         self.assertTrue(os.path.exists(table), glob.glob(store["indexPath"] + "/*/*"))
         with open(table, "r+b") as f:
             f.write(b"\x5a" * 8192)
-        problems = self.ok("VerifyStore", id=store["id"])["problems"]
+        # The indexer may still hold the index open from the searches before (it lets go of
+        # idle ones): the damage shows once it reads the file again.
+        deadline = time.time() + 60
+        while True:
+            problems = self.ok("VerifyStore", id=store["id"])["problems"]
+            if any("jdoe" in p for p in problems) or time.time() > deadline:
+                break
+            time.sleep(0.5)
         self.assertTrue(any("jdoe" in p for p in problems), problems)
         self.assertTrue(self.ok("GetStores")[0]["searchIndexesNeedRebuild"])
         # IMAP says a SEARCH may miss messages (an untagged NO with ALERT, RFC 3501 7.1.2),
