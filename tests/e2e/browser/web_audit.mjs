@@ -107,6 +107,8 @@ async function adminPart(browser) {
   await page.goto(args.adminUrl);
   await page.waitForSelector("#app-view:visible", { timeout: TIMEOUT });
   check("admin: logged in", await text(page, "#who"), "Archive administrator");
+  // The link is drawn once the archive is shown (after its folders load), a moment after the view.
+  await page.waitForSelector("#audit-link:visible", { timeout: TIMEOUT }).catch(() => {});
   check("admin: the audit log link, no Settings", [await visible(page, "#audit-link"), await visible(page, "#settings-link")],
         [true, false]);
   check("admin: the link's name", await text(page, "#audit-link"), "Audit log");
