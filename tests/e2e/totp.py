@@ -23,7 +23,8 @@ def current_step():
 
 class Codes:
     """Fresh codes of one secret: each of a later step than the one before
-    (the server accepts a step once), within the server's window of ±1 step;
+    (the server accepts a step once), within the server's window of ±1 step
+    with at least 10 s of it left;
     waits (polling the clock, at most 70 s) when the next step lies ahead."""
 
     def __init__(self, secret):
@@ -33,7 +34,11 @@ class Codes:
     def next(self):
         deadline = time.time() + 70
         while True:
-            step = current_step() - 1 if self.last is None else max(self.last + 1, current_step() - 1)
+            now = time.time()
+            # The previous step's code is accepted to the end of this step: take it only while
+            # at least 10 s of that remain, so the code is still good when the server looks.
+            earliest = int(now) // 30 - (1 if now % 30 < 20 else 0)
+            step = earliest if self.last is None else max(self.last + 1, earliest)
             if step <= current_step() + 1:
                 self.last = step
                 return totp(self.secret, step)
