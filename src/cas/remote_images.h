@@ -48,8 +48,6 @@ struct ImageUrl {
 
 // An http(s) address as the CAS will fetch it; errors name what is wrong.
 Result<ImageUrl> parseImageUrl(std::string_view url);
-// Whether an address is one the CAS may connect to for an image.
-bool publicAddress(const asio::ip::address& address);
 // The Content-Type to answer for an image's declared type, or "" when it
 // is not a raster image.
 std::string imageType(std::string_view content_type);

@@ -1,6 +1,5 @@
 #include "common/net/smtp_client.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <unistd.h>
 
@@ -10,6 +9,7 @@
 #include <memory>
 #include <mutex>
 
+#include "common/base/host_names.h"
 #include "common/base/logging.h"
 #include "common/base/text.h"
 
@@ -255,17 +255,7 @@ std::optional<SmtpStep> smtpStepOf(const Error& error) {
   return std::nullopt;
 }
 
-bool isSmtpHost(std::string_view h) {
-  if (h.empty() || h.size() > 253) return false;
-  const std::string host(h);
-  if (host.find(':') != std::string::npos) {
-    in6_addr a6{};
-    return inet_pton(AF_INET6, host.c_str(), &a6) == 1;
-  }
-  return h.front() != '-' && h.front() != '.' && std::all_of(h.begin(), h.end(), [](char c) {
-           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-         });
-}
+bool isSmtpHost(std::string_view h) { return isHostOrAddress(h); }
 
 namespace {
 
