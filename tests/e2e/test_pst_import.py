@@ -3,7 +3,9 @@ and "msgDirectory"). The Outlook files are real ones fetched at test time
 with npm (never committed): enron.pst from pst-extractor@1.12.0 (71
 messages, a Unicode PST with attachments; an Outlook 2013 OST with a
 calendar) and test.msg from msgreader@1.0.1;
-more .msg files are written by msggen.py (libgsf). What the archive holds
+more .msg files are written by msggen.py (libgsf). An ANSI (Outlook
+97-2002, 32-bit) PST cannot be fetched anywhere, so tests/tools/ansi_pst.py
+writes one from [MS-PST] (checked against pypff by ansi_pst_test.py). What the archive holds
 is read back byte for byte with spe-store and compared with a second,
 independent reader of the same PST: Debian's pypff (python3-pypff)."""
 import email
@@ -20,6 +22,7 @@ import msggen
 from harness import BIN, InstanceCalls
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import ansi_pst  # noqa: E402
 import corpus  # noqa: E402
 
 IID = "pst"
@@ -155,10 +158,11 @@ class PstImportTest(InstanceCalls, unittest.TestCase):
         self.failed("RunTemporaryProfile", "does not exist", raw=True, properties={
             "name": "x", "connector": "pstFile", "details": {"path": d + "/none.pst", "targetUserFolder": "alice"}})
 
-    def test_03_contents_byte_for_byte(self):
+    def archived(self, name):
+        """{folder: [parsed messages]} of the store as spe-store exports it (the instance stopped meanwhile)."""
         stores = self.ok("GetStores")
         self.p.ok("StopInstances", instanceFilter=IID)
-        out = self.p.path("export")
+        out = self.p.path(name)
         subprocess.run([os.path.join(BIN, "spe-store"), "export", "--store", stores[0]["databasePath"],
                         "--recovery-key-file", os.path.join(self.base, "RecoveryKey.txt"), "--out", out], check=True)
         found = {}
@@ -168,6 +172,10 @@ class PstImportTest(InstanceCalls, unittest.TestCase):
             found.setdefault(os.path.relpath(os.path.dirname(path), out), []).append(
                 email.message_from_bytes(raw, policy=email.policy.default))
         self.p.ok("StartInstances", instanceFilter=IID)
+        return found
+
+    def test_03_contents_byte_for_byte(self):
+        found = self.archived("export")
 
         # PST: subjects and attachment bytes as pypff reads them, folder by folder.
         expected = pypff_messages(os.path.join(self.src, "pst", "enron.pst"))
@@ -220,6 +228,71 @@ class PstImportTest(InstanceCalls, unittest.TestCase):
                  if f["folder"].startswith("alice/OST/")}
         self.assertEqual(stats, {"alice/OST/Inbox": 10, "alice/OST/Sent Items": 2, "alice/OST/Deleted Items": 1,
                                  "alice/OST/Sync Issues": 1})
+
+    def test_05_ansi_pst(self):
+        """An ANSI PST (wVer 14, 32-bit, PT_STRING8 in code page 1252) written by
+        tests/tools/ansi_pst.py: 2 folders, 3 messages, one with an attachment
+        of two blocks (an XBLOCK), one with an HTML body, non-ASCII text."""
+        d = os.path.join(self.src, "ansi")
+        os.makedirs(d)
+        path = os.path.join(d, "outlook2002.pst")
+        data = bytes(range(256)) * 40  # 10,240 bytes: more than one 8 KB block
+        ansi_pst.write_ansi_pst(path, [
+            {"name": "Inbox", "messages": [
+                {"subject": "Grüße aus Köln", "sender_name": "Jürgen Müller",
+                 "sender_email": "juergen@example.com",
+                 "to": [("Bob", "bob@example.com")], "cc": [("Dora", "dora@example.com")],
+                 "body": "Hallo Bob,\r\nanbei die Datei.\r\n", "date": 1700000000,
+                 "attachments": [("Daten März.bin", data, "application/octet-stream")]},
+                {"subject": "HTML body", "sender_name": "Eve", "sender_email": "eve@example.com",
+                 "to": [("Bob", "bob@example.com")], "body": "Look below: 5 €\r\n",
+                 "html": "<html><body><p>Look <b>below</b>: 5 €</p></body></html>", "date": 1700000100},
+            ]},
+            {"name": "Sent Items", "messages": [
+                {"subject": "Re: Grüße aus Köln", "sender_name": "Bob", "sender_email": "bob@example.com",
+                 "to": [("Jürgen Müller", "juergen@example.com")], "body": "Danke, Jürgen!\r\n",
+                 "date": 1700000200, "message_id": "<ansi3@example.com>"},
+            ]},
+        ])
+        with open(path, "rb") as f:  # what makes it ANSI: wVer 14, wVerClient 19
+            self.assertEqual(f.read(14)[8:], b"SM\x0e\x00\x13\x00")
+        r = self.run_profile("pstFile", path, "alice/ANSI")
+        self.assertEqual((r["result"], r["itemsArchived"], r["failed"]), ("succeeded", 3, 0), r)
+        stats = {f["folder"]: f["count"] for f in self.ok("GetFolderStatistics")
+                 if f["folder"].startswith("alice/ANSI/")}
+        self.assertEqual(stats, {"alice/ANSI/Inbox": 2, "alice/ANSI/Sent Items": 1})
+        again = self.run_profile("pstFile", path, "alice/ANSI")
+        self.assertEqual((again["itemsArchived"], again["duplicates"]), (0, 3), again)
+
+        found = self.archived("export-ansi")
+
+        # Subjects and attachment bytes as pypff reads the same file.
+        expected = pypff_messages(path)
+        self.assertEqual(sorted(expected), ["Inbox", "Sent Items"])
+        for folder, messages in expected.items():
+            got = found.get("alice/ANSI/" + folder, [])
+            self.assertEqual(sorted((str(m["subject"] or ""), attachment_hashes(m)) for m in got),
+                             sorted((s, h) for s, h in messages), folder)
+
+        # Headers from the properties (cp1252 text to UTF-8), bodies, the attachment.
+        inbox = {str(m["subject"]): m for m in found["alice/ANSI/Inbox"]}
+        a = inbox["Grüße aus Köln"]
+        self.assertEqual((a["from"].addresses[0].display_name, a["from"].addresses[0].addr_spec),
+                         ("Jürgen Müller", "juergen@example.com"))
+        self.assertEqual(str(a["to"]), "Bob <bob@example.com>")
+        self.assertEqual(str(a["cc"]), "Dora <dora@example.com>")
+        self.assertEqual(a["date"].datetime.timestamp(), 1700000000)
+        self.assertEqual(text(a, "plain"), "Hallo Bob,\nanbei die Datei.\n")
+        att = [p for p in a.iter_attachments()][0]
+        self.assertEqual((att.get_filename(), att.get_content_type(), att.get_payload(decode=True)),
+                         ("Daten März.bin", "application/octet-stream", data))
+        b = inbox["HTML body"]
+        self.assertIn("<b>below</b>: 5 €", text(b, "html"))
+        self.assertEqual(text(b, "plain"), "Look below: 5 €\n")
+        sent = found["alice/ANSI/Sent Items"][0]
+        self.assertEqual((str(sent["subject"]), sent["message-id"]), ("Re: Grüße aus Köln", "<ansi3@example.com>"))
+        self.assertEqual(str(sent["to"]), "Jürgen Müller <juergen@example.com>")
+        self.assertEqual(text(sent, "plain"), "Danke, Jürgen!\n")
 
 
 if __name__ == "__main__":
