@@ -105,6 +105,15 @@ Status prepareInstance(const InstanceSpec& spec, const SupervisorOptions& option
     launch.argv.emplace_back("--allowed-root");
     launch.argv.push_back(r);
   }
+  if (!options.web_restore) launch.argv.emplace_back("--no-web-restore");
+  for (const auto& server : options.web_restore_servers) {
+    launch.argv.emplace_back("--restore-server");
+    launch.argv.push_back(server);
+  }
+  if (!options.web_restore_ca_file.empty()) {
+    launch.argv.emplace_back("--restore-ca-file");
+    launch.argv.push_back(options.web_restore_ca_file);
+  }
   return okStatus();
 }
 

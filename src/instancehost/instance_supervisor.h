@@ -70,6 +70,10 @@ struct SupervisorOptions {
   // "{instanceID}" in an entry becomes the instance's ID. The instance's base
   // directory and import directory are always allowed.
   std::vector<std::string> allowed_path_roots;
+  // Web Access restores (instancehost_config.h): handed to every instance.
+  bool web_restore = true;
+  std::vector<std::string> web_restore_servers;
+  std::string web_restore_ca_file;
   std::chrono::milliseconds ready_timeout{30000};
   std::chrono::milliseconds stop_timeout{10000};
   std::chrono::milliseconds backoff_initial{2000};

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "common/base/host_names.h"
+
 namespace spe::instancehost {
 
 Result<InstanceHostConfig> loadInstanceHostConfig(const std::string& path) {
@@ -23,6 +25,15 @@ Result<InstanceHostConfig> loadInstanceHostConfig(const std::string& path) {
     r.strList("allowedPathRoots", c.allowed_path_roots);
     for (const auto& root : c.allowed_path_roots) {
       if (root.empty() || root[0] != '/') r.fail("allowedPathRoots", "every entry must be an absolute path");
+    }
+    r.boolean("webRestore", c.web_restore);
+    r.strList("webRestoreServers", c.web_restore_servers);
+    if (auto list = HostAllowList::parse(c.web_restore_servers); !list) {
+      r.fail("webRestoreServers", list.error().message);
+    }
+    r.str("webRestoreCaFile", c.web_restore_ca_file);
+    if (!c.web_restore_ca_file.empty() && c.web_restore_ca_file[0] != '/') {
+      r.fail("webRestoreCaFile", "must be an absolute path");
     }
     r.integer("stopTimeoutSeconds", c.stop_timeout_seconds, false, 1, 3600);
     r.integer("readyTimeoutSeconds", c.ready_timeout_seconds, false, 1, 3600);

@@ -24,6 +24,14 @@ struct InstanceHostConfig {
   // archive stores in; "{instanceID}" in an entry becomes the instance's ID.
   // Besides these, only the instance's base and import directories.
   std::vector<std::string> allowed_path_roots;
+  // Web Access restores to a mailbox the end user names (docs/export.md
+  // "Web Access"): on or off for every instance; the servers the provider
+  // allows besides public ones on ports 143 and 993 ("host", "host:port",
+  // "[v6]:port": common/base/host_names.h); a PEM file of certificates
+  // trusted besides the system's (readable by the instances' users).
+  bool web_restore = true;
+  std::vector<std::string> web_restore_servers;
+  std::string web_restore_ca_file;
   std::int64_t stop_timeout_seconds = 10;
   std::int64_t ready_timeout_seconds = 30;
 };

@@ -61,6 +61,9 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   o.user_per_instance = config_.instance_users == "perInstance" && ::geteuid() == 0;
   o.import_directory = config_.import_directory;
   o.allowed_path_roots = config_.allowed_path_roots;
+  o.web_restore = config_.web_restore;
+  o.web_restore_servers = config_.web_restore_servers;
+  o.web_restore_ca_file = config_.web_restore_ca_file;
   supervisor_ = std::make_unique<InstanceSupervisor>(agent_.io(), o);
   // Instances start with the daemon, never with --show-thumbprint (which
   // builds the daemon too, to read its identity).

@@ -3,6 +3,7 @@ IMAP and POP3 on free loopback ports, plain with STARTTLS and implicit TLS,
 a self-signed certificate for "localhost", users in a passwd file with
 Maildir homes owned by `nobody`. Mail is written into the Maildirs
 directly (Dovecot picks new files up on the next access)."""
+import imaplib
 import os
 import pwd
 import shutil
@@ -120,6 +121,26 @@ service pop3-login {{
             f.write(raw)
         self._own(path)
         return path
+
+    def messages(self, user, password):
+        """{folder: [(FETCH response head, raw bytes)]} of a user's non-empty folders, over IMAP;
+        the head holds the FLAGS and INTERNALDATE."""
+        c = imaplib.IMAP4("127.0.0.1", self.ports["imap"])
+        c.login(user, password)
+        out = {}
+        _, boxes = c.list()
+        for line in boxes:
+            text = line.decode()
+            name = text.rsplit(' "/" ', 1)[-1].strip('"') if ' "/" ' in text else text.rsplit(" ", 1)[-1].strip('"')
+            typ, _ = c.select('"%s"' % name, readonly=True)
+            if typ != "OK":
+                continue
+            _, ids = c.uid("SEARCH", None, "ALL")
+            for uid in ids[0].split():
+                _, msg = c.uid("FETCH", uid, "(FLAGS INTERNALDATE BODY.PEEK[])")
+                out.setdefault(name, []).append((msg[0][0], msg[0][1]))
+        c.logout()
+        return out
 
     def start(self):
         self.proc = subprocess.Popen(["/usr/sbin/dovecot", "-F", "-c", self.file("dovecot.conf")])

@@ -62,10 +62,13 @@ def make_cert(directory, name):
 class Platform:
     """Management Server, Instance Host and CAS, paired, on free ports."""
 
-    def __init__(self, with_roles=True, management_binary="spe-management", management_config=None):
-        """management_config: keys added to management.json (e.g. a short statisticsIntervalSeconds)."""
+    def __init__(self, with_roles=True, management_binary="spe-management", management_config=None,
+                 instancehost_config=None):
+        """management_config, instancehost_config: keys added to management.json (e.g. a short
+        statisticsIntervalSeconds) and instancehost.json (e.g. webRestoreServers)."""
         self.BINARIES = dict(self.BINARIES, management=(management_binary, "api"))
         self.management_config = management_config or {}
+        self.instancehost_config = instancehost_config or {}
         self.dir = tempfile.mkdtemp(prefix="spe-e2e-")
         self.procs = {}
         try:
@@ -94,7 +97,7 @@ class Platform:
             "port": self.ports["host"], "baseDirectory": self.base_directory, "managementServer": mgmt,
             "heartbeatSeconds": 1, "importDirectory": self.path("imports"),
             # Tests write the mail they import below source/ (see source_dir()).
-            "allowedPathRoots": [self.path("source")]})
+            "allowedPathRoots": [self.path("source")], **self.instancehost_config})
         self._write("cas", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("cas"), "listenAddress": "127.0.0.1",
             "port": self.ports["cas"], "managementServer": mgmt, "heartbeatSeconds": 1,
@@ -260,6 +263,57 @@ def server_thumbprint(port):
     with socket.create_connection(("127.0.0.1", port)) as raw:
         with insecure_context().wrap_socket(raw) as s:
             return hashlib.sha256(s.getpeercert(binary_form=True)).hexdigest()
+
+
+# ------------------------------------------------------------ Web Access over curl
+def curl(*args, data=None, headers=()):
+    """An HTTPS request with curl (certificates not checked): (status, {header: [values]}, body)."""
+    cmd = ["curl", "-sk", "-i", "--max-time", "30", "--path-as-is"]
+    for h in headers:
+        cmd += ["-H", h]
+    if data is not None:
+        cmd += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(data)]
+    out = subprocess.run(cmd + list(args), capture_output=True, check=True).stdout
+    head, _, body = out.partition(b"\r\n\r\n")
+    while head.startswith(b"HTTP/1.1 100"):
+        head, _, body = body.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    status = int(lines[0].split()[1])
+    hdrs = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        hdrs.setdefault(k.strip().lower(), []).append(v.strip())
+    return status, hdrs, body
+
+
+class WebAccess:
+    """Web Access of one instance through the CAS (curl): waits until the CAS
+    routes to the instance (it learns instances from heartbeats), then logs
+    in and calls the JSON API."""
+
+    def __init__(self, platform, iid, seconds=60):
+        self.iid = iid
+        self.base = "https://127.0.0.1:%d" % platform.ports["https"]
+        deadline = time.time() + seconds
+        while curl(self.base + "/%s/" % iid)[0] != 200:
+            if time.time() > deadline:
+                raise AssertionError("the CAS never routed to the instance %s" % iid)
+            time.sleep(0.5)
+
+    def url(self, path=""):
+        return "%s/%s/%s" % (self.base, self.iid, path)
+
+    def login(self, body):
+        """A session {cookie, csrf} of a login that must succeed."""
+        status, hdrs, raw = curl(self.url("api/login"), data=body)
+        assert status == 200, raw
+        return {"cookie": hdrs["set-cookie"][0].split(";")[0], "csrf": json.loads(raw)["csrfToken"]}
+
+    def call(self, session, op, body=None):
+        """(status, JSON answer) of an operation in a session."""
+        status, _, raw = curl(self.url("api/" + op), data=body if body is not None else {},
+                              headers=["Cookie: " + session["cookie"], "X-CSRF-Token: " + session["csrf"]])
+        return status, json.loads(raw)
 
 
 # ------------------------------------------------------------ browser scenarios

@@ -199,25 +199,12 @@ class ExportTest(InstanceCalls, unittest.TestCase):
 
     def mailbox(self):
         """{folder: [sha of each message]} of the restore mailbox."""
-        c = imaplib.IMAP4("127.0.0.1", self.dovecot.ports["imap"])
-        c.login("restore", PASSWORD)
         out = {}
-        _, boxes = c.list()
-        for line in boxes:
-            name = line.decode().rsplit(' "/" ', 1)[-1].strip('"') if ' "/" ' in line.decode() else \
-                line.decode().rsplit(" ", 1)[-1].strip('"')
-            typ, data = c.select('"%s"' % name, readonly=True)
-            if typ != "OK":
-                continue
-            _, ids = c.uid("SEARCH", None, "ALL")
-            hashes = []
-            for uid in ids[0].split():
-                _, msg = c.uid("FETCH", uid, "(FLAGS BODY.PEEK[])")
-                hashes.append(sha(msg[0][1]))
-                self.assertIn(b"\\Seen", msg[0][0])
-            out[name] = sorted(hashes)
-        c.logout()
-        return {k: v for k, v in out.items() if v}
+        for folder, messages in self.dovecot.messages("restore", PASSWORD).items():
+            for head, raw in messages:
+                self.assertIn(b"\\Seen", head)
+            out[folder] = sorted(sha(raw) for _, raw in messages)
+        return out
 
     def test_06_imap_restores_the_folder_tree_byte_for_byte(self):
         pid = self.imap_profile("restore", folders=["jdoe"], targetFolder="Restored")

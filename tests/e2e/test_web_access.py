@@ -9,12 +9,11 @@ import json
 import os
 import sys
 import shutil
-import subprocess
 import time
 import unittest
 
 import mailgen
-from harness import Platform, run_browser_scenario
+from harness import Platform, curl, run_browser_scenario  # noqa: F401 (curl: other tests import it from here)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from png import png  # noqa: E402
@@ -35,25 +34,6 @@ INJECTION_MESSAGE = (b"From: x@example.com\r\nTo: alice@example.org\r\nSubject: 
                      b"Content-Type: application/octet-stream; name=\"evil\\\"\r\nSet-Cookie: x=1.txt\"\r\n"
                      b"Content-Disposition: attachment; filename=\"a\\\"b\r\n\tSet-Cookie: y=2.txt\"\r\n\r\n"
                      b"payload\r\n--b--\r\n")
-
-
-def curl(*args, data=None, headers=()):
-    cmd = ["curl", "-sk", "-i", "--max-time", "30", "--path-as-is"]
-    for h in headers:
-        cmd += ["-H", h]
-    if data is not None:
-        cmd += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(data)]
-    out = subprocess.run(cmd + list(args), capture_output=True, check=True).stdout
-    head, _, body = out.partition(b"\r\n\r\n")
-    while head.startswith(b"HTTP/1.1 100"):
-        head, _, body = body.partition(b"\r\n\r\n")
-    lines = head.decode().split("\r\n")
-    status = int(lines[0].split()[1])
-    hdrs = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        hdrs.setdefault(k.strip().lower(), []).append(v.strip())
-    return status, hdrs, body
 
 
 class WebAccessTest(unittest.TestCase):

@@ -13,13 +13,10 @@ calls (UserUpdate), so the log has more than one page of 50. Then:
   390x844 in artifacts/web-audit/, axe-core on each): the link only for
   $archiveadmin, the table newest first, paging, filters, Verify."""
 import hashlib
-import json
 import os
-import time
 import unittest
 
-from harness import Platform, assert_walked_clean, run_browser_scenario
-from test_web_access import curl
+from harness import Platform, WebAccess, assert_walked_clean, curl, run_browser_scenario
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARTIFACTS = os.path.join(HERE, "artifacts", "web-audit")
@@ -38,12 +35,8 @@ class WebAuditTest(unittest.TestCase):
         cls.p.ok("StartInstances", instanceFilter=IID)
         cls.p.ok("CreateUser", instanceID=IID, userName=USER, privileges="none", password=PASSWORD,
                  loginPrivileges="web,imap")
-        cls.base = "https://127.0.0.1:%d" % cls.p.ports["https"]
-        deadline = time.time() + 60
-        while curl(cls.base + "/%s/" % IID)[0] != 200:  # the CAS learns instances from heartbeats
-            if time.time() > deadline:
-                raise AssertionError("the CAS never routed to the instance")
-            time.sleep(0.5)
+        cls.w = WebAccess(cls.p, IID)
+        cls.base = cls.w.base
         status, _, _ = curl(cls.base + "/%s/api/login" % IID, data={"userName": USER, "password": "wrong"})
         assert status != 200, status
         cls.user = cls.login({"userName": USER, "password": PASSWORD})
@@ -52,17 +45,13 @@ class WebAuditTest(unittest.TestCase):
 
     @classmethod
     def login(cls, body):
-        status, hdrs, raw = curl(cls.base + "/%s/api/login" % IID, data=body)
-        assert status == 200, raw
-        return {"cookie": hdrs["set-cookie"][0].split(";")[0], "csrf": json.loads(raw)["csrfToken"]}
+        return cls.w.login(body)
 
     def admin_url(self):
         return self.p.ok("CreateClientOneTimeUrlForArchiveAdmin", instanceID=IID, instanceUrl=self.base + "/" + IID)
 
     def web(self, s, op, body=None):
-        status, _, raw = curl(self.base + "/%s/api/%s" % (IID, op), data=body if body is not None else {},
-                              headers=["Cookie: " + s["cookie"], "X-CSRF-Token: " + s["csrf"]])
-        return status, json.loads(raw)
+        return self.w.call(s, op, body)
 
     def test_1_api(self):
         # An end user: refused, whatever is asked.

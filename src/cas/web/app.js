@@ -7,6 +7,7 @@
 //   folders.js    the folder tree;  search_form.js  the search form
 //   dates.js      the date fields in the chosen language's format
 //   list.js       the list, scope line and pager; selection.js  selection, export
+//   restore.js    the selection restored to a mailbox (IMAP), its progress
 //   message.js    the message pane; links.js  links that ask first
 //   marking.js    the search's words marked; plain text with quotes
 //   keyboard.js   j/k, /, Escape;  feedback.js  live region, loading bar
@@ -27,6 +28,7 @@ import { drawMfaStep } from "./login_mfa.js";
 import { openMessage, wireMessage } from "./message.js";
 import { relabelSecrets } from "./mfa_secret.js";
 import { wireRouter } from "./router.js";
+import { wireRestore } from "./restore.js";
 import { fillForm, wireSearchForm } from "./search_form.js";
 import { wireSelection } from "./selection.js";
 import { drawUser, start, wireSession } from "./session.js";
@@ -63,6 +65,7 @@ wireAudit();
 wireSearchForm();
 wirePager();
 wireSelection();
+wireRestore();
 wireFolders();
 wireMessage();
 wireLinks();

@@ -1,10 +1,12 @@
 // The selection (rows picked on any page of one search, or all its results)
-// and the export of it as a .zip of .eml files or one .mbox.
+// and the export of it as a .zip of .eml files or one .mbox, or its restore
+// to a mailbox (restore.js).
 import { api, downloadUrl } from "./api.js";
 import { $, el } from "./dom.js";
 import { announce, withLoading } from "./feedback.js";
 import { t } from "./i18n.js";
 import { keyOf } from "./list.js";
+import { findRunningRestore, openRestore } from "./restore.js";
 import { LIST_KEYS } from "./router.js";
 import { searchBody } from "./search_form.js";
 import { ARCHIVE_ADMIN, app } from "./state.js";
@@ -39,6 +41,7 @@ export function drawSelection() {
   const n = allResultsSelected ? results.total : selection.size;
   $("selected-count").textContent = n ? t("selectedN", { n }) : "";
   $("export").disabled = n === 0 || app.user === ARCHIVE_ADMIN;
+  $("restore-open").disabled = app.user === ARCHIVE_ADMIN;
   const onPage = results.hits.map(keyOf);
   const pageAll = onPage.length > 0 && (allResultsSelected || onPage.every((k) => selection.has(k)));
   $("select-page").checked = pageAll;
@@ -51,12 +54,18 @@ export function drawSelection() {
     const pick = li.querySelector("input.pick");
     if (pick) pick.checked = isSelected(li.dataset.key);
   }
+  findRunningRestore();
+}
+
+// The selection as the export and the restore take it: its messages, or the search.
+function selectionBody() {
+  return allResultsSelected ? { search: searchBody(app.view) } : { messages: [...selection.values()] };
 }
 
 async function startExport(format) {
   closeExportMenu();
   const status = $("export-status");
-  const body = allResultsSelected ? { format, search: searchBody(app.view) } : { format, messages: [...selection.values()] };
+  const body = { format, ...selectionBody() };
   status.hidden = false;
   status.textContent = t("exportPreparing");
   try {
@@ -108,9 +117,13 @@ export function wireSelection() {
     $("export").setAttribute("aria-expanded", String(!menu.hidden));
     if (!menu.hidden) menu.querySelector("button").focus();
   });
-  for (const b of $("export-menu").querySelectorAll("button")) {
+  for (const b of $("export-menu").querySelectorAll("button[data-format]")) {
     b.addEventListener("click", () => startExport(b.dataset.format));
   }
+  $("restore-open").addEventListener("click", () => {
+    closeExportMenu();
+    openRestore(selectionBody(), allResultsSelected ? app.results.total : selection.size);
+  });
   $("export-menu").addEventListener("keydown", (ev) => {
     const items = [...$("export-menu").querySelectorAll("button")];
     const i = items.indexOf(document.activeElement);

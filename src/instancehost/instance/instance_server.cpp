@@ -34,6 +34,7 @@ InstanceServer::InstanceServer(const InstanceOptions& options) : options_(option
 
 InstanceServer::~InstanceServer() {
   pool_.join();
+  web_.reset();  // stops Web Access restores, which read the stores
   if (stores_) stores_->closeAll();
 }
 
@@ -122,7 +123,13 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   ImapServerOptions imap;
   imap.safe_mode = options.safe_mode;
   s->imap_ = std::make_unique<ImapServer>(*s->context_, s->pool_, imap);
-  s->web_ = std::make_unique<WebApi>(*s->context_, options.safe_mode);
+  WebRestoreOptions restore;
+  restore.enabled = options.web_restore;
+  auto servers = HostAllowList::parse(options.restore_servers);
+  if (!servers) return makeError(ErrorCode::kInvalidArgument, "--restore-server " + servers.error().message);
+  restore.servers = std::move(*servers);
+  restore.ca_file = options.restore_ca_file;
+  s->web_ = std::make_unique<WebApi>(*s->context_, options.safe_mode, std::move(restore));
   // Notification mails (reports/notifier.h); safe mode sends none.
   if (!options.safe_mode) {
     InstanceApi* api = s->api_.get();

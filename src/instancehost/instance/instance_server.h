@@ -41,6 +41,12 @@ struct InstanceOptions {
   // Where imports and stores may be (path_roots.h); the base directory is
   // always added.
   std::vector<std::string> allowed_roots;
+  // Web Access restores (web_restore.h): off with --no-web-restore; the
+  // servers the provider allows (--restore-server, host_names.h) and the
+  // certificates trusted besides the system's (--restore-ca-file).
+  bool web_restore = true;
+  std::vector<std::string> restore_servers;
+  std::string restore_ca_file;
 };
 
 class InstanceServer {

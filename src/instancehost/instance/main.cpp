@@ -2,6 +2,8 @@
 // spe-instancehost (never by hand):
 //   spe-instance --id ID --base-directory DIR --socket PATH [--safe-mode] [--log-level L]
 //                [--allowed-root DIR]...  (where imports and stores may be; see path_roots.h)
+//                [--no-web-restore] [--restore-server HOST[:PORT]]... [--restore-ca-file PEM]
+//                (Web Access restores: web_restore.h)
 // Prints "READY <pid>" on stdout once its databases are open and the socket
 // listens; logs go to stderr, which the host prefixes with [I<id>].
 #include <unistd.h>
@@ -25,6 +27,9 @@ int main(int argc, char** argv) {
     else if (i + 1 < argc && a == "--log-level") o.log_level = argv[++i];
     else if (i + 1 < argc && a == "--key-fd") o.key_fd = std::atoi(argv[++i]);
     else if (i + 1 < argc && a == "--allowed-root") o.allowed_roots.emplace_back(argv[++i]);
+    else if (a == "--no-web-restore") o.web_restore = false;
+    else if (i + 1 < argc && a == "--restore-server") o.restore_servers.emplace_back(argv[++i]);
+    else if (i + 1 < argc && a == "--restore-ca-file") o.restore_ca_file = argv[++i];
     else {
       std::cerr << "spe-instance: unknown argument '" << a << "'\n";
       return 2;

@@ -20,7 +20,8 @@ bool ProfileRunner::running(std::int64_t profile_id) {
   return running_.count(profile_id) > 0;
 }
 
-Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationControl& control) {
+Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationControl& control,
+                                ImportOutcome* outcome) {
   if (profile.id != 0) {
     std::lock_guard lock(mutex_);
     if (!running_.insert(profile.id).second) {
@@ -59,6 +60,7 @@ Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationCo
   w.items_archived = o.archived;
   w.complete_time = static_cast<std::int64_t>(std::time(nullptr));
   w.report = o.report;
+  if (outcome) *outcome = o;
   SPE_TRY(results_.finish(w));
   // Not kUnavailable: that would read as "the instance is not reachable".
   if (o.result == RunResult::kFailed)

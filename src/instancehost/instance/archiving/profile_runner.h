@@ -22,8 +22,9 @@ class ProfileRunner {
   // Archiving: {workerResultId, result, itemsArchived, duplicates, failed,
   // warnings}; export: {workerResultId, result, itemsExported,
   // exportedBefore, failed}. A failed run is an error naming its worker
-  // result.
-  Result<Json> run(const Profile& profile, const store::OperationControl& control);
+  // result. `outcome`, when given, receives the run's outcome (with its
+  // report) however it ended, once it ran.
+  Result<Json> run(const Profile& profile, const store::OperationControl& control, ImportOutcome* outcome = nullptr);
   bool running(std::int64_t profile_id);
   // `fn` is called after each run of a stored profile (id != 0) has ended,
   // however it ended, once running() says false for it: on the run's thread,

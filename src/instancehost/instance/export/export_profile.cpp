@@ -114,8 +114,11 @@ Status imapTarget(const Profile& p, ExportSpec& spec) {
     if (!n) return bad("'details.targetFolder': " + n.error().message);
     spec.target_folder = *n;
   }
-  return onlyKeys(
-      p, {"host", "port", "protocol", "userName", "password", "ignoreSSLPolicyErrors", "timeout", "targetFolder"});
+  auto keep = detailFlag(p.details, "keepFolders", true);
+  if (!keep) return keep.error();
+  spec.keep_folders = *keep;
+  return onlyKeys(p, {"host", "port", "protocol", "userName", "password", "ignoreSSLPolicyErrors", "timeout",
+                      "targetFolder", "keepFolders"});
 }
 
 Status smtpTarget(const Profile& p, ExportSpec& spec) {
@@ -198,6 +201,10 @@ Result<ExportSpec> parseExportSpec(const Profile& p) {
   } else {
     spec.kind = ExportTargetKind::kSmtp;
     SPE_TRY(smtpTarget(p, spec));
+  }
+  if (p.end_user_run) {
+    spec.selection.messages = p.end_user_run->messages;
+    spec.connection_policy = {p.end_user_run->address_allowed, p.end_user_run->extra_ca_file};
   }
   return spec;
 }

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/base/result.h"
+#include "instancehost/instance/archiving/clients/mail_connection.h"
 #include "instancehost/instance/model/profiles.h"
 
 namespace spe::instance {
@@ -24,6 +25,9 @@ struct ExportSelection {
   // Message dates (UTC seconds) in [from, to); unset: no bound.
   std::optional<std::int64_t> from_date, to_date;
   bool incremental = false;  // only messages this profile has not exported before
+  // Chosen messages (store ID, message ID) of a Web Access restore: when
+  // not empty, exactly these (those gone meanwhile are left out).
+  std::vector<std::pair<std::int64_t, std::int64_t>> messages;
 };
 
 enum class ExportTargetKind { kEmlDirectory, kMbox, kImap, kSmtp };
@@ -34,10 +38,12 @@ struct ExportSpec {
   std::string path;  // emlDirectory, mbox: an absolute directory inside the allowed roots
   // imap and smtp: the server (smtp: user and password only when both are given).
   ServerDetails server;
-  std::string target_folder;   // imap: the folder the archive's tree goes below ("" = the top)
-  std::string recipient;       // smtp: where each message goes
-  std::string sender;          // smtp: the envelope sender
-  bool as_attachment = false;  // smtp: false = the message as is, true = attached to a new one
+  std::string target_folder;                 // imap: the folder the archive's tree goes below ("" = the top)
+  bool keep_folders = true;                  // imap: false = every message right into target_folder
+  std::string recipient;                     // smtp: where each message goes
+  std::string sender;                        // smtp: the envelope sender
+  bool as_attachment = false;                // smtp: false = the message as is, true = attached to a new one
+  MailConnection::Policy connection_policy;  // imap: where it may connect (a Web Access restore)
 };
 
 // True for the connectors of export profiles: emlDirectory, mbox, imap, smtp.

@@ -74,7 +74,17 @@ Result<std::vector<SelectedMessage>> selectMessages(const ExportSelection& s, St
     if (!inDates(s, info.date) || !seen.insert({store_id, info.id}).second) return;
     out.push_back({store_id, std::move(info)});
   };
-  if (s.query.empty()) {
+  if (!s.messages.empty()) {
+    const auto loaded = stores.loaded();
+    for (const auto& [store_id, message_id] : s.messages) {
+      if (control.stop()) return makeError(ErrorCode::kCancelled, "cancelled while selecting");
+      const auto store = std::find_if(loaded.begin(), loaded.end(), [&](const auto& l) { return l.first == store_id; });
+      if (store == loaded.end()) continue;
+      auto infos = store->second->messagesById({message_id});
+      if (!infos) return infos.error();
+      for (auto& info : *infos) add(store_id, std::move(info));
+    }
+  } else if (s.query.empty()) {
     for (const auto& [id, store] : stores.loaded()) {
       std::vector<std::string> folders = s.folders;
       bool subfolders = s.include_subfolders;

@@ -1,7 +1,8 @@
 // The IMAP target of export profiles (docs/export.md "IMAP"): restores the
 // archive's folder tree into a mailbox. A message goes to its folder below
 // the archive (jdoe/Inbox/Sub -> Inbox/Sub; the archive's own top folder ->
-// INBOX), below `targetFolder` when one is given; APPEND with \Seen and the
+// INBOX), below `targetFolder` when one is given (without `keepFolders`,
+// every message goes right into `targetFolder`); APPEND with \Seen and the
 // message's date as internal date, batched (MULTIAPPEND or pipelined
 // LITERAL+ when the server offers them). A pending message of a killed run
 // is looked for by its Message-ID (or, without one, its size) and compared
@@ -52,6 +53,7 @@ class ImapTarget : public ExportTarget {
     applyServerDetails(
         o, spec_.server,
         std::array{ImapClient::Security::kNone, ImapClient::Security::kStartTls, ImapClient::Security::kTls});
+    o.policy = spec_.connection_policy;
     auto client = ImapClient::connect(o);
     if (!client) return client.error();
     client_ = std::move(*client);
@@ -66,9 +68,11 @@ class ImapTarget : public ExportTarget {
 
   Status place(ExportItem& item) override {
     std::vector<std::string> parts = splitPath(spec_.target_folder);
-    auto below = splitPath(item.folder);
-    if (!below.empty()) below.erase(below.begin());  // the archive's name
-    parts.insert(parts.end(), below.begin(), below.end());
+    if (spec_.keep_folders) {
+      auto below = splitPath(item.folder);
+      if (!below.empty()) below.erase(below.begin());  // the archive's name
+      parts.insert(parts.end(), below.begin(), below.end());
+    }
     std::string name;
     for (auto part : parts) {
       for (auto& ch : part) {

@@ -13,6 +13,8 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -26,6 +28,17 @@
 
 namespace spe::instance {
 
+// What a run Web Access starts for an end user (a restore to the user's
+// mailbox: access/web/web_restore.h) brings besides its details; never
+// stored. The run takes exactly `messages` (store ID, message ID), and its
+// target connects only where `address_allowed` says (null: anywhere),
+// trusting the certificates in `extra_ca_file` besides the system's.
+struct EndUserRun {
+  std::vector<std::pair<std::int64_t, std::int64_t>> messages;
+  std::function<bool(const std::string&)> address_allowed;
+  std::string extra_ca_file;
+};
+
 struct Profile {
   std::int64_t id = 0;  // 0 = temporary
   std::string name;
@@ -35,7 +48,8 @@ struct Profile {
   Json details = Json::object();  // without secrets
   Json secrets = Json::object();  // e.g. {"password": "..."}
   Json server_side = Json::object();
-  Json toJson() const;  // as GetProfiles shows it
+  std::shared_ptr<const EndUserRun> end_user_run;  // temporary runs from Web Access only
+  Json toJson() const;                             // as GetProfiles shows it
 };
 
 // Details helpers: a boolean given as true/false/"1"/"0"/"true"/"false".

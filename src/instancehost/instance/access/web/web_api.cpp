@@ -393,6 +393,17 @@ Result<Json> WebApi::respond(const Json& request, Body& out_body) {
         s->user, body, [&](const Json& b, std::size_t max) { return webSearchMessages(ctx_, s->user, b, max); },
         budget);
   } else if (op == "exportDownload") out = exports_.download(s->user, body, out_body);
+  else if (op == "restore") {
+    const auto started = std::chrono::steady_clock::now();
+    const auto budget = intField(request, "timeoutMs", -1, -1, 3600000).value_or(-1);
+    const auto late = [&] {
+      return budget >= 0 && std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(budget);
+    };
+    out = restores_.start(
+        s->user, body, [&](const Json& b, std::size_t max) { return webSearchMessages(ctx_, s->user, b, max); }, late,
+        client);
+  } else if (op == "restoreStatus") out = restores_.status(s->user, body);
+  else if (op == "restoreCancel") out = restores_.cancel(s->user, body);
   if (out && out->value("status", 0) == 200 && admin_reads) {
     // Every opening (and every search, whose hits show snippets) is on the
     // record; without its record the content is not handed out.

@@ -19,7 +19,8 @@
 // (web_search.h), thread (a message's conversation: web_conversation.h),
 // message {storeID,
 // messageID}, download {storeID, messageID} (.eml), attachment {storeID,
-// messageID, index}, export and exportDownload (web_export.h); message
+// messageID, index}, export and exportDownload (web_export.h), restore,
+// restoreStatus and restoreCancel (web_restore.h); message
 // {remoteImages: true} shows remote images through the CAS, and
 // remoteImage {token} (no session: the token is the capability) tells the
 // CAS which address a token stands for (remote_image_links.h).
@@ -41,6 +42,7 @@
 #include "instancehost/instance/access/web/remote_image_links.h"
 #include "instancehost/instance/access/web/web_account.h"
 #include "instancehost/instance/access/web/web_export.h"
+#include "instancehost/instance/access/web/web_restore.h"
 #include "instancehost/instance/access/web/web_sessions.h"
 #include "instancehost/instance/api/context.h"
 
@@ -48,14 +50,15 @@ namespace spe::instance {
 
 class WebApi {
  public:
-  WebApi(InstanceContext& ctx, bool safe_mode, std::chrono::seconds idle_timeout = std::chrono::minutes(30),
-         Clock& clock = systemClock())
+  WebApi(InstanceContext& ctx, bool safe_mode, WebRestoreOptions restore = {},
+         std::chrono::seconds idle_timeout = std::chrono::minutes(30), Clock& clock = systemClock())
       : ctx_(ctx),
         safe_mode_(safe_mode),
         sessions_(clock, idle_timeout),
         account_(ctx, sessions_, clock),
         exports_(ctx, clock),
-        remote_images_(clock) {}
+        remote_images_(clock),
+        restores_(ctx, clock, std::move(restore)) {}
 
   // The bytes of a download, piece by piece: the next piece (any size; the
   // stream cuts it), nullopt at the end. Called on a pool thread, one call
@@ -92,6 +95,7 @@ class WebApi {
   WebAccount account_;
   WebExports exports_;
   RemoteImageLinks remote_images_;
+  WebRestores restores_;  // last: its destructor stops the restores before the rest goes
 };
 
 }  // namespace spe::instance

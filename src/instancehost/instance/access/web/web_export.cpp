@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <ctime>
-#include <set>
 
 #include "common/base/crypto.h"
 #include "common/base/logging.h"
@@ -15,18 +14,6 @@ namespace spe::instance {
 namespace {
 
 Json answer(int status, Json body) { return webAnswer(status, std::move(body)); }
-
-// A malformed field of an export request, as an Error that carries its refusal.
-Error badField(const char* field, const std::string& message) {
-  return webRefusalError(ErrorCode::kInvalidArgument, webFailure(400, "badField", message, Json{{"field", field}}));
-}
-
-bool readable(const std::optional<std::vector<std::string>>& archives, const std::string& folder) {
-  if (!archives) return true;
-  const std::string archive = asciiLower(store::archiveOf(folder));
-  return std::any_of(archives->begin(), archives->end(),
-                     [&](const std::string& a) { return asciiLower(a) == archive; });
-}
 
 std::string exportName(const std::string& extension) {
   const std::time_t now = std::time(nullptr);
@@ -42,7 +29,7 @@ std::string exportName(const std::string& extension) {
 // next one, and the writer.
 struct Producer {
   InstanceContext& ctx;
-  std::vector<WebExports::Item> items;
+  std::vector<WebMessageRef> items;
   std::optional<std::vector<std::string>> archives;
   std::unique_ptr<ExportWriter> writer;
   std::size_t next = 0;
@@ -57,7 +44,7 @@ struct Producer {
       if (current) {
         SPE_TRY(continueEntry(out));
       } else if (next < items.size()) {
-        const WebExports::Item item = items[next++];
+        const WebMessageRef item = items[next++];
         SPE_TRY(startEntry(item, next, out));
       } else {
         SPE_TRY(finish(out));
@@ -67,7 +54,7 @@ struct Producer {
     return std::optional<std::string>(std::move(out));
   }
 
-  Status startEntry(const WebExports::Item& item, std::size_t number, std::string& out) {
+  Status startEntry(const WebMessageRef& item, std::size_t number, std::string& out) {
     const std::string which = "store " + std::to_string(item.store_id) + ", message " + std::to_string(item.message_id);
     auto store = ctx.stores.loadedStore(item.store_id);
     if (!store) {
@@ -76,7 +63,7 @@ struct Producer {
     }
     auto infos = (*store)->messagesById({item.message_id});
     if (!infos) return infos.error();
-    if (infos->empty() || !readable(archives, infos->front().folder)) {
+    if (infos->empty() || !webReadable(archives, infos->front().folder)) {
       left_out.push_back(which);
       return okStatus();
     }
@@ -111,41 +98,7 @@ struct Producer {
 
 }  // namespace
 
-Result<std::vector<WebExports::Item>> WebExports::chosen(const Json& list) {
-  if (!list.is_array()) return badField("messages", "'messages' must be a list.");
-  if (list.size() > kMaxMessages) {
-    return webRefusalError(
-        ErrorCode::kInvalidArgument,
-        webFailure(400, "exportTooMany", "An export takes at most " + std::to_string(kMaxMessages) + " messages.",
-                   Json{{"max", kMaxMessages}}));
-  }
-  std::vector<Item> items;
-  std::set<std::pair<std::int64_t, std::int64_t>> seen;
-  for (const auto& m : list) {
-    if (!m.is_object()) return badField("messages", "Each of 'messages' must be an object.");
-    auto store = intField(m, "storeID", -1, 0, INT32_MAX);
-    auto message = intField(m, "messageID", -1, 0, INT64_MAX);
-    if (!store || *store < 0) return badField("messages[].storeID", "'messages[].storeID' must be a number.");
-    if (!message || *message < 0) return badField("messages[].messageID", "'messages[].messageID' must be a number.");
-    if (seen.insert({*store, *message}).second) items.push_back({*store, *message});
-  }
-  return items;
-}
-
-Result<std::vector<WebExports::Item>> WebExports::allResults(const Json& search_body, const Search& search) {
-  if (!search_body.is_object()) return badField("search", "'search' must be an object.");
-  auto found = search(search_body, kMaxMessages);
-  if (!found) return found.error();
-  std::vector<Item> items;
-  items.reserve(found->size());
-  std::set<std::pair<std::int64_t, std::int64_t>> seen;
-  for (const auto& [store_id, message_id] : *found) {
-    if (seen.insert({store_id, message_id}).second) items.push_back({store_id, message_id});
-  }
-  return items;
-}
-
-Result<Json> WebExports::prepare(const std::string& user, const Json& body, const Search& search,
+Result<Json> WebExports::prepare(const std::string& user, const Json& body, const WebSearchAll& search,
                                  std::optional<std::chrono::milliseconds> budget) {
   const auto deadline = budget ? std::optional(clock_.now() + *budget) : std::nullopt;
   auto gaveUp = [&] {
@@ -157,36 +110,14 @@ Result<Json> WebExports::prepare(const std::string& user, const Json& body, cons
   if (format != "zip" && format != "mbox") {
     return webFailure(400, "badField", "'format' must be zip or mbox.", Json{{"field", "format"}});
   }
-  const auto list = body.find("messages");
-  const auto query = body.find("search");
-  if ((list == body.end()) == (query == body.end())) {
-    return webFailure(400, "exportWhat",
-                      "Give either 'messages' (the chosen messages) or 'search' (all results of a search).");
-  }
-  auto items = list != body.end() ? chosen(*list) : allResults(*query, search);
-  if (!items) {
-    if (items.error().code != ErrorCode::kInvalidArgument) return items.error();
-    return webFailureOf(items.error());
-  }
-  if (items->empty()) return webFailure(400, "nothingToExport", "There is nothing to export.");
   const auto late = [&] { return deadline && clock_.now() >= *deadline; };
-  if (late()) return gaveUp();
-  if (list != body.end()) {  // chosen by the browser: each must be the user's to read
-    auto archives = readableArchives(ctx_.users, user);
-    if (!archives) return archives.error();
-    std::size_t checked = 0;
-    for (const auto& item : *items) {
-      if (++checked % 256 == 0 && late()) return gaveUp();
-      auto store = ctx_.stores.loadedStore(item.store_id);
-      auto infos = store ? (*store)->messagesById({item.message_id})
-                         : Result<std::vector<store::MessageInfo>>(store.error());
-      if (!infos || infos->empty() || !readable(*archives, infos->front().folder)) {
-        return webFailure(404, "noSuchMessage",
-                          "There is no such message (store " + std::to_string(item.store_id) + ", message " +
-                              std::to_string(item.message_id) + ").");
-      }
+  auto items = webSelection(ctx_, user, body, search, late);
+  if (!items) {
+    if (items.error().code == ErrorCode::kTimeout) return gaveUp();
+    if (items.error().code == ErrorCode::kInvalidArgument || items.error().code == ErrorCode::kNotFound) {
+      return webFailureOf(items.error());
     }
-    if (late()) return gaveUp();
+    return items.error();
   }
   const std::string id = toHex(randomBytes(16));
   const std::size_t count = items->size();

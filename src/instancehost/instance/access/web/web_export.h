@@ -28,22 +28,19 @@
 #include <vector>
 
 #include "common/base/clock.h"
+#include "instancehost/instance/access/web/web_selection.h"
 #include "instancehost/instance/api/context.h"
 
 namespace spe::instance {
 
 class WebExports {
  public:
-  static constexpr std::size_t kMaxMessages = 100000;
+  static constexpr std::size_t kMaxMessages = kWebSelectionMax;
   static constexpr std::size_t kPerUser = 4;
   static constexpr std::size_t kTotal = 256;
   static constexpr auto kLifetime = std::chrono::minutes(30);
 
   using Body = std::function<Result<std::optional<std::string>>()>;
-  // Every message a search request body finds, in one search (web_search.h's
-  // webSearchMessages), at most `max` of them.
-  using Search =
-      std::function<Result<std::vector<std::pair<std::int64_t, std::int64_t>>>(const Json& body, std::size_t max)>;
 
   WebExports(InstanceContext& ctx, Clock& clock) : ctx_(ctx), clock_(clock) {}
 
@@ -52,24 +49,17 @@ class WebExports {
   // gives up when it has run out (503 "exportTooSlow": nobody waits for the
   // result any more), checked after the search, every 256 messages and at
   // the end; a budget of 0 has run out at once.
-  Result<Json> prepare(const std::string& user, const Json& body, const Search& search,
+  Result<Json> prepare(const std::string& user, const Json& body, const WebSearchAll& search,
                        std::optional<std::chrono::milliseconds> budget = std::nullopt);
   Result<Json> download(const std::string& user, const Json& body, Body& out);
-
-  struct Item {
-    std::int64_t store_id = 0;
-    std::int64_t message_id = 0;
-  };
 
  private:
   struct Pending {
     std::string user;
     std::string format;
-    std::vector<Item> items;
+    std::vector<WebMessageRef> items;
     Clock::TimePoint created;
   };
-  Result<std::vector<Item>> chosen(const Json& list);
-  Result<std::vector<Item>> allResults(const Json& search_body, const Search& search);
   void dropExpired();  // under mutex_
 
   InstanceContext& ctx_;

@@ -116,8 +116,9 @@ Result<std::unique_ptr<ImapClient>> ImapClient::connect(const Options& options) 
   limits.max_total = options.max_message_bytes + (16u << 20);
   c->parser = ImapResponseParser(limits);
   const std::string where = options.host + ":" + std::to_string(options.port);
-  auto net = MailConnection::open({options.host, options.port, options.ignore_certificate_errors, options.timeout},
-                                  options.security == Security::kTls);
+  auto net = MailConnection::open(
+      {options.host, options.port, options.ignore_certificate_errors, options.timeout, options.policy},
+      options.security == Security::kTls);
   if (!net) return net.error();
   c->net = std::move(*net);
 

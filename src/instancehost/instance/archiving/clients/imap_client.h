@@ -24,6 +24,7 @@
 
 #include "common/base/result.h"
 #include "common/imap/response.h"
+#include "instancehost/instance/archiving/clients/mail_connection.h"
 
 namespace spe::instance {
 
@@ -65,6 +66,7 @@ class ImapClient {
     std::chrono::seconds timeout{60};
     std::string user, password;
     std::size_t max_message_bytes = 256u << 20;
+    MailConnection::Policy policy;  // where it may connect (mail_connection.h)
   };
 
   // Connects, upgrades to TLS as asked and logs in.

@@ -7,6 +7,7 @@
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 #include <optional>
+#include <vector>
 
 #include "common/net/asio.h"
 
@@ -85,8 +86,20 @@ Result<std::unique_ptr<MailConnection>> MailConnection::open(const Options& opti
   auto impl = std::make_unique<Impl>(options);
   tcp::resolver resolver(impl->io);
   ErrorCodeT ec;
-  const auto endpoints = resolver.resolve(options.host, std::to_string(options.port), ec);
+  const auto resolved = resolver.resolve(options.host, std::to_string(options.port), ec);
   if (ec) return unavailable("Cannot resolve the mail server's name '" + options.host + "': " + ec.message() + ".");
+  std::vector<tcp::endpoint> endpoints;
+  for (const auto& entry : resolved) {
+    const auto& allowed = options.policy.address_allowed;
+    if (!allowed || allowed(entry.endpoint().address().to_string())) endpoints.push_back(entry.endpoint());
+  }
+  if (endpoints.empty()) {
+    if (resolved.empty()) return unavailable("The mail server's name '" + options.host + "' has no address.");
+    return makeError(ErrorCode::kPermissionDenied,
+                     "The mail server '" + options.host + "' is at " +
+                         resolved.begin()->endpoint().address().to_string() +
+                         ", an address in a private or reserved network, which may not be used here.");
+  }
   impl->plain.emplace(impl->io);
   ec = impl->run([&](auto handler) {
     impl->plain->async_connect(endpoints, [handler](ErrorCodeT e, const tcp::endpoint&) mutable { handler(e, 0); });
@@ -98,6 +111,13 @@ Result<std::unique_ptr<MailConnection>> MailConnection::open(const Options& opti
     impl->ssl.set_verify_mode(asio::ssl::verify_none);
   } else {
     impl->ssl.set_default_verify_paths();
+    if (!options.policy.extra_ca_file.empty()) {
+      impl->ssl.load_verify_file(options.policy.extra_ca_file, ec);
+      if (ec) {
+        return makeError(ErrorCode::kIo, "The certificates file '" + options.policy.extra_ca_file +
+                                             "' cannot be read: " + ec.message() + ".");
+      }
+    }
     impl->ssl.set_verify_mode(asio::ssl::verify_peer);
   }
   if (tls) SPE_TRY(impl->handshake());

@@ -2,11 +2,15 @@
 // TCP, implicit TLS or an upgrade to TLS (STARTTLS/STLS), every step with a
 // deadline. Server certificates are verified against the system's CA store
 // and the host name unless told to ignore errors; the errors say what to do.
+// A connection a user's input names (a Web Access restore) goes only to the
+// addresses its Policy allows, checked after the name is resolved and
+// before connecting: the addresses connected to are the ones checked.
 // Thread safety: one connection per thread; calls block.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,11 +20,19 @@ namespace spe::instance {
 
 class MailConnection {
  public:
+  struct Policy {
+    // Whether an address (text form: "203.0.113.5", "2001:db8::1") may be
+    // connected to; null: every address.
+    std::function<bool(const std::string&)> address_allowed;
+    // Certificates (PEM) trusted besides the system's CA store.
+    std::string extra_ca_file;
+  };
   struct Options {
     std::string host;
     std::uint16_t port = 0;
     bool ignore_certificate_errors = false;
     std::chrono::seconds timeout{60};
+    Policy policy;
   };
   // Connects (and with `tls` does the TLS handshake at once).
   static Result<std::unique_ptr<MailConnection>> open(const Options& options, bool tls);

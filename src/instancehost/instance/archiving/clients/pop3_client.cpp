@@ -88,8 +88,9 @@ Result<std::string> Pop3Client::multiline() {
 Status Pop3Client::command(const std::string& text) { return net_->write(text + "\r\n"); }
 
 Result<std::unique_ptr<Pop3Client>> Pop3Client::connect(const Options& options) {
-  auto net = MailConnection::open({options.host, options.port, options.ignore_certificate_errors, options.timeout},
-                                  options.security == Security::kTls);
+  auto net = MailConnection::open(
+      {options.host, options.port, options.ignore_certificate_errors, options.timeout, MailConnection::Policy{}},
+      options.security == Security::kTls);
   if (!net) return net.error();
   std::unique_ptr<Pop3Client> c(new Pop3Client(std::move(*net), options));
   auto greeting = c->status("the connection");

@@ -44,7 +44,7 @@ export function emptyExportForm(connector = "emlDirectory") {
     connector: c.id, name: "", owner: ARCHIVE_ADMIN,
     path: "",
     host: "", port: "", protocol: c.target === "smtp" ? "SMTP-TLS" : "IMAP-SSL", userName: "", password: "",
-    ignoreSSLPolicyErrors: false, timeout: "", targetFolder: "", recipient: "", sender: "", mode: "asIs",
+    ignoreSSLPolicyErrors: false, timeout: "", targetFolder: "", keepFolders: true, recipient: "", sender: "", mode: "asIs",
     folders: [], includeSubfolders: true, query: "", fromDate: "", toDate: "", incremental: false,
     automatic: false, pause: "300", windows: "",
   };
@@ -79,6 +79,7 @@ export function formFromExportProfile(p) {
   if (d.protocol) f.protocol = textOf(d.protocol);
   if (d.mode) f.mode = textOf(d.mode);
   f.ignoreSSLPolicyErrors = flagOf(d.ignoreSSLPolicyErrors, false);
+  f.keepFolders = flagOf(d.keepFolders, true);
   f.folders = exportFolders(d.folders);
   f.includeSubfolders = flagOf(d.includeSubfolders, true);
   f.incremental = flagOf(d.incremental, false);
@@ -112,6 +113,7 @@ export function exportPropertiesFromForm(f, { temporary = false } = {}) {
     if (timeout !== null && timeout > 0) d.timeout = timeout;
     if (c.target === "imap") {
       if (f.targetFolder.trim()) d.targetFolder = f.targetFolder.trim();
+      if (!f.keepFolders) d.keepFolders = false;
     } else {
       d.recipient = f.recipient.trim();
       if (f.sender.trim()) d.sender = f.sender.trim();
@@ -216,7 +218,7 @@ export function exportSelectionOf(p) {
 const FIELD_OF = { "properties.name": "name", "properties.owner": "owner", "properties.connector": "connector" };
 const FORM_FIELDS = ["path", "host", "port", "protocol", "userName", "password", "timeout", "targetFolder", "recipient",
                      "sender", "mode", "folders", "includeSubfolders", "query", "fromDate", "toDate", "incremental",
-                     "ignoreSSLPolicyErrors"];
+                     "ignoreSSLPolicyErrors", "keepFolders"];
 
 /** The form field an error message of the instance names first ('details.path' ...), or null. */
 export function fieldOfMessage(message) {

@@ -31,6 +31,9 @@ test("imap and smtp: their fields only; the protocol follows the connector", () 
   assert.deepEqual(exportPropertiesFromForm(imap).details,
     { host: "mx", protocol: "IMAP-SSL", userName: "u", password: "p", ignoreSSLPolicyErrors: false, targetFolder: "Restored",
       includeSubfolders: true, incremental: false });
+  assert.equal(exportPropertiesFromForm({ ...imap, keepFolders: false }).details.keepFolders, false);
+  assert.equal(formFromExportProfile({ connector: "imap", details: { keepFolders: "0" } }).keepFolders, false);
+  assert.equal(formFromExportProfile({ connector: "imap", details: {} }).keepFolders, true);
   const smtp = withExportConnector({ ...imap, recipient: "a@b.example", mode: "attachment", port: "25" }, "smtp");
   assert.equal(smtp.protocol, "SMTP-TLS");
   assert.deepEqual(exportPropertiesFromForm(smtp).details,

@@ -148,6 +148,8 @@ function ServerFields({ f, set, p, c }) {
         <div class="arc-row">
           <Input id="exp-target-folder" label={t("expTargetFolder")} value={f.targetFolder} onInput={set("targetFolder")}
                  problem={p("targetFolder")} hint={t("expTargetFolderHint")} />
+          <Check id="exp-keep-folders" label={t("expKeepFolders")} checked={f.keepFolders} onChange={set("keepFolders")}
+                 hint={t("expKeepFoldersHint")} />
         </div>
       )}
       <Check id="exp-ignore-cert" label={t("arcIgnoreCertificate")} checked={f.ignoreSSLPolicyErrors}
