@@ -42,6 +42,12 @@ bool publicAddress(const asio::ip::address& address) {
   return true;
 }
 
+bool isIpAddress(std::string_view text) {
+  ErrorCodeT ec;
+  (void)asio::ip::make_address(std::string(text), ec);
+  return !ec;
+}
+
 bool publicAddress(std::string_view address) {
   ErrorCodeT ec;
   const auto parsed = asio::ip::make_address(std::string(address), ec);

@@ -15,5 +15,7 @@ namespace spe {
 bool publicAddress(const asio::ip::address& address);
 // The same for an address in text form; false when it does not parse.
 bool publicAddress(std::string_view address);
+// Whether text is an IPv4 or IPv6 address (not a name).
+bool isIpAddress(std::string_view text);
 
 }  // namespace spe

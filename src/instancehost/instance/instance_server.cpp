@@ -40,6 +40,12 @@ InstanceServer::~InstanceServer() {
 
 Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptions& options) {
   std::unique_ptr<InstanceServer> s(new InstanceServer(options));
+  WebRestoreOptions restore;  // checked before anything starts
+  restore.enabled = options.web_restore;
+  auto servers = HostAllowList::parse(options.restore_servers);
+  if (!servers) return makeError(ErrorCode::kInvalidArgument, "--restore-server " + servers.error().message);
+  restore.servers = std::move(*servers);
+  restore.ca_file = options.restore_ca_file;
   std::error_code ec;
   fs::create_directories(fs::path(options.base_directory) / "Data", ec);
   if (ec) {
@@ -123,12 +129,6 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
   ImapServerOptions imap;
   imap.safe_mode = options.safe_mode;
   s->imap_ = std::make_unique<ImapServer>(*s->context_, s->pool_, imap);
-  WebRestoreOptions restore;
-  restore.enabled = options.web_restore;
-  auto servers = HostAllowList::parse(options.restore_servers);
-  if (!servers) return makeError(ErrorCode::kInvalidArgument, "--restore-server " + servers.error().message);
-  restore.servers = std::move(*servers);
-  restore.ca_file = options.restore_ca_file;
   s->web_ = std::make_unique<WebApi>(*s->context_, options.safe_mode, std::move(restore));
   // Notification mails (reports/notifier.h); safe mode sends none.
   if (!options.safe_mode) {
@@ -195,8 +195,9 @@ void InstanceServer::run() {
   });
   unblockTerminationSignals();  // one that came since main started goes to `signals` now
   io_.run();
-  scheduler_->stop();  // cancels automatic runs under way
-  jobs_->stop();       // cancels job runs under way
+  web_->stopRestores();  // Web Access restores read the stores
+  scheduler_->stop();    // cancels automatic runs under way
+  jobs_->stop();         // cancels job runs under way
   // Let writes under way finish before the process ends.
   if (!gate_.freeze(options_.drain_timeout)) {
     logger("instance")->warn("{} writes still running after the drain deadline", gate_.writesInProgress());

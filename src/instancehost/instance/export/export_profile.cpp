@@ -204,7 +204,8 @@ Result<ExportSpec> parseExportSpec(const Profile& p) {
   }
   if (p.end_user_run) {
     spec.selection.messages = p.end_user_run->messages;
-    spec.connection_policy = {p.end_user_run->address_allowed, p.end_user_run->extra_ca_file};
+    spec.connection_policy = {p.end_user_run->address_allowed, p.end_user_run->extra_ca_file, p.end_user_run->cancelled,
+                              true};
   }
   return spec;
 }

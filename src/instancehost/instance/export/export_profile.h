@@ -26,8 +26,8 @@ struct ExportSelection {
   std::optional<std::int64_t> from_date, to_date;
   bool incremental = false;  // only messages this profile has not exported before
   // Chosen messages (store ID, message ID) of a Web Access restore: when
-  // not empty, exactly these (those gone meanwhile are left out).
-  std::vector<std::pair<std::int64_t, std::int64_t>> messages;
+  // set, exactly these (those gone meanwhile are left out), never more.
+  std::optional<std::vector<std::pair<std::int64_t, std::int64_t>>> messages;
 };
 
 enum class ExportTargetKind { kEmlDirectory, kMbox, kImap, kSmtp };

@@ -74,9 +74,9 @@ Result<std::vector<SelectedMessage>> selectMessages(const ExportSelection& s, St
     if (!inDates(s, info.date) || !seen.insert({store_id, info.id}).second) return;
     out.push_back({store_id, std::move(info)});
   };
-  if (!s.messages.empty()) {
+  if (s.messages) {
     const auto loaded = stores.loaded();
-    for (const auto& [store_id, message_id] : s.messages) {
+    for (const auto& [store_id, message_id] : *s.messages) {
       if (control.stop()) return makeError(ErrorCode::kCancelled, "cancelled while selecting");
       const auto store = std::find_if(loaded.begin(), loaded.end(), [&](const auto& l) { return l.first == store_id; });
       if (store == loaded.end()) continue;

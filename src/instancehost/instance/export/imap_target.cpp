@@ -54,6 +54,8 @@ class ImapTarget : public ExportTarget {
         o, spec_.server,
         std::array{ImapClient::Security::kNone, ImapClient::Security::kStartTls, ImapClient::Security::kTls});
     o.policy = spec_.connection_policy;
+    // A server an end user names answers APPEND and LIST only: no large literal is needed from it.
+    if (o.policy.for_end_user) o.max_message_bytes = 1 << 20;
     auto client = ImapClient::connect(o);
     if (!client) return client.error();
     client_ = std::move(*client);

@@ -32,11 +32,13 @@ namespace spe::instance {
 // mailbox: access/web/web_restore.h) brings besides its details; never
 // stored. The run takes exactly `messages` (store ID, message ID), and its
 // target connects only where `address_allowed` says (null: anywhere),
-// trusting the certificates in `extra_ca_file` besides the system's.
+// trusting the certificates in `extra_ca_file` besides the system's, with
+// the limits a server anyone may name calls for.
 struct EndUserRun {
   std::vector<std::pair<std::int64_t, std::int64_t>> messages;
   std::function<bool(const std::string&)> address_allowed;
   std::string extra_ca_file;
+  std::function<bool()> cancelled;  // also stops a network step that waits (mail_connection.h)
 };
 
 struct Profile {

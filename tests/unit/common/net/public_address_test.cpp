@@ -41,8 +41,12 @@ TEST(PublicAddressTest, OnlyPublicAddressesArePublic) {
 }
 
 TEST(PublicAddressTest, TextThatIsNoAddressIsNotPublic) {
-  for (const char* bad : {"", "example.com", "1.2.3", "1.2.3.4.5", "::g", "1.2.3.4 ", "[::1]"}) {
+  for (const char* bad : {"", "example.com", "1.2.3", "1.2.3.4.5", "::g", "1.2.3.4 ", "[::1]", "2130706433"}) {
     EXPECT_FALSE(publicAddress(std::string_view(bad))) << bad;
+    EXPECT_FALSE(isIpAddress(bad)) << bad;
+  }
+  for (const char* address : {"127.0.0.1", "8.8.8.8", "::1", "2001:db8::7", "::ffff:10.0.0.1"}) {
+    EXPECT_TRUE(isIpAddress(address)) << address;
   }
 }
 

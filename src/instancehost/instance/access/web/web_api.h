@@ -75,6 +75,8 @@ class WebApi {
   // one (archive admin access was disabled).
   std::string createArchiveAdminPassword();
   void revokeArchiveAdminPasswords();
+  // Stops the Web Access restores (web_restore.h) and refuses new ones.
+  void stopRestores() { restores_.stopAll(); }
 
  private:
   using Session = WebSessions::Session;

@@ -1,8 +1,5 @@
 #include "instancehost/instance/access/web/web_restore.h"
 
-#include <netdb.h>
-#include <sys/socket.h>
-
 #include <algorithm>
 #include <cctype>
 
@@ -25,24 +22,6 @@ Json badField(const char* field, const std::string& message) {
 
 bool hasControl(const std::string& s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
-}
-
-// The addresses `host` resolves to (text form); empty when it does not resolve.
-std::vector<std::string> addressesOf(const std::string& host) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  addrinfo* found = nullptr;
-  std::vector<std::string> out;
-  if (::getaddrinfo(host.c_str(), nullptr, &hints, &found) != 0) return out;
-  for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-    char text[NI_MAXHOST];
-    if (::getnameinfo(a->ai_addr, a->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0) {
-      out.emplace_back(text);
-    }
-  }
-  ::freeaddrinfo(found);
-  return out;
 }
 
 // The request's server and target, checked field by field.
@@ -99,7 +78,9 @@ struct WebRestores::Run {
   std::string id, user, server, folder;
   std::size_t total = 0;
   Clock::TimePoint created;
+  Clock::TimePoint deadline;  // stopped then, however far it got
   std::atomic<bool> cancel{false};
+  std::atomic<bool> timed_out{false};
   std::atomic<int> percent{0};
   std::atomic<bool> ended{false};
   // Set by the run's thread before `ended`; read after it.
@@ -107,13 +88,17 @@ struct WebRestores::Run {
   std::int64_t restored = 0, failed = 0;
   Json errors = Json::array();
   std::string error;
+  Clock::TimePoint ended_at;
   std::thread thread;
 };
 
-WebRestores::~WebRestores() {
+WebRestores::~WebRestores() { stopAll(); }
+
+void WebRestores::stopAll() {
   std::map<std::string, std::shared_ptr<Run>> runs;
   {
     std::lock_guard lock(mutex_);
+    stopped_ = true;
     runs.swap(runs_);
   }
   for (auto& [id, run] : runs) run->cancel = true;
@@ -122,13 +107,22 @@ WebRestores::~WebRestores() {
   }
 }
 
-void WebRestores::execute(InstanceContext& ctx, Run& run, Profile profile) {
+void WebRestores::execute(Run& run, Profile profile) {
+  const auto stop = [this, &run] {
+    if (run.cancel) return true;
+    if (clock_.now() < run.deadline) return false;
+    run.timed_out = true;
+    return true;
+  };
+  auto extra = std::make_shared<EndUserRun>(*profile.end_user_run);
+  extra->cancelled = stop;
+  profile.end_user_run = std::move(extra);
   store::OperationControl control;
-  control.cancelled = [&run] { return run.cancel.load(); };
+  control.cancelled = stop;
   control.progress = [&run](int percent, const std::string&) { run.percent = std::clamp(percent, 0, 100); };
   ImportOutcome outcome;
   outcome.error = "The restore did not run.";
-  auto done = ctx.runner.run(profile, control, &outcome);
+  auto done = ctx_.runner.run(profile, control, &outcome);
   run.result = outcome.result;
   run.restored = outcome.archived;
   run.failed = outcome.failed;
@@ -143,14 +137,45 @@ void WebRestores::execute(InstanceContext& ctx, Run& run, Profile profile) {
     run.result = RunResult::kFailed;  // the run could not be recorded
     run.error = done.error().message;
   }
-  if (run.cancel && run.result == RunResult::kFailed) {
-    run.result = RunResult::kCancelled;  // stopped while connecting: the connection's end is no failure to report
+  if (run.timed_out) {
+    run.result = RunResult::kFailed;
+    run.error = "The restore took longer than its limit and was stopped; what was restored stays there.";
+  } else if (run.cancel && run.result == RunResult::kFailed) {
+    run.result = RunResult::kCancelled;  // stopped while talking to the server: no failure to report
     run.error.clear();
   }
   logger("web")->info("Web Access restore {} of '{}' to {} ended: {}, {} restored, {} failed", run.id, run.user,
                       run.server, runResultName(run.result), run.restored, run.failed);
+  run.ended_at = clock_.now();
   run.percent = 100;
   run.ended = true;
+}
+
+std::optional<Json> WebRestores::limitRefusal(const std::string& user) {
+  if (stopped_) return webFailure(503, "unavailable", "The archive is stopping.");
+  std::size_t running = 0;
+  for (const auto& [id, other] : runs_) {
+    if (other->ended) continue;
+    if (other->user == user) {
+      return webFailure(409, "restoreRunning", "A restore of yours is running; wait for it or stop it first.",
+                        Json{{"restoreID", id}});
+    }
+    ++running;
+  }
+  if (running >= kRunning) {
+    return webFailure(429, "tooManyRestores", "Too many restores are running; try again in a few minutes.");
+  }
+  auto& starts = starts_[user];
+  const auto now = clock_.now();
+  std::erase_if(starts, [&](Clock::TimePoint t) { return now - t >= std::chrono::hours(1); });
+  if (starts.size() >= kStartsPerHour) {
+    const auto wait = std::chrono::duration_cast<std::chrono::seconds>(starts.front() + std::chrono::hours(1) - now);
+    return webFailure(429, "tooManyRestores",
+                      "You started " + std::to_string(kStartsPerHour) + " restores in the last hour; try again in " +
+                          std::to_string(wait.count() / 60 + 1) + " minutes.",
+                      Json{{"seconds", wait.count()}});
+  }
+  return std::nullopt;
 }
 
 Result<Json> WebRestores::start(const std::string& user, const Json& body, const WebSearchAll& search,
@@ -162,20 +187,25 @@ Result<Json> WebRestores::start(const std::string& user, const Json& body, const
   if (auto refused = parseRequest(body, r)) return *refused;
 
   // Where it may connect: a server the provider allows, else public addresses on the IMAP ports.
+  // A name is checked on the addresses it resolves to when connecting (mail_connection.h), not
+  // here: a lookup here would hold a request thread as long as a slow name server likes.
   std::function<bool(const std::string&)> address_allowed;
   if (!options_.servers.allows(r.host, r.port)) {
     if (r.port != 143 && r.port != 993) {
       return webFailure(403, "restoreServerNotAllowed", "Only the IMAP ports 143 and 993 can be used for this server.",
                         Json{{"field", "server.port"}});
     }
-    const auto addresses = addressesOf(r.host);
-    if (!addresses.empty() &&
-        std::none_of(addresses.begin(), addresses.end(), [](const std::string& a) { return publicAddress(a); })) {
+    if (isIpAddress(r.host) && !publicAddress(r.host)) {
       return webFailure(403, "restoreServerNotAllowed",
                         "The server '" + r.host + "' is in a private network, which cannot be used here.",
                         Json{{"field", "server.host"}});
     }
     address_allowed = [](const std::string& a) { return publicAddress(a); };
+  }
+  {
+    std::lock_guard lock(mutex_);  // the cheap refusals before the selection's work
+    dropEnded(user);
+    if (auto refused = limitRefusal(user)) return *refused;
   }
 
   auto items = webSelection(ctx_, user, body, search, late);
@@ -216,29 +246,8 @@ Result<Json> WebRestores::start(const std::string& user, const Json& body, const
   profile.end_user_run = std::move(extra);
 
   std::lock_guard lock(mutex_);
-  dropEnded(user);
-  std::size_t running = 0;
-  for (const auto& [id, other] : runs_) {
-    if (other->ended) continue;
-    if (other->user == user) {
-      return webFailure(409, "restoreRunning", "A restore of yours is running; wait for it or stop it first.",
-                        Json{{"restoreID", id}});
-    }
-    ++running;
-  }
-  if (running >= kRunning) {
-    return webFailure(429, "tooManyRestores", "Too many restores are running; try again in a few minutes.");
-  }
-  auto& starts = starts_[user];
-  const auto now = clock_.now();
-  std::erase_if(starts, [&](Clock::TimePoint t) { return now - t >= std::chrono::hours(1); });
-  if (starts.size() >= kStartsPerHour) {
-    const auto wait = std::chrono::duration_cast<std::chrono::seconds>(starts.front() + std::chrono::hours(1) - now);
-    return webFailure(429, "tooManyRestores",
-                      "You started " + std::to_string(kStartsPerHour) + " restores in the last hour; try again in " +
-                          std::to_string(wait.count() / 60 + 1) + " minutes.",
-                      Json{{"seconds", wait.count()}});
-  }
+  if (auto refused = limitRefusal(user)) return *refused;  // again: another request may have started one meanwhile
+  run->deadline = run->created + kTimeLimitBase + kTimeLimitPerMessage * static_cast<std::int64_t>(run->total);
   // On the record before any message leaves.
   audit::AuditEntry e;
   e.actor_kind = audit::ActorKind::kUser;
@@ -251,10 +260,9 @@ Result<Json> WebRestores::start(const std::string& user, const Json& body, const
     logger("web")->error("audit record lost: {} {} {}: {}", user, e.event, e.object, audited.error().message);
     return webFailure(503, "auditUnavailable", "The restore did not start: its audit record could not be written.");
   }
-  run->thread = std::thread(
-      [&ctx = ctx_, run, profile = std::move(profile)]() mutable { execute(ctx, *run, std::move(profile)); });
+  run->thread = std::thread([this, run, profile = std::move(profile)]() mutable { execute(*run, std::move(profile)); });
   runs_[run->id] = run;
-  starts.push_back(now);
+  starts_[user].push_back(run->created);
   logger("web")->info("Web Access restore {} of {} messages for '{}' to {} folder '{}' started", run->id, run->total,
                       user, run->server, r.folder);
   return answer(200, Json{{"restoreID", run->id}, {"count", run->total}});
@@ -281,7 +289,7 @@ void WebRestores::dropEnded(const std::string& user) {
   std::vector<std::shared_ptr<Run>> mine;
   for (auto it = runs_.begin(); it != runs_.end();) {
     const auto& run = it->second;
-    if (run->ended && now - run->created > kKeptFor) {
+    if (run->ended && now - run->ended_at > kKeptFor) {
       run->thread.join();  // it has ended: at once
       it = runs_.erase(it);
       continue;
@@ -290,7 +298,7 @@ void WebRestores::dropEnded(const std::string& user) {
     ++it;
   }
   // Room for one more: the user's oldest ended restores go first.
-  std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) { return a->created < b->created; });
+  std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) { return a->ended_at < b->ended_at; });
   while (!mine.empty() && mine.size() >= kKeptPerUser) {
     mine.front()->thread.join();
     runs_.erase(mine.front()->id);

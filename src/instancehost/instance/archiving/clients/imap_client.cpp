@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/base/text.h"
 #include "common/imap/utf7.h"
 #include "instancehost/instance/archiving/clients/mail_connection.h"
 
@@ -17,6 +18,11 @@ std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
 }
+
+// How much of a server's text an error quotes (a hostile server may send a lot).
+constexpr std::size_t kTextShown = 300;
+// Folders a LIST may name: more is no mailbox but an attack on our memory.
+constexpr std::size_t kMaxFolders = 100000;
 
 // A mailbox name or other string argument: quoted, or a literal.
 struct Argument {
@@ -81,7 +87,7 @@ struct ImapClient::Connection {
         auto go = read();
         if (!go) return go.error();
         if (go->kind != ImapResponse::Kind::kContinuation) {
-          return unavailable("The mail server refused a command: " + go->text);
+          return unavailable("The mail server refused a command: " + printable(go->text, kTextShown));
         }
       }
       line += p.text;
@@ -98,7 +104,7 @@ struct ImapClient::Connection {
       if (r->kind == ImapResponse::Kind::kTagged && r->tag == tag) {
         if (r->status == "OK") return okStatus();
         return makeError(r->status == "NO" ? ErrorCode::kUnavailable : ErrorCode::kInternal,
-                         "The mail server refused " + what + ": " + r->text);
+                         "The mail server refused " + what + ": " + printable(r->text, kTextShown));
       }
       if (r->kind == ImapResponse::Kind::kUntagged && untagged) untagged(*r);
     }
@@ -124,7 +130,8 @@ Result<std::unique_ptr<ImapClient>> ImapClient::connect(const Options& options) 
 
   auto greeting = c->read();
   if (!greeting) return greeting.error();
-  if (greeting->status == "BYE") return unavailable("The mail server refused the connection: " + greeting->text);
+  if (greeting->status == "BYE")
+    return unavailable("The mail server refused the connection: " + printable(greeting->text, kTextShown));
   if (greeting->status != "OK" && greeting->status != "PREAUTH") {
     return unavailable("The server at " + where + " does not greet like an IMAP server.");
   }
@@ -173,8 +180,13 @@ Result<std::vector<ImapFolder>> ImapClient::list() {
   std::vector<ImapFolder> out;
   const std::string tag = c_->tag();
   SPE_TRY(c_->write(tag + " LIST \"\" \"*\"\r\n"));
+  bool too_many = false;
   SPE_TRY(c_->complete(tag, "the folder list", [&](ImapResponse& r) {
     if (r.data.size() < 4 || !r.data[0].isAtom("LIST") || !r.data[1].isList()) return;
+    if (out.size() >= kMaxFolders) {
+      too_many = true;
+      return;
+    }
     ImapFolder f;
     for (const auto& flag : r.data[1].items) {
       if (flag.isAtom("\\Noselect") || flag.isAtom("\\NonExistent")) f.selectable = false;
@@ -185,6 +197,9 @@ Result<std::vector<ImapFolder>> ImapClient::list() {
     f.name = decoded ? *decoded : f.wire_name;
     out.push_back(std::move(f));
   }));
+  if (too_many) {
+    return unavailable("The mail server lists more than " + std::to_string(kMaxFolders) + " folders.");
+  }
   return out;
 }
 

@@ -3,12 +3,14 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 #include <optional>
 #include <vector>
 
+#include "common/base/logging.h"
 #include "common/net/asio.h"
 
 namespace spe::instance {
@@ -26,12 +28,13 @@ struct MailConnection::Impl {
   std::optional<beast::tcp_stream> plain;
   std::optional<TlsStream> tls;
   bool broken = false;
+  bool cancelled = false;  // the policy said stop
   std::string goodbye;
 
   std::string where() const { return options.host + ":" + std::to_string(options.port); }
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 
-  // Runs one asynchronous step to its end (or the deadline).
+  // Runs one asynchronous step to its end (or the deadline, or the policy's cancellation).
   template <typename Start>
   ErrorCodeT run(Start start, std::size_t* bytes = nullptr) {
     ErrorCodeT result;
@@ -43,13 +46,19 @@ struct MailConnection::Impl {
       done = true;
     });
     io.restart();
-    while (!done && io.run_one() > 0) {
+    while (!done) {
+      if (io.run_one_for(std::chrono::milliseconds(250)) == 0 && io.stopped()) break;
+      if (!done && !cancelled && options.policy.cancelled && options.policy.cancelled()) {
+        cancelled = true;
+        lowest().cancel();  // the step ends with operation_aborted
+      }
     }
     if (result) broken = true;
     return result;
   }
 
   Error networkError(const std::string& what, const ErrorCodeT& ec) {
+    if (cancelled) return makeError(ErrorCode::kCancelled, "Stopped while talking to the mail server.");
     if (ec == beast::error::timeout) {
       return unavailable("The mail server did not answer within " + std::to_string(options.timeout.count()) +
                          " seconds (" + what + ").");
@@ -73,7 +82,7 @@ struct MailConnection::Impl {
     if (verify != X509_V_OK) {
       return unavailable(
           "The mail server's certificate is not trusted: " + std::string(X509_verify_cert_error_string(verify)) +
-          ". Set 'ignoreSSLPolicyErrors' to archive from this server anyway.");
+          (options.policy.for_end_user ? "." : ". Set 'ignoreSSLPolicyErrors' to archive from this server anyway."));
     }
     return networkError("TLS handshake with " + where(), ec);
   }
@@ -95,10 +104,9 @@ Result<std::unique_ptr<MailConnection>> MailConnection::open(const Options& opti
   }
   if (endpoints.empty()) {
     if (resolved.empty()) return unavailable("The mail server's name '" + options.host + "' has no address.");
-    return makeError(ErrorCode::kPermissionDenied,
-                     "The mail server '" + options.host + "' is at " +
-                         resolved.begin()->endpoint().address().to_string() +
-                         ", an address in a private or reserved network, which may not be used here.");
+    return makeError(ErrorCode::kPermissionDenied, "The mail server '" + options.host +
+                                                       "' is in a private or reserved network, which may not be used "
+                                                       "here.");
   }
   impl->plain.emplace(impl->io);
   ec = impl->run([&](auto handler) {
@@ -114,8 +122,12 @@ Result<std::unique_ptr<MailConnection>> MailConnection::open(const Options& opti
     if (!options.policy.extra_ca_file.empty()) {
       impl->ssl.load_verify_file(options.policy.extra_ca_file, ec);
       if (ec) {
-        return makeError(ErrorCode::kIo, "The certificates file '" + options.policy.extra_ca_file +
-                                             "' cannot be read: " + ec.message() + ".");
+        logger("mail")->error("the certificates file '{}' cannot be read: {}", options.policy.extra_ca_file,
+                              ec.message());
+        return makeError(ErrorCode::kIo, options.policy.for_end_user
+                                             ? "The provider's certificate settings cannot be read; tell the provider."
+                                             : "The certificates file '" + options.policy.extra_ca_file +
+                                                   "' cannot be read: " + ec.message() + ".");
       }
     }
     impl->ssl.set_verify_mode(asio::ssl::verify_peer);
@@ -131,14 +143,20 @@ Status MailConnection::startTls() {
 
 Status MailConnection::write(const std::string& bytes) {
   if (impl_->broken) return unavailable("The connection to the mail server is closed.");
-  const auto ec = impl_->run([&](auto handler) {
-    if (impl_->tls) {
-      asio::async_write(*impl_->tls, asio::buffer(bytes), handler);
-    } else {
-      asio::async_write(*impl_->plain, asio::buffer(bytes), handler);
-    }
-  });
-  if (ec) return impl_->networkError("sending", ec);
+  // In pieces, each with the whole deadline: the deadline bounds a stall, not
+  // how long a large message takes on a slow link.
+  constexpr std::size_t kPiece = 1 << 20;
+  for (std::size_t at = 0; at < bytes.size(); at += kPiece) {
+    const auto piece = asio::buffer(bytes.data() + at, std::min(kPiece, bytes.size() - at));
+    const auto ec = impl_->run([&](auto handler) {
+      if (impl_->tls) {
+        asio::async_write(*impl_->tls, piece, handler);
+      } else {
+        asio::async_write(*impl_->plain, piece, handler);
+      }
+    });
+    if (ec) return impl_->networkError("sending", ec);
+  }
   return okStatus();
 }
 

@@ -1,6 +1,7 @@
 // MailConnection: the transport of our mail protocol clients (IMAP, POP3):
 // TCP, implicit TLS or an upgrade to TLS (STARTTLS/STLS), every step with a
-// deadline. Server certificates are verified against the system's CA store
+// deadline (the time a step may go without progress: a large write goes in
+// pieces, each with the whole deadline). Server certificates are verified against the system's CA store
 // and the host name unless told to ignore errors; the errors say what to do.
 // A connection a user's input names (a Web Access restore) goes only to the
 // addresses its Policy allows, checked after the name is resolved and
@@ -26,6 +27,12 @@ class MailConnection {
     std::function<bool(const std::string&)> address_allowed;
     // Certificates (PEM) trusted besides the system's CA store.
     std::string extra_ca_file;
+    // Asked every 250 ms while a network step waits: true ends the step
+    // (and the connection) with a kCancelled error. Null: never.
+    std::function<bool()> cancelled;
+    // The server was named by an end user: errors do not name the provider's
+    // files or settings (extra_ca_file, ignoreSSLPolicyErrors).
+    bool for_end_user = false;
   };
   struct Options {
     std::string host;
