@@ -11,7 +11,6 @@ stderr; the last line is one JSON object."""
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 

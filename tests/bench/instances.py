@@ -41,7 +41,7 @@ def main():
             t0 = time.perf_counter()
             p.ok("CreateInstance", config={"instanceID": iid, "instanceHost": "127.0.0.1", "startMode": "manual"})
             t1 = time.perf_counter()
-            env = p.ok("StartInstances", instanceFilter=iid)
+            p.ok("StartInstances", instanceFilter=iid)
             t2 = time.perf_counter()
             create_ms.append((t1 - t0) * 1000)
             start_ms.append((t2 - t1) * 1000)

@@ -17,7 +17,6 @@ real daemons, imaplib and curl through the CAS.
 import imaplib
 import json
 import math
-import os
 import re
 import ssl
 import subprocess
