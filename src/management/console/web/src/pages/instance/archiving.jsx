@@ -10,24 +10,25 @@
 // archiving/report.jsx). A run's outcome, or the API's error, is shown above
 // the list, with its report one click away.
 import { useState } from "preact/hooks";
-import { resultOf } from "../../api.js";
 import { pageOf } from "../../instances.js";
 import { isExportProfile } from "../../exports.js";
-import { connectorOf, durationText, filterProfiles, flagOf, sourceOf, targetOf } from "../../profiles.js";
-import { Badge, ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
+import { connectorOf, filterProfiles, sourceOf, targetOf } from "../../profiles.js";
+import { ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
 import { ProfileDialog } from "./archiving/profile_form.jsx";
-import { ProfileSideDialogs, RunOutcome } from "./archiving/profile_common.jsx";
+import { AutomationCell, ProfileActions, ProfileNameCell, ProfileSideDialogs, RunOutcome,
+         useProfileRuns } from "./archiving/profile_common.jsx";
 import { Pager } from "../../paging.jsx";
 import { WorkerResults } from "./archiving/results.jsx";
 import "./archiving.css";
 
 // The catalogue keys of the shared outcome and dialogs (archiving/profile_common.jsx).
-const TEXTS = { runFailed: "arcRunFailed", deleteTitle: "arcDeleteTitle", deleted: "arcDeleted", deleteText: "arcDeleteText" };
+const TEXTS = { runFailed: "arcRunFailed", deleteTitle: "arcDeleteTitle", deleted: "arcDeleted", deleteText: "arcDeleteText",
+                runTask: "arcRunTask", onceTask: "arcOnceTask" };
 
 const PAGE_SIZE = 50;
 
 export function ArchivingTab({ id, instance }) {
-  const { t, hasFn, run } = useApp();
+  const { t, hasFn } = useApp();
   const call = useCall();
   const up = instance.status === "running";
   const has = (fn) => up && hasFn(fn);
@@ -41,7 +42,6 @@ export function ArchivingTab({ id, instance }) {
                          [id, has("CanRunArchiveProfiles")]);
   const [dialog, setDialog] = useState(null);      // {type, profile?, resultId?}
   const [outcome, setOutcome] = useState(null);    // {kind: ok|error, text|error, resultId?}
-  const [runningIds, setRunningIds] = useState(() => new Set());
   const [resultsVersion, setResultsVersion] = useState(0);
   const [q, setQ] = useState("");
   const [page, setPage] = useState(1);
@@ -49,38 +49,10 @@ export function ArchivingTab({ id, instance }) {
   const all = profiles.data || [];
   const shownList = filterProfiles(all, q);
   const shown = pageOf(shownList, page, PAGE_SIZE);
-  const mark = (key, on) => setRunningIds((s) => {
-    const n = new Set(s);
-    if (on) n.add(key); else n.delete(key);
-    return n;
-  });
-  const afterRun = () => { setResultsVersion((v) => v + 1); canRun.reload(); };
-
-  // A run in the task window (listed even when it ended at once, so each run's log and end are
-  // found in one place); its outcome above the list when it ends (the page may have changed
-  // meanwhile). `shown`: the arguments the task keeps (without a password).
-  const start = async (fn, args, shown, name, label, key) => {
-    mark(key, true);
-    setOutcome(null);
-    try {
-      const r = resultOf(await run(fn, { instanceID: id, ...args }, { label, listed: true, taskArgs: { instanceID: id, ...shown } }));
-      setOutcome({ kind: "ok", resultId: r && r.workerResultId,
-                   text: t("arcRunDone", { name, archived: r.itemsArchived ?? 0, duplicates: r.duplicates ?? 0,
-                                           failed: r.failed ?? 0, warnings: r.warnings ?? 0 }) });
-    } catch (e) {
-      setOutcome({ kind: "error", error: e, name });
-    } finally {
-      mark(key, false);
-      afterRun();
-    }
-  };
-  const runNow = (p) => start("RunProfile", { id: p.id }, { id: p.id }, p.name, t("arcRunTask", { name: p.name, id }), p.id);
-  const runOnce = (properties) => {
-    setDialog(null);
-    const { password, ...details } = properties.details;  // eslint-disable-line no-unused-vars
-    start("RunTemporaryProfile", { properties, raw: true }, { properties: { ...properties, details }, raw: true },
-          properties.name, t("arcOnceTask", { name: properties.name, id }), "once:" + Date.now());
-  };
+  const { runningIds, runNow, runOnce } = useProfileRuns({
+    instanceID: id, texts: TEXTS, setOutcome, onEnd: () => { setResultsVersion((v) => v + 1); canRun.reload(); },
+    doneText: (name, r) => t("arcRunDone", { name, archived: r.itemsArchived ?? 0, duplicates: r.duplicates ?? 0,
+                                             failed: r.failed ?? 0, warnings: r.warnings ?? 0 }) });
   const saved = ({ text, error }) => {
     setDialog(null);
     setOutcome(error ? { kind: "error", error: { message: error } } : { kind: "ok", text });
@@ -138,7 +110,7 @@ export function ArchivingTab({ id, instance }) {
 
       {dialog && (dialog.type === "create" || dialog.type === "edit" || dialog.type === "temporary") && (
         <ProfileDialog mode={dialog.type} profile={dialog.profile} instanceID={id} users={users.data}
-                       onClose={() => setDialog(null)} onSaved={saved} onRun={runOnce} />
+                       onClose={() => setDialog(null)} onSaved={saved} onRun={(properties) => { setDialog(null); runOnce(properties); }} />
       )}
       <ProfileSideDialogs texts={TEXTS} instanceID={id} dialog={dialog} onClose={() => setDialog(null)}
                           onSaved={saved} />
@@ -147,7 +119,7 @@ export function ArchivingTab({ id, instance }) {
 }
 
 function ProfileTable({ profiles, runningIds, onRun, onDialog }) {
-  const { t, hasFn } = useApp();
+  const { t } = useApp();
   return (
     <div class="table-wrap">
       <table class="table arc-table arc-profiles" aria-labelledby="arc-profiles-title">
@@ -164,43 +136,15 @@ function ProfileTable({ profiles, runningIds, onRun, onDialog }) {
           {profiles.map((p) => {
             const c = connectorOf(p.connector);
             const busy = runningIds.has(p.id);
-            const s = p.serverSideExecution || {};
-            const auto = flagOf(s.automatic, false);
-            const pause = durationText(Number(s.automaticPauseBetweenExecutions ?? 300));
             return (
               <tr key={p.id} data-profile-id={p.id} data-profile-name={p.name}>
-                <td data-label={t("arcName")} class="arc-name-cell">
-                  <strong class="arc-profile-name">{p.name}</strong>
-                  <span class="arc-sub muted">{c ? t(c.key) : p.connector} · {p.owner}</span>
-                </td>
+                <ProfileNameCell profile={p} connector={c} />
                 <td data-label={t("arcSource")} class="arc-path">{sourceOf(p) || "—"}</td>
                 <td data-label={t("arcDestination")} class="arc-path">
                   {c && c.multidrop ? <span class="muted">{t("arcRecipients")}</span> : targetOf(p) || "—"}
                 </td>
-                <td data-label={t("arcAutomation")} class="arc-auto">
-                  {auto ? <Badge kind="active">{t("arcEvery", { duration: t(pause.key, pause.vars) })}</Badge>
-                        : <Badge kind="off">{t("arcManual")}</Badge>}
-                  {auto && s.automaticMaintenanceWindows &&
-                    <span class="arc-sub muted">{t("arcNotDuring", { windows: s.automaticMaintenanceWindows })}</span>}
-                </td>
-                <td class="row-actions">
-                  {hasFn("RunProfile") && (
-                    <button type="button" class="primary small" data-action="run" disabled={busy} onClick={() => onRun(p)}
-                            aria-label={t("arcRunNamed", { name: p.name })}>{busy ? t("arcRunning") : t("arcRunNow")}</button>
-                  )}
-                  {hasFn("CreateProfile") && hasFn("DeleteProfile") && (
-                    <button type="button" class="ghost small" data-action="edit" disabled={busy} onClick={() => onDialog("edit", p)}
-                            aria-label={t("editNamed", { name: p.name })}>{t("edit")}</button>
-                  )}
-                  {hasFn("SetProfileServerSideExecution") && (
-                    <button type="button" class="ghost small" data-action="automation" onClick={() => onDialog("automation", p)}
-                            aria-label={t("arcAutomationNamed", { name: p.name })}>{t("arcAutomationButton")}</button>
-                  )}
-                  {hasFn("DeleteProfile") && (
-                    <button type="button" class="ghost small danger-text" data-action="delete" disabled={busy}
-                            onClick={() => onDialog("delete", p)} aria-label={t("deleteNamed", { name: p.name })}>{t("delete")}</button>
-                  )}
-                </td>
+                <AutomationCell profile={p} />
+                <ProfileActions profile={p} busy={busy} onRun={onRun} onDialog={onDialog} editable />
               </tr>
             );
           })}

@@ -9,21 +9,22 @@
 // failed) or the API's error is shown above the list with its report one
 // click away (the Archiving tab's report dialog, which reads export reports).
 import { useState } from "preact/hooks";
-import { resultOf } from "../../api.js";
-import { durationText, flagOf, rangeArgs, resultInfo } from "../../profiles.js";
+import { rangeArgs, resultInfo } from "../../profiles.js";
 import { exportConnectorOf, exportSelectionOf, exportTargetOf, folderChoices, isExportProfile,
          lastResults } from "../../exports.js";
 import { Badge, ErrorNote, Loading, useApp, useCall, useLoad } from "../../ui.jsx";
-import { ProfileSideDialogs, RunOutcome } from "./archiving/profile_common.jsx";
+import { AutomationCell, ProfileActions, ProfileNameCell, ProfileSideDialogs, RunOutcome,
+         useProfileRuns } from "./archiving/profile_common.jsx";
 import { ExportDialog } from "./export/export_form.jsx";
 import "./archiving.css";
 import "./export.css";
 
 // The catalogue keys of the shared outcome and dialogs (archiving/profile_common.jsx).
-const TEXTS = { runFailed: "expRunFailed", deleteTitle: "expDeleteTitle", deleted: "expDeleted", deleteText: "expDeleteText" };
+const TEXTS = { runFailed: "expRunFailed", deleteTitle: "expDeleteTitle", deleted: "expDeleted", deleteText: "expDeleteText",
+                runTask: "expRunTask", onceTask: "expOnceTask" };
 
 export function ExportTab({ id, instance }) {
-  const { t, hasFn, run } = useApp();
+  const { t, hasFn } = useApp();
   const call = useCall();
   const up = instance.status === "running";
   const has = (fn) => up && hasFn(fn);
@@ -41,37 +42,10 @@ export function ExportTab({ id, instance }) {
     ? call("GetWorkerResults", { instanceID: id, ...rangeArgs("365d") }).then(lastResults) : null), [id, resultsVersion]);
   const [dialog, setDialog] = useState(null);      // {type, profile?, resultId?}
   const [outcome, setOutcome] = useState(null);    // {kind: ok|error, text|error, resultId?, name?}
-  const [runningIds, setRunningIds] = useState(() => new Set());
-
-  const mark = (key, on) => setRunningIds((s) => {
-    const n = new Set(s);
-    if (on) n.add(key); else n.delete(key);
-    return n;
-  });
-
-  // A run in the task window (listed even when it ends at once); its outcome above the list when it ends.
-  const start = async (fn, args, shown, name, label, key) => {
-    mark(key, true);
-    setOutcome(null);
-    try {
-      const r = resultOf(await run(fn, { instanceID: id, ...args }, { label, listed: true, taskArgs: { instanceID: id, ...shown } }));
-      setOutcome({ kind: "ok", resultId: r && r.workerResultId,
-                   text: t("expRunDone", { name, exported: r.itemsExported ?? 0, before: r.exportedBefore ?? 0,
-                                           failed: r.failed ?? 0 }) });
-    } catch (e) {
-      setOutcome({ kind: "error", error: e, name });
-    } finally {
-      mark(key, false);
-      setResultsVersion((v) => v + 1);
-    }
-  };
-  const runNow = (p) => start("RunProfile", { id: p.id }, { id: p.id }, p.name, t("expRunTask", { name: p.name, id }), p.id);
-  const runOnce = (properties) => {
-    setDialog(null);
-    const { password, ...details } = properties.details;  // eslint-disable-line no-unused-vars
-    start("RunTemporaryProfile", { properties, raw: true }, { properties: { ...properties, details }, raw: true },
-          properties.name, t("expOnceTask", { name: properties.name, id }), "once:" + Date.now());
-  };
+  const { runningIds, runNow, runOnce } = useProfileRuns({
+    instanceID: id, texts: TEXTS, setOutcome, onEnd: () => setResultsVersion((v) => v + 1),
+    doneText: (name, r) => t("expRunDone", { name, exported: r.itemsExported ?? 0, before: r.exportedBefore ?? 0,
+                                             failed: r.failed ?? 0 }) });
   const saved = ({ text, error }) => {
     setDialog(null);
     setOutcome(error ? { kind: "error", error: { message: error } } : { kind: "ok", text });
@@ -114,7 +88,7 @@ export function ExportTab({ id, instance }) {
 
       {dialog && (dialog.type === "create" || dialog.type === "temporary") && (
         <ExportDialog mode={dialog.type} instanceID={id} users={users.data} folders={folders.data}
-                      onClose={() => setDialog(null)} onSaved={saved} onRun={runOnce} />
+                      onClose={() => setDialog(null)} onSaved={saved} onRun={(properties) => { setDialog(null); runOnce(properties); }} />
       )}
       <ProfileSideDialogs texts={TEXTS} instanceID={id} dialog={dialog} onClose={() => setDialog(null)}
                           onSaved={saved} />
@@ -132,7 +106,7 @@ function selectionText(t, p) {
 }
 
 function ExportTable({ profiles, runningIds, last, onRun, onDialog }) {
-  const { t, hasFn, fmt } = useApp();
+  const { t, fmt } = useApp();
   return (
     <div class="table-wrap">
       <table class="table arc-table exp-profiles" aria-labelledby="exp-profiles-title">
@@ -150,25 +124,14 @@ function ExportTable({ profiles, runningIds, last, onRun, onDialog }) {
           {profiles.map((p) => {
             const c = exportConnectorOf(p.connector);
             const busy = runningIds.has(p.id);
-            const s = p.serverSideExecution || {};
-            const auto = flagOf(s.automatic, false);
-            const pause = durationText(Number(s.automaticPauseBetweenExecutions ?? 300));
             const r = last ? last.get(p.id) : null;
             const info = r ? resultInfo(r.result) : null;
             return (
               <tr key={p.id} data-profile-id={p.id} data-profile-name={p.name}>
-                <td data-label={t("arcName")} class="arc-name-cell">
-                  <strong class="arc-profile-name">{p.name}</strong>
-                  <span class="arc-sub muted">{c ? t(c.key) : p.connector} · {p.owner}</span>
-                </td>
+                <ProfileNameCell profile={p} connector={c} />
                 <td data-label={t("expTarget")} class="arc-path exp-target">{exportTargetOf(p) || "—"}</td>
                 <td data-label={t("expSelection")} class="exp-selection">{selectionText(t, p)}</td>
-                <td data-label={t("arcAutomation")} class="arc-auto">
-                  {auto ? <Badge kind="active">{t("arcEvery", { duration: t(pause.key, pause.vars) })}</Badge>
-                        : <Badge kind="off">{t("arcManual")}</Badge>}
-                  {auto && s.automaticMaintenanceWindows &&
-                    <span class="arc-sub muted">{t("arcNotDuring", { windows: s.automaticMaintenanceWindows })}</span>}
-                </td>
+                <AutomationCell profile={p} />
                 <td data-label={t("expLastResult")} class="exp-last" data-result={r ? r.result : ""}>
                   {r ? (
                     <>
@@ -179,20 +142,7 @@ function ExportTable({ profiles, runningIds, last, onRun, onDialog }) {
                     </>
                   ) : <span class="muted">{t("expNeverRun")}</span>}
                 </td>
-                <td class="row-actions">
-                  {hasFn("RunProfile") && (
-                    <button type="button" class="primary small" data-action="run" disabled={busy} onClick={() => onRun(p)}
-                            aria-label={t("arcRunNamed", { name: p.name })}>{busy ? t("arcRunning") : t("arcRunNow")}</button>
-                  )}
-                  {hasFn("SetProfileServerSideExecution") && (
-                    <button type="button" class="ghost small" data-action="automation" onClick={() => onDialog("automation", p)}
-                            aria-label={t("arcAutomationNamed", { name: p.name })}>{t("arcAutomationButton")}</button>
-                  )}
-                  {hasFn("DeleteProfile") && (
-                    <button type="button" class="ghost small danger-text" data-action="delete" disabled={busy}
-                            onClick={() => onDialog("delete", p)} aria-label={t("deleteNamed", { name: p.name })}>{t("delete")}</button>
-                  )}
-                </td>
+                <ProfileActions profile={p} busy={busy} onRun={onRun} onDialog={onDialog} />
               </tr>
             );
           })}

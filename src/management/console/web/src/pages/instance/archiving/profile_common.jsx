@@ -1,10 +1,16 @@
 // What the Archiving and Export tabs share around their profile lists: the
-// outcome of a run above the list (RunOutcome) and the dialogs every profile
-// has (ProfileSideDialogs: automatic runs, delete asked first, a run's
-// report). `prefix` keeps their element ids apart ("arc", "exp"); `texts`
-// names the tab's catalogue keys: {runFailed} for the outcome, {deleteTitle,
-// deleted, deleteText} for the dialogs.
-import { ConfirmDialog, ErrorNote, useApp, useCall } from "../../../ui.jsx";
+// runs (useProfileRuns: RunProfile and RunTemporaryProfile in the task
+// window), the outcome of a run above the list (RunOutcome), the cells every
+// profile row has (ProfileNameCell, AutomationCell, ProfileActions) and the
+// dialogs every profile has (ProfileSideDialogs: automatic runs, delete asked
+// first, a run's report). `prefix` keeps their element ids apart ("arc",
+// "exp"); `texts` names the tab's catalogue keys: {runFailed} for the
+// outcome, {deleteTitle, deleted, deleteText} for the dialogs, {runTask,
+// onceTask} for the task window.
+import { useState } from "preact/hooks";
+import { resultOf } from "../../../api.js";
+import { durationText, flagOf } from "../../../profiles.js";
+import { Badge, ConfirmDialog, ErrorNote, useApp, useCall } from "../../../ui.jsx";
 import { AutomationDialog } from "./automation.jsx";
 import { ReportDialog } from "./report.jsx";
 
@@ -56,4 +62,92 @@ export function ProfileSideDialogs({ texts, instanceID, dialog, onClose, onSaved
   }
   if (dialog.type === "report") return <ReportDialog instanceID={instanceID} resultId={dialog.resultId} onClose={onClose} />;
   return null;
+}
+
+// Runs of the instance's profiles in the task window (listed even when they
+// end at once, so each run's log and end are found in one place), the outcome
+// above the list when one ends (the page may have changed meanwhile):
+// `doneText(name, result)` says it; `onEnd` after each run. runOnce leaves
+// the password out of what the task window keeps.
+export function useProfileRuns({ instanceID, texts, setOutcome, doneText, onEnd }) {
+  const { t, run } = useApp();
+  const [runningIds, setRunningIds] = useState(() => new Set());
+  const mark = (key, on) => setRunningIds((s) => {
+    const n = new Set(s);
+    if (on) n.add(key); else n.delete(key);
+    return n;
+  });
+  const start = async (fn, args, shown, name, label, key) => {
+    mark(key, true);
+    setOutcome(null);
+    try {
+      const r = resultOf(await run(fn, { instanceID, ...args }, { label, listed: true, taskArgs: { instanceID, ...shown } }));
+      setOutcome({ kind: "ok", resultId: r && r.workerResultId, text: doneText(name, r || {}) });
+    } catch (e) {
+      setOutcome({ kind: "error", error: e, name });
+    } finally {
+      mark(key, false);
+      onEnd();
+    }
+  };
+  const runNow = (p) => start("RunProfile", { id: p.id }, { id: p.id }, p.name,
+                              t(texts.runTask, { name: p.name, id: instanceID }), p.id);
+  const runOnce = (properties) => {
+    const { password, ...details } = properties.details;  // eslint-disable-line no-unused-vars
+    start("RunTemporaryProfile", { properties, raw: true }, { properties: { ...properties, details }, raw: true },
+          properties.name, t(texts.onceTask, { name: properties.name, id: instanceID }), "once:" + Date.now());
+  };
+  return { runningIds, runNow, runOnce };
+}
+
+// A profile's name, with its connector's name and its owner.
+export function ProfileNameCell({ profile, connector }) {
+  const { t } = useApp();
+  return (
+    <td data-label={t("arcName")} class="arc-name-cell">
+      <strong class="arc-profile-name">{profile.name}</strong>
+      <span class="arc-sub muted">{connector ? t(connector.key) : profile.connector} · {profile.owner}</span>
+    </td>
+  );
+}
+
+// Whether a profile runs by itself, how often, and when not.
+export function AutomationCell({ profile }) {
+  const { t } = useApp();
+  const s = profile.serverSideExecution || {};
+  const auto = flagOf(s.automatic, false);
+  const pause = durationText(Number(s.automaticPauseBetweenExecutions ?? 300));
+  return (
+    <td data-label={t("arcAutomation")} class="arc-auto">
+      {auto ? <Badge kind="active">{t("arcEvery", { duration: t(pause.key, pause.vars) })}</Badge>
+            : <Badge kind="off">{t("arcManual")}</Badge>}
+      {auto && s.automaticMaintenanceWindows &&
+        <span class="arc-sub muted">{t("arcNotDuring", { windows: s.automaticMaintenanceWindows })}</span>}
+    </td>
+  );
+}
+
+// Run now, (Edit,) Automation and Delete of a profile, as far as the API offers them.
+export function ProfileActions({ profile: p, busy, onRun, onDialog, editable = false }) {
+  const { t, hasFn } = useApp();
+  return (
+    <td class="row-actions">
+      {hasFn("RunProfile") && (
+        <button type="button" class="primary small" data-action="run" disabled={busy} onClick={() => onRun(p)}
+                aria-label={t("arcRunNamed", { name: p.name })}>{busy ? t("arcRunning") : t("arcRunNow")}</button>
+      )}
+      {editable && hasFn("CreateProfile") && hasFn("DeleteProfile") && (
+        <button type="button" class="ghost small" data-action="edit" disabled={busy} onClick={() => onDialog("edit", p)}
+                aria-label={t("editNamed", { name: p.name })}>{t("edit")}</button>
+      )}
+      {hasFn("SetProfileServerSideExecution") && (
+        <button type="button" class="ghost small" data-action="automation" onClick={() => onDialog("automation", p)}
+                aria-label={t("arcAutomationNamed", { name: p.name })}>{t("arcAutomationButton")}</button>
+      )}
+      {hasFn("DeleteProfile") && (
+        <button type="button" class="ghost small danger-text" data-action="delete" disabled={busy}
+                onClick={() => onDialog("delete", p)} aria-label={t("deleteNamed", { name: p.name })}>{t("delete")}</button>
+      )}
+    </td>
+  );
 }
