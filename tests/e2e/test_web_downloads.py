@@ -300,11 +300,26 @@ class WebDownloadsTest(unittest.TestCase):
             digest.update(data)
         self.assertEqual(digest.hexdigest(), att_sha)
 
+    def restart_cas(self, **keys):
+        """The CAS restarted with `keys`, and routing to the instance again (it learns instances
+        from heartbeats: right after its start it may not listen or know the instance yet)."""
+        self.p.reconfigure("cas", **keys)
+        deadline = time.time() + 60
+        while True:
+            try:
+                if Session(self.port, "alice").post("search", {"folder": "alice", "limit": 1})["total"] > 0:
+                    return
+            except (AssertionError, OSError, KeyError):
+                pass
+            if time.time() > deadline:
+                raise AssertionError("the restarted CAS never routed to the instance")
+            time.sleep(0.2)
+
     def test_4_downloads_have_their_own_places_and_never_keep_searches_out(self):
         # One download place per instance, no line: the second download at
         # once is refused, searches go on, and the place is free again when
         # the first download ends.
-        self.p.reconfigure("cas", webDownloadsPerInstance=1, webWaitingPerInstance=0)
+        self.restart_cas(webDownloadsPerInstance=1, webWaitingPerInstance=0)
         try:
             s = Session(self.port, "alice")
             hit = next(h for h in self.hits if h["subject"] == "Big 150 MB")
@@ -330,7 +345,7 @@ class WebDownloadsTest(unittest.TestCase):
             self.assertEqual(status, 200)
             self.assertIn(b"hello 3", data)
         finally:
-            self.p.reconfigure("cas", webDownloadsPerInstance=32, webWaitingPerInstance=256)
+            self.restart_cas(webDownloadsPerInstance=32, webWaitingPerInstance=256)
 
     def test_2c_an_export_nobody_waits_for_any_more_is_not_prepared(self):
         # Straight on the instance's web stream (as a CAS talks to it): the
