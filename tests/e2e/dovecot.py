@@ -31,7 +31,12 @@ class Dovecot:
             os.chmod(d, mode | 0o011)
             d = os.path.dirname(d)
         self.run_dir = tempfile.mkdtemp(prefix="spe-dovecot-")  # socket paths must be short
-        self.ports = {k: free_port() for k in ("imap", "imaps", "pop3", "pop3s")}
+        ports = []
+        while len(ports) < 4:  # free_port() may give the same port twice: Dovecot refuses a duplicate listener
+            port = free_port()
+            if port not in ports:
+                ports.append(port)
+        self.ports = dict(zip(("imap", "imaps", "pop3", "pop3s"), ports))
         self.nobody = pwd.getpwnam("nobody")
         self.counter = 0
         self.proc = None
