@@ -12,11 +12,7 @@ import subprocess
 import tempfile
 import time
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from harness import free_ports
 
 
 class Dovecot:
@@ -31,12 +27,7 @@ class Dovecot:
             os.chmod(d, mode | 0o011)
             d = os.path.dirname(d)
         self.run_dir = tempfile.mkdtemp(prefix="spe-dovecot-")  # socket paths must be short
-        ports = []
-        while len(ports) < 4:  # free_port() may give the same port twice: Dovecot refuses a duplicate listener
-            port = free_port()
-            if port not in ports:
-                ports.append(port)
-        self.ports = dict(zip(("imap", "imaps", "pop3", "pop3s"), ports))
+        self.ports = dict(zip(("imap", "imaps", "pop3", "pop3s"), free_ports(4)))  # Dovecot refuses a duplicate
         self.nobody = pwd.getpwnam("nobody")
         self.counter = 0
         self.proc = None

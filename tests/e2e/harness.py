@@ -30,6 +30,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_ports(n):
+    """`n` different free ports (free_port() alone may give the same port twice)."""
+    ports = []
+    while len(ports) < n:
+        port = free_port()
+        if port not in ports:
+            ports.append(port)
+    return ports
+
+
 def wait_port(port, timeout=30.0, proc=None):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -81,8 +91,7 @@ class Platform:
         # Instances run as their own users (spe-i-<id>) when the tests run as
         # root: they pass through (not list) this directory to theirs.
         os.chmod(self.dir, 0o711)
-        self.ports = {"api": free_port(), "role": free_port(), "host": free_port(), "cas": free_port(),
-                      "imap": free_port(), "imaps": free_port(), "https": free_port(), "console": free_port()}
+        self.ports = dict(zip(("api", "role", "host", "cas", "imap", "imaps", "https", "console"), free_ports(8)))
         self.conf = {}
         self._write("management", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("management"),
