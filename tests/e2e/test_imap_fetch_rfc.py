@@ -20,7 +20,7 @@ import time
 import unittest
 
 import mailgen
-from harness import Platform
+from harness import Platform, curl
 
 PASSWORD = "Corr3ct-Horse-Battery"
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -106,24 +106,6 @@ def tls_context():
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE  # the CAS's self-signed default certificate
     return ctx
-
-
-def curl(*args, data=None, headers=()):
-    cmd = ["curl", "-sk", "-i", "--max-time", "30"]
-    for h in headers:
-        cmd += ["-H", h]
-    if data is not None:
-        cmd += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(data)]
-    out = subprocess.run(cmd + list(args), capture_output=True, check=True).stdout
-    head, _, body = out.partition(b"\r\n\r\n")
-    while head.startswith(b"HTTP/1.1 100"):
-        head, _, body = body.partition(b"\r\n\r\n")
-    lines = head.decode().split("\r\n")
-    hdrs = {}
-    for line in lines[1:]:
-        k, _, v = line.partition(":")
-        hdrs.setdefault(k.strip().lower(), []).append(v.strip())
-    return int(lines[0].split()[1]), hdrs, body
 
 
 class RawImap:

@@ -101,24 +101,13 @@ struct Producer {
 Result<Json> WebExports::prepare(const std::string& user, const Json& body, const WebSearchAll& search,
                                  std::optional<std::chrono::milliseconds> budget) {
   const auto deadline = budget ? std::optional(clock_.now() + *budget) : std::nullopt;
-  auto gaveUp = [&] {
-    return webFailure(503, "exportTooSlow",
-                      "Preparing the export took longer than the Client Access Server waits; choose fewer messages "
-                      "or a narrower search.");
-  };
   const std::string format = stringOf(body, "format").value_or("");
   if (format != "zip" && format != "mbox") {
     return webFailure(400, "badField", "'format' must be zip or mbox.", Json{{"field", "format"}});
   }
   const auto late = [&] { return deadline && clock_.now() >= *deadline; };
   auto items = webSelection(ctx_, user, body, search, late);
-  if (!items) {
-    if (items.error().code == ErrorCode::kTimeout) return gaveUp();
-    if (items.error().code == ErrorCode::kInvalidArgument || items.error().code == ErrorCode::kNotFound) {
-      return webFailureOf(items.error());
-    }
-    return items.error();
-  }
+  if (!items) return webSelectionFailure(items.error());
   const std::string id = toHex(randomBytes(16));
   const std::size_t count = items->size();
   {

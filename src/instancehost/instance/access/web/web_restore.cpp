@@ -209,17 +209,7 @@ Result<Json> WebRestores::start(const std::string& user, const Json& body, const
   }
 
   auto items = webSelection(ctx_, user, body, search, late);
-  if (!items) {
-    if (items.error().code == ErrorCode::kTimeout) {
-      return webFailure(503, "exportTooSlow",
-                        "Finding the messages took longer than the Client Access Server waits; choose fewer messages "
-                        "or a narrower search.");
-    }
-    if (items.error().code == ErrorCode::kInvalidArgument || items.error().code == ErrorCode::kNotFound) {
-      return webFailureOf(items.error());
-    }
-    return items.error();
-  }
+  if (!items) return webSelectionFailure(items.error());
 
   auto run = std::make_shared<Run>();
   run->id = toHex(randomBytes(16));

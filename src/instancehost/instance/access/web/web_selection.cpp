@@ -54,6 +54,12 @@ Result<std::vector<WebMessageRef>> searched(const Json& search_body, const WebSe
 
 }  // namespace
 
+Result<Json> webSelectionFailure(const Error& e) {
+  const auto carried = tryParseJson(e.details);
+  if (carried && carried->is_object() && carried->contains("code")) return webFailureOf(e);
+  return e;
+}
+
 bool webReadable(const std::optional<std::vector<std::string>>& archives, const std::string& folder) {
   if (!archives) return true;
   const std::string archive = asciiLower(store::archiveOf(folder));
@@ -63,7 +69,11 @@ bool webReadable(const std::optional<std::vector<std::string>>& archives, const 
 
 Result<std::vector<WebMessageRef>> webSelection(InstanceContext& ctx, const std::string& user, const Json& body,
                                                 const WebSearchAll& search, const std::function<bool()>& late) {
-  const auto gaveUp = [] { return makeError(ErrorCode::kTimeout, "The caller stopped waiting."); };
+  const auto gaveUp = [] {
+    return refusal(ErrorCode::kUnavailable, 503, "exportTooSlow",
+                   "Finding the messages took longer than the Client Access Server waits; choose fewer messages or "
+                   "a narrower search.");
+  };
   const auto list = body.find("messages");
   const auto query = body.find("search");
   if ((list == body.end()) == (query == body.end())) {

@@ -32,9 +32,13 @@ using WebSearchAll =
     std::function<Result<std::vector<std::pair<std::int64_t, std::int64_t>>>(const Json& body, std::size_t max)>;
 
 // `late`: whether the caller has stopped waiting (checked after the search
-// and every 256 checked messages); then a kTimeout error.
+// and every 256 checked messages); then 503 exportTooSlow.
 Result<std::vector<WebMessageRef>> webSelection(InstanceContext& ctx, const std::string& user, const Json& body,
                                                 const WebSearchAll& search, const std::function<bool()>& late);
+
+// The answer to a request whose selection failed: the refusal the error
+// carries, or the error itself when it is none (a store that failed).
+Result<Json> webSelectionFailure(const Error& e);
 
 // Whether `folder` lies in one of `archives` (nullopt: every archive).
 bool webReadable(const std::optional<std::vector<std::string>>& archives, const std::string& folder);
