@@ -1,6 +1,10 @@
 // RpcClient, LocalRpcClient and stream opening: one request, frames read
 // until its answer (the protocol is described in rpc.h), and the
 // process-wide pool of kept TLS connections.
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/write.hpp>
@@ -11,6 +15,7 @@
 
 #include "common/rpc/frame_parser.h"
 #include "common/rpc/rpc.h"
+#include "common/rpc/silent_peers.h"
 
 namespace spe {
 namespace {
@@ -72,6 +77,11 @@ Result<Json> runCall(Coro make) {
 
 using TlsStreamPtr = std::unique_ptr<TlsStream>;
 
+// A peer on a network that works takes a connection in milliseconds; one
+// that has not in this time is cut off or gone (SilentPeers), whatever the
+// time the call itself may take.
+constexpr std::chrono::seconds kConnectTimeout{5};
+
 asio::awaitable<Result<TlsStreamPtr>> tlsConnect(asio::ssl::context& ctx, std::string host, std::uint16_t port,
                                                  std::chrono::milliseconds timeout) {
   auto ex = co_await asio::this_coro::executor;
@@ -81,14 +91,32 @@ asio::awaitable<Result<TlsStreamPtr>> tlsConnect(asio::ssl::context& ctx, std::s
   auto endpoints = co_await resolver.async_resolve(host, std::to_string(port),
                                                    asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot resolve '" + host + "': " + ec.message());
+  SilentPeers& silent = SilentPeers::shared();
+  const auto started = SilentPeers::Clock::now();
+  if (const auto ago = silent.silentFor(where, started)) {
+    co_return makeError(ErrorCode::kUnavailable, "Cannot connect to " + where + ": it did not answer a connection " +
+                                                     std::to_string(ago->count()) + " s ago (the next try is " +
+                                                     std::to_string(SilentPeers::kMemory.count()) +
+                                                     " s after that one)");
+  }
   auto stream = std::make_unique<TlsStream>(ex, ctx);
-  beast::get_lowest_layer(*stream).expires_after(timeout);
+  beast::get_lowest_layer(*stream).expires_after(std::min<std::chrono::milliseconds>(timeout, kConnectTimeout));
   co_await beast::get_lowest_layer(*stream).async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (!ec) beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true), ec);
   if (ec) {
+    if (ec == beast::error::timeout) silent.timedOut(where, started);
     co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
                         "Cannot connect to " + where + ": " + ec.message());
   }
+  silent.connected(where);
+  // Bytes a peer has not acknowledged in that time end the connection with
+  // an error instead of a wait as long as the call's (a kept connection to
+  // a machine cut off since: the call fails soon, and a fresh one is tried).
+  const unsigned int unacknowledged_ms = static_cast<unsigned int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(kConnectTimeout).count());
+  ::setsockopt(beast::get_lowest_layer(*stream).socket().native_handle(), IPPROTO_TCP, TCP_USER_TIMEOUT,
+               &unacknowledged_ms, sizeof unacknowledged_ms);
+  beast::get_lowest_layer(*stream).expires_after(timeout);
   co_await stream->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     co_return makeError(ErrorCode::kUnavailable,
@@ -170,7 +198,9 @@ class TlsConnectionPool {
       // A kept connection the peer had closed (e.g. it restarted) fails
       // without an answer: try once more on a fresh one. An answer, even an
       // error, is never retried: the request may not be idempotent.
-      if (!answered && o.reused) continue;
+      // A kept connection that timed out is not tried again: the peer is
+      // silent, and the call's time is spent.
+      if (!answered && o.reused && o.result.error().code != ErrorCode::kTimeout) continue;
       return std::move(o.result);
     }
     return makeError(ErrorCode::kUnavailable, "No answer from " + host + ":" + std::to_string(port) + ".");
