@@ -69,7 +69,50 @@ def make_cert(directory, name):
     return cert, key
 
 
-class Platform:
+class ApiClient:
+    """A small Management API client on the standard library; the class using
+    it has `api_url`."""
+
+    def request(self, path, fields=None, user="admin", password=ADMIN_PASSWORD, method="POST", headers=None):
+        """One raw request; returns (status, headers, body bytes)."""
+        data = urllib.parse.urlencode(fields or {}).encode() if method == "POST" else None
+        req = urllib.request.Request(self.api_url + path, data=data, method=method)
+        if user is not None:
+            token = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
+            req.add_header("Authorization", "Basic " + token)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, context=insecure_context(), timeout=60) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def invoke(self, function, _user="admin", _password=ADMIN_PASSWORD, **args):
+        """Invokes a function and returns the decoded envelope (HTTP 200 expected)."""
+        args = {k: (json.dumps(v) if isinstance(v, (dict, list)) else
+                    ("true" if v is True else "false" if v is False else str(v))) for k, v in args.items()}
+        status, _, body = self.request("/api/invoke/" + function, args, _user, _password)
+        if status != 200:
+            raise AssertionError("HTTP %d for %s: %r" % (status, function, body[:300]))
+        env = json.loads(body.decode("utf-8-sig"))
+        while env["statusCode"] == "running":  # follow long-running calls
+            status, _, body = self.request("/api/get-status", {
+                "token": env["token"], "lastKnownStatusVersion": env["statusVersion"],
+                "millisecondsTimeout": 5000}, _user, _password)
+            if status != 200:
+                raise AssertionError("HTTP %d polling %s" % (status, function))
+            env = json.loads(body.decode("utf-8-sig"))
+        return env
+
+    def ok(self, function, **args):
+        env = self.invoke(function, **args)
+        if env["statusCode"] != "succeeded":
+            raise AssertionError("%s failed: %s" % (function, env["error"]))
+        return env["result"]
+
+
+class Platform(ApiClient):
     """Management Server, Instance Host and CAS, paired, on free ports."""
 
     def __init__(self, with_roles=True, management_binary="spe-management", management_config=None,
@@ -121,6 +164,14 @@ class Platform:
         if with_roles:
             self.start("instancehost")
             self.start("cas")
+
+    @property
+    def api_url(self):
+        return "https://127.0.0.1:%d" % self.ports["api"]
+
+    @property
+    def web_url(self):
+        return "https://127.0.0.1:%d" % self.ports["https"]
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)
@@ -201,49 +252,6 @@ class Platform:
         if not os.environ.get("SPE_KEEP_TEST_DIRS"):  # set it to look at the daemons' logs afterwards
             shutil.rmtree(self.dir, ignore_errors=True)
 
-    # ------------------------------------------------------------ API access
-    @property
-    def api_url(self):
-        return "https://127.0.0.1:%d" % self.ports["api"]
-
-    def request(self, path, fields=None, user="admin", password=ADMIN_PASSWORD, method="POST", headers=None):
-        """One raw request; returns (status, headers, body bytes)."""
-        data = urllib.parse.urlencode(fields or {}).encode() if method == "POST" else None
-        req = urllib.request.Request(self.api_url + path, data=data, method=method)
-        if user is not None:
-            token = base64.b64encode(("%s:%s" % (user, password)).encode()).decode()
-            req.add_header("Authorization", "Basic " + token)
-        for k, v in (headers or {}).items():
-            req.add_header(k, v)
-        try:
-            with urllib.request.urlopen(req, context=insecure_context(), timeout=60) as r:
-                return r.status, dict(r.headers), r.read()
-        except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read()
-
-    def invoke(self, function, _user="admin", _password=ADMIN_PASSWORD, **args):
-        """Invokes a function and returns the decoded envelope (HTTP 200 expected)."""
-        args = {k: (json.dumps(v) if isinstance(v, (dict, list)) else
-                    ("true" if v is True else "false" if v is False else str(v))) for k, v in args.items()}
-        status, _, body = self.request("/api/invoke/" + function, args, _user, _password)
-        if status != 200:
-            raise AssertionError("HTTP %d for %s: %r" % (status, function, body[:300]))
-        env = json.loads(body.decode("utf-8-sig"))
-        while env["statusCode"] == "running":  # follow long-running calls
-            status, _, body = self.request("/api/get-status", {
-                "token": env["token"], "lastKnownStatusVersion": env["statusVersion"],
-                "millisecondsTimeout": 5000}, _user, _password)
-            if status != 200:
-                raise AssertionError("HTTP %d polling %s" % (status, function))
-            env = json.loads(body.decode("utf-8-sig"))
-        return env
-
-    def ok(self, function, **args):
-        env = self.invoke(function, **args)
-        if env["statusCode"] != "succeeded":
-            raise AssertionError("%s failed: %s" % (function, env["error"]))
-        return env["result"]
-
 
 class InstanceCalls:
     """ok() and failed() for a test case about one instance: the class sets
@@ -300,11 +308,13 @@ class WebAccess:
     routes to the instance (it learns instances from heartbeats), then logs
     in and calls the JSON API."""
 
-    def __init__(self, platform, iid, seconds=60):
+    def __init__(self, platform, iid, seconds=60, source=None):
+        """source: the client's address to send from (curl --interface)."""
         self.iid = iid
-        self.base = "https://127.0.0.1:%d" % platform.ports["https"]
+        self.base = platform.web_url
+        self.source = ["--interface", source] if source else []
         deadline = time.time() + seconds
-        while curl(self.base + "/%s/" % iid)[0] != 200:
+        while self.get("")[0] != 200:
             if time.time() > deadline:
                 raise AssertionError("the CAS never routed to the instance %s" % iid)
             time.sleep(0.5)
@@ -312,15 +322,18 @@ class WebAccess:
     def url(self, path=""):
         return "%s/%s/%s" % (self.base, self.iid, path)
 
+    def get(self, path):
+        return curl(*self.source, self.url(path))
+
     def login(self, body):
         """A session {cookie, csrf} of a login that must succeed."""
-        status, hdrs, raw = curl(self.url("api/login"), data=body)
+        status, hdrs, raw = curl(*self.source, self.url("api/login"), data=body)
         assert status == 200, raw
         return {"cookie": hdrs["set-cookie"][0].split(";")[0], "csrf": json.loads(raw)["csrfToken"]}
 
     def call(self, session, op, body=None):
         """(status, JSON answer) of an operation in a session."""
-        status, _, raw = curl(self.url("api/" + op), data=body if body is not None else {},
+        status, _, raw = curl(*self.source, self.url("api/" + op), data=body if body is not None else {},
                               headers=["Cookie: " + session["cookie"], "X-CSRF-Token: " + session["csrf"]])
         return status, json.loads(raw)
 
