@@ -8,6 +8,7 @@ with their LDAP password, LDAPS and StartTLS with the right CA, a wrong CA
 directory stopped in the middle of a sync and while users log in."""
 import imaplib
 import json
+import re
 import socket
 import ssl
 import threading
@@ -33,10 +34,12 @@ def tls_context():
 class CuttingProxy:
     """A TCP relay to slapd that, after `cut_after` bytes from the server,
     stops relaying, sets `reached`, and closes both sides once `release` is
-    set: the directory going away in the middle of an answer."""
+    set: the directory going away in the middle of an answer. With
+    cut=False it relays on once released: the directory pausing."""
 
-    def __init__(self, upstream_port, cut_after):
+    def __init__(self, upstream_port, cut_after, cut=True):
         self.upstream_port, self.cut_after, self.sent = upstream_port, cut_after, 0
+        self.cut, self.resumed = cut, False
         self.reached, self.release = threading.Event(), threading.Event()
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -64,10 +67,12 @@ class CuttingProxy:
                 data = src.recv(65536)
                 if not data:
                     break
-                if counted and self.sent >= self.cut_after:
+                if counted and self.sent >= self.cut_after and not self.resumed:
                     self.reached.set()
                     self.release.wait(60)
-                    break
+                    if self.cut:
+                        break
+                    self.resumed = True
                 if counted:
                     self.sent += len(data)
                 dst.sendall(data)
@@ -120,6 +125,24 @@ class DirectoryServicesTest(unittest.TestCase):
 
     def sync(self, dry_run=False):
         return self.ok("SyncUsersWithDirectoryServices", dryRun=dry_run)
+
+    def follow(self, function, on_frame, **args):
+        """Invokes a long-running function and follows its /api/get-status frames to the end
+        (as a product client does), calling on_frame(frame) for each; returns every frame."""
+        status, _, body = self.p.request("/api/invoke/" + function, dict(instanceID=IID, **args))
+        self.assertEqual(status, 200, body[:300])
+        frames = [json.loads(body.decode("utf-8-sig"))]
+        on_frame(frames[-1])
+        deadline = time.time() + 300
+        while frames[-1]["statusCode"] == "running":
+            self.assertLess(time.time(), deadline, frames[-1])
+            status, _, body = self.p.request("/api/get-status", {
+                "token": frames[-1]["token"], "lastKnownStatusVersion": frames[-1]["statusVersion"],
+                "millisecondsTimeout": 1000})
+            self.assertEqual(status, 200, body[:300])
+            frames.append(json.loads(body.decode("utf-8-sig")))
+            on_frame(frames[-1])
+        return frames
 
     def user_names(self):
         return sorted(u["userName"] for u in self.ok("GetUsers") if u["userName"] != "$archiveadmin")
@@ -175,11 +198,27 @@ class DirectoryServicesTest(unittest.TestCase):
         self.set_config({"type": "office365"})
         self.assertIn("needs a cloud connection", self.failed("SyncUsersWithDirectoryServices", dryRun=True))
         self.assertEqual(self.ok("GetCredentials"), [])
+        # The product's Microsoft 365 shape (PRODUCT-SPEC 1.10) comes back key for key, and its
+        # groups are names, not DNs.
+        m365 = {"type": "office365OpenIDConnect", "credentialId": "1", "licensedExchangeOnlineUsersOnly": True,
+                "enabledUsersOnly": True, "groups": ["Archive Users", "legal@example.com"],
+                "redirectUrl": "https://127.0.0.1/%s/oidc/signin" % IID, "deleteUsers": True}
+        self.set_config(m365)
+        got = self.ok("GetDirectoryServicesConfiguration")
+        self.assertEqual({k: got.get(k) for k in m365}, m365)
+        self.assertIsNone(got["password"])
+        self.set_config(got)  # what Get answers, Set takes back
+        self.assertEqual(self.ok("GetDirectoryServicesConfiguration"), got)
+        self.assertIn("config.redirectUrl", self.failed("SetDirectoryServicesConfiguration",
+                                                        config=dict(m365, redirectUrl="not a url")))
+        self.assertIn("config.credentialId", self.failed("SetDirectoryServicesConfiguration",
+                                                         config=dict(m365, credentialId=1)))
+        self.assertIn("office365OpenIDConnect", self.failed("SyncUsersWithDirectoryServices", dryRun=True))
         # Back to LDAP without a password: the stored one stays (the sync below binds with it).
         self.set_config(self.ad_config())
         self.assertNotIn(sd.BIND_PASSWORD, self.p.log("instancehost"))
         changes = [d for e, d in self.audit_events() if e == "DirectoryServicesChangeSettings"]
-        self.assertEqual(len(changes), 3, changes)
+        self.assertEqual(len(changes), 5, changes)
         self.assertIn("(bind password set)", changes[-1])  # the log is newest first
         self.assertNotIn(sd.BIND_PASSWORD, json.dumps(changes))
 
@@ -362,10 +401,32 @@ class DirectoryServicesTest(unittest.TestCase):
         self.assertNotIn("AUTHENTICATIONFAILED", answer)
         self.assertIn("ldap://127.0.0.1:%d" % self.d.port, self.failed("SyncUsersWithDirectoryServices"))
 
-        # Back again: the whole sync goes through.
+        # Back again: the whole sync goes through, and reports its progress. A relay holds the
+        # directory's answer within the second page until a status frame that says the directory
+        # is being read has been seen.
         self.d.start()
-        r = self.sync()
-        self.assertEqual(len(r["created"]), 1200 + 1)  # the bulk users and outsider (no group filter now)
+        pause = CuttingProxy(self.d.port, cut_after=150000, cut=False)
+        self.addCleanup(pause.close)
+        self.set_config(self.ad_config(port=pause.port, deleteUsers=True))
+        reading = re.compile(r"Reading the users of ldap://|entries from the directory")
+
+        def release_when_reading(frame):
+            if frame["statusCode"] == "running" and reading.search(frame["statusText"] or ""):
+                pause.release.set()
+
+        frames = self.follow("SyncUsersWithDirectoryServices", release_when_reading, dryRun="false")
+        running = [f for f in frames if f["statusCode"] == "running"]
+        self.assertTrue(any(reading.search(f["statusText"] or "") for f in running),
+                        [f["statusText"] for f in running])
+        self.assertTrue(pause.reached.is_set())
+        percents = [f["percentProgress"] for f in frames if f["percentProgress"] is not None]
+        self.assertEqual(percents, sorted(percents))
+        self.assertLess(percents[0], percents[-1])
+        final = frames[-1]
+        self.assertEqual(final["statusCode"], "succeeded", final)
+        self.assertEqual(final["percentProgress"], 100)
+        self.assertEqual(len(final["result"]["created"]), 1200 + 1)  # the bulk users and outsider (no group now)
+        self.set_config(self.ad_config(deleteUsers=True))
         self.assertEqual(self.imap_login("asmith", sd.password_of("asmith")), "OK")
 
 

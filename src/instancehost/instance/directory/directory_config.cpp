@@ -49,6 +49,13 @@ void oneOf(JsonReader& r, const char* key, std::string& out, const std::vector<s
   }
 }
 
+Status noControl(const std::string& value, const std::string& field) {
+  if (hasControl(value)) {
+    return makeError(ErrorCode::kInvalidArgument, "'" + field + "' must not contain control characters.");
+  }
+  return okStatus();
+}
+
 }  // namespace
 
 std::string DirectoryConfig::url() const {
@@ -114,6 +121,24 @@ Status checkAttributeName(const std::string& name, const std::string& field) {
   return okStatus();
 }
 
+Status checkUrl(const std::string& url, const std::string& field) {
+  if (url.empty()) return okStatus();
+  if (url.size() > kMaxUrlBytes) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'" + field + "' must be at most " + std::to_string(kMaxUrlBytes) + " bytes long.");
+  }
+  const std::string lower = asciiLower(url);
+  const std::size_t scheme = lower.rfind("https://", 0) == 0 ? 8 : lower.rfind("http://", 0) == 0 ? 7 : 0;
+  const bool spaced = std::any_of(url.begin(), url.end(), [](char c) { return c == ' '; });
+  if (scheme == 0 || url.size() == scheme || url[scheme] == '/' || spaced || hasControl(url)) {
+    return makeError(ErrorCode::kInvalidArgument, "'" + field +
+                                                      "' must be an http:// or https:// URL with a host name "
+                                                      "(no spaces), such as https://archive.example.com/, not '" +
+                                                      printable(url, 100) + "'.");
+  }
+  return okStatus();
+}
+
 Result<DirectoryConfig> parseDirectoryConfig(const Json& object, const DirectoryConfig& stored) {
   DirectoryConfig c;
   JsonReader r(object, "config");
@@ -138,6 +163,15 @@ Result<DirectoryConfig> parseDirectoryConfig(const Json& object, const Directory
   r.str("caCertificates", c.ca_certificates, false, kMaxCaCertificatesBytes);
   oneOf(r, "userNameFormat", c.user_name_format, kUserNameFormats);
   r.boolean("microsoftExchangeUsersOnly", c.microsoft_exchange_users_only);
+  r.boolean("usersVisibleInAddressListsOnly", c.users_visible_in_address_lists_only);
+  r.str("authenticationProtocol", c.authentication_protocol, false, kMaxProtocolNameBytes);
+  r.str("openIdDiscoveryUrl", c.open_id_discovery_url, false, kMaxUrlBytes);
+  r.str("openIdClientID", c.open_id_client_id, false, kMaxIdentifierBytes);
+  r.str("openIdRedirectUrl", c.open_id_redirect_url, false, kMaxUrlBytes);
+  r.boolean("openIdForceAdfsLogin", c.open_id_force_adfs_login);
+  r.str("credentialId", c.credential_id, false, kMaxIdentifierBytes);
+  r.boolean("licensedExchangeOnlineUsersOnly", c.licensed_exchange_online_users_only);
+  r.str("redirectUrl", c.redirect_url, false, kMaxUrlBytes);
   r.str("userFilter", c.user_filter, false, kMaxFilterBytes);
   r.str("userNameAttribute", c.user_name_attribute, false, 64);
   r.str("fullNameAttribute", c.full_name_attribute, false, 64);
@@ -167,8 +201,25 @@ Result<DirectoryConfig> parseDirectoryConfig(const Json& object, const Directory
                      "'config.groups' may name at most " + std::to_string(kMaxGroups) + " groups.");
   }
   for (std::size_t i = 0; i < c.groups.size(); ++i) {
-    SPE_TRY(checkDn(c.groups[i], "config.groups[" + std::to_string(i) + "]", false));
+    const std::string field = "config.groups[" + std::to_string(i) + "]";
+    if (!c.isCloud()) {
+      SPE_TRY(checkDn(c.groups[i], field, false));
+      continue;
+    }
+    // A cloud directory names its groups (a name, an e-mail address or an
+    // object ID), not DNs: any short text.
+    if (c.groups[i].empty() || c.groups[i].size() > kMaxDnBytes) {
+      return makeError(ErrorCode::kInvalidArgument,
+                       "'" + field + "' must be a group name of 1 to " + std::to_string(kMaxDnBytes) + " bytes.");
+    }
+    SPE_TRY(noControl(c.groups[i], field));
   }
+  SPE_TRY(noControl(c.authentication_protocol, "config.authenticationProtocol"));
+  SPE_TRY(noControl(c.open_id_client_id, "config.openIdClientID"));
+  SPE_TRY(noControl(c.credential_id, "config.credentialId"));
+  SPE_TRY(checkUrl(c.open_id_discovery_url, "config.openIdDiscoveryUrl"));
+  SPE_TRY(checkUrl(c.open_id_redirect_url, "config.openIdRedirectUrl"));
+  SPE_TRY(checkUrl(c.redirect_url, "config.redirectUrl"));
   if (!c.ca_certificates.empty() && c.ca_certificates.find("-----BEGIN CERTIFICATE-----") == std::string::npos) {
     return makeError(ErrorCode::kInvalidArgument,
                      "'config.caCertificates' must hold PEM certificates (-----BEGIN CERTIFICATE-----).");
@@ -214,12 +265,21 @@ Json toPublicJson(const DirectoryConfig& c) {
               {"caCertificates", c.ca_certificates},
               {"userNameFormat", c.user_name_format},
               {"microsoftExchangeUsersOnly", c.microsoft_exchange_users_only},
+              {"usersVisibleInAddressListsOnly", c.users_visible_in_address_lists_only},
+              {"authenticationProtocol", c.authentication_protocol},
+              {"openIdDiscoveryUrl", c.open_id_discovery_url},
+              {"openIdClientID", c.open_id_client_id},
+              {"openIdRedirectUrl", c.open_id_redirect_url},
+              {"openIdForceAdfsLogin", c.open_id_force_adfs_login},
               {"userFilter", c.user_filter},
               {"userNameAttribute", c.user_name_attribute},
               {"fullNameAttribute", c.full_name_attribute},
               {"emailAttributes", c.email_attributes},
               {"groupMemberAttribute", c.group_member_attribute},
-              {"disabledFilter", c.disabled_filter}};
+              {"disabledFilter", c.disabled_filter},
+              {"credentialId", c.credential_id},
+              {"licensedExchangeOnlineUsersOnly", c.licensed_exchange_online_users_only},
+              {"redirectUrl", c.redirect_url}};
 }
 
 namespace {

@@ -24,9 +24,12 @@ namespace spe::instance {
 
 class InstanceMasterDb;
 
-// Type strings (the product's): the two LDAP types are served here; the
-// cloud types are kept so a configuration round-trips, and a sync or login
-// with them answers kNotSupported (they need a cloud connection).
+// Type strings: activeDirectory and office365OpenIDConnect are the
+// product's; genericLdap, office365 and googleWorkspace are this platform's
+// guesses (docs/directory-services.md, "Types"). The two LDAP types are
+// served here; the cloud types are kept so a configuration round-trips, and
+// a sync or login with them answers kNotSupported (they need a cloud
+// connection).
 inline constexpr const char* kDirectoryNone = "none";
 inline constexpr const char* kDirectoryActiveDirectory = "activeDirectory";
 inline constexpr const char* kDirectoryGenericLdap = "genericLdap";
@@ -52,6 +55,26 @@ struct DirectoryConfig {
   // activeDirectory
   std::string user_name_format = "samAccountName";  // | "userPrincipalName"
   bool microsoft_exchange_users_only = false;
+  // Only users Exchange shows in address lists: the user filter leaves out
+  // entries with msExchHideFromAddressLists=TRUE.
+  bool users_visible_in_address_lists_only = false;
+  // The product's fields for Web Access logins through AD FS (OpenID
+  // Connect): stored and returned as given, not used here (a directory
+  // user's login is always an LDAP bind). The product names only the value
+  // "networkAuthentication" for authenticationProtocol; any short value is
+  // kept as it is.
+  std::string authentication_protocol = "networkAuthentication";
+  std::string open_id_discovery_url;
+  std::string open_id_client_id;
+  std::string open_id_redirect_url;
+  bool open_id_force_adfs_login = false;
+  // Cloud types (office365OpenIDConnect, office365, googleWorkspace): the
+  // product's fields, stored and returned only (no cloud connection here).
+  // For these types `groups` holds group names as the cloud spells them,
+  // not DNs.
+  std::string credential_id;
+  bool licensed_exchange_online_users_only = false;
+  std::string redirect_url;
   // genericLdap
   std::string user_filter = "(objectClass=inetOrgPerson)";
   std::string user_name_attribute = "uid";
@@ -61,6 +84,7 @@ struct DirectoryConfig {
   std::string disabled_filter;  // "" = no entry counts as disabled
 
   bool isLdap() const { return type == kDirectoryActiveDirectory || type == kDirectoryGenericLdap; }
+  bool isCloud() const { return type != kDirectoryNone && !isLdap(); }
   int effectivePort() const { return port != 0 ? port : (protocol == "LDAPS" ? 636 : 389); }
   // "ldap://host:389" or "ldaps://host:636" (IPv6 addresses in brackets).
   std::string url() const;
@@ -71,6 +95,9 @@ inline constexpr std::size_t kMaxDnBytes = 1000;  // USERS.DISTINGUISHED_NAME is
 inline constexpr std::size_t kMaxFilterBytes = 2000;
 inline constexpr std::size_t kMaxGroups = 100;
 inline constexpr std::size_t kMaxEmailAttributes = 10;
+inline constexpr std::size_t kMaxUrlBytes = 1000;         // redirect and discovery URLs
+inline constexpr std::size_t kMaxIdentifierBytes = 256;   // credentialId, openIdClientID
+inline constexpr std::size_t kMaxProtocolNameBytes = 64;  // authenticationProtocol
 // SETTINGS.SETTING_VALUE holds 8,000 bytes: the CA certificates have a row
 // of their own (room for three or four PEM certificates), and the rest of
 // the configuration must fit in one row (saveDirectoryConfig says so).
@@ -95,6 +122,9 @@ Status checkDn(const std::string& dn, const std::string& field, bool may_be_empt
 // An attribute description: a name (letter, then letters, digits, '-') or
 // a numeric OID, at most 64 bytes.
 Status checkAttributeName(const std::string& name, const std::string& field);
+// "" or an absolute http:// or https:// URL with a host, at most
+// kMaxUrlBytes, without spaces or control characters.
+Status checkUrl(const std::string& url, const std::string& field);
 
 // SETTINGS row names.
 inline constexpr const char* kDirectorySettingName = "DirectoryServices";

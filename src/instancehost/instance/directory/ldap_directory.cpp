@@ -173,8 +173,13 @@ std::vector<std::string> directoryAttributes(const DirectoryConfig& config) {
 std::string directoryUserFilter(const DirectoryConfig& config) {
   if (config.type == kDirectoryActiveDirectory) {
     // 805306368 = SAM_USER_OBJECT: user accounts, not computers or trusts.
-    return config.microsoft_exchange_users_only ? "(&(sAMAccountType=805306368)(msExchMailboxGuid=*))"
-                                                : "(sAMAccountType=805306368)";
+    const std::string users = "(sAMAccountType=805306368)";
+    std::string also;
+    if (config.microsoft_exchange_users_only) also += "(msExchMailboxGuid=*)";
+    // Exchange hides an entry from its address lists with this attribute;
+    // an entry without it is visible.
+    if (config.users_visible_in_address_lists_only) also += "(!(msExchHideFromAddressLists=TRUE))";
+    return also.empty() ? users : "(&" + users + also + ")";
   }
   return config.user_filter;
 }

@@ -98,7 +98,9 @@ std::vector<std::string> directoryAttributes(const DirectoryConfig& config);
 
 // The search filter of users: for activeDirectory user accounts
 // (sAMAccountType=805306368), with microsoftExchangeUsersOnly also
-// (msExchMailboxGuid=*); for genericLdap the configured userFilter.
+// (msExchMailboxGuid=*), with usersVisibleInAddressListsOnly also
+// (!(msExchHideFromAddressLists=TRUE)); for genericLdap the configured
+// userFilter.
 std::string directoryUserFilter(const DirectoryConfig& config);
 
 // A DN compared as directories compare them (case-insensitive, no spaces

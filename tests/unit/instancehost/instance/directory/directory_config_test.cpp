@@ -97,6 +97,22 @@ TEST(DirectoryConfig, EachBadFieldIsNamed) {
       {"userNameFormat", "upn"},
       {"caCertificates", "not pem"},
       {"userName", std::string("a\nb")},
+      {"usersVisibleInAddressListsOnly", "yes"},
+      {"authenticationProtocol", 5},
+      {"authenticationProtocol", std::string(65, 'a')},
+      {"authenticationProtocol", std::string("a\tb")},
+      {"openIdDiscoveryUrl", "ftp://adfs.example.com/"},
+      {"openIdDiscoveryUrl", "https://" + std::string(1000, 'a')},
+      {"openIdClientID", 7},
+      {"openIdClientID", std::string(257, 'c')},
+      {"openIdRedirectUrl", "not a url"},
+      {"openIdRedirectUrl", "https://a b/"},
+      {"openIdForceAdfsLogin", "true"},
+      {"credentialId", 12},
+      {"credentialId", std::string("a\rb")},
+      {"licensedExchangeOnlineUsersOnly", 1},
+      {"redirectUrl", "https://"},
+      {"redirectUrl", "https:///path"},
   };
   for (const auto& c : cases) {
     Json j = adConfig();
@@ -148,6 +164,96 @@ TEST(DirectoryConfig, PublicJsonNeverHasThePassword) {
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(toPublicJson(*again), pub);
   EXPECT_EQ(again->password, "s3cret");
+}
+
+// The shapes GetDirectoryServicesConfiguration answers in the product
+// (PRODUCT-SPEC 1.10): scripts read them back and write them again.
+Json productM365Shape() {
+  return Json{{"type", "office365OpenIDConnect"},
+              {"credentialId", "3"},
+              {"licensedExchangeOnlineUsersOnly", true},
+              {"enabledUsersOnly", true},
+              {"groups", {"Archive Users", "legal@example.com"}},
+              {"redirectUrl", "https://cas.example.com/inst1/oidc/signin"},
+              {"deleteUsers", false}};
+}
+
+Json productAdShape() {
+  return Json{{"type", "activeDirectory"},
+              {"serverName", "dc1.example.com"},
+              {"protocol", "LDAP"},
+              {"authenticationType", "standardAuthentication"},
+              {"userName", "svc-archive@example.com"},
+              {"password", nullptr},
+              {"baseDN", "DC=example,DC=com"},
+              {"microsoftExchangeUsersOnly", true},
+              {"enabledUsersOnly", true},
+              {"usersVisibleInAddressListsOnly", true},
+              {"groups", {"CN=Archive Users,OU=Groups,DC=example,DC=com"}},
+              {"userNameFormat", "samAccountName"},
+              {"authenticationProtocol", "networkAuthentication"},
+              {"openIdDiscoveryUrl", "https://adfs.example.com/adfs/.well-known/openid-configuration"},
+              {"openIdClientID", "5c1d0a7e-0000-4000-8000-000000000001"},
+              {"openIdRedirectUrl", "https://cas.example.com/inst1/oidc/signin"},
+              {"openIdForceAdfsLogin", true},
+              {"deleteUsers", true}};
+}
+
+TEST(DirectoryConfig, ProductShapesComeBackAsTheyWent) {
+  for (const Json& shape : {productM365Shape(), productAdShape()}) {
+    DirectoryConfig stored;
+    stored.password = "kept";
+    auto c = parseDirectoryConfig(shape, stored);
+    ASSERT_TRUE(c.ok()) << shape.at("type") << ": " << c.error().message;
+    const Json pub = toPublicJson(*c);
+    for (const auto& [key, value] : shape.items()) {
+      ASSERT_TRUE(pub.contains(key)) << key;
+      EXPECT_EQ(pub.at(key), value) << key;
+    }
+    // At rest too, and Set takes Get's answer back unchanged.
+    const Key256 key = randomKey();
+    auto back = fromStoredJson(toStoredJson(*c, key, "inst1"), key, "inst1");
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(toPublicJson(*back), pub);
+    auto again = parseDirectoryConfig(pub, *back);
+    ASSERT_TRUE(again.ok()) << again.error().message;
+    EXPECT_EQ(toPublicJson(*again), pub);
+  }
+  // Defaults of the added fields.
+  const Json none = toPublicJson(*parseDirectoryConfig(Json::object(), {}));
+  EXPECT_EQ(none.at("authenticationProtocol"), "networkAuthentication");
+  EXPECT_EQ(none.at("credentialId"), "");
+  EXPECT_EQ(none.at("redirectUrl"), "");
+  EXPECT_EQ(none.at("usersVisibleInAddressListsOnly"), false);
+  EXPECT_EQ(none.at("openIdForceAdfsLogin"), false);
+}
+
+TEST(DirectoryConfig, CloudGroupsAreNamesLdapGroupsAreDns) {
+  Json j = productM365Shape();
+  j["groups"] = Json::array({""});
+  EXPECT_NE(errorOf(j).find("config.groups[0]"), std::string::npos) << errorOf(j);
+  j["groups"] = Json::array({"ok", std::string(1001, 'g')});
+  EXPECT_NE(errorOf(j).find("config.groups[1]"), std::string::npos) << errorOf(j);
+  j["groups"] = Json::array({"ok", std::string("a\nb")});
+  EXPECT_NE(errorOf(j).find("config.groups[1]"), std::string::npos) << errorOf(j);
+  j["groups"] = Json::array();
+  for (int i = 0; i < 101; ++i) j["groups"].push_back("group " + std::to_string(i));
+  EXPECT_NE(errorOf(j).find("config.groups"), std::string::npos) << errorOf(j);
+  // The same names are not DNs for an LDAP type.
+  j = productAdShape();
+  j["groups"] = productM365Shape()["groups"];
+  EXPECT_NE(errorOf(j).find("config.groups[0]"), std::string::npos) << errorOf(j);
+}
+
+TEST(DirectoryConfig, UrlChecks) {
+  EXPECT_TRUE(checkUrl("", "u").ok());
+  EXPECT_TRUE(checkUrl("https://cas.example.com/inst1/oidc/signin", "u").ok());
+  EXPECT_TRUE(checkUrl("HTTP://[fd00::5]:8080/x?y=1", "u").ok());
+  EXPECT_FALSE(checkUrl("cas.example.com/signin", "u").ok());
+  EXPECT_FALSE(checkUrl("javascript:alert(1)", "u").ok());
+  EXPECT_FALSE(checkUrl("https://", "u").ok());
+  EXPECT_FALSE(checkUrl("https://a\nb", "u").ok());
+  EXPECT_NE(checkUrl("https://" + std::string(kMaxUrlBytes, 'a'), "u").error().message.find("1000"), std::string::npos);
 }
 
 TEST(DirectoryConfig, StoredPasswordIsSealedAndBoundToTheInstance) {

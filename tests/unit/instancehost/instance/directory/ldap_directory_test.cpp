@@ -121,6 +121,12 @@ TEST(DirectoryQuery, FiltersAndAttributes) {
   EXPECT_EQ(directoryUserFilter(c), "(sAMAccountType=805306368)");
   c.microsoft_exchange_users_only = true;
   EXPECT_EQ(directoryUserFilter(c), "(&(sAMAccountType=805306368)(msExchMailboxGuid=*))");
+  c.users_visible_in_address_lists_only = true;
+  EXPECT_EQ(directoryUserFilter(c),
+            "(&(sAMAccountType=805306368)(msExchMailboxGuid=*)(!(msExchHideFromAddressLists=TRUE)))");
+  c.microsoft_exchange_users_only = false;
+  EXPECT_EQ(directoryUserFilter(c), "(&(sAMAccountType=805306368)(!(msExchHideFromAddressLists=TRUE)))");
+  EXPECT_TRUE(checkLdapFilter(directoryUserFilter(c), "f").ok());
   DirectoryConfig g;
   g.type = kDirectoryGenericLdap;
   g.user_filter = "(objectClass=posixAccount)";
