@@ -114,6 +114,10 @@ Status prepareInstance(const InstanceSpec& spec, const SupervisorOptions& option
     launch.argv.emplace_back("--restore-ca-file");
     launch.argv.push_back(options.web_restore_ca_file);
   }
+  if (options.notification_sweep) {
+    launch.argv.emplace_back("--notification-sweep-seconds");
+    launch.argv.push_back(std::to_string(options.notification_sweep->count()));
+  }
   return okStatus();
 }
 

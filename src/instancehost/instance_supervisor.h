@@ -27,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +75,9 @@ struct SupervisorOptions {
   bool web_restore = true;
   std::vector<std::string> web_restore_servers;
   std::string web_restore_ca_file;
+  // How often instances look for events to notify about
+  // (notificationSweepSeconds; reports/notifier.h); nullopt: their default.
+  std::optional<std::chrono::seconds> notification_sweep;
   std::chrono::milliseconds ready_timeout{30000};
   std::chrono::milliseconds stop_timeout{10000};
   std::chrono::milliseconds backoff_initial{2000};

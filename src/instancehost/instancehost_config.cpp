@@ -35,6 +35,9 @@ Result<InstanceHostConfig> loadInstanceHostConfig(const std::string& path) {
     if (!c.web_restore_ca_file.empty() && c.web_restore_ca_file[0] != '/') {
       r.fail("webRestoreCaFile", "must be an absolute path");
     }
+    std::int64_t sweep = 0;
+    r.integer("notificationSweepSeconds", sweep, false, 1, 3600);
+    if (sweep > 0) c.notification_sweep_seconds = sweep;
     r.integer("stopTimeoutSeconds", c.stop_timeout_seconds, false, 1, 3600);
     r.integer("readyTimeoutSeconds", c.ready_timeout_seconds, false, 1, 3600);
   });

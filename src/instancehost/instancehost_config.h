@@ -1,6 +1,8 @@
 // Configuration of spe-instancehost (instancehost.json). Strict.
 #pragma once
 
+#include <optional>
+
 #include "common/rpc/role_agent.h"
 
 namespace spe::instancehost {
@@ -32,6 +34,11 @@ struct InstanceHostConfig {
   bool web_restore = true;
   std::vector<std::string> web_restore_servers;
   std::string web_restore_ca_file;
+  // How often each instance looks for events to notify about
+  // (reports/notifier.h); absent: the instance's default, 300. A shorter
+  // one is for tests and for operators who want notifications sooner; the
+  // limit of one mail per kind per 15 minutes stays.
+  std::optional<std::int64_t> notification_sweep_seconds;
   std::int64_t stop_timeout_seconds = 10;
   std::int64_t ready_timeout_seconds = 30;
 };

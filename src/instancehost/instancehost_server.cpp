@@ -64,6 +64,8 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   o.web_restore = config_.web_restore;
   o.web_restore_servers = config_.web_restore_servers;
   o.web_restore_ca_file = config_.web_restore_ca_file;
+  if (config_.notification_sweep_seconds)
+    o.notification_sweep = std::chrono::seconds(*config_.notification_sweep_seconds);
   supervisor_ = std::make_unique<InstanceSupervisor>(agent_.io(), o);
   // Instances start with the daemon, never with --show-thumbprint (which
   // builds the daemon too, to read its identity).

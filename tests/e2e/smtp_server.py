@@ -8,7 +8,7 @@ one listener per case:
   login_only  SMTP, AUTH required, only LOGIN offered
   starttls    SMTP with STARTTLS required before anything else, AUTH
               required (PLAIN and LOGIN); a self-signed certificate
-  smtps       implicit TLS (SMTPS), AUTH required; the same certificate
+  smtps       implicit TLS (SMTP-SSL), AUTH required; the same certificate
   silent      accepts connections and never answers
 
 Every mail received is written to the mail directory as <n>.eml (the

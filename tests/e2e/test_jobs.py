@@ -1,8 +1,10 @@
 """Jobs (docs/jobs.md) with real processes: the default job and its no-op
 result, a job that runs RunProfile (an EML import) through RunJobAsync and
 GetJobResults, cancelling a run with CancelJobAsync (the run waits for a
-frozen instance), renaming, enabling, rescheduling and deleting, and the
-refusals of bad actions, intervals and owners."""
+frozen instance), renaming, enabling, rescheduling and deleting, the refusals of bad
+actions, intervals and owners, and safe mode: a due job does not start by
+itself (RunJobAsync still runs it) and its missed run comes once at the next
+normal start."""
 import datetime
 import os
 import time
@@ -163,6 +165,48 @@ class JobsTest(audit_log.VerifiedAfterEachTest, InstanceCalls, unittest.TestCase
         self.failed("GetJobResults", "'toExcluding' must be after", timeZoneId="UTC",
                     fromIncluding="2026-01-02T00:00:00", toExcluding="2026-01-01T00:00:00")
         self.assertEqual([j["name"] for j in self.ok("GetJobs") if j["name"] in ("bad", "x")], [])
+
+    def test_06_safe_mode_starts_no_job_and_the_missed_run_comes_at_the_normal_start(self):
+        self.p.ok("StopInstances", instanceFilter=IID)
+        self.p.ok("StartInstances", instanceFilter=IID, safeMode=True)
+        try:
+            self.assertTrue(self.p.ok("GetInstances", instanceFilter=IID)[0]["safeMode"])
+            due = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=3)
+            j = self.ok("CreateJob", name="Due in safe mode", action="GetStores", timeZoneId="UTC",
+                        date=due.strftime("%Y-%m-%dT%H:%M:%S"))
+            self.assertEqual(datetime.datetime.fromisoformat(j["nextStartDateTimeUtc"]), due)
+            # Six seconds past its moment the job has not started by itself.
+            while datetime.datetime.now(datetime.timezone.utc) < due + datetime.timedelta(seconds=6):
+                self.assertEqual(self.ok("GetJobResults", jobId=j["id"], timeZoneId="UTC", **WINDOW), [],
+                                 "safe mode starts no job by itself")
+                self.assertFalse(self.job(j["id"])["running"])
+                time.sleep(0.2)
+            self.assertEqual(self.job(j["id"])["nextStartDateTimeUtc"], j["nextStartDateTimeUtc"])
+            # RunJobAsync still runs it (the missed moment stays due).
+            started = self.ok("RunJobAsync", id=j["id"])
+            self.assertEqual(self.wait_result(j["id"], started["jobResultId"])["result"], "succeeded")
+            self.assertEqual(self.job(j["id"])["nextStartDateTimeUtc"], j["nextStartDateTimeUtc"])
+        finally:
+            self.p.ok("StopInstances", instanceFilter=IID)
+            self.p.ok("StartInstances", instanceFilter=IID)
+        self.assertFalse(self.p.ok("GetInstances", instanceFilter=IID)[0]["safeMode"])
+        # Started normally, the missed moment runs once, at the start; a
+        # "once" job then has no next run.
+        deadline = time.monotonic() + 30
+        while True:
+            rows = self.ok("GetJobResults", jobId=j["id"], timeZoneId="UTC", **WINDOW)
+            if len(rows) == 2 and all(r["completeTime"] is not None for r in rows):
+                break
+            self.assertLess(time.monotonic(), deadline, rows)
+            time.sleep(0.1)
+        missed = next(r for r in rows if r["jobResultId"] != started["jobResultId"])
+        self.assertEqual(missed["result"], "succeeded")
+        self.assertGreaterEqual(datetime.datetime.fromisoformat(missed["startTime"]), due + datetime.timedelta(seconds=6))
+        self.assertIsNone(self.job(j["id"])["nextStartDateTimeUtc"])
+        look_until = time.monotonic() + 2  # a bounded look for a second automatic run: there is none
+        while time.monotonic() < look_until:
+            self.assertEqual(len(self.ok("GetJobResults", jobId=j["id"], timeZoneId="UTC", **WINDOW)), 2, "runs once")
+            time.sleep(0.2)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """SMTP (issue 20) against a real SMTP server started by the test
 (smtp_server.py: Debian's aiosmtpd): an instance's Get/Set/TestSmtpSettings
 and the Management Server's TestSystemSmtpConfiguration through the
-platform's one SMTP client — plain SMTP, STARTTLS, implicit TLS (SMTPS and
-its synonym SMTP-SSL), AUTH PLAIN and AUTH LOGIN, a self-signed certificate
+platform's one SMTP client — plain SMTP, STARTTLS, implicit TLS (SMTP-SSL,
+and SMTPS, the name older settings may hold, answered as SMTP-SSL), AUTH PLAIN and AUTH LOGIN, a self-signed certificate
 refused without ignoreSslPolicyErrors and accepted with it, STARTTLS
 required but not offered, a wrong password, a refused recipient named, a
 server that never answers (a timeout within the set timeout), nothing
@@ -98,7 +98,7 @@ class SmtpTest(unittest.TestCase):
         self.set(s)
         got = self.p.ok("GetSmtpSettings", instanceID=IID)
         self.assertIsNone(got["password"])
-        self.assertEqual(got["protocol"], "SMTPS")  # the synonym is answered by its name
+        self.assertEqual(got["protocol"], "SMTP-SSL")  # the product's name
         for k, v in s.items():
             if k not in ("password", "protocol"):
                 self.assertEqual(got[k], v, k)
@@ -107,6 +107,9 @@ class SmtpTest(unittest.TestCase):
         self.sent_ok()
         s2 = dict(s)
         del s2["password"]
+        # SMTPS, the name older settings may hold: accepted, answered as SMTP-SSL
+        self.set({**s2, "protocol": "SMTPS"})
+        self.assertEqual(self.p.ok("GetSmtpSettings", instanceID=IID)["protocol"], "SMTP-SSL")
         self.set(s2)
         self.sent_ok()
         # "" clears it: the server refuses the login.
@@ -223,6 +226,14 @@ class SmtpTest(unittest.TestCase):
         # The password is kept when not sent again; the certificate check names its step.
         p.ok("SetSystemSmtpConfiguration", config={k: v for k, v in cfg.items() if k != "password"})
         p.ok("TestSystemSmtpConfiguration")
+        # The system's settings name implicit TLS as the instance's do.
+        for name in ("SMTP-SSL", "SMTPS"):
+            p.ok("SetSystemSmtpConfiguration", config={k: v for k, v in cfg.items() if k != "password"} | {
+                "protocol": name, "port": self.s.ports["smtps"]})
+            self.assertEqual(p.ok("GetSystemSmtpConfiguration")["protocol"], "SMTP-SSL")
+        p.ok("TestSystemSmtpConfiguration")
+        self.assertEqual(self.s.received()[-1][0]["listener"], "smtps")
+        p.ok("SetSystemSmtpConfiguration", config={k: v for k, v in cfg.items() if k != "password"})
         env = p.invoke("SetSystemSmtpConfiguration", config={**cfg, "ignoreSslPolicyErrors": False})
         self.assertEqual(env["statusCode"], "succeeded")
         env = p.invoke("TestSystemSmtpConfiguration")

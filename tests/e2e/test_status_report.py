@@ -4,15 +4,18 @@ mails a report of the span (runs per profile and user, stores, the largest
 archives, jobs) as text and HTML; the HTML holds only the tags of a simple
 mail (checked by a parser that allows nothing else) with every value
 escaped, and is looked at in Chromium (a screenshot in
-tests/e2e/artifacts/status-report/); a job runs SendStatusReport; refusals
-name their argument; Get/SetNotificationSettings switch the notification
-kinds (the notifier itself is tested with a fake clock in
-instance_integration_tests, NotifierTest)."""
+tests/e2e/artifacts/status-report/; ./spe setup installs /usr/bin/chromium,
+so the test fails without it); a job runs SendStatusReport; refusals name
+their argument; Get/SetNotificationSettings switch the notification kinds.
+NotificationMailTest wires a notification end to end: an instance whose
+host sweeps every second (notificationSweepSeconds) mails its recipients
+when an archiving run fails, with only that kind switched on (the
+notifier's rules are tested with a fake clock in instance_integration_tests,
+NotifierTest)."""
 import email
 import email.policy
 import html.parser
 import os
-import shutil
 import subprocess
 import time
 import unittest
@@ -22,6 +25,7 @@ import smtp_server as ss
 from harness import Platform
 
 IID = "reportco"
+CHROMIUM = "/usr/bin/chromium"  # installed by ./spe setup
 HERE = os.path.dirname(os.path.abspath(__file__))
 ARTIFACTS = os.path.join(HERE, "artifacts", "status-report")
 ALLOWED_TAGS = {"html", "head", "meta", "title", "body", "div", "h1", "h2", "p", "br", "ul", "li", "strong",
@@ -114,12 +118,14 @@ class StatusReportTest(unittest.TestCase):
         with open(path, "w", encoding="utf-8") as f:
             f.write(page)
         shot = os.path.join(ARTIFACTS, "report.png")
-        chromium = shutil.which("chromium")
-        if chromium:
-            subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                            "--window-size=900,1400", "--screenshot=" + shot, "file://" + path],
-                           capture_output=True, timeout=120)
-            self.assertTrue(os.path.getsize(shot) > 10000, "the screenshot is not empty")
+        if os.path.exists(shot):
+            os.remove(shot)  # an earlier run's screenshot proves nothing
+        self.assertTrue(os.access(CHROMIUM, os.X_OK), CHROMIUM + " is missing: ./spe setup installs it")
+        run = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                              "--window-size=900,1400", "--screenshot=" + shot, "file://" + path],
+                             capture_output=True, timeout=120)
+        self.assertTrue(os.path.exists(shot), run.stderr.decode(errors="replace")[-2000:])
+        self.assertGreater(os.path.getsize(shot), 5000, "the screenshot shows the report, not an empty page")
 
     def test_03_spans_and_refusals(self):
         self.set_smtp()
@@ -155,6 +161,65 @@ class StatusReportTest(unittest.TestCase):
             env = self.p.invoke("SetNotificationSettings", instanceID=IID, settings=bad)
             self.assertEqual(env["statusCode"], "failed", env)
             self.assertIn(word, env["error"]["message"])
+
+
+NOTIFY_IID = "notifyco"
+NO_KIND = {"archivingFailed": False, "archivingWarnings": False, "jobFailed": False, "storeError": False,
+           "indexRebuild": False}
+
+
+@unittest.skipUnless(ss.available(), "python3-aiosmtpd for /usr/bin/python3 is needed (./spe setup)")
+class NotificationMailTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = ss.SmtpServer()
+        cls.addClassCleanup(cls.s.stop)
+        # The host's notificationSweepSeconds: the instance looks every second
+        # (the default, 5 minutes, is too long for a test).
+        cls.p = Platform(instancehost_config={"notificationSweepSeconds": 1})
+        cls.addClassCleanup(cls.p.stop)
+        cls.p.ok("CreateInstance", config={"instanceID": NOTIFY_IID, "instanceHost": "127.0.0.1",
+                                           "startMode": "manual"})
+        cls.p.ok("StartInstances", instanceFilter=NOTIFY_IID)
+
+    def ok(self, function, **args):
+        return self.p.ok(function, instanceID=NOTIFY_IID, **args)
+
+    def test_a_failed_archiving_run_is_mailed_to_the_recipients(self):
+        self.ok("SetSmtpSettings", settings={
+            "hostname": "127.0.0.1", "port": self.s.ports["plain"], "protocol": "SMTP",
+            "authenticationRequired": False, "fromDisplayName": "Archive", "fromEmailAddress": "archive@example.com",
+            "recipientEmailAddresses": ["ops@example.com", "noc@example.org"], "timeoutSeconds": 10})
+        self.ok("SetNotificationSettings", settings=dict(NO_KIND, archivingFailed=True))
+        self.ok("CreateUser", userName="bob", privileges="none")
+        profile = self.ok("CreateProfile", raw=True, properties={
+            "name": "Nightly import of bob", "type": "archive", "owner": "$archiveadmin", "connector": "emlDirectory",
+            "details": {"path": self.p.source_dir("bob") + "/missing", "targetUserFolder": "bob"}})["id"]
+        before = len(self.s.received())
+        env = self.p.invoke("RunProfile", instanceID=NOTIFY_IID, id=profile)
+        runs = self.ok("GetWorkerResults", timeZoneID="UTC", profileID=profile,
+                       fromIncluding="2000-01-01T00:00:00", toExcluding="2100-01-01T00:00:00")
+        self.assertEqual([r["result"] for r in runs], ["failed"], env)
+        deadline = time.monotonic() + 30
+        while len(self.s.received()) == before:
+            self.assertLess(time.monotonic(), deadline, "no notification mail: " + self.s.log())
+            time.sleep(0.2)
+        meta, raw = self.s.received()[before]
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        self.assertEqual(sorted(meta["rcptTos"]), ["noc@example.org", "ops@example.com"])
+        self.assertEqual(msg["Subject"], "[%s] archiving failed (1)" % NOTIFY_IID)
+        self.assertEqual(msg["From"].addresses[0].addr_spec, "archive@example.com")
+        text = msg.get_body(("plain",)).get_content()
+        self.assertIn("Instance %s: archiving failed." % NOTIFY_IID, text)
+        self.assertIn("Profile 'Nightly import of bob'", text)
+        self.assertIn("(run %d, ended " % runs[0]["id"], text)
+        self.assertIn(": failed", text)
+        # One mail for the one event: the next looks find nothing new, and
+        # the kinds switched off send nothing.
+        look_until = time.monotonic() + 3
+        while time.monotonic() < look_until:
+            self.assertEqual(len(self.s.received()), before + 1, self.s.log())
+            time.sleep(0.2)
 
 
 if __name__ == "__main__":

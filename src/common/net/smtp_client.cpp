@@ -172,8 +172,8 @@ Error mapError(CURLcode rc, CURL* curl, const Transcript& t, const std::string& 
         return stepError(
             SmtpStep::kTimeout, ErrorCode::kTimeout,
             where + " accepted the connection but sent no greeting within " + seconds(s.timeout) +
-                (s.protocol == SmtpProtocol::kImplicitTls ? " (or did not start TLS: is it an SMTPS port?)."
-                                                          : " (is it an SMTP server? SMTPS port?)."));
+                (s.protocol == SmtpProtocol::kImplicitTls ? " (or did not start TLS: is it an SMTP-SSL port?)."
+                                                          : " (is it an SMTP server? an SMTP-SSL port?)."));
       }
       return stepError(SmtpStep::kTimeout, ErrorCode::kTimeout,
                        "no answer from " + where + " in time" +
@@ -186,7 +186,7 @@ Error mapError(CURLcode rc, CURL* curl, const Transcript& t, const std::string& 
     case CURLE_SSL_CONNECT_ERROR:
       return stepError(SmtpStep::kTls, ErrorCode::kProtocol,
                        "the TLS handshake with " + where + " failed (" + curl_text + ")" +
-                           (s.protocol == SmtpProtocol::kImplicitTls ? ": is it an SMTPS port (465)?" : "."));
+                           (s.protocol == SmtpProtocol::kImplicitTls ? ": is it an SMTP-SSL port (465)?" : "."));
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_ISSUER_ERROR:
@@ -233,7 +233,7 @@ struct SlistDeleter {
 std::optional<SmtpProtocol> parseSmtpProtocol(std::string_view name) {
   if (name == "SMTP") return SmtpProtocol::kPlain;
   if (name == "SMTP-TLS") return SmtpProtocol::kStartTls;
-  if (name == "SMTPS" || name == "SMTP-SSL") return SmtpProtocol::kImplicitTls;
+  if (name == "SMTP-SSL" || name == "SMTPS") return SmtpProtocol::kImplicitTls;
   return std::nullopt;
 }
 
@@ -241,7 +241,7 @@ const char* smtpProtocolName(SmtpProtocol protocol) {
   switch (protocol) {
     case SmtpProtocol::kPlain: return "SMTP";
     case SmtpProtocol::kStartTls: return "SMTP-TLS";
-    case SmtpProtocol::kImplicitTls: return "SMTPS";
+    case SmtpProtocol::kImplicitTls: return "SMTP-SSL";
   }
   return "SMTP-TLS";
 }

@@ -16,7 +16,8 @@
 //
 // Protocols (the product's names): "SMTP" plain (port 25/587), "SMTP-TLS"
 // STARTTLS required (the send fails when the server does not offer it),
-// "SMTPS" implicit TLS (port 465); "SMTP-SSL" is read as "SMTPS".
+// "SMTP-SSL" implicit TLS (port 465); "SMTPS", the name older settings
+// may hold, is read as "SMTP-SSL".
 // ignore_ssl_policy_errors turns certificate and host name checks off: an
 // explicit opt-out for servers with self-signed certificates.
 //
@@ -44,9 +45,9 @@ namespace spe::net {
 
 enum class SmtpProtocol { kPlain, kStartTls, kImplicitTls };
 
-// "SMTP", "SMTP-TLS", "SMTPS" and its synonym "SMTP-SSL"; nullopt otherwise.
+// "SMTP", "SMTP-TLS", "SMTP-SSL" and its synonym "SMTPS"; nullopt otherwise.
 std::optional<SmtpProtocol> parseSmtpProtocol(std::string_view name);
-// The canonical name: "SMTP", "SMTP-TLS" or "SMTPS".
+// The canonical name: "SMTP", "SMTP-TLS" or "SMTP-SSL".
 const char* smtpProtocolName(SmtpProtocol protocol);
 
 struct SmtpSettings {

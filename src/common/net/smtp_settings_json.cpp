@@ -42,7 +42,7 @@ Result<SmtpAccount> parseSmtpAccount(const Json& object, const SmtpAccountShape&
   r.integer("timeoutSeconds", timeout, false, 1, 300);
   a.timeout_seconds = static_cast<int>(timeout);
   const auto parsed = parseSmtpProtocol(protocol);
-  if (!parsed) r.fail("protocol", "must be SMTP, SMTP-TLS or SMTPS (SMTP-SSL), not '" + printable(protocol, 16) + "'");
+  if (!parsed) r.fail("protocol", "must be SMTP, SMTP-TLS or SMTP-SSL (SMTPS), not '" + printable(protocol, 16) + "'");
   SPE_TRY(r.finish());
   a.server.protocol = *parsed;
   a.server.timeout = std::chrono::seconds(a.timeout_seconds);

@@ -6,8 +6,8 @@
 // form (password always null) and the stored form (password sealed).
 //
 // Fields: hostname, port (default 587), protocol ("SMTP", "SMTP-TLS"
-// (default), "SMTPS"; "SMTP-SSL" is read as "SMTPS" and answered as
-// "SMTPS"), ignoreSslPolicyErrors, authenticationRequired, username,
+// (default), "SMTP-SSL"; "SMTPS", the name older settings may hold, is read
+// as "SMTP-SSL" and answered as "SMTP-SSL"), ignoreSslPolicyErrors, authenticationRequired, username,
 // password, fromDisplayName, fromEmailAddress, the recipients, and
 // timeoutSeconds (an extension: 1-300, default 30; each wait for the
 // server; the whole send is bounded by four times that).

@@ -148,8 +148,8 @@ Result<std::unique_ptr<InstanceServer>> InstanceServer::open(const InstanceOptio
           if (!sent) return sent.error();
           return okStatus();
         },
-        [server = s.get()](std::function<void()> fn) { asio::post(server->pool_, std::move(fn)); },
-        options.instance_id);
+        [server = s.get()](std::function<void()> fn) { asio::post(server->pool_, std::move(fn)); }, options.instance_id,
+        options.notification_sweep);
     s->notifier_->start();
   }
   return s;

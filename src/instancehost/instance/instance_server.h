@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -47,6 +48,8 @@ struct InstanceOptions {
   bool web_restore = true;
   std::vector<std::string> restore_servers;
   std::string restore_ca_file;
+  // The notifier's interval (reports/notifier.h; --notification-sweep-seconds).
+  std::chrono::seconds notification_sweep = Notifier::kSweep;
 };
 
 class InstanceServer {

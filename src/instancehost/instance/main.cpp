@@ -4,6 +4,7 @@
 //                [--allowed-root DIR]...  (where imports and stores may be; see path_roots.h)
 //                [--no-web-restore] [--restore-server HOST[:PORT]]... [--restore-ca-file PEM]
 //                (Web Access restores: web_restore.h)
+//                [--notification-sweep-seconds N]  (reports/notifier.h; 1-3600)
 // Prints "READY <pid>" on stdout once its databases are open and the socket
 // listens; logs go to stderr, which the host prefixes with [I<id>].
 #include <unistd.h>
@@ -30,7 +31,14 @@ int main(int argc, char** argv) {
     else if (a == "--no-web-restore") o.web_restore = false;
     else if (i + 1 < argc && a == "--restore-server") o.restore_servers.emplace_back(argv[++i]);
     else if (i + 1 < argc && a == "--restore-ca-file") o.restore_ca_file = argv[++i];
-    else {
+    else if (i + 1 < argc && a == "--notification-sweep-seconds") {
+      const int seconds = std::atoi(argv[++i]);
+      if (seconds < 1 || seconds > 3600) {
+        std::cerr << "spe-instance: --notification-sweep-seconds must be 1 to 3600\n";
+        return 2;
+      }
+      o.notification_sweep = std::chrono::seconds(seconds);
+    } else {
       std::cerr << "spe-instance: unknown argument '" << a << "'\n";
       return 2;
     }

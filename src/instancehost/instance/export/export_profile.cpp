@@ -130,7 +130,8 @@ Status smtpTarget(const Profile& p, ExportSpec& spec) {
   auto protocol = detailString(d, "protocol", false);
   if (!protocol) return protocol.error();
   auto parsed = net::parseSmtpProtocol(protocol->empty() ? "SMTP-TLS" : *protocol);
-  if (!parsed) return bad("'details.protocol' must be SMTP, SMTP-TLS or SMTPS, not '" + protocol->substr(0, 40) + "'.");
+  if (!parsed)
+    return bad("'details.protocol' must be SMTP, SMTP-TLS or SMTP-SSL (SMTPS), not '" + protocol->substr(0, 40) + "'.");
   spec.server.security = *parsed == net::SmtpProtocol::kPlain ? 0 : *parsed == net::SmtpProtocol::kStartTls ? 1 : 2;
   auto port = detailNumber(d, "port", spec.server.security == 2 ? 465 : 587, 1, 65535);
   if (!port) return port.error();

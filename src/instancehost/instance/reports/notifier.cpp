@@ -83,13 +83,14 @@ Result<NotificationSettings> loadNotificationSettings(InstanceMasterDb& db) {
 }
 
 Notifier::Notifier(Clock& clock, InstanceMasterDb& db, InstanceFunctionCall call, Send send, Post post,
-                   std::string instance_id)
+                   std::string instance_id, std::chrono::seconds sweep)
     : clock_(clock),
       db_(db),
       call_(std::move(call)),
       send_(std::move(send)),
       post_(std::move(post)),
-      instance_id_(std::move(instance_id)) {}
+      instance_id_(std::move(instance_id)),
+      sweep_(sweep) {}
 
 Notifier::~Notifier() {
   if (timer_) timer_->cancel();
@@ -98,9 +99,9 @@ Notifier::~Notifier() {
 void Notifier::start() {
   timer_ = clock_.makeTimer([this] {
     post_([this] { sweep(); });
-    timer_->armAfter(kSweep);
+    timer_->armAfter(sweep_);
   });
-  timer_->armAfter(kSweep);
+  timer_->armAfter(sweep_);
 }
 
 void Notifier::queue(NotificationKind kind, std::string line) {
@@ -194,7 +195,7 @@ void Notifier::sendDue(const NotificationSettings& settings) {
       continue;
     }
     if (!sent) {
-      logger("notify")->warn("notification '{}' not sent (tried again in {} minutes): {}", subject, kSweep.count(),
+      logger("notify")->warn("notification '{}' not sent (tried again in {} seconds): {}", subject, sweep_.count(),
                              sent.error().message);
       continue;
     }
@@ -211,8 +212,7 @@ void Notifier::sweep() {
   const std::int64_t now =
       std::chrono::duration_cast<std::chrono::seconds>(clock_.systemNow().time_since_epoch()).count();
   auto checked = db_.setting(kCheckedUntilKey, Json());
-  std::int64_t from = checked && checked->is_number_integer() ? checked->get<std::int64_t>()
-                                                              : now - kSweep.count() * 60;
+  std::int64_t from = checked && checked->is_number_integer() ? checked->get<std::int64_t>() : now - sweep_.count();
   if (from > now) from = now;
   if (first_look_) {  // stores already in error are reported once
     stores_in_error_.clear();

@@ -3,10 +3,11 @@
 // or completed with warnings, a job run that did not succeed, an archive
 // store that went to an error state, a search index that needs a rebuild.
 //
-// Every `sweep` interval (5 minutes) it looks at what happened since the
-// last look, through the instance's own functions (GetWorkerResults,
-// GetJobResults when the instance has jobs, GetStores), and queues one line
-// per event under its kind. A kind's queue goes out as one mail when its
+// Every `sweep` interval (5 minutes; the host's notificationSweepSeconds,
+// passed as --notification-sweep-seconds, sets another) it looks at what
+// happened since the last look, through the instance's own functions
+// (GetWorkerResults, GetJobResults when the instance has jobs, GetStores),
+// and queues one line per event under its kind. A kind's queue goes out as one mail when its
 // last mail is at least 15 minutes old (so at most one mail per kind per
 // 15 minutes, however many events), listing at most 50 events and the
 // count of the rest. Kinds are switched on and off one by one
@@ -66,8 +67,10 @@ class Notifier {
   using Send = std::function<Status(const std::string& subject, const std::string& text)>;
   using Post = std::function<void(std::function<void()>)>;
 
-  Notifier(Clock& clock, InstanceMasterDb& db, InstanceFunctionCall call, Send send, Post post,
-           std::string instance_id);
+  // `sweep`: the interval of the looks (kSweep unless the host's
+  // notificationSweepSeconds says otherwise); more than zero.
+  Notifier(Clock& clock, InstanceMasterDb& db, InstanceFunctionCall call, Send send, Post post, std::string instance_id,
+           std::chrono::seconds sweep = kSweep);
   ~Notifier();
 
   // Arms the sweep timer (the first sweep one interval from now).
@@ -91,6 +94,7 @@ class Notifier {
   Send send_;
   Post post_;
   const std::string instance_id_;
+  const std::chrono::seconds sweep_;
   std::mutex mutex_;
   std::map<NotificationKind, Queue> queues_;
   std::set<std::int64_t> stores_in_error_, stores_needing_rebuild_;

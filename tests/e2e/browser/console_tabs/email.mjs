@@ -67,6 +67,10 @@ export async function desktop(page, { args, id, check, view, openTab, settled, T
 
   // Saved against a closed port, read back.
   await page.fill(field("port"), String(CLOSED_PORT));
+  // The product's protocol names: implicit TLS is SMTP-SSL.
+  const protocols = await page.locator(field("protocol") + " option").evaluateAll((os) => os.map((o) => o.value));
+  check("email: the protocols are SMTP-TLS, SMTP-SSL and SMTP", protocols.join(","), (s) => s === "SMTP-TLS,SMTP-SSL,SMTP");
+  await page.selectOption(field("protocol"), "SMTP-SSL");
   await page.selectOption(field("protocol"), "SMTP");
   check("email: plain SMTP is warned about", await page.locator(".eml-smtp .note.warn").first().innerText(), (s) => s.length > 0);
   await page.fill(field("timeoutSeconds"), "5");

@@ -241,7 +241,8 @@ TEST(SmtpProtocols, NamesAndSynonym) {
   EXPECT_EQ(parseSmtpProtocol("SMTPS"), SmtpProtocol::kImplicitTls);
   EXPECT_EQ(parseSmtpProtocol("SMTP-SSL"), SmtpProtocol::kImplicitTls);
   EXPECT_FALSE(parseSmtpProtocol("smtp").has_value());
-  EXPECT_STREQ(smtpProtocolName(SmtpProtocol::kImplicitTls), "SMTPS");
+  EXPECT_STREQ(smtpProtocolName(SmtpProtocol::kImplicitTls), "SMTP-SSL");   // the product's name
+  EXPECT_STREQ(smtpProtocolName(*parseSmtpProtocol("SMTPS")), "SMTP-SSL");  // an older value reads back so
   EXPECT_TRUE(isSmtpHost("mail.example.com"));
   EXPECT_TRUE(isSmtpHost("::1"));
   EXPECT_FALSE(isSmtpHost("mail.example.com/x"));
@@ -254,7 +255,7 @@ const SmtpAccountShape kShape{"settings", "recipientEmailAddresses", true, false
 TEST(SmtpAccount, ReadsEveryFieldAndNamesBadOnes) {
   Json in = {{"hostname", "mail.example.com"},
              {"port", 465},
-             {"protocol", "SMTP-SSL"},
+             {"protocol", "SMTPS"},  // the name older settings may hold
              {"ignoreSslPolicyErrors", true},
              {"authenticationRequired", true},
              {"username", "u"},
@@ -267,7 +268,7 @@ TEST(SmtpAccount, ReadsEveryFieldAndNamesBadOnes) {
   EXPECT_EQ(a->server.protocol, SmtpProtocol::kImplicitTls);
   EXPECT_EQ(a->server.password, "pw");
   Json pub = smtpAccountPublicJson(*a, kShape);
-  EXPECT_EQ(pub["protocol"], "SMTPS");
+  EXPECT_EQ(pub["protocol"], "SMTP-SSL");
   EXPECT_TRUE(pub["password"].is_null());
 
   auto with = [&](const char* key, Json v) {

@@ -6,15 +6,20 @@
 // the stored one (left out of the call), "clear" sends "" (the server
 // clears it), anything typed is sent.
 
-export const SMTP_PROTOCOLS = ["SMTP-TLS", "SMTPS", "SMTP"];
+export const SMTP_PROTOCOLS = ["SMTP-TLS", "SMTP-SSL", "SMTP"];
+
+/** A protocol as the forms show it: "SMTPS" (the name older settings may hold) is SMTP-SSL; unknown is SMTP-TLS. */
+export function smtpProtocolOf(p) {
+  if (p === "SMTPS") return "SMTP-SSL";
+  return SMTP_PROTOCOLS.includes(p) ? p : "SMTP-TLS";
+}
 
 export function smtpFormOf(s) {
   s = s || {};
   return {
     hostname: s.hostname || "",
     port: String(s.port ?? 587),
-    // "SMTP-SSL" is the server's synonym of SMTPS; it answers "SMTPS".
-    protocol: s.protocol === "SMTP-SSL" ? "SMTPS" : SMTP_PROTOCOLS.includes(s.protocol) ? s.protocol : "SMTP-TLS",
+    protocol: smtpProtocolOf(s.protocol),
     ignoreSslPolicyErrors: !!s.ignoreSslPolicyErrors,
     authenticationRequired: !!s.authenticationRequired,
     username: s.username || "",

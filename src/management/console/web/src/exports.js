@@ -24,7 +24,7 @@ export const exportConnectorOf = (id) => EXPORT_CONNECTORS.find((c) => c.id === 
 export const EXPORT_PROTOCOLS = {
   imap: [{ id: "IMAP-SSL", port: 993, key: "arcSecImplicit" }, { id: "IMAP-TLS", port: 143, key: "arcSecStartTls" },
          { id: "IMAP", port: 143, key: "arcSecPlain" }],
-  smtp: [{ id: "SMTP-TLS", port: 587, key: "arcSecStartTls" }, { id: "SMTPS", port: 465, key: "arcSecImplicit" },
+  smtp: [{ id: "SMTP-TLS", port: 587, key: "arcSecStartTls" }, { id: "SMTP-SSL", port: 465, key: "arcSecImplicit" },
          { id: "SMTP", port: 587, key: "arcSecPlain" }],
 };
 
@@ -76,7 +76,7 @@ export function formFromExportProfile(p) {
   for (const k of ["path", "host", "userName", "targetFolder", "recipient", "sender", "query", "fromDate", "toDate"]) f[k] = textOf(d[k]);
   f.port = d.port === 0 || d.port === "0" ? "" : textOf(d.port);
   f.timeout = d.timeout === 0 || d.timeout === "0" ? "" : textOf(d.timeout);
-  if (d.protocol) f.protocol = textOf(d.protocol);
+  if (d.protocol) f.protocol = textOf(d.protocol) === "SMTPS" ? "SMTP-SSL" : textOf(d.protocol);  // SMTPS: an older name
   if (d.mode) f.mode = textOf(d.mode);
   f.ignoreSSLPolicyErrors = flagOf(d.ignoreSSLPolicyErrors, false);
   f.keepFolders = flagOf(d.keepFolders, true);

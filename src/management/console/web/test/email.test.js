@@ -1,9 +1,9 @@
 import test from "node:test";
 import assert from "node:assert/strict";
-import { recipientList, smtpFormOf, smtpProblems, smtpSettingsOf } from "../src/email.js";
+import { SMTP_PROTOCOLS, recipientList, smtpFormOf, smtpProblems, smtpProtocolOf, smtpSettingsOf } from "../src/email.js";
 
 const stored = {
-  hostname: "mail.example.com", port: 465, protocol: "SMTPS", ignoreSslPolicyErrors: false,
+  hostname: "mail.example.com", port: 465, protocol: "SMTP-SSL", ignoreSslPolicyErrors: false,
   authenticationRequired: true, username: "u@example.com", password: null, fromDisplayName: "Archive",
   fromEmailAddress: "archive@example.com", recipientEmailAddresses: ["a@example.com", "b@example.com"], timeoutSeconds: 30,
 };
@@ -24,12 +24,16 @@ test("a typed password is sent, 'clear' sends an empty one", () => {
   assert.equal(smtpSettingsOf({ ...f, password: "pw", clearPassword: true }).password, "");
 });
 
-test("defaults for nothing stored, SMTP-SSL read as SMTPS", () => {
+test("defaults for nothing stored, an older SMTPS read as SMTP-SSL", () => {
   const f = smtpFormOf({ hostname: "", password: null });
   assert.equal(f.port, "587");
   assert.equal(f.protocol, "SMTP-TLS");
   assert.deepEqual(smtpProblems(f), {});
-  assert.equal(smtpFormOf({ protocol: "SMTP-SSL" }).protocol, "SMTPS");
+  assert.equal(smtpFormOf({ protocol: "SMTPS" }).protocol, "SMTP-SSL");
+  assert.equal(smtpFormOf({ protocol: "SMTP-SSL" }).protocol, "SMTP-SSL");
+  assert.deepEqual(SMTP_PROTOCOLS, ["SMTP-TLS", "SMTP-SSL", "SMTP"], "the product's names");
+  assert.equal(smtpProtocolOf("SMTPS"), "SMTP-SSL");
+  assert.equal(smtpProtocolOf("bogus"), "SMTP-TLS");
 });
 
 test("recipients by line, comma or semicolon", () => {

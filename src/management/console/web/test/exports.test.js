@@ -4,7 +4,7 @@
 // reading of an export run's report.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { emptyExportForm, exportProblems, exportPropertiesFromForm, exportTargetOf, fieldOfMessage, folderChoices,
+import { EXPORT_PROTOCOLS, emptyExportForm, exportProblems, exportPropertiesFromForm, exportTargetOf, fieldOfMessage, folderChoices,
          formFromExportProfile, isExportProfile, lastResults, withExportConnector } from "../src/exports.js";
 import { readReport } from "../src/profiles.js";
 import { catalogues } from "../src/catalogue.js";
@@ -39,6 +39,9 @@ test("imap and smtp: their fields only; the protocol follows the connector", () 
   assert.deepEqual(exportPropertiesFromForm(smtp).details,
     { host: "mx", port: 25, protocol: "SMTP-TLS", userName: "u", password: "p", ignoreSSLPolicyErrors: false,
       recipient: "a@b.example", mode: "attachment", includeSubfolders: true, incremental: false });
+  // implicit TLS is SMTP-SSL, the product's name; an older profile's SMTPS reads as it
+  assert.ok(EXPORT_PROTOCOLS.smtp.some((p) => p.id === "SMTP-SSL" && p.port === 465));
+  assert.equal(formFromExportProfile({ connector: "smtp", details: { protocol: "SMTPS" } }).protocol, "SMTP-SSL");
 });
 
 test("checks as typed, each with its text in both languages", () => {

@@ -36,7 +36,7 @@ const DYNAMIC = {
   mode_: ["automatic", "manual", "disabled"],
   modeHelp_: ["automatic", "manual", "disabled"],
   msg_: ["error", "warning", "information"],
-  protocol_: ["SMTPTLS", "SMTPS", "SMTP"],
+  protocol_: ["SMTPTLS", "SMTPSSL", "SMTP"],
   status_: ["running", "starting", "stopping", "stopped", "error"],
   taskState_: ["running", "cancelling", "failed", "succeeded"],
   type_: ["string", "secret", "number", "bool", "json"],

@@ -173,6 +173,28 @@ TEST_F(NotifierTest, TheTimerSweepsEveryFiveMinutes) {
   EXPECT_EQ(mails.size(), 1u);
 }
 
+TEST_F(NotifierTest, TheSweepIntervalCanBeShorter) {  // notificationSweepSeconds of instancehost.json
+  notifier = std::make_unique<Notifier>(
+      clock, *db,
+      [this](const std::string& fn, const Json&) -> Result<Json> {
+        if (fn == "GetWorkerResults") return runs;
+        if (fn == "GetStores") return stores;
+        return jobs;
+      },
+      [this](const std::string& subject, const std::string& text) -> Status {
+        mails.push_back({subject, text});
+        return okStatus();
+      },
+      [](std::function<void()> f) { f(); }, "acme", std::chrono::seconds(2));
+  notifier->start();
+  clock.advance(std::chrono::seconds(1));
+  endRun(1, "A", "failed");
+  EXPECT_TRUE(mails.empty());
+  clock.advance(std::chrono::seconds(1));
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_NE(mails[0].text.find("Profile 'A'"), std::string::npos) << mails[0].text;
+}
+
 TEST(NotificationSettings, KeysAreCheckedByName) {
   auto ok = NotificationSettings::fromJson(Json{{"jobFailed", false}}, NotificationSettings{});
   ASSERT_TRUE(ok.ok());

@@ -1,7 +1,8 @@
 // JobScheduler on a FakeClock with an in-memory JobStore and a fake
 // InstanceApi: runs at the scheduled moments, a missed run once at start,
 // disabled jobs, safe mode (not started), frozen and thaw, RunJobAsync while
-// running, cancellation, the default job, results' retention.
+// running, cancellation, the default job, results' retention, a daily job
+// across both daylight saving changes.
 #include "instancehost/instance/jobs/job_scheduler.h"
 
 #include <gtest/gtest.h>
@@ -251,6 +252,56 @@ TEST(JobScheduler, MissedRunsWhileStoppedRunOnceAtStart) {
   ASSERT_TRUE(f.store.waitFinished(2));
   EXPECT_EQ(f.instance.callCount(), 2u);
   f.scheduler.stop();
+}
+
+// A daily 02:30 job in Europe/Berlin with the clock moved hour by hour over
+// the three days around each change of 2026 (docs/jobs.md "Daylight saving
+// time"): one run a day; on 29 March at 03:30 CEST (02:30 does not exist
+// that day), on 25 October at the first 02:30 (CEST) and not again at the
+// second (CET).
+TEST(JobScheduler, DailyTwoThirtyInBerlinRunsOnceOnEachChangeDay) {
+  struct Case {
+    std::int64_t start;
+    std::vector<std::int64_t> runs;
+  };
+  const Case cases[] = {{1774656000,      // 2026-03-28T00:00Z
+                         {1774661400,     // 28 Mar 02:30 CET  = 01:30Z
+                          1774747800,     // 29 Mar 03:30 CEST = 01:30Z (spring forward)
+                          1774830600}},   // 30 Mar 02:30 CEST = 00:30Z
+                        {1792800000,      // 2026-10-24T00:00Z
+                         {1792801800,     // 24 Oct 02:30 CEST = 00:30Z
+                          1792888200,     // 25 Oct 02:30 CEST = 00:30Z (fall back; not 01:30Z)
+                          1792978200}}};  // 26 Oct 02:30 CET  = 01:30Z
+  for (const auto& c : cases) {
+    FakeClock clock{FakeClock::SystemTime(std::chrono::seconds(c.start))};
+    MemoryJobStore store;
+    FakeInstance instance;
+    JobScheduler scheduler{store, instance.hooks(), "i1", clock};
+    Job j = dailyJob("02:30");
+    j.schedule = *JobSchedule::fromArgs({{"timeZoneId", "Europe/Berlin"}, {"time", "02:30"}});
+    auto id = scheduler.create(j);
+    ASSERT_TRUE(id.ok());
+    EXPECT_EQ(*store.get(*id)->next_run, c.runs[0]);
+    scheduler.start();
+    for (int hour = 0; hour < 72; ++hour) {
+      clock.advance(1h);
+      // a run started in this hour ends before the clock moves on
+      ASSERT_TRUE(store.waitFinished(instance.callCount()));
+      const auto deadline = std::chrono::steady_clock::now() + 10s;
+      while (scheduler.running(*id)) {
+        ASSERT_LT(std::chrono::steady_clock::now(), deadline);
+        std::this_thread::sleep_for(1ms);
+      }
+    }
+    std::vector<std::int64_t> starts;
+    for (const auto& r : store.all()) {
+      starts.push_back(r.start);
+      EXPECT_EQ(r.result, "succeeded");
+    }
+    EXPECT_EQ(starts, c.runs) << "from " << c.start;
+    EXPECT_EQ(*store.get(*id)->next_run, c.runs.back() + 86400) << "the next day at 02:30 again";
+    scheduler.stop();
+  }
 }
 
 TEST(JobScheduler, DisabledJobsDoNotRunAndEnablingComputesTheNextRun) {

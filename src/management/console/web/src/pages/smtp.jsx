@@ -6,10 +6,9 @@
 // with the saved settings; an error names the step that failed).
 import { useEffect, useState } from "preact/hooks";
 import { emailProblem, portProblem } from "../validate.js";
+import { SMTP_PROTOCOLS, smtpProtocolOf } from "../email.js";
 import { focusFirstProblem, ErrorNote, Loading, Notice, PageHeader, useApp, useCall, useLoad } from "../ui.jsx";
 import { TextField } from "./wizard.jsx";
-
-const PROTOCOLS = ["SMTP-TLS", "SMTPS", "SMTP"];
 
 export function SmtpSettings() {
   const { t, hasFn } = useApp();
@@ -27,7 +26,7 @@ export function SmtpSettings() {
     if (!settings.data) return;
     const s = settings.data;
     setV({
-      hostname: s.hostname || "", port: String(s.port ?? 587), protocol: PROTOCOLS.includes(s.protocol) ? s.protocol : "SMTP-TLS",
+      hostname: s.hostname || "", port: String(s.port ?? 587), protocol: smtpProtocolOf(s.protocol),
       ignoreSslPolicyErrors: !!s.ignoreSslPolicyErrors, authenticationRequired: !!s.authenticationRequired,
       username: s.username || "", password: "", fromDisplayName: s.fromDisplayName || "",
       fromEmailAddress: s.fromEmailAddress || "",
@@ -99,7 +98,7 @@ export function SmtpSettings() {
             <div class="field">
               <label for="smtp-protocol">{t("protocol")}</label>
               <select id="smtp-protocol" value={v.protocol} onChange={(e) => set("protocol")(e.currentTarget.value)}>
-                {PROTOCOLS.map((x) => <option key={x} value={x}>{t("protocol_" + x.replace("-", ""))}</option>)}
+                {SMTP_PROTOCOLS.map((x) => <option key={x} value={x}>{t("protocol_" + x.replace("-", ""))}</option>)}
               </select>
             </div>
           </div>
