@@ -50,6 +50,9 @@ CASES = ("cas1", "cas2")
 ROLE_PORTS = {"mgmt": (8474, 8471), "ih1": (8472,), "ih2": (8472,), "cas1": (8473, 443), "cas2": (8473, 443),
               "lb": (443, 993)}
 CLONE_NEWNET = 0x40000000
+# Debian's libfaketime (package faketime), multithreaded variant: a role's
+# machine with its clock off.
+FAKETIME_LIBRARY = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1"
 # Outbound ports of an Instance Host: the mail servers, directories and web
 # services its profiles reach (product firewall table, docs/multi-server.md).
 MAIL_PORTS = "25, 80, 110, 143, 389, 443, 465, 587, 636, 993, 995"
@@ -288,16 +291,21 @@ class Cluster(ApiClient):
         with open(self.path("lb", "haproxy.cfg"), "w") as f:
             f.write(_haproxy_config(self.path("lb")))
 
-    def start(self, role):
-        """Starts a role's daemon in its namespace and waits for its port."""
+    def start(self, role, clock_offset=None):
+        """Starts a role's daemon in its namespace and waits for its port.
+        clock_offset: e.g. "+5m", the machine's wall clock that far off
+        (libfaketime; what the role starts, such as instances, inherits it)."""
         if role == "lb":
             cmd = ["haproxy", "-db", "-f", self.path("lb", "haproxy.cfg")]
         else:
             cmd = [os.path.join(BIN, self.BINARIES[role]), "--config", self.conf[role]]
+        env = dict(os.environ, SPE_ADMIN_PASSWORD=ADMIN_PASSWORD)
+        if clock_offset:
+            env.update(LD_PRELOAD=FAKETIME_LIBRARY, FAKETIME=clock_offset, FAKETIME_DONT_FAKE_MONOTONIC="1")
         log = open(self.path(role + ".log"), "ab")
         with log:
             proc = subprocess.Popen(["ip", "netns", "exec", self.ns(role)] + cmd, stdout=log,
-                                    stderr=subprocess.STDOUT, env=dict(os.environ, SPE_ADMIN_PASSWORD=ADMIN_PASSWORD))
+                                    stderr=subprocess.STDOUT, env=env)
         self.procs[role] = proc
         self.wait_listening(role, ROLE_PORTS[role], proc)
         return proc

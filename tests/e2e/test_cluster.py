@@ -10,6 +10,7 @@ Skipped, saying why, where network namespaces cannot be made (not root)."""
 import imaplib
 import json
 import os
+import signal
 import ssl
 import threading
 import time
@@ -269,6 +270,50 @@ class ClusterTest(unittest.TestCase):
         self.assertGreater(rounds, 10)
         self.assertEqual(self.c.refused(), {})
 
+    def test_06_clocks_five_minutes_apart(self):
+        """ih2 and its instances 5 minutes ahead, cas2 5 minutes behind."""
+        skewed = {"ih2": "+5m", "cas2": "-5m"}
+        for role, offset in skewed.items():
+            self.c.kill(role, signal.SIGTERM)
+            self.c.start(role, clock_offset=offset)
+            self.addCleanup(self.restart_unskewed, role)
+        self.c.ok("StartInstances", instanceFilter="beta")
+        for role, offset in skewed.items():
+            with open("/proc/%d/environ" % self.c.procs[role].pid, "rb") as f:
+                self.assertIn(b"FAKETIME=" + offset.encode(), f.read().split(b"\0"))
+        # The skewed host's log is written by its skewed clock.
+        self.assertIn(time.strftime("%H:%M", time.gmtime(time.time() + 300)), self.c.log("ih2")[-2000:])
+        wait_until("every role active", lambda: all(
+            s["active"] for s in self.c.ok("GetServiceStatus")["serverInfos"]), 30)
+        # Archiving on the host ahead, its results read through the Management Server.
+        more = self.archive("beta", "skewed", range(5000, 5010))
+        # End users through the CAS behind, to instances on both hosts.
+        for iid in INSTANCES:
+            m = wait_until("a login through cas2", lambda: self.try_login(iid, cluster.ADDRESSES["cas2"]), 30, 0.5)
+            got = self.fetch_inbox(m, iid)
+            m.logout()
+            self.assertGreaterEqual(len(got), INSTANCES[iid][1])
+            w = WebAccess(self.c, iid)
+            w.base = "https://%s" % cluster.ADDRESSES["cas2"]
+            session = w.login({"userName": "ann", "password": PASSWORD})
+            status, found = w.call(session, "search", {"folder": "ann", "limit": 5})
+            self.assertEqual(status, 200, found)
+        self.assertTrue(set(more.values()) <= set(self.fetch_all_beta()))
+        self.assertEqual(self.c.refused(), {})
+
+    def restart_unskewed(self, role):
+        if role in self.c.procs:
+            self.c.kill(role, signal.SIGTERM)
+        self.c.start(role)
+        if role.startswith("ih"):
+            self.c.ok("StartInstances", instanceFilter="beta")
+
+    def fetch_all_beta(self):
+        m = wait_until("a login to beta", lambda: self.try_login("beta"), 30, 0.5)
+        got = self.fetch_inbox(m, "beta")
+        m.logout()
+        return got
+
     def run_of(self, iid, profile, ended=False):
         runs = [r for r in self.c.ok("GetWorkerResults", instanceID=iid, fromIncluding="2000-01-01T00:00:00",
                                      toExcluding="2100-01-01T00:00:00", timeZoneID="$Local")
@@ -281,9 +326,9 @@ class ClusterTest(unittest.TestCase):
         info = self.c.ok("GetInstances", instanceFilter=iid)[0]
         return info if info["status"] == "error" else None
 
-    def try_login(self, iid):
+    def try_login(self, iid, address=cluster.ADDRESSES["lb"]):
         try:
-            m = imaps(timeout=10)
+            m = imaps(address, timeout=10)
             m.login("%s/ann" % iid, PASSWORD)
             return m
         except (imaplib.IMAP4.error, OSError):
