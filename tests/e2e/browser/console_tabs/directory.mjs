@@ -7,7 +7,11 @@
 // a directory server that is not there fails with the server's message in
 // place and in the task window; Sync now asks first and names the deletes;
 // a cloud type is stored with its note and no sync; the fields typed for LDAP
-// survive the switch; None at the end, as it found it.
+// survive the switch; None at the end, as it found it. Fields the form does
+// not show (openId*, authenticationProtocol, credentialId, redirectUrl, set
+// through the API) survive saves from the form; Active Directory's "Only users
+// visible in address lists" is ticked, saved and read back; a cloud type's
+// groups are names, not DNs.
 // With args.ldap ({host, port, baseDN, bindDN, bindPassword, groupDN, users})
 // a real directory is used too: Preview lists the users it would create,
 // Sync now creates them, and the Users tab lists them.
@@ -141,12 +145,44 @@ export async function desktop(page, ctx) {
   check("directory: the password cleared", await save(page, ctx), (s) => s.startsWith("ok"));
   check("directory: still no password returned", (await serverConfig(page, id)).password, null);
 
+  // Fields the form does not show, set through the API, survive a save from the form.
+  const HIDDEN = {
+    authenticationProtocol: "networkAuthentication", openIdDiscoveryUrl: "https://adfs.example.com/adfs/.well-known/openid-configuration",
+    openIdClientID: "c0ffee-42", openIdRedirectUrl: "https://cas.example.com/oidc/signin", openIdForceAdfsLogin: true,
+    credentialId: "cred-7", licensedExchangeOnlineUsersOnly: true, redirectUrl: "https://cas.example.com/i/oidc/signin",
+  };
+  const { password: _none, ...before } = await serverConfig(page, id);  // eslint-disable-line no-unused-vars
+  const set = await consoleApi(page, "SetDirectoryServicesConfiguration",
+                               { instanceID: id, config: { ...before, ...HIDDEN, type: "activeDirectory", usersVisibleInAddressListsOnly: false } });
+  check("directory: the hidden fields set through the API", set.statusCode, "succeeded");
+  await openTab(page, "users");
+  await openTab(page, "directory");
+  await page.waitForSelector("#dir-address-lists-only", { timeout: TIMEOUT });
+  check("directory: Active Directory offers 'Only users visible in address lists', off",
+        [await page.locator("label[for=dir-address-lists-only]").innerText(), await page.isChecked("#dir-address-lists-only")],
+        (v) => /Only users visible in address lists/.test(v[0]) && v[1] === false);
+  await page.check("#dir-address-lists-only");
+  check("directory: the address-list box saved", await save(page, ctx), (s) => s.startsWith("ok"));
+  const ad = await serverConfig(page, id);
+  check("directory: the server has usersVisibleInAddressListsOnly", ad.usersVisibleInAddressListsOnly, true);
+  check("directory: the fields the form does not show are kept by its save",
+        Object.fromEntries(Object.keys(HIDDEN).map((k) => [k, ad[k]])), HIDDEN);
+  await openTab(page, "users");
+  await openTab(page, "directory");
+  await page.waitForSelector("#dir-address-lists-only", { timeout: TIMEOUT });
+  check("directory: the address-list box reads back ticked", await page.isChecked("#dir-address-lists-only"), true);
+
   // A cloud type: stored, with its note, no sync; the LDAP fields survive the switch.
   await page.selectOption("#dir-type", "office365");
   check("directory: a cloud type says it needs a cloud connection", await page.locator("#dir-cloud-note").innerText(),
         (s) => /cloud connection/i.test(s));
-  check("directory: Microsoft 365 saved", await save(page, ctx), (s) => s.startsWith("ok"));
-  check("directory: the server has the cloud type", (await serverConfig(page, id)).type, "office365");
+  await page.fill("#dir-groups", "Staff\nsales@example.com");
+  check("directory: Microsoft 365 with group names saved", await save(page, ctx), (s) => s.startsWith("ok"));
+  check("directory: a cloud type's groups are names, not DNs", await page.locator("#dir-groups-state.problem").count(), 0);
+  const cloud = await serverConfig(page, id);
+  check("directory: the server has the cloud type, its group names and its hidden fields",
+        [cloud.type, cloud.groups, cloud.credentialId, cloud.redirectUrl, cloud.openIdClientID],
+        ["office365", ["Staff", "sales@example.com"], HIDDEN.credentialId, HIDDEN.redirectUrl, HIDDEN.openIdClientID]);
   await page.waitForSelector("#dir-sync-why", { timeout: TIMEOUT });
   check("directory: no sync for a cloud type, and why", [await page.isDisabled("#dir-preview"), await page.locator("#dir-sync-why").innerText()],
         (v) => v[0] === true && /cloud connection/i.test(v[1]));

@@ -6,7 +6,11 @@
 // The shapes are those of docs/directory-services.md: the password is never
 // returned (null); sent, a string sets it, "" clears it, left out keeps it.
 // The form keeps every field whatever the type, and Save sends them all, so
-// switching the type back and forth loses nothing typed.
+// switching the type back and forth loses nothing typed. Set replaces the
+// whole configuration, so the form also keeps the configuration it read
+// (`stored`) and sends back unchanged every field it does not edit (the
+// stored-only fields: credentialId, redirectUrl, openId*, …): a save from the
+// console never resets a field it does not show.
 //
 // The checks return {key} of the catalogue (or null); the page shows t(key, params).
 
@@ -30,6 +34,7 @@ export const DEFAULTS = {
   userNameFormat: "samAccountName", microsoftExchangeUsersOnly: false,
   userFilter: "(objectClass=inetOrgPerson)", userNameAttribute: "uid", fullNameAttribute: "cn",
   emailAttributes: ["mail"], groupMemberAttribute: "member", disabledFilter: "",
+  usersVisibleInAddressListsOnly: false,
 };
 
 /** The port a protocol uses when the port is 0. */
@@ -42,9 +47,11 @@ const bool = (v, fallback) => (typeof v === "boolean" ? v : fallback);
 
 /** The form's state from what GetDirectoryServicesConfiguration answered (null: nothing stored yet). */
 export function formOf(config) {
-  const c = config && typeof config === "object" ? config : {};
+  const c = config && typeof config === "object" && !Array.isArray(config) ? config : {};
   const d = DEFAULTS;
+  const { password, ...stored } = c;  // eslint-disable-line no-unused-vars
   return {
+    stored,
     type: pick(c.type, TYPES, d.type),
     serverName: str(c.serverName),
     port: c.port ? String(c.port) : "",
@@ -68,10 +75,11 @@ export function formOf(config) {
     emailAttributes: list(c.emailAttributes, d.emailAttributes).join(", "),
     groupMemberAttribute: str(c.groupMemberAttribute, d.groupMemberAttribute),
     disabledFilter: str(c.disabledFilter),
+    usersVisibleInAddressListsOnly: bool(c.usersVisibleInAddressListsOnly, d.usersVisibleInAddressListsOnly),
   };
 }
 
-/** Group DNs, one a line (a DN has commas of its own). */
+/** Groups (DNs, or names for the cloud types), one a line (a DN has commas of its own). */
 export const groupsOf = (text) => String(text ?? "").split(/\r?\n/).map((s) => s.trim()).filter(Boolean);
 /** Attribute names separated by commas or spaces. */
 export const attributesOf = (text) => String(text ?? "").split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
@@ -79,11 +87,14 @@ export const attributesOf = (text) => String(text ?? "").split(/[\s,;]+/).map((s
 /**
  * The object SetDirectoryServicesConfiguration takes. The password: typed,
  * it is set; "clear" chosen, "" deletes the stored one; otherwise it is left
- * out and the stored one stays.
+ * out and the stored one stays. Every other field of the configuration read
+ * (form.stored) goes back as it was.
  */
 export function configOf(form) {
   const f = form;
+  const kept = f.stored && typeof f.stored === "object" ? f.stored : {};
   const c = {
+    ...kept,
     type: f.type,
     serverName: f.serverName.trim(),
     port: f.port.trim() ? Number(f.port.trim()) : 0,
@@ -105,7 +116,9 @@ export function configOf(form) {
     emailAttributes: attributesOf(f.emailAttributes),
     groupMemberAttribute: f.groupMemberAttribute.trim(),
     disabledFilter: f.disabledFilter.trim(),
+    usersVisibleInAddressListsOnly: f.usersVisibleInAddressListsOnly,
   };
+  delete c.password;
   if (f.clearPassword) c.password = "";
   else if (f.password) c.password = f.password;
   return c;
@@ -203,12 +216,32 @@ export function caProblem(text) {
   return s.includes("-----BEGIN CERTIFICATE-----") ? null : { key: "dirProblemCa" };
 }
 
-export function groupsProblem(text) {
-  for (const g of groupsOf(text)) {
+/** A cloud directory's group (name, address or object ID): 1 … 1,000 bytes, no control characters. */
+export function groupNameProblem(text) {
+  const s = String(text ?? "");
+  if (!s) return { key: "dirProblemGroupName", params: { name: s } };
+  if (bytes(s) > 1000) return { key: "dirProblemTooLong", params: { max: 1000 } };
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f]/.test(s) ? { key: "dirProblemGroupName", params: { name: s.replace(/[\u0000-\u001f\u007f]/g, "?") } } : null;
+}
+
+/**
+ * The groups, one a line: DNs for the LDAP types, names for the cloud types
+ * (which name their groups, so a name is not checked as a DN); at most 100.
+ */
+export function groupsProblem(text, type = "activeDirectory") {
+  const cloud = isCloudType(type);
+  const groups = groupsOf(text);
+  for (const g of groups) {
+    if (cloud) {
+      const p = groupNameProblem(g);
+      if (p) return p;
+      continue;
+    }
     const p = dnProblem(g, false);
     if (p) return p.key === "dirProblemDn" ? { key: "dirProblemGroup", params: { name: g } } : p;
   }
-  return groupsOf(text).length > 100 ? { key: "dirProblemGroupCount" } : null;
+  return groups.length > 100 ? { key: "dirProblemGroupCount" } : null;
 }
 
 /**
@@ -219,6 +252,7 @@ export function groupsProblem(text) {
 export function problemsOf(form) {
   const out = {};
   const add = (field, problem) => { if (problem) out[field] = problem; };
+  if (isCloudType(form.type)) add("groups", groupsProblem(form.groups, form.type));
   if (!isLdapType(form.type)) return out;
   add("serverName", serverProblem(form.serverName));
   add("port", portProblem(form.port));
@@ -230,7 +264,7 @@ export function problemsOf(form) {
   if (bytes(form.password) > 1024) add("password", { key: "dirProblemTooLong", params: { max: 1024 } });
   if (form.protocol !== "LDAP") add("caCertificates", caProblem(form.caCertificates));
   add("baseDN", dnProblem(form.baseDN, true));
-  add("groups", groupsProblem(form.groups));
+  add("groups", groupsProblem(form.groups, form.type));
   if (form.type === "genericLdap") {
     add("userFilter", filterProblem(form.userFilter, false));
     add("userNameAttribute", attributeProblem(form.userNameAttribute));

@@ -4,8 +4,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { catalogues } from "../src/catalogue.js";
-import { DEFAULTS, attributesOf, caProblem, configOf, defaultPort, filterProblem, formChanged, formOf, groupsOf, isCloudType,
-         isLdapType, problemsOf, serverProblem, syncReport, valueText, withoutPassword } from "../src/directory.js";
+import { DEFAULTS, attributesOf, caProblem, configOf, defaultPort, filterProblem, formChanged, formOf, groupNameProblem, groupsOf,
+         groupsProblem, isCloudType, isLdapType, problemsOf, serverProblem, syncReport, valueText,
+         withoutPassword } from "../src/directory.js";
 
 const stored = {
   type: "genericLdap", serverName: "ldap.example.com", port: 636, protocol: "LDAPS", ignoreSslPolicyErrors: false,
@@ -14,7 +15,7 @@ const stored = {
   enabledUsersOnly: true, deleteUsers: false, timeoutSeconds: 20, caCertificates: "", userNameFormat: "samAccountName",
   microsoftExchangeUsersOnly: false, userFilter: "(objectClass=inetOrgPerson)", userNameAttribute: "uid",
   fullNameAttribute: "cn", emailAttributes: ["mail", "mailAlternateAddress"], groupMemberAttribute: "member",
-  disabledFilter: "(pwdAccountLockedTime=*)",
+  disabledFilter: "(pwdAccountLockedTime=*)", usersVisibleInAddressListsOnly: false,
 };
 
 test("a stored configuration goes to the form and back unchanged, without a password", () => {
@@ -27,6 +28,75 @@ test("a stored configuration goes to the form and back unchanged, without a pass
   assert.deepEqual(configOf(form), rest);
   assert.equal("password" in configOf(form), false, "left out: the stored password stays");
   assert.equal(formChanged(form, stored), false);
+});
+
+// What Get answers for Active Directory: the form shows some fields, the
+// openId*/authenticationProtocol ones and the cloud types' ones it does not.
+const adStored = {
+  ...stored, type: "activeDirectory", serverName: "dc1.example.com", userName: "svc@example.com", baseDN: "DC=example,DC=com",
+  groups: ["CN=Staff,OU=Groups,DC=example,DC=com"], microsoftExchangeUsersOnly: true, usersVisibleInAddressListsOnly: true,
+  authenticationProtocol: "networkAuthentication", openIdDiscoveryUrl: "https://adfs.example.com/adfs/.well-known/openid-configuration",
+  openIdClientID: "c0ffee", openIdRedirectUrl: "https://cas.example.com/i1/oidc/signin", openIdForceAdfsLogin: true,
+  credentialId: "cred-7", licensedExchangeOnlineUsersOnly: true, redirectUrl: "https://cas.example.com/i1/oidc/signin",
+  someFutureField: { nested: [1, 2] },
+};
+
+test("a save sends back every stored field the form does not show, unchanged (merge)", () => {
+  const form = formOf(adStored);
+  const { password, ...rest } = adStored;  // eslint-disable-line no-unused-vars
+  assert.deepEqual(configOf(form), rest, "the round trip keeps every field");
+  assert.equal(formChanged(form, adStored), false);
+  // An edit of a shown field changes only that field; the hidden ones go back as they were.
+  const sent = configOf({ ...form, serverName: "dc2.example.com", usersVisibleInAddressListsOnly: false });
+  assert.deepEqual(sent, { ...rest, serverName: "dc2.example.com", usersVisibleInAddressListsOnly: false });
+  for (const k of ["authenticationProtocol", "openIdDiscoveryUrl", "openIdClientID", "openIdRedirectUrl", "openIdForceAdfsLogin",
+                   "credentialId", "licensedExchangeOnlineUsersOnly", "redirectUrl", "someFutureField"]) {
+    assert.deepEqual(sent[k], adStored[k], k);
+  }
+  // Switching to a cloud type keeps the cloud fields read; the password never comes from what was read.
+  const cloud = configOf({ ...formOf({ ...adStored, password: "leaked?" }), type: "office365OpenIDConnect" });
+  assert.equal(cloud.credentialId, "cred-7");
+  assert.equal(cloud.redirectUrl, "https://cas.example.com/i1/oidc/signin");
+  assert.equal("password" in cloud, false);
+  // Nothing read (or not an object): only the form's fields are sent.
+  assert.equal("credentialId" in configOf(formOf(null)), false);
+  assert.equal("0" in configOf(formOf(["x"])), false);
+});
+
+test("Active Directory: only users visible in address lists, read and sent", () => {
+  assert.equal(formOf(null).usersVisibleInAddressListsOnly, false, "off by default, as on the server");
+  assert.equal(configOf(formOf(null)).usersVisibleInAddressListsOnly, false);
+  const form = formOf({ ...adStored, usersVisibleInAddressListsOnly: false });
+  assert.equal(form.usersVisibleInAddressListsOnly, false);
+  const ticked = { ...form, usersVisibleInAddressListsOnly: true };
+  assert.equal(configOf(ticked).usersVisibleInAddressListsOnly, true);
+  assert.equal(formChanged(ticked, { ...adStored, usersVisibleInAddressListsOnly: false }), true);
+  assert.equal(formOf(adStored).usersVisibleInAddressListsOnly, true);
+  assert.equal(formOf({ usersVisibleInAddressListsOnly: "yes" }).usersVisibleInAddressListsOnly, false, "not a bool: the default");
+});
+
+test("groups: names for the cloud types, DNs for the LDAP types", () => {
+  const names = "Staff\nsales@example.com\n0b6f5c3e-6a53-4a36-9a1e-5e0c7c1d2f11\nAll Company (Berlin)";
+  for (const type of ["office365OpenIDConnect", "office365", "googleWorkspace"]) {
+    const form = { ...formOf({ type }), groups: names };
+    assert.deepEqual(problemsOf(form), {}, type);
+    assert.deepEqual(configOf(form).groups, ["Staff", "sales@example.com", "0b6f5c3e-6a53-4a36-9a1e-5e0c7c1d2f11", "All Company (Berlin)"]);
+    assert.equal(problemsOf({ ...form, groups: "Staff\nSales\tTeam" }).groups.key, "dirProblemGroupName", type);
+    assert.equal(problemsOf({ ...form, groups: "é".repeat(501) }).groups.key, "dirProblemTooLong", "1,000 bytes, not characters");
+    assert.deepEqual(problemsOf({ ...form, groups: "é".repeat(500) }), {});
+    assert.equal(problemsOf({ ...form, groups: Array.from({ length: 101 }, (_, i) => "g" + i).join("\n") }).groups.key,
+                 "dirProblemGroupCount");
+  }
+  for (const type of ["activeDirectory", "genericLdap"]) {
+    const form = { ...formOf(adStored), type, groups: "Staff" };
+    assert.equal(problemsOf(form).groups.key, "dirProblemGroup", type + " still needs DNs");
+    assert.equal(groupsProblem("CN=Staff,DC=x", type), null);
+  }
+  assert.deepEqual(groupsProblem("Staff"), groupsProblem("Staff", "activeDirectory"), "DNs unless the type is a cloud one");
+  assert.equal(groupNameProblem("a\u007fb").key, "dirProblemGroupName");
+  assert.equal(groupNameProblem("Staff"), null);
+  assert.ok(catalogues.en.dirProblemGroupName && catalogues.de.dirProblemGroupName);
+  assert.ok(catalogues.en.dirAddressListsOnly && catalogues.de.dirAddressListsOnly);
 });
 
 test("nothing stored: the server's defaults", () => {

@@ -2,6 +2,8 @@
 // the connection, how the archive signs in to the directory (the password
 // never shown: empty keeps the stored one, or it is cleared), which users it
 // reads, and the attributes of the type (Active Directory or generic LDAP).
+// A cloud type shows only its groups (names, not DNs); its other fields, like
+// Active Directory's openId* ones, are not shown but kept (directory.js).
 import { defaultPort, AUTHENTICATION_TYPES, PROTOCOLS, TYPES, USER_NAME_FORMATS, isCloudType, isLdapType } from "../../../directory.js";
 import { useApp } from "../../../ui.jsx";
 import { TextField } from "../../wizard.jsx";
@@ -80,6 +82,13 @@ export function DirectoryFields({ v, set, problems, readOnly }) {
       </div>
       {v.type === "none" && <p class="note info" id="dir-none-note">{t("dirNoneText")}</p>}
       {isCloudType(v.type) && <p class="note warn" id="dir-cloud-note">{t("dirCloudText")}</p>}
+      {isCloudType(v.type) && (
+        <fieldset class="group">
+          <legend>{t("dirUsers")}</legend>
+          <TextArea id="dir-groups" label={t("dirGroups")} value={v.groups} onInput={set("groups")}
+                    problem={p("groups")} hint={t("dirGroupsHintCloud")} />
+        </fieldset>
+      )}
 
       {ldap && (
         <>
@@ -174,6 +183,10 @@ export function DirectoryFields({ v, set, problems, readOnly }) {
             {v.type === "activeDirectory" && (
               <Check id="dir-exchange-only" label={t("dirExchangeOnly")} help={t("dirExchangeOnlyHelp")}
                      checked={v.microsoftExchangeUsersOnly} onChange={set("microsoftExchangeUsersOnly")} />
+            )}
+            {v.type === "activeDirectory" && (
+              <Check id="dir-address-lists-only" label={t("dirAddressListsOnly")} help={t("dirAddressListsOnlyHelp")}
+                     checked={v.usersVisibleInAddressListsOnly} onChange={set("usersVisibleInAddressListsOnly")} />
             )}
             <Check id="dir-delete-users" label={t("dirDeleteUsers")} help={t("dirDeleteUsersHelp")} danger
                    checked={v.deleteUsers} onChange={set("deleteUsers")} />
