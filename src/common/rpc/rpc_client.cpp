@@ -23,9 +23,12 @@ namespace {
 // Sends one request on a connected stream and reads frames until its
 // response, passing progress events on. With `rest`, bytes that arrived
 // after the response are kept there (stream.open: they are the stream's).
+// *answered (when given) tells whether the peer answered (a result or an
+// error frame), which an error of the connection itself is not.
 template <typename Stream>
 asio::awaitable<Result<Json>> exchange(Stream& stream, const std::string& where, const Json& request,
-                                       const RpcClient::ProgressFn& progress, std::string* rest = nullptr) {
+                                       const RpcClient::ProgressFn& progress, std::string* rest = nullptr,
+                                       bool* answered = nullptr) {
   ErrorCodeT ec;
   const std::string out = encodeFrame(dumpJson(request));
   co_await asio::async_write(stream, asio::buffer(out), asio::redirect_error(asio::use_awaitable, ec));
@@ -54,6 +57,7 @@ asio::awaitable<Result<Json>> exchange(Stream& stream, const std::string& where,
         if (progress && p.is_object()) progress(p.value("percent", 0), p.value("text", ""));
         continue;
       }
+      if (answered) *answered = true;
       if (frame->contains("error")) co_return rpcErrorFromJson((*frame)["error"]);
       if (rest) rest->assign(data);
       co_return frame->value("result", Json());
@@ -147,11 +151,8 @@ asio::awaitable<CallOutcome> tlsCall(asio::ssl::context& ctx, std::string host, 
     stream = std::move(connected.value());
   }
   beast::get_lowest_layer(*stream).expires_after(timeout);
-  out.result = co_await exchange(*stream, host + ":" + std::to_string(port), request, progress);
-  // The peer answered (a result or an error frame): the connection is sound.
-  const bool answered = out.result.ok() || (out.result.error().code != ErrorCode::kUnavailable &&
-                                            out.result.error().code != ErrorCode::kTimeout &&
-                                            out.result.error().code != ErrorCode::kProtocol);
+  bool answered = false;  // a result or an error frame: the connection is sound
+  out.result = co_await exchange(*stream, host + ":" + std::to_string(port), request, progress, nullptr, &answered);
   if (answered) {
     beast::get_lowest_layer(*stream).expires_never();
     out.stream = std::move(stream);

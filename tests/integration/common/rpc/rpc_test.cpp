@@ -33,9 +33,10 @@ class RpcTest : public ::testing::Test {
         [this](const RpcRequest& r) -> Result<Json> {
           if (r.method == "echo") return r.params;
           if (r.method == "peer") return Json(r.peer_thumbprint);
-          if (r.method == "count") {
+          if (r.method == "count") {  // answers with params.code, kCancelled by default
             ++counted_;
-            return makeError(ErrorCode::kCancelled, "counted");
+            const int code = r.params.value("code", static_cast<int>(ErrorCode::kCancelled));
+            return makeError(static_cast<ErrorCode>(code), "counted");
           }
           if (r.method == "fail") {  // answers with the ErrorCode whose value is params.code
             return makeError(static_cast<ErrorCode>(r.params.at("code").get<int>()), "failed on purpose",
@@ -115,6 +116,15 @@ TEST_F(RpcTest, PooledCallsAnsweredWithAnErrorAreNotRepeated) {
     EXPECT_EQ(r.error().code, ErrorCode::kCancelled);
   }
   EXPECT_EQ(counted_.load(), 3);
+  // Also the codes a broken connection gives: the peer answered, so the
+  // call was carried out and is not sent again.
+  for (ErrorCode code : {ErrorCode::kUnavailable, ErrorCode::kTimeout, ErrorCode::kProtocol}) {
+    const int before = counted_.load();
+    auto r = pooled.call("count", Json{{"code", static_cast<int>(code)}}, std::chrono::seconds(5));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, code);
+    EXPECT_EQ(counted_.load(), before + 1);
+  }
 }
 
 TEST_F(RpcTest, ProgressEventsArriveBeforeTheResult) {
