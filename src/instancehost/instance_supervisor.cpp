@@ -129,8 +129,12 @@ void InstanceSupervisor::begin() {
                list);
     endLeftoverInstances(leftovers, options_.stop_timeout);
   }
-  host_key_hex_ = loadOrCreateHostKey(options_.host_key_file.empty() ? options_.runtime_directory + "/host.key"
-                                                                     : options_.host_key_file);
+  {
+    std::string key = loadOrCreateHostKey(options_.host_key_file.empty() ? options_.runtime_directory + "/host.key"
+                                                                         : options_.host_key_file);
+    std::lock_guard lock(mutex_);
+    host_key_hex_ = std::move(key);
+  }
   sigchld_ = std::make_unique<asio::signal_set>(io_, SIGCHLD);
   reap();
   if (auto specs = loadInstanceList(options_.state_file)) {

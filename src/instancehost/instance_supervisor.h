@@ -129,6 +129,12 @@ class InstanceSupervisor {
   int runningCount() const;
   int knownCount() const;
 
+  // The host key (hex; empty before begin() or when it could not be loaded).
+  std::string hostKeyHex() const {
+    std::lock_guard lock(mutex_);
+    return host_key_hex_;
+  }
+
   // Stops every instance (host shutdown).
   void stopAll();
 

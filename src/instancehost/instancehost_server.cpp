@@ -67,6 +67,15 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   if (config_.notification_sweep_seconds)
     o.notification_sweep = std::chrono::seconds(*config_.notification_sweep_seconds);
   supervisor_ = std::make_unique<InstanceSupervisor>(agent_.io(), o);
+  InstanceMoves::Hooks hooks;
+  hooks.resolve = [this](const std::string& path) { return directories_.resolve(path); };
+  hooks.stopped = [this](const std::string& id) {
+    auto socket = supervisor_->socketOfRunning(id);
+    return !socket && (socket.error().code == ErrorCode::kNotFound || socket.error().details == kArchiveStopped);
+  };
+  hooks.host_key_hex = [this] { return supervisor_->hostKeyHex(); };
+  hooks.peers_changed = [this] { updatePeers(); };
+  moves_ = std::make_unique<InstanceMoves>(agent_.identity(), std::move(hooks));
   // Instances start with the daemon, never with --show-thumbprint (which
   // builds the daemon too, to read its identity).
   agent_.setStartHook([this, per_instance = o.user_per_instance] {
@@ -83,6 +92,10 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
     return okStatus();
   });
   agent_.setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
+    if (InstanceMoves::isMoveStream(request)) {  // another host fetching an instance's data
+      moves_->serve(std::move(stream), request, std::move(id));
+      return;
+    }
     // The error an unknown or stopped instance gets reveals nothing else.
     const std::string instance = stringOf(request.params, "instanceID").value_or("");
     auto socket = supervisor_->socketOfRunning(instance);
@@ -101,7 +114,11 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
       for (const auto& t : reply["casThumbprints"]) {
         if (t.is_string()) cas.insert(t.get<std::string>());
       }
-      agent_.setPeerThumbprints(cas);
+      {
+        std::lock_guard lock(peers_mutex_);
+        cas_peers_ = std::move(cas);
+      }
+      updatePeers();
     }
     if (reply.is_object() && reply.contains("instances")) {
       syncFrom(reply["instances"], reply.value("instancesVersion", Json()));
@@ -111,6 +128,13 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
 }
 
 InstanceHostServer::~InstanceHostServer() = default;
+
+void InstanceHostServer::updatePeers() {
+  std::lock_guard lock(peers_mutex_);
+  std::set<std::string> all = cas_peers_;
+  for (const auto& t : moves_->peers()) all.insert(t);
+  agent_.setPeerThumbprints(all);
+}
 
 void InstanceHostServer::syncFrom(const Json& list, const Json& version) {
   if (!list.is_array()) return;
@@ -153,6 +177,12 @@ Result<Json> InstanceHostServer::forEachInstance(const Json& params,
   return out;
 }
 
+Status InstanceHostServer::refuseWhileMoving(const std::string& id) const {
+  if (!moves_->moving(id)) return okStatus();
+  return makeError(ErrorCode::kInvalidArgument,
+                   "The instance '" + id + "' is being moved to another Instance Host; it starts there.");
+}
+
 Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
   const Json& p = request.params;
   const std::string path = p.is_object() && p.contains("path") && p["path"].is_string() ? p["path"].get<std::string>()
@@ -179,17 +209,27 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
     return Json();
   }
   if (m == "instances.status") return supervisor_->status();
+  if (m == "move.inspect") return moves_->inspect(p);
+  if (m == "move.offer") return moves_->offer(p);
+  if (m == "move.pull") return moves_->pull(p, request.progress);
+  if (m == "move.discard") return moves_->discard(p);
   auto safe_field = boolField(p, "safeMode", false);
   if (!safe_field) return safe_field.error();
   const bool safe = *safe_field;
   if (m == "instances.start") {
-    return forEachInstance(p, [this, safe](const std::string& id) { return supervisor_->start(id, safe); });
+    return forEachInstance(p, [this, safe](const std::string& id) -> Status {
+      SPE_TRY(refuseWhileMoving(id));
+      return supervisor_->start(id, safe);
+    });
   }
   if (m == "instances.stop") {
     return forEachInstance(p, [this](const std::string& id) { return supervisor_->stop(id); });
   }
   if (m == "instances.restart") {
-    return forEachInstance(p, [this, safe](const std::string& id) { return supervisor_->restart(id, safe); });
+    return forEachInstance(p, [this, safe](const std::string& id) -> Status {
+      SPE_TRY(refuseWhileMoving(id));
+      return supervisor_->restart(id, safe);
+    });
   }
   if (m == "instances.freeze") {
     return forEachInstance(p, [this](const std::string& id) { return supervisor_->freeze(id); });

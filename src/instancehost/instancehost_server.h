@@ -8,6 +8,7 @@
 
 #include "common/rpc/role_agent.h"
 #include "instancehost/directory_service.h"
+#include "instancehost/instance_move.h"
 #include "instancehost/instance_supervisor.h"
 #include "instancehost/instancehost_config.h"
 
@@ -26,11 +27,18 @@ class InstanceHostServer {
   // the last one applied (same epoch, lower sequence number).
   void syncFrom(const Json& list, const Json& version);
   Result<Json> forEachInstance(const Json& params, const std::function<Status(const std::string&)>& op);
+  // The peers that may connect besides the Management Server: the CASes
+  // and the hosts an instance's move is offered to.
+  void updatePeers();
+  Status refuseWhileMoving(const std::string& id) const;
 
   InstanceHostConfig config_;
   DirectoryService directories_;
   RoleAgent agent_;
   std::unique_ptr<InstanceSupervisor> supervisor_;
+  std::unique_ptr<InstanceMoves> moves_;
+  std::mutex peers_mutex_;
+  std::set<std::string> cas_peers_;
   std::mutex sync_mutex_;
   std::int64_t sync_epoch_ = -1;
   std::int64_t sync_seq_ = -1;

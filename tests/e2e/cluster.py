@@ -119,8 +119,10 @@ def _firewall(role):
         outbound = ["ip daddr %s tcp dport 8472 accept" % hosts, "ip daddr %s tcp dport 8473 accept" % cases,
                     "tcp dport { 25, 465, 587 } accept"]  # the system SMTP settings
     elif role in HOSTS:
-        inbound = ["ip saddr { %s } tcp dport 8472 accept" % ", ".join([a["mgmt"]] + [a[c] for c in CASES])]
-        outbound = ["ip daddr %s tcp dport 8471 accept" % a["mgmt"], "tcp dport { %s } accept" % MAIL_PORTS]
+        # 8472 from the other hosts too: a host fetches a moved instance's data from its old host.
+        inbound = ["ip saddr { %s } tcp dport 8472 accept" % ", ".join([a["mgmt"]] + [a[c] for c in CASES + HOSTS])]
+        outbound = ["ip daddr %s tcp dport 8471 accept" % a["mgmt"], "ip daddr %s tcp dport 8472 accept" % hosts,
+                    "tcp dport { %s } accept" % MAIL_PORTS]
     elif role in CASES:
         inbound = ["tcp dport { 143, 443, 993 } accept", "ip saddr %s tcp dport 8473 accept" % a["mgmt"]]
         outbound = ["ip daddr %s tcp dport 8471 accept" % a["mgmt"], "ip daddr %s tcp dport 8472 accept" % hosts,
@@ -260,6 +262,13 @@ class Cluster(ApiClient):
     BINARIES = {"mgmt": "spe-management", "ih1": "spe-instancehost", "ih2": "spe-instancehost",
                 "cas1": "spe-cas", "cas2": "spe-cas"}
 
+    @property
+    def instances_dir(self):
+        """The hosts' base directory: one both see, as a shared file system
+        mounted on both machines would be (moving an instance between them
+        then hands over only its key; to another directory it is copied)."""
+        return self.path("instances")
+
     def _write(self, role, config):
         self.conf[role] = self.path(role + ".json")
         with open(self.conf[role], "w") as f:
@@ -274,10 +283,10 @@ class Cluster(ApiClient):
                              "apiPort": 8474, "rolePort": 8471, "consolePort": 8470, "logLevel": self.log_level})
         self.thumbprints["mgmt"] = self._thumbprint("mgmt")
         mgmt = {"serverName": name("mgmt"), "port": 8471, "thumbprint": self.thumbprints["mgmt"]}
+        os.makedirs(self.instances_dir)
         for h in HOSTS:
-            os.makedirs(self.path(h, "instances"))
             self._write(h, {"serverName": name(h), "dataDirectory": self.path(h, "data"), "listenAddress": "0.0.0.0",
-                            "port": 8472, "baseDirectory": self.path(h, "instances"), "managementServer": mgmt,
+                            "port": 8472, "baseDirectory": self.instances_dir, "managementServer": mgmt,
                             "heartbeatSeconds": self.heartbeat_seconds, "importDirectory": self.path(h, "imports"),
                             "allowedPathRoots": [self.path("source")], "logLevel": self.log_level})
         for c in CASES:
@@ -372,7 +381,7 @@ class Cluster(ApiClient):
                 thumbprint=self.thumbprints[h])
         self.ok("SetInstanceHostConfiguration", config={
             "serverName": name(h), "port": 8472, "serverCertificate": {"thumbprint": self.thumbprints[h]},
-            "baseDirectory": self.path(h, "instances")})
+            "baseDirectory": self.instances_dir})
 
     @property
     def api_url(self):

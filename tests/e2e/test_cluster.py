@@ -314,6 +314,77 @@ class ClusterTest(unittest.TestCase):
         m.logout()
         return got
 
+    # ---------------------------------------------------------------- moving instances
+    def key_file(self, directory):
+        with open(os.path.join(directory, "MailStoreMaster.key")) as f:
+            return json.load(f)
+
+    def read_everything(self, iid):
+        m = wait_until("a login to %s" % iid, lambda: self.try_login(iid), 30, 0.5)
+        got = self.fetch_inbox(m, iid)
+        m.logout()
+        return got
+
+    def search_fox(self, iid):
+        w = WebAccess(self.c, iid)
+        session = w.login({"userName": "ann", "password": PASSWORD})
+        status, found = w.call(session, "search", {"folder": "ann", "query": "fox", "limit": 100})
+        self.assertEqual(status, 200, found)
+        return sorted(h["subject"] for h in found["hits"])
+
+    def test_07_an_instance_moved_to_another_host_is_copied_checked_and_removed_there(self):
+        before = self.read_everything("alpha")
+        found_before = self.search_fox("alpha")
+        self.assertGreater(len(found_before), 20)
+        old = self.c.ok("GetInstanceConfiguration", instanceID="alpha")
+        self.assertEqual(old["instanceHost"], "ih1.spe.test")
+        old_key = self.key_file(old["baseDirectory"])
+        self.c.ok("StopInstances", instanceFilter="alpha")
+        # A directory that is not empty is refused, and nothing changes.
+        occupied = os.path.join(self.c.instances_dir, "occupied")
+        os.makedirs(occupied)
+        with open(os.path.join(occupied, "note.txt"), "w") as f:
+            f.write("somebody else's")
+        env = self.c.invoke("SetInstanceConfiguration", config={
+            "instanceID": "alpha", "instanceHost": "ih2.spe.test", "baseDirectory": "~/occupied"})
+        self.assertEqual(env["statusCode"], "failed", env)
+        self.assertIn("is not empty. Nothing was changed.", env["error"]["message"])
+        self.assertEqual(self.c.ok("GetInstanceConfiguration", instanceID="alpha"), old)
+        # Another host and directory: the new host copies the data from the old one.
+        self.c.ok("SetInstanceConfiguration", config={
+            "instanceID": "alpha", "instanceHost": "ih2.spe.test", "baseDirectory": "~/alpha-moved"})
+        new = self.c.ok("GetInstanceConfiguration", instanceID="alpha")
+        self.assertEqual((new["instanceHost"], new["baseDirectory"]),
+                         ("ih2.spe.test", os.path.join(self.c.instances_dir, "alpha-moved")))
+        self.assertFalse(os.path.exists(old["baseDirectory"]))  # removed after the new host had it all
+        self.assertFalse(os.path.exists(new["baseDirectory"] + ".incoming"))
+        new_key = self.key_file(new["baseDirectory"])
+        self.assertNotEqual(new_key["hostKeyId"], old_key["hostKeyId"])  # sealed for ih2 now
+        self.assertEqual(new_key["recoveryPublicKey"], old_key["recoveryPublicKey"])
+        self.assertIn("took over the data of 'alpha'", self.c.log("ih2"))
+        self.assertIn("removed the old copy of 'alpha'", self.c.log("ih1"))
+        # It starts on its new host, with every message and its search index.
+        self.c.ok("StartInstances", instanceFilter="alpha")
+        info = self.c.ok("GetInstances", instanceFilter="alpha")[0]
+        self.assertEqual((info["instanceHost"], info["status"]), ("ih2.spe.test", "running"))
+        self.assertEqual(self.read_everything("alpha"), before)
+        self.assertEqual(self.search_fox("alpha"), found_before)  # its search index came along
+        self.assertEqual(self.c.refused(), {})
+
+    def test_08_an_instance_in_a_directory_both_hosts_see_changes_host_with_its_key_only(self):
+        before = self.read_everything("beta")
+        old = self.c.ok("GetInstanceConfiguration", instanceID="beta")
+        old_key = self.key_file(old["baseDirectory"])
+        files_before = sorted(os.listdir(old["baseDirectory"]))
+        self.c.ok("StopInstances", instanceFilter="beta")
+        self.c.ok("SetInstanceConfiguration", config={"instanceID": "beta", "instanceHost": "ih1.spe.test"})
+        new = self.c.ok("GetInstanceConfiguration", instanceID="beta")
+        self.assertEqual((new["instanceHost"], new["baseDirectory"]), ("ih1.spe.test", old["baseDirectory"]))
+        self.assertEqual(sorted(os.listdir(new["baseDirectory"])), files_before)  # nothing copied, nothing removed
+        self.assertNotEqual(self.key_file(new["baseDirectory"])["hostKeyId"], old_key["hostKeyId"])
+        self.c.ok("StartInstances", instanceFilter="beta")
+        self.assertEqual(self.read_everything("beta"), before)
+
     def run_of(self, iid, profile, ended=False):
         runs = [r for r in self.c.ok("GetWorkerResults", instanceID=iid, fromIncluding="2000-01-01T00:00:00",
                                      toExcluding="2100-01-01T00:00:00", timeZoneID="$Local")

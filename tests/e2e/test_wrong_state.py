@@ -80,16 +80,27 @@ class WrongStateTest(InstanceCalls, unittest.TestCase):
         self.p.ok("StopInstances", instanceFilter="mov")
         self.wait_status("mov", "stopped")
         before = self.p.ok("GetInstanceConfiguration", instanceID="mov")
-        env = self.p.invoke("SetInstanceConfiguration", config={"instanceID": "mov", "baseDirectory": "~/mov-b"})
+        # a directory holding other files is refused, and nothing changes
+        os.makedirs(os.path.join(self.p.base_directory, "taken"))
+        with open(os.path.join(self.p.base_directory, "taken", "x"), "w") as f:
+            f.write("x")
+        env = self.p.invoke("SetInstanceConfiguration", config={"instanceID": "mov", "baseDirectory": "~/taken"})
         self.assertEqual(env["statusCode"], "failed", env)
-        message = env["error"]["message"]
-        for words in ("without its data", "MailStoreMaster.fdb", "mov-a", "move the whole base directory",
-                      "Nothing was changed"):
-            self.assertIn(words, message)
+        self.assertIn("is not empty. Nothing was changed.", env["error"]["message"])
         self.assertEqual(self.p.ok("GetInstanceConfiguration", instanceID="mov"), before)
-        # moved by hand, the change is accepted and the instance starts from there
-        shutil.move(os.path.join(self.p.base_directory, "mov-a"), os.path.join(self.p.base_directory, "mov-b"))
+        # another directory on the same host: the data is copied there, checked, and the old copy removed
         self.p.ok("SetInstanceConfiguration", config={"instanceID": "mov", "baseDirectory": "~/mov-b"})
+        self.assertFalse(os.path.exists(os.path.join(self.p.base_directory, "mov-a")))
+        self.assertTrue(os.path.exists(os.path.join(self.p.base_directory, "mov-b", "MailStoreMaster.fdb")))
+        self.p.ok("StartInstances", instanceFilter="mov")
+        stores = self.p.ok("GetStores", instanceID="mov")
+        self.assertEqual([(s["id"], s["databasePath"]) for s in stores],
+                         [(1, os.path.join(self.p.base_directory, "mov-b", "Data", "DefaultFileGroup"))])
+        self.p.ok("StopInstances", instanceFilter="mov")
+        self.wait_status("mov", "stopped")
+        # moved by hand: the old place holds nothing any more, the new one the data
+        shutil.move(os.path.join(self.p.base_directory, "mov-b"), os.path.join(self.p.base_directory, "mov-c"))
+        self.p.ok("SetInstanceConfiguration", config={"instanceID": "mov", "baseDirectory": "~/mov-c"})
         self.p.ok("StartInstances", instanceFilter="mov")
         self.assertEqual(self.p.ok("GetStores", instanceID="mov")[0]["id"], 1)
         self.p.ok("StopInstances", instanceFilter="mov")

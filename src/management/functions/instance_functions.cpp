@@ -8,6 +8,7 @@
 #include "management/api/function_registry.h"
 #include "management/instance_control.h"
 #include "management/instance_filter.h"
+#include "management/instance_move.h"
 #include "management/management_context.h"
 
 namespace spe::management {
@@ -143,33 +144,6 @@ Status placeOnHost(ManagementContext& ctx, InstanceControl& control, InstanceRec
   return okStatus();
 }
 
-// Whether the instance data (MailStoreMaster.fdb) is in `path` on `host`.
-Result<bool> hasInstanceData(InstanceControl& control, const std::string& host, const std::string& path) {
-  auto r = control.hostCall(host, "resolvePath", Json{{"path", path}}, std::chrono::seconds(10));
-  if (!r) return r.error();
-  return r->value("hasInstanceData", false);
-}
-
-// Until moving instances is built, a new host or base directory must hold
-// the instance's data already (moved there by the operator), unless there is
-// no data yet (never started).
-Status refuseLeavingDataBehind(InstanceControl& control, const InstanceRecord& from, const InstanceRecord& to) {
-  auto there = hasInstanceData(control, to.instance_host, to.base_directory);
-  if (!there) return there.error();
-  if (*there) return okStatus();
-  auto here = hasInstanceData(control, from.instance_host, from.base_directory);
-  if (here && !*here) return okStatus();
-  const std::string where = to.base_directory + " on " + to.instance_host;
-  return makeError(
-      ErrorCode::kInvalidArgument,
-      "The instance '" + from.instance_id + "' would be without its data: " + where + " holds no MailStoreMaster.fdb" +
-          (here ? ", its data is in " + from.base_directory + " on " + from.instance_host
-                : " and " + from.instance_host + " cannot be asked where its data is (" + here.error().message + ")") +
-          ". Moving instances is not supported yet: move the whole base directory there "
-          "(MailStoreMaster.fdb, MailStoreMaster.key, Data/) while the instance is stopped, "
-          "then change the configuration. Nothing was changed.");
-}
-
 Result<InstanceRecord> requireInstance(ManagementDb& db, const std::string& id) {
   auto r = db.instance(id);
   if (!r) return r.error();
@@ -270,7 +244,9 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
                 }});
 
   registry.add(
-      {"SetInstanceConfiguration", {{"config", ArgType::kJson}}, [&ctx, control](CallContext& c) -> Result<Json> {
+      {"SetInstanceConfiguration",
+       {{"config", ArgType::kJson}},
+       [&ctx, control](CallContext& c) -> Result<Json> {
          const Json& cfg = c.args.json("config");
          if (!cfg.is_object() || !cfg.contains("instanceID") || !cfg["instanceID"].is_string()) {
            return makeError(ErrorCode::kInvalidArgument, "'config.instanceID' is required.");
@@ -290,16 +266,30 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
                               "is stopped (it is " +
                                   live->status.value("status", "?") + ").");
            }
+           // A new host without a directory named: the instance's default one there.
+           if (r->instance_host != current->instance_host && !cfg.contains("baseDirectory")) r->base_directory.clear();
            SPE_TRY(placeOnHost(ctx, *control, *r));
-           SPE_TRY(refuseLeavingDataBehind(*control, *current, *r));
+         }
+         std::optional<MovedData> moved;
+         if (moves && (r->instance_host != current->instance_host || r->base_directory != current->base_directory)) {
+           auto m = moveInstanceData(ctx, *control, *current, *r, c.progress);
+           if (!m) return m.error();
+           moved = std::move(*m);
          }
          SPE_TRY(ctx.db.updateInstance(*r));
          control->bumpVersion();
          (void)control->pushToHost(r->instance_host);
          if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);
          if (r->alias != current->alias || r->instance_host != current->instance_host) ctx.routes.publish();
+         if (moved) {
+           if (auto warning = finishMove(*control, *moved)) c.progress.log(*warning);
+           logger("instances")
+               ->info("instance {} moved to {} on {}: {}", r->instance_id, r->base_directory, r->instance_host,
+                      moved->summary);
+         }
          return Json();
-       }});
+       },
+       true});
 }
 
 // Starting, stopping, freezing and deleting instances, and their statistics.

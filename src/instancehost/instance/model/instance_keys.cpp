@@ -6,12 +6,11 @@
 
 #include "common/base/atomic_file.h"
 #include "common/base/json_reader.h"
+#include "instancehost/instance/model/instance_key_file.h"
 #include "store/append_file.h"
 
 namespace spe::instance {
 namespace {
-
-std::string context(const std::string& id) { return "spe-instance-key:" + id; }
 
 std::string keyBytes(const Key256& k) { return std::string(reinterpret_cast<const char*>(k.data()), k.size()); }
 
@@ -57,33 +56,15 @@ Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base, co
     if (!std::filesystem::exists(recovery_path)) {
       SPE_TRY(writeFileAtomically(recovery_path, recoveryKeyText(id, recovery.secret_key), 0600));
     }
-    std::string box;
-    seal(host_key, keyBytes(instance_key), context(id), box);
-    const Json j{{"format", 1},
-                 {"instanceID", id},
-                 {"hostKeyId", keyId(host_key)},
-                 {"instanceKey", toHex(box)},
-                 {"recoveryPublicKey", toHex(keyBytes(recovery.public_key))}};
-    SPE_TRY(writeFileAtomically(path, dumpJson(j, 2) + "\n", 0600));
+    SPE_TRY(writeFileAtomically(path, instanceKeyFileText(id, instance_key, host_key, recovery.public_key), 0600));
   }
   auto text = store::readFile(path);
   if (!text) return text.error();
-  const Json j = Json::parse(*text, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return makeError(ErrorCode::kIo, "'" + path + "' is damaged.");
-  if (j.value("hostKeyId", "") != keyId(host_key)) {
-    return makeError(ErrorCode::kPermissionDenied, "'" + path + "' is protected by another Instance Host's key (" +
-                                                       j.value("hostKeyId", "?") + "); this host's key is " +
-                                                       keyId(host_key) + ".");
-  }
-  auto box = fromHex(j.value("instanceKey", ""));
-  if (!box) return makeError(ErrorCode::kIo, "'" + path + "' is damaged.");
-  auto plain = open(host_key, *box, context(j.value("instanceID", id)));
-  if (!plain) return makeError(ErrorCode::kPermissionDenied, "'" + path + "' does not open with this host's key.");
-  auto pub = fromHex(j.value("recoveryPublicKey", ""));
-  if (!pub || pub->size() != 32) return makeError(ErrorCode::kIo, "'" + path + "' is damaged.");
+  auto opened = openInstanceKeyFile(*text, id, host_key, path);
+  if (!opened) return opened.error();
   store::InstanceKeys keys;
-  keys.instance_key = *keyFromBytes(*plain);
-  keys.recovery_public_key = *keyFromBytes(*pub);
+  keys.instance_key = opened->instance_key;
+  keys.recovery_public_key = opened->recovery_public_key;
   return keys;
 }
 

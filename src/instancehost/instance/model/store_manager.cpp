@@ -197,8 +197,31 @@ Status StoreManager::persist(const Entry& e) {
       {e.id, e.name, e.requested_state, e.path, e.statistics_count, e.statistics_size});
 }
 
+Status StoreManager::followMovedBase() {
+  auto known = db_.setting("BaseDirectory", Json());
+  if (!known) return known.error();
+  if (known->is_string() && known->get<std::string>() == base_) return okStatus();
+  if (known->is_string()) {
+    const std::string old = known->get<std::string>() + "/";
+    auto rows = db_.db().query("SELECT ID, DATABASE_PATH FROM STORES ORDER BY ID");
+    if (!rows) return rows.error();
+    int moved = 0;
+    for (const auto& r : *rows) {
+      const std::string path = dbStr(r[1]);
+      if (path.compare(0, old.size(), old) != 0) continue;
+      SPE_TRY(db_.db().exec("UPDATE STORES SET DATABASE_PATH = ? WHERE ID = ?",
+                            {base_ + "/" + path.substr(old.size()), dbInt(r[0])}));
+      ++moved;
+    }
+    logger("stores")->info("the instance was moved from {} to {}: {} store paths follow it", known->get<std::string>(),
+                           base_, moved);
+  }
+  return db_.setSetting("BaseDirectory", base_);
+}
+
 Status StoreManager::openAll() {
   std::lock_guard lock(mutex_);
+  SPE_TRY(followMovedBase());
   auto rows = db_.db().query(
       "SELECT ID, NAME, REQUESTED_STATE, DATABASE_PATH, STATISTICS_COUNT, STATISTICS_SIZE FROM STORES ORDER BY ID");
   if (!rows) return rows.error();

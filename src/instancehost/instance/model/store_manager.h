@@ -37,7 +37,11 @@ class StoreManager {
   ~StoreManager();
 
   // Opens every store that is not disabled; creates DefaultFileGroup
-  // (current) when the instance has no store yet.
+  // (current) when the instance has no store yet. First, when the instance
+  // was moved to another directory (its last one is kept in SETTINGS
+  // 'BaseDirectory'), the stores below the old one are looked for at the
+  // same place below the new one (docs/multi-server.md); stores elsewhere
+  // keep their paths.
   Status openAll();
   void closeAll();
 
@@ -110,6 +114,7 @@ class StoreManager {
   std::vector<std::pair<std::int64_t, std::shared_ptr<T>>> openParts(std::shared_ptr<T> Entry::*part);
   template <typename T>
   Result<std::shared_ptr<T>> openPart(std::int64_t id, std::shared_ptr<T> Entry::*part);
+  Status followMovedBase();
   Status persist(const Entry& e);
   Status makeCurrent(std::int64_t id);
   Result<std::int64_t> add(const std::string& name, const std::string& path, const std::string& state, bool create);

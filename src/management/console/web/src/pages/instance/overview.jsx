@@ -123,7 +123,10 @@ function ConfigurationPanel({ id, instance, reload }) {
     setError(null);
     setSaved(null);
     try {
-      await call("SetInstanceConfiguration", { config: cfg });
+      // A new host or directory moves the instance's data: a task with its progress.
+      const moving = "instanceHost" in cfg || "baseDirectory" in cfg;
+      const host = cfg.instanceHost || config.data.instanceHost;
+      await call("SetInstanceConfiguration", { config: cfg }, moving ? { label: t("ovMoveTask", { id, host }) } : undefined);
       const fields = Object.keys(cfg).filter((k) => k !== "instanceID");
       setSaved({ fields, restart: needRestart(fields, instance) });
       setTouched(false);
