@@ -373,8 +373,30 @@ class Cluster(ApiClient):
         for h in HOSTS:
             self.pair_host(h)
         for c in CASES:
-            self.ok("PairWithManagementServer", serverType="clientAccessServer", serverName=name(c), port=8473,
-                    thumbprint=self.thumbprints[c])
+            self.pair_cas(c)
+
+    def pair_cas(self, c):
+        self.ok("PairWithManagementServer", serverType="clientAccessServer", serverName=name(c), port=8473,
+                thumbprint=self.thumbprints[c])
+
+    def replace_machine(self, role, keep=()):
+        """A role's machine replaced by a new one at the same name and
+        address: the daemon stopped, a new data directory with only the
+        entries named in `keep` copied from the old one (so a new TLS
+        identity: a new thumbprint), started again. Returns the new
+        thumbprint; pairing it again is the caller's (the operator's) step."""
+        self.kill(role, signal.SIGTERM)
+        with open(self.conf[role]) as f:
+            data = json.load(f)["dataDirectory"]
+        old = data + ".old-machine"
+        os.rename(data, old)
+        os.makedirs(data)
+        for entry in keep:
+            src = os.path.join(old, entry)
+            (shutil.copytree if os.path.isdir(src) else shutil.copy2)(src, os.path.join(data, entry))
+        self.thumbprints[role] = self._thumbprint(role)
+        self.start(role)
+        return self.thumbprints[role]
 
     def pair_host(self, h):
         self.ok("PairWithManagementServer", serverType="instanceHost", serverName=name(h), port=8472,

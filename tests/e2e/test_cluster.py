@@ -385,6 +385,35 @@ class ClusterTest(unittest.TestCase):
         self.c.ok("StartInstances", instanceFilter="beta")
         self.assertEqual(self.read_everything("beta"), before)
 
+    def test_09_a_cas_and_a_host_replaced_by_new_machines(self):
+        on_ih1 = [i["instanceID"] for i in self.c.ok("GetInstances", instanceFilter="*")
+                  if i["instanceHost"] == "ih1.spe.test"]
+        self.assertTrue(on_ih1)
+        before = {iid: self.read_everything(iid) for iid in on_ih1}
+        # A new CAS machine: a new identity, paired again; end users reach everything through it.
+        old_cas = self.c.thumbprints["cas2"]
+        self.assertNotEqual(self.c.replace_machine("cas2"), old_cas)
+        self.c.pair_cas("cas2")
+        for iid in INSTANCES:
+            m = wait_until("a login through the new cas2", lambda: self.try_login(iid, cluster.ADDRESSES["cas2"]),
+                           30, 0.5)
+            m.logout()
+        # A new host machine: its instances stopped, its data directory copied over but for its
+        # TLS identity (the host key, which seals the instances' keys, comes along), paired again.
+        self.c.ok("StopInstances", instanceFilter=",".join(on_ih1))
+        old_host = self.c.thumbprints["ih1"]
+        self.assertNotEqual(self.c.replace_machine("ih1", keep=("keys", "instances.json")), old_host)
+        self.c.pair_host("ih1")
+        self.c.ok("StartInstances", instanceFilter=",".join(on_ih1))
+        for iid in on_ih1:
+            self.assertEqual(self.read_everything(iid), before[iid])
+        st = self.c.ok("GetServiceStatus")
+        prints = {s["serverName"]: s["serverCertificate"]["thumbprint"] for s in st["serverInfos"]}
+        self.assertEqual((prints["cas2.spe.test"], prints["ih1.spe.test"]),
+                         (self.c.thumbprints["cas2"], self.c.thumbprints["ih1"]))
+        self.assertTrue(all(s["active"] for s in st["serverInfos"]), st)
+        self.assertEqual(self.c.refused(), {})
+
     def run_of(self, iid, profile, ended=False):
         runs = [r for r in self.c.ok("GetWorkerResults", instanceID=iid, fromIncluding="2000-01-01T00:00:00",
                                      toExcluding="2100-01-01T00:00:00", timeZoneID="$Local")
