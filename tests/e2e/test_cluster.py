@@ -96,10 +96,11 @@ class ClusterTest(unittest.TestCase):
             cls.sources[iid] = cls.archive(iid, "first", range(count))
 
     @classmethod
-    def archive(cls, iid, batch, numbers, wait=True):
-        """Archives generated messages into ann's Inbox; returns their bytes."""
+    def archive(cls, iid, batch, numbers, wait=True, folder="Inbox"):
+        """Archives generated messages into ann's `folder`; returns their bytes
+        (wait=False: only writes them, for start_run())."""
         src = cls.c.source_dir(iid, batch)
-        inbox = cls.c.source_dir(iid, batch, "Inbox")
+        inbox = cls.c.source_dir(iid, batch, folder)
         messages = {}
         for n in numbers:
             raw = mailgen.message(n + (1000 if iid == "beta" else 0))
@@ -197,12 +198,15 @@ class ClusterTest(unittest.TestCase):
 
     def test_04_without_the_management_server_users_read_and_hosts_archive(self):
         webs = {iid: WebAccess(self.c, iid) for iid in INSTANCES}
+        # An archiving run under way when the Management Server goes.
+        later = self.archive("alpha", "later", range(20000, 22000), wait=False, folder="Later")
+        self.start_run("alpha", "later")
         self.c.kill("mgmt")
         self.addCleanup(self.restart_management)
         # End users log in anew and read, over both protocols, on both hosts.
         for iid in INSTANCES:
             session = webs[iid].login({"userName": "ann", "password": PASSWORD})
-            status, found = webs[iid].call(session, "search", {"folder": "ann", "limit": 100})
+            status, found = webs[iid].call(session, "search", {"folder": "ann/Inbox", "limit": 100})
             self.assertEqual((status, len(found["hits"])), (200, INSTANCES[iid][1]))
             m = imaps()
             m.login("%s/ann" % iid, PASSWORD)
@@ -216,6 +220,17 @@ class ClusterTest(unittest.TestCase):
             s["active"] for s in self.c.ok("GetServiceStatus")["serverInfos"]), 30)
         for iid in INSTANCES:
             self.assertEqual(self.c.ok("GetInstances", instanceFilter=iid)[0]["status"], "running")
+        # The run went on in the instance and archived everything.
+        run = wait_until("the run's end", lambda: self.run_of("alpha", "later", ended=True), 120, 0.5)
+        # (mailgen's attachments are no real PDFs: 'not fully indexed' warnings)
+        self.assertIn(run["result"], ("succeeded", "completedWithWarnings"), run)
+        self.assertEqual(run["itemsArchived"], len(later), run)
+        m = imaps()
+        m.login("alpha/ann", PASSWORD)
+        m.select("Later", readonly=True)
+        typ, data = m.uid("FETCH", "1:*", "(BODY.PEEK[])")
+        m.logout()
+        self.assertEqual(sorted(i[1] for i in data if isinstance(i, tuple)), sorted(later.values()))
         self.assertEqual(self.c.refused(), {})
 
     def restart_management(self):
@@ -227,14 +242,7 @@ class ClusterTest(unittest.TestCase):
         reader = Reader(self, "alpha")
         self.addCleanup(reader.stop)
         more = self.archive("beta", "second", range(100, 3100), wait=False)
-        status, _, body = self.c.request("/api/invoke/RunTemporaryProfile", {
-            "instanceID": "beta", "raw": "true", "properties": json.dumps({
-                "name": "second", "connector": "emlDirectory",
-                "details": {"path": self.c.source_dir("beta", "second"), "targetUserFolder": "ann"}})})
-        self.assertEqual(status, 200, body)
-        self.assertEqual(json.loads(body)["statusCode"], "running", body)
-        wait_until("the run under way", lambda: (self.run_of("beta", "second") or {}).get("result") == "running", 30,
-                   0.05)
+        self.start_run("beta", "second")
         cut = time.monotonic()
         self.c.link("ih2", up=False)
         self.addCleanup(self.c.link, "ih2", True)
@@ -413,6 +421,17 @@ class ClusterTest(unittest.TestCase):
                          (self.c.thumbprints["cas2"], self.c.thumbprints["ih1"]))
         self.assertTrue(all(s["active"] for s in st["serverInfos"]), st)
         self.assertEqual(self.c.refused(), {})
+
+    def start_run(self, iid, batch):
+        """Starts archiving source/<iid>/<batch> without waiting for its end; returns once it runs."""
+        status, _, body = self.c.request("/api/invoke/RunTemporaryProfile", {
+            "instanceID": iid, "raw": "true", "properties": json.dumps({
+                "name": batch, "connector": "emlDirectory",
+                "details": {"path": self.c.source_dir(iid, batch), "targetUserFolder": "ann"}})})
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["statusCode"], "running", body)
+        wait_until("the run under way", lambda: (self.run_of(iid, batch) or {}).get("result") == "running", 30,
+                   0.05)
 
     def run_of(self, iid, profile, ended=False):
         runs = [r for r in self.c.ok("GetWorkerResults", instanceID=iid, fromIncluding="2000-01-01T00:00:00",
