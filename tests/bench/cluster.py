@@ -24,7 +24,6 @@ import json
 import multiprocessing
 import os
 import random
-import ssl
 import statistics
 import sys
 import time
@@ -33,7 +32,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 import cluster  # noqa: E402
 import mailgen  # noqa: E402
-from harness import Platform  # noqa: E402
+from harness import Platform, insecure_context  # noqa: E402
 
 PASSWORD = "bench-Password-1"
 INSTANCES = ("alpha", "beta")
@@ -44,19 +43,12 @@ def say(*a):
     print("cluster:", *a, file=sys.stderr, flush=True)
 
 
-def tls():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
 class Web:
     """A logged-in Web Access session on one keep-alive connection."""
 
     def __init__(self, host, port, iid, source=None):
         self.iid = iid
-        self.conn = http.client.HTTPSConnection(host, port, context=tls(), timeout=60,
+        self.conn = http.client.HTTPSConnection(host, port, context=insecure_context(), timeout=60,
                                                 source_address=(source, 0) if source else None)
         self.headers = {"Content-Type": "application/json"}
         status, headers, body = self.request("login", {"userName": "ann", "password": PASSWORD})
@@ -78,7 +70,7 @@ class Web:
 
 class Imap:
     def __init__(self, host, port, iid, count):
-        self.m = imaplib.IMAP4_SSL(host, port, ssl_context=tls(), timeout=60)
+        self.m = imaplib.IMAP4_SSL(host, port, ssl_context=insecure_context(), timeout=60)
         self.m.login("%s/ann" % iid, PASSWORD)
         self.m.select("INBOX", readonly=True)
         self.count = count

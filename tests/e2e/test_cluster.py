@@ -11,14 +11,13 @@ import imaplib
 import json
 import os
 import signal
-import ssl
 import threading
 import time
 import unittest
 
 import cluster
 import mailgen
-from harness import WebAccess, curl
+from harness import WebAccess, curl, insecure_context
 
 PASSWORD = "Cluster-User-Pass1"
 # instance -> (its host, the messages archived for its user at the start)
@@ -26,15 +25,8 @@ INSTANCES = {"alpha": ("ih1", 40), "beta": ("ih2", 40)}
 WHY_NOT = cluster.available()
 
 
-def tls_context():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
-
-
 def imaps(address=cluster.ADDRESSES["lb"], timeout=30):
-    return imaplib.IMAP4_SSL(address, 993, ssl_context=tls_context(), timeout=timeout)
+    return imaplib.IMAP4_SSL(address, 993, ssl_context=insecure_context(), timeout=timeout)
 
 
 def wait_until(what, check, seconds=60, step=0.2):
