@@ -5,6 +5,8 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <fstream>
@@ -18,26 +20,34 @@
 
 namespace spe::instancehost {
 namespace fs = std::filesystem;
-namespace {
 
-constexpr const char* kService = "instanceData";
-constexpr const char* kKeyFile = "MailStoreMaster.key";
-constexpr const char* kMasterDb = "MailStoreMaster.fdb";
-constexpr auto kStepTimeout = std::chrono::seconds(120);  // for each piece either way
-constexpr std::size_t kMaxPath = 4096;
-constexpr int kMaxDepth = 64;
-
-struct Entry {
+struct MoveEntry {
   std::string path;  // relative, '/'-separated
   bool directory = false;
   std::uint64_t size = 0;
   unsigned mode = 0600;
 };
 
+struct MovePrepared {
+  Json begin;
+  std::vector<MoveEntry> entries;
+  std::string root;
+};
+
+namespace {
+
+constexpr const char* kService = "instanceData";
+constexpr const char* kKeyFile = "MailStoreMaster.key";
+constexpr const char* kMasterDb = "MailStoreMaster.fdb";
+constexpr const char* kProbePrefix = ".spe-move-probe-";
+constexpr auto kStepTimeout = std::chrono::seconds(120);  // for each piece either way
+constexpr std::size_t kMaxPath = 4096;
+constexpr int kMaxDepth = 64;
+
 // The instance directory's tree (not its key file), refusing anything that
 // is neither a regular file nor a directory (a link could point anywhere).
-Result<std::vector<Entry>> walk(const std::string& root, std::uint64_t* bytes) {
-  std::vector<Entry> out;
+Result<std::vector<MoveEntry>> walk(const std::string& root, std::uint64_t* bytes) {
+  std::vector<MoveEntry> out;
   std::error_code ec;
   fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
   for (; !ec && it != end; it.increment(ec)) {
@@ -45,7 +55,8 @@ Result<std::vector<Entry>> walk(const std::string& root, std::uint64_t* bytes) {
     const auto st = it->symlink_status(ec);
     if (ec) break;
     if (rel == kKeyFile) continue;  // sealed for this host: the new host writes its own
-    Entry e;
+    if (rel.generic_string().rfind(kProbePrefix, 0) == 0) continue;  // a move's probe
+    MoveEntry e;
     e.path = rel.generic_string();
     e.mode = static_cast<unsigned>(st.permissions()) & 0777;
     if (fs::is_directory(st)) {
@@ -88,7 +99,16 @@ void arm(asio::steady_timer& timer, const std::shared_ptr<ByteStream>& stream) {
   closeOnExpiry(timer, stream);
 }
 
-std::string keyFileId(const std::string& text) { return sha256Hex(text); }
+// What makes an instance's data the same data: its ID and recovery key,
+// which a move's new key file keeps (a hash of the file would change).
+std::optional<std::string> dataIdOf(const std::string& key_file_text) {
+  auto j = tryParseJson(key_file_text);
+  if (!j) return std::nullopt;
+  const auto id = stringOf(*j, "instanceID");
+  const auto recovery = stringOf(*j, "recoveryPublicKey");
+  if (!id || !recovery) return std::nullopt;
+  return sha256Hex(*id + "/" + *recovery);
+}
 
 Result<std::string> readText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -105,12 +125,20 @@ Result<Key256> hostKey(const std::function<std::string()>& hex) {
 }
 
 // ------------------------------------------------------------ the old host
-asio::awaitable<Status> sendTree(std::shared_ptr<ByteStream> s, const std::string& root,
-                                 const std::vector<Entry>& entries) {
-  asio::steady_timer timer(co_await asio::this_coro::executor);
+// Moves the coroutine to `ex` (the files' thread pool, or the stream's
+// executor back): file reads and the walk never block the host's network
+// thread.
+asio::awaitable<void> hop(asio::any_io_executor ex) {
+  co_await asio::post(asio::bind_executor(ex, asio::use_awaitable));
+}
+
+asio::awaitable<Status> sendTree(std::shared_ptr<ByteStream> s, asio::any_io_executor files, const std::string& root,
+                                 const std::vector<MoveEntry>& entries) {
+  const auto net = s->executor();
+  asio::steady_timer timer(net);
   ErrorCodeT ec;
   std::vector<char> buf(kMaxBodyPiece);
-  for (const Entry& e : entries) {
+  for (const MoveEntry& e : entries) {
     Json head = Json::object();
     head["type"] = e.directory ? "dir" : "file";
     head["path"] = e.path;
@@ -120,12 +148,18 @@ asio::awaitable<Status> sendTree(std::shared_ptr<ByteStream> s, const std::strin
     co_await writeFrame(*s, head, ec);
     if (ec) co_return makeError(ErrorCode::kUnavailable, "The new host stopped taking the data: " + ec.message());
     if (e.directory) continue;
-    std::ifstream in(root + "/" + e.path, std::ios::binary);
+    std::ifstream in;
     Sha256 sum;
     std::uint64_t left = e.size;
-    while (in && left > 0) {
-      in.read(buf.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(buf.size(), left)));
-      const auto n = static_cast<std::size_t>(in.gcount());
+    while (left > 0) {
+      co_await hop(files);
+      if (!in.is_open()) in.open(root + "/" + e.path, std::ios::binary);
+      std::size_t n = 0;
+      if (in) {
+        in.read(buf.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(buf.size(), left)));
+        n = static_cast<std::size_t>(in.gcount());
+      }
+      co_await hop(net);
       if (n == 0) break;
       sum.update(std::string_view(buf.data(), n));
       left -= n;
@@ -149,25 +183,37 @@ asio::awaitable<Status> sendTree(std::shared_ptr<ByteStream> s, const std::strin
   co_return okStatus();
 }
 
-asio::awaitable<void> sendInstanceData(std::shared_ptr<ByteStream> s, Json id, Json begin, std::string root,
-                                       std::vector<Entry> entries, std::function<void(bool)> done) {
+asio::awaitable<void> sendInstanceData(std::shared_ptr<ByteStream> s, Json id, asio::any_io_executor files,
+                                       std::function<Result<MovePrepared>()> prepare, std::function<void(bool)> done) {
+  const auto net = s->executor();
+  co_await hop(files);
+  Result<MovePrepared> ready = prepare();
+  co_await hop(net);
   ErrorCodeT ec;
   Json answer = Json::object();
   answer["id"] = id;
+  if (!ready) {
+    logger("moves")->warn("a move stream was refused: {}", ready.error().message);
+    answer["error"] = rpcErrorToJson(ready.error());
+    co_await writeFrame(*s, answer, ec);
+    co_await s->shutdown();
+    done(false);
+    co_return;
+  }
   answer["result"] = Json::object();
   co_await writeFrame(*s, answer, ec);
   Status sent = okStatus();
-  if (!ec) co_await writeFrame(*s, begin, ec);
+  if (!ec) co_await writeFrame(*s, ready->begin, ec);
   if (ec) sent = makeError(ErrorCode::kUnavailable, ec.message());
-  if (sent) sent = co_await sendTree(s, root, entries);
+  if (sent) sent = co_await sendTree(s, files, ready->root, ready->entries);
   if (sent) {
     Json end = Json::object();
     end["type"] = "end";
     co_await writeFrame(*s, end, ec);
     if (ec) sent = makeError(ErrorCode::kUnavailable, ec.message());
   }
-  if (!sent) logger("moves")->warn("sending the data of '{}' failed: {}", root, sent.error().message);
-  else logger("moves")->info("sent the data of '{}' ({} entries)", root, entries.size());
+  if (!sent) logger("moves")->warn("sending the data of '{}' failed: {}", ready->root, sent.error().message);
+  else logger("moves")->info("sent the data of '{}' ({} entries)", ready->root, ready->entries.size());
   co_await s->shutdown();
   done(sent.ok());
 }
@@ -207,15 +253,19 @@ class Receiver {
       const auto mode = static_cast<mode_t>(intField(*f, "mode", 0600, 0, 0777).value_or(0600));
       const std::string target = incoming_ + "/" + path;
       if (type == "dir") {
-        std::error_code ec;
-        fs::create_directories(target, ec);
-        if (ec || ::chmod(target.c_str(), mode | S_IRWXU) != 0) {
-          co_return makeError(ErrorCode::kIo, "Cannot create '" + target + "': " + ec.message());
+        // Parents come before their entries; mkdir neither follows nor replaces anything there.
+        if (++directories_ > kMaxDirectories || ::mkdir(target.c_str(), 0700) != 0 ||
+            ::chmod(target.c_str(), mode | S_IRWXU) != 0) {
+          co_return makeError(ErrorCode::kIo, "Cannot create '" + target + "': " + std::strerror(errno));
         }
         continue;
       }
       auto size = intField(*f, "size", -1, 0, INT64_MAX);
       if (!size || *size < 0) co_return makeError(ErrorCode::kProtocol, "The old host sent a file without its size.");
+      // Never more than announced (and checked against the free space).
+      if (got.files + 1 > total_files || got.bytes + static_cast<std::uint64_t>(*size) > total_bytes) {
+        co_return makeError(ErrorCode::kProtocol, "The old host sent more than it announced.");
+      }
       if (auto st = co_await file(target, static_cast<std::uint64_t>(*size), mode); !st) co_return st.error();
       ++got.files;
       got.bytes += static_cast<std::uint64_t>(*size);
@@ -281,14 +331,16 @@ class Receiver {
     co_return okStatus();
   }
 
+  static constexpr std::uint64_t kMaxDirectories = 1000000;
   std::shared_ptr<ByteStream> s_;
   std::string incoming_;
   const std::function<void(int, const std::string&)>& progress_;
+  std::uint64_t directories_ = 0;
   FrameReader reader_{FrameParser::kDefaultMaxFrame};
 };
 
 struct PullRequest {
-  std::string instance_id, target, host, thumbprint, token;
+  std::string instance_id, target, incoming, host, thumbprint, token;
   std::uint16_t port = 0;
   bool key_only = false;
   Key256 host_key{};
@@ -301,19 +353,19 @@ Status syncTree(const std::string& root) {
   for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
     if (it->is_directory(ec)) SPE_TRY(syncDirectory(it->path().string()));
   }
+  if (ec) return makeError(ErrorCode::kIo, "Cannot sync '" + root + "': " + ec.message());
   return okStatus();
 }
 
 asio::awaitable<Result<Json>> receive(asio::ssl::context& ctx, PullRequest r,
-                                      const std::function<void(int, const std::string&)>& progress) {
+                                      const std::function<void(int, const std::string&)>& progress, bool* created) {
   Json params = Json::object();
   params["instanceID"] = r.instance_id;
   params["service"] = kService;
   params["token"] = r.token;
   auto opened = co_await openTlsStream(ctx, r.host, r.port, params, std::chrono::seconds(30));
   if (!opened) co_return opened.error();
-  const std::string incoming = r.target + ".incoming";
-  Receiver rx(*opened, incoming, progress);
+  Receiver rx(*opened, r.incoming, progress);
   auto begin = co_await rx.frame();
   if (!begin) co_return begin.error();
   if (stringOf(*begin, "type").value_or("") != "begin") {
@@ -327,6 +379,7 @@ asio::awaitable<Result<Json>> receive(asio::ssl::context& ctx, PullRequest r,
   if (!key_file) co_return key_file.error();
   const auto files = static_cast<std::uint64_t>(intField(*begin, "files", 0, 0, INT64_MAX).value_or(0));
   const auto bytes = static_cast<std::uint64_t>(intField(*begin, "bytes", 0, 0, INT64_MAX).value_or(0));
+  const std::string old_directory = stringOf(*begin, "directory").value_or("");
   Receipt got;
   if (!r.key_only) {
     struct statvfs vfs {};
@@ -337,10 +390,12 @@ asio::awaitable<Result<Json>> receive(asio::ssl::context& ctx, PullRequest r,
                                                              "' on the new host: the instance needs " +
                                                              std::to_string(bytes >> 20) + " MB and 64 MB to spare.");
     }
-    std::error_code ec;
-    fs::remove_all(incoming, ec);
-    fs::create_directories(incoming, ec);
-    if (ec || ::chmod(incoming.c_str(), 0700) != 0) co_return makeError(ErrorCode::kIo, "Cannot create " + incoming);
+    // A name of this move alone, made here and now (mkdir follows no link
+    // and takes nothing over): only what this pull made is removed.
+    if (::mkdir(r.incoming.c_str(), 0700) != 0) {
+      co_return makeError(ErrorCode::kIo, "Cannot create '" + r.incoming + "': " + std::strerror(errno));
+    }
+    *created = true;
     auto tree = co_await rx.tree(files, bytes);
     if (!tree) co_return tree.error();
     got = *tree;
@@ -348,17 +403,28 @@ asio::awaitable<Result<Json>> receive(asio::ssl::context& ctx, PullRequest r,
       co_return makeError(ErrorCode::kProtocol, "The old host announced " + std::to_string(files) + " files but sent " +
                                                     std::to_string(got.files) + ".");
     }
-    if (auto st = writeFileAtomically(incoming + "/" + kKeyFile, *key_file, 0600); !st) co_return st.error();
-    if (auto st = syncTree(incoming); !st) co_return st.error();
-    fs::rename(incoming, r.target, ec);
+    if (auto st = writeFileAtomically(r.incoming + "/" + kKeyFile, *key_file, 0600); !st) co_return st.error();
+    if (!old_directory.empty()) {  // the instance's stores follow it at its first start (store_manager.h)
+      if (auto st = writeFileAtomically(r.incoming + "/" + instance::kMovedFromFile, old_directory, 0600); !st) {
+        co_return st.error();
+      }
+    }
+    if (auto st = syncTree(r.incoming); !st) co_return st.error();
+    std::error_code ec;
+    fs::rename(r.incoming, r.target, ec);
     if (ec) co_return makeError(ErrorCode::kIo, "Cannot put the data in place at '" + r.target + "': " + ec.message());
+    *created = false;
     if (auto st = syncDirectory(parent); !st) co_return st.error();
   } else {
     auto end = co_await rx.frame();
     if (!end || stringOf(*end, "type").value_or("") != "end") {
       co_return makeError(ErrorCode::kProtocol, "The old host did not end the key's transfer.");
     }
-    if (auto st = writeFileAtomically(r.target + "/" + kKeyFile, *key_file, 0600); !st) co_return st.error();
+    // Beside the old host's file, which stays valid until the instance
+    // first starts here (instance_keys.h): a move that fails after this
+    // leaves the instance able to start on the old host.
+    const std::string next = r.target + "/" + kKeyFile + instance::kNextKeySuffix;
+    if (auto st = writeFileAtomically(next, *key_file, 0600); !st) co_return st.error();
   }
   if (progress) progress(100, "The data is in place and checked");
   Json out = Json::object();
@@ -378,20 +444,51 @@ bool InstanceMoves::isMoveStream(const RpcRequest& request) {
 
 Result<Json> InstanceMoves::inspect(const Json& params) {
   auto dir = stringField(params, "directory", {}, kMaxPath);
-  if (!dir) return dir.error();
+  auto probe = stringField(params, "probe", {}, 64);
+  auto write_probe = boolField(params, "writeProbe", false);
+  if (!dir || !probe || !write_probe) return makeError(ErrorCode::kInvalidArgument, "inspect: bad arguments.");
   auto resolved = hooks_.resolve(*dir);
   if (!resolved) return resolved.error();
   std::error_code ec;
   Json out{{"directory", *resolved},
            {"hasData", fs::exists(*resolved + "/" + kMasterDb, ec)},
            {"exists", fs::exists(*resolved, ec)},
-           {"dataId", nullptr}};
+           {"dataId", nullptr},
+           {"probeSeen", false}};
   if (out["exists"].get<bool>()) out["empty"] = fs::is_empty(*resolved, ec);
   if (out["hasData"].get<bool>()) {
     auto key = readText(*resolved + "/" + kKeyFile);
-    if (key) out["dataId"] = keyFileId(*key);
+    if (key) {
+      if (auto data_id = dataIdOf(*key)) out["dataId"] = *data_id;
+    }
+  }
+  // Whether both hosts see the same directory (not merely the same data): the
+  // old host leaves a file with the move's token there, and the new one looks.
+  if (probe->size() == 64) {
+    const std::string path = *resolved + "/" + kProbePrefix + probe->substr(0, 16);
+    if (*write_probe && out["hasData"].get<bool>()) {
+      SPE_TRY(writeFileAtomically(path, *probe, 0600));
+      std::lock_guard lock(mutex_);
+      probes_[*probe] = path;
+    } else if (!*write_probe) {
+      auto seen = readText(path);
+      out["probeSeen"] = seen && *seen == *probe;
+    }
   }
   return out;
+}
+
+void InstanceMoves::removeProbe(const std::string& token) {
+  std::string path;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = probes_.find(token);
+    if (it == probes_.end()) return;
+    path = it->second;
+    probes_.erase(it);
+  }
+  std::error_code ec;
+  fs::remove(path, ec);
 }
 
 Result<Json> InstanceMoves::offer(const Json& params) {
@@ -406,6 +503,7 @@ Result<Json> InstanceMoves::offer(const Json& params) {
   if (id->empty() || peer->size() != 64 || token->size() != 64) {
     return makeError(ErrorCode::kInvalidArgument, "An offer needs an instance, a thumbprint and a 64-digit token.");
   }
+  removeProbe(*token);  // the new host has looked for it
   auto resolved = hooks_.resolve(*dir);
   if (!resolved) return resolved.error();
   std::error_code ec;
@@ -447,66 +545,57 @@ void InstanceMoves::finished(const std::string& token, bool sent) {
     auto it = offers_.find(token);
     if (it == offers_.end()) return;
     it->second.streaming = false;
-    if (sent) it->second.sent = true;
-    else offers_.erase(it);  // a failed transfer: the Management Server offers again
+    if (sent) {
+      it->second.sent = true;
+      it->second.expires = std::chrono::steady_clock::now() + kSentLifetime;
+    } else {
+      offers_.erase(it);  // a failed transfer: the Management Server offers again
+    }
   }
   if (hooks_.peers_changed) hooks_.peers_changed();
+}
+
+Result<MovePrepared> InstanceMoves::prepare(const Offer& offer) const {
+  auto key_text = readText(offer.directory + "/" + kKeyFile);
+  if (!key_text) return key_text.error();
+  auto host_key = hostKey(hooks_.host_key_hex);
+  if (!host_key) return host_key.error();
+  auto opened = instance::openInstanceKeyFile(*key_text, offer.instance_id, *host_key, kKeyFile);
+  if (!opened) return opened.error();
+  std::uint64_t bytes = 0;
+  auto tree = walk(offer.directory, &bytes);
+  if (!tree) return tree.error();
+  MovePrepared out;
+  out.root = offer.directory;
+  if (!offer.key_only) out.entries = std::move(*tree);
+  std::uint64_t files = 0;
+  for (const auto& e : out.entries) files += e.directory ? 0 : 1;
+  out.begin = Json::object();
+  out.begin["type"] = "begin";
+  out.begin["instanceID"] = offer.instance_id;
+  out.begin["instanceKey"] = toHex(std::string(reinterpret_cast<const char*>(opened->instance_key.data()), 32));
+  out.begin["keyFile"] = *key_text;
+  out.begin["directory"] = offer.directory;
+  out.begin["files"] = files;
+  out.begin["bytes"] = offer.key_only ? 0 : bytes;
+  return out;
 }
 
 void InstanceMoves::serve(std::shared_ptr<ByteStream> stream, const RpcRequest& request, Json id) {
   auto ex = stream->executor();
   auto offer = claim(request);
-  Json begin = Json::object();
-  std::vector<Entry> entries;
-  std::uint64_t bytes = 0;
-  Status ready = offer ? okStatus() : Status(offer.error());
-  if (ready) {
-    auto key_text = readText(offer->directory + "/" + kKeyFile);
-    auto host_key = hostKey(hooks_.host_key_hex);
-    if (!key_text || !host_key) ready = !key_text ? Status(key_text.error()) : Status(host_key.error());
-    Result<instance::OpenedKeyFile> opened = makeError(ErrorCode::kInternal, "unset");
-    if (ready) opened = instance::openInstanceKeyFile(*key_text, offer->instance_id, *host_key, kKeyFile);
-    if (ready && !opened) ready = opened.error();
-    auto tree = ready ? walk(offer->directory, &bytes)
-                      : Result<std::vector<Entry>>(makeError(ErrorCode::kInternal, ""));
-    if (ready && !tree) ready = tree.error();
-    if (ready) {
-      entries = std::move(*tree);
-      if (offer->key_only) {
-        entries.clear();
-        bytes = 0;
-      }
-      std::uint64_t files = 0;
-      for (const auto& e : entries) files += e.directory ? 0 : 1;
-      begin["type"] = "begin";
-      begin["instanceID"] = offer->instance_id;
-      begin["instanceKey"] = toHex(std::string(reinterpret_cast<const char*>(opened->instance_key.data()), 32));
-      begin["keyFile"] = *key_text;
-      begin["files"] = files;
-      begin["bytes"] = bytes;
-    }
+  std::function<Result<MovePrepared>()> prepared;
+  std::function<void(bool)> done = [](bool) {};
+  if (offer) {
+    prepared = [this, o = *offer] { return prepare(o); };
+    done = [this, token = offer->token](bool sent) { finished(token, sent); };
+  } else {
+    prepared = [e = offer.error()]() -> Result<MovePrepared> { return e; };
   }
-  if (!ready) {
-    logger("moves")->warn("a move stream was refused: {}", ready.error().message);
-    if (offer) finished(offer->token, false);
-    Json answer = Json::object();
-    answer["id"] = id;
-    answer["error"] = rpcErrorToJson(ready.error());
-    asio::co_spawn(
-        ex,
-        [](std::shared_ptr<ByteStream> s, Json a) -> asio::awaitable<void> {
-          ErrorCodeT ec;
-          co_await writeFrame(*s, a, ec);
-          co_await s->shutdown();
-        }(stream, answer),
-        asio::detached);
-    return;
-  }
-  const std::string token = offer->token;
-  asio::co_spawn(ex,
-                 sendInstanceData(std::move(stream), std::move(id), std::move(begin), offer->directory,
-                                  std::move(entries), [this, token](bool sent) { finished(token, sent); }),
-                 asio::detached);
+  asio::co_spawn(
+      ex,
+      sendInstanceData(std::move(stream), std::move(id), files_.get_executor(), std::move(prepared), std::move(done)),
+      asio::detached);
 }
 
 Result<Json> InstanceMoves::pull(const Json& params, const std::function<void(int, const std::string&)>& progress) {
@@ -533,19 +622,28 @@ Result<Json> InstanceMoves::pull(const Json& params, const std::function<void(in
   }
   auto key = hostKey(hooks_.host_key_hex);
   if (!key) return key.error();
-  r = PullRequest{*id, *resolved, *host, *thumbprint, *token, static_cast<std::uint16_t>(*port), *key_only, *key};
+  r = PullRequest{*id,
+                  *resolved,
+                  *resolved + ".incoming-" + token->substr(0, 16),
+                  *host,
+                  *thumbprint,
+                  *token,
+                  static_cast<std::uint16_t>(*port),
+                  *key_only,
+                  *key};
   auto pins = std::make_shared<ThumbprintPins>();
   pins->add(r.thumbprint);
   auto ctx = makeClientContext(&identity_, pins);
   if (!ctx) return ctx.error();
   asio::io_context io;
   std::optional<Result<Json>> out;
-  asio::co_spawn(io, receive(**ctx, r, progress), [&out](std::exception_ptr e, Result<Json> res) {
+  bool created = false;
+  asio::co_spawn(io, receive(**ctx, r, progress, &created), [&out](std::exception_ptr e, Result<Json> res) {
     out = e ? Result<Json>(makeError(ErrorCode::kInternal, "The transfer failed unexpectedly.")) : std::move(res);
   });
   io.run();
   if (!out || !*out) {
-    if (!r.key_only) fs::remove_all(r.target + ".incoming", ec);
+    if (created) fs::remove_all(r.incoming, ec);  // what this pull made, and nothing else
     Error e = out ? out->error() : makeError(ErrorCode::kInternal, "The transfer ended without a result.");
     logger("moves")->warn("fetching the data of '{}' failed: {}", r.instance_id, e.message);
     return e;
@@ -578,12 +676,29 @@ Result<Json> InstanceMoves::discard(const Json& params) {
   return Json{{"removed", removed}};
 }
 
+Result<Json> InstanceMoves::release(const Json& params) {
+  auto token = stringField(params, "token", {}, 64);
+  if (!token) return token.error();
+  removeProbe(*token);
+  bool found = false;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = offers_.find(*token);
+    if (it != offers_.end() && !it->second.streaming) {
+      offers_.erase(it);
+      found = true;
+    }
+  }
+  if (hooks_.peers_changed) hooks_.peers_changed();
+  return Json{{"released", found}};
+}
+
 std::set<std::string> InstanceMoves::peers() const {
   std::lock_guard lock(mutex_);
   std::set<std::string> out;
   const auto now = std::chrono::steady_clock::now();
   for (const auto& [token, o] : offers_) {
-    if (o.streaming || now < o.expires) out.insert(o.peer);
+    if (o.streaming || (!o.sent && now < o.expires)) out.insert(o.peer);
   }
   return out;
 }
@@ -592,7 +707,7 @@ bool InstanceMoves::moving(const std::string& instance_id) const {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   for (const auto& [token, o] : offers_) {
-    if (o.instance_id == instance_id && (o.streaming || o.sent || now < o.expires)) return true;
+    if (o.instance_id == instance_id && (o.streaming || now < o.expires)) return true;
   }
   return false;
 }
@@ -601,7 +716,7 @@ void InstanceMoves::expire() {
   std::lock_guard lock(mutex_);
   const auto now = std::chrono::steady_clock::now();
   for (auto it = offers_.begin(); it != offers_.end();) {
-    const bool dead = !it->second.streaming && !it->second.sent && now >= it->second.expires;
+    const bool dead = !it->second.streaming && now >= it->second.expires;
     it = dead ? offers_.erase(it) : std::next(it);
   }
 }

@@ -3,9 +3,10 @@
 // (docs/multi-server.md, "Moving instances").
 //
 // The Management Server asks both hosts what their directories hold
-// (inspect: whether an instance's data is there and its ID, the SHA-256 of
-// its key file, so the same data seen by both hosts through a shared
-// directory is recognised), then tells the old host to expect the new one
+// (inspect: whether an instance's data is there; the old host leaves a
+// probe file with the move's token in its directory and the new host looks
+// for it in the new place, which tells a directory both hosts see from a
+// copy), then tells the old host to expect the new one
 // (offer: the instance, its directory, the new host's certificate
 // thumbprint and a one-time token) and the new host to fetch the data
 // (pull). The new host opens a stream to the old one over the hosts'
@@ -29,6 +30,7 @@
 // Thread safety: internally locked; serve() runs on the stream's executor.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
@@ -49,6 +51,8 @@ namespace spe::instancehost {
 // bytes and 64 levels.
 bool isSafeRelativePath(const std::string& path);
 
+struct MovePrepared;  // what the old host sends (instance_move.cpp)
+
 class InstanceMoves {
  public:
   struct Hooks {
@@ -63,6 +67,9 @@ class InstanceMoves {
     std::function<void()> peers_changed;
   };
   static constexpr std::chrono::minutes kOfferLifetime{15};  // to begin the stream
+  // After the data went out: until discard or release, or this long (the
+  // instance does not start here meanwhile).
+  static constexpr std::chrono::minutes kSentLifetime{60};
 
   InstanceMoves(const TlsIdentity& identity, Hooks hooks);
 
@@ -71,6 +78,9 @@ class InstanceMoves {
   Result<Json> offer(const Json& params);
   Result<Json> pull(const Json& params, const std::function<void(int, const std::string&)>& progress);
   Result<Json> discard(const Json& params);
+  // Forgets an offer the move did not use or ended without removing the
+  // data (a failure, or a shared directory): the instance may start here.
+  Result<Json> release(const Json& params);
 
   // A stream.open with service "instanceData" (from the new host).
   static bool isMoveStream(const RpcRequest& request);
@@ -86,15 +96,19 @@ class InstanceMoves {
     bool key_only = false;  // the key alone (both hosts see the same data)
     bool streaming = false, sent = false;
   };
+  Result<MovePrepared> prepare(const Offer& offer) const;  // the walk and the key: on files_
   // The offer a stream may take, marked as streaming; an error for anything else.
   Result<Offer> claim(const RpcRequest& request);
   void finished(const std::string& token, bool sent);
+  void removeProbe(const std::string& token);
   void expire();
 
   const TlsIdentity& identity_;
   Hooks hooks_;
+  asio::thread_pool files_{1};  // reads of the data sent, off the network thread
   mutable std::mutex mutex_;
-  std::map<std::string, Offer> offers_;  // by token
+  std::map<std::string, Offer> offers_;        // by token
+  std::map<std::string, std::string> probes_;  // token -> probe file written by inspect
 };
 
 }  // namespace spe::instancehost

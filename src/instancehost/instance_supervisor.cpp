@@ -330,6 +330,7 @@ Status InstanceSupervisor::failStart(const std::string& id, const std::string& w
 }
 
 Status InstanceSupervisor::start(const std::string& id, bool safe_mode) {
+  if (start_guard_) SPE_TRY(start_guard_(id));  // e.g. being moved to another host
   InstanceSpec spec;
   auto claimed = claimStart(id, spec);
   if (!claimed) return claimed.error();

@@ -129,6 +129,10 @@ class InstanceSupervisor {
   int runningCount() const;
   int knownCount() const;
 
+  // Asked before every start, also the automatic ones (after a crash, at the
+  // host's start): an error refuses it. Before begin().
+  void setStartGuard(std::function<Status(const std::string& id)> guard) { start_guard_ = std::move(guard); }
+
   // The host key (hex; empty before begin() or when it could not be loaded).
   std::string hostKeyHex() const {
     std::lock_guard lock(mutex_);
@@ -171,6 +175,7 @@ class InstanceSupervisor {
   SupervisorOptions options_;
   Clock& clock_;
   std::string host_key_hex_;
+  std::function<Status(const std::string&)> start_guard_;
   std::unique_ptr<asio::signal_set> sigchld_;
   mutable std::mutex mutex_;
   std::condition_variable exited_;

@@ -76,6 +76,7 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   hooks.host_key_hex = [this] { return supervisor_->hostKeyHex(); };
   hooks.peers_changed = [this] { updatePeers(); };
   moves_ = std::make_unique<InstanceMoves>(agent_.identity(), std::move(hooks));
+  supervisor_->setStartGuard([this](const std::string& id) { return refuseWhileMoving(id); });
   // Instances start with the daemon, never with --show-thumbprint (which
   // builds the daemon too, to read its identity).
   agent_.setStartHook([this, per_instance = o.user_per_instance] {
@@ -94,6 +95,15 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   agent_.setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
     if (InstanceMoves::isMoveStream(request)) {  // another host fetching an instance's data
       moves_->serve(std::move(stream), request, std::move(id));
+      return;
+    }
+    if (!isCas(request.peer_thumbprint)) {  // end users' streams come from the CASes alone
+      logger("streams")->warn("a stream from a peer that is no CAS ({}) was refused",
+                              request.peer_thumbprint.substr(0, 16));
+      auto refusal = makeError(ErrorCode::kPermissionDenied, "Only a Client Access Server opens such streams.");
+      auto ex = stream->executor();
+      asio::co_spawn(ex, forwardStream(std::move(stream), refusal, std::move(request.params), std::move(id)),
+                     asio::detached);
       return;
     }
     // The error an unknown or stopped instance gets reveals nothing else.
@@ -128,6 +138,11 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
 }
 
 InstanceHostServer::~InstanceHostServer() = default;
+
+bool InstanceHostServer::isCas(const std::string& thumbprint) {
+  std::lock_guard lock(peers_mutex_);
+  return cas_peers_.count(thumbprint) > 0;
+}
 
 void InstanceHostServer::updatePeers() {
   std::lock_guard lock(peers_mutex_);
@@ -213,23 +228,18 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
   if (m == "move.offer") return moves_->offer(p);
   if (m == "move.pull") return moves_->pull(p, request.progress);
   if (m == "move.discard") return moves_->discard(p);
+  if (m == "move.release") return moves_->release(p);
   auto safe_field = boolField(p, "safeMode", false);
   if (!safe_field) return safe_field.error();
   const bool safe = *safe_field;
   if (m == "instances.start") {
-    return forEachInstance(p, [this, safe](const std::string& id) -> Status {
-      SPE_TRY(refuseWhileMoving(id));
-      return supervisor_->start(id, safe);
-    });
+    return forEachInstance(p, [this, safe](const std::string& id) { return supervisor_->start(id, safe); });
   }
   if (m == "instances.stop") {
     return forEachInstance(p, [this](const std::string& id) { return supervisor_->stop(id); });
   }
   if (m == "instances.restart") {
-    return forEachInstance(p, [this, safe](const std::string& id) -> Status {
-      SPE_TRY(refuseWhileMoving(id));
-      return supervisor_->restart(id, safe);
-    });
+    return forEachInstance(p, [this, safe](const std::string& id) { return supervisor_->restart(id, safe); });
   }
   if (m == "instances.freeze") {
     return forEachInstance(p, [this](const std::string& id) { return supervisor_->freeze(id); });

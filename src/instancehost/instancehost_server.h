@@ -30,6 +30,7 @@ class InstanceHostServer {
   // The peers that may connect besides the Management Server: the CASes
   // and the hosts an instance's move is offered to.
   void updatePeers();
+  bool isCas(const std::string& thumbprint);
   Status refuseWhileMoving(const std::string& id) const;
 
   InstanceHostConfig config_;

@@ -9,8 +9,10 @@
 //   the old copy is removed once the instance's record points to the new
 //   place (finishMove);
 // - the new place holds the same data (a directory both hosts see, or a
-//   copy made by the operator): recognised by the key file's SHA-256; only
-//   the instance key travels, and nothing is removed;
+//   copy made by the operator or by an earlier move that did not finish):
+//   recognised by the instance's ID and recovery key; only the instance key
+//   travels, and nothing is removed;
+// - one place inside the other: refused;
 // - the new place holds other data, or is a non-empty directory: refused;
 // - the old place holds no data (never started): nothing moves.
 // In every case the instance key is sealed anew with the new host's key.
@@ -36,8 +38,12 @@ struct MovedData {
 Result<MovedData> moveInstanceData(ManagementContext& ctx, InstanceControl& control, const InstanceRecord& from,
                                    const InstanceRecord& to, Progress& progress);
 
-// After the record moved: removes the old copy of copied data; a failure is
-// logged and returned as a warning text (the data stays where it was).
+// After the record moved: removes the old copy of copied data (or, when
+// only the key travelled, ends the offer); a failure is logged and returned
+// as a warning text (the data stays where it was).
 std::optional<std::string> finishMove(InstanceControl& control, const MovedData& moved);
+// When the record could not be moved after a successful pull: ends the
+// offer, so that the instance starts on the old host again.
+void release(InstanceControl& control, const MovedData& moved);
 
 }  // namespace spe::management

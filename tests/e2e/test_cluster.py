@@ -380,10 +380,35 @@ class ClusterTest(unittest.TestCase):
         self.c.ok("SetInstanceConfiguration", config={"instanceID": "beta", "instanceHost": "ih1.spe.test"})
         new = self.c.ok("GetInstanceConfiguration", instanceID="beta")
         self.assertEqual((new["instanceHost"], new["baseDirectory"]), ("ih1.spe.test", old["baseDirectory"]))
-        self.assertEqual(sorted(os.listdir(new["baseDirectory"])), files_before)  # nothing copied, nothing removed
-        self.assertNotEqual(self.key_file(new["baseDirectory"])["hostKeyId"], old_key["hostKeyId"])
+        # Nothing copied or removed: the key sealed for ih1 waits beside the old one ...
+        self.assertEqual(sorted(os.listdir(new["baseDirectory"])), sorted(files_before + ["MailStoreMaster.key.next"]))
+        self.assertEqual(self.key_file(new["baseDirectory"]), old_key)
         self.c.ok("StartInstances", instanceFilter="beta")
+        # ... and takes the old one's place when the instance first starts on ih1.
+        self.assertEqual(sorted(os.listdir(new["baseDirectory"])), files_before)
+        new_key = self.key_file(new["baseDirectory"])
+        self.assertNotEqual(new_key["hostKeyId"], old_key["hostKeyId"])
+        self.assertEqual(new_key["recoveryPublicKey"], old_key["recoveryPublicKey"])
         self.assertEqual(self.read_everything("beta"), before)
+
+    def test_08b_moves_that_must_not_happen_change_nothing(self):
+        cfg = self.c.ok("GetInstanceConfiguration", instanceID="alpha")
+        self.c.ok("StopInstances", instanceFilter="alpha")
+        self.addCleanup(self.c.ok, "StartInstances", instanceFilter="alpha")
+        files = sorted(os.listdir(cfg["baseDirectory"]))
+        other = "ih1.spe.test" if cfg["instanceHost"] == "ih2.spe.test" else "ih2.spe.test"
+        inside = os.path.join(cfg["baseDirectory"], "sub")
+        for config, words in (({"instanceHost": other, "baseDirectory": inside}, "lie one inside the other"),
+                              ({"baseDirectory": inside}, "lie one inside the other"),
+                              ({"instanceHost": other, "baseDirectory": "~/beta"},
+                               "overlaps the base directory of the instance 'beta'")):
+            with self.subTest(config=config):
+                env = self.c.invoke("SetInstanceConfiguration", config=dict(config, instanceID="alpha"))
+                self.assertEqual(env["statusCode"], "failed", env)
+                self.assertIn(words, env["error"]["message"])
+                self.assertEqual(self.c.ok("GetInstanceConfiguration", instanceID="alpha"), cfg)
+                self.assertEqual(sorted(os.listdir(cfg["baseDirectory"])), files)  # no probe left behind
+        self.assertFalse(os.path.exists(inside))
 
     def test_09_a_cas_and_a_host_replaced_by_new_machines(self):
         on_ih1 = [i["instanceID"] for i in self.c.ok("GetInstances", instanceFilter="*")

@@ -85,6 +85,10 @@ using TlsStreamPtr = std::unique_ptr<TlsStream>;
 // that has not in this time is cut off or gone (SilentPeers), whatever the
 // time the call itself may take.
 constexpr std::chrono::seconds kConnectTimeout{5};
+// Sent bytes a peer has not acknowledged in this time end the connection:
+// its machine is gone (a network that works acknowledges in milliseconds,
+// and a stall this long would break an end user's session anyway).
+constexpr std::chrono::seconds kUnacknowledgedTimeout{10};
 
 asio::awaitable<Result<TlsStreamPtr>> tlsConnect(asio::ssl::context& ctx, std::string host, std::uint16_t port,
                                                  std::chrono::milliseconds timeout) {
@@ -108,16 +112,17 @@ asio::awaitable<Result<TlsStreamPtr>> tlsConnect(asio::ssl::context& ctx, std::s
   co_await beast::get_lowest_layer(*stream).async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
   if (!ec) beast::get_lowest_layer(*stream).socket().set_option(tcp::no_delay(true), ec);
   if (ec) {
-    if (ec == beast::error::timeout) silent.timedOut(where, started);
+    // Silent only when it had the whole connect time (a call with little
+    // time left proves nothing about the peer).
+    if (ec == beast::error::timeout && timeout >= kConnectTimeout) silent.timedOut(where, started);
     co_return makeError(ec == beast::error::timeout ? ErrorCode::kTimeout : ErrorCode::kUnavailable,
                         "Cannot connect to " + where + ": " + ec.message());
   }
   silent.connected(where);
-  // Bytes a peer has not acknowledged in that time end the connection with
-  // an error instead of a wait as long as the call's (a kept connection to
-  // a machine cut off since: the call fails soon, and a fresh one is tried).
+  // A kept connection to a machine cut off since fails soon instead of
+  // waiting as long as the call may take (and a fresh one is tried).
   const unsigned int unacknowledged_ms = static_cast<unsigned int>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(kConnectTimeout).count());
+      std::chrono::duration_cast<std::chrono::milliseconds>(kUnacknowledgedTimeout).count());
   ::setsockopt(beast::get_lowest_layer(*stream).socket().native_handle(), IPPROTO_TCP, TCP_USER_TIMEOUT,
                &unacknowledged_ms, sizeof unacknowledged_ms);
   beast::get_lowest_layer(*stream).expires_after(timeout);

@@ -276,7 +276,10 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
            if (!m) return m.error();
            moved = std::move(*m);
          }
-         SPE_TRY(ctx.db.updateInstance(*r));
+         if (auto updated = ctx.db.updateInstance(*r); !updated) {
+           if (moved) release(*control, *moved);  // the data stays usable where the record still points
+           return updated.error();
+         }
          control->bumpVersion();
          (void)control->pushToHost(r->instance_host);
          if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);

@@ -33,17 +33,20 @@ Result<OpenedKeyFile> openInstanceKeyFile(std::string_view text, const std::stri
                                           const std::string& where) {
   auto j = parsed(text, where);
   if (!j) return j.error();
-  if (j->value("hostKeyId", "") != keyId(host_key)) {
-    return makeError(ErrorCode::kPermissionDenied, "'" + where + "' is protected by another Instance Host's key (" +
-                                                       j->value("hostKeyId", "?") + "); this host's key is " +
-                                                       keyId(host_key) + ".");
+  const std::string host_key_id = stringOf(*j, "hostKeyId").value_or("?");
+  if (stringOf(*j, "instanceID").value_or("") != instance_id) {
+    return makeError(ErrorCode::kPermissionDenied, "'" + where + "' belongs to another instance.");
   }
-  auto box = fromHex(j->value("instanceKey", ""));
+  if (host_key_id != keyId(host_key)) {
+    return makeError(ErrorCode::kPermissionDenied, "'" + where + "' is protected by another Instance Host's key (" +
+                                                       host_key_id + "); this host's key is " + keyId(host_key) + ".");
+  }
+  auto box = fromHex(stringOf(*j, "instanceKey").value_or(""));
   if (!box) return makeError(ErrorCode::kIo, "'" + where + "' is damaged.");
-  auto plain = open(host_key, *box, context(j->value("instanceID", instance_id)));
+  auto plain = open(host_key, *box, context(instance_id));
   if (!plain) return makeError(ErrorCode::kPermissionDenied, "'" + where + "' does not open with this host's key.");
   auto key = keyFromBytes(*plain);
-  auto pub = fromHex(j->value("recoveryPublicKey", ""));
+  auto pub = fromHex(stringOf(*j, "recoveryPublicKey").value_or(""));
   auto recovery = pub ? keyFromBytes(*pub) : Result<Key256>(makeError(ErrorCode::kIo, ""));
   if (!key || !recovery) return makeError(ErrorCode::kIo, "'" + where + "' is damaged.");
   return OpenedKeyFile{*key, *recovery};
@@ -53,11 +56,11 @@ Result<std::string> resealInstanceKeyFile(std::string_view text, const std::stri
                                           const Key256& instance_key, const Key256& host_key) {
   auto j = parsed(text, "MailStoreMaster.key");
   if (!j) return j.error();
-  if (j->value("instanceID", "") != instance_id) {
-    return makeError(ErrorCode::kInvalidArgument, "The key file belongs to the instance '" +
-                                                      j->value("instanceID", "?") + "', not to '" + instance_id + "'.");
+  if (stringOf(*j, "instanceID").value_or("") != instance_id) {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "The key file belongs to another instance than '" + instance_id + "'.");
   }
-  auto pub = fromHex(j->value("recoveryPublicKey", ""));
+  auto pub = fromHex(stringOf(*j, "recoveryPublicKey").value_or(""));
   auto recovery = pub ? keyFromBytes(*pub) : Result<Key256>(makeError(ErrorCode::kIo, ""));
   if (!recovery) return makeError(ErrorCode::kIo, "The key file's recovery key is damaged.");
   return instanceKeyFileText(instance_id, instance_key, host_key, *recovery);

@@ -14,6 +14,14 @@
 
 namespace spe::instance {
 
+// Beside MailStoreMaster.key: the file sealed for the host an instance was
+// handed to while both hosts see its directory. The instance takes it in
+// place of the old one when it first starts on that host (instance_keys.h).
+inline constexpr const char* kNextKeySuffix = ".next";
+// In a copied instance directory: the directory it was copied from, so
+// that its stores follow it at its first start (store_manager.h).
+inline constexpr const char* kMovedFromFile = "MovedFrom.txt";
+
 // A new key file's text.
 std::string instanceKeyFileText(const std::string& instance_id, const Key256& instance_key, const Key256& host_key,
                                 const Key256& recovery_public_key);

@@ -61,6 +61,22 @@ Result<store::InstanceKeys> loadOrCreateInstanceKeys(const std::string& base, co
   auto text = store::readFile(path);
   if (!text) return text.error();
   auto opened = openInstanceKeyFile(*text, id, host_key, path);
+  const std::string next = path + kNextKeySuffix;
+  std::error_code ec;
+  if (!opened && std::filesystem::exists(next, ec)) {
+    // Handed to this host in a directory both hosts see: the file sealed
+    // for this host replaces the old host's now that the instance runs here.
+    auto next_text = store::readFile(next);
+    if (!next_text) return next_text.error();
+    auto taken = openInstanceKeyFile(*next_text, id, host_key, next);
+    if (!taken) return opened.error();
+    std::filesystem::rename(next, path, ec);
+    if (ec) return makeError(ErrorCode::kIo, "Cannot put '" + next + "' in place: " + ec.message());
+    SPE_TRY(syncDirectory(base));
+    opened = std::move(taken);
+  } else if (opened && std::filesystem::exists(next, ec)) {
+    std::filesystem::remove(next, ec);  // of a move that did not happen: the instance runs here
+  }
   if (!opened) return opened.error();
   store::InstanceKeys keys;
   keys.instance_key = opened->instance_key;
