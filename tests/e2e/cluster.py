@@ -230,6 +230,15 @@ class Cluster(ApiClient):
         """Cuts a role's machine off the network (up=False) or joins it again."""
         _run("ip", "-n", self.ns("br"), "link", "set", "v-" + role, "up" if up else "down")
 
+    def block(self, role, source, port):
+        """Drops what `source` sends to `role`'s `port` (a firewall missing a
+        flow); returns a function that lifts the block."""
+        rule = "ip saddr %s tcp dport %d drop" % (ADDRESSES[source], port)
+        self.run_in(role, "nft", "insert", "rule", "inet", "spe", "input", *rule.split())
+        listing = self.run_in(role, "nft", "-a", "list", "chain", "inet", "spe", "input")
+        handle = [line.split("# handle ")[1].strip() for line in listing.splitlines() if rule in line][0]
+        return lambda: self.run_in(role, "nft", "delete", "rule", "inet", "spe", "input", "handle", handle)
+
     def refused(self):
         """{role: packets its firewall refused in and out} (only non-zero)."""
         out = {}

@@ -410,6 +410,28 @@ class ClusterTest(unittest.TestCase):
                 self.assertEqual(sorted(os.listdir(cfg["baseDirectory"])), files)  # no probe left behind
         self.assertFalse(os.path.exists(inside))
 
+    def test_08c_a_copy_that_fails_leaves_the_instance_where_it_was(self):
+        cfg = self.c.ok("GetInstanceConfiguration", instanceID="alpha")
+        old_host = cfg["instanceHost"].split(".")[0]
+        new_host = "ih1" if old_host == "ih2" else "ih2"
+        before = self.read_everything("alpha")
+        files = sorted(os.listdir(cfg["baseDirectory"]))
+        self.c.ok("StopInstances", instanceFilter="alpha")
+        # The old host's firewall lacks the hosts' flow: the new host cannot fetch the data.
+        unblock = self.c.block(old_host, new_host, 8472)
+        self.addCleanup(unblock)
+        env = self.c.invoke("SetInstanceConfiguration", config={
+            "instanceID": "alpha", "instanceHost": cluster.name(new_host), "baseDirectory": "~/alpha-elsewhere"})
+        self.assertEqual(env["statusCode"], "failed", env)
+        self.assertIn("Nothing was changed; the data is still at %s" % cfg["baseDirectory"], env["error"]["message"])
+        self.assertEqual(self.c.ok("GetInstanceConfiguration", instanceID="alpha"), cfg)
+        self.assertEqual(sorted(os.listdir(cfg["baseDirectory"])), files)  # untouched, no probe left
+        leftovers = [n for n in os.listdir(self.c.instances_dir) if n.startswith("alpha-elsewhere")]
+        self.assertEqual(leftovers, [])
+        # The offer ended: the instance starts where it was, with everything.
+        self.c.ok("StartInstances", instanceFilter="alpha")
+        self.assertEqual(self.read_everything("alpha"), before)
+
     def test_09_a_cas_and_a_host_replaced_by_new_machines(self):
         on_ih1 = [i["instanceID"] for i in self.c.ok("GetInstances", instanceFilter="*")
                   if i["instanceHost"] == "ih1.spe.test"]
