@@ -3,6 +3,7 @@
 #include "common/base/logging.h"
 #include "common/base/system_info.h"
 #include "common/base/text.h"
+#include "common/rpc/silent_peers.h"
 
 namespace spe::management {
 
@@ -13,13 +14,16 @@ Status RolePeers::refreshPins() {
   if (!servers) return servers.error();
   std::set<std::string> pins;
   std::map<std::string, std::set<ServerType>> roles;
+  std::map<std::string, std::set<std::string>> addresses;
   for (const auto& s : *servers) {
     pins.insert(s.thumbprint);
     roles[s.thumbprint].insert(s.type);
+    addresses[s.thumbprint].insert(s.server_name + ":" + std::to_string(s.port));
   }
   {
     std::lock_guard lock(mutex_);
     roles_ = std::move(roles);
+    addresses_ = std::move(addresses);
   }
   pins_->replace(std::move(pins));
   if (roles_changed_) roles_changed_();
@@ -58,6 +62,15 @@ Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
     logger("roles")->debug("heartbeat from {}", stringOf(request.params, "serverName").value_or("?"));
     auto role = pairedRole(request.peer_thumbprint, request.params.is_object() ? request.params : Json::object());
     if (!role) return role.error();
+    // A role whose heartbeat arrives is on the network again: calls to it
+    // are tried at once, not failed for what a connect found before.
+    {
+      std::lock_guard lock(mutex_);
+      const auto it = addresses_.find(request.peer_thumbprint);
+      if (it != addresses_.end()) {
+        for (const auto& address : it->second) SilentPeers::shared().connected(address);
+      }
+    }
     Json out{{"serverType", "managementServer"}, {"version", kProductVersion}};
     if (answer_) {
       const Json extra = answer_(request.peer_thumbprint, *role, request.params);

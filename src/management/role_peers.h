@@ -65,6 +65,9 @@ class RolePeers {
   std::function<void()> roles_changed_;
   // The roles each pinned thumbprint is paired as (refreshPins()).
   std::map<std::string, std::set<ServerType>> roles_;
+  // The name:port each pinned thumbprint is reached at (to forget a peer
+  // SilentPeers remembers when its heartbeat arrives).
+  std::map<std::string, std::set<std::string>> addresses_;
   // Refused claims already logged (thumbprint and claimed role), to log each once.
   std::set<std::string> refusals_logged_;
   // One client context per pinned thumbprint (their connections are pooled).
