@@ -46,11 +46,6 @@
 
 namespace spe::instancehost {
 
-// Whether a path the old host sent may be written below the new place:
-// relative, '/'-separated, no empty, '.' or '..' part, no NUL, at most 4096
-// bytes and 64 levels.
-bool isSafeRelativePath(const std::string& path);
-
 struct MovePrepared;  // what the old host sends (instance_move.cpp)
 
 class InstanceMoves {

@@ -1,8 +1,7 @@
-#include "instancehost/instance_move.h"
-
 #include <gtest/gtest.h>
 
 #include "instancehost/instance/model/instance_key_file.h"
+#include "instancehost/instance_move_receive.h"
 
 namespace spe {
 namespace {
