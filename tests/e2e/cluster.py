@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 
-from harness import ADMIN_PASSWORD, BIN, ApiClient
+from harness import ADMIN_PASSWORD, BIN, ApiClient, Daemons
 
 SUBNET = "10.47.0"
 ADDRESSES = {"mgmt": SUBNET + ".10", "ih1": SUBNET + ".21", "ih2": SUBNET + ".22", "cas1": SUBNET + ".31",
@@ -165,7 +165,7 @@ def _haproxy_config(run_dir):
     return "\n".join(lines) + "\n"
 
 
-class Cluster(ApiClient):
+class Cluster(ApiClient, Daemons):
     """The cluster, paired and running; the calling thread is moved into the
     client namespace (enter_client) so that the tests' requests come from
     there. stop() takes everything down again."""
@@ -340,12 +340,6 @@ class Cluster(ApiClient):
                 raise RuntimeError("%s did not listen on %s" % (role, ports))
             time.sleep(0.1)
 
-    def kill(self, role, sig=signal.SIGKILL):
-        proc = self.procs.pop(role)
-        proc.send_signal(sig)
-        proc.wait(timeout=30)
-        return proc.returncode
-
     def haproxy(self, command):
         """A command on HAProxy's admin socket (a Unix socket: reachable from any namespace)."""
         with socket.socket(socket.AF_UNIX) as s:
@@ -368,10 +362,6 @@ class Cluster(ApiClient):
             if f.get("pxname") == "cas_%d" % port and f.get("svname") in CASES:
                 out[f["svname"]] = (int(f["scur"]), int(f["stot"]), f["status"].startswith("UP"))
         return out
-
-    def log(self, role):
-        with open(self.path(role + ".log"), errors="replace") as f:
-            return f.read()
 
     def _start_and_pair(self):
         self.start("mgmt")
@@ -423,11 +413,7 @@ class Cluster(ApiClient):
         return "https://%s" % ADDRESSES["lb"]
 
     def stop(self):
-        for role in list(self.procs):
-            try:
-                self.kill(role, signal.SIGTERM)
-            except Exception:
-                pass
+        self.stop_daemons()
         try:
             self.leave_client()
         except Exception:

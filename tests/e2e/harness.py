@@ -112,7 +112,29 @@ class ApiClient:
         return env["result"]
 
 
-class Platform(ApiClient):
+class Daemons:
+    """The daemons a test started (self.procs: name -> Popen), each logging
+    to <dir>/<name>.log (the class has path())."""
+
+    def kill(self, name, sig=signal.SIGKILL):
+        proc = self.procs.pop(name)
+        proc.send_signal(sig)
+        proc.wait(timeout=30)
+        return proc.returncode
+
+    def log(self, name):
+        with open(self.path(name + ".log"), errors="replace") as f:
+            return f.read()
+
+    def stop_daemons(self):
+        for name in list(self.procs):
+            try:
+                self.kill(name, signal.SIGTERM)
+            except Exception:
+                pass
+
+
+class Platform(ApiClient, Daemons):
     """Management Server, Instance Host and CAS, paired, on free ports."""
 
     def __init__(self, with_roles=True, management_binary="spe-management", management_config=None,
@@ -223,12 +245,6 @@ class Platform(ApiClient):
         wait_port(self.ports[port], proc=proc)
         return proc
 
-    def kill(self, name, sig=signal.SIGKILL):
-        proc = self.procs.pop(name)
-        proc.send_signal(sig)
-        proc.wait(timeout=20)
-        return proc.returncode
-
     def reconfigure(self, name, **keys):
         """Restarts daemon `name` with `keys` set in its configuration file."""
         self.kill(name, signal.SIGTERM)
@@ -239,16 +255,8 @@ class Platform(ApiClient):
             json.dump(conf, f)
         self.start(name)
 
-    def log(self, name):
-        with open(self.path(name + ".log"), errors="replace") as f:
-            return f.read()
-
     def stop(self):
-        for name in list(self.procs):
-            try:
-                self.kill(name, signal.SIGTERM)
-            except Exception:
-                pass
+        self.stop_daemons()
         if not os.environ.get("SPE_KEEP_TEST_DIRS"):  # set it to look at the daemons' logs afterwards
             shutil.rmtree(self.dir, ignore_errors=True)
 
