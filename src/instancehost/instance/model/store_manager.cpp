@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "common/base/logging.h"
-#include "instancehost/instance/model/instance_key_file.h"
+#include "instancehost/instance/model/moved_base.h"
 #include "instancehost/instance/model/path_roots.h"
 
 namespace spe::instance {
@@ -198,53 +198,9 @@ Status StoreManager::persist(const Entry& e) {
       {e.id, e.name, e.requested_state, e.path, e.statistics_count, e.statistics_size});
 }
 
-Status StoreManager::followMovedBase() {
-  auto known = db_.setting("BaseDirectory", Json());
-  if (!known) return known.error();
-  // A copy made by a move names the directory it came from (instance_key_file.h),
-  // also for an instance that never started with this version.
-  const std::string marker = base_ + "/" + kMovedFromFile;
-  std::error_code ec;
-  if (std::filesystem::exists(marker, ec)) {
-    auto from = store::readFile(marker);
-    if (!from) return from.error();
-    if (!from->empty() && from->size() < 4096) known = Json(*from);
-  }
-  if (known->is_string() && known->get<std::string>() == base_) {
-    std::filesystem::remove(marker, ec);
-    return okStatus();
-  }
-  if (known->is_string()) {
-    const std::string old = known->get<std::string>() + "/";
-    auto rows = db_.db().query("SELECT ID, DATABASE_PATH FROM STORES ORDER BY ID");
-    if (!rows) return rows.error();
-    int moved = 0;
-    for (const auto& r : *rows) {
-      const std::string path = dbStr(r[1]);
-      if (path.compare(0, old.size(), old) != 0) continue;
-      SPE_TRY(db_.db().exec("UPDATE STORES SET DATABASE_PATH = ? WHERE ID = ?",
-                            {base_ + "/" + path.substr(old.size()), dbInt(r[0])}));
-      ++moved;
-    }
-    // The automatic new stores' directory too, when it was below the old one.
-    auto auto_create = db_.setting("storeAutoCreate", Json::object());
-    if (!auto_create) return auto_create.error();
-    const std::string dir = auto_create->is_object() ? auto_create->value("baseDirectory", "") : "";
-    if (dir.compare(0, old.size(), old) == 0 || dir + "/" == old) {
-      (*auto_create)["baseDirectory"] = base_ + (dir.size() >= old.size() ? "/" + dir.substr(old.size()) : "");
-      SPE_TRY(db_.setSetting("storeAutoCreate", *auto_create));
-    }
-    logger("stores")->info("the instance was moved from {} to {}: {} store paths follow it", known->get<std::string>(),
-                           base_, moved);
-  }
-  SPE_TRY(db_.setSetting("BaseDirectory", base_));
-  std::filesystem::remove(marker, ec);
-  return okStatus();
-}
-
 Status StoreManager::openAll() {
   std::lock_guard lock(mutex_);
-  SPE_TRY(followMovedBase());
+  SPE_TRY(followMovedBase(db_, base_));
   auto rows = db_.db().query(
       "SELECT ID, NAME, REQUESTED_STATE, DATABASE_PATH, STATISTICS_COUNT, STATISTICS_SIZE FROM STORES ORDER BY ID");
   if (!rows) return rows.error();

@@ -114,7 +114,6 @@ class StoreManager {
   std::vector<std::pair<std::int64_t, std::shared_ptr<T>>> openParts(std::shared_ptr<T> Entry::*part);
   template <typename T>
   Result<std::shared_ptr<T>> openPart(std::int64_t id, std::shared_ptr<T> Entry::*part);
-  Status followMovedBase();
   Status persist(const Entry& e);
   Status makeCurrent(std::int64_t id);
   Result<std::int64_t> add(const std::string& name, const std::string& path, const std::string& state, bool create);
