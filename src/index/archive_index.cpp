@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "common/base/fork_gate.h"
 #include "common/base/text.h"
 #include "index/dead_documents.h"
 #include "index/pair_filter.h"
@@ -149,7 +150,11 @@ bool hasMonthTerms(const Xapian::Database& index) { return index.get_metadata(kM
 
 Result<std::unique_ptr<ArchiveIndex>> ArchiveIndex::open(const std::string& directory) {
   try {
-    auto db = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_TERMLIST);
+    std::unique_ptr<Xapian::WritableDatabase> db;
+    {
+      ForkGate::Opening opening;  // Xapian's write lock is tied to its descriptor (fork_gate.h)
+      db = std::make_unique<Xapian::WritableDatabase>(directory, Xapian::DB_CREATE_OR_OPEN | Xapian::DB_NO_TERMLIST);
+    }
     // A new index has month terms and the current terms from its first
     // document on (committed with it); an older one keeps reading dates
     // and is searched as it is until it is rebuilt.

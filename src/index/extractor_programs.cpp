@@ -12,7 +12,9 @@
 #include <cerrno>
 #include <filesystem>
 #include <map>
+#include <optional>
 
+#include "common/base/fork_gate.h"
 #include "common/mime/charset.h"
 #include "index/message_text.h"
 
@@ -94,12 +96,22 @@ ExtractorPrograms::Outcome ExtractorPrograms::spawn(const std::vector<std::strin
 
   int out_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) return outcome;
-  const rlim_t memory = limits_.max_memory;
-  const rlim_t cpu = static_cast<rlim_t>(limits_.timeout.count() / 1000 + 1);
-  const pid_t pid = ::fork();
-  if (pid < 0) {
+  // Reads end of file once the child has closed its copies of our
+  // descriptors (close_range below), exec'd or died: the end of the window
+  // ForkGate guards.
+  int started[2];
+  if (::pipe2(started, O_CLOEXEC) != 0) {
     ::close(out_pipe[0]);
     ::close(out_pipe[1]);
+    return outcome;
+  }
+  const rlim_t memory = limits_.max_memory;
+  const rlim_t cpu = static_cast<rlim_t>(limits_.timeout.count() / 1000 + 1);
+  std::optional<ForkGate::Starting> starting(std::in_place);
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    starting.reset();
+    for (int fd : {out_pipe[0], out_pipe[1], started[0], started[1]}) ::close(fd);
     return outcome;
   }
   if (pid == 0) {
@@ -127,6 +139,12 @@ ExtractorPrograms::Outcome ExtractorPrograms::spawn(const std::vector<std::strin
     ::_exit(127);
   }
   ::close(out_pipe[1]);
+  ::close(started[1]);
+  char ignored;
+  while (::read(started[0], &ignored, 1) < 0 && errno == EINTR) {
+  }
+  ::close(started[0]);
+  starting.reset();
   outcome.started = true;
   const auto deadline = std::chrono::steady_clock::now() + limits_.timeout;
   char buffer[65536];

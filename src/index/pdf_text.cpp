@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "common/base/fork_gate.h"
 #include "index/message_text.h"
 
 namespace spe::index {
@@ -75,7 +76,11 @@ bool spawnHelper(Child& child, const std::string& path, std::vector<std::string>
   argv.push_back(nullptr);
   pid_t pid = -1;
   char* no_environment[] = {nullptr};  // nothing of the instance's environment reaches the reader
-  const int rc = ::posix_spawn(&pid, path.c_str(), &actions, &attr, argv.data(), no_environment);
+  int rc = 0;
+  {
+    ForkGate::Starting starting;  // posix_spawn returns once the child has exec'd
+    rc = ::posix_spawn(&pid, path.c_str(), &actions, &attr, argv.data(), no_environment);
+  }
   ::posix_spawn_file_actions_destroy(&actions);
   ::posix_spawnattr_destroy(&attr);
   ::close(sv[1]);

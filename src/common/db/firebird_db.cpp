@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 
+#include "common/base/fork_gate.h"
 #include "common/db/firebird_messages.h"
 
 namespace spe {
@@ -251,6 +252,7 @@ Result<std::unique_ptr<FirebirdDb>> FirebirdDb::openOrCreate(const std::string& 
   auto impl = std::make_unique<Impl>();
   fb::IXpbBuilder* dpb = nullptr;
   const bool exists = std::filesystem::exists(path);
+  ForkGate::Opening opening;  // Firebird reopens the file and flocks it (fork_gate.h)
   try {
     fb::IUtil* util = master()->getUtilInterface();
     dpb = util->getXpbBuilder(&st, fb::IXpbBuilder::DPB, nullptr, 0);
@@ -291,6 +293,7 @@ Status FirebirdDb::backupAndRestore() {
     ~Dispose() { st.dispose(); }
   } dispose{st};
   fb::IUtil* util = master()->getUtilInterface();
+  ForkGate::Opening opening;  // the restore creates and reopens a database file (fork_gate.h)
   try {
     runService(st, util, {{isc_spb_dbname, path_}, {isc_spb_bkp_file, backup}}, isc_action_svc_backup, 0);
     runService(st, util, {{isc_spb_dbname, restored}, {isc_spb_bkp_file, backup}}, isc_action_svc_restore,

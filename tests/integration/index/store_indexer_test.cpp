@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "common/base/crypto.h"
+#include "common/base/fork_gate.h"
 #include "index/searcher.h"
 #include "test_dir.h"
 #include "test_mime.h"
@@ -465,6 +466,28 @@ TEST_F(StoreIndexerTest, ExtractorsInheritNoDescriptors) {
   std::vector<std::string> fds;
   for (std::string fd; in >> fd;) fds.push_back(fd);
   EXPECT_EQ(fds, (std::vector<std::string>{"0", "1", "2"})) << listed.output;
+}
+
+// Extractors start under ForkGate::Starting: not while a database or index
+// file is being opened (fork_gate.h).
+TEST_F(StoreIndexerTest, ExtractorsDoNotStartWhileAFileIsOpened) {
+  ExtractorPrograms programs(dir / "tmp5", ExtractorLimits{std::chrono::milliseconds(5000)});
+  std::atomic<bool> done{false};
+  std::thread run;
+  {
+    ForkGate::Opening opening;
+    run = std::thread([&] {
+      auto r = programs.spawn({"true"}, "unused");
+      EXPECT_EQ(r.exit_status, 0);
+      done = true;
+    });
+    // Not a timing the test relies on to pass: only how likely it is to see
+    // a start that ignored the gate.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_FALSE(done.load());
+  }
+  run.join();
+  EXPECT_TRUE(done.load());
 }
 
 TEST_F(StoreIndexerTest, KilledIndexerLosesNothing) {

@@ -1,10 +1,17 @@
 #include "common/db/firebird_db.h"
 
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <thread>
 
+#include "common/base/fork_gate.h"
 #include "management/management_db.h"
 #include "test_dir.h"
 
@@ -127,6 +134,47 @@ TEST(FirebirdDb, GarbageFileIsRefused) {
   auto db = FirebirdDb::openOrCreate(dir / "bad.fdb");
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.error().code, ErrorCode::kDatabase);
+}
+
+// A child between fork and exec holds a copy of the descriptor Firebird
+// flocked; closing and opening the database again in that window failed
+// with "Database already opened with engine instance, incompatible with
+// current" (a CreateStore did, once, on a loaded CI machine). Opening waits
+// for children started under ForkGate::Starting to let go.
+TEST(FirebirdDb, OpeningWaitsForAChildHoldingItsDescriptors) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  const std::string path = dir / "f.fdb";
+  auto db = FirebirdDb::openOrCreate(path);
+  ASSERT_TRUE(db.ok());
+  int told[2];
+  ASSERT_EQ(::pipe2(told, O_CLOEXEC), 0);
+  std::promise<void> forked;
+  std::thread starter([&] {
+    ForkGate::Starting starting;
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      // Like a child before its exec: it keeps every descriptor, here until
+      // the parent has opened the database again (without the gate) or for
+      // a second (with it, the open waits for this child).
+      ::close(told[1]);
+      pollfd p{told[0], POLLIN, 0};
+      ::poll(&p, 1, 1000);
+      ::_exit(0);
+    }
+    forked.set_value();
+    int status = 0;
+    while (pid > 0 && ::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  });
+  forked.get_future().wait();
+  db->reset();  // closes this process's descriptor; the child's copy keeps the lock
+  auto again = FirebirdDb::openOrCreate(path);
+  ::close(told[1]);
+  starter.join();
+  ::close(told[0]);
+  ASSERT_TRUE(again.ok()) << again.error().message << " " << again.error().details;
+  EXPECT_TRUE((*again)->query("SELECT 1 FROM RDB$DATABASE").ok());
 }
 
 TEST(ManagementDb, MigratesOnceAndKeepsData) {
