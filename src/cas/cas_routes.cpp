@@ -83,6 +83,16 @@ std::string CasRoutes::version() const {
   return version_;
 }
 
+std::size_t CasRoutes::nameCount() const {
+  std::lock_guard lock(mutex_);
+  return instances_.size();
+}
+
+std::size_t CasRoutes::hostCount() const {
+  std::lock_guard lock(mutex_);
+  return hosts_.size();
+}
+
 std::optional<InstanceRoute> CasRoutes::findLocked(const std::string& lower) const {
   auto it = instances_.find(lower);
   if (it == instances_.end()) return std::nullopt;

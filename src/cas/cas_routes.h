@@ -69,6 +69,9 @@ class CasRoutes {
   // whether the table was applied.
   bool apply(const Json& answer);
   std::string version() const;
+  // Names (instance IDs and aliases) and hosts in the table, for the metrics.
+  std::size_t nameCount() const;
+  std::size_t hostCount() const;
   // The route to an instance by ID or alias; nullopt when unknown.
   std::optional<InstanceRoute> find(const std::string& instance) const;
 

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "cas/cas_metrics.h"
 #include "cas/web_assets.h"
 #include "common/base/atomic_file.h"
 #include "common/base/branding.h"
@@ -24,10 +25,14 @@ CasServer::CasServer(CasConfig config)
           }) {
   routes_ = std::make_unique<CasRoutes>(agent_.identity());
   agent_.setHeartbeatReplyHandler([this](const Json& reply) { routes_->apply(reply); });
-  agent_.setStartHook([this] { return startPublic(); });
+  agent_.setStartHook([this]() -> Status {
+    SPE_TRY(startPublic());
+    return startMonitoring();
+  });
   agent_.setShutdownHook([this] {
     if (imap_) imap_->stop();
     if (web_) web_->stop();
+    if (monitoring_) monitoring_->stop();
   });
 }
 
@@ -105,6 +110,16 @@ Status CasServer::askForUnknownRoutes() {
     return client.call("routes.lookup", Json{{"name", name}}, std::chrono::seconds(3));
   });
   return okStatus();
+}
+
+Status CasServer::startMonitoring() {
+  auto tls = makeServerContext(agent_.identity(), nullptr);
+  if (!tls) return tls.error();
+  monitoring_ = std::make_unique<metrics::MonitoringServer>(
+      agent_.io(), pool_, *tls, config_.role.monitoring, [this] { return checkCasHealth(*routes_, agent_); },
+      [this] { return collectCasFamilies(*routes_, agent_, config_.role.data_directory); });
+  auto port = monitoring_->listen();
+  return port ? okStatus() : Status(port.error());
 }
 
 Status CasServer::startPublic() {

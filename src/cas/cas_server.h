@@ -15,6 +15,7 @@
 #include "cas/imap_proxy.h"
 #include "cas/instance_calls.h"
 #include "cas/web_server.h"
+#include "common/metrics/monitoring_server.h"
 #include "common/rpc/role_agent.h"
 
 namespace spe::cas {
@@ -34,6 +35,8 @@ class CasServer {
   // <data>/Branding and serves them; on error the previous branding stays.
   Status applyBranding(const Json& files);
   Status loadWebFiles();
+  // /metrics and /health (docs/metrics.md), when the config asks for them.
+  Status startMonitoring();
 
   CasConfig config_;
   RoleAgent agent_;
@@ -45,6 +48,7 @@ class CasServer {
   std::unique_ptr<InstanceCalls> calls_;
   std::unique_ptr<ImapProxy> imap_;
   std::unique_ptr<WebServer> web_;
+  std::unique_ptr<metrics::MonitoringServer> monitoring_;  // last: it reads the routes
 };
 
 }  // namespace spe::cas

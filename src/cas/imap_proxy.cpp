@@ -7,6 +7,7 @@
 #include "common/base/crypto.h"
 #include "common/base/logging.h"
 #include "common/imap/command.h"
+#include "common/metrics/metrics.h"
 #include "common/net/accept.h"
 #include "common/net/login_refusal.h"
 #include "common/rpc/byte_stream.h"
@@ -148,7 +149,10 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     ErrorCodeT ec;
     beast::get_lowest_layer(*tls_).expires_after(std::chrono::seconds(30));
     co_await tls_->async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) logger("imap")->debug("TLS handshake with {} failed: {}", address_, ec.message());
+    if (ec) {
+      logger("imap")->debug("TLS handshake with {} failed: {}", address_, ec.message());
+      countTlsHandshakeFailure("imap");
+    }
     co_return !ec;
   }
 
@@ -221,6 +225,11 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     co_return Next::kContinue;
   }
 
+  static void countLogin(const char* result) {
+    metrics::counter("spe_cas_imap_logins_total", "IMAP logins through this CAS, by result.", {{"result", result}})
+        .Increment();
+  }
+
   // True when the session is over for this coroutine (spliced or closed).
   asio::awaitable<bool> login(const std::string& tag, const std::string& name, const std::string& password,
                               std::string_view rest) {
@@ -237,6 +246,7 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
                            calls_.limits().imap_logins, route->instance_id);
       const Error busy = makeError(ErrorCode::kUnavailable, "The archive is busy; try again in a moment.");
       out_ += tag + " NO " + loginRefusal(busy) + "\r\n";
+      countLogin("busy");
       co_return false;
     }
     if (route) {
@@ -248,11 +258,17 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
       const auto asked = std::chrono::steady_clock::now();
       auto stream = co_await openTlsStream(*route->context, route->host, route->port, std::move(params),
                                            calls_.limits().timeout);
-      const auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
+      const auto took = std::chrono::steady_clock::now() - asked;
+      const auto ms = std::chrono::duration<double, std::milli>(took).count();
       permit.reset();
+      static auto& wait = metrics::histogram("spe_cas_imap_login_duration_seconds",
+                                             "How long IMAP logins took on their way to the instance and back.", {},
+                                             metrics::latencyBuckets());
+      wait.Observe(std::chrono::duration<double>(took).count());
       if (stream) {
         if (slot_) slot_->authenticated();
         delays_.success(address_);
+        countLogin("accepted");
         // The whole login on the way to the instance (TLS to its host, the instance's check): see
         // the instance's log for its own part.
         logger("imap")->info("IMAP login of '{}' from {} to instance {} ({:.1f} ms)", name, address_,
@@ -283,6 +299,11 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
         refused = makeError(ErrorCode::kUnavailable, "The archive is not available right now; try again later.");
       }
     }
+    countLogin(!route                                          ? "unknownInstance"
+               : refused.code == ErrorCode::kUnavailable       ? "unavailable"
+               : refused.code == ErrorCode::kResourceExhausted ? "throttled"
+               : refused.code == ErrorCode::kPermissionDenied  ? "notPermitted"
+                                                               : "refused");
     const auto delay = delays_.failure(address_);
     logger("imap")->info("IMAP login of '{}' from {} refused", name, address_);
     asio::steady_timer timer(co_await asio::this_coro::executor);
@@ -307,6 +328,11 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
 };
 
 asio::awaitable<void> serveLogin(std::shared_ptr<ImapLoginSession> session, bool implicit_tls) {
+  metrics::InUse open("spe_cas_connections", "End users' connections open now on this CAS, by service.",
+                      {{"service", implicit_tls ? "imaps" : "imap"}});
+  metrics::counter("spe_cas_connections_total", "End users' connections accepted by this CAS, by service.",
+                   {{"service", implicit_tls ? "imaps" : "imap"}})
+      .Increment();
   co_await session->run(implicit_tls);
 }
 

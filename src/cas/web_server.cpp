@@ -11,6 +11,7 @@
 #include "common/base/crypto.h"
 #include "common/base/logging.h"
 #include "common/base/text.h"
+#include "common/metrics/metrics.h"
 #include "common/net/accept.h"
 #include "common/net/form.h"
 #include "common/net/https_session.h"
@@ -156,18 +157,42 @@ struct WebServer::Impl {
       : io(i), pool(p), routes(r), delays(d), tls(std::move(t)), calls(c), limiter(std::move(l)), acceptor(i) {}
 
   asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<ConnectionSlot> slot) {
+    metrics::InUse open("spe_cas_connections", "End users' connections open now on this CAS, by service.",
+                        {{"service", "web"}});
+    metrics::counter("spe_cas_connections_total", "End users' connections accepted by this CAS, by service.",
+                     {{"service", "web"}})
+        .Increment();
     HttpsSessionLimits limits;
     limits.max_body = kMaxBody;
     const HttpsHandlers handlers{[this](const Request& req, const std::string& address, ConnectionSlot* connection) {
-                                   return handle(req, address, connection);
+                                   return counted(req, address, connection);
                                  },
                                  [](HttpRefusal, unsigned version) {
                                    Request bare;
                                    bare.version(version);
                                    bare.keep_alive(false);
                                    return errorReply(bare, 413, "requestTooLarge", "The request is too large.");
-                                 }};
+                                 },
+                                 "web"};
     co_await serveHttps(std::move(socket), *tls, std::move(slot), limits, handlers);
+  }
+
+  // handle(), counted in spe_cas_web_requests_total{code} and timed in
+  // spe_cas_web_request_duration_seconds (until the answer's header).
+  asio::awaitable<HttpAnswer> counted(const Request& req, const std::string& address, ConnectionSlot* slot) {
+    const auto started = std::chrono::steady_clock::now();
+    HttpAnswer answer = co_await handle(req, address, slot);
+    static const char* const kClasses[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    const unsigned code = answer.response.result_int();
+    const char* cls = code >= 100 && code < 600 ? kClasses[code / 100 - 1] : "5xx";
+    metrics::counter("spe_cas_web_requests_total", "Web Access requests answered by this CAS, by status class.",
+                     {{"code", cls}})
+        .Increment();
+    static auto& took = metrics::histogram("spe_cas_web_request_duration_seconds",
+                                           "How long Web Access requests took until their answer began.", {},
+                                           metrics::latencyBuckets());
+    took.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    co_return answer;
   }
 
   // `slot` (may be null) is told when an instance accepted the request's credentials.

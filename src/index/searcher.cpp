@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "common/base/text.h"
+#include "common/metrics/metrics.h"
 #include "index/archive_index.h"
 #include "index/date_order.h"
 #include "index/dead_documents.h"
@@ -331,9 +333,25 @@ Status checkedPage(ResultWindows& windows, const OpenIndexes& open, const Compil
   return okStatus();
 }
 
+// Puts how long a search took into spe_search_duration_seconds when it ends
+// (Web Access, IMAP SEARCH and the API's searches alike).
+class SearchTimer {
+ public:
+  ~SearchTimer() {
+    static auto& h = metrics::histogram("spe_search_duration_seconds",
+                                        "How long searches of the archive took (Web Access, IMAP, API).", {},
+                                        metrics::latencyBuckets());
+    h.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
 
 Result<SearchResults> search(const std::vector<SearchSource>& sources, const SearchRequest& request) {
+  SearchTimer timer;
   // The API and Web Access bound the page (api_index.cpp); IMAP SEARCH
   // asks for a whole mailbox.
   if (request.limit == 0) return makeError(ErrorCode::kInvalidArgument, "The page size must be at least 1.");

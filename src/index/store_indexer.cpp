@@ -69,6 +69,13 @@ IndexerState StoreIndexer::state() {
   return IndexerState{broken_, broken_ || selected_, error_};
 }
 
+Result<std::int64_t> StoreIndexer::lag() {
+  auto last = store_->lastMessageId();
+  if (!last) return last.error();
+  std::lock_guard lock(mutex_);
+  return std::max<std::int64_t>(0, *last - indexed_through_);
+}
+
 void StoreIndexer::loop() {
   if (const auto permit = settings_->writePermit()) selectIfOutdated();  // frozen: the next start looks again
   int failures = 0;

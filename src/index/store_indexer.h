@@ -84,6 +84,9 @@ class StoreIndexer {
 
   const std::shared_ptr<store::ArchiveStore>& store() const { return store_; }
   IndexerState state();
+  // How far indexing is behind archiving: message ids archived after the
+  // last one indexed (deleted ones included, so at most that many).
+  Result<std::int64_t> lag();
   // Waits until every message through `message_id` is indexed; false when
   // the index is broken or the indexer stopped first, or `cancelled`.
   bool waitIndexed(std::int64_t message_id, const std::function<bool()>& cancelled,

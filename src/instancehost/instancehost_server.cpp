@@ -4,6 +4,7 @@
 
 #include "common/base/logging.h"
 #include "common/base/text.h"
+#include "instancehost/instancehost_metrics.h"
 
 namespace spe::instancehost {
 namespace {
@@ -90,7 +91,7 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
               config_.instance_users == "perInstance" ? " because the host does not run as root" : " (instanceUsers)");
     }
     supervisor_->begin();
-    return okStatus();
+    return startMonitoring();
   });
   agent_.setStreamHandler([this](std::shared_ptr<ByteStream> stream, RpcRequest request, Json id) {
     if (InstanceMoves::isMoveStream(request)) {  // another host fetching an instance's data
@@ -138,6 +139,17 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
 }
 
 InstanceHostServer::~InstanceHostServer() = default;
+
+Status InstanceHostServer::startMonitoring() {
+  auto tls = makeServerContext(agent_.identity(), nullptr);
+  if (!tls) return tls.error();
+  monitoring_ = std::make_unique<metrics::MonitoringServer>(
+      agent_.io(), agent_.pool(), *tls, config_.role.monitoring,
+      [this] { return checkHostHealth(*supervisor_, agent_, config_); },
+      [this] { return collectHostFamilies(*supervisor_, config_); });
+  auto port = monitoring_->listen();
+  return port ? okStatus() : Status(port.error());
+}
 
 bool InstanceHostServer::isCas(const std::string& thumbprint) {
   std::lock_guard lock(peers_mutex_);

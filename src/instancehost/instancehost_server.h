@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "common/metrics/monitoring_server.h"
 #include "common/rpc/role_agent.h"
 #include "instancehost/directory_service.h"
 #include "instancehost/instance_move.h"
@@ -32,6 +33,8 @@ class InstanceHostServer {
   void updatePeers();
   bool isCas(const std::string& thumbprint);
   Status refuseWhileMoving(const std::string& id) const;
+  // /metrics and /health (docs/metrics.md), when the config asks for them.
+  Status startMonitoring();
 
   InstanceHostConfig config_;
   DirectoryService directories_;
@@ -43,6 +46,7 @@ class InstanceHostServer {
   std::mutex sync_mutex_;
   std::int64_t sync_epoch_ = -1;
   std::int64_t sync_seq_ = -1;
+  std::unique_ptr<metrics::MonitoringServer> monitoring_;  // last: it reads the supervisor
 };
 
 }  // namespace spe::instancehost

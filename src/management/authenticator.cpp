@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "common/base/password.h"
+#include "common/metrics/metrics.h"
 #include "common/net/form.h"
 
 namespace spe::management {
@@ -32,6 +33,17 @@ void Authenticator::invalidate() {
 Result<Caller> Authenticator::authenticate(const std::string& user, const std::string& password,
                                            const std::string& address, Purpose purpose,
                                            std::chrono::seconds* retry_after) {
+  auto r = check(user, password, address, purpose, retry_after);
+  const char* result = r ? "accepted" : r.error().code == ErrorCode::kUnauthenticated ? "refused" : "error";
+  metrics::counter("spe_management_authentications_total",
+                   "Password checks of administrators (each API request, each console login), by interface and result.",
+                   {{"interface", purpose == Purpose::kApi ? "api" : "console"}, {"result", result}})
+      .Increment();
+  return r;
+}
+
+Result<Caller> Authenticator::check(const std::string& user, const std::string& password, const std::string& address,
+                                    Purpose purpose, std::chrono::seconds* retry_after) {
   const auto denied = makeError(ErrorCode::kUnauthenticated, "Wrong user name or password.");
   if (user.empty() || password.empty()) return denied;
   if (user.size() > 256 || !isValidUtf8(user) || password.size() > 4096) return denied;  // no such name can exist

@@ -65,6 +65,9 @@ class Authenticator {
                                const std::function<Result<bool>()>& check, std::chrono::seconds* retry_after = nullptr);
 
  private:
+  // authenticate() without counting it in spe_management_authentications_total.
+  Result<Caller> check(const std::string& user, const std::string& password, const std::string& address,
+                       Purpose purpose, std::chrono::seconds* retry_after);
   std::string cacheKey(const std::string& user, const std::string& password, Purpose purpose) const;
 
   ManagementDb& db_;

@@ -27,8 +27,15 @@ class InstanceFiguresSource final : public FiguresSource {
       const auto messages = r->value("numberOfMessages", Json(0));
       const auto size_mb = r->value("totalSizeMB", Json(0));
       if (!messages.is_number() || !size_mb.is_number()) continue;
-      out.push_back({s.record.instance_id, messages.get<std::int64_t>(),
-                     static_cast<std::int64_t>(std::llround(size_mb.get<double>() * 1024.0))});
+      InstanceFigures f{s.record.instance_id, messages.get<std::int64_t>(),
+                        static_cast<std::int64_t>(std::llround(size_mb.get<double>() * 1024.0))};
+      if (!s.status.value("frozen", false)) {  // as in CreateLicenseRequest, frozen ones are not counted
+        if (auto c = control_.countUsedLicenses(s.record, 0); c) {  // stamped with the sample's time below
+          f.used_licenses = c->used;
+          f.stores_not_counted = c->stores_not_counted;
+        }
+      }
+      out.push_back(std::move(f));
     }
     return out;
   }
@@ -88,7 +95,13 @@ Status FiguresRecorder::sampleNow() {
   const auto figures = source_.sample(stopped_);
   const auto now = clock_.systemNow();
   const std::string day = utcDay(now);
-  for (const auto& f : figures) SPE_TRY(db_.recordDailyFigures({f.instance_id, day, f.messages, f.size_kb}));
+  const auto seconds = static_cast<std::int64_t>(std::chrono::system_clock::to_time_t(now));
+  for (const auto& f : figures) {
+    SPE_TRY(db_.recordDailyFigures({f.instance_id, day, f.messages, f.size_kb}));
+    if (f.used_licenses) {
+      SPE_TRY(db_.recordLicenseCount({f.instance_id, *f.used_licenses, seconds, f.stores_not_counted}));
+    }
+  }
   return db_.pruneDailyFigures(utcDay(now - std::chrono::hours(24) * (kKeptDays - 1)));
 }
 

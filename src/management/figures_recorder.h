@@ -4,7 +4,9 @@
 // and keeps one row per instance and UTC day in the management database
 // (INSTANCE_DAILY_FIGURES: the day's last sample), for 400 days.
 // GetInstanceStatisticsHistory reads them; "messages archived per day" is
-// the growth of the count from one day to the next.
+// the growth of the count from one day to the next. Each sample also keeps
+// the instance's used licenses (INSTANCE_LICENSE_COUNTS, issue 24), so
+// CreateLicenseRequest has a recent count of an instance stopped since.
 // Thread safety: sampleNow() may run on any thread; the timer hands the
 // sampling to `post` (a pool), never doing it on the clock's thread.
 #pragma once
@@ -14,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +33,10 @@ struct InstanceFigures {
   std::string instance_id;
   std::int64_t messages = 0;
   std::int64_t size_kb = 0;
+  // Its used licenses (CountUsedLicenses); none when it was not counted
+  // (frozen, or it did not answer that call).
+  std::optional<std::int64_t> used_licenses = std::nullopt;
+  std::int64_t stores_not_counted = 0;
 };
 
 // Where the figures come from (the running instances; a fake in tests).

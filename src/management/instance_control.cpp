@@ -3,6 +3,7 @@
 #include <future>
 
 #include "common/base/crypto.h"
+#include "common/base/text.h"
 #include "management/instance_filter.h"
 
 namespace spe::management {
@@ -89,6 +90,19 @@ Result<Json> InstanceControl::instanceCall(const InstanceRecord& instance, const
                        {"params", params},
                        {"timeoutMilliseconds", timeout.count()}},
                   timeout + std::chrono::seconds(5), progress);
+}
+
+Result<LicenseCount> InstanceControl::countUsedLicenses(const InstanceRecord& instance, std::int64_t counted_at,
+                                                        std::chrono::milliseconds timeout) {
+  auto res = instanceCall(instance, "api", Json{{"function", "CountUsedLicenses"}, {"args", Json::object()}}, timeout);
+  if (!res) return res.error();
+  const Json used = res->is_object() ? res->value("usedLicenseCount", Json()) : Json();
+  if (!used.is_number_integer()) {
+    return makeError(ErrorCode::kInternal, "The instance's answer has no usedLicenseCount: " + printable(res->dump()));
+  }
+  const Json not_counted = res->value("storesNotCounted", Json(0));
+  return LicenseCount{instance.instance_id, used.get<std::int64_t>(), counted_at,
+                      not_counted.is_number_integer() ? not_counted.get<std::int64_t>() : 0};
 }
 
 std::map<std::string, Json> InstanceControl::statuses(const std::vector<InstanceRecord>& records) {

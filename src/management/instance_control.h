@@ -65,6 +65,12 @@ class InstanceControl {
                             std::chrono::milliseconds timeout = std::chrono::seconds(60),
                             const RpcClient::ProgressFn& progress = {});
 
+  // The instance's used licenses (its internal function CountUsedLicenses,
+  // docs/api.md "Used licenses"), stamped `counted_at` (Unix seconds). An
+  // error when it does not answer or its answer has no count.
+  Result<LicenseCount> countUsedLicenses(const InstanceRecord& instance, std::int64_t counted_at,
+                                         std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
   static Json statusJson(const SelectedInstance& s);
   static Json configurationJson(const InstanceRecord& r);
   static Json specJson(const InstanceRecord& r);

@@ -91,6 +91,15 @@ int main(int argc, char** argv) {
     std::cerr << "spe-management: " << st.error().message << "\n";
     return 1;
   }
-  (*server)->run();
+  // systemctl reload: the log level (the rest needs a restart; docs/packages.md).
+  (*server)->run([config_path] {
+    auto fresh = loadManagementConfig(config_path);
+    if (!fresh) {
+      logger("main")->error("reload: {} (the running configuration stays)", fresh.error().message);
+      return;
+    }
+    initLogging("management", fresh->log_level);
+    logger("main")->info("reload: log level {}", fresh->log_level);
+  });
   return 0;
 }

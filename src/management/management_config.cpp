@@ -29,6 +29,7 @@ Result<ManagementConfig> loadManagementConfig(const std::string& path) {
   r.integer("unauthenticatedConnections", c.unauthenticated_total, false, 1, 1000000);
   r.integer("statisticsIntervalSeconds", c.statistics_interval_seconds, false, 1, 86400);
   r.str("newInstanceStartMode", c.new_instance_start_mode);
+  metrics::readMonitoringConfig(r, c.monitoring);
   if (c.new_instance_start_mode != "automatic" && c.new_instance_start_mode != "manual" &&
       c.new_instance_start_mode != "disabled") {
     r.fail("newInstanceStartMode", "must be automatic, manual or disabled");

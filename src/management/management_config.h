@@ -6,6 +6,7 @@
 #include <string>
 
 #include "common/base/result.h"
+#include "common/metrics/monitoring_config.h"
 
 namespace spe::management {
 
@@ -35,6 +36,9 @@ struct ManagementConfig {
   // How often the instances' message counts and sizes are recorded for the
   // console's charts ("statisticsIntervalSeconds"; figures_recorder.h).
   std::int64_t statistics_interval_seconds = 3600;
+  // The monitoring listener: /metrics and /health (metricsListenAddress,
+  // metricsPort, metricsBearerToken; off unless metricsPort is set).
+  metrics::MonitoringConfig monitoring;
 };
 
 Result<ManagementConfig> loadManagementConfig(const std::string& path);

@@ -60,6 +60,15 @@ const std::vector<std::vector<std::string>> kMigrations = {
         // The system SMTP password sealed with the Management Server's key:
         // not SQL, see sealSystemSmtpPassword() (kCodeSteps).
     },
+    {
+        // The last used-license count of each instance (CreateLicenseRequest):
+        // what a stopped or frozen instance is reported with. COUNTED_AT: Unix seconds.
+        "CREATE TABLE INSTANCE_LICENSE_COUNTS ("
+        " INSTANCE_ID VARCHAR(32) NOT NULL PRIMARY KEY,"
+        " USED_LICENSES BIGINT NOT NULL,"
+        " COUNTED_AT BIGINT NOT NULL,"
+        " STORES_NOT_COUNTED INTEGER DEFAULT 0 NOT NULL)",
+    },
 };
 
 // Migration 5: the system SMTP configuration's "password" (clear, before
@@ -196,7 +205,7 @@ Result<std::unique_ptr<ManagementDb>> ManagementDb::open(const std::string& path
 }
 
 Status ManagementDb::migrate(const std::optional<Key256>& key) {
-  static_assert(kSchemaVersion == 5, "kSchemaVersion is the number of migrations");
+  static_assert(kSchemaVersion == 6, "kSchemaVersion is the number of migrations");
   const std::string what = "The management database";
   for (const auto& step : kCodeSteps) {
     // The SQL migrations before the step, then the step itself (the
@@ -340,7 +349,34 @@ Status ManagementDb::updateInstance(const InstanceRecord& i) {
 }
 
 Status ManagementDb::deleteInstance(const std::string& instance_id) {
-  return db_->exec("DELETE FROM INSTANCES WHERE INSTANCE_ID = ?", {instance_id});
+  // With its license count, in one transaction: a new instance of the same ID starts uncounted.
+  auto tx = db_->begin();
+  if (!tx) return tx.error();
+  SPE_TRY((*tx)->exec("DELETE FROM INSTANCE_LICENSE_COUNTS WHERE INSTANCE_ID = ?", {instance_id}));
+  SPE_TRY((*tx)->exec("DELETE FROM INSTANCES WHERE INSTANCE_ID = ?", {instance_id}));
+  return (*tx)->commit();
+}
+
+Status ManagementDb::recordLicenseCount(const LicenseCount& c) {
+  // Only while the instance exists: a count that arrives after its deletion is dropped.
+  return db_->exec(
+      "MERGE INTO INSTANCE_LICENSE_COUNTS C "
+      "USING (SELECT INSTANCE_ID FROM INSTANCES WHERE INSTANCE_ID = ?) I ON C.INSTANCE_ID = I.INSTANCE_ID "
+      "WHEN MATCHED THEN UPDATE SET USED_LICENSES = ?, COUNTED_AT = ?, STORES_NOT_COUNTED = ? "
+      "WHEN NOT MATCHED THEN INSERT (INSTANCE_ID, USED_LICENSES, COUNTED_AT, STORES_NOT_COUNTED) "
+      "VALUES (I.INSTANCE_ID, ?, ?, ?)",
+      {c.instance_id, c.used, c.counted_at, c.stores_not_counted, c.used, c.counted_at, c.stores_not_counted});
+}
+
+Result<std::vector<LicenseCount>> ManagementDb::licenseCounts() {
+  auto rows = db_->query(
+      "SELECT INSTANCE_ID, USED_LICENSES, COUNTED_AT, STORES_NOT_COUNTED FROM INSTANCE_LICENSE_COUNTS "
+      "ORDER BY INSTANCE_ID");
+  if (!rows) return rows.error();
+  std::vector<LicenseCount> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) out.push_back({dbStr(r[0]), dbInt(r[1]), dbInt(r[2]), dbInt(r[3])});
+  return out;
 }
 
 Status ManagementDb::recordDailyFigures(const DailyFigures& f) {

@@ -66,6 +66,15 @@ struct DailyFigures {
   std::int64_t size_kb = 0;  // archive stores, indexes and master database
 };
 
+// The last count of an instance's used licenses (CreateLicenseRequest):
+// what a stopped or frozen instance is reported with.
+struct LicenseCount {
+  std::string instance_id;
+  std::int64_t used = 0;
+  std::int64_t counted_at = 0;  // Unix seconds
+  std::int64_t stores_not_counted = 0;
+};
+
 // The SETTINGS row of the system SMTP configuration and the associated
 // data its sealed password is bound to (functions/smtp_functions.cpp).
 inline constexpr const char* kSystemSmtpSetting = "systemSmtp";
@@ -73,7 +82,7 @@ inline constexpr const char* kSystemSmtpPasswordBinding = "system-smtp-password"
 
 class ManagementDb {
  public:
-  static constexpr int kSchemaVersion = 5;  // = the number of migrations
+  static constexpr int kSchemaVersion = 6;  // = the number of migrations
 
   // Opens (creating) `path` and applies migrations. `key` is the Management
   // Server's key (management_key.h): migration 5 seals a system SMTP
@@ -108,6 +117,7 @@ class ManagementDb {
   Result<std::optional<InstanceRecord>> instance(const std::string& instance_id);
   Status insertInstance(const InstanceRecord& instance);
   Status updateInstance(const InstanceRecord& instance);
+  // Also forgets the instance's last license count.
   Status deleteInstance(const std::string& instance_id);
 
   // The figures the console's charts draw (figures_recorder.h): one row
@@ -117,6 +127,12 @@ class ManagementDb {
   Result<std::vector<DailyFigures>> dailyFigures(const std::string& from_day);
   // Forgets days before `before_day` (and instances deleted since).
   Status pruneDailyFigures(const std::string& before_day);
+
+  // The last license count of each instance (INSTANCE_LICENSE_COUNTS, one
+  // row per instance, replaced by each new count), by instance ID. A count
+  // of an instance that does not exist (any more) is dropped.
+  Status recordLicenseCount(const LicenseCount& count);
+  Result<std::vector<LicenseCount>> licenseCounts();
 
   Result<std::optional<Json>> setting(const std::string& name);
   Status setSetting(const std::string& name, const Json& value);

@@ -17,6 +17,7 @@
 #include "common/net/asio.h"
 #include "common/net/tls.h"
 #include "common/rpc/rpc.h"
+#include "common/service/systemd_service.h"
 #include "management/admin_mfa.h"
 #include "management/api/api_server.h"
 #include "management/api/task_registry.h"
@@ -26,6 +27,7 @@
 #include "management/instance_control.h"
 #include "management/management_context.h"
 #include "management/management_key.h"
+#include "management/management_metrics.h"
 #include "management/role_peers.h"
 #include "management/route_publisher.h"
 
@@ -54,7 +56,8 @@ struct ManagementServer::Impl {
   std::unique_ptr<ApiServer> api;
   std::unique_ptr<ConsoleServer> console;
   std::unique_ptr<RpcServer> role_server;
-  std::uint16_t api_port = 0, role_port = 0, console_port = 0;
+  std::unique_ptr<metrics::MonitoringServer> monitoring;
+  std::uint16_t api_port = 0, role_port = 0, console_port = 0, metrics_port = 0;
 
   explicit Impl(const ManagementConfig& c) : config(c), pool(static_cast<std::size_t>(c.api_threads)) {}
 };
@@ -201,6 +204,22 @@ Status startConsole(ManagementServer::Impl& m) {
   return okStatus();
 }
 
+// /metrics and /health on their own port, with the API's certificate.
+Status startMonitoring(ManagementServer::Impl& m) {
+  auto tls = makeServerContext(m.identity, nullptr);
+  if (!tls) return tls.error();
+  metrics::MonitoringConfig config = m.config.monitoring;
+  config.role = "managementServer";
+  ManagementContext* ctx = m.ctx.get();
+  m.monitoring = std::make_unique<metrics::MonitoringServer>(
+      m.io, m.pool, *tls, config, [ctx] { return checkManagementHealth(*ctx); },
+      [ctx] { return collectManagementFamilies(*ctx); });
+  auto port = m.monitoring->listen();
+  if (!port) return port.error();
+  m.metrics_port = *port;
+  return okStatus();
+}
+
 }  // namespace
 
 FunctionRegistry& ManagementServer::registry() { return impl_->registry; }
@@ -233,6 +252,7 @@ Status ManagementServer::start() {
     m.api_port = *ap;
   }
   if (m.config.console_enabled) SPE_TRY(startConsole(m));
+  SPE_TRY(startMonitoring(m));
   m.figures_source = makeInstanceFiguresSource(*m.instances);
   m.figures = std::make_unique<FiguresRecorder>(
       *m.db, *m.figures_source, systemClock(), [&m](std::function<void()> fn) { asio::post(m.pool, std::move(fn)); },
@@ -245,14 +265,17 @@ Status ManagementServer::start() {
   return okStatus();
 }
 
-void ManagementServer::run() {
+void ManagementServer::run(std::function<void()> reload) {
+  service::SystemdService service(impl_->io, std::move(reload));
   asio::signal_set signals(impl_->io, SIGINT, SIGTERM);
-  signals.async_wait([this](const ErrorCodeT& ec, int) {
+  signals.async_wait([this, &service](const ErrorCodeT& ec, int) {
     if (!ec) {
       logger("main")->info("Stopping");
+      service.stopping();
       impl_->io.stop();
     }
   });
+  service.ready("Management Server serving the API on port " + std::to_string(impl_->api_port));
   unblockTerminationSignals();  // one that came since main started goes to `signals` now
   // Two network threads: this one and a helper (functions run on the pool).
   std::thread helper([this] { impl_->io.run(); });

@@ -4,6 +4,7 @@
 // Thread safety: create/start/run from one thread; stop() from any.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,8 +36,9 @@ class ManagementServer {
   std::uint16_t consolePort() const;
   std::uint16_t rolePort() const;
 
-  // Blocks until stop() or SIGINT/SIGTERM.
-  void run();
+  // Blocks until stop() or SIGINT/SIGTERM; tells systemd it is ready
+  // (systemd_service.h) and calls `reload` (may be empty) on SIGHUP.
+  void run(std::function<void()> reload = {});
   void stop();
 
   struct Impl;

@@ -3,6 +3,7 @@
 #include "common/base/logging.h"
 #include "common/base/system_info.h"
 #include "common/base/text.h"
+#include "common/metrics/metrics.h"
 #include "common/rpc/silent_peers.h"
 
 namespace spe::management {
@@ -64,8 +65,12 @@ Result<Json> RolePeers::handleRoleRequest(const RpcRequest& request) {
     if (!role) return role.error();
     // A role whose heartbeat arrives is on the network again: calls to it
     // are tried at once, not failed for what a connect found before.
+    metrics::counter("spe_role_heartbeats_total", "Heartbeats received from paired roles, by role.",
+                     {{"role", serverTypeName(*role)}})
+        .Increment();
     {
       std::lock_guard lock(mutex_);
+      heartbeats_[request.peer_thumbprint] = std::chrono::steady_clock::now();
       const auto it = addresses_.find(request.peer_thumbprint);
       if (it != addresses_.end()) {
         for (const auto& address : it->second) SilentPeers::shared().connected(address);
@@ -123,6 +128,14 @@ Result<Json> RolePeers::call(const ServerRecord& server, const std::string& meth
     return e;
   }
   return result;
+}
+
+std::map<std::string, double> RolePeers::heartbeatAges() const {
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  std::map<std::string, double> out;
+  for (const auto& [thumbprint, at] : heartbeats_) out[thumbprint] = std::chrono::duration<double>(now - at).count();
+  return out;
 }
 
 }  // namespace spe::management

@@ -50,6 +50,10 @@ class RolePeers {
   Result<Json> call(const ServerRecord& server, const std::string& method, const Json& params,
                     std::chrono::milliseconds timeout, const RpcClient::ProgressFn& progress = {});
 
+  // Seconds since the last heartbeat of each role that sent one since this
+  // server started, by thumbprint (for the metrics).
+  std::map<std::string, double> heartbeatAges() const;
+
  private:
   Result<SslContextPtr> contextFor(const std::string& thumbprint);
   // The role of the peer with `thumbprint` by its pairing, when the heartbeat
@@ -68,6 +72,8 @@ class RolePeers {
   // The name:port each pinned thumbprint is reached at (to forget a peer
   // SilentPeers remembers when its heartbeat arrives).
   std::map<std::string, std::set<std::string>> addresses_;
+  // When each thumbprint's last heartbeat arrived.
+  std::map<std::string, std::chrono::steady_clock::time_point> heartbeats_;
   // Refused claims already logged (thumbprint and claimed role), to log each once.
   std::set<std::string> refusals_logged_;
   // One client context per pinned thumbprint (their connections are pooled).

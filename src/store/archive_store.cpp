@@ -287,6 +287,15 @@ Result<bool> ArchiveStore::hasMessagesUnder(const std::string& folder) const {
   return !rows->empty();
 }
 
+Result<std::set<std::string>> ArchiveStore::archivesWithMail() const {
+  auto rows = db_->query(
+      "SELECT F.PATH FROM FOLDERS F WHERE EXISTS (SELECT 1 FROM MESSAGES M WHERE M.FOLDER_ID = F.ID)");
+  if (!rows) return rows.error();
+  std::set<std::string> out;
+  for (const auto& r : *rows) out.insert(archiveOf(dbStr(r[0])));
+  return out;
+}
+
 Result<StoreStatistics> ArchiveStore::statistics() const {
   auto rows = db_->query(
       "SELECT COUNT(*), COALESCE(SUM(C.RAW_SIZE), 0) FROM MESSAGES M JOIN CONTENTS C ON C.ID = M.CONTENT_ID");

@@ -195,6 +195,12 @@ class ArchiveStore {
   Result<std::vector<std::string>> folderPaths() const;
   // True when `folder` or a folder below it holds a message.
   Result<bool> hasMessagesUnder(const std::string& folder) const;
+  // The user archives (top-level folders, as spelt in their paths) that
+  // hold at least one message here, sorted. Each folder is probed for its
+  // first message through the MESSAGES (FOLDER_ID, ...) index, so the cost
+  // grows with the number of folders, not of messages (CreateLicenseRequest
+  // asks it of archives with hundreds of thousands of messages).
+  Result<std::set<std::string>> archivesWithMail() const;
   Result<StoreStatistics> statistics() const;
   // Messages and raw bytes added (archived minus deleted) since this store
   // was opened: cheap, for counts kept between exact recounts.

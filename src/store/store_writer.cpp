@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "common/base/logging.h"
+#include "common/metrics/metrics.h"
 #include "store/archive_store.h"
 #include "store/store_schema.h"
 
@@ -248,6 +249,22 @@ Status ArchiveStore::finishBatch(FirebirdDb::Transaction& tx, BatchWrite& w) {
   return okStatus();
 }
 
+namespace {
+
+// The instance's spe_archived_messages_total, spe_archived_bytes_total and
+// spe_archive_duplicates_total: what committed batches added, over all stores.
+void countArchived(std::uint64_t messages, std::uint64_t bytes, std::uint64_t duplicates) {
+  static auto& m = metrics::counter("spe_archived_messages_total", "Messages archived (committed to a store).");
+  static auto& b = metrics::counter("spe_archived_bytes_total", "Bytes of the messages archived, as received.");
+  static auto& d = metrics::counter("spe_archive_duplicates_total",
+                                    "Messages not archived because the folder holds them already.");
+  m.Increment(static_cast<double>(messages));
+  b.Increment(static_cast<double>(bytes));
+  d.Increment(static_cast<double>(duplicates));
+}
+
+}  // namespace
+
 Status ArchiveStore::writeBatch(std::vector<Pending>& batch, std::vector<IngestResult>& results) {
   SPE_TRY(rollFilesIfFull());
   BatchWrite w;
@@ -269,12 +286,16 @@ void ArchiveStore::commitBatch(std::vector<Pending>& batch) {
   const auto saved = std::make_tuple(next_content_id_, next_message_id_, next_folder_id_, next_sequence_);
   if (auto st = writeBatch(batch, results); st) {
     std::vector<std::string> folders;
+    std::uint64_t duplicates = 0, bytes = 0;
     for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (results[i].outcome == IngestOutcome::kDuplicate) ++duplicates;
       if (results[i].outcome != IngestOutcome::kArchived) continue;
       ++added_messages_;
       added_bytes_ += batch[i].item.content.raw_size;
+      bytes += batch[i].item.content.raw_size;
       folders.push_back(batch[i].item.folder);
     }
+    countArchived(folders.size(), bytes, duplicates);
     if (!folders.empty()) noteCommitted(folders);
   } else {
     std::tie(next_content_id_, next_message_id_, next_folder_id_, next_sequence_) = saved;

@@ -156,12 +156,14 @@ class Platform(ApiClient, Daemons):
         # Instances run as their own users (spe-i-<id>) when the tests run as
         # root: they pass through (not list) this directory to theirs.
         os.chmod(self.dir, 0o711)
-        self.ports = dict(zip(("api", "role", "host", "cas", "imap", "imaps", "https", "console"), free_ports(8)))
+        self.ports = dict(zip(("api", "role", "host", "cas", "imap", "imaps", "https", "console",
+                               "metrics_management", "metrics_instancehost", "metrics_cas"), free_ports(11)))
         self.conf = {}
         self._write("management", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("management"),
             "listenAddress": "127.0.0.1", "apiPort": self.ports["api"], "rolePort": self.ports["role"],
-            "consolePort": self.ports["console"], "logLevel": "debug", **self.management_config})
+            "consolePort": self.ports["console"], "metricsPort": self.ports["metrics_management"],
+            "logLevel": "debug", **self.management_config})
         self.mgmt_thumbprint = self._thumbprint("spe-management", "management")
         self.base_directory = self.path("instances")
         os.makedirs(self.base_directory)
@@ -170,13 +172,14 @@ class Platform(ApiClient, Daemons):
             "serverName": "127.0.0.1", "dataDirectory": self.path("instancehost"), "listenAddress": "127.0.0.1",
             "port": self.ports["host"], "baseDirectory": self.base_directory, "managementServer": mgmt,
             "heartbeatSeconds": 1, "importDirectory": self.path("imports"),
+            "metricsPort": self.ports["metrics_instancehost"],
             # Tests write the mail they import below source/ (see source_dir()).
             "allowedPathRoots": [self.path("source")], **self.instancehost_config})
         self._write("cas", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("cas"), "listenAddress": "127.0.0.1",
             "port": self.ports["cas"], "managementServer": mgmt, "heartbeatSeconds": 1,
             "publicListenAddress": "127.0.0.1", "imapPort": self.ports["imap"], "imapsPort": self.ports["imaps"],
-            "httpsPort": self.ports["https"]})
+            "httpsPort": self.ports["https"], "metricsPort": self.ports["metrics_cas"]})
         self.host_thumbprint = self._thumbprint("spe-instancehost", "instancehost")
         self.cas_thumbprint = self._thumbprint("spe-cas", "cas")
         if with_roles:
@@ -190,6 +193,11 @@ class Platform(ApiClient, Daemons):
     @property
     def api_url(self):
         return "https://127.0.0.1:%d" % self.ports["api"]
+
+    def metrics_url(self, role, path="metrics"):
+        """https://127.0.0.1:<port>/<path> of a role's monitoring listener
+        (role: management, instancehost or cas)."""
+        return "https://127.0.0.1:%d/%s" % (self.ports["metrics_" + role], path)
 
     @property
     def web_url(self):

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/net/tls.h"
+
 namespace spe {
 namespace {
 
@@ -129,7 +131,10 @@ asio::awaitable<void> serveHttps(tcp::socket socket, asio::ssl::context& tls, st
   TlsStream stream(std::move(socket), tls);
   beast::get_lowest_layer(stream).expires_after(limits.handshake_timeout);
   co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return;
+  if (ec) {
+    countTlsHandshakeFailure(handlers.listener);
+    co_return;
+  }
   beast::flat_buffer buffer;
   for (;;) {
     if (slot && slot->overstayed()) break;  // never logged in: the slot goes to someone else

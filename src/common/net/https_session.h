@@ -79,6 +79,8 @@ struct HttpsHandlers {
   // The answer to a refused request (the connection closes after it); `version`
   // is the request's HTTP version (10 or 11).
   std::function<HttpResponse(HttpRefusal, unsigned version)> refusal;
+  // Names the listener in spe_tls_handshake_failures_total.
+  std::string listener = "https";
 };
 
 // Serves `socket` until the client closes, an answer does not keep the

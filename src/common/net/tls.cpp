@@ -20,6 +20,7 @@
 #include <stdexcept>
 
 #include "common/base/atomic_file.h"
+#include "common/metrics/metrics.h"
 
 namespace spe {
 namespace fs = std::filesystem;
@@ -251,6 +252,12 @@ Result<SslContextPtr> makeClientContext(const TlsIdentity* identity, std::shared
   ctx->set_verify_callback(
       [server_pins](bool pre, ssl::verify_context& vc) { return verifyPinned(server_pins, pre, vc); });
   return ctx;
+}
+
+void countTlsHandshakeFailure(const std::string& listener) {
+  metrics::counter("spe_tls_handshake_failures_total", "Server-side TLS handshakes that failed, by listener.",
+                   {{"listener", listener}})
+      .Increment();
 }
 
 }  // namespace spe

@@ -74,4 +74,10 @@ Result<SslContextPtr> makeServerContext(const TlsIdentity& identity, std::shared
 // presents `identity` when given (mutual TLS).
 Result<SslContextPtr> makeClientContext(const TlsIdentity* identity, std::shared_ptr<ThumbprintPins> server_pins);
 
+// Counts a server-side TLS handshake that failed (a client without the
+// pinned certificate, a scanner, a timeout) in
+// spe_tls_handshake_failures_total{listener}; `listener` is one of a few
+// fixed names ("role port", "imap", "https", ...).
+void countTlsHandshakeFailure(const std::string& listener);
+
 }  // namespace spe

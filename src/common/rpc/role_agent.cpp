@@ -4,6 +4,7 @@
 
 #include "common/base/logging.h"
 #include "common/base/system_info.h"
+#include "common/service/systemd_service.h"
 
 namespace spe {
 
@@ -16,6 +17,8 @@ void readRoleConfig(JsonReader& r, RoleConfig& c) {
   r.integer("heartbeatSeconds", hb, false, 1, 3600);
   c.heartbeat_seconds = static_cast<int>(hb);
   r.str("logLevel", c.log_level);
+  metrics::readMonitoringConfig(r, c.monitoring);
+  c.monitoring.role = c.server_type;
   if (JsonReader* m = r.object("managementServer", true)) {
     m->str("serverName", c.management.server_name, true);
     m->port("port", c.management.port);
@@ -117,6 +120,7 @@ void RoleAgent::heartbeatLoop() {
     }
     auto r = client.call("heartbeat", hb, std::chrono::seconds(5));
     if (r) {
+      last_answer_.store(std::chrono::steady_clock::now().time_since_epoch().count());
       if (on_reply_) on_reply_(*r);
       if (!was_ok) logger("heartbeat")->info("Management Server reachable again");
       was_ok = true;
@@ -132,13 +136,16 @@ void RoleAgent::heartbeatLoop() {
 }
 
 void RoleAgent::run() {
+  service::SystemdService service(io_, on_reload_);
   asio::signal_set signals(io_, SIGINT, SIGTERM);
-  signals.async_wait([this](const ErrorCodeT& ec, int) {
+  signals.async_wait([this, &service](const ErrorCodeT& ec, int) {
     if (!ec) {
       logger("main")->info("Stopping");
+      service.stopping();
       stop();
     }
   });
+  service.ready(config_.server_type + " serving on port " + std::to_string(port_));
   io_.run();
   if (on_shutdown_) on_shutdown_();
 }

@@ -14,11 +14,13 @@
 #include <condition_variable>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 
 #include "common/base/json_reader.h"
+#include "common/metrics/monitoring_config.h"
 #include "common/net/asio.h"
 #include "common/net/tls.h"
 #include "common/rpc/rpc.h"
@@ -40,6 +42,7 @@ struct RoleConfig {
   ManagementPeerConfig management;
   int heartbeat_seconds = 5;
   std::string log_level = "info";
+  metrics::MonitoringConfig monitoring;  // /metrics and /health (off unless metricsPort is set)
 };
 
 // Reads the keys every role config has; the caller reads its own extra keys
@@ -67,6 +70,17 @@ class RoleAgent {
   void stop();
 
   asio::io_context& io() { return io_; }
+  // Threads for blocking work of the role's own listeners (monitoring).
+  asio::thread_pool& pool() { return pool_; }
+  // Seconds since the Management Server last answered a heartbeat; nullopt
+  // when it has not since this start.
+  std::optional<double> secondsSinceHeartbeatAnswer() const {
+    const auto at = last_answer_.load();
+    if (at == 0) return std::nullopt;
+    const auto then = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(at));
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - then).count();
+  }
+  int heartbeatSeconds() const { return config_.heartbeat_seconds; }
   const TlsIdentity& identity() const { return identity_; }
   // Role peers the Management Server paired (the CASes, for an Instance
   // Host) may also connect to the role port; they can only open streams and
@@ -78,6 +92,9 @@ class RoleAgent {
   void setHeartbeatReplyHandler(std::function<void(const Json&)> fn) { on_reply_ = std::move(fn); }
   // Called at the end of start() (the role's own listeners); its error fails start().
   void setStartHook(std::function<Status()> fn) { on_start_ = std::move(fn); }
+  // Called on SIGHUP (systemctl reload), on the io_context: re-reads what can
+  // change without a restart. Before run().
+  void setReloadHandler(std::function<void()> fn) { on_reload_ = std::move(fn); }
   // Called once when the daemon shuts down, after the network has stopped.
   void setShutdownHook(std::function<void()> fn) { on_shutdown_ = std::move(fn); }
 
@@ -95,6 +112,7 @@ class RoleAgent {
   asio::thread_pool pool_{8};
   std::function<void(const Json&)> on_reply_;
   std::function<void()> on_shutdown_;
+  std::function<void()> on_reload_;
   std::function<Status()> on_start_;
   std::unique_ptr<RpcServer> server_;
   std::uint16_t port_ = 0;
@@ -102,6 +120,7 @@ class RoleAgent {
   std::mutex mutex_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  std::atomic<std::chrono::steady_clock::rep> last_answer_{0};  // steady clock ticks; 0: none yet
 };
 
 }  // namespace spe

@@ -43,6 +43,16 @@ int roleMain(int argc, char** argv, const char* name, std::function<Result<Confi
   }
   initLogging(name, role(*config).log_level);
   Daemon daemon(*config);
+  // systemctl reload: the log level (the rest needs a restart; docs/packages.md).
+  daemon.agent().setReloadHandler([config_path, load, role, name] {
+    auto fresh = load(config_path);
+    if (!fresh) {
+      logger("main")->error("reload: {} (the running configuration stays)", fresh.error().message);
+      return;
+    }
+    initLogging(name, role(*fresh).log_level);
+    logger("main")->info("reload: log level {}", role(*fresh).log_level);
+  });
   if (auto st = daemon.agent().init(); !st) {
     std::cerr << name << ": " << st.error().message << "\n";
     return 1;

@@ -54,6 +54,7 @@ class RpcSession : public std::enable_shared_from_this<RpcSession<Stream>> {
       co_await stream_.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         logger("rpc")->warn("{}: TLS handshake with {} refused: {}", name_, remote(), ec.message());
+        countTlsHandshakeFailure(name_);
         co_return;
       }
       peer_ = peerThumbprint(stream_.native_handle());

@@ -13,6 +13,7 @@
 #include "instancehost/instance/access/web/web_stream.h"
 #include "instancehost/instance/api/search.h"
 #include "instancehost/instance/directory/ldap_directory_login.h"
+#include "instancehost/instance/instance_metrics.h"
 #include "instancehost/instance/mail/instance_mail.h"
 #include "instancehost/instance/model/compliance.h"
 #include "instancehost/instance/model/instance_keys.h"
@@ -320,6 +321,7 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
     return Json{{"cancelled", true}};
   }
   if (r.method == "liveStatistics") return liveStatistics();
+  if (r.method == "metrics") return instanceMetrics(*stores_, web_ ? web_->sessionCount() : 0);
   if (r.method == "freeze") {
     auto ms = intField(p, "timeoutMilliseconds", 60000, 0, 3600000);
     if (!ms) return ms.error();

@@ -2,13 +2,36 @@
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 
 #include "common/base/logging.h"
+#include "common/metrics/metrics.h"
 #include "common/net/form.h"
 #include "management/api/http_responses.h"
 
 namespace spe::management {
 namespace http = beast::http;
+
+namespace {
+
+// spe_api_requests_total{function, status} and, for calls that ran,
+// spe_api_request_duration_seconds{function}. `function` is a name the
+// registry knows (or "unknown"), `status` "ok" or an error code's name.
+void countCall(const std::string& function, const char* status) {
+  metrics::counter("spe_api_requests_total", "Management API function calls, by function and result.",
+                   {{"function", function}, {"status", status}})
+      .Increment();
+}
+
+void countRun(const std::string& function, const Result<Json>& result, std::chrono::steady_clock::duration took) {
+  countCall(function, result ? "ok" : errorCodeName(result.error().code));
+  metrics::histogram("spe_api_request_duration_seconds",
+                     "How long Management API functions ran (until done, for long-running ones).",
+                     {{"function", function}}, metrics::latencyBuckets())
+      .Observe(std::chrono::duration<double>(took).count());
+}
+
+}  // namespace
 
 bool ApiDispatch::isApiPath(const std::string& path) { return path.rfind("/api/", 0) == 0; }
 
@@ -37,11 +60,13 @@ asio::awaitable<HttpResponse> ApiDispatch::invoke(const HttpRequest& req, const 
   const FunctionSpec* spec = registry_.find(name);
   if (!spec) {
     if (FunctionRegistry::isKnownUnsupported(name)) {
+      countCall(name, errorCodeName(ErrorCode::kNotSupported));
       co_return jsonResponse(
           req, http::status::ok,
           failedEnvelope(
               makeError(ErrorCode::kNotSupported, "The function " + name + " is not supported by this server yet.")));
     }
+    countCall("unknown", errorCodeName(ErrorCode::kNotFound));
     co_return jsonResponse(req, http::status::not_found,
                            failedEnvelope(makeError(ErrorCode::kNotFound, "Unknown function '" + name + "'.")));
   }
@@ -49,18 +74,23 @@ asio::awaitable<HttpResponse> ApiDispatch::invoke(const HttpRequest& req, const 
   if (!args) {
     Error e = args.error();
     e.message = clampEchoedInput(std::move(e.message), form);
+    countCall(spec->name, errorCodeName(e.code));
     co_return jsonResponse(req, http::status::ok, failedEnvelope(e));
   }
   if (spec->scope == Scope::kInstance) {
     auto check = [this, spec, a = args.value()]() { return registry_.checkAccess(*spec, a); };
     Status access = co_await offload<Status>(pool_, std::move(check));
-    if (!access) co_return jsonResponse(req, http::status::ok, failedEnvelope(access.error()));
+    if (!access) {
+      countCall(spec->name, errorCodeName(access.error().code));
+      co_return jsonResponse(req, http::status::ok, failedEnvelope(access.error()));
+    }
   }
   auto task = spec->long_running ? tasks_.create(caller.user_name)
                                  : std::make_shared<Task>(std::string(), caller.user_name);
   logger("api")->info("{} invokes {}", caller.user_name, name);
   asio::post(pool_, [task, spec, args = std::move(args.value()), caller, form] {
     CallContext call_ctx{caller, args, *task};
+    const auto started = std::chrono::steady_clock::now();
     Result<Json> r = makeError(ErrorCode::kInternal, "The function failed unexpectedly.");
     try {
       r = spec->handler(call_ctx);
@@ -74,6 +104,7 @@ asio::awaitable<HttpResponse> ApiDispatch::invoke(const HttpRequest& req, const 
       r = std::move(e);
       logger("api")->info("{} failed: {}", spec->name, r.error().message);
     }
+    countRun(spec->name, r, std::chrono::steady_clock::now() - started);
     task->finish(std::move(r));
   });
   // Synchronous functions are awaited to the end; long-running ones only

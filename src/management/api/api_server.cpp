@@ -58,7 +58,7 @@ struct ApiServer::Impl {
     const HttpsHandlers handlers{[this](const Request& req, const std::string& address, ConnectionSlot* connection) {
                                    return answer(req, address, connection);
                                  },
-                                 [this](HttpRefusal why, unsigned version) { return refusal(why, version); }};
+                                 [this](HttpRefusal why, unsigned version) { return refusal(why, version); }, "api"};
     co_await serveHttps(std::move(socket), *ctx, std::move(slot), session_limits, handlers);
   }
 

@@ -131,7 +131,8 @@ struct ConsoleServer::Impl {
                               : why == HttpRefusal::kHeaderTooLarge ? http::status::request_header_fields_too_large
                                                                     : http::status::payload_too_large,
                               "The request is too large or lacks its length.");
-        }};
+        },
+        "console"};
     co_await serveHttps(std::move(socket), *ctx, std::move(slot), limits, handlers);
   }
 

@@ -1,7 +1,8 @@
 // FiguresRecorder against the real management database (embedded Firebird)
 // and a fake clock: one row per instance and UTC day holding the day's last
 // sample, samples on the interval handed to the pool, 400 days kept, the
-// rows of deleted instances dropped, and a stopped recorder samples no more.
+// rows of deleted instances dropped, and a stopped recorder samples no more;
+// each sample's license count is kept.
 #include "management/figures_recorder.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +92,22 @@ TEST_F(FiguresRecorderTest, KeepsTheLastSampleOfEachDay) {
   EXPECT_EQ(rows(), (std::vector<std::string>{"alpha 2026-01-01 25 4096", "alpha 2026-01-02 40 5000",
                                               "beta 2026-01-01 0 100", "beta 2026-01-02 3 120"}));
   EXPECT_EQ(rows("2026-01-02"), (std::vector<std::string>{"alpha 2026-01-02 40 5000", "beta 2026-01-02 3 120"}));
+}
+
+TEST_F(FiguresRecorderTest, KeepsTheLastLicenseCountOfEachInstance) {
+  // What CreateLicenseRequest reports for an instance stopped since (issue 24).
+  source_.next = {{"alpha", 10, 2048, 3, 0}, {"beta", 0, 100}};  // beta was not counted (frozen)
+  ASSERT_TRUE(recorder->sampleNow().ok());
+  clock_.advance(1h);
+  source_.next = {{"alpha", 12, 2048, 4, 1}};
+  ASSERT_TRUE(recorder->sampleNow().ok());
+  auto counts = db_->licenseCounts();
+  ASSERT_TRUE(counts.ok()) << counts.error().message;
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0].instance_id, "alpha");
+  EXPECT_EQ((*counts)[0].used, 4);
+  EXPECT_EQ((*counts)[0].counted_at, 1767225600 + 3600);  // the fake clock's 2026-01-01 01:00 UTC
+  EXPECT_EQ((*counts)[0].stores_not_counted, 1);
 }
 
 TEST_F(FiguresRecorderTest, SamplesOnTheIntervalThroughThePool) {

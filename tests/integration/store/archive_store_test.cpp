@@ -146,6 +146,27 @@ TEST_F(ArchiveStoreTest, FoldersRenameMergeAndDeleteEmpty) {
   EXPECT_EQ(*removed, 1);  // frank/Empty/Deeper; frank/C/A/B holds mail
 }
 
+TEST_F(ArchiveStoreTest, ArchivesWithMailAreTheTopLevelFoldersHoldingAMessage) {
+  // What CreateLicenseRequest counts: mail anywhere below a user archive
+  // counts it once; folders without mail, or whose mail was deleted, do not.
+  auto s = create();
+  ASSERT_TRUE(s);
+  auto none = s->archivesWithMail();
+  ASSERT_TRUE(none.ok()) << none.error().message;
+  EXPECT_TRUE(none->empty());
+  ASSERT_EQ(s->archive("alice/Inbox", testMessage(1)).outcome, IngestOutcome::kArchived);
+  ASSERT_EQ(s->archive("alice/Sent", testMessage(2)).outcome, IngestOutcome::kArchived);
+  ASSERT_EQ(s->archive("bob/Projects/2024/Q1", testMessage(3)).outcome, IngestOutcome::kArchived);
+  ASSERT_EQ(s->archive("Carol", testMessage(4)).outcome, IngestOutcome::kArchived);
+  ASSERT_TRUE(s->createFolder("dave/Empty/Deeper").ok());
+  const auto gone = s->archive("erin/Inbox", testMessage(5));
+  ASSERT_EQ(gone.outcome, IngestOutcome::kArchived);
+  ASSERT_EQ(*s->deleteMessages({gone.message_id}), 1);
+  auto archives = s->archivesWithMail();
+  ASSERT_TRUE(archives.ok()) << archives.error().message;
+  EXPECT_EQ(*archives, (std::set<std::string>{"Carol", "alice", "bob"}));
+}
+
 TEST_F(ArchiveStoreTest, BadFolderNamesAreRefused) {
   EXPECT_FALSE(ArchiveStore::normaliseFolder("").ok());
   EXPECT_FALSE(ArchiveStore::normaliseFolder("///").ok());

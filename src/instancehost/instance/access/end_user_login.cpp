@@ -5,6 +5,7 @@
 #include "common/base/logging.h"
 #include "common/base/password.h"
 #include "common/base/text.h"
+#include "common/metrics/metrics.h"
 #include "common/net/form.h"
 #include "common/net/login_guard.h"
 #include "instancehost/instance/access/directory_login.h"
@@ -81,9 +82,11 @@ bool isLoginThrottled(const Error& e) { return e.code == ErrorCode::kResourceExh
 
 std::int64_t endUserLoginsThrottled() { return guard().refused(); }
 
-Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& user_name, const std::string& password,
-                                       const std::string& login_privilege, bool safe_mode,
-                                       const std::string& client_address) {
+namespace {
+
+Result<EndUserLogin> checkUncounted(InstanceContext& ctx, const std::string& user_name, const std::string& password,
+                                    const std::string& login_privilege, bool safe_mode,
+                                    const std::string& client_address) {
   const Error refused = makeError(ErrorCode::kUnauthenticated, "Authentication failed.");
   if (user_name == kArchiveAdmin) return refused;
   // Names no user can have: refused at once (it tells nothing about which names exist).
@@ -129,6 +132,28 @@ Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& 
                      kLoginAppPasswordRequired);
   }
   return finishLogin(*found, login_privilege, safe_mode, login);
+}
+
+const char* loginResult(const Result<EndUserLogin>& r) {
+  if (r) return "accepted";
+  switch (r.error().code) {
+    case ErrorCode::kUnauthenticated: return "refused";
+    case ErrorCode::kResourceExhausted: return "throttled";
+    case ErrorCode::kPermissionDenied: return "notPermitted";
+    default: return "unavailable";
+  }
+}
+
+}  // namespace
+
+Result<EndUserLogin> checkEndUserLogin(InstanceContext& ctx, const std::string& user_name, const std::string& password,
+                                       const std::string& login_privilege, bool safe_mode,
+                                       const std::string& client_address) {
+  auto r = checkUncounted(ctx, user_name, password, login_privilege, safe_mode, client_address);
+  metrics::counter("spe_end_user_logins_total", "End users' logins (IMAP, Web Access), by way in and result.",
+                   {{"service", login_privilege == "imap" ? "imap" : "web"}, {"result", loginResult(r)}})
+      .Increment();
+  return r;
 }
 
 void auditLogin(InstanceContext& ctx, const std::string& user, const std::string& event, const std::string& details,

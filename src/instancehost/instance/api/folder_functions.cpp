@@ -1,9 +1,11 @@
 // Folders: GetChildFolders, MoveFolder, DeleteEmptyFolders,
-// GetFolderStatistics. The folder tree is the union of every loaded store's
-// folders plus one top-level folder per user archive.
+// GetFolderStatistics, and CountUsedLicenses (internal). The folder tree is
+// the union of every loaded store's folders plus one top-level folder per
+// user archive.
 #include <map>
 #include <set>
 
+#include "common/base/text.h"
 #include "instancehost/instance/api/instance_api.h"
 
 namespace spe::instance {
@@ -120,6 +122,38 @@ void registerFolderQueries(InstanceApi& api) {
           out.push_back({{"folder", path}, {"count", st.count}, {"size", st.size}});
         }
         return out;
+      },
+      false);
+
+  // Not a Management API function (get-metadata does not list it, no job
+  // can call it): the Management Server asks it for CreateLicenseRequest
+  // (docs/api.md, "Used licenses"). The user archives (top-level folders)
+  // that hold at least one message in a loaded store; names that differ
+  // only in case are one archive, as user names are case-insensitive. An
+  // archive whose user was deleted counts; an empty one does not. Not
+  // GetFolderStatistics: that reads every message's size, this probes each
+  // folder for one message (ArchiveStore::archivesWithMail). Mail in stores
+  // that are not open (disabled, or in error) cannot be seen:
+  // storesNotCounted says how many there are.
+  api.add(
+      "CountUsedLicenses",
+      [&ctx](ApiCall&) -> Result<Json> {
+        std::set<std::string> archives;
+        std::set<std::int64_t> counted;
+        for (const auto& [id, s] : ctx.stores.loaded()) {
+          auto names = s->archivesWithMail();
+          if (!names) return names.error();
+          for (const auto& n : *names) archives.insert(asciiLower(n));
+          counted.insert(id);
+        }
+        auto stores = ctx.stores.list(false);
+        if (!stores) return stores.error();
+        std::int64_t not_counted = 0;
+        for (const auto& st : *stores) {
+          if (!counted.count(st.value("id", std::int64_t{0}))) ++not_counted;
+        }
+        return Json{{"usedLicenseCount", static_cast<std::int64_t>(archives.size())},
+                    {"storesNotCounted", not_counted}};
       },
       false);
 }

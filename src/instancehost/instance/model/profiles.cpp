@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "common/metrics/metrics.h"
+
 namespace spe::instance {
 namespace {
 
@@ -313,6 +315,9 @@ Result<std::int64_t> WorkerResults::start(const WorkerResult& r) {
 }
 
 Status WorkerResults::finish(const WorkerResult& r) {
+  metrics::counter("spe_worker_results_total", "Archiving runs (profiles) finished, by result.",
+                   {{"result", runResultName(r.result)}})
+      .Increment();
   // Whole, however long (REPORT is a text BLOB).
   return db_.db().exec(
       "UPDATE WORKER_RESULTS SET RESULT = ?, ITEMS_ARCHIVED = ?, COMPLETE_TIME = ?, REPORT = ? WHERE ID = ?",

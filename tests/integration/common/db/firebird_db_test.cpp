@@ -200,5 +200,78 @@ TEST(ManagementDb, MigratesOnceAndKeepsData) {
   EXPECT_EQ((**(*db)->setting("k"))["v"], 2);
 }
 
+// CreateLicenseRequest's memory: one row per instance, replaced by each new
+// count, gone with its instance (a new instance of the same ID starts
+// uncounted), never made for an instance that does not exist.
+TEST(ManagementDb, LicenseCountsAreReplacedAndGoWithTheirInstance) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  auto db = management::ManagementDb::open(dir / "management.fdb");
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  for (const char* id : {"alpha", "beta"}) {
+    management::InstanceRecord r;
+    r.instance_id = id;
+    r.instance_host = "host1";
+    r.base_directory = std::string("/srv/") + id;
+    ASSERT_TRUE((*db)->insertInstance(r).ok());
+  }
+  auto none = (*db)->licenseCounts();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  ASSERT_TRUE((*db)->recordLicenseCount({"beta", 7, 1767225600, 0}).ok());
+  ASSERT_TRUE((*db)->recordLicenseCount({"alpha", 3, 1767225600, 1}).ok());
+  ASSERT_TRUE((*db)->recordLicenseCount({"alpha", 4, 1767229200, 0}).ok());
+  auto counts = (*db)->licenseCounts();
+  ASSERT_TRUE(counts.ok()) << counts.error().message;
+  ASSERT_EQ(counts->size(), 2u);
+  EXPECT_EQ((*counts)[0].instance_id, "alpha");
+  EXPECT_EQ((*counts)[0].used, 4);
+  EXPECT_EQ((*counts)[0].counted_at, 1767229200);
+  EXPECT_EQ((*counts)[0].stores_not_counted, 0);
+  EXPECT_EQ((*counts)[1].instance_id, "beta");
+  EXPECT_EQ((*counts)[1].used, 7);
+  ASSERT_TRUE((*db)->deleteInstance("alpha").ok());
+  // A count that arrives after the deletion (a request under way), or of an unknown instance, is dropped.
+  ASSERT_TRUE((*db)->recordLicenseCount({"alpha", 5, 1767232800, 0}).ok());
+  ASSERT_TRUE((*db)->recordLicenseCount({"ghost", 1, 1767232800, 0}).ok());
+  counts = (*db)->licenseCounts();
+  ASSERT_TRUE(counts.ok());
+  ASSERT_EQ(counts->size(), 1u);
+  EXPECT_EQ((*counts)[0].instance_id, "beta");
+}
+
+// Migration 6 on a database an older version left at schema 5: its data stays,
+// the license counts' table is new and empty.
+TEST(ManagementDb, Version5GainsTheLicenseCountTable) {
+  testing::TempDir dir;
+  ASSERT_TRUE(setFirebirdLockDirectory(dir / ".fblock").ok());
+  const std::string path = dir / "management.fdb";
+  {
+    auto db = management::ManagementDb::open(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    management::InstanceRecord r;
+    r.instance_id = "kept";
+    r.instance_host = "host1";
+    r.base_directory = "/srv/kept";
+    ASSERT_TRUE((*db)->insertInstance(r).ok());
+  }
+  {
+    auto raw = FirebirdDb::openOrCreate(path);
+    ASSERT_TRUE(raw.ok());
+    ASSERT_TRUE((*raw)->exec("DROP TABLE INSTANCE_LICENSE_COUNTS").ok());
+    ASSERT_TRUE((*raw)->exec("UPDATE SCHEMA_VERSION SET VERSION = 5").ok());
+  }
+  auto db = management::ManagementDb::open(path);
+  ASSERT_TRUE(db.ok()) << db.error().message << " " << db.error().details;
+  EXPECT_EQ((*db)->schemaVersion(), 6);
+  auto kept = (*db)->instance("kept");
+  ASSERT_TRUE(kept.ok());
+  EXPECT_TRUE(kept->has_value());
+  auto counts = (*db)->licenseCounts();
+  ASSERT_TRUE(counts.ok()) << counts.error().message;
+  EXPECT_TRUE(counts->empty());
+  EXPECT_TRUE((*db)->recordLicenseCount({"kept", 2, 1767225600, 0}).ok());
+}
+
 }  // namespace
 }  // namespace spe

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "common/imap/command.h"
+#include "common/metrics/metrics.h"
 #include "instancehost/instance/access/end_user_login.h"
 #include "instancehost/instance/access/imap/imap_server.h"
 #include "instancehost/instance/access/imap/mailboxes.h"
@@ -29,7 +30,8 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
  public:
   ImapSession(std::shared_ptr<ByteStream> stream, InstanceContext& ctx, asio::thread_pool& pool,
               ImapServerOptions options, EndUserLogin login, std::optional<std::vector<std::string>> archives)
-      : ctx_(ctx),
+      : in_use_("spe_imap_sessions", "IMAP sessions logged in now."),
+        ctx_(ctx),
         login_(std::move(login)),
         stream_(std::move(stream)),
         pool_(pool),
@@ -104,6 +106,7 @@ class ImapSession : public std::enable_shared_from_this<ImapSession> {
   // SEARCH (UID SEARCH when `uid`), run on the pool (search.h).
   asio::awaitable<void> search(const ImapCommand& c, const std::vector<ImapValue>& args, bool uid);
 
+  metrics::InUse in_use_;
   InstanceContext& ctx_;
   EndUserLogin login_;
   std::shared_ptr<ByteStream> stream_;

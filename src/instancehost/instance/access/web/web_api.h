@@ -77,6 +77,8 @@ class WebApi {
   void revokeArchiveAdminPasswords();
   // Stops the Web Access restores (web_restore.h) and refuses new ones.
   void stopRestores() { restores_.stopAll(); }
+  // Web Access sessions open now (idle ones count until they are swept).
+  std::size_t sessionCount() const { return sessions_.size(); }
 
  private:
   using Session = WebSessions::Session;

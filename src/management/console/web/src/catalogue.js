@@ -30,9 +30,10 @@ import * as jobs from "./catalogue/jobs.js";
 import * as instance_email from "./catalogue/instance_email.js";
 import * as instance_compliance from "./catalogue/instance_compliance.js";
 import * as instance_export from "./catalogue/instance_export.js";
+import * as license from "./catalogue/license.js";
 
 export const parts = { shell, dashboard, instances, wizard, developer, tasks, servers, administrators, smtp,
-  instance, instance_overview, instance_users, instance_folders, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker, mfa, identity, jobs, instance_email, instance_compliance, instance_export };
+  instance, instance_overview, instance_users, instance_folders, instance_stores, instance_indexes, instance_archiving, instance_access, instance_live, branding, settings, folderpicker, mfa, identity, jobs, instance_email, instance_compliance, instance_export, license };
 
 function merge(lang) {
   const out = {};

@@ -21,9 +21,10 @@ import { Administrators } from "./pages/administrators.jsx";
 import { SmtpSettings } from "./pages/smtp.jsx";
 import { Branding } from "./pages/branding.jsx";
 import { YourSettings } from "./pages/settings.jsx";
+import { LicenseInformation } from "./pages/license.jsx";
 
 const NAV = [
-  { group: "navGeneral", items: [["dashboard", "navDashboard"], ["instances", "navInstances"]] },
+  { group: "navGeneral", items: [["dashboard", "navDashboard"], ["instances", "navInstances"], ["license", "navLicense"]] },
   { group: "navInfrastructure", items: [["instance-hosts", "navInstanceHosts"],
                                         ["client-access-servers", "navClientAccessServers"],
                                         ["branding", "navBranding"]] },
@@ -225,6 +226,7 @@ function Shell({ base, onLogout, children }) {
     case "instances": page = route.param ? <InstanceDetail key={route.param} id={route.param} /> : <Instances />; break;
     case "instance-hosts": page = <Servers key="ih" kind="instanceHost" />; break;
     case "client-access-servers": page = <Servers key="cas" kind="clientAccessServer" />; break;
+    case "license": page = <LicenseInformation />; break;
     case "administrators": page = <Administrators />; break;
     case "smtp": page = <SmtpSettings />; break;
     case "branding": page = <Branding />; break;

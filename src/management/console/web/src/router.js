@@ -2,7 +2,7 @@
 // Back/Forward and links keep the page, the Developer page's function and
 // the Instances page's search, filters and page.
 
-export const PAGES = ["dashboard", "instances", "instance-hosts", "client-access-servers",
+export const PAGES = ["dashboard", "instances", "license", "instance-hosts", "client-access-servers",
                       "branding", "administrators", "smtp", "settings", "developer"];
 
 /** {page, param, query} of a location hash; an unknown page is the dashboard. */

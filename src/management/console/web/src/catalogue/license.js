@@ -1,0 +1,43 @@
+// Strings of the License Information page, English and German (see ../catalogue.js).
+
+export const en = {
+  licRule: "An instance uses one license per user archive that holds at least one message. The archive of a deleted user still counts while it holds mail; an empty archive does not.",
+  licNothingSent: "Nothing is enforced and nothing is sent anywhere: these counts are for your own billing.",
+  licRequestedAt: "Counted at {time}",
+  licCounting: "Counting every running instance…",
+  licDownloadCsv: "Download CSV",
+  licSummary: "License summary",
+  licTotal: "Used licenses",
+  licTotalDetail: { one: "in {n} instance", other: "in {n} instances" },
+  licUnknown: { one: "{n} instance has never been counted and is not in the total.", other: "{n} instances have never been counted and are not in the total." },
+  licTableLabel: "Used licenses per instance",
+  licInstance: "Instance",
+  licUsed: "Used licenses",
+  licCountedAt: "Counted at",
+  licNeverCounted: "Never counted",
+  licLastCount: "Last count",
+  licStoresNotCounted: { one: "{n} archive store could not be read (disabled or in error); its mail is not counted.", other: "{n} archive stores could not be read (disabled or in error); their mail is not counted." },
+  licNoInstances: "There are no instances yet.",
+  licRawTitle: "Raw license request (CreateLicenseRequest)",
+};
+
+export const de = {
+  licRule: "Eine Instanz belegt eine Lizenz je Benutzerarchiv, das mindestens eine Nachricht enthält. Das Archiv eines gelöschten Benutzers zählt weiter, solange es E-Mails enthält; ein leeres Archiv zählt nicht.",
+  licNothingSent: "Nichts wird erzwungen und nichts wird irgendwohin gesendet: Diese Zahlen sind für Ihre eigene Abrechnung.",
+  licRequestedAt: "Gezählt am {time}",
+  licCounting: "Alle laufenden Instanzen werden gezählt …",
+  licDownloadCsv: "CSV herunterladen",
+  licSummary: "Lizenzübersicht",
+  licTotal: "Belegte Lizenzen",
+  licTotalDetail: { one: "in {n} Instanz", other: "in {n} Instanzen" },
+  licUnknown: { one: "{n} Instanz wurde noch nie gezählt und ist nicht in der Summe.", other: "{n} Instanzen wurden noch nie gezählt und sind nicht in der Summe." },
+  licTableLabel: "Belegte Lizenzen je Instanz",
+  licInstance: "Instanz",
+  licUsed: "Belegte Lizenzen",
+  licCountedAt: "Gezählt am",
+  licNeverCounted: "Noch nie gezählt",
+  licLastCount: "Letzte Zählung",
+  licStoresNotCounted: { one: "{n} Archivspeicher konnte nicht gelesen werden (deaktiviert oder fehlerhaft); seine E-Mails sind nicht gezählt.", other: "{n} Archivspeicher konnten nicht gelesen werden (deaktiviert oder fehlerhaft); ihre E-Mails sind nicht gezählt." },
+  licNoInstances: "Es gibt noch keine Instanzen.",
+  licRawTitle: "Lizenzanfrage als JSON (CreateLicenseRequest)",
+};
