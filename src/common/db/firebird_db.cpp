@@ -4,10 +4,12 @@
 #include <ibase.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "common/base/fork_gate.h"
 #include "common/db/firebird_messages.h"
@@ -26,8 +28,48 @@ std::string statusText(const fb::FbException& e) {
   return buf;
 }
 
+// The text of a string argument of a status vector at `p` (isc_arg_string
+// or isc_arg_cstring), or "".
+std::string stringArgument(const intptr_t* p) {
+  if (p[0] == isc_arg_string && p[1] != 0) return reinterpret_cast<const char*>(p[1]);
+  if (p[0] == isc_arg_cstring && p[2] != 0) {
+    return std::string(reinterpret_cast<const char*>(p[2]), static_cast<std::size_t>(p[1]));
+  }
+  return {};
+}
+
+// A full disk behind an engine error: the operating system's error in the
+// status vector (isc_arg_unix) is ENOSPC or EDQUOT. The engine's own text
+// ("I/O error during "write" operation for file ... Error while trying to
+// write to file") does not say so in words a provider acts on. Returns the
+// sentence to add, naming the file of the I/O error (isc_io_error's second
+// argument) when the vector has it; nothing when the disk is not full.
+std::optional<std::string> fullDiskSentence(const intptr_t* v) {
+  bool full = false;
+  std::string file;
+  for (const intptr_t* p = v; p != nullptr && p[0] != isc_arg_end; p += p[0] == isc_arg_cstring ? 3 : 2) {
+    if (p[0] == isc_arg_unix && (p[1] == ENOSPC || p[1] == EDQUOT)) full = true;
+    if (p[0] == isc_arg_gds && p[1] == isc_io_error && file.empty()) {
+      const intptr_t* operation = p + 2;  // then the file
+      if (operation[0] == isc_arg_string || operation[0] == isc_arg_cstring) {
+        file = stringArgument(operation + (operation[0] == isc_arg_cstring ? 3 : 2));
+      }
+    }
+  }
+  if (!full) return std::nullopt;
+  return (file.empty() ? std::string("The database cannot grow") : "Cannot write to '" + file + "'") +
+         ": the disk is full (no space left on the device).";
+}
+
+// An engine error as an Error: kDatabase with `what`, or kIo saying the
+// disk is full; the engine's text goes into the details either way. Call it
+// before the status wrapper is disposed.
 Error dbError(const std::string& what, const fb::FbException& e) {
-  return makeError(ErrorCode::kDatabase, what, statusText(e));
+  const std::string text = statusText(e);
+  if (auto full = fullDiskSentence(e.getStatus()->getErrors())) {
+    return makeError(ErrorCode::kIo, what + " " + *full, text);
+  }
+  return makeError(ErrorCode::kDatabase, what, text);
 }
 
 // Prepared statements kept per attachment: data statements are prepared
@@ -271,10 +313,9 @@ Result<std::unique_ptr<FirebirdDb>> FirebirdDb::openOrCreate(const std::string& 
     dpb->dispose();
   } catch (const fb::FbException& e) {
     if (dpb) dpb->dispose();
-    const std::string text = statusText(e);
+    Error err = dbError(std::string(exists ? "Cannot open" : "Cannot create") + " the database '" + path + "'.", e);
     st.dispose();
-    return makeError(ErrorCode::kDatabase,
-                     std::string(exists ? "Cannot open" : "Cannot create") + " the database '" + path + "'.", text);
+    return err;
   }
   st.dispose();
   return std::unique_ptr<FirebirdDb>(new FirebirdDb(path, std::move(impl)));

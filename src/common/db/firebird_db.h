@@ -6,7 +6,8 @@
 // INTEGER, SMALLINT, VARCHAR, TIMESTAMP (read back as text) and
 // BLOB SUB_TYPE TEXT for text of any length (written and read whole as text).
 // Engine exceptions stay inside this adapter and come out as Errors with the
-// engine's message in details.
+// engine's message in details: kDatabase, or kIo when the disk is full (the
+// message then says so and names the file the engine could not write).
 // Thread safety: every call is serialised by an internal mutex; a Transaction
 // holds that mutex for its whole life, so keep transactions short.
 // Call setLockDirectory() before the first open: every process that opens a
