@@ -138,13 +138,14 @@ class Platform(ApiClient, Daemons):
     """Management Server, Instance Host and CAS, paired, on free ports."""
 
     def __init__(self, with_roles=True, management_binary="spe-management", management_config=None,
-                 instancehost_config=None):
+                 instancehost_config=None, directory=None):
         """management_config, instancehost_config: keys added to management.json (e.g. a short
-        statisticsIntervalSeconds) and instancehost.json (e.g. webRestoreServers)."""
+        statisticsIntervalSeconds) and instancehost.json (e.g. webRestoreServers). directory: the
+        platform's directory, when it holds data already (test_upgrade); a new one otherwise."""
         self.BINARIES = dict(self.BINARIES, management=(management_binary, "api"))
         self.management_config = management_config or {}
         self.instancehost_config = instancehost_config or {}
-        self.dir = tempfile.mkdtemp(prefix="spe-e2e-")
+        self.dir = directory or tempfile.mkdtemp(prefix="spe-e2e-")
         self.procs = {}
         try:
             self._set_up(with_roles)
@@ -166,7 +167,7 @@ class Platform(ApiClient, Daemons):
             "logLevel": "debug", **self.management_config})
         self.mgmt_thumbprint = self._thumbprint("spe-management", "management")
         self.base_directory = self.path("instances")
-        os.makedirs(self.base_directory)
+        os.makedirs(self.base_directory, exist_ok=True)
         mgmt = {"serverName": "127.0.0.1", "port": self.ports["role"], "thumbprint": self.mgmt_thumbprint}
         self._write("instancehost", {
             "serverName": "127.0.0.1", "dataDirectory": self.path("instancehost"), "listenAddress": "127.0.0.1",
