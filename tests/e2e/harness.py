@@ -60,6 +60,18 @@ def insecure_context():
     return ctx
 
 
+def wait_until(what, check, seconds=60, step=0.2):
+    """check()'s first true value, asked every `step` s; fails naming `what` after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("%s did not happen within %d s" % (what, seconds))
+        time.sleep(step)
+
+
 def make_cert(directory, name):
     """A throw-away self-signed certificate made with the openssl CLI."""
     cert, key = os.path.join(directory, name + ".pem"), os.path.join(directory, name + ".key")

@@ -22,7 +22,7 @@ import threading
 import time
 import unittest
 
-from harness import ADMIN_PASSWORD, BIN, Platform, WebAccess
+from harness import ADMIN_PASSWORD, BIN, Platform, WebAccess, wait_until
 
 IIDS = ("acme", "globex")
 GUIDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "operations.md")
@@ -92,17 +92,6 @@ def guide_function(name):
     if not found:
         raise AssertionError("docs/operations.md defines no shell function %s()" % name)
     return found.group(0)
-
-
-def wait_until(what, check, seconds=60):
-    deadline = time.time() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("%s: not within %d s" % (what, seconds))
-        time.sleep(0.2)
 
 
 class BackupRestoreTest(unittest.TestCase):

@@ -15,10 +15,9 @@ import signal
 import socket
 import ssl
 import subprocess
-import time
 import unittest
 
-from harness import ADMIN_PASSWORD, BIN, Platform, WebAccess, curl
+from harness import ADMIN_PASSWORD, BIN, Platform, WebAccess, curl, wait_until
 
 PASSWORD = "Cert-Replace-Pass1"
 
@@ -66,17 +65,6 @@ def verified_handshake(port, ca_file):
     with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
         with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
             return s.getpeercert()["subject"]
-
-
-def wait_until(what, check, seconds=60):
-    deadline = time.time() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError("%s: not within %d s" % (what, seconds))
-        time.sleep(0.2)
 
 
 class CertificatesTest(unittest.TestCase):

@@ -17,7 +17,7 @@ import unittest
 
 import cluster
 import mailgen
-from harness import WebAccess, curl, insecure_context
+from harness import WebAccess, curl, insecure_context, wait_until
 
 PASSWORD = "Cluster-User-Pass1"
 # instance -> (its host, the messages archived for its user at the start)
@@ -27,17 +27,6 @@ WHY_NOT = cluster.available()
 
 def imaps(address=cluster.ADDRESSES["lb"], timeout=30):
     return imaplib.IMAP4_SSL(address, 993, ssl_context=insecure_context(), timeout=timeout)
-
-
-def wait_until(what, check, seconds=60, step=0.2):
-    deadline = time.monotonic() + seconds
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("%s did not happen within %d s" % (what, seconds))
-        time.sleep(step)
 
 
 class Reader:

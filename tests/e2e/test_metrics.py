@@ -12,25 +12,17 @@ import imaplib
 import json
 import re
 import socket
-import ssl
 import time
 import unittest
 
 from prometheus_client.parser import text_string_to_metric_families
 
 import mailgen
-from harness import Platform, WebAccess, curl, wait_port
+from harness import Platform, WebAccess, curl, insecure_context, wait_port
 
 IID = "acme"
 PASSWORD = "Corr3ct-Horse-Battery"
 NAME = re.compile(r"^[a-zA-Z_:][a-zA-Z0-9_:]*$")
-
-
-def tls_context():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE  # the roles' self-signed certificates
-    return ctx
 
 
 def scrape(p, role, headers=()):
@@ -76,7 +68,7 @@ class MetricsTest(unittest.TestCase):
         deadline = time.time() + 30
         while True:
             try:
-                cls.imap = imaplib.IMAP4_SSL("127.0.0.1", p.ports["imaps"], ssl_context=tls_context(), timeout=30)
+                cls.imap = imaplib.IMAP4_SSL("127.0.0.1", p.ports["imaps"], ssl_context=insecure_context(), timeout=30)
                 cls.imap.login("%s/alice" % IID, PASSWORD)
                 break
             except imaplib.IMAP4.error:
@@ -88,7 +80,7 @@ class MetricsTest(unittest.TestCase):
         assert typ == "OK", data
         typ, cls.found = cls.imap.search(None, "TEXT", "message")
         assert typ == "OK", cls.found
-        wrong = imaplib.IMAP4_SSL("127.0.0.1", p.ports["imaps"], ssl_context=tls_context(), timeout=30)
+        wrong = imaplib.IMAP4_SSL("127.0.0.1", p.ports["imaps"], ssl_context=insecure_context(), timeout=30)
         try:
             wrong.login("%s/alice" % IID, "not the password")
         except imaplib.IMAP4.error:

@@ -15,23 +15,15 @@ import imaplib
 import json
 import os
 import shutil
-import ssl
 import tarfile
 import time
 import unittest
 
 import mailgen
-from harness import Platform, WebAccess
+from harness import Platform, WebAccess, insecure_context
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXED = "/var/tmp/spe-upgrade-fixture"  # where the old release ran (its database keeps absolute paths)
-
-
-def tls():
-    ctx = ssl.create_default_context()
-    ctx.check_hostname = False
-    ctx.verify_mode = ssl.CERT_NONE
-    return ctx
 
 
 class UpgradeTest(unittest.TestCase):
@@ -65,7 +57,7 @@ class UpgradeTest(unittest.TestCase):
         deadline = time.time() + 30
         while True:
             try:
-                m = imaplib.IMAP4_SSL("127.0.0.1", self.p.ports["imaps"], ssl_context=tls(), timeout=60)
+                m = imaplib.IMAP4_SSL("127.0.0.1", self.p.ports["imaps"], ssl_context=insecure_context(), timeout=60)
                 m.login("%s/%s" % (self.iid, user), password)
                 break
             except imaplib.IMAP4.error:
