@@ -323,7 +323,9 @@ class ImapFetchRfcTest(unittest.TestCase):
 
 
 class VerifiedLoginCacheTest(unittest.TestCase):
-    """A right password verified lately skips Argon2id; nothing else does."""
+    """A right password verified lately skips Argon2id; nothing else does (issue 25): the instance's
+    count of Argon2id checks (totalPasswordChecks) does not move for a second LOGIN, moves for a
+    wrong password after a right one, and every rule but the password still runs on a hit."""
 
     @classmethod
     def setUpClass(cls):
@@ -349,18 +351,44 @@ class VerifiedLoginCacheTest(unittest.TestCase):
         cls.p.stop()
 
     @classmethod
-    def logs_in(cls, user, password):
+    def login_answer(cls, user, password):
+        """The tagged answer to LOGIN through the CAS."""
         c = RawImap(cls.p.ports["imaps"])
         try:
-            _, line = c.command('LOGIN "%s/%s" "%s"' % (cls.iid, user, password))
-            return line.split(b" ")[1] == b"OK"
+            return c.command('LOGIN "%s/%s" "%s"' % (cls.iid, user, password))[1]
         finally:
             c.close()
 
+    @classmethod
+    def logs_in(cls, user, password):
+        return cls.login_answer(user, password).split(b" ")[1] == b"OK"
+
+    def checks(self):
+        """Argon2id verifications the instance ran so far."""
+        return self.p.ok("GetInstanceProcessLiveStatistics", instanceID=self.iid)["totalPasswordChecks"]
+
+    def test_00_a_second_login_runs_no_argon2id_a_wrong_password_does(self):
+        self.p.ok("CreateUser", instanceID=self.iid, userName="fay", privileges="none", password=PASSWORD,
+                  loginPrivileges="imap")
+        start = self.checks()
+        self.assertTrue(self.logs_in("fay", PASSWORD))
+        self.assertEqual(self.checks() - start, 1, "the first login verifies with Argon2id")
+        self.assertTrue(self.logs_in("fay", PASSWORD))
+        self.assertTrue(self.logs_in("fay", PASSWORD))
+        self.assertEqual(self.checks() - start, 1, "later ones are answered from the cache")
+        self.assertFalse(self.logs_in("fay", PASSWORD + "x"))  # after a right one: still wrong
+        self.assertEqual(self.checks() - start, 2, "a wrong password always costs Argon2id")
+        self.assertTrue(self.logs_in("fay", PASSWORD))  # clears the CAS's delay for this address too
+        self.assertEqual(self.checks() - start, 2)
+
     def test_01_a_changed_password_ends_the_old_one_at_once(self):
         self.assertTrue(self.logs_in("dee", PASSWORD))  # verified: in the cache now
+        before = self.checks()
+        self.assertTrue(self.logs_in("dee", PASSWORD))
+        self.assertEqual(self.checks(), before, "dee's password is in the cache")
         self.p.ok("SetUserPassword", instanceID=self.iid, userName="dee", password=PASSWORD + "-new")
         self.assertFalse(self.logs_in("dee", PASSWORD))
+        self.assertEqual(self.checks() - before, 1, "the new hash misses the cache: Argon2id refused the old one")
         self.assertTrue(self.logs_in("dee", PASSWORD + "-new"))
         self.assertTrue(self.logs_in("dee", PASSWORD + "-new"))
 
@@ -371,6 +399,17 @@ class VerifiedLoginCacheTest(unittest.TestCase):
         self.assertTrue(self.logs_in("eve", PASSWORD))
         self.p.ok("DeleteUser", instanceID=self.iid, userName="eve")
         self.assertFalse(self.logs_in("eve", PASSWORD))
+
+    def test_02b_a_withdrawn_login_privilege_counts_at_once(self):
+        self.p.ok("CreateUser", instanceID=self.iid, userName="gus", privileges="none", password=PASSWORD,
+                  loginPrivileges="imap")
+        self.assertTrue(self.logs_in("gus", PASSWORD))
+        self.assertTrue(self.logs_in("gus", PASSWORD))  # from the cache
+        self.p.ok("SetUserLoginPrivileges", instanceID=self.iid, userName="gus", loginPrivileges="web")
+        answer = self.login_answer("gus", PASSWORD)
+        self.assertIn(b"may not log in with IMAP", answer)
+        self.p.ok("SetUserLoginPrivileges", instanceID=self.iid, userName="gus", loginPrivileges="imap")
+        self.assertTrue(self.logs_in("gus", PASSWORD))
 
     def test_03_no_password_in_any_log(self):
         for name in ("instancehost", "cas", "management"):

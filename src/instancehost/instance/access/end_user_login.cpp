@@ -20,6 +20,8 @@ LoginGuard& guard() {
   return g;
 }
 
+// 5 minutes, at most 20,000 users: constants, not settings (docs/security.md,
+// "Passwords verified lately").
 VerifiedLoginCache& verified() {
   static VerifiedLoginCache cache(systemClock());
   return cache;

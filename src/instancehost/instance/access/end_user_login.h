@@ -12,8 +12,10 @@
 // 255 bytes, not UTF-8) are refused at once, like a wrong password.
 //
 // A right password verified lately (VerifiedLoginCache, login_cache.h: a
-// keyed MAC in memory for 10 minutes, missed after a password change) skips
-// Argon2id; wrong passwords and unknown names always pay it.
+// keyed MAC of name, password and stored hash, in memory for 5 minutes,
+// missed after a password change) skips Argon2id and nothing else: it is
+// asked after the user record is read, and every other check runs as on a
+// miss. Wrong passwords and unknown names always pay Argon2id.
 //
 // Open sessions check themselves again whenever a user or grant changed
 // (recheckEndUserSession): a deleted or renamed user, a new password, or a

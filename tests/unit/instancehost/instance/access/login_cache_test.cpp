@@ -37,8 +37,23 @@ TEST(VerifiedLoginCache, AnythingElseMisses) {
   EXPECT_FALSE(cache.matches("ann", "pw", "$argon2id$h2")) << "the password was changed";
   EXPECT_FALSE(cache.matches("bob", "pw", "$argon2id$h1")) << "another user with the same hash";
   EXPECT_FALSE(cache.matches("ann", "pw", "")) << "a user without a password";
+  EXPECT_FALSE(cache.matches("ann", "pw$argon2id$h", "1")) << "fields hash with their lengths";
+  EXPECT_FALSE(cache.matches("ann", "p", "w$argon2id$h1"));
+  EXPECT_TRUE(cache.matches("ann", "pw", "$argon2id$h1")) << "misses leave the entry";
   cache.forget("ann");
   EXPECT_FALSE(cache.matches("ann", "pw", "$argon2id$h1"));
+}
+
+TEST(VerifiedLoginCache, FiveMinutesByDefaultAndAHitDoesNotExtendIt) {
+  FakeClock clock;
+  VerifiedLoginCache cache(clock);
+  cache.remember("ann", "pw", "$argon2id$h1");
+  clock.advance(minutes(4));
+  EXPECT_TRUE(cache.matches("ann", "pw", "$argon2id$h1"));
+  clock.advance(seconds(59));
+  EXPECT_TRUE(cache.matches("ann", "pw", "$argon2id$h1"));
+  clock.advance(seconds(1));
+  EXPECT_FALSE(cache.matches("ann", "pw", "$argon2id$h1")) << "5 minutes after the Argon2id check, hits or not";
 }
 
 TEST(VerifiedLoginCache, ANewPasswordReplacesTheOld) {
