@@ -31,13 +31,16 @@ bool CasRoutes::apply(const Json& answer) {
   }
   const Json& routes = answer["routes"];
   std::map<std::string, std::pair<std::string, std::string>> instances;
+  std::map<std::string, std::string> aliases;
   for (const auto& i : routes.value("instances", Json::array())) {
     if (!i.is_object()) continue;
     const std::string id = i.value("instanceID", "");
     const std::string host = i.value("host", "");
     instances[asciiLower(id)] = {id, host};
     const std::string alias = i.value("alias", "");
-    if (!alias.empty()) instances.emplace(asciiLower(alias), std::make_pair(id, host));
+    if (!alias.empty() && instances.emplace(asciiLower(alias), std::make_pair(id, host)).second) {
+      aliases[asciiLower(id)] = asciiLower(alias);
+    }
   }
   std::lock_guard lock(mutex_);
   if (epoch >= 0 && epoch == order_epoch_ && seq < order_seq_) {
@@ -64,6 +67,7 @@ bool CasRoutes::apply(const Json& answer) {
     hosts[h.value("serverName", "")] = Host{static_cast<std::uint16_t>(h.value("port", 0)), thumbprint, ctx};
   }
   instances_ = std::move(instances);
+  aliases_ = std::move(aliases);
   hosts_ = std::move(hosts);
   const std::string version = answer.value("routesVersion", "");
   if (version != version_) {
@@ -74,6 +78,52 @@ bool CasRoutes::apply(const Json& answer) {
   order_seq_ = seq;
   // A new table may know what was unknown.
   unknown_.clear();
+  unknown_order_.clear();
+  return true;
+}
+
+void CasRoutes::setRouteLocked(const std::string& id, const std::string& alias, const std::string& host) {
+  const std::string lower = asciiLower(id);
+  if (auto a = aliases_.find(lower); a != aliases_.end()) {
+    auto named = instances_.find(a->second);
+    if (named != instances_.end() && named->second.first == id) instances_.erase(named);
+    aliases_.erase(a);
+  }
+  if (host.empty()) {
+    instances_.erase(lower);
+    return;
+  }
+  instances_[lower] = {id, host};
+  if (!alias.empty() && instances_.emplace(asciiLower(alias), std::make_pair(id, host)).second) {
+    aliases_[lower] = asciiLower(alias);
+  }
+}
+
+bool CasRoutes::applyDelta(const Json& delta) {
+  if (!delta.is_object() || !delta.contains("routesDelta") || !delta["routesDelta"].is_array()) return false;
+  auto order = [&](const char* key, const char* part) -> std::int64_t {
+    const auto o = delta.find(key);
+    if (o == delta.end() || !o->is_object()) return -1;
+    return intField(*o, part, -1, -1, INT64_MAX).value_or(-1);
+  };
+  const std::int64_t epoch = order("routesOrder", "epoch"), seq = order("routesOrder", "seq");
+  const std::int64_t from_epoch = order("fromOrder", "epoch"), from_seq = order("fromOrder", "seq");
+  std::lock_guard lock(mutex_);
+  if (epoch < 0 || epoch != order_epoch_) return false;
+  if (seq <= order_seq_) return true;  // this table is as new already
+  if (from_epoch != order_epoch_ || from_seq != order_seq_) return false;
+  for (const auto& c : delta["routesDelta"]) {
+    if (!c.is_object()) continue;
+    auto id = stringField(c, "instanceID", {}, 255);
+    auto alias = stringField(c, "alias", {}, 255);
+    auto host = stringField(c, "host", {}, 255);
+    auto removed = boolField(c, "removed", false);
+    if (!id || id->empty() || !alias || !host || !removed) continue;
+    setRouteLocked(*id, *alias, *removed ? std::string() : *host);
+  }
+  version_ = delta.value("routesVersion", "");
+  order_seq_ = seq;
+  unknown_.clear();  // a name unknown before may be known now
   unknown_order_.clear();
   return true;
 }

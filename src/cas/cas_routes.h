@@ -68,6 +68,12 @@ class CasRoutes {
   // ignores other answers and tables older than the one applied. Returns
   // whether the table was applied.
   bool apply(const Json& answer);
+  // Applies a delta {routesDelta: [{instanceID, alias, host} | {instanceID,
+  // removed: true}], fromOrder, routesOrder, routesVersion} (the Management
+  // Server's push of one change) when the table is at fromOrder. Returns
+  // false when the table is neither at fromOrder nor newer than routesOrder:
+  // then it needs the whole table.
+  bool applyDelta(const Json& delta);
   std::string version() const;
   // Names (instance IDs and aliases) and hosts in the table, for the metrics.
   std::size_t nameCount() const;
@@ -101,6 +107,8 @@ class CasRoutes {
   void startResolve(const std::string& name, Deliver deliver);
   void answered(const std::string& key, const Result<Json>& answer);
   bool takeToken();  // with mutex_ held
+  // Sets (or with an empty host, removes) the route of one instance, with mutex_ held.
+  void setRouteLocked(const std::string& id, const std::string& alias, const std::string& host);
   void rememberUnknown(const std::string& key);
 
   const TlsIdentity& identity_;
@@ -109,6 +117,7 @@ class CasRoutes {
   std::string version_;
   std::int64_t order_epoch_ = -1, order_seq_ = -1;
   std::map<std::string, std::pair<std::string, std::string>> instances_;  // lower id/alias -> id, host
+  std::map<std::string, std::string> aliases_;                            // lower id -> lower alias
   std::map<std::string, Host> hosts_;
   std::map<std::string, SslContextPtr> contexts_;  // by thumbprint
 

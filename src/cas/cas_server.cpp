@@ -42,7 +42,10 @@ CasServer::~CasServer() {
 }
 
 Result<Json> CasServer::handle(const RpcRequest& r) {
-  if (r.method == "routes.apply") {  // pushed on every change of the table
+  if (r.method == "routes.apply") {  // pushed on every change of the table: the change, or the whole table
+    if (r.params.is_object() && r.params.contains("routesDelta")) {
+      return routes_->applyDelta(r.params) ? Json::object() : Json{{"needTable", true}};
+    }
     routes_->apply(r.params);
     return Json::object();
   }

@@ -19,6 +19,7 @@
 
 #include "common/base/logging.h"
 #include "common/rpc/rpc.h"
+#include "instancehost/instance_list_file.h"
 #include "instancehost/instance_process.h"
 #include "instancehost/instance_setup.h"
 #include "instancehost/instance_users.h"
@@ -63,7 +64,15 @@ std::string seconds(std::chrono::milliseconds ms) { return std::to_string((ms.co
 }  // namespace
 
 InstanceSupervisor::InstanceSupervisor(asio::io_context& io, SupervisorOptions options, Clock& clock)
-    : io_(io), options_(std::move(options)), clock_(clock) {}
+    : io_(io), options_(std::move(options)), clock_(clock) {
+  list_file_ = std::make_unique<InstanceListFile>(options_.state_file, clock_, [this] {
+    std::vector<InstanceSpec> specs;
+    std::lock_guard lock(mutex_);
+    specs.reserve(instances_.size());
+    for (const auto& [id, m] : instances_) specs.push_back(m->spec);
+    return specs;
+  });
+}
 
 InstanceSupervisor::~InstanceSupervisor() {
   {
@@ -546,8 +555,27 @@ void InstanceSupervisor::sync(const std::vector<InstanceSpec>& specs) {
     first = !autostarted_;
     autostarted_ = true;
   }
-  saveState();
+  list_file_->saveNow();
   if (first) autostart();
+}
+
+void InstanceSupervisor::forgetIfIdle(const std::string& id) {
+  auto it = instances_.find(id);
+  if (it != instances_.end() && it->second->pid == 0 && !it->second->starting) instances_.erase(it);
+}
+
+void InstanceSupervisor::update(const std::vector<InstanceSpec>& changed, const std::vector<std::string>& removed) {
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& id : removed) forgetIfIdle(id);
+    for (const auto& s : changed) {
+      if (s.id.empty()) continue;
+      auto& m = instances_[s.id];
+      if (!m) m = std::make_unique<Managed>();
+      m->spec = s;
+    }
+  }
+  list_file_->saveSoon();
 }
 
 void InstanceSupervisor::autostart() {
@@ -563,19 +591,8 @@ void InstanceSupervisor::autostart() {
   }
 }
 
-void InstanceSupervisor::saveState() {
-  if (options_.state_file.empty()) return;
-  std::vector<InstanceSpec> specs;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, m] : instances_) specs.push_back(m->spec);
-  }
-  if (auto st = saveInstanceList(options_.state_file, specs); !st) {
-    logger("instances")->error("cannot save the list of instances: {}", st.error().message);
-  }
-}
-
 void InstanceSupervisor::stopAll() {
+  list_file_->flush();
   std::vector<int> pids;
   {
     std::lock_guard lock(mutex_);

@@ -38,6 +38,8 @@
 
 namespace spe::instancehost {
 
+class InstanceListFile;
+
 enum class InstanceState { kStopped, kStarting, kRunning, kStopping, kError };
 // The details of the error for an instance that is stopped: the CAS shows
 // end users the message of such an error ("This archive is stopped ...").
@@ -103,6 +105,9 @@ class InstanceSupervisor {
 
   // Replaces the known instances with the Management Server's list.
   void sync(const std::vector<InstanceSpec>& specs);
+  // Applies a change of that list: adds or updates `changed`, forgets
+  // `removed` (as sync() forgets what its list lacks: not while it runs).
+  void update(const std::vector<InstanceSpec>& changed, const std::vector<std::string>& removed);
 
   Status start(const std::string& id, bool safe_mode);
   // Runs `op` for each id on the start workers (several at once) and returns
@@ -163,7 +168,8 @@ class InstanceSupervisor {
   // Waits (at most 5 s) for the SIGCHLD handler to file the exit of `pid`.
   void forgetOrphan(int pid);
   void autostart();
-  void saveState();
+  // Forgets an instance that is not running or starting (with mutex_ held).
+  void forgetIfIdle(const std::string& id);
   std::string socketPath(const std::string& id) const;
   // Runs a helper program (useradd) to completion; its exit may be reaped
   // by the SIGCHLD handler, which then leaves it in orphan_exits_.
@@ -184,6 +190,7 @@ class InstanceSupervisor {
   std::mutex useradd_mutex_;         // useradd fails while another one holds /etc/passwd
   bool autostarted_ = false;
   bool shutting_down_ = false;
+  std::unique_ptr<InstanceListFile> list_file_;  // last: its final write reads instances_
 };
 
 }  // namespace spe::instancehost

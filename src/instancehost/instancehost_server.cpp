@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <optional>
+
 #include "common/base/logging.h"
 #include "common/base/text.h"
 #include "instancehost/instancehost_metrics.h"
@@ -163,6 +165,24 @@ void InstanceHostServer::updatePeers() {
   agent_.setPeerThumbprints(all);
 }
 
+namespace {
+
+// One entry of the Management Server's list; nullopt (logged) when not valid.
+std::optional<InstanceSpec> specFrom(const Json& j) {
+  if (!j.is_object()) return std::nullopt;
+  auto id = stringField(j, "instanceID", {}, 255);
+  auto base = stringField(j, "baseDirectory", {}, 4096);
+  auto mode = stringField(j, "startMode", "manual", 64);
+  auto debug = boolField(j, "debugLogEnabled", false);
+  if (!id || !base || !mode || !debug || id->empty()) {
+    logger("instances")->warn("instances.sync: an entry of the list is not valid; it is ignored");
+    return std::nullopt;
+  }
+  return InstanceSpec{*id, *base, *mode, *debug};
+}
+
+}  // namespace
+
 void InstanceHostServer::syncFrom(const Json& list, const Json& version) {
   if (!list.is_array()) return;
   std::lock_guard lock(sync_mutex_);
@@ -175,18 +195,36 @@ void InstanceHostServer::syncFrom(const Json& list, const Json& version) {
   }
   std::vector<InstanceSpec> specs;
   for (const auto& j : list) {
-    if (!j.is_object()) continue;
-    auto id = stringField(j, "instanceID", {}, 255);
-    auto base = stringField(j, "baseDirectory", {}, 4096);
-    auto mode = stringField(j, "startMode", "manual", 64);
-    auto debug = boolField(j, "debugLogEnabled", false);
-    if (!id || !base || !mode || !debug || id->empty()) {
-      logger("instances")->warn("instances.sync: an entry of the list is not valid; it is ignored");
-      continue;
-    }
-    specs.push_back({*id, *base, *mode, *debug});
+    if (auto spec = specFrom(j)) specs.push_back(std::move(*spec));
   }
   supervisor_->sync(specs);
+}
+
+Json InstanceHostServer::changeFrom(const Json& params) {
+  auto version = [&](const char* key) -> std::pair<std::int64_t, std::int64_t> {
+    const auto v = params.find(key);
+    if (v == params.end() || !v->is_object()) return {-2, -2};
+    return {intField(*v, "epoch", -2, 0, INT64_MAX).value_or(-2), intField(*v, "seq", -2, 0, INT64_MAX).value_or(-2)};
+  };
+  const auto [from_epoch, from_seq] = version("fromVersion");
+  const auto [epoch, seq] = version("instancesVersion");
+  const auto changes = params.find("changes");
+  if (changes == params.end() || !changes->is_array() || epoch < 0 || seq < 0) {
+    return Json{{"needList", true}};
+  }
+  std::lock_guard lock(sync_mutex_);
+  if (epoch == sync_epoch_ && seq <= sync_seq_) return Json::object();  // as new already
+  if (from_epoch != sync_epoch_ || from_seq != sync_seq_) return Json{{"needList", true}};
+  for (const auto& c : *changes) {
+    if (c.is_object() && c.value("removed", false) == true) {
+      auto id = stringField(c, "instanceID", {}, 255);
+      if (id && !id->empty()) supervisor_->update({}, {*id});
+    } else if (auto spec = specFrom(c)) {
+      supervisor_->update({std::move(*spec)}, {});
+    }
+  }
+  sync_seq_ = seq;
+  return Json::object();
 }
 
 Result<Json> InstanceHostServer::forEachInstance(const Json& params,
@@ -230,6 +268,7 @@ Result<Json> InstanceHostServer::handle(const RpcRequest& request) {
     return Json{{"path", *resolved}, {"hasInstanceData", data}};
   }
   if (m == "instances.sync") {
+    if (p.contains("changes")) return changeFrom(p);
     const auto list = p.find("instances");
     const auto version = p.find("instancesVersion");
     syncFrom(list == p.end() ? Json::array() : *list, version == p.end() ? Json() : *version);

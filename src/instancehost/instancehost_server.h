@@ -27,6 +27,9 @@ class InstanceHostServer {
   // Applies the Management Server's instance list unless it is older than
   // the last one applied (same epoch, lower sequence number).
   void syncFrom(const Json& list, const Json& version);
+  // Applies {changes, fromVersion, instancesVersion} (a change of the list)
+  // when the list is at fromVersion; else answers {needList: true}.
+  Json changeFrom(const Json& params);
   Result<Json> forEachInstance(const Json& params, const std::function<Status(const std::string&)>& op);
   // The peers that may connect besides the Management Server: the CASes
   // and the hosts an instance's move is offered to.

@@ -1,39 +1,14 @@
 #include "management/instance_control.h"
 
 #include <future>
+#include <set>
 
-#include "common/base/crypto.h"
 #include "common/base/text.h"
 #include "management/instance_filter.h"
 
 namespace spe::management {
 
-InstanceControl::InstanceControl(ManagementDb& db, RolePeers& peers)
-    : db_(db),
-      peers_(peers),
-      epoch_(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                 .count()) {}
-
-Result<std::shared_ptr<const std::vector<InstanceRecord>>> InstanceControl::all() {
-  std::lock_guard lock(cache_mutex_);
-  const std::int64_t seq = seq_.load();
-  if (!cache_ || cache_seq_ != seq) {
-    auto rows = db_.instances();
-    if (!rows) return rows.error();
-    cache_ = std::make_shared<const std::vector<InstanceRecord>>(std::move(rows.value()));
-    cache_seq_ = seq;
-  }
-  return cache_;
-}
-
-Json InstanceControl::listVersion() const { return Json{{"epoch", epoch_}, {"seq", seq_.load()}}; }
-
-Json InstanceControl::specJson(const InstanceRecord& r) {
-  return Json{{"instanceID", r.instance_id},
-              {"baseDirectory", r.base_directory},
-              {"startMode", r.start_mode},
-              {"debugLogEnabled", r.debug_log_enabled}};
-}
+InstanceControl::InstanceControl(ManagementDb& db, RolePeers& peers) : db_(db), peers_(peers), catalog_(db) {}
 
 Json InstanceControl::configurationJson(const InstanceRecord& r) {
   return Json{{"instanceID", r.instance_id},
@@ -105,45 +80,60 @@ Result<LicenseCount> InstanceControl::countUsedLicenses(const InstanceRecord& in
                       not_counted.is_number_integer() ? not_counted.get<std::int64_t>() : 0};
 }
 
-std::map<std::string, Json> InstanceControl::statuses(const std::vector<InstanceRecord>& records) {
-  std::map<std::string, std::vector<std::string>> by_host;
-  for (const auto& r : records) by_host[r.instance_host].push_back(r.instance_id);
+template <typename Records>
+InstanceControl::LiveStatuses InstanceControl::live(const Records& records) {
+  std::set<std::string> hosts;
+  for (const auto& r : records) hosts.insert(r->instance_host);
   std::map<std::string, std::future<Result<Json>>> calls;
-  for (const auto& [host, ids] : by_host) {
+  for (const auto& host : hosts) {
     calls[host] = std::async(std::launch::async, [this, h = host] {
       return hostCall(h, "instances.status", Json::object(), std::chrono::seconds(5));
     });
   }
-  std::map<std::string, Json> out;
+  LiveStatuses out;
   for (auto& [host, fut] : calls) {
     Result<Json> st = fut.get();
-    std::map<std::string, Json> known;
-    if (st && st->is_array()) {
-      for (auto& s : *st) {
-        std::string id = s.value("instanceID", "");
-        known.emplace(std::move(id), std::move(s));
-      }
+    if (!st) {
+      out.host_errors[host] = st.error().message;
+      continue;
     }
-    for (const auto& id : by_host[host]) {
-      auto k = known.find(id);
-      if (!st) {
-        out[id] = Json{{"processID", nullptr}, {"status", "error"}, {"startStopError", st.error().message}};
-      } else if (k != known.end()) {
-        out[id] = std::move(k->second);
-      } else {
-        out[id] = Json{{"processID", nullptr}, {"status", "stopped"}, {"startStopError", nullptr}};
-      }
+    if (!st->is_array()) continue;
+    for (auto& s : *st) {
+      if (!s.is_object()) continue;
+      std::string id = s.value("instanceID", "");
+      out.reported.insert_or_assign(std::move(id), std::move(s));
     }
   }
   return out;
 }
 
-Result<std::vector<SelectedInstance>> InstanceControl::select(const std::string& filter_text) {
+Json InstanceControl::LiveStatuses::of(const InstanceRecord& r) const {
+  if (auto e = host_errors.find(r.instance_host); e != host_errors.end()) {
+    return Json{{"processID", nullptr}, {"status", "error"}, {"startStopError", e->second}};
+  }
+  if (auto k = reported.find(r.instance_id); k != reported.end()) return k->second;
+  return Json{{"processID", nullptr}, {"status", "stopped"}, {"startStopError", nullptr}};
+}
+
+std::string InstanceControl::LiveStatuses::fingerprint() const {
+  std::string out;
+  for (const auto& [id, status] : reported) out += id + '\n' + status.dump() + '\n';
+  out += '\f';
+  for (const auto& [host, error] : host_errors) out += host + '\n' + error + '\n';
+  return out;
+}
+
+bool InstanceControl::stateMatches(const std::string& wanted, const std::string& status) {
+  if (wanted == "running") return status == "running";
+  if (wanted == "stopped") return status == "stopped" || status == "error";
+  return true;
+}
+
+Result<InstanceControl::Matches> InstanceControl::match(const std::string& filter_text) {
   auto filter = parseInstanceFilter(filter_text);
   if (!filter) return filter.error();
   auto cached = this->all();
   if (!cached) return cached.error();
-  const auto& all = *cached;
   for (const auto& host : filter->hosts) {
     auto h = db_.server(ServerType::kInstanceHost, host);
     if (!h) return h.error();
@@ -152,49 +142,103 @@ Result<std::vector<SelectedInstance>> InstanceControl::select(const std::string&
     }
   }
   std::set<std::string> found;
-  std::vector<InstanceRecord> chosen;
-  for (const auto& r : *all) {
-    const bool by_id = filter->ids.count(r.instance_id) || (!r.alias.empty() && filter->ids.count(r.alias));
-    if (filter->ids.count(r.instance_id)) found.insert(r.instance_id);
-    if (!r.alias.empty() && filter->ids.count(r.alias)) found.insert(r.alias);
-    bool by_host = false;
-    for (const auto& h : filter->hosts) by_host = by_host || h == r.instance_host;
-    if (filter->all || by_id || by_host) chosen.push_back(r);
+  Matches out;
+  out.snapshot = *cached;
+  out.state = filter->state.value_or("");
+  if (filter->all) out.records.reserve((*cached)->size());
+  for (const auto& p : **cached) {
+    const InstanceRecord& r = *p;
+    bool chosen = filter->all;
+    if (!filter->ids.empty()) {
+      if (filter->ids.count(r.instance_id)) {
+        found.insert(r.instance_id);
+        chosen = true;
+      }
+      if (!r.alias.empty() && filter->ids.count(r.alias)) {
+        found.insert(r.alias);
+        chosen = true;
+      }
+    }
+    for (const auto& h : filter->hosts) chosen = chosen || h == r.instance_host;
+    if (chosen) out.records.push_back(p);
   }
   for (const auto& id : filter->ids) {
     if (!found.count(id)) {
       return makeError(ErrorCode::kNotFound, "'instanceFilter' names the unknown instance '" + id + "'.");
     }
   }
-  auto live = statuses(chosen);
+  return out;
+}
+
+Result<std::vector<SelectedInstance>> InstanceControl::select(const std::string& filter_text) {
+  auto matches = match(filter_text);
+  if (!matches) return matches.error();
+  const LiveStatuses statuses = live(matches->records);
   std::vector<SelectedInstance> out;
-  out.reserve(chosen.size());
-  for (auto& r : chosen) {
-    Json live_status = std::move(live[r.instance_id]);
-    SelectedInstance s{std::move(r), std::move(live_status)};
-    const std::string status = s.status.value("status", "stopped");
-    if (filter->state == "running" && status != "running") continue;
-    if (filter->state == "stopped" && status != "stopped" && status != "error") continue;
-    out.push_back(std::move(s));
+  out.reserve(matches->records.size());
+  for (const auto& r : matches->records) {
+    SelectedInstance s{*r, statuses.of(*r)};
+    if (stateMatches(matches->state, s.status.value("status", "stopped"))) out.push_back(std::move(s));
   }
   return out;
+}
+
+Result<std::shared_ptr<const std::string>> InstanceControl::statusListText(const std::string& filter_text) {
+  auto matches = match(filter_text);
+  if (!matches) return matches.error();
+  const LiveStatuses statuses = live(matches->records);
+  std::string fingerprint = statuses.fingerprint();
+  {
+    std::lock_guard lock(list_texts_mutex_);
+    auto kept = list_texts_.find(filter_text);
+    if (kept != list_texts_.end() && kept->second.snapshot == matches->snapshot && kept->second.live == fingerprint) {
+      return kept->second.text;
+    }
+  }
+  static const std::string kStoppedTail =
+      "\"processID\":null,\"status\":\"stopped\",\"startStopError\":null,\"safeMode\":false,\"frozen\":false}";
+  std::string out = "[";
+  out.reserve(matches->records.size() * (kStoppedTail.size() + 120));
+  for (const auto& r : matches->records) {
+    std::string tail;
+    if (!statuses.reported.count(r->instance_id) && !statuses.host_errors.count(r->instance_host)) {
+      if (!stateMatches(matches->state, "stopped")) continue;
+      tail = kStoppedTail;
+    } else {
+      const Json full = statusJson(SelectedInstance{InstanceRecord(), statuses.of(*r)});
+      if (!stateMatches(matches->state, full.value("status", "stopped"))) continue;
+      Json fields = Json::object();
+      for (const char* key : {"processID", "status", "startStopError", "safeMode", "frozen"}) fields[key] = full[key];
+      tail = fields.dump(-1, ' ', false, Json::error_handler_t::replace).substr(1);  // without its '{'
+    }
+    if (out.size() > 1) out += ',';
+    out += r->status_head;
+    out += tail;
+  }
+  out += ']';
+  auto text = std::make_shared<const std::string>(std::move(out));
+  std::lock_guard lock(list_texts_mutex_);
+  if (list_texts_.size() >= kListTexts && !list_texts_.count(filter_text)) list_texts_.clear();
+  list_texts_[filter_text] = ListText{std::move(matches->snapshot), std::move(fingerprint), text};
+  return text;
 }
 
 Result<SelectedInstance> InstanceControl::one(const std::string& instance_id) {
   auto r = db_.instance(instance_id);
   if (!r) return r.error();
   if (!r->has_value()) return makeError(ErrorCode::kNotFound, "There is no instance '" + instance_id + "'.");
-  auto live = statuses({**r});
-  return SelectedInstance{**r, live[instance_id]};
+  const InstanceRecord* record = &**r;
+  const LiveStatuses statuses = live(std::vector<const InstanceRecord*>{record});
+  return SelectedInstance{**r, statuses.of(**r)};
 }
 
 Status InstanceControl::pushToHost(const std::string& host_name) {
-  const Json version = listVersion();  // read before the list
+  const Json version = catalog_.hostVersion(host_name);  // read before the list
   auto all = this->all();
   if (!all) return all.error();
   Json list = Json::array();
   for (const auto& r : **all) {
-    if (r.instance_host == host_name) list.push_back(specJson(r));
+    if (r->instance_host == host_name) list.push_back(InstanceCatalog::specJson(*r));
   }
   auto res = hostCall(host_name, "instances.sync", Json{{"instances", list}, {"instancesVersion", version}},
                       std::chrono::seconds(10));
@@ -202,9 +246,21 @@ Status InstanceControl::pushToHost(const std::string& host_name) {
   return okStatus();
 }
 
-Json InstanceControl::instancesForHostThumbprint(const std::string& thumbprint) {
-  const Json version = listVersion();  // read before the list
-  Json list = Json::array();
+Status InstanceControl::pushChanges(const CatalogChange& change) {
+  Status first = okStatus();
+  for (const auto& [host, delta] : change.hosts) {
+    auto res = hostCall(
+        host, "instances.sync",
+        Json{{"changes", delta.changes}, {"fromVersion", delta.from_version}, {"instancesVersion", delta.to_version}},
+        std::chrono::seconds(10));
+    Status st = res ? okStatus() : Status(res.error());
+    if (res && res->is_object() && res->value("needList", false)) st = pushToHost(host);
+    if (!st && first) first = st;
+  }
+  return first;
+}
+
+Json InstanceControl::instancesForHostThumbprint(const std::string& thumbprint, const Json& reported) {
   auto hosts = db_.servers(ServerType::kInstanceHost);
   if (!hosts) return Json::object();
   std::string host_name;
@@ -212,10 +268,13 @@ Json InstanceControl::instancesForHostThumbprint(const std::string& thumbprint) 
     if (h.thumbprint == thumbprint) host_name = h.server_name;
   }
   if (host_name.empty()) return Json::object();
+  const Json version = catalog_.hostVersion(host_name);  // read before the list
+  if (reported == version) return Json::object();
   auto all = this->all();
   if (!all) return Json::object();
+  Json list = Json::array();
   for (const auto& r : **all) {
-    if (r.instance_host == host_name) list.push_back(specJson(r));
+    if (r->instance_host == host_name) list.push_back(InstanceCatalog::specJson(*r));
   }
   return Json{{"instances", list}, {"instancesVersion", version}};
 }
@@ -227,14 +286,12 @@ Json InstanceControl::routesForCas() {
   auto servers = db_.servers(ServerType::kInstanceHost);
   if (!all || !servers) return Json::object();  // keep the CAS's last table
   for (const auto& r : **all) {
-    instances.push_back({{"instanceID", r.instance_id}, {"alias", r.alias}, {"host", r.instance_host}});
+    instances.push_back({{"instanceID", r->instance_id}, {"alias", r->alias}, {"host", r->instance_host}});
   }
   for (const auto& h : *servers) {
     hosts.push_back({{"serverName", h.server_name}, {"port", h.port}, {"thumbprint", h.thumbprint}});
   }
-  Json routes{{"instances", instances}, {"hosts", hosts}};
-  const std::string version = sha256Hex(dumpJson(routes)).substr(0, 32);
-  return Json{{"routes", std::move(routes)}, {"routesVersion", version}};
+  return Json{{"routes", Json{{"instances", std::move(instances)}, {"hosts", std::move(hosts)}}}};
 }
 
 Json InstanceControl::casThumbprints() {

@@ -5,7 +5,6 @@
 // Thread safety: stateless apart from the references; safe from any thread.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "common/base/json_reader.h"
+#include "management/instance_catalog.h"
 #include "management/management_db.h"
 #include "management/role_peers.h"
 
@@ -28,15 +28,20 @@ class InstanceControl {
  public:
   InstanceControl(ManagementDb& db, RolePeers& peers);
 
-  // Every change to the instance table bumps the list version; hosts ignore
+  // Every change to the instance table is told here once committed: the
+  // copy in memory is patched (InstanceCatalog) and the hosts and CASes are
+  // given what changed (pushChanges, RoutePublisher::publish). Hosts ignore
   // a list older than one they already applied (a heartbeat answer computed
   // before a change can arrive after the push that announced it).
-  void bumpVersion() { ++seq_; }
+  Result<CatalogChange> changed(const std::vector<std::string>& ids) { return catalog_.changed(ids); }
+  // Sends each host its part of `change`; a host that missed an earlier
+  // change gets its whole list instead. Best effort: a host that cannot be
+  // reached gets its list with its next heartbeat. Returns the first error.
+  Status pushChanges(const CatalogChange& change);
 
-  // Every instance, from a copy of the table kept in memory and reloaded
-  // after each change (bumpVersion); the database stays authoritative.
-  Result<std::shared_ptr<const std::vector<InstanceRecord>>> all();
-  Json listVersion() const;
+  // Every instance, sorted by ID, from the copy kept in memory (the database
+  // stays authoritative).
+  Result<std::shared_ptr<const InstanceCatalog::Snapshot>> all() { return catalog_.snapshot(); }
 
   // Instances matching the filter, with live status. Unknown IDs or hosts
   // are errors naming them.
@@ -45,14 +50,24 @@ class InstanceControl {
   // Live status of one instance ({status:"error", ...} when its host is down).
   Result<SelectedInstance> one(const std::string& instance_id);
 
+  // GetInstances' result as JSON text: statusJson() of every instance
+  // select() chooses, made from each row's status_head and its live status
+  // (with 10,000 instances a Json of it would take longer to build and write
+  // than the whole call may take).
+  // The text of the last answer for a filter is kept and given again while
+  // neither the table nor any live status has changed.
+  Result<std::shared_ptr<const std::string>> statusListText(const std::string& filter);
+
   // Sends the host its full instance list (best effort: returns the error).
   Status pushToHost(const std::string& host_name);
 
-  // {instances, instancesVersion} for the host with this thumbprint (heartbeat answers).
-  Json instancesForHostThumbprint(const std::string& thumbprint);
+  // The heartbeat answer's instance list for the host with this thumbprint:
+  // {instances, instancesVersion}, or {} when `reported` (the version the
+  // host has) is current.
+  Json instancesForHostThumbprint(const std::string& thumbprint, const Json& reported);
 
   // The CAS routing table: {routes:{instances:[{instanceID, alias, host}],
-  // hosts:[{serverName, port, thumbprint}]}, routesVersion (a hash)}.
+  // hosts:[{serverName, port, thumbprint}]}} (RoutePublisher labels it).
   Json routesForCas();
   // The thumbprints of the paired CASes (hosts accept their streams).
   Json casThumbprints();
@@ -73,18 +88,38 @@ class InstanceControl {
 
   static Json statusJson(const SelectedInstance& s);
   static Json configurationJson(const InstanceRecord& r);
-  static Json specJson(const InstanceRecord& r);
 
  private:
-  std::map<std::string, Json> statuses(const std::vector<InstanceRecord>& records);
+  struct Matches {
+    std::shared_ptr<const InstanceCatalog::Snapshot> snapshot;  // what `records` come from
+    std::vector<std::shared_ptr<const CatalogRecord>> records;
+    std::string state;  // the filter's state ("" = any)
+  };
+  Result<Matches> match(const std::string& filter_text);
+  // What the hosts of `records` report, asking each host once.
+  struct LiveStatuses {
+    std::map<std::string, Json> reported;            // by instance: what is not plainly stopped
+    std::map<std::string, std::string> host_errors;  // by host: why it could not be asked
+    // {processID, status, startStopError, ...} of one instance.
+    Json of(const InstanceRecord& r) const;
+    // Equal for equal statuses.
+    std::string fingerprint() const;
+  };
+  template <typename Records>
+  LiveStatuses live(const Records& records);
+  static bool stateMatches(const std::string& wanted, const std::string& status);
 
   ManagementDb& db_;
   RolePeers& peers_;
-  const std::int64_t epoch_;
-  std::atomic<std::int64_t> seq_{0};
-  std::mutex cache_mutex_;
-  std::int64_t cache_seq_ = -1;
-  std::shared_ptr<const std::vector<InstanceRecord>> cache_;
+  InstanceCatalog catalog_;
+  struct ListText {
+    std::shared_ptr<const InstanceCatalog::Snapshot> snapshot;
+    std::string live;
+    std::shared_ptr<const std::string> text;
+  };
+  static constexpr std::size_t kListTexts = 16;  // filters whose last answer is kept
+  std::mutex list_texts_mutex_;
+  std::map<std::string, ListText> list_texts_;
 };
 
 }  // namespace spe::management

@@ -153,14 +153,11 @@ Result<std::unique_ptr<ManagementServer>> ManagementServer::create(const Managem
     impl->peers->setHeartbeatAnswer(
         [control, publisher](const std::string& thumbprint, ServerType role, const Json& heartbeat) {
           if (role == ServerType::kClientAccessServer) {
-            Json routes = publisher->table();
-            if (stringOf(heartbeat, "routesVersion") == stringOf(routes, "routesVersion")) return Json::object();
-            return routes;
+            if (stringOf(heartbeat, "routesVersion") == publisher->version()) return Json::object();
+            return publisher->table();
           }
           const auto version = heartbeat.find("instancesVersion");
-          Json out = version != heartbeat.end() && *version == control->listVersion()
-                         ? Json::object()
-                         : control->instancesForHostThumbprint(thumbprint);
+          Json out = control->instancesForHostThumbprint(thumbprint, version == heartbeat.end() ? Json() : *version);
           out["casThumbprints"] = control->casThumbprints();
           return out;
         });

@@ -105,7 +105,7 @@ asio::awaitable<HttpResponse> ApiDispatch::invoke(const HttpRequest& req, const 
       logger("api")->info("{} failed: {}", spec->name, r.error().message);
     }
     countRun(spec->name, r, std::chrono::steady_clock::now() - started);
-    task->finish(std::move(r));
+    task->finish(std::move(r), std::move(call_ctx.raw_result));
   });
   // Synchronous functions are awaited to the end; long-running ones only
   // for a moment, then the caller gets a token.
@@ -121,9 +121,9 @@ asio::awaitable<HttpResponse> ApiDispatch::invoke(const HttpRequest& req, const 
   TaskStatus s = spec->long_running ? task->snapshot() : task->release();
   if (s.state != TaskState::kRunning) {
     if (!spec->long_running) s.status_version = 2;
-    co_return jsonResponse(req, http::status::ok, envelopeFor(std::move(s), spec->long_running));
+    co_return envelopeResponse(req, envelopeBody(std::move(s), spec->long_running));
   }
-  co_return jsonResponse(req, http::status::ok, envelopeFor(std::move(s), true));
+  co_return envelopeResponse(req, envelopeBody(std::move(s), true));
 }
 
 // Suspends until the task's version differs from `known` or `timeout` passes.
@@ -158,7 +158,7 @@ asio::awaitable<HttpResponse> ApiDispatch::getStatus(const HttpRequest& req,
   if (auto v = form.find("millisecondsTimeout"); v != form.end()) ms = std::atoll(v->second.c_str());
   ms = std::clamp<long long>(ms, 0, limits_.max_poll.count());
   co_await waitForChange(task, known, std::chrono::milliseconds(ms));
-  co_return jsonResponse(req, http::status::ok, envelopeFor(task->snapshot(), true));
+  co_return envelopeResponse(req, envelopeBody(task->snapshot(), true));
 }
 
 HttpResponse ApiDispatch::cancelAsync(const HttpRequest& req, const std::map<std::string, std::string>& form,
@@ -169,7 +169,7 @@ HttpResponse ApiDispatch::cancelAsync(const HttpRequest& req, const std::map<std
     return textResponse(req, http::status::not_found, "Session expired or wrong token.");
   }
   task->requestCancel();
-  return jsonResponse(req, http::status::ok, envelopeFor(task->snapshot(), true));
+  return envelopeResponse(req, envelopeBody(task->snapshot(), true));
 }
 
 }  // namespace spe::management

@@ -102,6 +102,10 @@ struct CallContext {
   const Caller& caller;
   const Args& args;
   Progress& progress;
+  // A handler whose result is large and made of pieces kept serialized
+  // (GetInstances) may set this to the result's JSON text and return
+  // Json(); the envelope then embeds the text as it is.
+  std::shared_ptr<const std::string> raw_result = nullptr;
 };
 
 using Handler = std::function<Result<Json>(CallContext&)>;

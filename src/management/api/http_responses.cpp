@@ -36,6 +36,14 @@ HttpResponse jsonResponse(const HttpRequest& req, http::status status, const Jso
   return res;
 }
 
+HttpResponse envelopeResponse(const HttpRequest& req, std::string envelope_body) {
+  HttpResponse res = baseResponse(req, http::status::ok);
+  res.set(http::field::content_type, "application/json; charset=utf-8");
+  res.body() = std::move(envelope_body);
+  res.prepare_payload();
+  return res;
+}
+
 HttpResponse textResponse(const HttpRequest& req, http::status status, const std::string& text) {
   HttpResponse res = baseResponse(req, status);
   res.set(http::field::content_type, "text/plain; charset=utf-8");

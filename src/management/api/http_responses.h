@@ -20,6 +20,8 @@ std::string collapseSlashes(std::string_view target);
 HttpResponse baseResponse(const HttpRequest& req, beast::http::status status);
 // The API's envelope (envelopeBody: with a BOM).
 HttpResponse jsonResponse(const HttpRequest& req, beast::http::status status, const Json& body);
+// An envelope already made (envelopeBody).
+HttpResponse envelopeResponse(const HttpRequest& req, std::string envelope_body);
 HttpResponse textResponse(const HttpRequest& req, beast::http::status status, const std::string& text);
 
 }  // namespace spe::management

@@ -66,13 +66,14 @@ void Task::requestCancel() {
   for (auto& fn : wake) fn();
 }
 
-void Task::finish(Result<Json> result) {
+void Task::finish(Result<Json> result, std::shared_ptr<const std::string> raw_result) {
   std::vector<std::function<void()>> wake;
   {
     std::lock_guard lock(mutex_);
     if (result) {
       status_.state = TaskState::kSucceeded;
       status_.result = std::move(result.value());
+      status_.raw_result = std::move(raw_result);
       if (status_.percent) status_.percent = 100;
     } else {
       status_.state = TaskState::kFailed;
@@ -180,6 +181,21 @@ Json failedEnvelope(const Error& error) {
 
 std::string envelopeBody(const Json& envelope) {
   return "\xEF\xBB\xBF" + envelope.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string envelopeBody(TaskStatus&& status, bool with_token) {
+  std::shared_ptr<const std::string> raw = std::move(status.raw_result);
+  std::string text = envelopeBody(envelopeFor(std::move(status), with_token));
+  if (!raw) return text;
+  // The one unquoted "result":null: a quote inside a string value is
+  // escaped, so no string holds this text.
+  static constexpr std::string_view kSlot = "\"result\":null";
+  const auto at = text.find(kSlot);
+  if (at == std::string::npos) return text;
+  std::string out;
+  out.reserve(text.size() + raw->size());
+  out.append(text, 0, at + kSlot.size() - 4).append(*raw).append(text, at + kSlot.size(), std::string::npos);
+  return out;
 }
 
 }  // namespace spe::management

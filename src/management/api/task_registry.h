@@ -37,6 +37,8 @@ struct TaskStatus {
   std::optional<int> percent;
   std::optional<std::string> status_text;
   Json result;
+  // The result's JSON text instead of `result` (CallContext::raw_result).
+  std::shared_ptr<const std::string> raw_result;
   std::optional<Error> error;
   std::string log_output;
 };
@@ -60,7 +62,7 @@ class Task : public Progress, public std::enable_shared_from_this<Task> {
   bool cancelled() const override;
 
   void requestCancel();
-  void finish(Result<Json> result);
+  void finish(Result<Json> result, std::shared_ptr<const std::string> raw_result = nullptr);
   bool finished() const;
   std::chrono::steady_clock::time_point finishedAt() const;
 
@@ -103,5 +105,7 @@ Json failedEnvelope(const Error& error);
 
 // Envelope text: UTF-8 BOM + JSON.
 std::string envelopeBody(const Json& envelope);
+// The same for a task's status, with its raw_result embedded as it is.
+std::string envelopeBody(TaskStatus&& status, bool with_token);
 
 }  // namespace spe::management

@@ -66,10 +66,11 @@ Result<InstanceRecord> readInstanceConfig(const Json& json, const InstanceRecord
 }
 
 // Aliases are unique and never equal another instance's ID (or an ID equal another's alias).
-Status checkNames(ManagementDb& db, const InstanceRecord& r) {
-  auto all = db.instances();
+Status checkNames(InstanceControl& control, const InstanceRecord& r) {
+  auto all = control.all();
   if (!all) return all.error();
-  for (const auto& o : *all) {
+  for (const auto& p : **all) {
+    const InstanceRecord& o = *p;
     if (o.instance_id == r.instance_id) continue;
     if (!r.alias.empty() && (o.alias == r.alias || o.instance_id == r.alias)) {
       return makeError(ErrorCode::kAlreadyExists,
@@ -81,6 +82,14 @@ Status checkNames(ManagementDb& db, const InstanceRecord& r) {
     }
   }
   return okStatus();
+}
+
+// Whether one of two normalized absolute paths is the other or lies below it
+// (compared by whole names: /srv/a and /srv/ab do not overlap).
+bool pathsOverlap(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.compare(0, a.size(), a) != 0) return false;
+  return b.size() == a.size() || b[a.size()] == '/' || (!a.empty() && a.back() == '/');
 }
 
 // Resolves the base directory on the host: empty = <host base>/<id>, "~" =
@@ -113,13 +122,12 @@ Result<std::string> resolveBaseDirectory(ManagementContext& ctx, InstanceControl
     return makeError(ErrorCode::kInvalidArgument,
                      "'config.baseDirectory' must be a directory of its own below the host's base directory.");
   }
-  auto all = ctx.db.instances();
+  auto all = control.all();
   if (!all) return all.error();
-  for (const auto& o : *all) {
+  for (const auto& p : **all) {
+    const InstanceRecord& o = *p;
     if (o.instance_id == r.instance_id || o.instance_host != host.server_name) continue;
-    const auto a = std::filesystem::path(o.base_directory), b = std::filesystem::path(path);
-    auto [ai, bi] = std::mismatch(a.begin(), a.end(), b.begin(), b.end());
-    if (ai == a.end() || bi == b.end()) {
+    if (pathsOverlap(o.base_directory, path)) {
       return makeError(ErrorCode::kAlreadyExists,
                        "'config.baseDirectory' overlaps the base directory of the instance '" + o.instance_id + "' (" +
                            o.base_directory + ").");
@@ -211,28 +219,27 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
                     return makeError(ErrorCode::kAlreadyExists,
                                      "The instance '" + r->instance_id + "' exists already.");
                   }
-                  SPE_TRY(checkNames(ctx.db, *r));
+                  SPE_TRY(checkNames(*control, *r));
                   SPE_TRY(placeOnHost(ctx, *control, *r));
                   SPE_TRY(ctx.db.insertInstance(*r));
-                  control->bumpVersion();
-                  if (auto st = control->pushToHost(r->instance_host); !st) {
+                  auto change = control->changed({r->instance_id});
+                  if (!change) return change.error();
+                  if (auto st = control->pushChanges(*change); !st) {
                     logger("instances")
                         ->warn("instance {} created; host {} not updated yet: {}", r->instance_id, r->instance_host,
                                st.error().message);
                   }
-                  ctx.routes.publish();  // every CAS routes it when this returns
+                  ctx.routes.publish(change->routes);  // every CAS routes it when this returns
                   return Json();
                 }});
 
   registry.add({"GetInstances",
                 {ArgSpec{"instanceFilter", ArgType::kString}.maxLength(65536)},
                 [control](CallContext& c) -> Result<Json> {
-                  auto selected = control->select(c.args.str("instanceFilter"));
-                  if (!selected) return selected.error();
-                  Json out = Json::array();
-                  out.get_ref<Json::array_t&>().reserve(selected->size());
-                  for (const auto& s : *selected) out.push_back(InstanceControl::statusJson(s));
-                  return out;
+                  auto text = control->statusListText(c.args.str("instanceFilter"));
+                  if (!text) return text.error();
+                  c.raw_result = std::move(*text);
+                  return Json();
                 }});
 
   registry.add({"GetInstanceConfiguration",
@@ -255,7 +262,7 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
          if (!current) return current.error();
          auto r = readInstanceConfig(cfg, &*current, false);
          if (!r) return r.error();
-         SPE_TRY(checkNames(ctx.db, *r));
+         SPE_TRY(checkNames(*control, *r));
          const bool moves = r->instance_host != current->instance_host || r->base_directory != current->base_directory;
          if (moves) {
            auto live = control->one(r->instance_id);
@@ -280,10 +287,10 @@ void registerInstanceConfiguration(FunctionRegistry& registry, ManagementContext
            if (moved) release(*control, *moved);  // the data stays usable where the record still points
            return updated.error();
          }
-         control->bumpVersion();
-         (void)control->pushToHost(r->instance_host);
-         if (r->instance_host != current->instance_host) (void)control->pushToHost(current->instance_host);
-         if (r->alias != current->alias || r->instance_host != current->instance_host) ctx.routes.publish();
+         auto change = control->changed({r->instance_id});
+         if (!change) return change.error();
+         (void)control->pushChanges(*change);
+         if (!change->routes.empty()) ctx.routes.publish(change->routes);
          if (moved) {
            if (auto warning = finishMove(*control, *moved)) c.progress.log(*warning);
            logger("instances")
@@ -346,19 +353,27 @@ void registerInstanceStates(FunctionRegistry& registry, ManagementContext& ctx) 
                     }
                   }
                   Json out = Json::array();
-                  std::set<std::string> hosts;
+                  std::vector<std::string> deleted;
+                  // Hosts and CASes learn of what was deleted, also when a later delete fails.
+                  auto tell = [&] {
+                    auto change = control->changed(deleted);
+                    if (!change) return;  // the hosts and CASes learn it with their next heartbeats
+                    (void)control->pushChanges(*change);
+                    if (!change->routes.empty()) ctx.routes.publish(change->routes);  // no CAS routes them after
+                  };
                   for (const auto& s : *selected) {
-                    SPE_TRY(ctx.db.deleteInstance(s.record.instance_id));
-                    control->bumpVersion();
-                    hosts.insert(s.record.instance_host);
+                    if (auto st = ctx.db.deleteInstance(s.record.instance_id); !st) {
+                      tell();
+                      return st.error();
+                    }
+                    deleted.push_back(s.record.instance_id);
                     out.push_back({{"instanceID", s.record.instance_id},
                                    {"instanceHost", s.record.instance_host},
                                    {"baseDirectory", s.record.base_directory},
                                    {"message", "The registration was removed; the instance's data stays in " +
                                                    s.record.base_directory + " on " + s.record.instance_host + "."}});
                   }
-                  for (const auto& h : hosts) (void)control->pushToHost(h);
-                  if (!selected->empty()) ctx.routes.publish();  // no CAS routes them when this returns
+                  tell();
                   return out;
                 }});
 
@@ -388,7 +403,7 @@ void registerArchiveAdminAccess(FunctionRegistry& registry, ManagementContext& c
                   if (!r) return r.error();
                   r->archive_admin_enabled = c.args.flag("enabled");
                   SPE_TRY(ctx.db.updateInstance(*r));
-                  control->bumpVersion();
+                  (void)control->changed({r->instance_id});  // nothing a host or CAS knows changed
                   // Audited in the instance. The setting is the Management Server's and
                   // stays changed when the instance cannot write the record (turning
                   // access off must work while an instance is down); the lost record is

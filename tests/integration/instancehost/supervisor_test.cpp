@@ -230,6 +230,35 @@ TEST_F(SupervisorTest, FreezeThawAndSafeMode) {
   EXPECT_EQ(statusOf("fr")["frozen"], false);
 }
 
+// A change of the list (a delta from the Management Server) adds, updates
+// and forgets instances one by one; the state file follows a second later
+// (one write for many changes), and at once on stopAll().
+TEST_F(SupervisorTest, UpdatesApplyOneByOneAndTheStateFileFollowsSoon) {
+  sup_->sync({spec("a")});
+  ASSERT_EQ(loadJsonFile(dir_ / "instances.json")->size(), 1u);
+  sup_->update({spec("b"), spec("c")}, {});
+  sup_->update({}, {"a"});
+  EXPECT_EQ(sup_->knownCount(), 2);
+  EXPECT_EQ(loadJsonFile(dir_ / "instances.json")->size(), 1u);  // not yet written
+  clock_.advance(999ms);
+  EXPECT_EQ(loadJsonFile(dir_ / "instances.json")->size(), 1u);
+  clock_.advance(1ms);
+  auto saved = loadJsonFile(dir_ / "instances.json");
+  ASSERT_EQ(saved->size(), 2u);
+  EXPECT_EQ((*saved)[0]["id"], "b");
+  EXPECT_EQ((*saved)[1]["id"], "c");
+  // An update changes what the next start uses; a running instance is not forgotten.
+  ASSERT_TRUE(sup_->start("b", false).ok());
+  sup_->update({}, {"b"});
+  EXPECT_EQ(statusOf("b")["status"], "running");
+  auto changed = spec("c", "automatic");
+  sup_->update({changed}, {});
+  sup_->stopAll();
+  saved = loadJsonFile(dir_ / "instances.json");
+  ASSERT_EQ(saved->size(), 2u);
+  EXPECT_EQ((*saved)[1]["startMode"], "automatic");
+}
+
 TEST_F(SupervisorTest, UnknownInstanceAndStateFile) {
   EXPECT_EQ(sup_->start("nope", false).error().code, ErrorCode::kNotFound);
   sup_->sync({spec("a"), spec("b", "automatic")});

@@ -225,5 +225,50 @@ TEST_F(CasRoutesTest, AnOlderTableDoesNotUndoANewerOne) {
   EXPECT_TRUE(routes_->find("plain"));
 }
 
+// A push of one change (RoutePublisher): {routesDelta, fromOrder, routesOrder, routesVersion}.
+Json delta(const Json& changes, std::int64_t epoch, std::int64_t from, std::int64_t to) {
+  return Json{{"routesDelta", changes},
+              {"fromOrder", {{"epoch", epoch}, {"seq", from}}},
+              {"routesOrder", {{"epoch", epoch}, {"seq", to}}},
+              {"routesVersion", std::to_string(epoch) + "." + std::to_string(to)}};
+}
+
+TEST_F(CasRoutesTest, ADeltaChangesOnlyItsInstancesAndOnlyFromItsOrder) {
+  ASSERT_TRUE(routes_->apply(table({"keep", "gone", "moved"}, 7, 5)));
+  const Json changes = Json::array({Json{{"instanceID", "added"}, {"alias", "added-alias"}, {"host", "h1"}},
+                                    Json{{"instanceID", "gone"}, {"removed", true}},
+                                    Json{{"instanceID", "moved"}, {"alias", "renamed"}, {"host", "h1"}}});
+  ASSERT_TRUE(routes_->applyDelta(delta(changes, 7, 5, 6)));
+  EXPECT_EQ(routes_->version(), "7.6");
+  EXPECT_TRUE(routes_->find("added"));
+  EXPECT_TRUE(routes_->find("ADDED-alias"));  // by alias, case-insensitive
+  EXPECT_TRUE(routes_->find("keep-alias"));
+  EXPECT_FALSE(routes_->find("gone"));
+  EXPECT_FALSE(routes_->find("gone-alias"));  // its alias went with it
+  EXPECT_FALSE(routes_->find("moved-alias"));  // the old alias no longer routes
+  ASSERT_TRUE(routes_->find("renamed"));
+  EXPECT_EQ(routes_->find("renamed")->instance_id, "moved");
+  EXPECT_EQ(routes_->nameCount(), 6u);  // keep, added, moved and their aliases
+
+  // A delta the table is already as new as is no change and needs nothing.
+  EXPECT_TRUE(routes_->applyDelta(delta(Json::array({Json{{"instanceID", "keep"}, {"removed", true}}}), 7, 5, 6)));
+  EXPECT_TRUE(routes_->find("keep"));
+  // A delta from another order (a push missed) or another run needs the whole table.
+  EXPECT_FALSE(routes_->applyDelta(delta(Json::array(), 7, 7, 8)));
+  EXPECT_FALSE(routes_->applyDelta(delta(Json::array(), 8, 6, 7)));
+  EXPECT_EQ(routes_->version(), "7.6");
+  // Entries that are not valid are skipped, the rest applies.
+  const Json odd = Json::array({Json(3), Json{{"instanceID", 5}}, Json{{"instanceID", ""}, {"host", "h1"}},
+                                Json{{"instanceID", "fine"}, {"alias", ""}, {"host", "h1"}}});
+  ASSERT_TRUE(routes_->applyDelta(delta(odd, 7, 6, 7)));
+  EXPECT_TRUE(routes_->find("fine"));
+  EXPECT_FALSE(routes_->applyDelta(Json{{"routesDelta", "no"}}));
+}
+
+TEST_F(CasRoutesTest, ADeltaBeforeAnyTableNeedsTheTable) {
+  EXPECT_FALSE(routes_->applyDelta(delta(Json::array(), 7, 0, 1)));
+  EXPECT_EQ(routes_->nameCount(), 0u);
+}
+
 }  // namespace
 }  // namespace spe::cas

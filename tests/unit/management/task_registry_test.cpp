@@ -82,5 +82,24 @@ TEST(Envelope, SpellsEachStateAsTheSpecDoes) {
   EXPECT_STREQ(taskStateName(TaskState::kFailed), "failed");
 }
 
+// A result kept as JSON text (GetInstances) reads back as the same envelope
+// a Json result makes, also when other fields hold the text "result":null.
+TEST(Envelope, EmbedsARawResultWhereTheResultGoes) {
+  const Json result = Json::array({Json{{"instanceID", "a"}, {"note", "\"result\":null"}}, Json{{"n", 2}}});
+  Task with_json("", "admin");
+  with_json.log("\"result\":null in the log");
+  with_json.finish(result);
+  Task with_text("", "admin");
+  with_text.log("\"result\":null in the log");
+  with_text.finish(Json(), std::make_shared<const std::string>(result.dump()));
+  const std::string expected = envelopeBody(with_json.snapshot(), false);
+  const std::string got = envelopeBody(with_text.snapshot(), false);
+  EXPECT_EQ(got, expected);
+  ASSERT_EQ(got.substr(0, 3), "\xEF\xBB\xBF");
+  EXPECT_EQ(Json::parse(got.substr(3))["result"], result);
+  // Without a raw result the text is the envelope of the Json result.
+  EXPECT_EQ(envelopeBody(with_json.snapshot(), true), envelopeBody(envelopeFor(with_json.snapshot(), true)));
+}
+
 }  // namespace
 }  // namespace spe::management
