@@ -244,7 +244,7 @@ TEST_F(CasRoutesTest, ADeltaChangesOnlyItsInstancesAndOnlyFromItsOrder) {
   EXPECT_TRUE(routes_->find("ADDED-alias"));  // by alias, case-insensitive
   EXPECT_TRUE(routes_->find("keep-alias"));
   EXPECT_FALSE(routes_->find("gone"));
-  EXPECT_FALSE(routes_->find("gone-alias"));  // its alias went with it
+  EXPECT_FALSE(routes_->find("gone-alias"));   // its alias went with it
   EXPECT_FALSE(routes_->find("moved-alias"));  // the old alias no longer routes
   ASSERT_TRUE(routes_->find("renamed"));
   EXPECT_EQ(routes_->find("renamed")->instance_id, "moved");
