@@ -22,29 +22,14 @@
 #include "instancehost/instance_list_file.h"
 #include "instancehost/instance_process.h"
 #include "instancehost/instance_setup.h"
+#include "instancehost/instance_supervisor_managed.h"
 #include "instancehost/instance_users.h"
+#include "instancehost/on_demand.h"
 
 extern char** environ;
 
 namespace spe::instancehost {
 namespace fs = std::filesystem;
-
-struct InstanceSupervisor::Managed {
-  InstanceSpec spec;
-  InstanceState state = InstanceState::kStopped;
-  int pid = 0;
-  std::string error;
-  bool safe_mode = false;
-  bool frozen = false;
-  bool stop_requested = false;
-  bool starting = false;  // a start() call owns the process until it is ready
-  int exit_status = -1;
-  Clock::TimePoint started_at{};
-  std::chrono::milliseconds backoff{0};
-  std::unique_ptr<Timer> restart_timer;
-  std::string last_log;
-  bool log_open = false;  // the log reader has not reached the end of stderr yet
-};
 
 const char* stateName(InstanceState state) {
   switch (state) {
@@ -65,13 +50,7 @@ std::string seconds(std::chrono::milliseconds ms) { return std::to_string((ms.co
 
 InstanceSupervisor::InstanceSupervisor(asio::io_context& io, SupervisorOptions options, Clock& clock)
     : io_(io), options_(std::move(options)), clock_(clock) {
-  list_file_ = std::make_unique<InstanceListFile>(options_.state_file, clock_, [this] {
-    std::vector<InstanceSpec> specs;
-    std::lock_guard lock(mutex_);
-    specs.reserve(instances_.size());
-    for (const auto& [id, m] : instances_) specs.push_back(m->spec);
-    return specs;
-  });
+  makeListFileAndOnDemand();
 }
 
 InstanceSupervisor::~InstanceSupervisor() {
@@ -150,6 +129,7 @@ void InstanceSupervisor::begin() {
     logger("instances")->info("starting from the cached list of {} instances", specs->size());
     sync(*specs);
   }
+  on_demand_->begin();
 }
 
 void InstanceSupervisor::reap() {
@@ -481,6 +461,11 @@ Result<std::string> InstanceSupervisor::socketOfRunning(const std::string& id) {
 Result<Json> InstanceSupervisor::call(const std::string& id, const std::string& method, const Json& params,
                                       std::chrono::milliseconds timeout,
                                       const std::function<void(int, const std::string&)>& progress) {
+  std::shared_ptr<void> in_use;
+  if (method != "metrics" && method != "activity") {
+    in_use = on_demand_->use(id);
+    SPE_TRY(on_demand_->wake(id));
+  }
   auto socket = socketOfRunning(id);
   if (!socket) return socket.error();
   return LocalRpcClient(*socket).call(method, params, timeout, progress);
@@ -500,95 +485,6 @@ Status InstanceSupervisor::thaw(const std::string& id) {
   std::lock_guard lock(mutex_);
   if (Managed* m = find(id)) m->frozen = false;
   return okStatus();
-}
-
-Json InstanceSupervisor::status() const {
-  std::lock_guard lock(mutex_);
-  Json out = Json::array();
-  for (const auto& [id, m] : instances_) {
-    // Plainly stopped instances are left out: "stopped" is the default.
-    if (m->state == InstanceState::kStopped && m->error.empty() && m->pid == 0) continue;
-    Json s = Json::object();
-    s["instanceID"] = id;
-    s["processID"] = m->pid ? Json(m->pid) : Json();
-    s["status"] = stateName(m->state);
-    s["startStopError"] = m->error.empty() ? Json() : Json(m->error);
-    s["safeMode"] = m->pid ? m->safe_mode : false;
-    s["frozen"] = m->frozen;
-    out.push_back(std::move(s));
-  }
-  return out;
-}
-
-int InstanceSupervisor::runningCount() const {
-  std::lock_guard lock(mutex_);
-  int n = 0;
-  for (const auto& [id, m] : instances_) n += m->state == InstanceState::kRunning ? 1 : 0;
-  return n;
-}
-
-int InstanceSupervisor::knownCount() const {
-  std::lock_guard lock(mutex_);
-  return static_cast<int>(instances_.size());
-}
-
-void InstanceSupervisor::sync(const std::vector<InstanceSpec>& specs) {
-  bool first = false;
-  {
-    std::lock_guard lock(mutex_);
-    std::set<std::string> wanted;
-    for (const auto& s : specs) {
-      if (s.id.empty()) continue;
-      wanted.insert(s.id);
-      if (Managed* m = find(s.id)) {
-        m->spec = s;
-      } else {
-        auto m2 = std::make_unique<Managed>();
-        m2->spec = s;
-        instances_[s.id] = std::move(m2);
-      }
-    }
-    for (auto it = instances_.begin(); it != instances_.end();) {
-      if (!wanted.count(it->first) && it->second->pid == 0 && !it->second->starting) it = instances_.erase(it);
-      else ++it;
-    }
-    first = !autostarted_;
-    autostarted_ = true;
-  }
-  list_file_->saveNow();
-  if (first) autostart();
-}
-
-void InstanceSupervisor::forgetIfIdle(const std::string& id) {
-  auto it = instances_.find(id);
-  if (it != instances_.end() && it->second->pid == 0 && !it->second->starting) instances_.erase(it);
-}
-
-void InstanceSupervisor::update(const std::vector<InstanceSpec>& changed, const std::vector<std::string>& removed) {
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& id : removed) forgetIfIdle(id);
-    for (const auto& s : changed) {
-      if (s.id.empty()) continue;
-      auto& m = instances_[s.id];
-      if (!m) m = std::make_unique<Managed>();
-      m->spec = s;
-    }
-  }
-  list_file_->saveSoon();
-}
-
-void InstanceSupervisor::autostart() {
-  std::vector<std::string> ids;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [id, m] : instances_) {
-      if (m->spec.start_mode == "automatic" && m->pid == 0 && !m->starting) ids.push_back(id);
-    }
-  }
-  for (const auto& id : ids) {
-    asio::post(pool_, [this, id] { (void)start(id, false); });
-  }
 }
 
 void InstanceSupervisor::stopAll() {

@@ -35,6 +35,7 @@
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
 #include "common/net/asio.h"
+#include "instancehost/on_demand.h"
 
 namespace spe::instancehost {
 
@@ -85,6 +86,9 @@ struct SupervisorOptions {
   std::chrono::milliseconds backoff_initial{2000};
   std::chrono::milliseconds backoff_max{60000};
   std::chrono::milliseconds healthy_after{60000};
+  // An instance with the start mode "onDemand" stops after this long
+  // without use (on_demand.h); 0: only when asked.
+  std::chrono::seconds idle_stop_after{900};
 };
 
 class InstanceSupervisor {
@@ -119,9 +123,19 @@ class InstanceSupervisor {
   Status freeze(const std::string& id);
   Status thaw(const std::string& id);
   // Forwards a call to the instance; its progress events reach `progress`.
+  // A call is a use of an on-demand instance and starts it, except the
+  // host's own questions ("metrics", "activity").
   Result<Json> call(const std::string& id, const std::string& method, const Json& params,
                     std::chrono::milliseconds timeout,
                     const std::function<void(int, const std::string&)>& progress = {});
+
+  // On-demand instances (on_demand.h): a use in progress (a call, a
+  // stream), and starting one that is not running (blocking; nothing for
+  // other start modes).
+  std::shared_ptr<void> use(const std::string& id) { return on_demand_->use(id); }
+  Status wake(const std::string& id) { return on_demand_->wake(id); }
+  bool onDemand(const std::string& id) const;
+  OnDemandInstances& onDemandInstances() { return *on_demand_; }
 
   // The Unix socket of a running instance (for end-user streams).
   // kUnavailable when it is not running; its details are kArchiveStopped
@@ -168,6 +182,8 @@ class InstanceSupervisor {
   // Waits (at most 5 s) for the SIGCHLD handler to file the exit of `pid`.
   void forgetOrphan(int pid);
   void autostart();
+  // Part of the constructor (instance_supervisor_list.cpp).
+  void makeListFileAndOnDemand();
   // Forgets an instance that is not running or starting (with mutex_ held).
   void forgetIfIdle(const std::string& id);
   std::string socketPath(const std::string& id) const;
@@ -190,7 +206,8 @@ class InstanceSupervisor {
   std::mutex useradd_mutex_;         // useradd fails while another one holds /etc/passwd
   bool autostarted_ = false;
   bool shutting_down_ = false;
-  std::unique_ptr<InstanceListFile> list_file_;  // last: its final write reads instances_
+  std::unique_ptr<InstanceListFile> list_file_;   // its final write reads instances_
+  std::shared_ptr<OnDemandInstances> on_demand_;  // its hooks use the members above
 };
 
 }  // namespace spe::instancehost

@@ -40,6 +40,7 @@ Result<InstanceHostConfig> loadInstanceHostConfig(const std::string& path) {
     if (sweep > 0) c.notification_sweep_seconds = sweep;
     r.integer("stopTimeoutSeconds", c.stop_timeout_seconds, false, 1, 3600);
     r.integer("readyTimeoutSeconds", c.ready_timeout_seconds, false, 1, 3600);
+    r.integer("onDemandIdleStopSeconds", c.on_demand_idle_stop_seconds, false, 0, 7 * 24 * 3600);
   });
   if (!role) return role.error();
   c.role = *role;

@@ -41,6 +41,9 @@ struct InstanceHostConfig {
   std::optional<std::int64_t> notification_sweep_seconds;
   std::int64_t stop_timeout_seconds = 10;
   std::int64_t ready_timeout_seconds = 30;
+  // Instances with the start mode "onDemand" stop after this long without
+  // use (on_demand.h); 0: only when asked.
+  std::int64_t on_demand_idle_stop_seconds = 900;
 };
 
 Result<InstanceHostConfig> loadInstanceHostConfig(const std::string& path);

@@ -13,8 +13,9 @@ namespace {
 
 // An end user's stream from a CAS: on to the instance's socket, answer the
 // CAS with the instance's answer, then copy bytes both ways.
+// `in_use` (an on-demand instance's use) lasts as long as the stream.
 asio::awaitable<void> forwardStream(std::shared_ptr<ByteStream> from_cas, Result<std::string> socket, Json params,
-                                    Json id) {
+                                    Json id, [[maybe_unused]] std::shared_ptr<void> in_use = nullptr) {
   ErrorCodeT ec;
   std::shared_ptr<ByteStream> to_instance;
   Json answer;
@@ -61,6 +62,7 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
   o.host_key_file = config_.role.data_directory + "/keys/host.key";
   o.stop_timeout = std::chrono::seconds(config_.stop_timeout_seconds);
   o.ready_timeout = std::chrono::seconds(config_.ready_timeout_seconds);
+  o.idle_stop_after = std::chrono::seconds(config_.on_demand_idle_stop_seconds);
   o.user_per_instance = config_.instance_users == "perInstance" && ::geteuid() == 0;
   o.import_directory = config_.import_directory;
   o.allowed_path_roots = config_.allowed_path_roots;
@@ -111,6 +113,24 @@ InstanceHostServer::InstanceHostServer(InstanceHostConfig config)
     }
     // The error an unknown or stopped instance gets reveals nothing else.
     const std::string instance = stringOf(request.params, "instanceID").value_or("");
+    if (supervisor_->onDemand(instance)) {  // started for this stream when it is not running
+      // An IMAP session is a use while it lasts. The CAS keeps Web Access
+      // streams open for later requests: opening one is a use, keeping it
+      // is not (logged-in users keep the instance busy: its activity).
+      auto in_use = supervisor_->use(instance);
+      if (stringOf(request.params, "service").value_or("") == "web") in_use = nullptr;
+      asio::post(agent_.pool(), [this, stream, request, id, instance, in_use]() mutable {
+        const Status woke = supervisor_->wake(instance);
+        Result<std::string> socket = woke ? supervisor_->socketOfRunning(instance) : Result<std::string>(woke.error());
+        if (!socket) logger("streams")->info("stream for instance '{}' refused: {}", instance, socket.error().message);
+        auto ex = stream->executor();
+        asio::co_spawn(ex,
+                       forwardStream(std::move(stream), std::move(socket), std::move(request.params), std::move(id),
+                                     std::move(in_use)),
+                       asio::detached);
+      });
+      return;
+    }
     auto socket = supervisor_->socketOfRunning(instance);
     if (!socket) logger("streams")->info("stream for instance '{}' refused: {}", instance, socket.error().message);
     // An end user of a stopped instance reads why (the CAS passes these words on).

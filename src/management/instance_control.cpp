@@ -112,7 +112,10 @@ Json InstanceControl::LiveStatuses::of(const InstanceRecord& r) const {
     return Json{{"processID", nullptr}, {"status", "error"}, {"startStopError", e->second}};
   }
   if (auto k = reported.find(r.instance_id); k != reported.end()) return k->second;
-  return Json{{"processID", nullptr}, {"status", "stopped"}, {"startStopError", nullptr}};
+  // An on-demand instance without a process starts at its next use (docs/instances.md).
+  return Json{{"processID", nullptr},
+              {"status", r.start_mode == "onDemand" ? "standby" : "stopped"},
+              {"startStopError", nullptr}};
 }
 
 std::string InstanceControl::LiveStatuses::fingerprint() const {
@@ -125,7 +128,7 @@ std::string InstanceControl::LiveStatuses::fingerprint() const {
 
 bool InstanceControl::stateMatches(const std::string& wanted, const std::string& status) {
   if (wanted == "running") return status == "running";
-  if (wanted == "stopped") return status == "stopped" || status == "error";
+  if (wanted == "stopped") return status == "stopped" || status == "standby" || status == "error";
   return true;
 }
 
@@ -197,13 +200,16 @@ Result<std::shared_ptr<const std::string>> InstanceControl::statusListText(const
   }
   static const std::string kStoppedTail =
       "\"processID\":null,\"status\":\"stopped\",\"startStopError\":null,\"safeMode\":false,\"frozen\":false}";
+  static const std::string kStandbyTail =
+      "\"processID\":null,\"status\":\"standby\",\"startStopError\":null,\"safeMode\":false,\"frozen\":false}";
   std::string out = "[";
   out.reserve(matches->records.size() * (kStoppedTail.size() + 120));
   for (const auto& r : matches->records) {
     std::string tail;
     if (!statuses.reported.count(r->instance_id) && !statuses.host_errors.count(r->instance_host)) {
-      if (!stateMatches(matches->state, "stopped")) continue;
-      tail = kStoppedTail;
+      const bool standby = r->start_mode == "onDemand";
+      if (!stateMatches(matches->state, standby ? "standby" : "stopped")) continue;
+      tail = standby ? kStandbyTail : kStoppedTail;
     } else {
       const Json full = statusJson(SelectedInstance{InstanceRecord(), statuses.of(*r)});
       if (!stateMatches(matches->state, full.value("status", "stopped"))) continue;

@@ -31,8 +31,8 @@ Result<ManagementConfig> loadManagementConfig(const std::string& path) {
   r.str("newInstanceStartMode", c.new_instance_start_mode);
   metrics::readMonitoringConfig(r, c.monitoring);
   if (c.new_instance_start_mode != "automatic" && c.new_instance_start_mode != "manual" &&
-      c.new_instance_start_mode != "disabled") {
-    r.fail("newInstanceStartMode", "must be automatic, manual or disabled");
+      c.new_instance_start_mode != "onDemand" && c.new_instance_start_mode != "disabled") {
+    r.fail("newInstanceStartMode", "must be automatic, manual, onDemand or disabled");
   }
   if (c.log_level != "trace" && c.log_level != "debug" && c.log_level != "info" && c.log_level != "warn" &&
       c.log_level != "error") {

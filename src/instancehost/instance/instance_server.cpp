@@ -270,6 +270,24 @@ Result<Json> InstanceServer::callApi(const RpcRequest& r) {
   return result;
 }
 
+Json InstanceServer::activity() const {
+  Json reasons = Json::array();
+  if (runner_->anyRunning()) reasons.push_back("an archiving or export profile runs");
+  if (jobs_ && jobs_->anyRunning()) reasons.push_back("a job runs");
+  if (web_ && web_->sessionCount() > 0) reasons.push_back("Web Access sessions are open");
+  std::optional<std::int64_t> wake;
+  if (!options_.safe_mode) {  // in safe mode nothing runs by itself
+    if (auto in = scheduler_->nextRunIn()) wake = std::chrono::ceil<std::chrono::seconds>(*in).count();
+    if (jobs_) {
+      if (auto next = jobs_->earliestNextRun(); next && *next) {
+        const std::int64_t in = std::max<std::int64_t>(**next - jobs_->now(), 0);
+        wake = wake ? std::min(*wake, in) : in;
+      }
+    }
+  }
+  return Json{{"busy", !reasons.empty()}, {"reasons", reasons}, {"nextWakeSeconds", wake ? Json(*wake) : Json()}};
+}
+
 Json InstanceServer::liveStatistics() const {
   const ProcessStats p = readProcessStats();
   const PasswordHashStats hashes = passwordHashStats();
@@ -321,6 +339,7 @@ Result<Json> InstanceServer::handle(const RpcRequest& r) {
     return Json{{"cancelled", true}};
   }
   if (r.method == "liveStatistics") return liveStatistics();
+  if (r.method == "activity") return activity();
   if (r.method == "metrics") return instanceMetrics(*stores_, web_ ? web_->sessionCount() : 0);
   if (r.method == "freeze") {
     auto ms = intField(p, "timeoutMilliseconds", 60000, 0, 3600000);

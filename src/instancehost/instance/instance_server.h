@@ -68,6 +68,9 @@ class InstanceServer {
   explicit InstanceServer(const InstanceOptions& options);
   Result<Json> statistics();
   Json liveStatistics() const;
+  // For the host's idle stops of on-demand instances: {busy, reasons,
+  // nextWakeSeconds (when its next scheduled work is due; null: none)}.
+  Json activity() const;
   Result<Json> callApi(const RpcRequest& request);
 
   InstanceOptions options_;

@@ -52,8 +52,10 @@ Result<InstanceRecord> readInstanceConfig(const Json& json, const InstanceRecord
                      "'config.instanceID' '" + r.instance_id +
                          "' is not valid: use 3 to 32 characters a-z, 0-9 and '-', starting with a letter.");
   }
-  if (r.start_mode != "automatic" && r.start_mode != "manual" && r.start_mode != "disabled") {
-    return makeError(ErrorCode::kInvalidArgument, "'config.startMode' must be automatic, manual or disabled.");
+  if (r.start_mode != "automatic" && r.start_mode != "manual" && r.start_mode != "onDemand" &&
+      r.start_mode != "disabled") {
+    return makeError(ErrorCode::kInvalidArgument,
+                     "'config.startMode' must be automatic, manual, onDemand or disabled.");
   }
   SPE_TRY(checkAlias(r.alias));
   if (r.display_name.size() > 256) {
@@ -161,7 +163,7 @@ Result<InstanceRecord> requireInstance(ManagementDb& db, const std::string& id) 
 
 bool isStopped(const Json& status) {
   const std::string s = status.value("status", "stopped");
-  return s == "stopped" || (s == "error" && status.value("processID", Json()).is_null());
+  return s == "stopped" || s == "standby" || (s == "error" && status.value("processID", Json()).is_null());
 }
 
 // Runs a host operation on every selected instance (4 at a time), with

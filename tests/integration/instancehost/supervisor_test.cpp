@@ -32,6 +32,7 @@ class SupervisorTest : public ::testing::Test {
     o.stop_timeout = 5s;
     o.ready_timeout = 20s;
     o.healthy_after = 10s;
+    o.idle_stop_after = 0s;  // no idle sweeps: these tests count the timers (on_demand_test.cpp tests them)
     options_ = o;
     sup_ = std::make_unique<InstanceSupervisor>(io_, o, clock_);
     sup_->begin();

@@ -20,6 +20,11 @@ bool ProfileRunner::running(std::int64_t profile_id) {
   return running_.count(profile_id) > 0;
 }
 
+bool ProfileRunner::anyRunning() {
+  std::lock_guard lock(mutex_);
+  return !running_.empty();
+}
+
 Result<Json> ProfileRunner::run(const Profile& profile, const store::OperationControl& control,
                                 ImportOutcome* outcome) {
   if (profile.id != 0) {

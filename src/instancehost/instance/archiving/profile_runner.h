@@ -26,6 +26,8 @@ class ProfileRunner {
   // report) however it ended, once it ran.
   Result<Json> run(const Profile& profile, const store::OperationControl& control, ImportOutcome* outcome = nullptr);
   bool running(std::int64_t profile_id);
+  // Whether a run of any profile is under way.
+  bool anyRunning();
   // `fn` is called after each run of a stored profile (id != 0) has ended,
   // however it ended, once running() says false for it: on the run's thread,
   // with no lock of the runner held (listeners.h: short; dropping the

@@ -143,6 +143,19 @@ void ProfileScheduler::restart(std::int64_t profile_id) {
   if (started_ && !stopping_) timer_->armAfter(Clock::Duration::zero());
 }
 
+std::optional<Clock::Duration> ProfileScheduler::nextRunIn() {
+  std::lock_guard lock(mutex_);
+  if (!started_ || stopping_ || automatic_.empty()) return std::nullopt;
+  const auto now = clock_.now();
+  Clock::Duration soonest = Clock::Duration::max();
+  for (const auto& p : automatic_) {
+    auto due = next_.find(p.id);
+    if (due == next_.end() || due->second == Clock::TimePoint::max() || due->second <= now) return Clock::Duration(0);
+    soonest = std::min(soonest, due->second - now);
+  }
+  return soonest;
+}
+
 void ProfileScheduler::reap() {
   for (auto it = runs_.begin(); it != runs_.end();) {
     if (it->done->load()) {

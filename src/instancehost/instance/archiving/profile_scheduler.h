@@ -89,6 +89,9 @@ class ProfileScheduler {
   void stop();
   // The profile's automation changed: it may run at once.
   void restart(std::int64_t profile_id);
+  // How soon the next automatic run is due (zero: due now or running);
+  // nullopt when no profile runs automatically or the scheduler is stopped.
+  std::optional<Clock::Duration> nextRunIn();
 
  private:
   struct Run {

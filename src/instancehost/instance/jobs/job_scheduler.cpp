@@ -139,6 +139,24 @@ bool JobScheduler::running(std::int64_t job_id) {
   return runningLocked(job_id);
 }
 
+bool JobScheduler::anyRunning() {
+  std::lock_guard lock(mutex_);
+  for (const auto& r : runs_) {
+    if (!r.done->load()) return true;
+  }
+  return false;
+}
+
+Result<std::optional<std::int64_t>> JobScheduler::earliestNextRun() {
+  auto jobs = store_.list();
+  if (!jobs) return jobs.error();
+  std::optional<std::int64_t> out;
+  for (const auto& j : *jobs) {
+    if (j.next_run && (!out || *j.next_run < *out)) out = j.next_run;
+  }
+  return out;
+}
+
 void JobScheduler::reap() {
   for (auto it = runs_.begin(); it != runs_.end();) {
     if (it->done->load()) {

@@ -92,6 +92,10 @@ class JobScheduler {
   // Asks the job's run to stop (CancelJobAsync); false when it is not running.
   bool cancel(std::int64_t job_id);
   bool running(std::int64_t job_id);
+  // Whether a run of any job is under way, and the earliest next run of an
+  // enabled job (UTC epoch seconds; nullopt: none).
+  bool anyRunning();
+  Result<std::optional<std::int64_t>> earliestNextRun();
 
  private:
   struct Run {

@@ -5,8 +5,8 @@
 // functions/instance_functions.cpp checkAlias/checkNames).
 
 /** The statuses an instance reports (instance_supervisor.h), in the order the filter lists them. */
-export const STATUSES = ["running", "starting", "stopping", "stopped", "error"];
-export const START_MODES = ["automatic", "manual", "disabled"];
+export const STATUSES = ["running", "starting", "stopping", "standby", "stopped", "error"];
+export const START_MODES = ["automatic", "onDemand", "manual", "disabled"];
 
 /** Whether an instance matches every word of the search (ID, alias, display name, host). */
 export function matchesSearch(instance, query) {

@@ -104,7 +104,7 @@ export function PageHeader({ title, subtitle, children }) {
 const BADGE_KIND = {
   running: "ok", succeeded: "ok", active: "ok",
   starting: "busy", stopping: "busy",
-  stopped: "off", inactive: "bad", unreachable: "bad",
+  stopped: "off", standby: "info", inactive: "bad", unreachable: "bad",
   error: "bad", failed: "bad",
   frozen: "info", safeMode: "warn",
   information: "info", warning: "warn",
