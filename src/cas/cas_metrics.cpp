@@ -43,8 +43,7 @@ std::vector<prometheus::MetricFamily> collectCasFamilies(const CasRoutes& routes
 metrics::HealthReport checkCasHealth(const CasRoutes& routes, const RoleAgent& agent) {
   metrics::HealthReport report;
   const bool table = !routes.version().empty();
-  const auto since = agent.secondsSinceHeartbeatAnswer();
-  const bool reachable = since && *since <= 3.0 * agent.heartbeatSeconds() + 10;
+  const bool reachable = agent.managementReachable();
   report.checks["routingTable"] = table ? "ok" : "missing";
   report.checks["instanceHosts"] = routes.hostCount();
   report.checks["managementServer"] = reachable ? "reachable" : "unreachable";

@@ -147,6 +147,8 @@ class InstanceSupervisor {
   Json status() const;
   int runningCount() const;
   int knownCount() const;
+  // On-demand instances without a process (GetInstances: standby).
+  int standbyCount() const;
 
   // Asked before every start, also the automatic ones (after a crash, at the
   // host's start): an error refuses it. Before begin().

@@ -3,6 +3,7 @@
 // automatic starts, the status of every instance, and the wiring of the
 // on-demand instances (OnDemandInstances). Processes are started, stopped and
 // reaped in instance_supervisor.cpp.
+#include <algorithm>
 #include <set>
 
 #include "common/base/logging.h"
@@ -79,6 +80,14 @@ int InstanceSupervisor::runningCount() const {
 int InstanceSupervisor::knownCount() const {
   std::lock_guard lock(mutex_);
   return static_cast<int>(instances_.size());
+}
+
+int InstanceSupervisor::standbyCount() const {
+  std::lock_guard lock(mutex_);
+  return static_cast<int>(std::count_if(instances_.begin(), instances_.end(), [](const auto& e) {
+    const Managed& m = *e.second;
+    return m.spec.start_mode == kOnDemand && m.pid == 0 && !m.starting && m.state == InstanceState::kStopped;
+  }));
 }
 
 void InstanceSupervisor::sync(const std::vector<InstanceSpec>& specs) {

@@ -84,7 +84,9 @@ std::vector<prometheus::MetricFamily> collectHostFamilies(InstanceSupervisor& su
     up.metric.push_back(metrics::sample(families ? 1 : 0, labels));
     if (families) merge(from_instances, std::move(*families));
   }
-  by_state["stopped"] = std::max(0.0, supervisor.knownCount() - static_cast<double>(instances.size()));
+  by_state["standby"] = supervisor.standbyCount();
+  by_state["stopped"] = std::max(0.0,
+                                 supervisor.knownCount() - static_cast<double>(instances.size()) - by_state["standby"]);
   auto states = metrics::family("spe_host_instances", "This host's instances by state.", MetricType::Gauge);
   for (const auto& [state, n] : by_state) states.metric.push_back(metrics::sample(n, {{"state", state}}));
   own.push_back(std::move(states));
@@ -119,8 +121,7 @@ metrics::HealthReport checkHostHealth(InstanceSupervisor& supervisor, const Role
     return report;
   }
   report.checks["baseDirectory"] = "ok";
-  const auto since = agent.secondsSinceHeartbeatAnswer();
-  const bool reachable = since && *since <= 3.0 * agent.heartbeatSeconds() + 10;
+  const bool reachable = agent.managementReachable();
   report.checks["managementServer"] = reachable ? "reachable" : "unreachable";
   int errors = 0;
   for (const auto& r : listed(supervisor)) errors += r.state == "error" ? 1 : 0;

@@ -18,18 +18,16 @@ p95 <= 300 ms, host <= 200 MB. 1,000 running instances need about 20 GB
 today (see docs/performance.md); --running sizes that part.
 Progress goes to stderr; the last line is one JSON object."""
 import argparse
-import base64
-import http.client
 import json
 import os
 import statistics
 import sys
 import time
-import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "e2e"))
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
-from harness import ADMIN_PASSWORD, Platform, insecure_context  # noqa: E402
+from harness import ADMIN_PASSWORD, Platform  # noqa: E402
+from keepalive_api import KeepAliveApi  # noqa: E402
 from procstat import mem_kb, pss_kb  # noqa: E402
 
 
@@ -49,23 +47,6 @@ def summary(values, digits=1, **goals):
     return out
 
 
-class Api:
-    """Management API calls on one keep-alive TLS connection."""
-
-    def __init__(self, port):
-        self.conn = http.client.HTTPSConnection("127.0.0.1", port, context=insecure_context(), timeout=120)
-        token = base64.b64encode(("admin:" + ADMIN_PASSWORD).encode()).decode()
-        self.headers = {"Authorization": "Basic " + token, "Content-Type": "application/x-www-form-urlencoded"}
-
-    def call(self, function, **args):
-        self.conn.request("POST", "/api/invoke/" + function, urllib.parse.urlencode(args), self.headers)
-        res = self.conn.getresponse()
-        body = json.loads(res.read().decode("utf-8-sig"))
-        if body.get("statusCode") != "succeeded":
-            raise RuntimeError("%s: %s" % (function, body.get("error")))
-        return body["result"]
-
-
 def main():
     ap = argparse.ArgumentParser(prog="./spe bench density")
     ap.add_argument("--registered", type=int, default=10000)
@@ -76,12 +57,12 @@ def main():
     # No idle stops while it measures (an hour: longer than the run).
     p = Platform(instancehost_config={"onDemandIdleStopSeconds": 3600})
     try:
-        api = Api(p.ports["api"])
+        api = KeepAliveApi(p.ports["api"], "admin", ADMIN_PASSWORD)
         register_ms = []
         for n in range(args.registered):
             t0 = time.perf_counter()
-            api.call("CreateInstance", config=json.dumps({"instanceID": "d-%05d" % n, "instanceHost": "127.0.0.1",
-                                                          "startMode": "onDemand"}))
+            api.call("CreateInstance", config={"instanceID": "d-%05d" % n, "instanceHost": "127.0.0.1",
+                                               "startMode": "onDemand"})
             register_ms.append((time.perf_counter() - t0) * 1000)
             if (n + 1) % 1000 == 0:
                 say("registered %d of %d instances" % (n + 1, args.registered))

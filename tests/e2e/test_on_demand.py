@@ -3,7 +3,8 @@ an instance with the start mode onDemand has no process until it is used,
 GetInstances calls it standby; an end user's IMAP login through the CAS, a
 Web Access request or a Management API call starts it and is answered; after
 the host's idle time without use (2 s here) it stops again, not while an
-IMAP session is open; and it starts by itself for a scheduled job."""
+IMAP session is open nor while it is frozen; and it starts by itself for a
+scheduled job."""
 import imaplib
 import time
 import unittest
@@ -17,7 +18,7 @@ WINDOW = {"fromIncluding": "2000-01-01T00:00:00", "toExcluding": "2100-01-01T00:
 class OnDemandTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.p = Platform(instancehost_config={"onDemandIdleStopSeconds": 2})
+        cls.p = Platform(instancehost_config={"onDemandIdleStopSeconds": 2, "logLevel": "debug"})
         try:
             cls.p.ok("CreateInstance", config={"instanceID": "lazy", "instanceHost": "127.0.0.1",
                                                "startMode": "onDemand"})
@@ -94,7 +95,19 @@ class OnDemandTest(unittest.TestCase):
         wait_until("the instance to start for its job", lambda: self.status()["status"] == "running", 240)
         wait_until("the job to run", lambda: any(r["completeTime"] is not None for r in ran()), 120)
 
-    def test_4_other_start_modes_are_not_started_by_use(self):
+    def test_4_a_frozen_instance_is_not_stopped(self):
+        self.wait_standby()
+        self.p.ok("FreezeInstances", instanceFilter="lazy")  # starts it, then freezes it
+        try:
+            wait_until("the host to keep the frozen instance running",
+                       lambda: "it is frozen" in self.p.log("instancehost"), 60)
+            s = self.status()
+            self.assertEqual((s["status"], s["frozen"]), ("running", True))
+        finally:
+            self.p.ok("ThawInstances", instanceFilter="lazy")
+        self.wait_standby()
+
+    def test_5_other_start_modes_are_not_started_by_use(self):
         self.p.ok("CreateInstance", config={"instanceID": "still", "instanceHost": "127.0.0.1",
                                             "startMode": "manual"})
         r = self.p.invoke("GetUsers", instanceID="still")

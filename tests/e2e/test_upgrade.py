@@ -10,17 +10,20 @@ passwords the old release hashed; new mail is archived and found beside the
 old; what this release added to the management database works
 (CreateLicenseRequest keeps counts)."""
 import glob
-import hashlib
 import imaplib
 import json
 import os
 import shutil
+import sys
 import tarfile
 import time
 import unittest
 
 import mailgen
 from harness import Platform, WebAccess, insecure_context
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from imap_digest import mailbox_digests  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXED = "/var/tmp/spe-upgrade-fixture"  # where the old release ran (its database keeps absolute paths)
@@ -64,14 +67,7 @@ class UpgradeTest(unittest.TestCase):
                 if time.time() > deadline:
                     raise
                 time.sleep(0.5)
-        out = {}
-        for line in m.list()[1]:
-            name = line.decode().rsplit(' "/" ', 1)[-1].strip('"')
-            typ, data = m.select('"%s"' % name, readonly=True)
-            if typ != "OK" or int(data[0]) == 0:
-                continue
-            typ, data = m.fetch("1:*", "(BODY.PEEK[])")
-            out[name] = sorted(hashlib.sha256(item[1]).hexdigest() for item in data if isinstance(item, tuple))
+        out = mailbox_digests(m)
         m.logout()
         return out
 

@@ -16,7 +16,6 @@ configuration keys are the ones those programs accept):
 The platform lives at FIXED (below) while it is made: the Management
 Server's database keeps the instances' absolute paths, so the test unpacks it
 at the same place."""
-import hashlib
 import imaplib
 import json
 import os
@@ -26,6 +25,9 @@ import sys
 import tarfile
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from imap_digest import mailbox_digests  # noqa: E402
 
 FIXED = "/var/tmp/spe-upgrade-fixture"
 IID = "acme"
@@ -44,15 +46,7 @@ def messages_by_folder(port, user):
     """{mailbox: sorted sha256 of each message} over IMAPS."""
     m = imaplib.IMAP4_SSL("127.0.0.1", port, ssl_context=tls(), timeout=60)
     m.login("%s/%s" % (IID, user), PASSWORD)
-    out = {}
-    typ, boxes = m.list()
-    for line in boxes:
-        name = line.decode().rsplit(' "/" ', 1)[-1].strip('"')
-        typ, data = m.select('"%s"' % name, readonly=True)
-        if typ != "OK" or int(data[0]) == 0:
-            continue
-        typ, data = m.fetch("1:*", "(BODY.PEEK[])")
-        out[name] = sorted(hashlib.sha256(item[1]).hexdigest() for item in data if isinstance(item, tuple))
+    out = mailbox_digests(m)
     m.logout()
     return out
 

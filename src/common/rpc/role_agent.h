@@ -81,6 +81,12 @@ class RoleAgent {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - then).count();
   }
   int heartbeatSeconds() const { return config_.heartbeat_seconds; }
+  // Whether the Management Server answered a heartbeat lately (within three
+  // heartbeats and 10 s): what the roles' /health reports.
+  bool managementReachable() const {
+    const auto since = secondsSinceHeartbeatAnswer();
+    return since && *since <= 3.0 * heartbeatSeconds() + 10;
+  }
   const TlsIdentity& identity() const { return identity_; }
   // Role peers the Management Server paired (the CASes, for an Instance
   // Host) may also connect to the role port; they can only open streams and

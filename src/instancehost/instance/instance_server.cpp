@@ -275,6 +275,7 @@ Json InstanceServer::activity() const {
   if (runner_->anyRunning()) reasons.push_back("an archiving or export profile runs");
   if (jobs_ && jobs_->anyRunning()) reasons.push_back("a job runs");
   if (web_ && web_->sessionCount() > 0) reasons.push_back("Web Access sessions are open");
+  if (gate_.frozen()) reasons.push_back("it is frozen (a backup runs): a new process would not be");
   std::optional<std::int64_t> wake;
   if (!options_.safe_mode) {  // in safe mode nothing runs by itself
     if (auto in = scheduler_->nextRunIn()) wake = std::chrono::ceil<std::chrono::seconds>(*in).count();

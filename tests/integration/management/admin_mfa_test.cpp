@@ -19,6 +19,7 @@
 #include "fake_clock.h"
 #include "management/authenticator.h"
 #include "management/management_key.h"
+#include "management_db_fixture.h"
 #include "test_dir.h"
 
 namespace spe::management {
@@ -27,13 +28,11 @@ namespace {
 using namespace std::chrono_literals;
 constexpr const char* kPassword = "Admin-Pass-123";
 
-class AdminMfaTest : public ::testing::Test {
+class AdminMfaTest : public ManagementDbTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(setFirebirdLockDirectory(dir_ / ".fblock").ok());
-    auto db = ManagementDb::open(dir_ / "management.fdb");
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db.value());
+    ManagementDbTest::SetUp();
+    if (HasFatalFailure()) return;
     auto key = loadOrCreateManagementKey(dir_.str());
     ASSERT_TRUE(key.ok()) << key.error().message;
     key_ = *key;
@@ -60,9 +59,7 @@ class AdminMfaTest : public ::testing::Test {
     return totpCode(secret, totpStep(clock_.systemNow() + offset)).value();
   }
 
-  testing::TempDir dir_;
   testing::FakeClock clock_;
-  std::unique_ptr<ManagementDb> db_;
   Key256 key_{};
   std::unique_ptr<AdminMfa> mfa_;
 };

@@ -12,6 +12,7 @@
 
 #include "common/db/firebird_db.h"
 #include "fake_clock.h"
+#include "management_db_fixture.h"
 #include "test_dir.h"
 
 namespace spe::management {
@@ -31,13 +32,11 @@ class ScriptedSource final : public FiguresSource {
   int calls = 0;
 };
 
-class FiguresRecorderTest : public ::testing::Test {
+class FiguresRecorderTest : public ManagementDbTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(setFirebirdLockDirectory(dir_ / ".fblock").ok());
-    auto db = ManagementDb::open(dir_ / "management.fdb");
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db.value());
+    ManagementDbTest::SetUp();
+    if (HasFatalFailure()) return;
     for (const char* id : {"alpha", "beta"}) {
       InstanceRecord r;
       r.instance_id = id;
@@ -60,8 +59,6 @@ class FiguresRecorderTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<ManagementDb> db_;
   testing::FakeClock clock_;  // 2026-01-01 00:00 UTC
   ScriptedSource source_;
   std::vector<std::function<void()>> posted_;

@@ -8,18 +8,17 @@
 #include <gtest/gtest.h>
 
 #include "common/db/firebird_db.h"
+#include "management_db_fixture.h"
 #include "test_dir.h"
 
 namespace spe::management {
 namespace {
 
-class InstanceCatalogTest : public ::testing::Test {
+class InstanceCatalogTest : public ManagementDbTest {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(setFirebirdLockDirectory(dir_ / ".fblock").ok());
-    auto db = ManagementDb::open(dir_ / "management.fdb");
-    ASSERT_TRUE(db.ok()) << db.error().message;
-    db_ = std::move(db.value());
+    ManagementDbTest::SetUp();
+    if (HasFatalFailure()) return;
     for (const char* id : {"beta", "alpha"}) ASSERT_TRUE(db_->insertInstance(record(id, "h1")).ok());
     catalog_ = std::make_unique<InstanceCatalog>(*db_);
   }
@@ -40,8 +39,6 @@ class InstanceCatalogTest : public ::testing::Test {
 
   static std::int64_t seqOf(const Json& version) { return version.value("seq", -1); }
 
-  testing::TempDir dir_;
-  std::unique_ptr<ManagementDb> db_;
   std::unique_ptr<InstanceCatalog> catalog_;
 };
 
