@@ -74,7 +74,8 @@ export function formProblems(form, id, instances = []) {
 
 /** Whether no process of the instance runs (the host and base directory may change then). */
 export function isStopped(instance) {
-  return !!instance && (instance.status === "stopped" || (instance.status === "error" && !instance.processID));
+  return !!instance && (instance.status === "stopped" || instance.status === "standby" ||
+    (instance.status === "error" && !instance.processID));
 }
 
 /** Of the fields saved, those that wait for the next start of a running instance. */

@@ -66,7 +66,8 @@ export function instanceFilterFor(ids) {
 
 export const ACTIONS = ["start", "safeMode", "stop", "restart", "freeze", "thaw", "remove"];
 
-const isStopped = (i) => i.status === "stopped" || (i.status === "error" && !i.processID);
+// standby: an on-demand instance without a process (docs/instances.md).
+const isStopped = (i) => i.status === "stopped" || i.status === "standby" || (i.status === "error" && !i.processID);
 
 /**
  * The instances of a selection an action applies to (the rest are left

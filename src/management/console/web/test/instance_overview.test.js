@@ -79,6 +79,7 @@ test("when changes take effect: a restart only for a running instance's debug lo
   assert.equal(FIELDS.baseDirectory, "stopped");
   assert.equal(FIELDS.alias, "now");
   assert.equal(isStopped({ status: "stopped" }), true);
+  assert.equal(isStopped({ status: "standby", processID: null }), true);  // on demand, no process
   assert.equal(isStopped({ status: "error", processID: null }), true);
   assert.equal(isStopped({ status: "error", processID: 42 }), false);
   assert.equal(isStopped({ status: "running", processID: 42 }), false);

@@ -85,6 +85,11 @@ test("actions go to the instances they apply to", () => {
   assert.deepEqual(targetsOf("nonsense", list), []);
   // an instance in error that still has a process is not stopped
   assert.deepEqual(ids(targetsOf("stop", [inst("x", { status: "error", processID: 5 })])), ["x"]);
+  // an on-demand instance without a process (standby) is stopped: it can be started and removed
+  const standby = [inst("od", { status: "standby", startMode: "onDemand", processID: null })];
+  assert.deepEqual(ids(targetsOf("start", standby)), ["od"]);
+  assert.deepEqual(ids(targetsOf("remove", standby)), ["od"]);
+  assert.deepEqual(targetsOf("stop", standby), []);
 });
 
 test("each action calls its function with the instances named", () => {
