@@ -462,7 +462,9 @@ Result<Json> InstanceSupervisor::call(const std::string& id, const std::string& 
                                       std::chrono::milliseconds timeout,
                                       const std::function<void(int, const std::string&)>& progress) {
   std::shared_ptr<void> in_use;
-  if (method != "metrics" && method != "activity") {
+  // Reads of figures (the host's metrics and idle checks, the Management
+  // Server's hourly statistics) neither start an on-demand instance nor keep it running.
+  if (method != "metrics" && method != "activity" && method != "statistics") {
     in_use = on_demand_->use(id);
     SPE_TRY(on_demand_->wake(id));
   }

@@ -123,8 +123,8 @@ class InstanceSupervisor {
   Status freeze(const std::string& id);
   Status thaw(const std::string& id);
   // Forwards a call to the instance; its progress events reach `progress`.
-  // A call is a use of an on-demand instance and starts it, except the
-  // host's own questions ("metrics", "activity").
+  // A call is a use of an on-demand instance and starts it, except reads of
+  // figures ("metrics", "activity", "statistics").
   Result<Json> call(const std::string& id, const std::string& method, const Json& params,
                     std::chrono::milliseconds timeout,
                     const std::function<void(int, const std::string&)>& progress = {});

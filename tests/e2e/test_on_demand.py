@@ -107,7 +107,13 @@ class OnDemandTest(unittest.TestCase):
             self.p.ok("ThawInstances", instanceFilter="lazy")
         self.wait_standby()
 
-    def test_5_other_start_modes_are_not_started_by_use(self):
+    def test_5_reading_its_figures_does_not_start_it(self):
+        self.wait_standby()
+        r = self.p.invoke("GetInstanceStatistics", instanceID="lazy")  # also the Management Server's hourly sample
+        self.assertEqual(r["statusCode"], "failed")
+        self.assertEqual(self.status()["status"], "standby")
+
+    def test_6_other_start_modes_are_not_started_by_use(self):
         self.p.ok("CreateInstance", config={"instanceID": "still", "instanceHost": "127.0.0.1",
                                             "startMode": "manual"})
         r = self.p.invoke("GetUsers", instanceID="still")
