@@ -132,13 +132,20 @@ def _firewall(role):
         outbound = ["ip daddr %s tcp dport { 143, 443, 993 } accept" % cases]
     else:
         return None
+    # Packets of no connection conntrack knows (the late retransmission of a
+    # connection one side has reset, on a loaded machine) are dropped as
+    # "invalid": they are no flow. refused_in/out count what opens a flow the
+    # product must not have.
     lines = ["table inet spe {", "  counter refused_in { }", "  counter refused_out { }",
+             "  counter invalid_in { }", "  counter invalid_out { }",
              "  chain input {", "    type filter hook input priority 0; policy drop;",
-             "    iif lo accept", "    ct state established,related accept", "    icmp type echo-request accept"]
+             "    iif lo accept", "    ct state established,related accept",
+             "    ct state invalid counter name invalid_in drop", "    icmp type echo-request accept"]
     lines += ["    " + r for r in inbound]
     lines += ["    counter name refused_in drop", "  }", "  chain output {",
               "    type filter hook output priority 0; policy drop;",
-              "    oif lo accept", "    ct state established,related accept", "    icmp type echo-request accept"]
+              "    oif lo accept", "    ct state established,related accept",
+              "    ct state invalid counter name invalid_out drop", "    icmp type echo-request accept"]
     lines += ["    " + r for r in outbound]
     lines += ["    counter name refused_out drop", "  }", "}"]
     return "\n".join(lines) + "\n"
@@ -239,14 +246,16 @@ class Cluster(ApiClient, Daemons):
         handle = [line.split("# handle ")[1].strip() for line in listing.splitlines() if rule in line][0]
         return lambda: self.run_in(role, "nft", "delete", "rule", "inet", "spe", "input", "handle", handle)
 
-    def refused(self):
-        """{role: packets its firewall refused in and out} (only non-zero)."""
+    def refused(self, counters=("refused_in", "refused_out")):
+        """{role: packets its firewall refused in and out} (only non-zero): what
+        opened a flow outside the product's; invalid_in/out (packets of no known
+        connection) when asked for."""
         out = {}
         for role in ROLE_PORTS:
             data = json.loads(self.run_in(role, "nft", "-j", "list", "counters"))
             for item in data.get("nftables", []):
                 c = item.get("counter")
-                if c and c.get("packets"):
+                if c and c.get("packets") and c["name"] in counters:
                     out.setdefault(role, {})[c["name"]] = c["packets"]
         return out
 
