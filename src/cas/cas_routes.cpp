@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <utility>
 
 #include "common/base/logging.h"
 #include "common/base/text.h"
@@ -20,15 +21,19 @@ bool plausibleName(const std::string& lower) {
   });
 }
 
+// The {epoch, seq} of a table or delta under `key` ("routesOrder",
+// "fromOrder"); -1 for what is missing or not valid.
+std::pair<std::int64_t, std::int64_t> orderIn(const Json& j, const char* key) {
+  const auto o = j.find(key);
+  if (o == j.end() || !o->is_object()) return {-1, -1};
+  return {intField(*o, "epoch", -1, -1, INT64_MAX).value_or(-1), intField(*o, "seq", -1, -1, INT64_MAX).value_or(-1)};
+}
+
 }  // namespace
 
 bool CasRoutes::apply(const Json& answer) {
   if (!answer.is_object() || !answer.contains("routes") || !answer["routes"].is_object()) return false;
-  std::int64_t epoch = -1, seq = -1;
-  if (const auto o = answer.find("routesOrder"); o != answer.end() && o->is_object()) {
-    epoch = intField(*o, "epoch", -1, -1, INT64_MAX).value_or(-1);
-    seq = intField(*o, "seq", -1, -1, INT64_MAX).value_or(-1);
-  }
+  const auto [epoch, seq] = orderIn(answer, "routesOrder");
   const Json& routes = answer["routes"];
   std::map<std::string, std::pair<std::string, std::string>> instances;
   std::map<std::string, std::string> aliases;
@@ -101,13 +106,8 @@ void CasRoutes::setRouteLocked(const std::string& id, const std::string& alias, 
 
 bool CasRoutes::applyDelta(const Json& delta) {
   if (!delta.is_object() || !delta.contains("routesDelta") || !delta["routesDelta"].is_array()) return false;
-  auto order = [&](const char* key, const char* part) -> std::int64_t {
-    const auto o = delta.find(key);
-    if (o == delta.end() || !o->is_object()) return -1;
-    return intField(*o, part, -1, -1, INT64_MAX).value_or(-1);
-  };
-  const std::int64_t epoch = order("routesOrder", "epoch"), seq = order("routesOrder", "seq");
-  const std::int64_t from_epoch = order("fromOrder", "epoch"), from_seq = order("fromOrder", "seq");
+  const auto [epoch, seq] = orderIn(delta, "routesOrder");
+  const auto [from_epoch, from_seq] = orderIn(delta, "fromOrder");
   std::lock_guard lock(mutex_);
   if (epoch < 0 || epoch != order_epoch_) return false;
   if (seq <= order_seq_) return true;  // this table is as new already

@@ -90,7 +90,7 @@ Status OnDemandInstances::wake(const std::string& id) {
 std::set<std::string> OnDemandInstances::sweep() {
   const auto running = hooks_.running_ids();
   const auto now = clock_.now();
-  std::set<std::string> idle;
+  std::set<std::string> idle, kept_in_use;
   {
     std::lock_guard lock(mutex_);
     for (const auto& id : running) {
@@ -101,8 +101,8 @@ std::set<std::string> OnDemandInstances::sweep() {
         s.last_used = now;
         continue;
       }
-      if (s.in_use > 0 || stopping_.count(id) || waking_.count(id)) continue;
-      if (now - s.last_used >= idle_after_) idle.insert(id);
+      if (stopping_.count(id) || waking_.count(id) || now - s.last_used < idle_after_) continue;
+      (s.in_use > 0 ? kept_in_use : idle).insert(id);
     }
     // Forget what is neither running nor in use nor waiting to wake (10,000
     // registered instances keep no state here while they sleep).
@@ -113,6 +113,7 @@ std::set<std::string> OnDemandInstances::sweep() {
     }
     for (const auto& id : idle) stopping_.insert(id);
   }
+  for (const auto& id : kept_in_use) logger("instances")->debug("[I{}] idle long enough but in use: kept running", id);
   for (const auto& id : idle) hooks_.post([this, id] { idleStop(id); });
   return idle;
 }

@@ -238,7 +238,7 @@ Result<SelectedInstance> InstanceControl::one(const std::string& instance_id) {
   return SelectedInstance{**r, statuses.of(**r)};
 }
 
-Status InstanceControl::pushToHost(const std::string& host_name) {
+Result<Json> InstanceControl::hostList(const std::string& host_name) {
   const Json version = catalog_.hostVersion(host_name);  // read before the list
   auto all = this->all();
   if (!all) return all.error();
@@ -246,8 +246,13 @@ Status InstanceControl::pushToHost(const std::string& host_name) {
   for (const auto& r : **all) {
     if (r->instance_host == host_name) list.push_back(InstanceCatalog::specJson(*r));
   }
-  auto res = hostCall(host_name, "instances.sync", Json{{"instances", list}, {"instancesVersion", version}},
-                      std::chrono::seconds(10));
+  return Json{{"instances", std::move(list)}, {"instancesVersion", version}};
+}
+
+Status InstanceControl::pushToHost(const std::string& host_name) {
+  auto list = hostList(host_name);
+  if (!list) return list.error();
+  auto res = hostCall(host_name, "instances.sync", *list, std::chrono::seconds(10));
   if (!res) return res.error();
   return okStatus();
 }
@@ -274,15 +279,9 @@ Json InstanceControl::instancesForHostThumbprint(const std::string& thumbprint, 
     if (h.thumbprint == thumbprint) host_name = h.server_name;
   }
   if (host_name.empty()) return Json::object();
-  const Json version = catalog_.hostVersion(host_name);  // read before the list
-  if (reported == version) return Json::object();
-  auto all = this->all();
-  if (!all) return Json::object();
-  Json list = Json::array();
-  for (const auto& r : **all) {
-    if (r->instance_host == host_name) list.push_back(InstanceCatalog::specJson(*r));
-  }
-  return Json{{"instances", list}, {"instancesVersion", version}};
+  if (reported == catalog_.hostVersion(host_name)) return Json::object();
+  auto list = hostList(host_name);
+  return list ? std::move(*list) : Json::object();
 }
 
 Json InstanceControl::routesForCas() {

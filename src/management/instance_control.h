@@ -107,6 +107,8 @@ class InstanceControl {
   };
   template <typename Records>
   LiveStatuses live(const Records& records);
+  // {instances: [spec], instancesVersion} of one host (its version read first).
+  Result<Json> hostList(const std::string& host_name);
   static bool stateMatches(const std::string& wanted, const std::string& status);
 
   ManagementDb& db_;

@@ -58,8 +58,10 @@ class OnDemandTest(unittest.TestCase):
             typ, data = m.list()
             self.assertEqual(typ, "OK")
             self.assertEqual(self.status()["status"], "running")
-            # Not stopped while the session is open, however long it is idle.
-            time.sleep(5)  # more than twice the idle time (the check that follows is what matters)
+            # Not stopped while the session is open, however long it is idle: a sweep
+            # finds it past the idle time and keeps it.
+            wait_until("a sweep to keep the instance in use",
+                       lambda: "[Ilazy] idle long enough but in use" in self.p.log("instancehost"), 60)
             self.assertEqual(self.status()["status"], "running")
             self.assertEqual(m.noop()[0], "OK")
         finally:

@@ -16,11 +16,10 @@ import os
 import shutil
 import sys
 import tarfile
-import time
 import unittest
 
 import mailgen
-from harness import Platform, WebAccess, insecure_context
+from harness import Platform, WebAccess, insecure_context, wait_until
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from imap_digest import mailbox_digests  # noqa: E402
@@ -46,27 +45,21 @@ class UpgradeTest(unittest.TestCase):
         # keys, new ports: pairing again updates the roles' ports).
         cls.p = Platform(directory=FIXED, instancehost_config={"instanceUsers": "hostUser"})
         cls.addClassCleanup(cls.p.stop)
-        deadline = time.time() + 60
-        while True:
-            states = [i["status"] for i in cls.p.ok("GetInstances", instanceFilter=cls.iid)]
-            if states == ["running"]:
-                break
-            if time.time() > deadline:
-                raise AssertionError("the instance did not start by itself: %r" % states)
-            time.sleep(0.5)
+        wait_until("the instance to start by itself", lambda: [
+            i["status"] for i in cls.p.ok("GetInstances", instanceFilter=cls.iid)] == ["running"], 60, 0.5)
 
     def imap_messages(self, user):
         password = self.manifest["password"]
-        deadline = time.time() + 30
-        while True:
+
+        def login():
+            m = imaplib.IMAP4_SSL("127.0.0.1", self.p.ports["imaps"], ssl_context=insecure_context(), timeout=60)
             try:
-                m = imaplib.IMAP4_SSL("127.0.0.1", self.p.ports["imaps"], ssl_context=insecure_context(), timeout=60)
                 m.login("%s/%s" % (self.iid, user), password)
-                break
-            except imaplib.IMAP4.error:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.5)
+                return m
+            except imaplib.IMAP4.error:  # the CAS may not route to the instance yet
+                m.shutdown()
+                return None
+        m = wait_until("an IMAP login of " + user, login, 30, 0.5)
         out = mailbox_digests(m)
         m.logout()
         return out
@@ -107,14 +100,10 @@ class UpgradeTest(unittest.TestCase):
         before = sum(len(v) for v in self.manifest["messages"]["alice"].values())
         web = WebAccess(self.p, self.iid)
         session = web.login({"userName": "alice", "password": self.manifest["password"]})
-        deadline = time.time() + 60
-        while True:  # indexing follows archiving
+        def found_all():  # indexing follows archiving
             status, found = web.call(session, "search", {"folder": "alice", "limit": 200})
-            if status == 200 and found["total"] == before + 6:
-                break
-            if time.time() > deadline:
-                raise AssertionError("new mail not found beside the old: %r" % found.get("total"))
-            time.sleep(0.5)
+            return status == 200 and found["total"] == before + 6
+        wait_until("the new mail found beside the old", found_all, 60, 0.5)
 
     def test_06_what_this_release_added(self):
         request = self.p.ok("CreateLicenseRequest")
