@@ -3,10 +3,12 @@
 Archiving from an IMAP server against mbsync: N messages (default 20,000)
 derived from the SpamAssassin corpus (tests/tools/corpus.py) are put into a
 real Dovecot mailbox (F folders, default 4), then archived by a fresh
-instance with an imap profile over IMAPS (RunProfile: the run ends when
-every message is durable and indexed), and pulled by `mbsync` over IMAPS
-into a maildir, in the same run. Reports messages per second of both and
-ratio_vs_mbsync, and the instance's peak resident memory. Progress goes to
+instance with an imap profile over IMAPS, and pulled by `mbsync` over IMAPS
+into a maildir, in the same run. Reports messages per second of both:
+ours until every message is durable and acknowledged to the source (the
+run report's durableSeconds: ratio_vs_mbsync) and until it is searchable
+(RunProfile returns then: searchable_ratio_vs_mbsync), and the instance's
+peak resident memory. Progress goes to
 stderr; the last line is one JSON object."""
 import argparse
 import json
@@ -66,6 +68,8 @@ def main():
         t0 = time.perf_counter()
         r = p.ok("RunProfile", instanceID="imapbench", id=pid)
         ours = time.perf_counter() - t0
+        report = p.ok("GetWorkerResultReport", instanceID="imapbench", id=r["workerResultId"])["report"]
+        durable = report["durableSeconds"]
         proc = {i["instanceID"]: i for i in p.ok("GetInstances", instanceFilter="imapbench")}["imapbench"]["processID"]
         peak = mem_kb(proc, "VmHWM")
         p.ok("StopInstances", instanceFilter="imapbench")
@@ -82,13 +86,17 @@ def main():
             "folders": args.folders,
             "raw_mb": round(raw / 1e6, 1),
             "archived": r["itemsArchived"],
-            "ours_seconds": round(ours, 2),
-            "ours_messages_per_second": round(r["itemsArchived"] / ours, 1),
+            "ours_durable_seconds": round(durable, 2),
+            "ours_messages_per_second": round(r["itemsArchived"] / durable, 1),
+            "ours_searchable_seconds": round(ours, 2),
+            "ours_searchable_messages_per_second": round(r["itemsArchived"] / ours, 1),
             "mbsync_seconds": round(theirs, 2),
             "mbsync_messages_per_second": round(args.messages / theirs, 1),
-            "ratio_vs_mbsync": round((r["itemsArchived"] / ours) / (args.messages / theirs), 2),
+            "ratio_vs_mbsync": round((r["itemsArchived"] / durable) / (args.messages / theirs), 2),
+            "searchable_ratio_vs_mbsync": round((r["itemsArchived"] / ours) / (args.messages / theirs), 2),
             "instance_peak_rss_mb": round(peak / 1024, 1) if peak else None,
-            "note": "ours includes full-text indexing (the run ends when the mail is searchable)",
+            "note": "ratio_vs_mbsync: until every message is durable and acknowledged to the source (the run's "
+                    "durableSeconds); the run itself ends when the mail is searchable (searchable_*)",
         }
         print(json.dumps(out))
     finally:

@@ -121,6 +121,10 @@ class ArchiveTest(InstanceCalls, unittest.TestCase):
                               w.endswith(".pdf: the PDF document cannot be read")]), broken_pdfs)
         self.assertEqual((r["result"], r["itemsArchived"], r["duplicates"], r["warnings"]),
                          ("completedWithWarnings", 91, 0, 1 + broken_pdfs))
+        # Where the time went: archiving until durable, then the wait for the index.
+        self.assertGreater(report["durableSeconds"], 0)
+        self.assertGreaterEqual(report["searchableWaitSeconds"], 0)
+        self.assertAlmostEqual(report["durableSeconds"] + report["searchableWaitSeconds"], report["seconds"], places=3)
         again = self.ok("RunProfile", id=pid)
         self.assertEqual((again["itemsArchived"], again["duplicates"]), (0, 91))
         folders = {f["folder"]: f for f in self.ok("GetChildFolders", folder="jdoe")}
