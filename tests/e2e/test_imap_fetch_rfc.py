@@ -16,6 +16,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
 import unittest
 
@@ -380,6 +381,32 @@ class VerifiedLoginCacheTest(unittest.TestCase):
         self.assertEqual(self.checks() - start, 2, "a wrong password always costs Argon2id")
         self.assertTrue(self.logs_in("fay", PASSWORD))  # clears the CAS's delay for this address too
         self.assertEqual(self.checks() - start, 2)
+
+    def test_00b_connections_opened_at_once_all_log_in(self):
+        # A mail client opens several connections and logs in on each at once. A password verified
+        # lately hashes nothing, so it takes no turn of the one-check-per-name rule, which refused
+        # all but three of them ("Too many failed logins" with none failed) before.
+        self.p.ok("CreateUser", instanceID=self.iid, userName="gil", privileges="none", password=PASSWORD,
+                  loginPrivileges="imap")
+        self.assertTrue(self.logs_in("gil", PASSWORD))  # verified once: in the cache
+        count = 8  # the CAS's imapLoginsPerInstance
+        clients = [RawImap(self.p.ports["imaps"]) for _ in range(count)]
+        barrier, answers = threading.Barrier(count), [None] * count
+
+        def login(n):
+            barrier.wait(timeout=30)
+            answers[n] = clients[n].command('LOGIN "%s/gil" "%s"' % (self.iid, PASSWORD))[1]
+
+        try:
+            threads = [threading.Thread(target=login, args=(n,)) for n in range(count)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=60)
+        finally:
+            for c in clients:
+                c.close()
+        self.assertEqual([a.split(b" ")[1] if a else None for a in answers], [b"OK"] * count, answers)
 
     def test_01_a_changed_password_ends_the_old_one_at_once(self):
         self.assertTrue(self.logs_in("dee", PASSWORD))  # verified: in the cache now

@@ -64,7 +64,7 @@ LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std:
     }
     if (waiting_ >= limits_.max_waiting) {
       ++refused_;
-      return Admission{std::nullopt, std::chrono::seconds(1)};
+      return Admission{std::nullopt, std::chrono::seconds(1), true};
     }
     if (!wait_timer) {
       wait_timer = clock_.schedule(limits_.wait, [this, waited_out] {
@@ -84,9 +84,24 @@ LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std:
     auto it = users_.find(user);
     if (*waited_out && it != users_.end() && it->second.checking) {
       ++refused_;
-      return Admission{std::nullopt, std::chrono::seconds(1)};
+      return Admission{std::nullopt, std::chrono::seconds(1), true};
     }
   }
+}
+
+std::chrono::seconds LoginGuard::lockedFor(const std::string& user_name, const std::string& client_address) {
+  const std::string user = asciiLower(user_name);
+  const std::string address = client_address.empty() ? std::string() : clientKey(client_address);
+  std::lock_guard lock(mutex_);
+  const auto now = clock_.now();
+  std::chrono::seconds retry{0};
+  if (auto u = users_.find(user); u != users_.end()) retry = lockedFor(u->second, limits_.free_user_failures, now);
+  if (!address.empty()) {
+    if (auto a = addresses_.find(address); a != addresses_.end()) {
+      retry = std::max(retry, lockedFor(a->second, limits_.free_address_failures, now));
+    }
+  }
+  return retry;
 }
 
 void LoginGuard::finish(const std::string& user, const std::string& address, Outcome outcome) {

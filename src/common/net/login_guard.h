@@ -75,10 +75,13 @@ class LoginGuard {
     std::string user_, address_;
   };
 
-  // Either a permit, or nullopt with `retry_after` (whole seconds, at least 1).
+  // Either a permit, or nullopt with `retry_after` (whole seconds, at least
+  // 1) and whether it was refused for a lock (failures) or because too
+  // many attempts already wait for their turn (`busy`).
   struct Admission {
     std::optional<Permit> permit;
     std::chrono::seconds retry_after{0};
+    bool busy = false;
   };
 
   LoginGuard();
@@ -88,6 +91,10 @@ class LoginGuard {
   // `user` is the key of the name (lower-cased here); `address` may be empty
   // (then only the name counts).
   Admission admit(const std::string& user, const std::string& address);
+  // Seconds until the name or the address is unlocked (0: neither is
+  // locked), without taking a turn or counting anything: for a check that
+  // hashes nothing (a password verified lately), which needs no turn.
+  std::chrono::seconds lockedFor(const std::string& user, const std::string& address);
 
   // Attempts refused since start (locked or busy), for tests and statistics.
   std::int64_t refused() const;

@@ -1,6 +1,7 @@
 #include "instancehost/instance/access/end_user_login.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "common/base/logging.h"
 #include "common/base/password.h"
@@ -86,6 +87,28 @@ std::int64_t endUserLoginsThrottled() { return guard().refused(); }
 
 namespace {
 
+// A password Argon2id verified lately (the cache, login_cache.h) hashes
+// nothing, so it needs no turn of LoginGuard's one check per name at a time:
+// a mail client opening several connections at once logs in on each
+// without waiting. Only when neither the name nor the address is locked;
+// anything else (a directory user, an app password, a miss) takes the
+// guarded way (nothing: the caller goes on).
+std::optional<Result<EndUserLogin>> lateLogin(InstanceContext& ctx, const std::string& guard_key,
+                                              const std::string& user_name, const std::string& password,
+                                              const std::string& login_privilege, bool safe_mode,
+                                              const std::string& client_address) {
+  if (guard().lockedFor(guard_key, client_address).count() > 0) return std::nullopt;
+  EndUserLogin login;
+  login.generation = ctx.users.generation();
+  auto user = ctx.users.find(user_name);
+  if (!user || !*user) return std::nullopt;
+  const User& found = **user;
+  if (found.authentication == "directoryServices" || found.password_hash.empty()) return std::nullopt;
+  if (login_privilege == "imap" && found.mfa_status == kMfaActive) return std::nullopt;  // the guarded way says why
+  if (!verified().matches(found.name, password, found.password_hash)) return std::nullopt;
+  return finishLogin(found, login_privilege, safe_mode, login);
+}
+
 Result<EndUserLogin> checkUncounted(InstanceContext& ctx, const std::string& user_name, const std::string& password,
                                     const std::string& login_privilege, bool safe_mode,
                                     const std::string& client_address) {
@@ -94,11 +117,17 @@ Result<EndUserLogin> checkUncounted(InstanceContext& ctx, const std::string& use
   // Names no user can have: refused at once (it tells nothing about which names exist).
   if (user_name.empty() || user_name.size() > 255 || !isValidUtf8(user_name) || password.size() > 4096) return refused;
   // Per user name of this instance (the process serves one instance) and per client address.
-  auto admission = guard().admit(ctx.instance_id + "/" + user_name, client_address);
+  const std::string guard_key = ctx.instance_id + "/" + user_name;
+  if (auto cached = lateLogin(ctx, guard_key, user_name, password, login_privilege, safe_mode, client_address)) {
+    return std::move(*cached);
+  }
+  auto admission = guard().admit(guard_key, client_address);
   if (!admission.permit) {
+    const std::string retry = std::to_string(admission.retry_after.count());
     return makeError(ErrorCode::kResourceExhausted,
-                     "Too many failed logins; try again in " + std::to_string(admission.retry_after.count()) + " s.",
-                     std::to_string(admission.retry_after.count()));
+                     admission.busy ? "Too many logins of this user at once; try again in " + retry + " s."
+                                    : "Too many failed logins; try again in " + retry + " s.",
+                     retry);
   }
   EndUserLogin login;
   login.generation = ctx.users.generation();

@@ -44,6 +44,29 @@ TEST(LoginGuard, FreeFailuresThenGrowingLockPerUser) {
   EXPECT_TRUE(g.admit("i1/alice", "").permit.has_value());
 }
 
+TEST(LoginGuard, LockedForTellsTheLockWithoutTakingATurnOrCounting) {
+  FakeClock clock;
+  LoginGuard g({}, clock);
+  EXPECT_EQ(g.lockedFor("i1/bob", "10.0.0.1"), 0s);  // unknown: not locked
+  auto turn = g.admit("i1/bob", "10.0.0.1");         // a check of the name under way ...
+  ASSERT_TRUE(turn.permit.has_value());
+  EXPECT_EQ(g.lockedFor("i1/bob", "10.0.0.1"), 0s);  // ... is no lock
+  turn.permit->failed();
+  for (int i = 0; i < 5; ++i) fail(g, "i1/bob", "10.0.0.1");  // the 6th failure locks the name 1 s
+  EXPECT_EQ(g.lockedFor("I1/BOB", "10.0.0.9"), 1s);
+  const auto refused = g.refused();
+  EXPECT_EQ(g.lockedFor("i1/bob", ""), 1s);
+  EXPECT_EQ(g.refused(), refused);  // asking counts nothing
+  auto locked = g.admit("i1/bob", "");
+  EXPECT_FALSE(locked.permit.has_value());
+  EXPECT_FALSE(locked.busy);  // refused for failures
+  clock.advance(1s);
+  EXPECT_EQ(g.lockedFor("i1/bob", "10.0.0.1"), 0s);
+  for (int i = 0; i < 21; ++i) fail(g, "i1/user" + std::to_string(i), "10.0.0.2");  // the address's 21st
+  EXPECT_EQ(g.lockedFor("i1/carol", "10.0.0.2"), 1s);                               // any name from it
+  EXPECT_EQ(g.lockedFor("i1/carol", "10.0.0.3"), 0s);
+}
+
 TEST(LoginGuard, LockIsCappedSoTheRealUserGetsInAfterTheAttackerStops) {
   FakeClock clock;
   LoginGuard g({}, clock);
@@ -113,6 +136,7 @@ TEST(LoginGuard, ConcurrentAttemptsForOneNameAreCheckedOneByOne) {
     threads.emplace_back([&, i] {  // i by value: the loop moves on before the thread reads it
       auto a = g.admit("inst/eve", "10.0.0." + std::to_string(i));
       if (!a.permit) {
+        EXPECT_TRUE(a.busy);  // refused for the crowd, not for failures
         std::lock_guard lock(mutex);
         ++refused;
         changed.notify_all();
