@@ -55,7 +55,9 @@ class ImapLoginSession : public std::enable_shared_from_this<ImapLoginSession> {
     if (implicit_tls && !co_await startTls()) co_return;
     out_ = std::string("* OK [CAPABILITY ") + (tls_ ? kCapsTls : kCapsBeforeTls) + "] Archive IMAP ready.\r\n";
     if (!co_await flush()) co_return;
-    std::array<char, 8192> buf{};
+    // Commands before the login are short (the parser takes them in pieces);
+    // this frame lives as long as the session (splice() runs inside it).
+    std::array<char, 2048> buf;  // NOLINT(cppcoreguidelines-pro-type-member-init): written by each read first
     ImapCommandParser parser;
     std::string pending_tag;  // AUTHENTICATE waiting for its response line
     for (;;) {

@@ -116,8 +116,9 @@ def idle_sessions(port, user, count):
                 c.command("EXAMINE INBOX")
                 with lock:
                     clients.append(c)
-        except Exception as e:  # reported below
-            errors.append(repr(e))
+        except BaseException as e:  # reported below (Client raises SystemExit on a refusal)
+            with lock:
+                errors.append(repr(e))
 
     threads = [threading.Thread(target=worker, args=(count // 8 + (1 if i < count % 8 else 0),)) for i in range(8)]
     for t in threads:
@@ -125,7 +126,7 @@ def idle_sessions(port, user, count):
     for t in threads:
         t.join()
     if errors:
-        raise SystemExit("idle sessions: " + errors[0])
+        raise SystemExit("idle sessions: %d of %d failed, the first: %s" % (len(errors), count, errors[0]))
     return clients
 
 
