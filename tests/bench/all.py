@@ -30,7 +30,7 @@ BENCHES = [
     ("ingest", [], ["--messages", "2000"]),
     ("index", [], ["--messages", "2000"]),
     ("imap-archive", [], ["--messages", "2000"]),
-    ("imap-serve", [], ["--messages", "2000", "--sessions", "50", "--latency-messages", "2000"]),
+    ("imap-serve", ["--sessions", "5000"], ["--messages", "2000", "--sessions", "50", "--latency-messages", "2000"]),
     ("search", [], ["--messages", "5000"]),
     ("export", [], ["--messages", "2000"]),
     ("web", [], ["--messages", "500", "--clients", "1,4", "--seconds", "3", "--processes", "2"]),

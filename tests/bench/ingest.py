@@ -55,6 +55,7 @@ def main():
             "duplicates": r["duplicates"],
             "seconds": round(seconds, 2),
             "messages_per_second": round(r["itemsArchived"] / seconds, 1),
+            "goal_messages_per_second": 2000,
             "raw_mb": round(raw / 1e6, 1),
             "mb_per_second": round(raw / 1e6 / seconds, 2),
             "stored_bytes": stored,
