@@ -89,6 +89,11 @@ LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std:
   }
 }
 
+void LoginGuard::succeededWithoutTurn(const std::string& user_name) {
+  std::lock_guard lock(mutex_);
+  if (auto u = users_.find(asciiLower(user_name)); u != users_.end()) u->second.failures = 0;
+}
+
 std::chrono::seconds LoginGuard::lockedFor(const std::string& user_name, const std::string& client_address) {
   const std::string user = asciiLower(user_name);
   const std::string address = client_address.empty() ? std::string() : clientKey(client_address);

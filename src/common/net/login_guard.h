@@ -95,6 +95,9 @@ class LoginGuard {
   // locked), without taking a turn or counting anything: for a check that
   // hashes nothing (a password verified lately), which needs no turn.
   std::chrono::seconds lockedFor(const std::string& user, const std::string& address);
+  // The right password was given without a permit (such a check): clears
+  // the name's count, as Permit::succeeded() does.
+  void succeededWithoutTurn(const std::string& user);
 
   // Attempts refused since start (locked or busy), for tests and statistics.
   std::int64_t refused() const;

@@ -106,6 +106,7 @@ std::optional<Result<EndUserLogin>> lateLogin(InstanceContext& ctx, const std::s
   if (found.authentication == "directoryServices" || found.password_hash.empty()) return std::nullopt;
   if (login_privilege == "imap" && found.mfa_status == kMfaActive) return std::nullopt;  // the guarded way says why
   if (!verified().matches(found.name, password, found.password_hash)) return std::nullopt;
+  guard().succeededWithoutTurn(guard_key);  // the right password clears the name's count, as on the guarded way
   return finishLogin(found, login_privilege, safe_mode, login);
 }
 

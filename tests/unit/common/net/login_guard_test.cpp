@@ -67,6 +67,18 @@ TEST(LoginGuard, LockedForTellsTheLockWithoutTakingATurnOrCounting) {
   EXPECT_EQ(g.lockedFor("i1/carol", "10.0.0.3"), 0s);
 }
 
+TEST(LoginGuard, ASuccessWithoutATurnClearsTheNamesCount) {
+  FakeClock clock;
+  LoginGuard g({}, clock);
+  for (int i = 0; i < 5; ++i) fail(g, "i1/dan", "10.0.0.1");  // the free ones used up
+  g.succeededWithoutTurn("I1/Dan");
+  for (int i = 0; i < 5; ++i) fail(g, "i1/dan", "10.0.0.4");  // free again
+  EXPECT_EQ(g.lockedFor("i1/dan", ""), 0s);
+  fail(g, "i1/dan", "10.0.0.4");
+  EXPECT_EQ(g.lockedFor("i1/dan", ""), 1s);
+  g.succeededWithoutTurn("i1/nobody");  // an unknown name: nothing to clear, nothing made
+}
+
 TEST(LoginGuard, LockIsCappedSoTheRealUserGetsInAfterTheAttackerStops) {
   FakeClock clock;
   LoginGuard g({}, clock);
