@@ -15,7 +15,6 @@
 #   PkgConfig::CURL     libcurl (OpenSSL flavour: the SMTP client, common/net/smtp_client.h)
 #   PkgConfig::PROMETHEUS prometheus-cpp-core (metrics: registry, text format; src/common/metrics)
 #   PkgConfig::SYSTEMD  libsystemd (sd_notify for the systemd units; src/common/service)
-#   PkgConfig::JEMALLOC jemalloc (the instance process's allocator: docs/performance.md)
 #   spe_firebird        fbclient (no pkg-config file in Debian: find_path/find_library)
 #
 # Style, one per library: find_package for the libraries that are CMake
@@ -55,7 +54,6 @@ pkg_check_modules(LDAP REQUIRED IMPORTED_TARGET ldap)
 pkg_check_modules(CURL REQUIRED IMPORTED_TARGET libcurl)
 pkg_check_modules(PROMETHEUS REQUIRED IMPORTED_TARGET prometheus-cpp-core)
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
-pkg_check_modules(JEMALLOC REQUIRED IMPORTED_TARGET jemalloc)
 
 find_path(FIREBIRD_INCLUDE_DIR ibase.h PATH_SUFFIXES firebird REQUIRED)
 find_library(FIREBIRD_LIBRARY fbclient REQUIRED)
