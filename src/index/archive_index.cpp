@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <ctime>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 
 #include "common/base/fork_gate.h"
@@ -83,13 +82,11 @@ void addStems(Xapian::Document& doc) {
     std::size_t split = 0;
     while (split < term.size() && term[split] >= 'A' && term[split] <= 'Z') ++split;
     if (split == term.size() || split > 1) continue;  // boolean terms have longer prefixes or none of a word
-    const std::string_view prefix(term.data(), split);
+    const std::string prefix = term.substr(0, split), word = term.substr(split);
     if (prefix == "P" || prefix == "Q" || prefix == "K") continue;
-    const std::string word = term.substr(split);
     const WordStems& s = stemsOf(word);
-    if (s.english != word) stems.emplace_back("Z" + std::string(prefix) + s.english, t.get_wdf());
-    if (s.german != word && s.german != s.english)
-      stems.emplace_back("Z" + std::string(prefix) + s.german, t.get_wdf());
+    if (s.english != word) stems.emplace_back("Z" + prefix + s.english, t.get_wdf());
+    if (s.german != word && s.german != s.english) stems.emplace_back("Z" + prefix + s.german, t.get_wdf());
   }
   for (const auto& [term, wdf] : stems) doc.add_term(term, wdf);
 }

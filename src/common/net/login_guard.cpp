@@ -26,6 +26,15 @@ void LoginGuard::Permit::succeeded() {
   guard_ = nullptr;
 }
 
+namespace {
+
+// The keys the maps use: a name case-insensitively; an address by
+// clientKey() (an IPv6 client by its /64, which it usually holds whole).
+std::string userKey(const std::string& name) { return asciiLower(name); }
+std::string addressKey(const std::string& address) { return address.empty() ? std::string() : clientKey(address); }
+
+}  // namespace
+
 std::chrono::seconds LoginGuard::lockedFor(Entry& e, int free_failures, Clock::TimePoint now) const {
   if (e.failures > 0 && now - e.last_failure > limits_.window) e.failures = 0;
   const int beyond = e.failures - free_failures;
@@ -38,10 +47,20 @@ std::chrono::seconds LoginGuard::lockedFor(Entry& e, int free_failures, Clock::T
   return std::max(left, std::chrono::seconds(1));
 }
 
+std::chrono::seconds LoginGuard::lockOf(Entry* user, const std::string& address, Clock::TimePoint now) {
+  std::chrono::seconds retry{0};
+  if (user) retry = lockedFor(*user, limits_.free_user_failures, now);
+  if (!address.empty()) {
+    if (auto a = addresses_.find(address); a != addresses_.end()) {
+      retry = std::max(retry, lockedFor(a->second, limits_.free_address_failures, now));
+    }
+  }
+  return retry;
+}
+
 LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std::string& client_address) {
-  const std::string user = asciiLower(user_name);
-  // An IPv6 client counts by its /64, which it usually holds whole.
-  const std::string address = client_address.empty() ? std::string() : clientKey(client_address);
+  const std::string user = userKey(user_name);
+  const std::string address = addressKey(client_address);
   // The wait for another check of the name ends at this timer (declared
   // before the lock: it is cancelled after the lock is released, as its call
   // takes the lock).
@@ -52,8 +71,7 @@ LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std:
     const auto now = clock_.now();
     if (users_.size() + addresses_.size() > kMaxEntries) prune(now);
     auto& u = users_[user];
-    auto retry = lockedFor(u, limits_.free_user_failures, now);
-    if (!address.empty()) retry = std::max(retry, lockedFor(addresses_[address], limits_.free_address_failures, now));
+    const auto retry = lockOf(&u, address, now);
     if (retry.count() > 0) {
       ++refused_;
       return Admission{std::nullopt, retry};
@@ -91,22 +109,15 @@ LoginGuard::Admission LoginGuard::admit(const std::string& user_name, const std:
 
 void LoginGuard::succeededWithoutTurn(const std::string& user_name) {
   std::lock_guard lock(mutex_);
-  if (auto u = users_.find(asciiLower(user_name)); u != users_.end()) u->second.failures = 0;
+  if (auto u = users_.find(userKey(user_name)); u != users_.end()) u->second.failures = 0;
 }
 
 std::chrono::seconds LoginGuard::lockedFor(const std::string& user_name, const std::string& client_address) {
-  const std::string user = asciiLower(user_name);
-  const std::string address = client_address.empty() ? std::string() : clientKey(client_address);
+  const std::string user = userKey(user_name);
+  const std::string address = addressKey(client_address);
   std::lock_guard lock(mutex_);
-  const auto now = clock_.now();
-  std::chrono::seconds retry{0};
-  if (auto u = users_.find(user); u != users_.end()) retry = lockedFor(u->second, limits_.free_user_failures, now);
-  if (!address.empty()) {
-    if (auto a = addresses_.find(address); a != addresses_.end()) {
-      retry = std::max(retry, lockedFor(a->second, limits_.free_address_failures, now));
-    }
-  }
-  return retry;
+  const auto u = users_.find(user);
+  return lockOf(u == users_.end() ? nullptr : &u->second, address, clock_.now());
 }
 
 void LoginGuard::finish(const std::string& user, const std::string& address, Outcome outcome) {

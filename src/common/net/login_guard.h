@@ -110,6 +110,8 @@ class LoginGuard {
   };
   // Seconds until `e` is unlocked (0 = not locked).
   std::chrono::seconds lockedFor(Entry& e, int free_failures, Clock::TimePoint now) const;
+  // The longer lock of the name's entry (if any) and the address (if any; holding mutex_).
+  std::chrono::seconds lockOf(Entry* user, const std::string& address, Clock::TimePoint now);
   enum class Outcome { kNone, kFailed, kSucceeded };
   void finish(const std::string& user, const std::string& address, Outcome outcome);
   void prune(Clock::TimePoint now);
