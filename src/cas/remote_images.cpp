@@ -203,7 +203,7 @@ asio::awaitable<Result<RemoteImages::Image>> RemoteImages::fetchOnce(const Image
   parser.body_limit(limits_.max_bytes);
   parser.header_limit(16 * 1024);
   if (url.tls) {
-    beast::ssl_stream<beast::tcp_stream> tls(std::move(tcp_stream), *tls_);
+    TlsStream tls(std::move(tcp_stream), *tls_);
     // SNI (the macro SSL_set_tlsext_host_name casts in C style).
     SSL_ctrl(tls.native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
              const_cast<char*>(url.host.c_str()));

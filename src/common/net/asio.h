@@ -14,19 +14,21 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>  // what files including this one used beside the stream
 #include <exception>
 #include <string>
 #include <type_traits>
 
 #include "common/base/result.h"
+#include "common/net/openssl_stream.h"
 
 namespace spe {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
-using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+// TLS over TCP everywhere (openssl_stream.h says why not asio::ssl::stream).
+using TlsStream = OpenSslStream;
 using ErrorCodeT = boost::system::error_code;
 
 // Opens, binds and listens `acceptor` on address:port (port 0 = any free
