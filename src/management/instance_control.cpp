@@ -83,7 +83,11 @@ Result<LicenseCount> InstanceControl::countUsedLicenses(const InstanceRecord& in
 template <typename Records>
 InstanceControl::LiveStatuses InstanceControl::live(const Records& records) {
   std::set<std::string> hosts;
-  for (const auto& r : records) hosts.insert(r->instance_host);
+  const std::string* last = nullptr;  // instances come in runs of one host: one insert a run
+  for (const auto& r : records) {
+    if (last == nullptr || *last != r->instance_host) hosts.insert(r->instance_host);
+    last = &r->instance_host;
+  }
   std::map<std::string, std::future<Result<Json>>> calls;
   for (const auto& host : hosts) {
     calls[host] = std::async(std::launch::async, [this, h = host] {
@@ -163,7 +167,7 @@ Result<InstanceControl::Matches> InstanceControl::match(const std::string& filte
       }
     }
     for (const auto& h : filter->hosts) chosen = chosen || h == r.instance_host;
-    if (chosen) out.records.push_back(p);
+    if (chosen) out.records.push_back(p.get());
   }
   for (const auto& id : filter->ids) {
     if (!found.count(id)) {

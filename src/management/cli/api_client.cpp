@@ -13,6 +13,8 @@
 namespace spe {
 namespace http = beast::http;
 
+constexpr std::size_t kReadBuffer = 64 * 1024;
+
 struct ApiClient::Impl {
   ApiClientOptions opt;
   asio::io_context io;
@@ -28,6 +30,10 @@ struct ApiClient::Impl {
     if (ec) co_return makeError(ErrorCode::kUnavailable, "Cannot resolve '" + opt.host + "': " + ec.message());
     stream = std::make_unique<TlsStream>(io, *ctx);
     buffer.clear();
+    // Reads of up to 64 KB: with the 512 bytes a new buffer reads at first,
+    // a 2 MB answer (GetInstances over 10,000) took 4,000 reads and more
+    // of the client's time than of the server's.
+    buffer.reserve(kReadBuffer);
     SSL_ctrl(stream->native_handle(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
              const_cast<char*>(opt.host.c_str()));
     beast::get_lowest_layer(*stream).expires_after(opt.timeout);
