@@ -92,8 +92,8 @@ class InstanceControl {
  private:
   struct Matches {
     std::shared_ptr<const InstanceCatalog::Snapshot> snapshot;  // what `records` come from; keeps them
-    std::vector<const CatalogRecord*> records;  // no reference counts to touch 10,000 times a call
-    std::string state;  // the filter's state ("" = any)
+    std::vector<const CatalogRecord*> records;                  // no reference counts to touch 10,000 times a call
+    std::string state;                                          // the filter's state ("" = any)
   };
   Result<Matches> match(const std::string& filter_text);
   // What the hosts of `records` report, asking each host once.

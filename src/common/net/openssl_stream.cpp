@@ -75,8 +75,8 @@ Core::Core(asio::ssl::context& ctx, const asio::any_io_executor& ex) : gate(ex) 
   BIO* bio = ssl_ ? BIO_new(bioMethod()) : nullptr;
   if (bio == nullptr) {
     if (ssl_) SSL_free(ssl_);
-    throw boost::system::system_error(
-        ErrorCodeT(static_cast<int>(ERR_get_error()), asio::error::get_ssl_category()), "SSL_new");
+    throw boost::system::system_error(ErrorCodeT(static_cast<int>(ERR_get_error()), asio::error::get_ssl_category()),
+                                      "SSL_new");
   }
   // No SSL_MODE_ENABLE_PARTIAL_WRITE: our BIO takes every record, so a
   // write encrypts all it is given in one call.

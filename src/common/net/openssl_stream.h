@@ -121,8 +121,7 @@ class IoOp {
   template <class Self>
   void operator()(Self& self, ErrorCodeT ec = {}, std::size_t n = 0) {
     switch (state_) {
-      case State::kStart:
-        break;
+      case State::kStart: break;
       case State::kSent:
         core_.sending = false;
         core_.openGate();
@@ -135,10 +134,8 @@ class IoOp {
         core_.received(read_buffer_.data(), n);
         want_ = Want::kRetry;
         break;
-      case State::kGate:
-        break;
-      case State::kPosted:
-        return complete(self);
+      case State::kGate: break;
+      case State::kPosted: return complete(self);
     }
     if (state_ != State::kStart) continued_ = true;
     step(self);
@@ -347,8 +344,7 @@ class OpenSslStream {
   BOOST_ASIO_INITFN_RESULT_TYPE(Token, void(boost::system::error_code, std::size_t))
   async_read_some(const MutableBufferSequence& buffers, Token&& token) {
     boost::asio::mutable_buffer first;
-    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers);
-         ++it) {
+    for (auto it = boost::asio::buffer_sequence_begin(buffers); it != boost::asio::buffer_sequence_end(buffers); ++it) {
       first = *it;
       if (first.size() > 0) break;
     }

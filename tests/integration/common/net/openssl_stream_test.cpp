@@ -57,8 +57,8 @@ asio::awaitable<void> readInPieces(Stream& s, std::string& out, std::size_t size
   std::vector<char> buf(65536);
   while (out.size() < size && !ec) {
     const std::size_t want = std::uniform_int_distribution<std::size_t>(1, rng() % 3 == 0 ? 65536 : 700)(rng);
-    const std::size_t n =
-        co_await s.async_read_some(asio::buffer(buf.data(), want), asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t n = co_await s.async_read_some(asio::buffer(buf.data(), want),
+                                                     asio::redirect_error(asio::use_awaitable, ec));
     out.append(buf.data(), n);
   }
 }
@@ -304,9 +304,8 @@ double OpenSslStreamTest::idlePairBytes(std::vector<std::unique_ptr<IdlePair<Str
   const auto before = static_cast<double>(mallinfo2().uordblks);
   for (int i = 0; i < kPairs; ++i) {
     auto [c, s] = connectedPair();
-    pairs.push_back(std::make_unique<IdlePair<Stream>>(
-        IdlePair<Stream>{Stream(beast::tcp_stream(std::move(c)), client_ctx_),
-                         Stream(beast::tcp_stream(std::move(s)), *server_ctx_)}));
+    pairs.push_back(std::make_unique<IdlePair<Stream>>(IdlePair<Stream>{
+        Stream(beast::tcp_stream(std::move(c)), client_ctx_), Stream(beast::tcp_stream(std::move(s)), *server_ctx_)}));
     auto& p = *pairs.back();
     handshakeBoth(p.client, p.server);
     exchange(p.client, p.server, 40000, 100 + i);
@@ -340,8 +339,7 @@ TEST_F(OpenSslStreamTest, AnIdleConnectionHoldsNoRecordBuffers) {
   closeAll(ours);
   RecordProperty("bytes_per_idle_pair", std::to_string(static_cast<long>(our_pair)));
   RecordProperty("bytes_per_idle_pair_asio", std::to_string(static_cast<long>(asio_pair)));
-  std::cout << "heap per idle pair of connections: " << our_pair << " bytes; asio::ssl::stream: " << asio_pair
-            << "\n";
+  std::cout << "heap per idle pair of connections: " << our_pair << " bytes; asio::ssl::stream: " << asio_pair << "\n";
   EXPECT_LT(our_pair, asio_pair / 2);
 }
 
