@@ -226,21 +226,12 @@ class IoOp {
   asio::mutable_buffer read_buffer_;
 };
 
-struct HandshakeAction {
+// A handshake or a shutdown: one call again until it is done; no bytes.
+template <Call kCall>
+struct SessionAction {
   static constexpr bool kMovesBytes = false;
   static constexpr bool kLeavesOutput = false;
-  Want perform(Core& core, ErrorCodeT& ec, std::size_t& bytes) {
-    return core.perform(Call::kHandshake, nullptr, 0, ec, bytes);
-  }
-  asio::mutable_buffer readInto() { return {}; }
-};
-
-struct ShutdownAction {
-  static constexpr bool kMovesBytes = false;
-  static constexpr bool kLeavesOutput = false;
-  Want perform(Core& core, ErrorCodeT& ec, std::size_t& bytes) {
-    return core.perform(Call::kShutdown, nullptr, 0, ec, bytes);
-  }
+  Want perform(Core& core, ErrorCodeT& ec, std::size_t& bytes) { return core.perform(kCall, nullptr, 0, ec, bytes); }
   asio::mutable_buffer readInto() { return {}; }
 };
 
@@ -331,13 +322,15 @@ class OpenSslStream {
     } else {
       SSL_set_accept_state(core_->ssl());
     }
-    return start<void(boost::system::error_code)>(openssl_stream_detail::HandshakeAction{}, token);
+    return start<void(boost::system::error_code)>(
+        openssl_stream_detail::SessionAction<openssl_stream_detail::Call::kHandshake>{}, token);
   }
 
   template <class Token>
   BOOST_ASIO_INITFN_RESULT_TYPE(Token, void(boost::system::error_code))
   async_shutdown(Token&& token) {
-    return start<void(boost::system::error_code)>(openssl_stream_detail::ShutdownAction{}, token);
+    return start<void(boost::system::error_code)>(
+        openssl_stream_detail::SessionAction<openssl_stream_detail::Call::kShutdown>{}, token);
   }
 
   template <class MutableBufferSequence, class Token>
