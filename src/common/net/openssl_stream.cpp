@@ -18,7 +18,11 @@ Core* coreOf(BIO* bio) { return static_cast<Core*>(BIO_get_data(bio)); }
 
 int bioWrite(BIO* bio, const char* data, std::size_t size, std::size_t* written) {
   BIO_clear_retry_flags(bio);
-  coreOf(bio)->bioWrite(data, size);
+  try {  // nothing may throw through OpenSSL's C frames
+    coreOf(bio)->bioWrite(data, size);
+  } catch (...) {
+    return 0;  // OpenSSL's call fails
+  }
   *written = size;
   return 1;
 }
@@ -70,7 +74,7 @@ int verifyThroughCore(int preverified, X509_STORE_CTX* store) {
 
 }  // namespace
 
-Core::Core(asio::ssl::context& ctx, const asio::any_io_executor& ex) : gate(ex) {
+Core::Core(asio::ssl::context& ctx, const asio::any_io_executor& ex) : gate(ex, asio::steady_timer::time_point::max()) {
   ssl_ = SSL_new(ctx.native_handle());
   BIO* bio = ssl_ ? BIO_new(bioMethod()) : nullptr;
   if (bio == nullptr) {
@@ -81,6 +85,9 @@ Core::Core(asio::ssl::context& ctx, const asio::any_io_executor& ex) : gate(ex) 
   // No SSL_MODE_ENABLE_PARTIAL_WRITE: our BIO takes every record, so a
   // write encrypts all it is given in one call.
   SSL_set_mode(ssl_, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_RELEASE_BUFFERS);
+  // No renegotiation on any connection, whatever its context says: it
+  // would make a write read and a read write.
+  SSL_set_options(ssl_, SSL_OP_NO_RENEGOTIATION);
   BIO_set_data(bio, this);
   SSL_set_bio(ssl_, bio, bio);  // one reference, both ways
 }
@@ -134,10 +141,11 @@ Want Core::perform(Call call, void* data, std::size_t size, ErrorCodeT& ec, std:
   const auto queued = static_cast<int>(ERR_get_error());
   switch (error) {
     case SSL_ERROR_NONE: bytes = moved; return Want::kDone;
-    case SSL_ERROR_WANT_READ: return Want::kInput;
-    case SSL_ERROR_WANT_WRITE:
-      // Our BIO takes every write; OpenSSL only asks again once it is sent.
-      if (hasOutput()) return Want::kRetry;
+    case SSL_ERROR_WANT_READ:
+      // Records still here (a call that stopped after one that carried no
+      // data): take them before asking the socket for more.
+      return inputLeft() > 0 ? Want::kRetry : Want::kInput;
+    case SSL_ERROR_WANT_WRITE:  // our BIO takes every write: never asked again
       ec = asio::ssl::error::unexpected_result;
       return Want::kDone;
     case SSL_ERROR_ZERO_RETURN: ec = asio::error::eof; return Want::kDone;

@@ -78,8 +78,12 @@ class Core {
   // A certificate check of this connection's own (host name checks).
   void setVerifyCallback(std::function<bool(bool, asio::ssl::verify_context&)> callback);
 
-  // One op sends at a time; another that must send waits at the gate.
+  // One op sends at a time; another that must send waits at the gate,
+  // which every end of a send opens (its expiry never comes).
   bool sending = false;
+  // A write (or a handshake, a shutdown) is under way: it sends what a
+  // read produces, and a read never takes the sending over from it.
+  bool writing = false;
   asio::steady_timer gate;
   void openGate() { gate.cancel(); }
 
@@ -97,6 +101,11 @@ class Core {
   std::vector<char> out_;
   std::function<bool(bool, asio::ssl::verify_context&)> verify_;
 };
+
+// What a read may leave for a write to send (alerts it answered with)
+// before it stops reading until that is sent: a peer that sends while it
+// does not read meets TCP's back pressure, not our memory.
+constexpr std::size_t kMaxLeftOutput = 16 * 1024;
 
 // A read waits for the peer with the caller's buffer (however small: the
 // wait holds nothing more); what else an op must read goes into a buffer
@@ -121,7 +130,9 @@ class IoOp {
   template <class Self>
   void operator()(Self& self, ErrorCodeT ec = {}, std::size_t n = 0) {
     switch (state_) {
-      case State::kStart: break;
+      case State::kStart:
+        if (!Action::kLeavesOutput) core_.writing = true;
+        break;
       case State::kSent:
         core_.sending = false;
         core_.openGate();
@@ -148,8 +159,14 @@ class IoOp {
   void step(Self& self) {
     for (;;) {
       if (core_.hasOutput()) {
-        if (!core_.sending) return send(self);
-        if (!Action::kLeavesOutput) return waitAtGate(self);
+        if (!Action::kLeavesOutput) {
+          if (!core_.sending) return send(self);
+          return waitAtGate(self);
+        }
+        // A read sends only when no write is under way; otherwise the write
+        // sends it, and the read goes on reading unless too much waits.
+        if (!core_.sending && !core_.writing) return send(self);
+        if (core_.sending && core_.outputLeft() > kMaxLeftOutput) return waitAtGate(self);
       }
       if (ec_ || want_ == Want::kDone) return finish(self);
       if (want_ == Want::kInput) return receive(self);
@@ -169,7 +186,6 @@ class IoOp {
   template <class Self>
   void waitAtGate(Self& self) {
     state_ = State::kGate;
-    core_.gate.expires_at(asio::steady_timer::time_point::max());
     core_.gate.async_wait(std::move(self));
   }
 
@@ -198,6 +214,7 @@ class IoOp {
   template <class Self>
   void finish(Self& self) {
     record_.reset();
+    if (!Action::kLeavesOutput) core_.writing = false;
     if (continued_) return complete(self);
     state_ = State::kPosted;
     asio::post(next_.get_executor(), asio::append(std::move(self), ec_, bytes_));
