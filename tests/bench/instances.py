@@ -58,8 +58,9 @@ def read_only_functions(p, calls):
     cases = [("GetInstances", ["instanceFilter=*"]), ("GetInstances", ["instanceFilter=" + iid]),
              ("GetInstanceConfiguration", ["instanceID=" + iid]), ("GetArchiveAdminEnabled", ["instanceID=" + iid]),
              ("GetEnvironmentInfo", []), ("GetInstanceHosts", []),
-             ("GetClientAccessServers", []), ("GetSystemAdministrators", []), ("GetSystemSmtpConfiguration", []),
-             ("GetTimeZones", []), ("GetDirectoriesOnInstanceHost", ["instanceHost=127.0.0.1", "path=/"]),
+             ("GetClientAccessServers", ["withServiceStatus=false"]), ("GetSystemAdministrators", []),
+             ("GetSystemSmtpConfiguration", []), ("GetTimeZones", ["instanceID=bench-00000"]),  # a running one
+             ("GetDirectoriesOnInstanceHost", ["serverName=127.0.0.1"]),
              ("Ping", [])]
     skipped = []
     for name, a in cases:
