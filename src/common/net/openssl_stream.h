@@ -86,6 +86,11 @@ class Core {
   bool writing = false;
   asio::steady_timer gate;
   void openGate() { gate.cancel(); }
+  // Why a send failed: every later send fails with it at once. The socket
+  // must not be written again: asio waits for the next sign that it is
+  // writable before it tries once a send failed, and a dead socket gives
+  // none, so the second op would wait for ever.
+  ErrorCodeT send_failed;
 
   // The BIO's side (openssl_stream.cpp).
   int bioRead(char* data, std::size_t size, std::size_t* read);
@@ -137,7 +142,10 @@ class IoOp {
         core_.sending = false;
         core_.openGate();
         sending_ = std::vector<char>();
-        if (ec) return fail(self, ec);
+        if (ec) {
+          core_.send_failed = ec;
+          return fail(self, ec);
+        }
         break;
       case State::kReceived:
         if (ec == asio::error::eof) ec = core_.endOfInput();
@@ -177,6 +185,7 @@ class IoOp {
 
   template <class Self>
   void send(Self& self) {
+    if (core_.send_failed) return fail(self, core_.send_failed);
     state_ = State::kSent;
     core_.sending = true;
     sending_ = core_.takeOutput();

@@ -3,11 +3,16 @@
 // whole both ways at once whatever the sizes of writes and reads; the ends
 // of a connection read as asio's do (eof, stream_truncated); failed
 // certificate checks, garbage and silent peers end in errors, not hangs; an
-// idle connection holds no record buffers.
+// idle connection holds no record buffers; a peer that makes our reads
+// answer (renegotiation requests) while it reads nothing meets TCP's back
+// pressure, not our memory.
 #include "common/net/openssl_stream.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <malloc.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -18,6 +23,7 @@
 #include <iostream>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/net/asio.h"
@@ -285,6 +291,92 @@ TEST_F(OpenSslStreamTest, EmptyReadsAndWritesCompleteAtOnce) {
   });
   EXPECT_FALSE(read_done);  // never inside the initiating call
   runUntil([&] { return read_done && write_done; });
+}
+
+// A TLS 1.2 server of OpenSSL's own on a blocking socket that, once the
+// handshake is done, sends HelloRequest after HelloRequest (each of which
+// our stream answers with a no_renegotiation alert) and never reads: up to
+// `requests`, or until it could not send for 2 s.
+struct RenegotiationFlooder {
+  int requests = 0;
+  int sent = 0;
+  bool handshaken = false;
+  bool stalled = false;
+
+  void run(SSL_CTX* ctx, int fd) {
+    SSL* ssl = SSL_new(ctx);
+    SSL_set_max_proto_version(ssl, TLS1_2_VERSION);
+    SSL_clear_options(ssl, SSL_OP_NO_RENEGOTIATION);
+    SSL_set_fd(ssl, fd);
+    handshaken = SSL_accept(ssl) == 1;
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+    while (handshaken && sent < requests && !stalled) {
+      if (SSL_renegotiate(ssl) != 1) break;
+      for (int r = SSL_do_handshake(ssl); r != 1; r = SSL_do_handshake(ssl)) {
+        if (SSL_get_error(ssl, r) != SSL_ERROR_WANT_WRITE) return finish(ssl, fd);
+        pollfd p{fd, POLLOUT, 0};
+        if (::poll(&p, 1, 2000) == 0) {
+          stalled = true;
+          return finish(ssl, fd);
+        }
+      }
+      ++sent;
+    }
+    finish(ssl, fd);
+  }
+  static void finish(SSL* ssl, int fd) {
+    SSL_free(ssl);
+    ::close(fd);
+  }
+};
+
+TEST_F(OpenSslStreamTest, APeerThatFloodsRenegotiationRequestsAndReadsNothingMeetsBackPressure) {
+  // Small socket buffers, so that TCP holds little of the flood.
+  tcp::socket c(io_);
+  c.open(tcp::v4());
+  c.set_option(asio::socket_base::receive_buffer_size(4096));
+  c.set_option(asio::socket_base::send_buffer_size(4096));
+  c.connect({asio::ip::make_address("127.0.0.1"), port_});
+  tcp::socket s(io_);
+  acceptor_.accept(s);
+  s.set_option(asio::socket_base::receive_buffer_size(4096));
+  s.set_option(asio::socket_base::send_buffer_size(4096));
+  const int peer_fd = ::dup(s.native_handle());
+  s.close();
+
+  // 40,000 requests would make 1.2 MB of alerts if our reads went on.
+  RenegotiationFlooder flooder{40000};
+  bool peer_done = false;
+  std::thread peer([&] {
+    flooder.run(server_ctx_->native_handle(), peer_fd);
+    asio::post(io_, [&] { peer_done = true; });
+  });
+  OpenSslStream client(std::move(c), client_ctx_);
+  ErrorCodeT hec = asio::error::would_block;
+  asio::co_spawn(io_, handshake(client, asio::ssl::stream_base::client, hec), asio::detached);
+  runUntil([&] { return hec != asio::error::would_block; });
+  ASSERT_FALSE(hec) << hec.message();
+
+  // Our end writes what the peer never reads, and reads all the while.
+  const std::string data = pattern(64 * 1024 * 1024, 5);
+  ErrorCodeT wec, rec;
+  int finished = 0;
+  auto count = [&finished](std::exception_ptr) { ++finished; };
+  asio::co_spawn(io_, writeInPieces(client, data, 6, wec), count);
+  std::string got;
+  asio::co_spawn(io_, readInPieces(client, got, 1, 7, rec), count);
+  runUntil([&] { return peer_done; });
+  peer.join();
+
+  EXPECT_TRUE(flooder.handshaken);
+  EXPECT_TRUE(flooder.stalled) << "our end read all " << flooder.sent << " requests";
+  EXPECT_LT(flooder.sent, flooder.requests);
+  EXPECT_LE(client.bufferedBytes(), 128u * 1024) << "after " << flooder.sent << " requests";
+  std::cout << "renegotiation requests read before the peer stalled: " << flooder.sent
+            << "; bytes the stream holds: " << client.bufferedBytes() << "\n";
+  runUntil([&] { return finished == 2; });  // the peer closed: both end in errors
+  EXPECT_TRUE(wec);
+  EXPECT_TRUE(rec);
 }
 
 template <class Stream>
