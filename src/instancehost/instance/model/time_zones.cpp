@@ -4,8 +4,10 @@
 #include <unicode/uenum.h>
 #include <unicode/ustring.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 namespace spe::instance {
@@ -110,22 +112,59 @@ std::string formatLocalTime(std::int64_t epoch_seconds, const std::string& zone)
   return std::string(buf) + offsetText(get(UCAL_ZONE_OFFSET) + get(UCAL_DST_OFFSET));
 }
 
-Json listTimeZones() {
-  Json out = Json::array();
-  const std::string local = localZone();
-  out.push_back({{"id", "$Local"}, {"displayName", "(Local) " + local}});
+namespace {
+
+// The list as of one moment, and until when it holds: the first moment
+// any zone's offset changes next (a daylight saving transition).
+struct ZoneList {
+  Json list;
+  std::int64_t from = 0;
+  std::int64_t until = 0;
+};
+
+ZoneList buildZoneList(std::int64_t now) {
+  constexpr std::int64_t kLongest = 24 * 3600;  // and at least once a day
+  ZoneList out{Json::array(), now, now + kLongest};
+  out.list.push_back({{"id", "$Local"}, {"displayName", "(Local) " + localZone()}});
   UErrorCode status = U_ZERO_ERROR;
   UEnumeration* e = ucal_openTimeZoneIDEnumeration(UCAL_ZONE_TYPE_CANONICAL_LOCATION, nullptr, nullptr, &status);
-  if (U_FAILURE(status)) return out;
-  const auto now = static_cast<std::int64_t>(ucal_getNow() / 1000);
+  if (U_FAILURE(status)) {
+    out.until = now;  // not kept
+    return out;
+  }
   int32_t len = 0;
   while (const char* id = uenum_next(e, &len, &status)) {
     const std::string zone(id, static_cast<std::size_t>(len));
     const std::string t = formatLocalTime(now, zone);
-    out.push_back({{"id", zone}, {"displayName", "(UTC" + t.substr(19) + ") " + zone}});
+    out.list.push_back({{"id", zone}, {"displayName", "(UTC" + t.substr(19) + ") " + zone}});
+    if (Calendar cal = openCalendar(zone)) {
+      UErrorCode s2 = U_ZERO_ERROR;
+      ucal_setMillis(cal.get(), static_cast<UDate>(now) * 1000.0, &s2);
+      UDate next = 0;
+      if (U_SUCCESS(s2) && ucal_getTimeZoneTransitionDate(cal.get(), UCAL_TZ_TRANSITION_NEXT, &next, &s2) &&
+          U_SUCCESS(s2)) {
+        // The first whole second at or after the transition.
+        const auto at = static_cast<std::int64_t>(next / 1000.0);
+        out.until = std::min(out.until, std::max(at, now + 1));
+      }
+    }
   }
   uenum_close(e);
   return out;
+}
+
+}  // namespace
+
+Json listTimeZones() { return listTimeZones(static_cast<std::int64_t>(ucal_getNow() / 1000)); }
+
+Json listTimeZones(std::int64_t now) {
+  // Building the list opens a calendar per zone (about 400: milliseconds);
+  // it is kept until the next transition of any zone.
+  static std::mutex mutex;
+  static ZoneList kept;
+  std::lock_guard lock(mutex);
+  if (now < kept.from || now >= kept.until) kept = buildZoneList(now);
+  return kept.list;
 }
 
 }  // namespace spe::instance

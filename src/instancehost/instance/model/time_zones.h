@@ -19,7 +19,10 @@ Result<std::string> resolveTimeZone(const std::string& id);
 Result<std::int64_t> parseLocalTime(const std::string& text, const std::string& zone, const std::string& argument);
 // "YYYY-MM-DDTHH:MM:SS+hh:mm" in `zone`.
 std::string formatLocalTime(std::int64_t epoch_seconds, const std::string& zone);
-// [{id, displayName}] with "$Local" first, then every canonical IANA zone.
+// [{id, displayName}] with "$Local" first, then every canonical IANA zone;
+// each display name has the zone's UTC offset now (or at `now`, epoch
+// seconds). Kept between calls until the next offset change of any zone.
 Json listTimeZones();
+Json listTimeZones(std::int64_t now);
 
 }  // namespace spe::instance

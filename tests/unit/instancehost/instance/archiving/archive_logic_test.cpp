@@ -52,6 +52,24 @@ TEST(TimeZones, IanaWindowsLocalAndBadIds) {
   }
 }
 
+// The list is kept between calls: never past a zone's offset change.
+TEST(TimeZones, TheListShowsEachZonesOffsetOnBothSidesOfATransition) {
+  auto berlin = [](const Json& list) {
+    for (const auto& z : list) {
+      if (z["id"] == "Europe/Berlin") return z["displayName"].get<std::string>();
+    }
+    return std::string("missing");
+  };
+  const std::int64_t summer_time = 1711846800;  // 2024-03-31 01:00 UTC: Berlin goes to +02:00
+  EXPECT_EQ(berlin(listTimeZones(summer_time - 3600)), "(UTC+01:00) Europe/Berlin");
+  EXPECT_EQ(berlin(listTimeZones(summer_time - 1)), "(UTC+01:00) Europe/Berlin");
+  EXPECT_EQ(berlin(listTimeZones(summer_time)), "(UTC+02:00) Europe/Berlin");
+  EXPECT_EQ(berlin(listTimeZones(summer_time - 1)), "(UTC+01:00) Europe/Berlin");  // a clock set back
+  const Json now = listTimeZones();
+  EXPECT_GT(now.size(), 300u);
+  EXPECT_EQ(now[0]["id"], "$Local");
+}
+
 TEST(Records, ContentOpensOnlyWithItsKeyStoreAndHash) {
   const Key256 key = randomKey();
   const std::string raw = "Subject: x\r\n\r\n" + std::string(1000, 'y');
