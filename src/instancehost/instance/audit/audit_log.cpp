@@ -201,22 +201,24 @@ Status AuditLog::openFiles() {
     e.details = std::to_string(torn) +
                 " bytes of an incomplete last record were cut off at open (a crash while "
                 "it was written; it was never acknowledged)";
-    std::lock_guard lock(mu_);
-    std::uint64_t seq = 0;
-    SPE_TRY(appendLocked(e, seq));
+    SPE_TRY(append(e));
   }
   return okStatus();
 }
 
-Status AuditLog::appendLocked(const AuditEntry& e, std::uint64_t& seq) {
-  seq = size_ + 1;
-  buffer_.assign(4, '\0');
+Result<Hash> AuditLog::encodeLocked(const AuditEntry& e, std::uint64_t seq, const Hash& head) {
+  const std::size_t start = buffer_.size();
+  buffer_.append(4, '\0');
   encodeBody(seq, options_.now_us(), e, buffer_);
-  const std::size_t body = buffer_.size() - 4;
+  const std::size_t body = buffer_.size() - start - 4;
   if (body > kMaxBody) return makeError(ErrorCode::kInvalidArgument, "An audit record is longer than 1 MiB.");
-  for (int i = 0; i < 4; ++i) buffer_[i] = static_cast<char>((body >> (8 * i)) & 0xff);
-  const Hash h = chainHash(head_, std::string_view(buffer_).substr(4));
+  for (std::size_t i = 0; i < 4; ++i) buffer_[start + i] = static_cast<char>((body >> (8 * i)) & 0xff);
+  const Hash h = chainHash(head, std::string_view(buffer_).substr(start + 4));
   buffer_.append(reinterpret_cast<const char*>(h.data()), h.size());
+  return h;
+}
+
+Status AuditLog::writeLocked() {
   const std::string path = options_.directory + "/" + kLogFile;
   // One write(2): a kill cannot leave half of it; a short write (disk full)
   // is undone so no partial record stays in front of the next one.
@@ -235,16 +237,26 @@ Status AuditLog::appendLocked(const AuditEntry& e, std::uint64_t& seq) {
       return err;
     }
   }
-  head_ = h;
-  size_ = seq;
   offset_ += buffer_.size();
   return okStatus();
 }
 
-Result<std::uint64_t> AuditLog::append(const AuditEntry& e) {
+Result<std::uint64_t> AuditLog::append(const AuditEntry& e) { return appendAll(std::span<const AuditEntry>(&e, 1)); }
+
+Result<std::uint64_t> AuditLog::appendAll(std::span<const AuditEntry> entries) {
   std::lock_guard lock(mu_);
-  std::uint64_t seq = 0;
-  SPE_TRY(appendLocked(e, seq));
+  buffer_.clear();
+  Hash head = head_;
+  std::uint64_t seq = size_;
+  for (const AuditEntry& e : entries) {
+    auto h = encodeLocked(e, ++seq, head);
+    if (!h) return h.error();
+    head = *h;
+  }
+  if (entries.empty()) return size_;
+  SPE_TRY(writeLocked());
+  head_ = head;
+  size_ = seq;
   return seq;
 }
 

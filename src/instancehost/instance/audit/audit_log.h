@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -54,6 +55,9 @@ class AuditLog {
   // Appends `e`; its sequence number. kIo when it could not be written (the
   // file is left without a partial record).
   Result<std::uint64_t> append(const AuditEntry& e);
+  // Appends all of `entries` with one write, or none of them; the sequence
+  // number of the last (the log's size when there are none).
+  Result<std::uint64_t> appendAll(std::span<const AuditEntry> entries);
   // Syncs the log and appends a signed checkpoint of its current size (none
   // when nothing was added since the last one).
   Status checkpoint();
@@ -69,7 +73,10 @@ class AuditLog {
   explicit AuditLog(AuditLogOptions options) : options_(std::move(options)) {}
   Status openFiles();
   Status loadKeys();
-  Status appendLocked(const AuditEntry& e, std::uint64_t& seq);
+  // Encodes `e` as record `seq` after `head` at the end of buffer_; its hash.
+  Result<Hash> encodeLocked(const AuditEntry& e, std::uint64_t seq, const Hash& head);
+  // Writes buffer_ after the last record, or nothing (a partial write is cut off).
+  Status writeLocked();
   void checkpointLoop();
 
   AuditLogOptions options_;

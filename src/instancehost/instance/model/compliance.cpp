@@ -105,33 +105,39 @@ Status refuseUnderLegalHold(InstanceMasterDb& db, const std::string& user, const
   return refusal;
 }
 
-Result<ComplianceConfig> Compliance::current() {
+Result<std::shared_ptr<const ComplianceConfig>> Compliance::kept() {
   std::lock_guard lock(mutex_);
   const std::uint64_t now = g_generation.load();
-  if (generation_ != now) {
+  if (generation_ != now || !cached_) {
     auto loaded = loadComplianceConfig(db_);
     if (!loaded) return loaded.error();
-    cached_ = std::move(*loaded);
+    cached_ = std::make_shared<const ComplianceConfig>(std::move(*loaded));
     generation_ = now;
   }
   return cached_;
 }
 
+Result<ComplianceConfig> Compliance::current() {
+  auto c = kept();
+  if (!c) return c.error();
+  return **c;
+}
+
 Status Compliance::set(const ComplianceConfig& config) { return saveComplianceConfig(db_, config); }
 
 bool Compliance::legalHold() {
-  auto c = current();
-  return !c || c->legal_hold_enabled;
+  auto c = kept();
+  return !c || (*c)->legal_hold_enabled;
 }
 
 bool Compliance::adminPreview() {
-  auto c = current();
-  return c && c->admin_email_preview_enabled;
+  auto c = kept();
+  return c && (*c)->admin_email_preview_enabled;
 }
 
 bool Compliance::shouldLog(std::string_view event, bool success) {
-  auto c = current();
-  return !c || c->shouldLog(event, success);
+  auto c = kept();
+  return !c || (*c)->shouldLog(event, success);
 }
 
 }  // namespace spe::instance

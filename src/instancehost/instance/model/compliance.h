@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -86,10 +87,14 @@ class Compliance {
   bool shouldLog(std::string_view event, bool success);  // true when unreadable
 
  private:
+  // The kept configuration, shared: the logging rule asks for every
+  // audited event (each message an IMAP FETCH reads), without a copy.
+  Result<std::shared_ptr<const ComplianceConfig>> kept();
+
   InstanceMasterDb& db_;
   std::mutex mutex_;
   std::uint64_t generation_ = 0;  // 0: never loaded
-  ComplianceConfig cached_;
+  std::shared_ptr<const ComplianceConfig> cached_;
 };
 
 }  // namespace spe::instance

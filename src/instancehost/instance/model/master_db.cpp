@@ -155,6 +155,21 @@ Status InstanceMasterDb::audit(const audit::AuditEntry& e) {
   return okStatus();
 }
 
+Status InstanceMasterDb::auditAll(const std::vector<audit::AuditEntry>& entries) {
+  std::vector<audit::AuditEntry> kept;
+  kept.reserve(entries.size());
+  for (const auto& e : entries) {
+    if (!keep_ || keep_(e.event, e.success)) kept.push_back(e);
+  }
+  if (audit_log_ == nullptr) {
+    for (const auto& e : kept) SPE_TRY(audit(e));
+    return okStatus();
+  }
+  auto seq = audit_log_->appendAll(kept);
+  if (!seq) return seq.error();
+  return okStatus();
+}
+
 audit::AuditEntry auditEntryOf(const std::string& user, const std::string& event, const std::string& details) {
   audit::AuditEntry e;
   e.actor_kind = actorKindOf(user);

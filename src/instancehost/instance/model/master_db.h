@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/base/json_reader.h"
 #include "common/base/result.h"
@@ -36,6 +37,8 @@ class InstanceMasterDb {
   audit::AuditLog* auditLogFile() { return audit_log_; }
   // Writes `e`; the log's error (kIo) when it cannot.
   Status audit(const audit::AuditEntry& e);
+  // Writes those of `entries` the filter keeps, all with one write or none.
+  Status auditAll(const std::vector<audit::AuditEntry>& entries);
   // The short form: the actor kind follows from `user` ("$archiveadmin",
   // "$system", "$job:..." or an administrator), the outcome from the event
   // name (auditEntryOf).

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <set>
 
 #include "common/base/logging.h"
 #include "instancehost/instance/access/imap/fetch.h"
@@ -74,26 +75,35 @@ asio::awaitable<void> ImapSession::fetch(const ImapCommand& c, const std::vector
       auto work = [view, refs, seqs, fetch_items = *items, audited = audited_, &ctx = ctx_, user = login_.name,
                    source = login_.client_address]() -> Result<std::string> {
         const std::vector<Result<std::string>> raws = view->read(refs);
-        std::string rendered;
+        // Every message read is audited (once per session) before any is sent,
+        // the batch's entries with one write.
+        std::vector<audit::AuditEntry> views;
+        std::set<std::pair<std::int64_t, std::int64_t>> fresh;  // audited by this batch
+        std::size_t size = 0;
         for (std::size_t k = 0; k < refs.size() && k < raws.size(); ++k) {
           const auto& r = raws[k];
           if (!r) {
             return makeError(r.error().code, "message " + std::to_string(refs[k].message_id) + " of store " +
                                                  std::to_string(refs[k].store_id) + ": " + r.error().message);
           }
+          size += r->size() + 128;
           const std::pair<std::int64_t, std::int64_t> key{refs[k].store_id, refs[k].message_id};
-          if (!audited->contains(key)) {
-            audit::AuditEntry e;
+          if (!audited->contains(key) && fresh.insert(key).second) {
+            audit::AuditEntry& e = views.emplace_back();
             e.actor_kind = audit::ActorKind::kUser;
             e.actor = user;
             e.source = source;
             e.event = "MessageView";
             e.object = "store " + std::to_string(key.first) + " message " + std::to_string(key.second);
             e.details = "IMAP FETCH (once per message and session)";
-            SPE_TRY(ctx.db.audit(e));
-            audited->insert(key);
           }
-          rendered += renderFetch(seqs[k], refs[k], &r.value(), fetch_items);
+        }
+        SPE_TRY(ctx.db.auditAll(views));
+        audited->insert(fresh.begin(), fresh.end());
+        std::string rendered;
+        rendered.reserve(size);
+        for (std::size_t k = 0; k < refs.size() && k < raws.size(); ++k) {
+          rendered += renderFetch(seqs[k], refs[k], &raws[k].value(), fetch_items);
         }
         return rendered;
       };

@@ -11,8 +11,10 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <span>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "instancehost/instance/audit/audit_reader.h"
 
@@ -120,6 +122,44 @@ TEST_F(AuditLogTest, AppendsChainsAndVerifies) {
     h = chainHash(h, body);
     EXPECT_EQ(h, s.hash);
   }
+}
+
+// A batch is the same records, chain and sequence numbers as the same
+// entries appended one by one, written with one write.
+TEST_F(AuditLogTest, AppendAllWritesTheSameRecordsAsAppendingOneByOne) {
+  std::vector<AuditEntry> batch;
+  for (int i = 0; i < 40; ++i) batch.push_back(entry(i));
+  std::string one_by_one;
+  {
+    auto log = openLog();
+    ASSERT_TRUE(log);
+    for (const auto& e : batch) ASSERT_TRUE(log->append(e));
+    log->close();
+    std::ifstream in(logPath(), std::ios::binary);
+    one_by_one.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  fs::remove_all(dir_);
+  now_ = 1'800'000'000'000'000;  // the same times
+  auto log = openLog();
+  ASSERT_TRUE(log);
+  auto none = log->appendAll({});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, 0u);
+  auto first = log->appendAll(std::span<const AuditEntry>(batch).first(15));
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, 15u);
+  auto rest = log->appendAll(std::span<const AuditEntry>(batch).subspan(15));
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(*rest, 40u);
+  EXPECT_EQ(log->size(), 40u);
+  log->close();
+  std::ifstream in(logPath(), std::ios::binary);
+  const std::string batched(std::istreambuf_iterator<char>(in), {});
+  EXPECT_FALSE(batched.empty());
+  EXPECT_TRUE(batched == one_by_one);
+  const auto r = verifyAuditLog(dir_);
+  EXPECT_TRUE(r.intact) << r.problem;
+  EXPECT_EQ(r.entries, 40U);
 }
 
 TEST_F(AuditLogTest, ReopenContinuesTheChain) {
