@@ -37,7 +37,8 @@ class InstanceMasterDb {
   audit::AuditLog* auditLogFile() { return audit_log_; }
   // Writes `e`; the log's error (kIo) when it cannot.
   Status audit(const audit::AuditEntry& e);
-  // Writes those of `entries` the filter keeps, all with one write or none.
+  // Writes those of `entries` the filter keeps: to the audit log all with
+  // one write or none; without one (unit tests), row by row.
   Status auditAll(const std::vector<audit::AuditEntry>& entries);
   // The short form: the actor kind follows from `user` ("$archiveadmin",
   // "$system", "$job:..." or an administrator), the outcome from the event

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/asio/read.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -346,12 +347,22 @@ TEST_F(OpenSslStreamTest, APeerThatFloodsRenegotiationRequestsAndReadsNothingMee
 
   // 40,000 requests would make 1.2 MB of alerts if our reads went on.
   RenegotiationFlooder flooder{40000};
-  bool peer_done = false;
+  OpenSslStream client(std::move(c), client_ctx_);
+  std::atomic<bool> peer_done = false;
   std::thread peer([&] {
     flooder.run(server_ctx_->native_handle(), peer_fd);
-    asio::post(io_, [&] { peer_done = true; });
+    peer_done = true;
   });
-  OpenSslStream client(std::move(c), client_ctx_);
+  // However the test ends, the peer ends first: our end closed, it fails.
+  struct JoinPeer {
+    std::thread& peer;
+    OpenSslStream& client;
+    ~JoinPeer() {
+      if (!peer.joinable()) return;
+      beast::get_lowest_layer(client).close();
+      peer.join();
+    }
+  } join_peer{peer, client};
   ErrorCodeT hec = asio::error::would_block;
   asio::co_spawn(io_, handshake(client, asio::ssl::stream_base::client, hec), asio::detached);
   runUntil([&] { return hec != asio::error::would_block; });
@@ -365,7 +376,7 @@ TEST_F(OpenSslStreamTest, APeerThatFloodsRenegotiationRequestsAndReadsNothingMee
   asio::co_spawn(io_, writeInPieces(client, data, 6, wec), count);
   std::string got;
   asio::co_spawn(io_, readInPieces(client, got, 1, 7, rec), count);
-  runUntil([&] { return peer_done; });
+  runUntil([&] { return peer_done.load(); });
   peer.join();
 
   EXPECT_TRUE(flooder.handshaken);

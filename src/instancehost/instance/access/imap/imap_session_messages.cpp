@@ -11,6 +11,9 @@ namespace {
 
 constexpr std::size_t kFetchBatch = 32;
 constexpr std::size_t kFlushBytes = 256 * 1024;
+// At most this much is reserved for a batch's response up front (a FETCH of
+// BODYSTRUCTURE alone renders little of big messages).
+constexpr std::size_t kRenderReserve = 4 * 1024 * 1024;
 
 }  // namespace
 
@@ -101,7 +104,7 @@ asio::awaitable<void> ImapSession::fetch(const ImapCommand& c, const std::vector
         SPE_TRY(ctx.db.auditAll(views));
         audited->insert(fresh.begin(), fresh.end());
         std::string rendered;
-        rendered.reserve(size);
+        rendered.reserve(std::min(size, kRenderReserve));
         for (std::size_t k = 0; k < refs.size() && k < raws.size(); ++k) {
           rendered += renderFetch(seqs[k], refs[k], &raws[k].value(), fetch_items);
         }
