@@ -156,14 +156,14 @@ Status InstanceMasterDb::audit(const audit::AuditEntry& e) {
 }
 
 Status InstanceMasterDb::auditAll(const std::vector<audit::AuditEntry>& entries) {
+  if (audit_log_ == nullptr) {
+    for (const auto& e : entries) SPE_TRY(audit(e));  // filtered there
+    return okStatus();
+  }
   std::vector<audit::AuditEntry> kept;
   kept.reserve(entries.size());
   for (const auto& e : entries) {
     if (!keep_ || keep_(e.event, e.success)) kept.push_back(e);
-  }
-  if (audit_log_ == nullptr) {
-    for (const auto& e : kept) SPE_TRY(audit(e));
-    return okStatus();
   }
   auto seq = audit_log_->appendAll(kept);
   if (!seq) return seq.error();

@@ -5,6 +5,7 @@
 #include <unicode/ustring.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -134,21 +135,24 @@ ZoneList buildZoneList(std::int64_t now) {
   }
   int32_t len = 0;
   while (const char* id = uenum_next(e, &len, &status)) {
+    // One calendar per zone: its offset now and its next transition.
     const std::string zone(id, static_cast<std::size_t>(len));
-    const std::string t = formatLocalTime(now, zone);
-    out.list.push_back({{"id", zone}, {"displayName", "(UTC" + t.substr(19) + ") " + zone}});
-    if (Calendar cal = openCalendar(zone)) {
-      UErrorCode s2 = U_ZERO_ERROR;
-      ucal_setMillis(cal.get(), static_cast<UDate>(now) * 1000.0, &s2);
-      UDate next = 0;
-      if (U_SUCCESS(s2) && ucal_getTimeZoneTransitionDate(cal.get(), UCAL_TZ_TRANSITION_NEXT, &next, &s2) &&
-          U_SUCCESS(s2)) {
-        // The first whole second at or after the transition.
-        const auto at = static_cast<std::int64_t>(next / 1000.0);
-        out.until = std::min(out.until, std::max(at, now + 1));
-      }
+    Calendar cal = openCalendar(zone);
+    if (!cal) cal = openCalendar("UTC");  // as formatLocalTime does
+    if (!cal) continue;
+    UErrorCode s2 = U_ZERO_ERROR;
+    ucal_setMillis(cal.get(), static_cast<UDate>(now) * 1000.0, &s2);
+    const int32_t offset = ucal_get(cal.get(), UCAL_ZONE_OFFSET, &s2) + ucal_get(cal.get(), UCAL_DST_OFFSET, &s2);
+    out.list.push_back({{"id", zone}, {"displayName", "(UTC" + offsetText(offset) + ") " + zone}});
+    UDate next = 0;
+    if (U_SUCCESS(s2) && ucal_getTimeZoneTransitionDate(cal.get(), UCAL_TZ_TRANSITION_NEXT, &next, &s2) &&
+        U_SUCCESS(s2)) {
+      // The first whole second at or after the transition.
+      const auto at = static_cast<std::int64_t>(std::ceil(next / 1000.0));
+      out.until = std::min(out.until, std::max(at, now + 1));
     }
   }
+  if (U_FAILURE(status)) out.until = now;  // a list cut short is not kept
   uenum_close(e);
   return out;
 }
